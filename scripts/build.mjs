@@ -1,0 +1,33 @@
+// Bundles one self-contained ESM file per action entry (src/actions/*.ts -> dist/<action>/index.js)
+// plus the CLI (src/cli/main.ts -> dist/cli/index.js). Runners execute dist/ as committed.
+import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const actionsDir = join(root, 'src/actions');
+const entries = readdirSync(actionsDir)
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+  .map((f) => ({ name: basename(f, '.ts'), file: join(actionsDir, f) }));
+entries.push({ name: 'cli', file: join(root, 'src/cli/main.ts') });
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+for (const entry of entries) {
+  await build({
+    entryPoints: [entry.file],
+    outfile: join(root, 'dist', entry.name, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    legalComments: 'none',
+    logLevel: 'warning',
+    // Bundled CommonJS dependencies call require(); give the ESM bundle one.
+    banner: {
+      js:
+        (entry.name === 'cli' ? '#!/usr/bin/env node\n' : '') +
+        "import { createRequire as __autopilotCreateRequire } from 'node:module'; const require = __autopilotCreateRequire(import.meta.url);",
+    },
+  });
+}
+console.log(`built ${entries.length} bundles: ${entries.map((e) => e.name).join(', ')}`);

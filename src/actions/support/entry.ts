@@ -1,0 +1,69 @@
+// What every action entry shares: reading inputs the runner's way, a logger over @actions/core,
+// and turning typed errors into one clear failure instead of a stack trace.
+import * as core from '@actions/core';
+import { describeError, InvalidInputError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { fitMarkdown } from '../../core/report/markdown.js';
+
+export const actionsLogger: Logger = {
+  info: (m) => core.info(m),
+  warning: (m, where) => core.warning(m, where ? { file: where.file, startLine: where.line } : {}),
+  notice: (m, where) => core.notice(m, where ? { file: where.file, startLine: where.line } : {}),
+  debug: (m) => core.debug(m),
+};
+
+/** Runs an entry; any error fails the step with its message, never a stack trace. */
+export async function runEntry(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    core.setFailed(describeError(error));
+    if (error instanceof Error && error.stack) core.debug(error.stack);
+  }
+}
+
+export function stringInput(name: string): string | undefined {
+  const value = core.getInput(name).trim();
+  return value === '' ? undefined : value;
+}
+
+export function booleanInput(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name).trim().toLowerCase();
+  if (value === '') return fallback;
+  if (['true', 'yes', 'on', '1'].includes(value)) return true;
+  if (['false', 'no', 'off', '0'].includes(value)) return false;
+  throw new InvalidInputError(`'${value}' is not a boolean`, { input: name, hint: 'Use true or false.' });
+}
+
+/** A list input: newline- or comma-separated, blanks and `#` comments dropped. */
+export function listInput(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/[\n,]/)
+    .map((s) => s.replace(/\s+#.*$/, '').trim())
+    .filter((s) => s !== '' && !s.startsWith('#'));
+}
+
+export function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const value = core.getInput(name).trim();
+  if (value === '') return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new InvalidInputError(`'${value}' is not one of ${choices.join(', ')}`, { input: name });
+}
+
+/** The token (masked at once) and API URL; defaults to the runner's API so GHES works. */
+export function gitHubInputs(): { token?: string; apiUrl: string } {
+  const token = stringInput('github-token');
+  if (token) core.setSecret(token);
+  const apiUrl = stringInput('github-api-url') ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
+  return { token, apiUrl };
+}
+
+export async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(fitMarkdown(markdown), true).write();
+}
+
+export function setJsonOutput(name: string, value: unknown): void {
+  core.setOutput(name, JSON.stringify(value));
+}

@@ -1,0 +1,83 @@
+// One Octokit for every GitHub call: GHES-aware base URL, retries on 5xx, throttling that honours
+// Retry-After and secondary limits, and errors a user can act on.
+import { GitHub } from '@actions/github/lib/utils';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { AutopilotError, NetworkError } from '../errors.js';
+
+export const PUBLIC_GITHUB_API = 'https://api.github.com';
+
+export interface GitHubClientOptions {
+  token?: string;
+  apiUrl?: string;
+  /** How many times a rate-limited or failed request is retried. */
+  retries?: number;
+  /** Longest Retry-After we wait for, in seconds; longer ones fail with a clear error. */
+  maxRetryAfterSeconds?: number;
+  log?: (message: string) => void;
+}
+
+const AutopilotOctokit = GitHub.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof AutopilotOctokit>;
+
+export function createGitHubClient(options: GitHubClientOptions = {}): GitHubClient {
+  const retries = options.retries ?? 3;
+  const maxWait = options.maxRetryAfterSeconds ?? 120;
+  const log = options.log ?? (() => undefined);
+  const shouldRetry = (kind: string) => (after: number, request: { method: string; url: string }, _o: unknown, count: number) => {
+    if (count >= retries || after > maxWait) return false;
+    log(`GitHub ${kind} on ${request.method} ${request.url}; retrying in ${after}s`);
+    return true;
+  };
+  return new AutopilotOctokit({
+    baseUrl: (options.apiUrl ?? PUBLIC_GITHUB_API).replace(/\/+$/, ''),
+    ...(options.token ? { auth: options.token } : {}),
+    userAgent: 'istio-autopilot',
+    retry: { retries, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
+    throttle: {
+      // Primary limits without a token reset hourly: retrying wastes the run, say what to do instead.
+      onRateLimit: shouldRetry('rate limit'),
+      onSecondaryRateLimit: shouldRetry('secondary rate limit'),
+    },
+  });
+}
+
+/** True when the API is github.com, where the runner's token may be sent (not GHES). */
+export function isPublicGitHub(apiUrl: string | undefined): boolean {
+  return apiUrl === undefined || apiUrl.replace(/\/+$/, '') === PUBLIC_GITHUB_API;
+}
+
+interface RequestErrorLike {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | number | undefined> };
+}
+
+/** Maps an Octokit failure to an error that says what to do; `what` names the request. */
+export function explainGitHubError(error: unknown, what: string, hasToken: boolean): AutopilotError {
+  if (error instanceof AutopilotError) return error;
+  const e = (error ?? {}) as RequestErrorLike;
+  const headers = e.response?.headers ?? {};
+  const status = e.status;
+  const remaining = headers['x-ratelimit-remaining'];
+  if ((status === 403 || status === 429) && (String(remaining) === '0' || /rate limit/i.test(e.message ?? ''))) {
+    const reset = Number(headers['x-ratelimit-reset']);
+    const when = Number.isFinite(reset) && reset > 0 ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : '';
+    return new NetworkError(`GitHub API rate limit exceeded while ${what}.${when}`, {
+      input: 'github-token',
+      hint: hasToken
+        ? 'The token has used up its quota; wait for the reset or use a token with a higher limit (a GitHub App).'
+        : "Anonymous requests get 60 an hour. Pass a token: `github-token: ${{ secrets.GITHUB_TOKEN }}`.",
+      cause: error,
+    });
+  }
+  if (status === 401) {
+    return new NetworkError(`GitHub rejected the token while ${what} (401 Bad credentials)`, {
+      input: 'github-token',
+      hint: 'Check that the token is valid and not expired.',
+      cause: error,
+    });
+  }
+  const detail = status ? `HTTP ${status}: ${e.message ?? ''}`.trim() : (e.message ?? String(error));
+  return new NetworkError(`GitHub request failed while ${what} (${detail})`, { cause: error });
+}
