@@ -6,13 +6,18 @@ import { basename, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const actionsDir = join(root, 'src/actions');
+const only = process.argv.slice(2);
 const entries = readdirSync(actionsDir)
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
   .map((f) => ({ name: basename(f, '.ts'), file: join(actionsDir, f) }));
 entries.push({ name: 'cli', file: join(root, 'src/cli/main.ts') });
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-for (const entry of entries) {
+// With names (npm run build -- get-istioctl) only those bundles are rebuilt, leaving the rest.
+if (only.length === 0) rmSync(join(root, 'dist'), { recursive: true, force: true });
+const selected = only.length === 0 ? entries : entries.filter((e) => only.includes(e.name));
+if (selected.length !== only.length && only.length > 0)
+  throw new Error(`unknown bundle in: ${only.join(', ')}`);
+for (const entry of selected) {
   await build({
     entryPoints: [entry.file],
     outfile: join(root, 'dist', entry.name, 'index.js'),
@@ -30,4 +35,4 @@ for (const entry of entries) {
     },
   });
 }
-console.log(`built ${entries.length} bundles: ${entries.map((e) => e.name).join(', ')}`);
+console.log(`built ${selected.length} bundles: ${selected.map((e) => e.name).join(', ')}`);
