@@ -1,0 +1,78 @@
+// README's input and output tables must say exactly what each action.yml declares.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { REPO_ROOT } from './support/runner.js';
+
+interface ActionManifest {
+  inputs?: Record<string, { description?: string; default?: string }>;
+  outputs?: Record<string, { description?: string }>;
+  runs: { using: string; main?: string };
+}
+
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+
+const actions = readdirSync(REPO_ROOT, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(REPO_ROOT, d.name, 'action.yml')))
+  .map((d) => d.name);
+const all = [...actions.map((name) => ({ name, file: join(REPO_ROOT, name, 'action.yml') }))];
+if (existsSync(join(REPO_ROOT, 'action.yml')))
+  all.push({ name: 'pipeline', file: join(REPO_ROOT, 'action.yml') });
+
+/** The README section for an action, between its section markers. */
+function section(name: string): string {
+  const match = new RegExp(`<!-- section:${name} -->([\\s\\S]*?)<!-- /section:${name} -->`).exec(readme);
+  if (!match) throw new Error(`README.md has no <!-- section:${name} --> block`);
+  return match[1]!;
+}
+
+/** First-column names of the table whose header starts with `| <first> |`. */
+function tableNames(text: string, first: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => new RegExp(`^\\|\\s*${first}\\s*\\|`).test(l));
+  if (start === -1) return [];
+  const names: string[] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    names.push(line.split('|')[1]!.trim().replace(/`/g, ''));
+  }
+  return names;
+}
+
+describe('README tables match action.yml', () => {
+  it('finds every composable action', () => {
+    expect(actions.sort()).toEqual(expect.arrayContaining(['get-istioctl']));
+  });
+
+  for (const { name, file } of all) {
+    describe(name, () => {
+      const manifest = parse(readFileSync(file, 'utf8')) as ActionManifest;
+
+      it('runs on node24 from its committed bundle', () => {
+        expect(manifest.runs.using).toBe('node24');
+        const main = join(file, '..', manifest.runs.main ?? '');
+        expect(existsSync(main), `${manifest.runs.main} exists`).toBe(true);
+      });
+
+      it('documents every input and nothing else', () => {
+        expect(tableNames(section(name), 'input').sort()).toEqual(Object.keys(manifest.inputs ?? {}).sort());
+      });
+
+      it('documents every output and nothing else', () => {
+        expect(tableNames(section(name), 'output').sort()).toEqual(
+          Object.keys(manifest.outputs ?? {}).sort(),
+        );
+      });
+
+      it('describes every input and output', () => {
+        for (const [key, value] of [
+          ...Object.entries(manifest.inputs ?? {}),
+          ...Object.entries(manifest.outputs ?? {}),
+        ]) {
+          expect(value.description?.trim(), `${name}: ${key}`).toBeTruthy();
+        }
+      });
+    });
+  }
+});
