@@ -1,0 +1,200 @@
+// The optional repository config, .github/istio-autopilot.yaml: parsed, validated, with file:line errors.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { FileFormatError, InvalidInputError } from '../errors.js';
+import { toSemverRange } from '../versions/range.js';
+
+export const REPO_CONFIG_PATH = '.github/istio-autopilot.yaml';
+
+export const STRATEGIES = ['in-place', 'canary'] as const;
+export const INJECT_OUTPUTS = ['in-place', 'render-dir', 'patches'] as const;
+export const NATIVE_SIDECARS = ['auto', 'true', 'false'] as const;
+export const AUTO_MERGE_METHODS = ['none', 'merge', 'squash', 'rebase'] as const;
+export const AUTO_MERGE_WHEN = ['patch', 'minor', 'in-policy', 'always'] as const;
+export const ANALYZE_THRESHOLDS = ['Info', 'Warning', 'Error'] as const;
+const POLICY_KEYWORDS = ['latest', 'patch', 'minor', 'supported'];
+
+export interface RepoConfig {
+  policy?: string;
+  strategy?: (typeof STRATEGIES)[number];
+  includePrereleases?: boolean;
+  controlPlane: { paths?: string[] };
+  dataPlane: {
+    paths?: string[];
+    output?: (typeof INJECT_OUTPUTS)[number];
+    outputDir?: string;
+    revision?: string;
+    nativeSidecars?: (typeof NATIVE_SIDECARS)[number];
+    kubernetesVersion?: string;
+    valuesFile?: string;
+    operatorFile?: string;
+  };
+  pullRequest: {
+    base?: string;
+    labels?: string[];
+    assignees?: string[];
+    reviewers?: string[];
+    teamReviewers?: string[];
+    draft?: boolean;
+    autoMerge?: (typeof AUTO_MERGE_METHODS)[number];
+    autoMergeWhen?: (typeof AUTO_MERGE_WHEN)[number];
+    signCommits?: boolean;
+  };
+  analyze: { failureThreshold?: (typeof ANALYZE_THRESHOLDS)[number]; suppress?: string[] };
+  /** Where it was read from, for messages; undefined when there is no file. */
+  source?: string;
+}
+
+type Reader = {
+  string(key: string): string | undefined;
+  boolean(key: string): boolean | undefined;
+  list(key: string): string[] | undefined;
+  choice<T extends string>(key: string, choices: readonly T[]): T | undefined;
+  section(key: string): Reader;
+  done(): void;
+};
+
+/** Reads the repo config under `workspace`; a missing file means all defaults. */
+export function loadRepoConfig(workspace: string, relativePath = REPO_CONFIG_PATH): RepoConfig {
+  const file = join(workspace, relativePath);
+  const empty: RepoConfig = { controlPlane: {}, dataPlane: {}, pullRequest: {}, analyze: {} };
+  if (!existsSync(file)) return empty;
+  return parseRepoConfig(readFileSync(file, 'utf8'), relativePath);
+}
+
+export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0]!;
+    throw new FileFormatError(`is not valid YAML: ${error.message.split('\n')[0]}`, {
+      file,
+      line: error.linePos?.[0].line,
+      hint: 'Fix the YAML syntax; nothing was changed.',
+    });
+  }
+  const root = doc.contents;
+  if (root !== null && !isMap(root)) {
+    throw new FileFormatError('must be a mapping of settings', { file, line: 1 });
+  }
+  const lineOf = (node: Node | null | undefined) =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  const fail = (path: string, node: Node | null | undefined, message: string, hint?: string): never => {
+    throw new InvalidInputError(`'${path}' ${message}`, { file, line: lineOf(node), hint });
+  };
+
+  const reader = (map: YAMLMap | null, prefix: string): Reader => {
+    const seen = new Set<string>();
+    const get = (key: string) => {
+      seen.add(key);
+      return map?.get(key, true) as Node | undefined;
+    };
+    const name = (key: string) => (prefix ? `${prefix}.${key}` : key);
+    return {
+      string(key) {
+        const node = get(key);
+        if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
+        if (!isScalar(node) || typeof node.value === 'object')
+          return fail(name(key), node, 'must be a string');
+        return String(node.value);
+      },
+      boolean(key) {
+        const node = get(key);
+        if (node === undefined) return undefined;
+        if (!isScalar(node) || typeof node.value !== 'boolean')
+          return fail(name(key), node, 'must be true or false');
+        return node.value;
+      },
+      list(key) {
+        const node = get(key);
+        if (node === undefined) return undefined;
+        if (isScalar(node) && typeof node.value === 'string') return [node.value];
+        if (!isSeq(node) || !node.items.every((i) => isScalar(i) && typeof i.value === 'string')) {
+          return fail(name(key), node, 'must be a list of strings');
+        }
+        return node.items.map((i) => String((i as { value: unknown }).value));
+      },
+      choice(key, choices) {
+        const value = this.string(key);
+        if (value === undefined) return undefined;
+        if (!(choices as readonly string[]).includes(value)) {
+          return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(', ')}.`);
+        }
+        return value as (typeof choices)[number];
+      },
+      section(key) {
+        const node = get(key);
+        if (node === undefined || (isScalar(node) && node.value === null)) return reader(null, name(key));
+        if (!isMap(node)) return fail(name(key), node, 'must be a mapping');
+        return reader(node, name(key));
+      },
+      done() {
+        for (const item of map?.items ?? []) {
+          const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+          if (!seen.has(key)) {
+            fail(
+              name(key),
+              item.key as Node,
+              'is not a known setting',
+              'See the README for the settings this file takes.',
+            );
+          }
+        }
+      },
+    };
+  };
+
+  const top = reader(root as YAMLMap | null, '');
+  const policy = top.string('policy');
+  if (policy !== undefined && !POLICY_KEYWORDS.includes(policy)) {
+    try {
+      toSemverRange(policy, 'policy');
+    } catch {
+      fail(
+        'policy',
+        (root as YAMLMap).get('policy', true) as Node,
+        `is '${policy}', not a policy`,
+        `Use ${POLICY_KEYWORDS.join(', ')} or a semver range.`,
+      );
+    }
+  }
+  const cp = top.section('control-plane');
+  const dp = top.section('data-plane');
+  const pr = top.section('pull-request');
+  const an = top.section('analyze');
+  const config: RepoConfig = {
+    source: file,
+    policy,
+    strategy: top.choice('strategy', STRATEGIES),
+    includePrereleases: top.boolean('include-prereleases'),
+    controlPlane: { paths: cp.list('paths') },
+    dataPlane: {
+      paths: dp.list('paths'),
+      output: dp.choice('output', INJECT_OUTPUTS),
+      outputDir: dp.string('output-dir'),
+      revision: dp.string('revision'),
+      nativeSidecars: dp.choice('native-sidecars', NATIVE_SIDECARS),
+      kubernetesVersion: dp.string('kubernetes-version'),
+      valuesFile: dp.string('values-file'),
+      operatorFile: dp.string('operator-file'),
+    },
+    pullRequest: {
+      base: pr.string('base'),
+      labels: pr.list('labels'),
+      assignees: pr.list('assignees'),
+      reviewers: pr.list('reviewers'),
+      teamReviewers: pr.list('team-reviewers'),
+      draft: pr.boolean('draft'),
+      autoMerge: pr.choice('auto-merge', AUTO_MERGE_METHODS),
+      autoMergeWhen: pr.choice('auto-merge-when', AUTO_MERGE_WHEN),
+      signCommits: pr.boolean('sign-commits'),
+    },
+    analyze: {
+      failureThreshold: an.choice('failure-threshold', ANALYZE_THRESHOLDS),
+      suppress: an.list('suppress'),
+    },
+  };
+  for (const section of [cp, dp, pr, an, top]) section.done();
+  return config;
+}
