@@ -1,0 +1,84 @@
+// The CLI's command shape and its shared flags, parsed with node:util (no framework needed).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InvalidInputError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+
+export const EXIT = {
+  ok: 0,
+  /** Something failed: a bad file, a network error, istioctl failing. */
+  error: 1,
+  /** The command line itself was wrong. */
+  usage: 2,
+  /** The command ran and its check failed (fail-on matched, analyze found errors). */
+  checkFailed: 3,
+} as const;
+
+export interface CommandContext {
+  args: string[];
+  json: boolean;
+  stdout: (text: string) => void;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(
+    values: Record<string, string | boolean | string[] | undefined>,
+    context: CommandContext,
+  ): Promise<number>;
+}
+
+export const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export const GITHUB_OPTIONS = {
+  'github-token': { type: 'string' },
+  'github-api-url': { type: 'string' },
+  offline: { type: 'boolean' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export function parseCommandArgs(command: Command, args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: { ...COMMON_OPTIONS, ...command.options },
+      allowPositionals: false,
+      strict: true,
+    }).values as Record<string, string | boolean | string[] | undefined>;
+  } catch (error) {
+    throw new InvalidInputError((error as Error).message, { hint: `Usage: ${command.usage}` });
+  }
+}
+
+/** GitHub settings from flags, then the environment; never printed. */
+export function gitHubSettings(values: Record<string, unknown>, env: NodeJS.ProcessEnv) {
+  const offline = values['offline'] === true;
+  return {
+    offline,
+    token: offline
+      ? undefined
+      : ((values['github-token'] as string | undefined) ?? env.GITHUB_TOKEN ?? env.GH_TOKEN),
+    apiUrl:
+      (values['github-api-url'] as string | undefined) ?? env.GITHUB_API_URL ?? 'https://api.github.com',
+  };
+}
+
+export function text(values: Record<string, unknown>, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+export function list(values: Record<string, unknown>, name: string): string[] {
+  const value = values[name];
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  return items
+    .flatMap((v: string) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
