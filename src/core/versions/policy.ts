@@ -1,0 +1,85 @@
+// Version policies: which releases a user allows as an upgrade destination (keywords or semver ranges).
+import semver from 'semver';
+import { compareVersions, parseIstioVersion } from './parse.js';
+import { toSemverRange } from './range.js';
+
+/**
+ * - `latest`: any newer release;
+ * - `patch`: stay on the current minor;
+ * - `minor`: stay on the current major (no 1.x -> 2.x);
+ * - `supported`: any release of a minor Istio still supports (needs the supported minors as data);
+ * - `range`: a semver range (`1.30.x`, `>=1.29 <1.31`, `~1.30.0`, ...).
+ */
+export type VersionPolicy =
+  | { kind: 'latest' }
+  | { kind: 'patch' }
+  | { kind: 'minor' }
+  | { kind: 'supported' }
+  | { kind: 'range'; spec: string; range: string };
+
+export const POLICY_KEYWORDS = ['latest', 'patch', 'minor', 'supported'] as const;
+
+export interface PolicyContext {
+  /** The version running now; `patch` and `minor` are relative to it. */
+  current: string;
+  /** Minors (`1.30`) still supported; required by `supported`. */
+  supportedMinors?: readonly string[];
+}
+
+/** Parses a policy; a range that is not valid throws InvalidInputError naming `input`. */
+export function parseVersionPolicy(text: string, input = 'version-policy'): VersionPolicy {
+  const spec = text.trim().toLowerCase();
+  if (spec === '' || spec === 'latest' || spec === '*') return { kind: 'latest' };
+  if (spec === 'patch' || spec === 'minor' || spec === 'supported') return { kind: spec };
+  return { kind: 'range', spec: text.trim(), range: toSemverRange(text, input) };
+}
+
+/** Whether `version` may be a destination under `policy` (prerelease filtering is the caller's). */
+export function policyAllows(policy: VersionPolicy, version: string, context: PolicyContext): boolean {
+  const candidate = parseIstioVersion(version);
+  const current = parseIstioVersion(context.current);
+  if (!candidate || !current) return false;
+  switch (policy.kind) {
+    case 'latest':
+      return true;
+    case 'patch':
+      return candidate.major === current.major && candidate.minor === current.minor;
+    case 'minor':
+      return candidate.major === current.major;
+    case 'supported': {
+      if (!context.supportedMinors) throw new Error("the 'supported' policy needs supportedMinors");
+      return context.supportedMinors.includes(`${candidate.major}.${candidate.minor}`);
+    }
+    case 'range': {
+      // A prerelease counts as the release it leads to: `1.31.x` admits 1.31.0-rc.0 when prereleases are wanted.
+      return semver.satisfies(`${candidate.major}.${candidate.minor}.${candidate.patch}`, policy.range);
+    }
+  }
+}
+
+/** The newest of `versions` the policy allows, or undefined. */
+export function newestAllowed(
+  policy: VersionPolicy,
+  versions: readonly string[],
+  context: PolicyContext,
+): string | undefined {
+  return [...versions]
+    .filter((v) => policyAllows(policy, v, context))
+    .sort(compareVersions)
+    .pop();
+}
+
+export function describePolicy(policy: VersionPolicy): string {
+  switch (policy.kind) {
+    case 'latest':
+      return 'latest (any newer release)';
+    case 'patch':
+      return 'patch (stay on the current minor)';
+    case 'minor':
+      return 'minor (stay on the current major)';
+    case 'supported':
+      return 'supported (minors Istio still supports)';
+    case 'range':
+      return `range ${policy.spec}`;
+  }
+}
