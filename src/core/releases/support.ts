@@ -1,0 +1,101 @@
+// Support windows per Istio minor: release and end-of-life dates (announced, expected, or derived from
+// the release feed by Istio's rule) and the Kubernetes versions each minor supports.
+import { compareVersions, parseIstioVersion } from '../versions/parse.js';
+
+/** One minor's support record, as the dataset keeps it. */
+export interface MinorSupport {
+  /** `1.30` */
+  minor: string;
+  releaseDate?: string;
+  /** YYYY-MM-DD; absent while unannounced. */
+  eolDate?: string;
+  /** The EOL date is announced as expected, not final. */
+  eolExpected?: boolean;
+  /** Kubernetes minors (`1.33`) the Istio minor supports; empty when unknown. */
+  kubernetes: string[];
+}
+
+/** A release with the date it was published, from the feed or the dataset. */
+export interface DatedRelease {
+  version: string;
+  prerelease?: boolean;
+  /** ISO date or date-time. */
+  publishedAt?: string;
+}
+
+export interface SupportStatus {
+  minor: string;
+  eol: boolean;
+  eolDate?: string;
+  /** The date is an expectation (announced as expected, or derived from the N+2 rule). */
+  eolExpected: boolean;
+  /** Where the date came from. */
+  basis: 'announced' | 'expected' | 'n+2 rule' | 'unknown';
+}
+
+/** Istio supports a minor until six weeks after minor N+2 is released. */
+export const SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
+
+export interface SupportOptions {
+  /** Today, for deciding whether a date has passed. */
+  now: Date;
+  /** The release feed: its N+2 GA release dates refine dates the dataset only expects. */
+  releases?: readonly DatedRelease[];
+}
+
+export function minorKey(version: string): string | undefined {
+  const parsed = parseIstioVersion(version);
+  return parsed ? `${parsed.major}.${parsed.minor}` : undefined;
+}
+
+export function supportStatus(
+  version: string,
+  support: readonly MinorSupport[],
+  options: SupportOptions,
+): SupportStatus {
+  const minor = minorKey(version) ?? version;
+  const today = isoDate(options.now);
+  const record = support.find((s) => s.minor === minor);
+  const status = (eolDate: string | undefined, basis: SupportStatus['basis']): SupportStatus => ({
+    minor,
+    eol: eolDate !== undefined && eolDate <= today,
+    ...(eolDate ? { eolDate } : {}),
+    eolExpected: basis !== 'announced' && eolDate !== undefined && eolDate > today,
+    basis,
+  });
+  if (record?.eolDate && !record.eolExpected) return status(record.eolDate, 'announced');
+  const derived = eolByRule(minor, options.releases ?? []);
+  if (derived) return status(derived, 'n+2 rule');
+  if (record?.eolDate) return status(record.eolDate, 'expected');
+  return status(undefined, 'unknown');
+}
+
+/** Minors still supported today: every known minor (dataset or feed) whose EOL has not passed. */
+export function supportedMinors(support: readonly MinorSupport[], options: SupportOptions): string[] {
+  const minors = new Set(support.map((s) => s.minor));
+  for (const release of options.releases ?? []) {
+    const parsed = parseIstioVersion(release.version);
+    // A minor exists once it has a GA release; its alphas are not supported releases.
+    if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
+  }
+  return [...minors]
+    .filter((minor) => !supportStatus(`${minor}.0`, support, options).eol)
+    .sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
+}
+
+/** Six weeks after the first GA of minor N+2, when the feed has it with a date. */
+function eolByRule(minor: string, releases: readonly DatedRelease[]): string | undefined {
+  const parsed = parseIstioVersion(`${minor}.0`);
+  if (!parsed) return undefined;
+  const successor = releases.find(
+    (r) => !r.prerelease && parseIstioVersion(r.version)?.version === `${parsed.major}.${parsed.minor + 2}.0`,
+  );
+  if (!successor?.publishedAt) return undefined;
+  const released = Date.parse(successor.publishedAt);
+  if (Number.isNaN(released)) return undefined;
+  return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 86_400_000));
+}
+
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
