@@ -1,0 +1,41 @@
+// Turns a version spec into the one istioctl release to install: an exact version needs no
+// listing; anything else is resolved over every published release.
+import type { Release } from '../../releases/github-releases.js';
+import { exactVersionOf, resolveVersion, toSemverRange } from '../../versions/range.js';
+
+export interface VersionRequest {
+  /** latest, 1.24.2, 1.24, 1.24.x, ~1.24.0, ^1.24.0, '>=1.23 <1.25', joined with '||'. */
+  spec: string;
+  /** The input (or file) the spec came from, named in errors. */
+  input: string;
+  includePrereleases: boolean;
+}
+
+export interface ResolvedVersion {
+  version: string;
+  /** The release tag downloads live under. */
+  tag: string;
+  /** False when the spec was exact and no release listing was needed. */
+  listed: boolean;
+}
+
+/** Resolves `request`; `listReleases` is only called when the spec is not an exact version. */
+export async function resolveIstioctlVersion(
+  request: VersionRequest,
+  listReleases: () => Promise<Release[]>,
+): Promise<ResolvedVersion> {
+  // An invalid range fails here, naming the input, before any request is made.
+  toSemverRange(request.spec, request.input);
+  const exact = exactVersionOf(request.spec);
+  // Istio's release tags carry no `v`.
+  if (exact) return { version: exact, tag: exact, listed: false };
+  const releases = await listReleases();
+  const candidates = request.includePrereleases ? releases : releases.filter((r) => !r.prerelease);
+  const version = resolveVersion(
+    request.spec,
+    candidates.map((r) => r.version),
+    { includePrereleases: request.includePrereleases, input: request.input },
+  );
+  const release = candidates.find((r) => r.version === version)!;
+  return { version, tag: release.tag, listed: true };
+}
