@@ -1,0 +1,32 @@
+// The registry of pin kinds: adding a file format means adding one folder and one line here.
+import { argocdApplicationKind } from './argocd-application/index.js';
+import { containerImagesKind } from './container-images/index.js';
+import { fluxHelmReleaseKind } from './flux-helmrelease/index.js';
+import { helmChartDependenciesKind } from './helm-chart-dependencies/index.js';
+import { helmValuesKind } from './helm-values/index.js';
+import { istioOperatorKind } from './istio-operator/index.js';
+import { istioVersionFileKind } from './istio-version-file/index.js';
+import type { PinKind } from './kind.js';
+import { kustomizeImagesKind } from './kustomize-images/index.js';
+import { sailOperatorKind } from './sail-operator/index.js';
+import { workflowEnvKind } from './workflow-env/index.js';
+import type { PinKindName } from './types.js';
+
+export const PIN_KINDS: readonly PinKind[] = [
+  istioOperatorKind,
+  helmValuesKind,
+  fluxHelmReleaseKind,
+  argocdApplicationKind,
+  helmChartDependenciesKind,
+  sailOperatorKind,
+  kustomizeImagesKind,
+  containerImagesKind,
+  workflowEnvKind,
+  istioVersionFileKind,
+];
+
+export function pinKind(name: PinKindName): PinKind {
+  const kind = PIN_KINDS.find((k) => k.name === name);
+  if (!kind) throw new Error(`unknown pin kind ${name}`);
+  return kind;
+}
