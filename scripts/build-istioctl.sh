@@ -20,6 +20,31 @@ client_version() {
   "$1" version --remote=false --short 2>/dev/null | sed -E 's/^client version: //'
 }
 
+# The scratch tree of the build in progress; removed however the script ends.
+work=""
+cleanup() {
+  if [[ -n "$work" ]]; then chmod -R u+w "$work" 2>/dev/null || true; rm -rf "$work"; fi
+  work=""
+}
+trap cleanup EXIT
+
+# Tests on several workers and CI may ask for the same version at once: one builds, the others wait
+# for it and then find it cached. Without flock (macOS) concurrent runs just build twice.
+lock_version() {
+  local out="$1" version="$2"
+  command -v flock >/dev/null || return 0
+  exec {lock_fd}>"$out/.build.lock"
+  if ! flock -n "$lock_fd"; then
+    echo "istioctl $version: another build of it is running; waiting for it"
+    flock "$lock_fd"
+  fi
+}
+
+unlock_version() {
+  if [[ -n "${lock_fd:-}" ]]; then exec {lock_fd}>&-; fi
+  lock_fd=""
+}
+
 build_one() {
   local version="$1" module="$2"
   shift 2
@@ -28,9 +53,13 @@ build_one() {
   local asset="istioctl-$version-linux-amd64.tar.gz"
   local started=$SECONDS
 
+  mkdir -p "$out"
+  lock_version "$out" "$version"
+
   if [[ -x "$out/istioctl" && -f "$out/$asset.sha256" ]] &&
      [[ "$(client_version "$out/istioctl")" == "$version" ]]; then
     echo "istioctl $version: cached at $out/istioctl (warm, $((SECONDS - started))s)"
+    unlock_version
     return
   fi
 
@@ -40,9 +69,7 @@ build_one() {
   src_dir="$(go mod download -json "istio.io/istio@$module" | sed -n 's/^\s*"Dir": "\(.*\)",\?$/\1/p')"
   [[ -d "$src_dir" ]] || { echo "error: the Go module proxy did not serve istio.io/istio@$module" >&2; exit 3; }
 
-  local work
   work="$(mktemp -d)"
-  trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' RETURN
   cp -r "$src_dir" "$work/src"
   chmod -R u+w "$work/src"
 
@@ -77,7 +104,6 @@ build_one() {
 -X $pkg.buildStatus=Clean -X $pkg.buildTag=$version -X $pkg.buildHub=$release_hub \
 -X $pkg.buildOS=linux -X $pkg.buildArch=amd64"
 
-  mkdir -p "$out"
   (cd "$work/wrapper" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldflags" \
     -o "$work/istioctl" istio.io/istio/istioctl/cmd/istioctl)
 
@@ -89,6 +115,8 @@ build_one() {
   (cd "$work" && sha256sum "$asset" >"$asset.sha256")
   mv -f "$work/$asset" "$work/$asset.sha256" "$out/"
   mv -f "$work/istioctl" "$out/istioctl"
+  cleanup
+  unlock_version
   echo "istioctl $version: built in $((SECONDS - started))s at $out/istioctl"
 }
 
@@ -105,6 +133,7 @@ elif [[ $# -eq 0 ]]; then
       console.log([e.version, e.module, ...o].join(" "));
     }
   ' "$here/test/istio-versions.json")
+  echo "istioctl: all pinned versions ready in ${SECONDS}s"
 else
   echo "usage: $0 [VERSION MODULE]" >&2
   exit 64

@@ -84,12 +84,19 @@ async function offlineConfig(
   return generateOfflineInjectConfig({ binary: binary.binary, outputDir: join(work, name), revision });
 }
 
-describe.skipIf(skip !== undefined)('kube-inject with real istioctl', () => {
-  const versions = skip
-    ? []
-    : [(pair as { old: IstioctlArtifacts }).old, (pair as { new: IstioctlArtifacts }).new];
+const binaries: IstioctlArtifacts[] = 'skip' in pair ? [] : [pair.old, pair.new];
+/** Default-revision offline config per version, rendered once for the whole file. */
+const defaultConfigs = new Map<string, OfflineInjectConfig>();
 
-  describe.each(versions.map((binary) => ({ version: binary.version, binary })))(
+describe.skipIf(skip !== undefined)('kube-inject with real istioctl', () => {
+  beforeAll(async () => {
+    const configs = await Promise.all(
+      binaries.map((binary) => offlineConfig(binary, `${binary.version}-default`)),
+    );
+    for (const config of configs) defaultConfigs.set(config.version, config);
+  });
+
+  describe.each(binaries.map((binary) => ({ version: binary.version, binary })))(
     'istioctl $version',
     ({ version, binary }) => {
       let config: OfflineInjectConfig;
@@ -98,7 +105,7 @@ describe.skipIf(skip !== undefined)('kube-inject with real istioctl', () => {
       let plainTemplates: Map<string, PodTemplate>;
 
       beforeAll(async () => {
-        config = await offlineConfig(binary, `${version}-default`);
+        config = defaultConfigs.get(version)!;
         // One batch per layout: every kind, pass-through and skipped documents in a single call.
         [plain, native] = await Promise.all([
           kubeInject({ ...config, input: WORKLOADS, nativeSidecars: false }),
@@ -186,11 +193,8 @@ describe.skipIf(skip !== undefined)('kube-inject with real istioctl', () => {
   );
 
   it('upgrades proxies by re-injecting the old version output with the new version', async () => {
-    const { old, new: fresh } = pair as { old: IstioctlArtifacts; new: IstioctlArtifacts };
-    const [oldConfig, newConfig] = await Promise.all([
-      offlineConfig(old, 'upgrade-old'),
-      offlineConfig(fresh, 'upgrade-new'),
-    ]);
+    const [old, fresh] = binaries as [IstioctlArtifacts, IstioctlArtifacts];
+    const [oldConfig, newConfig] = [defaultConfigs.get(old.version)!, defaultConfigs.get(fresh.version)!];
     const injectedOld = await kubeInject({ ...oldConfig, input: WORKLOADS });
     expect(injectedOld.output).toContain(`proxyv2:${old.version}`);
 
