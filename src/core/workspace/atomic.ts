@@ -72,7 +72,8 @@ function readIfExists(path: string): Buffer | undefined {
 function writeDurably(path: string, content: string | Buffer): void {
   const fd = openSync(path, 'wx', 0o644);
   try {
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

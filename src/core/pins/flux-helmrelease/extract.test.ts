@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { versionOnlyChanges } from '../__fixtures__/byte-diff.js';
+import { bumpInMemory, fixtures, summarise } from '../__fixtures__/harness.js';
+import { extractPins } from '../engine.js';
+import type { Logger } from '../../logger.js';
+import { fluxHelmReleaseKind } from './index.js';
+
+const directory = new URL('./__fixtures__/', import.meta.url);
+const kinds = [fluxHelmReleaseKind];
+
+/** The seed's layout: a ConfigMap, a Flux Kustomization pointing at it, three HelmReleases under its path. */
+function seedLayout() {
+  const [configMap, kustomization, releases] = fixtures(directory, 'istio-version.yaml', 'kustomization.yaml', 'helmreleases.yaml');
+  return [
+    { ...configMap!, path: 'clusters/prod/istio-version.yaml' },
+    { ...kustomization!, path: 'clusters/prod/istio.yaml' },
+    { ...releases!, path: 'infrastructure/istio/releases.yaml' },
+  ];
+}
+
+describe('flux-helmrelease pins', () => {
+  it('follows ${istio_version} of three HelmReleases to ONE pin in the ConfigMap', () => {
+    const { pins } = extractPins({ files: seedLayout() }, { kinds });
+    expect(summarise(pins)).toEqual(['clusters/prod/istio-version.yaml:8:19 1.24.2 plain double control-plane']);
+    expect(pins[0]!.location).toBe('ConfigMap istio-version data.istio_version');
+    expect(pins[0]!.usedBy).toEqual([
+      'infrastructure/istio/releases.yaml:12',
+      'infrastructure/istio/releases.yaml:26',
+      'infrastructure/istio/releases.yaml:38',
+    ]);
+  });
+
+  it('makes one edit, in the ConfigMap, and leaves the HelmReleases untouched', () => {
+    const { before, after } = bumpInMemory(seedLayout(), '1.25.0', { kinds });
+    expect([...after.keys()]).toEqual(['clusters/prod/istio-version.yaml']);
+    const path = 'clusters/prod/istio-version.yaml';
+    expect(versionOnlyChanges(before.get(path)!, after.get(path)!)).toEqual([{ line: 8, from: '1.24.2', to: '1.25.0' }]);
+    expect(after.get(path)!.toString()).toContain('  istio_version: "1.25.0"   # istio-autopilot bumps this\n');
+  });
+
+  it('rewrites an inline postBuild.substitute value', () => {
+    const files = fixtures(directory, 'inline-substitute.yaml').map((f) => ({ ...f, path: 'staging/istio/all.yaml' }));
+    const { pins } = extractPins({ files }, { kinds });
+    expect(summarise(pins)).toEqual(['staging/istio/all.yaml:9:23 1.24.2 plain single control-plane']);
+    expect(pins[0]!.location).toBe('Kustomization istio-staging postBuild.substitute.istio_version');
+  });
+
+  it('pins direct versions and a ${var:=default} with no definition, ignoring non-Istio charts', () => {
+    const warnings: string[] = [];
+    const logger: Logger = { info() {}, debug() {}, notice() {}, warning: (m) => warnings.push(m) };
+    const { pins } = extractPins({ files: fixtures(directory, 'direct.yaml') }, { kinds, logger });
+    expect(summarise(pins)).toEqual([
+      'direct.yaml:9:18 1.24.2 plain none data-plane',
+      'direct.yaml:33:32 1.24.2 plain double data-plane',
+    ]);
+    expect(warnings).toEqual([]);
+    const { before, after } = bumpInMemory(fixtures(directory, 'direct.yaml'), '1.25.0', { kinds });
+    expect(versionOnlyChanges(before.get('direct.yaml')!, after.get('direct.yaml')!).map((c) => c.line)).toEqual([9, 33]);
+    expect(after.get('direct.yaml')!.toString()).toContain('version: "${cni_version:=1.25.0}"');
+  });
+
+  it('warns when a variable is defined nowhere in the scanned files', () => {
+    const warnings: string[] = [];
+    const logger: Logger = { info() {}, debug() {}, notice() {}, warning: (m) => warnings.push(m) };
+    const files = fixtures(directory, 'helmreleases.yaml');
+    expect(extractPins({ files }, { kinds, logger }).pins).toEqual([]);
+    expect(warnings[0]).toMatch(/\$\{istio_version\} is not defined/);
+  });
+});

@@ -1,0 +1,78 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../logger.js';
+import { listWorkspaceFiles, readWorkspaceFile, resolveInsideWorkspace } from './files.js';
+
+function workspace(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'workspace-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+function recordingLogger() {
+  const lines: string[] = [];
+  const logger: Logger = {
+    info: () => undefined,
+    debug: () => undefined,
+    notice: (m) => lines.push(m),
+    warning: (m) => lines.push(m),
+  };
+  return { lines, logger };
+}
+
+describe('workspace files', () => {
+  it('lists YAML and .istio-version across the repo by default, respecting nested .gitignore files', () => {
+    const root = workspace({
+      '.gitignore': 'build/\n*.secret.yaml\n',
+      'a.yaml': '',
+      'deep/b.yml': '',
+      'deep/.gitignore': 'local.yaml\n',
+      'deep/local.yaml': '',
+      'deep/c.secret.yaml': '',
+      'build/out.yaml': '',
+      'README.md': '',
+      '.istio-version': '',
+      '.github/workflows/ci.yml': '',
+      '.git/config.yaml': '',
+    });
+    expect(listWorkspaceFiles(root)).toEqual(['.github/workflows/ci.yml', '.istio-version', 'a.yaml', 'deep/b.yml']);
+  });
+
+  it('takes globs with exclusions', () => {
+    const root = workspace({ 'clusters/prod/a.yaml': '', 'clusters/dev/b.yaml': '', 'apps/c.yaml': '' });
+    expect(listWorkspaceFiles(root, { patterns: ['clusters/**/*.yaml', '!clusters/dev/**'] })).toEqual([
+      'clusters/prod/a.yaml',
+    ]);
+  });
+
+  it('refuses globs and paths that lead outside the workspace', () => {
+    const root = workspace({ 'a.yaml': '' });
+    expect(() => listWorkspaceFiles(root, { patterns: ['../**/*.yaml'] })).toThrow(/leads outside the workspace/);
+    expect(() => listWorkspaceFiles(root, { patterns: ['/etc/*.yaml'] })).toThrow(/leads outside the workspace/);
+    expect(() => resolveInsideWorkspace(root, '../x.yaml')).toThrow(/leads outside the workspace/);
+  });
+
+  it('refuses a symlink that leads outside the workspace, with a warning, and does not follow it', () => {
+    const outside = workspace({ 'secret.yaml': 'kind: Secret\n' });
+    const root = workspace({ 'a.yaml': '' });
+    symlinkSync(join(outside, 'secret.yaml'), join(root, 'link.yaml'));
+    symlinkSync(outside, join(root, 'linked-dir'));
+    const { lines, logger } = recordingLogger();
+    expect(listWorkspaceFiles(root, { logger })).toEqual(['a.yaml']);
+    expect(lines).toEqual(['refused link.yaml: a symbolic link that leads outside the workspace']);
+    expect(() => resolveInsideWorkspace(root, 'link.yaml')).toThrow(/leads outside the workspace/);
+  });
+
+  it('skips binary and very large files', () => {
+    const root = workspace({ 'bin.yaml': Buffer.from([0x6b, 0x00, 0x01]), 'big.yaml': 'x'.repeat(2048), 'ok.yaml': 'a: 1\n' });
+    expect(readWorkspaceFile(root, 'bin.yaml')).toMatchObject({ status: 'binary' });
+    expect(readWorkspaceFile(root, 'big.yaml', 1024)).toMatchObject({ status: 'too-large', size: 2048 });
+    const ok = readWorkspaceFile(root, 'ok.yaml');
+    expect(ok.status === 'ok' && ok.content.toString()).toBe('a: 1\n');
+  });
+});
