@@ -55,6 +55,7 @@ export interface InstalledIstioctl {
 export async function installIstioctl(options: InstallIstioctlOptions): Promise<InstalledIstioctl> {
   const logger = options.logger ?? silentLogger;
   const pinned = options.checksum ? parsePinnedChecksum(options.checksum) : undefined;
+  const downloadBase = downloadBaseUrlOf(options.downloadBaseUrl);
   const request = await versionRequest(options);
   const resolved = await resolveIstioctlVersion(request, () =>
     listIstioReleases(options.github, {
@@ -76,7 +77,15 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
 
   const scratch = await mkdtemp(join(options.tempDir, 'istioctl-'));
   try {
-    const archive = await downloadArchive(options, resolved.tag, version, assetNames, scratch, logger);
+    const archive = await downloadArchive(
+      options,
+      downloadBase,
+      resolved.tag,
+      version,
+      assetNames,
+      scratch,
+      logger,
+    );
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
     verify(archive, published, pinned);
     const extracted = join(scratch, 'extracted');
@@ -120,6 +129,23 @@ async function versionRequest(options: InstallIstioctlOptions) {
   return { spec: version || 'latest', input: 'version', includePrereleases };
 }
 
+function downloadBaseUrlOf(value: string | undefined): string {
+  const base = (value ?? DEFAULT_DOWNLOAD_BASE_URL).trim().replace(/\/+$/, '');
+  let url: URL | undefined;
+  try {
+    url = new URL(base);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    throw new InvalidInputError(`'${value}' is not an http(s) URL`, {
+      input: 'download-base-url',
+      hint: `Give the URL under which <version>/<asset> live, e.g. ${DEFAULT_DOWNLOAD_BASE_URL}.`,
+    });
+  }
+  return base;
+}
+
 interface Archive {
   name: string;
   url: string;
@@ -129,13 +155,13 @@ interface Archive {
 
 async function downloadArchive(
   options: InstallIstioctlOptions,
+  base: string,
   tag: string,
   version: string,
   assetNames: string[],
   scratch: string,
   logger: Logger,
 ): Promise<Archive> {
-  const base = (options.downloadBaseUrl ?? DEFAULT_DOWNLOAD_BASE_URL).replace(/\/+$/, '');
   const tried: string[] = [];
   for (const name of assetNames) {
     const url = `${base}/${encodeURIComponent(tag)}/${name}`;
