@@ -100,7 +100,7 @@ describe('bump-istio-version (bundle)', () => {
     const diff = versionDiff(before, snapshot(root));
     // The seven control plane files plus four workload files; sail/istio.yaml now changes on two lines.
     expect(Object.keys(diff)).toHaveLength(11);
-    expect(diff['sail/istio.yaml']).toEqual(['6: 1.24.2 -> 1.25.0', '14: 1.24.2 -> 1.25.0']);
+    expect(diff['sail/istio.yaml']).toEqual(['6: 1.24.2 -> 1.25.0', '16: 1.24.2 -> 1.25.0']);
     expect(diff['apps/bookinfo/base/ratings.yaml']).toEqual(['10: 1.23.4 -> 1.25.0']);
     expect(diff['apps/bookinfo/base/reviews.yaml']).toEqual(['21: 1.24.2 -> 1.25.0']);
     expect(diff['rendered/istio.yaml']).toBeUndefined();
