@@ -1,0 +1,136 @@
+// Decides what one pipeline run does: a control plane PR, a data plane PR, or nothing, by Istio's
+// hop and skew rules applied to the pins the repository holds.
+import type { RepoConfig } from '../config/repo-config.js';
+import { InvalidInputError } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { checkConsistency, type ConsistencyReport } from '../pins/consistency.js';
+import { extractPins } from '../pins/engine.js';
+import type { Pin } from '../pins/types.js';
+import { checkRelease, type ReleaseCheck, type ReleaseSources } from '../releases/check-release.js';
+import { compareVersions, minorDistance, sortVersions } from '../versions/parse.js';
+
+export type PipelineStep = 'control-plane' | 'data-plane' | 'none';
+
+export interface UpgradePlan {
+  step: PipelineStep;
+  /** Why this step (or none), in a sentence. */
+  reason: string;
+  /** The version the step moves its pins to. */
+  target?: string;
+  controlPlane: {
+    /** The oldest control plane version pinned: the one the next hop starts from. */
+    current: string;
+    versions: string[];
+    check: ReleaseCheck;
+  };
+  dataPlane: {
+    /** Versions the proxies in the data plane paths run, oldest first. */
+    versions: string[];
+    /** Workload files whose proxies lag the control plane. */
+    laggingFiles: string[];
+  };
+  pins: Pin[];
+  consistency: ConsistencyReport;
+  /** Files the step's PR would touch; for the data plane, the workloads that get re-injected. */
+  files: string[];
+}
+
+export interface PlanRequest {
+  workspace: string;
+  config: RepoConfig;
+  sources: ReleaseSources;
+  kubernetesVersion?: string;
+  logger?: Logger;
+  now?: Date;
+}
+
+/** Default globs for the two halves when the config names none. */
+export const DEFAULT_CONTROL_PLANE_PATHS = ['**/*.yaml', '**/*.yml', '**/.istio-version'];
+export const DEFAULT_DATA_PLANE_PATHS = ['**/*.yaml', '**/*.yml'];
+
+export function planUpgrade(request: PlanRequest): UpgradePlan {
+  const logger = request.logger ?? silentLogger;
+  const { config } = request;
+  const controlPlanePaths = config.controlPlane.paths ?? DEFAULT_CONTROL_PLANE_PATHS;
+  const dataPlanePaths = config.dataPlane.paths ?? DEFAULT_DATA_PLANE_PATHS;
+
+  const controlPlanePins = extractPins(
+    { root: request.workspace, paths: controlPlanePaths },
+    { logger },
+  ).pins.filter((p) => p.role === 'control-plane');
+  const dataPlanePins = extractPins(
+    { root: request.workspace, paths: dataPlanePaths },
+    { logger },
+  ).pins.filter((p) => p.role === 'data-plane');
+  const pins = [...controlPlanePins, ...dataPlanePins];
+  if (controlPlanePins.length === 0) {
+    throw new InvalidInputError('no Istio control plane pin was found', {
+      input: 'control-plane-paths',
+      hint: `Searched ${controlPlanePaths.join(', ')}. Point control-plane paths at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`,
+    });
+  }
+  const controlPlaneVersions = sortVersions(new Set(controlPlanePins.map((p) => p.version)));
+  const current = controlPlaneVersions[0]!;
+  const check = checkRelease(
+    {
+      currentVersion: current,
+      policy: config.policy,
+      strategy: config.strategy,
+      includePrereleases: config.includePrereleases,
+      kubernetesVersion: request.kubernetesVersion,
+      now: request.now,
+    },
+    request.sources,
+  );
+  const dataPlaneVersions = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
+  const lagging = dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+  const laggingFiles = [...new Set(lagging.map((p) => p.file))].sort();
+  const base = {
+    controlPlane: { current, versions: controlPlaneVersions, check },
+    dataPlane: { versions: dataPlaneVersions, laggingFiles },
+    pins,
+    consistency: checkConsistency(pins),
+  };
+
+  const oldestProxy = dataPlaneVersions[0];
+  const controlPlaneFiles = (target: string) =>
+    [...new Set(controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
+
+  if (check.updateAvailable && check.target) {
+    // The control plane may run at most one minor ahead of its proxies: catch the proxies up first.
+    const skewAfterHop = oldestProxy ? minorDistance(oldestProxy, check.target) : 0;
+    if (laggingFiles.length > 0 && skewAfterHop > 1) {
+      return {
+        ...base,
+        step: 'data-plane',
+        target: current,
+        reason: `Proxies at ${oldestProxy} must reach the control plane's ${current} before it moves to ${check.target}: Istio allows the control plane only one minor ahead of its proxies.`,
+        files: laggingFiles,
+      };
+    }
+    return {
+      ...base,
+      step: 'control-plane',
+      target: check.target,
+      reason: `The control plane at ${current} is behind the next allowed hop, ${check.target} (policy ${check.policy}, ${check.strategy}).`,
+      files: controlPlaneFiles(check.target),
+    };
+  }
+  if (laggingFiles.length > 0) {
+    return {
+      ...base,
+      step: 'data-plane',
+      target: current,
+      reason: `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`,
+      files: laggingFiles,
+    };
+  }
+  return {
+    ...base,
+    step: 'none',
+    reason: check.currentIsAheadOfLatest
+      ? `The control plane at ${current} is newer than every release listed; nothing to do.`
+      : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`,
+    files: [],
+  };
+}
