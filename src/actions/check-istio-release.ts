@@ -1,0 +1,65 @@
+// check-istio-release: what's next, what's vulnerable, what's end-of-life for the running Istio. Read-only.
+import { join, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { createGitHubClient } from '../core/github/client.js';
+import {
+  checkIstioRelease,
+  failOnReasons,
+  parseFailOn,
+  readCurrentVersion,
+} from '../core/releases/check-release.js';
+import { renderReleaseSummary } from '../core/releases/release-summary.js';
+import * as entry from './support/entry.js';
+
+await entry.runEntry(async () => {
+  const { token, apiUrl } = entry.gitHubInputs();
+  const failOn = parseFailOn(entry.listInput('fail-on'));
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const files = [entry.stringInput('version-file'), ...entry.listInput('paths')].filter(
+    (f) => f !== undefined,
+  );
+  const currentInput = entry.stringInput('current-version');
+  const fromFile = currentInput
+    ? undefined
+    : await readCurrentVersion(files.map((f) => resolve(workspace, f)));
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  // Few retries: when GitHub is unreachable the bundled dataset answers, so waiting longer buys little.
+  const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => core.info(m) });
+  const check = await checkIstioRelease(github, {
+    currentVersion: currentInput ?? fromFile!.version,
+    currentFrom: fromFile ? { input: 'version-file', file: fromFile.file, line: fromFile.line } : undefined,
+    policy: entry.stringInput('version-policy') ?? 'latest',
+    strategy: entry.choiceInput('strategy', ['in-place', 'canary'] as const, 'in-place'),
+    includePrereleases: entry.booleanInput('include-prereleases', false),
+    kubernetesVersion: entry.stringInput('kubernetes-version'),
+    cacheDir: toolCache ? join(toolCache, 'istio-autopilot', 'http') : undefined,
+    logger: entry.actionsLogger,
+  });
+  core.setOutput('current-version', check.current);
+  core.setOutput('latest-version', check.latest ?? '');
+  core.setOutput('target-version', check.target ?? '');
+  core.setOutput('update-available', String(check.updateAvailable));
+  core.setOutput('update-type', check.updateType);
+  entry.setJsonOutput('upgrade-path', check.upgradePath);
+  core.setOutput('vulnerable', String(check.vulnerable));
+  entry.setJsonOutput(
+    'advisories',
+    check.advisories.map(({ id, cves, severity, url, ...a }) => ({
+      id,
+      cves,
+      severity,
+      'fixed-in': a['fixed-in'] ?? null,
+      url,
+    })),
+  );
+  entry.setJsonOutput('fixed-advisories', check.fixedAdvisories);
+  core.setOutput('eol', String(check.eol));
+  core.setOutput('eol-date', check.eolDate ?? '');
+  core.setOutput(
+    'kubernetes-supported',
+    check.kubernetesVersion ? String(check.kubernetesSupported ?? 'unknown') : '',
+  );
+  await entry.writeSummary(renderReleaseSummary(check));
+  const reasons = failOnReasons(check, failOn);
+  if (reasons.length > 0) core.setFailed(`fail-on: ${reasons.join('; ')}`);
+});
