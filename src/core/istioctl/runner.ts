@@ -1,4 +1,6 @@
 // Typed istioctl calls (version, kube-inject, manifest generate) over the process runner, with their outputs parsed.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { IstioctlError, InvalidInputError } from '../errors.js';
 import { runIstioctlProcess, type IstioctlProcessResult } from './process.js';
 import { injectRevisionArgs, nativeSidecarsEnv } from './version-rules.js';
@@ -8,6 +10,17 @@ export interface IstioctlCallOptions {
   /** Extra environment for the istioctl process. */
   env?: Record<string, string | undefined>;
 }
+
+/**
+ * Offline calls must never read a cluster: istioctl falls back to one for anything the files leave out
+ * (an IstioOperator without meshConfig, say), which would silently use whatever kubeconfig is around.
+ * Point it at no cluster so such a call fails with istioctl's own message instead.
+ */
+export const NO_CLUSTER_ENV: Readonly<Record<string, string | undefined>> = {
+  KUBECONFIG: join(tmpdir(), 'istio-autopilot-offline-no-kubeconfig'),
+  KUBERNETES_SERVICE_HOST: undefined,
+  KUBERNETES_SERVICE_PORT: undefined,
+};
 
 /** The last lines of stderr (or stdout), for error messages that stay readable. */
 function outputTail(result: IstioctlProcessResult, lines = 8): string {
@@ -116,7 +129,11 @@ export interface KubeInjectOptions extends IstioctlCallOptions {
   injectConfigFile: string;
   meshConfigFile?: string;
   valuesFile?: string;
-  /** An IstioOperator file; its spec.values and spec.meshConfig override the files above. */
+  /**
+   * An IstioOperator file. Its spec.values replace the values file whole (no chart defaults are merged in,
+   * so partial values break the template), and its spec.meshConfig replaces the mesh config file. Pass a
+   * user's IstioOperator to generateOfflineInjectConfig instead, unless it is complete.
+   */
   operatorFile?: string;
   /** Control plane revision; absent or `default` means the default revision. */
   revision?: string;
@@ -157,14 +174,15 @@ export async function kubeInject(options: KubeInjectOptions): Promise<KubeInject
     stdin: options.input,
     timeoutMs: options.timeoutMs,
     // Always explicit, so an ENABLE_NATIVE_SIDECARS in the caller's environment cannot change the layout.
-    env: { ...options.env, ...nativeSidecarsEnv(options.nativeSidecars ?? false) },
+    env: { ...NO_CLUSTER_ENV, ...options.env, ...nativeSidecarsEnv(options.nativeSidecars ?? false) },
   });
   if (result.exitCode !== 0) {
     throw failure(
       'kube-inject',
       options.binary,
       result,
-      'Check that the manifest is valid Kubernetes YAML and that the inject config matches this istioctl version.',
+      'Check that the manifest is valid Kubernetes YAML and that the inject config matches this istioctl ' +
+        'version; an IstioOperator file without meshConfig needs a mesh config file beside it.',
     );
   }
   return { output: result.stdout, ...parseKubeInjectStderr(result.stderr), durationMs: result.durationMs };
@@ -202,7 +220,7 @@ export function manifestGenerateArgs(options: Omit<ManifestGenerateOptions, 'bin
 export async function manifestGenerate(options: ManifestGenerateOptions): Promise<ManifestGenerateResult> {
   const result = await runIstioctlProcess(options.binary, manifestGenerateArgs(options), {
     timeoutMs: options.timeoutMs,
-    env: options.env,
+    env: { ...NO_CLUSTER_ENV, ...options.env },
   });
   if (result.exitCode !== 0) {
     throw failure(
