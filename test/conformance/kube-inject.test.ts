@@ -183,6 +183,30 @@ describe.skipIf(skip !== undefined)('kube-inject with real istioctl', () => {
         expect(web.metadata?.annotations?.['istio.io/rev']).toBe('canary');
       });
 
+      it('moves istio-proxy into initContainers when native sidecars are switched on for injected input', async () => {
+        const switched = podTemplates(
+          (await kubeInject({ ...config, input: plain.output, nativeSidecars: true })).output,
+        );
+        for (const key of INJECTED) {
+          const found = proxies(switched.get(key)!);
+          expect(found.containers, key).toHaveLength(0);
+          expect(found.initContainers, key).toHaveLength(1);
+        }
+      });
+
+      // istioctl quirk (1.30 and 1.31): the old native proxy survives in initContainers, so a layout switch
+      // back needs the injected sidecar removed first. If this starts failing, istioctl fixed it.
+      it('keeps the native istio-proxy and adds a second one when native sidecars are switched off', async () => {
+        const switched = podTemplates(
+          (await kubeInject({ ...config, input: native.output, nativeSidecars: false })).output,
+        );
+        for (const key of INJECTED) {
+          const found = proxies(switched.get(key)!);
+          expect(found.containers, key).toHaveLength(1);
+          expect(found.initContainers, key).toHaveLength(1);
+        }
+      });
+
       it('changes nothing when run again on its own output', async () => {
         const again = await kubeInject({ ...config, input: plain.output });
         expect(again.output).toBe(plain.output);
