@@ -19,6 +19,14 @@ describe('parseVersionPolicy', () => {
     expect(parseVersionPolicy(text).kind).toBe(kind);
   });
 
+  it('reads a keyword followed by a range that must hold too', () => {
+    const policy = parseVersionPolicy('supported <1.31');
+    expect(policy).toEqual({ kind: 'supported', within: '<1.31.0-0' });
+    expect(policyAllows(policy, '1.30.5', context)).toBe(true);
+    expect(policyAllows(policy, '1.31.1', context)).toBe(false);
+    expect(() => parseVersionPolicy('patch whenever')).toThrow(InvalidInputError);
+  });
+
   it('rejects a malformed range, naming the input', () => {
     expect(() => parseVersionPolicy('newest please')).toThrow(InvalidInputError);
     try {

@@ -9,12 +9,10 @@ import { toSemverRange } from './range.js';
  * - `minor`: stay on the current major (no 1.x -> 2.x);
  * - `supported`: any release of a minor Istio still supports (needs the supported minors as data);
  * - `range`: a semver range (`1.30.x`, `>=1.29 <1.31`, `~1.30.0`, ...).
+ * A keyword may be followed by a range that must hold too: `supported <1.31`.
  */
 export type VersionPolicy =
-  | { kind: 'latest' }
-  | { kind: 'patch' }
-  | { kind: 'minor' }
-  | { kind: 'supported' }
+  | { kind: 'latest' | 'patch' | 'minor' | 'supported'; within?: string }
   | { kind: 'range'; spec: string; range: string };
 
 export const POLICY_KEYWORDS = ['latest', 'patch', 'minor', 'supported'] as const;
@@ -28,10 +26,18 @@ export interface PolicyContext {
 
 /** Parses a policy; a range that is not valid throws InvalidInputError naming `input`. */
 export function parseVersionPolicy(text: string, input = 'version-policy'): VersionPolicy {
-  const spec = text.trim().toLowerCase();
-  if (spec === '' || spec === 'latest' || spec === '*') return { kind: 'latest' };
-  if (spec === 'patch' || spec === 'minor' || spec === 'supported') return { kind: spec };
-  return { kind: 'range', spec: text.trim(), range: toSemverRange(text, input) };
+  const spec = text.trim();
+  if (spec === '' || spec === '*') return { kind: 'latest' };
+  const [first = '', ...rest] = spec.split(/\s+/);
+  const keyword = (POLICY_KEYWORDS as readonly string[]).find((k) => k === first.toLowerCase());
+  if (keyword) {
+    const within = rest.join(' ');
+    return {
+      kind: keyword as (typeof POLICY_KEYWORDS)[number],
+      ...(within ? { within: toSemverRange(within, input) } : {}),
+    };
+  }
+  return { kind: 'range', spec, range: toSemverRange(spec, input) };
 }
 
 /** Whether `version` may be a destination under `policy` (prerelease filtering is the caller's). */
@@ -39,6 +45,9 @@ export function policyAllows(policy: VersionPolicy, version: string, context: Po
   const candidate = parseIstioVersion(version);
   const current = parseIstioVersion(context.current);
   if (!candidate || !current) return false;
+  // A prerelease counts as the release it leads to: `1.31.x` admits 1.31.0-rc.0 when prereleases are wanted.
+  const release = `${candidate.major}.${candidate.minor}.${candidate.patch}`;
+  if (policy.kind !== 'range' && policy.within && !semver.satisfies(release, policy.within)) return false;
   switch (policy.kind) {
     case 'latest':
       return true;
@@ -50,10 +59,8 @@ export function policyAllows(policy: VersionPolicy, version: string, context: Po
       if (!context.supportedMinors) throw new Error("the 'supported' policy needs supportedMinors");
       return context.supportedMinors.includes(`${candidate.major}.${candidate.minor}`);
     }
-    case 'range': {
-      // A prerelease counts as the release it leads to: `1.31.x` admits 1.31.0-rc.0 when prereleases are wanted.
-      return semver.satisfies(`${candidate.major}.${candidate.minor}.${candidate.patch}`, policy.range);
-    }
+    case 'range':
+      return semver.satisfies(release, policy.range);
   }
 }
 
@@ -70,6 +77,11 @@ export function newestAllowed(
 }
 
 export function describePolicy(policy: VersionPolicy): string {
+  const within = policy.kind !== 'range' && policy.within ? `, within ${policy.within}` : '';
+  return describeKind(policy) + within;
+}
+
+function describeKind(policy: VersionPolicy): string {
   switch (policy.kind) {
     case 'latest':
       return 'latest (any newer release)';
