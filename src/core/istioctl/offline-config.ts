@@ -112,9 +112,12 @@ export function proxyImageFromValues(values: IstioValues): string {
 }
 
 /** ENABLE_NATIVE_SIDECARS as the rendered istiod Deployment sets it, if it does. */
-function controlPlaneNativeSidecars(manifest: string, revision: string | undefined): string | undefined {
+function controlPlaneNativeSidecars(
+  objects: ManifestObject[],
+  revision: string | undefined,
+): string | undefined {
   const name = revision ? `istiod-${revision}` : 'istiod';
-  const deployment = manifestObjectsOfKind(manifest, ['Deployment']).find((d) => d.metadata?.name === name);
+  const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === name);
   const spec = deployment?.spec as
     | {
         template?: {
@@ -245,7 +248,8 @@ export async function generateOfflineInjectConfig(
     await rm(workDir, { recursive: true, force: true });
   }
 
-  const configMaps = manifestObjectsOfKind(manifest, ['ConfigMap']);
+  const objects = manifestObjectsOfKind(manifest, ['ConfigMap', 'Deployment']);
+  const configMaps = objects.filter((o) => o.kind === 'ConfigMap');
   const injectors = configMaps.filter((m) =>
     String(m.metadata?.name ?? '').startsWith('istio-sidecar-injector'),
   );
@@ -277,7 +281,7 @@ export async function generateOfflineInjectConfig(
 
   const native = chooseNativeSidecars(
     options.nativeSidecars,
-    controlPlaneNativeSidecars(manifest, renderedRevision),
+    controlPlaneNativeSidecars(objects, renderedRevision),
     version,
     options.kubernetesVersion,
   );
