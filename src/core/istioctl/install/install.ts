@@ -64,6 +64,7 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
     }),
   );
   const { version } = resolved;
+  if (resolved.listed) logger.info(`Resolved ${request.input} '${request.spec}' to istioctl ${version}`);
   const platform = options.platform;
   const cacheKey = `${platform.os}-${platform.arch}`;
   const assetNames = istioctlAssetNames(version, platform);
@@ -88,6 +89,10 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
     );
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
     verify(archive, published, pinned);
+    const against = [published ? 'the published .sha256' : '', pinned ? 'the pinned checksum' : ''].filter(
+      Boolean,
+    );
+    logger.info(`SHA-256 ${archive.sha256} matches ${against.join(' and ')}`);
     const extracted = join(scratch, 'extracted');
     if (archive.name.endsWith('.zip')) await toolCache.extractZip(archive.path, extracted);
     else await toolCache.extractTar(archive.path, extracted);
