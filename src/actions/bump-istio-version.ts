@@ -16,7 +16,8 @@ import { InvalidInputError } from '../core/errors.js';
 
 await runEntry(async () => {
   const version = stringInput('version');
-  if (!version) throw new InvalidInputError('a version is required', { input: 'version', hint: 'Set version: 1.24.2.' });
+  if (!version)
+    throw new InvalidInputError('a version is required', { input: 'version', hint: 'Set version: 1.24.2.' });
   const dryRun = booleanInput('dry-run', false);
   const result = bumpIstioVersion({
     root: process.env.GITHUB_WORKSPACE ?? process.cwd(),

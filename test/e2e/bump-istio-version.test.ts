@@ -14,7 +14,10 @@ function sampleWorkspace(): string {
   cpSync(SAMPLE, root, { recursive: true });
   writeFileSync(join(root, '.gitignore'), 'rendered/\n');
   mkdirSync(join(root, 'rendered'));
-  writeFileSync(join(root, 'rendered/istio.yaml'), 'kind: Deployment\nspec:\n  containers:\n    - image: docker.io/istio/pilot:1.24.2\n');
+  writeFileSync(
+    join(root, 'rendered/istio.yaml'),
+    'kind: Deployment\nspec:\n  containers:\n    - image: docker.io/istio/pilot:1.24.2\n',
+  );
   return root;
 }
 
@@ -72,7 +75,13 @@ describe('bump-istio-version (bundle)', () => {
     expect(JSON.parse(run.outputs['previous-versions']!)).toEqual(['1.24.2']);
     // The ratings proxy still runs 1.23.4: the repo as found disagrees.
     expect(run.outputs.inconsistent).toBe('true');
-    const pins = JSON.parse(run.outputs.pins!) as { file: string; role: string; kind: string; target?: string; usedBy?: string[] }[];
+    const pins = JSON.parse(run.outputs.pins!) as {
+      file: string;
+      role: string;
+      kind: string;
+      target?: string;
+      usedBy?: string[];
+    }[];
     expect(pins.filter((p) => p.target === '1.25.0')).toHaveLength(7);
     const configMap = pins.find((p) => p.file === 'clusters/prod/flux-system/istio-version.yaml')!;
     expect(configMap.usedBy).toEqual([
@@ -88,14 +97,23 @@ describe('bump-istio-version (bundle)', () => {
       'sail/istio.yaml',
     ]);
     expect(run.summary).toContain('| file | kind | where | role | before | after |');
-    expect(run.summary).toContain('| sail/istio.yaml:6 | sail-operator | Istio default spec.version | control-plane | v1.24.2 | **v1.25.0** |');
-    expect(run.commands.some((c) => c.command === 'notice' && c.message.includes('charts/mesh/templates/gateway.yaml'))).toBe(true);
+    expect(run.summary).toContain(
+      '| sail/istio.yaml:6 | sail-operator | Istio default spec.version | control-plane | v1.24.2 | **v1.25.0** |',
+    );
+    expect(
+      run.commands.some(
+        (c) => c.command === 'notice' && c.message.includes('charts/mesh/templates/gateway.yaml'),
+      ),
+    ).toBe(true);
   });
 
   it('bumps the data plane too with role all, and leaves the ignored build output alone', async () => {
     const root = sampleWorkspace();
     const before = snapshot(root);
-    const run = await runAction('bump-istio-version', { cwd: root, inputs: { version: '1.25.0', role: 'all' } });
+    const run = await runAction('bump-istio-version', {
+      cwd: root,
+      inputs: { version: '1.25.0', role: 'all' },
+    });
     expect(run.exitCode).toBe(0);
     const diff = versionDiff(before, snapshot(root));
     // The seven control plane files plus four workload files; sail/istio.yaml now changes on two lines.
@@ -110,7 +128,10 @@ describe('bump-istio-version (bundle)', () => {
   it('writes nothing in a dry run but reports what would change', async () => {
     const root = sampleWorkspace();
     const before = snapshot(root);
-    const run = await runAction('bump-istio-version', { cwd: root, inputs: { version: '1.25.0', 'dry-run': true } });
+    const run = await runAction('bump-istio-version', {
+      cwd: root,
+      inputs: { version: '1.25.0', 'dry-run': true },
+    });
     expect(run.exitCode).toBe(0);
     expect(versionDiff(before, snapshot(root))).toEqual({});
     expect(JSON.parse(run.outputs['changed-files']!)).toHaveLength(7);
@@ -123,7 +144,9 @@ describe('bump-istio-version (bundle)', () => {
     const before = snapshot(root);
     const run = await runAction('bump-istio-version', { cwd: root, inputs: { version: '1.25.0' } });
     expect(run.exitCode).toBe(1);
-    expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(/^legacy\/broken\.yaml:\d+: broken YAML/);
+    expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(
+      /^legacy\/broken\.yaml:\d+: broken YAML/,
+    );
     expect(versionDiff(before, snapshot(root))).toEqual({});
   });
 });

@@ -54,8 +54,13 @@ export function bumpIstioVersion(options: BumpOptions): BumpResult {
   const edited = new Map(plan.edits.map((e) => [e.pin, e.target]));
   const after = checkConsistency(pins.map((p) => (edited.has(p) ? { ...p, version: edited.get(p)! } : p)));
   for (const problem of after.skew) logger.warning(`after the bump: ${problem.message}`, problem.pin);
-  const changedFiles = applyPinUpdates(options.root, plan.edits, { ...options.write, dryRun: options.dryRun });
-  logger.info(`${options.dryRun ? 'would change' : 'changed'} ${plan.edits.length} pins in ${changedFiles.length} files`);
+  const changedFiles = applyPinUpdates(options.root, plan.edits, {
+    ...options.write,
+    dryRun: options.dryRun,
+  });
+  logger.info(
+    `${options.dryRun ? 'would change' : 'changed'} ${plan.edits.length} pins in ${changedFiles.length} files`,
+  );
   const selected = pins.filter((p) => role === 'all' || p.role === role);
   return {
     pins,

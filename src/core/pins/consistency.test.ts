@@ -21,7 +21,9 @@ describe('pin consistency', () => {
     ]);
     expect(report.lagging.map((p) => p.file)).toEqual(['apps/a.yaml']);
     expect(report.skew).toEqual([]);
-    expect(describeConsistency(report)[0]).toBe('data-plane pins disagree: 1.18.5 (apps/a.yaml:6) vs 1.19.3 (apps/b.yaml:6)');
+    expect(describeConsistency(report)[0]).toBe(
+      'data-plane pins disagree: 1.18.5 (apps/a.yaml:6) vs 1.19.3 (apps/b.yaml:6)',
+    );
   });
 
   it('flags a data plane newer than the control plane, and one more than a minor behind', () => {

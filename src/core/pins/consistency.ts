@@ -51,7 +51,9 @@ export function checkConsistency(pins: readonly Pin[]): ConsistencyReport {
   for (const pin of pins.filter((p) => p.role === 'data-plane')) {
     // A proxy on revision R belongs to R's control plane; without a match it may belong to any.
     const sameRevision = controlPlanes.filter((c) => (c.revision ?? '') === (pin.revision ?? ''));
-    const candidates = sortVersions(new Set((sameRevision.length > 0 ? sameRevision : controlPlanes).map((c) => c.version)));
+    const candidates = sortVersions(
+      new Set((sameRevision.length > 0 ? sameRevision : controlPlanes).map((c) => c.version)),
+    );
     if (candidates.length === 0) continue;
     const checks = candidates.map((cp) => checkControlPlaneSkew(cp, pin.version));
     if (!checks.some((c) => c.ok)) {
@@ -82,9 +84,12 @@ export function describeConsistency(report: ConsistencyReport): string[] {
     lines.push(`${d.role} pins${d.revision ? ` of revision ${d.revision}` : ''} disagree: ${where}`);
   }
   for (const pin of report.lagging) {
-    lines.push(`data plane ${pin.file}:${pin.line} is on ${pin.version} (${minorOf(pin.version)}), not its control plane's version`);
+    lines.push(
+      `data plane ${pin.file}:${pin.line} is on ${pin.version} (${minorOf(pin.version)}), not its control plane's version`,
+    );
   }
-  for (const problem of report.skew) lines.push(`skew: ${problem.pin.file}:${problem.pin.line}: ${problem.message}`);
+  for (const problem of report.skew)
+    lines.push(`skew: ${problem.pin.file}:${problem.pin.line}: ${problem.message}`);
   return lines;
 }
 

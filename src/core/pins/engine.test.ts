@@ -38,7 +38,10 @@ describe('pin engine', () => {
     const files = [{ path: 'mesh.yaml', text: CRLF_BOM_ANCHORS }];
     const { pins } = extractPins({ files });
     // The alias resolves to the anchored scalar: one pin for it, plus the pod's proxy.
-    expect(pins.map((p) => `${p.kind}@${p.line} ${p.role}`)).toEqual(['istio-operator@5 control-plane', 'container-images@13 data-plane']);
+    expect(pins.map((p) => `${p.kind}@${p.line} ${p.role}`)).toEqual([
+      'istio-operator@5 control-plane',
+      'container-images@13 data-plane',
+    ]);
     const plan = planPinUpdates(pins, '1.25.0', { role: 'all' });
     const before = Buffer.from(CRLF_BOM_ANCHORS, 'utf8');
     const after = renderPinUpdates(plan.edits, () => before).get('mesh.yaml')!;
@@ -66,21 +69,28 @@ describe('pin engine', () => {
 
   it('skips Helm templates that are not plain YAML with a notice', () => {
     const { lines, logger } = recordingLogger();
-    const template = 'kind: IstioOperator\nspec:\n  tag: {{ .Values.tag }}\n  hub: {{ .Values.hub }}\n  x: [\n';
-    expect(extractPins({ files: [{ path: 'chart/templates/iop.yaml', text: template }] }, { logger }).pins).toEqual([]);
+    const template =
+      'kind: IstioOperator\nspec:\n  tag: {{ .Values.tag }}\n  hub: {{ .Values.hub }}\n  x: [\n';
+    expect(
+      extractPins({ files: [{ path: 'chart/templates/iop.yaml', text: template }] }, { logger }).pins,
+    ).toEqual([]);
     expect(lines).toEqual(['notice: skipped chart/templates/iop.yaml: a template that is not plain YAML']);
   });
 
   it('refuses a version that is not a release unless allow-unreleased, and says when it could not check', () => {
     const { pins } = extractPins({ files: [{ path: '.istio-version', text: '1.24.2\n' }] });
-    expect(() => planPinUpdates(pins, '1.24.99', { knownReleases: ['1.24.2', '1.25.0'] })).toThrow(InvalidInputError);
+    expect(() => planPinUpdates(pins, '1.24.99', { knownReleases: ['1.24.2', '1.25.0'] })).toThrow(
+      InvalidInputError,
+    );
     expect(() => planPinUpdates(pins, 'latest')).toThrow(/not an Istio version/);
     const allowed = planPinUpdates(pins, '1.24.99', { knownReleases: ['1.24.2'], allowUnreleased: true });
     expect(allowed.edits).toHaveLength(1);
     const { lines, logger } = recordingLogger();
     const unchecked = planPinUpdates(pins, '1.25.0', { logger });
     expect(unchecked.releaseChecked).toBe(false);
-    expect(lines).toEqual(['notice: no release list was given, so 1.25.0 was not checked against Istio\'s releases']);
+    expect(lines).toEqual([
+      "notice: no release list was given, so 1.25.0 was not checked against Istio's releases",
+    ]);
   });
 
   it('selects pins by role, leaves pins at the target, and does not downgrade', () => {
@@ -100,7 +110,9 @@ describe('pin engine', () => {
   it('refuses to splice a file that changed since it was scanned', () => {
     const files = [{ path: '.istio-version', text: '1.24.2\n' }];
     const plan = planPinUpdates(extractPins({ files }).pins, '1.25.0');
-    expect(() => renderPinUpdates(plan.edits, () => Buffer.from('1.23.9\n'))).toThrow(/expected 1.24.2 at column 1, found something else/);
+    expect(() => renderPinUpdates(plan.edits, () => Buffer.from('1.23.9\n'))).toThrow(
+      /expected 1.24.2 at column 1, found something else/,
+    );
   });
 
   it('writes through the workspace and reports the changed files; a dry run writes nothing', () => {

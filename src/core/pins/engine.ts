@@ -10,7 +10,12 @@ import { silentLogger } from '../logger.js';
 import { compareVersions, parseIstioVersion } from '../versions/parse.js';
 import type { AtomicWriteOptions } from '../workspace/atomic.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
-import { listWorkspaceFiles, noticeSkipped, readWorkspaceFile, resolveInsideWorkspace } from '../workspace/files.js';
+import {
+  listWorkspaceFiles,
+  noticeSkipped,
+  readWorkspaceFile,
+  resolveInsideWorkspace,
+} from '../workspace/files.js';
 import { PIN_KINDS } from './index.js';
 import type { DocumentLookup, PinKind, YamlPinKind } from './kind.js';
 import type { Pin, PinEdit, RoleSelection, SourceText } from './types.js';
@@ -53,11 +58,17 @@ export function extractPins(input: ExtractInput, options: ExtractOptions = {}): 
     return parsed.get(candidate.path) ?? null;
   };
 
+  // One pass over each file's raw bytes decides whether any kind needs it parsed at all.
+  const anyKeyword = keywordPattern(kinds);
   const pins: Pin[] = [];
   const facts = new Map<YamlPinKind, unknown[]>();
   for (const candidate of candidates) {
-    kinds.forEach((kind, index) => {
-      if (!matchers[index]!(candidate.path) || !mentionsAny(candidate.content, kind.keywords)) return;
+    const applicable = kinds.filter((_, index) => matchers[index]!(candidate.path));
+    if (applicable.length === 0) continue;
+    const needsKeyword = applicable.every((kind) => kind.keywords.length > 0);
+    if (needsKeyword && !anyKeyword.test(candidate.content.toString('latin1'))) continue;
+    applicable.forEach((kind) => {
+      if (!mentionsAny(candidate.content, kind.keywords)) return;
       if (kind.input === 'text') {
         pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString('utf8') }));
         return;
@@ -86,7 +97,11 @@ function fromSource(source: SourceText): Candidate {
   return { path: source.path, content: Buffer.from(source.text, 'utf8') };
 }
 
-function readCandidates(input: { root: string; paths?: readonly string[] }, options: ExtractOptions, logger: Logger): Candidate[] {
+function readCandidates(
+  input: { root: string; paths?: readonly string[] },
+  options: ExtractOptions,
+  logger: Logger,
+): Candidate[] {
   const candidates: Candidate[] = [];
   for (const path of listWorkspaceFiles(input.root, { patterns: input.paths ?? [], logger })) {
     const result = readWorkspaceFile(input.root, path, options.maxFileBytes);
@@ -94,6 +109,12 @@ function readCandidates(input: { root: string; paths?: readonly string[] }, opti
     else noticeSkipped(result, logger);
   }
   return candidates;
+}
+
+/** Every kind's keywords as one regex, so most files are rejected in a single scan. */
+function keywordPattern(kinds: readonly PinKind[]): RegExp {
+  const escaped = kinds.flatMap((kind) => kind.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp([...new Set(escaped)].join('|'));
 }
 
 /** The cheap pre-filter: raw bytes are searched before any YAML is parsed. */
@@ -121,7 +142,9 @@ function uniquePins(pins: Pin[]): Pin[] {
     const key = `${pin.file}\0${pin.start}`;
     if (!seen.has(key)) seen.set(key, pin);
   }
-  return [...seen.values()].sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
+  return [...seen.values()].sort((a, b) =>
+    a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1,
+  );
 }
 
 export interface PlanOptions {
@@ -201,7 +224,9 @@ function checkTarget(target: string, options: PlanOptions, logger: Logger): stri
         hint: 'Check the version, or set allow-unreleased: true to pin a build that is not a published release.',
       });
     }
-    logger.warning(`${parsed.version} is not a known Istio release; pinning it because allow-unreleased is set`);
+    logger.warning(
+      `${parsed.version} is not a known Istio release; pinning it because allow-unreleased is set`,
+    );
   }
   return parsed.version;
 }
@@ -217,7 +242,9 @@ export function renderPinUpdates(
   for (const [file, fileEdits] of byFile) {
     const original = readFile(file);
     const text = original.toString('utf8');
-    const ordered = [...new Map(fileEdits.map((e) => [e.pin.start, e])).values()].sort((a, b) => a.pin.start - b.pin.start);
+    const ordered = [...new Map(fileEdits.map((e) => [e.pin.start, e])).values()].sort(
+      (a, b) => a.pin.start - b.pin.start,
+    );
     const parts: Buffer[] = [];
     let at = 0;
     for (const edit of ordered) {
@@ -225,11 +252,14 @@ export function renderPinUpdates(
       const end = start + Buffer.byteLength(text.slice(edit.pin.start, edit.pin.end));
       // The file must still hold exactly the version we read; anything else means it moved under us.
       if (original.subarray(start, end).toString('latin1') !== edit.pin.version) {
-        throw new FileFormatError(`expected ${edit.pin.version} at column ${edit.pin.column}, found something else`, {
-          file,
-          line: edit.pin.line,
-          hint: 'The file changed since it was scanned, or is not UTF-8; run the bump again.',
-        });
+        throw new FileFormatError(
+          `expected ${edit.pin.version} at column ${edit.pin.column}, found something else`,
+          {
+            file,
+            line: edit.pin.line,
+            hint: 'The file changed since it was scanned, or is not UTF-8; run the bump again.',
+          },
+        );
       }
       parts.push(original.subarray(at, start), Buffer.from(edit.replacement, 'utf8'));
       at = end;
@@ -260,7 +290,11 @@ export interface ApplyOptions extends AtomicWriteOptions {
 }
 
 /** Writes the edits into the workspace, all files or none; returns the files that change. */
-export function applyPinUpdates(root: string, edits: readonly PinEdit[], options: ApplyOptions = {}): string[] {
+export function applyPinUpdates(
+  root: string,
+  edits: readonly PinEdit[],
+  options: ApplyOptions = {},
+): string[] {
   const absolute = (file: string) => resolveInsideWorkspace(root, file);
   const rendered = renderPinUpdates(edits, (file) => readFileSync(absolute(file)));
   const changed = [...rendered.keys()].sort();

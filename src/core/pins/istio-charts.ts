@@ -17,7 +17,15 @@ const CHART_ROLES: Record<string, PinRole> = {
 };
 
 /** Names only Istio uses; `base`, `gateway` and `cni` also need an Istio repository or source name. */
-const UNAMBIGUOUS_CHARTS = new Set(['istiod', 'istio-base', 'istiod-remote', 'istio-cni', 'istio-ingress', 'istio-egress', 'ztunnel']);
+const UNAMBIGUOUS_CHARTS = new Set([
+  'istiod',
+  'istio-base',
+  'istiod-remote',
+  'istio-cni',
+  'istio-ingress',
+  'istio-egress',
+  'ztunnel',
+]);
 
 /** The role of an Istio chart, or undefined when the chart is not Istio's. `source` is a repo URL or name. */
 export function istioChartRole(chart: string | undefined, source: string | undefined): PinRole | undefined {

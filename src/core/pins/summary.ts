@@ -20,7 +20,9 @@ export function renderBumpSummary(result: BumpResult, dryRun: boolean): string {
     `Target ${result.plan.target}: ${result.plan.edits.length} pins in ${result.changedFiles.length} files ${dryRun ? 'would change' : 'changed'}.` +
       (result.plan.releaseChecked ? '' : ' The version was not checked against a release list.'),
     '',
-    rows.length > 0 ? markdownTable(['file', 'kind', 'where', 'role', 'before', 'after'], rows) : '_No Istio pins found._',
+    rows.length > 0
+      ? markdownTable(['file', 'kind', 'where', 'role', 'before', 'after'], rows)
+      : '_No Istio pins found._',
     ...(problems.length > 0 ? ['', '### Pins that disagree', '', ...problems.map((p) => `- ${p}`)] : []),
     '',
   ].join('\n');

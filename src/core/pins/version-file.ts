@@ -19,8 +19,13 @@ export function readControlPlaneVersion(path: string, options: { logger?: Logger
   const plain = istioVersionFileKind.extract({ path: name, text });
   if (plain[0]) return plain[0].version;
   const kinds = PIN_KINDS.filter((k) => k.name !== 'istio-version-file');
-  const { pins } = extractPins({ files: [{ path: name, text }] }, { kinds, ignoreFilePatterns: true, ...options });
-  const versions = sortVersions(new Set(pins.filter((p) => p.role === 'control-plane').map((p) => p.version)));
+  const { pins } = extractPins(
+    { files: [{ path: name, text }] },
+    { kinds, ignoreFilePatterns: true, ...options },
+  );
+  const versions = sortVersions(
+    new Set(pins.filter((p) => p.role === 'control-plane').map((p) => p.version)),
+  );
   if (versions.length === 0) {
     throw new NotFoundError('no Istio control plane version is pinned in this file', {
       input: 'version-file',

@@ -66,7 +66,10 @@ export function itemsAt(document: Document, node: unknown, ...keys: string[]): N
 }
 
 /** A scalar's text exactly as it sits in the file, between any quotes. */
-export function scalarSource(file: SourceText, scalar: Scalar): { text: string; offset: number; quote: PinQuote } | undefined {
+export function scalarSource(
+  file: SourceText,
+  scalar: Scalar,
+): { text: string; offset: number; quote: PinQuote } | undefined {
   const range = scalar.range;
   if (!range) return undefined;
   const raw = file.text.slice(range[0], range[1]);
@@ -78,7 +81,11 @@ export function scalarSource(file: SourceText, scalar: Scalar): { text: string; 
       const inner = raw.slice(1, -1);
       // Escapes would make source offsets differ from the value's; such scalars are not pins we edit.
       if (inner !== String(scalar.value)) return undefined;
-      return { text: inner, offset: range[0] + 1, quote: scalar.type === 'QUOTE_DOUBLE' ? 'double' : 'single' };
+      return {
+        text: inner,
+        offset: range[0] + 1,
+        quote: scalar.type === 'QUOTE_DOUBLE' ? 'double' : 'single',
+      };
     }
     default:
       return undefined;

@@ -1,6 +1,16 @@
 // All-or-nothing multi-file writes: every file is staged as a temp file beside it, then renamed in;
 // a failure anywhere removes the temps and restores any file already replaced.
-import { chmodSync, fsyncSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  fsyncSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -24,7 +34,10 @@ export function writeFilesAtomically(changes: readonly FileChange[], options: At
     changes.forEach((change, index) => {
       options.beforeStep?.('stage', change.path, index);
       const original = readIfExists(change.path);
-      const temp = join(dirname(change.path), `.${basename(change.path)}.autopilot-${randomBytes(6).toString('hex')}.tmp`);
+      const temp = join(
+        dirname(change.path),
+        `.${basename(change.path)}.autopilot-${randomBytes(6).toString('hex')}.tmp`,
+      );
       staged.push({ target: change.path, temp, ...(original ? { original } : {}) });
       writeDurably(temp, change.content);
       if (original) chmodSync(temp, statSync(change.path).mode & 0o7777);
@@ -73,7 +86,8 @@ function writeDurably(path: string, content: string | Buffer): void {
   const fd = openSync(path, 'wx', 0o644);
   try {
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+    for (let written = 0; written < bytes.length;)
+      written += writeSync(fd, bytes, written, bytes.length - written);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

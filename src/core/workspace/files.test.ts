@@ -40,7 +40,12 @@ describe('workspace files', () => {
       '.github/workflows/ci.yml': '',
       '.git/config.yaml': '',
     });
-    expect(listWorkspaceFiles(root)).toEqual(['.github/workflows/ci.yml', '.istio-version', 'a.yaml', 'deep/b.yml']);
+    expect(listWorkspaceFiles(root)).toEqual([
+      '.github/workflows/ci.yml',
+      '.istio-version',
+      'a.yaml',
+      'deep/b.yml',
+    ]);
   });
 
   it('takes globs with exclusions', () => {
@@ -52,8 +57,12 @@ describe('workspace files', () => {
 
   it('refuses globs and paths that lead outside the workspace', () => {
     const root = workspace({ 'a.yaml': '' });
-    expect(() => listWorkspaceFiles(root, { patterns: ['../**/*.yaml'] })).toThrow(/leads outside the workspace/);
-    expect(() => listWorkspaceFiles(root, { patterns: ['/etc/*.yaml'] })).toThrow(/leads outside the workspace/);
+    expect(() => listWorkspaceFiles(root, { patterns: ['../**/*.yaml'] })).toThrow(
+      /leads outside the workspace/,
+    );
+    expect(() => listWorkspaceFiles(root, { patterns: ['/etc/*.yaml'] })).toThrow(
+      /leads outside the workspace/,
+    );
     expect(() => resolveInsideWorkspace(root, '../x.yaml')).toThrow(/leads outside the workspace/);
   });
 
@@ -69,7 +78,11 @@ describe('workspace files', () => {
   });
 
   it('skips binary and very large files', () => {
-    const root = workspace({ 'bin.yaml': Buffer.from([0x6b, 0x00, 0x01]), 'big.yaml': 'x'.repeat(2048), 'ok.yaml': 'a: 1\n' });
+    const root = workspace({
+      'bin.yaml': Buffer.from([0x6b, 0x00, 0x01]),
+      'big.yaml': 'x'.repeat(2048),
+      'ok.yaml': 'a: 1\n',
+    });
     expect(readWorkspaceFile(root, 'bin.yaml')).toMatchObject({ status: 'binary' });
     expect(readWorkspaceFile(root, 'big.yaml', 1024)).toMatchObject({ status: 'too-large', size: 2048 });
     const ok = readWorkspaceFile(root, 'ok.yaml');

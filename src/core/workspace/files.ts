@@ -10,7 +10,12 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 
 /** YAML across the repo plus the plain version file; .gitignore'd files are left out. */
-export const DEFAULT_PATTERNS: readonly string[] = ['**/*.yaml', '**/*.yml', '**/.istio-version', '**/Kustomization'];
+export const DEFAULT_PATTERNS: readonly string[] = [
+  '**/*.yaml',
+  '**/*.yml',
+  '**/.istio-version',
+  '**/Kustomization',
+];
 
 /** Files bigger than this are not manifests anyone edits by hand; they are skipped with a notice. */
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -43,7 +48,8 @@ export function listWorkspaceFiles(root: string, options: ListFilesOptions = {})
       logger.warning(`could not read directory ${directory || '.'}: ${(error as Error).message}`);
       return;
     }
-    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
+    const here =
+      options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
     for (const entry of entries) {
       const path = directory ? `${directory}/${entry.name}` : entry.name;
       if (entry.name === '.git' || entry.name === 'node_modules') continue;
@@ -90,7 +96,8 @@ function symlinkNotice(root: string, path: string, logger: Logger): void {
     logger.notice(`skipped ${path}: a dangling symbolic link`, { file: path });
     return;
   }
-  if (!isInside(root, target)) logger.warning(`refused ${path}: a symbolic link that leads outside the workspace`, { file: path });
+  if (!isInside(root, target))
+    logger.warning(`refused ${path}: a symbolic link that leads outside the workspace`, { file: path });
   else logger.debug(`skipped ${path}: a symbolic link (its target is scanned on its own)`);
 }
 
@@ -158,9 +165,13 @@ export function readWorkspaceFile(root: string, path: string, maxBytes = DEFAULT
 
 /** Logs the standard notice for a file that was not read. */
 export function noticeSkipped(result: ReadResult, logger: Logger): void {
-  if (result.status === 'binary') logger.notice(`skipped ${result.path}: a binary file`, { file: result.path });
+  if (result.status === 'binary')
+    logger.notice(`skipped ${result.path}: a binary file`, { file: result.path });
   if (result.status === 'too-large')
-    logger.notice(`skipped ${result.path}: ${result.size} bytes is larger than the limit for text manifests`, {
-      file: result.path,
-    });
+    logger.notice(
+      `skipped ${result.path}: ${result.size} bytes is larger than the limit for text manifests`,
+      {
+        file: result.path,
+      },
+    );
 }

@@ -10,11 +10,13 @@ const kinds = [argocdApplicationKind];
 describe('argocd-application pins', () => {
   it('finds targetRevision in source, sources[] and ApplicationSet templates, skipping git sources and ranges', () => {
     const { pins } = extractPins({ files }, { kinds });
-    expect(summarise(pins)).toEqual([
-      'applications.yaml:12:22 1.24.2 plain double control-plane rev=stable',
-      'applications.yaml:26:25 1.24.2 plain single control-plane',
-      'applications.yaml:32:24 1.24.2 plain none data-plane',
-    ].concat(['applications.yaml:49:25 1.24.2 plain none control-plane']));
+    expect(summarise(pins)).toEqual(
+      [
+        'applications.yaml:12:22 1.24.2 plain double control-plane rev=stable',
+        'applications.yaml:26:25 1.24.2 plain single control-plane',
+        'applications.yaml:32:24 1.24.2 plain none data-plane',
+      ].concat(['applications.yaml:49:25 1.24.2 plain none control-plane']),
+    );
     expect(pins.map((p) => p.location)).toEqual([
       'spec.source.targetRevision (istiod)',
       'spec.sources[0].targetRevision (base)',

@@ -11,7 +11,12 @@ export function extract(file: ParsedFile): KindFileResult {
   for (const document of file.documents) {
     const { kind, apiVersion } = resourceKind(document);
     if (!apiVersion?.startsWith('argoproj.io/')) continue;
-    const specPath = kind === 'Application' ? ['spec'] : kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : undefined;
+    const specPath =
+      kind === 'Application'
+        ? ['spec']
+        : kind === 'ApplicationSet'
+          ? ['spec', 'template', 'spec']
+          : undefined;
     if (!specPath) continue;
     const spec = nodeAt(document, document.contents, ...specPath);
     const prefix = specPath.join('.');

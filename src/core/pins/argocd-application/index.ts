@@ -5,7 +5,8 @@ import { update } from './update.js';
 
 export const argocdApplicationKind: YamlPinKind = {
   name: 'argocd-application',
-  description: 'Argo CD Application/ApplicationSet targetRevision of Istio chart sources (source and sources)',
+  description:
+    'Argo CD Application/ApplicationSet targetRevision of Istio chart sources (source and sources)',
   filePatterns: ['**/*.{yaml,yml}'],
   role: 'per-pin',
   keywords: ['targetRevision'],

@@ -21,13 +21,18 @@ describe('container-images pins', () => {
 
   it('finds images in JSON6902 patches', () => {
     const { pins } = extractPins({ files: fixtures(directory, 'patch.yaml') }, { kinds });
-    expect(summarise(pins)).toEqual(['patch.yaml:4:34 1.24.2 plain none data-plane', 'patch.yaml:9:42 1.24.2 plain double data-plane']);
+    expect(summarise(pins)).toEqual([
+      'patch.yaml:4:34 1.24.2 plain none data-plane',
+      'patch.yaml:9:42 1.24.2 plain double data-plane',
+    ]);
   });
 
   it('bumps the data plane only when asked, leaving the bookinfo image tag alone', () => {
     const files = fixtures(directory, 'workload.yaml');
     const { before, after } = bumpInMemory(files, '1.25.0', { kinds, role: 'data-plane' });
-    expect(versionOnlyChanges(before.get('workload.yaml')!, after.get('workload.yaml')!).map((c) => c.line)).toEqual([14, 18, 23]);
+    expect(
+      versionOnlyChanges(before.get('workload.yaml')!, after.get('workload.yaml')!).map((c) => c.line),
+    ).toEqual([14, 18, 23]);
     const text = after.get('workload.yaml')!.toString();
     expect(text).toContain('examples-bookinfo-reviews-v1:1.24.2');
     expect(text).toContain('mirror/istio/pilot:1.24.2-distroless');
@@ -35,6 +40,8 @@ describe('container-images pins', () => {
 
   it('refuses a digest-pinned proxy with a clear message', () => {
     const { pins } = extractPins({ files: fixtures(directory, 'digest.yaml') }, { kinds });
-    expect(() => planPinUpdates(pins, '1.25.0', { role: 'data-plane' })).toThrow(/image digest.*digest\.yaml:8/);
+    expect(() => planPinUpdates(pins, '1.25.0', { role: 'data-plane' })).toThrow(
+      /image digest.*digest\.yaml:8/,
+    );
   });
 });

@@ -30,7 +30,8 @@ export function extract(file: ParsedFile): KindFileResult {
         }
         const parent = path[path.length - 1];
         const key = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : '';
-        const at = source.offset + (match[1] ?? '').length + (match[2] ?? '').length + 1 + (match[3] ?? '').length;
+        const at =
+          source.offset + (match[1] ?? '').length + (match[2] ?? '').length + 1 + (match[3] ?? '').length;
         const pin = pinAt(file, at, match[4]!, {
           kind: 'container-images',
           role,

@@ -5,7 +5,8 @@ import { update } from './update.js';
 
 export const containerImagesKind: YamlPinKind = {
   name: 'container-images',
-  description: 'Istio images (proxyv2, pilot, ztunnel, install-cni) in any manifest or patch, and sidecar.istio.io/proxyImage',
+  description:
+    'Istio images (proxyv2, pilot, ztunnel, install-cni) in any manifest or patch, and sidecar.istio.io/proxyImage',
   filePatterns: ['**/*.{yaml,yml}'],
   role: 'per-pin',
   keywords: ['proxyv2:', 'pilot:', 'ztunnel:', 'install-cni:'],

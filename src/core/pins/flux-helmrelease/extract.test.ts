@@ -10,7 +10,12 @@ const kinds = [fluxHelmReleaseKind];
 
 /** The seed's layout: a ConfigMap, a Flux Kustomization pointing at it, three HelmReleases under its path. */
 function seedLayout() {
-  const [configMap, kustomization, releases] = fixtures(directory, 'istio-version.yaml', 'kustomization.yaml', 'helmreleases.yaml');
+  const [configMap, kustomization, releases] = fixtures(
+    directory,
+    'istio-version.yaml',
+    'kustomization.yaml',
+    'helmreleases.yaml',
+  );
   return [
     { ...configMap!, path: 'clusters/prod/istio-version.yaml' },
     { ...kustomization!, path: 'clusters/prod/istio.yaml' },
@@ -21,7 +26,9 @@ function seedLayout() {
 describe('flux-helmrelease pins', () => {
   it('follows ${istio_version} of three HelmReleases to ONE pin in the ConfigMap', () => {
     const { pins } = extractPins({ files: seedLayout() }, { kinds });
-    expect(summarise(pins)).toEqual(['clusters/prod/istio-version.yaml:8:19 1.24.2 plain double control-plane']);
+    expect(summarise(pins)).toEqual([
+      'clusters/prod/istio-version.yaml:8:19 1.24.2 plain double control-plane',
+    ]);
     expect(pins[0]!.location).toBe('ConfigMap istio-version data.istio_version');
     expect(pins[0]!.usedBy).toEqual([
       'infrastructure/istio/releases.yaml:12',
@@ -34,12 +41,19 @@ describe('flux-helmrelease pins', () => {
     const { before, after } = bumpInMemory(seedLayout(), '1.25.0', { kinds });
     expect([...after.keys()]).toEqual(['clusters/prod/istio-version.yaml']);
     const path = 'clusters/prod/istio-version.yaml';
-    expect(versionOnlyChanges(before.get(path)!, after.get(path)!)).toEqual([{ line: 8, from: '1.24.2', to: '1.25.0' }]);
-    expect(after.get(path)!.toString()).toContain('  istio_version: "1.25.0"   # istio-autopilot bumps this\n');
+    expect(versionOnlyChanges(before.get(path)!, after.get(path)!)).toEqual([
+      { line: 8, from: '1.24.2', to: '1.25.0' },
+    ]);
+    expect(after.get(path)!.toString()).toContain(
+      '  istio_version: "1.25.0"   # istio-autopilot bumps this\n',
+    );
   });
 
   it('rewrites an inline postBuild.substitute value', () => {
-    const files = fixtures(directory, 'inline-substitute.yaml').map((f) => ({ ...f, path: 'staging/istio/all.yaml' }));
+    const files = fixtures(directory, 'inline-substitute.yaml').map((f) => ({
+      ...f,
+      path: 'staging/istio/all.yaml',
+    }));
     const { pins } = extractPins({ files }, { kinds });
     expect(summarise(pins)).toEqual(['staging/istio/all.yaml:9:23 1.24.2 plain single control-plane']);
     expect(pins[0]!.location).toBe('Kustomization istio-staging postBuild.substitute.istio_version');
@@ -55,7 +69,9 @@ describe('flux-helmrelease pins', () => {
     ]);
     expect(warnings).toEqual([]);
     const { before, after } = bumpInMemory(fixtures(directory, 'direct.yaml'), '1.25.0', { kinds });
-    expect(versionOnlyChanges(before.get('direct.yaml')!, after.get('direct.yaml')!).map((c) => c.line)).toEqual([9, 33]);
+    expect(
+      versionOnlyChanges(before.get('direct.yaml')!, after.get('direct.yaml')!).map((c) => c.line),
+    ).toEqual([9, 33]);
     expect(after.get('direct.yaml')!.toString()).toContain('version: "${cni_version:=1.25.0}"');
   });
 

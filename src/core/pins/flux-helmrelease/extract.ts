@@ -6,7 +6,15 @@ import type { Document, Node } from 'yaml';
 import type { DocumentLookup, KindFileResult } from '../kind.js';
 import { istioChartRole } from '../istio-charts.js';
 import type { Pin, PinRole } from '../types.js';
-import { itemsAt, nodeAt, pinAt, resourceKind, scalarSource, stringAt, versionScalarPin } from '../yaml-documents.js';
+import {
+  itemsAt,
+  nodeAt,
+  pinAt,
+  resourceKind,
+  scalarSource,
+  stringAt,
+  versionScalarPin,
+} from '../yaml-documents.js';
 import type { ParsedFile } from '../yaml-documents.js';
 
 /** A HelmRelease version that is a variable: `${istio_version}` or `${istio_version:=1.24.2}`. */
@@ -57,7 +65,10 @@ function extractHelmRelease(file: ParsedFile, document: Document, pins: Pin[], f
   const revision = stringAt(document, values, 'revision');
   const meta = { kind: 'flux-helmrelease' as const, role, ...(revision ? { revision } : {}) };
   const versionNode = nodeAt(document, chartSpec, 'version');
-  const direct = versionScalarPin(file, versionNode, { ...meta, location: `spec.chart.spec.version (${chart})` });
+  const direct = versionScalarPin(file, versionNode, {
+    ...meta,
+    location: `spec.chart.spec.version (${chart})`,
+  });
   if (direct) pins.push(direct);
   else if (isScalar(versionNode)) {
     const use = variableUse(file, versionNode, role, chart ?? '');
@@ -98,28 +109,37 @@ function variableUse(file: ParsedFile, node: Node, role: PinRole, chart: string)
   return use;
 }
 
-function substitutionSource(file: ParsedFile, document: Document, name: string): SubstitutionSource | undefined {
+function substitutionSource(
+  file: ParsedFile,
+  document: Document,
+  name: string,
+): SubstitutionSource | undefined {
   const postBuild = nodeAt(document, document.contents, 'spec', 'postBuild');
   if (!postBuild) return undefined;
   const inline = new Map<string, { file: ParsedFile; node: Node }>();
   const substitute = nodeAt(document, postBuild, 'substitute');
   if (isMap(substitute)) {
     for (const pair of substitute.items) {
-      if (isScalar(pair.key) && isScalar(pair.value)) inline.set(String(pair.key.value), { file, node: pair.value });
+      if (isScalar(pair.key) && isScalar(pair.value))
+        inline.set(String(pair.key.value), { file, node: pair.value });
     }
   }
   const from = itemsAt(document, postBuild, 'substituteFrom').map((item) => ({
     kind: stringAt(document, item, 'kind') ?? '',
     name: stringAt(document, item, 'name') ?? '',
   }));
-  const path = (stringAt(document, document.contents, 'spec', 'path') ?? '').replace(/^\.?\/+/, '').replace(/\/+$/, '');
+  const path = (stringAt(document, document.contents, 'spec', 'path') ?? '')
+    .replace(/^\.?\/+/, '')
+    .replace(/\/+$/, '');
   return { type: 'kustomization', name, file, path, inline, from };
 }
 
 /** Turns variable uses into pins where the value really lives: one pin per defining scalar. */
 export function link(facts: unknown[], lookup: DocumentLookup): Pin[] {
   const uses = facts.filter((f): f is VariableUse => (f as VariableUse).type === 'use');
-  const sources = facts.filter((f): f is SubstitutionSource => (f as SubstitutionSource).type === 'kustomization');
+  const sources = facts.filter(
+    (f): f is SubstitutionSource => (f as SubstitutionSource).type === 'kustomization',
+  );
   const pins = new Map<string, Pin>();
   for (const use of uses) {
     const where = `${use.file.path}:${use.line}`;
@@ -166,9 +186,12 @@ function definitionIn(use: VariableUse, source: SubstitutionSource, lookup: Docu
   }
   for (const ref of [...source.from].reverse()) {
     if (ref.kind === 'Secret') {
-      lookup.logger.notice(`\${${use.variable}} may come from Secret ${ref.name}, which cannot be edited here`, {
-        file: source.file.path,
-      });
+      lookup.logger.notice(
+        `\${${use.variable}} may come from Secret ${ref.name}, which cannot be edited here`,
+        {
+          file: source.file.path,
+        },
+      );
       continue;
     }
     if (ref.kind !== 'ConfigMap' || ref.name === '') continue;

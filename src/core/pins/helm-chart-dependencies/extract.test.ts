@@ -18,7 +18,9 @@ describe('helm-chart-dependencies pins', () => {
 
   it('keeps the chart version, the redis dependency and the range untouched', () => {
     const { before, after } = bumpInMemory(files, '1.25.0', { kinds });
-    expect(versionOnlyChanges(before.get('Chart.yaml')!, after.get('Chart.yaml')!).map((c) => c.line)).toEqual([7, 10]);
+    expect(
+      versionOnlyChanges(before.get('Chart.yaml')!, after.get('Chart.yaml')!).map((c) => c.line),
+    ).toEqual([7, 10]);
     const text = after.get('Chart.yaml')!.toString();
     expect(text).toContain("version: '~1.24.0'");
     expect(text).toContain('  - name: redis\n    version: 1.24.2\n');

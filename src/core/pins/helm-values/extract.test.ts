@@ -4,7 +4,12 @@ import { bumpInMemory, fixtures, summarise } from '../__fixtures__/harness.js';
 import { extractPins } from '../engine.js';
 import { helmValuesKind } from './index.js';
 
-const files = fixtures(new URL('./__fixtures__/', import.meta.url), 'istiod-values.yaml', 'ztunnel-values.yaml', 'app-values.yaml');
+const files = fixtures(
+  new URL('./__fixtures__/', import.meta.url),
+  'istiod-values.yaml',
+  'ztunnel-values.yaml',
+  'app-values.yaml',
+);
 const kinds = [helmValuesKind];
 
 describe('helm-values pins', () => {
@@ -22,6 +27,8 @@ describe('helm-values pins', () => {
     expect(versionOnlyChanges(before.get('istiod-values.yaml')!, after.get('istiod-values.yaml')!)).toEqual([
       { line: 4, from: '1.24.2', to: '1.25.1' },
     ]);
-    expect(after.get('istiod-values.yaml')!.toString()).toContain('   tag: "1.25.1"   # keep in sync with the base chart\n');
+    expect(after.get('istiod-values.yaml')!.toString()).toContain(
+      '   tag: "1.25.1"   # keep in sync with the base chart\n',
+    );
   });
 });

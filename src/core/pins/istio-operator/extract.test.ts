@@ -21,11 +21,13 @@ describe('istio-operator pins', () => {
   it('rewrites only the version digits, keeping quotes, comments, the variant suffix and other documents', () => {
     const { before, after } = bumpInMemory(files, '1.25.0', { kinds });
     const text = after.get('istio-operator.yaml')!.toString();
-    expect(versionOnlyChanges(before.get('istio-operator.yaml')!, after.get('istio-operator.yaml')!)).toEqual([
-      { line: 10, from: '1.24.2', to: '1.25.0' },
-      { line: 20, from: '1.24.2', to: '1.25.0' },
-      { line: 23, from: '1.24.2', to: '1.25.0' },
-    ]);
+    expect(versionOnlyChanges(before.get('istio-operator.yaml')!, after.get('istio-operator.yaml')!)).toEqual(
+      [
+        { line: 10, from: '1.24.2', to: '1.25.0' },
+        { line: 20, from: '1.24.2', to: '1.25.0' },
+        { line: 23, from: '1.24.2', to: '1.25.0' },
+      ],
+    );
     expect(text).toContain(`    tag: "1.25.0"          # bumped by istio-autopilot`);
     expect(text).toContain(`tag: '1.25.0-distroless'`);
     expect(text).toContain('data:\n  tag: 1.24.2\n');

@@ -5,7 +5,8 @@ import { update } from './update.js';
 
 export const istioOperatorKind: YamlPinKind = {
   name: 'istio-operator',
-  description: 'IstioOperator spec.tag (and spec.values.global.tag); spec.revision is reported as the revision',
+  description:
+    'IstioOperator spec.tag (and spec.values.global.tag); spec.revision is reported as the revision',
   filePatterns: ['**/*.{yaml,yml}'],
   role: 'control-plane',
   keywords: ['IstioOperator'],

@@ -14,7 +14,10 @@ describe('istio-version-file pins', () => {
   });
 
   it('keeps a BOM, CRLF and the v prefix', () => {
-    const files = fixtures(directory, 'bom-crlf.istio-version').map((f) => ({ ...f, path: `x/.istio-version` }));
+    const files = fixtures(directory, 'bom-crlf.istio-version').map((f) => ({
+      ...f,
+      path: `x/.istio-version`,
+    }));
     const { before, after } = bumpInMemory(files, '1.25.0', { kinds });
     const updated = after.get('x/.istio-version')!;
     expect(versionOnlyChanges(before.get('x/.istio-version')!, updated)).toHaveLength(1);

@@ -19,14 +19,21 @@ describe('kustomize-images pins', () => {
   it('keeps the -distroless variant and the comment', () => {
     const files = fixtures(directory, 'kustomization.yaml');
     const { before, after } = bumpInMemory(files, '1.25.0', { kinds });
-    expect(versionOnlyChanges(before.get('kustomization.yaml')!, after.get('kustomization.yaml')!).length).toBe(2);
+    expect(
+      versionOnlyChanges(before.get('kustomization.yaml')!, after.get('kustomization.yaml')!).length,
+    ).toBe(2);
     expect(after.get('kustomization.yaml')!.toString()).toContain("newTag: '1.25.0-distroless'");
   });
 
   it('refuses an entry pinned by digest, naming file and line', () => {
-    const files = fixtures(directory, 'digest-kustomization.yaml').map((f) => ({ ...f, path: 'overlays/kustomization.yaml' }));
+    const files = fixtures(directory, 'digest-kustomization.yaml').map((f) => ({
+      ...f,
+      path: 'overlays/kustomization.yaml',
+    }));
     const { pins } = extractPins({ files }, { kinds });
     expect(pins[0]?.digest).toMatch(/^sha256:/);
-    expect(() => planPinUpdates(pins, '1.25.0', { role: 'all' })).toThrow(/image digest.*overlays\/kustomization\.yaml:3/);
+    expect(() => planPinUpdates(pins, '1.25.0', { role: 'all' })).toThrow(
+      /image digest.*overlays\/kustomization\.yaml:3/,
+    );
   });
 });

@@ -21,7 +21,9 @@ describe('sail-operator pins', () => {
   it('keeps the v prefix and quotes when bumping the control plane only', () => {
     const { before, after } = bumpInMemory(files, 'v1.25.0', { kinds, role: 'control-plane' });
     const text = after.get('sail.yaml')!.toString();
-    expect(versionOnlyChanges(before.get('sail.yaml')!, after.get('sail.yaml')!).map((c) => c.line)).toEqual([7, 32]);
+    expect(versionOnlyChanges(before.get('sail.yaml')!, after.get('sail.yaml')!).map((c) => c.line)).toEqual([
+      7, 32,
+    ]);
     expect(text).toContain('  version: v1.25.0     # Sail keeps the v\n');
     expect(text).toContain('  version: "v1.24.2"\n');
     // The revision name is not a version number and stays as written.
