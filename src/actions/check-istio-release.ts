@@ -7,6 +7,7 @@ import {
   failOnReasons,
   parseFailOn,
   readCurrentVersion,
+  releaseCheckOutputs,
 } from '../core/releases/check-release.js';
 import { renderReleaseSummary } from '../core/releases/release-summary.js';
 import * as entry from './support/entry.js';
@@ -35,30 +36,7 @@ await entry.runEntry(async () => {
     cacheDir: toolCache ? join(toolCache, 'istio-autopilot', 'http') : undefined,
     logger: entry.actionsLogger,
   });
-  core.setOutput('current-version', check.current);
-  core.setOutput('latest-version', check.latest ?? '');
-  core.setOutput('target-version', check.target ?? '');
-  core.setOutput('update-available', String(check.updateAvailable));
-  core.setOutput('update-type', check.updateType);
-  entry.setJsonOutput('upgrade-path', check.upgradePath);
-  core.setOutput('vulnerable', String(check.vulnerable));
-  entry.setJsonOutput(
-    'advisories',
-    check.advisories.map(({ id, cves, severity, url, ...a }) => ({
-      id,
-      cves,
-      severity,
-      'fixed-in': a['fixed-in'] ?? null,
-      url,
-    })),
-  );
-  entry.setJsonOutput('fixed-advisories', check.fixedAdvisories);
-  core.setOutput('eol', String(check.eol));
-  core.setOutput('eol-date', check.eolDate ?? '');
-  core.setOutput(
-    'kubernetes-supported',
-    check.kubernetesVersion ? String(check.kubernetesSupported ?? 'unknown') : '',
-  );
+  for (const [name, value] of Object.entries(releaseCheckOutputs(check))) core.setOutput(name, value);
   await entry.writeSummary(renderReleaseSummary(check));
   const reasons = failOnReasons(check, failOn);
   if (reasons.length > 0) core.setFailed(`fail-on: ${reasons.join('; ')}`);

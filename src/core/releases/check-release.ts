@@ -247,6 +247,32 @@ function requireIstioRelease(request: CheckReleaseRequest, releases: readonly Re
   });
 }
 
+/** The action's outputs, as the strings a runner stores (JSON for lists). */
+export function releaseCheckOutputs(check: ReleaseCheck): Record<string, string> {
+  return {
+    'current-version': check.current,
+    'latest-version': check.latest ?? '',
+    'target-version': check.target ?? '',
+    'update-available': String(check.updateAvailable),
+    'update-type': check.updateType,
+    'upgrade-path': JSON.stringify(check.upgradePath),
+    vulnerable: String(check.vulnerable),
+    advisories: JSON.stringify(
+      check.advisories.map((a) => ({
+        id: a.id,
+        cves: a.cves,
+        severity: a.severity,
+        'fixed-in': a['fixed-in'] ?? null,
+        url: a.url,
+      })),
+    ),
+    'fixed-advisories': JSON.stringify(check.fixedAdvisories),
+    eol: String(check.eol),
+    'eol-date': check.eolDate ?? '',
+    'kubernetes-supported': check.kubernetesVersion ? String(check.kubernetesSupported ?? 'unknown') : '',
+  };
+}
+
 /** Reads a `fail-on` list, rejecting unknown conditions before any request is made. */
 export function parseFailOn(values: readonly string[]): FailOnCondition[] {
   for (const value of values) {
