@@ -1,6 +1,4 @@
 // SHA-256 checksums: parsing Istio's published `<asset>.sha256` files and pinned values.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { FileFormatError, InvalidInputError } from '../../errors.js';
 
 const HEX = /^[0-9a-f]{64}$/i;
@@ -40,10 +38,4 @@ export function parsePinnedChecksum(value: string, input = 'checksum'): string {
     });
   }
   return hex.toLowerCase();
-}
-
-export async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
