@@ -88,8 +88,8 @@ const atLeast = (version: { major: number; minor: number }, major: number, minor
 
 /**
  * Asset names to try, best first; empty when Istio never published that version for the platform.
- * Linux gained arch suffixes in 1.6; macOS and Windows in 1.10 (the arch-less macOS amd64 and
- * Windows names stayed alongside, so they are the fallback).
+ * Linux gained arch suffixes in 1.6 and macOS in 1.10 (Istio's own downloader). Windows is taken
+ * to follow macOS; as its cut-over is not documented, the arch-less name is always the fallback.
  */
 export function istioctlAssetNames(version: string, platform: Platform): string[] {
   const parsed = parseIstioVersion(version);
