@@ -1,5 +1,5 @@
 // check-istio-release: what's next, what's vulnerable, what's end-of-life for the running Istio. Read-only.
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
 import {
@@ -15,20 +15,22 @@ import * as entry from './support/entry.js';
 await entry.runEntry(async () => {
   const { token, apiUrl } = entry.gitHubInputs();
   const failOn = parseFailOn(entry.listInput('fail-on'));
-  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const files = [entry.stringInput('version-file'), ...entry.listInput('paths')].filter(
-    (f) => f !== undefined,
-  );
   const currentInput = entry.stringInput('current-version');
-  const fromFile = currentInput
+  const pinned = currentInput
     ? undefined
-    : await readCurrentVersion(files.map((f) => resolve(workspace, f)));
+    : readCurrentVersion({
+        workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+        versionFile: entry.stringInput('version-file'),
+        paths: entry.listInput('paths'),
+        logger: entry.actionsLogger,
+      });
   const toolCache = process.env.RUNNER_TOOL_CACHE;
   // Few retries: when GitHub is unreachable the bundled dataset answers, so waiting longer buys little.
   const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => core.info(m) });
   const check = await checkIstioRelease(github, {
-    currentVersion: currentInput ?? fromFile!.version,
-    currentFrom: fromFile ? { input: 'version-file', file: fromFile.file, line: fromFile.line } : undefined,
+    currentVersion: currentInput ?? pinned!.version,
+    currentFrom: pinned ? { file: pinned.file, line: pinned.line } : undefined,
+    dataPlaneVersion: pinned?.dataPlaneVersion,
     policy: entry.stringInput('version-policy') ?? 'latest',
     strategy: entry.choiceInput('strategy', ['in-place', 'canary'] as const, 'in-place'),
     includePrereleases: entry.booleanInput('include-prereleases', false),

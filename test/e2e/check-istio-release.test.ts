@@ -1,7 +1,7 @@
 // check-istio-release end to end: the committed bundle, run as a runner runs it, against the GitHub
 // emulator (release feed and global advisories) and the bundled dataset.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,11 @@ import { GitHubEmulator } from '../support/github-emulator/server.js';
 import { REPO_ROOT, runAction, type ActionRun, type RunActionOptions } from '../support/runner.js';
 
 const scratchDirs: string[] = [];
+const datasetReleases = JSON.parse(readFileSync(join(REPO_ROOT, 'data/istio-releases.json'), 'utf8')) as {
+  releases: { version: string; prerelease?: boolean }[];
+};
+/** The newest GA release in the bundled dataset (releases are sorted oldest first). */
+const datasetLatest = datasetReleases.releases.filter((r) => !r.prerelease).at(-1)!.version;
 let emulator: GitHubEmulator;
 
 beforeAll(() => {
@@ -111,16 +116,17 @@ describe('check-istio-release', () => {
     const run = await check({ 'current-version': '1.31.1' });
     expect(run.exitCode).toBe(0);
     const advisories = json(run.outputs['advisories']) as { id: string; url: string; 'fixed-in': string }[];
-    expect(advisories).toEqual([
-      {
-        id: 'GHSA-7q2w-9mpf-3c4h',
-        cves: ['CVE-2026-80001'],
-        severity: 'critical',
-        'fixed-in': '1.31.3',
-        url: 'https://github.com/advisories/GHSA-7q2w-9mpf-3c4h',
-      },
-    ]);
-    expect(run.outputs['fixed-advisories']).toBe('["GHSA-7q2w-9mpf-3c4h"]');
+    expect(advisories).toContainEqual({
+      id: 'GHSA-7q2w-9mpf-3c4h',
+      cves: ['CVE-2026-80001'],
+      severity: 'critical',
+      'fixed-in': '1.31.3',
+      url: 'https://github.com/advisories/GHSA-7q2w-9mpf-3c4h',
+    });
+    // Pseudo-version ranges (GHSA-fgw5-hp8f-xfhc) and other packages never match a release.
+    expect(advisories.map((a) => a.id)).not.toContain('GHSA-fgw5-hp8f-xfhc');
+    expect(advisories.map((a) => a.id)).not.toContain('GHSA-9f8e-7d6c-5b4a');
+    expect(json(run.outputs['fixed-advisories'])).toContain('GHSA-7q2w-9mpf-3c4h');
     expect(run.outputs['eol']).toBe('false');
   });
 
@@ -145,6 +151,25 @@ describe('check-istio-release', () => {
     const sail = await check({ 'version-file': 'mesh/istio.yaml' }, { cwd: workspace });
     expect(sail.outputs['current-version']).toBe('1.28.2');
     expect(sail.outputs['target-version']).toBe('1.28.10');
+  });
+
+  it('scans paths for pins and checks the proxies against the control plane', async () => {
+    const workspace = scratch('e2e-workspace-');
+    mkdirSync(join(workspace, 'mesh'));
+    mkdirSync(join(workspace, 'apps'));
+    writeFileSync(
+      join(workspace, 'mesh/operator.yaml'),
+      'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  tag: 1.30.2\n',
+    );
+    writeFileSync(
+      join(workspace, 'apps/web.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n' +
+        '      containers:\n        - name: istio-proxy\n          image: docker.io/istio/proxyv2:1.28.4\n',
+    );
+    const run = await check({ paths: 'mesh/**\napps/**' }, { cwd: workspace });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs['current-version']).toBe('1.30.2');
+    expect(run.summary).toMatch(/Data plane 1\.28\.4: \*\*outside\*\* Istio's skew rules/);
   });
 
   it('plans nothing for a version newer than every GA release, without failing', async () => {
@@ -192,7 +217,7 @@ describe('check-istio-release', () => {
       const run = await check({ 'current-version': '1.29.14' });
       expect(run.exitCode).toBe(1);
       expect(errors(run).join('\n')).toMatch(
-        /1\.29\.14 is not an Istio release.*nearest releases are 1\.29\.9, 1\.29\.10, 1\.30\.0-alpha\.0/s,
+        /1\.29\.14 is not an Istio release.*nearest releases are 1\.29\.9, 1\.29\.10, 1\.30\.0, 1\.30\.1\./s,
       );
     });
 
@@ -233,7 +258,7 @@ describe('check-istio-release', () => {
   describe('offline fallback', () => {
     it('uses the dataset when GitHub is down, warns how old it is, and never claims up to date', async () => {
       await emulator.stop();
-      const run = await check({ 'current-version': '1.31.1' });
+      const run = await check({ 'current-version': datasetLatest });
       expect(run.exitCode, run.stdout).toBe(0);
       const w = warnings(run).join('\n');
       expect(w).toMatch(
@@ -241,8 +266,8 @@ describe('check-istio-release', () => {
       );
       expect(w).toMatch(/Could not fetch security advisories/);
       expect(w).toMatch(/does not confirm that it is up to date/);
-      // The dataset's newest release (1.31.1 as of its snapshot), not the emulator's.
-      expect(run.outputs['latest-version']).toBe('1.31.1');
+      // The dataset's newest release, not the emulator's 1.31.10.
+      expect(run.outputs['latest-version']).toBe(datasetLatest);
       expect(run.outputs['update-available']).toBe('false');
       expect(run.summary).toMatch(/\[!WARNING\][\s\S]*bundled dataset as of/);
       expect(run.summary).toContain('does not confirm that it is up to date');
@@ -255,7 +280,7 @@ describe('check-istio-release', () => {
       const run = await check({ 'current-version': '1.13.2', 'fail-on': 'vulnerable' });
       expect(run.exitCode).toBe(1);
       expect(warnings(run).join('\n')).toMatch(/HTTP 502[\s\S]*bundled dataset[\s\S]*HTTP 503/);
-      expect(run.outputs['latest-version']).toBe('1.31.1');
+      expect(run.outputs['latest-version']).toBe(datasetLatest);
       expect(run.outputs['vulnerable']).toBe('true');
       expect(run.summary).toContain('in the bundled bulletins as of');
     });

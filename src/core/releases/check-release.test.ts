@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileFormatError, InvalidInputError, NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import {
   checkRelease,
   failOnReasons,
@@ -10,13 +10,15 @@ import {
   readCurrentVersion,
   type ReleaseSources,
 } from './check-release.js';
+import { compareVersions } from '../versions/parse.js';
 import { loadIstioDataset } from './dataset.js';
 import { renderReleaseSummary } from './release-summary.js';
 
 const dataset = loadIstioDataset();
+// The dataset as of 2026-09-21, so that a refresh adding releases or bulletins does not move these answers.
 const offline: ReleaseSources = {
-  releases: dataset.releases,
-  advisories: dataset.advisories,
+  releases: dataset.releases.filter((r) => compareVersions(r.version, '1.31.1') <= 0),
+  advisories: dataset.advisories.filter((a) => (a.published ?? '') <= '2026-09-21'),
   support: dataset.support,
   releasesFrom: 'dataset',
   advisoriesFrom: 'dataset',
@@ -26,6 +28,14 @@ const offline: ReleaseSources = {
 const now = new Date('2026-09-22T12:00:00Z');
 
 describe('checkRelease', () => {
+  it('checks the data plane against the control plane when it is known', () => {
+    const ok = checkRelease({ currentVersion: '1.30.3', dataPlaneVersion: '1.29.8', now }, offline);
+    expect(ok.skew).toMatchObject({ ok: true, dataPlane: '1.29.8' });
+    const behind = checkRelease({ currentVersion: '1.29.8', dataPlaneVersion: '1.30.3', now }, offline);
+    expect(behind.skew?.ok).toBe(false);
+    expect(renderReleaseSummary(behind)).toContain('Data plane 1.30.3: **outside**');
+  });
+
   it('answers for a supported version with a patch and a fix waiting', () => {
     const check = checkRelease({ currentVersion: '1.30.3', now, kubernetesVersion: '1.36' }, offline);
     expect(check).toMatchObject({
@@ -59,7 +69,7 @@ describe('checkRelease', () => {
       checkRelease({ currentVersion: '1.17.7', now }, offline);
     } catch (error) {
       expect((error as NotFoundError).describe()).toMatch(
-        /1\.17\.7 is not an Istio release[\s\S]*1\.17\.5, 1\.17\.6, 1\.17\.8, 1\.18\.0/,
+        /1\.17\.7 is not an Istio release[\s\S]*nearest releases are 1\.17\.5, 1\.17\.6, 1\.17\.8, 1\.18\.0\./,
       );
     }
   });
@@ -89,32 +99,52 @@ describe('fail-on', () => {
 });
 
 describe('readCurrentVersion', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'version-files-'));
+  const workspace = mkdtempSync(join(tmpdir(), 'version-files-'));
   const file = (name: string, text: string) => {
-    writeFileSync(join(dir, name), text);
-    return join(dir, name);
+    mkdirSync(dirname(join(workspace, name)), { recursive: true });
+    writeFileSync(join(workspace, name), text);
+    return name;
   };
+  file('.istio-version', '1.30.4\n');
+  file(
+    'mesh/operator.yaml',
+    'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  tag: 1.29.2\n',
+  );
+  file(
+    'mesh/sail.yaml',
+    'apiVersion: sailoperator.io/v1\nkind: Istio\nmetadata:\n  name: default\nspec:\n  version: v1.31.0\n',
+  );
+  file(
+    'apps/web.yaml',
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n' +
+      '        - name: istio-proxy\n          image: docker.io/istio/proxyv2:1.28.4\n',
+  );
 
-  it('reads plain files, spec.tag and spec.version, and takes the oldest of several', async () => {
-    const plain = file('plain', '1.30.4\n');
-    const operator = file(
-      'op.yaml',
-      'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  tag: 1.29.2\n',
-    );
-    const sail = file('sail.yaml', 'kind: Istio\nspec:\n  version: v1.31.0\n');
-    expect(await readCurrentVersion([plain])).toEqual({ version: '1.30.4', file: plain, line: 1 });
-    expect(await readCurrentVersion([operator])).toMatchObject({ version: '1.29.2', line: 4 });
-    expect((await readCurrentVersion([plain, operator, sail])).version).toBe('1.29.2');
+  it('reads one version file: plain text, IstioOperator spec.tag, Sail spec.version', () => {
+    expect(readCurrentVersion({ workspace, versionFile: '.istio-version' })).toEqual({
+      version: '1.30.4',
+      file: '.istio-version',
+    });
+    expect(readCurrentVersion({ workspace, versionFile: 'mesh/operator.yaml' }).version).toBe('1.29.2');
+    expect(readCurrentVersion({ workspace, versionFile: 'mesh/sail.yaml' }).version).toBe('1.31.0');
   });
 
-  it('says where a file holds no version', async () => {
-    const bad = file('bad.yaml', 'spec:\n  tag: latest\n');
-    await expect(readCurrentVersion([bad])).rejects.toThrow(FileFormatError);
-    await expect(readCurrentVersion([file('empty', '# nothing\n')])).rejects.toThrow(
-      /no Istio version found/,
+  it('scans paths for pins: the oldest control plane is current, the oldest proxy is the data plane', () => {
+    expect(readCurrentVersion({ workspace, paths: ['mesh/**', 'apps/**'] })).toEqual({
+      version: '1.29.2',
+      file: 'mesh/operator.yaml',
+      line: 4,
+      dataPlaneVersion: '1.28.4',
+    });
+    expect(readCurrentVersion({ workspace }).version).toBe('1.29.2');
+  });
+
+  it('says where no version is pinned', () => {
+    file('empty.yaml', 'kind: ConfigMap\n');
+    expect(() => readCurrentVersion({ workspace, versionFile: 'empty.yaml' })).toThrow(NotFoundError);
+    expect(() => readCurrentVersion({ workspace, paths: ['empty.yaml'] })).toThrow(
+      /no Istio control plane version/,
     );
-    await expect(readCurrentVersion([join(dir, 'missing')])).rejects.toThrow(/cannot read/);
-    await expect(readCurrentVersion([])).rejects.toThrow(/no current version given/);
   });
 });
 

@@ -1,13 +1,15 @@
 // Release intelligence for one running version: what's next (by policy and Istio's upgrade rules),
 // what's vulnerable, what's end-of-life. Live GitHub data when reachable, the bundled dataset when not.
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import { AutopilotError, FileFormatError, InvalidInputError, NotFoundError } from '../errors.js';
+import { resolve } from 'node:path';
+import { AutopilotError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { extractPins } from '../pins/engine.js';
+import type { PinRole } from '../pins/types.js';
+import { readControlPlaneVersion } from '../pins/version-file.js';
 import { compareVersions, parseIstioVersion } from '../versions/parse.js';
 import { parseVersionPolicy, policyAllows } from '../versions/policy.js';
-import { checkKubernetesSupport } from '../versions/skew.js';
+import { checkControlPlaneSkew, checkKubernetesSupport, type SkewCheck } from '../versions/skew.js';
 import {
   planUpgradePath,
   type UpgradeHop,
@@ -96,6 +98,8 @@ export interface CheckReleaseRequest {
   strategy?: UpgradeStrategy;
   includePrereleases?: boolean;
   kubernetesVersion?: string;
+  /** The data plane (proxies) version, when known, for the skew check. */
+  dataPlaneVersion?: string;
   now?: Date;
 }
 
@@ -133,6 +137,8 @@ export interface ReleaseCheck {
   /** undefined when not asked, or nothing is known. */
   kubernetesSupported?: boolean;
   kubernetesSupportedVersions: string[];
+  /** Control plane (current) against the data plane, when the data plane version is known. */
+  skew?: SkewCheck & { dataPlane: string };
   policy: string;
   strategy: UpgradeStrategy;
   sources: Pick<ReleaseSources, 'releasesFrom' | 'advisoriesFrom' | 'datasetAsOf' | 'warnings'>;
@@ -176,6 +182,9 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   const targetMatches = target ? matchAdvisories(target, sources.advisories, sources.support) : [];
   const stillAffecting = new Set(targetMatches.map((m) => m.advisory.id));
   const status = supportStatus(current, sources.support, supportOptions);
+  const dataPlane = request.dataPlaneVersion
+    ? parseIstioVersion(request.dataPlaneVersion)?.version
+    : undefined;
   const kubernetes = request.kubernetesVersion
     ? checkKubernetesSupport(current, request.kubernetesVersion, sources.support)
     : undefined;
@@ -213,6 +222,7 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
     ...(request.kubernetesVersion ? { kubernetesVersion: request.kubernetesVersion } : {}),
     ...(kubernetes?.supported !== undefined ? { kubernetesSupported: kubernetes.supported } : {}),
     kubernetesSupportedVersions: [...(kubernetes?.supportedVersions ?? [])],
+    ...(dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane } } : {}),
     policy: policyText,
     strategy,
     sources: {
@@ -239,8 +249,10 @@ function requireIstioRelease(request: CheckReleaseRequest, releases: readonly Re
   const newest = known[known.length - 1];
   // Newer than everything listed: the feed may lag (or be the dataset); plan nothing rather than fail.
   if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
-  const below = known.filter((v) => compareVersions(v, parsed.version) < 0).slice(-2);
-  const above = known.filter((v) => compareVersions(v, parsed.version) > 0).slice(0, 2);
+  // Suggest GA releases for a GA version; prereleases only when a prerelease was asked about.
+  const nearby = known.filter((v) => parsed.prerelease || !parseIstioVersion(v)?.prerelease);
+  const below = nearby.filter((v) => compareVersions(v, parsed.version) < 0).slice(-2);
+  const above = nearby.filter((v) => compareVersions(v, parsed.version) > 0).slice(0, 2);
   throw new NotFoundError(`${parsed.version} is not an Istio release`, {
     ...where,
     hint: `The nearest releases are ${[...below, ...above].join(', ')}.`,
@@ -305,78 +317,49 @@ export function failOnReasons(check: ReleaseCheck, conditions: readonly FailOnCo
 
 export interface CurrentVersionSource {
   version: string;
-  file?: string;
+  /** Workspace-relative file (and line) the version was read from. */
+  file: string;
   line?: number;
+  /** The oldest data plane pin among `paths`, for the skew check. */
+  dataPlaneVersion?: string;
+}
+
+export interface ReadCurrentVersionOptions {
+  workspace: string;
+  /** One file that pins the control plane (get-istioctl's `version-file` rules). */
+  versionFile?: string;
+  /** Globs of files with pins (bump-istio-version's `paths` rules); empty scans the workspace. */
+  paths?: readonly string[];
+  logger?: Logger;
 }
 
 /**
- * Reads the running version from a file: a plain-text version file (`1.30.4`, `#` comments allowed)
- * or YAML with `spec.tag` or `spec.version` (IstioOperator, Sail's Istio CR). With several files, the
- * oldest version wins: it is the one the next hop starts from.
+ * The running version from the repository's pins: `version-file` names one file; otherwise the
+ * control plane pins under `paths` are read and the oldest wins, being where the next hop starts.
  */
-export async function readCurrentVersion(
-  files: readonly string[],
-  input = 'version-file',
-): Promise<CurrentVersionSource> {
-  const found: CurrentVersionSource[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new FileFormatError(`cannot read ${file}`, {
-        input,
-        file,
-        hint: 'Check the path (relative to the workspace).',
-        cause: error,
-      });
-    }
-    found.push(versionInText(text, file, input));
+export function readCurrentVersion(options: ReadCurrentVersionOptions): CurrentVersionSource {
+  const logger = options.logger ?? silentLogger;
+  if (options.versionFile) {
+    const version = readControlPlaneVersion(resolve(options.workspace, options.versionFile), { logger });
+    return { version, file: options.versionFile };
   }
-  const oldest = found.sort((a, b) => compareVersions(a.version, b.version))[0];
-  if (!oldest) {
-    throw new InvalidInputError('no current version given', {
-      input: 'current-version',
-      hint: 'Set current-version, or version-file (or paths) to the file that pins Istio.',
+  const { pins } = extractPins({ root: options.workspace, paths: options.paths ?? [] }, { logger });
+  const oldest = (role: PinRole) =>
+    pins.filter((p) => p.role === role).sort((a, b) => compareVersions(a.version, b.version))[0];
+  const controlPlane = oldest('control-plane');
+  if (!controlPlane) {
+    throw new NotFoundError('no Istio control plane version is pinned in the files scanned', {
+      input: options.paths?.length ? 'paths' : 'current-version',
+      hint: 'Set current-version, version-file, or paths to the files that pin Istio.',
     });
   }
-  return oldest;
-}
-
-function versionInText(text: string, file: string, input: string): CurrentVersionSource {
-  const lines = text.split(/\r?\n/);
-  const meaningful = lines
-    .map((l, i) => ({ text: l.replace(/#.*$/, '').trim(), line: i + 1 }))
-    .filter((l) => l.text);
-  if (meaningful.length === 1 && parseIstioVersion(meaningful[0]!.text)) {
-    return { version: parseIstioVersion(meaningful[0]!.text)!.version, file, line: meaningful[0]!.line };
-  }
-  let spec: unknown;
-  try {
-    spec = (parseYaml(text) as { spec?: unknown } | null)?.spec;
-  } catch {
-    spec = undefined;
-  }
-  const record = (spec ?? {}) as { tag?: unknown; version?: unknown };
-  for (const key of ['tag', 'version'] as const) {
-    const value = record[key];
-    if (value === undefined) continue;
-    const parsed = parseIstioVersion(String(value));
-    const line = lines.findIndex((l) => new RegExp(`^\\s*${key}\\s*:`).test(l)) + 1 || undefined;
-    if (!parsed) {
-      throw new FileFormatError(`spec.${key} '${String(value)}' is not an Istio version`, {
-        input,
-        file,
-        line,
-      });
-    }
-    return { version: parsed.version, file, ...(line ? { line } : {}) };
-  }
-  throw new FileFormatError('no Istio version found', {
-    input,
-    file,
-    hint: 'The file must hold just a version (1.30.4) or YAML with spec.tag or spec.version.',
-  });
+  const dataPlane = oldest('data-plane');
+  return {
+    version: controlPlane.version,
+    file: controlPlane.file,
+    line: controlPlane.line,
+    ...(dataPlane ? { dataPlaneVersion: dataPlane.version } : {}),
+  };
 }
 
 export interface CheckIstioReleaseOptions extends CheckReleaseRequest, GatherOptions {}

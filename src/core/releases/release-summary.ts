@@ -69,6 +69,12 @@ export function renderReleaseSummary(check: ReleaseCheck, limit = SUMMARY_LIMIT_
       `${check.current} is supported until ${check.eolDate}${check.eolExpected ? ' (expected)' : ''}.`,
     );
   else lines.push(`${check.current} is supported; no end-of-life date is known yet.`);
+  if (check.skew) {
+    lines.push(
+      '',
+      `Data plane ${check.skew.dataPlane}: ${check.skew.ok ? 'within' : '**outside**'} Istio's skew rules (${check.skew.message}).`,
+    );
+  }
   if (check.kubernetesVersion) {
     const verdict =
       check.kubernetesSupported === undefined

@@ -43,5 +43,7 @@ describe('supportStatus', () => {
     const releases = [{ version: '1.32.0', publishedAt: '2026-11-20' }, { version: '1.33.0-alpha.0' }];
     expect(supportedMinors(support, { now: on('2026-11-26'), releases })).toEqual(['1.30', '1.31', '1.32']);
     expect(supportedMinors(support, { now: on('2026-09-21') })).toEqual(['1.29', '1.30', '1.31']);
+    // 1.31 was released on 2026-08-31: the day before, it was not supported yet.
+    expect(supportedMinors(support, { now: on('2026-08-30') })).not.toContain('1.31');
   });
 });

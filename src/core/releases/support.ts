@@ -78,8 +78,13 @@ export function supportedMinors(support: readonly MinorSupport[], options: Suppo
     // A minor exists once it has a GA release; its alphas are not supported releases.
     if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
   }
+  const today = isoDate(options.now);
+  // A minor announced with a future release date is not supported yet.
+  const unreleased = new Set(
+    support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor),
+  );
   return [...minors]
-    .filter((minor) => !supportStatus(`${minor}.0`, support, options).eol)
+    .filter((minor) => !unreleased.has(minor) && !supportStatus(`${minor}.0`, support, options).eol)
     .sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
 }
 
