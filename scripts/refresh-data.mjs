@@ -93,7 +93,8 @@ function deriveAdvisories(facts, problems) {
       published: b.date,
       summary: b.description,
       url: `https://istio.io/latest/news/security/${b.slug}/`,
-      cves: b.cves.map((c) => c.id).filter((id) => id.startsWith('CVE-')),
+      // Placeholder ids (CVE-XXXX-XXXXX, CVE-2026-XXXXX) name nothing a user could look up.
+      cves: b.cves.map((c) => c.id).filter((id) => /^CVE-\d{4}-\d+$/.test(id)),
       ghsa: [...ghsa, ...b.cves.map((c) => c.id).filter((id) => id.startsWith('GHSA-'))],
       severity: severityOf(cvss),
       ...(cvss !== undefined ? { cvss } : {}),

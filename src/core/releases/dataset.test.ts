@@ -39,6 +39,13 @@ describe('the bundled dataset', () => {
     },
   );
 
+  it('names only real CVE and GHSA ids, no placeholders', () => {
+    for (const a of dataset.advisories) {
+      for (const cve of a.cves) expect(cve, a.id).toMatch(/^CVE-\d{4}-\d{4,}$/);
+      for (const ghsa of a.ghsa) expect(ghsa, a.id).toMatch(/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/);
+    }
+  });
+
   it('says how old it is', () => {
     const now = new Date(Date.parse(`${dataset.asOf}T12:00:00Z`) + 66 * 86_400_000);
     expect(datasetAgeDays(dataset, now)).toBe(66);
