@@ -1,0 +1,86 @@
+// The kube-inject summary: workloads grouped by namespace and by the sidecar move (revision, proxy
+// version), and skipped workloads grouped by reason; counts, not a dump.
+import { markdownTable } from '../report/markdown.js';
+import type { Sidecar, SkipReason } from './workloads.js';
+
+export interface SummaryWorkload {
+  namespace?: string;
+  name: string;
+  kind: string;
+  file: string;
+  status: 'injected' | 'unchanged' | 'skipped';
+  from?: Sidecar;
+  to?: Sidecar;
+  skipReason?: SkipReason;
+}
+
+/** `1.31.0` from `docker.io/istio/proxyv2:1.31.0`, the whole image when it has no tag. */
+export function imageTag(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  const at = image.lastIndexOf(':');
+  return at > image.lastIndexOf('/') ? image.slice(at + 1) : image;
+}
+
+function describeSidecar(sidecar: Sidecar | undefined): string {
+  if (!sidecar) return 'no sidecar';
+  const tag = imageTag(sidecar.proxyImage) ?? 'unknown proxy';
+  return sidecar.revision && sidecar.revision !== 'default' ? `${tag} (rev ${sidecar.revision})` : tag;
+}
+
+const SKIP_REASONS: Record<SkipReason, string> = {
+  'injection-disabled': '`sidecar.istio.io/inject` is false (or the injection policy excludes it)',
+  'host-network': '`hostNetwork: true`',
+  'system-namespace': 'in a system namespace',
+  'not-injected': 'istioctl left it unchanged',
+};
+
+const MAX_NAMES = 5;
+
+export function renderInjectSummary(input: {
+  version: string;
+  revision?: string;
+  proxyImage: string;
+  output: string;
+  changedFiles: readonly string[];
+  workloads: readonly SummaryWorkload[];
+}): string {
+  const { workloads } = input;
+  const injected = workloads.filter((w) => w.status !== 'skipped');
+  const lines = [
+    `### kube-inject-manifests: Istio ${input.version}${input.revision ? ` (revision ${input.revision})` : ''}`,
+    '',
+    `${workloads.length} workloads, ${injected.length} with the sidecar \`${input.proxyImage}\`, ` +
+      `${workloads.length - injected.length} skipped; ${input.changedFiles.length} files written (${input.output}).`,
+    '',
+  ];
+  const groups = new Map<string, { namespace: string; move: string; changed: number; unchanged: number }>();
+  for (const w of injected) {
+    const namespace = w.namespace ?? '(none)';
+    const from = describeSidecar(w.from);
+    const to = describeSidecar(w.to);
+    const move = from === to ? to : `${from} → ${to}`;
+    const key = `${namespace}\u0000${move}`;
+    const group = groups.get(key) ?? { namespace, move, changed: 0, unchanged: 0 };
+    if (w.status === 'injected') group.changed++;
+    else group.unchanged++;
+    groups.set(key, group);
+  }
+  if (groups.size > 0) {
+    const rows = [...groups.values()]
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.move.localeCompare(b.move))
+      .map((g) => [g.namespace, g.move, String(g.changed), String(g.unchanged)]);
+    lines.push(markdownTable(['namespace', 'sidecar', 'rewritten', 'already current'], rows), '');
+  }
+  const skipped = workloads.filter((w) => w.status === 'skipped');
+  if (skipped.length > 0) {
+    const byReason = new Map<SkipReason, SummaryWorkload[]>();
+    for (const w of skipped) byReason.set(w.skipReason ?? 'not-injected', [...(byReason.get(w.skipReason ?? 'not-injected') ?? []), w]);
+    const rows = [...byReason.entries()].map(([reason, list]) => {
+      const names = list.slice(0, MAX_NAMES).map((w) => `${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name}`);
+      if (list.length > MAX_NAMES) names.push(`and ${list.length - MAX_NAMES} more`);
+      return [SKIP_REASONS[reason], String(list.length), names.join(', ')];
+    });
+    lines.push('Skipped:', '', markdownTable(['reason', 'workloads', 'examples'], rows), '');
+  }
+  return lines.join('\n');
+}
