@@ -16,7 +16,7 @@ import {
   type UpgradeStrategy,
   type UpdateType,
 } from '../versions/upgrade-path.js';
-import { isAffected, matchAdvisories, mergeAdvisories, type Advisory, type Severity } from './advisories.js';
+import { matchAdvisories, mergeAdvisories, type Advisory, type Severity } from './advisories.js';
 import { describeDatasetAge, loadIstioDataset, type IstioDataset } from './dataset.js';
 import { listIstioGitHubAdvisories } from './github-advisories.js';
 import { listIstioReleases, type Release } from './github-releases.js';
@@ -179,8 +179,10 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   });
   const matches = matchAdvisories(current, sources.advisories, sources.support);
   const target = path.target;
-  const targetMatches = target ? matchAdvisories(target, sources.advisories, sources.support) : [];
-  const stillAffecting = new Set(targetMatches.map((m) => m.advisory.id));
+  // Presumed matches count too: a target on an end-of-life minor does not fix what it never got.
+  const stillAffecting = new Set(
+    target ? matchAdvisories(target, sources.advisories, sources.support).map((m) => m.advisory.id) : [],
+  );
   const status = supportStatus(current, sources.support, supportOptions);
   const dataPlane = request.dataPlaneVersion
     ? parseIstioVersion(request.dataPlaneVersion)?.version
@@ -212,9 +214,7 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
       presumed: m.presumed,
     })),
     fixedAdvisories: target
-      ? matches
-          .filter((m) => !stillAffecting.has(m.advisory.id) && !isAffected(target, m.advisory))
-          .map((m) => m.advisory.id)
+      ? matches.filter((m) => !stillAffecting.has(m.advisory.id)).map((m) => m.advisory.id)
       : [],
     eol: status.eol,
     ...(status.eolDate ? { eolDate: status.eolDate } : {}),

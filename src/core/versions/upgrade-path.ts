@@ -110,22 +110,14 @@ function walk(
 
 /** The newest patch of the furthest minor reachable in one hop, never past the destination's minor. */
 function nextMinorHop(at: IstioVersion, to: IstioVersion, candidates: IstioVersion[], step: number) {
-  if (to.major === at.major) {
-    for (let minor = Math.min(at.minor + step, to.minor); minor > at.minor; minor--) {
-      const found = newestOfMinor(candidates, at.major, minor);
-      if (found) return found;
-    }
-    return undefined;
+  const furthest = to.major === at.major ? Math.min(at.minor + step, to.minor) : at.minor + step;
+  for (let minor = furthest; minor > at.minor; minor--) {
+    const found = newestOfMinor(candidates, at.major, minor);
+    if (found) return found;
   }
   // Across a major: only from the last minor of the old major, to the first minor of the next.
-  const laterInMajor = candidates.some((r) => r.major === at.major && r.minor > at.minor);
-  if (laterInMajor) {
-    for (let minor = at.minor + step; minor > at.minor; minor--) {
-      const found = newestOfMinor(candidates, at.major, minor);
-      if (found) return found;
-    }
+  if (to.major === at.major || candidates.some((r) => r.major === at.major && r.minor > at.minor))
     return undefined;
-  }
   const firstOfNext = candidates.filter((r) => r.major === at.major + 1).sort((a, b) => a.minor - b.minor)[0];
   return firstOfNext ? newestOfMinor(candidates, firstOfNext.major, firstOfNext.minor) : undefined;
 }
