@@ -18,9 +18,11 @@ export function upgradeBranchName(component: string, target?: string): string {
 
 /** True when git would accept `name` as a branch (the subset of git check-ref-format we need). */
 export function isValidBranchName(name: string): boolean {
+  const hasControl = [...name].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f);
   return (
     name.length > 0 &&
-    !/(^[/.]|[/.]$|\.\.|\/\/|@\{|[\x00-\x20~^:?*[\\\x7f]|\.lock$|\/\.|\.lock\/)/.test(name) &&
-    name !== '@'
+    name !== '@' &&
+    !hasControl &&
+    !/(^[/.]|[/.]$|\.\.|\/\/|@\{|[~^:?*[\\]|\.lock$|\/\.|\.lock\/)/.test(name)
   );
 }

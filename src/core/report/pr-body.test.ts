@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseMetadata } from '../github/pull-request-metadata.js';
+import {
+  buildPullRequestBody,
+  PULL_REQUEST_BODY_LIMIT,
+  upgradeTitle,
+  type UpgradeContext,
+} from './pr-body.js';
+
+const context: UpgradeContext = {
+  component: 'control-plane',
+  from: '1.24.1',
+  to: '1.25.0',
+  policy: 'minor',
+  advisoriesFixed: [
+    { id: 'ISTIO-SECURITY-2025-001', url: 'https://istio.io/x/', severity: 'High', cves: ['CVE-2025-1'] },
+  ],
+  endOfLife: [{ minor: '1.24', date: '2025-06-01', passed: true }],
+  releaseNotes: [{ version: '1.25.0', url: 'https://istio.io/latest/news/releases/1.25.x/announcing-1.25/' }],
+  pins: [
+    { file: 'clusters/prod/istio.yaml', line: 7, kind: 'flux-helmrelease', from: '1.24.1', to: '1.25.0' },
+  ],
+  workloads: { rendered: 12, unchanged: 3, skipped: 1, failed: 0, files: 9 },
+};
+const metadata = { component: 'control-plane', from: '1.24.1', to: '1.25.0', policy: 'minor' };
+
+describe('upgrade PR body', () => {
+  it('shows versions, advisories with links, EOL, release notes, pins and workloads, then the user body', () => {
+    const body = buildPullRequestBody(context, metadata, 'Reviewed by the mesh team.');
+    expect(body).toContain('from **1.24.1** to **1.25.0**');
+    expect(body).toContain('[ISTIO-SECURITY-2025-001](https://istio.io/x/): High · CVE-2025-1');
+    expect(body).toContain('Istio 1.24: end of life since 2025-06-01');
+    expect(body).toContain('[1.25.0](https://istio.io/latest/news/releases/1.25.x/announcing-1.25/)');
+    expect(body).toContain('| clusters/prod/istio.yaml:7 | flux-helmrelease | 1.24.1 | 1.25.0 |');
+    expect(body).toContain(
+      '12 rendered with the new sidecar, 3 unchanged, 1 skipped, 0 failed across 9 files',
+    );
+    expect(body.indexOf('Reviewed by the mesh team.')).toBeGreaterThan(body.indexOf('### Workloads'));
+    expect(parseMetadata(body)).toEqual(metadata);
+    expect(upgradeTitle(context)).toBe('Upgrade Istio control-plane from 1.24.1 to 1.25.0');
+  });
+
+  it('stays under GitHub’s limit with thousands of pins, keeping the metadata', () => {
+    const pins = Array.from({ length: 5000 }, (_, i) => ({
+      file: `apps/team-${i}/kustomization.yaml`,
+      kind: 'kustomize-images',
+      from: '1.24.1',
+      to: '1.25.0',
+    }));
+    const body = buildPullRequestBody({ ...context, pins }, metadata);
+    expect(body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);
+    expect(body).toMatch(/and \d+ more pins, left out/);
+    expect(parseMetadata(body)).toEqual(metadata);
+  });
+
+  it('cuts an oversized user body rather than the metadata', () => {
+    const body = buildPullRequestBody(context, metadata, 'x'.repeat(100_000));
+    expect(body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);
+    expect(parseMetadata(body)).toEqual(metadata);
+  });
+});
