@@ -48,6 +48,10 @@ describe('planUpgrade on the Flux example', () => {
     expect(result.target).toBe('1.31.0');
     expect(result.files).toEqual(['infrastructure/istio/istio-version.yaml']);
     expect(result.dataPlane.versions).toEqual(['1.30.4']);
+    expect(result.pullRequests.map((pr) => [pr.component, pr.target, pr.files.length, pr.now])).toEqual([
+      ['control-plane', '1.31.0', 1, true],
+      ['data-plane', '1.31.0', 3, false],
+    ]);
   });
 
   it('re-injects the proxies once the control plane is at the target', () => {

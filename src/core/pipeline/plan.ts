@@ -33,6 +33,16 @@ export interface UpgradePlan {
   consistency: ConsistencyReport;
   /** Files the step's PR would touch; for the data plane, the workloads that get re-injected. */
   files: string[];
+  /** Both PRs of the current hop, as far as they can be known now: what each would touch. */
+  pullRequests: PlannedPullRequest[];
+}
+
+export interface PlannedPullRequest {
+  component: 'control-plane' | 'data-plane';
+  target: string;
+  files: string[];
+  /** True for the PR this run opens; the other waits for it to merge. */
+  now: boolean;
 }
 
 export interface PlanRequest {
@@ -83,18 +93,43 @@ export function planUpgrade(request: PlanRequest): UpgradePlan {
     request.sources,
   );
   const dataPlaneVersions = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
+  const oldestProxy = dataPlaneVersions[0];
+  const controlPlaneFiles = (target: string) =>
+    [...new Set(controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
   const lagging = dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
   const laggingFiles = [...new Set(lagging.map((p) => p.file))].sort();
+  const olderProxyFiles = (target: string) =>
+    [
+      ...new Set(dataPlanePins.filter((p) => compareVersions(p.version, target) < 0).map((p) => p.file)),
+    ].sort();
+  const previewFor = (step: PipelineStep, target: string | undefined): PlannedPullRequest[] => {
+    const planned: PlannedPullRequest[] = [];
+    if (check.updateAvailable && check.target && step !== 'data-plane') {
+      planned.push({
+        component: 'control-plane',
+        target: check.target,
+        files: controlPlaneFiles(check.target),
+        now: true,
+      });
+    }
+    const proxyTarget = step === 'control-plane' ? check.target! : (target ?? current);
+    const proxyFiles = olderProxyFiles(proxyTarget);
+    if (proxyFiles.length > 0) {
+      planned.push({
+        component: 'data-plane',
+        target: proxyTarget,
+        files: proxyFiles,
+        now: step === 'data-plane',
+      });
+    }
+    return planned;
+  };
   const base = {
     controlPlane: { current, versions: controlPlaneVersions, check },
     dataPlane: { versions: dataPlaneVersions, laggingFiles },
     pins,
     consistency: checkConsistency(pins),
   };
-
-  const oldestProxy = dataPlaneVersions[0];
-  const controlPlaneFiles = (target: string) =>
-    [...new Set(controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
 
   if (check.updateAvailable && check.target) {
     // The control plane may run at most one minor ahead of its proxies: catch the proxies up first.
@@ -106,6 +141,7 @@ export function planUpgrade(request: PlanRequest): UpgradePlan {
         target: current,
         reason: `Proxies at ${oldestProxy} must reach the control plane's ${current} before it moves to ${check.target}: Istio allows the control plane only one minor ahead of its proxies.`,
         files: laggingFiles,
+        pullRequests: previewFor('data-plane', current),
       };
     }
     return {
@@ -114,6 +150,7 @@ export function planUpgrade(request: PlanRequest): UpgradePlan {
       target: check.target,
       reason: `The control plane at ${current} is behind the next allowed hop, ${check.target} (policy ${check.policy}, ${check.strategy}).`,
       files: controlPlaneFiles(check.target),
+      pullRequests: previewFor('control-plane', check.target),
     };
   }
   if (laggingFiles.length > 0) {
@@ -123,6 +160,7 @@ export function planUpgrade(request: PlanRequest): UpgradePlan {
       target: current,
       reason: `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`,
       files: laggingFiles,
+      pullRequests: previewFor('data-plane', current),
     };
   }
   return {
@@ -132,5 +170,6 @@ export function planUpgrade(request: PlanRequest): UpgradePlan {
       ? `The control plane at ${current} is newer than every release listed; nothing to do.`
       : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`,
     files: [],
+    pullRequests: [],
   };
 }

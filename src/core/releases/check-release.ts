@@ -44,6 +44,8 @@ export interface GatherOptions {
   logger?: Logger;
   now?: Date;
   dataset?: IstioDataset;
+  /** Ask GitHub nothing: answer from the dataset, saying how old it is (the CLI's --offline). */
+  offline?: boolean;
 }
 
 /** Fetches releases and advisories from GitHub, falling back to the dataset with a warning each. */
@@ -61,6 +63,20 @@ export async function gatherReleaseSources(
     logger.warning(message);
     warnings.push(message);
   };
+
+  if (options.offline) {
+    const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
+    logger.notice(message);
+    return {
+      releases: dataset.releases,
+      advisories: dataset.advisories,
+      support: dataset.support,
+      releasesFrom: 'dataset',
+      advisoriesFrom: 'dataset',
+      datasetAsOf: dataset.asOf,
+      warnings: [message],
+    };
+  }
 
   // Both at once: when GitHub is down, the retries of each overlap instead of adding up.
   const cache = options.cacheDir ? new HttpCache(options.cacheDir) : undefined;
