@@ -4,20 +4,8 @@ import { InvalidInputError } from '../core/errors.js';
 import { AUTO_MERGE_METHODS, AUTO_MERGE_WHEN } from '../core/github/auto-merge.js';
 import { createGitHubClient } from '../core/github/client.js';
 import { parseIdentity } from '../core/github/commit.js';
-import { openUpgradePullRequest } from '../core/github/upgrade-pull-request.js';
-import type { UpgradeContext } from '../core/report/pr-body.js';
+import { openUpgradePullRequest, parseUpgradeContext } from '../core/github/upgrade-pull-request.js';
 import * as entry from './support/entry.js';
-
-/** The pipeline's facts about the upgrade (component, from, to, advisories...), as JSON. */
-function contextFromEnvironment(): UpgradeContext | undefined {
-  const text = process.env.ISTIO_AUTOPILOT_CONTEXT?.trim();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as UpgradeContext;
-  } catch (error) {
-    throw new InvalidInputError('ISTIO_AUTOPILOT_CONTEXT is not valid JSON', { cause: error });
-  }
-}
 
 await entry.runEntry(async () => {
   const { token, apiUrl } = entry.gitHubInputs();
@@ -52,7 +40,7 @@ await entry.runEntry(async () => {
       committer: identity('committer'),
       closeSuperseded: entry.booleanInput('close-superseded', true),
       deleteBranchOnClose: entry.booleanInput('delete-branch-on-close', false),
-      context: contextFromEnvironment(),
+      context: parseUpgradeContext(process.env.ISTIO_AUTOPILOT_CONTEXT),
     },
     { octokit, logger: entry.actionsLogger, workspace: process.env.GITHUB_WORKSPACE ?? process.cwd() },
   );
