@@ -111,3 +111,51 @@ function containerImage(lines: string[], at: number, keyColumn: number): string 
   }
   return undefined;
 }
+
+/**
+ * Kind, name and namespace of a block-style source document by scanning its lines, or undefined when the
+ * document is not plain enough to be sure (flow style, anchors, tags, odd indentation): then parse it.
+ */
+export function quickIdentity(body: string): { kind: string; name: string; namespace?: string } | undefined {
+  let kind: string | undefined;
+  let name: string | undefined;
+  let namespace: string | undefined;
+  let inMetadata = false;
+  let childIndent: number | undefined;
+  for (const raw of body.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (line === '' || /^\s*#/.test(line)) continue;
+    if (!/^\s/.test(line)) {
+      inMetadata = false;
+      const top = /^(kind|metadata):(.*)$/.exec(line);
+      if (!top) continue;
+      const value = plainValue(top[2]!);
+      if (value === undefined) return undefined;
+      if (top[1] === 'kind') kind = value;
+      else if (value !== '') return undefined; // flow-style metadata
+      else inMetadata = true;
+      continue;
+    }
+    if (!inMetadata) continue;
+    const indent = /^ */.exec(line)![0].length;
+    childIndent ??= indent;
+    if (indent !== childIndent) continue;
+    const field = /^ *(name|namespace):(.*)$/.exec(line);
+    if (!field) continue;
+    const value = plainValue(field[2]!);
+    if (value === undefined || value === '') return undefined;
+    if (field[1] === 'name') name = value;
+    else namespace = value;
+  }
+  if (kind === undefined || name === undefined) return undefined;
+  return { kind, name, ...(namespace !== undefined ? { namespace } : {}) };
+}
+
+/** A simple scalar after `key:` (quotes and a trailing comment removed); undefined for anything fancy. */
+function plainValue(rest: string): string | undefined {
+  const text = rest.replace(/\s+#.*$/, '').trim();
+  if (text === '') return '';
+  if (/^['"]/.test(text)) return /^(['"]).*\1$/.test(text) ? unquoteScalar(text) : undefined;
+  if (/^[&*!{[|>]/.test(text)) return undefined;
+  return text;
+}

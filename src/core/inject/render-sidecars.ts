@@ -14,7 +14,7 @@ import { writeFilesAtomically, type FileChange } from '../workspace/atomic.js';
 import { listWorkspaceFiles, noticeSkipped, readWorkspaceFile, resolveInsideWorkspace } from '../workspace/files.js';
 import { injectInBatches, type InjectJob } from './batches.js';
 import { replaceDocumentBodies, splitYamlDocuments, type YamlDocumentSlice } from './documents.js';
-import { scanOutputDocument } from './injected-output.js';
+import { quickIdentity, scanOutputDocument } from './injected-output.js';
 import { KUSTOMIZATION_FILES, patchFileName, sidecarPatch, wirePatches } from './patches.js';
 import { renderInjectSummary } from './summary.js';
 import {
@@ -25,6 +25,7 @@ import {
   podTemplateOf,
   predictedSkipReason,
   sidecarOf,
+  SYSTEM_NAMESPACES,
   workloadName,
   workloadsOf,
   type Sidecar,
@@ -111,8 +112,10 @@ interface SourceFile {
 interface Job extends InjectJob {
   file: SourceFile;
   slice: YamlDocumentSlice;
-  parsed: unknown;
+  isList: boolean;
   workloads: Workload[];
+  /** The parsed document, parsed on first use: a full parse costs more than injecting at scale. */
+  source(): unknown;
 }
 
 const SYSTEM_NAMESPACE_MESSAGE = 'in a system namespace: the webhook never injects there (offline istioctl would)';
@@ -358,9 +361,12 @@ function findJobs(files: readonly SourceFile[], logger: Logger): Job[] {
   for (const file of files) {
     for (const slice of file.slices) {
       if (slice.body === '' || !mayBeWorkload(slice.body)) continue;
+      const quick = quickIdentity(slice.body);
       let parsed: unknown;
+      const parse = () => (parsed ??= parseManifest(slice.body));
+      let workloads: Workload[];
       try {
-        parsed = parseManifest(slice.body);
+        workloads = quick && quick.kind !== 'List' ? workloadsOf({ kind: quick.kind, metadata: quick }) : workloadsOf(parse());
       } catch (error) {
         // Helm templates and other non-YAML pass through untouched, as istioctl would refuse them.
         logger.warning(`left ${file.path}:${slice.line} alone: not parseable YAML (${(error as Error).message.split('\n')[0]})`, {
@@ -369,17 +375,18 @@ function findJobs(files: readonly SourceFile[], logger: Logger): Job[] {
         });
         continue;
       }
-      const workloads = workloadsOf(parsed);
       if (workloads.length === 0) continue;
       const first = workloads[0]!;
+      const isList = quick ? quick.kind === 'List' : isObject(parse()) && (parse() as Record<string, unknown>)['kind'] === 'List';
       const body = slice.body.replace(/\r\n/g, '\n').replace(/\n*$/, '\n');
       jobs.push({
         body,
-        where: `${file.path}:${slice.line} (${isObject(parsed) && parsed['kind'] === 'List' ? 'List' : first.kind} ${workloadName(first)})`,
+        where: `${file.path}:${slice.line} (${isList ? 'List' : first.kind} ${workloadName(first)})`,
         file,
         slice,
-        parsed,
+        isList,
         workloads,
+        source: parse,
       });
     }
   }
@@ -390,8 +397,9 @@ function findJobs(files: readonly SourceFile[], logger: Logger): Job[] {
 function attributeSkips(jobs: readonly Job[], batches: readonly { start: number; end: number; skipped: SkippedWorkload[] }[]): Map<Job, (SkippedWorkload | undefined)[]> {
   const result = new Map<Job, (SkippedWorkload | undefined)[]>();
   for (const batch of batches) {
+    if (batch.skipped.length === 0) continue;
     const units = jobs.slice(batch.start, batch.end).flatMap((job) =>
-      objectsOf(job.parsed)
+      objectsOf(job.source())
         .filter((object) => podTemplateOf(object) && workloadsOf(object).length === 1)
         .map((object, i) => ({ job, i, object, names: skipNames(object) })),
     );
@@ -448,8 +456,8 @@ function judgeJob(
   needObjects: boolean,
   injectedObjects: Map<Job, unknown>,
 ): { workloads: WorkloadResult[]; replacement?: string } {
-  const isList = isObject(job.parsed) && job.parsed['kind'] === 'List';
-  const sourceObjects = objectsOf(job.parsed).filter((o) => workloadsOf(o).length === 1);
+  const isList = job.isList;
+  const sourceObjects = isList || needObjects ? objectsOf(job.source()).filter((o) => workloadsOf(o).length === 1) : undefined;
   const base = { file: job.file.path, line: job.slice.line, document: job.slice.index };
   let outputSidecars: (Sidecar | undefined)[];
   if (isList || needObjects) {
@@ -469,28 +477,30 @@ function judgeJob(
     }
     outputSidecars = [facts.sidecar];
   }
-  if (outputSidecars.length !== sourceObjects.length) {
-    throw new FileFormatError(`istioctl returned ${outputSidecars.length} workloads for ${sourceObjects.length}`, {
+  const count = sourceObjects?.length ?? 1;
+  if (outputSidecars.length !== count) {
+    throw new FileFormatError(`istioctl returned ${outputSidecars.length} workloads for ${count}`, {
       file: job.file.path,
       line: job.slice.line,
       hint: 'Report this with the istioctl version; no file was written.',
     });
   }
-  const results: WorkloadResult[] = sourceObjects.map((source, i) => {
-    const workload = workloadsOf(source)[0]!;
+  const results: WorkloadResult[] = outputSidecars.map((to, i) => {
+    const source = sourceObjects?.[i];
+    const workload = source ? workloadsOf(source)[0]! : job.workloads[0]!;
     const listItem = job.workloads[i]?.listItem;
-    const from = sidecarOf(source);
-    const to = outputSidecars[i];
+    const from = source ? sidecarOf(source) : sourceSidecar(job);
     const skipLine = skipLines[i];
     const entry = { ...workload, ...base, ...(listItem !== undefined ? { listItem } : {}), ...(from ? { from } : {}) };
     // Offline istioctl injects a Deployment in kube-system (it checks only the pod template's namespace);
     // the webhook never would, so such workloads are skipped here.
-    const systemNamespace = predictedSkipReason(source) === 'system-namespace';
+    const systemNamespace = workload.namespace !== undefined && SYSTEM_NAMESPACES.includes(workload.namespace);
     if (skipLine || !to || systemNamespace) {
+      const reason = predictedSkipReason(source ?? job.source());
       return {
         ...entry,
         status: 'skipped' as const,
-        skipReason: predictedSkipReason(source) ?? (skipLine?.reason === 'host-network' ? 'host-network' : skipLine ? 'injection-disabled' : 'not-injected'),
+        skipReason: reason ?? (skipLine?.reason === 'host-network' ? 'host-network' : skipLine ? 'injection-disabled' : 'not-injected'),
         skipMessage: skipLine?.message ?? (systemNamespace ? SYSTEM_NAMESPACE_MESSAGE : 'istioctl added no sidecar'),
       };
     }
@@ -510,13 +520,20 @@ function judgeJob(
   return { workloads: results, ...(replacement !== undefined ? { replacement } : {}) };
 }
 
+/** The sidecar a single-workload source already carries: scanned when it is plain YAML, else parsed. */
+function sourceSidecar(job: Job): Sidecar | undefined {
+  if (!job.body.includes('sidecar.istio.io/status')) return undefined;
+  const scanned = scanOutputDocument(job.body).sidecar;
+  return scanned?.proxyImage ? scanned : sidecarOf(job.source());
+}
+
 /** An already-injected source whose sidecar matches the output and that means the same: keep its bytes. */
 function isCurrent(job: Job, results: readonly WorkloadResult[], output: string): boolean {
   if (!job.body.includes('sidecar.istio.io/status')) return false;
   const sameSidecars = results.every(
     (r) => r.status !== 'injected' || (r.from?.proxyImage === r.to?.proxyImage && r.from?.revision === r.to?.revision),
   );
-  return sameSidecars && sameJson(job.parsed, parseManifest(output));
+  return sameSidecars && sameJson(job.source(), parseManifest(output));
 }
 
 interface PlannedChange extends FileChange {
@@ -553,13 +570,13 @@ function plannedChanges(
     const patchesByDir = new Map<string, string[]>();
     for (const job of jobs) {
       const injected = injectedObjects.get(job);
-      if (isObject(job.parsed) && job.parsed['kind'] === 'List') {
+      if (job.isList) {
         logger.warning(`${job.where}: a List cannot be patched by kustomize; use output in-place for it`, { file: job.file.path, line: job.slice.line });
         continue;
       }
       const workload = job.workloads[0]!;
-      if (!sidecarOf(injected) || predictedSkipReason(job.parsed)) continue;
-      const patch = sidecarPatch(workload, job.parsed, injected);
+      if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
+      const patch = sidecarPatch(workload, job.source(), injected);
       if (!patch) continue;
       const dir = posix.dirname(job.file.path);
       const name = patchFileName(workload);
