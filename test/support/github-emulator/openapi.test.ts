@@ -11,11 +11,21 @@ describe('OpenAPI checks', () => {
   });
 
   it('rejects a request body of the wrong type', () => {
-    const problems = checkRequest({ path: '/repos/{owner}/{repo}/pulls', method: 'POST' }, { title: 5, head: 'x', base: 'main' });
+    const problems = checkRequest(
+      { path: '/repos/{owner}/{repo}/pulls', method: 'POST' },
+      { title: 5, head: 'x', base: 'main' },
+    );
     expect(problems.join('\n')).toMatch(/title/);
   });
 
   it('throws for an operation GitHub does not have', () => {
     expect(() => checkResponse({ path: '/nope/{x}', method: 'GET' }, 200, {})).toThrow(/no operation/);
+  });
+});
+
+describe('OpenAPI nullable without a type', () => {
+  it('compiles the issue schema and accepts a null milestone but not a number', () => {
+    const op = { path: '/repos/{owner}/{repo}/issues/{issue_number}/assignees', method: 'POST' };
+    expect(checkResponse(op, 201, { milestone: 5 }).join('\n')).toMatch(/milestone|required/);
   });
 });

@@ -16,11 +16,32 @@ function loadValidator(): Ajv {
   const specPath = require.resolve('@octokit/openapi/generated/api.github.com.json');
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Record<string, unknown>;
   delete spec['openapi'];
+  makeNullableExplicit(spec);
   ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, discriminator: false });
   addFormats(ajv);
   ajv.addFormat('repo.nwo', /^[\w.-]+\/[\w.-]+$/);
   ajv.addSchema(spec, 'github');
   return ajv;
+}
+
+/**
+ * OpenAPI 3.0 allows `nullable: true` beside allOf/anyOf/$ref with no `type`; ajv does not, so say
+ * the same thing in JSON Schema: "this schema, or null".
+ */
+function makeNullableExplicit(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) makeNullableExplicit(item);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  for (const value of Object.values(record)) makeNullableExplicit(value);
+  if (record['nullable'] === true && !('type' in record)) {
+    const inner = { ...record };
+    delete inner['nullable'];
+    for (const key of Object.keys(record)) delete record[key];
+    record['anyOf'] = [inner, { type: 'null' }];
+  }
 }
 
 function pointer(...segments: string[]): string {
@@ -64,5 +85,7 @@ export function checkRequest(op: Operation, body: unknown): string[] {
 }
 
 function formatErrors(validate: ValidateFunction): string[] {
-  return (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
+  return (validate.errors ?? [])
+    .slice(0, 10)
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
 }

@@ -461,8 +461,7 @@ export function registerPullRoutes(emulator: GitHubEmulator, state: EmulatedRepo
   emulator.route({
     method: 'POST',
     template: '/repos/{owner}/{repo}/issues/{issue_number}/assignees',
-    // Not validated: ajv cannot compile the spec's `issue` schema ("nullable" without "type") in openapi.ts.
-    operation: false,
+    operation: { path: '/repos/{owner}/{repo}/issues/{issue_number}/assignees', method: 'POST' },
     handler: async (req) => {
       const pull = pullFor(req);
       if (!pull) return notFound();
