@@ -1,0 +1,261 @@
+// One pipeline run: plan, then make the change the plan calls for (bump the control plane, or
+// re-render the proxies), check it with istioctl analyze, and open or update that one PR.
+import type { RepoConfig } from '../config/repo-config.js';
+import type { GitHubClient } from '../github/client.js';
+import {
+  openUpgradePullRequest,
+  type OpenUpgradePullRequestResult,
+  type PullRequestOperation,
+} from '../github/upgrade-pull-request.js';
+import { renderSidecars } from '../inject/render-sidecars.js';
+import { analyzeManifests, type AnalyzeLevel, type AnalyzeResult } from '../istioctl/analyze.js';
+import type { Logger } from '../logger.js';
+import { bumpIstioVersion } from '../pins/bump.js';
+import { gatherReleaseSources, type ReleaseCheck } from '../releases/check-release.js';
+import type { UpgradeContext, UpgradePin } from '../report/pr-body.js';
+import { minorOf } from '../versions/parse.js';
+import {
+  DEFAULT_CONTROL_PLANE_PATHS,
+  DEFAULT_DATA_PLANE_PATHS,
+  planUpgrade,
+  type UpgradePlan,
+} from './plan.js';
+
+export interface PipelineRunRequest {
+  workspace: string;
+  config: RepoConfig;
+  owner: string;
+  repo: string;
+  kubernetesVersion?: string;
+  /** Run istioctl analyze on the change (default true). */
+  analyze?: boolean;
+  failureThreshold?: AnalyzeLevel;
+  /** Plan only: no file is written and no PR is touched. */
+  dryRun?: boolean;
+  /** ETag cache for the release feed. */
+  httpCacheDir?: string;
+  now?: Date;
+}
+
+export interface PipelineRunDeps {
+  github: GitHubClient;
+  logger: Logger;
+  /** Installs istioctl at a version and returns the binary. */
+  installIstioctl: (version: string) => Promise<string>;
+}
+
+export interface PipelineRunResult {
+  plan: UpgradePlan;
+  operation: PullRequestOperation | 'planned';
+  changedFiles: string[];
+  analysis?: Pick<AnalyzeResult, 'result' | 'counts' | 'findings'>;
+  pullRequest?: OpenUpgradePullRequestResult;
+}
+
+export async function runUpgradePipeline(
+  request: PipelineRunRequest,
+  deps: PipelineRunDeps,
+): Promise<PipelineRunResult> {
+  const { logger } = deps;
+  const { config } = request;
+  const sources = await gatherReleaseSources(deps.github, {
+    cacheDir: request.httpCacheDir,
+    logger,
+    now: request.now,
+  });
+  const plan = planUpgrade({
+    workspace: request.workspace,
+    config,
+    sources,
+    kubernetesVersion: request.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
+    logger,
+    now: request.now,
+  });
+  logger.info(plan.reason);
+  if (plan.step === 'none' || !plan.target) return { plan, operation: 'none', changedFiles: [] };
+  if (request.dryRun) return { plan, operation: 'planned', changedFiles: plan.files };
+
+  const target = plan.target;
+  const controlPlanePaths = config.controlPlane.paths ?? DEFAULT_CONTROL_PLANE_PATHS;
+  const dataPlanePaths = config.dataPlane.paths ?? DEFAULT_DATA_PLANE_PATHS;
+  const istioctl = await deps.installIstioctl(target);
+  const knownReleases = sources.releases.map((r) => r.version);
+  const change =
+    plan.step === 'control-plane'
+      ? bumpControlPlane(request.workspace, target, controlPlanePaths, knownReleases, logger)
+      : await renderDataPlane(request, plan, istioctl, dataPlanePaths, knownReleases, logger);
+
+  let analysis: PipelineRunResult['analysis'];
+  if (request.analyze !== false) {
+    const result = await analyzeManifests({
+      binary: istioctl,
+      version: target,
+      cwd: request.workspace,
+      paths: [...new Set([...controlPlanePaths, ...dataPlanePaths])],
+      failureThreshold: request.failureThreshold ?? config.analyze.failureThreshold,
+      suppress: config.analyze.suppress,
+      logger,
+    });
+    analysis = { result: result.result, counts: result.counts, findings: result.findings };
+    if (result.result === 'fail') {
+      logger.warning(
+        `istioctl ${target} analyze found ${result.counts.errors} errors in the changed tree; the PR is opened without auto-merge.`,
+      );
+    }
+  }
+
+  const check = plan.controlPlane.check;
+  const context: UpgradeContext = {
+    component: plan.step,
+    from: change.from,
+    to: target,
+    policy: check.policy,
+    inPolicy: true,
+    advisoriesFixed: fixedAdvisories(check),
+    endOfLife: check.eolDate
+      ? [{ minor: minorOf(check.current), date: check.eolDate, passed: check.eol }]
+      : [],
+    releaseNotes: [{ version: target, url: releaseNotesUrl(target) }],
+    pins: change.pins,
+    ...(change.workloads ? { workloads: change.workloads } : {}),
+  };
+  const pr = config.pullRequest;
+  const pullRequest = await openUpgradePullRequest(
+    {
+      owner: request.owner,
+      repo: request.repo,
+      base: pr.base,
+      paths: change.files,
+      labels: pr.labels,
+      assignees: pr.assignees,
+      reviewers: pr.reviewers,
+      teamReviewers: pr.teamReviewers,
+      draft: pr.draft,
+      autoMerge: analysis?.result === 'fail' ? 'none' : pr.autoMerge,
+      autoMergeWhen: pr.autoMergeWhen,
+      signCommits: pr.signCommits ?? true,
+      body: analysis ? analysisNote(analysis, target) : undefined,
+      context,
+    },
+    { octokit: deps.github, logger, workspace: request.workspace },
+  );
+  return { plan, operation: pullRequest.operation, changedFiles: change.files, analysis, pullRequest };
+}
+
+interface Change {
+  from: string;
+  files: string[];
+  pins: UpgradePin[];
+  workloads?: UpgradeContext['workloads'];
+}
+
+function bumpControlPlane(
+  workspace: string,
+  target: string,
+  paths: string[],
+  knownReleases: string[],
+  logger: Logger,
+): Change {
+  const bump = bumpIstioVersion({
+    root: workspace,
+    version: target,
+    paths,
+    role: 'control-plane',
+    knownReleases,
+    logger,
+  });
+  return {
+    from: bump.previousVersions[0] ?? target,
+    files: bump.changedFiles,
+    pins: bump.plan.edits.map((e) => ({
+      file: e.pin.file,
+      line: e.pin.line,
+      kind: e.pin.kind,
+      from: e.pin.version,
+      to: e.target,
+    })),
+  };
+}
+
+async function renderDataPlane(
+  request: PipelineRunRequest,
+  plan: UpgradePlan,
+  istioctl: string,
+  paths: string[],
+  knownReleases: string[],
+  logger: Logger,
+): Promise<Change> {
+  const dp = request.config.dataPlane;
+  const nativeSidecars =
+    dp.nativeSidecars === 'true' ? true : dp.nativeSidecars === 'false' ? false : dp.nativeSidecars;
+  const rendered = await renderSidecars(
+    {
+      workspace: request.workspace,
+      paths,
+      version: plan.target,
+      istioctl,
+      revision: dp.revision,
+      valuesFile: dp.valuesFile,
+      operatorFile: dp.operatorFile,
+      nativeSidecars,
+      kubernetesVersion: request.kubernetesVersion ?? dp.kubernetesVersion,
+      output: dp.output,
+      outputDir: dp.outputDir,
+    },
+    { logger },
+  );
+  // Proxy pins outside rendered workloads (proxyImage annotations, gateway images) follow too.
+  const rest = bumpIstioVersion({
+    root: request.workspace,
+    version: plan.target!,
+    paths,
+    role: 'data-plane',
+    knownReleases,
+    logger,
+  });
+  const counts = { rendered: 0, unchanged: 0, skipped: 0 };
+  for (const w of rendered.workloads) {
+    if (w.status === 'injected') counts.rendered++;
+    else if (w.status === 'unchanged') counts.unchanged++;
+    else counts.skipped++;
+  }
+  const files = [...new Set([...rendered.changedFiles, ...rest.changedFiles])].sort();
+  return {
+    from: plan.dataPlane.versions[0] ?? plan.target!,
+    files,
+    pins: rest.plan.edits.map((e) => ({
+      file: e.pin.file,
+      line: e.pin.line,
+      kind: e.pin.kind,
+      from: e.pin.version,
+      to: e.target,
+    })),
+    workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
+  };
+}
+
+function fixedAdvisories(check: ReleaseCheck): UpgradeContext['advisoriesFixed'] {
+  const fixed = new Set(check.fixedAdvisories);
+  return check.advisories
+    .filter((a) => fixed.has(a.id))
+    .map((a) => ({ id: a.id, url: a.url, summary: a.summary, severity: a.severity, cves: a.cves }));
+}
+
+/** istio.io's announcement page for a release. */
+export function releaseNotesUrl(version: string): string {
+  return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
+}
+
+function analysisNote(analysis: NonNullable<PipelineRunResult['analysis']>, target: string): string {
+  const { errors, warnings, infos } = analysis.counts;
+  const head = `**istioctl ${target} analyze**: ${analysis.result === 'pass' ? 'passed' : 'FAILED'} (${errors} errors, ${warnings} warnings, ${infos} infos).`;
+  const rows = analysis.findings
+    .slice(0, 20)
+    .map(
+      (f) =>
+        `- \`${f.code}\` ${f.level} ${f.file ? `\`${f.file}${f.line ? `:${f.line}` : ''}\`` : ''} ${f.message}`,
+    );
+  return [head, ...rows, analysis.findings.length > 20 ? `- …and ${analysis.findings.length - 20} more` : '']
+    .filter(Boolean)
+    .join('\n');
+}
