@@ -1,14 +1,11 @@
 // analyze-manifests: istioctl analyze over the repo's manifests, as annotations, a summary and SARIF.
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { createGitHubClient, explainGitHubError } from '../core/github/client.js';
+import { createGitHubClient } from '../core/github/client.js';
+import { listPullRequestFiles } from '../core/github/pull-request-files.js';
 import { analyzeManifests, parseAnalyzeLevel } from '../core/istioctl/analyze.js';
-import { installIstioctl } from '../core/istioctl/install/install.js';
-import { resolvePlatform } from '../core/istioctl/install/platform.js';
-import { istioctlVersion } from '../core/istioctl/runner.js';
 import { renderAnalyzeSummary } from '../core/report/analyze-summary.js';
 import { planAnnotations } from '../core/report/annotations.js';
 import { buildSarif } from '../core/report/sarif.js';
@@ -21,10 +18,14 @@ import {
   stringInput,
   writeSummary,
 } from './support/entry.js';
+import { locateIstioctl } from './support/istioctl.js';
 
 await runEntry(async () => {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const { binary, version } = await locateIstioctl();
+  const { binary, version } = await locateIstioctl(() => {
+    const { token, apiUrl } = gitHubInputs();
+    return createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
+  });
   const level = (name: string, fallback: string) => parseAnalyzeLevel(stringInput(name) ?? fallback, name);
   const result = await analyzeManifests({
     binary,
@@ -73,33 +74,6 @@ await runEntry(async () => {
   }
 });
 
-/** The `istioctl` input, else istioctl on PATH, else `version` installed through the core installer. */
-async function locateIstioctl(): Promise<{ binary: string; version: string }> {
-  const given = stringInput('istioctl') ?? onPath('istioctl');
-  if (given) return { binary: given, version: await istioctlVersion(given) };
-  const { token, apiUrl } = gitHubInputs();
-  const installed = await installIstioctl({
-    version: stringInput('version'),
-    platform: resolvePlatform({}),
-    github: createGitHubClient({ token, apiUrl, log: (m) => core.info(m) }),
-    tempDir: process.env.RUNNER_TEMP ?? tmpdir(),
-    logger: actionsLogger,
-  });
-  return { binary: installed.path, version: installed.version };
-}
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
 /** Files the pull request changes, or undefined (annotate everything) outside pull_request events. */
 async function pullRequestFiles(): Promise<Set<string> | undefined> {
   const event = process.env.GITHUB_EVENT_PATH;
@@ -113,15 +87,5 @@ async function pullRequestFiles(): Promise<Set<string> | undefined> {
   }
   const { token, apiUrl } = gitHubInputs();
   const github = createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
-  try {
-    const files = await github.paginate(github.rest.pulls.listFiles, {
-      owner,
-      repo,
-      pull_number: number,
-      per_page: 100,
-    });
-    return new Set(files.map((f) => f.filename));
-  } catch (error) {
-    throw explainGitHubError(error, `listing the files of pull request #${number}`, Boolean(token));
-  }
+  return listPullRequestFiles(github, { owner, repo, number }, Boolean(token));
 }

@@ -1,0 +1,51 @@
+// How action entries get an istioctl: the `istioctl` input, else one on PATH, else the core installer.
+import { accessSync, constants } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import * as core from '@actions/core';
+import type { GitHubClient } from '../../core/github/client.js';
+import { installIstioctl } from '../../core/istioctl/install/install.js';
+import { resolvePlatform } from '../../core/istioctl/install/platform.js';
+import { istioctlVersion } from '../../core/istioctl/runner.js';
+import { actionsLogger, stringInput } from './entry.js';
+
+/** Installs a version through the core (tool cache, SHA-256 verified) and returns the binary. */
+export function istioctlInstaller(github: GitHubClient): (version: string) => Promise<string> {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return async (version) => {
+    const installed = await installIstioctl({
+      version,
+      platform: resolvePlatform({}),
+      downloadBaseUrl: stringInput('download-base-url'),
+      github,
+      httpCacheDir: toolCache ? join(toolCache, 'istio-autopilot', 'http') : undefined,
+      tempDir: process.env.RUNNER_TEMP ?? tmpdir(),
+      logger: actionsLogger,
+    });
+    core.info(`istioctl ${installed.version}: ${installed.path}${installed.cacheHit ? ' (cached)' : ''}`);
+    return installed.path;
+  };
+}
+
+/** The `istioctl` input, else istioctl on PATH, else `version` installed; with its real version. */
+export async function locateIstioctl(
+  github: () => GitHubClient,
+): Promise<{ binary: string; version: string }> {
+  const given = stringInput('istioctl') ?? onPath('istioctl');
+  if (given) return { binary: given, version: await istioctlVersion(given) };
+  const version = stringInput('version') ?? 'latest';
+  const binary = await istioctlInstaller(github())(version);
+  return { binary, version: await istioctlVersion(binary) };
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
