@@ -1,0 +1,56 @@
+// The root action's job summary: what it decided and why, the PR, the path, and the analysis.
+import { fitMarkdown, markdownTable } from '../report/markdown.js';
+import type { PlanReport } from './plan-report.js';
+import type { PipelineRunResult } from './run.js';
+
+export function renderPipelineSummary(report: PlanReport, result: PipelineRunResult): string {
+  const lines = ['## Istio Autopilot', ''];
+  lines.push(
+    markdownTable(
+      ['step', 'current', 'target', 'latest', 'path'],
+      [
+        [
+          report.step,
+          report.current,
+          report.target ?? '—',
+          report.latest ?? 'unknown',
+          report.upgradePath.length ? [report.current, ...report.upgradePath].join(' → ') : '—',
+        ],
+      ],
+    ),
+    '',
+    report.reason,
+  );
+  const pr = result.pullRequest?.pullRequest;
+  if (pr) lines.push('', `Pull request [#${pr.number}](${pr.url}): ${result.operation}.`);
+  else if (result.operation === 'planned') lines.push('', 'Dry run: nothing was written.');
+  if (result.changedFiles.length) {
+    lines.push(
+      '',
+      `### Files changed (${result.changedFiles.length})`,
+      '',
+      ...result.changedFiles.map((f) => `- \`${f}\``),
+    );
+  }
+  if (result.analysis) {
+    const { errors, warnings, infos } = result.analysis.counts;
+    lines.push(
+      '',
+      `### istioctl analyze: ${result.analysis.result}`,
+      '',
+      `${errors} errors, ${warnings} warnings, ${infos} infos.`,
+    );
+  }
+  if (report.advisories.length) {
+    lines.push('', `### Advisories affecting ${report.current}`, '');
+    lines.push(
+      markdownTable(
+        ['id', 'severity', 'fixed in'],
+        report.advisories.map((a) => [`[${a.id}](${a.url})`, a.severity, a.fixedIn ?? 'none']),
+      ),
+    );
+  }
+  for (const line of report.inconsistencies) lines.push('', `> [!WARNING]\n> ${line}`);
+  for (const warning of report.sources.warnings) lines.push('', `> [!NOTE]\n> ${warning}`);
+  return fitMarkdown(lines.join('\n') + '\n');
+}

@@ -1,0 +1,215 @@
+// The whole flow through the committed root bundle: the example Flux repo pinned at the older real
+// istioctl, the GitHub emulator backed by a real bare repo, and real istioctl for inject and analyze.
+//   run 1 opens the control plane PR; a human merges it;
+//   run 2 opens the data plane PR with re-rendered proxies at the new tag; a human merges it;
+//   run 3 has nothing to do.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-emulator/advisories.js';
+import { registerGitDataRoutes } from '../support/github-emulator/git-data.js';
+import { EmulatedRepository } from '../support/github-emulator/git-repo.js';
+import { registerGraphQLRoutes } from '../support/github-emulator/graphql.js';
+import { registerPullRoutes } from '../support/github-emulator/pulls.js';
+import {
+  addReleaseAsset,
+  buildIstioReleaseHistory,
+  createReleaseState,
+  downloadBaseUrl,
+  registerReleaseRoutes,
+} from '../support/github-emulator/releases.js';
+import { GitHubEmulator } from '../support/github-emulator/server.js';
+import { realIstioctlPair } from '../support/istioctl.js';
+import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
+
+const pair = realIstioctlPair();
+const TOKEN = 'ghs_pipelineToken0123456789abcdefABCDEF';
+const EXAMPLE = join(REPO_ROOT, 'examples/gitops-flux');
+const VERSION_FILE = 'infrastructure/istio/istio-version.yaml';
+const WORKLOADS = [
+  'apps/bookinfo/productpage.yaml',
+  'apps/bookinfo/ratings.yaml',
+  'apps/bookinfo/reviews.yaml',
+];
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Mesh Admin',
+      GIT_AUTHOR_EMAIL: 'admin@example.com',
+      GIT_COMMITTER_NAME: 'Mesh Admin',
+      GIT_COMMITTER_EMAIL: 'admin@example.com',
+    },
+  }).trim();
+
+function filesUnder(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Every pod template's istio-proxy containers (native sidecars live in initContainers). */
+function proxies(yaml: string): string[][] {
+  const result: string[][] = [];
+  for (const doc of parseAllDocuments(yaml)) {
+    const obj = doc.toJS() as {
+      kind?: string;
+      spec?: { template?: { spec?: Record<string, unknown> } };
+    } | null;
+    const pod = obj?.spec?.template?.spec as
+      | { containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] }
+      | undefined;
+    if (!pod) continue;
+    result.push(
+      [...(pod.initContainers ?? []), ...(pod.containers ?? [])]
+        .filter((c) => c.name === 'istio-proxy')
+        .map((c) => c.image),
+    );
+  }
+  return result;
+}
+
+describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux repo', () => {
+  const real = 'skip' in pair ? undefined : pair;
+  let emulator: GitHubEmulator;
+  let repo: EmulatedRepository;
+  let toolCache: string;
+  let downloads: string;
+  const scratch: string[] = [];
+  const runs: ActionRun[] = [];
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), 'pipeline'], { stdio: 'ignore' });
+    repo = await EmulatedRepository.create('octo-org', 'mesh-gitops');
+    await repo.git.commitFiles('main', filesUnder(EXAMPLE), 'Mesh at Istio 1.30.4');
+    emulator = await new GitHubEmulator().start();
+    emulator.validTokens.add(TOKEN);
+    const releases = createReleaseState({
+      releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }),
+    });
+    for (const artifact of [real!.old, real!.new]) {
+      addReleaseAsset(releases, artifact.version, artifact.assetName, readFileSync(artifact.asset));
+    }
+    registerReleaseRoutes(emulator, releases);
+    registerAdvisoryRoutes(emulator, createAdvisoryState());
+    registerGitDataRoutes(emulator, repo);
+    registerPullRoutes(emulator, repo);
+    registerGraphQLRoutes(emulator, repo);
+    downloads = downloadBaseUrl(emulator, releases);
+    toolCache = mkdtempSync(join(tmpdir(), 'pipeline-tool-cache-'));
+    scratch.push(toolCache);
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+    repo?.remove();
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+    expect(emulator.schemaViolations).toEqual([]);
+    for (const run of runs) {
+      for (const text of [run.stderr, run.summary, ...Object.values(run.outputs)])
+        expect(text).not.toContain(TOKEN);
+    }
+  });
+
+  /** A fresh checkout of main, as actions/checkout gives the scheduled job. */
+  function checkout(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'pipeline-workspace-'));
+    scratch.push(dir);
+    git(dir, 'clone', '--quiet', repo.git.dir, '.');
+    return dir;
+  }
+
+  async function runPipeline(): Promise<ActionRun> {
+    const result = await runAction('pipeline', {
+      cwd: checkout(),
+      toolCache,
+      inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, 'download-base-url': downloads },
+      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
+      timeoutMs: 600_000,
+    });
+    runs.push(result);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    return result;
+  }
+
+  /** Merges the PR's branch into main the way a reviewer's merge button would, and closes the PR. */
+  function merge(number: number): void {
+    const pull = repo.pulls.find((p) => p.number === number)!;
+    const dir = checkout();
+    git(dir, 'fetch', '--quiet', 'origin', pull.head);
+    git(dir, 'merge', '--quiet', '--no-ff', '-m', `Merge pull request #${number}`, 'FETCH_HEAD');
+    git(dir, 'push', '--quiet', 'origin', 'main');
+    pull.state = 'closed';
+    pull.closedAt = new Date().toISOString();
+  }
+
+  const branchFile = (branch: string, path: string) => git(repo.git.dir, 'show', `${branch}:${path}`);
+  const changed = (branch: string) =>
+    git(repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean);
+
+  it('run 1 opens the control plane PR that changes only the version in the ConfigMap', async () => {
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({
+      step: 'control-plane',
+      operation: 'created',
+      'current-version': '1.30.4',
+      'target-version': '1.31.0',
+    });
+    const pull = repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
+    expect(pull.head).toBe('istio-autopilot/control-plane-1.31');
+    expect(pull.title).toContain('1.30.4');
+    expect(pull.title).toContain('1.31.0');
+    expect(changed(pull.head)).toEqual([VERSION_FILE]);
+    const diff = git(repo.git.dir, 'diff', `main...${pull.head}`, '--unified=0', '--', VERSION_FILE);
+    expect(diff).toContain('-  istio_version: "1.30.4" # control plane; proxies follow in a second PR');
+    expect(diff).toContain('+  istio_version: "1.31.0" # control plane; proxies follow in a second PR');
+    expect(result.summary).toContain('istioctl analyze');
+    merge(pull.number);
+  });
+
+  it('run 2 re-renders every proxy at the new tag in the data plane PR', async () => {
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({
+      step: 'data-plane',
+      operation: 'created',
+      'target-version': '1.31.0',
+    });
+    const pull = repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
+    expect(pull.head).toBe('istio-autopilot/data-plane-1.31');
+    expect(changed(pull.head).sort()).toEqual(WORKLOADS);
+    for (const file of WORKLOADS) {
+      const pods = proxies(branchFile(pull.head, file));
+      expect(pods.length).toBeGreaterThan(0);
+      for (const images of pods) expect(images).toEqual(['docker.io/istio/proxyv2:1.31.0']);
+      // Services in the same files are untouched, byte for byte.
+      const service = readFileSync(join(EXAMPLE, file), 'utf8').split('\n---\n')[0]!;
+      expect(branchFile(pull.head, file).startsWith(service)).toBe(true);
+    }
+    merge(pull.number);
+  });
+
+  it('run 3 reports nothing to do and opens nothing', async () => {
+    const before = repo.pulls.length;
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({
+      step: 'none',
+      operation: 'none',
+      'current-version': '1.31.0',
+      'pull-request-number': '',
+    });
+    expect(repo.pulls.length).toBe(before);
+  });
+});
