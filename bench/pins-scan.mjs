@@ -58,6 +58,10 @@ for (let round = 0; round < rounds; round++) {
   start = performance.now();
   pins = extractPins({ root: repo }).pins.length;
   scanTimes.push(performance.now() - start);
+  if (process.env.BENCH_VERBOSE)
+    console.log(
+      `round ${round + 1}: scan ${scanTimes.at(-1).toFixed(0)} ms, git grep ${grepTimes.at(-1).toFixed(0)} ms`,
+    );
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const scan = median(scanTimes);

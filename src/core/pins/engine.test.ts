@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,5 +126,40 @@ describe('pin engine', () => {
     expect(readFileSync(join(root, 'sail', 'istio.yaml'), 'utf8')).toBe(text);
     expect(applyPinUpdates(root, plan.edits)).toEqual(['sail/istio.yaml']);
     expect(readFileSync(join(root, 'sail', 'istio.yaml'), 'utf8')).toBe(text.replace('v1.24.2', 'v1.25.0'));
+  });
+});
+
+describe('extractPins over a git checkout', () => {
+  it('finds the same pins (Flux substitutions included) as over the same files outside git', () => {
+    const pinsDir = new URL('.', import.meta.url).pathname;
+    const copy = (root: string) => {
+      for (const kind of readdirSync(pinsDir, { withFileTypes: true })) {
+        const fixtures = join(pinsDir, kind.name, '__fixtures__');
+        if (!kind.isDirectory() || !existsSync(fixtures)) continue;
+        for (const name of readdirSync(fixtures)) {
+          // Each kind's own layout: values files, Chart.yaml, kustomization.yaml and workflows by name.
+          const target =
+            kind.name === 'workflow-env'
+              ? join(root, '.github/workflows', name)
+              : kind.name === 'istio-version-file'
+                ? join(root, kind.name, '.istio-version')
+                : join(root, kind.name, name);
+          mkdirSync(join(target, '..'), { recursive: true });
+          writeFileSync(target, readFileSync(join(fixtures, name)));
+        }
+      }
+    };
+    const plain = mkdtempSync(join(tmpdir(), 'pins-plain-'));
+    const checkout = mkdtempSync(join(tmpdir(), 'pins-git-'));
+    copy(plain);
+    copy(checkout);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', checkout, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
+    git('init', '-q');
+    git('add', 'flux-helmrelease', 'sail-operator');
+    git('commit', '-qm', 'tracked and untracked files both');
+    const expected = extractPins({ root: plain }).pins;
+    expect(expected.some((pin) => pin.usedBy?.length)).toBe(true);
+    expect(extractPins({ root: checkout }).pins).toEqual(expected);
   });
 });

@@ -2,7 +2,6 @@
 // a target version, and splice exactly the version bytes of each one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import picomatch from 'picomatch';
 import { parseAllDocuments } from 'yaml';
 import { FileFormatError, InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -11,7 +10,9 @@ import { compareVersions, parseIstioVersion } from '../versions/parse.js';
 import type { AtomicWriteOptions } from '../workspace/atomic.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
 import {
-  listWorkspaceFiles,
+  globMatcher,
+  isRegularWorkspaceFile,
+  listWorkspace,
   noticeSkipped,
   readWorkspaceFile,
   resolveInsideWorkspace,
@@ -44,80 +45,155 @@ interface Candidate {
   content: Buffer;
 }
 
+/** The kinds that look at a path, and the one pattern of their keywords a file must hold to be parsed. */
+interface KindSelection {
+  kinds: readonly PinKind[];
+  /** Undefined when some selected kind looks at every file whatever its text. */
+  keywords?: RegExp;
+}
+
 /** Every pin in the files (or the workspace's files matching `paths`), sorted by file and position. */
 export function extractPins(input: ExtractInput, options: ExtractOptions = {}): ExtractResult {
   const logger = options.logger ?? silentLogger;
   const kinds = options.kinds ?? PIN_KINDS;
-  const candidates = 'files' in input ? input.files.map(fromSource) : readCandidates(input, options, logger);
-  const matchers = kinds.map((kind) =>
-    options.ignoreFilePatterns ? () => true : picomatch(kind.filePatterns, { dot: true }),
-  );
+  const kindsFor = kindSelector(kinds, options.ignoreFilePatterns ?? false);
   const parsed = new Map<string, ParsedFile | null>();
   const parse = (candidate: Candidate): ParsedFile | null => {
     if (!parsed.has(candidate.path)) parsed.set(candidate.path, parseCandidate(candidate, logger));
     return parsed.get(candidate.path) ?? null;
   };
 
-  // One pass over each file's raw bytes decides whether any kind needs it parsed at all.
-  const anyKeyword = keywordPattern(kinds);
   const pins: Pin[] = [];
   const facts = new Map<YamlPinKind, unknown[]>();
-  for (const candidate of candidates) {
-    const applicable = kinds.filter((_, index) => matchers[index]!(candidate.path));
-    if (applicable.length === 0) continue;
-    const needsKeyword = applicable.every((kind) => kind.keywords.length > 0);
-    if (needsKeyword && !anyKeyword.test(candidate.content.toString('latin1'))) continue;
-    applicable.forEach((kind) => {
-      if (!mentionsAny(candidate.content, kind.keywords)) return;
+  const visit = (candidate: Candidate): void => {
+    const selection = kindsFor(candidate.path);
+    if (selection.kinds.length === 0) return;
+    // Most files mention no keyword: one regex over the raw bytes rejects them before any UTF-8 decode.
+    if (selection.keywords && !selection.keywords.test(candidate.content.toString('latin1'))) return;
+    for (const kind of selection.kinds) {
+      if (!mentionsAny(candidate.content, kind.keywords)) continue;
       if (kind.input === 'text') {
         pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString('utf8') }));
-        return;
+        continue;
       }
       const file = parse(candidate);
-      if (!file) return;
+      if (!file) continue;
       const result = kind.extract(file);
       pins.push(...result.pins);
       if (result.facts?.length) facts.set(kind, [...(facts.get(kind) ?? []), ...result.facts]);
-    });
+    }
+  };
+
+  let scannedFiles: number;
+  let everyFile: () => Candidate[];
+  if ('files' in input) {
+    const candidates = input.files.map(fromSource);
+    candidates.forEach(visit);
+    scannedFiles = candidates.length;
+    everyFile = () => candidates;
+  } else {
+    // Contents are not kept: only a cross-file lookup (Flux substitutions) needs them again, so it
+    // reads the same files a second time, once, instead of every scan holding the whole repo in memory.
+    const readable = visitWorkspace(input, options, logger, kindsFor, visit);
+    scannedFiles = readable.length;
+    let reread: Candidate[] | undefined;
+    everyFile = () => (reread ??= rereadWorkspace(input.root, readable, options));
   }
 
   const lookup: DocumentLookup = {
     logger,
     filesContaining: (...keywords) =>
-      candidates
+      everyFile()
         .filter((c) => keywords.every((k) => c.content.includes(k)))
         .map(parse)
         .filter((f): f is ParsedFile => f !== null),
   };
   for (const [kind, kindFacts] of facts) pins.push(...(kind.link?.(kindFacts, lookup) ?? []));
-  return { pins: uniquePins(pins), scannedFiles: candidates.length, parsedFiles: parsed.size };
+  return { pins: uniquePins(pins), scannedFiles, parsedFiles: parsed.size };
 }
 
 function fromSource(source: SourceText): Candidate {
   return { path: source.path, content: Buffer.from(source.text, 'utf8') };
 }
 
-function readCandidates(
+/**
+ * Reads and visits each listed file in turn; returns the paths a cross-file lookup may read again.
+ * Where git already searched the files for every kind's keywords, a file that holds none of its
+ * kinds' keywords cannot hold a pin and is not read at all.
+ */
+function visitWorkspace(
   input: { root: string; paths?: readonly string[] },
   options: ExtractOptions,
   logger: Logger,
-): Candidate[] {
-  const candidates: Candidate[] = [];
-  for (const path of listWorkspaceFiles(input.root, { patterns: input.paths ?? [], logger })) {
+  kindsFor: (path: string) => KindSelection,
+  visit: (candidate: Candidate) => void,
+): string[] {
+  const kinds = options.kinds ?? PIN_KINDS;
+  const keywords = [...new Set(kinds.flatMap((kind) => kind.keywords))];
+  const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
+  const readable: string[] = [];
+  for (const path of listing.paths) {
+    const selection = kindsFor(path);
+    if (
+      listing.mentioning &&
+      (selection.kinds.length === 0 || (selection.keywords && !listing.mentioning.has(path)))
+    ) {
+      readable.push(path);
+      continue;
+    }
+    if (listing.mentioning && !isRegularWorkspaceFile(input.root, path, logger)) continue;
     const result = readWorkspaceFile(input.root, path, options.maxFileBytes);
-    if (result.status === 'ok') candidates.push({ path, content: result.content });
-    else noticeSkipped(result, logger);
+    if (result.status !== 'ok') {
+      noticeSkipped(result, logger);
+      continue;
+    }
+    readable.push(path);
+    visit({ path, content: result.content });
   }
-  return candidates;
+  return readable;
 }
 
-/** Every kind's keywords as one regex, so most files are rejected in a single scan. */
+function rereadWorkspace(root: string, paths: readonly string[], options: ExtractOptions): Candidate[] {
+  return paths.flatMap((path) => {
+    if (!isRegularWorkspaceFile(root, path)) return [];
+    const result = readWorkspaceFile(root, path, options.maxFileBytes);
+    return result.status === 'ok' ? [{ path, content: result.content }] : [];
+  });
+}
+
+/**
+ * Which kinds look at a path: each kind's globs compiled once to a regex (no per-file matcher
+ * setup), and one keyword pattern per distinct set of kinds, built the first time that set occurs.
+ */
+function kindSelector(
+  kinds: readonly PinKind[],
+  everyKindEverywhere: boolean,
+): (path: string) => KindSelection {
+  const matchers = kinds.map((kind) => globMatcher(kind.filePatterns));
+  const selections = new Map<string, KindSelection>();
+  return (path) => {
+    const chosen = everyKindEverywhere ? kinds.map(() => true) : matchers.map((matches) => matches(path));
+    const key = chosen.map((yes) => (yes ? '1' : '0')).join('');
+    let selection = selections.get(key);
+    if (!selection) {
+      const selected = kinds.filter((_, index) => chosen[index]);
+      selection = {
+        kinds: selected,
+        ...(selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern(selected) } : {}),
+      };
+      selections.set(key, selection);
+    }
+    return selection;
+  };
+}
+
+/** The selected kinds' keywords as one regex, so most files are rejected in a single scan. */
 function keywordPattern(kinds: readonly PinKind[]): RegExp {
   const escaped = kinds.flatMap((kind) => kind.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp([...new Set(escaped)].join('|'));
 }
 
-/** The cheap pre-filter: raw bytes are searched before any YAML is parsed. */
+/** The per-kind check, on raw bytes, for the few files the keyword pattern let through. */
 function mentionsAny(content: Buffer, keywords: readonly string[]): boolean {
   return keywords.length === 0 || keywords.some((keyword) => content.includes(keyword));
 }

@@ -1,9 +1,16 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../logger.js';
-import { listWorkspaceFiles, readWorkspaceFile, resolveInsideWorkspace } from './files.js';
+import {
+  isRegularWorkspaceFile,
+  listWorkspace,
+  listWorkspaceFiles,
+  readWorkspaceFile,
+  resolveInsideWorkspace,
+} from './files.js';
 
 function workspace(files: Record<string, string | Buffer>): string {
   const root = mkdtempSync(join(tmpdir(), 'workspace-'));
@@ -87,5 +94,51 @@ describe('workspace files', () => {
     expect(readWorkspaceFile(root, 'big.yaml', 1024)).toMatchObject({ status: 'too-large', size: 2048 });
     const ok = readWorkspaceFile(root, 'ok.yaml');
     expect(ok.status === 'ok' && ok.content.toString()).toBe('a: 1\n');
+  });
+});
+
+describe('workspace files in a git checkout', () => {
+  const git = (root: string, ...args: string[]) =>
+    execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
+
+  it('lists what git lists: tracked files and untracked ones git does not ignore', () => {
+    const root = workspace({
+      '.gitignore': 'build/\n',
+      'a.yaml': 'a: 1\n',
+      'gone.yaml': 'g: 1\n',
+      'build/out.yaml': '',
+      'node_modules/x/y.yaml': '',
+      'untracked/b.yml': '',
+    });
+    git(root, 'init', '-q');
+    git(root, 'add', '.gitignore', 'a.yaml', 'gone.yaml', 'node_modules');
+    git(root, 'commit', '-qm', 'x');
+    rmSync(join(root, 'gone.yaml'));
+    const outside = workspace({ 'secret.yaml': 'kind: Secret\n' });
+    symlinkSync(join(outside, 'secret.yaml'), join(root, 'link.yaml'));
+    const { lines, logger } = recordingLogger();
+    expect(listWorkspaceFiles(root, { logger })).toEqual(['a.yaml', 'untracked/b.yml']);
+    expect(lines).toEqual(['refused link.yaml: a symbolic link that leads outside the workspace']);
+  });
+
+  it('says which files mention a keyword, and leaves tracked paths to be checked on disk', () => {
+    const root = workspace({ 'a.yaml': 'image: docker.io/istio/proxyv2:1.24.2\n', 'b.yaml': 'x: 1\n' });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'x');
+    writeFileSync(join(root, 'c.yaml'), 'kind: IstioOperator\n');
+    const listing = listWorkspace(root, { keywords: ['proxyv2:', 'IstioOperator'] });
+    expect(listing.paths).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
+    expect([...(listing.mentioning ?? [])].sort()).toEqual(['a.yaml', 'c.yaml']);
+    rmSync(join(root, 'b.yaml'));
+    expect(isRegularWorkspaceFile(root, 'b.yaml')).toBe(false);
+    expect(isRegularWorkspaceFile(root, 'a.yaml')).toBe(true);
+  });
+
+  it('walks the directories when a nested repository sits in the workspace', () => {
+    const root = workspace({ 'a.yaml': '', 'nested/n.yaml': '' });
+    git(root, 'init', '-q');
+    git(join(root, 'nested'), 'init', '-q');
+    expect(listWorkspaceFiles(root)).toEqual(['a.yaml', 'nested/n.yaml']);
   });
 });
