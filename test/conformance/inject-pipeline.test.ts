@@ -66,10 +66,16 @@ function podTemplates(text: string): { name: string; template: PodTemplate }[] {
     else if (kind === 'Pod') result.push({ name, template: object as PodTemplate });
     else if (kind === 'CronJob') {
       // istioctl annotates a CronJob's job template, not its pod template.
-      const jobTemplate = spec?.['jobTemplate'] as { metadata?: PodTemplate['metadata']; spec: { template: PodTemplate } };
-      result.push({ name, template: { metadata: jobTemplate.metadata, spec: jobTemplate.spec.template.spec } });
-    }
-    else if (spec?.['template'] && kind !== 'CustomResourceDefinition') result.push({ name, template: spec['template'] as PodTemplate });
+      const jobTemplate = spec?.['jobTemplate'] as {
+        metadata?: PodTemplate['metadata'];
+        spec: { template: PodTemplate };
+      };
+      result.push({
+        name,
+        template: { metadata: jobTemplate.metadata, spec: jobTemplate.spec.template.spec },
+      });
+    } else if (spec?.['template'] && kind !== 'CustomResourceDefinition')
+      result.push({ name, template: spec['template'] as PodTemplate });
   };
   for (const doc of parseAllDocuments(text)) {
     const object = doc.toJS() as Record<string, unknown> | null;
@@ -79,10 +85,16 @@ function podTemplates(text: string): { name: string; template: PodTemplate }[] {
 }
 
 function proxies(template: PodTemplate): Container[] {
-  return [...(template.spec?.containers ?? []), ...(template.spec?.initContainers ?? [])].filter((c) => c.name === 'istio-proxy');
+  return [...(template.spec?.containers ?? []), ...(template.spec?.initContainers ?? [])].filter(
+    (c) => c.name === 'istio-proxy',
+  );
 }
 
-function options(root: string, binary: string, extra: Partial<RenderSidecarsOptions> = {}): RenderSidecarsOptions {
+function options(
+  root: string,
+  binary: string,
+  extra: Partial<RenderSidecarsOptions> = {},
+): RenderSidecarsOptions {
   return { workspace: root, paths: ['apps/**/*.yaml'], istioctl: binary, workers: 2, ...extra };
 }
 
@@ -92,7 +104,9 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
     const before = snapshot(root);
     const result = await renderSidecars(options(root, NEW!.binary));
 
-    const injectedNames = result.workloads.filter((w) => w.status === 'injected').map((w) => `${w.kind}/${w.name}`);
+    const injectedNames = result.workloads
+      .filter((w) => w.status === 'injected')
+      .map((w) => `${w.kind}/${w.name}`);
     expect(injectedNames.sort()).toEqual(
       [
         'Deployment/web',
@@ -121,7 +135,10 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
       const newDocs = splitYamlDocuments(newText);
       expect(newDocs).toHaveLength(oldDocs.length);
       oldDocs.forEach((doc, i) => {
-        const isWorkload = /^kind: (Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod|ReplicationController|DeploymentConfig|List)\s*$/m.test(doc.body);
+        const isWorkload =
+          /^kind: (Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod|ReplicationController|DeploymentConfig|List)\s*$/m.test(
+            doc.body,
+          );
         const oldLeading = oldText.slice(doc.start, doc.bodyStart);
         const newLeading = newText.slice(newDocs[i]!.start, newDocs[i]!.bodyStart);
         expect(newLeading).toBe(oldLeading);
@@ -164,7 +181,9 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
     expect(result.summary).toContain('hostNetwork');
 
     const before = snapshot(root);
-    await expect(renderSidecars(options(root, NEW!.binary, { failOnSkip: true }))).rejects.toThrow(/3 workloads were skipped/);
+    await expect(renderSidecars(options(root, NEW!.binary, { failOnSkip: true }))).rejects.toThrow(
+      /3 workloads were skipped/,
+    );
     expect(snapshot(root)).toEqual(before);
   });
 
@@ -193,7 +212,9 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
   it('moves workloads to a revision and says from which to which', async () => {
     const root = makeRepo();
     await renderSidecars(options(root, NEW!.binary, { paths: ['apps/mixed.yaml'] }));
-    const result = await renderSidecars(options(root, NEW!.binary, { paths: ['apps/mixed.yaml'], revision: 'canary' }));
+    const result = await renderSidecars(
+      options(root, NEW!.binary, { paths: ['apps/mixed.yaml'], revision: 'canary' }),
+    );
     expect(result.revision).toBe('canary');
     const web = result.workloads.find((w) => w.name === 'web')!;
     expect(web.from?.revision).toBe('default');
@@ -208,7 +229,9 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
   it('render-dir keeps sources clean and writes injected copies under the same relative paths', async () => {
     const root = makeRepo();
     const before = snapshot(root);
-    const result = await renderSidecars(options(root, NEW!.binary, { output: 'render-dir', outputDir: 'rendered' }));
+    const result = await renderSidecars(
+      options(root, NEW!.binary, { output: 'render-dir', outputDir: 'rendered' }),
+    );
     expect(result.changedFiles).toEqual([
       'rendered/apps/mixed.yaml',
       'rendered/apps/more.yaml',
@@ -217,7 +240,9 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
     ]);
     for (const [path, text] of before) expect(readFileSync(join(root, path), 'utf8'), path).toBe(text);
     expect(readFileSync(join(root, 'rendered/apps/mixed.yaml'), 'utf8')).toContain(`proxyv2:${NEW!.version}`);
-    const again = await renderSidecars(options(root, NEW!.binary, { output: 'render-dir', outputDir: 'rendered' }));
+    const again = await renderSidecars(
+      options(root, NEW!.binary, { output: 'render-dir', outputDir: 'rendered' }),
+    );
     expect(again.changedFiles).toEqual([]);
   });
 
@@ -225,11 +250,15 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
     const root = makeRepo();
     writeFileSync(join(root, 'apps/kustomization.yaml'), 'resources:\n  - mixed.yaml\n# keep me\n');
     const mixedBefore = readFileSync(join(root, 'apps/mixed.yaml'), 'utf8');
-    const result = await renderSidecars(options(root, NEW!.binary, { output: 'patches', paths: ['apps/mixed.yaml'] }));
+    const result = await renderSidecars(
+      options(root, NEW!.binary, { output: 'patches', paths: ['apps/mixed.yaml'] }),
+    );
     expect(readFileSync(join(root, 'apps/mixed.yaml'), 'utf8')).toBe(mixedBefore);
     expect(result.changedFiles).toContain('apps/istio-sidecar.deployment.shop.web.yaml');
     expect(result.changedFiles).toContain('apps/kustomization.yaml');
-    const patch = parseAllDocuments(readFileSync(join(root, 'apps/istio-sidecar.deployment.shop.web.yaml'), 'utf8'))[0]!.toJS() as {
+    const patch = parseAllDocuments(
+      readFileSync(join(root, 'apps/istio-sidecar.deployment.shop.web.yaml'), 'utf8'),
+    )[0]!.toJS() as {
       kind: string;
       metadata: { name: string; namespace: string };
       spec: { template: PodTemplate & { spec: Record<string, unknown> } };
@@ -244,7 +273,9 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
     const kustomization = readFileSync(join(root, 'apps/kustomization.yaml'), 'utf8');
     expect(kustomization.startsWith('resources:\n  - mixed.yaml\n# keep me\npatches:\n')).toBe(true);
     expect(kustomization).toContain('- path: istio-sidecar.deployment.shop.web.yaml');
-    const again = await renderSidecars(options(root, NEW!.binary, { output: 'patches', paths: ['apps/mixed.yaml'] }));
+    const again = await renderSidecars(
+      options(root, NEW!.binary, { output: 'patches', paths: ['apps/mixed.yaml'] }),
+    );
     expect(again.changedFiles).toEqual([]);
   });
 

@@ -23,7 +23,9 @@ const FIXTURES = join(REPO_ROOT, 'test/conformance/__fixtures__/inject-pipeline'
 const scratch: string[] = [];
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), 'kube-inject-manifests'], { stdio: 'ignore' });
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), 'kube-inject-manifests'], {
+    stdio: 'ignore',
+  });
 });
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -57,7 +59,9 @@ describe.skipIf(skip)('kube-inject-manifests (real istioctl)', () => {
     expect(run.outputs['proxy-image']).toBe(`docker.io/istio/proxyv2:${real!.new.version}`);
     expect(run.summary).toContain('| namespace | sidecar |');
     expect(run.summary).toContain(`| shop | no sidecar → ${real!.new.version} | 6 | 0 |`);
-    expect(readFileSync(join(root, 'apps/mixed.yaml'), 'utf8')).toContain('# trailing comment of the web document');
+    expect(readFileSync(join(root, 'apps/mixed.yaml'), 'utf8')).toContain(
+      '# trailing comment of the web document',
+    );
 
     const again = await runAction('kube-inject-manifests', { cwd: root, inputs });
     expect(again.exitCode).toBe(0);
@@ -67,9 +71,15 @@ describe.skipIf(skip)('kube-inject-manifests (real istioctl)', () => {
 
   it('fails the step naming the document, and writes nothing, when istioctl fails', async () => {
     const root = workspace();
-    writeFileSync(join(root, 'apps/broken.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec:\n  template: 7\n');
+    writeFileSync(
+      join(root, 'apps/broken.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec:\n  template: 7\n',
+    );
     const before = readFileSync(join(root, 'apps/mixed.yaml'), 'utf8');
-    const run = await runAction('kube-inject-manifests', { cwd: root, inputs: { paths: 'apps/**/*.yaml', istioctl: real!.new.binary } });
+    const run = await runAction('kube-inject-manifests', {
+      cwd: root,
+      inputs: { paths: 'apps/**/*.yaml', istioctl: real!.new.binary },
+    });
     expect(run.exitCode).toBe(1);
     expect(failure(run.stdout)).toContain('apps/broken.yaml:1 (Deployment bad)');
     expect(readFileSync(join(root, 'apps/mixed.yaml'), 'utf8')).toBe(before);
@@ -78,7 +88,9 @@ describe.skipIf(skip)('kube-inject-manifests (real istioctl)', () => {
   it('installs istioctl through the core at the version pinned in the repo when no binary is given', async () => {
     const emulator = await new GitHubEmulator().start();
     try {
-      const state = createReleaseState({ releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }) });
+      const state = createReleaseState({
+        releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }),
+      });
       registerReleaseRoutes(emulator, state);
       addReleaseAsset(state, real!.old.version, real!.old.assetName, readFileSync(real!.old.asset));
       const root = workspace();

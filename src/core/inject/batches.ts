@@ -13,7 +13,10 @@ export interface InjectJob {
 }
 
 /** One istioctl kube-inject call over a YAML stream. */
-export type InjectStream = (input: string, documents: number) => Promise<{ output: string; skipped: SkippedWorkload[] }>;
+export type InjectStream = (
+  input: string,
+  documents: number,
+) => Promise<{ output: string; skipped: SkippedWorkload[] }>;
 
 export interface BatchResult {
   /** Index of the batch's first and one-past-last job. */
@@ -59,13 +62,18 @@ function streamOf(jobs: readonly InjectJob[]): string {
   return jobs.map((job) => `${job.body}---\n`).join('');
 }
 
-async function injectBatch(jobs: readonly InjectJob[], run: InjectStream): Promise<{ outputs: string[]; skipped: SkippedWorkload[] }> {
+async function injectBatch(
+  jobs: readonly InjectJob[],
+  run: InjectStream,
+): Promise<{ outputs: string[]; skipped: SkippedWorkload[] }> {
   const { output, skipped } = await run(streamOf(jobs), jobs.length);
   const outputs = splitInjectOutput(output);
   if (outputs.length !== jobs.length) {
     throw new IstioctlError(
       `istioctl kube-inject returned ${outputs.length} documents for ${jobs.length} (from ${jobs[0]?.where ?? '?'} to ${jobs.at(-1)?.where ?? '?'})`,
-      { hint: 'This istioctl splits documents differently than expected; report it with the istioctl version.' },
+      {
+        hint: 'This istioctl splits documents differently than expected; report it with the istioctl version.',
+      },
     );
   }
   return { outputs, skipped };
@@ -85,7 +93,9 @@ export async function injectInBatches(
     jobs.map((j) => j.body.length),
     batchCount,
   );
-  const settled = await Promise.allSettled(ranges.map((range) => injectBatch(jobs.slice(range.start, range.end), run)));
+  const settled = await Promise.allSettled(
+    ranges.map((range) => injectBatch(jobs.slice(range.start, range.end), run)),
+  );
   const failed = settled.findIndex((s) => s.status === 'rejected');
   if (failed !== -1) {
     const range = ranges[failed]!;
@@ -103,7 +113,11 @@ export async function injectInBatches(
 }
 
 /** Halves the failed batch until one document fails alone, and names it. */
-async function locateFailure(jobs: readonly InjectJob[], run: InjectStream, original: unknown): Promise<Error> {
+async function locateFailure(
+  jobs: readonly InjectJob[],
+  run: InjectStream,
+  original: unknown,
+): Promise<Error> {
   let suspects = jobs;
   let lastError = original;
   while (suspects.length > 1) {
@@ -128,7 +142,8 @@ async function locateFailure(jobs: readonly InjectJob[], run: InjectStream, orig
     lastError = secondError;
   }
   const message = lastError instanceof Error ? lastError.message : String(lastError);
-  const where = suspects.length === 1 ? suspects[0]!.where : `${suspects[0]!.where} … ${suspects.at(-1)!.where}`;
+  const where =
+    suspects.length === 1 ? suspects[0]!.where : `${suspects[0]!.where} … ${suspects.at(-1)!.where}`;
   return new IstioctlError(`kube-inject failed on ${where}: ${message}`, {
     hint: 'Fix that document (or exclude its file with the paths input); no file was written.',
     cause: lastError,

@@ -69,7 +69,8 @@ export function splitYamlDocuments(text: string): YamlDocumentSlice[] {
       group.separated && !/^---[ \t]*(?:#.*)?\r?$/.test(group.lines[0]!.text.replace(/^\uFEFF/, ''));
     let first = 0;
     let last = content.length;
-    while (first < last && LEADING_TRIVIA.test(stripBom(content[first]!.text, content[first]!.start))) first++;
+    while (first < last && LEADING_TRIVIA.test(stripBom(content[first]!.text, content[first]!.start)))
+      first++;
     while (last > first && TRAILING_TRIVIA.test(content[last - 1]!.text)) last--;
     const firstLineNumber = lineNumber + (group.separated ? 1 : 0);
     let bodyStart: number;

@@ -93,7 +93,9 @@ function containerImage(lines: string[], at: number, keyColumn: number): string 
   const itemStart = `${' '.repeat(keyColumn - 2)}- `;
   const imageLine = (line: string): string | undefined => {
     const match = /^(?:- | {2})image: (.+)$/.exec(line.slice(keyColumn - 2));
-    return match && (line.startsWith(keyIndent) || line.startsWith(itemStart)) ? unquoteScalar(match[1]!) : undefined;
+    return match && (line.startsWith(keyIndent) || line.startsWith(itemStart))
+      ? unquoteScalar(match[1]!)
+      : undefined;
   };
   // Keys are sorted, so `image` comes before `name`: walk back to the item's `- ` line.
   for (let i = at; i >= 0; i--) {
@@ -132,7 +134,8 @@ export function quickIdentity(body: string): { kind: string; name: string; names
       const value = plainValue(top[2]!);
       if (value === undefined) return undefined;
       if (top[1] === 'kind') kind = value;
-      else if (value !== '') return undefined; // flow-style metadata
+      else if (value !== '')
+        return undefined; // flow-style metadata
       else inMetadata = true;
       continue;
     }

@@ -7,11 +7,20 @@ import { isObject, podTemplatePath, type Workload } from './workloads.js';
 type Json = Record<string, unknown>;
 
 /** Lists Kubernetes merges by `name` (strategic merge patch keys). */
-const NAMED_LISTS = new Set(['containers', 'initContainers', 'volumes', 'env', 'volumeMounts', 'imagePullSecrets', 'ephemeralContainers']);
+const NAMED_LISTS = new Set([
+  'containers',
+  'initContainers',
+  'volumes',
+  'env',
+  'volumeMounts',
+  'imagePullSecrets',
+  'ephemeralContainers',
+]);
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   if (isObject(a) && isObject(b)) {
     const keys = Object.keys(a);
     return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k], b[k]));
@@ -40,10 +49,15 @@ export function strategicMergeDiff(base: unknown, target: unknown, key = ''): un
       const diff = strategicMergeDiff(base[k], value, k);
       if (diff !== undefined) patch[k] = diff;
     }
-    for (const k of Object.keys(base)) if (!(k in target)) patch[k] = null;
+    for (const k of Object.keys(base)) if (!(k in target) && !isEmptyValue(base[k])) patch[k] = null;
     return Object.keys(patch).length > 0 ? patch : undefined;
   }
-  if (Array.isArray(base) && Array.isArray(target) && NAMED_LISTS.has(key) && [...base, ...target].every(nameOf)) {
+  if (
+    Array.isArray(base) &&
+    Array.isArray(target) &&
+    NAMED_LISTS.has(key) &&
+    [...base, ...target].every(nameOf)
+  ) {
     return namedListDiff(base, target, key);
   }
   return deepEqual(base, target) ? undefined : target;
@@ -63,7 +77,8 @@ function namedListDiff(base: unknown[], target: unknown[], key: string): unknown
     const diff = strategicMergeDiff(old, item);
     if (diff !== undefined) items.push({ name, ...(diff as Json) });
   }
-  for (const name of baseByName.keys()) if (!targetNames.includes(name)) items.push({ name, $patch: 'delete' });
+  for (const name of baseByName.keys())
+    if (!targetNames.includes(name)) items.push({ name, $patch: 'delete' });
   if (items.length === 0) return undefined;
   // A merge appends new items; say the order when the injector put one first (istio-init, native sidecars).
   const merged = [...baseByName.keys()].filter((n) => targetNames.includes(n));
@@ -101,18 +116,35 @@ export function sidecarPatch(workload: Workload, source: unknown, injected: unkn
   if (diff === undefined) return undefined;
   let body = materialise(diff) as Json;
   // For a Pod the template is the object: keep only what the injector touches.
-  if (path.length === 0) body = { ...(isObject(body['metadata']) ? { metadata: body['metadata'] } : {}), ...(isObject(body['spec']) ? { spec: body['spec'] } : {}) };
+  if (path.length === 0)
+    body = {
+      ...(isObject(body['metadata']) ? { metadata: body['metadata'] } : {}),
+      ...(isObject(body['spec']) ? { spec: body['spec'] } : {}),
+    };
   for (const key of [...path].reverse()) body = { [key]: body };
-  const metadata: Json = { name: workload.name, ...(workload.namespace ? { namespace: workload.namespace } : {}) };
+  const metadata: Json = {
+    name: workload.name,
+    ...(workload.namespace ? { namespace: workload.namespace } : {}),
+  };
   const bodyMetadata = isObject(body['metadata']) ? body['metadata'] : {};
-  const patch = { apiVersion: source['apiVersion'], kind: workload.kind, ...body, metadata: { ...bodyMetadata, ...metadata } };
+  const patch = {
+    apiVersion: source['apiVersion'],
+    kind: workload.kind,
+    ...body,
+    metadata: { ...bodyMetadata, ...metadata },
+  };
   return stringify(patch, { lineWidth: 0 });
 }
 
 /** The file name of a workload's patch: stable, and unique per kind, namespace and name in a directory. */
 export function patchFileName(workload: Workload): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
-  const parts = ['istio-sidecar', workload.kind.toLowerCase(), ...(workload.namespace ? [workload.namespace] : []), workload.name];
+  const parts = [
+    'istio-sidecar',
+    workload.kind.toLowerCase(),
+    ...(workload.namespace ? [workload.namespace] : []),
+    workload.name,
+  ];
   return `${parts.map(safe).join('.')}.yaml`;
 }
 
@@ -124,7 +156,8 @@ export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', '
  */
 export function wirePatches(kustomization: string, files: readonly string[]): string | undefined {
   const listed = new Set<string>();
-  for (const match of kustomization.matchAll(/^\s*-\s+(?:path:\s+)?["']?([^"'\s#]+)["']?\s*(?:#.*)?$/gm)) listed.add(match[1]!);
+  for (const match of kustomization.matchAll(/^\s*-\s+(?:path:\s+)?["']?([^"'\s#]+)["']?\s*(?:#.*)?$/gm))
+    listed.add(match[1]!);
   const missing = files.filter((f) => !listed.has(f) && !listed.has(`./${f}`));
   if (missing.length === 0) return undefined;
   const eol = kustomization.includes('\r\n') ? '\r\n' : '\n';

@@ -6,12 +6,21 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { FileFormatError, InvalidInputError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { chooseNativeSidecars, generateOfflineInjectConfig, proxyImageFromValues } from '../istioctl/offline-config.js';
+import {
+  chooseNativeSidecars,
+  generateOfflineInjectConfig,
+  proxyImageFromValues,
+} from '../istioctl/offline-config.js';
 import { istioctlVersion, kubeInject, type SkippedWorkload } from '../istioctl/runner.js';
 import { extractPins } from '../pins/engine.js';
 import { sortVersions } from '../versions/parse.js';
 import { writeFilesAtomically, type FileChange } from '../workspace/atomic.js';
-import { listWorkspaceFiles, noticeSkipped, readWorkspaceFile, resolveInsideWorkspace } from '../workspace/files.js';
+import {
+  listWorkspaceFiles,
+  noticeSkipped,
+  readWorkspaceFile,
+  resolveInsideWorkspace,
+} from '../workspace/files.js';
 import { injectInBatches, type InjectJob } from './batches.js';
 import { replaceDocumentBodies, splitYamlDocuments, type YamlDocumentSlice } from './documents.js';
 import { quickIdentity, scanOutputDocument } from './injected-output.js';
@@ -97,7 +106,14 @@ export interface RenderSidecarsResult {
   workloads: WorkloadResult[];
   /** Workloads that carry the sidecar after the run (rewritten or already current). */
   injected: number;
-  skipped: { file: string; kind: string; name: string; namespace?: string; reason: SkipReason; message?: string }[];
+  skipped: {
+    file: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+    reason: SkipReason;
+    message?: string;
+  }[];
   istioctlProcesses: number;
   /** Markdown grouped by namespace and version. */
   summary: string;
@@ -118,7 +134,8 @@ interface Job extends InjectJob {
   source(): unknown;
 }
 
-const SYSTEM_NAMESPACE_MESSAGE = 'in a system namespace: the webhook never injects there (offline istioctl would)';
+const SYSTEM_NAMESPACE_MESSAGE =
+  'in a system namespace: the webhook never injects there (offline istioctl would)';
 
 /** Files the pipeline writes itself and must never read back as workloads. */
 const PATCH_FILE = /(^|\/)istio-sidecar\.[^/]*\.yaml$/;
@@ -131,9 +148,15 @@ export async function renderSidecars(
   const root = options.workspace;
   const mode = options.output ?? 'in-place';
   if (!INJECT_OUTPUT_MODES.includes(mode))
-    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, { input: 'output', hint: `Use ${INJECT_OUTPUT_MODES.join(', ')}.` });
+    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, {
+      input: 'output',
+      hint: `Use ${INJECT_OUTPUT_MODES.join(', ')}.`,
+    });
   if (mode === 'render-dir' && !options.outputDir)
-    throw new InvalidInputError('output render-dir needs an output directory', { input: 'output-dir', hint: 'Set output-dir, e.g. rendered.' });
+    throw new InvalidInputError('output render-dir needs an output directory', {
+      input: 'output-dir',
+      hint: 'Set output-dir, e.g. rendered.',
+    });
   const revision = options.revision && options.revision !== 'default' ? options.revision : undefined;
 
   const { binary, version } = await resolveIstioctl(options, revision, deps, logger);
@@ -142,6 +165,7 @@ export async function renderSidecars(
     const config = await injectConfig(options, binary, version, revision, scratch, logger);
     const files = readSources(options, mode, logger);
     const jobs = findJobs(files, logger);
+    logger.info(`${jobs.length} workload documents in ${files.length} files`);
     const workers = Math.max(1, options.workers ?? availableParallelism());
     let processes = 0;
     const batched = await injectInBatches(
@@ -159,13 +183,17 @@ export async function renderSidecars(
           revision,
           nativeSidecars: config.nativeSidecars,
           timeoutMs: 300_000 + input.length / 10,
+          // Injection allocates heavily; a laxer GC saves ~15% of istioctl's CPU for ~50 MB more memory.
+          env: { GOGC: process.env.GOGC ?? '400' },
         });
         for (const message of result.messages) logger.debug(`istioctl kube-inject: ${message}`);
         return result;
       },
       { workers },
     );
-    logger.info(`injected ${jobs.length} workload documents with ${processes} istioctl processes (${workers} workers)`);
+    logger.info(
+      `injected ${jobs.length} workload documents with ${processes} istioctl processes (${workers} workers)`,
+    );
 
     const skipLines = attributeSkips(jobs, batched.batches);
     const workloads: WorkloadResult[] = [];
@@ -183,6 +211,7 @@ export async function renderSidecars(
     });
 
     const changes = plannedChanges(mode, options, root, jobs, replacements, injectedObjects, logger);
+    logger.info(`${changes.length} files to write`);
     const skipped = workloads
       .filter((w) => w.status === 'skipped')
       .map((w) => ({
@@ -197,15 +226,22 @@ export async function renderSidecars(
       logger.notice(`skipped ${s.kind} ${workloadName(s)}: ${s.reason}`, { file: s.file });
     if (options.failOnSkip && skipped.length > 0) {
       throw new InvalidInputError(
-        `${skipped.length} workloads were skipped: ${skipped.slice(0, 5).map((s) => `${s.file} ${s.kind} ${workloadName(s)} (${s.reason})`).join(', ')}`,
-        { input: 'fail-on-skip', hint: 'Remove the reason (inject "false", hostNetwork, system namespace), exclude the file, or set fail-on-skip to false. Nothing was written.' },
+        `${skipped.length} workloads were skipped: ${skipped
+          .slice(0, 5)
+          .map((s) => `${s.file} ${s.kind} ${workloadName(s)} (${s.reason})`)
+          .join(', ')}`,
+        {
+          input: 'fail-on-skip',
+          hint: 'Remove the reason (inject "false", hostNetwork, system namespace), exclude the file, or set fail-on-skip to false. Nothing was written.',
+        },
       );
     }
     if (!options.dryRun && changes.length > 0) {
       for (const change of changes) await mkdir(dirname(change.absolute), { recursive: true });
       writeFilesAtomically(changes.map((c) => ({ path: c.absolute, content: c.content })));
     }
-    const proxyImage = mostCommon(workloads.flatMap((w) => (w.to?.proxyImage ? [w.to.proxyImage] : []))) ?? config.proxyImage;
+    const proxyImage =
+      mostCommon(workloads.flatMap((w) => (w.to?.proxyImage ? [w.to.proxyImage] : []))) ?? config.proxyImage;
     const changedFiles = changes.map((c) => c.path);
     return {
       version,
@@ -219,7 +255,14 @@ export async function renderSidecars(
       injected: workloads.filter((w) => w.status !== 'skipped').length,
       skipped,
       istioctlProcesses: processes,
-      summary: renderInjectSummary({ version, ...(revision ? { revision } : {}), proxyImage, output: mode, changedFiles, workloads }),
+      summary: renderInjectSummary({
+        version,
+        ...(revision ? { revision } : {}),
+        proxyImage,
+        output: mode,
+        changedFiles,
+        workloads,
+      }),
     };
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -243,15 +286,23 @@ async function resolveIstioctl(
     }
     return { binary: options.istioctl, version: actual };
   }
-  const version = options.version?.replace(/^v/, '') ?? pinnedControlPlaneVersion(options.workspace, revision, logger);
+  const version =
+    options.version?.replace(/^v/, '') ?? pinnedControlPlaneVersion(options.workspace, revision, logger);
   if (!deps.installIstioctl)
-    throw new InvalidInputError('no istioctl binary was given and none can be installed here', { input: 'istioctl', hint: 'Set the istioctl input to a binary path.' });
+    throw new InvalidInputError('no istioctl binary was given and none can be installed here', {
+      input: 'istioctl',
+      hint: 'Set the istioctl input to a binary path.',
+    });
   const binary = await deps.installIstioctl(version);
   return { binary, version };
 }
 
 /** The one control plane version the repo pins (for `revision`, the pins of that revision win). */
-export function pinnedControlPlaneVersion(root: string, revision: string | undefined, logger: Logger): string {
+export function pinnedControlPlaneVersion(
+  root: string,
+  revision: string | undefined,
+  logger: Logger,
+): string {
   const { pins } = extractPins({ root }, { logger });
   const controlPlane = pins.filter((p) => p.role === 'control-plane');
   const ofRevision = revision ? controlPlane.filter((p) => p.revision === revision) : [];
@@ -295,14 +346,28 @@ async function injectConfig(
   if (options.injectConfigFile) {
     const meshConfigFile = inside(options.meshConfigFile, 'mesh-config-file');
     const valuesFile = inside(options.injectorValuesFile, 'injector-values-file');
-    const native = chooseNativeSidecars(options.nativeSidecars, undefined, version, options.kubernetesVersion);
-    logger.info(`using the given offline inject config; native sidecars ${native.nativeSidecars ? 'on' : 'off'} (${native.reason})`);
+    const native = chooseNativeSidecars(
+      options.nativeSidecars,
+      undefined,
+      version,
+      options.kubernetesVersion,
+    );
+    logger.info(
+      `using the given offline inject config; native sidecars ${native.nativeSidecars ? 'on' : 'off'} (${native.reason})`,
+    );
     let proxyImage = '';
     if (valuesFile) {
       try {
-        proxyImage = proxyImageFromValues(JSON.parse(readFileSync(valuesFile, 'utf8')) as Parameters<typeof proxyImageFromValues>[0]);
+        proxyImage = proxyImageFromValues(
+          JSON.parse(readFileSync(valuesFile, 'utf8')) as Parameters<typeof proxyImageFromValues>[0],
+        );
       } catch (error) {
-        throw new FileFormatError('the injector values file is not JSON', { input: 'injector-values-file', file: options.injectorValuesFile, cause: error, hint: 'Give the `values` key of the istio-sidecar-injector ConfigMap.' });
+        throw new FileFormatError('the injector values file is not JSON', {
+          input: 'injector-values-file',
+          file: options.injectorValuesFile,
+          cause: error,
+          hint: 'Give the `values` key of the istio-sidecar-injector ConfigMap.',
+        });
       }
     }
     return {
@@ -336,8 +401,11 @@ async function injectConfig(
 }
 
 function readSources(options: RenderSidecarsOptions, mode: InjectOutputMode, logger: Logger): SourceFile[] {
-  const patterns = [...(options.paths && options.paths.length > 0 ? options.paths : ['**/*.yaml', '**/*.yml'])];
-  if (mode === 'render-dir' && options.outputDir) patterns.push(`!${posix.normalize(options.outputDir).replace(/\/$/, '')}/**`);
+  const patterns = [
+    ...(options.paths && options.paths.length > 0 ? options.paths : ['**/*.yaml', '**/*.yml']),
+  ];
+  if (mode === 'render-dir' && options.outputDir)
+    patterns.push(`!${posix.normalize(options.outputDir).replace(/\/$/, '')}/**`);
   const files: SourceFile[] = [];
   for (const path of listWorkspaceFiles(options.workspace, { patterns, logger })) {
     if (PATCH_FILE.test(path) || KUSTOMIZATION_FILES.includes(posix.basename(path))) continue;
@@ -348,7 +416,9 @@ function readSources(options: RenderSidecarsOptions, mode: InjectOutputMode, log
     }
     const text = read.content.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(read.content)) {
-      logger.warning(`skipped ${path}: not valid UTF-8, so it cannot be edited byte for byte`, { file: path });
+      logger.warning(`skipped ${path}: not valid UTF-8, so it cannot be edited byte for byte`, {
+        file: path,
+      });
       continue;
     }
     files.push({ path, text, slices: splitYamlDocuments(text) });
@@ -366,18 +436,26 @@ function findJobs(files: readonly SourceFile[], logger: Logger): Job[] {
       const parse = () => (parsed ??= parseManifest(slice.body));
       let workloads: Workload[];
       try {
-        workloads = quick && quick.kind !== 'List' ? workloadsOf({ kind: quick.kind, metadata: quick }) : workloadsOf(parse());
+        workloads =
+          quick && quick.kind !== 'List'
+            ? workloadsOf({ kind: quick.kind, metadata: quick })
+            : workloadsOf(parse());
       } catch (error) {
         // Helm templates and other non-YAML pass through untouched, as istioctl would refuse them.
-        logger.warning(`left ${file.path}:${slice.line} alone: not parseable YAML (${(error as Error).message.split('\n')[0]})`, {
-          file: file.path,
-          line: slice.line,
-        });
+        logger.warning(
+          `left ${file.path}:${slice.line} alone: not parseable YAML (${(error as Error).message.split('\n')[0]})`,
+          {
+            file: file.path,
+            line: slice.line,
+          },
+        );
         continue;
       }
       if (workloads.length === 0) continue;
       const first = workloads[0]!;
-      const isList = quick ? quick.kind === 'List' : isObject(parse()) && (parse() as Record<string, unknown>)['kind'] === 'List';
+      const isList = quick
+        ? quick.kind === 'List'
+        : isObject(parse()) && (parse() as Record<string, unknown>)['kind'] === 'List';
       const body = slice.body.replace(/\r\n/g, '\n').replace(/\n*$/, '\n');
       jobs.push({
         body,
@@ -394,7 +472,10 @@ function findJobs(files: readonly SourceFile[], logger: Logger): Job[] {
 }
 
 /** Matches istioctl's skip lines (printed in document order) to the workloads they name. */
-function attributeSkips(jobs: readonly Job[], batches: readonly { start: number; end: number; skipped: SkippedWorkload[] }[]): Map<Job, (SkippedWorkload | undefined)[]> {
+function attributeSkips(
+  jobs: readonly Job[],
+  batches: readonly { start: number; end: number; skipped: SkippedWorkload[] }[],
+): Map<Job, (SkippedWorkload | undefined)[]> {
   const result = new Map<Job, (SkippedWorkload | undefined)[]>();
   for (const batch of batches) {
     if (batch.skipped.length === 0) continue;
@@ -457,7 +538,8 @@ function judgeJob(
   injectedObjects: Map<Job, unknown>,
 ): { workloads: WorkloadResult[]; replacement?: string } {
   const isList = job.isList;
-  const sourceObjects = isList || needObjects ? objectsOf(job.source()).filter((o) => workloadsOf(o).length === 1) : undefined;
+  const sourceObjects =
+    isList || needObjects ? objectsOf(job.source()).filter((o) => workloadsOf(o).length === 1) : undefined;
   const base = { file: job.file.path, line: job.slice.line, document: job.slice.index };
   let outputSidecars: (Sidecar | undefined)[];
   if (isList || needObjects) {
@@ -469,10 +551,18 @@ function judgeJob(
   } else {
     const facts = scanOutputDocument(output);
     const expected = job.workloads[0]!;
-    if (facts.kind !== expected.kind || (facts.name ?? '') !== expected.name || facts.namespace !== expected.namespace) {
+    if (
+      facts.kind !== expected.kind ||
+      (facts.name ?? '') !== expected.name ||
+      facts.namespace !== expected.namespace
+    ) {
       throw new FileFormatError(
         `istioctl returned ${facts.kind ?? '?'} ${facts.name ?? '?'} for ${expected.kind} ${workloadName(expected)}: the output does not line up with the input`,
-        { file: job.file.path, line: job.slice.line, hint: 'Report this with the istioctl version; no file was written.' },
+        {
+          file: job.file.path,
+          line: job.slice.line,
+          hint: 'Report this with the istioctl version; no file was written.',
+        },
       );
     }
     outputSidecars = [facts.sidecar];
@@ -491,17 +581,30 @@ function judgeJob(
     const listItem = job.workloads[i]?.listItem;
     const from = source ? sidecarOf(source) : sourceSidecar(job);
     const skipLine = skipLines[i];
-    const entry = { ...workload, ...base, ...(listItem !== undefined ? { listItem } : {}), ...(from ? { from } : {}) };
+    const entry = {
+      ...workload,
+      ...base,
+      ...(listItem !== undefined ? { listItem } : {}),
+      ...(from ? { from } : {}),
+    };
     // Offline istioctl injects a Deployment in kube-system (it checks only the pod template's namespace);
     // the webhook never would, so such workloads are skipped here.
-    const systemNamespace = workload.namespace !== undefined && SYSTEM_NAMESPACES.includes(workload.namespace);
+    const systemNamespace =
+      workload.namespace !== undefined && SYSTEM_NAMESPACES.includes(workload.namespace);
     if (skipLine || !to || systemNamespace) {
       const reason = predictedSkipReason(source ?? job.source());
       return {
         ...entry,
         status: 'skipped' as const,
-        skipReason: reason ?? (skipLine?.reason === 'host-network' ? 'host-network' : skipLine ? 'injection-disabled' : 'not-injected'),
-        skipMessage: skipLine?.message ?? (systemNamespace ? SYSTEM_NAMESPACE_MESSAGE : 'istioctl added no sidecar'),
+        skipReason:
+          reason ??
+          (skipLine?.reason === 'host-network'
+            ? 'host-network'
+            : skipLine
+              ? 'injection-disabled'
+              : 'not-injected'),
+        skipMessage:
+          skipLine?.message ?? (systemNamespace ? SYSTEM_NAMESPACE_MESSAGE : 'istioctl added no sidecar'),
       };
     }
     return { ...entry, status: 'injected' as const, to };
@@ -515,7 +618,8 @@ function judgeJob(
   }
   const sourceBody = job.body;
   let replacement: string | undefined = injectedAny ? output : undefined;
-  if (replacement !== undefined && (output === sourceBody || isCurrent(job, results, output))) replacement = undefined;
+  if (replacement !== undefined && (output === sourceBody || isCurrent(job, results, output)))
+    replacement = undefined;
   if (replacement === undefined) for (const r of results) if (r.status === 'injected') r.status = 'unchanged';
   return { workloads: results, ...(replacement !== undefined ? { replacement } : {}) };
 }
@@ -531,7 +635,9 @@ function sourceSidecar(job: Job): Sidecar | undefined {
 function isCurrent(job: Job, results: readonly WorkloadResult[], output: string): boolean {
   if (!job.body.includes('sidecar.istio.io/status')) return false;
   const sameSidecars = results.every(
-    (r) => r.status !== 'injected' || (r.from?.proxyImage === r.to?.proxyImage && r.from?.revision === r.to?.revision),
+    (r) =>
+      r.status !== 'injected' ||
+      (r.from?.proxyImage === r.to?.proxyImage && r.from?.revision === r.to?.revision),
   );
   return sameSidecars && sameJson(job.source(), parseManifest(output));
 }
@@ -558,20 +664,27 @@ function plannedChanges(
     if (current !== content) changes.push({ path, absolute, content });
   };
   if (mode === 'in-place') {
-    for (const [file, perFile] of replacements) propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile));
+    for (const [file, perFile] of replacements)
+      propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile));
   } else if (mode === 'render-dir') {
     const filesWithWorkloads = [...new Set(jobs.map((j) => j.file))];
     for (const file of filesWithWorkloads) {
       const perFile = replacements.get(file) ?? new Map<number, string>();
       // Clean sources are re-injected into the copies, whatever the copies held before.
-      propose(posix.join(options.outputDir!, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
+      propose(
+        posix.join(options.outputDir!, file.path),
+        replaceDocumentBodies(file.text, file.slices, perFile),
+      );
     }
   } else {
     const patchesByDir = new Map<string, string[]>();
     for (const job of jobs) {
       const injected = injectedObjects.get(job);
       if (job.isList) {
-        logger.warning(`${job.where}: a List cannot be patched by kustomize; use output in-place for it`, { file: job.file.path, line: job.slice.line });
+        logger.warning(`${job.where}: a List cannot be patched by kustomize; use output in-place for it`, {
+          file: job.file.path,
+          line: job.slice.line,
+        });
         continue;
       }
       const workload = job.workloads[0]!;
@@ -584,9 +697,14 @@ function plannedChanges(
       patchesByDir.set(dir, [...(patchesByDir.get(dir) ?? []), name]);
     }
     for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
-      const kustomization = KUSTOMIZATION_FILES.map((f) => (dir === '.' ? f : posix.join(dir, f))).find((f) => existsSync(join(root, f)));
+      const kustomization = KUSTOMIZATION_FILES.map((f) => (dir === '.' ? f : posix.join(dir, f))).find((f) =>
+        existsSync(join(root, f)),
+      );
       if (!kustomization) {
-        logger.warning(`${dir}: no kustomization.yaml to list the patches in; add it and list ${names.join(', ')}`, { file: dir });
+        logger.warning(
+          `${dir}: no kustomization.yaml to list the patches in; add it and list ${names.join(', ')}`,
+          { file: dir },
+        );
         continue;
       }
       const wired = wirePatches(readFileSync(join(root, kustomization), 'utf8'), [...new Set(names)].sort());
@@ -601,4 +719,3 @@ function mostCommon(values: readonly string[]): string | undefined {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
-

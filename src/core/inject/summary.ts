@@ -74,9 +74,15 @@ export function renderInjectSummary(input: {
   const skipped = workloads.filter((w) => w.status === 'skipped');
   if (skipped.length > 0) {
     const byReason = new Map<SkipReason, SummaryWorkload[]>();
-    for (const w of skipped) byReason.set(w.skipReason ?? 'not-injected', [...(byReason.get(w.skipReason ?? 'not-injected') ?? []), w]);
+    for (const w of skipped)
+      byReason.set(w.skipReason ?? 'not-injected', [
+        ...(byReason.get(w.skipReason ?? 'not-injected') ?? []),
+        w,
+      ]);
     const rows = [...byReason.entries()].map(([reason, list]) => {
-      const names = list.slice(0, MAX_NAMES).map((w) => `${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name}`);
+      const names = list
+        .slice(0, MAX_NAMES)
+        .map((w) => `${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name}`);
       if (list.length > MAX_NAMES) names.push(`and ${list.length - MAX_NAMES} more`);
       return [SKIP_REASONS[reason], String(list.length), names.join(', ')];
     });
