@@ -1,11 +1,14 @@
 // bump-istio-version: rewrites every Istio pin of the chosen role to one version, byte-minimally.
 import * as core from '@actions/core';
+import { createGitHubClient } from '../core/github/client.js';
 import { bumpIstioVersion } from '../core/pins/bump.js';
+import { listReleasesForBump } from '../core/pins/release-target.js';
 import { renderBumpSummary } from '../core/pins/summary.js';
 import {
   actionsLogger,
   booleanInput,
   choiceInput,
+  gitHubInputs,
   listInput,
   runEntry,
   setJsonOutput,
@@ -19,6 +22,10 @@ await runEntry(async () => {
   if (!version)
     throw new InvalidInputError('a version is required', { input: 'version', hint: 'Set version: 1.24.2.' });
   const dryRun = booleanInput('dry-run', false);
+  const { token, apiUrl } = gitHubInputs();
+  // Few retries: when GitHub is unreachable the bundled dataset answers, so waiting longer buys little.
+  const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => core.info(m) });
+  const releases = await listReleasesForBump(github, { logger: actionsLogger });
   const result = bumpIstioVersion({
     root: process.env.GITHUB_WORKSPACE ?? process.cwd(),
     version,
@@ -26,6 +33,7 @@ await runEntry(async () => {
     role: choiceInput('role', ['control-plane', 'data-plane', 'all'] as const, 'control-plane'),
     dryRun,
     allowUnreleased: booleanInput('allow-unreleased', false),
+    releases,
     logger: actionsLogger,
   });
   const targets = new Map(result.plan.edits.map((e) => [e.pin, e.target]));

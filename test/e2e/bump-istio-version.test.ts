@@ -2,9 +2,16 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { versionOnlyChanges } from '../../src/core/pins/__fixtures__/byte-diff.js';
+import {
+  buildIstioReleaseHistory,
+  createReleaseState,
+  registerReleaseRoutes,
+} from '../support/github-emulator/releases.js';
+import { GitHubEmulator } from '../support/github-emulator/server.js';
 import { REPO_ROOT, runAction } from '../support/runner.js';
+import type { RunActionOptions } from '../support/runner.js';
 
 const SAMPLE = join(REPO_ROOT, 'test/fixtures/gitops-sample');
 
@@ -45,11 +52,34 @@ function versionDiff(before: Map<string, Buffer>, after: Map<string, Buffer>): R
   return changed;
 }
 
+/** The ::warning:: and ::error:: messages a run printed, decoded. */
+function messages(run: { commands: { command: string; message: string }[] }, command: string): string[] {
+  return run.commands
+    .filter((c) => c.command === command)
+    .map((c) => c.message.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+}
+
 describe('bump-istio-version (bundle)', () => {
+  // Istio's releases as GitHub lists them: 1.0 to 1.31 with ten patches each, so 1.25.0 is real.
+  let emulator: GitHubEmulator;
+  beforeEach(async () => {
+    emulator = await new GitHubEmulator().start();
+    registerReleaseRoutes(emulator, createReleaseState({ releases: buildIstioReleaseHistory() }));
+  });
+  afterEach(async () => {
+    expect(emulator.schemaViolations).toEqual([]);
+    await emulator.stop();
+  });
+  const bump = (options: RunActionOptions & { cwd: string }) =>
+    runAction('bump-istio-version', {
+      ...options,
+      inputs: { 'github-api-url': emulator.url, ...options.inputs },
+    });
+
   it('bumps every control plane pin of a GitOps repo with zero collateral bytes', async () => {
     const root = sampleWorkspace();
     const before = snapshot(root);
-    const run = await runAction('bump-istio-version', { cwd: root, inputs: { version: '1.25.0' } });
+    const run = await bump({ cwd: root, inputs: { version: '1.25.0' } });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(versionDiff(before, snapshot(root))).toEqual({
@@ -110,7 +140,7 @@ describe('bump-istio-version (bundle)', () => {
   it('bumps the data plane too with role all, and leaves the ignored build output alone', async () => {
     const root = sampleWorkspace();
     const before = snapshot(root);
-    const run = await runAction('bump-istio-version', {
+    const run = await bump({
       cwd: root,
       inputs: { version: '1.25.0', role: 'all' },
     });
@@ -128,7 +158,7 @@ describe('bump-istio-version (bundle)', () => {
   it('writes nothing in a dry run but reports what would change', async () => {
     const root = sampleWorkspace();
     const before = snapshot(root);
-    const run = await runAction('bump-istio-version', {
+    const run = await bump({
       cwd: root,
       inputs: { version: '1.25.0', 'dry-run': true },
     });
@@ -142,11 +172,55 @@ describe('bump-istio-version (bundle)', () => {
     const root = sampleWorkspace();
     writeFileSync(join(root, 'legacy/broken.yaml'), 'kind: IstioOperator\nspec:\n  tag: [1.24.2\n  hub: x\n');
     const before = snapshot(root);
-    const run = await runAction('bump-istio-version', { cwd: root, inputs: { version: '1.25.0' } });
+    const run = await bump({ cwd: root, inputs: { version: '1.25.0' } });
     expect(run.exitCode).toBe(1);
     expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(
       /^legacy\/broken\.yaml:\d+: broken YAML/,
     );
     expect(versionDiff(before, snapshot(root))).toEqual({});
+  });
+
+  it('checks the version against GitHub: a real release passes, an unreleased one is refused', async () => {
+    const root = sampleWorkspace();
+    const before = snapshot(root);
+    const released = await bump({ cwd: root, inputs: { version: '1.25.0', 'dry-run': true } });
+    expect(released.exitCode, released.stdout).toBe(0);
+    expect(emulator.requests.some((r) => r.path.startsWith('/repos/istio/istio/releases'))).toBe(true);
+    expect(released.summary).not.toContain('not checked against a release list');
+
+    const refused = await bump({ cwd: root, inputs: { version: '1.25.42' } });
+    expect(refused.exitCode).toBe(1);
+    const [error] = messages(refused, 'error');
+    expect(error).toContain(
+      "input 'version': 1.25.42 is not an Istio release (checked against GitHub's release list)",
+    );
+    expect(error).toMatch(/nearest releases are 1\.25\.9, 1\.25\.10, 1\.26\.0, 1\.26\.1/);
+    expect(versionDiff(before, snapshot(root))).toEqual({});
+  });
+
+  it('lets an unreleased version through with allow-unreleased, and warns', async () => {
+    const root = sampleWorkspace();
+    const run = await bump({ cwd: root, inputs: { version: '1.25.42', 'allow-unreleased': true } });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(messages(run, 'warning')).toContain(
+      "1.25.42 is not in GitHub's release list; pinning it anyway because allow-unreleased is set",
+    );
+    expect(readFileSync(join(root, '.istio-version'), 'utf8')).toContain('1.25.42');
+  });
+
+  it('falls back to the bundled dataset with a warning when GitHub is unreachable', async () => {
+    emulator.injectFault('/repos/istio/istio/releases', { kind: 'status', status: 502 }, { times: 20 });
+    const root = sampleWorkspace();
+    const known = await bump({ cwd: root, inputs: { version: '1.25.0', 'dry-run': true } });
+    expect(known.exitCode, known.stdout).toBe(0);
+    expect(messages(known, 'warning').join('\n')).toMatch(
+      /Could not list Istio's releases on GitHub \(.*502.*\); checking the version against the bundled dataset as of \d{4}-\d{2}-\d{2}/,
+    );
+    // Newer than anything the dataset knows: refused, never silently accepted.
+    const newer = await bump({ cwd: root, inputs: { version: '1.99.0' } });
+    expect(newer.exitCode).toBe(1);
+    const [error] = messages(newer, 'error');
+    expect(error).toMatch(/1\.99\.0 is newer than every release in the bundled dataset/);
+    expect(error).toMatch(/github-token[\s\S]*allow-unreleased/);
   });
 });

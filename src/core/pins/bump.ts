@@ -7,6 +7,8 @@ import { checkConsistency, describeConsistency } from './consistency.js';
 import type { ConsistencyReport } from './consistency.js';
 import { applyPinUpdates, extractPins, planPinUpdates } from './engine.js';
 import type { PinPlan } from './engine.js';
+import { checkReleaseTarget } from './release-target.js';
+import type { ReleaseList } from './release-target.js';
 import type { Pin, RoleSelection } from './types.js';
 
 export interface BumpOptions {
@@ -18,6 +20,8 @@ export interface BumpOptions {
   dryRun?: boolean;
   allowUnreleased?: boolean;
   knownReleases?: readonly string[];
+  /** Releases to check the target against (GitHub's or the dataset's); checked before anything is read. */
+  releases?: ReleaseList;
   logger?: Logger;
   /** Test hook for the atomic write. */
   write?: AtomicWriteOptions;
@@ -38,6 +42,14 @@ export interface BumpResult {
 export function bumpIstioVersion(options: BumpOptions): BumpResult {
   const logger = options.logger ?? silentLogger;
   const role = options.role ?? 'control-plane';
+  // Checked (or allowed) here, so the planner gets a list that holds the target and stays quiet.
+  const checked = options.releases
+    ? checkReleaseTarget(options.version, options.releases, {
+        allowUnreleased: options.allowUnreleased,
+        logger,
+      })
+    : undefined;
+  const knownReleases = checked ? [...options.releases!.versions, checked] : options.knownReleases;
   const { pins, scannedFiles, parsedFiles } = extractPins(
     { root: options.root, paths: options.paths ?? [] },
     { logger },
@@ -46,7 +58,7 @@ export function bumpIstioVersion(options: BumpOptions): BumpResult {
   const plan = planPinUpdates(pins, options.version, {
     role,
     allowUnreleased: options.allowUnreleased,
-    knownReleases: options.knownReleases,
+    knownReleases,
     logger,
   });
   const before = checkConsistency(pins);
