@@ -226,6 +226,22 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
     }
   });
 
+  it('native sidecars put istio-proxy among the init containers, once, and stay idempotent', async () => {
+    const root = makeRepo();
+    const run = () =>
+      renderSidecars(options(root, NEW!.binary, { paths: ['apps/mixed.yaml'], nativeSidecars: true }));
+    expect((await run()).nativeSidecars).toBe(true);
+    for (const { name, template } of podTemplates(readFileSync(join(root, 'apps/mixed.yaml'), 'utf8'))) {
+      const init = (template.spec?.initContainers ?? []) as (Container & { restartPolicy?: string })[];
+      expect(
+        init.filter((c) => c.name === 'istio-proxy').map((c) => c.restartPolicy),
+        name,
+      ).toEqual(['Always']);
+      expect(proxies(template)).toHaveLength(1);
+    }
+    expect((await run()).changedFiles).toEqual([]);
+  });
+
   it('render-dir keeps sources clean and writes injected copies under the same relative paths', async () => {
     const root = makeRepo();
     const before = snapshot(root);
