@@ -2,6 +2,7 @@
 // serving the real istioctl release assets that scripts/build-istioctl.sh builds.
 import { execFileSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -29,6 +30,7 @@ import { REPO_ROOT, runAction, type ActionRun, type RunActionOptions } from '../
 const pair = realIstioctlPair();
 const skip = 'skip' in pair ? pair.skip : undefined;
 const scratchDirs: string[] = [];
+const VERSION_FILE_FIXTURES = join(REPO_ROOT, 'src/core/istioctl/install/__fixtures__');
 
 beforeAll(() => {
   // The e2e runs the committed bundle; rebuild just ours so it matches src/.
@@ -220,6 +222,36 @@ describe.skipIf(skip)('get-istioctl (real istioctl)', () => {
     expect(clientVersion(result.outputs['istioctl']!)).toBe('1.30.4');
     // An exact pin needs no listing.
     expect(emulator.requests.some((r) => r.path.includes('/repos/'))).toBe(false);
+  });
+
+  it('reads the version-file from a Flux HelmRelease whose ConfigMap in the same file holds it', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'e2e-workspace-'));
+    scratchDirs.push(workspace);
+    cpSync(join(VERSION_FILE_FIXTURES, 'flux-one-file.yaml'), join(workspace, 'istio.yaml'));
+    const result = await run(emulator, state, { cwd: workspace, inputs: { 'version-file': 'istio.yaml' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs['version']).toBe('1.30.4');
+    expect(clientVersion(result.outputs['istioctl']!)).toBe('1.30.4');
+  });
+
+  it('reads the version-file from a Sail Istio and a HelmRelease with a literal version', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'e2e-workspace-'));
+    scratchDirs.push(workspace);
+    cpSync(join(VERSION_FILE_FIXTURES, 'sail-and-helmrelease.yaml'), join(workspace, 'mesh.yaml'));
+    const result = await run(emulator, state, { cwd: workspace, inputs: { 'version-file': 'mesh.yaml' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs['version']).toBe('1.31.0');
+    expect(clientVersion(result.outputs['istioctl']!)).toBe('1.31.0');
+  });
+
+  it('fails with file:line when the version-file is broken YAML, before any request', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'e2e-workspace-'));
+    scratchDirs.push(workspace);
+    writeFileSync(join(workspace, 'mesh.yaml'), 'kind: HelmRelease\nspec:\n  chart: [istiod\n  x: 1\n');
+    const result = await run(emulator, state, { cwd: workspace, inputs: { 'version-file': 'mesh.yaml' } });
+    expect(result.exitCode).toBe(1);
+    expect(failure(result)).toMatch(/^mesh\.yaml:\d+: broken YAML/);
+    expect(emulator.requests).toEqual([]);
   });
 
   it('resolves a range whose newest match sits on page 3 of the listing', async () => {

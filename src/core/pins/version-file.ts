@@ -14,18 +14,28 @@ import { PIN_KINDS } from './index.js';
  * Pins that disagree are an error: installing "some" istioctl would hide it.
  */
 export function readControlPlaneVersion(path: string, options: { logger?: Logger } = {}): string {
+  return readControlPlanePin(path, { ...options, shownAs: basename(path) }).version;
+}
+
+/**
+ * readControlPlaneVersion with where the version sits: the first control plane pin (1-based line).
+ * `shownAs` is the file name used in pins and errors (default: `path` as given).
+ */
+export function readControlPlanePin(
+  path: string,
+  options: { logger?: Logger; shownAs?: string } = {},
+): { version: string; line: number } {
   const text = readFileSync(path, 'utf8');
-  const name = basename(path);
+  const name = options.shownAs ?? path;
   const plain = istioVersionFileKind.extract({ path: name, text });
-  if (plain[0]) return plain[0].version;
+  if (plain[0]) return { version: plain[0].version, line: plain[0].line };
   const kinds = PIN_KINDS.filter((k) => k.name !== 'istio-version-file');
   const { pins } = extractPins(
     { files: [{ path: name, text }] },
-    { kinds, ignoreFilePatterns: true, ...options },
+    { kinds, ignoreFilePatterns: true, ...(options.logger ? { logger: options.logger } : {}) },
   );
-  const versions = sortVersions(
-    new Set(pins.filter((p) => p.role === 'control-plane').map((p) => p.version)),
-  );
+  const controlPlane = pins.filter((p) => p.role === 'control-plane');
+  const versions = sortVersions(new Set(controlPlane.map((p) => p.version)));
   if (versions.length === 0) {
     throw new NotFoundError('no Istio control plane version is pinned in this file', {
       input: 'version-file',
@@ -40,5 +50,5 @@ export function readControlPlaneVersion(path: string, options: { logger?: Logger
       hint: 'Make the pins agree, or use the version input instead.',
     });
   }
-  return versions[0]!;
+  return { version: versions[0]!, line: controlPlane[0]!.line };
 }

@@ -80,4 +80,31 @@ describe('readVersionFile', () => {
       /holds no version/,
     );
   });
+
+  it('reads a Flux HelmRelease whose version a ConfigMap in the same file substitutes, with its line', async () => {
+    expect(await readVersionFile(join(fixtures, 'flux-one-file.yaml'))).toMatchObject({
+      version: '1.30.4',
+      line: 25,
+    });
+  });
+
+  it('reads a Sail Istio and a HelmRelease with a literal version, and a pinned workflow', async () => {
+    expect(await readVersionFile(join(fixtures, 'sail-and-helmrelease.yaml'))).toMatchObject({
+      version: '1.31.0',
+      line: 7,
+    });
+    const workflow = 'name: e2e\nenv:\n  ISTIO_VERSION: 1.29.3 # istio-autopilot\n';
+    expect(await readVersionFile(write('e2e.yml', workflow))).toMatchObject({ version: '1.29.3', line: 3 });
+  });
+
+  it('names file:line for broken YAML, and says when no control plane is pinned', async () => {
+    const broken = write('istio.yaml', 'kind: HelmRelease\nspec:\n  chart: [istiod\n  x: 1\n');
+    const error = (await readVersionFile(broken).catch((e: unknown) => e)) as FileFormatError;
+    expect(error.describe().split('\n')[0]).toMatch(new RegExp(`^${broken}:\\d+: broken YAML`));
+    const proxies = write(
+      'app.yaml',
+      'kind: Pod\nspec:\n  containers:\n    - image: docker.io/istio/proxyv2:1.30.4\n',
+    );
+    await expect(readVersionFile(proxies)).rejects.toThrow(/no Istio control plane version is pinned/);
+  });
 });

@@ -1,8 +1,9 @@
-// Reads the Istio version a repository pins in a file: plain text (`.istio-version`) or an
-// IstioOperator's `spec.tag`. (A later change widens this to every pin kind.)
+// Reads the Istio version a repository pins in a file for get-istioctl: a plain `.istio-version` (which
+// may hold a range), or any file with a control plane pin, read by the pin engine.
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { FileFormatError, InvalidInputError } from '../../errors.js';
+import { FileFormatError, InvalidInputError, NotFoundError } from '../../errors.js';
+import { readControlPlanePin } from '../../pins/version-file.js';
 import { toSemverRange } from '../../versions/range.js';
 
 export interface VersionFromFile {
@@ -27,9 +28,7 @@ export async function readVersionFile(path: string): Promise<VersionFromFile> {
       },
     );
   }
-  const found = /^\s*(apiVersion|kind)\s*:/m.test(text)
-    ? fromIstioOperator(text, path)
-    : fromPlainText(text, path);
+  const found = isPlainVersionFile(text) ? fromPlainText(text, path) : fromPinnedManifest(text, path);
   const version = found.version.replace(/-(distroless|debug)$/, '');
   try {
     toSemverRange(version, 'version-file');
@@ -41,6 +40,27 @@ export async function readVersionFile(path: string): Promise<VersionFromFile> {
     });
   }
   return { version, file: path, line: found.line };
+}
+
+/** A plain file: its first line that is not blank or a comment is a value, not a YAML key. */
+function isPlainVersionFile(text: string): boolean {
+  const first = text.split(/\r?\n/).find((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  return first === undefined || !/^[^'"]*:(\s|$)/.test(first.replace(/\s+#.*$/, ''));
+}
+
+/**
+ * Any manifest the pin engine reads (IstioOperator, Flux HelmRelease and its substitutions within the
+ * file, Sail, Argo CD, Chart.yaml, values, workflow env). An IstioOperator whose tag the engine does
+ * not take as a pin (a minor such as 1.10, an image variant, no spec.tag) is read as before.
+ */
+function fromPinnedManifest(text: string, file: string): { version: string; line: number } {
+  try {
+    return readControlPlanePin(file);
+  } catch (error) {
+    if (error instanceof NotFoundError && /^\s*kind\s*:\s*IstioOperator\s*$/m.test(text))
+      return fromIstioOperator(text, file);
+    throw error;
+  }
 }
 
 /** The first line that is not blank or a `#` comment. */
