@@ -295,6 +295,16 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
     expect(again.changedFiles).toEqual([]);
   });
 
+  it('leaves Helm templates alone instead of failing the run on them', async () => {
+    const root = makeRepo();
+    const chart =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{{ .Release.Name }}\nspec:\n  template: {{ toYaml .Values.t }}\n';
+    writeFileSync(join(root, 'apps/chart.yaml'), chart);
+    const result = await renderSidecars(options(root, NEW!.binary, { paths: ['apps/chart.yaml'] }));
+    expect(result.workloads).toEqual([]);
+    expect(readFileSync(join(root, 'apps/chart.yaml'), 'utf8')).toBe(chart);
+  });
+
   it('leaves every file untouched when istioctl fails on one document, and names it', async () => {
     const root = makeRepo();
     // A Deployment whose template is a string: istioctl cannot decode it.

@@ -431,6 +431,14 @@ function findJobs(files: readonly SourceFile[], logger: Logger): Job[] {
   for (const file of files) {
     for (const slice of file.slices) {
       if (slice.body === '' || !mayBeWorkload(slice.body)) continue;
+      if (slice.body.includes('{{')) {
+        // A Helm or Go template is not a manifest yet; istioctl would refuse it and fail the whole run.
+        logger.notice(`left ${file.path}:${slice.line} alone: a template ({{ }}), not a manifest`, {
+          file: file.path,
+          line: slice.line,
+        });
+        continue;
+      }
       const quick = quickIdentity(slice.body);
       let parsed: unknown;
       const parse = () => (parsed ??= parseManifest(slice.body));
