@@ -4,6 +4,7 @@ import { analyzeCommand } from './analyze.js';
 import { bumpCommand } from './bump.js';
 import { checkCommand } from './check.js';
 import { getIstioctlCommand } from './get-istioctl.js';
+import { injectCommand } from './inject.js';
 import { planCommand } from './plan.js';
 
 export const commands: Command[] = [
@@ -11,5 +12,6 @@ export const commands: Command[] = [
   checkCommand,
   getIstioctlCommand,
   bumpCommand,
+  injectCommand,
   analyzeCommand,
 ];
