@@ -1,9 +1,11 @@
 // `istio-autopilot bump`: rewrite the repo's Istio pins to a version, byte-minimally.
 import { resolve } from 'node:path';
+import { createGitHubClient } from '../../core/github/client.js';
 import { bumpIstioVersion } from '../../core/pins/bump.js';
+import { listReleasesForBump } from '../../core/pins/release-target.js';
 import type { RoleSelection } from '../../core/pins/types.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { EXIT, list, text, type Command } from '../command.js';
+import { EXIT, GITHUB_OPTIONS, gitHubSettings, list, text, type Command } from '../command.js';
 
 const ROLES: RoleSelection[] = ['control-plane', 'data-plane', 'all'];
 
@@ -19,6 +21,7 @@ export const bumpCommand: Command = {
     role: { type: 'string' },
     'dry-run': { type: 'boolean' },
     'allow-unreleased': { type: 'boolean' },
+    ...GITHUB_OPTIONS,
   },
   async run(values, context) {
     const version = text(values, 'version');
@@ -29,6 +32,11 @@ export const bumpCommand: Command = {
         input: 'role',
         hint: `Use ${ROLES.join(', ')}.`,
       });
+    const github = gitHubSettings(values, context.env);
+    const releases = await listReleasesForBump(
+      createGitHubClient({ token: github.token, apiUrl: github.apiUrl, retries: 1, log: context.log.info }),
+      { logger: context.log, offline: github.offline },
+    );
     const result = bumpIstioVersion({
       root: resolve(text(values, 'repo') ?? '.'),
       version,
@@ -36,6 +44,7 @@ export const bumpCommand: Command = {
       role,
       dryRun: values['dry-run'] === true,
       allowUnreleased: values['allow-unreleased'] === true,
+      releases,
       logger: context.log,
     });
     const pins = result.plan.edits.map((e) => ({

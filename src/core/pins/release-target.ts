@@ -20,20 +20,22 @@ export interface ReleaseList {
 /** GitHub's release list; on any failure the dataset's, with a warning saying why and how old it is. */
 export async function listReleasesForBump(
   client: GitHubClient,
-  options: { logger?: Logger; dataset?: IstioDataset; now?: Date } = {},
+  options: { logger?: Logger; dataset?: IstioDataset; now?: Date; offline?: boolean } = {},
 ): Promise<ReleaseList> {
   const logger = options.logger ?? silentLogger;
+  const fromDataset = (why: string): ReleaseList => {
+    const dataset = options.dataset ?? loadIstioDataset();
+    const datasetAge = describeDatasetAge(dataset, options.now ?? new Date());
+    logger.warning(`${why}; checking the version against ${datasetAge} instead.`);
+    return { versions: sortVersions(dataset.releases.map((r) => r.version)), from: 'dataset', datasetAge };
+  };
+  if (options.offline) return fromDataset('Offline: GitHub is not asked for releases');
   try {
     const releases = await listIstioReleases(client, { logger });
     return { versions: sortVersions(releases.map((r) => r.version)), from: 'github' };
   } catch (error) {
-    const dataset = options.dataset ?? loadIstioDataset();
-    const datasetAge = describeDatasetAge(dataset, options.now ?? new Date());
     const reason = error instanceof AutopilotError ? error.message : String(error);
-    logger.warning(
-      `Could not list Istio's releases on GitHub (${reason}); checking the version against ${datasetAge} instead.`,
-    );
-    return { versions: sortVersions(dataset.releases.map((r) => r.version)), from: 'dataset', datasetAge };
+    return fromDataset(`Could not list Istio's releases on GitHub (${reason})`);
   }
 }
 

@@ -1,0 +1,204 @@
+// The istio-autopilot CLI through its committed bundle, as a user runs it after `npm ci`.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import semver from 'semver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildIstioReleaseHistory,
+  createReleaseState,
+  registerReleaseRoutes,
+} from '../support/github-emulator/releases.js';
+import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-emulator/advisories.js';
+import { GitHubEmulator } from '../support/github-emulator/server.js';
+import { REPO_ROOT } from '../support/runner.js';
+
+const CLI = join(REPO_ROOT, 'dist/cli/index.js');
+const EXAMPLE = join(REPO_ROOT, 'examples/gitops-flux');
+
+/** Runs the CLI without blocking this process, whose event loop serves the emulator. */
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'cli-home-')), ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}
+
+function copyOfExample(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-repo-'));
+  cpSync(EXAMPLE, dir, { recursive: true });
+  return dir;
+}
+
+/** The newest 1.30 patch in the project's dataset: what an offline plan moves to first. */
+function newestDatasetPatchOf130(): string {
+  const data = JSON.parse(readFileSync(join(REPO_ROOT, 'data/istio-releases.json'), 'utf8')) as {
+    releases: { version: string }[];
+  };
+  return semver.maxSatisfying(
+    data.releases.map((r) => r.version),
+    '~1.30.0',
+  )!;
+}
+
+describe('istio-autopilot CLI', () => {
+  let emulator: GitHubEmulator;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), 'cli'], { stdio: 'ignore' });
+    emulator = await new GitHubEmulator().start();
+    registerReleaseRoutes(
+      emulator,
+      createReleaseState({ releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }) }),
+    );
+    registerAdvisoryRoutes(emulator, createAdvisoryState());
+  });
+
+  afterAll(async () => {
+    expect(emulator.schemaViolations).toEqual([]);
+    await emulator.stop();
+  });
+
+  it('plans the example offline from the dataset, asking GitHub nothing', async () => {
+    emulator.clearLog();
+    const run = await cli(['plan', '--repo', EXAMPLE, '--offline', '--json'], {
+      GITHUB_API_URL: emulator.url,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(emulator.requests).toEqual([]);
+    expect(run.stderr).toMatch(
+      /Offline: releases and advisories come from the bundled dataset as of \d{4}-\d{2}-\d{2}/,
+    );
+    const plan = JSON.parse(run.stdout);
+    const next = newestDatasetPatchOf130();
+    expect(plan).toMatchObject({
+      step: 'control-plane',
+      current: '1.30.4',
+      target: next,
+      updateType: 'patch',
+    });
+    expect(plan.pullRequests).toEqual([
+      {
+        component: 'control-plane',
+        target: next,
+        files: ['infrastructure/istio/istio-version.yaml'],
+        now: true,
+      },
+      {
+        component: 'data-plane',
+        target: next,
+        files: ['apps/bookinfo/productpage.yaml', 'apps/bookinfo/ratings.yaml', 'apps/bookinfo/reviews.yaml'],
+        now: false,
+      },
+    ]);
+    expect(plan.pins.filter((p: { role: string }) => p.role === 'data-plane')).toHaveLength(6);
+  });
+
+  it('prints the same --json twice, key for key', async () => {
+    const first = await cli(['plan', '--repo', EXAMPLE, '--offline', '--json']);
+    const second = await cli(['plan', '--repo', EXAMPLE, '--offline', '--json']);
+    expect(first.stdout).toBe(second.stdout);
+    expect(Object.keys(JSON.parse(first.stdout))).toEqual([
+      'step',
+      'reason',
+      'current',
+      'target',
+      'latest',
+      'upgradePath',
+      'updateType',
+      'policy',
+      'strategy',
+      'vulnerable',
+      'advisories',
+      'eol',
+      'eolDate',
+      'inconsistencies',
+      'pins',
+      'pullRequests',
+      'sources',
+    ]);
+  });
+
+  it('plans against the live release feed when it is reachable', async () => {
+    const run = await cli(['plan', '--repo', EXAMPLE, '--json'], { GITHUB_API_URL: emulator.url });
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout);
+    expect(plan).toMatchObject({ target: '1.31.0', latest: '1.31.0', sources: { releases: 'github' } });
+  });
+
+  it('prints a readable plan with the files each PR would touch', async () => {
+    const run = await cli(['plan', '--repo', EXAMPLE, '--offline']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Control plane: 1.30.4');
+    expect(run.stdout).toContain('now: control-plane PR');
+    expect(run.stdout).toContain('after it merges: data-plane PR');
+    expect(run.stdout).toContain('    infrastructure/istio/istio-version.yaml');
+  });
+
+  it('names the file, line and setting of a bad config value', async () => {
+    const repo = copyOfExample();
+    const config = join(repo, '.github/istio-autopilot.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('strategy: in-place', 'strategy: big-bang'));
+    const run = await cli(['plan', '--repo', repo, '--offline']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(".github/istio-autopilot.yaml:3: 'strategy' is 'big-bang'");
+    expect(run.stderr).toContain('in-place, canary');
+    expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('exits 3 when a check fails its fail-on condition, 0 otherwise', async () => {
+    const outdated = await cli([
+      'check',
+      '--current-version',
+      '1.30.4',
+      '--fail-on',
+      'outdated',
+      '--offline',
+    ]);
+    expect(outdated.code).toBe(3);
+    expect(outdated.stdout).toContain('fail-on:');
+    expect((await cli(['check', '--current-version', '1.30.4', '--offline'])).code).toBe(0);
+  });
+
+  it('bumps a copy of the example byte-minimally, and --dry-run writes nothing', async () => {
+    const repo = copyOfExample();
+    const file = join(repo, 'infrastructure/istio/istio-version.yaml');
+    const before = readFileSync(file, 'utf8');
+    expect((await cli(['bump', '--repo', repo, '--version', '1.31.0', '--dry-run', '--offline'])).code).toBe(
+      0,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const unreleased = await cli(['bump', '--repo', repo, '--version', '1.31.9', '--offline']);
+    expect(unreleased.code).toBe(2);
+    expect(unreleased.stderr).toContain("input 'version'");
+    const run = await cli(['bump', '--repo', repo, '--version', '1.31.0', '--json'], {
+      GITHUB_API_URL: emulator.url,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).changedFiles).toEqual(['infrastructure/istio/istio-version.yaml']);
+    expect(readFileSync(file, 'utf8')).toBe(before.replace('"1.30.4"', '"1.31.0"'));
+  });
+
+  it('has --help for every command and documented exit codes', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0 ok, 1 error, 2 usage error, 3');
+    for (const command of ['plan', 'check', 'get-istioctl', 'bump', 'inject', 'analyze']) {
+      const run = await cli([command, '--help']);
+      expect(run.code, command).toBe(0);
+      expect(run.stdout, command).toContain(`Usage: istio-autopilot ${command}`);
+    }
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli(['plan', '--no-such-flag'])).code).toBe(2);
+    expect((await cli(['bump'])).stderr).toContain('--version is required');
+  });
+});
