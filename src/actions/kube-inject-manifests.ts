@@ -1,10 +1,7 @@
 // kube-inject-manifests: inputs -> renderSidecars -> outputs and summary.
 import * as core from '@actions/core';
-import { tmpdir } from 'node:os';
 import { createGitHubClient } from '../core/github/client.js';
 import { INJECT_OUTPUT_MODES, renderSidecars } from '../core/inject/index.js';
-import { installIstioctl } from '../core/istioctl/install/install.js';
-import { resolvePlatform } from '../core/istioctl/install/platform.js';
 import {
   actionsLogger,
   booleanInput,
@@ -16,10 +13,10 @@ import {
   stringInput,
   writeSummary,
 } from './support/entry.js';
+import { istioctlInstaller } from './support/istioctl.js';
 
 await runEntry(async () => {
   const native = choiceInput('native-sidecars', ['auto', 'true', 'false'] as const, 'false');
-  const github = gitHubInputs();
   const result = await renderSidecars(
     {
       workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
@@ -40,20 +37,10 @@ await runEntry(async () => {
     },
     {
       logger: actionsLogger,
-      installIstioctl: async (version) =>
-        (
-          await installIstioctl({
-            version,
-            platform: resolvePlatform({}),
-            github: createGitHubClient({ token: github.token, apiUrl: github.apiUrl }),
-            downloadBaseUrl: stringInput('download-base-url'),
-            tempDir: process.env.RUNNER_TEMP ?? tmpdir(),
-            logger: actionsLogger,
-          })
-        ).path,
+      installIstioctl: istioctlInstaller(createGitHubClient({ ...gitHubInputs(), log: (m) => core.info(m) })),
     },
   );
-  core.setOutput('changed-files', result.changedFiles.join('\n'));
+  setJsonOutput('changed-files', result.changedFiles);
   core.setOutput('workloads', result.workloads.length);
   core.setOutput('injected', result.injected);
   setJsonOutput('skipped', result.skipped);

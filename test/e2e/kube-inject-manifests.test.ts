@@ -47,7 +47,7 @@ describe.skipIf(skip)('kube-inject-manifests (real istioctl)', () => {
     const inputs = { paths: 'apps/**/*.yaml', istioctl: real!.new.binary };
     const run = await runAction('kube-inject-manifests', { cwd: root, inputs });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(run.outputs['changed-files']!.split('\n')).toEqual(['apps/mixed.yaml', 'apps/more.yaml']);
+    expect(JSON.parse(run.outputs['changed-files']!)).toEqual(['apps/mixed.yaml', 'apps/more.yaml']);
     expect(Number(run.outputs['workloads'])).toBe(13);
     expect(Number(run.outputs['injected'])).toBe(10);
     const skipped = JSON.parse(run.outputs['skipped']!) as { name: string; reason: string }[];
@@ -65,7 +65,7 @@ describe.skipIf(skip)('kube-inject-manifests (real istioctl)', () => {
 
     const again = await runAction('kube-inject-manifests', { cwd: root, inputs });
     expect(again.exitCode).toBe(0);
-    expect(again.outputs['changed-files']).toBe('');
+    expect(again.outputs['changed-files']).toBe('[]');
     expect(Number(again.outputs['injected'])).toBe(10);
   });
 
