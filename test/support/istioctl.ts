@@ -12,7 +12,10 @@ export interface PinnedIstioctl {
 }
 
 export function pinnedVersions(): { old: PinnedIstioctl; new: PinnedIstioctl } {
-  const file = JSON.parse(readFileSync(join(REPO_ROOT, 'test/istio-versions.json'), 'utf8')) as Record<string, PinnedIstioctl>;
+  const file = JSON.parse(readFileSync(join(REPO_ROOT, 'test/istio-versions.json'), 'utf8')) as Record<
+    string,
+    PinnedIstioctl
+  >;
   return { old: file['old']!, new: file['new']! };
 }
 

@@ -62,7 +62,9 @@ export async function runAction(action: string, options: RunActionOptions = {}):
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? scratch,
-    ...(process.env.ISTIO_AUTOPILOT_CACHE ? { ISTIO_AUTOPILOT_CACHE: process.env.ISTIO_AUTOPILOT_CACHE } : {}),
+    ...(process.env.ISTIO_AUTOPILOT_CACHE
+      ? { ISTIO_AUTOPILOT_CACHE: process.env.ISTIO_AUTOPILOT_CACHE }
+      : {}),
     GITHUB_ACTIONS: 'true',
     CI: 'true',
     GITHUB_WORKSPACE: workspace,

@@ -24,11 +24,13 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   const retries = options.retries ?? 3;
   const maxWait = options.maxRetryAfterSeconds ?? 120;
   const log = options.log ?? (() => undefined);
-  const shouldRetry = (kind: string) => (after: number, request: { method: string; url: string }, _o: unknown, count: number) => {
-    if (count >= retries || after > maxWait) return false;
-    log(`GitHub ${kind} on ${request.method} ${request.url}; retrying in ${after}s`);
-    return true;
-  };
+  const shouldRetry =
+    (kind: string) =>
+    (after: number, request: { method: string; url: string }, _o: unknown, count: number) => {
+      if (count >= retries || after > maxWait) return false;
+      log(`GitHub ${kind} on ${request.method} ${request.url}; retrying in ${after}s`);
+      return true;
+    };
   return new AutopilotOctokit({
     baseUrl: (options.apiUrl ?? PUBLIC_GITHUB_API).replace(/\/+$/, ''),
     ...(options.token ? { auth: options.token } : {}),
@@ -60,14 +62,18 @@ export function explainGitHubError(error: unknown, what: string, hasToken: boole
   const headers = e.response?.headers ?? {};
   const status = e.status;
   const remaining = headers['x-ratelimit-remaining'];
-  if ((status === 403 || status === 429) && (String(remaining) === '0' || /rate limit/i.test(e.message ?? ''))) {
+  if (
+    (status === 403 || status === 429) &&
+    (String(remaining) === '0' || /rate limit/i.test(e.message ?? ''))
+  ) {
     const reset = Number(headers['x-ratelimit-reset']);
-    const when = Number.isFinite(reset) && reset > 0 ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : '';
+    const when =
+      Number.isFinite(reset) && reset > 0 ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : '';
     return new NetworkError(`GitHub API rate limit exceeded while ${what}.${when}`, {
       input: 'github-token',
       hint: hasToken
         ? 'The token has used up its quota; wait for the reset or use a token with a higher limit (a GitHub App).'
-        : "Anonymous requests get 60 an hour. Pass a token: `github-token: ${{ secrets.GITHUB_TOKEN }}`.",
+        : 'Anonymous requests get 60 an hour. Pass a token: `github-token: ${{ secrets.GITHUB_TOKEN }}`.',
       cause: error,
     });
   }

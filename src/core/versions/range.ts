@@ -21,7 +21,12 @@ export function toSemverRange(spec: string, input = 'version'): string {
   // `1.24` means the 1.24 line, not 1.24.0.
   const normalised = trimmed
     .split('||')
-    .map((part) => part.trim().replace(/^v(?=\d)/, '').replace(/(^|\s)v(\d)/g, '$1$2'))
+    .map((part) =>
+      part
+        .trim()
+        .replace(/^v(?=\d)/, '')
+        .replace(/(^|\s)v(\d)/g, '$1$2'),
+    )
     .map((part) => (/^\d+\.\d+$/.test(part) ? `${part}.x` : part))
     .join(' || ');
   const range = semver.validRange(normalised);
@@ -35,13 +40,18 @@ export function toSemverRange(spec: string, input = 'version'): string {
 }
 
 /** The newest version in `available` that satisfies `spec`. */
-export function resolveVersion(spec: string, available: readonly string[], options: ResolveOptions = {}): string {
+export function resolveVersion(
+  spec: string,
+  available: readonly string[],
+  options: ResolveOptions = {},
+): string {
   const input = options.input ?? 'version';
   const range = toSemverRange(spec, input);
   const exact = exactVersionOf(spec);
   const includePre = options.includePrereleases === true || (exact !== undefined && exact.includes('-'));
   const candidates = available.filter(
-    (v) => (includePre || !semver.prerelease(v)) && semver.satisfies(v, range, { includePrerelease: includePre }),
+    (v) =>
+      (includePre || !semver.prerelease(v)) && semver.satisfies(v, range, { includePrerelease: includePre }),
   );
   if (candidates.length === 0) throw noMatch(spec, range, available, input, includePre);
   return candidates.sort(compareVersions)[candidates.length - 1]!;

@@ -81,17 +81,20 @@ export class GitHubEmulator {
 
   route(route: Route): this {
     const names: string[] = [];
-    const source = route.template.replace(/[.*?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)(\+?)\}/g, (_m, name, rest) => {
-      names.push(name as string);
-      return rest ? '(.+)' : '([^/]+)';
-    });
+    const source = route.template
+      .replace(/[.*?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{(\w+)(\+?)\}/g, (_m, name, rest) => {
+        names.push(name as string);
+        return rest ? '(.+)' : '([^/]+)';
+      });
     this.routes.push({ route, pattern: new RegExp(`^${source}$`), names });
     return this;
   }
 
   /** The next `times` requests matching `path` (a substring or RegExp) meet `fault`. */
   injectFault(path: string | RegExp, fault: Fault, options: { method?: string; times?: number } = {}): this {
-    const pathPattern = typeof path === 'string' ? new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : path;
+    const pathPattern =
+      typeof path === 'string' ? new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : path;
     this.faults.push({ method: options.method, pathPattern, fault, remaining: options.times ?? 1 });
     return this;
   }
@@ -126,7 +129,12 @@ export class GitHubEmulator {
     const method = (req.method ?? 'GET').toUpperCase();
     const rawBody = await readBody(req);
     const token = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const log: LoggedRequest = { method, path: url.pathname + url.search, status: 0, authorized: token !== undefined };
+    const log: LoggedRequest = {
+      method,
+      path: url.pathname + url.search,
+      status: 0,
+      authorized: token !== undefined,
+    };
     this.requests.push(log);
 
     const fault = this.takeFault(method, url.pathname);
@@ -178,14 +186,19 @@ export class GitHubEmulator {
       token,
     });
     log.status = response.status;
-    const headers: Record<string, string> = { ...(isApi ? this.rateHeaders(token, true) : {}), ...response.headers };
+    const headers: Record<string, string> = {
+      ...(isApi ? this.rateHeaders(token, true) : {}),
+      ...response.headers,
+    };
 
     if (response.raw !== undefined) {
       return send(res, response.status, headers, response.raw);
     }
     if (route.operation) {
       for (const problem of checkResponse(route.operation, response.status, response.body)) {
-        this.schemaViolations.push(`response ${method} ${route.operation.path} ${response.status}: ${problem}`);
+        this.schemaViolations.push(
+          `response ${method} ${route.operation.path} ${response.status}: ${problem}`,
+        );
       }
     }
     if (response.body === undefined) return send(res, response.status, headers, '');
@@ -200,7 +213,12 @@ export class GitHubEmulator {
         return send(res, 304, { ...headers, ...this.rateHeaders(token) }, '');
       }
     }
-    return send(res, response.status, { 'content-type': 'application/json; charset=utf-8', ...headers }, json);
+    return send(
+      res,
+      response.status,
+      { 'content-type': 'application/json; charset=utf-8', ...headers },
+      json,
+    );
   }
 
   private match(method: string, path: string) {
@@ -216,7 +234,9 @@ export class GitHubEmulator {
   }
 
   private takeFault(method: string, path: string): Fault | undefined {
-    const index = this.faults.findIndex((f) => (!f.method || f.method === method) && f.pathPattern.test(path));
+    const index = this.faults.findIndex(
+      (f) => (!f.method || f.method === method) && f.pathPattern.test(path),
+    );
     if (index === -1) return undefined;
     const pending = this.faults[index]!;
     if (--pending.remaining <= 0) this.faults.splice(index, 1);
@@ -249,7 +269,12 @@ export class GitHubEmulator {
     switch (fault.kind) {
       case 'status':
         log.status = fault.status;
-        return send(res, fault.status, { ...json, ...fault.headers }, JSON.stringify(fault.body ?? { message: `injected ${fault.status}` }));
+        return send(
+          res,
+          fault.status,
+          { ...json, ...fault.headers },
+          JSON.stringify(fault.body ?? { message: `injected ${fault.status}` }),
+        );
       case 'primary-rate-limit':
         log.status = 403;
         return send(
@@ -258,7 +283,8 @@ export class GitHubEmulator {
           { ...json, ...this.rateHeaders(token), 'x-ratelimit-remaining': '0' },
           JSON.stringify({
             message: `API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit.)`,
-            documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+            documentation_url:
+              'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
           }),
         );
       case 'secondary-rate-limit':
@@ -268,13 +294,20 @@ export class GitHubEmulator {
           403,
           { ...json, 'retry-after': String(fault.retryAfter ?? 1) },
           JSON.stringify({
-            message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-            documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+            message:
+              'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            documentation_url:
+              'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
           }),
         );
       case 'too-many-requests':
         log.status = 429;
-        return send(res, 429, { ...json, 'retry-after': String(fault.retryAfter) }, JSON.stringify({ message: 'Too Many Requests' }));
+        return send(
+          res,
+          429,
+          { ...json, 'retry-after': String(fault.retryAfter) },
+          JSON.stringify({ message: 'Too Many Requests' }),
+        );
       case 'drop':
         log.status = -1;
         res.socket?.destroy();
@@ -291,7 +324,12 @@ export class GitHubEmulator {
   }
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): void {
   res.writeHead(status, headers);
   res.end(body);
 }
@@ -303,7 +341,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Pagination as GitHub does it: per_page (default 30, at most 100), page, and a Link header. */
-export function paginate<T>(req: EmulatorRequest, items: readonly T[], baseUrl: string): { page: T[]; headers: Record<string, string> } {
+export function paginate<T>(
+  req: EmulatorRequest,
+  items: readonly T[],
+  baseUrl: string,
+): { page: T[]; headers: Record<string, string> } {
   const perPage = Math.min(100, Math.max(1, Number(req.query.get('per_page') ?? 30) || 30));
   const pageNumber = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
   const last = Math.max(1, Math.ceil(items.length / perPage));
