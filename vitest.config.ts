@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 300_000,
     // istioctl-heavy suites share two cores; keep file-level parallelism modest.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
   },
 });

@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleForBench } from './support/bundle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const versions = JSON.parse(readFileSync(join(root, 'test/istio-versions.json'), 'utf8'));
@@ -72,25 +72,15 @@ for (let f = 0; f < FILES; f++) {
 }
 
 // Bundle the TypeScript core for node (node 20 cannot run .ts).
-const bundle = join(work, 'core.mjs');
-await build({
-  stdin: {
+const bundle = await bundleForBench(
+  root,
+  {
     contents:
       "export { renderSidecars } from './src/core/inject/index.ts';\n" +
       "export { generateOfflineInjectConfig } from './src/core/istioctl/offline-config.ts';",
-    resolveDir: root,
-    loader: 'ts',
   },
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
-});
+  join(work, 'core.mjs'),
+);
 const { renderSidecars, generateOfflineInjectConfig } = await import(bundle);
 
 // Offline config for (b) and (c), rendered the way the pipeline renders its own.

@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build } from 'esbuild';
+import { bundleForBench } from './support/bundle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const fileCount = Number(process.argv[2] ?? 10_000);
@@ -17,18 +17,7 @@ let totalBytes = 0;
 // Bundle the engine on the fly: Node 20 cannot run the TypeScript sources directly.
 const scratch = mkdtempSync(join(tmpdir(), 'pins-bench-'));
 const bundle = join(scratch, 'engine.mjs');
-await build({
-  entryPoints: [join(root, 'src/core/pins/engine.ts')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
-});
+await bundleForBench(root, join(root, 'src/core/pins/engine.ts'), bundle);
 const { extractPins } = await import(bundle);
 
 const repo = join(scratch, 'repo');

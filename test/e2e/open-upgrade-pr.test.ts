@@ -1,9 +1,9 @@
 // open-upgrade-pr through its committed bundle against the GitHub emulator, backed by a real bare repo.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gitAs, MESH_ADMIN } from '../support/git.js';
 import { runAction, type ActionRun } from '../support/runner.js';
 import { GitHubEmulator } from '../support/github-emulator/server.js';
 import { EmulatedRepository } from '../support/github-emulator/git-repo.js';
@@ -15,18 +15,7 @@ import { parseMetadata } from '../../src/core/github/pull-request-metadata.js';
 const TOKEN = 'ghs_e2eSecretToken0123456789abcdefABCDEF';
 const VERSION_FILE = 'clusters/prod/istio/version.yaml';
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Mesh Admin',
-      GIT_AUTHOR_EMAIL: 'admin@example.com',
-      GIT_COMMITTER_NAME: 'Mesh Admin',
-      GIT_COMMITTER_EMAIL: 'admin@example.com',
-    },
-  }).trim();
+const git = gitAs(MESH_ADMIN);
 
 describe('open-upgrade-pr', () => {
   let emulator: GitHubEmulator;

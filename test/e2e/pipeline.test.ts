@@ -22,6 +22,7 @@ import {
   registerReleaseRoutes,
 } from '../support/github-emulator/releases.js';
 import { GitHubEmulator } from '../support/github-emulator/server.js';
+import { gitAs, MESH_ADMIN } from '../support/git.js';
 import { realIstioctlPair } from '../support/istioctl.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
 
@@ -35,18 +36,7 @@ const WORKLOADS = [
   'apps/bookinfo/reviews.yaml',
 ];
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Mesh Admin',
-      GIT_AUTHOR_EMAIL: 'admin@example.com',
-      GIT_COMMITTER_NAME: 'Mesh Admin',
-      GIT_COMMITTER_EMAIL: 'admin@example.com',
-    },
-  }).trim();
+const git = gitAs(MESH_ADMIN);
 
 function filesUnder(dir: string): Record<string, string> {
   const files: Record<string, string> = {};

@@ -1,27 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubClient, type GitHubClient } from '../../../src/core/github/client.js';
+import { gitAs } from '../git.js';
 import { GitHubEmulator } from './server.js';
 import { EmulatedRepository } from './git-repo.js';
 import { registerGitDataRoutes } from './git-data.js';
 import { registerPullRoutes } from './pulls.js';
 import { registerGraphQLRoutes } from './graphql.js';
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Dev',
-      GIT_AUTHOR_EMAIL: 'dev@example.com',
-      GIT_COMMITTER_NAME: 'Dev',
-      GIT_COMMITTER_EMAIL: 'dev@example.com',
-    },
-  }).trim();
+const git = gitAs({ name: 'Dev', email: 'dev@example.com' });
 
 describe('emulated repository backed by a bare git repo', () => {
   let emulator: GitHubEmulator;

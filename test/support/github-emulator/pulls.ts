@@ -325,48 +325,20 @@ export function registerPullRoutes(emulator: GitHubEmulator, state: EmulatedRepo
       const head = body.head.includes(':') ? body.head.split(':')[1]! : body.head;
       const headSha = await state.git.resolveRef(`refs/heads/${head}`);
       const baseSha = await state.git.resolveRef(`refs/heads/${body.base}`);
-      const invalid = (field: string, code: string) => ({
-        status: 422,
-        body: {
-          message: 'Validation Failed',
-          errors: [{ resource: 'PullRequest', field, code }],
-          documentation_url: PULLS_DOCS,
-        },
-      });
-      if (!headSha) return invalid('head', 'invalid');
-      if (!baseSha) return invalid('base', 'invalid');
+      if (!headSha) return pullValidationFailed({ field: 'head', code: 'invalid' });
+      if (!baseSha) return pullValidationFailed({ field: 'base', code: 'invalid' });
       if (headSha === baseSha || (await state.git.isAncestor(headSha, baseSha))) {
-        return {
-          status: 422,
-          body: {
-            message: 'Validation Failed',
-            errors: [
-              {
-                resource: 'PullRequest',
-                code: 'custom',
-                message: `No commits between ${body.base} and ${head}`,
-              },
-            ],
-            documentation_url: PULLS_DOCS,
-          },
-        };
+        return pullValidationFailed({
+          code: 'custom',
+          message: `No commits between ${body.base} and ${head}`,
+        });
       }
       // Check and insert with no await between them: concurrent creates cannot both succeed.
       if (state.pulls.some((p) => p.state === 'open' && p.head === head && p.base === body.base)) {
-        return {
-          status: 422,
-          body: {
-            message: 'Validation Failed',
-            errors: [
-              {
-                resource: 'PullRequest',
-                code: 'custom',
-                message: `A pull request already exists for ${state.owner}:${head}.`,
-              },
-            ],
-            documentation_url: PULLS_DOCS,
-          },
-        };
+        return pullValidationFailed({
+          code: 'custom',
+          message: `A pull request already exists for ${state.owner}:${head}.`,
+        });
       }
       const stamp = now();
       const pull: EmulatedPull = {
@@ -521,4 +493,16 @@ export function registerPullRoutes(emulator: GitHubEmulator, state: EmulatedRepo
       return { status: 201, body: await pullJson(pull, false) };
     },
   });
+}
+
+/** GitHub's 422 for a pull request it will not create, with one error entry. */
+function pullValidationFailed(error: { field?: string; code: string; message?: string }) {
+  return {
+    status: 422,
+    body: {
+      message: 'Validation Failed',
+      errors: [{ resource: 'PullRequest', ...error }],
+      documentation_url: PULLS_DOCS,
+    },
+  };
 }

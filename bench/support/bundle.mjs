@@ -1,0 +1,22 @@
+// Bundles TypeScript from src/ into one ESM file a benchmark can import (Node 20 cannot run .ts).
+import { build } from 'esbuild';
+
+/** `source` is an entry file, or `{ contents }` of a TS module resolved from the repo root. */
+export async function bundleForBench(root, source, outfile) {
+  await build({
+    ...(typeof source === 'string'
+      ? { entryPoints: [source] }
+      : { stdin: { contents: source.contents, resolveDir: root, loader: 'ts' } }),
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    // Bundled CommonJS dependencies call require(); give the ESM bundle one.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+  return outfile;
+}
