@@ -13,6 +13,8 @@ export default class PlainSummaryReporter implements Reporter {
       }
       if (module.state() === 'failed' && module.children.size === 0) counts.failed++;
     }
-    process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    process.stdout.write(
+      `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
   }
 }
