@@ -40305,6 +40305,19 @@ function createGitHubClient(options = {}) {
     }
   });
 }
+var NETWORK_FAILURE = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|fetch failed/;
+function causeChain(error2) {
+  const found = [];
+  let current = error2;
+  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+    const { message, code } = current;
+    for (const text of [message, code]) {
+      if (typeof text === "string" && text && !found.some((f) => f.includes(text))) found.push(text);
+    }
+    current = current.cause;
+  }
+  return found;
+}
 function explainGitHubError(error2, what, hasToken) {
   if (error2 instanceof AutopilotError) return error2;
   const e = error2 ?? {};
@@ -40324,6 +40337,14 @@ function explainGitHubError(error2, what, hasToken) {
     return new NetworkError(`GitHub rejected the token while ${what} (401 Bad credentials)`, {
       input: "github-token",
       hint: "Check that the token is valid and not expired.",
+      cause: error2
+    });
+  }
+  const reasons = causeChain(error2);
+  if (reasons.some((r) => NETWORK_FAILURE.test(r))) {
+    return new NetworkError(`could not reach GitHub while ${what} (${reasons.join(": ")})`, {
+      input: "github-api-url",
+      hint: "Check the network and github-api-url; behind a proxy or air-gapped, point it at a reachable mirror.",
       cause: error2
     });
   }

@@ -38557,6 +38557,19 @@ function createGitHubClient(options = {}) {
     }
   });
 }
+var NETWORK_FAILURE = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|fetch failed/;
+function causeChain(error) {
+  const found = [];
+  let current = error;
+  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+    const { message, code } = current;
+    for (const text2 of [message, code]) {
+      if (typeof text2 === "string" && text2 && !found.some((f) => f.includes(text2))) found.push(text2);
+    }
+    current = current.cause;
+  }
+  return found;
+}
 function explainGitHubError(error, what, hasToken) {
   if (error instanceof AutopilotError) return error;
   const e = error ?? {};
@@ -38576,6 +38589,14 @@ function explainGitHubError(error, what, hasToken) {
     return new NetworkError(`GitHub rejected the token while ${what} (401 Bad credentials)`, {
       input: "github-token",
       hint: "Check that the token is valid and not expired.",
+      cause: error
+    });
+  }
+  const reasons = causeChain(error);
+  if (reasons.some((r) => NETWORK_FAILURE.test(r))) {
+    return new NetworkError(`could not reach GitHub while ${what} (${reasons.join(": ")})`, {
+      input: "github-api-url",
+      hint: "Check the network and github-api-url; behind a proxy or air-gapped, point it at a reachable mirror.",
       cause: error
     });
   }

@@ -49,6 +49,23 @@ export function isPublicGitHub(apiUrl: string | undefined): boolean {
   return apiUrl === undefined || apiUrl.replace(/\/+$/, '') === PUBLIC_GITHUB_API;
 }
 
+const NETWORK_FAILURE =
+  /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|fetch failed/;
+
+/** The messages and codes of an error and its causes (fetch hides the socket error two levels down). */
+function causeChain(error: unknown): string[] {
+  const found: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const { message, code } = current as { message?: unknown; code?: unknown };
+    for (const text of [message, code]) {
+      if (typeof text === 'string' && text && !found.some((f) => f.includes(text))) found.push(text);
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return found;
+}
+
 interface RequestErrorLike {
   status?: number;
   message?: string;
@@ -81,6 +98,15 @@ export function explainGitHubError(error: unknown, what: string, hasToken: boole
     return new NetworkError(`GitHub rejected the token while ${what} (401 Bad credentials)`, {
       input: 'github-token',
       hint: 'Check that the token is valid and not expired.',
+      cause: error,
+    });
+  }
+  // Octokit reports a connection that never happened as HTTP 500; say what really went wrong.
+  const reasons = causeChain(error);
+  if (reasons.some((r) => NETWORK_FAILURE.test(r))) {
+    return new NetworkError(`could not reach GitHub while ${what} (${reasons.join(': ')})`, {
+      input: 'github-api-url',
+      hint: 'Check the network and github-api-url; behind a proxy or air-gapped, point it at a reachable mirror.',
       cause: error,
     });
   }
