@@ -1,7 +1,7 @@
 // Bundles one self-contained ESM file per action entry (src/actions/*.ts -> dist/<action>/index.js)
 // plus the CLI (src/cli/main.ts -> dist/cli/index.js). Runners execute dist/ as committed.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -35,4 +35,6 @@ for (const entry of selected) {
     },
   });
 }
+// The CLI is the package's bin: executable, as npm makes it on install, so git sees no mode change.
+if (selected.some((e) => e.name === 'cli')) chmodSync(join(root, 'dist/cli/index.js'), 0o755);
 console.log(`built ${selected.length} bundles: ${selected.map((e) => e.name).join(', ')}`);
