@@ -43169,7 +43169,7 @@ var bumpCommand = {
 };
 
 // src/cli/commands/check.ts
-import { join as join11, resolve as resolve7 } from "node:path";
+import { join as join12, resolve as resolve7 } from "node:path";
 
 // src/core/releases/check-release.ts
 import { resolve as resolve6 } from "node:path";
@@ -43671,6 +43671,193 @@ async function checkIstioRelease(client, options) {
   return check;
 }
 
+// src/core/config/repo-config.ts
+var import_yaml9 = __toESM(require_dist(), 1);
+import { existsSync as existsSync5, readFileSync as readFileSync7 } from "node:fs";
+import { join as join11 } from "node:path";
+var REPO_CONFIG_PATH = ".github/istio-autopilot.yaml";
+var STRATEGIES = ["in-place", "canary"];
+var INJECT_OUTPUTS = ["in-place", "render-dir", "patches"];
+var NATIVE_SIDECARS = ["auto", "true", "false"];
+var AUTO_MERGE_METHODS = ["none", "merge", "squash", "rebase"];
+var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
+var ANALYZE_THRESHOLDS = ["Info", "Warning", "Error"];
+var POLICY_KEYWORDS2 = ["latest", "patch", "minor", "supported"];
+function loadRepoConfig(workspace, relativePath = REPO_CONFIG_PATH) {
+  const file = join11(workspace, relativePath);
+  const empty = { controlPlane: {}, dataPlane: {}, pullRequest: {}, analyze: {} };
+  if (!existsSync5(file)) return empty;
+  return parseRepoConfig(readFileSync7(file, "utf8"), relativePath);
+}
+function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
+  const lineCounter = new import_yaml9.LineCounter();
+  const doc = (0, import_yaml9.parseDocument)(text2, { lineCounter });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    throw new FileFormatError(`is not valid YAML: ${error.message.split("\n")[0]}`, {
+      file,
+      line: error.linePos?.[0].line,
+      hint: "Fix the YAML syntax; nothing was changed."
+    });
+  }
+  const root = doc.contents;
+  if (root !== null && !(0, import_yaml9.isMap)(root)) {
+    throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
+  }
+  const lineOf = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
+  const fail = (path5, node, message, hint) => {
+    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf(node), hint });
+  };
+  const reader = (map, prefix) => {
+    const seen = /* @__PURE__ */ new Set();
+    const get = (key) => {
+      seen.add(key);
+      return map?.get(key, true);
+    };
+    const name = (key) => prefix ? `${prefix}.${key}` : key;
+    return {
+      string(key) {
+        const node = get(key);
+        if (node === void 0 || (0, import_yaml9.isScalar)(node) && node.value === null) return void 0;
+        if (!(0, import_yaml9.isScalar)(node) || typeof node.value === "object")
+          return fail(name(key), node, "must be a string");
+        return String(node.value);
+      },
+      boolean(key) {
+        const node = get(key);
+        if (node === void 0) return void 0;
+        if (!(0, import_yaml9.isScalar)(node) || typeof node.value !== "boolean")
+          return fail(name(key), node, "must be true or false");
+        return node.value;
+      },
+      list(key) {
+        const node = get(key);
+        if (node === void 0) return void 0;
+        if ((0, import_yaml9.isScalar)(node) && typeof node.value === "string") return [node.value];
+        if (!(0, import_yaml9.isSeq)(node) || !node.items.every((i) => (0, import_yaml9.isScalar)(i) && typeof i.value === "string")) {
+          return fail(name(key), node, "must be a list of strings");
+        }
+        return node.items.map((i) => String(i.value));
+      },
+      choice(key, choices) {
+        const value = this.string(key);
+        if (value === void 0) return void 0;
+        if (!choices.includes(value)) {
+          return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
+        }
+        return value;
+      },
+      section(key) {
+        const node = get(key);
+        if (node === void 0 || (0, import_yaml9.isScalar)(node) && node.value === null) return reader(null, name(key));
+        if (!(0, import_yaml9.isMap)(node)) return fail(name(key), node, "must be a mapping");
+        return reader(node, name(key));
+      },
+      done() {
+        for (const item of map?.items ?? []) {
+          const key = (0, import_yaml9.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+          if (!seen.has(key)) {
+            fail(
+              name(key),
+              item.key,
+              "is not a known setting",
+              "See the README for the settings this file takes."
+            );
+          }
+        }
+      }
+    };
+  };
+  const top = reader(root, "");
+  const policy = top.string("policy");
+  if (policy !== void 0 && !POLICY_KEYWORDS2.includes(policy)) {
+    try {
+      toSemverRange(policy, "policy");
+    } catch {
+      fail(
+        "policy",
+        root.get("policy", true),
+        `is '${policy}', not a policy`,
+        `Use ${POLICY_KEYWORDS2.join(", ")} or a semver range.`
+      );
+    }
+  }
+  const cp2 = top.section("control-plane");
+  const dp = top.section("data-plane");
+  const pr = top.section("pull-request");
+  const an = top.section("analyze");
+  const config = {
+    source: file,
+    policy,
+    strategy: top.choice("strategy", STRATEGIES),
+    includePrereleases: top.boolean("include-prereleases"),
+    controlPlane: { paths: cp2.list("paths") },
+    dataPlane: {
+      paths: dp.list("paths"),
+      output: dp.choice("output", INJECT_OUTPUTS),
+      outputDir: dp.string("output-dir"),
+      revision: dp.string("revision"),
+      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS),
+      kubernetesVersion: dp.string("kubernetes-version"),
+      valuesFile: dp.string("values-file"),
+      operatorFile: dp.string("operator-file")
+    },
+    pullRequest: {
+      base: pr.string("base"),
+      labels: pr.list("labels"),
+      assignees: pr.list("assignees"),
+      reviewers: pr.list("reviewers"),
+      teamReviewers: pr.list("team-reviewers"),
+      draft: pr.boolean("draft"),
+      autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
+      autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
+      signCommits: pr.boolean("sign-commits")
+    },
+    analyze: {
+      failureThreshold: an.choice("failure-threshold", ANALYZE_THRESHOLDS),
+      suppress: an.list("suppress")
+    }
+  };
+  for (const section of [cp2, dp, pr, an, top]) section.done();
+  return config;
+}
+
+// src/core/config/overrides.ts
+function choice(input, value, choices) {
+  if (value === void 0 || value === "") return void 0;
+  if (choices.includes(value)) return value;
+  throw new InvalidInputError(`'${value}' is not one of ${choices.join(", ")}`, { input });
+}
+var nonEmpty = (list2) => list2 && list2.length > 0 ? list2 : void 0;
+function overrideRepoConfig(config, o) {
+  const policy = o["version-policy"] || void 0;
+  if (policy) parseVersionPolicy(policy, "version-policy");
+  return {
+    ...config,
+    policy: policy ?? config.policy,
+    strategy: choice("strategy", o.strategy, STRATEGIES) ?? config.strategy,
+    includePrereleases: o["include-prereleases"] ?? config.includePrereleases,
+    controlPlane: {
+      ...config.controlPlane,
+      paths: nonEmpty(o["control-plane-paths"]) ?? config.controlPlane.paths
+    },
+    dataPlane: {
+      ...config.dataPlane,
+      paths: nonEmpty(o["data-plane-paths"]) ?? config.dataPlane.paths,
+      output: choice("inject-output", o["inject-output"], INJECT_OUTPUTS) ?? config.dataPlane.output,
+      kubernetesVersion: o["kubernetes-version"] || config.dataPlane.kubernetesVersion
+    },
+    pullRequest: {
+      ...config.pullRequest,
+      base: o.base || config.pullRequest.base,
+      labels: nonEmpty(o.labels) ?? config.pullRequest.labels,
+      autoMerge: choice("auto-merge", o["auto-merge"], AUTO_MERGE_METHODS) ?? config.pullRequest.autoMerge,
+      autoMergeWhen: choice("auto-merge-when", o["auto-merge-when"], AUTO_MERGE_WHEN) ?? config.pullRequest.autoMergeWhen,
+      signCommits: o["sign-commits"] ?? config.pullRequest.signCommits
+    }
+  };
+}
+
 // src/cli/commands/policy-flags.ts
 var POLICY_OPTIONS = {
   policy: { type: "string" },
@@ -43679,21 +43866,12 @@ var POLICY_OPTIONS = {
   "kubernetes-version": { type: "string" }
 };
 function applyPolicyFlags(config, values) {
-  const policy = text(values, "policy");
-  if (policy) parseVersionPolicy(policy, "policy");
-  const strategy = text(values, "strategy");
-  if (strategy && strategy !== "in-place" && strategy !== "canary") {
-    throw new InvalidInputError(`'${strategy}' is not a strategy`, {
-      input: "strategy",
-      hint: "Use in-place or canary."
-    });
-  }
-  return {
-    ...config,
-    ...policy ? { policy } : {},
-    ...strategy ? { strategy } : {},
-    ...values["include-prereleases"] === true ? { includePrereleases: true } : {}
-  };
+  return overrideRepoConfig(config, {
+    "version-policy": text(values, "policy"),
+    strategy: text(values, "strategy"),
+    "include-prereleases": values["include-prereleases"] === true ? true : void 0,
+    "kubernetes-version": text(values, "kubernetes-version")
+  });
 }
 
 // src/cli/commands/check.ts
@@ -43729,7 +43907,7 @@ var checkCommand = {
         includePrereleases: values["include-prereleases"] === true,
         kubernetesVersion: text(values, "kubernetes-version"),
         offline: github.offline,
-        cacheDir: join11(cliCacheRoot(context2.env), "http"),
+        cacheDir: join12(cliCacheRoot(context2.env), "http"),
         logger: context2.log
       }
     );
@@ -43788,16 +43966,16 @@ var getIstioctlCommand = {
 import { resolve as resolve9 } from "node:path";
 
 // src/core/inject/render-sidecars.ts
-import { existsSync as existsSync5, readFileSync as readFileSync7 } from "node:fs";
+import { existsSync as existsSync6, readFileSync as readFileSync8 } from "node:fs";
 import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm6 } from "node:fs/promises";
 import { availableParallelism, tmpdir as tmpdir4 } from "node:os";
-import { dirname as dirname5, join as join13, posix } from "node:path";
+import { dirname as dirname5, join as join14, posix } from "node:path";
 
 // src/core/istioctl/offline-config.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, readFile as readFile3, rename as rename3, rm as rm5, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join12, resolve as resolve8 } from "node:path";
+import { join as join13, resolve as resolve8 } from "node:path";
 var OFFLINE_FILE_NAMES = {
   injectConfig: "inject-config.yaml",
   values: "values.json",
@@ -43808,7 +43986,7 @@ function manifestObjectsOfKind(manifest, kinds) {
   const objects = [];
   for (const document of manifest.split(/^---\s*$/m)) {
     if (!wanted.test(document)) continue;
-    const parsed = (0, import_yaml9.parse)(document);
+    const parsed = (0, import_yaml10.parse)(document);
     if (parsed && typeof parsed === "object") objects.push(parsed);
   }
   return objects;
@@ -43837,16 +44015,16 @@ function controlPlaneNativeSidecars(objects, revision) {
   }
   return void 0;
 }
-function chooseNativeSidecars(choice, controlPlaneSetting, istioVersion, kubernetesVersion) {
-  if (typeof choice === "boolean")
-    return { nativeSidecars: choice, reason: `nativeSidecars set to ${choice}` };
+function chooseNativeSidecars(choice2, controlPlaneSetting, istioVersion, kubernetesVersion) {
+  if (typeof choice2 === "boolean")
+    return { nativeSidecars: choice2, reason: `nativeSidecars set to ${choice2}` };
   if (controlPlaneSetting === "true" || controlPlaneSetting === "false") {
     return {
       nativeSidecars: controlPlaneSetting === "true",
       reason: `the control plane sets ${NATIVE_SIDECARS_ENV}=${controlPlaneSetting}`
     };
   }
-  if (choice === "auto") {
+  if (choice2 === "auto") {
     if (!kubernetesVersion) {
       throw new InvalidInputError("native sidecars are set to auto but the Kubernetes version is not known", {
         input: "kubernetes-version",
@@ -43864,7 +44042,7 @@ function chooseNativeSidecars(choice, controlPlaneSetting, istioVersion, kuberne
 async function valuesAsOperatorFile(valuesFile, workDir) {
   let values;
   try {
-    values = (0, import_yaml9.parse)(await readFile3(valuesFile, "utf8"));
+    values = (0, import_yaml10.parse)(await readFile3(valuesFile, "utf8"));
   } catch (error) {
     throw new FileFormatError(`cannot read the values file: ${error.message}`, {
       file: valuesFile,
@@ -43885,9 +44063,9 @@ async function valuesAsOperatorFile(valuesFile, workDir) {
       hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
     });
   }
-  const wrapped = join12(workDir, "values-operator.yaml");
+  const wrapped = join13(workDir, "values-operator.yaml");
   const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile3(wrapped, (0, import_yaml9.stringify)(operator));
+  await writeFile3(wrapped, (0, import_yaml10.stringify)(operator));
   return wrapped;
 }
 function configMapKey(maps, name, key, version) {
@@ -43915,7 +44093,7 @@ async function generateOfflineInjectConfig(options) {
   const logger = options.logger ?? silentLogger;
   const version = options.version ?? await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs });
   const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : void 0;
-  const workDir = await mkdtemp2(join12(tmpdir3(), "istio-offline-config-"));
+  const workDir = await mkdtemp2(join13(tmpdir3(), "istio-offline-config-"));
   let manifest;
   try {
     const files = [];
@@ -43969,9 +44147,9 @@ async function generateOfflineInjectConfig(options) {
   const outputDir = resolve8(options.outputDir);
   await mkdir3(outputDir, { recursive: true });
   const paths = {
-    injectConfigFile: join12(outputDir, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join12(outputDir, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join12(outputDir, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join13(outputDir, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.meshConfig)
   };
   await writeAllOrNothing([
     { path: paths.injectConfigFile, content: injectConfig2 },
@@ -44308,10 +44486,10 @@ function withLineEndings(text2, eol) {
 }
 
 // src/core/inject/patches.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 
 // src/core/inject/workloads.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 var WORKLOAD_KINDS = [
   "Pod",
   "ReplicationController",
@@ -44335,7 +44513,7 @@ function mayBeWorkload(body) {
   return KIND_WORD.test(body);
 }
 function parseManifest(body) {
-  return (0, import_yaml10.parse)(body, { version: "1.1", uniqueKeys: false, maxAliasCount: -1 });
+  return (0, import_yaml11.parse)(body, { version: "1.1", uniqueKeys: false, maxAliasCount: -1 });
 }
 function workloadsOf(document) {
   if (!isObject(document)) return [];
@@ -44538,7 +44716,7 @@ function sidecarPatch(workload, source, injected) {
     ...body,
     metadata: { ...bodyMetadata, ...metadata }
   };
-  return (0, import_yaml11.stringify)(patch, { lineWidth: 0 });
+  return (0, import_yaml12.stringify)(patch, { lineWidth: 0 });
 }
 function patchFileName(workload) {
   const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -44670,7 +44848,7 @@ async function renderSidecars(options, deps = {}) {
     });
   const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
   const { binary, version } = await resolveIstioctl(options, revision, deps, logger);
-  const scratch = await mkdtemp3(join13(tmpdir4(), "kube-inject-"));
+  const scratch = await mkdtemp3(join14(tmpdir4(), "kube-inject-"));
   try {
     const config = await injectConfig(options, binary, version, revision, scratch, logger);
     const files = readSources(options, mode, logger);
@@ -44829,7 +45007,7 @@ async function injectConfig(options, binary, version, revision, scratch, logger)
     if (valuesFile2) {
       try {
         proxyImage = proxyImageFromValues(
-          JSON.parse(readFileSync7(valuesFile2, "utf8"))
+          JSON.parse(readFileSync8(valuesFile2, "utf8"))
         );
       } catch (error) {
         throw new FileFormatError("the injector values file is not JSON", {
@@ -45071,7 +45249,7 @@ function plannedChanges(mode, options, root, jobs, replacements, injectedObjects
   const changes = [];
   const propose = (path5, content) => {
     const absolute = resolveInsideWorkspace(root, path5);
-    const current = existsSync5(absolute) ? readFileSync7(absolute, "utf8") : void 0;
+    const current = existsSync6(absolute) ? readFileSync8(absolute, "utf8") : void 0;
     if (current !== content) changes.push({ path: path5, absolute, content });
   };
   if (mode === "in-place") {
@@ -45108,7 +45286,7 @@ function plannedChanges(mode, options, root, jobs, replacements, injectedObjects
     }
     for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
       const kustomization = KUSTOMIZATION_FILES.map((f) => dir === "." ? f : posix.join(dir, f)).find(
-        (f) => existsSync5(join13(root, f))
+        (f) => existsSync6(join14(root, f))
       );
       if (!kustomization) {
         logger.warning(
@@ -45117,7 +45295,7 @@ function plannedChanges(mode, options, root, jobs, replacements, injectedObjects
         );
         continue;
       }
-      const wired = wirePatches(readFileSync7(join13(root, kustomization), "utf8"), [...new Set(names)].sort());
+      const wired = wirePatches(readFileSync8(join14(root, kustomization), "utf8"), [...new Set(names)].sort());
       if (wired !== void 0) propose(kustomization, wired);
     }
   }
@@ -45193,157 +45371,6 @@ var injectCommand = {
 
 // src/cli/commands/plan.ts
 import { join as join15, resolve as resolve10 } from "node:path";
-
-// src/core/config/repo-config.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-import { existsSync as existsSync6, readFileSync as readFileSync8 } from "node:fs";
-import { join as join14 } from "node:path";
-var REPO_CONFIG_PATH = ".github/istio-autopilot.yaml";
-var STRATEGIES = ["in-place", "canary"];
-var INJECT_OUTPUTS = ["in-place", "render-dir", "patches"];
-var NATIVE_SIDECARS = ["auto", "true", "false"];
-var AUTO_MERGE_METHODS = ["none", "merge", "squash", "rebase"];
-var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
-var ANALYZE_THRESHOLDS = ["Info", "Warning", "Error"];
-var POLICY_KEYWORDS2 = ["latest", "patch", "minor", "supported"];
-function loadRepoConfig(workspace, relativePath = REPO_CONFIG_PATH) {
-  const file = join14(workspace, relativePath);
-  const empty = { controlPlane: {}, dataPlane: {}, pullRequest: {}, analyze: {} };
-  if (!existsSync6(file)) return empty;
-  return parseRepoConfig(readFileSync8(file, "utf8"), relativePath);
-}
-function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml12.LineCounter();
-  const doc = (0, import_yaml12.parseDocument)(text2, { lineCounter });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0];
-    throw new FileFormatError(`is not valid YAML: ${error.message.split("\n")[0]}`, {
-      file,
-      line: error.linePos?.[0].line,
-      hint: "Fix the YAML syntax; nothing was changed."
-    });
-  }
-  const root = doc.contents;
-  if (root !== null && !(0, import_yaml12.isMap)(root)) {
-    throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
-  }
-  const lineOf = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
-  const fail = (path5, node, message, hint) => {
-    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf(node), hint });
-  };
-  const reader = (map, prefix) => {
-    const seen = /* @__PURE__ */ new Set();
-    const get = (key) => {
-      seen.add(key);
-      return map?.get(key, true);
-    };
-    const name = (key) => prefix ? `${prefix}.${key}` : key;
-    return {
-      string(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml12.isScalar)(node) && node.value === null) return void 0;
-        if (!(0, import_yaml12.isScalar)(node) || typeof node.value === "object")
-          return fail(name(key), node, "must be a string");
-        return String(node.value);
-      },
-      boolean(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if (!(0, import_yaml12.isScalar)(node) || typeof node.value !== "boolean")
-          return fail(name(key), node, "must be true or false");
-        return node.value;
-      },
-      list(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if ((0, import_yaml12.isScalar)(node) && typeof node.value === "string") return [node.value];
-        if (!(0, import_yaml12.isSeq)(node) || !node.items.every((i) => (0, import_yaml12.isScalar)(i) && typeof i.value === "string")) {
-          return fail(name(key), node, "must be a list of strings");
-        }
-        return node.items.map((i) => String(i.value));
-      },
-      choice(key, choices) {
-        const value = this.string(key);
-        if (value === void 0) return void 0;
-        if (!choices.includes(value)) {
-          return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
-        }
-        return value;
-      },
-      section(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml12.isScalar)(node) && node.value === null) return reader(null, name(key));
-        if (!(0, import_yaml12.isMap)(node)) return fail(name(key), node, "must be a mapping");
-        return reader(node, name(key));
-      },
-      done() {
-        for (const item of map?.items ?? []) {
-          const key = (0, import_yaml12.isScalar)(item.key) ? String(item.key.value) : String(item.key);
-          if (!seen.has(key)) {
-            fail(
-              name(key),
-              item.key,
-              "is not a known setting",
-              "See the README for the settings this file takes."
-            );
-          }
-        }
-      }
-    };
-  };
-  const top = reader(root, "");
-  const policy = top.string("policy");
-  if (policy !== void 0 && !POLICY_KEYWORDS2.includes(policy)) {
-    try {
-      toSemverRange(policy, "policy");
-    } catch {
-      fail(
-        "policy",
-        root.get("policy", true),
-        `is '${policy}', not a policy`,
-        `Use ${POLICY_KEYWORDS2.join(", ")} or a semver range.`
-      );
-    }
-  }
-  const cp2 = top.section("control-plane");
-  const dp = top.section("data-plane");
-  const pr = top.section("pull-request");
-  const an = top.section("analyze");
-  const config = {
-    source: file,
-    policy,
-    strategy: top.choice("strategy", STRATEGIES),
-    includePrereleases: top.boolean("include-prereleases"),
-    controlPlane: { paths: cp2.list("paths") },
-    dataPlane: {
-      paths: dp.list("paths"),
-      output: dp.choice("output", INJECT_OUTPUTS),
-      outputDir: dp.string("output-dir"),
-      revision: dp.string("revision"),
-      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS),
-      kubernetesVersion: dp.string("kubernetes-version"),
-      valuesFile: dp.string("values-file"),
-      operatorFile: dp.string("operator-file")
-    },
-    pullRequest: {
-      base: pr.string("base"),
-      labels: pr.list("labels"),
-      assignees: pr.list("assignees"),
-      reviewers: pr.list("reviewers"),
-      teamReviewers: pr.list("team-reviewers"),
-      draft: pr.boolean("draft"),
-      autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
-      autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
-      signCommits: pr.boolean("sign-commits")
-    },
-    analyze: {
-      failureThreshold: an.choice("failure-threshold", ANALYZE_THRESHOLDS),
-      suppress: an.list("suppress")
-    }
-  };
-  for (const section of [cp2, dp, pr, an, top]) section.done();
-  return config;
-}
 
 // src/core/pipeline/plan.ts
 var DEFAULT_CONTROL_PLANE_PATHS = ["**/*.yaml", "**/*.yml", "**/.istio-version"];

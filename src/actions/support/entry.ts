@@ -51,11 +51,6 @@ export function choiceInput<T extends string>(name: string, choices: readonly T[
   throw new InvalidInputError(`'${value}' is not one of ${choices.join(', ')}`, { input: name });
 }
 
-/** Like choiceInput, but undefined when the input is empty (so a config file can decide). */
-export function optionalChoiceInput<T extends string>(name: string, choices: readonly T[]): T | undefined {
-  return stringInput(name) === undefined ? undefined : choiceInput(name, choices, choices[0]!);
-}
-
 /** The token (masked at once) and API URL; defaults to the runner's API so GHES works. */
 export function gitHubInputs(): { token?: string; apiUrl: string } {
   const token = stringInput('github-token');

@@ -1,7 +1,6 @@
 // Flags that override the repo config's policy settings, shared by plan and check.
+import { overrideRepoConfig } from '../../core/config/overrides.js';
 import type { RepoConfig } from '../../core/config/repo-config.js';
-import { InvalidInputError } from '../../core/errors.js';
-import { parseVersionPolicy } from '../../core/versions/policy.js';
 import { text } from '../command.js';
 
 export const POLICY_OPTIONS = {
@@ -12,19 +11,10 @@ export const POLICY_OPTIONS = {
 } as const;
 
 export function applyPolicyFlags(config: RepoConfig, values: Record<string, unknown>): RepoConfig {
-  const policy = text(values, 'policy');
-  if (policy) parseVersionPolicy(policy, 'policy');
-  const strategy = text(values, 'strategy');
-  if (strategy && strategy !== 'in-place' && strategy !== 'canary') {
-    throw new InvalidInputError(`'${strategy}' is not a strategy`, {
-      input: 'strategy',
-      hint: 'Use in-place or canary.',
-    });
-  }
-  return {
-    ...config,
-    ...(policy ? { policy } : {}),
-    ...(strategy ? { strategy: strategy as 'in-place' | 'canary' } : {}),
-    ...(values['include-prereleases'] === true ? { includePrereleases: true } : {}),
-  };
+  return overrideRepoConfig(config, {
+    'version-policy': text(values, 'policy'),
+    strategy: text(values, 'strategy'),
+    'include-prereleases': values['include-prereleases'] === true ? true : undefined,
+    'kubernetes-version': text(values, 'kubernetes-version'),
+  });
 }
