@@ -33429,8 +33429,6 @@ var require_ignore = __commonJS({
 
 // src/actions/analyze-manifests.ts
 import { readFileSync as readFileSync5 } from "node:fs";
-import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname4, relative as relative4, resolve as resolve4 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -40916,14 +40914,32 @@ function planAnnotations(findings, options = {}) {
   }
   return { annotations, overflow, outsideChange: findings.length - inChange.length };
 }
+function skippedNotices(skipped) {
+  return skipped.map((s) => ({
+    type: "notice",
+    title: "skipped",
+    message: `Not analyzed: ${s.reason}`,
+    file: s.file,
+    ...s.line ? { startLine: s.line } : {}
+  }));
+}
 
 // src/core/report/sarif.ts
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname3, relative as relative3, resolve as resolve3 } from "node:path";
 var SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 var SARIF_LEVEL = {
   Error: "error",
   Warning: "warning",
   Info: "note"
 };
+async function writeSarifFile(workspace, path7, findings, options) {
+  const absolute = resolve3(workspace, path7);
+  await mkdir2(dirname3(absolute), { recursive: true });
+  await writeFile2(absolute, `${JSON.stringify(buildSarif(findings, options), null, 2)}
+`);
+  return relative3(workspace, absolute);
+}
 function buildSarif(findings, options) {
   const toRepoPath = options.toRepoPath ?? ((file) => file);
   const sorted = sortFindings([...findings]);
@@ -41439,7 +41455,7 @@ function nextPageUrl(link2) {
 
 // src/core/releases/http-cache.ts
 import { createHash, randomUUID as randomUUID3 } from "node:crypto";
-import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
@@ -41462,11 +41478,11 @@ var HttpCache = class {
   }
   /** Stores atomically (temp file + rename), so a concurrent reader never sees half an entry. */
   async put(url, response) {
-    await mkdir2(this.directory, { recursive: true });
+    await mkdir3(this.directory, { recursive: true });
     const target = this.fileFor(url);
     const temp = `${target}.${randomUUID3()}.tmp`;
     try {
-      await writeFile2(temp, JSON.stringify({ url, ...response }));
+      await writeFile3(temp, JSON.stringify({ url, ...response }));
       await rename2(temp, target);
     } catch {
       await rm2(temp, { force: true });
@@ -41784,7 +41800,7 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join6, relative as relative3, resolve as resolve3, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join6, relative as relative4, resolve as resolve4, sep as sep5 } from "node:path";
 var DEFAULT_PATTERNS = [
   "**/*.yaml",
   "**/*.yml",
@@ -41948,7 +41964,7 @@ function refuseEscapingPattern(pattern) {
   }
 }
 function isInside(root, target) {
-  const rel = relative3(root, target);
+  const rel = relative4(root, target);
   return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute2(rel);
 }
 function readWorkspaceFile(root, path7, maxBytes = DEFAULT_MAX_FILE_BYTES) {
@@ -43295,23 +43311,15 @@ await runEntry(async () => {
     logger: { ...actionsLogger, notice: (m, where) => info(`${where?.file ?? ""}: ${m}`) }
   });
   const changedFiles = booleanInput("changed-only", false) ? await pullRequestFiles() : void 0;
-  const skippedNotices = result.skipped.map((s) => ({
-    type: "notice",
-    title: "skipped",
-    message: `Not analyzed: ${s.reason}`,
-    file: s.file,
-    ...s.line ? { startLine: s.line } : {}
-  }));
-  const plan = planAnnotations(result.findings, { changedFiles, extraNotices: skippedNotices });
+  const plan = planAnnotations(result.findings, {
+    changedFiles,
+    extraNotices: skippedNotices(result.skipped)
+  });
   for (const { type, message, ...where } of plan.annotations) core_exports[type](message, where);
   const sarifPath = stringInput("sarif-file");
   if (sarifPath) {
-    const absolute = resolve4(workspace, sarifPath);
-    await mkdir3(dirname4(absolute), { recursive: true });
-    const sarif = buildSarif(result.findings, { toolVersion: version, skipped: result.skipped });
-    await writeFile3(absolute, `${JSON.stringify(sarif, null, 2)}
-`);
-    setOutput("sarif-file", relative4(workspace, absolute));
+    const sarifOptions = { toolVersion: version, skipped: result.skipped };
+    setOutput("sarif-file", await writeSarifFile(workspace, sarifPath, result.findings, sarifOptions));
   }
   setOutput("errors", String(result.counts.errors));
   setOutput("warnings", String(result.counts.warnings));

@@ -1,14 +1,12 @@
 // analyze-manifests: istioctl analyze over the repo's manifests, as annotations, a summary and SARIF.
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
 import { listPullRequestFiles } from '../core/github/pull-request-files.js';
 import { analyzeManifests, parseAnalyzeLevel } from '../core/istioctl/analyze.js';
 import { renderAnalyzeSummary } from '../core/report/analyze-summary.js';
-import { planAnnotations } from '../core/report/annotations.js';
-import { buildSarif } from '../core/report/sarif.js';
+import { planAnnotations, skippedNotices } from '../core/report/annotations.js';
+import { writeSarifFile } from '../core/report/sarif.js';
 import {
   actionsLogger,
   booleanInput,
@@ -43,22 +41,15 @@ await runEntry(async () => {
     logger: { ...actionsLogger, notice: (m, where) => core.info(`${where?.file ?? ''}: ${m}`) },
   });
   const changedFiles = booleanInput('changed-only', false) ? await pullRequestFiles() : undefined;
-  const skippedNotices = result.skipped.map((s) => ({
-    type: 'notice' as const,
-    title: 'skipped',
-    message: `Not analyzed: ${s.reason}`,
-    file: s.file,
-    ...(s.line ? { startLine: s.line } : {}),
-  }));
-  const plan = planAnnotations(result.findings, { changedFiles, extraNotices: skippedNotices });
+  const plan = planAnnotations(result.findings, {
+    changedFiles,
+    extraNotices: skippedNotices(result.skipped),
+  });
   for (const { type, message, ...where } of plan.annotations) core[type](message, where);
   const sarifPath = stringInput('sarif-file');
   if (sarifPath) {
-    const absolute = resolve(workspace, sarifPath);
-    await mkdir(dirname(absolute), { recursive: true });
-    const sarif = buildSarif(result.findings, { toolVersion: version, skipped: result.skipped });
-    await writeFile(absolute, `${JSON.stringify(sarif, null, 2)}\n`);
-    core.setOutput('sarif-file', relative(workspace, absolute));
+    const sarifOptions = { toolVersion: version, skipped: result.skipped };
+    core.setOutput('sarif-file', await writeSarifFile(workspace, sarifPath, result.findings, sarifOptions));
   }
   core.setOutput('errors', String(result.counts.errors));
   core.setOutput('warnings', String(result.counts.warnings));

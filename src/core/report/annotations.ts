@@ -91,3 +91,16 @@ export function planAnnotations(
   }
   return { annotations, overflow, outsideChange: findings.length - inChange.length };
 }
+
+/** Notices for documents the analysis left out, so a reviewer sees why a file has no findings. */
+export function skippedNotices(
+  skipped: readonly { file: string; line?: number; reason: string }[],
+): Annotation[] {
+  return skipped.map((s) => ({
+    type: 'notice' as const,
+    title: 'skipped',
+    message: `Not analyzed: ${s.reason}`,
+    file: s.file,
+    ...(s.line ? { startLine: s.line } : {}),
+  }));
+}

@@ -1,4 +1,6 @@
 // SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif) from analysis findings.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import type { AnalyzeFinding, AnalyzeLevel, SkippedDocument } from '../istioctl/analyze.js';
 import { sortFindings } from '../istioctl/analyze.js';
 
@@ -29,6 +31,19 @@ interface SarifRule {
 }
 
 /** Builds one run: a rule per code, a result per finding located at its file and line. */
+/** Writes the SARIF log to `path` (relative to `workspace`), creating its folder; returns the relative path. */
+export async function writeSarifFile(
+  workspace: string,
+  path: string,
+  findings: readonly AnalyzeFinding[],
+  options: SarifOptions,
+): Promise<string> {
+  const absolute = resolve(workspace, path);
+  await mkdir(dirname(absolute), { recursive: true });
+  await writeFile(absolute, `${JSON.stringify(buildSarif(findings, options), null, 2)}\n`);
+  return relative(workspace, absolute);
+}
+
 export function buildSarif(
   findings: readonly AnalyzeFinding[],
   options: SarifOptions,
