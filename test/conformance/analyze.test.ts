@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AnalyzeFinding, AnalyzeOptions } from '../../src/core/istioctl/analyze.js';
 import { analyzeManifests, checkAnalyzeExit } from '../../src/core/istioctl/analyze.js';
-import type { Logger } from '../../src/core/logger.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { runIstioctlProcess } from '../../src/core/istioctl/process.js';
 import { realIstioctl } from '../support/istioctl.js';
 
@@ -16,18 +16,6 @@ const TREE = join(FIXTURES, 'tree');
 /** code, level, file:line and origin: what a reviewer sees. */
 function brief(findings: AnalyzeFinding[]): string[] {
   return findings.map((f) => `${f.level} ${f.code} ${f.reference ?? '-'} ${f.origin}`);
-}
-
-function recordingLogger() {
-  const notices: { message: string; file?: string; line?: number }[] = [];
-  const warnings: string[] = [];
-  const logger: Logger = {
-    info: () => undefined,
-    debug: () => undefined,
-    warning: (m) => warnings.push(m),
-    notice: (message, where) => notices.push({ message, ...where }),
-  };
-  return { logger, notices, warnings };
 }
 
 const EXPECTED_TREE = [

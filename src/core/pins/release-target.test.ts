@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../logger.js';
+import { recordingLogger } from '../../../test/support/recording-logger.js';
 import { checkReleaseTarget } from './release-target.js';
 import type { ReleaseList } from './release-target.js';
 
@@ -10,17 +10,6 @@ const dataset: ReleaseList = {
   from: 'dataset',
   datasetAge: 'the bundled dataset as of 2026-01-01 (3 days old)',
 };
-
-function recordingLogger() {
-  const warnings: string[] = [];
-  const logger: Logger = {
-    info: () => undefined,
-    debug: () => undefined,
-    notice: () => undefined,
-    warning: (m) => warnings.push(m),
-  };
-  return { warnings, logger };
-}
 
 describe('checkReleaseTarget', () => {
   it('accepts a release, with or without a v, and a listed prerelease', () => {

@@ -15,7 +15,7 @@ import {
 import { GitHubEmulator } from '../../../../test/support/github-emulator/server.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import { createGitHubClient } from '../../github/client.js';
-import type { Logger } from '../../logger.js';
+import { recordingLogger } from '../../../../test/support/recording-logger.js';
 import { installIstioctl, type InstallIstioctlOptions } from './install.js';
 
 /** A stand-in tarball holding one file: enough to test the plumbing without the real binary. */
@@ -30,13 +30,7 @@ function tarball(fileName: string, content: string): Buffer {
 let emulator: GitHubEmulator;
 let state: ReleaseState;
 let toolCache: string;
-const warnings: string[] = [];
-const logger: Logger = {
-  info: () => undefined,
-  debug: () => undefined,
-  notice: () => undefined,
-  warning: (m) => warnings.push(m),
-};
+const { logger, warnings } = recordingLogger();
 
 beforeEach(async () => {
   emulator = await new GitHubEmulator().start();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { versionOnlyChanges } from '../__fixtures__/byte-diff.js';
 import { bumpInMemory, fixtures, summarise } from '../__fixtures__/harness.js';
 import { extractPins } from '../engine.js';
-import type { Logger } from '../../logger.js';
+import { recordingLogger } from '../../../../test/support/recording-logger.js';
 import { fluxHelmReleaseKind } from './index.js';
 
 const directory = new URL('./__fixtures__/', import.meta.url);
@@ -60,8 +60,7 @@ describe('flux-helmrelease pins', () => {
   });
 
   it('pins direct versions and a ${var:=default} with no definition, ignoring non-Istio charts', () => {
-    const warnings: string[] = [];
-    const logger: Logger = { info() {}, debug() {}, notice() {}, warning: (m) => warnings.push(m) };
+    const { logger, warnings } = recordingLogger();
     const { pins } = extractPins({ files: fixtures(directory, 'direct.yaml') }, { kinds, logger });
     expect(summarise(pins)).toEqual([
       'direct.yaml:9:18 1.24.2 plain none data-plane',
@@ -76,8 +75,7 @@ describe('flux-helmrelease pins', () => {
   });
 
   it('warns when a variable is defined nowhere in the scanned files', () => {
-    const warnings: string[] = [];
-    const logger: Logger = { info() {}, debug() {}, notice() {}, warning: (m) => warnings.push(m) };
+    const { logger, warnings } = recordingLogger();
     const files = fixtures(directory, 'helmreleases.yaml');
     expect(extractPins({ files }, { kinds, logger }).pins).toEqual([]);
     expect(warnings[0]).toMatch(/\$\{istio_version\} is not defined/);
