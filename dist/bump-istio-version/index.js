@@ -38701,7 +38701,8 @@ function listWorkspace(root, options = {}) {
   const realRoot = realpathSync(root);
   const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
   if (!listed) return { paths: walkFiles(realRoot, wanted, options, logger).sort() };
-  const mentioning = options.keywords?.length ? gitFilesMentioning(realRoot, options.keywords, logger) : void 0;
+  const hasUntracked = listed.some((entry) => entry.mode === void 0);
+  const mentioning = options.keywords?.length ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger) : void 0;
   const paths = keepGitListed(realRoot, listed, wanted, logger, mentioning !== void 0).sort();
   return mentioning ? { paths, mentioning } : { paths };
 }
@@ -38719,7 +38720,7 @@ function gitEnvironment() {
   for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
   return env;
 }
-function gitFilesMentioning(root, keywords, logger) {
+function gitFilesMentioning(root, keywords, includeUntracked, logger) {
   const result = spawnSync(
     "git",
     [
@@ -38729,7 +38730,7 @@ function gitFilesMentioning(root, keywords, logger) {
       "--files-with-matches",
       "-z",
       "--text",
-      "--untracked",
+      ...includeUntracked ? ["--untracked"] : [],
       "--fixed-strings",
       "--no-color",
       ...keywords.flatMap((keyword) => ["-e", keyword])
@@ -39744,7 +39745,13 @@ function visitWorkspace(input, options, logger, kindsFor, visit2) {
   const keywords = [...new Set(kinds.flatMap((kind) => kind.keywords))];
   const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
   const readable = [];
+  const keywordless = kinds.filter((kind) => kind.keywords.length === 0);
+  const wantedWithoutKeywords = options.ignoreFilePatterns ? () => keywordless.length > 0 : globMatcher(keywordless.flatMap((kind) => kind.filePatterns));
   for (const path of listing.paths) {
+    if (listing.mentioning && !listing.mentioning.has(path) && !wantedWithoutKeywords(path)) {
+      readable.push(path);
+      continue;
+    }
     const selection = kindsFor(path);
     if (listing.mentioning && (selection.kinds.length === 0 || selection.keywords && !listing.mentioning.has(path))) {
       readable.push(path);

@@ -132,7 +132,16 @@ function visitWorkspace(
   const keywords = [...new Set(kinds.flatMap((kind) => kind.keywords))];
   const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
   const readable: string[] = [];
+  // Only kinds that need no keyword can want a file git found no keyword in: match just those first.
+  const keywordless = kinds.filter((kind) => kind.keywords.length === 0);
+  const wantedWithoutKeywords = options.ignoreFilePatterns
+    ? () => keywordless.length > 0
+    : globMatcher(keywordless.flatMap((kind) => kind.filePatterns));
   for (const path of listing.paths) {
+    if (listing.mentioning && !listing.mentioning.has(path) && !wantedWithoutKeywords(path)) {
+      readable.push(path);
+      continue;
+    }
     const selection = kindsFor(path);
     if (
       listing.mentioning &&

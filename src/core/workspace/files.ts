@@ -76,8 +76,10 @@ export function listWorkspace(
   const realRoot = realpathSync(root);
   const listed = options.respectGitignore === false ? undefined : gitListedFiles(realRoot, logger);
   if (!listed) return { paths: walkFiles(realRoot, wanted, options, logger).sort() };
+  // Searching untracked files makes git walk the tree again; skip it when git listed none.
+  const hasUntracked = listed.some((entry) => entry.mode === undefined);
   const mentioning = options.keywords?.length
-    ? gitFilesMentioning(realRoot, options.keywords, logger)
+    ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger)
     : undefined;
   const paths = keepGitListed(realRoot, listed, wanted, logger, mentioning !== undefined).sort();
   return mentioning ? { paths, mentioning } : { paths };
@@ -116,6 +118,7 @@ function gitEnvironment(): NodeJS.ProcessEnv {
 function gitFilesMentioning(
   root: string,
   keywords: readonly string[],
+  includeUntracked: boolean,
   logger: Logger,
 ): Set<string> | undefined {
   const result = spawnSync(
@@ -127,7 +130,7 @@ function gitFilesMentioning(
       '--files-with-matches',
       '-z',
       '--text',
-      '--untracked',
+      ...(includeUntracked ? ['--untracked'] : []),
       '--fixed-strings',
       '--no-color',
       ...keywords.flatMap((keyword) => ['-e', keyword]),
