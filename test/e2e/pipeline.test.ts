@@ -150,6 +150,41 @@ describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux re
   const changed = (branch: string) =>
     git(repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean);
 
+  it('a dry run without a token plans the control plane step and touches nothing', async () => {
+    const workspace = checkout();
+    const result = await runAction('pipeline', {
+      cwd: workspace,
+      toolCache,
+      inputs: { 'github-token': '', 'github-api-url': emulator.url, 'dry-run': 'true' },
+      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
+    });
+    runs.push(result);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs).toMatchObject({
+      step: 'control-plane',
+      operation: 'planned',
+      'target-version': '1.31.0',
+    });
+    expect(JSON.parse(result.outputs['changed-files']!)).toEqual([VERSION_FILE]);
+    expect(git(workspace, 'status', '--porcelain')).toBe('');
+    expect(repo.pulls).toHaveLength(0);
+    expect(result.summary).toContain('Dry run: nothing was written.');
+  });
+
+  it('fails with the input named when the config file has a bad value', async () => {
+    const result = await runAction('pipeline', {
+      cwd: checkout(),
+      toolCache,
+      inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, strategy: 'yolo' },
+      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
+    });
+    runs.push(result);
+    expect(result.exitCode).not.toBe(0);
+    const error = result.commands.find((c) => c.command === 'error')?.message ?? '';
+    expect(error).toContain("input 'strategy'");
+    expect(error).toContain('in-place, canary');
+  });
+
   it('run 1 opens the control plane PR that changes only the version in the ConfigMap', async () => {
     const result = await runPipeline();
     expect(result.outputs).toMatchObject({
