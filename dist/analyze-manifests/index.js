@@ -41016,6 +41016,7 @@ function encodeUri(path7) {
 }
 
 // src/actions/support/entry.ts
+import { join as join4 } from "node:path";
 var actionsLogger = {
   info: (m) => info(m),
   warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
@@ -41050,6 +41051,10 @@ function gitHubInputs() {
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
+function httpCacheDir() {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return toolCache ? join4(toolCache, "istio-autopilot", "http") : void 0;
+}
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await summary.addRaw(fitMarkdown(markdown), true).write();
@@ -41058,12 +41063,12 @@ async function writeSummary(markdown) {
 // src/actions/support/istioctl.ts
 import { accessSync, constants as constants3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { delimiter as delimiter3, join as join9 } from "node:path";
+import { delimiter as delimiter3, join as join10 } from "node:path";
 
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { existsSync as existsSync5 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -41456,7 +41461,7 @@ function nextPageUrl(link2) {
 // src/core/releases/http-cache.ts
 import { createHash, randomUUID as randomUUID3 } from "node:crypto";
 import { mkdir as mkdir3, readFile, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -41464,7 +41469,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join5(this.directory, `${createHash("sha256").update(url).digest("hex")}.json`);
+    return join6(this.directory, `${createHash("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -41800,7 +41805,7 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join6, relative as relative4, resolve as resolve4, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join7, relative as relative4, resolve as resolve4, sep as sep5 } from "node:path";
 var DEFAULT_PATTERNS = [
   "**/*.yaml",
   "**/*.yml",
@@ -41826,7 +41831,7 @@ function listWorkspace(root, options = {}) {
   return mentioning ? { paths, mentioning } : { paths };
 }
 function isRegularWorkspaceFile(root, path7, logger = silentLogger) {
-  const stats = lstatSync(join6(root, path7), { throwIfNoEntry: false });
+  const stats = lstatSync(join7(root, path7), { throwIfNoEntry: false });
   if (stats?.isSymbolicLink()) symlinkNotice(realpathSync(root), path7, logger);
   return stats?.isFile() ?? false;
 }
@@ -41866,7 +41871,7 @@ function gitFilesMentioning(root, keywords, includeUntracked, logger) {
   return new Set(paths);
 }
 function gitListedFiles(root, logger) {
-  if (!existsSync4(join6(root, ".git")) || existsSync4(join6(root, ".gitmodules"))) return void 0;
+  if (!existsSync4(join7(root, ".git")) || existsSync4(join7(root, ".gitmodules"))) return void 0;
   const result = spawnSync(
     "git",
     ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
@@ -41908,7 +41913,7 @@ function walkFiles(realRoot, wanted, options, logger) {
   const walk2 = (directory, rules) => {
     let entries;
     try {
-      entries = readdirSync3(join6(realRoot, directory), { withFileTypes: true });
+      entries = readdirSync3(join7(realRoot, directory), { withFileTypes: true });
     } catch (error2) {
       logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
       return;
@@ -41933,7 +41938,7 @@ function walkFiles(realRoot, wanted, options, logger) {
 }
 function withGitignore(root, directory, rules, entries) {
   if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text = readFileSync3(join6(root, directory, ".gitignore"), "utf8");
+  const text = readFileSync3(join7(root, directory, ".gitignore"), "utf8");
   return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
 }
 function ignoredBy(rules, path7, isDirectory2) {
@@ -41946,7 +41951,7 @@ function ignoredBy(rules, path7, isDirectory2) {
 function symlinkNotice(root, path7, logger) {
   let target;
   try {
-    target = realpathSync(join6(root, path7));
+    target = realpathSync(join7(root, path7));
   } catch {
     logger.notice(`skipped ${path7}: a dangling symbolic link`, { file: path7 });
     return;
@@ -41969,7 +41974,7 @@ function isInside(root, target) {
   return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute2(rel);
 }
 function readWorkspaceFile(root, path7, maxBytes = DEFAULT_MAX_FILE_BYTES) {
-  const fd = openSync(join6(root, path7), "r");
+  const fd = openSync(join7(root, path7), "r");
   try {
     const size = fstatSync(fd).size;
     if (size > maxBytes) return { path: path7, status: "too-large", size };
@@ -43063,11 +43068,11 @@ async function installIstioctl(options) {
   const assetNames = istioctlAssetNames(version, platform2);
   if (assetNames.length === 0) throw notPublished(version, platform2, []);
   const cached = find(TOOL_NAME, version, cacheKey);
-  if (cached && existsSync5(join7(cached, binaryName(platform2)))) {
+  if (cached && existsSync5(join8(cached, binaryName(platform2)))) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) found in the tool cache`);
-    return { version, path: join7(cached, binaryName(platform2)), cacheHit: true, platform: platform2 };
+    return { version, path: join8(cached, binaryName(platform2)), cacheHit: true, platform: platform2 };
   }
-  const scratch = await mkdtemp(join7(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp(join8(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(
       options,
@@ -43084,10 +43089,10 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join7(scratch, "extracted");
+    const extracted = join8(scratch, "extracted");
     if (archive.name.endsWith(".zip")) await extractZip(archive.path, extracted);
     else await extractTar(archive.path, extracted);
-    const binary = join7(extracted, binaryName(platform2));
+    const binary = join8(extracted, binaryName(platform2));
     if (!existsSync5(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -43098,7 +43103,7 @@ async function installIstioctl(options) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) installed from ${archive.url}`);
     return {
       version,
-      path: join7(cachedDir, binaryName(platform2)),
+      path: join8(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -43146,7 +43151,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${url}`);
-      const file = await downloadFile(url, join7(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join8(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -43202,7 +43207,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join7(root, TOOL_NAME, version, cacheKey);
+      const dir = join8(root, TOOL_NAME, version, cacheKey);
       await rm4(dir, { recursive: true, force: true });
       await rm4(`${dir}.complete`, { force: true });
     }
@@ -43212,9 +43217,9 @@ async function cacheAtomically(source, version, cacheKey) {
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 var NO_CLUSTER_ENV = {
-  KUBECONFIG: join8(tmpdir(), "istio-autopilot-offline-no-kubeconfig"),
+  KUBECONFIG: join9(tmpdir(), "istio-autopilot-offline-no-kubeconfig"),
   KUBERNETES_SERVICE_HOST: void 0,
   KUBERNETES_SERVICE_PORT: void 0
 };
@@ -43261,14 +43266,13 @@ async function istioctlVersion(binary, options = {}) {
 
 // src/actions/support/istioctl.ts
 function istioctlInstaller(github) {
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   return async (version) => {
     const installed = await installIstioctl({
       version,
       platform: resolvePlatform({}),
       downloadBaseUrl: stringInput("download-base-url"),
       github,
-      httpCacheDir: toolCache ? join9(toolCache, "istio-autopilot", "http") : void 0,
+      httpCacheDir: httpCacheDir(),
       tempDir: process.env.RUNNER_TEMP ?? tmpdir2(),
       logger: actionsLogger
     });
@@ -43286,8 +43290,8 @@ async function locateIstioctl(github) {
 function onPath(name) {
   for (const dir of (process.env.PATH ?? "").split(delimiter3).filter(Boolean)) {
     try {
-      accessSync(join9(dir, name), constants3.X_OK);
-      return join9(dir, name);
+      accessSync(join10(dir, name), constants3.X_OK);
+      return join10(dir, name);
     } catch {
     }
   }

@@ -33423,9 +33423,6 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// src/actions/check-istio-release.ts
-import { join as join3 } from "node:path";
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -41084,6 +41081,7 @@ function escapeQuote(text) {
 }
 
 // src/actions/support/entry.ts
+import { join as join3 } from "node:path";
 var actionsLogger = {
   info: (m) => info(m),
   warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
@@ -41124,6 +41122,10 @@ function gitHubInputs() {
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
+function httpCacheDir() {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return toolCache ? join3(toolCache, "istio-autopilot", "http") : void 0;
+}
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await summary.addRaw(fitMarkdown(markdown), true).write();
@@ -41140,7 +41142,6 @@ await runEntry(async () => {
     paths: listInput("paths"),
     logger: actionsLogger
   });
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => info(m) });
   const check = await checkIstioRelease(github, {
     currentVersion: currentInput ?? pinned.version,
@@ -41150,7 +41151,7 @@ await runEntry(async () => {
     strategy: choiceInput("strategy", ["in-place", "canary"], "in-place"),
     includePrereleases: booleanInput("include-prereleases", false),
     kubernetesVersion: stringInput("kubernetes-version"),
-    cacheDir: toolCache ? join3(toolCache, "istio-autopilot", "http") : void 0,
+    cacheDir: httpCacheDir(),
     logger: actionsLogger
   });
   for (const [name, value] of Object.entries(releaseCheckOutputs(check))) setOutput(name, value);

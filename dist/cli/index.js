@@ -45380,21 +45380,23 @@ var injectCommand = {
 import { join as join15, resolve as resolve10 } from "node:path";
 
 // src/core/pipeline/plan.ts
-var DEFAULT_CONTROL_PLANE_PATHS = ["**/*.yaml", "**/*.yml", "**/.istio-version"];
-var DEFAULT_DATA_PLANE_PATHS = ["**/*.yaml", "**/*.yml"];
+function pipelinePaths(config) {
+  return {
+    controlPlane: config.controlPlane.paths ?? [...DEFAULT_PATTERNS],
+    dataPlane: config.dataPlane.paths ?? [...DEFAULT_PATTERNS]
+  };
+}
 function planUpgrade(request2) {
   const logger = request2.logger ?? silentLogger;
   const { config } = request2;
-  const controlPlanePaths = config.controlPlane.paths ?? DEFAULT_CONTROL_PLANE_PATHS;
-  const dataPlanePaths = config.dataPlane.paths ?? DEFAULT_DATA_PLANE_PATHS;
-  const controlPlanePins = extractPins(
-    { root: request2.workspace, paths: controlPlanePaths },
-    { logger }
-  ).pins.filter((p) => p.role === "control-plane");
-  const dataPlanePins = extractPins(
-    { root: request2.workspace, paths: dataPlanePaths },
-    { logger }
-  ).pins.filter((p) => p.role === "data-plane");
+  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
+  const scan = (paths) => extractPins({ root: request2.workspace, paths }, { logger }).pins;
+  const controlPlaneScan = scan(controlPlanePaths);
+  const samePaths = controlPlanePaths.join("\0") === dataPlanePaths.join("\0");
+  const controlPlanePins = controlPlaneScan.filter((p) => p.role === "control-plane");
+  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
+    (p) => p.role === "data-plane"
+  );
   const pins = [...controlPlanePins, ...dataPlanePins];
   if (controlPlanePins.length === 0) {
     throw new InvalidInputError("no Istio control plane pin was found", {

@@ -33424,7 +33424,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/actions/get-istioctl.ts
-import { dirname as dirname4, join as join7 } from "node:path";
+import { dirname as dirname4 } from "node:path";
 import { tmpdir } from "node:os";
 
 // node_modules/@actions/core/lib/command.js
@@ -41483,6 +41483,7 @@ _\u2026${omitted} more lines left out to stay under GitHub's summary size limit.
 }
 
 // src/actions/support/entry.ts
+import { join as join7 } from "node:path";
 var actionsLogger = {
   info: (m) => info(m),
   warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
@@ -41514,6 +41515,10 @@ function gitHubInputs() {
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
+function httpCacheDir() {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return toolCache ? join7(toolCache, "istio-autopilot", "http") : void 0;
+}
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await summary.addRaw(fitMarkdown(markdown), true).write();
@@ -41522,7 +41527,6 @@ async function writeSummary(markdown) {
 // src/actions/get-istioctl.ts
 await runEntry(async () => {
   const { token, apiUrl } = gitHubInputs();
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   const result = await installIstioctl({
     version: stringInput("version"),
     versionFile: stringInput("version-file"),
@@ -41531,8 +41535,7 @@ await runEntry(async () => {
     downloadBaseUrl: stringInput("download-base-url"),
     checksum: stringInput("checksum"),
     github: createGitHubClient({ token, apiUrl, log: (m) => info(m) }),
-    // Release listings persist beside the tool cache, so self-hosted runners ask with If-None-Match.
-    httpCacheDir: toolCache ? join7(toolCache, "istio-autopilot", "http") : void 0,
+    httpCacheDir: httpCacheDir(),
     tempDir: process.env.RUNNER_TEMP ?? tmpdir(),
     logger: actionsLogger
   });

@@ -12036,10 +12036,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter3}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -33511,15 +33511,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter3)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
+  if (key.includes(delimiter2)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
   }
-  if (convertedValue.includes(delimiter3)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
+  if (convertedValue.includes(delimiter2)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
   }
-  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+  return `${key}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -42146,6 +42146,7 @@ function mostCommon(values) {
 }
 
 // src/actions/support/entry.ts
+import { join as join8 } from "node:path";
 var actionsLogger = {
   info: (m) => info(m),
   warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
@@ -42186,6 +42187,10 @@ function gitHubInputs() {
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
+function httpCacheDir() {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return toolCache ? join8(toolCache, "istio-autopilot", "http") : void 0;
+}
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await summary.addRaw(fitMarkdown(markdown), true).write();
@@ -42196,12 +42201,11 @@ function setJsonOutput(name, value) {
 
 // src/actions/support/istioctl.ts
 import { tmpdir as tmpdir4 } from "node:os";
-import { delimiter as delimiter2, join as join11 } from "node:path";
 
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm6 } from "node:fs/promises";
 import { existsSync as existsSync6 } from "node:fs";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -42572,7 +42576,7 @@ function nextPageUrl(link2) {
 // src/core/releases/http-cache.ts
 import { createHash, randomUUID as randomUUID3 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile2, rename as rename3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -42580,7 +42584,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join9(this.directory, `${createHash("sha256").update(url).digest("hex")}.json`);
+    return join10(this.directory, `${createHash("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -43034,11 +43038,11 @@ async function installIstioctl(options) {
   const assetNames = istioctlAssetNames(version, platform2);
   if (assetNames.length === 0) throw notPublished(version, platform2, []);
   const cached = find(TOOL_NAME, version, cacheKey);
-  if (cached && existsSync6(join10(cached, binaryName(platform2)))) {
+  if (cached && existsSync6(join11(cached, binaryName(platform2)))) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) found in the tool cache`);
-    return { version, path: join10(cached, binaryName(platform2)), cacheHit: true, platform: platform2 };
+    return { version, path: join11(cached, binaryName(platform2)), cacheHit: true, platform: platform2 };
   }
-  const scratch = await mkdtemp3(join10(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join11(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(
       options,
@@ -43055,10 +43059,10 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join10(scratch, "extracted");
+    const extracted = join11(scratch, "extracted");
     if (archive.name.endsWith(".zip")) await extractZip(archive.path, extracted);
     else await extractTar(archive.path, extracted);
-    const binary = join10(extracted, binaryName(platform2));
+    const binary = join11(extracted, binaryName(platform2));
     if (!existsSync6(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -43069,7 +43073,7 @@ async function installIstioctl(options) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) installed from ${archive.url}`);
     return {
       version,
-      path: join10(cachedDir, binaryName(platform2)),
+      path: join11(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -43117,7 +43121,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${url}`);
-      const file = await downloadFile(url, join10(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join11(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -43173,7 +43177,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join10(root, TOOL_NAME, version, cacheKey);
+      const dir = join11(root, TOOL_NAME, version, cacheKey);
       await rm6(dir, { recursive: true, force: true });
       await rm6(`${dir}.complete`, { force: true });
     }
@@ -43183,14 +43187,13 @@ async function cacheAtomically(source, version, cacheKey) {
 
 // src/actions/support/istioctl.ts
 function istioctlInstaller(github) {
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   return async (version) => {
     const installed = await installIstioctl({
       version,
       platform: resolvePlatform({}),
       downloadBaseUrl: stringInput("download-base-url"),
       github,
-      httpCacheDir: toolCache ? join11(toolCache, "istio-autopilot", "http") : void 0,
+      httpCacheDir: httpCacheDir(),
       tempDir: process.env.RUNNER_TEMP ?? tmpdir4(),
       logger: actionsLogger
     });

@@ -12036,10 +12036,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter3}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -33423,9 +33423,6 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// src/actions/pipeline.ts
-import { join as join15 } from "node:path";
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -33514,15 +33511,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter3)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
+  if (key.includes(delimiter2)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
   }
-  if (convertedValue.includes(delimiter3)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
+  if (convertedValue.includes(delimiter2)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
   }
-  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+  return `${key}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -44985,21 +44982,23 @@ function requireIstioRelease(request2, releases) {
 }
 
 // src/core/pipeline/plan.ts
-var DEFAULT_CONTROL_PLANE_PATHS = ["**/*.yaml", "**/*.yml", "**/.istio-version"];
-var DEFAULT_DATA_PLANE_PATHS = ["**/*.yaml", "**/*.yml"];
+function pipelinePaths(config) {
+  return {
+    controlPlane: config.controlPlane.paths ?? [...DEFAULT_PATTERNS],
+    dataPlane: config.dataPlane.paths ?? [...DEFAULT_PATTERNS]
+  };
+}
 function planUpgrade(request2) {
   const logger = request2.logger ?? silentLogger;
   const { config } = request2;
-  const controlPlanePaths = config.controlPlane.paths ?? DEFAULT_CONTROL_PLANE_PATHS;
-  const dataPlanePaths = config.dataPlane.paths ?? DEFAULT_DATA_PLANE_PATHS;
-  const controlPlanePins = extractPins(
-    { root: request2.workspace, paths: controlPlanePaths },
-    { logger }
-  ).pins.filter((p) => p.role === "control-plane");
-  const dataPlanePins = extractPins(
-    { root: request2.workspace, paths: dataPlanePaths },
-    { logger }
-  ).pins.filter((p) => p.role === "data-plane");
+  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
+  const scan = (paths) => extractPins({ root: request2.workspace, paths }, { logger }).pins;
+  const controlPlaneScan = scan(controlPlanePaths);
+  const samePaths = controlPlanePaths.join("\0") === dataPlanePaths.join("\0");
+  const controlPlanePins = controlPlaneScan.filter((p) => p.role === "control-plane");
+  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
+    (p) => p.role === "data-plane"
+  );
   const pins = [...controlPlanePins, ...dataPlanePins];
   if (controlPlanePins.length === 0) {
     throw new InvalidInputError("no Istio control plane pin was found", {
@@ -45117,15 +45116,15 @@ async function runUpgradePipeline(request2, deps) {
   if (plan.step === "none" || !plan.target) return { plan, operation: "none", changedFiles: [] };
   if (request2.dryRun) return { plan, operation: "planned", changedFiles: plan.files };
   const target = plan.target;
-  const controlPlanePaths = config.controlPlane.paths ?? DEFAULT_CONTROL_PLANE_PATHS;
-  const dataPlanePaths = config.dataPlane.paths ?? DEFAULT_DATA_PLANE_PATHS;
-  const istioctl = await deps.installIstioctl(target);
+  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
+  let installed;
+  const istioctl = () => installed ??= deps.installIstioctl(target);
   const knownReleases = sources.releases.map((r) => r.version);
-  const change = plan.step === "control-plane" ? bumpControlPlane(request2.workspace, target, controlPlanePaths, knownReleases, logger) : await renderDataPlane(request2, plan, istioctl, dataPlanePaths, knownReleases, logger);
+  const change = plan.step === "control-plane" ? bumpControlPlane(request2.workspace, target, controlPlanePaths, knownReleases, logger) : await renderDataPlane(request2, plan, await istioctl(), dataPlanePaths, knownReleases, logger);
   let analysis;
   if (request2.analyze !== false) {
     const result = await analyzeManifests({
-      binary: istioctl,
+      binary: await istioctl(),
       version: target,
       cwd: request2.workspace,
       paths: [.../* @__PURE__ */ new Set([...controlPlanePaths, ...dataPlanePaths])],
@@ -45260,6 +45259,7 @@ function analysisNote(analysis, target) {
 }
 
 // src/actions/support/entry.ts
+import { join as join12 } from "node:path";
 var actionsLogger = {
   info: (m) => info(m),
   warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
@@ -45294,6 +45294,10 @@ function gitHubInputs() {
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
+function httpCacheDir() {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return toolCache ? join12(toolCache, "istio-autopilot", "http") : void 0;
+}
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await summary.addRaw(fitMarkdown(markdown), true).write();
@@ -45304,12 +45308,11 @@ function setJsonOutput(name, value) {
 
 // src/actions/support/istioctl.ts
 import { tmpdir as tmpdir4 } from "node:os";
-import { delimiter as delimiter2, join as join14 } from "node:path";
 
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm6 } from "node:fs/promises";
 import { existsSync as existsSync7 } from "node:fs";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -45944,11 +45947,11 @@ async function installIstioctl(options) {
   const assetNames = istioctlAssetNames(version, platform2);
   if (assetNames.length === 0) throw notPublished(version, platform2, []);
   const cached = find(TOOL_NAME, version, cacheKey);
-  if (cached && existsSync7(join13(cached, binaryName(platform2)))) {
+  if (cached && existsSync7(join14(cached, binaryName(platform2)))) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) found in the tool cache`);
-    return { version, path: join13(cached, binaryName(platform2)), cacheHit: true, platform: platform2 };
+    return { version, path: join14(cached, binaryName(platform2)), cacheHit: true, platform: platform2 };
   }
-  const scratch = await mkdtemp3(join13(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join14(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(
       options,
@@ -45965,10 +45968,10 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join13(scratch, "extracted");
+    const extracted = join14(scratch, "extracted");
     if (archive.name.endsWith(".zip")) await extractZip(archive.path, extracted);
     else await extractTar(archive.path, extracted);
-    const binary = join13(extracted, binaryName(platform2));
+    const binary = join14(extracted, binaryName(platform2));
     if (!existsSync7(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -45979,7 +45982,7 @@ async function installIstioctl(options) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) installed from ${archive.url}`);
     return {
       version,
-      path: join13(cachedDir, binaryName(platform2)),
+      path: join14(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -46027,7 +46030,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${url}`);
-      const file = await downloadFile(url, join13(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join14(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -46083,7 +46086,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join13(root, TOOL_NAME, version, cacheKey);
+      const dir = join14(root, TOOL_NAME, version, cacheKey);
       await rm6(dir, { recursive: true, force: true });
       await rm6(`${dir}.complete`, { force: true });
     }
@@ -46093,14 +46096,13 @@ async function cacheAtomically(source, version, cacheKey) {
 
 // src/actions/support/istioctl.ts
 function istioctlInstaller(github) {
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   return async (version) => {
     const installed = await installIstioctl({
       version,
       platform: resolvePlatform({}),
       downloadBaseUrl: stringInput("download-base-url"),
       github,
-      httpCacheDir: toolCache ? join14(toolCache, "istio-autopilot", "http") : void 0,
+      httpCacheDir: httpCacheDir(),
       tempDir: process.env.RUNNER_TEMP ?? tmpdir4(),
       logger: actionsLogger
     });
@@ -46133,7 +46135,6 @@ await runEntry(async () => {
     "sign-commits": optionalBoolean("sign-commits")
   });
   const github = createGitHubClient({ token, apiUrl, log: (m) => info(m) });
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   const result = await runUpgradePipeline(
     {
       workspace,
@@ -46143,7 +46144,7 @@ await runEntry(async () => {
       kubernetesVersion: stringInput("kubernetes-version"),
       analyze: booleanInput("analyze", true),
       dryRun,
-      httpCacheDir: toolCache ? join15(toolCache, "istio-autopilot", "http") : void 0
+      httpCacheDir: httpCacheDir()
     },
     { github, logger: actionsLogger, installIstioctl: istioctlInstaller(github) }
   );

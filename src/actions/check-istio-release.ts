@@ -1,5 +1,4 @@
 // check-istio-release: what's next, what's vulnerable, what's end-of-life for the running Istio. Read-only.
-import { join } from 'node:path';
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
 import {
@@ -24,7 +23,6 @@ await entry.runEntry(async () => {
         paths: entry.listInput('paths'),
         logger: entry.actionsLogger,
       });
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   // Few retries: when GitHub is unreachable the bundled dataset answers, so waiting longer buys little.
   const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => core.info(m) });
   const check = await checkIstioRelease(github, {
@@ -35,7 +33,7 @@ await entry.runEntry(async () => {
     strategy: entry.choiceInput('strategy', ['in-place', 'canary'] as const, 'in-place'),
     includePrereleases: entry.booleanInput('include-prereleases', false),
     kubernetesVersion: entry.stringInput('kubernetes-version'),
-    cacheDir: toolCache ? join(toolCache, 'istio-autopilot', 'http') : undefined,
+    cacheDir: entry.httpCacheDir(),
     logger: entry.actionsLogger,
   });
   for (const [name, value] of Object.entries(releaseCheckOutputs(check))) core.setOutput(name, value);

@@ -1,5 +1,5 @@
 // get-istioctl: installs a verified, cached istioctl and puts it on PATH.
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
@@ -9,6 +9,7 @@ import { markdownTable } from '../core/report/markdown.js';
 import {
   actionsLogger,
   booleanInput,
+  httpCacheDir,
   gitHubInputs,
   runEntry,
   stringInput,
@@ -17,7 +18,6 @@ import {
 
 await runEntry(async () => {
   const { token, apiUrl } = gitHubInputs();
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   const result = await installIstioctl({
     version: stringInput('version'),
     versionFile: stringInput('version-file'),
@@ -26,8 +26,7 @@ await runEntry(async () => {
     downloadBaseUrl: stringInput('download-base-url'),
     checksum: stringInput('checksum'),
     github: createGitHubClient({ token, apiUrl, log: (m) => core.info(m) }),
-    // Release listings persist beside the tool cache, so self-hosted runners ask with If-None-Match.
-    httpCacheDir: toolCache ? join(toolCache, 'istio-autopilot', 'http') : undefined,
+    httpCacheDir: httpCacheDir(),
     tempDir: process.env.RUNNER_TEMP ?? tmpdir(),
     logger: actionsLogger,
   });

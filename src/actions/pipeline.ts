@@ -1,5 +1,4 @@
 // The root action: plan, then open or update the control plane PR or the data plane PR.
-import { join } from 'node:path';
 import * as core from '@actions/core';
 import { overrideRepoConfig } from '../core/config/overrides.js';
 import { loadRepoConfig } from '../core/config/repo-config.js';
@@ -34,7 +33,6 @@ await entry.runEntry(async () => {
     'sign-commits': optionalBoolean('sign-commits'),
   });
   const github = createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   const result = await runUpgradePipeline(
     {
       workspace,
@@ -44,7 +42,7 @@ await entry.runEntry(async () => {
       kubernetesVersion: entry.stringInput('kubernetes-version'),
       analyze: entry.booleanInput('analyze', true),
       dryRun,
-      httpCacheDir: toolCache ? join(toolCache, 'istio-autopilot', 'http') : undefined,
+      httpCacheDir: entry.httpCacheDir(),
     },
     { github, logger: entry.actionsLogger, installIstioctl: istioctlInstaller(github) },
   );

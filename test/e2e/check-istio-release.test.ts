@@ -1,10 +1,9 @@
 // check-istio-release end to end: the committed bundle, run as a runner runs it, against the GitHub
 // emulator (release feed and global advisories) and the bundled dataset.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-emulator/advisories.js';
 import {
   buildIstioReleaseHistory,
@@ -21,12 +20,6 @@ const datasetReleases = JSON.parse(readFileSync(join(REPO_ROOT, 'data/istio-rele
 /** The newest GA release in the bundled dataset (releases are sorted oldest first). */
 const datasetLatest = datasetReleases.releases.filter((r) => !r.prerelease).at(-1)!.version;
 let emulator: GitHubEmulator;
-
-beforeAll(() => {
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), 'check-istio-release'], {
-    stdio: 'ignore',
-  });
-});
 
 afterAll(() => {
   for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });

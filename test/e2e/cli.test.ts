@@ -1,5 +1,5 @@
 // The istio-autopilot CLI through its committed bundle, as a user runs it after `npm ci`.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,6 @@ describe('istio-autopilot CLI', () => {
   let emulator: GitHubEmulator;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), 'cli'], { stdio: 'ignore' });
     emulator = await new GitHubEmulator().start();
     registerReleaseRoutes(
       emulator,

@@ -32,11 +32,6 @@ const skip = 'skip' in pair ? pair.skip : undefined;
 const scratchDirs: string[] = [];
 const VERSION_FILE_FIXTURES = join(REPO_ROOT, 'src/core/istioctl/install/__fixtures__');
 
-beforeAll(() => {
-  // The e2e runs the committed bundle; rebuild just ours so it matches src/.
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), 'get-istioctl'], { stdio: 'ignore' });
-});
-
 afterAll(() => {
   for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
 });

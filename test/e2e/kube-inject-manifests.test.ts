@@ -1,10 +1,9 @@
 // kube-inject-manifests end to end: the committed bundle run as a runner runs it, with the real istioctl
 // given as a path, and once installed through the core from the GitHub emulator (version from the repo's pin).
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { realIstioctlPair } from '../support/istioctl.js';
 import {
   addReleaseAsset,
@@ -22,11 +21,6 @@ const real = 'skip' in pair ? undefined : pair;
 const FIXTURES = join(REPO_ROOT, 'test/conformance/__fixtures__/inject-pipeline');
 const scratch: string[] = [];
 
-beforeAll(() => {
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), 'kube-inject-manifests'], {
-    stdio: 'ignore',
-  });
-});
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 function workspace(): string {

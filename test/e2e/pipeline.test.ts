@@ -3,7 +3,6 @@
 //   run 1 opens the control plane PR; a human merges it;
 //   run 2 opens the data plane PR with re-rendered proxies at the new tag; a human merges it;
 //   run 3 has nothing to do.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -82,7 +81,6 @@ describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux re
   const runs: ActionRun[] = [];
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), 'pipeline'], { stdio: 'ignore' });
     repo = await EmulatedRepository.create('octo-org', 'mesh-gitops');
     await repo.git.commitFiles('main', filesUnder(EXAMPLE), 'Mesh at Istio 1.30.4');
     emulator = await new GitHubEmulator().start();

@@ -1,5 +1,6 @@
 // What every action entry shares: reading inputs the runner's way, a logger over @actions/core,
 // and turning typed errors into one clear failure instead of a stack trace.
+import { join } from 'node:path';
 import * as core from '@actions/core';
 import { describeError, InvalidInputError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -57,6 +58,12 @@ export function gitHubInputs(): { token?: string; apiUrl: string } {
   if (token) core.setSecret(token);
   const apiUrl = stringInput('github-api-url') ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
   return { token, apiUrl };
+}
+
+/** Where release listings persist beside the tool cache, so self-hosted runners ask with If-None-Match. */
+export function httpCacheDir(): string | undefined {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return toolCache ? join(toolCache, 'istio-autopilot', 'http') : undefined;
 }
 
 export async function writeSummary(markdown: string): Promise<void> {

@@ -7,18 +7,17 @@ import type { GitHubClient } from '../../core/github/client.js';
 import { installIstioctl } from '../../core/istioctl/install/install.js';
 import { resolvePlatform } from '../../core/istioctl/install/platform.js';
 import { istioctlVersion } from '../../core/istioctl/runner.js';
-import { actionsLogger, stringInput } from './entry.js';
+import { actionsLogger, httpCacheDir, stringInput } from './entry.js';
 
 /** Installs a version through the core (tool cache, SHA-256 verified) and returns the binary. */
 export function istioctlInstaller(github: GitHubClient): (version: string) => Promise<string> {
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
   return async (version) => {
     const installed = await installIstioctl({
       version,
       platform: resolvePlatform({}),
       downloadBaseUrl: stringInput('download-base-url'),
       github,
-      httpCacheDir: toolCache ? join(toolCache, 'istio-autopilot', 'http') : undefined,
+      httpCacheDir: httpCacheDir(),
       tempDir: process.env.RUNNER_TEMP ?? tmpdir(),
       logger: actionsLogger,
     });

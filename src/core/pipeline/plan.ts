@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { checkConsistency, type ConsistencyReport } from '../pins/consistency.js';
 import { extractPins } from '../pins/engine.js';
 import type { Pin } from '../pins/types.js';
+import { DEFAULT_PATTERNS } from '../workspace/files.js';
 import { checkRelease, type ReleaseCheck, type ReleaseSources } from '../releases/check-release.js';
 import { compareVersions, minorDistance, sortVersions } from '../versions/parse.js';
 
@@ -54,24 +55,27 @@ export interface PlanRequest {
   now?: Date;
 }
 
-/** Default globs for the two halves when the config names none. */
-export const DEFAULT_CONTROL_PLANE_PATHS = ['**/*.yaml', '**/*.yml', '**/.istio-version'];
-export const DEFAULT_DATA_PLANE_PATHS = ['**/*.yaml', '**/*.yml'];
+/** The globs each half is searched in: the config's, else the workspace default (YAML and .istio-version). */
+export function pipelinePaths(config: RepoConfig): { controlPlane: string[]; dataPlane: string[] } {
+  return {
+    controlPlane: config.controlPlane.paths ?? [...DEFAULT_PATTERNS],
+    dataPlane: config.dataPlane.paths ?? [...DEFAULT_PATTERNS],
+  };
+}
 
 export function planUpgrade(request: PlanRequest): UpgradePlan {
   const logger = request.logger ?? silentLogger;
   const { config } = request;
-  const controlPlanePaths = config.controlPlane.paths ?? DEFAULT_CONTROL_PLANE_PATHS;
-  const dataPlanePaths = config.dataPlane.paths ?? DEFAULT_DATA_PLANE_PATHS;
+  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
 
-  const controlPlanePins = extractPins(
-    { root: request.workspace, paths: controlPlanePaths },
-    { logger },
-  ).pins.filter((p) => p.role === 'control-plane');
-  const dataPlanePins = extractPins(
-    { root: request.workspace, paths: dataPlanePaths },
-    { logger },
-  ).pins.filter((p) => p.role === 'data-plane');
+  // Without config both halves search the same files: scan the repository once, not twice.
+  const scan = (paths: string[]) => extractPins({ root: request.workspace, paths }, { logger }).pins;
+  const controlPlaneScan = scan(controlPlanePaths);
+  const samePaths = controlPlanePaths.join('\0') === dataPlanePaths.join('\0');
+  const controlPlanePins = controlPlaneScan.filter((p) => p.role === 'control-plane');
+  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
+    (p) => p.role === 'data-plane',
+  );
   const pins = [...controlPlanePins, ...dataPlanePins];
   if (controlPlanePins.length === 0) {
     throw new InvalidInputError('no Istio control plane pin was found', {

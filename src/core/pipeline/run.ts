@@ -14,12 +14,7 @@ import { bumpIstioVersion } from '../pins/bump.js';
 import { gatherReleaseSources, type ReleaseCheck } from '../releases/check-release.js';
 import type { UpgradeContext, UpgradePin } from '../report/pr-body.js';
 import { minorOf } from '../versions/parse.js';
-import {
-  DEFAULT_CONTROL_PLANE_PATHS,
-  DEFAULT_DATA_PLANE_PATHS,
-  planUpgrade,
-  type UpgradePlan,
-} from './plan.js';
+import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 
 export interface PipelineRunRequest {
   workspace: string;
@@ -76,19 +71,20 @@ export async function runUpgradePipeline(
   if (request.dryRun) return { plan, operation: 'planned', changedFiles: plan.files };
 
   const target = plan.target;
-  const controlPlanePaths = config.controlPlane.paths ?? DEFAULT_CONTROL_PLANE_PATHS;
-  const dataPlanePaths = config.dataPlane.paths ?? DEFAULT_DATA_PLANE_PATHS;
-  const istioctl = await deps.installIstioctl(target);
+  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
+  // A control plane bump without analysis needs no istioctl: install it only when something runs it.
+  let installed: Promise<string> | undefined;
+  const istioctl = () => (installed ??= deps.installIstioctl(target));
   const knownReleases = sources.releases.map((r) => r.version);
   const change =
     plan.step === 'control-plane'
       ? bumpControlPlane(request.workspace, target, controlPlanePaths, knownReleases, logger)
-      : await renderDataPlane(request, plan, istioctl, dataPlanePaths, knownReleases, logger);
+      : await renderDataPlane(request, plan, await istioctl(), dataPlanePaths, knownReleases, logger);
 
   let analysis: PipelineRunResult['analysis'];
   if (request.analyze !== false) {
     const result = await analyzeManifests({
-      binary: istioctl,
+      binary: await istioctl(),
       version: target,
       cwd: request.workspace,
       paths: [...new Set([...controlPlanePaths, ...dataPlanePaths])],
