@@ -2,22 +2,19 @@
 // a target version, and splice exactly the version bytes of each one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { FileFormatError, InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { compareVersions, parseIstioVersion } from '../versions/parse.js';
-import type { AtomicWriteOptions } from '../workspace/atomic.js';
-import { writeFilesAtomically } from '../workspace/atomic.js';
 import {
   globMatcher,
   isRegularWorkspaceFile,
   listWorkspace,
   noticeSkipped,
   readWorkspaceFile,
-  resolveInsideWorkspace,
 } from '../workspace/files.js';
 import { PIN_KINDS } from './index.js';
+import { applySplices, renderSplices, type ApplyOptions, type Splice } from './splice.js';
 import type { DocumentLookup, PinKind, YamlPinKind } from './kind.js';
 import type { Pin, PinEdit, RoleSelection, SourceText } from './types.js';
 import { parseYamlFile } from './yaml-documents.js';
@@ -316,63 +313,29 @@ function checkTarget(target: string, options: PlanOptions, logger: Logger): stri
   return parsed.version;
 }
 
+/** A pin edit as a splice: exactly the version digits, checked against what was read. */
+export function pinSplice(edit: PinEdit): Splice {
+  const { pin } = edit;
+  return {
+    file: pin.file,
+    start: pin.start,
+    end: pin.end,
+    expected: pin.version,
+    replacement: edit.replacement,
+    line: pin.line,
+    column: pin.column,
+  };
+}
+
 /** The new content of every file the edits touch, spliced on bytes so nothing else can change. */
 export function renderPinUpdates(
   edits: readonly PinEdit[],
   readFile: (path: string) => Buffer,
 ): Map<string, Buffer> {
-  const byFile = new Map<string, PinEdit[]>();
-  for (const edit of edits) byFile.set(edit.pin.file, [...(byFile.get(edit.pin.file) ?? []), edit]);
-  const rendered = new Map<string, Buffer>();
-  for (const [file, fileEdits] of byFile) {
-    const original = readFile(file);
-    const text = original.toString('utf8');
-    const ordered = [...new Map(fileEdits.map((e) => [e.pin.start, e])).values()].sort(
-      (a, b) => a.pin.start - b.pin.start,
-    );
-    const parts: Buffer[] = [];
-    let at = 0;
-    for (const edit of ordered) {
-      const start = Buffer.byteLength(text.slice(0, edit.pin.start));
-      const end = start + Buffer.byteLength(text.slice(edit.pin.start, edit.pin.end));
-      // The file must still hold exactly the version we read; anything else means it moved under us.
-      if (original.subarray(start, end).toString('latin1') !== edit.pin.version) {
-        throw new FileFormatError(
-          `expected ${edit.pin.version} at column ${edit.pin.column}, found something else`,
-          {
-            file,
-            line: edit.pin.line,
-            hint: 'The file changed since it was scanned, or is not UTF-8; run the bump again.',
-          },
-        );
-      }
-      parts.push(original.subarray(at, start), Buffer.from(edit.replacement, 'utf8'));
-      at = end;
-    }
-    parts.push(original.subarray(at));
-    const updated = Buffer.concat(parts);
-    if (/\.ya?ml$/i.test(file) || file.endsWith('Kustomization')) assertStillYaml(file, updated);
-    rendered.set(file, updated);
-  }
-  return rendered;
+  return renderSplices(edits.map(pinSplice), readFile);
 }
 
-function assertStillYaml(file: string, content: Buffer): void {
-  for (const document of parseAllDocuments(content.toString('utf8'))) {
-    const error = document.errors[0];
-    if (error) {
-      throw new FileFormatError(`the edit would break the YAML: ${error.message.split('\n')[0]}`, {
-        file,
-        line: error.linePos?.[0]?.line,
-        hint: 'Nothing was written. Please report this file layout.',
-      });
-    }
-  }
-}
-
-export interface ApplyOptions extends AtomicWriteOptions {
-  dryRun?: boolean;
-}
+export type { ApplyOptions };
 
 /** Writes the edits into the workspace, all files or none; returns the files that change. */
 export function applyPinUpdates(
@@ -380,16 +343,7 @@ export function applyPinUpdates(
   edits: readonly PinEdit[],
   options: ApplyOptions = {},
 ): string[] {
-  const absolute = (file: string) => resolveInsideWorkspace(root, file);
-  const rendered = renderPinUpdates(edits, (file) => readFileSync(absolute(file)));
-  const changed = [...rendered.keys()].sort();
-  if (!options.dryRun) {
-    writeFilesAtomically(
-      changed.map((file) => ({ path: absolute(file), content: rendered.get(file)! })),
-      options,
-    );
-  }
-  return changed;
+  return applySplices(root, edits.map(pinSplice), options);
 }
 
 /** Reads workspace-relative files for renderPinUpdates in tests and tools. */

@@ -1,0 +1,99 @@
+// Byte splicing shared by pin bumps and source moves: replace exact, checked ranges of a file's text
+// and nothing else, check the YAML still parses, and write every changed file or none.
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { FileFormatError } from '../errors.js';
+import type { AtomicWriteOptions } from '../workspace/atomic.js';
+import { writeFilesAtomically } from '../workspace/atomic.js';
+import { resolveInsideWorkspace } from '../workspace/files.js';
+
+/** One range of a file's text (character offsets, end exclusive) and what replaces it. */
+export interface Splice {
+  file: string;
+  start: number;
+  end: number;
+  /** The text the range must still hold; anything else means the file moved under us. */
+  expected: string;
+  replacement: string;
+  /** 1-based, for the error when `expected` is not found. */
+  line: number;
+  column: number;
+}
+
+/** The new content of every file the splices touch, spliced on bytes so nothing else can change. */
+export function renderSplices(
+  splices: readonly Splice[],
+  readFile: (path: string) => Buffer,
+): Map<string, Buffer> {
+  const byFile = new Map<string, Splice[]>();
+  for (const splice of splices) byFile.set(splice.file, [...(byFile.get(splice.file) ?? []), splice]);
+  const rendered = new Map<string, Buffer>();
+  for (const [file, fileSplices] of byFile) {
+    const original = readFile(file);
+    const text = original.toString('utf8');
+    const ordered = [...new Map(fileSplices.map((s) => [s.start, s])).values()].sort(
+      (a, b) => a.start - b.start,
+    );
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (const splice of ordered) {
+      const start = Buffer.byteLength(text.slice(0, splice.start));
+      const end = start + Buffer.byteLength(text.slice(splice.start, splice.end));
+      if (start < at) {
+        throw new FileFormatError(`two edits overlap at column ${splice.column}`, {
+          file,
+          line: splice.line,
+          hint: 'Nothing was written. Please report this file layout.',
+        });
+      }
+      if (original.subarray(start, end).toString('utf8') !== splice.expected) {
+        throw new FileFormatError(
+          `expected ${splice.expected} at column ${splice.column}, found something else`,
+          {
+            file,
+            line: splice.line,
+            hint: 'The file changed since it was scanned, or is not UTF-8; run the bump again.',
+          },
+        );
+      }
+      parts.push(original.subarray(at, start), Buffer.from(splice.replacement, 'utf8'));
+      at = end;
+    }
+    parts.push(original.subarray(at));
+    const updated = Buffer.concat(parts);
+    if (/\.ya?ml$/i.test(file) || file.endsWith('Kustomization')) assertStillYaml(file, updated);
+    rendered.set(file, updated);
+  }
+  return rendered;
+}
+
+function assertStillYaml(file: string, content: Buffer): void {
+  for (const document of parseAllDocuments(content.toString('utf8'))) {
+    const error = document.errors[0];
+    if (error) {
+      throw new FileFormatError(`the edit would break the YAML: ${error.message.split('\n')[0]}`, {
+        file,
+        line: error.linePos?.[0]?.line,
+        hint: 'Nothing was written. Please report this file layout.',
+      });
+    }
+  }
+}
+
+export interface ApplyOptions extends AtomicWriteOptions {
+  dryRun?: boolean;
+}
+
+/** Writes the splices into the workspace, all files or none; returns the files that change. */
+export function applySplices(root: string, splices: readonly Splice[], options: ApplyOptions = {}): string[] {
+  const absolute = (file: string) => resolveInsideWorkspace(root, file);
+  const rendered = renderSplices(splices, (file) => readFileSync(absolute(file)));
+  const changed = [...rendered.keys()].sort();
+  if (!options.dryRun) {
+    writeFilesAtomically(
+      changed.map((file) => ({ path: absolute(file), content: rendered.get(file)! })),
+      options,
+    );
+  }
+  return changed;
+}
