@@ -86,6 +86,12 @@ export function currentImageLocation(imageOrHub: string): string | undefined {
   return move?.to === undefined ? undefined : rewritten(scheme, rest, move);
 }
 
+/** The retired host a chart repository or image reference is on (for people), or undefined. */
+export function retiredHostOf(artifact: 'chart' | 'image', location: string): string | undefined {
+  const move = findMove(artifact === 'chart' ? CHART_MOVES : IMAGE_MOVES, splitScheme(location.trim()).rest);
+  return move ? displayHost(move) : undefined;
+}
+
 /** True when `version` is published only to the current locations. */
 export function publishedOnlyToCurrentHosts(version: string): boolean {
   const parsed = parseIstioVersion(version);

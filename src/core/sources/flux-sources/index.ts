@@ -1,0 +1,11 @@
+// Metadata of the flux-sources source kind (Flux HelmRepository and OCIRepository URLs).
+import type { SourceKind } from '../types.js';
+import { extract } from './extract.js';
+
+export const fluxSourcesKind: SourceKind = {
+  name: 'flux-sources',
+  description: 'Flux HelmRepository and OCIRepository spec.url on a retired Istio host',
+  filePatterns: ['**/*.{yaml,yml}'],
+  extract,
+};
+export { extract };

@@ -1,0 +1,11 @@
+// Metadata of the helm-chart-repository source kind (Chart.yaml dependency repositories).
+import type { SourceKind } from '../types.js';
+import { extract } from './extract.js';
+
+export const helmChartRepositoryKind: SourceKind = {
+  name: 'helm-chart-repository',
+  description: 'Chart.yaml dependencies[].repository on a retired Istio host',
+  filePatterns: ['**/Chart.yaml'],
+  extract,
+};
+export { extract };
