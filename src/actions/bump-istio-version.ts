@@ -46,6 +46,16 @@ await runEntry(async () => {
     }),
   );
   setJsonOutput('previous-versions', result.previousVersions);
+  setJsonOutput(
+    'moved-sources',
+    result.sourcePlan.moves.map((m) => ({
+      file: m.source.file,
+      line: m.source.line,
+      location: m.source.location,
+      from: m.source.value,
+      to: m.replacement,
+    })),
+  );
   core.setOutput('inconsistent', String(result.before.inconsistent));
   await writeSummary(renderBumpSummary(result, dryRun));
 });

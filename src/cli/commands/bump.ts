@@ -54,6 +54,12 @@ export const bumpCommand: Command = {
       from: e.pin.version,
       to: e.target,
     }));
+    const sourceMoves = result.sourcePlan.moves.map((m) => ({
+      file: m.source.file,
+      line: m.source.line,
+      from: m.source.value,
+      to: m.replacement,
+    }));
     if (context.json) {
       context.stdout(
         JSON.stringify(
@@ -62,6 +68,7 @@ export const bumpCommand: Command = {
             previousVersions: result.previousVersions,
             inconsistent: result.before.inconsistent,
             pins,
+            sourceMoves,
           },
           null,
           2,
@@ -69,6 +76,7 @@ export const bumpCommand: Command = {
       );
     } else {
       for (const p of pins) context.stdout(`${p.file}:${p.line}  ${p.kind}  ${p.from} -> ${p.to}`);
+      for (const m of sourceMoves) context.stdout(`${m.file}:${m.line}  source  ${m.from} -> ${m.to}`);
       context.stdout(
         `${values['dry-run'] ? 'would change' : 'changed'} ${result.changedFiles.length} file(s)`,
       );

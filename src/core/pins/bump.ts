@@ -1,14 +1,19 @@
-// bump-istio-version's core: scan the workspace, plan, check consistency, write all files or none.
+// bump-istio-version's core: scan the workspace, plan, check consistency, move the Istio sources the
+// target needs off retired hosts, and write pins and sources in one edit, all files or none.
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { sortVersions } from '../versions/parse.js';
 import type { AtomicWriteOptions } from '../workspace/atomic.js';
+import { findIstioSources, moveSplice, planSourceMoves } from '../sources/engine.js';
+import type { SourcePlan } from '../sources/engine.js';
+import type { IstioSource } from '../sources/types.js';
 import { checkConsistency, describeConsistency } from './consistency.js';
 import type { ConsistencyReport } from './consistency.js';
-import { applyPinUpdates, extractPins, planPinUpdates } from './engine.js';
+import { extractPins, pinSplice, planPinUpdates } from './engine.js';
 import type { PinPlan } from './engine.js';
 import { checkReleaseTarget } from './release-target.js';
 import type { ReleaseList } from './release-target.js';
+import { applySplices } from './splice.js';
 import type { Pin, RoleSelection } from './types.js';
 
 export interface BumpOptions {
@@ -25,6 +30,13 @@ export interface BumpOptions {
   logger?: Logger;
   /** Test hook for the atomic write. */
   write?: AtomicWriteOptions;
+  /**
+   * Move chart and image locations that do not serve the target off Istio's retired hosts in the
+   * same edit (default true): a 1.31 pin on the old chart bucket is an upgrade that never happens.
+   */
+  moveSources?: boolean;
+  /** When the retired hosts' removal is judged (tests); default now. */
+  now?: Date;
 }
 
 export interface BumpResult {
@@ -37,6 +49,9 @@ export interface BumpResult {
   before: ConsistencyReport;
   /** The repo as the bump leaves it. */
   after: ConsistencyReport;
+  /** Locations on retired hosts found in the same files, and the moves this bump makes of them. */
+  sources: IstioSource[];
+  sourcePlan: SourcePlan;
 }
 
 export function bumpIstioVersion(options: BumpOptions): BumpResult {
@@ -66,12 +81,23 @@ export function bumpIstioVersion(options: BumpOptions): BumpResult {
   const edited = new Map(plan.edits.map((e) => [e.pin, e.target]));
   const after = checkConsistency(pins.map((p) => (edited.has(p) ? { ...p, version: edited.get(p)! } : p)));
   for (const problem of after.skew) logger.warning(`after the bump: ${problem.message}`, problem.pin);
-  const changedFiles = applyPinUpdates(options.root, plan.edits, {
-    ...options.write,
-    dryRun: options.dryRun,
-  });
+  const sources =
+    options.moveSources === false
+      ? []
+      : findIstioSources({ root: options.root, paths: options.paths ?? [] }, { logger });
+  const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: plan.target, now: options.now });
+  for (const { source, reason } of sourcePlan.stuck) logger.warning(`${source.location}: ${reason}`, source);
+  const changedFiles = applySplices(
+    options.root,
+    [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
+    { ...options.write, dryRun: options.dryRun },
+  );
   logger.info(
-    `${options.dryRun ? 'would change' : 'changed'} ${plan.edits.length} pins in ${changedFiles.length} files`,
+    `${options.dryRun ? 'would change' : 'changed'} ${plan.edits.length} pins` +
+      (sourcePlan.moves.length
+        ? ` and moved ${sourcePlan.moves.length} Istio sources off retired hosts`
+        : '') +
+      ` in ${changedFiles.length} files`,
   );
   const selected = pins.filter((p) => role === 'all' || p.role === role);
   return {
@@ -81,5 +107,7 @@ export function bumpIstioVersion(options: BumpOptions): BumpResult {
     previousVersions: sortVersions(new Set(selected.map((p) => p.version))),
     before,
     after,
+    sources,
+    sourcePlan,
   };
 }

@@ -24,6 +24,26 @@ export function renderBumpSummary(result: BumpResult, dryRun: boolean): string {
       ? markdownTable(['file', 'kind', 'where', 'role', 'before', 'after'], rows)
       : '_No Istio pins found._',
     ...(problems.length > 0 ? ['', '### Pins that disagree', '', ...problems.map((p) => `- ${p}`)] : []),
+    ...sourceMoveLines(result),
     '',
   ].join('\n');
+}
+
+/** The chart and image locations moved off Istio's retired hosts in the same edit. */
+function sourceMoveLines(result: BumpResult): string[] {
+  const { moves, stuck } = result.sourcePlan;
+  if (moves.length === 0 && stuck.length === 0) return [];
+  const rows = moves.map((m) => [
+    `${m.source.file}:${m.source.line}`,
+    m.source.location,
+    m.source.value,
+    m.replacement,
+  ]);
+  return [
+    '',
+    `### Istio sources moved off retired hosts (${result.plan.target} is not served there)`,
+    '',
+    ...(rows.length ? [markdownTable(['file', 'where', 'before', 'after'], rows)] : []),
+    ...stuck.map((s) => `- \`${s.source.file}:${s.source.line}\` ${s.source.location}: ${s.reason}`),
+  ];
 }
