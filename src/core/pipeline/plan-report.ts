@@ -1,5 +1,6 @@
 // The plan as plain, stable data (the CLI's --json, the root action's outputs) and as text.
 import { describeConsistency } from '../pins/consistency.js';
+import { planSourceMoves } from '../sources/engine.js';
 import type { UpgradePlan } from './plan.js';
 
 export interface PlanReport {
@@ -26,6 +27,20 @@ export interface PlanReport {
     revision: string | null;
   }[];
   pullRequests: { component: string; target: string; files: string[]; now: boolean }[];
+  /** Chart and image locations on Istio's retired hosts, and where each moves (null: no successor). */
+  retiredSources: { file: string; line: number; location: string; value: string; movesTo: string | null }[];
+  /** The upgrade notes of the hop that apply to this repo. */
+  upgradeNotes: {
+    id: string;
+    title: string;
+    url: string;
+    action: string;
+    findings: { what: string; file: string | null; line: number | null }[];
+  }[];
+  /** Notes of the hop the repo cannot show either way. */
+  uncheckedNotes: { id: string; title: string; url: string }[];
+  /** Advisories the hop's target still has, and the hop that fixes them. */
+  targetAdvisories: { target: string; ids: string[]; fixedBy: string | null } | null;
   sources: { releases: string; advisories: string; datasetAsOf: string; warnings: string[] };
 }
 
@@ -62,12 +77,44 @@ export function planReport(plan: UpgradePlan): PlanReport {
       revision: p.revision ?? null,
     })),
     pullRequests: plan.pullRequests.map((pr) => ({ ...pr })),
+    ...notesReport(plan),
     sources: {
       releases: check.sources.releasesFrom,
       advisories: check.sources.advisoriesFrom,
       datasetAsOf: check.sources.datasetAsOf,
       warnings: check.sources.warnings,
     },
+  };
+}
+
+function notesReport(
+  plan: UpgradePlan,
+): Pick<PlanReport, 'retiredSources' | 'upgradeNotes' | 'uncheckedNotes' | 'targetAdvisories'> {
+  const moves = new Map(planSourceMoves(plan.sources.found).moves.map((m) => [m.source, m.replacement]));
+  const advisories = plan.targetAdvisories;
+  return {
+    retiredSources: plan.sources.found.map((s) => ({
+      file: s.file,
+      line: s.line,
+      location: s.location,
+      value: s.value,
+      movesTo: moves.get(s) ?? null,
+    })),
+    upgradeNotes: plan.notes.applies.map((a) => ({
+      id: a.note.id,
+      title: a.note.title,
+      url: a.note.url,
+      action: a.action,
+      findings: a.findings.map((f) => ({ what: f.what, file: f.file ?? null, line: f.line ?? null })),
+    })),
+    uncheckedNotes: plan.notes.undetectable.map((n) => ({ id: n.id, title: n.title, url: n.url })),
+    targetAdvisories: advisories
+      ? {
+          target: advisories.target,
+          ids: advisories.advisories.map((a) => a.id),
+          fixedBy: advisories.fixedBy ?? null,
+        }
+      : null,
   };
 }
 
@@ -106,6 +153,32 @@ export function renderPlanText(report: PlanReport): string {
     lines.push(`  ${pr.now ? 'now' : 'after it merges'}: ${pr.component} PR to ${pr.target}, touching:`);
     for (const file of pr.files) lines.push(`    ${file}`);
   }
+  lines.push(...notesText(report));
   for (const warning of report.sources.warnings) lines.push('', `note: ${warning}`);
   return lines.join('\n');
+}
+
+function notesText(report: PlanReport): string[] {
+  const lines: string[] = [];
+  if (report.retiredSources.length) {
+    lines.push('', `On Istio's retired hosts (${report.retiredSources.length}):`);
+    for (const s of report.retiredSources) {
+      lines.push(`  ${s.file}:${s.line}  ${s.value} -> ${s.movesTo ?? 'no successor; fix by hand'}`);
+    }
+  }
+  if (report.targetAdvisories) {
+    const t = report.targetAdvisories;
+    lines.push(
+      '',
+      `Target still vulnerable: ${t.target} has ${t.ids.join(', ')}; ${t.fixedBy ? `the hop to ${t.fixedBy} fixes them` : 'no release fixes them yet'}.`,
+    );
+  }
+  if (report.upgradeNotes.length || report.uncheckedNotes.length) lines.push('', 'Upgrade notes that apply:');
+  for (const note of report.upgradeNotes) {
+    lines.push(`  [${note.action}] ${note.title}  ${note.url}`);
+    for (const f of note.findings.slice(0, 5))
+      lines.push(`    ${f.file ? `${f.file}${f.line ? `:${f.line}` : ''}  ` : ''}${f.what}`);
+  }
+  for (const note of report.uncheckedNotes) lines.push(`  [read] ${note.title}  ${note.url}`);
+  return lines;
 }

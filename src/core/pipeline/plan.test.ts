@@ -112,3 +112,76 @@ describe('planUpgrade on the Flux example', () => {
     expect(() => plan(dir, ['1.31.0'])).toThrow(/no Istio control plane pin/);
   });
 });
+
+describe("planUpgrade and Istio's retired hosts", () => {
+  const OLD = 'https://istio-release.storage.googleapis.com/charts';
+  const onOldHosts = () => {
+    const dir = workspace();
+    const file = join(dir, 'infrastructure/istio/repository.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('https://blob.istio.io/istio-release/charts', OLD),
+    );
+    return dir;
+  };
+
+  it('proposes a "move Istio sources" PR for an up-to-date repo still on the old hosts', () => {
+    const result = plan(onOldHosts(), ['1.29.8', '1.30.4']);
+    expect(result.step).toBe('sources');
+    expect(result.reason).toContain('retired hosts');
+    expect(result.files).toEqual(['infrastructure/istio/repository.yaml']);
+    expect(result.sources.moves.map((m) => m.replacement)).toEqual([
+      'https://blob.istio.io/istio-release/charts',
+    ]);
+    expect(result.pullRequests).toEqual([
+      { component: 'sources', target: '1.30.4', files: ['infrastructure/istio/repository.yaml'], now: true },
+    ]);
+    expect(result.notes.applies.map((a) => a.note.id)).toContain('1.31-artifact-hosts');
+  });
+
+  it('moves the sources inside the control plane PR of a hop to 1.31', () => {
+    const result = plan(onOldHosts(), ['1.30.4', '1.31.0']);
+    expect(result.step).toBe('control-plane');
+    expect(result.files).toEqual([
+      'infrastructure/istio/istio-version.yaml',
+      'infrastructure/istio/repository.yaml',
+    ]);
+    expect(result.pullRequests.map((pr) => pr.component)).toEqual(['control-plane', 'data-plane']);
+  });
+
+  it('leaves a hop to 1.30.5 alone and queues the move as its own PR', () => {
+    const result = plan(onOldHosts(), ['1.30.4', '1.30.5']);
+    expect(result.step).toBe('control-plane');
+    expect(result.files).toEqual(['infrastructure/istio/istio-version.yaml']);
+    expect(result.pullRequests.map((pr) => [pr.component, pr.now])).toEqual([
+      ['control-plane', true],
+      ['data-plane', false],
+      ['sources', false],
+    ]);
+  });
+
+  it('plans nothing for a mirror', () => {
+    const dir = workspace();
+    const file = join(dir, 'infrastructure/istio/repository.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'https://blob.istio.io/istio-release/charts',
+        'https://nexus.example.com/repository/istio-release.storage.googleapis.com/charts',
+      ),
+    );
+    const result = plan(dir, ['1.29.8', '1.30.4']);
+    expect(result.step).toBe('none');
+    expect(result.sources.found).toEqual([]);
+  });
+
+  it('says when the target is still vulnerable and which release fixes it', () => {
+    const dir = workspace();
+    setVersion(dir, '1.30.4', '1.29.8');
+    const result = plan(dir, ['1.29.8', '1.30.0']);
+    expect(result.step).toBe('control-plane');
+    expect(result.target).toBe('1.30.0');
+    expect(result.targetAdvisories?.advisories.map((a) => a.id)).toContain('ISTIO-SECURITY-2026-006');
+    expect(result.targetAdvisories?.fixedBy).toBe('1.30.4');
+  });
+});

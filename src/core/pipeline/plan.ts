@@ -1,16 +1,26 @@
-// Decides what one pipeline run does: a control plane PR, a data plane PR, or nothing, by Istio's
-// hop and skew rules applied to the pins the repository holds.
+// Decides what one pipeline run does: a control plane PR, a data plane PR, a PR that moves Istio's
+// chart and image locations off retired hosts, or nothing, by Istio's hop and skew rules applied to
+// the pins the repository holds; and what the hop's upgrade notes ask of this repo.
 import type { RepoConfig } from '../config/repo-config.js';
 import { InvalidInputError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { checkConsistency, type ConsistencyReport } from '../pins/consistency.js';
 import { extractPins } from '../pins/engine.js';
 import type { Pin } from '../pins/types.js';
-import { DEFAULT_PATTERNS } from '../workspace/files.js';
+import { DEFAULT_PATTERNS, globMatcher } from '../workspace/files.js';
 import { checkRelease, type ReleaseCheck, type ReleaseSources } from '../releases/check-release.js';
+import { findIstioSources, planSourceMoves, type SourcePlan } from '../sources/engine.js';
+import type { IstioSource, SourceMove } from '../sources/types.js';
 import { compareVersions, minorDistance, sortVersions } from '../versions/parse.js';
+import {
+  hopNotes,
+  repoSubjects,
+  targetAdvisories,
+  type HopNotes,
+  type TargetAdvisories,
+} from './upgrade-notes.js';
 
-export type PipelineStep = 'control-plane' | 'data-plane' | 'none';
+export type PipelineStep = 'control-plane' | 'data-plane' | 'sources' | 'none';
 
 export interface UpgradePlan {
   step: PipelineStep;
@@ -36,10 +46,22 @@ export interface UpgradePlan {
   files: string[];
   /** Both PRs of the current hop, as far as they can be known now: what each would touch. */
   pullRequests: PlannedPullRequest[];
+  sources: {
+    /** Chart and image locations on Istio's retired hosts. */
+    found: IstioSource[];
+    /** The moves this run's PR makes: with a control plane bump, those its target needs. */
+    moves: SourceMove[];
+    /** On a retired host with no successor: for a person. */
+    stuck: SourcePlan['stuck'];
+  };
+  /** The upgrade notes of this run's hop (or of the current minor) that apply to this repo. */
+  notes: HopNotes;
+  /** When the hop's target still has advisories, and the hop that fixes them. */
+  targetAdvisories?: TargetAdvisories;
 }
 
 export interface PlannedPullRequest {
-  component: 'control-plane' | 'data-plane';
+  component: 'control-plane' | 'data-plane' | 'sources';
   target: string;
   files: string[];
   /** True for the PR this run opens; the other waits for it to merge. */
@@ -63,7 +85,69 @@ export function pipelinePaths(config: RepoConfig): { controlPlane: string[]; dat
   };
 }
 
+type PinStepPlan = Omit<UpgradePlan, 'sources' | 'notes' | 'targetAdvisories'>;
+
 export function planUpgrade(request: PlanRequest): UpgradePlan {
+  const logger = request.logger ?? silentLogger;
+  const planned = planPinSteps(request);
+  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(request.config);
+  const paths = [...new Set([...controlPlanePaths, ...dataPlanePaths])];
+  const found = findIstioSources({ root: request.workspace, paths }, { logger });
+  const current = planned.controlPlane.current;
+  const all = planSourceMoves(found, { now: request.now });
+  const step = planned.step === 'none' && all.moves.length > 0 ? 'sources' : planned.step;
+  // A control plane bump moves, in the same edit, what its target is not served from.
+  const inBump =
+    step === 'control-plane'
+      ? planSourceMoves(
+          found.filter((s) => pathsSearchedByBump(s.file, controlPlanePaths)),
+          { onlyWhereNotServing: planned.target!, now: request.now },
+        )
+      : undefined;
+  const moves = step === 'sources' ? all.moves : (inBump?.moves ?? []);
+  const rest = all.moves.filter((m) => !moves.some((n) => n.source === m.source));
+  const moveFiles = (list: SourceMove[]) => [...new Set(list.map((m) => m.source.file))].sort();
+  const to = step === 'control-plane' ? planned.target! : current;
+  const plan: UpgradePlan = {
+    ...planned,
+    step,
+    sources: { found, moves, stuck: all.stuck },
+    notes: hopNotes({
+      from: current,
+      to,
+      subjects: repoSubjects(request.workspace, paths, logger),
+      kubernetesVersion: request.kubernetesVersion,
+      sources: found,
+      moves,
+    }),
+  };
+  const advisories = targetAdvisories(to, planned.controlPlane.check.upgradePath, request.sources);
+  if (advisories && step === 'control-plane') plan.targetAdvisories = advisories;
+  if (step === 'sources') {
+    plan.target = current;
+    plan.reason = `The control plane is at ${current}, but ${all.moves.length} chart or image location(s) point at Istio's retired hosts (removed in December 2026, and never serving 1.31 or later): move them to Istio's current ones.`;
+    plan.files = moveFiles(all.moves);
+    plan.pullRequests = [{ component: 'sources', target: current, files: plan.files, now: true }];
+  } else if (step === 'control-plane' && moves.length) {
+    plan.files = [...new Set([...plan.files, ...moveFiles(moves)])].sort();
+    const cp = plan.pullRequests.find((pr) => pr.component === 'control-plane');
+    if (cp) cp.files = [...new Set([...cp.files, ...moveFiles(moves)])].sort();
+  }
+  if (step !== 'sources' && rest.length) {
+    plan.pullRequests.push({ component: 'sources', target: current, files: moveFiles(rest), now: false });
+  }
+  return plan;
+}
+
+/** Whether the control plane bump's scan reads this file (its paths may be narrower than the plan's). */
+function pathsSearchedByBump(file: string, controlPlanePaths: readonly string[]): boolean {
+  return (
+    globMatcher(controlPlanePaths.filter((p) => !p.startsWith('!')))(file) &&
+    !globMatcher(controlPlanePaths.filter((p) => p.startsWith('!')).map((p) => p.slice(1)))(file)
+  );
+}
+
+function planPinSteps(request: PlanRequest): PinStepPlan {
   const logger = request.logger ?? silentLogger;
   const { config } = request;
   const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);

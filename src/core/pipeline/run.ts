@@ -1,5 +1,6 @@
-// One pipeline run: plan, then make the change the plan calls for (bump the control plane, or
-// re-render the proxies), check it with istioctl analyze, and open or update that one PR.
+// One pipeline run: plan, then make the change the plan calls for (bump the control plane, re-render
+// the proxies, or move Istio's sources off retired hosts), check it with istioctl analyze, and open or
+// update that one PR, telling the reviewer which upgrade notes apply.
 import type { RepoConfig } from '../config/repo-config.js';
 import type { GitHubClient } from '../github/client.js';
 import {
@@ -13,6 +14,10 @@ import type { Logger } from '../logger.js';
 import { bumpIstioVersion } from '../pins/bump.js';
 import { gatherReleaseSources, type ReleaseCheck } from '../releases/check-release.js';
 import type { UpgradeContext, UpgradePin } from '../report/pr-body.js';
+import { applySplices } from '../pins/splice.js';
+import { loadUpgradeNotes } from '../releases/upgrade-notes.js';
+import { moveSplice } from '../sources/engine.js';
+import type { SourceMove } from '../sources/types.js';
 import { minorOf } from '../versions/parse.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 
@@ -77,12 +82,15 @@ export async function runUpgradePipeline(
   const istioctl = () => (installed ??= deps.installIstioctl(target));
   const knownReleases = sources.releases.map((r) => r.version);
   const change =
-    plan.step === 'control-plane'
-      ? bumpControlPlane(request.workspace, target, controlPlanePaths, knownReleases, logger)
-      : await renderDataPlane(request, plan, await istioctl(), dataPlanePaths, knownReleases, logger);
+    plan.step === 'sources'
+      ? moveSources(request.workspace, plan)
+      : plan.step === 'control-plane'
+        ? bumpControlPlane(request, target, controlPlanePaths, knownReleases, logger)
+        : await renderDataPlane(request, plan, await istioctl(), dataPlanePaths, knownReleases, logger);
 
   let analysis: PipelineRunResult['analysis'];
-  if (request.analyze !== false) {
+  // Moving locations changes no manifest analyze reads: no istioctl for the sources step.
+  if (request.analyze !== false && plan.step !== 'sources') {
     const result = await analyzeManifests({
       binary: await istioctl(),
       version: target,
@@ -101,19 +109,20 @@ export async function runUpgradePipeline(
   }
 
   const check = plan.controlPlane.check;
+  const sourcesOnly = plan.step === 'sources';
   const context: UpgradeContext = {
     component: plan.step,
-    from: change.from,
-    to: target,
+    ...(sourcesOnly ? {} : { from: change.from, to: target }),
     policy: check.policy,
     inPolicy: true,
     advisoriesFixed: fixedAdvisories(check),
     endOfLife: check.eolDate
       ? [{ minor: minorOf(check.current), date: check.eolDate, passed: check.eol }]
       : [],
-    releaseNotes: [{ version: target, url: releaseNotesUrl(target) }],
+    releaseNotes: sourcesOnly ? [] : [{ version: target, url: releaseNotesUrl(target) }],
     pins: change.pins,
     ...(change.workloads ? { workloads: change.workloads } : {}),
+    ...notesContext(plan, change.moves),
   };
   const pr = config.pullRequest;
   const pullRequest = await openUpgradePullRequest(
@@ -130,6 +139,7 @@ export async function runUpgradePipeline(
       autoMerge: analysis?.result === 'fail' ? 'none' : pr.autoMerge,
       autoMergeWhen: pr.autoMergeWhen,
       signCommits: pr.signCommits ?? true,
+      ...(sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {}),
       body: analysis ? analysisNote(analysis, target) : undefined,
       context,
     },
@@ -143,26 +153,36 @@ interface Change {
   files: string[];
   pins: UpgradePin[];
   workloads?: UpgradeContext['workloads'];
+  /** Chart and image locations moved off retired hosts in this change. */
+  moves: SourceMove[];
+}
+
+/** The "move Istio sources" step: only locations change, every one the plan found on a retired host. */
+function moveSources(workspace: string, plan: UpgradePlan): Change {
+  const files = applySplices(workspace, plan.sources.moves.map(moveSplice));
+  return { from: plan.controlPlane.current, files, pins: [], moves: plan.sources.moves };
 }
 
 function bumpControlPlane(
-  workspace: string,
+  request: PipelineRunRequest,
   target: string,
   paths: string[],
   knownReleases: string[],
   logger: Logger,
 ): Change {
   const bump = bumpIstioVersion({
-    root: workspace,
+    root: request.workspace,
     version: target,
     paths,
     role: 'control-plane',
     knownReleases,
     logger,
+    now: request.now,
   });
   return {
     from: bump.previousVersions[0] ?? target,
     files: bump.changedFiles,
+    moves: bump.sourcePlan.moves,
     pins: bump.plan.edits.map((e) => ({
       file: e.pin.file,
       line: e.pin.line,
@@ -208,6 +228,7 @@ async function renderDataPlane(
     role: 'data-plane',
     knownReleases,
     logger,
+    now: request.now,
   });
   const counts = { rendered: 0, unchanged: 0, skipped: 0 };
   for (const w of rendered.workloads) {
@@ -227,7 +248,50 @@ async function renderDataPlane(
       to: e.target,
     })),
     workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
+    moves: rest.sourcePlan.moves,
   };
+}
+
+/** The PR body's upgrade notes, sources moved and still-vulnerable target, from the plan and the change. */
+function notesContext(plan: UpgradePlan, moves: readonly SourceMove[]): Partial<UpgradeContext> {
+  const byId = new Map(loadUpgradeNotes().map((n) => [n.id, n]));
+  const movedValues = new Set(moves.map((m) => `${m.source.file}\0${m.source.start}`));
+  const applies = plan.notes.applies.map((applied) => {
+    const note = byId.get(applied.note.id) ?? applied.note;
+    // The plan judged the moves it expected; the change is what actually happened.
+    const retired = note.detect.type === 'retired-source';
+    const left = retired ? plan.sources.found.filter((s) => !movedValues.has(`${s.file}\0${s.start}`)) : [];
+    const done =
+      retired && moves.length ? `moved ${moves.length} location(s) to Istio's current hosts` : undefined;
+    return {
+      title: note.title,
+      url: note.url,
+      action: retired ? (left.length ? 'warn' : 'rewrite') : applied.action,
+      ...(note.advice ? { advice: note.advice } : {}),
+      findings: retired
+        ? left.map((s) => ({ what: `${s.value} is still on ${s.host}`, file: s.file, line: s.line }))
+        : applied.findings,
+      ...(done ? { done } : {}),
+    } as const;
+  });
+  const context: Partial<UpgradeContext> = {
+    upgradeNotes: {
+      from: plan.notes.from,
+      to: plan.notes.to,
+      applies: applies.filter((a) => a.findings.length > 0 || a.done),
+      unchecked: plan.notes.undetectable.map((n) => ({ title: n.title, url: n.url })),
+    },
+  };
+  if (moves.length) {
+    context.sourcesMoved = moves.map((m) => ({
+      file: m.source.file,
+      line: m.source.line,
+      from: m.source.value,
+      to: m.replacement,
+    }));
+  }
+  if (plan.targetAdvisories) context.stillVulnerable = plan.targetAdvisories;
+  return context;
 }
 
 function fixedAdvisories(check: ReleaseCheck): UpgradeContext['advisoriesFixed'] {

@@ -50,7 +50,31 @@ export function renderPipelineSummary(report: PlanReport, result: PipelineRunRes
       ),
     );
   }
+  lines.push(...notesSummary(report));
   for (const line of report.inconsistencies) lines.push('', `> [!WARNING]\n> ${line}`);
   for (const warning of report.sources.warnings) lines.push('', `> [!NOTE]\n> ${warning}`);
   return fitMarkdown(lines.join('\n') + '\n');
+}
+
+/** The upgrade notes, retired-host locations and a still-vulnerable target, as the plan found them. */
+function notesSummary(report: PlanReport): string[] {
+  const lines: string[] = [];
+  if (report.targetAdvisories) {
+    const t = report.targetAdvisories;
+    lines.push(
+      '',
+      `> [!WARNING]\n> ${t.target} is still affected by ${t.ids.join(', ')}; ${t.fixedBy ? `the hop to ${t.fixedBy} fixes them.` : 'no release fixes them yet.'}`,
+    );
+  }
+  if (report.upgradeNotes.length) {
+    lines.push('', '### Upgrade notes that apply', '');
+    for (const note of report.upgradeNotes) lines.push(`- ${note.action}: [${note.title}](${note.url})`);
+  }
+  const stuck = report.retiredSources.filter((s) => s.movesTo === null);
+  for (const s of stuck)
+    lines.push(
+      '',
+      `> [!WARNING]\n> \`${s.file}:${s.line}\` ${s.value} is on a retired Istio host with no successor.`,
+    );
+  return lines;
 }

@@ -2,6 +2,7 @@
 // release notes, pins, workloads), the user's own text, and the hidden metadata, under GitHub's limit.
 import { renderMetadata, type PullRequestMetadata } from '../github/pull-request-metadata.js';
 import { markdownTable } from './markdown.js';
+import { upgradeNotesSections, type UpgradeNotesContext } from './upgrade-notes-section.js';
 
 /** GitHub rejects a pull request body over 65536 characters. */
 export const PULL_REQUEST_BODY_LIMIT = 65536;
@@ -23,7 +24,7 @@ export interface UpgradePin {
 }
 
 /** What the pipeline knows about the upgrade; every field is optional for standalone use. */
-export interface UpgradeContext {
+export interface UpgradeContext extends UpgradeNotesContext {
   /** What is upgraded: control-plane, data-plane, istio... */
   component?: string;
   from?: string;
@@ -83,6 +84,7 @@ export function buildPullRequestBody(
       `### Release notes\n\n${context.releaseNotes.map((r) => `- [${r.version}](${r.url})`).join('\n')}`,
     );
   }
+  sections.push(...upgradeNotesSections(context));
   if (context.workloads) {
     const w = context.workloads;
     sections.push(

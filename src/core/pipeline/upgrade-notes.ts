@@ -1,0 +1,128 @@
+// What a hop needs beyond the version: the repo's documents as plain objects for the upgrade-note
+// detectors, the chart and image locations still on retired hosts, and a target that stays vulnerable.
+import { isMap } from 'yaml';
+import { FileFormatError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { parseYamlFile } from '../pins/yaml-documents.js';
+import { matchAdvisories } from '../releases/advisories.js';
+import type { ReleaseSources } from '../releases/check-release.js';
+import { detectUpgradeNotes } from '../releases/upgrade-notes-detect.js';
+import type { NoteSource, NoteSubject, NotesVerdict } from '../releases/upgrade-notes-detect.js';
+import { notesForHop } from '../releases/upgrade-notes.js';
+import type { SourceMove } from '../sources/types.js';
+import type { IstioSource } from '../sources/types.js';
+import { compareVersions } from '../versions/parse.js';
+import { isRegularWorkspaceFile, listWorkspace, readWorkspaceFile } from '../workspace/files.js';
+
+// Files that mention none of these hold nothing an upgrade note looks at.
+const NOTE_KEYWORDS = ['istio', 'gateway.networking.k8s.io', 'gateway-api'];
+
+/** Every YAML document in the paths as a plain object with its file and line (the detectors' input). */
+export function repoSubjects(root: string, paths: readonly string[], logger: Logger): NoteSubject[] {
+  const listing = listWorkspace(root, { patterns: paths, logger, keywords: NOTE_KEYWORDS });
+  const subjects: NoteSubject[] = [];
+  for (const path of listing.paths) {
+    if (listing.mentioning && !listing.mentioning.has(path)) continue;
+    if (listing.mentioning && !isRegularWorkspaceFile(root, path, logger)) continue;
+    const read = readWorkspaceFile(root, path);
+    if (read.status !== 'ok') continue;
+    const text = read.content.toString('utf8');
+    if (!NOTE_KEYWORDS.some((k) => text.includes(k))) continue;
+    subjects.push(...documentsOf(path, text));
+  }
+  return subjects;
+}
+
+function documentsOf(path: string, text: string): NoteSubject[] {
+  let file;
+  try {
+    file = parseYamlFile({ path, text });
+  } catch (error) {
+    // Broken YAML is reported by the pin scan, which reads the same files; templates are not manifests.
+    if (error instanceof FileFormatError) return [];
+    throw error;
+  }
+  const subjects: NoteSubject[] = [];
+  for (const document of file.documents) {
+    if (!isMap(document.contents)) continue;
+    const object = document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+    const metadata = (object.metadata ?? {}) as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    subjects.push({
+      apiVersion: text(object.apiVersion),
+      kind: text(object.kind),
+      name: text(metadata.name),
+      ...(text(metadata.namespace) ? { namespace: text(metadata.namespace) } : {}),
+      object,
+      source: { file: path, line: file.lineCounter.linePos(document.contents.range?.[0] ?? 0).line },
+    });
+  }
+  return subjects;
+}
+
+export interface HopNotes extends NotesVerdict {
+  from: string;
+  to: string;
+}
+
+/** The notes of the hop that apply to the repo; `moves` are the retired-host locations this change moves. */
+export function hopNotes(request: {
+  from: string;
+  to: string;
+  subjects: readonly NoteSubject[];
+  kubernetesVersion?: string;
+  sources: readonly IstioSource[];
+  moves: readonly SourceMove[];
+}): HopNotes {
+  const moved = new Map(request.moves.map((m) => [m.source, m.replacement]));
+  const sources: NoteSource[] = request.sources.map((s) => ({
+    file: s.file,
+    line: s.line,
+    value: s.value,
+    ...(moved.has(s) ? { movedTo: moved.get(s)! } : {}),
+  }));
+  const verdict = detectUpgradeNotes(notesForHop(request.from, request.to), {
+    objects: request.subjects,
+    kubernetesVersion: request.kubernetesVersion,
+    sources,
+  });
+  return { from: request.from, to: request.to, ...verdict };
+}
+
+export interface TargetAdvisories {
+  target: string;
+  advisories: { id: string; url: string; severity: string; fixedIn?: string }[];
+  /** The first later hop on the path that none of them affects, or the newest fix when the path has none. */
+  fixedBy?: string;
+}
+
+/** Advisories the hop's target still has, and the hop that fixes them; undefined when it has none. */
+export function targetAdvisories(
+  target: string,
+  path: readonly string[],
+  sources: Pick<ReleaseSources, 'advisories' | 'support'>,
+): TargetAdvisories | undefined {
+  const matches = matchAdvisories(target, sources.advisories, sources.support);
+  if (matches.length === 0) return undefined;
+  const ids = new Set(matches.map((m) => m.advisory.id));
+  const later = path.filter((v) => compareVersions(v, target) > 0);
+  const fixedBy =
+    later.find(
+      (v) => !matchAdvisories(v, sources.advisories, sources.support).some((m) => ids.has(m.advisory.id)),
+    ) ??
+    matches
+      .map((m) => m.fixedIn)
+      .filter((v): v is string => v !== undefined)
+      .sort(compareVersions)
+      .pop();
+  return {
+    target,
+    advisories: matches.map((m) => ({
+      id: m.advisory.id,
+      url: m.advisory.url,
+      severity: m.advisory.severity,
+      ...(m.fixedIn ? { fixedIn: m.fixedIn } : {}),
+    })),
+    ...(fixedBy ? { fixedBy } : {}),
+  };
+}
