@@ -40,7 +40,7 @@ export interface PlanReport {
   /** Notes of the hop the repo cannot show either way. */
   uncheckedNotes: { id: string; title: string; url: string }[];
   /** Advisories the hop's target still has, and the hop that fixes them. */
-  targetAdvisories: { target: string; ids: string[]; fixedBy: string | null } | null;
+  targetAdvisories: { target: string; ids: string[]; fixedBy: string | null; fixedByHop: boolean } | null;
   sources: { releases: string; advisories: string; datasetAsOf: string; warnings: string[] };
 }
 
@@ -113,6 +113,7 @@ function notesReport(
           target: advisories.target,
           ids: advisories.advisories.map((a) => a.id),
           fixedBy: advisories.fixedBy ?? null,
+          fixedByHop: advisories.fixedByHop === true,
         }
       : null,
   };
@@ -170,7 +171,7 @@ function notesText(report: PlanReport): string[] {
     const t = report.targetAdvisories;
     lines.push(
       '',
-      `Target still vulnerable: ${t.target} has ${t.ids.join(', ')}; ${t.fixedBy ? `the hop to ${t.fixedBy} fixes them` : 'no release fixes them yet'}.`,
+      `Target still vulnerable: ${t.target} has ${t.ids.join(', ')}; ${t.fixedBy ? `${t.fixedByHop ? 'the later hop to' : 'fixed in'} ${t.fixedBy}` : 'no release fixes them yet'}.`,
     );
   }
   if (report.upgradeNotes.length || report.uncheckedNotes.length) lines.push('', 'Upgrade notes that apply:');

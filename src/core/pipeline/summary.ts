@@ -63,7 +63,7 @@ function notesSummary(report: PlanReport): string[] {
     const t = report.targetAdvisories;
     lines.push(
       '',
-      `> [!WARNING]\n> ${t.target} is still affected by ${t.ids.join(', ')}; ${t.fixedBy ? `the hop to ${t.fixedBy} fixes them.` : 'no release fixes them yet.'}`,
+      `> [!WARNING]\n> ${t.target} is still affected by ${t.ids.join(', ')}; ${t.fixedBy ? `${t.fixedByHop ? 'the later hop to' : 'fixed in'} ${t.fixedBy}.` : 'no release fixes them yet.'}`,
     );
   }
   if (report.upgradeNotes.length) {

@@ -94,6 +94,8 @@ export interface TargetAdvisories {
   advisories: { id: string; url: string; severity: string; fixedIn?: string }[];
   /** The first later hop on the path that none of them affects, or the newest fix when the path has none. */
   fixedBy?: string;
+  /** True when `fixedBy` is a hop of the planned path, false when it is only the advisories' fix. */
+  fixedByHop?: boolean;
 }
 
 /** Advisories the hop's target still has, and the hop that fixes them; undefined when it has none. */
@@ -106,10 +108,11 @@ export function targetAdvisories(
   if (matches.length === 0) return undefined;
   const ids = new Set(matches.map((m) => m.advisory.id));
   const later = path.filter((v) => compareVersions(v, target) > 0);
+  const hop = later.find(
+    (v) => !matchAdvisories(v, sources.advisories, sources.support).some((m) => ids.has(m.advisory.id)),
+  );
   const fixedBy =
-    later.find(
-      (v) => !matchAdvisories(v, sources.advisories, sources.support).some((m) => ids.has(m.advisory.id)),
-    ) ??
+    hop ??
     matches
       .map((m) => m.fixedIn)
       .filter((v): v is string => v !== undefined)
@@ -123,6 +126,6 @@ export function targetAdvisories(
       severity: m.advisory.severity,
       ...(m.fixedIn ? { fixedIn: m.fixedIn } : {}),
     })),
-    ...(fixedBy ? { fixedBy } : {}),
+    ...(fixedBy ? { fixedBy, fixedByHop: hop !== undefined } : {}),
   };
 }

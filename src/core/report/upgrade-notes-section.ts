@@ -26,6 +26,8 @@ export interface UpgradeNotesContext {
     target: string;
     advisories: { id: string; url?: string; severity?: string; fixedIn?: string }[];
     fixedBy?: string;
+    /** Whether `fixedBy` is a later hop of the planned path (else only the advisories' fixed release). */
+    fixedByHop?: boolean;
   };
 }
 
@@ -41,7 +43,9 @@ export function upgradeNotesSections(context: UpgradeNotesContext): string[] {
     sections.push(
       `### Target still vulnerable\n\n${vulnerable.target} is still affected by ${ids}. ` +
         (vulnerable.fixedBy
-          ? `The hop to **${vulnerable.fixedBy}** fixes them; this PR is one step of the way.`
+          ? vulnerable.fixedByHop
+            ? `A later hop of the path, to **${vulnerable.fixedBy}**, fixes them; this PR is one step of the way.`
+            : `They are fixed in **${vulnerable.fixedBy}**, which the next run can move to once it is allowed.`
           : 'No release fixes them yet.'),
     );
   }
