@@ -1,6 +1,8 @@
-// Regenerates data/istio-{releases,support,advisories}.json from Istio's published facts and checks them.
+// Regenerates data/istio-{releases,support,advisories}.json from Istio's published facts and checks them,
+// and the Kubernetes support rules of data/upgrade-notes.json from the support data.
 //
 //   node scripts/refresh-data.mjs --from <facts-dir> [--as-of YYYY-MM-DD]
+//   node scripts/refresh-data.mjs --upgrade-notes   (rebuild the generated rules from istio-support.json)
 //   node scripts/refresh-data.mjs --check
 //
 // <facts-dir> holds the facts gathered from Istio's sources (see data/README.md for how to gather them):
@@ -133,6 +135,85 @@ export function checkDataset(releases, advisories) {
   return problems;
 }
 
+const NOTE_DETECTORS = new Set([
+  'env',
+  'env-unset',
+  'annotation',
+  'kinds',
+  'component',
+  'ambient',
+  'crd-bundle',
+  'kubernetes',
+  'retired-source',
+  'undetectable',
+]);
+const SUPPORTED_RELEASES_URL =
+  'https://istio.io/latest/docs/releases/supported-releases/#support-status-of-istio-releases';
+const minorKey = (minor) => minor.split('.').map(Number);
+
+/** The generated rules: for each minor from 1.22 with known Kubernetes versions, the range it supports. */
+export function kubernetesNotes(support) {
+  return support
+    .filter((m) => minorKey(m.minor)[1] >= 22 && m.kubernetes.length > 0)
+    .map((m) => ({
+      id: `${m.minor}-kubernetes`,
+      minor: m.minor,
+      category: 'kubernetes-support',
+      title: `Istio ${m.minor} supports Kubernetes ${m.kubernetes[0]} to ${m.kubernetes[m.kubernetes.length - 1]}`,
+      url: SUPPORTED_RELEASES_URL,
+      detect: { type: 'kubernetes', supported: m.kubernetes },
+      action: 'block',
+      generated: true,
+    }));
+}
+
+/** The hand-written notes kept, the generated ones rebuilt; ordered by minor, Kubernetes first, then id. */
+export function mergeUpgradeNotes(notes, support) {
+  const merged = [...notes.filter((n) => !n.generated), ...kubernetesNotes(support)];
+  return merged.sort((a, b) => {
+    const [am, an] = minorKey(a.minor);
+    const [bm, bn] = minorKey(b.minor);
+    const ak = a.category === 'kubernetes-support' ? 0 : 1;
+    const bk = b.category === 'kubernetes-support' ? 0 : 1;
+    return am - bm || an - bn || ak - bk || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  });
+}
+
+/** Every rule has a unique id, an istio.io source, a known detector and action; generated ones match the support data. */
+export function checkUpgradeNotes(notes, support) {
+  const problems = [];
+  const seen = new Set();
+  for (const n of notes) {
+    if (seen.has(n.id)) problems.push(`${n.id}: duplicate id`);
+    seen.add(n.id);
+    if (!/^1\.\d+$/.test(n.minor ?? '')) problems.push(`${n.id}: minor '${n.minor}'`);
+    if (!/^https:\/\/istio\.io\//.test(n.url ?? ''))
+      problems.push(`${n.id}: url '${n.url}' is not an istio.io page`);
+    if (!NOTE_DETECTORS.has(n.detect?.type)) problems.push(`${n.id}: unknown detector '${n.detect?.type}'`);
+    if (!['rewrite', 'warn', 'block'].includes(n.action))
+      problems.push(`${n.id}: unknown action '${n.action}'`);
+  }
+  const expected = JSON.stringify(kubernetesNotes(support));
+  const actual = JSON.stringify(notes.filter((n) => n.generated));
+  if (expected !== actual)
+    problems.push('the kubernetes-support rules differ from istio-support.json: run --upgrade-notes');
+  return problems;
+}
+
+function writeUpgradeNotes(support) {
+  const file = join(dataDir, 'upgrade-notes.json');
+  const current = JSON.parse(readFileSync(file, 'utf8'));
+  const notes = mergeUpgradeNotes(current.notes, support);
+  const problems = checkUpgradeNotes(notes, support);
+  if (problems.length > 0) {
+    for (const p of problems) console.error(p);
+    console.error('upgrade-notes.json not written');
+    process.exit(1);
+  }
+  writeJson(file, { schema: 1, asOf: current.asOf, source: current.source }, 'notes', notes);
+  return notes.length;
+}
+
 /** One record per line: reviewable diffs when a refresh adds a release. */
 function writeJson(file, header, key, records) {
   const head = JSON.stringify(header, null, 2).replace(/\n}$/, '');
@@ -147,14 +228,23 @@ function main() {
   if (args.includes('--check')) {
     const releases = JSON.parse(readFileSync(join(dataDir, 'istio-releases.json'), 'utf8')).releases;
     const advisories = JSON.parse(readFileSync(join(dataDir, 'istio-advisories.json'), 'utf8')).advisories;
-    const problems = checkDataset(releases, advisories);
+    const support = JSON.parse(readFileSync(join(dataDir, 'istio-support.json'), 'utf8')).minors;
+    const notes = JSON.parse(readFileSync(join(dataDir, 'upgrade-notes.json'), 'utf8')).notes;
+    const problems = [...checkDataset(releases, advisories), ...checkUpgradeNotes(notes, support)];
     for (const p of problems) console.error(p);
     console.log(problems.length === 0 ? 'dataset is consistent' : `${problems.length} problems`);
     process.exit(problems.length === 0 ? 0 : 1);
   }
+  if (args.includes('--upgrade-notes')) {
+    const support = JSON.parse(readFileSync(join(dataDir, 'istio-support.json'), 'utf8')).minors;
+    console.log(`wrote ${writeUpgradeNotes(support)} upgrade notes`);
+    return;
+  }
   const from = option('--from');
   if (!from) {
-    console.error('usage: node scripts/refresh-data.mjs --from <facts-dir> [--as-of YYYY-MM-DD] | --check');
+    console.error(
+      'usage: node scripts/refresh-data.mjs --from <facts-dir> [--as-of YYYY-MM-DD] | --upgrade-notes | --check',
+    );
     process.exit(64);
   }
   const read = (name) => JSON.parse(readFileSync(join(from, name), 'utf8'));
@@ -198,8 +288,9 @@ function main() {
     'advisories',
     advisories,
   );
+  const notes = writeUpgradeNotes(support);
   console.log(
-    `wrote ${releases.length} releases, ${support.length} minors, ${advisories.length} advisories (as of ${asOf})`,
+    `wrote ${releases.length} releases, ${support.length} minors, ${advisories.length} advisories, ${notes} upgrade notes (as of ${asOf})`,
   );
 }
 

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MeshObject } from '../mesh/values/types.js';
 import {
@@ -47,6 +49,15 @@ describe('upgrade notes dataset', () => {
     );
     const rules = loadUpgradeNotes().filter((n) => n.detect.type === 'kubernetes');
     expect(rules.map((r) => r.minor)).toEqual(support.map((m) => m.minor));
+  });
+});
+
+describe('scripts/refresh-data.mjs', () => {
+  it('finds the committed rules consistent with the support data they are generated from', () => {
+    const script = fileURLToPath(new URL('../../../scripts/refresh-data.mjs', import.meta.url));
+    const run = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 });
 
