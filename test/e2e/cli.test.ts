@@ -120,6 +120,10 @@ describe('istio-autopilot CLI', () => {
       'inconsistencies',
       'pins',
       'pullRequests',
+      'retiredSources',
+      'upgradeNotes',
+      'uncheckedNotes',
+      'targetAdvisories',
       'sources',
     ]);
   });
