@@ -2,7 +2,7 @@
 // a target version, and splice exactly the version bytes of each one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileFormatError, InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { compareVersions, parseIstioVersion } from '../versions/parse.js';
@@ -17,7 +17,7 @@ import { PIN_KINDS } from './index.js';
 import { applySplices, renderSplices, type ApplyOptions, type Splice } from './splice.js';
 import type { DocumentLookup, PinKind, YamlPinKind } from './kind.js';
 import type { Pin, PinEdit, RoleSelection, SourceText } from './types.js';
-import { parseYamlFile } from './yaml-documents.js';
+import { parseEditableYamlFile } from './yaml-documents.js';
 import type { ParsedFile } from './yaml-documents.js';
 
 export type ExtractInput = { files: readonly SourceText[] } | { root: string; paths?: readonly string[] };
@@ -205,17 +205,7 @@ function mentionsAny(content: Buffer, keywords: readonly string[]): boolean {
 }
 
 function parseCandidate(candidate: Candidate, logger: Logger): ParsedFile | null {
-  const text = candidate.content.toString('utf8');
-  try {
-    return parseYamlFile({ path: candidate.path, text });
-  } catch (error) {
-    // Helm chart templates are Go templates, not YAML; they hold no pins we could edit safely.
-    if (error instanceof FileFormatError && text.includes('{{')) {
-      logger.notice(`skipped ${candidate.path}: a template that is not plain YAML`, { file: candidate.path });
-      return null;
-    }
-    throw error;
-  }
+  return parseEditableYamlFile({ path: candidate.path, text: candidate.content.toString('utf8') }, logger);
 }
 
 function uniquePins(pins: Pin[]): Pin[] {

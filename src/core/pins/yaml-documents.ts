@@ -3,6 +3,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node, Scalar, YAMLMap } from 'yaml';
 import { FileFormatError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { parseIstioVersion } from '../versions/parse.js';
 import type { Pin, PinKindName, PinQuote, PinRole, SourceText } from './types.js';
 
@@ -28,6 +29,22 @@ export function parseYamlFile(source: SourceText): ParsedFile {
     }
   }
   return { ...source, documents: list, lineCounter };
+}
+
+/**
+ * parseYamlFile for a file a kind may edit: a Helm chart template (Go template, not YAML) holds
+ * nothing we could edit safely, so it is skipped with a notice; other broken YAML is an error.
+ */
+export function parseEditableYamlFile(source: SourceText, logger: Logger): ParsedFile | null {
+  try {
+    return parseYamlFile(source);
+  } catch (error) {
+    if (error instanceof FileFormatError && source.text.includes('{{')) {
+      logger.notice(`skipped ${source.path}: a template that is not plain YAML`, { file: source.path });
+      return null;
+    }
+    throw error;
+  }
 }
 
 /** Follows aliases so `*anchor` leads to the anchored node (whose range is the one to edit). */

@@ -1,12 +1,10 @@
 // The source engine: find where a workspace points at Istio's retired hosts, decide which locations
 // a version needs moved, and turn each move into a byte splice the pins' writer applies.
-import { FileFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Splice } from '../pins/splice.js';
 import type { SourceText } from '../pins/types.js';
-import { parseYamlFile } from '../pins/yaml-documents.js';
-import type { ParsedFile } from '../pins/yaml-documents.js';
+import { parseEditableYamlFile } from '../pins/yaml-documents.js';
 import {
   chartRepositoryServes,
   currentChartRepository,
@@ -42,7 +40,7 @@ export function findIstioSources(input: SourceInput, options: FindSourcesOptions
     if (!RETIRED_HOST_KEYWORDS.some((keyword) => text.includes(keyword))) return;
     const selected = matchers.filter((m) => m.matches(path)).map((m) => m.kind);
     if (selected.length === 0) return;
-    const file = parse({ path, text }, logger);
+    const file = parseEditableYamlFile({ path, text }, logger);
     if (file) for (const kind of selected) sources.push(...kind.extract(file));
   };
   if ('files' in input) {
@@ -65,19 +63,6 @@ export function findIstioSources(input: SourceInput, options: FindSourcesOptions
     }
   }
   return unique(sources);
-}
-
-function parse(source: SourceText, logger: Logger): ParsedFile | undefined {
-  try {
-    return parseYamlFile(source);
-  } catch (error) {
-    // Chart templates are Go templates, not YAML: the chart's values.yaml is where a hub lives.
-    if (error instanceof FileFormatError && source.text.includes('{{')) {
-      logger.notice(`skipped ${source.path}: a template that is not plain YAML`, { file: source.path });
-      return undefined;
-    }
-    throw error;
-  }
 }
 
 function unique(sources: IstioSource[]): IstioSource[] {

@@ -1,7 +1,7 @@
 // Turning a YAML scalar that names a retired Istio host into an IstioSource with its exact byte range.
 import { isScalar } from 'yaml';
 import { retiredHostOf } from '../releases/artifact-hosts.js';
-import { linePosition, scalarSource } from '../pins/yaml-documents.js';
+import { itemsAt, linePosition, nodeAt, scalarSource, stringAt } from '../pins/yaml-documents.js';
 import type { ParsedFile } from '../pins/yaml-documents.js';
 import type { ArtifactKind, IstioSource, SourceKindName } from './types.js';
 
@@ -46,4 +46,28 @@ export function objectName(
   namespace: string | undefined,
 ): string {
   return `${kind ?? 'document'} ${namespace ? `${namespace}/` : ''}${name ?? '(unnamed)'}`;
+}
+
+/**
+ * The retired-host locations at `field` of each entry of the top-level list `listKey` (Chart.yaml
+ * `dependencies[].repository`, helmfile `repositories[].url`, kustomize `helmCharts[].repo`).
+ */
+export function listFieldSources(
+  file: ParsedFile,
+  listKey: string,
+  field: string,
+  meta: Omit<SourceMeta, 'location'>,
+): IstioSource[] {
+  const sources: IstioSource[] = [];
+  for (const document of file.documents) {
+    itemsAt(document, document.contents, listKey).forEach((entry, index) => {
+      const name = stringAt(document, entry, 'name') ?? `#${index}`;
+      const source = retiredSourceAt(file, nodeAt(document, entry, field), {
+        ...meta,
+        location: `${listKey}[${index}].${field} (${name})`,
+      });
+      if (source) sources.push(source);
+    });
+  }
+  return sources;
 }

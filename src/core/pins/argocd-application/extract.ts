@@ -9,24 +9,28 @@ import type { ParsedFile } from '../yaml-documents.js';
 export function extract(file: ParsedFile): KindFileResult {
   const pins: Pin[] = [];
   for (const document of file.documents) {
-    const { kind, apiVersion } = resourceKind(document);
-    if (!apiVersion?.startsWith('argoproj.io/')) continue;
-    const specPath =
-      kind === 'Application'
-        ? ['spec']
-        : kind === 'ApplicationSet'
-          ? ['spec', 'template', 'spec']
-          : undefined;
-    if (!specPath) continue;
-    const spec = nodeAt(document, document.contents, ...specPath);
-    const prefix = specPath.join('.');
-    const single = nodeAt(document, spec, 'source');
-    if (single) pushSource(file, document, single, `${prefix}.source`, pins);
-    itemsAt(document, spec, 'sources').forEach((source, index) =>
-      pushSource(file, document, source, `${prefix}.sources[${index}]`, pins),
-    );
+    for (const { source, location } of argocdSourceNodes(document))
+      pushSource(file, document, source, location, pins);
   }
   return { pins };
+}
+
+/** The sources of an Argo CD Application (`spec`) or ApplicationSet (`spec.template.spec`), with where each sits. */
+export function argocdSourceNodes(document: Document): { source: Node; location: string }[] {
+  const { kind, apiVersion } = resourceKind(document);
+  if (!apiVersion?.startsWith('argoproj.io/')) return [];
+  const specPath =
+    kind === 'Application' ? ['spec'] : kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : undefined;
+  if (!specPath) return [];
+  const spec = nodeAt(document, document.contents, ...specPath);
+  const prefix = specPath.join('.');
+  const found: { source: Node; location: string }[] = [];
+  const single = nodeAt(document, spec, 'source');
+  if (single) found.push({ source: single, location: `${prefix}.source` });
+  itemsAt(document, spec, 'sources').forEach((source, index) =>
+    found.push({ source, location: `${prefix}.sources[${index}]` }),
+  );
+  return found;
 }
 
 function pushSource(file: ParsedFile, document: Document, source: Node, location: string, pins: Pin[]): void {

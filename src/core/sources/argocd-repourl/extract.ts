@@ -1,7 +1,7 @@
 // Argo CD: repoURL of Application and ApplicationSet sources, and repository Secrets' stringData.url.
-import type { Document, Node } from 'yaml';
 import type { IstioSource } from '../types.js';
-import { itemsAt, nodeAt, resourceKind, stringAt } from '../../pins/yaml-documents.js';
+import { argocdSourceNodes } from '../../pins/argocd-application/extract.js';
+import { nodeAt, resourceKind, stringAt } from '../../pins/yaml-documents.js';
 import type { ParsedFile } from '../../pins/yaml-documents.js';
 import { objectName, retiredSourceAt } from '../yaml-sources.js';
 
@@ -28,33 +28,11 @@ export function extract(file: ParsedFile): IstioSource[] {
       );
       continue;
     }
-    if (!apiVersion?.startsWith('argoproj.io/')) continue;
-    const specPath =
-      kind === 'Application'
-        ? ['spec']
-        : kind === 'ApplicationSet'
-          ? ['spec', 'template', 'spec']
-          : undefined;
-    if (!specPath) continue;
-    const spec = nodeAt(document, document.contents, ...specPath);
-    const prefix = `${label} ${specPath.join('.')}`;
-    const single = nodeAt(document, spec, 'source');
-    if (single) pushRepoUrl(sources, file, document, single, `${prefix}.source`);
-    itemsAt(document, spec, 'sources').forEach((source, index) =>
-      pushRepoUrl(sources, file, document, source, `${prefix}.sources[${index}]`),
-    );
+    for (const { source, location } of argocdSourceNodes(document)) {
+      push(sources, file, nodeAt(document, source, 'repoURL'), `${label} ${location}.repoURL`);
+    }
   }
   return sources;
-}
-
-function pushRepoUrl(
-  sources: IstioSource[],
-  file: ParsedFile,
-  document: Document,
-  source: Node,
-  at: string,
-): void {
-  push(sources, file, nodeAt(document, source, 'repoURL'), `${at}.repoURL`);
 }
 
 function push(sources: IstioSource[], file: ParsedFile, node: unknown, location: string): void {
