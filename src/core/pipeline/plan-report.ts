@@ -151,7 +151,11 @@ export function renderPlanText(report: PlanReport): string {
   }
   lines.push('', `Next: ${report.step === 'none' ? 'nothing to do' : `${report.step} PR`}. ${report.reason}`);
   for (const pr of report.pullRequests) {
-    lines.push(`  ${pr.now ? 'now' : 'after it merges'}: ${pr.component} PR to ${pr.target}, touching:`);
+    const what =
+      pr.component === 'sources'
+        ? "sources PR (move off Istio's retired hosts)"
+        : `${pr.component} PR to ${pr.target}`;
+    lines.push(`  ${pr.now ? 'now' : 'after it merges'}: ${what}, touching:`);
     for (const file of pr.files) lines.push(`    ${file}`);
   }
   lines.push(...notesText(report));
