@@ -124,6 +124,11 @@ export async function runUpgradePipeline(
     ...(change.workloads ? { workloads: change.workloads } : {}),
     ...notesContext(plan, change.moves),
   };
+  // A note that blocks (CRDs too old, an unsupported Kubernetes) needs a person before the merge.
+  const blocking = plan.notes.applies.filter((a) => a.action === 'block');
+  for (const b of blocking) {
+    logger.warning(`${b.note.title}: ${b.findings[0]?.what ?? ''}; the PR is opened without auto-merge.`);
+  }
   const pr = config.pullRequest;
   const pullRequest = await openUpgradePullRequest(
     {
@@ -136,7 +141,7 @@ export async function runUpgradePipeline(
       reviewers: pr.reviewers,
       teamReviewers: pr.teamReviewers,
       draft: pr.draft,
-      autoMerge: analysis?.result === 'fail' ? 'none' : pr.autoMerge,
+      autoMerge: analysis?.result === 'fail' || blocking.length ? 'none' : pr.autoMerge,
       autoMergeWhen: pr.autoMergeWhen,
       signCommits: pr.signCommits ?? true,
       ...(sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {}),
