@@ -184,4 +184,19 @@ describe("planUpgrade and Istio's retired hosts", () => {
     expect(result.targetAdvisories?.advisories.map((a) => a.id)).toContain('ISTIO-SECURITY-2026-006');
     expect(result.targetAdvisories?.fixedBy).toBe('1.30.4');
   });
+
+  it('blocks a hop to a minor that does not support the cluster Kubernetes version', () => {
+    const dir = workspace();
+    const config = parseRepoConfig(readFileSync(join(dir, '.github/istio-autopilot.yaml'), 'utf8'));
+    const result = planUpgrade({
+      workspace: dir,
+      config,
+      sources: sources(['1.30.4', '1.31.0']),
+      kubernetesVersion: '1.31.4',
+      now: new Date('2026-11-26'),
+    });
+    const kubernetes = result.notes.applies.find((a) => a.note.id === '1.31-kubernetes');
+    expect(kubernetes).toMatchObject({ action: 'block' });
+    expect(kubernetes!.findings[0]!.what).toContain('Kubernetes 1.31 is outside');
+  });
 });
