@@ -12,13 +12,7 @@ import { checkRelease, type ReleaseCheck, type ReleaseSources } from '../release
 import { findIstioSources, planSourceMoves, type SourcePlan } from '../sources/engine.js';
 import type { IstioSource, SourceMove } from '../sources/types.js';
 import { compareVersions, minorDistance, sortVersions } from '../versions/parse.js';
-import {
-  hopNotes,
-  repoSubjects,
-  targetAdvisories,
-  type HopNotes,
-  type TargetAdvisories,
-} from './upgrade-notes.js';
+import { hopNotes, targetAdvisories, type HopNotes, type TargetAdvisories } from './upgrade-notes.js';
 
 export type PipelineStep = 'control-plane' | 'data-plane' | 'sources' | 'none';
 
@@ -115,7 +109,9 @@ export function planUpgrade(request: PlanRequest): UpgradePlan {
     notes: hopNotes({
       from: current,
       to,
-      subjects: repoSubjects(request.workspace, paths, logger),
+      workspace: request.workspace,
+      paths,
+      logger,
       kubernetesVersion: request.kubernetesVersion,
       sources: found,
       moves,

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { parseYamlFile } from '../pins/yaml-documents.js';
 import { matchAdvisories } from '../releases/advisories.js';
 import type { ReleaseSources } from '../releases/check-release.js';
-import { detectUpgradeNotes } from '../releases/upgrade-notes-detect.js';
+import { detectUpgradeNotes, noteKeywords } from '../releases/upgrade-notes-detect.js';
 import type { NoteSource, NoteSubject, NotesVerdict } from '../releases/upgrade-notes-detect.js';
 import { notesForHop } from '../releases/upgrade-notes.js';
 import type { SourceMove } from '../sources/types.js';
@@ -14,12 +14,18 @@ import type { IstioSource } from '../sources/types.js';
 import { compareVersions } from '../versions/parse.js';
 import { isRegularWorkspaceFile, listWorkspace, readWorkspaceFile } from '../workspace/files.js';
 
-// Files that mention none of these hold nothing an upgrade note looks at.
-const NOTE_KEYWORDS = ['istio', 'gateway.networking.k8s.io', 'gateway-api'];
-
-/** Every YAML document in the paths as a plain object with its file and line (the detectors' input). */
-export function repoSubjects(root: string, paths: readonly string[], logger: Logger): NoteSubject[] {
-  const listing = listWorkspace(root, { patterns: paths, logger, keywords: NOTE_KEYWORDS });
+/**
+ * Every YAML document in the paths that holds one of `keywords`, as a plain object with its file and
+ * line (the detectors' input); files without any keyword are not parsed.
+ */
+export function repoSubjects(
+  root: string,
+  paths: readonly string[],
+  keywords: readonly string[],
+  logger: Logger,
+): NoteSubject[] {
+  if (keywords.length === 0) return [];
+  const listing = listWorkspace(root, { patterns: paths, logger, keywords });
   const subjects: NoteSubject[] = [];
   for (const path of listing.paths) {
     if (listing.mentioning && !listing.mentioning.has(path)) continue;
@@ -27,7 +33,7 @@ export function repoSubjects(root: string, paths: readonly string[], logger: Log
     const read = readWorkspaceFile(root, path);
     if (read.status !== 'ok') continue;
     const text = read.content.toString('utf8');
-    if (!NOTE_KEYWORDS.some((k) => text.includes(k))) continue;
+    if (!keywords.some((k) => text.includes(k))) continue;
     subjects.push(...documentsOf(path, text));
   }
   return subjects;
@@ -69,11 +75,15 @@ export interface HopNotes extends NotesVerdict {
 export function hopNotes(request: {
   from: string;
   to: string;
-  subjects: readonly NoteSubject[];
+  workspace: string;
+  paths: readonly string[];
+  logger: Logger;
   kubernetesVersion?: string;
   sources: readonly IstioSource[];
   moves: readonly SourceMove[];
 }): HopNotes {
+  const notes = notesForHop(request.from, request.to);
+  const subjects = repoSubjects(request.workspace, request.paths, noteKeywords(notes), request.logger);
   const moved = new Map(request.moves.map((m) => [m.source, m.replacement]));
   const sources: NoteSource[] = request.sources.map((s) => ({
     file: s.file,
@@ -81,8 +91,8 @@ export function hopNotes(request: {
     value: s.value,
     ...(moved.has(s) ? { movedTo: moved.get(s)! } : {}),
   }));
-  const verdict = detectUpgradeNotes(notesForHop(request.from, request.to), {
-    objects: request.subjects,
+  const verdict = detectUpgradeNotes(notes, {
+    objects: subjects,
     kubernetesVersion: request.kubernetesVersion,
     sources,
   });

@@ -47,6 +47,45 @@ export interface NotesVerdict {
   undetectable: UpgradeNote[];
 }
 
+/**
+ * Raw-text keywords a document must hold for any of these notes to see it: a scan can skip parsing
+ * every other file (most workloads mention `istio` only in an injection label).
+ */
+export function noteKeywords(notes: readonly UpgradeNote[]): string[] {
+  const words = new Set<string>();
+  for (const { detect } of notes) {
+    switch (detect.type) {
+      case 'env':
+      case 'annotation':
+        words.add(detect.name);
+        break;
+      case 'env-unset':
+        // Detected on istiod's declarations, unless the flag or a compatibilityVersion keeps the old default.
+        for (const w of [detect.name, 'compatibilityVersion', 'istiod', 'IstioOperator', 'sailoperator.io'])
+          words.add(w);
+        break;
+      case 'kinds':
+        detect.kinds.forEach((k) => words.add(k));
+        break;
+      case 'component':
+        for (const w of detect.component === 'cni'
+          ? ['cni']
+          : ['chart: base', 'chart: "base"', "chart: 'base'", 'name: base'])
+          words.add(w);
+        break;
+      case 'ambient':
+        for (const w of ['ambient', 'ztunnel', 'ZTunnel']) words.add(w);
+        break;
+      case 'crd-bundle':
+        for (const w of [detect.group, 'gateway-api']) words.add(w);
+        break;
+      default:
+        break;
+    }
+  }
+  return [...words];
+}
+
 /** The notes that apply to this repo, each with what shows it; notes shown not to apply are dropped. */
 export function detectUpgradeNotes(notes: readonly UpgradeNote[], input: NoteInput): NotesVerdict {
   const verdict: NotesVerdict = { applies: [], undetectable: [] };
