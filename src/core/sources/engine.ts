@@ -13,6 +13,7 @@ import {
 } from '../releases/artifact-hosts.js';
 import type { ArtifactSourceVerdict } from '../releases/artifact-hosts.js';
 import {
+  DEFAULT_PATTERNS,
   globMatcher,
   isRegularWorkspaceFile,
   listWorkspace,
@@ -22,6 +23,15 @@ import {
 import { SOURCE_KINDS } from './index.js';
 import type { IstioSource, SourceKind, SourceMove } from './types.js';
 import { RETIRED_HOST_KEYWORDS } from './yaml-sources.js';
+
+/** The workspace default plus the scripts the script-urls kind reads. */
+export const DEFAULT_SOURCE_PATTERNS: readonly string[] = [
+  ...DEFAULT_PATTERNS,
+  '**/*.sh',
+  '**/Makefile',
+  '**/*.mk',
+  '**/Dockerfile*',
+];
 
 export type SourceInput = { files: readonly SourceText[] } | { root: string; paths?: readonly string[] };
 
@@ -39,15 +49,17 @@ export function findIstioSources(input: SourceInput, options: FindSourcesOptions
   const visit = (path: string, text: string): void => {
     if (!RETIRED_HOST_KEYWORDS.some((keyword) => text.includes(keyword))) return;
     const selected = matchers.filter((m) => m.matches(path)).map((m) => m.kind);
-    if (selected.length === 0) return;
+    for (const kind of selected) if (kind.input === 'text') sources.push(...kind.extract({ path, text }));
+    const yamlKinds = selected.filter((kind) => kind.input === 'yaml');
+    if (yamlKinds.length === 0) return;
     const file = parseEditableYamlFile({ path, text }, logger);
-    if (file) for (const kind of selected) sources.push(...kind.extract(file));
+    if (file) for (const kind of yamlKinds) sources.push(...kind.extract(file));
   };
   if ('files' in input) {
     for (const file of input.files) visit(file.path, file.text);
   } else {
     const listing = listWorkspace(input.root, {
-      patterns: input.paths ?? [],
+      patterns: input.paths?.length ? input.paths : DEFAULT_SOURCE_PATTERNS,
       logger,
       keywords: RETIRED_HOST_KEYWORDS,
     });

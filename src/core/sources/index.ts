@@ -5,6 +5,7 @@ import { helmChartRepositoryKind } from './helm-chart-repository/index.js';
 import { helmfileRepositoriesKind } from './helmfile-repositories/index.js';
 import { imageHubsKind } from './image-hubs/index.js';
 import { kustomizeHelmChartsKind } from './kustomize-helm-charts/index.js';
+import { scriptUrlsKind } from './script-urls/index.js';
 import type { SourceKind } from './types.js';
 
 export const SOURCE_KINDS: readonly SourceKind[] = [
@@ -14,4 +15,5 @@ export const SOURCE_KINDS: readonly SourceKind[] = [
   helmfileRepositoriesKind,
   kustomizeHelmChartsKind,
   imageHubsKind,
+  scriptUrlsKind,
 ];

@@ -1,7 +1,7 @@
 // The plain data the source kinds produce: where a file points at Istio's charts or images on a
 // retired host, and the move that points it at Istio's current location.
 import type { ParsedFile } from '../pins/yaml-documents.js';
-import type { PinQuote } from '../pins/types.js';
+import type { PinQuote, SourceText } from '../pins/types.js';
 
 export type SourceKindName =
   | 'flux-sources'
@@ -9,7 +9,8 @@ export type SourceKindName =
   | 'helm-chart-repository'
   | 'helmfile-repositories'
   | 'kustomize-helm-charts'
-  | 'image-hubs';
+  | 'image-hubs'
+  | 'script-urls';
 
 /** What the location serves: a Helm chart repository (or OCI chart) or container images. */
 export type ArtifactKind = 'chart' | 'image';
@@ -40,11 +41,23 @@ export interface SourceMove {
   replacement: string;
 }
 
-/** The contract every source kind folder fulfils, like a pin kind's: metadata and extract. */
-export interface SourceKind {
+interface SourceKindBase {
   name: SourceKindName;
   description: string;
   /** Files the kind looks at by default (picomatch globs relative to the workspace). */
   filePatterns: string[];
+}
+
+/** The contract every source kind folder fulfils, like a pin kind's: metadata and extract. */
+export interface YamlSourceKind extends SourceKindBase {
+  input: 'yaml';
   extract(file: ParsedFile): IstioSource[];
 }
+
+/** A kind that reads text that is not YAML (scripts, Dockerfiles): it finds location tokens in lines. */
+export interface TextSourceKind extends SourceKindBase {
+  input: 'text';
+  extract(file: SourceText): IstioSource[];
+}
+
+export type SourceKind = YamlSourceKind | TextSourceKind;

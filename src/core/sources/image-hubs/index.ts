@@ -1,12 +1,13 @@
 // Metadata of the image-hubs source kind.
-import type { SourceKind } from '../types.js';
+import type { YamlSourceKind } from '../types.js';
 import { extract } from './extract.js';
 
-export const imageHubsKind: SourceKind = {
+export const imageHubsKind: YamlSourceKind = {
   name: 'image-hubs',
   description:
     'hub, global.hub, image, kustomize newName and proxyImage on gcr.io/istio-release or registry.istio.io',
   filePatterns: ['**/*.{yaml,yml}', '**/Kustomization'],
+  input: 'yaml',
   extract,
 };
 export { extract };

@@ -1,11 +1,12 @@
 // Metadata of the kustomize-helm-charts source kind.
-import type { SourceKind } from '../types.js';
+import type { YamlSourceKind } from '../types.js';
 import { extract } from './extract.js';
 
-export const kustomizeHelmChartsKind: SourceKind = {
+export const kustomizeHelmChartsKind: YamlSourceKind = {
   name: 'kustomize-helm-charts',
   description: 'kustomization helmCharts[].repo on a retired Istio host',
   filePatterns: ['**/kustomization.{yaml,yml}', '**/Kustomization'],
+  input: 'yaml',
   extract,
 };
 export { extract };
