@@ -136,9 +136,13 @@ function detect(
     case 'kinds':
       return found(
         input.objects
-          .filter((o) => detector.kinds.includes(o.kind))
+          .filter(
+            (o) =>
+              detector.kinds.includes(o.kind) &&
+              (!detector.apiVersions || detector.apiVersions.includes(o.apiVersion)),
+          )
           .slice(0, 5)
-          .map((o) => ({ what: describe(o), ...where(o) })),
+          .map((o) => ({ what: `${describe(o)} (${o.apiVersion})`, ...where(o) })),
       );
     case 'component':
       return found(

@@ -149,4 +149,19 @@ describe('detectUpgradeNotes', () => {
       done: "moved 1 location(s) to Istio's current hosts",
     });
   });
+
+  it('blocks BackendTLSPolicy at v1alpha3 on a hop into 1.28, and not at v1', () => {
+    const policy = (apiVersion: string): NoteSubject => ({
+      apiVersion,
+      kind: 'BackendTLSPolicy',
+      name: 'tls',
+      object: {},
+    });
+    expect(ids([policy('gateway.networking.k8s.io/v1alpha3')], '1.27.5', '1.28.3')).toContain(
+      '1.28-backendtlspolicy-v1alpha3-removed',
+    );
+    expect(ids([policy('gateway.networking.k8s.io/v1')], '1.27.5', '1.28.3')).not.toContain(
+      '1.28-backendtlspolicy-v1alpha3-removed',
+    );
+  });
 });

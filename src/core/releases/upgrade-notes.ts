@@ -23,8 +23,8 @@ export type NoteDetector =
   /** The same entry is absent: the changed default reaches this repo. */
   | { type: 'env-unset'; name: string }
   | { type: 'annotation'; name: string }
-  /** Objects of these kinds are declared. */
-  | { type: 'kinds'; kinds: string[] }
+  /** Objects of these kinds (at one of these apiVersions, when given) are declared. */
+  | { type: 'kinds'; kinds: string[]; apiVersions?: string[] }
   | { type: 'component'; component: 'base' | 'cni' }
   | { type: 'ambient' }
   /** Installed CRD bundle of `group` older than `minimum`, or unknown while the API is used. */
