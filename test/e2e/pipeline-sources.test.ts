@@ -124,7 +124,7 @@ describe("the pipeline and Istio's retired hosts", () => {
     // The reviewer is told what this hop needs: the removed flag, and what was moved for them.
     expect(pull!.body).toContain('### Upgrade notes that apply (1.30.4 → 1.31.0)');
     expect(pull!.body).toContain('PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY is removed');
-    expect(pull!.body).toContain(`\`${ISTIOD_FILE}:1\` PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY=false`);
+    expect(pull!.body).toContain(`\`${ISTIOD_FILE}:23\` PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY=false`);
     expect(pull!.body).toContain(
       'https://istio.io/latest/news/releases/1.31.x/announcing-1.31/upgrade-notes/',
     );

@@ -1,6 +1,7 @@
 // What a hop needs beyond the version: the repo's documents as plain objects for the upgrade-note
 // detectors, the chart and image locations still on retired hosts, and a target that stays vulnerable.
-import { isMap } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { LineCounter } from 'yaml';
 import { FileFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parseYamlFile } from '../pins/yaml-documents.js';
@@ -61,9 +62,36 @@ function documentsOf(path: string, text: string): NoteSubject[] {
       ...(text(metadata.namespace) ? { namespace: text(metadata.namespace) } : {}),
       object,
       source: { file: path, line: file.lineCounter.linePos(document.contents.range?.[0] ?? 0).line },
+      lines: fieldLines(document.contents, file.lineCounter),
     });
   }
   return subjects;
+}
+
+/** The line of every map key and list item by the detectors' path syntax (`a.b[0].c`). */
+function fieldLines(root: unknown, lineCounter: LineCounter): Map<string, number> {
+  const lines = new Map<string, number>();
+  const visit = (node: unknown, path: string, depth: number): void => {
+    if (depth > 24) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        const at = path ? `${path}.${key}` : key;
+        const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+        if (offset !== undefined) lines.set(at, lineCounter.linePos(offset).line);
+        visit(pair.value, at, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const at = `${path}[${i}]`;
+        const offset = (item as { range?: [number, number, number] } | null)?.range?.[0];
+        if (offset !== undefined) lines.set(at, lineCounter.linePos(offset).line);
+        visit(item, at, depth + 1);
+      });
+    }
+  };
+  visit(root, '', 0);
+  return lines;
 }
 
 export interface HopNotes extends NotesVerdict {

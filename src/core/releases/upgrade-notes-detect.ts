@@ -11,6 +11,11 @@ export interface NoteSubject {
   namespace?: string;
   object: Record<string, unknown>;
   source?: { file: string; line: number };
+  /**
+   * Lines of fields inside the object by path (`spec.values.pilot.env.X`, `…containers[0].env[1]`),
+   * when the reader knows them; findings fall back to the object's line.
+   */
+  lines?: ReadonlyMap<string, number>;
 }
 
 /** A location on a retired host, and what it was moved to when this change moved it. */
@@ -234,14 +239,18 @@ function where(subject: NoteSubject): { file?: string; line?: number } {
 }
 
 function envFinding(entry: EnvEntry): NoteFinding {
+  const line = entry.subject.lines?.get(entry.at ?? entry.path);
   return {
     what: `${entry.name}=${entry.value ?? ''} at ${entry.path} in ${describe(entry.subject)}`,
     ...where(entry.subject),
+    ...(line !== undefined && entry.subject.source ? { line } : {}),
   };
 }
 
 interface EnvEntry {
   name: string;
+  /** The path `lines` knows it by, when it differs from the one shown. */
+  at?: string;
   value?: string;
   path: string;
   subject: NoteSubject;
@@ -278,16 +287,17 @@ function indexSubjects(objects: readonly NoteSubject[]): SubjectIndex {
       if ((parentKey === 'env' || parentKey === 'proxyMetadata') && /^[A-Z][A-Z0-9_]*$/.test(key)) {
         index.env.push({ name: key, value: scalarText(value), path, subject });
       } else if (key === 'env' && Array.isArray(value)) {
-        for (const item of value) {
+        value.forEach((item, i) => {
           if (isRecord(item) && typeof item.name === 'string') {
             index.env.push({
               name: item.name,
               value: scalarText(item.value),
               path: `${path}[${item.name}]`,
+              at: `${path}[${i}]`,
               subject,
             });
           }
-        }
+        });
       } else if (parentKey === 'annotations' && key.includes('/')) {
         index.annotations.push({ name: key, subject });
       } else if (key === 'compatibilityVersion' && scalarText(value)) {
