@@ -15,11 +15,11 @@ import { bumpIstioVersion } from '../pins/bump.js';
 import { gatherReleaseSources, type ReleaseCheck } from '../releases/check-release.js';
 import type { UpgradeContext, UpgradePin } from '../report/pr-body.js';
 import { applySplices } from '../pins/splice.js';
-import { loadUpgradeNotes } from '../releases/upgrade-notes.js';
 import { moveSplice } from '../sources/engine.js';
 import type { SourceMove } from '../sources/types.js';
 import { minorOf } from '../versions/parse.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
+import { notesContext } from './upgrade-notes.js';
 
 export interface PipelineRunRequest {
   workspace: string;
@@ -255,48 +255,6 @@ async function renderDataPlane(
     workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
     moves: rest.sourcePlan.moves,
   };
-}
-
-/** The PR body's upgrade notes, sources moved and still-vulnerable target, from the plan and the change. */
-function notesContext(plan: UpgradePlan, moves: readonly SourceMove[]): Partial<UpgradeContext> {
-  const byId = new Map(loadUpgradeNotes().map((n) => [n.id, n]));
-  const movedValues = new Set(moves.map((m) => `${m.source.file}\0${m.source.start}`));
-  const applies = plan.notes.applies.map((applied) => {
-    const note = byId.get(applied.note.id) ?? applied.note;
-    // The plan judged the moves it expected; the change is what actually happened.
-    const retired = note.detect.type === 'retired-source';
-    const left = retired ? plan.sources.found.filter((s) => !movedValues.has(`${s.file}\0${s.start}`)) : [];
-    const done =
-      retired && moves.length ? `moved ${moves.length} location(s) to Istio's current hosts` : undefined;
-    return {
-      title: note.title,
-      url: note.url,
-      action: retired ? (left.length ? 'warn' : 'rewrite') : applied.action,
-      ...(note.advice ? { advice: note.advice } : {}),
-      findings: retired
-        ? left.map((s) => ({ what: `${s.value} is still on ${s.host}`, file: s.file, line: s.line }))
-        : applied.findings,
-      ...(done ? { done } : {}),
-    } as const;
-  });
-  const context: Partial<UpgradeContext> = {
-    upgradeNotes: {
-      from: plan.notes.from,
-      to: plan.notes.to,
-      applies: applies.filter((a) => a.findings.length > 0 || a.done),
-      unchecked: plan.notes.undetectable.map((n) => ({ title: n.title, url: n.url })),
-    },
-  };
-  if (moves.length) {
-    context.sourcesMoved = moves.map((m) => ({
-      file: m.source.file,
-      line: m.source.line,
-      from: m.source.value,
-      to: m.replacement,
-    }));
-  }
-  if (plan.targetAdvisories) context.stillVulnerable = plan.targetAdvisories;
-  return context;
 }
 
 function fixedAdvisories(check: ReleaseCheck): UpgradeContext['advisoriesFixed'] {
