@@ -14,7 +14,7 @@ import {
   readWorkspaceFile,
 } from '../workspace/files.js';
 import { PIN_KINDS } from './index.js';
-import { applySplices, renderSplices, type ApplyOptions, type Splice } from './splice.js';
+import { applySplices, renderSplices, uniqueByPosition, type ApplyOptions, type Splice } from './splice.js';
 import type { DocumentLookup, PinKind, YamlPinKind } from './kind.js';
 import type { Pin, PinEdit, RoleSelection, SourceText } from './types.js';
 import { parseEditableYamlFile } from './yaml-documents.js';
@@ -106,7 +106,7 @@ export function extractPins(input: ExtractInput, options: ExtractOptions = {}): 
         .filter((f): f is ParsedFile => f !== null),
   };
   for (const [kind, kindFacts] of facts) pins.push(...(kind.link?.(kindFacts, lookup) ?? []));
-  return { pins: uniquePins(pins), scannedFiles, parsedFiles: parsed.size };
+  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parsed.size };
 }
 
 function fromSource(source: SourceText): Candidate {
@@ -206,17 +206,6 @@ function mentionsAny(content: Buffer, keywords: readonly string[]): boolean {
 
 function parseCandidate(candidate: Candidate, logger: Logger): ParsedFile | null {
   return parseEditableYamlFile({ path: candidate.path, text: candidate.content.toString('utf8') }, logger);
-}
-
-function uniquePins(pins: Pin[]): Pin[] {
-  const seen = new Map<string, Pin>();
-  for (const pin of pins) {
-    const key = `${pin.file}\0${pin.start}`;
-    if (!seen.has(key)) seen.set(key, pin);
-  }
-  return [...seen.values()].sort((a, b) =>
-    a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1,
-  );
 }
 
 export interface PlanOptions {

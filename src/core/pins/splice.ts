@@ -20,6 +20,18 @@ export interface Splice {
   column: number;
 }
 
+/** One item per file position (two kinds may find the same range), in file then position order. */
+export function uniqueByPosition<T extends { file: string; start: number }>(items: readonly T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) {
+    const key = `${item.file}\0${item.start}`;
+    if (!seen.has(key)) seen.set(key, item);
+  }
+  return [...seen.values()].sort((a, b) =>
+    a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1,
+  );
+}
+
 /** The new content of every file the splices touch, spliced on bytes so nothing else can change. */
 export function renderSplices(
   splices: readonly Splice[],

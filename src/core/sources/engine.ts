@@ -2,7 +2,7 @@
 // a version needs moved, and turn each move into a byte splice the pins' writer applies.
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import type { Splice } from '../pins/splice.js';
+import { uniqueByPosition, type Splice } from '../pins/splice.js';
 import type { SourceText } from '../pins/types.js';
 import { parseEditableYamlFile } from '../pins/yaml-documents.js';
 import {
@@ -74,18 +74,7 @@ export function findIstioSources(input: SourceInput, options: FindSourcesOptions
       visit(path, result.content.toString('utf8'));
     }
   }
-  return unique(sources);
-}
-
-function unique(sources: IstioSource[]): IstioSource[] {
-  const seen = new Map<string, IstioSource>();
-  for (const source of sources) {
-    const key = `${source.file}\0${source.start}`;
-    if (!seen.has(key)) seen.set(key, source);
-  }
-  return [...seen.values()].sort((a, b) =>
-    a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1,
-  );
+  return uniqueByPosition(sources);
 }
 
 /** Whether the location serves `version` at `now`, by Istio's rules for its hosts. */
