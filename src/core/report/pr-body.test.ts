@@ -53,6 +53,22 @@ describe('upgrade PR body', () => {
     expect(parseMetadata(body)).toEqual(metadata);
   });
 
+  it('keeps as many pin rows as fit: one more row would break the limit', () => {
+    const pins = Array.from({ length: 5000 }, (_, i) => ({
+      file: `apps/team-${i}/kustomization.yaml`,
+      kind: 'kustomize-images',
+      from: '1.24.1',
+      to: '1.25.0',
+    }));
+    const body = buildPullRequestBody({ ...context, pins }, metadata);
+    const kept = body.split('\n').filter((l) => l.startsWith('| apps/team-')).length;
+    const left = Number(/and (\d+) more pins/.exec(body)![1]);
+    expect(kept + left).toBe(5000);
+    const nextRow = `| apps/team-${kept}/kustomization.yaml | kustomize-images | 1.24.1 | 1.25.0 |`;
+    // With one more row the note shrinks by at most one digit.
+    expect(body.length + nextRow.length + 1 - 1).toBeGreaterThan(PULL_REQUEST_BODY_LIMIT);
+  });
+
   it('cuts an oversized user body rather than the metadata', () => {
     const body = buildPullRequestBody(context, metadata, 'x'.repeat(100_000));
     expect(body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);

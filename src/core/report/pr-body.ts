@@ -104,13 +104,20 @@ export function buildPullRequestBody(
 
 function pinsSection(pins: UpgradePin[], budget: number): string {
   const heading = '### Pins changed\n\n';
+  const headers = ['file', 'kind', 'from', 'to'];
   const rows = pins.map((p) => [`${p.file}${p.line ? `:${p.line}` : ''}`, p.kind, p.from, p.to]);
-  const full = heading + markdownTable(['file', 'kind', 'from', 'to'], rows);
+  const full = heading + markdownTable(headers, rows);
   if (full.length <= budget) return full;
+  // The table's length is its header plus one line per row: keep a running total instead of
+  // re-rendering the table for every row dropped, so thousands of pins stay linear.
+  const empty = markdownTable(headers, []).length;
+  const rowLengths = rows.map((row) => markdownTable(headers, [row]).length - empty);
+  let length = full.length;
   for (let kept = rows.length - 1; kept >= 0; kept--) {
+    length -= rowLengths[kept]!;
     const note = `\n\n_…and ${rows.length - kept} more pins, left out to stay under GitHub's body size limit._`;
-    const text = heading + markdownTable(['file', 'kind', 'from', 'to'], rows.slice(0, kept)) + note;
-    if (text.length <= budget) return text;
+    if (length + note.length <= budget)
+      return heading + markdownTable(headers, rows.slice(0, kept)) + note;
   }
   return budget > 60 ? `${heading}_${pins.length} pins changed._` : '';
 }
