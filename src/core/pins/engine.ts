@@ -31,6 +31,11 @@ export interface ExtractOptions {
   /** Let every kind look at every file, whatever its name (for a single named file). */
   ignoreFilePatterns?: boolean;
   maxFileBytes?: number;
+  /**
+   * Parse every document of a candidate file, not only those that mention a keyword of the kinds
+   * looking at it. Slower; for tests proving the two find the same pins.
+   */
+  parseWholeFiles?: boolean;
 }
 
 export interface ExtractResult {
@@ -50,6 +55,8 @@ interface KindSelection {
   kinds: readonly PinKind[];
   /** Undefined when some selected kind looks at every file whatever its text. */
   keywords?: RegExp;
+  /** The YAML kinds' keywords; undefined when one of them has none (then every document is parsed). */
+  yamlKeywords?: readonly string[];
 }
 
 /** Every pin in the files (or the workspace's files matching `paths`), sorted by file and position. */
@@ -57,9 +64,23 @@ export function extractPins(input: ExtractInput, options: ExtractOptions = {}): 
   const logger = options.logger ?? silentLogger;
   const kinds = options.kinds ?? PIN_KINDS;
   const kindsFor = kindSelector(kinds, options.ignoreFilePatterns ?? false);
+  // Two memos: the scan parses only the documents that can hold a pin; a cross-file lookup needs whole files.
   const parsed = new Map<string, ParsedFile | null>();
-  const parse = (candidate: Candidate): ParsedFile | null => {
-    if (!parsed.has(candidate.path)) parsed.set(candidate.path, parseCandidate(candidate, logger));
+  const parsedWhole = new Map<string, ParsedFile | null>();
+  const parseWhole = (candidate: Candidate): ParsedFile | null => {
+    if (!parsedWhole.has(candidate.path))
+      parsedWhole.set(candidate.path, parsed.get(candidate.path) ?? parseCandidate(candidate, logger));
+    return parsedWhole.get(candidate.path) ?? null;
+  };
+  const parseForScan = (candidate: Candidate, selection: KindSelection): ParsedFile | null => {
+    if (options.parseWholeFiles || !selection.yamlKeywords) return parseWhole(candidate);
+    if (!parsed.has(candidate.path)) {
+      const text = candidate.content.toString('utf8');
+      const masked = documentsMentioning(text, selection.yamlKeywords);
+      const file = masked === undefined ? parseWhole(candidate) : parseCandidate(candidate, logger, masked);
+      parsed.set(candidate.path, file);
+      if (masked === undefined) parsedWhole.set(candidate.path, file);
+    }
     return parsed.get(candidate.path) ?? null;
   };
 
@@ -76,7 +97,7 @@ export function extractPins(input: ExtractInput, options: ExtractOptions = {}): 
         pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString('utf8') }));
         continue;
       }
-      const file = parse(candidate);
+      const file = parseForScan(candidate, selection);
       if (!file) continue;
       const result = kind.extract(file);
       pins.push(...result.pins);
@@ -105,11 +126,15 @@ export function extractPins(input: ExtractInput, options: ExtractOptions = {}): 
     filesContaining: (...keywords) =>
       everyFile()
         .filter((c) => keywords.every((k) => c.content.includes(k)))
-        .map(parse)
+        .map(parseWhole)
         .filter((f): f is ParsedFile => f !== null),
   };
   for (const [kind, kindFacts] of facts) pins.push(...(kind.link?.(kindFacts, lookup) ?? []));
-  return { pins: uniquePins(pins), scannedFiles, parsedFiles: parsed.size };
+  return {
+    pins: uniquePins(pins),
+    scannedFiles,
+    parsedFiles: new Set([...parsed.keys(), ...parsedWhole.keys()]).size,
+  };
 }
 
 function fromSource(source: SourceText): Candidate {
@@ -186,9 +211,13 @@ function kindSelector(
     let selection = selections.get(key);
     if (!selection) {
       const selected = kinds.filter((_, index) => chosen[index]);
+      const yaml = selected.filter((kind) => kind.input === 'yaml');
       selection = {
         kinds: selected,
         ...(selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern(selected) } : {}),
+        ...(yaml.every((kind) => kind.keywords.length > 0)
+          ? { yamlKeywords: [...new Set(yaml.flatMap((kind) => kind.keywords))] }
+          : {}),
       };
       selections.set(key, selection);
     }
@@ -207,9 +236,44 @@ function mentionsAny(content: Buffer, keywords: readonly string[]): boolean {
   return keywords.length === 0 || keywords.some((keyword) => content.includes(keyword));
 }
 
-function parseCandidate(candidate: Candidate, logger: Logger): ParsedFile | null {
+/** A line that starts a YAML document; YAML forbids it inside any content, block scalars included. */
+const DOCUMENT_START = /^---(?=[ \t]|\r?$)/;
+/** Directives and document-end markers change how documents split: such files are parsed whole. */
+const UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
+
+/**
+ * The text with every document that mentions none of `keywords` blanked to spaces (line breaks and
+ * `---` kept), so offsets and line numbers stay exact and only documents that can hold a pin cost a
+ * parse: a kind's pin and its keyword sit in one document, and anchors never cross documents.
+ * Undefined when nothing is blanked or the file's layout is unusual (directives, `...`).
+ */
+export function documentsMentioning(text: string, keywords: readonly string[]): string | undefined {
+  if (UNUSUAL_MARKER.test(text)) return undefined;
+  const lines = text.split('\n');
+  const chunks: { from: number; to: number }[] = [{ from: 0, to: 0 }];
+  lines.forEach((line, i) => {
+    if (i > 0 && DOCUMENT_START.test(line)) chunks.push({ from: i, to: i });
+    chunks.at(-1)!.to = i + 1;
+  });
+  let blanked = false;
+  for (const chunk of chunks) {
+    const body = lines.slice(chunk.from, chunk.to).join('\n');
+    if (keywords.some((keyword) => body.includes(keyword))) continue;
+    blanked = true;
+    for (let i = chunk.from; i < chunk.to; i++) {
+      const line = lines[i]!;
+      const keep = DOCUMENT_START.test(line) ? 3 : i === 0 && line.startsWith('\uFEFF') ? 1 : 0;
+      lines[i] = line.slice(0, keep) + line.slice(keep).replace(/[^\r]/g, ' ');
+    }
+  }
+  return blanked ? lines.join('\n') : undefined;
+}
+
+/** Parses a candidate; `masked` is its text with some documents blanked (same length, same lines). */
+function parseCandidate(candidate: Candidate, logger: Logger, masked?: string): ParsedFile | null {
   const text = candidate.content.toString('utf8');
   try {
+    if (masked !== undefined) return { ...parseYamlFile({ path: candidate.path, text: masked }), text };
     return parseYamlFile({ path: candidate.path, text });
   } catch (error) {
     // Helm chart templates are Go templates, not YAML; they hold no pins we could edit safely.
