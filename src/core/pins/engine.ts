@@ -20,6 +20,7 @@ import {
 import { PIN_KINDS } from './index.js';
 import type { DocumentLookup, PinKind, YamlPinKind } from './kind.js';
 import type { Pin, PinEdit, RoleSelection, SourceText } from './types.js';
+import { parseDocumentsMentioning } from './scan-documents.js';
 import { parseYamlFile } from './yaml-documents.js';
 import type { ParsedFile } from './yaml-documents.js';
 
@@ -68,19 +69,13 @@ export function extractPins(input: ExtractInput, options: ExtractOptions = {}): 
   const parsed = new Map<string, ParsedFile | null>();
   const parsedWhole = new Map<string, ParsedFile | null>();
   const parseWhole = (candidate: Candidate): ParsedFile | null => {
-    if (!parsedWhole.has(candidate.path))
-      parsedWhole.set(candidate.path, parsed.get(candidate.path) ?? parseCandidate(candidate, logger));
+    if (!parsedWhole.has(candidate.path)) parsedWhole.set(candidate.path, parseCandidate(candidate, logger));
     return parsedWhole.get(candidate.path) ?? null;
   };
   const parseForScan = (candidate: Candidate, selection: KindSelection): ParsedFile | null => {
     if (options.parseWholeFiles || !selection.yamlKeywords) return parseWhole(candidate);
-    if (!parsed.has(candidate.path)) {
-      const text = candidate.content.toString('utf8');
-      const masked = documentsMentioning(text, selection.yamlKeywords);
-      const file = masked === undefined ? parseWhole(candidate) : parseCandidate(candidate, logger, masked);
-      parsed.set(candidate.path, file);
-      if (masked === undefined) parsedWhole.set(candidate.path, file);
-    }
+    if (!parsed.has(candidate.path))
+      parsed.set(candidate.path, parseCandidate(candidate, logger, selection.yamlKeywords));
     return parsed.get(candidate.path) ?? null;
   };
 
@@ -236,45 +231,16 @@ function mentionsAny(content: Buffer, keywords: readonly string[]): boolean {
   return keywords.length === 0 || keywords.some((keyword) => content.includes(keyword));
 }
 
-/** A line that starts a YAML document; YAML forbids it inside any content, block scalars included. */
-const DOCUMENT_START = /^---(?=[ \t]|\r?$)/;
-/** Directives and document-end markers change how documents split: such files are parsed whole. */
-const UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
-
-/**
- * The text with every document that mentions none of `keywords` blanked to spaces (line breaks and
- * `---` kept), so offsets and line numbers stay exact and only documents that can hold a pin cost a
- * parse: a kind's pin and its keyword sit in one document, and anchors never cross documents.
- * Undefined when nothing is blanked or the file's layout is unusual (directives, `...`).
- */
-export function documentsMentioning(text: string, keywords: readonly string[]): string | undefined {
-  if (UNUSUAL_MARKER.test(text)) return undefined;
-  const lines = text.split('\n');
-  const chunks: { from: number; to: number }[] = [{ from: 0, to: 0 }];
-  lines.forEach((line, i) => {
-    if (i > 0 && DOCUMENT_START.test(line)) chunks.push({ from: i, to: i });
-    chunks.at(-1)!.to = i + 1;
-  });
-  let blanked = false;
-  for (const chunk of chunks) {
-    const body = lines.slice(chunk.from, chunk.to).join('\n');
-    if (keywords.some((keyword) => body.includes(keyword))) continue;
-    blanked = true;
-    for (let i = chunk.from; i < chunk.to; i++) {
-      const line = lines[i]!;
-      const keep = DOCUMENT_START.test(line) ? 3 : i === 0 && line.startsWith('\uFEFF') ? 1 : 0;
-      lines[i] = line.slice(0, keep) + line.slice(keep).replace(/[^\r]/g, ' ');
-    }
-  }
-  return blanked ? lines.join('\n') : undefined;
-}
-
-/** Parses a candidate; `masked` is its text with some documents blanked (same length, same lines). */
-function parseCandidate(candidate: Candidate, logger: Logger, masked?: string): ParsedFile | null {
+/** Parses a candidate: the documents that mention one of `keywords`, else all of them. */
+function parseCandidate(
+  candidate: Candidate,
+  logger: Logger,
+  keywords?: readonly string[],
+): ParsedFile | null {
   const text = candidate.content.toString('utf8');
   try {
-    if (masked !== undefined) return { ...parseYamlFile({ path: candidate.path, text: masked }), text };
-    return parseYamlFile({ path: candidate.path, text });
+    const source = { path: candidate.path, text };
+    return (keywords && parseDocumentsMentioning(source, keywords)) ?? parseYamlFile(source);
   } catch (error) {
     // Helm chart templates are Go templates, not YAML; they hold no pins we could edit safely.
     if (error instanceof FileFormatError && text.includes('{{')) {

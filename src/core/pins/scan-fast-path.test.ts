@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { documentsMentioning, extractPins } from './engine.js';
+import { extractPins } from './engine.js';
+import { documentRanges, parseDocumentsMentioning } from './scan-documents.js';
 import type { SourceText } from './types.js';
 
 const PINS = new URL('.', import.meta.url).pathname;
@@ -77,14 +78,32 @@ describe('pin scan fast path', () => {
     }
   });
 
-  it('blanks only documents without a keyword, keeping length and line breaks', () => {
-    const text = 'kind: ConfigMap\r\ndata: {a: ünï}\r\n--- # x\r\nimage: proxyv2:1.2.3\r\n';
-    const masked = documentsMentioning(text, ['proxyv2:'])!;
-    expect(masked).toHaveLength(text.length);
-    expect(masked.split('\n').map((l) => l.length)).toEqual(text.split('\n').map((l) => l.length));
-    expect(masked).toContain('--- # x\r\nimage: proxyv2:1.2.3\r\n');
-    expect(masked.startsWith('               \r\n')).toBe(true);
-    expect(documentsMentioning('%YAML 1.2\n---\na: 1\n', ['b'])).toBeUndefined();
-    expect(documentsMentioning('a: proxyv2:1\n', ['proxyv2:'])).toBeUndefined();
+  it('parses only the documents that mention a keyword, at their place in the file', () => {
+    const text = 'kind: ConfigMap\r\ndata: {a: ünï}\r\n--- # x\r\nimage: proxyv2:1.2.3\r\n---\r\nb: 2\r\n';
+    expect(documentRanges(text).map((r) => text.slice(r.start, r.end))).toEqual([
+      'kind: ConfigMap\r\ndata: {a: ünï}\r\n',
+      '--- # x\r\nimage: proxyv2:1.2.3\r\n',
+      '---\r\nb: 2\r\n',
+    ]);
+    const parsed = parseDocumentsMentioning({ path: 'a.yaml', text }, ['proxyv2:'])!;
+    expect(parsed.documents).toHaveLength(1);
+    expect(parsed.documents[0]!.toJS()).toEqual({ image: 'proxyv2:1.2.3' });
+    expect(parsed.lineCounter.linePos(text.indexOf('1.2.3'))).toEqual({ line: 4, col: 16 });
+    expect(
+      parseDocumentsMentioning({ path: 'a.yaml', text: '%YAML 1.2\n---\na: 1\n' }, ['b']),
+    ).toBeUndefined();
+    expect(
+      parseDocumentsMentioning({ path: 'a.yaml', text: 'a: proxyv2:1\n' }, ['proxyv2:']),
+    ).toBeUndefined();
+  });
+
+  it('names file and line of broken YAML in a document it parses', () => {
+    const text = 'kind: ConfigMap\n---\nkind: Pod\nimage: proxyv2:1.2.3\nx: [\n';
+    expect(() => parseDocumentsMentioning({ path: 'a.yaml', text }, ['proxyv2:'])).toThrow(/broken YAML/);
+    try {
+      parseDocumentsMentioning({ path: 'a.yaml', text }, ['proxyv2:']);
+    } catch (error) {
+      expect((error as { line?: number }).line).toBeGreaterThanOrEqual(3);
+    }
   });
 });
