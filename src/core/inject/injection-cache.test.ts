@@ -13,7 +13,12 @@ function scratch(): string {
   return dir;
 }
 
-const skipLine = { kind: 'Deployment', name: 'shop/web', reason: 'host-network' as const, message: '===> skip' };
+const skipLine = {
+  kind: 'Deployment',
+  name: 'shop/web',
+  reason: 'host-network' as const,
+  message: '===> skip',
+};
 
 describe('injection cache', () => {
   it('gives back exactly what was recorded for an input, after a save and a reopen', () => {

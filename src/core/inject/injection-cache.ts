@@ -114,6 +114,13 @@ export class InjectionCache {
     this.changed ||= JSON.stringify(this.stored[key]) !== JSON.stringify(entry);
   }
 
+  /** Drops the answer for an input no file holds any more (in place, once its output is written). */
+  forget(input: string): void {
+    const key = sha256(input);
+    this.changed ||= this.used.delete(key) || key in this.stored;
+    delete this.stored[key];
+  }
+
   /** Writes the entries this run used, then spare older ones; atomically, and a failure only warns. */
   save(): void {
     if (!this.file) return;

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import type { Logger } from '../logger.js';
 import { listWorkspaceFiles, noticeSkipped, readWorkspaceFile } from '../workspace/files.js';
 import type { InjectJob } from './batches.js';
-import { splitYamlDocuments, type YamlDocumentSlice } from './documents.js';
+import { splitYamlDocuments, withOneFinalNewline, type YamlDocumentSlice } from './documents.js';
 import { quickIdentity } from './injected-output.js';
 import { KUSTOMIZATION_FILES } from './patches.js';
 import type { InjectOutputMode, RenderSidecarsOptions } from './types.js';
@@ -66,9 +66,7 @@ export function readSources(
 }
 
 /** A document body as istioctl is given it: LF line endings, ending in exactly one newline. */
-export function normalisedBody(body: string): string {
-  return body.replace(/\r\n/g, '\n').replace(/\n*$/, '\n');
-}
+export const normalisedBody = withOneFinalNewline;
 
 export function findJobs(files: readonly SourceFile[], logger: Logger): Job[] {
   const jobs: Job[] = [];

@@ -63,13 +63,14 @@ export async function renderSidecars(
     );
     const judged = judgeAll(jobs, injected.outputs, injected.skipLines, mode);
     // In place, what is written is istioctl's own output, which it gives back unchanged (ADR 0011):
-    // remember that, so the next run finds the file current without asking istioctl again.
+    // remember that, so the next run finds the file current without asking istioctl again. The old
+    // document is gone from the file, so its (large) answer is not kept.
     if (mode === 'in-place')
-      for (const [job, replacement] of judged.replacedJobs)
-        cache.record(normalisedBody(replacement), {
-          output: normalisedBody(replacement),
-          skipped: injected.skipLines.get(job) ?? [],
-        });
+      for (const [job, replacement] of judged.replacedJobs) {
+        const written = normalisedBody(replacement);
+        cache.forget(job.body);
+        cache.record(written, { output: written, skipped: injected.skipLines.get(job) ?? [] });
+      }
 
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
     logger.info(`${changes.length} files to write`);
