@@ -27,14 +27,9 @@ import {
 } from './types.js';
 import { workloadName } from './workloads.js';
 
-export { INJECT_OUTPUT_MODES };
-export type {
-  InjectOutputMode,
-  RenderSidecarsDeps,
-  RenderSidecarsOptions,
-  RenderSidecarsResult,
-  WorkloadResult,
-};
+// The options and result types live in types.ts; callers may keep importing them from here.
+export type * from './types.js';
+export { INJECT_OUTPUT_MODES } from './types.js';
 
 export async function renderSidecars(
   options: RenderSidecarsOptions,

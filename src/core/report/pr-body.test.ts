@@ -24,6 +24,16 @@ const context: UpgradeContext = {
 };
 const metadata = { component: 'control-plane', from: '1.24.1', to: '1.25.0', policy: 'minor' };
 
+/** Kustomization pins, one per team, long enough to overflow the body limit in the thousands. */
+function manyPins(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    file: `apps/team-${i}/kustomization.yaml`,
+    kind: 'kustomize-images',
+    from: '1.24.1',
+    to: '1.25.0',
+  }));
+}
+
 describe('upgrade PR body', () => {
   it('shows versions, advisories with links, EOL, release notes, pins and workloads, then the user body', () => {
     const body = buildPullRequestBody(context, metadata, 'Reviewed by the mesh team.');
@@ -41,12 +51,7 @@ describe('upgrade PR body', () => {
   });
 
   it('stays under GitHub’s limit with thousands of pins, keeping the metadata', () => {
-    const pins = Array.from({ length: 5000 }, (_, i) => ({
-      file: `apps/team-${i}/kustomization.yaml`,
-      kind: 'kustomize-images',
-      from: '1.24.1',
-      to: '1.25.0',
-    }));
+    const pins = manyPins(5000);
     const body = buildPullRequestBody({ ...context, pins }, metadata);
     expect(body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);
     expect(body).toMatch(/and \d+ more pins, left out/);
@@ -54,12 +59,7 @@ describe('upgrade PR body', () => {
   });
 
   it('keeps as many pin rows as fit: one more row would break the limit', () => {
-    const pins = Array.from({ length: 5000 }, (_, i) => ({
-      file: `apps/team-${i}/kustomization.yaml`,
-      kind: 'kustomize-images',
-      from: '1.24.1',
-      to: '1.25.0',
-    }));
+    const pins = manyPins(5000);
     const body = buildPullRequestBody({ ...context, pins }, metadata);
     const kept = body.split('\n').filter((l) => l.startsWith('| apps/team-')).length;
     const left = Number(/and (\d+) more pins/.exec(body)![1]);
