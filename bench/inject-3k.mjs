@@ -1,77 +1,36 @@
-// Benchmark: 3,000 workloads (mixed kinds) in 300 files, injected three ways with the same real istioctl:
-// (a) our pipeline, (b) one `istioctl kube-inject` per file, (c) one raw kube-inject over everything (the floor).
-// Prints a/b (goal <= 0.1) and a/c (goal <= 1.25). Usage: node bench/inject-3k.mjs [istioctl-binary]
+// Benchmark: 3,000 workloads (mixed kinds) in 300 files, with the same real istioctl side by side.
+// The floor is one raw `istioctl kube-inject` over every document. Each pipeline run is its own node
+// process (startup and bundle load included, as in an action step) and prints its peak RSS.
+//   first run / floor      clean repo, cold injection cache          (issue 19: report)
+//   no-op / floor          the same again, nothing to change          (goal <= 0.1)
+//   incremental / floor    10 workloads edited, as in a PR check      (report)
+//   upgrade / floor        repo injected by the old istioctl, moved to the new one, cold cache (goal <= 0.6)
+//   peak RSS               of the pipeline process                    (goal <= 512 MiB)
+// Usage: node bench/inject-3k.mjs [new-istioctl] [old-istioctl]; BENCH_PER_FILE=1 adds the per-file loop.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, availableParallelism, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleForBench } from './support/bundle.mjs';
+import { generateWorkloadRepo } from './support/workloads.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const versions = JSON.parse(readFileSync(join(root, 'test/istio-versions.json'), 'utf8'));
 const cache = process.env.ISTIO_AUTOPILOT_CACHE ?? join(homedir(), '.cache', 'istio-autopilot');
 const binary = process.argv[2] ?? join(cache, 'istioctl', versions.new.version, 'istioctl');
-if (!existsSync(binary)) {
-  console.error(`no istioctl at ${binary}; run npm run istioctl:build first`);
-  process.exit(1);
-}
+const oldBinary = process.argv[3] ?? join(cache, 'istioctl', versions.old.version, 'istioctl');
+for (const b of [binary, oldBinary])
+  if (!existsSync(b)) {
+    console.error(`no istioctl at ${b}; run npm run istioctl:build first`);
+    process.exit(1);
+  }
 
 const FILES = 300;
 const PER_FILE = 10;
-const KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
-
-function podSpec(i, indent) {
-  const pad = ' '.repeat(indent);
-  return [
-    `${pad}containers:`,
-    `${pad}  - name: app`,
-    `${pad}    image: registry.example.com/app-${i % 50}:1.${i % 7}.0`,
-    `${pad}    ports: [{containerPort: 8080}]`,
-    `${pad}    env: [{name: MODE, value: bench}]`,
-    ...(i % 3 === 0 ? [`${pad}    readinessProbe: {httpGet: {path: /ready, port: 8080}}`] : []),
-  ].join('\n');
-}
-
-function workload(i) {
-  const kind = KINDS[i % KINDS.length];
-  const name = `svc-${i}`;
-  const meta = `metadata:\n  name: ${name}\n  namespace: team-${i % 12}\n  labels: {app: ${name}}`;
-  const template = (indent) =>
-    `${' '.repeat(indent)}metadata:\n${' '.repeat(indent)}  labels: {app: ${name}, version: v1}\n${' '.repeat(indent)}spec:\n` +
-    (kind === 'Job' || kind === 'CronJob' ? `${' '.repeat(indent + 2)}restartPolicy: Never\n` : '') +
-    podSpec(i, indent + 2);
-  switch (kind) {
-    case 'Pod':
-      return `apiVersion: v1\nkind: Pod\n${meta}\nspec:\n${podSpec(i, 2)}`;
-    case 'Job':
-      return `apiVersion: batch/v1\nkind: Job\n${meta}\nspec:\n  template:\n${template(4)}`;
-    case 'CronJob':
-      return `apiVersion: batch/v1\nkind: CronJob\n${meta}\nspec:\n  schedule: "*/5 * * * *"\n  jobTemplate:\n    spec:\n      template:\n${template(8)}`;
-    default:
-      return `apiVersion: apps/v1\nkind: ${kind}\n${meta}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n${kind === 'StatefulSet' ? `  serviceName: ${name}\n` : ''}  template:\n${template(4)}`;
-  }
-}
-
 const work = mkdtempSync(join(tmpdir(), 'bench-inject-3k-'));
 const repo = join(work, 'repo');
-const files = [];
-for (let f = 0; f < FILES; f++) {
-  const docs = [];
-  for (let d = 0; d < PER_FILE; d++) {
-    const i = f * PER_FILE + d;
-    docs.push(`# workload ${i}\n${workload(i)}\n`);
-    if (d % 5 === 4)
-      docs.push(
-        `apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}, namespace: team-${i % 12}}\nspec: {ports: [{port: 80}]}\n`,
-      );
-  }
-  const path = join(repo, `team-${f % 12}`, `app-${f}.yaml`);
-  mkdirSync(join(repo, `team-${f % 12}`), { recursive: true });
-  writeFileSync(path, docs.join('---\n'));
-  files.push(path);
-}
+const files = generateWorkloadRepo(repo, FILES, PER_FILE);
 
-// Bundle the TypeScript core for node (node 20 cannot run .ts).
 const bundle = await bundleForBench(
   root,
   {
@@ -81,14 +40,12 @@ const bundle = await bundleForBench(
   },
   join(work, 'core.mjs'),
 );
-const { renderSidecars, generateOfflineInjectConfig } = await import(bundle);
+const { generateOfflineInjectConfig } = await import(bundle);
 
-// Offline config for (b) and (c), rendered the way the pipeline renders its own.
-const configDir = join(work, 'config');
 const version = execFileSync(binary, ['version', '--remote=false', '--short'], { encoding: 'utf8' })
   .trim()
   .replace(/^client version: /, '');
-const config = await generateOfflineInjectConfig({ binary, version, outputDir: configDir });
+const config = await generateOfflineInjectConfig({ binary, version, outputDir: join(work, 'config') });
 const injectArgs = [
   'kube-inject',
   '--injectConfigFile',
@@ -101,18 +58,24 @@ const injectArgs = [
   'default',
 ];
 
-function istioctl(args, stdin, env = {}) {
+/** Runs istioctl under GNU time when present, for its peak RSS. */
+function istioctl(args, stdin) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, {
+    const timed = existsSync('/usr/bin/time');
+    const child = spawn(timed ? '/usr/bin/time' : binary, timed ? ['-f', '%M', binary, ...args] : args, {
       stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ENABLE_NATIVE_SIDECARS: 'false', ...env },
+      env: { ...process.env, ENABLE_NATIVE_SIDECARS: 'false' },
     });
-    let bytes = 0;
-    child.stdout.on('data', (d) => (bytes += d.length));
-    child.stderr.on('data', () => undefined);
+    let stderr = '';
+    child.stdout.on('data', () => undefined);
+    child.stderr.on('data', (d) => (stderr += d));
     if (stdin !== undefined) child.stdin.end(stdin);
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(bytes) : reject(new Error(`istioctl exited ${code}`))));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`istioctl exited ${code}: ${stderr.slice(-500)}`));
+      const kib = timed ? Number(stderr.trim().split('\n').at(-1)) : NaN;
+      resolve(Number.isFinite(kib) ? `istioctl peak RSS ${(kib / 1024).toFixed(0)} MiB` : '');
+    });
   });
 }
 
@@ -124,50 +87,91 @@ async function timed(label, fn) {
   return seconds;
 }
 
-console.log(
-  `istioctl ${version}, ${FILES * PER_FILE} workloads in ${FILES} files, ${availableParallelism()} CPUs`,
-);
-const b = await timed('(b) per-file loop', async () => {
-  for (const file of files) await istioctl([...injectArgs, '-f', file]);
-  return `${files.length} istioctl processes`;
-});
-const c = await timed('(c) one raw kube-inject over all documents', async () => {
-  const all = files.map((f) => readFileSync(f, 'utf8')).join('---\n');
-  await istioctl([...injectArgs, '-f', '-'], all);
-  return '1 istioctl process';
-});
-// The pipeline runs istioctl with GOGC=400; the same floor with that setting, for a like-for-like view.
-const cTuned = await timed('(c2) the same raw kube-inject with GOGC=400', async () => {
-  const all = files.map((f) => readFileSync(f, 'utf8')).join('---\n');
-  await istioctl([...injectArgs, '-f', '-'], all, { GOGC: '400' });
-  return '1 istioctl process';
-});
-
-/** Times the pipeline's phases from its own log lines. */
-function phaseLogger(marks) {
-  const start = Date.now();
-  const mark = (message) => marks.push(`${((Date.now() - start) / 1000).toFixed(2)}s ${message}`);
-  return { info: mark, warning: mark, notice: () => undefined, debug: () => undefined };
+/** One pipeline run in a fresh node process; returns its report. */
+function pipeline(label, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bench/support/inject-once.mjs'), bundle, JSON.stringify(options)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${label} exited ${code}`));
+      const report = JSON.parse(out.trim().split('\n').at(-1));
+      console.log(
+        `${label}: ${report.seconds.toFixed(2)} s (${report.reinjectedDocuments} documents to istioctl in ` +
+          `${report.istioctlProcesses} processes, ${report.changedFiles} files written, peak RSS ${report.maxRssMiB.toFixed(0)} MiB)`,
+      );
+      if (process.env.BENCH_VERBOSE) console.log(`    phases: ${report.marks.join(' | ')}`);
+      resolve(report);
+    });
+  });
 }
-const marks = [];
-const a = await timed('(a) renderSidecars pipeline (in-place, incl. offline config)', async () => {
-  const result = await renderSidecars(
-    { workspace: repo, paths: ['**/*.yaml'], istioctl: binary },
-    { logger: phaseLogger(marks) },
+
+console.log(
+  `istioctl ${version} (old ${versions.old.version}), ${FILES * PER_FILE} workloads in ${FILES} files, ` +
+    `${availableParallelism()} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+);
+const everything = () => files.map((f) => readFileSync(f, 'utf8')).join('---\n');
+const clean = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
+const floor = await timed('(floor) one raw kube-inject over all documents', () =>
+  istioctl([...injectArgs, '-f', '-'], everything()),
+);
+let perFile;
+if (process.env.BENCH_PER_FILE)
+  perFile = await timed('(per-file) one istioctl kube-inject per file', async () => {
+    for (const file of files) await istioctl([...injectArgs, '-f', file]);
+  });
+
+const cacheDir = join(work, 'inject-cache');
+const run = (label, extra = {}) =>
+  pipeline(label, { workspace: repo, paths: ['**/*.yaml'], istioctl: binary, cacheDir, ...extra });
+const first = await run('(first) pipeline on the clean repo, cold cache');
+if (first.injected !== FILES * PER_FILE) throw new Error(`injected ${first.injected}`);
+const noop = await run('(no-op) the same again, nothing to change');
+if (noop.changedFiles !== 0 || noop.istioctlProcesses !== 0) throw new Error('the no-op run did work');
+
+// A PR check: ten workloads in ten files edited.
+for (const file of files.slice(0, 10)) {
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(
+    file,
+    text.replace(/image: registry\.example\.com\/app-(\d+):/, 'image: registry.example.com/app-$1-pr:'),
   );
-  if (result.injected !== FILES * PER_FILE)
-    throw new Error(`injected ${result.injected}, expected ${FILES * PER_FILE}`);
-  return `${result.injected} injected, ${result.changedFiles.length} files, ${result.istioctlProcesses} istioctl processes`;
+}
+const incremental = await run('(incremental) 10 workloads edited');
+
+// The upgrade: the clean repo injected by the old istioctl (not timed), then moved to the new one.
+for (const [file, text] of clean) writeFileSync(file, text);
+await pipeline('(setup) inject with the old istioctl', {
+  workspace: repo,
+  paths: ['**/*.yaml'],
+  istioctl: oldBinary,
+  cacheDir: false,
 });
-const again = await timed('(a2) second pipeline run (no changes expected)', async () => {
-  const result = await renderSidecars({ workspace: repo, paths: ['**/*.yaml'], istioctl: binary });
-  if (result.changedFiles.length !== 0)
-    throw new Error(`second run changed ${result.changedFiles.length} files`);
-  return 'idempotent';
+const upgrade = await run('(upgrade) old sidecars to the new istioctl, cold cache', {
+  cacheDir: join(work, 'upgrade-cache'),
 });
-console.log(`    phases of (a): ${marks.join(' | ')}`);
-console.log(`a/b = ${(a / b).toFixed(3)} (goal <= 0.1)`);
-console.log(`a/c = ${(a / c).toFixed(3)} (goal <= 1.25)`);
-console.log(`a/c2 = ${(a / cTuned).toFixed(3)} (floor with the same GC setting)`);
-console.log(`second run / c = ${(again / c).toFixed(3)}`);
+if (upgrade.changedFiles !== FILES) throw new Error(`the upgrade wrote ${upgrade.changedFiles} files`);
+
+const ratio = (x, goal) => `${(x / floor).toFixed(3)}${goal ? ` (goal <= ${goal})` : ''}`;
+console.log('');
+console.log(`first run / floor   = ${ratio(first.seconds)}`);
+console.log(`no-op / floor       = ${ratio(noop.seconds, 0.1)}`);
+console.log(`incremental / floor = ${ratio(incremental.seconds)}`);
+console.log(`upgrade / floor     = ${ratio(upgrade.seconds, 0.6)}`);
+if (perFile) console.log(`first run / per-file loop = ${(first.seconds / perFile).toFixed(3)}`);
+const peak = Math.max(first.maxRssMiB, noop.maxRssMiB, incremental.maxRssMiB, upgrade.maxRssMiB);
+console.log(
+  `pipeline peak RSS   = ${peak.toFixed(0)} MiB = ${(peak / 512).toFixed(2)} of 512 MiB (goal <= 1)`,
+);
+console.log(
+  `per workload: first ${((first.seconds / (FILES * PER_FILE)) * 1000).toFixed(2)} ms, ` +
+    `no-op ${((noop.seconds / (FILES * PER_FILE)) * 1000).toFixed(3)} ms, upgrade ${((upgrade.seconds / (FILES * PER_FILE)) * 1000).toFixed(2)} ms`,
+);
 rmSync(work, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleForBench } from './support/bundle.mjs';
@@ -61,7 +61,12 @@ console.log(
 console.log(
   `pin scan: ${scan.toFixed(0)} ms (median of ${rounds}); git grep -n proxyv2: ${grep.toFixed(0)} ms`,
 );
-console.log(`ratio: ${(scan / grep).toFixed(2)}x (goal <= 3x)`);
+console.log(
+  `ratio: ${(scan / grep).toFixed(2)}x (goal <= 3x, aim 2x), load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 if (!process.env.KEEP_BENCH_REPO) rmSync(scratch, { recursive: true, force: true });
 else console.log(`kept ${repo}`);
 if (pins !== expectedPins) {

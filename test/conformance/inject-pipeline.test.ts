@@ -18,6 +18,9 @@ const NEW = 'skip' in pair ? undefined : pair.new;
 const FIXTURES = new URL('./__fixtures__/inject-pipeline/', import.meta.url).pathname;
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+// One injection cache for the whole file, so later tests also run on answers earlier ones recorded.
+const cacheDir = mkdtempSync(join(tmpdir(), 'inject-pipeline-cache-'));
+scratch.push(cacheDir);
 
 /** A fresh repo with the fixtures under apps/, plus a CRLF file with a BOM. */
 function makeRepo(): string {
@@ -95,7 +98,7 @@ function options(
   binary: string,
   extra: Partial<RenderSidecarsOptions> = {},
 ): RenderSidecarsOptions {
-  return { workspace: root, paths: ['apps/**/*.yaml'], istioctl: binary, workers: 2, ...extra };
+  return { workspace: root, paths: ['apps/**/*.yaml'], istioctl: binary, workers: 2, cacheDir, ...extra };
 }
 
 describe.skipIf(skip)('inject pipeline with real istioctl', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replaceDocumentBodies, splitYamlDocuments } from './documents.js';
+import { replaceDocumentBodies, splitYamlDocuments, withOneFinalNewline } from './documents.js';
 
 describe('splitYamlDocuments', () => {
   it('covers the text exactly, separators and comments outside the bodies', () => {
@@ -43,5 +43,18 @@ describe('splitYamlDocuments', () => {
     expect(replaceDocumentBodies(text, slices, new Map([[0, 'a: 2\n']]))).toBe(
       '# c1\na: 2\n# c2\n---\nb: 2\n',
     );
+  });
+});
+
+describe('withOneFinalNewline', () => {
+  it('ends a body in exactly one LF whatever it ended in', () => {
+    expect(['a', 'a\n', 'a\n\n\n', 'a\r\nb\r\n\r\n', '', '\n\n'].map(withOneFinalNewline)).toEqual([
+      'a\n',
+      'a\n',
+      'a\n',
+      'a\nb\n',
+      '\n',
+      '\n',
+    ]);
   });
 });

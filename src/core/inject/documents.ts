@@ -128,8 +128,17 @@ export function replaceDocumentBodies(
   return result + text.slice(cursor);
 }
 
+/** `text` with LF line endings, ending in exactly one newline (as istioctl is given a document). */
+export function withOneFinalNewline(text: string): string {
+  const lf = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
+  // A loop, not /\n*$/: that regex retries at every offset and costs more than the rest of a run's reading.
+  let end = lf.length;
+  while (end > 0 && lf.charCodeAt(end - 1) === 10) end--;
+  return end === lf.length - 1 ? lf : `${lf.slice(0, end)}\n`;
+}
+
 /** `text` with LF line endings turned into `eol`, ending in exactly one line ending. */
 export function withLineEndings(text: string, eol: '\n' | '\r\n'): string {
-  const normalised = text.replace(/\r\n/g, '\n').replace(/\n*$/, '\n');
+  const normalised = withOneFinalNewline(text);
   return eol === '\n' ? normalised : normalised.replace(/\n/g, '\r\n');
 }

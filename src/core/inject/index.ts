@@ -1,12 +1,13 @@
 // The batching kube-inject pipeline: renderSidecars and the pieces other modules may reuse.
-export { renderSidecars, pinnedControlPlaneVersion, INJECT_OUTPUT_MODES } from './render-sidecars.js';
+export { renderSidecars, pinnedControlPlaneVersion } from './render-sidecars.js';
+export { INJECT_OUTPUT_MODES } from './types.js';
 export type {
   InjectOutputMode,
   RenderSidecarsDeps,
   RenderSidecarsOptions,
   RenderSidecarsResult,
   WorkloadResult,
-} from './render-sidecars.js';
+} from './types.js';
 export { splitYamlDocuments, replaceDocumentBodies } from './documents.js';
 export type { YamlDocumentSlice } from './documents.js';
 export { WORKLOAD_KINDS } from './workloads.js';

@@ -31,7 +31,9 @@ export function checkConsistency(pins: readonly Pin[]): ConsistencyReport {
   const groups = new Map<string, Pin[]>();
   for (const pin of pins) {
     const key = `${pin.role}\0${pin.revision ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), pin]);
+    const group = groups.get(key);
+    if (group) group.push(pin);
+    else groups.set(key, [pin]);
   }
   const disagreements: Disagreement[] = [];
   for (const group of groups.values()) {
@@ -48,14 +50,27 @@ export function checkConsistency(pins: readonly Pin[]): ConsistencyReport {
   const controlPlanes = pins.filter((p) => p.role === 'control-plane');
   const lagging: Pin[] = [];
   const skew: SkewProblem[] = [];
+  // Thousands of proxies share a few revisions and versions: work each answer out once.
+  const candidatesOf = new Map<string, string[]>();
+  const checksOf = new Map<string, ReturnType<typeof checkControlPlaneSkew>[]>();
   for (const pin of pins.filter((p) => p.role === 'data-plane')) {
-    // A proxy on revision R belongs to R's control plane; without a match it may belong to any.
-    const sameRevision = controlPlanes.filter((c) => (c.revision ?? '') === (pin.revision ?? ''));
-    const candidates = sortVersions(
-      new Set((sameRevision.length > 0 ? sameRevision : controlPlanes).map((c) => c.version)),
-    );
+    const revision = pin.revision ?? '';
+    let candidates = candidatesOf.get(revision);
+    if (!candidates) {
+      // A proxy on revision R belongs to R's control plane; without a match it may belong to any.
+      const sameRevision = controlPlanes.filter((c) => (c.revision ?? '') === revision);
+      candidates = sortVersions(
+        new Set((sameRevision.length > 0 ? sameRevision : controlPlanes).map((c) => c.version)),
+      );
+      candidatesOf.set(revision, candidates);
+    }
     if (candidates.length === 0) continue;
-    const checks = candidates.map((cp) => checkControlPlaneSkew(cp, pin.version));
+    const checkKey = `${revision}\0${pin.version}`;
+    let checks = checksOf.get(checkKey);
+    if (!checks) {
+      checks = candidates.map((cp) => checkControlPlaneSkew(cp, pin.version));
+      checksOf.set(checkKey, checks);
+    }
     if (!checks.some((c) => c.ok)) {
       skew.push({ pin, controlPlaneVersions: candidates, message: closest(checks).message });
     } else if (!candidates.includes(pin.version)) {

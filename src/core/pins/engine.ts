@@ -17,6 +17,7 @@ import { PIN_KINDS } from './index.js';
 import { applySplices, renderSplices, uniqueByPosition, type ApplyOptions, type Splice } from './splice.js';
 import type { DocumentLookup, PinKind, YamlPinKind } from './kind.js';
 import type { Pin, PinEdit, RoleSelection, SourceText } from './types.js';
+import { parseDocumentsMentioning } from './scan-documents.js';
 import { parseEditableYamlFile } from './yaml-documents.js';
 import type { ParsedFile } from './yaml-documents.js';
 
@@ -28,6 +29,11 @@ export interface ExtractOptions {
   /** Let every kind look at every file, whatever its name (for a single named file). */
   ignoreFilePatterns?: boolean;
   maxFileBytes?: number;
+  /**
+   * Parse every document of a candidate file, not only those that mention a keyword of the kinds
+   * looking at it. Slower; for tests proving the two find the same pins.
+   */
+  parseWholeFiles?: boolean;
 }
 
 export interface ExtractResult {
@@ -47,6 +53,8 @@ interface KindSelection {
   kinds: readonly PinKind[];
   /** Undefined when some selected kind looks at every file whatever its text. */
   keywords?: RegExp;
+  /** The YAML kinds' keywords; undefined when one of them has none (then every document is parsed). */
+  yamlKeywords?: readonly string[];
 }
 
 /** Every pin in the files (or the workspace's files matching `paths`), sorted by file and position. */
@@ -54,9 +62,17 @@ export function extractPins(input: ExtractInput, options: ExtractOptions = {}): 
   const logger = options.logger ?? silentLogger;
   const kinds = options.kinds ?? PIN_KINDS;
   const kindsFor = kindSelector(kinds, options.ignoreFilePatterns ?? false);
+  // Two memos: the scan parses only the documents that can hold a pin; a cross-file lookup needs whole files.
   const parsed = new Map<string, ParsedFile | null>();
-  const parse = (candidate: Candidate): ParsedFile | null => {
-    if (!parsed.has(candidate.path)) parsed.set(candidate.path, parseCandidate(candidate, logger));
+  const parsedWhole = new Map<string, ParsedFile | null>();
+  const parseWhole = (candidate: Candidate): ParsedFile | null => {
+    if (!parsedWhole.has(candidate.path)) parsedWhole.set(candidate.path, parseCandidate(candidate, logger));
+    return parsedWhole.get(candidate.path) ?? null;
+  };
+  const parseForScan = (candidate: Candidate, selection: KindSelection): ParsedFile | null => {
+    if (options.parseWholeFiles || !selection.yamlKeywords) return parseWhole(candidate);
+    if (!parsed.has(candidate.path))
+      parsed.set(candidate.path, parseCandidate(candidate, logger, selection.yamlKeywords));
     return parsed.get(candidate.path) ?? null;
   };
 
@@ -73,7 +89,7 @@ export function extractPins(input: ExtractInput, options: ExtractOptions = {}): 
         pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString('utf8') }));
         continue;
       }
-      const file = parse(candidate);
+      const file = parseForScan(candidate, selection);
       if (!file) continue;
       const result = kind.extract(file);
       pins.push(...result.pins);
@@ -102,11 +118,15 @@ export function extractPins(input: ExtractInput, options: ExtractOptions = {}): 
     filesContaining: (...keywords) =>
       everyFile()
         .filter((c) => keywords.every((k) => c.content.includes(k)))
-        .map(parse)
+        .map(parseWhole)
         .filter((f): f is ParsedFile => f !== null),
   };
   for (const [kind, kindFacts] of facts) pins.push(...(kind.link?.(kindFacts, lookup) ?? []));
-  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parsed.size };
+  return {
+    pins: uniqueByPosition(pins),
+    scannedFiles,
+    parsedFiles: new Set([...parsed.keys(), ...parsedWhole.keys()]).size,
+  };
 }
 
 function fromSource(source: SourceText): Candidate {
@@ -183,9 +203,13 @@ function kindSelector(
     let selection = selections.get(key);
     if (!selection) {
       const selected = kinds.filter((_, index) => chosen[index]);
+      const yaml = selected.filter((kind) => kind.input === 'yaml');
       selection = {
         kinds: selected,
         ...(selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern(selected) } : {}),
+        ...(yaml.every((kind) => kind.keywords.length > 0)
+          ? { yamlKeywords: [...new Set(yaml.flatMap((kind) => kind.keywords))] }
+          : {}),
       };
       selections.set(key, selection);
     }
@@ -204,8 +228,22 @@ function mentionsAny(content: Buffer, keywords: readonly string[]): boolean {
   return keywords.length === 0 || keywords.some((keyword) => content.includes(keyword));
 }
 
-function parseCandidate(candidate: Candidate, logger: Logger): ParsedFile | null {
-  return parseEditableYamlFile({ path: candidate.path, text: candidate.content.toString('utf8') }, logger);
+/** Parses a candidate: the documents that mention one of `keywords`, else all of them. */
+function parseCandidate(
+  candidate: Candidate,
+  logger: Logger,
+  keywords?: readonly string[],
+): ParsedFile | null {
+  const source = { path: candidate.path, text: candidate.content.toString('utf8') };
+  if (keywords) {
+    try {
+      const partial = parseDocumentsMentioning(source, keywords);
+      if (partial) return partial;
+    } catch {
+      // The whole-file parse below names the problem (or skips a Helm template) the same way.
+    }
+  }
+  return parseEditableYamlFile(source, logger);
 }
 
 export interface PlanOptions {

@@ -7,9 +7,15 @@ export function escapeCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** One table row: `| a | b |`, cells escaped. */
+export function markdownRow(cells: string[]): string {
+  return `| ${cells.map(escapeCell).join(' | ')} |`;
+}
+
 export function markdownTable(headers: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
-  return [line(headers), `|${headers.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
+  return [markdownRow(headers), `|${headers.map(() => '---').join('|')}|`, ...rows.map(markdownRow)].join(
+    '\n',
+  );
 }
 
 /** Cuts markdown at a line boundary so it fits `limit` bytes, saying how much was left out. */

@@ -24,6 +24,16 @@ const context: UpgradeContext = {
 };
 const metadata = { component: 'control-plane', from: '1.24.1', to: '1.25.0', policy: 'minor' };
 
+/** Kustomization pins, one per team, long enough to overflow the body limit in the thousands. */
+function manyPins(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    file: `apps/team-${i}/kustomization.yaml`,
+    kind: 'kustomize-images',
+    from: '1.24.1',
+    to: '1.25.0',
+  }));
+}
+
 describe('upgrade PR body', () => {
   it('shows versions, advisories with links, EOL, release notes, pins and workloads, then the user body', () => {
     const body = buildPullRequestBody(context, metadata, 'Reviewed by the mesh team.');
@@ -41,16 +51,22 @@ describe('upgrade PR body', () => {
   });
 
   it('stays under GitHub’s limit with thousands of pins, keeping the metadata', () => {
-    const pins = Array.from({ length: 5000 }, (_, i) => ({
-      file: `apps/team-${i}/kustomization.yaml`,
-      kind: 'kustomize-images',
-      from: '1.24.1',
-      to: '1.25.0',
-    }));
+    const pins = manyPins(5000);
     const body = buildPullRequestBody({ ...context, pins }, metadata);
     expect(body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);
     expect(body).toMatch(/and \d+ more pins, left out/);
     expect(parseMetadata(body)).toEqual(metadata);
+  });
+
+  it('keeps as many pin rows as fit: one more row would break the limit', () => {
+    const pins = manyPins(5000);
+    const body = buildPullRequestBody({ ...context, pins }, metadata);
+    const kept = body.split('\n').filter((l) => l.startsWith('| apps/team-')).length;
+    const left = Number(/and (\d+) more pins/.exec(body)![1]);
+    expect(kept + left).toBe(5000);
+    const nextRow = `| apps/team-${kept}/kustomization.yaml | kustomize-images | 1.24.1 | 1.25.0 |`;
+    // With one more row the note shrinks by at most one digit.
+    expect(body.length + nextRow.length + 1 - 1).toBeGreaterThan(PULL_REQUEST_BODY_LIMIT);
   });
 
   it('cuts an oversized user body rather than the metadata', () => {

@@ -1,7 +1,7 @@
 // The upgrade PR's title and body: what changes and why (versions, advisories fixed, end of life,
 // release notes, pins, workloads), the user's own text, and the hidden metadata, under GitHub's limit.
 import { renderMetadata, type PullRequestMetadata } from '../github/pull-request-metadata.js';
-import { markdownTable } from './markdown.js';
+import { markdownRow, markdownTable } from './markdown.js';
 import { upgradeNotesSections, type UpgradeNotesContext } from './upgrade-notes-section.js';
 
 /** GitHub rejects a pull request body over 65536 characters. */
@@ -106,13 +106,17 @@ export function buildPullRequestBody(
 
 function pinsSection(pins: UpgradePin[], budget: number): string {
   const heading = '### Pins changed\n\n';
-  const rows = pins.map((p) => [`${p.file}${p.line ? `:${p.line}` : ''}`, p.kind, p.from, p.to]);
-  const full = heading + markdownTable(['file', 'kind', 'from', 'to'], rows);
-  if (full.length <= budget) return full;
+  const header = markdownTable(['file', 'kind', 'from', 'to'], []);
+  // Each row is rendered once; dropping rows from the end only shortens a running length, so
+  // thousands of pins stay linear instead of re-rendering the table for every row dropped.
+  const rows = pins.map((p) => markdownRow([`${p.file}${p.line ? `:${p.line}` : ''}`, p.kind, p.from, p.to]));
+  const table = (kept: number) => [header, ...rows.slice(0, kept)].join('\n');
+  let length = heading.length + header.length + rows.reduce((sum, row) => sum + row.length + 1, 0);
+  if (length <= budget) return heading + table(rows.length);
   for (let kept = rows.length - 1; kept >= 0; kept--) {
+    length -= rows[kept]!.length + 1;
     const note = `\n\n_…and ${rows.length - kept} more pins, left out to stay under GitHub's body size limit._`;
-    const text = heading + markdownTable(['file', 'kind', 'from', 'to'], rows.slice(0, kept)) + note;
-    if (text.length <= budget) return text;
+    if (length + note.length <= budget) return heading + table(kept) + note;
   }
   return budget > 60 ? `${heading}_${pins.length} pins changed._` : '';
 }

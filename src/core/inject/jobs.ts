@@ -1,0 +1,123 @@
+// The pipeline's input: the workspace's manifest files split into documents, and one injection job
+// per document that holds a workload (plain YAML only: templates and broken YAML are left alone).
+import { posix } from 'node:path';
+import type { Logger } from '../logger.js';
+import { listWorkspaceFiles, noticeSkipped, readWorkspaceFile } from '../workspace/files.js';
+import type { InjectJob } from './batches.js';
+import { splitYamlDocuments, withOneFinalNewline, type YamlDocumentSlice } from './documents.js';
+import { quickIdentity } from './injected-output.js';
+import { KUSTOMIZATION_FILES } from './patches.js';
+import type { InjectOutputMode, RenderSidecarsOptions } from './types.js';
+import {
+  isObject,
+  mayBeWorkload,
+  parseManifest,
+  workloadName,
+  workloadsOf,
+  type Workload,
+} from './workloads.js';
+
+export interface SourceFile {
+  path: string;
+  text: string;
+  slices: YamlDocumentSlice[];
+}
+
+export interface Job extends InjectJob {
+  file: SourceFile;
+  slice: YamlDocumentSlice;
+  isList: boolean;
+  workloads: Workload[];
+  /** The parsed document, parsed on first use: a full parse costs more than injecting at scale. */
+  source(): unknown;
+}
+
+/** Files the pipeline writes itself and must never read back as workloads. */
+const PATCH_FILE = /(^|\/)istio-sidecar\.[^/]*\.yaml$/;
+
+export function readSources(
+  options: RenderSidecarsOptions,
+  mode: InjectOutputMode,
+  logger: Logger,
+): SourceFile[] {
+  const patterns = [
+    ...(options.paths && options.paths.length > 0 ? options.paths : ['**/*.yaml', '**/*.yml']),
+  ];
+  if (mode === 'render-dir' && options.outputDir)
+    patterns.push(`!${posix.normalize(options.outputDir).replace(/\/$/, '')}/**`);
+  const files: SourceFile[] = [];
+  for (const path of listWorkspaceFiles(options.workspace, { patterns, logger })) {
+    if (PATCH_FILE.test(path) || KUSTOMIZATION_FILES.includes(posix.basename(path))) continue;
+    const read = readWorkspaceFile(options.workspace, path);
+    if (read.status !== 'ok') {
+      noticeSkipped(read, logger);
+      continue;
+    }
+    const text = read.content.toString('utf8');
+    if (!Buffer.from(text, 'utf8').equals(read.content)) {
+      logger.warning(`skipped ${path}: not valid UTF-8, so it cannot be edited byte for byte`, {
+        file: path,
+      });
+      continue;
+    }
+    files.push({ path, text, slices: splitYamlDocuments(text) });
+  }
+  return files;
+}
+
+/** A document body as istioctl is given it: LF line endings, ending in exactly one newline. */
+export const normalisedBody = withOneFinalNewline;
+
+export function findJobs(files: readonly SourceFile[], logger: Logger): Job[] {
+  const jobs: Job[] = [];
+  for (const file of files) {
+    for (const slice of file.slices) {
+      const job = jobOf(file, slice, logger);
+      if (job) jobs.push(job);
+    }
+  }
+  return jobs;
+}
+
+function jobOf(file: SourceFile, slice: YamlDocumentSlice, logger: Logger): Job | undefined {
+  if (slice.body === '' || !mayBeWorkload(slice.body)) return undefined;
+  if (slice.body.includes('{{')) {
+    // A Helm or Go template is not a manifest yet; istioctl would refuse it and fail the whole run.
+    logger.notice(`left ${file.path}:${slice.line} alone: a template ({{ }}), not a manifest`, {
+      file: file.path,
+      line: slice.line,
+    });
+    return undefined;
+  }
+  const quick = quickIdentity(slice.body);
+  let parsed: unknown;
+  const parse = () => (parsed ??= parseManifest(slice.body));
+  let workloads: Workload[];
+  try {
+    workloads =
+      quick && quick.kind !== 'List'
+        ? workloadsOf({ kind: quick.kind, metadata: quick })
+        : workloadsOf(parse());
+  } catch (error) {
+    // Helm templates and other non-YAML pass through untouched, as istioctl would refuse them.
+    logger.warning(
+      `left ${file.path}:${slice.line} alone: not parseable YAML (${(error as Error).message.split('\n')[0]})`,
+      { file: file.path, line: slice.line },
+    );
+    return undefined;
+  }
+  if (workloads.length === 0) return undefined;
+  const first = workloads[0]!;
+  const isList = quick
+    ? quick.kind === 'List'
+    : isObject(parse()) && (parse() as Record<string, unknown>)['kind'] === 'List';
+  return {
+    body: normalisedBody(slice.body),
+    where: `${file.path}:${slice.line} (${isList ? 'List' : first.kind} ${workloadName(first)})`,
+    file,
+    slice,
+    isList,
+    workloads,
+    source: parse,
+  };
+}

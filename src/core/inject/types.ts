@@ -1,0 +1,87 @@
+// The kube-inject pipeline's options and result: the plain data callers pass in and get back.
+import type { Logger } from '../logger.js';
+import type { Sidecar, SkipReason, Workload } from './workloads.js';
+
+export type InjectOutputMode = 'in-place' | 'render-dir' | 'patches';
+export const INJECT_OUTPUT_MODES: readonly InjectOutputMode[] = ['in-place', 'render-dir', 'patches'];
+
+export interface RenderSidecarsOptions {
+  /** The repository root; every path below is relative to it and must stay inside it. */
+  workspace: string;
+  /** Globs of workload manifests (`!glob` excludes); default every YAML file. */
+  paths?: readonly string[];
+  /** The Istio version whose injection template is used; default: the control plane version pinned in the repo. */
+  version?: string;
+  /** An istioctl binary; default: `deps.installIstioctl(version)`. */
+  istioctl?: string;
+  revision?: string;
+  /** Helm values and IstioOperator overlays for the generated injection config. */
+  valuesFile?: string;
+  operatorFile?: string;
+  /** Explicit offline files instead of generated ones (the injector's values as JSON). */
+  injectConfigFile?: string;
+  meshConfigFile?: string;
+  injectorValuesFile?: string;
+  nativeSidecars?: 'auto' | boolean;
+  kubernetesVersion?: string;
+  output?: InjectOutputMode;
+  /** Where `render-dir` writes (workspace-relative). */
+  outputDir?: string;
+  failOnSkip?: boolean;
+  /** Parallel istioctl processes; default the CPU count. */
+  workers?: number;
+  /** Compute everything, write nothing. */
+  dryRun?: boolean;
+  /**
+   * Where injection results are remembered between runs (docs/adr/0011-issue19-injection-cache.md);
+   * default `$ISTIO_AUTOPILOT_CACHE/inject`, else `~/.cache/istio-autopilot/inject`. False: no cache.
+   */
+  cacheDir?: string | false;
+}
+
+export interface RenderSidecarsDeps {
+  logger?: Logger;
+  /** Installs istioctl `version` and returns the binary's path (the action passes the core installer). */
+  installIstioctl?: (version: string) => Promise<string>;
+}
+
+export interface WorkloadResult extends Workload {
+  /** Workspace-relative file, 1-based line of the document, and its index in the file. */
+  file: string;
+  line: number;
+  document: number;
+  status: 'injected' | 'unchanged' | 'skipped';
+  /** The sidecar before the run (if any) and after it. */
+  from?: Sidecar;
+  to?: Sidecar;
+  skipReason?: SkipReason;
+  /** istioctl's own words for a skip. */
+  skipMessage?: string;
+}
+
+export interface RenderSidecarsResult {
+  version: string;
+  revision?: string;
+  istioctl: string;
+  proxyImage: string;
+  nativeSidecars: boolean;
+  output: InjectOutputMode;
+  /** Workspace-relative paths written (or that would be, with dryRun). */
+  changedFiles: string[];
+  workloads: WorkloadResult[];
+  /** Workloads that carry the sidecar after the run (rewritten or already current). */
+  injected: number;
+  skipped: {
+    file: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+    reason: SkipReason;
+    message?: string;
+  }[];
+  istioctlProcesses: number;
+  /** Workload documents istioctl was given this run; the rest were answered by the injection cache. */
+  reinjectedDocuments: number;
+  /** Markdown grouped by namespace and version. */
+  summary: string;
+}
