@@ -29,6 +29,7 @@ import { renderInjectSummary } from './summary.js';
 import {
   isObject,
   mayBeWorkload,
+  notAWorkload,
   objectsOf,
   parseManifest,
   podTemplateOf,
@@ -157,6 +158,7 @@ export async function renderSidecars(
       input: 'output-dir',
       hint: 'Set output-dir, e.g. rendered.',
     });
+  if (mode === 'render-dir') resolveInsideWorkspace(options.workspace, options.outputDir!, 'output-dir');
   const revision = options.revision && options.revision !== 'default' ? options.revision : undefined;
 
   const { binary, version } = await resolveIstioctl(options, revision, deps, logger);
@@ -238,7 +240,10 @@ export async function renderSidecars(
     }
     if (!options.dryRun && changes.length > 0) {
       for (const change of changes) await mkdir(dirname(change.absolute), { recursive: true });
-      writeFilesAtomically(changes.map((c) => ({ path: c.absolute, content: c.content })));
+      writeFilesAtomically(
+        changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
+        { root: options.workspace, logger },
+      );
     }
     const proxyImage =
       mostCommon(workloads.flatMap((w) => (w.to?.proxyImage ? [w.to.proxyImage] : []))) ?? config.proxyImage;
@@ -460,6 +465,14 @@ function findJobs(files: readonly SourceFile[], logger: Logger): Job[] {
         continue;
       }
       if (workloads.length === 0) continue;
+      const notWorkload = notAWorkload(slice.body, parse);
+      if (notWorkload) {
+        logger.notice(`left ${file.path}:${slice.line} alone: ${notWorkload}`, {
+          file: file.path,
+          line: slice.line,
+        });
+        continue;
+      }
       const first = workloads[0]!;
       const isList = quick
         ? quick.kind === 'List'
@@ -666,14 +679,15 @@ function plannedChanges(
   logger: Logger,
 ): PlannedChange[] {
   const changes: PlannedChange[] = [];
-  const propose = (path: string, content: string) => {
+  // `read`: what the run based the change on; the commit fails if the file no longer holds it.
+  const propose = (path: string, content: string, read?: string) => {
     const absolute = resolveInsideWorkspace(root, path);
     const current = existsSync(absolute) ? readFileSync(absolute, 'utf8') : undefined;
-    if (current !== content) changes.push({ path, absolute, content });
+    if (current !== content) changes.push({ path, absolute, content, expected: read ?? current ?? null });
   };
   if (mode === 'in-place') {
     for (const [file, perFile] of replacements)
-      propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile));
+      propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile), file.text);
   } else if (mode === 'render-dir') {
     const filesWithWorkloads = [...new Set(jobs.map((j) => j.file))];
     for (const file of filesWithWorkloads) {

@@ -381,12 +381,22 @@ export function applyPinUpdates(
   options: ApplyOptions = {},
 ): string[] {
   const absolute = (file: string) => resolveInsideWorkspace(root, file);
-  const rendered = renderPinUpdates(edits, (file) => readFileSync(absolute(file)));
+  // What each edit was based on: the commit fails if a file no longer holds it (another run, a person).
+  const read = new Map<string, Buffer>();
+  const rendered = renderPinUpdates(edits, (file) => {
+    const content = readFileSync(absolute(file));
+    read.set(file, content);
+    return content;
+  });
   const changed = [...rendered.keys()].sort();
   if (!options.dryRun) {
     writeFilesAtomically(
-      changed.map((file) => ({ path: absolute(file), content: rendered.get(file)! })),
-      options,
+      changed.map((file) => ({
+        path: absolute(file),
+        content: rendered.get(file)!,
+        expected: read.get(file)!,
+      })),
+      { root, ...options },
     );
   }
   return changed;

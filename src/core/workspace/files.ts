@@ -2,23 +2,26 @@
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
+  constants,
   existsSync,
   fstatSync,
   lstatSync,
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   readSync,
   realpathSync,
 } from 'node:fs';
 import type { Dirent } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { explainFileError } from './os-errors.js';
 
 /** YAML across the repo plus the plain version file; .gitignore'd files are left out. */
 export const DEFAULT_PATTERNS: readonly string[] = [
@@ -75,14 +78,33 @@ export function listWorkspace(
   const wanted = (path: string) => isIncluded(path) && !isExcluded(path);
   const realRoot = realpathSync(root);
   const listed = options.respectGitignore === false ? undefined : gitListedFiles(realRoot, logger);
-  if (!listed) return { paths: walkFiles(realRoot, wanted, options, logger).sort() };
+  if (!listed) {
+    const paths = walkFiles(realRoot, wanted, options, logger).sort();
+    warnUnmatched(include, paths, logger);
+    return { paths };
+  }
   // Searching untracked files makes git walk the tree again; skip it when git listed none.
   const hasUntracked = listed.some((entry) => entry.mode === undefined);
   const mentioning = options.keywords?.length
     ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger)
     : undefined;
   const paths = keepGitListed(realRoot, listed, wanted, logger, mentioning !== undefined).sort();
+  warnUnmatched(include, paths, logger);
   return mentioning ? { paths, mentioning } : { paths };
+}
+
+/** A glob (or a directory written without `/**`) that matches nothing is most likely a typo: say so. */
+function warnUnmatched(include: readonly string[], paths: readonly string[], logger: Logger): void {
+  const wholeRepo = new Set([...DEFAULT_PATTERNS, '**/*.yaml', '**/*.yml', '**/*']);
+  for (const glob of include) {
+    if (wholeRepo.has(glob)) continue;
+    const matches = globMatcher([glob]);
+    if (paths.some(matches)) continue;
+    const directory = !/[*?[{]/.test(glob) && !/\.[a-z]+$/i.test(glob);
+    logger.warning(
+      `paths: '${glob}' matched no file${directory ? ` (for everything in a directory, write '${glob.replace(/\/+$/, '')}/**')` : ''}`,
+    );
+  }
 }
 
 /**
@@ -295,34 +317,66 @@ export function isInside(root: string, target: string): boolean {
 }
 
 /**
- * The real absolute path of a workspace-relative path; throws when it (or a symlink on the way)
- * leads outside the workspace. A file that does not exist yet resolves through its directory.
+ * The real absolute path of a workspace path (relative, or absolute inside the root); throws, naming
+ * `input` when given, when it or a symbolic link on the way leads outside the workspace. A path that
+ * does not exist yet is resolved through its deepest existing parent, so a new file cannot be written
+ * through a linked directory either.
  */
-export function resolveInsideWorkspace(root: string, path: string): string {
+export function resolveInsideWorkspace(root: string, path: string, input?: string): string {
   const realRoot = realpathSync(root);
   const absolute = resolve(realRoot, path);
-  let real: string;
-  try {
-    real = realpathSync(absolute);
-  } catch {
-    real = absolute;
-  }
-  if (!isInside(realRoot, absolute) || !isInside(realRoot, real)) {
-    throw new InvalidInputError(`'${path}' leads outside the workspace`, {
+  const real = isInside(realRoot, absolute) ? realPathThroughParents(absolute) : absolute;
+  if (!isInside(realRoot, real)) {
+    const through = isInside(realRoot, absolute) ? ' through a symbolic link' : '';
+    throw new InvalidInputError(`'${path}' leads outside the workspace${through}`, {
+      ...(input ? { input } : {}),
       file: path,
-      hint: 'Only files inside the repository can be read or rewritten; check the path and any symbolic links.',
+      hint: 'Only files inside the repository can be read or written; give a path inside it, without `..` or links that leave it.',
     });
   }
   return real;
 }
 
+/** realpath of the deepest existing ancestor, with the missing rest appended (a dangling link is followed). */
+function realPathThroughParents(absolute: string, links = 0): string {
+  const missing: string[] = [];
+  for (let current = absolute; ; current = dirname(current)) {
+    try {
+      return join(realpathSync(current), ...missing.reverse());
+    } catch (error) {
+      const stats = lstatSync(current, { throwIfNoEntry: false });
+      // A dangling link still says where a write would land.
+      if (stats?.isSymbolicLink() && links < 40)
+        return realPathThroughParents(
+          resolve(dirname(current), readlinkSync(current), ...missing.reverse()),
+          links + 1,
+        );
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(current) === current) throw error;
+      missing.push(basename(current));
+    }
+  }
+}
+
 export type ReadResult =
   | { path: string; status: 'ok'; content: Buffer }
-  | { path: string; status: 'binary' | 'too-large'; size: number };
+  | { path: string; status: 'binary' | 'too-large' | 'utf16'; size: number };
 
-/** Reads a workspace file, or says why not: binary (a NUL byte in its first 8 KiB) or too large. */
+/**
+ * Reads a workspace file, or says why not: binary (a NUL byte in its first 8 KiB), UTF-16 text, or too
+ * large. A symbolic link is never followed at the last step, and the path must stay inside the root.
+ */
 export function readWorkspaceFile(root: string, path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadResult {
-  const fd = openSync(join(root, path), 'r');
+  let fd: number;
+  try {
+    fd = openSync(resolveInsideWorkspace(root, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new InvalidInputError('is a symbolic link; links are not followed', {
+        file: path,
+        hint: 'Point the paths at the file the link leads to.',
+      });
+    throw explainFileError(error, 'reading', path);
+  }
   try {
     const size = fstatSync(fd).size;
     if (size > maxBytes) return { path, status: 'too-large', size };
@@ -334,6 +388,7 @@ export function readWorkspaceFile(root: string, path: string, maxBytes = DEFAULT
       read += n;
     }
     const body = read === size ? content : content.subarray(0, read);
+    if (isUtf16(body)) return { path, status: 'utf16', size };
     if (body.subarray(0, 8192).includes(0)) return { path, status: 'binary', size };
     return { path, status: 'ok', content: body };
   } finally {
@@ -341,10 +396,33 @@ export function readWorkspaceFile(root: string, path: string, maxBytes = DEFAULT
   }
 }
 
+/** A UTF-16 byte-order mark, or ASCII text with every other byte NUL (UTF-16 without a mark). */
+function isUtf16(body: Buffer): boolean {
+  if (body.length >= 2 && ((body[0] === 0xff && body[1] === 0xfe) || (body[0] === 0xfe && body[1] === 0xff)))
+    return true;
+  const head = body.subarray(0, Math.min(body.length, 512) & ~1);
+  if (head.length < 4) return false;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < head.length; i += 2) {
+    if (head[i] === 0) evenNul++;
+    if (head[i + 1] === 0) oddNul++;
+  }
+  const pairs = head.length / 2;
+  return (oddNul === pairs && evenNul === 0) || (evenNul === pairs && oddNul === 0);
+}
+
 /** Logs the standard notice for a file that was not read. */
 export function noticeSkipped(result: ReadResult, logger: Logger): void {
   if (result.status === 'binary')
     logger.notice(`skipped ${result.path}: a binary file`, { file: result.path });
+  if (result.status === 'utf16')
+    logger.notice(
+      `skipped ${result.path}: UTF-16 text; only UTF-8 files are read and edited (save it as UTF-8)`,
+      {
+        file: result.path,
+      },
+    );
   if (result.status === 'too-large')
     logger.notice(
       `skipped ${result.path}: ${result.size} bytes is larger than the limit for text manifests`,
