@@ -70,7 +70,12 @@ export function parseManifest(body: string): unknown {
  */
 export function notAWorkload(body: string, parsed: () => unknown): string | undefined {
   // Both words present is the common case: the parse below is only paid when one is missing.
-  if (/\btemplate["']?\s*:/.test(body) && /\bcontainers["']?\s*:/.test(body)) return undefined;
+  if (
+    /\btemplate["']?\s*:/.test(body) &&
+    /\bcontainers["']?\s*:/.test(body) &&
+    !/\bcontainers["']?\s*:\s*(?:\[\s*\]|null|~)/.test(body)
+  )
+    return undefined;
   for (const [index, object] of objectsOf(parsed()).entries()) {
     const workload = workloadOf(object);
     if (!workload) continue;
