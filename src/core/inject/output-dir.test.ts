@@ -8,8 +8,8 @@ import { renderSidecars } from './render-sidecars.js';
 describe('render-dir output stays inside the workspace', () => {
   const attempt = (workspace: string, outputDir: string) =>
     renderSidecars({ workspace, output: 'render-dir', outputDir, istioctl: '/no/such/istioctl' }).catch(
-      (e: unknown) => e as Error & { input?: string },
-    );
+      (e: unknown) => e,
+    ) as Promise<Error & { input?: string }>;
 
   it('refuses an output-dir that is a link leading outside, naming output-dir (not paths)', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'render-ws-'));

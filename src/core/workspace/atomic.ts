@@ -1,7 +1,7 @@
 // All-or-nothing multi-file writes: under the workspace's lock, every file is staged beside its target,
 // then renamed in under a journal; a failure, a signal or a killed run leaves every file as it was.
 import { randomBytes } from 'node:crypto';
-import { chownSync, copyFileSync, linkSync, lstatSync, readFileSync, renameSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, linkSync, lstatSync, readFileSync, renameSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { AutopilotError } from '../errors.js';
@@ -10,6 +10,7 @@ import { silentLogger } from '../logger.js';
 import {
   dropJournal,
   finishJournal,
+  journalFile,
   recoverJournal,
   rollBackJournal,
   saveJournal,
@@ -19,7 +20,13 @@ import {
   type Journal,
   type JournalEntry,
 } from './journal.js';
-import { lockWorkspace, workspaceRootOf, writeStateDir } from './lock.js';
+import {
+  existingWriteStateDir,
+  lockWorkspace,
+  WorkspaceBusyError,
+  workspaceRootOf,
+  writeStateDir,
+} from './lock.js';
 import { explainFileError } from './os-errors.js';
 
 export interface FileChange {
@@ -57,11 +64,21 @@ export function writeFilesAtomically(changes: readonly FileChange[], options: At
   const stateDir = writeStateDir(root);
   const lock = lockWorkspace(stateDir, root, options.lockWaitMs);
   try {
-    recoverInterruptedWrite(
+    const rolledBack = recoverInterruptedWrite(
       stateDir,
       changes.map((c) => dirname(c.path)),
       logger,
     );
+    // This run may have read files that the rollback just changed: nothing it planned can be trusted.
+    if (rolledBack.length > 0) {
+      throw new FileChangedError(
+        'an interrupted earlier write was rolled back after this run read the files',
+        {
+          file: rolledBack[0],
+          hint: 'Nothing was written. Run again: the files are back to their content before the interrupted run.',
+        },
+      );
+    }
     const originals = changes.map((change) => checkUnchanged(change));
     const id = randomBytes(6).toString('hex');
     const journal: Journal = {
@@ -115,10 +132,34 @@ export function recoverInterruptedWrites(
   }
 }
 
-function recoverInterruptedWrite(stateDir: string, directories: readonly string[], logger: Logger): void {
-  recoverJournal(stateDir, logger);
-  const swept = sweepStaleTemps(new Set(directories));
+/**
+ * Before a run reads the workspace: if a killed run left a journal and no live run holds the lock,
+ * settle it now, so the files are read as they were before that run (never half-written).
+ */
+export function recoverBeforeReading(root: string, logger: Logger = silentLogger): void {
+  const stateDir = existingWriteStateDir(root);
+  if (!stateDir || !existsSync(journalFile(stateDir))) return;
+  let lock;
+  try {
+    lock = lockWorkspace(stateDir, root, 0);
+  } catch (error) {
+    // A live writer owns the journal; the commit-time checks keep this run from racing it.
+    if (error instanceof WorkspaceBusyError) return;
+    throw error;
+  }
+  try {
+    recoverInterruptedWrite(stateDir, [], logger);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Settles a left-over journal and sweeps stray temps; returns the folders a rollback just changed. */
+function recoverInterruptedWrite(stateDir: string, directories: readonly string[], logger: Logger): string[] {
+  const { outcome, directories: touched } = recoverJournal(stateDir, logger);
+  const swept = sweepStaleTemps(new Set([...directories, ...touched]));
   if (swept > 0) logger.info(`removed ${swept} temp files an interrupted run left behind`);
+  return outcome === 'rolled-back' ? touched : [];
 }
 
 /** The target's stats when it exists; throws when its content is not what the caller read. */

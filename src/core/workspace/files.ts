@@ -21,6 +21,7 @@ import picomatch from 'picomatch';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { recoverBeforeReading } from './atomic.js';
 import { explainFileError } from './os-errors.js';
 
 /** YAML across the repo plus the plain version file; .gitignore'd files are left out. */
@@ -77,6 +78,8 @@ export function listWorkspace(
   const isExcluded = globMatcher(exclude);
   const wanted = (path: string) => isIncluded(path) && !isExcluded(path);
   const realRoot = realpathSync(root);
+  // A run killed mid-write is settled before anything is read, so no scan sees a half-written tree.
+  recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? undefined : gitListedFiles(realRoot, logger);
   if (!listed) {
     const paths = walkFiles(realRoot, wanted, options, logger).sort();

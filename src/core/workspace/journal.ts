@@ -83,28 +83,28 @@ export function finishJournal(journal: Journal): void {
 export function recoverJournal(
   stateDir: string,
   logger: Logger = silentLogger,
-): 'none' | 'rolled-back' | 'finished' {
+): { outcome: 'none' | 'rolled-back' | 'finished'; directories: string[] } {
   let journal: Journal;
   try {
     journal = JSON.parse(readFileSync(journalFile(stateDir), 'utf8')) as Journal;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
     // Unreadable: it was being replaced when the run died; the temps are swept by name instead.
-    dropJournal(stateDir);
-    return 'none';
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') dropJournal(stateDir);
+    return { outcome: 'none', directories: [] };
   }
+  const directories = [...new Set(journal.entries.map((e) => dirname(e.target)))];
   if (journal.phase === 'committed') {
     finishJournal(journal);
     dropJournal(stateDir);
     logger.info(`finished cleaning up an earlier run's write (process ${journal.pid})`);
-    return 'finished';
+    return { outcome: 'finished', directories };
   }
   rollBackJournal(journal);
   dropJournal(stateDir);
   logger.warning(
     `an earlier run (process ${journal.pid}) was stopped while writing ${journal.entries.length} files; they were restored to their previous content`,
   );
-  return 'rolled-back';
+  return { outcome: 'rolled-back', directories };
 }
 
 /** Removes temps left in `directories` by runs that no journal remembers (killed before writing one, or old versions). */

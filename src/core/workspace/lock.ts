@@ -25,6 +25,8 @@ export const DEFAULT_LOCK_WAIT_MS = 10_000;
  * one (never committed, survives the run), else under RUNNER_TEMP or the system temp dir.
  */
 export function writeStateDir(root: string): string {
+  const existing = existingWriteStateDir(root);
+  if (existing) return existing;
   const gitDir = gitDirOf(root);
   if (gitDir) {
     const dir = join(gitDir, 'istio-autopilot');
@@ -39,6 +41,17 @@ export function writeStateDir(root: string): string {
   const dir = join(process.env.RUNNER_TEMP || tmpdir(), `istio-autopilot-writes-${key}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
+}
+
+/** The state directory if a write ever made one (a cheap look for a journal before reading). */
+export function existingWriteStateDir(root: string): string | undefined {
+  const gitDir = gitDirOf(root);
+  const key = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  const candidates = [
+    ...(gitDir ? [join(gitDir, 'istio-autopilot')] : []),
+    join(process.env.RUNNER_TEMP || tmpdir(), `istio-autopilot-writes-${key}`),
+  ];
+  return candidates.find((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory());
 }
 
 /** `.git` as a directory, or the `gitdir:` a worktree's `.git` file names. */
