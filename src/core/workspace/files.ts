@@ -362,7 +362,7 @@ function realPathThroughParents(absolute: string, links = 0): string {
 
 export type ReadResult =
   | { path: string; status: 'ok'; content: Buffer }
-  | { path: string; status: 'binary' | 'too-large' | 'utf16'; size: number };
+  | { path: string; status: 'binary' | 'too-large' | 'utf16'; size: number; limit?: number };
 
 /**
  * Reads a workspace file, or says why not: binary (a NUL byte in its first 8 KiB), UTF-16 text, or too
@@ -382,7 +382,7 @@ export function readWorkspaceFile(root: string, path: string, maxBytes = DEFAULT
   }
   try {
     const size = fstatSync(fd).size;
-    if (size > maxBytes) return { path, status: 'too-large', size };
+    if (size > maxBytes) return { path, status: 'too-large', size, limit: maxBytes };
     const content = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
@@ -428,7 +428,7 @@ export function noticeSkipped(result: ReadResult, logger: Logger): void {
     );
   if (result.status === 'too-large')
     logger.notice(
-      `skipped ${result.path}: ${result.size} bytes is larger than the limit for text manifests`,
+      `skipped ${result.path}: ${result.size} bytes is larger than the ${result.limit ?? DEFAULT_MAX_FILE_BYTES}-byte limit for text manifests`,
       {
         file: result.path,
       },
