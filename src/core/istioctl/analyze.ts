@@ -8,6 +8,7 @@ import { InvalidInputError, IstioctlError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
+import { explainFileError } from '../workspace/os-errors.js';
 import { runIstioctlProcess } from './process.js';
 import { analyzeRecursiveFlag } from './version-rules.js';
 
@@ -478,7 +479,13 @@ interface ScreenedFile {
 }
 
 function screenFile(path: string, cwd: string): ScreenedFile {
-  const chunks = splitYamlChunks(readFileSync(resolve(cwd, path), 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    throw explainFileError(error, 'reading', path, 'paths');
+  }
+  const chunks = splitYamlChunks(text);
   const screened: ScreenedFile = { path, chunks, kubernetes: 0, invalid: 0, unknown: [] };
   for (const chunk of chunks) {
     let value: unknown;

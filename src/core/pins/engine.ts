@@ -9,6 +9,7 @@ import { silentLogger } from '../logger.js';
 import { compareVersions, parseIstioVersion } from '../versions/parse.js';
 import type { AtomicWriteOptions } from '../workspace/atomic.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
+import { explainFileError } from '../workspace/os-errors.js';
 import {
   globMatcher,
   isRegularWorkspaceFile,
@@ -384,7 +385,12 @@ export function applyPinUpdates(
   // What each edit was based on: the commit fails if a file no longer holds it (another run, a person).
   const read = new Map<string, Buffer>();
   const rendered = renderPinUpdates(edits, (file) => {
-    const content = readFileSync(absolute(file));
+    let content: Buffer;
+    try {
+      content = readFileSync(absolute(file));
+    } catch (error) {
+      throw explainFileError(error, 'reading', file);
+    }
     read.set(file, content);
     return content;
   });
