@@ -12,11 +12,16 @@ export interface ParsedFile extends SourceText {
   lineCounter: LineCounter;
 }
 
+const ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
+const ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
+
 /** Parses every document in a file; broken YAML is an error naming file:line. */
 export function parseYamlFile(source: SourceText): ParsedFile {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
+  // Only a file with both an anchor and an alias can expand; most files have neither.
+  const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
     const error = document.errors[0];
     if (error) {
@@ -28,8 +33,7 @@ export function parseYamlFile(source: SourceText): ParsedFile {
       });
     }
     // Walkers below follow aliases; a bomb must fail here, in linear time, before any of them runs.
-    if (source.text.includes('*'))
-      assertBoundedAliases(document, source.path, (offset) => lineCounter.linePos(offset).line);
+    if (hasAliases) assertBoundedAliases(document, source.path, (offset) => lineCounter.linePos(offset).line);
   }
   return { ...source, documents: list, lineCounter };
 }

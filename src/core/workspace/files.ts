@@ -326,7 +326,7 @@ export function isInside(root: string, target: string): boolean {
  * through a linked directory either.
  */
 export function resolveInsideWorkspace(root: string, path: string, input?: string): string {
-  const realRoot = realpathSync(root);
+  const realRoot = realpathSync.native(root);
   const absolute = resolve(realRoot, path);
   const real = isInside(realRoot, absolute) ? realPathThroughParents(absolute) : absolute;
   if (!isInside(realRoot, real)) {
@@ -345,7 +345,7 @@ function realPathThroughParents(absolute: string, links = 0): string {
   const missing: string[] = [];
   for (let current = absolute; ; current = dirname(current)) {
     try {
-      return join(realpathSync(current), ...missing.reverse());
+      return join(realpathSync.native(current), ...missing.reverse());
     } catch (error) {
       const stats = lstatSync(current, { throwIfNoEntry: false });
       // A dangling link still says where a write would land.
