@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   analyzeArgs,
+  analyzeManifests,
   checkAnalyzeExit,
   classifyAnalyzeExit,
   parseAnalyzeJson,
@@ -196,6 +197,22 @@ describe('resolveAnalyzeFiles', () => {
       expect(() => resolveAnalyzeFiles(['link.yaml'], ws)).toThrow(/through a symbolic link/);
       expect(() => resolveAnalyzeFiles(['linked'], ws)).toThrow(/through a symbolic link/);
       expect(() => resolveAnalyzeFiles(['linked/**/*.yaml'], ws)).toThrow(/leads outside/);
+    });
+    it('refuses a mesh-config-file outside before istioctl runs', async () => {
+      await expect(
+        analyzeManifests({
+          binary: '/no/such/istioctl',
+          version: '1.31.0',
+          paths: ['ok.yaml'],
+          cwd: ws,
+          meshConfigFile: '../mesh.yaml',
+        }),
+      ).rejects.toThrow(
+        expect.objectContaining({
+          input: 'mesh-config-file',
+          message: expect.stringMatching(/leads outside/),
+        }),
+      );
     });
     it('walks past links that leave, with a warning', () => {
       const lines: string[] = [];
