@@ -6,7 +6,12 @@ import { parseYamlFile, revisionLabelIn } from './yaml-documents.js';
 
 /** The "billion laughs" shape: each level lists the previous one nine times (9^levels leaves). */
 function aliasBomb(levels: number): string {
-  const lines = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web, annotations: {proxy: docker.io/istio/proxyv2:1.24.2}}', 'x0: &a0 [lol]'];
+  const lines = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: web, annotations: {proxy: docker.io/istio/proxyv2:1.24.2}}',
+    'x0: &a0 [lol]',
+  ];
   for (let n = 1; n <= levels; n++)
     lines.push(
       `x${n}: &a${n} [${Array(9)
