@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,11 +24,13 @@ describe('istio-autopilot masking', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
+      const repo = mkdtempSync(join(tmpdir(), 'cli-repo-'));
+      writeFileSync(join(repo, '.istio-version'), '1.24.2\n');
       const child = spawn(
         process.execPath,
         [CLI, 'check', '--github-token', TOKEN, '--github-api-url', `http://127.0.0.1:${port}`],
         {
-          cwd: mkdtempSync(join(tmpdir(), 'cli-repo-')),
+          cwd: repo,
           env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'cli-home-')) },
         },
       );
