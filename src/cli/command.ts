@@ -1,7 +1,7 @@
 // The CLI's command shape and its shared flags, parsed with node:util (no framework needed).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInputError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { registerSecret, type Logger } from '../core/logger.js';
 
 export const EXIT = {
   ok: 0,
@@ -59,11 +59,13 @@ export function parseCommandArgs(command: Command, args: string[]) {
 /** GitHub settings from flags, then the environment; never printed. */
 export function gitHubSettings(values: Record<string, unknown>, env: NodeJS.ProcessEnv) {
   const offline = values['offline'] === true;
+  const token = offline
+    ? undefined
+    : ((values['github-token'] as string | undefined) ?? env.GITHUB_TOKEN ?? env.GH_TOKEN);
+  registerSecret(token);
   return {
     offline,
-    token: offline
-      ? undefined
-      : ((values['github-token'] as string | undefined) ?? env.GITHUB_TOKEN ?? env.GH_TOKEN),
+    token,
     apiUrl:
       (values['github-api-url'] as string | undefined) ?? env.GITHUB_API_URL ?? 'https://api.github.com',
   };

@@ -1,17 +1,17 @@
 // istio-autopilot: the command-line face of the same core the actions use.
 import { describeError, InvalidInputError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { maskingLogger, maskSecrets, type Logger } from '../core/logger.js';
 import { EXIT, parseCommandArgs, type Command } from './command.js';
 import { commands } from './commands/index.js';
 
-const stderrLogger: Logger = {
+const stderrLogger: Logger = maskingLogger({
   info: (m) => process.stderr.write(`${m}\n`),
   warning: (m, w) =>
     process.stderr.write(`warning: ${w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${m}\n`),
   notice: (m, w) =>
     process.stderr.write(`notice: ${w?.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${m}\n`),
   debug: (m) => (process.env.ISTIO_AUTOPILOT_DEBUG ? process.stderr.write(`debug: ${m}\n`) : undefined),
-};
+});
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -62,12 +62,12 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(values, {
       args,
       json: values['json'] === true,
-      stdout: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+      stdout: (t) => process.stdout.write(maskSecrets(t.endsWith('\n') ? t : `${t}\n`)),
       log: stderrLogger,
       env: process.env,
     });
   } catch (error) {
-    process.stderr.write(`istio-autopilot ${name}: ${describeError(error)}\n`);
+    process.stderr.write(maskSecrets(`istio-autopilot ${name}: ${describeError(error)}\n`));
     return error instanceof InvalidInputError && error.file === undefined ? EXIT.usage : EXIT.error;
   }
 }

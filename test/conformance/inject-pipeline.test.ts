@@ -310,10 +310,11 @@ describe.skipIf(skip)('inject pipeline with real istioctl', () => {
 
   it('leaves every file untouched when istioctl fails on one document, and names it', async () => {
     const root = makeRepo();
-    // A Deployment whose template is a string: istioctl cannot decode it.
+    // A Deployment whose pod template metadata is a string: istioctl cannot decode it. (A template that is
+    // not a mapping at all is not a workload, and is left alone before istioctl sees it.)
     writeFileSync(
       join(root, 'apps/zz-broken.yaml'),
-      'apiVersion: v1\nkind: Service\nmetadata: {name: ok}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: broken}\nspec:\n  template: oops\n',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: ok}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: broken}\nspec:\n  template:\n    metadata: oops\n    spec:\n      containers: [{name: a, image: nginx}]\n',
     );
     const before = snapshot(root);
     const error = await renderSidecars(options(root, NEW!.binary)).then(

@@ -67,7 +67,8 @@ describe.skipIf(skip)('kube-inject-manifests (real istioctl)', () => {
     const root = workspace();
     writeFileSync(
       join(root, 'apps/broken.yaml'),
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec:\n  template: 7\n',
+      // A pod template istioctl cannot decode (one that is not a mapping is not a workload, and left alone).
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec:\n  template:\n    metadata: 7\n    spec:\n      containers: [{name: a, image: nginx}]\n',
     );
     const before = readFileSync(join(root, 'apps/mixed.yaml'), 'utf8');
     const run = await runAction('kube-inject-manifests', {

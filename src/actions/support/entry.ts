@@ -3,22 +3,22 @@
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { describeError, InvalidInputError } from '../../core/errors.js';
-import type { Logger } from '../../core/logger.js';
+import { maskingLogger, maskSecrets, registerSecret, type Logger } from '../../core/logger.js';
 import { fitMarkdown } from '../../core/report/markdown.js';
 
-export const actionsLogger: Logger = {
+export const actionsLogger: Logger = maskingLogger({
   info: (m) => core.info(m),
   warning: (m, where) => core.warning(m, where ? { file: where.file, startLine: where.line } : {}),
   notice: (m, where) => core.notice(m, where ? { file: where.file, startLine: where.line } : {}),
   debug: (m) => core.debug(m),
-};
+});
 
 /** Runs an entry; any error fails the step with its message, never a stack trace. */
 export async function runEntry(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (error) {
-    core.setFailed(describeError(error));
+    core.setFailed(maskSecrets(describeError(error)));
     if (error instanceof Error && error.stack) core.debug(error.stack);
   }
 }
@@ -56,6 +56,7 @@ export function choiceInput<T extends string>(name: string, choices: readonly T[
 export function gitHubInputs(): { token?: string; apiUrl: string } {
   const token = stringInput('github-token');
   if (token) core.setSecret(token);
+  registerSecret(token);
   const apiUrl = stringInput('github-api-url') ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
   return { token, apiUrl };
 }
@@ -68,7 +69,7 @@ export function httpCacheDir(): string | undefined {
 
 export async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(fitMarkdown(markdown), true).write();
+  await core.summary.addRaw(fitMarkdown(maskSecrets(markdown)), true).write();
 }
 
 export function setJsonOutput(name: string, value: unknown): void {

@@ -26,6 +26,7 @@ export async function installIstioctlForCli(
     downloadBaseUrl: text(values, 'download-base-url'),
     checksum: text(values, 'checksum'),
     github: createGitHubClient({ token: github.token, apiUrl: github.apiUrl, log: context.log.info }),
+    offline: github.offline,
     httpCacheDir: join(cache, 'http'),
     tempDir: tmpdir(),
     logger: context.log,

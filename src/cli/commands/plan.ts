@@ -17,7 +17,7 @@ export const planCommand: Command = {
   options: { repo: { type: 'string' }, config: { type: 'string' }, ...POLICY_OPTIONS, ...GITHUB_OPTIONS },
   async run(values, context) {
     const workspace = resolve(text(values, 'repo') ?? '.');
-    const config = applyPolicyFlags(loadRepoConfig(workspace, text(values, 'config')), values);
+    const config = applyPolicyFlags(loadRepoConfig(workspace, text(values, 'config'), 'config'), values);
     const github = gitHubSettings(values, context.env);
     const sources = await gatherReleaseSources(
       createGitHubClient({ token: github.token, apiUrl: github.apiUrl, retries: 1, log: context.log.info }),

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { AutopilotError } from '../errors.js';
-import { parseRepoConfig } from './repo-config.js';
+import { loadRepoConfig, parseRepoConfig } from './repo-config.js';
 
 const example = join(
   new URL('../../..', import.meta.url).pathname,
@@ -63,5 +64,43 @@ describe('repo config', () => {
     const error = errorOf('policy: latest\ndata-plane:\n  paths: [apps\n');
     expect(error.message).toContain('not valid YAML');
     expect(error.line).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('loadRepoConfig', () => {
+  const repo = () => mkdtempSync(join(tmpdir(), 'repo-config-'));
+
+  it('uses the defaults when the default file is absent', () => {
+    expect(loadRepoConfig(repo()).source).toBeUndefined();
+  });
+
+  it('fails, naming the input, when a config file named explicitly is missing', () => {
+    expect(() => loadRepoConfig(repo(), '.github/istio-autopilot.yml')).toThrow(
+      expect.objectContaining({
+        input: 'config-file',
+        message: 'the config file .github/istio-autopilot.yml does not exist',
+      }),
+    );
+    expect(() => loadRepoConfig(repo(), 'typo.yaml', 'config')).toThrow(
+      expect.objectContaining({ input: 'config' }),
+    );
+  });
+
+  it('reads an explicit file that exists', () => {
+    const dir = repo();
+    writeFileSync(join(dir, 'autopilot.yaml'), 'policy: patch\n');
+    expect(loadRepoConfig(dir, 'autopilot.yaml').policy).toBe('patch');
+  });
+
+  it('refuses a config file outside the workspace, by .. or by a link', () => {
+    const dir = repo();
+    const outside = repo();
+    writeFileSync(join(outside, 'c.yaml'), 'policy: latest\n');
+    mkdirSync(join(dir, '.github'));
+    symlinkSync(join(outside, 'c.yaml'), join(dir, '.github/istio-autopilot.yaml'));
+    expect(() => loadRepoConfig(dir)).toThrow(/leads outside the workspace/);
+    expect(() => loadRepoConfig(dir, `../${basename(outside)}/c.yaml`)).toThrow(
+      /leads outside the workspace/,
+    );
   });
 });

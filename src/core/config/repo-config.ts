@@ -1,9 +1,10 @@
 // The optional repository config, .github/istio-autopilot.yaml: parsed, validated, with file:line errors.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { FileFormatError, InvalidInputError } from '../errors.js';
 import { toSemverRange } from '../versions/range.js';
+import { resolveInsideWorkspace } from '../workspace/files.js';
+import { explainFileError } from '../workspace/os-errors.js';
 
 export const REPO_CONFIG_PATH = '.github/istio-autopilot.yaml';
 
@@ -55,12 +56,30 @@ type Reader = {
   done(): void;
 };
 
-/** Reads the repo config under `workspace`; a missing file means all defaults. */
-export function loadRepoConfig(workspace: string, relativePath = REPO_CONFIG_PATH): RepoConfig {
-  const file = join(workspace, relativePath);
+/**
+ * Reads the repo config under `workspace`. Without `relativePath`, the default file may be absent (all
+ * defaults); a path named explicitly must exist, since silently planning without its policy is worse
+ * than failing. Either way the file must lie inside the workspace.
+ */
+export function loadRepoConfig(workspace: string, relativePath?: string, input = 'config-file'): RepoConfig {
+  const explicit = relativePath !== undefined && relativePath.trim() !== '';
+  const path = explicit ? relativePath.trim() : REPO_CONFIG_PATH;
   const empty: RepoConfig = { controlPlane: {}, dataPlane: {}, pullRequest: {}, analyze: {} };
-  if (!existsSync(file)) return empty;
-  return parseRepoConfig(readFileSync(file, 'utf8'), relativePath);
+  const file = resolveInsideWorkspace(workspace, path, input);
+  if (!existsSync(file)) {
+    if (!explicit) return empty;
+    throw new InvalidInputError(`the config file ${path} does not exist`, {
+      input,
+      hint: `Check the path (relative to the repository root), or leave ${input} unset to use ${REPO_CONFIG_PATH} when present.`,
+    });
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw explainFileError(error, 'reading', path, input);
+  }
+  return parseRepoConfig(text, path);
 }
 
 export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConfig {

@@ -1,9 +1,10 @@
 // One Octokit for every GitHub call: GHES-aware base URL, retries on 5xx, throttling that honours
 // Retry-After and secondary limits, and errors a user can act on.
-import { GitHub } from '@actions/github/lib/utils';
+import { defaults, GitHub } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { AutopilotError, NetworkError } from '../errors.js';
+import { GitHubTransportError, timedFetch } from './timed-fetch.js';
 
 export const PUBLIC_GITHUB_API = 'https://api.github.com';
 
@@ -14,8 +15,12 @@ export interface GitHubClientOptions {
   retries?: number;
   /** Longest Retry-After we wait for, in seconds; longer ones fail with a clear error. */
   maxRetryAfterSeconds?: number;
+  /** Deadline per try, headers and body together (default 30 s): a server that never answers fails. */
+  timeoutMs?: number;
   log?: (message: string) => void;
 }
+
+export const DEFAULT_GITHUB_TIMEOUT_MS = 30_000;
 
 const AutopilotOctokit = GitHub.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof AutopilotOctokit>;
@@ -31,10 +36,20 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
       log(`GitHub ${kind} on ${request.method} ${request.url}; retrying in ${after}s`);
       return true;
     };
+  const baseFetch = (defaults.request?.fetch as typeof fetch | undefined) ?? fetch;
   return new AutopilotOctokit({
     baseUrl: (options.apiUrl ?? PUBLIC_GITHUB_API).replace(/\/+$/, ''),
     ...(options.token ? { auth: options.token } : {}),
     userAgent: 'istio-autopilot',
+    request: {
+      ...defaults.request,
+      fetch: timedFetch(baseFetch, {
+        timeoutMs: options.timeoutMs ?? DEFAULT_GITHUB_TIMEOUT_MS,
+        maxRetryAfterSeconds: maxWait,
+        retries,
+        log,
+      }),
+    },
     retry: { retries, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
     throttle: {
       // Primary limits without a token reset hourly: retrying wastes the run, say what to do instead.
@@ -66,6 +81,15 @@ function causeChain(error: unknown): string[] {
   return found;
 }
 
+function transportErrorIn(error: unknown): GitHubTransportError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    if (current instanceof GitHubTransportError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 interface RequestErrorLike {
   status?: number;
   message?: string;
@@ -74,6 +98,19 @@ interface RequestErrorLike {
 
 /** Maps an Octokit failure to an error that says what to do; `what` names the request. */
 export function explainGitHubError(error: unknown, what: string, hasToken: boolean): AutopilotError {
+  const transport = transportErrorIn(error);
+  if (transport) {
+    return new NetworkError(`${transport.message} while ${what}`, {
+      input: transport.reason === 'timeout' || transport.reason === 'not-json' ? 'github-api-url' : undefined,
+      hint:
+        transport.reason === 'timeout'
+          ? 'The API accepted the connection but sent no answer in time; check github-api-url, a proxy or the GitHub status page, then re-run.'
+          : transport.reason === 'not-json'
+            ? 'Something that is not the GitHub API answered (a proxy or captive portal?); check github-api-url and the network.'
+            : 'Wait for the limit to reset, or pass a token with a higher quota.',
+      cause: error,
+    });
+  }
   if (error instanceof AutopilotError) return error;
   const e = (error ?? {}) as RequestErrorLike;
   const headers = e.response?.headers ?? {};

@@ -9,6 +9,7 @@ import { quickIdentity } from './injected-output.js';
 import { KUSTOMIZATION_FILES } from './patches.js';
 import type { InjectOutputMode, RenderSidecarsOptions } from './types.js';
 import {
+  notAWorkload,
   isObject,
   mayBeWorkload,
   parseManifest,
@@ -107,6 +108,14 @@ function jobOf(file: SourceFile, slice: YamlDocumentSlice, logger: Logger): Job 
     return undefined;
   }
   if (workloads.length === 0) return undefined;
+  const notWorkload = notAWorkload(slice.body, parse);
+  if (notWorkload) {
+    logger.notice(`left ${file.path}:${slice.line} alone: ${notWorkload}`, {
+      file: file.path,
+      line: slice.line,
+    });
+    return undefined;
+  }
   const first = workloads[0]!;
   const isList = quick
     ? quick.kind === 'List'

@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { extractPins } from '../pins/engine.js';
 import { sortVersions } from '../versions/parse.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
+import { resolveInsideWorkspace } from '../workspace/files.js';
 import { injectJobs } from './cached-injection.js';
 import { injectConfig } from './inject-config.js';
 import { defaultCacheDir, fileDigest, InjectionCache, memo } from './injection-cache.js';
@@ -73,7 +74,10 @@ export async function renderSidecars(
     if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
     if (!options.dryRun && changes.length > 0) {
       for (const change of changes) await mkdir(dirname(change.absolute), { recursive: true });
-      writeFilesAtomically(changes.map((c) => ({ path: c.absolute, content: c.content })));
+      writeFilesAtomically(
+        changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
+        { root: options.workspace, logger },
+      );
     }
     cache.save();
     const workloads = judged.workloads;
@@ -119,6 +123,7 @@ function checkedOutputMode(options: RenderSidecarsOptions): InjectOutputMode {
       input: 'output-dir',
       hint: 'Set output-dir, e.g. rendered.',
     });
+  if (mode === 'render-dir') resolveInsideWorkspace(options.workspace, options.outputDir!, 'output-dir');
   return mode;
 }
 

@@ -1,6 +1,7 @@
 // Which documents are workloads istioctl injects, where their pod template sits, and what a pod
 // template says about its sidecar (revision, proxy image) and about being skipped.
 import { parse } from 'yaml';
+import { MAX_YAML_ALIAS_COUNT } from '../workspace/yaml-limits.js';
 
 /** The kinds `istioctl kube-inject` injects (List item by item); every other kind passes through. */
 export const WORKLOAD_KINDS = [
@@ -54,9 +55,50 @@ export function mayBeWorkload(body: string): boolean {
   return KIND_WORD.test(body);
 }
 
-/** Parses a document body the way Kubernetes reads YAML (1.1: `0644` is octal, `yes` is a boolean). */
+/**
+ * Parses a document body the way Kubernetes reads YAML (1.1: `0644` is octal, `yes` is a boolean), with
+ * alias expansion bounded so an alias bomb fails at once instead of eating the runner.
+ */
 export function parseManifest(body: string): unknown {
-  return parse(body, { version: '1.1', uniqueKeys: false, maxAliasCount: -1 });
+  return parse(body, { version: '1.1', uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
+}
+
+/**
+ * Why a document of a workload kind is still not something to inject, or undefined when it is one: a
+ * kustomize strategic-merge patch (no pod template), or a pod spec without containers, which istioctl
+ * would turn into a sidecar-only pod. Parses only when the text leaves doubt.
+ */
+export function notAWorkload(body: string, parsed: () => unknown): string | undefined {
+  // Both words present is the common case: the parse below is only paid when one is missing.
+  if (
+    /\btemplate["']?\s*:/.test(body) &&
+    /\bcontainers["']?\s*:/.test(body) &&
+    !/\bcontainers["']?\s*:\s*(?:\[\s*\]|null|~)/.test(body)
+  )
+    return undefined;
+  for (const [index, object] of objectsOf(parsed()).entries()) {
+    const workload = workloadOf(object);
+    if (!workload) continue;
+    const problem = workloadProblem(object as Json, workload.kind);
+    if (!problem) continue;
+    const which = `${workload.kind} ${workloadName(workload)}`;
+    return isObject(parsed()) && (parsed() as Json)['kind'] === 'List'
+      ? `item ${index + 1} (${which}) ${problem}`
+      : `${which} ${problem}`;
+  }
+  return undefined;
+}
+
+function workloadProblem(object: Json, kind: WorkloadKind): string | undefined {
+  const where =
+    kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template';
+  if (kind !== 'Pod' && !isObject(dig(object, ...where.split('.'))))
+    return `has no pod template (${where}): a kustomize strategic-merge patch or a partial manifest, not a workload`;
+  const template = podTemplateOf(object);
+  const containers = template?.spec['containers'];
+  if (!Array.isArray(containers) || containers.length === 0)
+    return `has no containers in its pod spec: a strategic-merge patch or an invalid ${kind}, not a workload to inject`;
+  return undefined;
 }
 
 /** The workloads in a parsed document: itself, or a List's workload items; none for other kinds. */

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   analyzeArgs,
+  analyzeManifests,
   checkAnalyzeExit,
   classifyAnalyzeExit,
   parseAnalyzeJson,
@@ -13,6 +14,7 @@ import {
   splitReference,
   splitYamlChunks,
 } from './analyze.js';
+import { silentLogger } from '../logger.js';
 
 describe('analyzeArgs', () => {
   const base = { binary: 'istioctl', paths: [] };
@@ -170,6 +172,57 @@ describe('resolveAnalyzeFiles', () => {
   });
   it('refuses paths that match nothing', () => {
     expect(() => resolveAnalyzeFiles(['nothing/**'], dir)).toThrow(/input 'paths'|no .yaml/);
+  });
+
+  describe('reads nothing outside the workspace', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'analyze-outside-'));
+    writeFileSync(join(outside, 'secret.yaml'), 'kind: Secret\n');
+    const ws = mkdtempSync(join(tmpdir(), 'analyze-ws-'));
+    writeFileSync(join(ws, 'ok.yaml'), 'a: 1\n');
+    symlinkSync(join(outside, 'secret.yaml'), join(ws, 'link.yaml'));
+    symlinkSync(outside, join(ws, 'linked'));
+
+    it('refuses an absolute path outside', () => {
+      expect(() => resolveAnalyzeFiles([join(outside, 'secret.yaml')], ws)).toThrow(
+        /leads outside the workspace/,
+      );
+      expect(() => resolveAnalyzeFiles([outside], ws)).toThrow(/leads outside the workspace/);
+    });
+    it('refuses .. in a path or glob', () => {
+      expect(() => resolveAnalyzeFiles(['../**/*.yaml'], ws)).toThrow(
+        expect.objectContaining({ input: 'paths', message: expect.stringMatching(/leads outside/) }),
+      );
+    });
+    it('refuses a file or directory given through a link that leaves', () => {
+      expect(() => resolveAnalyzeFiles(['link.yaml'], ws)).toThrow(/through a symbolic link/);
+      expect(() => resolveAnalyzeFiles(['linked'], ws)).toThrow(/through a symbolic link/);
+      expect(() => resolveAnalyzeFiles(['linked/**/*.yaml'], ws)).toThrow(/leads outside/);
+    });
+    it('refuses a mesh-config-file outside before istioctl runs', async () => {
+      await expect(
+        analyzeManifests({
+          binary: '/no/such/istioctl',
+          version: '1.31.0',
+          paths: ['ok.yaml'],
+          cwd: ws,
+          meshConfigFile: '../mesh.yaml',
+        }),
+      ).rejects.toThrow(
+        expect.objectContaining({
+          input: 'mesh-config-file',
+          message: expect.stringMatching(/leads outside/),
+        }),
+      );
+    });
+    it('walks past links that leave, with a warning', () => {
+      const lines: string[] = [];
+      const logger = { ...silentLogger, warning: (m: string) => lines.push(m) };
+      expect(resolveAnalyzeFiles(['**/*.yaml'], ws, logger)).toEqual(['ok.yaml']);
+      expect(lines).toEqual([
+        'refused link.yaml: a symbolic link that leads outside the workspace',
+        'refused linked: a symbolic link that leads outside the workspace',
+      ]);
+    });
   });
 });
 

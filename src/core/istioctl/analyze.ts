@@ -1,12 +1,14 @@
 // `istioctl analyze` run offline over files: which files it sees, the flags per version, its JSON
 // findings and stderr parse errors turned into typed results, and pass or fail decided here.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import { InvalidInputError, IstioctlError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { resolveInsideWorkspace } from '../workspace/files.js';
+import { explainFileError } from '../workspace/os-errors.js';
 import { runIstioctlProcess } from './process.js';
 import { analyzeRecursiveFlag } from './version-rules.js';
 
@@ -306,8 +308,9 @@ function validateSuppression(entry: string): void {
 
 function requireFile(path: string, cwd: string, input: string): void {
   let ok = false;
+  const real = resolveInsideWorkspace(cwd, path, input);
   try {
-    ok = statSync(resolve(cwd, path)).isFile();
+    ok = statSync(real).isFile();
   } catch {
     ok = false;
   }
@@ -345,22 +348,31 @@ export function resolveAnalyzeFiles(
       hint: "Give globs such as 'clusters/**/*.yaml'.",
     });
   const found = new Set<string>();
+  const realCwd = realpathSync(cwd);
   for (const pattern of include) {
     const before = found.size;
+    // The same boundary as every other reader: nothing outside the workspace, not even through a link.
+    if (pattern.replace(/^!/, '').split(/[\\/]/).includes('..'))
+      throw new InvalidInputError(`'${pattern}' leads outside the workspace`, {
+        input: 'paths',
+        hint: 'Give globs relative to the repository root, without `..`.',
+      });
     const absolute = resolve(cwd, pattern);
     const stat = statOrUndefined(absolute);
     if (stat?.isFile()) {
+      resolveInsideWorkspace(cwd, pattern, 'paths');
       const rel = toRelative(absolute, cwd);
       if (READABLE_EXTENSIONS.has(extname(rel).toLowerCase())) found.add(rel);
       else logger.notice(`skipped ${rel}: istioctl reads only .yaml, .yml and .json files`);
     } else if (stat?.isDirectory()) {
-      for (const file of walk(absolute)) found.add(toRelative(file, cwd));
+      const real = resolveInsideWorkspace(cwd, pattern, 'paths');
+      for (const file of walk(real, realCwd, logger)) found.add(toRelative(file, realCwd));
     } else {
       const { base } = picomatch.scan(pattern);
       const matches = picomatch(pattern, { dot: true });
-      const root = resolve(cwd, base || '.');
-      for (const file of walk(root)) {
-        const rel = toRelative(file, cwd);
+      const root = resolveInsideWorkspace(cwd, base || '.', 'paths');
+      for (const file of walk(root, realCwd, logger)) {
+        const rel = toRelative(file, realCwd);
         if (matches(rel)) found.add(rel);
       }
     }
@@ -375,17 +387,29 @@ export function resolveAnalyzeFiles(
   return files;
 }
 
-function* walk(dir: string): Generator<string> {
+/** Files under `dir`; symbolic links are never followed (one leading outside `root` is refused aloud). */
+function* walk(dir: string, root: string, logger: Logger): Generator<string> {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
+  } catch (error) {
+    logger.warning(`could not read directory ${toRelative(dir, root) || '.'}: ${(error as Error).message}`);
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!NEVER_WALKED.has(entry.name)) yield* walk(full);
+      if (!NEVER_WALKED.has(entry.name)) yield* walk(full, root, logger);
+    } else if (entry.isSymbolicLink()) {
+      const rel = toRelative(full, root);
+      let inside = false;
+      try {
+        inside = resolveInsideWorkspace(root, rel) !== '';
+      } catch {
+        inside = false;
+      }
+      if (!inside)
+        logger.warning(`refused ${rel}: a symbolic link that leads outside the workspace`, { file: rel });
     } else if (entry.isFile() && READABLE_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
       yield full;
     }
@@ -455,7 +479,13 @@ interface ScreenedFile {
 }
 
 function screenFile(path: string, cwd: string): ScreenedFile {
-  const chunks = splitYamlChunks(readFileSync(resolve(cwd, path), 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    throw explainFileError(error, 'reading', path, 'paths');
+  }
+  const chunks = splitYamlChunks(text);
   const screened: ScreenedFile = { path, chunks, kubernetes: 0, invalid: 0, unknown: [] };
   for (const chunk of chunks) {
     let value: unknown;

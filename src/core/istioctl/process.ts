@@ -40,19 +40,24 @@ export async function runIstioctlProcess(
   }, timeoutMs);
   child.stdin.on('error', () => undefined); // istioctl may exit before reading all of stdin
   child.stdin.end(options.stdin ?? '');
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    child.on('error', (error) =>
-      reject(
-        new IstioctlError(`could not run istioctl at ${binary}: ${error.message}`, {
-          input: 'istioctl',
-          hint: 'Install it with the get-istioctl action, or point the istioctl input at the binary.',
-          cause: error,
-        }),
-      ),
-    );
-    child.on('close', (code) => resolve(code ?? -1));
-  });
-  clearTimeout(timer);
+  let exitCode: number;
+  try {
+    exitCode = await new Promise<number>((resolve, reject) => {
+      child.on('error', (error) =>
+        reject(
+          new IstioctlError(`could not run istioctl at ${binary}: ${error.message}`, {
+            input: 'istioctl',
+            hint: 'Install it with the get-istioctl action, or point the istioctl input at the binary.',
+            cause: error,
+          }),
+        ),
+      );
+      child.on('close', (code) => resolve(code ?? -1));
+    });
+  } finally {
+    // A binary that never started must not leave its timeout keeping the process alive for minutes.
+    clearTimeout(timer);
+  }
   const result = {
     exitCode,
     stdout: Buffer.concat(stdout).toString('utf8'),

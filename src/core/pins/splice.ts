@@ -6,6 +6,7 @@ import { FileFormatError } from '../errors.js';
 import type { AtomicWriteOptions } from '../workspace/atomic.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
+import { explainFileError } from '../workspace/os-errors.js';
 
 /** One range of a file's text (character offsets, end exclusive) and what replaces it. */
 export interface Splice {
@@ -99,12 +100,27 @@ export interface ApplyOptions extends AtomicWriteOptions {
 /** Writes the splices into the workspace, all files or none; returns the files that change. */
 export function applySplices(root: string, splices: readonly Splice[], options: ApplyOptions = {}): string[] {
   const absolute = (file: string) => resolveInsideWorkspace(root, file);
-  const rendered = renderSplices(splices, (file) => readFileSync(absolute(file)));
+  // What each edit was based on: the commit fails if a file no longer holds it (another run, a person).
+  const read = new Map<string, Buffer>();
+  const rendered = renderSplices(splices, (file) => {
+    let content: Buffer;
+    try {
+      content = readFileSync(absolute(file));
+    } catch (error) {
+      throw explainFileError(error, 'reading', file);
+    }
+    read.set(file, content);
+    return content;
+  });
   const changed = [...rendered.keys()].sort();
   if (!options.dryRun) {
     writeFilesAtomically(
-      changed.map((file) => ({ path: absolute(file), content: rendered.get(file)! })),
-      options,
+      changed.map((file) => ({
+        path: absolute(file),
+        content: rendered.get(file)!,
+        expected: read.get(file)!,
+      })),
+      { root, ...options },
     );
   }
   return changed;

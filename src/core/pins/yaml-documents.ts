@@ -5,6 +5,7 @@ import type { Document, Node, Scalar, YAMLMap } from 'yaml';
 import { FileFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parseIstioVersion } from '../versions/parse.js';
+import { assertBoundedAliases } from '../workspace/yaml-limits.js';
 import type { Pin, PinKindName, PinQuote, PinRole, SourceText } from './types.js';
 
 export interface ParsedFile extends SourceText {
@@ -12,11 +13,16 @@ export interface ParsedFile extends SourceText {
   lineCounter: LineCounter;
 }
 
+const ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
+const ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
+
 /** Parses every document in a file; broken YAML is an error naming file:line. */
 export function parseYamlFile(source: SourceText): ParsedFile {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
+  // Only a file with both an anchor and an alias can expand; most files have neither.
+  const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
     const error = document.errors[0];
     if (error) {
@@ -27,6 +33,8 @@ export function parseYamlFile(source: SourceText): ParsedFile {
         hint: 'Fix the YAML (or exclude the file with the paths input); nothing was written.',
       });
     }
+    // Walkers below follow aliases; a bomb must fail here, in linear time, before any of them runs.
+    if (hasAliases) assertBoundedAliases(document, source.path, (offset) => lineCounter.linePos(offset).line);
   }
   return { ...source, documents: list, lineCounter };
 }
@@ -58,15 +66,26 @@ export function nodeAt(document: Document, node: unknown, ...keys: string[]): No
   let current = resolveNode(document, node);
   for (const key of keys) {
     if (!isMap(current)) return undefined;
-    current = resolveNode(document, mapValue(current, key));
+    current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
 }
 
-function mapValue(map: YAMLMap, key: string): unknown {
+/** A key's value; a YAML merge key (`<<: *base`, or a list of them) is followed when the map lacks the key. */
+function mapValue(document: Document, map: YAMLMap, key: string, depth = 0): unknown {
+  let merged: unknown;
   for (const pair of map.items) {
     const k = isScalar(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
+    if (k === '<<' && merged === undefined) merged = pair.value;
+  }
+  if (merged === undefined || depth > 8) return undefined;
+  const sources = isSeq(merged) ? merged.items : [merged];
+  for (const source of sources) {
+    const base = resolveNode(document, source);
+    if (!isMap(base)) continue;
+    const found = mapValue(document, base, key, depth + 1);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
@@ -103,6 +122,15 @@ export function scalarSource(
         offset: range[0] + 1,
         quote: scalar.type === 'QUOTE_DOUBLE' ? 'double' : 'single',
       };
+    }
+    case 'BLOCK_FOLDED':
+    case 'BLOCK_LITERAL': {
+      // `version: >-` then the version on its own line: the digits sit once in the block's text.
+      const value = String(scalar.value).trim();
+      const at = raw.indexOf(value);
+      if (value === '' || /\s/.test(value) || at === -1 || raw.indexOf(value, at + 1) !== -1)
+        return undefined;
+      return { text: value, offset: range[0] + at, quote: 'none' };
     }
     default:
       return undefined;
@@ -185,9 +213,13 @@ export function linePosition(text: string, offset: number): { line: number; col:
 /** The first `istio.io/rev` label or annotation anywhere in a document, e.g. on a pod template. */
 export function revisionLabelIn(document: Document): string | undefined {
   let found: string | undefined;
+  // An aliased block is walked once, however often it is referenced (parseYamlFile bounds the rest).
+  const walked = new Set<unknown>();
   const walk = (node: unknown, depth: number): void => {
     if (found !== undefined || depth > 12) return;
     const resolved = resolveNode(document, node);
+    if (walked.has(resolved)) return;
+    walked.add(resolved);
     if (isMap(resolved)) {
       for (const pair of resolved.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : '';

@@ -1,5 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -117,5 +119,22 @@ describe('nextPageUrl', () => {
     expect(nextPageUrl(link)).toBe('https://api.github.com/x?page=3');
     expect(nextPageUrl('<https://api.github.com/x?page=1>; rel="first"')).toBeUndefined();
     expect(nextPageUrl(undefined)).toBeUndefined();
+  });
+});
+
+describe('listIstioReleases on an API that answers the wrong shape', () => {
+  it('says the JSON is not a list of releases instead of `data.map is not a function`', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"message":"this is not the releases API"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const github = createGitHubClient({ apiUrl: `http://127.0.0.1:${port}`, retries: 0 });
+      await expect(listIstioReleases(github)).rejects.toThrow(/with JSON that is not a list of releases/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

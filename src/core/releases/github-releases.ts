@@ -2,6 +2,7 @@
 // Istio versions, and conditional requests through an on-disk ETag cache.
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { NetworkError } from '../errors.js';
 import { explainGitHubError, type GitHubClient } from '../github/client.js';
 import { compareVersions, parseIstioVersion } from '../versions/parse.js';
 import type { HttpCache } from './http-cache.js';
@@ -74,6 +75,15 @@ export async function listIstioReleases(
         url,
         headers: cached ? { 'if-none-match': cached.etag } : {},
       });
+      if (!Array.isArray(response.data)) {
+        throw new NetworkError(
+          `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
+          {
+            input: 'github-api-url',
+            hint: 'Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3).',
+          },
+        );
+      }
       page = (response.data as ListedRelease[]).map(keptFields);
       link = response.headers.link;
       const etag = response.headers.etag;

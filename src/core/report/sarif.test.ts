@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { AnalyzeFinding } from '../istioctl/analyze.js';
-import { buildSarif } from './sarif.js';
+import { buildSarif, writeSarifFile } from './sarif.js';
 
 const schema = JSON.parse(
   readFileSync(new URL('../../../test/fixtures/sarif-2.1.0-subset.schema.json', import.meta.url), 'utf8'),
@@ -112,5 +114,56 @@ describe('buildSarif', () => {
     const broken = JSON.parse(JSON.stringify(sarif)) as { runs: { results: { message?: unknown }[] }[] };
     delete broken.runs[0]!.results[0]!.message;
     expect(validate(broken)).toBe(false);
+  });
+});
+
+describe('writeSarifFile stays inside the workspace', () => {
+  const setup = () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'sarif-ws-'));
+    const outside = mkdtempSync(join(tmpdir(), 'sarif-outside-'));
+    writeFileSync(join(outside, 'victim'), 'precious\n');
+    return { workspace, outside };
+  };
+  const write = (workspace: string, path: string) =>
+    writeSarifFile(workspace, path, [], { toolVersion: '1.31.0' });
+
+  it('writes the log under the workspace, creating its folder', async () => {
+    const { workspace } = setup();
+    expect(await write(workspace, 'reports/istio.sarif')).toBe(join('reports', 'istio.sarif'));
+    expect(JSON.parse(readFileSync(join(workspace, 'reports/istio.sarif'), 'utf8')).version).toBe('2.1.0');
+  });
+
+  it('refuses a sarif-file that climbs out with ..', async () => {
+    const { workspace, outside } = setup();
+    const path = relative(workspace, join(outside, 'victim'));
+    await expect(write(workspace, path)).rejects.toMatchObject({ input: 'sarif-file' });
+    expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('precious\n');
+  });
+
+  it('refuses an absolute sarif-file outside the workspace', async () => {
+    const { workspace, outside } = setup();
+    await expect(write(workspace, join(outside, 'victim'))).rejects.toThrow(/leads outside the workspace/);
+    expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('precious\n');
+  });
+
+  it('refuses a sarif-file that is a symbolic link to a file outside', async () => {
+    const { workspace, outside } = setup();
+    symlinkSync(join(outside, 'victim'), join(workspace, 'results.sarif'));
+    await expect(write(workspace, 'results.sarif')).rejects.toThrow(/through a symbolic link/);
+    expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('precious\n');
+  });
+
+  it('refuses a new sarif-file under a linked directory that leads outside', async () => {
+    const { workspace, outside } = setup();
+    symlinkSync(outside, join(workspace, 'out'));
+    await expect(write(workspace, 'out/new/results.sarif')).rejects.toMatchObject({ input: 'sarif-file' });
+    expect(readdirSync(outside)).toEqual(['victim']);
+  });
+
+  it('refuses a dangling link that would create a file outside', async () => {
+    const { workspace, outside } = setup();
+    symlinkSync(join(outside, 'created'), join(workspace, 'results.sarif'));
+    await expect(write(workspace, 'results.sarif')).rejects.toThrow(/leads outside/);
+    expect(readdirSync(outside)).toEqual(['victim']);
   });
 });

@@ -1,8 +1,11 @@
 // SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif) from analysis findings.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
 import type { AnalyzeFinding, AnalyzeLevel, SkippedDocument } from '../istioctl/analyze.js';
 import { sortFindings } from '../istioctl/analyze.js';
+import { writeFilesAtomically } from '../workspace/atomic.js';
+import { resolveInsideWorkspace } from '../workspace/files.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -30,19 +33,31 @@ interface SarifRule {
   defaultConfiguration: { level: SarifLevel };
 }
 
-/** Builds one run: a rule per code, a result per finding located at its file and line. */
-/** Writes the SARIF log to `path` (relative to `workspace`), creating its folder; returns the relative path. */
+/**
+ * Writes the SARIF log to `path` (relative to `workspace`), creating its folder; returns the relative
+ * path. It goes through the workspace boundary like every other write: a `..`, an absolute path or a
+ * symbolic link that leaves the repository is refused (a PR from a fork must not overwrite runner files).
+ */
 export async function writeSarifFile(
   workspace: string,
   path: string,
   findings: readonly AnalyzeFinding[],
   options: SarifOptions,
 ): Promise<string> {
-  const absolute = resolve(workspace, path);
+  const absolute = resolveInsideWorkspace(workspace, path, 'sarif-file');
   await mkdir(dirname(absolute), { recursive: true });
-  await writeFile(absolute, `${JSON.stringify(buildSarif(findings, options), null, 2)}\n`);
-  return relative(workspace, absolute);
+  // mkdir may have followed a link created meanwhile: check again before writing.
+  resolveInsideWorkspace(workspace, path, 'sarif-file');
+  writeFilesAtomically(
+    [{ path: absolute, content: `${JSON.stringify(buildSarif(findings, options), null, 2)}\n` }],
+    {
+      root: realpathSync(workspace),
+    },
+  );
+  return relative(realpathSync(workspace), absolute);
 }
+
+/** Builds one run: a rule per code, a result per finding located at its file and line. */
 
 export function buildSarif(
   findings: readonly AnalyzeFinding[],

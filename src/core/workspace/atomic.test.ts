@@ -1,9 +1,21 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { writeFilesAtomically } from './atomic.js';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FileChangedError, recoverInterruptedWrites, writeFilesAtomically } from './atomic.js';
 import type { WriteStage } from './atomic.js';
+import { lockWorkspace, WorkspaceBusyError, writeStateDir } from './lock.js';
 
 function fiveFiles() {
   const root = mkdtempSync(join(tmpdir(), 'atomic-'));
@@ -14,6 +26,19 @@ function fiveFiles() {
 
 const snapshot = (root: string) =>
   Object.fromEntries(readdirSync(root).map((name) => [name, readFileSync(join(root, name), 'utf8')]));
+
+/** Every file under root (temps included), with its content. */
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+      else out[`${prefix}${entry.name}`] = readFileSync(join(dir, entry.name), 'utf8');
+    }
+  };
+  walk(root, '');
+  return out;
+}
 
 describe('writeFilesAtomically', () => {
   it('writes every file', () => {
@@ -46,4 +71,161 @@ describe('writeFilesAtomically', () => {
     writeFilesAtomically([{ path: paths[0]!, content: 'x' }]);
     expect(statSync(paths[0]!).mode & 0o777).toBe(0o600);
   });
+
+  it('keeps a 0600 file at 0600 when a later file fails and the write rolls back', () => {
+    const { paths } = fiveFiles();
+    chmodSync(paths[0]!, 0o600);
+    expect(() =>
+      writeFilesAtomically(
+        paths.map((path) => ({ path, content: 'new\n' })),
+        { beforeStep: (at, _p, index) => (at === 'commit' && index === 4 ? fail() : undefined) },
+      ),
+    ).toThrow('boom');
+    expect(readFileSync(paths[0]!, 'utf8')).toBe('original 0\n');
+    expect(statSync(paths[0]!).mode & 0o777).toBe(0o600);
+  });
+
+  it('fails the commit, writing nothing, when a file changed since it was read', () => {
+    const { root, paths } = fiveFiles();
+    const read = readFileSync(paths[1]!);
+    writeFileSync(paths[1]!, 'edited by someone else\n');
+    const before = snapshot(root);
+    expect(() =>
+      writeFilesAtomically(
+        paths.map((path, n) => ({ path, content: `new ${n}\n`, expected: n === 1 ? read : undefined })),
+      ),
+    ).toThrow(FileChangedError);
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it('fails when a file it means to create was created meanwhile', () => {
+    const { paths } = fiveFiles();
+    expect(() => writeFilesAtomically([{ path: paths[0]!, content: 'x', expected: null }])).toThrow(
+      /created by someone else/,
+    );
+  });
+
+  it('makes a second writer of the same tree wait, then fail naming the lock holder', () => {
+    const { root, paths } = fiveFiles();
+    const lock = lockWorkspace(writeStateDir(root), root);
+    try {
+      let error: unknown;
+      try {
+        writeFilesAtomically([{ path: paths[0]!, content: 'x' }], { root, lockWaitMs: 200 });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(WorkspaceBusyError);
+      expect((error as Error).message).toContain(`process ${process.pid}`);
+      expect(readFileSync(paths[0]!, 'utf8')).toBe('original 0\n');
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('takes over the lock of a writer that is gone', () => {
+    const { root, paths } = fiveFiles();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    writeFileSync(
+      join(writeStateDir(root), 'lock'),
+      JSON.stringify({ pid: Number(dead.stdout.toString()), host: hostname(), since: 'then' }),
+    );
+    writeFilesAtomically([{ path: paths[0]!, content: 'x' }], { root, lockWaitMs: 0 });
+    expect(readFileSync(paths[0]!, 'utf8')).toBe('x');
+  });
+});
+
+function fail(): never {
+  throw new Error('boom');
+}
+
+describe('writes in a process that is stopped by a signal', () => {
+  let harness: string;
+  const COUNT = 600;
+
+  beforeAll(async () => {
+    const out = mkdtempSync(join(tmpdir(), 'write-and-die-'));
+    harness = join(out, 'write-and-die.mjs');
+    await build({
+      entryPoints: [join(import.meta.dirname, '__fixtures__/write-and-die.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: harness,
+      logLevel: 'silent',
+    });
+  });
+
+  function gitTree(): string {
+    const root = mkdtempSync(join(tmpdir(), 'signal-tree-'));
+    mkdirSync(join(root, '.git'));
+    for (let n = 0; n < COUNT; n++) {
+      mkdirSync(join(root, `dir${n % 10}`), { recursive: true });
+      writeFileSync(join(root, `dir${n % 10}`, `f${n}.yaml`), `old ${n}\n`);
+    }
+    return root;
+  }
+
+  const contents = (root: string) => Object.entries(tree(root)).filter(([path]) => !path.startsWith('.git/'));
+  const allNew = (root: string) =>
+    contents(root).every(([path, text]) => text === `new ${/f(\d+)\.yaml$/.exec(path)?.[1]}\n`);
+  const allOld = (root: string) =>
+    contents(root).every(([path, text]) => text === `old ${/f(\d+)\.yaml$/.exec(path)?.[1]}\n`);
+
+  for (const [stage, index] of [
+    ['stage', 0],
+    ['stage', 300],
+    ['commit', 0],
+    ['commit', 300],
+    ['commit', COUNT - 1],
+  ] as const) {
+    it(`finishes the whole write before SIGTERM at ${stage} ${index} stops it, leaving no temps`, () => {
+      const root = gitTree();
+      const run = spawnSync(process.execPath, [
+        harness,
+        root,
+        String(COUNT),
+        stage,
+        String(index),
+        'SIGTERM',
+      ]);
+      expect(run.signal).toBe('SIGTERM');
+      // The write was finished first, and the run stopped right after it.
+      expect(run.stdout.toString()).toBe('written\n');
+      expect(contents(root)).toHaveLength(COUNT);
+      expect(allNew(root)).toBe(true);
+      expect(existsSync(join(root, '.git/istio-autopilot/journal.json'))).toBe(false);
+    });
+  }
+
+  it('finishes the write before SIGINT stops it', () => {
+    const root = gitTree();
+    const run = spawnSync(process.execPath, [harness, root, String(COUNT), 'commit', '10', 'SIGINT']);
+    expect(run.signal).toBe('SIGINT');
+    expect(allNew(root)).toBe(true);
+  });
+
+  for (const [stage, index] of [
+    ['stage', 300],
+    ['commit', 1],
+    ['commit', 300],
+  ] as const) {
+    it(`rolls back a write SIGKILLed at ${stage} ${index} on the next run, and removes its temps`, () => {
+      const root = gitTree();
+      const run = spawnSync(process.execPath, [
+        harness,
+        root,
+        String(COUNT),
+        stage,
+        String(index),
+        'SIGKILL',
+      ]);
+      expect(run.signal).toBe('SIGKILL');
+      // Killed without a chance to clean up: temps (and for a commit, a mixed tree) are left.
+      expect(contents(root).some(([path]) => path.includes('.autopilot-'))).toBe(true);
+      recoverInterruptedWrites(root);
+      expect(contents(root)).toHaveLength(COUNT);
+      expect(allOld(root)).toBe(true);
+    });
+  }
 });

@@ -1,95 +1,236 @@
-// All-or-nothing multi-file writes: every file is staged as a temp file beside it, then renamed in;
-// a failure anywhere removes the temps and restores any file already replaced.
-import {
-  chmodSync,
-  fsyncSync,
-  openSync,
-  closeSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// All-or-nothing multi-file writes: under the workspace's lock, every file is staged beside its target,
+// then renamed in under a journal; a failure, a signal or a killed run leaves every file as it was.
 import { randomBytes } from 'node:crypto';
+import { chownSync, copyFileSync, existsSync, linkSync, lstatSync, readFileSync, renameSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import { AutopilotError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import {
+  dropJournal,
+  finishJournal,
+  journalFile,
+  recoverJournal,
+  rollBackJournal,
+  saveJournal,
+  sweepStaleTemps,
+  tempPathFor,
+  writeDurably,
+  type Journal,
+  type JournalEntry,
+} from './journal.js';
+import {
+  existingWriteStateDir,
+  lockWorkspace,
+  WorkspaceBusyError,
+  workspaceRootOf,
+  writeStateDir,
+} from './lock.js';
+import { explainFileError } from './os-errors.js';
 
 export interface FileChange {
   /** Absolute path (callers resolve and check it with resolveInsideWorkspace first). */
   path: string;
   content: string | Buffer;
+  /**
+   * What the file held when it was read (null: it did not exist). When given, a file that differs at
+   * commit time fails the whole write instead of losing someone else's edit.
+   */
+  expected?: string | Buffer | null;
 }
+
+/** A file changed between our read and our write (another run, or a person). */
+export class FileChangedError extends AutopilotError {}
 
 export type WriteStage = 'stage' | 'commit';
 
 export interface AtomicWriteOptions {
+  /** The workspace the files are in (lock and journal are per workspace). Default: the git checkout holding them. */
+  root?: string;
+  /** How long to wait for another writer of the same workspace (default 10 s). */
+  lockWaitMs?: number;
+  logger?: Logger;
   /** Test hook, called before each file's stage and commit step; throwing simulates a failure there. */
   beforeStep?: (stage: WriteStage, path: string, index: number) => void;
 }
 
 /** Writes every change or none: on any failure the files are as before and the error is rethrown. */
 export function writeFilesAtomically(changes: readonly FileChange[], options: AtomicWriteOptions = {}): void {
-  const staged: { target: string; temp: string; original?: Buffer }[] = [];
+  if (changes.length === 0) return;
+  const logger = options.logger ?? silentLogger;
+  const root = options.root ?? workspaceRootOf(commonDirectory(changes.map((c) => c.path)));
+  deferSignalsWhileWriting();
+  const stateDir = writeStateDir(root);
+  const lock = lockWorkspace(stateDir, root, options.lockWaitMs);
   try {
-    changes.forEach((change, index) => {
-      options.beforeStep?.('stage', change.path, index);
-      const original = readIfExists(change.path);
-      const temp = join(
-        dirname(change.path),
-        `.${basename(change.path)}.autopilot-${randomBytes(6).toString('hex')}.tmp`,
+    const rolledBack = recoverInterruptedWrite(
+      stateDir,
+      changes.map((c) => dirname(c.path)),
+      logger,
+    );
+    // This run may have read files that the rollback just changed: nothing it planned can be trusted.
+    if (rolledBack.length > 0) {
+      throw new FileChangedError(
+        'an interrupted earlier write was rolled back after this run read the files',
+        {
+          file: rolledBack[0],
+          hint: 'Nothing was written. Run again: the files are back to their content before the interrupted run.',
+        },
       );
-      staged.push({ target: change.path, temp, ...(original ? { original } : {}) });
-      writeDurably(temp, change.content);
-      if (original) chmodSync(temp, statSync(change.path).mode & 0o7777);
-    });
-  } catch (error) {
-    for (const { temp } of staged) rmSync(temp, { force: true });
-    throw error;
-  }
-  let committed = 0;
-  try {
-    staged.forEach(({ target, temp }, index) => {
-      options.beforeStep?.('commit', target, index);
-      renameSync(temp, target);
-      committed++;
-    });
-  } catch (error) {
-    rollBack(staged, committed);
-    throw error;
-  }
-}
-
-function rollBack(staged: { target: string; temp: string; original?: Buffer }[], committed: number): void {
-  staged.forEach(({ target, temp, original }, index) => {
-    if (index >= committed) {
-      rmSync(temp, { force: true });
-    } else if (original) {
-      const restore = `${temp}.restore`;
-      writeDurably(restore, original);
-      renameSync(restore, target);
-    } else {
-      rmSync(target, { force: true });
     }
-  });
-}
-
-function readIfExists(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    const originals = changes.map((change) => checkUnchanged(change));
+    const id = randomBytes(6).toString('hex');
+    const journal: Journal = {
+      phase: 'staging',
+      pid: process.pid,
+      root,
+      entries: changes.map((change, index) => ({
+        target: change.path,
+        temp: tempPathFor(change.path, id, ''),
+        ...(originals[index] ? { backup: tempPathFor(change.path, id, '.orig') } : {}),
+      })),
+    };
+    saveJournal(stateDir, journal);
+    try {
+      journal.entries.forEach((entry, index) => {
+        options.beforeStep?.('stage', entry.target, index);
+        stage(entry, changes[index]!.content, originals[index]);
+      });
+      journal.phase = 'renaming';
+      saveJournal(stateDir, journal);
+      journal.entries.forEach((entry, index) => {
+        options.beforeStep?.('commit', entry.target, index);
+        renameSync(entry.temp, entry.target);
+      });
+    } catch (error) {
+      rollBackJournal(journal);
+      dropJournal(stateDir);
+      throw explainFileError(error, 'writing');
+    }
+    journal.phase = 'committed';
+    saveJournal(stateDir, journal);
+    finishJournal(journal);
+    dropJournal(stateDir);
+  } finally {
+    lock.release();
   }
 }
 
-function writeDurably(path: string, content: string | Buffer): void {
-  const fd = openSync(path, 'wx', 0o644);
+/** Rolls back (or finishes) a write a killed run left in `root`, and removes stray temps; takes the lock. */
+export function recoverInterruptedWrites(
+  root: string,
+  directories: readonly string[] = [],
+  logger?: Logger,
+): void {
+  const stateDir = writeStateDir(root);
+  const lock = lockWorkspace(stateDir, root);
   try {
-    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    for (let written = 0; written < bytes.length;)
-      written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
+    recoverInterruptedWrite(stateDir, directories, logger ?? silentLogger);
   } finally {
-    closeSync(fd);
+    lock.release();
+  }
+}
+
+/**
+ * Before a run reads the workspace: if a killed run left a journal and no live run holds the lock,
+ * settle it now, so the files are read as they were before that run (never half-written).
+ */
+export function recoverBeforeReading(root: string, logger: Logger = silentLogger): void {
+  const stateDir = existingWriteStateDir(root);
+  if (!stateDir || !existsSync(journalFile(stateDir))) return;
+  let lock;
+  try {
+    lock = lockWorkspace(stateDir, root, 0);
+  } catch (error) {
+    // A live writer owns the journal; the commit-time checks keep this run from racing it.
+    if (error instanceof WorkspaceBusyError) return;
+    throw error;
+  }
+  try {
+    recoverInterruptedWrite(stateDir, [], logger);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Settles a left-over journal and sweeps stray temps; returns the folders a rollback just changed. */
+function recoverInterruptedWrite(stateDir: string, directories: readonly string[], logger: Logger): string[] {
+  const { outcome, directories: touched } = recoverJournal(stateDir, logger);
+  const swept = sweepStaleTemps(new Set([...directories, ...touched]));
+  if (swept > 0) logger.info(`removed ${swept} temp files an interrupted run left behind`);
+  return outcome === 'rolled-back' ? touched : [];
+}
+
+/** The target's stats when it exists; throws when its content is not what the caller read. */
+function checkUnchanged(change: FileChange): Stats | undefined {
+  const stats = lstatSync(change.path, { throwIfNoEntry: false });
+  if (change.expected === undefined) return stats;
+  const now = stats ? readFileSync(change.path) : null;
+  const expected =
+    typeof change.expected === 'string' ? Buffer.from(change.expected, 'utf8') : change.expected;
+  const same = now === null || expected === null ? now === expected : now.equals(expected);
+  if (!same) {
+    throw new FileChangedError(
+      expected === null
+        ? 'was created by someone else while this run worked'
+        : 'changed since this run read it',
+      {
+        file: change.path,
+        hint: 'Another run or a person edited it meanwhile; nothing was written. Run again on the current tree.',
+      },
+    );
+  }
+  return stats;
+}
+
+/** Writes the temp with the original's mode and owner, and sets the original aside for a rollback. */
+function stage(entry: JournalEntry, content: string | Buffer, original: Stats | undefined): void {
+  writeDurably(entry.temp, content, original ? original.mode & 0o7777 : 0o666);
+  if (!original || !entry.backup) return;
+  keepOwner(entry.temp, original);
+  try {
+    // A hard link keeps the original inode itself: content, mode and owner come back exactly.
+    linkSync(entry.target, entry.backup);
+  } catch {
+    copyFileSync(entry.target, entry.backup);
+    keepOwner(entry.backup, original);
+  }
+}
+
+function keepOwner(path: string, original: Stats): void {
+  const uid = process.getuid?.();
+  if (uid === undefined || (original.uid === uid && original.gid === process.getgid?.())) return;
+  try {
+    chownSync(path, original.uid, original.gid);
+  } catch {
+    // Only root may give a file away; the file keeps this run's owner, as any editor would leave it.
+  }
+}
+
+function commonDirectory(paths: readonly string[]): string {
+  let common = dirname(paths[0]!);
+  for (const path of paths) while (!`${dirname(path)}/`.startsWith(`${common}/`)) common = dirname(common);
+  return common;
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+let signalsDeferred = false;
+
+/**
+ * Writes run synchronously, so a signal with a listener is only handled once the write is whole; without
+ * one, the default action would kill the process mid-rename. So listen, and once the write is done (the
+ * listener only runs then), exit the way the signal would have, unless the host listens for it itself.
+ */
+function deferSignalsWhileWriting(): void {
+  if (signalsDeferred) return;
+  signalsDeferred = true;
+  for (const signal of SIGNALS) {
+    const onSignal = (): void => {
+      if (process.listenerCount(signal) > 1) return;
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
   }
 }

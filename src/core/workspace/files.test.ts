@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   isRegularWorkspaceFile,
   listWorkspace,
   listWorkspaceFiles,
+  noticeSkipped,
   readWorkspaceFile,
   resolveInsideWorkspace,
 } from './files.js';
@@ -94,6 +95,76 @@ describe('workspace files', () => {
     expect(readWorkspaceFile(root, 'big.yaml', 1024)).toMatchObject({ status: 'too-large', size: 2048 });
     const ok = readWorkspaceFile(root, 'ok.yaml');
     expect(ok.status === 'ok' && ok.content.toString()).toBe('a: 1\n');
+  });
+});
+
+describe('the workspace boundary', () => {
+  it('refuses a new file under a linked directory that leads outside (render-dir, patches)', () => {
+    const outside = workspace({});
+    const root = workspace({ 'a.yaml': '' });
+    symlinkSync(outside, join(root, 'rendered'));
+    expect(() => resolveInsideWorkspace(root, 'rendered/apps/web.yaml', 'output-dir')).toThrow(
+      /'rendered\/apps\/web.yaml' leads outside the workspace through a symbolic link/,
+    );
+    try {
+      resolveInsideWorkspace(root, 'rendered/apps/web.yaml', 'output-dir');
+    } catch (error) {
+      expect(error).toMatchObject({ input: 'output-dir' });
+    }
+  });
+
+  it('allows a new file under a linked directory that stays inside', () => {
+    const root = workspace({ 'real/a.yaml': '' });
+    symlinkSync(join(root, 'real'), join(root, 'alias'));
+    expect(resolveInsideWorkspace(root, 'alias/new/b.yaml')).toBe(
+      join(realpathSync(root), 'real/new/b.yaml'),
+    );
+  });
+
+  it('refuses an absolute path outside, and accepts one inside', () => {
+    const root = workspace({ 'a.yaml': '' });
+    expect(() => resolveInsideWorkspace(root, '/etc/passwd', 'mesh-config-file')).toThrow(/leads outside/);
+    expect(resolveInsideWorkspace(root, join(root, 'a.yaml'))).toBe(join(realpathSync(root), 'a.yaml'));
+  });
+
+  it('never reads through a link: a file read refuses links at the last step and parents that leave', () => {
+    const outside = workspace({ 'secret.yaml': 'kind: Secret\n' });
+    const root = workspace({ 'a.yaml': 'a: 1\n' });
+    symlinkSync(join(outside, 'secret.yaml'), join(root, 'link.yaml'));
+    symlinkSync(outside, join(root, 'dir'));
+    symlinkSync(join(root, 'a.yaml'), join(root, 'inside-link.yaml'));
+    expect(() => readWorkspaceFile(root, 'link.yaml')).toThrow(/leads outside/);
+    expect(() => readWorkspaceFile(root, 'dir/secret.yaml')).toThrow(/leads outside/);
+    expect(() => readWorkspaceFile(root, 'inside-link.yaml')).not.toThrow();
+  });
+
+  it('names the file and a hint instead of a raw ENOENT', () => {
+    const root = workspace({});
+    expect(() => readWorkspaceFile(root, 'gone.yaml')).toThrow(/does not exist \(ENOENT while reading it\)/);
+  });
+
+  it('says a UTF-16 file is skipped and why, instead of calling it binary or skipping it silently', () => {
+    const root = workspace({
+      'le.yaml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('version: 1.24.2\n', 'utf16le')]),
+      'nobom.yaml': Buffer.from('version: 1.24.2\n', 'utf16le'),
+    });
+    const { lines, logger } = recordingLogger();
+    for (const path of ['le.yaml', 'nobom.yaml']) {
+      const result = readWorkspaceFile(root, path);
+      expect(result.status).toBe('utf16');
+      noticeSkipped(result, logger);
+    }
+    expect(lines[0]).toMatch(/skipped le.yaml: UTF-16 text; only UTF-8 files are read and edited/);
+  });
+
+  it('warns about a glob or directory that matches no file', () => {
+    const root = workspace({ 'clusters/a.yaml': '' });
+    const { lines, logger } = recordingLogger();
+    listWorkspaceFiles(root, { patterns: ['clusterz/**/*.yaml', 'clusters', 'clusters/**'], logger });
+    expect(lines).toEqual([
+      "paths: 'clusterz/**/*.yaml' matched no file",
+      "paths: 'clusters' matched no file (for everything in a directory, write 'clusters/**')",
+    ]);
   });
 });
 

@@ -1,24 +1,16 @@
 // Listing and reading the workspace's files safely: globs, .gitignore, no escapes, no binaries.
 import { spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  realpathSync,
-} from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { recoverBeforeReading } from './atomic.js';
+import { isInside } from './boundary.js';
 
 /** YAML across the repo plus the plain version file; .gitignore'd files are left out. */
 export const DEFAULT_PATTERNS: readonly string[] = [
@@ -28,8 +20,14 @@ export const DEFAULT_PATTERNS: readonly string[] = [
   '**/Kustomization',
 ];
 
-/** Files bigger than this are not manifests anyone edits by hand; they are skipped with a notice. */
-export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+export {
+  DEFAULT_MAX_FILE_BYTES,
+  isInside,
+  noticeSkipped,
+  readWorkspaceFile,
+  resolveInsideWorkspace,
+  type ReadResult,
+} from './boundary.js';
 
 export interface ListFilesOptions {
   /** Picomatch globs relative to the root; `!glob` excludes. Default: DEFAULT_PATTERNS. */
@@ -74,15 +72,36 @@ export function listWorkspace(
   const isExcluded = globMatcher(exclude);
   const wanted = (path: string) => isIncluded(path) && !isExcluded(path);
   const realRoot = realpathSync(root);
+  // A run killed mid-write is settled before anything is read, so no scan sees a half-written tree.
+  recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? undefined : gitListedFiles(realRoot, logger);
-  if (!listed) return { paths: walkFiles(realRoot, wanted, options, logger).sort() };
+  if (!listed) {
+    const paths = walkFiles(realRoot, wanted, options, logger).sort();
+    warnUnmatched(include, paths, logger);
+    return { paths };
+  }
   // Searching untracked files makes git walk the tree again; skip it when git listed none.
   const hasUntracked = listed.some((entry) => entry.mode === undefined);
   const mentioning = options.keywords?.length
     ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger)
     : undefined;
   const paths = keepGitListed(realRoot, listed, wanted, logger, mentioning !== undefined).sort();
+  warnUnmatched(include, paths, logger);
   return mentioning ? { paths, mentioning } : { paths };
+}
+
+/** A glob (or a directory written without `/**`) that matches nothing is most likely a typo: say so. */
+function warnUnmatched(include: readonly string[], paths: readonly string[], logger: Logger): void {
+  const wholeRepo = new Set([...DEFAULT_PATTERNS, '**/*.yaml', '**/*.yml', '**/*']);
+  for (const glob of include) {
+    if (wholeRepo.has(glob)) continue;
+    const matches = globMatcher([glob]);
+    if (paths.some(matches)) continue;
+    const directory = !/[*?[{]/.test(glob) && !/\.[a-z]+$/i.test(glob);
+    logger.warning(
+      `paths: '${glob}' matched no file${directory ? ` (for everything in a directory, write '${glob.replace(/\/+$/, '')}/**')` : ''}`,
+    );
+  }
 }
 
 /**
@@ -287,69 +306,4 @@ function refuseEscapingPattern(pattern: string): void {
       hint: 'Give globs relative to the repository root, without `..` or absolute paths.',
     });
   }
-}
-
-export function isInside(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-/**
- * The real absolute path of a workspace-relative path; throws when it (or a symlink on the way)
- * leads outside the workspace. A file that does not exist yet resolves through its directory.
- */
-export function resolveInsideWorkspace(root: string, path: string): string {
-  const realRoot = realpathSync(root);
-  const absolute = resolve(realRoot, path);
-  let real: string;
-  try {
-    real = realpathSync(absolute);
-  } catch {
-    real = absolute;
-  }
-  if (!isInside(realRoot, absolute) || !isInside(realRoot, real)) {
-    throw new InvalidInputError(`'${path}' leads outside the workspace`, {
-      file: path,
-      hint: 'Only files inside the repository can be read or rewritten; check the path and any symbolic links.',
-    });
-  }
-  return real;
-}
-
-export type ReadResult =
-  | { path: string; status: 'ok'; content: Buffer }
-  | { path: string; status: 'binary' | 'too-large'; size: number };
-
-/** Reads a workspace file, or says why not: binary (a NUL byte in its first 8 KiB) or too large. */
-export function readWorkspaceFile(root: string, path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadResult {
-  const fd = openSync(join(root, path), 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (size > maxBytes) return { path, status: 'too-large', size };
-    const content = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, content, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    const body = read === size ? content : content.subarray(0, read);
-    if (body.subarray(0, 8192).includes(0)) return { path, status: 'binary', size };
-    return { path, status: 'ok', content: body };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Logs the standard notice for a file that was not read. */
-export function noticeSkipped(result: ReadResult, logger: Logger): void {
-  if (result.status === 'binary')
-    logger.notice(`skipped ${result.path}: a binary file`, { file: result.path });
-  if (result.status === 'too-large')
-    logger.notice(
-      `skipped ${result.path}: ${result.size} bytes is larger than the limit for text manifests`,
-      {
-        file: result.path,
-      },
-    );
 }

@@ -28,10 +28,12 @@ export class ChangeSet {
   private readonly changes: PlannedChange[] = [];
   constructor(readonly root: string) {}
 
-  propose(path: string, content: string): void {
+  /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
+  propose(path: string, content: string, read?: string): void {
     const absolute = resolveInsideWorkspace(this.root, path);
     const current = existsSync(absolute) ? readFileSync(absolute, 'utf8') : undefined;
-    if (current !== content) this.changes.push({ path, absolute, content });
+    if (current !== content)
+      this.changes.push({ path, absolute, content, expected: read ?? current ?? null });
   }
 
   sorted(): PlannedChange[] {

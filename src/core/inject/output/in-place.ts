@@ -4,5 +4,5 @@ import type { ChangeSet, JudgedOutput } from './changes.js';
 
 export function inPlaceChanges(judged: JudgedOutput, changes: ChangeSet): void {
   for (const [file, perFile] of judged.replacements)
-    changes.propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile));
+    changes.propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile), file.text);
 }

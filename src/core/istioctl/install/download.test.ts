@@ -1,5 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -89,5 +91,47 @@ describe('downloadText', () => {
   it('reads the .sha256 beside an asset, retrying a truncated body', async () => {
     emulator.injectFault('/release-assets/', { kind: 'truncate' });
     expect(await downloadText(`${url}.sha256`, fast)).toBe(`${sha256Hex(CONTENT)}  ${ASSET}\n`);
+  });
+});
+
+describe('download deadlines', () => {
+  async function loopback(handler: (res: ServerResponse) => void) {
+    const sockets = new Set<Socket>();
+    const server = createServer((_req, res) => handler(res));
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/istioctl.tar.gz`,
+      close: () => {
+        for (const s of sockets) s.destroy();
+        return new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  it('fails within the response timeout when the server accepts and never answers', async () => {
+    const server = await loopback(() => undefined);
+    try {
+      await expect(
+        downloadFile(server.url, dest, { ...fast, attempts: 2, responseTimeoutMs: 200 }),
+      ).rejects.toThrow(/failed after 2 tries: no response \(no response within 200ms\)/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails within the idle timeout when the body stops flowing', async () => {
+    const server = await loopback((res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('x'.repeat(10));
+    });
+    try {
+      await expect(
+        downloadFile(server.url, dest, { ...fast, attempts: 1, idleTimeoutMs: 200 }),
+      ).rejects.toThrow(/the body stalled for 200ms/);
+      expect(existsSync(dest)).toBe(false);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { NetworkError, NotFoundError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { silentLogger } from '../../logger.js';
+import { redactUrl, silentLogger } from '../../logger.js';
 
 export interface DownloadOptions {
   /** Tries in all, the first included (default 4). */
@@ -19,6 +19,10 @@ export interface DownloadOptions {
   maxRetryAfterSeconds?: number;
   /** Per try, headers and body together (default 10 minutes). */
   timeoutMs?: number;
+  /** Per try, until the response headers arrive (default 30 s): a server that never answers fails fast. */
+  responseTimeoutMs?: number;
+  /** Longest pause between two chunks of the body (default 60 s): a stalled body fails fast. */
+  idleTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -108,13 +112,13 @@ async function withRetries<T>(
   let delay = options.retryDelayMs ?? 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await attemptOnce(url, options.timeoutMs ?? 600_000, consume);
+      return await attemptOnce(url, options, consume);
     } catch (error) {
       if (!(error instanceof RetryableError)) throw error;
       const maxWait = options.maxRetryAfterSeconds ?? 60;
       if (attempt >= attempts || (error.retryAfterSeconds ?? 0) > maxWait) {
         throw new NetworkError(
-          `download of ${url} failed after ${attempt} ${attempt === 1 ? 'try' : 'tries'}: ${error.message}`,
+          `download of ${redactUrl(url)} failed after ${attempt} ${attempt === 1 ? 'try' : 'tries'}: ${error.message}`,
           {
             hint: 'Check the network or the download-base-url mirror, then re-run.',
             cause: error,
@@ -123,7 +127,7 @@ async function withRetries<T>(
       }
       const wait = error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : delay;
       logger.info(
-        `Download of ${url} failed (${error.message}); retrying in ${Math.round(wait / 100) / 10}s`,
+        `Download of ${redactUrl(url)} failed (${error.message}); retrying in ${Math.round(wait / 100) / 10}s`,
       );
       await new Promise((resolve) => setTimeout(resolve, wait));
       delay *= 2;
@@ -133,18 +137,93 @@ async function withRetries<T>(
 
 async function attemptOnce<T>(
   url: string,
-  timeoutMs: number,
+  options: DownloadOptions,
   consume: (response: Response) => Promise<T>,
 ): Promise<T> {
+  const responseTimeoutMs = options.responseTimeoutMs ?? 30_000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const stall = new AbortController();
+  const signal = AbortSignal.any([stall.signal, AbortSignal.timeout(options.timeoutMs ?? 600_000)]);
+  let watchdog = setTimeout(
+    () => stall.abort(new Error(`no response within ${seconds(responseTimeoutMs)}`)),
+    responseTimeoutMs,
+  );
   let response: Response;
   try {
-    response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(withoutCredentials(url), {
+      redirect: 'follow',
+      signal,
+      headers: basicAuthOf(url),
+    });
   } catch (error) {
-    throw new RetryableError(`no response (${causeOf(error)})`);
+    clearTimeout(watchdog);
+    throw new RetryableError(
+      `no response (${stall.signal.aborted ? causeOf(stall.signal.reason) : causeOf(error)})`,
+    );
   }
+  clearTimeout(watchdog);
+  // Every chunk re-arms the idle deadline; a body that stops flowing aborts the request.
+  const arm = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(
+      () => stall.abort(new Error(`the body stalled for ${seconds(idleTimeoutMs)}`)),
+      idleTimeoutMs,
+    );
+  };
+  if (response.body) {
+    arm();
+    response = new Response(
+      response.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            arm();
+            controller.enqueue(chunk);
+          },
+          flush: () => clearTimeout(watchdog),
+        }),
+      ),
+      { status: response.status, statusText: response.statusText, headers: response.headers },
+    );
+  }
+  try {
+    return await handle(url, response, consume);
+  } catch (error) {
+    if (stall.signal.aborted && error instanceof RetryableError)
+      throw new RetryableError(`${error.message.replace(/\)$/, '')}; ${causeOf(stall.signal.reason)})`);
+    throw error;
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+/** fetch refuses URLs with `user:password@`: send them as Basic auth instead (mirrors behind a login). */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
+}
+
+function basicAuthOf(url: string): Record<string, string> {
+  const { username, password } = new URL(url);
+  if (!username && !password) return {};
+  const pair = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
+  return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)}s` : `${ms}ms`;
+}
+
+async function handle<T>(
+  url: string,
+  response: Response,
+  consume: (response: Response) => Promise<T>,
+): Promise<T> {
   if (response.status === 404 || response.status === 410) {
     await response.body?.cancel();
-    throw new DownloadNotFoundError(`${url} was not found (HTTP ${response.status})`);
+    throw new DownloadNotFoundError(`${redactUrl(url)} was not found (HTTP ${response.status})`);
   }
   if (response.status >= 500 || response.status === 408 || response.status === 429) {
     await response.body?.cancel();
@@ -153,7 +232,7 @@ async function attemptOnce<T>(
   }
   if (response.status !== 200) {
     await response.body?.cancel();
-    throw new NetworkError(`download of ${url} failed: HTTP ${response.status}`, {
+    throw new NetworkError(`download of ${redactUrl(url)} failed: HTTP ${response.status}`, {
       hint: 'Check the download-base-url and that the mirror allows anonymous downloads.',
     });
   }

@@ -128,3 +128,91 @@ describe('installIstioctl', () => {
     expect(emulator.requests).toEqual([]);
   });
 });
+
+describe('installIstioctl trusts the tool cache only as far as it can check it', () => {
+  const ASSET = 'istioctl-1.30.4-linux-amd64.tar.gz';
+
+  it('checks the pinned checksum on a cache hit, and installs again when the cached copy came from another archive', async () => {
+    const archive = tarball('istioctl', 'v1.30.4');
+    addReleaseAsset(state, '1.30.4', ASSET, archive);
+    await installIstioctl(options({ version: '1.30.4' }));
+    emulator.clearLog();
+    // A hit whose recorded archive matches the pin: no request at all.
+    const hit = await installIstioctl(options({ version: '1.30.4', checksum: sha256Hex(archive) }));
+    expect(hit.cacheHit).toBe(true);
+    expect(emulator.requests).toEqual([]);
+    // A pin the cached copy does not match: not a hit; the download is checked against the pin and fails.
+    const other = 'a'.repeat(64);
+    await expect(installIstioctl(options({ version: '1.30.4', checksum: other }))).rejects.toThrow(
+      /does not match the pinned checksum/,
+    );
+    expect(warnings.join('\n')).toMatch(
+      /came from an archive with SHA-256 [0-9a-f]{64}, not the pinned a{64}/,
+    );
+  });
+
+  it('refuses a 0-byte cached binary and installs a good one', async () => {
+    addReleaseAsset(state, '1.30.4', ASSET, tarball('istioctl', 'v1.30.4'));
+    const first = await installIstioctl(options({ version: '1.30.4' }));
+    writeFileSync(first.path, '');
+    const again = await installIstioctl(options({ version: '1.30.4' }));
+    expect(again.cacheHit).toBe(false);
+    expect(readFileSync(again.path, 'utf8')).toBe('v1.30.4');
+    expect(warnings.join('\n')).toMatch(/holds an empty \(0-byte\) binary; installing it again/);
+  });
+
+  it('installs again when the cached binary was changed after it was installed', async () => {
+    addReleaseAsset(state, '1.30.4', ASSET, tarball('istioctl', 'v1.30.4'));
+    const first = await installIstioctl(options({ version: '1.30.4' }));
+    writeFileSync(first.path, 'tampered');
+    const again = await installIstioctl(options({ version: '1.30.4' }));
+    expect(readFileSync(again.path, 'utf8')).toBe('v1.30.4');
+    expect(warnings.join('\n')).toMatch(/was changed after it was installed/);
+  });
+
+  it('offline, resolves a range over the cache and never calls GitHub', async () => {
+    addReleaseAsset(state, '1.30.4', ASSET, tarball('istioctl', 'v1.30.4'));
+    await installIstioctl(options({ version: '1.30.4' }));
+    emulator.clearLog();
+    const offline = await installIstioctl(
+      options({ version: '1.30.x', offline: true, downloadBaseUrl: undefined }),
+    );
+    expect(offline).toMatchObject({ version: '1.30.4', cacheHit: true });
+    await expect(
+      installIstioctl(options({ version: '1.29.0', offline: true, downloadBaseUrl: undefined })),
+    ).rejects.toThrow(/not in the tool cache, and offline runs do not download from GitHub/);
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it('keeps tool-cache chatter off stdout', async () => {
+    addReleaseAsset(state, '1.30.4', ASSET, tarball('istioctl', 'v1.30.4'));
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await installIstioctl(options({ version: '1.30.4' }));
+      await installIstioctl(options({ version: '1.30.4' }));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toBe('');
+  });
+
+  it('never prints the credentials of a download-base-url', async () => {
+    addReleaseAsset(state, '1.30.4', ASSET, tarball('istioctl', 'v1.30.4'));
+    const base = downloadBaseUrl(emulator, state).replace('http://', 'http://mirror-user:hunter2-secret@');
+    const infos: string[] = [];
+    const installed = await installIstioctl(
+      options({
+        version: '1.30.4',
+        downloadBaseUrl: base,
+        logger: { ...logger, info: (m) => infos.push(m) },
+      }),
+    );
+    expect(installed.url).toMatch(/^http:\/\/\*\*\*@127\.0\.0\.1/);
+    expect(infos.join('\n')).not.toContain('hunter2');
+    expect(infos.join('\n')).toContain('Downloading http://***@127.0.0.1');
+  });
+});

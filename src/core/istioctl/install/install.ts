@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import * as toolCache from '@actions/tool-cache';
 import { ChecksumMismatchError, InvalidInputError, NotFoundError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { silentLogger } from '../../logger.js';
+import { redactUrl, registerSecret, silentLogger } from '../../logger.js';
 import type { GitHubClient } from '../../github/client.js';
-import { listIstioReleases } from '../../releases/github-releases.js';
+import { listIstioReleases, type Release } from '../../releases/github-releases.js';
 import { HttpCache } from '../../releases/http-cache.js';
+import { cachedVersions, quietly, recordInstall, TOOL_NAME, verifiedCacheHit } from './cached.js';
 import { parsePinnedChecksum, parseSha256File } from './checksum.js';
 import { downloadFile, DownloadNotFoundError, downloadText, type DownloadOptions } from './download.js';
 import { binaryName, describePlatform, istioctlAssetNames, type Platform } from './platform.js';
@@ -17,7 +18,6 @@ import { resolveIstioctlVersion } from './resolve.js';
 import { readVersionFile } from './version-file.js';
 
 export const DEFAULT_DOWNLOAD_BASE_URL = 'https://github.com/istio/istio/releases/download';
-const TOOL_NAME = 'istioctl';
 
 export interface InstallIstioctlOptions {
   /** A version or range (default latest). */
@@ -32,6 +32,8 @@ export interface InstallIstioctlOptions {
   checksum?: string;
   /** Only used when the version must be resolved from the release listing. */
   github: GitHubClient;
+  /** No GitHub call at all: ranges resolve over the tool cache, and only a given mirror is downloaded from. */
+  offline?: boolean;
   /** Where release listings are cached for conditional requests; none if unset. */
   httpCacheDir?: string;
   /** Scratch space for the archive (RUNNER_TEMP); removed afterwards. */
@@ -57,23 +59,34 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
   const pinned = options.checksum ? parsePinnedChecksum(options.checksum) : undefined;
   const downloadBase = downloadBaseUrlOf(options.downloadBaseUrl);
   const request = await versionRequest(options);
-  const resolved = await resolveIstioctlVersion(request, () =>
-    listIstioReleases(options.github, {
-      logger,
-      ...(options.httpCacheDir ? { cache: new HttpCache(options.httpCacheDir) } : {}),
-    }),
+  const platform = options.platform;
+  const cacheKey = `${platform.os}-${platform.arch}`;
+  const resolved = await resolveIstioctlVersion(request, async () =>
+    options.offline
+      ? offlineReleases(cacheKey, logger)
+      : listIstioReleases(options.github, {
+          logger,
+          ...(options.httpCacheDir ? { cache: new HttpCache(options.httpCacheDir) } : {}),
+        }),
   );
   const { version } = resolved;
   if (resolved.listed) logger.info(`Resolved ${request.input} '${request.spec}' to istioctl ${version}`);
-  const platform = options.platform;
-  const cacheKey = `${platform.os}-${platform.arch}`;
   const assetNames = istioctlAssetNames(version, platform);
   if (assetNames.length === 0) throw notPublished(version, platform, []);
 
-  const cached = toolCache.find(TOOL_NAME, version, cacheKey);
-  if (cached && existsSync(join(cached, binaryName(platform)))) {
+  const cached = await verifiedCacheHit(version, cacheKey, binaryName(platform), pinned, logger);
+  if (cached) {
     logger.info(`istioctl ${version} (${describePlatform(platform)}) found in the tool cache`);
-    return { version, path: join(cached, binaryName(platform)), cacheHit: true, platform };
+    return { version, path: cached, cacheHit: true, platform };
+  }
+  if (options.offline && options.downloadBaseUrl === undefined) {
+    throw new NotFoundError(
+      `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
+      {
+        input: 'offline',
+        hint: 'Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives.',
+      },
+    );
   }
 
   const scratch = await mkdtemp(join(options.tempDir, 'istioctl-'));
@@ -94,8 +107,11 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(' and ')}`);
     const extracted = join(scratch, 'extracted');
-    if (archive.name.endsWith('.zip')) await toolCache.extractZip(archive.path, extracted);
-    else await toolCache.extractTar(archive.path, extracted);
+    await quietly(logger, () =>
+      archive.name.endsWith('.zip')
+        ? toolCache.extractZip(archive.path, extracted)
+        : toolCache.extractTar(archive.path, extracted),
+    );
     const binary = join(extracted, binaryName(platform));
     if (!existsSync(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform)}`, {
@@ -103,15 +119,18 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
       });
     }
     if (platform.os !== 'win') await chmod(binary, 0o755);
-    const cachedDir = await cacheAtomically(extracted, version, cacheKey);
-    logger.info(`istioctl ${version} (${describePlatform(platform)}) installed from ${archive.url}`);
+    await recordInstall(extracted, binaryName(platform), archive);
+    const cachedDir = await quietly(logger, () => cacheAtomically(extracted, version, cacheKey));
+    logger.info(
+      `istioctl ${version} (${describePlatform(platform)}) installed from ${redactUrl(archive.url)}`,
+    );
     return {
       version,
       path: join(cachedDir, binaryName(platform)),
       cacheHit: false,
       platform,
       sha256: archive.sha256,
-      url: archive.url,
+      url: redactUrl(archive.url),
     };
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -142,8 +161,10 @@ function downloadBaseUrlOf(value: string | undefined): string {
   } catch {
     url = undefined;
   }
+  // A password in the URL works (sent as Basic auth) but must never be printed.
+  if (url?.password) registerSecret(decodeURIComponent(url.password));
   if (!url || !/^https?:$/.test(url.protocol)) {
-    throw new InvalidInputError(`'${value}' is not an http(s) URL`, {
+    throw new InvalidInputError(`'${redactUrl(value ?? '')}' is not an http(s) URL`, {
       input: 'download-base-url',
       hint: `Give the URL under which <version>/<asset> live, e.g. ${DEFAULT_DOWNLOAD_BASE_URL}.`,
     });
@@ -172,15 +193,15 @@ async function downloadArchive(
     const url = `${base}/${encodeURIComponent(tag)}/${name}`;
     tried.push(url);
     try {
-      logger.info(`Downloading ${url}`);
+      logger.info(`Downloading ${redactUrl(url)}`);
       const file = await downloadFile(url, join(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error) {
       if (!(error instanceof DownloadNotFoundError)) throw error;
-      logger.debug(`${url}: not found`);
+      logger.debug(`${redactUrl(url)}: not found`);
     }
   }
-  throw notPublished(version, options.platform, tried);
+  throw notPublished(version, options.platform, tried.map(redactUrl));
 }
 
 function notPublished(version: string, platform: Platform, tried: string[]): NotFoundError {
@@ -207,10 +228,10 @@ async function publishedChecksum(
   } catch (error) {
     if (!(error instanceof DownloadNotFoundError)) throw error;
     if (pinned) {
-      logger.warning(`${url}.sha256 is not published; verifying against the pinned checksum only`);
+      logger.warning(`${redactUrl(url)}.sha256 is not published; verifying against the pinned checksum only`);
       return undefined;
     }
-    throw new NotFoundError(`no published checksum for ${name} (${url}.sha256 was not found)`, {
+    throw new NotFoundError(`no published checksum for ${name} (${redactUrl(url)}.sha256 was not found)`, {
       input: 'download-base-url',
       hint: 'A mirror must serve the .sha256 file beside each archive, or pin the hash with the checksum input.',
     });
@@ -229,6 +250,19 @@ function verify(archive: Archive, published: string | undefined, pinned: string 
       hint: `Pinned: ${pinned}\nDownloaded: ${archive.sha256}\nNothing was installed. Update the pin only if the new hash is the one Istio published.`,
     });
   }
+}
+
+/** Offline, the "releases" a range can resolve to are the versions already in the tool cache. */
+function offlineReleases(cacheKey: string, logger: Logger): Release[] {
+  const versions = cachedVersions(cacheKey, logger);
+  if (versions.length === 0) {
+    throw new NotFoundError('no istioctl is in the tool cache, and offline runs cannot list releases', {
+      input: 'offline',
+      hint: 'Give an exact version that is cached, or run once without --offline.',
+    });
+  }
+  logger.info(`offline: resolving over the cached istioctl versions ${versions.join(', ')}`);
+  return versions.map((version) => ({ version, tag: version, prerelease: version.includes('-') }));
 }
 
 /** cacheDir, undone if it fails half-way so no partial version is ever found. */
