@@ -5,9 +5,9 @@ import {
   checkIstioRelease,
   failOnReasons,
   parseFailOn,
-  readCurrentVersion,
   releaseCheckOutputs,
 } from '../core/releases/check-release.js';
+import { readCurrentVersion } from '../core/pins/current-version.js';
 import { renderReleaseSummary } from '../core/releases/release-summary.js';
 import * as entry from './support/entry.js';
 

@@ -21,7 +21,7 @@ import {
   type GitIdentity,
 } from './commit.js';
 import { explainPullRequestError } from './pull-request-errors.js';
-import { parseMetadata, type PullRequestMetadata } from './pull-request-metadata.js';
+import { parseMetadata, type PullRequestMetadata } from '../report/pr-metadata.js';
 
 export type PullRequestOperation = 'created' | 'updated' | 'unchanged' | 'closed' | 'none';
 

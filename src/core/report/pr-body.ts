@@ -1,6 +1,6 @@
 // The upgrade PR's title and body: what changes and why (versions, advisories fixed, end of life,
 // release notes, pins, workloads), the user's own text, and the hidden metadata, under GitHub's limit.
-import { renderMetadata, type PullRequestMetadata } from '../github/pull-request-metadata.js';
+import { renderMetadata, type PullRequestMetadata } from './pr-metadata.js';
 import { markdownTable } from './markdown.js';
 
 /** GitHub rejects a pull request body over 65536 characters. */

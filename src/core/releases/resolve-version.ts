@@ -1,7 +1,10 @@
-// Turns a version spec into the one istioctl release to install: an exact version needs no
-// listing; anything else is resolved over every published release.
-import type { Release } from '../../releases/github-releases.js';
-import { exactVersionOf, resolveVersion, toSemverRange } from '../../versions/range.js';
+// Turns a version spec (latest, a range, an exact version) into the one Istio release it means: an
+// exact version needs no listing; anything else is resolved over every published release.
+import type { GitHubClient } from '../github/client.js';
+import type { Logger } from '../logger.js';
+import { exactVersionOf, resolveVersion, toSemverRange } from '../versions/range.js';
+import { listIstioReleases, type Release } from './github-releases.js';
+import { HttpCache } from './http-cache.js';
 
 export interface VersionRequest {
   /** latest, 1.24.2, 1.24, 1.24.x, ~1.24.0, ^1.24.0, '>=1.23 <1.25', joined with '||'. */
@@ -38,4 +41,27 @@ export async function resolveIstioctlVersion(
   );
   const release = candidates.find((r) => r.version === version)!;
   return { version, tag: release.tag, listed: true };
+}
+
+export interface ReleaseListing {
+  github: GitHubClient;
+  /** Where release listings are cached for conditional requests; none if unset. */
+  httpCacheDir?: string;
+  logger?: Logger;
+}
+
+/** resolveIstioctlVersion over GitHub's release list, asked only when the spec is not exact. */
+export async function resolveIstioRelease(
+  request: VersionRequest,
+  listing: ReleaseListing,
+): Promise<ResolvedVersion> {
+  const resolved = await resolveIstioctlVersion(request, () =>
+    listIstioReleases(listing.github, {
+      ...(listing.logger ? { logger: listing.logger } : {}),
+      ...(listing.httpCacheDir ? { cache: new HttpCache(listing.httpCacheDir) } : {}),
+    }),
+  );
+  if (resolved.listed)
+    listing.logger?.info(`Resolved ${request.input} '${request.spec}' to istioctl ${resolved.version}`);
+  return resolved;
 }
