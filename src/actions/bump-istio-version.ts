@@ -2,7 +2,8 @@
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
 import { bumpIstioVersion } from '../core/pins/bump.js';
-import { listReleasesForBump } from '../core/pins/release-target.js';
+import { checkReleaseTarget } from '../core/releases/release-target.js';
+import { listKnownReleases } from '../core/releases/sources.js';
 import { renderBumpSummary } from '../core/pins/summary.js';
 import {
   actionsLogger,
@@ -25,15 +26,17 @@ await runEntry(async () => {
   const { token, apiUrl } = gitHubInputs();
   // Few retries: when GitHub is unreachable the bundled dataset answers, so waiting longer buys little.
   const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => core.info(m) });
-  const releases = await listReleasesForBump(github, { logger: actionsLogger });
+  const releases = await listKnownReleases(github, { logger: actionsLogger });
+  const target = checkReleaseTarget(version, releases, {
+    allowUnreleased: booleanInput('allow-unreleased', false),
+    logger: actionsLogger,
+  });
   const result = bumpIstioVersion({
     root: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-    version,
+    target,
     paths: listInput('paths'),
     role: choiceInput('role', ['control-plane', 'data-plane', 'all'] as const, 'control-plane'),
     dryRun,
-    allowUnreleased: booleanInput('allow-unreleased', false),
-    releases,
     logger: actionsLogger,
   });
   const targets = new Map(result.plan.edits.map((e) => [e.pin, e.target]));

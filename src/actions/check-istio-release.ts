@@ -1,12 +1,8 @@
 // check-istio-release: what's next, what's vulnerable, what's end-of-life for the running Istio. Read-only.
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
-import {
-  checkIstioRelease,
-  failOnReasons,
-  parseFailOn,
-  releaseCheckOutputs,
-} from '../core/releases/check-release.js';
+import { checkIstioRelease, releaseCheckOutputs } from '../core/releases/check-release.js';
+import { failOnReasons, parseFailOn } from '../core/releases/fail-on.js';
 import { readCurrentVersion } from '../core/pins/current-version.js';
 import { renderReleaseSummary } from '../core/releases/release-summary.js';
 import * as entry from './support/entry.js';

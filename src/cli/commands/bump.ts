@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { createGitHubClient } from '../../core/github/client.js';
 import { bumpIstioVersion } from '../../core/pins/bump.js';
-import { listReleasesForBump } from '../../core/pins/release-target.js';
+import { checkReleaseTarget } from '../../core/releases/release-target.js';
+import { listKnownReleases } from '../../core/releases/sources.js';
 import type { RoleSelection } from '../../core/pins/types.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { EXIT, GITHUB_OPTIONS, gitHubSettings, list, text, type Command } from '../command.js';
@@ -33,18 +34,20 @@ export const bumpCommand: Command = {
         hint: `Use ${ROLES.join(', ')}.`,
       });
     const github = gitHubSettings(values, context.env);
-    const releases = await listReleasesForBump(
+    const releases = await listKnownReleases(
       createGitHubClient({ token: github.token, apiUrl: github.apiUrl, retries: 1, log: context.log.info }),
       { logger: context.log, offline: github.offline },
     );
+    const target = checkReleaseTarget(version, releases, {
+      allowUnreleased: values['allow-unreleased'] === true,
+      logger: context.log,
+    });
     const result = bumpIstioVersion({
       root: resolve(text(values, 'repo') ?? '.'),
-      version,
+      target,
       paths: list(values, 'paths'),
       role,
       dryRun: values['dry-run'] === true,
-      allowUnreleased: values['allow-unreleased'] === true,
-      releases,
       logger: context.log,
     });
     const pins = result.plan.edits.map((e) => ({

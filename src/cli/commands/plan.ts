@@ -4,7 +4,7 @@ import { loadRepoConfig } from '../../core/config/repo-config.js';
 import { createGitHubClient } from '../../core/github/client.js';
 import { planUpgrade } from '../../core/pipeline/plan.js';
 import { planReport, renderPlanText } from '../../core/pipeline/plan-report.js';
-import { gatherReleaseSources } from '../../core/releases/check-release.js';
+import { gatherReleaseSources } from '../../core/releases/sources.js';
 import { EXIT, GITHUB_OPTIONS, gitHubSettings, text, type Command } from '../command.js';
 import { cliCacheRoot } from './istioctl-binary.js';
 import { applyPolicyFlags, POLICY_OPTIONS } from './policy-flags.js';

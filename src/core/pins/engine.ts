@@ -6,7 +6,8 @@ import { parseAllDocuments } from 'yaml';
 import { FileFormatError, InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { compareVersions, parseIstioVersion } from '../versions/parse.js';
+import type { ReleaseTarget } from '../releases/release-target.js';
+import { compareVersions } from '../versions/parse.js';
 import type { AtomicWriteOptions } from '../workspace/atomic.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
 import {
@@ -234,9 +235,6 @@ function uniquePins(pins: Pin[]): Pin[] {
 
 export interface PlanOptions {
   role?: RoleSelection;
-  /** Known Istio releases; when given, a target outside it is refused unless allowUnreleased. */
-  knownReleases?: readonly string[];
-  allowUnreleased?: boolean;
   logger?: Logger;
   kinds?: readonly PinKind[];
 }
@@ -252,14 +250,26 @@ export interface PinPlan {
   releaseChecked: boolean;
 }
 
-/** Plans the edits that move the selected role's pins to `target`; refuses what cannot be done safely. */
-export function planPinUpdates(pins: readonly Pin[], target: string, options: PlanOptions = {}): PinPlan {
+/**
+ * Plans the edits that move the selected role's pins to `target` (validated by releases/release-target);
+ * refuses what cannot be done safely.
+ */
+export function planPinUpdates(
+  pins: readonly Pin[],
+  target: ReleaseTarget,
+  options: PlanOptions = {},
+): PinPlan {
   const logger = options.logger ?? silentLogger;
   const role = options.role ?? 'control-plane';
-  const version = checkTarget(target, options, logger);
+  const version = target.version;
   const kinds = options.kinds ?? PIN_KINDS;
-  const plan: PinPlan = { target: version, edits: [], unchanged: [], skipped: [], releaseChecked: false };
-  plan.releaseChecked = options.knownReleases !== undefined && options.knownReleases.length > 0;
+  const plan: PinPlan = {
+    target: version,
+    edits: [],
+    unchanged: [],
+    skipped: [],
+    releaseChecked: target.checkedAgainst !== undefined,
+  };
   const refused: Pin[] = [];
   for (const pin of pins) {
     if (role !== 'all' && pin.role !== role) {
@@ -289,31 +299,6 @@ export function planPinUpdates(pins: readonly Pin[], target: string, options: Pl
     );
   }
   return plan;
-}
-
-function checkTarget(target: string, options: PlanOptions, logger: Logger): string {
-  const parsed = parseIstioVersion(target);
-  if (!parsed) {
-    throw new InvalidInputError(`'${target}' is not an Istio version`, {
-      input: 'version',
-      hint: 'Give an exact release such as 1.24.2 (a leading v is accepted).',
-    });
-  }
-  const known = options.knownReleases ?? [];
-  if (known.length === 0) {
-    logger.notice(`no release list was given, so ${parsed.version} was not checked against Istio's releases`);
-  } else if (!known.includes(parsed.version)) {
-    if (!options.allowUnreleased) {
-      throw new InvalidInputError(`${parsed.version} is not a known Istio release`, {
-        input: 'version',
-        hint: 'Check the version, or set allow-unreleased: true to pin a build that is not a published release.',
-      });
-    }
-    logger.warning(
-      `${parsed.version} is not a known Istio release; pinning it because allow-unreleased is set`,
-    );
-  }
-  return parsed.version;
 }
 
 /** The new content of every file the edits touch, spliced on bytes so nothing else can change. */

@@ -7,7 +7,8 @@ import { checkConsistency, type ConsistencyReport } from '../pins/consistency.js
 import { extractPins } from '../pins/engine.js';
 import type { Pin } from '../pins/types.js';
 import { DEFAULT_PATTERNS } from '../workspace/files.js';
-import { checkRelease, type ReleaseCheck, type ReleaseSources } from '../releases/check-release.js';
+import { checkRelease, type ReleaseCheck } from '../releases/check-release.js';
+import type { ReleaseSources } from '../releases/sources.js';
 import { compareVersions, minorDistance, sortVersions } from '../versions/parse.js';
 
 export type PipelineStep = 'control-plane' | 'data-plane' | 'none';

@@ -11,7 +11,9 @@ import { renderSidecars } from '../inject/render-sidecars.js';
 import { analyzeManifests, type AnalyzeLevel, type AnalyzeResult } from '../istioctl/analyze.js';
 import type { Logger } from '../logger.js';
 import { bumpIstioVersion } from '../pins/bump.js';
-import { gatherReleaseSources, type ReleaseCheck } from '../releases/check-release.js';
+import type { ReleaseCheck } from '../releases/check-release.js';
+import { checkReleaseTarget, type ReleaseTarget } from '../releases/release-target.js';
+import { gatherReleaseSources, releaseListOf } from '../releases/sources.js';
 import type { UpgradeContext, UpgradePin } from '../report/pr-body.js';
 import { minorOf } from '../versions/parse.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
@@ -75,11 +77,11 @@ export async function runUpgradePipeline(
   // A control plane bump without analysis needs no istioctl: install it only when something runs it.
   let installed: Promise<string> | undefined;
   const istioctl = () => (installed ??= deps.installIstioctl(target));
-  const knownReleases = sources.releases.map((r) => r.version);
+  const checked = checkReleaseTarget(target, releaseListOf(sources, request.now), { logger });
   const change =
     plan.step === 'control-plane'
-      ? bumpControlPlane(request.workspace, target, controlPlanePaths, knownReleases, logger)
-      : await renderDataPlane(request, plan, await istioctl(), dataPlanePaths, knownReleases, logger);
+      ? bumpControlPlane(request.workspace, checked, controlPlanePaths, logger)
+      : await renderDataPlane(request, plan, await istioctl(), dataPlanePaths, checked, logger);
 
   let analysis: PipelineRunResult['analysis'];
   if (request.analyze !== false) {
@@ -145,23 +147,10 @@ interface Change {
   workloads?: UpgradeContext['workloads'];
 }
 
-function bumpControlPlane(
-  workspace: string,
-  target: string,
-  paths: string[],
-  knownReleases: string[],
-  logger: Logger,
-): Change {
-  const bump = bumpIstioVersion({
-    root: workspace,
-    version: target,
-    paths,
-    role: 'control-plane',
-    knownReleases,
-    logger,
-  });
+function bumpControlPlane(workspace: string, target: ReleaseTarget, paths: string[], logger: Logger): Change {
+  const bump = bumpIstioVersion({ root: workspace, target, paths, role: 'control-plane', logger });
   return {
-    from: bump.previousVersions[0] ?? target,
+    from: bump.previousVersions[0] ?? target.version,
     files: bump.changedFiles,
     pins: bump.plan.edits.map((e) => ({
       file: e.pin.file,
@@ -178,7 +167,7 @@ async function renderDataPlane(
   plan: UpgradePlan,
   istioctl: string,
   paths: string[],
-  knownReleases: string[],
+  target: ReleaseTarget,
   logger: Logger,
 ): Promise<Change> {
   const dp = request.config.dataPlane;
@@ -201,14 +190,7 @@ async function renderDataPlane(
     { logger },
   );
   // Proxy pins outside rendered workloads (proxyImage annotations, gateway images) follow too.
-  const rest = bumpIstioVersion({
-    root: request.workspace,
-    version: plan.target!,
-    paths,
-    role: 'data-plane',
-    knownReleases,
-    logger,
-  });
+  const rest = bumpIstioVersion({ root: request.workspace, target, paths, role: 'data-plane', logger });
   const counts = { rendered: 0, unchanged: 0, skipped: 0 };
   for (const w of rendered.workloads) {
     if (w.status === 'injected') counts.rendered++;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import { checkRelease, failOnReasons, parseFailOn, type ReleaseSources } from './check-release.js';
+import { checkRelease } from './check-release.js';
+import { failOnReasons, parseFailOn } from './fail-on.js';
+import type { ReleaseSources } from './sources.js';
 import { compareVersions } from '../versions/parse.js';
 import { loadIstioDataset } from './dataset.js';
 import { renderReleaseSummary } from './release-summary.js';
