@@ -5,37 +5,36 @@ import { bumpIstioVersion } from '../core/pins/bump.js';
 import { checkReleaseTarget } from '../core/releases/release-target.js';
 import { listKnownReleases } from '../core/releases/sources.js';
 import { renderBumpSummary } from '../core/pins/summary.js';
+import { InvalidInputError } from '../core/errors.js';
+import { BUMP_OPTIONS } from '../options/bump.js';
 import {
   actionsLogger,
-  booleanInput,
-  choiceInput,
   gitHubInputs,
-  listInput,
+  readInputs,
   runEntry,
   setJsonOutput,
-  stringInput,
   writeSummary,
 } from './support/entry.js';
-import { InvalidInputError } from '../core/errors.js';
 
 await runEntry(async () => {
-  const version = stringInput('version');
+  const inputs = readInputs(BUMP_OPTIONS);
+  const version = inputs.version;
   if (!version)
     throw new InvalidInputError('a version is required', { input: 'version', hint: 'Set version: 1.24.2.' });
-  const dryRun = booleanInput('dry-run', false);
+  const dryRun = inputs['dry-run'];
   const { token, apiUrl } = gitHubInputs();
   // Few retries: when GitHub is unreachable the bundled dataset answers, so waiting longer buys little.
   const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => core.info(m) });
   const releases = await listKnownReleases(github, { logger: actionsLogger });
   const target = checkReleaseTarget(version, releases, {
-    allowUnreleased: booleanInput('allow-unreleased', false),
+    allowUnreleased: inputs['allow-unreleased'],
     logger: actionsLogger,
   });
   const result = bumpIstioVersion({
     root: process.env.GITHUB_WORKSPACE ?? process.cwd(),
     target,
-    paths: listInput('paths'),
-    role: choiceInput('role', ['control-plane', 'data-plane', 'all'] as const, 'control-plane'),
+    paths: inputs.paths,
+    role: inputs.role,
     dryRun,
     logger: actionsLogger,
   });

@@ -4,34 +4,24 @@ import { createGitHubClient } from '../../core/github/client.js';
 import { bumpIstioVersion } from '../../core/pins/bump.js';
 import { checkReleaseTarget } from '../../core/releases/release-target.js';
 import { listKnownReleases } from '../../core/releases/sources.js';
-import type { RoleSelection } from '../../core/pins/types.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { EXIT, GITHUB_OPTIONS, gitHubSettings, list, text, type Command } from '../command.js';
-
-const ROLES: RoleSelection[] = ['control-plane', 'data-plane', 'all'];
+import { BUMP_OPTIONS } from '../../options/bump.js';
+import { EXIT, flagsOf, gitHubSettings, readFlags, type Command } from '../command.js';
 
 export const bumpCommand: Command = {
   name: 'bump',
   summary: 'Rewrite every Istio pin of a role to a version (comments and formatting kept)',
   usage:
     'istio-autopilot bump --version <v> [--repo <dir>] [--paths <glob,...>] [--role control-plane|data-plane|all] [--dry-run]',
-  options: {
-    version: { type: 'string' },
-    repo: { type: 'string' },
-    paths: { type: 'string', multiple: true },
-    role: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    'allow-unreleased': { type: 'boolean' },
-    ...GITHUB_OPTIONS,
-  },
+  options: flagsOf(BUMP_OPTIONS),
+  table: BUMP_OPTIONS,
   async run(values, context) {
-    const version = text(values, 'version');
-    if (!version) throw new InvalidInputError('--version is required', { input: 'version' });
-    const role = (text(values, 'role') ?? 'control-plane') as RoleSelection;
-    if (!ROLES.includes(role))
-      throw new InvalidInputError(`'${role}' is not a role`, {
-        input: 'role',
-        hint: `Use ${ROLES.join(', ')}.`,
+    const flags = readFlags(BUMP_OPTIONS, values);
+    const version = flags.version;
+    if (!version)
+      throw new InvalidInputError('a version is required', {
+        input: 'version',
+        hint: 'Pass --version 1.24.2.',
       });
     const github = gitHubSettings(values, context.env);
     const releases = await listKnownReleases(
@@ -39,15 +29,15 @@ export const bumpCommand: Command = {
       { logger: context.log, offline: github.offline },
     );
     const target = checkReleaseTarget(version, releases, {
-      allowUnreleased: values['allow-unreleased'] === true,
+      allowUnreleased: flags['allow-unreleased'],
       logger: context.log,
     });
     const result = bumpIstioVersion({
-      root: resolve(text(values, 'repo') ?? '.'),
+      root: resolve(flags.repo ?? '.'),
       target,
-      paths: list(values, 'paths'),
-      role,
-      dryRun: values['dry-run'] === true,
+      paths: flags.paths,
+      role: flags.role,
+      dryRun: flags['dry-run'],
       logger: context.log,
     });
     const pins = result.plan.edits.map((e) => ({

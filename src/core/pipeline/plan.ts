@@ -1,7 +1,7 @@
 // Decides what one pipeline run does: a control plane PR, a data plane PR, or nothing, by Istio's
 // hop and skew rules applied to the pins the repository holds.
-import type { RepoConfig } from '../config/repo-config.js';
-import { InvalidInputError } from '../errors.js';
+import { REPO_CONFIG_PATH, type RepoConfig } from '../config/repo-config.js';
+import { NotFoundError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { checkConsistency, type ConsistencyReport } from '../pins/consistency.js';
 import { extractPins } from '../pins/engine.js';
@@ -79,9 +79,11 @@ export function planUpgrade(request: PlanRequest): UpgradePlan {
   );
   const pins = [...controlPlanePins, ...dataPlanePins];
   if (controlPlanePins.length === 0) {
-    throw new InvalidInputError('no Istio control plane pin was found', {
+    // Not a usage error: the repository holds no pin where we looked. Entries that take the paths as an
+    // input name it; the CLI, which has no such flag, says only what to change.
+    throw new NotFoundError('no Istio control plane pin was found', {
       input: 'control-plane-paths',
-      hint: `Searched ${controlPlanePaths.join(', ')}. Point control-plane paths at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`,
+      hint: `Searched ${controlPlanePaths.join(', ')}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`,
     });
   }
   const controlPlaneVersions = sortVersions(new Set(controlPlanePins.map((p) => p.version)));

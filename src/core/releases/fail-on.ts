@@ -1,22 +1,8 @@
 // check-istio-release's `fail-on`: which conditions of a release check fail the step, and why.
-import { InvalidInputError } from '../errors.js';
 import type { ReleaseCheck } from './check-release.js';
 
 export const FAIL_ON_CONDITIONS = ['outdated', 'vulnerable', 'eol', 'unsupported-kubernetes'] as const;
 export type FailOnCondition = (typeof FAIL_ON_CONDITIONS)[number];
-
-/** Reads a `fail-on` list, rejecting unknown conditions before any request is made. */
-export function parseFailOn(values: readonly string[]): FailOnCondition[] {
-  for (const value of values) {
-    if (!(FAIL_ON_CONDITIONS as readonly string[]).includes(value)) {
-      throw new InvalidInputError(`'${value}' is not a fail-on condition`, {
-        input: 'fail-on',
-        hint: `Use a comma list of ${FAIL_ON_CONDITIONS.join(', ')}.`,
-      });
-    }
-  }
-  return values as FailOnCondition[];
-}
 
 /** The `fail-on` conditions the check meets, each with a reason; empty means pass. */
 export function failOnReasons(check: ReleaseCheck, conditions: readonly FailOnCondition[]): string[] {
