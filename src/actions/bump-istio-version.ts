@@ -16,7 +16,12 @@ import {
   writeSummary,
 } from './support/entry.js';
 
-await runEntry(async () => {
+/** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/bump-istio-version.ts. */
+export function run(): Promise<void> {
+  return runEntry(main);
+}
+
+async function main(): Promise<void> {
   const inputs = readInputs(BUMP_OPTIONS);
   const version = inputs.version;
   if (!version)
@@ -50,4 +55,4 @@ await runEntry(async () => {
   setJsonOutput('previous-versions', result.previousVersions);
   core.setOutput('inconsistent', String(result.before.inconsistent));
   await writeSummary(renderBumpSummary(result, dryRun));
-});
+}

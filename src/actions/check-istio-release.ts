@@ -8,7 +8,12 @@ import { renderReleaseSummary } from '../core/releases/release-summary.js';
 import { CHECK_OPTIONS } from '../options/check.js';
 import * as entry from './support/entry.js';
 
-await entry.runEntry(async () => {
+/** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/check-istio-release.ts. */
+export function run(): Promise<void> {
+  return entry.runEntry(main);
+}
+
+async function main(): Promise<void> {
   const inputs = entry.readInputs(CHECK_OPTIONS);
   const { apiUrl } = entry.gitHubInputs();
   const failOn = inputs['fail-on'];
@@ -43,4 +48,4 @@ await entry.runEntry(async () => {
   await entry.writeSummary(renderReleaseSummary(check));
   const reasons = failOnReasons(check, failOn);
   if (reasons.length > 0) core.setFailed(`fail-on: ${reasons.join('; ')}`);
-});
+}

@@ -19,7 +19,12 @@ import {
   writeSummary,
 } from './support/entry.js';
 
-await runEntry(async () => {
+/** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/get-istioctl.ts. */
+export function run(): Promise<void> {
+  return runEntry(main);
+}
+
+async function main(): Promise<void> {
   const platform = resolvePlatform({ os: stringInput('os'), arch: stringInput('arch') });
   const download = { downloadBaseUrl: stringInput('download-base-url'), checksum: stringInput('checksum') };
   checkInstallInputs(download);
@@ -54,7 +59,7 @@ await runEntry(async () => {
       '',
     ].join('\n'),
   );
-});
+}
 
 /**
  * The one release to install: `version`, else the version or range `version-file` pins, resolved

@@ -7,7 +7,12 @@ import { parseIdentity } from '../core/github/commit.js';
 import { openUpgradePullRequest, parseUpgradeContext } from '../core/github/upgrade-pull-request.js';
 import * as entry from './support/entry.js';
 
-await entry.runEntry(async () => {
+/** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/open-upgrade-pr.ts. */
+export function run(): Promise<void> {
+  return entry.runEntry(main);
+}
+
+async function main(): Promise<void> {
   const { token, apiUrl } = entry.gitHubInputs();
   if (!token)
     throw new InvalidInputError('a token is required to push and open PRs', { input: 'github-token' });
@@ -55,4 +60,4 @@ await entry.runEntry(async () => {
       `${result.pullRequest ? `Pull request: ${result.pullRequest.url}\n\n` : ''}Branch \`${result.branch}\` → \`${result.base}\`` +
       `${result.headSha ? ` at \`${result.headSha.slice(0, 12)}\`` : ''}.${closed ? `\n\nClosed as superseded: ${closed}.` : ''}\n`,
   );
-});
+}
