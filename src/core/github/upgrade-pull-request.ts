@@ -15,6 +15,7 @@ import { BRANCH_PREFIX, isValidBranchName, upgradeBranchName } from './branch-na
 import { isAutopilotCommit, isStatus, updateUpgradeBranch } from './branch-update.js';
 import type { GitHubClient } from './client.js';
 import {
+  ACTIONS_BOT_IDENTITY,
   createTreeFromChanges,
   readWorkingTreeChanges,
   type FileChange,
@@ -270,7 +271,7 @@ export async function openUpgradePullRequest(
   result.pullRequest = { number: pull.number, url: pull.html_url };
   logger.info(`Pull request #${pull.number} ${operation}: ${pull.html_url}`);
 
-  if (pull.user?.login === 'github-actions[bot]' && operation === 'created') {
+  if (pull.user?.login === ACTIONS_BOT_IDENTITY.name && operation === 'created') {
     logger.warning(
       'This PR was opened with GITHUB_TOKEN, so GitHub runs no workflows (checks) on it. Use a GitHub App ' +
         'token or a PAT for github-token; see the "Tokens" part of the open-upgrade-pr README section.',

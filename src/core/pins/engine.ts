@@ -1,7 +1,6 @@
 // The pin engine: find every pin in a set of files or a workspace, plan the edits that move them to
 // a target version, and splice exactly the version bytes of each one.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { FileFormatError, InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -19,7 +18,7 @@ import {
   resolveInsideWorkspace,
 } from '../workspace/files.js';
 import { PIN_KINDS } from './index.js';
-import type { DocumentLookup, PinKind, YamlPinKind } from './kind.js';
+import { formatVersion, type DocumentLookup, type PinKind, type YamlPinKind } from './kind.js';
 import type { Pin, PinEdit, RoleSelection, SourceText } from './types.js';
 import { parseYamlFile } from './yaml-documents.js';
 import type { ParsedFile } from './yaml-documents.js';
@@ -284,7 +283,7 @@ export function planPinUpdates(
     } else {
       const kind = kinds.find((k) => k.name === pin.kind);
       if (!kind) throw new Error(`no pin kind ${pin.kind}`);
-      plan.edits.push({ pin, replacement: kind.update(pin, version), target: version });
+      plan.edits.push({ pin, replacement: (kind.update ?? formatVersion)(pin, version), target: version });
     }
   }
   if (refused.length > 0) {
@@ -375,9 +374,4 @@ export function applyPinUpdates(
     );
   }
   return changed;
-}
-
-/** Reads workspace-relative files for renderPinUpdates in tests and tools. */
-export function workspaceReader(root: string): (path: string) => Buffer {
-  return (path) => readFileSync(join(root, path));
 }

@@ -8,7 +8,7 @@ import {
   type PullRequestOperation,
 } from '../github/upgrade-pull-request.js';
 import { renderSidecars } from '../inject/render-sidecars.js';
-import { analyzeManifests, type AnalyzeLevel, type AnalyzeResult } from '../istioctl/analyze.js';
+import { analyzeManifests, type AnalyzeResult } from '../istioctl/analyze.js';
 import type { Logger } from '../logger.js';
 import { bumpIstioVersion } from '../pins/bump.js';
 import type { ReleaseCheck } from '../releases/check-release.js';
@@ -26,7 +26,6 @@ export interface PipelineRunRequest {
   kubernetesVersion?: string;
   /** Run istioctl analyze on the change (default true). */
   analyze?: boolean;
-  failureThreshold?: AnalyzeLevel;
   /** Plan only: no file is written and no PR is touched. */
   dryRun?: boolean;
   /** ETag cache for the release feed. */
@@ -90,7 +89,7 @@ export async function runUpgradePipeline(
       version: target,
       cwd: request.workspace,
       paths: [...new Set([...controlPlanePaths, ...dataPlanePaths])],
-      failureThreshold: request.failureThreshold ?? config.analyze.failureThreshold,
+      failureThreshold: config.analyze.failureThreshold,
       suppress: config.analyze.suppress,
       logger,
     });
