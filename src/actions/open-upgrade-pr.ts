@@ -4,7 +4,8 @@ import { InvalidInputError } from '../core/errors.js';
 import { AUTO_MERGE_METHODS, AUTO_MERGE_WHEN } from '../core/github/auto-merge.js';
 import { createGitHubClient } from '../core/github/client.js';
 import { parseIdentity } from '../core/github/commit.js';
-import { openUpgradePullRequest, parseUpgradeContext } from '../core/github/upgrade-pull-request.js';
+import { parseUpgradeContext } from '../core/github/upgrade-context.js';
+import { openUpgradePullRequest } from '../core/github/upgrade-pull-request.js';
 import * as entry from './support/entry.js';
 
 /** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/open-upgrade-pr.ts. */
