@@ -16,7 +16,7 @@ const bundle = await bundleForBench(
     contents:
       "export { buildPullRequestBody } from './src/core/report/pr-body.ts';\n" +
       "export { markdownTable } from './src/core/report/markdown.ts';\n" +
-      "export { renderBumpSummary } from './src/core/pins/summary.ts';\n" +
+      "export { renderBumpSummary } from './src/core/bump/summary.ts';\n" +
       "export { checkConsistency } from './src/core/pins/consistency.ts';",
   },
   join(work, 'report.mjs'),

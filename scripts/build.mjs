@@ -1,11 +1,12 @@
-// Bundles one self-contained ESM file per action entry (src/actions/*.ts -> dist/<action>/index.js)
-// plus the CLI (src/cli/main.ts -> dist/cli/index.js). Runners execute dist/ as committed.
+// Bundles one self-contained ESM file per action entry (src/actions/index/<action>.ts, which only calls
+// run() from src/actions/<action>.ts -> dist/<action>/index.js) plus the CLI (src/cli/main.ts ->
+// dist/cli/index.js). Runners execute dist/ as committed; `npm test` rebuilds it first (pretest).
 import { build } from 'esbuild';
 import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const actionsDir = join(root, 'src/actions');
+const actionsDir = join(root, 'src/actions/index');
 const only = process.argv.slice(2);
 const entries = readdirSync(actionsDir)
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))

@@ -4,6 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './support/runner.js';
+import { BUMP_OPTIONS } from '../src/options/bump.js';
+import { CHECK_OPTIONS } from '../src/options/check.js';
+import { optionName, type OptionTable } from '../src/options/table.js';
+
+/** The option table each action entry reads its inputs through (the CLI reads the same one). */
+const OPTION_TABLES: Record<string, OptionTable> = {
+  'bump-istio-version': BUMP_OPTIONS,
+  'check-istio-release': CHECK_OPTIONS,
+};
 
 interface ActionManifest {
   inputs?: Record<string, { description?: string; default?: string }>;
@@ -27,18 +36,32 @@ function section(name: string): string {
   return match[1]!;
 }
 
-/** First-column names of the table whose header starts with `| <first> |`. */
-function tableNames(text: string, first: string): string[] {
+/** Rows of the table whose header starts with `| <first> |`, as trimmed cells without backticks. */
+function tableRows(text: string, first: string): string[][] {
   const lines = text.split('\n');
   const start = lines.findIndex((l) => new RegExp(`^\\|\\s*${first}\\s*\\|`).test(l));
   if (start === -1) return [];
-  const names: string[] = [];
+  const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    names.push(line.split('|')[1]!.trim().replace(/`/g, ''));
+    rows.push(
+      line
+        .replaceAll('\\|', 'ESCAPED_PIPE')
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim().replace(/`/g, '').replaceAll('ESCAPED_PIPE', '|')),
+    );
   }
-  return names;
+  return rows;
 }
+
+/** First-column names of the table whose header starts with `| <first> |`. */
+function tableNames(text: string, first: string): string[] {
+  return tableRows(text, first).map((row) => row[0]!);
+}
+
+/** A default as action.yml and the README write it: unset, '' and quotes all mean the same. */
+const unset = (value: string | undefined) => (value ?? '').replace(/^'(.*)'$/, '$1');
 
 describe('README tables match action.yml', () => {
   it('finds every composable action and the root pipeline', () => {
@@ -72,6 +95,31 @@ describe('README tables match action.yml', () => {
           Object.keys(manifest.outputs ?? {}).sort(),
         );
       });
+
+      const table = OPTION_TABLES[name];
+      if (table) {
+        const inputs = Object.entries(table).filter(([key, spec]) => optionName(key, spec, 'input'));
+        it('declares the inputs its option table reads, with the same defaults and choices', () => {
+          expect(inputs.map(([key, spec]) => optionName(key, spec, 'input')).sort()).toEqual(
+            Object.keys(manifest.inputs ?? {}).sort(),
+          );
+          for (const [key, spec] of inputs) {
+            const declared = manifest.inputs?.[optionName(key, spec, 'input')!];
+            if (!declared?.default?.includes('${{'))
+              expect(unset(declared?.default), `${name}: ${key} default`).toBe(unset(spec.default));
+            for (const choice of spec.choices ?? [])
+              expect(declared?.description, `${name}: ${key} names ${choice}`).toContain(choice);
+          }
+        });
+
+        it("gives the option table's defaults in the README", () => {
+          for (const [input, , readmeDefault] of tableRows(section(name), 'input')) {
+            const spec = inputs.find(([key, s]) => optionName(key, s, 'input') === input)?.[1];
+            if (!readmeDefault?.includes('${{'))
+              expect(unset(readmeDefault), input).toBe(unset(spec?.default));
+          }
+        });
+      }
 
       it('describes every input and output', () => {
         for (const [key, value] of [

@@ -18,7 +18,12 @@ import {
 } from './support/entry.js';
 import { locateIstioctl } from './support/istioctl.js';
 
-await runEntry(async () => {
+/** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/analyze-manifests.ts. */
+export function run(): Promise<void> {
+  return runEntry(main);
+}
+
+async function main(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const { binary, version } = await locateIstioctl(() => {
     const { token, apiUrl } = gitHubInputs();
@@ -63,7 +68,7 @@ await runEntry(async () => {
       `istioctl analyze: ${errors} errors, ${warnings} warnings, ${infos} infos at or above ${result.failureThreshold} fails the check`,
     );
   }
-});
+}
 
 /** Files the pull request changes, or undefined (annotate everything) outside pull_request events. */
 async function pullRequestFiles(): Promise<Set<string> | undefined> {

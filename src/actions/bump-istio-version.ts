@@ -1,39 +1,46 @@
 // bump-istio-version: rewrites every Istio pin of the chosen role to one version, byte-minimally.
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
-import { bumpIstioVersion } from '../core/pins/bump.js';
-import { listReleasesForBump } from '../core/pins/release-target.js';
-import { renderBumpSummary } from '../core/pins/summary.js';
+import { bumpIstioVersion } from '../core/bump/bump.js';
+import { checkReleaseTarget } from '../core/releases/release-target.js';
+import { listKnownReleases } from '../core/releases/sources.js';
+import { renderBumpSummary } from '../core/bump/summary.js';
+import { InvalidInputError } from '../core/errors.js';
+import { BUMP_OPTIONS } from '../options/bump.js';
 import {
   actionsLogger,
-  booleanInput,
-  choiceInput,
   gitHubInputs,
-  listInput,
+  readInputs,
   runEntry,
   setJsonOutput,
-  stringInput,
   writeSummary,
 } from './support/entry.js';
-import { InvalidInputError } from '../core/errors.js';
 
-await runEntry(async () => {
-  const version = stringInput('version');
+/** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/bump-istio-version.ts. */
+export function run(): Promise<void> {
+  return runEntry(main);
+}
+
+async function main(): Promise<void> {
+  const inputs = readInputs(BUMP_OPTIONS);
+  const version = inputs.version;
   if (!version)
     throw new InvalidInputError('a version is required', { input: 'version', hint: 'Set version: 1.24.2.' });
-  const dryRun = booleanInput('dry-run', false);
+  const dryRun = inputs['dry-run'];
   const { token, apiUrl } = gitHubInputs();
   // Few retries: when GitHub is unreachable the bundled dataset answers, so waiting longer buys little.
   const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => core.info(m) });
-  const releases = await listReleasesForBump(github, { logger: actionsLogger });
+  const releases = await listKnownReleases(github, { logger: actionsLogger });
+  const target = checkReleaseTarget(version, releases, {
+    allowUnreleased: inputs['allow-unreleased'],
+    logger: actionsLogger,
+  });
   const result = bumpIstioVersion({
     root: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-    version,
-    paths: listInput('paths'),
-    role: choiceInput('role', ['control-plane', 'data-plane', 'all'] as const, 'control-plane'),
+    target,
+    paths: inputs.paths,
+    role: inputs.role,
     dryRun,
-    allowUnreleased: booleanInput('allow-unreleased', false),
-    releases,
     logger: actionsLogger,
   });
   const targets = new Map(result.plan.edits.map((e) => [e.pin, e.target]));
@@ -58,4 +65,4 @@ await runEntry(async () => {
   );
   core.setOutput('inconsistent', String(result.before.inconsistent));
   await writeSummary(renderBumpSummary(result, dryRun));
-});
+}

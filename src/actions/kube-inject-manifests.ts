@@ -15,7 +15,12 @@ import {
 } from './support/entry.js';
 import { istioctlInstaller } from './support/istioctl.js';
 
-await runEntry(async () => {
+/** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/kube-inject-manifests.ts. */
+export function run(): Promise<void> {
+  return runEntry(main);
+}
+
+async function main(): Promise<void> {
   const native = choiceInput('native-sidecars', ['auto', 'true', 'false'] as const, 'false');
   const result = await renderSidecars(
     {
@@ -47,4 +52,4 @@ await runEntry(async () => {
   core.setOutput('proxy-image', result.proxyImage);
   core.setOutput('summary', result.summary);
   await writeSummary(result.summary);
-});
+}

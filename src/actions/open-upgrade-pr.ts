@@ -4,10 +4,16 @@ import { InvalidInputError } from '../core/errors.js';
 import { AUTO_MERGE_METHODS, AUTO_MERGE_WHEN } from '../core/github/auto-merge.js';
 import { createGitHubClient } from '../core/github/client.js';
 import { parseIdentity } from '../core/github/commit.js';
-import { openUpgradePullRequest, parseUpgradeContext } from '../core/github/upgrade-pull-request.js';
+import { parseUpgradeContext } from '../core/github/upgrade-context.js';
+import { openUpgradePullRequest } from '../core/github/upgrade-pull-request.js';
 import * as entry from './support/entry.js';
 
-await entry.runEntry(async () => {
+/** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/open-upgrade-pr.ts. */
+export function run(): Promise<void> {
+  return entry.runEntry(main);
+}
+
+async function main(): Promise<void> {
   const { token, apiUrl } = entry.gitHubInputs();
   if (!token)
     throw new InvalidInputError('a token is required to push and open PRs', { input: 'github-token' });
@@ -55,4 +61,4 @@ await entry.runEntry(async () => {
       `${result.pullRequest ? `Pull request: ${result.pullRequest.url}\n\n` : ''}Branch \`${result.branch}\` → \`${result.base}\`` +
       `${result.headSha ? ` at \`${result.headSha.slice(0, 12)}\`` : ''}.${closed ? `\n\nClosed as superseded: ${closed}.` : ''}\n`,
   );
-});
+}

@@ -10,7 +10,12 @@ import { runUpgradePipeline } from '../core/pipeline/run.js';
 import * as entry from './support/entry.js';
 import { istioctlInstaller } from './support/istioctl.js';
 
-await entry.runEntry(async () => {
+/** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/pipeline.ts. */
+export function run(): Promise<void> {
+  return entry.runEntry(main);
+}
+
+async function main(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const { token, apiUrl } = entry.gitHubInputs();
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
@@ -56,7 +61,7 @@ await entry.runEntry(async () => {
   core.setOutput('pull-request-number', result.pullRequest?.pullRequest?.number ?? '');
   core.setOutput('pull-request-url', result.pullRequest?.pullRequest?.url ?? '');
   await entry.writeSummary(renderPipelineSummary(report, result));
-});
+}
 
 function optionalBoolean(name: string): boolean | undefined {
   return entry.stringInput(name) === undefined ? undefined : entry.booleanInput(name, false);

@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInputError } from '../core/errors.js';
 import { registerSecret, type Logger } from '../core/logger.js';
+import { optionName, readOptions, type OptionTable, type OptionValues } from '../options/table.js';
 
 export const EXIT = {
   ok: 0,
@@ -26,10 +27,36 @@ export interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /** The option table the flags come from; errors naming an action input are renamed by it. */
+  table?: OptionTable;
   run(
     values: Record<string, string | boolean | string[] | undefined>,
     context: CommandContext,
   ): Promise<number>;
+}
+
+/** parseArgs' flags for an option table: lists repeat, booleans take no value. */
+export function flagsOf(table: OptionTable): NonNullable<ParseArgsConfig['options']> {
+  const flags: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [key, spec] of Object.entries(table)) {
+    const flag = optionName(key, spec, 'flag');
+    if (flag === undefined) continue;
+    flags[flag] =
+      spec.type === 'boolean'
+        ? { type: 'boolean' }
+        : spec.type === 'list'
+          ? { type: 'string', multiple: true }
+          : { type: 'string' };
+  }
+  return flags;
+}
+
+/** The command's flags, checked as its option table says (a bad value names the flag). */
+export function readFlags<T extends OptionTable>(
+  table: T,
+  values: Record<string, string | boolean | string[] | undefined>,
+): OptionValues<T> {
+  return readOptions(table, { face: 'flag', raw: (name) => values[name] });
 }
 
 export const COMMON_OPTIONS = {

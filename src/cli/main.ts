@@ -1,6 +1,7 @@
 // istio-autopilot: the command-line face of the same core the actions use.
 import { describeError, InvalidInputError } from '../core/errors.js';
 import { maskingLogger, maskSecrets, type Logger } from '../core/logger.js';
+import { renameInput } from '../options/table.js';
 import { EXIT, parseCommandArgs, type Command } from './command.js';
 import { commands } from './commands/index.js';
 
@@ -66,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
       log: stderrLogger,
       env: process.env,
     });
-  } catch (error) {
+  } catch (thrown) {
+    const error = command.table ? renameInput(thrown, command.table, 'flag') : thrown;
     process.stderr.write(maskSecrets(`istio-autopilot ${name}: ${describeError(error)}\n`));
     return error instanceof InvalidInputError && error.file === undefined ? EXIT.usage : EXIT.error;
   }

@@ -25,6 +25,16 @@ export class AutopilotError extends Error {
     this.hint = context.hint;
   }
 
+  /** The same error named by another input (a CLI flag for an action input), or by none. */
+  withInput(input: string | undefined): this {
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.assign(copy, this, { input });
+    copy.message = this.message;
+    copy.stack = this.stack;
+    if (this.cause !== undefined) copy.cause = this.cause;
+    return copy;
+  }
+
   /** One line first (where, what), then what to do. */
   describe(): string {
     const where = [

@@ -179,7 +179,7 @@ describe('istio-autopilot CLI', () => {
     expect(readFileSync(file, 'utf8')).toBe(before);
     const unreleased = await cli(['bump', '--repo', repo, '--version', '1.31.9', '--offline']);
     expect(unreleased.code).toBe(2);
-    expect(unreleased.stderr).toContain("input 'version'");
+    expect(unreleased.stderr).toContain("input '--version'");
     const run = await cli(['bump', '--repo', repo, '--version', '1.31.0', '--json'], {
       GITHUB_API_URL: emulator.url,
     });
@@ -202,6 +202,24 @@ describe('istio-autopilot CLI', () => {
   it('exits 2 on usage errors', async () => {
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['plan', '--no-such-flag'])).code).toBe(2);
-    expect((await cli(['bump'])).stderr).toContain('--version is required');
+    expect((await cli(['bump'])).stderr).toContain("input '--version': a version is required");
+  });
+
+  it("refuses a value outside a flag's choices, naming the flag, as the action does for its input", async () => {
+    const run = await cli(['check', '--current-version', '1.30.4', '--offline', '--strategy', 'foo']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("input '--strategy': 'foo' is not one of in-place, canary");
+    const role = await cli(['bump', '--version', '1.30.4', '--role', 'proxies', '--offline']);
+    expect(role.code).toBe(2);
+    expect(role.stderr).toContain("input '--role': 'proxies' is not one of control-plane, data-plane, all");
+  });
+
+  it('says a repo without pins holds none, without citing an action input the CLI lacks', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'no-pins-'));
+    writeFileSync(join(repo, 'README.md'), 'nothing pinned here\n');
+    const run = await cli(['plan', '--repo', repo, '--offline']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no Istio control plane pin was found');
+    expect(run.stderr).not.toContain('control-plane-paths');
   });
 });

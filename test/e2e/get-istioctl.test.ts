@@ -30,7 +30,7 @@ import { REPO_ROOT, runAction, type ActionRun, type RunActionOptions } from '../
 const pair = realIstioctlPair();
 const skip = 'skip' in pair ? pair.skip : undefined;
 const scratchDirs: string[] = [];
-const VERSION_FILE_FIXTURES = join(REPO_ROOT, 'src/core/istioctl/install/__fixtures__');
+const VERSION_FILE_FIXTURES = join(REPO_ROOT, 'src/core/pins/__fixtures__/version-spec-file');
 
 afterAll(() => {
   for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { EmulatedRepository } from '../support/github-emulator/git-repo.js';
 import { registerGitDataRoutes } from '../support/github-emulator/git-data.js';
 import { registerPullRoutes } from '../support/github-emulator/pulls.js';
 import { registerGraphQLRoutes } from '../support/github-emulator/graphql.js';
-import { parseMetadata } from '../../src/core/github/pull-request-metadata.js';
+import { parseMetadata } from '../../src/core/report/pr-metadata.js';
 
 const TOKEN = 'ghs_e2eSecretToken0123456789abcdefABCDEF';
 const VERSION_FILE = 'clusters/prod/istio/version.yaml';

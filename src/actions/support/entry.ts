@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { describeError, InvalidInputError } from '../../core/errors.js';
 import { maskingLogger, maskSecrets, registerSecret, type Logger } from '../../core/logger.js';
 import { fitMarkdown } from '../../core/report/markdown.js';
+import { readOptions, type OptionTable, type OptionValues } from '../../options/table.js';
 
 export const actionsLogger: Logger = maskingLogger({
   info: (m) => core.info(m),
@@ -21,6 +22,14 @@ export async function runEntry(main: () => Promise<void>): Promise<void> {
     core.setFailed(maskSecrets(describeError(error)));
     if (error instanceof Error && error.stack) core.debug(error.stack);
   }
+}
+
+/** Every input of the command's option table, checked as the table says (a bad value names its input). */
+export function readInputs<T extends OptionTable>(table: T): OptionValues<T> {
+  const values = readOptions(table, { face: 'input', raw: (name) => core.getInput(name) });
+  const token = (values as Record<string, unknown>)['github-token'];
+  if (typeof token === 'string' && token !== '') core.setSecret(token);
+  return values;
 }
 
 export function stringInput(name: string): string | undefined {

@@ -7,17 +7,21 @@ import type { GitHubClient } from '../../core/github/client.js';
 import { installIstioctl } from '../../core/istioctl/install/install.js';
 import { resolvePlatform } from '../../core/istioctl/install/platform.js';
 import { istioctlVersion } from '../../core/istioctl/runner.js';
+import { resolveIstioRelease } from '../../core/releases/resolve-version.js';
 import { actionsLogger, httpCacheDir, stringInput } from './entry.js';
 
-/** Installs a version through the core (tool cache, SHA-256 verified) and returns the binary. */
+/** Installs a version or range through the core (tool cache, SHA-256 verified); returns the binary. */
 export function istioctlInstaller(github: GitHubClient): (version: string) => Promise<string> {
-  return async (version) => {
+  return async (spec) => {
+    const resolved = await resolveIstioRelease(
+      { spec, input: 'version', includePrereleases: false },
+      { github, httpCacheDir: httpCacheDir(), logger: actionsLogger },
+    );
     const installed = await installIstioctl({
-      version,
+      version: resolved.version,
+      tag: resolved.tag,
       platform: resolvePlatform({}),
       downloadBaseUrl: stringInput('download-base-url'),
-      github,
-      httpCacheDir: httpCacheDir(),
       tempDir: process.env.RUNNER_TEMP ?? tmpdir(),
       logger: actionsLogger,
     });

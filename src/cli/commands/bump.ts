@@ -1,50 +1,43 @@
 // `istio-autopilot bump`: rewrite the repo's Istio pins to a version, byte-minimally.
 import { resolve } from 'node:path';
 import { createGitHubClient } from '../../core/github/client.js';
-import { bumpIstioVersion } from '../../core/pins/bump.js';
-import { listReleasesForBump } from '../../core/pins/release-target.js';
-import type { RoleSelection } from '../../core/pins/types.js';
+import { bumpIstioVersion } from '../../core/bump/bump.js';
+import { checkReleaseTarget } from '../../core/releases/release-target.js';
+import { listKnownReleases } from '../../core/releases/sources.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { EXIT, GITHUB_OPTIONS, gitHubSettings, list, text, type Command } from '../command.js';
-
-const ROLES: RoleSelection[] = ['control-plane', 'data-plane', 'all'];
+import { BUMP_OPTIONS } from '../../options/bump.js';
+import { EXIT, flagsOf, gitHubSettings, readFlags, type Command } from '../command.js';
 
 export const bumpCommand: Command = {
   name: 'bump',
   summary: 'Rewrite every Istio pin of a role to a version (comments and formatting kept)',
   usage:
     'istio-autopilot bump --version <v> [--repo <dir>] [--paths <glob,...>] [--role control-plane|data-plane|all] [--dry-run]',
-  options: {
-    version: { type: 'string' },
-    repo: { type: 'string' },
-    paths: { type: 'string', multiple: true },
-    role: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    'allow-unreleased': { type: 'boolean' },
-    ...GITHUB_OPTIONS,
-  },
+  options: flagsOf(BUMP_OPTIONS),
+  table: BUMP_OPTIONS,
   async run(values, context) {
-    const version = text(values, 'version');
-    if (!version) throw new InvalidInputError('--version is required', { input: 'version' });
-    const role = (text(values, 'role') ?? 'control-plane') as RoleSelection;
-    if (!ROLES.includes(role))
-      throw new InvalidInputError(`'${role}' is not a role`, {
-        input: 'role',
-        hint: `Use ${ROLES.join(', ')}.`,
+    const flags = readFlags(BUMP_OPTIONS, values);
+    const version = flags.version;
+    if (!version)
+      throw new InvalidInputError('a version is required', {
+        input: 'version',
+        hint: 'Pass --version 1.24.2.',
       });
     const github = gitHubSettings(values, context.env);
-    const releases = await listReleasesForBump(
+    const releases = await listKnownReleases(
       createGitHubClient({ token: github.token, apiUrl: github.apiUrl, retries: 1, log: context.log.info }),
       { logger: context.log, offline: github.offline },
     );
+    const target = checkReleaseTarget(version, releases, {
+      allowUnreleased: flags['allow-unreleased'],
+      logger: context.log,
+    });
     const result = bumpIstioVersion({
-      root: resolve(text(values, 'repo') ?? '.'),
-      version,
-      paths: list(values, 'paths'),
-      role,
-      dryRun: values['dry-run'] === true,
-      allowUnreleased: values['allow-unreleased'] === true,
-      releases,
+      root: resolve(flags.repo ?? '.'),
+      target,
+      paths: flags.paths,
+      role: flags.role,
+      dryRun: flags['dry-run'],
       logger: context.log,
     });
     const pins = result.plan.edits.map((e) => ({

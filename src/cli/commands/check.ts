@@ -1,37 +1,29 @@
 // `istio-autopilot check`: is a version (or the repo's) vulnerable, end-of-life, and what is next.
 import { join, resolve } from 'node:path';
 import { createGitHubClient } from '../../core/github/client.js';
-import {
-  checkIstioRelease,
-  failOnReasons,
-  parseFailOn,
-  readCurrentVersion,
-} from '../../core/releases/check-release.js';
-import { EXIT, GITHUB_OPTIONS, gitHubSettings, list, text, type Command } from '../command.js';
+import { checkIstioRelease } from '../../core/releases/check-release.js';
+import { failOnReasons } from '../../core/releases/fail-on.js';
+import { readCurrentVersion } from '../../core/pins/current-version.js';
+import { CHECK_OPTIONS } from '../../options/check.js';
+import { EXIT, flagsOf, gitHubSettings, readFlags, type Command } from '../command.js';
 import { cliCacheRoot } from './istioctl-binary.js';
-import { POLICY_OPTIONS } from './policy-flags.js';
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Advisories, end of life, next hop and path for a version or the repo; exit 3 on --fail-on',
   usage:
     'istio-autopilot check [--current-version <v> | --repo <dir> [--paths <glob,...>]] [--policy <p>] [--fail-on outdated,vulnerable,eol,unsupported-kubernetes] [--offline] [--json]',
-  options: {
-    'current-version': { type: 'string' },
-    repo: { type: 'string' },
-    paths: { type: 'string', multiple: true },
-    'fail-on': { type: 'string', multiple: true },
-    ...POLICY_OPTIONS,
-    ...GITHUB_OPTIONS,
-  },
+  options: flagsOf(CHECK_OPTIONS),
+  table: CHECK_OPTIONS,
   async run(values, context) {
-    const failOn = parseFailOn(list(values, 'fail-on'));
-    const given = text(values, 'current-version');
+    const flags = readFlags(CHECK_OPTIONS, values);
+    const failOn = flags['fail-on'];
+    const given = flags['current-version'];
     const pinned = given
       ? undefined
       : readCurrentVersion({
-          workspace: resolve(text(values, 'repo') ?? '.'),
-          paths: list(values, 'paths'),
+          workspace: resolve(flags.repo ?? '.'),
+          paths: flags.paths,
           logger: context.log,
         });
     const github = gitHubSettings(values, context.env);
@@ -41,10 +33,10 @@ export const checkCommand: Command = {
         currentVersion: given ?? pinned!.version,
         currentFrom: pinned ? { file: pinned.file, line: pinned.line } : { input: 'current-version' },
         dataPlaneVersion: pinned?.dataPlaneVersion,
-        policy: text(values, 'policy') ?? 'latest',
-        strategy: (text(values, 'strategy') ?? 'in-place') as 'in-place' | 'canary',
-        includePrereleases: values['include-prereleases'] === true,
-        kubernetesVersion: text(values, 'kubernetes-version'),
+        policy: flags['version-policy'],
+        strategy: flags.strategy,
+        includePrereleases: flags['include-prereleases'],
+        kubernetesVersion: flags['kubernetes-version'],
         offline: github.offline,
         cacheDir: join(cliCacheRoot(context.env), 'http'),
         logger: context.log,

@@ -2,8 +2,14 @@
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGitHubClient } from '../../core/github/client.js';
-import { installIstioctl, type InstalledIstioctl } from '../../core/istioctl/install/install.js';
+import {
+  cachedIstioctlReleases,
+  checkInstallInputs,
+  installIstioctl,
+  type InstalledIstioctl,
+} from '../../core/istioctl/install/install.js';
 import { resolvePlatform } from '../../core/istioctl/install/platform.js';
+import { resolveIstioRelease } from '../../core/releases/resolve-version.js';
 import { gitHubSettings, text, type CommandContext } from '../command.js';
 
 /** The CLI's cache root; @actions/tool-cache keys off RUNNER_TOOL_CACHE, so point it there. */
@@ -19,15 +25,28 @@ export async function installIstioctlForCli(
   process.env.RUNNER_TOOL_CACHE ??= join(cache, 'tool-cache');
   process.env.RUNNER_TEMP ??= tmpdir();
   const github = gitHubSettings(values, context.env);
+  const platform = resolvePlatform({ os: text(values, 'os'), arch: text(values, 'arch') }, {});
+  const download = { downloadBaseUrl: text(values, 'download-base-url'), checksum: text(values, 'checksum') };
+  checkInstallInputs(download);
+  const resolved = await resolveIstioRelease(
+    {
+      spec: text(values, 'version') ?? 'latest',
+      input: 'version',
+      includePrereleases: values['include-prereleases'] === true,
+    },
+    {
+      github: createGitHubClient({ token: github.token, apiUrl: github.apiUrl, log: context.log.info }),
+      httpCacheDir: join(cache, 'http'),
+      logger: context.log,
+      ...(github.offline ? { offlineReleases: () => cachedIstioctlReleases(platform, context.log) } : {}),
+    },
+  );
   return installIstioctl({
-    version: text(values, 'version'),
-    includePrereleases: values['include-prereleases'] === true,
-    platform: resolvePlatform({ os: text(values, 'os'), arch: text(values, 'arch') }, {}),
-    downloadBaseUrl: text(values, 'download-base-url'),
-    checksum: text(values, 'checksum'),
-    github: createGitHubClient({ token: github.token, apiUrl: github.apiUrl, log: context.log.info }),
+    version: resolved.version,
+    tag: resolved.tag,
+    platform,
+    ...download,
     offline: github.offline,
-    httpCacheDir: join(cache, 'http'),
     tempDir: tmpdir(),
     logger: context.log,
   });

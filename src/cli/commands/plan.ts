@@ -4,20 +4,29 @@ import { loadRepoConfig } from '../../core/config/repo-config.js';
 import { createGitHubClient } from '../../core/github/client.js';
 import { planUpgrade } from '../../core/pipeline/plan.js';
 import { planReport, renderPlanText } from '../../core/pipeline/plan-report.js';
-import { gatherReleaseSources } from '../../core/releases/check-release.js';
-import { EXIT, GITHUB_OPTIONS, gitHubSettings, text, type Command } from '../command.js';
+import { gatherReleaseSources } from '../../core/releases/sources.js';
+import { overrideRepoConfig } from '../../core/config/overrides.js';
+import { PLAN_OPTIONS } from '../../options/plan.js';
+import { EXIT, flagsOf, gitHubSettings, readFlags, type Command } from '../command.js';
 import { cliCacheRoot } from './istioctl-binary.js';
-import { applyPolicyFlags, POLICY_OPTIONS } from './policy-flags.js';
 
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Dry run on a local repo: pins, consistency, current/target/path, advisories, EOL, files per PR',
   usage:
     'istio-autopilot plan [--repo <dir>] [--config <file>] [--policy <p>] [--strategy in-place|canary] [--offline] [--json]',
-  options: { repo: { type: 'string' }, config: { type: 'string' }, ...POLICY_OPTIONS, ...GITHUB_OPTIONS },
+  options: flagsOf(PLAN_OPTIONS),
+  table: PLAN_OPTIONS,
   async run(values, context) {
-    const workspace = resolve(text(values, 'repo') ?? '.');
-    const config = applyPolicyFlags(loadRepoConfig(workspace, text(values, 'config'), 'config'), values);
+    const flags = readFlags(PLAN_OPTIONS, values);
+    const workspace = resolve(flags.repo ?? '.');
+    // Only flags given on the command line override the repo config; the table's defaults do not.
+    const config = overrideRepoConfig(loadRepoConfig(workspace, flags.config, '--config'), {
+      'version-policy': typeof values['policy'] === 'string' ? flags['version-policy'] : undefined,
+      strategy: typeof values['strategy'] === 'string' ? flags.strategy : undefined,
+      'include-prereleases': flags['include-prereleases'] ? true : undefined,
+      'kubernetes-version': flags['kubernetes-version'],
+    });
     const github = gitHubSettings(values, context.env);
     const sources = await gatherReleaseSources(
       createGitHubClient({ token: github.token, apiUrl: github.apiUrl, retries: 1, log: context.log.info }),
@@ -27,7 +36,7 @@ export const planCommand: Command = {
       workspace,
       config,
       sources,
-      kubernetesVersion: text(values, 'kubernetes-version') ?? config.dataPlane.kubernetesVersion,
+      kubernetesVersion: flags['kubernetes-version'] ?? config.dataPlane.kubernetesVersion,
       logger: context.log,
     });
     const report = planReport(plan);

@@ -1,13 +1,10 @@
 // Settings given as action inputs or CLI flags win over the config file: validated here, named by input.
 import { InvalidInputError } from '../errors.js';
 import { parseVersionPolicy } from '../versions/policy.js';
-import {
-  AUTO_MERGE_METHODS,
-  AUTO_MERGE_WHEN,
-  INJECT_OUTPUTS,
-  STRATEGIES,
-  type RepoConfig,
-} from './repo-config.js';
+import { AUTO_MERGE_METHODS, AUTO_MERGE_WHEN } from '../github/auto-merge.js';
+import { INJECT_OUTPUT_MODES } from '../inject/index.js';
+import { UPGRADE_STRATEGIES } from '../versions/upgrade-path.js';
+import type { RepoConfig } from './repo-config.js';
 
 /** Raw values by input name; undefined or empty means "the config file decides". */
 export interface RepoConfigOverrides {
@@ -43,7 +40,7 @@ export function overrideRepoConfig(config: RepoConfig, o: RepoConfigOverrides): 
   return {
     ...config,
     policy: policy ?? config.policy,
-    strategy: choice('strategy', o.strategy, STRATEGIES) ?? config.strategy,
+    strategy: choice('strategy', o.strategy, UPGRADE_STRATEGIES) ?? config.strategy,
     includePrereleases: o['include-prereleases'] ?? config.includePrereleases,
     controlPlane: {
       ...config.controlPlane,
@@ -52,7 +49,7 @@ export function overrideRepoConfig(config: RepoConfig, o: RepoConfigOverrides): 
     dataPlane: {
       ...config.dataPlane,
       paths: nonEmpty(o['data-plane-paths']) ?? config.dataPlane.paths,
-      output: choice('inject-output', o['inject-output'], INJECT_OUTPUTS) ?? config.dataPlane.output,
+      output: choice('inject-output', o['inject-output'], INJECT_OUTPUT_MODES) ?? config.dataPlane.output,
       kubernetesVersion: o['kubernetes-version'] || config.dataPlane.kubernetesVersion,
     },
     pullRequest: {

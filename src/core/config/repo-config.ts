@@ -2,28 +2,28 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { FileFormatError, InvalidInputError } from '../errors.js';
+import { AUTO_MERGE_METHODS, AUTO_MERGE_WHEN } from '../github/auto-merge.js';
+import { INJECT_OUTPUT_MODES } from '../inject/index.js';
+import { ANALYZE_LEVELS } from '../istioctl/analyze.js';
+import { POLICY_KEYWORDS } from '../versions/policy.js';
 import { toSemverRange } from '../versions/range.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
 import { explainFileError } from '../workspace/os-errors.js';
+import { UPGRADE_STRATEGIES } from '../versions/upgrade-path.js';
 
 export const REPO_CONFIG_PATH = '.github/istio-autopilot.yaml';
 
-export const STRATEGIES = ['in-place', 'canary'] as const;
-export const INJECT_OUTPUTS = ['in-place', 'render-dir', 'patches'] as const;
+// Each enum is declared once, next to the code that acts on it; the config only reads them.
 export const NATIVE_SIDECARS = ['auto', 'true', 'false'] as const;
-export const AUTO_MERGE_METHODS = ['none', 'merge', 'squash', 'rebase'] as const;
-export const AUTO_MERGE_WHEN = ['patch', 'minor', 'in-policy', 'always'] as const;
-export const ANALYZE_THRESHOLDS = ['Info', 'Warning', 'Error'] as const;
-const POLICY_KEYWORDS = ['latest', 'patch', 'minor', 'supported'];
 
 export interface RepoConfig {
   policy?: string;
-  strategy?: (typeof STRATEGIES)[number];
+  strategy?: (typeof UPGRADE_STRATEGIES)[number];
   includePrereleases?: boolean;
   controlPlane: { paths?: string[] };
   dataPlane: {
     paths?: string[];
-    output?: (typeof INJECT_OUTPUTS)[number];
+    output?: (typeof INJECT_OUTPUT_MODES)[number];
     outputDir?: string;
     revision?: string;
     nativeSidecars?: (typeof NATIVE_SIDECARS)[number];
@@ -42,7 +42,7 @@ export interface RepoConfig {
     autoMergeWhen?: (typeof AUTO_MERGE_WHEN)[number];
     signCommits?: boolean;
   };
-  analyze: { failureThreshold?: (typeof ANALYZE_THRESHOLDS)[number]; suppress?: string[] };
+  analyze: { failureThreshold?: (typeof ANALYZE_LEVELS)[number]; suppress?: string[] };
   /** Where it was read from, for messages; undefined when there is no file. */
   source?: string;
 }
@@ -166,7 +166,7 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConf
 
   const top = reader(root as YAMLMap | null, '');
   const policy = top.string('policy');
-  if (policy !== undefined && !POLICY_KEYWORDS.includes(policy)) {
+  if (policy !== undefined && !(POLICY_KEYWORDS as readonly string[]).includes(policy)) {
     try {
       toSemverRange(policy, 'policy');
     } catch {
@@ -185,12 +185,12 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConf
   const config: RepoConfig = {
     source: file,
     policy,
-    strategy: top.choice('strategy', STRATEGIES),
+    strategy: top.choice('strategy', UPGRADE_STRATEGIES),
     includePrereleases: top.boolean('include-prereleases'),
     controlPlane: { paths: cp.list('paths') },
     dataPlane: {
       paths: dp.list('paths'),
-      output: dp.choice('output', INJECT_OUTPUTS),
+      output: dp.choice('output', INJECT_OUTPUT_MODES),
       outputDir: dp.string('output-dir'),
       revision: dp.string('revision'),
       nativeSidecars: dp.choice('native-sidecars', NATIVE_SIDECARS),
@@ -210,7 +210,7 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConf
       signCommits: pr.boolean('sign-commits'),
     },
     analyze: {
-      failureThreshold: an.choice('failure-threshold', ANALYZE_THRESHOLDS),
+      failureThreshold: an.choice('failure-threshold', ANALYZE_LEVELS),
       suppress: an.list('suppress'),
     },
   };

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { NetworkError } from '../errors.js';
-import { createGitHubClient, explainGitHubError, isPublicGitHub } from './client.js';
+import { createGitHubClient, explainGitHubError } from './client.js';
 
 describe('explainGitHubError', () => {
   it('says GitHub could not be reached instead of echoing the HTTP 500 Octokit invents', async () => {
@@ -36,13 +36,6 @@ describe('explainGitHubError', () => {
     expect(explainGitHubError({ status: 502, message: 'Bad Gateway' }, 'x', true).message).toContain(
       'HTTP 502',
     );
-  });
-});
-
-describe('isPublicGitHub', () => {
-  it('is true only for api.github.com', () => {
-    expect(isPublicGitHub('https://api.github.com/')).toBe(true);
-    expect(isPublicGitHub('https://ghes.example.com/api/v3')).toBe(false);
   });
 });
 

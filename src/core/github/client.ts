@@ -59,11 +59,6 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   });
 }
 
-/** True when the API is github.com, where the runner's token may be sent (not GHES). */
-export function isPublicGitHub(apiUrl: string | undefined): boolean {
-  return apiUrl === undefined || apiUrl.replace(/\/+$/, '') === PUBLIC_GITHUB_API;
-}
-
 const NETWORK_FAILURE =
   /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|fetch failed/;
 

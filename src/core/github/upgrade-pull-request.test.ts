@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUpgradeContext } from './upgrade-pull-request.js';
+import { parseUpgradeContext } from './upgrade-context.js';
 
 describe('upgrade context from the environment', () => {
   it('reads the pipeline facts', () => {

@@ -1,27 +1,38 @@
 // Opens, updates or leaves alone the one upgrade PR per component and target: commit on a leased
-// branch, create-or-update the PR (a lost creation race becomes an update), reviewers and labels,
-// auto-merge when policy allows, and closing the PRs it supersedes.
+// branch, create-or-update the PR, auto-merge when policy allows, and close the PRs it supersedes.
+// The steps live beside it: commit.ts and branch-update.ts (branch, commit), pull-request.ts (PR),
+// supersede.ts; this module orders them.
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { buildPullRequestBody, upgradeTitle, type UpgradeContext } from '../report/pr-body.js';
-import { compareVersions, isIstioVersion } from '../versions/parse.js';
 import {
   autoMergeDecision,
   enableAutoMerge,
   type AutoMergeMethod,
   type AutoMergeWhen,
 } from './auto-merge.js';
-import { BRANCH_PREFIX, isValidBranchName, upgradeBranchName } from './branch-name.js';
-import { isAutopilotCommit, isStatus, updateUpgradeBranch } from './branch-update.js';
+import { isValidBranchName, upgradeBranchName } from './branch-name.js';
+import { isStatus, updateUpgradeBranch } from './branch-update.js';
 import type { GitHubClient } from './client.js';
 import {
+  ACTIONS_BOT_IDENTITY,
   createTreeFromChanges,
   readWorkingTreeChanges,
   type FileChange,
   type GitIdentity,
 } from './commit.js';
 import { explainPullRequestError } from './pull-request-errors.js';
-import { parseMetadata, type PullRequestMetadata } from './pull-request-metadata.js';
+import type { PullRequestMetadata } from '../report/pr-metadata.js';
+import {
+  branchIsOurs,
+  closePull,
+  commentOnce,
+  createPull,
+  decorate,
+  findOpenPull,
+  type OpenPull,
+} from './pull-request.js';
+import { closeSuperseded } from './supersede.js';
 
 export type PullRequestOperation = 'created' | 'updated' | 'unchanged' | 'closed' | 'none';
 
@@ -77,44 +88,7 @@ export interface OpenUpgradePullRequestResult {
   foreignCommit?: { sha: string; author: string };
 }
 
-interface OpenPull {
-  number: number;
-  html_url: string;
-  node_id: string;
-  title: string;
-  body?: string | null;
-  user: { login: string } | null;
-  head: { ref: string; sha: string };
-  auto_merge?: unknown;
-}
-
 const FOREIGN_MARKER = 'istio-autopilot:foreign-commits';
-
-/** The pipeline's facts about the upgrade as JSON (ISTIO_AUTOPILOT_CONTEXT when run standalone). */
-export function parseUpgradeContext(json: string | undefined): UpgradeContext | undefined {
-  if (!json?.trim()) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw new InvalidInputError('ISTIO_AUTOPILOT_CONTEXT is not valid JSON', { cause: error });
-  }
-  const context = value as Record<string, unknown>;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidInputError('ISTIO_AUTOPILOT_CONTEXT must be a JSON object');
-  }
-  for (const key of ['component', 'from', 'to', 'policy']) {
-    if (context[key] !== undefined && typeof context[key] !== 'string') {
-      throw new InvalidInputError(`ISTIO_AUTOPILOT_CONTEXT.${key} must be a string`);
-    }
-  }
-  for (const key of ['from', 'to']) {
-    if (typeof context[key] === 'string' && !isIstioVersion(context[key])) {
-      throw new InvalidInputError(`ISTIO_AUTOPILOT_CONTEXT.${key} '${context[key]}' is not an Istio version`);
-    }
-  }
-  return value as UpgradeContext;
-}
 
 export async function openUpgradePullRequest(
   options: OpenUpgradePullRequestOptions,
@@ -148,12 +122,7 @@ export async function openUpgradePullRequest(
     autoMergeEnabled: false,
     superseded: [],
   };
-  const metadata: PullRequestMetadata = {
-    component,
-    from: context.from,
-    to: context.to,
-    policy: context.policy,
-  };
+  const metadata = pullRequestMetadata(context);
 
   const changes = options.changes ?? (await readWorkingTreeChanges(deps.workspace, options.paths ?? []));
   const existing = await step('listing open pull requests', () =>
@@ -248,39 +217,14 @@ export async function openUpgradePullRequest(
   }
   if (update.kind !== 'unchanged') result.verified = update.verified;
 
-  const title = options.title ?? upgradeTitle(context);
-  const body = buildPullRequestBody(context, metadata, options.body);
-  let pull = existing;
-  let operation: PullRequestOperation = update.kind === 'unchanged' ? 'unchanged' : 'updated';
-  if (!pull) {
-    const created = await step('creating the pull request', () =>
-      createPull(octokit, repository, { branch, base, title, body, draft: options.draft ?? false }),
-    );
-    pull = created.pull;
-    if (created.created) operation = 'created';
-  }
-  if (operation !== 'created' && (pull.title !== title || (pull.body ?? '') !== body)) {
-    const current = pull;
-    await step('updating the pull request', () =>
-      octokit.rest.pulls.update({ ...repository, pull_number: current.number, title, body }),
-    );
-    operation = 'updated';
-  }
+  const { pull, operation } = await publishPullRequest(
+    { octokit, logger, repository, branch, base, step },
+    options,
+    existing,
+    update.kind === 'unchanged',
+  );
   result.operation = operation;
   result.pullRequest = { number: pull.number, url: pull.html_url };
-  logger.info(`Pull request #${pull.number} ${operation}: ${pull.html_url}`);
-
-  if (pull.user?.login === 'github-actions[bot]' && operation === 'created') {
-    logger.warning(
-      'This PR was opened with GITHUB_TOKEN, so GitHub runs no workflows (checks) on it. Use a GitHub App ' +
-        'token or a PAT for github-token; see the "Tokens" part of the open-upgrade-pr README section.',
-    );
-  }
-  if (operation === 'created' || operation === 'updated') {
-    await step('labelling and assigning the pull request', () =>
-      decorate(octokit, repository, pull!.number, options),
-    );
-  }
   result.autoMergeEnabled = await maybeEnableAutoMerge(octokit, pull, options, context, logger);
   if (options.closeSuperseded ?? true) {
     result.superseded = await step('closing superseded pull requests', () =>
@@ -288,7 +232,7 @@ export async function openUpgradePullRequest(
         octokit,
         repository,
         base,
-        pull!,
+        pull,
         metadata,
         options.deleteBranchOnClose ?? false,
         logger,
@@ -298,78 +242,66 @@ export async function openUpgradePullRequest(
   return result;
 }
 
-async function findOpenPull(
-  octokit: GitHubClient,
-  repository: { owner: string; repo: string },
-  branch: string,
-  base: string,
-): Promise<OpenPull | undefined> {
-  const { data } = await octokit.rest.pulls.list({
-    ...repository,
-    head: `${repository.owner}:${branch}`,
-    base,
-    state: 'open',
-  });
-  return data[0];
+interface Steps {
+  octokit: GitHubClient;
+  logger: Logger;
+  repository: { owner: string; repo: string };
+  branch: string;
+  base: string;
+  step: <T>(what: string, call: () => Promise<T>) => Promise<T>;
 }
 
-async function branchIsOurs(
-  octokit: GitHubClient,
-  repository: { owner: string; repo: string },
-  pull: OpenPull,
-  branch: string,
-): Promise<boolean> {
-  const { data } = await octokit.rest.git.getCommit({ ...repository, commit_sha: pull.head.sha });
-  return isAutopilotCommit(data.message, branch);
-}
-
-async function createPull(
-  octokit: GitHubClient,
-  repository: { owner: string; repo: string },
-  request: { branch: string; base: string; title: string; body: string; draft: boolean },
-): Promise<{ pull: OpenPull; created: boolean }> {
-  try {
-    const { data } = await octokit.rest.pulls.create({
-      ...repository,
-      head: request.branch,
-      base: request.base,
-      title: request.title,
-      body: request.body,
-      draft: request.draft,
-    });
-    return { pull: data, created: true };
-  } catch (error) {
-    // Another run opened it a moment ago: update that one instead of failing or duplicating.
-    if (!(isStatus(error, 422) && /already exists/i.test(String((error as Error).message)))) throw error;
-    const pull = await findOpenPull(octokit, repository, request.branch, request.base);
-    if (!pull) throw error;
-    return { pull, created: false };
-  }
-}
-
-async function decorate(
-  octokit: GitHubClient,
-  repository: { owner: string; repo: string },
-  number: number,
+/** Creates the PR, or brings an open one's title and body up to date; labels and assigns what changed. */
+async function publishPullRequest(
+  { octokit, logger, repository, branch, base, step }: Steps,
   options: OpenUpgradePullRequestOptions,
-): Promise<void> {
-  if (options.labels?.length)
-    await octokit.rest.issues.addLabels({ ...repository, issue_number: number, labels: options.labels });
-  if (options.assignees?.length) {
-    await octokit.rest.issues.addAssignees({
-      ...repository,
-      issue_number: number,
-      assignees: options.assignees,
-    });
+  existing: OpenPull | undefined,
+  commitUnchanged: boolean,
+): Promise<{ pull: OpenPull; operation: PullRequestOperation }> {
+  const context = options.context ?? {};
+  const metadata = pullRequestMetadata(context);
+  const title = options.title ?? upgradeTitle(context);
+  const body = buildPullRequestBody(context, metadata, options.body);
+  let pull = existing;
+  let operation: PullRequestOperation = commitUnchanged ? 'unchanged' : 'updated';
+  if (!pull) {
+    const created = await step('creating the pull request', () =>
+      createPull(octokit, repository, { branch, base, title, body, draft: options.draft ?? false }),
+    );
+    pull = created.pull;
+    if (created.created) operation = 'created';
   }
-  if (options.reviewers?.length || options.teamReviewers?.length) {
-    await octokit.rest.pulls.requestReviewers({
-      ...repository,
-      pull_number: number,
-      reviewers: options.reviewers ?? [],
-      team_reviewers: options.teamReviewers ?? [],
-    });
+  const opened = pull;
+  if (operation !== 'created' && (pull.title !== title || (pull.body ?? '') !== body)) {
+    const current = pull;
+    await step('updating the pull request', () =>
+      octokit.rest.pulls.update({ ...repository, pull_number: current.number, title, body }),
+    );
+    operation = 'updated';
   }
+  logger.info(`Pull request #${pull.number} ${operation}: ${pull.html_url}`);
+
+  if (pull.user?.login === ACTIONS_BOT_IDENTITY.name && operation === 'created') {
+    logger.warning(
+      'This PR was opened with GITHUB_TOKEN, so GitHub runs no workflows (checks) on it. Use a GitHub App ' +
+        'token or a PAT for github-token; see the "Tokens" part of the open-upgrade-pr README section.',
+    );
+  }
+  if (operation === 'created' || operation === 'updated') {
+    await step('labelling and assigning the pull request', () =>
+      decorate(octokit, repository, opened.number, options),
+    );
+  }
+  return { pull: opened, operation };
+}
+
+function pullRequestMetadata(context: UpgradeContext): PullRequestMetadata {
+  return {
+    component: context.component ?? 'istio',
+    from: context.from,
+    to: context.to,
+    policy: context.policy,
+  };
 }
 
 async function maybeEnableAutoMerge(
@@ -390,86 +322,4 @@ async function maybeEnableAutoMerge(
   const enabled = await enableAutoMerge(octokit, pull.node_id, method, logger);
   if (enabled) logger.info(`Auto-merge (${method}) enabled: ${decision.reason}.`);
   return enabled;
-}
-
-async function closePull(
-  octokit: GitHubClient,
-  repository: { owner: string; repo: string },
-  pull: OpenPull,
-  comment: string,
-  deleteBranch: boolean,
-  logger: Logger,
-): Promise<void> {
-  await octokit.rest.issues.createComment({ ...repository, issue_number: pull.number, body: comment });
-  await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, state: 'closed' });
-  logger.info(`Closed #${pull.number}.`);
-  // Only our own branches are deleted, and only when they still hold only our commit.
-  if (deleteBranch && pull.head.ref.startsWith(BRANCH_PREFIX)) {
-    const { data } = await octokit.rest.git.getCommit({ ...repository, commit_sha: pull.head.sha });
-    if (isAutopilotCommit(data.message, pull.head.ref)) {
-      await octokit.rest.git
-        .deleteRef({ ...repository, ref: `heads/${pull.head.ref}` })
-        .catch((error: unknown) => {
-          logger.warning(`Could not delete branch ${pull.head.ref}: ${(error as Error).message}`);
-        });
-    } else {
-      logger.warning(`Kept branch ${pull.head.ref}: it has commits Istio Autopilot did not make.`);
-    }
-  }
-}
-
-async function closeSuperseded(
-  octokit: GitHubClient,
-  repository: { owner: string; repo: string },
-  base: string,
-  current: OpenPull,
-  metadata: PullRequestMetadata,
-  deleteBranch: boolean,
-  logger: Logger,
-): Promise<{ number: number; url: string }[]> {
-  if (!metadata.to || !isIstioVersion(metadata.to)) return [];
-  const open = await octokit.paginate(octokit.rest.pulls.list, {
-    ...repository,
-    base,
-    state: 'open',
-    per_page: 100,
-  });
-  const closed: { number: number; url: string }[] = [];
-  for (const pull of open) {
-    if (pull.number === current.number) continue;
-    const other = parseMetadata(pull.body);
-    if (!other || other.component !== metadata.component || !other.to || !isIstioVersion(other.to)) continue;
-    if (compareVersions(other.to, metadata.to) >= 0) continue;
-    await closePull(
-      octokit,
-      repository,
-      pull,
-      `Superseded by #${current.number} (${current.html_url}), which upgrades ${metadata.component} to ${metadata.to} instead of ${other.to}.`,
-      deleteBranch,
-      logger,
-    );
-    closed.push({ number: pull.number, url: pull.html_url });
-  }
-  return closed;
-}
-
-/** Comments unless a comment carrying `marker` is already there (so reruns do not pile up). */
-async function commentOnce(
-  octokit: GitHubClient,
-  repository: { owner: string; repo: string },
-  number: number,
-  marker: string,
-  text: string,
-): Promise<void> {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    ...repository,
-    issue_number: number,
-    per_page: 100,
-  });
-  if (comments.some((c) => c.body?.includes(`<!-- ${marker} -->`))) return;
-  await octokit.rest.issues.createComment({
-    ...repository,
-    issue_number: number,
-    body: `${text}\n\n<!-- ${marker} -->`,
-  });
 }

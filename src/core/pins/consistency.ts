@@ -1,6 +1,6 @@
 // Whether a repo's pins agree: one version per role and revision, and a data plane within skew.
 import { checkControlPlaneSkew } from '../versions/skew.js';
-import { compareVersions, minorOf, sortVersions } from '../versions/parse.js';
+import { minorOf, sortVersions } from '../versions/parse.js';
 import type { Pin, PinRole } from './types.js';
 
 export interface Disagreement {
@@ -106,10 +106,4 @@ export function describeConsistency(report: ConsistencyReport): string[] {
   for (const problem of report.skew)
     lines.push(`skew: ${problem.pin.file}:${problem.pin.line}: ${problem.message}`);
   return lines;
-}
-
-/** The newest version among pins of a role, if any. */
-export function newestVersion(pins: readonly Pin[], role: PinRole): string | undefined {
-  const versions = pins.filter((p) => p.role === role).map((p) => p.version);
-  return versions.sort(compareVersions).at(-1);
 }

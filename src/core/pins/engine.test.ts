@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileFormatError, InvalidInputError } from '../errors.js';
+import { FileFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { versionOnlyChanges } from './__fixtures__/byte-diff.js';
 import { applyPinUpdates, extractPins, planPinUpdates, renderPinUpdates } from './engine.js';
@@ -43,7 +43,7 @@ describe('pin engine', () => {
       'istio-operator@5 control-plane',
       'container-images@13 data-plane',
     ]);
-    const plan = planPinUpdates(pins, '1.25.0', { role: 'all' });
+    const plan = planPinUpdates(pins, { version: '1.25.0' }, { role: 'all' });
     const before = Buffer.from(CRLF_BOM_ANCHORS, 'utf8');
     const after = renderPinUpdates(plan.edits, () => before).get('mesh.yaml')!;
     expect(versionOnlyChanges(before, after).map((c) => c.line)).toEqual([5, 13]);
@@ -78,20 +78,12 @@ describe('pin engine', () => {
     expect(lines).toEqual(['notice: skipped chart/templates/iop.yaml: a template that is not plain YAML']);
   });
 
-  it('refuses a version that is not a release unless allow-unreleased, and says when it could not check', () => {
+  it('plans to the validated target it is given, saying whether a release list checked it', () => {
     const { pins } = extractPins({ files: [{ path: '.istio-version', text: '1.24.2\n' }] });
-    expect(() => planPinUpdates(pins, '1.24.99', { knownReleases: ['1.24.2', '1.25.0'] })).toThrow(
-      InvalidInputError,
-    );
-    expect(() => planPinUpdates(pins, 'latest')).toThrow(/not an Istio version/);
-    const allowed = planPinUpdates(pins, '1.24.99', { knownReleases: ['1.24.2'], allowUnreleased: true });
-    expect(allowed.edits).toHaveLength(1);
-    const { lines, logger } = recordingLogger();
-    const unchecked = planPinUpdates(pins, '1.25.0', { logger });
-    expect(unchecked.releaseChecked).toBe(false);
-    expect(lines).toEqual([
-      "notice: no release list was given, so 1.25.0 was not checked against Istio's releases",
-    ]);
+    expect(planPinUpdates(pins, { version: '1.25.0' }).releaseChecked).toBe(false);
+    const checked = planPinUpdates(pins, { version: '1.25.0', checkedAgainst: 'github' });
+    expect(checked.releaseChecked).toBe(true);
+    expect(checked.edits.map((e) => e.replacement)).toEqual(['1.25.0']);
   });
 
   it('selects pins by role, leaves pins at the target, and does not downgrade', () => {
@@ -102,7 +94,7 @@ describe('pin engine', () => {
       { path: 'pod.yaml', text: 'kind: Pod\nspec:\n  containers:\n    - image: istio/proxyv2:1.24.2\n' },
     ];
     const { pins } = extractPins({ files });
-    const plan = planPinUpdates(pins, '1.25.0', { role: 'control-plane' });
+    const plan = planPinUpdates(pins, { version: '1.25.0' }, { role: 'control-plane' });
     expect(plan.edits.map((e) => e.pin.file)).toEqual(['a/.istio-version']);
     expect(plan.unchanged.map((p) => p.file)).toEqual(['b/.istio-version']);
     expect(plan.skipped.map((s) => s.pin.file)).toEqual(['c/.istio-version', 'pod.yaml']);
@@ -110,7 +102,7 @@ describe('pin engine', () => {
 
   it('refuses to splice a file that changed since it was scanned', () => {
     const files = [{ path: '.istio-version', text: '1.24.2\n' }];
-    const plan = planPinUpdates(extractPins({ files }).pins, '1.25.0');
+    const plan = planPinUpdates(extractPins({ files }).pins, { version: '1.25.0' });
     expect(() => renderPinUpdates(plan.edits, () => Buffer.from('1.23.9\n'))).toThrow(
       /expected 1.24.2 at column 1, found something else/,
     );
@@ -121,7 +113,7 @@ describe('pin engine', () => {
     mkdirSync(join(root, 'sail'));
     const text = 'apiVersion: sailoperator.io/v1\nkind: Istio\nspec:\n  version: v1.24.2 # keep\n';
     writeFileSync(join(root, 'sail', 'istio.yaml'), text);
-    const plan = planPinUpdates(extractPins({ root }).pins, '1.25.0');
+    const plan = planPinUpdates(extractPins({ root }).pins, { version: '1.25.0' });
     expect(applyPinUpdates(root, plan.edits, { dryRun: true })).toEqual(['sail/istio.yaml']);
     expect(readFileSync(join(root, 'sail', 'istio.yaml'), 'utf8')).toBe(text);
     expect(applyPinUpdates(root, plan.edits)).toEqual(['sail/istio.yaml']);

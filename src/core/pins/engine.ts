@@ -1,11 +1,10 @@
 // The pin engine: find every pin in a set of files or a workspace, plan the edits that move them to
 // a target version, and splice exactly the version bytes of each one.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { compareVersions, parseIstioVersion } from '../versions/parse.js';
+import type { ReleaseTarget } from '../releases/release-target.js';
+import { compareVersions } from '../versions/parse.js';
 import {
   globMatcher,
   isRegularWorkspaceFile,
@@ -15,7 +14,7 @@ import {
 } from '../workspace/files.js';
 import { PIN_KINDS } from './index.js';
 import { applySplices, renderSplices, uniqueByPosition, type ApplyOptions, type Splice } from './splice.js';
-import type { DocumentLookup, PinKind, YamlPinKind } from './kind.js';
+import { formatVersion, type DocumentLookup, type PinKind, type YamlPinKind } from './kind.js';
 import type { Pin, PinEdit, RoleSelection, SourceText } from './types.js';
 import { parseDocumentsMentioning } from './scan-documents.js';
 import { parseEditableYamlFile } from './yaml-documents.js';
@@ -248,9 +247,6 @@ function parseCandidate(
 
 export interface PlanOptions {
   role?: RoleSelection;
-  /** Known Istio releases; when given, a target outside it is refused unless allowUnreleased. */
-  knownReleases?: readonly string[];
-  allowUnreleased?: boolean;
   logger?: Logger;
   kinds?: readonly PinKind[];
 }
@@ -266,14 +262,26 @@ export interface PinPlan {
   releaseChecked: boolean;
 }
 
-/** Plans the edits that move the selected role's pins to `target`; refuses what cannot be done safely. */
-export function planPinUpdates(pins: readonly Pin[], target: string, options: PlanOptions = {}): PinPlan {
+/**
+ * Plans the edits that move the selected role's pins to `target` (validated by releases/release-target);
+ * refuses what cannot be done safely.
+ */
+export function planPinUpdates(
+  pins: readonly Pin[],
+  target: ReleaseTarget,
+  options: PlanOptions = {},
+): PinPlan {
   const logger = options.logger ?? silentLogger;
   const role = options.role ?? 'control-plane';
-  const version = checkTarget(target, options, logger);
+  const version = target.version;
   const kinds = options.kinds ?? PIN_KINDS;
-  const plan: PinPlan = { target: version, edits: [], unchanged: [], skipped: [], releaseChecked: false };
-  plan.releaseChecked = options.knownReleases !== undefined && options.knownReleases.length > 0;
+  const plan: PinPlan = {
+    target: version,
+    edits: [],
+    unchanged: [],
+    skipped: [],
+    releaseChecked: target.checkedAgainst !== undefined,
+  };
   const refused: Pin[] = [];
   for (const pin of pins) {
     if (role !== 'all' && pin.role !== role) {
@@ -288,7 +296,7 @@ export function planPinUpdates(pins: readonly Pin[], target: string, options: Pl
     } else {
       const kind = kinds.find((k) => k.name === pin.kind);
       if (!kind) throw new Error(`no pin kind ${pin.kind}`);
-      plan.edits.push({ pin, replacement: kind.update(pin, version), target: version });
+      plan.edits.push({ pin, replacement: (kind.update ?? formatVersion)(pin, version), target: version });
     }
   }
   if (refused.length > 0) {
@@ -303,31 +311,6 @@ export function planPinUpdates(pins: readonly Pin[], target: string, options: Pl
     );
   }
   return plan;
-}
-
-function checkTarget(target: string, options: PlanOptions, logger: Logger): string {
-  const parsed = parseIstioVersion(target);
-  if (!parsed) {
-    throw new InvalidInputError(`'${target}' is not an Istio version`, {
-      input: 'version',
-      hint: 'Give an exact release such as 1.24.2 (a leading v is accepted).',
-    });
-  }
-  const known = options.knownReleases ?? [];
-  if (known.length === 0) {
-    logger.notice(`no release list was given, so ${parsed.version} was not checked against Istio's releases`);
-  } else if (!known.includes(parsed.version)) {
-    if (!options.allowUnreleased) {
-      throw new InvalidInputError(`${parsed.version} is not a known Istio release`, {
-        input: 'version',
-        hint: 'Check the version, or set allow-unreleased: true to pin a build that is not a published release.',
-      });
-    }
-    logger.warning(
-      `${parsed.version} is not a known Istio release; pinning it because allow-unreleased is set`,
-    );
-  }
-  return parsed.version;
 }
 
 /** A pin edit as a splice: exactly the version digits, checked against what was read. */
@@ -361,9 +344,4 @@ export function applyPinUpdates(
   options: ApplyOptions = {},
 ): string[] {
   return applySplices(root, edits.map(pinSplice), options);
-}
-
-/** Reads workspace-relative files for renderPinUpdates in tests and tools. */
-export function workspaceReader(root: string): (path: string) => Buffer {
-  return (path) => readFileSync(join(root, path));
 }

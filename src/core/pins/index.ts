@@ -10,7 +10,6 @@ import type { PinKind } from './kind.js';
 import { kustomizeImagesKind } from './kustomize-images/index.js';
 import { sailOperatorKind } from './sail-operator/index.js';
 import { workflowEnvKind } from './workflow-env/index.js';
-import type { PinKindName } from './types.js';
 
 export const PIN_KINDS: readonly PinKind[] = [
   istioOperatorKind,
@@ -24,9 +23,3 @@ export const PIN_KINDS: readonly PinKind[] = [
   workflowEnvKind,
   istioVersionFileKind,
 ];
-
-export function pinKind(name: PinKindName): PinKind {
-  const kind = PIN_KINDS.find((k) => k.name === name);
-  if (!kind) throw new Error(`unknown pin kind ${name}`);
-  return kind;
-}

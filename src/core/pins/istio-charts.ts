@@ -43,8 +43,6 @@ const IMAGE_ROLES: Record<string, PinRole> = {
   'install-cni': 'data-plane',
 };
 
-export const ISTIO_IMAGE_NAMES = Object.keys(IMAGE_ROLES);
-
 /** The role of an Istio image by its last path segment (`docker.io/istio/proxyv2` -> data-plane). */
 export function istioImageRole(image: string): PinRole | undefined {
   const name = image.slice(image.lastIndexOf('/') + 1);

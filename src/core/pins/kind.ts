@@ -1,7 +1,8 @@
-// The contract every pin kind folder fulfils (Renovate's manager shape): metadata, extract, update.
+// The contract every pin kind folder fulfils (Renovate's manager shape): metadata and extract; update
+// only where replacing the version digits (the generic auto-replace, formatVersion) is not enough.
 import type { Logger } from '../logger.js';
 import type { ParsedFile } from './yaml-documents.js';
-import type { Pin, PinKindName, PinRole, SourceText } from './types.js';
+import type { Pin, PinKindName, SourceText } from './types.js';
 
 export interface KindFileResult {
   pins: Pin[];
@@ -17,15 +18,12 @@ export interface DocumentLookup {
 
 interface PinKindBase {
   name: PinKindName;
-  description: string;
   /** Files the kind looks at by default (picomatch globs relative to the workspace). */
   filePatterns: string[];
-  /** The role of its pins, or 'per-pin' when it depends on the chart or image. */
-  role: PinRole | 'per-pin';
   /** Raw-text pre-filter: a file is parsed for this kind only when one of these occurs. Empty: always. */
   keywords: string[];
-  /** The text that replaces a pin's version digits to pin `target`. */
-  update(pin: Pin, target: string): string;
+  /** The text that replaces a pin's version digits to pin `target`; default formatVersion. */
+  update?(pin: Pin, target: string): string;
 }
 
 export interface YamlPinKind extends PinKindBase {

@@ -1,7 +1,8 @@
 // The plain data every pin kind produces and the engine consumes: a pin and the edit planned for it.
 
 export type PinRole = 'control-plane' | 'data-plane';
-export type RoleSelection = PinRole | 'all';
+export const ROLE_SELECTIONS = ['control-plane', 'data-plane', 'all'] as const;
+export type RoleSelection = (typeof ROLE_SELECTIONS)[number];
 
 /** How the version is written, so an update can write the new one the same way. */
 export type PinFormat = 'plain' | 'v-prefixed';

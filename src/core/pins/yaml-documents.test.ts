@@ -60,7 +60,7 @@ describe('YAML forms that used to be skipped silently', () => {
     const files = [{ path: 'istio/values.yaml', text }];
     const { pins } = extractPins({ files });
     expect(pins.map((p) => [p.location, p.version, p.line])).toEqual([['global.tag', '1.24.2', 2]]);
-    const plan = planPinUpdates(pins, '1.24.3');
+    const plan = planPinUpdates(pins, { version: '1.24.3' });
     const out = renderPinUpdates(plan.edits, () => Buffer.from(text));
     expect(out.get('istio/values.yaml')!.toString()).toBe(text.replace('1.24.2', '1.24.3'));
   });
@@ -69,7 +69,9 @@ describe('YAML forms that used to be skipped silently', () => {
     const files = values('  tag: >-\n    1.24.2\n');
     const { pins } = extractPins({ files });
     expect(pins.map((p) => [p.location, p.version, p.line])).toEqual([['global.tag', '1.24.2', 4]]);
-    const out = renderPinUpdates(planPinUpdates(pins, '1.25.0').edits, () => Buffer.from(files[0]!.text));
+    const out = renderPinUpdates(planPinUpdates(pins, { version: '1.25.0' }).edits, () =>
+      Buffer.from(files[0]!.text),
+    );
     expect(out.get('istio/values.yaml')!.toString()).toBe(files[0]!.text.replace('1.24.2', '1.25.0'));
   });
 });

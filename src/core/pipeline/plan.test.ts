@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRepoConfig } from '../config/repo-config.js';
-import type { ReleaseSources } from '../releases/check-release.js';
+import type { ReleaseSources } from '../releases/sources.js';
 import { loadIstioDataset } from '../releases/dataset.js';
 import { planUpgrade } from './plan.js';
 

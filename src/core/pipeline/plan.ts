@@ -1,14 +1,15 @@
 // Decides what one pipeline run does: a control plane PR, a data plane PR, a PR that moves Istio's
 // chart and image locations off retired hosts, or nothing, by Istio's hop and skew rules applied to
 // the pins the repository holds; and what the hop's upgrade notes ask of this repo.
-import type { RepoConfig } from '../config/repo-config.js';
-import { InvalidInputError } from '../errors.js';
+import { REPO_CONFIG_PATH, type RepoConfig } from '../config/repo-config.js';
+import { NotFoundError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { checkConsistency, type ConsistencyReport } from '../pins/consistency.js';
 import { extractPins } from '../pins/engine.js';
 import type { Pin } from '../pins/types.js';
 import { DEFAULT_PATTERNS, globMatcher } from '../workspace/files.js';
-import { checkRelease, type ReleaseCheck, type ReleaseSources } from '../releases/check-release.js';
+import { checkRelease, type ReleaseCheck } from '../releases/check-release.js';
+import type { ReleaseSources } from '../releases/sources.js';
 import { findIstioSources, planSourceMoves, type SourcePlan } from '../sources/engine.js';
 import type { IstioSource, SourceMove } from '../sources/types.js';
 import { compareVersions, minorDistance, sortVersions } from '../versions/parse.js';
@@ -158,9 +159,11 @@ function planPinSteps(request: PlanRequest): PinStepPlan {
   );
   const pins = [...controlPlanePins, ...dataPlanePins];
   if (controlPlanePins.length === 0) {
-    throw new InvalidInputError('no Istio control plane pin was found', {
+    // Not a usage error: the repository holds no pin where we looked. Entries that take the paths as an
+    // input name it; the CLI, which has no such flag, says only what to change.
+    throw new NotFoundError('no Istio control plane pin was found', {
       input: 'control-plane-paths',
-      hint: `Searched ${controlPlanePaths.join(', ')}. Point control-plane paths at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`,
+      hint: `Searched ${controlPlanePaths.join(', ')}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`,
     });
   }
   const controlPlaneVersions = sortVersions(new Set(controlPlanePins.map((p) => p.version)));

@@ -9,10 +9,12 @@ import {
   type PullRequestOperation,
 } from '../github/upgrade-pull-request.js';
 import { renderSidecars } from '../inject/render-sidecars.js';
-import { analyzeManifests, type AnalyzeLevel, type AnalyzeResult } from '../istioctl/analyze.js';
+import { analyzeManifests, type AnalyzeResult } from '../istioctl/analyze.js';
 import type { Logger } from '../logger.js';
-import { bumpIstioVersion } from '../pins/bump.js';
-import { gatherReleaseSources, type ReleaseCheck } from '../releases/check-release.js';
+import { bumpIstioVersion } from '../bump/bump.js';
+import type { ReleaseCheck } from '../releases/check-release.js';
+import { checkReleaseTarget, type ReleaseTarget } from '../releases/release-target.js';
+import { gatherReleaseSources, releaseListOf } from '../releases/sources.js';
 import type { UpgradeContext, UpgradePin } from '../report/pr-body.js';
 import { applySplices } from '../pins/splice.js';
 import { moveSplice } from '../sources/engine.js';
@@ -29,7 +31,6 @@ export interface PipelineRunRequest {
   kubernetesVersion?: string;
   /** Run istioctl analyze on the change (default true). */
   analyze?: boolean;
-  failureThreshold?: AnalyzeLevel;
   /** Plan only: no file is written and no PR is touched. */
   dryRun?: boolean;
   /** ETag cache for the release feed. */
@@ -80,13 +81,14 @@ export async function runUpgradePipeline(
   // A control plane bump without analysis needs no istioctl: install it only when something runs it.
   let installed: Promise<string> | undefined;
   const istioctl = () => (installed ??= deps.installIstioctl(target));
-  const knownReleases = sources.releases.map((r) => r.version);
+  // The sources step keeps the version: only a bump's target is checked against Istio's releases.
+  const checked = () => checkReleaseTarget(target, releaseListOf(sources, request.now), { logger });
   const change =
     plan.step === 'sources'
       ? moveSources(request.workspace, plan)
       : plan.step === 'control-plane'
-        ? bumpControlPlane(request, target, controlPlanePaths, knownReleases, logger)
-        : await renderDataPlane(request, plan, await istioctl(), dataPlanePaths, knownReleases, logger);
+        ? bumpControlPlane(request, checked(), controlPlanePaths, logger)
+        : await renderDataPlane(request, plan, await istioctl(), dataPlanePaths, checked(), logger);
 
   let analysis: PipelineRunResult['analysis'];
   // Moving locations changes no manifest analyze reads: no istioctl for the sources step.
@@ -96,7 +98,7 @@ export async function runUpgradePipeline(
       version: target,
       cwd: request.workspace,
       paths: [...new Set([...controlPlanePaths, ...dataPlanePaths])],
-      failureThreshold: request.failureThreshold ?? config.analyze.failureThreshold,
+      failureThreshold: config.analyze.failureThreshold,
       suppress: config.analyze.suppress,
       logger,
     });
@@ -170,22 +172,20 @@ function moveSources(workspace: string, plan: UpgradePlan): Change {
 
 function bumpControlPlane(
   request: PipelineRunRequest,
-  target: string,
+  target: ReleaseTarget,
   paths: string[],
-  knownReleases: string[],
   logger: Logger,
 ): Change {
   const bump = bumpIstioVersion({
     root: request.workspace,
-    version: target,
+    target,
     paths,
     role: 'control-plane',
-    knownReleases,
     logger,
     now: request.now,
   });
   return {
-    from: bump.previousVersions[0] ?? target,
+    from: bump.previousVersions[0] ?? target.version,
     files: bump.changedFiles,
     moves: bump.sourcePlan.moves,
     pins: bump.plan.edits.map((e) => ({
@@ -203,7 +203,7 @@ async function renderDataPlane(
   plan: UpgradePlan,
   istioctl: string,
   paths: string[],
-  knownReleases: string[],
+  target: ReleaseTarget,
   logger: Logger,
 ): Promise<Change> {
   const dp = request.config.dataPlane;
@@ -228,10 +228,9 @@ async function renderDataPlane(
   // Proxy pins outside rendered workloads (proxyImage annotations, gateway images) follow too.
   const rest = bumpIstioVersion({
     root: request.workspace,
-    version: plan.target!,
+    target,
     paths,
     role: 'data-plane',
-    knownReleases,
     logger,
     now: request.now,
   });

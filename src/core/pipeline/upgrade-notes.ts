@@ -6,7 +6,7 @@ import { FileFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parseYamlFile } from '../pins/yaml-documents.js';
 import { matchAdvisories } from '../releases/advisories.js';
-import type { ReleaseSources } from '../releases/check-release.js';
+import type { ReleaseSources } from '../releases/sources.js';
 import { detectUpgradeNotes, noteKeywords } from '../releases/upgrade-notes-detect.js';
 import type { NoteSource, NoteSubject, NotesVerdict } from '../releases/upgrade-notes-detect.js';
 import { loadUpgradeNotes, notesForHop } from '../releases/upgrade-notes.js';

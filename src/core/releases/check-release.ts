@@ -1,12 +1,8 @@
 // Release intelligence for one running version: what's next (by policy and Istio's upgrade rules),
 // what's vulnerable, what's end-of-life. Live GitHub data when reachable, the bundled dataset when not.
-import { resolve } from 'node:path';
-import { AutopilotError, InvalidInputError, NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
-import { silentLogger, type Logger } from '../logger.js';
-import { extractPins } from '../pins/engine.js';
-import type { PinRole } from '../pins/types.js';
-import { readControlPlaneVersion } from '../pins/version-file.js';
+import { silentLogger } from '../logger.js';
 import { compareVersions, parseIstioVersion } from '../versions/parse.js';
 import { parseVersionPolicy, policyAllows } from '../versions/policy.js';
 import { checkControlPlaneSkew, checkKubernetesSupport, type SkewCheck } from '../versions/skew.js';
@@ -16,95 +12,12 @@ import {
   type UpgradeStrategy,
   type UpdateType,
 } from '../versions/upgrade-path.js';
-import { matchAdvisories, mergeAdvisories, type Advisory, type Severity } from './advisories.js';
-import { describeDatasetAge, loadIstioDataset, type IstioDataset } from './dataset.js';
-import { listIstioGitHubAdvisories } from './github-advisories.js';
-import { listIstioReleases, type Release } from './github-releases.js';
-import { HttpCache } from './http-cache.js';
-import { supportedMinors, supportStatus, type MinorSupport } from './support.js';
-
-export const FAIL_ON_CONDITIONS = ['outdated', 'vulnerable', 'eol', 'unsupported-kubernetes'] as const;
-export type FailOnCondition = (typeof FAIL_ON_CONDITIONS)[number];
-
-export interface ReleaseSources {
-  releases: Release[];
-  advisories: Advisory[];
-  support: MinorSupport[];
-  /** Where releases and advisories came from; `dataset` means GitHub could not be reached. */
-  releasesFrom: 'github' | 'dataset';
-  advisoriesFrom: 'github+dataset' | 'dataset';
-  datasetAsOf: string;
-  /** Warnings already logged (fallbacks), repeated in the summary. */
-  warnings: string[];
-}
-
-export interface GatherOptions {
-  /** Directory for the release feed's ETag cache (conditional requests, 304s on later runs). */
-  cacheDir?: string;
-  logger?: Logger;
-  now?: Date;
-  dataset?: IstioDataset;
-  /** Ask GitHub nothing: answer from the dataset, saying how old it is (the CLI's --offline). */
-  offline?: boolean;
-}
-
-/** Fetches releases and advisories from GitHub, falling back to the dataset with a warning each. */
-export async function gatherReleaseSources(
-  client: GitHubClient,
-  options: GatherOptions = {},
-): Promise<ReleaseSources> {
-  const logger = options.logger ?? silentLogger;
-  const dataset = options.dataset ?? loadIstioDataset();
-  const age = describeDatasetAge(dataset, options.now ?? new Date());
-  const warnings: string[] = [];
-  const fallback = (what: string, error: unknown) => {
-    const reason = error instanceof AutopilotError ? error.message : String(error);
-    const message = `Could not fetch ${what} from GitHub (${reason}); using ${age}. Newer releases or advisories may exist.`;
-    logger.warning(message);
-    warnings.push(message);
-  };
-
-  if (options.offline) {
-    const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
-    logger.notice(message);
-    return {
-      releases: dataset.releases,
-      advisories: dataset.advisories,
-      support: dataset.support,
-      releasesFrom: 'dataset',
-      advisoriesFrom: 'dataset',
-      datasetAsOf: dataset.asOf,
-      warnings: [message],
-    };
-  }
-
-  // Both at once: when GitHub is down, the retries of each overlap instead of adding up.
-  const cache = options.cacheDir ? new HttpCache(options.cacheDir) : undefined;
-  const [feed, github] = await Promise.allSettled([
-    listIstioReleases(client, { ...(cache ? { cache } : {}), logger }),
-    listIstioGitHubAdvisories(client, { logger }),
-  ]);
-  if (feed.status === 'rejected') fallback('the Istio release feed', feed.reason);
-  if (github.status === 'rejected') fallback('security advisories', github.reason);
-  const releases = feed.status === 'fulfilled' ? feed.value : dataset.releases;
-  const releasesFrom: ReleaseSources['releasesFrom'] = feed.status === 'fulfilled' ? 'github' : 'dataset';
-  const advisories =
-    github.status === 'fulfilled' ? mergeAdvisories(dataset.advisories, github.value) : dataset.advisories;
-  const advisoriesFrom: ReleaseSources['advisoriesFrom'] =
-    github.status === 'fulfilled' ? 'github+dataset' : 'dataset';
-  if (releasesFrom === 'github' && advisoriesFrom === 'github+dataset') {
-    logger.info(`Security bulletins from ${age}, merged with GitHub's advisories.`);
-  }
-  return {
-    releases,
-    advisories,
-    support: dataset.support,
-    releasesFrom,
-    advisoriesFrom,
-    datasetAsOf: dataset.asOf,
-    warnings,
-  };
-}
+import { matchAdvisories, type Severity } from './advisories.js';
+import { loadIstioDataset } from './dataset.js';
+import type { Release } from './github-releases.js';
+import { nearestReleases } from './release-target.js';
+import { gatherReleaseSources, type GatherOptions, type ReleaseSources } from './sources.js';
+import { supportedMinors, supportStatus } from './support.js';
 
 export interface CheckReleaseRequest {
   currentVersion: string;
@@ -265,13 +178,9 @@ function requireIstioRelease(request: CheckReleaseRequest, releases: readonly Re
   const newest = known[known.length - 1];
   // Newer than everything listed: the feed may lag (or be the dataset); plan nothing rather than fail.
   if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
-  // Suggest GA releases for a GA version; prereleases only when a prerelease was asked about.
-  const nearby = known.filter((v) => parsed.prerelease || !parseIstioVersion(v)?.prerelease);
-  const below = nearby.filter((v) => compareVersions(v, parsed.version) < 0).slice(-2);
-  const above = nearby.filter((v) => compareVersions(v, parsed.version) > 0).slice(0, 2);
   throw new NotFoundError(`${parsed.version} is not an Istio release`, {
     ...where,
-    hint: `The nearest releases are ${[...below, ...above].join(', ')}.`,
+    hint: `The nearest releases are ${nearestReleases(parsed.version, known, parsed.prerelease).join(', ')}.`,
   });
 }
 
@@ -298,83 +207,6 @@ export function releaseCheckOutputs(check: ReleaseCheck): Record<string, string>
     eol: String(check.eol),
     'eol-date': check.eolDate ?? '',
     'kubernetes-supported': check.kubernetesVersion ? String(check.kubernetesSupported ?? 'unknown') : '',
-  };
-}
-
-/** Reads a `fail-on` list, rejecting unknown conditions before any request is made. */
-export function parseFailOn(values: readonly string[]): FailOnCondition[] {
-  for (const value of values) {
-    if (!(FAIL_ON_CONDITIONS as readonly string[]).includes(value)) {
-      throw new InvalidInputError(`'${value}' is not a fail-on condition`, {
-        input: 'fail-on',
-        hint: `Use a comma list of ${FAIL_ON_CONDITIONS.join(', ')}.`,
-      });
-    }
-  }
-  return values as FailOnCondition[];
-}
-
-/** The `fail-on` conditions the check meets, each with a reason; empty means pass. */
-export function failOnReasons(check: ReleaseCheck, conditions: readonly FailOnCondition[]): string[] {
-  const reasons: string[] = [];
-  const on = (c: FailOnCondition) => conditions.includes(c);
-  if (on('outdated') && check.updateAvailable)
-    reasons.push(`Istio ${check.current} is outdated: ${check.target} is next (${check.updateType})`);
-  if (on('vulnerable') && check.vulnerable)
-    reasons.push(`Istio ${check.current} is affected by ${check.advisories.map((a) => a.id).join(', ')}`);
-  if (on('eol') && check.eol) reasons.push(`Istio ${check.current} is end-of-life since ${check.eolDate}`);
-  if (on('unsupported-kubernetes') && check.kubernetesSupported === false)
-    reasons.push(
-      `Istio ${check.current} does not support Kubernetes ${check.kubernetesVersion} ` +
-        `(supported: ${check.kubernetesSupportedVersions.join(', ')})`,
-    );
-  return reasons;
-}
-
-export interface CurrentVersionSource {
-  version: string;
-  /** Workspace-relative file (and line) the version was read from. */
-  file: string;
-  line?: number;
-  /** The oldest data plane pin among `paths`, for the skew check. */
-  dataPlaneVersion?: string;
-}
-
-export interface ReadCurrentVersionOptions {
-  workspace: string;
-  /** One file that pins the control plane (get-istioctl's `version-file` rules). */
-  versionFile?: string;
-  /** Globs of files with pins (bump-istio-version's `paths` rules); empty scans the workspace. */
-  paths?: readonly string[];
-  logger?: Logger;
-}
-
-/**
- * The running version from the repository's pins: `version-file` names one file; otherwise the
- * control plane pins under `paths` are read and the oldest wins, being where the next hop starts.
- */
-export function readCurrentVersion(options: ReadCurrentVersionOptions): CurrentVersionSource {
-  const logger = options.logger ?? silentLogger;
-  if (options.versionFile) {
-    const version = readControlPlaneVersion(resolve(options.workspace, options.versionFile), { logger });
-    return { version, file: options.versionFile };
-  }
-  const { pins } = extractPins({ root: options.workspace, paths: options.paths ?? [] }, { logger });
-  const oldest = (role: PinRole) =>
-    pins.filter((p) => p.role === role).sort((a, b) => compareVersions(a.version, b.version))[0];
-  const controlPlane = oldest('control-plane');
-  if (!controlPlane) {
-    throw new NotFoundError('no Istio control plane version is pinned in the files scanned', {
-      input: options.paths?.length ? 'paths' : 'current-version',
-      hint: 'Set current-version, version-file, or paths to the files that pin Istio.',
-    });
-  }
-  const dataPlane = oldest('data-plane');
-  return {
-    version: controlPlane.version,
-    file: controlPlane.file,
-    line: controlPlane.line,
-    ...(dataPlane ? { dataPlaneVersion: dataPlane.version } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMetadata } from '../github/pull-request-metadata.js';
+import { parseMetadata } from './pr-metadata.js';
 import {
   buildPullRequestBody,
   PULL_REQUEST_BODY_LIMIT,

@@ -1,7 +1,7 @@
 // The upgrade PR's title and body: what changes and why (versions, advisories fixed, end of life,
 // release notes, pins, workloads), the user's own text, and the hidden metadata, under GitHub's limit.
-import { renderMetadata, type PullRequestMetadata } from '../github/pull-request-metadata.js';
 import { markdownRow, markdownTable } from './markdown.js';
+import { renderMetadata, type PullRequestMetadata } from './pr-metadata.js';
 import { upgradeNotesSections, type UpgradeNotesContext } from './upgrade-notes-section.js';
 
 /** GitHub rejects a pull request body over 65536 characters. */

@@ -53,8 +53,3 @@ export function compareVersions(a: string, b: string): number {
 export function sortVersions(versions: Iterable<string>): string[] {
   return [...versions].sort(compareVersions);
 }
-
-/** Revision names cannot hold dots: 1.28.1 -> 1-28-1. */
-export function revisionName(version: string): string {
-  return version.replace(/\./g, '-');
-}

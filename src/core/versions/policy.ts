@@ -75,23 +75,3 @@ export function newestAllowed(
     .sort(compareVersions)
     .pop();
 }
-
-export function describePolicy(policy: VersionPolicy): string {
-  const within = policy.kind !== 'range' && policy.within ? `, within ${policy.within}` : '';
-  return describeKind(policy) + within;
-}
-
-function describeKind(policy: VersionPolicy): string {
-  switch (policy.kind) {
-    case 'latest':
-      return 'latest (any newer release)';
-    case 'patch':
-      return 'patch (stay on the current minor)';
-    case 'minor':
-      return 'minor (stay on the current major)';
-    case 'supported':
-      return 'supported (minors Istio still supports)';
-    case 'range':
-      return `range ${policy.spec}`;
-  }
-}

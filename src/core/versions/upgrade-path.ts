@@ -4,7 +4,8 @@
 import { compareVersions, parseIstioVersion, type IstioVersion } from './parse.js';
 import { parseVersionPolicy, policyAllows, type VersionPolicy } from './policy.js';
 
-export type UpgradeStrategy = 'in-place' | 'canary';
+export const UPGRADE_STRATEGIES = ['in-place', 'canary'] as const;
+export type UpgradeStrategy = (typeof UPGRADE_STRATEGIES)[number];
 export type UpdateType = 'patch' | 'minor' | 'major' | 'none';
 
 export interface UpgradeHop {

@@ -14,7 +14,6 @@ import {
 } from '../../../../test/support/github-emulator/releases.js';
 import { GitHubEmulator } from '../../../../test/support/github-emulator/server.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
-import { createGitHubClient } from '../../github/client.js';
 import { recordingLogger } from '../../../../test/support/recording-logger.js';
 import { installIstioctl, type InstallIstioctlOptions } from './install.js';
 
@@ -49,8 +48,8 @@ afterEach(async () => {
 });
 
 const options = (overrides: Partial<InstallIstioctlOptions>): InstallIstioctlOptions => ({
+  version: '1.30.4',
   platform: { os: 'linux', arch: 'amd64' },
-  github: createGitHubClient({ apiUrl: emulator.url }),
   downloadBaseUrl: downloadBaseUrl(emulator, state),
   tempDir: process.env['RUNNER_TEMP']!,
   download: { retryDelayMs: 5 },
@@ -110,14 +109,10 @@ describe('installIstioctl', () => {
     expect(emulator.requests).toEqual([]);
   });
 
-  it('refuses both version and version-file, and reads the file when version is latest', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'vf-')), '.istio-version');
-    writeFileSync(file, '1.30.4\n');
-    await expect(installIstioctl(options({ version: '1.29.0', versionFile: file }))).rejects.toThrow(
-      /both version \('1\.29\.0'\) and version-file are set/,
-    );
-    addReleaseAsset(state, '1.30.4', 'istioctl-1.30.4-linux-amd64.tar.gz', tarball('istioctl', 'v1.30.4'));
-    expect((await installIstioctl(options({ version: 'latest', versionFile: file }))).version).toBe('1.30.4');
+  it('refuses a range: the caller resolves it to one release first', async () => {
+    const error = await installIstioctl(options({ version: '1.30.x' })).catch((e: unknown) => e);
+    expect((error as InvalidInputError).describe()).toMatch(/^input 'version': '1\.30\.x' is not an exact/);
+    expect(emulator.requests).toEqual([]);
   });
 
   it('says a platform Istio never built is not published, without downloading', async () => {

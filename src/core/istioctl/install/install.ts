@@ -1,5 +1,6 @@
-// Installs istioctl: resolve the version, look in the tool cache, else download, verify the
-// SHA-256 (published and pinned), extract, cache. A failed install leaves nothing in the cache.
+// Installs one exact istioctl version: look in the tool cache, else download, verify the SHA-256
+// (published and pinned), extract, cache. A failed install leaves nothing in the cache. Which version
+// a spec or a file means is the caller's to resolve (releases/resolve-version.ts).
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,35 +8,26 @@ import * as toolCache from '@actions/tool-cache';
 import { ChecksumMismatchError, InvalidInputError, NotFoundError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { redactUrl, registerSecret, silentLogger } from '../../logger.js';
-import type { GitHubClient } from '../../github/client.js';
-import { listIstioReleases, type Release } from '../../releases/github-releases.js';
-import { HttpCache } from '../../releases/http-cache.js';
+import { parseIstioVersion } from '../../versions/parse.js';
 import { cachedVersions, quietly, recordInstall, TOOL_NAME, verifiedCacheHit } from './cached.js';
 import { parsePinnedChecksum, parseSha256File } from './checksum.js';
 import { downloadFile, DownloadNotFoundError, downloadText, type DownloadOptions } from './download.js';
 import { binaryName, describePlatform, istioctlAssetNames, type Platform } from './platform.js';
-import { resolveIstioctlVersion } from './resolve.js';
-import { readVersionFile } from './version-file.js';
 
 export const DEFAULT_DOWNLOAD_BASE_URL = 'https://github.com/istio/istio/releases/download';
 
 export interface InstallIstioctlOptions {
-  /** A version or range (default latest). */
-  version?: string;
-  /** A file pinning the version; used when `version` is unset or `latest`. */
-  versionFile?: string;
-  includePrereleases?: boolean;
+  /** An exact Istio version, e.g. 1.30.4 (resolve ranges and `latest` first). */
+  version: string;
+  /** The release tag downloads live under; default the version (Istio's tags carry no `v`). */
+  tag?: string;
   platform: Platform;
   /** Where `<tag>/<asset>` downloads live (mirrors, air-gapped installs). */
   downloadBaseUrl?: string;
   /** A SHA-256 the archive must also match. */
   checksum?: string;
-  /** Only used when the version must be resolved from the release listing. */
-  github: GitHubClient;
-  /** No GitHub call at all: ranges resolve over the tool cache, and only a given mirror is downloaded from. */
+  /** No GitHub download: only a cached binary, or a given download-base-url mirror. */
   offline?: boolean;
-  /** Where release listings are cached for conditional requests; none if unset. */
-  httpCacheDir?: string;
   /** Scratch space for the archive (RUNNER_TEMP); removed afterwards. */
   tempDir: string;
   download?: DownloadOptions;
@@ -54,23 +46,21 @@ export interface InstalledIstioctl {
   url?: string;
 }
 
+/** Fails on a malformed checksum or download-base-url; callers run it before resolving a version. */
+export function checkInstallInputs(options: Pick<InstallIstioctlOptions, 'checksum' | 'downloadBaseUrl'>) {
+  return {
+    pinned: options.checksum ? parsePinnedChecksum(options.checksum) : undefined,
+    downloadBase: downloadBaseUrlOf(options.downloadBaseUrl),
+  };
+}
+
 export async function installIstioctl(options: InstallIstioctlOptions): Promise<InstalledIstioctl> {
   const logger = options.logger ?? silentLogger;
-  const pinned = options.checksum ? parsePinnedChecksum(options.checksum) : undefined;
-  const downloadBase = downloadBaseUrlOf(options.downloadBaseUrl);
-  const request = await versionRequest(options);
+  const { pinned, downloadBase } = checkInstallInputs(options);
+  const version = exactVersion(options.version);
+  const tag = options.tag ?? version;
   const platform = options.platform;
   const cacheKey = `${platform.os}-${platform.arch}`;
-  const resolved = await resolveIstioctlVersion(request, async () =>
-    options.offline
-      ? offlineReleases(cacheKey, logger)
-      : listIstioReleases(options.github, {
-          logger,
-          ...(options.httpCacheDir ? { cache: new HttpCache(options.httpCacheDir) } : {}),
-        }),
-  );
-  const { version } = resolved;
-  if (resolved.listed) logger.info(`Resolved ${request.input} '${request.spec}' to istioctl ${version}`);
   const assetNames = istioctlAssetNames(version, platform);
   if (assetNames.length === 0) throw notPublished(version, platform, []);
 
@@ -91,15 +81,7 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
 
   const scratch = await mkdtemp(join(options.tempDir, 'istioctl-'));
   try {
-    const archive = await downloadArchive(
-      options,
-      downloadBase,
-      resolved.tag,
-      version,
-      assetNames,
-      scratch,
-      logger,
-    );
+    const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
     verify(archive, published, pinned);
     const against = [published ? 'the published .sha256' : '', pinned ? 'the pinned checksum' : ''].filter(
@@ -137,20 +119,15 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
   }
 }
 
-async function versionRequest(options: InstallIstioctlOptions) {
-  const includePrereleases = options.includePrereleases ?? false;
-  const version = options.version?.trim();
-  if (options.versionFile) {
-    if (version && version !== 'latest') {
-      throw new InvalidInputError(`both version ('${version}') and version-file are set`, {
-        input: 'version',
-        hint: 'Set one of them: version-file is read when version is left at its default (latest).',
-      });
-    }
-    const fromFile = await readVersionFile(options.versionFile);
-    return { spec: fromFile.version, input: 'version-file', includePrereleases };
+function exactVersion(text: string): string {
+  const parsed = parseIstioVersion(text);
+  if (!parsed) {
+    throw new InvalidInputError(`'${text}' is not an exact Istio version`, {
+      input: 'version',
+      hint: 'Resolve a range or latest to one release before installing, e.g. 1.30.4.',
+    });
   }
-  return { spec: version || 'latest', input: 'version', includePrereleases };
+  return parsed.version;
 }
 
 function downloadBaseUrlOf(value: string | undefined): string {
@@ -252,19 +229,6 @@ function verify(archive: Archive, published: string | undefined, pinned: string 
   }
 }
 
-/** Offline, the "releases" a range can resolve to are the versions already in the tool cache. */
-function offlineReleases(cacheKey: string, logger: Logger): Release[] {
-  const versions = cachedVersions(cacheKey, logger);
-  if (versions.length === 0) {
-    throw new NotFoundError('no istioctl is in the tool cache, and offline runs cannot list releases', {
-      input: 'offline',
-      hint: 'Give an exact version that is cached, or run once without --offline.',
-    });
-  }
-  logger.info(`offline: resolving over the cached istioctl versions ${versions.join(', ')}`);
-  return versions.map((version) => ({ version, tag: version, prerelease: version.includes('-') }));
-}
-
 /** cacheDir, undone if it fails half-way so no partial version is ever found. */
 async function cacheAtomically(source: string, version: string, cacheKey: string): Promise<string> {
   try {
@@ -278,4 +242,20 @@ async function cacheAtomically(source: string, version: string, cacheKey: string
     }
     throw error;
   }
+}
+
+/** Offline, the "releases" a range can resolve to are the istioctl versions already in the tool cache. */
+export function cachedIstioctlReleases(
+  platform: Platform,
+  logger: Logger = silentLogger,
+): { version: string; tag: string; prerelease: boolean }[] {
+  const versions = cachedVersions(`${platform.os}-${platform.arch}`, logger);
+  if (versions.length === 0) {
+    throw new NotFoundError('no istioctl is in the tool cache, and offline runs cannot list releases', {
+      input: 'offline',
+      hint: 'Give an exact version that is cached, or run once without --offline.',
+    });
+  }
+  logger.info(`offline: resolving over the cached istioctl versions ${versions.join(', ')}`);
+  return versions.map((version) => ({ version, tag: version, prerelease: version.includes('-') }));
 }

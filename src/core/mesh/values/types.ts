@@ -47,11 +47,7 @@ export interface UnresolvedValues {
 }
 
 export type ValuesSourceId =
-  | 'flux-helmrelease'
-  | 'argocd-application'
-  | 'istio-operator'
-  | 'sail-istio'
-  | 'helm-values-file';
+  'flux-helmrelease' | 'argocd-application' | 'istio-operator' | 'sail-istio' | 'helm-values-file';
 
 export type ControlPlaneComponent = 'base' | 'istiod' | 'gateway' | 'cni' | 'ztunnel';
 

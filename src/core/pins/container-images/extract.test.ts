@@ -40,7 +40,7 @@ describe('container-images pins', () => {
 
   it('refuses a digest-pinned proxy with a clear message', () => {
     const { pins } = extractPins({ files: fixtures(directory, 'digest.yaml') }, { kinds });
-    expect(() => planPinUpdates(pins, '1.25.0', { role: 'data-plane' })).toThrow(
+    expect(() => planPinUpdates(pins, { version: '1.25.0' }, { role: 'data-plane' })).toThrow(
       /image digest.*digest\.yaml:8/,
     );
   });

@@ -32,7 +32,7 @@ describe('kustomize-images pins', () => {
     }));
     const { pins } = extractPins({ files }, { kinds });
     expect(pins[0]?.digest).toMatch(/^sha256:/);
-    expect(() => planPinUpdates(pins, '1.25.0', { role: 'all' })).toThrow(
+    expect(() => planPinUpdates(pins, { version: '1.25.0' }, { role: 'all' })).toThrow(
       /image digest.*overlays\/kustomization\.yaml:3/,
     );
   });

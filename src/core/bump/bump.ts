@@ -7,26 +7,22 @@ import type { AtomicWriteOptions } from '../workspace/atomic.js';
 import { findIstioSources, moveSplice, planSourceMoves } from '../sources/engine.js';
 import type { SourcePlan } from '../sources/engine.js';
 import type { IstioSource } from '../sources/types.js';
-import { checkConsistency, describeConsistency } from './consistency.js';
-import type { ConsistencyReport } from './consistency.js';
-import { extractPins, pinSplice, planPinUpdates } from './engine.js';
-import type { PinPlan } from './engine.js';
-import { checkReleaseTarget } from './release-target.js';
-import type { ReleaseList } from './release-target.js';
-import { applySplices } from './splice.js';
-import type { Pin, RoleSelection } from './types.js';
+import { checkConsistency, describeConsistency } from '../pins/consistency.js';
+import type { ConsistencyReport } from '../pins/consistency.js';
+import { extractPins, pinSplice, planPinUpdates } from '../pins/engine.js';
+import type { PinPlan } from '../pins/engine.js';
+import type { ReleaseTarget } from '../releases/release-target.js';
+import { applySplices } from '../pins/splice.js';
+import type { Pin, RoleSelection } from '../pins/types.js';
 
 export interface BumpOptions {
   root: string;
-  version: string;
+  /** Checked by releases/release-target.ts before anything is read. */
+  target: ReleaseTarget;
   /** Globs; empty means the default (YAML across the repo, .istio-version), .gitignore respected. */
   paths?: readonly string[];
   role?: RoleSelection;
   dryRun?: boolean;
-  allowUnreleased?: boolean;
-  knownReleases?: readonly string[];
-  /** Releases to check the target against (GitHub's or the dataset's); checked before anything is read. */
-  releases?: ReleaseList;
   logger?: Logger;
   /** Test hook for the atomic write. */
   write?: AtomicWriteOptions;
@@ -57,25 +53,12 @@ export interface BumpResult {
 export function bumpIstioVersion(options: BumpOptions): BumpResult {
   const logger = options.logger ?? silentLogger;
   const role = options.role ?? 'control-plane';
-  // Checked (or allowed) here, so the planner gets a list that holds the target and stays quiet.
-  const checked = options.releases
-    ? checkReleaseTarget(options.version, options.releases, {
-        allowUnreleased: options.allowUnreleased,
-        logger,
-      })
-    : undefined;
-  const knownReleases = checked ? [...options.releases!.versions, checked] : options.knownReleases;
   const { pins, scannedFiles, parsedFiles } = extractPins(
     { root: options.root, paths: options.paths ?? [] },
     { logger },
   );
   logger.info(`found ${pins.length} Istio pins in ${scannedFiles} files (${parsedFiles} parsed)`);
-  const plan = planPinUpdates(pins, options.version, {
-    role,
-    allowUnreleased: options.allowUnreleased,
-    knownReleases,
-    logger,
-  });
+  const plan = planPinUpdates(pins, options.target, { role, logger });
   const before = checkConsistency(pins);
   for (const line of describeConsistency(before)) logger.warning(line);
   const edited = new Map(plan.edits.map((e) => [e.pin, e.target]));

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileFormatError, InvalidInputError } from '../../errors.js';
-import { readVersionFile } from './version-file.js';
+import { FileFormatError, InvalidInputError } from '../errors.js';
+import { readVersionFile } from './version-spec-file.js';
 
-const fixtures = new URL('./__fixtures__/', import.meta.url).pathname;
+const fixtures = new URL('./__fixtures__/version-spec-file/', import.meta.url).pathname;
 
 function write(name: string, text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'version-file-')), name);

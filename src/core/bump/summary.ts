@@ -1,7 +1,7 @@
 // The bump's job summary: every pin, before and after, and what disagrees.
 import { markdownTable } from '../report/markdown.js';
 import type { BumpResult } from './bump.js';
-import { describeConsistency } from './consistency.js';
+import { describeConsistency } from '../pins/consistency.js';
 
 export function renderBumpSummary(result: BumpResult, dryRun: boolean): string {
   const targets = new Map(result.plan.edits.map((e) => [e.pin, e.target]));

@@ -2,9 +2,9 @@
 // may hold a range), or any file with a control plane pin, read by the pin engine.
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { FileFormatError, InvalidInputError, NotFoundError } from '../../errors.js';
-import { readControlPlanePin } from '../../pins/version-file.js';
-import { toSemverRange } from '../../versions/range.js';
+import { FileFormatError, InvalidInputError, NotFoundError } from '../errors.js';
+import { readControlPlanePin } from './version-file.js';
+import { toSemverRange } from '../versions/range.js';
 
 export interface VersionFromFile {
   /** The version or range as written (image-variant suffixes such as -distroless removed). */

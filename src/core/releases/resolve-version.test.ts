@@ -3,12 +3,12 @@ import {
   buildIstioReleaseHistory,
   createReleaseState,
   registerReleaseRoutes,
-} from '../../../../test/support/github-emulator/releases.js';
-import { GitHubEmulator } from '../../../../test/support/github-emulator/server.js';
-import { InvalidInputError, NotFoundError } from '../../errors.js';
-import { createGitHubClient } from '../../github/client.js';
-import { listIstioReleases, type Release } from '../../releases/github-releases.js';
-import { resolveIstioctlVersion } from './resolve.js';
+} from '../../../test/support/github-emulator/releases.js';
+import { GitHubEmulator } from '../../../test/support/github-emulator/server.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { createGitHubClient } from '../github/client.js';
+import { listIstioReleases, type Release } from './github-releases.js';
+import { resolveIstioctlVersion } from './resolve-version.js';
 
 const release = (version: string, prerelease = version.includes('-')): Release => ({
   version,

@@ -1,66 +1,46 @@
 // Whether a bump target is a real Istio release: GitHub's live release list, or the project's dataset
 // when GitHub cannot be reached (it may lag, so a target newer than it is never accepted silently).
-import { AutopilotError, InvalidInputError } from '../errors.js';
-import type { GitHubClient } from '../github/client.js';
+// The only place a target is validated; pins/ receives the result.
+import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { describeDatasetAge, loadIstioDataset } from '../releases/dataset.js';
-import type { IstioDataset } from '../releases/dataset.js';
-import { listIstioReleases } from '../releases/github-releases.js';
-import { compareVersions, parseIstioVersion, sortVersions } from '../versions/parse.js';
+import { compareVersions, parseIstioVersion } from '../versions/parse.js';
+import type { ReleaseList } from './sources.js';
 
-export interface ReleaseList {
-  /** Every published version (prereleases included), oldest first. */
-  versions: string[];
-  from: 'github' | 'dataset';
-  /** For the dataset: how old it is, for messages. */
-  datasetAge?: string;
-}
-
-/** GitHub's release list; on any failure the dataset's, with a warning saying why and how old it is. */
-export async function listReleasesForBump(
-  client: GitHubClient,
-  options: { logger?: Logger; dataset?: IstioDataset; now?: Date; offline?: boolean } = {},
-): Promise<ReleaseList> {
-  const logger = options.logger ?? silentLogger;
-  const fromDataset = (why: string): ReleaseList => {
-    const dataset = options.dataset ?? loadIstioDataset();
-    const datasetAge = describeDatasetAge(dataset, options.now ?? new Date());
-    logger.warning(`${why}; checking the version against ${datasetAge} instead.`);
-    return { versions: sortVersions(dataset.releases.map((r) => r.version)), from: 'dataset', datasetAge };
-  };
-  if (options.offline) return fromDataset('Offline: GitHub is not asked for releases');
-  try {
-    const releases = await listIstioReleases(client, { logger });
-    return { versions: sortVersions(releases.map((r) => r.version)), from: 'github' };
-  } catch (error) {
-    const reason = error instanceof AutopilotError ? error.message : String(error);
-    return fromDataset(`Could not list Istio's releases on GitHub (${reason})`);
-  }
+/** A bump target that is a normalised Istio version, checked against a release list (or let through). */
+export interface ReleaseTarget {
+  version: string;
+  /** The list it was checked against; undefined when none was consulted. */
+  checkedAgainst?: ReleaseList['from'];
 }
 
 /**
  * Refuses a target that is not in the list, naming the input and the nearest releases, unless
- * `allowUnreleased` (then it warns). Returns the normalised target; a target that is not a version at
- * all is left to the planner's own error.
+ * `allowUnreleased` (then it warns). Returns the normalised target.
  */
 export function checkReleaseTarget(
   target: string,
   list: ReleaseList,
   options: { allowUnreleased?: boolean; logger?: Logger } = {},
-): string {
+): ReleaseTarget {
   const logger = options.logger ?? silentLogger;
   const parsed = parseIstioVersion(target);
-  if (!parsed) return target;
+  if (!parsed) {
+    throw new InvalidInputError(`'${target}' is not an Istio version`, {
+      input: 'version',
+      hint: 'Give an exact release such as 1.24.2 (a leading v is accepted).',
+    });
+  }
   const version = parsed.version;
+  const checked: ReleaseTarget = { version, checkedAgainst: list.from };
   const source = list.from === 'github' ? "GitHub's release list" : list.datasetAge!;
   if (list.versions.includes(version)) {
     logger.info(`${version} is an Istio release (checked against ${source})`);
-    return version;
+    return checked;
   }
   if (options.allowUnreleased) {
     logger.warning(`${version} is not in ${source}; pinning it anyway because allow-unreleased is set`);
-    return version;
+    return checked;
   }
   const newest = list.versions[list.versions.length - 1];
   if (list.from === 'dataset' && (!newest || compareVersions(version, newest) > 0)) {
@@ -79,7 +59,7 @@ export function checkReleaseTarget(
 }
 
 /** Two releases below and two above where `version` would sit; GA only unless a prerelease was asked for. */
-function nearestReleases(version: string, versions: readonly string[], prerelease: boolean): string[] {
+export function nearestReleases(version: string, versions: readonly string[], prerelease: boolean): string[] {
   const nearby = versions.filter((v) => prerelease || parseIstioVersion(v)?.prerelease === false);
   const below = nearby.filter((v) => compareVersions(v, version) < 0).slice(-2);
   const above = nearby.filter((v) => compareVersions(v, version) > 0).slice(0, 2);

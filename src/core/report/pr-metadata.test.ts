@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseMetadata, renderMetadata } from './pull-request-metadata.js';
-import { isValidBranchName, upgradeBranchName } from './branch-name.js';
+import { parseMetadata, renderMetadata } from './pr-metadata.js';
+import { isValidBranchName, upgradeBranchName } from '../github/branch-name.js';
 
 describe('pull request metadata', () => {
   it('round-trips through a PR body with prose around it', () => {

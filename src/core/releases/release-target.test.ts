@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../../test/support/recording-logger.js';
 import { checkReleaseTarget } from './release-target.js';
-import type { ReleaseList } from './release-target.js';
+import type { ReleaseList } from './sources.js';
 
 const versions = ['1.23.4', '1.24.0', '1.24.1', '1.24.2', '1.25.0-rc.0', '1.25.0', '1.25.1'];
 const live: ReleaseList = { versions, from: 'github' };
@@ -13,8 +13,8 @@ const dataset: ReleaseList = {
 
 describe('checkReleaseTarget', () => {
   it('accepts a release, with or without a v, and a listed prerelease', () => {
-    expect(checkReleaseTarget('v1.24.2', live)).toBe('1.24.2');
-    expect(checkReleaseTarget('1.25.0-rc.0', dataset)).toBe('1.25.0-rc.0');
+    expect(checkReleaseTarget('v1.24.2', live)).toEqual({ version: '1.24.2', checkedAgainst: 'github' });
+    expect(checkReleaseTarget('1.25.0-rc.0', dataset).version).toBe('1.25.0-rc.0');
   });
 
   it('refuses a version missing from the live list, naming the input and the nearest GA releases', () => {
@@ -43,9 +43,15 @@ describe('checkReleaseTarget', () => {
 
   it('lets allow-unreleased through with a warning', () => {
     const { warnings, logger } = recordingLogger();
-    expect(checkReleaseTarget('1.26.0', dataset, { allowUnreleased: true, logger })).toBe('1.26.0');
+    expect(checkReleaseTarget('1.26.0', dataset, { allowUnreleased: true, logger }).version).toBe('1.26.0');
     expect(warnings).toEqual([
       '1.26.0 is not in the bundled dataset as of 2026-01-01 (3 days old); pinning it anyway because allow-unreleased is set',
     ]);
+  });
+
+  it('refuses a target that is not a version at all, naming the input', () => {
+    expect(() => checkReleaseTarget('latest', live)).toThrow(
+      expect.objectContaining({ message: "'latest' is not an Istio version", input: 'version' }),
+    );
   });
 });

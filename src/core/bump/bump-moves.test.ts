@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bumpIstioVersion } from '../pins/bump.js';
+import { bumpIstioVersion } from './bump.js';
 
 const before = new Date('2026-12-01T12:00:00Z');
 const repository = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -49,7 +49,7 @@ function workspace(): string {
 describe('a bump and the retired Istio hosts', () => {
   it('moves chart and hub off the retired hosts in the same edit when bumping to 1.31', () => {
     const dir = workspace();
-    const result = bumpIstioVersion({ root: dir, version: '1.31.0', knownReleases: ['1.31.0'], now: before });
+    const result = bumpIstioVersion({ root: dir, target: { version: '1.31.0' }, now: before });
     expect(result.changedFiles).toEqual(['istio.yaml']);
     expect(readFileSync(join(dir, 'istio.yaml'), 'utf8')).toBe(
       repository
@@ -68,7 +68,7 @@ describe('a bump and the retired Istio hosts', () => {
 
   it('leaves the sources to their own PR when the target is still served there', () => {
     const dir = workspace();
-    const result = bumpIstioVersion({ root: dir, version: '1.30.5', knownReleases: ['1.30.5'], now: before });
+    const result = bumpIstioVersion({ root: dir, target: { version: '1.30.5' }, now: before });
     expect(result.sourcePlan.moves).toEqual([]);
     expect(result.sources).toHaveLength(2);
     expect(readFileSync(join(dir, 'istio.yaml'), 'utf8')).toContain('istio-release.storage.googleapis.com');
@@ -77,7 +77,7 @@ describe('a bump and the retired Istio hosts', () => {
   it('moves them for any target once the retired hosts are gone', () => {
     const dir = workspace();
     const after = new Date('2026-12-20T00:00:00Z');
-    const result = bumpIstioVersion({ root: dir, version: '1.30.5', knownReleases: ['1.30.5'], now: after });
+    const result = bumpIstioVersion({ root: dir, target: { version: '1.30.5' }, now: after });
     expect(result.sourcePlan.moves).toHaveLength(2);
     expect(readFileSync(join(dir, 'istio.yaml'), 'utf8')).toContain(
       'https://mirror.example.com/istio/charts',

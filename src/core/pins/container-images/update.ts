@@ -1,7 +1,0 @@
-// Image tags are rewritten digits-only: hub, name, `v`, variant stay. Digests are refused by the planner.
-import { formatVersion } from '../kind.js';
-import type { Pin } from '../types.js';
-
-export function update(pin: Pin, target: string): string {
-  return formatVersion(pin, target);
-}
