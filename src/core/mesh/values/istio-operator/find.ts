@@ -1,0 +1,107 @@
+// IstioOperator resources (inputs to `istioctl install -f`), one declaration per component they
+// enable, with values merged in istioctl's order (MergeInputs, 1.30).
+import { declare } from '../components.js';
+import { mapField, objectLabel, stringField } from '../documents.js';
+import { isValuesMap, mergeValues } from '../merge.js';
+import type { Values } from '../merge.js';
+import type { ControlPlaneDeclaration, MeshObject, ValuesLayer, ValuesLookupContext } from '../types.js';
+import { iopComponents } from './components.js';
+import type { IopComponent } from './components.js';
+
+export function isIstioOperator(object: MeshObject): boolean {
+  return object.kind === 'IstioOperator' && object.apiVersion.startsWith('install.istio.io/');
+}
+
+/** istioctl's `translateIstioOperatorToHelm`: top-level spec fields as the Helm values they mean. */
+function translatedSpec(spec: Values): Values {
+  const out: Values = {};
+  const global: Values = {};
+  if (spec.hub !== undefined) global.hub = spec.hub;
+  if (spec.tag !== undefined) global.tag = spec.tag;
+  if (Object.keys(global).length > 0) out.global = global;
+  if (spec.revision !== undefined) out.revision = spec.revision;
+  if (spec.compatibilityVersion !== undefined) out.compatibilityVersion = spec.compatibilityVersion;
+  if (isValuesMap(spec.meshConfig)) out.meshConfig = spec.meshConfig;
+  return out;
+}
+
+function layer(description: string, values: Values, source: MeshObject['source']): ValuesLayer {
+  return source ? { description, source, values } : { description, values };
+}
+
+/** Lowest first: the translated spec fields, `spec.values` over them, then `spec.unvalidatedValues`. */
+export function operatorLayers(iop: MeshObject): ValuesLayer[] {
+  const spec = mapField(iop.object, 'spec') ?? {};
+  const label = objectLabel(iop);
+  const layers: ValuesLayer[] = [];
+  const translated = translatedSpec(spec);
+  if (Object.keys(translated).length > 0) {
+    const fields = Object.keys(spec).filter((k) =>
+      ['hub', 'tag', 'revision', 'meshConfig', 'compatibilityVersion'].includes(k),
+    );
+    layers.push(layer(`${label} spec.${fields.join(', spec.')}`, translated, iop.source));
+  }
+  // istioctl merges the user's spec.values again after translating, so they win over spec.tag & co.
+  if (isValuesMap(spec.values)) layers.push(layer(`${label} spec.values`, spec.values, iop.source));
+  if (isValuesMap(spec.unvalidatedValues))
+    layers.push(layer(`${label} spec.unvalidatedValues`, spec.unvalidatedValues, iop.source));
+  return layers;
+}
+
+function componentLayers(iop: MeshObject, shared: ValuesLayer[], component: IopComponent): ValuesLayer[] {
+  const layers = [...shared];
+  const label = `${objectLabel(iop)} spec.components.${component.label}`;
+  if (Object.keys(component.overrides).length > 0) layers.push(layer(label, component.overrides, iop.source));
+  if (component.flatten) {
+    const merged = layers.reduce<Values>((acc, l) => mergeValues(acc, l.values), {});
+    const lifted = merged[component.flatten];
+    if (isValuesMap(lifted))
+      layers.push(
+        layer(`istioctl lifts values.${component.flatten} to the chart's root`, lifted, iop.source),
+      );
+  }
+  return layers;
+}
+
+function declareOperator(iop: MeshObject): ControlPlaneDeclaration[] {
+  const profile = stringField(iop.object, 'spec', 'profile');
+  const shared = operatorLayers(iop);
+  const values = shared.reduce<Values>((acc, l) => mergeValues(acc, l.values), {});
+  const components = iopComponents(mapField(iop.object, 'spec', 'components') ?? {}, profile, values);
+  const notes = [`profile ${profile ?? 'default'}: its values sit under these layers and are not read here`];
+  if (!components) {
+    const reference = `${objectLabel(iop)} spec.profile ${profile ?? ''}`;
+    const reason = 'not a profile istioctl ships (a profile file or installPackagePath is not followed)';
+    const unresolved = [iop.source ? { reference, reason, source: iop.source } : { reference, reason }];
+    return [
+      {
+        ...declare({
+          sourceId: 'istio-operator',
+          component: 'istiod',
+          name: objectLabel(iop),
+          layers: shared,
+          unresolved,
+        }),
+        notes,
+      },
+    ];
+  }
+  const defaultNamespace = stringField(values, 'global', 'istioNamespace') ?? iop.namespace ?? 'istio-system';
+  return components.map((component) => {
+    const declaration = declare({
+      sourceId: 'istio-operator',
+      component: component.component,
+      name: component.component === 'istiod' ? objectLabel(iop) : `${objectLabel(iop)} ${component.label}`,
+      namespace: component.namespace ?? defaultNamespace,
+      ...(iop.source ? { source: iop.source } : {}),
+      layers: componentLayers(iop, shared, component),
+      unresolved: [],
+    });
+    declaration.notes = declaration.version ? notes : [...notes, 'no tag: istioctl installs its own version'];
+    return declaration;
+  });
+}
+
+export function findIstioOperators(context: ValuesLookupContext): Promise<ControlPlaneDeclaration[]> {
+  return Promise.resolve(context.objects.filter(isIstioOperator).flatMap(declareOperator));
+}
