@@ -5,9 +5,9 @@ import {
   checkIstioRelease,
   failOnReasons,
   parseFailOn,
-  readCurrentVersion,
   releaseCheckOutputs,
 } from '../core/releases/check-release.js';
+import { readRunningVersion } from '../core/mesh/running-version.js';
 import { renderReleaseSummary } from '../core/releases/release-summary.js';
 import * as entry from './support/entry.js';
 
@@ -17,7 +17,7 @@ await entry.runEntry(async () => {
   const currentInput = entry.stringInput('current-version');
   const pinned = currentInput
     ? undefined
-    : readCurrentVersion({
+    : await readRunningVersion({
         workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
         versionFile: entry.stringInput('version-file'),
         paths: entry.listInput('paths'),

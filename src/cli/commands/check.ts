@@ -5,8 +5,8 @@ import {
   checkIstioRelease,
   failOnReasons,
   parseFailOn,
-  readCurrentVersion,
 } from '../../core/releases/check-release.js';
+import { readRunningVersion } from '../../core/mesh/running-version.js';
 import { EXIT, GITHUB_OPTIONS, gitHubSettings, list, text, type Command } from '../command.js';
 import { cliCacheRoot } from './istioctl-binary.js';
 import { POLICY_OPTIONS } from './policy-flags.js';
@@ -29,7 +29,7 @@ export const checkCommand: Command = {
     const given = text(values, 'current-version');
     const pinned = given
       ? undefined
-      : readCurrentVersion({
+      : await readRunningVersion({
           workspace: resolve(text(values, 'repo') ?? '.'),
           paths: list(values, 'paths'),
           logger: context.log,

@@ -9,7 +9,10 @@ import { locateKustomize, type Kustomize } from './kustomize.js';
 import { applyPostBuild } from './post-build.js';
 import { renderRoots } from './render.js';
 import { openRepoFiles, type RepoFiles } from './repo-files.js';
-import { discoverRoots } from './roots.js';
+import { discoverRoots, PLAIN_CLUSTER } from './roots.js';
+import { readPlainVersionFile } from './current-version.js';
+import { listWorkspaceFiles } from '../workspace/files.js';
+import { posix } from 'node:path';
 import { locateDocument } from './source-map.js';
 import type {
   ControlPlane,
@@ -81,8 +84,66 @@ export async function buildMesh(workspace: string, options: MeshModelOptions = {
       objects,
     });
   }
+  addVersionFiles(workspace, clusters, warnings, logger);
   for (const root of rendered) warnings.push(...root.warnings);
   return { model: { clusters, warnings }, files, rendered };
+}
+
+/**
+ * A `.istio-version` file declares the default revision's version of the cluster whose root holds
+ * it (else of the plain cluster), unless a values source already declares that revision.
+ */
+function addVersionFiles(
+  workspace: string,
+  clusters: MeshCluster[],
+  warnings: MeshWarning[],
+  logger: Logger,
+): void {
+  for (const path of listWorkspaceFiles(workspace, { patterns: ['**/.istio-version'], logger })) {
+    let found;
+    try {
+      found = readPlainVersionFile(workspace, path);
+    } catch {
+      continue;
+    }
+    const version = parseIstioVersion(found.version)?.version;
+    if (!version) continue;
+    const dir = posix.dirname(path);
+    const covers = (root: { path: string }) =>
+      root.path === '.' || dir === root.path || dir.startsWith(`${root.path}/`);
+    let cluster =
+      clusters.find((c) => c.roots.some(covers)) ?? clusters.find((c) => c.name === PLAIN_CLUSTER);
+    if (!cluster) {
+      cluster = {
+        name: PLAIN_CLUSTER,
+        roots: [],
+        controlPlanes: [],
+        components: [],
+        namespaces: [],
+        workloads: [],
+        objects: [],
+      };
+      clusters.push(cluster);
+    }
+    const declared = cluster.controlPlanes.find((p) => p.revision === 'default');
+    if (declared) {
+      if (declared.version && declared.version !== version)
+        warnings.push({
+          file: path,
+          line: found.line,
+          message: `${path} says ${version}, but cluster ${cluster.name} declares its default revision at ${declared.version}${declared.source ? ` (${declared.source.file}:${declared.source.line})` : ''}; the declaration wins`,
+        });
+      continue;
+    }
+    cluster.controlPlanes.push({
+      revision: 'default',
+      version,
+      tags: [],
+      source: { file: path, line: found.line },
+      values: {},
+      declarations: [],
+    });
+  }
 }
 
 /** istiod declarations grouped by revision, plus istiod Deployments rendered as plain manifests. */

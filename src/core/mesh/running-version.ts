@@ -1,0 +1,54 @@
+// What check-istio-release and `istio-autopilot check` start from when no version is given: the
+// oldest control plane of the mesh model (or the one `version-file` declares) and its oldest proxy.
+import { NotFoundError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { globMatcher } from '../workspace/files.js';
+import { controlPlaneVersions, dataPlaneVersions, versionOfFile } from './current-version.js';
+import { buildMeshModel } from './model.js';
+import { compareVersions } from '../versions/parse.js';
+
+export interface RunningVersion {
+  version: string;
+  /** Workspace-relative file (and line) that declares it. */
+  file: string;
+  line?: number;
+  /** The oldest sidecar the model finds, for the skew check. */
+  dataPlaneVersion?: string;
+}
+
+export interface RunningVersionOptions {
+  workspace: string;
+  /** One file that declares the control plane (a `.istio-version`, a HelmRelease...). */
+  versionFile?: string;
+  /** Globs: only control planes declared in matching files count. */
+  paths?: readonly string[];
+  logger?: Logger;
+}
+
+export async function readRunningVersion(options: RunningVersionOptions): Promise<RunningVersion> {
+  let model: Awaited<ReturnType<typeof buildMeshModel>> | undefined;
+  const build = async () => (model ??= await buildMeshModel(options.workspace, { logger: options.logger }));
+  if (options.versionFile) {
+    const found = await versionOfFile(options.workspace, options.versionFile, build);
+    return { ...found };
+  }
+  const built = await build();
+  const wanted = options.paths && options.paths.length > 0 ? globMatcher(options.paths) : () => true;
+  const planes = controlPlaneVersions(built)
+    .filter((p) => p.source && wanted(p.source.file))
+    .sort((a, b) => compareVersions(a.version, b.version));
+  const oldest = planes[0];
+  if (!oldest?.source) {
+    throw new NotFoundError('the mesh model finds no Istio control plane with a version in this repository', {
+      input: options.paths?.length ? 'paths' : 'current-version',
+      hint: 'Set current-version or version-file, or declare the control plane (HelmRelease, Argo CD Application, IstioOperator, Sail Istio, .istio-version).',
+    });
+  }
+  const proxies = dataPlaneVersions(built);
+  return {
+    version: oldest.version,
+    file: oldest.source.file,
+    line: oldest.source.line,
+    ...(proxies[0] ? { dataPlaneVersion: proxies[0].version } : {}),
+  };
+}
