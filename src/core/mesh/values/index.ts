@@ -1,4 +1,5 @@
 // The registry of control-plane values sources: adding a place values live means one folder and one line.
+import { argocdApplicationSource } from './argocd-application/index.js';
 import { fluxHelmReleaseSource } from './flux-helmrelease/index.js';
 import { istioOperatorSource } from './istio-operator/index.js';
 import { sailIstioSource } from './sail-istio/index.js';
@@ -6,6 +7,7 @@ import type { ControlPlaneDeclaration, ValuesLookupContext, ValuesSource } from 
 
 export const VALUES_SOURCES: readonly ValuesSource[] = [
   fluxHelmReleaseSource,
+  argocdApplicationSource,
   istioOperatorSource,
   sailIstioSource,
 ];
