@@ -39,7 +39,7 @@ describe('istio-operator values', () => {
       accessLogFile: '/dev/stdout',
       defaultConfig: {
         holdApplicationUntilProxyStarts: true,
-        proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'true' },
+        proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true', EXIT_ON_ZERO_ACTIVE_CONNECTIONS: 'true' },
       },
     });
   });
