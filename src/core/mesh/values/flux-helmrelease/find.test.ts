@@ -85,12 +85,17 @@ describe('flux-helmrelease values', () => {
     expect(gateway.namespace).toBe('istio-ingress');
     expect(gateway.unresolved.map((u) => [u.reference, u.reason.split(';')[0], u.source?.line])).toEqual([
       [
+        'HelmRelease istio-ingress/istio-ingress spec.chart.spec.valuesFiles values-prod.yaml',
+        "chart values files come from the chart's source artifact, which Flux fetches",
+        3,
+      ],
+      [
         'valuesFrom Secret istio-ingress/gateway-cloud-credentials',
         'the Secret is not among the rendered objects (it lives in the cluster, or is made by a SealedSecret or an external secrets operator)',
         3,
       ],
-      ['Secret istio-ingress/gateway-sops-values key values.yaml', 'the Secret is SOPS-encrypted', 34],
-      ['ConfigMap istio-ingress/gateway-values key missing.yaml', 'the key is not in the object', 48],
+      ['Secret istio-ingress/gateway-sops-values key values.yaml', 'the Secret is SOPS-encrypted', 36],
+      ['ConfigMap istio-ingress/gateway-values key missing.yaml', 'the key is not in the object', 50],
     ]);
     expect(gateway.notes).toHaveLength(1);
     // What can be resolved is still there.

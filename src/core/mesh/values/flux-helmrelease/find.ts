@@ -31,8 +31,27 @@ function inlineLayer(release: MeshObject): ValuesLayer | undefined {
   return layer;
 }
 
+/**
+ * `spec.chart.spec.valuesFiles` (and the older `valuesFile`) replace the chart's default values with
+ * files from the chart's source artifact, which Flux fetches; they are named, not read.
+ */
+function chartValuesFiles(release: MeshObject): UnresolvedValues[] {
+  const files = [
+    ...listField(release.object, 'spec', 'chart', 'spec', 'valuesFiles'),
+    stringField(release.object, 'spec', 'chart', 'spec', 'valuesFile'),
+  ].filter((f): f is string => typeof f === 'string');
+  const reason =
+    "chart values files come from the chart's source artifact, which Flux fetches; they are not read";
+  return files.map((file) => ({
+    reference: `${objectLabel(release)} spec.chart.spec.valuesFiles ${file}`,
+    reason,
+    ...(release.source ? { source: release.source } : {}),
+  }));
+}
+
 export function releaseValues(release: MeshObject, objects: readonly MeshObject[]): ReleaseValues {
-  const out: ReleaseValues = { layers: [], unresolved: [], notes: [] };
+  // Chart values files sit under everything else: they replace the chart's own defaults.
+  const out: ReleaseValues = { layers: [], unresolved: chartValuesFiles(release), notes: [] };
   const targets: Extract<ReturnType<typeof resolveReference>, { kind: 'target' }>[] = [];
   for (const entry of listField(release.object, 'spec', 'valuesFrom')) {
     const result = resolveReference(parseReference(entry), release, objects);
