@@ -43,10 +43,15 @@ export function istioVersionOf(text: unknown): string | undefined {
   return parseIstioVersion(text.replace(/-(distroless|debug)$/, ''))?.version;
 }
 
-/** The image tag the component runs: ztunnel's chart reads `tag`, the others `global.tag`. */
+/**
+ * The image tag the component runs. The istiod, cni and ztunnel charts read a top-level `tag` first
+ * (`.Values.tag | default .Values.global.tag`; ztunnel flattens `global` under its own values); the
+ * base and gateway charts follow `global.tag`.
+ */
 function tagOf(values: Record<string, unknown>, component: ControlPlaneComponent): unknown {
-  if (component === 'ztunnel') return valueAt(values, 'tag') ?? valueAt(values, 'global', 'tag');
-  return valueAt(values, 'global', 'tag');
+  const global = valueAt(values, 'global', 'tag');
+  if (component === 'base' || component === 'gateway') return global;
+  return valueAt(values, 'tag') ?? global;
 }
 
 export interface DeclarationDraft extends Omit<
