@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
 import { installIstioctl } from '../core/istioctl/install/install.js';
 import { describePlatform, resolvePlatform } from '../core/istioctl/install/platform.js';
+import { resolveVersionInputs } from '../core/mesh/running-version.js';
 import { markdownTable } from '../core/report/markdown.js';
 import {
   actionsLogger,
@@ -18,9 +19,14 @@ import {
 
 await runEntry(async () => {
   const { token, apiUrl } = gitHubInputs();
-  const result = await installIstioctl({
+  const version = await resolveVersionInputs({
+    workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
     version: stringInput('version'),
     versionFile: stringInput('version-file'),
+    logger: actionsLogger,
+  });
+  const result = await installIstioctl({
+    version,
     includePrereleases: booleanInput('include-prereleases', false),
     platform: resolvePlatform({ os: stringInput('os'), arch: stringInput('arch') }),
     downloadBaseUrl: stringInput('download-base-url'),

@@ -1,5 +1,5 @@
 // The batching kube-inject pipeline: renderSidecars and the pieces other modules may reuse.
-export { renderSidecars, pinnedControlPlaneVersion, INJECT_OUTPUT_MODES } from './render-sidecars.js';
+export { renderSidecars, INJECT_OUTPUT_MODES } from './render-sidecars.js';
 export type {
   InjectOutputMode,
   RenderSidecarsDeps,

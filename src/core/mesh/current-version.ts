@@ -5,7 +5,7 @@ import { FileFormatError, InvalidInputError, NotFoundError } from '../errors.js'
 import { compareVersions, parseIstioVersion } from '../versions/parse.js';
 import { toSemverRange } from '../versions/range.js';
 import { readWorkspaceFile, resolveInsideWorkspace } from '../workspace/files.js';
-import { lineOfOffset } from './documents.js';
+import { lineOfOffset, parseDocuments } from './documents.js';
 import type { MeshModel, SourceLocation } from './types.js';
 
 export interface ControlPlaneVersion {
@@ -166,8 +166,15 @@ export async function versionOfFile(
   input = 'version-file',
 ): Promise<{ version: string; file: string; line?: number }> {
   const file = normalizeFile(path);
-  if (isPlainVersionText(readText(workspace, file, input)))
-    return readPlainVersionFile(workspace, file, input);
+  const text = readText(workspace, file, input);
+  if (isPlainVersionText(text)) return readPlainVersionFile(workspace, file, input);
+  const broken = parseDocuments(file, text).firstError;
+  if (broken)
+    throw new FileFormatError(`broken YAML: ${broken.message}`, {
+      file,
+      line: broken.line,
+      hint: 'Fix the YAML of the version-file; nothing was installed.',
+    });
   const model = await buildModel();
   const planes = controlPlaneVersions(model).filter((v) => v.source?.file === file);
   const versions = [...new Set(planes.map((p) => p.version))];

@@ -21,17 +21,20 @@ export interface SourceDocument {
 export function parseDocuments(
   file: string,
   text: string,
-): { documents: SourceDocument[]; errors: string[] } {
+): { documents: SourceDocument[]; errors: string[]; firstError?: { line: number; message: string } } {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(parsed) ? parsed : [];
   const documents: SourceDocument[] = [];
   const errors: string[] = [];
+  let firstError: { line: number; message: string } | undefined;
   list.forEach((document, index) => {
     const error = document.errors[0];
     if (error) {
       const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
-      errors.push(`${file}:${line}: ${error.message.split('\n')[0]}`);
+      const message = error.message.split('\n')[0]!;
+      firstError ??= { line, message };
+      errors.push(`${file}:${line}: ${message}`);
       return;
     }
     if (document.contents === null) return;
@@ -45,7 +48,7 @@ export function parseDocuments(
       lineCounter,
     });
   });
-  return { documents, errors };
+  return { documents, errors, ...(firstError ? { firstError } : {}) };
 }
 
 /** The node at `path` in a document, following the steps; undefined when a step is missing. */

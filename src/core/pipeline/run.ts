@@ -14,6 +14,7 @@ import { bumpIstioVersion } from '../pins/bump.js';
 import { gatherReleaseSources, type ReleaseCheck } from '../releases/check-release.js';
 import type { UpgradeContext, UpgradePin } from '../report/pr-body.js';
 import { minorOf } from '../versions/parse.js';
+import { buildMeshModel } from '../mesh/model.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 
 export interface PipelineRunRequest {
@@ -60,6 +61,7 @@ export async function runUpgradePipeline(
   });
   const plan = planUpgrade({
     workspace: request.workspace,
+    model: await buildMeshModel(request.workspace, { logger }),
     config,
     sources,
     kubernetesVersion: request.kubernetesVersion ?? config.dataPlane.kubernetesVersion,

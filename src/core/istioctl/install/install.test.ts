@@ -110,16 +110,6 @@ describe('installIstioctl', () => {
     expect(emulator.requests).toEqual([]);
   });
 
-  it('refuses both version and version-file, and reads the file when version is latest', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'vf-')), '.istio-version');
-    writeFileSync(file, '1.30.4\n');
-    await expect(installIstioctl(options({ version: '1.29.0', versionFile: file }))).rejects.toThrow(
-      /both version \('1\.29\.0'\) and version-file are set/,
-    );
-    addReleaseAsset(state, '1.30.4', 'istioctl-1.30.4-linux-amd64.tar.gz', tarball('istioctl', 'v1.30.4'));
-    expect((await installIstioctl(options({ version: 'latest', versionFile: file }))).version).toBe('1.30.4');
-  });
-
   it('says a platform Istio never built is not published, without downloading', async () => {
     const error = await installIstioctl(
       options({ version: '1.9.0', platform: { os: 'osx', arch: 'arm64' } }),

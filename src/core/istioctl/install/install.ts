@@ -14,16 +14,13 @@ import { parsePinnedChecksum, parseSha256File } from './checksum.js';
 import { downloadFile, DownloadNotFoundError, downloadText, type DownloadOptions } from './download.js';
 import { binaryName, describePlatform, istioctlAssetNames, type Platform } from './platform.js';
 import { resolveIstioctlVersion } from './resolve.js';
-import { readVersionFile } from './version-file.js';
 
 export const DEFAULT_DOWNLOAD_BASE_URL = 'https://github.com/istio/istio/releases/download';
 const TOOL_NAME = 'istioctl';
 
 export interface InstallIstioctlOptions {
-  /** A version or range (default latest). */
+  /** A version or range (default latest); the caller resolves `version-file` through the mesh model. */
   version?: string;
-  /** A file pinning the version; used when `version` is unset or `latest`. */
-  versionFile?: string;
   includePrereleases?: boolean;
   platform: Platform;
   /** Where `<tag>/<asset>` downloads live (mirrors, air-gapped installs). */
@@ -56,7 +53,7 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
   const logger = options.logger ?? silentLogger;
   const pinned = options.checksum ? parsePinnedChecksum(options.checksum) : undefined;
   const downloadBase = downloadBaseUrlOf(options.downloadBaseUrl);
-  const request = await versionRequest(options);
+  const request = versionRequest(options);
   const resolved = await resolveIstioctlVersion(request, () =>
     listIstioReleases(options.github, {
       logger,
@@ -118,20 +115,9 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
   }
 }
 
-async function versionRequest(options: InstallIstioctlOptions) {
+function versionRequest(options: InstallIstioctlOptions) {
   const includePrereleases = options.includePrereleases ?? false;
-  const version = options.version?.trim();
-  if (options.versionFile) {
-    if (version && version !== 'latest') {
-      throw new InvalidInputError(`both version ('${version}') and version-file are set`, {
-        input: 'version',
-        hint: 'Set one of them: version-file is read when version is left at its default (latest).',
-      });
-    }
-    const fromFile = await readVersionFile(options.versionFile);
-    return { spec: fromFile.version, input: 'version-file', includePrereleases };
-  }
-  return { spec: version || 'latest', input: 'version', includePrereleases };
+  return { spec: options.version?.trim() || 'latest', input: 'version', includePrereleases };
 }
 
 function downloadBaseUrlOf(value: string | undefined): string {
