@@ -1,6 +1,6 @@
 // Reading values out of rendered objects and text: typed fields, YAML values strings, objects by name.
 import { parse } from 'yaml';
-import type { MeshObject, UnresolvedValues } from './types.js';
+import type { MeshObject, UnresolvedValues, ValuesLayer } from './types.js';
 import { isValuesMap, valueAt } from './merge.js';
 import type { Values } from './merge.js';
 
@@ -65,4 +65,9 @@ export function unresolved(
   source?: MeshObject['source'],
 ): UnresolvedValues {
   return source ? { reference, reason, source } : { reference, reason };
+}
+
+/** A layer, carrying its source location only when there is one. */
+export function layerOf(description: string, values: Values, source?: MeshObject['source']): ValuesLayer {
+  return source ? { description, source, values } : { description, values };
 }

@@ -1,8 +1,8 @@
 // The values layers of one Argo CD Helm source, lowest first: `valueFiles`, then `values` (or
 // `valuesObject`, which replaces it), then each of `parameters` as `--set` / `--set-string`.
-import { listField, mapField, parseValuesText, stringField } from '../documents.js';
+import { layerOf, listField, mapField, parseValuesText, stringField, unresolved } from '../documents.js';
 import { mergeLayers, parseSetValue, setLayer } from '../merge.js';
-import type { UnresolvedValues, ValuesLayer, ValuesLookupContext } from '../types.js';
+import type { ValuesLayer, ValuesLookupContext } from '../types.js';
 import { readValueFiles } from './value-files.js';
 import type { SourceContext, ValueFilesResult } from './value-files.js';
 
@@ -17,14 +17,14 @@ function inlineLayers(
   if (object) {
     if (text !== undefined)
       out.notes.push(`${label} has both values and valuesObject; Argo CD ignores values`);
-    out.layers.push(withSource({ description: `${label} helm.valuesObject`, values: object }, source));
+    out.layers.push(layerOf(`${label} helm.valuesObject`, object, source));
     return;
   }
   if (text === undefined) return;
   const parsed = parseValuesText(text);
   if ('error' in parsed)
-    out.unresolved.push(unresolvedAt(`${label} helm.values`, `the values ${parsed.error}`, source));
-  else out.layers.push(withSource({ description: `${label} helm.values`, values: parsed.values }, source));
+    out.unresolved.push(unresolved(`${label} helm.values`, `the values ${parsed.error}`, source));
+  else out.layers.push(layerOf(`${label} helm.values`, parsed.values, source));
 }
 
 function parameterLayers(
@@ -41,31 +41,19 @@ function parameterLayers(
     const description = `${label} helm.parameters ${name}`;
     try {
       const values = setLayer(mergeLayers(out.layers), name, parseSetValue(value, forceString));
-      out.layers.push(withSource({ description, values }, source));
+      out.layers.push(layerOf(description, values, source));
     } catch (error) {
       out.unresolved.push(
-        unresolvedAt(description, error instanceof Error ? error.message : String(error), source),
+        unresolved(description, error instanceof Error ? error.message : String(error), source),
       );
     }
   }
   for (const parameter of listField(helm, 'fileParameters')) {
     const name = stringField(parameter, 'name') ?? '';
     out.unresolved.push(
-      unresolvedAt(
-        `${label} helm.fileParameters ${name}`,
-        'file parameters (--set-file) are not read',
-        source,
-      ),
+      unresolved(`${label} helm.fileParameters ${name}`, 'file parameters (--set-file) are not read', source),
     );
   }
-}
-
-function withSource(layer: ValuesLayer, source: ValuesLayer['source']): ValuesLayer {
-  return source ? { ...layer, source } : layer;
-}
-
-function unresolvedAt(reference: string, reason: string, source: ValuesLayer['source']): UnresolvedValues {
-  return source ? { reference, reason, source } : { reference, reason };
 }
 
 /** Every layer of the source's `helm` block, in Argo CD's precedence order. */

@@ -1,8 +1,8 @@
 // IstioOperator resources (inputs to `istioctl install -f`), one declaration per component they
 // enable, with values merged in istioctl's order (MergeInputs, 1.30).
 import { declare } from '../components.js';
-import { mapField, objectLabel, stringField } from '../documents.js';
-import { isValuesMap, mergeValues } from '../merge.js';
+import { layerOf, mapField, objectLabel, stringField, unresolved } from '../documents.js';
+import { isValuesMap, mergeLayers } from '../merge.js';
 import type { Values } from '../merge.js';
 import type { ControlPlaneDeclaration, MeshObject, ValuesLayer, ValuesLookupContext } from '../types.js';
 import { iopComponents } from './components.js';
@@ -25,10 +25,6 @@ function translatedSpec(spec: Values): Values {
   return out;
 }
 
-function layer(description: string, values: Values, source: MeshObject['source']): ValuesLayer {
-  return source ? { description, source, values } : { description, values };
-}
-
 /** Lowest first: the translated spec fields, `spec.values` over them, then `spec.unvalidatedValues`. */
 export function operatorLayers(iop: MeshObject): ValuesLayer[] {
   const spec = mapField(iop.object, 'spec') ?? {};
@@ -39,25 +35,26 @@ export function operatorLayers(iop: MeshObject): ValuesLayer[] {
     const fields = Object.keys(spec).filter((k) =>
       ['hub', 'tag', 'revision', 'meshConfig', 'compatibilityVersion'].includes(k),
     );
-    layers.push(layer(`${label} spec.${fields.join(', spec.')}`, translated, iop.source));
+    layers.push(layerOf(`${label} spec.${fields.join(', spec.')}`, translated, iop.source));
   }
   // istioctl merges the user's spec.values again after translating, so they win over spec.tag & co.
-  if (isValuesMap(spec.values)) layers.push(layer(`${label} spec.values`, spec.values, iop.source));
+  if (isValuesMap(spec.values)) layers.push(layerOf(`${label} spec.values`, spec.values, iop.source));
   if (isValuesMap(spec.unvalidatedValues))
-    layers.push(layer(`${label} spec.unvalidatedValues`, spec.unvalidatedValues, iop.source));
+    layers.push(layerOf(`${label} spec.unvalidatedValues`, spec.unvalidatedValues, iop.source));
   return layers;
 }
 
 function componentLayers(iop: MeshObject, shared: ValuesLayer[], component: IopComponent): ValuesLayer[] {
   const layers = [...shared];
   const label = `${objectLabel(iop)} spec.components.${component.label}`;
-  if (Object.keys(component.overrides).length > 0) layers.push(layer(label, component.overrides, iop.source));
+  if (Object.keys(component.overrides).length > 0)
+    layers.push(layerOf(label, component.overrides, iop.source));
   if (component.flatten) {
-    const merged = layers.reduce<Values>((acc, l) => mergeValues(acc, l.values), {});
+    const merged = mergeLayers(layers);
     const lifted = merged[component.flatten];
     if (isValuesMap(lifted))
       layers.push(
-        layer(`istioctl lifts values.${component.flatten} to the chart's root`, lifted, iop.source),
+        layerOf(`istioctl lifts values.${component.flatten} to the chart's root`, lifted, iop.source),
       );
   }
   return layers;
@@ -66,13 +63,12 @@ function componentLayers(iop: MeshObject, shared: ValuesLayer[], component: IopC
 function declareOperator(iop: MeshObject): ControlPlaneDeclaration[] {
   const profile = stringField(iop.object, 'spec', 'profile');
   const shared = operatorLayers(iop);
-  const values = shared.reduce<Values>((acc, l) => mergeValues(acc, l.values), {});
+  const values = mergeLayers(shared);
   const components = iopComponents(mapField(iop.object, 'spec', 'components') ?? {}, profile, values);
   const notes = [`profile ${profile ?? 'default'}: its values sit under these layers and are not read here`];
   if (!components) {
     const reference = `${objectLabel(iop)} spec.profile ${profile ?? ''}`;
     const reason = 'not a profile istioctl ships (a profile file or installPackagePath is not followed)';
-    const unresolved = [iop.source ? { reference, reason, source: iop.source } : { reference, reason }];
     return [
       {
         ...declare({
@@ -80,7 +76,7 @@ function declareOperator(iop: MeshObject): ControlPlaneDeclaration[] {
           component: 'istiod',
           name: objectLabel(iop),
           layers: shared,
-          unresolved,
+          unresolved: [unresolved(reference, reason, iop.source)],
         }),
         notes,
       },

@@ -1,7 +1,7 @@
 // Sail Operator `Istio`, `IstioCNI` and `ZTunnel` resources, with values merged as the operator merges
 // them: `spec.values` (then v1alpha1's `spec.rawValues`), then the revision and namespace it sets itself.
 import { declare } from '../components.js';
-import { mapField, objectLabel, stringField } from '../documents.js';
+import { layerOf, mapField, objectLabel, stringField } from '../documents.js';
 import type {
   ControlPlaneComponent,
   ControlPlaneDeclaration,
@@ -36,20 +36,12 @@ export function sailRevisionName(istio: MeshObject): string {
   return strategy === 'RevisionBased' ? `${istio.name}-${version.replace(/\./g, '-')}` : istio.name;
 }
 
-function layer(
-  description: string,
-  values: Record<string, unknown>,
-  source: MeshObject['source'],
-): ValuesLayer {
-  return source ? { description, source, values } : { description, values };
-}
-
 function userLayers(object: MeshObject): ValuesLayer[] {
   const layers: ValuesLayer[] = [];
   const values = mapField(object.object, 'spec', 'values');
-  if (values) layers.push(layer(`${objectLabel(object)} spec.values`, values, object.source));
+  if (values) layers.push(layerOf(`${objectLabel(object)} spec.values`, values, object.source));
   const raw = mapField(object.object, 'spec', 'rawValues');
-  if (raw) layers.push(layer(`${objectLabel(object)} spec.rawValues`, raw, object.source));
+  if (raw) layers.push(layerOf(`${objectLabel(object)} spec.rawValues`, raw, object.source));
   return layers;
 }
 
@@ -58,7 +50,7 @@ function operatorLayer(istio: MeshObject, namespace: string): ValuesLayer {
   const name = sailRevisionName(istio);
   // The operator installs the `default` revision as Istio's default (empty) revision.
   const revision = name === 'default' ? '' : name;
-  return layer(
+  return layerOf(
     `Sail Operator: revision ${name} (${stringField(istio.object, 'spec', 'updateStrategy', 'type') ?? 'InPlace'}), global.istioNamespace`,
     { revision, global: { istioNamespace: namespace } },
     istio.source,
