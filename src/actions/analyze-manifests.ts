@@ -1,9 +1,11 @@
-// analyze-manifests: istioctl analyze over the repo's manifests, as annotations, a summary and SARIF.
+// analyze-manifests: istioctl analyze and the mesh invariants over the repo's manifests, as annotations,
+// a summary and SARIF.
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
 import { listPullRequestFiles } from '../core/github/pull-request-files.js';
 import { analyzeManifests, parseAnalyzeLevel } from '../core/istioctl/analyze.js';
+import { analyzeMesh, withFindings } from '../core/mesh/analyze.js';
 import { renderAnalyzeSummary } from '../core/report/analyze-summary.js';
 import { planAnnotations, skippedNotices } from '../core/report/annotations.js';
 import { writeSarifFile } from '../core/report/sarif.js';
@@ -25,7 +27,7 @@ await runEntry(async () => {
     return createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
   });
   const level = (name: string, fallback: string) => parseAnalyzeLevel(stringInput(name) ?? fallback, name);
-  const result = await analyzeManifests({
+  const istioctlResult = await analyzeManifests({
     binary,
     version,
     cwd: workspace,
@@ -40,6 +42,9 @@ await runEntry(async () => {
     // Skip notices are annotations too; they are emitted below within the notice cap.
     logger: { ...actionsLogger, notice: (m, where) => core.info(`${where?.file ?? ''}: ${m}`) },
   });
+  // The mesh invariants (MESH001-006) on what the repo renders, reported like istioctl's findings.
+  const mesh = await analyzeMesh(workspace, { logger: actionsLogger });
+  const result = withFindings(istioctlResult, mesh.findings);
   const changedFiles = booleanInput('changed-only', false) ? await pullRequestFiles() : undefined;
   const plan = planAnnotations(result.findings, {
     changedFiles,

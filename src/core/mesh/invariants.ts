@@ -1,5 +1,6 @@
 // The mesh invariants, checked on the rendered model: each finding has a stable code (MESH001-006),
 // the file and line that caused it, and a fix hint. Codes never change meaning once released.
+import { chartRepositoryServes, imageRegistryServes } from '../releases/artifact-hosts.js';
 import { compareVersions, minorDistance, parseIstioVersion } from '../versions/parse.js';
 import { asRecord, asString } from './documents.js';
 import type {
@@ -36,8 +37,11 @@ export const MESH_RULES: Record<MeshFindingCode, { title: string; level: 'Error'
   MESH006: { title: 'A namespace has both istio-injection and istio.io/rev', level: 'Warning' },
 };
 
+/** Istio's own host rules (the 1.31 move off gcr.io, registry.istio.io and the GCS bucket). */
+export const ISTIO_ARTIFACT_HOSTS: ArtifactHostRules = { chartRepositoryServes, imageRegistryServes };
+
 export interface InvariantOptions {
-  /** Needed for MESH004; without it MESH004 is not checked. */
+  /** Default: Istio's rules. */
   hosts?: ArtifactHostRules;
   now?: Date;
 }
@@ -63,7 +67,7 @@ export function checkMeshInvariants(model: MeshModel, options: InvariantOptions 
       });
     for (const workload of cluster.workloads) checkWorkload(cluster, workload, add);
     checkNamespaces(cluster, add);
-    if (options.hosts) checkHosts(cluster, options.hosts, options.now, add);
+    checkHosts(cluster, options.hosts ?? ISTIO_ARTIFACT_HOSTS, options.now, add);
   }
   return findings.sort(
     (a, b) =>
