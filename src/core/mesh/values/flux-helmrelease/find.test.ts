@@ -102,6 +102,13 @@ describe('flux-helmrelease values', () => {
     expect(gateway.values).toEqual({ service: { type: 'LoadBalancer' } });
   });
 
+  it('says so when only a hash-suffixed generated ConfigMap is rendered for a valuesFrom name', async () => {
+    const cni = (await find('secrets-outside.yaml')).find((d) => d.component === 'cni')!;
+    expect(cni.unresolved.map((u) => u.reason.split(':')[0])).toEqual([
+      'only ConfigMap istio-system/cni-values-7f8k2m9tbc is rendered',
+    ]);
+  });
+
   it('keeps a semver range as the chart version but claims no Istio version from it', async () => {
     const gateway = (await find('secrets-outside.yaml')).find((d) => d.component === 'gateway')!;
     expect(gateway.chart).toEqual({
@@ -114,7 +121,7 @@ describe('flux-helmrelease values', () => {
 
   it('follows chartRef to an OCIRepository, and ignores charts that are not Istio', async () => {
     const found = await find('secrets-outside.yaml');
-    expect(found.map((d) => d.component)).toEqual(['gateway', 'ztunnel']);
+    expect(found.map((d) => d.component)).toEqual(['gateway', 'ztunnel', 'cni']);
     expect(found[1]!.chart).toEqual({
       name: 'ztunnel',
       repository: 'oci://ghcr.io/istio/release/charts/ztunnel',

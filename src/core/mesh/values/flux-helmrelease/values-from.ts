@@ -48,7 +48,23 @@ function readKey(object: MeshObject, key: string): KeyRead {
   return { text: Buffer.from(plain, 'base64').toString('utf8') };
 }
 
-function notFound(reference: Reference, label: string, release: MeshObject): ReferenceResult {
+/** A kustomize generator appends `-<10-char hash>` to the name; Flux then looks for the bare name. */
+function hashedTwin(reference: Reference, objects: readonly MeshObject[]): MeshObject | undefined {
+  const prefix = `${reference.name}-`;
+  return objects.find(
+    (o) =>
+      o.kind === reference.kind &&
+      o.name.startsWith(prefix) &&
+      /^[a-z0-9]{10}$/.test(o.name.slice(prefix.length)),
+  );
+}
+
+function notFound(
+  reference: Reference,
+  label: string,
+  release: MeshObject,
+  objects: readonly MeshObject[],
+): ReferenceResult {
   const where = `${label}${reference.valuesKey === 'values.yaml' ? '' : ` key ${reference.valuesKey}`}`;
   if (reference.optional) {
     return {
@@ -56,8 +72,10 @@ function notFound(reference: Reference, label: string, release: MeshObject): Ref
       note: `optional valuesFrom ${where} is not in the repo; Flux skips it, and so do we`,
     };
   }
-  const reason =
-    reference.kind === 'Secret'
+  const twin = hashedTwin(reference, objects);
+  const reason = twin
+    ? `only ${objectLabel(twin)} is rendered: kustomize added a hash suffix and did not rewrite this reference (set disableNameSuffixHash, or teach kustomize the reference with a nameReference configuration)`
+    : reference.kind === 'Secret'
       ? 'the Secret is not among the rendered objects (it lives in the cluster, or is made by a SealedSecret or an external secrets operator); Flux reads it at install time'
       : 'the ConfigMap is not among the rendered objects; Flux would fail the release';
   return { kind: 'unresolved', unresolved: unresolved(`valuesFrom ${where}`, reason, release.source) };
@@ -81,7 +99,7 @@ export function resolveReference(
     return { kind: 'unresolved', unresolved: unresolved(`valuesFrom ${label}`, reason, release.source) };
   }
   const object = findObject(objects, reference.kind, reference.name, release.namespace);
-  if (!object) return notFound(reference, label, release);
+  if (!object) return notFound(reference, label, release, objects);
   const read = readKey(object, reference.valuesKey);
   const where = `${objectLabel(object)} key ${reference.valuesKey}`;
   if ('encrypted' in read) {
