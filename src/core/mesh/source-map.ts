@@ -65,11 +65,14 @@ function locateField(
 ): FieldSource | undefined {
   const doc = locateDocument(files, object);
   const inline = doc && lineAtPath(doc, path);
-  if (doc && inline !== undefined) {
-    const helm = asString(asRecord(asRecord(asRecord(object.object.metadata)?.labels))?.['helm.sh/chart']);
-    return { file: doc.file, line: inline, origin: helm ? 'helm-rendered' : 'inline' };
-  }
   const wanted = valueAt(object.unsubstituted ?? object.object, path);
+  const helm = asString(asRecord(asRecord(asRecord(object.object.metadata)?.labels))?.['helm.sh/chart']);
+  const inlineSource =
+    doc && inline !== undefined
+      ? ({ file: doc.file, line: inline, origin: helm ? 'helm-rendered' : 'inline' } as const)
+      : undefined;
+  // The resource sets the field as rendered: nothing later changed it.
+  if (inlineSource && deepEqual(valueAt(doc!.value, path), wanted)) return inlineSource;
   const pointer = concretePath(object.unsubstituted ?? object.object, path);
   for (const kustomization of [...object.patchedIn].reverse()) {
     const found = inPatches(files, kustomization, object, path, pointer, wanted);
@@ -79,7 +82,7 @@ function locateField(
       return { ...found, origin: nextToResource ? 'patch' : 'overlay' };
     }
   }
-  return undefined;
+  return inlineSource;
 }
 
 interface PatchText {
