@@ -84,35 +84,42 @@ export async function kustomizeBuild(
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    let timedOut = false;
+    let settled = false;
+    const settle = (done: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done();
+    };
+    // On the deadline the streams are dropped too: a grandchild holding them must not keep us waiting.
     const timer = setTimeout(() => {
-      timedOut = true;
       child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(
-        new RenderError(`could not run ${kustomize.description}: ${error.message}`, {
-          hint: KUSTOMIZE_INSTALL_HINT,
-          cause: error,
-        }),
-      );
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString('utf8');
-      if (timedOut) {
+      child.stdout.destroy();
+      child.stderr.destroy();
+      settle(() =>
         reject(
           new RenderError(
             `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1000)}s`,
             {
               file: shownAs,
-              hint: 'A remote base or a very large tree can do this; vendor remote bases into the repository.',
+              hint: 'A very large tree can do this; render it locally with `kustomize build` to see where it stalls.',
             },
           ),
-        );
-        return;
-      }
+        ),
+      );
+    }, timeoutMs);
+    child.on('error', (error) => {
+      settle(() =>
+        reject(
+          new RenderError(`could not run ${kustomize.description}: ${error.message}`, {
+            hint: KUSTOMIZE_INSTALL_HINT,
+            cause: error,
+          }),
+        ),
+      );
+    });
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8');
       if (code !== 0) {
         const message = stderr
           .trim()
@@ -120,15 +127,17 @@ export async function kustomizeBuild(
           .slice(-3)
           .join(' ')
           .replace(/^Error:\s*/, '');
-        reject(
-          new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
-            file: shownAs,
-            hint: 'Run `kustomize build` on that directory to see the whole error, and fix the kustomization.',
-          }),
+        settle(() =>
+          reject(
+            new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
+              file: shownAs,
+              hint: 'Run `kustomize build` on that directory to see the whole error, and fix the kustomization.',
+            }),
+          ),
         );
         return;
       }
-      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr });
+      settle(() => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr }));
     });
   });
 }
