@@ -112,7 +112,18 @@ describe('argocd-application values', () => {
     expect(istiod.version).toBe('1.24.2');
   });
 
-  it('ignores charts that are not Istio', async () => {
+  it('reads a vendored Istio chart in this repo, with value files relative to its path', async () => {
+    const [istiod] = await byName('Application argocd/vendored-istiod');
+    expect([istiod!.component, istiod!.chart, istiod!.version]).toEqual([
+      'istiod',
+      { name: 'istiod', repository: 'https://github.com/example/platform.git', version: '1.24.2' },
+      '1.24.2',
+    ]);
+    expect(istiod!.layers.map((l) => l.source?.file)).toEqual(['vendor/istio/istiod/values-prod.yaml']);
+  });
+
+  it('ignores charts that are not Istio, including our own chart called gateway', async () => {
     expect(await byName('Application argocd/podinfo')).toEqual([]);
+    expect(await byName('Application argocd/our-gateway')).toEqual([]);
   });
 });

@@ -82,9 +82,12 @@ async function localChart(
   const chartFile = posix.join(dir, 'Chart.yaml');
   const chart = await readChart(context.readFile, chartFile);
   if (!chart) return [];
-  const vendored = istioChartComponent(chart.name, 'istio');
-  if (vendored)
-    return [finish(base, vendored, compactChart(chart.name, dir, chart.version), await values(dir))];
+  // A chart of our own may be called `gateway`; a vendored Istio one says istio in its path.
+  const vendored = istioChartComponent(chart.name, dir);
+  if (vendored) {
+    const vendoredChart = compactChart(chart.name, stringField(source, 'repoURL'), chart.version);
+    return [finish(base, vendored, vendoredChart, await values(dir))];
+  }
   if (chart.dependencies.length === 0) return [];
   const own = await values(dir);
   const defaults = await readValuesFile(
