@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, posix, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describeError } from '../errors.js';
 import { asRecord, asString, objectIdentity } from './documents.js';
 import { kustomizeBuild, mapBounded, type Kustomize } from './kustomize.js';
@@ -153,10 +153,10 @@ function takeBuildAnnotations(
   delete annotations[TRANSFORMATIONS_ANNOTATION];
   if (Object.keys(annotations).length === 0) delete metadata.annotations;
   const originPath =
-    originText && asString(asRecord(parseAllDocuments(originText)[0]?.toJS() as unknown)?.path);
+    originText && asString(asRecord(parse(originText) as unknown)?.path);
   const patchedIn = new Set<string>();
   if (transformations) {
-    const list = parseAllDocuments(transformations)[0]?.toJS() as unknown;
+    const list = parse(transformations) as unknown;
     for (const entry of Array.isArray(list) ? list : []) {
       const configuredIn = asString(asRecord(entry)?.configuredIn);
       const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? '';
