@@ -3,7 +3,7 @@
 import { isValuesMap, mergeValues, valueAt } from '../merge.js';
 import type { Values } from '../merge.js';
 import type { ControlPlaneComponent } from '../types.js';
-import { profileComponents } from './profiles.js';
+import type { Profile } from './profiles.js';
 
 export interface IopComponent {
   component: ControlPlaneComponent;
@@ -93,15 +93,12 @@ function componentsOf(kind: Kind, merged: Values, values: Values): IopComponent[
 
 /**
  * Every enabled component: the profile's `spec.components` under the user's (maps merge, lists such
- * as `ingressGateways` are replaced). Undefined when the profile is not one istioctl ships.
+ * as `ingressGateways` are replaced).
  */
-export function iopComponents(
-  userComponents: Values,
-  profile: string | undefined,
-  values: Values,
-): IopComponent[] | undefined {
-  const layers = profileComponents(profile);
-  if (!layers) return undefined;
-  const merged = [...layers, userComponents].reduce<Values>((acc, layer) => mergeValues(acc, layer), {});
+export function iopComponents(userComponents: Values, profile: Profile, values: Values): IopComponent[] {
+  const merged = [...profile.components, userComponents].reduce<Values>(
+    (acc, layer) => mergeValues(acc, layer),
+    {},
+  );
   return KINDS.flatMap((kind) => componentsOf(kind, merged, values));
 }

@@ -30,10 +30,13 @@ describe('istio-operator values', () => {
     expect(istiod.version).toBe('1.24.2');
     expect(istiod.revision).toBe('1-24-2');
     expect(istiod.values.global).toEqual({
+      configValidation: true,
+      istioNamespace: 'istio-system',
       hub: 'docker.io/istio',
       tag: '1.24.2',
       proxy: { resources: { requests: { cpu: '50m' } } },
     });
+    expect(istiod.layers[0]!.description).toBe('istioctl profile default (1.30) spec.values');
     // spec.meshConfig and spec.values.meshConfig deep-merge into one meshConfig.
     expect(istiod.meshConfig).toEqual({
       accessLogFile: '/dev/stdout',
@@ -47,17 +50,24 @@ describe('istio-operator values', () => {
   it('gives a gateway its name, labels and own tag under gateways.<root>', async () => {
     const [, , ingress, egress] = await find('iop.yaml');
     expect(ingress!.values.gateways).toEqual({
+      'istio-egressgateway': {},
       'istio-ingressgateway': { name: 'public-ingress', labels: { istio: 'public-ingress' } },
     });
     expect(egress!.values.gateways).toEqual({
       'istio-egressgateway': { name: 'istio-egressgateway', tag: '1.24.2-distroless' },
+      'istio-ingressgateway': {},
     });
   });
 
   it('lets spec.values win over spec.tag, as istioctl 1.30 re-applies user values last', async () => {
     const found = await find('ambient.yaml');
     const istiod = found.find((d) => d.component === 'istiod' && d.name === 'IstioOperator ambient')!;
-    expect(istiod.values.global).toEqual({ tag: '1.24.2' });
+    expect(istiod.values.global).toEqual({
+      configValidation: true,
+      istioNamespace: 'istio-system',
+      tag: '1.24.2',
+    });
+    expect(istiod.values.profile).toBe('ambient');
     expect(istiod.version).toBe('1.24.2');
   });
 

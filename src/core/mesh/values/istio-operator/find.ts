@@ -6,6 +6,7 @@ import { isValuesMap, mergeLayers } from '../merge.js';
 import type { Values } from '../merge.js';
 import type { ControlPlaneDeclaration, MeshObject, ValuesLayer, ValuesLookupContext } from '../types.js';
 import { iopComponents } from './components.js';
+import { builtinProfile } from './profiles.js';
 import type { IopComponent } from './components.js';
 
 export function isIstioOperator(object: MeshObject): boolean {
@@ -60,28 +61,32 @@ function componentLayers(iop: MeshObject, shared: ValuesLayer[], component: IopC
   return layers;
 }
 
+/** A profile istioctl does not ship: one istiod declaration naming it as unresolved. */
+function unknownProfile(iop: MeshObject, profile: string, shared: ValuesLayer[]): ControlPlaneDeclaration {
+  const reference = `${objectLabel(iop)} spec.profile ${profile}`;
+  const reason = 'not a profile istioctl ships (a profile file or installPackagePath is not followed)';
+  return declare({
+    sourceId: 'istio-operator',
+    component: 'istiod',
+    name: objectLabel(iop),
+    ...(iop.source ? { source: iop.source } : {}),
+    layers: shared,
+    unresolved: [unresolved(reference, reason, iop.source)],
+  });
+}
+
 function declareOperator(iop: MeshObject): ControlPlaneDeclaration[] {
-  const profile = stringField(iop.object, 'spec', 'profile');
-  const shared = operatorLayers(iop);
+  const profileName = stringField(iop.object, 'spec', 'profile');
+  const profile = builtinProfile(profileName);
+  if (!profile) return [unknownProfile(iop, profileName ?? '', operatorLayers(iop))];
+  const profileLayer = layerOf(
+    `istioctl profile ${profileName ?? 'default'} (1.30) spec.values`,
+    mergeLayers(profile.values.map((values) => ({ values }))),
+  );
+  const shared = [profileLayer, ...operatorLayers(iop)];
   const values = mergeLayers(shared);
   const components = iopComponents(mapField(iop.object, 'spec', 'components') ?? {}, profile, values);
-  const notes = [`profile ${profile ?? 'default'}: its values sit under these layers and are not read here`];
-  if (!components) {
-    const reference = `${objectLabel(iop)} spec.profile ${profile ?? ''}`;
-    const reason = 'not a profile istioctl ships (a profile file or installPackagePath is not followed)';
-    return [
-      {
-        ...declare({
-          sourceId: 'istio-operator',
-          component: 'istiod',
-          name: objectLabel(iop),
-          layers: shared,
-          unresolved: [unresolved(reference, reason, iop.source)],
-        }),
-        notes,
-      },
-    ];
-  }
+  // istioctl puts components without a namespace in metadata.namespace, which it sets from this.
   const defaultNamespace = stringField(values, 'global', 'istioNamespace') ?? iop.namespace ?? 'istio-system';
   return components.map((component) => {
     const declaration = declare({
@@ -93,7 +98,7 @@ function declareOperator(iop: MeshObject): ControlPlaneDeclaration[] {
       layers: componentLayers(iop, shared, component),
       unresolved: [],
     });
-    declaration.notes = declaration.version ? notes : [...notes, 'no tag: istioctl installs its own version'];
+    if (!declaration.version) declaration.notes = ['no tag: istioctl installs its own version'];
     return declaration;
   });
 }

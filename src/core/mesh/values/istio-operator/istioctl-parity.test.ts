@@ -60,7 +60,7 @@ describe.skipIf('skip' in istioctl)('istio-operator values match istioctl manife
     expect(gateways.map((g) => [g.metadata.name, g.metadata.namespace]).sort()).toEqual(
       declared
         .map((d) => [
-          Object.values(d.values.gateways as Record<string, { name: string }>)[0]!.name,
+          Object.values(d.values.gateways as Record<string, { name?: string }>).find((g) => g.name)!.name,
           d.namespace,
         ])
         .sort(),

@@ -1,4 +1,4 @@
-// Which components istioctl's built-in profiles install: `spec.components` of Istio's
+// istioctl's built-in profiles: the `spec.components` and `spec.values` of Istio's
 // manifests/profiles/*.yaml (1.30), each applied over `default`'s, then the user's over both.
 import type { Values } from '../merge.js';
 
@@ -28,8 +28,36 @@ const PROFILES: Record<string, Values> = {
   stable: {},
 };
 
-/** `default`'s components, then the profile's; undefined for a profile istioctl does not ship. */
-export function profileComponents(profile: string | undefined): [Values, Values] | undefined {
-  const own = PROFILES[profile ?? 'default'];
-  return own ? [DEFAULT, own] : undefined;
+/** `spec.values` of default.yaml (its `spec.hub` / `spec.tag` are the binary's own, so left out). */
+const DEFAULT_VALUES: Values = {
+  defaultRevision: '',
+  gateways: { 'istio-egressgateway': {}, 'istio-ingressgateway': {} },
+  global: { configValidation: true, istioNamespace: 'istio-system' },
+  ztunnel: { resourceName: 'ztunnel' },
+};
+
+const PROFILE_VALUES: Record<string, Values> = {
+  ambient: { profile: 'ambient' },
+  demo: { profile: 'demo' },
+  openshift: { global: { platform: 'openshift' } },
+  'openshift-ambient': { global: { platform: 'openshift' }, profile: 'ambient' },
+  preview: { profile: 'preview' },
+  remote: { profile: 'remote' },
+  stable: { profile: 'stable' },
+};
+
+export interface Profile {
+  /** `default`'s components, then the profile's. */
+  components: [Values, Values];
+  /** `default`'s values, then the profile's. */
+  values: [Values, Values];
+}
+
+/** A built-in profile, or undefined for one istioctl does not ship. */
+export function builtinProfile(profile: string | undefined): Profile | undefined {
+  const name = profile ?? 'default';
+  const own = PROFILES[name];
+  return own
+    ? { components: [DEFAULT, own], values: [DEFAULT_VALUES, PROFILE_VALUES[name] ?? {}] }
+    : undefined;
 }
