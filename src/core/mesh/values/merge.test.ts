@@ -39,6 +39,10 @@ describe('values merge', () => {
     });
   });
 
+  it('refuses a list index Helm would refuse, instead of allocating it', () => {
+    expect(() => setValuePath({}, 'a[999999999]', 'x')).toThrow(/beyond 65536/);
+  });
+
   it('makes a --set layer that changes one list item without dropping the others', () => {
     const below = { global: { proxy: { excludeIPRanges: ['a', 'b'] } } };
     expect(setLayer(below, 'global.proxy.excludeIPRanges[1]', 'z')).toEqual({

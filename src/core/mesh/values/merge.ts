@@ -47,6 +47,9 @@ export function valueAt(values: unknown, ...keys: string[]): unknown {
   return current;
 }
 
+/** Helm's strvals refuses list indices above this; a hostile `a[999999999]` must not allocate. */
+const MAX_INDEX = 65536;
+
 interface PathSegment {
   key: string;
   /** `list[2]`: the index into the list at `key`; undefined for a plain key. */
@@ -77,6 +80,9 @@ export function parseSetPath(path: string): PathSegment[] {
       continue;
     }
     const indices = [...match[2]!.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    if (indices.some((index) => index > MAX_INDEX)) {
+      throw new Error(`'${path}' indexes a list beyond ${MAX_INDEX}, which Helm refuses`);
+    }
     segments.push({ key: match[1]!, index: indices[0] });
     for (const index of indices.slice(1)) segments.push({ key: '', index });
   }

@@ -59,6 +59,45 @@ function readReleases(file: string, text: string): Release[] {
   return releases;
 }
 
+/** `set` and `setString` as `helm --set` / `--set-string`, over everything in `layers`. */
+function setLayers(
+  release: Release,
+  label: string,
+  layers: ValuesLayer[],
+  unresolved: UnresolvedValues[],
+): void {
+  const source = { file: release.file, line: 1 };
+  for (const [key, forceString] of [
+    ['set', false],
+    ['setString', true],
+  ] as const) {
+    for (const set of listField(release.entry, key)) {
+      const name = stringField(set, 'name');
+      const value = stringField(set, 'value');
+      if (!name) continue;
+      const reference = `${label} ${key} ${name}`;
+      if (value === undefined || isTemplated(value)) {
+        unresolved.push({
+          reference,
+          reason: 'no plain value (a template, a file or a list of values)',
+          source,
+        });
+        continue;
+      }
+      try {
+        const values = setLayer(mergeLayers(layers), name, parseSetValue(value, forceString));
+        layers.push({ description: reference, source, values });
+      } catch (error) {
+        unresolved.push({
+          reference,
+          reason: error instanceof Error ? error.message : String(error),
+          source,
+        });
+      }
+    }
+  }
+}
+
 async function valueLayers(
   release: Release,
   label: string,
@@ -90,29 +129,7 @@ async function valueLayers(
         });
     }
   }
-  for (const [key, forceString] of [
-    ['set', false],
-    ['setString', true],
-  ] as const) {
-    for (const set of listField(release.entry, key)) {
-      const name = stringField(set, 'name');
-      const value = stringField(set, 'value');
-      if (!name) continue;
-      if (value === undefined || isTemplated(value)) {
-        unresolved.push({
-          reference: `${label} ${key} ${name}`,
-          reason: 'no plain value (a template, a file or a list of values)',
-          source,
-        });
-        continue;
-      }
-      layers.push({
-        description: `${label} ${key} ${name}`,
-        source,
-        values: setLayer(mergeLayers(layers), name, parseSetValue(value, forceString)),
-      });
-    }
-  }
+  setLayers(release, label, layers, unresolved);
   return { layers, unresolved };
 }
 
