@@ -48,7 +48,13 @@ function readReleases(file: string, text: string): Release[] {
   const repositories = new Map<string, string>();
   for (const document of parseAllDocuments(untemplated(text))) {
     if (document.errors.length > 0) continue;
-    const body: unknown = document.toJS();
+    let body: unknown;
+    try {
+      body = document.toJS();
+    } catch {
+      // Only an alias bomb gets here; such a file is no helmfile we can read.
+      continue;
+    }
     for (const repo of listField(body, 'repositories')) {
       const name = stringField(repo, 'name');
       const url = stringField(repo, 'url');
