@@ -17,16 +17,23 @@ interface Rendered {
   spec?: { template?: { spec?: { containers?: { image: string }[] } } };
 }
 
+const renders = new Map<string, Rendered[]>();
+
+/** One `istioctl manifest generate -f` per fixture, shared by the tests that read it. */
 function manifestGenerate(file: string): Rendered[] {
+  const cached = renders.get(file);
+  if (cached) return cached;
   if ('skip' in istioctl) throw new Error(istioctl.skip);
   const path = fileURLToPath(new URL(file, directory));
   const output = execFileSync(istioctl.binary, ['manifest', 'generate', '-f', path], {
     encoding: 'utf8',
     timeout: 120_000,
   });
-  return parseAllDocuments(output)
+  const rendered = parseAllDocuments(output)
     .map((d) => d.toJS() as Rendered | null)
     .filter((d): d is Rendered => d !== null && typeof d === 'object');
+  renders.set(file, rendered);
+  return rendered;
 }
 
 describe.skipIf('skip' in istioctl)('istio-operator values match istioctl manifest generate', () => {
