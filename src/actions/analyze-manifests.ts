@@ -42,10 +42,18 @@ await runEntry(async () => {
     // Skip notices are annotations too; they are emitted below within the notice cap.
     logger: { ...actionsLogger, notice: (m, where) => core.info(`${where?.file ?? ''}: ${m}`) },
   });
-  // The mesh invariants (MESH001-006) on what the repo renders, reported like istioctl's findings.
-  const mesh = await analyzeMesh(workspace, { logger: actionsLogger });
-  const result = withFindings(istioctlResult, mesh.findings);
   const changedFiles = booleanInput('changed-only', false) ? await pullRequestFiles() : undefined;
+  // The mesh invariants (MESH001-006) on what the repo renders, reported like istioctl's findings;
+  // the model's own warnings are annotations only where the change may show them.
+  const outside = (file?: string) => changedFiles !== undefined && !(file && changedFiles.has(file));
+  const mesh = await analyzeMesh(workspace, {
+    logger: {
+      ...actionsLogger,
+      warning: (m, where) =>
+        outside(where?.file) ? core.info(`${where?.file ?? ''}: ${m}`) : actionsLogger.warning(m, where),
+    },
+  });
+  const result = withFindings(istioctlResult, mesh.findings);
   const plan = planAnnotations(result.findings, {
     changedFiles,
     extraNotices: skippedNotices(result.skipped),

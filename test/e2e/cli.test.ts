@@ -121,6 +121,7 @@ describe('istio-autopilot CLI', () => {
       'pins',
       'pullRequests',
       'sources',
+      'mesh',
     ]);
   });
 

@@ -40,7 +40,7 @@ export async function renderRoots(
         const built = await renderKustomization(files, root, dirs, join(scratch, String(index)), options);
         return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
       } catch (error) {
-        return failed(root, describeError(error).split('\n')[0]!);
+        return failed(root, describeError(error).split('\n')[0]!, files.kustomizationIn(root.path));
       }
     });
   } finally {
@@ -48,8 +48,8 @@ export async function renderRoots(
   }
 }
 
-function failed(root: MeshRoot, message: string): RenderedRoot {
-  const where = root.declaredBy?.source ?? { file: root.path };
+function failed(root: MeshRoot, message: string, file?: string): RenderedRoot {
+  const where = root.declaredBy?.source ?? { file: file ?? root.path };
   return { root, objects: [], rendered: false, warnings: [{ ...where, message }] };
 }
 
@@ -152,8 +152,7 @@ function takeBuildAnnotations(
   delete annotations[ORIGIN_ANNOTATION];
   delete annotations[TRANSFORMATIONS_ANNOTATION];
   if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const originPath =
-    originText && asString(asRecord(parse(originText) as unknown)?.path);
+  const originPath = originText && asString(asRecord(parse(originText) as unknown)?.path);
   const patchedIn = new Set<string>();
   if (transformations) {
     const list = parse(transformations) as unknown;
