@@ -37,6 +37,9 @@ describe('istio-operator values', () => {
       proxy: { resources: { requests: { cpu: '50m' } } },
     });
     expect(istiod.layers[0]!.description).toBe('istioctl profile default (1.30) spec.values');
+    expect(istiod.notes).toEqual([
+      'profile default (istioctl 1.30 built-in): its spec.values are the lowest layer',
+    ]);
     // spec.meshConfig and spec.values.meshConfig deep-merge into one meshConfig.
     expect(istiod.meshConfig).toEqual({
       accessLogFile: '/dev/stdout',

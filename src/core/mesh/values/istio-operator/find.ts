@@ -98,7 +98,10 @@ function declareOperator(iop: MeshObject): ControlPlaneDeclaration[] {
       layers: componentLayers(iop, shared, component),
       unresolved: [],
     });
-    if (!declaration.version) declaration.notes = ['no tag: istioctl installs its own version'];
+    declaration.notes = [
+      `profile ${profileName ?? 'default'} (istioctl 1.30 built-in): its spec.values are the lowest layer`,
+    ];
+    if (!declaration.version) declaration.notes.push('no tag: istioctl installs its own version');
     return declaration;
   });
 }
