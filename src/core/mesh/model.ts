@@ -1,6 +1,7 @@
 // Builds the mesh model of a workspace: roots rendered by kustomize, Flux substitution, the source
 // map, then per cluster its control planes (from the values sources), components, namespaces and
 // workloads. The model is the one answer to "what runs here".
+import { spawnSync } from 'node:child_process';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { parseIstioVersion } from '../versions/parse.js';
@@ -19,6 +20,7 @@ import type {
   MeshCluster,
   MeshComponent,
   MeshModel,
+  MeshRoot,
   MeshWarning,
   RenderedObject,
   RenderedRoot,
@@ -33,6 +35,8 @@ export interface MeshModelOptions {
   kustomize?: Kustomize;
   concurrency?: number;
   timeoutMs?: number;
+  /** Default: `git remote -v` of the workspace. */
+  repositoryUrls?: readonly string[];
   /** Default: every values source in the registry. */
   findControlPlanes?: (context: ValuesLookupContext) => Promise<ControlPlaneDeclaration[]>;
 }
@@ -67,12 +71,29 @@ export async function buildMesh(workspace: string, options: MeshModelOptions = {
   for (const root of rendered) for (const object of root.objects) locateDocument(files, object);
 
   const finder = options.findControlPlanes ?? findControlPlanes;
-  const clusterNames = [...new Set(roots.map((r) => r.cluster))].sort();
+  const filesOf = clusterFiles(files.paths, roots);
+  const clusterNames = [...new Set([...roots.map((r) => r.cluster), ...filesOf.keys()])].sort();
+  const repositoryUrls = options.repositoryUrls ?? gitRemoteUrls(workspace);
   const clusters: MeshCluster[] = [];
+  const found = new Map<string, ControlPlaneDeclaration[]>();
   for (const name of clusterNames) {
+    const objects = rendered.filter((r) => r.root.cluster === name).flatMap((r) => r.objects);
+    const declarations = await finder({
+      objects,
+      readFile: files.readFile,
+      files: filesOf.get(name) ?? [],
+      repositoryUrls,
+    });
+    // An Argo CD Application installs into its destination, not where the Application itself lives.
+    for (const d of declarations) {
+      const target = argoDestinationOf(d, objects) ?? name;
+      found.set(target, [...(found.get(target) ?? []), d]);
+    }
+  }
+  for (const name of [...new Set([...clusterNames, ...found.keys()])].sort()) {
     const mine = rendered.filter((r) => r.root.cluster === name);
     const objects = mine.flatMap((r) => r.objects);
-    const declarations = await finder({ objects, readFile: files.readFile });
+    const declarations = found.get(name) ?? [];
     const namespaces = readNamespaces(files, mine);
     clusters.push({
       name,
@@ -84,9 +105,13 @@ export async function buildMesh(workspace: string, options: MeshModelOptions = {
       objects,
     });
   }
-  addVersionFiles(workspace, clusters, warnings, logger);
+  // A cluster of loose files that declares nothing is not a cluster.
+  const declared = clusters.filter(
+    (c) => c.roots.length > 0 || c.controlPlanes.length > 0 || c.components.length > 0,
+  );
+  addVersionFiles(workspace, declared, warnings, logger);
   for (const root of rendered) warnings.push(...root.warnings);
-  return { model: { clusters, warnings }, files, rendered };
+  return { model: { clusters: declared, warnings }, files, rendered };
 }
 
 /**
@@ -146,6 +171,52 @@ function addVersionFiles(
   }
 }
 
+/**
+ * The repo's files each cluster's values sources may read (umbrella charts, helmfiles, value files):
+ * those under its roots; files under no root belong to the plain cluster, which then exists.
+ */
+function clusterFiles(paths: readonly string[], roots: readonly MeshRoot[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const under = (path: string, dir: string) => dir === '.' || path.startsWith(`${dir}/`);
+  for (const path of paths) {
+    const owners = new Set(roots.filter((r) => under(path, r.path)).map((r) => r.cluster));
+    if (owners.size === 0) owners.add(PLAIN_CLUSTER);
+    for (const cluster of owners) out.set(cluster, [...(out.get(cluster) ?? []), path]);
+  }
+  // A cluster of loose files only matters when they declare something; the finder decides.
+  return out;
+}
+
+/** The destination cluster of the Argo CD Application a declaration comes from, if it is one. */
+function argoDestinationOf(
+  declaration: ControlPlaneDeclaration,
+  objects: RenderedObject[],
+): string | undefined {
+  if (declaration.sourceId !== 'argocd-application' || !declaration.source) return undefined;
+  const app = objects.find(
+    (o) =>
+      o.kind === 'Application' &&
+      o.source?.file === declaration.source?.file &&
+      o.source?.line === declaration.source?.line,
+  );
+  const destination = asRecord(asRecord(app?.object.spec)?.destination);
+  return asString(destination?.name) ?? asString(destination?.server);
+}
+
+/** The fetch URLs of the workspace's git remotes, so Argo CD sources can tell this repo's URLs. */
+function gitRemoteUrls(workspace: string): string[] {
+  const result = spawnSync('git', ['-C', workspace, 'remote', '-v'], { encoding: 'utf8', timeout: 10_000 });
+  if (result.status !== 0) return [];
+  return [
+    ...new Set(
+      result.stdout
+        .split('\n')
+        .map((l) => l.split(/\s+/)[1])
+        .filter((u): u is string => Boolean(u)),
+    ),
+  ];
+}
+
 /** istiod declarations grouped by revision, plus istiod Deployments rendered as plain manifests. */
 function controlPlanesOf(
   declarations: ControlPlaneDeclaration[],
@@ -191,6 +262,18 @@ function controlPlanesOf(
       values: {},
       declarations: [],
     });
+  }
+  // Sail's IstioRevisionTag points a tag at an Istio (or IstioRevision) by name.
+  for (const object of objects) {
+    if (object.kind !== 'IstioRevisionTag' || !object.apiVersion.startsWith('sailoperator.io/')) continue;
+    const target = asString(asRecord(asRecord(object.object.spec)?.targetRef)?.name);
+    const plane = [...byRevision.values()].find((p) =>
+      p.declarations.some(
+        (d) =>
+          d.sourceId === 'sail-istio' && (d.name.split(/[\s/]/).pop() === target || p.revision === target),
+      ),
+    );
+    if (plane && !plane.tags.includes(object.name)) plane.tags.push(object.name);
   }
   // `defaultRevision` on a revision makes the `default` tag point at it.
   for (const plane of byRevision.values()) {
