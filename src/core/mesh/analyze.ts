@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import {
   analyzeManifests,
+  countFindings,
   levelRank,
   sortFindings,
   type AnalyzeFinding,
@@ -46,11 +47,7 @@ export function withFindings(result: AnalyzeResult, extra: readonly AnalyzeFindi
     ...result,
     result: failing ? 'fail' : 'pass',
     findings,
-    counts: {
-      errors: findings.filter((f) => f.level === 'Error').length,
-      warnings: findings.filter((f) => f.level === 'Warning').length,
-      infos: findings.filter((f) => f.level === 'Info').length,
-    },
+    counts: countFindings(findings),
   };
 }
 

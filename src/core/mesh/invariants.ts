@@ -107,19 +107,15 @@ function checkWorkload(cluster: MeshCluster, workload: Workload, add: Add): void
       stale,
     );
   }
-  if (
-    workload.podRevision &&
-    cluster.controlPlanes.length > 0 &&
-    !controlPlaneFor(cluster, workload.podRevision.value)
-  ) {
-    add(
-      'MESH005',
+  if (workload.podRevision)
+    checkRevisionExists(
+      cluster,
+      'pod',
+      workload.podRevision.value,
       origin,
-      `the pod asks for revision '${workload.podRevision.value}', which no control plane of cluster ${cluster.name} defines (${known(cluster)})`,
-      'Label the pod with a revision or tag that a control plane defines, or add that revision.',
       workload.podRevision.source ?? workload.source,
+      add,
     );
-  }
   if (!sidecar.version || !sidecar.revision) return;
   const plane = controlPlaneFor(cluster, sidecar.revision);
   if (!plane?.version || !parseIstioVersion(plane.version)) return;
@@ -143,6 +139,25 @@ function checkWorkload(cluster: MeshCluster, workload: Workload, add: Add): void
   }
 }
 
+/** MESH005 when a cluster with control planes has none for the revision or tag `name`. */
+function checkRevisionExists(
+  cluster: MeshCluster,
+  what: 'pod' | 'namespace',
+  name: string,
+  origin: string,
+  where: SourceLocation | undefined,
+  add: Add,
+): void {
+  if (cluster.controlPlanes.length === 0 || controlPlaneFor(cluster, name)) return;
+  add(
+    'MESH005',
+    origin,
+    `the ${what} asks for revision '${name}', which no control plane of cluster ${cluster.name} defines (${known(cluster)})`,
+    `Point istio.io/rev on the ${what} at a revision or tag a control plane defines, or add that revision or tag.`,
+    where,
+  );
+}
+
 function known(cluster: MeshCluster): string {
   const names = cluster.controlPlanes.flatMap((p) => [p.revision, ...p.tags]);
   return names.length > 0 ? `known: ${names.join(', ')}` : 'none is declared';
@@ -160,19 +175,15 @@ function checkNamespaces(cluster: MeshCluster, add: Add): void {
         namespace.injection.source ?? namespace.source,
       );
     }
-    if (
-      namespace.revision &&
-      cluster.controlPlanes.length > 0 &&
-      !controlPlaneFor(cluster, namespace.revision.value)
-    ) {
-      add(
-        'MESH005',
+    if (namespace.revision)
+      checkRevisionExists(
+        cluster,
+        'namespace',
+        namespace.revision.value,
         origin,
-        `the namespace asks for revision '${namespace.revision.value}', which no control plane of cluster ${cluster.name} defines (${known(cluster)})`,
-        'Point istio.io/rev at a revision or tag a control plane defines, or add that revision or tag.',
         namespace.revision.source ?? namespace.source,
+        add,
       );
-    }
   }
 }
 
