@@ -1,11 +1,7 @@
 // `istio-autopilot check`: is a version (or the repo's) vulnerable, end-of-life, and what is next.
 import { join, resolve } from 'node:path';
 import { createGitHubClient } from '../../core/github/client.js';
-import {
-  checkIstioRelease,
-  failOnReasons,
-  parseFailOn,
-} from '../../core/releases/check-release.js';
+import { checkIstioRelease, failOnReasons, parseFailOn } from '../../core/releases/check-release.js';
 import { readRunningVersion } from '../../core/mesh/running-version.js';
 import { EXIT, GITHUB_OPTIONS, gitHubSettings, list, text, type Command } from '../command.js';
 import { cliCacheRoot } from './istioctl-binary.js';

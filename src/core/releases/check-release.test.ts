@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import {
-  checkRelease,
-  failOnReasons,
-  parseFailOn,
-  type ReleaseSources,
-} from './check-release.js';
+import { checkRelease, failOnReasons, parseFailOn, type ReleaseSources } from './check-release.js';
 import { compareVersions } from '../versions/parse.js';
 import { loadIstioDataset } from './dataset.js';
 import { renderReleaseSummary } from './release-summary.js';
