@@ -167,3 +167,41 @@ describe('Flux post-build substitution in the model', () => {
     });
   });
 });
+
+describe('source map of inline patches', () => {
+  it('names the kustomization line inside an inline JSON6902 patch, and a Flux Kustomization spec.patches entry', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-inline-'));
+    const write = (path: string, text: string) => {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    const deployment = (name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ghcr.io/example/${name}:1\n`;
+    write('web/deployment.yaml', deployment('web'));
+    write(
+      'web/kustomization.yaml',
+      'resources:\n  - deployment.yaml\npatches:\n  - target:\n      kind: Deployment\n    patch: |-\n      - op: add\n        path: /spec/template/spec/containers/-\n        value:\n          name: istio-proxy\n          image: docker.io/istio/proxyv2:1.30.4\n',
+    );
+    write('api/deployment.yaml', deployment('api'));
+    write('api/kustomization.yaml', 'resources:\n  - deployment.yaml\n');
+    write('clusters/eu/flux-system/kustomization.yaml', 'resources: []\n');
+    write(
+      'clusters/eu/api.yaml',
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: api\n  namespace: flux-system\nspec:\n  path: ./api\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  patches:\n    - target:\n        kind: Deployment\n      patch: |\n        - op: add\n          path: /spec/template/spec/containers/-\n          value:\n            name: istio-proxy\n            image: docker.io/istio/proxyv2:1.29.0\n',
+    );
+    const model = await buildMeshModel(dir);
+    const sidecar = (name: string) =>
+      model.clusters.flatMap((c) => c.workloads).find((w) => w.name === name)!.sidecar;
+    expect(sidecar('web')).toMatchObject({
+      version: '1.30.4',
+      origin: 'patch',
+      source: { file: 'web/kustomization.yaml', line: 11 },
+    });
+    expect(sidecar('api')).toMatchObject({
+      version: '1.29.0',
+      source: { file: 'clusters/eu/api.yaml', line: 19 },
+    });
+  });
+});

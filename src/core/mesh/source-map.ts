@@ -92,40 +92,47 @@ interface PatchText {
   text: string;
 }
 
+/**
+ * The patches a kustomization file applies (files and inline), or, for the declaration of a Flux
+ * Kustomization (whose `spec.patches` the wrapper applied), the inline patches of its spec.
+ */
 function patchTexts(files: RepoFiles, kustomization: string): PatchText[] {
-  const doc = files.documents(kustomization)[0];
-  const body = asRecord(doc?.value);
-  if (!doc || !body) return [];
   const dir = posix.dirname(kustomization);
   const out: PatchText[] = [];
-  const fromFile = (ref: unknown) => {
-    const path = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref)!));
-    const text = path ? files.text(path) : undefined;
-    if (path && text !== undefined) out.push({ file: path, lineOffset: 0, text });
-  };
-  const inline = (field: string, index: number, key: string) => {
-    const node = nodeAtPath(doc, [field, index, key]);
-    if (isScalar(node) && typeof node.value === 'string' && node.range) {
-      // A block scalar's content starts on the line after its `|` indicator.
-      const line = doc.lineCounter.linePos(node.range[0]).line;
-      out.push({
-        file: kustomization,
-        lineOffset: line - (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? 0 : 1),
-        text: node.value,
+  for (const doc of files.documents(kustomization)) {
+    const value = asRecord(doc.value);
+    const flux = asString(value?.apiVersion)?.startsWith('kustomize.toolkit.fluxcd.io/') === true;
+    const prefix = flux ? ['spec'] : [];
+    const body = flux ? asRecord(value?.spec) : value;
+    if (!body) continue;
+    const fromFile = (ref: unknown) => {
+      const path = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref)!));
+      const text = path && !flux ? files.text(path) : undefined;
+      if (path && text !== undefined) out.push({ file: path, lineOffset: 0, text });
+    };
+    const inline = (at: (string | number)[]) => {
+      const node = nodeAtPath(doc, [...prefix, ...at]);
+      if (isScalar(node) && typeof node.value === 'string' && node.range) {
+        // A block scalar's content starts on the line after its `|` indicator.
+        const line = doc.lineCounter.linePos(node.range[0]).line;
+        const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+        out.push({ file: kustomization, lineOffset: block ? line : line - 1, text: node.value });
+      }
+    };
+    for (const field of ['patches', 'patchesJson6902'] as const) {
+      asArray(body[field]).forEach((entry, index) => {
+        const record = asRecord(entry);
+        if (record?.path !== undefined) fromFile(record.path);
+        if (typeof record?.patch === 'string') inline([field, index, 'patch']);
       });
     }
-  };
-  for (const field of ['patches', 'patchesJson6902'] as const) {
-    asArray(body[field]).forEach((entry, index) => {
-      const record = asRecord(entry);
-      if (record?.path !== undefined) fromFile(record.path);
-      if (typeof record?.patch === 'string') inline(field, index, 'patch');
+    asArray(body.patchesStrategicMerge).forEach((entry, index) => {
+      if (typeof entry === 'string' && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry)) fromFile(entry);
+      else if (typeof entry === 'string') inline(['patchesStrategicMerge', index]);
     });
+    // A kustomization file holds one kustomization; only Flux declarations come several to a file.
+    if (!flux) break;
   }
-  asArray(body.patchesStrategicMerge).forEach((entry, index) => {
-    if (typeof entry === 'string' && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry)) fromFile(entry);
-    else if (typeof entry === 'string') inline('patchesStrategicMerge', index, '');
-  });
   return out;
 }
 
