@@ -1,9 +1,11 @@
-// analyze-manifests: istioctl analyze over the repo's manifests, as annotations, a summary and SARIF.
+// analyze-manifests: istioctl analyze and the mesh invariants over the repo's manifests, as annotations,
+// a summary and SARIF.
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
 import { listPullRequestFiles } from '../core/github/pull-request-files.js';
 import { analyzeManifests, parseAnalyzeLevel } from '../core/istioctl/analyze.js';
+import { analyzeMesh, withFindings } from '../core/mesh/analyze.js';
 import { renderAnalyzeSummary } from '../core/report/analyze-summary.js';
 import { planAnnotations, skippedNotices } from '../core/report/annotations.js';
 import { writeSarifFile } from '../core/report/sarif.js';
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
     return createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
   });
   const level = (name: string, fallback: string) => parseAnalyzeLevel(stringInput(name) ?? fallback, name);
-  const result = await analyzeManifests({
+  const istioctlResult = await analyzeManifests({
     binary,
     version,
     cwd: workspace,
@@ -46,6 +48,17 @@ async function main(): Promise<void> {
     logger: { ...actionsLogger, notice: (m, where) => core.info(`${where?.file ?? ''}: ${m}`) },
   });
   const changedFiles = booleanInput('changed-only', false) ? await pullRequestFiles() : undefined;
+  // The mesh invariants (MESH001-006) on what the repo renders, reported like istioctl's findings;
+  // the model's own warnings are annotations only where the change may show them.
+  const outside = (file?: string) => changedFiles !== undefined && !(file && changedFiles.has(file));
+  const mesh = await analyzeMesh(workspace, {
+    logger: {
+      ...actionsLogger,
+      warning: (m, where) =>
+        outside(where?.file) ? core.info(`${where?.file ?? ''}: ${m}`) : actionsLogger.warning(m, where),
+    },
+  });
+  const result = withFindings(istioctlResult, mesh.findings);
   const plan = planAnnotations(result.findings, {
     changedFiles,
     extraNotices: skippedNotices(result.skipped),

@@ -1,7 +1,7 @@
 // check-istio-release: what's next, what's vulnerable, what's end-of-life for the running Istio. Read-only.
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
-import { readCurrentVersion } from '../core/pins/current-version.js';
+import { readRunningVersion } from '../core/mesh/running-version.js';
 import { checkIstioRelease, releaseCheckOutputs } from '../core/releases/check-release.js';
 import { failOnReasons } from '../core/releases/fail-on.js';
 import { renderReleaseSummary } from '../core/releases/release-summary.js';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const currentInput = inputs['current-version'];
   const pinned = currentInput
     ? undefined
-    : readCurrentVersion({
+    : await readRunningVersion({
         workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
         versionFile: inputs['version-file'],
         paths: inputs.paths,

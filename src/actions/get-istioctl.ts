@@ -2,11 +2,10 @@
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { InvalidInputError } from '../core/errors.js';
 import { createGitHubClient } from '../core/github/client.js';
 import { checkInstallInputs, installIstioctl } from '../core/istioctl/install/install.js';
 import { describePlatform, resolvePlatform } from '../core/istioctl/install/platform.js';
-import { readVersionFile } from '../core/pins/version-spec-file.js';
+import { resolveVersionInputs } from '../core/mesh/running-version.js';
 import { resolveIstioRelease, type ResolvedVersion } from '../core/releases/resolve-version.js';
 import { markdownTable } from '../core/report/markdown.js';
 import {
@@ -62,22 +61,22 @@ async function main(): Promise<void> {
 }
 
 /**
- * The one release to install: `version`, else the version or range `version-file` pins, resolved
- * over Istio's releases. The single place that reads the repository's pin, so it swaps out whole.
+ * The one release to install: `version`, else what the mesh model says `version-file` declares,
+ * resolved over Istio's releases.
  */
 async function versionToInstall(): Promise<ResolvedVersion> {
-  const includePrereleases = booleanInput('include-prereleases', false);
-  const version = stringInput('version');
   const versionFile = stringInput('version-file');
-  if (versionFile && version && version !== 'latest') {
-    throw new InvalidInputError(`both version ('${version}') and version-file are set`, {
-      input: 'version',
-      hint: 'Set one of them: version-file is read when version is left at its default (latest).',
-    });
-  }
-  const request = versionFile
-    ? { spec: (await readVersionFile(versionFile)).version, input: 'version-file', includePrereleases }
-    : { spec: version ?? 'latest', input: 'version', includePrereleases };
+  const spec = await resolveVersionInputs({
+    workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+    version: stringInput('version'),
+    versionFile,
+    logger: actionsLogger,
+  });
+  const request = {
+    spec,
+    input: versionFile ? 'version-file' : 'version',
+    includePrereleases: booleanInput('include-prereleases', false),
+  };
   const { token, apiUrl } = gitHubInputs();
   const github = createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
   return resolveIstioRelease(request, { github, httpCacheDir: httpCacheDir(), logger: actionsLogger });

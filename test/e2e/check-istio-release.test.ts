@@ -137,7 +137,7 @@ describe('check-istio-release', () => {
     mkdirSync(join(workspace, 'mesh'));
     writeFileSync(
       join(workspace, 'mesh/istio.yaml'),
-      'apiVersion: sailoperator.io/v1\nkind: Istio\nspec:\n  version: v1.28.2\n',
+      'apiVersion: sailoperator.io/v1\nkind: Istio\nmetadata:\n  name: default\nspec:\n  version: v1.28.2\n',
     );
     const plain = await check({ 'version-file': '.istio-version' }, { cwd: workspace });
     expect(plain.outputs['current-version']).toBe('1.29.4');
@@ -152,7 +152,7 @@ describe('check-istio-release', () => {
     mkdirSync(join(workspace, 'apps'));
     writeFileSync(
       join(workspace, 'mesh/operator.yaml'),
-      'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  tag: 1.30.2\n',
+      'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: mesh\nspec:\n  tag: 1.30.2\n',
     );
     writeFileSync(
       join(workspace, 'apps/web.yaml'),

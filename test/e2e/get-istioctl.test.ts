@@ -219,11 +219,16 @@ describe.skipIf(skip)('get-istioctl (real istioctl)', () => {
     expect(emulator.requests.some((r) => r.path.includes('/repos/'))).toBe(false);
   });
 
-  it('reads the version-file from a Flux HelmRelease whose ConfigMap in the same file holds it', async () => {
+  it('reads the version-file through the mesh model: a HelmRelease whose ${version} Flux substitutes from a ConfigMap', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'e2e-workspace-'));
     scratchDirs.push(workspace);
-    cpSync(join(VERSION_FILE_FIXTURES, 'flux-one-file.yaml'), join(workspace, 'istio.yaml'));
-    const result = await run(emulator, state, { cwd: workspace, inputs: { 'version-file': 'istio.yaml' } });
+    cpSync(join(REPO_ROOT, 'test/fixtures/mesh/talk'), workspace, { recursive: true });
+    const pin = join(workspace, 'clusters/production/istio-version.yaml');
+    writeFileSync(pin, readFileSync(pin, 'utf8').replace('version: 1.19.3', 'version: 1.30.4'));
+    const result = await run(emulator, state, {
+      cwd: workspace,
+      inputs: { 'version-file': 'infrastructure/istio/istiod.yaml' },
+    });
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.outputs['version']).toBe('1.30.4');
     expect(clientVersion(result.outputs['istioctl']!)).toBe('1.30.4');

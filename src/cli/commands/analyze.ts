@@ -1,13 +1,16 @@
-// `istio-autopilot analyze`: istioctl analyze offline over the repo's manifests, pass or fail.
+// `istio-autopilot analyze`: istioctl analyze offline plus the mesh invariants (MESH001-006) over the
+// repo's rendered roots (or the given paths), pass or fail.
 import { resolve } from 'node:path';
 import { analyzeManifests, parseAnalyzeLevel } from '../../core/istioctl/analyze.js';
 import { istioctlVersion } from '../../core/istioctl/runner.js';
+import { analyzeMesh, analyzeRenderedRoots, withFindings } from '../../core/mesh/analyze.js';
 import { EXIT, list, text, type Command } from '../command.js';
 import { cliIstioctl } from './istioctl-binary.js';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
-  summary: 'Run istioctl analyze offline over manifests; exit 3 when findings reach the threshold',
+  summary:
+    'istioctl analyze and the mesh invariants over the rendered roots (or --paths); exit 3 at the threshold',
   usage:
     'istio-autopilot analyze [--repo <dir>] [--paths <glob,...>] [--istioctl <path> | --version <v>] [--failure-threshold Error|Warning|Info]',
   options: {
@@ -25,17 +28,25 @@ export const analyzeCommand: Command = {
   },
   async run(values, context) {
     const binary = await cliIstioctl(values, context);
-    const result = await analyzeManifests({
+    const workspace = resolve(text(values, 'repo') ?? '.');
+    const paths = list(values, 'paths');
+    const settings = {
       binary,
       version: await istioctlVersion(binary),
-      cwd: resolve(text(values, 'repo') ?? '.'),
-      paths: list(values, 'paths'),
       failureThreshold: parseAnalyzeLevel(text(values, 'failure-threshold') ?? 'Error', 'failure-threshold'),
       outputThreshold: parseAnalyzeLevel(text(values, 'output-threshold') ?? 'Info', 'output-threshold'),
       suppress: list(values, 'suppress'),
       revision: text(values, 'revision'),
       logger: context.log,
-    });
+    };
+    // Without paths, what the repo deploys is analyzed: its roots as kustomize and Flux render them.
+    const result =
+      paths.length === 0
+        ? await analyzeRenderedRoots(workspace, settings, { logger: context.log })
+        : withFindings(
+            await analyzeManifests({ ...settings, cwd: workspace, paths }),
+            (await analyzeMesh(workspace, { logger: context.log })).findings,
+          );
     if (context.json) {
       context.stdout(
         JSON.stringify(

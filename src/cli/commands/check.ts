@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { createGitHubClient } from '../../core/github/client.js';
 import { checkIstioRelease } from '../../core/releases/check-release.js';
 import { failOnReasons } from '../../core/releases/fail-on.js';
-import { readCurrentVersion } from '../../core/pins/current-version.js';
+import { readRunningVersion } from '../../core/mesh/running-version.js';
 import { CHECK_OPTIONS } from '../../options/check.js';
 import { EXIT, flagsOf, gitHubSettings, readFlags, type Command } from '../command.js';
 import { cliCacheRoot } from './istioctl-binary.js';
@@ -21,7 +21,7 @@ export const checkCommand: Command = {
     const given = flags['current-version'];
     const pinned = given
       ? undefined
-      : readCurrentVersion({
+      : await readRunningVersion({
           workspace: resolve(flags.repo ?? '.'),
           paths: flags.paths,
           logger: context.log,

@@ -2,6 +2,8 @@
 import { join, resolve } from 'node:path';
 import { loadRepoConfig } from '../../core/config/repo-config.js';
 import { createGitHubClient } from '../../core/github/client.js';
+import { buildMeshModel } from '../../core/mesh/model.js';
+import { meshReport, renderMeshText } from '../../core/mesh/model-report.js';
 import { planUpgrade } from '../../core/pipeline/plan.js';
 import { planReport, renderPlanText } from '../../core/pipeline/plan-report.js';
 import { gatherReleaseSources } from '../../core/releases/sources.js';
@@ -12,7 +14,8 @@ import { cliCacheRoot } from './istioctl-binary.js';
 
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Dry run on a local repo: pins, consistency, current/target/path, advisories, EOL, files per PR',
+  summary:
+    'Dry run on a local repo: the mesh model per cluster, pins, current/target/path, advisories, EOL, files per PR',
   usage:
     'istio-autopilot plan [--repo <dir>] [--config <file>] [--policy <p>] [--strategy in-place|canary] [--offline] [--json]',
   options: flagsOf(PLAN_OPTIONS),
@@ -32,15 +35,22 @@ export const planCommand: Command = {
       createGitHubClient({ token: github.token, apiUrl: github.apiUrl, retries: 1, log: context.log.info }),
       { offline: github.offline, cacheDir: join(cliCacheRoot(context.env), 'http'), logger: context.log },
     );
+    const model = await buildMeshModel(workspace, { logger: context.log });
     const plan = planUpgrade({
       workspace,
+      model,
       config,
       sources,
       kubernetesVersion: flags['kubernetes-version'] ?? config.dataPlane.kubernetesVersion,
       logger: context.log,
     });
     const report = planReport(plan);
-    context.stdout(context.json ? JSON.stringify(report, null, 2) : renderPlanText(report));
+    const mesh = meshReport(model);
+    context.stdout(
+      context.json
+        ? JSON.stringify({ ...report, mesh }, null, 2)
+        : `${renderPlanText(report)}\n\nmesh model:\n${renderMeshText(mesh)}`,
+    );
     return EXIT.ok;
   },
 };

@@ -1,5 +1,5 @@
 // The batching kube-inject pipeline: renderSidecars and the pieces other modules may reuse.
-export { renderSidecars, pinnedControlPlaneVersion } from './render-sidecars.js';
+export { renderSidecars } from './render-sidecars.js';
 export { INJECT_OUTPUT_MODES } from './types.js';
 export type {
   InjectOutputMode,

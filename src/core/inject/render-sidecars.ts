@@ -7,8 +7,7 @@ import { dirname, join } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { istioctlVersion, type SkippedWorkload } from '../istioctl/runner.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { extractPins } from '../pins/engine.js';
-import { sortVersions } from '../versions/parse.js';
+import { controlPlaneVersionFor } from '../mesh/running-version.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
 import { injectJobs } from './cached-injection.js';
@@ -202,7 +201,7 @@ async function resolveIstioctl(
     return { binary: options.istioctl, version: actual, digest };
   }
   const version =
-    options.version?.replace(/^v/, '') ?? pinnedControlPlaneVersion(options.workspace, revision, logger);
+    options.version?.replace(/^v/, '') ?? (await controlPlaneVersionFor(options.workspace, revision, logger));
   if (!deps.installIstioctl)
     throw new InvalidInputError('no istioctl binary was given and none can be installed here', {
       input: 'istioctl',
@@ -221,26 +220,6 @@ async function binaryVersion(binary: string, digest: string, cacheDir: string | 
   const version = await istioctlVersion(binary);
   remembered.set(version);
   return version;
-}
-
-/** The one control plane version the repo pins (for `revision`, the pins of that revision win). */
-export function pinnedControlPlaneVersion(
-  root: string,
-  revision: string | undefined,
-  logger: Logger,
-): string {
-  const { pins } = extractPins({ root }, { logger });
-  const controlPlane = pins.filter((p) => p.role === 'control-plane');
-  const ofRevision = revision ? controlPlane.filter((p) => p.revision === revision) : [];
-  const chosen = ofRevision.length > 0 ? ofRevision : controlPlane;
-  const versions = sortVersions(new Set(chosen.map((p) => p.version)));
-  if (versions.length === 1) return versions[0]!;
-  throw new InvalidInputError(
-    versions.length === 0
-      ? 'no control plane version is pinned in the repository'
-      : `the repository pins several control plane versions: ${versions.join(', ')}`,
-    { input: 'version', hint: 'Set the version input (or the revision whose pins to use).' },
-  );
 }
 
 function mostCommon(values: readonly string[]): string | undefined {

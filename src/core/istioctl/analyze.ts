@@ -82,6 +82,14 @@ export interface AnalyzeResult {
 const READABLE_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const NEVER_WALKED = new Set(['.git', 'node_modules']);
 
+export function countFindings(findings: readonly AnalyzeFinding[]): AnalyzeResult['counts'] {
+  return {
+    errors: findings.filter((f) => f.level === 'Error').length,
+    warnings: findings.filter((f) => f.level === 'Warning').length,
+    infos: findings.filter((f) => f.level === 'Info').length,
+  };
+}
+
 export function levelRank(level: AnalyzeLevel): number {
   return ANALYZE_LEVELS.indexOf(level);
 }
@@ -167,11 +175,7 @@ export async function analyzeManifests(options: AnalyzeOptions): Promise<Analyze
   return {
     result: failing ? 'fail' : 'pass',
     findings,
-    counts: {
-      errors: findings.filter((f) => f.level === 'Error').length,
-      warnings: findings.filter((f) => f.level === 'Warning').length,
-      infos: findings.filter((f) => f.level === 'Info').length,
-    },
+    counts: countFindings(findings),
     failureThreshold,
     outputThreshold,
     analyzedFiles,

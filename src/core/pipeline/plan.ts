@@ -8,6 +8,11 @@ import { checkConsistency, type ConsistencyReport } from '../pins/consistency.js
 import { extractPins } from '../pins/engine.js';
 import type { Pin } from '../pins/types.js';
 import { DEFAULT_PATTERNS, globMatcher } from '../workspace/files.js';
+import {
+  controlPlaneVersions as controlPlaneVersionsOf,
+  currentControlPlaneVersion,
+} from '../mesh/current-version.js';
+import type { MeshModel } from '../mesh/types.js';
 import { checkRelease, type ReleaseCheck } from '../releases/check-release.js';
 import type { ReleaseSources } from '../releases/sources.js';
 import { findIstioSources, planSourceMoves, type SourcePlan } from '../sources/engine.js';
@@ -65,6 +70,8 @@ export interface PlannedPullRequest {
 
 export interface PlanRequest {
   workspace: string;
+  /** The mesh model: the one answer to which control plane versions run (pins say where to edit). */
+  model: MeshModel;
   config: RepoConfig;
   sources: ReleaseSources;
   kubernetesVersion?: string;
@@ -166,8 +173,10 @@ function planPinSteps(request: PlanRequest): PinStepPlan {
       hint: `Searched ${controlPlanePaths.join(', ')}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`,
     });
   }
-  const controlPlaneVersions = sortVersions(new Set(controlPlanePins.map((p) => p.version)));
-  const current = controlPlaneVersions[0]!;
+  const controlPlaneVersions = sortVersions(
+    new Set(controlPlaneVersionsOf(request.model).map((p) => p.version)),
+  );
+  const current = currentControlPlaneVersion(request.model, { input: 'control-plane-paths' }).version;
   const check = checkRelease(
     {
       currentVersion: current,

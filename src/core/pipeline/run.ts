@@ -20,6 +20,7 @@ import { applySplices } from '../pins/splice.js';
 import { moveSplice } from '../sources/engine.js';
 import type { SourceMove } from '../sources/types.js';
 import { minorOf } from '../versions/parse.js';
+import { buildMeshModel } from '../mesh/model.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
 
@@ -66,6 +67,7 @@ export async function runUpgradePipeline(
   });
   const plan = planUpgrade({
     workspace: request.workspace,
+    model: await buildMeshModel(request.workspace, { logger }),
     config,
     sources,
     kubernetesVersion: request.kubernetesVersion ?? config.dataPlane.kubernetesVersion,

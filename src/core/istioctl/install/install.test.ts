@@ -15,7 +15,9 @@ import {
 import { GitHubEmulator } from '../../../../test/support/github-emulator/server.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import { recordingLogger } from '../../../../test/support/recording-logger.js';
-import { installIstioctl, type InstallIstioctlOptions } from './install.js';
+import { createGitHubClient } from '../../github/client.js';
+import { resolveIstioRelease } from '../../releases/resolve-version.js';
+import { cachedIstioctlReleases, installIstioctl, type InstallIstioctlOptions } from './install.js';
 
 /** A stand-in tarball holding one file: enough to test the plumbing without the real binary. */
 function tarball(fileName: string, content: string): Buffer {
@@ -169,8 +171,15 @@ describe('installIstioctl trusts the tool cache only as far as it can check it',
     addReleaseAsset(state, '1.30.4', ASSET, tarball('istioctl', 'v1.30.4'));
     await installIstioctl(options({ version: '1.30.4' }));
     emulator.clearLog();
+    const resolved = await resolveIstioRelease(
+      { spec: '1.30.x', input: 'version', includePrereleases: false },
+      {
+        github: createGitHubClient({ apiUrl: emulator.url, retries: 0 }),
+        offlineReleases: () => cachedIstioctlReleases({ os: 'linux', arch: 'amd64' }),
+      },
+    );
     const offline = await installIstioctl(
-      options({ version: '1.30.x', offline: true, downloadBaseUrl: undefined }),
+      options({ version: resolved.version, offline: true, downloadBaseUrl: undefined }),
     );
     expect(offline).toMatchObject({ version: '1.30.4', cacheHit: true });
     await expect(

@@ -28,6 +28,17 @@ export interface ValuesLookupContext {
   /** Every object the cluster's roots render, for `valuesFrom` ConfigMaps and Secrets. */
   objects: readonly MeshObject[];
   readFile: WorkspaceFileReader;
+  /**
+   * Workspace-relative paths of the repo's files, for sources that work from files (umbrella charts,
+   * helmfiles) and for Argo CD `valueFiles` globs. Without it those sources find nothing.
+   */
+  files?: readonly string[];
+  /**
+   * The URLs this repository is cloned from (`git remote get-url`, GitHub's clone URLs), so an Argo CD
+   * source can tell a `repoURL` pointing at this repo from another one. Without it every `$ref` file
+   * is unresolved.
+   */
+  repositoryUrls?: readonly string[];
 }
 
 /** One layer of values, lowest precedence first in `ControlPlaneDeclaration.layers`. */
@@ -77,6 +88,8 @@ export interface ControlPlaneDeclaration {
   /** IstioOperator `spec.meshConfig`, Sail `spec.values.meshConfig`, or `values.meshConfig`. */
   meshConfig?: Record<string, unknown>;
   unresolved: UnresolvedValues[];
+  /** Things people may want to know that are not errors: an optional `valuesFrom` that is absent. */
+  notes?: string[];
 }
 
 /** One place values live: finds its declarations among a cluster's rendered objects. */

@@ -1,0 +1,102 @@
+// Applies Flux post-build substitution to rendered Flux roots: variables from substituteFrom in order
+// (later wins), then substitute over them; objects labelled or annotated
+// `kustomize.toolkit.fluxcd.io/substitute: disabled` are left alone.
+import { parse, stringify } from 'yaml';
+import { asRecord, asString, lineAtPath, objectIdentity } from './documents.js';
+import type { RepoFiles } from './repo-files.js';
+import { locateDocument } from './source-map.js';
+import { substituteVariables } from './substitute.js';
+import type { MeshWarning, RenderedObject, RenderedRoot, SourceLocation } from './types.js';
+
+export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
+
+type Variables = NonNullable<RenderedRoot['variables']>;
+
+/** Substitutes every Flux root in place; `all` are every rendered root, for substituteFrom lookups. */
+export function applyPostBuild(files: RepoFiles, all: RenderedRoot[]): void {
+  const objects = all.flatMap((r) => r.objects);
+  for (const rendered of all) {
+    const flux = rendered.root.flux;
+    if (!flux || !rendered.rendered) continue;
+    // Flux substitutes only when at least one variable or source is declared.
+    if (flux.substitute.length === 0 && flux.substituteFrom.length === 0) continue;
+    const variables: Variables = {};
+    for (const ref of flux.substituteFrom) {
+      const found = objects.find(
+        (o) =>
+          o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace,
+      );
+      if (!found) {
+        if (!ref.optional)
+          rendered.warnings.push({
+            ...(ref.source ?? {}),
+            message: `substituteFrom ${ref.kind} ${flux.namespace}/${ref.name} is not in the repository; Flux fails this Kustomization until it exists (set optional: true to tolerate its absence)`,
+          });
+        continue;
+      }
+      for (const [name, entry] of Object.entries(dataOf(files, found))) variables[name] = entry;
+    }
+    for (const entry of flux.substitute)
+      variables[entry.name] = { value: entry.value, ...(entry.source ? { source: entry.source } : {}) };
+    rendered.variables = variables;
+    const values = new Map(Object.entries(variables).map(([k, v]) => [k, v.value]));
+    for (const object of rendered.objects) substituteObject(object, values, rendered.warnings);
+  }
+}
+
+function substituteObject(
+  object: RenderedObject,
+  values: Map<string, string>,
+  warnings: MeshWarning[],
+): void {
+  const metadata = asRecord(object.object.metadata);
+  const disabled = (m: unknown) => asString(asRecord(m)?.[SUBSTITUTE_ANNOTATION]) === 'disabled';
+  if (disabled(metadata?.labels) || disabled(metadata?.annotations)) return;
+  const text = stringify(object.object);
+  if (!text.includes('${')) return;
+  const result = substituteVariables(text, values);
+  const where = object.source ?? {};
+  for (const error of result.errors)
+    warnings.push({ ...where, message: `${object.kind} ${object.name}: ${error}` });
+  for (const name of result.undefinedVariables)
+    warnings.push({
+      ...where,
+      message: `${object.kind} ${object.name} uses \${${name}}, which no substitute or substituteFrom defines; Flux substitutes an empty string (and fails with StrictPostBuildSubstitutions)`,
+    });
+  if (result.text === text) return;
+  let substituted: Record<string, unknown> | undefined;
+  try {
+    substituted = asRecord(parse(result.text) as unknown);
+  } catch (error) {
+    warnings.push({
+      ...where,
+      message: `${object.kind} ${object.name} is not YAML after substitution: ${String(error)}`,
+    });
+  }
+  const id = substituted && objectIdentity(substituted);
+  if (!substituted || !id) return;
+  object.unsubstituted = object.object;
+  object.object = substituted;
+  object.name = id.name;
+  if (id.namespace) object.namespace = id.namespace;
+}
+
+/** A ConfigMap's `data` or a Secret's `data` (base64) and `stringData`, with each key's line. */
+function dataOf(files: RepoFiles, object: RenderedObject): Variables {
+  const doc = locateDocument(files, object);
+  const out: Variables = {};
+  const add = (field: string, decode: boolean) => {
+    for (const [key, raw] of Object.entries(asRecord(object.object[field]) ?? {})) {
+      const text = asString(raw) ?? '';
+      const value = decode ? Buffer.from(text, 'base64').toString('utf8') : text;
+      const line = doc ? lineAtPath(doc, [field, key]) : undefined;
+      const source: SourceLocation | undefined = object.source
+        ? { file: object.source.file, line: line ?? object.source.line }
+        : undefined;
+      out[key] = { value, ...(source ? { source } : {}) };
+    }
+  };
+  add('data', object.kind === 'Secret');
+  if (object.kind === 'Secret') add('stringData', false);
+  return out;
+}

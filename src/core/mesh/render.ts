@@ -1,0 +1,205 @@
+// Renders each root with the real `kustomize build` (in parallel, bounded by the CPUs) through a
+// throwaway kustomization that adds Flux's spec fields and kustomize's origin annotations, strips
+// those annotations again, and reads plain roots as they are.
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, posix, relative, resolve, sep } from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { describeError } from '../errors.js';
+import { asRecord, asString, objectIdentity } from './documents.js';
+import { kustomizeBuild, mapBounded, type Kustomize } from './kustomize.js';
+import { normalizeRepoPath, type RepoFiles } from './repo-files.js';
+import { isRemoteReference, kustomizationReferences } from './roots.js';
+import type { MeshRoot, MeshWarning, RenderedObject, RenderedRoot } from './types.js';
+
+export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+export const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
+
+export interface RenderOptions {
+  /** Needed when any root has a kustomization. */
+  kustomize?: Kustomize;
+  /** Default: the CPUs this process may use. */
+  concurrency?: number;
+  timeoutMs?: number;
+}
+
+/** Renders every root; a root that fails is reported in its warnings and renders nothing. */
+export async function renderRoots(
+  files: RepoFiles,
+  roots: readonly MeshRoot[],
+  options: RenderOptions,
+): Promise<RenderedRoot[]> {
+  const scratch = mkdtempSync(join(tmpdir(), 'autopilot-mesh-'));
+  try {
+    const concurrency = options.concurrency ?? availableParallelism();
+    return await mapBounded(roots, concurrency, async (root, index) => {
+      const plain = root.kustomization ? undefined : renderPlain(files, root);
+      const dirs = root.kustomization ? [root.path] : (root.nested ?? []);
+      if (dirs.length === 0) return plain!;
+      try {
+        const built = await renderKustomization(files, root, dirs, join(scratch, String(index)), options);
+        return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
+      } catch (error) {
+        return failed(root, describeError(error).split('\n')[0]!, files.kustomizationIn(root.path));
+      }
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function failed(root: MeshRoot, message: string, file?: string): RenderedRoot {
+  const where = root.declaredBy?.source ?? { file: file ?? root.path };
+  return { root, objects: [], rendered: false, warnings: [{ ...where, message }] };
+}
+
+function renderPlain(files: RepoFiles, root: MeshRoot): RenderedRoot {
+  const objects: RenderedObject[] = [];
+  for (const file of root.files ?? []) {
+    for (const doc of files.documents(file)) {
+      const id = objectIdentity(doc.value);
+      if (!id) continue;
+      objects.push({
+        ...id,
+        object: doc.value as Record<string, unknown>,
+        root: root.id,
+        source: { file, line: doc.line },
+        patchedIn: [],
+      });
+    }
+  }
+  return { root, objects, rendered: true, warnings: [] };
+}
+
+async function renderKustomization(
+  files: RepoFiles,
+  root: MeshRoot,
+  dirs: readonly string[],
+  wrapperDir: string,
+  options: RenderOptions,
+): Promise<RenderedRoot> {
+  const remote = dirs.flatMap((dir) => remoteReferences(files, dir));
+  if (remote.length > 0)
+    return failed(
+      root,
+      `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`,
+    );
+  const workspace = realpathSync(files.root);
+  mkdirSync(wrapperDir, { recursive: true });
+  const toDirs = dirs.map((dir) => relative(wrapperDir, resolve(workspace, dir)).split(sep).join('/'));
+  writeFileSync(join(wrapperDir, 'kustomization.yaml'), wrapperKustomization(root, toDirs));
+  if (!options.kustomize) throw new Error('kustomize was not located before rendering a kustomization');
+  const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
+    timeoutMs: options.timeoutMs,
+    shownAs: root.path,
+  });
+  const warnings: MeshWarning[] = [];
+  const objects: RenderedObject[] = [];
+  for (const doc of parseAllDocuments(stdout)) {
+    if (doc.errors.length > 0) {
+      warnings.push({
+        file: root.path,
+        message: `kustomize printed YAML that does not parse: ${doc.errors[0]!.message}`,
+      });
+      continue;
+    }
+    const value = asRecord(doc.toJS() as unknown);
+    const id = value && objectIdentity(value);
+    if (!value || !id) continue;
+    const { origin, patchedIn } = takeBuildAnnotations(value, (p) =>
+      fromWrapper(workspace, wrapperDir, p, root),
+    );
+    objects.push({
+      ...id,
+      object: value,
+      root: root.id,
+      ...(origin ? { source: { file: origin, line: 1 } } : {}),
+      patchedIn,
+    });
+  }
+  return { root, objects, rendered: true, warnings };
+}
+
+/** The throwaway kustomization: the root, Flux's own kustomize-like fields, and origin annotations. */
+export function wrapperKustomization(root: MeshRoot, toDirs: readonly string[]): string {
+  const flux = root.flux;
+  const toRoot = toDirs[0]!;
+  const body: Record<string, unknown> = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...toDirs],
+    buildMetadata: ['originAnnotations', 'transformerAnnotations'],
+  };
+  if (flux?.targetNamespace) body.namespace = flux.targetNamespace;
+  if (flux?.namePrefix) body.namePrefix = flux.namePrefix;
+  if (flux?.nameSuffix) body.nameSuffix = flux.nameSuffix;
+  if (flux && flux.patches.length > 0) body.patches = flux.patches;
+  if (flux && flux.images.length > 0) body.images = flux.images;
+  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix.join(toRoot, c));
+  return stringify(body);
+}
+
+/** Removes the annotations the wrapper asked for, returning what they said. */
+function takeBuildAnnotations(
+  object: Record<string, unknown>,
+  toWorkspace: (path: string) => string | undefined,
+): { origin?: string; patchedIn: string[] } {
+  const metadata = asRecord(object.metadata);
+  const annotations = asRecord(metadata?.annotations);
+  if (!metadata || !annotations) return { patchedIn: [] };
+  const originText = asString(annotations[ORIGIN_ANNOTATION]);
+  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
+  delete annotations[ORIGIN_ANNOTATION];
+  delete annotations[TRANSFORMATIONS_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const originPath = originText && asString(asRecord(parse(originText) as unknown)?.path);
+  const patchedIn = new Set<string>();
+  if (transformations) {
+    const list = parse(transformations) as unknown;
+    for (const entry of Array.isArray(list) ? list : []) {
+      const configuredIn = asString(asRecord(entry)?.configuredIn);
+      const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? '';
+      if (configuredIn && /Patch/.test(by)) {
+        const path = toWorkspace(configuredIn);
+        if (path) patchedIn.add(path);
+      }
+    }
+  }
+  const origin = originPath ? toWorkspace(originPath) : undefined;
+  return { ...(origin ? { origin } : {}), patchedIn: [...patchedIn] };
+}
+
+/** A path kustomize printed relative to the wrapper, as a workspace path; the wrapper is the root's declaration. */
+function fromWrapper(
+  workspace: string,
+  wrapperDir: string,
+  path: string,
+  root: MeshRoot,
+): string | undefined {
+  const absolute = resolve(wrapperDir, path);
+  if (absolute === join(wrapperDir, 'kustomization.yaml')) return root.declaredBy?.source.file;
+  const rel = relative(workspace, absolute).split(sep).join('/');
+  return normalizeRepoPath(rel);
+}
+
+/** Remote references anywhere in the kustomization tree under `dir`. */
+function remoteReferences(files: RepoFiles, dir: string): string[] {
+  const seen = new Set<string>();
+  const remote: string[] = [];
+  const visit = (current: string) => {
+    if (seen.has(current)) return;
+    seen.add(current);
+    const kustomization = files.kustomizationIn(current);
+    if (!kustomization) return;
+    const body = asRecord(files.documents(kustomization)[0]?.value) ?? {};
+    for (const field of ['resources', 'bases', 'components']) {
+      const entries = body[field];
+      for (const ref of Array.isArray(entries) ? entries : []) {
+        if (typeof ref === 'string' && isRemoteReference(ref)) remote.push(ref);
+      }
+    }
+    for (const ref of kustomizationReferences(files, kustomization)) if (files.isDirectory(ref)) visit(ref);
+  };
+  visit(dir);
+  return remote;
+}
