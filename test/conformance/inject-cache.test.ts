@@ -216,7 +216,7 @@ describe.skipIf(skip)('injection cache with real istioctl', () => {
     }
   });
 
-  // The in-place cache records what it writes as its own fixed point (ADR 0011); this is the fact.
+  // The in-place cache records what it writes as its own fixed point (ADR 0008); this is the fact.
   it('istioctl gives its own output back byte for byte, for both versions and both sidecar modes', async () => {
     for (const [binary, nativeSidecars] of [
       [NEW!.binary, false],

@@ -1,6 +1,6 @@
 // The injection cache: istioctl's exact answers, keyed by the hash of the injection config and of
 // the document given to it, kept outside the workspace so a run with nothing to change spawns no
-// istioctl (docs/adr/0011-issue19-injection-cache.md). It never invents output: a hit returns bytes
+// istioctl (docs/adr/0008-injection-cache.md). It never invents output: a hit returns bytes
 // istioctl wrote for that very input under that very config, and the judgement runs on them as usual.
 import { createHash } from 'node:crypto';
 import {

@@ -57,7 +57,7 @@ export async function renderSidecars(
       cache,
     );
     const judged = judgeAll(jobs, injected.outputs, injected.skipLines, mode);
-    // In place, what is written is istioctl's own output, which it gives back unchanged (ADR 0011):
+    // In place, what is written is istioctl's own output, which it gives back unchanged (ADR 0008):
     // remember that, so the next run finds the file current without asking istioctl again. The old
     // document is gone from the file, so its (large) answer is not kept.
     if (mode === 'in-place')

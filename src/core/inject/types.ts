@@ -33,7 +33,7 @@ export interface RenderSidecarsOptions {
   /** Compute everything, write nothing. */
   dryRun?: boolean;
   /**
-   * Where injection results are remembered between runs (docs/adr/0011-issue19-injection-cache.md);
+   * Where injection results are remembered between runs (docs/adr/0008-injection-cache.md);
    * default `$ISTIO_AUTOPILOT_CACHE/inject`, else `~/.cache/istio-autopilot/inject`. False: no cache.
    */
   cacheDir?: string | false;

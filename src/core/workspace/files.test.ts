@@ -192,6 +192,19 @@ describe('workspace files in a git checkout', () => {
     expect(lines).toEqual(['refused link.yaml: a symbolic link that leads outside the workspace']);
   });
 
+  it('hands UTF-16 files with a byte-order mark to the reader though git grep finds no UTF-8 keyword', () => {
+    const root = workspace({
+      'bom.yaml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('tag: 1.24.2\n', 'utf16le')]),
+      'be.yaml': Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('tag: 1.24.2\n', 'utf16le').swap16()]),
+      'plain.yaml': 'x: 1\n',
+    });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'x');
+    const listing = listWorkspace(root, { keywords: ['tag:'] });
+    expect([...listing.mentioning!].sort()).toEqual(['be.yaml', 'bom.yaml']);
+  });
+
   it('says which files mention a keyword, and leaves tracked paths to be checked on disk', () => {
     const root = workspace({ 'a.yaml': 'image: docker.io/istio/proxyv2:1.24.2\n', 'b.yaml': 'x: 1\n' });
     git(root, 'init', '-q');

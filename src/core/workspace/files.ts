@@ -131,6 +131,13 @@ function gitEnvironment(): NodeJS.ProcessEnv {
 }
 
 /**
+ * UTF-16 byte-order marks: a UTF-16 file never matches a UTF-8 keyword, but it must still be read so
+ * it gets its "only UTF-8 files are read" notice instead of being passed over in silence. (git grep
+ * takes no pattern with a NUL byte, so UTF-16 without a mark cannot be found this way.)
+ */
+const UTF16_MARKERS = Buffer.from([0xff, 0xfe, 0x0a, 0xfe, 0xff, 0x0a]);
+
+/**
  * `git grep` over the same files `ls-files` listed (tracked, and untracked not ignored): the paths
  * holding any keyword as a fixed string, binary or not. Undefined when git fails (the caller then reads).
  */
@@ -152,9 +159,16 @@ function gitFilesMentioning(
       ...(includeUntracked ? ['--untracked'] : []),
       '--fixed-strings',
       '--no-color',
-      ...keywords.flatMap((keyword) => ['-e', keyword]),
+      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
+      '-f',
+      '-',
     ],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: gitEnvironment(),
+      maxBuffer: 1 << 30,
+      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}\n`)), UTF16_MARKERS]),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
   );
   // Exit status 1 is git grep's "nothing matched".
   if (result.error || (result.status !== 0 && result.status !== 1)) {
