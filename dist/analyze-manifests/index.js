@@ -42044,7 +42044,8 @@ function checkHosts(cluster, hosts, now, add) {
   }
 }
 function hostMessage(what, version, answer) {
-  return `${what} does not serve Istio ${version}${answer.reason ? `: ${answer.reason}` : ""}`;
+  const reason = answer.replacement ? answer.reason?.replace(` Use ${answer.replacement}.`, "") : answer.reason;
+  return `${what} does not serve Istio ${version}${reason ? `: ${reason}` : ""}`;
 }
 function hostHint(answer) {
   return answer.replacement ? `Use ${answer.replacement} instead.` : "Point it at a host that publishes this version (see Istio's 1.31 upgrade notes).";

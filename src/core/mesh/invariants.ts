@@ -230,7 +230,11 @@ function checkHosts(cluster: MeshCluster, hosts: ArtifactHostRules, now: Date | 
 }
 
 function hostMessage(what: string, version: string, answer: HostAnswer): string {
-  return `${what} does not serve Istio ${version}${answer.reason ? `: ${answer.reason}` : ''}`;
+  // The hint says where to go instead; the message need not say it twice.
+  const reason = answer.replacement
+    ? answer.reason?.replace(` Use ${answer.replacement}.`, '')
+    : answer.reason;
+  return `${what} does not serve Istio ${version}${reason ? `: ${reason}` : ''}`;
 }
 
 function hostHint(answer: HostAnswer): string {
