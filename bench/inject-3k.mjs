@@ -92,7 +92,13 @@ function pipeline(label, options) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(root, 'bench/support/inject-once.mjs'), bundle, JSON.stringify(options)],
+      [
+        // BENCH_CPU_PROF=<dir>: a CPU profile of each pipeline run, to see where its time goes.
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        join(root, 'bench/support/inject-once.mjs'),
+        bundle,
+        JSON.stringify(options),
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';

@@ -60,6 +60,8 @@ const bump = {
   previousVersions: ['1.24.1'],
   before,
   after: before,
+  sources: [],
+  sourcePlan: { moves: [], stuck: [] },
 };
 
 function median(fn, rounds = 7) {

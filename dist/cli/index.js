@@ -48459,8 +48459,12 @@ function mayBeWorkload(body) {
 function parseManifest(body) {
   return (0, import_yaml19.parse)(body, { version: "1.1", uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
 }
+var POD_KIND = /^kind:[ \t]*["']?Pod["']?[ \t]*(?:#.*)?$/m;
+var TEMPLATE_KEY = /^[ \t]*(?:- )?["']?template["']?[ \t]*:/m;
+var CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:/m;
+var EMPTY_CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:[ \t]*(?:\[[ \t]*\]|null|~)[ \t]*(?:#.*)?$/m;
 function notAWorkload(body, parsed) {
-  if (/\btemplate["']?\s*:/.test(body) && /\bcontainers["']?\s*:/.test(body) && !/\bcontainers["']?\s*:\s*(?:\[\s*\]|null|~)/.test(body))
+  if ((TEMPLATE_KEY.test(body) || POD_KIND.test(body)) && CONTAINERS_KEY.test(body) && !EMPTY_CONTAINERS_KEY.test(body))
     return void 0;
   for (const [index, object] of objectsOf(parsed()).entries()) {
     const workload = workloadOf(object);

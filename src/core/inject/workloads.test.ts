@@ -42,6 +42,36 @@ describe('notAWorkload', () => {
       }),
     ).toBeUndefined();
     expect(judge('kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n')).toBeUndefined();
+    expect(
+      notAWorkload('kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n', () => {
+        throw new Error('parsed');
+      }),
+    ).toBeUndefined();
+    expect(judge('kind: Pod\nmetadata: {name: p}\nspec:\n  containers: []\n')).toMatch(/has no containers/);
+  });
+
+  it('accepts an injected workload without parsing it, though its status annotation says `"containers":null`', () => {
+    const injected = [
+      'kind: Deployment',
+      'metadata: {name: web}',
+      'spec:',
+      '  template:',
+      '    metadata:',
+      '      annotations:',
+      `        sidecar.istio.io/status: '{"initContainers":["istio-init","istio-proxy"],"containers":null}'`,
+      '    spec:',
+      '      containers:',
+      '      - name: web',
+      '',
+    ].join('\n');
+    expect(
+      notAWorkload(injected, () => {
+        throw new Error('parsed');
+      }),
+    ).toBeUndefined();
+    expect(
+      judge(injected.replace('      containers:\n      - name: web\n', '      containers: []\n')),
+    ).toMatch(/has no containers/);
   });
 
   it('bounds alias expansion when parsing a manifest', () => {

@@ -63,17 +63,26 @@ export function parseManifest(body: string): unknown {
   return parse(body, { version: '1.1', uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
 }
 
+// A Pod's spec is its pod template.
+const POD_KIND = /^kind:[ \t]*["']?Pod["']?[ \t]*(?:#.*)?$/m;
+const TEMPLATE_KEY = /^[ \t]*(?:- )?["']?template["']?[ \t]*:/m;
+const CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:/m;
+const EMPTY_CONTAINERS_KEY =
+  /^[ \t]*(?:- )?["']?containers["']?[ \t]*:[ \t]*(?:\[[ \t]*\]|null|~)[ \t]*(?:#.*)?$/m;
+
 /**
  * Why a document of a workload kind is still not something to inject, or undefined when it is one: a
  * kustomize strategic-merge patch (no pod template), or a pod spec without containers, which istioctl
  * would turn into a sidecar-only pod. Parses only when the text leaves doubt.
  */
 export function notAWorkload(body: string, parsed: () => unknown): string | undefined {
-  // Both words present is the common case: the parse below is only paid when one is missing.
+  // Both keys written in block style is the common case: the parse below is only paid when the text
+  // leaves doubt. Keys must start a line, so the injector's status annotation (JSON holding
+  // `"containers":null`) cannot look like an empty container list.
   if (
-    /\btemplate["']?\s*:/.test(body) &&
-    /\bcontainers["']?\s*:/.test(body) &&
-    !/\bcontainers["']?\s*:\s*(?:\[\s*\]|null|~)/.test(body)
+    (TEMPLATE_KEY.test(body) || POD_KIND.test(body)) &&
+    CONTAINERS_KEY.test(body) &&
+    !EMPTY_CONTAINERS_KEY.test(body)
   )
     return undefined;
   for (const [index, object] of objectsOf(parsed()).entries()) {
