@@ -2,12 +2,13 @@
 // annotations, parsing, source map) against the same `kustomize build` calls run bare, with the
 // same parallelism, side by side in one run. Prints the ratio (goal <= 1.3x).
 // Run: node bench/mesh-render.mjs [roots=300] [rounds=3]
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleForBench } from './support/bundle.mjs';
+import { commitRepo } from './support/git-repo.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const rootCount = Number(process.argv[2] ?? 300);
@@ -33,19 +34,7 @@ const mesh = await import(bundle);
 
 const repo = join(scratch, 'repo');
 generateRepo(repo, rootCount);
-execFileSync('git', ['init', '-q', repo]);
-execFileSync('git', ['-C', repo, 'add', '-A']);
-execFileSync('git', [
-  '-C',
-  repo,
-  '-c',
-  'user.name=bench',
-  '-c',
-  'user.email=b@example.com',
-  'commit',
-  '-qm',
-  'bench',
-]);
+commitRepo(repo);
 
 const kustomize = mesh.locateKustomize();
 const files = mesh.openRepoFiles(repo);

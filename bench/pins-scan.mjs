@@ -1,13 +1,14 @@
 // Benchmark: the pin scan (list, pre-filter, parse, extract) against `git grep -n proxyv2` over the
 // same generated repo of 10,000 YAML files (~50 MB) holding a few hundred pins. Prints the ratio.
 // Run: node bench/pins-scan.mjs [files=10000]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleForBench } from './support/bundle.mjs';
+import { commitRepo } from './support/git-repo.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const fileCount = Number(process.argv[2] ?? 10_000);
@@ -22,19 +23,7 @@ const { extractPins } = await import(bundle);
 
 const repo = join(scratch, 'repo');
 const expectedPins = generateRepo(repo, fileCount);
-execFileSync('git', ['init', '-q', repo]);
-execFileSync('git', ['-C', repo, 'add', '-A']);
-execFileSync('git', [
-  '-C',
-  repo,
-  '-c',
-  'user.name=bench',
-  '-c',
-  'user.email=bench@example.com',
-  'commit',
-  '-qm',
-  'bench',
-]);
+commitRepo(repo);
 
 const scanTimes = [];
 const grepTimes = [];

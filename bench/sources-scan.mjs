@@ -1,12 +1,12 @@
 // Benchmark: what a plan adds to the pin scan for issue 18, over one generated repo, side by side in
 // one run: the pin scan alone, the retired-host source scan, and the upgrade-note document scan.
 // Prints each against the pin scan. Run: node bench/sources-scan.mjs [files=3000]
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleForBench } from './support/bundle.mjs';
+import { commitRepo } from './support/git-repo.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const fileCount = Number(process.argv[2] ?? 3000);
@@ -39,19 +39,7 @@ writeFileSync(
   join(repo, 'istio/istiod.yaml'),
   'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: istiod\nspec:\n  chart:\n    spec:\n      chart: istiod\n      version: 1.30.4\n  values:\n    pilot:\n      env:\n        PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY: "false"\n',
 );
-execFileSync('git', ['init', '-q', repo]);
-execFileSync('git', ['-C', repo, 'add', '-A']);
-execFileSync('git', [
-  '-C',
-  repo,
-  '-c',
-  'user.name=b',
-  '-c',
-  'user.email=b@example.com',
-  'commit',
-  '-qm',
-  'bench',
-]);
+commitRepo(repo);
 
 const keywords = scan.noteKeywords(scan.notesForHop('1.29.8', '1.31.0'));
 const time = (fn) => {
