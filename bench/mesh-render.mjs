@@ -103,7 +103,9 @@ async function bounded(items, limit, task) {
 
 /** 30 bases (a Deployment with a sidecar, a Service), and one overlay per root with a JSON6902 patch. */
 function generateRepo(dir, count) {
-  for (let b = 0; b < 30; b++) {
+  // A base no overlay includes would be a root of its own: never more bases than overlays.
+  const bases = Math.min(30, count);
+  for (let b = 0; b < bases; b++) {
     const base = join(dir, `bases/app-${b}`);
     mkdirSync(base, { recursive: true });
     writeFileSync(join(base, 'kustomization.yaml'), 'resources:\n  - deployment.yaml\n  - service.yaml\n');
@@ -121,7 +123,7 @@ function generateRepo(dir, count) {
     mkdirSync(overlay, { recursive: true });
     writeFileSync(
       join(overlay, 'kustomization.yaml'),
-      `namespace: env-${i}\nresources:\n  - ../../bases/app-${i % 30}\npatches:\n  - path: sidecar.yaml\n    target:\n      kind: Deployment\n`,
+      `namespace: env-${i}\nresources:\n  - ../../bases/app-${i % bases}\npatches:\n  - path: sidecar.yaml\n    target:\n      kind: Deployment\n`,
     );
     writeFileSync(
       join(overlay, 'sidecar.yaml'),
