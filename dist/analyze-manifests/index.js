@@ -41723,6 +41723,7 @@ function compareVersions(a, b) {
 }
 
 // src/core/releases/artifact-hosts.ts
+var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
 var OLD_HOSTS_GONE_AT = /* @__PURE__ */ new Date("2026-12-08T15:00:00Z");
 var CHART_MOVES = [
   { from: "istio-release.storage.googleapis.com", to: "blob.istio.io/istio-release", scheme: "https" },
@@ -41754,7 +41755,8 @@ function imageRegistryServes(imageOrHub, version, now) {
 }
 function publishedOnlyToCurrentHosts(version) {
   const parsed = parseIstioVersion(version);
-  return parsed !== void 0 && (parsed.major > 1 || parsed.minor >= 31);
+  const first = parseIstioVersion(FIRST_VERSION_OFF_OLD_HOSTS);
+  return parsed !== void 0 && (parsed.major > first.major || parsed.major === first.major && parsed.minor >= first.minor);
 }
 function verdictOnOldHost(host, version, now, replacement) {
   const where = replacement ? ` Use ${replacement}.` : "";

@@ -1,6 +1,10 @@
 // The mesh invariants, checked on the rendered model: each finding has a stable code (MESH001-006),
 // the file and line that caused it, and a fix hint. Codes never change meaning once released.
-import { chartRepositoryServes, imageRegistryServes } from '../releases/artifact-hosts.js';
+import {
+  chartRepositoryServes,
+  imageRegistryServes,
+  type ArtifactSourceVerdict,
+} from '../releases/artifact-hosts.js';
 import { compareVersions, minorDistance, parseIstioVersion } from '../versions/parse.js';
 import { asRecord, asString } from './documents.js';
 import type {
@@ -19,11 +23,7 @@ export interface ArtifactHostRules {
   imageRegistryServes(imageOrHub: string, version: string, now?: Date): HostAnswer;
 }
 
-export interface HostAnswer {
-  serves: boolean;
-  reason?: string;
-  replacement?: string;
-}
+export type HostAnswer = ArtifactSourceVerdict;
 
 export const MESH_RULES: Record<MeshFindingCode, { title: string; level: 'Error' | 'Warning' }> = {
   MESH001: { title: 'A pod template has more than one istio-proxy container', level: 'Error' },

@@ -21,7 +21,6 @@ export const UPGRADE_NOTES_1_31_URL =
 
 export const CURRENT_CHART_REPOSITORY = 'https://blob.istio.io/istio-release/charts';
 export const CURRENT_OCI_CHARTS = 'oci://ghcr.io/istio/release/charts';
-export const CURRENT_ARTIFACTS = 'https://blob.istio.io/istio-release';
 export const CURRENT_HUB = 'docker.io/istio';
 
 interface Move {
@@ -94,8 +93,13 @@ export function retiredHostOf(artifact: 'chart' | 'image', location: string): st
 
 /** True when `version` is published only to the current locations. */
 export function publishedOnlyToCurrentHosts(version: string): boolean {
+  // By minor: a 1.31 prerelease is not on the old hosts either.
   const parsed = parseIstioVersion(version);
-  return parsed !== undefined && (parsed.major > 1 || parsed.minor >= 31);
+  const first = parseIstioVersion(FIRST_VERSION_OFF_OLD_HOSTS)!;
+  return (
+    parsed !== undefined &&
+    (parsed.major > first.major || (parsed.major === first.major && parsed.minor >= first.minor))
+  );
 }
 
 function verdictOnOldHost(
