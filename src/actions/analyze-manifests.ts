@@ -4,20 +4,13 @@ import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
 import { listPullRequestFiles } from '../core/github/pull-request-files.js';
-import { analyzeManifests, parseAnalyzeLevel } from '../core/istioctl/analyze.js';
+import { analyzeManifests } from '../core/istioctl/analyze.js';
 import { analyzeMesh, withFindings } from '../core/mesh/analyze.js';
 import { renderAnalyzeSummary } from '../core/report/analyze-summary.js';
 import { planAnnotations, skippedNotices } from '../core/report/annotations.js';
 import { writeSarifFile } from '../core/report/sarif.js';
-import {
-  actionsLogger,
-  booleanInput,
-  gitHubInputs,
-  listInput,
-  runEntry,
-  stringInput,
-  writeSummary,
-} from './support/entry.js';
+import { ANALYZE_OPTIONS } from '../options/analyze.js';
+import { actionsLogger, gitHubInputs, readInputs, runEntry, writeSummary } from './support/entry.js';
 import { locateIstioctl } from './support/istioctl.js';
 
 /** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/analyze-manifests.ts. */
@@ -27,27 +20,27 @@ export function run(): Promise<void> {
 
 async function main(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const { binary, version } = await locateIstioctl(() => {
+  const inputs = readInputs(ANALYZE_OPTIONS);
+  const { binary, version } = await locateIstioctl(inputs, () => {
     const { token, apiUrl } = gitHubInputs();
     return createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
   });
-  const level = (name: string, fallback: string) => parseAnalyzeLevel(stringInput(name) ?? fallback, name);
   const istioctlResult = await analyzeManifests({
     binary,
     version,
     cwd: workspace,
-    paths: listInput('paths'),
-    allNamespaces: booleanInput('all-namespaces', true),
-    failureThreshold: level('failure-threshold', 'Error'),
-    outputThreshold: level('output-threshold', 'Info'),
-    suppress: listInput('suppress'),
-    revision: stringInput('revision'),
-    meshConfigFile: stringInput('mesh-config-file'),
-    ignoreUnknown: booleanInput('ignore-unknown', true),
+    paths: inputs.paths,
+    allNamespaces: inputs['all-namespaces'],
+    failureThreshold: inputs['failure-threshold'],
+    outputThreshold: inputs['output-threshold'],
+    suppress: inputs.suppress,
+    revision: inputs.revision,
+    meshConfigFile: inputs['mesh-config-file'],
+    ignoreUnknown: inputs['ignore-unknown'],
     // Skip notices are annotations too; they are emitted below within the notice cap.
     logger: { ...actionsLogger, notice: (m, where) => core.info(`${where?.file ?? ''}: ${m}`) },
   });
-  const changedFiles = booleanInput('changed-only', false) ? await pullRequestFiles() : undefined;
+  const changedFiles = inputs['changed-only'] ? await pullRequestFiles() : undefined;
   // The mesh invariants (MESH001-006) on what the repo renders, reported like istioctl's findings;
   // the model's own warnings are annotations only where the change may show them.
   const outside = (file?: string) => changedFiles !== undefined && !(file && changedFiles.has(file));
@@ -64,7 +57,7 @@ async function main(): Promise<void> {
     extraNotices: skippedNotices(result.skipped),
   });
   for (const { type, message, ...where } of plan.annotations) core[type](message, where);
-  const sarifPath = stringInput('sarif-file');
+  const sarifPath = inputs['sarif-file'];
   if (sarifPath) {
     const sarifOptions = { toolVersion: version, skipped: result.skipped };
     core.setOutput('sarif-file', await writeSarifFile(workspace, sarifPath, result.findings, sarifOptions));

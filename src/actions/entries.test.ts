@@ -24,6 +24,9 @@ vi.mock('@actions/core', async (original) => ({
 
 const { run: bump } = await import('./bump-istio-version.js');
 const { run: check } = await import('./check-istio-release.js');
+const { run: analyze } = await import('./analyze-manifests.js');
+const { run: getIstioctl } = await import('./get-istioctl.js');
+const { run: openUpgradePr } = await import('./open-upgrade-pr.js');
 
 let emulator: GitHubEmulator;
 const inputs = (values: Record<string, string>) => {
@@ -75,6 +78,22 @@ describe('action entries run()', () => {
     await check();
     expect(reported.failures[0]).toMatch(/^input 'strategy': 'foo' is not one of in-place, canary/);
     expect(reported.outputs.size).toBe(0);
+  });
+
+  it('analyze-manifests, get-istioctl and open-upgrade-pr refuse a bad value by its input, asking nothing', async () => {
+    vi.stubEnv('GITHUB_WORKSPACE', mkdtempSync(join(tmpdir(), 'entry-')));
+    vi.stubEnv('GITHUB_REPOSITORY', 'acme/mesh');
+    inputs({ 'failure-threshold': 'Critical', 'include-prereleases': 'maybe', 'auto-merge': 'fast' });
+    inputs({ 'github-token': 'a-token' });
+    await analyze();
+    await getIstioctl();
+    await openUpgradePr();
+    expect(reported.failures.map((f) => f.split('\n')[0])).toEqual([
+      "input 'failure-threshold': 'Critical' is not an analysis level",
+      "input 'include-prereleases': 'maybe' is not a boolean",
+      "input 'auto-merge': 'fast' is not one of none, merge, squash, rebase",
+    ]);
+    expect(emulator.requests).toEqual([]);
   });
 
   it('check-istio-release answers for a version and sets its outputs', async () => {

@@ -8,15 +8,18 @@ import { describePlatform, resolvePlatform } from '../core/istioctl/install/plat
 import { resolveVersionInputs } from '../core/mesh/running-version.js';
 import { resolveIstioRelease, type ResolvedVersion } from '../core/releases/resolve-version.js';
 import { markdownTable } from '../core/report/markdown.js';
+import { GET_ISTIOCTL_OPTIONS } from '../options/get-istioctl.js';
+import type { OptionValues } from '../options/table.js';
 import {
   actionsLogger,
-  booleanInput,
   httpCacheDir,
   gitHubInputs,
+  readInputs,
   runEntry,
-  stringInput,
   writeSummary,
 } from './support/entry.js';
+
+type Inputs = OptionValues<typeof GET_ISTIOCTL_OPTIONS>;
 
 /** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/get-istioctl.ts. */
 export function run(): Promise<void> {
@@ -24,10 +27,11 @@ export function run(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const platform = resolvePlatform({ os: stringInput('os'), arch: stringInput('arch') });
-  const download = { downloadBaseUrl: stringInput('download-base-url'), checksum: stringInput('checksum') };
+  const inputs = readInputs(GET_ISTIOCTL_OPTIONS);
+  const platform = resolvePlatform({ os: inputs.os, arch: inputs.arch });
+  const download = { downloadBaseUrl: inputs['download-base-url'], checksum: inputs.checksum };
   checkInstallInputs(download);
-  const resolved = await versionToInstall();
+  const resolved = await versionToInstall(inputs);
   const result = await installIstioctl({
     version: resolved.version,
     tag: resolved.tag,
@@ -64,18 +68,18 @@ async function main(): Promise<void> {
  * The one release to install: `version`, else what the mesh model says `version-file` declares,
  * resolved over Istio's releases.
  */
-async function versionToInstall(): Promise<ResolvedVersion> {
-  const versionFile = stringInput('version-file');
+async function versionToInstall(inputs: Inputs): Promise<ResolvedVersion> {
+  const versionFile = inputs['version-file'];
   const spec = await resolveVersionInputs({
     workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-    version: stringInput('version'),
+    version: inputs.version,
     versionFile,
     logger: actionsLogger,
   });
   const request = {
     spec,
     input: versionFile ? 'version-file' : 'version',
-    includePrereleases: booleanInput('include-prereleases', false),
+    includePrereleases: inputs['include-prereleases'],
   };
   const { token, apiUrl } = gitHubInputs();
   const github = createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });

@@ -1,11 +1,11 @@
 // open-upgrade-pr: commits the working-tree changes to the upgrade branch and opens or updates its one PR.
 import * as core from '@actions/core';
 import { InvalidInputError } from '../core/errors.js';
-import { AUTO_MERGE_METHODS, AUTO_MERGE_WHEN } from '../core/github/auto-merge.js';
 import { createGitHubClient } from '../core/github/client.js';
 import { parseIdentity } from '../core/github/commit.js';
 import { parseUpgradeContext } from '../core/github/upgrade-context.js';
 import { openUpgradePullRequest } from '../core/github/upgrade-pull-request.js';
+import { OPEN_UPGRADE_PR_OPTIONS } from '../options/open-upgrade-pr.js';
 import * as entry from './support/entry.js';
 
 /** The entry: inputs -> core -> outputs; dist/ runs it through src/actions/index/open-upgrade-pr.ts. */
@@ -14,13 +14,14 @@ export function run(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const inputs = entry.readInputs(OPEN_UPGRADE_PR_OPTIONS);
   const { token, apiUrl } = entry.gitHubInputs();
   if (!token)
     throw new InvalidInputError('a token is required to push and open PRs', { input: 'github-token' });
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !repo) throw new InvalidInputError('GITHUB_REPOSITORY is not set (owner/repo)');
-  const identity = (name: string) => {
-    const value = entry.stringInput(name);
+  const identity = (name: 'author' | 'committer') => {
+    const value = inputs[name];
     return value ? parseIdentity(value, name) : undefined;
   };
   const octokit = createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
@@ -28,24 +29,24 @@ async function main(): Promise<void> {
     {
       owner,
       repo,
-      base: entry.stringInput('base'),
-      branch: entry.stringInput('branch'),
-      title: entry.stringInput('title'),
-      body: entry.stringInput('body'),
-      commitMessage: entry.stringInput('commit-message'),
-      paths: entry.listInput('paths'),
-      labels: entry.listInput('labels'),
-      assignees: entry.listInput('assignees'),
-      reviewers: entry.listInput('reviewers'),
-      teamReviewers: entry.listInput('team-reviewers'),
-      draft: entry.booleanInput('draft', false),
-      autoMerge: entry.choiceInput('auto-merge', AUTO_MERGE_METHODS, 'none'),
-      autoMergeWhen: entry.choiceInput('auto-merge-when', AUTO_MERGE_WHEN, 'patch'),
-      signCommits: entry.booleanInput('sign-commits', true),
+      base: inputs.base,
+      branch: inputs.branch,
+      title: inputs.title,
+      body: inputs.body,
+      commitMessage: inputs['commit-message'],
+      paths: inputs.paths,
+      labels: inputs.labels,
+      assignees: inputs.assignees,
+      reviewers: inputs.reviewers,
+      teamReviewers: inputs['team-reviewers'],
+      draft: inputs.draft,
+      autoMerge: inputs['auto-merge'],
+      autoMergeWhen: inputs['auto-merge-when'],
+      signCommits: inputs['sign-commits'],
       author: identity('author'),
       committer: identity('committer'),
-      closeSuperseded: entry.booleanInput('close-superseded', true),
-      deleteBranchOnClose: entry.booleanInput('delete-branch-on-close', false),
+      closeSuperseded: inputs['close-superseded'],
+      deleteBranchOnClose: inputs['delete-branch-on-close'],
       context: parseUpgradeContext(process.env.ISTIO_AUTOPILOT_CONTEXT),
     },
     { octokit, logger: entry.actionsLogger, workspace: process.env.GITHUB_WORKSPACE ?? process.cwd() },

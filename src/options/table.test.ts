@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NotFoundError } from '../core/errors.js';
+import { ANALYZE_OPTIONS } from './analyze.js';
 import { CHECK_OPTIONS } from './check.js';
-import { readOptions, renameInput } from './table.js';
+import { GET_ISTIOCTL_OPTIONS } from './get-istioctl.js';
+import { OPEN_UPGRADE_PR_OPTIONS } from './open-upgrade-pr.js';
+import { readOptions, renameInput, type OptionTable } from './table.js';
 
 const fromInputs = (inputs: Record<string, string>) =>
   readOptions(CHECK_OPTIONS, { face: 'input', raw: (name) => inputs[name] ?? '' });
@@ -54,5 +57,59 @@ describe('option tables', () => {
     expect((paths as NotFoundError).describe()).toBe('none');
     const action = new InvalidInputError('bad', { input: 'version-policy' });
     expect(renameInput(action, CHECK_OPTIONS, 'input')).toBe(action);
+  });
+
+  const read = (table: OptionTable, face: 'input' | 'flag', raw: Record<string, string | string[]>) =>
+    readOptions(table, { face, raw: (name) => raw[name] ?? (face === 'input' ? '' : undefined) });
+
+  it('takes analysis levels in any case, answering with istioctl spelling, and names a bad one', () => {
+    expect(read(ANALYZE_OPTIONS, 'input', { 'failure-threshold': 'warning' })).toMatchObject({
+      'failure-threshold': 'Warning',
+      'output-threshold': 'Info',
+      'all-namespaces': true,
+      'changed-only': false,
+    });
+    expect(() => read(ANALYZE_OPTIONS, 'flag', { 'output-threshold': 'Critical' })).toThrow(
+      expect.objectContaining({
+        input: '--output-threshold',
+        message: "'Critical' is not an analysis level",
+      }),
+    );
+    // The action-only inputs are no flags: the CLI leaves them at their defaults.
+    expect(read(ANALYZE_OPTIONS, 'flag', { 'sarif-file': 'x.sarif' })['sarif-file']).toBeUndefined();
+  });
+
+  it('gives get-istioctl its defaults on both faces, and keeps the CLI without version-file', () => {
+    for (const face of ['input', 'flag'] as const) {
+      expect(read(GET_ISTIOCTL_OPTIONS, face, {})).toMatchObject({
+        version: 'latest',
+        'download-base-url': 'https://github.com/istio/istio/releases/download',
+        'include-prereleases': false,
+        os: undefined,
+      });
+    }
+    expect(read(GET_ISTIOCTL_OPTIONS, 'flag', { 'version-file': 'x' })['version-file']).toBeUndefined();
+    expect(() => read(GET_ISTIOCTL_OPTIONS, 'flag', { 'include-prereleases': 'maybe' })).toThrow(
+      expect.objectContaining({ input: '--include-prereleases' }),
+    );
+  });
+
+  it('checks open-upgrade-pr auto-merge choices, naming the input', () => {
+    expect(read(OPEN_UPGRADE_PR_OPTIONS, 'input', { labels: 'a, b\nc' })).toMatchObject({
+      'auto-merge': 'none',
+      'auto-merge-when': 'patch',
+      'sign-commits': true,
+      'close-superseded': true,
+      labels: ['a', 'b', 'c'],
+    });
+    expect(() => read(OPEN_UPGRADE_PR_OPTIONS, 'input', { 'auto-merge': 'fast-forward' })).toThrow(
+      expect.objectContaining({
+        input: 'auto-merge',
+        message: "'fast-forward' is not one of none, merge, squash, rebase",
+      }),
+    );
+    expect(() => read(OPEN_UPGRADE_PR_OPTIONS, 'input', { 'auto-merge-when': 'Patch' })).toThrow(
+      expect.objectContaining({ input: 'auto-merge-when' }),
+    );
   });
 });

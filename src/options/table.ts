@@ -6,9 +6,11 @@ export interface OptionSpec {
   type: 'string' | 'boolean' | 'list';
   /** The allowed values (of each item, for a list), declared next to the code that owns them. */
   choices?: readonly string[];
+  /** Accept a choice in any case, answering with the table's spelling. */
+  ignoreCase?: boolean;
   /** What one choice is called in errors ('x' is not a <noun>); default "one of <choices>". */
   noun?: string;
-  /** What an unset option means, as action.yml writes it. */
+  /** What an unset option means, as action.yml writes it (a list's is left to action.yml to fill in). */
   default?: string;
   description: string;
   /** The action input's name (default the key); false when only the CLI has it. */
@@ -81,23 +83,28 @@ function readValue(spec: OptionSpec, raw: string | string[] | boolean | undefine
       .flatMap((v) => v.split(/[\n,]/))
       .map((s) => s.replace(/\s+#.*$/, '').trim())
       .filter((s) => s !== '' && !s.startsWith('#'));
-    for (const item of items) checkChoice(spec, item, shown);
-    return items;
+    return items.map((item) => checkChoice(spec, item, shown));
   }
   const text = typeof raw === 'string' ? raw.trim() : undefined;
   const value = text === undefined || text === '' ? spec.default || undefined : text;
-  if (value !== undefined) checkChoice(spec, value, shown);
-  return value;
+  return value === undefined ? undefined : checkChoice(spec, value, shown);
 }
 
-function checkChoice(spec: OptionSpec, value: string, shown: string): void {
-  if (spec.choices && !spec.choices.includes(value)) {
-    const what = spec.noun ? `a ${spec.noun}` : `one of ${spec.choices.join(', ')}`;
+/** The value as the table spells it; a value outside the choices fails naming the option. */
+function checkChoice(spec: OptionSpec, value: string, shown: string): string {
+  if (!spec.choices) return value;
+  const found = spec.ignoreCase
+    ? spec.choices.find((choice) => choice.toLowerCase() === value.toLowerCase())
+    : spec.choices.find((choice) => choice === value);
+  if (found === undefined) {
+    const article = /^[aeiou]/i.test(spec.noun ?? '') ? 'an' : 'a';
+    const what = spec.noun ? `${article} ${spec.noun}` : `one of ${spec.choices.join(', ')}`;
     throw new InvalidInputError(`'${value}' is not ${what}`, {
       input: shown,
       hint: `Use ${spec.type === 'list' ? 'a comma list of ' : ''}${spec.choices.join(', ')}.`,
     });
   }
+  return found;
 }
 
 /**

@@ -216,6 +216,13 @@ describe('istio-autopilot CLI', () => {
     const role = await cli(['bump', '--version', '1.30.4', '--role', 'proxies', '--offline']);
     expect(role.code).toBe(2);
     expect(role.stderr).toContain("input '--role': 'proxies' is not one of control-plane, data-plane, all");
+    const level = await cli(['analyze', '--istioctl', '/no/istioctl', '--failure-threshold', 'Critical']);
+    expect(level.code).toBe(2);
+    expect(level.stderr).toContain("input '--failure-threshold': 'Critical' is not an analysis level");
+    // The platform's spellings are checked by the installer, which names the flag on the CLI too.
+    const os = await cli(['get-istioctl', '--version', '1.30.4', '--os', 'solaris', '--offline']);
+    expect(os.code).toBe(2);
+    expect(os.stderr).toContain("input '--os': 'solaris' is not a supported os");
   });
 
   it('says a repo without pins holds none, without citing an action input the CLI lacks', async () => {

@@ -28,8 +28,18 @@ export async function runEntry(main: () => Promise<void>): Promise<void> {
 export function readInputs<T extends OptionTable>(table: T): OptionValues<T> {
   const values = readOptions(table, { face: 'input', raw: (name) => core.getInput(name) });
   const token = (values as Record<string, unknown>)['github-token'];
-  if (typeof token === 'string' && token !== '') core.setSecret(token);
+  if (typeof token === 'string') maskToken(token);
   return values;
+}
+
+const masked = new Set<string>();
+
+/** Masks a token in the runner's log (once: each `add-mask` line is itself logged) and our output. */
+function maskToken(token: string): void {
+  if (token === '' || masked.has(token)) return;
+  masked.add(token);
+  core.setSecret(token);
+  registerSecret(token);
 }
 
 export function stringInput(name: string): string | undefined {
@@ -64,8 +74,7 @@ export function choiceInput<T extends string>(name: string, choices: readonly T[
 /** The token (masked at once) and API URL; defaults to the runner's API so GHES works. */
 export function gitHubInputs(): { token?: string; apiUrl: string } {
   const token = stringInput('github-token');
-  if (token) core.setSecret(token);
-  registerSecret(token);
+  if (token) maskToken(token);
   const apiUrl = stringInput('github-api-url') ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
   return { token, apiUrl };
 }

@@ -32,12 +32,12 @@ export function istioctlInstaller(github: GitHubClient): (version: string) => Pr
 
 /** The `istioctl` input, else istioctl on PATH, else `version` installed; with its real version. */
 export async function locateIstioctl(
+  inputs: { istioctl?: string; version?: string },
   github: () => GitHubClient,
 ): Promise<{ binary: string; version: string }> {
-  const given = stringInput('istioctl') ?? onPath('istioctl');
+  const given = inputs.istioctl ?? onPath('istioctl');
   if (given) return { binary: given, version: await istioctlVersion(given) };
-  const version = stringInput('version') ?? 'latest';
-  const binary = await istioctlInstaller(github())(version);
+  const binary = await istioctlInstaller(github())(inputs.version ?? 'latest');
   return { binary, version: await istioctlVersion(binary) };
 }
 

@@ -1,10 +1,11 @@
 // `istio-autopilot analyze`: istioctl analyze offline plus the mesh invariants (MESH001-006) over the
 // repo's rendered roots (or the given paths), pass or fail.
 import { resolve } from 'node:path';
-import { analyzeManifests, parseAnalyzeLevel } from '../../core/istioctl/analyze.js';
+import { analyzeManifests } from '../../core/istioctl/analyze.js';
 import { istioctlVersion } from '../../core/istioctl/runner.js';
 import { analyzeMesh, analyzeRenderedRoots, withFindings } from '../../core/mesh/analyze.js';
-import { EXIT, list, text, type Command } from '../command.js';
+import { ANALYZE_OPTIONS } from '../../options/analyze.js';
+import { EXIT, flagsOf, readFlags, type Command } from '../command.js';
 import { cliIstioctl } from './istioctl-binary.js';
 
 export const analyzeCommand: Command = {
@@ -13,30 +14,20 @@ export const analyzeCommand: Command = {
     'istioctl analyze and the mesh invariants over the rendered roots (or --paths); exit 3 at the threshold',
   usage:
     'istio-autopilot analyze [--repo <dir>] [--paths <glob,...>] [--istioctl <path> | --version <v>] [--failure-threshold Error|Warning|Info]',
-  options: {
-    repo: { type: 'string' },
-    paths: { type: 'string', multiple: true },
-    istioctl: { type: 'string' },
-    version: { type: 'string' },
-    'failure-threshold': { type: 'string' },
-    'output-threshold': { type: 'string' },
-    suppress: { type: 'string', multiple: true },
-    revision: { type: 'string' },
-    'github-token': { type: 'string' },
-    'github-api-url': { type: 'string' },
-    offline: { type: 'boolean' },
-  },
+  options: flagsOf(ANALYZE_OPTIONS),
+  table: ANALYZE_OPTIONS,
   async run(values, context) {
-    const binary = await cliIstioctl(values, context);
-    const workspace = resolve(text(values, 'repo') ?? '.');
-    const paths = list(values, 'paths');
+    const flags = readFlags(ANALYZE_OPTIONS, values);
+    const binary = await cliIstioctl(flags, context);
+    const workspace = resolve(flags.repo ?? '.');
+    const paths = flags.paths;
     const settings = {
       binary,
       version: await istioctlVersion(binary),
-      failureThreshold: parseAnalyzeLevel(text(values, 'failure-threshold') ?? 'Error', 'failure-threshold'),
-      outputThreshold: parseAnalyzeLevel(text(values, 'output-threshold') ?? 'Info', 'output-threshold'),
-      suppress: list(values, 'suppress'),
-      revision: text(values, 'revision'),
+      failureThreshold: flags['failure-threshold'],
+      outputThreshold: flags['output-threshold'],
+      suppress: flags.suppress,
+      revision: flags.revision,
       logger: context.log,
     };
     // Without paths, what the repo deploys is analyzed: its roots as kustomize and Flux render them.

@@ -1,5 +1,6 @@
 // `istio-autopilot get-istioctl`: install a verified istioctl into the local cache and print its path.
-import { EXIT, type Command } from '../command.js';
+import { GET_ISTIOCTL_OPTIONS } from '../../options/get-istioctl.js';
+import { EXIT, flagsOf, readFlags, type Command } from '../command.js';
 import { installIstioctlForCli } from './istioctl-binary.js';
 
 export const getIstioctlCommand: Command = {
@@ -7,19 +8,10 @@ export const getIstioctlCommand: Command = {
   summary: 'Download, verify (SHA-256) and cache istioctl; print its path',
   usage:
     'istio-autopilot get-istioctl [--version <v|range>] [--os linux|osx|win] [--arch amd64|arm64|armv7] [--checksum <sha256>]',
-  options: {
-    version: { type: 'string' },
-    'include-prereleases': { type: 'boolean' },
-    os: { type: 'string' },
-    arch: { type: 'string' },
-    checksum: { type: 'string' },
-    'download-base-url': { type: 'string' },
-    'github-token': { type: 'string' },
-    'github-api-url': { type: 'string' },
-    offline: { type: 'boolean' },
-  },
+  options: flagsOf(GET_ISTIOCTL_OPTIONS),
+  table: GET_ISTIOCTL_OPTIONS,
   async run(values, context) {
-    const installed = await installIstioctlForCli(values, context);
+    const installed = await installIstioctlForCli(readFlags(GET_ISTIOCTL_OPTIONS, values), context);
     if (context.json) {
       context.stdout(
         JSON.stringify(

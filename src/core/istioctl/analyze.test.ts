@@ -8,7 +8,6 @@ import {
   checkAnalyzeExit,
   classifyAnalyzeExit,
   parseAnalyzeJson,
-  parseAnalyzeLevel,
   parseFileErrors,
   resolveAnalyzeFiles,
   splitReference,
@@ -224,11 +223,4 @@ describe('resolveAnalyzeFiles', () => {
       ]);
     });
   });
-});
-
-it('parses levels in any case and names the input when wrong', () => {
-  expect(parseAnalyzeLevel('warning', 'failure-threshold')).toBe('Warning');
-  expect(() => parseAnalyzeLevel('Critical', 'failure-threshold')).toThrow(
-    "'Critical' is not an analysis level",
-  );
 });

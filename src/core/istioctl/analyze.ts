@@ -94,17 +94,6 @@ export function levelRank(level: AnalyzeLevel): number {
   return ANALYZE_LEVELS.indexOf(level);
 }
 
-/** Accepts istioctl's level names in any case. */
-export function parseAnalyzeLevel(value: string, input: string): AnalyzeLevel {
-  const found = ANALYZE_LEVELS.find((level) => level.toLowerCase() === value.trim().toLowerCase());
-  if (!found)
-    throw new InvalidInputError(`'${value}' is not an analysis level`, {
-      input,
-      hint: `Use one of ${ANALYZE_LEVELS.join(', ')}.`,
-    });
-  return found;
-}
-
 export async function analyzeManifests(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const logger = options.logger ?? silentLogger;

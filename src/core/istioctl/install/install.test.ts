@@ -17,7 +17,12 @@ import { InvalidInputError, NotFoundError } from '../../errors.js';
 import { recordingLogger } from '../../../../test/support/recording-logger.js';
 import { createGitHubClient } from '../../github/client.js';
 import { resolveIstioRelease } from '../../releases/resolve-version.js';
-import { cachedIstioctlReleases, installIstioctl, type InstallIstioctlOptions } from './install.js';
+import {
+  cachedIstioctlReleases,
+  DEFAULT_DOWNLOAD_BASE_URL,
+  installIstioctl,
+  type InstallIstioctlOptions,
+} from './install.js';
 
 /** A stand-in tarball holding one file: enough to test the plumbing without the real binary. */
 function tarball(fileName: string, content: string): Buffer {
@@ -185,6 +190,12 @@ describe('installIstioctl trusts the tool cache only as far as it can check it',
     await expect(
       installIstioctl(options({ version: '1.29.0', offline: true, downloadBaseUrl: undefined })),
     ).rejects.toThrow(/not in the tool cache, and offline runs do not download from GitHub/);
+    // GitHub's own download URL, as the option table's default gives it, is no mirror either.
+    await expect(
+      installIstioctl(
+        options({ version: '1.29.0', offline: true, downloadBaseUrl: `${DEFAULT_DOWNLOAD_BASE_URL}/` }),
+      ),
+    ).rejects.toThrow(/offline runs do not download from GitHub/);
     expect(emulator.requests).toEqual([]);
   });
 

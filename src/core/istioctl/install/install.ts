@@ -69,7 +69,8 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
     logger.info(`istioctl ${version} (${describePlatform(platform)}) found in the tool cache`);
     return { version, path: cached, cacheHit: true, platform };
   }
-  if (options.offline && options.downloadBaseUrl === undefined) {
+  // Offline, only a mirror may serve the archive; GitHub's own download URL counts as no mirror.
+  if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
     throw new NotFoundError(
       `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
       {
