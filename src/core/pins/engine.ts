@@ -248,7 +248,6 @@ function parseCandidate(
 export interface PlanOptions {
   role?: RoleSelection;
   logger?: Logger;
-  kinds?: readonly PinKind[];
 }
 
 export interface PinPlan {
@@ -274,7 +273,6 @@ export function planPinUpdates(
   const logger = options.logger ?? silentLogger;
   const role = options.role ?? 'control-plane';
   const version = target.version;
-  const kinds = options.kinds ?? PIN_KINDS;
   const plan: PinPlan = {
     target: version,
     edits: [],
@@ -294,9 +292,7 @@ export function planPinUpdates(
     } else if (pin.digest) {
       refused.push(pin);
     } else {
-      const kind = kinds.find((k) => k.name === pin.kind);
-      if (!kind) throw new Error(`no pin kind ${pin.kind}`);
-      plan.edits.push({ pin, replacement: (kind.update ?? formatVersion)(pin, version), target: version });
+      plan.edits.push({ pin, replacement: formatVersion(version), target: version });
     }
   }
   if (refused.length > 0) {

@@ -6,12 +6,11 @@ import { helmChartDependenciesKind } from './helm-chart-dependencies/index.js';
 import { helmValuesKind } from './helm-values/index.js';
 import { istioOperatorKind } from './istio-operator/index.js';
 import { istioVersionFileKind } from './istio-version-file/index.js';
-import type { PinKind } from './kind.js';
 import { kustomizeImagesKind } from './kustomize-images/index.js';
 import { sailOperatorKind } from './sail-operator/index.js';
 import { workflowEnvKind } from './workflow-env/index.js';
 
-export const PIN_KINDS: readonly PinKind[] = [
+export const PIN_KINDS = [
   istioOperatorKind,
   helmValuesKind,
   fluxHelmReleaseKind,
@@ -22,4 +21,7 @@ export const PIN_KINDS: readonly PinKind[] = [
   containerImagesKind,
   workflowEnvKind,
   istioVersionFileKind,
-];
+] as const;
+
+/** The kinds' names: the registry above is their one list. */
+export type PinKindName = (typeof PIN_KINDS)[number]['name'];

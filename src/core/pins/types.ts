@@ -1,4 +1,5 @@
 // The plain data every pin kind produces and the engine consumes: a pin and the edit planned for it.
+import type { PinKindName } from './index.js';
 
 export type PinRole = 'control-plane' | 'data-plane';
 export const ROLE_SELECTIONS = ['control-plane', 'data-plane', 'all'] as const;
@@ -8,18 +9,6 @@ export type RoleSelection = (typeof ROLE_SELECTIONS)[number];
 export type PinFormat = 'plain' | 'v-prefixed';
 /** The scalar's quoting as found; updates never change it because they splice inside the scalar. */
 export type PinQuote = 'none' | 'single' | 'double' | 'block';
-
-export type PinKindName =
-  | 'istio-operator'
-  | 'helm-values'
-  | 'flux-helmrelease'
-  | 'argocd-application'
-  | 'helm-chart-dependencies'
-  | 'sail-operator'
-  | 'kustomize-images'
-  | 'container-images'
-  | 'workflow-env'
-  | 'istio-version-file';
 
 export interface Pin {
   /** Workspace-relative path with `/` separators. */

@@ -6,7 +6,8 @@ import { FileFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parseIstioVersion } from '../versions/parse.js';
 import { assertBoundedAliases } from '../workspace/yaml-limits.js';
-import type { Pin, PinKindName, PinQuote, PinRole, SourceText } from './types.js';
+import type { PinKindName } from './index.js';
+import type { Pin, PinQuote, PinRole, SourceText } from './types.js';
 
 export interface ParsedFile extends SourceText {
   documents: Document.Parsed[];

@@ -23,7 +23,7 @@ export function bumpInMemory(
 ): InMemoryBump {
   const { pins } = extractPins({ files }, { kinds: options.kinds });
   const before = new Map(files.map((f) => [f.path, Buffer.from(f.text, 'utf8')]));
-  const plan = planPinUpdates(pins, { version: target }, { role: options.role ?? 'all', kinds: options.kinds });
+  const plan = planPinUpdates(pins, { version: target }, { role: options.role ?? 'all' });
   const after = renderPinUpdates(plan.edits, (path) => before.get(path)!);
   return { pins, before, after };
 }

@@ -3,7 +3,7 @@ import type { YamlPinKind } from '../kind.js';
 import { extract } from './extract.js';
 
 /** Argo CD Application/ApplicationSet targetRevision of Istio chart sources (source and sources) */
-export const argocdApplicationKind: YamlPinKind = {
+export const argocdApplicationKind: YamlPinKind<'argocd-application'> = {
   name: 'argocd-application',
   filePatterns: ['**/*.{yaml,yml}'],
   keywords: ['targetRevision'],

@@ -3,7 +3,7 @@ import type { YamlPinKind } from '../kind.js';
 import { extract } from './extract.js';
 
 /** Istio images (proxyv2, pilot, ztunnel, install-cni) in any manifest or patch, and sidecar.istio.io/proxyImage */
-export const containerImagesKind: YamlPinKind = {
+export const containerImagesKind: YamlPinKind<'container-images'> = {
   name: 'container-images',
   filePatterns: ['**/*.{yaml,yml}'],
   keywords: ['proxyv2:', 'pilot:', 'ztunnel:', 'install-cni:'],

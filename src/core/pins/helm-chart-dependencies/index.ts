@@ -3,7 +3,7 @@ import type { YamlPinKind } from '../kind.js';
 import { extract } from './extract.js';
 
 /** Chart.yaml dependencies[].version on Istio charts */
-export const helmChartDependenciesKind: YamlPinKind = {
+export const helmChartDependenciesKind: YamlPinKind<'helm-chart-dependencies'> = {
   name: 'helm-chart-dependencies',
   filePatterns: ['**/Chart.yaml'],
   keywords: ['dependencies'],

@@ -3,7 +3,7 @@ import type { YamlPinKind } from '../kind.js';
 import { extract } from './extract.js';
 
 /** Helm values for Istio charts: global.tag, tag (ztunnel); revision is reported */
-export const helmValuesKind: YamlPinKind = {
+export const helmValuesKind: YamlPinKind<'helm-values'> = {
   name: 'helm-values',
   filePatterns: ['**/*values*.{yaml,yml}'],
   keywords: ['tag'],

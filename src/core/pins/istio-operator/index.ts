@@ -3,7 +3,7 @@ import type { YamlPinKind } from '../kind.js';
 import { extract } from './extract.js';
 
 /** IstioOperator spec.tag (and spec.values.global.tag); spec.revision is reported as the revision */
-export const istioOperatorKind: YamlPinKind = {
+export const istioOperatorKind: YamlPinKind<'istio-operator'> = {
   name: 'istio-operator',
   filePatterns: ['**/*.{yaml,yml}'],
   keywords: ['IstioOperator'],

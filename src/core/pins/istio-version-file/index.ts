@@ -3,7 +3,7 @@ import type { TextPinKind } from '../kind.js';
 import { extract } from './extract.js';
 
 /** A plain .istio-version file holding one version */
-export const istioVersionFileKind: TextPinKind = {
+export const istioVersionFileKind: TextPinKind<'istio-version-file'> = {
   name: 'istio-version-file',
   filePatterns: ['**/.istio-version'],
   keywords: [],

@@ -3,7 +3,7 @@ import type { YamlPinKind } from '../kind.js';
 import { extract } from './extract.js';
 
 /** Sail Operator Istio, IstioRevision, IstioCNI and ZTunnel spec.version (v-prefixed) */
-export const sailOperatorKind: YamlPinKind = {
+export const sailOperatorKind: YamlPinKind<'sail-operator'> = {
   name: 'sail-operator',
   filePatterns: ['**/*.{yaml,yml}'],
   keywords: ['sailoperator.io'],

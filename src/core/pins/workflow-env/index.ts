@@ -3,7 +3,7 @@ import type { TextPinKind } from '../kind.js';
 import { extract } from './extract.js';
 
 /** ISTIO_VERSION-style env lines with a `# istio-autopilot` marker in workflow files */
-export const workflowEnvKind: TextPinKind = {
+export const workflowEnvKind: TextPinKind<'workflow-env'> = {
   name: 'workflow-env',
   filePatterns: ['.github/workflows/*.{yaml,yml}', '**/.github/workflows/*.{yaml,yml}'],
   keywords: ['istio-autopilot'],
