@@ -59,7 +59,7 @@ export function readFlags<T extends OptionTable>(
   return readOptions(table, { face: 'flag', raw: (name) => values[name] });
 }
 
-export const COMMON_OPTIONS = {
+const COMMON_OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;

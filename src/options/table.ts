@@ -51,7 +51,7 @@ export function optionName(key: string, spec: OptionSpec, face: OptionSource['fa
 }
 
 /** How errors name an option: `--flag` for the CLI, the input's name for an action. */
-export function shownName(name: string, face: OptionSource['face']): string {
+function shownName(name: string, face: OptionSource['face']): string {
   return face === 'flag' ? `--${name}` : name;
 }
 

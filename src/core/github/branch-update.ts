@@ -6,9 +6,9 @@ import type { GitHubClient } from './client.js';
 import { createCommit, type GitIdentity, type RepositoryRef } from './commit.js';
 
 /** The trailer that marks a commit as Istio Autopilot's own, so later runs may replace it. */
-export const COMMIT_TRAILER = 'Istio-Autopilot-Branch';
+const COMMIT_TRAILER = 'Istio-Autopilot-Branch';
 
-export function withTrailer(message: string, branch: string): string {
+function withTrailer(message: string, branch: string): string {
   return `${message.replace(/\s+$/, '')}\n\n${COMMIT_TRAILER}: ${branch}\n`;
 }
 

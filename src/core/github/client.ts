@@ -6,7 +6,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { AutopilotError, NetworkError } from '../errors.js';
 import { GitHubTransportError, timedFetch } from './timed-fetch.js';
 
-export const PUBLIC_GITHUB_API = 'https://api.github.com';
+const PUBLIC_GITHUB_API = 'https://api.github.com';
 
 export interface GitHubClientOptions {
   token?: string;
@@ -20,7 +20,7 @@ export interface GitHubClientOptions {
   log?: (message: string) => void;
 }
 
-export const DEFAULT_GITHUB_TIMEOUT_MS = 30_000;
+const DEFAULT_GITHUB_TIMEOUT_MS = 30_000;
 
 const AutopilotOctokit = GitHub.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof AutopilotOctokit>;

@@ -6,8 +6,6 @@ import { isAutopilotCommit, isStatus } from './branch-update.js';
 import type { GitHubClient } from './client.js';
 import type { OpenUpgradePullRequestOptions } from './upgrade-pull-request.js';
 
-export type Repository = { owner: string; repo: string };
-
 /** The fields of an open pull request the upgrade steps read. */
 export interface OpenPull {
   number: number;

@@ -17,7 +17,7 @@ export interface IstioctlProcessResult {
   durationMs: number;
 }
 
-export const DEFAULT_ISTIOCTL_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_ISTIOCTL_TIMEOUT_MS = 5 * 60_000;
 
 export async function runIstioctlProcess(
   binary: string,

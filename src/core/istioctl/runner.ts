@@ -16,7 +16,7 @@ export interface IstioctlCallOptions {
  * (an IstioOperator without meshConfig, say), which would silently use whatever kubeconfig is around.
  * Point it at no cluster so such a call fails with istioctl's own message instead.
  */
-export const NO_CLUSTER_ENV: Readonly<Record<string, string | undefined>> = {
+const NO_CLUSTER_ENV: Readonly<Record<string, string | undefined>> = {
   KUBECONFIG: join(tmpdir(), 'istio-autopilot-offline-no-kubeconfig'),
   KUBERNETES_SERVICE_HOST: undefined,
   KUBERNETES_SERVICE_PORT: undefined,

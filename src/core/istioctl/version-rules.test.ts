@@ -9,7 +9,6 @@ import {
   minorVersionOf,
   nativeSidecarsEnv,
   nativeSidecarsFor,
-  revisionTagTemplateFiles,
 } from './version-rules.js';
 
 describe('minorVersionOf', () => {
@@ -87,14 +86,6 @@ describe('nativeSidecarsFor', () => {
 });
 
 describe('chart and ConfigMap names', () => {
-  it('knows the revision tag templates split in 1.28', () => {
-    expect(revisionTagTemplateFiles('1.27.3')).toEqual(['templates/revision-tags.yaml']);
-    expect(revisionTagTemplateFiles('1.28.0')).toEqual([
-      'templates/revision-tags-mwc.yaml',
-      'templates/revision-tags-svc.yaml',
-    ]);
-  });
-
   it('suffixes control plane ConfigMaps with a named revision only', () => {
     expect(controlPlaneConfigMapNames()).toEqual({ injector: 'istio-sidecar-injector', mesh: 'istio' });
     expect(controlPlaneConfigMapNames('default')).toEqual({

@@ -88,16 +88,6 @@ export function nativeSidecarsEnv(nativeSidecars: boolean): Record<string, strin
   return { [NATIVE_SIDECARS_ENV]: nativeSidecars ? 'true' : 'false' };
 }
 
-/**
- * Templates of the istiod chart that render revision tags (`revisionTags` value). 1.28 split the single
- * file into a MutatingWebhookConfiguration and a Service template.
- */
-export function revisionTagTemplateFiles(version: string): string[] {
-  return isAtLeastMinor(version, 1, 28)
-    ? ['templates/revision-tags-mwc.yaml', 'templates/revision-tags-svc.yaml']
-    : ['templates/revision-tags.yaml'];
-}
-
 /** ConfigMap names of a control plane revision: the injector's (`config`, `values`) and the mesh's (`mesh`). */
 export function controlPlaneConfigMapNames(revision?: string): { injector: string; mesh: string } {
   const suffix = revision && revision !== DEFAULT_REVISION ? `-${revision}` : '';

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { FileFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { versionOnlyChanges } from './__fixtures__/byte-diff.js';
-import { applyPinUpdates, extractPins, planPinUpdates, renderPinUpdates } from './engine.js';
+import { renderPinUpdates } from './__fixtures__/harness.js';
+import { extractPins, pinSplice, planPinUpdates } from './engine.js';
+import { applySplices } from './splice.js';
 
 const CRLF_BOM_ANCHORS =
   '\ufeff# mesh\r\n' +
@@ -114,9 +116,9 @@ describe('pin engine', () => {
     const text = 'apiVersion: sailoperator.io/v1\nkind: Istio\nspec:\n  version: v1.24.2 # keep\n';
     writeFileSync(join(root, 'sail', 'istio.yaml'), text);
     const plan = planPinUpdates(extractPins({ root }).pins, { version: '1.25.0' });
-    expect(applyPinUpdates(root, plan.edits, { dryRun: true })).toEqual(['sail/istio.yaml']);
+    expect(applySplices(root, plan.edits.map(pinSplice), { dryRun: true })).toEqual(['sail/istio.yaml']);
     expect(readFileSync(join(root, 'sail', 'istio.yaml'), 'utf8')).toBe(text);
-    expect(applyPinUpdates(root, plan.edits)).toEqual(['sail/istio.yaml']);
+    expect(applySplices(root, plan.edits.map(pinSplice))).toEqual(['sail/istio.yaml']);
     expect(readFileSync(join(root, 'sail', 'istio.yaml'), 'utf8')).toBe(text.replace('v1.24.2', 'v1.25.0'));
   });
 });

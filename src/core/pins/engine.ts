@@ -13,7 +13,7 @@ import {
   readWorkspaceFile,
 } from '../workspace/files.js';
 import { PIN_KINDS } from './index.js';
-import { applySplices, renderSplices, uniqueByPosition, type ApplyOptions, type Splice } from './splice.js';
+import { uniqueByPosition, type Splice } from './splice.js';
 import { formatVersion, type DocumentLookup, type PinKind, type YamlPinKind } from './kind.js';
 import type { Pin, PinEdit, RoleSelection, SourceText } from './types.js';
 import { parseDocumentsMentioning } from './scan-documents.js';
@@ -321,23 +321,4 @@ export function pinSplice(edit: PinEdit): Splice {
     line: pin.line,
     column: pin.column,
   };
-}
-
-/** The new content of every file the edits touch, spliced on bytes so nothing else can change. */
-export function renderPinUpdates(
-  edits: readonly PinEdit[],
-  readFile: (path: string) => Buffer,
-): Map<string, Buffer> {
-  return renderSplices(edits.map(pinSplice), readFile);
-}
-
-export type { ApplyOptions };
-
-/** Writes the edits into the workspace, all files or none; returns the files that change. */
-export function applyPinUpdates(
-  root: string,
-  edits: readonly PinEdit[],
-  options: ApplyOptions = {},
-): string[] {
-  return applySplices(root, edits.map(pinSplice), options);
 }

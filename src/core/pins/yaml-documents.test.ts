@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FileFormatError } from '../errors.js';
 import { MAX_YAML_EXPANDED_NODES } from '../workspace/yaml-limits.js';
-import { extractPins, planPinUpdates, renderPinUpdates } from './engine.js';
+import { renderPinUpdates } from './__fixtures__/harness.js';
+import { extractPins, planPinUpdates } from './engine.js';
 import { parseYamlFile, revisionLabelIn } from './yaml-documents.js';
 
 /** The "billion laughs" shape: each level lists the previous one nine times (9^levels leaves). */

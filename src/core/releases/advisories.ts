@@ -37,7 +37,7 @@ export interface AdvisoryMatch {
   fixedIn?: string;
 }
 
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'unknown'];
+const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'unknown'];
 
 /** Whether `version` lies inside the advisory's published range. */
 export function isAffected(version: string, advisory: Advisory): boolean {

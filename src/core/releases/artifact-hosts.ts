@@ -10,19 +10,12 @@ export interface ArtifactSourceVerdict {
 }
 
 /** Istio 1.31 is the first release published nowhere on the old hosts. */
-export const FIRST_VERSION_OFF_OLD_HOSTS = '1.31.0';
+const FIRST_VERSION_OFF_OLD_HOSTS = '1.31.0';
 /**
  * Istio removes the old hosts in December 2026 without naming the day; its last outage test starts
  * 2026-12-08 15:00 UTC, so from then on nothing on them is to be relied on, whatever the version.
  */
-export const OLD_HOSTS_GONE_AT = new Date('2026-12-08T15:00:00Z');
-export const UPGRADE_NOTES_1_31_URL =
-  'https://istio.io/latest/news/releases/1.31.x/announcing-1.31/upgrade-notes/';
-
-export const CURRENT_CHART_REPOSITORY = 'https://blob.istio.io/istio-release/charts';
-export const CURRENT_OCI_CHARTS = 'oci://ghcr.io/istio/release/charts';
-export const CURRENT_HUB = 'docker.io/istio';
-
+const OLD_HOSTS_GONE_AT = new Date('2026-12-08T15:00:00Z');
 interface Move {
   /** Lowercase `host/path` prefix without a scheme, matched on a `/` boundary. */
   from: string;
@@ -92,7 +85,7 @@ export function retiredHostOf(artifact: 'chart' | 'image', location: string): st
 }
 
 /** True when `version` is published only to the current locations. */
-export function publishedOnlyToCurrentHosts(version: string): boolean {
+function publishedOnlyToCurrentHosts(version: string): boolean {
   // By minor: a 1.31 prerelease is not on the old hosts either.
   const parsed = parseIstioVersion(version);
   const first = parseIstioVersion(FIRST_VERSION_OFF_OLD_HOSTS)!;

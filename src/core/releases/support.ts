@@ -34,7 +34,7 @@ export interface SupportStatus {
 }
 
 /** Istio supports a minor until six weeks after minor N+2 is released. */
-export const SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
+const SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
 
 export interface SupportOptions {
   /** Today, for deciding whether a date has passed. */
@@ -101,6 +101,6 @@ function eolByRule(minor: string, releases: readonly DatedRelease[]): string | u
   return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 86_400_000));
 }
 
-export function isoDate(date: Date): string {
+function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }

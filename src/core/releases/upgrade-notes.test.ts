@@ -2,12 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MeshObject } from '../mesh/values/types.js';
-import {
-  CURRENT_CHART_REPOSITORY,
-  CURRENT_HUB,
-  CURRENT_OCI_CHARTS,
-  UPGRADE_NOTES_1_31_URL,
-} from './artifact-hosts.js';
+import { currentChartRepository, currentImageLocation } from './artifact-hosts.js';
 import { loadIstioDataset } from './dataset.js';
 import { detectUpgradeNotes, type NoteSubject } from './upgrade-notes-detect.js';
 import { loadUpgradeNotes, notesForHop } from './upgrade-notes.js';
@@ -35,11 +30,11 @@ describe('upgrade notes dataset', () => {
       url: string;
       locations: Record<string, string>;
     };
-    expect(hosts.url.startsWith(UPGRADE_NOTES_1_31_URL)).toBe(true);
+    expect(hosts.url).toMatch(/^https:\/\/istio\.io\/latest\/news\/releases\/1\.31\.x\/.*upgrade-notes/);
     expect(hosts.locations).toMatchObject({
-      charts: CURRENT_CHART_REPOSITORY,
-      ociCharts: CURRENT_OCI_CHARTS,
-      images: CURRENT_HUB,
+      charts: currentChartRepository('https://istio-release.storage.googleapis.com/charts'),
+      ociCharts: currentChartRepository('oci://gcr.io/istio-release/charts'),
+      images: currentImageLocation('gcr.io/istio-release'),
     });
   });
 

@@ -73,7 +73,7 @@ const DETECTORS = new Set([
   'undetectable',
 ]);
 
-export function checkNote(note: UpgradeNote): UpgradeNote {
+function checkNote(note: UpgradeNote): UpgradeNote {
   const problem = !/^1\.\d+$/.test(note.minor)
     ? `minor '${note.minor}'`
     : !/^https:\/\/istio\.io\//.test(note.url)

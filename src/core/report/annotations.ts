@@ -16,7 +16,7 @@ export interface Annotation {
 /** GitHub shows at most this many annotations of each type from one step. */
 export const ANNOTATIONS_PER_TYPE = 10;
 
-export const ANNOTATION_TYPE: Record<AnalyzeLevel, AnnotationType> = {
+const ANNOTATION_TYPE: Record<AnalyzeLevel, AnnotationType> = {
   Error: 'error',
   Warning: 'warning',
   Info: 'notice',
@@ -40,7 +40,7 @@ export interface PlanAnnotationsOptions {
   fullListHint?: string;
 }
 
-export function findingAnnotation(finding: AnalyzeFinding): Annotation {
+function findingAnnotation(finding: AnalyzeFinding): Annotation {
   const docs = finding.documentationUrl ? ` See ${finding.documentationUrl}` : '';
   const origin = finding.source === 'istioctl' && finding.origin ? ` (${finding.origin})` : '';
   return {

@@ -7,11 +7,11 @@ import { sortFindings } from '../istioctl/analyze.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
-export const SARIF_LEVEL: Record<AnalyzeLevel, SarifLevel> = {
+const SARIF_LEVEL: Record<AnalyzeLevel, SarifLevel> = {
   Error: 'error',
   Warning: 'warning',
   Info: 'note',

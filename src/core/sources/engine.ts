@@ -25,7 +25,7 @@ import type { IstioSource, SourceKind, SourceMove } from './types.js';
 import { RETIRED_HOST_KEYWORDS } from './yaml-sources.js';
 
 /** The workspace default plus the scripts the script-urls kind reads. */
-export const DEFAULT_SOURCE_PATTERNS: readonly string[] = [
+const DEFAULT_SOURCE_PATTERNS: readonly string[] = [
   ...DEFAULT_PATTERNS,
   '**/*.sh',
   '**/Makefile',
@@ -78,7 +78,7 @@ export function findIstioSources(input: SourceInput, options: FindSourcesOptions
 }
 
 /** Whether the location serves `version` at `now`, by Istio's rules for its hosts. */
-export function sourceVerdict(source: IstioSource, version: string, now?: Date): ArtifactSourceVerdict {
+function sourceVerdict(source: IstioSource, version: string, now?: Date): ArtifactSourceVerdict {
   return source.artifact === 'chart'
     ? chartRepositoryServes(source.value, version, now)
     : imageRegistryServes(source.value, version, now);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.js';
-import { newestAllowed, parseVersionPolicy, policyAllows } from './policy.js';
+import { parseVersionPolicy, policyAllows } from './policy.js';
 
 const context = { current: '1.29.3', supportedMinors: ['1.30', '1.31'] };
 
@@ -58,11 +58,5 @@ describe('policyAllows', () => {
     expect(policyAllows(policy, '1.31.1', context)).toBe(true);
     expect(policyAllows(policy, '1.31.0-rc.0', context)).toBe(true);
     expect(policyAllows(policy, '1.32.0', context)).toBe(false);
-  });
-
-  it('picks the newest allowed', () => {
-    const versions = ['1.29.8', '1.30.5', '1.31.0', '1.31.1'];
-    expect(newestAllowed(parseVersionPolicy('<1.31'), versions, context)).toBe('1.30.5');
-    expect(newestAllowed(parseVersionPolicy('2.x'), versions, context)).toBeUndefined();
   });
 });

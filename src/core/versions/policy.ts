@@ -1,6 +1,6 @@
 // Version policies: which releases a user allows as an upgrade destination (keywords or semver ranges).
 import semver from 'semver';
-import { compareVersions, parseIstioVersion } from './parse.js';
+import { parseIstioVersion } from './parse.js';
 import { toSemverRange } from './range.js';
 
 /**
@@ -62,16 +62,4 @@ export function policyAllows(policy: VersionPolicy, version: string, context: Po
     case 'range':
       return semver.satisfies(release, policy.range);
   }
-}
-
-/** The newest of `versions` the policy allows, or undefined. */
-export function newestAllowed(
-  policy: VersionPolicy,
-  versions: readonly string[],
-  context: PolicyContext,
-): string | undefined {
-  return [...versions]
-    .filter((v) => policyAllows(policy, v, context))
-    .sort(compareVersions)
-    .pop();
 }

@@ -32,7 +32,7 @@ export interface Journal {
 }
 
 /** Every temp this module makes: `.<name>.autopilot-<id>.tmp` and `.<name>.autopilot-<id>.orig.tmp`. */
-export const TEMP_FILE = /^\..*\.autopilot-[0-9a-f]{12}(?:\.orig)?\.tmp$/;
+const TEMP_FILE = /^\..*\.autopilot-[0-9a-f]{12}(?:\.orig)?\.tmp$/;
 
 export function journalFile(stateDir: string): string {
   return join(stateDir, 'journal.json');

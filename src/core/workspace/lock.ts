@@ -18,7 +18,7 @@ import { AutopilotError } from '../errors.js';
 /** Another run holds the workspace's write lock longer than we wait. */
 export class WorkspaceBusyError extends AutopilotError {}
 
-export const DEFAULT_LOCK_WAIT_MS = 10_000;
+const DEFAULT_LOCK_WAIT_MS = 10_000;
 
 /**
  * The directory holding the lock and journal of writes under `root`: inside the git dir when there is

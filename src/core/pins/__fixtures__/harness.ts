@@ -1,9 +1,15 @@
 // Test support: reads fixture files as a workspace would and bumps them in memory.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractPins, planPinUpdates, renderPinUpdates } from '../engine.js';
+import { extractPins, pinSplice, planPinUpdates } from '../engine.js';
 import type { PinKind } from '../kind.js';
-import type { Pin, RoleSelection, SourceText } from '../types.js';
+import { renderSplices } from '../splice.js';
+import type { Pin, PinEdit, RoleSelection, SourceText } from '../types.js';
+
+/** The new content of every file the edits touch, as the bump splices it. */
+export function renderPinUpdates(edits: readonly PinEdit[], readFile: (path: string) => Buffer) {
+  return renderSplices(edits.map(pinSplice), readFile);
+}
 
 export function fixtures(directory: URL, ...names: string[]): SourceText[] {
   return names.map((name) => ({ path: name, text: readFileSync(join(directory.pathname, name), 'utf8') }));
