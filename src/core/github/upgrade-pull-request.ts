@@ -1,38 +1,17 @@
 // Opens, updates or leaves alone the one upgrade PR per component and target: commit on a leased
 // branch, create-or-update the PR, auto-merge when policy allows, and close the PRs it supersedes.
-// The steps live beside it: commit.ts and branch-update.ts (branch, commit), pull-request.ts (PR),
-// supersede.ts; this module orders them.
-import { InvalidInputError } from '../errors.js';
+// This module orders the steps; each lives beside it: upgrade-run.ts (branch and base),
+// upgrade-commit.ts (tree and commit), upgrade-publish.ts (the PR, auto-merge) and supersede.ts.
 import type { Logger } from '../logger.js';
-import { buildPullRequestBody, upgradeTitle, type UpgradeContext } from '../report/pr-body.js';
-import {
-  autoMergeDecision,
-  enableAutoMerge,
-  type AutoMergeMethod,
-  type AutoMergeWhen,
-} from './auto-merge.js';
-import { isValidBranchName, upgradeBranchName } from './branch-name.js';
-import { isStatus, updateUpgradeBranch } from './branch-update.js';
+import type { UpgradeContext } from '../report/pr-body.js';
+import type { AutoMergeMethod, AutoMergeWhen } from './auto-merge.js';
 import type { GitHubClient } from './client.js';
-import {
-  ACTIONS_BOT_IDENTITY,
-  createTreeFromChanges,
-  readWorkingTreeChanges,
-  type FileChange,
-  type GitIdentity,
-} from './commit.js';
-import { explainPullRequestError } from './pull-request-errors.js';
-import type { PullRequestMetadata } from '../report/pr-metadata.js';
-import {
-  branchIsOurs,
-  closePull,
-  commentOnce,
-  createPull,
-  decorate,
-  findOpenPull,
-  type OpenPull,
-} from './pull-request.js';
+import { readWorkingTreeChanges, type FileChange, type GitIdentity } from './commit.js';
+import { findOpenPull } from './pull-request.js';
 import { closeSuperseded } from './supersede.js';
+import { commitUpgrade, reportForeignCommit, stageTree } from './upgrade-commit.js';
+import { closeWhenNothingChanged, maybeEnableAutoMerge, publishPullRequest } from './upgrade-publish.js';
+import { readBase, startUpgradeRun } from './upgrade-run.js';
 
 export type PullRequestOperation = 'created' | 'updated' | 'unchanged' | 'closed' | 'none';
 
@@ -88,33 +67,12 @@ export interface OpenUpgradePullRequestResult {
   foreignCommit?: { sha: string; author: string };
 }
 
-const FOREIGN_MARKER = 'istio-autopilot:foreign-commits';
-
 export async function openUpgradePullRequest(
   options: OpenUpgradePullRequestOptions,
   deps: OpenUpgradePullRequestDeps,
 ): Promise<OpenUpgradePullRequestResult> {
-  const { octokit, logger } = deps;
-  const repository = { owner: options.owner, repo: options.repo };
-  const context = options.context ?? {};
-  const component = context.component ?? 'istio';
-  const branch = options.branch ?? upgradeBranchName(component, context.to);
-  if (!isValidBranchName(branch)) {
-    throw new InvalidInputError(`'${branch}' is not a valid branch name`, { input: 'branch' });
-  }
-  const step = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (error) {
-      throw explainPullRequestError(error, what, branch);
-    }
-  };
-
-  const repoInfo = await step(
-    'reading the repository',
-    async () => (await octokit.rest.repos.get(repository)).data,
-  );
-  const base = options.base ?? repoInfo.default_branch;
+  const run = await startUpgradeRun(options, deps);
+  const { branch, base, repository, step } = run;
   const result: OpenUpgradePullRequestResult = {
     operation: 'none',
     branch,
@@ -122,94 +80,24 @@ export async function openUpgradePullRequest(
     autoMergeEnabled: false,
     superseded: [],
   };
-  const metadata = pullRequestMetadata(context);
-
   const changes = options.changes ?? (await readWorkingTreeChanges(deps.workspace, options.paths ?? []));
   const existing = await step('listing open pull requests', () =>
-    findOpenPull(octokit, repository, branch, base),
+    findOpenPull(run.octokit, repository, branch, base),
   );
-
-  const baseSha = await step(`reading branch ${base}`, async () => {
-    try {
-      return (await octokit.rest.git.getRef({ ...repository, ref: `heads/${base}` })).data.object.sha;
-    } catch (error) {
-      if (isStatus(error, 404)) {
-        throw new InvalidInputError(
-          `the base branch '${base}' does not exist in ${options.owner}/${options.repo}`,
-          {
-            input: 'base',
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
-  });
-  const baseTree = await step('reading the base commit', async () => {
-    return (await octokit.rest.git.getCommit({ ...repository, commit_sha: baseSha })).data.tree.sha;
-  });
-  const tree = changes.length
-    ? await step('uploading the changed files', () =>
-        createTreeFromChanges(octokit, repository, baseTree, changes),
-      )
-    : baseTree;
-
-  if (tree === baseTree) {
-    logger.info(
-      `No changes under ${(options.paths ?? []).join(', ') || 'the working tree'} differ from ${base}.`,
-    );
-    if (existing && (await branchIsOurs(octokit, repository, existing, branch))) {
-      await step('closing the pull request', () =>
-        closePull(
-          octokit,
-          repository,
-          existing,
-          `${base} already contains these changes, so this upgrade PR is no longer needed.`,
-          options.deleteBranchOnClose ?? false,
-          logger,
-        ),
-      );
-      return {
-        ...result,
-        operation: 'closed',
-        pullRequest: { number: existing.number, url: existing.html_url },
-      };
-    }
-    return result;
+  const baseCommit = await readBase(run);
+  const tree = await stageTree(run, baseCommit.tree, changes);
+  if (tree === baseCommit.tree) {
+    const closed = await closeWhenNothingChanged(run, options, existing);
+    if (!closed) return result;
+    return { ...result, operation: 'closed', pullRequest: { number: closed.number, url: closed.html_url } };
   }
 
-  const message = options.commitMessage ?? upgradeTitle(context);
-  const sign = options.signCommits ?? false;
-  if (sign && (options.author || options.committer)) {
-    logger.notice(
-      'author and committer are ignored with sign-commits: GitHub signs only commits it authors itself.',
-    );
-  }
-  const update = await step(`committing to ${branch}`, () =>
-    updateUpgradeBranch(
-      octokit,
-      { ...repository, nodeId: repoInfo.node_id },
-      { branch, baseSha, tree, message, sign, author: options.author, committer: options.committer },
-      logger,
-    ),
-  );
+  const update = await commitUpgrade(run, options, baseCommit.sha, tree);
   result.headSha = update.sha;
   if (update.kind === 'foreign') {
     result.foreignCommit = { sha: update.sha, author: update.author };
-    const warning =
-      `${branch} has commits that Istio Autopilot did not make (tip ${update.sha.slice(0, 12)} by ${update.author}); ` +
-      'it left the branch alone. Merge or close the PR, or delete the branch, to let it continue.';
-    logger.warning(warning);
+    await reportForeignCommit(run, result.foreignCommit, existing);
     if (existing) {
-      await step('commenting on the pull request', () =>
-        commentOnce(
-          octokit,
-          repository,
-          existing.number,
-          `${FOREIGN_MARKER} ${update.sha}`,
-          `⚠️ ${warning}${context.to ? ` The newest target is ${context.to}.` : ''}`,
-        ),
-      );
       result.pullRequest = { number: existing.number, url: existing.html_url };
       result.operation = 'unchanged';
     }
@@ -217,109 +105,15 @@ export async function openUpgradePullRequest(
   }
   if (update.kind !== 'unchanged') result.verified = update.verified;
 
-  const { pull, operation } = await publishPullRequest(
-    { octokit, logger, repository, branch, base, step },
-    options,
-    existing,
-    update.kind === 'unchanged',
-  );
+  const { pull, operation } = await publishPullRequest(run, options, existing, update.kind === 'unchanged');
   result.operation = operation;
   result.pullRequest = { number: pull.number, url: pull.html_url };
-  result.autoMergeEnabled = await maybeEnableAutoMerge(octokit, pull, options, context, logger);
+  result.autoMergeEnabled = await maybeEnableAutoMerge(run, pull, options);
   if (options.closeSuperseded ?? true) {
+    const deleteBranch = options.deleteBranchOnClose ?? false;
     result.superseded = await step('closing superseded pull requests', () =>
-      closeSuperseded(
-        octokit,
-        repository,
-        base,
-        pull,
-        metadata,
-        options.deleteBranchOnClose ?? false,
-        logger,
-      ),
+      closeSuperseded(run.octokit, repository, base, pull, run.metadata, deleteBranch, run.logger),
     );
   }
   return result;
-}
-
-interface Steps {
-  octokit: GitHubClient;
-  logger: Logger;
-  repository: { owner: string; repo: string };
-  branch: string;
-  base: string;
-  step: <T>(what: string, call: () => Promise<T>) => Promise<T>;
-}
-
-/** Creates the PR, or brings an open one's title and body up to date; labels and assigns what changed. */
-async function publishPullRequest(
-  { octokit, logger, repository, branch, base, step }: Steps,
-  options: OpenUpgradePullRequestOptions,
-  existing: OpenPull | undefined,
-  commitUnchanged: boolean,
-): Promise<{ pull: OpenPull; operation: PullRequestOperation }> {
-  const context = options.context ?? {};
-  const metadata = pullRequestMetadata(context);
-  const title = options.title ?? upgradeTitle(context);
-  const body = buildPullRequestBody(context, metadata, options.body);
-  let pull = existing;
-  let operation: PullRequestOperation = commitUnchanged ? 'unchanged' : 'updated';
-  if (!pull) {
-    const created = await step('creating the pull request', () =>
-      createPull(octokit, repository, { branch, base, title, body, draft: options.draft ?? false }),
-    );
-    pull = created.pull;
-    if (created.created) operation = 'created';
-  }
-  const opened = pull;
-  if (operation !== 'created' && (pull.title !== title || (pull.body ?? '') !== body)) {
-    const current = pull;
-    await step('updating the pull request', () =>
-      octokit.rest.pulls.update({ ...repository, pull_number: current.number, title, body }),
-    );
-    operation = 'updated';
-  }
-  logger.info(`Pull request #${pull.number} ${operation}: ${pull.html_url}`);
-
-  if (pull.user?.login === ACTIONS_BOT_IDENTITY.name && operation === 'created') {
-    logger.warning(
-      'This PR was opened with GITHUB_TOKEN, so GitHub runs no workflows (checks) on it. Use a GitHub App ' +
-        'token or a PAT for github-token; see the "Tokens" part of the open-upgrade-pr README section.',
-    );
-  }
-  if (operation === 'created' || operation === 'updated') {
-    await step('labelling and assigning the pull request', () =>
-      decorate(octokit, repository, opened.number, options),
-    );
-  }
-  return { pull: opened, operation };
-}
-
-function pullRequestMetadata(context: UpgradeContext): PullRequestMetadata {
-  return {
-    component: context.component ?? 'istio',
-    from: context.from,
-    to: context.to,
-    policy: context.policy,
-  };
-}
-
-async function maybeEnableAutoMerge(
-  octokit: GitHubClient,
-  pull: OpenPull,
-  options: OpenUpgradePullRequestOptions,
-  context: UpgradeContext,
-  logger: Logger,
-): Promise<boolean> {
-  const method = options.autoMerge ?? 'none';
-  if (method === 'none') return false;
-  const decision = autoMergeDecision(options.autoMergeWhen ?? 'patch', context);
-  if (!decision.allowed) {
-    logger.info(`Auto-merge not enabled: ${decision.reason}.`);
-    return false;
-  }
-  if (pull.auto_merge) return true;
-  const enabled = await enableAutoMerge(octokit, pull.node_id, method, logger);
-  if (enabled) logger.info(`Auto-merge (${method}) enabled: ${decision.reason}.`);
-  return enabled;
 }
