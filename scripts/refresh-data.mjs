@@ -135,18 +135,6 @@ export function checkDataset(releases, advisories) {
   return problems;
 }
 
-const NOTE_DETECTORS = new Set([
-  'env',
-  'env-unset',
-  'annotation',
-  'kinds',
-  'component',
-  'ambient',
-  'crd-bundle',
-  'kubernetes',
-  'retired-source',
-  'undetectable',
-]);
 const SUPPORTED_RELEASES_URL =
   'https://istio.io/latest/docs/releases/supported-releases/#support-status-of-istio-releases';
 const minorKey = (minor) => minor.split('.').map(Number);
@@ -179,8 +167,12 @@ export function mergeUpgradeNotes(notes, support) {
   });
 }
 
-/** Every rule has a unique id, an istio.io source, a known detector and action; generated ones match the support data. */
-export function checkUpgradeNotes(notes, support) {
+/**
+ * Every rule has a unique id, an istio.io source, a detector and an action of the file's own lists
+ * (`vocabulary`: its `detectors` and `actions`, which the action code reads too); generated ones match
+ * the support data.
+ */
+export function checkUpgradeNotes(notes, support, vocabulary) {
   const problems = [];
   const seen = new Set();
   for (const n of notes) {
@@ -189,9 +181,9 @@ export function checkUpgradeNotes(notes, support) {
     if (!/^1\.\d+$/.test(n.minor ?? '')) problems.push(`${n.id}: minor '${n.minor}'`);
     if (!/^https:\/\/istio\.io\//.test(n.url ?? ''))
       problems.push(`${n.id}: url '${n.url}' is not an istio.io page`);
-    if (!NOTE_DETECTORS.has(n.detect?.type)) problems.push(`${n.id}: unknown detector '${n.detect?.type}'`);
-    if (!['rewrite', 'warn', 'block'].includes(n.action))
-      problems.push(`${n.id}: unknown action '${n.action}'`);
+    if (!vocabulary.detectors.includes(n.detect?.type))
+      problems.push(`${n.id}: unknown detector '${n.detect?.type}'`);
+    if (!vocabulary.actions.includes(n.action)) problems.push(`${n.id}: unknown action '${n.action}'`);
   }
   const expected = JSON.stringify(kubernetesNotes(support));
   const actual = JSON.stringify(notes.filter((n) => n.generated));
@@ -204,13 +196,14 @@ function writeUpgradeNotes(support) {
   const file = join(dataDir, 'upgrade-notes.json');
   const current = JSON.parse(readFileSync(file, 'utf8'));
   const notes = mergeUpgradeNotes(current.notes, support);
-  const problems = checkUpgradeNotes(notes, support);
+  const problems = checkUpgradeNotes(notes, support, current);
   if (problems.length > 0) {
     for (const p of problems) console.error(p);
     console.error('upgrade-notes.json not written');
     process.exit(1);
   }
-  writeJson(file, { schema: 1, asOf: current.asOf, source: current.source }, 'notes', notes);
+  const { asOf, source, detectors, actions } = current;
+  writeJson(file, { schema: 1, asOf, source, detectors, actions }, 'notes', notes);
   return notes.length;
 }
 
@@ -229,8 +222,11 @@ function main() {
     const releases = JSON.parse(readFileSync(join(dataDir, 'istio-releases.json'), 'utf8')).releases;
     const advisories = JSON.parse(readFileSync(join(dataDir, 'istio-advisories.json'), 'utf8')).advisories;
     const support = JSON.parse(readFileSync(join(dataDir, 'istio-support.json'), 'utf8')).minors;
-    const notes = JSON.parse(readFileSync(join(dataDir, 'upgrade-notes.json'), 'utf8')).notes;
-    const problems = [...checkDataset(releases, advisories), ...checkUpgradeNotes(notes, support)];
+    const notesFile = JSON.parse(readFileSync(join(dataDir, 'upgrade-notes.json'), 'utf8'));
+    const problems = [
+      ...checkDataset(releases, advisories),
+      ...checkUpgradeNotes(notesFile.notes, support, notesFile),
+    ];
     for (const p of problems) console.error(p);
     console.log(problems.length === 0 ? 'dataset is consistent' : `${problems.length} problems`);
     process.exit(problems.length === 0 ? 0 : 1);

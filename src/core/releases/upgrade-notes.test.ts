@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MeshObject } from '../mesh/values/types.js';
 import { currentChartRepository, currentImageLocation } from './artifact-hosts.js';
+import notesFile from '../../../data/upgrade-notes.json' with { type: 'json' };
 import { loadIstioDataset } from './dataset.js';
 import { detectUpgradeNotes, type NoteSubject } from './upgrade-notes-detect.js';
 import { loadUpgradeNotes, notesForHop } from './upgrade-notes.js';
@@ -53,6 +54,22 @@ describe('scripts/refresh-data.mjs', () => {
     const run = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+  });
+
+  it("refuses a detector or action outside the data file's own lists, which the action reads too", async () => {
+    const { checkUpgradeNotes } = (await import('../../../scripts/refresh-data.mjs')) as {
+      checkUpgradeNotes: (notes: unknown[], support: unknown[], vocabulary: unknown) => string[];
+    };
+    const vocabulary = { detectors: notesFile.detectors, actions: notesFile.actions };
+    const hand = notesFile.notes.find((n) => !('generated' in n))!;
+    const odd = [
+      { ...hand, id: 'x-detector', detect: { type: 'telepathy' } },
+      { ...hand, id: 'x-action', action: 'ignore' },
+    ];
+    expect(checkUpgradeNotes(odd, [], vocabulary)).toEqual([
+      "x-detector: unknown detector 'telepathy'",
+      "x-action: unknown action 'ignore'",
+    ]);
   });
 });
 

@@ -60,27 +60,19 @@ export function loadUpgradeNotes(): UpgradeNote[] {
   return loaded;
 }
 
-const DETECTORS = new Set([
-  'env',
-  'env-unset',
-  'annotation',
-  'kinds',
-  'component',
-  'ambient',
-  'crd-bundle',
-  'kubernetes',
-  'retired-source',
-  'undetectable',
-]);
+// The detectors and actions a rule may name: listed once, in the data file, which
+// scripts/refresh-data.mjs checks against too.
+const DETECTORS: readonly string[] = notesFile.detectors;
+const ACTIONS: readonly string[] = notesFile.actions;
 
 function checkNote(note: UpgradeNote): UpgradeNote {
   const problem = !/^1\.\d+$/.test(note.minor)
     ? `minor '${note.minor}'`
     : !/^https:\/\/istio\.io\//.test(note.url)
       ? `url '${note.url}'`
-      : !DETECTORS.has(note.detect?.type)
+      : !DETECTORS.includes(note.detect?.type)
         ? `detector '${note.detect?.type}'`
-        : !['rewrite', 'warn', 'block'].includes(note.action)
+        : !ACTIONS.includes(note.action)
           ? `action '${note.action}'`
           : undefined;
   if (problem) {
