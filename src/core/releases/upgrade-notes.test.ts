@@ -57,7 +57,8 @@ describe('scripts/refresh-data.mjs', () => {
   });
 
   it("refuses a detector or action outside the data file's own lists, which the action reads too", async () => {
-    const { checkUpgradeNotes } = (await import('../../../scripts/refresh-data.mjs')) as {
+    const script = '../../../scripts/refresh-data.mjs'; // a plain .mjs script, without types
+    const { checkUpgradeNotes } = (await import(script)) as {
       checkUpgradeNotes: (notes: unknown[], support: unknown[], vocabulary: unknown) => string[];
     };
     const vocabulary = { detectors: notesFile.detectors, actions: notesFile.actions };
