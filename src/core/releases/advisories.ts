@@ -1,7 +1,7 @@
 // Istio security advisories: the shape both sources share, matching a release against them, and
 // merging GitHub's advisories into the istio.io bulletins.
 import semver from 'semver';
-import { compareVersions, parseIstioVersion } from '../versions/parse.js';
+import { compareVersions, parseIstioVersion, type IstioVersion } from '../versions/parse.js';
 import type { MinorSupport } from './support.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
@@ -41,24 +41,32 @@ const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'
 
 /** Whether `version` lies inside the advisory's published range. */
 export function isAffected(version: string, advisory: Advisory): boolean {
-  if (advisory.kind !== 'vulnerability' || !advisory.affected) return false;
   const parsed = parseIstioVersion(version);
-  if (!parsed) return false;
-  // A prerelease is judged as the release it leads to (1.30.0-rc.0 has 1.30.0's code and bugs).
-  return semver.satisfies(`${parsed.major}.${parsed.minor}.${parsed.patch}`, advisory.affected);
+  return parsed !== undefined && affects(advisory, parsed);
 }
 
-/** Every advisory that applies to `version`, most severe first. Support data enables presumed matches. */
+function affects(advisory: Advisory, version: IstioVersion): boolean {
+  if (advisory.kind !== 'vulnerability' || !advisory.affected) return false;
+  // A prerelease is judged as the release it leads to (1.30.0-rc.0 has 1.30.0's code and bugs).
+  return semver.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
+}
+
+/**
+ * Every advisory that applies to `version`, most severe first. Support data enables presumed matches.
+ * The version is parsed once here, and each advisory's fixes only when it matches.
+ */
 export function matchAdvisories(
   version: string,
   advisories: readonly Advisory[],
   support: readonly MinorSupport[] = [],
 ): AdvisoryMatch[] {
+  const parsed = parseIstioVersion(version);
+  if (!parsed) return [];
   const matches: AdvisoryMatch[] = [];
   for (const advisory of advisories) {
-    const direct = isAffected(version, advisory);
-    if (!direct && !presumedAffected(version, advisory, support)) continue;
-    const fixedIn = fixedInFor(version, advisory);
+    const direct = affects(advisory, parsed);
+    if (!direct && !presumedAffected(parsed, advisory, support)) continue;
+    const fixedIn = fixedFor(parsed, advisory);
     matches.push({ advisory, presumed: !direct, ...(fixedIn ? { fixedIn } : {}) });
   }
   return matches.sort(
@@ -71,13 +79,26 @@ export function matchAdvisories(
 /** The fix on the version's own minor (if newer), else the oldest fix on a later minor. */
 export function fixedInFor(version: string, advisory: Advisory): string | undefined {
   const parsed = parseIstioVersion(version);
-  if (!parsed) return undefined;
-  const later = advisory.fixed
-    .filter((f) => compareVersions(f, parsed.version) > 0)
-    .sort(compareVersions)
-    .filter((f) => !isAffected(f, advisory));
-  const sameMinor = later.find((f) => parseIstioVersion(f)?.minor === parsed.minor);
-  return sameMinor ?? later[0];
+  return parsed && fixedFor(parsed, advisory);
+}
+
+function fixedFor(version: IstioVersion, advisory: Advisory): string | undefined {
+  const later = parsedFixes(advisory)
+    .filter((f) => compareVersions(f.version, version.version) > 0 && !affects(advisory, f))
+    .sort((a, b) => compareVersions(a.version, b.version));
+  return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
+}
+
+const fixesOf = new WeakMap<Advisory, IstioVersion[]>();
+
+/** The advisory's fixed versions that are Istio versions, parsed once per advisory. */
+function parsedFixes(advisory: Advisory): readonly IstioVersion[] {
+  let fixes = fixesOf.get(advisory);
+  if (!fixes) {
+    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== undefined);
+    fixesOf.set(advisory, fixes);
+  }
+  return fixes;
 }
 
 /**
@@ -85,14 +106,16 @@ export function fixedInFor(version: string, advisory: Advisory): string | undefi
  * published, never got the fix. Only for bulletins whose range covers whole minors (not regressions
  * in one patch, such as 1.13.6 alone).
  */
-function presumedAffected(version: string, advisory: Advisory, support: readonly MinorSupport[]): boolean {
+function presumedAffected(
+  parsed: IstioVersion,
+  advisory: Advisory,
+  support: readonly MinorSupport[],
+): boolean {
   if (advisory.kind !== 'vulnerability' || !advisory.affected || advisory.fixed.length === 0) return false;
   if (!advisory.published) return false;
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return false;
-  const fixedMinors = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== undefined);
+  const fixedMinors = parsedFixes(advisory);
   if (fixedMinors.some((f) => !semver.satisfies(`${f.major}.${f.minor}.0`, advisory.affected!))) return false;
-  const oldest = fixedMinors.sort((a, b) => compareVersions(a.version, b.version))[0];
+  const oldest = [...fixedMinors].sort((a, b) => compareVersions(a.version, b.version))[0];
   if (
     !oldest ||
     compareVersions(`${parsed.major}.${parsed.minor}.0`, `${oldest.major}.${oldest.minor}.0`) >= 0

@@ -92,13 +92,27 @@ export function supportedMinors(support: readonly MinorSupport[], options: Suppo
 function eolByRule(minor: string, releases: readonly DatedRelease[]): string | undefined {
   const parsed = parseIstioVersion(`${minor}.0`);
   if (!parsed) return undefined;
-  const successor = releases.find(
-    (r) => !r.prerelease && parseIstioVersion(r.version)?.version === `${parsed.major}.${parsed.minor + 2}.0`,
-  );
+  const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
   if (!successor?.publishedAt) return undefined;
   const released = Date.parse(successor.publishedAt);
   if (Number.isNaN(released)) return undefined;
   return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 86_400_000));
+}
+
+const gaIndex = new WeakMap<readonly DatedRelease[], Map<string, DatedRelease>>();
+
+/** The feed's GA releases by normalised version, parsed once per feed (every minor's rule asks it). */
+function gaReleases(releases: readonly DatedRelease[]): Map<string, DatedRelease> {
+  let index = gaIndex.get(releases);
+  if (!index) {
+    index = new Map();
+    for (const release of releases) {
+      const version = release.prerelease ? undefined : parseIstioVersion(release.version)?.version;
+      if (version && !index.has(version)) index.set(version, release);
+    }
+    gaIndex.set(releases, index);
+  }
+  return index;
 }
 
 function isoDate(date: Date): string {

@@ -1,6 +1,6 @@
 // Version policies: which releases a user allows as an upgrade destination (keywords or semver ranges).
 import semver from 'semver';
-import { parseIstioVersion } from './parse.js';
+import { parseIstioVersion, type IstioVersion } from './parse.js';
 import { toSemverRange } from './range.js';
 
 /**
@@ -18,8 +18,8 @@ export type VersionPolicy =
 export const POLICY_KEYWORDS = ['latest', 'patch', 'minor', 'supported'] as const;
 
 export interface PolicyContext {
-  /** The version running now; `patch` and `minor` are relative to it. */
-  current: string;
+  /** The version running now; `patch` and `minor` are relative to it. Parsed already, it is not parsed again. */
+  current: string | IstioVersion;
   /** Minors (`1.30`) still supported; required by `supported`. */
   supportedMinors?: readonly string[];
 }
@@ -40,10 +40,17 @@ export function parseVersionPolicy(text: string, input = 'version-policy'): Vers
   return { kind: 'range', spec, range: toSemverRange(spec, input) };
 }
 
-/** Whether `version` may be a destination under `policy` (prerelease filtering is the caller's). */
-export function policyAllows(policy: VersionPolicy, version: string, context: PolicyContext): boolean {
-  const candidate = parseIstioVersion(version);
-  const current = parseIstioVersion(context.current);
+/**
+ * Whether `version` may be a destination under `policy` (prerelease filtering is the caller's). A caller
+ * that holds parsed versions passes them, so a plan over every release parses none of them again.
+ */
+export function policyAllows(
+  policy: VersionPolicy,
+  version: string | IstioVersion,
+  context: PolicyContext,
+): boolean {
+  const candidate = typeof version === 'string' ? parseIstioVersion(version) : version;
+  const current = typeof context.current === 'string' ? parseIstioVersion(context.current) : context.current;
   if (!candidate || !current) return false;
   // A prerelease counts as the release it leads to: `1.31.x` admits 1.31.0-rc.0 when prereleases are wanted.
   const release = `${candidate.major}.${candidate.minor}.${candidate.patch}`;

@@ -58,11 +58,9 @@ export function planUpgradePath(request: UpgradePathRequest): UpgradePath {
   const all = uniqueReleases(request.releases);
   const candidates = all.filter((r) => request.includePrereleases === true || !r.prerelease);
   const latest = all.filter((r) => !r.prerelease).pop()?.version;
-  const context = { current: current.version, supportedMinors: request.supportedMinors };
+  const context = { current, supportedMinors: request.supportedMinors };
   const destination = candidates
-    .filter(
-      (r) => compareVersions(r.version, current.version) > 0 && policyAllows(policy, r.version, context),
-    )
+    .filter((r) => compareVersions(r.version, current.version) > 0 && policyAllows(policy, r, context))
     .pop();
 
   const path: UpgradePath = {
