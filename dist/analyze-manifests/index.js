@@ -17512,7 +17512,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17522,7 +17522,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17570,7 +17570,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -34647,8 +34647,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
-    const tag = `h${level}`;
+  addHeading(text, level2) {
+    const tag = `h${level2}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
     const element = this.wrap(allowedTag, text);
     return this.addRaw(element).addEOL();
@@ -36578,7 +36578,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
     return originalStringify(rootProcessed);
   }
   const chunks = [];
-  let level = 0;
+  let level2 = 0;
   const stack = [
     {
       parent: { "": rootProcessed },
@@ -36595,13 +36595,13 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
     const node = stack[stack.length - 1];
     if (node.index === 0) {
       chunks.push(node.isArray ? "[" : "{");
-      level++;
+      level2++;
     }
     let isDone = false;
     if (node.isArray) {
       if (node.index < node.val.length) {
         if (!node.first) chunks.push(",");
-        if (space) chunks.push("\n" + space.repeat(level));
+        if (space) chunks.push("\n" + space.repeat(level2));
         const childRaw = node.val[node.index];
         const childVal = prepareVal(node.val, String(node.index), childRaw);
         if (isUnstringifiable(childVal)) {
@@ -36646,7 +36646,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
         if (isUnstringifiable(childVal)) continue;
         if (!node.first) chunks.push(",");
         if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+          chunks.push("\n" + space.repeat(level2) + originalStringify(k) + ": ");
         } else {
           chunks.push(originalStringify(k) + ":");
         }
@@ -36679,8 +36679,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       }
     }
     if (isDone) {
-      level--;
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+      level2--;
+      if (!node.first && space) chunks.push("\n" + space.repeat(level2));
       chunks.push(node.isArray ? "]" : "}");
       visited.delete(node.val);
       stack.pop();
@@ -40511,9 +40511,9 @@ function registerSecret(value) {
   if (secret && secret.length >= 6) secrets.add(secret);
 }
 function maskSecrets(text) {
-  let masked = text;
-  for (const secret of secrets) masked = masked.split(secret).join("***");
-  return redactUrlsIn(masked.replace(GITHUB_TOKEN_SHAPE, "***"));
+  let masked2 = text;
+  for (const secret of secrets) masked2 = masked2.split(secret).join("***");
+  return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
 }
 function redactUrl(url) {
   let parsed;
@@ -41339,17 +41339,8 @@ function countFindings(findings) {
     infos: findings.filter((f) => f.level === "Info").length
   };
 }
-function levelRank(level) {
-  return ANALYZE_LEVELS.indexOf(level);
-}
-function parseAnalyzeLevel(value, input) {
-  const found = ANALYZE_LEVELS.find((level) => level.toLowerCase() === value.trim().toLowerCase());
-  if (!found)
-    throw new InvalidInputError(`'${value}' is not an analysis level`, {
-      input,
-      hint: `Use one of ${ANALYZE_LEVELS.join(", ")}.`
-    });
-  return found;
+function levelRank(level2) {
+  return ANALYZE_LEVELS.indexOf(level2);
 }
 async function analyzeManifests(options) {
   const cwd = resolve4(options.cwd ?? process.cwd());
@@ -41465,12 +41456,12 @@ function parseAnalyzeJson(stdout) {
   if (!Array.isArray(parsed))
     throw new IstioctlError("istioctl analyze printed JSON that is not a list of findings");
   return parsed.map((raw) => {
-    const level = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
+    const level2 = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
     const reference = typeof raw.reference === "string" && raw.reference !== "" ? raw.reference : void 0;
     const { file, line } = splitReference(reference);
     return {
       code: String(raw.code ?? ""),
-      level,
+      level: level2,
       origin: String(raw.origin ?? ""),
       message: String(raw.message ?? ""),
       ...typeof raw.documentationUrl === "string" && raw.documentationUrl ? { documentationUrl: raw.documentationUrl } : {},
@@ -45032,61 +45023,27 @@ function encodeUri(path7) {
   return path7.split(/[\\/]/).map(encodeURIComponent).join("/");
 }
 
-// src/actions/support/entry.ts
-import { join as join10 } from "node:path";
-var actionsLogger = maskingLogger({
-  info: (m) => info(m),
-  warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
-  notice: (m, where) => notice(m, where ? { file: where.file, startLine: where.line } : {}),
-  debug: (m) => debug(m)
-});
-async function runEntry(main2) {
-  try {
-    await main2();
-  } catch (error2) {
-    setFailed(maskSecrets(describeError(error2)));
-    if (error2 instanceof Error && error2.stack) debug(error2.stack);
+// src/options/github.ts
+var GITHUB_OPTIONS = {
+  "github-token": {
+    type: "string",
+    description: "Token for GitHub API calls; the CLI falls back to GITHUB_TOKEN or GH_TOKEN."
+  },
+  "github-api-url": {
+    type: "string",
+    description: "The GitHub API (GitHub Enterprise Server or a mirror); default the runner\u2019s or api.github.com."
+  },
+  offline: {
+    type: "boolean",
+    input: false,
+    description: "Ask GitHub nothing: answer from the bundled dataset, saying how old it is."
   }
-}
-function stringInput(name) {
-  const value = getInput(name).trim();
-  return value === "" ? void 0 : value;
-}
-function booleanInput(name, fallback) {
-  const value = getInput(name).trim().toLowerCase();
-  if (value === "") return fallback;
-  if (["true", "yes", "on", "1"].includes(value)) return true;
-  if (["false", "no", "off", "0"].includes(value)) return false;
-  throw new InvalidInputError(`'${value}' is not a boolean`, { input: name, hint: "Use true or false." });
-}
-function listInput(name) {
-  return getInput(name).split(/[\n,]/).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
-}
-function gitHubInputs() {
-  const token = stringInput("github-token");
-  if (token) setSecret(token);
-  registerSecret(token);
-  const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
-  return { token, apiUrl };
-}
-function httpCacheDir() {
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join10(toolCache, "istio-autopilot", "http") : void 0;
-}
-async function writeSummary(markdown) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await summary.addRaw(fitMarkdown(maskSecrets(markdown)), true).write();
-}
-
-// src/actions/support/istioctl.ts
-import { accessSync as accessSync2, constants as constants5 } from "node:fs";
-import { tmpdir as tmpdir4 } from "node:os";
-import { delimiter as delimiter4, join as join16 } from "node:path";
+};
 
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join13 } from "node:path";
+import { join as join12 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -45377,22 +45334,22 @@ function _getTempDirectory() {
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync7, statSync as statSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { rm as rm2 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join11 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join12(extracted, binaryName2))
+    binarySha256: await sha256Of(join11(extracted, binaryName2))
   };
-  writeFileSync3(join12(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync3(join11(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join12(dir, binaryName2);
+  const binary = join11(dir, binaryName2);
   const size = statSync5(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -45403,7 +45360,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync7(join12(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync7(join11(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -45759,7 +45716,7 @@ async function installIstioctl(options) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) found in the tool cache`);
     return { version, path: cached, cacheHit: true, platform: platform2 };
   }
-  if (options.offline && options.downloadBaseUrl === void 0) {
+  if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
     throw new NotFoundError(
       `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
       {
@@ -45768,7 +45725,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp(join13(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp(join12(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -45777,12 +45734,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join13(scratch, "extracted");
+    const extracted = join12(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join13(extracted, binaryName(platform2));
+    const binary = join12(extracted, binaryName(platform2));
     if (!existsSync8(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -45796,7 +45753,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join13(cachedDir, binaryName(platform2)),
+      path: join12(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -45840,7 +45797,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join13(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join12(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -45896,13 +45853,215 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join13(root, TOOL_NAME, version, cacheKey);
+      const dir = join12(root, TOOL_NAME, version, cacheKey);
       await rm4(dir, { recursive: true, force: true });
       await rm4(`${dir}.complete`, { force: true });
     }
     throw error2;
   }
 }
+
+// src/options/get-istioctl.ts
+var INSTALL_OPTIONS = {
+  version: {
+    type: "string",
+    default: "latest",
+    description: "The istioctl version: latest, an exact version (1.24.2) or a range (1.24.x, ~1.24.0)."
+  },
+  "download-base-url": {
+    type: "string",
+    default: DEFAULT_DOWNLOAD_BASE_URL,
+    description: "Where <version>/<asset> archives and their .sha256 files are downloaded from."
+  }
+};
+var GET_ISTIOCTL_OPTIONS = {
+  ...INSTALL_OPTIONS,
+  "version-file": {
+    type: "string",
+    flag: false,
+    description: "A file holding the version, read when version is left at latest."
+  },
+  "include-prereleases": {
+    type: "boolean",
+    default: "false",
+    description: "Consider alpha, beta and rc releases when resolving a range or latest."
+  },
+  // The platform's spellings (macos, darwin, x64, ...) are normalised and checked by resolvePlatform.
+  os: {
+    type: "string",
+    description: "The OS to install for, linux, macos or windows; default the runner's."
+  },
+  arch: {
+    type: "string",
+    description: "The architecture to install for, amd64, arm64 or armv7; default the runner's."
+  },
+  checksum: { type: "string", description: "A pinned SHA-256 of the archive that must match as well." },
+  ...GITHUB_OPTIONS
+};
+
+// src/options/analyze.ts
+var level = (fallback, description) => ({
+  type: "string",
+  choices: ANALYZE_LEVELS,
+  ignoreCase: true,
+  noun: "analysis level",
+  default: fallback,
+  description
+});
+var ANALYZE_OPTIONS = {
+  repo: { type: "string", input: false, description: "The repository to analyze (default .)." },
+  paths: {
+    type: "list",
+    // What the action fills in; the CLI without --paths analyzes the rendered roots instead.
+    default: "**/*.yaml\n**/*.yml\n!.github/**\n",
+    description: "Globs, files or directories to analyze; !glob excludes."
+  },
+  istioctl: {
+    type: "string",
+    description: "The istioctl binary to run; empty uses one on PATH (action) or installs version."
+  },
+  version: INSTALL_OPTIONS.version,
+  "failure-threshold": level("Error", "The lowest level that fails: Info, Warning or Error."),
+  "output-threshold": level("Info", "The lowest level reported: Info, Warning or Error."),
+  suppress: {
+    type: "list",
+    description: "Findings to suppress, in istioctl's CODE=Kind namespace/name form."
+  },
+  "all-namespaces": {
+    type: "boolean",
+    flag: false,
+    default: "true",
+    description: "Analyze all namespaces (-A)."
+  },
+  revision: { type: "string", description: "The control plane revision to analyze for." },
+  "mesh-config-file": {
+    type: "string",
+    flag: false,
+    description: "A mesh config file for the analysis, relative to the workspace."
+  },
+  "ignore-unknown": {
+    type: "boolean",
+    flag: false,
+    default: "true",
+    description: "Skip documents that are not Kubernetes objects with a notice instead of failing."
+  },
+  "changed-only": {
+    type: "boolean",
+    flag: false,
+    default: "false",
+    description: "On pull_request events, annotate only files the pull request changes."
+  },
+  "sarif-file": {
+    type: "string",
+    flag: false,
+    description: "Where to write SARIF 2.1.0, relative to the workspace; empty writes none."
+  },
+  ...GITHUB_OPTIONS
+};
+
+// src/actions/support/entry.ts
+import { join as join13 } from "node:path";
+
+// src/options/table.ts
+function optionName(key, spec, face) {
+  const name = face === "input" ? spec.input : spec.flag;
+  return name === false ? void 0 : name ?? key;
+}
+function shownName(name, face) {
+  return face === "flag" ? `--${name}` : name;
+}
+var TRUE = ["true", "yes", "on", "1"];
+var FALSE = ["false", "no", "off", "0"];
+function readOptions(table, source) {
+  const values = {};
+  for (const [key, spec] of Object.entries(table)) {
+    const name = optionName(key, spec, source.face);
+    const raw = name === void 0 ? void 0 : source.raw(name, spec);
+    values[key] = readValue(spec, raw, shownName(name ?? key, source.face));
+  }
+  return values;
+}
+function readValue(spec, raw, shown) {
+  if (spec.type === "boolean") {
+    if (typeof raw === "boolean") return raw;
+    const text2 = (typeof raw === "string" ? raw : "").trim().toLowerCase() || spec.default || "false";
+    if (TRUE.includes(text2)) return true;
+    if (FALSE.includes(text2)) return false;
+    throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
+  }
+  if (spec.type === "list") {
+    const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
+    return items.map((item) => checkChoice(spec, item, shown));
+  }
+  const text = typeof raw === "string" ? raw.trim() : void 0;
+  const value = text === void 0 || text === "" ? spec.default || void 0 : text;
+  return value === void 0 ? void 0 : checkChoice(spec, value, shown);
+}
+function checkChoice(spec, value, shown) {
+  if (!spec.choices) return value;
+  const found = spec.ignoreCase ? spec.choices.find((choice) => choice.toLowerCase() === value.toLowerCase()) : spec.choices.find((choice) => choice === value);
+  if (found === void 0) {
+    const article = /^[aeiou]/i.test(spec.noun ?? "") ? "an" : "a";
+    const what = spec.noun ? `${article} ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
+    throw new InvalidInputError(`'${value}' is not ${what}`, {
+      input: shown,
+      hint: `Use ${spec.type === "list" ? "a comma list of " : ""}${spec.choices.join(", ")}.`
+    });
+  }
+  return found;
+}
+
+// src/actions/support/entry.ts
+var actionsLogger = maskingLogger({
+  info: (m) => info(m),
+  warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
+  notice: (m, where) => notice(m, where ? { file: where.file, startLine: where.line } : {}),
+  debug: (m) => debug(m)
+});
+async function runEntry(main2) {
+  try {
+    await main2();
+  } catch (error2) {
+    setFailed(maskSecrets(describeError(error2)));
+    if (error2 instanceof Error && error2.stack) debug(error2.stack);
+  }
+}
+function readInputs(table) {
+  const values = readOptions(table, { face: "input", raw: (name) => getInput(name) });
+  const token = values["github-token"];
+  if (typeof token === "string") maskToken(token);
+  return values;
+}
+var masked = /* @__PURE__ */ new Set();
+function maskToken(token) {
+  if (token === "" || masked.has(token)) return;
+  masked.add(token);
+  setSecret(token);
+  registerSecret(token);
+}
+function stringInput(name) {
+  const value = getInput(name).trim();
+  return value === "" ? void 0 : value;
+}
+function gitHubInputs() {
+  const token = stringInput("github-token");
+  if (token) maskToken(token);
+  const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
+  return { token, apiUrl };
+}
+function httpCacheDir() {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return toolCache ? join13(toolCache, "istio-autopilot", "http") : void 0;
+}
+async function writeSummary(markdown) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await summary.addRaw(fitMarkdown(maskSecrets(markdown)), true).write();
+}
+
+// src/actions/support/istioctl.ts
+import { accessSync as accessSync2, constants as constants5 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { delimiter as delimiter4, join as join16 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir as tmpdir3 } from "node:os";
@@ -46127,11 +46286,10 @@ function istioctlInstaller(github) {
     return installed.path;
   };
 }
-async function locateIstioctl(github) {
-  const given = stringInput("istioctl") ?? onPath2("istioctl");
+async function locateIstioctl(inputs, github) {
+  const given = inputs.istioctl ?? onPath2("istioctl");
   if (given) return { binary: given, version: await istioctlVersion(given) };
-  const version = stringInput("version") ?? "latest";
-  const binary = await istioctlInstaller(github())(version);
+  const binary = await istioctlInstaller(github())(inputs.version ?? "latest");
   return { binary, version: await istioctlVersion(binary) };
 }
 function onPath2(name) {
@@ -46151,27 +46309,27 @@ function run() {
 }
 async function main() {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const { binary, version } = await locateIstioctl(() => {
+  const inputs = readInputs(ANALYZE_OPTIONS);
+  const { binary, version } = await locateIstioctl(inputs, () => {
     const { token, apiUrl } = gitHubInputs();
     return createGitHubClient({ token, apiUrl, log: (m) => info(m) });
   });
-  const level = (name, fallback) => parseAnalyzeLevel(stringInput(name) ?? fallback, name);
   const istioctlResult = await analyzeManifests({
     binary,
     version,
     cwd: workspace,
-    paths: listInput("paths"),
-    allNamespaces: booleanInput("all-namespaces", true),
-    failureThreshold: level("failure-threshold", "Error"),
-    outputThreshold: level("output-threshold", "Info"),
-    suppress: listInput("suppress"),
-    revision: stringInput("revision"),
-    meshConfigFile: stringInput("mesh-config-file"),
-    ignoreUnknown: booleanInput("ignore-unknown", true),
+    paths: inputs.paths,
+    allNamespaces: inputs["all-namespaces"],
+    failureThreshold: inputs["failure-threshold"],
+    outputThreshold: inputs["output-threshold"],
+    suppress: inputs.suppress,
+    revision: inputs.revision,
+    meshConfigFile: inputs["mesh-config-file"],
+    ignoreUnknown: inputs["ignore-unknown"],
     // Skip notices are annotations too; they are emitted below within the notice cap.
     logger: { ...actionsLogger, notice: (m, where) => info(`${where?.file ?? ""}: ${m}`) }
   });
-  const changedFiles = booleanInput("changed-only", false) ? await pullRequestFiles() : void 0;
+  const changedFiles = inputs["changed-only"] ? await pullRequestFiles() : void 0;
   const outside = (file) => changedFiles !== void 0 && !(file && changedFiles.has(file));
   const mesh = await analyzeMesh(workspace, {
     logger: {
@@ -46185,7 +46343,7 @@ async function main() {
     extraNotices: skippedNotices(result.skipped)
   });
   for (const { type, message, ...where } of plan.annotations) core_exports[type](message, where);
-  const sarifPath = stringInput("sarif-file");
+  const sarifPath = inputs["sarif-file"];
   if (sarifPath) {
     const sarifOptions = { toolVersion: version, skipped: result.skipped };
     setOutput("sarif-file", await writeSarifFile(workspace, sarifPath, result.findings, sarifOptions));

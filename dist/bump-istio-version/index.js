@@ -17508,7 +17508,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17518,7 +17518,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17566,7 +17566,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -38603,9 +38603,9 @@ function registerSecret(value) {
   if (secret && secret.length >= 6) secrets.add(secret);
 }
 function maskSecrets(text) {
-  let masked = text;
-  for (const secret of secrets) masked = masked.split(secret).join("***");
-  return redactUrlsIn(masked.replace(GITHUB_TOKEN_SHAPE, "***"));
+  let masked2 = text;
+  for (const secret of secrets) masked2 = masked2.split(secret).join("***");
+  return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
 }
 function redactUrl(url) {
   let parsed;
@@ -40787,7 +40787,7 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/kind.ts
-function formatVersion(_pin, target) {
+function formatVersion(target) {
   return target.replace(/^v/, "");
 }
 
@@ -40974,7 +40974,6 @@ function planPinUpdates(pins, target, options = {}) {
   const logger = options.logger ?? silentLogger;
   const role = options.role ?? "control-plane";
   const version = target.version;
-  const kinds = options.kinds ?? PIN_KINDS;
   const plan = {
     target: version,
     edits: [],
@@ -40994,9 +40993,7 @@ function planPinUpdates(pins, target, options = {}) {
     } else if (pin.digest) {
       refused.push(pin);
     } else {
-      const kind = kinds.find((k) => k.name === pin.kind);
-      if (!kind) throw new Error(`no pin kind ${pin.kind}`);
-      plan.edits.push({ pin, replacement: (kind.update ?? formatVersion)(pin, version), target: version });
+      plan.edits.push({ pin, replacement: formatVersion(version), target: version });
     }
   }
   if (refused.length > 0) {
@@ -41979,22 +41976,24 @@ function readValue(spec, raw, shown) {
   }
   if (spec.type === "list") {
     const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
-    for (const item of items) checkChoice(spec, item, shown);
-    return items;
+    return items.map((item) => checkChoice(spec, item, shown));
   }
   const text = typeof raw === "string" ? raw.trim() : void 0;
   const value = text === void 0 || text === "" ? spec.default || void 0 : text;
-  if (value !== void 0) checkChoice(spec, value, shown);
-  return value;
+  return value === void 0 ? void 0 : checkChoice(spec, value, shown);
 }
 function checkChoice(spec, value, shown) {
-  if (spec.choices && !spec.choices.includes(value)) {
-    const what = spec.noun ? `a ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
+  if (!spec.choices) return value;
+  const found = spec.ignoreCase ? spec.choices.find((choice) => choice.toLowerCase() === value.toLowerCase()) : spec.choices.find((choice) => choice === value);
+  if (found === void 0) {
+    const article = /^[aeiou]/i.test(spec.noun ?? "") ? "an" : "a";
+    const what = spec.noun ? `${article} ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
     throw new InvalidInputError(`'${value}' is not ${what}`, {
       input: shown,
       hint: `Use ${spec.type === "list" ? "a comma list of " : ""}${spec.choices.join(", ")}.`
     });
   }
+  return found;
 }
 
 // src/actions/support/entry.ts
@@ -42015,8 +42014,15 @@ async function runEntry(main2) {
 function readInputs(table) {
   const values = readOptions(table, { face: "input", raw: (name) => getInput(name) });
   const token = values["github-token"];
-  if (typeof token === "string" && token !== "") setSecret(token);
+  if (typeof token === "string") maskToken(token);
   return values;
+}
+var masked = /* @__PURE__ */ new Set();
+function maskToken(token) {
+  if (token === "" || masked.has(token)) return;
+  masked.add(token);
+  setSecret(token);
+  registerSecret(token);
 }
 function stringInput(name) {
   const value = getInput(name).trim();
@@ -42024,8 +42030,7 @@ function stringInput(name) {
 }
 function gitHubInputs() {
   const token = stringInput("github-token");
-  if (token) setSecret(token);
-  registerSecret(token);
+  if (token) maskToken(token);
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }

@@ -17508,7 +17508,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17518,7 +17518,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17566,7 +17566,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -38612,9 +38612,9 @@ function registerSecret(value) {
   if (secret && secret.length >= 6) secrets.add(secret);
 }
 function maskSecrets(text) {
-  let masked = text;
-  for (const secret of secrets) masked = masked.split(secret).join("***");
-  return redactUrlsIn(masked.replace(GITHUB_TOKEN_SHAPE, "***"));
+  let masked2 = text;
+  for (const secret of secrets) masked2 = masked2.split(secret).join("***");
+  return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
 }
 function redactUrl(url) {
   let parsed;
@@ -42088,8 +42088,8 @@ function parseVersionPolicy(text, input = "version-policy") {
   return { kind: "range", spec, range: toSemverRange(spec, input) };
 }
 function policyAllows(policy, version, context2) {
-  const candidate = parseIstioVersion(version);
-  const current = parseIstioVersion(context2.current);
+  const candidate = typeof version === "string" ? parseIstioVersion(version) : version;
+  const current = typeof context2.current === "string" ? parseIstioVersion(context2.current) : context2.current;
   if (!candidate || !current) return false;
   const release = `${candidate.major}.${candidate.minor}.${candidate.patch}`;
   if (policy.kind !== "range" && policy.within && !import_semver3.default.satisfies(release, policy.within)) return false;
@@ -42164,10 +42164,8 @@ function planUpgradePath(request2) {
   const all = uniqueReleases(request2.releases);
   const candidates = all.filter((r) => request2.includePrereleases === true || !r.prerelease);
   const latest = all.filter((r) => !r.prerelease).pop()?.version;
-  const context2 = { current: current.version, supportedMinors: request2.supportedMinors };
-  const destination = candidates.filter(
-    (r) => compareVersions(r.version, current.version) > 0 && policyAllows(policy, r.version, context2)
-  ).pop();
+  const context2 = { current, supportedMinors: request2.supportedMinors };
+  const destination = candidates.filter((r) => compareVersions(r.version, current.version) > 0 && policyAllows(policy, r, context2)).pop();
   const path = {
     current: current.version,
     latest,
@@ -42236,39 +42234,43 @@ function uniqueReleases(releases) {
 // src/core/releases/advisories.ts
 var import_semver4 = __toESM(require_semver2(), 1);
 var SEVERITY_ORDER = ["critical", "high", "medium", "low", "unknown"];
-function isAffected(version, advisory) {
+function affects(advisory, version) {
   if (advisory.kind !== "vulnerability" || !advisory.affected) return false;
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return false;
-  return import_semver4.default.satisfies(`${parsed.major}.${parsed.minor}.${parsed.patch}`, advisory.affected);
+  return import_semver4.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
 }
 function matchAdvisories(version, advisories, support = []) {
+  const parsed = parseIstioVersion(version);
+  if (!parsed) return [];
   const matches = [];
   for (const advisory of advisories) {
-    const direct = isAffected(version, advisory);
-    if (!direct && !presumedAffected(version, advisory, support)) continue;
-    const fixedIn = fixedInFor(version, advisory);
+    const direct = affects(advisory, parsed);
+    if (!direct && !presumedAffected(parsed, advisory, support)) continue;
+    const fixedIn = fixedFor(parsed, advisory);
     matches.push({ advisory, presumed: !direct, ...fixedIn ? { fixedIn } : {} });
   }
   return matches.sort(
     (a, b) => SEVERITY_ORDER.indexOf(a.advisory.severity) - SEVERITY_ORDER.indexOf(b.advisory.severity) || (b.advisory.published ?? "").localeCompare(a.advisory.published ?? "")
   );
 }
-function fixedInFor(version, advisory) {
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return void 0;
-  const later = advisory.fixed.filter((f) => compareVersions(f, parsed.version) > 0).sort(compareVersions).filter((f) => !isAffected(f, advisory));
-  const sameMinor2 = later.find((f) => parseIstioVersion(f)?.minor === parsed.minor);
-  return sameMinor2 ?? later[0];
+function fixedFor(version, advisory) {
+  const later = parsedFixes(advisory).filter((f) => compareVersions(f.version, version.version) > 0 && !affects(advisory, f)).sort((a, b) => compareVersions(a.version, b.version));
+  return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
 }
-function presumedAffected(version, advisory, support) {
+var fixesOf = /* @__PURE__ */ new WeakMap();
+function parsedFixes(advisory) {
+  let fixes = fixesOf.get(advisory);
+  if (!fixes) {
+    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+    fixesOf.set(advisory, fixes);
+  }
+  return fixes;
+}
+function presumedAffected(parsed, advisory, support) {
   if (advisory.kind !== "vulnerability" || !advisory.affected || advisory.fixed.length === 0) return false;
   if (!advisory.published) return false;
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return false;
-  const fixedMinors = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+  const fixedMinors = parsedFixes(advisory);
   if (fixedMinors.some((f) => !import_semver4.default.satisfies(`${f.major}.${f.minor}.0`, advisory.affected))) return false;
-  const oldest = fixedMinors.sort((a, b) => compareVersions(a.version, b.version))[0];
+  const oldest = [...fixedMinors].sort((a, b) => compareVersions(a.version, b.version))[0];
   if (!oldest || compareVersions(`${parsed.major}.${parsed.minor}.0`, `${oldest.major}.${oldest.minor}.0`) >= 0)
     return false;
   const eolDate = support.find((s) => s.minor === `${parsed.major}.${parsed.minor}`)?.eolDate;
@@ -43187,13 +43189,24 @@ function supportedMinors(support, options) {
 function eolByRule(minor, releases) {
   const parsed = parseIstioVersion(`${minor}.0`);
   if (!parsed) return void 0;
-  const successor = releases.find(
-    (r) => !r.prerelease && parseIstioVersion(r.version)?.version === `${parsed.major}.${parsed.minor + 2}.0`
-  );
+  const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
   if (!successor?.publishedAt) return void 0;
   const released = Date.parse(successor.publishedAt);
   if (Number.isNaN(released)) return void 0;
   return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 864e5));
+}
+var gaIndex = /* @__PURE__ */ new WeakMap();
+function gaReleases(releases) {
+  let index = gaIndex.get(releases);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const release of releases) {
+      const version = release.prerelease ? void 0 : parseIstioVersion(release.version)?.version;
+      if (version && !index.has(version)) index.set(version, release);
+    }
+    gaIndex.set(releases, index);
+  }
+  return index;
 }
 function isoDate(date) {
   return date.toISOString().slice(0, 10);
@@ -43556,22 +43569,24 @@ function readValue(spec, raw, shown) {
   }
   if (spec.type === "list") {
     const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
-    for (const item of items) checkChoice(spec, item, shown);
-    return items;
+    return items.map((item) => checkChoice(spec, item, shown));
   }
   const text = typeof raw === "string" ? raw.trim() : void 0;
   const value = text === void 0 || text === "" ? spec.default || void 0 : text;
-  if (value !== void 0) checkChoice(spec, value, shown);
-  return value;
+  return value === void 0 ? void 0 : checkChoice(spec, value, shown);
 }
 function checkChoice(spec, value, shown) {
-  if (spec.choices && !spec.choices.includes(value)) {
-    const what = spec.noun ? `a ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
+  if (!spec.choices) return value;
+  const found = spec.ignoreCase ? spec.choices.find((choice) => choice.toLowerCase() === value.toLowerCase()) : spec.choices.find((choice) => choice === value);
+  if (found === void 0) {
+    const article = /^[aeiou]/i.test(spec.noun ?? "") ? "an" : "a";
+    const what = spec.noun ? `${article} ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
     throw new InvalidInputError(`'${value}' is not ${what}`, {
       input: shown,
       hint: `Use ${spec.type === "list" ? "a comma list of " : ""}${spec.choices.join(", ")}.`
     });
   }
+  return found;
 }
 
 // src/actions/support/entry.ts
@@ -43592,8 +43607,15 @@ async function runEntry(main2) {
 function readInputs(table) {
   const values = readOptions(table, { face: "input", raw: (name) => getInput(name) });
   const token = values["github-token"];
-  if (typeof token === "string" && token !== "") setSecret(token);
+  if (typeof token === "string") maskToken(token);
   return values;
+}
+var masked = /* @__PURE__ */ new Set();
+function maskToken(token) {
+  if (token === "" || masked.has(token)) return;
+  masked.add(token);
+  setSecret(token);
+  registerSecret(token);
 }
 function stringInput(name) {
   const value = getInput(name).trim();
@@ -43601,8 +43623,7 @@ function stringInput(name) {
 }
 function gitHubInputs() {
   const token = stringInput("github-token");
-  if (token) setSecret(token);
-  registerSecret(token);
+  if (token) maskToken(token);
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }

@@ -12219,87 +12219,6 @@ var require_semver2 = __commonJS({
   }
 });
 
-// node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
-var require_proxy = __commonJS({
-  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.getProxyUrl = getProxyUrl2;
-    exports.checkBypass = checkBypass;
-    function getProxyUrl2(reqUrl) {
-      const usingSsl = reqUrl.protocol === "https:";
-      if (checkBypass(reqUrl)) {
-        return void 0;
-      }
-      const proxyVar = (() => {
-        if (usingSsl) {
-          return process.env["https_proxy"] || process.env["HTTPS_PROXY"];
-        } else {
-          return process.env["http_proxy"] || process.env["HTTP_PROXY"];
-        }
-      })();
-      if (proxyVar) {
-        try {
-          return new DecodedURL(proxyVar);
-        } catch (_a) {
-          if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
-            return new DecodedURL(`http://${proxyVar}`);
-        }
-      } else {
-        return void 0;
-      }
-    }
-    function checkBypass(reqUrl) {
-      if (!reqUrl.hostname) {
-        return false;
-      }
-      const reqHost = reqUrl.hostname;
-      if (isLoopbackAddress(reqHost)) {
-        return true;
-      }
-      const noProxy = process.env["no_proxy"] || process.env["NO_PROXY"] || "";
-      if (!noProxy) {
-        return false;
-      }
-      let reqPort;
-      if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-      } else if (reqUrl.protocol === "http:") {
-        reqPort = 80;
-      } else if (reqUrl.protocol === "https:") {
-        reqPort = 443;
-      }
-      const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-      if (typeof reqPort === "number") {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-      }
-      for (const upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x)) {
-        if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`))) {
-          return true;
-        }
-      }
-      return false;
-    }
-    function isLoopbackAddress(host) {
-      const hostLower = host.toLowerCase();
-      return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
-    }
-    var DecodedURL = class extends URL {
-      constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-      }
-      get username() {
-        return this._decodedUsername;
-      }
-      get password() {
-        return this._decodedPassword;
-      }
-    };
-  }
-});
-
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
@@ -31414,6 +31333,87 @@ var require_undici = __commonJS({
   }
 });
 
+// node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
+var require_proxy = __commonJS({
+  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.getProxyUrl = getProxyUrl2;
+    exports.checkBypass = checkBypass;
+    function getProxyUrl2(reqUrl) {
+      const usingSsl = reqUrl.protocol === "https:";
+      if (checkBypass(reqUrl)) {
+        return void 0;
+      }
+      const proxyVar = (() => {
+        if (usingSsl) {
+          return process.env["https_proxy"] || process.env["HTTPS_PROXY"];
+        } else {
+          return process.env["http_proxy"] || process.env["HTTP_PROXY"];
+        }
+      })();
+      if (proxyVar) {
+        try {
+          return new DecodedURL(proxyVar);
+        } catch (_a) {
+          if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
+            return new DecodedURL(`http://${proxyVar}`);
+        }
+      } else {
+        return void 0;
+      }
+    }
+    function checkBypass(reqUrl) {
+      if (!reqUrl.hostname) {
+        return false;
+      }
+      const reqHost = reqUrl.hostname;
+      if (isLoopbackAddress(reqHost)) {
+        return true;
+      }
+      const noProxy = process.env["no_proxy"] || process.env["NO_PROXY"] || "";
+      if (!noProxy) {
+        return false;
+      }
+      let reqPort;
+      if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+      } else if (reqUrl.protocol === "http:") {
+        reqPort = 80;
+      } else if (reqUrl.protocol === "https:") {
+        reqPort = 443;
+      }
+      const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+      if (typeof reqPort === "number") {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+      }
+      for (const upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x)) {
+        if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function isLoopbackAddress(host) {
+      const hostLower = host.toLowerCase();
+      return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
+    }
+    var DecodedURL = class extends URL {
+      constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+      }
+      get username() {
+        return this._decodedUsername;
+      }
+      get password() {
+        return this._decodedPassword;
+      }
+    };
+  }
+});
+
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 var require_lib = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports) {
@@ -33555,22 +33555,24 @@ function readValue(spec, raw, shown) {
   }
   if (spec.type === "list") {
     const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
-    for (const item of items) checkChoice(spec, item, shown);
-    return items;
+    return items.map((item) => checkChoice(spec, item, shown));
   }
   const text2 = typeof raw === "string" ? raw.trim() : void 0;
   const value = text2 === void 0 || text2 === "" ? spec.default || void 0 : text2;
-  if (value !== void 0) checkChoice(spec, value, shown);
-  return value;
+  return value === void 0 ? void 0 : checkChoice(spec, value, shown);
 }
 function checkChoice(spec, value, shown) {
-  if (spec.choices && !spec.choices.includes(value)) {
-    const what = spec.noun ? `a ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
+  if (!spec.choices) return value;
+  const found = spec.ignoreCase ? spec.choices.find((choice2) => choice2.toLowerCase() === value.toLowerCase()) : spec.choices.find((choice2) => choice2 === value);
+  if (found === void 0) {
+    const article = /^[aeiou]/i.test(spec.noun ?? "") ? "an" : "a";
+    const what = spec.noun ? `${article} ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
     throw new InvalidInputError(`'${value}' is not ${what}`, {
       input: shown,
       hint: `Use ${spec.type === "list" ? "a comma list of " : ""}${spec.choices.join(", ")}.`
     });
   }
+  return found;
 }
 function renameInput(error, table, face) {
   if (!(error instanceof AutopilotError) || error.input === void 0 || face === "input") return error;
@@ -34475,17 +34477,8 @@ function countFindings(findings) {
     infos: findings.filter((f) => f.level === "Info").length
   };
 }
-function levelRank(level) {
-  return ANALYZE_LEVELS.indexOf(level);
-}
-function parseAnalyzeLevel(value, input) {
-  const found = ANALYZE_LEVELS.find((level) => level.toLowerCase() === value.trim().toLowerCase());
-  if (!found)
-    throw new InvalidInputError(`'${value}' is not an analysis level`, {
-      input,
-      hint: `Use one of ${ANALYZE_LEVELS.join(", ")}.`
-    });
-  return found;
+function levelRank(level2) {
+  return ANALYZE_LEVELS.indexOf(level2);
 }
 async function analyzeManifests(options) {
   const cwd = resolve3(options.cwd ?? process.cwd());
@@ -34601,12 +34594,12 @@ function parseAnalyzeJson(stdout) {
   if (!Array.isArray(parsed))
     throw new IstioctlError("istioctl analyze printed JSON that is not a list of findings");
   return parsed.map((raw) => {
-    const level = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
+    const level2 = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
     const reference = typeof raw.reference === "string" && raw.reference !== "" ? raw.reference : void 0;
     const { file, line } = splitReference(reference);
     return {
       code: String(raw.code ?? ""),
-      level,
+      level: level2,
       origin: String(raw.origin ?? ""),
       message: String(raw.message ?? ""),
       ...typeof raw.documentationUrl === "string" && raw.documentationUrl ? { documentationUrl: raw.documentationUrl } : {},
@@ -38205,13 +38198,2201 @@ function mapBack(finding, index) {
   return { ...finding, file: source.file, line: source.line, reference: `${source.file}:${source.line}` };
 }
 
+// src/options/github.ts
+var GITHUB_OPTIONS2 = {
+  "github-token": {
+    type: "string",
+    description: "Token for GitHub API calls; the CLI falls back to GITHUB_TOKEN or GH_TOKEN."
+  },
+  "github-api-url": {
+    type: "string",
+    description: "The GitHub API (GitHub Enterprise Server or a mirror); default the runner\u2019s or api.github.com."
+  },
+  offline: {
+    type: "boolean",
+    input: false,
+    description: "Ask GitHub nothing: answer from the bundled dataset, saying how old it is."
+  }
+};
+
+// src/core/istioctl/install/install.ts
+import { chmod as chmod2, mkdtemp, rm as rm4 } from "node:fs/promises";
+import { existsSync as existsSync6 } from "node:fs";
+import { join as join14 } from "node:path";
+
+// node_modules/@actions/core/lib/command.js
+import * as os from "os";
+
+// node_modules/@actions/core/lib/utils.js
+function toCommandValue(input) {
+  if (input === null || input === void 0) {
+    return "";
+  } else if (typeof input === "string" || input instanceof String) {
+    return input;
+  }
+  return JSON.stringify(input);
+}
+
+// node_modules/@actions/core/lib/command.js
+function issueCommand(command, properties, message) {
+  const cmd = new Command(command, properties, message);
+  process.stdout.write(cmd.toString() + os.EOL);
+}
+var CMD_STRING = "::";
+var Command = class {
+  constructor(command, properties, message) {
+    if (!command) {
+      command = "missing.command";
+    }
+    this.command = command;
+    this.properties = properties;
+    this.message = message;
+  }
+  toString() {
+    let cmdStr = CMD_STRING + this.command;
+    if (this.properties && Object.keys(this.properties).length > 0) {
+      cmdStr += " ";
+      let first = true;
+      for (const key in this.properties) {
+        if (this.properties.hasOwnProperty(key)) {
+          const val = this.properties[key];
+          if (val) {
+            if (first) {
+              first = false;
+            } else {
+              cmdStr += ",";
+            }
+            cmdStr += `${key}=${escapeProperty(val)}`;
+          }
+        }
+      }
+    }
+    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+    return cmdStr;
+  }
+};
+function escapeData(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// node_modules/@actions/http-client/lib/index.js
+var tunnel = __toESM(require_tunnel2(), 1);
+var import_undici = __toESM(require_undici(), 1);
+var HttpCodes;
+(function(HttpCodes2) {
+  HttpCodes2[HttpCodes2["OK"] = 200] = "OK";
+  HttpCodes2[HttpCodes2["MultipleChoices"] = 300] = "MultipleChoices";
+  HttpCodes2[HttpCodes2["MovedPermanently"] = 301] = "MovedPermanently";
+  HttpCodes2[HttpCodes2["ResourceMoved"] = 302] = "ResourceMoved";
+  HttpCodes2[HttpCodes2["SeeOther"] = 303] = "SeeOther";
+  HttpCodes2[HttpCodes2["NotModified"] = 304] = "NotModified";
+  HttpCodes2[HttpCodes2["UseProxy"] = 305] = "UseProxy";
+  HttpCodes2[HttpCodes2["SwitchProxy"] = 306] = "SwitchProxy";
+  HttpCodes2[HttpCodes2["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+  HttpCodes2[HttpCodes2["PermanentRedirect"] = 308] = "PermanentRedirect";
+  HttpCodes2[HttpCodes2["BadRequest"] = 400] = "BadRequest";
+  HttpCodes2[HttpCodes2["Unauthorized"] = 401] = "Unauthorized";
+  HttpCodes2[HttpCodes2["PaymentRequired"] = 402] = "PaymentRequired";
+  HttpCodes2[HttpCodes2["Forbidden"] = 403] = "Forbidden";
+  HttpCodes2[HttpCodes2["NotFound"] = 404] = "NotFound";
+  HttpCodes2[HttpCodes2["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+  HttpCodes2[HttpCodes2["NotAcceptable"] = 406] = "NotAcceptable";
+  HttpCodes2[HttpCodes2["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+  HttpCodes2[HttpCodes2["RequestTimeout"] = 408] = "RequestTimeout";
+  HttpCodes2[HttpCodes2["Conflict"] = 409] = "Conflict";
+  HttpCodes2[HttpCodes2["Gone"] = 410] = "Gone";
+  HttpCodes2[HttpCodes2["TooManyRequests"] = 429] = "TooManyRequests";
+  HttpCodes2[HttpCodes2["InternalServerError"] = 500] = "InternalServerError";
+  HttpCodes2[HttpCodes2["NotImplemented"] = 501] = "NotImplemented";
+  HttpCodes2[HttpCodes2["BadGateway"] = 502] = "BadGateway";
+  HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+  HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers2;
+(function(Headers3) {
+  Headers3["Accept"] = "accept";
+  Headers3["ContentType"] = "content-type";
+})(Headers2 || (Headers2 = {}));
+var MediaTypes;
+(function(MediaTypes2) {
+  MediaTypes2["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+var HttpRedirectCodes = [
+  HttpCodes.MovedPermanently,
+  HttpCodes.ResourceMoved,
+  HttpCodes.SeeOther,
+  HttpCodes.TemporaryRedirect,
+  HttpCodes.PermanentRedirect
+];
+var HttpResponseRetryCodes = [
+  HttpCodes.BadGateway,
+  HttpCodes.ServiceUnavailable,
+  HttpCodes.GatewayTimeout
+];
+
+// node_modules/@actions/core/lib/summary.js
+import { EOL as EOL2 } from "os";
+import { constants as constants3, promises } from "fs";
+var __awaiter = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve12, reject2) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { access, appendFile, writeFile } = promises;
+var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
+var Summary = class {
+  constructor() {
+    this._buffer = "";
+  }
+  /**
+   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+   * Also checks r/w permissions.
+   *
+   * @returns step summary file path
+   */
+  filePath() {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (this._filePath) {
+        return this._filePath;
+      }
+      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+      if (!pathFromEnv) {
+        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+      }
+      try {
+        yield access(pathFromEnv, constants3.R_OK | constants3.W_OK);
+      } catch (_a) {
+        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+      }
+      this._filePath = pathFromEnv;
+      return this._filePath;
+    });
+  }
+  /**
+   * Wraps content in an HTML tag, adding any HTML attributes
+   *
+   * @param {string} tag HTML tag to wrap
+   * @param {string | null} content content within the tag
+   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+   *
+   * @returns {string} content wrapped in HTML element
+   */
+  wrap(tag, content, attrs = {}) {
+    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    if (!content) {
+      return `<${tag}${htmlAttrs}>`;
+    }
+    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+  }
+  /**
+   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+   *
+   * @param {SummaryWriteOptions} [options] (optional) options for write operation
+   *
+   * @returns {Promise<Summary>} summary instance
+   */
+  write(options) {
+    return __awaiter(this, void 0, void 0, function* () {
+      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+      const filePath = yield this.filePath();
+      const writeFunc = overwrite ? writeFile : appendFile;
+      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
+      return this.emptyBuffer();
+    });
+  }
+  /**
+   * Clears the summary buffer and wipes the summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  clear() {
+    return __awaiter(this, void 0, void 0, function* () {
+      return this.emptyBuffer().write({ overwrite: true });
+    });
+  }
+  /**
+   * Returns the current summary buffer as a string
+   *
+   * @returns {string} string of summary buffer
+   */
+  stringify() {
+    return this._buffer;
+  }
+  /**
+   * If the summary buffer is empty
+   *
+   * @returns {boolen} true if the buffer is empty
+   */
+  isEmptyBuffer() {
+    return this._buffer.length === 0;
+  }
+  /**
+   * Resets the summary buffer without writing to summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  emptyBuffer() {
+    this._buffer = "";
+    return this;
+  }
+  /**
+   * Adds raw text to the summary buffer
+   *
+   * @param {string} text content to add
+   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
+    return addEOL ? this.addEOL() : this;
+  }
+  /**
+   * Adds the operating system-specific end-of-line marker to the buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addEOL() {
+    return this.addRaw(EOL2);
+  }
+  /**
+   * Adds an HTML codeblock to the summary buffer
+   *
+   * @param {string} code content to render within fenced code block
+   * @param {string} lang (optional) language to syntax highlight code
+   *
+   * @returns {Summary} summary instance
+   */
+  addCodeBlock(code, lang) {
+    const attrs = Object.assign({}, lang && { lang });
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML list to the summary buffer
+   *
+   * @param {string[]} items list of items to render
+   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addList(items, ordered = false) {
+    const tag = ordered ? "ol" : "ul";
+    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const element = this.wrap(tag, listItems);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML table to the summary buffer
+   *
+   * @param {SummaryTableCell[]} rows table rows
+   *
+   * @returns {Summary} summary instance
+   */
+  addTable(rows) {
+    const tableBody = rows.map((row) => {
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
+        }
+        const { header, data, colspan, rowspan } = cell;
+        const tag = header ? "th" : "td";
+        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
+        return this.wrap(tag, data, attrs);
+      }).join("");
+      return this.wrap("tr", cells);
+    }).join("");
+    const element = this.wrap("table", tableBody);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds a collapsable HTML details element to the summary buffer
+   *
+   * @param {string} label text for the closed state
+   * @param {string} content collapsable content
+   *
+   * @returns {Summary} summary instance
+   */
+  addDetails(label, content) {
+    const element = this.wrap("details", this.wrap("summary", label) + content);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML image tag to the summary buffer
+   *
+   * @param {string} src path to the image you to embed
+   * @param {string} alt text description of the image
+   * @param {SummaryImageOptions} options (optional) addition image attributes
+   *
+   * @returns {Summary} summary instance
+   */
+  addImage(src, alt, options) {
+    const { width, height } = options || {};
+    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
+    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML section heading element
+   *
+   * @param {string} text heading text
+   * @param {number | string} [level=1] (optional) the heading level, default: 1
+   *
+   * @returns {Summary} summary instance
+   */
+  addHeading(text2, level2) {
+    const tag = `h${level2}`;
+    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
+    const element = this.wrap(allowedTag, text2);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML thematic break (<hr>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addSeparator() {
+    const element = this.wrap("hr", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML line break (<br>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addBreak() {
+    const element = this.wrap("br", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML blockquote to the summary buffer
+   *
+   * @param {string} text quote text
+   * @param {string} cite (optional) citation url
+   *
+   * @returns {Summary} summary instance
+   */
+  addQuote(text2, cite) {
+    const attrs = Object.assign({}, cite && { cite });
+    const element = this.wrap("blockquote", text2, attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML anchor tag to the summary buffer
+   *
+   * @param {string} text link text/content
+   * @param {string} href hyperlink
+   *
+   * @returns {Summary} summary instance
+   */
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
+    return this.addRaw(element).addEOL();
+  }
+};
+var _summary = new Summary();
+
+// node_modules/@actions/core/lib/platform.js
+import os3 from "os";
+
+// node_modules/@actions/exec/lib/toolrunner.js
+import * as os2 from "os";
+import * as events from "events";
+import * as child from "child_process";
+import * as path3 from "path";
+
+// node_modules/@actions/io/lib/io.js
+import { ok } from "assert";
+import * as path2 from "path";
+
+// node_modules/@actions/io/lib/io-util.js
+import * as fs from "fs";
+import * as path from "path";
+var __awaiter2 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve12, reject2) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
+var IS_WINDOWS = process.platform === "win32";
+function readlink(fsPath) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    const result = yield fs.promises.readlink(fsPath);
+    if (IS_WINDOWS && !result.endsWith("\\")) {
+      return `${result}\\`;
+    }
+    return result;
+  });
+}
+var READONLY = fs.constants.O_RDONLY;
+function exists2(fsPath) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    try {
+      yield stat(fsPath);
+    } catch (err) {
+      if (err.code === "ENOENT") {
+        return false;
+      }
+      throw err;
+    }
+    return true;
+  });
+}
+function isRooted(p) {
+  p = normalizeSeparators(p);
+  if (!p) {
+    throw new Error('isRooted() parameter "p" cannot be empty');
+  }
+  if (IS_WINDOWS) {
+    return p.startsWith("\\") || /^[A-Z]:/i.test(p);
+  }
+  return p.startsWith("/");
+}
+function tryGetExecutablePath(filePath, extensions) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    let stats = void 0;
+    try {
+      stats = yield stat(filePath);
+    } catch (err) {
+      if (err.code !== "ENOENT") {
+        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+      }
+    }
+    if (stats && stats.isFile()) {
+      if (IS_WINDOWS) {
+        const upperExt = path.extname(filePath).toUpperCase();
+        if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
+          return filePath;
+        }
+      } else {
+        if (isUnixExecutable(stats)) {
+          return filePath;
+        }
+      }
+    }
+    const originalFilePath = filePath;
+    for (const extension of extensions) {
+      filePath = originalFilePath + extension;
+      stats = void 0;
+      try {
+        stats = yield stat(filePath);
+      } catch (err) {
+        if (err.code !== "ENOENT") {
+          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+        }
+      }
+      if (stats && stats.isFile()) {
+        if (IS_WINDOWS) {
+          try {
+            const directory = path.dirname(filePath);
+            const upperName = path.basename(filePath).toUpperCase();
+            for (const actualName of yield readdir(directory)) {
+              if (upperName === actualName.toUpperCase()) {
+                filePath = path.join(directory, actualName);
+                break;
+              }
+            }
+          } catch (err) {
+            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+          }
+          return filePath;
+        } else {
+          if (isUnixExecutable(stats)) {
+            return filePath;
+          }
+        }
+      }
+    }
+    return "";
+  });
+}
+function normalizeSeparators(p) {
+  p = p || "";
+  if (IS_WINDOWS) {
+    p = p.replace(/\//g, "\\");
+    return p.replace(/\\\\+/g, "\\");
+  }
+  return p.replace(/\/\/+/g, "/");
+}
+function isUnixExecutable(stats) {
+  return (stats.mode & 1) > 0 || (stats.mode & 8) > 0 && process.getgid !== void 0 && stats.gid === process.getgid() || (stats.mode & 64) > 0 && process.getuid !== void 0 && stats.uid === process.getuid();
+}
+
+// node_modules/@actions/io/lib/io.js
+var __awaiter3 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve12, reject2) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function cp(source_1, dest_1) {
+  return __awaiter3(this, arguments, void 0, function* (source, dest, options = {}) {
+    const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+    const destStat = (yield exists2(dest)) ? yield stat(dest) : null;
+    if (destStat && destStat.isFile() && !force) {
+      return;
+    }
+    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path2.join(dest, path2.basename(source)) : dest;
+    if (!(yield exists2(source))) {
+      throw new Error(`no such file or directory: ${source}`);
+    }
+    const sourceStat = yield stat(source);
+    if (sourceStat.isDirectory()) {
+      if (!recursive) {
+        throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+      } else {
+        yield cpDirRecursive(source, newDest, 0, force);
+      }
+    } else {
+      if (path2.relative(source, newDest) === "") {
+        throw new Error(`'${newDest}' and '${source}' are the same file`);
+      }
+      yield copyFile2(source, newDest, force);
+    }
+  });
+}
+function rmRF(inputPath) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    if (IS_WINDOWS) {
+      if (/[*"<>|]/.test(inputPath)) {
+        throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+      }
+    }
+    try {
+      yield rm(inputPath, {
+        force: true,
+        maxRetries: 3,
+        recursive: true,
+        retryDelay: 300
+      });
+    } catch (err) {
+      throw new Error(`File was unable to be removed ${err}`);
+    }
+  });
+}
+function mkdirP(fsPath) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    ok(fsPath, "a path argument must be provided");
+    yield mkdir(fsPath, { recursive: true });
+  });
+}
+function which(tool, check) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    if (check) {
+      const result = yield which(tool, false);
+      if (!result) {
+        if (IS_WINDOWS) {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+        } else {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+        }
+      }
+      return result;
+    }
+    const matches = yield findInPath(tool);
+    if (matches && matches.length > 0) {
+      return matches[0];
+    }
+    return "";
+  });
+}
+function findInPath(tool) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    const extensions = [];
+    if (IS_WINDOWS && process.env["PATHEXT"]) {
+      for (const extension of process.env["PATHEXT"].split(path2.delimiter)) {
+        if (extension) {
+          extensions.push(extension);
+        }
+      }
+    }
+    if (isRooted(tool)) {
+      const filePath = yield tryGetExecutablePath(tool, extensions);
+      if (filePath) {
+        return [filePath];
+      }
+      return [];
+    }
+    if (tool.includes(path2.sep)) {
+      return [];
+    }
+    const directories = [];
+    if (process.env.PATH) {
+      for (const p of process.env.PATH.split(path2.delimiter)) {
+        if (p) {
+          directories.push(p);
+        }
+      }
+    }
+    const matches = [];
+    for (const directory of directories) {
+      const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
+      if (filePath) {
+        matches.push(filePath);
+      }
+    }
+    return matches;
+  });
+}
+function readCopyOptions(options) {
+  const force = options.force == null ? true : options.force;
+  const recursive = Boolean(options.recursive);
+  const copySourceDirectory = options.copySourceDirectory == null ? true : Boolean(options.copySourceDirectory);
+  return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    if (currentDepth >= 255)
+      return;
+    currentDepth++;
+    yield mkdirP(destDir);
+    const files = yield readdir(sourceDir);
+    for (const fileName of files) {
+      const srcFile = `${sourceDir}/${fileName}`;
+      const destFile = `${destDir}/${fileName}`;
+      const srcFileStat = yield lstat(srcFile);
+      if (srcFileStat.isDirectory()) {
+        yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+      } else {
+        yield copyFile2(srcFile, destFile, force);
+      }
+    }
+    yield chmod(destDir, (yield stat(sourceDir)).mode);
+  });
+}
+function copyFile2(srcFile, destFile, force) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    if ((yield lstat(srcFile)).isSymbolicLink()) {
+      try {
+        yield lstat(destFile);
+        yield unlink(destFile);
+      } catch (e) {
+        if (e.code === "EPERM") {
+          yield chmod(destFile, "0666");
+          yield unlink(destFile);
+        }
+      }
+      const symlinkFull = yield readlink(srcFile);
+      yield symlink(symlinkFull, destFile, IS_WINDOWS ? "junction" : null);
+    } else if (!(yield exists2(destFile)) || force) {
+      yield copyFile(srcFile, destFile);
+    }
+  });
+}
+
+// node_modules/@actions/exec/lib/toolrunner.js
+import { setTimeout as setTimeout2 } from "timers";
+var __awaiter4 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve12, reject2) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var IS_WINDOWS2 = process.platform === "win32";
+var ToolRunner = class extends events.EventEmitter {
+  constructor(toolPath, args, options) {
+    super();
+    if (!toolPath) {
+      throw new Error("Parameter 'toolPath' cannot be null or empty.");
+    }
+    this.toolPath = toolPath;
+    this.args = args || [];
+    this.options = options || {};
+  }
+  _debug(message) {
+    if (this.options.listeners && this.options.listeners.debug) {
+      this.options.listeners.debug(message);
+    }
+  }
+  _getCommandString(options, noPrefix) {
+    const toolPath = this._getSpawnFileName();
+    const args = this._getSpawnArgs(options);
+    let cmd = noPrefix ? "" : "[command]";
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        cmd += toolPath;
+        for (const a of args) {
+          cmd += ` ${a}`;
+        }
+      } else if (options.windowsVerbatimArguments) {
+        cmd += `"${toolPath}"`;
+        for (const a of args) {
+          cmd += ` ${a}`;
+        }
+      } else {
+        cmd += this._windowsQuoteCmdArg(toolPath);
+        for (const a of args) {
+          cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+        }
+      }
+    } else {
+      cmd += toolPath;
+      for (const a of args) {
+        cmd += ` ${a}`;
+      }
+    }
+    return cmd;
+  }
+  _processLineBuffer(data, strBuffer, onLine) {
+    try {
+      let s = strBuffer + data.toString();
+      let n = s.indexOf(os2.EOL);
+      while (n > -1) {
+        const line = s.substring(0, n);
+        onLine(line);
+        s = s.substring(n + os2.EOL.length);
+        n = s.indexOf(os2.EOL);
+      }
+      return s;
+    } catch (err) {
+      this._debug(`error processing line. Failed with error ${err}`);
+      return "";
+    }
+  }
+  _getSpawnFileName() {
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        return process.env["COMSPEC"] || "cmd.exe";
+      }
+    }
+    return this.toolPath;
+  }
+  _getSpawnArgs(options) {
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+        for (const a of this.args) {
+          argline += " ";
+          argline += options.windowsVerbatimArguments ? a : this._windowsQuoteCmdArg(a);
+        }
+        argline += '"';
+        return [argline];
+      }
+    }
+    return this.args;
+  }
+  _endsWith(str, end) {
+    return str.endsWith(end);
+  }
+  _isCmdFile() {
+    const upperToolPath = this.toolPath.toUpperCase();
+    return this._endsWith(upperToolPath, ".CMD") || this._endsWith(upperToolPath, ".BAT");
+  }
+  _windowsQuoteCmdArg(arg) {
+    if (!this._isCmdFile()) {
+      return this._uvQuoteCmdArg(arg);
+    }
+    if (!arg) {
+      return '""';
+    }
+    const cmdSpecialChars = [
+      " ",
+      "	",
+      "&",
+      "(",
+      ")",
+      "[",
+      "]",
+      "{",
+      "}",
+      "^",
+      "=",
+      ";",
+      "!",
+      "'",
+      "+",
+      ",",
+      "`",
+      "~",
+      "|",
+      "<",
+      ">",
+      '"'
+    ];
+    let needsQuotes = false;
+    for (const char of arg) {
+      if (cmdSpecialChars.some((x) => x === char)) {
+        needsQuotes = true;
+        break;
+      }
+    }
+    if (!needsQuotes) {
+      return arg;
+    }
+    let reverse = '"';
+    let quoteHit = true;
+    for (let i = arg.length; i > 0; i--) {
+      reverse += arg[i - 1];
+      if (quoteHit && arg[i - 1] === "\\") {
+        reverse += "\\";
+      } else if (arg[i - 1] === '"') {
+        quoteHit = true;
+        reverse += '"';
+      } else {
+        quoteHit = false;
+      }
+    }
+    reverse += '"';
+    return reverse.split("").reverse().join("");
+  }
+  _uvQuoteCmdArg(arg) {
+    if (!arg) {
+      return '""';
+    }
+    if (!arg.includes(" ") && !arg.includes("	") && !arg.includes('"')) {
+      return arg;
+    }
+    if (!arg.includes('"') && !arg.includes("\\")) {
+      return `"${arg}"`;
+    }
+    let reverse = '"';
+    let quoteHit = true;
+    for (let i = arg.length; i > 0; i--) {
+      reverse += arg[i - 1];
+      if (quoteHit && arg[i - 1] === "\\") {
+        reverse += "\\";
+      } else if (arg[i - 1] === '"') {
+        quoteHit = true;
+        reverse += "\\";
+      } else {
+        quoteHit = false;
+      }
+    }
+    reverse += '"';
+    return reverse.split("").reverse().join("");
+  }
+  _cloneExecOptions(options) {
+    options = options || {};
+    const result = {
+      cwd: options.cwd || process.cwd(),
+      env: options.env || process.env,
+      silent: options.silent || false,
+      windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+      failOnStdErr: options.failOnStdErr || false,
+      ignoreReturnCode: options.ignoreReturnCode || false,
+      delay: options.delay || 1e4
+    };
+    result.outStream = options.outStream || process.stdout;
+    result.errStream = options.errStream || process.stderr;
+    return result;
+  }
+  _getSpawnOptions(options, toolPath) {
+    options = options || {};
+    const result = {};
+    result.cwd = options.cwd;
+    result.env = options.env;
+    result["windowsVerbatimArguments"] = options.windowsVerbatimArguments || this._isCmdFile();
+    if (options.windowsVerbatimArguments) {
+      result.argv0 = `"${toolPath}"`;
+    }
+    return result;
+  }
+  /**
+   * Exec a tool.
+   * Output will be streamed to the live console.
+   * Returns promise with return code
+   *
+   * @param     tool     path to tool to exec
+   * @param     options  optional exec options.  See ExecOptions
+   * @returns   number
+   */
+  exec() {
+    return __awaiter4(this, void 0, void 0, function* () {
+      if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
+        this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+      }
+      this.toolPath = yield which(this.toolPath, true);
+      return new Promise((resolve12, reject2) => __awaiter4(this, void 0, void 0, function* () {
+        this._debug(`exec tool: ${this.toolPath}`);
+        this._debug("arguments:");
+        for (const arg of this.args) {
+          this._debug(`   ${arg}`);
+        }
+        const optionsNonNull = this._cloneExecOptions(this.options);
+        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os2.EOL);
+        }
+        const state = new ExecState(optionsNonNull, this.toolPath);
+        state.on("debug", (message) => {
+          this._debug(message);
+        });
+        if (this.options.cwd && !(yield exists2(this.options.cwd))) {
+          return reject2(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+        }
+        const fileName = this._getSpawnFileName();
+        const cp2 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        let stdbuffer = "";
+        if (cp2.stdout) {
+          cp2.stdout.on("data", (data) => {
+            if (this.options.listeners && this.options.listeners.stdout) {
+              this.options.listeners.stdout(data);
+            }
+            if (!optionsNonNull.silent && optionsNonNull.outStream) {
+              optionsNonNull.outStream.write(data);
+            }
+            stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+              if (this.options.listeners && this.options.listeners.stdline) {
+                this.options.listeners.stdline(line);
+              }
+            });
+          });
+        }
+        let errbuffer = "";
+        if (cp2.stderr) {
+          cp2.stderr.on("data", (data) => {
+            state.processStderr = true;
+            if (this.options.listeners && this.options.listeners.stderr) {
+              this.options.listeners.stderr(data);
+            }
+            if (!optionsNonNull.silent && optionsNonNull.errStream && optionsNonNull.outStream) {
+              const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
+              s.write(data);
+            }
+            errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+              if (this.options.listeners && this.options.listeners.errline) {
+                this.options.listeners.errline(line);
+              }
+            });
+          });
+        }
+        cp2.on("error", (err) => {
+          state.processError = err.message;
+          state.processExited = true;
+          state.processClosed = true;
+          state.CheckComplete();
+        });
+        cp2.on("exit", (code) => {
+          state.processExitCode = code;
+          state.processExited = true;
+          this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+          state.CheckComplete();
+        });
+        cp2.on("close", (code) => {
+          state.processExitCode = code;
+          state.processExited = true;
+          state.processClosed = true;
+          this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+          state.CheckComplete();
+        });
+        state.on("done", (error, exitCode) => {
+          if (stdbuffer.length > 0) {
+            this.emit("stdline", stdbuffer);
+          }
+          if (errbuffer.length > 0) {
+            this.emit("errline", errbuffer);
+          }
+          cp2.removeAllListeners();
+          if (error) {
+            reject2(error);
+          } else {
+            resolve12(exitCode);
+          }
+        });
+        if (this.options.input) {
+          if (!cp2.stdin) {
+            throw new Error("child process missing stdin");
+          }
+          cp2.stdin.end(this.options.input);
+        }
+      }));
+    });
+  }
+};
+function argStringToArray(argString) {
+  const args = [];
+  let inQuotes = false;
+  let escaped = false;
+  let arg = "";
+  function append(c) {
+    if (escaped && c !== '"') {
+      arg += "\\";
+    }
+    arg += c;
+    escaped = false;
+  }
+  for (let i = 0; i < argString.length; i++) {
+    const c = argString.charAt(i);
+    if (c === '"') {
+      if (!escaped) {
+        inQuotes = !inQuotes;
+      } else {
+        append(c);
+      }
+      continue;
+    }
+    if (c === "\\" && escaped) {
+      append(c);
+      continue;
+    }
+    if (c === "\\" && inQuotes) {
+      escaped = true;
+      continue;
+    }
+    if (c === " " && !inQuotes) {
+      if (arg.length > 0) {
+        args.push(arg);
+        arg = "";
+      }
+      continue;
+    }
+    append(c);
+  }
+  if (arg.length > 0) {
+    args.push(arg.trim());
+  }
+  return args;
+}
+var ExecState = class _ExecState extends events.EventEmitter {
+  constructor(options, toolPath) {
+    super();
+    this.processClosed = false;
+    this.processError = "";
+    this.processExitCode = 0;
+    this.processExited = false;
+    this.processStderr = false;
+    this.delay = 1e4;
+    this.done = false;
+    this.timeout = null;
+    if (!toolPath) {
+      throw new Error("toolPath must not be empty");
+    }
+    this.options = options;
+    this.toolPath = toolPath;
+    if (options.delay) {
+      this.delay = options.delay;
+    }
+  }
+  CheckComplete() {
+    if (this.done) {
+      return;
+    }
+    if (this.processClosed) {
+      this._setResult();
+    } else if (this.processExited) {
+      this.timeout = setTimeout2(_ExecState.HandleTimeout, this.delay, this);
+    }
+  }
+  _debug(message) {
+    this.emit("debug", message);
+  }
+  _setResult() {
+    let error;
+    if (this.processExited) {
+      if (this.processError) {
+        error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+      } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+        error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+      } else if (this.processStderr && this.options.failOnStdErr) {
+        error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+      }
+    }
+    if (this.timeout) {
+      clearTimeout(this.timeout);
+      this.timeout = null;
+    }
+    this.done = true;
+    this.emit("done", error, this.processExitCode);
+  }
+  static HandleTimeout(state) {
+    if (state.done) {
+      return;
+    }
+    if (!state.processClosed && state.processExited) {
+      const message = `The STDIO streams did not close within ${state.delay / 1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+      state._debug(message);
+    }
+    state._setResult();
+  }
+};
+
+// node_modules/@actions/exec/lib/exec.js
+var __awaiter5 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve12, reject2) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function exec(commandLine, args, options) {
+  return __awaiter5(this, void 0, void 0, function* () {
+    const commandArgs = argStringToArray(commandLine);
+    if (commandArgs.length === 0) {
+      throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+    }
+    const toolPath = commandArgs[0];
+    args = commandArgs.slice(1).concat(args || []);
+    const runner = new ToolRunner(toolPath, args, options);
+    return runner.exec();
+  });
+}
+
+// node_modules/@actions/core/lib/platform.js
+var platform = os3.platform();
+var arch = os3.arch();
+
+// node_modules/@actions/core/lib/core.js
+var ExitCode;
+(function(ExitCode2) {
+  ExitCode2[ExitCode2["Success"] = 0] = "Success";
+  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+function isDebug() {
+  return process.env["RUNNER_DEBUG"] === "1";
+}
+function debug(message) {
+  issueCommand("debug", {}, message);
+}
+
+// node_modules/@actions/tool-cache/lib/tool-cache.js
+import * as crypto from "crypto";
+import * as fs2 from "fs";
+
+// node_modules/@actions/tool-cache/lib/manifest.js
+var semver3 = __toESM(require_semver2(), 1);
+
+// node_modules/@actions/tool-cache/lib/tool-cache.js
+import * as os4 from "os";
+import * as path4 from "path";
+var semver4 = __toESM(require_semver2(), 1);
+import { ok as ok2 } from "assert";
+var __awaiter6 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve12, reject2) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject2(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var IS_WINDOWS3 = process.platform === "win32";
+var IS_MAC = process.platform === "darwin";
+function extractTar(file_1, dest_1) {
+  return __awaiter6(this, arguments, void 0, function* (file, dest, flags = "xz") {
+    if (!file) {
+      throw new Error("parameter 'file' is required");
+    }
+    dest = yield _createExtractFolder(dest);
+    debug("Checking tar --version");
+    let versionOutput = "";
+    yield exec("tar --version", [], {
+      ignoreReturnCode: true,
+      silent: true,
+      listeners: {
+        stdout: (data) => versionOutput += data.toString(),
+        stderr: (data) => versionOutput += data.toString()
+      }
+    });
+    debug(versionOutput.trim());
+    const isGnuTar = versionOutput.toUpperCase().includes("GNU TAR");
+    let args;
+    if (flags instanceof Array) {
+      args = flags;
+    } else {
+      args = [flags];
+    }
+    if (isDebug() && !flags.includes("v")) {
+      args.push("-v");
+    }
+    let destArg = dest;
+    let fileArg = file;
+    if (IS_WINDOWS3 && isGnuTar) {
+      args.push("--force-local");
+      destArg = dest.replace(/\\/g, "/");
+      fileArg = file.replace(/\\/g, "/");
+    }
+    if (isGnuTar) {
+      args.push("--warning=no-unknown-keyword");
+      args.push("--overwrite");
+    }
+    args.push("-C", destArg, "-f", fileArg);
+    yield exec(`tar`, args);
+    return dest;
+  });
+}
+function extractZip(file, dest) {
+  return __awaiter6(this, void 0, void 0, function* () {
+    if (!file) {
+      throw new Error("parameter 'file' is required");
+    }
+    dest = yield _createExtractFolder(dest);
+    if (IS_WINDOWS3) {
+      yield extractZipWin(file, dest);
+    } else {
+      yield extractZipNix(file, dest);
+    }
+    return dest;
+  });
+}
+function extractZipWin(file, dest) {
+  return __awaiter6(this, void 0, void 0, function* () {
+    const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
+    const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
+    const pwshPath = yield which("pwsh", false);
+    if (pwshPath) {
+      const pwshCommand = [
+        `$ErrorActionPreference = 'Stop' ;`,
+        `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+        `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+        `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+      ].join(" ");
+      const args = [
+        "-NoLogo",
+        "-NoProfile",
+        "-NonInteractive",
+        "-ExecutionPolicy",
+        "Unrestricted",
+        "-Command",
+        pwshCommand
+      ];
+      debug(`Using pwsh at path: ${pwshPath}`);
+      yield exec(`"${pwshPath}"`, args);
+    } else {
+      const powershellCommand = [
+        `$ErrorActionPreference = 'Stop' ;`,
+        `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+        `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+        `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+      ].join(" ");
+      const args = [
+        "-NoLogo",
+        "-Sta",
+        "-NoProfile",
+        "-NonInteractive",
+        "-ExecutionPolicy",
+        "Unrestricted",
+        "-Command",
+        powershellCommand
+      ];
+      const powershellPath = yield which("powershell", true);
+      debug(`Using powershell at path: ${powershellPath}`);
+      yield exec(`"${powershellPath}"`, args);
+    }
+  });
+}
+function extractZipNix(file, dest) {
+  return __awaiter6(this, void 0, void 0, function* () {
+    const unzipPath = yield which("unzip", true);
+    const args = [file];
+    if (!isDebug()) {
+      args.unshift("-q");
+    }
+    args.unshift("-o");
+    yield exec(`"${unzipPath}"`, args, { cwd: dest });
+  });
+}
+function cacheDir(sourceDir, tool, version, arch3) {
+  return __awaiter6(this, void 0, void 0, function* () {
+    version = semver4.clean(version) || version;
+    arch3 = arch3 || os4.arch();
+    debug(`Caching tool ${tool} ${version} ${arch3}`);
+    debug(`source dir: ${sourceDir}`);
+    if (!fs2.statSync(sourceDir).isDirectory()) {
+      throw new Error("sourceDir is not a directory");
+    }
+    const destPath = yield _createToolPath(tool, version, arch3);
+    for (const itemName of fs2.readdirSync(sourceDir)) {
+      const s = path4.join(sourceDir, itemName);
+      yield cp(s, destPath, { recursive: true });
+    }
+    _completeToolPath(tool, version, arch3);
+    return destPath;
+  });
+}
+function find(toolName, versionSpec, arch3) {
+  if (!toolName) {
+    throw new Error("toolName parameter is required");
+  }
+  if (!versionSpec) {
+    throw new Error("versionSpec parameter is required");
+  }
+  arch3 = arch3 || os4.arch();
+  if (!isExplicitVersion(versionSpec)) {
+    const localVersions = findAllVersions(toolName, arch3);
+    const match = evaluateVersions(localVersions, versionSpec);
+    versionSpec = match;
+  }
+  let toolPath = "";
+  if (versionSpec) {
+    versionSpec = semver4.clean(versionSpec) || "";
+    const cachePath = path4.join(_getCacheDirectory(), toolName, versionSpec, arch3);
+    debug(`checking cache: ${cachePath}`);
+    if (fs2.existsSync(cachePath) && fs2.existsSync(`${cachePath}.complete`)) {
+      debug(`Found tool in cache ${toolName} ${versionSpec} ${arch3}`);
+      toolPath = cachePath;
+    } else {
+      debug("not found");
+    }
+  }
+  return toolPath;
+}
+function findAllVersions(toolName, arch3) {
+  const versions = [];
+  arch3 = arch3 || os4.arch();
+  const toolPath = path4.join(_getCacheDirectory(), toolName);
+  if (fs2.existsSync(toolPath)) {
+    const children = fs2.readdirSync(toolPath);
+    for (const child2 of children) {
+      if (isExplicitVersion(child2)) {
+        const fullPath = path4.join(toolPath, child2, arch3 || "");
+        if (fs2.existsSync(fullPath) && fs2.existsSync(`${fullPath}.complete`)) {
+          versions.push(child2);
+        }
+      }
+    }
+  }
+  return versions;
+}
+function _createExtractFolder(dest) {
+  return __awaiter6(this, void 0, void 0, function* () {
+    if (!dest) {
+      dest = path4.join(_getTempDirectory(), crypto.randomUUID());
+    }
+    yield mkdirP(dest);
+    return dest;
+  });
+}
+function _createToolPath(tool, version, arch3) {
+  return __awaiter6(this, void 0, void 0, function* () {
+    const folderPath = path4.join(_getCacheDirectory(), tool, semver4.clean(version) || version, arch3 || "");
+    debug(`destination ${folderPath}`);
+    const markerPath = `${folderPath}.complete`;
+    yield rmRF(folderPath);
+    yield rmRF(markerPath);
+    yield mkdirP(folderPath);
+    return folderPath;
+  });
+}
+function _completeToolPath(tool, version, arch3) {
+  const folderPath = path4.join(_getCacheDirectory(), tool, semver4.clean(version) || version, arch3 || "");
+  const markerPath = `${folderPath}.complete`;
+  fs2.writeFileSync(markerPath, "");
+  debug("finished caching tool");
+}
+function isExplicitVersion(versionSpec) {
+  const c = semver4.clean(versionSpec) || "";
+  debug(`isExplicit: ${c}`);
+  const valid2 = semver4.valid(c) != null;
+  debug(`explicit? ${valid2}`);
+  return valid2;
+}
+function evaluateVersions(versions, versionSpec) {
+  let version = "";
+  debug(`evaluating ${versions.length} versions`);
+  versions = versions.sort((a, b) => {
+    if (semver4.gt(a, b)) {
+      return 1;
+    }
+    return -1;
+  });
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const potential = versions[i];
+    const satisfied = semver4.satisfies(potential, versionSpec);
+    if (satisfied) {
+      version = potential;
+      break;
+    }
+  }
+  if (version) {
+    debug(`matched: ${version}`);
+  } else {
+    debug("match not found");
+  }
+  return version;
+}
+function _getCacheDirectory() {
+  const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
+  ok2(cacheDirectory, "Expected RUNNER_TOOL_CACHE to be defined");
+  return cacheDirectory;
+}
+function _getTempDirectory() {
+  const tempDirectory = process.env["RUNNER_TEMP"] || "";
+  ok2(tempDirectory, "Expected RUNNER_TEMP to be defined");
+  return tempDirectory;
+}
+
+// src/core/istioctl/install/cached.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream, readFileSync as readFileSync6, statSync as statSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import { rm as rm2 } from "node:fs/promises";
+import { join as join13 } from "node:path";
+var TOOL_NAME = "istioctl";
+var RECORD = ".istio-autopilot-install.json";
+async function recordInstall(extracted, binaryName2, archive) {
+  const record = {
+    archive: archive.name,
+    archiveSha256: archive.sha256,
+    binarySha256: await sha256Of(join13(extracted, binaryName2))
+  };
+  writeFileSync4(join13(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+`);
+}
+async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
+  const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
+  if (!dir) return void 0;
+  const binary = join13(dir, binaryName2);
+  const size = statSync5(binary, { throwIfNoEntry: false })?.size;
+  const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
+  if (!problem) return binary;
+  logger.warning(`the cached istioctl ${version} at ${dir} ${problem}; installing it again`);
+  await forget(dir);
+  return void 0;
+}
+async function recordProblem(dir, binary, pinned) {
+  let record;
+  try {
+    record = JSON.parse(readFileSync6(join13(dir, RECORD), "utf8"));
+  } catch {
+    record = void 0;
+  }
+  if (!record)
+    return pinned ? "has no record of the archive it came from, so the pinned checksum cannot be checked" : void 0;
+  if (pinned && record.archiveSha256 !== pinned)
+    return `came from an archive with SHA-256 ${record.archiveSha256}, not the pinned ${pinned}`;
+  if (await sha256Of(binary) !== record.binarySha256) return "was changed after it was installed";
+  return void 0;
+}
+async function forget(dir) {
+  await rm2(dir, { recursive: true, force: true });
+  await rm2(`${dir}.complete`, { force: true });
+}
+function cachedVersions(cacheKey, logger) {
+  return quietly(logger, () => findAllVersions(TOOL_NAME, cacheKey));
+}
+async function sha256Of(path5) {
+  const hash = createHash2("sha256");
+  for await (const chunk of createReadStream(path5)) hash.update(chunk);
+  return hash.digest("hex");
+}
+function quietly(logger, run) {
+  const write = process.stdout.write;
+  const captured = [];
+  process.stdout.write = ((chunk, ...rest) => {
+    captured.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    const callback = rest.find((r) => typeof r === "function");
+    callback?.();
+    return true;
+  });
+  const restore = () => {
+    process.stdout.write = write;
+    for (const line of captured.join("").split(/\r?\n/)) {
+      if (line.trim() !== "") logger.debug(line.replace(/^::debug::/, ""));
+    }
+  };
+  let result;
+  try {
+    result = run();
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(restore);
+  restore();
+  return result;
+}
+
+// src/core/istioctl/install/checksum.ts
+var HEX = /^[0-9a-f]{64}$/i;
+function parseSha256File(text2, assetName, source = `${assetName}.sha256`) {
+  const entries = text2.split(/\r?\n/).map((line) => line.trim().split(/\s+/)).filter((fields) => fields[0] !== void 0 && fields[0] !== "").map(([hash, name]) => ({ hash, name: name?.replace(/^\*/, "").replace(/^.*\//, "") }));
+  const named = entries.find((e) => e.name === assetName);
+  const entry = named ?? (entries.length === 1 ? entries[0] : void 0);
+  if (!entry || !HEX.test(entry.hash)) {
+    throw new FileFormatError(`${source} does not hold a SHA-256 for ${assetName}`, {
+      hint: `Expected '<64 hex digits>  ${assetName}'; got: ${JSON.stringify(text2.slice(0, 120))}`
+    });
+  }
+  if (entry.name !== void 0 && entry.name !== assetName) {
+    throw new FileFormatError(`${source} names ${entry.name}, not ${assetName}`, {
+      hint: "The checksum file belongs to another download; check the download base URL or mirror."
+    });
+  }
+  return entry.hash.toLowerCase();
+}
+function parsePinnedChecksum(value, input = "checksum") {
+  const hex = value.trim().replace(/^sha256:/i, "");
+  if (!HEX.test(hex)) {
+    throw new InvalidInputError(`'${value}' is not a SHA-256`, {
+      input,
+      hint: "Give the 64 hex digits of the archive, e.g. from the .sha256 file beside it on the release."
+    });
+  }
+  return hex.toLowerCase();
+}
+
+// src/core/istioctl/install/download.ts
+import { createWriteStream as createWriteStream2 } from "node:fs";
+import { rm as rm3 } from "node:fs/promises";
+import { createHash as createHash3 } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+var DownloadNotFoundError = class extends NotFoundError {
+};
+var RetryableError = class extends Error {
+  constructor(message, retryAfterSeconds2) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds2;
+  }
+  retryAfterSeconds;
+};
+async function downloadFile(url, destination, options = {}) {
+  return withRetries(url, options, async (response) => {
+    const hash = createHash3("sha256");
+    let bytes = 0;
+    try {
+      if (!response.body) throw new Error("no body");
+      await pipeline(
+        Readable.fromWeb(response.body),
+        async function* (source) {
+          for await (const chunk of source) {
+            hash.update(chunk);
+            bytes += chunk.length;
+            yield chunk;
+          }
+        },
+        createWriteStream2(destination)
+      );
+    } catch (error) {
+      await rm3(destination, { force: true });
+      throw new RetryableError(`the connection broke after ${bytes} bytes (${causeOf(error)})`);
+    }
+    try {
+      checkLength(response, bytes);
+    } catch (error) {
+      await rm3(destination, { force: true });
+      throw error;
+    }
+    return { path: destination, bytes, sha256: hash.digest("hex") };
+  });
+}
+async function downloadText(url, options = {}) {
+  return withRetries(url, options, async (response) => {
+    let body;
+    try {
+      body = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      throw new RetryableError(`the connection broke while reading the body (${causeOf(error)})`);
+    }
+    checkLength(response, body.length);
+    return body.toString("utf8");
+  });
+}
+function checkLength(response, bytes) {
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && !response.headers.get("content-encoding") && declared !== bytes) {
+    throw new RetryableError(`the body was cut short: ${bytes} of ${declared} bytes`);
+  }
+}
+async function withRetries(url, options, consume) {
+  const attempts = Math.max(1, options.attempts ?? 4);
+  const logger = options.logger ?? silentLogger;
+  let delay = options.retryDelayMs ?? 1e3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptOnce(url, options, consume);
+    } catch (error) {
+      if (!(error instanceof RetryableError)) throw error;
+      const maxWait = options.maxRetryAfterSeconds ?? 60;
+      if (attempt >= attempts || (error.retryAfterSeconds ?? 0) > maxWait) {
+        throw new NetworkError(
+          `download of ${redactUrl(url)} failed after ${attempt} ${attempt === 1 ? "try" : "tries"}: ${error.message}`,
+          {
+            hint: "Check the network or the download-base-url mirror, then re-run.",
+            cause: error
+          }
+        );
+      }
+      const wait = error.retryAfterSeconds !== void 0 ? error.retryAfterSeconds * 1e3 : delay;
+      logger.info(
+        `Download of ${redactUrl(url)} failed (${error.message}); retrying in ${Math.round(wait / 100) / 10}s`
+      );
+      await new Promise((resolve12) => setTimeout(resolve12, wait));
+      delay *= 2;
+    }
+  }
+}
+async function attemptOnce(url, options, consume) {
+  const responseTimeoutMs = options.responseTimeoutMs ?? 3e4;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 6e4;
+  const stall = new AbortController();
+  const signal = AbortSignal.any([stall.signal, AbortSignal.timeout(options.timeoutMs ?? 6e5)]);
+  let watchdog = setTimeout(
+    () => stall.abort(new Error(`no response within ${seconds(responseTimeoutMs)}`)),
+    responseTimeoutMs
+  );
+  let response;
+  try {
+    response = await fetch(withoutCredentials(url), {
+      redirect: "follow",
+      signal,
+      headers: basicAuthOf(url)
+    });
+  } catch (error) {
+    clearTimeout(watchdog);
+    throw new RetryableError(
+      `no response (${stall.signal.aborted ? causeOf(stall.signal.reason) : causeOf(error)})`
+    );
+  }
+  clearTimeout(watchdog);
+  const arm = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(
+      () => stall.abort(new Error(`the body stalled for ${seconds(idleTimeoutMs)}`)),
+      idleTimeoutMs
+    );
+  };
+  if (response.body) {
+    arm();
+    response = new Response(
+      response.body.pipeThrough(
+        new TransformStream({
+          transform(chunk, controller) {
+            arm();
+            controller.enqueue(chunk);
+          },
+          flush: () => clearTimeout(watchdog)
+        })
+      ),
+      { status: response.status, statusText: response.statusText, headers: response.headers }
+    );
+  }
+  try {
+    return await handle(url, response, consume);
+  } catch (error) {
+    if (stall.signal.aborted && error instanceof RetryableError)
+      throw new RetryableError(`${error.message.replace(/\)$/, "")}; ${causeOf(stall.signal.reason)})`);
+    throw error;
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+function withoutCredentials(url) {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.href;
+}
+function basicAuthOf(url) {
+  const { username, password } = new URL(url);
+  if (!username && !password) return {};
+  const pair = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
+  return { authorization: `Basic ${Buffer.from(pair).toString("base64")}` };
+}
+function seconds(ms) {
+  return ms >= 1e3 ? `${Math.round(ms / 1e3)}s` : `${ms}ms`;
+}
+async function handle(url, response, consume) {
+  if (response.status === 404 || response.status === 410) {
+    await response.body?.cancel();
+    throw new DownloadNotFoundError(`${redactUrl(url)} was not found (HTTP ${response.status})`);
+  }
+  if (response.status >= 500 || response.status === 408 || response.status === 429) {
+    await response.body?.cancel();
+    const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
+    throw new RetryableError(`HTTP ${response.status}`, Number.isFinite(retryAfter) ? retryAfter : void 0);
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw new NetworkError(`download of ${redactUrl(url)} failed: HTTP ${response.status}`, {
+      hint: "Check the download-base-url and that the mirror allows anonymous downloads."
+    });
+  }
+  return consume(response);
+}
+function causeOf(error) {
+  const e = error;
+  return [e.message, e.cause?.code ?? e.cause?.message].filter(Boolean).join(": ");
+}
+
+// src/core/istioctl/install/platform.ts
+var OS_NAMES = {
+  linux: "linux",
+  macos: "osx",
+  osx: "osx",
+  darwin: "osx",
+  mac: "osx",
+  windows: "win",
+  win: "win",
+  win32: "win"
+};
+var ARCH_NAMES = {
+  x64: "amd64",
+  amd64: "amd64",
+  x86_64: "amd64",
+  arm64: "arm64",
+  aarch64: "arm64",
+  arm: "armv7",
+  armv7: "armv7",
+  armv7l: "armv7",
+  armhf: "armv7"
+};
+function resolvePlatform(requested, env = process.env) {
+  return {
+    os: normalise(
+      requested.os,
+      env["RUNNER_OS"] ?? process.platform,
+      OS_NAMES,
+      "os",
+      "linux, macos (darwin, osx), windows"
+    ),
+    arch: normalise(
+      requested.arch,
+      env["RUNNER_ARCH"] ?? process.arch,
+      ARCH_NAMES,
+      "arch",
+      "amd64 (x64), arm64, armv7 (arm)"
+    )
+  };
+}
+function normalise(value, fallback, names, input, known2) {
+  const given = value?.trim();
+  const found = names[(given || fallback).toLowerCase()];
+  if (found) return found;
+  throw new InvalidInputError(`'${given || fallback}' is not a supported ${input}`, {
+    input: given ? input : void 0,
+    hint: given ? `Use one of: ${known2}.` : `Set the ${input} input to one of: ${known2}.`
+  });
+}
+function describePlatform(platform2) {
+  return `${platform2.os}/${platform2.arch}`;
+}
+function binaryName(platform2) {
+  return platform2.os === "win" ? "istioctl.exe" : "istioctl";
+}
+var atLeast = (version, major, minor) => version.major > major || version.major === major && version.minor >= minor;
+function istioctlAssetNames(version, platform2) {
+  const parsed = parseIstioVersion(version);
+  if (!parsed) throw new InvalidInputError(`'${version}' is not an Istio version`, { input: "version" });
+  const v = parsed.version;
+  const { os: os5, arch: arch3 } = platform2;
+  const ext = os5 === "win" ? "zip" : "tar.gz";
+  const withArch = `istioctl-${v}-${os5}-${arch3}.${ext}`;
+  const archless = `istioctl-${v}-${os5}.${ext}`;
+  if (os5 === "linux") {
+    if (atLeast(parsed, 1, 6)) return [withArch];
+    return arch3 === "amd64" ? [archless] : [];
+  }
+  if (arch3 === "armv7") return [];
+  if (atLeast(parsed, 1, 10)) return arch3 === "amd64" ? [withArch, archless] : [withArch];
+  return arch3 === "amd64" ? [archless] : [];
+}
+
+// src/core/istioctl/install/install.ts
+var DEFAULT_DOWNLOAD_BASE_URL = "https://github.com/istio/istio/releases/download";
+function checkInstallInputs(options) {
+  return {
+    pinned: options.checksum ? parsePinnedChecksum(options.checksum) : void 0,
+    downloadBase: downloadBaseUrlOf(options.downloadBaseUrl)
+  };
+}
+async function installIstioctl(options) {
+  const logger = options.logger ?? silentLogger;
+  const { pinned, downloadBase } = checkInstallInputs(options);
+  const version = exactVersion(options.version);
+  const tag = options.tag ?? version;
+  const platform2 = options.platform;
+  const cacheKey = `${platform2.os}-${platform2.arch}`;
+  const assetNames = istioctlAssetNames(version, platform2);
+  if (assetNames.length === 0) throw notPublished(version, platform2, []);
+  const cached = await verifiedCacheHit(version, cacheKey, binaryName(platform2), pinned, logger);
+  if (cached) {
+    logger.info(`istioctl ${version} (${describePlatform(platform2)}) found in the tool cache`);
+    return { version, path: cached, cacheHit: true, platform: platform2 };
+  }
+  if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
+    throw new NotFoundError(
+      `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
+      {
+        input: "offline",
+        hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
+      }
+    );
+  }
+  const scratch = await mkdtemp(join14(options.tempDir, "istioctl-"));
+  try {
+    const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
+    const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
+    verify(archive, published, pinned);
+    const against = [published ? "the published .sha256" : "", pinned ? "the pinned checksum" : ""].filter(
+      Boolean
+    );
+    logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
+    const extracted = join14(scratch, "extracted");
+    await quietly(
+      logger,
+      () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
+    );
+    const binary = join14(extracted, binaryName(platform2));
+    if (!existsSync6(binary)) {
+      throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
+        hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
+      });
+    }
+    if (platform2.os !== "win") await chmod2(binary, 493);
+    await recordInstall(extracted, binaryName(platform2), archive);
+    const cachedDir = await quietly(logger, () => cacheAtomically(extracted, version, cacheKey));
+    logger.info(
+      `istioctl ${version} (${describePlatform(platform2)}) installed from ${redactUrl(archive.url)}`
+    );
+    return {
+      version,
+      path: join14(cachedDir, binaryName(platform2)),
+      cacheHit: false,
+      platform: platform2,
+      sha256: archive.sha256,
+      url: redactUrl(archive.url)
+    };
+  } finally {
+    await rm4(scratch, { recursive: true, force: true });
+  }
+}
+function exactVersion(text2) {
+  const parsed = parseIstioVersion(text2);
+  if (!parsed) {
+    throw new InvalidInputError(`'${text2}' is not an exact Istio version`, {
+      input: "version",
+      hint: "Resolve a range or latest to one release before installing, e.g. 1.30.4."
+    });
+  }
+  return parsed.version;
+}
+function downloadBaseUrlOf(value) {
+  const base = (value ?? DEFAULT_DOWNLOAD_BASE_URL).trim().replace(/\/+$/, "");
+  let url;
+  try {
+    url = new URL(base);
+  } catch {
+    url = void 0;
+  }
+  if (url?.password) registerSecret(decodeURIComponent(url.password));
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    throw new InvalidInputError(`'${redactUrl(value ?? "")}' is not an http(s) URL`, {
+      input: "download-base-url",
+      hint: `Give the URL under which <version>/<asset> live, e.g. ${DEFAULT_DOWNLOAD_BASE_URL}.`
+    });
+  }
+  return base;
+}
+async function downloadArchive(options, base, tag, version, assetNames, scratch, logger) {
+  const tried = [];
+  for (const name of assetNames) {
+    const url = `${base}/${encodeURIComponent(tag)}/${name}`;
+    tried.push(url);
+    try {
+      logger.info(`Downloading ${redactUrl(url)}`);
+      const file = await downloadFile(url, join14(scratch, name), { logger, ...options.download });
+      return { name, url, path: file.path, sha256: file.sha256 };
+    } catch (error) {
+      if (!(error instanceof DownloadNotFoundError)) throw error;
+      logger.debug(`${redactUrl(url)}: not found`);
+    }
+  }
+  throw notPublished(version, options.platform, tried.map(redactUrl));
+}
+function notPublished(version, platform2, tried) {
+  return new NotFoundError(`istioctl ${version} is not published for ${describePlatform(platform2)}`, {
+    hint: tried.length ? `Not found: ${tried.join(", ")}. Check the version, os and arch inputs, or the download-base-url mirror.` : "Istio did not build istioctl for this platform in that release; pick another os/arch or a newer version."
+  });
+}
+async function publishedChecksum(url, name, pinned, options, logger) {
+  try {
+    return parseSha256File(
+      await downloadText(`${url}.sha256`, { logger, ...options.download }),
+      name,
+      `${url}.sha256`
+    );
+  } catch (error) {
+    if (!(error instanceof DownloadNotFoundError)) throw error;
+    if (pinned) {
+      logger.warning(`${redactUrl(url)}.sha256 is not published; verifying against the pinned checksum only`);
+      return void 0;
+    }
+    throw new NotFoundError(`no published checksum for ${name} (${redactUrl(url)}.sha256 was not found)`, {
+      input: "download-base-url",
+      hint: "A mirror must serve the .sha256 file beside each archive, or pin the hash with the checksum input."
+    });
+  }
+}
+function verify(archive, published, pinned) {
+  if (published && archive.sha256 !== published) {
+    throw new ChecksumMismatchError(`SHA-256 of ${archive.name} does not match the published checksum`, {
+      hint: `Published (${archive.url}.sha256): ${published}
+Downloaded: ${archive.sha256}
+Nothing was installed; the download may be corrupt or tampered with.`
+    });
+  }
+  if (pinned && archive.sha256 !== pinned) {
+    throw new ChecksumMismatchError(`SHA-256 of ${archive.name} does not match the pinned checksum`, {
+      input: "checksum",
+      hint: `Pinned: ${pinned}
+Downloaded: ${archive.sha256}
+Nothing was installed. Update the pin only if the new hash is the one Istio published.`
+    });
+  }
+}
+async function cacheAtomically(source, version, cacheKey) {
+  try {
+    return await cacheDir(source, TOOL_NAME, version, cacheKey);
+  } catch (error) {
+    const root = process.env["RUNNER_TOOL_CACHE"];
+    if (root) {
+      const dir = join14(root, TOOL_NAME, version, cacheKey);
+      await rm4(dir, { recursive: true, force: true });
+      await rm4(`${dir}.complete`, { force: true });
+    }
+    throw error;
+  }
+}
+function cachedIstioctlReleases(platform2, logger = silentLogger) {
+  const versions = cachedVersions(`${platform2.os}-${platform2.arch}`, logger);
+  if (versions.length === 0) {
+    throw new NotFoundError("no istioctl is in the tool cache, and offline runs cannot list releases", {
+      input: "offline",
+      hint: "Give an exact version that is cached, or run once without --offline."
+    });
+  }
+  logger.info(`offline: resolving over the cached istioctl versions ${versions.join(", ")}`);
+  return versions.map((version) => ({ version, tag: version, prerelease: version.includes("-") }));
+}
+
+// src/options/get-istioctl.ts
+var INSTALL_OPTIONS = {
+  version: {
+    type: "string",
+    default: "latest",
+    description: "The istioctl version: latest, an exact version (1.24.2) or a range (1.24.x, ~1.24.0)."
+  },
+  "download-base-url": {
+    type: "string",
+    default: DEFAULT_DOWNLOAD_BASE_URL,
+    description: "Where <version>/<asset> archives and their .sha256 files are downloaded from."
+  }
+};
+var GET_ISTIOCTL_OPTIONS = {
+  ...INSTALL_OPTIONS,
+  "version-file": {
+    type: "string",
+    flag: false,
+    description: "A file holding the version, read when version is left at latest."
+  },
+  "include-prereleases": {
+    type: "boolean",
+    default: "false",
+    description: "Consider alpha, beta and rc releases when resolving a range or latest."
+  },
+  // The platform's spellings (macos, darwin, x64, ...) are normalised and checked by resolvePlatform.
+  os: {
+    type: "string",
+    description: "The OS to install for, linux, macos or windows; default the runner's."
+  },
+  arch: {
+    type: "string",
+    description: "The architecture to install for, amd64, arm64 or armv7; default the runner's."
+  },
+  checksum: { type: "string", description: "A pinned SHA-256 of the archive that must match as well." },
+  ...GITHUB_OPTIONS2
+};
+
+// src/options/analyze.ts
+var level = (fallback, description) => ({
+  type: "string",
+  choices: ANALYZE_LEVELS,
+  ignoreCase: true,
+  noun: "analysis level",
+  default: fallback,
+  description
+});
+var ANALYZE_OPTIONS = {
+  repo: { type: "string", input: false, description: "The repository to analyze (default .)." },
+  paths: {
+    type: "list",
+    // What the action fills in; the CLI without --paths analyzes the rendered roots instead.
+    default: "**/*.yaml\n**/*.yml\n!.github/**\n",
+    description: "Globs, files or directories to analyze; !glob excludes."
+  },
+  istioctl: {
+    type: "string",
+    description: "The istioctl binary to run; empty uses one on PATH (action) or installs version."
+  },
+  version: INSTALL_OPTIONS.version,
+  "failure-threshold": level("Error", "The lowest level that fails: Info, Warning or Error."),
+  "output-threshold": level("Info", "The lowest level reported: Info, Warning or Error."),
+  suppress: {
+    type: "list",
+    description: "Findings to suppress, in istioctl's CODE=Kind namespace/name form."
+  },
+  "all-namespaces": {
+    type: "boolean",
+    flag: false,
+    default: "true",
+    description: "Analyze all namespaces (-A)."
+  },
+  revision: { type: "string", description: "The control plane revision to analyze for." },
+  "mesh-config-file": {
+    type: "string",
+    flag: false,
+    description: "A mesh config file for the analysis, relative to the workspace."
+  },
+  "ignore-unknown": {
+    type: "boolean",
+    flag: false,
+    default: "true",
+    description: "Skip documents that are not Kubernetes objects with a notice instead of failing."
+  },
+  "changed-only": {
+    type: "boolean",
+    flag: false,
+    default: "false",
+    description: "On pull_request events, annotate only files the pull request changes."
+  },
+  "sarif-file": {
+    type: "string",
+    flag: false,
+    description: "Where to write SARIF 2.1.0, relative to the workspace; empty writes none."
+  },
+  ...GITHUB_OPTIONS2
+};
+
 // src/cli/commands/istioctl-binary.ts
 import { homedir, tmpdir as tmpdir5 } from "node:os";
 import { join as join16 } from "node:path";
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync6, existsSync as existsSync5 } from "fs";
-import { EOL } from "os";
+import { readFileSync as readFileSync7, existsSync as existsSync7 } from "fs";
+import { EOL as EOL4 } from "os";
 var Context = class {
   /**
    * Hydrate the context from the environment
@@ -38220,11 +40401,11 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync5(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync6(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync7(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path5 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path5} does not exist${EOL}`);
+        process.stdout.write(`GITHUB_EVENT_PATH ${path5} does not exist${EOL4}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -38262,8 +40443,8 @@ var Context = class {
 
 // node_modules/@actions/github/lib/internal/utils.js
 var httpClient = __toESM(require_lib(), 1);
-var import_undici = __toESM(require_undici(), 1);
-var __awaiter = function(thisArg, _arguments, P, generator) {
+var import_undici2 = __toESM(require_undici(), 1);
+var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve12) {
       resolve12(value);
@@ -38300,8 +40481,8 @@ function getProxyAgentDispatcher(destinationUrl) {
 }
 function getProxyFetch(destinationUrl) {
   const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-  const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
-    return (0, import_undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+  const proxyFetch = (url, opts) => __awaiter7(this, void 0, void 0, function* () {
+    return (0, import_undici2.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
   });
   return proxyFetch;
 }
@@ -38978,7 +41159,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
     return originalStringify(rootProcessed);
   }
   const chunks = [];
-  let level = 0;
+  let level2 = 0;
   const stack = [
     {
       parent: { "": rootProcessed },
@@ -38995,13 +41176,13 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
     const node = stack[stack.length - 1];
     if (node.index === 0) {
       chunks.push(node.isArray ? "[" : "{");
-      level++;
+      level2++;
     }
     let isDone = false;
     if (node.isArray) {
       if (node.index < node.val.length) {
         if (!node.first) chunks.push(",");
-        if (space) chunks.push("\n" + space.repeat(level));
+        if (space) chunks.push("\n" + space.repeat(level2));
         const childRaw = node.val[node.index];
         const childVal = prepareVal(node.val, String(node.index), childRaw);
         if (isUnstringifiable(childVal)) {
@@ -39046,7 +41227,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
         if (isUnstringifiable(childVal)) continue;
         if (!node.first) chunks.push(",");
         if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+          chunks.push("\n" + space.repeat(level2) + originalStringify(k) + ": ");
         } else {
           chunks.push(originalStringify(k) + ":");
         }
@@ -39079,8 +41260,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       }
     }
     if (isDone) {
-      level--;
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+      level2--;
+      if (!node.first && space) chunks.push("\n" + space.repeat(level2));
       chunks.push(node.isArray ? "]" : "}");
       visited.delete(node.val);
       stack.pop();
@@ -39591,8 +41772,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep4 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep4}${b64url}${sep4}${b64url}$`);
+var sep5 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep5}${b64url}${sep5}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -42826,2079 +45007,6 @@ function explainGitHubError(error, what, hasToken) {
   return new NetworkError(`GitHub request failed while ${what} (${detail})`, { cause: error });
 }
 
-// src/core/istioctl/install/install.ts
-import { chmod as chmod2, mkdtemp, rm as rm4 } from "node:fs/promises";
-import { existsSync as existsSync7 } from "node:fs";
-import { join as join14 } from "node:path";
-
-// node_modules/@actions/core/lib/command.js
-import * as os from "os";
-
-// node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
-    return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
-  }
-  return JSON.stringify(input);
-}
-
-// node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
-}
-var CMD_STRING = "::";
-var Command = class {
-  constructor(command, properties, message) {
-    if (!command) {
-      command = "missing.command";
-    }
-    this.command = command;
-    this.properties = properties;
-    this.message = message;
-  }
-  toString() {
-    let cmdStr = CMD_STRING + this.command;
-    if (this.properties && Object.keys(this.properties).length > 0) {
-      cmdStr += " ";
-      let first = true;
-      for (const key in this.properties) {
-        if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
-          if (val) {
-            if (first) {
-              first = false;
-            } else {
-              cmdStr += ",";
-            }
-            cmdStr += `${key}=${escapeProperty(val)}`;
-          }
-        }
-      }
-    }
-    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-    return cmdStr;
-  }
-};
-function escapeData(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-// node_modules/@actions/http-client/lib/index.js
-var tunnel = __toESM(require_tunnel2(), 1);
-var import_undici2 = __toESM(require_undici(), 1);
-var HttpCodes;
-(function(HttpCodes2) {
-  HttpCodes2[HttpCodes2["OK"] = 200] = "OK";
-  HttpCodes2[HttpCodes2["MultipleChoices"] = 300] = "MultipleChoices";
-  HttpCodes2[HttpCodes2["MovedPermanently"] = 301] = "MovedPermanently";
-  HttpCodes2[HttpCodes2["ResourceMoved"] = 302] = "ResourceMoved";
-  HttpCodes2[HttpCodes2["SeeOther"] = 303] = "SeeOther";
-  HttpCodes2[HttpCodes2["NotModified"] = 304] = "NotModified";
-  HttpCodes2[HttpCodes2["UseProxy"] = 305] = "UseProxy";
-  HttpCodes2[HttpCodes2["SwitchProxy"] = 306] = "SwitchProxy";
-  HttpCodes2[HttpCodes2["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-  HttpCodes2[HttpCodes2["PermanentRedirect"] = 308] = "PermanentRedirect";
-  HttpCodes2[HttpCodes2["BadRequest"] = 400] = "BadRequest";
-  HttpCodes2[HttpCodes2["Unauthorized"] = 401] = "Unauthorized";
-  HttpCodes2[HttpCodes2["PaymentRequired"] = 402] = "PaymentRequired";
-  HttpCodes2[HttpCodes2["Forbidden"] = 403] = "Forbidden";
-  HttpCodes2[HttpCodes2["NotFound"] = 404] = "NotFound";
-  HttpCodes2[HttpCodes2["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-  HttpCodes2[HttpCodes2["NotAcceptable"] = 406] = "NotAcceptable";
-  HttpCodes2[HttpCodes2["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-  HttpCodes2[HttpCodes2["RequestTimeout"] = 408] = "RequestTimeout";
-  HttpCodes2[HttpCodes2["Conflict"] = 409] = "Conflict";
-  HttpCodes2[HttpCodes2["Gone"] = 410] = "Gone";
-  HttpCodes2[HttpCodes2["TooManyRequests"] = 429] = "TooManyRequests";
-  HttpCodes2[HttpCodes2["InternalServerError"] = 500] = "InternalServerError";
-  HttpCodes2[HttpCodes2["NotImplemented"] = 501] = "NotImplemented";
-  HttpCodes2[HttpCodes2["BadGateway"] = 502] = "BadGateway";
-  HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-  HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers2;
-(function(Headers3) {
-  Headers3["Accept"] = "accept";
-  Headers3["ContentType"] = "content-type";
-})(Headers2 || (Headers2 = {}));
-var MediaTypes;
-(function(MediaTypes2) {
-  MediaTypes2["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-var HttpRedirectCodes = [
-  HttpCodes.MovedPermanently,
-  HttpCodes.ResourceMoved,
-  HttpCodes.SeeOther,
-  HttpCodes.TemporaryRedirect,
-  HttpCodes.PermanentRedirect
-];
-var HttpResponseRetryCodes = [
-  HttpCodes.BadGateway,
-  HttpCodes.ServiceUnavailable,
-  HttpCodes.GatewayTimeout
-];
-
-// node_modules/@actions/core/lib/summary.js
-import { EOL as EOL3 } from "os";
-import { constants as constants3, promises } from "fs";
-var __awaiter2 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var { access, appendFile, writeFile } = promises;
-var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
-var Summary = class {
-  constructor() {
-    this._buffer = "";
-  }
-  /**
-   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-   * Also checks r/w permissions.
-   *
-   * @returns step summary file path
-   */
-  filePath() {
-    return __awaiter2(this, void 0, void 0, function* () {
-      if (this._filePath) {
-        return this._filePath;
-      }
-      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-      if (!pathFromEnv) {
-        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-      }
-      try {
-        yield access(pathFromEnv, constants3.R_OK | constants3.W_OK);
-      } catch (_a) {
-        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-      }
-      this._filePath = pathFromEnv;
-      return this._filePath;
-    });
-  }
-  /**
-   * Wraps content in an HTML tag, adding any HTML attributes
-   *
-   * @param {string} tag HTML tag to wrap
-   * @param {string | null} content content within the tag
-   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-   *
-   * @returns {string} content wrapped in HTML element
-   */
-  wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
-    if (!content) {
-      return `<${tag}${htmlAttrs}>`;
-    }
-    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-  }
-  /**
-   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-   *
-   * @param {SummaryWriteOptions} [options] (optional) options for write operation
-   *
-   * @returns {Promise<Summary>} summary instance
-   */
-  write(options) {
-    return __awaiter2(this, void 0, void 0, function* () {
-      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-      const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile : appendFile;
-      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
-      return this.emptyBuffer();
-    });
-  }
-  /**
-   * Clears the summary buffer and wipes the summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  clear() {
-    return __awaiter2(this, void 0, void 0, function* () {
-      return this.emptyBuffer().write({ overwrite: true });
-    });
-  }
-  /**
-   * Returns the current summary buffer as a string
-   *
-   * @returns {string} string of summary buffer
-   */
-  stringify() {
-    return this._buffer;
-  }
-  /**
-   * If the summary buffer is empty
-   *
-   * @returns {boolen} true if the buffer is empty
-   */
-  isEmptyBuffer() {
-    return this._buffer.length === 0;
-  }
-  /**
-   * Resets the summary buffer without writing to summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  emptyBuffer() {
-    this._buffer = "";
-    return this;
-  }
-  /**
-   * Adds raw text to the summary buffer
-   *
-   * @param {string} text content to add
-   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
-    return addEOL ? this.addEOL() : this;
-  }
-  /**
-   * Adds the operating system-specific end-of-line marker to the buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addEOL() {
-    return this.addRaw(EOL3);
-  }
-  /**
-   * Adds an HTML codeblock to the summary buffer
-   *
-   * @param {string} code content to render within fenced code block
-   * @param {string} lang (optional) language to syntax highlight code
-   *
-   * @returns {Summary} summary instance
-   */
-  addCodeBlock(code, lang) {
-    const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML list to the summary buffer
-   *
-   * @param {string[]} items list of items to render
-   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addList(items, ordered = false) {
-    const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML table to the summary buffer
-   *
-   * @param {SummaryTableCell[]} rows table rows
-   *
-   * @returns {Summary} summary instance
-   */
-  addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
-        }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
-        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-        return this.wrap(tag, data, attrs);
-      }).join("");
-      return this.wrap("tr", cells);
-    }).join("");
-    const element = this.wrap("table", tableBody);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds a collapsable HTML details element to the summary buffer
-   *
-   * @param {string} label text for the closed state
-   * @param {string} content collapsable content
-   *
-   * @returns {Summary} summary instance
-   */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML image tag to the summary buffer
-   *
-   * @param {string} src path to the image you to embed
-   * @param {string} alt text description of the image
-   * @param {SummaryImageOptions} options (optional) addition image attributes
-   *
-   * @returns {Summary} summary instance
-   */
-  addImage(src, alt, options) {
-    const { width, height } = options || {};
-    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
-    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML section heading element
-   *
-   * @param {string} text heading text
-   * @param {number | string} [level=1] (optional) the heading level, default: 1
-   *
-   * @returns {Summary} summary instance
-   */
-  addHeading(text2, level) {
-    const tag = `h${level}`;
-    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML thematic break (<hr>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addSeparator() {
-    const element = this.wrap("hr", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML line break (<br>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addBreak() {
-    const element = this.wrap("br", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML blockquote to the summary buffer
-   *
-   * @param {string} text quote text
-   * @param {string} cite (optional) citation url
-   *
-   * @returns {Summary} summary instance
-   */
-  addQuote(text2, cite) {
-    const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML anchor tag to the summary buffer
-   *
-   * @param {string} text link text/content
-   * @param {string} href hyperlink
-   *
-   * @returns {Summary} summary instance
-   */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
-    return this.addRaw(element).addEOL();
-  }
-};
-var _summary = new Summary();
-
-// node_modules/@actions/core/lib/platform.js
-import os3 from "os";
-
-// node_modules/@actions/exec/lib/toolrunner.js
-import * as os2 from "os";
-import * as events from "events";
-import * as child from "child_process";
-import * as path3 from "path";
-
-// node_modules/@actions/io/lib/io.js
-import { ok } from "assert";
-import * as path2 from "path";
-
-// node_modules/@actions/io/lib/io-util.js
-import * as fs from "fs";
-import * as path from "path";
-var __awaiter3 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
-var IS_WINDOWS = process.platform === "win32";
-function readlink(fsPath) {
-  return __awaiter3(this, void 0, void 0, function* () {
-    const result = yield fs.promises.readlink(fsPath);
-    if (IS_WINDOWS && !result.endsWith("\\")) {
-      return `${result}\\`;
-    }
-    return result;
-  });
-}
-var READONLY = fs.constants.O_RDONLY;
-function exists2(fsPath) {
-  return __awaiter3(this, void 0, void 0, function* () {
-    try {
-      yield stat(fsPath);
-    } catch (err) {
-      if (err.code === "ENOENT") {
-        return false;
-      }
-      throw err;
-    }
-    return true;
-  });
-}
-function isRooted(p) {
-  p = normalizeSeparators(p);
-  if (!p) {
-    throw new Error('isRooted() parameter "p" cannot be empty');
-  }
-  if (IS_WINDOWS) {
-    return p.startsWith("\\") || /^[A-Z]:/i.test(p);
-  }
-  return p.startsWith("/");
-}
-function tryGetExecutablePath(filePath, extensions) {
-  return __awaiter3(this, void 0, void 0, function* () {
-    let stats = void 0;
-    try {
-      stats = yield stat(filePath);
-    } catch (err) {
-      if (err.code !== "ENOENT") {
-        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-      }
-    }
-    if (stats && stats.isFile()) {
-      if (IS_WINDOWS) {
-        const upperExt = path.extname(filePath).toUpperCase();
-        if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
-          return filePath;
-        }
-      } else {
-        if (isUnixExecutable(stats)) {
-          return filePath;
-        }
-      }
-    }
-    const originalFilePath = filePath;
-    for (const extension of extensions) {
-      filePath = originalFilePath + extension;
-      stats = void 0;
-      try {
-        stats = yield stat(filePath);
-      } catch (err) {
-        if (err.code !== "ENOENT") {
-          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-        }
-      }
-      if (stats && stats.isFile()) {
-        if (IS_WINDOWS) {
-          try {
-            const directory = path.dirname(filePath);
-            const upperName = path.basename(filePath).toUpperCase();
-            for (const actualName of yield readdir(directory)) {
-              if (upperName === actualName.toUpperCase()) {
-                filePath = path.join(directory, actualName);
-                break;
-              }
-            }
-          } catch (err) {
-            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-          }
-          return filePath;
-        } else {
-          if (isUnixExecutable(stats)) {
-            return filePath;
-          }
-        }
-      }
-    }
-    return "";
-  });
-}
-function normalizeSeparators(p) {
-  p = p || "";
-  if (IS_WINDOWS) {
-    p = p.replace(/\//g, "\\");
-    return p.replace(/\\\\+/g, "\\");
-  }
-  return p.replace(/\/\/+/g, "/");
-}
-function isUnixExecutable(stats) {
-  return (stats.mode & 1) > 0 || (stats.mode & 8) > 0 && process.getgid !== void 0 && stats.gid === process.getgid() || (stats.mode & 64) > 0 && process.getuid !== void 0 && stats.uid === process.getuid();
-}
-
-// node_modules/@actions/io/lib/io.js
-var __awaiter4 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-function cp(source_1, dest_1) {
-  return __awaiter4(this, arguments, void 0, function* (source, dest, options = {}) {
-    const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-    const destStat = (yield exists2(dest)) ? yield stat(dest) : null;
-    if (destStat && destStat.isFile() && !force) {
-      return;
-    }
-    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path2.join(dest, path2.basename(source)) : dest;
-    if (!(yield exists2(source))) {
-      throw new Error(`no such file or directory: ${source}`);
-    }
-    const sourceStat = yield stat(source);
-    if (sourceStat.isDirectory()) {
-      if (!recursive) {
-        throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-      } else {
-        yield cpDirRecursive(source, newDest, 0, force);
-      }
-    } else {
-      if (path2.relative(source, newDest) === "") {
-        throw new Error(`'${newDest}' and '${source}' are the same file`);
-      }
-      yield copyFile2(source, newDest, force);
-    }
-  });
-}
-function rmRF(inputPath) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if (IS_WINDOWS) {
-      if (/[*"<>|]/.test(inputPath)) {
-        throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-      }
-    }
-    try {
-      yield rm(inputPath, {
-        force: true,
-        maxRetries: 3,
-        recursive: true,
-        retryDelay: 300
-      });
-    } catch (err) {
-      throw new Error(`File was unable to be removed ${err}`);
-    }
-  });
-}
-function mkdirP(fsPath) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    ok(fsPath, "a path argument must be provided");
-    yield mkdir(fsPath, { recursive: true });
-  });
-}
-function which(tool, check) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if (!tool) {
-      throw new Error("parameter 'tool' is required");
-    }
-    if (check) {
-      const result = yield which(tool, false);
-      if (!result) {
-        if (IS_WINDOWS) {
-          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-        } else {
-          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-        }
-      }
-      return result;
-    }
-    const matches = yield findInPath(tool);
-    if (matches && matches.length > 0) {
-      return matches[0];
-    }
-    return "";
-  });
-}
-function findInPath(tool) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if (!tool) {
-      throw new Error("parameter 'tool' is required");
-    }
-    const extensions = [];
-    if (IS_WINDOWS && process.env["PATHEXT"]) {
-      for (const extension of process.env["PATHEXT"].split(path2.delimiter)) {
-        if (extension) {
-          extensions.push(extension);
-        }
-      }
-    }
-    if (isRooted(tool)) {
-      const filePath = yield tryGetExecutablePath(tool, extensions);
-      if (filePath) {
-        return [filePath];
-      }
-      return [];
-    }
-    if (tool.includes(path2.sep)) {
-      return [];
-    }
-    const directories = [];
-    if (process.env.PATH) {
-      for (const p of process.env.PATH.split(path2.delimiter)) {
-        if (p) {
-          directories.push(p);
-        }
-      }
-    }
-    const matches = [];
-    for (const directory of directories) {
-      const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
-      if (filePath) {
-        matches.push(filePath);
-      }
-    }
-    return matches;
-  });
-}
-function readCopyOptions(options) {
-  const force = options.force == null ? true : options.force;
-  const recursive = Boolean(options.recursive);
-  const copySourceDirectory = options.copySourceDirectory == null ? true : Boolean(options.copySourceDirectory);
-  return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if (currentDepth >= 255)
-      return;
-    currentDepth++;
-    yield mkdirP(destDir);
-    const files = yield readdir(sourceDir);
-    for (const fileName of files) {
-      const srcFile = `${sourceDir}/${fileName}`;
-      const destFile = `${destDir}/${fileName}`;
-      const srcFileStat = yield lstat(srcFile);
-      if (srcFileStat.isDirectory()) {
-        yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-      } else {
-        yield copyFile2(srcFile, destFile, force);
-      }
-    }
-    yield chmod(destDir, (yield stat(sourceDir)).mode);
-  });
-}
-function copyFile2(srcFile, destFile, force) {
-  return __awaiter4(this, void 0, void 0, function* () {
-    if ((yield lstat(srcFile)).isSymbolicLink()) {
-      try {
-        yield lstat(destFile);
-        yield unlink(destFile);
-      } catch (e) {
-        if (e.code === "EPERM") {
-          yield chmod(destFile, "0666");
-          yield unlink(destFile);
-        }
-      }
-      const symlinkFull = yield readlink(srcFile);
-      yield symlink(symlinkFull, destFile, IS_WINDOWS ? "junction" : null);
-    } else if (!(yield exists2(destFile)) || force) {
-      yield copyFile(srcFile, destFile);
-    }
-  });
-}
-
-// node_modules/@actions/exec/lib/toolrunner.js
-import { setTimeout as setTimeout2 } from "timers";
-var __awaiter5 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var IS_WINDOWS2 = process.platform === "win32";
-var ToolRunner = class extends events.EventEmitter {
-  constructor(toolPath, args, options) {
-    super();
-    if (!toolPath) {
-      throw new Error("Parameter 'toolPath' cannot be null or empty.");
-    }
-    this.toolPath = toolPath;
-    this.args = args || [];
-    this.options = options || {};
-  }
-  _debug(message) {
-    if (this.options.listeners && this.options.listeners.debug) {
-      this.options.listeners.debug(message);
-    }
-  }
-  _getCommandString(options, noPrefix) {
-    const toolPath = this._getSpawnFileName();
-    const args = this._getSpawnArgs(options);
-    let cmd = noPrefix ? "" : "[command]";
-    if (IS_WINDOWS2) {
-      if (this._isCmdFile()) {
-        cmd += toolPath;
-        for (const a of args) {
-          cmd += ` ${a}`;
-        }
-      } else if (options.windowsVerbatimArguments) {
-        cmd += `"${toolPath}"`;
-        for (const a of args) {
-          cmd += ` ${a}`;
-        }
-      } else {
-        cmd += this._windowsQuoteCmdArg(toolPath);
-        for (const a of args) {
-          cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-        }
-      }
-    } else {
-      cmd += toolPath;
-      for (const a of args) {
-        cmd += ` ${a}`;
-      }
-    }
-    return cmd;
-  }
-  _processLineBuffer(data, strBuffer, onLine) {
-    try {
-      let s = strBuffer + data.toString();
-      let n = s.indexOf(os2.EOL);
-      while (n > -1) {
-        const line = s.substring(0, n);
-        onLine(line);
-        s = s.substring(n + os2.EOL.length);
-        n = s.indexOf(os2.EOL);
-      }
-      return s;
-    } catch (err) {
-      this._debug(`error processing line. Failed with error ${err}`);
-      return "";
-    }
-  }
-  _getSpawnFileName() {
-    if (IS_WINDOWS2) {
-      if (this._isCmdFile()) {
-        return process.env["COMSPEC"] || "cmd.exe";
-      }
-    }
-    return this.toolPath;
-  }
-  _getSpawnArgs(options) {
-    if (IS_WINDOWS2) {
-      if (this._isCmdFile()) {
-        let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-        for (const a of this.args) {
-          argline += " ";
-          argline += options.windowsVerbatimArguments ? a : this._windowsQuoteCmdArg(a);
-        }
-        argline += '"';
-        return [argline];
-      }
-    }
-    return this.args;
-  }
-  _endsWith(str, end) {
-    return str.endsWith(end);
-  }
-  _isCmdFile() {
-    const upperToolPath = this.toolPath.toUpperCase();
-    return this._endsWith(upperToolPath, ".CMD") || this._endsWith(upperToolPath, ".BAT");
-  }
-  _windowsQuoteCmdArg(arg) {
-    if (!this._isCmdFile()) {
-      return this._uvQuoteCmdArg(arg);
-    }
-    if (!arg) {
-      return '""';
-    }
-    const cmdSpecialChars = [
-      " ",
-      "	",
-      "&",
-      "(",
-      ")",
-      "[",
-      "]",
-      "{",
-      "}",
-      "^",
-      "=",
-      ";",
-      "!",
-      "'",
-      "+",
-      ",",
-      "`",
-      "~",
-      "|",
-      "<",
-      ">",
-      '"'
-    ];
-    let needsQuotes = false;
-    for (const char of arg) {
-      if (cmdSpecialChars.some((x) => x === char)) {
-        needsQuotes = true;
-        break;
-      }
-    }
-    if (!needsQuotes) {
-      return arg;
-    }
-    let reverse = '"';
-    let quoteHit = true;
-    for (let i = arg.length; i > 0; i--) {
-      reverse += arg[i - 1];
-      if (quoteHit && arg[i - 1] === "\\") {
-        reverse += "\\";
-      } else if (arg[i - 1] === '"') {
-        quoteHit = true;
-        reverse += '"';
-      } else {
-        quoteHit = false;
-      }
-    }
-    reverse += '"';
-    return reverse.split("").reverse().join("");
-  }
-  _uvQuoteCmdArg(arg) {
-    if (!arg) {
-      return '""';
-    }
-    if (!arg.includes(" ") && !arg.includes("	") && !arg.includes('"')) {
-      return arg;
-    }
-    if (!arg.includes('"') && !arg.includes("\\")) {
-      return `"${arg}"`;
-    }
-    let reverse = '"';
-    let quoteHit = true;
-    for (let i = arg.length; i > 0; i--) {
-      reverse += arg[i - 1];
-      if (quoteHit && arg[i - 1] === "\\") {
-        reverse += "\\";
-      } else if (arg[i - 1] === '"') {
-        quoteHit = true;
-        reverse += "\\";
-      } else {
-        quoteHit = false;
-      }
-    }
-    reverse += '"';
-    return reverse.split("").reverse().join("");
-  }
-  _cloneExecOptions(options) {
-    options = options || {};
-    const result = {
-      cwd: options.cwd || process.cwd(),
-      env: options.env || process.env,
-      silent: options.silent || false,
-      windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-      failOnStdErr: options.failOnStdErr || false,
-      ignoreReturnCode: options.ignoreReturnCode || false,
-      delay: options.delay || 1e4
-    };
-    result.outStream = options.outStream || process.stdout;
-    result.errStream = options.errStream || process.stderr;
-    return result;
-  }
-  _getSpawnOptions(options, toolPath) {
-    options = options || {};
-    const result = {};
-    result.cwd = options.cwd;
-    result.env = options.env;
-    result["windowsVerbatimArguments"] = options.windowsVerbatimArguments || this._isCmdFile();
-    if (options.windowsVerbatimArguments) {
-      result.argv0 = `"${toolPath}"`;
-    }
-    return result;
-  }
-  /**
-   * Exec a tool.
-   * Output will be streamed to the live console.
-   * Returns promise with return code
-   *
-   * @param     tool     path to tool to exec
-   * @param     options  optional exec options.  See ExecOptions
-   * @returns   number
-   */
-  exec() {
-    return __awaiter5(this, void 0, void 0, function* () {
-      if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
-        this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-      }
-      this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve12, reject2) => __awaiter5(this, void 0, void 0, function* () {
-        this._debug(`exec tool: ${this.toolPath}`);
-        this._debug("arguments:");
-        for (const arg of this.args) {
-          this._debug(`   ${arg}`);
-        }
-        const optionsNonNull = this._cloneExecOptions(this.options);
-        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os2.EOL);
-        }
-        const state = new ExecState(optionsNonNull, this.toolPath);
-        state.on("debug", (message) => {
-          this._debug(message);
-        });
-        if (this.options.cwd && !(yield exists2(this.options.cwd))) {
-          return reject2(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-        }
-        const fileName = this._getSpawnFileName();
-        const cp2 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-        let stdbuffer = "";
-        if (cp2.stdout) {
-          cp2.stdout.on("data", (data) => {
-            if (this.options.listeners && this.options.listeners.stdout) {
-              this.options.listeners.stdout(data);
-            }
-            if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(data);
-            }
-            stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-              if (this.options.listeners && this.options.listeners.stdline) {
-                this.options.listeners.stdline(line);
-              }
-            });
-          });
-        }
-        let errbuffer = "";
-        if (cp2.stderr) {
-          cp2.stderr.on("data", (data) => {
-            state.processStderr = true;
-            if (this.options.listeners && this.options.listeners.stderr) {
-              this.options.listeners.stderr(data);
-            }
-            if (!optionsNonNull.silent && optionsNonNull.errStream && optionsNonNull.outStream) {
-              const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
-              s.write(data);
-            }
-            errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-              if (this.options.listeners && this.options.listeners.errline) {
-                this.options.listeners.errline(line);
-              }
-            });
-          });
-        }
-        cp2.on("error", (err) => {
-          state.processError = err.message;
-          state.processExited = true;
-          state.processClosed = true;
-          state.CheckComplete();
-        });
-        cp2.on("exit", (code) => {
-          state.processExitCode = code;
-          state.processExited = true;
-          this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-          state.CheckComplete();
-        });
-        cp2.on("close", (code) => {
-          state.processExitCode = code;
-          state.processExited = true;
-          state.processClosed = true;
-          this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-          state.CheckComplete();
-        });
-        state.on("done", (error, exitCode) => {
-          if (stdbuffer.length > 0) {
-            this.emit("stdline", stdbuffer);
-          }
-          if (errbuffer.length > 0) {
-            this.emit("errline", errbuffer);
-          }
-          cp2.removeAllListeners();
-          if (error) {
-            reject2(error);
-          } else {
-            resolve12(exitCode);
-          }
-        });
-        if (this.options.input) {
-          if (!cp2.stdin) {
-            throw new Error("child process missing stdin");
-          }
-          cp2.stdin.end(this.options.input);
-        }
-      }));
-    });
-  }
-};
-function argStringToArray(argString) {
-  const args = [];
-  let inQuotes = false;
-  let escaped = false;
-  let arg = "";
-  function append(c) {
-    if (escaped && c !== '"') {
-      arg += "\\";
-    }
-    arg += c;
-    escaped = false;
-  }
-  for (let i = 0; i < argString.length; i++) {
-    const c = argString.charAt(i);
-    if (c === '"') {
-      if (!escaped) {
-        inQuotes = !inQuotes;
-      } else {
-        append(c);
-      }
-      continue;
-    }
-    if (c === "\\" && escaped) {
-      append(c);
-      continue;
-    }
-    if (c === "\\" && inQuotes) {
-      escaped = true;
-      continue;
-    }
-    if (c === " " && !inQuotes) {
-      if (arg.length > 0) {
-        args.push(arg);
-        arg = "";
-      }
-      continue;
-    }
-    append(c);
-  }
-  if (arg.length > 0) {
-    args.push(arg.trim());
-  }
-  return args;
-}
-var ExecState = class _ExecState extends events.EventEmitter {
-  constructor(options, toolPath) {
-    super();
-    this.processClosed = false;
-    this.processError = "";
-    this.processExitCode = 0;
-    this.processExited = false;
-    this.processStderr = false;
-    this.delay = 1e4;
-    this.done = false;
-    this.timeout = null;
-    if (!toolPath) {
-      throw new Error("toolPath must not be empty");
-    }
-    this.options = options;
-    this.toolPath = toolPath;
-    if (options.delay) {
-      this.delay = options.delay;
-    }
-  }
-  CheckComplete() {
-    if (this.done) {
-      return;
-    }
-    if (this.processClosed) {
-      this._setResult();
-    } else if (this.processExited) {
-      this.timeout = setTimeout2(_ExecState.HandleTimeout, this.delay, this);
-    }
-  }
-  _debug(message) {
-    this.emit("debug", message);
-  }
-  _setResult() {
-    let error;
-    if (this.processExited) {
-      if (this.processError) {
-        error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-      } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-        error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-      } else if (this.processStderr && this.options.failOnStdErr) {
-        error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-      }
-    }
-    if (this.timeout) {
-      clearTimeout(this.timeout);
-      this.timeout = null;
-    }
-    this.done = true;
-    this.emit("done", error, this.processExitCode);
-  }
-  static HandleTimeout(state) {
-    if (state.done) {
-      return;
-    }
-    if (!state.processClosed && state.processExited) {
-      const message = `The STDIO streams did not close within ${state.delay / 1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-      state._debug(message);
-    }
-    state._setResult();
-  }
-};
-
-// node_modules/@actions/exec/lib/exec.js
-var __awaiter6 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-function exec(commandLine, args, options) {
-  return __awaiter6(this, void 0, void 0, function* () {
-    const commandArgs = argStringToArray(commandLine);
-    if (commandArgs.length === 0) {
-      throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-    }
-    const toolPath = commandArgs[0];
-    args = commandArgs.slice(1).concat(args || []);
-    const runner = new ToolRunner(toolPath, args, options);
-    return runner.exec();
-  });
-}
-
-// node_modules/@actions/core/lib/platform.js
-var platform = os3.platform();
-var arch = os3.arch();
-
-// node_modules/@actions/core/lib/core.js
-var ExitCode;
-(function(ExitCode2) {
-  ExitCode2[ExitCode2["Success"] = 0] = "Success";
-  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-function isDebug() {
-  return process.env["RUNNER_DEBUG"] === "1";
-}
-function debug(message) {
-  issueCommand("debug", {}, message);
-}
-
-// node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as crypto from "crypto";
-import * as fs2 from "fs";
-
-// node_modules/@actions/tool-cache/lib/manifest.js
-var semver3 = __toESM(require_semver2(), 1);
-
-// node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as os4 from "os";
-import * as path4 from "path";
-var semver4 = __toESM(require_semver2(), 1);
-import { ok as ok2 } from "assert";
-var __awaiter7 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject2(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var IS_WINDOWS3 = process.platform === "win32";
-var IS_MAC = process.platform === "darwin";
-function extractTar(file_1, dest_1) {
-  return __awaiter7(this, arguments, void 0, function* (file, dest, flags = "xz") {
-    if (!file) {
-      throw new Error("parameter 'file' is required");
-    }
-    dest = yield _createExtractFolder(dest);
-    debug("Checking tar --version");
-    let versionOutput = "";
-    yield exec("tar --version", [], {
-      ignoreReturnCode: true,
-      silent: true,
-      listeners: {
-        stdout: (data) => versionOutput += data.toString(),
-        stderr: (data) => versionOutput += data.toString()
-      }
-    });
-    debug(versionOutput.trim());
-    const isGnuTar = versionOutput.toUpperCase().includes("GNU TAR");
-    let args;
-    if (flags instanceof Array) {
-      args = flags;
-    } else {
-      args = [flags];
-    }
-    if (isDebug() && !flags.includes("v")) {
-      args.push("-v");
-    }
-    let destArg = dest;
-    let fileArg = file;
-    if (IS_WINDOWS3 && isGnuTar) {
-      args.push("--force-local");
-      destArg = dest.replace(/\\/g, "/");
-      fileArg = file.replace(/\\/g, "/");
-    }
-    if (isGnuTar) {
-      args.push("--warning=no-unknown-keyword");
-      args.push("--overwrite");
-    }
-    args.push("-C", destArg, "-f", fileArg);
-    yield exec(`tar`, args);
-    return dest;
-  });
-}
-function extractZip(file, dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    if (!file) {
-      throw new Error("parameter 'file' is required");
-    }
-    dest = yield _createExtractFolder(dest);
-    if (IS_WINDOWS3) {
-      yield extractZipWin(file, dest);
-    } else {
-      yield extractZipNix(file, dest);
-    }
-    return dest;
-  });
-}
-function extractZipWin(file, dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
-    const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
-    const pwshPath = yield which("pwsh", false);
-    if (pwshPath) {
-      const pwshCommand = [
-        `$ErrorActionPreference = 'Stop' ;`,
-        `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-        `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-        `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-      ].join(" ");
-      const args = [
-        "-NoLogo",
-        "-NoProfile",
-        "-NonInteractive",
-        "-ExecutionPolicy",
-        "Unrestricted",
-        "-Command",
-        pwshCommand
-      ];
-      debug(`Using pwsh at path: ${pwshPath}`);
-      yield exec(`"${pwshPath}"`, args);
-    } else {
-      const powershellCommand = [
-        `$ErrorActionPreference = 'Stop' ;`,
-        `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-        `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-        `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-      ].join(" ");
-      const args = [
-        "-NoLogo",
-        "-Sta",
-        "-NoProfile",
-        "-NonInteractive",
-        "-ExecutionPolicy",
-        "Unrestricted",
-        "-Command",
-        powershellCommand
-      ];
-      const powershellPath = yield which("powershell", true);
-      debug(`Using powershell at path: ${powershellPath}`);
-      yield exec(`"${powershellPath}"`, args);
-    }
-  });
-}
-function extractZipNix(file, dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const unzipPath = yield which("unzip", true);
-    const args = [file];
-    if (!isDebug()) {
-      args.unshift("-q");
-    }
-    args.unshift("-o");
-    yield exec(`"${unzipPath}"`, args, { cwd: dest });
-  });
-}
-function cacheDir(sourceDir, tool, version, arch3) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    version = semver4.clean(version) || version;
-    arch3 = arch3 || os4.arch();
-    debug(`Caching tool ${tool} ${version} ${arch3}`);
-    debug(`source dir: ${sourceDir}`);
-    if (!fs2.statSync(sourceDir).isDirectory()) {
-      throw new Error("sourceDir is not a directory");
-    }
-    const destPath = yield _createToolPath(tool, version, arch3);
-    for (const itemName of fs2.readdirSync(sourceDir)) {
-      const s = path4.join(sourceDir, itemName);
-      yield cp(s, destPath, { recursive: true });
-    }
-    _completeToolPath(tool, version, arch3);
-    return destPath;
-  });
-}
-function find(toolName, versionSpec, arch3) {
-  if (!toolName) {
-    throw new Error("toolName parameter is required");
-  }
-  if (!versionSpec) {
-    throw new Error("versionSpec parameter is required");
-  }
-  arch3 = arch3 || os4.arch();
-  if (!isExplicitVersion(versionSpec)) {
-    const localVersions = findAllVersions(toolName, arch3);
-    const match = evaluateVersions(localVersions, versionSpec);
-    versionSpec = match;
-  }
-  let toolPath = "";
-  if (versionSpec) {
-    versionSpec = semver4.clean(versionSpec) || "";
-    const cachePath = path4.join(_getCacheDirectory(), toolName, versionSpec, arch3);
-    debug(`checking cache: ${cachePath}`);
-    if (fs2.existsSync(cachePath) && fs2.existsSync(`${cachePath}.complete`)) {
-      debug(`Found tool in cache ${toolName} ${versionSpec} ${arch3}`);
-      toolPath = cachePath;
-    } else {
-      debug("not found");
-    }
-  }
-  return toolPath;
-}
-function findAllVersions(toolName, arch3) {
-  const versions = [];
-  arch3 = arch3 || os4.arch();
-  const toolPath = path4.join(_getCacheDirectory(), toolName);
-  if (fs2.existsSync(toolPath)) {
-    const children = fs2.readdirSync(toolPath);
-    for (const child2 of children) {
-      if (isExplicitVersion(child2)) {
-        const fullPath = path4.join(toolPath, child2, arch3 || "");
-        if (fs2.existsSync(fullPath) && fs2.existsSync(`${fullPath}.complete`)) {
-          versions.push(child2);
-        }
-      }
-    }
-  }
-  return versions;
-}
-function _createExtractFolder(dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    if (!dest) {
-      dest = path4.join(_getTempDirectory(), crypto.randomUUID());
-    }
-    yield mkdirP(dest);
-    return dest;
-  });
-}
-function _createToolPath(tool, version, arch3) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const folderPath = path4.join(_getCacheDirectory(), tool, semver4.clean(version) || version, arch3 || "");
-    debug(`destination ${folderPath}`);
-    const markerPath = `${folderPath}.complete`;
-    yield rmRF(folderPath);
-    yield rmRF(markerPath);
-    yield mkdirP(folderPath);
-    return folderPath;
-  });
-}
-function _completeToolPath(tool, version, arch3) {
-  const folderPath = path4.join(_getCacheDirectory(), tool, semver4.clean(version) || version, arch3 || "");
-  const markerPath = `${folderPath}.complete`;
-  fs2.writeFileSync(markerPath, "");
-  debug("finished caching tool");
-}
-function isExplicitVersion(versionSpec) {
-  const c = semver4.clean(versionSpec) || "";
-  debug(`isExplicit: ${c}`);
-  const valid2 = semver4.valid(c) != null;
-  debug(`explicit? ${valid2}`);
-  return valid2;
-}
-function evaluateVersions(versions, versionSpec) {
-  let version = "";
-  debug(`evaluating ${versions.length} versions`);
-  versions = versions.sort((a, b) => {
-    if (semver4.gt(a, b)) {
-      return 1;
-    }
-    return -1;
-  });
-  for (let i = versions.length - 1; i >= 0; i--) {
-    const potential = versions[i];
-    const satisfied = semver4.satisfies(potential, versionSpec);
-    if (satisfied) {
-      version = potential;
-      break;
-    }
-  }
-  if (version) {
-    debug(`matched: ${version}`);
-  } else {
-    debug("match not found");
-  }
-  return version;
-}
-function _getCacheDirectory() {
-  const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
-  ok2(cacheDirectory, "Expected RUNNER_TOOL_CACHE to be defined");
-  return cacheDirectory;
-}
-function _getTempDirectory() {
-  const tempDirectory = process.env["RUNNER_TEMP"] || "";
-  ok2(tempDirectory, "Expected RUNNER_TEMP to be defined");
-  return tempDirectory;
-}
-
-// src/core/istioctl/install/cached.ts
-import { createHash as createHash2 } from "node:crypto";
-import { createReadStream, readFileSync as readFileSync7, statSync as statSync5, writeFileSync as writeFileSync4 } from "node:fs";
-import { rm as rm2 } from "node:fs/promises";
-import { join as join13 } from "node:path";
-var TOOL_NAME = "istioctl";
-var RECORD = ".istio-autopilot-install.json";
-async function recordInstall(extracted, binaryName2, archive) {
-  const record = {
-    archive: archive.name,
-    archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join13(extracted, binaryName2))
-  };
-  writeFileSync4(join13(extracted, RECORD), `${JSON.stringify(record, null, 2)}
-`);
-}
-async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
-  const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
-  if (!dir) return void 0;
-  const binary = join13(dir, binaryName2);
-  const size = statSync5(binary, { throwIfNoEntry: false })?.size;
-  const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
-  if (!problem) return binary;
-  logger.warning(`the cached istioctl ${version} at ${dir} ${problem}; installing it again`);
-  await forget(dir);
-  return void 0;
-}
-async function recordProblem(dir, binary, pinned) {
-  let record;
-  try {
-    record = JSON.parse(readFileSync7(join13(dir, RECORD), "utf8"));
-  } catch {
-    record = void 0;
-  }
-  if (!record)
-    return pinned ? "has no record of the archive it came from, so the pinned checksum cannot be checked" : void 0;
-  if (pinned && record.archiveSha256 !== pinned)
-    return `came from an archive with SHA-256 ${record.archiveSha256}, not the pinned ${pinned}`;
-  if (await sha256Of(binary) !== record.binarySha256) return "was changed after it was installed";
-  return void 0;
-}
-async function forget(dir) {
-  await rm2(dir, { recursive: true, force: true });
-  await rm2(`${dir}.complete`, { force: true });
-}
-function cachedVersions(cacheKey, logger) {
-  return quietly(logger, () => findAllVersions(TOOL_NAME, cacheKey));
-}
-async function sha256Of(path5) {
-  const hash = createHash2("sha256");
-  for await (const chunk of createReadStream(path5)) hash.update(chunk);
-  return hash.digest("hex");
-}
-function quietly(logger, run) {
-  const write = process.stdout.write;
-  const captured = [];
-  process.stdout.write = ((chunk, ...rest) => {
-    captured.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
-    const callback = rest.find((r) => typeof r === "function");
-    callback?.();
-    return true;
-  });
-  const restore = () => {
-    process.stdout.write = write;
-    for (const line of captured.join("").split(/\r?\n/)) {
-      if (line.trim() !== "") logger.debug(line.replace(/^::debug::/, ""));
-    }
-  };
-  let result;
-  try {
-    result = run();
-  } catch (error) {
-    restore();
-    throw error;
-  }
-  if (result instanceof Promise) return result.finally(restore);
-  restore();
-  return result;
-}
-
-// src/core/istioctl/install/checksum.ts
-var HEX = /^[0-9a-f]{64}$/i;
-function parseSha256File(text2, assetName, source = `${assetName}.sha256`) {
-  const entries = text2.split(/\r?\n/).map((line) => line.trim().split(/\s+/)).filter((fields) => fields[0] !== void 0 && fields[0] !== "").map(([hash, name]) => ({ hash, name: name?.replace(/^\*/, "").replace(/^.*\//, "") }));
-  const named = entries.find((e) => e.name === assetName);
-  const entry = named ?? (entries.length === 1 ? entries[0] : void 0);
-  if (!entry || !HEX.test(entry.hash)) {
-    throw new FileFormatError(`${source} does not hold a SHA-256 for ${assetName}`, {
-      hint: `Expected '<64 hex digits>  ${assetName}'; got: ${JSON.stringify(text2.slice(0, 120))}`
-    });
-  }
-  if (entry.name !== void 0 && entry.name !== assetName) {
-    throw new FileFormatError(`${source} names ${entry.name}, not ${assetName}`, {
-      hint: "The checksum file belongs to another download; check the download base URL or mirror."
-    });
-  }
-  return entry.hash.toLowerCase();
-}
-function parsePinnedChecksum(value, input = "checksum") {
-  const hex = value.trim().replace(/^sha256:/i, "");
-  if (!HEX.test(hex)) {
-    throw new InvalidInputError(`'${value}' is not a SHA-256`, {
-      input,
-      hint: "Give the 64 hex digits of the archive, e.g. from the .sha256 file beside it on the release."
-    });
-  }
-  return hex.toLowerCase();
-}
-
-// src/core/istioctl/install/download.ts
-import { createWriteStream as createWriteStream2 } from "node:fs";
-import { rm as rm3 } from "node:fs/promises";
-import { createHash as createHash3 } from "node:crypto";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-var DownloadNotFoundError = class extends NotFoundError {
-};
-var RetryableError = class extends Error {
-  constructor(message, retryAfterSeconds2) {
-    super(message);
-    this.retryAfterSeconds = retryAfterSeconds2;
-  }
-  retryAfterSeconds;
-};
-async function downloadFile(url, destination, options = {}) {
-  return withRetries(url, options, async (response) => {
-    const hash = createHash3("sha256");
-    let bytes = 0;
-    try {
-      if (!response.body) throw new Error("no body");
-      await pipeline(
-        Readable.fromWeb(response.body),
-        async function* (source) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            bytes += chunk.length;
-            yield chunk;
-          }
-        },
-        createWriteStream2(destination)
-      );
-    } catch (error) {
-      await rm3(destination, { force: true });
-      throw new RetryableError(`the connection broke after ${bytes} bytes (${causeOf(error)})`);
-    }
-    try {
-      checkLength(response, bytes);
-    } catch (error) {
-      await rm3(destination, { force: true });
-      throw error;
-    }
-    return { path: destination, bytes, sha256: hash.digest("hex") };
-  });
-}
-async function downloadText(url, options = {}) {
-  return withRetries(url, options, async (response) => {
-    let body;
-    try {
-      body = Buffer.from(await response.arrayBuffer());
-    } catch (error) {
-      throw new RetryableError(`the connection broke while reading the body (${causeOf(error)})`);
-    }
-    checkLength(response, body.length);
-    return body.toString("utf8");
-  });
-}
-function checkLength(response, bytes) {
-  const declared = Number(response.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && !response.headers.get("content-encoding") && declared !== bytes) {
-    throw new RetryableError(`the body was cut short: ${bytes} of ${declared} bytes`);
-  }
-}
-async function withRetries(url, options, consume) {
-  const attempts = Math.max(1, options.attempts ?? 4);
-  const logger = options.logger ?? silentLogger;
-  let delay = options.retryDelayMs ?? 1e3;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await attemptOnce(url, options, consume);
-    } catch (error) {
-      if (!(error instanceof RetryableError)) throw error;
-      const maxWait = options.maxRetryAfterSeconds ?? 60;
-      if (attempt >= attempts || (error.retryAfterSeconds ?? 0) > maxWait) {
-        throw new NetworkError(
-          `download of ${redactUrl(url)} failed after ${attempt} ${attempt === 1 ? "try" : "tries"}: ${error.message}`,
-          {
-            hint: "Check the network or the download-base-url mirror, then re-run.",
-            cause: error
-          }
-        );
-      }
-      const wait = error.retryAfterSeconds !== void 0 ? error.retryAfterSeconds * 1e3 : delay;
-      logger.info(
-        `Download of ${redactUrl(url)} failed (${error.message}); retrying in ${Math.round(wait / 100) / 10}s`
-      );
-      await new Promise((resolve12) => setTimeout(resolve12, wait));
-      delay *= 2;
-    }
-  }
-}
-async function attemptOnce(url, options, consume) {
-  const responseTimeoutMs = options.responseTimeoutMs ?? 3e4;
-  const idleTimeoutMs = options.idleTimeoutMs ?? 6e4;
-  const stall = new AbortController();
-  const signal = AbortSignal.any([stall.signal, AbortSignal.timeout(options.timeoutMs ?? 6e5)]);
-  let watchdog = setTimeout(
-    () => stall.abort(new Error(`no response within ${seconds(responseTimeoutMs)}`)),
-    responseTimeoutMs
-  );
-  let response;
-  try {
-    response = await fetch(withoutCredentials(url), {
-      redirect: "follow",
-      signal,
-      headers: basicAuthOf(url)
-    });
-  } catch (error) {
-    clearTimeout(watchdog);
-    throw new RetryableError(
-      `no response (${stall.signal.aborted ? causeOf(stall.signal.reason) : causeOf(error)})`
-    );
-  }
-  clearTimeout(watchdog);
-  const arm = () => {
-    clearTimeout(watchdog);
-    watchdog = setTimeout(
-      () => stall.abort(new Error(`the body stalled for ${seconds(idleTimeoutMs)}`)),
-      idleTimeoutMs
-    );
-  };
-  if (response.body) {
-    arm();
-    response = new Response(
-      response.body.pipeThrough(
-        new TransformStream({
-          transform(chunk, controller) {
-            arm();
-            controller.enqueue(chunk);
-          },
-          flush: () => clearTimeout(watchdog)
-        })
-      ),
-      { status: response.status, statusText: response.statusText, headers: response.headers }
-    );
-  }
-  try {
-    return await handle(url, response, consume);
-  } catch (error) {
-    if (stall.signal.aborted && error instanceof RetryableError)
-      throw new RetryableError(`${error.message.replace(/\)$/, "")}; ${causeOf(stall.signal.reason)})`);
-    throw error;
-  } finally {
-    clearTimeout(watchdog);
-  }
-}
-function withoutCredentials(url) {
-  const parsed = new URL(url);
-  if (!parsed.username && !parsed.password) return url;
-  parsed.username = "";
-  parsed.password = "";
-  return parsed.href;
-}
-function basicAuthOf(url) {
-  const { username, password } = new URL(url);
-  if (!username && !password) return {};
-  const pair = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
-  return { authorization: `Basic ${Buffer.from(pair).toString("base64")}` };
-}
-function seconds(ms) {
-  return ms >= 1e3 ? `${Math.round(ms / 1e3)}s` : `${ms}ms`;
-}
-async function handle(url, response, consume) {
-  if (response.status === 404 || response.status === 410) {
-    await response.body?.cancel();
-    throw new DownloadNotFoundError(`${redactUrl(url)} was not found (HTTP ${response.status})`);
-  }
-  if (response.status >= 500 || response.status === 408 || response.status === 429) {
-    await response.body?.cancel();
-    const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
-    throw new RetryableError(`HTTP ${response.status}`, Number.isFinite(retryAfter) ? retryAfter : void 0);
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new NetworkError(`download of ${redactUrl(url)} failed: HTTP ${response.status}`, {
-      hint: "Check the download-base-url and that the mirror allows anonymous downloads."
-    });
-  }
-  return consume(response);
-}
-function causeOf(error) {
-  const e = error;
-  return [e.message, e.cause?.code ?? e.cause?.message].filter(Boolean).join(": ");
-}
-
-// src/core/istioctl/install/platform.ts
-var OS_NAMES = {
-  linux: "linux",
-  macos: "osx",
-  osx: "osx",
-  darwin: "osx",
-  mac: "osx",
-  windows: "win",
-  win: "win",
-  win32: "win"
-};
-var ARCH_NAMES = {
-  x64: "amd64",
-  amd64: "amd64",
-  x86_64: "amd64",
-  arm64: "arm64",
-  aarch64: "arm64",
-  arm: "armv7",
-  armv7: "armv7",
-  armv7l: "armv7",
-  armhf: "armv7"
-};
-function resolvePlatform(requested, env = process.env) {
-  return {
-    os: normalise(
-      requested.os,
-      env["RUNNER_OS"] ?? process.platform,
-      OS_NAMES,
-      "os",
-      "linux, macos (darwin, osx), windows"
-    ),
-    arch: normalise(
-      requested.arch,
-      env["RUNNER_ARCH"] ?? process.arch,
-      ARCH_NAMES,
-      "arch",
-      "amd64 (x64), arm64, armv7 (arm)"
-    )
-  };
-}
-function normalise(value, fallback, names, input, known2) {
-  const given = value?.trim();
-  const found = names[(given || fallback).toLowerCase()];
-  if (found) return found;
-  throw new InvalidInputError(`'${given || fallback}' is not a supported ${input}`, {
-    input: given ? input : void 0,
-    hint: given ? `Use one of: ${known2}.` : `Set the ${input} input to one of: ${known2}.`
-  });
-}
-function describePlatform(platform2) {
-  return `${platform2.os}/${platform2.arch}`;
-}
-function binaryName(platform2) {
-  return platform2.os === "win" ? "istioctl.exe" : "istioctl";
-}
-var atLeast = (version, major, minor) => version.major > major || version.major === major && version.minor >= minor;
-function istioctlAssetNames(version, platform2) {
-  const parsed = parseIstioVersion(version);
-  if (!parsed) throw new InvalidInputError(`'${version}' is not an Istio version`, { input: "version" });
-  const v = parsed.version;
-  const { os: os5, arch: arch3 } = platform2;
-  const ext = os5 === "win" ? "zip" : "tar.gz";
-  const withArch = `istioctl-${v}-${os5}-${arch3}.${ext}`;
-  const archless = `istioctl-${v}-${os5}.${ext}`;
-  if (os5 === "linux") {
-    if (atLeast(parsed, 1, 6)) return [withArch];
-    return arch3 === "amd64" ? [archless] : [];
-  }
-  if (arch3 === "armv7") return [];
-  if (atLeast(parsed, 1, 10)) return arch3 === "amd64" ? [withArch, archless] : [withArch];
-  return arch3 === "amd64" ? [archless] : [];
-}
-
-// src/core/istioctl/install/install.ts
-var DEFAULT_DOWNLOAD_BASE_URL = "https://github.com/istio/istio/releases/download";
-function checkInstallInputs(options) {
-  return {
-    pinned: options.checksum ? parsePinnedChecksum(options.checksum) : void 0,
-    downloadBase: downloadBaseUrlOf(options.downloadBaseUrl)
-  };
-}
-async function installIstioctl(options) {
-  const logger = options.logger ?? silentLogger;
-  const { pinned, downloadBase } = checkInstallInputs(options);
-  const version = exactVersion(options.version);
-  const tag = options.tag ?? version;
-  const platform2 = options.platform;
-  const cacheKey = `${platform2.os}-${platform2.arch}`;
-  const assetNames = istioctlAssetNames(version, platform2);
-  if (assetNames.length === 0) throw notPublished(version, platform2, []);
-  const cached = await verifiedCacheHit(version, cacheKey, binaryName(platform2), pinned, logger);
-  if (cached) {
-    logger.info(`istioctl ${version} (${describePlatform(platform2)}) found in the tool cache`);
-    return { version, path: cached, cacheHit: true, platform: platform2 };
-  }
-  if (options.offline && options.downloadBaseUrl === void 0) {
-    throw new NotFoundError(
-      `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
-      {
-        input: "offline",
-        hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
-      }
-    );
-  }
-  const scratch = await mkdtemp(join14(options.tempDir, "istioctl-"));
-  try {
-    const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
-    const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
-    verify(archive, published, pinned);
-    const against = [published ? "the published .sha256" : "", pinned ? "the pinned checksum" : ""].filter(
-      Boolean
-    );
-    logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join14(scratch, "extracted");
-    await quietly(
-      logger,
-      () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
-    );
-    const binary = join14(extracted, binaryName(platform2));
-    if (!existsSync7(binary)) {
-      throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
-        hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
-      });
-    }
-    if (platform2.os !== "win") await chmod2(binary, 493);
-    await recordInstall(extracted, binaryName(platform2), archive);
-    const cachedDir = await quietly(logger, () => cacheAtomically(extracted, version, cacheKey));
-    logger.info(
-      `istioctl ${version} (${describePlatform(platform2)}) installed from ${redactUrl(archive.url)}`
-    );
-    return {
-      version,
-      path: join14(cachedDir, binaryName(platform2)),
-      cacheHit: false,
-      platform: platform2,
-      sha256: archive.sha256,
-      url: redactUrl(archive.url)
-    };
-  } finally {
-    await rm4(scratch, { recursive: true, force: true });
-  }
-}
-function exactVersion(text2) {
-  const parsed = parseIstioVersion(text2);
-  if (!parsed) {
-    throw new InvalidInputError(`'${text2}' is not an exact Istio version`, {
-      input: "version",
-      hint: "Resolve a range or latest to one release before installing, e.g. 1.30.4."
-    });
-  }
-  return parsed.version;
-}
-function downloadBaseUrlOf(value) {
-  const base = (value ?? DEFAULT_DOWNLOAD_BASE_URL).trim().replace(/\/+$/, "");
-  let url;
-  try {
-    url = new URL(base);
-  } catch {
-    url = void 0;
-  }
-  if (url?.password) registerSecret(decodeURIComponent(url.password));
-  if (!url || !/^https?:$/.test(url.protocol)) {
-    throw new InvalidInputError(`'${redactUrl(value ?? "")}' is not an http(s) URL`, {
-      input: "download-base-url",
-      hint: `Give the URL under which <version>/<asset> live, e.g. ${DEFAULT_DOWNLOAD_BASE_URL}.`
-    });
-  }
-  return base;
-}
-async function downloadArchive(options, base, tag, version, assetNames, scratch, logger) {
-  const tried = [];
-  for (const name of assetNames) {
-    const url = `${base}/${encodeURIComponent(tag)}/${name}`;
-    tried.push(url);
-    try {
-      logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join14(scratch, name), { logger, ...options.download });
-      return { name, url, path: file.path, sha256: file.sha256 };
-    } catch (error) {
-      if (!(error instanceof DownloadNotFoundError)) throw error;
-      logger.debug(`${redactUrl(url)}: not found`);
-    }
-  }
-  throw notPublished(version, options.platform, tried.map(redactUrl));
-}
-function notPublished(version, platform2, tried) {
-  return new NotFoundError(`istioctl ${version} is not published for ${describePlatform(platform2)}`, {
-    hint: tried.length ? `Not found: ${tried.join(", ")}. Check the version, os and arch inputs, or the download-base-url mirror.` : "Istio did not build istioctl for this platform in that release; pick another os/arch or a newer version."
-  });
-}
-async function publishedChecksum(url, name, pinned, options, logger) {
-  try {
-    return parseSha256File(
-      await downloadText(`${url}.sha256`, { logger, ...options.download }),
-      name,
-      `${url}.sha256`
-    );
-  } catch (error) {
-    if (!(error instanceof DownloadNotFoundError)) throw error;
-    if (pinned) {
-      logger.warning(`${redactUrl(url)}.sha256 is not published; verifying against the pinned checksum only`);
-      return void 0;
-    }
-    throw new NotFoundError(`no published checksum for ${name} (${redactUrl(url)}.sha256 was not found)`, {
-      input: "download-base-url",
-      hint: "A mirror must serve the .sha256 file beside each archive, or pin the hash with the checksum input."
-    });
-  }
-}
-function verify(archive, published, pinned) {
-  if (published && archive.sha256 !== published) {
-    throw new ChecksumMismatchError(`SHA-256 of ${archive.name} does not match the published checksum`, {
-      hint: `Published (${archive.url}.sha256): ${published}
-Downloaded: ${archive.sha256}
-Nothing was installed; the download may be corrupt or tampered with.`
-    });
-  }
-  if (pinned && archive.sha256 !== pinned) {
-    throw new ChecksumMismatchError(`SHA-256 of ${archive.name} does not match the pinned checksum`, {
-      input: "checksum",
-      hint: `Pinned: ${pinned}
-Downloaded: ${archive.sha256}
-Nothing was installed. Update the pin only if the new hash is the one Istio published.`
-    });
-  }
-}
-async function cacheAtomically(source, version, cacheKey) {
-  try {
-    return await cacheDir(source, TOOL_NAME, version, cacheKey);
-  } catch (error) {
-    const root = process.env["RUNNER_TOOL_CACHE"];
-    if (root) {
-      const dir = join14(root, TOOL_NAME, version, cacheKey);
-      await rm4(dir, { recursive: true, force: true });
-      await rm4(`${dir}.complete`, { force: true });
-    }
-    throw error;
-  }
-}
-function cachedIstioctlReleases(platform2, logger = silentLogger) {
-  const versions = cachedVersions(`${platform2.os}-${platform2.arch}`, logger);
-  if (versions.length === 0) {
-    throw new NotFoundError("no istioctl is in the tool cache, and offline runs cannot list releases", {
-      input: "offline",
-      hint: "Give an exact version that is cached, or run once without --offline."
-    });
-  }
-  logger.info(`offline: resolving over the cached istioctl versions ${versions.join(", ")}`);
-  return versions.map((version) => ({ version, tag: version, prerelease: version.includes("-") }));
-}
-
 // src/core/releases/github-releases.ts
 var ISTIO_REPOSITORY = "istio/istio";
 async function listIstioReleases(client, options = {}) {
@@ -45098,30 +45206,20 @@ var analyzeCommand = {
   name: "analyze",
   summary: "istioctl analyze and the mesh invariants over the rendered roots (or --paths); exit 3 at the threshold",
   usage: "istio-autopilot analyze [--repo <dir>] [--paths <glob,...>] [--istioctl <path> | --version <v>] [--failure-threshold Error|Warning|Info]",
-  options: {
-    repo: { type: "string" },
-    paths: { type: "string", multiple: true },
-    istioctl: { type: "string" },
-    version: { type: "string" },
-    "failure-threshold": { type: "string" },
-    "output-threshold": { type: "string" },
-    suppress: { type: "string", multiple: true },
-    revision: { type: "string" },
-    "github-token": { type: "string" },
-    "github-api-url": { type: "string" },
-    offline: { type: "boolean" }
-  },
+  options: flagsOf(ANALYZE_OPTIONS),
+  table: ANALYZE_OPTIONS,
   async run(values, context2) {
-    const binary = await cliIstioctl(values, context2);
-    const workspace = resolve6(text(values, "repo") ?? ".");
-    const paths = list(values, "paths");
+    const flags = readFlags(ANALYZE_OPTIONS, values);
+    const binary = await cliIstioctl(flags, context2);
+    const workspace = resolve6(flags.repo ?? ".");
+    const paths = flags.paths;
     const settings = {
       binary,
       version: await istioctlVersion(binary),
-      failureThreshold: parseAnalyzeLevel(text(values, "failure-threshold") ?? "Error", "failure-threshold"),
-      outputThreshold: parseAnalyzeLevel(text(values, "output-threshold") ?? "Info", "output-threshold"),
-      suppress: list(values, "suppress"),
-      revision: text(values, "revision"),
+      failureThreshold: flags["failure-threshold"],
+      outputThreshold: flags["output-threshold"],
+      suppress: flags.suppress,
+      revision: flags.revision,
       logger: context2.log
     };
     const result = paths.length === 0 ? await analyzeRenderedRoots(workspace, settings, { logger: context2.log }) : withFindings(
@@ -46495,7 +46593,7 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/kind.ts
-function formatVersion(_pin, target) {
+function formatVersion(target) {
   return target.replace(/^v/, "");
 }
 
@@ -46682,7 +46780,6 @@ function planPinUpdates(pins, target, options = {}) {
   const logger = options.logger ?? silentLogger;
   const role = options.role ?? "control-plane";
   const version = target.version;
-  const kinds = options.kinds ?? PIN_KINDS;
   const plan = {
     target: version,
     edits: [],
@@ -46702,9 +46799,7 @@ function planPinUpdates(pins, target, options = {}) {
     } else if (pin.digest) {
       refused.push(pin);
     } else {
-      const kind = kinds.find((k) => k.name === pin.kind);
-      if (!kind) throw new Error(`no pin kind ${pin.kind}`);
-      plan.edits.push({ pin, replacement: (kind.update ?? formatVersion)(pin, version), target: version });
+      plan.edits.push({ pin, replacement: formatVersion(version), target: version });
     }
   }
   if (refused.length > 0) {
@@ -46818,39 +46913,43 @@ function nearestReleases(version, versions, prerelease) {
 // src/core/releases/advisories.ts
 var import_semver3 = __toESM(require_semver2(), 1);
 var SEVERITY_ORDER = ["critical", "high", "medium", "low", "unknown"];
-function isAffected(version, advisory) {
+function affects(advisory, version) {
   if (advisory.kind !== "vulnerability" || !advisory.affected) return false;
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return false;
-  return import_semver3.default.satisfies(`${parsed.major}.${parsed.minor}.${parsed.patch}`, advisory.affected);
+  return import_semver3.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
 }
 function matchAdvisories(version, advisories, support = []) {
+  const parsed = parseIstioVersion(version);
+  if (!parsed) return [];
   const matches = [];
   for (const advisory of advisories) {
-    const direct = isAffected(version, advisory);
-    if (!direct && !presumedAffected(version, advisory, support)) continue;
-    const fixedIn = fixedInFor(version, advisory);
+    const direct = affects(advisory, parsed);
+    if (!direct && !presumedAffected(parsed, advisory, support)) continue;
+    const fixedIn = fixedFor(parsed, advisory);
     matches.push({ advisory, presumed: !direct, ...fixedIn ? { fixedIn } : {} });
   }
   return matches.sort(
     (a, b) => SEVERITY_ORDER.indexOf(a.advisory.severity) - SEVERITY_ORDER.indexOf(b.advisory.severity) || (b.advisory.published ?? "").localeCompare(a.advisory.published ?? "")
   );
 }
-function fixedInFor(version, advisory) {
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return void 0;
-  const later = advisory.fixed.filter((f) => compareVersions(f, parsed.version) > 0).sort(compareVersions).filter((f) => !isAffected(f, advisory));
-  const sameMinor2 = later.find((f) => parseIstioVersion(f)?.minor === parsed.minor);
-  return sameMinor2 ?? later[0];
+function fixedFor(version, advisory) {
+  const later = parsedFixes(advisory).filter((f) => compareVersions(f.version, version.version) > 0 && !affects(advisory, f)).sort((a, b) => compareVersions(a.version, b.version));
+  return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
 }
-function presumedAffected(version, advisory, support) {
+var fixesOf = /* @__PURE__ */ new WeakMap();
+function parsedFixes(advisory) {
+  let fixes = fixesOf.get(advisory);
+  if (!fixes) {
+    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+    fixesOf.set(advisory, fixes);
+  }
+  return fixes;
+}
+function presumedAffected(parsed, advisory, support) {
   if (advisory.kind !== "vulnerability" || !advisory.affected || advisory.fixed.length === 0) return false;
   if (!advisory.published) return false;
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return false;
-  const fixedMinors = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+  const fixedMinors = parsedFixes(advisory);
   if (fixedMinors.some((f) => !import_semver3.default.satisfies(`${f.major}.${f.minor}.0`, advisory.affected))) return false;
-  const oldest = fixedMinors.sort((a, b) => compareVersions(a.version, b.version))[0];
+  const oldest = [...fixedMinors].sort((a, b) => compareVersions(a.version, b.version))[0];
   if (!oldest || compareVersions(`${parsed.major}.${parsed.minor}.0`, `${oldest.major}.${oldest.minor}.0`) >= 0)
     return false;
   const eolDate = support.find((s) => s.minor === `${parsed.major}.${parsed.minor}`)?.eolDate;
@@ -47616,23 +47715,6 @@ function sortedVersions(releases) {
 // src/core/pins/types.ts
 var ROLE_SELECTIONS = ["control-plane", "data-plane", "all"];
 
-// src/options/github.ts
-var GITHUB_OPTIONS2 = {
-  "github-token": {
-    type: "string",
-    description: "Token for GitHub API calls; the CLI falls back to GITHUB_TOKEN or GH_TOKEN."
-  },
-  "github-api-url": {
-    type: "string",
-    description: "The GitHub API (GitHub Enterprise Server or a mirror); default the runner\u2019s or api.github.com."
-  },
-  offline: {
-    type: "boolean",
-    input: false,
-    description: "Ask GitHub nothing: answer from the bundled dataset, saying how old it is."
-  }
-};
-
 // src/options/bump.ts
 var BUMP_OPTIONS = {
   version: { type: "string", description: "The Istio release to pin, e.g. 1.30.4 (required)." },
@@ -47752,8 +47834,8 @@ function parseVersionPolicy(text2, input = "version-policy") {
   return { kind: "range", spec, range: toSemverRange(spec, input) };
 }
 function policyAllows(policy, version, context2) {
-  const candidate = parseIstioVersion(version);
-  const current = parseIstioVersion(context2.current);
+  const candidate = typeof version === "string" ? parseIstioVersion(version) : version;
+  const current = typeof context2.current === "string" ? parseIstioVersion(context2.current) : context2.current;
   if (!candidate || !current) return false;
   const release = `${candidate.major}.${candidate.minor}.${candidate.patch}`;
   if (policy.kind !== "range" && policy.within && !import_semver5.default.satisfies(release, policy.within)) return false;
@@ -47783,10 +47865,8 @@ function planUpgradePath(request2) {
   const all = uniqueReleases(request2.releases);
   const candidates = all.filter((r) => request2.includePrereleases === true || !r.prerelease);
   const latest = all.filter((r) => !r.prerelease).pop()?.version;
-  const context2 = { current: current.version, supportedMinors: request2.supportedMinors };
-  const destination = candidates.filter(
-    (r) => compareVersions(r.version, current.version) > 0 && policyAllows(policy, r.version, context2)
-  ).pop();
+  const context2 = { current, supportedMinors: request2.supportedMinors };
+  const destination = candidates.filter((r) => compareVersions(r.version, current.version) > 0 && policyAllows(policy, r, context2)).pop();
   const path5 = {
     current: current.version,
     latest,
@@ -47890,13 +47970,24 @@ function supportedMinors(support, options) {
 function eolByRule(minor, releases) {
   const parsed = parseIstioVersion(`${minor}.0`);
   if (!parsed) return void 0;
-  const successor = releases.find(
-    (r) => !r.prerelease && parseIstioVersion(r.version)?.version === `${parsed.major}.${parsed.minor + 2}.0`
-  );
+  const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
   if (!successor?.publishedAt) return void 0;
   const released = Date.parse(successor.publishedAt);
   if (Number.isNaN(released)) return void 0;
   return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 864e5));
+}
+var gaIndex = /* @__PURE__ */ new WeakMap();
+function gaReleases(releases) {
+  let index = gaIndex.get(releases);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const release of releases) {
+      const version = release.prerelease ? void 0 : parseIstioVersion(release.version)?.version;
+      if (version && !index.has(version)) index.set(version, release);
+    }
+    gaIndex.set(releases, index);
+  }
+  return index;
 }
 function isoDate(date) {
   return date.toISOString().slice(0, 10);
@@ -48169,19 +48260,10 @@ var getIstioctlCommand = {
   name: "get-istioctl",
   summary: "Download, verify (SHA-256) and cache istioctl; print its path",
   usage: "istio-autopilot get-istioctl [--version <v|range>] [--os linux|osx|win] [--arch amd64|arm64|armv7] [--checksum <sha256>]",
-  options: {
-    version: { type: "string" },
-    "include-prereleases": { type: "boolean" },
-    os: { type: "string" },
-    arch: { type: "string" },
-    checksum: { type: "string" },
-    "download-base-url": { type: "string" },
-    "github-token": { type: "string" },
-    "github-api-url": { type: "string" },
-    offline: { type: "boolean" }
-  },
+  options: flagsOf(GET_ISTIOCTL_OPTIONS),
+  table: GET_ISTIOCTL_OPTIONS,
   async run(values, context2) {
-    const installed = await installIstioctlForCli(values, context2);
+    const installed = await installIstioctlForCli(readFlags(GET_ISTIOCTL_OPTIONS, values), context2);
     if (context2.json) {
       context2.stdout(
         JSON.stringify(
@@ -50485,6 +50567,23 @@ var upgrade_notes_default = {
   schema: 1,
   asOf: "2026-12-01",
   source: "istio.io upgrade notes (content/en/news/releases/<minor>.x/announcing-<minor>/upgrade-notes) in our own words; kubernetes-support entries are generated from istio-support.json by scripts/refresh-data.mjs",
+  detectors: [
+    "env",
+    "env-unset",
+    "annotation",
+    "kinds",
+    "component",
+    "ambient",
+    "crd-bundle",
+    "kubernetes",
+    "retired-source",
+    "undetectable"
+  ],
+  actions: [
+    "rewrite",
+    "warn",
+    "block"
+  ],
   notes: [
     { id: "1.22-kubernetes", minor: "1.22", category: "kubernetes-support", title: "Istio 1.22 supports Kubernetes 1.27 to 1.30", url: "https://istio.io/latest/docs/releases/supported-releases/#support-status-of-istio-releases", detect: { type: "kubernetes", supported: ["1.27", "1.28", "1.29", "1.30"] }, action: "block", generated: true },
     { id: "1.23-kubernetes", minor: "1.23", category: "kubernetes-support", title: "Istio 1.23 supports Kubernetes 1.27 to 1.30", url: "https://istio.io/latest/docs/releases/supported-releases/#support-status-of-istio-releases", detect: { type: "kubernetes", supported: ["1.27", "1.28", "1.29", "1.30"] }, action: "block", generated: true },
@@ -50527,20 +50626,10 @@ function loadUpgradeNotes() {
   loaded2 ??= upgrade_notes_default.notes.map(checkNote);
   return loaded2;
 }
-var DETECTORS = /* @__PURE__ */ new Set([
-  "env",
-  "env-unset",
-  "annotation",
-  "kinds",
-  "component",
-  "ambient",
-  "crd-bundle",
-  "kubernetes",
-  "retired-source",
-  "undetectable"
-]);
+var DETECTORS = upgrade_notes_default.detectors;
+var ACTIONS = upgrade_notes_default.actions;
 function checkNote(note) {
-  const problem = !/^1\.\d+$/.test(note.minor) ? `minor '${note.minor}'` : !/^https:\/\/istio\.io\//.test(note.url) ? `url '${note.url}'` : !DETECTORS.has(note.detect?.type) ? `detector '${note.detect?.type}'` : !["rewrite", "warn", "block"].includes(note.action) ? `action '${note.action}'` : void 0;
+  const problem = !/^1\.\d+$/.test(note.minor) ? `minor '${note.minor}'` : !/^https:\/\/istio\.io\//.test(note.url) ? `url '${note.url}'` : !DETECTORS.includes(note.detect?.type) ? `detector '${note.detect?.type}'` : !ACTIONS.includes(note.action) ? `action '${note.action}'` : void 0;
   if (problem) {
     throw new InvalidInputError(`upgrade note ${note.id} has an invalid ${problem}`, {
       file: "data/upgrade-notes.json",

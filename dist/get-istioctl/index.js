@@ -17508,7 +17508,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17518,7 +17518,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17566,7 +17566,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -39726,9 +39726,9 @@ function registerSecret(value) {
   if (secret && secret.length >= 6) secrets.add(secret);
 }
 function maskSecrets(text) {
-  let masked = text;
-  for (const secret of secrets) masked = masked.split(secret).join("***");
-  return redactUrlsIn(masked.replace(GITHUB_TOKEN_SHAPE, "***"));
+  let masked2 = text;
+  for (const secret of secrets) masked2 = masked2.split(secret).join("***");
+  return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
 }
 function redactUrl(url) {
   let parsed;
@@ -40169,7 +40169,7 @@ async function installIstioctl(options) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) found in the tool cache`);
     return { version, path: cached, cacheHit: true, platform: platform2 };
   }
-  if (options.offline && options.downloadBaseUrl === void 0) {
+  if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
     throw new NotFoundError(
       `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
       {
@@ -43917,8 +43917,114 @@ _\u2026${omitted} more lines left out to stay under GitHub's summary size limit.
 `;
 }
 
+// src/options/github.ts
+var GITHUB_OPTIONS = {
+  "github-token": {
+    type: "string",
+    description: "Token for GitHub API calls; the CLI falls back to GITHUB_TOKEN or GH_TOKEN."
+  },
+  "github-api-url": {
+    type: "string",
+    description: "The GitHub API (GitHub Enterprise Server or a mirror); default the runner\u2019s or api.github.com."
+  },
+  offline: {
+    type: "boolean",
+    input: false,
+    description: "Ask GitHub nothing: answer from the bundled dataset, saying how old it is."
+  }
+};
+
+// src/options/get-istioctl.ts
+var INSTALL_OPTIONS = {
+  version: {
+    type: "string",
+    default: "latest",
+    description: "The istioctl version: latest, an exact version (1.24.2) or a range (1.24.x, ~1.24.0)."
+  },
+  "download-base-url": {
+    type: "string",
+    default: DEFAULT_DOWNLOAD_BASE_URL,
+    description: "Where <version>/<asset> archives and their .sha256 files are downloaded from."
+  }
+};
+var GET_ISTIOCTL_OPTIONS = {
+  ...INSTALL_OPTIONS,
+  "version-file": {
+    type: "string",
+    flag: false,
+    description: "A file holding the version, read when version is left at latest."
+  },
+  "include-prereleases": {
+    type: "boolean",
+    default: "false",
+    description: "Consider alpha, beta and rc releases when resolving a range or latest."
+  },
+  // The platform's spellings (macos, darwin, x64, ...) are normalised and checked by resolvePlatform.
+  os: {
+    type: "string",
+    description: "The OS to install for, linux, macos or windows; default the runner's."
+  },
+  arch: {
+    type: "string",
+    description: "The architecture to install for, amd64, arm64 or armv7; default the runner's."
+  },
+  checksum: { type: "string", description: "A pinned SHA-256 of the archive that must match as well." },
+  ...GITHUB_OPTIONS
+};
+
 // src/actions/support/entry.ts
 import { join as join13 } from "node:path";
+
+// src/options/table.ts
+function optionName(key, spec, face) {
+  const name = face === "input" ? spec.input : spec.flag;
+  return name === false ? void 0 : name ?? key;
+}
+function shownName(name, face) {
+  return face === "flag" ? `--${name}` : name;
+}
+var TRUE = ["true", "yes", "on", "1"];
+var FALSE = ["false", "no", "off", "0"];
+function readOptions(table, source) {
+  const values = {};
+  for (const [key, spec] of Object.entries(table)) {
+    const name = optionName(key, spec, source.face);
+    const raw = name === void 0 ? void 0 : source.raw(name, spec);
+    values[key] = readValue(spec, raw, shownName(name ?? key, source.face));
+  }
+  return values;
+}
+function readValue(spec, raw, shown) {
+  if (spec.type === "boolean") {
+    if (typeof raw === "boolean") return raw;
+    const text2 = (typeof raw === "string" ? raw : "").trim().toLowerCase() || spec.default || "false";
+    if (TRUE.includes(text2)) return true;
+    if (FALSE.includes(text2)) return false;
+    throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
+  }
+  if (spec.type === "list") {
+    const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
+    return items.map((item) => checkChoice(spec, item, shown));
+  }
+  const text = typeof raw === "string" ? raw.trim() : void 0;
+  const value = text === void 0 || text === "" ? spec.default || void 0 : text;
+  return value === void 0 ? void 0 : checkChoice(spec, value, shown);
+}
+function checkChoice(spec, value, shown) {
+  if (!spec.choices) return value;
+  const found = spec.ignoreCase ? spec.choices.find((choice) => choice.toLowerCase() === value.toLowerCase()) : spec.choices.find((choice) => choice === value);
+  if (found === void 0) {
+    const article = /^[aeiou]/i.test(spec.noun ?? "") ? "an" : "a";
+    const what = spec.noun ? `${article} ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
+    throw new InvalidInputError(`'${value}' is not ${what}`, {
+      input: shown,
+      hint: `Use ${spec.type === "list" ? "a comma list of " : ""}${spec.choices.join(", ")}.`
+    });
+  }
+  return found;
+}
+
+// src/actions/support/entry.ts
 var actionsLogger = maskingLogger({
   info: (m) => info(m),
   warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
@@ -43933,21 +44039,26 @@ async function runEntry(main2) {
     if (error2 instanceof Error && error2.stack) debug(error2.stack);
   }
 }
+function readInputs(table) {
+  const values = readOptions(table, { face: "input", raw: (name) => getInput(name) });
+  const token = values["github-token"];
+  if (typeof token === "string") maskToken(token);
+  return values;
+}
+var masked = /* @__PURE__ */ new Set();
+function maskToken(token) {
+  if (token === "" || masked.has(token)) return;
+  masked.add(token);
+  setSecret(token);
+  registerSecret(token);
+}
 function stringInput(name) {
   const value = getInput(name).trim();
   return value === "" ? void 0 : value;
 }
-function booleanInput(name, fallback) {
-  const value = getInput(name).trim().toLowerCase();
-  if (value === "") return fallback;
-  if (["true", "yes", "on", "1"].includes(value)) return true;
-  if (["false", "no", "off", "0"].includes(value)) return false;
-  throw new InvalidInputError(`'${value}' is not a boolean`, { input: name, hint: "Use true or false." });
-}
 function gitHubInputs() {
   const token = stringInput("github-token");
-  if (token) setSecret(token);
-  registerSecret(token);
+  if (token) maskToken(token);
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
@@ -43965,10 +44076,11 @@ function run() {
   return runEntry(main);
 }
 async function main() {
-  const platform2 = resolvePlatform({ os: stringInput("os"), arch: stringInput("arch") });
-  const download = { downloadBaseUrl: stringInput("download-base-url"), checksum: stringInput("checksum") };
+  const inputs = readInputs(GET_ISTIOCTL_OPTIONS);
+  const platform2 = resolvePlatform({ os: inputs.os, arch: inputs.arch });
+  const download = { downloadBaseUrl: inputs["download-base-url"], checksum: inputs.checksum };
   checkInstallInputs(download);
-  const resolved = await versionToInstall();
+  const resolved = await versionToInstall(inputs);
   const result = await installIstioctl({
     version: resolved.version,
     tag: resolved.tag,
@@ -44000,18 +44112,18 @@ async function main() {
     ].join("\n")
   );
 }
-async function versionToInstall() {
-  const versionFile = stringInput("version-file");
+async function versionToInstall(inputs) {
+  const versionFile = inputs["version-file"];
   const spec = await resolveVersionInputs({
     workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-    version: stringInput("version"),
+    version: inputs.version,
     versionFile,
     logger: actionsLogger
   });
   const request2 = {
     spec,
     input: versionFile ? "version-file" : "version",
-    includePrereleases: booleanInput("include-prereleases", false)
+    includePrereleases: inputs["include-prereleases"]
   };
   const { token, apiUrl } = gitHubInputs();
   const github = createGitHubClient({ token, apiUrl, log: (m) => info(m) });

@@ -17508,7 +17508,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17518,7 +17518,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17566,7 +17566,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -39662,9 +39662,9 @@ function registerSecret(value) {
   if (secret && secret.length >= 6) secrets.add(secret);
 }
 function maskSecrets(text) {
-  let masked = text;
-  for (const secret of secrets) masked = masked.split(secret).join("***");
-  return redactUrlsIn(masked.replace(GITHUB_TOKEN_SHAPE, "***"));
+  let masked2 = text;
+  for (const secret of secrets) masked2 = masked2.split(secret).join("***");
+  return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
 }
 function redactUrl(url) {
   let parsed;
@@ -44966,6 +44966,13 @@ async function runEntry(main2) {
     if (error2 instanceof Error && error2.stack) debug(error2.stack);
   }
 }
+var masked = /* @__PURE__ */ new Set();
+function maskToken(token) {
+  if (token === "" || masked.has(token)) return;
+  masked.add(token);
+  setSecret(token);
+  registerSecret(token);
+}
 function stringInput(name) {
   const value = getInput(name).trim();
   return value === "" ? void 0 : value;
@@ -44988,8 +44995,7 @@ function choiceInput(name, choices, fallback) {
 }
 function gitHubInputs() {
   const token = stringInput("github-token");
-  if (token) setSecret(token);
-  registerSecret(token);
+  if (token) maskToken(token);
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
@@ -45684,7 +45690,7 @@ async function installIstioctl(options) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) found in the tool cache`);
     return { version, path: cached, cacheHit: true, platform: platform2 };
   }
-  if (options.offline && options.downloadBaseUrl === void 0) {
+  if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
     throw new NotFoundError(
       `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
       {

@@ -17508,7 +17508,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17518,7 +17518,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17566,7 +17566,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -34897,8 +34897,8 @@ function parseVersionPolicy(text, input = "version-policy") {
   return { kind: "range", spec, range: toSemverRange(spec, input) };
 }
 function policyAllows(policy, version, context2) {
-  const candidate = parseIstioVersion(version);
-  const current = parseIstioVersion(context2.current);
+  const candidate = typeof version === "string" ? parseIstioVersion(version) : version;
+  const current = typeof context2.current === "string" ? parseIstioVersion(context2.current) : context2.current;
   if (!candidate || !current) return false;
   const release = `${candidate.major}.${candidate.minor}.${candidate.patch}`;
   if (policy.kind !== "range" && policy.within && !import_semver3.default.satisfies(release, policy.within)) return false;
@@ -35211,9 +35211,9 @@ function registerSecret(value) {
   if (secret && secret.length >= 6) secrets.add(secret);
 }
 function maskSecrets(text) {
-  let masked = text;
-  for (const secret of secrets) masked = masked.split(secret).join("***");
-  return redactUrlsIn(masked.replace(GITHUB_TOKEN_SHAPE, "***"));
+  let masked2 = text;
+  for (const secret of secrets) masked2 = masked2.split(secret).join("***");
+  return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
 }
 function redactUrl(url) {
   let parsed;
@@ -40507,10 +40507,8 @@ function planUpgradePath(request2) {
   const all = uniqueReleases(request2.releases);
   const candidates = all.filter((r) => request2.includePrereleases === true || !r.prerelease);
   const latest = all.filter((r) => !r.prerelease).pop()?.version;
-  const context2 = { current: current.version, supportedMinors: request2.supportedMinors };
-  const destination = candidates.filter(
-    (r) => compareVersions(r.version, current.version) > 0 && policyAllows(policy, r.version, context2)
-  ).pop();
+  const context2 = { current, supportedMinors: request2.supportedMinors };
+  const destination = candidates.filter((r) => compareVersions(r.version, current.version) > 0 && policyAllows(policy, r, context2)).pop();
   const path5 = {
     current: current.version,
     latest,
@@ -46796,6 +46794,272 @@ function notesSummary(report) {
   return lines;
 }
 
+// src/core/github/commit.ts
+import { execFile } from "node:child_process";
+import { lstat as lstat2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
+import { join as join16 } from "node:path";
+var ACTIONS_BOT_IDENTITY = {
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com"
+};
+async function readWorkingTreeChanges(workspace, paths) {
+  const pathspecs = paths.length ? paths : ["."];
+  let status;
+  try {
+    status = await git(workspace, [
+      "status",
+      "--porcelain=v1",
+      "-z",
+      "--no-renames",
+      "--untracked-files=all",
+      "--",
+      ...pathspecs
+    ]);
+  } catch (error2) {
+    throw new InvalidInputError(`${workspace} is not a git checkout (git status failed)`, {
+      input: "paths",
+      hint: "Check the repository out first with actions/checkout, and commit from GITHUB_WORKSPACE.",
+      cause: error2
+    });
+  }
+  const changes = [];
+  for (const entry of status.split("\0")) {
+    if (entry.length < 4) continue;
+    const path5 = entry.slice(3);
+    const stat2 = await lstat2(join16(workspace, path5)).catch(() => void 0);
+    if (!stat2) changes.push({ path: path5, deleted: true });
+    else if (stat2.isSymbolicLink())
+      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join16(workspace, path5))) });
+    else if (stat2.isFile()) {
+      changes.push({
+        path: path5,
+        mode: stat2.mode & 73 ? "100755" : "100644",
+        content: await readFile2(join16(workspace, path5))
+      });
+    }
+  }
+  return changes.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+async function createTreeFromChanges(octokit, repository, baseTree, changes) {
+  const entries = [];
+  for (const change of changes) {
+    if ("deleted" in change) {
+      entries.push({ path: change.path, mode: "100644", type: "blob", sha: null });
+      continue;
+    }
+    const { data: blob } = await octokit.rest.git.createBlob({
+      ...repository,
+      content: change.content.toString("base64"),
+      encoding: "base64"
+    });
+    entries.push({ path: change.path, mode: change.mode, type: "blob", sha: blob.sha });
+  }
+  const { data: tree } = await octokit.rest.git.createTree({
+    ...repository,
+    base_tree: baseTree,
+    tree: entries
+  });
+  return tree.sha;
+}
+async function createCommit(octokit, repository, request2) {
+  const author = request2.author ?? ACTIONS_BOT_IDENTITY;
+  const { data } = await octokit.rest.git.createCommit({
+    ...repository,
+    message: request2.message,
+    tree: request2.tree,
+    parents: [request2.parent],
+    ...request2.sign ? {} : { author, committer: request2.committer ?? author }
+  });
+  return { sha: data.sha, verified: data.verification?.verified ?? false };
+}
+function git(cwd, args) {
+  return new Promise((resolve7, reject2) => {
+    execFile(
+      "git",
+      ["-c", `safe.directory=${cwd}`, "-c", "core.quotepath=off", ...args],
+      { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } },
+      (error2, stdout, stderr) => error2 ? reject2(new Error(`git ${args[0]} failed: ${stderr.trim()}`)) : resolve7(stdout)
+    );
+  });
+}
+
+// src/core/github/branch-name.ts
+var BRANCH_PREFIX = "istio-autopilot/";
+function upgradeBranchName(component, target) {
+  const slug = component.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").replace(/\.{2,}/g, ".") || "istio";
+  const parsed = target ? parseIstioVersion(target) : void 0;
+  return parsed ? `${BRANCH_PREFIX}${slug}-${parsed.major}.${parsed.minor}` : `${BRANCH_PREFIX}${slug}`;
+}
+function isValidBranchName(name) {
+  const hasControl = [...name].some((c) => c.charCodeAt(0) <= 32 || c.charCodeAt(0) === 127);
+  return name.length > 0 && name !== "@" && !hasControl && !/(^[/.]|[/.]$|\.\.|\/\/|@\{|[~^:?*[\\]|\.lock$|\/\.|\.lock\/)/.test(name);
+}
+
+// src/core/github/branch-update.ts
+var COMMIT_TRAILER = "Istio-Autopilot-Branch";
+function withTrailer(message, branch) {
+  return `${message.replace(/\s+$/, "")}
+
+${COMMIT_TRAILER}: ${branch}
+`;
+}
+function isAutopilotCommit(message, branch) {
+  return message.trimEnd().split("\n").some((line) => line.trim() === `${COMMIT_TRAILER}: ${branch}`);
+}
+var UPDATE_REFS = `mutation($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }`;
+var ATTEMPTS = 3;
+async function updateUpgradeBranch(octokit, repository, request2, logger) {
+  const ref = `refs/heads/${request2.branch}`;
+  let commit;
+  const ourCommit = async () => commit ??= await createCommit(octokit, repository, {
+    tree: request2.tree,
+    parent: request2.baseSha,
+    message: withTrailer(request2.message, request2.branch),
+    sign: request2.sign,
+    author: request2.author,
+    committer: request2.committer
+  });
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const current = await readBranch(octokit, repository, request2.branch);
+    if (current === void 0) {
+      const { sha: sha2, verified: verified2 } = await ourCommit();
+      try {
+        await octokit.rest.git.createRef({ ...repository, ref, sha: sha2 });
+        return { kind: "created", sha: sha2, verified: verified2 };
+      } catch (error2) {
+        if (isStatus(error2, 422) && /already exists/i.test(String(error2.message))) continue;
+        throw error2;
+      }
+    }
+    const { data: tip } = await octokit.rest.git.getCommit({ ...repository, commit_sha: current });
+    if (!isAutopilotCommit(tip.message, request2.branch)) {
+      return { kind: "foreign", sha: current, author: `${tip.author.name} <${tip.author.email}>` };
+    }
+    if (tip.tree.sha === request2.tree) return { kind: "unchanged", sha: current };
+    const { sha, verified } = await ourCommit();
+    if (await swapRef(octokit, repository, ref, current, sha, logger))
+      return { kind: "updated", sha, verified };
+    logger.info(
+      `${request2.branch} moved while it was being updated; reading it again (attempt ${attempt} of ${ATTEMPTS}).`
+    );
+  }
+  throw new Error(`${request2.branch} kept moving while Istio Autopilot tried to update it`);
+}
+async function readBranch(octokit, repository, branch) {
+  try {
+    const { data } = await octokit.rest.git.getRef({ ...repository, ref: `heads/${branch}` });
+    return data.object.sha;
+  } catch (error2) {
+    if (isStatus(error2, 404)) return void 0;
+    throw error2;
+  }
+}
+async function swapRef(octokit, repository, ref, expected, sha, logger) {
+  try {
+    await octokit.graphql(UPDATE_REFS, {
+      input: {
+        repositoryId: repository.nodeId,
+        refUpdates: [{ name: ref, beforeOid: expected, afterOid: sha, force: true }]
+      }
+    });
+    return true;
+  } catch (error2) {
+    const message = String(error2.message);
+    if (/is at [0-9a-f]{40}, expected|moved during|stale|expected .*(oid|value)/i.test(message)) return false;
+    if (!/updateRefs|doesn't exist on type|undefinedField/i.test(message)) throw error2;
+  }
+  logger.debug("GraphQL updateRefs is unavailable; falling back to a re-checked REST update");
+  const { data } = await octokit.rest.git.getRef({ ...repository, ref: ref.replace(/^refs\//, "") });
+  if (data.object.sha !== expected) return false;
+  await octokit.rest.git.updateRef({ ...repository, ref: ref.replace(/^refs\//, ""), sha, force: true });
+  return true;
+}
+function isStatus(error2, status) {
+  return error2?.status === status;
+}
+
+// src/core/github/pull-request.ts
+async function findOpenPull(octokit, repository, branch, base) {
+  const { data } = await octokit.rest.pulls.list({
+    ...repository,
+    head: `${repository.owner}:${branch}`,
+    base,
+    state: "open"
+  });
+  return data[0];
+}
+async function branchIsOurs(octokit, repository, pull, branch) {
+  const { data } = await octokit.rest.git.getCommit({ ...repository, commit_sha: pull.head.sha });
+  return isAutopilotCommit(data.message, branch);
+}
+async function createPull(octokit, repository, request2) {
+  try {
+    const { data } = await octokit.rest.pulls.create({
+      ...repository,
+      head: request2.branch,
+      base: request2.base,
+      title: request2.title,
+      body: request2.body,
+      draft: request2.draft
+    });
+    return { pull: data, created: true };
+  } catch (error2) {
+    if (!(isStatus(error2, 422) && /already exists/i.test(String(error2.message)))) throw error2;
+    const pull = await findOpenPull(octokit, repository, request2.branch, request2.base);
+    if (!pull) throw error2;
+    return { pull, created: false };
+  }
+}
+async function decorate2(octokit, repository, number, options) {
+  if (options.labels?.length)
+    await octokit.rest.issues.addLabels({ ...repository, issue_number: number, labels: options.labels });
+  if (options.assignees?.length) {
+    await octokit.rest.issues.addAssignees({
+      ...repository,
+      issue_number: number,
+      assignees: options.assignees
+    });
+  }
+  if (options.reviewers?.length || options.teamReviewers?.length) {
+    await octokit.rest.pulls.requestReviewers({
+      ...repository,
+      pull_number: number,
+      reviewers: options.reviewers ?? [],
+      team_reviewers: options.teamReviewers ?? []
+    });
+  }
+}
+async function closePull(octokit, repository, pull, comment, deleteBranch, logger) {
+  await octokit.rest.issues.createComment({ ...repository, issue_number: pull.number, body: comment });
+  await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, state: "closed" });
+  logger.info(`Closed #${pull.number}.`);
+  if (deleteBranch && pull.head.ref.startsWith(BRANCH_PREFIX)) {
+    const { data } = await octokit.rest.git.getCommit({ ...repository, commit_sha: pull.head.sha });
+    if (isAutopilotCommit(data.message, pull.head.ref)) {
+      await octokit.rest.git.deleteRef({ ...repository, ref: `heads/${pull.head.ref}` }).catch((error2) => {
+        logger.warning(`Could not delete branch ${pull.head.ref}: ${error2.message}`);
+      });
+    } else {
+      logger.warning(`Kept branch ${pull.head.ref}: it has commits Istio Autopilot did not make.`);
+    }
+  }
+}
+async function commentOnce(octokit, repository, number, marker, text) {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    ...repository,
+    issue_number: number,
+    per_page: 100
+  });
+  if (comments.some((c) => c.body?.includes(`<!-- ${marker} -->`))) return;
+  await octokit.rest.issues.createComment({
+    ...repository,
+    issue_number: number,
+    body: `${text}
+
+<!-- ${marker} -->`
+  });
+}
+
 // src/core/report/pr-metadata.ts
 var MARKER = "istio-autopilot:metadata";
 var BLOCK = new RegExp(`<!--\\s*${MARKER}\\s+(\\{[^\\n]*\\})\\s*-->`);
@@ -46819,6 +47083,34 @@ function parseMetadata(body) {
   } catch {
     return void 0;
   }
+}
+
+// src/core/github/supersede.ts
+async function closeSuperseded(octokit, repository, base, current, metadata, deleteBranch, logger) {
+  if (!metadata.to || !isIstioVersion(metadata.to)) return [];
+  const open2 = await octokit.paginate(octokit.rest.pulls.list, {
+    ...repository,
+    base,
+    state: "open",
+    per_page: 100
+  });
+  const closed = [];
+  for (const pull of open2) {
+    if (pull.number === current.number) continue;
+    const other = parseMetadata(pull.body);
+    if (!other || other.component !== metadata.component || !other.to || !isIstioVersion(other.to)) continue;
+    if (compareVersions(other.to, metadata.to) >= 0) continue;
+    await closePull(
+      octokit,
+      repository,
+      pull,
+      `Superseded by #${current.number} (${current.html_url}), which upgrades ${metadata.component} to ${metadata.to} instead of ${other.to}.`,
+      deleteBranch,
+      logger
+    );
+    closed.push({ number: pull.number, url: pull.html_url });
+  }
+  return closed;
 }
 
 // src/core/report/upgrade-notes-section.ts
@@ -46955,188 +47247,119 @@ function fitToLimit(sections, footer, limit) {
   return head.slice(0, Math.max(0, limit - metadata.length - note.length)) + note + metadata;
 }
 
-// src/core/github/branch-name.ts
-var BRANCH_PREFIX = "istio-autopilot/";
-function upgradeBranchName(component, target) {
-  const slug = component.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").replace(/\.{2,}/g, ".") || "istio";
-  const parsed = target ? parseIstioVersion(target) : void 0;
-  return parsed ? `${BRANCH_PREFIX}${slug}-${parsed.major}.${parsed.minor}` : `${BRANCH_PREFIX}${slug}`;
+// src/core/github/upgrade-commit.ts
+var FOREIGN_MARKER = "istio-autopilot:foreign-commits";
+async function stageTree(run2, baseTree, changes) {
+  if (changes.length === 0) return baseTree;
+  return run2.step(
+    "uploading the changed files",
+    () => createTreeFromChanges(run2.octokit, run2.repository, baseTree, [...changes])
+  );
 }
-function isValidBranchName(name) {
-  const hasControl = [...name].some((c) => c.charCodeAt(0) <= 32 || c.charCodeAt(0) === 127);
-  return name.length > 0 && name !== "@" && !hasControl && !/(^[/.]|[/.]$|\.\.|\/\/|@\{|[~^:?*[\\]|\.lock$|\/\.|\.lock\/)/.test(name);
-}
-
-// src/core/github/commit.ts
-import { execFile } from "node:child_process";
-import { lstat as lstat2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
-import { join as join16 } from "node:path";
-var ACTIONS_BOT_IDENTITY = {
-  name: "github-actions[bot]",
-  email: "41898282+github-actions[bot]@users.noreply.github.com"
-};
-async function readWorkingTreeChanges(workspace, paths) {
-  const pathspecs = paths.length ? paths : ["."];
-  let status;
-  try {
-    status = await git(workspace, [
-      "status",
-      "--porcelain=v1",
-      "-z",
-      "--no-renames",
-      "--untracked-files=all",
-      "--",
-      ...pathspecs
-    ]);
-  } catch (error2) {
-    throw new InvalidInputError(`${workspace} is not a git checkout (git status failed)`, {
-      input: "paths",
-      hint: "Check the repository out first with actions/checkout, and commit from GITHUB_WORKSPACE.",
-      cause: error2
-    });
-  }
-  const changes = [];
-  for (const entry of status.split("\0")) {
-    if (entry.length < 4) continue;
-    const path5 = entry.slice(3);
-    const stat2 = await lstat2(join16(workspace, path5)).catch(() => void 0);
-    if (!stat2) changes.push({ path: path5, deleted: true });
-    else if (stat2.isSymbolicLink())
-      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join16(workspace, path5))) });
-    else if (stat2.isFile()) {
-      changes.push({
-        path: path5,
-        mode: stat2.mode & 73 ? "100755" : "100644",
-        content: await readFile2(join16(workspace, path5))
-      });
-    }
-  }
-  return changes.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-}
-async function createTreeFromChanges(octokit, repository, baseTree, changes) {
-  const entries = [];
-  for (const change of changes) {
-    if ("deleted" in change) {
-      entries.push({ path: change.path, mode: "100644", type: "blob", sha: null });
-      continue;
-    }
-    const { data: blob } = await octokit.rest.git.createBlob({
-      ...repository,
-      content: change.content.toString("base64"),
-      encoding: "base64"
-    });
-    entries.push({ path: change.path, mode: change.mode, type: "blob", sha: blob.sha });
-  }
-  const { data: tree } = await octokit.rest.git.createTree({
-    ...repository,
-    base_tree: baseTree,
-    tree: entries
-  });
-  return tree.sha;
-}
-async function createCommit(octokit, repository, request2) {
-  const author = request2.author ?? ACTIONS_BOT_IDENTITY;
-  const { data } = await octokit.rest.git.createCommit({
-    ...repository,
-    message: request2.message,
-    tree: request2.tree,
-    parents: [request2.parent],
-    ...request2.sign ? {} : { author, committer: request2.committer ?? author }
-  });
-  return { sha: data.sha, verified: data.verification?.verified ?? false };
-}
-function git(cwd, args) {
-  return new Promise((resolve7, reject2) => {
-    execFile(
-      "git",
-      ["-c", `safe.directory=${cwd}`, "-c", "core.quotepath=off", ...args],
-      { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } },
-      (error2, stdout, stderr) => error2 ? reject2(new Error(`git ${args[0]} failed: ${stderr.trim()}`)) : resolve7(stdout)
-    );
-  });
-}
-
-// src/core/github/branch-update.ts
-var COMMIT_TRAILER = "Istio-Autopilot-Branch";
-function withTrailer(message, branch) {
-  return `${message.replace(/\s+$/, "")}
-
-${COMMIT_TRAILER}: ${branch}
-`;
-}
-function isAutopilotCommit(message, branch) {
-  return message.trimEnd().split("\n").some((line) => line.trim() === `${COMMIT_TRAILER}: ${branch}`);
-}
-var UPDATE_REFS = `mutation($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }`;
-var ATTEMPTS = 3;
-async function updateUpgradeBranch(octokit, repository, request2, logger) {
-  const ref = `refs/heads/${request2.branch}`;
-  let commit;
-  const ourCommit = async () => commit ??= await createCommit(octokit, repository, {
-    tree: request2.tree,
-    parent: request2.baseSha,
-    message: withTrailer(request2.message, request2.branch),
-    sign: request2.sign,
-    author: request2.author,
-    committer: request2.committer
-  });
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const current = await readBranch(octokit, repository, request2.branch);
-    if (current === void 0) {
-      const { sha: sha2, verified: verified2 } = await ourCommit();
-      try {
-        await octokit.rest.git.createRef({ ...repository, ref, sha: sha2 });
-        return { kind: "created", sha: sha2, verified: verified2 };
-      } catch (error2) {
-        if (isStatus(error2, 422) && /already exists/i.test(String(error2.message))) continue;
-        throw error2;
-      }
-    }
-    const { data: tip } = await octokit.rest.git.getCommit({ ...repository, commit_sha: current });
-    if (!isAutopilotCommit(tip.message, request2.branch)) {
-      return { kind: "foreign", sha: current, author: `${tip.author.name} <${tip.author.email}>` };
-    }
-    if (tip.tree.sha === request2.tree) return { kind: "unchanged", sha: current };
-    const { sha, verified } = await ourCommit();
-    if (await swapRef(octokit, repository, ref, current, sha, logger))
-      return { kind: "updated", sha, verified };
-    logger.info(
-      `${request2.branch} moved while it was being updated; reading it again (attempt ${attempt} of ${ATTEMPTS}).`
+async function commitUpgrade(run2, options, baseSha, tree) {
+  const { branch, logger } = run2;
+  const sign = options.signCommits ?? false;
+  if (sign && (options.author || options.committer)) {
+    logger.notice(
+      "author and committer are ignored with sign-commits: GitHub signs only commits it authors itself."
     );
   }
-  throw new Error(`${request2.branch} kept moving while Istio Autopilot tried to update it`);
+  const message = options.commitMessage ?? upgradeTitle(run2.context);
+  return run2.step(
+    `committing to ${branch}`,
+    () => updateUpgradeBranch(
+      run2.octokit,
+      { ...run2.repository, nodeId: run2.repositoryNodeId },
+      { branch, baseSha, tree, message, sign, author: options.author, committer: options.committer },
+      logger
+    )
+  );
 }
-async function readBranch(octokit, repository, branch) {
-  try {
-    const { data } = await octokit.rest.git.getRef({ ...repository, ref: `heads/${branch}` });
-    return data.object.sha;
-  } catch (error2) {
-    if (isStatus(error2, 404)) return void 0;
-    throw error2;
+async function reportForeignCommit(run2, foreign, existing) {
+  const warning2 = `${run2.branch} has commits that Istio Autopilot did not make (tip ${foreign.sha.slice(0, 12)} by ${foreign.author}); it left the branch alone. Merge or close the PR, or delete the branch, to let it continue.`;
+  run2.logger.warning(warning2);
+  if (!existing) return;
+  const newest = run2.context.to ? ` The newest target is ${run2.context.to}.` : "";
+  await run2.step(
+    "commenting on the pull request",
+    () => commentOnce(
+      run2.octokit,
+      run2.repository,
+      existing.number,
+      `${FOREIGN_MARKER} ${foreign.sha}`,
+      `\u26A0\uFE0F ${warning2}${newest}`
+    )
+  );
+}
+
+// src/core/github/upgrade-publish.ts
+async function closeWhenNothingChanged(run2, options, existing) {
+  const { octokit, repository, base, logger } = run2;
+  logger.info(
+    `No changes under ${(options.paths ?? []).join(", ") || "the working tree"} differ from ${base}.`
+  );
+  if (!existing || !await branchIsOurs(octokit, repository, existing, run2.branch)) return void 0;
+  await run2.step(
+    "closing the pull request",
+    () => closePull(
+      octokit,
+      repository,
+      existing,
+      `${base} already contains these changes, so this upgrade PR is no longer needed.`,
+      options.deleteBranchOnClose ?? false,
+      logger
+    )
+  );
+  return existing;
+}
+async function publishPullRequest(run2, options, existing, commitUnchanged) {
+  const { octokit, logger, repository, branch, base, step } = run2;
+  const title = options.title ?? upgradeTitle(run2.context);
+  const body = buildPullRequestBody(run2.context, run2.metadata, options.body);
+  let pull = existing;
+  let operation = commitUnchanged ? "unchanged" : "updated";
+  if (!pull) {
+    const created = await step(
+      "creating the pull request",
+      () => createPull(octokit, repository, { branch, base, title, body, draft: options.draft ?? false })
+    );
+    pull = created.pull;
+    if (created.created) operation = "created";
   }
-}
-async function swapRef(octokit, repository, ref, expected, sha, logger) {
-  try {
-    await octokit.graphql(UPDATE_REFS, {
-      input: {
-        repositoryId: repository.nodeId,
-        refUpdates: [{ name: ref, beforeOid: expected, afterOid: sha, force: true }]
-      }
-    });
-    return true;
-  } catch (error2) {
-    const message = String(error2.message);
-    if (/is at [0-9a-f]{40}, expected|moved during|stale|expected .*(oid|value)/i.test(message)) return false;
-    if (!/updateRefs|doesn't exist on type|undefinedField/i.test(message)) throw error2;
+  const opened = pull;
+  if (operation !== "created" && (opened.title !== title || (opened.body ?? "") !== body)) {
+    await step(
+      "updating the pull request",
+      () => octokit.rest.pulls.update({ ...repository, pull_number: opened.number, title, body })
+    );
+    operation = "updated";
   }
-  logger.debug("GraphQL updateRefs is unavailable; falling back to a re-checked REST update");
-  const { data } = await octokit.rest.git.getRef({ ...repository, ref: ref.replace(/^refs\//, "") });
-  if (data.object.sha !== expected) return false;
-  await octokit.rest.git.updateRef({ ...repository, ref: ref.replace(/^refs\//, ""), sha, force: true });
-  return true;
+  logger.info(`Pull request #${opened.number} ${operation}: ${opened.html_url}`);
+  if (opened.user?.login === ACTIONS_BOT_IDENTITY.name && operation === "created") {
+    logger.warning(
+      'This PR was opened with GITHUB_TOKEN, so GitHub runs no workflows (checks) on it. Use a GitHub App token or a PAT for github-token; see the "Tokens" part of the open-upgrade-pr README section.'
+    );
+  }
+  if (operation === "created" || operation === "updated") {
+    await step(
+      "labelling and assigning the pull request",
+      () => decorate2(octokit, repository, opened.number, options)
+    );
+  }
+  return { pull: opened, operation };
 }
-function isStatus(error2, status) {
-  return error2?.status === status;
+async function maybeEnableAutoMerge(run2, pull, options) {
+  const method = options.autoMerge ?? "none";
+  if (method === "none") return false;
+  const decision = autoMergeDecision(options.autoMergeWhen ?? "patch", run2.context);
+  if (!decision.allowed) {
+    run2.logger.info(`Auto-merge not enabled: ${decision.reason}.`);
+    return false;
+  }
+  if (pull.auto_merge) return true;
+  const enabled2 = await enableAutoMerge(run2.octokit, pull.node_id, method, run2.logger);
+  if (enabled2) run2.logger.info(`Auto-merge (${method}) enabled: ${decision.reason}.`);
+  return enabled2;
 }
 
 // src/core/github/pull-request-errors.ts
@@ -47188,120 +47411,8 @@ function explainPullRequestError(error2, what, branch) {
   return explained instanceof NetworkError && message && !explained.message.includes(message) ? new NetworkError(`${explained.message}: ${message}`, { cause: error2, hint: explained.hint }) : explained;
 }
 
-// src/core/github/pull-request.ts
-async function findOpenPull(octokit, repository, branch, base) {
-  const { data } = await octokit.rest.pulls.list({
-    ...repository,
-    head: `${repository.owner}:${branch}`,
-    base,
-    state: "open"
-  });
-  return data[0];
-}
-async function branchIsOurs(octokit, repository, pull, branch) {
-  const { data } = await octokit.rest.git.getCommit({ ...repository, commit_sha: pull.head.sha });
-  return isAutopilotCommit(data.message, branch);
-}
-async function createPull(octokit, repository, request2) {
-  try {
-    const { data } = await octokit.rest.pulls.create({
-      ...repository,
-      head: request2.branch,
-      base: request2.base,
-      title: request2.title,
-      body: request2.body,
-      draft: request2.draft
-    });
-    return { pull: data, created: true };
-  } catch (error2) {
-    if (!(isStatus(error2, 422) && /already exists/i.test(String(error2.message)))) throw error2;
-    const pull = await findOpenPull(octokit, repository, request2.branch, request2.base);
-    if (!pull) throw error2;
-    return { pull, created: false };
-  }
-}
-async function decorate2(octokit, repository, number, options) {
-  if (options.labels?.length)
-    await octokit.rest.issues.addLabels({ ...repository, issue_number: number, labels: options.labels });
-  if (options.assignees?.length) {
-    await octokit.rest.issues.addAssignees({
-      ...repository,
-      issue_number: number,
-      assignees: options.assignees
-    });
-  }
-  if (options.reviewers?.length || options.teamReviewers?.length) {
-    await octokit.rest.pulls.requestReviewers({
-      ...repository,
-      pull_number: number,
-      reviewers: options.reviewers ?? [],
-      team_reviewers: options.teamReviewers ?? []
-    });
-  }
-}
-async function closePull(octokit, repository, pull, comment, deleteBranch, logger) {
-  await octokit.rest.issues.createComment({ ...repository, issue_number: pull.number, body: comment });
-  await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, state: "closed" });
-  logger.info(`Closed #${pull.number}.`);
-  if (deleteBranch && pull.head.ref.startsWith(BRANCH_PREFIX)) {
-    const { data } = await octokit.rest.git.getCommit({ ...repository, commit_sha: pull.head.sha });
-    if (isAutopilotCommit(data.message, pull.head.ref)) {
-      await octokit.rest.git.deleteRef({ ...repository, ref: `heads/${pull.head.ref}` }).catch((error2) => {
-        logger.warning(`Could not delete branch ${pull.head.ref}: ${error2.message}`);
-      });
-    } else {
-      logger.warning(`Kept branch ${pull.head.ref}: it has commits Istio Autopilot did not make.`);
-    }
-  }
-}
-async function commentOnce(octokit, repository, number, marker, text) {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    ...repository,
-    issue_number: number,
-    per_page: 100
-  });
-  if (comments.some((c) => c.body?.includes(`<!-- ${marker} -->`))) return;
-  await octokit.rest.issues.createComment({
-    ...repository,
-    issue_number: number,
-    body: `${text}
-
-<!-- ${marker} -->`
-  });
-}
-
-// src/core/github/supersede.ts
-async function closeSuperseded(octokit, repository, base, current, metadata, deleteBranch, logger) {
-  if (!metadata.to || !isIstioVersion(metadata.to)) return [];
-  const open2 = await octokit.paginate(octokit.rest.pulls.list, {
-    ...repository,
-    base,
-    state: "open",
-    per_page: 100
-  });
-  const closed = [];
-  for (const pull of open2) {
-    if (pull.number === current.number) continue;
-    const other = parseMetadata(pull.body);
-    if (!other || other.component !== metadata.component || !other.to || !isIstioVersion(other.to)) continue;
-    if (compareVersions(other.to, metadata.to) >= 0) continue;
-    await closePull(
-      octokit,
-      repository,
-      pull,
-      `Superseded by #${current.number} (${current.html_url}), which upgrades ${metadata.component} to ${metadata.to} instead of ${other.to}.`,
-      deleteBranch,
-      logger
-    );
-    closed.push({ number: pull.number, url: pull.html_url });
-  }
-  return closed;
-}
-
-// src/core/github/upgrade-pull-request.ts
-var FOREIGN_MARKER = "istio-autopilot:foreign-commits";
-async function openUpgradePullRequest(options, deps) {
-  const { octokit, logger } = deps;
+// src/core/github/upgrade-run.ts
+async function startUpgradeRun(options, { octokit, logger }) {
   const repository = { owner: options.owner, repo: options.repo };
   const context2 = options.context ?? {};
   const component = context2.component ?? "istio";
@@ -47316,11 +47427,46 @@ async function openUpgradePullRequest(options, deps) {
       throw explainPullRequestError(error2, what, branch);
     }
   };
-  const repoInfo = await step(
+  const info2 = await step(
     "reading the repository",
     async () => (await octokit.rest.repos.get(repository)).data
   );
-  const base = options.base ?? repoInfo.default_branch;
+  const metadata = { component, from: context2.from, to: context2.to, policy: context2.policy };
+  return {
+    octokit,
+    logger,
+    repository,
+    repositoryNodeId: info2.node_id,
+    branch,
+    base: options.base ?? info2.default_branch,
+    context: context2,
+    metadata,
+    step
+  };
+}
+async function readBase(run2) {
+  const { octokit, repository, base, step } = run2;
+  const sha = await step(`reading branch ${base}`, async () => {
+    try {
+      return (await octokit.rest.git.getRef({ ...repository, ref: `heads/${base}` })).data.object.sha;
+    } catch (error2) {
+      if (!isStatus(error2, 404)) throw error2;
+      throw new InvalidInputError(
+        `the base branch '${base}' does not exist in ${repository.owner}/${repository.repo}`,
+        { input: "base", cause: error2 }
+      );
+    }
+  });
+  const tree = await step("reading the base commit", async () => {
+    return (await octokit.rest.git.getCommit({ ...repository, commit_sha: sha })).data.tree.sha;
+  });
+  return { sha, tree };
+}
+
+// src/core/github/upgrade-pull-request.ts
+async function openUpgradePullRequest(options, deps) {
+  const run2 = await startUpgradeRun(options, deps);
+  const { branch, base, repository, step } = run2;
   const result = {
     operation: "none",
     branch,
@@ -47328,180 +47474,42 @@ async function openUpgradePullRequest(options, deps) {
     autoMergeEnabled: false,
     superseded: []
   };
-  const metadata = pullRequestMetadata(context2);
   const changes = options.changes ?? await readWorkingTreeChanges(deps.workspace, options.paths ?? []);
   const existing = await step(
     "listing open pull requests",
-    () => findOpenPull(octokit, repository, branch, base)
+    () => findOpenPull(run2.octokit, repository, branch, base)
   );
-  const baseSha = await step(`reading branch ${base}`, async () => {
-    try {
-      return (await octokit.rest.git.getRef({ ...repository, ref: `heads/${base}` })).data.object.sha;
-    } catch (error2) {
-      if (isStatus(error2, 404)) {
-        throw new InvalidInputError(
-          `the base branch '${base}' does not exist in ${options.owner}/${options.repo}`,
-          {
-            input: "base",
-            cause: error2
-          }
-        );
-      }
-      throw error2;
-    }
-  });
-  const baseTree = await step("reading the base commit", async () => {
-    return (await octokit.rest.git.getCommit({ ...repository, commit_sha: baseSha })).data.tree.sha;
-  });
-  const tree = changes.length ? await step(
-    "uploading the changed files",
-    () => createTreeFromChanges(octokit, repository, baseTree, changes)
-  ) : baseTree;
-  if (tree === baseTree) {
-    logger.info(
-      `No changes under ${(options.paths ?? []).join(", ") || "the working tree"} differ from ${base}.`
-    );
-    if (existing && await branchIsOurs(octokit, repository, existing, branch)) {
-      await step(
-        "closing the pull request",
-        () => closePull(
-          octokit,
-          repository,
-          existing,
-          `${base} already contains these changes, so this upgrade PR is no longer needed.`,
-          options.deleteBranchOnClose ?? false,
-          logger
-        )
-      );
-      return {
-        ...result,
-        operation: "closed",
-        pullRequest: { number: existing.number, url: existing.html_url }
-      };
-    }
-    return result;
+  const baseCommit = await readBase(run2);
+  const tree = await stageTree(run2, baseCommit.tree, changes);
+  if (tree === baseCommit.tree) {
+    const closed = await closeWhenNothingChanged(run2, options, existing);
+    if (!closed) return result;
+    return { ...result, operation: "closed", pullRequest: { number: closed.number, url: closed.html_url } };
   }
-  const message = options.commitMessage ?? upgradeTitle(context2);
-  const sign = options.signCommits ?? false;
-  if (sign && (options.author || options.committer)) {
-    logger.notice(
-      "author and committer are ignored with sign-commits: GitHub signs only commits it authors itself."
-    );
-  }
-  const update = await step(
-    `committing to ${branch}`,
-    () => updateUpgradeBranch(
-      octokit,
-      { ...repository, nodeId: repoInfo.node_id },
-      { branch, baseSha, tree, message, sign, author: options.author, committer: options.committer },
-      logger
-    )
-  );
+  const update = await commitUpgrade(run2, options, baseCommit.sha, tree);
   result.headSha = update.sha;
   if (update.kind === "foreign") {
     result.foreignCommit = { sha: update.sha, author: update.author };
-    const warning2 = `${branch} has commits that Istio Autopilot did not make (tip ${update.sha.slice(0, 12)} by ${update.author}); it left the branch alone. Merge or close the PR, or delete the branch, to let it continue.`;
-    logger.warning(warning2);
+    await reportForeignCommit(run2, result.foreignCommit, existing);
     if (existing) {
-      await step(
-        "commenting on the pull request",
-        () => commentOnce(
-          octokit,
-          repository,
-          existing.number,
-          `${FOREIGN_MARKER} ${update.sha}`,
-          `\u26A0\uFE0F ${warning2}${context2.to ? ` The newest target is ${context2.to}.` : ""}`
-        )
-      );
       result.pullRequest = { number: existing.number, url: existing.html_url };
       result.operation = "unchanged";
     }
     return result;
   }
   if (update.kind !== "unchanged") result.verified = update.verified;
-  const { pull, operation } = await publishPullRequest(
-    { octokit, logger, repository, branch, base, step },
-    options,
-    existing,
-    update.kind === "unchanged"
-  );
+  const { pull, operation } = await publishPullRequest(run2, options, existing, update.kind === "unchanged");
   result.operation = operation;
   result.pullRequest = { number: pull.number, url: pull.html_url };
-  result.autoMergeEnabled = await maybeEnableAutoMerge(octokit, pull, options, context2, logger);
+  result.autoMergeEnabled = await maybeEnableAutoMerge(run2, pull, options);
   if (options.closeSuperseded ?? true) {
+    const deleteBranch = options.deleteBranchOnClose ?? false;
     result.superseded = await step(
       "closing superseded pull requests",
-      () => closeSuperseded(
-        octokit,
-        repository,
-        base,
-        pull,
-        metadata,
-        options.deleteBranchOnClose ?? false,
-        logger
-      )
+      () => closeSuperseded(run2.octokit, repository, base, pull, run2.metadata, deleteBranch, run2.logger)
     );
   }
   return result;
-}
-async function publishPullRequest({ octokit, logger, repository, branch, base, step }, options, existing, commitUnchanged) {
-  const context2 = options.context ?? {};
-  const metadata = pullRequestMetadata(context2);
-  const title = options.title ?? upgradeTitle(context2);
-  const body = buildPullRequestBody(context2, metadata, options.body);
-  let pull = existing;
-  let operation = commitUnchanged ? "unchanged" : "updated";
-  if (!pull) {
-    const created = await step(
-      "creating the pull request",
-      () => createPull(octokit, repository, { branch, base, title, body, draft: options.draft ?? false })
-    );
-    pull = created.pull;
-    if (created.created) operation = "created";
-  }
-  const opened = pull;
-  if (operation !== "created" && (pull.title !== title || (pull.body ?? "") !== body)) {
-    const current = pull;
-    await step(
-      "updating the pull request",
-      () => octokit.rest.pulls.update({ ...repository, pull_number: current.number, title, body })
-    );
-    operation = "updated";
-  }
-  logger.info(`Pull request #${pull.number} ${operation}: ${pull.html_url}`);
-  if (pull.user?.login === ACTIONS_BOT_IDENTITY.name && operation === "created") {
-    logger.warning(
-      'This PR was opened with GITHUB_TOKEN, so GitHub runs no workflows (checks) on it. Use a GitHub App token or a PAT for github-token; see the "Tokens" part of the open-upgrade-pr README section.'
-    );
-  }
-  if (operation === "created" || operation === "updated") {
-    await step(
-      "labelling and assigning the pull request",
-      () => decorate2(octokit, repository, opened.number, options)
-    );
-  }
-  return { pull: opened, operation };
-}
-function pullRequestMetadata(context2) {
-  return {
-    component: context2.component ?? "istio",
-    from: context2.from,
-    to: context2.to,
-    policy: context2.policy
-  };
-}
-async function maybeEnableAutoMerge(octokit, pull, options, context2, logger) {
-  const method = options.autoMerge ?? "none";
-  if (method === "none") return false;
-  const decision = autoMergeDecision(options.autoMergeWhen ?? "patch", context2);
-  if (!decision.allowed) {
-    logger.info(`Auto-merge not enabled: ${decision.reason}.`);
-    return false;
-  }
-  if (pull.auto_merge) return true;
-  const enabled2 = await enableAutoMerge(octokit, pull.node_id, method, logger);
-  if (enabled2) logger.info(`Auto-merge (${method}) enabled: ${decision.reason}.`);
-  return enabled2;
 }
 
 // src/core/pins/argocd-application/index.ts
@@ -47991,7 +47999,7 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/kind.ts
-function formatVersion(_pin, target) {
+function formatVersion(target) {
   return target.replace(/^v/, "");
 }
 
@@ -48178,7 +48186,6 @@ function planPinUpdates(pins, target, options = {}) {
   const logger = options.logger ?? silentLogger;
   const role = options.role ?? "control-plane";
   const version = target.version;
-  const kinds = options.kinds ?? PIN_KINDS;
   const plan = {
     target: version,
     edits: [],
@@ -48198,9 +48205,7 @@ function planPinUpdates(pins, target, options = {}) {
     } else if (pin.digest) {
       refused.push(pin);
     } else {
-      const kind = kinds.find((k) => k.name === pin.kind);
-      if (!kind) throw new Error(`no pin kind ${pin.kind}`);
-      plan.edits.push({ pin, replacement: (kind.update ?? formatVersion)(pin, version), target: version });
+      plan.edits.push({ pin, replacement: formatVersion(version), target: version });
     }
   }
   if (refused.length > 0) {
@@ -48314,39 +48319,43 @@ function nearestReleases(version, versions, prerelease) {
 // src/core/releases/advisories.ts
 var import_semver4 = __toESM(require_semver2(), 1);
 var SEVERITY_ORDER = ["critical", "high", "medium", "low", "unknown"];
-function isAffected(version, advisory) {
+function affects(advisory, version) {
   if (advisory.kind !== "vulnerability" || !advisory.affected) return false;
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return false;
-  return import_semver4.default.satisfies(`${parsed.major}.${parsed.minor}.${parsed.patch}`, advisory.affected);
+  return import_semver4.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
 }
 function matchAdvisories(version, advisories, support = []) {
+  const parsed = parseIstioVersion(version);
+  if (!parsed) return [];
   const matches = [];
   for (const advisory of advisories) {
-    const direct = isAffected(version, advisory);
-    if (!direct && !presumedAffected(version, advisory, support)) continue;
-    const fixedIn = fixedInFor(version, advisory);
+    const direct = affects(advisory, parsed);
+    if (!direct && !presumedAffected(parsed, advisory, support)) continue;
+    const fixedIn = fixedFor(parsed, advisory);
     matches.push({ advisory, presumed: !direct, ...fixedIn ? { fixedIn } : {} });
   }
   return matches.sort(
     (a, b) => SEVERITY_ORDER.indexOf(a.advisory.severity) - SEVERITY_ORDER.indexOf(b.advisory.severity) || (b.advisory.published ?? "").localeCompare(a.advisory.published ?? "")
   );
 }
-function fixedInFor(version, advisory) {
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return void 0;
-  const later = advisory.fixed.filter((f) => compareVersions(f, parsed.version) > 0).sort(compareVersions).filter((f) => !isAffected(f, advisory));
-  const sameMinor2 = later.find((f) => parseIstioVersion(f)?.minor === parsed.minor);
-  return sameMinor2 ?? later[0];
+function fixedFor(version, advisory) {
+  const later = parsedFixes(advisory).filter((f) => compareVersions(f.version, version.version) > 0 && !affects(advisory, f)).sort((a, b) => compareVersions(a.version, b.version));
+  return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
 }
-function presumedAffected(version, advisory, support) {
+var fixesOf = /* @__PURE__ */ new WeakMap();
+function parsedFixes(advisory) {
+  let fixes = fixesOf.get(advisory);
+  if (!fixes) {
+    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+    fixesOf.set(advisory, fixes);
+  }
+  return fixes;
+}
+function presumedAffected(parsed, advisory, support) {
   if (advisory.kind !== "vulnerability" || !advisory.affected || advisory.fixed.length === 0) return false;
   if (!advisory.published) return false;
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return false;
-  const fixedMinors = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+  const fixedMinors = parsedFixes(advisory);
   if (fixedMinors.some((f) => !import_semver4.default.satisfies(`${f.major}.${f.minor}.0`, advisory.affected))) return false;
-  const oldest = fixedMinors.sort((a, b) => compareVersions(a.version, b.version))[0];
+  const oldest = [...fixedMinors].sort((a, b) => compareVersions(a.version, b.version))[0];
   if (!oldest || compareVersions(`${parsed.major}.${parsed.minor}.0`, `${oldest.major}.${oldest.minor}.0`) >= 0)
     return false;
   const eolDate = support.find((s) => s.minor === `${parsed.major}.${parsed.minor}`)?.eolDate;
@@ -49267,13 +49276,24 @@ function supportedMinors(support, options) {
 function eolByRule(minor, releases) {
   const parsed = parseIstioVersion(`${minor}.0`);
   if (!parsed) return void 0;
-  const successor = releases.find(
-    (r) => !r.prerelease && parseIstioVersion(r.version)?.version === `${parsed.major}.${parsed.minor + 2}.0`
-  );
+  const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
   if (!successor?.publishedAt) return void 0;
   const released = Date.parse(successor.publishedAt);
   if (Number.isNaN(released)) return void 0;
   return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 864e5));
+}
+var gaIndex = /* @__PURE__ */ new WeakMap();
+function gaReleases(releases) {
+  let index = gaIndex.get(releases);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const release of releases) {
+      const version = release.prerelease ? void 0 : parseIstioVersion(release.version)?.version;
+      if (version && !index.has(version)) index.set(version, release);
+    }
+    gaIndex.set(releases, index);
+  }
+  return index;
 }
 function isoDate(date) {
   return date.toISOString().slice(0, 10);
@@ -49649,6 +49669,23 @@ var upgrade_notes_default = {
   schema: 1,
   asOf: "2026-12-01",
   source: "istio.io upgrade notes (content/en/news/releases/<minor>.x/announcing-<minor>/upgrade-notes) in our own words; kubernetes-support entries are generated from istio-support.json by scripts/refresh-data.mjs",
+  detectors: [
+    "env",
+    "env-unset",
+    "annotation",
+    "kinds",
+    "component",
+    "ambient",
+    "crd-bundle",
+    "kubernetes",
+    "retired-source",
+    "undetectable"
+  ],
+  actions: [
+    "rewrite",
+    "warn",
+    "block"
+  ],
   notes: [
     { id: "1.22-kubernetes", minor: "1.22", category: "kubernetes-support", title: "Istio 1.22 supports Kubernetes 1.27 to 1.30", url: "https://istio.io/latest/docs/releases/supported-releases/#support-status-of-istio-releases", detect: { type: "kubernetes", supported: ["1.27", "1.28", "1.29", "1.30"] }, action: "block", generated: true },
     { id: "1.23-kubernetes", minor: "1.23", category: "kubernetes-support", title: "Istio 1.23 supports Kubernetes 1.27 to 1.30", url: "https://istio.io/latest/docs/releases/supported-releases/#support-status-of-istio-releases", detect: { type: "kubernetes", supported: ["1.27", "1.28", "1.29", "1.30"] }, action: "block", generated: true },
@@ -49691,20 +49728,10 @@ function loadUpgradeNotes() {
   loaded2 ??= upgrade_notes_default.notes.map(checkNote);
   return loaded2;
 }
-var DETECTORS = /* @__PURE__ */ new Set([
-  "env",
-  "env-unset",
-  "annotation",
-  "kinds",
-  "component",
-  "ambient",
-  "crd-bundle",
-  "kubernetes",
-  "retired-source",
-  "undetectable"
-]);
+var DETECTORS = upgrade_notes_default.detectors;
+var ACTIONS = upgrade_notes_default.actions;
 function checkNote(note) {
-  const problem = !/^1\.\d+$/.test(note.minor) ? `minor '${note.minor}'` : !/^https:\/\/istio\.io\//.test(note.url) ? `url '${note.url}'` : !DETECTORS.has(note.detect?.type) ? `detector '${note.detect?.type}'` : !["rewrite", "warn", "block"].includes(note.action) ? `action '${note.action}'` : void 0;
+  const problem = !/^1\.\d+$/.test(note.minor) ? `minor '${note.minor}'` : !/^https:\/\/istio\.io\//.test(note.url) ? `url '${note.url}'` : !DETECTORS.includes(note.detect?.type) ? `detector '${note.detect?.type}'` : !ACTIONS.includes(note.action) ? `action '${note.action}'` : void 0;
   if (problem) {
     throw new InvalidInputError(`upgrade note ${note.id} has an invalid ${problem}`, {
       file: "data/upgrade-notes.json",
@@ -50228,6 +50255,13 @@ async function runEntry(main2) {
     if (error2 instanceof Error && error2.stack) debug(error2.stack);
   }
 }
+var masked = /* @__PURE__ */ new Set();
+function maskToken(token) {
+  if (token === "" || masked.has(token)) return;
+  masked.add(token);
+  setSecret(token);
+  registerSecret(token);
+}
 function stringInput(name) {
   const value = getInput(name).trim();
   return value === "" ? void 0 : value;
@@ -50244,8 +50278,7 @@ function listInput(name) {
 }
 function gitHubInputs() {
   const token = stringInput("github-token");
-  if (token) setSecret(token);
-  registerSecret(token);
+  if (token) maskToken(token);
   const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
@@ -50940,7 +50973,7 @@ async function installIstioctl(options) {
     logger.info(`istioctl ${version} (${describePlatform(platform2)}) found in the tool cache`);
     return { version, path: cached, cacheHit: true, platform: platform2 };
   }
-  if (options.offline && options.downloadBaseUrl === void 0) {
+  if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
     throw new NotFoundError(
       `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
       {
