@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fixedInFor, isAffected, matchAdvisories, mergeAdvisories, type Advisory } from './advisories.js';
+import { fixedInFor, isAffected } from './__fixtures__/advisory-match.js';
+import { matchAdvisories, mergeAdvisories, type Advisory } from './advisories.js';
 import { loadIstioDataset } from './dataset.js';
 
 const dataset = loadIstioDataset();

@@ -40,11 +40,6 @@ export interface AdvisoryMatch {
 const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'unknown'];
 
 /** Whether `version` lies inside the advisory's published range. */
-export function isAffected(version: string, advisory: Advisory): boolean {
-  const parsed = parseIstioVersion(version);
-  return parsed !== undefined && affects(advisory, parsed);
-}
-
 function affects(advisory: Advisory, version: IstioVersion): boolean {
   if (advisory.kind !== 'vulnerability' || !advisory.affected) return false;
   // A prerelease is judged as the release it leads to (1.30.0-rc.0 has 1.30.0's code and bugs).
@@ -77,11 +72,6 @@ export function matchAdvisories(
 }
 
 /** The fix on the version's own minor (if newer), else the oldest fix on a later minor. */
-export function fixedInFor(version: string, advisory: Advisory): string | undefined {
-  const parsed = parseIstioVersion(version);
-  return parsed && fixedFor(parsed, advisory);
-}
-
 function fixedFor(version: IstioVersion, advisory: Advisory): string | undefined {
   const later = parsedFixes(advisory)
     .filter((f) => compareVersions(f.version, version.version) > 0 && !affects(advisory, f))

@@ -7,7 +7,7 @@ import {
 import { GitHubEmulator } from '../../../test/support/github-emulator/server.js';
 import { NetworkError } from '../errors.js';
 import { createGitHubClient } from '../github/client.js';
-import { isAffected } from './advisories.js';
+import { isAffected } from './__fixtures__/advisory-match.js';
 import { listIstioGitHubAdvisories, releaseRange } from './github-advisories.js';
 
 let emulator: GitHubEmulator;
