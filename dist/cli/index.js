@@ -44899,6 +44899,71 @@ function cachedIstioctlReleases(platform2, logger = silentLogger) {
   return versions.map((version) => ({ version, tag: version, prerelease: version.includes("-") }));
 }
 
+// src/core/releases/conditional-pages.ts
+var DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1e3;
+async function listPagesConditionally(client, firstUrl, options) {
+  const { cache } = options;
+  const now = (options.now ?? Date.now)();
+  const revalidateAfter = options.revalidateAfterMs ?? DEFAULT_REVALIDATE_AFTER_MS;
+  const result = { items: [], pages: 0, requests: 0, notModified: 0, reused: 0 };
+  const visited = /* @__PURE__ */ new Set();
+  let firstUnchanged = false;
+  let url = firstUrl;
+  while (url && !visited.has(url)) {
+    visited.add(url);
+    result.pages++;
+    const cached = await cache?.get(url);
+    if (firstUnchanged && cached && isFresh(cached, now, revalidateAfter)) {
+      result.reused++;
+      result.items.push(...cached.body);
+      url = nextPageUrl(cached.link);
+      continue;
+    }
+    let page;
+    let link2;
+    result.requests++;
+    try {
+      const response = await client.request({
+        method: "GET",
+        url,
+        headers: cached ? { "if-none-match": cached.etag } : {}
+      });
+      page = options.keep(response.data, url);
+      link2 = response.headers.link;
+      if (visited.size === 1 && cached && sameBody(page, cached.body)) firstUnchanged = true;
+      const etag = response.headers.etag;
+      if (cache && etag) await cache.put(url, stored(etag, page, link2, now));
+    } catch (error) {
+      if (!cached || error.status !== 304)
+        throw explainGitHubError(error, options.what, options.hasToken);
+      result.notModified++;
+      if (visited.size === 1) firstUnchanged = true;
+      page = cached.body;
+      link2 = error.response?.headers?.link ?? cached.link;
+      if (cache) await cache.put(url, stored(cached.etag, page, link2, now));
+    }
+    result.items.push(...page);
+    url = nextPageUrl(link2);
+  }
+  return result;
+}
+function stored(etag, body, link2, now) {
+  return { etag, body, ...link2 ? { link: link2 } : {}, validatedAt: now };
+}
+function sameBody(page, cached) {
+  return JSON.stringify(page) === JSON.stringify(cached);
+}
+function isFresh(cached, now, revalidateAfter) {
+  return cached.validatedAt !== void 0 && now - cached.validatedAt >= 0 && now - cached.validatedAt < revalidateAfter;
+}
+function nextPageUrl(link2) {
+  for (const part of (link2 ?? "").split(",")) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1];
+  }
+  return void 0;
+}
+
 // src/core/releases/github-releases.ts
 var ISTIO_REPOSITORY = "istio/istio";
 async function listIstioReleases(client, options = {}) {
@@ -44906,28 +44971,20 @@ async function listIstioReleases(client, options = {}) {
   const logger = options.logger ?? silentLogger;
   const what = `listing the releases of ${owner}/${repo}`;
   const hasToken = (await client.auth()).type !== "unauthenticated";
-  const listed = [];
-  const visited = /* @__PURE__ */ new Set();
-  let url = client.request.endpoint({
+  const firstUrl = client.request.endpoint({
     method: "GET",
     url: "/repos/{owner}/{repo}/releases",
     owner,
     repo,
     per_page: 100
   }).url;
-  let notModified = 0;
-  while (url && !visited.has(url)) {
-    visited.add(url);
-    const cached = await options.cache?.get(url);
-    let page;
-    let link2;
-    try {
-      const response = await client.request({
-        method: "GET",
-        url,
-        headers: cached ? { "if-none-match": cached.etag } : {}
-      });
-      if (!Array.isArray(response.data)) {
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...options.cache ? { cache: options.cache } : {},
+    ...options.now ? { now: options.now } : {},
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
         throw new NetworkError(
           `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
           {
@@ -44936,23 +44993,13 @@ async function listIstioReleases(client, options = {}) {
           }
         );
       }
-      page = response.data.map(keptFields);
-      link2 = response.headers.link;
-      const etag = response.headers.etag;
-      if (options.cache && etag)
-        await options.cache.put(url, { etag, body: page, ...link2 ? { link: link2 } : {} });
-    } catch (error) {
-      if (!cached || error.status !== 304)
-        throw explainGitHubError(error, what, hasToken);
-      notModified++;
-      page = cached.body;
-      link2 = error.response?.headers?.link ?? cached.link;
+      return data.map(keptFields);
     }
-    listed.push(...page);
-    url = nextPageUrl(link2);
-  }
-  logger.debug(`${what}: ${listed.length} releases over ${visited.size} pages, ${notModified} not modified`);
-  return toReleases(listed);
+  });
+  logger.debug(
+    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache`
+  );
+  return toReleases(pages.items);
 }
 function keptFields(r) {
   return {
@@ -44981,13 +45028,6 @@ function toReleases(listed) {
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
 }
-function nextPageUrl(link2) {
-  for (const part of (link2 ?? "").split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return void 0;
-}
 
 // src/core/releases/http-cache.ts
 import { createHash as createHash4, randomUUID as randomUUID2 } from "node:crypto";
@@ -45007,7 +45047,12 @@ var HttpCache = class {
     try {
       const entry = JSON.parse(await readFile(this.fileFor(url), "utf8"));
       if (entry.url !== url || typeof entry.etag !== "string" || entry.body === void 0) return void 0;
-      return { etag: entry.etag, body: entry.body, ...entry.link ? { link: entry.link } : {} };
+      return {
+        etag: entry.etag,
+        body: entry.body,
+        ...entry.link ? { link: entry.link } : {},
+        ...typeof entry.validatedAt === "number" ? { validatedAt: entry.validatedAt } : {}
+      };
     } catch {
       return void 0;
     }
@@ -47475,22 +47520,57 @@ var ISTIO_ADVISORY_PACKAGE = { ecosystem: "go", name: "istio.io/istio" };
 async function listIstioGitHubAdvisories(client, options = {}) {
   const logger = options.logger ?? silentLogger;
   const hasToken = (await client.auth()).type !== "unauthenticated";
-  let raw;
-  try {
-    raw = await client.paginate("GET /advisories", {
-      ecosystem: ISTIO_ADVISORY_PACKAGE.ecosystem,
-      affects: ISTIO_ADVISORY_PACKAGE.name,
-      type: "reviewed",
-      per_page: 100
-    });
-  } catch (error) {
-    throw explainGitHubError(error, "listing GitHub security advisories for istio.io/istio", hasToken);
-  }
+  const what = "listing GitHub security advisories for istio.io/istio";
+  const firstUrl = client.request.endpoint({
+    method: "GET",
+    url: "/advisories",
+    ecosystem: ISTIO_ADVISORY_PACKAGE.ecosystem,
+    affects: ISTIO_ADVISORY_PACKAGE.name,
+    type: "reviewed",
+    per_page: 100
+  }).url;
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...options.cache ? { cache: options.cache } : {},
+    ...options.now ? { now: options.now } : {},
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
+        throw new NetworkError(
+          `GitHub answered ${url} with JSON that is not a list of advisories while ${what}`,
+          {
+            input: "github-api-url",
+            hint: "Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3)."
+          }
+        );
+      }
+      return data.map(keptAdvisoryFields);
+    }
+  });
+  const raw = pages.items;
   const advisories = raw.map(advisoryFromGitHub).filter((a) => a !== void 0);
   logger.debug(
-    `GitHub advisories for istio.io/istio: ${raw.length} listed, ${advisories.filter((a) => a.affected).length} with ranges in Istio release numbers`
+    `GitHub advisories for istio.io/istio: ${raw.length} listed, ${advisories.filter((a) => a.affected).length} with ranges in Istio release numbers (${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache)`
   );
   return advisories;
+}
+function keptAdvisoryFields(raw) {
+  return {
+    ghsa_id: raw.ghsa_id,
+    cve_id: raw.cve_id,
+    html_url: raw.html_url,
+    summary: raw.summary,
+    severity: raw.severity,
+    published_at: raw.published_at,
+    withdrawn_at: raw.withdrawn_at,
+    identifiers: raw.identifiers ?? null,
+    cvss: raw.cvss ? { score: raw.cvss.score } : null,
+    vulnerabilities: (raw.vulnerabilities ?? []).map((v) => ({
+      package: v.package ? { ecosystem: v.package.ecosystem, name: v.package.name } : null,
+      vulnerable_version_range: v.vulnerable_version_range,
+      first_patched_version: v.first_patched_version
+    }))
+  };
 }
 function advisoryFromGitHub(raw) {
   if (raw.withdrawn_at) return void 0;
@@ -47537,6 +47617,7 @@ async function releaseFeed(client, dataset, options) {
   try {
     const releases = await listIstioReleases(client, {
       ...options.cache ? { cache: options.cache } : {},
+      ...options.now ? { now: options.now } : {},
       logger: options.logger
     });
     return { releases, from: "github" };
@@ -47571,9 +47652,14 @@ async function gatherReleaseSources(client, options = {}) {
     };
   }
   const cache = options.cacheDir ? new HttpCache(options.cacheDir) : void 0;
+  const conditional = {
+    ...cache ? { cache } : {},
+    ...options.now ? { now: () => options.now.getTime() } : {},
+    logger
+  };
   const [feed, github] = await Promise.all([
-    releaseFeed(client, dataset, { ...cache ? { cache } : {}, logger }),
-    listIstioGitHubAdvisories(client, { logger }).then(
+    releaseFeed(client, dataset, conditional),
+    listIstioGitHubAdvisories(client, conditional).then(
       (advisories2) => ({ advisories: advisories2, error: void 0 }),
       (error) => ({ advisories: void 0, error: error ?? new Error("unknown error") })
     )
@@ -48991,10 +49077,10 @@ function defaultCacheDir(env = process.env) {
   return join19(homedir2(), ".cache", "istio-autopilot", "inject");
 }
 var InjectionCache = class _InjectionCache {
-  constructor(file, stored, logger) {
+  constructor(file, stored2, logger) {
     this.file = file;
     this.logger = logger;
-    this.stored = stored;
+    this.stored = stored2;
   }
   file;
   logger;
@@ -49008,16 +49094,16 @@ var InjectionCache = class _InjectionCache {
   /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
   static open(dir, configKey, logger) {
     const file = join19(dir, `${configKey}.json`);
-    let stored = {};
+    let stored2 = {};
     try {
       const parsed = JSON.parse(readFileSync9(file, "utf8"));
       if (parsed.format === FORMAT && parsed.entries && typeof parsed.entries === "object")
-        stored = parsed.entries;
+        stored2 = parsed.entries;
     } catch (error) {
       if (error.code !== "ENOENT")
         logger.debug(`injection cache ${file} unreadable, starting cold: ${error.message}`);
     }
-    return new _InjectionCache(file, stored, logger);
+    return new _InjectionCache(file, stored2, logger);
   }
   /** istioctl's answer for this exact input, if recorded. */
   lookup(input) {
@@ -49092,8 +49178,8 @@ function memo(dir, key) {
     get() {
       if (!file) return void 0;
       try {
-        const stored = JSON.parse(readFileSync9(file, "utf8"));
-        return stored.format === FORMAT ? stored.value : void 0;
+        const stored2 = JSON.parse(readFileSync9(file, "utf8"));
+        return stored2.format === FORMAT ? stored2.value : void 0;
       } catch {
         return void 0;
       }
