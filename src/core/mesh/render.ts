@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, posix, relative, resolve, sep } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { describeError } from '../errors.js';
 import { asRecord, asString, objectIdentity } from './documents.js';
 import { kustomizeBuild, mapBounded, type Kustomize } from './kustomize.js';
@@ -30,17 +30,24 @@ export async function renderRoots(
   options: RenderOptions,
 ): Promise<RenderedRoot[]> {
   const scratch = mkdtempSync(join(tmpdir(), 'autopilot-mesh-'));
+  // One wrapper directory per build in flight, reused: a directory per root cost more to make and
+  // remove than the parse of its output.
+  const freeDirs: string[] = [];
+  let madeDirs = 0;
   try {
     const concurrency = options.concurrency ?? availableParallelism();
-    return await mapBounded(roots, concurrency, async (root, index) => {
+    return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? undefined : renderPlain(files, root);
       const dirs = root.kustomization ? [root.path] : (root.nested ?? []);
       if (dirs.length === 0) return plain!;
+      const wrapperDir = freeDirs.pop() ?? join(scratch, String(madeDirs++));
       try {
-        const built = await renderKustomization(files, root, dirs, join(scratch, String(index)), options);
+        const built = await renderKustomization(files, root, dirs, wrapperDir, options);
         return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
       } catch (error) {
         return failed(root, describeError(error).split('\n')[0]!, files.kustomizationIn(root.path));
+      } finally {
+        freeDirs.push(wrapperDir);
       }
     });
   } finally {
@@ -136,7 +143,8 @@ export function wrapperKustomization(root: MeshRoot, toDirs: readonly string[]):
   if (flux && flux.patches.length > 0) body.patches = flux.patches;
   if (flux && flux.images.length > 0) body.images = flux.images;
   if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix.join(toRoot, c));
-  return stringify(body);
+  // JSON is YAML, and kustomize reads it as such; stringifying YAML cost more than the build's parse.
+  return `${JSON.stringify(body, null, 2)}\n`;
 }
 
 /** Removes the annotations the wrapper asked for, returning what they said. */
@@ -152,21 +160,56 @@ function takeBuildAnnotations(
   delete annotations[ORIGIN_ANNOTATION];
   delete annotations[TRANSFORMATIONS_ANNOTATION];
   if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const originPath = originText && asString(asRecord(parse(originText) as unknown)?.path);
+  const originPath = originText && originPathOf(originText);
   const patchedIn = new Set<string>();
   if (transformations) {
-    const list = parse(transformations) as unknown;
-    for (const entry of Array.isArray(list) ? list : []) {
-      const configuredIn = asString(asRecord(entry)?.configuredIn);
-      const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? '';
-      if (configuredIn && /Patch/.test(by)) {
-        const path = toWorkspace(configuredIn);
+    for (const entry of transformationsOf(transformations)) {
+      if (/Patch/.test(entry.by)) {
+        const path = toWorkspace(entry.configuredIn);
         if (path) patchedIn.add(path);
       }
     }
   }
   const origin = originPath ? toWorkspace(originPath) : undefined;
   return { ...(origin ? { origin } : {}), patchedIn: [...patchedIn] };
+}
+
+/**
+ * Kustomize writes the origin annotation as `path: <plain path>` and maybe `repo:`/`ref:` lines. The
+ * shortcut takes only a plain path with a slash (the wrapper's paths all are: `../…`), which YAML can
+ * only read as that same string; anything else (quoted, escaped, generated) goes to the YAML parser.
+ */
+const PLAIN_PATH = '([\\w.+-]*/[\\w./@+-]*)';
+const PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
+
+export function originPathOf(text: string): string | undefined {
+  const plain = PLAIN_ORIGIN.exec(text);
+  if (plain) return plain[1];
+  return asString(asRecord(parse(text) as unknown)?.path);
+}
+
+/** One entry of the transformations annotation exactly as kustomize prints it, plain values only. */
+const PLAIN_TRANSFORMATION = new RegExp(
+  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
+  'y',
+);
+
+/** The entries of the transformations annotation: read by a pattern when it is all plain, else parsed. */
+export function transformationsOf(text: string): { configuredIn: string; by: string }[] {
+  const entries: { configuredIn: string; by: string }[] = [];
+  PLAIN_TRANSFORMATION.lastIndex = 0;
+  for (let m = PLAIN_TRANSFORMATION.exec(text); m; m = PLAIN_TRANSFORMATION.exec(text)) {
+    entries.push({ configuredIn: m[1]!, by: m[2]! });
+    if (PLAIN_TRANSFORMATION.lastIndex === text.length) return entries;
+  }
+  entries.length = 0;
+  const list = parse(text) as unknown;
+  for (const entry of Array.isArray(list) ? list : []) {
+    const configuredIn = asString(asRecord(entry)?.configuredIn);
+    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? '';
+    if (configuredIn) entries.push({ configuredIn, by });
+  }
+  return entries;
 }
 
 /** A path kustomize printed relative to the wrapper, as a workspace path; the wrapper is the root's declaration. */
