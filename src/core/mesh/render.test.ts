@@ -2,7 +2,7 @@
 // pattern, and the wrapper kustomization written as JSON.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { originPathOf, transformationsOf, wrapperKustomization } from './render.js';
+import { originPathOf, readBuildOutput, transformationsOf, wrapperKustomization } from './render.js';
 import type { MeshRoot } from './types.js';
 
 /** What the YAML parse reads from the annotation: the reference answer. */
@@ -80,5 +80,81 @@ describe('wrapperKustomization', () => {
       images: [{ name: 'app', newTag: '1.2.3' }],
       components: ['../../clusters/components/x'],
     });
+  });
+});
+
+const ANNOTATIONS = `  annotations:
+    alpha.config.kubernetes.io/transformations: |
+      - configuredIn: ../../repo/overlays/a/kustomization.yaml
+        configuredBy:
+          apiVersion: builtin
+          kind: PatchTransformer
+    config.kubernetes.io/origin: |
+      path: ../../repo/bases/app/deployment.yaml
+`;
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+${ANNOTATIONS}  name: app
+  namespace: env-1
+spec:
+  template:
+    spec:
+      containers:
+      - image: docker.io/istio/proxyv2:1.30.1
+        name: istio-proxy
+`;
+const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: reader
+rules:
+- apiGroups:
+  - ""
+  resources:
+  - pods
+  verbs: [get]
+`;
+
+/** Every object with its whole value read, in a form toEqual compares. */
+function materialised(stdout: string, lazy: boolean) {
+  const { objects, problems } = readBuildOutput(stdout, (p) => `ws:${p}`, { lazy });
+  return { objects: objects.map((o) => ({ ...o, object: o.object })), problems };
+}
+
+describe('readBuildOutput', () => {
+  it.each([
+    ['kustomize’s layout', `${deployment}---\n${role}`],
+    ['a top-level list in column 0', role],
+    ['comments in column 0', `# head\n${deployment}# tail\n`],
+    ['metadata after spec', `kind: Service\nspec:\n  ports: [80]\napiVersion: v1\nmetadata:\n  name: s\n`],
+    [
+      'an anchor in the head used below',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &n cm\ndata:\n  x: *n\n`,
+    ],
+    ['a repeated top-level key', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nkind: Secret\n`],
+    ['a quoted key', `"apiVersion": v1\nkind: ConfigMap\nmetadata:\n  name: a\n`],
+    ['a top-level list', `- a\n- b\n`],
+    ['a document end and a directive', `%YAML 1.2\n---\n${role}...\n`],
+    ['no identity', `kind: ConfigMap\ndata: {}\n`],
+    ['a broken document', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [a\n---\n${role}`],
+    ['empty output', ''],
+  ])('reads %s as the whole parse does', (_name, stdout) => {
+    expect(materialised(stdout, true)).toEqual(materialised(stdout, false));
+  });
+
+  it('takes identity, origin and patches from the head, and strips the build annotations', () => {
+    const [object] = readBuildOutput(deployment, (p) => `ws:${p}`).objects;
+    expect(object).toMatchObject({
+      kind: 'Deployment',
+      name: 'app',
+      namespace: 'env-1',
+      source: { file: 'ws:../../repo/bases/app/deployment.yaml', line: 1 },
+      patchedIn: ['ws:../../repo/overlays/a/kustomization.yaml'],
+    });
+    expect(object!.object.metadata).toEqual({ name: 'app', namespace: 'env-1' });
+    // Written once read, as the post-build substitution does.
+    object!.object = { replaced: true };
+    expect(object!.object).toEqual({ replaced: true });
   });
 });
