@@ -41703,6 +41703,71 @@ function describeDatasetAge(dataset, now) {
 // src/core/releases/github-advisories.ts
 var import_semver3 = __toESM(require_semver2(), 1);
 
+// src/core/releases/conditional-pages.ts
+var DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1e3;
+async function listPagesConditionally(client, firstUrl, options) {
+  const { cache } = options;
+  const now = (options.now ?? Date.now)();
+  const revalidateAfter = options.revalidateAfterMs ?? DEFAULT_REVALIDATE_AFTER_MS;
+  const result = { items: [], pages: 0, requests: 0, notModified: 0, reused: 0 };
+  const visited = /* @__PURE__ */ new Set();
+  let firstUnchanged = false;
+  let url = firstUrl;
+  while (url && !visited.has(url)) {
+    visited.add(url);
+    result.pages++;
+    const cached = await cache?.get(url);
+    if (firstUnchanged && cached && isFresh(cached, now, revalidateAfter)) {
+      result.reused++;
+      result.items.push(...cached.body);
+      url = nextPageUrl(cached.link);
+      continue;
+    }
+    let page;
+    let link2;
+    result.requests++;
+    try {
+      const response = await client.request({
+        method: "GET",
+        url,
+        headers: cached ? { "if-none-match": cached.etag } : {}
+      });
+      page = options.keep(response.data, url);
+      link2 = response.headers.link;
+      if (visited.size === 1 && cached && sameBody(page, cached.body)) firstUnchanged = true;
+      const etag = response.headers.etag;
+      if (cache && etag) await cache.put(url, stored(etag, page, link2, now));
+    } catch (error2) {
+      if (!cached || error2.status !== 304)
+        throw explainGitHubError(error2, options.what, options.hasToken);
+      result.notModified++;
+      if (visited.size === 1) firstUnchanged = true;
+      page = cached.body;
+      link2 = error2.response?.headers?.link ?? cached.link;
+      if (cache) await cache.put(url, stored(cached.etag, page, link2, now));
+    }
+    result.items.push(...page);
+    url = nextPageUrl(link2);
+  }
+  return result;
+}
+function stored(etag, body, link2, now) {
+  return { etag, body, ...link2 ? { link: link2 } : {}, validatedAt: now };
+}
+function sameBody(page, cached) {
+  return JSON.stringify(page) === JSON.stringify(cached);
+}
+function isFresh(cached, now, revalidateAfter) {
+  return cached.validatedAt !== void 0 && now - cached.validatedAt >= 0 && now - cached.validatedAt < revalidateAfter;
+}
+function nextPageUrl(link2) {
+  for (const part of (link2 ?? "").split(",")) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1];
+  }
+  return void 0;
+}
+
 // src/core/releases/github-releases.ts
 var ISTIO_REPOSITORY = "istio/istio";
 async function listIstioReleases(client, options = {}) {
@@ -41710,28 +41775,20 @@ async function listIstioReleases(client, options = {}) {
   const logger = options.logger ?? silentLogger;
   const what = `listing the releases of ${owner}/${repo}`;
   const hasToken = (await client.auth()).type !== "unauthenticated";
-  const listed = [];
-  const visited = /* @__PURE__ */ new Set();
-  let url = client.request.endpoint({
+  const firstUrl = client.request.endpoint({
     method: "GET",
     url: "/repos/{owner}/{repo}/releases",
     owner,
     repo,
     per_page: 100
   }).url;
-  let notModified = 0;
-  while (url && !visited.has(url)) {
-    visited.add(url);
-    const cached = await options.cache?.get(url);
-    let page;
-    let link2;
-    try {
-      const response = await client.request({
-        method: "GET",
-        url,
-        headers: cached ? { "if-none-match": cached.etag } : {}
-      });
-      if (!Array.isArray(response.data)) {
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...options.cache ? { cache: options.cache } : {},
+    ...options.now ? { now: options.now } : {},
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
         throw new NetworkError(
           `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
           {
@@ -41740,23 +41797,13 @@ async function listIstioReleases(client, options = {}) {
           }
         );
       }
-      page = response.data.map(keptFields);
-      link2 = response.headers.link;
-      const etag = response.headers.etag;
-      if (options.cache && etag)
-        await options.cache.put(url, { etag, body: page, ...link2 ? { link: link2 } : {} });
-    } catch (error2) {
-      if (!cached || error2.status !== 304)
-        throw explainGitHubError(error2, what, hasToken);
-      notModified++;
-      page = cached.body;
-      link2 = error2.response?.headers?.link ?? cached.link;
+      return data.map(keptFields);
     }
-    listed.push(...page);
-    url = nextPageUrl(link2);
-  }
-  logger.debug(`${what}: ${listed.length} releases over ${visited.size} pages, ${notModified} not modified`);
-  return toReleases(listed);
+  });
+  logger.debug(
+    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache`
+  );
+  return toReleases(pages.items);
 }
 function keptFields(r) {
   return {
@@ -41785,19 +41832,13 @@ function toReleases(listed) {
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
 }
-function nextPageUrl(link2) {
-  for (const part of (link2 ?? "").split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return void 0;
-}
 
 // src/core/releases/sources.ts
 async function releaseFeed(client, dataset, options) {
   try {
     const releases = await listIstioReleases(client, {
       ...options.cache ? { cache: options.cache } : {},
+      ...options.now ? { now: options.now } : {},
       logger: options.logger
     });
     return { releases, from: "github" };

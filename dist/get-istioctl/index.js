@@ -969,7 +969,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify3 } = __require("node:querystring");
+    var { stringify: stringify2 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1029,7 +1029,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify3(queryParams);
+      const stringified = stringify2(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -16236,7 +16236,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify3(cookie) {
+    function stringify2(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16294,7 +16294,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify3
+      stringify: stringify2
     };
   }
 });
@@ -16440,7 +16440,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify3 } = require_util6();
+    var { stringify: stringify2 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
@@ -16483,7 +16483,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify3(cookie);
+      const str = stringify2(cookie);
       if (str) {
         headers.append("Set-Cookie", str);
       }
@@ -27563,7 +27563,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify3(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -27592,7 +27592,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify3;
+    exports.stringify = stringify2;
   }
 });
 
@@ -27602,7 +27602,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify3 = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -27624,7 +27624,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify3.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -27676,7 +27676,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify3.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -27817,7 +27817,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify3 = require_stringify();
+    var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -27853,7 +27853,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify3.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -27920,12 +27920,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify3 = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify4 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify4(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -27950,7 +27950,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify3.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -28017,7 +28017,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify3.stringify(item, itemCtx, () => comment = null);
+        let str = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
@@ -29378,7 +29378,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify3 = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -29393,7 +29393,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify3.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -29415,7 +29415,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -29423,7 +29423,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify3.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -31559,7 +31559,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify3 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -31612,7 +31612,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify3;
+    exports.stringify = stringify2;
   }
 });
 
@@ -33342,7 +33342,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify3(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -33367,7 +33367,7 @@ var require_public_api = __commonJS({
     exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments4;
     exports.parseDocument = parseDocument;
-    exports.stringify = stringify3;
+    exports.stringify = stringify2;
   }
 });
 
@@ -41885,17 +41885,22 @@ var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
   const scratch = mkdtempSync(join11(tmpdir2(), "autopilot-mesh-"));
+  const freeDirs = [];
+  let madeDirs = 0;
   try {
     const concurrency = options.concurrency ?? availableParallelism();
-    return await mapBounded(roots, concurrency, async (root, index) => {
+    return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
       const dirs = root.kustomization ? [root.path] : root.nested ?? [];
       if (dirs.length === 0) return plain;
+      const wrapperDir = freeDirs.pop() ?? join11(scratch, String(madeDirs++));
       try {
-        const built = await renderKustomization(files, root, dirs, join11(scratch, String(index)), options);
+        const built = await renderKustomization(files, root, dirs, wrapperDir, options);
         return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
       } catch (error2) {
         return failed(root, describeError(error2).split("\n")[0], files.kustomizationIn(root.path));
+      } finally {
+        freeDirs.push(wrapperDir);
       }
     });
   } finally {
@@ -41939,32 +41944,111 @@ async function renderKustomization(files, root, dirs, wrapperDir, options) {
     timeoutMs: options.timeoutMs,
     shownAs: root.path
   });
-  const warnings = [];
+  const toWorkspace = (p) => fromWrapper(workspace, wrapperDir, p, root);
+  const { objects, problems } = readBuildOutput(stdout, toWorkspace);
+  return {
+    root,
+    objects: objects.map((object) => Object.assign(object, { root: root.id })),
+    rendered: true,
+    warnings: problems.map((message) => ({ file: root.path, message }))
+  };
+}
+function readBuildOutput(stdout, toWorkspace, options = {}) {
   const objects = [];
-  for (const doc of (0, import_yaml4.parseAllDocuments)(stdout)) {
-    if (doc.errors.length > 0) {
-      warnings.push({
-        file: root.path,
-        message: `kustomize printed YAML that does not parse: ${doc.errors[0].message}`
+  const problems = [];
+  const eager = (text) => {
+    for (const doc of (0, import_yaml4.parseAllDocuments)(text)) {
+      if (doc.errors.length > 0) {
+        problems.push(`kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`);
+        continue;
+      }
+      const value = asRecord(doc.toJS());
+      const id = value && objectIdentity(value);
+      if (!value || !id) continue;
+      const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
+      objects.push({
+        ...id,
+        object: value,
+        ...origin ? { source: { file: origin, line: 1 } } : {},
+        patchedIn
       });
+    }
+  };
+  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
+    eager(stdout);
+    return { objects, problems };
+  }
+  for (const text of stdout.split(DOCUMENT_SEPARATOR)) {
+    const head = headOf(text);
+    if (!head) {
+      eager(text);
       continue;
     }
-    const value = asRecord(doc.toJS());
-    const id = value && objectIdentity(value);
-    if (!value || !id) continue;
-    const { origin, patchedIn } = takeBuildAnnotations(
-      value,
-      (p) => fromWrapper(workspace, wrapperDir, p, root)
-    );
-    objects.push({
+    const id = objectIdentity(head);
+    if (!id) continue;
+    const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
+    let whole;
+    const object = {
       ...id,
-      object: value,
-      root: root.id,
       ...origin ? { source: { file: origin, line: 1 } } : {},
       patchedIn
+    };
+    Object.defineProperty(object, "object", {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!whole) {
+          try {
+            whole = asRecord((0, import_yaml4.parse)(text)) ?? {};
+          } catch {
+            whole = structuredClone(head);
+          }
+          takeBuildAnnotations(whole, () => void 0);
+        }
+        return whole;
+      },
+      set: (value) => {
+        whole = value;
+      }
     });
+    objects.push(object);
   }
-  return { root, objects, rendered: true, warnings };
+  return { objects, problems };
+}
+var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
+var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
+var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|$)/;
+var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
+function headOf(text) {
+  const entries = /* @__PURE__ */ new Map();
+  let current;
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline + 1;
+    const first = text[start];
+    const listItem = first === "-" && (text[start + 1] === " " || text[start + 1] === "\n");
+    if (listItem && !current) return void 0;
+    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
+      const key = TOP_LEVEL_KEY.exec(text.slice(start, Math.min(end, start + 200)))?.[1];
+      if (!key || entries.has(key)) return void 0;
+      current = { start, end };
+      entries.set(key, current);
+    } else if (!current && first !== "#" && text.slice(start, end).trim() !== "") {
+      return void 0;
+    }
+    if (current) current.end = end;
+    start = end;
+  }
+  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
+    const slice = text.slice(start, end);
+    return slice.endsWith("\n") ? slice : `${slice}
+`;
+  }).join("");
+  try {
+    return asRecord((0, import_yaml4.parse)(head));
+  } catch {
+    return void 0;
+  }
 }
 function wrapperKustomization(root, toDirs) {
   const flux = root.flux;
@@ -41981,7 +42065,8 @@ function wrapperKustomization(root, toDirs) {
   if (flux && flux.patches.length > 0) body.patches = flux.patches;
   if (flux && flux.images.length > 0) body.images = flux.images;
   if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix4.join(toRoot, c));
-  return (0, import_yaml4.stringify)(body);
+  return `${JSON.stringify(body, null, 2)}
+`;
 }
 function takeBuildAnnotations(object, toWorkspace) {
   const metadata = asRecord(object.metadata);
@@ -41992,21 +42077,45 @@ function takeBuildAnnotations(object, toWorkspace) {
   delete annotations[ORIGIN_ANNOTATION];
   delete annotations[TRANSFORMATIONS_ANNOTATION];
   if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const originPath = originText && asString(asRecord((0, import_yaml4.parse)(originText))?.path);
+  const originPath = originText && originPathOf(originText);
   const patchedIn = /* @__PURE__ */ new Set();
   if (transformations) {
-    const list = (0, import_yaml4.parse)(transformations);
-    for (const entry of Array.isArray(list) ? list : []) {
-      const configuredIn = asString(asRecord(entry)?.configuredIn);
-      const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
-      if (configuredIn && /Patch/.test(by)) {
-        const path6 = toWorkspace(configuredIn);
+    for (const entry of transformationsOf(transformations)) {
+      if (/Patch/.test(entry.by)) {
+        const path6 = toWorkspace(entry.configuredIn);
         if (path6) patchedIn.add(path6);
       }
     }
   }
   const origin = originPath ? toWorkspace(originPath) : void 0;
   return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
+}
+var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
+var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
+function originPathOf(text) {
+  const plain = PLAIN_ORIGIN.exec(text);
+  if (plain) return plain[1];
+  return asString(asRecord((0, import_yaml4.parse)(text))?.path);
+}
+var PLAIN_TRANSFORMATION = new RegExp(
+  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
+  "y"
+);
+function transformationsOf(text) {
+  const entries = [];
+  PLAIN_TRANSFORMATION.lastIndex = 0;
+  for (let m = PLAIN_TRANSFORMATION.exec(text); m; m = PLAIN_TRANSFORMATION.exec(text)) {
+    entries.push({ configuredIn: m[1], by: m[2] });
+    if (PLAIN_TRANSFORMATION.lastIndex === text.length) return entries;
+  }
+  entries.length = 0;
+  const list = (0, import_yaml4.parse)(text);
+  for (const entry of Array.isArray(list) ? list : []) {
+    const configuredIn = asString(asRecord(entry)?.configuredIn);
+    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
+    if (configuredIn) entries.push({ configuredIn, by });
+  }
+  return entries;
 }
 function fromWrapper(workspace, wrapperDir, path6, root) {
   const absolute = resolve4(wrapperDir, path6);
@@ -43375,7 +43484,9 @@ function isInfrastructure(object) {
   return asString(labels["app.kubernetes.io/part-of"]) === "flux" || asString(labels["app.kubernetes.io/instance"]) === "flux-system";
 }
 function istioComponentOf(object) {
-  const template = asRecord(valueAtPath(object.object, POD_TEMPLATE[object.kind] ?? ["-"]));
+  const templatePath = POD_TEMPLATE[object.kind];
+  if (!templatePath) return void 0;
+  const template = asRecord(valueAtPath(object.object, templatePath));
   if (!template) return void 0;
   const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
   const annotations = asRecord(asRecord(template.metadata)?.annotations) ?? {};
@@ -43730,6 +43841,71 @@ async function resolveVersionInputs(inputs) {
   return found.version;
 }
 
+// src/core/releases/conditional-pages.ts
+var DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1e3;
+async function listPagesConditionally(client, firstUrl, options) {
+  const { cache } = options;
+  const now = (options.now ?? Date.now)();
+  const revalidateAfter = options.revalidateAfterMs ?? DEFAULT_REVALIDATE_AFTER_MS;
+  const result = { items: [], pages: 0, requests: 0, notModified: 0, reused: 0 };
+  const visited = /* @__PURE__ */ new Set();
+  let firstUnchanged = false;
+  let url = firstUrl;
+  while (url && !visited.has(url)) {
+    visited.add(url);
+    result.pages++;
+    const cached = await cache?.get(url);
+    if (firstUnchanged && cached && isFresh(cached, now, revalidateAfter)) {
+      result.reused++;
+      result.items.push(...cached.body);
+      url = nextPageUrl(cached.link);
+      continue;
+    }
+    let page;
+    let link;
+    result.requests++;
+    try {
+      const response = await client.request({
+        method: "GET",
+        url,
+        headers: cached ? { "if-none-match": cached.etag } : {}
+      });
+      page = options.keep(response.data, url);
+      link = response.headers.link;
+      if (visited.size === 1 && cached && sameBody(page, cached.body)) firstUnchanged = true;
+      const etag = response.headers.etag;
+      if (cache && etag) await cache.put(url, stored(etag, page, link, now));
+    } catch (error2) {
+      if (!cached || error2.status !== 304)
+        throw explainGitHubError(error2, options.what, options.hasToken);
+      result.notModified++;
+      if (visited.size === 1) firstUnchanged = true;
+      page = cached.body;
+      link = error2.response?.headers?.link ?? cached.link;
+      if (cache) await cache.put(url, stored(cached.etag, page, link, now));
+    }
+    result.items.push(...page);
+    url = nextPageUrl(link);
+  }
+  return result;
+}
+function stored(etag, body, link, now) {
+  return { etag, body, ...link ? { link } : {}, validatedAt: now };
+}
+function sameBody(page, cached) {
+  return JSON.stringify(page) === JSON.stringify(cached);
+}
+function isFresh(cached, now, revalidateAfter) {
+  return cached.validatedAt !== void 0 && now - cached.validatedAt >= 0 && now - cached.validatedAt < revalidateAfter;
+}
+function nextPageUrl(link) {
+  for (const part of (link ?? "").split(",")) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1];
+  }
+  return void 0;
+}
+
 // src/core/releases/github-releases.ts
 var ISTIO_REPOSITORY = "istio/istio";
 async function listIstioReleases(client, options = {}) {
@@ -43737,28 +43913,20 @@ async function listIstioReleases(client, options = {}) {
   const logger = options.logger ?? silentLogger;
   const what = `listing the releases of ${owner}/${repo}`;
   const hasToken = (await client.auth()).type !== "unauthenticated";
-  const listed = [];
-  const visited = /* @__PURE__ */ new Set();
-  let url = client.request.endpoint({
+  const firstUrl = client.request.endpoint({
     method: "GET",
     url: "/repos/{owner}/{repo}/releases",
     owner,
     repo,
     per_page: 100
   }).url;
-  let notModified = 0;
-  while (url && !visited.has(url)) {
-    visited.add(url);
-    const cached = await options.cache?.get(url);
-    let page;
-    let link;
-    try {
-      const response = await client.request({
-        method: "GET",
-        url,
-        headers: cached ? { "if-none-match": cached.etag } : {}
-      });
-      if (!Array.isArray(response.data)) {
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...options.cache ? { cache: options.cache } : {},
+    ...options.now ? { now: options.now } : {},
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
         throw new NetworkError(
           `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
           {
@@ -43767,23 +43935,13 @@ async function listIstioReleases(client, options = {}) {
           }
         );
       }
-      page = response.data.map(keptFields);
-      link = response.headers.link;
-      const etag = response.headers.etag;
-      if (options.cache && etag)
-        await options.cache.put(url, { etag, body: page, ...link ? { link } : {} });
-    } catch (error2) {
-      if (!cached || error2.status !== 304)
-        throw explainGitHubError(error2, what, hasToken);
-      notModified++;
-      page = cached.body;
-      link = error2.response?.headers?.link ?? cached.link;
+      return data.map(keptFields);
     }
-    listed.push(...page);
-    url = nextPageUrl(link);
-  }
-  logger.debug(`${what}: ${listed.length} releases over ${visited.size} pages, ${notModified} not modified`);
-  return toReleases(listed);
+  });
+  logger.debug(
+    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache`
+  );
+  return toReleases(pages.items);
 }
 function keptFields(r) {
   return {
@@ -43812,13 +43970,6 @@ function toReleases(listed) {
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
 }
-function nextPageUrl(link) {
-  for (const part of (link ?? "").split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return void 0;
-}
 
 // src/core/releases/http-cache.ts
 import { createHash as createHash4, randomUUID as randomUUID3 } from "node:crypto";
@@ -43838,7 +43989,12 @@ var HttpCache = class {
     try {
       const entry = JSON.parse(await readFile(this.fileFor(url), "utf8"));
       if (entry.url !== url || typeof entry.etag !== "string" || entry.body === void 0) return void 0;
-      return { etag: entry.etag, body: entry.body, ...entry.link ? { link: entry.link } : {} };
+      return {
+        etag: entry.etag,
+        body: entry.body,
+        ...entry.link ? { link: entry.link } : {},
+        ...typeof entry.validatedAt === "number" ? { validatedAt: entry.validatedAt } : {}
+      };
     } catch {
       return void 0;
     }

@@ -230,7 +230,7 @@ describe('check-istio-release', () => {
     });
   });
 
-  it('asks conditionally on the second run and gets 304s from the release feed', async () => {
+  it('asks GitHub twice on the second run: page 1 of the feed and the advisories, both 304', async () => {
     const toolCache = scratch('e2e-tool-cache-');
     const first = await check({ 'current-version': '1.30.2' }, { toolCache });
     expect(first.exitCode).toBe(0);
@@ -243,8 +243,13 @@ describe('check-istio-release', () => {
     emulator.clearLog();
     const second = await check({ 'current-version': '1.30.2' }, { toolCache });
     expect(second.exitCode).toBe(0);
-    expect(listing(304)).toHaveLength(pages);
+    // Page 1 unchanged: the later pages come from the cache (ADR 0013).
+    expect(listing(304)).toHaveLength(1);
     expect(listing(200)).toHaveLength(0);
+    expect(emulator.requests.map((r) => `${r.status} ${r.path.split('?')[0]}`).sort()).toEqual([
+      '304 /advisories',
+      '304 /repos/istio/istio/releases',
+    ]);
     expect(second.outputs).toEqual(first.outputs);
   });
 

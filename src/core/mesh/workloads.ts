@@ -76,7 +76,10 @@ export function isInfrastructure(object: RenderedObject): boolean {
 export function istioComponentOf(
   object: RenderedObject,
 ): 'istiod' | 'gateway' | 'ztunnel' | 'cni' | undefined {
-  const template = asRecord(valueAtPath(object.object, POD_TEMPLATE[object.kind] ?? ['-']));
+  // Kind first: a kind without a pod template is never read (a rendered object parses when read).
+  const templatePath = POD_TEMPLATE[object.kind];
+  if (!templatePath) return undefined;
+  const template = asRecord(valueAtPath(object.object, templatePath));
   if (!template) return undefined;
   const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
   const annotations = asRecord(asRecord(template.metadata)?.annotations) ?? {};

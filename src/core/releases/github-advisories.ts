@@ -2,9 +2,12 @@
 // every page, turned into Advisory records. Only ranges written in Istio release numbers are kept:
 // the newer entries use Go pseudo-versions (0.0.0-2026…), which no release number can be compared with.
 import semver from 'semver';
-import { explainGitHubError, type GitHubClient } from '../github/client.js';
+import { NetworkError } from '../errors.js';
+import type { GitHubClient } from '../github/client.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Advisory, Severity } from './advisories.js';
+import { listPagesConditionally } from './conditional-pages.js';
+import type { HttpCache } from './http-cache.js';
 
 /** How GitHub files Istio: ecosystem `go` (GitHub's own spelling), package `istio.io/istio`. */
 export const ISTIO_ADVISORY_PACKAGE = { ecosystem: 'go', name: 'istio.io/istio' } as const;
@@ -31,6 +34,10 @@ export interface GlobalAdvisory {
 
 export interface ListGitHubAdvisoriesOptions {
   logger?: Logger;
+  /** Cache for conditional requests (the release feed's); without it every page is fetched in full. */
+  cache?: HttpCache;
+  /** Clock for the cache's revalidation period (ms since the epoch). */
+  now?: () => number;
 }
 
 export async function listIstioGitHubAdvisories(
@@ -39,23 +46,62 @@ export async function listIstioGitHubAdvisories(
 ): Promise<Advisory[]> {
   const logger = options.logger ?? silentLogger;
   const hasToken = ((await client.auth()) as { type?: string }).type !== 'unauthenticated';
-  let raw: GlobalAdvisory[];
-  try {
-    raw = (await client.paginate('GET /advisories', {
-      ecosystem: ISTIO_ADVISORY_PACKAGE.ecosystem,
-      affects: ISTIO_ADVISORY_PACKAGE.name,
-      type: 'reviewed',
-      per_page: 100,
-    })) as unknown as GlobalAdvisory[];
-  } catch (error) {
-    throw explainGitHubError(error, 'listing GitHub security advisories for istio.io/istio', hasToken);
-  }
+  const what = 'listing GitHub security advisories for istio.io/istio';
+  const firstUrl = client.request.endpoint({
+    method: 'GET',
+    url: '/advisories',
+    ecosystem: ISTIO_ADVISORY_PACKAGE.ecosystem,
+    affects: ISTIO_ADVISORY_PACKAGE.name,
+    type: 'reviewed',
+    per_page: 100,
+  }).url;
+  // Conditional like the release feed: newest first, so a 304 on page 1 means nothing new.
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
+        throw new NetworkError(
+          `GitHub answered ${url} with JSON that is not a list of advisories while ${what}`,
+          {
+            input: 'github-api-url',
+            hint: 'Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3).',
+          },
+        );
+      }
+      return (data as GlobalAdvisory[]).map(keptAdvisoryFields);
+    },
+  });
+  const raw = pages.items;
   const advisories = raw.map(advisoryFromGitHub).filter((a) => a !== undefined);
   logger.debug(
     `GitHub advisories for istio.io/istio: ${raw.length} listed, ` +
-      `${advisories.filter((a) => a.affected).length} with ranges in Istio release numbers`,
+      `${advisories.filter((a) => a.affected).length} with ranges in Istio release numbers ` +
+      `(${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache)`,
   );
   return advisories;
+}
+
+/** The fields advisoryFromGitHub reads: what the cache keeps of each page. */
+function keptAdvisoryFields(raw: GlobalAdvisory): GlobalAdvisory {
+  return {
+    ghsa_id: raw.ghsa_id,
+    cve_id: raw.cve_id,
+    html_url: raw.html_url,
+    summary: raw.summary,
+    severity: raw.severity,
+    published_at: raw.published_at,
+    withdrawn_at: raw.withdrawn_at,
+    identifiers: raw.identifiers ?? null,
+    cvss: raw.cvss ? { score: raw.cvss.score } : null,
+    vulnerabilities: (raw.vulnerabilities ?? []).map((v) => ({
+      package: v.package ? { ecosystem: v.package.ecosystem, name: v.package.name } : null,
+      vulnerable_version_range: v.vulnerable_version_range,
+      first_patched_version: v.first_patched_version,
+    })),
+  };
 }
 
 /** One GitHub advisory as an Advisory; undefined when withdrawn or not about istio.io/istio. */

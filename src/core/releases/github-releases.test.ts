@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,8 @@ import {
 import { GitHubEmulator } from '../../../test/support/github-emulator/server.js';
 import { NetworkError } from '../errors.js';
 import { createGitHubClient } from '../github/client.js';
-import { listIstioReleases, nextPageUrl } from './github-releases.js';
+import { nextPageUrl } from './conditional-pages.js';
+import { listIstioReleases } from './github-releases.js';
 import { HttpCache } from './http-cache.js';
 
 let emulator: GitHubEmulator;
@@ -58,15 +60,32 @@ describe('listIstioReleases', () => {
     expect(releases.map((r) => r.version)).toContain('1.0.0');
   });
 
-  it('asks conditionally on a repeated run and gets only 304s', async () => {
+  it('asks page 1 conditionally on a repeated run and, on its 304, answers the rest from the cache', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'http-cache-'));
     const first = await listIstioReleases(client(), { cache: new HttpCache(cacheDir) });
+    expect(emulator.requests.length).toBeGreaterThan(1);
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.json'))).toHaveLength(emulator.requests.length);
     emulator.clearLog();
     const second = await listIstioReleases(client(), { cache: new HttpCache(cacheDir) });
     expect(second).toEqual(first);
-    expect(emulator.requests.length).toBeGreaterThan(1);
-    expect(emulator.requests.every((r) => r.status === 304)).toBe(true);
+    expect(emulator.requests.map((r) => r.status)).toEqual([304]);
+  });
+
+  it('asks only for a later page that is missing from the cache', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'http-cache-'));
+    const first = await listIstioReleases(client(), { cache: new HttpCache(cacheDir) });
+    const pages = emulator.requests.length;
+    const lastPage = emulator.requests.at(-1)!.path;
+    rmSync(
+      join(
+        cacheDir,
+        `${createHash('sha256').update(new URL(lastPage, emulator.url).href).digest('hex')}.json`,
+      ),
+    );
+    emulator.clearLog();
+    expect(await listIstioReleases(client(), { cache: new HttpCache(cacheDir) })).toEqual(first);
+    expect(emulator.requests.map((r) => r.status)).toEqual([304, 200]);
+    expect(pages).toBeGreaterThan(2);
   });
 
   it('refetches a page whose content changed since it was cached', async () => {

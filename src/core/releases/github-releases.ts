@@ -3,8 +3,9 @@
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { NetworkError } from '../errors.js';
-import { explainGitHubError, type GitHubClient } from '../github/client.js';
+import type { GitHubClient } from '../github/client.js';
 import { compareVersions, parseIstioVersion } from '../versions/parse.js';
+import { listPagesConditionally } from './conditional-pages.js';
 import type { HttpCache } from './http-cache.js';
 
 /** A published Istio release. */
@@ -28,6 +29,8 @@ export interface ListReleasesOptions {
   /** Cache for conditional requests; without it every page is fetched in full. */
   cache?: HttpCache;
   logger?: Logger;
+  /** Clock for the cache's revalidation period (ms since the epoch). */
+  now?: () => number;
 }
 
 export const ISTIO_REPOSITORY = 'istio/istio';
@@ -44,7 +47,8 @@ interface ListedRelease {
 /**
  * Lists every published Istio release, newest version first. Follows all pages (100 per page),
  * drops drafts and tags that are not Istio versions, and, given a cache, sends If-None-Match so
- * unchanged pages come back as 304s. Failures are explained (a rate limit says to pass github-token).
+ * unchanged pages come back as 304s; a 304 on page 1 ends the walk (listPagesConditionally).
+ * Failures are explained (a rate limit says to pass github-token).
  */
 export async function listIstioReleases(
   client: GitHubClient,
@@ -54,28 +58,20 @@ export async function listIstioReleases(
   const logger = options.logger ?? silentLogger;
   const what = `listing the releases of ${owner}/${repo}`;
   const hasToken = ((await client.auth()) as { type?: string }).type !== 'unauthenticated';
-  const listed: ListedRelease[] = [];
-  const visited = new Set<string>();
-  let url: string | undefined = client.request.endpoint({
+  const firstUrl = client.request.endpoint({
     method: 'GET',
     url: '/repos/{owner}/{repo}/releases',
     owner,
     repo,
     per_page: 100,
   }).url;
-  let notModified = 0;
-  while (url && !visited.has(url)) {
-    visited.add(url);
-    const cached = await options.cache?.get(url);
-    let page: ListedRelease[];
-    let link: string | undefined;
-    try {
-      const response = await client.request({
-        method: 'GET',
-        url,
-        headers: cached ? { 'if-none-match': cached.etag } : {},
-      });
-      if (!Array.isArray(response.data)) {
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
         throw new NetworkError(
           `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
           {
@@ -84,23 +80,14 @@ export async function listIstioReleases(
           },
         );
       }
-      page = (response.data as ListedRelease[]).map(keptFields);
-      link = response.headers.link;
-      const etag = response.headers.etag;
-      if (options.cache && etag)
-        await options.cache.put(url, { etag, body: page, ...(link ? { link } : {}) });
-    } catch (error) {
-      if (!cached || (error as { status?: number }).status !== 304)
-        throw explainGitHubError(error, what, hasToken);
-      notModified++;
-      page = cached.body as ListedRelease[];
-      link = (error as { response?: { headers?: { link?: string } } }).response?.headers?.link ?? cached.link;
-    }
-    listed.push(...page);
-    url = nextPageUrl(link);
-  }
-  logger.debug(`${what}: ${listed.length} releases over ${visited.size} pages, ${notModified} not modified`);
-  return toReleases(listed);
+      return (data as ListedRelease[]).map(keptFields);
+    },
+  });
+  logger.debug(
+    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ` +
+      `${pages.notModified} not modified, ${pages.reused} from the cache`,
+  );
+  return toReleases(pages.items);
 }
 
 function keptFields(r: ListedRelease): ListedRelease {
@@ -131,13 +118,4 @@ function toReleases(listed: readonly ListedRelease[]): Release[] {
     if (!existing || existing.tag.startsWith('v')) byVersion.set(parsed.version, release);
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
-}
-
-/** The `rel="next"` target of a Link header. */
-export function nextPageUrl(link: string | undefined): string | undefined {
-  for (const part of (link ?? '').split(',')) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return undefined;
 }

@@ -9,6 +9,8 @@ export interface CachedResponse {
   body: unknown;
   /** The Link header, so pagination works from a 304 alone. */
   link?: string;
+  /** When GitHub last confirmed this body (a 200 or a 304), in ms since the epoch. */
+  validatedAt?: number;
 }
 
 export class HttpCache {
@@ -26,7 +28,12 @@ export class HttpCache {
         url?: string;
       };
       if (entry.url !== url || typeof entry.etag !== 'string' || entry.body === undefined) return undefined;
-      return { etag: entry.etag, body: entry.body, ...(entry.link ? { link: entry.link } : {}) };
+      return {
+        etag: entry.etag,
+        body: entry.body,
+        ...(entry.link ? { link: entry.link } : {}),
+        ...(typeof entry.validatedAt === 'number' ? { validatedAt: entry.validatedAt } : {}),
+      };
     } catch {
       return undefined;
     }

@@ -24,7 +24,10 @@ export interface ReleaseSources {
 }
 
 export interface GatherOptions {
-  /** Directory for the release feed's ETag cache (conditional requests, 304s on later runs). */
+  /**
+   * Directory for the ETag cache of the release feed and the advisories (conditional requests: a
+   * warm run with nothing new asks page 1 of each and gets two 304s).
+   */
   cacheDir?: string;
   logger?: Logger;
   now?: Date;
@@ -44,11 +47,12 @@ interface ReleaseFeed {
 async function releaseFeed(
   client: GitHubClient,
   dataset: IstioDataset,
-  options: { cache?: HttpCache; logger: Logger },
+  options: { cache?: HttpCache; logger: Logger; now?: () => number },
 ): Promise<ReleaseFeed> {
   try {
     const releases = await listIstioReleases(client, {
       ...(options.cache ? { cache: options.cache } : {}),
+      ...(options.now ? { now: options.now } : {}),
       logger: options.logger,
     });
     return { releases, from: 'github' };
@@ -92,9 +96,14 @@ export async function gatherReleaseSources(
 
   // Both at once: when GitHub is down, the retries of each overlap instead of adding up.
   const cache = options.cacheDir ? new HttpCache(options.cacheDir) : undefined;
+  const conditional = {
+    ...(cache ? { cache } : {}),
+    ...(options.now ? { now: () => options.now!.getTime() } : {}),
+    logger,
+  };
   const [feed, github] = await Promise.all([
-    releaseFeed(client, dataset, { ...(cache ? { cache } : {}), logger }),
-    listIstioGitHubAdvisories(client, { logger }).then(
+    releaseFeed(client, dataset, conditional),
+    listIstioGitHubAdvisories(client, conditional).then(
       (advisories) => ({ advisories, error: undefined }),
       (error: unknown) => ({ advisories: undefined, error: error ?? new Error('unknown error') }),
     ),

@@ -93,7 +93,7 @@ describe('GET /repos/{owner}/{repo}/releases', () => {
   it('answers 304 to a matching If-None-Match without using the rate limit', async () => {
     const first = await fetch(`${emulator.url}/repos/istio/istio/releases?per_page=100&page=2`);
     const etag = first.headers.get('etag');
-    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(etag).toMatch(/^W\/"[0-9a-f]{40}"$/);
     const remaining = Number(first.headers.get('x-ratelimit-remaining'));
     const second = await fetch(`${emulator.url}/repos/istio/istio/releases?per_page=100&page=2`, {
       headers: { 'if-none-match': etag! },
@@ -105,6 +105,25 @@ describe('GET /repos/{owner}/{repo}/releases', () => {
       headers: { 'if-none-match': '"stale"' },
     });
     expect(stale.status).toBe(200);
+  });
+
+  it('compares If-None-Match weakly, takes a list or *, and varies the ETag with the token', async () => {
+    const page = `${emulator.url}/repos/istio/istio/releases?per_page=100`;
+    const etag = (await fetch(page)).headers.get('etag')!;
+    const ask = (ifNoneMatch: string, token?: string) =>
+      fetch(page, {
+        headers: { 'if-none-match': ifNoneMatch, ...(token ? { authorization: `token ${token}` } : {}) },
+      }).then((r) => r.status);
+    expect(await ask(`"other", ${etag}`)).toBe(304);
+    expect(await ask(etag.replace(/^W\//, ''))).toBe(304);
+    expect(await ask('*')).toBe(304);
+    // Another token sees another ETag, as on GitHub: a per-run GITHUB_TOKEN never gets a 304.
+    expect(await ask(etag, 'ghs_another_token')).toBe(200);
+    const tokenEtag = (
+      await fetch(page, { headers: { authorization: 'token ghs_another_token' } })
+    ).headers.get('etag')!;
+    expect(tokenEtag).not.toBe(etag);
+    expect(await ask(tokenEtag, 'ghs_another_token')).toBe(304);
   });
 
   it('lists the published assets and their .sha256 files with download URLs', async () => {

@@ -203,11 +203,16 @@ export class GitHubEmulator {
     }
     if (response.body === undefined) return send(res, response.status, headers, '');
     const json = JSON.stringify(response.body);
-    // Conditional requests: GitHub answers 304 (which does not count against the limit).
+    // Conditional requests: GitHub answers 304 (which does not count against the limit). Its ETags
+    // are weak and vary with the credentials (`Vary: Authorization`): another token's ETag never
+    // matches. If-None-Match may list several, and compares weakly.
     if (method === 'GET' && response.status === 200 && isApi) {
-      const etag = `"${createHash('sha1').update(json).digest('hex')}"`;
+      const etag = `W/"${createHash('sha1')
+        .update(`${token ?? ''}\n${json}`)
+        .digest('hex')}"`;
       headers['etag'] = etag;
-      if (req.headers['if-none-match'] === etag) {
+      headers['vary'] = 'Accept, Authorization, Cookie, X-GitHub-OTP';
+      if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
         log.status = 304;
         this.rateUsed.set(token ?? '', (this.rateUsed.get(token ?? '') ?? 1) - 1);
         return send(res, 304, { ...headers, ...this.rateHeaders(token) }, '');
@@ -360,4 +365,12 @@ export function paginate<T>(
   if (pageNumber < last) links.push(link(pageNumber + 1, 'next'), link(last, 'last'));
   if (pageNumber > 1) links.push(link(1, 'first'), link(pageNumber - 1, 'prev'));
   return { page, headers: links.length ? { link: links.join(', ') } : {} };
+}
+
+/** RFC 9110 If-None-Match: `*`, or a comma-separated list of entity tags compared weakly. */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim() !== '' && opaque(tag) === opaque(etag));
 }
