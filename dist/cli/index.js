@@ -1162,9 +1162,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix15 = POSIX_REGEX_SOURCE[rest2];
-                if (posix15) {
-                  prev.value = pre + posix15;
+                const posix16 = POSIX_REGEX_SOURCE[rest2];
+                if (posix16) {
+                  prev.value = pre + posix16;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1681,7 +1681,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix15 = opts.windows;
+      const posix16 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -1691,8 +1691,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix15 });
-        const result = { glob, state, regex: regex2, posix: posix15, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix16 });
+        const result = { glob, state, regex: regex2, posix: posix16, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1717,7 +1717,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix15 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix16 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1725,7 +1725,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix15 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix16 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1734,16 +1734,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix15);
+          match = picomatch4.matchBase(input, regex2, options, posix16);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix15 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix16 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix15 }));
+      return regex2.test(utils.basename(input, { windows: posix16 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -35838,6 +35838,29 @@ function replacePattern(value, mode, pattern, replacement) {
   return value.replace(new RegExp(body, mode === "/" ? "gs" : "s"), () => replacement);
 }
 
+// src/core/workspace/nearest.ts
+import { posix as posix3 } from "node:path";
+function sharedDirectoryDepth(a, b) {
+  const left = posix3.dirname(a).split("/");
+  const right = posix3.dirname(b).split("/");
+  let depth = 0;
+  while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
+    depth++;
+  return depth;
+}
+function nearestTo(from, candidates, fileOf) {
+  let best = -1;
+  let out = [];
+  for (const candidate of candidates) {
+    const depth = sharedDirectoryDepth(from, fileOf(candidate));
+    if (depth > best) {
+      best = depth;
+      out = [candidate];
+    } else if (depth === best) out.push(candidate);
+  }
+  return out;
+}
+
 // src/core/mesh/post-build.ts
 var SUBSTITUTE_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
 function applyPostBuild(files, all) {
@@ -35848,9 +35871,11 @@ function applyPostBuild(files, all) {
     if (flux.substitute.length === 0 && flux.substituteFrom.length === 0) continue;
     const variables = {};
     for (const ref of flux.substituteFrom) {
-      const found = objects.find(
+      const named = objects.filter(
         (o) => o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace
       );
+      const declaring = rendered.root.declaredBy?.source.file;
+      const found = declaring ? nearestTo(declaring, named, (o) => o.source?.file ?? "")[0] : named[0];
       if (!found) {
         if (!ref.optional)
           rendered.warnings.push({
@@ -35921,10 +35946,10 @@ function dataOf(files, object) {
 var import_yaml5 = __toESM(require_dist(), 1);
 import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join8, posix as posix4, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { join as join8, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/core/mesh/roots.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 var PLAIN_CLUSTER = "default";
 var REFERENCE_FIELDS = ["resources", "bases", "components"];
 function discoverRoots(files) {
@@ -35932,12 +35957,12 @@ function discoverRoots(files) {
   const kustomizationDirs = /* @__PURE__ */ new Set();
   const included = /* @__PURE__ */ new Set();
   const declared = [];
-  const chartDirs = files.paths.filter((p) => posix3.basename(p) === "Chart.yaml").map((p) => posix3.dirname(p));
+  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
   const inChart = (path5) => chartDirs.some((dir) => dir === "." || path5.startsWith(`${dir}/`));
   for (const path5 of files.paths) {
     if (isIgnoredPath(path5) || inChart(path5)) continue;
-    const dir = posix3.dirname(path5);
-    if (KUSTOMIZATION_FILES.includes(posix3.basename(path5))) {
+    const dir = posix4.dirname(path5);
+    if (KUSTOMIZATION_FILES.includes(posix4.basename(path5))) {
       kustomizationDirs.add(dir);
       for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
       continue;
@@ -35966,7 +35991,7 @@ function discoverRoots(files) {
   for (const path5 of files.paths) {
     if (isIgnoredPath(path5) || inChart(path5) || covered(path5)) continue;
     if (!files.documents(path5).some((d) => objectIdentity(d.value))) continue;
-    const dir = posix3.dirname(path5);
+    const dir = posix4.dirname(path5);
     plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path5]);
   }
   const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
@@ -35994,7 +36019,7 @@ function isIgnoredPath(path5) {
   return /(^|\/)(\.github|node_modules|\.git)\//.test(path5);
 }
 function kustomizationReferences(files, kustomizationPath) {
-  const dir = posix3.dirname(kustomizationPath);
+  const dir = posix4.dirname(kustomizationPath);
   const doc = files.documents(kustomizationPath)[0];
   const body = asRecord(doc?.value);
   if (!body) return [];
@@ -36072,13 +36097,13 @@ function fluxRoot(doc, files, warnings) {
   };
 }
 function fluxClusterOf(files, declaringFile) {
-  let dir = posix3.dirname(declaringFile);
+  let dir = posix4.dirname(declaringFile);
   for (; ; ) {
-    if (posix3.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
+    if (posix4.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
     if (dir === "." || dir === "") break;
-    dir = posix3.dirname(dir);
+    dir = posix4.dirname(dir);
   }
-  return posix3.dirname(declaringFile);
+  return posix4.dirname(declaringFile);
 }
 function argoRoots(doc, files, warnings) {
   const id = objectIdentity(doc.value);
@@ -36219,7 +36244,7 @@ function wrapperKustomization(root, toDirs) {
   if (flux?.nameSuffix) body.nameSuffix = flux.nameSuffix;
   if (flux && flux.patches.length > 0) body.patches = flux.patches;
   if (flux && flux.images.length > 0) body.images = flux.images;
-  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix4.join(toRoot, c));
+  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
   return (0, import_yaml5.stringify)(body);
 }
 function takeBuildAnnotations(object, toWorkspace) {
@@ -36447,13 +36472,13 @@ function normalizeFile(path5) {
 }
 
 // src/core/mesh/model.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/core/mesh/values/index.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 
 // src/core/mesh/values/argocd-application/find.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/core/mesh/values/merge.ts
 function isValuesMap(value) {
@@ -36694,9 +36719,9 @@ function layerOf(description, values, source) {
 
 // src/core/mesh/values/files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 function workspacePath(dir, path5) {
-  const joined = posix5.normalize(posix5.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
+  const joined = posix6.normalize(posix6.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined.replace(/^\.\//, "");
 }
@@ -36730,7 +36755,7 @@ function expandGlob(pattern, files) {
 }
 
 // src/core/mesh/values/umbrella.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 function dependencyOf(entry) {
   const name = stringField(entry, "name");
   const repository = stringField(entry, "repository");
@@ -36750,8 +36775,8 @@ async function readChart(readFile3, chartFile) {
   const parsed = parseValuesText(text2);
   if ("error" in parsed) return void 0;
   const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
-  const name = stringField(parsed.values, "name") ?? posix6.basename(posix6.dirname(chartFile));
-  const chart = { chartFile, directory: posix6.dirname(chartFile), name, dependencies };
+  const name = stringField(parsed.values, "name") ?? posix7.basename(posix7.dirname(chartFile));
+  const chart = { chartFile, directory: posix7.dirname(chartFile), name, dependencies };
   const version = stringField(parsed.values, "version");
   if (version) chart.version = version;
   return chart;
@@ -36954,8 +36979,8 @@ async function localChart(base, source, values, context2) {
   const path5 = stringField(source, "path");
   if (path5 === void 0 || !isThisRepository(stringField(source, "repoURL"), context2.repositoryUrls))
     return [];
-  const dir = posix7.normalize(path5).replace(/^\.\/?|\/$/g, "");
-  const chartFile = posix7.join(dir, "Chart.yaml");
+  const dir = posix8.normalize(path5).replace(/^\.\/?|\/$/g, "");
+  const chartFile = posix8.join(dir, "Chart.yaml");
   const chart = await readChart(context2.readFile, chartFile);
   if (!chart) return [];
   const vendored = istioChartComponent(chart.name, dir);
@@ -36967,7 +36992,7 @@ async function localChart(base, source, values, context2) {
   const own = await values(dir);
   const defaults2 = await readValuesFile(
     context2.readFile,
-    posix7.join(dir, "values.yaml"),
+    posix8.join(dir, "values.yaml"),
     `${chart.name} chart values.yaml`
   );
   const parent = ["layer" in defaults2 ? [defaults2.layer] : [], own.layers].flat();
@@ -37245,7 +37270,7 @@ var fluxHelmReleaseSource = {
 
 // src/core/mesh/values/helm-values-file/helmfile.ts
 var import_yaml7 = __toESM(require_dist(), 1);
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 var HELMFILE = /(^|\/)(helmfile\.ya?ml|helmfile\.d\/[^/]+\.ya?ml)(\.gotmpl)?$/;
 var TEMPLATE = "__helmfile_template__";
 function isHelmfile(path5) {
@@ -37324,7 +37349,7 @@ async function valueLayers(release, label, context2) {
     } else if (isValuesMap(item)) {
       layers.push({ description, source, values: item });
     } else if (typeof item === "string") {
-      const path5 = workspacePath(posix8.dirname(release.file), item);
+      const path5 = workspacePath(posix9.dirname(release.file), item);
       const read = path5 ? await readValuesFile(context2.readFile, path5, `${description} ${item}`) : void 0;
       if (read && "layer" in read) layers.push(read.layer);
       else if (read && "unresolved" in read) unresolved2.push(read.unresolved);
@@ -37392,9 +37417,9 @@ async function findHelmfileReleases(context2) {
 }
 
 // src/core/mesh/values/helm-values-file/umbrella-charts.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 function isChartFile(path5) {
-  return posix9.basename(path5) === "Chart.yaml";
+  return posix10.basename(path5) === "Chart.yaml";
 }
 function declareDependencies(chart, parent, unresolved2) {
   return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
@@ -37421,7 +37446,7 @@ async function findUmbrellaCharts(context2) {
   for (const chartFile of (context2.files ?? []).filter(isChartFile)) {
     const chart = await readChart(context2.readFile, chartFile);
     if (!chart || chart.dependencies.length === 0) continue;
-    const valuesFile = posix9.join(chart.directory, "values.yaml");
+    const valuesFile = posix10.join(chart.directory, "values.yaml");
     const read = await readValuesFile(context2.readFile, valuesFile, `${valuesFile} (chart ${chart.name})`);
     const parent = "layer" in read ? [read.layer] : [];
     const unresolved2 = "unresolved" in read ? [read.unresolved] : [];
@@ -37728,7 +37753,7 @@ function filesReadBy(declarations) {
 function readElsewhere(declaration, read) {
   const files = declaration.layers.map((l) => l.source?.file);
   const chartFile = declaration.source?.file;
-  if (chartFile?.endsWith("Chart.yaml")) files.push(posix10.join(posix10.dirname(chartFile), "values.yaml"));
+  if (chartFile?.endsWith("Chart.yaml")) files.push(posix11.join(posix11.dirname(chartFile), "values.yaml"));
   return files.some((file) => file !== void 0 && read.has(file));
 }
 async function findControlPlanes(context2) {
@@ -37959,7 +37984,7 @@ function addVersionFiles(workspace, clusters, warnings, logger) {
     }
     const version = parseIstioVersion(found.version)?.version;
     if (!version) continue;
-    const dir = posix11.dirname(path5);
+    const dir = posix12.dirname(path5);
     const covers = (root) => root.path === "." || dir === root.path || dir.startsWith(`${root.path}/`);
     let cluster = clusters.find((c) => c.roots.some(covers)) ?? clusters.find((c) => c.name === PLAIN_CLUSTER);
     if (!cluster) {
@@ -46209,6 +46234,7 @@ function definitionIn(use2, source, lookup2) {
       continue;
     }
     if (ref.kind !== "ConfigMap" || ref.name === "") continue;
+    const found = [];
     for (const file of lookup2.filesContaining("ConfigMap", ref.name)) {
       for (const document of file.documents) {
         const { kind, name } = resourceKind(document);
@@ -46217,9 +46243,11 @@ function definitionIn(use2, source, lookup2) {
           ...meta,
           location: `ConfigMap ${ref.name} data.${use2.variable}`
         });
-        if (pin) return pin;
+        if (pin) found.push(pin);
       }
     }
+    const nearest = nearestTo(source.file.path, found, (pin) => pin.file)[0];
+    if (nearest) return nearest;
   }
   return void 0;
 }
@@ -49237,7 +49265,7 @@ async function generatedConfig(options, operatorFile, context2) {
 }
 
 // src/core/inject/jobs.ts
-import { posix as posix12 } from "node:path";
+import { posix as posix13 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -49492,10 +49520,10 @@ function readSources(options, mode, logger) {
     ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
   ];
   if (mode === "render-dir" && options.outputDir)
-    patterns.push(`!${posix12.normalize(options.outputDir).replace(/\/$/, "")}/**`);
+    patterns.push(`!${posix13.normalize(options.outputDir).replace(/\/$/, "")}/**`);
   const files = [];
   for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
-    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix12.basename(path5))) continue;
+    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
     const read = readWorkspaceFile(options.workspace, path5);
     if (read.status !== "ok") {
       noticeSkipped(read, logger);
@@ -49578,7 +49606,7 @@ function inPlaceChanges(judged, changes) {
 
 // src/core/inject/output/patches.ts
 import { existsSync as existsSync8, readFileSync as readFileSync11 } from "node:fs";
-import { join as join21, posix as posix13 } from "node:path";
+import { join as join21, posix as posix14 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -49594,13 +49622,13 @@ function patchChanges(judged, changes, logger) {
     if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
     const patch = sidecarPatch(workload, job.source(), injected);
     if (!patch) continue;
-    const dir = posix13.dirname(job.file.path);
+    const dir = posix14.dirname(job.file.path);
     const name = patchFileName(workload);
-    changes.propose(dir === "." ? name : posix13.join(dir, name), patch);
+    changes.propose(dir === "." ? name : posix14.join(dir, name), patch);
     patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
-    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix13.join(dir, f)).find(
+    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
       (f) => existsSync8(join21(changes.root, f))
     );
     if (!kustomization) {
@@ -49621,12 +49649,12 @@ function patchChanges(judged, changes, logger) {
 }
 
 // src/core/inject/output/render-dir.ts
-import { posix as posix14 } from "node:path";
+import { posix as posix15 } from "node:path";
 function renderDirChanges(judged, outputDir, changes) {
   const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
   for (const file of filesWithWorkloads) {
     const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
-    changes.propose(posix14.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
+    changes.propose(posix15.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
   }
 }
 
@@ -49966,6 +49994,18 @@ import { existsSync as existsSync10, readFileSync as readFileSync13 } from "node
 var AUTO_MERGE_METHODS = ["none", "merge", "squash", "rebase"];
 var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
 
+// src/core/rollout/waves/wave-config.ts
+var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
+function parseDuration(text2) {
+  const trimmed = text2.trim();
+  if (trimmed === "0") return 0;
+  if (!/^(\d+[wdhm])+$/.test(trimmed)) return void 0;
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([wdhm])/g))
+    total += Number(amount) * UNIT_MS[unit];
+  return total;
+}
+
 // src/core/config/repo-config.ts
 var REPO_CONFIG_PATH = ".github/istio-autopilot.yaml";
 var NATIVE_SIDECARS = ["auto", "true", "false"];
@@ -50047,6 +50087,9 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
         }
         return value;
       },
+      node(key) {
+        return get(key);
+      },
       section(key) {
         const node = get(key);
         if (node === void 0 || (0, import_yaml22.isScalar)(node) && node.value === null) return reader(null, name(key));
@@ -50118,8 +50161,55 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
       suppress: an.list("suppress")
     }
   };
+  const waves = readWaves(top.node("waves"));
+  if (waves) config.waves = waves;
+  const dashboard = top.boolean("dashboard");
+  if (dashboard !== void 0) config.dashboard = dashboard;
   for (const section of [cp2, dp, pr, an, top]) section.done();
   return config;
+  function readWaves(node) {
+    if (node === void 0 || (0, import_yaml22.isScalar)(node) && node.value === null) return void 0;
+    if (!(0, import_yaml22.isSeq)(node) || node.items.length === 0)
+      return fail(
+        "waves",
+        node,
+        "must be a list of waves",
+        "Each wave is a mapping: name, paths, soak, require-checks."
+      );
+    const out = [];
+    node.items.forEach((item, index) => {
+      const where3 = `waves[${index}]`;
+      if (!(0, import_yaml22.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
+      const wave = reader(item, where3);
+      const name = wave.string("name");
+      if (!name) return fail(`${where3}.name`, item, "is required");
+      if (out.some((w) => w.name === name))
+        fail(`${where3}.name`, item.get("name", true), `repeats the wave name '${name}'`);
+      const paths = wave.list("paths");
+      if (!paths || paths.length === 0) return fail(`${where3}.paths`, item, "must list at least one glob");
+      const soakText = wave.string("soak");
+      const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
+      if (soakMs === void 0)
+        fail(
+          `${where3}.soak`,
+          item.get("soak", true),
+          `is '${soakText}', not a duration`,
+          "Write it like 36h, 2d, 1d12h or 90m."
+        );
+      const requireChecks = wave.list("require-checks") ?? [];
+      wave.done();
+      out.push({
+        name,
+        paths,
+        soakMs: soakMs ?? 0,
+        ...soakText !== void 0 ? { soak: soakText } : {},
+        requireChecks,
+        file,
+        ...lineOf(item) ? { line: lineOf(item) } : {}
+      });
+    });
+    return out;
+  }
 }
 
 // src/core/mesh/model-report.ts

@@ -1,0 +1,128 @@
+// The pipeline with `waves`: plan the fleet wave by wave, open each ungated wave's own control plane
+// PR, and keep the dashboard issue current. Kept apart from run.ts, which only hands over to it.
+import type { GitHubClient } from '../github/client.js';
+import { openUpgradePullRequest, type PullRequestOperation } from '../github/upgrade-pull-request.js';
+import type { MeshModel } from '../mesh/types.js';
+import type { ReleaseSources } from '../releases/sources.js';
+import { upsertDashboard, type DashboardResult } from '../rollout/dashboard/dashboard.js';
+import { planFleet, runFleet, type FleetRun } from '../rollout/waves/rollout.js';
+import { minorOf } from '../versions/parse.js';
+import type { UpgradePlan } from './plan.js';
+import type { PipelineRunDeps, PipelineRunRequest, PipelineRunResult } from './run.js';
+
+export interface FleetResult {
+  fleet: FleetRun;
+  dashboard?: DashboardResult;
+}
+
+export async function runFleetPipeline(
+  request: PipelineRunRequest,
+  deps: PipelineRunDeps,
+  plan: UpgradePlan,
+  model: MeshModel,
+  sources: ReleaseSources,
+): Promise<PipelineRunResult> {
+  const { config } = request;
+  const { logger } = deps;
+  const fleetRequest = {
+    workspace: request.workspace,
+    owner: request.owner,
+    repo: request.repo,
+    waves: config.waves ?? [],
+    model,
+    pins: plan.pins,
+    sources,
+    policy: config.policy,
+    strategy: config.strategy,
+    includePrereleases: config.includePrereleases,
+    kubernetesVersion: request.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
+    now: request.now,
+    logger,
+    github: deps.github as GitHubClient,
+  };
+  const fleetPlan = await planFleet(fleetRequest);
+  const pr = config.pullRequest;
+  const check = plan.controlPlane.check;
+  let first: { operation: PullRequestOperation; number: number; url: string } | undefined;
+  const fleet = await runFleet(
+    fleetRequest,
+    fleetPlan,
+    {
+      openPullRequest: async (wave) => {
+        const opened = await openUpgradePullRequest(
+          {
+            owner: request.owner,
+            repo: request.repo,
+            base: pr.base,
+            branch: wave.branch,
+            paths: wave.files,
+            labels: pr.labels,
+            assignees: pr.assignees,
+            reviewers: pr.reviewers,
+            teamReviewers: pr.teamReviewers,
+            draft: pr.draft,
+            // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
+            autoMerge: 'none',
+            signCommits: pr.signCommits ?? true,
+            context: {
+              component: wave.component,
+              from: wave.from,
+              to: wave.to,
+              policy: check.policy,
+              inPolicy: true,
+              releaseNotes: [
+                {
+                  version: wave.to,
+                  url: `https://istio.io/latest/news/releases/${minorOf(wave.to)}.x/announcing-${wave.to}/`,
+                },
+              ],
+              pins: wave.edits.map((e) => ({
+                file: e.pin.file,
+                line: e.pin.line,
+                kind: e.pin.kind,
+                from: e.pin.version,
+                to: e.target,
+              })),
+            },
+          },
+          { octokit: deps.github, logger, workspace: request.workspace },
+        );
+        const pull = opened.pullRequest;
+        if (!pull) return undefined;
+        first ??= { operation: opened.operation, ...pull };
+        return { ...pull, operation: opened.operation };
+      },
+    },
+    { dryRun: request.dryRun },
+  );
+  const dashboard =
+    config.dashboard && !request.dryRun
+      ? await upsertDashboard(deps.github, { owner: request.owner, repo: request.repo, fleet, logger })
+      : undefined;
+  const opened = first as { operation: PullRequestOperation; number: number; url: string } | undefined;
+  const openedWave = fleet.waves.find((w) => w.pullRequest);
+  const fleetPlanView: UpgradePlan = {
+    ...plan,
+    step: openedWave ? 'control-plane' : 'none',
+    reason: fleet.waves.map((w) => w.message).join(' '),
+    ...(openedWave?.target ? { target: openedWave.target } : {}),
+  };
+  return {
+    plan: fleetPlanView,
+    operation: request.dryRun ? 'planned' : (opened?.operation ?? 'none'),
+    changedFiles: fleet.changedFiles,
+    ...(opened
+      ? {
+          pullRequest: {
+            operation: opened.operation,
+            branch: '',
+            base: pr.base ?? '',
+            pullRequest: { number: opened.number, url: opened.url },
+            autoMergeEnabled: false,
+            superseded: [],
+          },
+        }
+      : {}),
+    fleet: { fleet, ...(dashboard ? { dashboard } : {}) },
+  };
+}
