@@ -16632,7 +16632,7 @@ var require_util2 = __commonJS({
       if (crypto2 === void 0) {
         return true;
       }
-      const parsedMetadata = parseMetadata(metadataList);
+      const parsedMetadata = parseMetadata2(metadataList);
       if (parsedMetadata === "no metadata") {
         return true;
       }
@@ -16659,7 +16659,7 @@ var require_util2 = __commonJS({
       return false;
     }
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
-    function parseMetadata(metadata) {
+    function parseMetadata2(metadata) {
       const result = [];
       let empty = true;
       for (const token of metadata.split(" ")) {
@@ -17197,7 +17197,7 @@ var require_util2 = __commonJS({
       readAllBytes,
       simpleRangeHeaderValue,
       buildContentRange,
-      parseMetadata,
+      parseMetadata: parseMetadata2,
       createInflate,
       extractMimeType,
       getDecodeSplit,
@@ -50005,6 +50005,16 @@ function parseDuration(text2) {
     total += Number(amount) * UNIT_MS[unit];
   return total;
 }
+function waveMatchesNothing(wave) {
+  return new InvalidInputError(
+    `wave '${wave.name}' matches no cluster and no pin (paths: ${wave.paths.join(", ")})`,
+    {
+      ...wave.file ? { file: wave.file } : {},
+      ...wave.line ? { line: wave.line } : {},
+      hint: "Point the paths at the files of its clusters (their Flux Kustomizations or version files), e.g. clusters/dev/**."
+    }
+  );
+}
 
 // src/core/config/repo-config.ts
 var REPO_CONFIG_PATH = ".github/istio-autopilot.yaml";
@@ -51106,7 +51116,319 @@ var PLAN_OPTIONS = {
   ...GITHUB_OPTIONS2
 };
 
+// src/core/rollout/waves/assign.ts
+function assignWaves(waves, model, pins) {
+  const matchers = waves.map((w) => globMatcher(w.paths));
+  const waveOfFile = (file) => waves.findIndex((_, i) => matchers[i](file));
+  const clusterWave = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters) {
+    if (cluster.controlPlanes.length === 0 && cluster.components.length === 0) continue;
+    const declaring = cluster.roots.map((r) => r.declaredBy?.source.file ?? `${r.path}/kustomization.yaml`);
+    const index = [...declaring, ...cluster.controlPlanes.flatMap((p) => p.source ? [p.source.file] : [])].map(waveOfFile).find((i) => i >= 0);
+    if (index !== void 0) clusterWave.set(cluster.name, index);
+  }
+  const members = waves.map((wave, i) => ({
+    wave,
+    clusters: model.clusters.filter((c) => clusterWave.get(c.name) === i),
+    controlPlanePins: [],
+    dataPlanePins: []
+  }));
+  const shared = [];
+  const unassigned = [];
+  for (const pin of pins) {
+    let index = waveOfFile(pin.file);
+    if (index < 0) {
+      const deploying = model.clusters.filter(
+        (c) => clusterWave.has(c.name) && (c.objects.some((o) => o.source?.file === pin.file) || c.controlPlanes.some((p) => p.source?.file === pin.file))
+      );
+      const owners = [...new Set(deploying.map((c) => clusterWave.get(c.name)))].sort((a, b) => a - b);
+      if (owners.length > 1) {
+        shared.push({
+          pin,
+          waves: owners.map((i) => waves[i].name),
+          clusters: deploying.map((c) => c.name)
+        });
+        continue;
+      }
+      index = owners[0] ?? -1;
+    }
+    if (index < 0) {
+      unassigned.push(pin);
+      continue;
+    }
+    (pin.role === "control-plane" ? members[index].controlPlanePins : members[index].dataPlanePins).push(
+      pin
+    );
+  }
+  for (const m of members) {
+    if (m.clusters.length === 0 && m.controlPlanePins.length === 0 && m.dataPlanePins.length === 0)
+      throw waveMatchesNothing(m.wave);
+  }
+  return { waves: members, shared, unassigned };
+}
+function sharedPinAdvice(shared) {
+  const { pin } = shared;
+  return `${pin.file}:${pin.line} (${pin.location}) pins ${pin.version} for waves ${shared.waves.join(", ")} at once (clusters ${shared.clusters.join(", ")}); it is not bumped wave by wave. Give each cluster its own value: write \${version} there and add a ConfigMap per cluster (e.g. ${shared.clusters[0]}/istio-version.yaml) fed by its Flux Kustomization's postBuild.substituteFrom, or a per-cluster kustomize patch of that field.`;
+}
+
+// src/core/github/branch-name.ts
+var BRANCH_PREFIX = "istio-autopilot/";
+function upgradeBranchName(component, target) {
+  const slug = component.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").replace(/\.{2,}/g, ".") || "istio";
+  const parsed = target ? parseIstioVersion(target) : void 0;
+  return parsed ? `${BRANCH_PREFIX}${slug}-${parsed.major}.${parsed.minor}` : `${BRANCH_PREFIX}${slug}`;
+}
+
+// src/core/report/pr-metadata.ts
+var MARKER = "istio-autopilot:metadata";
+var BLOCK = new RegExp(`<!--\\s*${MARKER}\\s+(\\{[^\\n]*\\})\\s*-->`);
+function parseMetadata(body) {
+  const match = BLOCK.exec(body ?? "");
+  if (!match) return void 0;
+  try {
+    const value = JSON.parse(match[1]);
+    if (typeof value.component !== "string" || value.component === "") return void 0;
+    const text2 = (key) => typeof value[key] === "string" ? value[key] : void 0;
+    return { component: value.component, from: text2("from"), to: text2("to"), policy: text2("policy") };
+  } catch {
+    return void 0;
+  }
+}
+
+// src/core/rollout/waves/gates.ts
+function isoUtc(date) {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function evaluateGate({ wave, previous, target, evidence, now }) {
+  const name = wave.name;
+  if (!evidence) {
+    return {
+      kind: "wait-merge",
+      message: `Wave ${name} waits for wave ${previous}'s control plane PR for ${target}, which is not open yet.`
+    };
+  }
+  const pull = { number: evidence.number, url: evidence.url };
+  if (!evidence.mergedAt || !evidence.mergeCommitSha) {
+    return {
+      kind: "wait-merge",
+      message: evidence.state === "open" ? `Wave ${name} waits for wave ${previous}'s PR #${evidence.number} (${target}) to be merged.` : `Wave ${name} waits: wave ${previous}'s PR #${evidence.number} (${target}) was closed without merging.`,
+      pull
+    };
+  }
+  const sha = evidence.mergeCommitSha.slice(0, 12);
+  const failed2 = evidence.checks.find((c) => c.state === "failure");
+  if (failed2) {
+    return {
+      kind: "blocked",
+      check: failed2.name,
+      message: `Wave ${name} is blocked: check ${failed2.name} failed on wave ${previous}'s merge commit ${sha} (#${evidence.number}); it and every later wave stay at their version until it passes.`,
+      pull
+    };
+  }
+  const soakEnds = new Date(Date.parse(evidence.mergedAt) + wave.soakMs);
+  if (soakEnds.getTime() > now.getTime()) {
+    return {
+      kind: "wait-soak",
+      until: isoUtc(soakEnds),
+      message: `Wave ${name} waits for the ${wave.soak ?? "0"} soak of wave ${previous}'s #${evidence.number} (${target}) until ${isoUtc(soakEnds)}.`,
+      pull
+    };
+  }
+  const waiting = evidence.checks.find((c) => c.state !== "success");
+  if (waiting) {
+    return {
+      kind: "wait-check",
+      check: waiting.name,
+      message: `Wave ${name} waits for check ${waiting.name} on wave ${previous}'s merge commit ${sha} (#${evidence.number}): ${waiting.state === "missing" ? "not reported yet" : "still pending"}.`,
+      pull
+    };
+  }
+  return { kind: "open" };
+}
+function checkState(name, statuses, checkRuns) {
+  const states = [];
+  const status = statuses.find((s) => s.context === name);
+  if (status)
+    states.push(status.state === "success" ? "success" : status.state === "pending" ? "pending" : "failure");
+  const run = checkRuns.filter((r) => r.name === name).sort((a, b) => b.id - a.id)[0];
+  if (run) {
+    if (run.status !== "completed") states.push("pending");
+    else
+      states.push(["success", "neutral", "skipped"].includes(run.conclusion ?? "") ? "success" : "failure");
+  }
+  if (states.includes("success")) return "success";
+  if (states.includes("failure")) return "failure";
+  return states.length ? "pending" : "missing";
+}
+
+// src/core/rollout/waves/evidence.ts
+function waveComponent(component, wave) {
+  return `${component} in ${wave}`;
+}
+function waveBranch(component, wave, target) {
+  return upgradeBranchName(`${component}-${wave}`, target);
+}
+async function findWavePull(octokit, request2) {
+  const repository = { owner: request2.owner, repo: request2.repo };
+  const branch = waveBranch("control-plane", request2.wave, request2.target);
+  const component = waveComponent("control-plane", request2.wave);
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+    ...repository,
+    state: "all",
+    head: `${request2.owner}:${branch}`,
+    per_page: 100
+  });
+  const mine = pulls.filter((p) => {
+    const metadata = parseMetadata(p.body);
+    return metadata?.component === component && metadata.to === request2.target;
+  });
+  const rank = (p) => p.merged_at ? 0 : p.state === "open" ? 1 : 2;
+  const chosen = mine.sort((a, b) => rank(a) - rank(b) || b.number - a.number)[0];
+  if (!chosen) return void 0;
+  const evidence = {
+    number: chosen.number,
+    url: chosen.html_url,
+    state: chosen.state === "open" ? "open" : "closed",
+    ...chosen.merged_at ? { mergedAt: chosen.merged_at } : {},
+    ...chosen.merge_commit_sha ? { mergeCommitSha: chosen.merge_commit_sha } : {},
+    checks: []
+  };
+  const sha = evidence.mergedAt ? evidence.mergeCommitSha : void 0;
+  if (sha && request2.requireChecks.length > 0) {
+    const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
+      ...repository,
+      ref: sha,
+      per_page: 100
+    });
+    for (const name of request2.requireChecks) {
+      const runs = (await octokit.rest.checks.listForRef({ ...repository, ref: sha, check_name: name, per_page: 100 })).data.check_runs;
+      evidence.checks.push({ name, state: checkState(name, statuses, runs) });
+    }
+  }
+  return evidence;
+}
+
+// src/core/rollout/waves/rollout.ts
+async function planFleet(request2) {
+  const now = request2.now ?? /* @__PURE__ */ new Date();
+  const assignment = assignWaves(request2.waves, request2.model, request2.pins);
+  const statuses = [];
+  let blockedBy;
+  for (const [index, members] of assignment.waves.entries()) {
+    const wave = members.wave;
+    const controlPlane = sortVersions(new Set(members.controlPlanePins.map((p) => p.version)));
+    const status = {
+      wave: wave.name,
+      clusters: members.clusters.map((c) => c.name),
+      controlPlane,
+      proxies: sortVersions(new Set(members.dataPlanePins.map((p) => p.version))),
+      state: "current",
+      message: "",
+      files: []
+    };
+    statuses.push(status);
+    const current = controlPlane[0];
+    if (!current) {
+      status.state = "no-pins";
+      const shared = assignment.shared.filter((s) => s.waves.includes(wave.name));
+      status.message = shared.length ? `Wave ${wave.name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${wave.name} holds no control plane pin of its own; nothing is bumped for it.`;
+      continue;
+    }
+    status.current = current;
+    const check = checkRelease(
+      {
+        currentVersion: current,
+        policy: request2.policy,
+        strategy: request2.strategy,
+        includePrereleases: request2.includePrereleases,
+        kubernetesVersion: request2.kubernetesVersion,
+        now
+      },
+      request2.sources
+    );
+    status.check = {
+      eol: check.eol,
+      eolDate: check.eolDate,
+      advisories: check.advisories,
+      vulnerable: check.vulnerable
+    };
+    if (!check.updateAvailable || !check.target) {
+      status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
+      continue;
+    }
+    const target = check.target;
+    status.target = target;
+    status.branch = waveBranch("control-plane", wave.name, target);
+    const edits = members.controlPlanePins.filter((p) => compareVersions(p.version, target) < 0);
+    status.files = [...new Set(edits.map((p) => p.file))].sort();
+    if (blockedBy) {
+      status.state = "blocked";
+      status.message = `Wave ${wave.name} is blocked (${current} \u2192 ${target}): ${blockedBy}`;
+      continue;
+    }
+    if (index === 0) {
+      status.state = "open";
+      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target}.`;
+      continue;
+    }
+    const previous = request2.waves[index - 1];
+    if (!request2.github) {
+      status.state = "waiting";
+      status.message = `Wave ${wave.name} (${current} \u2192 ${target}) is gated on wave ${previous.name}'s PR for ${target}; a GitHub token is needed to read it.`;
+      continue;
+    }
+    const evidence = await findWavePull(request2.github, {
+      owner: request2.owner,
+      repo: request2.repo,
+      wave: previous.name,
+      target,
+      requireChecks: wave.requireChecks
+    });
+    const gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
+    status.gate = gate;
+    if (gate.kind === "open") {
+      status.state = "open";
+      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.name}'s #${evidence.number} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
+    } else {
+      status.state = gate.kind === "blocked" ? "blocked" : "waiting";
+      status.message = gate.message;
+      if (gate.kind === "blocked")
+        blockedBy = `check ${gate.check} failed in wave ${previous.name} (#${gate.pull.number}).`;
+    }
+  }
+  return { waves: statuses, shared: assignment.shared, advice: assignment.shared.map(sharedPinAdvice) };
+}
+
+// src/core/rollout/waves/fleet-text.ts
+function renderFleetText(plan) {
+  const lines = [`fleet (${plan.waves.length} waves):`];
+  for (const w of plan.waves) {
+    lines.push(
+      `  ${w.wave}: control plane ${w.controlPlane.join(", ") || "\u2014"}${w.target ? ` \u2192 ${w.target}` : ""}, proxies ${w.proxies.join(", ") || "\u2014"}`,
+      `    clusters: ${w.clusters.join(", ") || "\u2014"}`,
+      `    next run: ${w.message}`
+    );
+    if (w.files.length && (w.state === "open" || w.state === "waiting"))
+      lines.push(`    files: ${w.files.join(", ")}`);
+  }
+  if (plan.advice.length) {
+    lines.push("shared pins (not bumped wave by wave):");
+    for (const advice of plan.advice) lines.push(`  ${advice}`);
+  }
+  return lines.join("\n");
+}
+function repositoryOf(remoteUrls2, env) {
+  const named = env?.split("/");
+  if (named?.length === 2 && named[0] && named[1]) return { owner: named[0], repo: named[1] };
+  for (const url of remoteUrls2) {
+    const match = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url);
+    if (match) return { owner: match[1], repo: match[2] };
+  }
+  return void 0;
+}
+
 // src/cli/commands/plan.ts
+import { execFileSync } from "node:child_process";
 var planCommand = {
   name: "plan",
   summary: "Dry run on a local repo: the mesh model per cluster, pins, current/target/path, advisories, EOL, files per PR",
@@ -51123,10 +51445,17 @@ var planCommand = {
       "kubernetes-version": flags["kubernetes-version"]
     });
     const github = gitHubSettings(values, context2.env);
-    const sources = await gatherReleaseSources(
-      createGitHubClient({ token: github.token, apiUrl: github.apiUrl, retries: 1, log: context2.log.info }),
-      { offline: github.offline, cacheDir: join23(cliCacheRoot(context2.env), "http"), logger: context2.log }
-    );
+    const client = createGitHubClient({
+      token: github.token,
+      apiUrl: github.apiUrl,
+      retries: 1,
+      log: context2.log.info
+    });
+    const sources = await gatherReleaseSources(client, {
+      offline: github.offline,
+      cacheDir: join23(cliCacheRoot(context2.env), "http"),
+      logger: context2.log
+    });
     const model = await buildMeshModel(workspace, { logger: context2.log });
     const plan = planUpgrade({
       workspace,
@@ -51138,8 +51467,29 @@ var planCommand = {
     });
     const report = planReport(plan);
     const mesh = meshReport(model);
+    let fleet;
+    if (config.waves) {
+      const repository = repositoryOf(remoteUrls(workspace), context2.env.GITHUB_REPOSITORY);
+      fleet = await planFleet({
+        workspace,
+        owner: repository?.owner ?? "",
+        repo: repository?.repo ?? "",
+        waves: config.waves,
+        model,
+        pins: plan.pins,
+        sources,
+        policy: config.policy,
+        strategy: config.strategy,
+        includePrereleases: config.includePrereleases,
+        kubernetesVersion: flags["kubernetes-version"] ?? config.dataPlane.kubernetesVersion,
+        logger: context2.log,
+        ...github.token && repository ? { github: client } : {}
+      });
+    }
     context2.stdout(
-      context2.json ? JSON.stringify({ ...report, mesh }, null, 2) : `${renderPlanText(report)}
+      context2.json ? JSON.stringify({ ...report, mesh, ...fleet ? { fleet } : {} }, null, 2) : `${renderPlanText(report)}${fleet ? `
+
+${renderFleetText(fleet)}` : ""}
 
 mesh model:
 ${renderMeshText(mesh)}`
@@ -51147,6 +51497,13 @@ ${renderMeshText(mesh)}`
     return EXIT.ok;
   }
 };
+function remoteUrls(workspace) {
+  try {
+    return execFileSync("git", ["-C", workspace, "remote", "-v"], { encoding: "utf8", timeout: 1e4 }).split("\n").map((l) => l.split(/\s+/)[1] ?? "").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
 
 // src/cli/commands/index.ts
 var commands = [

@@ -50463,7 +50463,8 @@ async function planFleet(request2) {
     const current = controlPlane[0];
     if (!current) {
       status.state = "no-pins";
-      status.message = `Wave ${wave.name} holds no control plane pin of its own; nothing is bumped for it.`;
+      const shared = assignment.shared.filter((s) => s.waves.includes(wave.name));
+      status.message = shared.length ? `Wave ${wave.name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${wave.name} holds no control plane pin of its own; nothing is bumped for it.`;
       continue;
     }
     status.current = current;
