@@ -50590,7 +50590,7 @@ function waitingLines(plan) {
 }
 
 // src/core/pipeline/fleet.ts
-async function runFleetPipeline(request2, deps, plan, model, sources) {
+async function runFleetPipeline(request2, deps, plan, model, sources, runWithoutWaves) {
   const { config } = request2;
   const { logger } = deps;
   const fleetRequest = {
@@ -50664,6 +50664,12 @@ async function runFleetPipeline(request2, deps, plan, model, sources) {
     },
     { dryRun: request2.dryRun }
   );
+  const settled = fleet.waves.every((w) => w.state === "current" || w.state === "no-pins");
+  if (settled && plan.step !== "none" && plan.step !== "control-plane") {
+    const single = await runWithoutWaves({ ...request2, config: { ...config, waves: void 0 } }, deps);
+    const dashboard2 = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, { owner: request2.owner, repo: request2.repo, fleet, logger }) : void 0;
+    return { ...single, fleet: { fleet, ...dashboard2 ? { dashboard: dashboard2 } : {} } };
+  }
   const dashboard = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, { owner: request2.owner, repo: request2.repo, fleet, logger }) : void 0;
   const opened = first;
   const openedWave = fleet.waves.find((w) => w.pullRequest);
@@ -50711,7 +50717,7 @@ async function runUpgradePipeline(request2, deps) {
     now: request2.now
   });
   logger.info(plan.reason);
-  if (config.waves) return runFleetPipeline(request2, deps, plan, model, sources);
+  if (config.waves) return runFleetPipeline(request2, deps, plan, model, sources, runUpgradePipeline);
   if (plan.step === "none" || !plan.target) return { plan, operation: "none", changedFiles: [] };
   if (request2.dryRun) return { plan, operation: "planned", changedFiles: plan.files };
   const target = plan.target;

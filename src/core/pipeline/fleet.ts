@@ -21,6 +21,8 @@ export async function runFleetPipeline(
   plan: UpgradePlan,
   model: MeshModel,
   sources: ReleaseSources,
+  /** The pipeline without waves: run when every wave's control plane is current. */
+  runWithoutWaves: (request: PipelineRunRequest, deps: PipelineRunDeps) => Promise<PipelineRunResult>,
 ): Promise<PipelineRunResult> {
   const { config } = request;
   const { logger } = deps;
@@ -95,6 +97,16 @@ export async function runFleetPipeline(
     },
     { dryRun: request.dryRun },
   );
+  // Every control plane is current: the data plane and sources steps run as they do without waves.
+  const settled = fleet.waves.every((w) => w.state === 'current' || w.state === 'no-pins');
+  if (settled && plan.step !== 'none' && plan.step !== 'control-plane') {
+    const single = await runWithoutWaves({ ...request, config: { ...config, waves: undefined } }, deps);
+    const dashboard =
+      config.dashboard && !request.dryRun
+        ? await upsertDashboard(deps.github, { owner: request.owner, repo: request.repo, fleet, logger })
+        : undefined;
+    return { ...single, fleet: { fleet, ...(dashboard ? { dashboard } : {}) } };
+  }
   const dashboard =
     config.dashboard && !request.dryRun
       ? await upsertDashboard(deps.github, { owner: request.owner, repo: request.repo, fleet, logger })

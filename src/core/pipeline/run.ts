@@ -79,7 +79,7 @@ export async function runUpgradePipeline(
     now: request.now,
   });
   logger.info(plan.reason);
-  if (config.waves) return runFleetPipeline(request, deps, plan, model, sources);
+  if (config.waves) return runFleetPipeline(request, deps, plan, model, sources, runUpgradePipeline);
   if (plan.step === 'none' || !plan.target) return { plan, operation: 'none', changedFiles: [] };
   if (request.dryRun) return { plan, operation: 'planned', changedFiles: plan.files };
 
