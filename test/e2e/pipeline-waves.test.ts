@@ -49,6 +49,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
   let emulator: GitHubEmulator;
   let repo: EmulatedRepository;
   let github: ChecksAndIssues;
+  let releases: ReturnType<typeof createReleaseState>;
   const scratch: string[] = [];
   const runs: ActionRun[] = [];
   const person = { login: 'mesh-admin', id: 4242, type: 'User' as const };
@@ -58,10 +59,8 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     await repo.git.commitFiles('main', filesUnder(FLEET), 'Fleet at Istio 1.30.4');
     emulator = await new GitHubEmulator().start();
     emulator.validTokens.add(TOKEN);
-    registerReleaseRoutes(
-      emulator,
-      createReleaseState({ releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }) }),
-    );
+    releases = createReleaseState({ releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }) });
+    registerReleaseRoutes(emulator, releases);
     registerAdvisoryRoutes(emulator, createAdvisoryState());
     registerGitDataRoutes(emulator, repo);
     registerPullRoutes(emulator, repo);
@@ -241,5 +240,39 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     expect(dashboards()).toHaveLength(2);
     expect(botDashboard()[0]!.body!.length).toBeLessThan(65536);
     expect(botDashboard()[0]!.body).toContain('- **prod** 1.31.0: Wave prod is at 1.31.0');
+  });
+
+  it("a newer release moves dev first; staging waits for dev's PR for that target and its own soak, not the old one", async () => {
+    releases.releases.splice(
+      0,
+      releases.releases.length,
+      ...buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 1 } }),
+    );
+    let run = await runPipeline();
+    const devPulls = pullOf('istio-autopilot/control-plane-dev-1.31');
+    expect(devPulls).toHaveLength(2);
+    const newer = devPulls.find((p) => p.state === 'open')!;
+    expect(newer.title).toBe('Upgrade Istio control-plane in dev from 1.31.0 to 1.31.1');
+    expect(changed(newer.head)).toEqual(['clusters/dev/istio-version.yaml']);
+    expect(run.outputs.waiting).toContain(
+      `Wave staging waits for wave dev's PR #${newer.number} (1.31.1) to be merged.`,
+    );
+    expect(
+      pullOf('istio-autopilot/control-plane-staging-1.31').filter((p) => p.state === 'open'),
+    ).toHaveLength(0);
+
+    const mergedAt = Date.now() - HOUR;
+    const sha = merge(newer.number, mergedAt);
+    github.addCheckRun(sha, {
+      name: 'e2e',
+      status: 'completed',
+      conclusion: 'success',
+      completedAt: iso(Date.now()),
+    });
+    run = await runPipeline();
+    expect(run.outputs.waiting!.split('\n').find((l) => l.includes('Wave staging'))).toContain(
+      iso(mergedAt + 48 * HOUR),
+    );
+    expect(botDashboard()).toHaveLength(1);
   });
 });
