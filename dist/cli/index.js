@@ -51354,6 +51354,18 @@ async function planFleet(request2) {
     };
     if (!check.updateAvailable || !check.target) {
       status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
+      const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+      if (lagging.length > 0) {
+        const files = [...new Set(lagging.map((p) => p.file))].sort();
+        status.state = "open";
+        status.dataPlane = {
+          from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
+          target: current,
+          files,
+          branch: waveBranch("data-plane", wave.name, current)
+        };
+        status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
+      }
       continue;
     }
     const target = check.target;

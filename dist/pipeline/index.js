@@ -46847,7 +46847,9 @@ function renderDashboard(fleet, limit = ISSUE_BODY_LIMIT) {
   const open2 = fleet.waves.filter((w) => w.pullRequest);
   if (open2.length === 0) lines.push("None.");
   for (const w of open2)
-    lines.push(`- #${w.pullRequest.number} wave ${w.wave}: control plane ${w.current} \u2192 ${w.target}`);
+    lines.push(
+      w.dataPlane ? `- #${w.pullRequest.number} wave ${w.wave}: proxies ${w.dataPlane.from} \u2192 ${w.dataPlane.target}` : `- #${w.pullRequest.number} wave ${w.wave}: control plane ${w.current} \u2192 ${w.target}`
+    );
   lines.push("", "## Next steps", "");
   lines.push(
     markdownTable(
@@ -46897,6 +46899,8 @@ function advisories(w) {
   return `${shown.join(", ")}${list.length > 5 ? ` and ${list.length - 5} more` : ""}`;
 }
 function nextStep(w) {
+  if (w.pullRequest && w.dataPlane)
+    return `review and merge #${w.pullRequest.number} (proxies ${w.dataPlane.from} \u2192 ${w.dataPlane.target})`;
   if (w.pullRequest) return `review and merge #${w.pullRequest.number} (${w.current} \u2192 ${w.target})`;
   if (w.state === "current") return "nothing: up to date";
   if (w.state === "no-pins") return "give the wave its own pin";
@@ -50487,6 +50491,18 @@ async function planFleet(request2) {
     };
     if (!check.updateAvailable || !check.target) {
       status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
+      const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+      if (lagging.length > 0) {
+        const files = [...new Set(lagging.map((p) => p.file))].sort();
+        status.state = "open";
+        status.dataPlane = {
+          from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
+          target: current,
+          files,
+          branch: waveBranch("data-plane", wave.name, current)
+        };
+        status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
+      }
       continue;
     }
     const target = check.target;
@@ -50536,6 +50552,24 @@ async function runFleet(request2, plan, deps, options = {}) {
   const changed = [];
   for (const status of plan.waves) {
     request2.logger.info(status.message);
+    if (status.state === "open" && status.dataPlane && !options.dryRun) {
+      const dp = status.dataPlane;
+      const pull2 = await deps.openDataPlanePullRequest({
+        wave: status.wave,
+        component: waveComponent("data-plane", status.wave),
+        branch: dp.branch,
+        from: dp.from,
+        to: dp.target,
+        files: dp.files
+      });
+      if (pull2) {
+        changed.push(...pull2.files);
+        status.pullRequest = pull2;
+        status.message = `Wave ${status.wave} is at ${dp.target}; data plane PR #${pull2.number} (proxies ${dp.from} \u2192 ${dp.target}) ${pull2.operation}.`;
+        request2.logger.info(status.message);
+      }
+      continue;
+    }
     if (status.state !== "open" || !status.target || !status.current || options.dryRun) continue;
     const members = assignment.waves.find((m) => m.wave.name === status.wave);
     const target = checkReleaseTarget(status.target, releaseListOf(request2.sources, request2.now), {
@@ -50590,7 +50624,8 @@ function waitingLines(plan) {
 }
 
 // src/core/pipeline/fleet.ts
-async function runFleetPipeline(request2, deps, plan, model, sources, runWithoutWaves) {
+async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
+  const { runWithoutWaves } = steps;
   const { config } = request2;
   const { logger } = deps;
   const fleetRequest = {
@@ -50660,6 +50695,49 @@ async function runFleetPipeline(request2, deps, plan, model, sources, runWithout
         if (!pull) return void 0;
         first ??= { operation: opened2.operation, ...pull };
         return { ...pull, operation: opened2.operation };
+      },
+      openDataPlanePullRequest: async (wave) => {
+        const target = checkReleaseTarget(wave.to, releaseListOf(sources, request2.now), { logger });
+        const istioctl = await deps.installIstioctl(wave.to);
+        const change = await steps.renderDataPlane(
+          request2,
+          { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
+          istioctl,
+          wave.files,
+          target,
+          logger
+        );
+        if (change.files.length === 0) return void 0;
+        const opened2 = await openUpgradePullRequest(
+          {
+            owner: request2.owner,
+            repo: request2.repo,
+            base: pr.base,
+            branch: wave.branch,
+            paths: change.files,
+            labels: pr.labels,
+            assignees: pr.assignees,
+            reviewers: pr.reviewers,
+            teamReviewers: pr.teamReviewers,
+            draft: pr.draft,
+            autoMerge: "none",
+            signCommits: pr.signCommits ?? true,
+            context: {
+              component: wave.component,
+              from: wave.from,
+              to: wave.to,
+              policy: check.policy,
+              inPolicy: true,
+              pins: change.pins,
+              ...change.workloads ? { workloads: change.workloads } : {}
+            }
+          },
+          { octokit: deps.github, logger, workspace: request2.workspace }
+        );
+        const pull = opened2.pullRequest;
+        if (!pull) return void 0;
+        first ??= { operation: opened2.operation, ...pull };
+        return { ...pull, operation: opened2.operation, files: change.files };
       }
     },
     { dryRun: request2.dryRun }
@@ -50675,9 +50753,9 @@ async function runFleetPipeline(request2, deps, plan, model, sources, runWithout
   const openedWave = fleet.waves.find((w) => w.pullRequest);
   const fleetPlanView = {
     ...plan,
-    step: openedWave ? "control-plane" : "none",
+    step: openedWave ? openedWave.dataPlane ? "data-plane" : "control-plane" : "none",
     reason: fleet.waves.map((w) => w.message).join(" "),
-    ...openedWave?.target ? { target: openedWave.target } : {}
+    ...openedWave ? { target: openedWave.dataPlane?.target ?? openedWave.target } : {}
   };
   return {
     plan: fleetPlanView,
@@ -50717,7 +50795,11 @@ async function runUpgradePipeline(request2, deps) {
     now: request2.now
   });
   logger.info(plan.reason);
-  if (config.waves) return runFleetPipeline(request2, deps, plan, model, sources, runUpgradePipeline);
+  if (config.waves)
+    return runFleetPipeline(request2, deps, plan, model, sources, {
+      runWithoutWaves: runUpgradePipeline,
+      renderDataPlane
+    });
   if (plan.step === "none" || !plan.target) return { plan, operation: "none", changedFiles: [] };
   if (request2.dryRun) return { plan, operation: "planned", changedFiles: plan.files };
   const target = plan.target;

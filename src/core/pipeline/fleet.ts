@@ -7,6 +7,10 @@ import type { ReleaseSources } from '../releases/sources.js';
 import { upsertDashboard, type DashboardResult } from '../rollout/dashboard/dashboard.js';
 import { planFleet, runFleet, type FleetRun } from '../rollout/waves/rollout.js';
 import { minorOf } from '../versions/parse.js';
+import type { Logger } from '../logger.js';
+import { checkReleaseTarget, type ReleaseTarget } from '../releases/release-target.js';
+import { releaseListOf } from '../releases/sources.js';
+import type { UpgradeContext } from '../report/pr-body.js';
 import type { UpgradePlan } from './plan.js';
 import type { PipelineRunDeps, PipelineRunRequest, PipelineRunResult } from './run.js';
 
@@ -15,15 +19,30 @@ export interface FleetResult {
   dashboard?: DashboardResult;
 }
 
+/** The pipeline's own steps the fleet reuses, handed over by run.ts. */
+export interface FleetSteps {
+  /** The pipeline without waves: run when every wave's control plane is current. */
+  runWithoutWaves: (request: PipelineRunRequest, deps: PipelineRunDeps) => Promise<PipelineRunResult>;
+  /** Re-renders the proxies in `paths` at `target` (the data plane step's change). */
+  renderDataPlane: (
+    request: PipelineRunRequest,
+    plan: Pick<UpgradePlan, 'target' | 'dataPlane'>,
+    istioctl: string,
+    paths: string[],
+    target: ReleaseTarget,
+    logger: Logger,
+  ) => Promise<{ files: string[]; pins: UpgradeContext['pins']; workloads?: UpgradeContext['workloads'] }>;
+}
+
 export async function runFleetPipeline(
   request: PipelineRunRequest,
   deps: PipelineRunDeps,
   plan: UpgradePlan,
   model: MeshModel,
   sources: ReleaseSources,
-  /** The pipeline without waves: run when every wave's control plane is current. */
-  runWithoutWaves: (request: PipelineRunRequest, deps: PipelineRunDeps) => Promise<PipelineRunResult>,
+  steps: FleetSteps,
 ): Promise<PipelineRunResult> {
+  const { runWithoutWaves } = steps;
   const { config } = request;
   const { logger } = deps;
   const fleetRequest = {
@@ -94,6 +113,49 @@ export async function runFleetPipeline(
         first ??= { operation: opened.operation, ...pull };
         return { ...pull, operation: opened.operation };
       },
+      openDataPlanePullRequest: async (wave) => {
+        const target = checkReleaseTarget(wave.to, releaseListOf(sources, request.now), { logger });
+        const istioctl = await deps.installIstioctl(wave.to);
+        const change = await steps.renderDataPlane(
+          request,
+          { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
+          istioctl,
+          wave.files,
+          target,
+          logger,
+        );
+        if (change.files.length === 0) return undefined;
+        const opened = await openUpgradePullRequest(
+          {
+            owner: request.owner,
+            repo: request.repo,
+            base: pr.base,
+            branch: wave.branch,
+            paths: change.files,
+            labels: pr.labels,
+            assignees: pr.assignees,
+            reviewers: pr.reviewers,
+            teamReviewers: pr.teamReviewers,
+            draft: pr.draft,
+            autoMerge: 'none',
+            signCommits: pr.signCommits ?? true,
+            context: {
+              component: wave.component,
+              from: wave.from,
+              to: wave.to,
+              policy: check.policy,
+              inPolicy: true,
+              pins: change.pins,
+              ...(change.workloads ? { workloads: change.workloads } : {}),
+            },
+          },
+          { octokit: deps.github, logger, workspace: request.workspace },
+        );
+        const pull = opened.pullRequest;
+        if (!pull) return undefined;
+        first ??= { operation: opened.operation, ...pull };
+        return { ...pull, operation: opened.operation, files: change.files };
+      },
     },
     { dryRun: request.dryRun },
   );
@@ -115,9 +177,9 @@ export async function runFleetPipeline(
   const openedWave = fleet.waves.find((w) => w.pullRequest);
   const fleetPlanView: UpgradePlan = {
     ...plan,
-    step: openedWave ? 'control-plane' : 'none',
+    step: openedWave ? (openedWave.dataPlane ? 'data-plane' : 'control-plane') : 'none',
     reason: fleet.waves.map((w) => w.message).join(' '),
-    ...(openedWave?.target ? { target: openedWave.target } : {}),
+    ...(openedWave ? { target: openedWave.dataPlane?.target ?? openedWave.target } : {}),
   };
   return {
     plan: fleetPlanView,

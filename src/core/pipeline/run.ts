@@ -79,7 +79,11 @@ export async function runUpgradePipeline(
     now: request.now,
   });
   logger.info(plan.reason);
-  if (config.waves) return runFleetPipeline(request, deps, plan, model, sources, runUpgradePipeline);
+  if (config.waves)
+    return runFleetPipeline(request, deps, plan, model, sources, {
+      runWithoutWaves: runUpgradePipeline,
+      renderDataPlane,
+    });
   if (plan.step === 'none' || !plan.target) return { plan, operation: 'none', changedFiles: [] };
   if (request.dryRun) return { plan, operation: 'planned', changedFiles: plan.files };
 
@@ -207,7 +211,7 @@ function bumpControlPlane(
 
 async function renderDataPlane(
   request: PipelineRunRequest,
-  plan: UpgradePlan,
+  plan: Pick<UpgradePlan, 'target' | 'dataPlane'>,
   istioctl: string,
   paths: string[],
   target: ReleaseTarget,

@@ -40,7 +40,11 @@ export function renderDashboard(fleet: FleetPlan, limit = ISSUE_BODY_LIMIT): str
   const open = fleet.waves.filter((w) => w.pullRequest);
   if (open.length === 0) lines.push('None.');
   for (const w of open)
-    lines.push(`- #${w.pullRequest!.number} wave ${w.wave}: control plane ${w.current} → ${w.target}`);
+    lines.push(
+      w.dataPlane
+        ? `- #${w.pullRequest!.number} wave ${w.wave}: proxies ${w.dataPlane.from} → ${w.dataPlane.target}`
+        : `- #${w.pullRequest!.number} wave ${w.wave}: control plane ${w.current} → ${w.target}`,
+    );
   lines.push('', '## Next steps', '');
   lines.push(
     markdownTable(
@@ -111,6 +115,8 @@ function advisories(w: WaveStatus): string {
 }
 
 function nextStep(w: WaveStatus): string {
+  if (w.pullRequest && w.dataPlane)
+    return `review and merge #${w.pullRequest.number} (proxies ${w.dataPlane.from} → ${w.dataPlane.target})`;
   if (w.pullRequest) return `review and merge #${w.pullRequest.number} (${w.current} → ${w.target})`;
   if (w.state === 'current') return 'nothing: up to date';
   if (w.state === 'no-pins') return 'give the wave its own pin';

@@ -37,6 +37,8 @@ export interface WaveStatus {
   pullRequest?: { number: number; url: string; operation?: string };
   branch?: string;
   files: string[];
+  /** Set when the wave's control plane is current and its proxies lag it: its data plane PR. */
+  dataPlane?: { from: string; target: string; files: string[]; branch: string };
 }
 
 export interface FleetPlan {
@@ -111,6 +113,19 @@ export async function planFleet(request: FleetRequest): Promise<FleetPlan> {
     };
     if (!check.updateAvailable || !check.target) {
       status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
+      // The wave's proxies follow its control plane in their own PR, touching only the wave's files.
+      const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+      if (lagging.length > 0) {
+        const files = [...new Set(lagging.map((p) => p.file))].sort();
+        status.state = 'open';
+        status.dataPlane = {
+          from: sortVersions(new Set(lagging.map((p) => p.version)))[0]!,
+          target: current,
+          files,
+          branch: waveBranch('data-plane', wave.name, current),
+        };
+        status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
+      }
       continue;
     }
     const target = check.target;
@@ -171,6 +186,10 @@ export interface FleetRunDeps {
   openPullRequest: (
     request: WavePullRequest,
   ) => Promise<{ number: number; url: string; operation: string } | undefined>;
+  /** Re-renders the wave's lagging proxies at its control plane version and opens its data plane PR. */
+  openDataPlanePullRequest: (
+    request: Omit<WavePullRequest, 'edits'>,
+  ) => Promise<{ number: number; url: string; operation: string; files: string[] } | undefined>;
 }
 
 export interface FleetRun extends FleetPlan {
@@ -188,6 +207,24 @@ export async function runFleet(
   const changed: string[] = [];
   for (const status of plan.waves) {
     request.logger.info(status.message);
+    if (status.state === 'open' && status.dataPlane && !options.dryRun) {
+      const dp = status.dataPlane;
+      const pull = await deps.openDataPlanePullRequest({
+        wave: status.wave,
+        component: waveComponent('data-plane', status.wave),
+        branch: dp.branch,
+        from: dp.from,
+        to: dp.target,
+        files: dp.files,
+      });
+      if (pull) {
+        changed.push(...pull.files);
+        status.pullRequest = pull;
+        status.message = `Wave ${status.wave} is at ${dp.target}; data plane PR #${pull.number} (proxies ${dp.from} → ${dp.target}) ${pull.operation}.`;
+        request.logger.info(status.message);
+      }
+      continue;
+    }
     if (status.state !== 'open' || !status.target || !status.current || options.dryRun) continue;
     const members = assignment.waves.find((m) => m.wave.name === status.wave)!;
     const target = checkReleaseTarget(status.target, releaseListOf(request.sources, request.now), {
