@@ -51413,7 +51413,9 @@ async function planFleet(request2) {
 
 // src/core/rollout/waves/fleet-text.ts
 function renderFleetText(plan) {
-  const lines = [`fleet (${plan.waves.length} waves):`];
+  const lines = [
+    `fleet (${plan.waves.length} waves): with waves, the next run opens these per-wave PRs instead of the one PR above.`
+  ];
   for (const w of plan.waves) {
     lines.push(
       `  ${w.wave}: control plane ${w.controlPlane.join(", ") || "\u2014"}${w.target ? ` \u2192 ${w.target}` : ""}, proxies ${w.proxies.join(", ") || "\u2014"}`,

@@ -50755,7 +50755,7 @@ async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
     ...plan,
     step: openedWave ? openedWave.dataPlane ? "data-plane" : "control-plane" : "none",
     reason: fleet.waves.map((w) => w.message).join(" "),
-    ...openedWave ? { target: openedWave.dataPlane?.target ?? openedWave.target } : {}
+    target: openedWave ? openedWave.dataPlane?.target ?? openedWave.target : void 0
   };
   return {
     plan: fleetPlanView,

@@ -21,7 +21,7 @@ describe('istio-autopilot plan with waves', () => {
   it('prints the fleet view: waves, clusters, versions and the next step of each', () => {
     const result = plan();
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('fleet (3 waves):');
+    expect(result.stdout).toContain('fleet (3 waves): with waves, the next run opens these per-wave PRs');
     expect(result.stdout).toMatch(/ {2}dev: control plane 1\.30\.4 → 1\.30\.\d+/);
     expect(result.stdout).toContain('    clusters: clusters/staging');
     expect(result.stdout).toMatch(/next run: Wave dev opens its control plane PR/);

@@ -179,7 +179,7 @@ export async function runFleetPipeline(
     ...plan,
     step: openedWave ? (openedWave.dataPlane ? 'data-plane' : 'control-plane') : 'none',
     reason: fleet.waves.map((w) => w.message).join(' '),
-    ...(openedWave ? { target: openedWave.dataPlane?.target ?? openedWave.target } : {}),
+    target: openedWave ? (openedWave.dataPlane?.target ?? openedWave.target) : undefined,
   };
   return {
     plan: fleetPlanView,
