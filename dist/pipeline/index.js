@@ -46928,8 +46928,9 @@ async function upsertDashboard(octokit, request2) {
     state: "open",
     per_page: 100
   });
+  const login = await authenticatedLogin(octokit);
   const ours = issues.filter(
-    (i) => !i.pull_request && i.title === DASHBOARD_TITLE && (i.body ?? "").startsWith(MARKER) && i.user?.type === "Bot"
+    (i) => !i.pull_request && i.title === DASHBOARD_TITLE && (i.body ?? "").startsWith(MARKER) && (login ? i.user?.login === login : i.user?.type === "Bot")
   ).sort((a, b) => a.number - b.number);
   const existing = ours[0];
   if (existing) {
@@ -46948,6 +46949,13 @@ async function upsertDashboard(octokit, request2) {
   const created = (await octokit.rest.issues.create({ ...repository, title: DASHBOARD_TITLE, body })).data;
   request2.logger.info(`Dashboard issue #${created.number} created: ${created.html_url}`);
   return { number: created.number, url: created.html_url, operation: "created" };
+}
+async function authenticatedLogin(octokit) {
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  } catch {
+    return void 0;
+  }
 }
 
 // src/core/pipeline/summary.ts

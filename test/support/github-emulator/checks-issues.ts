@@ -258,6 +258,41 @@ export function registerChecksAndIssuesRoutes(
     },
   });
 
+  // Installation tokens (GITHUB_TOKEN, Apps) may not read /user; a person's token may.
+  emulator.route({
+    method: 'GET',
+    template: '/user',
+    operation: { path: '/user', method: 'GET' },
+    handler: (req) => {
+      const user = state.userFor(req.token);
+      if (user.type === 'Bot')
+        return apiError(
+          403,
+          'Resource not accessible by integration',
+          'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+        );
+      return {
+        status: 200,
+        body: {
+          ...userJson(user),
+          name: null,
+          company: null,
+          blog: '',
+          location: null,
+          email: null,
+          hireable: null,
+          bio: null,
+          public_repos: 1,
+          public_gists: 0,
+          followers: 0,
+          following: 0,
+          created_at: '2020-01-01T00:00:00Z',
+          updated_at: '2020-01-01T00:00:00Z',
+        },
+      };
+    },
+  });
+
   emulator.route({
     method: 'GET',
     template: '/repos/{owner}/{repo}/issues',

@@ -121,4 +121,16 @@ describe('the dashboard issue', () => {
     expect(lookalike.body).toContain('my notes');
     expect(store.issues.find((i) => i.number === first.number)!.body).toContain('(later)');
   });
+
+  it("with a person's token, keeps that person's one dashboard and leaves the bot's and others' alone", async () => {
+    const owner = { login: 'platform-bot-user', id: 777, type: 'User' as const };
+    repo.tokenUsers.set('ghp_person', owner);
+    const client = createGitHubClient({ token: 'ghp_person', apiUrl: emulator.url, retries: 0 });
+    const run = () => upsertDashboard(client, { owner: 'o', repo: 'r', fleet, logger: silentLogger });
+    const first = await run();
+    expect(first.operation).toBe('created');
+    expect(await run()).toMatchObject({ number: first.number, operation: 'unchanged' });
+    const mine = store.issues.filter((i) => i.user.login === owner.login);
+    expect(mine).toHaveLength(1);
+  });
 });

@@ -159,13 +159,14 @@ export async function upsertDashboard(
     state: 'open',
     per_page: 100,
   });
+  const login = await authenticatedLogin(octokit);
   const ours = issues
     .filter(
       (i) =>
         !i.pull_request &&
         i.title === DASHBOARD_TITLE &&
         (i.body ?? '').startsWith(MARKER) &&
-        i.user?.type === 'Bot',
+        (login ? i.user?.login === login : i.user?.type === 'Bot'),
     )
     .sort((a, b) => a.number - b.number);
   const existing = ours[0];
@@ -185,4 +186,16 @@ export async function upsertDashboard(
   const created = (await octokit.rest.issues.create({ ...repository, title: DASHBOARD_TITLE, body })).data;
   request.logger.info(`Dashboard issue #${created.number} created: ${created.html_url}`);
   return { number: created.number, url: created.html_url, operation: 'created' };
+}
+
+/**
+ * Who the token acts as, when GitHub says: a person's token can read /user, an installation token
+ * (GITHUB_TOKEN, a GitHub App) cannot, and then the bot is whichever bot account wrote the issue.
+ */
+async function authenticatedLogin(octokit: GitHubClient): Promise<string | undefined> {
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  } catch {
+    return undefined;
+  }
 }
