@@ -50541,7 +50541,14 @@ async function planFleet(request2) {
       target,
       requireChecks: wave.requireChecks
     });
-    const gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
+    let gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
+    const before = statuses[index - 1];
+    if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
+      gate = {
+        kind: "wait-merge",
+        message: `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but no merged Istio Autopilot PR for ${target} records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`
+      };
+    }
     status.gate = gate;
     if (gate.kind === "open") {
       status.state = "open";

@@ -149,7 +149,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     expect(dashboards().find((i) => i.user.login === person.login)!.body).toBe(
       'My own notes on the rollout.',
     );
-  });
+  }, 600_000);
 
   let devMerge = '';
   it('after dev merges, staging waits for the 2d soak and says until when, on one line', async () => {
@@ -166,7 +166,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     expect(run.summary).toContain(soakEnd);
     expect(botDashboard()).toHaveLength(1);
     expect(botDashboard()[0]!.body).toContain(soakEnd);
-  });
+  }, 600_000);
 
   it('once soaked, staging waits for the e2e check: e2e-smoke is not e2e', async () => {
     const dev = pullOf('istio-autopilot/control-plane-dev-1.31')[0]!;
@@ -176,7 +176,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     expect(repo.pulls).toHaveLength(1);
     const line = run.outputs.waiting!.split('\n').find((l) => l.includes('staging'))!;
     expect(line).toMatch(/Wave staging waits for check e2e on .* not reported yet/);
-  });
+  }, 600_000);
 
   it('a failed e2e check blocks staging and every later wave, and says so', async () => {
     github.addCheckRun(devMerge, {
@@ -190,7 +190,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     const lines = run.outputs.waiting!.split('\n');
     expect(lines.find((l) => l.includes('Wave staging'))).toMatch(/blocked: check e2e failed/);
     expect(lines.find((l) => l.includes('Wave prod'))).toMatch(/blocked .*check e2e failed in wave dev/);
-  });
+  }, 600_000);
 
   it('with the check green and the soak over, staging opens its own PR, touching only its files', async () => {
     github.addCheckRun(devMerge, {
@@ -205,7 +205,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     expect(changed(staging[0]!.head)).toEqual(['clusters/staging/istio-version.yaml']);
     expect(run.outputs.waiting).toContain(`Wave prod waits for wave staging's PR #${staging[0]!.number}`);
     expect(botDashboard()).toHaveLength(1);
-  });
+  }, 600_000);
 
   it('prod likewise: waits for its 36h soak after staging merges, then opens', async () => {
     const staging = pullOf('istio-autopilot/control-plane-staging-1.31')[0]!;
@@ -222,7 +222,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     expect(prod).toHaveLength(1);
     expect(changed(prod[0]!.head)).toEqual(['clusters/prod/istio-version.yaml']);
     expect(run.outputs.waiting).toBe('');
-  });
+  }, 600_000);
 
   it('after prod merges the whole fleet is current, and there was one dashboard issue throughout', async () => {
     const prod = pullOf('istio-autopilot/control-plane-prod-1.31')[0]!;
@@ -240,7 +240,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     expect(dashboards()).toHaveLength(2);
     expect(botDashboard()[0]!.body!.length).toBeLessThan(65536);
     expect(botDashboard()[0]!.body).toContain('- **prod** 1.31.0: Wave prod is at 1.31.0');
-  });
+  }, 600_000);
 
   it("a newer release moves dev first; staging waits for dev's PR for that target and its own soak, not the old one", async () => {
     releases.releases.splice(
@@ -274,5 +274,5 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
       iso(mergedAt + 48 * HOUR),
     );
     expect(botDashboard()).toHaveLength(1);
-  });
+  }, 600_000);
 });
