@@ -50617,6 +50617,11 @@ async function runFleet(request2, plan, deps, options = {}) {
     }
   }
   for (const advice of plan.advice) request2.logger.warning(advice);
+  const orphans = assignment.unassigned.filter((p) => p.role === "control-plane");
+  if (orphans.length > 0)
+    request2.logger.warning(
+      `${orphans.length} control plane pin(s) belong to no wave and are not bumped while waves are set: ${orphans.map((p) => `${p.file}:${p.line}`).join(", ")}. Add their files to a wave's paths.`
+    );
   return { ...plan, changedFiles: [...new Set(changed)].sort() };
 }
 function followUp(plan, request2, wave) {

@@ -271,6 +271,11 @@ export async function runFleet(
     }
   }
   for (const advice of plan.advice) request.logger.warning(advice);
+  const orphans = assignment.unassigned.filter((p) => p.role === 'control-plane');
+  if (orphans.length > 0)
+    request.logger.warning(
+      `${orphans.length} control plane pin(s) belong to no wave and are not bumped while waves are set: ${orphans.map((p) => `${p.file}:${p.line}`).join(', ')}. Add their files to a wave's paths.`,
+    );
   return { ...plan, changedFiles: [...new Set(changed)].sort() };
 }
 
