@@ -32773,9 +32773,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -33292,7 +33292,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -33302,8 +33302,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix });
-        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix2 });
+        const result = { glob, state, regex: regex2, posix: posix2, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -33328,7 +33328,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex2, options, { glob, posix } = {}) => {
+    picomatch2.test = (input, regex2, options, { glob, posix: posix2 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -33336,7 +33336,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -33345,16 +33345,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex2, options, posix);
+          match = picomatch2.matchBase(input, regex2, options, posix2);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix2 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix }));
+      return regex2.test(utils.basename(input, { windows: posix2 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -40361,6 +40361,31 @@ var containerImagesKind = {
 
 // src/core/pins/flux-helmrelease/extract.ts
 var import_yaml7 = __toESM(require_dist(), 1);
+
+// src/core/workspace/nearest.ts
+import { posix } from "node:path";
+function sharedDirectoryDepth(a, b) {
+  const left = posix.dirname(a).split("/");
+  const right = posix.dirname(b).split("/");
+  let depth = 0;
+  while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
+    depth++;
+  return depth;
+}
+function nearestTo(from, candidates, fileOf) {
+  let best = -1;
+  let out = [];
+  for (const candidate of candidates) {
+    const depth = sharedDirectoryDepth(from, fileOf(candidate));
+    if (depth > best) {
+      best = depth;
+      out = [candidate];
+    } else if (depth === best) out.push(candidate);
+  }
+  return out;
+}
+
+// src/core/pins/flux-helmrelease/extract.ts
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
   const pins = [];
@@ -40501,6 +40526,7 @@ function definitionIn(use, source, lookup) {
       continue;
     }
     if (ref.kind !== "ConfigMap" || ref.name === "") continue;
+    const found = [];
     for (const file of lookup.filesContaining("ConfigMap", ref.name)) {
       for (const document of file.documents) {
         const { kind, name } = resourceKind(document);
@@ -40509,9 +40535,11 @@ function definitionIn(use, source, lookup) {
           ...meta,
           location: `ConfigMap ${ref.name} data.${use.variable}`
         });
-        if (pin) return pin;
+        if (pin) found.push(pin);
       }
     }
+    const nearest = nearestTo(source.file.path, found, (pin) => pin.file)[0];
+    if (nearest) return nearest;
   }
   return void 0;
 }

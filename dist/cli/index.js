@@ -1162,9 +1162,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix15 = POSIX_REGEX_SOURCE[rest2];
-                if (posix15) {
-                  prev.value = pre + posix15;
+                const posix16 = POSIX_REGEX_SOURCE[rest2];
+                if (posix16) {
+                  prev.value = pre + posix16;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1681,7 +1681,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix15 = opts.windows;
+      const posix16 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -1691,8 +1691,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix15 });
-        const result = { glob, state, regex: regex2, posix: posix15, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix16 });
+        const result = { glob, state, regex: regex2, posix: posix16, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1717,7 +1717,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix15 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix16 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1725,7 +1725,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix15 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix16 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1734,16 +1734,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix15);
+          match = picomatch4.matchBase(input, regex2, options, posix16);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix15 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix16 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix15 }));
+      return regex2.test(utils.basename(input, { windows: posix16 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -16551,7 +16551,7 @@ var require_util2 = __commonJS({
       if (crypto2 === void 0) {
         return true;
       }
-      const parsedMetadata = parseMetadata(metadataList);
+      const parsedMetadata = parseMetadata2(metadataList);
       if (parsedMetadata === "no metadata") {
         return true;
       }
@@ -16578,7 +16578,7 @@ var require_util2 = __commonJS({
       return false;
     }
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
-    function parseMetadata(metadata) {
+    function parseMetadata2(metadata) {
       const result = [];
       let empty = true;
       for (const token of metadata.split(" ")) {
@@ -17116,7 +17116,7 @@ var require_util2 = __commonJS({
       readAllBytes,
       simpleRangeHeaderValue,
       buildContentRange,
-      parseMetadata,
+      parseMetadata: parseMetadata2,
       createInflate,
       extractMimeType,
       getDecodeSplit,
@@ -35831,6 +35831,29 @@ function replacePattern(value, mode, pattern, replacement) {
   return value.replace(new RegExp(body, mode === "/" ? "gs" : "s"), () => replacement);
 }
 
+// src/core/workspace/nearest.ts
+import { posix as posix3 } from "node:path";
+function sharedDirectoryDepth(a, b) {
+  const left = posix3.dirname(a).split("/");
+  const right = posix3.dirname(b).split("/");
+  let depth = 0;
+  while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
+    depth++;
+  return depth;
+}
+function nearestTo(from, candidates, fileOf) {
+  let best = -1;
+  let out = [];
+  for (const candidate of candidates) {
+    const depth = sharedDirectoryDepth(from, fileOf(candidate));
+    if (depth > best) {
+      best = depth;
+      out = [candidate];
+    } else if (depth === best) out.push(candidate);
+  }
+  return out;
+}
+
 // src/core/mesh/post-build.ts
 var SUBSTITUTE_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
 function applyPostBuild(files, all) {
@@ -35841,9 +35864,11 @@ function applyPostBuild(files, all) {
     if (flux.substitute.length === 0 && flux.substituteFrom.length === 0) continue;
     const variables = {};
     for (const ref of flux.substituteFrom) {
-      const found = objects.find(
+      const named = objects.filter(
         (o) => o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace
       );
+      const declaring = rendered.root.declaredBy?.source.file;
+      const found = declaring ? nearestTo(declaring, named, (o) => o.source?.file ?? "")[0] : named[0];
       if (!found) {
         if (!ref.optional)
           rendered.warnings.push({
@@ -35914,10 +35939,10 @@ function dataOf(files, object) {
 var import_yaml5 = __toESM(require_dist(), 1);
 import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join8, posix as posix4, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { join as join8, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/core/mesh/roots.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 var PLAIN_CLUSTER = "default";
 var REFERENCE_FIELDS = ["resources", "bases", "components"];
 function discoverRoots(files) {
@@ -35925,12 +35950,12 @@ function discoverRoots(files) {
   const kustomizationDirs = /* @__PURE__ */ new Set();
   const included = /* @__PURE__ */ new Set();
   const declared = [];
-  const chartDirs = files.paths.filter((p) => posix3.basename(p) === "Chart.yaml").map((p) => posix3.dirname(p));
+  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
   const inChart = (path5) => chartDirs.some((dir) => dir === "." || path5.startsWith(`${dir}/`));
   for (const path5 of files.paths) {
     if (isIgnoredPath(path5) || inChart(path5)) continue;
-    const dir = posix3.dirname(path5);
-    if (KUSTOMIZATION_FILES.includes(posix3.basename(path5))) {
+    const dir = posix4.dirname(path5);
+    if (KUSTOMIZATION_FILES.includes(posix4.basename(path5))) {
       kustomizationDirs.add(dir);
       for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
       continue;
@@ -35959,7 +35984,7 @@ function discoverRoots(files) {
   for (const path5 of files.paths) {
     if (isIgnoredPath(path5) || inChart(path5) || covered(path5)) continue;
     if (!files.documents(path5).some((d) => objectIdentity(d.value))) continue;
-    const dir = posix3.dirname(path5);
+    const dir = posix4.dirname(path5);
     plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path5]);
   }
   const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
@@ -35987,7 +36012,7 @@ function isIgnoredPath(path5) {
   return /(^|\/)(\.github|node_modules|\.git)\//.test(path5);
 }
 function kustomizationReferences(files, kustomizationPath) {
-  const dir = posix3.dirname(kustomizationPath);
+  const dir = posix4.dirname(kustomizationPath);
   const doc = files.documents(kustomizationPath)[0];
   const body = asRecord(doc?.value);
   if (!body) return [];
@@ -36065,13 +36090,13 @@ function fluxRoot(doc, files, warnings) {
   };
 }
 function fluxClusterOf(files, declaringFile) {
-  let dir = posix3.dirname(declaringFile);
+  let dir = posix4.dirname(declaringFile);
   for (; ; ) {
-    if (posix3.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
+    if (posix4.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
     if (dir === "." || dir === "") break;
-    dir = posix3.dirname(dir);
+    dir = posix4.dirname(dir);
   }
-  return posix3.dirname(declaringFile);
+  return posix4.dirname(declaringFile);
 }
 function argoRoots(doc, files, warnings) {
   const id = objectIdentity(doc.value);
@@ -36296,7 +36321,7 @@ function wrapperKustomization(root, toDirs) {
   if (flux?.nameSuffix) body.nameSuffix = flux.nameSuffix;
   if (flux && flux.patches.length > 0) body.patches = flux.patches;
   if (flux && flux.images.length > 0) body.images = flux.images;
-  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix4.join(toRoot, c));
+  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
   return `${JSON.stringify(body, null, 2)}
 `;
 }
@@ -36549,13 +36574,13 @@ function normalizeFile(path5) {
 }
 
 // src/core/mesh/model.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/core/mesh/values/index.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 
 // src/core/mesh/values/argocd-application/find.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/core/mesh/values/merge.ts
 function isValuesMap(value) {
@@ -36796,9 +36821,9 @@ function layerOf(description, values, source) {
 
 // src/core/mesh/values/files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 function workspacePath(dir, path5) {
-  const joined = posix5.normalize(posix5.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
+  const joined = posix6.normalize(posix6.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined.replace(/^\.\//, "");
 }
@@ -36832,7 +36857,7 @@ function expandGlob(pattern, files) {
 }
 
 // src/core/mesh/values/umbrella.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 function dependencyOf(entry) {
   const name = stringField(entry, "name");
   const repository = stringField(entry, "repository");
@@ -36852,8 +36877,8 @@ async function readChart(readFile3, chartFile) {
   const parsed = parseValuesText(text2);
   if ("error" in parsed) return void 0;
   const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
-  const name = stringField(parsed.values, "name") ?? posix6.basename(posix6.dirname(chartFile));
-  const chart = { chartFile, directory: posix6.dirname(chartFile), name, dependencies };
+  const name = stringField(parsed.values, "name") ?? posix7.basename(posix7.dirname(chartFile));
+  const chart = { chartFile, directory: posix7.dirname(chartFile), name, dependencies };
   const version = stringField(parsed.values, "version");
   if (version) chart.version = version;
   return chart;
@@ -37056,8 +37081,8 @@ async function localChart(base, source, values, context2) {
   const path5 = stringField(source, "path");
   if (path5 === void 0 || !isThisRepository(stringField(source, "repoURL"), context2.repositoryUrls))
     return [];
-  const dir = posix7.normalize(path5).replace(/^\.\/?|\/$/g, "");
-  const chartFile = posix7.join(dir, "Chart.yaml");
+  const dir = posix8.normalize(path5).replace(/^\.\/?|\/$/g, "");
+  const chartFile = posix8.join(dir, "Chart.yaml");
   const chart = await readChart(context2.readFile, chartFile);
   if (!chart) return [];
   const vendored = istioChartComponent(chart.name, dir);
@@ -37069,7 +37094,7 @@ async function localChart(base, source, values, context2) {
   const own = await values(dir);
   const defaults2 = await readValuesFile(
     context2.readFile,
-    posix7.join(dir, "values.yaml"),
+    posix8.join(dir, "values.yaml"),
     `${chart.name} chart values.yaml`
   );
   const parent = ["layer" in defaults2 ? [defaults2.layer] : [], own.layers].flat();
@@ -37347,7 +37372,7 @@ var fluxHelmReleaseSource = {
 
 // src/core/mesh/values/helm-values-file/helmfile.ts
 var import_yaml7 = __toESM(require_dist(), 1);
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 var HELMFILE = /(^|\/)(helmfile\.ya?ml|helmfile\.d\/[^/]+\.ya?ml)(\.gotmpl)?$/;
 var TEMPLATE = "__helmfile_template__";
 function isHelmfile(path5) {
@@ -37426,7 +37451,7 @@ async function valueLayers(release, label, context2) {
     } else if (isValuesMap(item)) {
       layers.push({ description, source, values: item });
     } else if (typeof item === "string") {
-      const path5 = workspacePath(posix8.dirname(release.file), item);
+      const path5 = workspacePath(posix9.dirname(release.file), item);
       const read = path5 ? await readValuesFile(context2.readFile, path5, `${description} ${item}`) : void 0;
       if (read && "layer" in read) layers.push(read.layer);
       else if (read && "unresolved" in read) unresolved2.push(read.unresolved);
@@ -37494,9 +37519,9 @@ async function findHelmfileReleases(context2) {
 }
 
 // src/core/mesh/values/helm-values-file/umbrella-charts.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 function isChartFile(path5) {
-  return posix9.basename(path5) === "Chart.yaml";
+  return posix10.basename(path5) === "Chart.yaml";
 }
 function declareDependencies(chart, parent, unresolved2) {
   return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
@@ -37523,7 +37548,7 @@ async function findUmbrellaCharts(context2) {
   for (const chartFile of (context2.files ?? []).filter(isChartFile)) {
     const chart = await readChart(context2.readFile, chartFile);
     if (!chart || chart.dependencies.length === 0) continue;
-    const valuesFile = posix9.join(chart.directory, "values.yaml");
+    const valuesFile = posix10.join(chart.directory, "values.yaml");
     const read = await readValuesFile(context2.readFile, valuesFile, `${valuesFile} (chart ${chart.name})`);
     const parent = "layer" in read ? [read.layer] : [];
     const unresolved2 = "unresolved" in read ? [read.unresolved] : [];
@@ -37830,7 +37855,7 @@ function filesReadBy(declarations) {
 function readElsewhere(declaration, read) {
   const files = declaration.layers.map((l) => l.source?.file);
   const chartFile = declaration.source?.file;
-  if (chartFile?.endsWith("Chart.yaml")) files.push(posix10.join(posix10.dirname(chartFile), "values.yaml"));
+  if (chartFile?.endsWith("Chart.yaml")) files.push(posix11.join(posix11.dirname(chartFile), "values.yaml"));
   return files.some((file) => file !== void 0 && read.has(file));
 }
 async function findControlPlanes(context2) {
@@ -38063,7 +38088,7 @@ function addVersionFiles(workspace, clusters, warnings, logger) {
     }
     const version = parseIstioVersion(found.version)?.version;
     if (!version) continue;
-    const dir = posix11.dirname(path5);
+    const dir = posix12.dirname(path5);
     const covers = (root) => root.path === "." || dir === root.path || dir.startsWith(`${root.path}/`);
     let cluster = clusters.find((c) => c.roots.some(covers)) ?? clusters.find((c) => c.name === PLAIN_CLUSTER);
     if (!cluster) {
@@ -46463,6 +46488,7 @@ function definitionIn(use2, source, lookup2) {
       continue;
     }
     if (ref.kind !== "ConfigMap" || ref.name === "") continue;
+    const found = [];
     for (const file of lookup2.filesContaining("ConfigMap", ref.name)) {
       for (const document of file.documents) {
         const { kind, name } = resourceKind(document);
@@ -46471,9 +46497,11 @@ function definitionIn(use2, source, lookup2) {
           ...meta,
           location: `ConfigMap ${ref.name} data.${use2.variable}`
         });
-        if (pin) return pin;
+        if (pin) found.push(pin);
       }
     }
+    const nearest = nearestTo(source.file.path, found, (pin) => pin.file)[0];
+    if (nearest) return nearest;
   }
   return void 0;
 }
@@ -49516,7 +49544,7 @@ async function generatedConfig(options, operatorFile, context2) {
 }
 
 // src/core/inject/jobs.ts
-import { posix as posix12 } from "node:path";
+import { posix as posix13 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -49771,10 +49799,10 @@ function readSources(options, mode, logger) {
     ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
   ];
   if (mode === "render-dir" && options.outputDir)
-    patterns.push(`!${posix12.normalize(options.outputDir).replace(/\/$/, "")}/**`);
+    patterns.push(`!${posix13.normalize(options.outputDir).replace(/\/$/, "")}/**`);
   const files = [];
   for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
-    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix12.basename(path5))) continue;
+    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
     const read = readWorkspaceFile(options.workspace, path5);
     if (read.status !== "ok") {
       noticeSkipped(read, logger);
@@ -49857,7 +49885,7 @@ function inPlaceChanges(judged, changes) {
 
 // src/core/inject/output/patches.ts
 import { existsSync as existsSync8, readFileSync as readFileSync11 } from "node:fs";
-import { join as join21, posix as posix13 } from "node:path";
+import { join as join21, posix as posix14 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -49873,13 +49901,13 @@ function patchChanges(judged, changes, logger) {
     if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
     const patch = sidecarPatch(workload, job.source(), injected);
     if (!patch) continue;
-    const dir = posix13.dirname(job.file.path);
+    const dir = posix14.dirname(job.file.path);
     const name = patchFileName(workload);
-    changes.propose(dir === "." ? name : posix13.join(dir, name), patch);
+    changes.propose(dir === "." ? name : posix14.join(dir, name), patch);
     patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
-    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix13.join(dir, f)).find(
+    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
       (f) => existsSync8(join21(changes.root, f))
     );
     if (!kustomization) {
@@ -49900,12 +49928,12 @@ function patchChanges(judged, changes, logger) {
 }
 
 // src/core/inject/output/render-dir.ts
-import { posix as posix14 } from "node:path";
+import { posix as posix15 } from "node:path";
 function renderDirChanges(judged, outputDir, changes) {
   const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
   for (const file of filesWithWorkloads) {
     const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
-    changes.propose(posix14.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
+    changes.propose(posix15.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
   }
 }
 
@@ -50245,6 +50273,28 @@ import { existsSync as existsSync10, readFileSync as readFileSync13 } from "node
 var AUTO_MERGE_METHODS = ["none", "merge", "squash", "rebase"];
 var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
 
+// src/core/rollout/waves/wave-config.ts
+var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
+function parseDuration(text2) {
+  const trimmed = text2.trim();
+  if (trimmed === "0") return 0;
+  if (!/^(\d+[wdhm])+$/.test(trimmed)) return void 0;
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([wdhm])/g))
+    total += Number(amount) * UNIT_MS[unit];
+  return total;
+}
+function waveMatchesNothing(wave) {
+  return new InvalidInputError(
+    `wave '${wave.name}' matches no cluster and no pin (paths: ${wave.paths.join(", ")})`,
+    {
+      ...wave.file ? { file: wave.file } : {},
+      ...wave.line ? { line: wave.line } : {},
+      hint: "Point the paths at the files of its clusters (their Flux Kustomizations or version files), e.g. clusters/dev/**."
+    }
+  );
+}
+
 // src/core/config/repo-config.ts
 var REPO_CONFIG_PATH = ".github/istio-autopilot.yaml";
 var NATIVE_SIDECARS = ["auto", "true", "false"];
@@ -50326,6 +50376,9 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
         }
         return value;
       },
+      node(key) {
+        return get(key);
+      },
       section(key) {
         const node = get(key);
         if (node === void 0 || (0, import_yaml22.isScalar)(node) && node.value === null) return reader(null, name(key));
@@ -50397,8 +50450,55 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
       suppress: an.list("suppress")
     }
   };
+  const waves = readWaves(top.node("waves"));
+  if (waves) config.waves = waves;
+  const dashboard = top.boolean("dashboard");
+  if (dashboard !== void 0) config.dashboard = dashboard;
   for (const section of [cp2, dp, pr, an, top]) section.done();
   return config;
+  function readWaves(node) {
+    if (node === void 0 || (0, import_yaml22.isScalar)(node) && node.value === null) return void 0;
+    if (!(0, import_yaml22.isSeq)(node) || node.items.length === 0)
+      return fail(
+        "waves",
+        node,
+        "must be a list of waves",
+        "Each wave is a mapping: name, paths, soak, require-checks."
+      );
+    const out = [];
+    node.items.forEach((item, index) => {
+      const where3 = `waves[${index}]`;
+      if (!(0, import_yaml22.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
+      const wave = reader(item, where3);
+      const name = wave.string("name");
+      if (!name) return fail(`${where3}.name`, item, "is required");
+      if (out.some((w) => w.name === name))
+        fail(`${where3}.name`, item.get("name", true), `repeats the wave name '${name}'`);
+      const paths = wave.list("paths");
+      if (!paths || paths.length === 0) return fail(`${where3}.paths`, item, "must list at least one glob");
+      const soakText = wave.string("soak");
+      const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
+      if (soakMs === void 0)
+        fail(
+          `${where3}.soak`,
+          item.get("soak", true),
+          `is '${soakText}', not a duration`,
+          "Write it like 36h, 2d, 1d12h or 90m."
+        );
+      const requireChecks = wave.list("require-checks") ?? [];
+      wave.done();
+      out.push({
+        name,
+        paths,
+        soakMs: soakMs ?? 0,
+        ...soakText !== void 0 ? { soak: soakText } : {},
+        requireChecks,
+        file,
+        ...lineOf(item) ? { line: lineOf(item) } : {}
+      });
+    });
+    return out;
+  }
 }
 
 // src/core/mesh/model-report.ts
@@ -51302,7 +51402,340 @@ var PLAN_OPTIONS = {
   ...GITHUB_OPTIONS2
 };
 
+// src/core/rollout/waves/assign.ts
+function assignWaves(waves, model, pins) {
+  const matchers = waves.map((w) => globMatcher(w.paths));
+  const waveOfFile = (file) => waves.findIndex((_, i) => matchers[i](file));
+  const clusterWave = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters) {
+    if (cluster.controlPlanes.length === 0 && cluster.components.length === 0) continue;
+    const declaring = cluster.roots.map((r) => r.declaredBy?.source.file ?? `${r.path}/kustomization.yaml`);
+    const index = [...declaring, ...cluster.controlPlanes.flatMap((p) => p.source ? [p.source.file] : [])].map(waveOfFile).find((i) => i >= 0);
+    if (index !== void 0) clusterWave.set(cluster.name, index);
+  }
+  const members = waves.map((wave, i) => ({
+    wave,
+    clusters: model.clusters.filter((c) => clusterWave.get(c.name) === i),
+    controlPlanePins: [],
+    dataPlanePins: []
+  }));
+  const shared = [];
+  const unassigned = [];
+  for (const pin of pins) {
+    let index = waveOfFile(pin.file);
+    if (index < 0) {
+      const deploying = model.clusters.filter(
+        (c) => clusterWave.has(c.name) && (c.objects.some((o) => o.source?.file === pin.file) || c.controlPlanes.some((p) => p.source?.file === pin.file))
+      );
+      const owners = [...new Set(deploying.map((c) => clusterWave.get(c.name)))].sort((a, b) => a - b);
+      if (owners.length > 1) {
+        shared.push({
+          pin,
+          waves: owners.map((i) => waves[i].name),
+          clusters: deploying.map((c) => c.name)
+        });
+        continue;
+      }
+      index = owners[0] ?? -1;
+    }
+    if (index < 0) {
+      unassigned.push(pin);
+      continue;
+    }
+    (pin.role === "control-plane" ? members[index].controlPlanePins : members[index].dataPlanePins).push(
+      pin
+    );
+  }
+  for (const m of members) {
+    if (m.clusters.length === 0 && m.controlPlanePins.length === 0 && m.dataPlanePins.length === 0)
+      throw waveMatchesNothing(m.wave);
+  }
+  return { waves: members, shared, unassigned };
+}
+function sharedPinAdvice(shared) {
+  const { pin } = shared;
+  return `${pin.file}:${pin.line} (${pin.location}) pins ${pin.version} for waves ${shared.waves.join(", ")} at once (clusters ${shared.clusters.join(", ")}); it is not bumped wave by wave. Give each cluster its own value: write \${version} there and add a ConfigMap per cluster (e.g. ${shared.clusters[0]}/istio-version.yaml) fed by its Flux Kustomization's postBuild.substituteFrom, or a per-cluster kustomize patch of that field.`;
+}
+
+// src/core/github/branch-name.ts
+var BRANCH_PREFIX = "istio-autopilot/";
+function upgradeBranchName(component, target) {
+  const slug = component.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").replace(/\.{2,}/g, ".") || "istio";
+  const parsed = target ? parseIstioVersion(target) : void 0;
+  return parsed ? `${BRANCH_PREFIX}${slug}-${parsed.major}.${parsed.minor}` : `${BRANCH_PREFIX}${slug}`;
+}
+
+// src/core/report/pr-metadata.ts
+var MARKER = "istio-autopilot:metadata";
+var BLOCK = new RegExp(`<!--\\s*${MARKER}\\s+(\\{[^\\n]*\\})\\s*-->`);
+function parseMetadata(body) {
+  const match = BLOCK.exec(body ?? "");
+  if (!match) return void 0;
+  try {
+    const value = JSON.parse(match[1]);
+    if (typeof value.component !== "string" || value.component === "") return void 0;
+    const text2 = (key) => typeof value[key] === "string" ? value[key] : void 0;
+    return { component: value.component, from: text2("from"), to: text2("to"), policy: text2("policy") };
+  } catch {
+    return void 0;
+  }
+}
+
+// src/core/rollout/waves/gates.ts
+function isoUtc(date) {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function evaluateGate({ wave, previous, target, evidence, now }) {
+  const name = wave.name;
+  if (!evidence) {
+    return {
+      kind: "wait-merge",
+      message: `Wave ${name} waits for wave ${previous}'s control plane PR for ${target}, which is not open yet.`
+    };
+  }
+  const pull = { number: evidence.number, url: evidence.url };
+  if (!evidence.mergedAt || !evidence.mergeCommitSha) {
+    return {
+      kind: "wait-merge",
+      message: evidence.state === "open" ? `Wave ${name} waits for wave ${previous}'s PR #${evidence.number} (${target}) to be merged.` : `Wave ${name} waits: wave ${previous}'s PR #${evidence.number} (${target}) was closed without merging.`,
+      pull
+    };
+  }
+  const sha = evidence.mergeCommitSha.slice(0, 12);
+  const failed2 = evidence.checks.find((c) => c.state === "failure");
+  if (failed2) {
+    return {
+      kind: "blocked",
+      check: failed2.name,
+      message: `Wave ${name} is blocked: check ${failed2.name} failed on wave ${previous}'s merge commit ${sha} (#${evidence.number}); it and every later wave stay at their version until it passes.`,
+      pull
+    };
+  }
+  const soakEnds = new Date(Date.parse(evidence.mergedAt) + wave.soakMs);
+  if (soakEnds.getTime() > now.getTime()) {
+    return {
+      kind: "wait-soak",
+      until: isoUtc(soakEnds),
+      message: `Wave ${name} waits for the ${wave.soak ?? "0"} soak of wave ${previous}'s #${evidence.number} (${target}) until ${isoUtc(soakEnds)}.`,
+      pull
+    };
+  }
+  const waiting = evidence.checks.find((c) => c.state !== "success");
+  if (waiting) {
+    return {
+      kind: "wait-check",
+      check: waiting.name,
+      message: `Wave ${name} waits for check ${waiting.name} on wave ${previous}'s merge commit ${sha} (#${evidence.number}): ${waiting.state === "missing" ? "not reported yet" : "still pending"}.`,
+      pull
+    };
+  }
+  return { kind: "open" };
+}
+function checkState(name, statuses, checkRuns) {
+  const states = [];
+  const status = statuses.find((s) => s.context === name);
+  if (status)
+    states.push(status.state === "success" ? "success" : status.state === "pending" ? "pending" : "failure");
+  const run = checkRuns.filter((r) => r.name === name).sort((a, b) => b.id - a.id)[0];
+  if (run) {
+    if (run.status !== "completed") states.push("pending");
+    else
+      states.push(["success", "neutral", "skipped"].includes(run.conclusion ?? "") ? "success" : "failure");
+  }
+  if (states.includes("success")) return "success";
+  if (states.includes("failure")) return "failure";
+  return states.length ? "pending" : "missing";
+}
+
+// src/core/rollout/waves/evidence.ts
+function waveComponent(component, wave) {
+  return `${component} in ${wave}`;
+}
+function waveBranch(component, wave, target) {
+  return upgradeBranchName(`${component}-${wave}`, target);
+}
+async function findWavePull(octokit, request2) {
+  const repository = { owner: request2.owner, repo: request2.repo };
+  const branch = waveBranch("control-plane", request2.wave, request2.target);
+  const component = waveComponent("control-plane", request2.wave);
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+    ...repository,
+    state: "all",
+    head: `${request2.owner}:${branch}`,
+    per_page: 100
+  });
+  const mine = pulls.filter((p) => {
+    const metadata = parseMetadata(p.body);
+    return metadata?.component === component && metadata.to === request2.target;
+  });
+  const rank = (p) => p.merged_at ? 0 : p.state === "open" ? 1 : 2;
+  const chosen = mine.sort((a, b) => rank(a) - rank(b) || b.number - a.number)[0];
+  if (!chosen) return void 0;
+  const evidence = {
+    number: chosen.number,
+    url: chosen.html_url,
+    state: chosen.state === "open" ? "open" : "closed",
+    ...chosen.merged_at ? { mergedAt: chosen.merged_at } : {},
+    ...chosen.merge_commit_sha ? { mergeCommitSha: chosen.merge_commit_sha } : {},
+    checks: []
+  };
+  const sha = evidence.mergedAt ? evidence.mergeCommitSha : void 0;
+  if (sha && request2.requireChecks.length > 0) {
+    const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
+      ...repository,
+      ref: sha,
+      per_page: 100
+    });
+    for (const name of request2.requireChecks) {
+      const runs = (await octokit.rest.checks.listForRef({ ...repository, ref: sha, check_name: name, per_page: 100 })).data.check_runs;
+      evidence.checks.push({ name, state: checkState(name, statuses, runs) });
+    }
+  }
+  return evidence;
+}
+
+// src/core/rollout/waves/rollout.ts
+async function planFleet(request2) {
+  const now = request2.now ?? /* @__PURE__ */ new Date();
+  const assignment = assignWaves(request2.waves, request2.model, request2.pins);
+  const statuses = [];
+  let blockedBy;
+  for (const [index, members] of assignment.waves.entries()) {
+    const wave = members.wave;
+    const controlPlane = sortVersions(new Set(members.controlPlanePins.map((p) => p.version)));
+    const status = {
+      wave: wave.name,
+      clusters: members.clusters.map((c) => c.name),
+      controlPlane,
+      proxies: sortVersions(new Set(members.dataPlanePins.map((p) => p.version))),
+      state: "current",
+      message: "",
+      files: []
+    };
+    statuses.push(status);
+    const current = controlPlane[0];
+    if (!current) {
+      status.state = "no-pins";
+      const shared = assignment.shared.filter((s) => s.waves.includes(wave.name));
+      status.message = shared.length ? `Wave ${wave.name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${wave.name} holds no control plane pin of its own; nothing is bumped for it.`;
+      continue;
+    }
+    status.current = current;
+    const check = checkRelease(
+      {
+        currentVersion: current,
+        policy: request2.policy,
+        strategy: request2.strategy,
+        includePrereleases: request2.includePrereleases,
+        kubernetesVersion: request2.kubernetesVersion,
+        now
+      },
+      request2.sources
+    );
+    status.check = {
+      eol: check.eol,
+      eolDate: check.eolDate,
+      advisories: check.advisories,
+      vulnerable: check.vulnerable
+    };
+    if (!check.updateAvailable || !check.target) {
+      status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
+      const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+      if (lagging.length > 0) {
+        const files = [...new Set(lagging.map((p) => p.file))].sort();
+        status.state = "open";
+        status.dataPlane = {
+          from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
+          target: current,
+          files,
+          branch: waveBranch("data-plane", wave.name, current)
+        };
+        status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
+      }
+      continue;
+    }
+    const target = check.target;
+    status.target = target;
+    status.branch = waveBranch("control-plane", wave.name, target);
+    const edits = members.controlPlanePins.filter((p) => compareVersions(p.version, target) < 0);
+    status.files = [...new Set(edits.map((p) => p.file))].sort();
+    if (blockedBy) {
+      status.state = "blocked";
+      status.message = `Wave ${wave.name} is blocked (${current} \u2192 ${target}): ${blockedBy}`;
+      continue;
+    }
+    if (index === 0) {
+      status.state = "open";
+      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target}.`;
+      continue;
+    }
+    const previous = request2.waves[index - 1];
+    if (!request2.github) {
+      status.state = "waiting";
+      status.message = `Wave ${wave.name} (${current} \u2192 ${target}) is gated on wave ${previous.name}'s PR for ${target}; a GitHub token is needed to read it.`;
+      continue;
+    }
+    const evidence = await findWavePull(request2.github, {
+      owner: request2.owner,
+      repo: request2.repo,
+      wave: previous.name,
+      target,
+      requireChecks: wave.requireChecks
+    });
+    let gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
+    const before = statuses[index - 1];
+    if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
+      gate = {
+        kind: "wait-merge",
+        message: `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but no merged Istio Autopilot PR for ${target} records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`
+      };
+    }
+    status.gate = gate;
+    if (gate.kind === "open") {
+      status.state = "open";
+      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.name}'s #${evidence.number} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
+    } else {
+      status.state = gate.kind === "blocked" ? "blocked" : "waiting";
+      status.message = gate.message;
+      if (gate.kind === "blocked")
+        blockedBy = `check ${gate.check} failed in wave ${previous.name} (#${gate.pull.number}).`;
+    }
+  }
+  return { waves: statuses, shared: assignment.shared, advice: assignment.shared.map(sharedPinAdvice) };
+}
+
+// src/core/rollout/waves/fleet-text.ts
+function renderFleetText(plan) {
+  const lines = [
+    `fleet (${plan.waves.length} waves): with waves, the next run opens these per-wave PRs instead of the one PR above.`
+  ];
+  for (const w of plan.waves) {
+    lines.push(
+      `  ${w.wave}: control plane ${w.controlPlane.join(", ") || "\u2014"}${w.target ? ` \u2192 ${w.target}` : ""}, proxies ${w.proxies.join(", ") || "\u2014"}`,
+      `    clusters: ${w.clusters.join(", ") || "\u2014"}`,
+      `    next run: ${w.message}`
+    );
+    if (w.files.length && (w.state === "open" || w.state === "waiting"))
+      lines.push(`    files: ${w.files.join(", ")}`);
+  }
+  if (plan.advice.length) {
+    lines.push("shared pins (not bumped wave by wave):");
+    for (const advice of plan.advice) lines.push(`  ${advice}`);
+  }
+  return lines.join("\n");
+}
+function repositoryOf(remoteUrls2, env) {
+  const named = env?.split("/");
+  if (named?.length === 2 && named[0] && named[1]) return { owner: named[0], repo: named[1] };
+  for (const url of remoteUrls2) {
+    const match = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url);
+    if (match) return { owner: match[1], repo: match[2] };
+  }
+  return void 0;
+}
+
 // src/cli/commands/plan.ts
+import { execFileSync } from "node:child_process";
 var planCommand = {
   name: "plan",
   summary: "Dry run on a local repo: the mesh model per cluster, pins, current/target/path, advisories, EOL, files per PR",
@@ -51319,10 +51752,17 @@ var planCommand = {
       "kubernetes-version": flags["kubernetes-version"]
     });
     const github = gitHubSettings(values, context2.env);
-    const sources = await gatherReleaseSources(
-      createGitHubClient({ token: github.token, apiUrl: github.apiUrl, retries: 1, log: context2.log.info }),
-      { offline: github.offline, cacheDir: join23(cliCacheRoot(context2.env), "http"), logger: context2.log }
-    );
+    const client = createGitHubClient({
+      token: github.token,
+      apiUrl: github.apiUrl,
+      retries: 1,
+      log: context2.log.info
+    });
+    const sources = await gatherReleaseSources(client, {
+      offline: github.offline,
+      cacheDir: join23(cliCacheRoot(context2.env), "http"),
+      logger: context2.log
+    });
     const model = await buildMeshModel(workspace, { logger: context2.log });
     const plan = planUpgrade({
       workspace,
@@ -51334,8 +51774,29 @@ var planCommand = {
     });
     const report = planReport(plan);
     const mesh = meshReport(model);
+    let fleet;
+    if (config.waves) {
+      const repository = repositoryOf(remoteUrls(workspace), context2.env.GITHUB_REPOSITORY);
+      fleet = await planFleet({
+        workspace,
+        owner: repository?.owner ?? "",
+        repo: repository?.repo ?? "",
+        waves: config.waves,
+        model,
+        pins: plan.pins,
+        sources,
+        policy: config.policy,
+        strategy: config.strategy,
+        includePrereleases: config.includePrereleases,
+        kubernetesVersion: flags["kubernetes-version"] ?? config.dataPlane.kubernetesVersion,
+        logger: context2.log,
+        ...github.token && repository ? { github: client } : {}
+      });
+    }
     context2.stdout(
-      context2.json ? JSON.stringify({ ...report, mesh }, null, 2) : `${renderPlanText(report)}
+      context2.json ? JSON.stringify({ ...report, mesh, ...fleet ? { fleet } : {} }, null, 2) : `${renderPlanText(report)}${fleet ? `
+
+${renderFleetText(fleet)}` : ""}
 
 mesh model:
 ${renderMeshText(mesh)}`
@@ -51343,6 +51804,13 @@ ${renderMeshText(mesh)}`
     return EXIT.ok;
   }
 };
+function remoteUrls(workspace) {
+  try {
+    return execFileSync("git", ["-C", workspace, "remote", "-v"], { encoding: "utf8", timeout: 1e4 }).split("\n").map((l) => l.split(/\s+/)[1] ?? "").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
 
 // src/cli/commands/index.ts
 var commands = [

@@ -25443,9 +25443,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix12 = POSIX_REGEX_SOURCE[rest2];
-                if (posix12) {
-                  prev.value = pre + posix12;
+                const posix13 = POSIX_REGEX_SOURCE[rest2];
+                if (posix13) {
+                  prev.value = pre + posix13;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -25962,7 +25962,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix12 = opts.windows;
+      const posix13 = opts.windows;
       const regex2 = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -25972,8 +25972,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex2, options, { glob, posix: posix12 });
-        const result = { glob, state, regex: regex2, posix: posix12, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex2, options, { glob, posix: posix13 });
+        const result = { glob, state, regex: regex2, posix: posix13, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -25998,7 +25998,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex2, options, { glob, posix: posix12 } = {}) => {
+    picomatch3.test = (input, regex2, options, { glob, posix: posix13 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -26006,7 +26006,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix12 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix13 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -26015,16 +26015,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex2, options, posix12);
+          match = picomatch3.matchBase(input, regex2, options, posix13);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix12 = options && options.windows) => {
+    picomatch3.matchBase = (input, glob, options, posix13 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix12 }));
+      return regex2.test(utils.basename(input, { windows: posix13 }));
     };
     picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
     picomatch3.parse = (pattern, options) => {
@@ -41599,6 +41599,29 @@ function replacePattern(value, mode, pattern, replacement) {
   return value.replace(new RegExp(body, mode === "/" ? "gs" : "s"), () => replacement);
 }
 
+// src/core/workspace/nearest.ts
+import { posix as posix3 } from "node:path";
+function sharedDirectoryDepth(a, b) {
+  const left = posix3.dirname(a).split("/");
+  const right = posix3.dirname(b).split("/");
+  let depth = 0;
+  while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
+    depth++;
+  return depth;
+}
+function nearestTo(from, candidates, fileOf) {
+  let best = -1;
+  let out = [];
+  for (const candidate of candidates) {
+    const depth = sharedDirectoryDepth(from, fileOf(candidate));
+    if (depth > best) {
+      best = depth;
+      out = [candidate];
+    } else if (depth === best) out.push(candidate);
+  }
+  return out;
+}
+
 // src/core/mesh/post-build.ts
 var SUBSTITUTE_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
 function applyPostBuild(files, all) {
@@ -41609,9 +41632,11 @@ function applyPostBuild(files, all) {
     if (flux.substitute.length === 0 && flux.substituteFrom.length === 0) continue;
     const variables = {};
     for (const ref of flux.substituteFrom) {
-      const found = objects.find(
+      const named = objects.filter(
         (o) => o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace
       );
+      const declaring = rendered.root.declaredBy?.source.file;
+      const found = declaring ? nearestTo(declaring, named, (o) => o.source?.file ?? "")[0] : named[0];
       if (!found) {
         if (!ref.optional)
           rendered.warnings.push({
@@ -41682,10 +41707,10 @@ function dataOf(files, object) {
 var import_yaml4 = __toESM(require_dist(), 1);
 import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync3, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir2 } from "node:os";
-import { join as join11, posix as posix4, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
+import { join as join11, posix as posix5, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
 
 // src/core/mesh/roots.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 var PLAIN_CLUSTER = "default";
 var REFERENCE_FIELDS = ["resources", "bases", "components"];
 function discoverRoots(files) {
@@ -41693,12 +41718,12 @@ function discoverRoots(files) {
   const kustomizationDirs = /* @__PURE__ */ new Set();
   const included = /* @__PURE__ */ new Set();
   const declared = [];
-  const chartDirs = files.paths.filter((p) => posix3.basename(p) === "Chart.yaml").map((p) => posix3.dirname(p));
+  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
   const inChart = (path6) => chartDirs.some((dir) => dir === "." || path6.startsWith(`${dir}/`));
   for (const path6 of files.paths) {
     if (isIgnoredPath(path6) || inChart(path6)) continue;
-    const dir = posix3.dirname(path6);
-    if (KUSTOMIZATION_FILES.includes(posix3.basename(path6))) {
+    const dir = posix4.dirname(path6);
+    if (KUSTOMIZATION_FILES.includes(posix4.basename(path6))) {
       kustomizationDirs.add(dir);
       for (const ref of kustomizationReferences(files, path6)) if (files.isDirectory(ref)) included.add(ref);
       continue;
@@ -41727,7 +41752,7 @@ function discoverRoots(files) {
   for (const path6 of files.paths) {
     if (isIgnoredPath(path6) || inChart(path6) || covered(path6)) continue;
     if (!files.documents(path6).some((d) => objectIdentity(d.value))) continue;
-    const dir = posix3.dirname(path6);
+    const dir = posix4.dirname(path6);
     plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path6]);
   }
   const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
@@ -41755,7 +41780,7 @@ function isIgnoredPath(path6) {
   return /(^|\/)(\.github|node_modules|\.git)\//.test(path6);
 }
 function kustomizationReferences(files, kustomizationPath) {
-  const dir = posix3.dirname(kustomizationPath);
+  const dir = posix4.dirname(kustomizationPath);
   const doc = files.documents(kustomizationPath)[0];
   const body = asRecord(doc?.value);
   if (!body) return [];
@@ -41833,13 +41858,13 @@ function fluxRoot(doc, files, warnings) {
   };
 }
 function fluxClusterOf(files, declaringFile) {
-  let dir = posix3.dirname(declaringFile);
+  let dir = posix4.dirname(declaringFile);
   for (; ; ) {
-    if (posix3.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
+    if (posix4.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
     if (dir === "." || dir === "") break;
-    dir = posix3.dirname(dir);
+    dir = posix4.dirname(dir);
   }
-  return posix3.dirname(declaringFile);
+  return posix4.dirname(declaringFile);
 }
 function argoRoots(doc, files, warnings) {
   const id = objectIdentity(doc.value);
@@ -42064,7 +42089,7 @@ function wrapperKustomization(root, toDirs) {
   if (flux?.nameSuffix) body.nameSuffix = flux.nameSuffix;
   if (flux && flux.patches.length > 0) body.patches = flux.patches;
   if (flux && flux.images.length > 0) body.images = flux.images;
-  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix4.join(toRoot, c));
+  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
   return `${JSON.stringify(body, null, 2)}
 `;
 }
@@ -42145,13 +42170,13 @@ function remoteReferences(files, dir) {
 }
 
 // src/core/mesh/model.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/core/mesh/values/index.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 
 // src/core/mesh/values/argocd-application/find.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/core/mesh/values/merge.ts
 function isValuesMap(value) {
@@ -42392,9 +42417,9 @@ function layerOf(description, values, source) {
 
 // src/core/mesh/values/files.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 function workspacePath(dir, path6) {
-  const joined = posix5.normalize(posix5.join(dir, path6.startsWith("/") ? path6.slice(1) : path6));
+  const joined = posix6.normalize(posix6.join(dir, path6.startsWith("/") ? path6.slice(1) : path6));
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined.replace(/^\.\//, "");
 }
@@ -42428,7 +42453,7 @@ function expandGlob(pattern, files) {
 }
 
 // src/core/mesh/values/umbrella.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 function dependencyOf(entry) {
   const name = stringField(entry, "name");
   const repository = stringField(entry, "repository");
@@ -42448,8 +42473,8 @@ async function readChart(readFile2, chartFile) {
   const parsed = parseValuesText(text);
   if ("error" in parsed) return void 0;
   const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
-  const name = stringField(parsed.values, "name") ?? posix6.basename(posix6.dirname(chartFile));
-  const chart = { chartFile, directory: posix6.dirname(chartFile), name, dependencies };
+  const name = stringField(parsed.values, "name") ?? posix7.basename(posix7.dirname(chartFile));
+  const chart = { chartFile, directory: posix7.dirname(chartFile), name, dependencies };
   const version = stringField(parsed.values, "version");
   if (version) chart.version = version;
   return chart;
@@ -42652,8 +42677,8 @@ async function localChart(base, source, values, context2) {
   const path6 = stringField(source, "path");
   if (path6 === void 0 || !isThisRepository(stringField(source, "repoURL"), context2.repositoryUrls))
     return [];
-  const dir = posix7.normalize(path6).replace(/^\.\/?|\/$/g, "");
-  const chartFile = posix7.join(dir, "Chart.yaml");
+  const dir = posix8.normalize(path6).replace(/^\.\/?|\/$/g, "");
+  const chartFile = posix8.join(dir, "Chart.yaml");
   const chart = await readChart(context2.readFile, chartFile);
   if (!chart) return [];
   const vendored = istioChartComponent(chart.name, dir);
@@ -42665,7 +42690,7 @@ async function localChart(base, source, values, context2) {
   const own = await values(dir);
   const defaults2 = await readValuesFile(
     context2.readFile,
-    posix7.join(dir, "values.yaml"),
+    posix8.join(dir, "values.yaml"),
     `${chart.name} chart values.yaml`
   );
   const parent = ["layer" in defaults2 ? [defaults2.layer] : [], own.layers].flat();
@@ -42943,7 +42968,7 @@ var fluxHelmReleaseSource = {
 
 // src/core/mesh/values/helm-values-file/helmfile.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 var HELMFILE = /(^|\/)(helmfile\.ya?ml|helmfile\.d\/[^/]+\.ya?ml)(\.gotmpl)?$/;
 var TEMPLATE = "__helmfile_template__";
 function isHelmfile(path6) {
@@ -43022,7 +43047,7 @@ async function valueLayers(release, label, context2) {
     } else if (isValuesMap(item)) {
       layers.push({ description, source, values: item });
     } else if (typeof item === "string") {
-      const path6 = workspacePath(posix8.dirname(release.file), item);
+      const path6 = workspacePath(posix9.dirname(release.file), item);
       const read = path6 ? await readValuesFile(context2.readFile, path6, `${description} ${item}`) : void 0;
       if (read && "layer" in read) layers.push(read.layer);
       else if (read && "unresolved" in read) unresolved2.push(read.unresolved);
@@ -43090,9 +43115,9 @@ async function findHelmfileReleases(context2) {
 }
 
 // src/core/mesh/values/helm-values-file/umbrella-charts.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 function isChartFile(path6) {
-  return posix9.basename(path6) === "Chart.yaml";
+  return posix10.basename(path6) === "Chart.yaml";
 }
 function declareDependencies(chart, parent, unresolved2) {
   return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
@@ -43119,7 +43144,7 @@ async function findUmbrellaCharts(context2) {
   for (const chartFile of (context2.files ?? []).filter(isChartFile)) {
     const chart = await readChart(context2.readFile, chartFile);
     if (!chart || chart.dependencies.length === 0) continue;
-    const valuesFile = posix9.join(chart.directory, "values.yaml");
+    const valuesFile = posix10.join(chart.directory, "values.yaml");
     const read = await readValuesFile(context2.readFile, valuesFile, `${valuesFile} (chart ${chart.name})`);
     const parent = "layer" in read ? [read.layer] : [];
     const unresolved2 = "unresolved" in read ? [read.unresolved] : [];
@@ -43426,7 +43451,7 @@ function filesReadBy(declarations) {
 function readElsewhere(declaration, read) {
   const files = declaration.layers.map((l) => l.source?.file);
   const chartFile = declaration.source?.file;
-  if (chartFile?.endsWith("Chart.yaml")) files.push(posix10.join(posix10.dirname(chartFile), "values.yaml"));
+  if (chartFile?.endsWith("Chart.yaml")) files.push(posix11.join(posix11.dirname(chartFile), "values.yaml"));
   return files.some((file) => file !== void 0 && read.has(file));
 }
 async function findControlPlanes(context2) {
@@ -43659,7 +43684,7 @@ function addVersionFiles(workspace, clusters, warnings, logger) {
     }
     const version = parseIstioVersion(found.version)?.version;
     if (!version) continue;
-    const dir = posix11.dirname(path6);
+    const dir = posix12.dirname(path6);
     const covers = (root) => root.path === "." || dir === root.path || dir.startsWith(`${root.path}/`);
     let cluster = clusters.find((c) => c.roots.some(covers)) ?? clusters.find((c) => c.name === PLAIN_CLUSTER);
     if (!cluster) {

@@ -23352,9 +23352,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix15 = POSIX_REGEX_SOURCE[rest2];
-                if (posix15) {
-                  prev.value = pre + posix15;
+                const posix16 = POSIX_REGEX_SOURCE[rest2];
+                if (posix16) {
+                  prev.value = pre + posix16;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -23871,7 +23871,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix15 = opts.windows;
+      const posix16 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -23881,8 +23881,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix15 });
-        const result = { glob, state, regex: regex2, posix: posix15, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix16 });
+        const result = { glob, state, regex: regex2, posix: posix16, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -23907,7 +23907,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix15 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix16 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -23915,7 +23915,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix15 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix16 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -23924,16 +23924,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix15);
+          match = picomatch4.matchBase(input, regex2, options, posix16);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix15 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix16 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix15 }));
+      return regex2.test(utils.basename(input, { windows: posix16 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -36614,6 +36614,29 @@ function replacePattern(value, mode, pattern, replacement) {
   return value.replace(new RegExp(body, mode === "/" ? "gs" : "s"), () => replacement);
 }
 
+// src/core/workspace/nearest.ts
+import { posix as posix3 } from "node:path";
+function sharedDirectoryDepth(a, b) {
+  const left = posix3.dirname(a).split("/");
+  const right = posix3.dirname(b).split("/");
+  let depth = 0;
+  while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
+    depth++;
+  return depth;
+}
+function nearestTo(from, candidates, fileOf) {
+  let best = -1;
+  let out = [];
+  for (const candidate of candidates) {
+    const depth = sharedDirectoryDepth(from, fileOf(candidate));
+    if (depth > best) {
+      best = depth;
+      out = [candidate];
+    } else if (depth === best) out.push(candidate);
+  }
+  return out;
+}
+
 // src/core/mesh/post-build.ts
 var SUBSTITUTE_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
 function applyPostBuild(files, all) {
@@ -36624,9 +36647,11 @@ function applyPostBuild(files, all) {
     if (flux.substitute.length === 0 && flux.substituteFrom.length === 0) continue;
     const variables = {};
     for (const ref of flux.substituteFrom) {
-      const found = objects.find(
+      const named = objects.filter(
         (o) => o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace
       );
+      const declaring = rendered.root.declaredBy?.source.file;
+      const found = declaring ? nearestTo(declaring, named, (o) => o.source?.file ?? "")[0] : named[0];
       if (!found) {
         if (!ref.optional)
           rendered.warnings.push({
@@ -36697,10 +36722,10 @@ function dataOf(files, object) {
 var import_yaml4 = __toESM(require_dist(), 1);
 import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join9, posix as posix4, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { join as join9, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/core/mesh/roots.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 var PLAIN_CLUSTER = "default";
 var REFERENCE_FIELDS = ["resources", "bases", "components"];
 function discoverRoots(files) {
@@ -36708,12 +36733,12 @@ function discoverRoots(files) {
   const kustomizationDirs = /* @__PURE__ */ new Set();
   const included = /* @__PURE__ */ new Set();
   const declared = [];
-  const chartDirs = files.paths.filter((p) => posix3.basename(p) === "Chart.yaml").map((p) => posix3.dirname(p));
+  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
   const inChart = (path5) => chartDirs.some((dir) => dir === "." || path5.startsWith(`${dir}/`));
   for (const path5 of files.paths) {
     if (isIgnoredPath(path5) || inChart(path5)) continue;
-    const dir = posix3.dirname(path5);
-    if (KUSTOMIZATION_FILES.includes(posix3.basename(path5))) {
+    const dir = posix4.dirname(path5);
+    if (KUSTOMIZATION_FILES.includes(posix4.basename(path5))) {
       kustomizationDirs.add(dir);
       for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
       continue;
@@ -36742,7 +36767,7 @@ function discoverRoots(files) {
   for (const path5 of files.paths) {
     if (isIgnoredPath(path5) || inChart(path5) || covered(path5)) continue;
     if (!files.documents(path5).some((d) => objectIdentity(d.value))) continue;
-    const dir = posix3.dirname(path5);
+    const dir = posix4.dirname(path5);
     plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path5]);
   }
   const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
@@ -36770,7 +36795,7 @@ function isIgnoredPath(path5) {
   return /(^|\/)(\.github|node_modules|\.git)\//.test(path5);
 }
 function kustomizationReferences(files, kustomizationPath) {
-  const dir = posix3.dirname(kustomizationPath);
+  const dir = posix4.dirname(kustomizationPath);
   const doc = files.documents(kustomizationPath)[0];
   const body = asRecord(doc?.value);
   if (!body) return [];
@@ -36848,13 +36873,13 @@ function fluxRoot(doc, files, warnings) {
   };
 }
 function fluxClusterOf(files, declaringFile) {
-  let dir = posix3.dirname(declaringFile);
+  let dir = posix4.dirname(declaringFile);
   for (; ; ) {
-    if (posix3.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
+    if (posix4.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
     if (dir === "." || dir === "") break;
-    dir = posix3.dirname(dir);
+    dir = posix4.dirname(dir);
   }
-  return posix3.dirname(declaringFile);
+  return posix4.dirname(declaringFile);
 }
 function argoRoots(doc, files, warnings) {
   const id = objectIdentity(doc.value);
@@ -37079,7 +37104,7 @@ function wrapperKustomization(root, toDirs) {
   if (flux?.nameSuffix) body.nameSuffix = flux.nameSuffix;
   if (flux && flux.patches.length > 0) body.patches = flux.patches;
   if (flux && flux.images.length > 0) body.images = flux.images;
-  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix4.join(toRoot, c));
+  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
   return `${JSON.stringify(body, null, 2)}
 `;
 }
@@ -37160,13 +37185,13 @@ function remoteReferences(files, dir) {
 }
 
 // src/core/mesh/model.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/core/mesh/values/index.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 
 // src/core/mesh/values/argocd-application/find.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/core/mesh/values/merge.ts
 function isValuesMap(value) {
@@ -37407,9 +37432,9 @@ function layerOf(description, values, source) {
 
 // src/core/mesh/values/files.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 function workspacePath(dir, path5) {
-  const joined = posix5.normalize(posix5.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
+  const joined = posix6.normalize(posix6.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined.replace(/^\.\//, "");
 }
@@ -37443,7 +37468,7 @@ function expandGlob(pattern, files) {
 }
 
 // src/core/mesh/values/umbrella.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 function dependencyOf(entry) {
   const name = stringField(entry, "name");
   const repository = stringField(entry, "repository");
@@ -37463,8 +37488,8 @@ async function readChart(readFile4, chartFile) {
   const parsed = parseValuesText(text);
   if ("error" in parsed) return void 0;
   const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
-  const name = stringField(parsed.values, "name") ?? posix6.basename(posix6.dirname(chartFile));
-  const chart = { chartFile, directory: posix6.dirname(chartFile), name, dependencies };
+  const name = stringField(parsed.values, "name") ?? posix7.basename(posix7.dirname(chartFile));
+  const chart = { chartFile, directory: posix7.dirname(chartFile), name, dependencies };
   const version = stringField(parsed.values, "version");
   if (version) chart.version = version;
   return chart;
@@ -37667,8 +37692,8 @@ async function localChart(base, source, values, context2) {
   const path5 = stringField(source, "path");
   if (path5 === void 0 || !isThisRepository(stringField(source, "repoURL"), context2.repositoryUrls))
     return [];
-  const dir = posix7.normalize(path5).replace(/^\.\/?|\/$/g, "");
-  const chartFile = posix7.join(dir, "Chart.yaml");
+  const dir = posix8.normalize(path5).replace(/^\.\/?|\/$/g, "");
+  const chartFile = posix8.join(dir, "Chart.yaml");
   const chart = await readChart(context2.readFile, chartFile);
   if (!chart) return [];
   const vendored = istioChartComponent(chart.name, dir);
@@ -37680,7 +37705,7 @@ async function localChart(base, source, values, context2) {
   const own = await values(dir);
   const defaults2 = await readValuesFile(
     context2.readFile,
-    posix7.join(dir, "values.yaml"),
+    posix8.join(dir, "values.yaml"),
     `${chart.name} chart values.yaml`
   );
   const parent = ["layer" in defaults2 ? [defaults2.layer] : [], own.layers].flat();
@@ -37958,7 +37983,7 @@ var fluxHelmReleaseSource = {
 
 // src/core/mesh/values/helm-values-file/helmfile.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 var HELMFILE = /(^|\/)(helmfile\.ya?ml|helmfile\.d\/[^/]+\.ya?ml)(\.gotmpl)?$/;
 var TEMPLATE = "__helmfile_template__";
 function isHelmfile(path5) {
@@ -38037,7 +38062,7 @@ async function valueLayers(release, label, context2) {
     } else if (isValuesMap(item)) {
       layers.push({ description, source, values: item });
     } else if (typeof item === "string") {
-      const path5 = workspacePath(posix8.dirname(release.file), item);
+      const path5 = workspacePath(posix9.dirname(release.file), item);
       const read = path5 ? await readValuesFile(context2.readFile, path5, `${description} ${item}`) : void 0;
       if (read && "layer" in read) layers.push(read.layer);
       else if (read && "unresolved" in read) unresolved2.push(read.unresolved);
@@ -38105,9 +38130,9 @@ async function findHelmfileReleases(context2) {
 }
 
 // src/core/mesh/values/helm-values-file/umbrella-charts.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 function isChartFile(path5) {
-  return posix9.basename(path5) === "Chart.yaml";
+  return posix10.basename(path5) === "Chart.yaml";
 }
 function declareDependencies(chart, parent, unresolved2) {
   return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
@@ -38134,7 +38159,7 @@ async function findUmbrellaCharts(context2) {
   for (const chartFile of (context2.files ?? []).filter(isChartFile)) {
     const chart = await readChart(context2.readFile, chartFile);
     if (!chart || chart.dependencies.length === 0) continue;
-    const valuesFile = posix9.join(chart.directory, "values.yaml");
+    const valuesFile = posix10.join(chart.directory, "values.yaml");
     const read = await readValuesFile(context2.readFile, valuesFile, `${valuesFile} (chart ${chart.name})`);
     const parent = "layer" in read ? [read.layer] : [];
     const unresolved2 = "unresolved" in read ? [read.unresolved] : [];
@@ -38441,7 +38466,7 @@ function filesReadBy(declarations) {
 function readElsewhere(declaration, read) {
   const files = declaration.layers.map((l) => l.source?.file);
   const chartFile = declaration.source?.file;
-  if (chartFile?.endsWith("Chart.yaml")) files.push(posix10.join(posix10.dirname(chartFile), "values.yaml"));
+  if (chartFile?.endsWith("Chart.yaml")) files.push(posix11.join(posix11.dirname(chartFile), "values.yaml"));
   return files.some((file) => file !== void 0 && read.has(file));
 }
 async function findControlPlanes(context2) {
@@ -38674,7 +38699,7 @@ function addVersionFiles(workspace, clusters, warnings, logger) {
     }
     const version = parseIstioVersion(found.version)?.version;
     if (!version) continue;
-    const dir = posix11.dirname(path5);
+    const dir = posix12.dirname(path5);
     const covers = (root) => root.path === "." || dir === root.path || dir.startsWith(`${root.path}/`);
     let cluster = clusters.find((c) => c.roots.some(covers)) ?? clusters.find((c) => c.name === PLAIN_CLUSTER);
     if (!cluster) {
@@ -39934,7 +39959,7 @@ async function generatedConfig(options, operatorFile, context2) {
 }
 
 // src/core/inject/jobs.ts
-import { posix as posix12 } from "node:path";
+import { posix as posix13 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -40189,10 +40214,10 @@ function readSources(options, mode, logger) {
     ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
   ];
   if (mode === "render-dir" && options.outputDir)
-    patterns.push(`!${posix12.normalize(options.outputDir).replace(/\/$/, "")}/**`);
+    patterns.push(`!${posix13.normalize(options.outputDir).replace(/\/$/, "")}/**`);
   const files = [];
   for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
-    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix12.basename(path5))) continue;
+    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
     const read = readWorkspaceFile(options.workspace, path5);
     if (read.status !== "ok") {
       noticeSkipped(read, logger);
@@ -40275,7 +40300,7 @@ function inPlaceChanges(judged, changes) {
 
 // src/core/inject/output/patches.ts
 import { existsSync as existsSync6, readFileSync as readFileSync7 } from "node:fs";
-import { join as join13, posix as posix13 } from "node:path";
+import { join as join13, posix as posix14 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -40291,13 +40316,13 @@ function patchChanges(judged, changes, logger) {
     if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
     const patch = sidecarPatch(workload, job.source(), injected);
     if (!patch) continue;
-    const dir = posix13.dirname(job.file.path);
+    const dir = posix14.dirname(job.file.path);
     const name = patchFileName(workload);
-    changes.propose(dir === "." ? name : posix13.join(dir, name), patch);
+    changes.propose(dir === "." ? name : posix14.join(dir, name), patch);
     patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
-    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix13.join(dir, f)).find(
+    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
       (f) => existsSync6(join13(changes.root, f))
     );
     if (!kustomization) {
@@ -40318,12 +40343,12 @@ function patchChanges(judged, changes, logger) {
 }
 
 // src/core/inject/output/render-dir.ts
-import { posix as posix14 } from "node:path";
+import { posix as posix15 } from "node:path";
 function renderDirChanges(judged, outputDir, changes) {
   const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
   for (const file of filesWithWorkloads) {
     const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
-    changes.propose(posix14.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
+    changes.propose(posix15.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
   }
 }
 
@@ -41087,6 +41112,28 @@ function unknownDocumentFinding(file, line, reason) {
   };
 }
 
+// src/core/rollout/waves/wave-config.ts
+var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
+function parseDuration(text) {
+  const trimmed = text.trim();
+  if (trimmed === "0") return 0;
+  if (!/^(\d+[wdhm])+$/.test(trimmed)) return void 0;
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([wdhm])/g))
+    total += Number(amount) * UNIT_MS[unit];
+  return total;
+}
+function waveMatchesNothing(wave) {
+  return new InvalidInputError(
+    `wave '${wave.name}' matches no cluster and no pin (paths: ${wave.paths.join(", ")})`,
+    {
+      ...wave.file ? { file: wave.file } : {},
+      ...wave.line ? { line: wave.line } : {},
+      hint: "Point the paths at the files of its clusters (their Flux Kustomizations or version files), e.g. clusters/dev/**."
+    }
+  );
+}
+
 // src/core/config/repo-config.ts
 var REPO_CONFIG_PATH = ".github/istio-autopilot.yaml";
 var NATIVE_SIDECARS = ["auto", "true", "false"];
@@ -41168,6 +41215,9 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
         }
         return value;
       },
+      node(key) {
+        return get(key);
+      },
       section(key) {
         const node = get(key);
         if (node === void 0 || (0, import_yaml12.isScalar)(node) && node.value === null) return reader(null, name(key));
@@ -41239,8 +41289,55 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
       suppress: an.list("suppress")
     }
   };
+  const waves = readWaves(top.node("waves"));
+  if (waves) config.waves = waves;
+  const dashboard = top.boolean("dashboard");
+  if (dashboard !== void 0) config.dashboard = dashboard;
   for (const section of [cp2, dp, pr, an, top]) section.done();
   return config;
+  function readWaves(node) {
+    if (node === void 0 || (0, import_yaml12.isScalar)(node) && node.value === null) return void 0;
+    if (!(0, import_yaml12.isSeq)(node) || node.items.length === 0)
+      return fail(
+        "waves",
+        node,
+        "must be a list of waves",
+        "Each wave is a mapping: name, paths, soak, require-checks."
+      );
+    const out = [];
+    node.items.forEach((item, index) => {
+      const where2 = `waves[${index}]`;
+      if (!(0, import_yaml12.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
+      const wave = reader(item, where2);
+      const name = wave.string("name");
+      if (!name) return fail(`${where2}.name`, item, "is required");
+      if (out.some((w) => w.name === name))
+        fail(`${where2}.name`, item.get("name", true), `repeats the wave name '${name}'`);
+      const paths = wave.list("paths");
+      if (!paths || paths.length === 0) return fail(`${where2}.paths`, item, "must list at least one glob");
+      const soakText = wave.string("soak");
+      const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
+      if (soakMs === void 0)
+        fail(
+          `${where2}.soak`,
+          item.get("soak", true),
+          `is '${soakText}', not a duration`,
+          "Write it like 36h, 2d, 1d12h or 90m."
+        );
+      const requireChecks = wave.list("require-checks") ?? [];
+      wave.done();
+      out.push({
+        name,
+        paths,
+        soakMs: soakMs ?? 0,
+        ...soakText !== void 0 ? { soak: soakText } : {},
+        requireChecks,
+        file,
+        ...lineOf(item) ? { line: lineOf(item) } : {}
+      });
+    });
+    return out;
+  }
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -46800,7 +46897,7 @@ function planReport(plan) {
 }
 function notesReport(plan) {
   const moves = new Map(planSourceMoves(plan.sources.found).moves.map((m) => [m.source, m.replacement]));
-  const advisories = plan.targetAdvisories;
+  const advisories2 = plan.targetAdvisories;
   return {
     retiredSources: plan.sources.found.map((s) => ({
       file: s.file,
@@ -46817,16 +46914,161 @@ function notesReport(plan) {
       findings: a.findings.map((f) => ({ what: f.what, file: f.file ?? null, line: f.line ?? null }))
     })),
     uncheckedNotes: plan.notes.undetectable.map((n) => ({ id: n.id, title: n.title, url: n.url })),
-    targetAdvisories: advisories ? {
-      target: advisories.target,
-      ids: advisories.advisories.map((a) => a.id),
-      fixedBy: advisories.fixedBy ?? null,
-      fixedByHop: advisories.fixedByHop === true
+    targetAdvisories: advisories2 ? {
+      target: advisories2.target,
+      ids: advisories2.advisories.map((a) => a.id),
+      fixedBy: advisories2.fixedBy ?? null,
+      fixedByHop: advisories2.fixedByHop === true
     } : null
   };
 }
 
+// src/core/rollout/dashboard/dashboard.ts
+var DASHBOARD_TITLE = "Istio Autopilot dashboard";
+var MARKER = "<!-- istio-autopilot:dashboard -->";
+var ISSUE_BODY_LIMIT = 65e3;
+function renderDashboard(fleet, limit = ISSUE_BODY_LIMIT) {
+  const lines = [
+    MARKER,
+    "",
+    "Where the Istio rollout stands, wave by wave. Istio Autopilot keeps this issue up to date.",
+    ""
+  ];
+  lines.push("## Waves", "");
+  for (const w of fleet.waves) lines.push(`- ${waveLine(w)}`);
+  lines.push("", "```mermaid", ...mermaid(fleet.waves), "```", "");
+  lines.push("## Clusters", "");
+  const rows = fleet.waves.flatMap(
+    (w) => (w.clusters.length ? w.clusters : ["\u2014"]).map((cluster) => [
+      w.wave,
+      cluster,
+      w.controlPlane.join(", ") || "\u2014",
+      w.proxies.join(", ") || "\u2014",
+      endOfLife(w),
+      advisories(w)
+    ])
+  );
+  lines.push(
+    markdownTable(["wave", "cluster", "control plane", "proxies", "end of life", "advisories"], rows),
+    ""
+  );
+  lines.push("## Open pull requests", "");
+  const open2 = fleet.waves.filter((w) => w.pullRequest);
+  if (open2.length === 0) lines.push("None.");
+  for (const w of open2)
+    lines.push(
+      w.dataPlane ? `- #${w.pullRequest.number} wave ${w.wave}: proxies ${w.dataPlane.from} \u2192 ${w.dataPlane.target}` : `- #${w.pullRequest.number} wave ${w.wave}: control plane ${w.current} \u2192 ${w.target}`
+    );
+  lines.push("", "## Next steps", "");
+  lines.push(
+    markdownTable(
+      ["wave", "next step", "due"],
+      fleet.waves.map((w) => [w.wave, escapeCell(nextStep(w)), due(w)])
+    )
+  );
+  if (fleet.advice.length) {
+    lines.push("", "## Pins shared by several waves", "");
+    for (const advice of fleet.advice) lines.push(`- ${advice}`);
+  }
+  return fitMarkdown(lines.join("\n") + "\n", limit);
+}
+function waveLine(w) {
+  const version = w.controlPlane.join(", ") || "no pin";
+  return `**${w.wave}** ${version}${w.target ? ` \u2192 ${w.target}` : ""}: ${w.message}`;
+}
+function mermaid(waves) {
+  const id = (i) => `w${i}`;
+  const label = (w) => {
+    const where2 = w.pullRequest ? `PR #${w.pullRequest.number}` : w.state === "waiting" ? w.gate?.kind === "wait-soak" ? `soak until ${w.gate.until}` : w.gate?.kind === "wait-check" ? `waits for check ${w.gate.check}` : "waits" : w.state;
+    const version = `${w.controlPlane.join(", ") || "no pin"}${w.target ? ` \u2192 ${w.target}` : ""}`;
+    return `"${w.wave}<br/>${version}<br/>${where2}"`.replace(/[[\]{}]/g, "");
+  };
+  const out = ["flowchart LR"];
+  waves.forEach((w, i) => out.push(`  ${id(i)}[${label(w)}]`));
+  for (let i = 1; i < waves.length; i++) out.push(`  ${id(i - 1)} --> ${id(i)}`);
+  out.push(
+    "  classDef done fill:#d4f7d4,stroke:#2e7d32",
+    "  classDef active fill:#fff3c4,stroke:#f9a825",
+    "  classDef blocked fill:#ffd6d6,stroke:#c62828"
+  );
+  waves.forEach((w, i) => {
+    const cls = w.state === "current" ? "done" : w.state === "blocked" ? "blocked" : w.state === "open" || w.state === "waiting" ? "active" : "";
+    if (cls) out.push(`  class ${id(i)} ${cls}`);
+  });
+  return out;
+}
+function endOfLife(w) {
+  if (!w.check?.eolDate) return "unknown";
+  return `${w.check.eol ? "passed" : "on"} ${w.check.eolDate}`;
+}
+function advisories(w) {
+  const list = w.check?.advisories ?? [];
+  if (list.length === 0) return "none";
+  const shown = list.slice(0, 5).map((a) => `[${a.id}](${a.url})`);
+  return `${shown.join(", ")}${list.length > 5 ? ` and ${list.length - 5} more` : ""}`;
+}
+function nextStep(w) {
+  if (w.pullRequest && w.dataPlane)
+    return `review and merge #${w.pullRequest.number} (proxies ${w.dataPlane.from} \u2192 ${w.dataPlane.target})`;
+  if (w.pullRequest) return `review and merge #${w.pullRequest.number} (${w.current} \u2192 ${w.target})`;
+  if (w.state === "current") return "nothing: up to date";
+  if (w.state === "no-pins") return "give the wave its own pin";
+  if (w.gate && w.gate.kind !== "open" && "pull" in w.gate && w.gate.pull) {
+    const pull = `#${w.gate.pull.number}`;
+    if (w.gate.kind === "wait-soak") return `open its PR once ${pull} has soaked`;
+    if (w.gate.kind === "wait-check")
+      return `open its PR once check ${w.gate.check} is green on ${pull}'s merge commit`;
+    if (w.gate.kind === "blocked") return `fix check ${w.gate.check} on ${pull}'s merge commit`;
+    return `open its PR once ${pull} is merged`;
+  }
+  return w.message;
+}
+function due(w) {
+  if (w.gate?.kind === "wait-soak") return w.gate.until;
+  if (w.pullRequest || w.state === "open") return "now";
+  if (w.state === "waiting") return "after the previous wave";
+  return "\u2014";
+}
+async function upsertDashboard(octokit, request2) {
+  const repository = { owner: request2.owner, repo: request2.repo };
+  const body = renderDashboard(request2.fleet);
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
+    ...repository,
+    state: "open",
+    per_page: 100
+  });
+  const login = await authenticatedLogin(octokit);
+  const ours = issues.filter(
+    (i) => !i.pull_request && i.title === DASHBOARD_TITLE && (i.body ?? "").startsWith(MARKER) && (login ? i.user?.login === login : i.user?.type === "Bot")
+  ).sort((a, b) => a.number - b.number);
+  const existing = ours[0];
+  if (existing) {
+    if (ours.length > 1)
+      request2.logger.warning(
+        `${ours.length} dashboard issues are open (${ours.map((i) => `#${i.number}`).join(", ")}); #${existing.number} is kept up to date.`
+      );
+    if ((existing.body ?? "") === body) {
+      request2.logger.info(`Dashboard issue #${existing.number} is up to date.`);
+      return { number: existing.number, url: existing.html_url, operation: "unchanged" };
+    }
+    await octokit.rest.issues.update({ ...repository, issue_number: existing.number, body });
+    request2.logger.info(`Dashboard issue #${existing.number} updated: ${existing.html_url}`);
+    return { number: existing.number, url: existing.html_url, operation: "updated" };
+  }
+  const created = (await octokit.rest.issues.create({ ...repository, title: DASHBOARD_TITLE, body })).data;
+  request2.logger.info(`Dashboard issue #${created.number} created: ${created.html_url}`);
+  return { number: created.number, url: created.html_url, operation: "created" };
+}
+async function authenticatedLogin(octokit) {
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  } catch {
+    return void 0;
+  }
+}
+
 // src/core/pipeline/summary.ts
+var SUMMARY_PART_LIMIT = 256 * 1024;
 function renderPipelineSummary(report, result) {
   const lines = ["## Istio Autopilot", ""];
   lines.push(
@@ -46874,6 +47116,7 @@ function renderPipelineSummary(report, result) {
       )
     );
   }
+  if (result.fleet) lines.push("", "### Fleet", "", renderDashboard(result.fleet.fleet, SUMMARY_PART_LIMIT));
   lines.push(...notesSummary(report));
   for (const line of report.inconsistencies) lines.push("", `> [!WARNING]
 > ${line}`);
@@ -47172,8 +47415,8 @@ async function commentOnce(octokit, repository, number, marker, text) {
 }
 
 // src/core/report/pr-metadata.ts
-var MARKER = "istio-autopilot:metadata";
-var BLOCK = new RegExp(`<!--\\s*${MARKER}\\s+(\\{[^\\n]*\\})\\s*-->`);
+var MARKER2 = "istio-autopilot:metadata";
+var BLOCK = new RegExp(`<!--\\s*${MARKER2}\\s+(\\{[^\\n]*\\})\\s*-->`);
 function renderMetadata(metadata) {
   const json = JSON.stringify({
     component: metadata.component,
@@ -47181,7 +47424,7 @@ function renderMetadata(metadata) {
     ...metadata.to ? { to: metadata.to } : {},
     ...metadata.policy ? { policy: metadata.policy } : {}
   }).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return `<!-- ${MARKER} ${json} -->`;
+  return `<!-- ${MARKER2} ${json} -->`;
 }
 function parseMetadata(body) {
   const match = BLOCK.exec(body ?? "");
@@ -47824,6 +48067,7 @@ function definitionIn(use2, source, lookup2) {
       continue;
     }
     if (ref.kind !== "ConfigMap" || ref.name === "") continue;
+    const found = [];
     for (const file of lookup2.filesContaining("ConfigMap", ref.name)) {
       for (const document of file.documents) {
         const { kind, name } = resourceKind(document);
@@ -47832,9 +48076,11 @@ function definitionIn(use2, source, lookup2) {
           ...meta,
           location: `ConfigMap ${ref.name} data.${use2.variable}`
         });
-        if (pin) return pin;
+        if (pin) found.push(pin);
       }
     }
+    const nearest = nearestTo(source.file.path, found, (pin) => pin.file)[0];
+    if (nearest) return nearest;
   }
   return void 0;
 }
@@ -48434,11 +48680,11 @@ function affects(advisory, version) {
   if (advisory.kind !== "vulnerability" || !advisory.affected) return false;
   return import_semver4.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
 }
-function matchAdvisories(version, advisories, support = []) {
+function matchAdvisories(version, advisories2, support = []) {
   const parsed = parseIstioVersion(version);
   if (!parsed) return [];
   const matches = [];
-  for (const advisory of advisories) {
+  for (const advisory of advisories2) {
     const direct = affects(advisory, parsed);
     if (!direct && !presumedAffected(parsed, advisory, support)) continue;
     const fixedIn = fixedFor(parsed, advisory);
@@ -49186,11 +49432,11 @@ async function listIstioGitHubAdvisories(client, options = {}) {
     }
   });
   const raw = pages.items;
-  const advisories = raw.map(advisoryFromGitHub).filter((a) => a !== void 0);
+  const advisories2 = raw.map(advisoryFromGitHub).filter((a) => a !== void 0);
   logger.debug(
-    `GitHub advisories for istio.io/istio: ${raw.length} listed, ${advisories.filter((a) => a.affected).length} with ranges in Istio release numbers (${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache)`
+    `GitHub advisories for istio.io/istio: ${raw.length} listed, ${advisories2.filter((a) => a.affected).length} with ranges in Istio release numbers (${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache)`
   );
-  return advisories;
+  return advisories2;
 }
 function keptAdvisoryFields(raw) {
   return {
@@ -49405,20 +49651,20 @@ async function gatherReleaseSources(client, options = {}) {
   const [feed, github] = await Promise.all([
     releaseFeed(client, dataset, conditional),
     listIstioGitHubAdvisories(client, conditional).then(
-      (advisories2) => ({ advisories: advisories2, error: void 0 }),
+      (advisories3) => ({ advisories: advisories3, error: void 0 }),
       (error2) => ({ advisories: void 0, error: error2 ?? new Error("unknown error") })
     )
   ]);
   if (feed.from === "dataset") fallback("the Istio release feed", feed.error);
   if (!github.advisories) fallback("security advisories", github.error);
-  const advisories = github.advisories ? mergeAdvisories(dataset.advisories, github.advisories) : dataset.advisories;
+  const advisories2 = github.advisories ? mergeAdvisories(dataset.advisories, github.advisories) : dataset.advisories;
   const advisoriesFrom = github.advisories ? "github+dataset" : "dataset";
   if (feed.from === "github" && advisoriesFrom === "github+dataset") {
     logger.info(`Security bulletins from ${age}, merged with GitHub's advisories.`);
   }
   return {
     releases: feed.releases,
-    advisories,
+    advisories: advisories2,
     support: dataset.support,
     releasesFrom: feed.from,
     advisoriesFrom,
@@ -50133,8 +50379,8 @@ function planUpgrade(request2) {
       moves
     })
   };
-  const advisories = targetAdvisories(to, planned.controlPlane.check.upgradePath, request2.sources);
-  if (advisories && step === "control-plane") plan.targetAdvisories = advisories;
+  const advisories2 = targetAdvisories(to, planned.controlPlane.check.upgradePath, request2.sources);
+  if (advisories2 && step === "control-plane") plan.targetAdvisories = advisories2;
   if (step === "sources") {
     plan.target = current;
     plan.reason = `The control plane is at ${current}, but ${all.moves.length} chart or image location(s) point at Istio's retired hosts (removed in December 2026, and never serving 1.31 or later): move them to Istio's current ones.`;
@@ -50262,6 +50508,516 @@ function planPinSteps(request2) {
   };
 }
 
+// src/core/rollout/waves/assign.ts
+function assignWaves(waves, model, pins) {
+  const matchers = waves.map((w) => globMatcher(w.paths));
+  const waveOfFile = (file) => waves.findIndex((_, i) => matchers[i](file));
+  const clusterWave = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters) {
+    if (cluster.controlPlanes.length === 0 && cluster.components.length === 0) continue;
+    const declaring = cluster.roots.map((r) => r.declaredBy?.source.file ?? `${r.path}/kustomization.yaml`);
+    const index = [...declaring, ...cluster.controlPlanes.flatMap((p) => p.source ? [p.source.file] : [])].map(waveOfFile).find((i) => i >= 0);
+    if (index !== void 0) clusterWave.set(cluster.name, index);
+  }
+  const members = waves.map((wave, i) => ({
+    wave,
+    clusters: model.clusters.filter((c) => clusterWave.get(c.name) === i),
+    controlPlanePins: [],
+    dataPlanePins: []
+  }));
+  const shared = [];
+  const unassigned = [];
+  for (const pin of pins) {
+    let index = waveOfFile(pin.file);
+    if (index < 0) {
+      const deploying = model.clusters.filter(
+        (c) => clusterWave.has(c.name) && (c.objects.some((o) => o.source?.file === pin.file) || c.controlPlanes.some((p) => p.source?.file === pin.file))
+      );
+      const owners = [...new Set(deploying.map((c) => clusterWave.get(c.name)))].sort((a, b) => a - b);
+      if (owners.length > 1) {
+        shared.push({
+          pin,
+          waves: owners.map((i) => waves[i].name),
+          clusters: deploying.map((c) => c.name)
+        });
+        continue;
+      }
+      index = owners[0] ?? -1;
+    }
+    if (index < 0) {
+      unassigned.push(pin);
+      continue;
+    }
+    (pin.role === "control-plane" ? members[index].controlPlanePins : members[index].dataPlanePins).push(
+      pin
+    );
+  }
+  for (const m of members) {
+    if (m.clusters.length === 0 && m.controlPlanePins.length === 0 && m.dataPlanePins.length === 0)
+      throw waveMatchesNothing(m.wave);
+  }
+  return { waves: members, shared, unassigned };
+}
+function sharedPinAdvice(shared) {
+  const { pin } = shared;
+  return `${pin.file}:${pin.line} (${pin.location}) pins ${pin.version} for waves ${shared.waves.join(", ")} at once (clusters ${shared.clusters.join(", ")}); it is not bumped wave by wave. Give each cluster its own value: write \${version} there and add a ConfigMap per cluster (e.g. ${shared.clusters[0]}/istio-version.yaml) fed by its Flux Kustomization's postBuild.substituteFrom, or a per-cluster kustomize patch of that field.`;
+}
+
+// src/core/rollout/waves/gates.ts
+function isoUtc(date) {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function evaluateGate({ wave, previous, target, evidence, now }) {
+  const name = wave.name;
+  if (!evidence) {
+    return {
+      kind: "wait-merge",
+      message: `Wave ${name} waits for wave ${previous}'s control plane PR for ${target}, which is not open yet.`
+    };
+  }
+  const pull = { number: evidence.number, url: evidence.url };
+  if (!evidence.mergedAt || !evidence.mergeCommitSha) {
+    return {
+      kind: "wait-merge",
+      message: evidence.state === "open" ? `Wave ${name} waits for wave ${previous}'s PR #${evidence.number} (${target}) to be merged.` : `Wave ${name} waits: wave ${previous}'s PR #${evidence.number} (${target}) was closed without merging.`,
+      pull
+    };
+  }
+  const sha = evidence.mergeCommitSha.slice(0, 12);
+  const failed2 = evidence.checks.find((c) => c.state === "failure");
+  if (failed2) {
+    return {
+      kind: "blocked",
+      check: failed2.name,
+      message: `Wave ${name} is blocked: check ${failed2.name} failed on wave ${previous}'s merge commit ${sha} (#${evidence.number}); it and every later wave stay at their version until it passes.`,
+      pull
+    };
+  }
+  const soakEnds = new Date(Date.parse(evidence.mergedAt) + wave.soakMs);
+  if (soakEnds.getTime() > now.getTime()) {
+    return {
+      kind: "wait-soak",
+      until: isoUtc(soakEnds),
+      message: `Wave ${name} waits for the ${wave.soak ?? "0"} soak of wave ${previous}'s #${evidence.number} (${target}) until ${isoUtc(soakEnds)}.`,
+      pull
+    };
+  }
+  const waiting = evidence.checks.find((c) => c.state !== "success");
+  if (waiting) {
+    return {
+      kind: "wait-check",
+      check: waiting.name,
+      message: `Wave ${name} waits for check ${waiting.name} on wave ${previous}'s merge commit ${sha} (#${evidence.number}): ${waiting.state === "missing" ? "not reported yet" : "still pending"}.`,
+      pull
+    };
+  }
+  return { kind: "open" };
+}
+function checkState(name, statuses, checkRuns) {
+  const states = [];
+  const status = statuses.find((s) => s.context === name);
+  if (status)
+    states.push(status.state === "success" ? "success" : status.state === "pending" ? "pending" : "failure");
+  const run2 = checkRuns.filter((r) => r.name === name).sort((a, b) => b.id - a.id)[0];
+  if (run2) {
+    if (run2.status !== "completed") states.push("pending");
+    else
+      states.push(["success", "neutral", "skipped"].includes(run2.conclusion ?? "") ? "success" : "failure");
+  }
+  if (states.includes("success")) return "success";
+  if (states.includes("failure")) return "failure";
+  return states.length ? "pending" : "missing";
+}
+
+// src/core/rollout/waves/evidence.ts
+function waveComponent(component, wave) {
+  return `${component} in ${wave}`;
+}
+function waveBranch(component, wave, target) {
+  return upgradeBranchName(`${component}-${wave}`, target);
+}
+async function findWavePull(octokit, request2) {
+  const repository = { owner: request2.owner, repo: request2.repo };
+  const branch = waveBranch("control-plane", request2.wave, request2.target);
+  const component = waveComponent("control-plane", request2.wave);
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+    ...repository,
+    state: "all",
+    head: `${request2.owner}:${branch}`,
+    per_page: 100
+  });
+  const mine = pulls.filter((p) => {
+    const metadata = parseMetadata(p.body);
+    return metadata?.component === component && metadata.to === request2.target;
+  });
+  const rank = (p) => p.merged_at ? 0 : p.state === "open" ? 1 : 2;
+  const chosen = mine.sort((a, b) => rank(a) - rank(b) || b.number - a.number)[0];
+  if (!chosen) return void 0;
+  const evidence = {
+    number: chosen.number,
+    url: chosen.html_url,
+    state: chosen.state === "open" ? "open" : "closed",
+    ...chosen.merged_at ? { mergedAt: chosen.merged_at } : {},
+    ...chosen.merge_commit_sha ? { mergeCommitSha: chosen.merge_commit_sha } : {},
+    checks: []
+  };
+  const sha = evidence.mergedAt ? evidence.mergeCommitSha : void 0;
+  if (sha && request2.requireChecks.length > 0) {
+    const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
+      ...repository,
+      ref: sha,
+      per_page: 100
+    });
+    for (const name of request2.requireChecks) {
+      const runs = (await octokit.rest.checks.listForRef({ ...repository, ref: sha, check_name: name, per_page: 100 })).data.check_runs;
+      evidence.checks.push({ name, state: checkState(name, statuses, runs) });
+    }
+  }
+  return evidence;
+}
+
+// src/core/rollout/waves/rollout.ts
+async function planFleet(request2) {
+  const now = request2.now ?? /* @__PURE__ */ new Date();
+  const assignment = assignWaves(request2.waves, request2.model, request2.pins);
+  const statuses = [];
+  let blockedBy;
+  for (const [index, members] of assignment.waves.entries()) {
+    const wave = members.wave;
+    const controlPlane = sortVersions(new Set(members.controlPlanePins.map((p) => p.version)));
+    const status = {
+      wave: wave.name,
+      clusters: members.clusters.map((c) => c.name),
+      controlPlane,
+      proxies: sortVersions(new Set(members.dataPlanePins.map((p) => p.version))),
+      state: "current",
+      message: "",
+      files: []
+    };
+    statuses.push(status);
+    const current = controlPlane[0];
+    if (!current) {
+      status.state = "no-pins";
+      const shared = assignment.shared.filter((s) => s.waves.includes(wave.name));
+      status.message = shared.length ? `Wave ${wave.name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${wave.name} holds no control plane pin of its own; nothing is bumped for it.`;
+      continue;
+    }
+    status.current = current;
+    const check = checkRelease(
+      {
+        currentVersion: current,
+        policy: request2.policy,
+        strategy: request2.strategy,
+        includePrereleases: request2.includePrereleases,
+        kubernetesVersion: request2.kubernetesVersion,
+        now
+      },
+      request2.sources
+    );
+    status.check = {
+      eol: check.eol,
+      eolDate: check.eolDate,
+      advisories: check.advisories,
+      vulnerable: check.vulnerable
+    };
+    if (!check.updateAvailable || !check.target) {
+      status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
+      const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+      if (lagging.length > 0) {
+        const files = [...new Set(lagging.map((p) => p.file))].sort();
+        status.state = "open";
+        status.dataPlane = {
+          from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
+          target: current,
+          files,
+          branch: waveBranch("data-plane", wave.name, current)
+        };
+        status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
+      }
+      continue;
+    }
+    const target = check.target;
+    status.target = target;
+    status.branch = waveBranch("control-plane", wave.name, target);
+    const edits = members.controlPlanePins.filter((p) => compareVersions(p.version, target) < 0);
+    status.files = [...new Set(edits.map((p) => p.file))].sort();
+    if (blockedBy) {
+      status.state = "blocked";
+      status.message = `Wave ${wave.name} is blocked (${current} \u2192 ${target}): ${blockedBy}`;
+      continue;
+    }
+    if (index === 0) {
+      status.state = "open";
+      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target}.`;
+      continue;
+    }
+    const previous = request2.waves[index - 1];
+    if (!request2.github) {
+      status.state = "waiting";
+      status.message = `Wave ${wave.name} (${current} \u2192 ${target}) is gated on wave ${previous.name}'s PR for ${target}; a GitHub token is needed to read it.`;
+      continue;
+    }
+    const evidence = await findWavePull(request2.github, {
+      owner: request2.owner,
+      repo: request2.repo,
+      wave: previous.name,
+      target,
+      requireChecks: wave.requireChecks
+    });
+    let gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
+    const before = statuses[index - 1];
+    if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
+      gate = {
+        kind: "wait-merge",
+        message: `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but no merged Istio Autopilot PR for ${target} records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`
+      };
+    }
+    status.gate = gate;
+    if (gate.kind === "open") {
+      status.state = "open";
+      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.name}'s #${evidence.number} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
+    } else {
+      status.state = gate.kind === "blocked" ? "blocked" : "waiting";
+      status.message = gate.message;
+      if (gate.kind === "blocked")
+        blockedBy = `check ${gate.check} failed in wave ${previous.name} (#${gate.pull.number}).`;
+    }
+  }
+  return { waves: statuses, shared: assignment.shared, advice: assignment.shared.map(sharedPinAdvice) };
+}
+async function runFleet(request2, plan, deps, options = {}) {
+  const assignment = assignWaves(request2.waves, request2.model, request2.pins);
+  const changed = [];
+  for (const status of plan.waves) {
+    request2.logger.info(status.message);
+    if (status.state === "open" && status.dataPlane && !options.dryRun) {
+      const dp = status.dataPlane;
+      const pull2 = await deps.openDataPlanePullRequest({
+        wave: status.wave,
+        component: waveComponent("data-plane", status.wave),
+        branch: dp.branch,
+        from: dp.from,
+        to: dp.target,
+        files: dp.files
+      });
+      if (pull2) {
+        changed.push(...pull2.files);
+        status.pullRequest = pull2;
+        status.message = `Wave ${status.wave} is at ${dp.target}; data plane PR #${pull2.number} (proxies ${dp.from} \u2192 ${dp.target}) ${pull2.operation}.`;
+        request2.logger.info(status.message);
+      }
+      continue;
+    }
+    if (status.state !== "open" || !status.target || !status.current || options.dryRun) continue;
+    const members = assignment.waves.find((m) => m.wave.name === status.wave);
+    const target = checkReleaseTarget(status.target, releaseListOf(request2.sources, request2.now), {
+      logger: request2.logger
+    });
+    const pinPlan = planPinUpdates(members.controlPlanePins, target, {
+      role: "control-plane",
+      logger: request2.logger
+    });
+    const files = applySplices(request2.workspace, pinPlan.edits.map(pinSplice));
+    changed.push(...files);
+    const pull = await deps.openPullRequest({
+      wave: status.wave,
+      component: waveComponent("control-plane", status.wave),
+      branch: status.branch,
+      from: status.current,
+      to: status.target,
+      files,
+      edits: pinPlan.edits
+    });
+    if (pull) {
+      status.pullRequest = pull;
+      const next = plan.waves[plan.waves.indexOf(status) + 1];
+      if (next?.state === "waiting" && next.gate?.kind === "wait-merge" && next.target === status.target) {
+        next.gate = { ...next.gate, pull: { number: pull.number, url: pull.url } };
+        next.message = `Wave ${next.wave} waits for wave ${status.wave}'s PR #${pull.number} (${status.target}) to be merged.`;
+      }
+      status.message = `Wave ${status.wave}: PR #${pull.number} (${status.current} \u2192 ${status.target}) ${pull.operation}; ${followUp(plan, request2, status.wave)}`;
+      request2.logger.info(status.message);
+    }
+  }
+  for (const advice of plan.advice) request2.logger.warning(advice);
+  const orphans = assignment.unassigned.filter((p) => p.role === "control-plane");
+  if (orphans.length > 0)
+    request2.logger.warning(
+      `${orphans.length} control plane pin(s) belong to no wave and are not bumped while waves are set: ${orphans.map((p) => `${p.file}:${p.line}`).join(", ")}. Add their files to a wave's paths.`
+    );
+  return { ...plan, changedFiles: [...new Set(changed)].sort() };
+}
+function followUp(plan, request2, wave) {
+  const index = plan.waves.findIndex((w) => w.wave === wave);
+  const next = plan.waves[index + 1]?.wave;
+  return next ? `wave ${next} follows once it is merged${nextGateText(request2, wave)}.` : "the last wave: the rollout ends with it.";
+}
+function nextGateText(request2, wave) {
+  const index = request2.waves.findIndex((w) => w.name === wave);
+  const next = request2.waves[index + 1];
+  if (!next) return "";
+  const parts = [
+    next.soak && next.soakMs > 0 ? `soaked ${next.soak}` : "",
+    next.requireChecks.length ? `green on ${next.requireChecks.join(", ")}` : ""
+  ].filter(Boolean);
+  return parts.length ? `, ${parts.join(" and ")}` : "";
+}
+function waitingLines(plan) {
+  return plan.waves.filter((w) => w.state === "waiting" || w.state === "blocked").map((w) => w.message);
+}
+
+// src/core/pipeline/fleet.ts
+async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
+  const { runWithoutWaves } = steps;
+  const { config } = request2;
+  const { logger } = deps;
+  const fleetRequest = {
+    workspace: request2.workspace,
+    owner: request2.owner,
+    repo: request2.repo,
+    waves: config.waves ?? [],
+    model,
+    pins: plan.pins,
+    sources,
+    policy: config.policy,
+    strategy: config.strategy,
+    includePrereleases: config.includePrereleases,
+    kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
+    now: request2.now,
+    logger,
+    github: deps.github
+  };
+  const fleetPlan = await planFleet(fleetRequest);
+  const pr = config.pullRequest;
+  const check = plan.controlPlane.check;
+  let first;
+  const fleet = await runFleet(
+    fleetRequest,
+    fleetPlan,
+    {
+      openPullRequest: async (wave) => {
+        const opened2 = await openUpgradePullRequest(
+          {
+            owner: request2.owner,
+            repo: request2.repo,
+            base: pr.base,
+            branch: wave.branch,
+            paths: wave.files,
+            labels: pr.labels,
+            assignees: pr.assignees,
+            reviewers: pr.reviewers,
+            teamReviewers: pr.teamReviewers,
+            draft: pr.draft,
+            // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
+            autoMerge: "none",
+            signCommits: pr.signCommits ?? true,
+            context: {
+              component: wave.component,
+              from: wave.from,
+              to: wave.to,
+              policy: check.policy,
+              inPolicy: true,
+              releaseNotes: [
+                {
+                  version: wave.to,
+                  url: `https://istio.io/latest/news/releases/${minorOf(wave.to)}.x/announcing-${wave.to}/`
+                }
+              ],
+              pins: wave.edits.map((e) => ({
+                file: e.pin.file,
+                line: e.pin.line,
+                kind: e.pin.kind,
+                from: e.pin.version,
+                to: e.target
+              }))
+            }
+          },
+          { octokit: deps.github, logger, workspace: request2.workspace }
+        );
+        const pull = opened2.pullRequest;
+        if (!pull) return void 0;
+        first ??= { operation: opened2.operation, ...pull };
+        return { ...pull, operation: opened2.operation };
+      },
+      openDataPlanePullRequest: async (wave) => {
+        const target = checkReleaseTarget(wave.to, releaseListOf(sources, request2.now), { logger });
+        const istioctl = await deps.installIstioctl(wave.to);
+        const change = await steps.renderDataPlane(
+          request2,
+          { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
+          istioctl,
+          wave.files,
+          target,
+          logger
+        );
+        if (change.files.length === 0) return void 0;
+        const opened2 = await openUpgradePullRequest(
+          {
+            owner: request2.owner,
+            repo: request2.repo,
+            base: pr.base,
+            branch: wave.branch,
+            paths: change.files,
+            labels: pr.labels,
+            assignees: pr.assignees,
+            reviewers: pr.reviewers,
+            teamReviewers: pr.teamReviewers,
+            draft: pr.draft,
+            autoMerge: "none",
+            signCommits: pr.signCommits ?? true,
+            context: {
+              component: wave.component,
+              from: wave.from,
+              to: wave.to,
+              policy: check.policy,
+              inPolicy: true,
+              pins: change.pins,
+              ...change.workloads ? { workloads: change.workloads } : {}
+            }
+          },
+          { octokit: deps.github, logger, workspace: request2.workspace }
+        );
+        const pull = opened2.pullRequest;
+        if (!pull) return void 0;
+        first ??= { operation: opened2.operation, ...pull };
+        return { ...pull, operation: opened2.operation, files: change.files };
+      }
+    },
+    { dryRun: request2.dryRun }
+  );
+  const settled = fleet.waves.every((w) => w.state === "current" || w.state === "no-pins");
+  if (settled && plan.step !== "none" && plan.step !== "control-plane") {
+    const single = await runWithoutWaves({ ...request2, config: { ...config, waves: void 0 } }, deps);
+    const dashboard2 = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, { owner: request2.owner, repo: request2.repo, fleet, logger }) : void 0;
+    return { ...single, fleet: { fleet, ...dashboard2 ? { dashboard: dashboard2 } : {} } };
+  }
+  const dashboard = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, { owner: request2.owner, repo: request2.repo, fleet, logger }) : void 0;
+  const opened = first;
+  const openedWave = fleet.waves.find((w) => w.pullRequest);
+  const fleetPlanView = {
+    ...plan,
+    step: openedWave ? openedWave.dataPlane ? "data-plane" : "control-plane" : "none",
+    reason: fleet.waves.map((w) => w.message).join(" "),
+    target: openedWave ? openedWave.dataPlane?.target ?? openedWave.target : void 0
+  };
+  return {
+    plan: fleetPlanView,
+    operation: request2.dryRun ? "planned" : opened?.operation ?? "none",
+    changedFiles: fleet.changedFiles,
+    ...opened ? {
+      pullRequest: {
+        operation: opened.operation,
+        branch: "",
+        base: pr.base ?? "",
+        pullRequest: { number: opened.number, url: opened.url },
+        autoMergeEnabled: false,
+        superseded: []
+      }
+    } : {},
+    fleet: { fleet, ...dashboard ? { dashboard } : {} }
+  };
+}
+
 // src/core/pipeline/run.ts
 async function runUpgradePipeline(request2, deps) {
   const { logger } = deps;
@@ -50271,9 +51027,10 @@ async function runUpgradePipeline(request2, deps) {
     logger,
     now: request2.now
   });
+  const model = await buildMeshModel(request2.workspace, { logger });
   const plan = planUpgrade({
     workspace: request2.workspace,
-    model: await buildMeshModel(request2.workspace, { logger }),
+    model,
     config,
     sources,
     kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
@@ -50281,6 +51038,11 @@ async function runUpgradePipeline(request2, deps) {
     now: request2.now
   });
   logger.info(plan.reason);
+  if (config.waves)
+    return runFleetPipeline(request2, deps, plan, model, sources, {
+      runWithoutWaves: runUpgradePipeline,
+      renderDataPlane
+    });
   if (plan.step === "none" || !plan.target) return { plan, operation: "none", changedFiles: [] };
   if (request2.dryRun) return { plan, operation: "planned", changedFiles: plan.files };
   const target = plan.target;
@@ -51414,6 +52176,12 @@ async function main() {
   setJsonOutput("changed-files", result.changedFiles);
   setOutput("pull-request-number", result.pullRequest?.pullRequest?.number ?? "");
   setOutput("pull-request-url", result.pullRequest?.pullRequest?.url ?? "");
+  if (result.fleet) {
+    const { fleet, dashboard } = result.fleet;
+    setJsonOutput("waves", fleet.waves);
+    setOutput("waiting", waitingLines(fleet).join("\n"));
+    setOutput("dashboard-issue-number", dashboard?.number ?? "");
+  }
   await writeSummary(renderPipelineSummary(report, result));
 }
 function optionalBoolean(name) {

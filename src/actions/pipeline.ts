@@ -7,6 +7,7 @@ import { createGitHubClient } from '../core/github/client.js';
 import { planReport } from '../core/pipeline/plan-report.js';
 import { renderPipelineSummary } from '../core/pipeline/summary.js';
 import { runUpgradePipeline } from '../core/pipeline/run.js';
+import { waitingLines } from '../core/rollout/waves/rollout.js';
 import * as entry from './support/entry.js';
 import { istioctlInstaller } from './support/istioctl.js';
 
@@ -60,6 +61,12 @@ async function main(): Promise<void> {
   entry.setJsonOutput('changed-files', result.changedFiles);
   core.setOutput('pull-request-number', result.pullRequest?.pullRequest?.number ?? '');
   core.setOutput('pull-request-url', result.pullRequest?.pullRequest?.url ?? '');
+  if (result.fleet) {
+    const { fleet, dashboard } = result.fleet;
+    entry.setJsonOutput('waves', fleet.waves);
+    core.setOutput('waiting', waitingLines(fleet).join('\n'));
+    core.setOutput('dashboard-issue-number', dashboard?.number ?? '');
+  }
   await entry.writeSummary(renderPipelineSummary(report, result));
 }
 

@@ -11,6 +11,9 @@ import { overrideRepoConfig } from '../../core/config/overrides.js';
 import { PLAN_OPTIONS } from '../../options/plan.js';
 import { EXIT, flagsOf, gitHubSettings, readFlags, type Command } from '../command.js';
 import { cliCacheRoot } from './istioctl-binary.js';
+import { planFleet, type FleetPlan } from '../../core/rollout/waves/rollout.js';
+import { renderFleetText, repositoryOf } from '../../core/rollout/waves/fleet-text.js';
+import { execFileSync } from 'node:child_process';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -31,10 +34,17 @@ export const planCommand: Command = {
       'kubernetes-version': flags['kubernetes-version'],
     });
     const github = gitHubSettings(values, context.env);
-    const sources = await gatherReleaseSources(
-      createGitHubClient({ token: github.token, apiUrl: github.apiUrl, retries: 1, log: context.log.info }),
-      { offline: github.offline, cacheDir: join(cliCacheRoot(context.env), 'http'), logger: context.log },
-    );
+    const client = createGitHubClient({
+      token: github.token,
+      apiUrl: github.apiUrl,
+      retries: 1,
+      log: context.log.info,
+    });
+    const sources = await gatherReleaseSources(client, {
+      offline: github.offline,
+      cacheDir: join(cliCacheRoot(context.env), 'http'),
+      logger: context.log,
+    });
     const model = await buildMeshModel(workspace, { logger: context.log });
     const plan = planUpgrade({
       workspace,
@@ -46,11 +56,42 @@ export const planCommand: Command = {
     });
     const report = planReport(plan);
     const mesh = meshReport(model);
+    // With waves: the fleet view; the gates are read from GitHub when a token and the repo are known.
+    let fleet: FleetPlan | undefined;
+    if (config.waves) {
+      const repository = repositoryOf(remoteUrls(workspace), context.env.GITHUB_REPOSITORY);
+      fleet = await planFleet({
+        workspace,
+        owner: repository?.owner ?? '',
+        repo: repository?.repo ?? '',
+        waves: config.waves,
+        model,
+        pins: plan.pins,
+        sources,
+        policy: config.policy,
+        strategy: config.strategy,
+        includePrereleases: config.includePrereleases,
+        kubernetesVersion: flags['kubernetes-version'] ?? config.dataPlane.kubernetesVersion,
+        logger: context.log,
+        ...(github.token && repository ? { github: client } : {}),
+      });
+    }
     context.stdout(
       context.json
-        ? JSON.stringify({ ...report, mesh }, null, 2)
-        : `${renderPlanText(report)}\n\nmesh model:\n${renderMeshText(mesh)}`,
+        ? JSON.stringify({ ...report, mesh, ...(fleet ? { fleet } : {}) }, null, 2)
+        : `${renderPlanText(report)}${fleet ? `\n\n${renderFleetText(fleet)}` : ''}\n\nmesh model:\n${renderMeshText(mesh)}`,
     );
     return EXIT.ok;
   },
 };
+
+function remoteUrls(workspace: string): string[] {
+  try {
+    return execFileSync('git', ['-C', workspace, 'remote', '-v'], { encoding: 'utf8', timeout: 10_000 })
+      .split('\n')
+      .map((l) => l.split(/\s+/)[1] ?? '')
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}

@@ -10,6 +10,7 @@ import { toSemverRange } from '../versions/range.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
 import { explainFileError } from '../workspace/os-errors.js';
 import { UPGRADE_STRATEGIES } from '../versions/upgrade-path.js';
+import { parseDuration, type WaveConfig } from '../rollout/waves/wave-config.js';
 
 export const REPO_CONFIG_PATH = '.github/istio-autopilot.yaml';
 
@@ -43,6 +44,10 @@ export interface RepoConfig {
     signCommits?: boolean;
   };
   analyze: { failureThreshold?: (typeof ANALYZE_LEVELS)[number]; suppress?: string[] };
+  /** Clusters upgraded in order, each gated on the previous one's merge (soak, checks); absent: all at once. */
+  waves?: WaveConfig[];
+  /** Keep the one "Istio Autopilot dashboard" issue up to date. */
+  dashboard?: boolean;
   /** Where it was read from, for messages; undefined when there is no file. */
   source?: string;
 }
@@ -53,6 +58,8 @@ type Reader = {
   list(key: string): string[] | undefined;
   choice<T extends string>(key: string, choices: readonly T[]): T | undefined;
   section(key: string): Reader;
+  /** The raw node, for settings with their own shape (waves). */
+  node(key: string): Node | undefined;
   done(): void;
 };
 
@@ -142,6 +149,9 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConf
         }
         return value as (typeof choices)[number];
       },
+      node(key) {
+        return get(key);
+      },
       section(key) {
         const node = get(key);
         if (node === undefined || (isScalar(node) && node.value === null)) return reader(null, name(key));
@@ -214,6 +224,54 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConf
       suppress: an.list('suppress'),
     },
   };
+  const waves = readWaves(top.node('waves'));
+  if (waves) config.waves = waves;
+  const dashboard = top.boolean('dashboard');
+  if (dashboard !== undefined) config.dashboard = dashboard;
   for (const section of [cp, dp, pr, an, top]) section.done();
   return config;
+
+  function readWaves(node: Node | undefined): WaveConfig[] | undefined {
+    if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
+    if (!isSeq(node) || node.items.length === 0)
+      return fail(
+        'waves',
+        node,
+        'must be a list of waves',
+        'Each wave is a mapping: name, paths, soak, require-checks.',
+      );
+    const out: WaveConfig[] = [];
+    node.items.forEach((item, index) => {
+      const where = `waves[${index}]`;
+      if (!isMap(item)) return fail(where, item as Node, 'must be a mapping with name and paths');
+      const wave = reader(item, where);
+      const name = wave.string('name');
+      if (!name) return fail(`${where}.name`, item, 'is required');
+      if (out.some((w) => w.name === name))
+        fail(`${where}.name`, item.get('name', true) as Node, `repeats the wave name '${name}'`);
+      const paths = wave.list('paths');
+      if (!paths || paths.length === 0) return fail(`${where}.paths`, item, 'must list at least one glob');
+      const soakText = wave.string('soak');
+      const soakMs = soakText === undefined ? 0 : parseDuration(soakText);
+      if (soakMs === undefined)
+        fail(
+          `${where}.soak`,
+          item.get('soak', true) as Node,
+          `is '${soakText}', not a duration`,
+          'Write it like 36h, 2d, 1d12h or 90m.',
+        );
+      const requireChecks = wave.list('require-checks') ?? [];
+      wave.done();
+      out.push({
+        name,
+        paths,
+        soakMs: soakMs ?? 0,
+        ...(soakText !== undefined ? { soak: soakText } : {}),
+        requireChecks,
+        file,
+        ...(lineOf(item) ? { line: lineOf(item) } : {}),
+      });
+    });
+    return out;
+  }
 }

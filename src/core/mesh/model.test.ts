@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -203,5 +205,20 @@ describe('source map of inline patches', () => {
       version: '1.29.0',
       source: { file: 'clusters/eu/api.yaml', line: 19 },
     });
+  });
+});
+
+describe('a shared istiod base fed one version ConfigMap per cluster', () => {
+  it('gives each cluster the version of its own ConfigMap, not the first one found', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-model-'));
+    cpSync(join(fixtures, '../fleet-waves'), dir, { recursive: true });
+    const file = join(dir, 'clusters/staging/istio-version.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('1.30.4', '1.30.3'));
+    const model = await buildMeshModel(dir);
+    const versions = model.clusters
+      .filter((c) => c.controlPlanes.length > 0)
+      .map((c) => `${c.name} ${c.controlPlanes[0]!.version}`);
+    expect(versions).toEqual(['clusters/dev 1.30.4', 'clusters/prod 1.30.4', 'clusters/staging 1.30.3']);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -6,6 +6,7 @@ import { asRecord, asString, lineAtPath, objectIdentity } from './documents.js';
 import type { RepoFiles } from './repo-files.js';
 import { locateDocument } from './source-map.js';
 import { substituteVariables } from './substitute.js';
+import { nearestTo } from '../workspace/nearest.js';
 import type { MeshWarning, RenderedObject, RenderedRoot, SourceLocation } from './types.js';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
@@ -22,10 +23,13 @@ export function applyPostBuild(files: RepoFiles, all: RenderedRoot[]): void {
     if (flux.substitute.length === 0 && flux.substituteFrom.length === 0) continue;
     const variables: Variables = {};
     for (const ref of flux.substituteFrom) {
-      const found = objects.find(
+      const named = objects.filter(
         (o) =>
           o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace,
       );
+      // A repo keeping one such object per cluster keeps this Kustomization's beside it.
+      const declaring = rendered.root.declaredBy?.source.file;
+      const found = declaring ? nearestTo(declaring, named, (o) => o.source?.file ?? '')[0] : named[0];
       if (!found) {
         if (!ref.optional)
           rendered.warnings.push({

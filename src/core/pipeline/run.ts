@@ -23,6 +23,7 @@ import { minorOf } from '../versions/parse.js';
 import { buildMeshModel } from '../mesh/model.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
+import { runFleetPipeline, type FleetResult } from './fleet.js';
 
 export interface PipelineRunRequest {
   workspace: string;
@@ -52,6 +53,8 @@ export interface PipelineRunResult {
   changedFiles: string[];
   analysis?: Pick<AnalyzeResult, 'result' | 'counts' | 'findings'>;
   pullRequest?: OpenUpgradePullRequestResult;
+  /** With `waves`: every wave's state, gate and PR, and the dashboard issue. */
+  fleet?: FleetResult;
 }
 
 export async function runUpgradePipeline(
@@ -65,9 +68,10 @@ export async function runUpgradePipeline(
     logger,
     now: request.now,
   });
+  const model = await buildMeshModel(request.workspace, { logger });
   const plan = planUpgrade({
     workspace: request.workspace,
-    model: await buildMeshModel(request.workspace, { logger }),
+    model,
     config,
     sources,
     kubernetesVersion: request.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
@@ -75,6 +79,11 @@ export async function runUpgradePipeline(
     now: request.now,
   });
   logger.info(plan.reason);
+  if (config.waves)
+    return runFleetPipeline(request, deps, plan, model, sources, {
+      runWithoutWaves: runUpgradePipeline,
+      renderDataPlane,
+    });
   if (plan.step === 'none' || !plan.target) return { plan, operation: 'none', changedFiles: [] };
   if (request.dryRun) return { plan, operation: 'planned', changedFiles: plan.files };
 
@@ -202,7 +211,7 @@ function bumpControlPlane(
 
 async function renderDataPlane(
   request: PipelineRunRequest,
-  plan: UpgradePlan,
+  plan: Pick<UpgradePlan, 'target' | 'dataPlane'>,
   istioctl: string,
   paths: string[],
   target: ReleaseTarget,

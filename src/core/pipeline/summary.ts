@@ -1,5 +1,8 @@
 // The root action's job summary: what it decided and why, the PR, the path, and the analysis.
 import { fitMarkdown, markdownTable } from '../report/markdown.js';
+import { renderDashboard } from '../rollout/dashboard/dashboard.js';
+
+const SUMMARY_PART_LIMIT = 256 * 1024;
 import type { PlanReport } from './plan-report.js';
 import type { PipelineRunResult } from './run.js';
 
@@ -50,6 +53,7 @@ export function renderPipelineSummary(report: PlanReport, result: PipelineRunRes
       ),
     );
   }
+  if (result.fleet) lines.push('', '### Fleet', '', renderDashboard(result.fleet.fleet, SUMMARY_PART_LIMIT));
   lines.push(...notesSummary(report));
   for (const line of report.inconsistencies) lines.push('', `> [!WARNING]\n> ${line}`);
   for (const warning of report.sources.warnings) lines.push('', `> [!NOTE]\n> ${warning}`);

@@ -357,6 +357,9 @@ export interface EmulatedPull {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** Set by a test that merges the PR: when, and the merge commit on the base branch. */
+  mergedAt?: string | null;
+  mergeCommitSha?: string | null;
 }
 
 /** GitHub-side settings a test can flip to provoke the rejections real repositories produce. */

@@ -198,8 +198,8 @@ export function registerPullRoutes(emulator: GitHubEmulator, state: EmulatedRepo
       created_at: pull.createdAt,
       updated_at: pull.updatedAt,
       closed_at: pull.closedAt,
-      merged_at: null,
-      merge_commit_sha: null,
+      merged_at: pull.mergedAt ?? null,
+      merge_commit_sha: pull.mergeCommitSha ?? null,
       assignee: assignees[0] ?? null,
       assignees,
       requested_reviewers: pull.requestedReviewers.map((login) => userJson(userNamed(login))),
@@ -230,7 +230,7 @@ export function registerPullRoutes(emulator: GitHubEmulator, state: EmulatedRepo
     if (!full) return simple;
     return {
       ...simple,
-      merged: false,
+      merged: Boolean(pull.mergedAt),
       mergeable: true,
       rebaseable: true,
       mergeable_state: 'clean',
@@ -272,7 +272,7 @@ export function registerPullRoutes(emulator: GitHubEmulator, state: EmulatedRepo
         html_url: json.html_url,
         diff_url: json.diff_url,
         patch_url: json.patch_url,
-        merged_at: null,
+        merged_at: pull.mergedAt ?? null,
       },
       closed_at: pull.closedAt,
       created_at: pull.createdAt,

@@ -80,4 +80,27 @@ describe('flux-helmrelease pins', () => {
     expect(extractPins({ files }, { kinds, logger }).pins).toEqual([]);
     expect(warnings[0]).toMatch(/\$\{istio_version\} is not defined/);
   });
+
+  it('finds one pin per cluster when each cluster feeds the shared base its own same-named ConfigMap', () => {
+    const [configMap, kustomization, releases] = fixtures(
+      directory,
+      'istio-version.yaml',
+      'kustomization.yaml',
+      'helmreleases.yaml',
+    );
+    const clusters = ['dev', 'staging', 'prod'];
+    const files = [
+      ...clusters.flatMap((c) => [
+        { ...configMap!, path: `clusters/${c}/istio-version.yaml` },
+        { ...kustomization!, path: `clusters/${c}/istio.yaml` },
+      ]),
+      { ...releases!, path: 'infrastructure/istio/releases.yaml' },
+    ];
+    const { pins } = extractPins({ files }, { kinds });
+    expect(pins.map((p) => p.file)).toEqual([
+      'clusters/dev/istio-version.yaml',
+      'clusters/prod/istio-version.yaml',
+      'clusters/staging/istio-version.yaml',
+    ]);
+  });
 });

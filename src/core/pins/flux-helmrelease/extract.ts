@@ -16,6 +16,7 @@ import {
   versionScalarPin,
 } from '../yaml-documents.js';
 import type { ParsedFile } from '../yaml-documents.js';
+import { nearestTo } from '../../workspace/nearest.js';
 
 /** A HelmRelease version that is a variable: `${istio_version}` or `${istio_version:=1.24.2}`. */
 export interface VariableUse {
@@ -195,6 +196,7 @@ function definitionIn(use: VariableUse, source: SubstitutionSource, lookup: Docu
       continue;
     }
     if (ref.kind !== 'ConfigMap' || ref.name === '') continue;
+    const found: Pin[] = [];
     for (const file of lookup.filesContaining('ConfigMap', ref.name)) {
       for (const document of file.documents) {
         const { kind, name } = resourceKind(document);
@@ -203,9 +205,12 @@ function definitionIn(use: VariableUse, source: SubstitutionSource, lookup: Docu
           ...meta,
           location: `ConfigMap ${ref.name} data.${use.variable}`,
         });
-        if (pin) return pin;
+        if (pin) found.push(pin);
       }
     }
+    // One ConfigMap of that name per cluster: this Kustomization's is the one beside it.
+    const nearest = nearestTo(source.file.path, found, (pin) => pin.file)[0];
+    if (nearest) return nearest;
   }
   return undefined;
 }

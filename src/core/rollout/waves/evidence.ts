@@ -1,0 +1,74 @@
+// Reads a wave's upgrade PR for a target back from GitHub (by its branch, open or closed, and the
+// metadata block that names component and target), and the required checks on its merge commit.
+import type { GitHubClient } from '../../github/client.js';
+import { upgradeBranchName } from '../../github/branch-name.js';
+import { parseMetadata } from '../../report/pr-metadata.js';
+import { checkState, type WavePullEvidence } from './gates.js';
+
+export type WaveComponent = 'control-plane' | 'data-plane';
+
+/** The PR component for a wave: `control-plane in staging`, so titles read and supersede stays per wave. */
+export function waveComponent(component: WaveComponent, wave: string): string {
+  return `${component} in ${wave}`;
+}
+
+/** `istio-autopilot/control-plane-staging-1.31`: one branch per wave, component and target minor. */
+export function waveBranch(component: WaveComponent, wave: string, target: string): string {
+  return upgradeBranchName(`${component}-${wave}`, target);
+}
+
+export interface EvidenceRequest {
+  owner: string;
+  repo: string;
+  wave: string;
+  target: string;
+  /** The checks the *next* wave requires on this PR's merge commit. */
+  requireChecks: readonly string[];
+}
+
+export async function findWavePull(
+  octokit: GitHubClient,
+  request: EvidenceRequest,
+): Promise<WavePullEvidence | undefined> {
+  const repository = { owner: request.owner, repo: request.repo };
+  const branch = waveBranch('control-plane', request.wave, request.target);
+  const component = waveComponent('control-plane', request.wave);
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+    ...repository,
+    state: 'all',
+    head: `${request.owner}:${branch}`,
+    per_page: 100,
+  });
+  const mine = pulls.filter((p) => {
+    const metadata = parseMetadata(p.body);
+    return metadata?.component === component && metadata.to === request.target;
+  });
+  const rank = (p: (typeof mine)[number]) => (p.merged_at ? 0 : p.state === 'open' ? 1 : 2);
+  const chosen = mine.sort((a, b) => rank(a) - rank(b) || b.number - a.number)[0];
+  if (!chosen) return undefined;
+  const evidence: WavePullEvidence = {
+    number: chosen.number,
+    url: chosen.html_url,
+    state: chosen.state === 'open' ? 'open' : 'closed',
+    ...(chosen.merged_at ? { mergedAt: chosen.merged_at } : {}),
+    ...(chosen.merge_commit_sha ? { mergeCommitSha: chosen.merge_commit_sha } : {}),
+    checks: [],
+  };
+  const sha = evidence.mergedAt ? evidence.mergeCommitSha : undefined;
+  if (sha && request.requireChecks.length > 0) {
+    const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
+      ...repository,
+      ref: sha,
+      per_page: 100,
+    });
+    // One filtered page per required check (exact name): octokit's paginate cannot follow this
+    // endpoint's wrapped list through our fetch wrapper, and no check needs more than 100 runs.
+    for (const name of request.requireChecks) {
+      const runs = (
+        await octokit.rest.checks.listForRef({ ...repository, ref: sha, check_name: name, per_page: 100 })
+      ).data.check_runs;
+      evidence.checks.push({ name, state: checkState(name, statuses, runs) });
+    }
+  }
+  return evidence;
+}
