@@ -27,6 +27,8 @@ export interface Sidecar {
   revision?: string;
   /** The image of the istio-proxy container (or native sidecar init container). */
   proxyImage?: string;
+  /** Native (an init container) or classic (a container). */
+  mode?: 'native' | 'classic';
 }
 
 /** One workload: a document, or an item of a List document. */
