@@ -18,7 +18,7 @@ import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from
 import { plannedChanges } from './output/changes.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
-import { recordModes, sidecarModeGroups } from './sidecar-mode.js';
+import { bodyForMode, recordModes, sidecarModeGroups } from './sidecar-mode.js';
 import { renderInjectSummary } from './summary.js';
 import {
   INJECT_OUTPUT_MODES,
@@ -85,7 +85,11 @@ export async function renderSidecars(
         ? InjectionCache.open(cacheDir, groupConfig.key, logger)
         : InjectionCache.disabled(logger);
       caches.push(cache);
-      const groupJobs = group.indexes.map((j) => jobs[j]!);
+      const groupJobs = group.indexes.map((j) => {
+        const job = jobs[j]!;
+        const body = bodyForMode(job, group.existing.get(j), group.native);
+        return body === job.body ? job : { ...job, body };
+      });
       const injected = await injectJobs(
         groupJobs,
         {
@@ -102,7 +106,7 @@ export async function renderSidecars(
         outputs[j] = injected.outputs[i]!;
         const job = jobs[j]!;
         cacheOf.set(job, cache);
-        const lines = injected.skipLines.get(job);
+        const lines = injected.skipLines.get(groupJobs[i]!);
         if (lines) skipLines.set(job, lines);
       });
       processes += injected.processes;

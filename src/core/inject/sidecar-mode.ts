@@ -1,6 +1,7 @@
 // Sidecar mode per workload: native (istio-proxy among the init containers, restartPolicy Always) or
 // classic (among the containers). A workload keeps the mode it has unless the config names one; a
 // switch is a deliberate change, reported per workload.
+import { stringify } from 'yaml';
 import type { Logger } from '../logger.js';
 import type { Job } from './jobs.js';
 import type { SidecarMode, WorkloadResult } from './types.js';
@@ -12,6 +13,22 @@ export interface ModeGroup {
   indexes: number[];
   /** Per job index, the mode its source already has (absent: no sidecar yet). */
   existing: Map<number, SidecarMode>;
+}
+
+/**
+ * The document istioctl is given for a job whose mode changes: without the old istio-proxy, which
+ * istioctl would otherwise keep beside the new one (its status annotation still lists the rest).
+ */
+export function bodyForMode(job: Job, from: SidecarMode | undefined, native: boolean): string {
+  if (from === undefined || (from === 'native') === native) return job.body;
+  const list = from === 'native' ? 'initContainers' : 'containers';
+  const document = JSON.parse(JSON.stringify(job.source())) as unknown;
+  for (const object of objectsOf(document)) {
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec || !Array.isArray(spec[list])) continue;
+    spec[list] = (spec[list] as unknown[]).filter((c) => !(isObject(c) && c['name'] === 'istio-proxy'));
+  }
+  return stringify(document);
 }
 
 /** The mode the first injected pod template of a document has. */
