@@ -18,6 +18,7 @@ import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from
 import { plannedChanges } from './output/changes.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
+import { selectJobs } from './selection.js';
 import { bodyForMode, recordModes, sidecarModeGroups } from './sidecar-mode.js';
 import { renderInjectSummary } from './summary.js';
 import {
@@ -62,8 +63,12 @@ export async function renderSidecars(
     };
     const config = await injectConfig(options, context);
     const files = readSources(options, mode, logger);
-    const jobs = findJobs(files, logger);
-    logger.info(`${jobs.length} workload documents in ${files.length} files`);
+    const found = findJobs(files, logger);
+    const selection = options.selection ?? (options.paths && options.paths.length > 0 ? 'paths' : 'webhook');
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh);
+    logger.info(
+      `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`,
+    );
     const groups = sidecarModeGroups(
       jobs,
       options.nativeSidecars !== undefined,
@@ -113,6 +118,7 @@ export async function renderSidecars(
       reinjected += injected.reinjected;
     }
     const judged = judgeAll(jobs, outputs, skipLines, mode);
+    judged.workloads.push(...notSelected);
     recordModes(judged.workloads, jobs, groups);
     for (const w of judged.workloads) {
       const origin = repoMesh?.originOf(w.file, w.line);

@@ -41,6 +41,11 @@ const SKIP_REASONS: Record<SkipReason, string> = {
   'host-network': '`hostNetwork: true`',
   'system-namespace': 'in a system namespace',
   'not-injected': 'istioctl left it unchanged',
+  'namespace-disabled': 'its namespace has `istio-injection: disabled`',
+  'control-plane-namespace': "in the control plane's namespace",
+  'gitops-controller': 'a GitOps controller (flux-system, argocd)',
+  'unknown-revision': 'names a revision no control plane defines',
+  'not-selected': 'not selected: no injection label on its namespace, no opt-in on the pod',
 };
 
 const MAX_NAMES = 5;

@@ -2,6 +2,7 @@
 import type { Logger } from '../logger.js';
 import type { MeshBuild } from '../mesh/model.js';
 import type { RenderCheck } from './render-check.js';
+import type { InjectSelection } from './selection.js';
 import type { Sidecar, SkipReason, Workload } from './workloads.js';
 
 export type SidecarMode = 'native' | 'classic';
@@ -25,6 +26,11 @@ export interface RenderSidecarsOptions {
    * valuesFile and operatorFile are overrides on top.
    */
   repoValues?: boolean;
+  /**
+   * `webhook`: inject what Istio's webhook would (already injected, opted in, labelled namespaces);
+   * `paths`: every workload under `paths`. Default: `paths` when paths are given, else `webhook`.
+   */
+  selection?: InjectSelection;
   /** Helm values and IstioOperator overlays for the generated injection config. */
   valuesFile?: string;
   operatorFile?: string;

@@ -20,7 +20,16 @@ export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 /** Namespaces istioctl never injects into. */
 export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage'];
 
-export type SkipReason = 'injection-disabled' | 'host-network' | 'system-namespace' | 'not-injected';
+export type SkipReason =
+  | 'injection-disabled'
+  | 'host-network'
+  | 'system-namespace'
+  | 'not-injected'
+  | 'namespace-disabled'
+  | 'control-plane-namespace'
+  | 'gitops-controller'
+  | 'unknown-revision'
+  | 'not-selected';
 
 export interface Sidecar {
   /** The revision in `sidecar.istio.io/status` (`default` when none was named). */

@@ -217,6 +217,8 @@ async function renderDataPlane(
       paths,
       version: plan.target,
       istioctl,
+      // Configured paths are the repo's choice; without them, the webhook's rules decide (ADR 0009).
+      selection: dp.paths ? 'paths' : 'webhook',
       revision: dp.revision,
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
