@@ -1,6 +1,7 @@
 // The bundled examples through the real injector: they re-render with no change at their own version,
 // an upgrade keeps each workload's sidecar mode (never a second istio-proxy), a second run changes
 // nothing, and what the repo cannot resolve or the user overrides is said and honoured.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,3 +170,42 @@ describe.skipIf(skip !== undefined)('the bundled examples through the real injec
     expect(readFileSync(join(withoutOverride, 'apps/bookinfo/ratings.yaml'), 'utf8')).toContain('cpu: 300m');
   });
 });
+
+describe.skipIf(skip !== undefined)(
+  "the talk's layout: sidecars in JSON6902 patches (real istioctl, real kustomize)",
+  () => {
+    const kustomizeBuild = (dir: string) => execFileSync('kustomize', ['build', dir], { encoding: 'utf8' });
+
+    it('regenerates each sidecar patch in its own format, one proxy per pod at the target, nothing else touched, then nothing to do', async () => {
+      const root = mkdtempSync(join(tmpdir(), 'inject-talk-'));
+      scratch.push(root);
+      cpSync(join(REPO_ROOT, 'test/fixtures/mesh/talk'), root, { recursive: true });
+      const before = snapshot(root);
+      const result = await renderSidecars({ workspace: root, istioctl: NEW!.binary, cacheDir, workers: 2 });
+      expect(result.changedFiles.sort()).toEqual([
+        'apps/backend/deployment-sidecar.yaml',
+        'apps/frontend/deployment-sidecar.yaml',
+      ]);
+      const after = snapshot(root);
+      for (const [path, text] of before)
+        if (!result.changedFiles.includes(path)) expect(after.get(path), path).toBe(text);
+      // Still a JSON6902 op list, the first op where it was, with its comment.
+      const patch = after.get('apps/frontend/deployment-sidecar.yaml')!;
+      expect(patch.startsWith('# Written by the sidecar job')).toBe(true);
+      expect(patch).toContain('- op: add\n  path: /spec/template/spec/containers/1\n');
+      const pods = proxies(kustomizeBuild(join(root, 'apps')));
+      expect(pods.map((p) => [p.name, p.containers, p.init])).toEqual([
+        ['backend', [`docker.io/istio/proxyv2:${NEW!.version}`], []],
+        ['frontend', [`docker.io/istio/proxyv2:${NEW!.version}`], []],
+      ]);
+      expect(result.workloads.filter((w) => w.origin === 'JSON6902 patch').map((w) => w.to?.mode)).toEqual([
+        'classic',
+        'classic',
+      ]);
+      expect(result.skipped.every((s) => s.namespace === 'flux-system')).toBe(true);
+      const again = await renderSidecars({ workspace: root, istioctl: NEW!.binary, cacheDir, workers: 2 });
+      expect(again.changedFiles).toEqual([]);
+      expect(snapshot(root)).toEqual(after);
+    });
+  },
+);

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InvalidInputError } from '../errors.js';
-import { istioctlVersion, type SkippedWorkload } from '../istioctl/runner.js';
+import { istioctlVersion, kubeInject, type SkippedWorkload } from '../istioctl/runner.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { controlPlaneVersionFor } from '../mesh/running-version.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
@@ -16,6 +16,7 @@ import { defaultCacheDir, fileDigest, InjectionCache, memo, sha256 } from './inj
 import { judgeJob } from './judgement.js';
 import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from './jobs.js';
 import { plannedChanges } from './output/changes.js';
+import { json6902Changes, json6902Sidecars } from './output/json6902.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
 import { selectJobs } from './selection.js';
@@ -139,6 +140,36 @@ export async function renderSidecars(
       }
 
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
+    // Sidecars that live in JSON6902 patches: the patch is regenerated where the source map says.
+    if (repoMesh && mode !== 'render-dir') {
+      const targets = json6902Sidecars(repoMesh.build);
+      const patched = await json6902Changes(
+        targets,
+        async (input, native) => {
+          processes++;
+          const result = await kubeInject({
+            binary,
+            version,
+            input,
+            injectConfigFile: config.injectConfigFile,
+            meshConfigFile: config.meshConfigFile,
+            valuesFile: config.valuesFile,
+            operatorFile: config.operatorFile,
+            revision,
+            nativeSidecars: native,
+          });
+          return result.output;
+        },
+        options.nativeSidecars !== undefined ? config.nativeSidecars : undefined,
+      );
+      for (const change of patched.changes)
+        changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+      const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
+      judged.workloads = judged.workloads.filter(
+        (w) => w.status !== 'skipped' || !covered.has(`${w.kind}\0${w.name}`),
+      );
+      judged.workloads.push(...patched.workloads);
+    }
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
     if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
