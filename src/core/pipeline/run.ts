@@ -149,7 +149,10 @@ export async function runUpgradePipeline(
       autoMergeWhen: pr.autoMergeWhen,
       signCommits: pr.signCommits ?? true,
       ...(sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {}),
-      body: analysis ? analysisNote(analysis, target) : undefined,
+      body:
+        [analysis ? analysisNote(analysis, target) : undefined, change.dataPlaneTable]
+          .filter(Boolean)
+          .join('\n\n') || undefined,
       context,
     },
     { octokit: deps.github, logger, workspace: request.workspace },
@@ -164,6 +167,8 @@ interface Change {
   workloads?: UpgradeContext['workloads'];
   /** Chart and image locations moved off retired hosts in this change. */
   moves: SourceMove[];
+  /** The data-plane step: per workload from → to, origin and mode, and the one-proxy proof line. */
+  dataPlaneTable?: string;
 }
 
 /** The "move Istio sources" step: only locations change, every one the plan found on a retired host. */
@@ -257,7 +262,14 @@ async function renderDataPlane(
     })),
     workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
     moves: rest.sourcePlan.moves,
+    dataPlaneTable: dataPlaneTable(rendered.summary),
   };
+}
+
+/** The inject summary's per-workload table and proof line, without its own heading. */
+function dataPlaneTable(summary: string): string | undefined {
+  const body = summary.split('\n').slice(1).join('\n').trim();
+  return body ? `#### Sidecars\n\n${body}` : undefined;
 }
 
 function fixedAdvisories(check: ReleaseCheck): UpgradeContext['advisoriesFixed'] {
