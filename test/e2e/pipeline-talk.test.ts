@@ -156,7 +156,6 @@ describe.skipIf('skip' in pair)("the pipeline: the talk's layout, sidecars in JS
     pull.closedAt = new Date().toISOString();
   }
 
-  const branchFile = (branch: string, path: string) => git(repo.git.dir, 'show', `${branch}:${path}`);
   const changed = (branch: string) =>
     git(repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean);
 
