@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderSidecars } from '../../src/core/inject/index.js';
+import { renderRevisionSidecars, renderSidecars } from '../../src/core/inject/index.js';
 import { realIstioctlPair } from '../support/istioctl.js';
 
 const pair = realIstioctlPair();
@@ -138,5 +138,21 @@ describe.skipIf(skip !== undefined)('webhook-like selection (real istioctl)', ()
       'gitops-controller',
       'system-namespace',
     ]);
+  });
+
+  it("renderRevisionSidecars renders the given workloads with that revision's injector and values", async () => {
+    const root = repo();
+    const result = await renderRevisionSidecars({
+      workspace: root,
+      files: ['apps/canary.yaml'],
+      revision: 'canary',
+      version: NEW!.version,
+      istioctl: NEW!.binary,
+      cacheDir: false,
+    });
+    expect(result.changedFiles).toEqual(['apps/canary.yaml']);
+    const text = readFileSync(join(root, 'apps/canary.yaml'), 'utf8');
+    expect(text).toContain('istiod-canary.istio-system.svc:15012');
+    expect(result.workloads.find((w) => w.name === 'c')?.to?.revision).toBe('canary');
   });
 });
