@@ -66,7 +66,7 @@ export async function renderSidecars(
     const files = readSources(options, mode, logger);
     const found = findJobs(files, logger);
     const selection = options.selection ?? (options.paths && options.paths.length > 0 ? 'paths' : 'webhook');
-    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh);
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`,
     );

@@ -89,6 +89,7 @@ function describe(build: MeshBuild, values: InjectionValues | undefined): RepoMe
     namespacesOf: (file, line) => [...new Set(bySource.get(`${file}:${line}`) ?? [])],
     namespace: (name) => namespaces.get(name),
     originOf: (file, line) => origins.get(`${file}:${line}`),
-    knowsRevision: (name) => revisions.has(name) || (name === 'default' && revisions.size === 0),
+    // A repo that declares no control plane cannot tell a revision from a typo.
+    knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
   };
 }

@@ -51,7 +51,13 @@ function podSetting(job: Job, key: string): string | undefined {
   return undefined;
 }
 
-function verdict(job: Job, selection: InjectSelection, mesh: RepoMesh | undefined): Verdict {
+function verdict(
+  job: Job,
+  selection: InjectSelection,
+  mesh: RepoMesh | undefined,
+  revision: string | undefined,
+): Verdict {
+  const known = (name: string) => name === revision || !mesh || mesh.knowsRevision(name);
   const namespace = namespaceOf(job, mesh);
   if (SYSTEM_NAMESPACES.includes(namespace))
     return {
@@ -73,7 +79,7 @@ function verdict(job: Job, selection: InjectSelection, mesh: RepoMesh | undefine
     };
   const injected = job.body.includes(STATUS);
   const podRev = podSetting(job, 'istio.io/rev');
-  if (podRev && mesh && !mesh.knowsRevision(podRev))
+  if (podRev && !known(podRev))
     return {
       inject: false,
       reason: 'unknown-revision',
@@ -97,7 +103,7 @@ function verdict(job: Job, selection: InjectSelection, mesh: RepoMesh | undefine
   if (injection === 'enabled') return { inject: true };
   const nsRev = ns?.revision?.value;
   if (nsRev) {
-    if (mesh && !mesh.knowsRevision(nsRev))
+    if (!known(nsRev))
       return {
         inject: false,
         reason: 'unknown-revision',
@@ -117,11 +123,13 @@ export function selectJobs(
   jobs: readonly Job[],
   selection: InjectSelection,
   mesh: RepoMesh | undefined,
+  /** The revision the run injects: known, whatever the repo declares. */
+  revision?: string,
 ): Selected {
   const selected: Job[] = [];
   const skipped: WorkloadResult[] = [];
   for (const job of jobs) {
-    const v = verdict(job, selection, mesh);
+    const v = verdict(job, selection, mesh, revision);
     if (v.inject) {
       selected.push(job);
       continue;
