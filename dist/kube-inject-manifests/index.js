@@ -45334,7 +45334,8 @@ function describe(build, values) {
     namespacesOf: (file, line) => [...new Set(bySource.get(`${file}:${line}`) ?? [])],
     namespace: (name) => namespaces.get(name),
     originOf: (file, line) => origins.get(`${file}:${line}`),
-    knowsRevision: (name) => revisions.has(name) || name === "default" && revisions.size === 0
+    // A repo that declares no control plane cannot tell a revision from a typo.
+    knowsRevision: (name) => revisions.size === 0 || revisions.has(name)
   };
 }
 
@@ -45357,7 +45358,8 @@ function podSetting(job, key) {
   }
   return void 0;
 }
-function verdict(job, selection, mesh) {
+function verdict(job, selection, mesh, revision) {
+  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
   const namespace = namespaceOf(job, mesh);
   if (SYSTEM_NAMESPACES.includes(namespace))
     return {
@@ -45379,7 +45381,7 @@ function verdict(job, selection, mesh) {
     };
   const injected = job.body.includes(STATUS2);
   const podRev = podSetting(job, "istio.io/rev");
-  if (podRev && mesh && !mesh.knowsRevision(podRev))
+  if (podRev && !known2(podRev))
     return {
       inject: false,
       reason: "unknown-revision",
@@ -45401,7 +45403,7 @@ function verdict(job, selection, mesh) {
   if (injection === "enabled") return { inject: true };
   const nsRev = ns?.revision?.value;
   if (nsRev) {
-    if (mesh && !mesh.knowsRevision(nsRev))
+    if (!known2(nsRev))
       return {
         inject: false,
         reason: "unknown-revision",
@@ -45416,11 +45418,11 @@ function verdict(job, selection, mesh) {
     message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
   };
 }
-function selectJobs(jobs, selection, mesh) {
+function selectJobs(jobs, selection, mesh, revision) {
   const selected = [];
   const skipped = [];
   for (const job of jobs) {
-    const v = verdict(job, selection, mesh);
+    const v = verdict(job, selection, mesh, revision);
     if (v.inject) {
       selected.push(job);
       continue;
@@ -45658,7 +45660,7 @@ async function renderSidecars(options, deps = {}) {
     const files = readSources(options, mode, logger);
     const found = findJobs(files, logger);
     const selection = options.selection ?? (options.paths && options.paths.length > 0 ? "paths" : "webhook");
-    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh);
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
     );
