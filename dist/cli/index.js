@@ -1825,10 +1825,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -1861,11 +1861,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap8;
+    exports.isMap = isMap9;
     exports.isNode = isNode;
     exports.isPair = isPair3;
     exports.isScalar = isScalar12;
-    exports.isSeq = isSeq6;
+    exports.isSeq = isSeq7;
   }
 });
 
@@ -3282,7 +3282,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify4(item, ctx, onComment, onChompKeep) {
+    function stringify6(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -3311,7 +3311,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify4;
+    exports.stringify = stringify6;
   }
 });
 
@@ -3321,7 +3321,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify4 = require_stringify();
+    var stringify6 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -3343,7 +3343,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify4.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify6.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -3395,7 +3395,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify4.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify6.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -3536,7 +3536,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify4 = require_stringify();
+    var stringify6 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -3572,7 +3572,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify4.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify6.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -3639,12 +3639,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify4 = require_stringify();
+    var stringify6 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify5 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify5(collection, ctx, options);
+      const stringify7 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify7(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -3669,7 +3669,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify4.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify6.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -3736,7 +3736,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify4.stringify(item, itemCtx, () => comment = null);
+        let str = stringify6.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
@@ -5097,7 +5097,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify4 = require_stringify();
+    var stringify6 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -5112,7 +5112,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify4.createStringifyContext(doc, options);
+      const ctx = stringify6.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -5134,7 +5134,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify4.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify6.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -5142,7 +5142,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify4.stringify(doc.contents, ctx));
+        lines.push(stringify6.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -5973,9 +5973,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap8 = fc.start.source === "{";
-      const fcName = isMap8 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap8 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap9 = fc.start.source === "{";
+      const fcName = isMap9 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap9 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -6011,7 +6011,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap9 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -6051,7 +6051,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap8 && !sep6 && !props.found) {
+        if (!isMap9 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -6074,7 +6074,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap8 && !props.found && ctx.options.strict) {
+            if (!isMap9 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -6106,7 +6106,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap8) {
+          if (isMap9) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -6122,7 +6122,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap8 ? "}" : "]";
+      const expectedEnd = isMap9 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -7278,7 +7278,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify4 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify6 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -7331,7 +7331,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify4;
+    exports.stringify = stringify6;
   }
 });
 
@@ -9009,7 +9009,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments6(source, options = {}) {
+    function parseAllDocuments7(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -9023,7 +9023,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -9049,7 +9049,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -9061,7 +9061,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify4(value, replacer, options) {
+    function stringify6(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -9084,9 +9084,9 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse7;
-    exports.parseAllDocuments = parseAllDocuments6;
-    exports.parseDocument = parseDocument2;
-    exports.stringify = stringify4;
+    exports.parseAllDocuments = parseAllDocuments7;
+    exports.parseDocument = parseDocument3;
+    exports.stringify = stringify6;
   }
 });
 
@@ -13153,7 +13153,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify4 } = __require("node:querystring");
+    var { stringify: stringify6 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors2();
     var { headerNameLowerCasedRecord } = require_constants3();
@@ -13213,7 +13213,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify4(queryParams);
+      const stringified = stringify6(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -28420,7 +28420,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify4(cookie) {
+    function stringify6(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -28478,7 +28478,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify4
+      stringify: stringify6
     };
   }
 });
@@ -28624,7 +28624,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse3();
-    var { stringify: stringify4 } = require_util6();
+    var { stringify: stringify6 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
@@ -28667,7 +28667,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify4(cookie);
+      const str = stringify6(cookie);
       if (str) {
         headers.append("Set-Cookie", str);
       }
@@ -46141,13 +46141,13 @@ function planSourceMoves(sources, options = {}) {
   const plan = { moves: [], stuck: [] };
   for (const source of sources) {
     const version = options.onlyWhereNotServing;
-    const verdict = version ? sourceVerdict(source, version, options.now) : void 0;
-    if (verdict?.serves) continue;
+    const verdict2 = version ? sourceVerdict(source, version, options.now) : void 0;
+    if (verdict2?.serves) continue;
     const replacement = source.artifact === "chart" ? currentChartRepository(source.value) : currentImageLocation(source.value);
     if (replacement === void 0) {
       plan.stuck.push({
         source,
-        reason: verdict?.reason ?? `${source.host} is retired and Istio names no successor for ${source.value}`
+        reason: verdict2?.reason ?? `${source.host} is retired and Istio names no successor for ${source.value}`
       });
     } else if (replacement !== source.value) {
       plan.moves.push({ source, replacement });
@@ -48507,10 +48507,18 @@ var getIstioctlCommand = {
 // src/cli/commands/inject.ts
 import { resolve as resolve10 } from "node:path";
 
+// src/core/config/repo-config.ts
+var import_yaml25 = __toESM(require_dist(), 1);
+import { existsSync as existsSync10, readFileSync as readFileSync13 } from "node:fs";
+
+// src/core/github/auto-merge.ts
+var AUTO_MERGE_METHODS = ["none", "merge", "squash", "rebase"];
+var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
+
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
-import { tmpdir as tmpdir7 } from "node:os";
-import { dirname as dirname9, join as join22 } from "node:path";
+import { tmpdir as tmpdir8 } from "node:os";
+import { dirname as dirname10, join as join23 } from "node:path";
 
 // src/core/inject/cached-injection.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
@@ -49066,6 +49074,7 @@ async function injectJobs(jobs, setup, cache) {
 }
 
 // src/core/inject/inject-config.ts
+var import_yaml21 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync10 } from "node:fs";
 import { writeFile as writeFile4 } from "node:fs/promises";
 import { join as join20 } from "node:path";
@@ -49195,7 +49204,7 @@ async function generateOfflineInjectConfig(options) {
   const workDir = await mkdtemp2(join18(tmpdir6(), "istio-offline-config-"));
   let manifest;
   try {
-    const files = [];
+    const files = [...options.baseOperatorFiles ?? []];
     if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
     if (options.operatorFile) files.push(options.operatorFile);
     const generated = await manifestGenerate({
@@ -49443,6 +49452,7 @@ async function injectConfig(options, context2) {
     context2.binaryDigest,
     context2.revision ?? "default",
     String(config.nativeSidecars),
+    JSON.stringify(context2.repoValues ? [context2.repoValues.values, context2.repoValues.meshConfig] : null),
     readOptional(config.injectConfigFile),
     readOptional(config.meshConfigFile),
     readOptional(config.valuesFile),
@@ -49488,6 +49498,20 @@ function givenConfig(options, operatorFile, context2) {
 }
 async function generatedConfig(options, operatorFile, context2) {
   const valuesFile = insideWorkspace(options, options.valuesFile, "values-file");
+  const repoLayer = {
+    values: cloneJson(context2.repoValues?.values),
+    meshConfig: cloneJson(context2.repoValues?.meshConfig)
+  };
+  const repoFile = join20(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => (0, import_yaml21.stringify)({
+    apiVersion: "install.istio.io/v1alpha1",
+    kind: "IstioOperator",
+    spec: {
+      ...Object.keys(repoLayer.meshConfig).length > 0 ? { meshConfig: repoLayer.meshConfig } : {},
+      ...Object.keys(repoLayer.values).length > 0 ? { values: repoLayer.values } : {}
+    }
+  });
+  const hasRepoLayer = () => Object.keys(repoLayer.values).length > 0 || Object.keys(repoLayer.meshConfig).length > 0;
   const remembered = memo(
     context2.cacheDir,
     sha256(
@@ -49497,6 +49521,7 @@ async function generatedConfig(options, operatorFile, context2) {
       context2.revision ?? "default",
       JSON.stringify(options.nativeSidecars ?? null),
       options.nativeSidecars === "auto" ? options.kubernetesVersion ?? "" : "",
+      hasRepoLayer() ? repoText() : "",
       readOptional(valuesFile),
       readOptional(operatorFile)
     )
@@ -49516,17 +49541,36 @@ async function generatedConfig(options, operatorFile, context2) {
     );
     return { ...paths, nativeSidecars: known2.nativeSidecars, proxyImage: known2.proxyImage };
   }
-  const generated = await generateOfflineInjectConfig({
-    binary: context2.binary,
-    version: context2.version,
-    outputDir: context2.scratch,
-    ...context2.revision ? { revision: context2.revision } : {},
-    ...valuesFile ? { valuesFile } : {},
-    ...operatorFile ? { operatorFile } : {},
-    ...options.nativeSidecars !== void 0 ? { nativeSidecars: options.nativeSidecars } : {},
-    ...options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
-    logger: context2.logger
-  });
+  const generate = async () => {
+    if (hasRepoLayer()) await writeFile4(repoFile, repoText());
+    return generateOfflineInjectConfig({
+      binary: context2.binary,
+      version: context2.version,
+      outputDir: context2.scratch,
+      ...context2.revision ? { revision: context2.revision } : {},
+      ...hasRepoLayer() ? { baseOperatorFiles: [repoFile] } : {},
+      ...valuesFile ? { valuesFile } : {},
+      ...operatorFile ? { operatorFile } : {},
+      ...options.nativeSidecars !== void 0 ? { nativeSidecars: options.nativeSidecars } : {},
+      ...options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
+      logger: context2.logger
+    });
+  };
+  let generated;
+  for (let attempt = 0; !generated; attempt++) {
+    try {
+      generated = await generate();
+    } catch (error) {
+      const unknown = /unknown field "([^"]+)"/.exec(error.message)?.[1];
+      if (!(error instanceof IstioctlError) || !unknown || attempt >= 20 || !hasRepoLayer()) throw error;
+      const removed = removeKey(repoLayer.values, unknown) + removeKey(repoLayer.meshConfig, unknown);
+      if (removed === 0) throw error;
+      context2.logger.warning(
+        `the control plane values of the repo set '${unknown}', which istioctl ${context2.version} does not know; left out of the injection config`,
+        context2.repoValues?.layers[0]?.source ? { ...context2.repoValues.layers[0].source } : {}
+      );
+    }
+  }
   remembered.set({
     injectConfig: readFileSync10(generated.injectConfigFile, "utf8"),
     values: readFileSync10(generated.valuesFile, "utf8"),
@@ -49541,6 +49585,19 @@ async function generatedConfig(options, operatorFile, context2) {
     nativeSidecars: generated.nativeSidecars,
     proxyImage: generated.proxyImage
   };
+}
+var cloneJson = (value) => value ? JSON.parse(JSON.stringify(value)) : {};
+function removeKey(values, key) {
+  if (Array.isArray(values)) return values.reduce((n, v) => n + removeKey(v, key), 0);
+  if (!values || typeof values !== "object") return 0;
+  const map = values;
+  let removed = 0;
+  if (key in map) {
+    delete map[key];
+    removed++;
+  }
+  for (const v of Object.values(map)) removed += removeKey(v, key);
+  return removed;
 }
 
 // src/core/inject/jobs.ts
@@ -49642,7 +49699,7 @@ function withLineEndings(text2, eol) {
 }
 
 // src/core/inject/patches.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 var NAMED_LISTS = /* @__PURE__ */ new Set([
   "containers",
   "initContainers",
@@ -49751,7 +49808,7 @@ function sidecarPatch(workload, source, injected) {
     ...body,
     metadata: { ...bodyMetadata, ...metadata }
   };
-  return (0, import_yaml21.stringify)(patch, { lineWidth: 0 });
+  return (0, import_yaml22.stringify)(patch, { lineWidth: 0 });
 }
 function patchFileName(workload) {
   const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -49963,6 +50020,507 @@ function plannedChanges(mode, root, outputDir, judged, logger) {
   return changes.sorted();
 }
 
+// src/core/inject/output/json6902.ts
+var import_yaml23 = __toESM(require_dist(), 1);
+var STATUS = "sidecar.istio.io/status";
+var INJECT = "sidecar.istio.io/inject";
+var LISTS = ["containers", "initContainers", "volumes"];
+function json6902Sidecars(build) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const cluster of build.model.clusters)
+    for (const workload of cluster.workloads) {
+      const source = workload.sidecar.source;
+      if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
+      if (!source || workload.sidecar.count !== 1) continue;
+      const text2 = build.files.text(source.file);
+      if (text2 === void 0 || !isOpList(text2)) continue;
+      const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
+      if (seen.has(key)) continue;
+      const object = cluster.objects.find(
+        (o) => o.kind === workload.kind && o.name === workload.name && (o.namespace ?? "default") === workload.namespace && o.root === workload.root
+      );
+      if (!object) continue;
+      seen.add(key);
+      out.push({ file: source.file, line: source.line, text: text2, workload, object });
+    }
+  return out;
+}
+function isOpList(text2) {
+  const doc = (0, import_yaml23.parseDocument)(text2);
+  const ops = doc.toJS();
+  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
+}
+function uninjected(object) {
+  const copy = JSON.parse(JSON.stringify(object.object));
+  const template = podTemplateOf(copy);
+  if (!template) return copy;
+  for (const list2 of ["containers", "initContainers"])
+    if (Array.isArray(template.spec[list2]))
+      template.spec[list2] = template.spec[list2].filter(
+        (c) => !(isObject(c) && (c["name"] === "istio-proxy" || c["name"] === "istio-init"))
+      );
+  const annotations = template.metadata["annotations"];
+  if (isObject(annotations)) {
+    delete annotations[STATUS];
+    delete annotations[INJECT];
+  }
+  const labels = template.metadata["labels"];
+  if (isObject(labels)) delete labels[INJECT];
+  return copy;
+}
+function regeneratedPatch(text2, kind, rendered, injected) {
+  const spec = podTemplateOf(injected)?.spec;
+  const renderedSpec = podTemplateOf(rendered)?.spec;
+  if (!spec || !renderedSpec) return void 0;
+  const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
+  const doc = (0, import_yaml23.parseDocument)(text2);
+  const ops = doc.contents;
+  if (!(0, import_yaml23.isSeq)(ops)) return void 0;
+  const byName = (list2, name) => (Array.isArray(spec[list2]) ? spec[list2] : []).find(
+    (i) => isObject(i) && i["name"] === name
+  );
+  const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
+  let changed = false;
+  ops.items.forEach((item, index) => {
+    if (!(0, import_yaml23.isMap)(item)) return;
+    const op = item.toJSON();
+    if (op.op !== "add" && op.op !== "replace") return;
+    const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
+    if (!match || match[1] !== prefix) return;
+    const list2 = match[2];
+    const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
+    const fresh = values.map((v) => {
+      const name = isObject(v) ? v["name"] : void 0;
+      covered.get(list2).add(name);
+      return byName(list2, name) ?? v;
+    });
+    const next = match[3] === void 0 ? fresh : fresh[0];
+    if (JSON.stringify(next) !== JSON.stringify(op.value)) {
+      doc.setIn([index, "value"], doc.createNode(next));
+      changed = true;
+    }
+  });
+  for (const list2 of ["initContainers", "volumes"]) {
+    const have = new Set(
+      (Array.isArray(renderedSpec[list2]) ? renderedSpec[list2] : []).map(
+        (i) => isObject(i) ? i["name"] : void 0
+      )
+    );
+    const missing = (Array.isArray(spec[list2]) ? spec[list2] : []).filter(
+      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list2).has(i["name"])
+    );
+    if (missing.length === 0) continue;
+    changed = true;
+    if (have.size === 0 && !covered.get(list2).size)
+      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list2}`, value: missing }));
+    else
+      for (const item of missing)
+        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list2}/-`, value: item }));
+  }
+  return changed ? doc.toString() : void 0;
+}
+async function json6902Changes(targets, inject, native) {
+  const result = { changes: [], workloads: [] };
+  const done = /* @__PURE__ */ new Set();
+  for (const target of targets) {
+    if (done.has(target.file)) continue;
+    done.add(target.file);
+    const kind = target.object.kind;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const output = await inject((0, import_yaml23.stringify)(uninjected(target.object)), mode);
+    const injected = (0, import_yaml23.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const text2 = regeneratedPatch(target.text, kind, target.object.object, injected);
+    if (text2 !== void 0) result.changes.push({ path: target.file, content: text2, expected: target.text });
+    const to = sidecarOf(injected);
+    const from = target.workload.sidecar;
+    result.workloads.push({
+      kind,
+      name: target.workload.name,
+      namespace: target.workload.namespace,
+      file: target.file,
+      line: target.line,
+      document: 0,
+      status: text2 !== void 0 ? "injected" : "unchanged",
+      from: {
+        ...from.image ? { proxyImage: from.image } : {},
+        ...from.revision ? { revision: from.revision } : {},
+        mode: from.state === "native" ? "native" : "classic"
+      },
+      to: { ...to ?? {}, mode: mode ? "native" : "classic" },
+      origin: "JSON6902 patch"
+    });
+  }
+  return result;
+}
+
+// src/core/inject/render-check.ts
+import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync6, writeFileSync as writeFileSync6 } from "node:fs";
+import { tmpdir as tmpdir7 } from "node:os";
+import { dirname as dirname9, join as join22 } from "node:path";
+var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
+function assertOneProxy(body, file, line) {
+  for (const object of objectsOf(parseManifest(body))) {
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const count = proxyCount(template.spec);
+    if (count > 1)
+      throw new FileFormatError(
+        `the injected pod template would have ${count} istio-proxy containers (one in initContainers, one in containers?)`,
+        {
+          file,
+          line,
+          hint: "Nothing was written. Keep the sidecar mode the workload has (native-sidecars), or remove the stale istio-proxy by hand."
+        }
+      );
+  }
+}
+function proxyCount(spec) {
+  return ["initContainers", "containers"].flatMap((list2) => Array.isArray(spec[list2]) ? spec[list2] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
+}
+var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
+async function checkRenderedResult(workspace, changes, before, logger) {
+  const scratch = mkdtempSync3(join22(tmpdir7(), "inject-render-check-"));
+  try {
+    cpSync(workspace, scratch, {
+      recursive: true,
+      filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
+    });
+    for (const change of changes) {
+      const target = join22(scratch, change.path);
+      mkdirSync4(dirname9(target), { recursive: true });
+      writeFileSync6(target, change.content);
+    }
+    const after = await buildMesh(scratch, { logger: quiet(logger) });
+    const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
+    const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
+    const blocking = fresh.filter((f) => BLOCKING.has(f.code));
+    for (const f of fresh.filter((f2) => !BLOCKING.has(f2.code)))
+      logger.warning(`after injection, ${f.code} ${f.origin}: ${f.message}`, {
+        ...f.file ? { file: f.file } : {},
+        ...f.line ? { line: f.line } : {}
+      });
+    if (blocking.length > 0) {
+      const first = blocking[0];
+      throw new FileFormatError(
+        `the rendered result breaks ${blocking.length} mesh invariant(s): ${blocking.slice(0, 3).map((f) => `${f.code} ${f.origin}: ${f.message}`).join("; ")}`,
+        { file: first.file, line: first.line, hint: `Nothing was written. ${first.hint}` }
+      );
+    }
+    let pods = 0;
+    let withOneProxy = 0;
+    const images = [];
+    for (const cluster of after.model.clusters)
+      for (const workload of cluster.workloads) {
+        if (workload.sidecar.state === "none") continue;
+        pods++;
+        if (workload.sidecar.count === 1) withOneProxy++;
+        if (workload.sidecar.image) images.push(workload.sidecar.image);
+      }
+    return { pods, withOneProxy, images };
+  } finally {
+    rmSync6(scratch, { recursive: true, force: true });
+  }
+}
+function quiet(logger) {
+  return { ...logger, info: () => {
+  }, notice: () => {
+  }, debug: () => {
+  } };
+}
+
+// src/core/mesh/injection-values.ts
+function planesFor(model, revision) {
+  const out = [];
+  for (const cluster of model.clusters) {
+    const plane = cluster.controlPlanes.find((p) => p.revision === revision) ?? cluster.controlPlanes.find((p) => p.tags.includes(revision));
+    if (plane) out.push({ cluster: cluster.name, plane });
+  }
+  return out;
+}
+function injectionValuesFor(model, revision = "default") {
+  const found = planesFor(model, revision).filter((f) => f.plane.declarations.length > 0);
+  const first = found[0];
+  if (!first) return void 0;
+  const { plane } = first;
+  const values = cloneValues(plane.values);
+  const dropped = [];
+  let meshConfig = {};
+  if (isValuesMap(values.meshConfig)) meshConfig = values.meshConfig;
+  delete values.meshConfig;
+  if (plane.meshConfig) meshConfig = mergeValues(meshConfig, plane.meshConfig);
+  const global2 = asRecord(values.global);
+  const tag = global2 ? asString(global2.tag) : void 0;
+  if (global2 && tag && parseIstioVersion(tag)) {
+    delete global2.tag;
+    dropped.push(`global.tag ${tag}`);
+  }
+  if (values.revision !== void 0) {
+    delete values.revision;
+  }
+  const same = JSON.stringify([plane.values, plane.meshConfig ?? null]);
+  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same).map((f) => f.cluster);
+  return {
+    cluster: first.cluster,
+    revision: plane.revision,
+    values,
+    meshConfig,
+    layers: plane.declarations.flatMap(
+      (d) => d.layers.map((l) => ({ description: l.description, ...l.source ? { source: l.source } : {} }))
+    ),
+    unresolved: plane.declarations.flatMap((d) => d.unresolved),
+    dropped,
+    conflicts
+  };
+}
+function controlPlaneNamespaces(model) {
+  const out = /* @__PURE__ */ new Set();
+  for (const cluster of model.clusters) {
+    for (const plane of cluster.controlPlanes)
+      for (const d of plane.declarations) {
+        const target = asString(asRecord(d.values.global)?.istioNamespace);
+        if (target) out.add(target);
+        else if (d.sourceId === "istio-operator" || d.sourceId === "sail-istio")
+          out.add(d.namespace ?? "istio-system");
+        else if (d.namespace) out.add(d.namespace);
+      }
+    for (const object of cluster.objects)
+      if (object.namespace && istioComponentOf(object) === "istiod") out.add(object.namespace);
+  }
+  if (out.size === 0) out.add("istio-system");
+  return out;
+}
+
+// src/core/inject/repo-mesh.ts
+async function readRepoMesh(workspace, revision, logger, given) {
+  let build = given;
+  if (!build) {
+    try {
+      build = await buildMesh(workspace, { logger });
+    } catch (error) {
+      logger.warning(
+        `the mesh model could not be built (${error.message.split("\n")[0]}); injecting with the chart defaults and without the namespaces' labels`
+      );
+      return void 0;
+    }
+  }
+  const values = injectionValuesFor(build.model, revision ?? "default");
+  if (values) reportValues(values, logger);
+  return describe(build, values);
+}
+function reportValues(values, logger) {
+  const layers = values.layers.map((l) => l.description).join(", ");
+  logger.info(
+    `injection config of revision ${values.revision} from the repo's control plane (cluster ${values.cluster}): ${layers || "no values"}`
+  );
+  for (const u of values.unresolved)
+    logger.warning(
+      `the control plane values refer to ${u.reference}, which the repo cannot resolve (${u.reason}); the injection config is rendered without it`,
+      u.source ? { ...u.source } : {}
+    );
+  for (const d of values.dropped)
+    logger.info(`left ${d} out of the injection config: the target version decides the proxy image`);
+  if (values.conflicts.length > 0)
+    logger.warning(
+      `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
+    );
+}
+function describe(build, values) {
+  const model = build.model;
+  const bySource = /* @__PURE__ */ new Map();
+  const origins = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters)
+    for (const workload of cluster.workloads) {
+      if (!workload.source) continue;
+      const key = `${workload.source.file}:${workload.source.line}`;
+      bySource.set(key, [...bySource.get(key) ?? [], workload.namespace]);
+      if (workload.sidecar.origin && !origins.has(key)) origins.set(key, workload.sidecar.origin);
+    }
+  const namespaces = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters)
+    for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
+  const revisions = /* @__PURE__ */ new Set();
+  for (const cluster of model.clusters)
+    for (const plane of cluster.controlPlanes) {
+      revisions.add(plane.revision);
+      for (const tag of plane.tags) revisions.add(tag);
+    }
+  return {
+    build,
+    ...values ? { values } : {},
+    controlPlaneNamespaces: controlPlaneNamespaces(model),
+    namespacesOf: (file, line) => [...new Set(bySource.get(`${file}:${line}`) ?? [])],
+    namespace: (name) => namespaces.get(name),
+    originOf: (file, line) => origins.get(`${file}:${line}`),
+    // A repo that declares no control plane cannot tell a revision from a typo.
+    knowsRevision: (name) => revisions.size === 0 || revisions.has(name)
+  };
+}
+
+// src/core/inject/selection.ts
+var GITOPS_NAMESPACES = ["flux-system", "argocd"];
+var STATUS2 = "sidecar.istio.io/status";
+var INJECT2 = "sidecar.istio.io/inject";
+var TRUE2 = ["true", "enabled", "yes", "y", "on"];
+function namespaceOf(job, mesh) {
+  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
+  return rendered ?? job.workloads[0]?.namespace ?? "default";
+}
+function podSetting(job, key) {
+  for (const object of objectsOf(job.source())) {
+    if (workloadsOf(object).length !== 1) continue;
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
+    if (value !== void 0) return String(value);
+  }
+  return void 0;
+}
+function verdict(job, selection, mesh, revision) {
+  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
+  const namespace = namespaceOf(job, mesh);
+  if (SYSTEM_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "system-namespace",
+      message: `in ${namespace}: the webhook never injects there`
+    };
+  if (GITOPS_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "gitops-controller",
+      message: `in ${namespace}: a GitOps controller, never meshed`
+    };
+  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
+    return {
+      inject: false,
+      reason: "control-plane-namespace",
+      message: `in ${namespace}, the control plane's namespace`
+    };
+  const injected = job.body.includes(STATUS2);
+  const podRev = podSetting(job, "istio.io/rev");
+  if (podRev && !known2(podRev))
+    return {
+      inject: false,
+      reason: "unknown-revision",
+      message: `the pod names revision ${podRev}, which no control plane defines`
+    };
+  if (injected) return { inject: true };
+  if (selection === "paths") return { inject: true };
+  const podInject = podSetting(job, INJECT2);
+  if (podInject !== void 0 && !TRUE2.includes(podInject.toLowerCase()))
+    return { inject: false, reason: "injection-disabled", message: `${INJECT2}: "${podInject}"` };
+  const ns = mesh?.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "disabled")
+    return {
+      inject: false,
+      reason: "namespace-disabled",
+      message: `namespace ${namespace} has istio-injection: disabled`
+    };
+  if (injection === "enabled") return { inject: true };
+  const nsRev = ns?.revision?.value;
+  if (nsRev) {
+    if (!known2(nsRev))
+      return {
+        inject: false,
+        reason: "unknown-revision",
+        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
+      };
+    return { inject: true };
+  }
+  if (podInject !== void 0 || podRev) return { inject: true };
+  return {
+    inject: false,
+    reason: "not-selected",
+    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
+  };
+}
+function selectJobs(jobs, selection, mesh, revision) {
+  const selected = [];
+  const skipped = [];
+  for (const job of jobs) {
+    const v = verdict(job, selection, mesh, revision);
+    if (v.inject) {
+      selected.push(job);
+      continue;
+    }
+    for (const workload of job.workloads)
+      skipped.push({
+        ...workload,
+        file: job.file.path,
+        line: job.slice.line,
+        document: job.slice.index,
+        status: "skipped",
+        skipReason: v.reason,
+        ...v.message ? { skipMessage: v.message } : {}
+      });
+  }
+  return { jobs: selected, skipped };
+}
+
+// src/core/inject/sidecar-mode.ts
+var import_yaml24 = __toESM(require_dist(), 1);
+function bodyForMode(job, from, native) {
+  if (from === void 0 || from === "native" === native) return job.body;
+  const list2 = from === "native" ? "initContainers" : "containers";
+  const document = JSON.parse(JSON.stringify(job.source()));
+  for (const object of objectsOf(document)) {
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec || !Array.isArray(spec[list2])) continue;
+    spec[list2] = spec[list2].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
+  }
+  return (0, import_yaml24.stringify)(document);
+}
+function existingMode(job) {
+  if (!job.body.includes("istio-proxy")) return void 0;
+  for (const object of objectsOf(job.source())) {
+    if (workloadsOf(object).length !== 1) continue;
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec) continue;
+    const has = (list2) => Array.isArray(spec[list2]) && spec[list2].some((c) => isObject(c) && c["name"] === "istio-proxy");
+    if (has("initContainers")) return "native";
+    if (has("containers")) return "classic";
+  }
+  return void 0;
+}
+function sidecarModeGroups(jobs, configured, defaultNative, logger) {
+  const groups2 = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const mode = existingMode(job);
+    const native = configured || mode === void 0 ? defaultNative : mode === "native";
+    if (configured && mode !== void 0 && mode === "native" !== native)
+      logger.notice(
+        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
+        { file: job.file.path, line: job.slice.line }
+      );
+    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
+    group.indexes.push(j);
+    if (mode) group.existing.set(j, mode);
+    groups2.set(native, group);
+  });
+  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
+}
+function recordModes(workloads, jobs, groups2) {
+  const byLocation = /* @__PURE__ */ new Map();
+  for (const group of groups2)
+    for (const j of group.indexes) {
+      const job = jobs[j];
+      const from = group.existing.get(j);
+      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
+        ...from ? { from } : {},
+        to: group.native ? "native" : "classic"
+      });
+    }
+  for (const w of workloads) {
+    const modes = byLocation.get(`${w.file}\0${w.document}`);
+    if (!modes) continue;
+    if (w.from && modes.from) w.from.mode = modes.from;
+    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+  }
+}
+
 // src/core/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 function escapeCell(text2) {
@@ -49992,9 +50550,46 @@ var SKIP_REASONS = {
   "injection-disabled": "`sidecar.istio.io/inject` is false (or the injection policy excludes it)",
   "host-network": "`hostNetwork: true`",
   "system-namespace": "in a system namespace",
-  "not-injected": "istioctl left it unchanged"
+  "not-injected": "istioctl left it unchanged",
+  "namespace-disabled": "its namespace has `istio-injection: disabled`",
+  "control-plane-namespace": "in the control plane's namespace",
+  "gitops-controller": "a GitOps controller (flux-system, argocd)",
+  "unknown-revision": "names a revision no control plane defines",
+  "not-selected": "not selected: no injection label on its namespace, no opt-in on the pod"
 };
 var MAX_NAMES = 5;
+var MAX_ROWS = 50;
+var modeOf = (sidecar) => sidecar?.mode ?? "?";
+function workloadRows(injected) {
+  if (injected.length === 0) return [];
+  const rows = [...injected].sort(
+    (a, b) => (a.namespace ?? "").localeCompare(b.namespace ?? "") || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind)
+  ).slice(0, MAX_ROWS).map((w) => {
+    const from = describeSidecar(w.from);
+    const to = describeSidecar(w.to);
+    const fromMode = w.from ? modeOf(w.from) : void 0;
+    const toMode = modeOf(w.to);
+    return [
+      w.namespace ?? "(none)",
+      `${w.kind} ${w.name}`,
+      from === to ? `${to} (current)` : `${from} \u2192 ${to}`,
+      w.origin ?? "inline",
+      fromMode && fromMode !== toMode ? `${fromMode} \u2192 ${toMode}` : toMode
+    ];
+  });
+  const more = injected.length > MAX_ROWS ? [`\u2026and ${injected.length - MAX_ROWS} more workloads.`, ""] : [];
+  return [markdownTable(["namespace", "workload", "sidecar", "origin", "mode"], rows), "", ...more];
+}
+function proofLine(check, target) {
+  if (!check) return [];
+  const images = [...new Set(check.images)];
+  const atTarget = check.images.filter((i) => imageTag(i) === target).length;
+  const all = check.withOneProxy === check.pods && atTarget === check.pods;
+  return [
+    `${all ? "\u2705" : "\u26A0\uFE0F"} Rendered (kustomize build and Flux substitution): ${check.pods} pods with a sidecar, ${check.withOneProxy} with exactly one \`istio-proxy\`, ${atTarget} at ${target}` + (images.length > 0 ? ` (${images.map((i) => `\`${i}\``).join(", ")})` : "") + ".",
+    ""
+  ];
+}
 function renderInjectSummary(input) {
   const { workloads } = input;
   const injected = workloads.filter((w) => w.status !== "skipped");
@@ -50020,6 +50615,7 @@ function renderInjectSummary(input) {
     const rows = [...groups2.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.move.localeCompare(b.move)).map((g) => [g.namespace, g.move, String(g.changed), String(g.unchanged)]);
     lines.push(markdownTable(["namespace", "sidecar", "rewritten", "already current"], rows), "");
   }
+  lines.push(...workloadRows(injected), ...proofLine(input.renderCheck, input.version));
   const skipped = workloads.filter((w) => w.status === "skipped");
   if (skipped.length > 0) {
     const byReason = /* @__PURE__ */ new Map();
@@ -50048,38 +50644,128 @@ async function renderSidecars(options, deps = {}) {
   const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
-  const scratch = await mkdtemp3(join22(tmpdir7(), "kube-inject-"));
+  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
+  const scratch = await mkdtemp3(join23(tmpdir8(), "kube-inject-"));
   try {
-    const context2 = { binary, binaryDigest: digest, version, revision, scratch, cacheDir: cacheDir2, logger };
+    const context2 = {
+      binary,
+      binaryDigest: digest,
+      version,
+      revision,
+      scratch,
+      cacheDir: cacheDir2,
+      logger,
+      ...repoMesh?.values ? { repoValues: repoMesh.values } : {}
+    };
     const config = await injectConfig(options, context2);
-    const cache = cacheDir2 ? InjectionCache.open(cacheDir2, config.key, logger) : InjectionCache.disabled(logger);
     const files = readSources(options, mode, logger);
-    const jobs = findJobs(files, logger);
-    logger.info(`${jobs.length} workload documents in ${files.length} files`);
-    const injected = await injectJobs(
-      jobs,
-      { binary, version, revision, config, ...options.workers ? { workers: options.workers } : {}, logger },
-      cache
+    const found = findJobs(files, logger);
+    const selection = options.selection ?? (options.paths && options.paths.length > 0 ? "paths" : "webhook");
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
+    logger.info(
+      `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
     );
-    const judged = judgeAll(jobs, injected.outputs, injected.skipLines, mode);
+    const groups2 = sidecarModeGroups(
+      jobs,
+      options.nativeSidecars !== void 0,
+      config.nativeSidecars,
+      logger
+    );
+    const outputs = new Array(jobs.length);
+    const skipLines = /* @__PURE__ */ new Map();
+    const cacheOf = /* @__PURE__ */ new Map();
+    const caches = [];
+    let processes = 0;
+    let reinjected = 0;
+    for (const group of groups2) {
+      const groupConfig = group.native === config.nativeSidecars ? config : { ...config, nativeSidecars: group.native, key: sha256(config.key, `native=${group.native}`) };
+      const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
+      caches.push(cache);
+      const groupJobs = group.indexes.map((j) => {
+        const job = jobs[j];
+        const body = bodyForMode(job, group.existing.get(j), group.native);
+        return body === job.body ? job : { ...job, body };
+      });
+      const injected = await injectJobs(
+        groupJobs,
+        {
+          binary,
+          version,
+          revision,
+          config: groupConfig,
+          ...options.workers ? { workers: options.workers } : {},
+          logger
+        },
+        cache
+      );
+      group.indexes.forEach((j, i) => {
+        outputs[j] = injected.outputs[i];
+        const job = jobs[j];
+        cacheOf.set(job, cache);
+        const lines = injected.skipLines.get(groupJobs[i]);
+        if (lines) skipLines.set(job, lines);
+      });
+      processes += injected.processes;
+      reinjected += injected.reinjected;
+    }
+    const judged = judgeAll(jobs, outputs, skipLines, mode);
+    judged.workloads.push(...notSelected);
+    recordModes(judged.workloads, jobs, groups2);
+    for (const w of judged.workloads) {
+      const origin = repoMesh?.originOf(w.file, w.line);
+      if (origin) w.origin = origin;
+    }
+    for (const [job, replacement] of judged.replacedJobs)
+      assertOneProxy(replacement, job.file.path, job.slice.line);
     if (mode === "in-place")
       for (const [job, replacement] of judged.replacedJobs) {
         const written = normalisedBody(replacement);
+        const cache = cacheOf.get(job);
         cache.forget(job.body);
-        cache.record(written, { output: written, skipped: injected.skipLines.get(job) ?? [] });
+        cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
       }
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
+    if (repoMesh && mode !== "render-dir") {
+      const targets = json6902Sidecars(repoMesh.build);
+      const patched = await json6902Changes(
+        targets,
+        async (input, native) => {
+          processes++;
+          const result = await kubeInject({
+            binary,
+            version,
+            input,
+            injectConfigFile: config.injectConfigFile,
+            meshConfigFile: config.meshConfigFile,
+            valuesFile: config.valuesFile,
+            operatorFile: config.operatorFile,
+            revision,
+            nativeSidecars: native
+          });
+          return result.output;
+        },
+        options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0
+      );
+      for (const change of patched.changes)
+        changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+      const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
+      judged.workloads = judged.workloads.filter(
+        (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
+      );
+      judged.workloads.push(...patched.workloads);
+    }
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
     if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
+    const rendered = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, repoMesh.build, logger) : void 0;
     if (!options.dryRun && changes.length > 0) {
-      for (const change of changes) await mkdir4(dirname9(change.absolute), { recursive: true });
+      for (const change of changes) await mkdir4(dirname10(change.absolute), { recursive: true });
       writeFilesAtomically(
         changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
         { root: options.workspace, logger }
       );
     }
-    cache.save();
+    for (const cache of caches) cache.save();
     const workloads = judged.workloads;
     const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? config.proxyImage;
     const changedFiles = changes.map((c) => c.path);
@@ -50094,15 +50780,17 @@ async function renderSidecars(options, deps = {}) {
       workloads,
       injected: workloads.filter((w) => w.status !== "skipped").length,
       skipped,
-      istioctlProcesses: injected.processes,
-      reinjectedDocuments: injected.reinjected,
+      istioctlProcesses: processes,
+      reinjectedDocuments: reinjected,
+      ...rendered ? { renderCheck: rendered } : {},
       summary: renderInjectSummary({
         version,
         ...revision ? { revision } : {},
         proxyImage,
         output: mode,
         changedFiles,
-        workloads
+        workloads,
+        ...rendered ? { renderCheck: rendered } : {}
       })
     };
   } finally {
@@ -50200,79 +50888,6 @@ function mostCommon(values) {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
-// src/cli/commands/inject.ts
-var injectCommand = {
-  name: "inject",
-  summary: "Render (or upgrade) sidecars in workload manifests; default version: the repo's control plane",
-  usage: "istio-autopilot inject [--repo <dir>] [--paths <glob,...>] [--version <v>] [--istioctl <path>] [--revision <r>] [--output in-place|render-dir|patches] [--native-sidecars auto|true|false --kubernetes-version <v>] [--dry-run]",
-  options: {
-    repo: { type: "string" },
-    paths: { type: "string", multiple: true },
-    version: { type: "string" },
-    istioctl: { type: "string" },
-    revision: { type: "string" },
-    "values-file": { type: "string" },
-    "operator-file": { type: "string" },
-    "native-sidecars": { type: "string" },
-    "kubernetes-version": { type: "string" },
-    output: { type: "string" },
-    "output-dir": { type: "string" },
-    "dry-run": { type: "boolean" },
-    ...GITHUB_OPTIONS
-  },
-  async run(values, context2) {
-    const output = text(values, "output") ?? "in-place";
-    if (!INJECT_OUTPUT_MODES.includes(output)) {
-      throw new InvalidInputError(`'${output}' is not an output mode`, {
-        input: "output",
-        hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
-      });
-    }
-    const native = text(values, "native-sidecars");
-    if (native !== void 0 && !["auto", "true", "false"].includes(native)) {
-      throw new InvalidInputError(`'${native}' is not auto, true or false`, { input: "native-sidecars" });
-    }
-    const result = await renderSidecars(
-      {
-        workspace: resolve10(text(values, "repo") ?? "."),
-        paths: list(values, "paths"),
-        version: text(values, "version"),
-        istioctl: text(values, "istioctl"),
-        revision: text(values, "revision"),
-        valuesFile: text(values, "values-file"),
-        operatorFile: text(values, "operator-file"),
-        nativeSidecars: native === void 0 ? void 0 : native === "auto" ? "auto" : native === "true",
-        kubernetesVersion: text(values, "kubernetes-version"),
-        output,
-        outputDir: text(values, "output-dir"),
-        dryRun: values["dry-run"] === true
-      },
-      {
-        logger: context2.log,
-        installIstioctl: async (version) => (await installIstioctlForCli({ ...values, version }, context2)).path
-      }
-    );
-    if (context2.json) {
-      const { summary: _summary2, ...rest } = result;
-      context2.stdout(JSON.stringify(rest, null, 2));
-    } else {
-      context2.stdout(result.summary);
-    }
-    return EXIT.ok;
-  }
-};
-
-// src/cli/commands/plan.ts
-import { join as join23, resolve as resolve11 } from "node:path";
-
-// src/core/config/repo-config.ts
-var import_yaml22 = __toESM(require_dist(), 1);
-import { existsSync as existsSync10, readFileSync as readFileSync13 } from "node:fs";
-
-// src/core/github/auto-merge.ts
-var AUTO_MERGE_METHODS = ["none", "merge", "squash", "rebase"];
-var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
-
 // src/core/rollout/waves/wave-config.ts
 var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
 function parseDuration(text2) {
@@ -50319,8 +50934,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text2, path5);
 }
 function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml22.LineCounter();
-  const doc = (0, import_yaml22.parseDocument)(text2, { lineCounter });
+  const lineCounter = new import_yaml25.LineCounter();
+  const doc = (0, import_yaml25.parseDocument)(text2, { lineCounter });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error.message.split("\n")[0]}`, {
@@ -50330,7 +50945,7 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml22.isMap)(root)) {
+  if (root !== null && !(0, import_yaml25.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
   const lineOf = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
@@ -50347,23 +50962,23 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     return {
       string(key) {
         const node = get(key);
-        if (node === void 0 || (0, import_yaml22.isScalar)(node) && node.value === null) return void 0;
-        if (!(0, import_yaml22.isScalar)(node) || typeof node.value === "object")
+        if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return void 0;
+        if (!(0, import_yaml25.isScalar)(node) || typeof node.value === "object")
           return fail(name(key), node, "must be a string");
         return String(node.value);
       },
       boolean(key) {
         const node = get(key);
         if (node === void 0) return void 0;
-        if (!(0, import_yaml22.isScalar)(node) || typeof node.value !== "boolean")
+        if (!(0, import_yaml25.isScalar)(node) || typeof node.value !== "boolean")
           return fail(name(key), node, "must be true or false");
         return node.value;
       },
       list(key) {
         const node = get(key);
         if (node === void 0) return void 0;
-        if ((0, import_yaml22.isScalar)(node) && typeof node.value === "string") return [node.value];
-        if (!(0, import_yaml22.isSeq)(node) || !node.items.every((i) => (0, import_yaml22.isScalar)(i) && typeof i.value === "string")) {
+        if ((0, import_yaml25.isScalar)(node) && typeof node.value === "string") return [node.value];
+        if (!(0, import_yaml25.isSeq)(node) || !node.items.every((i) => (0, import_yaml25.isScalar)(i) && typeof i.value === "string")) {
           return fail(name(key), node, "must be a list of strings");
         }
         return node.items.map((i) => String(i.value));
@@ -50381,13 +50996,13 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
       },
       section(key) {
         const node = get(key);
-        if (node === void 0 || (0, import_yaml22.isScalar)(node) && node.value === null) return reader(null, name(key));
-        if (!(0, import_yaml22.isMap)(node)) return fail(name(key), node, "must be a mapping");
+        if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return reader(null, name(key));
+        if (!(0, import_yaml25.isMap)(node)) return fail(name(key), node, "must be a mapping");
         return reader(node, name(key));
       },
       done() {
         for (const item of map?.items ?? []) {
-          const key = (0, import_yaml22.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+          const key = (0, import_yaml25.isScalar)(item.key) ? String(item.key.value) : String(item.key);
           if (!seen.has(key)) {
             fail(
               name(key),
@@ -50457,8 +51072,8 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
   for (const section of [cp2, dp, pr, an, top]) section.done();
   return config;
   function readWaves(node) {
-    if (node === void 0 || (0, import_yaml22.isScalar)(node) && node.value === null) return void 0;
-    if (!(0, import_yaml22.isSeq)(node) || node.items.length === 0)
+    if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return void 0;
+    if (!(0, import_yaml25.isSeq)(node) || node.items.length === 0)
       return fail(
         "waves",
         node,
@@ -50468,7 +51083,7 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     const out = [];
     node.items.forEach((item, index) => {
       const where3 = `waves[${index}]`;
-      if (!(0, import_yaml22.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
+      if (!(0, import_yaml25.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
       const wave = reader(item, where3);
       const name = wave.string("name");
       if (!name) return fail(`${where3}.name`, item, "is required");
@@ -50500,6 +51115,74 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     return out;
   }
 }
+
+// src/cli/commands/inject.ts
+var injectCommand = {
+  name: "inject",
+  summary: "Render (or upgrade) sidecars in workload manifests; default version: the repo's control plane",
+  usage: "istio-autopilot inject [--repo <dir>] [--config <file>] [--paths <glob,...>] [--version <v>] [--istioctl <path>] [--revision <r>] [--output in-place|render-dir|patches] [--native-sidecars auto|true|false --kubernetes-version <v>] [--dry-run]",
+  options: {
+    repo: { type: "string" },
+    config: { type: "string" },
+    paths: { type: "string", multiple: true },
+    version: { type: "string" },
+    istioctl: { type: "string" },
+    revision: { type: "string" },
+    "values-file": { type: "string" },
+    "operator-file": { type: "string" },
+    "native-sidecars": { type: "string" },
+    "kubernetes-version": { type: "string" },
+    output: { type: "string" },
+    "output-dir": { type: "string" },
+    "dry-run": { type: "boolean" },
+    ...GITHUB_OPTIONS
+  },
+  async run(values, context2) {
+    const workspace = resolve10(text(values, "repo") ?? ".");
+    const dp = loadRepoConfig(workspace, text(values, "config"), "--config").dataPlane;
+    const output = text(values, "output") ?? dp.output ?? "in-place";
+    if (!INJECT_OUTPUT_MODES.includes(output)) {
+      throw new InvalidInputError(`'${output}' is not an output mode`, {
+        input: "output",
+        hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
+      });
+    }
+    const native = text(values, "native-sidecars") ?? dp.nativeSidecars;
+    if (native !== void 0 && !["auto", "true", "false"].includes(native)) {
+      throw new InvalidInputError(`'${native}' is not auto, true or false`, { input: "native-sidecars" });
+    }
+    const result = await renderSidecars(
+      {
+        workspace,
+        paths: list(values, "paths").length > 0 ? list(values, "paths") : dp.paths,
+        version: text(values, "version"),
+        istioctl: text(values, "istioctl"),
+        revision: text(values, "revision") ?? dp.revision,
+        valuesFile: text(values, "values-file") ?? dp.valuesFile,
+        operatorFile: text(values, "operator-file") ?? dp.operatorFile,
+        nativeSidecars: native === void 0 ? void 0 : native === "auto" ? "auto" : native === "true",
+        kubernetesVersion: text(values, "kubernetes-version") ?? dp.kubernetesVersion,
+        output,
+        outputDir: text(values, "output-dir") ?? dp.outputDir,
+        dryRun: values["dry-run"] === true
+      },
+      {
+        logger: context2.log,
+        installIstioctl: async (version) => (await installIstioctlForCli({ ...values, version }, context2)).path
+      }
+    );
+    if (context2.json) {
+      const { summary: _summary2, ...rest } = result;
+      context2.stdout(JSON.stringify(rest, null, 2));
+    } else {
+      context2.stdout(result.summary);
+    }
+    return EXIT.ok;
+  }
+};
+
+// src/cli/commands/plan.ts
+import { join as join24, resolve as resolve11 } from "node:path";
 
 // src/core/mesh/model-report.ts
 var where = (s) => s ? `${s.file}:${s.line}` : null;
@@ -50588,7 +51271,7 @@ function renderMeshText(report) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -50629,10 +51312,10 @@ function indexSubjects(objects) {
       } else if (key === "compatibilityVersion" && scalarText(value)) {
         index.compatibilityVersions.push({ value: scalarText(value), subject });
       } else if (key === "profile" && value === "ambient") {
-        index.ambient.push({ what: `profile: ambient at ${path5} in ${describe(subject)}`, subject });
+        index.ambient.push({ what: `profile: ambient at ${path5} in ${describe2(subject)}`, subject });
       } else if (key === "istio.io/dataplane-mode" && value === "ambient") {
         index.ambient.push({
-          what: `${describe(subject)} is labelled istio.io/dataplane-mode=ambient`,
+          what: `${describe2(subject)} is labelled istio.io/dataplane-mode=ambient`,
           subject
         });
       } else if (typeof value === "string") {
@@ -50659,14 +51342,14 @@ function classify(subject, index) {
   if (chart === "base")
     index.components.push({
       component: "base",
-      what: `${describe(subject)} installs the base chart`,
+      what: `${describe2(subject)} installs the base chart`,
       subject
     });
   if (chart === "cni" || subject.kind === "DaemonSet" && name === "istio-cni-node") {
-    index.components.push({ component: "cni", what: `${describe(subject)} installs istio-cni`, subject });
+    index.components.push({ component: "cni", what: `${describe2(subject)} installs istio-cni`, subject });
   }
   if (chart === "ztunnel" || subject.kind === "DaemonSet" && name === "ztunnel" || subject.kind === "ZTunnel") {
-    index.ambient.push({ what: `${describe(subject)} installs ztunnel`, subject });
+    index.ambient.push({ what: `${describe2(subject)} installs ztunnel`, subject });
   }
   if (subject.kind === "CustomResourceDefinition") {
     const spec = isRecord(object.spec) ? object.spec : {};
@@ -50707,7 +51390,7 @@ function isRecord(value) {
 function scalarText(value) {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : void 0;
 }
-function describe(subject) {
+function describe2(subject) {
   return `${subject.kind || "document"} ${subject.namespace ? `${subject.namespace}/` : ""}${subject.name || "(unnamed)"}`.trim();
 }
 
@@ -50744,17 +51427,17 @@ function noteKeywords(notes) {
   return [...words];
 }
 function detectUpgradeNotes(notes, input) {
-  const verdict = { applies: [], undetectable: [] };
+  const verdict2 = { applies: [], undetectable: [] };
   const index = indexSubjects(input.objects);
   for (const note of notes) {
     if (note.detect.type === "undetectable") {
-      verdict.undetectable.push(note);
+      verdict2.undetectable.push(note);
       continue;
     }
     const applied = detect(note, note.detect, index, input);
-    if (applied) verdict.applies.push(applied);
+    if (applied) verdict2.applies.push(applied);
   }
-  return verdict;
+  return verdict2;
 }
 function detect(note, detector, index, input) {
   const found = (findings, action = note.action, done) => findings.length ? { note, action, findings, ...done ? { done } : {} } : void 0;
@@ -50765,17 +51448,17 @@ function detect(note, detector, index, input) {
       if (index.env.some((e) => e.name === detector.name)) return void 0;
       if (note.compatibilityVersion && index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion)))
         return void 0;
-      return index.istiod.length ? found(index.istiod.map((s) => ({ what: `${describe(s)} keeps the new default`, ...where2(s) }))) : void 0;
+      return index.istiod.length ? found(index.istiod.map((s) => ({ what: `${describe2(s)} keeps the new default`, ...where2(s) }))) : void 0;
     }
     case "annotation":
       return found(
-        index.annotations.filter((a) => a.name === detector.name).map((a) => ({ what: `annotation ${a.name} on ${describe(a.subject)}`, ...where2(a.subject) }))
+        index.annotations.filter((a) => a.name === detector.name).map((a) => ({ what: `annotation ${a.name} on ${describe2(a.subject)}`, ...where2(a.subject) }))
       );
     case "kinds":
       return found(
         input.objects.filter(
           (o) => detector.kinds.includes(o.kind) && (!detector.apiVersions || detector.apiVersions.includes(o.apiVersion))
-        ).slice(0, 5).map((o) => ({ what: `${describe(o)} (${o.apiVersion})`, ...where2(o) }))
+        ).slice(0, 5).map((o) => ({ what: `${describe2(o)} (${o.apiVersion})`, ...where2(o) }))
       );
     case "component":
       return found(
@@ -50836,7 +51519,7 @@ function detectCrdBundle(note, detector, index, input) {
     action: "warn",
     findings: [
       {
-        what: `${users.length} ${detector.group} object(s) (${describe(users[0])}); the repo does not show which CRD version the cluster has`,
+        what: `${users.length} ${detector.group} object(s) (${describe2(users[0])}); the repo does not show which CRD version the cluster has`,
         ...where2(users[0])
       }
     ]
@@ -50853,7 +51536,7 @@ function where2(subject) {
 function envFinding(entry) {
   const line = entry.subject.lines?.get(entry.at ?? entry.path);
   return {
-    what: `${entry.name}=${entry.value ?? ""} at ${entry.path} in ${describe(entry.subject)}`,
+    what: `${entry.name}=${entry.value ?? ""} at ${entry.path} in ${describe2(entry.subject)}`,
     ...where2(entry.subject),
     ...line !== void 0 && entry.subject.source ? { line } : {}
   };
@@ -50976,7 +51659,7 @@ function documentsOf(path5, text2) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml23.isMap)(document.contents)) continue;
+    if (!(0, import_yaml26.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text3 = (value) => typeof value === "string" ? value : "";
@@ -50996,15 +51679,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml23.isMap)(node)) {
+    if ((0, import_yaml26.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml23.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml23.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml26.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml23.isSeq)(node)) {
+    } else if ((0, import_yaml26.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -51026,12 +51709,12 @@ function hopNotes(request2) {
     value: s.value,
     ...moved.has(s) ? { movedTo: moved.get(s) } : {}
   }));
-  const verdict = detectUpgradeNotes(notes, {
+  const verdict2 = detectUpgradeNotes(notes, {
     objects: subjects,
     kubernetesVersion: request2.kubernetesVersion,
     sources
   });
-  return { from: request2.from, to: request2.to, ...verdict };
+  return { from: request2.from, to: request2.to, ...verdict2 };
 }
 function targetAdvisories(target, path5, sources) {
   const matches = matchAdvisories(target, sources.advisories, sources.support);
@@ -51760,7 +52443,7 @@ var planCommand = {
     });
     const sources = await gatherReleaseSources(client, {
       offline: github.offline,
-      cacheDir: join23(cliCacheRoot(context2.env), "http"),
+      cacheDir: join24(cliCacheRoot(context2.env), "http"),
       logger: context2.log
     });
     const model = await buildMeshModel(workspace, { logger: context2.log });

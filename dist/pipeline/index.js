@@ -969,7 +969,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify3 } = __require("node:querystring");
+    var { stringify: stringify5 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1029,7 +1029,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify3(queryParams);
+      const stringified = stringify5(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -16236,7 +16236,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify3(cookie) {
+    function stringify5(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16294,7 +16294,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify3
+      stringify: stringify5
     };
   }
 });
@@ -16440,7 +16440,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify3 } = require_util6();
+    var { stringify: stringify5 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
@@ -16483,7 +16483,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify3(cookie);
+      const str = stringify5(cookie);
       if (str) {
         headers.append("Set-Cookie", str);
       }
@@ -24015,10 +24015,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -24051,11 +24051,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap8;
+    exports.isMap = isMap9;
     exports.isNode = isNode;
     exports.isPair = isPair3;
     exports.isScalar = isScalar12;
-    exports.isSeq = isSeq6;
+    exports.isSeq = isSeq7;
   }
 });
 
@@ -25472,7 +25472,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify3(item, ctx, onComment, onChompKeep) {
+    function stringify5(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -25501,7 +25501,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify3;
+    exports.stringify = stringify5;
   }
 });
 
@@ -25511,7 +25511,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify3 = require_stringify();
+    var stringify5 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -25533,7 +25533,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify3.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify5.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -25585,7 +25585,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify3.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify5.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -25726,7 +25726,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify3 = require_stringify();
+    var stringify5 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -25762,7 +25762,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify3.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify5.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -25829,12 +25829,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify3 = require_stringify();
+    var stringify5 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify4 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify4(collection, ctx, options);
+      const stringify6 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify6(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -25859,7 +25859,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify3.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify5.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -25926,7 +25926,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify3.stringify(item, itemCtx, () => comment = null);
+        let str = stringify5.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
@@ -27287,7 +27287,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify3 = require_stringify();
+    var stringify5 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -27302,7 +27302,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify3.createStringifyContext(doc, options);
+      const ctx = stringify5.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -27324,7 +27324,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify5.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -27332,7 +27332,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify3.stringify(doc.contents, ctx));
+        lines.push(stringify5.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -28163,9 +28163,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap8 = fc.start.source === "{";
-      const fcName = isMap8 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap8 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap9 = fc.start.source === "{";
+      const fcName = isMap9 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap9 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -28201,7 +28201,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap9 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -28241,7 +28241,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap8 && !sep6 && !props.found) {
+        if (!isMap9 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -28264,7 +28264,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap8 && !props.found && ctx.options.strict) {
+            if (!isMap9 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -28296,7 +28296,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap8) {
+          if (isMap9) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -28312,7 +28312,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap8 ? "}" : "]";
+      const expectedEnd = isMap9 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -29468,7 +29468,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify3 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify5 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -29521,7 +29521,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify3;
+    exports.stringify = stringify5;
   }
 });
 
@@ -31199,7 +31199,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments6(source, options = {}) {
+    function parseAllDocuments7(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -31213,7 +31213,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -31239,7 +31239,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -31251,7 +31251,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify3(value, replacer, options) {
+    function stringify5(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -31274,9 +31274,9 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse7;
-    exports.parseAllDocuments = parseAllDocuments6;
-    exports.parseDocument = parseDocument2;
-    exports.stringify = stringify3;
+    exports.parseAllDocuments = parseAllDocuments7;
+    exports.parseDocument = parseDocument3;
+    exports.stringify = stringify5;
   }
 });
 
@@ -34958,8 +34958,8 @@ async function enableAutoMerge(octokit, pullRequestNodeId, method, logger) {
 
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
-import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname8, join as join14 } from "node:path";
+import { tmpdir as tmpdir6 } from "node:os";
+import { dirname as dirname9, join as join15 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -35498,14 +35498,14 @@ var HINTS = {
 function explainFileError(error2, doing, file, input) {
   if (error2 instanceof AutopilotError) return error2;
   const e = error2;
-  const known = typeof e?.code === "string" ? HINTS[e.code] : void 0;
-  if (!known) return error2;
+  const known2 = typeof e?.code === "string" ? HINTS[e.code] : void 0;
+  if (!known2) return error2;
   const path5 = file ?? e.path ?? "a file";
   const Kind = e.code === "ENOENT" || e.code === "ENOTDIR" || e.code === "EISDIR" ? InvalidInputError : FileFormatError;
-  return new Kind(`${known.what} (${e.code} while ${doing} it)`, {
+  return new Kind(`${known2.what} (${e.code} while ${doing} it)`, {
     file: path5,
     ...input ? { input } : {},
-    hint: known.hint,
+    hint: known2.hint,
     cause: error2
   });
 }
@@ -37527,7 +37527,7 @@ function normaliseRepoUrl(url) {
 function isThisRepository(url, repositoryUrls) {
   if (!url || !repositoryUrls) return false;
   const wanted = normaliseRepoUrl(url);
-  return repositoryUrls.some((known) => normaliseRepoUrl(known) === wanted);
+  return repositoryUrls.some((known2) => normaliseRepoUrl(known2) === wanted);
 }
 
 // src/core/mesh/values/argocd-application/value-files.ts
@@ -39131,8 +39131,8 @@ function assertBoundedAliases(document, file, lineOf) {
   const sizes = /* @__PURE__ */ new Map();
   const inProgress = /* @__PURE__ */ new Set();
   const sizeOf = (node) => {
-    const known = sizes.get(node);
-    if (known !== void 0) return known;
+    const known2 = sizes.get(node);
+    if (known2 !== void 0) return known2;
     if (inProgress.has(node)) return 1;
     inProgress.add(node);
     let size = 1;
@@ -39481,6 +39481,7 @@ async function injectJobs(jobs, setup, cache) {
 }
 
 // src/core/inject/inject-config.ts
+var import_yaml10 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync6 } from "node:fs";
 import { writeFile as writeFile3 } from "node:fs/promises";
 import { join as join12 } from "node:path";
@@ -39513,8 +39514,8 @@ function proxyImageFromValues(values) {
   let tag = global2.tag === void 0 || global2.tag === null ? "" : String(global2.tag);
   const variant = typeof global2.variant === "string" ? global2.variant : "";
   if (variant !== "") {
-    const known = KNOWN_IMAGE_VARIANTS.find((v) => tag.endsWith(`-${v}`));
-    if (known) tag = tag.slice(0, -(known.length + 1));
+    const known2 = KNOWN_IMAGE_VARIANTS.find((v) => tag.endsWith(`-${v}`));
+    if (known2) tag = tag.slice(0, -(known2.length + 1));
     if (variant !== "default") tag = `${tag}-${variant}`;
   }
   return `${String(global2.hub ?? "")}/${image}:${tag}`;
@@ -39610,7 +39611,7 @@ async function generateOfflineInjectConfig(options) {
   const workDir = await mkdtemp(join10(tmpdir4(), "istio-offline-config-"));
   let manifest;
   try {
-    const files = [];
+    const files = [...options.baseOperatorFiles ?? []];
     if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
     if (options.operatorFile) files.push(options.operatorFile);
     const generated = await manifestGenerate({
@@ -39786,13 +39787,13 @@ function fileDigest(dir, path5) {
   const stat2 = statSync3(path5, { bigint: true });
   const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
   const index = join11(dir, "file-digests.json");
-  let known = {};
+  let known2 = {};
   try {
-    known = JSON.parse(readFileSync5(index, "utf8"));
+    known2 = JSON.parse(readFileSync5(index, "utf8"));
   } catch {
-    known = {};
+    known2 = {};
   }
-  const hit = known[`${path5}\0${identity}`];
+  const hit = known2[`${path5}\0${identity}`];
   if (typeof hit === "string") return hit;
   const hash = createHash2("sha256");
   const fd = openSync4(path5, "r");
@@ -39803,7 +39804,7 @@ function fileDigest(dir, path5) {
     closeSync4(fd);
   }
   const digest = hash.digest("hex");
-  const kept = Object.fromEntries(Object.entries(known).filter(([k]) => !k.startsWith(`${path5}\0`)));
+  const kept = Object.fromEntries(Object.entries(known2).filter(([k]) => !k.startsWith(`${path5}\0`)));
   kept[`${path5}\0${identity}`] = digest;
   writeAtomically(index, JSON.stringify(kept));
   return digest;
@@ -39858,6 +39859,7 @@ async function injectConfig(options, context2) {
     context2.binaryDigest,
     context2.revision ?? "default",
     String(config.nativeSidecars),
+    JSON.stringify(context2.repoValues ? [context2.repoValues.values, context2.repoValues.meshConfig] : null),
     readOptional(config.injectConfigFile),
     readOptional(config.meshConfigFile),
     readOptional(config.valuesFile),
@@ -39903,6 +39905,20 @@ function givenConfig(options, operatorFile, context2) {
 }
 async function generatedConfig(options, operatorFile, context2) {
   const valuesFile = insideWorkspace(options, options.valuesFile, "values-file");
+  const repoLayer = {
+    values: cloneJson(context2.repoValues?.values),
+    meshConfig: cloneJson(context2.repoValues?.meshConfig)
+  };
+  const repoFile = join12(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => (0, import_yaml10.stringify)({
+    apiVersion: "install.istio.io/v1alpha1",
+    kind: "IstioOperator",
+    spec: {
+      ...Object.keys(repoLayer.meshConfig).length > 0 ? { meshConfig: repoLayer.meshConfig } : {},
+      ...Object.keys(repoLayer.values).length > 0 ? { values: repoLayer.values } : {}
+    }
+  });
+  const hasRepoLayer = () => Object.keys(repoLayer.values).length > 0 || Object.keys(repoLayer.meshConfig).length > 0;
   const remembered = memo(
     context2.cacheDir,
     sha256(
@@ -39912,6 +39928,7 @@ async function generatedConfig(options, operatorFile, context2) {
       context2.revision ?? "default",
       JSON.stringify(options.nativeSidecars ?? null),
       options.nativeSidecars === "auto" ? options.kubernetesVersion ?? "" : "",
+      hasRepoLayer() ? repoText() : "",
       readOptional(valuesFile),
       readOptional(operatorFile)
     )
@@ -39921,27 +39938,46 @@ async function generatedConfig(options, operatorFile, context2) {
     valuesFile: join12(context2.scratch, OFFLINE_FILE_NAMES.values),
     meshConfigFile: join12(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
   };
-  const known = remembered.get();
-  if (known) {
-    await writeFile3(paths.injectConfigFile, known.injectConfig);
-    await writeFile3(paths.valuesFile, known.values);
-    await writeFile3(paths.meshConfigFile, known.meshConfig);
+  const known2 = remembered.get();
+  if (known2) {
+    await writeFile3(paths.injectConfigFile, known2.injectConfig);
+    await writeFile3(paths.valuesFile, known2.values);
+    await writeFile3(paths.meshConfigFile, known2.meshConfig);
     context2.logger.info(
-      `offline inject config for Istio ${context2.version}${context2.revision ? ` revision ${context2.revision}` : ""} as generated before: proxy ${known.proxyImage}, native sidecars ${known.nativeSidecars ? "on" : "off"}`
+      `offline inject config for Istio ${context2.version}${context2.revision ? ` revision ${context2.revision}` : ""} as generated before: proxy ${known2.proxyImage}, native sidecars ${known2.nativeSidecars ? "on" : "off"}`
     );
-    return { ...paths, nativeSidecars: known.nativeSidecars, proxyImage: known.proxyImage };
+    return { ...paths, nativeSidecars: known2.nativeSidecars, proxyImage: known2.proxyImage };
   }
-  const generated = await generateOfflineInjectConfig({
-    binary: context2.binary,
-    version: context2.version,
-    outputDir: context2.scratch,
-    ...context2.revision ? { revision: context2.revision } : {},
-    ...valuesFile ? { valuesFile } : {},
-    ...operatorFile ? { operatorFile } : {},
-    ...options.nativeSidecars !== void 0 ? { nativeSidecars: options.nativeSidecars } : {},
-    ...options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
-    logger: context2.logger
-  });
+  const generate = async () => {
+    if (hasRepoLayer()) await writeFile3(repoFile, repoText());
+    return generateOfflineInjectConfig({
+      binary: context2.binary,
+      version: context2.version,
+      outputDir: context2.scratch,
+      ...context2.revision ? { revision: context2.revision } : {},
+      ...hasRepoLayer() ? { baseOperatorFiles: [repoFile] } : {},
+      ...valuesFile ? { valuesFile } : {},
+      ...operatorFile ? { operatorFile } : {},
+      ...options.nativeSidecars !== void 0 ? { nativeSidecars: options.nativeSidecars } : {},
+      ...options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
+      logger: context2.logger
+    });
+  };
+  let generated;
+  for (let attempt = 0; !generated; attempt++) {
+    try {
+      generated = await generate();
+    } catch (error2) {
+      const unknown = /unknown field "([^"]+)"/.exec(error2.message)?.[1];
+      if (!(error2 instanceof IstioctlError) || !unknown || attempt >= 20 || !hasRepoLayer()) throw error2;
+      const removed = removeKey(repoLayer.values, unknown) + removeKey(repoLayer.meshConfig, unknown);
+      if (removed === 0) throw error2;
+      context2.logger.warning(
+        `the control plane values of the repo set '${unknown}', which istioctl ${context2.version} does not know; left out of the injection config`,
+        context2.repoValues?.layers[0]?.source ? { ...context2.repoValues.layers[0].source } : {}
+      );
+    }
+  }
   remembered.set({
     injectConfig: readFileSync6(generated.injectConfigFile, "utf8"),
     values: readFileSync6(generated.valuesFile, "utf8"),
@@ -39956,6 +39992,19 @@ async function generatedConfig(options, operatorFile, context2) {
     nativeSidecars: generated.nativeSidecars,
     proxyImage: generated.proxyImage
   };
+}
+var cloneJson = (value) => value ? JSON.parse(JSON.stringify(value)) : {};
+function removeKey(values, key) {
+  if (Array.isArray(values)) return values.reduce((n, v) => n + removeKey(v, key), 0);
+  if (!values || typeof values !== "object") return 0;
+  const map = values;
+  let removed = 0;
+  if (key in map) {
+    delete map[key];
+    removed++;
+  }
+  for (const v of Object.values(map)) removed += removeKey(v, key);
+  return removed;
 }
 
 // src/core/inject/jobs.ts
@@ -40057,7 +40106,7 @@ function withLineEndings(text, eol) {
 }
 
 // src/core/inject/patches.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 var NAMED_LISTS = /* @__PURE__ */ new Set([
   "containers",
   "initContainers",
@@ -40166,7 +40215,7 @@ function sidecarPatch(workload, source, injected) {
     ...body,
     metadata: { ...bodyMetadata, ...metadata }
   };
-  return (0, import_yaml10.stringify)(patch, { lineWidth: 0 });
+  return (0, import_yaml11.stringify)(patch, { lineWidth: 0 });
 }
 function patchFileName(workload) {
   const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -40378,6 +40427,771 @@ function plannedChanges(mode, root, outputDir, judged, logger) {
   return changes.sorted();
 }
 
+// src/core/inject/output/json6902.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+var STATUS = "sidecar.istio.io/status";
+var INJECT = "sidecar.istio.io/inject";
+var LISTS = ["containers", "initContainers", "volumes"];
+function json6902Sidecars(build) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const cluster of build.model.clusters)
+    for (const workload of cluster.workloads) {
+      const source = workload.sidecar.source;
+      if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
+      if (!source || workload.sidecar.count !== 1) continue;
+      const text = build.files.text(source.file);
+      if (text === void 0 || !isOpList(text)) continue;
+      const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
+      if (seen.has(key)) continue;
+      const object = cluster.objects.find(
+        (o) => o.kind === workload.kind && o.name === workload.name && (o.namespace ?? "default") === workload.namespace && o.root === workload.root
+      );
+      if (!object) continue;
+      seen.add(key);
+      out.push({ file: source.file, line: source.line, text, workload, object });
+    }
+  return out;
+}
+function isOpList(text) {
+  const doc = (0, import_yaml12.parseDocument)(text);
+  const ops = doc.toJS();
+  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
+}
+function uninjected(object) {
+  const copy = JSON.parse(JSON.stringify(object.object));
+  const template = podTemplateOf(copy);
+  if (!template) return copy;
+  for (const list of ["containers", "initContainers"])
+    if (Array.isArray(template.spec[list]))
+      template.spec[list] = template.spec[list].filter(
+        (c) => !(isObject(c) && (c["name"] === "istio-proxy" || c["name"] === "istio-init"))
+      );
+  const annotations = template.metadata["annotations"];
+  if (isObject(annotations)) {
+    delete annotations[STATUS];
+    delete annotations[INJECT];
+  }
+  const labels = template.metadata["labels"];
+  if (isObject(labels)) delete labels[INJECT];
+  return copy;
+}
+function regeneratedPatch(text, kind, rendered, injected) {
+  const spec = podTemplateOf(injected)?.spec;
+  const renderedSpec = podTemplateOf(rendered)?.spec;
+  if (!spec || !renderedSpec) return void 0;
+  const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
+  const doc = (0, import_yaml12.parseDocument)(text);
+  const ops = doc.contents;
+  if (!(0, import_yaml12.isSeq)(ops)) return void 0;
+  const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
+    (i) => isObject(i) && i["name"] === name
+  );
+  const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
+  let changed = false;
+  ops.items.forEach((item, index) => {
+    if (!(0, import_yaml12.isMap)(item)) return;
+    const op = item.toJSON();
+    if (op.op !== "add" && op.op !== "replace") return;
+    const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
+    if (!match || match[1] !== prefix) return;
+    const list = match[2];
+    const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
+    const fresh = values.map((v) => {
+      const name = isObject(v) ? v["name"] : void 0;
+      covered.get(list).add(name);
+      return byName(list, name) ?? v;
+    });
+    const next = match[3] === void 0 ? fresh : fresh[0];
+    if (JSON.stringify(next) !== JSON.stringify(op.value)) {
+      doc.setIn([index, "value"], doc.createNode(next));
+      changed = true;
+    }
+  });
+  for (const list of ["initContainers", "volumes"]) {
+    const have = new Set(
+      (Array.isArray(renderedSpec[list]) ? renderedSpec[list] : []).map(
+        (i) => isObject(i) ? i["name"] : void 0
+      )
+    );
+    const missing = (Array.isArray(spec[list]) ? spec[list] : []).filter(
+      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list).has(i["name"])
+    );
+    if (missing.length === 0) continue;
+    changed = true;
+    if (have.size === 0 && !covered.get(list).size)
+      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}`, value: missing }));
+    else
+      for (const item of missing)
+        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
+  }
+  return changed ? doc.toString() : void 0;
+}
+async function json6902Changes(targets, inject, native) {
+  const result = { changes: [], workloads: [] };
+  const done = /* @__PURE__ */ new Set();
+  for (const target of targets) {
+    if (done.has(target.file)) continue;
+    done.add(target.file);
+    const kind = target.object.kind;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode);
+    const injected = (0, import_yaml12.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const text = regeneratedPatch(target.text, kind, target.object.object, injected);
+    if (text !== void 0) result.changes.push({ path: target.file, content: text, expected: target.text });
+    const to = sidecarOf(injected);
+    const from = target.workload.sidecar;
+    result.workloads.push({
+      kind,
+      name: target.workload.name,
+      namespace: target.workload.namespace,
+      file: target.file,
+      line: target.line,
+      document: 0,
+      status: text !== void 0 ? "injected" : "unchanged",
+      from: {
+        ...from.image ? { proxyImage: from.image } : {},
+        ...from.revision ? { revision: from.revision } : {},
+        mode: from.state === "native" ? "native" : "classic"
+      },
+      to: { ...to ?? {}, mode: mode ? "native" : "classic" },
+      origin: "JSON6902 patch"
+    });
+  }
+  return result;
+}
+
+// src/core/inject/render-check.ts
+import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir5 } from "node:os";
+import { dirname as dirname8, join as join14 } from "node:path";
+
+// src/core/releases/artifact-hosts.ts
+var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
+var OLD_HOSTS_GONE_AT = /* @__PURE__ */ new Date("2026-12-08T15:00:00Z");
+var CHART_MOVES = [
+  { from: "istio-release.storage.googleapis.com", to: "blob.istio.io/istio-release", scheme: "https" },
+  { from: "storage.googleapis.com/istio-release", to: "blob.istio.io/istio-release", scheme: "https" },
+  { from: "gcr.io/istio-release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
+  { from: "registry.istio.io/release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
+  { from: "gcr.io/istio-release", scheme: "oci" },
+  { from: "registry.istio.io", scheme: "oci" }
+];
+var IMAGE_MOVES = [
+  { from: "gcr.io/istio-release", to: "docker.io/istio", scheme: "oci" },
+  { from: "registry.istio.io/release", to: "docker.io/istio", scheme: "oci" },
+  // registry.istio.io/testing holds development builds: never a release, so there is no successor.
+  { from: "registry.istio.io", scheme: "oci" }
+];
+function chartRepositoryServes(repository, version, now) {
+  const { scheme, rest } = splitScheme(repository.trim());
+  const move = findMove(CHART_MOVES, rest);
+  if (!move) return { serves: true };
+  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
+}
+function imageRegistryServes(imageOrHub, version, now) {
+  const { scheme, rest } = splitScheme(imageOrHub.trim());
+  const move = findMove(IMAGE_MOVES, rest);
+  if (!move) return { serves: true };
+  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
+}
+function currentChartRepository(repository) {
+  const { scheme, rest } = splitScheme(repository.trim());
+  const move = findMove(CHART_MOVES, rest);
+  return move?.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+}
+function currentImageLocation(imageOrHub) {
+  const { scheme, rest } = splitScheme(imageOrHub.trim());
+  const move = findMove(IMAGE_MOVES, rest);
+  return move?.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+}
+function retiredHostOf(artifact, location2) {
+  const move = findMove(artifact === "chart" ? CHART_MOVES : IMAGE_MOVES, splitScheme(location2.trim()).rest);
+  return move ? displayHost(move) : void 0;
+}
+function publishedOnlyToCurrentHosts(version) {
+  const parsed = parseIstioVersion(version);
+  const first = parseIstioVersion(FIRST_VERSION_OFF_OLD_HOSTS);
+  return parsed !== void 0 && (parsed.major > first.major || parsed.major === first.major && parsed.minor >= first.minor);
+}
+function verdictOnOldHost(host, version, now, replacement) {
+  const where2 = replacement ? ` Use ${replacement}.` : "";
+  if (publishedOnlyToCurrentHosts(version)) {
+    return {
+      serves: false,
+      reason: `Istio publishes nothing to ${host} from 1.31, so it has no ${parseIstioVersion(version).version}.${where2}`,
+      replacement
+    };
+  }
+  if (now.getTime() >= OLD_HOSTS_GONE_AT.getTime()) {
+    return {
+      serves: false,
+      reason: `Istio removed ${host} in December 2026, for every version.${where2}`,
+      replacement
+    };
+  }
+  return {
+    serves: true,
+    reason: `${host} is removed in December 2026 (outage from ${OLD_HOSTS_GONE_AT.toISOString()}).${where2}`,
+    replacement
+  };
+}
+function splitScheme(text) {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+  return match ? { scheme: match[0], rest: text.slice(match[0].length) } : { scheme: "", rest: text };
+}
+function findMove(moves, rest) {
+  const lower = rest.toLowerCase();
+  return moves.find((move) => {
+    if (!lower.startsWith(move.from)) return false;
+    const next = lower.charAt(move.from.length);
+    return next === "" || next === "/" || next === ":" || next === "@";
+  });
+}
+function rewritten(scheme, rest, move) {
+  const tail = rest.slice(move.from.length);
+  const target = `${move.to}${tail}`;
+  if (scheme === "") return target;
+  if (move.scheme === "https" && /^http:\/\//i.test(scheme)) return `https://${target}`;
+  return `${scheme}${target}`;
+}
+function displayHost(move) {
+  return move.from.startsWith("storage.googleapis.com") ? "storage.googleapis.com/istio-release" : move.from;
+}
+
+// src/core/mesh/invariants.ts
+var MESH_RULES = {
+  MESH001: { title: "A pod template has more than one istio-proxy container", level: "Error" },
+  MESH002: { title: "A sidecar is newer than the control plane revision that serves it", level: "Error" },
+  MESH003: { title: "A sidecar is more than one minor behind its control plane", level: "Warning" },
+  MESH004: { title: "A chart or image source does not serve the pinned version", level: "Error" },
+  MESH005: {
+    title: "A namespace or pod names a revision or tag that no control plane defines",
+    level: "Error"
+  },
+  MESH006: { title: "A namespace has both istio-injection and istio.io/rev", level: "Warning" }
+};
+var ISTIO_ARTIFACT_HOSTS = { chartRepositoryServes, imageRegistryServes };
+function checkMeshInvariants(model, options = {}) {
+  const findings = [];
+  for (const cluster of model.clusters) {
+    const add = (code, origin, message, hint, where2) => findings.push({
+      code,
+      level: MESH_RULES[code].level,
+      cluster: cluster.name,
+      origin,
+      message,
+      hint,
+      ...where2 ? { file: where2.file, line: where2.line } : {}
+    });
+    for (const workload of cluster.workloads) checkWorkload(cluster, workload, add);
+    checkNamespaces(cluster, add);
+    checkHosts(cluster, options.hosts ?? ISTIO_ARTIFACT_HOSTS, options.now, add);
+  }
+  return findings.sort(
+    (a, b) => a.code.localeCompare(b.code) || (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0)
+  );
+}
+function controlPlaneFor(cluster, name) {
+  return cluster.controlPlanes.find((p) => p.revision === name) ?? cluster.controlPlanes.find((p) => p.tags.includes(name));
+}
+function checkWorkload(cluster, workload, add) {
+  const origin = `${workload.kind} ${workload.namespace}/${workload.name}`;
+  const { sidecar } = workload;
+  if (sidecar.count > 1) {
+    const places = sidecar.sources.map((s) => `${s.file}:${s.line} (${s.origin})`).join(", ");
+    const stale = sidecar.sources.find((s) => s.origin !== "inline") ?? sidecar.sources[1] ?? workload.source;
+    add(
+      "MESH001",
+      origin,
+      `the pod template has ${sidecar.count} istio-proxy containers${places ? `: ${places}` : ""}`,
+      "Keep one sidecar: delete the stale patch (or the inline container) so that kustomize renders a single istio-proxy.",
+      stale
+    );
+  }
+  if (workload.podRevision)
+    checkRevisionExists(
+      cluster,
+      "pod",
+      workload.podRevision.value,
+      origin,
+      workload.podRevision.source ?? workload.source,
+      add
+    );
+  if (!sidecar.version || !sidecar.revision) return;
+  const plane = controlPlaneFor(cluster, sidecar.revision);
+  if (!plane?.version || !parseIstioVersion(plane.version)) return;
+  const where2 = sidecar.source ?? workload.source;
+  if (compareVersions(sidecar.version, plane.version) > 0) {
+    add(
+      "MESH002",
+      origin,
+      `the sidecar runs ${sidecar.version}, newer than the control plane revision ${plane.revision} (${plane.version}) that serves it`,
+      `Upgrade the control plane first, or set the sidecar back to ${plane.version}: Istio allows proxies behind the control plane, never ahead.`,
+      where2
+    );
+  } else if (minorDistance(sidecar.version, plane.version) > 1) {
+    add(
+      "MESH003",
+      origin,
+      `the sidecar runs ${sidecar.version}, more than one minor behind the control plane revision ${plane.revision} (${plane.version})`,
+      `Re-inject the sidecar at ${plane.version}: Istio supports proxies at most one minor behind the control plane.`,
+      where2
+    );
+  }
+}
+function checkRevisionExists(cluster, what, name, origin, where2, add) {
+  if (cluster.controlPlanes.length === 0 || controlPlaneFor(cluster, name)) return;
+  add(
+    "MESH005",
+    origin,
+    `the ${what} asks for revision '${name}', which no control plane of cluster ${cluster.name} defines (${known(cluster)})`,
+    `Point istio.io/rev on the ${what} at a revision or tag a control plane defines, or add that revision or tag.`,
+    where2
+  );
+}
+function known(cluster) {
+  const names = cluster.controlPlanes.flatMap((p) => [p.revision, ...p.tags]);
+  return names.length > 0 ? `known: ${names.join(", ")}` : "none is declared";
+}
+function checkNamespaces(cluster, add) {
+  for (const namespace of cluster.namespaces) {
+    const origin = `Namespace ${namespace.name}`;
+    if (namespace.injection && namespace.revision) {
+      add(
+        "MESH006",
+        origin,
+        `the namespace has istio-injection=${namespace.injection.value} and istio.io/rev=${namespace.revision.value}; istio-injection wins, so the revision label has no effect`,
+        "Remove the istio-injection label and keep istio.io/rev (or the other way round).",
+        namespace.injection.source ?? namespace.source
+      );
+    }
+    if (namespace.revision)
+      checkRevisionExists(
+        cluster,
+        "namespace",
+        namespace.revision.value,
+        origin,
+        namespace.revision.source ?? namespace.source,
+        add
+      );
+  }
+}
+function checkHosts(cluster, hosts, now, add) {
+  const declarations = [
+    ...cluster.controlPlanes.flatMap((p) => p.declarations),
+    ...cluster.components.flatMap((c) => c.declaration ? [c.declaration] : [])
+  ];
+  for (const d of declarations) {
+    const version = d.version ?? d.chart?.version;
+    if (!version || !parseIstioVersion(version)) continue;
+    if (d.chart?.repository) {
+      const answer = hosts.chartRepositoryServes(d.chart.repository, version, now);
+      if (!answer.serves)
+        add(
+          "MESH004",
+          d.name,
+          hostMessage(`chart repository ${d.chart.repository}`, version, answer),
+          hostHint(answer),
+          d.source
+        );
+    }
+    const global2 = asRecord(d.values.global);
+    const hub = asString(global2?.hub) ?? asString(d.values.hub);
+    if (hub) {
+      const answer = hosts.imageRegistryServes(hub, version, now);
+      if (!answer.serves)
+        add("MESH004", d.name, hostMessage(`image hub ${hub}`, version, answer), hostHint(answer), d.source);
+    }
+  }
+  for (const workload of cluster.workloads) {
+    const { image, version } = workload.sidecar;
+    if (!image || !version) continue;
+    const answer = hosts.imageRegistryServes(image, version, now);
+    if (!answer.serves)
+      add(
+        "MESH004",
+        `${workload.kind} ${workload.namespace}/${workload.name}`,
+        hostMessage(`image ${image}`, version, answer),
+        hostHint(answer),
+        workload.sidecar.source ?? workload.source
+      );
+  }
+}
+function hostMessage(what, version, answer) {
+  const reason = answer.replacement ? answer.reason?.replace(` Use ${answer.replacement}.`, "") : answer.reason;
+  return `${what} does not serve Istio ${version}${reason ? `: ${reason}` : ""}`;
+}
+function hostHint(answer) {
+  return answer.replacement ? `Use ${answer.replacement} instead.` : "Point it at a host that publishes this version (see Istio's 1.31 upgrade notes).";
+}
+
+// src/core/inject/render-check.ts
+var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
+function assertOneProxy(body, file, line) {
+  for (const object of objectsOf(parseManifest(body))) {
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const count = proxyCount(template.spec);
+    if (count > 1)
+      throw new FileFormatError(
+        `the injected pod template would have ${count} istio-proxy containers (one in initContainers, one in containers?)`,
+        {
+          file,
+          line,
+          hint: "Nothing was written. Keep the sidecar mode the workload has (native-sidecars), or remove the stale istio-proxy by hand."
+        }
+      );
+  }
+}
+function proxyCount(spec) {
+  return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
+}
+var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
+async function checkRenderedResult(workspace, changes, before, logger) {
+  const scratch = mkdtempSync2(join14(tmpdir5(), "inject-render-check-"));
+  try {
+    cpSync(workspace, scratch, {
+      recursive: true,
+      filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
+    });
+    for (const change of changes) {
+      const target = join14(scratch, change.path);
+      mkdirSync4(dirname8(target), { recursive: true });
+      writeFileSync3(target, change.content);
+    }
+    const after = await buildMesh(scratch, { logger: quiet(logger) });
+    const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
+    const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
+    const blocking = fresh.filter((f) => BLOCKING.has(f.code));
+    for (const f of fresh.filter((f2) => !BLOCKING.has(f2.code)))
+      logger.warning(`after injection, ${f.code} ${f.origin}: ${f.message}`, {
+        ...f.file ? { file: f.file } : {},
+        ...f.line ? { line: f.line } : {}
+      });
+    if (blocking.length > 0) {
+      const first = blocking[0];
+      throw new FileFormatError(
+        `the rendered result breaks ${blocking.length} mesh invariant(s): ${blocking.slice(0, 3).map((f) => `${f.code} ${f.origin}: ${f.message}`).join("; ")}`,
+        { file: first.file, line: first.line, hint: `Nothing was written. ${first.hint}` }
+      );
+    }
+    let pods = 0;
+    let withOneProxy = 0;
+    const images = [];
+    for (const cluster of after.model.clusters)
+      for (const workload of cluster.workloads) {
+        if (workload.sidecar.state === "none") continue;
+        pods++;
+        if (workload.sidecar.count === 1) withOneProxy++;
+        if (workload.sidecar.image) images.push(workload.sidecar.image);
+      }
+    return { pods, withOneProxy, images };
+  } finally {
+    rmSync5(scratch, { recursive: true, force: true });
+  }
+}
+function quiet(logger) {
+  return { ...logger, info: () => {
+  }, notice: () => {
+  }, debug: () => {
+  } };
+}
+
+// src/core/mesh/injection-values.ts
+function planesFor(model, revision) {
+  const out = [];
+  for (const cluster of model.clusters) {
+    const plane = cluster.controlPlanes.find((p) => p.revision === revision) ?? cluster.controlPlanes.find((p) => p.tags.includes(revision));
+    if (plane) out.push({ cluster: cluster.name, plane });
+  }
+  return out;
+}
+function injectionValuesFor(model, revision = "default") {
+  const found = planesFor(model, revision).filter((f) => f.plane.declarations.length > 0);
+  const first = found[0];
+  if (!first) return void 0;
+  const { plane } = first;
+  const values = cloneValues(plane.values);
+  const dropped = [];
+  let meshConfig = {};
+  if (isValuesMap(values.meshConfig)) meshConfig = values.meshConfig;
+  delete values.meshConfig;
+  if (plane.meshConfig) meshConfig = mergeValues(meshConfig, plane.meshConfig);
+  const global2 = asRecord(values.global);
+  const tag = global2 ? asString(global2.tag) : void 0;
+  if (global2 && tag && parseIstioVersion(tag)) {
+    delete global2.tag;
+    dropped.push(`global.tag ${tag}`);
+  }
+  if (values.revision !== void 0) {
+    delete values.revision;
+  }
+  const same = JSON.stringify([plane.values, plane.meshConfig ?? null]);
+  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same).map((f) => f.cluster);
+  return {
+    cluster: first.cluster,
+    revision: plane.revision,
+    values,
+    meshConfig,
+    layers: plane.declarations.flatMap(
+      (d) => d.layers.map((l) => ({ description: l.description, ...l.source ? { source: l.source } : {} }))
+    ),
+    unresolved: plane.declarations.flatMap((d) => d.unresolved),
+    dropped,
+    conflicts
+  };
+}
+function controlPlaneNamespaces(model) {
+  const out = /* @__PURE__ */ new Set();
+  for (const cluster of model.clusters) {
+    for (const plane of cluster.controlPlanes)
+      for (const d of plane.declarations) {
+        const target = asString(asRecord(d.values.global)?.istioNamespace);
+        if (target) out.add(target);
+        else if (d.sourceId === "istio-operator" || d.sourceId === "sail-istio")
+          out.add(d.namespace ?? "istio-system");
+        else if (d.namespace) out.add(d.namespace);
+      }
+    for (const object of cluster.objects)
+      if (object.namespace && istioComponentOf(object) === "istiod") out.add(object.namespace);
+  }
+  if (out.size === 0) out.add("istio-system");
+  return out;
+}
+
+// src/core/inject/repo-mesh.ts
+async function readRepoMesh(workspace, revision, logger, given) {
+  let build = given;
+  if (!build) {
+    try {
+      build = await buildMesh(workspace, { logger });
+    } catch (error2) {
+      logger.warning(
+        `the mesh model could not be built (${error2.message.split("\n")[0]}); injecting with the chart defaults and without the namespaces' labels`
+      );
+      return void 0;
+    }
+  }
+  const values = injectionValuesFor(build.model, revision ?? "default");
+  if (values) reportValues(values, logger);
+  return describe(build, values);
+}
+function reportValues(values, logger) {
+  const layers = values.layers.map((l) => l.description).join(", ");
+  logger.info(
+    `injection config of revision ${values.revision} from the repo's control plane (cluster ${values.cluster}): ${layers || "no values"}`
+  );
+  for (const u of values.unresolved)
+    logger.warning(
+      `the control plane values refer to ${u.reference}, which the repo cannot resolve (${u.reason}); the injection config is rendered without it`,
+      u.source ? { ...u.source } : {}
+    );
+  for (const d of values.dropped)
+    logger.info(`left ${d} out of the injection config: the target version decides the proxy image`);
+  if (values.conflicts.length > 0)
+    logger.warning(
+      `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
+    );
+}
+function describe(build, values) {
+  const model = build.model;
+  const bySource = /* @__PURE__ */ new Map();
+  const origins = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters)
+    for (const workload of cluster.workloads) {
+      if (!workload.source) continue;
+      const key = `${workload.source.file}:${workload.source.line}`;
+      bySource.set(key, [...bySource.get(key) ?? [], workload.namespace]);
+      if (workload.sidecar.origin && !origins.has(key)) origins.set(key, workload.sidecar.origin);
+    }
+  const namespaces = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters)
+    for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
+  const revisions = /* @__PURE__ */ new Set();
+  for (const cluster of model.clusters)
+    for (const plane of cluster.controlPlanes) {
+      revisions.add(plane.revision);
+      for (const tag of plane.tags) revisions.add(tag);
+    }
+  return {
+    build,
+    ...values ? { values } : {},
+    controlPlaneNamespaces: controlPlaneNamespaces(model),
+    namespacesOf: (file, line) => [...new Set(bySource.get(`${file}:${line}`) ?? [])],
+    namespace: (name) => namespaces.get(name),
+    originOf: (file, line) => origins.get(`${file}:${line}`),
+    // A repo that declares no control plane cannot tell a revision from a typo.
+    knowsRevision: (name) => revisions.size === 0 || revisions.has(name)
+  };
+}
+
+// src/core/inject/selection.ts
+var GITOPS_NAMESPACES = ["flux-system", "argocd"];
+var STATUS2 = "sidecar.istio.io/status";
+var INJECT2 = "sidecar.istio.io/inject";
+var TRUE = ["true", "enabled", "yes", "y", "on"];
+function namespaceOf(job, mesh) {
+  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
+  return rendered ?? job.workloads[0]?.namespace ?? "default";
+}
+function podSetting(job, key) {
+  for (const object of objectsOf(job.source())) {
+    if (workloadsOf(object).length !== 1) continue;
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
+    if (value !== void 0) return String(value);
+  }
+  return void 0;
+}
+function verdict(job, selection, mesh, revision) {
+  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
+  const namespace = namespaceOf(job, mesh);
+  if (SYSTEM_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "system-namespace",
+      message: `in ${namespace}: the webhook never injects there`
+    };
+  if (GITOPS_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "gitops-controller",
+      message: `in ${namespace}: a GitOps controller, never meshed`
+    };
+  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
+    return {
+      inject: false,
+      reason: "control-plane-namespace",
+      message: `in ${namespace}, the control plane's namespace`
+    };
+  const injected = job.body.includes(STATUS2);
+  const podRev = podSetting(job, "istio.io/rev");
+  if (podRev && !known2(podRev))
+    return {
+      inject: false,
+      reason: "unknown-revision",
+      message: `the pod names revision ${podRev}, which no control plane defines`
+    };
+  if (injected) return { inject: true };
+  if (selection === "paths") return { inject: true };
+  const podInject = podSetting(job, INJECT2);
+  if (podInject !== void 0 && !TRUE.includes(podInject.toLowerCase()))
+    return { inject: false, reason: "injection-disabled", message: `${INJECT2}: "${podInject}"` };
+  const ns = mesh?.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "disabled")
+    return {
+      inject: false,
+      reason: "namespace-disabled",
+      message: `namespace ${namespace} has istio-injection: disabled`
+    };
+  if (injection === "enabled") return { inject: true };
+  const nsRev = ns?.revision?.value;
+  if (nsRev) {
+    if (!known2(nsRev))
+      return {
+        inject: false,
+        reason: "unknown-revision",
+        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
+      };
+    return { inject: true };
+  }
+  if (podInject !== void 0 || podRev) return { inject: true };
+  return {
+    inject: false,
+    reason: "not-selected",
+    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
+  };
+}
+function selectJobs(jobs, selection, mesh, revision) {
+  const selected = [];
+  const skipped = [];
+  for (const job of jobs) {
+    const v = verdict(job, selection, mesh, revision);
+    if (v.inject) {
+      selected.push(job);
+      continue;
+    }
+    for (const workload of job.workloads)
+      skipped.push({
+        ...workload,
+        file: job.file.path,
+        line: job.slice.line,
+        document: job.slice.index,
+        status: "skipped",
+        skipReason: v.reason,
+        ...v.message ? { skipMessage: v.message } : {}
+      });
+  }
+  return { jobs: selected, skipped };
+}
+
+// src/core/inject/sidecar-mode.ts
+var import_yaml13 = __toESM(require_dist(), 1);
+function bodyForMode(job, from, native) {
+  if (from === void 0 || from === "native" === native) return job.body;
+  const list = from === "native" ? "initContainers" : "containers";
+  const document = JSON.parse(JSON.stringify(job.source()));
+  for (const object of objectsOf(document)) {
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec || !Array.isArray(spec[list])) continue;
+    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
+  }
+  return (0, import_yaml13.stringify)(document);
+}
+function existingMode(job) {
+  if (!job.body.includes("istio-proxy")) return void 0;
+  for (const object of objectsOf(job.source())) {
+    if (workloadsOf(object).length !== 1) continue;
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec) continue;
+    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
+    if (has("initContainers")) return "native";
+    if (has("containers")) return "classic";
+  }
+  return void 0;
+}
+function sidecarModeGroups(jobs, configured, defaultNative, logger) {
+  const groups2 = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const mode = existingMode(job);
+    const native = configured || mode === void 0 ? defaultNative : mode === "native";
+    if (configured && mode !== void 0 && mode === "native" !== native)
+      logger.notice(
+        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
+        { file: job.file.path, line: job.slice.line }
+      );
+    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
+    group.indexes.push(j);
+    if (mode) group.existing.set(j, mode);
+    groups2.set(native, group);
+  });
+  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
+}
+function recordModes(workloads, jobs, groups2) {
+  const byLocation = /* @__PURE__ */ new Map();
+  for (const group of groups2)
+    for (const j of group.indexes) {
+      const job = jobs[j];
+      const from = group.existing.get(j);
+      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
+        ...from ? { from } : {},
+        to: group.native ? "native" : "classic"
+      });
+    }
+  for (const w of workloads) {
+    const modes = byLocation.get(`${w.file}\0${w.document}`);
+    if (!modes) continue;
+    if (w.from && modes.from) w.from.mode = modes.from;
+    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+  }
+}
+
 // src/core/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 function escapeCell(text) {
@@ -40425,9 +41239,46 @@ var SKIP_REASONS = {
   "injection-disabled": "`sidecar.istio.io/inject` is false (or the injection policy excludes it)",
   "host-network": "`hostNetwork: true`",
   "system-namespace": "in a system namespace",
-  "not-injected": "istioctl left it unchanged"
+  "not-injected": "istioctl left it unchanged",
+  "namespace-disabled": "its namespace has `istio-injection: disabled`",
+  "control-plane-namespace": "in the control plane's namespace",
+  "gitops-controller": "a GitOps controller (flux-system, argocd)",
+  "unknown-revision": "names a revision no control plane defines",
+  "not-selected": "not selected: no injection label on its namespace, no opt-in on the pod"
 };
 var MAX_NAMES = 5;
+var MAX_ROWS = 50;
+var modeOf = (sidecar) => sidecar?.mode ?? "?";
+function workloadRows(injected) {
+  if (injected.length === 0) return [];
+  const rows = [...injected].sort(
+    (a, b) => (a.namespace ?? "").localeCompare(b.namespace ?? "") || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind)
+  ).slice(0, MAX_ROWS).map((w) => {
+    const from = describeSidecar(w.from);
+    const to = describeSidecar(w.to);
+    const fromMode = w.from ? modeOf(w.from) : void 0;
+    const toMode = modeOf(w.to);
+    return [
+      w.namespace ?? "(none)",
+      `${w.kind} ${w.name}`,
+      from === to ? `${to} (current)` : `${from} \u2192 ${to}`,
+      w.origin ?? "inline",
+      fromMode && fromMode !== toMode ? `${fromMode} \u2192 ${toMode}` : toMode
+    ];
+  });
+  const more = injected.length > MAX_ROWS ? [`\u2026and ${injected.length - MAX_ROWS} more workloads.`, ""] : [];
+  return [markdownTable(["namespace", "workload", "sidecar", "origin", "mode"], rows), "", ...more];
+}
+function proofLine(check, target) {
+  if (!check) return [];
+  const images = [...new Set(check.images)];
+  const atTarget = check.images.filter((i) => imageTag(i) === target).length;
+  const all = check.withOneProxy === check.pods && atTarget === check.pods;
+  return [
+    `${all ? "\u2705" : "\u26A0\uFE0F"} Rendered (kustomize build and Flux substitution): ${check.pods} pods with a sidecar, ${check.withOneProxy} with exactly one \`istio-proxy\`, ${atTarget} at ${target}` + (images.length > 0 ? ` (${images.map((i) => `\`${i}\``).join(", ")})` : "") + ".",
+    ""
+  ];
+}
 function renderInjectSummary(input) {
   const { workloads } = input;
   const injected = workloads.filter((w) => w.status !== "skipped");
@@ -40453,6 +41304,7 @@ function renderInjectSummary(input) {
     const rows = [...groups2.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.move.localeCompare(b.move)).map((g) => [g.namespace, g.move, String(g.changed), String(g.unchanged)]);
     lines.push(markdownTable(["namespace", "sidecar", "rewritten", "already current"], rows), "");
   }
+  lines.push(...workloadRows(injected), ...proofLine(input.renderCheck, input.version));
   const skipped = workloads.filter((w) => w.status === "skipped");
   if (skipped.length > 0) {
     const byReason = /* @__PURE__ */ new Map();
@@ -40481,38 +41333,128 @@ async function renderSidecars(options, deps = {}) {
   const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
-  const scratch = await mkdtemp2(join14(tmpdir5(), "kube-inject-"));
+  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
+  const scratch = await mkdtemp2(join15(tmpdir6(), "kube-inject-"));
   try {
-    const context2 = { binary, binaryDigest: digest, version, revision, scratch, cacheDir: cacheDir2, logger };
+    const context2 = {
+      binary,
+      binaryDigest: digest,
+      version,
+      revision,
+      scratch,
+      cacheDir: cacheDir2,
+      logger,
+      ...repoMesh?.values ? { repoValues: repoMesh.values } : {}
+    };
     const config = await injectConfig(options, context2);
-    const cache = cacheDir2 ? InjectionCache.open(cacheDir2, config.key, logger) : InjectionCache.disabled(logger);
     const files = readSources(options, mode, logger);
-    const jobs = findJobs(files, logger);
-    logger.info(`${jobs.length} workload documents in ${files.length} files`);
-    const injected = await injectJobs(
-      jobs,
-      { binary, version, revision, config, ...options.workers ? { workers: options.workers } : {}, logger },
-      cache
+    const found = findJobs(files, logger);
+    const selection = options.selection ?? (options.paths && options.paths.length > 0 ? "paths" : "webhook");
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
+    logger.info(
+      `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
     );
-    const judged = judgeAll(jobs, injected.outputs, injected.skipLines, mode);
+    const groups2 = sidecarModeGroups(
+      jobs,
+      options.nativeSidecars !== void 0,
+      config.nativeSidecars,
+      logger
+    );
+    const outputs = new Array(jobs.length);
+    const skipLines = /* @__PURE__ */ new Map();
+    const cacheOf = /* @__PURE__ */ new Map();
+    const caches = [];
+    let processes = 0;
+    let reinjected = 0;
+    for (const group of groups2) {
+      const groupConfig = group.native === config.nativeSidecars ? config : { ...config, nativeSidecars: group.native, key: sha256(config.key, `native=${group.native}`) };
+      const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
+      caches.push(cache);
+      const groupJobs = group.indexes.map((j) => {
+        const job = jobs[j];
+        const body = bodyForMode(job, group.existing.get(j), group.native);
+        return body === job.body ? job : { ...job, body };
+      });
+      const injected = await injectJobs(
+        groupJobs,
+        {
+          binary,
+          version,
+          revision,
+          config: groupConfig,
+          ...options.workers ? { workers: options.workers } : {},
+          logger
+        },
+        cache
+      );
+      group.indexes.forEach((j, i) => {
+        outputs[j] = injected.outputs[i];
+        const job = jobs[j];
+        cacheOf.set(job, cache);
+        const lines = injected.skipLines.get(groupJobs[i]);
+        if (lines) skipLines.set(job, lines);
+      });
+      processes += injected.processes;
+      reinjected += injected.reinjected;
+    }
+    const judged = judgeAll(jobs, outputs, skipLines, mode);
+    judged.workloads.push(...notSelected);
+    recordModes(judged.workloads, jobs, groups2);
+    for (const w of judged.workloads) {
+      const origin = repoMesh?.originOf(w.file, w.line);
+      if (origin) w.origin = origin;
+    }
+    for (const [job, replacement] of judged.replacedJobs)
+      assertOneProxy(replacement, job.file.path, job.slice.line);
     if (mode === "in-place")
       for (const [job, replacement] of judged.replacedJobs) {
         const written = normalisedBody(replacement);
+        const cache = cacheOf.get(job);
         cache.forget(job.body);
-        cache.record(written, { output: written, skipped: injected.skipLines.get(job) ?? [] });
+        cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
       }
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
+    if (repoMesh && mode !== "render-dir") {
+      const targets = json6902Sidecars(repoMesh.build);
+      const patched = await json6902Changes(
+        targets,
+        async (input, native) => {
+          processes++;
+          const result = await kubeInject({
+            binary,
+            version,
+            input,
+            injectConfigFile: config.injectConfigFile,
+            meshConfigFile: config.meshConfigFile,
+            valuesFile: config.valuesFile,
+            operatorFile: config.operatorFile,
+            revision,
+            nativeSidecars: native
+          });
+          return result.output;
+        },
+        options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0
+      );
+      for (const change of patched.changes)
+        changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+      const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
+      judged.workloads = judged.workloads.filter(
+        (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
+      );
+      judged.workloads.push(...patched.workloads);
+    }
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
     if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
+    const rendered = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, repoMesh.build, logger) : void 0;
     if (!options.dryRun && changes.length > 0) {
-      for (const change of changes) await mkdir3(dirname8(change.absolute), { recursive: true });
+      for (const change of changes) await mkdir3(dirname9(change.absolute), { recursive: true });
       writeFilesAtomically(
         changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
         { root: options.workspace, logger }
       );
     }
-    cache.save();
+    for (const cache of caches) cache.save();
     const workloads = judged.workloads;
     const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? config.proxyImage;
     const changedFiles = changes.map((c) => c.path);
@@ -40527,15 +41469,17 @@ async function renderSidecars(options, deps = {}) {
       workloads,
       injected: workloads.filter((w) => w.status !== "skipped").length,
       skipped,
-      istioctlProcesses: injected.processes,
-      reinjectedDocuments: injected.reinjected,
+      istioctlProcesses: processes,
+      reinjectedDocuments: reinjected,
+      ...rendered ? { renderCheck: rendered } : {},
       summary: renderInjectSummary({
         version,
         ...revision ? { revision } : {},
         proxyImage,
         output: mode,
         changedFiles,
-        workloads
+        workloads,
+        ...rendered ? { renderCheck: rendered } : {}
       })
     };
   } finally {
@@ -40621,8 +41565,8 @@ async function resolveIstioctl(options, revision, deps, cacheDir2, logger) {
 async function binaryVersion(binary, digest, cacheDir2) {
   if (!cacheDir2) return istioctlVersion(binary);
   const remembered = memo(cacheDir2, `istioctl-version-${digest}`);
-  const known = remembered.get();
-  if (typeof known === "string") return known;
+  const known2 = remembered.get();
+  if (typeof known2 === "string") return known2;
   const version = await istioctlVersion(binary);
   remembered.set(version);
   return version;
@@ -40747,14 +41691,14 @@ function overrideRepoConfig(config, o) {
 }
 
 // src/core/config/repo-config.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 import { existsSync as existsSync8, readFileSync as readFileSync10 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 import { readdirSync as readdirSync3, readFileSync as readFileSync9, realpathSync as realpathSync4, statSync as statSync4 } from "node:fs";
-import { extname as extname2, isAbsolute as isAbsolute4, join as join15, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
+import { extname as extname2, isAbsolute as isAbsolute4, join as join16, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
 var ANALYZE_LEVELS = ["Info", "Warning", "Error"];
 var UNPARSEABLE_FILE_CODE = "unparseable-file";
 var UNKNOWN_DOCUMENT_CODE = "unknown-document";
@@ -40993,7 +41937,7 @@ function* walk2(dir, root, logger) {
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join15(dir, entry.name);
+    const full = join16(dir, entry.name);
     if (entry.isDirectory()) {
       if (!NEVER_WALKED.has(entry.name)) yield* walk2(full, root, logger);
     } else if (entry.isSymbolicLink()) {
@@ -41057,7 +42001,7 @@ function screenFile(path5, cwd) {
   for (const chunk of chunks) {
     let value;
     try {
-      value = (0, import_yaml11.parse)(chunk.text, { uniqueKeys: false });
+      value = (0, import_yaml14.parse)(chunk.text, { uniqueKeys: false });
     } catch {
       screened.invalid++;
       continue;
@@ -41158,8 +42102,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text, path5);
 }
 function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml12.LineCounter();
-  const doc = (0, import_yaml12.parseDocument)(text, { lineCounter });
+  const lineCounter = new import_yaml15.LineCounter();
+  const doc = (0, import_yaml15.parseDocument)(text, { lineCounter });
   if (doc.errors.length > 0) {
     const error2 = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error2.message.split("\n")[0]}`, {
@@ -41169,7 +42113,7 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml12.isMap)(root)) {
+  if (root !== null && !(0, import_yaml15.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
   const lineOf = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
@@ -41186,23 +42130,23 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
     return {
       string(key) {
         const node = get(key);
-        if (node === void 0 || (0, import_yaml12.isScalar)(node) && node.value === null) return void 0;
-        if (!(0, import_yaml12.isScalar)(node) || typeof node.value === "object")
+        if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
+        if (!(0, import_yaml15.isScalar)(node) || typeof node.value === "object")
           return fail(name(key), node, "must be a string");
         return String(node.value);
       },
       boolean(key) {
         const node = get(key);
         if (node === void 0) return void 0;
-        if (!(0, import_yaml12.isScalar)(node) || typeof node.value !== "boolean")
+        if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "boolean")
           return fail(name(key), node, "must be true or false");
         return node.value;
       },
       list(key) {
         const node = get(key);
         if (node === void 0) return void 0;
-        if ((0, import_yaml12.isScalar)(node) && typeof node.value === "string") return [node.value];
-        if (!(0, import_yaml12.isSeq)(node) || !node.items.every((i) => (0, import_yaml12.isScalar)(i) && typeof i.value === "string")) {
+        if ((0, import_yaml15.isScalar)(node) && typeof node.value === "string") return [node.value];
+        if (!(0, import_yaml15.isSeq)(node) || !node.items.every((i) => (0, import_yaml15.isScalar)(i) && typeof i.value === "string")) {
           return fail(name(key), node, "must be a list of strings");
         }
         return node.items.map((i) => String(i.value));
@@ -41220,13 +42164,13 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
       },
       section(key) {
         const node = get(key);
-        if (node === void 0 || (0, import_yaml12.isScalar)(node) && node.value === null) return reader(null, name(key));
-        if (!(0, import_yaml12.isMap)(node)) return fail(name(key), node, "must be a mapping");
+        if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return reader(null, name(key));
+        if (!(0, import_yaml15.isMap)(node)) return fail(name(key), node, "must be a mapping");
         return reader(node, name(key));
       },
       done() {
         for (const item of map?.items ?? []) {
-          const key = (0, import_yaml12.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+          const key = (0, import_yaml15.isScalar)(item.key) ? String(item.key.value) : String(item.key);
           if (!seen.has(key)) {
             fail(
               name(key),
@@ -41296,8 +42240,8 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
   for (const section of [cp2, dp, pr, an, top]) section.done();
   return config;
   function readWaves(node) {
-    if (node === void 0 || (0, import_yaml12.isScalar)(node) && node.value === null) return void 0;
-    if (!(0, import_yaml12.isSeq)(node) || node.items.length === 0)
+    if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
+    if (!(0, import_yaml15.isSeq)(node) || node.items.length === 0)
       return fail(
         "waves",
         node,
@@ -41307,7 +42251,7 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
     const out = [];
     node.items.forEach((item, index) => {
       const where2 = `waves[${index}]`;
-      if (!(0, import_yaml12.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
+      if (!(0, import_yaml15.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
       const wave = reader(item, where2);
       const name = wave.string("name");
       if (!name) return fail(`${where2}.name`, item, "is required");
@@ -45993,9 +46937,9 @@ function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
   const istioMinor = `${parsed.major}.${parsed.minor}`;
   const kubernetesMinor = kubernetesMinorOf(kubernetesVersion);
   const supportedVersions = support.find((s) => s.minor === istioMinor)?.kubernetes ?? [];
-  const known = supportedVersions.length > 0 && kubernetesMinor !== void 0;
+  const known2 = supportedVersions.length > 0 && kubernetesMinor !== void 0;
   return {
-    supported: known ? supportedVersions.includes(kubernetesMinor) : void 0,
+    supported: known2 ? supportedVersions.includes(kubernetesMinor) : void 0,
     istioMinor,
     kubernetesMinor,
     supportedVersions
@@ -46077,7 +47021,7 @@ function describeConsistency(report) {
 }
 
 // src/core/pins/splice.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync12 } from "node:fs";
 function uniqueByPosition(items) {
   const seen = /* @__PURE__ */ new Map();
@@ -46132,7 +47076,7 @@ function renderSplices(splices, readFile4) {
   return rendered;
 }
 function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml13.parseAllDocuments)(content.toString("utf8"))) {
+  for (const document of (0, import_yaml16.parseAllDocuments)(content.toString("utf8"))) {
     const error2 = document.errors[0];
     if (error2) {
       throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
@@ -46171,12 +47115,12 @@ function applySplices(root, splices, options = {}) {
 }
 
 // src/core/pins/yaml-documents.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml14.LineCounter();
-  const documents = (0, import_yaml14.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml17.LineCounter();
+  const documents = (0, import_yaml17.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -46205,13 +47149,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml14.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml17.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml14.isMap)(current)) return void 0;
+    if (!(0, import_yaml17.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -46219,15 +47163,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml14.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml17.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml14.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml17.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml14.isMap)(base)) continue;
+    if (!(0, import_yaml17.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -46235,11 +47179,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml14.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml17.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml14.isSeq)(found)) return [];
+  if (!(0, import_yaml17.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -46273,7 +47217,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml14.isScalar)(node)) return void 0;
+  if (!(0, import_yaml17.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -46325,17 +47269,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml14.isMap)(resolved)) {
+    if ((0, import_yaml17.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml14.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml17.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml14.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml17.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk5(value, depth + 1);
       }
-    } else if ((0, import_yaml14.isSeq)(resolved)) {
+    } else if ((0, import_yaml17.isSeq)(resolved)) {
       for (const item of resolved.items) walk5(item, depth + 1);
     }
   };
@@ -46348,101 +47292,6 @@ function resourceKind(document) {
     apiVersion: stringAt(document, document.contents, "apiVersion"),
     name: stringAt(document, document.contents, "metadata", "name")
   };
-}
-
-// src/core/releases/artifact-hosts.ts
-var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
-var OLD_HOSTS_GONE_AT = /* @__PURE__ */ new Date("2026-12-08T15:00:00Z");
-var CHART_MOVES = [
-  { from: "istio-release.storage.googleapis.com", to: "blob.istio.io/istio-release", scheme: "https" },
-  { from: "storage.googleapis.com/istio-release", to: "blob.istio.io/istio-release", scheme: "https" },
-  { from: "gcr.io/istio-release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
-  { from: "registry.istio.io/release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
-  { from: "gcr.io/istio-release", scheme: "oci" },
-  { from: "registry.istio.io", scheme: "oci" }
-];
-var IMAGE_MOVES = [
-  { from: "gcr.io/istio-release", to: "docker.io/istio", scheme: "oci" },
-  { from: "registry.istio.io/release", to: "docker.io/istio", scheme: "oci" },
-  // registry.istio.io/testing holds development builds: never a release, so there is no successor.
-  { from: "registry.istio.io", scheme: "oci" }
-];
-function chartRepositoryServes(repository, version, now) {
-  const { scheme, rest } = splitScheme(repository.trim());
-  const move = findMove(CHART_MOVES, rest);
-  if (!move) return { serves: true };
-  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
-}
-function imageRegistryServes(imageOrHub, version, now) {
-  const { scheme, rest } = splitScheme(imageOrHub.trim());
-  const move = findMove(IMAGE_MOVES, rest);
-  if (!move) return { serves: true };
-  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
-}
-function currentChartRepository(repository) {
-  const { scheme, rest } = splitScheme(repository.trim());
-  const move = findMove(CHART_MOVES, rest);
-  return move?.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-}
-function currentImageLocation(imageOrHub) {
-  const { scheme, rest } = splitScheme(imageOrHub.trim());
-  const move = findMove(IMAGE_MOVES, rest);
-  return move?.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-}
-function retiredHostOf(artifact, location2) {
-  const move = findMove(artifact === "chart" ? CHART_MOVES : IMAGE_MOVES, splitScheme(location2.trim()).rest);
-  return move ? displayHost(move) : void 0;
-}
-function publishedOnlyToCurrentHosts(version) {
-  const parsed = parseIstioVersion(version);
-  const first = parseIstioVersion(FIRST_VERSION_OFF_OLD_HOSTS);
-  return parsed !== void 0 && (parsed.major > first.major || parsed.major === first.major && parsed.minor >= first.minor);
-}
-function verdictOnOldHost(host, version, now, replacement) {
-  const where2 = replacement ? ` Use ${replacement}.` : "";
-  if (publishedOnlyToCurrentHosts(version)) {
-    return {
-      serves: false,
-      reason: `Istio publishes nothing to ${host} from 1.31, so it has no ${parseIstioVersion(version).version}.${where2}`,
-      replacement
-    };
-  }
-  if (now.getTime() >= OLD_HOSTS_GONE_AT.getTime()) {
-    return {
-      serves: false,
-      reason: `Istio removed ${host} in December 2026, for every version.${where2}`,
-      replacement
-    };
-  }
-  return {
-    serves: true,
-    reason: `${host} is removed in December 2026 (outage from ${OLD_HOSTS_GONE_AT.toISOString()}).${where2}`,
-    replacement
-  };
-}
-function splitScheme(text) {
-  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-  return match ? { scheme: match[0], rest: text.slice(match[0].length) } : { scheme: "", rest: text };
-}
-function findMove(moves, rest) {
-  const lower = rest.toLowerCase();
-  return moves.find((move) => {
-    if (!lower.startsWith(move.from)) return false;
-    const next = lower.charAt(move.from.length);
-    return next === "" || next === "/" || next === ":" || next === "@";
-  });
-}
-function rewritten(scheme, rest, move) {
-  const tail = rest.slice(move.from.length);
-  const target = `${move.to}${tail}`;
-  if (scheme === "") return target;
-  if (move.scheme === "https" && /^http:\/\//i.test(scheme)) return `https://${target}`;
-  return `${scheme}${target}`;
-}
-function displayHost(move) {
-  return move.from.startsWith("storage.googleapis.com") ? "storage.googleapis.com/istio-release" : move.from;
 }
 
 // src/core/pins/istio-charts.ts
@@ -46527,10 +47376,10 @@ function pushSource(file, document, source, location2, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml18.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -46675,7 +47524,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -46686,9 +47535,9 @@ function extract6(file) {
 function walk3(file, document, node, path5, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml16.isMap)(resolved)) {
+  if ((0, import_yaml19.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml16.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml19.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path5 ? `${path5}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -46700,7 +47549,7 @@ function walk3(file, document, node, path5, depth, out) {
       }
       walk3(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml16.isSeq)(resolved)) {
+  } else if ((0, import_yaml19.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk3(file, document, item, `${path5}[${index}]`, depth + 1, out));
   }
 }
@@ -46826,13 +47675,13 @@ function planSourceMoves(sources, options = {}) {
   const plan = { moves: [], stuck: [] };
   for (const source of sources) {
     const version = options.onlyWhereNotServing;
-    const verdict = version ? sourceVerdict(source, version, options.now) : void 0;
-    if (verdict?.serves) continue;
+    const verdict2 = version ? sourceVerdict(source, version, options.now) : void 0;
+    if (verdict2?.serves) continue;
     const replacement = source.artifact === "chart" ? currentChartRepository(source.value) : currentImageLocation(source.value);
     if (replacement === void 0) {
       plan.stuck.push({
         source,
-        reason: verdict?.reason ?? `${source.host} is retired and Istio names no successor for ${source.value}`
+        reason: verdict2?.reason ?? `${source.host} is retired and Istio names no successor for ${source.value}`
       });
     } else if (replacement !== source.value) {
       plan.moves.push({ source, replacement });
@@ -47151,7 +48000,7 @@ function notesSummary(report) {
 // src/core/github/commit.ts
 import { execFile } from "node:child_process";
 import { lstat as lstat2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 var ACTIONS_BOT_IDENTITY = {
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
@@ -47180,15 +48029,15 @@ async function readWorkingTreeChanges(workspace, paths) {
   for (const entry of status.split("\0")) {
     if (entry.length < 4) continue;
     const path5 = entry.slice(3);
-    const stat2 = await lstat2(join16(workspace, path5)).catch(() => void 0);
+    const stat2 = await lstat2(join17(workspace, path5)).catch(() => void 0);
     if (!stat2) changes.push({ path: path5, deleted: true });
     else if (stat2.isSymbolicLink())
-      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join16(workspace, path5))) });
+      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join17(workspace, path5))) });
     else if (stat2.isFile()) {
       changes.push({
         path: path5,
         mode: stat2.mode & 73 ? "100755" : "100644",
-        content: await readFile2(join16(workspace, path5))
+        content: await readFile2(join17(workspace, path5))
       });
     }
   }
@@ -47876,14 +48725,14 @@ var argocdApplicationKind = {
 };
 
 // src/core/pins/container-images/extract.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
 function extract9(file) {
   const pins = [];
   for (const document of file.documents) {
     let revision;
     let revisionLooked = false;
-    (0, import_yaml17.visit)(document, {
+    (0, import_yaml20.visit)(document, {
       Scalar(_key, node, path5) {
         if (typeof node.value !== "string") return;
         const source = scalarSource(file, node);
@@ -47897,7 +48746,7 @@ function extract9(file) {
           revisionLooked = true;
         }
         const parent = path5[path5.length - 1];
-        const key = (0, import_yaml17.isPair)(parent) && (0, import_yaml17.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const key = (0, import_yaml20.isPair)(parent) && (0, import_yaml20.isScalar)(parent.key) ? String(parent.key.value) : "";
         const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
         const pin = pinAt(file, at, match[4], {
           kind: "container-images",
@@ -47926,7 +48775,7 @@ var containerImagesKind = {
 };
 
 // src/core/pins/flux-helmrelease/extract.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
   const pins = [];
@@ -47956,7 +48805,7 @@ function extractHelmRelease(file, document, pins, facts) {
     location: `spec.chart.spec.version (${chart})`
   });
   if (direct) pins.push(direct);
-  else if ((0, import_yaml18.isScalar)(versionNode)) {
+  else if ((0, import_yaml21.isScalar)(versionNode)) {
     const use2 = variableUse(file, versionNode, role, chart ?? "");
     if (use2) facts.push(use2);
   }
@@ -47967,7 +48816,7 @@ function extractHelmRelease(file, document, pins, facts) {
   if (tag) pins.push(tag);
 }
 function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml18.isScalar)(node)) return void 0;
+  if (!(0, import_yaml21.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   const match = source ? VARIABLE.exec(source.text) : null;
   if (!source || !match) return void 0;
@@ -47998,9 +48847,9 @@ function substitutionSource(file, document, name) {
   if (!postBuild) return void 0;
   const inline = /* @__PURE__ */ new Map();
   const substitute2 = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml18.isMap)(substitute2)) {
+  if ((0, import_yaml21.isMap)(substitute2)) {
     for (const pair of substitute2.items) {
-      if ((0, import_yaml18.isScalar)(pair.key) && (0, import_yaml18.isScalar)(pair.value))
+      if ((0, import_yaml21.isScalar)(pair.key) && (0, import_yaml21.isScalar)(pair.value))
         inline.set(String(pair.key.value), { file, node: pair.value });
     }
   }
@@ -48029,10 +48878,10 @@ function link(facts, lookup2) {
     }
     for (const pin of found) {
       const key = `${pin.file}:${pin.start}`;
-      const known = pins.get(key) ?? pin;
-      known.usedBy = [.../* @__PURE__ */ new Set([...known.usedBy ?? [], where2])];
-      if (use2.role === "control-plane") known.role = "control-plane";
-      pins.set(key, known);
+      const known2 = pins.get(key) ?? pin;
+      known2.usedBy = [.../* @__PURE__ */ new Set([...known2.usedBy ?? [], where2])];
+      if (use2.role === "control-plane") known2.role = "control-plane";
+      pins.set(key, known2);
     }
   }
   return [...pins.values()];
@@ -48124,7 +48973,7 @@ var helmChartDependenciesKind = {
 };
 
 // src/core/pins/helm-values/extract.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
   "pilot",
   "istiod",
@@ -48139,7 +48988,7 @@ function extract12(file) {
   const pins = [];
   for (const document of file.documents) {
     const root = document.contents;
-    if (!(0, import_yaml19.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    if (!(0, import_yaml22.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
     const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
     const revision = stringAt(document, root, "revision");
     const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
@@ -48155,10 +49004,10 @@ function extract12(file) {
 }
 function looksLikeIstioValues(document, path5) {
   const root = document.contents;
-  if (!(0, import_yaml19.isMap)(root)) return false;
+  if (!(0, import_yaml22.isMap)(root)) return false;
   const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
   if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml19.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+  if (root.items.some((pair) => (0, import_yaml22.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
     return true;
   return /istio/i.test(path5);
 }
@@ -48238,7 +49087,7 @@ var istioVersionFileKind = {
 };
 
 // src/core/pins/kustomize-images/extract.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 function extract15(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -48247,7 +49096,7 @@ function extract15(file) {
       const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
       if (!role) return;
       const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml20.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const source = (0, import_yaml23.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
       const match = source ? IMAGE_TAG.exec(source.text) : null;
       if (!source || !match) return;
       const prefix = match[1] ?? "";
@@ -48361,7 +49210,7 @@ function formatVersion(target) {
 }
 
 // src/core/pins/scan-documents.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
 var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
 function documentRanges(text) {
@@ -48381,14 +49230,14 @@ function parseDocumentsMentioning(source, keywords) {
   const ranges = documentRanges(text);
   const kept = ranges.filter((range) => mentions(text, range, keywords));
   if (kept.length === ranges.length) return void 0;
-  const lineCounter = new import_yaml21.LineCounter();
+  const lineCounter = new import_yaml24.LineCounter();
   lineCounter.addNewLine(0);
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
-    const parser = new import_yaml21.Parser();
+    const parser = new import_yaml24.Parser();
     parser.offset = range.start;
-    const composer = new import_yaml21.Composer({ uniqueKeys: false });
+    const composer = new import_yaml24.Composer({ uniqueKeys: false });
     for (const document of composer.compose(parser.parse(text.slice(range.start, range.end)))) {
       const error2 = document.errors[0];
       if (error2)
@@ -49564,7 +50413,7 @@ function toReleases(listed) {
 // src/core/releases/http-cache.ts
 import { createHash as createHash3, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -49572,7 +50421,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join17(this.directory, `${createHash3("sha256").update(url).digest("hex")}.json`);
+    return join18(this.directory, `${createHash3("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -49821,24 +50670,24 @@ function checkRelease(request2, sources) {
 function requireIstioRelease(request2, releases) {
   const where2 = request2.currentFrom ?? { input: "current-version" };
   const parsed = parseIstioVersion(request2.currentVersion);
-  const known = releases.map((r) => r.version).sort(compareVersions);
+  const known2 = releases.map((r) => r.version).sort(compareVersions);
   if (!parsed) {
     throw new InvalidInputError(`'${request2.currentVersion}' is not an Istio version`, {
       ...where2,
-      hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known.slice(-3).join(", ")}.`
+      hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known2.slice(-3).join(", ")}.`
     });
   }
-  if (known.includes(parsed.version)) return parsed.version;
-  const newest = known[known.length - 1];
+  if (known2.includes(parsed.version)) return parsed.version;
+  const newest = known2[known2.length - 1];
   if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
   throw new NotFoundError(`${parsed.version} is not an Istio release`, {
     ...where2,
-    hint: `The nearest releases are ${nearestReleases(parsed.version, known, parsed.prerelease).join(", ")}.`
+    hint: `The nearest releases are ${nearestReleases(parsed.version, known2, parsed.prerelease).join(", ")}.`
   });
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -49879,10 +50728,10 @@ function indexSubjects(objects) {
       } else if (key === "compatibilityVersion" && scalarText(value)) {
         index.compatibilityVersions.push({ value: scalarText(value), subject });
       } else if (key === "profile" && value === "ambient") {
-        index.ambient.push({ what: `profile: ambient at ${path5} in ${describe(subject)}`, subject });
+        index.ambient.push({ what: `profile: ambient at ${path5} in ${describe2(subject)}`, subject });
       } else if (key === "istio.io/dataplane-mode" && value === "ambient") {
         index.ambient.push({
-          what: `${describe(subject)} is labelled istio.io/dataplane-mode=ambient`,
+          what: `${describe2(subject)} is labelled istio.io/dataplane-mode=ambient`,
           subject
         });
       } else if (typeof value === "string") {
@@ -49909,14 +50758,14 @@ function classify(subject, index) {
   if (chart === "base")
     index.components.push({
       component: "base",
-      what: `${describe(subject)} installs the base chart`,
+      what: `${describe2(subject)} installs the base chart`,
       subject
     });
   if (chart === "cni" || subject.kind === "DaemonSet" && name === "istio-cni-node") {
-    index.components.push({ component: "cni", what: `${describe(subject)} installs istio-cni`, subject });
+    index.components.push({ component: "cni", what: `${describe2(subject)} installs istio-cni`, subject });
   }
   if (chart === "ztunnel" || subject.kind === "DaemonSet" && name === "ztunnel" || subject.kind === "ZTunnel") {
-    index.ambient.push({ what: `${describe(subject)} installs ztunnel`, subject });
+    index.ambient.push({ what: `${describe2(subject)} installs ztunnel`, subject });
   }
   if (subject.kind === "CustomResourceDefinition") {
     const spec = isRecord(object.spec) ? object.spec : {};
@@ -49957,7 +50806,7 @@ function isRecord(value) {
 function scalarText(value) {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : void 0;
 }
-function describe(subject) {
+function describe2(subject) {
   return `${subject.kind || "document"} ${subject.namespace ? `${subject.namespace}/` : ""}${subject.name || "(unnamed)"}`.trim();
 }
 
@@ -49994,17 +50843,17 @@ function noteKeywords(notes) {
   return [...words];
 }
 function detectUpgradeNotes(notes, input) {
-  const verdict = { applies: [], undetectable: [] };
+  const verdict2 = { applies: [], undetectable: [] };
   const index = indexSubjects(input.objects);
   for (const note of notes) {
     if (note.detect.type === "undetectable") {
-      verdict.undetectable.push(note);
+      verdict2.undetectable.push(note);
       continue;
     }
     const applied = detect(note, note.detect, index, input);
-    if (applied) verdict.applies.push(applied);
+    if (applied) verdict2.applies.push(applied);
   }
-  return verdict;
+  return verdict2;
 }
 function detect(note, detector, index, input) {
   const found = (findings, action = note.action, done) => findings.length ? { note, action, findings, ...done ? { done } : {} } : void 0;
@@ -50015,17 +50864,17 @@ function detect(note, detector, index, input) {
       if (index.env.some((e) => e.name === detector.name)) return void 0;
       if (note.compatibilityVersion && index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion)))
         return void 0;
-      return index.istiod.length ? found(index.istiod.map((s) => ({ what: `${describe(s)} keeps the new default`, ...where(s) }))) : void 0;
+      return index.istiod.length ? found(index.istiod.map((s) => ({ what: `${describe2(s)} keeps the new default`, ...where(s) }))) : void 0;
     }
     case "annotation":
       return found(
-        index.annotations.filter((a) => a.name === detector.name).map((a) => ({ what: `annotation ${a.name} on ${describe(a.subject)}`, ...where(a.subject) }))
+        index.annotations.filter((a) => a.name === detector.name).map((a) => ({ what: `annotation ${a.name} on ${describe2(a.subject)}`, ...where(a.subject) }))
       );
     case "kinds":
       return found(
         input.objects.filter(
           (o) => detector.kinds.includes(o.kind) && (!detector.apiVersions || detector.apiVersions.includes(o.apiVersion))
-        ).slice(0, 5).map((o) => ({ what: `${describe(o)} (${o.apiVersion})`, ...where(o) }))
+        ).slice(0, 5).map((o) => ({ what: `${describe2(o)} (${o.apiVersion})`, ...where(o) }))
       );
     case "component":
       return found(
@@ -50086,7 +50935,7 @@ function detectCrdBundle(note, detector, index, input) {
     action: "warn",
     findings: [
       {
-        what: `${users.length} ${detector.group} object(s) (${describe(users[0])}); the repo does not show which CRD version the cluster has`,
+        what: `${users.length} ${detector.group} object(s) (${describe2(users[0])}); the repo does not show which CRD version the cluster has`,
         ...where(users[0])
       }
     ]
@@ -50103,7 +50952,7 @@ function where(subject) {
 function envFinding(entry) {
   const line = entry.subject.lines?.get(entry.at ?? entry.path);
   return {
-    what: `${entry.name}=${entry.value ?? ""} at ${entry.path} in ${describe(entry.subject)}`,
+    what: `${entry.name}=${entry.value ?? ""} at ${entry.path} in ${describe2(entry.subject)}`,
     ...where(entry.subject),
     ...line !== void 0 && entry.subject.source ? { line } : {}
   };
@@ -50226,7 +51075,7 @@ function documentsOf(path5, text) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml22.isMap)(document.contents)) continue;
+    if (!(0, import_yaml25.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text2 = (value) => typeof value === "string" ? value : "";
@@ -50246,15 +51095,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml22.isMap)(node)) {
+    if ((0, import_yaml25.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml22.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml25.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml22.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml25.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml22.isSeq)(node)) {
+    } else if ((0, import_yaml25.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -50276,12 +51125,12 @@ function hopNotes(request2) {
     value: s.value,
     ...moved.has(s) ? { movedTo: moved.get(s) } : {}
   }));
-  const verdict = detectUpgradeNotes(notes, {
+  const verdict2 = detectUpgradeNotes(notes, {
     objects: subjects,
     kubernetesVersion: request2.kubernetesVersion,
     sources
   });
-  return { from: request2.from, to: request2.to, ...verdict };
+  return { from: request2.from, to: request2.to, ...verdict2 };
 }
 function targetAdvisories(target, path5, sources) {
   const matches = matchAdvisories(target, sources.advisories, sources.support);
@@ -51103,7 +51952,7 @@ async function runUpgradePipeline(request2, deps) {
       autoMergeWhen: pr.autoMergeWhen,
       signCommits: pr.signCommits ?? true,
       ...sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {},
-      body: analysis ? analysisNote(analysis, target) : void 0,
+      body: [analysis ? analysisNote(analysis, target) : void 0, change.dataPlaneTable].filter(Boolean).join("\n\n") || void 0,
       context: context2
     },
     { octokit: deps.github, logger, workspace: request2.workspace }
@@ -51145,6 +51994,8 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger) 
       paths,
       version: plan.target,
       istioctl,
+      // Configured paths are the repo's choice; without them, the webhook's rules decide (ADR 0009).
+      selection: dp.paths ? "paths" : "webhook",
       revision: dp.revision,
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
@@ -51181,8 +52032,15 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger) 
       to: e.target
     })),
     workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
-    moves: rest.sourcePlan.moves
+    moves: rest.sourcePlan.moves,
+    dataPlaneTable: dataPlaneTable(rendered.summary)
   };
+}
+function dataPlaneTable(summary2) {
+  const body = summary2.split("\n").slice(1).join("\n").trim();
+  return body ? `#### Sidecars
+
+${body}` : void 0;
 }
 function fixedAdvisories(check) {
   const fixed = new Set(check.fixedAdvisories);
@@ -51201,7 +52059,7 @@ function analysisNote(analysis, target) {
 }
 
 // src/actions/support/entry.ts
-import { join as join18 } from "node:path";
+import { join as join19 } from "node:path";
 var actionsLogger = maskingLogger({
   info: (m) => info(m),
   warning: (m, where2) => warning(m, where2 ? { file: where2.file, startLine: where2.line } : {}),
@@ -51245,7 +52103,7 @@ function gitHubInputs() {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join18(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join19(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
@@ -51256,12 +52114,12 @@ function setJsonOutput(name, value) {
 }
 
 // src/actions/support/istioctl.ts
-import { tmpdir as tmpdir6 } from "node:os";
+import { tmpdir as tmpdir7 } from "node:os";
 
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { existsSync as existsSync11 } from "node:fs";
-import { join as join21 } from "node:path";
+import { join as join22 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -51550,24 +52408,24 @@ function _getTempDirectory() {
 
 // src/core/istioctl/install/cached.ts
 import { createHash as createHash4 } from "node:crypto";
-import { createReadStream, readFileSync as readFileSync13, statSync as statSync6, writeFileSync as writeFileSync4 } from "node:fs";
+import { createReadStream, readFileSync as readFileSync13, statSync as statSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join20(extracted, binaryName2))
+    binarySha256: await sha256Of(join21(extracted, binaryName2))
   };
-  writeFileSync4(join20(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join21(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join20(dir, binaryName2);
+  const binary = join21(dir, binaryName2);
   const size = statSync6(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -51578,7 +52436,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync13(join20(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync13(join21(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -51879,13 +52737,13 @@ function resolvePlatform(requested, env = process.env) {
     )
   };
 }
-function normalise(value, fallback, names, input, known) {
+function normalise(value, fallback, names, input, known2) {
   const given = value?.trim();
   const found = names[(given || fallback).toLowerCase()];
   if (found) return found;
   throw new InvalidInputError(`'${given || fallback}' is not a supported ${input}`, {
     input: given ? input : void 0,
-    hint: given ? `Use one of: ${known}.` : `Set the ${input} input to one of: ${known}.`
+    hint: given ? `Use one of: ${known2}.` : `Set the ${input} input to one of: ${known2}.`
   });
 }
 function describePlatform(platform2) {
@@ -51943,7 +52801,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join21(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join22(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -51952,12 +52810,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join21(scratch, "extracted");
+    const extracted = join22(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join21(extracted, binaryName(platform2));
+    const binary = join22(extracted, binaryName(platform2));
     if (!existsSync11(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -51971,7 +52829,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join21(cachedDir, binaryName(platform2)),
+      path: join22(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -52015,7 +52873,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join21(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join22(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -52071,7 +52929,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join21(root, TOOL_NAME, version, cacheKey);
+      const dir = join22(root, TOOL_NAME, version, cacheKey);
       await rm7(dir, { recursive: true, force: true });
       await rm7(`${dir}.complete`, { force: true });
     }
@@ -52119,7 +52977,7 @@ function istioctlInstaller(github) {
       tag: resolved.tag,
       platform: resolvePlatform({}),
       downloadBaseUrl: stringInput("download-base-url"),
-      tempDir: process.env.RUNNER_TEMP ?? tmpdir6(),
+      tempDir: process.env.RUNNER_TEMP ?? tmpdir7(),
       logger: actionsLogger
     });
     info(`istioctl ${installed.version}: ${installed.path}${installed.cacheHit ? " (cached)" : ""}`);

@@ -59,7 +59,7 @@ describe.skipIf(skip)('injection over a kustomize base and its strategic-merge p
       notice: (m: string) => notices.push(m),
     };
     const result = await renderSidecars(
-      { workspace: root, istioctl: 'skip' in pair ? '' : pair.new.binary, workers: 1 },
+      { workspace: root, istioctl: 'skip' in pair ? '' : pair.new.binary, workers: 1, selection: 'paths' },
       { logger },
     );
     expect(readFileSync(join(root, 'overlay/replicas.yaml'), 'utf8')).toBe(PATCH);

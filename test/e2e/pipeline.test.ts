@@ -221,6 +221,9 @@ describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux re
       const service = readFileSync(join(EXAMPLE, file), 'utf8').split('\n---\n')[0]!;
       expect(branchFile(pull.head, file).startsWith(service)).toBe(true);
     }
+    // The PR says per workload what moved, where its sidecar lives and in which mode, and proves it.
+    expect(pull.body).toContain('| bookinfo | Deployment ratings-v1 | 1.30.4 → 1.31.0 | inline | native |');
+    expect(pull.body).toContain('3 pods with a sidecar, 3 with exactly one `istio-proxy`, 3 at 1.31.0');
     merge(pull.number);
   });
 

@@ -1,5 +1,7 @@
 // The batching kube-inject pipeline: renderSidecars and the pieces other modules may reuse.
 export { renderSidecars } from './render-sidecars.js';
+export { renderRevisionSidecars, type RevisionSidecarsRequest } from './revision-sidecars.js';
+export type { InjectSelection } from './selection.js';
 export { INJECT_OUTPUT_MODES } from './types.js';
 export type {
   InjectOutputMode,

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileFormatError, InvalidInputError } from '../errors.js';
+import { stringify as stringifyYaml } from 'yaml';
+import { FileFormatError, InvalidInputError, IstioctlError } from '../errors.js';
 import {
   chooseNativeSidecars,
   generateOfflineInjectConfig,
@@ -12,6 +13,7 @@ import {
   proxyImageFromValues,
 } from '../istioctl/offline-config.js';
 import type { Logger } from '../logger.js';
+import type { InjectionValues } from '../mesh/injection-values.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
 import { memo, sha256 } from './injection-cache.js';
 import type { RenderSidecarsOptions } from './types.js';
@@ -36,6 +38,8 @@ export interface InjectConfigContext {
   scratch: string;
   /** Where generated configs are remembered; undefined: always generate. */
   cacheDir: string | undefined;
+  /** The revision's values as the repo declares them: the lowest layer, under values-file and operator-file. */
+  repoValues?: InjectionValues;
   logger: Logger;
 }
 
@@ -72,6 +76,7 @@ export async function injectConfig(
     context.binaryDigest,
     context.revision ?? 'default',
     String(config.nativeSidecars),
+    JSON.stringify(context.repoValues ? [context.repoValues.values, context.repoValues.meshConfig] : null),
     readOptional(config.injectConfigFile),
     readOptional(config.meshConfigFile),
     readOptional(config.valuesFile),
@@ -131,6 +136,22 @@ async function generatedConfig(
   context: InjectConfigContext,
 ): Promise<Omit<InjectConfig, 'key'>> {
   const valuesFile = insideWorkspace(options, options.valuesFile, 'values-file');
+  const repoLayer = {
+    values: cloneJson(context.repoValues?.values),
+    meshConfig: cloneJson(context.repoValues?.meshConfig),
+  };
+  const repoFile = join(context.scratch, 'repo-control-plane.yaml');
+  const repoText = () =>
+    stringifyYaml({
+      apiVersion: 'install.istio.io/v1alpha1',
+      kind: 'IstioOperator',
+      spec: {
+        ...(Object.keys(repoLayer.meshConfig).length > 0 ? { meshConfig: repoLayer.meshConfig } : {}),
+        ...(Object.keys(repoLayer.values).length > 0 ? { values: repoLayer.values } : {}),
+      },
+    });
+  const hasRepoLayer = () =>
+    Object.keys(repoLayer.values).length > 0 || Object.keys(repoLayer.meshConfig).length > 0;
   const remembered = memo<GeneratedConfig>(
     context.cacheDir,
     sha256(
@@ -140,6 +161,7 @@ async function generatedConfig(
       context.revision ?? 'default',
       JSON.stringify(options.nativeSidecars ?? null),
       options.nativeSidecars === 'auto' ? (options.kubernetesVersion ?? '') : '',
+      hasRepoLayer() ? repoText() : '',
       readOptional(valuesFile),
       readOptional(operatorFile),
     ),
@@ -160,17 +182,38 @@ async function generatedConfig(
     );
     return { ...paths, nativeSidecars: known.nativeSidecars, proxyImage: known.proxyImage };
   }
-  const generated = await generateOfflineInjectConfig({
-    binary: context.binary,
-    version: context.version,
-    outputDir: context.scratch,
-    ...(context.revision ? { revision: context.revision } : {}),
-    ...(valuesFile ? { valuesFile } : {}),
-    ...(operatorFile ? { operatorFile } : {}),
-    ...(options.nativeSidecars !== undefined ? { nativeSidecars: options.nativeSidecars } : {}),
-    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
-    logger: context.logger,
-  });
+  const generate = async () => {
+    if (hasRepoLayer()) await writeFile(repoFile, repoText());
+    return generateOfflineInjectConfig({
+      binary: context.binary,
+      version: context.version,
+      outputDir: context.scratch,
+      ...(context.revision ? { revision: context.revision } : {}),
+      ...(hasRepoLayer() ? { baseOperatorFiles: [repoFile] } : {}),
+      ...(valuesFile ? { valuesFile } : {}),
+      ...(operatorFile ? { operatorFile } : {}),
+      ...(options.nativeSidecars !== undefined ? { nativeSidecars: options.nativeSidecars } : {}),
+      ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+      logger: context.logger,
+    });
+  };
+  let generated: Awaited<ReturnType<typeof generateOfflineInjectConfig>> | undefined;
+  // Helm ignores keys its chart does not read; manifest generate refuses them. A key of the repo's own
+  // values that this istioctl does not know is left out, by name, rather than failing the run.
+  for (let attempt = 0; !generated; attempt++) {
+    try {
+      generated = await generate();
+    } catch (error) {
+      const unknown = /unknown field "([^"]+)"/.exec((error as Error).message)?.[1];
+      if (!(error instanceof IstioctlError) || !unknown || attempt >= 20 || !hasRepoLayer()) throw error;
+      const removed = removeKey(repoLayer.values, unknown) + removeKey(repoLayer.meshConfig, unknown);
+      if (removed === 0) throw error;
+      context.logger.warning(
+        `the control plane values of the repo set '${unknown}', which istioctl ${context.version} does not know; left out of the injection config`,
+        context.repoValues?.layers[0]?.source ? { ...context.repoValues.layers[0].source } : {},
+      );
+    }
+  }
   remembered.set({
     injectConfig: readFileSync(generated.injectConfigFile, 'utf8'),
     values: readFileSync(generated.valuesFile, 'utf8'),
@@ -185,4 +228,21 @@ async function generatedConfig(
     nativeSidecars: generated.nativeSidecars,
     proxyImage: generated.proxyImage,
   };
+}
+
+const cloneJson = (value: Record<string, unknown> | undefined): Record<string, unknown> =>
+  value ? (JSON.parse(JSON.stringify(value)) as Record<string, unknown>) : {};
+
+/** Deletes every `key` in a values tree; how many went. */
+function removeKey(values: unknown, key: string): number {
+  if (Array.isArray(values)) return values.reduce((n: number, v) => n + removeKey(v, key), 0);
+  if (!values || typeof values !== 'object') return 0;
+  const map = values as Record<string, unknown>;
+  let removed = 0;
+  if (key in map) {
+    delete map[key];
+    removed++;
+  }
+  for (const v of Object.values(map)) removed += removeKey(v, key);
+  return removed;
 }

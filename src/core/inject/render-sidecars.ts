@@ -5,17 +5,22 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InvalidInputError } from '../errors.js';
-import { istioctlVersion, type SkippedWorkload } from '../istioctl/runner.js';
+import { istioctlVersion, kubeInject, type SkippedWorkload } from '../istioctl/runner.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { controlPlaneVersionFor } from '../mesh/running-version.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
 import { injectJobs } from './cached-injection.js';
 import { injectConfig } from './inject-config.js';
-import { defaultCacheDir, fileDigest, InjectionCache, memo } from './injection-cache.js';
+import { defaultCacheDir, fileDigest, InjectionCache, memo, sha256 } from './injection-cache.js';
 import { judgeJob } from './judgement.js';
 import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from './jobs.js';
 import { plannedChanges } from './output/changes.js';
+import { json6902Changes, json6902Sidecars } from './output/json6902.js';
+import { assertOneProxy, checkRenderedResult } from './render-check.js';
+import { readRepoMesh } from './repo-mesh.js';
+import { selectJobs } from './selection.js';
+import { bodyForMode, recordModes, sidecarModeGroups } from './sidecar-mode.js';
 import { renderInjectSummary } from './summary.js';
 import {
   INJECT_OUTPUT_MODES,
@@ -41,36 +46,138 @@ export async function renderSidecars(
   const cacheDir = options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir());
 
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir, logger);
+  const repoMesh =
+    options.repoValues === false
+      ? undefined
+      : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
   const scratch = await mkdtemp(join(tmpdir(), 'kube-inject-'));
   try {
-    const context = { binary, binaryDigest: digest, version, revision, scratch, cacheDir, logger };
+    const context = {
+      binary,
+      binaryDigest: digest,
+      version,
+      revision,
+      scratch,
+      cacheDir,
+      logger,
+      ...(repoMesh?.values ? { repoValues: repoMesh.values } : {}),
+    };
     const config = await injectConfig(options, context);
-    const cache = cacheDir
-      ? InjectionCache.open(cacheDir, config.key, logger)
-      : InjectionCache.disabled(logger);
     const files = readSources(options, mode, logger);
-    const jobs = findJobs(files, logger);
-    logger.info(`${jobs.length} workload documents in ${files.length} files`);
-    const injected = await injectJobs(
-      jobs,
-      { binary, version, revision, config, ...(options.workers ? { workers: options.workers } : {}), logger },
-      cache,
+    const found = findJobs(files, logger);
+    const selection = options.selection ?? (options.paths && options.paths.length > 0 ? 'paths' : 'webhook');
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
+    logger.info(
+      `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`,
     );
-    const judged = judgeAll(jobs, injected.outputs, injected.skipLines, mode);
+    const groups = sidecarModeGroups(
+      jobs,
+      options.nativeSidecars !== undefined,
+      config.nativeSidecars,
+      logger,
+    );
+    const outputs: string[] = new Array<string>(jobs.length);
+    const skipLines = new Map<Job, readonly (SkippedWorkload | undefined)[]>();
+    const cacheOf = new Map<Job, InjectionCache>();
+    const caches: InjectionCache[] = [];
+    let processes = 0;
+    let reinjected = 0;
+    for (const group of groups) {
+      const groupConfig =
+        group.native === config.nativeSidecars
+          ? config
+          : { ...config, nativeSidecars: group.native, key: sha256(config.key, `native=${group.native}`) };
+      const cache = cacheDir
+        ? InjectionCache.open(cacheDir, groupConfig.key, logger)
+        : InjectionCache.disabled(logger);
+      caches.push(cache);
+      const groupJobs = group.indexes.map((j) => {
+        const job = jobs[j]!;
+        const body = bodyForMode(job, group.existing.get(j), group.native);
+        return body === job.body ? job : { ...job, body };
+      });
+      const injected = await injectJobs(
+        groupJobs,
+        {
+          binary,
+          version,
+          revision,
+          config: groupConfig,
+          ...(options.workers ? { workers: options.workers } : {}),
+          logger,
+        },
+        cache,
+      );
+      group.indexes.forEach((j, i) => {
+        outputs[j] = injected.outputs[i]!;
+        const job = jobs[j]!;
+        cacheOf.set(job, cache);
+        const lines = injected.skipLines.get(groupJobs[i]!);
+        if (lines) skipLines.set(job, lines);
+      });
+      processes += injected.processes;
+      reinjected += injected.reinjected;
+    }
+    const judged = judgeAll(jobs, outputs, skipLines, mode);
+    judged.workloads.push(...notSelected);
+    recordModes(judged.workloads, jobs, groups);
+    for (const w of judged.workloads) {
+      const origin = repoMesh?.originOf(w.file, w.line);
+      if (origin) w.origin = origin;
+    }
+    // Never two proxies: every document istioctl rewrote is checked before anything is written.
+    for (const [job, replacement] of judged.replacedJobs)
+      assertOneProxy(replacement, job.file.path, job.slice.line);
     // In place, what is written is istioctl's own output, which it gives back unchanged (ADR 0008):
     // remember that, so the next run finds the file current without asking istioctl again. The old
     // document is gone from the file, so its (large) answer is not kept.
     if (mode === 'in-place')
       for (const [job, replacement] of judged.replacedJobs) {
         const written = normalisedBody(replacement);
+        const cache = cacheOf.get(job)!;
         cache.forget(job.body);
-        cache.record(written, { output: written, skipped: injected.skipLines.get(job) ?? [] });
+        cache.record(written, { output: written, skipped: [...(skipLines.get(job) ?? [])] });
       }
 
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
+    // Sidecars that live in JSON6902 patches: the patch is regenerated where the source map says.
+    if (repoMesh && mode !== 'render-dir') {
+      const targets = json6902Sidecars(repoMesh.build);
+      const patched = await json6902Changes(
+        targets,
+        async (input, native) => {
+          processes++;
+          const result = await kubeInject({
+            binary,
+            version,
+            input,
+            injectConfigFile: config.injectConfigFile,
+            meshConfigFile: config.meshConfigFile,
+            valuesFile: config.valuesFile,
+            operatorFile: config.operatorFile,
+            revision,
+            nativeSidecars: native,
+          });
+          return result.output;
+        },
+        options.nativeSidecars !== undefined ? config.nativeSidecars : undefined,
+      );
+      for (const change of patched.changes)
+        changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+      const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
+      judged.workloads = judged.workloads.filter(
+        (w) => w.status !== 'skipped' || !covered.has(`${w.kind}\0${w.name}`),
+      );
+      judged.workloads.push(...patched.workloads);
+    }
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
     if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
+    // The result as the cluster would get it: rendered before writing, all or nothing.
+    const rendered =
+      repoMesh && changes.length > 0 && mode !== 'render-dir'
+        ? await checkRenderedResult(options.workspace, changes, repoMesh.build, logger)
+        : undefined;
     if (!options.dryRun && changes.length > 0) {
       for (const change of changes) await mkdir(dirname(change.absolute), { recursive: true });
       writeFilesAtomically(
@@ -78,7 +185,7 @@ export async function renderSidecars(
         { root: options.workspace, logger },
       );
     }
-    cache.save();
+    for (const cache of caches) cache.save();
     const workloads = judged.workloads;
     const proxyImage =
       mostCommon(workloads.flatMap((w) => (w.to?.proxyImage ? [w.to.proxyImage] : []))) ?? config.proxyImage;
@@ -94,8 +201,9 @@ export async function renderSidecars(
       workloads,
       injected: workloads.filter((w) => w.status !== 'skipped').length,
       skipped,
-      istioctlProcesses: injected.processes,
-      reinjectedDocuments: injected.reinjected,
+      istioctlProcesses: processes,
+      reinjectedDocuments: reinjected,
+      ...(rendered ? { renderCheck: rendered } : {}),
       summary: renderInjectSummary({
         version,
         ...(revision ? { revision } : {}),
@@ -103,6 +211,7 @@ export async function renderSidecars(
         output: mode,
         changedFiles,
         workloads,
+        ...(rendered ? { renderCheck: rendered } : {}),
       }),
     };
   } finally {

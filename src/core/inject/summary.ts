@@ -12,6 +12,15 @@ export interface SummaryWorkload {
   from?: Sidecar;
   to?: Sidecar;
   skipReason?: SkipReason;
+  /** Where the sidecar lives in the repo: inline, patch, overlay (from the mesh model's source map). */
+  origin?: string;
+}
+
+/** The rendered result's proof: pods with a sidecar, and how many carry exactly one proxy at which images. */
+export interface SummaryRenderCheck {
+  pods: number;
+  withOneProxy: number;
+  images: readonly string[];
 }
 
 /** `1.31.0` from `docker.io/istio/proxyv2:1.31.0`, the whole image when it has no tag. */
@@ -32,9 +41,59 @@ const SKIP_REASONS: Record<SkipReason, string> = {
   'host-network': '`hostNetwork: true`',
   'system-namespace': 'in a system namespace',
   'not-injected': 'istioctl left it unchanged',
+  'namespace-disabled': 'its namespace has `istio-injection: disabled`',
+  'control-plane-namespace': "in the control plane's namespace",
+  'gitops-controller': 'a GitOps controller (flux-system, argocd)',
+  'unknown-revision': 'names a revision no control plane defines',
+  'not-selected': 'not selected: no injection label on its namespace, no opt-in on the pod',
 };
 
 const MAX_NAMES = 5;
+const MAX_ROWS = 50;
+
+const modeOf = (sidecar: Sidecar | undefined) => sidecar?.mode ?? '?';
+
+/** One row per workload that carries the sidecar: namespace, workload, from → to, origin, mode. */
+function workloadRows(injected: readonly SummaryWorkload[]): string[] {
+  if (injected.length === 0) return [];
+  const rows = [...injected]
+    .sort(
+      (a, b) =>
+        (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
+        a.name.localeCompare(b.name) ||
+        a.kind.localeCompare(b.kind),
+    )
+    .slice(0, MAX_ROWS)
+    .map((w) => {
+      const from = describeSidecar(w.from);
+      const to = describeSidecar(w.to);
+      const fromMode = w.from ? modeOf(w.from) : undefined;
+      const toMode = modeOf(w.to);
+      return [
+        w.namespace ?? '(none)',
+        `${w.kind} ${w.name}`,
+        from === to ? `${to} (current)` : `${from} → ${to}`,
+        w.origin ?? 'inline',
+        fromMode && fromMode !== toMode ? `${fromMode} → ${toMode}` : toMode,
+      ];
+    });
+  const more = injected.length > MAX_ROWS ? [`…and ${injected.length - MAX_ROWS} more workloads.`, ''] : [];
+  return [markdownTable(['namespace', 'workload', 'sidecar', 'origin', 'mode'], rows), '', ...more];
+}
+
+function proofLine(check: SummaryRenderCheck | undefined, target: string): string[] {
+  if (!check) return [];
+  const images = [...new Set(check.images)];
+  const atTarget = check.images.filter((i) => imageTag(i) === target).length;
+  const all = check.withOneProxy === check.pods && atTarget === check.pods;
+  return [
+    `${all ? '✅' : '⚠️'} Rendered (kustomize build and Flux substitution): ${check.pods} pods with a sidecar, ` +
+      `${check.withOneProxy} with exactly one \`istio-proxy\`, ${atTarget} at ${target}` +
+      (images.length > 0 ? ` (${images.map((i) => `\`${i}\``).join(', ')})` : '') +
+      '.',
+    '',
+  ];
+}
 
 export function renderInjectSummary(input: {
   version: string;
@@ -43,6 +102,7 @@ export function renderInjectSummary(input: {
   output: string;
   changedFiles: readonly string[];
   workloads: readonly SummaryWorkload[];
+  renderCheck?: SummaryRenderCheck;
 }): string {
   const { workloads } = input;
   const injected = workloads.filter((w) => w.status !== 'skipped');
@@ -71,6 +131,7 @@ export function renderInjectSummary(input: {
       .map((g) => [g.namespace, g.move, String(g.changed), String(g.unchanged)]);
     lines.push(markdownTable(['namespace', 'sidecar', 'rewritten', 'already current'], rows), '');
   }
+  lines.push(...workloadRows(injected), ...proofLine(input.renderCheck, input.version));
   const skipped = workloads.filter((w) => w.status === 'skipped');
   if (skipped.length > 0) {
     const byReason = new Map<SkipReason, SummaryWorkload[]>();

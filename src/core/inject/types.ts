@@ -1,6 +1,11 @@
 // The kube-inject pipeline's options and result: the plain data callers pass in and get back.
 import type { Logger } from '../logger.js';
+import type { MeshBuild } from '../mesh/model.js';
+import type { RenderCheck } from './render-check.js';
+import type { InjectSelection } from './selection.js';
 import type { Sidecar, SkipReason, Workload } from './workloads.js';
+
+export type SidecarMode = 'native' | 'classic';
 
 export type InjectOutputMode = 'in-place' | 'render-dir' | 'patches';
 export const INJECT_OUTPUT_MODES: readonly InjectOutputMode[] = ['in-place', 'render-dir', 'patches'];
@@ -15,6 +20,17 @@ export interface RenderSidecarsOptions {
   /** An istioctl binary; default: `deps.installIstioctl(version)`. */
   istioctl?: string;
   revision?: string;
+  /**
+   * Generate the injection config from the revision's values as the repo's control plane declares
+   * them (HelmRelease, Argo CD, IstioOperator, Sail, values files; docs/adr/0009). Default true;
+   * valuesFile and operatorFile are overrides on top.
+   */
+  repoValues?: boolean;
+  /**
+   * `webhook`: inject what Istio's webhook would (already injected, opted in, labelled namespaces);
+   * `paths`: every workload under `paths`. Default: `paths` when paths are given, else `webhook`.
+   */
+  selection?: InjectSelection;
   /** Helm values and IstioOperator overlays for the generated injection config. */
   valuesFile?: string;
   operatorFile?: string;
@@ -41,6 +57,8 @@ export interface RenderSidecarsOptions {
 
 export interface RenderSidecarsDeps {
   logger?: Logger;
+  /** The repo's mesh model when the caller already built it (else built here). */
+  mesh?: MeshBuild;
   /** Installs istioctl `version` and returns the binary's path (the action passes the core installer). */
   installIstioctl?: (version: string) => Promise<string>;
 }
@@ -57,6 +75,8 @@ export interface WorkloadResult extends Workload {
   skipReason?: SkipReason;
   /** istioctl's own words for a skip. */
   skipMessage?: string;
+  /** Where the sidecar lives in the repo, as the mesh model's source map says (inline, patch, overlay). */
+  origin?: string;
 }
 
 export interface RenderSidecarsResult {
@@ -82,6 +102,8 @@ export interface RenderSidecarsResult {
   istioctlProcesses: number;
   /** Workload documents istioctl was given this run; the rest were answered by the injection cache. */
   reinjectedDocuments: number;
+  /** The changed repo rendered before writing (kustomize, Flux substitution): pods and their proxies. */
+  renderCheck?: RenderCheck;
   /** Markdown grouped by namespace and version. */
   summary: string;
 }

@@ -20,13 +20,24 @@ export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 /** Namespaces istioctl never injects into. */
 export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage'];
 
-export type SkipReason = 'injection-disabled' | 'host-network' | 'system-namespace' | 'not-injected';
+export type SkipReason =
+  | 'injection-disabled'
+  | 'host-network'
+  | 'system-namespace'
+  | 'not-injected'
+  | 'namespace-disabled'
+  | 'control-plane-namespace'
+  | 'gitops-controller'
+  | 'unknown-revision'
+  | 'not-selected';
 
 export interface Sidecar {
   /** The revision in `sidecar.istio.io/status` (`default` when none was named). */
   revision?: string;
   /** The image of the istio-proxy container (or native sidecar init container). */
   proxyImage?: string;
+  /** Native (an init container) or classic (a container). */
+  mode?: 'native' | 'classic';
 }
 
 /** One workload: a document, or an item of a List document. */

@@ -27,6 +27,8 @@ export interface OfflineInjectConfigOptions {
   outputDir: string;
   /** Control plane revision; absent or `default` means the default revision. */
   revision?: string;
+  /** IstioOperator files laid under everything else (the repo's own control plane values). */
+  baseOperatorFiles?: readonly string[];
   /** Helm values of the istiod chart (what `helm install istiod -f` takes). */
   valuesFile?: string;
   /** An IstioOperator file, overlaid after the values file. */
@@ -231,7 +233,7 @@ export async function generateOfflineInjectConfig(
   const workDir = await mkdtemp(join(tmpdir(), 'istio-offline-config-'));
   let manifest: string;
   try {
-    const files: string[] = [];
+    const files: string[] = [...(options.baseOperatorFiles ?? [])];
     if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
     if (options.operatorFile) files.push(options.operatorFile);
     const generated = await manifestGenerate({

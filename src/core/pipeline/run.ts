@@ -158,7 +158,10 @@ export async function runUpgradePipeline(
       autoMergeWhen: pr.autoMergeWhen,
       signCommits: pr.signCommits ?? true,
       ...(sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {}),
-      body: analysis ? analysisNote(analysis, target) : undefined,
+      body:
+        [analysis ? analysisNote(analysis, target) : undefined, change.dataPlaneTable]
+          .filter(Boolean)
+          .join('\n\n') || undefined,
       context,
     },
     { octokit: deps.github, logger, workspace: request.workspace },
@@ -173,6 +176,8 @@ interface Change {
   workloads?: UpgradeContext['workloads'];
   /** Chart and image locations moved off retired hosts in this change. */
   moves: SourceMove[];
+  /** The data-plane step: per workload from → to, origin and mode, and the one-proxy proof line. */
+  dataPlaneTable?: string;
 }
 
 /** The "move Istio sources" step: only locations change, every one the plan found on a retired host. */
@@ -226,6 +231,8 @@ async function renderDataPlane(
       paths,
       version: plan.target,
       istioctl,
+      // Configured paths are the repo's choice; without them, the webhook's rules decide (ADR 0009).
+      selection: dp.paths ? 'paths' : 'webhook',
       revision: dp.revision,
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
@@ -264,7 +271,14 @@ async function renderDataPlane(
     })),
     workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
     moves: rest.sourcePlan.moves,
+    dataPlaneTable: dataPlaneTable(rendered.summary),
   };
+}
+
+/** The inject summary's per-workload table and proof line, without its own heading. */
+function dataPlaneTable(summary: string): string | undefined {
+  const body = summary.split('\n').slice(1).join('\n').trim();
+  return body ? `#### Sidecars\n\n${body}` : undefined;
 }
 
 function fixedAdvisories(check: ReleaseCheck): UpgradeContext['advisoriesFixed'] {

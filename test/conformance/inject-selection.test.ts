@@ -1,0 +1,158 @@
+// Which workloads get a sidecar, as the webhook decides, against the real istioctl: labelled
+// namespaces (istio-injection wins over istio.io/rev, a revision must exist), pod opt-ins, already
+// injected workloads, configured paths; never system, control-plane or GitOps namespaces. Every
+// workload left alone is reported with its reason.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderRevisionSidecars, renderSidecars } from '../../src/core/inject/index.js';
+import { realIstioctlPair } from '../support/istioctl.js';
+
+const pair = realIstioctlPair();
+const skip = 'skip' in pair ? pair.skip : undefined;
+if (skip) console.log(`inject selection skipped: ${skip}`);
+const NEW = 'skip' in pair ? undefined : pair.new;
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const namespace = (name: string, labels: Record<string, string> = {}) =>
+  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels: ${JSON.stringify(labels)}\n`;
+
+function deployment(name: string, ns: string, podLabels: Record<string, string> = {}): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: ${JSON.stringify({ app: name, ...podLabels })}
+    spec:
+      containers:
+      - name: ${name}
+        image: nginx:1.27
+`;
+}
+
+const RELEASE = (name: string, revision?: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: istio-system
+spec:
+  chart:
+    spec:
+      chart: istiod
+      version: 1.31.0
+      sourceRef: {kind: HelmRepository, name: istio}
+  values: ${JSON.stringify(revision ? { revision } : {})}
+`;
+
+const FILES: Record<string, string> = {
+  'infra/istiod.yaml': `${RELEASE('istiod')}---\n${RELEASE('istiod-canary', 'canary')}`,
+  'infra/namespaces.yaml': [
+    namespace('meshed', { 'istio-injection': 'enabled' }),
+    namespace('opted-out', { 'istio-injection': 'disabled', 'istio.io/rev': 'canary' }),
+    namespace('canary', { 'istio.io/rev': 'canary' }),
+    namespace('typo', { 'istio.io/rev': 'canray' }),
+    namespace('plain'),
+  ].join('---\n'),
+  'apps/meshed.yaml': deployment('a', 'meshed'),
+  'apps/opted-out.yaml': deployment('b', 'opted-out', { 'sidecar.istio.io/inject': 'true' }),
+  'apps/canary.yaml': deployment('c', 'canary'),
+  'apps/typo.yaml': deployment('d', 'typo'),
+  'apps/plain-opt-in.yaml': deployment('e', 'plain', { 'sidecar.istio.io/inject': 'true' }),
+  'apps/plain.yaml': deployment('f', 'plain'),
+  'apps/plain-opt-out.yaml': deployment('g', 'meshed', { 'sidecar.istio.io/inject': 'false' }),
+  'system/kube-system.yaml': deployment('h', 'kube-system', { 'sidecar.istio.io/inject': 'true' }),
+  'system/flux.yaml': deployment('i', 'flux-system', { 'sidecar.istio.io/inject': 'true' }),
+  'system/istio.yaml': deployment('j', 'istio-system', { 'sidecar.istio.io/inject': 'true' }),
+  'apps/patch.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  namespace: meshed\nspec:\n  replicas: 2\n',
+};
+
+function repo(): string {
+  const root = mkdtempSync(join(tmpdir(), 'inject-selection-'));
+  scratch.push(root);
+  for (const [path, text] of Object.entries(FILES)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+describe.skipIf(skip !== undefined)('webhook-like selection (real istioctl)', () => {
+  it('injects what the webhook would and reports every other workload with its reason', async () => {
+    const root = repo();
+    const notices: string[] = [];
+    const logger = {
+      info: () => {},
+      debug: () => {},
+      warning: () => {},
+      notice: (m: string) => notices.push(m),
+    };
+    const result = await renderSidecars(
+      { workspace: root, istioctl: NEW!.binary, cacheDir: false, workers: 1 },
+      { logger },
+    );
+    expect(result.changedFiles).toEqual(['apps/canary.yaml', 'apps/meshed.yaml', 'apps/plain-opt-in.yaml']);
+    const reasons = Object.fromEntries(result.skipped.map((s) => [s.name, s.reason]));
+    expect(reasons).toEqual({
+      b: 'namespace-disabled',
+      d: 'unknown-revision',
+      f: 'not-selected',
+      g: 'injection-disabled',
+      h: 'system-namespace',
+      i: 'gitops-controller',
+      j: 'control-plane-namespace',
+    });
+    expect(result.summary).toContain("in the control plane's namespace");
+    expect(notices.some((n) => n.startsWith('left apps/patch.yaml:1 alone'))).toBe(true);
+    expect(readFileSync(join(root, 'apps/patch.yaml'), 'utf8')).toBe(FILES['apps/patch.yaml']);
+    for (const path of [
+      'system/kube-system.yaml',
+      'system/flux.yaml',
+      'system/istio.yaml',
+      'apps/plain.yaml',
+    ])
+      expect(readFileSync(join(root, path), 'utf8')).toBe(FILES[path]);
+  });
+
+  it('configured paths inject every workload under them, still never the system, GitOps or control-plane namespaces', async () => {
+    const root = repo();
+    const result = await renderSidecars({
+      workspace: root,
+      istioctl: NEW!.binary,
+      cacheDir: false,
+      workers: 1,
+      paths: ['apps/plain.yaml', 'system/*.yaml'],
+    });
+    expect(result.changedFiles).toEqual(['apps/plain.yaml']);
+    expect(result.skipped.map((s) => s.reason).sort()).toEqual([
+      'control-plane-namespace',
+      'gitops-controller',
+      'system-namespace',
+    ]);
+  });
+
+  it("renderRevisionSidecars renders the given workloads with that revision's injector and values", async () => {
+    const root = repo();
+    const result = await renderRevisionSidecars({
+      workspace: root,
+      files: ['apps/canary.yaml'],
+      revision: 'canary',
+      version: NEW!.version,
+      istioctl: NEW!.binary,
+      cacheDir: false,
+    });
+    expect(result.changedFiles).toEqual(['apps/canary.yaml']);
+    const text = readFileSync(join(root, 'apps/canary.yaml'), 'utf8');
+    expect(text).toContain('istiod-canary.istio-system.svc:15012');
+    expect(result.workloads.find((w) => w.name === 'c')?.to?.revision).toBe('canary');
+  });
+});
