@@ -23,6 +23,7 @@ import { minorOf } from '../versions/parse.js';
 import { buildMeshModel } from '../mesh/model.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
+import { runCanaryStep } from './canary.js';
 
 export interface PipelineRunRequest {
   workspace: string;
@@ -85,8 +86,22 @@ export async function runUpgradePipeline(
   const istioctl = () => (installed ??= deps.installIstioctl(target));
   // The sources step keeps the version: only a bump's target is checked against Istio's releases.
   const checked = () => checkReleaseTarget(target, releaseListOf(sources, request.now), { logger });
-  const change =
-    plan.step === 'sources'
+  const canary = plan.canary;
+  const change: Change & { title?: string; body?: string } = canary
+    ? await runCanaryStep(request.workspace, canary, {
+        sidecars: async () =>
+          renderDataPlane(
+            request,
+            plan,
+            await istioctl(),
+            dataPlanePaths,
+            checked(),
+            logger,
+            canary.revision,
+          ),
+        leftovers: () => bumpControlPlane(request, checked(), controlPlanePaths, logger),
+      })
+    : plan.step === 'sources'
       ? moveSources(request.workspace, plan)
       : plan.step === 'control-plane'
         ? bumpControlPlane(request, checked(), controlPlanePaths, logger)
@@ -149,7 +164,10 @@ export async function runUpgradePipeline(
       autoMergeWhen: pr.autoMergeWhen,
       signCommits: pr.signCommits ?? true,
       ...(sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {}),
-      body: analysis ? analysisNote(analysis, target) : undefined,
+      ...(change.title ? { title: change.title } : {}),
+      body:
+        [change.body, analysis ? analysisNote(analysis, target) : undefined].filter(Boolean).join('\n\n') ||
+        undefined,
       context,
     },
     { octokit: deps.github, logger, workspace: request.workspace },
@@ -157,7 +175,7 @@ export async function runUpgradePipeline(
   return { plan, operation: pullRequest.operation, changedFiles: change.files, analysis, pullRequest };
 }
 
-interface Change {
+export interface Change {
   from: string;
   files: string[];
   pins: UpgradePin[];
@@ -207,6 +225,8 @@ async function renderDataPlane(
   paths: string[],
   target: ReleaseTarget,
   logger: Logger,
+  /** A canary hop's new revision: its injector renders the sidecars. */
+  revision?: string,
 ): Promise<Change> {
   const dp = request.config.dataPlane;
   const nativeSidecars =
@@ -217,7 +237,7 @@ async function renderDataPlane(
       paths,
       version: plan.target,
       istioctl,
-      revision: dp.revision,
+      revision: revision ?? dp.revision,
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
       nativeSidecars,
