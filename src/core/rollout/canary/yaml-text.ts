@@ -99,7 +99,7 @@ export function insertMapEntry(
   if (!map) {
     if (path.length === 0) unsupported(file, text, located.start, 'an empty document');
     const parentPath = path.slice(0, -1);
-    const nested = value.startsWith('\n') ? `\n${indentLines(`${key}:${value}`, 2)}` : `\n  ${key}: ${value}`;
+    const nested = value.startsWith('\n') ? `\n${key}:${indentLines(value, 2)}` : `\n${key}: ${value}`;
     return insertMapEntry(text, file, located, parentPath, path[path.length - 1]!, nested);
   }
   if (!isMap(map) || map.flow || map.items.length === 0 || !map.range)
@@ -113,7 +113,10 @@ export function insertMapEntry(
   const lastNode = (isPair(last) ? (last.value ?? last.key) : last) as Node | null;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text, Math.max(endOffset - 1, 0));
-  const body = value.startsWith('\n') ? `${key}:${indentLines(value, indent.length)}` : `${key}: ${value}`;
+  // Nested lines sit two columns in from the key (`key:` then `  - item`), the common block style.
+  const body = value.startsWith('\n')
+    ? `${key}:${indentLines(value, indent.length + 2)}`
+    : `${key}: ${value}`;
   const prefix = at > 0 && text[at - 1] !== '\n' ? '\n' : '';
   return { start: at, end: at, replacement: `${prefix}${indent}${body}\n` };
 }
