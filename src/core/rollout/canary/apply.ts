@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { writeFilesAtomically } from '../../workspace/atomic.js';
 import { resolveInsideWorkspace } from '../../workspace/files.js';
 import { explainFileError } from '../../workspace/os-errors.js';
-import { addCanaryEdits, cleanupEdits, moveDataPlaneEdits, type CanaryEdit } from './flux-helmrelease.js';
+import { addCanaryEdits, cleanupEdits, moveDataPlaneEdits, type CanaryEdit } from './releases.js';
 import type { CanaryPlan } from './plan.js';
 
 export interface CanaryStepResult {
@@ -18,11 +18,11 @@ export interface CanaryStepResult {
 export function canaryEdits(workspace: string, plan: CanaryPlan): CanaryEdit {
   switch (plan.phase) {
     case 'add':
-      return addCanaryEdits(workspace, plan.cluster, plan.old, plan.target);
+      return addCanaryEdits(workspace, plan.model, plan.old, plan.target);
     case 'move':
-      return moveDataPlaneEdits(workspace, plan.cluster, plan.old, plan.next!, plan.references);
+      return moveDataPlaneEdits(workspace, plan.model, plan.cluster, plan.old, plan.next!, plan.references);
     case 'cleanup':
-      return cleanupEdits(workspace, plan.cluster, plan.old, plan.next!);
+      return cleanupEdits(workspace, plan.old, plan.next!);
   }
 }
 

@@ -31,6 +31,7 @@ export interface CanaryPullRequest {
 export interface CanaryPlan {
   phase: CanaryPhase;
   step: CanaryStep;
+  model: MeshModel;
   cluster: MeshCluster;
   old: CanaryIstiod;
   /** The canary istiod once it exists (phases move and cleanup). */
@@ -71,6 +72,7 @@ export function planCanary(request: CanaryPlanRequest): CanaryPlan | undefined {
     return {
       phase,
       step: CANARY_STEP_OF[phase],
+      model: request.model,
       cluster,
       old,
       next,
@@ -95,6 +97,7 @@ export function planCanary(request: CanaryPlanRequest): CanaryPlan | undefined {
   return {
     phase: 'add',
     step: 'control-plane',
+    model: request.model,
     cluster,
     old,
     revision,

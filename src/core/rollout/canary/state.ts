@@ -11,19 +11,22 @@ import type {
 } from '../../mesh/types.js';
 import { compareVersions, parseIstioVersion } from '../../versions/parse.js';
 import { AMBIENT_ONE_MINOR } from './facts.js';
+import { installAt, valueAt, type ReleaseShape } from './shape.js';
 
 export type CanaryPhase = 'add' | 'move' | 'cleanup';
 
-/** One istiod as a Flux HelmRelease declares it. */
+/** One istiod as a Flux HelmRelease or an Argo CD Application declares it. */
 export interface CanaryIstiod {
   revision: string;
   version: string;
-  /** The HelmRelease's metadata name and namespace. */
+  /** The declaring object's metadata name and namespace. */
   name: string;
   namespace: string;
   file: string;
   line: number;
   plane: ControlPlane;
+  object: RenderedObject;
+  shape: ReleaseShape;
 }
 
 export type ReferenceKind = 'tag' | 'namespace' | 'workload' | 'gateway' | 'depends-on' | 'ca-address';
@@ -63,41 +66,47 @@ export function canaryLayoutOf(model: MeshModel): CanaryLayout {
   for (const plane of cluster.controlPlanes) {
     const declaration = plane.declarations[0];
     const version = plane.version ? parseIstioVersion(plane.version)?.version : undefined;
-    if (
-      plane.declarations.length !== 1 ||
-      declaration?.sourceId !== 'flux-helmrelease' ||
-      !declaration.source ||
-      !version
-    )
+    const helm =
+      declaration?.sourceId === 'flux-helmrelease' || declaration?.sourceId === 'argocd-application';
+    if (plane.declarations.length !== 1 || !helm || !declaration.source || !version)
       return {
         supported: false,
-        reason: `revision ${plane.revision} is not one Flux HelmRelease with an exact version; only Flux HelmRelease layouts are upgraded by revision so far`,
+        reason: `revision ${plane.revision} is not one Flux HelmRelease or Argo CD Application with an exact version; only those are upgraded by revision so far`,
       };
-    const release = helmReleaseOf(cluster, declaration.source);
-    if (!release)
+    const install = installAt(model, declaration.source);
+    if (!install)
       return {
         supported: false,
-        reason: `the HelmRelease of revision ${plane.revision} was not found among the rendered objects`,
+        reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`,
+      };
+    const { object, shape } = install;
+    if (shape.opaqueValues)
+      return {
+        supported: false,
+        reason: `${shape.label} sets its values in ${shape.opaqueValues}, which the canary steps do not edit; use helm.valuesObject`,
+      };
+    const inline = asArray(valueAt(object, [...shape.valuesPath, 'revisionTags'])).map(String);
+    const elsewhere = plane.tags.filter((t) => t !== 'default' && !inline.includes(t));
+    if (elsewhere.length)
+      return {
+        supported: false,
+        reason: `${shape.label} gets revision tag(s) ${elsewhere.join(', ')} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`,
       };
     istiods.push({
       revision: plane.revision,
       version,
-      name: release.name,
-      namespace: release.namespace ?? 'default',
+      name: object.name,
+      namespace: object.namespace ?? 'default',
       file: declaration.source.file,
       line: declaration.source.line,
       plane,
+      object,
+      shape,
     });
   }
   if (istiods.length > 2)
     return { supported: false, reason: `${istiods.length} istiod revisions run; a canary hop handles two` };
   return { supported: true, cluster, istiods: istiods.sort((a, b) => compareVersions(a.version, b.version)) };
-}
-
-export function helmReleaseOf(cluster: MeshCluster, source: SourceLocation): RenderedObject | undefined {
-  return cluster.objects.find(
-    (o) => o.kind === 'HelmRelease' && o.source?.file === source.file && o.source.line === source.line,
-  );
 }
 
 /** Whether a revision or tag name, or the absence of one (`default`), selects `plane`. */
@@ -164,7 +173,7 @@ export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionR
       JSON.stringify(object.object).includes(oldService) &&
       object !== undefined
     ) {
-      if (object.kind === 'HelmRelease' && object.name === old.name) continue;
+      if (object === old.object) continue;
       out.push({
         kind: 'ca-address',
         name: object.name,

@@ -91,7 +91,7 @@ export function insertMapEntry(
   text: string,
   file: string,
   located: LocatedDocument,
-  path: readonly string[],
+  path: readonly (string | number)[],
   key: string,
   value: string,
 ): TextEdit {
@@ -100,7 +100,7 @@ export function insertMapEntry(
     if (path.length === 0) unsupported(file, text, located.start, 'an empty document');
     const parentPath = path.slice(0, -1);
     const nested = value.startsWith('\n') ? `\n${key}:${indentLines(value, 2)}` : `\n${key}: ${value}`;
-    return insertMapEntry(text, file, located, parentPath, path[path.length - 1]!, nested);
+    return insertMapEntry(text, file, located, parentPath, String(path[path.length - 1]), nested);
   }
   if (!isMap(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text, map.range?.[0] ?? located.start, `the map ${path.join('.')}`);
@@ -134,7 +134,7 @@ export function removeMapEntry(
   text: string,
   file: string,
   located: LocatedDocument,
-  path: readonly string[],
+  path: readonly (string | number)[],
   key: string,
 ): TextEdit | undefined {
   const map = nodeAt(located.document, path);
@@ -154,7 +154,7 @@ export function removeListItem(
   text: string,
   file: string,
   located: LocatedDocument,
-  path: readonly string[],
+  path: readonly (string | number)[],
   item: string,
 ): TextEdit | undefined {
   const seq = nodeAt(located.document, path);
@@ -162,7 +162,7 @@ export function removeListItem(
   const index = seq.items.findIndex((n) => isScalar(n) && String(n.value) === item);
   if (index < 0) return undefined;
   if (seq.items.length === 1)
-    return removeMapEntry(text, file, located, path.slice(0, -1), path[path.length - 1]!);
+    return removeMapEntry(text, file, located, path.slice(0, -1), String(path[path.length - 1]));
   if (seq.flow) return unsupported(file, text, seq.range?.[0] ?? located.start, `the list ${path.join('.')}`);
   const node = seq.items[index] as Node;
   return {

@@ -1,13 +1,15 @@
-// The three canary steps as edits of a Flux layout: add a revisioned istiod HelmRelease beside the old
-// one (base chart to the target too), move tags, namespaces, gateways and dependsOn to it, then remove
-// the old HelmRelease. Existing files get byte-minimal splices; the new file is written whole.
+// The three canary steps as edits of Helm-installed istiods (Flux HelmRelease, Argo CD Application):
+// add a revisioned istiod beside the old one (base chart to the target too), move tags, namespaces,
+// gateways and dependsOn to it, then remove the old one. Existing files get byte-minimal splices; the
+// new file is written whole.
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { isSeq, parseDocument } from 'yaml';
 import { FileFormatError } from '../../errors.js';
-import { asArray, asRecord, asString } from '../../mesh/documents.js';
-import type { MeshCluster, RenderedObject } from '../../mesh/types.js';
+import { asArray, asString } from '../../mesh/documents.js';
+import type { MeshCluster, MeshModel } from '../../mesh/types.js';
 import { resolveInsideWorkspace } from '../../workspace/files.js';
+import { helmInstalls, valueAt, type HelmInstall } from './shape.js';
 import { revisionNameOf, type CanaryIstiod, type RevisionReference } from './state.js';
 import {
   applyTextEdits,
@@ -73,7 +75,7 @@ class Editor {
 
   create(file: string, content: string): void {
     if (this.exists(file))
-      throw new FileFormatError('the canary HelmRelease file already exists', {
+      throw new FileFormatError("the canary's file already exists", {
         file,
         hint: 'Remove or rename it, or merge the open canary PR, then run again.',
       });
@@ -116,32 +118,38 @@ export function canaryNameOf(oldName: string, oldRevision: string, revision: str
     : `${oldName}-${revision}`;
 }
 
-/** Step 1: the canary HelmRelease beside the old, listed where the old one is, and base at the target. */
+/** Step 1: the canary istiod beside the old, listed where the old one is, and base at the target. */
 export function addCanaryEdits(
   workspace: string,
-  cluster: MeshCluster,
+  model: MeshModel,
   old: CanaryIstiod,
   target: string,
 ): CanaryEdit & { revision: string; file: string; name: string } {
   const editor = new Editor(workspace);
   const revision = revisionNameOf(target);
   const name = canaryNameOf(old.name, old.revision, revision);
-  const { text, located } = objectDocument(editor, old.file, 'HelmRelease', old.name);
+  const { shape } = old;
+  const { text, located } = objectDocument(editor, old.file, shape.kind, old.name);
   const document = parseDocument(text.slice(located.start, located.end));
   document.setIn(['metadata', 'name'], name);
-  const releaseName = asString(document.getIn(['spec', 'releaseName']));
-  if (releaseName) document.setIn(['spec', 'releaseName'], canaryNameOf(releaseName, old.revision, revision));
-  if (!document.hasIn(['spec', 'chart', 'spec']))
+  const releaseName = asString(document.getIn(shape.releaseNamePath));
+  if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
+  if (!document.hasIn(shape.versionPath))
     throw new FileFormatError(
-      'the istiod HelmRelease has no spec.chart.spec; chartRef layouts are not upgraded by revision yet',
-      {
-        file: old.file,
-        line: old.line,
-      },
+      `${shape.label} has no ${shape.versionPath.join('.')}; only a chart with a written version is upgraded by revision`,
+      { file: old.file, line: old.line },
     );
-  document.setIn(['spec', 'chart', 'spec', 'version'], target);
-  for (const key of ['revisionTags', 'defaultRevision']) document.deleteIn(['spec', 'values', key]);
-  document.setIn(['spec', 'values', 'revision'], revision);
+  document.setIn(shape.versionPath, target);
+  const values = shape.valuesPath;
+  for (const key of ['revisionTags', 'defaultRevision']) document.deleteIn([...values, key]);
+  document.setIn([...values, 'revision'], revision);
+  // Merged from elsewhere (a values file): overridden inline, so the canary claims no shared name.
+  const merged = old.plane.values;
+  const inline = (key: string) => valueAt(old.object, [...values, key]) !== undefined;
+  if (merged.defaultRevision !== undefined && !inline('defaultRevision'))
+    document.setIn([...values, 'defaultRevision'], '');
+  if (asArray(merged.revisionTags).length && !inline('revisionTags'))
+    document.setIn([...values, 'revisionTags'], document.createNode([]));
   document.commentBefore =
     ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).\n` +
     ` Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
@@ -151,14 +159,14 @@ export function addCanaryEdits(
   const file = posix.join(posix.dirname(old.file), `${name}.yaml`);
   editor.create(file, body);
   editor.notes.push(
-    `adds \`${file}\`: HelmRelease ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old release's values otherwise`,
+    `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`,
   );
   listBeside(editor, old.file, file);
-  moveBase(editor, cluster, target);
+  moveBase(editor, model, target);
   return { ...editor.result(), revision, file, name };
 }
 
-/** Adds `added` to the kustomization that lists `beside` (none: Flux reads the whole directory). */
+/** Adds `added` to the kustomization that lists `beside` (none: the directory is read whole). */
 function listBeside(editor: Editor, beside: string, added: string): void {
   const dir = posix.dirname(beside);
   const kustomization = KUSTOMIZATIONS.map((k) => posix.join(dir, k)).find((k) => editor.exists(k));
@@ -187,136 +195,104 @@ function listBeside(editor: Editor, beside: string, added: string): void {
 }
 
 /** The base chart (CRDs) goes to the target with the canary: CRDs go first. */
-function moveBase(editor: Editor, cluster: MeshCluster, target: string): void {
-  for (const release of helmReleases(cluster).filter(
-    (r) => chartOf(r) === 'base' || chartOf(r) === 'istio-base',
+function moveBase(editor: Editor, model: MeshModel, target: string): void {
+  for (const { object, shape } of helmInstalls(model).filter(
+    (i) => i.shape.chart === 'base' || i.shape.chart === 'istio-base',
   )) {
-    if (!release.source) continue;
-    if (asString(asRecord(asRecord(asRecord(release.object.spec)?.chart)?.spec)?.version) === target)
-      continue;
-    const { text, located } = objectDocument(editor, release.source.file, 'HelmRelease', release.name);
-    const edit = replaceScalar(
-      text,
-      release.source.file,
-      located,
-      ['spec', 'chart', 'spec', 'version'],
-      target,
-    );
+    if (!object.source || asString(valueAt(object, shape.versionPath)) === target) continue;
+    const { text, located } = objectDocument(editor, object.source.file, shape.kind, object.name);
+    const edit = replaceScalar(text, object.source.file, located, shape.versionPath, target);
     if (!edit) continue;
-    editor.add(release.source.file, edit);
+    editor.add(object.source.file, edit);
     editor.notes.push(
-      `pins the base chart (CRDs) of HelmRelease ${release.namespace ?? ''}/${release.name} to ${target} in \`${release.source.file}\`: CRDs move before istiod, and a shared version variable would move the old istiod too`,
+      `pins the base chart (CRDs) of ${shape.label} to ${target} in \`${object.source.file}\`: CRDs move before istiod, and a shared version variable would move the old istiod too`,
     );
   }
-}
-
-function helmReleases(cluster: MeshCluster): RenderedObject[] {
-  return cluster.objects.filter(
-    (o) => o.kind === 'HelmRelease' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/'),
-  );
-}
-
-function chartOf(release: RenderedObject): string | undefined {
-  const chart = asString(asRecord(asRecord(asRecord(release.object.spec)?.chart)?.spec)?.chart);
-  return chart?.split('/').pop();
 }
 
 /** Step 2: tags, namespaces, gateways and dependsOn move from `old` to `next`; `old` stays installed. */
 export function moveDataPlaneEdits(
   workspace: string,
+  model: MeshModel,
   cluster: MeshCluster,
   old: CanaryIstiod,
   next: CanaryIstiod,
   references: readonly RevisionReference[],
 ): CanaryEdit {
   const editor = new Editor(workspace);
-  const oldDoc = () => objectDocument(editor, old.file, 'HelmRelease', old.name);
-  const nextDoc = () => objectDocument(editor, next.file, 'HelmRelease', next.name);
-  const oldValues = asRecord(asRecord(helmReleaseOf(cluster, old)?.object.spec)?.values) ?? {};
-  const tags = asArray(oldValues.revisionTags).map((t) => String(t));
-  const missing = old.plane.tags.filter((t) => t !== 'default' && !tags.includes(t));
-  if (missing.length)
-    throw new FileFormatError(`tag(s) ${missing.join(', ')} of ${old.name} are not set in its spec.values`, {
-      file: old.file,
-      line: old.line,
-      hint: 'Move revisionTags from valuesFrom into spec.values, or move the tag by hand.',
-    });
+  const oldDoc = () => objectDocument(editor, old.file, old.shape.kind, old.name);
+  const nextDoc = () => objectDocument(editor, next.file, next.shape.kind, next.name);
+  const tags = asArray(valueAt(old.object, [...old.shape.valuesPath, 'revisionTags'])).map(String);
   if (tags.length) {
     const { text: oldText, located: oldLocated } = oldDoc();
     // Every tag moves, so the key goes with them (an empty `revisionTags:` would be null).
-    editor.add(old.file, removeMapEntry(oldText, old.file, oldLocated, ['spec', 'values'], 'revisionTags'));
+    editor.add(old.file, removeMapEntry(oldText, old.file, oldLocated, old.shape.valuesPath, 'revisionTags'));
     const { text, located } = nextDoc();
+    const lines = tags.map((t) => `\n- ${t}`).join('');
+    const existing = nodeAt(located.document, [...next.shape.valuesPath, 'revisionTags']);
+    if (existing)
+      editor.add(next.file, removeMapEntry(text, next.file, located, next.shape.valuesPath, 'revisionTags'));
     editor.add(
       next.file,
-      insertMapEntry(
-        text,
-        next.file,
-        located,
-        ['spec', 'values'],
-        'revisionTags',
-        tags.map((t) => `\n- ${t}`).join(''),
-      ),
+      insertMapEntry(text, next.file, located, next.shape.valuesPath, 'revisionTags', lines),
     );
     editor.notes.push(
       `moves revision tag(s) ${tags.map((t) => `\`${t}\``).join(', ')} from ${old.name} to ${next.name}`,
     );
   }
-  if (asString(oldValues.defaultRevision) === old.revision) {
+  if (asString(valueAt(old.object, [...old.shape.valuesPath, 'defaultRevision'])) === old.revision) {
     const { text, located } = oldDoc();
-    editor.add(old.file, removeMapEntry(text, old.file, located, ['spec', 'values'], 'defaultRevision'));
-    const n = nextDoc();
-    editor.add(
-      next.file,
-      insertMapEntry(n.text, next.file, n.located, ['spec', 'values'], 'defaultRevision', next.revision),
-    );
+    editor.add(old.file, removeMapEntry(text, old.file, located, old.shape.valuesPath, 'defaultRevision'));
+    setValue(editor, next, 'defaultRevision', next.revision);
     editor.notes.push(`moves \`defaultRevision\` to ${next.revision}`);
   }
   for (const ref of references.filter((r) => r.kind === 'namespace'))
     relabelNamespace(editor, cluster, ref.name, next.revision);
-  for (const release of helmReleases(cluster)) {
-    if (!release.source || release.name === old.name || release.name === next.name) continue;
-    const at = release.source;
+  for (const install of helmInstalls(model)) {
+    const { object, shape } = install;
+    const at = object.source;
+    if (!at || object === old.object || object === next.object) continue;
     const gateway = references.some(
       (r) => r.kind === 'gateway' && r.source?.file === at.file && r.source.line === at.line,
     );
-    const depends = references.some((r) => r.kind === 'depends-on' && r.name === release.name);
+    const depends = references.some((r) => r.kind === 'depends-on' && r.name === object.name);
     if (!gateway && !depends) continue;
-    const { text, located } = objectDocument(editor, release.source.file, 'HelmRelease', release.name);
     if (gateway) {
-      const values = nodeAt(located.document, ['spec', 'values']);
-      editor.add(
-        release.source.file,
-        values && nodeAt(located.document, ['spec', 'values', 'revision'])
-          ? replaceScalar(text, release.source.file, located, ['spec', 'values', 'revision'], next.revision)
-          : insertMapEntry(text, release.source.file, located, ['spec', 'values'], 'revision', next.revision),
-      );
-      editor.notes.push(
-        `moves gateway HelmRelease ${release.namespace ?? ''}/${release.name} to revision ${next.revision}`,
-      );
+      setValue(editor, { file: at.file, name: object.name, shape }, 'revision', next.revision);
+      editor.notes.push(`moves gateway ${shape.label} to revision ${next.revision}`);
     }
-    if (depends) {
-      const deps = asArray(asRecord(release.object.spec)?.dependsOn);
-      deps.forEach((dep, index) => {
-        if (asString(asRecord(dep)?.name) !== old.name) return;
-        editor.add(
-          release.source!.file,
-          replaceScalar(text, release.source!.file, located, ['spec', 'dependsOn', index, 'name'], next.name),
-        );
-      });
-      editor.notes.push(
-        `points the dependsOn of HelmRelease ${release.namespace ?? ''}/${release.name} at ${next.name}`,
-      );
-    }
+    if (depends) repointDependsOn(editor, install, old.name, next.name);
   }
   return editor.result();
 }
 
-function helmReleaseOf(cluster: MeshCluster, istiod: CanaryIstiod): RenderedObject | undefined {
-  return cluster.objects.find(
-    (o) => o.kind === 'HelmRelease' && o.source?.file === istiod.file && o.source.line === istiod.line,
+/** Sets `key` in an install's inline values: replaced when written there, else added. */
+function setValue(
+  editor: Editor,
+  install: { file: string; name: string; shape: HelmInstall['shape'] },
+  key: string,
+  value: string,
+): void {
+  const { file, name, shape } = install;
+  const { text, located } = objectDocument(editor, file, shape.kind, name);
+  editor.add(
+    file,
+    nodeAt(located.document, [...shape.valuesPath, key])
+      ? replaceScalar(text, file, located, [...shape.valuesPath, key], value)
+      : insertMapEntry(text, file, located, shape.valuesPath, key, value),
   );
 }
 
+function repointDependsOn(editor: Editor, install: HelmInstall, from: string, to: string): void {
+  const { object, shape } = install;
+  const file = object.source!.file;
+  const { text, located } = objectDocument(editor, file, shape.kind, object.name);
+  asArray(valueAt(object, ['spec', 'dependsOn'])).forEach((dep, index) => {
+    if (asString((dep as Record<string, unknown>)?.name) !== from) return;
+    editor.add(file, replaceScalar(text, file, located, ['spec', 'dependsOn', index, 'name'], to));
+  });
+  editor.notes.push(`points the dependsOn of ${shape.label} at ${to}`);
+}
 /** `istio-injection: enabled` becomes `istio.io/rev: <revision>`; `istio.io/rev: <old>` becomes the new. */
 function relabelNamespace(editor: Editor, cluster: MeshCluster, name: string, revision: string): void {
   const namespace = cluster.namespaces.find((n) => n.name === name);
@@ -342,37 +318,23 @@ function relabelNamespace(editor: Editor, cluster: MeshCluster, name: string, re
 }
 
 /** Step 3: the old HelmRelease goes; `defaultRevision` ends on the new istiod. */
-export function cleanupEdits(
-  workspace: string,
-  cluster: MeshCluster,
-  old: CanaryIstiod,
-  next: CanaryIstiod,
-): CanaryEdit {
-  void cluster;
+export function cleanupEdits(workspace: string, old: CanaryIstiod, next: CanaryIstiod): CanaryEdit {
   const editor = new Editor(workspace);
-  const { text, located } = objectDocument(editor, old.file, 'HelmRelease', old.name);
+  const { text, located } = objectDocument(editor, old.file, old.shape.kind, old.name);
   const documents = documentsOf(text, old.file).filter((d) => d.document.contents !== null);
   if (documents.length === 1) {
     editor.remove(old.file);
     unlist(editor, old.file);
     editor.notes.push(
-      `removes \`${old.file}\` (HelmRelease ${old.namespace}/${old.name}, istiod ${old.version}): nothing references it any more`,
+      `removes \`${old.file}\` (${old.shape.label}, istiod ${old.version}): nothing references it any more`,
     );
   } else {
     editor.add(old.file, { start: located.start, end: located.end, replacement: '' });
-    editor.notes.push(
-      `removes HelmRelease ${old.namespace}/${old.name} (istiod ${old.version}) from \`${old.file}\``,
-    );
+    editor.notes.push(`removes ${old.shape.label} (istiod ${old.version}) from \`${old.file}\``);
   }
-  const n = objectDocument(editor, next.file, 'HelmRelease', next.name);
-  const current = asString(n.located.document.getIn(['spec', 'values', 'defaultRevision']));
+  const current = asString(valueAt(next.object, [...next.shape.valuesPath, 'defaultRevision']));
   if (current !== next.revision) {
-    editor.add(
-      next.file,
-      current
-        ? replaceScalar(n.text, next.file, n.located, ['spec', 'values', 'defaultRevision'], next.revision)
-        : insertMapEntry(n.text, next.file, n.located, ['spec', 'values'], 'defaultRevision', next.revision),
-    );
+    setValue(editor, next, 'defaultRevision', next.revision);
     editor.notes.push(`sets \`defaultRevision: ${next.revision}\` on ${next.name}, now the only istiod`);
   }
   return editor.result();
