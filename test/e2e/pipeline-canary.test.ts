@@ -28,7 +28,7 @@ import { realIstioctlPair } from '../support/istioctl.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
 import { buildMeshModel } from '../../src/core/mesh/model.js';
 import { checkMeshInvariants, controlPlaneFor } from '../../src/core/mesh/invariants.js';
-import { makeCanaryFluxRepo } from '../../src/core/rollout/canary/__fixtures__/flux-repo.js';
+import { makeCanaryFluxRepo } from '../../src/core/rollout/canary/__fixtures__/repos.js';
 
 const pair = realIstioctlPair();
 const TOKEN = 'ghs_canaryToken0123456789abcdefABCDEF';

@@ -9,7 +9,7 @@ import type { ReleaseSources } from '../../releases/sources.js';
 import { planUpgrade } from '../../pipeline/plan.js';
 import { planReport, renderPlanText } from '../../pipeline/plan-report.js';
 import { applyCanaryStep } from './apply.js';
-import { canaryFluxWorkspace } from './__fixtures__/flux-repo.js';
+import { canaryArgoWorkspace, canaryFluxWorkspace } from './__fixtures__/repos.js';
 
 function sources(versions: string[]): ReleaseSources {
   const dataset = loadIstioDataset();
@@ -142,6 +142,55 @@ describe('a canary hop on a Flux repo with a revision tag', () => {
     const after = await buildMeshModel(dir);
     const planes = after.clusters.flatMap((c) => c.controlPlanes);
     expect(planes.map((p) => [p.revision, p.tags])).toEqual([['1-31-0', ['prod-stable', 'default']]]);
+  });
+});
+
+describe('a canary hop on an Argo CD repo with a revision tag', () => {
+  it('adds, moves and removes istiod Applications the same way', async () => {
+    const dir = canaryArgoWorkspace();
+    const istiodBefore = read(dir, 'argocd/istiod.yaml');
+    const { plan: first } = await plan(dir);
+    expect(first.canary?.phase).toBe('add');
+    expect(first.files).toEqual(['argocd/istio-base.yaml', 'argocd/istiod-1-31-0.yaml']);
+    applyCanaryStep(dir, first.canary!);
+    expect(read(dir, 'argocd/istiod.yaml')).toBe(istiodBefore);
+    expect(read(dir, 'argocd/istio-base.yaml')).toContain('targetRevision: 1.31.0');
+    const canary = read(dir, 'argocd/istiod-1-31-0.yaml');
+    expect(canary).toContain('name: istiod-1-31-0');
+    expect(canary).toContain('targetRevision: 1.31.0');
+    expect(canary).toContain('revision: 1-31-0');
+    expect(canary).toContain('autoscaleMin: 2');
+    expect(canary).not.toContain('revisionTags:');
+
+    const { model, plan: second } = await plan(dir);
+    expect(
+      model.clusters.find((c) => c.name === 'prod')!.controlPlanes.map((p) => [p.revision, p.tags]),
+    ).toEqual([
+      ['1-31-0', []],
+      ['default', ['prod-stable']],
+    ]);
+    expect(checkMeshInvariants(model).filter((f) => f.level === 'Error')).toEqual([]);
+    expect(second.step).toBe('data-plane');
+    applyCanaryStep(dir, second.canary!);
+    expect(read(dir, 'argocd/istiod.yaml')).toBe(
+      istiodBefore.replace('        revisionTags:\n          - prod-stable\n', ''),
+    );
+    expect(read(dir, 'argocd/istiod-1-31-0.yaml')).toMatch(/revisionTags:\n\s+- prod-stable\n/);
+    expect(read(dir, 'argocd/gateway.yaml')).toContain(
+      '    helm:\n      valuesObject:\n        revision: 1-31-0\n',
+    );
+    fakeRerender(dir, '1-31-0', '1.31.0');
+
+    const { plan: third } = await plan(dir);
+    expect(third.canary?.references).toEqual([]);
+    expect(third.step).toBe('cleanup');
+    applyCanaryStep(dir, third.canary!);
+    expect(existsSync(join(dir, 'argocd/istiod.yaml'))).toBe(false);
+    const after = await buildMeshModel(dir);
+    expect(after.clusters.flatMap((c) => c.controlPlanes).map((p) => [p.revision, p.tags])).toEqual([
+      ['1-31-0', ['prod-stable', 'default']],
+    ]);
+    expect(checkMeshInvariants(after).filter((f) => f.level === 'Error')).toEqual([]);
   });
 });
 
