@@ -28,7 +28,7 @@ import { realIstioctlPair } from '../support/istioctl.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
 import { buildMeshModel } from '../../src/core/mesh/model.js';
 import { checkMeshInvariants, controlPlaneFor } from '../../src/core/mesh/invariants.js';
-import { makeCanaryFluxRepo } from '../../src/core/rollout/canary/__fixtures__/repos.js';
+import { canaryArgoWorkspace, makeCanaryFluxRepo } from '../../src/core/rollout/canary/__fixtures__/repos.js';
 
 const pair = realIstioctlPair();
 const TOKEN = 'ghs_canaryToken0123456789abcdefABCDEF';
@@ -87,9 +87,55 @@ function canaryRepoFiles(): Record<string, string> {
   return files;
 }
 
-describe.skipIf('skip' in pair)(
-  'the pipeline: a canary hop in three PRs on a Flux repo with a revision tag',
-  () => {
+interface HopFixture {
+  name: string;
+  files: () => Record<string, string>;
+  /** Where the istiod declarations live. */
+  dir: string;
+  /** Files each run's PR changes, workloads aside. */
+  changes: [string[], string[], string[]];
+}
+
+/** The Argo CD variant of the same mesh, as files for the first commit. */
+function argoRepoFiles(): Record<string, string> {
+  const dir = canaryArgoWorkspace();
+  const files = filesUnder(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return files;
+}
+
+const FIXTURES: HopFixture[] = [
+  {
+    name: 'a Flux repo',
+    files: canaryRepoFiles,
+    dir: ISTIO,
+    changes: [
+      [`${ISTIO}/istio-base.yaml`, `${ISTIO}/istiod-1-31-0.yaml`, `${ISTIO}/kustomization.yaml`],
+      [`${ISTIO}/gateway.yaml`, `${ISTIO}/istiod-1-31-0.yaml`, `${ISTIO}/istiod.yaml`],
+      [
+        `${ISTIO}/istio-version.yaml`,
+        `${ISTIO}/istiod-1-31-0.yaml`,
+        `${ISTIO}/istiod.yaml`,
+        `${ISTIO}/kustomization.yaml`,
+      ],
+    ],
+  },
+  {
+    name: 'an Argo CD repo',
+    files: argoRepoFiles,
+    dir: 'argocd',
+    changes: [
+      ['argocd/istio-base.yaml', 'argocd/istiod-1-31-0.yaml'],
+      ['argocd/gateway.yaml', 'argocd/istiod-1-31-0.yaml', 'argocd/istiod.yaml'],
+      ['argocd/gateway.yaml', 'argocd/istiod-1-31-0.yaml', 'argocd/istiod.yaml'],
+    ],
+  },
+];
+
+describe.skipIf('skip' in pair).each(FIXTURES)(
+  'the pipeline: a canary hop in three PRs on $name with a revision tag',
+  (fixture) => {
+    const ISTIO = fixture.dir;
     const real = 'skip' in pair ? undefined : pair;
     let emulator: GitHubEmulator;
     let repo: EmulatedRepository;
@@ -100,7 +146,7 @@ describe.skipIf('skip' in pair)(
 
     beforeAll(async () => {
       repo = await EmulatedRepository.create('octo-org', 'mesh-gitops');
-      await repo.git.commitFiles('main', canaryRepoFiles(), 'Mesh at Istio 1.30.4, tag prod-stable');
+      await repo.git.commitFiles('main', fixture.files(), 'Mesh at Istio 1.30.4, tag prod-stable');
       emulator = await new GitHubEmulator().start();
       emulator.validTokens.add(TOKEN);
       const releases = createReleaseState({
@@ -185,11 +231,7 @@ describe.skipIf('skip' in pair)(
         'target-version': '1.31.0',
       });
       const pull = pullOf(result);
-      expect(changed(pull.head)).toEqual([
-        `${ISTIO}/istio-base.yaml`,
-        `${ISTIO}/istiod-1-31-0.yaml`,
-        `${ISTIO}/kustomization.yaml`,
-      ]);
+      expect(changed(pull.head)).toEqual(fixture.changes[0]);
       expect(branchFile(pull.head, `${ISTIO}/istiod.yaml`)).toBe(before);
       expect(pull.title).toContain('(1/3) add canary 1-31-0');
       expect(pull.body).toContain('step 1 of 3');
@@ -213,9 +255,7 @@ describe.skipIf('skip' in pair)(
         'target-version': '1.31.0',
       });
       const pull = pullOf(result);
-      expect(changed(pull.head)).toEqual(
-        [`${ISTIO}/gateway.yaml`, `${ISTIO}/istiod-1-31-0.yaml`, `${ISTIO}/istiod.yaml`, ...WORKLOADS].sort(),
-      );
+      expect(changed(pull.head)).toEqual([...fixture.changes[1], ...WORKLOADS].sort());
       expect(pull.title).toContain('(2/3) move `prod-stable` to 1-31-0');
       expect(pull.body).toContain('step 2 of 3');
       expect(pull.body).toContain('move back to revision default');
@@ -248,12 +288,7 @@ describe.skipIf('skip' in pair)(
         'target-version': '1.31.0',
       });
       const pull = pullOf(result);
-      expect(changed(pull.head)).toEqual([
-        `${ISTIO}/istio-version.yaml`,
-        `${ISTIO}/istiod-1-31-0.yaml`,
-        `${ISTIO}/istiod.yaml`,
-        `${ISTIO}/kustomization.yaml`,
-      ]);
+      expect(changed(pull.head)).toEqual(fixture.changes[2]);
       expect(pull.title).toContain('(3/3) remove istiod');
       expect(pull.body).toContain('step 3 of 3');
       merge(pull.number);

@@ -49,7 +49,7 @@ export function canaryArgoWorkspace(): string {
   mkdirSync(join(dir, 'argocd'));
   writeFileSync(
     join(dir, '.github/istio-autopilot.yaml'),
-    'policy: latest\nstrategy: canary\ncontrol-plane:\n  paths:\n    - argocd/**/*.yaml\ndata-plane:\n  paths:\n    - apps/**/*.yaml\n  kubernetes-version: "1.33"\n',
+    'policy: latest\nstrategy: canary\ncontrol-plane:\n  paths:\n    - argocd/**/*.yaml\ndata-plane:\n  paths:\n    - apps/**/*.yaml\n  output: in-place\n  native-sidecars: auto\n  kubernetes-version: "1.33"\n',
   );
   const chart = (chart: string, namespace: string, helm = '') =>
     `  destination:\n    name: prod\n    namespace: ${namespace}\n  source:\n    repoURL: https://blob.istio.io/istio-release/charts\n    chart: ${chart}\n    targetRevision: 1.30.4\n${helm}`;
