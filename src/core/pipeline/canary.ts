@@ -5,7 +5,13 @@ import {
   canaryEdits,
   canaryPullRequestBody,
   planCanary,
+  planSailMove,
+  sailPullRequestBody,
+  sailRevisionBasedOf,
+  sailRevisionName,
+  applySailMove,
   type CanaryPlan,
+  type SailRevisionBased,
 } from '../rollout/canary/index.js';
 import { IN_PLACE_ONE_MINOR } from '../rollout/canary/facts.js';
 import { compareVersions, minorDistance } from '../versions/parse.js';
@@ -29,6 +35,9 @@ export function withCanary(
     current: planned.controlPlane.current,
   });
   if (!canary) {
+    const sail = sailRevisionBasedOf(request.model);
+    if (sail && (planned.step === 'control-plane' || planned.step === 'data-plane'))
+      return withSail(planned, sail);
     if (
       planned.step === 'control-plane' &&
       planned.target &&
@@ -125,5 +134,74 @@ export async function runCanaryStep(
     moves: extra?.moves ?? [],
     title: `Istio canary ${step.title}`,
     body: canaryPullRequestBody(canary, notes),
+  };
+}
+
+/** The Sail step this run takes: (1/2) the version bump Sail turns into a revision, (2/2) the move. */
+export interface SailStepPlan {
+  step: 1 | 2;
+  sail: SailRevisionBased;
+  /** The revision the data plane moves to (step 2), or Sail will create (step 1). */
+  revision: string;
+  move?: ReturnType<typeof planSailMove>;
+}
+
+function withSail(planned: PinStepPlan, sail: SailRevisionBased): PinStepPlan {
+  const target = planned.target ?? sail.version;
+  if (planned.step === 'control-plane') {
+    const revision = sailRevisionName(sail.istio.name, target);
+    return {
+      ...planned,
+      reason: `${planned.reason} Istio ${sail.istio.name} updates by revision: Sail creates ${revision} beside ${sail.revision}.`,
+      pullRequests: planned.pullRequests.map((pr) => ({
+        ...pr,
+        revision,
+        title:
+          pr.component === 'control-plane'
+            ? `(1/2) set Istio ${sail.istio.name} to v${target}; Sail adds revision ${revision}`
+            : `(2/2) move tags and namespaces to ${revision}, sidecars re-rendered`,
+      })),
+      sail: { step: 1, sail, revision },
+    };
+  }
+  const move = planSailMove(sail);
+  const files = [...new Set([...planned.files, ...move.moves.map((m) => m.file)])].sort();
+  return {
+    ...planned,
+    files,
+    pullRequests: planned.pullRequests.map((pr) =>
+      pr.component === 'data-plane'
+        ? {
+            ...pr,
+            files,
+            revision: sail.revision,
+            title: `(2/2) move tags and namespaces to ${sail.revision}, sidecars re-rendered`,
+          }
+        : pr,
+    ),
+    sail: { step: 2, sail, revision: sail.revision, move },
+  };
+}
+
+/** Writes the Sail move of step 2 (tags, labels) and gives the step's PR title and body. */
+export function runSailStep(
+  workspace: string,
+  plan: SailStepPlan,
+  from: string,
+  target: string,
+): { files: string[]; title: string; body: string } {
+  const written =
+    plan.step === 2 && plan.move ? applySailMove(workspace, plan.move) : { files: [], notes: [] };
+  const notes = [
+    ...written.notes,
+    `re-renders the sidecars in git with the injector of revision ${plan.revision}`,
+  ];
+  return {
+    files: written.files,
+    title:
+      plan.step === 1
+        ? `Istio canary (1/2): Istio ${plan.sail.istio.name} ${from} → ${target} (Sail revision ${plan.revision})`
+        : `Istio canary (2/2): move the data plane to revision ${plan.revision}`,
+    body: sailPullRequestBody(plan.step, plan.sail, from, notes),
   };
 }

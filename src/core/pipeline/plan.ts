@@ -20,7 +20,7 @@ import type { IstioSource, SourceMove } from '../sources/types.js';
 import { compareVersions, minorDistance, sortVersions } from '../versions/parse.js';
 import { hopNotes, targetAdvisories, type HopNotes, type TargetAdvisories } from './upgrade-notes.js';
 import type { CanaryPlan } from '../rollout/canary/index.js';
-import { withCanary } from './canary.js';
+import { withCanary, type SailStepPlan } from './canary.js';
 
 export type PipelineStep = 'control-plane' | 'data-plane' | 'cleanup' | 'sources' | 'none';
 
@@ -62,6 +62,8 @@ export interface UpgradePlan {
   targetAdvisories?: TargetAdvisories;
   /** Set when this step is one of a revision-based (canary) hop's three PRs. */
   canary?: CanaryPlan;
+  /** Set when the Sail Operator runs the revision upgrade (updateStrategy RevisionBased). */
+  sail?: SailStepPlan;
 }
 
 export interface PlannedPullRequest {

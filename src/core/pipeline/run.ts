@@ -23,7 +23,7 @@ import { minorOf } from '../versions/parse.js';
 import { buildMeshModel } from '../mesh/model.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
-import { runCanaryStep } from './canary.js';
+import { runCanaryStep, runSailStep } from './canary.js';
 
 export interface PipelineRunRequest {
   workspace: string;
@@ -105,7 +105,19 @@ export async function runUpgradePipeline(
       ? moveSources(request.workspace, plan)
       : plan.step === 'control-plane'
         ? bumpControlPlane(request, checked(), controlPlanePaths, logger)
-        : await renderDataPlane(request, plan, await istioctl(), dataPlanePaths, checked(), logger);
+        : await renderDataPlane(
+            request,
+            plan,
+            await istioctl(),
+            dataPlanePaths,
+            checked(),
+            logger,
+            plan.sail?.revision,
+          );
+  if (plan.sail) {
+    const sail = runSailStep(request.workspace, plan.sail, change.from, target);
+    Object.assign(change, { ...sail, files: [...new Set([...change.files, ...sail.files])].sort() });
+  }
 
   let analysis: PipelineRunResult['analysis'];
   // Moving locations changes no manifest analyze reads: no istioctl for the sources step.

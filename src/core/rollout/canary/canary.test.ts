@@ -9,7 +9,8 @@ import type { ReleaseSources } from '../../releases/sources.js';
 import { planUpgrade } from '../../pipeline/plan.js';
 import { planReport, renderPlanText } from '../../pipeline/plan-report.js';
 import { applyCanaryStep } from './apply.js';
-import { canaryArgoWorkspace, canaryFluxWorkspace } from './__fixtures__/repos.js';
+import { canaryArgoWorkspace, canaryFluxWorkspace, canarySailWorkspace } from './__fixtures__/repos.js';
+import { runSailStep } from '../../pipeline/canary.js';
 
 function sources(versions: string[]): ReleaseSources {
   const dataset = loadIstioDataset();
@@ -191,6 +192,46 @@ describe('a canary hop on an Argo CD repo with a revision tag', () => {
       ['1-31-0', ['prod-stable', 'default']],
     ]);
     expect(checkMeshInvariants(after).filter((f) => f.level === 'Error')).toEqual([]);
+  });
+});
+
+describe('Sail Operator revision upgrades', () => {
+  it('RevisionBased: a two-minor bump of spec.version is the canary, then the tag moves', async () => {
+    const dir = canarySailWorkspace('RevisionBased');
+    const { plan: first } = await plan(dir, ['1.30.4', '1.31.0', '1.32.2']);
+    expect(first.step).toBe('control-plane');
+    expect(first.target).toBe('1.32.2');
+    expect(first.sail?.step).toBe(1);
+    expect(first.sail?.revision).toBe('default-v1-32-2');
+    expect(first.files).toEqual(['sail/istio.yaml']);
+    expect(planReport(first).pullRequests[0]).toMatchObject({ revision: 'default-v1-32-2' });
+
+    // The bump merged: Sail runs default-v1-32-2 beside default-v1-30-4.
+    writeFileSync(join(dir, 'sail/istio.yaml'), read(dir, 'sail/istio.yaml').replace('v1.30.4', 'v1.32.2'));
+    const { plan: second } = await plan(dir, ['1.30.4', '1.31.0', '1.32.2']);
+    expect(second.step).toBe('data-plane');
+    expect(second.sail?.revision).toBe('default-v1-32-2');
+    expect(second.sail?.move?.moves.map((m) => m.what)).toEqual([
+      'IstioRevisionTag default points at default-v1-30-4',
+    ]);
+    const step = runSailStep(dir, second.sail!, '1.30.4', '1.32.2');
+    expect(step.files).toEqual(['sail/istio.yaml']);
+    expect(step.body).toContain('step 2 of 2');
+    expect(step.body).toContain('inactiveRevisionDeletionGracePeriodSeconds');
+    expect(read(dir, 'sail/istio.yaml')).toContain('    kind: IstioRevision\n    name: default-v1-32-2\n');
+    fakeRerender(dir, 'default', '1.32.2');
+    const after = await buildMeshModel(dir);
+    const plane = after.clusters.flatMap((c) => c.controlPlanes)[0]!;
+    expect([plane.revision, plane.tags]).toEqual(['default-v1-32-2', ['default']]);
+    expect(checkMeshInvariants(after).filter((f) => f.level === 'Error')).toEqual([]);
+  });
+
+  it('InPlace: one minor per hop even with strategy canary', async () => {
+    const dir = canarySailWorkspace('InPlace');
+    const { plan: result } = await plan(dir, ['1.30.4', '1.31.0', '1.32.2']);
+    expect(result.step).toBe('control-plane');
+    expect(result.target).toBe('1.31.0');
+    expect(result.sail).toBeUndefined();
   });
 });
 

@@ -83,3 +83,28 @@ export function canaryArgoWorkspace(): string {
   );
   return dir;
 }
+
+/** The same mesh under the Sail Operator: an `Istio` at 1.30.4 and an IstioRevisionTag `default`. */
+export function canarySailWorkspace(strategy: 'RevisionBased' | 'InPlace' = 'RevisionBased'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'canary-sail-'));
+  cpSync(join(EXAMPLE, 'apps'), join(dir, 'apps'), { recursive: true });
+  mkdirSync(join(dir, '.github'));
+  mkdirSync(join(dir, 'sail'));
+  writeFileSync(
+    join(dir, '.github/istio-autopilot.yaml'),
+    'policy: latest\nstrategy: canary\ncontrol-plane:\n  paths:\n    - sail/**/*.yaml\ndata-plane:\n  paths:\n    - apps/**/*.yaml\n  output: in-place\n  native-sidecars: auto\n  kubernetes-version: "1.33"\n',
+  );
+  writeFileSync(
+    join(dir, 'sail/istio.yaml'),
+    `apiVersion: sailoperator.io/v1\nkind: Istio\nmetadata:\n  name: default\nspec:\n  version: v1.30.4\n  namespace: istio-system\n  updateStrategy:\n    type: ${strategy}\n    inactiveRevisionDeletionGracePeriodSeconds: 30\n  values:\n    pilot:\n      autoscaleMin: 2\n---\napiVersion: sailoperator.io/v1\nkind: IstioRevisionTag\nmetadata:\n  name: default\nspec:\n  targetRef:\n    kind: ${strategy === 'RevisionBased' ? 'IstioRevision' : 'Istio'}\n    name: ${strategy === 'RevisionBased' ? 'default-v1-30-4' : 'default'}\n`,
+  );
+  const ns = join(dir, 'apps/bookinfo/namespace.yaml');
+  writeFileSync(
+    ns,
+    readFileSync(ns, 'utf8').replace(
+      '    # Sidecars are rendered into git by Istio Autopilot, not by the webhook.\n    istio-injection: disabled\n',
+      '    istio.io/rev: default\n',
+    ),
+  );
+  return dir;
+}
