@@ -1,16 +1,20 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRepoConfig } from '../../config/repo-config.js';
-import { buildMeshModel } from '../../mesh/model.js';
-import { checkMeshInvariants } from '../../mesh/invariants.js';
-import { loadIstioDataset } from '../../releases/dataset.js';
-import type { ReleaseSources } from '../../releases/sources.js';
-import { planUpgrade } from '../../pipeline/plan.js';
-import { planReport, renderPlanText } from '../../pipeline/plan-report.js';
-import { applyCanaryStep } from './apply.js';
-import { canaryArgoWorkspace, canaryFluxWorkspace, canarySailWorkspace } from './__fixtures__/repos.js';
-import { runSailStep } from '../../pipeline/canary.js';
+import { parseRepoConfig } from '../config/repo-config.js';
+import { buildMeshModel } from '../mesh/model.js';
+import { checkMeshInvariants } from '../mesh/invariants.js';
+import { loadIstioDataset } from '../releases/dataset.js';
+import type { ReleaseSources } from '../releases/sources.js';
+import { planUpgrade } from './plan.js';
+import { planReport, renderPlanText } from './plan-report.js';
+import { applyCanaryStep } from '../rollout/canary/apply.js';
+import {
+  canaryArgoWorkspace,
+  canaryFluxWorkspace,
+  canarySailWorkspace,
+} from '../rollout/canary/__fixtures__/repos.js';
+import { runSailStep } from './canary.js';
 
 function sources(versions: string[]): ReleaseSources {
   const dataset = loadIstioDataset();
