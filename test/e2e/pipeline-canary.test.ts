@@ -28,7 +28,11 @@ import { realIstioctlPair } from '../support/istioctl.js';
 import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
 import { buildMeshModel } from '../../src/core/mesh/model.js';
 import { checkMeshInvariants, controlPlaneFor } from '../../src/core/mesh/invariants.js';
-import { canaryArgoWorkspace, makeCanaryFluxRepo } from '../../src/core/rollout/canary/__fixtures__/repos.js';
+import {
+  canaryArgoWorkspace,
+  canarySailWorkspace,
+  makeCanaryFluxRepo,
+} from '../../src/core/rollout/canary/__fixtures__/repos.js';
 
 const pair = realIstioctlPair();
 const TOKEN = 'ghs_canaryToken0123456789abcdefABCDEF';
@@ -132,97 +136,111 @@ const FIXTURES: HopFixture[] = [
   },
 ];
 
+/** One emulated repo and its runs: set up before the describe's tests, checked after them. */
+function useHarness(files: () => Record<string, string>) {
+  const real = 'skip' in pair ? undefined : pair;
+  let emulator: GitHubEmulator;
+  let repo: EmulatedRepository;
+  let toolCache: string;
+  let downloads: string;
+  const scratch: string[] = [];
+  const runs: ActionRun[] = [];
+
+  beforeAll(async () => {
+    repo = await EmulatedRepository.create('octo-org', 'mesh-gitops');
+    await repo.git.commitFiles('main', files(), 'Mesh at Istio 1.30.4, tag prod-stable');
+    emulator = await new GitHubEmulator().start();
+    emulator.validTokens.add(TOKEN);
+    const releases = createReleaseState({
+      releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }),
+    });
+    for (const artifact of [real!.old, real!.new]) {
+      addReleaseAsset(releases, artifact.version, artifact.assetName, readFileSync(artifact.asset));
+    }
+    registerReleaseRoutes(emulator, releases);
+    registerAdvisoryRoutes(emulator, createAdvisoryState());
+    registerGitDataRoutes(emulator, repo);
+    registerPullRoutes(emulator, repo);
+    registerGraphQLRoutes(emulator, repo);
+    downloads = downloadBaseUrl(emulator, releases);
+    toolCache = mkdtempSync(join(tmpdir(), 'canary-tool-cache-'));
+    scratch.push(toolCache);
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+    repo?.remove();
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+    expect(emulator.schemaViolations).toEqual([]);
+    for (const run of runs) {
+      for (const text of [run.stderr, run.summary, ...Object.values(run.outputs)])
+        expect(text).not.toContain(TOKEN);
+    }
+  });
+
+  function checkout(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-workspace-'));
+    scratch.push(dir);
+    git(dir, 'clone', '--quiet', repo.git.dir, '.');
+    return dir;
+  }
+
+  async function runPipeline(): Promise<ActionRun> {
+    const result = await runAction('pipeline', {
+      cwd: checkout(),
+      toolCache,
+      inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, 'download-base-url': downloads },
+      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
+      timeoutMs: 600_000,
+    });
+    runs.push(result);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    return result;
+  }
+
+  function merge(number: number): void {
+    const pull = repo.pulls.find((p) => p.number === number)!;
+    const dir = checkout();
+    git(dir, 'fetch', '--quiet', 'origin', pull.head);
+    git(dir, 'merge', '--quiet', '--no-ff', '-m', `Merge pull request #${number}`, 'FETCH_HEAD');
+    git(dir, 'push', '--quiet', 'origin', 'main');
+    pull.state = 'closed';
+    pull.closedAt = new Date().toISOString();
+  }
+
+  /** The rendered mesh of main, and its invariant errors (there must be none at any step). */
+  async function meshOfMain() {
+    const dir = checkout();
+    const model = await buildMeshModel(dir);
+    const cluster = model.clusters.find((c) => c.controlPlanes.length > 0)!;
+    const errors = checkMeshInvariants(model).filter((f) => f.level === 'Error');
+    return { dir, cluster, errors };
+  }
+
+  const branchFile = (branch: string, path: string) => git(repo.git.dir, 'show', `${branch}:${path}`);
+  const changed = (branch: string) =>
+    git(repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean).sort();
+  const pullOf = (result: ActionRun) =>
+    repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
+
+  return { runPipeline, merge, meshOfMain, branchFile, changed, pullOf, repo: () => repo, git };
+}
+
 describe.skipIf('skip' in pair).each(FIXTURES)(
   'the pipeline: a canary hop in three PRs on $name with a revision tag',
   (fixture) => {
     const ISTIO = fixture.dir;
-    const real = 'skip' in pair ? undefined : pair;
-    let emulator: GitHubEmulator;
-    let repo: EmulatedRepository;
-    let toolCache: string;
-    let downloads: string;
-    const scratch: string[] = [];
-    const runs: ActionRun[] = [];
-
-    beforeAll(async () => {
-      repo = await EmulatedRepository.create('octo-org', 'mesh-gitops');
-      await repo.git.commitFiles('main', fixture.files(), 'Mesh at Istio 1.30.4, tag prod-stable');
-      emulator = await new GitHubEmulator().start();
-      emulator.validTokens.add(TOKEN);
-      const releases = createReleaseState({
-        releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }),
-      });
-      for (const artifact of [real!.old, real!.new]) {
-        addReleaseAsset(releases, artifact.version, artifact.assetName, readFileSync(artifact.asset));
-      }
-      registerReleaseRoutes(emulator, releases);
-      registerAdvisoryRoutes(emulator, createAdvisoryState());
-      registerGitDataRoutes(emulator, repo);
-      registerPullRoutes(emulator, repo);
-      registerGraphQLRoutes(emulator, repo);
-      downloads = downloadBaseUrl(emulator, releases);
-      toolCache = mkdtempSync(join(tmpdir(), 'canary-tool-cache-'));
-      scratch.push(toolCache);
-    });
-
-    afterAll(async () => {
-      await emulator?.stop();
-      repo?.remove();
-      for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-      expect(emulator.schemaViolations).toEqual([]);
-      for (const run of runs) {
-        for (const text of [run.stderr, run.summary, ...Object.values(run.outputs)])
-          expect(text).not.toContain(TOKEN);
-      }
-    });
-
-    function checkout(): string {
-      const dir = mkdtempSync(join(tmpdir(), 'canary-workspace-'));
-      scratch.push(dir);
-      git(dir, 'clone', '--quiet', repo.git.dir, '.');
-      return dir;
-    }
-
-    async function runPipeline(): Promise<ActionRun> {
-      const result = await runAction('pipeline', {
-        cwd: checkout(),
-        toolCache,
-        inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, 'download-base-url': downloads },
-        env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
-        timeoutMs: 600_000,
-      });
-      runs.push(result);
-      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-      return result;
-    }
-
-    function merge(number: number): void {
-      const pull = repo.pulls.find((p) => p.number === number)!;
-      const dir = checkout();
-      git(dir, 'fetch', '--quiet', 'origin', pull.head);
-      git(dir, 'merge', '--quiet', '--no-ff', '-m', `Merge pull request #${number}`, 'FETCH_HEAD');
-      git(dir, 'push', '--quiet', 'origin', 'main');
-      pull.state = 'closed';
-      pull.closedAt = new Date().toISOString();
-    }
-
-    /** The rendered mesh of main, and its invariant errors (there must be none at any step). */
-    async function meshOfMain() {
-      const dir = checkout();
-      const model = await buildMeshModel(dir);
-      const cluster = model.clusters.find((c) => c.controlPlanes.length > 0)!;
-      const errors = checkMeshInvariants(model).filter((f) => f.level === 'Error');
-      return { dir, cluster, errors };
-    }
-
-    const branchFile = (branch: string, path: string) => git(repo.git.dir, 'show', `${branch}:${path}`);
-    const changed = (branch: string) =>
-      git(repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean).sort();
-    const pullOf = (result: ActionRun) =>
-      repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
-
+    const {
+      runPipeline,
+      merge,
+      meshOfMain,
+      branchFile,
+      changed,
+      pullOf,
+      repo: emulated,
+    } = useHarness(fixture.files);
     it('run 1 adds the canary istiod 1-31-0 beside the untouched old one, with base at 1.31.0', async () => {
-      const before = git(repo.git.dir, 'show', `main:${ISTIO}/istiod.yaml`);
+      const before = git(emulated().git.dir, 'show', `main:${ISTIO}/istiod.yaml`);
       const result = await runPipeline();
       expect(result.outputs).toMatchObject({
         step: 'control-plane',
@@ -305,10 +323,79 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
     });
 
     it('run 4 has nothing to do', async () => {
-      const before = repo.pulls.length;
+      const before = emulated().pulls.length;
       const result = await runPipeline();
       expect(result.outputs).toMatchObject({ step: 'none', operation: 'none', 'current-version': '1.31.0' });
-      expect(repo.pulls.length).toBe(before);
+      expect(emulated().pulls.length).toBe(before);
     });
   },
 );
+
+/** The Sail variant (RevisionBased, IstioRevisionTag on the active IstioRevision), as files. */
+function sailRepoFiles(): Record<string, string> {
+  const dir = canarySailWorkspace('RevisionBased');
+  const files = filesUnder(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return files;
+}
+
+describe.skipIf('skip' in pair)('the pipeline: a Sail RevisionBased hop in two PRs', () => {
+  const {
+    runPipeline,
+    merge,
+    meshOfMain,
+    branchFile,
+    changed,
+    pullOf,
+    repo: emulated,
+  } = useHarness(sailRepoFiles);
+
+  it('run 1 bumps spec.version: Sail creates the revision beside the old one', async () => {
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({
+      step: 'control-plane',
+      operation: 'created',
+      'target-version': '1.31.0',
+    });
+    const pull = pullOf(result);
+    expect(changed(pull.head)).toEqual(['sail/istio.yaml']);
+    expect(branchFile(pull.head, 'sail/istio.yaml')).toContain('version: v1.31.0');
+    expect(pull.body).toContain('step 1 of 2');
+    merge(pull.number);
+    const { cluster, errors } = await meshOfMain();
+    expect(cluster.controlPlanes.map((p) => [p.revision, p.version])).toEqual([
+      ['default-v1-31-0', '1.31.0'],
+    ]);
+    // The tag still names the old IstioRevision, which Sail keeps while it is used.
+    expect(errors.filter((e) => e.code !== 'MESH005')).toEqual([]);
+  });
+
+  it('run 2 moves the IstioRevisionTag and re-renders the sidecars with the new revision', async () => {
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({
+      step: 'data-plane',
+      operation: 'created',
+      'target-version': '1.31.0',
+    });
+    const pull = pullOf(result);
+    expect(changed(pull.head)).toEqual(['sail/istio.yaml', ...WORKLOADS].sort());
+    expect(branchFile(pull.head, 'sail/istio.yaml')).toContain('name: default-v1-31-0');
+    expect(pull.body).toContain('inactiveRevisionDeletionGracePeriodSeconds');
+    for (const file of WORKLOADS) {
+      const text = branchFile(pull.head, file);
+      for (const images of proxies(text)) expect(images).toEqual(['docker.io/istio/proxyv2:1.31.0']);
+      expect(text).toContain('"revision":"default-v1-31-0"');
+    }
+    merge(pull.number);
+    const { cluster, errors } = await meshOfMain();
+    expect(errors).toEqual([]);
+    expect(cluster.controlPlanes[0]!.tags).toEqual(['default']);
+  });
+
+  it('run 3 has nothing to do: Sail prunes the old revision', async () => {
+    const before = emulated().pulls.length;
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({ step: 'none', operation: 'none', 'current-version': '1.31.0' });
+    expect(emulated().pulls.length).toBe(before);
+  });
+});
