@@ -51452,7 +51452,7 @@ function withCanary(request2, planned, replanInPlace) {
       const inPlace = replanInPlace();
       return {
         ...inPlace,
-        reason: `${inPlace.reason} The canary strategy needs a layout upgraded by revision (a Flux HelmRelease istiod, no ambient); here the hop is in place: ${IN_PLACE_ONE_MINOR.rule}.`
+        reason: `${inPlace.reason} Planned in place, one minor (${IN_PLACE_ONE_MINOR.rule}): ${whyNotCanary(request2)}.`
       };
     }
     return planned;
@@ -51515,6 +51515,11 @@ function withSail(planned, sail) {
     ),
     sail: { step: 2, sail, revision: sail.revision, move }
   };
+}
+function whyNotCanary(request2) {
+  const layout = canaryLayoutOf(request2.model);
+  if (!layout.supported) return layout.reason;
+  return request2.config.strategy === "canary" ? "the hop cannot start as a canary here" : "the strategy is in-place";
 }
 
 // src/core/pipeline/plan.ts

@@ -46901,7 +46901,7 @@ function buildPullRequestBody(context2, metadata, userBody, limit = PULL_REQUEST
   const sections = [];
   const versions = context2.from && context2.to ? `from **${context2.from}** to **${context2.to}**` : context2.to ? `to **${context2.to}**` : "";
   sections.push(
-    `This PR upgrades ${context2.component ? `the Istio ${context2.component}` : "Istio"}${versions ? ` ${versions}` : ""}${context2.policy ? ` (policy \`${context2.policy}\`${context2.inPolicy === false ? ", outside the policy" : ""})` : ""}.`
+    `This PR upgrades ${context2.component === "cleanup" ? "the Istio control plane, removing the old revision," : context2.component ? `the Istio ${context2.component}` : "Istio"}${versions ? ` ${versions}` : ""}${context2.policy ? ` (policy \`${context2.policy}\`${context2.inPolicy === false ? ", outside the policy" : ""})` : ""}.`
   );
   if (context2.advisoriesFixed?.length) {
     const lines = context2.advisoriesFixed.map((a) => {
@@ -50772,7 +50772,7 @@ function withCanary(request2, planned, replanInPlace) {
       const inPlace = replanInPlace();
       return {
         ...inPlace,
-        reason: `${inPlace.reason} The canary strategy needs a layout upgraded by revision (a Flux HelmRelease istiod, no ambient); here the hop is in place: ${IN_PLACE_ONE_MINOR.rule}.`
+        reason: `${inPlace.reason} Planned in place, one minor (${IN_PLACE_ONE_MINOR.rule}): ${whyNotCanary(request2)}.`
       };
     }
     return planned;
@@ -50868,6 +50868,11 @@ function runSailStep(workspace, plan, from, target) {
     title: plan.step === 1 ? `Istio canary (1/2): Istio ${plan.sail.istio.name} ${from} \u2192 ${target} (Sail revision ${plan.revision})` : `Istio canary (2/2): move the data plane to revision ${plan.revision}`,
     body: sailPullRequestBody(plan.step, plan.sail, from, notes)
   };
+}
+function whyNotCanary(request2) {
+  const layout = canaryLayoutOf(request2.model);
+  if (!layout.supported) return layout.reason;
+  return request2.config.strategy === "canary" ? "the hop cannot start as a canary here" : "the strategy is in-place";
 }
 
 // src/core/pipeline/plan.ts

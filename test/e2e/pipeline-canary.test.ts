@@ -309,6 +309,7 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
       expect(changed(pull.head)).toEqual(fixture.changes[2]);
       expect(pull.title).toContain('(3/3) remove istiod');
       expect(pull.body).toContain('step 3 of 3');
+      expect(pull.body).toContain('removing the old revision');
       merge(pull.number);
 
       const { dir, cluster, errors } = await meshOfMain();

@@ -10,6 +10,7 @@ import {
   sailRevisionBasedOf,
   sailRevisionName,
   applySailMove,
+  canaryLayoutOf,
   type CanaryPlan,
   type SailRevisionBased,
 } from '../rollout/canary/index.js';
@@ -46,7 +47,7 @@ export function withCanary(
       const inPlace = replanInPlace();
       return {
         ...inPlace,
-        reason: `${inPlace.reason} The canary strategy needs a layout upgraded by revision (a Flux HelmRelease istiod, no ambient); here the hop is in place: ${IN_PLACE_ONE_MINOR.rule}.`,
+        reason: `${inPlace.reason} Planned in place, one minor (${IN_PLACE_ONE_MINOR.rule}): ${whyNotCanary(request)}.`,
       };
     }
     return planned;
@@ -204,4 +205,13 @@ export function runSailStep(
         : `Istio canary (2/2): move the data plane to revision ${plan.revision}`,
     body: sailPullRequestBody(plan.step, plan.sail, from, notes),
   };
+}
+
+/** Why this repo's hop cannot be a revision upgrade, for the plan's reason. */
+function whyNotCanary(request: PlanRequest): string {
+  const layout = canaryLayoutOf(request.model);
+  if (!layout.supported) return layout.reason;
+  return request.config.strategy === 'canary'
+    ? 'the hop cannot start as a canary here'
+    : 'the strategy is in-place';
 }
