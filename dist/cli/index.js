@@ -50865,7 +50865,7 @@ function referencesTo(cluster, old) {
           });
       }
     }
-    if (plane.revision !== "default" && JSON.stringify(object.object).includes(oldService) && object !== void 0) {
+    if (plane.revision !== "default" && JSON.stringify(object.object).includes(oldService)) {
       if (object === old.object) continue;
       out.push({
         kind: "ca-address",
@@ -51004,9 +51004,10 @@ function replaceScalar(text2, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
   if (!node || !(0, import_yaml24.isScalar)(node) || !node.range) return void 0;
   const written = text2.slice(node.range[0], node.range[1]);
-  const quote = written.startsWith('"') ? '"' : written.startsWith("'") ? "'" : "";
   if (String(node.value) === value) return void 0;
-  void file;
+  if (written.startsWith("|") || written.startsWith(">"))
+    return unsupported(file, text2, node.range[0], "a block scalar");
+  const quote = written.startsWith('"') ? '"' : written.startsWith("'") ? "'" : "";
   return { start: node.range[0], end: node.range[1], replacement: `${quote}${value}${quote}` };
 }
 function applyTextEdits(text2, file, edits) {
@@ -51441,8 +51442,7 @@ function withCanary(request2, planned, replanInPlace) {
   const canary = planCanary({
     model: request2.model,
     strategy: request2.config.strategy ?? "in-place",
-    target: planned.step === "control-plane" ? planned.target : void 0,
-    current: planned.controlPlane.current
+    target: planned.step === "control-plane" ? planned.target : void 0
   });
   if (!canary) {
     const sail = sailRevisionBasedOf(request2.model);

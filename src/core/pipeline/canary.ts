@@ -33,7 +33,6 @@ export function withCanary(
     model: request.model,
     strategy: request.config.strategy ?? 'in-place',
     target: planned.step === 'control-plane' ? planned.target : undefined,
-    current: planned.controlPlane.current,
   });
   if (!canary) {
     const sail = sailRevisionBasedOf(request.model);

@@ -51,7 +51,6 @@ export interface CanaryPlanRequest {
   strategy: string;
   /** The next hop's target the release check allows (with the strategy's minors per hop). */
   target?: string;
-  current: string;
 }
 
 /**

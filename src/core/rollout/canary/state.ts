@@ -168,11 +168,7 @@ export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionR
           });
       }
     }
-    if (
-      plane.revision !== 'default' &&
-      JSON.stringify(object.object).includes(oldService) &&
-      object !== undefined
-    ) {
+    if (plane.revision !== 'default' && JSON.stringify(object.object).includes(oldService)) {
       if (object === old.object) continue;
       out.push({
         kind: 'ca-address',

@@ -183,9 +183,10 @@ export function replaceScalar(
   const node = nodeAt(located.document, path);
   if (!node || !isScalar(node) || !node.range) return undefined;
   const written = text.slice(node.range[0], node.range[1]);
-  const quote = written.startsWith('"') ? '"' : written.startsWith("'") ? "'" : '';
   if (String(node.value) === value) return undefined;
-  void file;
+  if (written.startsWith('|') || written.startsWith('>'))
+    return unsupported(file, text, node.range[0], 'a block scalar');
+  const quote = written.startsWith('"') ? '"' : written.startsWith("'") ? "'" : '';
   return { start: node.range[0], end: node.range[1], replacement: `${quote}${value}${quote}` };
 }
 
