@@ -51457,6 +51457,7 @@ function withCanary(request2, planned, replanInPlace) {
     }
     return planned;
   }
+  if (canary.phase === "move") assertSkewAfterMove(request2, canary);
   const files = canaryEdits(request2.workspace, canary).files;
   const now = [...files.keys()].sort();
   const proxyFiles = [
@@ -51520,6 +51521,22 @@ function whyNotCanary(request2) {
   const layout = canaryLayoutOf(request2.model);
   if (!layout.supported) return layout.reason;
   return request2.config.strategy === "canary" ? "the hop cannot start as a canary here" : "the strategy is in-place";
+}
+function assertSkewAfterMove(request2, canary) {
+  if (minorDistance(canary.old.version, canary.target) <= 1) return;
+  const paths = pipelinePaths(request2.config).dataPlane;
+  const rendered = globMatcher(paths.filter((p) => !p.startsWith("!")));
+  const stray = canary.references.find((r) => r.kind === "workload" && r.source && !rendered(r.source.file));
+  if (stray?.source)
+    throw new InvalidInputError(
+      `${stray.what}, but ${stray.source.file} is outside the data-plane paths: moved to revision ${canary.revision} it would run ${canary.old.version}, more than one minor behind ${canary.target}`,
+      {
+        input: "data-plane-paths",
+        file: stray.source.file,
+        line: stray.source.line,
+        hint: `Add ${stray.source.file} to the data-plane paths so that the move re-renders it, or point it at revision ${canary.old.revision} explicitly.`
+      }
+    );
 }
 
 // src/core/pipeline/plan.ts

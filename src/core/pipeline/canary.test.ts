@@ -279,3 +279,29 @@ describe('the in-place safety net', () => {
     expect(result.files).not.toContain('infrastructure/istio/istio-version.yaml');
   });
 });
+
+describe('the skew guard per revision', () => {
+  it('stops a two-minor move that would leave a sidecar in git outside the re-rendered paths', async () => {
+    const dir = canaryFluxWorkspace();
+    const version = join(dir, 'infrastructure/istio/istio-version.yaml');
+    writeFileSync(
+      version,
+      read(dir, 'infrastructure/istio/istio-version.yaml').replace('"1.30.4"', '"1.29.6"'),
+    );
+    const versions = ['1.29.6', '1.31.0'];
+    const { plan: first } = await plan(dir, versions);
+    expect(first.canary?.phase).toBe('add');
+    applyCanaryStep(dir, first.canary!);
+    const config = join(dir, '.github/istio-autopilot.yaml');
+    writeFileSync(
+      config,
+      read(dir, '.github/istio-autopilot.yaml').replace(
+        '    - apps/**/*.yaml',
+        '    - apps/bookinfo/productpage.yaml\n    - apps/bookinfo/reviews.yaml',
+      ),
+    );
+    await expect(plan(dir, versions)).rejects.toThrow(
+      /apps\/bookinfo\/ratings\.yaml is outside the data-plane paths/,
+    );
+  });
+});

@@ -16,7 +16,9 @@ import {
 } from '../rollout/canary/index.js';
 import { IN_PLACE_ONE_MINOR } from '../rollout/canary/facts.js';
 import { compareVersions, minorDistance } from '../versions/parse.js';
-import type { PinStepPlan, PlanRequest, PlannedPullRequest } from './plan.js';
+import { InvalidInputError } from '../errors.js';
+import { globMatcher } from '../workspace/files.js';
+import { pipelinePaths, type PinStepPlan, type PlanRequest, type PlannedPullRequest } from './plan.js';
 import type { Change } from './run.js';
 
 /**
@@ -51,6 +53,7 @@ export function withCanary(
     }
     return planned;
   }
+  if (canary.phase === 'move') assertSkewAfterMove(request, canary);
   const files = canaryEdits(request.workspace, canary).files;
   const now = [...files.keys()].sort();
   const proxyFiles = [
@@ -213,4 +216,27 @@ function whyNotCanary(request: PlanRequest): string {
   return request.config.strategy === 'canary'
     ? 'the hop cannot start as a canary here'
     : 'the strategy is in-place';
+}
+
+/**
+ * The skew guard per revision: after the move, every sidecar kept in git that the new revision
+ * serves must be re-rendered by this PR (so at its version). A sidecar outside the data-plane paths
+ * would stay at the old version under the new revision; more than one minor apart, that breaks
+ * Istio's skew rule, so the step stops and names the file.
+ */
+function assertSkewAfterMove(request: PlanRequest, canary: CanaryPlan): void {
+  if (minorDistance(canary.old.version, canary.target) <= 1) return;
+  const paths = pipelinePaths(request.config).dataPlane;
+  const rendered = globMatcher(paths.filter((p) => !p.startsWith('!')));
+  const stray = canary.references.find((r) => r.kind === 'workload' && r.source && !rendered(r.source.file));
+  if (stray?.source)
+    throw new InvalidInputError(
+      `${stray.what}, but ${stray.source.file} is outside the data-plane paths: moved to revision ${canary.revision} it would run ${canary.old.version}, more than one minor behind ${canary.target}`,
+      {
+        input: 'data-plane-paths',
+        file: stray.source.file,
+        line: stray.source.line,
+        hint: `Add ${stray.source.file} to the data-plane paths so that the move re-renders it, or point it at revision ${canary.old.revision} explicitly.`,
+      },
+    );
 }
