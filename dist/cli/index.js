@@ -1162,9 +1162,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix16 = POSIX_REGEX_SOURCE[rest2];
-                if (posix16) {
-                  prev.value = pre + posix16;
+                const posix17 = POSIX_REGEX_SOURCE[rest2];
+                if (posix17) {
+                  prev.value = pre + posix17;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1681,7 +1681,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix16 = opts.windows;
+      const posix17 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -1691,8 +1691,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix16 });
-        const result = { glob, state, regex: regex2, posix: posix16, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix17 });
+        const result = { glob, state, regex: regex2, posix: posix17, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1717,7 +1717,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix16 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix17 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1725,7 +1725,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix16 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix17 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1734,16 +1734,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix16);
+          match = picomatch4.matchBase(input, regex2, options, posix17);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix16 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix17 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix16 }));
+      return regex2.test(utils.basename(input, { windows: posix17 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -1825,10 +1825,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -1849,7 +1849,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar12(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar13(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -1861,11 +1861,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap9;
+    exports.isMap = isMap10;
     exports.isNode = isNode;
-    exports.isPair = isPair3;
-    exports.isScalar = isScalar12;
-    exports.isSeq = isSeq7;
+    exports.isPair = isPair4;
+    exports.isScalar = isScalar13;
+    exports.isSeq = isSeq9;
   }
 });
 
@@ -5973,9 +5973,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap9 = fc.start.source === "{";
-      const fcName = isMap9 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap9 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap10 = fc.start.source === "{";
+      const fcName = isMap10 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap10 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -6011,7 +6011,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap9 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -6051,7 +6051,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap9 && !sep6 && !props.found) {
+        if (!isMap10 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -6074,7 +6074,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap9 && !props.found && ctx.options.strict) {
+            if (!isMap10 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -6106,7 +6106,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap9) {
+          if (isMap10) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -6122,7 +6122,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap9 ? "}" : "]";
+      const expectedEnd = isMap10 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -7409,7 +7409,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar12 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar13 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -7493,7 +7493,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar12;
+    exports.isScalar = isScalar13;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -9009,7 +9009,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments7(source, options = {}) {
+    function parseAllDocuments8(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -9023,7 +9023,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -9049,7 +9049,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument4(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -9084,8 +9084,8 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse7;
-    exports.parseAllDocuments = parseAllDocuments7;
-    exports.parseDocument = parseDocument3;
+    exports.parseAllDocuments = parseAllDocuments8;
+    exports.parseDocument = parseDocument4;
     exports.stringify = stringify6;
   }
 });
@@ -45537,7 +45537,7 @@ var import_yaml11 = __toESM(require_dist(), 1);
 var import_yaml10 = __toESM(require_dist(), 1);
 var MAX_YAML_ALIAS_COUNT = 1e3;
 var MAX_YAML_EXPANDED_NODES = 2e5;
-function assertBoundedAliases(document, file, lineOf) {
+function assertBoundedAliases(document, file, lineOf2) {
   const targets = /* @__PURE__ */ new Map();
   const anchors = /* @__PURE__ */ new Map();
   let firstAlias;
@@ -45574,7 +45574,7 @@ function assertBoundedAliases(document, file, lineOf) {
       `YAML aliases expand this document to ${expanded > 1e12 ? "over a trillion" : expanded.toLocaleString("en-US")} nodes, over the limit of ${MAX_YAML_EXPANDED_NODES.toLocaleString("en-US")} (an alias bomb?)`,
       {
         file,
-        ...firstAlias?.range ? { line: lineOf(firstAlias.range[0]) } : {},
+        ...firstAlias?.range ? { line: lineOf2(firstAlias.range[0]) } : {},
         hint: "Nothing was read from this file. Write the repeated blocks out, or use fewer nested aliases."
       }
     );
@@ -50948,9 +50948,9 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
   if (root !== null && !(0, import_yaml25.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
-  const lineOf = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
+  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   const fail = (path5, node, message, hint) => {
-    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf(node), hint });
+    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
   };
   const reader = (map, prefix) => {
     const seen = /* @__PURE__ */ new Set();
@@ -51109,7 +51109,7 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
         ...soakText !== void 0 ? { soak: soakText } : {},
         requireChecks,
         file,
-        ...lineOf(item) ? { line: lineOf(item) } : {}
+        ...lineOf2(item) ? { line: lineOf2(item) } : {}
       });
     });
     return out;
@@ -51737,6 +51737,877 @@ function targetAdvisories(target, path5, sources) {
   };
 }
 
+// src/core/rollout/canary/releases.ts
+var import_yaml28 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync14 } from "node:fs";
+import { posix as posix16 } from "node:path";
+
+// src/core/rollout/canary/shape.ts
+function argoChart(source) {
+  const chart = asString(source.chart);
+  if (chart) return chart.split("/").pop();
+  const url = asString(source.repoURL);
+  return url?.startsWith("oci://") ? url.split("/").pop()?.replace(/:.*$/, "") : void 0;
+}
+function releaseShapeOf(object) {
+  const spec = asRecord(object.object.spec);
+  const label = `${object.kind} ${object.namespace ? `${object.namespace}/` : ""}${object.name}`;
+  if (object.kind === "HelmRelease" && object.apiVersion.startsWith("helm.toolkit.fluxcd.io/")) {
+    const chart = asString(asRecord(asRecord(spec?.chart)?.spec)?.chart)?.split("/").pop();
+    if (!chart) return void 0;
+    return {
+      kind: "HelmRelease",
+      label,
+      chart,
+      versionPath: ["spec", "chart", "spec", "version"],
+      valuesPath: ["spec", "values"],
+      releaseNamePath: ["spec", "releaseName"]
+    };
+  }
+  if (object.kind === "Application" && object.apiVersion.startsWith("argoproj.io/")) {
+    const sources = asArray(spec?.sources);
+    const candidates = sources.length ? sources.map((s, i) => [["spec", "sources", i], asRecord(s) ?? {}]) : [[["spec", "source"], asRecord(spec?.source) ?? {}]];
+    for (const [at, source] of candidates) {
+      const chart = argoChart(source);
+      if (!chart) continue;
+      const text2 = asString(asRecord(source.helm)?.values);
+      return {
+        kind: "Application",
+        label: `Argo CD ${label}`,
+        chart,
+        versionPath: [...at, "targetRevision"],
+        valuesPath: [...at, "helm", "valuesObject"],
+        releaseNamePath: [...at, "helm", "releaseName"],
+        ...text2 && !asRecord(source.helm)?.valuesObject ? { opaqueValues: "helm.values (a string)" } : {}
+      };
+    }
+  }
+  return void 0;
+}
+function helmInstalls(model) {
+  const out = [];
+  for (const cluster of model.clusters)
+    for (const object of cluster.objects) {
+      const shape = releaseShapeOf(object);
+      if (shape) out.push({ object, shape });
+    }
+  return out;
+}
+function installAt(model, source) {
+  return helmInstalls(model).find(
+    (i) => i.object.source?.file === source.file && i.object.source.line === source.line
+  );
+}
+function valueAt3(object, path5) {
+  let at = object.object;
+  for (const key of path5) at = typeof key === "number" ? asArray(at)[key] : asRecord(at)?.[key];
+  return at;
+}
+
+// src/core/rollout/canary/facts.ts
+var IN_PLACE_ONE_MINOR = {
+  rule: "an in-place upgrade moves one control plane at most one minor; only a revision (canary) upgrade may skip one",
+  source: "https://istio.io/latest/docs/setup/upgrade/in-place/"
+};
+var CANARY_TWO_MINORS = {
+  rule: "a revision (canary) upgrade installs the new istiod beside the old and may go two minors ahead",
+  source: "https://istio.io/latest/docs/setup/upgrade/canary/"
+};
+var AMBIENT_ONE_MINOR = {
+  rule: "ztunnel and istio-cni are not revisioned and work with control planes of their own minor and the next, so an ambient mesh moves one minor per hop, istiod first, then CNI, then ztunnel",
+  source: "https://istio.io/latest/docs/ambient/upgrade/helm/"
+};
+
+// src/core/rollout/canary/state.ts
+function canaryLayoutOf(model) {
+  const clusters = model.clusters.filter((c) => c.controlPlanes.length > 0);
+  if (clusters.length !== 1)
+    return {
+      supported: false,
+      reason: `revision upgrades are done for one cluster at a time; this repo declares control planes in ${clusters.length}`
+    };
+  const cluster = clusters[0];
+  const ambient = cluster.components.find((c) => c.component === "ztunnel" || c.component === "cni");
+  if (ambient)
+    return {
+      supported: false,
+      reason: `${ambient.component} ${ambient.name} is present: ${AMBIENT_ONE_MINOR.rule}`
+    };
+  const istiods = [];
+  for (const plane of cluster.controlPlanes) {
+    const declaration = plane.declarations[0];
+    const version = plane.version ? parseIstioVersion(plane.version)?.version : void 0;
+    const helm = declaration?.sourceId === "flux-helmrelease" || declaration?.sourceId === "argocd-application";
+    if (plane.declarations.length !== 1 || !helm || !declaration.source || !version)
+      return {
+        supported: false,
+        reason: `revision ${plane.revision} is not one Flux HelmRelease or Argo CD Application with an exact version; only those are upgraded by revision so far`
+      };
+    const install = installAt(model, declaration.source);
+    if (!install)
+      return {
+        supported: false,
+        reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`
+      };
+    const { object, shape } = install;
+    if (shape.opaqueValues)
+      return {
+        supported: false,
+        reason: `${shape.label} sets its values in ${shape.opaqueValues}, which the canary steps do not edit; use helm.valuesObject`
+      };
+    const inline = asArray(valueAt3(object, [...shape.valuesPath, "revisionTags"])).map(String);
+    const elsewhere = plane.tags.filter((t) => t !== "default" && !inline.includes(t));
+    if (elsewhere.length)
+      return {
+        supported: false,
+        reason: `${shape.label} gets revision tag(s) ${elsewhere.join(", ")} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`
+      };
+    istiods.push({
+      revision: plane.revision,
+      version,
+      name: object.name,
+      namespace: object.namespace ?? "default",
+      file: declaration.source.file,
+      line: declaration.source.line,
+      plane,
+      object,
+      shape
+    });
+  }
+  if (istiods.length > 2)
+    return { supported: false, reason: `${istiods.length} istiod revisions run; a canary hop handles two` };
+  return { supported: true, cluster, istiods: istiods.sort((a, b) => compareVersions(a.version, b.version)) };
+}
+function selects(cluster, name, plane) {
+  return controlPlaneFor(cluster, name) === plane;
+}
+function referencesTo(cluster, old) {
+  const out = [];
+  const plane = old.plane;
+  const isDefault = plane.revision === "default" || plane.tags.includes("default");
+  for (const tag of plane.tags)
+    out.push({
+      kind: "tag",
+      name: tag,
+      what: `tag ${tag} points at revision ${plane.revision}`,
+      source: old.plane.source
+    });
+  for (const ns of cluster.namespaces) {
+    if (ns.injection?.value === "enabled" && isDefault)
+      out.push({
+        kind: "namespace",
+        name: ns.name,
+        what: `namespace ${ns.name} has istio-injection=enabled, which selects the default revision`,
+        source: ns.injection.source ?? ns.source
+      });
+    else if (!ns.injection && ns.revision && ns.revision.value === plane.revision)
+      out.push({
+        kind: "namespace",
+        name: ns.name,
+        what: `namespace ${ns.name} is labelled istio.io/rev=${ns.revision.value}`,
+        source: ns.revision.source ?? ns.source
+      });
+  }
+  for (const w of cluster.workloads) {
+    const rev = w.podRevision?.value ?? w.sidecar.revision;
+    if (w.sidecar.state !== "none" && rev && selects(cluster, rev, plane))
+      out.push({
+        kind: "workload",
+        name: `${w.namespace}/${w.name}`,
+        what: `the sidecar of ${w.kind} ${w.namespace}/${w.name} was injected by revision ${rev}`,
+        source: w.sidecar.source ?? w.source
+      });
+  }
+  const oldService = `istiod-${plane.revision}.`;
+  for (const object of cluster.objects) {
+    if (object.kind === "HelmRelease" && object.name !== old.name) {
+      const spec = asRecord(object.object.spec);
+      for (const dep of asArray(spec?.dependsOn)) {
+        const name = asString(asRecord(dep)?.name);
+        const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
+        if (name === old.name && namespace === old.namespace)
+          out.push({
+            kind: "depends-on",
+            name: object.name,
+            what: `HelmRelease ${object.namespace ?? ""}/${object.name} dependsOn ${old.name}`,
+            ...object.source ? { source: object.source } : {}
+          });
+      }
+    }
+    if (plane.revision !== "default" && JSON.stringify(object.object).includes(oldService)) {
+      if (object === old.object) continue;
+      out.push({
+        kind: "ca-address",
+        name: object.name,
+        what: `${object.kind} ${object.name} names istiod-${plane.revision} (a CA or discovery address)`,
+        ...object.source ? { source: object.source } : {}
+      });
+    }
+  }
+  for (const gateway of cluster.components.filter((c) => c.component === "gateway")) {
+    const rev = gateway.revision ?? "default";
+    if (selects(cluster, rev, plane))
+      out.push({
+        kind: "gateway",
+        name: gateway.name,
+        what: `gateway ${gateway.name} is served by revision ${rev}`,
+        ...gateway.source ? { source: gateway.source } : {}
+      });
+  }
+  return out;
+}
+function revisionNameOf(version) {
+  const parsed = parseIstioVersion(version);
+  if (!parsed) throw new Error(`not an Istio version: ${version}`);
+  return parsed.version.replace(/[^0-9a-z-]/gi, "-").toLowerCase();
+}
+
+// src/core/rollout/canary/yaml-text.ts
+var import_yaml27 = __toESM(require_dist(), 1);
+function documentsOf2(text2, file) {
+  const documents = (0, import_yaml27.parseAllDocuments)(text2);
+  if (!Array.isArray(documents)) return [];
+  const out = [];
+  let start = 0;
+  documents.forEach((document, index) => {
+    const error = document.errors[0];
+    if (error)
+      throw new FileFormatError(`not valid YAML: ${error.message.split("\n")[0]}`, {
+        file,
+        line: error.linePos?.[0]?.line
+      });
+    const next = documents[index + 1];
+    const end = next ? lineStartOf(text2, next.range[0]) : text2.length;
+    out.push({ document, start, end });
+    start = end;
+  });
+  return out;
+}
+function findObject2(text2, file, kind, name) {
+  return documentsOf2(text2, file).find((d) => {
+    const js = d.document.toJS();
+    return js?.kind === kind && js.metadata?.name === name;
+  });
+}
+function nodeAt2(document, path5) {
+  const node = document.getIn(path5, true);
+  return node && typeof node === "object" ? node : void 0;
+}
+function lineStartOf(text2, offset) {
+  return text2.lastIndexOf("\n", offset - 1) + 1;
+}
+function lineEndOf(text2, offset) {
+  const at = text2.indexOf("\n", offset);
+  return at < 0 ? text2.length : at + 1;
+}
+function column(text2, offset) {
+  return offset - lineStartOf(text2, offset);
+}
+function lineOf(text2, offset) {
+  return text2.slice(0, offset).split("\n").length;
+}
+function unsupported(file, text2, offset, what) {
+  throw new FileFormatError(`cannot edit ${what} here: only block-style YAML is edited`, {
+    file,
+    line: lineOf(text2, offset),
+    hint: "Write the map or list in block style (one entry per line), or make this change by hand."
+  });
+}
+function insertMapEntry(text2, file, located, path5, key, value) {
+  const map = nodeAt2(located.document, path5);
+  if (!map) {
+    if (path5.length === 0) unsupported(file, text2, located.start, "an empty document");
+    const parentPath = path5.slice(0, -1);
+    const nested2 = value.startsWith("\n") ? `
+${key}:${indentLines(value, 2)}` : `
+${key}: ${value}`;
+    return insertMapEntry(text2, file, located, parentPath, String(path5[path5.length - 1]), nested2);
+  }
+  if (!(0, import_yaml27.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+    return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
+  const first = map.items[0];
+  const firstKey = (0, import_yaml27.isPair)(first) && first.key && (0, import_yaml27.isScalar)(first.key) ? first.key : void 0;
+  if (!firstKey?.range) return unsupported(file, text2, map.range[0], `the map ${path5.join(".")}`);
+  const indent = " ".repeat(column(text2, firstKey.range[0]));
+  const last = map.items[map.items.length - 1];
+  const lastNode = (0, import_yaml27.isPair)(last) ? last.value ?? last.key : last;
+  const endOffset = lastNode?.range?.[1] ?? map.range[1];
+  const at = lineEndOf(text2, Math.max(endOffset - 1, 0));
+  const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
+  const prefix = at > 0 && text2[at - 1] !== "\n" ? "\n" : "";
+  return { start: at, end: at, replacement: `${prefix}${indent}${body}
+` };
+}
+function indentLines(value, by) {
+  const pad = " ".repeat(by);
+  return value.split("\n").map((line, i) => i === 0 || line === "" ? line : `${pad}${line}`).join("\n");
+}
+function removeMapEntry(text2, file, located, path5, key) {
+  const map = nodeAt2(located.document, path5);
+  if (!map || !(0, import_yaml27.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml27.isScalar)(p.key) && p.key.value === key);
+  if (!pair) return void 0;
+  if (map.flow) return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
+  const keyNode = pair.key;
+  const valueNode = pair.value;
+  const start = lineStartOf(text2, keyNode.range[0]);
+  const end = lineEndOf(text2, Math.max((valueNode?.range?.[1] ?? keyNode.range[1]) - 1, keyNode.range[0]));
+  return { start, end, replacement: "" };
+}
+function removeListItem(text2, file, located, path5, item) {
+  const seq = nodeAt2(located.document, path5);
+  if (!seq || !(0, import_yaml27.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml27.isScalar)(n) && String(n.value) === item);
+  if (index < 0) return void 0;
+  if (seq.items.length === 1)
+    return removeMapEntry(text2, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
+  if (seq.flow) return unsupported(file, text2, seq.range?.[0] ?? located.start, `the list ${path5.join(".")}`);
+  const node = seq.items[index];
+  return {
+    start: lineStartOf(text2, node.range[0]),
+    end: lineEndOf(text2, Math.max(node.range[1] - 1, node.range[0])),
+    replacement: ""
+  };
+}
+function replaceScalar(text2, file, located, path5, value) {
+  const node = nodeAt2(located.document, path5);
+  if (!node || !(0, import_yaml27.isScalar)(node) || !node.range) return void 0;
+  const written = text2.slice(node.range[0], node.range[1]);
+  if (String(node.value) === value) return void 0;
+  if (written.startsWith("|") || written.startsWith(">"))
+    return unsupported(file, text2, node.range[0], "a block scalar");
+  const quote = written.startsWith('"') ? '"' : written.startsWith("'") ? "'" : "";
+  return { start: node.range[0], end: node.range[1], replacement: `${quote}${value}${quote}` };
+}
+function applyTextEdits(text2, file, edits) {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text2;
+  let floor = Infinity;
+  for (const edit of sorted) {
+    if (edit.end > floor)
+      throw new FileFormatError("two canary edits overlap", {
+        file,
+        line: lineOf(text2, edit.start),
+        hint: "Nothing was written. Please report this file layout."
+      });
+    out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
+    floor = edit.start;
+  }
+  return out;
+}
+
+// src/core/rollout/canary/releases.ts
+var KUSTOMIZATIONS = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+var Editor = class {
+  constructor(workspace) {
+    this.workspace = workspace;
+  }
+  workspace;
+  edits = /* @__PURE__ */ new Map();
+  whole = /* @__PURE__ */ new Map();
+  read = /* @__PURE__ */ new Map();
+  notes = [];
+  text(file) {
+    if (!this.read.has(file)) {
+      let content2;
+      try {
+        content2 = readFileSync14(resolveInsideWorkspace(this.workspace, file), "utf8");
+      } catch {
+        content2 = null;
+      }
+      this.read.set(file, content2);
+    }
+    const content = this.read.get(file);
+    if (content === null || content === void 0)
+      throw new FileFormatError("the file was not found", { file });
+    return content;
+  }
+  exists(file) {
+    try {
+      this.text(file);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  add(file, edit) {
+    if (edit) this.edits.set(file, [...this.edits.get(file) ?? [], edit]);
+  }
+  create(file, content) {
+    if (this.exists(file))
+      throw new FileFormatError("the canary's file already exists", {
+        file,
+        hint: "Remove or rename it, or merge the open canary PR, then run again."
+      });
+    this.read.set(file, null);
+    this.whole.set(file, content);
+  }
+  remove(file) {
+    this.text(file);
+    this.whole.set(file, null);
+  }
+  result() {
+    const files = new Map(this.whole);
+    for (const [file, edits] of this.edits) {
+      if (files.get(file) === null) continue;
+      files.set(file, applyTextEdits(this.text(file), file, edits));
+    }
+    for (const [file, content] of [...files])
+      if (content !== null && content === this.read.get(file)) files.delete(file);
+    return { files, read: this.read, notes: this.notes };
+  }
+};
+function objectDocument(editor, file, kind, name) {
+  const text2 = editor.text(file);
+  const located = findObject2(text2, file, kind, name);
+  if (!located)
+    throw new FileFormatError(`${kind} ${name} was not found in the file`, {
+      file,
+      hint: "The rendered name differs from the one written (a kustomize prefix?); make this step by hand."
+    });
+  return { text: text2, located };
+}
+function canaryNameOf(oldName, oldRevision, revision) {
+  return oldRevision !== "default" && oldName.endsWith(`-${oldRevision}`) ? `${oldName.slice(0, -oldRevision.length)}${revision}` : `${oldName}-${revision}`;
+}
+function addCanaryEdits(workspace, model, old, target) {
+  const editor = new Editor(workspace);
+  const revision = revisionNameOf(target);
+  const name = canaryNameOf(old.name, old.revision, revision);
+  const { shape } = old;
+  const { text: text2, located } = objectDocument(editor, old.file, shape.kind, old.name);
+  const document = (0, import_yaml28.parseDocument)(text2.slice(located.start, located.end));
+  document.setIn(["metadata", "name"], name);
+  const releaseName = asString(document.getIn(shape.releaseNamePath));
+  if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
+  if (!document.hasIn(shape.versionPath))
+    throw new FileFormatError(
+      `${shape.label} has no ${shape.versionPath.join(".")}; only a chart with a written version is upgraded by revision`,
+      { file: old.file, line: old.line }
+    );
+  document.setIn(shape.versionPath, target);
+  const values = shape.valuesPath;
+  for (const key of ["revisionTags", "defaultRevision"]) document.deleteIn([...values, key]);
+  document.setIn([...values, "revision"], revision);
+  const merged = old.plane.values;
+  const inline = (key) => valueAt3(old.object, [...values, key]) !== void 0;
+  if (merged.defaultRevision !== void 0 && !inline("defaultRevision"))
+    document.setIn([...values, "defaultRevision"], "");
+  if (asArray(merged.revisionTags).length && !inline("revisionTags"))
+    document.setIn([...values, "revisionTags"], document.createNode([]));
+  document.commentBefore = ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).
+ Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
+  let body = document.toString({ lineWidth: 0 });
+  if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
+  const file = posix16.join(posix16.dirname(old.file), `${name}.yaml`);
+  editor.create(file, body);
+  editor.notes.push(
+    `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
+  );
+  listBeside(editor, old.file, file);
+  moveBase(editor, model, target);
+  return { ...editor.result(), revision, file, name };
+}
+function listBeside(editor, beside, added) {
+  const dir = posix16.dirname(beside);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix16.join(dir, k)).find((k) => editor.exists(k));
+  if (!kustomization) return;
+  const text2 = editor.text(kustomization);
+  const [located] = documentsOf2(text2, kustomization);
+  const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
+  const entry = resources && (0, import_yaml28.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
+  const range = entry?.range;
+  if (!range || resources && (0, import_yaml28.isSeq)(resources) && resources.flow)
+    throw new FileFormatError(`${posix16.basename(beside)} is not listed in resources, one per line`, {
+      file: kustomization,
+      hint: `Add ${posix16.basename(added)} to the kustomization by hand, or list ${posix16.basename(beside)} in block style.`
+    });
+  const lineStart = lineStartOf(text2, range[0]);
+  const at = lineEndOf(text2, range[0]);
+  const prefix = text2.slice(lineStart, range[0]);
+  editor.add(kustomization, {
+    start: at,
+    end: at,
+    replacement: `${at > 0 && text2[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix16.basename(added)}
+`
+  });
+}
+function moveBase(editor, model, target) {
+  for (const { object, shape } of helmInstalls(model).filter(
+    (i) => i.shape.chart === "base" || i.shape.chart === "istio-base"
+  )) {
+    if (!object.source || asString(valueAt3(object, shape.versionPath)) === target) continue;
+    const { text: text2, located } = objectDocument(editor, object.source.file, shape.kind, object.name);
+    const edit = replaceScalar(text2, object.source.file, located, shape.versionPath, target);
+    if (!edit) continue;
+    editor.add(object.source.file, edit);
+    editor.notes.push(
+      `pins the base chart (CRDs) of ${shape.label} to ${target} in \`${object.source.file}\`: CRDs move before istiod, and a shared version variable would move the old istiod too`
+    );
+  }
+}
+function moveDataPlaneEdits(workspace, model, cluster, old, next, references) {
+  const editor = new Editor(workspace);
+  const oldDoc = () => objectDocument(editor, old.file, old.shape.kind, old.name);
+  const nextDoc = () => objectDocument(editor, next.file, next.shape.kind, next.name);
+  const tags = asArray(valueAt3(old.object, [...old.shape.valuesPath, "revisionTags"])).map(String);
+  if (tags.length) {
+    const { text: oldText, located: oldLocated } = oldDoc();
+    editor.add(old.file, removeMapEntry(oldText, old.file, oldLocated, old.shape.valuesPath, "revisionTags"));
+    const { text: text2, located } = nextDoc();
+    const lines = tags.map((t) => `
+- ${t}`).join("");
+    const existing = nodeAt2(located.document, [...next.shape.valuesPath, "revisionTags"]);
+    if (existing)
+      editor.add(next.file, removeMapEntry(text2, next.file, located, next.shape.valuesPath, "revisionTags"));
+    editor.add(
+      next.file,
+      insertMapEntry(text2, next.file, located, next.shape.valuesPath, "revisionTags", lines)
+    );
+    editor.notes.push(
+      `moves revision tag(s) ${tags.map((t) => `\`${t}\``).join(", ")} from ${old.name} to ${next.name}`
+    );
+  }
+  if (asString(valueAt3(old.object, [...old.shape.valuesPath, "defaultRevision"])) === old.revision) {
+    const { text: text2, located } = oldDoc();
+    editor.add(old.file, removeMapEntry(text2, old.file, located, old.shape.valuesPath, "defaultRevision"));
+    setValue(editor, next, "defaultRevision", next.revision);
+    editor.notes.push(`moves \`defaultRevision\` to ${next.revision}`);
+  }
+  for (const ref of references.filter((r) => r.kind === "namespace"))
+    relabelNamespace(editor, cluster, ref.name, next.revision);
+  for (const install of helmInstalls(model)) {
+    const { object, shape } = install;
+    const at = object.source;
+    if (!at || object === old.object || object === next.object) continue;
+    const gateway = references.some(
+      (r) => r.kind === "gateway" && r.source?.file === at.file && r.source.line === at.line
+    );
+    const depends = references.some((r) => r.kind === "depends-on" && r.name === object.name);
+    if (!gateway && !depends) continue;
+    if (gateway) {
+      setValue(editor, { file: at.file, name: object.name, shape }, "revision", next.revision);
+      editor.notes.push(`moves gateway ${shape.label} to revision ${next.revision}`);
+    }
+    if (depends) repointDependsOn(editor, install, old.name, next.name);
+  }
+  return editor.result();
+}
+function setValue(editor, install, key, value) {
+  const { file, name, shape } = install;
+  const { text: text2, located } = objectDocument(editor, file, shape.kind, name);
+  editor.add(
+    file,
+    nodeAt2(located.document, [...shape.valuesPath, key]) ? replaceScalar(text2, file, located, [...shape.valuesPath, key], value) : insertMapEntry(text2, file, located, shape.valuesPath, key, value)
+  );
+}
+function repointDependsOn(editor, install, from, to) {
+  const { object, shape } = install;
+  const file = object.source.file;
+  const { text: text2, located } = objectDocument(editor, file, shape.kind, object.name);
+  asArray(valueAt3(object, ["spec", "dependsOn"])).forEach((dep, index) => {
+    if (asString(dep?.name) !== from) return;
+    editor.add(file, replaceScalar(text2, file, located, ["spec", "dependsOn", index, "name"], to));
+  });
+  editor.notes.push(`points the dependsOn of ${shape.label} at ${to}`);
+}
+function relabelNamespace(editor, cluster, name, revision) {
+  const namespace = cluster.namespaces.find((n) => n.name === name);
+  const file = namespace?.source?.file;
+  if (!namespace || !file) return;
+  const { text: text2, located } = objectDocument(editor, file, "Namespace", name);
+  const labels = ["metadata", "labels"];
+  if (namespace.injection) {
+    editor.add(file, removeMapEntry(text2, file, located, labels, "istio-injection"));
+    editor.add(
+      file,
+      namespace.revision ? replaceScalar(text2, file, located, [...labels, "istio.io/rev"], revision) : insertMapEntry(text2, file, located, labels, "istio.io/rev", revision)
+    );
+    editor.notes.push(
+      `relabels namespace ${name}: \`istio.io/rev: ${revision}\` instead of \`istio-injection\` (which would win)`
+    );
+  } else {
+    editor.add(file, replaceScalar(text2, file, located, [...labels, "istio.io/rev"], revision));
+    editor.notes.push(`relabels namespace ${name} to \`istio.io/rev: ${revision}\``);
+  }
+}
+function cleanupEdits(workspace, old, next) {
+  const editor = new Editor(workspace);
+  const { text: text2, located } = objectDocument(editor, old.file, old.shape.kind, old.name);
+  const documents = documentsOf2(text2, old.file).filter((d) => d.document.contents !== null);
+  if (documents.length === 1) {
+    editor.remove(old.file);
+    unlist(editor, old.file);
+    editor.notes.push(
+      `removes \`${old.file}\` (${old.shape.label}, istiod ${old.version}): nothing references it any more`
+    );
+  } else {
+    editor.add(old.file, { start: located.start, end: located.end, replacement: "" });
+    editor.notes.push(`removes ${old.shape.label} (istiod ${old.version}) from \`${old.file}\``);
+  }
+  const current = asString(valueAt3(next.object, [...next.shape.valuesPath, "defaultRevision"]));
+  if (current !== next.revision) {
+    setValue(editor, next, "defaultRevision", next.revision);
+    editor.notes.push(`sets \`defaultRevision: ${next.revision}\` on ${next.name}, now the only istiod`);
+  }
+  return editor.result();
+}
+function unlist(editor, removed) {
+  const dir = posix16.dirname(removed);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix16.join(dir, k)).find((k) => editor.exists(k));
+  if (!kustomization) return;
+  const text2 = editor.text(kustomization);
+  const [located] = documentsOf2(text2, kustomization);
+  if (!located) return;
+  editor.add(
+    kustomization,
+    removeListItem(text2, kustomization, located, ["resources"], posix16.basename(removed))
+  );
+}
+
+// src/core/rollout/canary/apply.ts
+function canaryEdits(workspace, plan) {
+  switch (plan.phase) {
+    case "add":
+      return addCanaryEdits(workspace, plan.model, plan.old, plan.target);
+    case "move":
+      return moveDataPlaneEdits(workspace, plan.model, plan.cluster, plan.old, plan.next, plan.references);
+    case "cleanup":
+      return cleanupEdits(workspace, plan.old, plan.next);
+  }
+}
+
+// src/core/rollout/canary/plan.ts
+var CANARY_STEP_OF = {
+  add: "control-plane",
+  move: "data-plane",
+  cleanup: "cleanup"
+};
+function planCanary(request2) {
+  const layout = canaryLayoutOf(request2.model);
+  if (!layout.supported) return void 0;
+  const { cluster, istiods } = layout;
+  if (istiods.length === 2) {
+    const [old2, next] = istiods;
+    if (compareVersions(old2.version, next.version) === 0) return void 0;
+    const references2 = referencesTo(cluster, old2);
+    const phase = references2.length > 0 ? "move" : "cleanup";
+    const sequence = sequenceOf(old2, next.revision, next.version, references2.length ? references2 : void 0);
+    return {
+      phase,
+      step: CANARY_STEP_OF[phase],
+      model: request2.model,
+      cluster,
+      old: old2,
+      next,
+      revision: next.revision,
+      target: next.version,
+      references: references2,
+      reason: phase === "move" ? `The canary istiod ${next.version} (revision ${next.revision}) runs beside ${old2.version}; ${references2.length} thing(s) still use the old revision: move them (${references2[0].what}${references2.length > 1 ? ", \u2026" : ""}).` : `Nothing references istiod ${old2.version} (revision ${old2.revision}) any more: remove it, leaving ${next.version} (revision ${next.revision}).`,
+      sequence
+    };
+  }
+  const old = istiods[0];
+  if (!old || request2.strategy !== "canary" || !request2.target) return void 0;
+  if (minorDistance(old.version, request2.target) < 1) return void 0;
+  const revision = revisionNameOf(request2.target);
+  if (cluster.controlPlanes.some((p) => p.revision === revision || p.tags.includes(revision)))
+    return void 0;
+  const references = referencesTo(cluster, old);
+  const distance = minorDistance(old.version, request2.target);
+  return {
+    phase: "add",
+    step: "control-plane",
+    model: request2.model,
+    cluster,
+    old,
+    revision,
+    target: request2.target,
+    references,
+    reason: `The control plane at ${old.version} is ${distance} minor${distance > 1 ? "s" : ""} behind ${request2.target}: add istiod ${request2.target} as revision ${revision} beside it (${distance > 1 ? CANARY_TWO_MINORS.rule : "canary strategy"}; ${IN_PLACE_ONE_MINOR.rule}).`,
+    sequence: sequenceOf(old, revision, request2.target, references)
+  };
+}
+function sequenceOf(old, revision, target, references) {
+  return [
+    {
+      index: 1,
+      step: "control-plane",
+      title: `(1/3) add canary ${revision} (istiod ${target} beside ${old.version})`
+    },
+    { index: 2, step: "data-plane", title: `(2/3) ${moveTitle(references ?? [], revision)}` },
+    {
+      index: 3,
+      step: "cleanup",
+      title: `(3/3) remove ${old.revision === "default" ? old.name : old.revision} (istiod ${old.version})`
+    }
+  ];
+}
+function moveTitle(references, revision) {
+  const tags = references.filter((r) => r.kind === "tag").map((r) => r.name);
+  const namespaces = references.filter((r) => r.kind === "namespace").map((r) => r.name);
+  const parts = [
+    ...tags.length ? [`move ${tags.map((t) => `\`${t}\``).join(", ")}`] : [],
+    ...namespaces.length ? [`relabel ${namespaces.join(", ")}`] : []
+  ];
+  return `${parts.length ? parts.join(" and ") : "move the data plane"} to ${revision}, sidecars re-rendered`;
+}
+
+// src/core/rollout/canary/sail.ts
+function sailRevisionBasedOf(model) {
+  const clusters = model.clusters.filter((c) => c.controlPlanes.length > 0);
+  const cluster = clusters[0];
+  if (clusters.length !== 1 || !cluster || cluster.controlPlanes.length !== 1) return void 0;
+  if (cluster.components.some((c) => c.component === "ztunnel" || c.component === "cni")) return void 0;
+  const plane = cluster.controlPlanes[0];
+  const declaration = plane.declarations[0];
+  if (plane.declarations.length !== 1 || declaration?.sourceId !== "sail-istio" || !plane.version)
+    return void 0;
+  const istio = cluster.objects.find(
+    (o) => o.kind === "Istio" && o.source?.file === declaration.source?.file && o.source?.line === declaration.source?.line
+  );
+  const strategy = asString(asRecord(asRecord(istio?.object.spec)?.updateStrategy)?.type);
+  if (!istio || strategy !== "RevisionBased") return void 0;
+  const version = parseIstioVersion(plane.version)?.version;
+  return version ? { cluster, istio, revision: sailRevisionName2(istio.name, version), version } : void 0;
+}
+function sailRevisionName2(istio, version) {
+  return `${istio}-v${version.replace(/\./g, "-")}`;
+}
+function planSailMove(sail) {
+  const { cluster, istio, revision } = sail;
+  const older = (name) => Boolean(name && name !== revision && name.startsWith(`${istio.name}-v`));
+  const moves = [];
+  for (const o of cluster.objects) {
+    if (o.kind !== "IstioRevisionTag" || !o.source) continue;
+    const ref = asRecord(asRecord(o.object.spec)?.targetRef);
+    if (asString(ref?.kind) === "IstioRevision" && older(asString(ref?.name)))
+      moves.push({
+        what: `IstioRevisionTag ${o.name} points at ${asString(ref?.name)}`,
+        file: o.source.file,
+        kind: "IstioRevisionTag",
+        name: o.name,
+        path: ["spec", "targetRef", "name"]
+      });
+  }
+  for (const ns of cluster.namespaces)
+    if (!ns.injection && older(ns.revision?.value) && ns.source)
+      moves.push({
+        what: `namespace ${ns.name} is labelled istio.io/rev=${ns.revision.value}`,
+        file: ns.source.file,
+        kind: "Namespace",
+        name: ns.name,
+        path: ["metadata", "labels", "istio.io/rev"]
+      });
+  const plane = cluster.controlPlanes[0];
+  const staleSidecars = cluster.workloads.filter(
+    (w) => w.sidecar.state !== "none" && w.sidecar.revision !== void 0 && w.sidecar.revision !== revision && controlPlaneFor(cluster, w.sidecar.revision) !== plane
+  ).length;
+  return { sail, moves, staleSidecars };
+}
+
+// src/core/pipeline/canary.ts
+function withCanary(request2, planned, replanInPlace) {
+  const canary = planCanary({
+    model: request2.model,
+    strategy: request2.config.strategy ?? "in-place",
+    target: planned.step === "control-plane" ? planned.target : void 0
+  });
+  if (!canary) {
+    const sail = sailRevisionBasedOf(request2.model);
+    if (sail && (planned.step === "control-plane" || planned.step === "data-plane"))
+      return withSail(planned, sail);
+    if (planned.step === "control-plane" && planned.target && minorDistance(planned.controlPlane.current, planned.target) > 1) {
+      const inPlace = replanInPlace();
+      return {
+        ...inPlace,
+        reason: `${inPlace.reason} Planned in place, one minor (${IN_PLACE_ONE_MINOR.rule}): ${whyNotCanary(request2)}.`
+      };
+    }
+    return planned;
+  }
+  if (canary.phase === "move") assertSkewAfterMove(request2, canary);
+  const files = canaryEdits(request2.workspace, canary).files;
+  const now = [...files.keys()].sort();
+  const proxyFiles = [
+    ...new Set(
+      planned.pins.filter((p) => p.role === "data-plane" && compareVersions(p.version, canary.target) < 0).map((p) => p.file)
+    )
+  ].sort();
+  return {
+    ...planned,
+    step: canary.step,
+    target: canary.target,
+    reason: canary.reason,
+    files: canary.phase === "move" ? [.../* @__PURE__ */ new Set([...now, ...proxyFiles])].sort() : now,
+    pullRequests: pullRequestsOf(canary, now, proxyFiles),
+    canary
+  };
+}
+function pullRequestsOf(canary, now, proxyFiles) {
+  const index = canary.sequence.find((s) => s.step === canary.step).index;
+  return canary.sequence.filter((s) => s.index >= index).map((s) => ({
+    component: s.step,
+    target: canary.target,
+    files: s.index === index ? canary.phase === "move" ? [.../* @__PURE__ */ new Set([...now, ...proxyFiles])].sort() : now : s.step === "data-plane" ? proxyFiles : [],
+    now: s.index === index,
+    revision: canary.revision,
+    title: s.title
+  }));
+}
+function withSail(planned, sail) {
+  const target = planned.target ?? sail.version;
+  if (planned.step === "control-plane") {
+    const revision = sailRevisionName2(sail.istio.name, target);
+    return {
+      ...planned,
+      reason: `${planned.reason} Istio ${sail.istio.name} updates by revision: Sail creates ${revision} beside ${sail.revision}.`,
+      pullRequests: planned.pullRequests.map((pr) => ({
+        ...pr,
+        revision,
+        title: pr.component === "control-plane" ? `(1/2) set Istio ${sail.istio.name} to v${target}; Sail adds revision ${revision}` : `(2/2) move tags and namespaces to ${revision}, sidecars re-rendered`
+      })),
+      sail: { step: 1, sail, revision }
+    };
+  }
+  const move = planSailMove(sail);
+  const files = [.../* @__PURE__ */ new Set([...planned.files, ...move.moves.map((m) => m.file)])].sort();
+  return {
+    ...planned,
+    files,
+    pullRequests: planned.pullRequests.map(
+      (pr) => pr.component === "data-plane" ? {
+        ...pr,
+        files,
+        revision: sail.revision,
+        title: `(2/2) move tags and namespaces to ${sail.revision}, sidecars re-rendered`
+      } : pr
+    ),
+    sail: { step: 2, sail, revision: sail.revision, move }
+  };
+}
+function whyNotCanary(request2) {
+  const layout = canaryLayoutOf(request2.model);
+  if (!layout.supported) return layout.reason;
+  return request2.config.strategy === "canary" ? "the hop cannot start as a canary here" : "the strategy is in-place";
+}
+function assertSkewAfterMove(request2, canary) {
+  if (minorDistance(canary.old.version, canary.target) <= 1) return;
+  const paths = pipelinePaths(request2.config).dataPlane;
+  const rendered = globMatcher(paths.filter((p) => !p.startsWith("!")));
+  const stray = canary.references.find((r) => r.kind === "workload" && r.source && !rendered(r.source.file));
+  if (stray?.source)
+    throw new InvalidInputError(
+      `${stray.what}, but ${stray.source.file} is outside the data-plane paths: moved to revision ${canary.revision} it would run ${canary.old.version}, more than one minor behind ${canary.target}`,
+      {
+        input: "data-plane-paths",
+        file: stray.source.file,
+        line: stray.source.line,
+        hint: `Add ${stray.source.file} to the data-plane paths so that the move re-renders it, or point it at revision ${canary.old.revision} explicitly.`
+      }
+    );
+}
+
 // src/core/pipeline/plan.ts
 function pipelinePaths(config) {
   return {
@@ -51746,14 +52617,18 @@ function pipelinePaths(config) {
 }
 function planUpgrade(request2) {
   const logger = request2.logger ?? silentLogger;
-  const planned = planPinSteps(request2);
+  const planned = withCanary(
+    request2,
+    planPinSteps(request2),
+    () => planPinSteps({ ...request2, config: { ...request2.config, strategy: "in-place" } })
+  );
   const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(request2.config);
   const paths = [.../* @__PURE__ */ new Set([...controlPlanePaths, ...dataPlanePaths])];
   const found = findIstioSources({ root: request2.workspace, paths }, { logger });
   const current = planned.controlPlane.current;
   const all = planSourceMoves(found, { now: request2.now });
   const step = planned.step === "none" && all.moves.length > 0 ? "sources" : planned.step;
-  const inBump = step === "control-plane" ? planSourceMoves(
+  const inBump = step === "control-plane" && !planned.canary ? planSourceMoves(
     found.filter((s) => pathsSearchedByBump(s.file, controlPlanePaths)),
     { onlyWhereNotServing: planned.target, now: request2.now }
   ) : void 0;
@@ -51944,7 +52819,22 @@ function planReport(plan) {
       advisories: check.sources.advisoriesFrom,
       datasetAsOf: check.sources.datasetAsOf,
       warnings: check.sources.warnings
-    }
+    },
+    canary: plan.canary ? {
+      phase: plan.canary.phase,
+      revision: plan.canary.revision,
+      from: {
+        revision: plan.canary.old.revision,
+        version: plan.canary.old.version,
+        name: plan.canary.old.name
+      },
+      references: plan.canary.references.map((r) => ({
+        kind: r.kind,
+        what: r.what,
+        file: r.source?.file ?? null,
+        line: r.source?.line ?? null
+      }))
+    } : null
   };
 }
 function notesReport(plan) {
@@ -52004,8 +52894,8 @@ function renderPlanText(report) {
   }
   lines.push("", `Next: ${report.step === "none" ? "nothing to do" : `${report.step} PR`}. ${report.reason}`);
   for (const pr of report.pullRequests) {
-    const what = pr.component === "sources" ? "sources PR (move off Istio's retired hosts)" : `${pr.component} PR to ${pr.target}`;
-    lines.push(`  ${pr.now ? "now" : "after it merges"}: ${what}, touching:`);
+    const what = pr.title ? `${pr.title}:` : pr.component === "sources" ? "sources PR (move off Istio's retired hosts)" : `${pr.component} PR to ${pr.target}`;
+    lines.push(`  ${pr.now ? "now" : "after it merges"}: ${what}${pr.title ? "" : ","} touching:`);
     for (const file of pr.files) lines.push(`    ${file}`);
   }
   lines.push(...notesText(report));

@@ -29091,7 +29091,7 @@ function buildPullRequestBody(context2, metadata, userBody, limit = PULL_REQUEST
   const sections = [];
   const versions = context2.from && context2.to ? `from **${context2.from}** to **${context2.to}**` : context2.to ? `to **${context2.to}**` : "";
   sections.push(
-    `This PR upgrades ${context2.component ? `the Istio ${context2.component}` : "Istio"}${versions ? ` ${versions}` : ""}${context2.policy ? ` (policy \`${context2.policy}\`${context2.inPolicy === false ? ", outside the policy" : ""})` : ""}.`
+    `This PR upgrades ${context2.component === "cleanup" ? "the Istio control plane, removing the old revision," : context2.component ? `the Istio ${context2.component}` : "Istio"}${versions ? ` ${versions}` : ""}${context2.policy ? ` (policy \`${context2.policy}\`${context2.inPolicy === false ? ", outside the policy" : ""})` : ""}.`
   );
   if (context2.advisoriesFixed?.length) {
     const lines = context2.advisoriesFixed.map((a) => {

@@ -14,6 +14,7 @@ import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-e
 import { GitHubEmulator } from '../support/github-emulator/server.js';
 import { realIstioctl } from '../support/istioctl.js';
 import { REPO_ROOT } from '../support/runner.js';
+import { makeCanaryFluxRepo } from '../../src/core/rollout/canary/__fixtures__/repos.js';
 
 const CLI = join(REPO_ROOT, 'dist/cli/index.js');
 const EXAMPLE = join(REPO_ROOT, 'examples/gitops-flux');
@@ -128,8 +129,34 @@ describe('istio-autopilot CLI', () => {
       'uncheckedNotes',
       'targetAdvisories',
       'sources',
+      'canary',
       'mesh',
     ]);
+  });
+
+  it('plans a canary hop as three PRs, the control-plane one carrying its revision', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-canary-'));
+    cpSync(EXAMPLE, dir, { recursive: true });
+    makeCanaryFluxRepo(dir);
+    const run = await cli(['plan', '--repo', dir, '--json'], { GITHUB_API_URL: emulator.url });
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout);
+    expect(plan.step).toBe('control-plane');
+    expect(plan.canary).toMatchObject({ phase: 'add', revision: '1-31-0' });
+    expect(
+      plan.pullRequests.map((pr: { component: string; revision?: string; now: boolean }) => [
+        pr.component,
+        pr.revision,
+        pr.now,
+      ]),
+    ).toEqual([
+      ['control-plane', '1-31-0', true],
+      ['data-plane', '1-31-0', false],
+      ['cleanup', '1-31-0', false],
+    ]);
+    const text = await cli(['plan', '--repo', dir], { GITHUB_API_URL: emulator.url });
+    expect(text.stdout).toContain('(1/3) add canary 1-31-0');
+    expect(text.stdout).toContain('(3/3) remove istiod');
   });
 
   it('plans against the live release feed when it is reachable', async () => {

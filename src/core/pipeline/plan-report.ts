@@ -26,7 +26,15 @@ export interface PlanReport {
     version: string;
     revision: string | null;
   }[];
-  pullRequests: { component: string; target: string; files: string[]; now: boolean }[];
+  pullRequests: {
+    component: string;
+    target: string;
+    files: string[];
+    now: boolean;
+    /** Revision-based hops: the new revision, and the PR as the plan names it. */
+    revision?: string;
+    title?: string;
+  }[];
   /** Chart and image locations on Istio's retired hosts, and where each moves (null: no successor). */
   retiredSources: { file: string; line: number; location: string; value: string; movesTo: string | null }[];
   /** The upgrade notes of the hop that apply to this repo. */
@@ -42,6 +50,13 @@ export interface PlanReport {
   /** Advisories the hop's target still has, and the hop that fixes them. */
   targetAdvisories: { target: string; ids: string[]; fixedBy: string | null; fixedByHop: boolean } | null;
   sources: { releases: string; advisories: string; datasetAsOf: string; warnings: string[] };
+  /** A revision-based hop: which of its three steps this is, and what still uses the old revision. */
+  canary: {
+    phase: string;
+    revision: string;
+    from: { revision: string; version: string; name: string };
+    references: { kind: string; what: string; file: string | null; line: number | null }[];
+  } | null;
 }
 
 /** Key order and contents are fixed so `--json` output can be diffed and scripted. */
@@ -84,6 +99,23 @@ export function planReport(plan: UpgradePlan): PlanReport {
       datasetAsOf: check.sources.datasetAsOf,
       warnings: check.sources.warnings,
     },
+    canary: plan.canary
+      ? {
+          phase: plan.canary.phase,
+          revision: plan.canary.revision,
+          from: {
+            revision: plan.canary.old.revision,
+            version: plan.canary.old.version,
+            name: plan.canary.old.name,
+          },
+          references: plan.canary.references.map((r) => ({
+            kind: r.kind,
+            what: r.what,
+            file: r.source?.file ?? null,
+            line: r.source?.line ?? null,
+          })),
+        }
+      : null,
   };
 }
 
@@ -151,11 +183,12 @@ export function renderPlanText(report: PlanReport): string {
   }
   lines.push('', `Next: ${report.step === 'none' ? 'nothing to do' : `${report.step} PR`}. ${report.reason}`);
   for (const pr of report.pullRequests) {
-    const what =
-      pr.component === 'sources'
+    const what = pr.title
+      ? `${pr.title}:`
+      : pr.component === 'sources'
         ? "sources PR (move off Istio's retired hosts)"
         : `${pr.component} PR to ${pr.target}`;
-    lines.push(`  ${pr.now ? 'now' : 'after it merges'}: ${what}, touching:`);
+    lines.push(`  ${pr.now ? 'now' : 'after it merges'}: ${what}${pr.title ? '' : ','} touching:`);
     for (const file of pr.files) lines.push(`    ${file}`);
   }
   lines.push(...notesText(report));

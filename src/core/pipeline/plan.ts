@@ -19,8 +19,10 @@ import { findIstioSources, planSourceMoves, type SourcePlan } from '../sources/e
 import type { IstioSource, SourceMove } from '../sources/types.js';
 import { compareVersions, minorDistance, sortVersions } from '../versions/parse.js';
 import { hopNotes, targetAdvisories, type HopNotes, type TargetAdvisories } from './upgrade-notes.js';
+import type { CanaryPlan } from '../rollout/canary/index.js';
+import { withCanary, type SailStepPlan } from './canary.js';
 
-export type PipelineStep = 'control-plane' | 'data-plane' | 'sources' | 'none';
+export type PipelineStep = 'control-plane' | 'data-plane' | 'cleanup' | 'sources' | 'none';
 
 export interface UpgradePlan {
   step: PipelineStep;
@@ -58,14 +60,22 @@ export interface UpgradePlan {
   notes: HopNotes;
   /** When the hop's target still has advisories, and the hop that fixes them. */
   targetAdvisories?: TargetAdvisories;
+  /** Set when this step is one of a revision-based (canary) hop's three PRs. */
+  canary?: CanaryPlan;
+  /** Set when the Sail Operator runs the revision upgrade (updateStrategy RevisionBased). */
+  sail?: SailStepPlan;
 }
 
 export interface PlannedPullRequest {
-  component: 'control-plane' | 'data-plane' | 'sources';
+  component: 'control-plane' | 'data-plane' | 'cleanup' | 'sources';
   target: string;
   files: string[];
   /** True for the PR this run opens; the other waits for it to merge. */
   now: boolean;
+  /** A revision-based hop's new revision (`1-31-0`). */
+  revision?: string;
+  /** A revision-based hop's PR, as the plan prints it: `(1/3) add canary 1-31-0 …`. */
+  title?: string;
 }
 
 export interface PlanRequest {
@@ -87,11 +97,13 @@ export function pipelinePaths(config: RepoConfig): { controlPlane: string[]; dat
   };
 }
 
-type PinStepPlan = Omit<UpgradePlan, 'sources' | 'notes' | 'targetAdvisories'>;
+export type PinStepPlan = Omit<UpgradePlan, 'sources' | 'notes' | 'targetAdvisories'>;
 
 export function planUpgrade(request: PlanRequest): UpgradePlan {
   const logger = request.logger ?? silentLogger;
-  const planned = planPinSteps(request);
+  const planned = withCanary(request, planPinSteps(request), () =>
+    planPinSteps({ ...request, config: { ...request.config, strategy: 'in-place' } }),
+  );
   const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(request.config);
   const paths = [...new Set([...controlPlanePaths, ...dataPlanePaths])];
   const found = findIstioSources({ root: request.workspace, paths }, { logger });
@@ -100,7 +112,7 @@ export function planUpgrade(request: PlanRequest): UpgradePlan {
   const step = planned.step === 'none' && all.moves.length > 0 ? 'sources' : planned.step;
   // A control plane bump moves, in the same edit, what its target is not served from.
   const inBump =
-    step === 'control-plane'
+    step === 'control-plane' && !planned.canary
       ? planSourceMoves(
           found.filter((s) => pathsSearchedByBump(s.file, controlPlanePaths)),
           { onlyWhereNotServing: planned.target!, now: request.now },

@@ -24,6 +24,7 @@ import { buildMeshModel } from '../mesh/model.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
 import { runFleetPipeline, type FleetResult } from './fleet.js';
+import { runCanaryStep, runSailStep } from './canary.js';
 
 export interface PipelineRunRequest {
   workspace: string;
@@ -94,12 +95,38 @@ export async function runUpgradePipeline(
   const istioctl = () => (installed ??= deps.installIstioctl(target));
   // The sources step keeps the version: only a bump's target is checked against Istio's releases.
   const checked = () => checkReleaseTarget(target, releaseListOf(sources, request.now), { logger });
-  const change =
-    plan.step === 'sources'
+  const canary = plan.canary;
+  const change: Change & { title?: string; body?: string } = canary
+    ? await runCanaryStep(request.workspace, canary, {
+        sidecars: async () =>
+          renderDataPlane(
+            request,
+            plan,
+            await istioctl(),
+            dataPlanePaths,
+            checked(),
+            logger,
+            canary.revision,
+          ),
+        leftovers: () => bumpControlPlane(request, checked(), controlPlanePaths, logger),
+      })
+    : plan.step === 'sources'
       ? moveSources(request.workspace, plan)
       : plan.step === 'control-plane'
         ? bumpControlPlane(request, checked(), controlPlanePaths, logger)
-        : await renderDataPlane(request, plan, await istioctl(), dataPlanePaths, checked(), logger);
+        : await renderDataPlane(
+            request,
+            plan,
+            await istioctl(),
+            dataPlanePaths,
+            checked(),
+            logger,
+            plan.sail?.revision,
+          );
+  if (plan.sail) {
+    const sail = runSailStep(request.workspace, plan.sail, change.from, target);
+    Object.assign(change, { ...sail, files: [...new Set([...change.files, ...sail.files])].sort() });
+  }
 
   let analysis: PipelineRunResult['analysis'];
   // Moving locations changes no manifest analyze reads: no istioctl for the sources step.
@@ -158,8 +185,9 @@ export async function runUpgradePipeline(
       autoMergeWhen: pr.autoMergeWhen,
       signCommits: pr.signCommits ?? true,
       ...(sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {}),
+      ...(change.title ? { title: change.title } : {}),
       body:
-        [analysis ? analysisNote(analysis, target) : undefined, change.dataPlaneTable]
+        [change.body, analysis ? analysisNote(analysis, target) : undefined, change.dataPlaneTable]
           .filter(Boolean)
           .join('\n\n') || undefined,
       context,
@@ -169,7 +197,7 @@ export async function runUpgradePipeline(
   return { plan, operation: pullRequest.operation, changedFiles: change.files, analysis, pullRequest };
 }
 
-interface Change {
+export interface Change {
   from: string;
   files: string[];
   pins: UpgradePin[];
@@ -221,6 +249,8 @@ async function renderDataPlane(
   paths: string[],
   target: ReleaseTarget,
   logger: Logger,
+  /** A canary hop's new revision: its injector renders the sidecars. */
+  revision?: string,
 ): Promise<Change> {
   const dp = request.config.dataPlane;
   const nativeSidecars =
@@ -233,7 +263,7 @@ async function renderDataPlane(
       istioctl,
       // Configured paths are the repo's choice; without them, the webhook's rules decide (ADR 0009).
       selection: dp.paths ? 'paths' : 'webhook',
-      revision: dp.revision,
+      revision: revision ?? dp.revision,
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
       nativeSidecars,

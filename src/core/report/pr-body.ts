@@ -62,7 +62,7 @@ export function buildPullRequestBody(
         ? `to **${context.to}**`
         : '';
   sections.push(
-    `This PR upgrades ${context.component ? `the Istio ${context.component}` : 'Istio'}${versions ? ` ${versions}` : ''}` +
+    `This PR upgrades ${context.component === 'cleanup' ? 'the Istio control plane, removing the old revision,' : context.component ? `the Istio ${context.component}` : 'Istio'}${versions ? ` ${versions}` : ''}` +
       `${context.policy ? ` (policy \`${context.policy}\`${context.inPolicy === false ? ', outside the policy' : ''})` : ''}.`,
   );
   if (context.advisoriesFixed?.length) {

@@ -1,0 +1,199 @@
+// Where a revision-based (canary) hop stands, read from the mesh model only: which layouts can take a
+// canary, the old and new istiod of a hop in progress, and everything that still points at the old one.
+import { asArray, asRecord, asString } from '../../mesh/documents.js';
+import { controlPlaneFor } from '../../mesh/invariants.js';
+import type {
+  ControlPlane,
+  MeshCluster,
+  MeshModel,
+  RenderedObject,
+  SourceLocation,
+} from '../../mesh/types.js';
+import { compareVersions, parseIstioVersion } from '../../versions/parse.js';
+import { AMBIENT_ONE_MINOR } from './facts.js';
+import { installAt, valueAt, type ReleaseShape } from './shape.js';
+
+export type CanaryPhase = 'add' | 'move' | 'cleanup';
+
+/** One istiod as a Flux HelmRelease or an Argo CD Application declares it. */
+export interface CanaryIstiod {
+  revision: string;
+  version: string;
+  /** The declaring object's metadata name and namespace. */
+  name: string;
+  namespace: string;
+  file: string;
+  line: number;
+  plane: ControlPlane;
+  object: RenderedObject;
+  shape: ReleaseShape;
+}
+
+export type ReferenceKind = 'tag' | 'namespace' | 'workload' | 'gateway' | 'depends-on' | 'ca-address';
+
+/** Something that still selects or names the old revision. */
+export interface RevisionReference {
+  kind: ReferenceKind;
+  what: string;
+  /** The tag, for `tag`; the referring object's name otherwise. */
+  name: string;
+  source?: SourceLocation;
+}
+
+export type CanaryLayout =
+  { supported: true; cluster: MeshCluster; istiods: CanaryIstiod[] } | { supported: false; reason: string };
+
+/**
+ * Whether the repo's control plane can be upgraded by revision: one cluster whose istiods are each
+ * one Flux HelmRelease with a known version, and no ambient data plane (ztunnel and CNI are not
+ * revisioned, so an ambient mesh moves one minor per hop whatever the strategy).
+ */
+export function canaryLayoutOf(model: MeshModel): CanaryLayout {
+  const clusters = model.clusters.filter((c) => c.controlPlanes.length > 0);
+  if (clusters.length !== 1)
+    return {
+      supported: false,
+      reason: `revision upgrades are done for one cluster at a time; this repo declares control planes in ${clusters.length}`,
+    };
+  const cluster = clusters[0]!;
+  const ambient = cluster.components.find((c) => c.component === 'ztunnel' || c.component === 'cni');
+  if (ambient)
+    return {
+      supported: false,
+      reason: `${ambient.component} ${ambient.name} is present: ${AMBIENT_ONE_MINOR.rule}`,
+    };
+  const istiods: CanaryIstiod[] = [];
+  for (const plane of cluster.controlPlanes) {
+    const declaration = plane.declarations[0];
+    const version = plane.version ? parseIstioVersion(plane.version)?.version : undefined;
+    const helm =
+      declaration?.sourceId === 'flux-helmrelease' || declaration?.sourceId === 'argocd-application';
+    if (plane.declarations.length !== 1 || !helm || !declaration.source || !version)
+      return {
+        supported: false,
+        reason: `revision ${plane.revision} is not one Flux HelmRelease or Argo CD Application with an exact version; only those are upgraded by revision so far`,
+      };
+    const install = installAt(model, declaration.source);
+    if (!install)
+      return {
+        supported: false,
+        reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`,
+      };
+    const { object, shape } = install;
+    if (shape.opaqueValues)
+      return {
+        supported: false,
+        reason: `${shape.label} sets its values in ${shape.opaqueValues}, which the canary steps do not edit; use helm.valuesObject`,
+      };
+    const inline = asArray(valueAt(object, [...shape.valuesPath, 'revisionTags'])).map(String);
+    const elsewhere = plane.tags.filter((t) => t !== 'default' && !inline.includes(t));
+    if (elsewhere.length)
+      return {
+        supported: false,
+        reason: `${shape.label} gets revision tag(s) ${elsewhere.join(', ')} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`,
+      };
+    istiods.push({
+      revision: plane.revision,
+      version,
+      name: object.name,
+      namespace: object.namespace ?? 'default',
+      file: declaration.source.file,
+      line: declaration.source.line,
+      plane,
+      object,
+      shape,
+    });
+  }
+  if (istiods.length > 2)
+    return { supported: false, reason: `${istiods.length} istiod revisions run; a canary hop handles two` };
+  return { supported: true, cluster, istiods: istiods.sort((a, b) => compareVersions(a.version, b.version)) };
+}
+
+/** Whether a revision or tag name, or the absence of one (`default`), selects `plane`. */
+function selects(cluster: MeshCluster, name: string, plane: ControlPlane): boolean {
+  return controlPlaneFor(cluster, name) === plane;
+}
+
+/** Everything in the cluster that still selects or names the old istiod. */
+export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionReference[] {
+  const out: RevisionReference[] = [];
+  const plane = old.plane;
+  const isDefault = plane.revision === 'default' || plane.tags.includes('default');
+  for (const tag of plane.tags)
+    out.push({
+      kind: 'tag',
+      name: tag,
+      what: `tag ${tag} points at revision ${plane.revision}`,
+      source: old.plane.source,
+    });
+  for (const ns of cluster.namespaces) {
+    if (ns.injection?.value === 'enabled' && isDefault)
+      out.push({
+        kind: 'namespace',
+        name: ns.name,
+        what: `namespace ${ns.name} has istio-injection=enabled, which selects the default revision`,
+        source: ns.injection.source ?? ns.source,
+      });
+    else if (!ns.injection && ns.revision && ns.revision.value === plane.revision)
+      out.push({
+        kind: 'namespace',
+        name: ns.name,
+        what: `namespace ${ns.name} is labelled istio.io/rev=${ns.revision.value}`,
+        source: ns.revision.source ?? ns.source,
+      });
+  }
+  for (const w of cluster.workloads) {
+    const rev = w.podRevision?.value ?? w.sidecar.revision;
+    if (w.sidecar.state !== 'none' && rev && selects(cluster, rev, plane))
+      out.push({
+        kind: 'workload',
+        name: `${w.namespace}/${w.name}`,
+        what: `the sidecar of ${w.kind} ${w.namespace}/${w.name} was injected by revision ${rev}`,
+        source: w.sidecar.source ?? w.source,
+      });
+  }
+  const oldService = `istiod-${plane.revision}.`;
+  for (const object of cluster.objects) {
+    if (object.kind === 'HelmRelease' && object.name !== old.name) {
+      const spec = asRecord(object.object.spec);
+      for (const dep of asArray(spec?.dependsOn)) {
+        const name = asString(asRecord(dep)?.name);
+        const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
+        if (name === old.name && namespace === old.namespace)
+          out.push({
+            kind: 'depends-on',
+            name: object.name,
+            what: `HelmRelease ${object.namespace ?? ''}/${object.name} dependsOn ${old.name}`,
+            ...(object.source ? { source: object.source } : {}),
+          });
+      }
+    }
+    if (plane.revision !== 'default' && JSON.stringify(object.object).includes(oldService)) {
+      if (object === old.object) continue;
+      out.push({
+        kind: 'ca-address',
+        name: object.name,
+        what: `${object.kind} ${object.name} names istiod-${plane.revision} (a CA or discovery address)`,
+        ...(object.source ? { source: object.source } : {}),
+      });
+    }
+  }
+  for (const gateway of cluster.components.filter((c) => c.component === 'gateway')) {
+    const rev = gateway.revision ?? 'default';
+    if (selects(cluster, rev, plane))
+      out.push({
+        kind: 'gateway',
+        name: gateway.name,
+        what: `gateway ${gateway.name} is served by revision ${rev}`,
+        ...(gateway.source ? { source: gateway.source } : {}),
+      });
+  }
+  return out;
+}
+
+/** Istio's revision name for a version: dots are not allowed in a revision (`1.31.0` -> `1-31-0`). */
+export function revisionNameOf(version: string): string {
+  const parsed = parseIstioVersion(version);
+  if (!parsed) throw new Error(`not an Istio version: ${version}`);
+  return parsed.version.replace(/[^0-9a-z-]/gi, '-').toLowerCase();
+}

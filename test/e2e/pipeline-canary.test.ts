@@ -1,0 +1,402 @@
+// A revision-based (canary) hop through the committed root bundle: the example Flux repo with istiod
+// claiming the `prod-stable` tag and `strategy: canary`, the GitHub emulator over a real bare repo,
+// real istioctl 1.30.4 and 1.31.0. After each merge the rendered mesh is checked with the invariants.
+//   run 1 adds the canary istiod 1-31-0 beside the old one; merged;
+//   run 2 moves the tag and re-renders the sidecars with the 1-31-0 injector; merged;
+//   run 3 removes the old istiod; merged;
+//   run 4 has nothing to do.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-emulator/advisories.js';
+import { registerGitDataRoutes } from '../support/github-emulator/git-data.js';
+import { EmulatedRepository } from '../support/github-emulator/git-repo.js';
+import { registerGraphQLRoutes } from '../support/github-emulator/graphql.js';
+import { registerPullRoutes } from '../support/github-emulator/pulls.js';
+import {
+  addReleaseAsset,
+  buildIstioReleaseHistory,
+  createReleaseState,
+  downloadBaseUrl,
+  registerReleaseRoutes,
+} from '../support/github-emulator/releases.js';
+import { GitHubEmulator } from '../support/github-emulator/server.js';
+import { gitAs, MESH_ADMIN } from '../support/git.js';
+import { realIstioctlPair } from '../support/istioctl.js';
+import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
+import { buildMeshModel } from '../../src/core/mesh/model.js';
+import { checkMeshInvariants, controlPlaneFor } from '../../src/core/mesh/invariants.js';
+import {
+  canaryArgoWorkspace,
+  canarySailWorkspace,
+  makeCanaryFluxRepo,
+} from '../../src/core/rollout/canary/__fixtures__/repos.js';
+
+const pair = realIstioctlPair();
+const TOKEN = 'ghs_canaryToken0123456789abcdefABCDEF';
+const EXAMPLE = join(REPO_ROOT, 'examples/gitops-flux');
+const WORKLOADS = [
+  'apps/bookinfo/productpage.yaml',
+  'apps/bookinfo/ratings.yaml',
+  'apps/bookinfo/reviews.yaml',
+];
+
+const git = gitAs(MESH_ADMIN);
+
+function filesUnder(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Every pod template's istio-proxy containers (native sidecars live in initContainers). */
+function proxies(yaml: string): string[][] {
+  const result: string[][] = [];
+  for (const doc of parseAllDocuments(yaml)) {
+    const obj = doc.toJS() as {
+      kind?: string;
+      spec?: { template?: { spec?: Record<string, unknown> } };
+    } | null;
+    const pod = obj?.spec?.template?.spec as
+      | { containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] }
+      | undefined;
+    if (!pod) continue;
+    result.push(
+      [...(pod.initContainers ?? []), ...(pod.containers ?? [])]
+        .filter((c) => c.name === 'istio-proxy')
+        .map((c) => c.image),
+    );
+  }
+  return result;
+}
+
+const ISTIO = 'infrastructure/istio';
+
+/** The example repo with the prod-stable tag and strategy canary, as files for the first commit. */
+function canaryRepoFiles(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'canary-example-'));
+  cpSync(EXAMPLE, dir, { recursive: true });
+  makeCanaryFluxRepo(dir);
+  const files = filesUnder(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return files;
+}
+
+interface HopFixture {
+  name: string;
+  files: () => Record<string, string>;
+  /** Where the istiod declarations live. */
+  dir: string;
+  /** Files each run's PR changes, workloads aside. */
+  changes: [string[], string[], string[]];
+}
+
+/** The Argo CD variant of the same mesh, as files for the first commit. */
+function argoRepoFiles(): Record<string, string> {
+  const dir = canaryArgoWorkspace();
+  const files = filesUnder(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return files;
+}
+
+const FIXTURES: HopFixture[] = [
+  {
+    name: 'a Flux repo',
+    files: canaryRepoFiles,
+    dir: ISTIO,
+    changes: [
+      [`${ISTIO}/istio-base.yaml`, `${ISTIO}/istiod-1-31-0.yaml`, `${ISTIO}/kustomization.yaml`],
+      [`${ISTIO}/gateway.yaml`, `${ISTIO}/istiod-1-31-0.yaml`, `${ISTIO}/istiod.yaml`],
+      [
+        `${ISTIO}/istio-version.yaml`,
+        `${ISTIO}/istiod-1-31-0.yaml`,
+        `${ISTIO}/istiod.yaml`,
+        `${ISTIO}/kustomization.yaml`,
+      ],
+    ],
+  },
+  {
+    name: 'an Argo CD repo',
+    files: argoRepoFiles,
+    dir: 'argocd',
+    changes: [
+      ['argocd/istio-base.yaml', 'argocd/istiod-1-31-0.yaml'],
+      ['argocd/gateway.yaml', 'argocd/istiod-1-31-0.yaml', 'argocd/istiod.yaml'],
+      ['argocd/gateway.yaml', 'argocd/istiod-1-31-0.yaml', 'argocd/istiod.yaml'],
+    ],
+  },
+];
+
+/** One emulated repo and its runs: set up before the describe's tests, checked after them. */
+function useHarness(files: () => Record<string, string>) {
+  const real = 'skip' in pair ? undefined : pair;
+  let emulator: GitHubEmulator;
+  let repo: EmulatedRepository;
+  let toolCache: string;
+  let downloads: string;
+  const scratch: string[] = [];
+  const runs: ActionRun[] = [];
+
+  beforeAll(async () => {
+    repo = await EmulatedRepository.create('octo-org', 'mesh-gitops');
+    await repo.git.commitFiles('main', files(), 'Mesh at Istio 1.30.4, tag prod-stable');
+    emulator = await new GitHubEmulator().start();
+    emulator.validTokens.add(TOKEN);
+    const releases = createReleaseState({
+      releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }),
+    });
+    for (const artifact of [real!.old, real!.new]) {
+      addReleaseAsset(releases, artifact.version, artifact.assetName, readFileSync(artifact.asset));
+    }
+    registerReleaseRoutes(emulator, releases);
+    registerAdvisoryRoutes(emulator, createAdvisoryState());
+    registerGitDataRoutes(emulator, repo);
+    registerPullRoutes(emulator, repo);
+    registerGraphQLRoutes(emulator, repo);
+    downloads = downloadBaseUrl(emulator, releases);
+    toolCache = mkdtempSync(join(tmpdir(), 'canary-tool-cache-'));
+    scratch.push(toolCache);
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+    repo?.remove();
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+    expect(emulator.schemaViolations).toEqual([]);
+    for (const run of runs) {
+      for (const text of [run.stderr, run.summary, ...Object.values(run.outputs)])
+        expect(text).not.toContain(TOKEN);
+    }
+  });
+
+  function checkout(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-workspace-'));
+    scratch.push(dir);
+    git(dir, 'clone', '--quiet', repo.git.dir, '.');
+    return dir;
+  }
+
+  async function runPipeline(): Promise<ActionRun> {
+    const result = await runAction('pipeline', {
+      cwd: checkout(),
+      toolCache,
+      inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, 'download-base-url': downloads },
+      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
+      timeoutMs: 600_000,
+    });
+    runs.push(result);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    return result;
+  }
+
+  function merge(number: number): void {
+    const pull = repo.pulls.find((p) => p.number === number)!;
+    const dir = checkout();
+    git(dir, 'fetch', '--quiet', 'origin', pull.head);
+    git(dir, 'merge', '--quiet', '--no-ff', '-m', `Merge pull request #${number}`, 'FETCH_HEAD');
+    git(dir, 'push', '--quiet', 'origin', 'main');
+    pull.state = 'closed';
+    pull.closedAt = new Date().toISOString();
+  }
+
+  /** The rendered mesh of main, and its invariant errors (there must be none at any step). */
+  async function meshOfMain() {
+    const dir = checkout();
+    const model = await buildMeshModel(dir);
+    const cluster = model.clusters.find((c) => c.controlPlanes.length > 0)!;
+    const errors = checkMeshInvariants(model).filter((f) => f.level === 'Error');
+    return { dir, cluster, errors };
+  }
+
+  const branchFile = (branch: string, path: string) => git(repo.git.dir, 'show', `${branch}:${path}`);
+  const changed = (branch: string) =>
+    git(repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean).sort();
+  const pullOf = (result: ActionRun) =>
+    repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
+
+  return { runPipeline, merge, meshOfMain, branchFile, changed, pullOf, repo: () => repo, git };
+}
+
+describe.skipIf('skip' in pair).each(FIXTURES)(
+  'the pipeline: a canary hop in three PRs on $name with a revision tag',
+  (fixture) => {
+    const ISTIO = fixture.dir;
+    const {
+      runPipeline,
+      merge,
+      meshOfMain,
+      branchFile,
+      changed,
+      pullOf,
+      repo: emulated,
+    } = useHarness(fixture.files);
+    it('run 1 adds the canary istiod 1-31-0 beside the untouched old one, with base at 1.31.0', async () => {
+      const before = git(emulated().git.dir, 'show', `main:${ISTIO}/istiod.yaml`);
+      const result = await runPipeline();
+      expect(result.outputs).toMatchObject({
+        step: 'control-plane',
+        operation: 'created',
+        'current-version': '1.30.4',
+        'target-version': '1.31.0',
+      });
+      const pull = pullOf(result);
+      expect(changed(pull.head)).toEqual(fixture.changes[0]);
+      expect(branchFile(pull.head, `${ISTIO}/istiod.yaml`)).toBe(before);
+      expect(pull.title).toContain('(1/3) add canary 1-31-0');
+      expect(pull.body).toContain('step 1 of 3');
+      expect(pull.body).toContain('**Next**');
+      expect(pull.body).toContain('**Roll back:** revert this PR');
+      merge(pull.number);
+
+      const { cluster, errors } = await meshOfMain();
+      expect(errors).toEqual([]);
+      expect(cluster.controlPlanes.map((p) => [p.revision, p.version, p.tags])).toEqual([
+        ['1-31-0', '1.31.0', []],
+        ['default', '1.30.4', ['prod-stable']],
+      ]);
+    });
+
+    it('run 2 moves prod-stable to 1-31-0 and re-renders the sidecars with its injector', async () => {
+      const result = await runPipeline();
+      expect(result.outputs).toMatchObject({
+        step: 'data-plane',
+        operation: 'created',
+        'target-version': '1.31.0',
+      });
+      const pull = pullOf(result);
+      expect(changed(pull.head)).toEqual([...fixture.changes[1], ...WORKLOADS].sort());
+      expect(pull.title).toContain('(2/3) move `prod-stable` to 1-31-0');
+      expect(pull.body).toContain('step 2 of 3');
+      expect(pull.body).toContain('move back to revision default');
+      for (const file of WORKLOADS) {
+        const text = branchFile(pull.head, file);
+        for (const images of proxies(text)) expect(images).toEqual(['docker.io/istio/proxyv2:1.31.0']);
+        expect(text).toContain('"revision":"1-31-0"');
+        expect(text).toContain('istiod-1-31-0.istio-system.svc:15012');
+      }
+      merge(pull.number);
+
+      const { cluster, errors } = await meshOfMain();
+      expect(errors).toEqual([]);
+      expect(cluster.controlPlanes).toHaveLength(2);
+      const next = cluster.controlPlanes.find((p) => p.revision === '1-31-0')!;
+      expect(next.tags).toEqual(['prod-stable']);
+      const proxied = cluster.workloads.filter((w) => w.sidecar.state !== 'none');
+      expect(proxied.length).toBeGreaterThan(0);
+      for (const w of proxied) {
+        expect(controlPlaneFor(cluster, w.sidecar.revision!)).toBe(next);
+        expect(w.sidecar.version).toBe('1.31.0');
+      }
+    });
+
+    it('run 3 removes the old istiod once nothing references it', async () => {
+      const result = await runPipeline();
+      expect(result.outputs).toMatchObject({
+        step: 'cleanup',
+        operation: 'created',
+        'target-version': '1.31.0',
+      });
+      const pull = pullOf(result);
+      expect(changed(pull.head)).toEqual(fixture.changes[2]);
+      expect(pull.title).toContain('(3/3) remove istiod');
+      expect(pull.body).toContain('step 3 of 3');
+      expect(pull.body).toContain('removing the old revision');
+      merge(pull.number);
+
+      const { dir, cluster, errors } = await meshOfMain();
+      expect(errors).toEqual([]);
+      expect(existsSync(join(dir, ISTIO, 'istiod.yaml'))).toBe(false);
+      expect(cluster.controlPlanes.map((p) => [p.revision, p.version, p.tags])).toEqual([
+        ['1-31-0', '1.31.0', ['prod-stable', 'default']],
+      ]);
+      const everything = JSON.stringify(cluster.objects.map((o) => o.object));
+      expect(everything).not.toContain('"name":"istiod","namespace"');
+      expect(everything).not.toContain('istiod.istio-system.svc');
+    });
+
+    it('run 4 has nothing to do', async () => {
+      const before = emulated().pulls.length;
+      const result = await runPipeline();
+      expect(result.outputs).toMatchObject({ step: 'none', operation: 'none', 'current-version': '1.31.0' });
+      expect(emulated().pulls.length).toBe(before);
+    });
+  },
+);
+
+/** The Sail variant (RevisionBased, IstioRevisionTag on the active IstioRevision), as files. */
+function sailRepoFiles(): Record<string, string> {
+  const dir = canarySailWorkspace('RevisionBased');
+  const files = filesUnder(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return files;
+}
+
+describe.skipIf('skip' in pair)('the pipeline: a Sail RevisionBased hop in two PRs', () => {
+  const {
+    runPipeline,
+    merge,
+    meshOfMain,
+    branchFile,
+    changed,
+    pullOf,
+    repo: emulated,
+  } = useHarness(sailRepoFiles);
+
+  it('run 1 bumps spec.version: Sail creates the revision beside the old one', async () => {
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({
+      step: 'control-plane',
+      operation: 'created',
+      'target-version': '1.31.0',
+    });
+    const pull = pullOf(result);
+    expect(changed(pull.head)).toEqual(['sail/istio.yaml']);
+    expect(branchFile(pull.head, 'sail/istio.yaml')).toContain('version: v1.31.0');
+    expect(pull.body).toContain('step 1 of 2');
+    merge(pull.number);
+    const { cluster, errors } = await meshOfMain();
+    expect(cluster.controlPlanes.map((p) => [p.revision, p.version])).toEqual([
+      ['default-v1-31-0', '1.31.0'],
+    ]);
+    // The tag still names the old IstioRevision, which Sail keeps while it is used.
+    expect(errors.filter((e) => e.code !== 'MESH005')).toEqual([]);
+  });
+
+  it('run 2 moves the IstioRevisionTag and re-renders the sidecars with the new revision', async () => {
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({
+      step: 'data-plane',
+      operation: 'created',
+      'target-version': '1.31.0',
+    });
+    const pull = pullOf(result);
+    expect(changed(pull.head)).toEqual(['sail/istio.yaml', ...WORKLOADS].sort());
+    expect(branchFile(pull.head, 'sail/istio.yaml')).toContain('name: default-v1-31-0');
+    expect(pull.body).toContain('inactiveRevisionDeletionGracePeriodSeconds');
+    for (const file of WORKLOADS) {
+      const text = branchFile(pull.head, file);
+      for (const images of proxies(text)) expect(images).toEqual(['docker.io/istio/proxyv2:1.31.0']);
+      expect(text).toContain('"revision":"default-v1-31-0"');
+    }
+    merge(pull.number);
+    const { cluster, errors } = await meshOfMain();
+    expect(errors).toEqual([]);
+    expect(cluster.controlPlanes[0]!.tags).toEqual(['default']);
+  });
+
+  it('run 3 has nothing to do: Sail prunes the old revision', async () => {
+    const before = emulated().pulls.length;
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({ step: 'none', operation: 'none', 'current-version': '1.31.0' });
+    expect(emulated().pulls.length).toBe(before);
+  });
+});
