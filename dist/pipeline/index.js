@@ -52174,8 +52174,10 @@ function withSail(planned, sail) {
     sail: { step: 2, sail, revision: sail.revision, move }
   };
 }
-function runSailStep(workspace, plan, from, target) {
-  const written = plan.step === 2 && plan.move ? applySailMove(workspace, plan.move) : { files: [], notes: [] };
+function writeSailMove(workspace, plan) {
+  return plan.step === 2 && plan.move ? applySailMove(workspace, plan.move) : { files: [], notes: [] };
+}
+function sailStepChange(plan, written, from, target) {
   const notes = [
     ...written.notes,
     `re-renders the sidecars in git with the injector of revision ${plan.revision}`
@@ -52923,6 +52925,7 @@ async function runUpgradePipeline(request2, deps) {
   const istioctl = () => installed ??= deps.installIstioctl(target);
   const checked = () => checkReleaseTarget(target, releaseListOf(sources, request2.now), { logger });
   const canary = plan.canary;
+  const sailMove = plan.sail ? writeSailMove(request2.workspace, plan.sail) : void 0;
   const change = canary ? await runCanaryStep(request2.workspace, canary, {
     sidecars: async () => renderDataPlane(
       request2,
@@ -52943,8 +52946,8 @@ async function runUpgradePipeline(request2, deps) {
     logger,
     plan.sail?.revision
   );
-  if (plan.sail) {
-    const sail = runSailStep(request2.workspace, plan.sail, change.from, target);
+  if (plan.sail && sailMove) {
+    const sail = sailStepChange(plan.sail, sailMove, change.from, target);
     Object.assign(change, { ...sail, files: [.../* @__PURE__ */ new Set([...change.files, ...sail.files])].sort() });
   }
   let analysis;

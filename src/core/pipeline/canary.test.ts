@@ -14,7 +14,7 @@ import {
   canaryFluxWorkspace,
   canarySailWorkspace,
 } from '../rollout/canary/__fixtures__/repos.js';
-import { runSailStep } from './canary.js';
+import { sailStepChange, writeSailMove } from './canary.js';
 
 function sources(versions: string[]): ReleaseSources {
   const dataset = loadIstioDataset();
@@ -218,7 +218,7 @@ describe('Sail Operator revision upgrades', () => {
     expect(second.sail?.move?.moves.map((m) => m.what)).toEqual([
       'IstioRevisionTag default points at default-v1-30-4',
     ]);
-    const step = runSailStep(dir, second.sail!, '1.30.4', '1.32.2');
+    const step = sailStepChange(second.sail!, writeSailMove(dir, second.sail!), '1.30.4', '1.32.2');
     expect(step.files).toEqual(['sail/istio.yaml']);
     expect(step.body).toContain('step 2 of 2');
     expect(step.body).toContain('inactiveRevisionDeletionGracePeriodSeconds');

@@ -186,15 +186,18 @@ function withSail(planned: PinStepPlan, sail: SailRevisionBased): PinStepPlan {
   };
 }
 
-/** Writes the Sail move of step 2 (tags, labels) and gives the step's PR title and body. */
-export function runSailStep(
-  workspace: string,
+/** Writes the Sail move of step 2 (tags, labels), before the sidecars render against the moved mesh. */
+export function writeSailMove(workspace: string, plan: SailStepPlan): ReturnType<typeof applySailMove> {
+  return plan.step === 2 && plan.move ? applySailMove(workspace, plan.move) : { files: [], notes: [] };
+}
+
+/** The Sail step's PR title and body, with the files its move wrote. */
+export function sailStepChange(
   plan: SailStepPlan,
+  written: ReturnType<typeof applySailMove>,
   from: string,
   target: string,
 ): { files: string[]; title: string; body: string } {
-  const written =
-    plan.step === 2 && plan.move ? applySailMove(workspace, plan.move) : { files: [], notes: [] };
   const notes = [
     ...written.notes,
     `re-renders the sidecars in git with the injector of revision ${plan.revision}`,

@@ -24,7 +24,7 @@ import { buildMeshModel } from '../mesh/model.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
 import { runFleetPipeline, type FleetResult } from './fleet.js';
-import { runCanaryStep, runSailStep } from './canary.js';
+import { runCanaryStep, sailStepChange, writeSailMove } from './canary.js';
 
 export interface PipelineRunRequest {
   workspace: string;
@@ -96,6 +96,8 @@ export async function runUpgradePipeline(
   // The sources step keeps the version: only a bump's target is checked against Istio's releases.
   const checked = () => checkReleaseTarget(target, releaseListOf(sources, request.now), { logger });
   const canary = plan.canary;
+  // The tag moves first, so the sidecars re-render against the mesh as it will be (ADR 0009 selection).
+  const sailMove = plan.sail ? writeSailMove(request.workspace, plan.sail) : undefined;
   const change: Change & { title?: string; body?: string } = canary
     ? await runCanaryStep(request.workspace, canary, {
         sidecars: async () =>
@@ -123,8 +125,8 @@ export async function runUpgradePipeline(
             logger,
             plan.sail?.revision,
           );
-  if (plan.sail) {
-    const sail = runSailStep(request.workspace, plan.sail, change.from, target);
+  if (plan.sail && sailMove) {
+    const sail = sailStepChange(plan.sail, sailMove, change.from, target);
     Object.assign(change, { ...sail, files: [...new Set([...change.files, ...sail.files])].sort() });
   }
 
