@@ -318,7 +318,7 @@ function fixedAdvisories(check: ReleaseCheck): UpgradeContext['advisoriesFixed']
 }
 
 /** istio.io's announcement page for a release. */
-export function releaseNotesUrl(version: string): string {
+function releaseNotesUrl(version: string): string {
   return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
 }
 
