@@ -8,7 +8,9 @@ import { ANALYZE_OPTIONS } from '../src/options/analyze.js';
 import { BUMP_OPTIONS } from '../src/options/bump.js';
 import { CHECK_OPTIONS } from '../src/options/check.js';
 import { GET_ISTIOCTL_OPTIONS } from '../src/options/get-istioctl.js';
+import { INJECT_OPTIONS } from '../src/options/inject.js';
 import { OPEN_UPGRADE_PR_OPTIONS } from '../src/options/open-upgrade-pr.js';
+import { PIPELINE_OPTIONS } from '../src/options/pipeline.js';
 import { optionName, type OptionTable } from '../src/options/table.js';
 
 /** The option table each action entry reads its inputs through (the CLI reads the same one). */
@@ -17,7 +19,9 @@ const OPTION_TABLES: Record<string, OptionTable> = {
   'bump-istio-version': BUMP_OPTIONS,
   'check-istio-release': CHECK_OPTIONS,
   'get-istioctl': GET_ISTIOCTL_OPTIONS,
+  'kube-inject-manifests': INJECT_OPTIONS,
   'open-upgrade-pr': OPEN_UPGRADE_PR_OPTIONS,
+  pipeline: PIPELINE_OPTIONS,
 };
 
 interface ActionManifest {

@@ -46120,7 +46120,9 @@ function readOptions(table, source) {
 function readValue(spec, raw, shown) {
   if (spec.type === "boolean") {
     if (typeof raw === "boolean") return raw;
-    const text2 = (typeof raw === "string" ? raw : "").trim().toLowerCase() || spec.default || "false";
+    const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
+    if (given === "" && spec.optional) return void 0;
+    const text2 = given || spec.default || "false";
     if (TRUE.includes(text2)) return true;
     if (FALSE.includes(text2)) return false;
     throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
@@ -46175,14 +46177,10 @@ function maskToken(token) {
   setSecret(token);
   registerSecret(token);
 }
-function stringInput(name) {
-  const value = getInput(name).trim();
-  return value === "" ? void 0 : value;
-}
-function gitHubInputs() {
-  const token = stringInput("github-token");
+function gitHubInputs(inputs) {
+  const token = inputs["github-token"] || void 0;
   if (token) maskToken(token);
-  const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
+  const apiUrl = inputs["github-api-url"] ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
 function httpCacheDir() {
@@ -46449,7 +46447,7 @@ async function resolveIstioRelease(request2, listing) {
 }
 
 // src/actions/support/istioctl.ts
-function istioctlInstaller(github) {
+function istioctlInstaller(github, downloadBaseUrl) {
   return async (spec) => {
     const resolved = await resolveIstioRelease(
       { spec, input: "version", includePrereleases: false },
@@ -46459,7 +46457,7 @@ function istioctlInstaller(github) {
       version: resolved.version,
       tag: resolved.tag,
       platform: resolvePlatform({}),
-      downloadBaseUrl: stringInput("download-base-url"),
+      downloadBaseUrl,
       tempDir: process.env.RUNNER_TEMP ?? tmpdir4(),
       logger: actionsLogger
     });
@@ -46470,7 +46468,7 @@ function istioctlInstaller(github) {
 async function locateIstioctl(inputs, github) {
   const given = inputs.istioctl ?? onPath2("istioctl");
   if (given) return { binary: given, version: await istioctlVersion(given) };
-  const binary = await istioctlInstaller(github())(inputs.version ?? "latest");
+  const binary = await istioctlInstaller(github(), inputs["download-base-url"])(inputs.version ?? "latest");
   return { binary, version: await istioctlVersion(binary) };
 }
 function onPath2(name) {
@@ -46492,7 +46490,7 @@ async function main() {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const inputs = readInputs(ANALYZE_OPTIONS);
   const { binary, version } = await locateIstioctl(inputs, () => {
-    const { token, apiUrl } = gitHubInputs();
+    const { token, apiUrl } = gitHubInputs(inputs);
     return createGitHubClient({ token, apiUrl, log: (m) => info(m) });
   });
   const istioctlResult = await analyzeManifests({
@@ -46510,7 +46508,7 @@ async function main() {
     // Skip notices are annotations too; they are emitted below within the notice cap.
     logger: { ...actionsLogger, notice: (m, where) => info(`${where?.file ?? ""}: ${m}`) }
   });
-  const changedFiles = inputs["changed-only"] ? await pullRequestFiles() : void 0;
+  const changedFiles = inputs["changed-only"] ? await pullRequestFiles(inputs) : void 0;
   const outside = (file) => changedFiles !== void 0 && !(file && changedFiles.has(file));
   const mesh = await analyzeMesh(workspace, {
     logger: {
@@ -46542,7 +46540,7 @@ async function main() {
     );
   }
 }
-async function pullRequestFiles() {
+async function pullRequestFiles(inputs) {
   const event = process.env.GITHUB_EVENT_PATH;
   const number = event ? JSON.parse(readFileSync8(event, "utf8")).pull_request?.number : void 0;
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
@@ -46550,7 +46548,7 @@ async function pullRequestFiles() {
     info("changed-only: not a pull_request event, so every finding is annotated");
     return void 0;
   }
-  const { token, apiUrl } = gitHubInputs();
+  const { token, apiUrl } = gitHubInputs(inputs);
   const github = createGitHubClient({ token, apiUrl, log: (m) => info(m) });
   return listPullRequestFiles(github, { owner, repo, number }, Boolean(token));
 }

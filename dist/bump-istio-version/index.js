@@ -40814,11 +40814,6 @@ var PIN_KINDS = [
   istioVersionFileKind
 ];
 
-// src/core/pins/kind.ts
-function formatVersion(target) {
-  return target.replace(/^v/, "");
-}
-
 // src/core/pins/scan-documents.ts
 var import_yaml10 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
@@ -40862,23 +40857,24 @@ function parseDocumentsMentioning(source, keywords) {
   return { ...source, documents, lineCounter };
 }
 
-// src/core/pins/engine.ts
-function extractPins(input, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const kinds = options.kinds ?? PIN_KINDS;
-  const kindsFor = kindSelector(kinds, options.ignoreFilePatterns ?? false);
+// src/core/pins/candidates.ts
+function candidateParsers(options, logger) {
   const parsed = /* @__PURE__ */ new Map();
   const parsedWhole = /* @__PURE__ */ new Map();
-  const parseWhole = (candidate) => {
+  const whole = (candidate) => {
     if (!parsedWhole.has(candidate.path)) parsedWhole.set(candidate.path, parseCandidate(candidate, logger));
     return parsedWhole.get(candidate.path) ?? null;
   };
-  const parseForScan = (candidate, selection) => {
-    if (options.parseWholeFiles || !selection.yamlKeywords) return parseWhole(candidate);
+  const forScan = (candidate, selection) => {
+    if (options.parseWholeFiles || !selection.yamlKeywords) return whole(candidate);
     if (!parsed.has(candidate.path))
       parsed.set(candidate.path, parseCandidate(candidate, logger, selection.yamlKeywords));
     return parsed.get(candidate.path) ?? null;
   };
+  const count = () => (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size;
+  return { whole, forScan, count };
+}
+function pinCollector(kindsFor, parse3) {
   const pins = [];
   const facts = /* @__PURE__ */ new Map();
   const visit3 = (candidate) => {
@@ -40891,35 +40887,26 @@ function extractPins(input, options = {}) {
         pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString("utf8") }));
         continue;
       }
-      const file = parseForScan(candidate, selection);
+      const file = parse3.forScan(candidate, selection);
       if (!file) continue;
       const result = kind.extract(file);
       pins.push(...result.pins);
       if (result.facts?.length) facts.set(kind, [...facts.get(kind) ?? [], ...result.facts]);
     }
   };
-  let scannedFiles;
-  let everyFile;
+  return { pins, facts, visit: visit3 };
+}
+function scanCandidates(input, options, logger, kindsFor, visit3) {
   if ("files" in input) {
     const candidates = input.files.map(fromSource);
     candidates.forEach(visit3);
-    scannedFiles = candidates.length;
-    everyFile = () => candidates;
-  } else {
-    const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
-    scannedFiles = readable.length;
-    let reread;
-    everyFile = () => reread ??= rereadWorkspace(input.root, readable, options);
+    return { scannedFiles: candidates.length, everyFile: () => candidates };
   }
-  const lookup = {
-    logger,
-    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parseWhole).filter((f) => f !== null)
-  };
-  for (const [kind, kindFacts] of facts) pins.push(...kind.link?.(kindFacts, lookup) ?? []);
+  const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
+  let reread;
   return {
-    pins: uniqueByPosition(pins),
-    scannedFiles,
-    parsedFiles: (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size
+    scannedFiles: readable.length,
+    everyFile: () => reread ??= rereadWorkspace(input.root, readable, options)
   };
 }
 function fromSource(source) {
@@ -40997,6 +40984,27 @@ function parseCandidate(candidate, logger, keywords) {
     }
   }
   return parseEditableYamlFile(source, logger);
+}
+
+// src/core/pins/kind.ts
+function formatVersion(target) {
+  return target.replace(/^v/, "");
+}
+
+// src/core/pins/engine.ts
+function extractPins(input, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const kindsFor = kindSelector(options.kinds ?? PIN_KINDS, options.ignoreFilePatterns ?? false);
+  const parse3 = candidateParsers(options, logger);
+  const found = pinCollector(kindsFor, parse3);
+  const { scannedFiles, everyFile } = scanCandidates(input, options, logger, kindsFor, found.visit);
+  const lookup = {
+    logger,
+    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parse3.whole).filter((f) => f !== null)
+  };
+  const pins = [...found.pins];
+  for (const [kind, kindFacts] of found.facts) pins.push(...kind.link?.(kindFacts, lookup) ?? []);
+  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parse3.count() };
 }
 function planPinUpdates(pins, target, options = {}) {
   const logger = options.logger ?? silentLogger;
@@ -42038,7 +42046,9 @@ function readOptions(table, source) {
 function readValue(spec, raw, shown) {
   if (spec.type === "boolean") {
     if (typeof raw === "boolean") return raw;
-    const text2 = (typeof raw === "string" ? raw : "").trim().toLowerCase() || spec.default || "false";
+    const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
+    if (given === "" && spec.optional) return void 0;
+    const text2 = given || spec.default || "false";
     if (TRUE.includes(text2)) return true;
     if (FALSE.includes(text2)) return false;
     throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
@@ -42093,14 +42103,10 @@ function maskToken(token) {
   setSecret(token);
   registerSecret(token);
 }
-function stringInput(name) {
-  const value = getInput(name).trim();
-  return value === "" ? void 0 : value;
-}
-function gitHubInputs() {
-  const token = stringInput("github-token");
+function gitHubInputs(inputs) {
+  const token = inputs["github-token"] || void 0;
   if (token) maskToken(token);
-  const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
+  const apiUrl = inputs["github-api-url"] ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
 async function writeSummary(markdown) {
@@ -42121,7 +42127,7 @@ async function main() {
   if (!version)
     throw new InvalidInputError("a version is required", { input: "version", hint: "Set version: 1.24.2." });
   const dryRun = inputs["dry-run"];
-  const { token, apiUrl } = gitHubInputs();
+  const { token, apiUrl } = gitHubInputs(inputs);
   const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => info(m) });
   const releases = await listKnownReleases(github, { logger: actionsLogger });
   const target = checkReleaseTarget(version, releases, {

@@ -43786,7 +43786,9 @@ function readOptions(table, source) {
 function readValue(spec, raw, shown) {
   if (spec.type === "boolean") {
     if (typeof raw === "boolean") return raw;
-    const text2 = (typeof raw === "string" ? raw : "").trim().toLowerCase() || spec.default || "false";
+    const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
+    if (given === "" && spec.optional) return void 0;
+    const text2 = given || spec.default || "false";
     if (TRUE.includes(text2)) return true;
     if (FALSE.includes(text2)) return false;
     throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
@@ -43841,14 +43843,10 @@ function maskToken(token) {
   setSecret(token);
   registerSecret(token);
 }
-function stringInput(name) {
-  const value = getInput(name).trim();
-  return value === "" ? void 0 : value;
-}
-function gitHubInputs() {
-  const token = stringInput("github-token");
+function gitHubInputs(inputs) {
+  const token = inputs["github-token"] || void 0;
   if (token) maskToken(token);
-  const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
+  const apiUrl = inputs["github-api-url"] ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
 function httpCacheDir() {
@@ -43866,7 +43864,7 @@ function run() {
 }
 async function main() {
   const inputs = readInputs(CHECK_OPTIONS);
-  const { apiUrl } = gitHubInputs();
+  const { apiUrl } = gitHubInputs(inputs);
   const failOn = inputs["fail-on"];
   const currentInput = inputs["current-version"];
   const pinned = currentInput ? void 0 : await readRunningVersion({

@@ -8126,15 +8126,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list2, type) {
-      for (let i = 0; i < list2.length; ++i)
-        if (list2[i].type === type)
+    function includesToken(list, type) {
+      for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list2) {
-      for (let i = 0; i < list2.length; ++i) {
-        switch (list2[i].type) {
+    function findNonEmptyIndex(list) {
+      for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -10708,7 +10708,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
     module.exports = sort;
   }
 });
@@ -10718,7 +10718,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
     module.exports = rsort;
   }
 });
@@ -17039,8 +17039,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list2) {
-      const value = list2.get(name, true);
+    function getDecodeSplit(name, list) {
+      const value = list.get(name, true);
       if (value === null) {
         return null;
       }
@@ -24452,9 +24452,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list2 = this.#headersList.cookies;
-        if (list2) {
-          return [...list2];
+        const list = this.#headersList.cookies;
+        if (list) {
+          return [...list];
         }
         return [];
       }
@@ -24494,8 +24494,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list2) {
-        o.#headersList = list2;
+      static setHeadersList(o, list) {
+        o.#headersList = list;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
@@ -25463,13 +25463,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list2 = dependentControllerMap.get(this.signal);
-          if (list2 === void 0) {
-            list2 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list2);
+          let list = dependentControllerMap.get(this.signal);
+          if (list === void 0) {
+            list = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list);
           }
           const acRef = new WeakRef(ac);
-          list2.add(acRef);
+          list.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -32348,16 +32348,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list2) {
-            return list2.forEachShift(fn);
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
           });
         }
         getFirst(arr = this._lists) {
-          var j, len, list2;
+          var j, len, list;
           for (j = 0, len = arr.length; j < len; j++) {
-            list2 = arr[j];
-            if (list2.length > 0) {
-              return list2;
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
             }
           }
           return [];
@@ -33548,7 +33548,9 @@ function readOptions(table, source) {
 function readValue(spec, raw, shown) {
   if (spec.type === "boolean") {
     if (typeof raw === "boolean") return raw;
-    const text3 = (typeof raw === "string" ? raw : "").trim().toLowerCase() || spec.default || "false";
+    const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
+    if (given === "" && spec.optional) return void 0;
+    const text3 = given || spec.default || "false";
     if (TRUE.includes(text3)) return true;
     if (FALSE.includes(text3)) return false;
     throw new InvalidInputError(`'${text3}' is not a boolean`, { input: shown, hint: "Use true or false." });
@@ -33609,11 +33611,6 @@ var COMMON_OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" }
 };
-var GITHUB_OPTIONS = {
-  "github-token": { type: "string" },
-  "github-api-url": { type: "string" },
-  offline: { type: "boolean" }
-};
 function parseCommandArgs(command, args) {
   try {
     return parseArgs({
@@ -33639,11 +33636,6 @@ function gitHubSettings(values, env) {
 function text(values, name) {
   const value = values[name];
   return typeof value === "string" && value.trim() !== "" ? value : void 0;
-}
-function list(values, name) {
-  const value = values[name];
-  const items = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
-  return items.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
 }
 
 // src/cli/commands/analyze.ts
@@ -35093,11 +35085,11 @@ var import_yaml2 = __toESM(require_dist(), 1);
 function parseDocuments(file, text2) {
   const lineCounter = new import_yaml2.LineCounter();
   const parsed = (0, import_yaml2.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false });
-  const list2 = Array.isArray(parsed) ? parsed : [];
+  const list = Array.isArray(parsed) ? parsed : [];
   const documents = [];
   const errors = [];
   let firstError;
-  list2.forEach((document, index) => {
+  list.forEach((document, index) => {
     const error = document.errors[0];
     if (error) {
       const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
@@ -36366,8 +36358,8 @@ function transformationsOf(text2) {
     if (PLAIN_TRANSFORMATION.lastIndex === text2.length) return entries;
   }
   entries.length = 0;
-  const list2 = (0, import_yaml5.parse)(text2);
-  for (const entry of Array.isArray(list2) ? list2 : []) {
+  const list = (0, import_yaml5.parse)(text2);
+  for (const entry of Array.isArray(list) ? list : []) {
     const configuredIn = asString(asRecord(entry)?.configuredIn);
     const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
     if (configuredIn) entries.push({ configuredIn, by });
@@ -36697,13 +36689,13 @@ function setValuePath(values, path5, value) {
       }
       return;
     }
-    const list2 = listAt(container, segment.key);
-    while (list2.length <= segment.index) list2.push(null);
-    if (last) list2[segment.index] = value;
+    const list = listAt(container, segment.key);
+    while (list.length <= segment.index) list.push(null);
+    if (last) list[segment.index] = value;
     else {
-      const child2 = list2[segment.index];
-      if (wantsList ? !Array.isArray(child2) : !isValuesMap(child2)) list2[segment.index] = wantsList ? [] : {};
-      container = list2[segment.index];
+      const child2 = list[segment.index];
+      if (wantsList ? !Array.isArray(child2) : !isValuesMap(child2)) list[segment.index] = wantsList ? [] : {};
+      container = list[segment.index];
     }
   });
 }
@@ -37967,13 +37959,13 @@ function sourceOf(field) {
 function readSidecar(files, root, object, templatePath, template) {
   const spec = asRecord(template.spec) ?? {};
   const found = [];
-  for (const list2 of ["initContainers", "containers"]) {
-    asArray(spec[list2]).forEach((c, index) => {
+  for (const list of ["initContainers", "containers"]) {
+    asArray(spec[list]).forEach((c, index) => {
       const container = asRecord(c);
       if (asString(container?.name) !== PROXY_CONTAINER) return;
       const image = asString(container?.image);
-      const native = list2 === "initContainers" && asString(container?.restartPolicy) === "Always";
-      found.push({ list: list2, index, ...image ? { image } : {}, native });
+      const native = list === "initContainers" && asString(container?.restartPolicy) === "Always";
+      found.push({ list, index, ...image ? { image } : {}, native });
     });
   }
   if (found.length === 0) return { state: "none", count: 0, sources: [] };
@@ -38335,7 +38327,7 @@ function mapBack(finding, index) {
 }
 
 // src/options/github.ts
-var GITHUB_OPTIONS2 = {
+var GITHUB_OPTIONS = {
   "github-token": {
     type: "string",
     description: "Token for GitHub API calls; the CLI falls back to GITHUB_TOKEN or GH_TOKEN."
@@ -40459,7 +40451,7 @@ var GET_ISTIOCTL_OPTIONS = {
     description: "The architecture to install for, amd64, arm64 or armv7; default the runner's."
   },
   checksum: { type: "string", description: "A pinned SHA-256 of the archive that must match as well." },
-  ...GITHUB_OPTIONS2
+  ...GITHUB_OPTIONS
 };
 
 // src/options/analyze.ts
@@ -40519,7 +40511,7 @@ var ANALYZE_OPTIONS = {
     flag: false,
     description: "Where to write SARIF 2.1.0, relative to the workspace; empty writes none."
   },
-  ...GITHUB_OPTIONS2
+  ...GITHUB_OPTIONS
 };
 
 // src/cli/commands/istioctl-binary.ts
@@ -45587,9 +45579,9 @@ var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
   const lineCounter = new import_yaml11.LineCounter();
   const documents = (0, import_yaml11.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
-  const list2 = Array.isArray(documents) ? documents : [];
+  const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
-  for (const document of list2) {
+  for (const document of list) {
     const error = document.errors[0];
     if (error) {
       const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
@@ -45601,7 +45593,7 @@ function parseYamlFile(source) {
     }
     if (hasAliases) assertBoundedAliases(document, source.path, (offset) => lineCounter.linePos(offset).line);
   }
-  return { ...source, documents: list2, lineCounter };
+  return { ...source, documents: list, lineCounter };
 }
 function parseEditableYamlFile(source, logger) {
   try {
@@ -46776,11 +46768,6 @@ var PIN_KINDS = [
   istioVersionFileKind
 ];
 
-// src/core/pins/kind.ts
-function formatVersion(target) {
-  return target.replace(/^v/, "");
-}
-
 // src/core/pins/scan-documents.ts
 var import_yaml18 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
@@ -46824,23 +46811,24 @@ function parseDocumentsMentioning(source, keywords) {
   return { ...source, documents, lineCounter };
 }
 
-// src/core/pins/engine.ts
-function extractPins(input, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const kinds = options.kinds ?? PIN_KINDS;
-  const kindsFor = kindSelector(kinds, options.ignoreFilePatterns ?? false);
+// src/core/pins/candidates.ts
+function candidateParsers(options, logger) {
   const parsed = /* @__PURE__ */ new Map();
   const parsedWhole = /* @__PURE__ */ new Map();
-  const parseWhole = (candidate) => {
+  const whole = (candidate) => {
     if (!parsedWhole.has(candidate.path)) parsedWhole.set(candidate.path, parseCandidate(candidate, logger));
     return parsedWhole.get(candidate.path) ?? null;
   };
-  const parseForScan = (candidate, selection) => {
-    if (options.parseWholeFiles || !selection.yamlKeywords) return parseWhole(candidate);
+  const forScan = (candidate, selection) => {
+    if (options.parseWholeFiles || !selection.yamlKeywords) return whole(candidate);
     if (!parsed.has(candidate.path))
       parsed.set(candidate.path, parseCandidate(candidate, logger, selection.yamlKeywords));
     return parsed.get(candidate.path) ?? null;
   };
+  const count = () => (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size;
+  return { whole, forScan, count };
+}
+function pinCollector(kindsFor, parse7) {
   const pins = [];
   const facts = /* @__PURE__ */ new Map();
   const visit3 = (candidate) => {
@@ -46853,35 +46841,26 @@ function extractPins(input, options = {}) {
         pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString("utf8") }));
         continue;
       }
-      const file = parseForScan(candidate, selection);
+      const file = parse7.forScan(candidate, selection);
       if (!file) continue;
       const result = kind.extract(file);
       pins.push(...result.pins);
       if (result.facts?.length) facts.set(kind, [...facts.get(kind) ?? [], ...result.facts]);
     }
   };
-  let scannedFiles;
-  let everyFile;
+  return { pins, facts, visit: visit3 };
+}
+function scanCandidates(input, options, logger, kindsFor, visit3) {
   if ("files" in input) {
     const candidates = input.files.map(fromSource);
     candidates.forEach(visit3);
-    scannedFiles = candidates.length;
-    everyFile = () => candidates;
-  } else {
-    const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
-    scannedFiles = readable.length;
-    let reread;
-    everyFile = () => reread ??= rereadWorkspace(input.root, readable, options);
+    return { scannedFiles: candidates.length, everyFile: () => candidates };
   }
-  const lookup2 = {
-    logger,
-    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parseWhole).filter((f) => f !== null)
-  };
-  for (const [kind, kindFacts] of facts) pins.push(...kind.link?.(kindFacts, lookup2) ?? []);
+  const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
+  let reread;
   return {
-    pins: uniqueByPosition(pins),
-    scannedFiles,
-    parsedFiles: (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size
+    scannedFiles: readable.length,
+    everyFile: () => reread ??= rereadWorkspace(input.root, readable, options)
   };
 }
 function fromSource(source) {
@@ -46959,6 +46938,27 @@ function parseCandidate(candidate, logger, keywords) {
     }
   }
   return parseEditableYamlFile(source, logger);
+}
+
+// src/core/pins/kind.ts
+function formatVersion(target) {
+  return target.replace(/^v/, "");
+}
+
+// src/core/pins/engine.ts
+function extractPins(input, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const kindsFor = kindSelector(options.kinds ?? PIN_KINDS, options.ignoreFilePatterns ?? false);
+  const parse7 = candidateParsers(options, logger);
+  const found = pinCollector(kindsFor, parse7);
+  const { scannedFiles, everyFile } = scanCandidates(input, options, logger, kindsFor, found.visit);
+  const lookup2 = {
+    logger,
+    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parse7.whole).filter((f) => f !== null)
+  };
+  const pins = [...found.pins];
+  for (const [kind, kindFacts] of found.facts) pins.push(...kind.link?.(kindFacts, lookup2) ?? []);
+  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parse7.count() };
 }
 function planPinUpdates(pins, target, options = {}) {
   const logger = options.logger ?? silentLogger;
@@ -47052,7 +47052,7 @@ function bumpIstioVersion(options) {
 }
 
 // src/core/releases/release-target.ts
-function checkReleaseTarget(target, list2, options = {}) {
+function checkReleaseTarget(target, list, options = {}) {
   const logger = options.logger ?? silentLogger;
   const parsed = parseIstioVersion(target);
   if (!parsed) {
@@ -47062,9 +47062,9 @@ function checkReleaseTarget(target, list2, options = {}) {
     });
   }
   const version = parsed.version;
-  const checked = { version, checkedAgainst: list2.from };
-  const source = list2.from === "github" ? "GitHub's release list" : list2.datasetAge;
-  if (list2.versions.includes(version)) {
+  const checked = { version, checkedAgainst: list.from };
+  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
+  if (list.versions.includes(version)) {
     logger.info(`${version} is an Istio release (checked against ${source})`);
     return checked;
   }
@@ -47072,8 +47072,8 @@ function checkReleaseTarget(target, list2, options = {}) {
     logger.warning(`${version} is not in ${source}; pinning it anyway because allow-unreleased is set`);
     return checked;
   }
-  const newest = list2.versions[list2.versions.length - 1];
-  if (list2.from === "dataset" && (!newest || compareVersions(version, newest) > 0)) {
+  const newest = list.versions[list.versions.length - 1];
+  if (list.from === "dataset" && (!newest || compareVersions(version, newest) > 0)) {
     throw new InvalidInputError(
       `${version} is newer than every release in ${source} (newest ${newest ?? "none"}), and GitHub could not be reached to confirm it`,
       {
@@ -47084,7 +47084,7 @@ function checkReleaseTarget(target, list2, options = {}) {
   }
   throw new InvalidInputError(`${version} is not an Istio release (checked against ${source})`, {
     input: "version",
-    hint: `The nearest releases are ${nearestReleases(version, list2.versions, parsed.prerelease).join(", ")}. Check the version, or set allow-unreleased: true to pin a build that is not a published release. Nothing was written.`
+    hint: `The nearest releases are ${nearestReleases(version, list.versions, parsed.prerelease).join(", ")}. Check the version, or set allow-unreleased: true to pin a build that is not a published release. Nothing was written.`
   });
 }
 function nearestReleases(version, versions, prerelease) {
@@ -47965,7 +47965,7 @@ var BUMP_OPTIONS = {
     default: "false",
     description: "Pin a version that is not a published Istio release (with a warning)."
   },
-  ...GITHUB_OPTIONS2
+  ...GITHUB_OPTIONS
 };
 
 // src/cli/commands/bump.ts
@@ -48000,43 +48000,44 @@ var bumpCommand = {
       dryRun: flags["dry-run"],
       logger: context2.log
     });
-    const pins = result.plan.edits.map((e) => ({
-      file: e.pin.file,
-      line: e.pin.line,
-      kind: e.pin.kind,
-      from: e.pin.version,
-      to: e.target
-    }));
-    const sourceMoves = result.sourcePlan.moves.map((m) => ({
-      file: m.source.file,
-      line: m.source.line,
-      from: m.source.value,
-      to: m.replacement
-    }));
-    if (context2.json) {
-      context2.stdout(
-        JSON.stringify(
-          {
-            changedFiles: result.changedFiles,
-            previousVersions: result.previousVersions,
-            inconsistent: result.before.inconsistent,
-            pins,
-            sourceMoves
-          },
-          null,
-          2
-        )
-      );
-    } else {
-      for (const p of pins) context2.stdout(`${p.file}:${p.line}  ${p.kind}  ${p.from} -> ${p.to}`);
-      for (const m of sourceMoves) context2.stdout(`${m.file}:${m.line}  source  ${m.from} -> ${m.to}`);
-      context2.stdout(
-        `${values["dry-run"] ? "would change" : "changed"} ${result.changedFiles.length} file(s)`
-      );
-    }
+    printBump(result, flags["dry-run"], context2);
     return EXIT.ok;
   }
 };
+function printBump(result, dryRun, context2) {
+  const pins = result.plan.edits.map((e) => ({
+    file: e.pin.file,
+    line: e.pin.line,
+    kind: e.pin.kind,
+    from: e.pin.version,
+    to: e.target
+  }));
+  const sourceMoves = result.sourcePlan.moves.map((m) => ({
+    file: m.source.file,
+    line: m.source.line,
+    from: m.source.value,
+    to: m.replacement
+  }));
+  if (context2.json) {
+    context2.stdout(
+      JSON.stringify(
+        {
+          changedFiles: result.changedFiles,
+          previousVersions: result.previousVersions,
+          inconsistent: result.before.inconsistent,
+          pins,
+          sourceMoves
+        },
+        null,
+        2
+      )
+    );
+  } else {
+    for (const p of pins) context2.stdout(`${p.file}:${p.line}  ${p.kind}  ${p.from} -> ${p.to}`);
+    for (const m of sourceMoves) context2.stdout(`${m.file}:${m.line}  source  ${m.from} -> ${m.to}`);
+    context2.stdout(`${dryRun ? "would change" : "changed"} ${result.changedFiles.length} file(s)`);
+  }
+}
 
 // src/cli/commands/check.ts
 import { join as join17, resolve as resolve8 } from "node:path";
@@ -48427,7 +48428,7 @@ var CHECK_OPTIONS = {
     noun: "fail-on condition",
     description: "Conditions that fail the check: outdated, vulnerable, eol, unsupported-kubernetes."
   },
-  ...GITHUB_OPTIONS2
+  ...GITHUB_OPTIONS
 };
 
 // src/cli/commands/check.ts
@@ -48867,7 +48868,7 @@ function sidecarOf(object) {
   } catch {
   }
   const containers = [template.spec["containers"], template.spec["initContainers"]].flatMap(
-    (list2) => Array.isArray(list2) ? list2 : []
+    (list) => Array.isArray(list) ? list : []
   );
   const proxy = containers.find((c) => isObject(c) && c["name"] === "istio-proxy");
   const proxyImage = isObject(proxy) && typeof proxy["image"] === "string" ? proxy["image"] : void 0;
@@ -49084,6 +49085,10 @@ var import_yaml20 = __toESM(require_dist(), 1);
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, readFile as readFile2, rename as rename3, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
 import { join as join18, resolve as resolve9 } from "node:path";
+var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
+function nativeSidecarsChoice(setting) {
+  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
+}
 var OFFLINE_FILE_NAMES = {
   injectConfig: "inject-config.yaml",
   values: "values.json",
@@ -50055,9 +50060,9 @@ function uninjected(object) {
   const copy = JSON.parse(JSON.stringify(object.object));
   const template = podTemplateOf(copy);
   if (!template) return copy;
-  for (const list2 of ["containers", "initContainers"])
-    if (Array.isArray(template.spec[list2]))
-      template.spec[list2] = template.spec[list2].filter(
+  for (const list of ["containers", "initContainers"])
+    if (Array.isArray(template.spec[list]))
+      template.spec[list] = template.spec[list].filter(
         (c) => !(isObject(c) && (c["name"] === "istio-proxy" || c["name"] === "istio-init"))
       );
   const annotations = template.metadata["annotations"];
@@ -50077,7 +50082,7 @@ function regeneratedPatch(text2, kind, rendered, injected) {
   const doc = (0, import_yaml23.parseDocument)(text2);
   const ops = doc.contents;
   if (!(0, import_yaml23.isSeq)(ops)) return void 0;
-  const byName = (list2, name) => (Array.isArray(spec[list2]) ? spec[list2] : []).find(
+  const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
     (i) => isObject(i) && i["name"] === name
   );
   const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
@@ -50088,12 +50093,12 @@ function regeneratedPatch(text2, kind, rendered, injected) {
     if (op.op !== "add" && op.op !== "replace") return;
     const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
     if (!match || match[1] !== prefix) return;
-    const list2 = match[2];
+    const list = match[2];
     const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
     const fresh = values.map((v) => {
       const name = isObject(v) ? v["name"] : void 0;
-      covered.get(list2).add(name);
-      return byName(list2, name) ?? v;
+      covered.get(list).add(name);
+      return byName(list, name) ?? v;
     });
     const next = match[3] === void 0 ? fresh : fresh[0];
     if (JSON.stringify(next) !== JSON.stringify(op.value)) {
@@ -50101,22 +50106,22 @@ function regeneratedPatch(text2, kind, rendered, injected) {
       changed = true;
     }
   });
-  for (const list2 of ["initContainers", "volumes"]) {
+  for (const list of ["initContainers", "volumes"]) {
     const have = new Set(
-      (Array.isArray(renderedSpec[list2]) ? renderedSpec[list2] : []).map(
+      (Array.isArray(renderedSpec[list]) ? renderedSpec[list] : []).map(
         (i) => isObject(i) ? i["name"] : void 0
       )
     );
-    const missing = (Array.isArray(spec[list2]) ? spec[list2] : []).filter(
-      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list2).has(i["name"])
+    const missing = (Array.isArray(spec[list]) ? spec[list] : []).filter(
+      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list).has(i["name"])
     );
     if (missing.length === 0) continue;
     changed = true;
-    if (have.size === 0 && !covered.get(list2).size)
-      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list2}`, value: missing }));
+    if (have.size === 0 && !covered.get(list).size)
+      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}`, value: missing }));
     else
       for (const item of missing)
-        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list2}/-`, value: item }));
+        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
   }
   return changed ? doc.toString() : void 0;
 }
@@ -50177,7 +50182,7 @@ function assertOneProxy(body, file, line) {
   }
 }
 function proxyCount(spec) {
-  return ["initContainers", "containers"].flatMap((list2) => Array.isArray(spec[list2]) ? spec[list2] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
+  return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
 async function checkRenderedResult(workspace, changes, before, logger) {
@@ -50464,12 +50469,12 @@ function selectJobs(jobs, selection, mesh, revision) {
 var import_yaml24 = __toESM(require_dist(), 1);
 function bodyForMode(job, from, native) {
   if (from === void 0 || from === "native" === native) return job.body;
-  const list2 = from === "native" ? "initContainers" : "containers";
+  const list = from === "native" ? "initContainers" : "containers";
   const document = JSON.parse(JSON.stringify(job.source()));
   for (const object of objectsOf(document)) {
     const spec = podTemplateOf(object)?.spec;
-    if (!spec || !Array.isArray(spec[list2])) continue;
-    spec[list2] = spec[list2].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
+    if (!spec || !Array.isArray(spec[list])) continue;
+    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
   return (0, import_yaml24.stringify)(document);
 }
@@ -50479,7 +50484,7 @@ function existingMode(job) {
     if (workloadsOf(object).length !== 1) continue;
     const spec = podTemplateOf(object)?.spec;
     if (!spec) continue;
-    const has = (list2) => Array.isArray(spec[list2]) && spec[list2].some((c) => isObject(c) && c["name"] === "istio-proxy");
+    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
     if (has("initContainers")) return "native";
     if (has("containers")) return "classic";
   }
@@ -50624,10 +50629,10 @@ function renderInjectSummary(input) {
         ...byReason.get(w.skipReason ?? "not-injected") ?? [],
         w
       ]);
-    const rows = [...byReason.entries()].map(([reason, list2]) => {
-      const names = list2.slice(0, MAX_NAMES).map((w) => `${w.kind} ${w.namespace ? `${w.namespace}/` : ""}${w.name}`);
-      if (list2.length > MAX_NAMES) names.push(`and ${list2.length - MAX_NAMES} more`);
-      return [SKIP_REASONS[reason], String(list2.length), names.join(", ")];
+    const rows = [...byReason.entries()].map(([reason, list]) => {
+      const names = list.slice(0, MAX_NAMES).map((w) => `${w.kind} ${w.namespace ? `${w.namespace}/` : ""}${w.name}`);
+      if (list.length > MAX_NAMES) names.push(`and ${list.length - MAX_NAMES} more`);
+      return [SKIP_REASONS[reason], String(list.length), names.join(", ")];
     });
     lines.push("Skipped:", "", markdownTable(["reason", "workloads", "examples"], rows), "");
   }
@@ -50912,7 +50917,6 @@ function waveMatchesNothing(wave) {
 
 // src/core/config/repo-config.ts
 var REPO_CONFIG_PATH = ".github/istio-autopilot.yaml";
-var NATIVE_SIDECARS = ["auto", "true", "false"];
 function loadRepoConfig(workspace, relativePath, input = "config-file") {
   const explicit = relativePath !== void 0 && relativePath.trim() !== "";
   const path5 = explicit ? relativePath.trim() : REPO_CONFIG_PATH;
@@ -51044,7 +51048,7 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
       output: dp.choice("output", INJECT_OUTPUT_MODES),
       outputDir: dp.string("output-dir"),
       revision: dp.string("revision"),
-      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS),
+      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
       kubernetesVersion: dp.string("kubernetes-version"),
       valuesFile: dp.string("values-file"),
       operatorFile: dp.string("operator-file")
@@ -51116,55 +51120,90 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
   }
 }
 
+// src/options/inject.ts
+var actionOnly = (description) => ({ type: "string", flag: false, description });
+var INJECT_OPTIONS = {
+  repo: { type: "string", input: false, description: "The repository to inject into (default .)." },
+  config: {
+    type: "string",
+    input: false,
+    description: "The repository config file (default .github/istio-autopilot.yaml); flags go on top."
+  },
+  paths: {
+    type: "list",
+    // What the action fills in; the CLI without --paths takes the config's, else every YAML file.
+    default: "**/*.yaml\n**/*.yml\n",
+    description: "Globs of workload manifests; !glob excludes. .gitignore\u2019d files are left out."
+  },
+  version: {
+    type: "string",
+    description: "The Istio version whose injection template is used; default the pinned control plane\u2019s."
+  },
+  istioctl: { type: "string", description: "An istioctl binary to use; default install version." },
+  revision: { type: "string", description: "The control plane revision the sidecars belong to." },
+  "values-file": { type: "string", description: "Helm values of the istiod chart, overlaid." },
+  "operator-file": { type: "string", description: "An IstioOperator file, overlaid." },
+  "inject-config-file": actionOnly("An explicit injection template instead of a generated one."),
+  "mesh-config-file": actionOnly("An explicit mesh config, used with inject-config-file."),
+  "injector-values-file": actionOnly("Explicit injector values (JSON), used with inject-config-file."),
+  "native-sidecars": {
+    type: "string",
+    choices: NATIVE_SIDECARS_SETTINGS,
+    // The CLI without the flag takes the config's setting, else keep.
+    default: "keep",
+    description: "keep (each workload its current mode), auto, true or false."
+  },
+  "kubernetes-version": {
+    type: "string",
+    description: "The cluster's Kubernetes version, used by native-sidecars auto."
+  },
+  output: {
+    type: "string",
+    choices: INJECT_OUTPUT_MODES,
+    noun: "output mode",
+    default: "in-place",
+    description: "in-place, render-dir or patches."
+  },
+  "output-dir": { type: "string", description: "Where render-dir writes, relative to the workspace." },
+  "fail-on-skip": {
+    type: "boolean",
+    flag: false,
+    default: "false",
+    description: "Fail (writing nothing) when a workload is skipped."
+  },
+  "dry-run": { type: "boolean", input: false, description: "Compute everything, write nothing." },
+  "download-base-url": INSTALL_OPTIONS["download-base-url"],
+  ...GITHUB_OPTIONS
+};
+
 // src/cli/commands/inject.ts
 var injectCommand = {
   name: "inject",
   summary: "Render (or upgrade) sidecars in workload manifests; default version: the repo's control plane",
-  usage: "istio-autopilot inject [--repo <dir>] [--config <file>] [--paths <glob,...>] [--version <v>] [--istioctl <path>] [--revision <r>] [--output in-place|render-dir|patches] [--native-sidecars auto|true|false --kubernetes-version <v>] [--dry-run]",
-  options: {
-    repo: { type: "string" },
-    config: { type: "string" },
-    paths: { type: "string", multiple: true },
-    version: { type: "string" },
-    istioctl: { type: "string" },
-    revision: { type: "string" },
-    "values-file": { type: "string" },
-    "operator-file": { type: "string" },
-    "native-sidecars": { type: "string" },
-    "kubernetes-version": { type: "string" },
-    output: { type: "string" },
-    "output-dir": { type: "string" },
-    "dry-run": { type: "boolean" },
-    ...GITHUB_OPTIONS
-  },
+  usage: "istio-autopilot inject [--repo <dir>] [--config <file>] [--paths <glob,...>] [--version <v>] [--istioctl <path>] [--revision <r>] [--output in-place|render-dir|patches] [--native-sidecars keep|auto|true|false --kubernetes-version <v>] [--dry-run]",
+  options: flagsOf(INJECT_OPTIONS),
+  table: INJECT_OPTIONS,
   async run(values, context2) {
-    const workspace = resolve10(text(values, "repo") ?? ".");
-    const dp = loadRepoConfig(workspace, text(values, "config"), "--config").dataPlane;
-    const output = text(values, "output") ?? dp.output ?? "in-place";
-    if (!INJECT_OUTPUT_MODES.includes(output)) {
-      throw new InvalidInputError(`'${output}' is not an output mode`, {
-        input: "output",
-        hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
-      });
-    }
-    const native = text(values, "native-sidecars") ?? dp.nativeSidecars;
-    if (native !== void 0 && !["auto", "true", "false"].includes(native)) {
-      throw new InvalidInputError(`'${native}' is not auto, true or false`, { input: "native-sidecars" });
-    }
+    const flags = readFlags(INJECT_OPTIONS, values);
+    const workspace = resolve10(flags.repo ?? ".");
+    const dp = loadRepoConfig(workspace, flags.config, "--config").dataPlane;
+    const given = (flag) => values[flag] !== void 0;
     const result = await renderSidecars(
       {
         workspace,
-        paths: list(values, "paths").length > 0 ? list(values, "paths") : dp.paths,
-        version: text(values, "version"),
-        istioctl: text(values, "istioctl"),
-        revision: text(values, "revision") ?? dp.revision,
-        valuesFile: text(values, "values-file") ?? dp.valuesFile,
-        operatorFile: text(values, "operator-file") ?? dp.operatorFile,
-        nativeSidecars: native === void 0 ? void 0 : native === "auto" ? "auto" : native === "true",
-        kubernetesVersion: text(values, "kubernetes-version") ?? dp.kubernetesVersion,
-        output,
-        outputDir: text(values, "output-dir") ?? dp.outputDir,
-        dryRun: values["dry-run"] === true
+        paths: flags.paths.length > 0 ? flags.paths : dp.paths,
+        version: flags.version,
+        istioctl: flags.istioctl,
+        revision: flags.revision ?? dp.revision,
+        valuesFile: flags["values-file"] ?? dp.valuesFile,
+        operatorFile: flags["operator-file"] ?? dp.operatorFile,
+        nativeSidecars: nativeSidecarsChoice(
+          given("native-sidecars") ? flags["native-sidecars"] : dp.nativeSidecars ?? flags["native-sidecars"]
+        ),
+        kubernetesVersion: flags["kubernetes-version"] ?? dp.kubernetesVersion,
+        output: given("output") ? flags.output : dp.output ?? flags.output,
+        outputDir: flags["output-dir"] ?? dp.outputDir,
+        dryRun: flags["dry-run"]
       },
       {
         logger: context2.log,
@@ -52634,7 +52673,7 @@ function planUpgrade(request2) {
   ) : void 0;
   const moves = step === "sources" ? all.moves : inBump?.moves ?? [];
   const rest = all.moves.filter((m) => !moves.some((n) => n.source === m.source));
-  const moveFiles = (list2) => [...new Set(list2.map((m) => m.source.file))].sort();
+  const moveFiles = (list) => [...new Set(list.map((m) => m.source.file))].sort();
   const to = step === "control-plane" ? planned.target : current;
   const plan = {
     ...planned,
@@ -52933,7 +52972,7 @@ function choice(input, value, choices) {
   if (choices.includes(value)) return value;
   throw new InvalidInputError(`'${value}' is not one of ${choices.join(", ")}`, { input });
 }
-var nonEmpty = (list2) => list2 && list2.length > 0 ? list2 : void 0;
+var nonEmpty = (list) => list && list.length > 0 ? list : void 0;
 function overrideRepoConfig(config, o) {
   const policy = o["version-policy"] || void 0;
   if (policy) parseVersionPolicy(policy, "version-policy");
@@ -52972,7 +53011,7 @@ var PLAN_OPTIONS = {
     description: "The repository config file (default .github/istio-autopilot.yaml)."
   },
   ...POLICY_OPTIONS,
-  ...GITHUB_OPTIONS2
+  ...GITHUB_OPTIONS
 };
 
 // src/core/rollout/waves/assign.ts

@@ -44178,7 +44178,9 @@ function readOptions(table, source) {
 function readValue(spec, raw, shown) {
   if (spec.type === "boolean") {
     if (typeof raw === "boolean") return raw;
-    const text2 = (typeof raw === "string" ? raw : "").trim().toLowerCase() || spec.default || "false";
+    const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
+    if (given === "" && spec.optional) return void 0;
+    const text2 = given || spec.default || "false";
     if (TRUE.includes(text2)) return true;
     if (FALSE.includes(text2)) return false;
     throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
@@ -44233,14 +44235,10 @@ function maskToken(token) {
   setSecret(token);
   registerSecret(token);
 }
-function stringInput(name) {
-  const value = getInput(name).trim();
-  return value === "" ? void 0 : value;
-}
-function gitHubInputs() {
-  const token = stringInput("github-token");
+function gitHubInputs(inputs) {
+  const token = inputs["github-token"] || void 0;
   if (token) maskToken(token);
-  const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
+  const apiUrl = inputs["github-api-url"] ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
 function httpCacheDir() {
@@ -44306,7 +44304,7 @@ async function versionToInstall(inputs) {
     input: versionFile ? "version-file" : "version",
     includePrereleases: inputs["include-prereleases"]
   };
-  const { token, apiUrl } = gitHubInputs();
+  const { token, apiUrl } = gitHubInputs(inputs);
   const github = createGitHubClient({ token, apiUrl, log: (m) => info(m) });
   return resolveIstioRelease(request2, { github, httpCacheDir: httpCacheDir(), logger: actionsLogger });
 }

@@ -43951,6 +43951,10 @@ var import_yaml9 = __toESM(require_dist(), 1);
 import { mkdir as mkdir2, mkdtemp, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
 import { join as join10, resolve as resolve5 } from "node:path";
+var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
+function nativeSidecarsChoice(setting) {
+  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
+}
 var OFFLINE_FILE_NAMES = {
   injectConfig: "inject-config.yaml",
   values: "values.json",
@@ -46023,74 +46027,27 @@ function mostCommon(values) {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
-// src/actions/support/entry.ts
-import { join as join16 } from "node:path";
-var actionsLogger = maskingLogger({
-  info: (m) => info(m),
-  warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
-  notice: (m, where) => notice(m, where ? { file: where.file, startLine: where.line } : {}),
-  debug: (m) => debug(m)
-});
-async function runEntry(main2) {
-  try {
-    await main2();
-  } catch (error2) {
-    setFailed(maskSecrets(describeError(error2)));
-    if (error2 instanceof Error && error2.stack) debug(error2.stack);
+// src/options/github.ts
+var GITHUB_OPTIONS = {
+  "github-token": {
+    type: "string",
+    description: "Token for GitHub API calls; the CLI falls back to GITHUB_TOKEN or GH_TOKEN."
+  },
+  "github-api-url": {
+    type: "string",
+    description: "The GitHub API (GitHub Enterprise Server or a mirror); default the runner\u2019s or api.github.com."
+  },
+  offline: {
+    type: "boolean",
+    input: false,
+    description: "Ask GitHub nothing: answer from the bundled dataset, saying how old it is."
   }
-}
-var masked = /* @__PURE__ */ new Set();
-function maskToken(token) {
-  if (token === "" || masked.has(token)) return;
-  masked.add(token);
-  setSecret(token);
-  registerSecret(token);
-}
-function stringInput(name) {
-  const value = getInput(name).trim();
-  return value === "" ? void 0 : value;
-}
-function booleanInput(name, fallback) {
-  const value = getInput(name).trim().toLowerCase();
-  if (value === "") return fallback;
-  if (["true", "yes", "on", "1"].includes(value)) return true;
-  if (["false", "no", "off", "0"].includes(value)) return false;
-  throw new InvalidInputError(`'${value}' is not a boolean`, { input: name, hint: "Use true or false." });
-}
-function listInput(name) {
-  return getInput(name).split(/[\n,]/).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
-}
-function choiceInput(name, choices, fallback) {
-  const value = getInput(name).trim();
-  if (value === "") return fallback;
-  if (choices.includes(value)) return value;
-  throw new InvalidInputError(`'${value}' is not one of ${choices.join(", ")}`, { input: name });
-}
-function gitHubInputs() {
-  const token = stringInput("github-token");
-  if (token) maskToken(token);
-  const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
-  return { token, apiUrl };
-}
-function httpCacheDir() {
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join16(toolCache, "istio-autopilot", "http") : void 0;
-}
-async function writeSummary(markdown) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await summary.addRaw(fitMarkdown(maskSecrets(markdown)), true).write();
-}
-function setJsonOutput(name, value) {
-  setOutput(name, JSON.stringify(value));
-}
-
-// src/actions/support/istioctl.ts
-import { tmpdir as tmpdir7 } from "node:os";
+};
 
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm6 } from "node:fs/promises";
 import { existsSync as existsSync10 } from "node:fs";
-import { join as join19 } from "node:path";
+import { join as join18 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -46381,22 +46338,22 @@ function _getTempDirectory() {
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync10, statSync as statSync5, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { join as join17 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join18(extracted, binaryName2))
+    binarySha256: await sha256Of(join17(extracted, binaryName2))
   };
-  writeFileSync5(join18(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join17(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join18(dir, binaryName2);
+  const binary = join17(dir, binaryName2);
   const size = statSync5(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -46407,7 +46364,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync10(join18(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync10(join17(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -46772,7 +46729,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join19(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join18(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -46781,12 +46738,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join19(scratch, "extracted");
+    const extracted = join18(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join19(extracted, binaryName(platform2));
+    const binary = join18(extracted, binaryName(platform2));
     if (!existsSync10(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -46800,7 +46757,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join19(cachedDir, binaryName(platform2)),
+      path: join18(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -46844,7 +46801,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join19(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join18(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -46900,13 +46857,210 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join19(root, TOOL_NAME, version, cacheKey);
+      const dir = join18(root, TOOL_NAME, version, cacheKey);
       await rm6(dir, { recursive: true, force: true });
       await rm6(`${dir}.complete`, { force: true });
     }
     throw error2;
   }
 }
+
+// src/options/get-istioctl.ts
+var INSTALL_OPTIONS = {
+  version: {
+    type: "string",
+    default: "latest",
+    description: "The istioctl version: latest, an exact version (1.24.2) or a range (1.24.x, ~1.24.0)."
+  },
+  "download-base-url": {
+    type: "string",
+    default: DEFAULT_DOWNLOAD_BASE_URL,
+    description: "Where <version>/<asset> archives and their .sha256 files are downloaded from."
+  }
+};
+var GET_ISTIOCTL_OPTIONS = {
+  ...INSTALL_OPTIONS,
+  "version-file": {
+    type: "string",
+    flag: false,
+    description: "A file holding the version, read when version is left at latest."
+  },
+  "include-prereleases": {
+    type: "boolean",
+    default: "false",
+    description: "Consider alpha, beta and rc releases when resolving a range or latest."
+  },
+  // The platform's spellings (macos, darwin, x64, ...) are normalised and checked by resolvePlatform.
+  os: {
+    type: "string",
+    description: "The OS to install for, linux, macos or windows; default the runner's."
+  },
+  arch: {
+    type: "string",
+    description: "The architecture to install for, amd64, arm64 or armv7; default the runner's."
+  },
+  checksum: { type: "string", description: "A pinned SHA-256 of the archive that must match as well." },
+  ...GITHUB_OPTIONS
+};
+
+// src/options/inject.ts
+var actionOnly = (description) => ({ type: "string", flag: false, description });
+var INJECT_OPTIONS = {
+  repo: { type: "string", input: false, description: "The repository to inject into (default .)." },
+  config: {
+    type: "string",
+    input: false,
+    description: "The repository config file (default .github/istio-autopilot.yaml); flags go on top."
+  },
+  paths: {
+    type: "list",
+    // What the action fills in; the CLI without --paths takes the config's, else every YAML file.
+    default: "**/*.yaml\n**/*.yml\n",
+    description: "Globs of workload manifests; !glob excludes. .gitignore\u2019d files are left out."
+  },
+  version: {
+    type: "string",
+    description: "The Istio version whose injection template is used; default the pinned control plane\u2019s."
+  },
+  istioctl: { type: "string", description: "An istioctl binary to use; default install version." },
+  revision: { type: "string", description: "The control plane revision the sidecars belong to." },
+  "values-file": { type: "string", description: "Helm values of the istiod chart, overlaid." },
+  "operator-file": { type: "string", description: "An IstioOperator file, overlaid." },
+  "inject-config-file": actionOnly("An explicit injection template instead of a generated one."),
+  "mesh-config-file": actionOnly("An explicit mesh config, used with inject-config-file."),
+  "injector-values-file": actionOnly("Explicit injector values (JSON), used with inject-config-file."),
+  "native-sidecars": {
+    type: "string",
+    choices: NATIVE_SIDECARS_SETTINGS,
+    // The CLI without the flag takes the config's setting, else keep.
+    default: "keep",
+    description: "keep (each workload its current mode), auto, true or false."
+  },
+  "kubernetes-version": {
+    type: "string",
+    description: "The cluster's Kubernetes version, used by native-sidecars auto."
+  },
+  output: {
+    type: "string",
+    choices: INJECT_OUTPUT_MODES,
+    noun: "output mode",
+    default: "in-place",
+    description: "in-place, render-dir or patches."
+  },
+  "output-dir": { type: "string", description: "Where render-dir writes, relative to the workspace." },
+  "fail-on-skip": {
+    type: "boolean",
+    flag: false,
+    default: "false",
+    description: "Fail (writing nothing) when a workload is skipped."
+  },
+  "dry-run": { type: "boolean", input: false, description: "Compute everything, write nothing." },
+  "download-base-url": INSTALL_OPTIONS["download-base-url"],
+  ...GITHUB_OPTIONS
+};
+
+// src/actions/support/entry.ts
+import { join as join19 } from "node:path";
+
+// src/options/table.ts
+function optionName(key, spec, face) {
+  const name = face === "input" ? spec.input : spec.flag;
+  return name === false ? void 0 : name ?? key;
+}
+function shownName(name, face) {
+  return face === "flag" ? `--${name}` : name;
+}
+var TRUE2 = ["true", "yes", "on", "1"];
+var FALSE = ["false", "no", "off", "0"];
+function readOptions(table, source) {
+  const values = {};
+  for (const [key, spec] of Object.entries(table)) {
+    const name = optionName(key, spec, source.face);
+    const raw = name === void 0 ? void 0 : source.raw(name, spec);
+    values[key] = readValue(spec, raw, shownName(name ?? key, source.face));
+  }
+  return values;
+}
+function readValue(spec, raw, shown) {
+  if (spec.type === "boolean") {
+    if (typeof raw === "boolean") return raw;
+    const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
+    if (given === "" && spec.optional) return void 0;
+    const text2 = given || spec.default || "false";
+    if (TRUE2.includes(text2)) return true;
+    if (FALSE.includes(text2)) return false;
+    throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
+  }
+  if (spec.type === "list") {
+    const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
+    return items.map((item) => checkChoice(spec, item, shown));
+  }
+  const text = typeof raw === "string" ? raw.trim() : void 0;
+  const value = text === void 0 || text === "" ? spec.default || void 0 : text;
+  return value === void 0 ? void 0 : checkChoice(spec, value, shown);
+}
+function checkChoice(spec, value, shown) {
+  if (!spec.choices) return value;
+  const found = spec.ignoreCase ? spec.choices.find((choice) => choice.toLowerCase() === value.toLowerCase()) : spec.choices.find((choice) => choice === value);
+  if (found === void 0) {
+    const article = /^[aeiou]/i.test(spec.noun ?? "") ? "an" : "a";
+    const what = spec.noun ? `${article} ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
+    throw new InvalidInputError(`'${value}' is not ${what}`, {
+      input: shown,
+      hint: `Use ${spec.type === "list" ? "a comma list of " : ""}${spec.choices.join(", ")}.`
+    });
+  }
+  return found;
+}
+
+// src/actions/support/entry.ts
+var actionsLogger = maskingLogger({
+  info: (m) => info(m),
+  warning: (m, where) => warning(m, where ? { file: where.file, startLine: where.line } : {}),
+  notice: (m, where) => notice(m, where ? { file: where.file, startLine: where.line } : {}),
+  debug: (m) => debug(m)
+});
+async function runEntry(main2) {
+  try {
+    await main2();
+  } catch (error2) {
+    setFailed(maskSecrets(describeError(error2)));
+    if (error2 instanceof Error && error2.stack) debug(error2.stack);
+  }
+}
+function readInputs(table) {
+  const values = readOptions(table, { face: "input", raw: (name) => getInput(name) });
+  const token = values["github-token"];
+  if (typeof token === "string") maskToken(token);
+  return values;
+}
+var masked = /* @__PURE__ */ new Set();
+function maskToken(token) {
+  if (token === "" || masked.has(token)) return;
+  masked.add(token);
+  setSecret(token);
+  registerSecret(token);
+}
+function gitHubInputs(inputs) {
+  const token = inputs["github-token"] || void 0;
+  if (token) maskToken(token);
+  const apiUrl = inputs["github-api-url"] ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
+  return { token, apiUrl };
+}
+function httpCacheDir() {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return toolCache ? join19(toolCache, "istio-autopilot", "http") : void 0;
+}
+async function writeSummary(markdown) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await summary.addRaw(fitMarkdown(maskSecrets(markdown)), true).write();
+}
+function setJsonOutput(name, value) {
+  setOutput(name, JSON.stringify(value));
+}
+
+// src/actions/support/istioctl.ts
+import { tmpdir as tmpdir7 } from "node:os";
 
 // src/core/releases/conditional-pages.ts
 var DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1e3;
@@ -47109,7 +47263,7 @@ async function resolveIstioRelease(request2, listing) {
 }
 
 // src/actions/support/istioctl.ts
-function istioctlInstaller(github) {
+function istioctlInstaller(github, downloadBaseUrl) {
   return async (spec) => {
     const resolved = await resolveIstioRelease(
       { spec, input: "version", includePrereleases: false },
@@ -47119,7 +47273,7 @@ function istioctlInstaller(github) {
       version: resolved.version,
       tag: resolved.tag,
       platform: resolvePlatform({}),
-      downloadBaseUrl: stringInput("download-base-url"),
+      downloadBaseUrl,
       tempDir: process.env.RUNNER_TEMP ?? tmpdir7(),
       logger: actionsLogger
     });
@@ -47133,28 +47287,31 @@ function run() {
   return runEntry(main);
 }
 async function main() {
-  const native = choiceInput("native-sidecars", ["auto", "true", "false"], "false");
+  const inputs = readInputs(INJECT_OPTIONS);
   const result = await renderSidecars(
     {
       workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-      paths: listInput("paths"),
-      version: stringInput("version"),
-      istioctl: stringInput("istioctl"),
-      revision: stringInput("revision"),
-      valuesFile: stringInput("values-file"),
-      operatorFile: stringInput("operator-file"),
-      injectConfigFile: stringInput("inject-config-file"),
-      meshConfigFile: stringInput("mesh-config-file"),
-      injectorValuesFile: stringInput("injector-values-file"),
-      nativeSidecars: native === "auto" ? "auto" : native === "true",
-      kubernetesVersion: stringInput("kubernetes-version"),
-      output: choiceInput("output", INJECT_OUTPUT_MODES, "in-place"),
-      outputDir: stringInput("output-dir"),
-      failOnSkip: booleanInput("fail-on-skip", false)
+      paths: inputs.paths,
+      version: inputs.version,
+      istioctl: inputs.istioctl,
+      revision: inputs.revision,
+      valuesFile: inputs["values-file"],
+      operatorFile: inputs["operator-file"],
+      injectConfigFile: inputs["inject-config-file"],
+      meshConfigFile: inputs["mesh-config-file"],
+      injectorValuesFile: inputs["injector-values-file"],
+      nativeSidecars: nativeSidecarsChoice(inputs["native-sidecars"]),
+      kubernetesVersion: inputs["kubernetes-version"],
+      output: inputs.output,
+      outputDir: inputs["output-dir"],
+      failOnSkip: inputs["fail-on-skip"]
     },
     {
       logger: actionsLogger,
-      installIstioctl: istioctlInstaller(createGitHubClient({ ...gitHubInputs(), log: (m) => info(m) }))
+      installIstioctl: istioctlInstaller(
+        createGitHubClient({ ...gitHubInputs(inputs), log: (m) => info(m) }),
+        inputs["download-base-url"]
+      )
     }
   );
   setJsonOutput("changed-files", result.changedFiles);

@@ -29568,7 +29568,9 @@ function readOptions(table, source) {
 function readValue(spec, raw, shown) {
   if (spec.type === "boolean") {
     if (typeof raw === "boolean") return raw;
-    const text3 = (typeof raw === "string" ? raw : "").trim().toLowerCase() || spec.default || "false";
+    const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
+    if (given === "" && spec.optional) return void 0;
+    const text3 = given || spec.default || "false";
     if (TRUE.includes(text3)) return true;
     if (FALSE.includes(text3)) return false;
     throw new InvalidInputError(`'${text3}' is not a boolean`, { input: shown, hint: "Use true or false." });
@@ -29623,14 +29625,10 @@ function maskToken(token) {
   setSecret(token);
   registerSecret(token);
 }
-function stringInput(name) {
-  const value = getInput(name).trim();
-  return value === "" ? void 0 : value;
-}
-function gitHubInputs() {
-  const token = stringInput("github-token");
+function gitHubInputs(inputs) {
+  const token = inputs["github-token"] || void 0;
   if (token) maskToken(token);
-  const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
+  const apiUrl = inputs["github-api-url"] ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   return { token, apiUrl };
 }
 async function writeSummary(markdown) {
@@ -29644,7 +29642,7 @@ function run() {
 }
 async function main() {
   const inputs = readInputs(OPEN_UPGRADE_PR_OPTIONS);
-  const { token, apiUrl } = gitHubInputs();
+  const { token, apiUrl } = gitHubInputs(inputs);
   if (!token)
     throw new InvalidInputError("a token is required to push and open PRs", { input: "github-token" });
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");

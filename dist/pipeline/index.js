@@ -39491,6 +39491,10 @@ var import_yaml9 = __toESM(require_dist(), 1);
 import { mkdir as mkdir2, mkdtemp, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
 import { join as join10, resolve as resolve5 } from "node:path";
+var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
+function nativeSidecarsChoice(setting) {
+  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
+}
 var OFFLINE_FILE_NAMES = {
   injectConfig: "inject-config.yaml",
   values: "values.json",
@@ -42080,7 +42084,6 @@ function waveMatchesNothing(wave) {
 
 // src/core/config/repo-config.ts
 var REPO_CONFIG_PATH = ".github/istio-autopilot.yaml";
-var NATIVE_SIDECARS = ["auto", "true", "false"];
 function loadRepoConfig(workspace, relativePath, input = "config-file") {
   const explicit = relativePath !== void 0 && relativePath.trim() !== "";
   const path5 = explicit ? relativePath.trim() : REPO_CONFIG_PATH;
@@ -42212,7 +42215,7 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
       output: dp.choice("output", INJECT_OUTPUT_MODES),
       outputDir: dp.string("output-dir"),
       revision: dp.string("revision"),
-      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS),
+      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
       kubernetesVersion: dp.string("kubernetes-version"),
       valuesFile: dp.string("values-file"),
       operatorFile: dp.string("operator-file")
@@ -49219,11 +49222,6 @@ var PIN_KINDS = [
   istioVersionFileKind
 ];
 
-// src/core/pins/kind.ts
-function formatVersion(target) {
-  return target.replace(/^v/, "");
-}
-
 // src/core/pins/scan-documents.ts
 var import_yaml24 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
@@ -49267,23 +49265,24 @@ function parseDocumentsMentioning(source, keywords) {
   return { ...source, documents, lineCounter };
 }
 
-// src/core/pins/engine.ts
-function extractPins(input, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const kinds = options.kinds ?? PIN_KINDS;
-  const kindsFor = kindSelector(kinds, options.ignoreFilePatterns ?? false);
+// src/core/pins/candidates.ts
+function candidateParsers(options, logger) {
   const parsed = /* @__PURE__ */ new Map();
   const parsedWhole = /* @__PURE__ */ new Map();
-  const parseWhole = (candidate) => {
+  const whole = (candidate) => {
     if (!parsedWhole.has(candidate.path)) parsedWhole.set(candidate.path, parseCandidate(candidate, logger));
     return parsedWhole.get(candidate.path) ?? null;
   };
-  const parseForScan = (candidate, selection) => {
-    if (options.parseWholeFiles || !selection.yamlKeywords) return parseWhole(candidate);
+  const forScan = (candidate, selection) => {
+    if (options.parseWholeFiles || !selection.yamlKeywords) return whole(candidate);
     if (!parsed.has(candidate.path))
       parsed.set(candidate.path, parseCandidate(candidate, logger, selection.yamlKeywords));
     return parsed.get(candidate.path) ?? null;
   };
+  const count = () => (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size;
+  return { whole, forScan, count };
+}
+function pinCollector(kindsFor, parse7) {
   const pins = [];
   const facts = /* @__PURE__ */ new Map();
   const visit3 = (candidate) => {
@@ -49296,35 +49295,26 @@ function extractPins(input, options = {}) {
         pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString("utf8") }));
         continue;
       }
-      const file = parseForScan(candidate, selection);
+      const file = parse7.forScan(candidate, selection);
       if (!file) continue;
       const result = kind.extract(file);
       pins.push(...result.pins);
       if (result.facts?.length) facts.set(kind, [...facts.get(kind) ?? [], ...result.facts]);
     }
   };
-  let scannedFiles;
-  let everyFile;
+  return { pins, facts, visit: visit3 };
+}
+function scanCandidates(input, options, logger, kindsFor, visit3) {
   if ("files" in input) {
     const candidates = input.files.map(fromSource);
     candidates.forEach(visit3);
-    scannedFiles = candidates.length;
-    everyFile = () => candidates;
-  } else {
-    const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
-    scannedFiles = readable.length;
-    let reread;
-    everyFile = () => reread ??= rereadWorkspace(input.root, readable, options);
+    return { scannedFiles: candidates.length, everyFile: () => candidates };
   }
-  const lookup2 = {
-    logger,
-    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parseWhole).filter((f) => f !== null)
-  };
-  for (const [kind, kindFacts] of facts) pins.push(...kind.link?.(kindFacts, lookup2) ?? []);
+  const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
+  let reread;
   return {
-    pins: uniqueByPosition(pins),
-    scannedFiles,
-    parsedFiles: (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size
+    scannedFiles: readable.length,
+    everyFile: () => reread ??= rereadWorkspace(input.root, readable, options)
   };
 }
 function fromSource(source) {
@@ -49402,6 +49392,27 @@ function parseCandidate(candidate, logger, keywords) {
     }
   }
   return parseEditableYamlFile(source, logger);
+}
+
+// src/core/pins/kind.ts
+function formatVersion(target) {
+  return target.replace(/^v/, "");
+}
+
+// src/core/pins/engine.ts
+function extractPins(input, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const kindsFor = kindSelector(options.kinds ?? PIN_KINDS, options.ignoreFilePatterns ?? false);
+  const parse7 = candidateParsers(options, logger);
+  const found = pinCollector(kindsFor, parse7);
+  const { scannedFiles, everyFile } = scanCandidates(input, options, logger, kindsFor, found.visit);
+  const lookup2 = {
+    logger,
+    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parse7.whole).filter((f) => f !== null)
+  };
+  const pins = [...found.pins];
+  for (const [kind, kindFacts] of found.facts) pins.push(...kind.link?.(kindFacts, lookup2) ?? []);
+  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parse7.count() };
 }
 function planPinUpdates(pins, target, options = {}) {
   const logger = options.logger ?? silentLogger;
@@ -53038,7 +53049,6 @@ function bumpControlPlane(request2, target, paths, logger) {
 }
 async function renderDataPlane(request2, plan, istioctl, paths, target, logger, revision) {
   const dp = request2.config.dataPlane;
-  const nativeSidecars = dp.nativeSidecars === "true" ? true : dp.nativeSidecars === "false" ? false : dp.nativeSidecars;
   const rendered = await renderSidecars(
     {
       workspace: request2.workspace,
@@ -53050,7 +53060,7 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger, 
       revision: revision ?? dp.revision,
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
-      nativeSidecars,
+      nativeSidecars: nativeSidecarsChoice(dp.nativeSidecars),
       kubernetesVersion: request2.kubernetesVersion ?? dp.kubernetesVersion,
       output: dp.output,
       outputDir: dp.outputDir
@@ -53109,68 +53119,27 @@ function analysisNote(analysis, target) {
   return [head, ...rows, analysis.findings.length > 20 ? `- \u2026and ${analysis.findings.length - 20} more` : ""].filter(Boolean).join("\n");
 }
 
-// src/actions/support/entry.ts
-import { join as join19 } from "node:path";
-var actionsLogger = maskingLogger({
-  info: (m) => info(m),
-  warning: (m, where2) => warning(m, where2 ? { file: where2.file, startLine: where2.line } : {}),
-  notice: (m, where2) => notice(m, where2 ? { file: where2.file, startLine: where2.line } : {}),
-  debug: (m) => debug(m)
-});
-async function runEntry(main2) {
-  try {
-    await main2();
-  } catch (error2) {
-    setFailed(maskSecrets(describeError(error2)));
-    if (error2 instanceof Error && error2.stack) debug(error2.stack);
+// src/options/github.ts
+var GITHUB_OPTIONS = {
+  "github-token": {
+    type: "string",
+    description: "Token for GitHub API calls; the CLI falls back to GITHUB_TOKEN or GH_TOKEN."
+  },
+  "github-api-url": {
+    type: "string",
+    description: "The GitHub API (GitHub Enterprise Server or a mirror); default the runner\u2019s or api.github.com."
+  },
+  offline: {
+    type: "boolean",
+    input: false,
+    description: "Ask GitHub nothing: answer from the bundled dataset, saying how old it is."
   }
-}
-var masked = /* @__PURE__ */ new Set();
-function maskToken(token) {
-  if (token === "" || masked.has(token)) return;
-  masked.add(token);
-  setSecret(token);
-  registerSecret(token);
-}
-function stringInput(name) {
-  const value = getInput(name).trim();
-  return value === "" ? void 0 : value;
-}
-function booleanInput(name, fallback) {
-  const value = getInput(name).trim().toLowerCase();
-  if (value === "") return fallback;
-  if (["true", "yes", "on", "1"].includes(value)) return true;
-  if (["false", "no", "off", "0"].includes(value)) return false;
-  throw new InvalidInputError(`'${value}' is not a boolean`, { input: name, hint: "Use true or false." });
-}
-function listInput(name) {
-  return getInput(name).split(/[\n,]/).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
-}
-function gitHubInputs() {
-  const token = stringInput("github-token");
-  if (token) maskToken(token);
-  const apiUrl = stringInput("github-api-url") ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
-  return { token, apiUrl };
-}
-function httpCacheDir() {
-  const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join19(toolCache, "istio-autopilot", "http") : void 0;
-}
-async function writeSummary(markdown) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await summary.addRaw(fitMarkdown(maskSecrets(markdown)), true).write();
-}
-function setJsonOutput(name, value) {
-  setOutput(name, JSON.stringify(value));
-}
-
-// src/actions/support/istioctl.ts
-import { tmpdir as tmpdir7 } from "node:os";
+};
 
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { existsSync as existsSync11 } from "node:fs";
-import { join as join22 } from "node:path";
+import { join as join21 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -53461,22 +53430,22 @@ function _getTempDirectory() {
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { join as join20 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join21(extracted, binaryName2))
+    binarySha256: await sha256Of(join20(extracted, binaryName2))
   };
-  writeFileSync5(join21(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join20(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join21(dir, binaryName2);
+  const binary = join20(dir, binaryName2);
   const size = statSync6(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -53487,7 +53456,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync15(join21(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync15(join20(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -53852,7 +53821,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join22(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join21(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -53861,12 +53830,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join22(scratch, "extracted");
+    const extracted = join21(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join22(extracted, binaryName(platform2));
+    const binary = join21(extracted, binaryName(platform2));
     if (!existsSync11(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -53880,7 +53849,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join22(cachedDir, binaryName(platform2)),
+      path: join21(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -53924,7 +53893,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join22(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join21(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -53980,13 +53949,214 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join22(root, TOOL_NAME, version, cacheKey);
+      const dir = join21(root, TOOL_NAME, version, cacheKey);
       await rm7(dir, { recursive: true, force: true });
       await rm7(`${dir}.complete`, { force: true });
     }
     throw error2;
   }
 }
+
+// src/options/get-istioctl.ts
+var INSTALL_OPTIONS = {
+  version: {
+    type: "string",
+    default: "latest",
+    description: "The istioctl version: latest, an exact version (1.24.2) or a range (1.24.x, ~1.24.0)."
+  },
+  "download-base-url": {
+    type: "string",
+    default: DEFAULT_DOWNLOAD_BASE_URL,
+    description: "Where <version>/<asset> archives and their .sha256 files are downloaded from."
+  }
+};
+var GET_ISTIOCTL_OPTIONS = {
+  ...INSTALL_OPTIONS,
+  "version-file": {
+    type: "string",
+    flag: false,
+    description: "A file holding the version, read when version is left at latest."
+  },
+  "include-prereleases": {
+    type: "boolean",
+    default: "false",
+    description: "Consider alpha, beta and rc releases when resolving a range or latest."
+  },
+  // The platform's spellings (macos, darwin, x64, ...) are normalised and checked by resolvePlatform.
+  os: {
+    type: "string",
+    description: "The OS to install for, linux, macos or windows; default the runner's."
+  },
+  arch: {
+    type: "string",
+    description: "The architecture to install for, amd64, arm64 or armv7; default the runner's."
+  },
+  checksum: { type: "string", description: "A pinned SHA-256 of the archive that must match as well." },
+  ...GITHUB_OPTIONS
+};
+
+// src/options/pipeline.ts
+var { offline: _offline, ...GITHUB_INPUTS } = GITHUB_OPTIONS;
+var PIPELINE_OPTIONS = {
+  ...GITHUB_INPUTS,
+  "config-file": {
+    type: "string",
+    default: ".github/istio-autopilot.yaml",
+    description: "The repository config, relative to the workspace."
+  },
+  "version-policy": {
+    type: "string",
+    description: "Which releases to move to (latest, patch, minor, supported or a semver range); overrides the config's."
+  },
+  strategy: {
+    type: "string",
+    choices: UPGRADE_STRATEGIES,
+    description: "in-place or canary; overrides the config."
+  },
+  "include-prereleases": {
+    type: "boolean",
+    optional: true,
+    description: "Consider alpha, beta and rc releases; overrides the config."
+  },
+  "control-plane-paths": {
+    type: "list",
+    description: "Globs of the control plane pins; overrides the config."
+  },
+  "data-plane-paths": { type: "list", description: "Globs of the workload manifests; overrides the config." },
+  "inject-output": {
+    type: "string",
+    choices: INJECT_OUTPUT_MODES,
+    noun: "output mode",
+    description: "in-place, render-dir or patches; overrides the config."
+  },
+  "kubernetes-version": {
+    type: "string",
+    description: "The cluster's Kubernetes version; overrides the config."
+  },
+  base: { type: "string", description: "Base branch of the PR; default the repository's default branch." },
+  labels: { type: "list", description: "Labels for the PR; overrides the config." },
+  "auto-merge": {
+    type: "string",
+    choices: AUTO_MERGE_METHODS,
+    description: "none, merge, squash or rebase; overrides the config."
+  },
+  "auto-merge-when": {
+    type: "string",
+    choices: AUTO_MERGE_WHEN,
+    description: "patch, minor, in-policy or always; overrides the config."
+  },
+  "sign-commits": {
+    type: "boolean",
+    optional: true,
+    description: "Commit through the Git Data API so commits are verified; overrides the config."
+  },
+  analyze: { type: "boolean", default: "true", description: "Run istioctl analyze on the change first." },
+  "download-base-url": INSTALL_OPTIONS["download-base-url"],
+  "dry-run": { type: "boolean", default: "false", description: "Plan only; write nothing and open no PR." }
+};
+
+// src/actions/support/entry.ts
+import { join as join22 } from "node:path";
+
+// src/options/table.ts
+function optionName(key, spec, face) {
+  const name = face === "input" ? spec.input : spec.flag;
+  return name === false ? void 0 : name ?? key;
+}
+function shownName(name, face) {
+  return face === "flag" ? `--${name}` : name;
+}
+var TRUE2 = ["true", "yes", "on", "1"];
+var FALSE = ["false", "no", "off", "0"];
+function readOptions(table, source) {
+  const values = {};
+  for (const [key, spec] of Object.entries(table)) {
+    const name = optionName(key, spec, source.face);
+    const raw = name === void 0 ? void 0 : source.raw(name, spec);
+    values[key] = readValue(spec, raw, shownName(name ?? key, source.face));
+  }
+  return values;
+}
+function readValue(spec, raw, shown) {
+  if (spec.type === "boolean") {
+    if (typeof raw === "boolean") return raw;
+    const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
+    if (given === "" && spec.optional) return void 0;
+    const text2 = given || spec.default || "false";
+    if (TRUE2.includes(text2)) return true;
+    if (FALSE.includes(text2)) return false;
+    throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
+  }
+  if (spec.type === "list") {
+    const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
+    return items.map((item) => checkChoice(spec, item, shown));
+  }
+  const text = typeof raw === "string" ? raw.trim() : void 0;
+  const value = text === void 0 || text === "" ? spec.default || void 0 : text;
+  return value === void 0 ? void 0 : checkChoice(spec, value, shown);
+}
+function checkChoice(spec, value, shown) {
+  if (!spec.choices) return value;
+  const found = spec.ignoreCase ? spec.choices.find((choice2) => choice2.toLowerCase() === value.toLowerCase()) : spec.choices.find((choice2) => choice2 === value);
+  if (found === void 0) {
+    const article = /^[aeiou]/i.test(spec.noun ?? "") ? "an" : "a";
+    const what = spec.noun ? `${article} ${spec.noun}` : `one of ${spec.choices.join(", ")}`;
+    throw new InvalidInputError(`'${value}' is not ${what}`, {
+      input: shown,
+      hint: `Use ${spec.type === "list" ? "a comma list of " : ""}${spec.choices.join(", ")}.`
+    });
+  }
+  return found;
+}
+
+// src/actions/support/entry.ts
+var actionsLogger = maskingLogger({
+  info: (m) => info(m),
+  warning: (m, where2) => warning(m, where2 ? { file: where2.file, startLine: where2.line } : {}),
+  notice: (m, where2) => notice(m, where2 ? { file: where2.file, startLine: where2.line } : {}),
+  debug: (m) => debug(m)
+});
+async function runEntry(main2) {
+  try {
+    await main2();
+  } catch (error2) {
+    setFailed(maskSecrets(describeError(error2)));
+    if (error2 instanceof Error && error2.stack) debug(error2.stack);
+  }
+}
+function readInputs(table) {
+  const values = readOptions(table, { face: "input", raw: (name) => getInput(name) });
+  const token = values["github-token"];
+  if (typeof token === "string") maskToken(token);
+  return values;
+}
+var masked = /* @__PURE__ */ new Set();
+function maskToken(token) {
+  if (token === "" || masked.has(token)) return;
+  masked.add(token);
+  setSecret(token);
+  registerSecret(token);
+}
+function gitHubInputs(inputs) {
+  const token = inputs["github-token"] || void 0;
+  if (token) maskToken(token);
+  const apiUrl = inputs["github-api-url"] ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
+  return { token, apiUrl };
+}
+function httpCacheDir() {
+  const toolCache = process.env.RUNNER_TOOL_CACHE;
+  return toolCache ? join22(toolCache, "istio-autopilot", "http") : void 0;
+}
+async function writeSummary(markdown) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await summary.addRaw(fitMarkdown(maskSecrets(markdown)), true).write();
+}
+function setJsonOutput(name, value) {
+  setOutput(name, JSON.stringify(value));
+}
+
+// src/actions/support/istioctl.ts
+import { tmpdir as tmpdir7 } from "node:os";
 
 // src/core/releases/resolve-version.ts
 async function resolveIstioctlVersion(request2, listReleases) {
@@ -54017,7 +54187,7 @@ async function resolveIstioRelease(request2, listing) {
 }
 
 // src/actions/support/istioctl.ts
-function istioctlInstaller(github) {
+function istioctlInstaller(github, downloadBaseUrl) {
   return async (spec) => {
     const resolved = await resolveIstioRelease(
       { spec, input: "version", includePrereleases: false },
@@ -54027,7 +54197,7 @@ function istioctlInstaller(github) {
       version: resolved.version,
       tag: resolved.tag,
       platform: resolvePlatform({}),
-      downloadBaseUrl: stringInput("download-base-url"),
+      downloadBaseUrl,
       tempDir: process.env.RUNNER_TEMP ?? tmpdir7(),
       logger: actionsLogger
     });
@@ -54042,25 +54212,27 @@ function run() {
 }
 async function main() {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const { token, apiUrl } = gitHubInputs();
+  const inputs = readInputs(PIPELINE_OPTIONS);
+  const { token, apiUrl } = gitHubInputs(inputs);
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !repo) throw new InvalidInputError("GITHUB_REPOSITORY is not set (owner/repo)");
-  const dryRun = booleanInput("dry-run", false);
+  const dryRun = inputs["dry-run"];
   if (!token && !dryRun)
     throw new InvalidInputError("a token is required to push and open PRs", { input: "github-token" });
-  const config = overrideRepoConfig(loadRepoConfig(workspace, stringInput("config-file")), {
-    "version-policy": stringInput("version-policy"),
-    strategy: stringInput("strategy"),
-    "include-prereleases": optionalBoolean("include-prereleases"),
-    "control-plane-paths": listInput("control-plane-paths"),
-    "data-plane-paths": listInput("data-plane-paths"),
-    "inject-output": stringInput("inject-output"),
-    "kubernetes-version": stringInput("kubernetes-version"),
-    base: stringInput("base"),
-    labels: listInput("labels"),
-    "auto-merge": stringInput("auto-merge"),
-    "auto-merge-when": stringInput("auto-merge-when"),
-    "sign-commits": optionalBoolean("sign-commits")
+  const configFile = inputs["config-file"] === REPO_CONFIG_PATH ? void 0 : inputs["config-file"];
+  const config = overrideRepoConfig(loadRepoConfig(workspace, configFile), {
+    "version-policy": inputs["version-policy"],
+    strategy: inputs.strategy,
+    "include-prereleases": inputs["include-prereleases"],
+    "control-plane-paths": inputs["control-plane-paths"],
+    "data-plane-paths": inputs["data-plane-paths"],
+    "inject-output": inputs["inject-output"],
+    "kubernetes-version": inputs["kubernetes-version"],
+    base: inputs.base,
+    labels: inputs.labels,
+    "auto-merge": inputs["auto-merge"],
+    "auto-merge-when": inputs["auto-merge-when"],
+    "sign-commits": inputs["sign-commits"]
   });
   const github = createGitHubClient({ token, apiUrl, log: (m) => info(m) });
   const result = await runUpgradePipeline(
@@ -54069,12 +54241,16 @@ async function main() {
       config,
       owner,
       repo,
-      kubernetesVersion: stringInput("kubernetes-version"),
-      analyze: booleanInput("analyze", true),
+      kubernetesVersion: inputs["kubernetes-version"],
+      analyze: inputs.analyze,
       dryRun,
       httpCacheDir: httpCacheDir()
     },
-    { github, logger: actionsLogger, installIstioctl: istioctlInstaller(github) }
+    {
+      github,
+      logger: actionsLogger,
+      installIstioctl: istioctlInstaller(github, inputs["download-base-url"])
+    }
   );
   const report = planReport(result.plan);
   setOutput("step", report.step);
@@ -54092,9 +54268,6 @@ async function main() {
     setOutput("dashboard-issue-number", dashboard?.number ?? "");
   }
   await writeSummary(renderPipelineSummary(report, result));
-}
-function optionalBoolean(name) {
-  return stringInput(name) === void 0 ? void 0 : booleanInput(name, false);
 }
 
 // src/actions/index/pipeline.ts

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const inputs = readInputs(ANALYZE_OPTIONS);
   const { binary, version } = await locateIstioctl(inputs, () => {
-    const { token, apiUrl } = gitHubInputs();
+    const { token, apiUrl } = gitHubInputs(inputs);
     return createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
   });
   const istioctlResult = await analyzeManifests({
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     // Skip notices are annotations too; they are emitted below within the notice cap.
     logger: { ...actionsLogger, notice: (m, where) => core.info(`${where?.file ?? ''}: ${m}`) },
   });
-  const changedFiles = inputs['changed-only'] ? await pullRequestFiles() : undefined;
+  const changedFiles = inputs['changed-only'] ? await pullRequestFiles(inputs) : undefined;
   // The mesh invariants (MESH001-006) on what the repo renders, reported like istioctl's findings;
   // the model's own warnings are annotations only where the change may show them.
   const outside = (file?: string) => changedFiles !== undefined && !(file && changedFiles.has(file));
@@ -77,7 +77,9 @@ async function main(): Promise<void> {
 }
 
 /** Files the pull request changes, or undefined (annotate everything) outside pull_request events. */
-async function pullRequestFiles(): Promise<Set<string> | undefined> {
+async function pullRequestFiles(
+  inputs: Parameters<typeof gitHubInputs>[0],
+): Promise<Set<string> | undefined> {
   const event = process.env.GITHUB_EVENT_PATH;
   const number = event
     ? (JSON.parse(readFileSync(event, 'utf8')) as { pull_request?: { number?: number } }).pull_request?.number
@@ -87,7 +89,7 @@ async function pullRequestFiles(): Promise<Set<string> | undefined> {
     core.info('changed-only: not a pull_request event, so every finding is annotated');
     return undefined;
   }
-  const { token, apiUrl } = gitHubInputs();
+  const { token, apiUrl } = gitHubInputs(inputs);
   const github = createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
   return listPullRequestFiles(github, { owner, repo, number }, Boolean(token));
 }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (!version)
     throw new InvalidInputError('a version is required', { input: 'version', hint: 'Set version: 1.24.2.' });
   const dryRun = inputs['dry-run'];
-  const { token, apiUrl } = gitHubInputs();
+  const { token, apiUrl } = gitHubInputs(inputs);
   // Few retries: when GitHub is unreachable the bundled dataset answers, so waiting longer buys little.
   const github = createGitHubClient({ token, apiUrl, retries: 1, log: (m) => core.info(m) });
   const releases = await listKnownReleases(github, { logger: actionsLogger });

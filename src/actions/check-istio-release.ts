@@ -15,7 +15,7 @@ export function run(): Promise<void> {
 
 async function main(): Promise<void> {
   const inputs = entry.readInputs(CHECK_OPTIONS);
-  const { apiUrl } = entry.gitHubInputs();
+  const { apiUrl } = entry.gitHubInputs(inputs);
   const failOn = inputs['fail-on'];
   const currentInput = inputs['current-version'];
   const pinned = currentInput

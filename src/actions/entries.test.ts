@@ -27,6 +27,8 @@ const { run: check } = await import('./check-istio-release.js');
 const { run: analyze } = await import('./analyze-manifests.js');
 const { run: getIstioctl } = await import('./get-istioctl.js');
 const { run: openUpgradePr } = await import('./open-upgrade-pr.js');
+const { run: kubeInject } = await import('./kube-inject-manifests.js');
+const { run: pipeline } = await import('./pipeline.js');
 
 let emulator: GitHubEmulator;
 const inputs = (values: Record<string, string>) => {
@@ -52,6 +54,31 @@ afterEach(async () => {
 });
 
 describe('action entries run()', () => {
+  it('kube-inject-manifests fails on an output mode outside its choices, naming the input, before any work', async () => {
+    vi.stubEnv('GITHUB_WORKSPACE', mkdtempSync(join(tmpdir(), 'inject-entry-')));
+    inputs({ output: 'sideways', 'native-sidecars': 'keep' });
+    await kubeInject();
+    expect(reported.failures).toEqual([
+      "input 'output': 'sideways' is not an output mode\nUse in-place, render-dir, patches.",
+    ]);
+    expect(reported.outputs.size).toBe(0);
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it('the pipeline fails on a strategy or a boolean outside its choices, naming the input, before any request', async () => {
+    vi.stubEnv('GITHUB_WORKSPACE', mkdtempSync(join(tmpdir(), 'pipeline-entry-')));
+    vi.stubEnv('GITHUB_REPOSITORY', 'acme/mesh');
+    inputs({ 'dry-run': 'true', strategy: 'blue-green' });
+    await pipeline();
+    inputs({ strategy: '', 'sign-commits': 'maybe' });
+    await pipeline();
+    expect(reported.failures).toEqual([
+      "input 'strategy': 'blue-green' is not one of in-place, canary\nUse in-place, canary.",
+      "input 'sign-commits': 'maybe' is not a boolean\nUse true or false.",
+    ]);
+    expect(emulator.requests).toEqual([]);
+  });
+
   it('bump-istio-version rewrites the pin checked against the live release list and sets its outputs', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'bump-entry-'));
     writeFileSync(join(workspace, '.istio-version'), '# pinned\n1.30.3\n');

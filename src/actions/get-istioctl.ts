@@ -81,7 +81,7 @@ async function versionToInstall(inputs: Inputs): Promise<ResolvedVersion> {
     input: versionFile ? 'version-file' : 'version',
     includePrereleases: inputs['include-prereleases'],
   };
-  const { token, apiUrl } = gitHubInputs();
+  const { token, apiUrl } = gitHubInputs(inputs);
   const github = createGitHubClient({ token, apiUrl, log: (m) => core.info(m) });
   return resolveIstioRelease(request, { github, httpCacheDir: httpCacheDir(), logger: actionsLogger });
 }

@@ -1,16 +1,15 @@
 // kube-inject-manifests: inputs -> renderSidecars -> outputs and summary.
 import * as core from '@actions/core';
 import { createGitHubClient } from '../core/github/client.js';
-import { INJECT_OUTPUT_MODES, renderSidecars } from '../core/inject/index.js';
+import { renderSidecars } from '../core/inject/index.js';
+import { nativeSidecarsChoice } from '../core/istioctl/offline-config.js';
+import { INJECT_OPTIONS } from '../options/inject.js';
 import {
   actionsLogger,
-  booleanInput,
-  choiceInput,
   gitHubInputs,
-  listInput,
+  readInputs,
   runEntry,
   setJsonOutput,
-  stringInput,
   writeSummary,
 } from './support/entry.js';
 import { istioctlInstaller } from './support/istioctl.js';
@@ -21,28 +20,31 @@ export function run(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const native = choiceInput('native-sidecars', ['auto', 'true', 'false'] as const, 'false');
+  const inputs = readInputs(INJECT_OPTIONS);
   const result = await renderSidecars(
     {
       workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-      paths: listInput('paths'),
-      version: stringInput('version'),
-      istioctl: stringInput('istioctl'),
-      revision: stringInput('revision'),
-      valuesFile: stringInput('values-file'),
-      operatorFile: stringInput('operator-file'),
-      injectConfigFile: stringInput('inject-config-file'),
-      meshConfigFile: stringInput('mesh-config-file'),
-      injectorValuesFile: stringInput('injector-values-file'),
-      nativeSidecars: native === 'auto' ? 'auto' : native === 'true',
-      kubernetesVersion: stringInput('kubernetes-version'),
-      output: choiceInput('output', INJECT_OUTPUT_MODES, 'in-place'),
-      outputDir: stringInput('output-dir'),
-      failOnSkip: booleanInput('fail-on-skip', false),
+      paths: inputs.paths,
+      version: inputs.version,
+      istioctl: inputs.istioctl,
+      revision: inputs.revision,
+      valuesFile: inputs['values-file'],
+      operatorFile: inputs['operator-file'],
+      injectConfigFile: inputs['inject-config-file'],
+      meshConfigFile: inputs['mesh-config-file'],
+      injectorValuesFile: inputs['injector-values-file'],
+      nativeSidecars: nativeSidecarsChoice(inputs['native-sidecars']),
+      kubernetesVersion: inputs['kubernetes-version'],
+      output: inputs.output,
+      outputDir: inputs['output-dir'],
+      failOnSkip: inputs['fail-on-skip'],
     },
     {
       logger: actionsLogger,
-      installIstioctl: istioctlInstaller(createGitHubClient({ ...gitHubInputs(), log: (m) => core.info(m) })),
+      installIstioctl: istioctlInstaller(
+        createGitHubClient({ ...gitHubInputs(inputs), log: (m) => core.info(m) }),
+        inputs['download-base-url'],
+      ),
     },
   );
   setJsonOutput('changed-files', result.changedFiles);

@@ -15,7 +15,7 @@ export function run(): Promise<void> {
 
 async function main(): Promise<void> {
   const inputs = entry.readInputs(OPEN_UPGRADE_PR_OPTIONS);
-  const { token, apiUrl } = entry.gitHubInputs();
+  const { token, apiUrl } = entry.gitHubInputs(inputs);
   if (!token)
     throw new InvalidInputError('a token is required to push and open PRs', { input: 'github-token' });
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/');

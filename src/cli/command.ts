@@ -64,12 +64,6 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
-export const GITHUB_OPTIONS = {
-  'github-token': { type: 'string' },
-  'github-api-url': { type: 'string' },
-  offline: { type: 'boolean' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
-
 export function parseCommandArgs(command: Command, args: string[]) {
   try {
     return parseArgs({
@@ -101,13 +95,4 @@ export function gitHubSettings(values: Record<string, unknown>, env: NodeJS.Proc
 export function text(values: Record<string, unknown>, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
-export function list(values: Record<string, unknown>, name: string): string[] {
-  const value = values[name];
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-  return items
-    .flatMap((v: string) => v.split(','))
-    .map((v) => v.trim())
-    .filter(Boolean);
 }

@@ -10,6 +10,8 @@ export interface OptionSpec {
   ignoreCase?: boolean;
   /** What one choice is called in errors ('x' is not a <noun>); default "one of <choices>". */
   noun?: string;
+  /** A boolean left unset reads as undefined: something else (the repo config) decides. */
+  optional?: true;
   /** What an unset option means, as action.yml writes it (a list's is left to action.yml to fill in). */
   default?: string;
   description: string;
@@ -22,7 +24,9 @@ export interface OptionSpec {
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
 type ValueOf<S extends OptionSpec> = S['type'] extends 'boolean'
-  ? boolean
+  ? S extends { optional: true }
+    ? boolean | undefined
+    : boolean
   : S['type'] extends 'list'
     ? S extends { choices: readonly (infer C)[] }
       ? C[]
@@ -72,7 +76,9 @@ export function readOptions<T extends OptionTable>(table: T, source: OptionSourc
 function readValue(spec: OptionSpec, raw: string | string[] | boolean | undefined, shown: string): unknown {
   if (spec.type === 'boolean') {
     if (typeof raw === 'boolean') return raw;
-    const text = (typeof raw === 'string' ? raw : '').trim().toLowerCase() || spec.default || 'false';
+    const given = (typeof raw === 'string' ? raw : '').trim().toLowerCase();
+    if (given === '' && spec.optional) return undefined;
+    const text = given || spec.default || 'false';
     if (TRUE.includes(text)) return true;
     if (FALSE.includes(text)) return false;
     throw new InvalidInputError(`'${text}' is not a boolean`, { input: shown, hint: 'Use true or false.' });

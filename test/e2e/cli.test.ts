@@ -250,6 +250,14 @@ describe('istio-autopilot CLI', () => {
     const os = await cli(['get-istioctl', '--version', '1.30.4', '--os', 'solaris', '--offline']);
     expect(os.code).toBe(2);
     expect(os.stderr).toContain("input '--os': 'solaris' is not a supported os");
+    const native = await cli(['inject', '--istioctl', '/no/istioctl', '--native-sidecars', 'sometimes']);
+    expect(native.code).toBe(2);
+    expect(native.stderr).toContain(
+      "input '--native-sidecars': 'sometimes' is not one of keep, auto, true, false",
+    );
+    const output = await cli(['inject', '--istioctl', '/no/istioctl', '--output', 'sideways']);
+    expect(output.code).toBe(2);
+    expect(output.stderr).toContain("input '--output': 'sideways' is not an output mode");
   });
 
   it('says a repo without pins holds none, without citing an action input the CLI lacks', async () => {

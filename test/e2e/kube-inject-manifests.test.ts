@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { realIstioctlPair } from '../support/istioctl.js';
 import {
   addReleaseAsset,
@@ -20,6 +21,17 @@ const skip = 'skip' in pair ? pair.skip : undefined;
 const real = 'skip' in pair ? undefined : pair;
 const FIXTURES = join(REPO_ROOT, 'test/conformance/__fixtures__/inject-pipeline');
 const scratch: string[] = [];
+
+interface PodTemplateOwner {
+  spec: {
+    template: {
+      spec: {
+        containers?: { name: string; image?: string }[];
+        initContainers?: { name: string; image?: string }[];
+      };
+    };
+  };
+}
 
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -78,6 +90,44 @@ describe.skipIf(skip)('kube-inject-manifests (real istioctl)', () => {
     expect(run.exitCode).toBe(1);
     expect(failure(run.stdout)).toContain('apps/broken.yaml:1 (Deployment bad)');
     expect(readFileSync(join(root, 'apps/mixed.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('keeps a native sidecar native (one proxy) when native-sidecars is not given, and refuses a bad value by its input', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'e2e-kube-inject-native-'));
+    scratch.push(root);
+    writeFileSync(
+      join(root, 'web.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]\n',
+    );
+    const paths = 'web.yaml';
+    const native = await runAction('kube-inject-manifests', {
+      cwd: root,
+      inputs: { paths, istioctl: real!.old.binary, 'native-sidecars': 'true' },
+    });
+    expect(native.exitCode, native.stdout + native.stderr).toBe(0);
+    // Without the input (default keep), the upgrade keeps the workload's mode.
+    const upgraded = await runAction('kube-inject-manifests', {
+      cwd: root,
+      inputs: { paths, istioctl: real!.new.binary },
+    });
+    expect(upgraded.exitCode, upgraded.stdout + upgraded.stderr).toBe(0);
+    expect(JSON.parse(upgraded.outputs['changed-files']!)).toEqual(['web.yaml']);
+    const pod = (parse(readFileSync(join(root, 'web.yaml'), 'utf8')) as PodTemplateOwner).spec.template.spec;
+    const proxies = (list?: { name: string; image?: string }[]) =>
+      (list ?? []).filter((c) => c.name === 'istio-proxy');
+    expect(proxies(pod.containers)).toEqual([]);
+    expect(proxies(pod.initContainers).map((c) => c.image)).toEqual([
+      `docker.io/istio/proxyv2:${real!.new.version}`,
+    ]);
+
+    const bad = await runAction('kube-inject-manifests', {
+      cwd: root,
+      inputs: { paths, istioctl: real!.new.binary, 'native-sidecars': 'sometimes' },
+    });
+    expect(bad.exitCode).toBe(1);
+    expect(failure(bad.stdout)).toContain(
+      "input 'native-sidecars': 'sometimes' is not one of keep, auto, true, false",
+    );
   });
 
   it('installs istioctl through the core at the version pinned in the repo when no binary is given', async () => {

@@ -2,7 +2,7 @@
 // and turning typed errors into one clear failure instead of a stack trace.
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { describeError, InvalidInputError } from '../../core/errors.js';
+import { describeError } from '../../core/errors.js';
 import { maskingLogger, maskSecrets, registerSecret, type Logger } from '../../core/logger.js';
 import { fitMarkdown } from '../../core/report/markdown.js';
 import { readOptions, type OptionTable, type OptionValues } from '../../options/table.js';
@@ -42,40 +42,14 @@ function maskToken(token: string): void {
   registerSecret(token);
 }
 
-export function stringInput(name: string): string | undefined {
-  const value = core.getInput(name).trim();
-  return value === '' ? undefined : value;
-}
-
-export function booleanInput(name: string, fallback: boolean): boolean {
-  const value = core.getInput(name).trim().toLowerCase();
-  if (value === '') return fallback;
-  if (['true', 'yes', 'on', '1'].includes(value)) return true;
-  if (['false', 'no', 'off', '0'].includes(value)) return false;
-  throw new InvalidInputError(`'${value}' is not a boolean`, { input: name, hint: 'Use true or false.' });
-}
-
-/** A list input: newline- or comma-separated, blanks and `#` comments dropped. */
-export function listInput(name: string): string[] {
-  return core
-    .getInput(name)
-    .split(/[\n,]/)
-    .map((s) => s.replace(/\s+#.*$/, '').trim())
-    .filter((s) => s !== '' && !s.startsWith('#'));
-}
-
-export function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {
-  const value = core.getInput(name).trim();
-  if (value === '') return fallback;
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new InvalidInputError(`'${value}' is not one of ${choices.join(', ')}`, { input: name });
-}
-
-/** The token (masked at once) and API URL; defaults to the runner's API so GHES works. */
-export function gitHubInputs(): { token?: string; apiUrl: string } {
-  const token = stringInput('github-token');
+/** The token and API URL from the read inputs; defaults to the runner's API so GHES works. */
+export function gitHubInputs(inputs: { 'github-token'?: string; 'github-api-url'?: string }): {
+  token?: string;
+  apiUrl: string;
+} {
+  const token = inputs['github-token'] || undefined;
   if (token) maskToken(token);
-  const apiUrl = stringInput('github-api-url') ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
+  const apiUrl = inputs['github-api-url'] ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
   return { token, apiUrl };
 }
 

@@ -8,10 +8,13 @@ import { installIstioctl } from '../../core/istioctl/install/install.js';
 import { resolvePlatform } from '../../core/istioctl/install/platform.js';
 import { istioctlVersion } from '../../core/istioctl/runner.js';
 import { resolveIstioRelease } from '../../core/releases/resolve-version.js';
-import { actionsLogger, httpCacheDir, stringInput } from './entry.js';
+import { actionsLogger, httpCacheDir } from './entry.js';
 
 /** Installs a version or range through the core (tool cache, SHA-256 verified); returns the binary. */
-export function istioctlInstaller(github: GitHubClient): (version: string) => Promise<string> {
+export function istioctlInstaller(
+  github: GitHubClient,
+  downloadBaseUrl: string | undefined,
+): (version: string) => Promise<string> {
   return async (spec) => {
     const resolved = await resolveIstioRelease(
       { spec, input: 'version', includePrereleases: false },
@@ -21,7 +24,7 @@ export function istioctlInstaller(github: GitHubClient): (version: string) => Pr
       version: resolved.version,
       tag: resolved.tag,
       platform: resolvePlatform({}),
-      downloadBaseUrl: stringInput('download-base-url'),
+      downloadBaseUrl,
       tempDir: process.env.RUNNER_TEMP ?? tmpdir(),
       logger: actionsLogger,
     });
@@ -32,12 +35,12 @@ export function istioctlInstaller(github: GitHubClient): (version: string) => Pr
 
 /** The `istioctl` input, else istioctl on PATH, else `version` installed; with its real version. */
 export async function locateIstioctl(
-  inputs: { istioctl?: string; version?: string },
+  inputs: { istioctl?: string; version?: string; 'download-base-url'?: string },
   github: () => GitHubClient,
 ): Promise<{ binary: string; version: string }> {
   const given = inputs.istioctl ?? onPath('istioctl');
   if (given) return { binary: given, version: await istioctlVersion(given) };
-  const binary = await istioctlInstaller(github())(inputs.version ?? 'latest');
+  const binary = await istioctlInstaller(github(), inputs['download-base-url'])(inputs.version ?? 'latest');
   return { binary, version: await istioctlVersion(binary) };
 }
 

@@ -6,7 +6,7 @@ import { checkReleaseTarget } from '../../core/releases/release-target.js';
 import { listKnownReleases } from '../../core/releases/sources.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { BUMP_OPTIONS } from '../../options/bump.js';
-import { EXIT, flagsOf, gitHubSettings, readFlags, type Command } from '../command.js';
+import { EXIT, flagsOf, gitHubSettings, readFlags, type Command, type CommandContext } from '../command.js';
 
 export const bumpCommand: Command = {
   name: 'bump',
@@ -40,40 +40,47 @@ export const bumpCommand: Command = {
       dryRun: flags['dry-run'],
       logger: context.log,
     });
-    const pins = result.plan.edits.map((e) => ({
-      file: e.pin.file,
-      line: e.pin.line,
-      kind: e.pin.kind,
-      from: e.pin.version,
-      to: e.target,
-    }));
-    const sourceMoves = result.sourcePlan.moves.map((m) => ({
-      file: m.source.file,
-      line: m.source.line,
-      from: m.source.value,
-      to: m.replacement,
-    }));
-    if (context.json) {
-      context.stdout(
-        JSON.stringify(
-          {
-            changedFiles: result.changedFiles,
-            previousVersions: result.previousVersions,
-            inconsistent: result.before.inconsistent,
-            pins,
-            sourceMoves,
-          },
-          null,
-          2,
-        ),
-      );
-    } else {
-      for (const p of pins) context.stdout(`${p.file}:${p.line}  ${p.kind}  ${p.from} -> ${p.to}`);
-      for (const m of sourceMoves) context.stdout(`${m.file}:${m.line}  source  ${m.from} -> ${m.to}`);
-      context.stdout(
-        `${values['dry-run'] ? 'would change' : 'changed'} ${result.changedFiles.length} file(s)`,
-      );
-    }
+    printBump(result, flags['dry-run'], context);
     return EXIT.ok;
   },
 };
+
+/** The pins and source moves, as JSON or one line each, and how many files changed. */
+function printBump(
+  result: ReturnType<typeof bumpIstioVersion>,
+  dryRun: boolean,
+  context: CommandContext,
+): void {
+  const pins = result.plan.edits.map((e) => ({
+    file: e.pin.file,
+    line: e.pin.line,
+    kind: e.pin.kind,
+    from: e.pin.version,
+    to: e.target,
+  }));
+  const sourceMoves = result.sourcePlan.moves.map((m) => ({
+    file: m.source.file,
+    line: m.source.line,
+    from: m.source.value,
+    to: m.replacement,
+  }));
+  if (context.json) {
+    context.stdout(
+      JSON.stringify(
+        {
+          changedFiles: result.changedFiles,
+          previousVersions: result.previousVersions,
+          inconsistent: result.before.inconsistent,
+          pins,
+          sourceMoves,
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    for (const p of pins) context.stdout(`${p.file}:${p.line}  ${p.kind}  ${p.from} -> ${p.to}`);
+    for (const m of sourceMoves) context.stdout(`${m.file}:${m.line}  source  ${m.from} -> ${m.to}`);
+    context.stdout(`${dryRun ? 'would change' : 'changed'} ${result.changedFiles.length} file(s)`);
+  }
+}

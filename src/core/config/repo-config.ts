@@ -5,6 +5,7 @@ import { FileFormatError, InvalidInputError } from '../errors.js';
 import { AUTO_MERGE_METHODS, AUTO_MERGE_WHEN } from '../github/auto-merge.js';
 import { INJECT_OUTPUT_MODES } from '../inject/index.js';
 import { ANALYZE_LEVELS } from '../istioctl/analyze.js';
+import { NATIVE_SIDECARS_SETTINGS } from '../istioctl/offline-config.js';
 import { POLICY_KEYWORDS } from '../versions/policy.js';
 import { toSemverRange } from '../versions/range.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
@@ -15,8 +16,6 @@ import { parseDuration, type WaveConfig } from '../rollout/waves/wave-config.js'
 export const REPO_CONFIG_PATH = '.github/istio-autopilot.yaml';
 
 // Each enum is declared once, next to the code that acts on it; the config only reads them.
-export const NATIVE_SIDECARS = ['auto', 'true', 'false'] as const;
-
 export interface RepoConfig {
   policy?: string;
   strategy?: (typeof UPGRADE_STRATEGIES)[number];
@@ -27,7 +26,7 @@ export interface RepoConfig {
     output?: (typeof INJECT_OUTPUT_MODES)[number];
     outputDir?: string;
     revision?: string;
-    nativeSidecars?: (typeof NATIVE_SIDECARS)[number];
+    nativeSidecars?: (typeof NATIVE_SIDECARS_SETTINGS)[number];
     kubernetesVersion?: string;
     valuesFile?: string;
     operatorFile?: string;
@@ -203,7 +202,7 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConf
       output: dp.choice('output', INJECT_OUTPUT_MODES),
       outputDir: dp.string('output-dir'),
       revision: dp.string('revision'),
-      nativeSidecars: dp.choice('native-sidecars', NATIVE_SIDECARS),
+      nativeSidecars: dp.choice('native-sidecars', NATIVE_SIDECARS_SETTINGS),
       kubernetesVersion: dp.string('kubernetes-version'),
       valuesFile: dp.string('values-file'),
       operatorFile: dp.string('operator-file'),

@@ -19,6 +19,19 @@ export { nativeSidecarsFor } from './version-rules.js';
 /** `true`/`false` force the layout; `auto` does what the in-cluster webhook would do (needs kubernetesVersion). */
 export type NativeSidecarsChoice = boolean | 'auto';
 
+/**
+ * The native-sidecars setting as inputs, flags and the repo config spell it: `keep` (each workload
+ * keeps the mode it has; a new sidecar gets the control plane's), `auto`, `true` or `false`.
+ */
+export const NATIVE_SIDECARS_SETTINGS = ['keep', 'auto', 'true', 'false'] as const;
+
+/** The choice a setting means; `keep` is no choice (undefined), which the inject core keeps per workload. */
+export function nativeSidecarsChoice(
+  setting: (typeof NATIVE_SIDECARS_SETTINGS)[number] | undefined,
+): NativeSidecarsChoice | undefined {
+  return setting === 'true' ? true : setting === 'false' ? false : setting === 'auto' ? 'auto' : undefined;
+}
+
 export interface OfflineInjectConfigOptions {
   binary: string;
   /** Version of `binary`; asked from the binary when absent. */

@@ -54,9 +54,9 @@ export function injectRevisionArgs(version: string, revision?: string): string[]
 export const NATIVE_SIDECARS_ENV = 'ENABLE_NATIVE_SIDECARS';
 
 /** First Istio minor whose webhook injects native sidecars by default (ENABLE_NATIVE_SIDECARS=auto). */
-export const NATIVE_SIDECARS_DEFAULT_SINCE = { major: 1, minor: 27 } as const;
+const NATIVE_SIDECARS_DEFAULT_SINCE = { major: 1, minor: 27 } as const;
 /** First Kubernetes minor on which `auto` turns native sidecars on (the feature went GA in 1.33). */
-export const NATIVE_SIDECARS_KUBERNETES_SINCE = { major: 1, minor: 33 } as const;
+const NATIVE_SIDECARS_KUBERNETES_SINCE = { major: 1, minor: 33 } as const;
 
 /**
  * Whether the in-cluster webhook of `istioVersion` injects native sidecars on `kubernetesVersion`, when the

@@ -21,7 +21,7 @@ import { buildMesh, type MeshBuild, type MeshModelOptions } from './model.js';
 import type { MeshFinding, RenderedObject } from './types.js';
 
 /** A MESH finding in the shape istioctl's findings take; the hint follows the message. */
-export function meshFindingToAnalyze(finding: MeshFinding): AnalyzeFinding {
+function meshFindingToAnalyze(finding: MeshFinding): AnalyzeFinding {
   return {
     code: finding.code,
     level: finding.level,

@@ -92,7 +92,7 @@ export function dataPlaneVersions(
 }
 
 /** True when the file is a plain `.istio-version` style file (its first value line is not a YAML key). */
-export function isPlainVersionText(text: string): boolean {
+function isPlainVersionText(text: string): boolean {
   const first = text.split(/\r?\n/).find((line) => line.trim() !== '' && !line.trim().startsWith('#'));
   return first === undefined || !/^[^'"]*:(\s|$)/.test(first.replace(/\s+#.*$/, ''));
 }
@@ -133,7 +133,7 @@ export function readPlainVersionFile(
 }
 
 /** Reads a workspace file as text through the workspace boundary; errors name the input. */
-export function readText(workspace: string, path: string, input: string): string {
+function readText(workspace: string, path: string, input: string): string {
   let result;
   try {
     resolveInsideWorkspace(workspace, path);

@@ -25,7 +25,7 @@ export interface ArtifactHostRules {
 
 export type HostAnswer = ArtifactSourceVerdict;
 
-export const MESH_RULES: Record<MeshFindingCode, { title: string; level: 'Error' | 'Warning' }> = {
+const MESH_RULES: Record<MeshFindingCode, { title: string; level: 'Error' | 'Warning' }> = {
   MESH001: { title: 'A pod template has more than one istio-proxy container', level: 'Error' },
   MESH002: { title: 'A sidecar is newer than the control plane revision that serves it', level: 'Error' },
   MESH003: { title: 'A sidecar is more than one minor behind its control plane', level: 'Warning' },
@@ -38,7 +38,7 @@ export const MESH_RULES: Record<MeshFindingCode, { title: string; level: 'Error'
 };
 
 /** Istio's own host rules (the 1.31 move off gcr.io, registry.istio.io and the GCS bucket). */
-export const ISTIO_ARTIFACT_HOSTS: ArtifactHostRules = { chartRepositoryServes, imageRegistryServes };
+const ISTIO_ARTIFACT_HOSTS: ArtifactHostRules = { chartRepositoryServes, imageRegistryServes };
 
 export interface InvariantOptions {
   /** Default: Istio's rules. */

@@ -16,9 +16,9 @@ export interface Kustomize {
   description: string;
 }
 
-export const DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 60_000;
+const DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 60_000;
 
-export const KUSTOMIZE_INSTALL_HINT =
+const KUSTOMIZE_INSTALL_HINT =
   'Install kustomize (it is preinstalled on GitHub-hosted runners): `go install sigs.k8s.io/kustomize/kustomize/v5@v5.6.0` ' +
   'and put $(go env GOPATH)/bin on PATH, or install kubectl, whose `kubectl kustomize` is used when kustomize is absent.';
 

@@ -15,7 +15,7 @@ export interface SubstitutionResult {
 }
 
 /** Flux checks names with `^[_[:alpha:]][_[:alpha:][:digit:]]*$`. */
-export const VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+const VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 
 export function substituteVariables(text: string, vars: SubstitutionVariables): SubstitutionResult {
   const result: SubstitutionResult = { text: '', used: [], undefinedVariables: [], errors: [] };

@@ -30,7 +30,7 @@ const POD_TEMPLATE: Record<string, readonly string[]> = {
 /** Namespaces whose pods are never in the mesh (Flux, Kubernetes' own). */
 const INFRASTRUCTURE_NAMESPACES = new Set(['flux-system', 'kube-system', 'kube-public', 'kube-node-lease']);
 
-export const PROXY_CONTAINER = 'istio-proxy';
+const PROXY_CONTAINER = 'istio-proxy';
 
 export function podTemplatePath(kind: string): readonly string[] | undefined {
   return POD_TEMPLATE[kind];
@@ -63,7 +63,7 @@ export function readNamespaces(files: RepoFiles, rendered: RenderedRoot[]): Mesh
 }
 
 /** Flux's controllers and other infrastructure are not workloads of the mesh. */
-export function isInfrastructure(object: RenderedObject): boolean {
+function isInfrastructure(object: RenderedObject): boolean {
   const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
   if (INFRASTRUCTURE_NAMESPACES.has(object.namespace ?? '')) return true;
   return (

@@ -10,6 +10,7 @@ import {
 } from '../github/upgrade-pull-request.js';
 import { renderSidecars } from '../inject/render-sidecars.js';
 import { analyzeManifests, type AnalyzeResult } from '../istioctl/analyze.js';
+import { nativeSidecarsChoice } from '../istioctl/offline-config.js';
 import type { Logger } from '../logger.js';
 import { bumpIstioVersion } from '../bump/bump.js';
 import type { ReleaseCheck } from '../releases/check-release.js';
@@ -255,8 +256,6 @@ async function renderDataPlane(
   revision?: string,
 ): Promise<Change> {
   const dp = request.config.dataPlane;
-  const nativeSidecars =
-    dp.nativeSidecars === 'true' ? true : dp.nativeSidecars === 'false' ? false : dp.nativeSidecars;
   const rendered = await renderSidecars(
     {
       workspace: request.workspace,
@@ -268,7 +267,7 @@ async function renderDataPlane(
       revision: revision ?? dp.revision,
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
-      nativeSidecars,
+      nativeSidecars: nativeSidecarsChoice(dp.nativeSidecars),
       kubernetesVersion: request.kubernetesVersion ?? dp.kubernetesVersion,
       output: dp.output,
       outputDir: dp.outputDir,
@@ -321,7 +320,7 @@ function fixedAdvisories(check: ReleaseCheck): UpgradeContext['advisoriesFixed']
 }
 
 /** istio.io's announcement page for a release. */
-export function releaseNotesUrl(version: string): string {
+function releaseNotesUrl(version: string): string {
   return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
 }
 

@@ -9,7 +9,7 @@ import { explainGitHubError, type GitHubClient } from '../github/client.js';
 import type { CachedResponse, HttpCache } from './http-cache.js';
 
 /** A week: a warm daily run asks once per list on six days of seven. */
-export const DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+const DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface ConditionalPagesOptions<T> {
   cache?: HttpCache;

@@ -10,7 +10,7 @@ import { listPagesConditionally } from './conditional-pages.js';
 import type { HttpCache } from './http-cache.js';
 
 /** How GitHub files Istio: ecosystem `go` (GitHub's own spelling), package `istio.io/istio`. */
-export const ISTIO_ADVISORY_PACKAGE = { ecosystem: 'go', name: 'istio.io/istio' } as const;
+const ISTIO_ADVISORY_PACKAGE = { ecosystem: 'go', name: 'istio.io/istio' } as const;
 
 /** The fields of a global advisory (GET /advisories) this module reads. */
 export interface GlobalAdvisory {
@@ -105,7 +105,7 @@ function keptAdvisoryFields(raw: GlobalAdvisory): GlobalAdvisory {
 }
 
 /** One GitHub advisory as an Advisory; undefined when withdrawn or not about istio.io/istio. */
-export function advisoryFromGitHub(raw: GlobalAdvisory): Advisory | undefined {
+function advisoryFromGitHub(raw: GlobalAdvisory): Advisory | undefined {
   if (raw.withdrawn_at) return undefined;
   const istio = (raw.vulnerabilities ?? []).filter(
     (v) =>

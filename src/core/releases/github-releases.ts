@@ -33,7 +33,7 @@ export interface ListReleasesOptions {
   now?: () => number;
 }
 
-export const ISTIO_REPOSITORY = 'istio/istio';
+const ISTIO_REPOSITORY = 'istio/istio';
 
 /** The fields we keep of each listed release (the full JSON with assets is large). */
 interface ListedRelease {

@@ -46,7 +46,7 @@ export interface UpgradePath {
 }
 
 /** Hop minors per strategy: Istio upgrades in place one minor at a time; revisions may skip one. */
-export const MAX_MINORS_PER_HOP: Record<UpgradeStrategy, number> = { 'in-place': 1, canary: 2 };
+const MAX_MINORS_PER_HOP: Record<UpgradeStrategy, number> = { 'in-place': 1, canary: 2 };
 
 export function planUpgradePath(request: UpgradePathRequest): UpgradePath {
   const current = parseIstioVersion(request.current);

@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 
 /** How many leading directories two workspace-relative file paths share. */
-export function sharedDirectoryDepth(a: string, b: string): number {
+function sharedDirectoryDepth(a: string, b: string): number {
   const left = posix.dirname(a).split('/');
   const right = posix.dirname(b).split('/');
   let depth = 0;

@@ -57,7 +57,7 @@ interface PathSegment {
 }
 
 /** `a.b\.c[1].d` -> a, b.c[1], d; a backslash escapes the next character. */
-export function parseSetPath(path: string): PathSegment[] {
+function parseSetPath(path: string): PathSegment[] {
   const tokens: string[] = [];
   let current = '';
   for (let i = 0; i < path.length; i++) {

@@ -10,7 +10,7 @@ import { helmSourceValues } from './helm-values.js';
 import { isThisRepository } from './repository.js';
 import type { ValueFilesResult } from './value-files.js';
 
-export function isApplication(object: MeshObject): boolean {
+function isApplication(object: MeshObject): boolean {
   return object.kind === 'Application' && object.apiVersion.startsWith('argoproj.io/');
 }
 

@@ -1,7 +1,7 @@
 // Whether an Argo CD `repoURL` is this repository: compared by host and path, whatever the scheme.
 
 /** `git@github.com:org/repo.git`, `https://github.com/org/repo` -> `github.com/org/repo`. */
-export function normaliseRepoUrl(url: string): string {
+function normaliseRepoUrl(url: string): string {
   return url
     .trim()
     .toLowerCase()

@@ -13,7 +13,7 @@ import type {
 import { releaseChart } from './chart.js';
 import { parseReference, resolveReference } from './values-from.js';
 
-export function isHelmRelease(object: MeshObject): boolean {
+function isHelmRelease(object: MeshObject): boolean {
   return object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
 }
 
@@ -49,7 +49,7 @@ function chartValuesFiles(release: MeshObject): UnresolvedValues[] {
   }));
 }
 
-export function releaseValues(release: MeshObject, objects: readonly MeshObject[]): ReleaseValues {
+function releaseValues(release: MeshObject, objects: readonly MeshObject[]): ReleaseValues {
   // Chart values files sit under everything else: they replace the chart's own defaults.
   const out: ReleaseValues = { layers: [], unresolved: chartValuesFiles(release), notes: [] };
   const targets: Extract<ReturnType<typeof resolveReference>, { kind: 'target' }>[] = [];

@@ -16,7 +16,7 @@ import type {
 const HELMFILE = /(^|\/)(helmfile\.ya?ml|helmfile\.d\/[^/]+\.ya?ml)(\.gotmpl)?$/;
 const TEMPLATE = '__helmfile_template__';
 
-export function isHelmfile(path: string): boolean {
+function isHelmfile(path: string): boolean {
   return HELMFILE.test(path);
 }
 

@@ -12,7 +12,7 @@ import type {
 import { dependencyEnabled, readChart, subchartLayers } from '../umbrella.js';
 import type { ChartInRepo } from '../umbrella.js';
 
-export function isChartFile(path: string): boolean {
+function isChartFile(path: string): boolean {
   return posix.basename(path) === 'Chart.yaml';
 }
 

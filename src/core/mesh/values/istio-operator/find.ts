@@ -9,7 +9,7 @@ import { iopComponents } from './components.js';
 import { builtinProfile } from './profiles.js';
 import type { IopComponent } from './components.js';
 
-export function isIstioOperator(object: MeshObject): boolean {
+function isIstioOperator(object: MeshObject): boolean {
   return object.kind === 'IstioOperator' && object.apiVersion.startsWith('install.istio.io/');
 }
 
@@ -27,7 +27,7 @@ function translatedSpec(spec: Values): Values {
 }
 
 /** Lowest first: the translated spec fields, `spec.values` over them, then `spec.unvalidatedValues`. */
-export function operatorLayers(iop: MeshObject): ValuesLayer[] {
+function operatorLayers(iop: MeshObject): ValuesLayer[] {
   const spec = mapField(iop.object, 'spec') ?? {};
   const label = objectLabel(iop);
   const layers: ValuesLayer[] = [];

@@ -22,7 +22,7 @@ const KINDS: Record<string, SailKind> = {
   ZTunnel: { component: 'ztunnel', defaultNamespace: 'ztunnel' },
 };
 
-export function isSailResource(object: MeshObject): boolean {
+function isSailResource(object: MeshObject): boolean {
   return object.apiVersion.startsWith('sailoperator.io/') && object.kind in KINDS;
 }
 
