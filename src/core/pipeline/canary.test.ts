@@ -15,6 +15,7 @@ import {
   canarySailWorkspace,
 } from '../rollout/canary/__fixtures__/repos.js';
 import { runSailStep } from './canary.js';
+import { InvalidInputError } from '../errors.js';
 
 function sources(versions: string[]): ReleaseSources {
   const dataset = loadIstioDataset();
@@ -58,6 +59,7 @@ function fakeRerender(dir: string, revision: string, version: string) {
       path,
       read(dir, file)
         .replaceAll('"revision":"default"', `"revision":"${revision}"`)
+        .replaceAll('istiod.istio-system.svc', `istiod-${revision}.istio-system.svc`)
         .replaceAll('proxyv2:1.30.4', `proxyv2:${version}`),
     );
   }
@@ -147,6 +149,46 @@ describe('a canary hop on a Flux repo with a revision tag', () => {
     const after = await buildMeshModel(dir);
     const planes = after.clusters.flatMap((c) => c.controlPlanes);
     expect(planes.map((p) => [p.revision, p.tags])).toEqual([['1-31-0', ['prod-stable', 'default']]]);
+  });
+});
+
+describe('an address of the old istiod in a setting', () => {
+  it('blocks the cleanup, naming the object, file and line, until it points at the new istiod', async () => {
+    const dir = canaryFluxWorkspace();
+    const gateway = 'infrastructure/istio/gateway.yaml';
+    const setting = '  values:\n    env:\n      CA_ADDR: istiod.istio-system.svc:15012\n';
+    writeFileSync(join(dir, gateway), `${read(dir, gateway)}${setting}`);
+    const { plan: first } = await plan(dir);
+    applyCanaryStep(dir, first.canary!);
+    const { plan: second } = await plan(dir);
+    expect(second.canary?.references.map((r) => r.kind)).toContain('ca-address');
+    applyCanaryStep(dir, second.canary!);
+    fakeRerender(dir, '1-31-0', '1.31.0');
+
+    let error: unknown;
+    try {
+      await plan(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const failure = error as InvalidInputError;
+    expect(failure.message).toContain('cannot remove istiod 1.30.4 (revision default) yet');
+    expect(failure.message).toContain(
+      'HelmRelease istio-ingressgateway names istiod.istio-system.svc, the address of the old istiod',
+    );
+    expect(failure.file).toBe(gateway);
+    expect(failure.line).toBeGreaterThan(0);
+    expect(failure.hint).toContain('istiod-1-31-0');
+    expect(existsSync(join(dir, 'infrastructure/istio/istiod.yaml'))).toBe(true);
+
+    writeFileSync(
+      join(dir, gateway),
+      read(dir, gateway).replace('istiod.istio-system.svc', 'istiod-1-31-0.istio-system.svc'),
+    );
+    const { plan: third } = await plan(dir);
+    expect(third.step).toBe('cleanup');
+    expect(third.canary?.references).toEqual([]);
   });
 });
 

@@ -30,7 +30,12 @@ async function readyForCleanup(): Promise<string> {
   applyCanaryStep(dir, move!);
   // Stands in for step 2's sidecar re-render: the status annotations name the new revision.
   for (const file of ['productpage', 'ratings', 'reviews'].map((n) => join(dir, `apps/bookinfo/${n}.yaml`)))
-    writeFileSync(file, readFileSync(file, 'utf8').replaceAll('"revision":"default"', '"revision":"1-31-0"'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replaceAll('"revision":"default"', '"revision":"1-31-0"')
+        .replaceAll('istiod.istio-system.svc', 'istiod-1-31-0.istio-system.svc'),
+    );
   return dir;
 }
 
