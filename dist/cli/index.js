@@ -33664,7 +33664,16 @@ import { isAbsolute as isAbsolute3, join as join4 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
-import { chownSync, copyFileSync, existsSync as existsSync2, linkSync, lstatSync as lstatSync2, readFileSync as readFileSync3, renameSync as renameSync2 } from "node:fs";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync as existsSync2,
+  linkSync,
+  lstatSync as lstatSync2,
+  readFileSync as readFileSync3,
+  renameSync as renameSync2,
+  unlinkSync
+} from "node:fs";
 import { dirname as dirname3 } from "node:path";
 
 // src/core/workspace/journal.ts
@@ -33698,7 +33707,7 @@ function rollBackJournal(journal) {
     if (entry.backup) {
       if (exists(entry.backup)) renameSync(entry.backup, entry.target);
       rmSync(entry.backup, { force: true });
-    } else if (!tempLeft && journal.phase === "renaming") {
+    } else if (!entry.delete && !tempLeft && journal.phase === "renaming") {
       rmSync(entry.target, { force: true });
     }
     rmSync(entry.temp, { force: true });
@@ -33942,28 +33951,33 @@ function writeFilesAtomically(changes, options = {}) {
       );
     }
     const originals = changes.map((change) => checkUnchanged(change));
+    const kept = changes.flatMap(
+      (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+    );
     const id = randomBytes(6).toString("hex");
     const journal = {
       phase: "staging",
       pid: process.pid,
       root,
-      entries: changes.map((change, index) => ({
+      entries: kept.map(({ change, original }) => ({
         target: change.path,
         temp: tempPathFor(change.path, id, ""),
-        ...originals[index] ? { backup: tempPathFor(change.path, id, ".orig") } : {}
+        ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
+        ...change.content === null ? { delete: true } : {}
       }))
     };
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.("stage", entry.target, index);
-        stage(entry, changes[index].content, originals[index]);
+        stage(entry, kept[index].change.content, kept[index].original);
       });
       journal.phase = "renaming";
       saveJournal(stateDir, journal);
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.("commit", entry.target, index);
-        renameSync2(entry.temp, entry.target);
+        if (entry.delete) unlinkSync(entry.target);
+        else renameSync2(entry.temp, entry.target);
       });
     } catch (error) {
       rollBackJournal(journal);
@@ -34018,9 +34032,12 @@ function checkUnchanged(change) {
   return stats;
 }
 function stage(entry, content, original) {
-  writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
+  if (content !== null) writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
   if (!original || !entry.backup) return;
-  keepOwner(entry.temp, original);
+  if (content === null && !original.isFile() && !original.isSymbolicLink()) {
+    throw new AutopilotError("is not a file, so it cannot be deleted", { file: entry.target });
+  }
+  if (content !== null) keepOwner(entry.temp, original);
   try {
     linkSync(entry.target, entry.backup);
   } catch {
@@ -51918,7 +51935,8 @@ function referencesTo(cluster, old) {
         source: w.sidecar.source ?? w.source
       });
   }
-  const oldService = `istiod-${plane.revision}.`;
+  const oldService = plane.revision === "default" ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/ : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, "")}\\.`);
+  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
   for (const object of cluster.objects) {
     if (object.kind === "HelmRelease" && object.name !== old.name) {
       const spec = asRecord(object.object.spec);
@@ -51934,12 +51952,13 @@ function referencesTo(cluster, old) {
           });
       }
     }
-    if (plane.revision !== "default" && JSON.stringify(object.object).includes(oldService)) {
-      if (object === old.object) continue;
+    const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
+    if (address) {
+      if (listedWorkloads.has(`${object.namespace ?? ""}/${object.name}`)) continue;
       out.push({
         kind: "ca-address",
         name: object.name,
-        what: `${object.kind} ${object.name} names istiod-${plane.revision} (a CA or discovery address)`,
+        what: `${object.kind} ${object.name} names ${address[0]}, the address of the old istiod (revision ${plane.revision}; a CA or discovery address)`,
         ...object.source ? { source: object.source } : {}
       });
     }
@@ -52527,6 +52546,7 @@ function withCanary(request2, planned, replanInPlace) {
     return planned;
   }
   if (canary.phase === "move") assertSkewAfterMove(request2, canary);
+  if (canary.phase === "move") assertMovable(canary);
   const files = canaryEdits(request2.workspace, canary).files;
   const now = [...files.keys()].sort();
   const proxyFiles = [
@@ -52585,6 +52605,18 @@ function withSail(planned, sail) {
     ),
     sail: { step: 2, sail, revision: sail.revision, move }
   };
+}
+function assertMovable(canary) {
+  if (canary.references.some((r) => r.kind !== "ca-address")) return;
+  const [first] = canary.references;
+  if (!first) return;
+  throw new InvalidInputError(
+    `cannot remove istiod ${canary.old.version} (revision ${canary.old.revision}) yet: ${first.what}${canary.references.length > 1 ? ` (and ${canary.references.length - 1} more)` : ""}`,
+    {
+      ...first.source ? { file: first.source.file, line: first.source.line } : {},
+      hint: `Point it at the new istiod (istiod-${canary.revision}), or drop the setting, then run again; the cleanup PR follows once nothing names the old istiod.`
+    }
+  );
 }
 function whyNotCanary(request2) {
   const layout = canaryLayoutOf(request2.model);

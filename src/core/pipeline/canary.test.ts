@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRepoConfig } from '../config/repo-config.js';
+import { overrideRepoConfig } from '../config/overrides.js';
 import { buildMeshModel } from '../mesh/model.js';
 import { checkMeshInvariants } from '../mesh/invariants.js';
 import { loadIstioDataset } from '../releases/dataset.js';
@@ -189,6 +190,37 @@ describe('an address of the old istiod in a setting', () => {
     const { plan: third } = await plan(dir);
     expect(third.step).toBe('cleanup');
     expect(third.canary?.references).toEqual([]);
+  });
+});
+
+describe('strategy canary given as an input over a config with waves', () => {
+  it('is refused, naming the input and the config line of the first wave', async () => {
+    const dir = canaryFluxWorkspace();
+    const file = join(dir, '.github/istio-autopilot.yaml');
+    writeFileSync(
+      file,
+      `${read(dir, '.github/istio-autopilot.yaml').replace('strategy: canary', 'strategy: in-place')}waves:\n  - name: dev\n    paths: [clusters/dev/**]\n`,
+    );
+    const config = overrideRepoConfig(parseRepoConfig(readFileSync(file, 'utf8')), { strategy: 'canary' });
+    const model = await buildMeshModel(dir);
+    let error: unknown;
+    try {
+      planUpgrade({
+        workspace: dir,
+        model,
+        config,
+        sources: sources(['1.30.4', '1.31.0']),
+        now: new Date('2026-11-26'),
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).input).toBe('strategy');
+    expect((error as InvalidInputError).message).toContain(
+      "strategy 'canary' cannot be combined with the config's waves",
+    );
+    expect((error as InvalidInputError).line).toBeGreaterThan(0);
   });
 });
 

@@ -31,6 +31,7 @@ export function withCanary(
   planned: PinStepPlan,
   replanInPlace: () => PinStepPlan,
 ): PinStepPlan {
+  refuseCanaryWithWaves(request);
   const canary = planCanary({
     model: request.model,
     strategy: request.config.strategy ?? 'in-place',
@@ -226,6 +227,21 @@ function assertMovable(canary: CanaryPlan): void {
       hint: `Point it at the new istiod (istiod-${canary.revision}), or drop the setting, then run again; the cleanup PR follows once nothing names the old istiod.`,
     },
   );
+}
+
+/**
+ * The config file refuses `waves` with `strategy: canary` itself; this catches the strategy given as
+ * an input or flag over a config with waves.
+ */
+function refuseCanaryWithWaves(request: PlanRequest): void {
+  const wave = request.config.waves?.[0];
+  if (request.config.strategy !== 'canary' || !wave) return;
+  throw new InvalidInputError("strategy 'canary' cannot be combined with the config's waves", {
+    input: 'strategy',
+    ...(wave.file ? { file: wave.file } : {}),
+    ...(wave.line ? { line: wave.line } : {}),
+    hint: 'A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy in-place with waves, or drop waves from the config.',
+  });
 }
 
 /** Why this repo's hop cannot be a revision upgrade, for the plan's reason. */
