@@ -313,6 +313,36 @@ describe('Sail Operator revision upgrades', () => {
   });
 });
 
+describe('ambient: istiod first, then CNI and ztunnel', () => {
+  it('the control-plane PR leaves CNI and ztunnel alone; they move only once istiod is at the target', async () => {
+    const dir = canaryFluxWorkspace();
+    const agent = (name: string) =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: istio-system\nspec:\n  chart:\n    spec:\n      chart: ${name}\n      version: "1.30.4"\n      sourceRef:\n        kind: HelmRepository\n        name: istio\n`;
+    writeFileSync(join(dir, 'infrastructure/istio/cni.yaml'), agent('cni'));
+    writeFileSync(join(dir, 'infrastructure/istio/ztunnel.yaml'), agent('ztunnel'));
+    writeFileSync(
+      join(dir, 'infrastructure/istio/kustomization.yaml'),
+      read(dir, 'infrastructure/istio/kustomization.yaml') + '  - cni.yaml\n  - ztunnel.yaml\n',
+    );
+    const { plan: first } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
+    // Ambient: in place, one minor, even with strategy canary.
+    expect(first.canary).toBeUndefined();
+    expect(first.step).toBe('control-plane');
+    expect(first.target).toBe('1.31.0');
+    expect(first.files).not.toContain('infrastructure/istio/cni.yaml');
+    expect(first.files).not.toContain('infrastructure/istio/ztunnel.yaml');
+    // CNI and ztunnel charts are data-plane pins (src/core/pins/istio-charts.ts): never in the control-plane PR.
+    expect(first.pullRequests[0]?.component).toBe('control-plane');
+    expect(first.pullRequests[0]?.files.filter((f) => /cni|ztunnel/.test(f))).toEqual([]);
+    // The control-plane PR merged: istiod is at 1.31.0, so now the node agents may follow it.
+    const version = join(dir, 'infrastructure/istio/istio-version.yaml');
+    writeFileSync(version, readFileSync(version, 'utf8').replace('"1.30.4"', '"1.31.0"'));
+    const { plan: second } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
+    expect(second.step).toBe('data-plane');
+    expect(second.target).toBe('1.31.0');
+  });
+});
+
 describe('the in-place safety net', () => {
   it('never moves one istiod two minors in place, even with strategy canary', async () => {
     const dir = canaryFluxWorkspace();
