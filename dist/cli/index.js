@@ -51084,6 +51084,13 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
   };
   const waves = readWaves(top.node("waves"));
   if (waves) config.waves = waves;
+  if (waves && config.strategy === "canary")
+    fail(
+      "waves",
+      top.node("waves"),
+      "cannot be combined with strategy: canary",
+      "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy: in-place with waves, or drop waves."
+    );
   const dashboard = top.boolean("dashboard");
   if (dashboard !== void 0) config.dashboard = dashboard;
   for (const section of [cp2, dp, pr, an, top]) section.done();
@@ -52527,6 +52534,7 @@ function planSailMove(sail) {
 
 // src/core/pipeline/canary.ts
 function withCanary(request2, planned, replanInPlace) {
+  refuseCanaryWithWaves(request2);
   const canary = planCanary({
     model: request2.model,
     strategy: request2.config.strategy ?? "in-place",
@@ -52617,6 +52625,16 @@ function assertMovable(canary) {
       hint: `Point it at the new istiod (istiod-${canary.revision}), or drop the setting, then run again; the cleanup PR follows once nothing names the old istiod.`
     }
   );
+}
+function refuseCanaryWithWaves(request2) {
+  const wave = request2.config.waves?.[0];
+  if (request2.config.strategy !== "canary" || !wave) return;
+  throw new InvalidInputError("strategy 'canary' cannot be combined with the config's waves", {
+    input: "strategy",
+    ...wave.file ? { file: wave.file } : {},
+    ...wave.line ? { line: wave.line } : {},
+    hint: "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy in-place with waves, or drop waves from the config."
+  });
 }
 function whyNotCanary(request2) {
   const layout = canaryLayoutOf(request2.model);

@@ -314,7 +314,7 @@ describe('Sail Operator revision upgrades', () => {
 });
 
 describe('ambient: istiod first, then CNI and ztunnel', () => {
-  it('the control-plane PR leaves CNI and ztunnel alone; they move only once istiod is at the target', async () => {
+  it('the control-plane PR leaves CNI and ztunnel alone; the data-plane step comes only once istiod is at the target', async () => {
     const dir = canaryFluxWorkspace();
     const agent = (name: string) =>
       `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: istio-system\nspec:\n  chart:\n    spec:\n      chart: ${name}\n      version: "1.30.4"\n      sourceRef:\n        kind: HelmRepository\n        name: istio\n`;
