@@ -38674,7 +38674,16 @@ import { readFileSync as readFileSync6 } from "node:fs";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
-import { chownSync, copyFileSync, existsSync as existsSync4, linkSync, lstatSync as lstatSync2, readFileSync as readFileSync4, renameSync as renameSync2 } from "node:fs";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync as existsSync4,
+  linkSync,
+  lstatSync as lstatSync2,
+  readFileSync as readFileSync4,
+  renameSync as renameSync2,
+  unlinkSync
+} from "node:fs";
 import { dirname as dirname3 } from "node:path";
 
 // src/core/workspace/journal.ts
@@ -38708,7 +38717,7 @@ function rollBackJournal(journal) {
     if (entry.backup) {
       if (exists2(entry.backup)) renameSync(entry.backup, entry.target);
       rmSync(entry.backup, { force: true });
-    } else if (!tempLeft && journal.phase === "renaming") {
+    } else if (!entry.delete && !tempLeft && journal.phase === "renaming") {
       rmSync(entry.target, { force: true });
     }
     rmSync(entry.temp, { force: true });
@@ -38952,28 +38961,33 @@ function writeFilesAtomically(changes, options = {}) {
       );
     }
     const originals = changes.map((change) => checkUnchanged(change));
+    const kept = changes.flatMap(
+      (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+    );
     const id = randomBytes(6).toString("hex");
     const journal = {
       phase: "staging",
       pid: process.pid,
       root,
-      entries: changes.map((change, index) => ({
+      entries: kept.map(({ change, original }) => ({
         target: change.path,
         temp: tempPathFor(change.path, id, ""),
-        ...originals[index] ? { backup: tempPathFor(change.path, id, ".orig") } : {}
+        ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
+        ...change.content === null ? { delete: true } : {}
       }))
     };
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.("stage", entry.target, index);
-        stage(entry, changes[index].content, originals[index]);
+        stage(entry, kept[index].change.content, kept[index].original);
       });
       journal.phase = "renaming";
       saveJournal(stateDir, journal);
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.("commit", entry.target, index);
-        renameSync2(entry.temp, entry.target);
+        if (entry.delete) unlinkSync(entry.target);
+        else renameSync2(entry.temp, entry.target);
       });
     } catch (error2) {
       rollBackJournal(journal);
@@ -39028,9 +39042,12 @@ function checkUnchanged(change) {
   return stats;
 }
 function stage(entry, content, original) {
-  writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
+  if (content !== null) writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
   if (!original || !entry.backup) return;
-  keepOwner(entry.temp, original);
+  if (content === null && !original.isFile() && !original.isSymbolicLink()) {
+    throw new AutopilotError("is not a file, so it cannot be deleted", { file: entry.target });
+  }
+  if (content !== null) keepOwner(entry.temp, original);
   try {
     linkSync(entry.target, entry.backup);
   } catch {

@@ -38651,7 +38651,16 @@ function maskingLogger(inner) {
 }
 
 // src/core/workspace/atomic.ts
-import { chownSync, copyFileSync, existsSync as existsSync4, linkSync, lstatSync as lstatSync2, readFileSync as readFileSync4, renameSync as renameSync2 } from "node:fs";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync as existsSync4,
+  linkSync,
+  lstatSync as lstatSync2,
+  readFileSync as readFileSync4,
+  renameSync as renameSync2,
+  unlinkSync
+} from "node:fs";
 
 // src/core/workspace/journal.ts
 import {
@@ -38679,7 +38688,7 @@ function rollBackJournal(journal) {
     if (entry.backup) {
       if (exists2(entry.backup)) renameSync(entry.backup, entry.target);
       rmSync(entry.backup, { force: true });
-    } else if (!tempLeft && journal.phase === "renaming") {
+    } else if (!entry.delete && !tempLeft && journal.phase === "renaming") {
       rmSync(entry.target, { force: true });
     }
     rmSync(entry.temp, { force: true });

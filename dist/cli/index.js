@@ -33656,7 +33656,16 @@ import { isAbsolute as isAbsolute3, join as join4 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
-import { chownSync, copyFileSync, existsSync as existsSync2, linkSync, lstatSync as lstatSync2, readFileSync as readFileSync3, renameSync as renameSync2 } from "node:fs";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync as existsSync2,
+  linkSync,
+  lstatSync as lstatSync2,
+  readFileSync as readFileSync3,
+  renameSync as renameSync2,
+  unlinkSync
+} from "node:fs";
 import { dirname as dirname3 } from "node:path";
 
 // src/core/workspace/journal.ts
@@ -33690,7 +33699,7 @@ function rollBackJournal(journal) {
     if (entry.backup) {
       if (exists(entry.backup)) renameSync(entry.backup, entry.target);
       rmSync(entry.backup, { force: true });
-    } else if (!tempLeft && journal.phase === "renaming") {
+    } else if (!entry.delete && !tempLeft && journal.phase === "renaming") {
       rmSync(entry.target, { force: true });
     }
     rmSync(entry.temp, { force: true });
@@ -33934,28 +33943,33 @@ function writeFilesAtomically(changes, options = {}) {
       );
     }
     const originals = changes.map((change) => checkUnchanged(change));
+    const kept = changes.flatMap(
+      (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+    );
     const id = randomBytes(6).toString("hex");
     const journal = {
       phase: "staging",
       pid: process.pid,
       root,
-      entries: changes.map((change, index) => ({
+      entries: kept.map(({ change, original }) => ({
         target: change.path,
         temp: tempPathFor(change.path, id, ""),
-        ...originals[index] ? { backup: tempPathFor(change.path, id, ".orig") } : {}
+        ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
+        ...change.content === null ? { delete: true } : {}
       }))
     };
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.("stage", entry.target, index);
-        stage(entry, changes[index].content, originals[index]);
+        stage(entry, kept[index].change.content, kept[index].original);
       });
       journal.phase = "renaming";
       saveJournal(stateDir, journal);
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.("commit", entry.target, index);
-        renameSync2(entry.temp, entry.target);
+        if (entry.delete) unlinkSync(entry.target);
+        else renameSync2(entry.temp, entry.target);
       });
     } catch (error) {
       rollBackJournal(journal);
@@ -34010,9 +34024,12 @@ function checkUnchanged(change) {
   return stats;
 }
 function stage(entry, content, original) {
-  writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
+  if (content !== null) writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
   if (!original || !entry.backup) return;
-  keepOwner(entry.temp, original);
+  if (content === null && !original.isFile() && !original.isSymbolicLink()) {
+    throw new AutopilotError("is not a file, so it cannot be deleted", { file: entry.target });
+  }
+  if (content !== null) keepOwner(entry.temp, original);
   try {
     linkSync(entry.target, entry.backup);
   } catch {
@@ -51071,6 +51088,13 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
   };
   const waves = readWaves(top.node("waves"));
   if (waves) config.waves = waves;
+  if (waves && config.strategy === "canary")
+    fail(
+      "waves",
+      top.node("waves"),
+      "cannot be combined with strategy: canary",
+      "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy: in-place with waves, or drop waves."
+    );
   const dashboard = top.boolean("dashboard");
   if (dashboard !== void 0) config.dashboard = dashboard;
   for (const section of [cp2, dp, pr, an, top]) section.done();
@@ -51957,7 +51981,8 @@ function referencesTo(cluster, old) {
         source: w.sidecar.source ?? w.source
       });
   }
-  const oldService = `istiod-${plane.revision}.`;
+  const oldService = plane.revision === "default" ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/ : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, "")}\\.`);
+  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
   for (const object of cluster.objects) {
     if (object.kind === "HelmRelease" && object.name !== old.name) {
       const spec = asRecord(object.object.spec);
@@ -51973,12 +51998,13 @@ function referencesTo(cluster, old) {
           });
       }
     }
-    if (plane.revision !== "default" && JSON.stringify(object.object).includes(oldService)) {
-      if (object === old.object) continue;
+    const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
+    if (address) {
+      if (listedWorkloads.has(`${object.namespace ?? ""}/${object.name}`)) continue;
       out.push({
         kind: "ca-address",
         name: object.name,
-        what: `${object.kind} ${object.name} names istiod-${plane.revision} (a CA or discovery address)`,
+        what: `${object.kind} ${object.name} names ${address[0]}, the address of the old istiod (revision ${plane.revision}; a CA or discovery address)`,
         ...object.source ? { source: object.source } : {}
       });
     }
@@ -52547,6 +52573,7 @@ function planSailMove(sail) {
 
 // src/core/pipeline/canary.ts
 function withCanary(request2, planned, replanInPlace) {
+  refuseCanaryWithWaves(request2);
   const canary = planCanary({
     model: request2.model,
     strategy: request2.config.strategy ?? "in-place",
@@ -52566,6 +52593,7 @@ function withCanary(request2, planned, replanInPlace) {
     return planned;
   }
   if (canary.phase === "move") assertSkewAfterMove(request2, canary);
+  if (canary.phase === "move") assertMovable(canary);
   const files = canaryEdits(request2.workspace, canary).files;
   const now = [...files.keys()].sort();
   const proxyFiles = [
@@ -52624,6 +52652,28 @@ function withSail(planned, sail) {
     ),
     sail: { step: 2, sail, revision: sail.revision, move }
   };
+}
+function assertMovable(canary) {
+  if (canary.references.some((r) => r.kind !== "ca-address")) return;
+  const [first] = canary.references;
+  if (!first) return;
+  throw new InvalidInputError(
+    `cannot remove istiod ${canary.old.version} (revision ${canary.old.revision}) yet: ${first.what}${canary.references.length > 1 ? ` (and ${canary.references.length - 1} more)` : ""}`,
+    {
+      ...first.source ? { file: first.source.file, line: first.source.line } : {},
+      hint: `Point it at the new istiod (istiod-${canary.revision}), or drop the setting, then run again; the cleanup PR follows once nothing names the old istiod.`
+    }
+  );
+}
+function refuseCanaryWithWaves(request2) {
+  const wave = request2.config.waves?.[0];
+  if (request2.config.strategy !== "canary" || !wave) return;
+  throw new InvalidInputError("strategy 'canary' cannot be combined with the config's waves", {
+    input: "strategy",
+    ...wave.file ? { file: wave.file } : {},
+    ...wave.line ? { line: wave.line } : {},
+    hint: "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy in-place with waves, or drop waves from the config."
+  });
 }
 function whyNotCanary(request2) {
   const layout = canaryLayoutOf(request2.model);

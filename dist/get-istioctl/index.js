@@ -40322,7 +40322,16 @@ import { existsSync as existsSync7, lstatSync as lstatSync4, readdirSync as read
 import { isAbsolute as isAbsolute3, join as join9 } from "node:path";
 
 // src/core/workspace/atomic.ts
-import { chownSync, copyFileSync, existsSync as existsSync6, linkSync, lstatSync as lstatSync2, readFileSync as readFileSync5, renameSync as renameSync2 } from "node:fs";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync as existsSync6,
+  linkSync,
+  lstatSync as lstatSync2,
+  readFileSync as readFileSync5,
+  renameSync as renameSync2,
+  unlinkSync
+} from "node:fs";
 
 // src/core/workspace/journal.ts
 import {
@@ -40350,7 +40359,7 @@ function rollBackJournal(journal) {
     if (entry.backup) {
       if (exists2(entry.backup)) renameSync(entry.backup, entry.target);
       rmSync(entry.backup, { force: true });
-    } else if (!tempLeft && journal.phase === "renaming") {
+    } else if (!entry.delete && !tempLeft && journal.phase === "renaming") {
       rmSync(entry.target, { force: true });
     }
     rmSync(entry.temp, { force: true });

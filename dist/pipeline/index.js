@@ -35258,7 +35258,16 @@ import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
-import { chownSync, copyFileSync, existsSync as existsSync3, linkSync, lstatSync as lstatSync2, readFileSync as readFileSync3, renameSync as renameSync2 } from "node:fs";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync as existsSync3,
+  linkSync,
+  lstatSync as lstatSync2,
+  readFileSync as readFileSync3,
+  renameSync as renameSync2,
+  unlinkSync
+} from "node:fs";
 import { dirname as dirname5 } from "node:path";
 
 // src/core/workspace/journal.ts
@@ -35292,7 +35301,7 @@ function rollBackJournal(journal) {
     if (entry.backup) {
       if (exists2(entry.backup)) renameSync(entry.backup, entry.target);
       rmSync(entry.backup, { force: true });
-    } else if (!tempLeft && journal.phase === "renaming") {
+    } else if (!entry.delete && !tempLeft && journal.phase === "renaming") {
       rmSync(entry.target, { force: true });
     }
     rmSync(entry.temp, { force: true });
@@ -35536,28 +35545,33 @@ function writeFilesAtomically(changes, options = {}) {
       );
     }
     const originals = changes.map((change) => checkUnchanged(change));
+    const kept = changes.flatMap(
+      (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+    );
     const id = randomBytes(6).toString("hex");
     const journal = {
       phase: "staging",
       pid: process.pid,
       root,
-      entries: changes.map((change, index) => ({
+      entries: kept.map(({ change, original }) => ({
         target: change.path,
         temp: tempPathFor(change.path, id, ""),
-        ...originals[index] ? { backup: tempPathFor(change.path, id, ".orig") } : {}
+        ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
+        ...change.content === null ? { delete: true } : {}
       }))
     };
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.("stage", entry.target, index);
-        stage(entry, changes[index].content, originals[index]);
+        stage(entry, kept[index].change.content, kept[index].original);
       });
       journal.phase = "renaming";
       saveJournal(stateDir, journal);
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.("commit", entry.target, index);
-        renameSync2(entry.temp, entry.target);
+        if (entry.delete) unlinkSync(entry.target);
+        else renameSync2(entry.temp, entry.target);
       });
     } catch (error2) {
       rollBackJournal(journal);
@@ -35612,9 +35626,12 @@ function checkUnchanged(change) {
   return stats;
 }
 function stage(entry, content, original) {
-  writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
+  if (content !== null) writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
   if (!original || !entry.backup) return;
-  keepOwner(entry.temp, original);
+  if (content === null && !original.isFile() && !original.isSymbolicLink()) {
+    throw new AutopilotError("is not a file, so it cannot be deleted", { file: entry.target });
+  }
+  if (content !== null) keepOwner(entry.temp, original);
   try {
     linkSync(entry.target, entry.backup);
   } catch {
@@ -42238,6 +42255,13 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
   };
   const waves = readWaves(top.node("waves"));
   if (waves) config.waves = waves;
+  if (waves && config.strategy === "canary")
+    fail(
+      "waves",
+      top.node("waves"),
+      "cannot be combined with strategy: canary",
+      "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy: in-place with waves, or drop waves."
+    );
   const dashboard = top.boolean("dashboard");
   if (dashboard !== void 0) config.dashboard = dashboard;
   for (const section of [cp2, dp, pr, an, top]) section.done();
@@ -51215,9 +51239,6 @@ function notesContext(plan, moves) {
   return context2;
 }
 
-// src/core/rollout/canary/apply.ts
-import { rmSync as rmSync6 } from "node:fs";
-
 // src/core/rollout/canary/releases.ts
 var import_yaml27 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync13 } from "node:fs";
@@ -51399,7 +51420,8 @@ function referencesTo(cluster, old) {
         source: w.sidecar.source ?? w.source
       });
   }
-  const oldService = `istiod-${plane.revision}.`;
+  const oldService = plane.revision === "default" ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/ : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, "")}\\.`);
+  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
   for (const object of cluster.objects) {
     if (object.kind === "HelmRelease" && object.name !== old.name) {
       const spec = asRecord(object.object.spec);
@@ -51415,12 +51437,13 @@ function referencesTo(cluster, old) {
           });
       }
     }
-    if (plane.revision !== "default" && JSON.stringify(object.object).includes(oldService)) {
-      if (object === old.object) continue;
+    const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
+    if (address) {
+      if (listedWorkloads.has(`${object.namespace ?? ""}/${object.name}`)) continue;
       out.push({
         kind: "ca-address",
         name: object.name,
-        what: `${object.kind} ${object.name} names istiod-${plane.revision} (a CA or discovery address)`,
+        what: `${object.kind} ${object.name} names ${address[0]}, the address of the old istiod (revision ${plane.revision}; a CA or discovery address)`,
         ...object.source ? { source: object.source } : {}
       });
     }
@@ -51863,16 +51886,13 @@ function applyCanaryStep(workspace, plan, options = {}) {
   if (options.dryRun) return { files, notes: edit.notes };
   const abs = (file) => resolveInsideWorkspace(workspace, file);
   writeFilesAtomically(
-    files.filter((f) => edit.files.get(f) !== null).map((f) => ({ path: abs(f), content: edit.files.get(f), expected: edit.read.get(f) ?? null })),
-    { root: workspace }
+    files.map((f) => ({
+      path: abs(f),
+      content: edit.files.get(f) ?? null,
+      expected: edit.read.get(f) ?? null
+    })),
+    { root: workspace, ...options.beforeStep ? { beforeStep: options.beforeStep } : {} }
   );
-  for (const file of files.filter((f) => edit.files.get(f) === null)) {
-    try {
-      rmSync6(abs(file));
-    } catch (error2) {
-      throw explainFileError(error2, "deleting", file);
-    }
-  }
   return { files, notes: edit.notes };
 }
 
@@ -52086,6 +52106,7 @@ function sailPullRequestBody(step, sail, from, notes) {
 
 // src/core/pipeline/canary.ts
 function withCanary(request2, planned, replanInPlace) {
+  refuseCanaryWithWaves(request2);
   const canary = planCanary({
     model: request2.model,
     strategy: request2.config.strategy ?? "in-place",
@@ -52105,6 +52126,7 @@ function withCanary(request2, planned, replanInPlace) {
     return planned;
   }
   if (canary.phase === "move") assertSkewAfterMove(request2, canary);
+  if (canary.phase === "move") assertMovable(canary);
   const files = canaryEdits(request2.workspace, canary).files;
   const now = [...files.keys()].sort();
   const proxyFiles = [
@@ -52198,6 +52220,28 @@ function sailStepChange(plan, written, from, target) {
     title: plan.step === 1 ? `Istio canary (1/2): Istio ${plan.sail.istio.name} ${from} \u2192 ${target} (Sail revision ${plan.revision})` : `Istio canary (2/2): move the data plane to revision ${plan.revision}`,
     body: sailPullRequestBody(plan.step, plan.sail, from, notes)
   };
+}
+function assertMovable(canary) {
+  if (canary.references.some((r) => r.kind !== "ca-address")) return;
+  const [first] = canary.references;
+  if (!first) return;
+  throw new InvalidInputError(
+    `cannot remove istiod ${canary.old.version} (revision ${canary.old.revision}) yet: ${first.what}${canary.references.length > 1 ? ` (and ${canary.references.length - 1} more)` : ""}`,
+    {
+      ...first.source ? { file: first.source.file, line: first.source.line } : {},
+      hint: `Point it at the new istiod (istiod-${canary.revision}), or drop the setting, then run again; the cleanup PR follows once nothing names the old istiod.`
+    }
+  );
+}
+function refuseCanaryWithWaves(request2) {
+  const wave = request2.config.waves?.[0];
+  if (request2.config.strategy !== "canary" || !wave) return;
+  throw new InvalidInputError("strategy 'canary' cannot be combined with the config's waves", {
+    input: "strategy",
+    ...wave.file ? { file: wave.file } : {},
+    ...wave.line ? { line: wave.line } : {},
+    hint: "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy in-place with waves, or drop waves from the config."
+  });
 }
 function whyNotCanary(request2) {
   const layout = canaryLayoutOf(request2.model);

@@ -225,6 +225,14 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConf
   };
   const waves = readWaves(top.node('waves'));
   if (waves) config.waves = waves;
+  // A canary hop is three PRs across the whole mesh; waves pin one version per path set: not combined (ADR 0010).
+  if (waves && config.strategy === 'canary')
+    fail(
+      'waves',
+      top.node('waves'),
+      'cannot be combined with strategy: canary',
+      'A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy: in-place with waves, or drop waves.',
+    );
   const dashboard = top.boolean('dashboard');
   if (dashboard !== undefined) config.dashboard = dashboard;
   for (const section of [cp, dp, pr, an, top]) section.done();

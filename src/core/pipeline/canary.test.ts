@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRepoConfig } from '../config/repo-config.js';
+import { overrideRepoConfig } from '../config/overrides.js';
 import { buildMeshModel } from '../mesh/model.js';
 import { checkMeshInvariants } from '../mesh/invariants.js';
 import { loadIstioDataset } from '../releases/dataset.js';
@@ -15,6 +16,7 @@ import {
   canarySailWorkspace,
 } from '../rollout/canary/__fixtures__/repos.js';
 import { sailStepChange, writeSailMove } from './canary.js';
+import { InvalidInputError } from '../errors.js';
 
 function sources(versions: string[]): ReleaseSources {
   const dataset = loadIstioDataset();
@@ -58,6 +60,7 @@ function fakeRerender(dir: string, revision: string, version: string) {
       path,
       read(dir, file)
         .replaceAll('"revision":"default"', `"revision":"${revision}"`)
+        .replaceAll('istiod.istio-system.svc', `istiod-${revision}.istio-system.svc`)
         .replaceAll('proxyv2:1.30.4', `proxyv2:${version}`),
     );
   }
@@ -150,6 +153,77 @@ describe('a canary hop on a Flux repo with a revision tag', () => {
   });
 });
 
+describe('an address of the old istiod in a setting', () => {
+  it('blocks the cleanup, naming the object, file and line, until it points at the new istiod', async () => {
+    const dir = canaryFluxWorkspace();
+    const gateway = 'infrastructure/istio/gateway.yaml';
+    const setting = '  values:\n    env:\n      CA_ADDR: istiod.istio-system.svc:15012\n';
+    writeFileSync(join(dir, gateway), `${read(dir, gateway)}${setting}`);
+    const { plan: first } = await plan(dir);
+    applyCanaryStep(dir, first.canary!);
+    const { plan: second } = await plan(dir);
+    expect(second.canary?.references.map((r) => r.kind)).toContain('ca-address');
+    applyCanaryStep(dir, second.canary!);
+    fakeRerender(dir, '1-31-0', '1.31.0');
+
+    let error: unknown;
+    try {
+      await plan(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const failure = error as InvalidInputError;
+    expect(failure.message).toContain('cannot remove istiod 1.30.4 (revision default) yet');
+    expect(failure.message).toContain(
+      'HelmRelease istio-ingressgateway names istiod.istio-system.svc, the address of the old istiod',
+    );
+    expect(failure.file).toBe(gateway);
+    expect(failure.line).toBeGreaterThan(0);
+    expect(failure.hint).toContain('istiod-1-31-0');
+    expect(existsSync(join(dir, 'infrastructure/istio/istiod.yaml'))).toBe(true);
+
+    writeFileSync(
+      join(dir, gateway),
+      read(dir, gateway).replace('istiod.istio-system.svc', 'istiod-1-31-0.istio-system.svc'),
+    );
+    const { plan: third } = await plan(dir);
+    expect(third.step).toBe('cleanup');
+    expect(third.canary?.references).toEqual([]);
+  });
+});
+
+describe('strategy canary given as an input over a config with waves', () => {
+  it('is refused, naming the input and the config line of the first wave', async () => {
+    const dir = canaryFluxWorkspace();
+    const file = join(dir, '.github/istio-autopilot.yaml');
+    writeFileSync(
+      file,
+      `${read(dir, '.github/istio-autopilot.yaml').replace('strategy: canary', 'strategy: in-place')}waves:\n  - name: dev\n    paths: [clusters/dev/**]\n`,
+    );
+    const config = overrideRepoConfig(parseRepoConfig(readFileSync(file, 'utf8')), { strategy: 'canary' });
+    const model = await buildMeshModel(dir);
+    let error: unknown;
+    try {
+      planUpgrade({
+        workspace: dir,
+        model,
+        config,
+        sources: sources(['1.30.4', '1.31.0']),
+        now: new Date('2026-11-26'),
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).input).toBe('strategy');
+    expect((error as InvalidInputError).message).toContain(
+      "strategy 'canary' cannot be combined with the config's waves",
+    );
+    expect((error as InvalidInputError).line).toBeGreaterThan(0);
+  });
+});
+
 describe('a canary hop on an Argo CD repo with a revision tag', () => {
   it('adds, moves and removes istiod Applications the same way', async () => {
     const dir = canaryArgoWorkspace();
@@ -236,6 +310,36 @@ describe('Sail Operator revision upgrades', () => {
     expect(result.step).toBe('control-plane');
     expect(result.target).toBe('1.31.0');
     expect(result.sail).toBeUndefined();
+  });
+});
+
+describe('ambient: istiod first, then CNI and ztunnel', () => {
+  it('the control-plane PR leaves CNI and ztunnel alone; the data-plane step comes only once istiod is at the target', async () => {
+    const dir = canaryFluxWorkspace();
+    const agent = (name: string) =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: istio-system\nspec:\n  chart:\n    spec:\n      chart: ${name}\n      version: "1.30.4"\n      sourceRef:\n        kind: HelmRepository\n        name: istio\n`;
+    writeFileSync(join(dir, 'infrastructure/istio/cni.yaml'), agent('cni'));
+    writeFileSync(join(dir, 'infrastructure/istio/ztunnel.yaml'), agent('ztunnel'));
+    writeFileSync(
+      join(dir, 'infrastructure/istio/kustomization.yaml'),
+      read(dir, 'infrastructure/istio/kustomization.yaml') + '  - cni.yaml\n  - ztunnel.yaml\n',
+    );
+    const { plan: first } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
+    // Ambient: in place, one minor, even with strategy canary.
+    expect(first.canary).toBeUndefined();
+    expect(first.step).toBe('control-plane');
+    expect(first.target).toBe('1.31.0');
+    expect(first.files).not.toContain('infrastructure/istio/cni.yaml');
+    expect(first.files).not.toContain('infrastructure/istio/ztunnel.yaml');
+    // CNI and ztunnel charts are data-plane pins (src/core/pins/istio-charts.ts): never in the control-plane PR.
+    expect(first.pullRequests[0]?.component).toBe('control-plane');
+    expect(first.pullRequests[0]?.files.filter((f) => /cni|ztunnel/.test(f))).toEqual([]);
+    // The control-plane PR merged: istiod is at 1.31.0, so now the node agents may follow it.
+    const version = join(dir, 'infrastructure/istio/istio-version.yaml');
+    writeFileSync(version, readFileSync(version, 'utf8').replace('"1.30.4"', '"1.31.0"'));
+    const { plan: second } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
+    expect(second.step).toBe('data-plane');
+    expect(second.target).toBe('1.31.0');
   });
 });
 

@@ -31,6 +31,7 @@ export function withCanary(
   planned: PinStepPlan,
   replanInPlace: () => PinStepPlan,
 ): PinStepPlan {
+  refuseCanaryWithWaves(request);
   const canary = planCanary({
     model: request.model,
     strategy: request.config.strategy ?? 'in-place',
@@ -54,6 +55,7 @@ export function withCanary(
     return planned;
   }
   if (canary.phase === 'move') assertSkewAfterMove(request, canary);
+  if (canary.phase === 'move') assertMovable(canary);
   const files = canaryEdits(request.workspace, canary).files;
   const now = [...files.keys()].sort();
   const proxyFiles = [
@@ -210,6 +212,39 @@ export function sailStepChange(
         : `Istio canary (2/2): move the data plane to revision ${plan.revision}`,
     body: sailPullRequestBody(plan.step, plan.sail, from, notes),
   };
+}
+
+/**
+ * An address of the old istiod in a setting (a sidecar's or gateway's CA_ADDR, caAddress,
+ * proxyMetadata) is not something the move rewrites: it is the user's setting. While it is the only
+ * thing left, the cleanup would cut those proxies off, so the run stops and names it.
+ */
+function assertMovable(canary: CanaryPlan): void {
+  if (canary.references.some((r) => r.kind !== 'ca-address')) return;
+  const [first] = canary.references;
+  if (!first) return;
+  throw new InvalidInputError(
+    `cannot remove istiod ${canary.old.version} (revision ${canary.old.revision}) yet: ${first.what}${canary.references.length > 1 ? ` (and ${canary.references.length - 1} more)` : ''}`,
+    {
+      ...(first.source ? { file: first.source.file, line: first.source.line } : {}),
+      hint: `Point it at the new istiod (istiod-${canary.revision}), or drop the setting, then run again; the cleanup PR follows once nothing names the old istiod.`,
+    },
+  );
+}
+
+/**
+ * The config file refuses `waves` with `strategy: canary` itself; this catches the strategy given as
+ * an input or flag over a config with waves.
+ */
+function refuseCanaryWithWaves(request: PlanRequest): void {
+  const wave = request.config.waves?.[0];
+  if (request.config.strategy !== 'canary' || !wave) return;
+  throw new InvalidInputError("strategy 'canary' cannot be combined with the config's waves", {
+    input: 'strategy',
+    ...(wave.file ? { file: wave.file } : {}),
+    ...(wave.line ? { line: wave.line } : {}),
+    hint: 'A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy in-place with waves, or drop waves from the config.',
+  });
 }
 
 /** Why this repo's hop cannot be a revision upgrade, for the plan's reason. */

@@ -65,6 +65,66 @@ describe('writeFilesAtomically', () => {
     });
   }
 
+  it('deletes files in the same change as it writes others', () => {
+    const { root, paths } = fiveFiles();
+    writeFilesAtomically([
+      { path: paths[0]!, content: null },
+      { path: paths[1]!, content: 'new 1\n' },
+      { path: join(root, 'f9.yaml'), content: 'created\n', expected: null },
+      { path: join(root, 'absent.yaml'), content: null },
+    ]);
+    expect(tree(root)).toEqual({
+      'f2.yaml': 'new 1\n',
+      'f3.yaml': 'original 2\n',
+      'f4.yaml': 'original 3\n',
+      'f5.yaml': 'original 4\n',
+      'f9.yaml': 'created\n',
+    });
+  });
+
+  for (const stage of ['stage', 'commit'] as WriteStage[]) {
+    it(`brings deleted files back, mode included, when a later file fails at ${stage}`, () => {
+      const { root, paths } = fiveFiles();
+      chmodSync(paths[0]!, 0o600);
+      const before = snapshot(root);
+      expect(() =>
+        writeFilesAtomically(
+          paths.map((path, n) => ({ path, content: n % 2 === 0 ? null : `new ${n}\n` })),
+          { beforeStep: (at, _p, index) => (at === stage && index === 3 ? fail() : undefined) },
+        ),
+      ).toThrow('boom');
+      expect(tree(root)).toEqual(before);
+      expect(statSync(paths[0]!).mode & 0o777).toBe(0o600);
+    });
+  }
+
+  it('fails, deleting nothing, when a file it means to delete changed since it was read', () => {
+    const { root, paths } = fiveFiles();
+    const read = readFileSync(paths[0]!);
+    writeFileSync(paths[0]!, 'edited by someone else\n');
+    const before = snapshot(root);
+    expect(() =>
+      writeFilesAtomically([
+        { path: paths[0]!, content: null, expected: read },
+        { path: paths[1]!, content: 'new\n' },
+      ]),
+    ).toThrow(FileChangedError);
+    expect(tree(root)).toEqual(before);
+  });
+
+  it('refuses to delete a directory, naming it, and writes nothing', () => {
+    const { root, paths } = fiveFiles();
+    mkdirSync(join(root, 'sub'));
+    const before = tree(root);
+    expect(() =>
+      writeFilesAtomically([
+        { path: paths[1]!, content: 'new\n' },
+        { path: join(root, 'sub'), content: null },
+      ]),
+    ).toThrow(/not a file/);
+    expect(tree(root)).toEqual(before);
+  });
+
   it('keeps the file mode of the file it replaces', () => {
     const { paths } = fiveFiles();
     chmodSync(paths[0]!, 0o600);
@@ -203,6 +263,56 @@ describe('writes in a process that is stopped by a signal', () => {
     const run = spawnSync(process.execPath, [harness, root, String(COUNT), 'commit', '10', 'SIGINT']);
     expect(run.signal).toBe('SIGINT');
     expect(allNew(root)).toBe(true);
+  });
+
+  // A change that deletes every third file and rewrites the rest: the journal brings back both kinds.
+  const mixedNew = (root: string) =>
+    contents(root).length === COUNT - Math.ceil((COUNT - 1) / 3) &&
+    contents(root).every(([path]) => Number(/f(\d+)\.yaml$/.exec(path)?.[1]) % 3 !== 1) &&
+    allNew(root);
+
+  for (const [stage, index] of [
+    ['stage', 300],
+    ['commit', 1],
+    ['commit', 299],
+    ['commit', 300],
+  ] as const) {
+    it(`rolls back a write with deletions SIGKILLed at ${stage} ${index}: every deleted file comes back`, () => {
+      const root = gitTree();
+      const run = spawnSync(process.execPath, [
+        harness,
+        root,
+        String(COUNT),
+        stage,
+        String(index),
+        'SIGKILL',
+        'deletes',
+      ]);
+      expect(run.signal).toBe('SIGKILL');
+      const real = contents(root).filter(([path]) => !path.includes('.autopilot-'));
+      // Killed mid-commit: some deletions had happened, so the tree was neither old nor new.
+      if (stage === 'commit' && index > 1) expect(real.length).toBeLessThan(COUNT);
+      recoverInterruptedWrites(root);
+      expect(contents(root)).toHaveLength(COUNT);
+      expect(allOld(root)).toBe(true);
+    });
+  }
+
+  it('finishes a write with deletions before SIGTERM stops it: the whole new tree, no temps', () => {
+    const root = gitTree();
+    const run = spawnSync(process.execPath, [
+      harness,
+      root,
+      String(COUNT),
+      'commit',
+      '300',
+      'SIGTERM',
+      'deletes',
+    ]);
+    expect(run.signal).toBe('SIGTERM');
+    expect(run.stdout.toString()).toBe('written\n');
+    expect(mixedNew(root)).toBe(true);
+    expect(existsSync(join(root, '.git/istio-autopilot/journal.json'))).toBe(false);
   });
 
   for (const [stage, index] of [

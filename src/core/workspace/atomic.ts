@@ -1,7 +1,17 @@
 // All-or-nothing multi-file writes: under the workspace's lock, every file is staged beside its target,
-// then renamed in under a journal; a failure, a signal or a killed run leaves every file as it was.
+// then renamed in (or, for a deletion, unlinked) under a journal; a failure, a signal or a killed run
+// leaves every file as it was.
 import { randomBytes } from 'node:crypto';
-import { chownSync, copyFileSync, existsSync, linkSync, lstatSync, readFileSync, renameSync } from 'node:fs';
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+} from 'node:fs';
 import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { AutopilotError } from '../errors.js';
@@ -32,7 +42,12 @@ import { explainFileError } from './os-errors.js';
 export interface FileChange {
   /** Absolute path (callers resolve and check it with resolveInsideWorkspace first). */
   path: string;
-  content: string | Buffer;
+  /**
+   * The new content; null deletes the file in the same all-or-nothing change (its original is set
+   * aside like a replaced file's, so a rollback or a killed run brings it back). Deleting a file that
+   * does not exist is nothing to do.
+   */
+  content: string | Buffer | null;
   /**
    * What the file held when it was read (null: it did not exist). When given, a file that differs at
    * commit time fails the whole write instead of losing someone else's edit.
@@ -80,28 +95,34 @@ export function writeFilesAtomically(changes: readonly FileChange[], options: At
       );
     }
     const originals = changes.map((change) => checkUnchanged(change));
+    // A deletion of a file that is not there changes nothing: it has no journal entry.
+    const kept = changes.flatMap((change, index) =>
+      change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }],
+    );
     const id = randomBytes(6).toString('hex');
     const journal: Journal = {
       phase: 'staging',
       pid: process.pid,
       root,
-      entries: changes.map((change, index) => ({
+      entries: kept.map(({ change, original }) => ({
         target: change.path,
         temp: tempPathFor(change.path, id, ''),
-        ...(originals[index] ? { backup: tempPathFor(change.path, id, '.orig') } : {}),
+        ...(original ? { backup: tempPathFor(change.path, id, '.orig') } : {}),
+        ...(change.content === null ? { delete: true as const } : {}),
       })),
     };
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.('stage', entry.target, index);
-        stage(entry, changes[index]!.content, originals[index]);
+        stage(entry, kept[index]!.change.content, kept[index]!.original);
       });
       journal.phase = 'renaming';
       saveJournal(stateDir, journal);
       journal.entries.forEach((entry, index) => {
         options.beforeStep?.('commit', entry.target, index);
-        renameSync(entry.temp, entry.target);
+        if (entry.delete) unlinkSync(entry.target);
+        else renameSync(entry.temp, entry.target);
       });
     } catch (error) {
       rollBackJournal(journal);
@@ -184,11 +205,17 @@ function checkUnchanged(change: FileChange): Stats | undefined {
   return stats;
 }
 
-/** Writes the temp with the original's mode and owner, and sets the original aside for a rollback. */
-function stage(entry: JournalEntry, content: string | Buffer, original: Stats | undefined): void {
-  writeDurably(entry.temp, content, original ? original.mode & 0o7777 : 0o666);
+/**
+ * Writes the temp with the original's mode and owner, and sets the original aside for a rollback. A
+ * deletion stages no temp: setting the original aside is all it needs before the unlink.
+ */
+function stage(entry: JournalEntry, content: string | Buffer | null, original: Stats | undefined): void {
+  if (content !== null) writeDurably(entry.temp, content, original ? original.mode & 0o7777 : 0o666);
   if (!original || !entry.backup) return;
-  keepOwner(entry.temp, original);
+  if (content === null && !original.isFile() && !original.isSymbolicLink()) {
+    throw new AutopilotError('is not a file, so it cannot be deleted', { file: entry.target });
+  }
+  if (content !== null) keepOwner(entry.temp, original);
   try {
     // A hard link keeps the original inode itself: content, mode and owner come back exactly.
     linkSync(entry.target, entry.backup);

@@ -21,6 +21,11 @@ export interface JournalEntry {
   temp: string;
   /** A hard link to (or copy of) the original, so a rollback restores its inode, mode and owner. */
   backup?: string;
+  /**
+   * The change deletes the target: nothing is staged at `temp`, the commit unlinks the target, and a
+   * rollback renames the backup back (a deletion always has one, because only existing files are deleted).
+   */
+  delete?: true;
 }
 
 export interface Journal {
@@ -60,7 +65,7 @@ export function rollBackJournal(journal: Journal): void {
       if (exists(entry.backup)) renameSync(entry.backup, entry.target);
       // Renaming a link onto the same inode is a no-op that leaves the link: drop it.
       rmSync(entry.backup, { force: true });
-    } else if (!tempLeft && journal.phase === 'renaming') {
+    } else if (!entry.delete && !tempLeft && journal.phase === 'renaming') {
       // A new file whose temp is gone was renamed in: remove it again.
       rmSync(entry.target, { force: true });
     }

@@ -1,9 +1,8 @@
-// Writes a canary step's Flux edits into the workspace: every changed or new file in one
-// all-or-nothing write, then the files the step deletes.
-import { rmSync } from 'node:fs';
-import { writeFilesAtomically } from '../../workspace/atomic.js';
+// Writes a canary step's edits into the workspace: every changed, new and deleted file in one
+// all-or-nothing, journaled change (the cleanup removes the old istiod, rewires the kustomization and
+// moves defaultRevision together, so a killed run leaves the old tree or the new one, never a mix).
+import { writeFilesAtomically, type AtomicWriteOptions } from '../../workspace/atomic.js';
 import { resolveInsideWorkspace } from '../../workspace/files.js';
-import { explainFileError } from '../../workspace/os-errors.js';
 import { addCanaryEdits, cleanupEdits, moveDataPlaneEdits, type CanaryEdit } from './releases.js';
 import type { CanaryPlan } from './plan.js';
 
@@ -30,25 +29,19 @@ export function canaryEdits(workspace: string, plan: CanaryPlan): CanaryEdit {
 export function applyCanaryStep(
   workspace: string,
   plan: CanaryPlan,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; beforeStep?: AtomicWriteOptions['beforeStep'] } = {},
 ): CanaryStepResult {
   const edit = canaryEdits(workspace, plan);
   const files = [...edit.files.keys()].sort();
   if (options.dryRun) return { files, notes: edit.notes };
   const abs = (file: string) => resolveInsideWorkspace(workspace, file);
   writeFilesAtomically(
-    files
-      .filter((f) => edit.files.get(f) !== null)
-      .map((f) => ({ path: abs(f), content: edit.files.get(f)!, expected: edit.read.get(f) ?? null })),
-    { root: workspace },
+    files.map((f) => ({
+      path: abs(f),
+      content: edit.files.get(f) ?? null,
+      expected: edit.read.get(f) ?? null,
+    })),
+    { root: workspace, ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}) },
   );
-  // Deleted last: the write above already unlisted them, so a run stopped here leaves a file nothing renders.
-  for (const file of files.filter((f) => edit.files.get(f) === null)) {
-    try {
-      rmSync(abs(file));
-    } catch (error) {
-      throw explainFileError(error, 'deleting', file);
-    }
-  }
   return { files, notes: edit.notes };
 }

@@ -152,7 +152,14 @@ export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionR
         source: w.sidecar.source ?? w.source,
       });
   }
-  const oldService = `istiod-${plane.revision}.`;
+  // The old istiod's Service as an address (CA_ADDR, caAddress, discoveryAddress, proxyMetadata): the
+  // default revision's is `istiod.<ns>.svc`, another revision's `istiod-<rev>.<ns>`. Sidecars injected
+  // by the old revision are already listed as workloads (their re-render moves the address).
+  const oldService =
+    plane.revision === 'default'
+      ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/
+      : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, '')}\\.`);
+  const listedWorkloads = new Set(out.filter((r) => r.kind === 'workload').map((r) => r.name));
   for (const object of cluster.objects) {
     if (object.kind === 'HelmRelease' && object.name !== old.name) {
       const spec = asRecord(object.object.spec);
@@ -168,12 +175,13 @@ export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionR
           });
       }
     }
-    if (plane.revision !== 'default' && JSON.stringify(object.object).includes(oldService)) {
-      if (object === old.object) continue;
+    const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
+    if (address) {
+      if (listedWorkloads.has(`${object.namespace ?? ''}/${object.name}`)) continue;
       out.push({
         kind: 'ca-address',
         name: object.name,
-        what: `${object.kind} ${object.name} names istiod-${plane.revision} (a CA or discovery address)`,
+        what: `${object.kind} ${object.name} names ${address[0]}, the address of the old istiod (revision ${plane.revision}; a CA or discovery address)`,
         ...(object.source ? { source: object.source } : {}),
       });
     }
