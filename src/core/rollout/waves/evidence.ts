@@ -72,14 +72,18 @@ export async function readRequiredChecks(
     ref: sha,
     per_page: 100,
   });
-  // One filtered page per required check (exact name): octokit's paginate cannot follow this
-  // endpoint's wrapped list through our fetch wrapper, and no check needs more than 100 runs.
-  const checks: WavePullEvidence['checks'] = [];
-  for (const name of requireChecks) {
-    const runs = (
-      await octokit.rest.checks.listForRef({ ...repository, ref: sha, check_name: name, per_page: 100 })
-    ).data.check_runs;
-    checks.push({ name, state: checkState(name, statuses, runs) });
-  }
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+    ...repository,
+    ref: sha,
+    per_page: 100,
+  });
+  const checks: WavePullEvidence['checks'] = requireChecks.map((name) => ({
+    name,
+    state: checkState(
+      name,
+      statuses,
+      runs.filter((r) => r.name === name),
+    ),
+  }));
   return checks;
 }
