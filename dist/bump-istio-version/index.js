@@ -38444,11 +38444,13 @@ async function fetchWithin(base, url, init, timeoutMs) {
     const response = await base(url, { ...init, signal });
     const body = await response.arrayBuffer();
     const bodyless = response.status === 204 || response.status === 205 || response.status === 304;
-    return new Response(bodyless ? null : body, {
+    const buffered = new Response(bodyless ? null : body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers
     });
+    Object.defineProperty(buffered, "url", { value: response.url || url });
+    return buffered;
   } catch (error2) {
     if (deadline.aborted) {
       throw new GitHubTransportError(
@@ -40493,9 +40495,10 @@ function link(facts, lookup) {
     (f) => f.type === "kustomization"
   );
   const pins = /* @__PURE__ */ new Map();
+  const clusterRootOf = clusterRoots(lookup);
   for (const use of uses) {
     const where = `${use.file.path}:${use.line}`;
-    const found = definitionsOf(use, sources, lookup);
+    const found = definitionsOf(use, sources, lookup, clusterRootOf);
     if (found.length === 0 && use.defaultPin) found.push(use.defaultPin);
     if (found.length === 0) {
       lookup.logger.warning(
@@ -40513,17 +40516,17 @@ function link(facts, lookup) {
   }
   return [...pins.values()];
 }
-function definitionsOf(use, sources, lookup) {
+function definitionsOf(use, sources, lookup, clusterRootOf) {
   const defining = sources.filter((s) => s.inline.has(use.variable) || s.from.length > 0);
   const applying = defining.filter((s) => s.path === "" || use.file.path.startsWith(`${s.path}/`));
   const pins = [];
   for (const source of applying.length > 0 ? applying : defining) {
-    const pin = definitionIn(use, source, lookup);
+    const pin = definitionIn(use, source, lookup, clusterRootOf);
     if (pin) pins.push(pin);
   }
   return pins;
 }
-function definitionIn(use, source, lookup) {
+function definitionIn(use, source, lookup, clusterRootOf) {
   const meta = { kind: "flux-helmrelease", role: use.role };
   const inline = source.inline.get(use.variable);
   if (inline) {
@@ -40555,10 +40558,64 @@ function definitionIn(use, source, lookup) {
         if (pin) found.push(pin);
       }
     }
-    const nearest = nearestTo(source.file.path, found, (pin) => pin.file)[0];
-    if (nearest) return nearest;
+    const chosen = configMapFor(source, ref.name, found, lookup, clusterRootOf);
+    if (chosen) return chosen;
   }
   return void 0;
+}
+function clusterRoots(lookup) {
+  let read;
+  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup);
+  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  const memo = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (memo.has(file)) return memo.get(file);
+    const seen = /* @__PURE__ */ new Set();
+    let current = file;
+    let root;
+    for (; ; ) {
+      const k = covering(current);
+      if (!k || seen.has(k.path)) break;
+      seen.add(k.path);
+      root = k.path;
+      if (k.file.startsWith(`${k.path}/`)) break;
+      current = k.file;
+    }
+    memo.set(file, root);
+    return root;
+  };
+}
+function readApplyingKustomizations(lookup) {
+  const applying = [];
+  for (const file of lookup.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
+    for (const document of file.documents) {
+      const { kind, apiVersion } = resourceKind(document);
+      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      const path = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+      if (path !== "" && path !== ".") applying.push({ file: file.path, path });
+    }
+  }
+  return applying;
+}
+function configMapFor(source, name, found, lookup, clusterRootOf) {
+  const root = clusterRootOf(source.file.path);
+  const same = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
+  const candidates = root === void 0 ? found : same.length > 0 ? same : unplaced;
+  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
+  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
+  if (files.length > 1)
+    lookup.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
+      { file: source.file.path }
+    );
+  const chosen = nearest.find((pin) => pin.file === files[0]);
+  if (!chosen && found.length > 0)
+    lookup.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
+      { file: source.file.path }
+    );
+  return chosen;
 }
 
 // src/core/pins/flux-helmrelease/index.ts

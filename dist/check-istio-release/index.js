@@ -38446,11 +38446,13 @@ async function fetchWithin(base, url, init, timeoutMs) {
     const response = await base(url, { ...init, signal });
     const body = await response.arrayBuffer();
     const bodyless = response.status === 204 || response.status === 205 || response.status === 304;
-    return new Response(bodyless ? null : body, {
+    const buffered = new Response(bodyless ? null : body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers
     });
+    Object.defineProperty(buffered, "url", { value: response.url || url });
+    return buffered;
   } catch (error2) {
     if (deadline.aborted) {
       throw new GitHubTransportError(
@@ -39966,6 +39968,10 @@ function nearestTo(from, candidates, fileOf) {
 var SUBSTITUTE_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
 function applyPostBuild(files, all) {
   const objects = all.flatMap((r) => r.objects);
+  const clusterOfRoot = new Map(all.map((r) => [r.root.id, r.root.cluster]));
+  const declaredClusters = new Set(
+    all.filter((r) => r.root.kind === "flux" || r.root.kind === "argocd").map((r) => r.root.cluster)
+  );
   for (const rendered of all) {
     const flux = rendered.root.flux;
     if (!flux || !rendered.rendered) continue;
@@ -39975,10 +39981,9 @@ function applyPostBuild(files, all) {
       const named = objects.filter(
         (o) => o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace
       );
-      const declaring = rendered.root.declaredBy?.source.file;
-      const found = declaring ? nearestTo(declaring, named, (o) => o.source?.file ?? "")[0] : named[0];
+      const found = substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref);
       if (!found) {
-        if (!ref.optional)
+        if (!ref.optional && named.length === 0)
           rendered.warnings.push({
             ...ref.source ?? {},
             message: `substituteFrom ${ref.kind} ${flux.namespace}/${ref.name} is not in the repository; Flux fails this Kustomization until it exists (set optional: true to tolerate its absence)`
@@ -39993,6 +39998,29 @@ function applyPostBuild(files, all) {
     const values = new Map(Object.entries(variables).map(([k, v]) => [k, v.value]));
     for (const object of rendered.objects) substituteObject(object, values, rendered.warnings);
   }
+}
+function substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref) {
+  const cluster = rendered.root.cluster;
+  const placed = (o) => clusterOfRoot.get(o.root);
+  const same = named.filter((o) => placed(o) === cluster);
+  const unplaced = named.filter((o) => !declaredClusters.has(placed(o) ?? ""));
+  const candidates = same.length > 0 ? same : unplaced;
+  const fileOf = (o) => o.source?.file ?? "";
+  const declaring = rendered.root.declaredBy?.source.file;
+  const nearest = declaring ? nearestTo(declaring, candidates, fileOf) : candidates;
+  const files = [...new Set(nearest.map(fileOf))].sort();
+  const chosen = nearest.find((o) => fileOf(o) === files[0]);
+  if (files.length > 1)
+    rendered.warnings.push({
+      ...ref.source ?? {},
+      message: `substituteFrom ${ref.kind} ${ref.name} of cluster ${cluster} is ambiguous: ${files.join(" and ")} are equally near; the model uses ${files[0]} \u2014 keep one per cluster, or give them different names`
+    });
+  if (!chosen && named.length > 0 && !ref.optional)
+    rendered.warnings.push({
+      ...ref.source ?? {},
+      message: `substituteFrom ${ref.kind} ${ref.name} is rendered only for other clusters (${[...new Set(named.map(fileOf))].sort().join(", ")}), not for ${cluster}, where Flux looks it up`
+    });
+  return chosen;
 }
 function substituteObject(object, values, warnings) {
   const metadata = asRecord(object.object.metadata);

@@ -35867,6 +35867,10 @@ function nearestTo(from, candidates, fileOf) {
 var SUBSTITUTE_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
 function applyPostBuild(files, all) {
   const objects = all.flatMap((r) => r.objects);
+  const clusterOfRoot = new Map(all.map((r) => [r.root.id, r.root.cluster]));
+  const declaredClusters = new Set(
+    all.filter((r) => r.root.kind === "flux" || r.root.kind === "argocd").map((r) => r.root.cluster)
+  );
   for (const rendered of all) {
     const flux = rendered.root.flux;
     if (!flux || !rendered.rendered) continue;
@@ -35876,10 +35880,9 @@ function applyPostBuild(files, all) {
       const named = objects.filter(
         (o) => o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace
       );
-      const declaring = rendered.root.declaredBy?.source.file;
-      const found = declaring ? nearestTo(declaring, named, (o) => o.source?.file ?? "")[0] : named[0];
+      const found = substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref);
       if (!found) {
-        if (!ref.optional)
+        if (!ref.optional && named.length === 0)
           rendered.warnings.push({
             ...ref.source ?? {},
             message: `substituteFrom ${ref.kind} ${flux.namespace}/${ref.name} is not in the repository; Flux fails this Kustomization until it exists (set optional: true to tolerate its absence)`
@@ -35894,6 +35897,29 @@ function applyPostBuild(files, all) {
     const values = new Map(Object.entries(variables).map(([k, v]) => [k, v.value]));
     for (const object of rendered.objects) substituteObject(object, values, rendered.warnings);
   }
+}
+function substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref) {
+  const cluster = rendered.root.cluster;
+  const placed = (o) => clusterOfRoot.get(o.root);
+  const same = named.filter((o) => placed(o) === cluster);
+  const unplaced = named.filter((o) => !declaredClusters.has(placed(o) ?? ""));
+  const candidates = same.length > 0 ? same : unplaced;
+  const fileOf = (o) => o.source?.file ?? "";
+  const declaring = rendered.root.declaredBy?.source.file;
+  const nearest = declaring ? nearestTo(declaring, candidates, fileOf) : candidates;
+  const files = [...new Set(nearest.map(fileOf))].sort();
+  const chosen = nearest.find((o) => fileOf(o) === files[0]);
+  if (files.length > 1)
+    rendered.warnings.push({
+      ...ref.source ?? {},
+      message: `substituteFrom ${ref.kind} ${ref.name} of cluster ${cluster} is ambiguous: ${files.join(" and ")} are equally near; the model uses ${files[0]} \u2014 keep one per cluster, or give them different names`
+    });
+  if (!chosen && named.length > 0 && !ref.optional)
+    rendered.warnings.push({
+      ...ref.source ?? {},
+      message: `substituteFrom ${ref.kind} ${ref.name} is rendered only for other clusters (${[...new Set(named.map(fileOf))].sort().join(", ")}), not for ${cluster}, where Flux looks it up`
+    });
+  return chosen;
 }
 function substituteObject(object, values, warnings) {
   const metadata = asRecord(object.object.metadata);
@@ -45007,11 +45033,13 @@ async function fetchWithin(base, url, init, timeoutMs) {
     const response = await base(url, { ...init, signal });
     const body = await response.arrayBuffer();
     const bodyless = response.status === 204 || response.status === 205 || response.status === 304;
-    return new Response(bodyless ? null : body, {
+    const buffered = new Response(bodyless ? null : body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers
     });
+    Object.defineProperty(buffered, "url", { value: response.url || url });
+    return buffered;
   } catch (error) {
     if (deadline.aborted) {
       throw new GitHubTransportError(
@@ -46447,9 +46475,10 @@ function link(facts, lookup2) {
     (f) => f.type === "kustomization"
   );
   const pins = /* @__PURE__ */ new Map();
+  const clusterRootOf = clusterRoots(lookup2);
   for (const use2 of uses) {
     const where3 = `${use2.file.path}:${use2.line}`;
-    const found = definitionsOf(use2, sources, lookup2);
+    const found = definitionsOf(use2, sources, lookup2, clusterRootOf);
     if (found.length === 0 && use2.defaultPin) found.push(use2.defaultPin);
     if (found.length === 0) {
       lookup2.logger.warning(
@@ -46467,17 +46496,17 @@ function link(facts, lookup2) {
   }
   return [...pins.values()];
 }
-function definitionsOf(use2, sources, lookup2) {
+function definitionsOf(use2, sources, lookup2, clusterRootOf) {
   const defining = sources.filter((s) => s.inline.has(use2.variable) || s.from.length > 0);
   const applying = defining.filter((s) => s.path === "" || use2.file.path.startsWith(`${s.path}/`));
   const pins = [];
   for (const source of applying.length > 0 ? applying : defining) {
-    const pin = definitionIn(use2, source, lookup2);
+    const pin = definitionIn(use2, source, lookup2, clusterRootOf);
     if (pin) pins.push(pin);
   }
   return pins;
 }
-function definitionIn(use2, source, lookup2) {
+function definitionIn(use2, source, lookup2, clusterRootOf) {
   const meta = { kind: "flux-helmrelease", role: use2.role };
   const inline = source.inline.get(use2.variable);
   if (inline) {
@@ -46509,10 +46538,64 @@ function definitionIn(use2, source, lookup2) {
         if (pin) found.push(pin);
       }
     }
-    const nearest = nearestTo(source.file.path, found, (pin) => pin.file)[0];
-    if (nearest) return nearest;
+    const chosen = configMapFor(source, ref.name, found, lookup2, clusterRootOf);
+    if (chosen) return chosen;
   }
   return void 0;
+}
+function clusterRoots(lookup2) {
+  let read;
+  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
+  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  const memo2 = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (memo2.has(file)) return memo2.get(file);
+    const seen = /* @__PURE__ */ new Set();
+    let current = file;
+    let root;
+    for (; ; ) {
+      const k = covering(current);
+      if (!k || seen.has(k.path)) break;
+      seen.add(k.path);
+      root = k.path;
+      if (k.file.startsWith(`${k.path}/`)) break;
+      current = k.file;
+    }
+    memo2.set(file, root);
+    return root;
+  };
+}
+function readApplyingKustomizations(lookup2) {
+  const applying = [];
+  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
+    for (const document of file.documents) {
+      const { kind, apiVersion } = resourceKind(document);
+      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
+    }
+  }
+  return applying;
+}
+function configMapFor(source, name, found, lookup2, clusterRootOf) {
+  const root = clusterRootOf(source.file.path);
+  const same = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
+  const candidates = root === void 0 ? found : same.length > 0 ? same : unplaced;
+  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
+  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
+  if (files.length > 1)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
+      { file: source.file.path }
+    );
+  const chosen = nearest.find((pin) => pin.file === files[0]);
+  if (!chosen && found.length > 0)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
+      { file: source.file.path }
+    );
+  return chosen;
 }
 
 // src/core/pins/flux-helmrelease/index.ts
@@ -52953,7 +53036,7 @@ function notesReport(plan) {
     } : null
   };
 }
-function renderPlanText(report) {
+function renderPlanText(report, options = {}) {
   const lines = [];
   lines.push(`Pins (${report.pins.length}):`);
   for (const p of report.pins) {
@@ -52981,8 +53064,13 @@ function renderPlanText(report) {
       `  ${a.id}  ${a.severity}  ${a.cves.join(", ") || "-"}  fixed in ${a.fixedIn ?? "none"}  ${a.url}`
     );
   }
-  lines.push("", `Next: ${report.step === "none" ? "nothing to do" : `${report.step} PR`}. ${report.reason}`);
-  for (const pr of report.pullRequests) {
+  if (options.next) lines.push("", ...options.next);
+  else
+    lines.push(
+      "",
+      `Next: ${report.step === "none" ? "nothing to do" : `${report.step} PR`}. ${report.reason}`
+    );
+  for (const pr of options.next ? [] : report.pullRequests) {
     const what = pr.title ? `${pr.title}:` : pr.component === "sources" ? "sources PR (move off Istio's retired hosts)" : `${pr.component} PR to ${pr.target}`;
     lines.push(`  ${pr.now ? "now" : "after it merges"}: ${what}${pr.title ? "" : ","} touching:`);
     for (const file of pr.files) lines.push(`    ${file}`);
@@ -53164,13 +53252,16 @@ function evaluateGate({ wave, previous, target, evidence, now }) {
     };
   }
   const sha = evidence.mergeCommitSha.slice(0, 12);
+  const byHand = evidence.byHand === true;
+  const merged = byHand ? void 0 : pull;
+  const onCommit = byHand ? `commit ${sha} (made without an Istio Autopilot PR)` : `merge commit ${sha} (#${evidence.number})`;
   const failed2 = evidence.checks.find((c) => c.state === "failure");
   if (failed2) {
     return {
       kind: "blocked",
       check: failed2.name,
-      message: `Wave ${name} is blocked: check ${failed2.name} failed on wave ${previous}'s merge commit ${sha} (#${evidence.number}); it and every later wave stay at their version until it passes.`,
-      pull
+      message: `Wave ${name} is blocked: check ${failed2.name} failed on wave ${previous}'s ${onCommit}; it and every later wave stay at their version until it passes.`,
+      ...merged ? { pull: merged } : {}
     };
   }
   const soakEnds = new Date(Date.parse(evidence.mergedAt) + wave.soakMs);
@@ -53178,8 +53269,8 @@ function evaluateGate({ wave, previous, target, evidence, now }) {
     return {
       kind: "wait-soak",
       until: isoUtc(soakEnds),
-      message: `Wave ${name} waits for the ${wave.soak ?? "0"} soak of wave ${previous}'s #${evidence.number} (${target}) until ${isoUtc(soakEnds)}.`,
-      pull
+      message: `Wave ${name} waits for the ${wave.soak ?? "0"} soak of wave ${previous}'s ${byHand ? `commit ${sha}` : `#${evidence.number}`} (${target}) until ${isoUtc(soakEnds)}.`,
+      ...merged ? { pull: merged } : {}
     };
   }
   const waiting = evidence.checks.find((c) => c.state !== "success");
@@ -53187,8 +53278,8 @@ function evaluateGate({ wave, previous, target, evidence, now }) {
     return {
       kind: "wait-check",
       check: waiting.name,
-      message: `Wave ${name} waits for check ${waiting.name} on wave ${previous}'s merge commit ${sha} (#${evidence.number}): ${waiting.state === "missing" ? "not reported yet" : "still pending"}.`,
-      pull
+      message: `Wave ${name} waits for check ${waiting.name} on wave ${previous}'s ${onCommit}: ${waiting.state === "missing" ? "not reported yet" : "still pending"}.`,
+      ...merged ? { pull: merged } : {}
     };
   }
   return { kind: "open" };
@@ -53242,18 +53333,73 @@ async function findWavePull(octokit, request2) {
     checks: []
   };
   const sha = evidence.mergedAt ? evidence.mergeCommitSha : void 0;
-  if (sha && request2.requireChecks.length > 0) {
-    const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
-      ...repository,
-      ref: sha,
-      per_page: 100
-    });
-    for (const name of request2.requireChecks) {
-      const runs = (await octokit.rest.checks.listForRef({ ...repository, ref: sha, check_name: name, per_page: 100 })).data.check_runs;
-      evidence.checks.push({ name, state: checkState(name, statuses, runs) });
-    }
-  }
+  if (sha) evidence.checks = await readRequiredChecks(octokit, repository, sha, request2.requireChecks);
   return evidence;
+}
+async function readRequiredChecks(octokit, repository, sha, requireChecks) {
+  if (requireChecks.length === 0) return [];
+  const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
+    ...repository,
+    ref: sha,
+    per_page: 100
+  });
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+    ...repository,
+    ref: sha,
+    per_page: 100
+  });
+  const checks = requireChecks.map((name) => ({
+    name,
+    state: checkState(
+      name,
+      statuses,
+      runs.filter((r) => r.name === name)
+    )
+  }));
+  return checks;
+}
+
+// src/core/rollout/waves/git-evidence.ts
+import { spawnSync as spawnSync3 } from "node:child_process";
+function git(workspace, args) {
+  const result = spawnSync3("git", ["-C", workspace, ...args], {
+    encoding: "utf8",
+    timeout: 3e4,
+    maxBuffer: 64 * 1024 * 1024
+  });
+  return { ok: result.status === 0, out: result.stdout ?? "" };
+}
+function handCommitFor(workspace, pins) {
+  const linesByFile = /* @__PURE__ */ new Map();
+  for (const pin of pins) {
+    const head = git(workspace, ["show", `HEAD:${pin.file}`]);
+    if (!head.ok) return { kind: "unknown" };
+    const line = head.out.split("\n")[pin.line - 1];
+    if (line === void 0) return { kind: "unknown" };
+    linesByFile.set(pin.file, (linesByFile.get(pin.file) ?? /* @__PURE__ */ new Set()).add(line));
+  }
+  const files = [...linesByFile.keys()].sort();
+  if (files.length === 0) return { kind: "unknown" };
+  const shallow = git(workspace, ["rev-parse", "--is-shallow-repository"]).out.trim() === "true";
+  const missing = {
+    kind: "shallow",
+    message: `the checkout is shallow and does not hold the commit that set ${files.join(", ")} to their version; set fetch-depth: 0 on actions/checkout so the soak can be measured from git`
+  };
+  const log = git(workspace, ["log", "--first-parent", "--format=%H %cI", "HEAD", "--", ...files]);
+  if (!log.ok) return { kind: "unknown" };
+  for (const entry of log.out.split("\n").filter(Boolean)) {
+    const [sha, committedAt] = entry.split(" ");
+    const found = { kind: "found", sha, committedAt: new Date(committedAt).toISOString() };
+    if (!git(workspace, ["rev-parse", "--verify", "--quiet", `${sha}^`]).ok) return shallow ? missing : found;
+    const before = files.every((file) => {
+      const text2 = git(workspace, ["show", `${sha}^:${file}`]);
+      if (!text2.ok) return false;
+      const lines = new Set(text2.out.split("\n"));
+      return [...linesByFile.get(file)].every((line) => lines.has(line));
+    });
+    if (!before) return found;
+  }
+  return shallow ? missing : { kind: "unknown" };
 }
 
 // src/core/rollout/waves/rollout.ts
@@ -53345,22 +53491,44 @@ async function planFleet(request2) {
       requireChecks: wave.requireChecks
     });
     let gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
+    let handMade;
     const before = statuses[index - 1];
     if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
-      gate = {
-        kind: "wait-merge",
-        message: `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but no merged Istio Autopilot PR for ${target} records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`
-      };
+      const hand = handCommitFor(request2.workspace, assignment.waves[index - 1].controlPlanePins);
+      if (hand.kind === "found") {
+        handMade = hand.sha;
+        const checks = await readRequiredChecks(
+          request2.github,
+          { owner: request2.owner, repo: request2.repo },
+          hand.sha,
+          wave.requireChecks
+        );
+        const byHand = {
+          number: 0,
+          url: "",
+          state: "closed",
+          mergedAt: hand.committedAt,
+          mergeCommitSha: hand.sha,
+          checks,
+          byHand: true
+        };
+        gate = evaluateGate({ wave, previous: previous.name, target, evidence: byHand, now });
+      } else {
+        gate = {
+          kind: "wait-merge",
+          message: hand.kind === "shallow" ? `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current} without an Istio Autopilot PR, but ${hand.message}.` : `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but neither a merged Istio Autopilot PR for ${target} nor the git history of its pins records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`
+        };
+      }
     }
     status.gate = gate;
     if (gate.kind === "open") {
       status.state = "open";
-      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.name}'s #${evidence.number} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
+      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.name}'s ${handMade ? `commit ${handMade.slice(0, 12)}` : `#${evidence.number}`} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
     } else {
       status.state = gate.kind === "blocked" ? "blocked" : "waiting";
       status.message = gate.message;
       if (gate.kind === "blocked")
-        blockedBy = `check ${gate.check} failed in wave ${previous.name} (#${gate.pull.number}).`;
+        blockedBy = `check ${gate.check} failed in wave ${previous.name}${gate.pull ? ` (#${gate.pull.number})` : ""}.`;
     }
   }
   return { waves: statuses, shared: assignment.shared, advice: assignment.shared.map(sharedPinAdvice) };
@@ -53368,9 +53536,7 @@ async function planFleet(request2) {
 
 // src/core/rollout/waves/fleet-text.ts
 function renderFleetText(plan) {
-  const lines = [
-    `fleet (${plan.waves.length} waves): with waves, the next run opens these per-wave PRs instead of the one PR above.`
-  ];
+  const lines = [`fleet (${plan.waves.length} waves): the next run goes wave by wave, one PR per wave:`];
   for (const w of plan.waves) {
     lines.push(
       `  ${w.wave}: control plane ${w.controlPlane.join(", ") || "\u2014"}${w.target ? ` \u2192 ${w.target}` : ""}, proxies ${w.proxies.join(", ") || "\u2014"}`,
@@ -53455,10 +53621,10 @@ var planCommand = {
         ...github.token && repository ? { github: client } : {}
       });
     }
+    const { step, reason, pullRequests, ...rest } = report;
+    const single = { step, reason, pullRequests };
     context2.stdout(
-      context2.json ? JSON.stringify({ ...report, mesh, ...fleet ? { fleet } : {} }, null, 2) : `${renderPlanText(report)}${fleet ? `
-
-${renderFleetText(fleet)}` : ""}
+      context2.json ? JSON.stringify({ ...rest, ...fleet ? { fleet } : single, mesh }, null, 2) : `${renderPlanText(report, fleet ? { next: renderFleetText(fleet).split("\n") } : {})}
 
 mesh model:
 ${renderMeshText(mesh)}`

@@ -28472,11 +28472,13 @@ async function fetchWithin(base, url, init, timeoutMs) {
     const response = await base(url, { ...init, signal });
     const body = await response.arrayBuffer();
     const bodyless = response.status === 204 || response.status === 205 || response.status === 304;
-    return new Response(bodyless ? null : body, {
+    const buffered = new Response(bodyless ? null : body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers
     });
+    Object.defineProperty(buffered, "url", { value: response.url || url });
+    return buffered;
   } catch (error2) {
     if (deadline.aborted) {
       throw new GitHubTransportError(

@@ -21,7 +21,10 @@ describe('istio-autopilot plan with waves', () => {
   it('prints the fleet view: waves, clusters, versions and the next step of each', () => {
     const result = plan();
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('fleet (3 waves): with waves, the next run opens these per-wave PRs');
+    expect(result.stdout).toContain('fleet (3 waves): the next run goes wave by wave, one PR per wave:');
+    // The fleet view replaces the single-PR section, whose PR would never open with waves.
+    expect(result.stdout).not.toContain('Next:');
+    expect(result.stdout).not.toMatch(/^ {2}now: /m);
     expect(result.stdout).toMatch(/ {2}dev: control plane 1\.30\.4 → 1\.30\.\d+/);
     expect(result.stdout).toContain('    clusters: clusters/staging');
     expect(result.stdout).toMatch(/next run: Wave dev opens its control plane PR/);
@@ -33,7 +36,10 @@ describe('istio-autopilot plan with waves', () => {
     expect(result.status, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as {
       fleet: { waves: { wave: string; clusters: string[]; state: string }[] };
-    };
+    } & Record<string, unknown>;
+    expect(json).not.toHaveProperty('step');
+    expect(json).not.toHaveProperty('pullRequests');
+    expect(json).toHaveProperty('pins');
     expect(json.fleet.waves.map((w) => [w.wave, w.clusters, w.state])).toEqual([
       ['dev', ['clusters/dev'], 'open'],
       ['staging', ['clusters/staging'], 'waiting'],

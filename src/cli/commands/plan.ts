@@ -76,10 +76,13 @@ export const planCommand: Command = {
         ...(github.token && repository ? { github: client } : {}),
       });
     }
+    // With waves the fleet replaces the single-PR step, reason and PR list: those PRs never open.
+    const { step, reason, pullRequests, ...rest } = report;
+    const single = { step, reason, pullRequests };
     context.stdout(
       context.json
-        ? JSON.stringify({ ...report, mesh, ...(fleet ? { fleet } : {}) }, null, 2)
-        : `${renderPlanText(report)}${fleet ? `\n\n${renderFleetText(fleet)}` : ''}\n\nmesh model:\n${renderMeshText(mesh)}`,
+        ? JSON.stringify({ ...rest, ...(fleet ? { fleet } : single), mesh }, null, 2)
+        : `${renderPlanText(report, fleet ? { next: renderFleetText(fleet).split('\n') } : {})}\n\nmesh model:\n${renderMeshText(mesh)}`,
     );
     return EXIT.ok;
   },

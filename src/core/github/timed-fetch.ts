@@ -69,11 +69,14 @@ async function fetchWithin(
     const response = await base(url, { ...init, signal });
     const body = await response.arrayBuffer();
     const bodyless = response.status === 204 || response.status === 205 || response.status === 304;
-    return new Response(bodyless ? null : body, {
+    const buffered = new Response(bodyless ? null : body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
+    // A constructed Response has no url; octokit's paginate parses it for lists wrapped with total_count.
+    Object.defineProperty(buffered, 'url', { value: response.url || url });
+    return buffered;
   } catch (error) {
     if (deadline.aborted) {
       throw new GitHubTransportError(

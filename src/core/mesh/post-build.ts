@@ -7,7 +7,13 @@ import type { RepoFiles } from './repo-files.js';
 import { locateDocument } from './source-map.js';
 import { substituteVariables } from './substitute.js';
 import { nearestTo } from '../workspace/nearest.js';
-import type { MeshWarning, RenderedObject, RenderedRoot, SourceLocation } from './types.js';
+import type {
+  MeshWarning,
+  RenderedObject,
+  RenderedRoot,
+  SourceLocation,
+  SubstitutionSource,
+} from './types.js';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 
@@ -16,6 +22,11 @@ type Variables = NonNullable<RenderedRoot['variables']>;
 /** Substitutes every Flux root in place; `all` are every rendered root, for substituteFrom lookups. */
 export function applyPostBuild(files: RepoFiles, all: RenderedRoot[]): void {
   const objects = all.flatMap((r) => r.objects);
+  const clusterOfRoot = new Map(all.map((r) => [r.root.id, r.root.cluster]));
+  // Clusters something declares (Flux or Argo CD); loose files and bare kustomize dirs are unplaced.
+  const declaredClusters = new Set(
+    all.filter((r) => r.root.kind === 'flux' || r.root.kind === 'argocd').map((r) => r.root.cluster),
+  );
   for (const rendered of all) {
     const flux = rendered.root.flux;
     if (!flux || !rendered.rendered) continue;
@@ -27,11 +38,9 @@ export function applyPostBuild(files: RepoFiles, all: RenderedRoot[]): void {
         (o) =>
           o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace,
       );
-      // A repo keeping one such object per cluster keeps this Kustomization's beside it.
-      const declaring = rendered.root.declaredBy?.source.file;
-      const found = declaring ? nearestTo(declaring, named, (o) => o.source?.file ?? '')[0] : named[0];
+      const found = substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref);
       if (!found) {
-        if (!ref.optional)
+        if (!ref.optional && named.length === 0)
           rendered.warnings.push({
             ...(ref.source ?? {}),
             message: `substituteFrom ${ref.kind} ${flux.namespace}/${ref.name} is not in the repository; Flux fails this Kustomization until it exists (set optional: true to tolerate its absence)`,
@@ -46,6 +55,41 @@ export function applyPostBuild(files: RepoFiles, all: RenderedRoot[]): void {
     const values = new Map(Object.entries(variables).map(([k, v]) => [k, v.value]));
     for (const object of rendered.objects) substituteObject(object, values, rendered.warnings);
   }
+}
+
+/**
+ * The object Flux would read for a substituteFrom entry: Flux looks it up in the cluster it applies
+ * to, so only objects rendered for the Kustomization's own cluster count, then (when nothing places
+ * it) loose ones; several at the same distance from the Kustomization are a warning naming them.
+ */
+function substitutionObjectFor(
+  rendered: RenderedRoot,
+  named: RenderedObject[],
+  clusterOfRoot: Map<string, string>,
+  declaredClusters: Set<string>,
+  ref: SubstitutionSource,
+): RenderedObject | undefined {
+  const cluster = rendered.root.cluster;
+  const placed = (o: RenderedObject) => clusterOfRoot.get(o.root);
+  const same = named.filter((o) => placed(o) === cluster);
+  const unplaced = named.filter((o) => !declaredClusters.has(placed(o) ?? ''));
+  const candidates = same.length > 0 ? same : unplaced;
+  const fileOf = (o: RenderedObject) => o.source?.file ?? '';
+  const declaring = rendered.root.declaredBy?.source.file;
+  const nearest = declaring ? nearestTo(declaring, candidates, fileOf) : candidates;
+  const files = [...new Set(nearest.map(fileOf))].sort();
+  const chosen = nearest.find((o) => fileOf(o) === files[0]);
+  if (files.length > 1)
+    rendered.warnings.push({
+      ...(ref.source ?? {}),
+      message: `substituteFrom ${ref.kind} ${ref.name} of cluster ${cluster} is ambiguous: ${files.join(' and ')} are equally near; the model uses ${files[0]} — keep one per cluster, or give them different names`,
+    });
+  if (!chosen && named.length > 0 && !ref.optional)
+    rendered.warnings.push({
+      ...(ref.source ?? {}),
+      message: `substituteFrom ${ref.kind} ${ref.name} is rendered only for other clusters (${[...new Set(named.map(fileOf))].sort().join(', ')}), not for ${cluster}, where Flux looks it up`,
+    });
+  return chosen;
 }
 
 function substituteObject(

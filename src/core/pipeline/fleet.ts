@@ -11,8 +11,15 @@ import type { Logger } from '../logger.js';
 import { checkReleaseTarget, type ReleaseTarget } from '../releases/release-target.js';
 import { releaseListOf } from '../releases/sources.js';
 import type { UpgradeContext } from '../report/pr-body.js';
-import type { UpgradePlan } from './plan.js';
-import type { PipelineRunDeps, PipelineRunRequest, PipelineRunResult } from './run.js';
+import { analyzeManifests } from '../istioctl/analyze.js';
+import type { SourceMove } from '../sources/types.js';
+import { pipelinePaths, type UpgradePlan } from './plan.js';
+import {
+  analysisNote,
+  type PipelineRunDeps,
+  type PipelineRunRequest,
+  type PipelineRunResult,
+} from './run.js';
 
 export interface FleetResult {
   fleet: FleetRun;
@@ -60,6 +67,7 @@ export async function runFleetPipeline(
     now: request.now,
     logger,
     github: deps.github as GitHubClient,
+    controlPlanePaths: pipelinePaths(config).controlPlane,
   };
   const fleetPlan = await planFleet(fleetRequest);
   const pr = config.pullRequest;
@@ -70,6 +78,27 @@ export async function runFleetPipeline(
     fleetPlan,
     {
       openPullRequest: async (wave) => {
+        // Like the ordinary control plane step: istioctl of the target analyzes the changed tree.
+        const paths = pipelinePaths(config);
+        const analysis =
+          request.analyze === false
+            ? undefined
+            : await analyzeManifests({
+                binary: await deps.installIstioctl(wave.to),
+                version: wave.to,
+                cwd: request.workspace,
+                paths: [...new Set([...paths.controlPlane, ...paths.dataPlane])],
+                failureThreshold: config.analyze.failureThreshold,
+                suppress: config.analyze.suppress,
+                logger,
+              });
+        if (analysis?.result === 'fail')
+          logger.warning(
+            `istioctl ${wave.to} analyze found ${analysis.counts.errors} errors in wave ${wave.wave}'s tree.`,
+          );
+        const body = [movesNote(wave.moves), analysis ? analysisNote(analysis, wave.to) : undefined]
+          .filter(Boolean)
+          .join('\n\n');
         const opened = await openUpgradePullRequest(
           {
             owner: request.owner,
@@ -85,6 +114,7 @@ export async function runFleetPipeline(
             // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
             autoMerge: 'none',
             signCommits: pr.signCommits ?? true,
+            ...(body ? { body } : {}),
             context: {
               component: wave.component,
               from: wave.from,
@@ -199,4 +229,16 @@ export async function runFleetPipeline(
       : {}),
     fleet: { fleet, ...(dashboard ? { dashboard } : {}) },
   };
+}
+
+/** The wave PR's list of Istio locations moved off retired hosts. */
+function movesNote(moves: readonly SourceMove[]): string | undefined {
+  if (moves.length === 0) return undefined;
+  const rows = moves.map(
+    (m) => `- \`${m.source.file}:${m.source.line}\` \`${m.source.value}\` → \`${m.replacement}\``,
+  );
+  return [
+    `**Istio sources moved off retired hosts** (${moves.length}), in this wave's files only:`,
+    ...rows,
+  ].join('\n');
 }

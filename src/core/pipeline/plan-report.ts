@@ -151,7 +151,8 @@ function notesReport(
   };
 }
 
-export function renderPlanText(report: PlanReport): string {
+/** `next`, when given, replaces the single-PR "Next:" section (the fleet view with waves). */
+export function renderPlanText(report: PlanReport, options: { next?: readonly string[] } = {}): string {
   const lines: string[] = [];
   lines.push(`Pins (${report.pins.length}):`);
   for (const p of report.pins) {
@@ -181,8 +182,13 @@ export function renderPlanText(report: PlanReport): string {
       `  ${a.id}  ${a.severity}  ${a.cves.join(', ') || '-'}  fixed in ${a.fixedIn ?? 'none'}  ${a.url}`,
     );
   }
-  lines.push('', `Next: ${report.step === 'none' ? 'nothing to do' : `${report.step} PR`}. ${report.reason}`);
-  for (const pr of report.pullRequests) {
+  if (options.next) lines.push('', ...options.next);
+  else
+    lines.push(
+      '',
+      `Next: ${report.step === 'none' ? 'nothing to do' : `${report.step} PR`}. ${report.reason}`,
+    );
+  for (const pr of options.next ? [] : report.pullRequests) {
     const what = pr.title
       ? `${pr.title}:`
       : pr.component === 'sources'

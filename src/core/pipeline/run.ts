@@ -324,7 +324,7 @@ function releaseNotesUrl(version: string): string {
   return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
 }
 
-function analysisNote(analysis: NonNullable<PipelineRunResult['analysis']>, target: string): string {
+export function analysisNote(analysis: NonNullable<PipelineRunResult['analysis']>, target: string): string {
   const { errors, warnings, infos } = analysis.counts;
   const head = `**istioctl ${target} analyze**: ${analysis.result === 'pass' ? 'passed' : 'FAILED'} (${errors} errors, ${warnings} warnings, ${infos} infos).`;
   const rows = analysis.findings

@@ -103,4 +103,70 @@ describe('flux-helmrelease pins', () => {
       'clusters/staging/istio-version.yaml',
     ]);
   });
+
+  describe('which same-named ConfigMap a Kustomization reads, when the cluster roots are known', () => {
+    const [configMap, kustomization, releases] = fixtures(
+      directory,
+      'istio-version.yaml',
+      'kustomization.yaml',
+      'helmreleases.yaml',
+    );
+    const bootstrap = (cluster: string) => ({
+      path: `clusters/${cluster}/flux-system/gotk-sync.yaml`,
+      text: `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  path: ./clusters/${cluster}\n`,
+    });
+    const applies = (cluster: string, path: string) => ({
+      path: `clusters/${cluster}/versions.yaml`,
+      text: `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: versions\n  namespace: flux-system\nspec:\n  path: ./${path}\n`,
+    });
+
+    it('prefers the ConfigMap applied to its own cluster over a nearer one of another cluster', () => {
+      const files = [
+        bootstrap('dev'),
+        { ...kustomization!, path: 'clusters/dev/istio.yaml' },
+        applies('dev', 'versions/dev'),
+        { ...configMap!, path: 'versions/dev/istio-version.yaml' },
+        bootstrap('staging'),
+        { ...kustomization!, path: 'clusters/staging/istio.yaml' },
+        { ...configMap!, path: 'clusters/staging/istio-version.yaml' },
+        { ...releases!, path: 'infrastructure/istio/releases.yaml' },
+      ];
+      const { pins } = extractPins({ files }, { kinds });
+      expect(pins.map((p) => p.file).sort()).toEqual([
+        'clusters/staging/istio-version.yaml',
+        'versions/dev/istio-version.yaml',
+      ]);
+    });
+
+    it('warns naming both files when two ConfigMaps of one cluster are equally near', () => {
+      const { logger, warnings } = recordingLogger();
+      const files = [
+        bootstrap('dev'),
+        { ...kustomization!, path: 'clusters/dev/istio.yaml' },
+        { ...configMap!, path: 'clusters/dev/a/istio-version.yaml' },
+        { ...configMap!, path: 'clusters/dev/b/istio-version.yaml' },
+        { ...releases!, path: 'infrastructure/istio/releases.yaml' },
+      ];
+      const { pins } = extractPins({ files }, { kinds, logger });
+      expect(pins.map((p) => p.file)).toEqual(['clusters/dev/a/istio-version.yaml']);
+      expect(warnings.join('\n')).toContain(
+        'ambiguous: clusters/dev/a/istio-version.yaml and clusters/dev/b/istio-version.yaml are equally near in cluster clusters/dev',
+      );
+    });
+
+    it('finds no pin, and says why, when the ConfigMap is applied only from another cluster', () => {
+      const { logger, warnings } = recordingLogger();
+      const files = [
+        bootstrap('dev'),
+        { ...kustomization!, path: 'clusters/dev/istio.yaml' },
+        bootstrap('staging'),
+        { ...configMap!, path: 'clusters/staging/istio-version.yaml' },
+        { ...releases!, path: 'infrastructure/istio/releases.yaml' },
+      ];
+      expect(extractPins({ files }, { kinds, logger }).pins).toEqual([]);
+      expect(warnings.join('\n')).toContain(
+        'applied only from other clusters (clusters/staging/istio-version.yaml), not from clusters/dev',
+      );
+    });
+  });
 });

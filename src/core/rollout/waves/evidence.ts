@@ -55,20 +55,35 @@ export async function findWavePull(
     checks: [],
   };
   const sha = evidence.mergedAt ? evidence.mergeCommitSha : undefined;
-  if (sha && request.requireChecks.length > 0) {
-    const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
-      ...repository,
-      ref: sha,
-      per_page: 100,
-    });
-    // One filtered page per required check (exact name): octokit's paginate cannot follow this
-    // endpoint's wrapped list through our fetch wrapper, and no check needs more than 100 runs.
-    for (const name of request.requireChecks) {
-      const runs = (
-        await octokit.rest.checks.listForRef({ ...repository, ref: sha, check_name: name, per_page: 100 })
-      ).data.check_runs;
-      evidence.checks.push({ name, state: checkState(name, statuses, runs) });
-    }
-  }
+  if (sha) evidence.checks = await readRequiredChecks(octokit, repository, sha, request.requireChecks);
   return evidence;
+}
+
+/** Each required check's state on a commit, from its commit statuses and check runs (exact names). */
+export async function readRequiredChecks(
+  octokit: GitHubClient,
+  repository: { owner: string; repo: string },
+  sha: string,
+  requireChecks: readonly string[],
+): Promise<WavePullEvidence['checks']> {
+  if (requireChecks.length === 0) return [];
+  const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, {
+    ...repository,
+    ref: sha,
+    per_page: 100,
+  });
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+    ...repository,
+    ref: sha,
+    per_page: 100,
+  });
+  const checks: WavePullEvidence['checks'] = requireChecks.map((name) => ({
+    name,
+    state: checkState(
+      name,
+      statuses,
+      runs.filter((r) => r.name === name),
+    ),
+  }));
+  return checks;
 }

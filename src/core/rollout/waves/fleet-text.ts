@@ -3,9 +3,7 @@
 import type { FleetPlan } from './rollout.js';
 
 export function renderFleetText(plan: FleetPlan): string {
-  const lines = [
-    `fleet (${plan.waves.length} waves): with waves, the next run opens these per-wave PRs instead of the one PR above.`,
-  ];
+  const lines = [`fleet (${plan.waves.length} waves): the next run goes wave by wave, one PR per wave:`];
   for (const w of plan.waves) {
     lines.push(
       `  ${w.wave}: control plane ${w.controlPlane.join(', ') || '—'}${w.target ? ` → ${w.target}` : ''}, proxies ${w.proxies.join(', ') || '—'}`,

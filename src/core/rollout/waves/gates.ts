@@ -19,14 +19,19 @@ export interface WavePullEvidence {
   mergeCommitSha?: string;
   /** Each required check on the merge commit; empty until merged. */
   checks: CheckResult[];
+  /**
+   * Reached without a bot PR (bumped by hand): `mergeCommitSha` is the default branch's commit that
+   * first made the wave's pins equal the target and `mergedAt` its commit time; `number` is 0.
+   */
+  byHand?: boolean;
 }
 
 export type Gate =
   | { kind: 'open' }
   | { kind: 'wait-merge'; message: string; pull?: { number: number; url: string } }
-  | { kind: 'wait-soak'; until: string; message: string; pull: { number: number; url: string } }
-  | { kind: 'wait-check'; check: string; message: string; pull: { number: number; url: string } }
-  | { kind: 'blocked'; check: string; message: string; pull: { number: number; url: string } };
+  | { kind: 'wait-soak'; until: string; message: string; pull?: { number: number; url: string } }
+  | { kind: 'wait-check'; check: string; message: string; pull?: { number: number; url: string } }
+  | { kind: 'blocked'; check: string; message: string; pull?: { number: number; url: string } };
 
 export interface GateRequest {
   wave: WaveConfig;
@@ -61,14 +66,20 @@ export function evaluateGate({ wave, previous, target, evidence, now }: GateRequ
     };
   }
   const sha = evidence.mergeCommitSha.slice(0, 12);
+  const byHand = evidence.byHand === true;
+  const merged = byHand ? undefined : pull;
+  // What the later lines name: the PR's merge commit, or the commit that made the change by hand.
+  const onCommit = byHand
+    ? `commit ${sha} (made without an Istio Autopilot PR)`
+    : `merge commit ${sha} (#${evidence.number})`;
   // A red check stops the rollout whatever the soak: later waves must not inherit a failing change.
   const failed = evidence.checks.find((c) => c.state === 'failure');
   if (failed) {
     return {
       kind: 'blocked',
       check: failed.name,
-      message: `Wave ${name} is blocked: check ${failed.name} failed on wave ${previous}'s merge commit ${sha} (#${evidence.number}); it and every later wave stay at their version until it passes.`,
-      pull,
+      message: `Wave ${name} is blocked: check ${failed.name} failed on wave ${previous}'s ${onCommit}; it and every later wave stay at their version until it passes.`,
+      ...(merged ? { pull: merged } : {}),
     };
   }
   const soakEnds = new Date(Date.parse(evidence.mergedAt) + wave.soakMs);
@@ -76,8 +87,8 @@ export function evaluateGate({ wave, previous, target, evidence, now }: GateRequ
     return {
       kind: 'wait-soak',
       until: isoUtc(soakEnds),
-      message: `Wave ${name} waits for the ${wave.soak ?? '0'} soak of wave ${previous}'s #${evidence.number} (${target}) until ${isoUtc(soakEnds)}.`,
-      pull,
+      message: `Wave ${name} waits for the ${wave.soak ?? '0'} soak of wave ${previous}'s ${byHand ? `commit ${sha}` : `#${evidence.number}`} (${target}) until ${isoUtc(soakEnds)}.`,
+      ...(merged ? { pull: merged } : {}),
     };
   }
   const waiting = evidence.checks.find((c) => c.state !== 'success');
@@ -85,8 +96,8 @@ export function evaluateGate({ wave, previous, target, evidence, now }: GateRequ
     return {
       kind: 'wait-check',
       check: waiting.name,
-      message: `Wave ${name} waits for check ${waiting.name} on wave ${previous}'s merge commit ${sha} (#${evidence.number}): ${waiting.state === 'missing' ? 'not reported yet' : 'still pending'}.`,
-      pull,
+      message: `Wave ${name} waits for check ${waiting.name} on wave ${previous}'s ${onCommit}: ${waiting.state === 'missing' ? 'not reported yet' : 'still pending'}.`,
+      ...(merged ? { pull: merged } : {}),
     };
   }
   return { kind: 'open' };

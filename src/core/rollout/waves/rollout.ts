@@ -7,13 +7,17 @@ import type { MeshModel } from '../../mesh/types.js';
 import { pinSplice, planPinUpdates } from '../../pins/engine.js';
 import { applySplices } from '../../pins/splice.js';
 import type { Pin, PinEdit } from '../../pins/types.js';
+import { findIstioSources, moveSplice, planSourceMoves } from '../../sources/engine.js';
+import type { SourceMove } from '../../sources/types.js';
+import { globMatcher } from '../../workspace/files.js';
 import { checkRelease, type ReleaseCheck } from '../../releases/check-release.js';
 import { checkReleaseTarget } from '../../releases/release-target.js';
 import { releaseListOf, type ReleaseSources } from '../../releases/sources.js';
 import type { UpgradeStrategy } from '../../versions/upgrade-path.js';
 import { compareVersions, sortVersions } from '../../versions/parse.js';
 import { assignWaves, sharedPinAdvice, type SharedPin } from './assign.js';
-import { findWavePull, waveBranch, waveComponent } from './evidence.js';
+import { findWavePull, readRequiredChecks, waveBranch, waveComponent } from './evidence.js';
+import { handCommitFor } from './git-evidence.js';
 import { evaluateGate, type Gate } from './gates.js';
 import type { WaveConfig } from './wave-config.js';
 
@@ -65,6 +69,8 @@ export interface FleetRequest {
   logger: Logger;
   /** Without a client the gates cannot be read: waves after the first say so instead. */
   github?: GitHubClient;
+  /** Where the control plane lives (config control-plane.paths): searched for sources to move. */
+  controlPlanePaths?: readonly string[];
 }
 
 export async function planFleet(request: FleetRequest): Promise<FleetPlan> {
@@ -158,6 +164,7 @@ export async function planFleet(request: FleetRequest): Promise<FleetPlan> {
       requireChecks: wave.requireChecks,
     });
     let gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
+    let handMade: string | undefined;
     const before = statuses[index - 1];
     if (
       !evidence &&
@@ -165,21 +172,45 @@ export async function planFleet(request: FleetRequest): Promise<FleetPlan> {
       before?.current &&
       compareVersions(before.current, target) >= 0
     ) {
-      // Reached by hand (or before waves were set up): no merge time to measure the soak from.
-      gate = {
-        kind: 'wait-merge',
-        message: `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but no merged Istio Autopilot PR for ${target} records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`,
-      };
+      // Reached by hand (or before waves were set up): git says when, on the default branch.
+      const hand = handCommitFor(request.workspace, assignment.waves[index - 1]!.controlPlanePins);
+      if (hand.kind === 'found') {
+        handMade = hand.sha;
+        const checks = await readRequiredChecks(
+          request.github,
+          { owner: request.owner, repo: request.repo },
+          hand.sha,
+          wave.requireChecks,
+        );
+        const byHand = {
+          number: 0,
+          url: '',
+          state: 'closed' as const,
+          mergedAt: hand.committedAt,
+          mergeCommitSha: hand.sha,
+          checks,
+          byHand: true,
+        };
+        gate = evaluateGate({ wave, previous: previous.name, target, evidence: byHand, now });
+      } else {
+        gate = {
+          kind: 'wait-merge',
+          message:
+            hand.kind === 'shallow'
+              ? `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current} without an Istio Autopilot PR, but ${hand.message}.`
+              : `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but neither a merged Istio Autopilot PR for ${target} nor the git history of its pins records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`,
+        };
+      }
     }
     status.gate = gate;
     if (gate.kind === 'open') {
       status.state = 'open';
-      status.message = `Wave ${wave.name} opens its control plane PR: ${current} → ${target} (wave ${previous.name}'s #${evidence!.number} merged, soaked${wave.requireChecks.length ? ', checks green' : ''}).`;
+      status.message = `Wave ${wave.name} opens its control plane PR: ${current} → ${target} (wave ${previous.name}'s ${handMade ? `commit ${handMade.slice(0, 12)}` : `#${evidence!.number}`} merged, soaked${wave.requireChecks.length ? ', checks green' : ''}).`;
     } else {
       status.state = gate.kind === 'blocked' ? 'blocked' : 'waiting';
       status.message = gate.message;
       if (gate.kind === 'blocked')
-        blockedBy = `check ${gate.check} failed in wave ${previous.name} (#${gate.pull.number}).`;
+        blockedBy = `check ${gate.check} failed in wave ${previous.name}${gate.pull ? ` (#${gate.pull.number})` : ''}.`;
     }
   }
   return { waves: statuses, shared: assignment.shared, advice: assignment.shared.map(sharedPinAdvice) };
@@ -194,6 +225,8 @@ export interface WavePullRequest {
   to: string;
   files: string[];
   edits: PinEdit[];
+  /** Istio chart and image locations in the wave's files moved off retired hosts for the target. */
+  moves: SourceMove[];
 }
 
 export interface FleetRunDeps {
@@ -202,7 +235,7 @@ export interface FleetRunDeps {
   ) => Promise<{ number: number; url: string; operation: string } | undefined>;
   /** Re-renders the wave's lagging proxies at its control plane version and opens its data plane PR. */
   openDataPlanePullRequest: (
-    request: Omit<WavePullRequest, 'edits'>,
+    request: Omit<WavePullRequest, 'edits' | 'moves'>,
   ) => Promise<{ number: number; url: string; operation: string; files: string[] } | undefined>;
 }
 
@@ -248,7 +281,19 @@ export async function runFleet(
       role: 'control-plane',
       logger: request.logger,
     });
-    const files = applySplices(request.workspace, pinPlan.edits.map(pinSplice));
+    // As the ordinary bump does: locations the target is not served from move too, in this wave only.
+    const inWave = globMatcher(members.wave.paths);
+    const sources = findIstioSources(
+      { root: request.workspace, paths: request.controlPlanePaths ?? [] },
+      { logger: request.logger },
+    ).filter((source) => inWave(source.file));
+    const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: target.version, now: request.now });
+    for (const { source, reason } of sourcePlan.stuck)
+      request.logger.warning(`${source.location}: ${reason}`, source);
+    const files = applySplices(request.workspace, [
+      ...pinPlan.edits.map(pinSplice),
+      ...sourcePlan.moves.map(moveSplice),
+    ]);
     changed.push(...files);
     const pull = await deps.openPullRequest({
       wave: status.wave,
@@ -258,6 +303,7 @@ export async function runFleet(
       to: status.target,
       files,
       edits: pinPlan.edits,
+      moves: sourcePlan.moves,
     });
     if (pull) {
       status.pullRequest = pull;
