@@ -39317,11 +39317,12 @@ function gitListedFiles(root, logger) {
   }
   return listed;
 }
+var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
 function keepGitListed(root, entries, wanted, logger, trustIndex) {
   const found = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { path, mode } of entries) {
-    if (seen.has(path) || path.split("/").includes("node_modules") || !wanted(path)) continue;
+    if (seen.has(path) || IN_NODE_MODULES.test(path) || !wanted(path)) continue;
     seen.add(path);
     if (trustIndex && mode !== void 0) {
       if (mode === "120000") symlinkNotice(root, path, logger);
@@ -40988,18 +40989,18 @@ function fromSource(source) {
 }
 function visitWorkspace(input, options, logger, kindsFor, visit3) {
   const kinds = options.kinds ?? PIN_KINDS;
-  const keywords = [...new Set(kinds.flatMap((kind) => kind.keywords))];
+  const { grepped, byPath } = splitByPathKinds(kinds, options.ignoreFilePatterns ?? false);
+  const keywords = [...new Set(grepped.flatMap((kind) => kind.keywords))];
   const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
   const readable = [];
-  const keywordless = kinds.filter((kind) => kind.keywords.length === 0);
-  const wantedWithoutKeywords = options.ignoreFilePatterns ? () => keywordless.length > 0 : globMatcher(keywordless.flatMap((kind) => kind.filePatterns));
+  const wantedWithoutGrep = options.ignoreFilePatterns ? () => byPath.length > 0 : globMatcher(byPath.flatMap((kind) => kind.filePatterns));
   for (const path of listing.paths) {
-    if (listing.mentioning && !listing.mentioning.has(path) && !wantedWithoutKeywords(path)) {
+    if (listing.mentioning && !listing.mentioning.has(path) && !wantedWithoutGrep(path)) {
       readable.push(path);
       continue;
     }
     const selection = kindsFor(path);
-    if (listing.mentioning && (selection.kinds.length === 0 || selection.keywords && !listing.mentioning.has(path))) {
+    if (listing.mentioning && selection.kinds.length === 0) {
       readable.push(path);
       continue;
     }
@@ -41013,6 +41014,17 @@ function visitWorkspace(input, options, logger, kindsFor, visit3) {
     visit3({ path, content: result.content });
   }
   return readable;
+}
+var ANY_MANIFEST = ["manifest.yaml", "apps/team/svc/manifest.yaml", "apps/team/svc/manifest.yml"];
+function splitByPathKinds(kinds, everyKindEverywhere) {
+  const grepped = [];
+  const byPath = [];
+  for (const kind of kinds) {
+    const matches = globMatcher(kind.filePatterns);
+    const broad = everyKindEverywhere || ANY_MANIFEST.some(matches);
+    (kind.keywords.length > 0 && broad ? grepped : byPath).push(kind);
+  }
+  return grepped.length > 0 ? { grepped, byPath } : { grepped: [...kinds], byPath: kinds.filter((k) => k.keywords.length === 0) };
 }
 function rereadWorkspace(root, paths, options) {
   return paths.flatMap((path) => {

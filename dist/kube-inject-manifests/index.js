@@ -40348,11 +40348,12 @@ function gitListedFiles(root, logger) {
   }
   return listed;
 }
+var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
 function keepGitListed(root, entries, wanted, logger, trustIndex) {
   const found = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { path: path5, mode } of entries) {
-    if (seen.has(path5) || path5.split("/").includes("node_modules") || !wanted(path5)) continue;
+    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted(path5)) continue;
     seen.add(path5);
     if (trustIndex && mode !== void 0) {
       if (mode === "120000") symlinkNotice(root, path5, logger);
@@ -41577,11 +41578,7 @@ function readBuildOutput(stdout, toWorkspace, options = {}) {
     if (!id) continue;
     const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
     let whole;
-    const object = {
-      ...id,
-      ...origin ? { source: { file: origin, line: 1 } } : {},
-      patchedIn
-    };
+    const object = { ...id };
     Object.defineProperty(object, "object", {
       enumerable: true,
       configurable: true,
@@ -41600,13 +41597,15 @@ function readBuildOutput(stdout, toWorkspace, options = {}) {
         whole = value;
       }
     });
+    if (origin) object.source = { file: origin, line: 1 };
+    object.patchedIn = patchedIn;
     objects.push(object);
   }
   return { objects, problems };
 }
 var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
 var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
-var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|$)/;
+var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
 var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
 function headOf(text) {
   const entries = /* @__PURE__ */ new Map();

@@ -35895,11 +35895,12 @@ function gitListedFiles(root, logger) {
   }
   return listed;
 }
+var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
 function keepGitListed(root, entries, wanted, logger, trustIndex) {
   const found = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { path: path5, mode } of entries) {
-    if (seen.has(path5) || path5.split("/").includes("node_modules") || !wanted(path5)) continue;
+    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted(path5)) continue;
     seen.add(path5);
     if (trustIndex && mode !== void 0) {
       if (mode === "120000") symlinkNotice(root, path5, logger);
@@ -37071,11 +37072,7 @@ function readBuildOutput(stdout, toWorkspace, options = {}) {
     if (!id) continue;
     const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
     let whole;
-    const object = {
-      ...id,
-      ...origin ? { source: { file: origin, line: 1 } } : {},
-      patchedIn
-    };
+    const object = { ...id };
     Object.defineProperty(object, "object", {
       enumerable: true,
       configurable: true,
@@ -37094,13 +37091,15 @@ function readBuildOutput(stdout, toWorkspace, options = {}) {
         whole = value;
       }
     });
+    if (origin) object.source = { file: origin, line: 1 };
+    object.patchedIn = patchedIn;
     objects.push(object);
   }
   return { objects, problems };
 }
 var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
 var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
-var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|$)/;
+var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
 var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
 function headOf(text) {
   const entries = /* @__PURE__ */ new Map();
@@ -49429,18 +49428,18 @@ function fromSource(source) {
 }
 function visitWorkspace(input, options, logger, kindsFor, visit3) {
   const kinds = options.kinds ?? PIN_KINDS;
-  const keywords = [...new Set(kinds.flatMap((kind) => kind.keywords))];
+  const { grepped, byPath } = splitByPathKinds(kinds, options.ignoreFilePatterns ?? false);
+  const keywords = [...new Set(grepped.flatMap((kind) => kind.keywords))];
   const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
   const readable = [];
-  const keywordless = kinds.filter((kind) => kind.keywords.length === 0);
-  const wantedWithoutKeywords = options.ignoreFilePatterns ? () => keywordless.length > 0 : globMatcher(keywordless.flatMap((kind) => kind.filePatterns));
+  const wantedWithoutGrep = options.ignoreFilePatterns ? () => byPath.length > 0 : globMatcher(byPath.flatMap((kind) => kind.filePatterns));
   for (const path5 of listing.paths) {
-    if (listing.mentioning && !listing.mentioning.has(path5) && !wantedWithoutKeywords(path5)) {
+    if (listing.mentioning && !listing.mentioning.has(path5) && !wantedWithoutGrep(path5)) {
       readable.push(path5);
       continue;
     }
     const selection = kindsFor(path5);
-    if (listing.mentioning && (selection.kinds.length === 0 || selection.keywords && !listing.mentioning.has(path5))) {
+    if (listing.mentioning && selection.kinds.length === 0) {
       readable.push(path5);
       continue;
     }
@@ -49454,6 +49453,17 @@ function visitWorkspace(input, options, logger, kindsFor, visit3) {
     visit3({ path: path5, content: result.content });
   }
   return readable;
+}
+var ANY_MANIFEST = ["manifest.yaml", "apps/team/svc/manifest.yaml", "apps/team/svc/manifest.yml"];
+function splitByPathKinds(kinds, everyKindEverywhere) {
+  const grepped = [];
+  const byPath = [];
+  for (const kind of kinds) {
+    const matches = globMatcher(kind.filePatterns);
+    const broad = everyKindEverywhere || ANY_MANIFEST.some(matches);
+    (kind.keywords.length > 0 && broad ? grepped : byPath).push(kind);
+  }
+  return grepped.length > 0 ? { grepped, byPath } : { grepped: [...kinds], byPath: kinds.filter((k) => k.keywords.length === 0) };
 }
 function rereadWorkspace(root, paths, options) {
   return paths.flatMap((path5) => {

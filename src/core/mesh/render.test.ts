@@ -141,6 +141,15 @@ describe('readBuildOutput', () => {
     ['empty output', ''],
   ])('reads %s as the whole parse does', (_name, stdout) => {
     expect(materialised(stdout, true)).toEqual(materialised(stdout, false));
+    // Key order too: a model serialised from lazy objects is byte-identical to one from eager ones.
+    expect(JSON.stringify(materialised(stdout, true))).toBe(JSON.stringify(materialised(stdout, false)));
+  });
+
+  it('leaves the objects of kustomize’s layout unparsed until they are read', () => {
+    const { objects } = readBuildOutput(`${deployment}---\n${role}`, (p) => `ws:${p}`);
+    expect(objects).toHaveLength(2);
+    for (const object of objects)
+      expect(typeof Object.getOwnPropertyDescriptor(object, 'object')?.get).toBe('function');
   });
 
   it('takes identity, origin and patches from the head, and strips the build annotations', () => {

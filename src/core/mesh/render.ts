@@ -159,11 +159,8 @@ export function readBuildOutput(
     if (!id) continue;
     const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
     let whole: Record<string, unknown> | undefined;
-    const object = {
-      ...id,
-      ...(origin ? { source: { file: origin, line: 1 } } : {}),
-      patchedIn,
-    } as BuiltObject;
+    // Keys in the eager parse's order (identity, object, source, patchedIn), so both serialise alike.
+    const object = { ...id } as BuiltObject;
     Object.defineProperty(object, 'object', {
       enumerable: true,
       configurable: true,
@@ -183,6 +180,8 @@ export function readBuildOutput(
         whole = value;
       },
     });
+    if (origin) object.source = { file: origin, line: 1 };
+    object.patchedIn = patchedIn;
     objects.push(object);
   }
   return { objects, problems };
@@ -193,7 +192,7 @@ const DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
 /** Directives, document ends or a tab at a line's start: not kustomize's plain layout, parse it all. */
 const UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
 /** A top-level key of a block mapping: in kustomize's output, the only lines that start in column 0. */
-const TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|$)/;
+const TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
 const HEAD_KEYS = ['apiVersion', 'kind', 'metadata'];
 
 /**

@@ -127,24 +127,22 @@ function visitWorkspace(
   visit: (candidate: Candidate) => void,
 ): string[] {
   const kinds = options.kinds ?? PIN_KINDS;
-  const keywords = [...new Set(kinds.flatMap((kind) => kind.keywords))];
+  const { grepped, byPath } = splitByPathKinds(kinds, options.ignoreFilePatterns ?? false);
+  const keywords = [...new Set(grepped.flatMap((kind) => kind.keywords))];
   const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
   const readable: string[] = [];
-  // Only kinds that need no keyword can want a file git found no keyword in: match just those first.
-  const keywordless = kinds.filter((kind) => kind.keywords.length === 0);
-  const wantedWithoutKeywords = options.ignoreFilePatterns
-    ? () => keywordless.length > 0
-    : globMatcher(keywordless.flatMap((kind) => kind.filePatterns));
+  // Only the kinds git did not search for (no keyword, or named files) can want a file git found no
+  // keyword in: match just those first. Their files are read, and the raw-text check in visit decides.
+  const wantedWithoutGrep = options.ignoreFilePatterns
+    ? () => byPath.length > 0
+    : globMatcher(byPath.flatMap((kind) => kind.filePatterns));
   for (const path of listing.paths) {
-    if (listing.mentioning && !listing.mentioning.has(path) && !wantedWithoutKeywords(path)) {
+    if (listing.mentioning && !listing.mentioning.has(path) && !wantedWithoutGrep(path)) {
       readable.push(path);
       continue;
     }
     const selection = kindsFor(path);
-    if (
-      listing.mentioning &&
-      (selection.kinds.length === 0 || (selection.keywords && !listing.mentioning.has(path)))
-    ) {
+    if (listing.mentioning && selection.kinds.length === 0) {
       readable.push(path);
       continue;
     }
@@ -158,6 +156,32 @@ function visitWorkspace(
     visit({ path, content: result.content });
   }
   return readable;
+}
+
+/** Paths that stand for "any manifest": a kind whose globs match them looks at most of a repo. */
+const ANY_MANIFEST = ['manifest.yaml', 'apps/team/svc/manifest.yaml', 'apps/team/svc/manifest.yml'];
+
+/**
+ * The kinds git greps for, and the kinds found by path instead: those with no keyword, and those whose
+ * globs name a few files (Chart.yaml, values files, kustomizations, workflows). Reading those few files
+ * costs less than making git look for their short, common keywords (`tag`, `images`) in every file.
+ * Either way the same raw-text check runs on every file read, so the pins found do not change.
+ */
+function splitByPathKinds(
+  kinds: readonly PinKind[],
+  everyKindEverywhere: boolean,
+): { grepped: PinKind[]; byPath: PinKind[] } {
+  const grepped: PinKind[] = [];
+  const byPath: PinKind[] = [];
+  for (const kind of kinds) {
+    const matches = globMatcher(kind.filePatterns);
+    const broad = everyKindEverywhere || ANY_MANIFEST.some(matches);
+    (kind.keywords.length > 0 && broad ? grepped : byPath).push(kind);
+  }
+  // Without a grepped kind git has nothing to search for: then every keyword is given to git, as before.
+  return grepped.length > 0
+    ? { grepped, byPath }
+    : { grepped: [...kinds], byPath: kinds.filter((k) => k.keywords.length === 0) };
 }
 
 function rereadWorkspace(root: string, paths: readonly string[], options: CandidateOptions): Candidate[] {

@@ -1,6 +1,8 @@
 // The pin scan parses only documents that can hold a pin; these tests prove it finds exactly what a
 // parse of every document finds, over every pin fixture and over layouts chosen to trip it.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractPins } from './engine.js';
@@ -16,6 +18,30 @@ function filesUnder(dir: string, root = dir): SourceText[] {
     if (statSync(path).isDirectory()) return filesUnder(path, root);
     return [{ path: relative(root, path), text: readFileSync(path, 'utf8') }];
   });
+}
+
+function fixtureDirectories(): { name: string; dir: string }[] {
+  return [
+    ...readdirSync(PINS)
+      .filter((name) => {
+        try {
+          return statSync(join(PINS, name, '__fixtures__')).isDirectory();
+        } catch {
+          return false;
+        }
+      })
+      .map((name) => ({ name, dir: join(PINS, name, '__fixtures__') })),
+    { name: 'gitops-sample', dir: GITOPS_SAMPLE },
+  ];
+}
+
+/** Pins of a workspace root, or the error the scan stopped with. */
+function scanRoot(root: string, parseWholeFiles: boolean): unknown {
+  try {
+    return extractPins({ root }, { parseWholeFiles }).pins;
+  } catch (error) {
+    return `error: ${(error as Error).message}`;
+  }
 }
 
 function fixtureSets(): { name: string; files: SourceText[] }[] {
@@ -106,4 +132,40 @@ describe('pin scan fast path', () => {
       expect((error as { line?: number }).line).toBeGreaterThanOrEqual(3);
     }
   });
+
+  // In a git checkout git greps only the keywords of kinds that look at any manifest; the kinds named
+  // by path (values files, Chart.yaml, kustomizations, workflows, .istio-version) are read by path.
+  it.each(fixtureDirectories().map((set) => [set.name, set.dir] as const))(
+    'finds every %s fixture pin in a git checkout (tracked and untracked) as a full parse of every file does',
+    (_name, dir) => {
+      const work = mkdtempSync(join(tmpdir(), 'pins-scan-git-'));
+      try {
+        const plain = join(work, 'plain');
+        cpSync(dir, plain, { recursive: true });
+        const expected = scanRoot(plain, true);
+        for (const tracked of [true, false]) {
+          const checkout = join(work, `checkout-${tracked}`);
+          cpSync(dir, checkout, { recursive: true });
+          const git = (...args: string[]) =>
+            execFileSync('git', [
+              '-C',
+              checkout,
+              '-c',
+              'user.name=t',
+              '-c',
+              'user.email=t@example.com',
+              ...args,
+            ]);
+          git('init', '-q');
+          if (tracked) {
+            git('add', '-A');
+            git('commit', '-qm', 'fixtures', '--allow-empty');
+          }
+          expect(scanRoot(checkout, false), tracked ? 'tracked' : 'untracked').toEqual(expected);
+        }
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+  );
 });

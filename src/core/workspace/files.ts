@@ -216,6 +216,8 @@ function gitListedFiles(root: string, logger: Logger): GitListed[] | undefined {
   return listed;
 }
 
+const IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
+
 /**
  * The git-listed paths the patterns want, as regular files: links get the walk's notice, deleted files
  * are dropped. With `trustIndex`, tracked paths are taken from the index's modes without a look on disk
@@ -232,7 +234,7 @@ function keepGitListed(
   const seen = new Set<string>();
   for (const { path, mode } of entries) {
     // --stage lists each stage of a conflicted file; the walk never enters node_modules.
-    if (seen.has(path) || path.split('/').includes('node_modules') || !wanted(path)) continue;
+    if (seen.has(path) || IN_NODE_MODULES.test(path) || !wanted(path)) continue;
     seen.add(path);
     if (trustIndex && mode !== undefined) {
       if (mode === '120000') symlinkNotice(root, path, logger);
