@@ -20,7 +20,7 @@ import { applySplices } from '../pins/splice.js';
 import { moveSplice } from '../sources/engine.js';
 import type { SourceMove } from '../sources/types.js';
 import { minorOf } from '../versions/parse.js';
-import { buildMeshModel } from '../mesh/model.js';
+import { buildMesh, type MeshBuild } from '../mesh/model.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
 import { runFleetPipeline, type FleetResult } from './fleet.js';
@@ -69,7 +69,9 @@ export async function runUpgradePipeline(
     logger,
     now: request.now,
   });
-  const model = await buildMeshModel(request.workspace, { logger });
+  // Built once: planning reads it, and the data-plane step injects from it (deps.mesh).
+  const mesh = await buildMesh(request.workspace, { logger });
+  const model = mesh.model;
   const plan = planUpgrade({
     workspace: request.workspace,
     model,
@@ -122,6 +124,7 @@ export async function runUpgradePipeline(
             checked(),
             logger,
             plan.sail?.revision,
+            mesh,
           );
   if (plan.sail) {
     const sail = runSailStep(request.workspace, plan.sail, change.from, target);
@@ -251,6 +254,8 @@ async function renderDataPlane(
   logger: Logger,
   /** A canary hop's new revision: its injector renders the sidecars. */
   revision?: string,
+  /** The run's mesh model, when nothing was written since it was built. */
+  mesh?: MeshBuild,
 ): Promise<Change> {
   const dp = request.config.dataPlane;
   const nativeSidecars =
@@ -264,6 +269,8 @@ async function renderDataPlane(
       // Configured paths are the repo's choice; without them, the webhook's rules decide (ADR 0009).
       selection: dp.paths ? 'paths' : 'webhook',
       revision: revision ?? dp.revision,
+      // A canary's or Sail's move: every sidecar in the paths goes to that revision.
+      ...(revision ? { pinRevision: true } : {}),
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
       nativeSidecars,
@@ -271,7 +278,7 @@ async function renderDataPlane(
       output: dp.output,
       outputDir: dp.outputDir,
     },
-    { logger },
+    { logger, ...(mesh ? { mesh } : {}) },
   );
   // Proxy pins outside rendered workloads (proxyImage annotations, gateway images) follow too.
   const rest = bumpIstioVersion({

@@ -155,7 +155,7 @@ export interface Json6902Result {
  */
 export async function json6902Changes(
   targets: readonly Json6902Sidecar[],
-  inject: (yaml: string, native: boolean) => Promise<string>,
+  inject: (yaml: string, native: boolean, target: Json6902Sidecar) => Promise<string>,
   native: boolean | undefined,
 ): Promise<Json6902Result> {
   const result: Json6902Result = { changes: [], workloads: [] };
@@ -165,7 +165,7 @@ export async function json6902Changes(
     done.add(target.file);
     const kind = target.object.kind as WorkloadKind;
     const mode = native ?? target.workload.sidecar.state === 'native';
-    const output = await inject(stringify(uninjected(target.object)), mode);
+    const output = await inject(stringify(uninjected(target.object)), mode, target);
     const injected = parseAllDocuments(output)
       .map((d) => d.toJS() as unknown)
       .find((o) => isObject(o) && o['kind'] === kind) as Record<string, unknown> | undefined;
