@@ -214,6 +214,11 @@ export async function renderSidecars(
         },
         options.nativeSidecars !== undefined ? config.nativeSidecars : undefined,
       );
+      for (const left of patched.metadataLeftOut)
+        logger.notice(
+          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(', ')}); add those ops to the patch to carry them`,
+          { file: left.file, line: left.line },
+        );
       for (const change of patched.changes)
         changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
       const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
