@@ -20,7 +20,7 @@ import { json6902Changes, json6902Sidecars } from './output/json6902.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
 import { selectJobs } from './selection.js';
-import { revisionFor, revisionForJob } from './revisions.js';
+import { podRevisionChoice, revisionFor, revisionForJob, statusRevision } from './revisions.js';
 import { bodyForMode, recordModes, sidecarModeGroups, type ModeGroup } from './sidecar-mode.js';
 import { renderInjectSummary } from './summary.js';
 import {
@@ -193,7 +193,7 @@ export async function renderSidecars(
           processes++;
           const rev = revisionFor(
             target.workload.namespace,
-            podRevisionOf(target.object.object),
+            podRevisionOf(target.object.object, revision),
             repoMesh,
             revision,
             options.pinRevision,
@@ -394,7 +394,12 @@ function mostCommon(values: readonly string[]): string | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
-function podRevisionOf(object: unknown): string | undefined {
-  const value = dig(podTemplateOf(object)?.metadata, 'labels', 'istio.io/rev');
-  return typeof value === 'string' ? value : undefined;
+function podRevisionOf(object: unknown, runRevision: string | undefined): string | undefined {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, 'labels', 'istio.io/rev');
+  return podRevisionChoice(
+    typeof value === 'string' ? value : undefined,
+    statusRevision(dig(metadata, 'annotations', 'sidecar.istio.io/status')),
+    runRevision,
+  );
 }

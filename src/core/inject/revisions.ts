@@ -39,6 +39,32 @@ export function revisionFor(
   return resolved === 'default' ? undefined : resolved;
 }
 
+/**
+ * The pod's `istio.io/rev` as a choice: the injector writes the label too, equal to the status
+ * annotation's revision. Such a label is the user's only when no run revision is given; a given one
+ * moves the workload, as before.
+ */
+export function podRevisionChoice(
+  label: string | undefined,
+  status: string | undefined,
+  runRevision: string | undefined,
+): string | undefined {
+  if (label === undefined) return undefined;
+  const injectorWritten = status !== undefined && (status || 'default') === label;
+  return injectorWritten && runRevision !== undefined ? undefined : label;
+}
+
+/** The revision in a `sidecar.istio.io/status` annotation (`default` when it names none). */
+export function statusRevision(status: unknown): string | undefined {
+  if (typeof status !== 'string') return undefined;
+  try {
+    const revision = (JSON.parse(status) as { revision?: unknown }).revision;
+    return typeof revision === 'string' && revision !== '' ? revision : 'default';
+  } catch {
+    return undefined;
+  }
+}
+
 export function revisionForJob(
   job: Job,
   mesh: RepoMesh | undefined,
@@ -46,5 +72,14 @@ export function revisionForJob(
   pinned = false,
 ): string | undefined {
   if (!mesh || pinned) return runRevision;
-  return revisionFor(namespaceOf(job, mesh), podSetting(job, 'istio.io/rev'), mesh, runRevision);
+  const label = podSetting(job, 'istio.io/rev');
+  const status = job.body.includes(STATUS) ? statusRevision(podSetting(job, STATUS)) : undefined;
+  return revisionFor(
+    namespaceOf(job, mesh),
+    podRevisionChoice(label, status, runRevision),
+    mesh,
+    runRevision,
+  );
 }
+
+const STATUS = 'sidecar.istio.io/status';
