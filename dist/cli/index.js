@@ -50597,10 +50597,32 @@ function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) 
   if (resolved === (runRevision ?? "default")) return runRevision;
   return resolved === "default" ? void 0 : resolved;
 }
+function podRevisionChoice(label, status, runRevision) {
+  if (label === void 0) return void 0;
+  const injectorWritten = status !== void 0 && (status || "default") === label;
+  return injectorWritten && runRevision !== void 0 ? void 0 : label;
+}
+function statusRevision(status) {
+  if (typeof status !== "string") return void 0;
+  try {
+    const revision = JSON.parse(status).revision;
+    return typeof revision === "string" && revision !== "" ? revision : "default";
+  } catch {
+    return void 0;
+  }
+}
 function revisionForJob(job, mesh, runRevision, pinned = false) {
   if (!mesh || pinned) return runRevision;
-  return revisionFor(namespaceOf(job, mesh), podSetting(job, "istio.io/rev"), mesh, runRevision);
+  const label = podSetting(job, "istio.io/rev");
+  const status = job.body.includes(STATUS3) ? statusRevision(podSetting(job, STATUS3)) : void 0;
+  return revisionFor(
+    namespaceOf(job, mesh),
+    podRevisionChoice(label, status, runRevision),
+    mesh,
+    runRevision
+  );
 }
+var STATUS3 = "sidecar.istio.io/status";
 
 // src/core/inject/sidecar-mode.ts
 var import_yaml24 = __toESM(require_dist(), 1);
@@ -50917,7 +50939,7 @@ async function renderSidecars(options, deps = {}) {
           processes++;
           const rev = revisionFor(
             target.workload.namespace,
-            podRevisionOf(target.object.object),
+            podRevisionOf(target.object.object, revision),
             repoMesh,
             revision,
             options.pinRevision
@@ -51084,9 +51106,14 @@ function mostCommon(values) {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
-function podRevisionOf(object) {
-  const value = dig(podTemplateOf(object)?.metadata, "labels", "istio.io/rev");
-  return typeof value === "string" ? value : void 0;
+function podRevisionOf(object, runRevision) {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, "labels", "istio.io/rev");
+  return podRevisionChoice(
+    typeof value === "string" ? value : void 0,
+    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
+    runRevision
+  );
 }
 
 // src/core/rollout/waves/wave-config.ts
