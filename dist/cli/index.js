@@ -48620,7 +48620,7 @@ import { resolve as resolve10 } from "node:path";
 
 // src/core/config/repo-config.ts
 var import_yaml25 = __toESM(require_dist(), 1);
-import { existsSync as existsSync10, readFileSync as readFileSync13 } from "node:fs";
+import { existsSync as existsSync11, readFileSync as readFileSync13 } from "node:fs";
 
 // src/core/github/auto-merge.ts
 var AUTO_MERGE_METHODS = ["none", "merge", "squash", "rebase"];
@@ -48629,7 +48629,7 @@ var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { tmpdir as tmpdir8 } from "node:os";
-import { dirname as dirname10, join as join23 } from "node:path";
+import { dirname as dirname10, join as join24 } from "node:path";
 
 // src/core/inject/cached-injection.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
@@ -49716,7 +49716,8 @@ function removeKey(values, key) {
 }
 
 // src/core/inject/jobs.ts
-import { posix as posix13 } from "node:path";
+import { existsSync as existsSync8 } from "node:fs";
+import { join as join21, posix as posix13 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -49975,6 +49976,16 @@ function readSources(options, mode, logger) {
   const files = [];
   for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
     if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
+    const chart = helmChartOf(options.workspace, path5);
+    if (chart) {
+      const text3 = readWorkspaceFile(options.workspace, path5);
+      if (text3.status === "ok" && mayBeWorkload(text3.content.toString("utf8")))
+        logger.notice(
+          `left ${path5} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
+          { file: path5 }
+        );
+      continue;
+    }
     const read = readWorkspaceFile(options.workspace, path5);
     if (read.status !== "ok") {
       noticeSkipped(read, logger);
@@ -49990,6 +50001,15 @@ function readSources(options, mode, logger) {
     files.push({ path: path5, text: text2, slices: splitYamlDocuments(text2) });
   }
   return files;
+}
+function helmChartOf(workspace, path5) {
+  const parts = path5.split("/");
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (parts[i] !== "templates") continue;
+    const chart = parts.slice(0, i).join("/");
+    if (existsSync8(join21(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+  }
+  return void 0;
 }
 var normalisedBody = withOneFinalNewline;
 function findJobs(files, logger) {
@@ -50047,7 +50067,7 @@ function jobOf(file, slice, logger) {
 }
 
 // src/core/inject/output/changes.ts
-import { existsSync as existsSync9, readFileSync as readFileSync12 } from "node:fs";
+import { existsSync as existsSync10, readFileSync as readFileSync12 } from "node:fs";
 
 // src/core/inject/output/in-place.ts
 function inPlaceChanges(judged, changes) {
@@ -50056,8 +50076,8 @@ function inPlaceChanges(judged, changes) {
 }
 
 // src/core/inject/output/patches.ts
-import { existsSync as existsSync8, readFileSync as readFileSync11 } from "node:fs";
-import { join as join21, posix as posix14 } from "node:path";
+import { existsSync as existsSync9, readFileSync as readFileSync11 } from "node:fs";
+import { join as join22, posix as posix14 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -50080,7 +50100,7 @@ function patchChanges(judged, changes, logger) {
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
     const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
-      (f) => existsSync8(join21(changes.root, f))
+      (f) => existsSync9(join22(changes.root, f))
     );
     if (!kustomization) {
       logger.warning(
@@ -50092,7 +50112,7 @@ function patchChanges(judged, changes, logger) {
       continue;
     }
     const wired = wirePatches(
-      readFileSync11(join21(changes.root, kustomization), "utf8"),
+      readFileSync11(join22(changes.root, kustomization), "utf8"),
       [...new Set(names)].sort()
     );
     if (wired !== void 0) changes.propose(kustomization, wired);
@@ -50119,7 +50139,7 @@ var ChangeSet = class {
   /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
   propose(path5, content, read) {
     const absolute = resolveInsideWorkspace(this.root, path5);
-    const current = existsSync9(absolute) ? readFileSync12(absolute, "utf8") : void 0;
+    const current = existsSync10(absolute) ? readFileSync12(absolute, "utf8") : void 0;
     if (current !== content)
       this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
   }
@@ -50184,7 +50204,7 @@ function uninjected(object) {
   if (isObject(labels)) delete labels[INJECT];
   return copy;
 }
-function regeneratedPatch(text2, kind, rendered, injected) {
+function regeneratedPatch(text2, kind, rendered, injected, leftOut = []) {
   const spec = podTemplateOf(injected)?.spec;
   const renderedSpec = podTemplateOf(rendered)?.spec;
   if (!spec || !renderedSpec) return void 0;
@@ -50233,20 +50253,103 @@ function regeneratedPatch(text2, kind, rendered, injected) {
       for (const item of missing)
         ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
   }
+  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
   return changed ? doc.toString() : void 0;
 }
+var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
+function metadataOps(doc, kind, rendered, injected, leftOut) {
+  const ops = doc.contents;
+  const want = podTemplateOf(injected)?.metadata;
+  const have = podTemplateOf(rendered)?.metadata;
+  if (!(0, import_yaml23.isSeq)(ops) || !want || !have) return false;
+  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
+  const maps = ["labels", "annotations"];
+  const wanted = (map) => isObject(want[map]) ? want[map] : {};
+  const had = (map) => isObject(have[map]) ? have[map] : {};
+  const changes = new Map(
+    maps.map((m) => [
+      m,
+      new Set(
+        Object.keys(wanted(m)).filter(
+          (k) => k !== INJECT && JSON.stringify(wanted(m)[k]) !== JSON.stringify(had(m)[k])
+        )
+      )
+    ])
+  );
+  const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
+  let touchesMetadata = false;
+  let changed = false;
+  ops.items.forEach((item, index) => {
+    if (!(0, import_yaml23.isMap)(item)) return;
+    const op = item.toJSON();
+    if (op.op !== "add" && op.op !== "replace") return;
+    const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
+    if (!match || match[1] !== prefix) return;
+    touchesMetadata = true;
+    const map = match[2];
+    if (match[3] !== void 0) {
+      const key = unescapePointer(match[3]);
+      covered.get(map).add(key);
+      if (!(key in wanted(map)) || JSON.stringify(wanted(map)[key]) === JSON.stringify(op.value)) return;
+      doc.setIn([index, "value"], wanted(map)[key]);
+      changed = true;
+      return;
+    }
+    if (!isObject(op.value)) return;
+    for (const key of Object.keys(op.value)) covered.get(map).add(key);
+    for (const key of changes.get(map)) covered.get(map).add(key);
+    const next = { ...op.value };
+    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
+    for (const key of changes.get(map)) next[key] = wanted(map)[key];
+    if (JSON.stringify(next) === JSON.stringify(op.value)) return;
+    for (const [key, value] of Object.entries(next))
+      if (JSON.stringify(value) !== JSON.stringify(op.value[key])) doc.setIn([index, "value", key], value);
+    changed = true;
+  });
+  for (const map of maps) {
+    const missing = [...changes.get(map)].filter((k) => !covered.get(map).has(k));
+    if (missing.length === 0) continue;
+    if (!touchesMetadata) {
+      leftOut.push(...missing.map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    changed = true;
+    if (!isObject(have[map]))
+      ops.items.push(
+        doc.createNode({
+          op: "add",
+          path: `${prefix}/${map}`,
+          value: Object.fromEntries(missing.map((k) => [k, wanted(map)[k]]))
+        })
+      );
+    else
+      for (const key of missing)
+        ops.items.push(
+          doc.createNode({
+            op: "add",
+            path: `${prefix}/${map}/${escapePointer(key)}`,
+            value: wanted(map)[key]
+          })
+        );
+  }
+  return changed;
+}
 async function json6902Changes(targets, inject, native) {
-  const result = { changes: [], workloads: [] };
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
   const done = /* @__PURE__ */ new Set();
   for (const target of targets) {
     if (done.has(target.file)) continue;
     done.add(target.file);
     const kind = target.object.kind;
     const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml23.stringify)(uninjected(target.object)), mode);
+    const output = await inject((0, import_yaml23.stringify)(uninjected(target.object)), mode, target);
     const injected = (0, import_yaml23.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
-    const text2 = regeneratedPatch(target.text, kind, target.object.object, injected);
+    const leftOut = [];
+    const text2 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
     if (text2 !== void 0) result.changes.push({ path: target.file, content: text2, expected: target.text });
     const to = sidecarOf(injected);
     const from = target.workload.sidecar;
@@ -50273,7 +50376,7 @@ async function json6902Changes(targets, inject, native) {
 // src/core/inject/render-check.ts
 import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync6, writeFileSync as writeFileSync6 } from "node:fs";
 import { tmpdir as tmpdir7 } from "node:os";
-import { dirname as dirname9, join as join22 } from "node:path";
+import { dirname as dirname9, join as join23 } from "node:path";
 var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
 function assertOneProxy(body, file, line) {
   for (const object of objectsOf(parseManifest(body))) {
@@ -50296,14 +50399,14 @@ function proxyCount(spec) {
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
 async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync3(join22(tmpdir7(), "inject-render-check-"));
+  const scratch = mkdtempSync3(join23(tmpdir7(), "inject-render-check-"));
   try {
     cpSync(workspace, scratch, {
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
     });
     for (const change of changes) {
-      const target = join22(scratch, change.path);
+      const target = join23(scratch, change.path);
       mkdirSync4(dirname9(target), { recursive: true });
       writeFileSync6(target, change.content);
     }
@@ -50422,7 +50525,7 @@ async function readRepoMesh(workspace, revision, logger, given) {
   }
   const values = injectionValuesFor(build.model, revision ?? "default");
   if (values) reportValues(values, logger);
-  return describe(build, values);
+  return describe(build, values, revision ?? "default", logger);
 }
 function reportValues(values, logger) {
   const layers = values.layers.map((l) => l.description).join(", ");
@@ -50441,7 +50544,7 @@ function reportValues(values, logger) {
       `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
     );
 }
-function describe(build, values) {
+function describe(build, values, runRevision, logger) {
   const model = build.model;
   const bySource = /* @__PURE__ */ new Map();
   const origins = /* @__PURE__ */ new Map();
@@ -50456,11 +50559,19 @@ function describe(build, values) {
   for (const cluster of model.clusters)
     for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
   const revisions = /* @__PURE__ */ new Set();
+  const planes = /* @__PURE__ */ new Set();
+  const tags = /* @__PURE__ */ new Map();
   for (const cluster of model.clusters)
     for (const plane of cluster.controlPlanes) {
       revisions.add(plane.revision);
-      for (const tag of plane.tags) revisions.add(tag);
+      planes.add(plane.revision);
+      for (const tag of plane.tags) {
+        revisions.add(tag);
+        if (!tags.has(tag)) tags.set(tag, plane.revision);
+      }
     }
+  const resolveRevision = (name) => planes.has(name) ? name : tags.get(name) ?? name;
+  const valuesByRevision = /* @__PURE__ */ new Map([[runRevision, values]]);
   return {
     build,
     ...values ? { values } : {},
@@ -50469,7 +50580,16 @@ function describe(build, values) {
     namespace: (name) => namespaces.get(name),
     originOf: (file, line) => origins.get(`${file}:${line}`),
     // A repo that declares no control plane cannot tell a revision from a typo.
-    knowsRevision: (name) => revisions.size === 0 || revisions.has(name)
+    knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
+    resolveRevision,
+    valuesFor: (revision) => {
+      const name = revision ?? "default";
+      if (valuesByRevision.has(name)) return valuesByRevision.get(name);
+      const found = injectionValuesFor(model, name);
+      if (found) reportValues(found, logger);
+      valuesByRevision.set(name, found);
+      return found;
+    }
   };
 }
 
@@ -50574,6 +50694,50 @@ function selectJobs(jobs, selection, mesh, revision) {
   }
   return { jobs: selected, skipped };
 }
+
+// src/core/inject/revisions.ts
+function labelledRevision(namespace, podRevision, mesh) {
+  const ns = mesh.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "enabled") return "default";
+  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
+  if (injection === void 0 && podRevision) return podRevision;
+  return void 0;
+}
+function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const name = labelledRevision(namespace, podRevision, mesh);
+  if (name === void 0) return runRevision;
+  const resolved = mesh.resolveRevision(name);
+  if (resolved === (runRevision ?? "default")) return runRevision;
+  return resolved === "default" ? void 0 : resolved;
+}
+function podRevisionChoice(label, status, runRevision) {
+  if (label === void 0) return void 0;
+  const injectorWritten = status !== void 0 && (status || "default") === label;
+  return injectorWritten && runRevision !== void 0 ? void 0 : label;
+}
+function statusRevision(status) {
+  if (typeof status !== "string") return void 0;
+  try {
+    const revision = JSON.parse(status).revision;
+    return typeof revision === "string" && revision !== "" ? revision : "default";
+  } catch {
+    return void 0;
+  }
+}
+function revisionForJob(job, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const label = podSetting(job, "istio.io/rev");
+  const status = job.body.includes(STATUS3) ? statusRevision(podSetting(job, STATUS3)) : void 0;
+  return revisionFor(
+    namespaceOf(job, mesh),
+    podRevisionChoice(label, status, runRevision),
+    mesh,
+    runRevision
+  );
+}
+var STATUS3 = "sidecar.istio.io/status";
 
 // src/core/inject/sidecar-mode.ts
 var import_yaml24 = __toESM(require_dist(), 1);
@@ -50760,19 +50924,37 @@ async function renderSidecars(options, deps = {}) {
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
   const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
-  const scratch = await mkdtemp3(join23(tmpdir8(), "kube-inject-"));
+  const scratch = await mkdtemp3(join24(tmpdir8(), "kube-inject-"));
   try {
     const context2 = {
       binary,
       binaryDigest: digest,
       version,
-      revision,
       scratch,
       cacheDir: cacheDir2,
-      logger,
-      ...repoMesh?.values ? { repoValues: repoMesh.values } : {}
+      logger
     };
-    const config = await injectConfig(options, context2);
+    const configs = /* @__PURE__ */ new Map();
+    const configFor = (rev) => {
+      const name = rev ?? "default";
+      let known2 = configs.get(name);
+      if (!known2) {
+        known2 = (async () => {
+          const dir = rev === revision ? scratch : join24(scratch, `revision-${name}`);
+          if (dir !== scratch) await mkdir4(dir, { recursive: true });
+          const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+          return injectConfig(options, {
+            ...context2,
+            revision: rev,
+            scratch: dir,
+            ...values ? { repoValues: values } : {}
+          });
+        })();
+        configs.set(name, known2);
+      }
+      return known2;
+    };
+    const config = await configFor(revision);
     const files = readSources(options, mode, logger);
     const found = findJobs(files, logger);
     const selection = options.selection ?? (options.paths && options.paths.length > 0 ? "paths" : "webhook");
@@ -50780,48 +50962,72 @@ async function renderSidecars(options, deps = {}) {
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
     );
-    const groups2 = sidecarModeGroups(
-      jobs,
-      options.nativeSidecars !== void 0,
-      config.nativeSidecars,
-      logger
-    );
+    const byRevision = /* @__PURE__ */ new Map();
+    jobs.forEach((job, j) => {
+      const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
+      const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
+      entry.indexes.push(j);
+      byRevision.set(rev ?? "default", entry);
+    });
+    if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
+      logger.info(
+        `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
+      );
     const outputs = new Array(jobs.length);
     const skipLines = /* @__PURE__ */ new Map();
     const cacheOf = /* @__PURE__ */ new Map();
     const caches = [];
+    const groups2 = [];
     let processes = 0;
     let reinjected = 0;
-    for (const group of groups2) {
-      const groupConfig = group.native === config.nativeSidecars ? config : { ...config, nativeSidecars: group.native, key: sha256(config.key, `native=${group.native}`) };
-      const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
-      caches.push(cache);
-      const groupJobs = group.indexes.map((j) => {
-        const job = jobs[j];
-        const body = bodyForMode(job, group.existing.get(j), group.native);
-        return body === job.body ? job : { ...job, body };
-      });
-      const injected = await injectJobs(
-        groupJobs,
-        {
-          binary,
-          version,
-          revision,
-          config: groupConfig,
-          ...options.workers ? { workers: options.workers } : {},
-          logger
-        },
-        cache
-      );
-      group.indexes.forEach((j, i) => {
-        outputs[j] = injected.outputs[i];
-        const job = jobs[j];
-        cacheOf.set(job, cache);
-        const lines = injected.skipLines.get(groupJobs[i]);
-        if (lines) skipLines.set(job, lines);
-      });
-      processes += injected.processes;
-      reinjected += injected.reinjected;
+    for (const { revision: rev, indexes } of byRevision.values()) {
+      const revConfig = await configFor(rev);
+      const revGroups = sidecarModeGroups(
+        indexes.map((i) => jobs[i]),
+        options.nativeSidecars !== void 0,
+        revConfig.nativeSidecars,
+        logger
+      ).map((g) => ({
+        native: g.native,
+        indexes: g.indexes.map((i) => indexes[i]),
+        existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
+      }));
+      groups2.push(...revGroups);
+      for (const group of revGroups) {
+        const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : {
+          ...revConfig,
+          nativeSidecars: group.native,
+          key: sha256(revConfig.key, `native=${group.native}`)
+        };
+        const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
+        caches.push(cache);
+        const groupJobs = group.indexes.map((j) => {
+          const job = jobs[j];
+          const body = bodyForMode(job, group.existing.get(j), group.native);
+          return body === job.body ? job : { ...job, body };
+        });
+        const injected = await injectJobs(
+          groupJobs,
+          {
+            binary,
+            version,
+            revision: rev,
+            config: groupConfig,
+            ...options.workers ? { workers: options.workers } : {},
+            logger
+          },
+          cache
+        );
+        group.indexes.forEach((j, i) => {
+          outputs[j] = injected.outputs[i];
+          const job = jobs[j];
+          cacheOf.set(job, cache);
+          const lines = injected.skipLines.get(groupJobs[i]);
+          if (lines) skipLines.set(job, lines);
+        });
+        processes += injected.processes;
+        reinjected += injected.reinjected;
+      }
     }
     const judged = judgeAll(jobs, outputs, skipLines, mode);
     judged.workloads.push(...notSelected);
@@ -50844,23 +51050,36 @@ async function renderSidecars(options, deps = {}) {
       const targets = json6902Sidecars(repoMesh.build);
       const patched = await json6902Changes(
         targets,
-        async (input, native) => {
+        async (input, native, target) => {
           processes++;
+          const rev = revisionFor(
+            target.workload.namespace,
+            podRevisionOf(target.object.object, revision),
+            repoMesh,
+            revision,
+            options.pinRevision
+          );
+          const revConfig = await configFor(rev);
           const result = await kubeInject({
             binary,
             version,
             input,
-            injectConfigFile: config.injectConfigFile,
-            meshConfigFile: config.meshConfigFile,
-            valuesFile: config.valuesFile,
-            operatorFile: config.operatorFile,
-            revision,
+            injectConfigFile: revConfig.injectConfigFile,
+            meshConfigFile: revConfig.meshConfigFile,
+            valuesFile: revConfig.valuesFile,
+            operatorFile: revConfig.operatorFile,
+            revision: rev,
             nativeSidecars: native
           });
           return result.output;
         },
         options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0
       );
+      for (const left of patched.metadataLeftOut)
+        logger.notice(
+          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+          { file: left.file, line: left.line }
+        );
       for (const change of patched.changes)
         changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
       const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
@@ -51002,6 +51221,15 @@ function mostCommon(values) {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
+function podRevisionOf(object, runRevision) {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, "labels", "istio.io/rev");
+  return podRevisionChoice(
+    typeof value === "string" ? value : void 0,
+    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
+    runRevision
+  );
+}
 
 // src/core/rollout/waves/wave-config.ts
 var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
@@ -51032,7 +51260,7 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   const path5 = explicit ? relativePath.trim() : REPO_CONFIG_PATH;
   const empty = { controlPlane: {}, dataPlane: {}, pullRequest: {}, analyze: {} };
   const file = resolveInsideWorkspace(workspace, path5, input);
-  if (!existsSync10(file)) {
+  if (!existsSync11(file)) {
     if (!explicit) return empty;
     throw new InvalidInputError(`the config file ${path5} does not exist`, {
       input,
@@ -51338,7 +51566,7 @@ var injectCommand = {
 };
 
 // src/cli/commands/plan.ts
-import { join as join24, resolve as resolve11 } from "node:path";
+import { join as join25, resolve as resolve11 } from "node:path";
 
 // src/core/mesh/model-report.ts
 var where = (s) => s ? `${s.file}:${s.line}` : null;
@@ -53598,7 +53826,7 @@ var planCommand = {
     });
     const sources = await gatherReleaseSources(client, {
       offline: github.offline,
-      cacheDir: join24(cliCacheRoot(context2.env), "http"),
+      cacheDir: join25(cliCacheRoot(context2.env), "http"),
       logger: context2.log
     });
     const model = await buildMeshModel(workspace, { logger: context2.log });

@@ -39415,7 +39415,7 @@ function explainGitHubError(error2, what, hasToken) {
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join15 } from "node:path";
+import { dirname as dirname9, join as join16 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -44516,7 +44516,8 @@ function removeKey(values, key) {
 }
 
 // src/core/inject/jobs.ts
-import { posix as posix13 } from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import { join as join13, posix as posix13 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -44775,6 +44776,16 @@ function readSources(options, mode, logger) {
   const files = [];
   for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
     if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
+    const chart = helmChartOf(options.workspace, path5);
+    if (chart) {
+      const text2 = readWorkspaceFile(options.workspace, path5);
+      if (text2.status === "ok" && mayBeWorkload(text2.content.toString("utf8")))
+        logger.notice(
+          `left ${path5} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
+          { file: path5 }
+        );
+      continue;
+    }
     const read = readWorkspaceFile(options.workspace, path5);
     if (read.status !== "ok") {
       noticeSkipped(read, logger);
@@ -44790,6 +44801,15 @@ function readSources(options, mode, logger) {
     files.push({ path: path5, text, slices: splitYamlDocuments(text) });
   }
   return files;
+}
+function helmChartOf(workspace, path5) {
+  const parts = path5.split("/");
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (parts[i] !== "templates") continue;
+    const chart = parts.slice(0, i).join("/");
+    if (existsSync7(join13(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+  }
+  return void 0;
 }
 var normalisedBody = withOneFinalNewline;
 function findJobs(files, logger) {
@@ -44847,7 +44867,7 @@ function jobOf(file, slice, logger) {
 }
 
 // src/core/inject/output/changes.ts
-import { existsSync as existsSync8, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync9, readFileSync as readFileSync9 } from "node:fs";
 
 // src/core/inject/output/in-place.ts
 function inPlaceChanges(judged, changes) {
@@ -44856,8 +44876,8 @@ function inPlaceChanges(judged, changes) {
 }
 
 // src/core/inject/output/patches.ts
-import { existsSync as existsSync7, readFileSync as readFileSync8 } from "node:fs";
-import { join as join13, posix as posix14 } from "node:path";
+import { existsSync as existsSync8, readFileSync as readFileSync8 } from "node:fs";
+import { join as join14, posix as posix14 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -44880,7 +44900,7 @@ function patchChanges(judged, changes, logger) {
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
     const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
-      (f) => existsSync7(join13(changes.root, f))
+      (f) => existsSync8(join14(changes.root, f))
     );
     if (!kustomization) {
       logger.warning(
@@ -44892,7 +44912,7 @@ function patchChanges(judged, changes, logger) {
       continue;
     }
     const wired = wirePatches(
-      readFileSync8(join13(changes.root, kustomization), "utf8"),
+      readFileSync8(join14(changes.root, kustomization), "utf8"),
       [...new Set(names)].sort()
     );
     if (wired !== void 0) changes.propose(kustomization, wired);
@@ -44919,7 +44939,7 @@ var ChangeSet = class {
   /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
   propose(path5, content, read) {
     const absolute = resolveInsideWorkspace(this.root, path5);
-    const current = existsSync8(absolute) ? readFileSync9(absolute, "utf8") : void 0;
+    const current = existsSync9(absolute) ? readFileSync9(absolute, "utf8") : void 0;
     if (current !== content)
       this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
   }
@@ -44984,7 +45004,7 @@ function uninjected(object) {
   if (isObject(labels)) delete labels[INJECT];
   return copy;
 }
-function regeneratedPatch(text, kind, rendered, injected) {
+function regeneratedPatch(text, kind, rendered, injected, leftOut = []) {
   const spec = podTemplateOf(injected)?.spec;
   const renderedSpec = podTemplateOf(rendered)?.spec;
   if (!spec || !renderedSpec) return void 0;
@@ -45033,20 +45053,103 @@ function regeneratedPatch(text, kind, rendered, injected) {
       for (const item of missing)
         ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
   }
+  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
   return changed ? doc.toString() : void 0;
 }
+var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
+function metadataOps(doc, kind, rendered, injected, leftOut) {
+  const ops = doc.contents;
+  const want = podTemplateOf(injected)?.metadata;
+  const have = podTemplateOf(rendered)?.metadata;
+  if (!(0, import_yaml12.isSeq)(ops) || !want || !have) return false;
+  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
+  const maps = ["labels", "annotations"];
+  const wanted = (map) => isObject(want[map]) ? want[map] : {};
+  const had = (map) => isObject(have[map]) ? have[map] : {};
+  const changes = new Map(
+    maps.map((m) => [
+      m,
+      new Set(
+        Object.keys(wanted(m)).filter(
+          (k) => k !== INJECT && JSON.stringify(wanted(m)[k]) !== JSON.stringify(had(m)[k])
+        )
+      )
+    ])
+  );
+  const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
+  let touchesMetadata = false;
+  let changed = false;
+  ops.items.forEach((item, index) => {
+    if (!(0, import_yaml12.isMap)(item)) return;
+    const op = item.toJSON();
+    if (op.op !== "add" && op.op !== "replace") return;
+    const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
+    if (!match || match[1] !== prefix) return;
+    touchesMetadata = true;
+    const map = match[2];
+    if (match[3] !== void 0) {
+      const key = unescapePointer(match[3]);
+      covered.get(map).add(key);
+      if (!(key in wanted(map)) || JSON.stringify(wanted(map)[key]) === JSON.stringify(op.value)) return;
+      doc.setIn([index, "value"], wanted(map)[key]);
+      changed = true;
+      return;
+    }
+    if (!isObject(op.value)) return;
+    for (const key of Object.keys(op.value)) covered.get(map).add(key);
+    for (const key of changes.get(map)) covered.get(map).add(key);
+    const next = { ...op.value };
+    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
+    for (const key of changes.get(map)) next[key] = wanted(map)[key];
+    if (JSON.stringify(next) === JSON.stringify(op.value)) return;
+    for (const [key, value] of Object.entries(next))
+      if (JSON.stringify(value) !== JSON.stringify(op.value[key])) doc.setIn([index, "value", key], value);
+    changed = true;
+  });
+  for (const map of maps) {
+    const missing = [...changes.get(map)].filter((k) => !covered.get(map).has(k));
+    if (missing.length === 0) continue;
+    if (!touchesMetadata) {
+      leftOut.push(...missing.map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    changed = true;
+    if (!isObject(have[map]))
+      ops.items.push(
+        doc.createNode({
+          op: "add",
+          path: `${prefix}/${map}`,
+          value: Object.fromEntries(missing.map((k) => [k, wanted(map)[k]]))
+        })
+      );
+    else
+      for (const key of missing)
+        ops.items.push(
+          doc.createNode({
+            op: "add",
+            path: `${prefix}/${map}/${escapePointer(key)}`,
+            value: wanted(map)[key]
+          })
+        );
+  }
+  return changed;
+}
 async function json6902Changes(targets, inject, native) {
-  const result = { changes: [], workloads: [] };
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
   const done = /* @__PURE__ */ new Set();
   for (const target of targets) {
     if (done.has(target.file)) continue;
     done.add(target.file);
     const kind = target.object.kind;
     const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode);
+    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode, target);
     const injected = (0, import_yaml12.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
-    const text = regeneratedPatch(target.text, kind, target.object.object, injected);
+    const leftOut = [];
+    const text = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
     if (text !== void 0) result.changes.push({ path: target.file, content: text, expected: target.text });
     const to = sidecarOf(injected);
     const from = target.workload.sidecar;
@@ -45073,7 +45176,7 @@ async function json6902Changes(targets, inject, native) {
 // src/core/inject/render-check.ts
 import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname8, join as join14 } from "node:path";
+import { dirname as dirname8, join as join15 } from "node:path";
 
 // src/core/releases/artifact-hosts.ts
 var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
@@ -45346,14 +45449,14 @@ function proxyCount(spec) {
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
 async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync2(join14(tmpdir5(), "inject-render-check-"));
+  const scratch = mkdtempSync2(join15(tmpdir5(), "inject-render-check-"));
   try {
     cpSync(workspace, scratch, {
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
     });
     for (const change of changes) {
-      const target = join14(scratch, change.path);
+      const target = join15(scratch, change.path);
       mkdirSync4(dirname8(target), { recursive: true });
       writeFileSync3(target, change.content);
     }
@@ -45472,7 +45575,7 @@ async function readRepoMesh(workspace, revision, logger, given) {
   }
   const values = injectionValuesFor(build.model, revision ?? "default");
   if (values) reportValues(values, logger);
-  return describe(build, values);
+  return describe(build, values, revision ?? "default", logger);
 }
 function reportValues(values, logger) {
   const layers = values.layers.map((l) => l.description).join(", ");
@@ -45491,7 +45594,7 @@ function reportValues(values, logger) {
       `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
     );
 }
-function describe(build, values) {
+function describe(build, values, runRevision, logger) {
   const model = build.model;
   const bySource = /* @__PURE__ */ new Map();
   const origins = /* @__PURE__ */ new Map();
@@ -45506,11 +45609,19 @@ function describe(build, values) {
   for (const cluster of model.clusters)
     for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
   const revisions = /* @__PURE__ */ new Set();
+  const planes = /* @__PURE__ */ new Set();
+  const tags = /* @__PURE__ */ new Map();
   for (const cluster of model.clusters)
     for (const plane of cluster.controlPlanes) {
       revisions.add(plane.revision);
-      for (const tag of plane.tags) revisions.add(tag);
+      planes.add(plane.revision);
+      for (const tag of plane.tags) {
+        revisions.add(tag);
+        if (!tags.has(tag)) tags.set(tag, plane.revision);
+      }
     }
+  const resolveRevision = (name) => planes.has(name) ? name : tags.get(name) ?? name;
+  const valuesByRevision = /* @__PURE__ */ new Map([[runRevision, values]]);
   return {
     build,
     ...values ? { values } : {},
@@ -45519,7 +45630,16 @@ function describe(build, values) {
     namespace: (name) => namespaces.get(name),
     originOf: (file, line) => origins.get(`${file}:${line}`),
     // A repo that declares no control plane cannot tell a revision from a typo.
-    knowsRevision: (name) => revisions.size === 0 || revisions.has(name)
+    knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
+    resolveRevision,
+    valuesFor: (revision) => {
+      const name = revision ?? "default";
+      if (valuesByRevision.has(name)) return valuesByRevision.get(name);
+      const found = injectionValuesFor(model, name);
+      if (found) reportValues(found, logger);
+      valuesByRevision.set(name, found);
+      return found;
+    }
   };
 }
 
@@ -45624,6 +45744,50 @@ function selectJobs(jobs, selection, mesh, revision) {
   }
   return { jobs: selected, skipped };
 }
+
+// src/core/inject/revisions.ts
+function labelledRevision(namespace, podRevision, mesh) {
+  const ns = mesh.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "enabled") return "default";
+  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
+  if (injection === void 0 && podRevision) return podRevision;
+  return void 0;
+}
+function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const name = labelledRevision(namespace, podRevision, mesh);
+  if (name === void 0) return runRevision;
+  const resolved = mesh.resolveRevision(name);
+  if (resolved === (runRevision ?? "default")) return runRevision;
+  return resolved === "default" ? void 0 : resolved;
+}
+function podRevisionChoice(label, status, runRevision) {
+  if (label === void 0) return void 0;
+  const injectorWritten = status !== void 0 && (status || "default") === label;
+  return injectorWritten && runRevision !== void 0 ? void 0 : label;
+}
+function statusRevision(status) {
+  if (typeof status !== "string") return void 0;
+  try {
+    const revision = JSON.parse(status).revision;
+    return typeof revision === "string" && revision !== "" ? revision : "default";
+  } catch {
+    return void 0;
+  }
+}
+function revisionForJob(job, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const label = podSetting(job, "istio.io/rev");
+  const status = job.body.includes(STATUS3) ? statusRevision(podSetting(job, STATUS3)) : void 0;
+  return revisionFor(
+    namespaceOf(job, mesh),
+    podRevisionChoice(label, status, runRevision),
+    mesh,
+    runRevision
+  );
+}
+var STATUS3 = "sidecar.istio.io/status";
 
 // src/core/inject/sidecar-mode.ts
 var import_yaml13 = __toESM(require_dist(), 1);
@@ -45828,19 +45992,37 @@ async function renderSidecars(options, deps = {}) {
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
   const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
-  const scratch = await mkdtemp2(join15(tmpdir6(), "kube-inject-"));
+  const scratch = await mkdtemp2(join16(tmpdir6(), "kube-inject-"));
   try {
     const context2 = {
       binary,
       binaryDigest: digest,
       version,
-      revision,
       scratch,
       cacheDir: cacheDir2,
-      logger,
-      ...repoMesh?.values ? { repoValues: repoMesh.values } : {}
+      logger
     };
-    const config = await injectConfig(options, context2);
+    const configs = /* @__PURE__ */ new Map();
+    const configFor = (rev) => {
+      const name = rev ?? "default";
+      let known2 = configs.get(name);
+      if (!known2) {
+        known2 = (async () => {
+          const dir = rev === revision ? scratch : join16(scratch, `revision-${name}`);
+          if (dir !== scratch) await mkdir3(dir, { recursive: true });
+          const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+          return injectConfig(options, {
+            ...context2,
+            revision: rev,
+            scratch: dir,
+            ...values ? { repoValues: values } : {}
+          });
+        })();
+        configs.set(name, known2);
+      }
+      return known2;
+    };
+    const config = await configFor(revision);
     const files = readSources(options, mode, logger);
     const found = findJobs(files, logger);
     const selection = options.selection ?? (options.paths && options.paths.length > 0 ? "paths" : "webhook");
@@ -45848,48 +46030,72 @@ async function renderSidecars(options, deps = {}) {
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
     );
-    const groups2 = sidecarModeGroups(
-      jobs,
-      options.nativeSidecars !== void 0,
-      config.nativeSidecars,
-      logger
-    );
+    const byRevision = /* @__PURE__ */ new Map();
+    jobs.forEach((job, j) => {
+      const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
+      const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
+      entry.indexes.push(j);
+      byRevision.set(rev ?? "default", entry);
+    });
+    if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
+      logger.info(
+        `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
+      );
     const outputs = new Array(jobs.length);
     const skipLines = /* @__PURE__ */ new Map();
     const cacheOf = /* @__PURE__ */ new Map();
     const caches = [];
+    const groups2 = [];
     let processes = 0;
     let reinjected = 0;
-    for (const group of groups2) {
-      const groupConfig = group.native === config.nativeSidecars ? config : { ...config, nativeSidecars: group.native, key: sha256(config.key, `native=${group.native}`) };
-      const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
-      caches.push(cache);
-      const groupJobs = group.indexes.map((j) => {
-        const job = jobs[j];
-        const body = bodyForMode(job, group.existing.get(j), group.native);
-        return body === job.body ? job : { ...job, body };
-      });
-      const injected = await injectJobs(
-        groupJobs,
-        {
-          binary,
-          version,
-          revision,
-          config: groupConfig,
-          ...options.workers ? { workers: options.workers } : {},
-          logger
-        },
-        cache
-      );
-      group.indexes.forEach((j, i) => {
-        outputs[j] = injected.outputs[i];
-        const job = jobs[j];
-        cacheOf.set(job, cache);
-        const lines = injected.skipLines.get(groupJobs[i]);
-        if (lines) skipLines.set(job, lines);
-      });
-      processes += injected.processes;
-      reinjected += injected.reinjected;
+    for (const { revision: rev, indexes } of byRevision.values()) {
+      const revConfig = await configFor(rev);
+      const revGroups = sidecarModeGroups(
+        indexes.map((i) => jobs[i]),
+        options.nativeSidecars !== void 0,
+        revConfig.nativeSidecars,
+        logger
+      ).map((g) => ({
+        native: g.native,
+        indexes: g.indexes.map((i) => indexes[i]),
+        existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
+      }));
+      groups2.push(...revGroups);
+      for (const group of revGroups) {
+        const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : {
+          ...revConfig,
+          nativeSidecars: group.native,
+          key: sha256(revConfig.key, `native=${group.native}`)
+        };
+        const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
+        caches.push(cache);
+        const groupJobs = group.indexes.map((j) => {
+          const job = jobs[j];
+          const body = bodyForMode(job, group.existing.get(j), group.native);
+          return body === job.body ? job : { ...job, body };
+        });
+        const injected = await injectJobs(
+          groupJobs,
+          {
+            binary,
+            version,
+            revision: rev,
+            config: groupConfig,
+            ...options.workers ? { workers: options.workers } : {},
+            logger
+          },
+          cache
+        );
+        group.indexes.forEach((j, i) => {
+          outputs[j] = injected.outputs[i];
+          const job = jobs[j];
+          cacheOf.set(job, cache);
+          const lines = injected.skipLines.get(groupJobs[i]);
+          if (lines) skipLines.set(job, lines);
+        });
+        processes += injected.processes;
+        reinjected += injected.reinjected;
+      }
     }
     const judged = judgeAll(jobs, outputs, skipLines, mode);
     judged.workloads.push(...notSelected);
@@ -45912,23 +46118,36 @@ async function renderSidecars(options, deps = {}) {
       const targets = json6902Sidecars(repoMesh.build);
       const patched = await json6902Changes(
         targets,
-        async (input, native) => {
+        async (input, native, target) => {
           processes++;
+          const rev = revisionFor(
+            target.workload.namespace,
+            podRevisionOf(target.object.object, revision),
+            repoMesh,
+            revision,
+            options.pinRevision
+          );
+          const revConfig = await configFor(rev);
           const result = await kubeInject({
             binary,
             version,
             input,
-            injectConfigFile: config.injectConfigFile,
-            meshConfigFile: config.meshConfigFile,
-            valuesFile: config.valuesFile,
-            operatorFile: config.operatorFile,
-            revision,
+            injectConfigFile: revConfig.injectConfigFile,
+            meshConfigFile: revConfig.meshConfigFile,
+            valuesFile: revConfig.valuesFile,
+            operatorFile: revConfig.operatorFile,
+            revision: rev,
             nativeSidecars: native
           });
           return result.output;
         },
         options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0
       );
+      for (const left of patched.metadataLeftOut)
+        logger.notice(
+          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+          { file: left.file, line: left.line }
+        );
       for (const change of patched.changes)
         changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
       const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
@@ -46070,6 +46289,15 @@ function mostCommon(values) {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
+function podRevisionOf(object, runRevision) {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, "labels", "istio.io/rev");
+  return podRevisionChoice(
+    typeof value === "string" ? value : void 0,
+    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
+    runRevision
+  );
+}
 
 // src/options/github.ts
 var GITHUB_OPTIONS = {
@@ -46090,8 +46318,8 @@ var GITHUB_OPTIONS = {
 
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm6 } from "node:fs/promises";
-import { existsSync as existsSync10 } from "node:fs";
-import { join as join18 } from "node:path";
+import { existsSync as existsSync11 } from "node:fs";
+import { join as join19 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -46382,22 +46610,22 @@ function _getTempDirectory() {
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync10, statSync as statSync5, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join17(extracted, binaryName2))
+    binarySha256: await sha256Of(join18(extracted, binaryName2))
   };
-  writeFileSync5(join17(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join18(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join17(dir, binaryName2);
+  const binary = join18(dir, binaryName2);
   const size = statSync5(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -46408,7 +46636,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync10(join17(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync10(join18(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -46773,7 +47001,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join18(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join19(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -46782,13 +47010,13 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join18(scratch, "extracted");
+    const extracted = join19(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join18(extracted, binaryName(platform2));
-    if (!existsSync10(binary)) {
+    const binary = join19(extracted, binaryName(platform2));
+    if (!existsSync11(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
       });
@@ -46801,7 +47029,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join18(cachedDir, binaryName(platform2)),
+      path: join19(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -46845,7 +47073,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join18(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join19(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -46901,7 +47129,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join18(root, TOOL_NAME, version, cacheKey);
+      const dir = join19(root, TOOL_NAME, version, cacheKey);
       await rm6(dir, { recursive: true, force: true });
       await rm6(`${dir}.complete`, { force: true });
     }
@@ -47004,7 +47232,7 @@ var INJECT_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -47093,7 +47321,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join19(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join20(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
@@ -47239,7 +47467,7 @@ function toReleases(listed) {
 // src/core/releases/http-cache.ts
 import { createHash as createHash5, randomUUID as randomUUID3 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile2, rename as rename3, rm as rm7, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -47247,7 +47475,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join20(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
+    return join21(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {

@@ -34959,7 +34959,7 @@ async function enableAutoMerge(octokit, pullRequestNodeId, method, logger) {
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join15 } from "node:path";
+import { dirname as dirname9, join as join16 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -40054,7 +40054,8 @@ function removeKey(values, key) {
 }
 
 // src/core/inject/jobs.ts
-import { posix as posix13 } from "node:path";
+import { existsSync as existsSync6 } from "node:fs";
+import { join as join13, posix as posix13 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -40313,6 +40314,16 @@ function readSources(options, mode, logger) {
   const files = [];
   for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
     if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
+    const chart = helmChartOf(options.workspace, path5);
+    if (chart) {
+      const text2 = readWorkspaceFile(options.workspace, path5);
+      if (text2.status === "ok" && mayBeWorkload(text2.content.toString("utf8")))
+        logger.notice(
+          `left ${path5} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
+          { file: path5 }
+        );
+      continue;
+    }
     const read = readWorkspaceFile(options.workspace, path5);
     if (read.status !== "ok") {
       noticeSkipped(read, logger);
@@ -40328,6 +40339,15 @@ function readSources(options, mode, logger) {
     files.push({ path: path5, text, slices: splitYamlDocuments(text) });
   }
   return files;
+}
+function helmChartOf(workspace, path5) {
+  const parts = path5.split("/");
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (parts[i] !== "templates") continue;
+    const chart = parts.slice(0, i).join("/");
+    if (existsSync6(join13(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+  }
+  return void 0;
 }
 var normalisedBody = withOneFinalNewline;
 function findJobs(files, logger) {
@@ -40385,7 +40405,7 @@ function jobOf(file, slice, logger) {
 }
 
 // src/core/inject/output/changes.ts
-import { existsSync as existsSync7, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync8 } from "node:fs";
 
 // src/core/inject/output/in-place.ts
 function inPlaceChanges(judged, changes) {
@@ -40394,8 +40414,8 @@ function inPlaceChanges(judged, changes) {
 }
 
 // src/core/inject/output/patches.ts
-import { existsSync as existsSync6, readFileSync as readFileSync7 } from "node:fs";
-import { join as join13, posix as posix14 } from "node:path";
+import { existsSync as existsSync7, readFileSync as readFileSync7 } from "node:fs";
+import { join as join14, posix as posix14 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -40418,7 +40438,7 @@ function patchChanges(judged, changes, logger) {
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
     const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
-      (f) => existsSync6(join13(changes.root, f))
+      (f) => existsSync7(join14(changes.root, f))
     );
     if (!kustomization) {
       logger.warning(
@@ -40430,7 +40450,7 @@ function patchChanges(judged, changes, logger) {
       continue;
     }
     const wired = wirePatches(
-      readFileSync7(join13(changes.root, kustomization), "utf8"),
+      readFileSync7(join14(changes.root, kustomization), "utf8"),
       [...new Set(names)].sort()
     );
     if (wired !== void 0) changes.propose(kustomization, wired);
@@ -40457,7 +40477,7 @@ var ChangeSet = class {
   /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
   propose(path5, content, read) {
     const absolute = resolveInsideWorkspace(this.root, path5);
-    const current = existsSync7(absolute) ? readFileSync8(absolute, "utf8") : void 0;
+    const current = existsSync8(absolute) ? readFileSync8(absolute, "utf8") : void 0;
     if (current !== content)
       this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
   }
@@ -40522,7 +40542,7 @@ function uninjected(object) {
   if (isObject(labels)) delete labels[INJECT];
   return copy;
 }
-function regeneratedPatch(text, kind, rendered, injected) {
+function regeneratedPatch(text, kind, rendered, injected, leftOut = []) {
   const spec = podTemplateOf(injected)?.spec;
   const renderedSpec = podTemplateOf(rendered)?.spec;
   if (!spec || !renderedSpec) return void 0;
@@ -40571,20 +40591,103 @@ function regeneratedPatch(text, kind, rendered, injected) {
       for (const item of missing)
         ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
   }
+  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
   return changed ? doc.toString() : void 0;
 }
+var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
+function metadataOps(doc, kind, rendered, injected, leftOut) {
+  const ops = doc.contents;
+  const want = podTemplateOf(injected)?.metadata;
+  const have = podTemplateOf(rendered)?.metadata;
+  if (!(0, import_yaml12.isSeq)(ops) || !want || !have) return false;
+  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
+  const maps = ["labels", "annotations"];
+  const wanted = (map) => isObject(want[map]) ? want[map] : {};
+  const had = (map) => isObject(have[map]) ? have[map] : {};
+  const changes = new Map(
+    maps.map((m) => [
+      m,
+      new Set(
+        Object.keys(wanted(m)).filter(
+          (k) => k !== INJECT && JSON.stringify(wanted(m)[k]) !== JSON.stringify(had(m)[k])
+        )
+      )
+    ])
+  );
+  const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
+  let touchesMetadata = false;
+  let changed = false;
+  ops.items.forEach((item, index) => {
+    if (!(0, import_yaml12.isMap)(item)) return;
+    const op = item.toJSON();
+    if (op.op !== "add" && op.op !== "replace") return;
+    const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
+    if (!match || match[1] !== prefix) return;
+    touchesMetadata = true;
+    const map = match[2];
+    if (match[3] !== void 0) {
+      const key = unescapePointer(match[3]);
+      covered.get(map).add(key);
+      if (!(key in wanted(map)) || JSON.stringify(wanted(map)[key]) === JSON.stringify(op.value)) return;
+      doc.setIn([index, "value"], wanted(map)[key]);
+      changed = true;
+      return;
+    }
+    if (!isObject(op.value)) return;
+    for (const key of Object.keys(op.value)) covered.get(map).add(key);
+    for (const key of changes.get(map)) covered.get(map).add(key);
+    const next = { ...op.value };
+    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
+    for (const key of changes.get(map)) next[key] = wanted(map)[key];
+    if (JSON.stringify(next) === JSON.stringify(op.value)) return;
+    for (const [key, value] of Object.entries(next))
+      if (JSON.stringify(value) !== JSON.stringify(op.value[key])) doc.setIn([index, "value", key], value);
+    changed = true;
+  });
+  for (const map of maps) {
+    const missing = [...changes.get(map)].filter((k) => !covered.get(map).has(k));
+    if (missing.length === 0) continue;
+    if (!touchesMetadata) {
+      leftOut.push(...missing.map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    changed = true;
+    if (!isObject(have[map]))
+      ops.items.push(
+        doc.createNode({
+          op: "add",
+          path: `${prefix}/${map}`,
+          value: Object.fromEntries(missing.map((k) => [k, wanted(map)[k]]))
+        })
+      );
+    else
+      for (const key of missing)
+        ops.items.push(
+          doc.createNode({
+            op: "add",
+            path: `${prefix}/${map}/${escapePointer(key)}`,
+            value: wanted(map)[key]
+          })
+        );
+  }
+  return changed;
+}
 async function json6902Changes(targets, inject, native) {
-  const result = { changes: [], workloads: [] };
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
   const done = /* @__PURE__ */ new Set();
   for (const target of targets) {
     if (done.has(target.file)) continue;
     done.add(target.file);
     const kind = target.object.kind;
     const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode);
+    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode, target);
     const injected = (0, import_yaml12.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
-    const text = regeneratedPatch(target.text, kind, target.object.object, injected);
+    const leftOut = [];
+    const text = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
     if (text !== void 0) result.changes.push({ path: target.file, content: text, expected: target.text });
     const to = sidecarOf(injected);
     const from = target.workload.sidecar;
@@ -40611,7 +40714,7 @@ async function json6902Changes(targets, inject, native) {
 // src/core/inject/render-check.ts
 import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname8, join as join14 } from "node:path";
+import { dirname as dirname8, join as join15 } from "node:path";
 
 // src/core/releases/artifact-hosts.ts
 var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
@@ -40898,14 +41001,14 @@ function proxyCount(spec) {
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
 async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync2(join14(tmpdir5(), "inject-render-check-"));
+  const scratch = mkdtempSync2(join15(tmpdir5(), "inject-render-check-"));
   try {
     cpSync(workspace, scratch, {
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
     });
     for (const change of changes) {
-      const target = join14(scratch, change.path);
+      const target = join15(scratch, change.path);
       mkdirSync4(dirname8(target), { recursive: true });
       writeFileSync3(target, change.content);
     }
@@ -41024,7 +41127,7 @@ async function readRepoMesh(workspace, revision, logger, given) {
   }
   const values = injectionValuesFor(build.model, revision ?? "default");
   if (values) reportValues(values, logger);
-  return describe(build, values);
+  return describe(build, values, revision ?? "default", logger);
 }
 function reportValues(values, logger) {
   const layers = values.layers.map((l) => l.description).join(", ");
@@ -41043,7 +41146,7 @@ function reportValues(values, logger) {
       `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
     );
 }
-function describe(build, values) {
+function describe(build, values, runRevision, logger) {
   const model = build.model;
   const bySource = /* @__PURE__ */ new Map();
   const origins = /* @__PURE__ */ new Map();
@@ -41058,11 +41161,19 @@ function describe(build, values) {
   for (const cluster of model.clusters)
     for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
   const revisions = /* @__PURE__ */ new Set();
+  const planes = /* @__PURE__ */ new Set();
+  const tags = /* @__PURE__ */ new Map();
   for (const cluster of model.clusters)
     for (const plane of cluster.controlPlanes) {
       revisions.add(plane.revision);
-      for (const tag of plane.tags) revisions.add(tag);
+      planes.add(plane.revision);
+      for (const tag of plane.tags) {
+        revisions.add(tag);
+        if (!tags.has(tag)) tags.set(tag, plane.revision);
+      }
     }
+  const resolveRevision = (name) => planes.has(name) ? name : tags.get(name) ?? name;
+  const valuesByRevision = /* @__PURE__ */ new Map([[runRevision, values]]);
   return {
     build,
     ...values ? { values } : {},
@@ -41071,7 +41182,16 @@ function describe(build, values) {
     namespace: (name) => namespaces.get(name),
     originOf: (file, line) => origins.get(`${file}:${line}`),
     // A repo that declares no control plane cannot tell a revision from a typo.
-    knowsRevision: (name) => revisions.size === 0 || revisions.has(name)
+    knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
+    resolveRevision,
+    valuesFor: (revision) => {
+      const name = revision ?? "default";
+      if (valuesByRevision.has(name)) return valuesByRevision.get(name);
+      const found = injectionValuesFor(model, name);
+      if (found) reportValues(found, logger);
+      valuesByRevision.set(name, found);
+      return found;
+    }
   };
 }
 
@@ -41176,6 +41296,50 @@ function selectJobs(jobs, selection, mesh, revision) {
   }
   return { jobs: selected, skipped };
 }
+
+// src/core/inject/revisions.ts
+function labelledRevision(namespace, podRevision, mesh) {
+  const ns = mesh.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "enabled") return "default";
+  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
+  if (injection === void 0 && podRevision) return podRevision;
+  return void 0;
+}
+function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const name = labelledRevision(namespace, podRevision, mesh);
+  if (name === void 0) return runRevision;
+  const resolved = mesh.resolveRevision(name);
+  if (resolved === (runRevision ?? "default")) return runRevision;
+  return resolved === "default" ? void 0 : resolved;
+}
+function podRevisionChoice(label, status, runRevision) {
+  if (label === void 0) return void 0;
+  const injectorWritten = status !== void 0 && (status || "default") === label;
+  return injectorWritten && runRevision !== void 0 ? void 0 : label;
+}
+function statusRevision(status) {
+  if (typeof status !== "string") return void 0;
+  try {
+    const revision = JSON.parse(status).revision;
+    return typeof revision === "string" && revision !== "" ? revision : "default";
+  } catch {
+    return void 0;
+  }
+}
+function revisionForJob(job, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const label = podSetting(job, "istio.io/rev");
+  const status = job.body.includes(STATUS3) ? statusRevision(podSetting(job, STATUS3)) : void 0;
+  return revisionFor(
+    namespaceOf(job, mesh),
+    podRevisionChoice(label, status, runRevision),
+    mesh,
+    runRevision
+  );
+}
+var STATUS3 = "sidecar.istio.io/status";
 
 // src/core/inject/sidecar-mode.ts
 var import_yaml13 = __toESM(require_dist(), 1);
@@ -41380,19 +41544,37 @@ async function renderSidecars(options, deps = {}) {
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
   const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
-  const scratch = await mkdtemp2(join15(tmpdir6(), "kube-inject-"));
+  const scratch = await mkdtemp2(join16(tmpdir6(), "kube-inject-"));
   try {
     const context2 = {
       binary,
       binaryDigest: digest,
       version,
-      revision,
       scratch,
       cacheDir: cacheDir2,
-      logger,
-      ...repoMesh?.values ? { repoValues: repoMesh.values } : {}
+      logger
     };
-    const config = await injectConfig(options, context2);
+    const configs = /* @__PURE__ */ new Map();
+    const configFor = (rev) => {
+      const name = rev ?? "default";
+      let known2 = configs.get(name);
+      if (!known2) {
+        known2 = (async () => {
+          const dir = rev === revision ? scratch : join16(scratch, `revision-${name}`);
+          if (dir !== scratch) await mkdir3(dir, { recursive: true });
+          const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+          return injectConfig(options, {
+            ...context2,
+            revision: rev,
+            scratch: dir,
+            ...values ? { repoValues: values } : {}
+          });
+        })();
+        configs.set(name, known2);
+      }
+      return known2;
+    };
+    const config = await configFor(revision);
     const files = readSources(options, mode, logger);
     const found = findJobs(files, logger);
     const selection = options.selection ?? (options.paths && options.paths.length > 0 ? "paths" : "webhook");
@@ -41400,48 +41582,72 @@ async function renderSidecars(options, deps = {}) {
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
     );
-    const groups2 = sidecarModeGroups(
-      jobs,
-      options.nativeSidecars !== void 0,
-      config.nativeSidecars,
-      logger
-    );
+    const byRevision = /* @__PURE__ */ new Map();
+    jobs.forEach((job, j) => {
+      const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
+      const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
+      entry.indexes.push(j);
+      byRevision.set(rev ?? "default", entry);
+    });
+    if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
+      logger.info(
+        `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
+      );
     const outputs = new Array(jobs.length);
     const skipLines = /* @__PURE__ */ new Map();
     const cacheOf = /* @__PURE__ */ new Map();
     const caches = [];
+    const groups2 = [];
     let processes = 0;
     let reinjected = 0;
-    for (const group of groups2) {
-      const groupConfig = group.native === config.nativeSidecars ? config : { ...config, nativeSidecars: group.native, key: sha256(config.key, `native=${group.native}`) };
-      const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
-      caches.push(cache);
-      const groupJobs = group.indexes.map((j) => {
-        const job = jobs[j];
-        const body = bodyForMode(job, group.existing.get(j), group.native);
-        return body === job.body ? job : { ...job, body };
-      });
-      const injected = await injectJobs(
-        groupJobs,
-        {
-          binary,
-          version,
-          revision,
-          config: groupConfig,
-          ...options.workers ? { workers: options.workers } : {},
-          logger
-        },
-        cache
-      );
-      group.indexes.forEach((j, i) => {
-        outputs[j] = injected.outputs[i];
-        const job = jobs[j];
-        cacheOf.set(job, cache);
-        const lines = injected.skipLines.get(groupJobs[i]);
-        if (lines) skipLines.set(job, lines);
-      });
-      processes += injected.processes;
-      reinjected += injected.reinjected;
+    for (const { revision: rev, indexes } of byRevision.values()) {
+      const revConfig = await configFor(rev);
+      const revGroups = sidecarModeGroups(
+        indexes.map((i) => jobs[i]),
+        options.nativeSidecars !== void 0,
+        revConfig.nativeSidecars,
+        logger
+      ).map((g) => ({
+        native: g.native,
+        indexes: g.indexes.map((i) => indexes[i]),
+        existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
+      }));
+      groups2.push(...revGroups);
+      for (const group of revGroups) {
+        const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : {
+          ...revConfig,
+          nativeSidecars: group.native,
+          key: sha256(revConfig.key, `native=${group.native}`)
+        };
+        const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
+        caches.push(cache);
+        const groupJobs = group.indexes.map((j) => {
+          const job = jobs[j];
+          const body = bodyForMode(job, group.existing.get(j), group.native);
+          return body === job.body ? job : { ...job, body };
+        });
+        const injected = await injectJobs(
+          groupJobs,
+          {
+            binary,
+            version,
+            revision: rev,
+            config: groupConfig,
+            ...options.workers ? { workers: options.workers } : {},
+            logger
+          },
+          cache
+        );
+        group.indexes.forEach((j, i) => {
+          outputs[j] = injected.outputs[i];
+          const job = jobs[j];
+          cacheOf.set(job, cache);
+          const lines = injected.skipLines.get(groupJobs[i]);
+          if (lines) skipLines.set(job, lines);
+        });
+        processes += injected.processes;
+        reinjected += injected.reinjected;
+      }
     }
     const judged = judgeAll(jobs, outputs, skipLines, mode);
     judged.workloads.push(...notSelected);
@@ -41464,23 +41670,36 @@ async function renderSidecars(options, deps = {}) {
       const targets = json6902Sidecars(repoMesh.build);
       const patched = await json6902Changes(
         targets,
-        async (input, native) => {
+        async (input, native, target) => {
           processes++;
+          const rev = revisionFor(
+            target.workload.namespace,
+            podRevisionOf(target.object.object, revision),
+            repoMesh,
+            revision,
+            options.pinRevision
+          );
+          const revConfig = await configFor(rev);
           const result = await kubeInject({
             binary,
             version,
             input,
-            injectConfigFile: config.injectConfigFile,
-            meshConfigFile: config.meshConfigFile,
-            valuesFile: config.valuesFile,
-            operatorFile: config.operatorFile,
-            revision,
+            injectConfigFile: revConfig.injectConfigFile,
+            meshConfigFile: revConfig.meshConfigFile,
+            valuesFile: revConfig.valuesFile,
+            operatorFile: revConfig.operatorFile,
+            revision: rev,
             nativeSidecars: native
           });
           return result.output;
         },
         options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0
       );
+      for (const left of patched.metadataLeftOut)
+        logger.notice(
+          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+          { file: left.file, line: left.line }
+        );
       for (const change of patched.changes)
         changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
       const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
@@ -41622,6 +41841,15 @@ function mostCommon(values) {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
+function podRevisionOf(object, runRevision) {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, "labels", "istio.io/rev");
+  return podRevisionChoice(
+    typeof value === "string" ? value : void 0,
+    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
+    runRevision
+  );
+}
 
 // src/core/versions/upgrade-path.ts
 var UPGRADE_STRATEGIES = ["in-place", "canary"];
@@ -41738,13 +41966,13 @@ function overrideRepoConfig(config, o) {
 
 // src/core/config/repo-config.ts
 var import_yaml15 = __toESM(require_dist(), 1);
-import { existsSync as existsSync8, readFileSync as readFileSync10 } from "node:fs";
+import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
 var import_yaml14 = __toESM(require_dist(), 1);
 import { readdirSync as readdirSync3, readFileSync as readFileSync9, realpathSync as realpathSync4, statSync as statSync4 } from "node:fs";
-import { extname as extname2, isAbsolute as isAbsolute4, join as join16, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
+import { extname as extname2, isAbsolute as isAbsolute4, join as join17, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
 var ANALYZE_LEVELS = ["Info", "Warning", "Error"];
 var UNPARSEABLE_FILE_CODE = "unparseable-file";
 var UNKNOWN_DOCUMENT_CODE = "unknown-document";
@@ -41983,7 +42211,7 @@ function* walk2(dir, root, logger) {
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join16(dir, entry.name);
+    const full = join17(dir, entry.name);
     if (entry.isDirectory()) {
       if (!NEVER_WALKED.has(entry.name)) yield* walk2(full, root, logger);
     } else if (entry.isSymbolicLink()) {
@@ -42131,7 +42359,7 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   const path5 = explicit ? relativePath.trim() : REPO_CONFIG_PATH;
   const empty = { controlPlane: {}, dataPlane: {}, pullRequest: {}, analyze: {} };
   const file = resolveInsideWorkspace(workspace, path5, input);
-  if (!existsSync8(file)) {
+  if (!existsSync9(file)) {
     if (!explicit) return empty;
     throw new InvalidInputError(`the config file ${path5} does not exist`, {
       input,
@@ -42337,7 +42565,7 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync11, existsSync as existsSync9 } from "fs";
+import { readFileSync as readFileSync11, existsSync as existsSync10 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -42347,7 +42575,7 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync9(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync10(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync11(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path5 = process.env.GITHUB_EVENT_PATH;
@@ -48069,7 +48297,7 @@ function notesSummary(report) {
 // src/core/github/commit.ts
 import { execFile } from "node:child_process";
 import { lstat as lstat2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 var ACTIONS_BOT_IDENTITY = {
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
@@ -48098,15 +48326,15 @@ async function readWorkingTreeChanges(workspace, paths) {
   for (const entry of status.split("\0")) {
     if (entry.length < 4) continue;
     const path5 = entry.slice(3);
-    const stat2 = await lstat2(join17(workspace, path5)).catch(() => void 0);
+    const stat2 = await lstat2(join18(workspace, path5)).catch(() => void 0);
     if (!stat2) changes.push({ path: path5, deleted: true });
     else if (stat2.isSymbolicLink())
-      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join17(workspace, path5))) });
+      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join18(workspace, path5))) });
     else if (stat2.isFile()) {
       changes.push({
         path: path5,
         mode: stat2.mode & 73 ? "100755" : "100644",
-        content: await readFile2(join17(workspace, path5))
+        content: await readFile2(join18(workspace, path5))
       });
     }
   }
@@ -50556,7 +50784,7 @@ function toReleases(listed) {
 // src/core/releases/http-cache.ts
 import { createHash as createHash3, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { join as join19 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -50564,7 +50792,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join18(this.directory, `${createHash3("sha256").update(url).digest("hex")}.json`);
+    return join19(this.directory, `${createHash3("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -53168,7 +53396,8 @@ async function runUpgradePipeline(request2, deps) {
     logger,
     now: request2.now
   });
-  const model = await buildMeshModel(request2.workspace, { logger });
+  const mesh = await buildMesh(request2.workspace, { logger });
+  const model = mesh.model;
   const plan = planUpgrade({
     workspace: request2.workspace,
     model,
@@ -53211,7 +53440,8 @@ async function runUpgradePipeline(request2, deps) {
     dataPlanePaths,
     checked(),
     logger,
-    plan.sail?.revision
+    plan.sail?.revision,
+    mesh
   );
   if (plan.sail && sailMove) {
     const sail = sailStepChange(plan.sail, sailMove, change.from, target);
@@ -53303,7 +53533,7 @@ function bumpControlPlane(request2, target, paths, logger) {
     }))
   };
 }
-async function renderDataPlane(request2, plan, istioctl, paths, target, logger, revision) {
+async function renderDataPlane(request2, plan, istioctl, paths, target, logger, revision, mesh) {
   const dp = request2.config.dataPlane;
   const rendered = await renderSidecars(
     {
@@ -53314,6 +53544,8 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger, 
       // Configured paths are the repo's choice; without them, the webhook's rules decide (ADR 0009).
       selection: dp.paths ? "paths" : "webhook",
       revision: revision ?? dp.revision,
+      // A canary's or Sail's move: every sidecar in the paths goes to that revision.
+      ...revision ? { pinRevision: true } : {},
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
       nativeSidecars: nativeSidecarsChoice(dp.nativeSidecars),
@@ -53321,7 +53553,7 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger, 
       output: dp.output,
       outputDir: dp.outputDir
     },
-    { logger }
+    { logger, ...mesh ? { mesh } : {} }
   );
   const rest = bumpIstioVersion({
     root: request2.workspace,
@@ -53394,8 +53626,8 @@ var GITHUB_OPTIONS = {
 
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
-import { existsSync as existsSync11 } from "node:fs";
-import { join as join21 } from "node:path";
+import { existsSync as existsSync12 } from "node:fs";
+import { join as join22 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -53686,22 +53918,22 @@ function _getTempDirectory() {
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join20(extracted, binaryName2))
+    binarySha256: await sha256Of(join21(extracted, binaryName2))
   };
-  writeFileSync5(join20(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join21(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join20(dir, binaryName2);
+  const binary = join21(dir, binaryName2);
   const size = statSync6(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -53712,7 +53944,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync15(join20(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync15(join21(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -54077,7 +54309,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join21(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join22(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -54086,13 +54318,13 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join21(scratch, "extracted");
+    const extracted = join22(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join21(extracted, binaryName(platform2));
-    if (!existsSync11(binary)) {
+    const binary = join22(extracted, binaryName(platform2));
+    if (!existsSync12(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
       });
@@ -54105,7 +54337,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join21(cachedDir, binaryName(platform2)),
+      path: join22(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -54149,7 +54381,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join21(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join22(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -54205,7 +54437,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join21(root, TOOL_NAME, version, cacheKey);
+      const dir = join22(root, TOOL_NAME, version, cacheKey);
       await rm7(dir, { recursive: true, force: true });
       await rm7(`${dir}.complete`, { force: true });
     }
@@ -54312,7 +54544,7 @@ var PIPELINE_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join22 } from "node:path";
+import { join as join23 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -54401,7 +54633,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join22(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join23(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

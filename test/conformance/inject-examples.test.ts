@@ -6,7 +6,9 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import { generateOfflineInjectConfig } from '../../src/core/istioctl/offline-config.js';
+import { kubeInject } from '../../src/core/istioctl/runner.js';
 import { loadRepoConfig } from '../../src/core/config/repo-config.js';
 import { renderSidecars, type RenderSidecarsOptions } from '../../src/core/inject/index.js';
 import { REPO_ROOT } from '../support/runner.js';
@@ -206,6 +208,90 @@ describe.skipIf(skip !== undefined)(
       const again = await renderSidecars({ workspace: root, istioctl: NEW!.binary, cacheDir, workers: 2 });
       expect(again.changedFiles).toEqual([]);
       expect(snapshot(root)).toEqual(after);
+    });
+
+    type Template = {
+      metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec: { containers: { name: string }[] };
+    };
+    const frontendOf = (yaml: string) =>
+      parseAllDocuments(yaml)
+        .map(
+          (d) => d.toJS() as { kind?: string; metadata?: { name?: string }; spec?: { template?: Template } },
+        )
+        .find((o) => o?.kind === 'Deployment' && o.metadata?.name === 'frontend')!;
+
+    it("a patch that carries pod metadata gets the injector's status, labels and annotations, field for field as kube-inject", async () => {
+      const root = mkdtempSync(join(tmpdir(), 'inject-talk-meta-'));
+      scratch.push(root);
+      cpSync(join(REPO_ROOT, 'test/fixtures/mesh/talk'), root, { recursive: true });
+      const patchFile = join(root, 'apps/frontend/deployment-sidecar.yaml');
+      writeFileSync(
+        patchFile,
+        readFileSync(patchFile, 'utf8') +
+          `- op: add\n  path: /spec/template/metadata/annotations/sidecar.istio.io~1status\n  value: '{"initContainers":null,"containers":["istio-proxy"],"revision":"default"}'\n` +
+          `- op: add\n  path: /spec/template/metadata/labels/security.istio.io~1tlsMode\n  value: istio\n`,
+      );
+      // The reference: the rendered workload without its sidecar, through kube-inject by hand.
+      const workload = frontendOf(kustomizeBuild(join(root, 'apps')));
+      const template = workload.spec!.template!;
+      template.spec.containers = template.spec.containers.filter((c) => c.name !== 'istio-proxy');
+      delete template.metadata.annotations!['sidecar.istio.io/inject'];
+      delete template.metadata.annotations!['sidecar.istio.io/status'];
+      delete template.metadata.labels!['security.istio.io/tlsMode'];
+      const dir = mkdtempSync(join(tmpdir(), 'inject-talk-ref-'));
+      scratch.push(dir);
+      const config = await generateOfflineInjectConfig({ binary: NEW!.binary, outputDir: dir });
+      const reference = frontendOf(
+        (
+          await kubeInject({
+            binary: NEW!.binary,
+            version: config.version,
+            input: stringify(workload),
+            injectConfigFile: config.injectConfigFile,
+            meshConfigFile: config.meshConfigFile,
+            valuesFile: config.valuesFile,
+            nativeSidecars: false,
+          })
+        ).output,
+      ).spec!.template!;
+
+      const notices: string[] = [];
+      const logger = {
+        info: () => {},
+        debug: () => {},
+        warning: () => {},
+        notice: (m: string) => notices.push(m),
+      };
+      const result = await renderSidecars(
+        { workspace: root, istioctl: NEW!.binary, cacheDir, workers: 2 },
+        { logger },
+      );
+      expect(result.changedFiles.sort()).toEqual([
+        'apps/backend/deployment-sidecar.yaml',
+        'apps/frontend/deployment-sidecar.yaml',
+      ]);
+      const built = frontendOf(kustomizeBuild(join(root, 'apps'))).spec!.template!;
+      for (const map of ['labels', 'annotations'] as const)
+        for (const [key, value] of Object.entries(reference.metadata[map] ?? {}))
+          expect(built.metadata[map]?.[key], `${map} ${key}`).toBe(value);
+      expect(reference.metadata.annotations?.['sidecar.istio.io/status']).toBeDefined();
+      expect(reference.metadata.labels?.['service.istio.io/canonical-name']).toBe('frontend');
+      const proxyOf = (t: Template) => t.spec.containers.find((c) => c.name === 'istio-proxy');
+      expect(proxyOf(built)).toEqual(proxyOf(reference));
+      // The backend's patch carries no pod metadata: what it lacks is named, not added.
+      expect(readFileSync(join(root, 'apps/backend/deployment-sidecar.yaml'), 'utf8')).not.toContain(
+        'path: /spec/template/metadata',
+      );
+      expect(
+        notices.some(
+          (n) =>
+            n.startsWith('apps/backend/deployment-sidecar.yaml adds the sidecar but no pod metadata') &&
+            n.includes('annotation sidecar.istio.io/status'),
+        ),
+      ).toBe(true);
+      const again = await renderSidecars({ workspace: root, istioctl: NEW!.binary, cacheDir, workers: 2 });
+      expect(again.changedFiles).toEqual([]);
     });
   },
 );

@@ -155,4 +155,36 @@ describe.skipIf(skip !== undefined)('webhook-like selection (real istioctl)', ()
     expect(text).toContain('istiod-canary.istio-system.svc:15012');
     expect(result.workloads.find((w) => w.name === 'c')?.to?.revision).toBe('canary');
   });
+
+  it('leaves workloads Helm renders from a chart in the repo alone, with a notice naming the file', async () => {
+    const root = repo();
+    const chart = {
+      'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
+      'charts/app/templates/templated.yaml': deployment('k', 'meshed').replace(
+        'name: k\n',
+        'name: {{ .Release.Name }}\n',
+      ),
+      'charts/app/templates/plain.yaml': deployment('l', 'meshed'),
+    };
+    for (const [path, text] of Object.entries(chart)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    const notices: string[] = [];
+    const logger = {
+      info: () => {},
+      debug: () => {},
+      warning: () => {},
+      notice: (m: string) => notices.push(m),
+    };
+    const result = await renderSidecars(
+      { workspace: root, istioctl: NEW!.binary, cacheDir: false, workers: 1, dryRun: true },
+      { logger },
+    );
+    expect(result.changedFiles).not.toContain('charts/app/templates/plain.yaml');
+    for (const file of ['charts/app/templates/templated.yaml', 'charts/app/templates/plain.yaml'])
+      expect(notices).toContain(
+        `left ${file} alone: rendered by Helm from the chart at charts/app (charts/app/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
+      );
+  });
 });

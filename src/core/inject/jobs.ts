@@ -1,6 +1,7 @@
 // The pipeline's input: the workspace's manifest files split into documents, and one injection job
 // per document that holds a workload (plain YAML only: templates and broken YAML are left alone).
-import { posix } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import type { Logger } from '../logger.js';
 import { listWorkspaceFiles, noticeSkipped, readWorkspaceFile } from '../workspace/files.js';
 import type { InjectJob } from './batches.js';
@@ -49,6 +50,17 @@ export function readSources(
   const files: SourceFile[] = [];
   for (const path of listWorkspaceFiles(options.workspace, { patterns, logger })) {
     if (PATCH_FILE.test(path) || KUSTOMIZATION_FILES.includes(posix.basename(path))) continue;
+    const chart = helmChartOf(options.workspace, path);
+    if (chart) {
+      // Helm renders these (a HelmRelease, an Argo CD Application, helm itself): git holds no pod.
+      const text = readWorkspaceFile(options.workspace, path);
+      if (text.status === 'ok' && mayBeWorkload(text.content.toString('utf8')))
+        logger.notice(
+          `left ${path} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
+          { file: path },
+        );
+      continue;
+    }
     const read = readWorkspaceFile(options.workspace, path);
     if (read.status !== 'ok') {
       noticeSkipped(read, logger);
@@ -64,6 +76,17 @@ export function readSources(
     files.push({ path, text, slices: splitYamlDocuments(text) });
   }
   return files;
+}
+
+/** The chart directory when `path` is under a Helm chart's `templates/` (a `Chart.yaml` beside it). */
+export function helmChartOf(workspace: string, path: string): string | undefined {
+  const parts = path.split('/');
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (parts[i] !== 'templates') continue;
+    const chart = parts.slice(0, i).join('/');
+    if (existsSync(join(workspace, chart, 'Chart.yaml'))) return chart === '' ? '.' : chart;
+  }
+  return undefined;
 }
 
 /** A document body as istioctl is given it: LF line endings, ending in exactly one newline. */

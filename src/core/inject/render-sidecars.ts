@@ -11,7 +11,7 @@ import { controlPlaneVersionFor } from '../mesh/running-version.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
 import { injectJobs } from './cached-injection.js';
-import { injectConfig } from './inject-config.js';
+import { injectConfig, type InjectConfig } from './inject-config.js';
 import { defaultCacheDir, fileDigest, InjectionCache, memo, sha256 } from './injection-cache.js';
 import { judgeJob } from './judgement.js';
 import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from './jobs.js';
@@ -20,7 +20,8 @@ import { json6902Changes, json6902Sidecars } from './output/json6902.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
 import { selectJobs } from './selection.js';
-import { bodyForMode, recordModes, sidecarModeGroups } from './sidecar-mode.js';
+import { podRevisionChoice, revisionFor, revisionForJob, statusRevision } from './revisions.js';
+import { bodyForMode, recordModes, sidecarModeGroups, type ModeGroup } from './sidecar-mode.js';
 import { renderInjectSummary } from './summary.js';
 import {
   INJECT_OUTPUT_MODES,
@@ -30,7 +31,7 @@ import {
   type RenderSidecarsResult,
   type WorkloadResult,
 } from './types.js';
-import { workloadName } from './workloads.js';
+import { dig, podTemplateOf, workloadName } from './workloads.js';
 
 // The options and result types live in types.ts; callers may keep importing them from here.
 export type * from './types.js';
@@ -56,13 +57,32 @@ export async function renderSidecars(
       binary,
       binaryDigest: digest,
       version,
-      revision,
       scratch,
       cacheDir,
       logger,
-      ...(repoMesh?.values ? { repoValues: repoMesh.values } : {}),
     };
-    const config = await injectConfig(options, context);
+    // Each revision's injection config is generated once, in its own scratch directory.
+    const configs = new Map<string, Promise<InjectConfig>>();
+    const configFor = (rev: string | undefined): Promise<InjectConfig> => {
+      const name = rev ?? 'default';
+      let known = configs.get(name);
+      if (!known) {
+        known = (async () => {
+          const dir = rev === revision ? scratch : join(scratch, `revision-${name}`);
+          if (dir !== scratch) await mkdir(dir, { recursive: true });
+          const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+          return injectConfig(options, {
+            ...context,
+            revision: rev,
+            scratch: dir,
+            ...(values ? { repoValues: values } : {}),
+          });
+        })();
+        configs.set(name, known);
+      }
+      return known;
+    };
+    const config = await configFor(revision);
     const files = readSources(options, mode, logger);
     const found = findJobs(files, logger);
     const selection = options.selection ?? (options.paths && options.paths.length > 0 ? 'paths' : 'webhook');
@@ -70,53 +90,77 @@ export async function renderSidecars(
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`,
     );
-    const groups = sidecarModeGroups(
-      jobs,
-      options.nativeSidecars !== undefined,
-      config.nativeSidecars,
-      logger,
-    );
+    const byRevision = new Map<string, { revision: string | undefined; indexes: number[] }>();
+    jobs.forEach((job, j) => {
+      const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
+      const entry = byRevision.get(rev ?? 'default') ?? { revision: rev, indexes: [] };
+      entry.indexes.push(j);
+      byRevision.set(rev ?? 'default', entry);
+    });
+    if (byRevision.size > 1 || (byRevision.size === 1 && !byRevision.has(revision ?? 'default')))
+      logger.info(
+        `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(', ')}`,
+      );
     const outputs: string[] = new Array<string>(jobs.length);
     const skipLines = new Map<Job, readonly (SkippedWorkload | undefined)[]>();
     const cacheOf = new Map<Job, InjectionCache>();
     const caches: InjectionCache[] = [];
+    const groups: ModeGroup[] = [];
     let processes = 0;
     let reinjected = 0;
-    for (const group of groups) {
-      const groupConfig =
-        group.native === config.nativeSidecars
-          ? config
-          : { ...config, nativeSidecars: group.native, key: sha256(config.key, `native=${group.native}`) };
-      const cache = cacheDir
-        ? InjectionCache.open(cacheDir, groupConfig.key, logger)
-        : InjectionCache.disabled(logger);
-      caches.push(cache);
-      const groupJobs = group.indexes.map((j) => {
-        const job = jobs[j]!;
-        const body = bodyForMode(job, group.existing.get(j), group.native);
-        return body === job.body ? job : { ...job, body };
-      });
-      const injected = await injectJobs(
-        groupJobs,
-        {
-          binary,
-          version,
-          revision,
-          config: groupConfig,
-          ...(options.workers ? { workers: options.workers } : {}),
-          logger,
-        },
-        cache,
-      );
-      group.indexes.forEach((j, i) => {
-        outputs[j] = injected.outputs[i]!;
-        const job = jobs[j]!;
-        cacheOf.set(job, cache);
-        const lines = injected.skipLines.get(groupJobs[i]!);
-        if (lines) skipLines.set(job, lines);
-      });
-      processes += injected.processes;
-      reinjected += injected.reinjected;
+    for (const { revision: rev, indexes } of byRevision.values()) {
+      const revConfig = await configFor(rev);
+      const revGroups = sidecarModeGroups(
+        indexes.map((i) => jobs[i]!),
+        options.nativeSidecars !== undefined,
+        revConfig.nativeSidecars,
+        logger,
+      ).map((g) => ({
+        native: g.native,
+        indexes: g.indexes.map((i) => indexes[i]!),
+        existing: new Map([...g.existing].map(([i, m]) => [indexes[i]!, m] as const)),
+      }));
+      groups.push(...revGroups);
+      for (const group of revGroups) {
+        const groupConfig =
+          group.native === revConfig.nativeSidecars
+            ? revConfig
+            : {
+                ...revConfig,
+                nativeSidecars: group.native,
+                key: sha256(revConfig.key, `native=${group.native}`),
+              };
+        const cache = cacheDir
+          ? InjectionCache.open(cacheDir, groupConfig.key, logger)
+          : InjectionCache.disabled(logger);
+        caches.push(cache);
+        const groupJobs = group.indexes.map((j) => {
+          const job = jobs[j]!;
+          const body = bodyForMode(job, group.existing.get(j), group.native);
+          return body === job.body ? job : { ...job, body };
+        });
+        const injected = await injectJobs(
+          groupJobs,
+          {
+            binary,
+            version,
+            revision: rev,
+            config: groupConfig,
+            ...(options.workers ? { workers: options.workers } : {}),
+            logger,
+          },
+          cache,
+        );
+        group.indexes.forEach((j, i) => {
+          outputs[j] = injected.outputs[i]!;
+          const job = jobs[j]!;
+          cacheOf.set(job, cache);
+          const lines = injected.skipLines.get(groupJobs[i]!);
+          if (lines) skipLines.set(job, lines);
+        });
+        processes += injected.processes;
+        reinjected += injected.reinjected;
+      }
     }
     const judged = judgeAll(jobs, outputs, skipLines, mode);
     judged.workloads.push(...notSelected);
@@ -145,23 +189,36 @@ export async function renderSidecars(
       const targets = json6902Sidecars(repoMesh.build);
       const patched = await json6902Changes(
         targets,
-        async (input, native) => {
+        async (input, native, target) => {
           processes++;
+          const rev = revisionFor(
+            target.workload.namespace,
+            podRevisionOf(target.object.object, revision),
+            repoMesh,
+            revision,
+            options.pinRevision,
+          );
+          const revConfig = await configFor(rev);
           const result = await kubeInject({
             binary,
             version,
             input,
-            injectConfigFile: config.injectConfigFile,
-            meshConfigFile: config.meshConfigFile,
-            valuesFile: config.valuesFile,
-            operatorFile: config.operatorFile,
-            revision,
+            injectConfigFile: revConfig.injectConfigFile,
+            meshConfigFile: revConfig.meshConfigFile,
+            valuesFile: revConfig.valuesFile,
+            operatorFile: revConfig.operatorFile,
+            revision: rev,
             nativeSidecars: native,
           });
           return result.output;
         },
         options.nativeSidecars !== undefined ? config.nativeSidecars : undefined,
       );
+      for (const left of patched.metadataLeftOut)
+        logger.notice(
+          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(', ')}); add those ops to the patch to carry them`,
+          { file: left.file, line: left.line },
+        );
       for (const change of patched.changes)
         changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
       const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
@@ -335,4 +392,14 @@ function mostCommon(values: readonly string[]): string | undefined {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+function podRevisionOf(object: unknown, runRevision: string | undefined): string | undefined {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, 'labels', 'istio.io/rev');
+  return podRevisionChoice(
+    typeof value === 'string' ? value : undefined,
+    statusRevision(dig(metadata, 'annotations', 'sidecar.istio.io/status')),
+    runRevision,
+  );
 }

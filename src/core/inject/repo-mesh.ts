@@ -20,6 +20,13 @@ export interface RepoMesh {
   originOf(file: string, line: number): string | undefined;
   /** Whether a revision or tag name is one some control plane defines. */
   knowsRevision(name: string): boolean;
+  /**
+   * The revision a revision or tag name selects, through the model's tags (`default` and a name no
+   * control plane defines stay as they are).
+   */
+  resolveRevision(name: string): string;
+  /** The values of another revision's control plane, merged and reported once per revision. */
+  valuesFor(revision: string | undefined): InjectionValues | undefined;
 }
 
 export async function readRepoMesh(
@@ -41,7 +48,7 @@ export async function readRepoMesh(
   }
   const values = injectionValuesFor(build.model, revision ?? 'default');
   if (values) reportValues(values, logger);
-  return describe(build, values);
+  return describe(build, values, revision ?? 'default', logger);
 }
 
 function reportValues(values: InjectionValues, logger: Logger): void {
@@ -62,7 +69,12 @@ function reportValues(values: InjectionValues, logger: Logger): void {
     );
 }
 
-function describe(build: MeshBuild, values: InjectionValues | undefined): RepoMesh {
+function describe(
+  build: MeshBuild,
+  values: InjectionValues | undefined,
+  runRevision: string,
+  logger: Logger,
+): RepoMesh {
   const model: MeshModel = build.model;
   const bySource = new Map<string, string[]>();
   const origins = new Map<string, string>();
@@ -77,11 +89,20 @@ function describe(build: MeshBuild, values: InjectionValues | undefined): RepoMe
   for (const cluster of model.clusters)
     for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
   const revisions = new Set<string>();
+  const planes = new Set<string>();
+  const tags = new Map<string, string>();
   for (const cluster of model.clusters)
     for (const plane of cluster.controlPlanes) {
       revisions.add(plane.revision);
-      for (const tag of plane.tags) revisions.add(tag);
+      planes.add(plane.revision);
+      for (const tag of plane.tags) {
+        revisions.add(tag);
+        if (!tags.has(tag)) tags.set(tag, plane.revision);
+      }
     }
+  // A revision's own name wins over a tag of the same name, as the webhooks of both would match.
+  const resolveRevision = (name: string) => (planes.has(name) ? name : (tags.get(name) ?? name));
+  const valuesByRevision = new Map<string, InjectionValues | undefined>([[runRevision, values]]);
   return {
     build,
     ...(values ? { values } : {}),
@@ -91,5 +112,14 @@ function describe(build: MeshBuild, values: InjectionValues | undefined): RepoMe
     originOf: (file, line) => origins.get(`${file}:${line}`),
     // A repo that declares no control plane cannot tell a revision from a typo.
     knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
+    resolveRevision,
+    valuesFor: (revision) => {
+      const name = revision ?? 'default';
+      if (valuesByRevision.has(name)) return valuesByRevision.get(name);
+      const found = injectionValuesFor(model, name);
+      if (found) reportValues(found, logger);
+      valuesByRevision.set(name, found);
+      return found;
+    },
   };
 }

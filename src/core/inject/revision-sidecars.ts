@@ -30,6 +30,7 @@ export function renderRevisionSidecars(
       paths: request.files,
       selection: 'paths',
       revision: request.revision,
+      pinRevision: true,
       version: request.version,
       ...(request.istioctl ? { istioctl: request.istioctl } : {}),
       ...(request.output ? { output: request.output } : {}),

@@ -35,12 +35,12 @@ interface Verdict {
 }
 
 /** The namespace a job's workloads render into (the model knows kustomize's and Flux's), else its own. */
-function namespaceOf(job: Job, mesh: RepoMesh | undefined): string {
+export function namespaceOf(job: Job, mesh: RepoMesh | undefined): string {
   const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
   return rendered ?? job.workloads[0]?.namespace ?? 'default';
 }
 
-function podSetting(job: Job, key: string): string | undefined {
+export function podSetting(job: Job, key: string): string | undefined {
   for (const object of objectsOf(job.source())) {
     if (workloadsOf(object).length !== 1) continue;
     const template = podTemplateOf(object);

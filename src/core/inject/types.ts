@@ -19,7 +19,14 @@ export interface RenderSidecarsOptions {
   version?: string;
   /** An istioctl binary; default: `deps.installIstioctl(version)`. */
   istioctl?: string;
+  /**
+   * The revision for workloads whose namespace and pod name none (default: the default revision).
+   * A workload in a namespace labelled `istio-injection: enabled` or `istio.io/rev`, or whose pod
+   * says `istio.io/rev`, is rendered by that revision's injector with its values (docs/adr/0009).
+   */
   revision?: string;
+  /** Every workload is rendered with `revision`, whatever its labels say (a canary's move). */
+  pinRevision?: boolean;
   /**
    * Generate the injection config from the revision's values as the repo's control plane declares
    * them (HelmRelease, Argo CD, IstioOperator, Sail, values files; docs/adr/0009). Default true;

@@ -21,7 +21,7 @@ import { applySplices } from '../pins/splice.js';
 import { moveSplice } from '../sources/engine.js';
 import type { SourceMove } from '../sources/types.js';
 import { minorOf } from '../versions/parse.js';
-import { buildMeshModel } from '../mesh/model.js';
+import { buildMesh, type MeshBuild } from '../mesh/model.js';
 import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
 import { runFleetPipeline, type FleetResult } from './fleet.js';
@@ -70,7 +70,9 @@ export async function runUpgradePipeline(
     logger,
     now: request.now,
   });
-  const model = await buildMeshModel(request.workspace, { logger });
+  // Built once: planning reads it, and the data-plane step injects from it (deps.mesh).
+  const mesh = await buildMesh(request.workspace, { logger });
+  const model = mesh.model;
   const plan = planUpgrade({
     workspace: request.workspace,
     model,
@@ -125,6 +127,7 @@ export async function runUpgradePipeline(
             checked(),
             logger,
             plan.sail?.revision,
+            mesh,
           );
   if (plan.sail && sailMove) {
     const sail = sailStepChange(plan.sail, sailMove, change.from, target);
@@ -254,6 +257,8 @@ async function renderDataPlane(
   logger: Logger,
   /** A canary hop's new revision: its injector renders the sidecars. */
   revision?: string,
+  /** The run's mesh model, when nothing was written since it was built. */
+  mesh?: MeshBuild,
 ): Promise<Change> {
   const dp = request.config.dataPlane;
   const rendered = await renderSidecars(
@@ -265,6 +270,8 @@ async function renderDataPlane(
       // Configured paths are the repo's choice; without them, the webhook's rules decide (ADR 0009).
       selection: dp.paths ? 'paths' : 'webhook',
       revision: revision ?? dp.revision,
+      // A canary's or Sail's move: every sidecar in the paths goes to that revision.
+      ...(revision ? { pinRevision: true } : {}),
       valuesFile: dp.valuesFile,
       operatorFile: dp.operatorFile,
       nativeSidecars: nativeSidecarsChoice(dp.nativeSidecars),
@@ -272,7 +279,7 @@ async function renderDataPlane(
       output: dp.output,
       outputDir: dp.outputDir,
     },
-    { logger },
+    { logger, ...(mesh ? { mesh } : {}) },
   );
   // Proxy pins outside rendered workloads (proxyImage annotations, gateway images) follow too.
   const rest = bumpIstioVersion({

@@ -41,4 +41,35 @@ describe('regeneratedPatch', () => {
     const rendered = deployment([app, proxy]);
     expect(regeneratedPatch(current, 'Deployment', rendered, deployment([app, proxy]))).toBeUndefined();
   });
+
+  it('updates the pod metadata ops the patch has and appends the injector keys it lacks; names them when it has none', () => {
+    const meta = (labels: Record<string, string>, annotations: Record<string, string>) => ({
+      kind: 'Deployment',
+      spec: { template: { metadata: { labels, annotations }, spec: { containers: [app, proxy] } } },
+    });
+    const withMeta = `- op: add\n  path: /spec/template/metadata/annotations/sidecar.istio.io~1status\n  value: old\n`;
+    const rendered = meta({ app: 'a' }, { 'sidecar.istio.io/status': 'old' });
+    const injected = meta(
+      { app: 'a', 'security.istio.io/tlsMode': 'istio' },
+      { 'sidecar.istio.io/status': 'new', 'prometheus.io/port': '15020' },
+    );
+    const text = regeneratedPatch(withMeta, 'Deployment', rendered, injected)!;
+    expect(text).toContain(
+      'path: /spec/template/metadata/annotations/sidecar.istio.io~1status\n  value: new\n',
+    );
+    expect(text).toContain(
+      'path: /spec/template/metadata/annotations/prometheus.io~1port\n  value: "15020"\n',
+    );
+    expect(text).toContain(
+      'path: /spec/template/metadata/labels/security.istio.io~1tlsMode\n  value: istio\n',
+    );
+    const leftOut: string[] = [];
+    const plain = `- op: add\n  path: /spec/template/spec/containers/-\n  value:\n    name: istio-proxy\n    image: docker.io/istio/proxyv2:1.31.0\n    args: [proxy, sidecar]\n`;
+    expect(regeneratedPatch(plain, 'Deployment', meta({ app: 'a' }, {}), injected, leftOut)).toBeUndefined();
+    expect(leftOut.sort()).toEqual([
+      'annotation prometheus.io/port',
+      'annotation sidecar.istio.io/status',
+      'label security.istio.io/tlsMode',
+    ]);
+  });
 });

@@ -85,6 +85,8 @@ export function regeneratedPatch(
   kind: WorkloadKind,
   rendered: Record<string, unknown>,
   injected: Record<string, unknown>,
+  /** Filled with the injector's pod labels and annotations the patch does not carry (and was not given). */
+  leftOut: string[] = [],
 ): string | undefined {
   const spec = podTemplateOf(injected)?.spec;
   const renderedSpec = podTemplateOf(rendered)?.spec;
@@ -141,12 +143,114 @@ export function regeneratedPatch(
       for (const item of missing)
         ops.items.push(doc.createNode({ op: 'add', path: `${prefix}/${list}/-`, value: item }) as never);
   }
+  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
   return changed ? doc.toString() : undefined;
+}
+
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const unescapePointer = (key: string) => key.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/**
+ * The pod template's labels and annotations as the injector sets them (status, istio.io/rev,
+ * tlsMode, canonical-*, prometheus, default-container): every op of the patch that sets one gets the
+ * injector's value; the ones it lacks are appended when the patch already carries pod metadata, else
+ * named in `leftOut` (the user's layout keeps them out of the patch). True when anything changed.
+ */
+function metadataOps(
+  doc: Document,
+  kind: WorkloadKind,
+  rendered: Record<string, unknown>,
+  injected: Record<string, unknown>,
+  leftOut: string[],
+): boolean {
+  const ops = doc.contents;
+  const want = podTemplateOf(injected)?.metadata;
+  const have = podTemplateOf(rendered)?.metadata;
+  if (!isSeq(ops) || !want || !have) return false;
+  const prefix =
+    kind === 'Pod'
+      ? '/metadata'
+      : kind === 'CronJob'
+        ? '/spec/jobTemplate/spec/template/metadata'
+        : '/spec/template/metadata';
+  const maps = ['labels', 'annotations'] as const;
+  const wanted = (map: string) => (isObject(want[map]) ? (want[map] as Record<string, unknown>) : {});
+  const had = (map: string) => (isObject(have[map]) ? (have[map] as Record<string, unknown>) : {});
+  // What the injector changes: keys whose value differs from the workload as rendered without it.
+  const changes = new Map<string, Set<string>>(
+    maps.map((m) => [
+      m,
+      new Set(
+        Object.keys(wanted(m)).filter(
+          (k) => k !== INJECT && JSON.stringify(wanted(m)[k]) !== JSON.stringify(had(m)[k]),
+        ),
+      ),
+    ]),
+  );
+  const covered = new Map<string, Set<string>>(maps.map((m) => [m, new Set<string>()]));
+  let touchesMetadata = false;
+  let changed = false;
+  ops.items.forEach((item, index) => {
+    if (!isMap(item)) return;
+    const op = item.toJSON() as { op?: string; path?: string; value?: unknown };
+    if (op.op !== 'add' && op.op !== 'replace') return;
+    const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? '');
+    if (!match || match[1] !== prefix) return;
+    touchesMetadata = true;
+    const map = match[2]!;
+    if (match[3] !== undefined) {
+      const key = unescapePointer(match[3]);
+      covered.get(map)!.add(key);
+      if (!(key in wanted(map)) || JSON.stringify(wanted(map)[key]) === JSON.stringify(op.value)) return;
+      doc.setIn([index, 'value'], wanted(map)[key]);
+      changed = true;
+      return;
+    }
+    if (!isObject(op.value)) return;
+    for (const key of Object.keys(op.value)) covered.get(map)!.add(key);
+    for (const key of changes.get(map)!) covered.get(map)!.add(key);
+    const next = { ...op.value };
+    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
+    for (const key of changes.get(map)!) next[key] = wanted(map)[key];
+    if (JSON.stringify(next) === JSON.stringify(op.value)) return;
+    for (const [key, value] of Object.entries(next))
+      if (JSON.stringify(value) !== JSON.stringify(op.value[key])) doc.setIn([index, 'value', key], value);
+    changed = true;
+  });
+  for (const map of maps) {
+    const missing = [...changes.get(map)!].filter((k) => !covered.get(map)!.has(k));
+    if (missing.length === 0) continue;
+    if (!touchesMetadata) {
+      leftOut.push(...missing.map((k) => `${map === 'labels' ? 'label' : 'annotation'} ${k}`));
+      continue;
+    }
+    changed = true;
+    if (!isObject(have[map]))
+      ops.items.push(
+        doc.createNode({
+          op: 'add',
+          path: `${prefix}/${map}`,
+          value: Object.fromEntries(missing.map((k) => [k, wanted(map)[k]])),
+        }) as never,
+      );
+    else
+      for (const key of missing)
+        ops.items.push(
+          doc.createNode({
+            op: 'add',
+            path: `${prefix}/${map}/${escapePointer(key)}`,
+            value: wanted(map)[key],
+          }) as never,
+        );
+  }
+  return changed;
 }
 
 export interface Json6902Result {
   changes: { path: string; content: string; expected: string }[];
   workloads: WorkloadResult[];
+  /** Per patch file, the injector's pod labels and annotations its layout keeps out of the patch. */
+  metadataLeftOut: { file: string; line: number; fields: string[] }[];
 }
 
 /**
@@ -155,22 +259,25 @@ export interface Json6902Result {
  */
 export async function json6902Changes(
   targets: readonly Json6902Sidecar[],
-  inject: (yaml: string, native: boolean) => Promise<string>,
+  inject: (yaml: string, native: boolean, target: Json6902Sidecar) => Promise<string>,
   native: boolean | undefined,
 ): Promise<Json6902Result> {
-  const result: Json6902Result = { changes: [], workloads: [] };
+  const result: Json6902Result = { changes: [], workloads: [], metadataLeftOut: [] };
   const done = new Set<string>();
   for (const target of targets) {
     if (done.has(target.file)) continue;
     done.add(target.file);
     const kind = target.object.kind as WorkloadKind;
     const mode = native ?? target.workload.sidecar.state === 'native';
-    const output = await inject(stringify(uninjected(target.object)), mode);
+    const output = await inject(stringify(uninjected(target.object)), mode, target);
     const injected = parseAllDocuments(output)
       .map((d) => d.toJS() as unknown)
       .find((o) => isObject(o) && o['kind'] === kind) as Record<string, unknown> | undefined;
     if (!injected) continue;
-    const text = regeneratedPatch(target.text, kind, target.object.object, injected);
+    const leftOut: string[] = [];
+    const text = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
     if (text !== undefined) result.changes.push({ path: target.file, content: text, expected: target.text });
     const to = sidecarOf(injected);
     const from = target.workload.sidecar;
