@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-emulator/advisories.js';
 import { registerGitDataRoutes } from '../support/github-emulator/git-data.js';
 import { EmulatedRepository } from '../support/github-emulator/git-repo.js';
@@ -33,6 +33,9 @@ import {
   canarySailWorkspace,
   makeCanaryFluxRepo,
 } from '../../src/core/rollout/canary/__fixtures__/repos.js';
+
+// Each run is a whole pipeline with real istioctl; a loaded 2-core runner needs more than the default.
+vi.setConfig({ testTimeout: 300_000 });
 
 const pair = realIstioctlPair();
 const TOKEN = 'ghs_canaryToken0123456789abcdefABCDEF';
