@@ -53859,10 +53859,9 @@ var planCommand = {
         ...github.token && repository ? { github: client } : {}
       });
     }
-    const { step, reason, pullRequests, ...rest } = report;
-    const single = { step, reason, pullRequests };
+    const { step: _step, reason: _reason, pullRequests: _pullRequests, ...rest } = report;
     context2.stdout(
-      context2.json ? JSON.stringify({ ...rest, ...fleet ? { fleet } : single, mesh }, null, 2) : `${renderPlanText(report, fleet ? { next: renderFleetText(fleet).split("\n") } : {})}
+      context2.json ? JSON.stringify(fleet ? { ...rest, fleet, mesh } : { ...report, mesh }, null, 2) : `${renderPlanText(report, fleet ? { next: renderFleetText(fleet).split("\n") } : {})}
 
 mesh model:
 ${renderMeshText(mesh)}`

@@ -53441,7 +53441,8 @@ async function runUpgradePipeline(request2, deps) {
     checked(),
     logger,
     plan.sail?.revision,
-    mesh
+    // A Sail move has just been written: the model built before it no longer says where tags point.
+    sailMove && sailMove.files.length > 0 ? void 0 : mesh
   );
   if (plan.sail && sailMove) {
     const sail = sailStepChange(plan.sail, sailMove, change.from, target);

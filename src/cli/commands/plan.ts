@@ -77,11 +77,11 @@ export const planCommand: Command = {
       });
     }
     // With waves the fleet replaces the single-PR step, reason and PR list: those PRs never open.
-    const { step, reason, pullRequests, ...rest } = report;
-    const single = { step, reason, pullRequests };
+    // Without waves the report keeps its own key order, which scripts may rely on.
+    const { step: _step, reason: _reason, pullRequests: _pullRequests, ...rest } = report;
     context.stdout(
       context.json
-        ? JSON.stringify({ ...rest, ...(fleet ? { fleet } : single), mesh }, null, 2)
+        ? JSON.stringify(fleet ? { ...rest, fleet, mesh } : { ...report, mesh }, null, 2)
         : `${renderPlanText(report, fleet ? { next: renderFleetText(fleet).split('\n') } : {})}\n\nmesh model:\n${renderMeshText(mesh)}`,
     );
     return EXIT.ok;

@@ -127,7 +127,8 @@ export async function runUpgradePipeline(
             checked(),
             logger,
             plan.sail?.revision,
-            mesh,
+            // A Sail move has just been written: the model built before it no longer says where tags point.
+            sailMove && sailMove.files.length > 0 ? undefined : mesh,
           );
   if (plan.sail && sailMove) {
     const sail = sailStepChange(plan.sail, sailMove, change.from, target);
