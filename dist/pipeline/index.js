@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve7, reject2) => {
+          return new Promise((resolve9, reject2) => {
             this.close((err, data) => {
-              return err ? reject2(err) : resolve7(data);
+              return err ? reject2(err) : resolve9(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve7, reject2) => {
+          return new Promise((resolve9, reject2) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject2(err2)
-              ) : resolve7(data);
+              ) : resolve9(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve7, reject2) => {
-        res = resolve7;
+      const promise = new Promise((resolve9, reject2) => {
+        res = resolve9;
         rej = reject2;
       });
       return { promise, resolve: res, reject: rej };
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject2) => {
+      const waitForDrain = () => new Promise((resolve9, reject2) => {
         assert(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve9;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject2) => {
+      const waitForDrain = () => new Promise((resolve9, reject2) => {
         assert(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve9;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve7) => {
+        return new Promise((resolve9) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve7;
+            this[kClosedResolve] = resolve9;
           } else {
-            resolve7(null);
+            resolve9(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve7) => {
+        return new Promise((resolve9) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve7(null);
+            resolve9(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve7, reject2) => {
+        const socket = await new Promise((resolve9, reject2) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject2(err);
             } else {
-              resolve7(socket2);
+              resolve9(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve7) => {
-            this[kClosedResolve] = resolve7;
+          await new Promise((resolve9) => {
+            this[kClosedResolve] = resolve9;
           });
         }
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve7, reject2) => {
+        return await new Promise((resolve9, reject2) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject2(signal.reason ?? new AbortError());
             } else {
-              resolve7(null);
+              resolve9(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve7, reject2) => {
+      return new Promise((resolve9, reject2) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve7,
+              resolve: resolve9,
               reject: reject2,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve7, stream, length } = consume2;
+      const { type, body, resolve: resolve9, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve7(chunksDecode(body, length));
+          resolve9(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve7(JSON.parse(chunksDecode(body, length)));
+          resolve9(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve7(chunksConcat(body, length).buffer);
+          resolve9(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve7(new Blob(body, { type: stream[kContentType] }));
+          resolve9(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve7(chunksConcat(body, length));
+          resolve9(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject2) => {
+        return new Promise((resolve9, reject2) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve7(data);
+            return err ? reject2(err) : resolve9(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject2) => {
+        return new Promise((resolve9, reject2) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject2(err) : resolve7(data);
+            return err ? reject2(err) : resolve9(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject2) => {
+        return new Promise((resolve9, reject2) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve7(data);
+            return err ? reject2(err) : resolve9(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject2) => {
+        return new Promise((resolve9, reject2) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve7(data);
+            return err ? reject2(err) : resolve9(data);
           });
         });
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve7, reject2) => agent.dispatch(
+        return new Promise((resolve9, reject2) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve7({
+              resolve9({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve7({
+              resolve9({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve7) => {
-        setTimeout(resolve7, ms).unref();
+      return new Promise((resolve9) => {
+        setTimeout(resolve9, ms).unref();
       });
     }
     module.exports = {
@@ -31456,11 +31456,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter8 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve7) {
-          resolve7(value);
+        return value instanceof P ? value : new P(function(resolve9) {
+          resolve9(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve7, reject2) {
+      return new (P || (P = Promise))(function(resolve9, reject2) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -31476,7 +31476,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -31563,26 +31563,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve7) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter8(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve7(output.toString());
+              resolve9(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve7) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter8(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve7(Buffer.concat(chunks));
+              resolve9(Buffer.concat(chunks));
             });
           }));
         });
@@ -31790,14 +31790,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve7, reject2) => {
+          return new Promise((resolve9, reject2) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject2(err);
               } else if (!res) {
                 reject2(new Error("Unknown error"));
               } else {
-                resolve7(res);
+                resolve9(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -32041,12 +32041,12 @@ var require_lib = __commonJS({
         return __awaiter8(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
+          return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve7, reject2) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve9, reject2) => __awaiter8(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -32054,7 +32054,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve7(response);
+              resolve9(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -32093,7 +32093,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject2(err);
             } else {
-              resolve7(response);
+              resolve9(response);
             }
           }));
         });
@@ -32557,8 +32557,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve7, reject2) {
-            return setTimeout(resolve7, t);
+          return new this.Promise(function(resolve9, reject2) {
+            return setTimeout(resolve9, t);
           });
         }
         computePenalty() {
@@ -32769,15 +32769,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject2, resolve7, returned, task;
+          var args, cb, error2, reject2, resolve9, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve7, reject: reject2 } = this._queue.shift());
+            ({ task, args, resolve: resolve9, reject: reject2 } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve7(returned);
+                  return resolve9(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -32792,13 +32792,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject2, resolve7;
-          resolve7 = reject2 = null;
+          var promise, reject2, resolve9;
+          resolve9 = reject2 = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve7 = _resolve;
+            resolve9 = _resolve;
             return reject2 = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve7, reject: reject2 });
+          this._queue.push({ task, args, resolve: resolve9, reject: reject2 });
           this._tryToRun();
           return promise;
         }
@@ -33199,14 +33199,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve7, reject2) => {
+              return new this.Promise((resolve9, reject2) => {
                 if (finished()) {
-                  return resolve7();
+                  return resolve9();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve7();
+                      return resolve9();
                     }
                   });
                 }
@@ -33299,9 +33299,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve7, reject2) {
+              return new this.Promise(function(resolve9, reject2) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject2 : resolve7)(args3);
+                  return (args3[0] != null ? reject2 : resolve9)(args3);
                 });
               });
             };
@@ -33585,11 +33585,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -33605,7 +33605,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -33883,11 +33883,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -33903,7 +33903,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34016,11 +34016,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34036,7 +34036,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34206,11 +34206,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34226,7 +34226,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34445,7 +34445,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve7, reject2) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve9, reject2) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -34528,7 +34528,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject2(error2);
           } else {
-            resolve7(exitCode);
+            resolve9(exitCode);
           }
         });
         if (this.options.input) {
@@ -34651,11 +34651,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34671,7 +34671,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34987,7 +34987,7 @@ async function runIstioctlProcess(binary, args, options = {}) {
   child2.stdin.end(options.stdin ?? "");
   let exitCode;
   try {
-    exitCode = await new Promise((resolve7, reject2) => {
+    exitCode = await new Promise((resolve9, reject2) => {
       child2.on(
         "error",
         (error2) => reject2(
@@ -34998,7 +34998,7 @@ async function runIstioctlProcess(binary, args, options = {}) {
           })
         )
       );
-      child2.on("close", (code) => resolve7(code ?? -1));
+      child2.on("close", (code) => resolve9(code ?? -1));
     });
   } finally {
     clearTimeout(timer);
@@ -36189,7 +36189,7 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
   const args = [...kustomize.prefix, "build", dir];
   const shownAs = options.shownAs ?? dir;
   const timeoutMs = options.timeoutMs ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS;
-  return new Promise((resolve7, reject2) => {
+  return new Promise((resolve9, reject2) => {
     const child2 = spawn3(kustomize.command, args, { stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     const err = [];
@@ -36242,7 +36242,7 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
         );
         return;
       }
-      settle(() => resolve7({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
+      settle(() => resolve9({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
     });
   });
 }
@@ -41969,176 +41969,14 @@ var import_yaml15 = __toESM(require_dist(), 1);
 import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
+import { resolve as resolve8 } from "node:path";
+
+// src/core/istioctl/analyze/files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-var import_yaml14 = __toESM(require_dist(), 1);
-import { readdirSync as readdirSync3, readFileSync as readFileSync9, realpathSync as realpathSync4, statSync as statSync4 } from "node:fs";
+import { readdirSync as readdirSync3, realpathSync as realpathSync4, statSync as statSync4 } from "node:fs";
 import { extname as extname2, isAbsolute as isAbsolute4, join as join17, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
-var ANALYZE_LEVELS = ["Info", "Warning", "Error"];
-var UNPARSEABLE_FILE_CODE = "unparseable-file";
-var UNKNOWN_DOCUMENT_CODE = "unknown-document";
 var READABLE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 var NEVER_WALKED = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function countFindings(findings) {
-  return {
-    errors: findings.filter((f) => f.level === "Error").length,
-    warnings: findings.filter((f) => f.level === "Warning").length,
-    infos: findings.filter((f) => f.level === "Info").length
-  };
-}
-function levelRank(level) {
-  return ANALYZE_LEVELS.indexOf(level);
-}
-async function analyzeManifests(options) {
-  const cwd = resolve6(options.cwd ?? process.cwd());
-  const logger = options.logger ?? silentLogger;
-  const failureThreshold = options.failureThreshold ?? "Error";
-  const requestedOutput = options.outputThreshold ?? "Info";
-  const outputThreshold = levelRank(requestedOutput) <= levelRank(failureThreshold) ? requestedOutput : failureThreshold;
-  const ignoreUnknown = options.ignoreUnknown ?? true;
-  for (const entry of options.suppress ?? []) validateSuppression(entry);
-  if (options.meshConfigFile) requireFile(options.meshConfigFile, cwd, "mesh-config-file");
-  const files = resolveAnalyzeFiles(options.paths, cwd, logger);
-  const screened = files.map((file) => screenFile(file, cwd));
-  const skipped = [];
-  const ownFindings = [];
-  const analyzedFiles = [];
-  for (const file of screened) {
-    for (const doc of file.unknown) {
-      if (ignoreUnknown) skipped.push({ file: file.path, line: doc.contentLine, reason: doc.reason });
-      else ownFindings.push(unknownDocumentFinding(file.path, doc.contentLine, doc.reason));
-    }
-    if (file.kubernetes > 0 || file.invalid > 0) analyzedFiles.push(file.path);
-  }
-  const args = analyzeArgs(options, analyzedFiles);
-  let istioFindings = [];
-  if (analyzedFiles.length > 0) {
-    logger.info(`istioctl ${args.join(" ")}`);
-    const run2 = await runIstioctlProcess(options.binary, args, { cwd, timeoutMs: options.timeoutMs });
-    checkAnalyzeExit(run2.exitCode, run2.stderr, "json");
-    istioFindings = parseAnalyzeJson(run2.stdout).map((f) => ({
-      ...f,
-      file: f.file && toRelative(f.file, cwd)
-    }));
-    for (const warning2 of unknownCodeWarnings(run2.stderr)) logger.warning(warning2);
-    const byFile = new Map(screened.map((s) => [s.path, s]));
-    for (const problem of parseFileErrors(run2.stderr)) {
-      const path5 = toRelative(problem.file, cwd);
-      const chunk = byFile.get(path5)?.chunks[problem.index];
-      if (problem.unknown) {
-        if (chunk && byFile.get(path5)?.unknown.some((d) => d.index === problem.index)) continue;
-        const line = chunk?.contentLine;
-        if (ignoreUnknown) skipped.push({ file: path5, line, reason: problem.reason });
-        else ownFindings.push(unknownDocumentFinding(path5, line, problem.reason));
-      } else {
-        const line = chunk && problem.chunkLine ? chunk.firstLine + problem.chunkLine - 1 : chunk?.firstLine;
-        ownFindings.push({
-          code: UNPARSEABLE_FILE_CODE,
-          level: "Error",
-          origin: path5,
-          message: `istioctl could not read this document: ${problem.reason}`,
-          reference: line ? `${path5}:${line}` : path5,
-          file: path5,
-          line,
-          source: "autopilot"
-        });
-      }
-    }
-  }
-  for (const s of skipped) logger.notice(`skipped, not a Kubernetes object: ${s.reason}`, s);
-  const all = sortFindings([...ownFindings, ...istioFindings]);
-  const failing = all.some((f) => levelRank(f.level) >= levelRank(failureThreshold));
-  const findings = all.filter((f) => levelRank(f.level) >= levelRank(outputThreshold));
-  return {
-    result: failing ? "fail" : "pass",
-    findings,
-    counts: countFindings(findings),
-    failureThreshold,
-    outputThreshold,
-    analyzedFiles,
-    skipped,
-    args
-  };
-}
-function analyzeArgs(options, files) {
-  const args = ["analyze", "--use-kube=false", "-o", "json"];
-  if (options.allNamespaces ?? true) args.push("-A");
-  args.push(...analyzeRecursiveFlag(options.version));
-  if (options.revision) args.push("--revision", options.revision);
-  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
-  for (const entry of options.suppress ?? []) args.push("--suppress", entry);
-  args.push("--output-threshold", "Info");
-  return [...args, ...files];
-}
-function classifyAnalyzeExit(exitCode, format) {
-  if (exitCode === 0) return "clean";
-  if (exitCode === 79 && format === "log") return "findings";
-  if (exitCode === 65 && format === "log") return "parse-error";
-  if (exitCode === 64) return "usage";
-  return "error";
-}
-function checkAnalyzeExit(exitCode, stderr, format) {
-  const kind = classifyAnalyzeExit(exitCode, format);
-  if (kind !== "usage" && kind !== "error") return kind;
-  const detail = stderr.split("\n").find((l) => l.startsWith("Error:")) ?? stderr.trim().split("\n").pop() ?? "";
-  throw new IstioctlError(
-    `istioctl analyze ${kind === "usage" ? "rejected its arguments" : "failed"} (exit ${exitCode}): ${detail}`,
-    {
-      hint: kind === "usage" ? "Check the suppress, revision and threshold inputs against `istioctl analyze --help` for this version." : "Check that every path exists and that the istioctl binary runs on this machine."
-    }
-  );
-}
-function parseAnalyzeJson(stdout) {
-  let parsed;
-  try {
-    parsed = JSON.parse(withoutLogLines(stdout));
-  } catch {
-    throw new IstioctlError(
-      `istioctl analyze printed no JSON findings: ${stdout.trim().split("\n")[0] ?? ""}`,
-      {
-        hint: "This istioctl may not support these flags; check the version input against the binary."
-      }
-    );
-  }
-  if (!Array.isArray(parsed))
-    throw new IstioctlError("istioctl analyze printed JSON that is not a list of findings");
-  return parsed.map((raw) => {
-    const level = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
-    const reference = typeof raw.reference === "string" && raw.reference !== "" ? raw.reference : void 0;
-    const { file, line } = splitReference(reference);
-    return {
-      code: String(raw.code ?? ""),
-      level,
-      origin: String(raw.origin ?? ""),
-      message: String(raw.message ?? ""),
-      ...typeof raw.documentationUrl === "string" && raw.documentationUrl ? { documentationUrl: raw.documentationUrl } : {},
-      ...reference ? { reference } : {},
-      ...file ? { file } : {},
-      ...line ? { line } : {},
-      source: "istioctl"
-    };
-  });
-}
-var ISTIO_LOG_LINE = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z?\t(?:debug|info|warn|error|fatal)\t/;
-function withoutLogLines(stdout) {
-  return stdout.split("\n").filter((line) => !ISTIO_LOG_LINE.test(line)).join("\n");
-}
-function splitReference(reference) {
-  if (!reference) return {};
-  const m = /^(.*):(\d+)$/.exec(reference);
-  return m ? { file: m[1], line: Number(m[2]) } : { file: reference };
-}
-function sortFindings(findings) {
-  return [...findings].sort(
-    (a, b) => levelRank(b.level) - levelRank(a.level) || (a.file ?? "\uFFFF").localeCompare(b.file ?? "\uFFFF") || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code)
-  );
-}
-function validateSuppression(entry) {
-  if (!/^[^=\s]+=[^=]+$/.test(entry.trim()))
-    throw new InvalidInputError(`'${entry}' is not a suppression`, {
-      input: "suppress",
-      hint: "Write CODE=Kind namespace/name, e.g. 'IST0102=Namespace default' or 'IST0101=VirtualService shop/*'."
-    });
-}
 function requireFile(path5, cwd, input) {
   let ok3 = false;
   const real = resolveInsideWorkspace(cwd, path5, input);
@@ -42152,9 +41990,6 @@ function requireFile(path5, cwd, input) {
       input,
       hint: "Give a path relative to the workspace."
     });
-}
-function unknownCodeWarnings(stderr) {
-  return stderr.split("\n").filter((l) => /unknown message code/.test(l)).map((l) => l.replace(/^Warning:\s*/, "istioctl: "));
 }
 function resolveAnalyzeFiles(patterns, cwd, logger = silentLogger) {
   const include = patterns.filter((p) => !p.startsWith("!"));
@@ -42240,6 +42075,50 @@ function toRelative(file, cwd) {
   const rel = isAbsolute4(file) ? relative4(cwd, file) : file;
   return rel.split(sep4).join("/");
 }
+
+// src/core/istioctl/analyze/findings.ts
+var ANALYZE_LEVELS = ["Info", "Warning", "Error"];
+var UNPARSEABLE_FILE_CODE = "unparseable-file";
+var UNKNOWN_DOCUMENT_CODE = "unknown-document";
+function countFindings(findings) {
+  return {
+    errors: findings.filter((f) => f.level === "Error").length,
+    warnings: findings.filter((f) => f.level === "Warning").length,
+    infos: findings.filter((f) => f.level === "Info").length
+  };
+}
+function levelRank(level) {
+  return ANALYZE_LEVELS.indexOf(level);
+}
+function sortFindings(findings) {
+  return [...findings].sort(
+    (a, b) => levelRank(b.level) - levelRank(a.level) || (a.file ?? "\uFFFF").localeCompare(b.file ?? "\uFFFF") || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code)
+  );
+}
+function validateSuppression(entry) {
+  if (!/^[^=\s]+=[^=]+$/.test(entry.trim()))
+    throw new InvalidInputError(`'${entry}' is not a suppression`, {
+      input: "suppress",
+      hint: "Write CODE=Kind namespace/name, e.g. 'IST0102=Namespace default' or 'IST0101=VirtualService shop/*'."
+    });
+}
+function unknownDocumentFinding(file, line, reason) {
+  return {
+    code: UNKNOWN_DOCUMENT_CODE,
+    level: "Error",
+    origin: file,
+    message: `not a Kubernetes object istioctl can read: ${reason}. Set ignore-unknown to skip such documents.`,
+    reference: line ? `${file}:${line}` : file,
+    file,
+    ...line ? { line } : {},
+    source: "autopilot"
+  };
+}
+
+// src/core/istioctl/analyze/locate.ts
+var import_yaml14 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync9 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
 function splitYamlChunks(content) {
   const lines = content.split("\n");
   const chunks = [];
@@ -42266,7 +42145,7 @@ function splitYamlChunks(content) {
 function screenFile(path5, cwd) {
   let text;
   try {
-    text = readFileSync9(resolve6(cwd, path5), "utf8");
+    text = readFileSync9(resolve7(cwd, path5), "utf8");
   } catch (error2) {
     throw explainFileError(error2, "reading", path5, "paths");
   }
@@ -42296,6 +42175,91 @@ function screenFile(path5, cwd) {
   }
   return screened;
 }
+function collectScreening(screened, ignoreUnknown) {
+  const outcome = { skipped: [], ownFindings: [], analyzedFiles: [] };
+  for (const file of screened) {
+    for (const doc of file.unknown) {
+      if (ignoreUnknown) outcome.skipped.push({ file: file.path, line: doc.contentLine, reason: doc.reason });
+      else outcome.ownFindings.push(unknownDocumentFinding(file.path, doc.contentLine, doc.reason));
+    }
+    if (file.kubernetes > 0 || file.invalid > 0) outcome.analyzedFiles.push(file.path);
+  }
+  return outcome;
+}
+function locateFileErrors(problems, screened, cwd, ignoreUnknown, outcome) {
+  const { skipped, ownFindings } = outcome;
+  const byFile = new Map(screened.map((s) => [s.path, s]));
+  for (const problem of problems) {
+    const path5 = toRelative(problem.file, cwd);
+    const chunk = byFile.get(path5)?.chunks[problem.index];
+    if (problem.unknown) {
+      if (chunk && byFile.get(path5)?.unknown.some((d) => d.index === problem.index)) continue;
+      const line = chunk?.contentLine;
+      if (ignoreUnknown) skipped.push({ file: path5, line, reason: problem.reason });
+      else ownFindings.push(unknownDocumentFinding(path5, line, problem.reason));
+    } else {
+      const line = chunk && problem.chunkLine ? chunk.firstLine + problem.chunkLine - 1 : chunk?.firstLine;
+      ownFindings.push(unparseableFinding(path5, line, problem.reason));
+    }
+  }
+}
+function unparseableFinding(path5, line, reason) {
+  return {
+    code: UNPARSEABLE_FILE_CODE,
+    level: "Error",
+    origin: path5,
+    message: `istioctl could not read this document: ${reason}`,
+    reference: line ? `${path5}:${line}` : path5,
+    file: path5,
+    line,
+    source: "autopilot"
+  };
+}
+
+// src/core/istioctl/analyze/parse.ts
+function parseAnalyzeJson(stdout) {
+  let parsed;
+  try {
+    parsed = JSON.parse(withoutLogLines(stdout));
+  } catch {
+    throw new IstioctlError(
+      `istioctl analyze printed no JSON findings: ${stdout.trim().split("\n")[0] ?? ""}`,
+      {
+        hint: "This istioctl may not support these flags; check the version input against the binary."
+      }
+    );
+  }
+  if (!Array.isArray(parsed))
+    throw new IstioctlError("istioctl analyze printed JSON that is not a list of findings");
+  return parsed.map((raw) => {
+    const level = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
+    const reference = typeof raw.reference === "string" && raw.reference !== "" ? raw.reference : void 0;
+    const { file, line } = splitReference(reference);
+    return {
+      code: String(raw.code ?? ""),
+      level,
+      origin: String(raw.origin ?? ""),
+      message: String(raw.message ?? ""),
+      ...typeof raw.documentationUrl === "string" && raw.documentationUrl ? { documentationUrl: raw.documentationUrl } : {},
+      ...reference ? { reference } : {},
+      ...file ? { file } : {},
+      ...line ? { line } : {},
+      source: "istioctl"
+    };
+  });
+}
+var ISTIO_LOG_LINE = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z?\t(?:debug|info|warn|error|fatal)\t/;
+function withoutLogLines(stdout) {
+  return stdout.split("\n").filter((line) => !ISTIO_LOG_LINE.test(line)).join("\n");
+}
+function splitReference(reference) {
+  if (!reference) return {};
+  const m = /^(.*):(\d+)$/.exec(reference);
+  return m ? { file: m[1], line: Number(m[2]) } : { file: reference };
+}
+function unknownCodeWarnings(stderr) {
+  return stderr.split("\n").filter((l) => /unknown message code/.test(l)).map((l) => l.replace(/^Warning:\s*/, "istioctl: "));
+}
 function parseFileErrors(stderr) {
   const seen = /* @__PURE__ */ new Set();
   const errors = [];
@@ -42317,17 +42281,85 @@ function parseFileErrors(stderr) {
   }
   return errors;
 }
-function unknownDocumentFinding(file, line, reason) {
+
+// src/core/istioctl/analyze/run.ts
+function analyzeArgs(options, files) {
+  const args = ["analyze", "--use-kube=false", "-o", "json"];
+  if (options.allNamespaces ?? true) args.push("-A");
+  args.push(...analyzeRecursiveFlag(options.version));
+  if (options.revision) args.push("--revision", options.revision);
+  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
+  for (const entry of options.suppress ?? []) args.push("--suppress", entry);
+  args.push("--output-threshold", "Info");
+  return [...args, ...files];
+}
+function classifyAnalyzeExit(exitCode, format) {
+  if (exitCode === 0) return "clean";
+  if (exitCode === 79 && format === "log") return "findings";
+  if (exitCode === 65 && format === "log") return "parse-error";
+  if (exitCode === 64) return "usage";
+  return "error";
+}
+function checkAnalyzeExit(exitCode, stderr, format) {
+  const kind = classifyAnalyzeExit(exitCode, format);
+  if (kind !== "usage" && kind !== "error") return kind;
+  const detail = stderr.split("\n").find((l) => l.startsWith("Error:")) ?? stderr.trim().split("\n").pop() ?? "";
+  throw new IstioctlError(
+    `istioctl analyze ${kind === "usage" ? "rejected its arguments" : "failed"} (exit ${exitCode}): ${detail}`,
+    {
+      hint: kind === "usage" ? "Check the suppress, revision and threshold inputs against `istioctl analyze --help` for this version." : "Check that every path exists and that the istioctl binary runs on this machine."
+    }
+  );
+}
+async function runAnalyze(binary, args, cwd, timeoutMs) {
+  const run2 = await runIstioctlProcess(binary, args, { cwd, timeoutMs });
+  checkAnalyzeExit(run2.exitCode, run2.stderr, "json");
+  return { stdout: run2.stdout, stderr: run2.stderr };
+}
+
+// src/core/istioctl/analyze.ts
+async function analyzeManifests(options) {
+  const cwd = resolve8(options.cwd ?? process.cwd());
+  const logger = options.logger ?? silentLogger;
+  const { failureThreshold, outputThreshold } = thresholds(options);
+  const ignoreUnknown = options.ignoreUnknown ?? true;
+  for (const entry of options.suppress ?? []) validateSuppression(entry);
+  if (options.meshConfigFile) requireFile(options.meshConfigFile, cwd, "mesh-config-file");
+  const files = resolveAnalyzeFiles(options.paths, cwd, logger);
+  const screened = files.map((file) => screenFile(file, cwd));
+  const { skipped, ownFindings, analyzedFiles } = collectScreening(screened, ignoreUnknown);
+  const args = analyzeArgs(options, analyzedFiles);
+  let istioFindings = [];
+  if (analyzedFiles.length > 0) {
+    logger.info(`istioctl ${args.join(" ")}`);
+    const run2 = await runAnalyze(options.binary, args, cwd, options.timeoutMs);
+    istioFindings = parseAnalyzeJson(run2.stdout).map((f) => ({
+      ...f,
+      file: f.file && toRelative(f.file, cwd)
+    }));
+    for (const warning2 of unknownCodeWarnings(run2.stderr)) logger.warning(warning2);
+    locateFileErrors(parseFileErrors(run2.stderr), screened, cwd, ignoreUnknown, { skipped, ownFindings });
+  }
+  for (const s of skipped) logger.notice(`skipped, not a Kubernetes object: ${s.reason}`, s);
+  const all = sortFindings([...ownFindings, ...istioFindings]);
+  const failing = all.some((f) => levelRank(f.level) >= levelRank(failureThreshold));
+  const findings = all.filter((f) => levelRank(f.level) >= levelRank(outputThreshold));
   return {
-    code: UNKNOWN_DOCUMENT_CODE,
-    level: "Error",
-    origin: file,
-    message: `not a Kubernetes object istioctl can read: ${reason}. Set ignore-unknown to skip such documents.`,
-    reference: line ? `${file}:${line}` : file,
-    file,
-    ...line ? { line } : {},
-    source: "autopilot"
+    result: failing ? "fail" : "pass",
+    findings,
+    counts: countFindings(findings),
+    failureThreshold,
+    outputThreshold,
+    analyzedFiles,
+    skipped,
+    args
   };
+}
+function thresholds(options) {
+  const failureThreshold = options.failureThreshold ?? "Error";
+  const requestedOutput = options.outputThreshold ?? "Info";
+  const outputThreshold = levelRank(requestedOutput) <= levelRank(failureThreshold) ? requestedOutput : failureThreshold;
+  return { failureThreshold, outputThreshold };
 }
 
 // src/core/rollout/waves/wave-config.ts
@@ -42620,11 +42652,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42640,7 +42672,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -47003,7 +47035,7 @@ var GitHubTransportError = class extends AutopilotError {
   reason;
 };
 function timedFetch(base, options) {
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve7) => setTimeout(resolve7, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve9) => setTimeout(resolve9, ms)));
   return async (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? "GET";
@@ -48373,12 +48405,12 @@ async function createCommit(octokit, repository, request2) {
   return { sha: data.sha, verified: data.verification?.verified ?? false };
 }
 function git(cwd, args) {
-  return new Promise((resolve7, reject2) => {
+  return new Promise((resolve9, reject2) => {
     execFile(
       "git",
       ["-c", `safe.directory=${cwd}`, "-c", "core.quotepath=off", ...args],
       { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } },
-      (error2, stdout, stderr) => error2 ? reject2(new Error(`git ${args[0]} failed: ${stderr.trim()}`)) : resolve7(stdout)
+      (error2, stdout, stderr) => error2 ? reject2(new Error(`git ${args[0]} failed: ${stderr.trim()}`)) : resolve9(stdout)
     );
   });
 }
@@ -53643,11 +53675,11 @@ var semver9 = __toESM(require_semver2(), 1);
 import { ok as ok2 } from "assert";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53663,7 +53695,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -54106,7 +54138,7 @@ async function withRetries(url, options, consume) {
       logger.info(
         `Download of ${redactUrl(url)} failed (${error2.message}); retrying in ${Math.round(wait / 100) / 10}s`
       );
-      await new Promise((resolve7) => setTimeout(resolve7, wait));
+      await new Promise((resolve9) => setTimeout(resolve9, wait));
       delay *= 2;
     }
   }
