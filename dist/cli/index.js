@@ -2689,10 +2689,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar14 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -2713,7 +2713,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar13(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar14(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -2725,11 +2725,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap10;
+    exports.isMap = isMap11;
     exports.isNode = isNode;
     exports.isPair = isPair4;
-    exports.isScalar = isScalar13;
-    exports.isSeq = isSeq9;
+    exports.isScalar = isScalar14;
+    exports.isSeq = isSeq10;
   }
 });
 
@@ -6837,9 +6837,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap10 = fc.start.source === "{";
-      const fcName = isMap10 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap10 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap11 = fc.start.source === "{";
+      const fcName = isMap11 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap11 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -6875,7 +6875,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -6915,7 +6915,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap10 && !sep6 && !props.found) {
+        if (!isMap11 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -6938,7 +6938,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap10 && !props.found && ctx.options.strict) {
+            if (!isMap11 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -6970,7 +6970,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap10) {
+          if (isMap11) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -6986,7 +6986,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap10 ? "}" : "]";
+      const expectedEnd = isMap11 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -8273,7 +8273,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar13 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar14 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -8357,7 +8357,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar13;
+    exports.isScalar = isScalar14;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -48651,7 +48651,7 @@ var getIstioctlCommand = {
 import { resolve as resolve12 } from "node:path";
 
 // src/core/config/repo-config.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 import { existsSync as existsSync11, readFileSync as readFileSync13 } from "node:fs";
 
 // src/core/github/auto-merge.ts
@@ -51263,6 +51263,83 @@ function podRevisionOf(object, runRevision) {
   );
 }
 
+// src/core/config/repo-config-reader.ts
+var import_yaml25 = __toESM(require_dist(), 1);
+function configContext(file, lineCounter) {
+  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
+  const fail = (path5, node, message, hint) => {
+    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
+  };
+  return { file, lineOf: lineOf2, fail };
+}
+function sectionReader(ctx, map, prefix) {
+  const { fail } = ctx;
+  const seen = /* @__PURE__ */ new Set();
+  const get = (key) => {
+    seen.add(key);
+    return map?.get(key, true);
+  };
+  const name = (key) => prefix ? `${prefix}.${key}` : key;
+  return {
+    string(key) {
+      const node = get(key);
+      if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml25.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      return String(node.value);
+    },
+    boolean(key) {
+      const node = get(key);
+      if (node === void 0) return void 0;
+      if (!(0, import_yaml25.isScalar)(node) || typeof node.value !== "boolean")
+        return fail(name(key), node, "must be true or false");
+      return node.value;
+    },
+    list(key) {
+      const node = get(key);
+      if (node === void 0) return void 0;
+      if ((0, import_yaml25.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml25.isSeq)(node) || !node.items.every((i) => (0, import_yaml25.isScalar)(i) && typeof i.value === "string")) {
+        return fail(name(key), node, "must be a list of strings");
+      }
+      return node.items.map((i) => String(i.value));
+    },
+    choice(key, choices) {
+      const value = this.string(key);
+      if (value === void 0) return void 0;
+      if (!choices.includes(value)) {
+        return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
+      }
+      return value;
+    },
+    node(key) {
+      return get(key);
+    },
+    section(key) {
+      const node = get(key);
+      if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null)
+        return sectionReader(ctx, null, name(key));
+      if (!(0, import_yaml25.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      return sectionReader(ctx, node, name(key));
+    },
+    done() {
+      refuseUnknownKeys(ctx, map, seen, name);
+    }
+  };
+}
+function refuseUnknownKeys(ctx, map, seen, name) {
+  for (const item of map?.items ?? []) {
+    const key = (0, import_yaml25.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    if (!seen.has(key)) {
+      ctx.fail(
+        name(key),
+        item.key,
+        "is not a known setting",
+        "See the README for the settings this file takes."
+      );
+    }
+  }
+}
+
 // src/core/rollout/waves/wave-config.ts
 var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
 function parseDuration(text2) {
@@ -51308,8 +51385,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text2, path5);
 }
 function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml25.LineCounter();
-  const doc = (0, import_yaml25.parseDocument)(text2, { lineCounter });
+  const lineCounter = new import_yaml26.LineCounter();
+  const doc = (0, import_yaml26.parseDocument)(text2, { lineCounter });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error.message.split("\n")[0]}`, {
@@ -51319,90 +51396,12 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml25.isMap)(root)) {
+  if (root !== null && !(0, import_yaml26.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
-  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
-  const fail = (path5, node, message, hint) => {
-    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
-  };
-  const reader = (map, prefix) => {
-    const seen = /* @__PURE__ */ new Set();
-    const get = (key) => {
-      seen.add(key);
-      return map?.get(key, true);
-    };
-    const name = (key) => prefix ? `${prefix}.${key}` : key;
-    return {
-      string(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return void 0;
-        if (!(0, import_yaml25.isScalar)(node) || typeof node.value === "object")
-          return fail(name(key), node, "must be a string");
-        return String(node.value);
-      },
-      boolean(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if (!(0, import_yaml25.isScalar)(node) || typeof node.value !== "boolean")
-          return fail(name(key), node, "must be true or false");
-        return node.value;
-      },
-      list(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if ((0, import_yaml25.isScalar)(node) && typeof node.value === "string") return [node.value];
-        if (!(0, import_yaml25.isSeq)(node) || !node.items.every((i) => (0, import_yaml25.isScalar)(i) && typeof i.value === "string")) {
-          return fail(name(key), node, "must be a list of strings");
-        }
-        return node.items.map((i) => String(i.value));
-      },
-      choice(key, choices) {
-        const value = this.string(key);
-        if (value === void 0) return void 0;
-        if (!choices.includes(value)) {
-          return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
-        }
-        return value;
-      },
-      node(key) {
-        return get(key);
-      },
-      section(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return reader(null, name(key));
-        if (!(0, import_yaml25.isMap)(node)) return fail(name(key), node, "must be a mapping");
-        return reader(node, name(key));
-      },
-      done() {
-        for (const item of map?.items ?? []) {
-          const key = (0, import_yaml25.isScalar)(item.key) ? String(item.key.value) : String(item.key);
-          if (!seen.has(key)) {
-            fail(
-              name(key),
-              item.key,
-              "is not a known setting",
-              "See the README for the settings this file takes."
-            );
-          }
-        }
-      }
-    };
-  };
-  const top = reader(root, "");
-  const policy = top.string("policy");
-  if (policy !== void 0 && !POLICY_KEYWORDS.includes(policy)) {
-    try {
-      toSemverRange(policy, "policy");
-    } catch {
-      fail(
-        "policy",
-        root.get("policy", true),
-        `is '${policy}', not a policy`,
-        `Use ${POLICY_KEYWORDS.join(", ")} or a semver range.`
-      );
-    }
-  }
+  const ctx = configContext(file, lineCounter);
+  const top = sectionReader(ctx, root, "");
+  const policy = readPolicy(ctx, top, root);
   const cp2 = top.section("control-plane");
   const dp = top.section("data-plane");
   const pr = top.section("pull-request");
@@ -51413,88 +51412,119 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     strategy: top.choice("strategy", UPGRADE_STRATEGIES),
     includePrereleases: top.boolean("include-prereleases"),
     controlPlane: { paths: cp2.list("paths") },
-    dataPlane: {
-      paths: dp.list("paths"),
-      output: dp.choice("output", INJECT_OUTPUT_MODES),
-      outputDir: dp.string("output-dir"),
-      revision: dp.string("revision"),
-      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
-      kubernetesVersion: dp.string("kubernetes-version"),
-      valuesFile: dp.string("values-file"),
-      operatorFile: dp.string("operator-file")
-    },
-    pullRequest: {
-      base: pr.string("base"),
-      labels: pr.list("labels"),
-      assignees: pr.list("assignees"),
-      reviewers: pr.list("reviewers"),
-      teamReviewers: pr.list("team-reviewers"),
-      draft: pr.boolean("draft"),
-      autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
-      autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
-      signCommits: pr.boolean("sign-commits")
-    },
-    analyze: {
-      failureThreshold: an.choice("failure-threshold", ANALYZE_LEVELS),
-      suppress: an.list("suppress")
-    }
+    dataPlane: readDataPlane(dp),
+    pullRequest: readPullRequest(pr),
+    analyze: readAnalyze(an)
   };
-  const waves = readWaves(top.node("waves"));
+  const waves = readWaveSettings(ctx, top, config.strategy);
   if (waves) config.waves = waves;
-  if (waves && config.strategy === "canary")
-    fail(
+  const dashboard = top.boolean("dashboard");
+  if (dashboard !== void 0) config.dashboard = dashboard;
+  for (const section of [cp2, dp, pr, an, top]) section.done();
+  return config;
+}
+function readPolicy(ctx, top, root) {
+  const policy = top.string("policy");
+  if (policy !== void 0 && !POLICY_KEYWORDS.includes(policy)) {
+    try {
+      toSemverRange(policy, "policy");
+    } catch {
+      ctx.fail(
+        "policy",
+        root.get("policy", true),
+        `is '${policy}', not a policy`,
+        `Use ${POLICY_KEYWORDS.join(", ")} or a semver range.`
+      );
+    }
+  }
+  return policy;
+}
+function readDataPlane(dp) {
+  return {
+    paths: dp.list("paths"),
+    output: dp.choice("output", INJECT_OUTPUT_MODES),
+    outputDir: dp.string("output-dir"),
+    revision: dp.string("revision"),
+    nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
+    kubernetesVersion: dp.string("kubernetes-version"),
+    valuesFile: dp.string("values-file"),
+    operatorFile: dp.string("operator-file")
+  };
+}
+function readPullRequest(pr) {
+  return {
+    base: pr.string("base"),
+    labels: pr.list("labels"),
+    assignees: pr.list("assignees"),
+    reviewers: pr.list("reviewers"),
+    teamReviewers: pr.list("team-reviewers"),
+    draft: pr.boolean("draft"),
+    autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
+    autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
+    signCommits: pr.boolean("sign-commits")
+  };
+}
+function readAnalyze(an) {
+  return {
+    failureThreshold: an.choice("failure-threshold", ANALYZE_LEVELS),
+    suppress: an.list("suppress")
+  };
+}
+function readWaveSettings(ctx, top, strategy) {
+  const waves = readWaves(ctx, top.node("waves"));
+  if (waves && strategy === "canary")
+    ctx.fail(
       "waves",
       top.node("waves"),
       "cannot be combined with strategy: canary",
       "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy: in-place with waves, or drop waves."
     );
-  const dashboard = top.boolean("dashboard");
-  if (dashboard !== void 0) config.dashboard = dashboard;
-  for (const section of [cp2, dp, pr, an, top]) section.done();
-  return config;
-  function readWaves(node) {
-    if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return void 0;
-    if (!(0, import_yaml25.isSeq)(node) || node.items.length === 0)
-      return fail(
-        "waves",
-        node,
-        "must be a list of waves",
-        "Each wave is a mapping: name, paths, soak, require-checks."
-      );
-    const out = [];
-    node.items.forEach((item, index) => {
-      const where3 = `waves[${index}]`;
-      if (!(0, import_yaml25.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
-      const wave = reader(item, where3);
-      const name = wave.string("name");
-      if (!name) return fail(`${where3}.name`, item, "is required");
-      if (out.some((w) => w.name === name))
-        fail(`${where3}.name`, item.get("name", true), `repeats the wave name '${name}'`);
-      const paths = wave.list("paths");
-      if (!paths || paths.length === 0) return fail(`${where3}.paths`, item, "must list at least one glob");
-      const soakText = wave.string("soak");
-      const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
-      if (soakMs === void 0)
-        fail(
-          `${where3}.soak`,
-          item.get("soak", true),
-          `is '${soakText}', not a duration`,
-          "Write it like 36h, 2d, 1d12h or 90m."
-        );
-      const requireChecks = wave.list("require-checks") ?? [];
-      wave.done();
-      out.push({
-        name,
-        paths,
-        soakMs: soakMs ?? 0,
-        ...soakText !== void 0 ? { soak: soakText } : {},
-        requireChecks,
-        file,
-        ...lineOf2(item) ? { line: lineOf2(item) } : {}
-      });
-    });
-    return out;
-  }
+  return waves;
+}
+function readWaves(ctx, node) {
+  if (node === void 0 || (0, import_yaml26.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml26.isSeq)(node) || node.items.length === 0)
+    return ctx.fail(
+      "waves",
+      node,
+      "must be a list of waves",
+      "Each wave is a mapping: name, paths, soak, require-checks."
+    );
+  const out = [];
+  node.items.forEach((item, index) => out.push(readWave(ctx, item, index, out)));
+  return out;
+}
+function readWave(ctx, item, index, earlier) {
+  const { fail } = ctx;
+  const where3 = `waves[${index}]`;
+  if (!(0, import_yaml26.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
+  const wave = sectionReader(ctx, item, where3);
+  const name = wave.string("name");
+  if (!name) return fail(`${where3}.name`, item, "is required");
+  if (earlier.some((w) => w.name === name))
+    fail(`${where3}.name`, item.get("name", true), `repeats the wave name '${name}'`);
+  const paths = wave.list("paths");
+  if (!paths || paths.length === 0) return fail(`${where3}.paths`, item, "must list at least one glob");
+  const soakText = wave.string("soak");
+  const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
+  if (soakMs === void 0)
+    fail(
+      `${where3}.soak`,
+      item.get("soak", true),
+      `is '${soakText}', not a duration`,
+      "Write it like 36h, 2d, 1d12h or 90m."
+    );
+  const requireChecks = wave.list("require-checks") ?? [];
+  wave.done();
+  return {
+    name,
+    paths,
+    soakMs: soakMs ?? 0,
+    ...soakText !== void 0 ? { soak: soakText } : {},
+    requireChecks,
+    file: ctx.file,
+    ...ctx.lineOf(item) ? { line: ctx.lineOf(item) } : {}
+  };
 }
 
 // src/options/inject.ts
@@ -51687,7 +51717,7 @@ function renderMeshText(report) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -52075,7 +52105,7 @@ function documentsOf(path5, text2) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml26.isMap)(document.contents)) continue;
+    if (!(0, import_yaml27.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text3 = (value) => typeof value === "string" ? value : "";
@@ -52095,15 +52125,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml26.isMap)(node)) {
+    if ((0, import_yaml27.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml27.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml26.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml27.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml26.isSeq)(node)) {
+    } else if ((0, import_yaml27.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -52154,7 +52184,7 @@ function targetAdvisories(target, path5, sources) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml29 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync14 } from "node:fs";
 import { posix as posix16 } from "node:path";
 
@@ -52381,9 +52411,9 @@ function revisionNameOf(version) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 function documentsOf2(text2, file) {
-  const documents = (0, import_yaml27.parseAllDocuments)(text2);
+  const documents = (0, import_yaml28.parseAllDocuments)(text2);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -52441,14 +52471,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text2, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml27.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml28.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml27.isPair)(first) && first.key && (0, import_yaml27.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml28.isPair)(first) && first.key && (0, import_yaml28.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text2, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text2, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml27.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml28.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text2, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -52462,8 +52492,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text2, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml27.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml27.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml28.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml28.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -52474,8 +52504,8 @@ function removeMapEntry(text2, file, located, path5, key) {
 }
 function removeListItem(text2, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml27.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml27.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml28.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml28.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text2, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -52489,7 +52519,7 @@ function removeListItem(text2, file, located, path5, item) {
 }
 function replaceScalar(text2, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml27.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml28.isScalar)(node) || !node.range) return void 0;
   const written = text2.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -52594,7 +52624,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text: text2, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml28.parseDocument)(text2.slice(located.start, located.end));
+  const document = (0, import_yaml29.parseDocument)(text2.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = asString(document.getIn(shape.releaseNamePath));
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52633,9 +52663,9 @@ function listBeside(editor, beside, added) {
   const text2 = editor.text(kustomization);
   const [located] = documentsOf2(text2, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml28.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml29.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml28.isSeq)(resources) && resources.flow)
+  if (!range || resources && (0, import_yaml29.isSeq)(resources) && resources.flow)
     throw new FileFormatError(`${posix16.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
       hint: `Add ${posix16.basename(added)} to the kustomization by hand, or list ${posix16.basename(beside)} in block style.`

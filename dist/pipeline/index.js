@@ -24015,10 +24015,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar14 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -24039,7 +24039,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar13(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar14(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -24051,11 +24051,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap10;
+    exports.isMap = isMap11;
     exports.isNode = isNode;
     exports.isPair = isPair4;
-    exports.isScalar = isScalar13;
-    exports.isSeq = isSeq9;
+    exports.isScalar = isScalar14;
+    exports.isSeq = isSeq10;
   }
 });
 
@@ -28163,9 +28163,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap10 = fc.start.source === "{";
-      const fcName = isMap10 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap10 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap11 = fc.start.source === "{";
+      const fcName = isMap11 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap11 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -28201,7 +28201,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -28241,7 +28241,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap10 && !sep6 && !props.found) {
+        if (!isMap11 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -28264,7 +28264,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap10 && !props.found && ctx.options.strict) {
+            if (!isMap11 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -28296,7 +28296,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap10) {
+          if (isMap11) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -28312,7 +28312,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap10 ? "}" : "]";
+      const expectedEnd = isMap11 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -29599,7 +29599,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar13 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar14 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -29683,7 +29683,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar13;
+    exports.isScalar = isScalar14;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -41965,7 +41965,7 @@ function overrideRepoConfig(config, o) {
 }
 
 // src/core/config/repo-config.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
@@ -42362,6 +42362,83 @@ function thresholds(options) {
   return { failureThreshold, outputThreshold };
 }
 
+// src/core/config/repo-config-reader.ts
+var import_yaml15 = __toESM(require_dist(), 1);
+function configContext(file, lineCounter) {
+  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
+  const fail = (path5, node, message, hint) => {
+    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
+  };
+  return { file, lineOf: lineOf2, fail };
+}
+function sectionReader(ctx, map, prefix) {
+  const { fail } = ctx;
+  const seen = /* @__PURE__ */ new Set();
+  const get = (key) => {
+    seen.add(key);
+    return map?.get(key, true);
+  };
+  const name = (key) => prefix ? `${prefix}.${key}` : key;
+  return {
+    string(key) {
+      const node = get(key);
+      if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml15.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      return String(node.value);
+    },
+    boolean(key) {
+      const node = get(key);
+      if (node === void 0) return void 0;
+      if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "boolean")
+        return fail(name(key), node, "must be true or false");
+      return node.value;
+    },
+    list(key) {
+      const node = get(key);
+      if (node === void 0) return void 0;
+      if ((0, import_yaml15.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml15.isSeq)(node) || !node.items.every((i) => (0, import_yaml15.isScalar)(i) && typeof i.value === "string")) {
+        return fail(name(key), node, "must be a list of strings");
+      }
+      return node.items.map((i) => String(i.value));
+    },
+    choice(key, choices) {
+      const value = this.string(key);
+      if (value === void 0) return void 0;
+      if (!choices.includes(value)) {
+        return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
+      }
+      return value;
+    },
+    node(key) {
+      return get(key);
+    },
+    section(key) {
+      const node = get(key);
+      if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null)
+        return sectionReader(ctx, null, name(key));
+      if (!(0, import_yaml15.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      return sectionReader(ctx, node, name(key));
+    },
+    done() {
+      refuseUnknownKeys(ctx, map, seen, name);
+    }
+  };
+}
+function refuseUnknownKeys(ctx, map, seen, name) {
+  for (const item of map?.items ?? []) {
+    const key = (0, import_yaml15.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    if (!seen.has(key)) {
+      ctx.fail(
+        name(key),
+        item.key,
+        "is not a known setting",
+        "See the README for the settings this file takes."
+      );
+    }
+  }
+}
+
 // src/core/rollout/waves/wave-config.ts
 var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
 function parseDuration(text) {
@@ -42407,8 +42484,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text, path5);
 }
 function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml15.LineCounter();
-  const doc = (0, import_yaml15.parseDocument)(text, { lineCounter });
+  const lineCounter = new import_yaml16.LineCounter();
+  const doc = (0, import_yaml16.parseDocument)(text, { lineCounter });
   if (doc.errors.length > 0) {
     const error2 = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error2.message.split("\n")[0]}`, {
@@ -42418,90 +42495,12 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml15.isMap)(root)) {
+  if (root !== null && !(0, import_yaml16.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
-  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
-  const fail = (path5, node, message, hint) => {
-    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
-  };
-  const reader = (map, prefix) => {
-    const seen = /* @__PURE__ */ new Set();
-    const get = (key) => {
-      seen.add(key);
-      return map?.get(key, true);
-    };
-    const name = (key) => prefix ? `${prefix}.${key}` : key;
-    return {
-      string(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
-        if (!(0, import_yaml15.isScalar)(node) || typeof node.value === "object")
-          return fail(name(key), node, "must be a string");
-        return String(node.value);
-      },
-      boolean(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "boolean")
-          return fail(name(key), node, "must be true or false");
-        return node.value;
-      },
-      list(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if ((0, import_yaml15.isScalar)(node) && typeof node.value === "string") return [node.value];
-        if (!(0, import_yaml15.isSeq)(node) || !node.items.every((i) => (0, import_yaml15.isScalar)(i) && typeof i.value === "string")) {
-          return fail(name(key), node, "must be a list of strings");
-        }
-        return node.items.map((i) => String(i.value));
-      },
-      choice(key, choices) {
-        const value = this.string(key);
-        if (value === void 0) return void 0;
-        if (!choices.includes(value)) {
-          return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
-        }
-        return value;
-      },
-      node(key) {
-        return get(key);
-      },
-      section(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return reader(null, name(key));
-        if (!(0, import_yaml15.isMap)(node)) return fail(name(key), node, "must be a mapping");
-        return reader(node, name(key));
-      },
-      done() {
-        for (const item of map?.items ?? []) {
-          const key = (0, import_yaml15.isScalar)(item.key) ? String(item.key.value) : String(item.key);
-          if (!seen.has(key)) {
-            fail(
-              name(key),
-              item.key,
-              "is not a known setting",
-              "See the README for the settings this file takes."
-            );
-          }
-        }
-      }
-    };
-  };
-  const top = reader(root, "");
-  const policy = top.string("policy");
-  if (policy !== void 0 && !POLICY_KEYWORDS.includes(policy)) {
-    try {
-      toSemverRange(policy, "policy");
-    } catch {
-      fail(
-        "policy",
-        root.get("policy", true),
-        `is '${policy}', not a policy`,
-        `Use ${POLICY_KEYWORDS.join(", ")} or a semver range.`
-      );
-    }
-  }
+  const ctx = configContext(file, lineCounter);
+  const top = sectionReader(ctx, root, "");
+  const policy = readPolicy(ctx, top, root);
   const cp2 = top.section("control-plane");
   const dp = top.section("data-plane");
   const pr = top.section("pull-request");
@@ -42512,88 +42511,119 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
     strategy: top.choice("strategy", UPGRADE_STRATEGIES),
     includePrereleases: top.boolean("include-prereleases"),
     controlPlane: { paths: cp2.list("paths") },
-    dataPlane: {
-      paths: dp.list("paths"),
-      output: dp.choice("output", INJECT_OUTPUT_MODES),
-      outputDir: dp.string("output-dir"),
-      revision: dp.string("revision"),
-      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
-      kubernetesVersion: dp.string("kubernetes-version"),
-      valuesFile: dp.string("values-file"),
-      operatorFile: dp.string("operator-file")
-    },
-    pullRequest: {
-      base: pr.string("base"),
-      labels: pr.list("labels"),
-      assignees: pr.list("assignees"),
-      reviewers: pr.list("reviewers"),
-      teamReviewers: pr.list("team-reviewers"),
-      draft: pr.boolean("draft"),
-      autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
-      autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
-      signCommits: pr.boolean("sign-commits")
-    },
-    analyze: {
-      failureThreshold: an.choice("failure-threshold", ANALYZE_LEVELS),
-      suppress: an.list("suppress")
-    }
+    dataPlane: readDataPlane(dp),
+    pullRequest: readPullRequest(pr),
+    analyze: readAnalyze(an)
   };
-  const waves = readWaves(top.node("waves"));
+  const waves = readWaveSettings(ctx, top, config.strategy);
   if (waves) config.waves = waves;
-  if (waves && config.strategy === "canary")
-    fail(
+  const dashboard = top.boolean("dashboard");
+  if (dashboard !== void 0) config.dashboard = dashboard;
+  for (const section of [cp2, dp, pr, an, top]) section.done();
+  return config;
+}
+function readPolicy(ctx, top, root) {
+  const policy = top.string("policy");
+  if (policy !== void 0 && !POLICY_KEYWORDS.includes(policy)) {
+    try {
+      toSemverRange(policy, "policy");
+    } catch {
+      ctx.fail(
+        "policy",
+        root.get("policy", true),
+        `is '${policy}', not a policy`,
+        `Use ${POLICY_KEYWORDS.join(", ")} or a semver range.`
+      );
+    }
+  }
+  return policy;
+}
+function readDataPlane(dp) {
+  return {
+    paths: dp.list("paths"),
+    output: dp.choice("output", INJECT_OUTPUT_MODES),
+    outputDir: dp.string("output-dir"),
+    revision: dp.string("revision"),
+    nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
+    kubernetesVersion: dp.string("kubernetes-version"),
+    valuesFile: dp.string("values-file"),
+    operatorFile: dp.string("operator-file")
+  };
+}
+function readPullRequest(pr) {
+  return {
+    base: pr.string("base"),
+    labels: pr.list("labels"),
+    assignees: pr.list("assignees"),
+    reviewers: pr.list("reviewers"),
+    teamReviewers: pr.list("team-reviewers"),
+    draft: pr.boolean("draft"),
+    autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
+    autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
+    signCommits: pr.boolean("sign-commits")
+  };
+}
+function readAnalyze(an) {
+  return {
+    failureThreshold: an.choice("failure-threshold", ANALYZE_LEVELS),
+    suppress: an.list("suppress")
+  };
+}
+function readWaveSettings(ctx, top, strategy) {
+  const waves = readWaves(ctx, top.node("waves"));
+  if (waves && strategy === "canary")
+    ctx.fail(
       "waves",
       top.node("waves"),
       "cannot be combined with strategy: canary",
       "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy: in-place with waves, or drop waves."
     );
-  const dashboard = top.boolean("dashboard");
-  if (dashboard !== void 0) config.dashboard = dashboard;
-  for (const section of [cp2, dp, pr, an, top]) section.done();
-  return config;
-  function readWaves(node) {
-    if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
-    if (!(0, import_yaml15.isSeq)(node) || node.items.length === 0)
-      return fail(
-        "waves",
-        node,
-        "must be a list of waves",
-        "Each wave is a mapping: name, paths, soak, require-checks."
-      );
-    const out = [];
-    node.items.forEach((item, index) => {
-      const where2 = `waves[${index}]`;
-      if (!(0, import_yaml15.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
-      const wave = reader(item, where2);
-      const name = wave.string("name");
-      if (!name) return fail(`${where2}.name`, item, "is required");
-      if (out.some((w) => w.name === name))
-        fail(`${where2}.name`, item.get("name", true), `repeats the wave name '${name}'`);
-      const paths = wave.list("paths");
-      if (!paths || paths.length === 0) return fail(`${where2}.paths`, item, "must list at least one glob");
-      const soakText = wave.string("soak");
-      const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
-      if (soakMs === void 0)
-        fail(
-          `${where2}.soak`,
-          item.get("soak", true),
-          `is '${soakText}', not a duration`,
-          "Write it like 36h, 2d, 1d12h or 90m."
-        );
-      const requireChecks = wave.list("require-checks") ?? [];
-      wave.done();
-      out.push({
-        name,
-        paths,
-        soakMs: soakMs ?? 0,
-        ...soakText !== void 0 ? { soak: soakText } : {},
-        requireChecks,
-        file,
-        ...lineOf2(item) ? { line: lineOf2(item) } : {}
-      });
-    });
-    return out;
-  }
+  return waves;
+}
+function readWaves(ctx, node) {
+  if (node === void 0 || (0, import_yaml16.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml16.isSeq)(node) || node.items.length === 0)
+    return ctx.fail(
+      "waves",
+      node,
+      "must be a list of waves",
+      "Each wave is a mapping: name, paths, soak, require-checks."
+    );
+  const out = [];
+  node.items.forEach((item, index) => out.push(readWave(ctx, item, index, out)));
+  return out;
+}
+function readWave(ctx, item, index, earlier) {
+  const { fail } = ctx;
+  const where2 = `waves[${index}]`;
+  if (!(0, import_yaml16.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
+  const wave = sectionReader(ctx, item, where2);
+  const name = wave.string("name");
+  if (!name) return fail(`${where2}.name`, item, "is required");
+  if (earlier.some((w) => w.name === name))
+    fail(`${where2}.name`, item.get("name", true), `repeats the wave name '${name}'`);
+  const paths = wave.list("paths");
+  if (!paths || paths.length === 0) return fail(`${where2}.paths`, item, "must list at least one glob");
+  const soakText = wave.string("soak");
+  const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
+  if (soakMs === void 0)
+    fail(
+      `${where2}.soak`,
+      item.get("soak", true),
+      `is '${soakText}', not a duration`,
+      "Write it like 36h, 2d, 1d12h or 90m."
+    );
+  const requireChecks = wave.list("require-checks") ?? [];
+  wave.done();
+  return {
+    name,
+    paths,
+    soakMs: soakMs ?? 0,
+    ...soakText !== void 0 ? { soak: soakText } : {},
+    requireChecks,
+    file: ctx.file,
+    ...ctx.lineOf(item) ? { line: ctx.lineOf(item) } : {}
+  };
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -47335,7 +47365,7 @@ function describeConsistency(report) {
 }
 
 // src/core/pins/splice.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync12 } from "node:fs";
 function uniqueByPosition(items) {
   const seen = /* @__PURE__ */ new Map();
@@ -47390,7 +47420,7 @@ function renderSplices(splices, readFile4) {
   return rendered;
 }
 function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml16.parseAllDocuments)(content.toString("utf8"))) {
+  for (const document of (0, import_yaml17.parseAllDocuments)(content.toString("utf8"))) {
     const error2 = document.errors[0];
     if (error2) {
       throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
@@ -47429,12 +47459,12 @@ function applySplices(root, splices, options = {}) {
 }
 
 // src/core/pins/yaml-documents.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml17.LineCounter();
-  const documents = (0, import_yaml17.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml18.LineCounter();
+  const documents = (0, import_yaml18.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -47463,13 +47493,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml17.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml18.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml17.isMap)(current)) return void 0;
+    if (!(0, import_yaml18.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -47477,15 +47507,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml17.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml18.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml17.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml18.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml17.isMap)(base)) continue;
+    if (!(0, import_yaml18.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -47493,11 +47523,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml17.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml18.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml17.isSeq)(found)) return [];
+  if (!(0, import_yaml18.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -47531,7 +47561,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml17.isScalar)(node)) return void 0;
+  if (!(0, import_yaml18.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -47583,17 +47613,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml17.isMap)(resolved)) {
+    if ((0, import_yaml18.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml17.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml18.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml17.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml18.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk5(value, depth + 1);
       }
-    } else if ((0, import_yaml17.isSeq)(resolved)) {
+    } else if ((0, import_yaml18.isSeq)(resolved)) {
       for (const item of resolved.items) walk5(item, depth + 1);
     }
   };
@@ -47690,10 +47720,10 @@ function pushSource(file, document, source, location2, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml18.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml19.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -47838,7 +47868,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -47849,9 +47879,9 @@ function extract6(file) {
 function walk3(file, document, node, path5, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml19.isMap)(resolved)) {
+  if ((0, import_yaml20.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml19.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml20.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path5 ? `${path5}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -47863,7 +47893,7 @@ function walk3(file, document, node, path5, depth, out) {
       }
       walk3(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml19.isSeq)(resolved)) {
+  } else if ((0, import_yaml20.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk3(file, document, item, `${path5}[${index}]`, depth + 1, out));
   }
 }
@@ -49054,14 +49084,14 @@ var argocdApplicationKind = {
 };
 
 // src/core/pins/container-images/extract.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
 function extract9(file) {
   const pins = [];
   for (const document of file.documents) {
     let revision;
     let revisionLooked = false;
-    (0, import_yaml20.visit)(document, {
+    (0, import_yaml21.visit)(document, {
       Scalar(_key, node, path5) {
         if (typeof node.value !== "string") return;
         const source = scalarSource(file, node);
@@ -49075,7 +49105,7 @@ function extract9(file) {
           revisionLooked = true;
         }
         const parent = path5[path5.length - 1];
-        const key = (0, import_yaml20.isPair)(parent) && (0, import_yaml20.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const key = (0, import_yaml21.isPair)(parent) && (0, import_yaml21.isScalar)(parent.key) ? String(parent.key.value) : "";
         const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
         const pin = pinAt(file, at, match[4], {
           kind: "container-images",
@@ -49104,7 +49134,7 @@ var containerImagesKind = {
 };
 
 // src/core/pins/flux-helmrelease/extract.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
   const pins = [];
@@ -49134,7 +49164,7 @@ function extractHelmRelease(file, document, pins, facts) {
     location: `spec.chart.spec.version (${chart})`
   });
   if (direct) pins.push(direct);
-  else if ((0, import_yaml21.isScalar)(versionNode)) {
+  else if ((0, import_yaml22.isScalar)(versionNode)) {
     const use2 = variableUse(file, versionNode, role, chart ?? "");
     if (use2) facts.push(use2);
   }
@@ -49145,7 +49175,7 @@ function extractHelmRelease(file, document, pins, facts) {
   if (tag) pins.push(tag);
 }
 function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml21.isScalar)(node)) return void 0;
+  if (!(0, import_yaml22.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   const match = source ? VARIABLE.exec(source.text) : null;
   if (!source || !match) return void 0;
@@ -49176,9 +49206,9 @@ function substitutionSource(file, document, name) {
   if (!postBuild) return void 0;
   const inline = /* @__PURE__ */ new Map();
   const substitute2 = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml21.isMap)(substitute2)) {
+  if ((0, import_yaml22.isMap)(substitute2)) {
     for (const pair of substitute2.items) {
-      if ((0, import_yaml21.isScalar)(pair.key) && (0, import_yaml21.isScalar)(pair.value))
+      if ((0, import_yaml22.isScalar)(pair.key) && (0, import_yaml22.isScalar)(pair.value))
         inline.set(String(pair.key.value), { file, node: pair.value });
     }
   }
@@ -49357,7 +49387,7 @@ var helmChartDependenciesKind = {
 };
 
 // src/core/pins/helm-values/extract.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
   "pilot",
   "istiod",
@@ -49372,7 +49402,7 @@ function extract12(file) {
   const pins = [];
   for (const document of file.documents) {
     const root = document.contents;
-    if (!(0, import_yaml22.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    if (!(0, import_yaml23.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
     const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
     const revision = stringAt(document, root, "revision");
     const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
@@ -49388,10 +49418,10 @@ function extract12(file) {
 }
 function looksLikeIstioValues(document, path5) {
   const root = document.contents;
-  if (!(0, import_yaml22.isMap)(root)) return false;
+  if (!(0, import_yaml23.isMap)(root)) return false;
   const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
   if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml22.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+  if (root.items.some((pair) => (0, import_yaml23.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
     return true;
   return /istio/i.test(path5);
 }
@@ -49471,7 +49501,7 @@ var istioVersionFileKind = {
 };
 
 // src/core/pins/kustomize-images/extract.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 function extract15(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -49480,7 +49510,7 @@ function extract15(file) {
       const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
       if (!role) return;
       const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml23.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const source = (0, import_yaml24.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
       const match = source ? IMAGE_TAG.exec(source.text) : null;
       if (!source || !match) return;
       const prefix = match[1] ?? "";
@@ -49589,7 +49619,7 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/scan-documents.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
 var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
 function documentRanges(text) {
@@ -49609,14 +49639,14 @@ function parseDocumentsMentioning(source, keywords) {
   const ranges = documentRanges(text);
   const kept = ranges.filter((range) => mentions(text, range, keywords));
   if (kept.length === ranges.length) return void 0;
-  const lineCounter = new import_yaml24.LineCounter();
+  const lineCounter = new import_yaml25.LineCounter();
   lineCounter.addNewLine(0);
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
-    const parser = new import_yaml24.Parser();
+    const parser = new import_yaml25.Parser();
     parser.offset = range.start;
-    const composer = new import_yaml24.Composer({ uniqueKeys: false });
+    const composer = new import_yaml25.Composer({ uniqueKeys: false });
     for (const document of composer.compose(parser.parse(text.slice(range.start, range.end)))) {
       const error2 = document.errors[0];
       if (error2)
@@ -51090,7 +51120,7 @@ function requireIstioRelease(request2, releases) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -51478,7 +51508,7 @@ function documentsOf(path5, text) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml25.isMap)(document.contents)) continue;
+    if (!(0, import_yaml26.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text2 = (value) => typeof value === "string" ? value : "";
@@ -51498,15 +51528,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml25.isMap)(node)) {
+    if ((0, import_yaml26.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml25.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml25.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml26.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml25.isSeq)(node)) {
+    } else if ((0, import_yaml26.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -51593,7 +51623,7 @@ function notesContext(plan, moves) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync13 } from "node:fs";
 import { posix as posix16 } from "node:path";
 
@@ -51820,9 +51850,9 @@ function revisionNameOf(version) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 function documentsOf2(text, file) {
-  const documents = (0, import_yaml26.parseAllDocuments)(text);
+  const documents = (0, import_yaml27.parseAllDocuments)(text);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -51880,14 +51910,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml26.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml27.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml26.isPair)(first) && first.key && (0, import_yaml26.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml27.isPair)(first) && first.key && (0, import_yaml27.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml26.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml27.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -51901,8 +51931,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml26.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml26.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml27.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml27.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -51913,8 +51943,8 @@ function removeMapEntry(text, file, located, path5, key) {
 }
 function removeListItem(text, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml26.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml26.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml27.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml27.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -51928,7 +51958,7 @@ function removeListItem(text, file, located, path5, item) {
 }
 function replaceScalar(text, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml26.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml27.isScalar)(node) || !node.range) return void 0;
   const written = text.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -52033,7 +52063,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml27.parseDocument)(text.slice(located.start, located.end));
+  const document = (0, import_yaml28.parseDocument)(text.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = asString(document.getIn(shape.releaseNamePath));
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52072,9 +52102,9 @@ function listBeside(editor, beside, added) {
   const text = editor.text(kustomization);
   const [located] = documentsOf2(text, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml27.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml28.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml27.isSeq)(resources) && resources.flow)
+  if (!range || resources && (0, import_yaml28.isSeq)(resources) && resources.flow)
     throw new FileFormatError(`${posix16.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
       hint: `Add ${posix16.basename(added)} to the kustomization by hand, or list ${posix16.basename(beside)} in block style.`
