@@ -1812,6 +1812,870 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
+        separator += run[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run = [];
+      const flush = () => {
+        let lastWildcard;
+        run.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
+        });
+        run = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path5) => {
+      const end = path5.length - 1;
+      const index = path5.lastIndexOf(
+        SLASH,
+        path5[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path5 : path5.slice(index + 1);
+    };
+    var parentOf = (path5) => {
+      if (path5.charCodeAt(0) === SLASH_CODE || path5.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path5.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path5.length - 1;
+      const cut = path5.lastIndexOf(
+        SLASH,
+        path5.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path5.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex2 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define2(this, key, regex2);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path5) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path5)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path5, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename5 = shortcut ? basenameOf(path5) : path5;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename5 : path5
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path5, originalPath, doThrow) => {
+      if (!isString(path5)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path5) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path5)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path5) => {
+      const first = path5.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path5.length === 1) {
+        return true;
+      }
+      const second = path5.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path5.length === 2 || path5.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path5) {
+        checkPath(
+          path5,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path5 ? this._t(path5, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path5 = convertPath(target);
+        if (!path5 || path5.charCodeAt(path5.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path5);
+        }
+        const dir = this._t(path5, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path5);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path5, cache) {
+        if (path5 in cache) {
+          return cache[path5];
+        }
+        const parentPath = parentOf(path5);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path5] = parent && parent.ignored ? parent : this._rules.test(path5, MODE_IGNORE);
+      }
+      ignores(path5) {
+        return this._test(path5, this._ignoreCache, convertPath(path5)).ignored;
+      }
+      createFilter() {
+        return (path5) => !this.ignores(path5);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path5) {
+        return this._test(path5, this._testCache, convertPath(path5));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path5) => checkPath(convertPath(path5), path5, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path5) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path5) || isNotRelative(path5);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -1825,10 +2689,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar14 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -1849,7 +2713,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar13(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar14(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -1861,11 +2725,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap10;
+    exports.isMap = isMap11;
     exports.isNode = isNode;
     exports.isPair = isPair4;
-    exports.isScalar = isScalar13;
-    exports.isSeq = isSeq9;
+    exports.isScalar = isScalar14;
+    exports.isSeq = isSeq10;
   }
 });
 
@@ -5973,9 +6837,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap10 = fc.start.source === "{";
-      const fcName = isMap10 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap10 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap11 = fc.start.source === "{";
+      const fcName = isMap11 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap11 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -6011,7 +6875,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -6051,7 +6915,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap10 && !sep6 && !props.found) {
+        if (!isMap11 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -6074,7 +6938,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap10 && !props.found && ctx.options.strict) {
+            if (!isMap11 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -6106,7 +6970,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap10) {
+          if (isMap11) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -6122,7 +6986,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap10 ? "}" : "]";
+      const expectedEnd = isMap11 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -7409,7 +8273,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar13 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar14 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -7493,7 +8357,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar13;
+    exports.isScalar = isScalar14;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -9139,870 +10003,6 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit3.visit;
     exports.visitAsync = visit3.visitAsync;
-  }
-});
-
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
-        separator += run[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run = [];
-      const flush = () => {
-        let lastWildcard;
-        run.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
-        });
-        run = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path5) => {
-      const end = path5.length - 1;
-      const index = path5.lastIndexOf(
-        SLASH,
-        path5[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path5 : path5.slice(index + 1);
-    };
-    var parentOf = (path5) => {
-      if (path5.charCodeAt(0) === SLASH_CODE || path5.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path5.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path5.length - 1;
-      const cut = path5.lastIndexOf(
-        SLASH,
-        path5.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path5.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define2(this, "body", body);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex2 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define2(this, key, regex2);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path5) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path5)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path5, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename5 = shortcut ? basenameOf(path5) : path5;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename5 : path5
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path5, originalPath, doThrow) => {
-      if (!isString(path5)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path5) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path5)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path5) => {
-      const first = path5.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path5.length === 1) {
-        return true;
-      }
-      const second = path5.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path5.length === 2 || path5.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define2(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path5) {
-        checkPath(
-          path5,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path5 ? this._t(path5, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path5 = convertPath(target);
-        if (!path5 || path5.charCodeAt(path5.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path5);
-        }
-        const dir = this._t(path5, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path5);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path5, cache) {
-        if (path5 in cache) {
-          return cache[path5];
-        }
-        const parentPath = parentOf(path5);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path5] = parent && parent.ignored ? parent : this._rules.test(path5, MODE_IGNORE);
-      }
-      ignores(path5) {
-        return this._test(path5, this._ignoreCache, convertPath(path5)).ignored;
-      }
-      createFilter() {
-        return (path5) => !this.ignores(path5);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path5) {
-        return this._test(path5, this._testCache, convertPath(path5));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path5) => checkPath(convertPath(path5), path5, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path5) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path5) || isNotRelative(path5);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
 
@@ -14344,9 +14344,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve12, reject2) => {
+          return new Promise((resolve14, reject2) => {
             this.close((err, data) => {
-              return err ? reject2(err) : resolve12(data);
+              return err ? reject2(err) : resolve14(data);
             });
           });
         }
@@ -14384,12 +14384,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve12, reject2) => {
+          return new Promise((resolve14, reject2) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject2(err2)
-              ) : resolve12(data);
+              ) : resolve14(data);
             });
           });
         }
@@ -16656,8 +16656,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve12, reject2) => {
-        res = resolve12;
+      const promise = new Promise((resolve14, reject2) => {
+        res = resolve14;
         rej = reject2;
       });
       return { promise, resolve: res, reject: rej };
@@ -18908,12 +18908,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject2) => {
+      const waitForDrain = () => new Promise((resolve14, reject2) => {
         assert(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve12;
+          callback = resolve14;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -19583,12 +19583,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject2) => {
+      const waitForDrain = () => new Promise((resolve14, reject2) => {
         assert(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve12;
+          callback = resolve14;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -20067,16 +20067,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve12) => {
+        return new Promise((resolve14) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve12;
+            this[kClosedResolve] = resolve14;
           } else {
-            resolve12(null);
+            resolve14(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve12) => {
+        return new Promise((resolve14) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -20087,7 +20087,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve12(null);
+            resolve14(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -20138,7 +20138,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve12, reject2) => {
+        const socket = await new Promise((resolve14, reject2) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -20150,7 +20150,7 @@ var require_client = __commonJS({
             if (err) {
               reject2(err);
             } else {
-              resolve12(socket2);
+              resolve14(socket2);
             }
           });
         });
@@ -20486,8 +20486,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve12) => {
-            this[kClosedResolve] = resolve12;
+          await new Promise((resolve14) => {
+            this[kClosedResolve] = resolve14;
           });
         }
       }
@@ -21756,7 +21756,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve12, reject2) => {
+        return await new Promise((resolve14, reject2) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -21769,7 +21769,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject2(signal.reason ?? new AbortError());
             } else {
-              resolve12(null);
+              resolve14(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -21788,7 +21788,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve12, reject2) => {
+      return new Promise((resolve14, reject2) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -21805,7 +21805,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve12,
+              resolve: resolve14,
               reject: reject2,
               length: 0,
               body: []
@@ -21875,18 +21875,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve12, stream, length } = consume2;
+      const { type, body, resolve: resolve14, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve12(chunksDecode(body, length));
+          resolve14(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve12(JSON.parse(chunksDecode(body, length)));
+          resolve14(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve12(chunksConcat(body, length).buffer);
+          resolve14(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve12(new Blob(body, { type: stream[kContentType] }));
+          resolve14(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve12(chunksConcat(body, length));
+          resolve14(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -22143,9 +22143,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject2) => {
+        return new Promise((resolve14, reject2) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve12(data);
+            return err ? reject2(err) : resolve14(data);
           });
         });
       }
@@ -22368,9 +22368,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject2) => {
+        return new Promise((resolve14, reject2) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject2(err) : resolve12(data);
+            return err ? reject2(err) : resolve14(data);
           });
         });
       }
@@ -22655,9 +22655,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject2) => {
+        return new Promise((resolve14, reject2) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve12(data);
+            return err ? reject2(err) : resolve14(data);
           });
         });
       }
@@ -22749,9 +22749,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject2) => {
+        return new Promise((resolve14, reject2) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve12(data);
+            return err ? reject2(err) : resolve14(data);
           });
         });
       }
@@ -26614,7 +26614,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve12, reject2) => agent.dispatch(
+        return new Promise((resolve14, reject2) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -26690,7 +26690,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve12({
+              resolve14({
                 status,
                 statusText,
                 headersList,
@@ -26733,7 +26733,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve12({
+              resolve14({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -30474,8 +30474,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve12) => {
-        setTimeout(resolve12, ms).unref();
+      return new Promise((resolve14) => {
+        setTimeout(resolve14, ms).unref();
       });
     }
     module.exports = {
@@ -31457,11 +31457,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter8 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve12) {
-          resolve12(value);
+        return value instanceof P ? value : new P(function(resolve14) {
+          resolve14(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve12, reject2) {
+      return new (P || (P = Promise))(function(resolve14, reject2) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -31477,7 +31477,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -31564,26 +31564,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve12) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve14) => __awaiter8(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve12(output.toString());
+              resolve14(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve12) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve14) => __awaiter8(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve12(Buffer.concat(chunks));
+              resolve14(Buffer.concat(chunks));
             });
           }));
         });
@@ -31791,14 +31791,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve12, reject2) => {
+          return new Promise((resolve14, reject2) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject2(err);
               } else if (!res) {
                 reject2(new Error("Unknown error"));
               } else {
-                resolve12(res);
+                resolve14(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -32042,12 +32042,12 @@ var require_lib = __commonJS({
         return __awaiter8(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve12) => setTimeout(() => resolve12(), ms));
+          return new Promise((resolve14) => setTimeout(() => resolve14(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve12, reject2) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve14, reject2) => __awaiter8(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -32055,7 +32055,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve12(response);
+              resolve14(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -32094,7 +32094,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject2(err);
             } else {
-              resolve12(response);
+              resolve14(response);
             }
           }));
         });
@@ -32558,8 +32558,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve12, reject2) {
-            return setTimeout(resolve12, t);
+          return new this.Promise(function(resolve14, reject2) {
+            return setTimeout(resolve14, t);
           });
         }
         computePenalty() {
@@ -32770,15 +32770,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error, reject2, resolve12, returned, task;
+          var args, cb, error, reject2, resolve14, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve12, reject: reject2 } = this._queue.shift());
+            ({ task, args, resolve: resolve14, reject: reject2 } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve12(returned);
+                  return resolve14(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -32793,13 +32793,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject2, resolve12;
-          resolve12 = reject2 = null;
+          var promise, reject2, resolve14;
+          resolve14 = reject2 = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve12 = _resolve;
+            resolve14 = _resolve;
             return reject2 = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve12, reject: reject2 });
+          this._queue.push({ task, args, resolve: resolve14, reject: reject2 });
           this._tryToRun();
           return promise;
         }
@@ -33200,14 +33200,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve12, reject2) => {
+              return new this.Promise((resolve14, reject2) => {
                 if (finished()) {
-                  return resolve12();
+                  return resolve14();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve12();
+                      return resolve14();
                     }
                   });
                 }
@@ -33300,9 +33300,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve12, reject2) {
+              return new this.Promise(function(resolve14, reject2) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject2 : resolve12)(args3);
+                  return (args3[0] != null ? reject2 : resolve14)(args3);
                 });
               });
             };
@@ -33639,12 +33639,14 @@ function text(values, name) {
 }
 
 // src/cli/commands/analyze.ts
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 
 // src/core/istioctl/analyze.ts
+import { resolve as resolve5 } from "node:path";
+
+// src/core/istioctl/analyze/files.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-var import_yaml = __toESM(require_dist(), 1);
-import { readdirSync as readdirSync3, readFileSync as readFileSync5, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
+import { readdirSync as readdirSync3, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
 import { extname, isAbsolute as isAbsolute4, join as join5, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/core/workspace/files.ts
@@ -34371,276 +34373,9 @@ function refuseEscapingPattern(pattern) {
   }
 }
 
-// src/core/istioctl/process.ts
-import { spawn } from "node:child_process";
-var DEFAULT_ISTIOCTL_TIMEOUT_MS = 5 * 6e4;
-async function runIstioctlProcess(binary, args, options = {}) {
-  const started = Date.now();
-  const env = {};
-  for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== void 0) env[k] = v;
-  const child2 = spawn(binary, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-  const stdout = [];
-  const stderr = [];
-  child2.stdout.on("data", (d) => stdout.push(d));
-  child2.stderr.on("data", (d) => stderr.push(d));
-  const timeoutMs = options.timeoutMs ?? DEFAULT_ISTIOCTL_TIMEOUT_MS;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child2.kill("SIGKILL");
-  }, timeoutMs);
-  child2.stdin.on("error", () => void 0);
-  child2.stdin.end(options.stdin ?? "");
-  let exitCode;
-  try {
-    exitCode = await new Promise((resolve12, reject2) => {
-      child2.on(
-        "error",
-        (error) => reject2(
-          new IstioctlError(`could not run istioctl at ${binary}: ${error.message}`, {
-            input: "istioctl",
-            hint: "Install it with the get-istioctl action, or point the istioctl input at the binary.",
-            cause: error
-          })
-        )
-      );
-      child2.on("close", (code) => resolve12(code ?? -1));
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-  const result = {
-    exitCode,
-    stdout: Buffer.concat(stdout).toString("utf8"),
-    stderr: Buffer.concat(stderr).toString("utf8"),
-    durationMs: Date.now() - started
-  };
-  if (timedOut) {
-    throw new IstioctlError(`istioctl ${args[0] ?? ""} timed out after ${Math.round(timeoutMs / 1e3)}s`, {
-      hint: "Split the input into smaller batches or raise the timeout."
-    });
-  }
-  return result;
-}
-
-// src/core/istioctl/version-rules.ts
-function minorVersionOf(version, input = "istioctl version") {
-  const match = /^v?(\d+)\.(\d+)(?:[.-]|$)/.exec(version.trim());
-  if (!match) {
-    throw new InvalidInputError(`'${version}' is not an Istio version`, {
-      input,
-      hint: "Give a version such as 1.28.3 (istioctl version --remote=false prints it)."
-    });
-  }
-  return { major: Number(match[1]), minor: Number(match[2]) };
-}
-function isAtLeastMinor(version, major, minor) {
-  const v = minorVersionOf(version);
-  return v.major > major || v.major === major && v.minor >= minor;
-}
-function analyzeRecursiveFlag(version) {
-  return isAtLeastMinor(version, 1, 25) ? [] : ["-R"];
-}
-function injectNeedsRevisionFlag(version) {
-  return isAtLeastMinor(version, 1, 28);
-}
-var DEFAULT_REVISION = "default";
-function injectRevisionArgs(version, revision) {
-  const named = revision && revision !== DEFAULT_REVISION ? revision : void 0;
-  if (named) return ["--revision", named];
-  return injectNeedsRevisionFlag(version) ? ["--revision", DEFAULT_REVISION] : [];
-}
-var NATIVE_SIDECARS_ENV = "ENABLE_NATIVE_SIDECARS";
-var NATIVE_SIDECARS_DEFAULT_SINCE = { major: 1, minor: 27 };
-var NATIVE_SIDECARS_KUBERNETES_SINCE = { major: 1, minor: 33 };
-function nativeSidecarsFor(kubernetesVersion, istioVersion) {
-  let kube;
-  try {
-    kube = minorVersionOf(kubernetesVersion, "kubernetes-version");
-  } catch {
-    throw new InvalidInputError(`'${kubernetesVersion}' is not a Kubernetes version`, {
-      input: "kubernetes-version",
-      hint: "Give the cluster version as major.minor, e.g. 1.33 (kubectl version prints it)."
-    });
-  }
-  const kubeSupports = kube.major > NATIVE_SIDECARS_KUBERNETES_SINCE.major || kube.major === NATIVE_SIDECARS_KUBERNETES_SINCE.major && kube.minor >= NATIVE_SIDECARS_KUBERNETES_SINCE.minor;
-  return kubeSupports && isAtLeastMinor(istioVersion, NATIVE_SIDECARS_DEFAULT_SINCE.major, NATIVE_SIDECARS_DEFAULT_SINCE.minor);
-}
-function nativeSidecarsEnv(nativeSidecars) {
-  return { [NATIVE_SIDECARS_ENV]: nativeSidecars ? "true" : "false" };
-}
-function controlPlaneConfigMapNames(revision) {
-  const suffix = revision && revision !== DEFAULT_REVISION ? `-${revision}` : "";
-  return { injector: `istio-sidecar-injector${suffix}`, mesh: `istio${suffix}` };
-}
-
-// src/core/istioctl/analyze.ts
-var ANALYZE_LEVELS = ["Info", "Warning", "Error"];
-var UNPARSEABLE_FILE_CODE = "unparseable-file";
-var UNKNOWN_DOCUMENT_CODE = "unknown-document";
+// src/core/istioctl/analyze/files.ts
 var READABLE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 var NEVER_WALKED = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function countFindings(findings) {
-  return {
-    errors: findings.filter((f) => f.level === "Error").length,
-    warnings: findings.filter((f) => f.level === "Warning").length,
-    infos: findings.filter((f) => f.level === "Info").length
-  };
-}
-function levelRank(level2) {
-  return ANALYZE_LEVELS.indexOf(level2);
-}
-async function analyzeManifests(options) {
-  const cwd = resolve3(options.cwd ?? process.cwd());
-  const logger = options.logger ?? silentLogger;
-  const failureThreshold = options.failureThreshold ?? "Error";
-  const requestedOutput = options.outputThreshold ?? "Info";
-  const outputThreshold = levelRank(requestedOutput) <= levelRank(failureThreshold) ? requestedOutput : failureThreshold;
-  const ignoreUnknown = options.ignoreUnknown ?? true;
-  for (const entry of options.suppress ?? []) validateSuppression(entry);
-  if (options.meshConfigFile) requireFile(options.meshConfigFile, cwd, "mesh-config-file");
-  const files = resolveAnalyzeFiles(options.paths, cwd, logger);
-  const screened = files.map((file) => screenFile(file, cwd));
-  const skipped = [];
-  const ownFindings = [];
-  const analyzedFiles = [];
-  for (const file of screened) {
-    for (const doc of file.unknown) {
-      if (ignoreUnknown) skipped.push({ file: file.path, line: doc.contentLine, reason: doc.reason });
-      else ownFindings.push(unknownDocumentFinding(file.path, doc.contentLine, doc.reason));
-    }
-    if (file.kubernetes > 0 || file.invalid > 0) analyzedFiles.push(file.path);
-  }
-  const args = analyzeArgs(options, analyzedFiles);
-  let istioFindings = [];
-  if (analyzedFiles.length > 0) {
-    logger.info(`istioctl ${args.join(" ")}`);
-    const run = await runIstioctlProcess(options.binary, args, { cwd, timeoutMs: options.timeoutMs });
-    checkAnalyzeExit(run.exitCode, run.stderr, "json");
-    istioFindings = parseAnalyzeJson(run.stdout).map((f) => ({
-      ...f,
-      file: f.file && toRelative(f.file, cwd)
-    }));
-    for (const warning of unknownCodeWarnings(run.stderr)) logger.warning(warning);
-    const byFile = new Map(screened.map((s) => [s.path, s]));
-    for (const problem of parseFileErrors(run.stderr)) {
-      const path5 = toRelative(problem.file, cwd);
-      const chunk = byFile.get(path5)?.chunks[problem.index];
-      if (problem.unknown) {
-        if (chunk && byFile.get(path5)?.unknown.some((d) => d.index === problem.index)) continue;
-        const line = chunk?.contentLine;
-        if (ignoreUnknown) skipped.push({ file: path5, line, reason: problem.reason });
-        else ownFindings.push(unknownDocumentFinding(path5, line, problem.reason));
-      } else {
-        const line = chunk && problem.chunkLine ? chunk.firstLine + problem.chunkLine - 1 : chunk?.firstLine;
-        ownFindings.push({
-          code: UNPARSEABLE_FILE_CODE,
-          level: "Error",
-          origin: path5,
-          message: `istioctl could not read this document: ${problem.reason}`,
-          reference: line ? `${path5}:${line}` : path5,
-          file: path5,
-          line,
-          source: "autopilot"
-        });
-      }
-    }
-  }
-  for (const s of skipped) logger.notice(`skipped, not a Kubernetes object: ${s.reason}`, s);
-  const all = sortFindings([...ownFindings, ...istioFindings]);
-  const failing = all.some((f) => levelRank(f.level) >= levelRank(failureThreshold));
-  const findings = all.filter((f) => levelRank(f.level) >= levelRank(outputThreshold));
-  return {
-    result: failing ? "fail" : "pass",
-    findings,
-    counts: countFindings(findings),
-    failureThreshold,
-    outputThreshold,
-    analyzedFiles,
-    skipped,
-    args
-  };
-}
-function analyzeArgs(options, files) {
-  const args = ["analyze", "--use-kube=false", "-o", "json"];
-  if (options.allNamespaces ?? true) args.push("-A");
-  args.push(...analyzeRecursiveFlag(options.version));
-  if (options.revision) args.push("--revision", options.revision);
-  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
-  for (const entry of options.suppress ?? []) args.push("--suppress", entry);
-  args.push("--output-threshold", "Info");
-  return [...args, ...files];
-}
-function classifyAnalyzeExit(exitCode, format) {
-  if (exitCode === 0) return "clean";
-  if (exitCode === 79 && format === "log") return "findings";
-  if (exitCode === 65 && format === "log") return "parse-error";
-  if (exitCode === 64) return "usage";
-  return "error";
-}
-function checkAnalyzeExit(exitCode, stderr, format) {
-  const kind = classifyAnalyzeExit(exitCode, format);
-  if (kind !== "usage" && kind !== "error") return kind;
-  const detail = stderr.split("\n").find((l) => l.startsWith("Error:")) ?? stderr.trim().split("\n").pop() ?? "";
-  throw new IstioctlError(
-    `istioctl analyze ${kind === "usage" ? "rejected its arguments" : "failed"} (exit ${exitCode}): ${detail}`,
-    {
-      hint: kind === "usage" ? "Check the suppress, revision and threshold inputs against `istioctl analyze --help` for this version." : "Check that every path exists and that the istioctl binary runs on this machine."
-    }
-  );
-}
-function parseAnalyzeJson(stdout) {
-  let parsed;
-  try {
-    parsed = JSON.parse(withoutLogLines(stdout));
-  } catch {
-    throw new IstioctlError(
-      `istioctl analyze printed no JSON findings: ${stdout.trim().split("\n")[0] ?? ""}`,
-      {
-        hint: "This istioctl may not support these flags; check the version input against the binary."
-      }
-    );
-  }
-  if (!Array.isArray(parsed))
-    throw new IstioctlError("istioctl analyze printed JSON that is not a list of findings");
-  return parsed.map((raw) => {
-    const level2 = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
-    const reference = typeof raw.reference === "string" && raw.reference !== "" ? raw.reference : void 0;
-    const { file, line } = splitReference(reference);
-    return {
-      code: String(raw.code ?? ""),
-      level: level2,
-      origin: String(raw.origin ?? ""),
-      message: String(raw.message ?? ""),
-      ...typeof raw.documentationUrl === "string" && raw.documentationUrl ? { documentationUrl: raw.documentationUrl } : {},
-      ...reference ? { reference } : {},
-      ...file ? { file } : {},
-      ...line ? { line } : {},
-      source: "istioctl"
-    };
-  });
-}
-var ISTIO_LOG_LINE = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z?\t(?:debug|info|warn|error|fatal)\t/;
-function withoutLogLines(stdout) {
-  return stdout.split("\n").filter((line) => !ISTIO_LOG_LINE.test(line)).join("\n");
-}
-function splitReference(reference) {
-  if (!reference) return {};
-  const m = /^(.*):(\d+)$/.exec(reference);
-  return m ? { file: m[1], line: Number(m[2]) } : { file: reference };
-}
-function sortFindings(findings) {
-  return [...findings].sort(
-    (a, b) => levelRank(b.level) - levelRank(a.level) || (a.file ?? "\uFFFF").localeCompare(b.file ?? "\uFFFF") || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code)
-  );
-}
-function validateSuppression(entry) {
-  if (!/^[^=\s]+=[^=]+$/.test(entry.trim()))
-    throw new InvalidInputError(`'${entry}' is not a suppression`, {
-      input: "suppress",
-      hint: "Write CODE=Kind namespace/name, e.g. 'IST0102=Namespace default' or 'IST0101=VirtualService shop/*'."
-    });
-}
 function requireFile(path5, cwd, input) {
   let ok3 = false;
   const real = resolveInsideWorkspace(cwd, path5, input);
@@ -34654,9 +34389,6 @@ function requireFile(path5, cwd, input) {
       input,
       hint: "Give a path relative to the workspace."
     });
-}
-function unknownCodeWarnings(stderr) {
-  return stderr.split("\n").filter((l) => /unknown message code/.test(l)).map((l) => l.replace(/^Warning:\s*/, "istioctl: "));
 }
 function resolveAnalyzeFiles(patterns, cwd, logger = silentLogger) {
   const include = patterns.filter((p) => !p.startsWith("!"));
@@ -34742,6 +34474,50 @@ function toRelative(file, cwd) {
   const rel = isAbsolute4(file) ? relative2(cwd, file) : file;
   return rel.split(sep2).join("/");
 }
+
+// src/core/istioctl/analyze/findings.ts
+var ANALYZE_LEVELS = ["Info", "Warning", "Error"];
+var UNPARSEABLE_FILE_CODE = "unparseable-file";
+var UNKNOWN_DOCUMENT_CODE = "unknown-document";
+function countFindings(findings) {
+  return {
+    errors: findings.filter((f) => f.level === "Error").length,
+    warnings: findings.filter((f) => f.level === "Warning").length,
+    infos: findings.filter((f) => f.level === "Info").length
+  };
+}
+function levelRank(level2) {
+  return ANALYZE_LEVELS.indexOf(level2);
+}
+function sortFindings(findings) {
+  return [...findings].sort(
+    (a, b) => levelRank(b.level) - levelRank(a.level) || (a.file ?? "\uFFFF").localeCompare(b.file ?? "\uFFFF") || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code)
+  );
+}
+function validateSuppression(entry) {
+  if (!/^[^=\s]+=[^=]+$/.test(entry.trim()))
+    throw new InvalidInputError(`'${entry}' is not a suppression`, {
+      input: "suppress",
+      hint: "Write CODE=Kind namespace/name, e.g. 'IST0102=Namespace default' or 'IST0101=VirtualService shop/*'."
+    });
+}
+function unknownDocumentFinding(file, line, reason) {
+  return {
+    code: UNKNOWN_DOCUMENT_CODE,
+    level: "Error",
+    origin: file,
+    message: `not a Kubernetes object istioctl can read: ${reason}. Set ignore-unknown to skip such documents.`,
+    reference: line ? `${file}:${line}` : file,
+    file,
+    ...line ? { line } : {},
+    source: "autopilot"
+  };
+}
+
+// src/core/istioctl/analyze/locate.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync5 } from "node:fs";
+import { resolve as resolve4 } from "node:path";
 function splitYamlChunks(content) {
   const lines = content.split("\n");
   const chunks = [];
@@ -34768,7 +34544,7 @@ function splitYamlChunks(content) {
 function screenFile(path5, cwd) {
   let text2;
   try {
-    text2 = readFileSync5(resolve3(cwd, path5), "utf8");
+    text2 = readFileSync5(resolve4(cwd, path5), "utf8");
   } catch (error) {
     throw explainFileError(error, "reading", path5, "paths");
   }
@@ -34798,6 +34574,91 @@ function screenFile(path5, cwd) {
   }
   return screened;
 }
+function collectScreening(screened, ignoreUnknown) {
+  const outcome = { skipped: [], ownFindings: [], analyzedFiles: [] };
+  for (const file of screened) {
+    for (const doc of file.unknown) {
+      if (ignoreUnknown) outcome.skipped.push({ file: file.path, line: doc.contentLine, reason: doc.reason });
+      else outcome.ownFindings.push(unknownDocumentFinding(file.path, doc.contentLine, doc.reason));
+    }
+    if (file.kubernetes > 0 || file.invalid > 0) outcome.analyzedFiles.push(file.path);
+  }
+  return outcome;
+}
+function locateFileErrors(problems, screened, cwd, ignoreUnknown, outcome) {
+  const { skipped, ownFindings } = outcome;
+  const byFile = new Map(screened.map((s) => [s.path, s]));
+  for (const problem of problems) {
+    const path5 = toRelative(problem.file, cwd);
+    const chunk = byFile.get(path5)?.chunks[problem.index];
+    if (problem.unknown) {
+      if (chunk && byFile.get(path5)?.unknown.some((d) => d.index === problem.index)) continue;
+      const line = chunk?.contentLine;
+      if (ignoreUnknown) skipped.push({ file: path5, line, reason: problem.reason });
+      else ownFindings.push(unknownDocumentFinding(path5, line, problem.reason));
+    } else {
+      const line = chunk && problem.chunkLine ? chunk.firstLine + problem.chunkLine - 1 : chunk?.firstLine;
+      ownFindings.push(unparseableFinding(path5, line, problem.reason));
+    }
+  }
+}
+function unparseableFinding(path5, line, reason) {
+  return {
+    code: UNPARSEABLE_FILE_CODE,
+    level: "Error",
+    origin: path5,
+    message: `istioctl could not read this document: ${reason}`,
+    reference: line ? `${path5}:${line}` : path5,
+    file: path5,
+    line,
+    source: "autopilot"
+  };
+}
+
+// src/core/istioctl/analyze/parse.ts
+function parseAnalyzeJson(stdout) {
+  let parsed;
+  try {
+    parsed = JSON.parse(withoutLogLines(stdout));
+  } catch {
+    throw new IstioctlError(
+      `istioctl analyze printed no JSON findings: ${stdout.trim().split("\n")[0] ?? ""}`,
+      {
+        hint: "This istioctl may not support these flags; check the version input against the binary."
+      }
+    );
+  }
+  if (!Array.isArray(parsed))
+    throw new IstioctlError("istioctl analyze printed JSON that is not a list of findings");
+  return parsed.map((raw) => {
+    const level2 = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
+    const reference = typeof raw.reference === "string" && raw.reference !== "" ? raw.reference : void 0;
+    const { file, line } = splitReference(reference);
+    return {
+      code: String(raw.code ?? ""),
+      level: level2,
+      origin: String(raw.origin ?? ""),
+      message: String(raw.message ?? ""),
+      ...typeof raw.documentationUrl === "string" && raw.documentationUrl ? { documentationUrl: raw.documentationUrl } : {},
+      ...reference ? { reference } : {},
+      ...file ? { file } : {},
+      ...line ? { line } : {},
+      source: "istioctl"
+    };
+  });
+}
+var ISTIO_LOG_LINE = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z?\t(?:debug|info|warn|error|fatal)\t/;
+function withoutLogLines(stdout) {
+  return stdout.split("\n").filter((line) => !ISTIO_LOG_LINE.test(line)).join("\n");
+}
+function splitReference(reference) {
+  if (!reference) return {};
+  const m = /^(.*):(\d+)$/.exec(reference);
+  return m ? { file: m[1], line: Number(m[2]) } : { file: reference };
+}
+function unknownCodeWarnings(stderr) {
+  return stderr.split("\n").filter((l) => /unknown message code/.test(l)).map((l) => l.replace(/^Warning:\s*/, "istioctl: "));
+}
 function parseFileErrors(stderr) {
   const seen = /* @__PURE__ */ new Set();
   const errors = [];
@@ -34819,17 +34680,188 @@ function parseFileErrors(stderr) {
   }
   return errors;
 }
-function unknownDocumentFinding(file, line, reason) {
-  return {
-    code: UNKNOWN_DOCUMENT_CODE,
-    level: "Error",
-    origin: file,
-    message: `not a Kubernetes object istioctl can read: ${reason}. Set ignore-unknown to skip such documents.`,
-    reference: line ? `${file}:${line}` : file,
-    file,
-    ...line ? { line } : {},
-    source: "autopilot"
+
+// src/core/istioctl/process.ts
+import { spawn } from "node:child_process";
+var DEFAULT_ISTIOCTL_TIMEOUT_MS = 5 * 6e4;
+async function runIstioctlProcess(binary, args, options = {}) {
+  const started = Date.now();
+  const env = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== void 0) env[k] = v;
+  const child2 = spawn(binary, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  const stdout = [];
+  const stderr = [];
+  child2.stdout.on("data", (d) => stdout.push(d));
+  child2.stderr.on("data", (d) => stderr.push(d));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ISTIOCTL_TIMEOUT_MS;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child2.kill("SIGKILL");
+  }, timeoutMs);
+  child2.stdin.on("error", () => void 0);
+  child2.stdin.end(options.stdin ?? "");
+  let exitCode;
+  try {
+    exitCode = await new Promise((resolve14, reject2) => {
+      child2.on(
+        "error",
+        (error) => reject2(
+          new IstioctlError(`could not run istioctl at ${binary}: ${error.message}`, {
+            input: "istioctl",
+            hint: "Install it with the get-istioctl action, or point the istioctl input at the binary.",
+            cause: error
+          })
+        )
+      );
+      child2.on("close", (code) => resolve14(code ?? -1));
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  const result = {
+    exitCode,
+    stdout: Buffer.concat(stdout).toString("utf8"),
+    stderr: Buffer.concat(stderr).toString("utf8"),
+    durationMs: Date.now() - started
   };
+  if (timedOut) {
+    throw new IstioctlError(`istioctl ${args[0] ?? ""} timed out after ${Math.round(timeoutMs / 1e3)}s`, {
+      hint: "Split the input into smaller batches or raise the timeout."
+    });
+  }
+  return result;
+}
+
+// src/core/istioctl/version-rules.ts
+function minorVersionOf(version, input = "istioctl version") {
+  const match = /^v?(\d+)\.(\d+)(?:[.-]|$)/.exec(version.trim());
+  if (!match) {
+    throw new InvalidInputError(`'${version}' is not an Istio version`, {
+      input,
+      hint: "Give a version such as 1.28.3 (istioctl version --remote=false prints it)."
+    });
+  }
+  return { major: Number(match[1]), minor: Number(match[2]) };
+}
+function isAtLeastMinor(version, major, minor) {
+  const v = minorVersionOf(version);
+  return v.major > major || v.major === major && v.minor >= minor;
+}
+function analyzeRecursiveFlag(version) {
+  return isAtLeastMinor(version, 1, 25) ? [] : ["-R"];
+}
+function injectNeedsRevisionFlag(version) {
+  return isAtLeastMinor(version, 1, 28);
+}
+var DEFAULT_REVISION = "default";
+function injectRevisionArgs(version, revision) {
+  const named = revision && revision !== DEFAULT_REVISION ? revision : void 0;
+  if (named) return ["--revision", named];
+  return injectNeedsRevisionFlag(version) ? ["--revision", DEFAULT_REVISION] : [];
+}
+var NATIVE_SIDECARS_ENV = "ENABLE_NATIVE_SIDECARS";
+var NATIVE_SIDECARS_DEFAULT_SINCE = { major: 1, minor: 27 };
+var NATIVE_SIDECARS_KUBERNETES_SINCE = { major: 1, minor: 33 };
+function nativeSidecarsFor(kubernetesVersion, istioVersion) {
+  let kube;
+  try {
+    kube = minorVersionOf(kubernetesVersion, "kubernetes-version");
+  } catch {
+    throw new InvalidInputError(`'${kubernetesVersion}' is not a Kubernetes version`, {
+      input: "kubernetes-version",
+      hint: "Give the cluster version as major.minor, e.g. 1.33 (kubectl version prints it)."
+    });
+  }
+  const kubeSupports = kube.major > NATIVE_SIDECARS_KUBERNETES_SINCE.major || kube.major === NATIVE_SIDECARS_KUBERNETES_SINCE.major && kube.minor >= NATIVE_SIDECARS_KUBERNETES_SINCE.minor;
+  return kubeSupports && isAtLeastMinor(istioVersion, NATIVE_SIDECARS_DEFAULT_SINCE.major, NATIVE_SIDECARS_DEFAULT_SINCE.minor);
+}
+function nativeSidecarsEnv(nativeSidecars) {
+  return { [NATIVE_SIDECARS_ENV]: nativeSidecars ? "true" : "false" };
+}
+function controlPlaneConfigMapNames(revision) {
+  const suffix = revision && revision !== DEFAULT_REVISION ? `-${revision}` : "";
+  return { injector: `istio-sidecar-injector${suffix}`, mesh: `istio${suffix}` };
+}
+
+// src/core/istioctl/analyze/run.ts
+function analyzeArgs(options, files) {
+  const args = ["analyze", "--use-kube=false", "-o", "json"];
+  if (options.allNamespaces ?? true) args.push("-A");
+  args.push(...analyzeRecursiveFlag(options.version));
+  if (options.revision) args.push("--revision", options.revision);
+  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
+  for (const entry of options.suppress ?? []) args.push("--suppress", entry);
+  args.push("--output-threshold", "Info");
+  return [...args, ...files];
+}
+function classifyAnalyzeExit(exitCode, format) {
+  if (exitCode === 0) return "clean";
+  if (exitCode === 79 && format === "log") return "findings";
+  if (exitCode === 65 && format === "log") return "parse-error";
+  if (exitCode === 64) return "usage";
+  return "error";
+}
+function checkAnalyzeExit(exitCode, stderr, format) {
+  const kind = classifyAnalyzeExit(exitCode, format);
+  if (kind !== "usage" && kind !== "error") return kind;
+  const detail = stderr.split("\n").find((l) => l.startsWith("Error:")) ?? stderr.trim().split("\n").pop() ?? "";
+  throw new IstioctlError(
+    `istioctl analyze ${kind === "usage" ? "rejected its arguments" : "failed"} (exit ${exitCode}): ${detail}`,
+    {
+      hint: kind === "usage" ? "Check the suppress, revision and threshold inputs against `istioctl analyze --help` for this version." : "Check that every path exists and that the istioctl binary runs on this machine."
+    }
+  );
+}
+async function runAnalyze(binary, args, cwd, timeoutMs) {
+  const run = await runIstioctlProcess(binary, args, { cwd, timeoutMs });
+  checkAnalyzeExit(run.exitCode, run.stderr, "json");
+  return { stdout: run.stdout, stderr: run.stderr };
+}
+
+// src/core/istioctl/analyze.ts
+async function analyzeManifests(options) {
+  const cwd = resolve5(options.cwd ?? process.cwd());
+  const logger = options.logger ?? silentLogger;
+  const { failureThreshold, outputThreshold } = thresholds(options);
+  const ignoreUnknown = options.ignoreUnknown ?? true;
+  for (const entry of options.suppress ?? []) validateSuppression(entry);
+  if (options.meshConfigFile) requireFile(options.meshConfigFile, cwd, "mesh-config-file");
+  const files = resolveAnalyzeFiles(options.paths, cwd, logger);
+  const screened = files.map((file) => screenFile(file, cwd));
+  const { skipped, ownFindings, analyzedFiles } = collectScreening(screened, ignoreUnknown);
+  const args = analyzeArgs(options, analyzedFiles);
+  let istioFindings = [];
+  if (analyzedFiles.length > 0) {
+    logger.info(`istioctl ${args.join(" ")}`);
+    const run = await runAnalyze(options.binary, args, cwd, options.timeoutMs);
+    istioFindings = parseAnalyzeJson(run.stdout).map((f) => ({
+      ...f,
+      file: f.file && toRelative(f.file, cwd)
+    }));
+    for (const warning of unknownCodeWarnings(run.stderr)) logger.warning(warning);
+    locateFileErrors(parseFileErrors(run.stderr), screened, cwd, ignoreUnknown, { skipped, ownFindings });
+  }
+  for (const s of skipped) logger.notice(`skipped, not a Kubernetes object: ${s.reason}`, s);
+  const all = sortFindings([...ownFindings, ...istioFindings]);
+  const failing = all.some((f) => levelRank(f.level) >= levelRank(failureThreshold));
+  const findings = all.filter((f) => levelRank(f.level) >= levelRank(outputThreshold));
+  return {
+    result: failing ? "fail" : "pass",
+    findings,
+    counts: countFindings(findings),
+    failureThreshold,
+    outputThreshold,
+    analyzedFiles,
+    skipped,
+    args
+  };
+}
+function thresholds(options) {
+  const failureThreshold = options.failureThreshold ?? "Error";
+  const requestedOutput = options.outputThreshold ?? "Info";
+  const outputThreshold = levelRank(requestedOutput) <= levelRank(failureThreshold) ? requestedOutput : failureThreshold;
+  return { failureThreshold, outputThreshold };
 }
 
 // src/core/istioctl/runner.ts
@@ -35398,7 +35430,7 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
   const args = [...kustomize.prefix, "build", dir];
   const shownAs = options.shownAs ?? dir;
   const timeoutMs = options.timeoutMs ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS;
-  return new Promise((resolve12, reject2) => {
+  return new Promise((resolve14, reject2) => {
     const child2 = spawn2(kustomize.command, args, { stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     const err = [];
@@ -35451,7 +35483,7 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
         );
         return;
       }
-      settle(() => resolve12({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
+      settle(() => resolve14({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
     });
   });
 }
@@ -35975,7 +36007,7 @@ function dataOf(files, object) {
 var import_yaml5 = __toESM(require_dist(), 1);
 import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join8, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { join as join8, posix as posix5, relative as relative3, resolve as resolve6, sep as sep3 } from "node:path";
 
 // src/core/mesh/roots.ts
 import { posix as posix4 } from "node:path";
@@ -36230,7 +36262,7 @@ async function renderKustomization(files, root, dirs, wrapperDir, options) {
     );
   const workspace = realpathSync4(files.root);
   mkdirSync2(wrapperDir, { recursive: true });
-  const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve4(workspace, dir)).split(sep3).join("/"));
+  const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve6(workspace, dir)).split(sep3).join("/"));
   writeFileSync(join8(wrapperDir, "kustomization.yaml"), wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
   const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
@@ -36409,7 +36441,7 @@ function transformationsOf(text2) {
   return entries;
 }
 function fromWrapper(workspace, wrapperDir, path5, root) {
-  const absolute = resolve4(wrapperDir, path5);
+  const absolute = resolve6(wrapperDir, path5);
   if (absolute === join8(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
   const rel = relative3(workspace, absolute).split(sep3).join("/");
   return normalizeRepoPath(rel);
@@ -38508,11 +38540,11 @@ import { EOL as EOL2 } from "os";
 import { constants as constants3, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve14) {
+      resolve14(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
+  return new (P || (P = Promise))(function(resolve14, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38528,7 +38560,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38805,11 +38837,11 @@ import * as fs from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve14) {
+      resolve14(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
+  return new (P || (P = Promise))(function(resolve14, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38825,7 +38857,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38938,11 +38970,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve14) {
+      resolve14(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
+  return new (P || (P = Promise))(function(resolve14, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -38958,7 +38990,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39128,11 +39160,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve14) {
+      resolve14(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
+  return new (P || (P = Promise))(function(resolve14, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39148,7 +39180,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39367,7 +39399,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve12, reject2) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve14, reject2) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -39450,7 +39482,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject2(error);
           } else {
-            resolve12(exitCode);
+            resolve14(exitCode);
           }
         });
         if (this.options.input) {
@@ -39573,11 +39605,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve14) {
+      resolve14(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
+  return new (P || (P = Promise))(function(resolve14, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39593,7 +39625,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39642,11 +39674,11 @@ var semver4 = __toESM(require_semver2(), 1);
 import { ok as ok2 } from "assert";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve14) {
+      resolve14(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
+  return new (P || (P = Promise))(function(resolve14, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -39662,7 +39694,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -40108,7 +40140,7 @@ async function withRetries(url, options, consume) {
       logger.info(
         `Download of ${redactUrl(url)} failed (${error.message}); retrying in ${Math.round(wait / 100) / 10}s`
       );
-      await new Promise((resolve12) => setTimeout(resolve12, wait));
+      await new Promise((resolve14) => setTimeout(resolve14, wait));
       delay *= 2;
     }
   }
@@ -40616,11 +40648,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve14) {
+      resolve14(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject2) {
+  return new (P || (P = Promise))(function(resolve14, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -40636,7 +40668,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44999,7 +45031,7 @@ var GitHubTransportError = class extends AutopilotError {
   reason;
 };
 function timedFetch(base, options) {
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve12) => setTimeout(resolve12, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve14) => setTimeout(resolve14, ms)));
   return async (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? "GET";
@@ -45428,7 +45460,7 @@ var analyzeCommand = {
   async run(values, context2) {
     const flags = readFlags(ANALYZE_OPTIONS, values);
     const binary = await cliIstioctl(flags, context2);
-    const workspace = resolve6(flags.repo ?? ".");
+    const workspace = resolve8(flags.repo ?? ".");
     const paths = flags.paths;
     const settings = {
       binary,
@@ -45470,7 +45502,7 @@ var analyzeCommand = {
 };
 
 // src/cli/commands/bump.ts
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 
 // src/core/pins/splice.ts
 var import_yaml9 = __toESM(require_dist(), 1);
@@ -48103,7 +48135,7 @@ var bumpCommand = {
       logger: context2.log
     });
     const result = bumpIstioVersion({
-      root: resolve7(flags.repo ?? "."),
+      root: resolve9(flags.repo ?? "."),
       target,
       paths: flags.paths,
       role: flags.role,
@@ -48150,7 +48182,7 @@ function printBump(result, dryRun, context2) {
 }
 
 // src/cli/commands/check.ts
-import { join as join17, resolve as resolve8 } from "node:path";
+import { join as join17, resolve as resolve10 } from "node:path";
 
 // src/core/versions/policy.ts
 var import_semver5 = __toESM(require_semver2(), 1);
@@ -48553,7 +48585,7 @@ var checkCommand = {
     const failOn = flags["fail-on"];
     const given = flags["current-version"];
     const pinned = given ? void 0 : await readRunningVersion({
-      workspace: resolve8(flags.repo ?? "."),
+      workspace: resolve10(flags.repo ?? "."),
       paths: flags.paths,
       logger: context2.log
     });
@@ -48616,10 +48648,10 @@ var getIstioctlCommand = {
 };
 
 // src/cli/commands/inject.ts
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 
 // src/core/config/repo-config.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 import { existsSync as existsSync11, readFileSync as readFileSync13 } from "node:fs";
 
 // src/core/github/auto-merge.ts
@@ -49194,7 +49226,7 @@ import { join as join20 } from "node:path";
 var import_yaml20 = __toESM(require_dist(), 1);
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, readFile as readFile2, rename as rename3, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { join as join18, resolve as resolve9 } from "node:path";
+import { join as join18, resolve as resolve11 } from "node:path";
 var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
 function nativeSidecarsChoice(setting) {
   return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
@@ -49367,7 +49399,7 @@ async function generateOfflineInjectConfig(options) {
     version,
     options.kubernetesVersion
   );
-  const outputDir = resolve9(options.outputDir);
+  const outputDir = resolve11(options.outputDir);
   await mkdir3(outputDir, { recursive: true });
   const paths = {
     injectConfigFile: join18(outputDir, OFFLINE_FILE_NAMES.injectConfig),
@@ -51231,6 +51263,83 @@ function podRevisionOf(object, runRevision) {
   );
 }
 
+// src/core/config/repo-config-reader.ts
+var import_yaml25 = __toESM(require_dist(), 1);
+function configContext(file, lineCounter) {
+  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
+  const fail = (path5, node, message, hint) => {
+    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
+  };
+  return { file, lineOf: lineOf2, fail };
+}
+function sectionReader(ctx, map, prefix) {
+  const { fail } = ctx;
+  const seen = /* @__PURE__ */ new Set();
+  const get = (key) => {
+    seen.add(key);
+    return map?.get(key, true);
+  };
+  const name = (key) => prefix ? `${prefix}.${key}` : key;
+  return {
+    string(key) {
+      const node = get(key);
+      if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml25.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      return String(node.value);
+    },
+    boolean(key) {
+      const node = get(key);
+      if (node === void 0) return void 0;
+      if (!(0, import_yaml25.isScalar)(node) || typeof node.value !== "boolean")
+        return fail(name(key), node, "must be true or false");
+      return node.value;
+    },
+    list(key) {
+      const node = get(key);
+      if (node === void 0) return void 0;
+      if ((0, import_yaml25.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml25.isSeq)(node) || !node.items.every((i) => (0, import_yaml25.isScalar)(i) && typeof i.value === "string")) {
+        return fail(name(key), node, "must be a list of strings");
+      }
+      return node.items.map((i) => String(i.value));
+    },
+    choice(key, choices) {
+      const value = this.string(key);
+      if (value === void 0) return void 0;
+      if (!choices.includes(value)) {
+        return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
+      }
+      return value;
+    },
+    node(key) {
+      return get(key);
+    },
+    section(key) {
+      const node = get(key);
+      if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null)
+        return sectionReader(ctx, null, name(key));
+      if (!(0, import_yaml25.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      return sectionReader(ctx, node, name(key));
+    },
+    done() {
+      refuseUnknownKeys(ctx, map, seen, name);
+    }
+  };
+}
+function refuseUnknownKeys(ctx, map, seen, name) {
+  for (const item of map?.items ?? []) {
+    const key = (0, import_yaml25.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    if (!seen.has(key)) {
+      ctx.fail(
+        name(key),
+        item.key,
+        "is not a known setting",
+        "See the README for the settings this file takes."
+      );
+    }
+  }
+}
+
 // src/core/rollout/waves/wave-config.ts
 var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
 function parseDuration(text2) {
@@ -51276,8 +51385,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text2, path5);
 }
 function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml25.LineCounter();
-  const doc = (0, import_yaml25.parseDocument)(text2, { lineCounter });
+  const lineCounter = new import_yaml26.LineCounter();
+  const doc = (0, import_yaml26.parseDocument)(text2, { lineCounter });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error.message.split("\n")[0]}`, {
@@ -51287,90 +51396,12 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml25.isMap)(root)) {
+  if (root !== null && !(0, import_yaml26.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
-  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
-  const fail = (path5, node, message, hint) => {
-    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
-  };
-  const reader = (map, prefix) => {
-    const seen = /* @__PURE__ */ new Set();
-    const get = (key) => {
-      seen.add(key);
-      return map?.get(key, true);
-    };
-    const name = (key) => prefix ? `${prefix}.${key}` : key;
-    return {
-      string(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return void 0;
-        if (!(0, import_yaml25.isScalar)(node) || typeof node.value === "object")
-          return fail(name(key), node, "must be a string");
-        return String(node.value);
-      },
-      boolean(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if (!(0, import_yaml25.isScalar)(node) || typeof node.value !== "boolean")
-          return fail(name(key), node, "must be true or false");
-        return node.value;
-      },
-      list(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if ((0, import_yaml25.isScalar)(node) && typeof node.value === "string") return [node.value];
-        if (!(0, import_yaml25.isSeq)(node) || !node.items.every((i) => (0, import_yaml25.isScalar)(i) && typeof i.value === "string")) {
-          return fail(name(key), node, "must be a list of strings");
-        }
-        return node.items.map((i) => String(i.value));
-      },
-      choice(key, choices) {
-        const value = this.string(key);
-        if (value === void 0) return void 0;
-        if (!choices.includes(value)) {
-          return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
-        }
-        return value;
-      },
-      node(key) {
-        return get(key);
-      },
-      section(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return reader(null, name(key));
-        if (!(0, import_yaml25.isMap)(node)) return fail(name(key), node, "must be a mapping");
-        return reader(node, name(key));
-      },
-      done() {
-        for (const item of map?.items ?? []) {
-          const key = (0, import_yaml25.isScalar)(item.key) ? String(item.key.value) : String(item.key);
-          if (!seen.has(key)) {
-            fail(
-              name(key),
-              item.key,
-              "is not a known setting",
-              "See the README for the settings this file takes."
-            );
-          }
-        }
-      }
-    };
-  };
-  const top = reader(root, "");
-  const policy = top.string("policy");
-  if (policy !== void 0 && !POLICY_KEYWORDS.includes(policy)) {
-    try {
-      toSemverRange(policy, "policy");
-    } catch {
-      fail(
-        "policy",
-        root.get("policy", true),
-        `is '${policy}', not a policy`,
-        `Use ${POLICY_KEYWORDS.join(", ")} or a semver range.`
-      );
-    }
-  }
+  const ctx = configContext(file, lineCounter);
+  const top = sectionReader(ctx, root, "");
+  const policy = readPolicy(ctx, top, root);
   const cp2 = top.section("control-plane");
   const dp = top.section("data-plane");
   const pr = top.section("pull-request");
@@ -51381,88 +51412,119 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     strategy: top.choice("strategy", UPGRADE_STRATEGIES),
     includePrereleases: top.boolean("include-prereleases"),
     controlPlane: { paths: cp2.list("paths") },
-    dataPlane: {
-      paths: dp.list("paths"),
-      output: dp.choice("output", INJECT_OUTPUT_MODES),
-      outputDir: dp.string("output-dir"),
-      revision: dp.string("revision"),
-      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
-      kubernetesVersion: dp.string("kubernetes-version"),
-      valuesFile: dp.string("values-file"),
-      operatorFile: dp.string("operator-file")
-    },
-    pullRequest: {
-      base: pr.string("base"),
-      labels: pr.list("labels"),
-      assignees: pr.list("assignees"),
-      reviewers: pr.list("reviewers"),
-      teamReviewers: pr.list("team-reviewers"),
-      draft: pr.boolean("draft"),
-      autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
-      autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
-      signCommits: pr.boolean("sign-commits")
-    },
-    analyze: {
-      failureThreshold: an.choice("failure-threshold", ANALYZE_LEVELS),
-      suppress: an.list("suppress")
-    }
+    dataPlane: readDataPlane(dp),
+    pullRequest: readPullRequest(pr),
+    analyze: readAnalyze(an)
   };
-  const waves = readWaves(top.node("waves"));
+  const waves = readWaveSettings(ctx, top, config.strategy);
   if (waves) config.waves = waves;
-  if (waves && config.strategy === "canary")
-    fail(
+  const dashboard = top.boolean("dashboard");
+  if (dashboard !== void 0) config.dashboard = dashboard;
+  for (const section of [cp2, dp, pr, an, top]) section.done();
+  return config;
+}
+function readPolicy(ctx, top, root) {
+  const policy = top.string("policy");
+  if (policy !== void 0 && !POLICY_KEYWORDS.includes(policy)) {
+    try {
+      toSemverRange(policy, "policy");
+    } catch {
+      ctx.fail(
+        "policy",
+        root.get("policy", true),
+        `is '${policy}', not a policy`,
+        `Use ${POLICY_KEYWORDS.join(", ")} or a semver range.`
+      );
+    }
+  }
+  return policy;
+}
+function readDataPlane(dp) {
+  return {
+    paths: dp.list("paths"),
+    output: dp.choice("output", INJECT_OUTPUT_MODES),
+    outputDir: dp.string("output-dir"),
+    revision: dp.string("revision"),
+    nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
+    kubernetesVersion: dp.string("kubernetes-version"),
+    valuesFile: dp.string("values-file"),
+    operatorFile: dp.string("operator-file")
+  };
+}
+function readPullRequest(pr) {
+  return {
+    base: pr.string("base"),
+    labels: pr.list("labels"),
+    assignees: pr.list("assignees"),
+    reviewers: pr.list("reviewers"),
+    teamReviewers: pr.list("team-reviewers"),
+    draft: pr.boolean("draft"),
+    autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
+    autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
+    signCommits: pr.boolean("sign-commits")
+  };
+}
+function readAnalyze(an) {
+  return {
+    failureThreshold: an.choice("failure-threshold", ANALYZE_LEVELS),
+    suppress: an.list("suppress")
+  };
+}
+function readWaveSettings(ctx, top, strategy) {
+  const waves = readWaves(ctx, top.node("waves"));
+  if (waves && strategy === "canary")
+    ctx.fail(
       "waves",
       top.node("waves"),
       "cannot be combined with strategy: canary",
       "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy: in-place with waves, or drop waves."
     );
-  const dashboard = top.boolean("dashboard");
-  if (dashboard !== void 0) config.dashboard = dashboard;
-  for (const section of [cp2, dp, pr, an, top]) section.done();
-  return config;
-  function readWaves(node) {
-    if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return void 0;
-    if (!(0, import_yaml25.isSeq)(node) || node.items.length === 0)
-      return fail(
-        "waves",
-        node,
-        "must be a list of waves",
-        "Each wave is a mapping: name, paths, soak, require-checks."
-      );
-    const out = [];
-    node.items.forEach((item, index) => {
-      const where3 = `waves[${index}]`;
-      if (!(0, import_yaml25.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
-      const wave = reader(item, where3);
-      const name = wave.string("name");
-      if (!name) return fail(`${where3}.name`, item, "is required");
-      if (out.some((w) => w.name === name))
-        fail(`${where3}.name`, item.get("name", true), `repeats the wave name '${name}'`);
-      const paths = wave.list("paths");
-      if (!paths || paths.length === 0) return fail(`${where3}.paths`, item, "must list at least one glob");
-      const soakText = wave.string("soak");
-      const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
-      if (soakMs === void 0)
-        fail(
-          `${where3}.soak`,
-          item.get("soak", true),
-          `is '${soakText}', not a duration`,
-          "Write it like 36h, 2d, 1d12h or 90m."
-        );
-      const requireChecks = wave.list("require-checks") ?? [];
-      wave.done();
-      out.push({
-        name,
-        paths,
-        soakMs: soakMs ?? 0,
-        ...soakText !== void 0 ? { soak: soakText } : {},
-        requireChecks,
-        file,
-        ...lineOf2(item) ? { line: lineOf2(item) } : {}
-      });
-    });
-    return out;
-  }
+  return waves;
+}
+function readWaves(ctx, node) {
+  if (node === void 0 || (0, import_yaml26.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml26.isSeq)(node) || node.items.length === 0)
+    return ctx.fail(
+      "waves",
+      node,
+      "must be a list of waves",
+      "Each wave is a mapping: name, paths, soak, require-checks."
+    );
+  const out = [];
+  node.items.forEach((item, index) => out.push(readWave(ctx, item, index, out)));
+  return out;
+}
+function readWave(ctx, item, index, earlier) {
+  const { fail } = ctx;
+  const where3 = `waves[${index}]`;
+  if (!(0, import_yaml26.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
+  const wave = sectionReader(ctx, item, where3);
+  const name = wave.string("name");
+  if (!name) return fail(`${where3}.name`, item, "is required");
+  if (earlier.some((w) => w.name === name))
+    fail(`${where3}.name`, item.get("name", true), `repeats the wave name '${name}'`);
+  const paths = wave.list("paths");
+  if (!paths || paths.length === 0) return fail(`${where3}.paths`, item, "must list at least one glob");
+  const soakText = wave.string("soak");
+  const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
+  if (soakMs === void 0)
+    fail(
+      `${where3}.soak`,
+      item.get("soak", true),
+      `is '${soakText}', not a duration`,
+      "Write it like 36h, 2d, 1d12h or 90m."
+    );
+  const requireChecks = wave.list("require-checks") ?? [];
+  wave.done();
+  return {
+    name,
+    paths,
+    soakMs: soakMs ?? 0,
+    ...soakText !== void 0 ? { soak: soakText } : {},
+    requireChecks,
+    file: ctx.file,
+    ...ctx.lineOf(item) ? { line: ctx.lineOf(item) } : {}
+  };
 }
 
 // src/options/inject.ts
@@ -51530,7 +51592,7 @@ var injectCommand = {
   table: INJECT_OPTIONS,
   async run(values, context2) {
     const flags = readFlags(INJECT_OPTIONS, values);
-    const workspace = resolve10(flags.repo ?? ".");
+    const workspace = resolve12(flags.repo ?? ".");
     const dp = loadRepoConfig(workspace, flags.config, "--config").dataPlane;
     const given = (flag) => values[flag] !== void 0;
     const result = await renderSidecars(
@@ -51566,7 +51628,7 @@ var injectCommand = {
 };
 
 // src/cli/commands/plan.ts
-import { join as join25, resolve as resolve11 } from "node:path";
+import { join as join25, resolve as resolve13 } from "node:path";
 
 // src/core/mesh/model-report.ts
 var where = (s) => s ? `${s.file}:${s.line}` : null;
@@ -51655,7 +51717,7 @@ function renderMeshText(report) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -52043,7 +52105,7 @@ function documentsOf(path5, text2) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml26.isMap)(document.contents)) continue;
+    if (!(0, import_yaml27.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text3 = (value) => typeof value === "string" ? value : "";
@@ -52063,15 +52125,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml26.isMap)(node)) {
+    if ((0, import_yaml27.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml27.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml26.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml27.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml26.isSeq)(node)) {
+    } else if ((0, import_yaml27.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -52122,7 +52184,7 @@ function targetAdvisories(target, path5, sources) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml29 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync14 } from "node:fs";
 import { posix as posix16 } from "node:path";
 
@@ -52349,9 +52411,9 @@ function revisionNameOf(version) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 function documentsOf2(text2, file) {
-  const documents = (0, import_yaml27.parseAllDocuments)(text2);
+  const documents = (0, import_yaml28.parseAllDocuments)(text2);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -52409,14 +52471,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text2, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml27.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml28.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml27.isPair)(first) && first.key && (0, import_yaml27.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml28.isPair)(first) && first.key && (0, import_yaml28.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text2, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text2, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml27.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml28.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text2, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -52430,8 +52492,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text2, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml27.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml27.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml28.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml28.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -52442,8 +52504,8 @@ function removeMapEntry(text2, file, located, path5, key) {
 }
 function removeListItem(text2, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml27.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml27.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml28.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml28.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text2, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -52457,7 +52519,7 @@ function removeListItem(text2, file, located, path5, item) {
 }
 function replaceScalar(text2, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml27.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml28.isScalar)(node) || !node.range) return void 0;
   const written = text2.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -52562,7 +52624,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text: text2, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml28.parseDocument)(text2.slice(located.start, located.end));
+  const document = (0, import_yaml29.parseDocument)(text2.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = asString(document.getIn(shape.releaseNamePath));
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52601,9 +52663,9 @@ function listBeside(editor, beside, added) {
   const text2 = editor.text(kustomization);
   const [located] = documentsOf2(text2, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml28.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml29.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml28.isSeq)(resources) && resources.flow)
+  if (!range || resources && (0, import_yaml29.isSeq)(resources) && resources.flow)
     throw new FileFormatError(`${posix16.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
       hint: `Add ${posix16.basename(added)} to the kustomization by hand, or list ${posix16.basename(beside)} in block style.`
@@ -53810,7 +53872,7 @@ var planCommand = {
   table: PLAN_OPTIONS,
   async run(values, context2) {
     const flags = readFlags(PLAN_OPTIONS, values);
-    const workspace = resolve11(flags.repo ?? ".");
+    const workspace = resolve13(flags.repo ?? ".");
     const config = overrideRepoConfig(loadRepoConfig(workspace, flags.config, "--config"), {
       "version-policy": typeof values["policy"] === "string" ? flags["version-policy"] : void 0,
       strategy: typeof values["strategy"] === "string" ? flags.strategy : void 0,

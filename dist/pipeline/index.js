@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve7, reject2) => {
+          return new Promise((resolve9, reject2) => {
             this.close((err, data) => {
-              return err ? reject2(err) : resolve7(data);
+              return err ? reject2(err) : resolve9(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve7, reject2) => {
+          return new Promise((resolve9, reject2) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject2(err2)
-              ) : resolve7(data);
+              ) : resolve9(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve7, reject2) => {
-        res = resolve7;
+      const promise = new Promise((resolve9, reject2) => {
+        res = resolve9;
         rej = reject2;
       });
       return { promise, resolve: res, reject: rej };
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject2) => {
+      const waitForDrain = () => new Promise((resolve9, reject2) => {
         assert(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve9;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject2) => {
+      const waitForDrain = () => new Promise((resolve9, reject2) => {
         assert(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve9;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve7) => {
+        return new Promise((resolve9) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve7;
+            this[kClosedResolve] = resolve9;
           } else {
-            resolve7(null);
+            resolve9(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve7) => {
+        return new Promise((resolve9) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve7(null);
+            resolve9(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve7, reject2) => {
+        const socket = await new Promise((resolve9, reject2) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject2(err);
             } else {
-              resolve7(socket2);
+              resolve9(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve7) => {
-            this[kClosedResolve] = resolve7;
+          await new Promise((resolve9) => {
+            this[kClosedResolve] = resolve9;
           });
         }
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve7, reject2) => {
+        return await new Promise((resolve9, reject2) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject2(signal.reason ?? new AbortError());
             } else {
-              resolve7(null);
+              resolve9(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve7, reject2) => {
+      return new Promise((resolve9, reject2) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve7,
+              resolve: resolve9,
               reject: reject2,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve7, stream, length } = consume2;
+      const { type, body, resolve: resolve9, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve7(chunksDecode(body, length));
+          resolve9(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve7(JSON.parse(chunksDecode(body, length)));
+          resolve9(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve7(chunksConcat(body, length).buffer);
+          resolve9(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve7(new Blob(body, { type: stream[kContentType] }));
+          resolve9(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve7(chunksConcat(body, length));
+          resolve9(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject2) => {
+        return new Promise((resolve9, reject2) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve7(data);
+            return err ? reject2(err) : resolve9(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject2) => {
+        return new Promise((resolve9, reject2) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject2(err) : resolve7(data);
+            return err ? reject2(err) : resolve9(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject2) => {
+        return new Promise((resolve9, reject2) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve7(data);
+            return err ? reject2(err) : resolve9(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject2) => {
+        return new Promise((resolve9, reject2) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve7(data);
+            return err ? reject2(err) : resolve9(data);
           });
         });
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve7, reject2) => agent.dispatch(
+        return new Promise((resolve9, reject2) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve7({
+              resolve9({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve7({
+              resolve9({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve7) => {
-        setTimeout(resolve7, ms).unref();
+      return new Promise((resolve9) => {
+        setTimeout(resolve9, ms).unref();
       });
     }
     module.exports = {
@@ -24015,10 +24015,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar14 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -24039,7 +24039,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar13(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar14(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -24051,11 +24051,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap10;
+    exports.isMap = isMap11;
     exports.isNode = isNode;
     exports.isPair = isPair4;
-    exports.isScalar = isScalar13;
-    exports.isSeq = isSeq9;
+    exports.isScalar = isScalar14;
+    exports.isSeq = isSeq10;
   }
 });
 
@@ -28163,9 +28163,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap10 = fc.start.source === "{";
-      const fcName = isMap10 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap10 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap11 = fc.start.source === "{";
+      const fcName = isMap11 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap11 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -28201,7 +28201,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -28241,7 +28241,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap10 && !sep6 && !props.found) {
+        if (!isMap11 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -28264,7 +28264,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap10 && !props.found && ctx.options.strict) {
+            if (!isMap11 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -28296,7 +28296,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap10) {
+          if (isMap11) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -28312,7 +28312,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap10 ? "}" : "]";
+      const expectedEnd = isMap11 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -29599,7 +29599,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar13 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar14 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -29683,7 +29683,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar13;
+    exports.isScalar = isScalar14;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -31456,11 +31456,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter8 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve7) {
-          resolve7(value);
+        return value instanceof P ? value : new P(function(resolve9) {
+          resolve9(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve7, reject2) {
+      return new (P || (P = Promise))(function(resolve9, reject2) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -31476,7 +31476,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -31563,26 +31563,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve7) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter8(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve7(output.toString());
+              resolve9(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve7) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter8(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve7(Buffer.concat(chunks));
+              resolve9(Buffer.concat(chunks));
             });
           }));
         });
@@ -31790,14 +31790,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve7, reject2) => {
+          return new Promise((resolve9, reject2) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject2(err);
               } else if (!res) {
                 reject2(new Error("Unknown error"));
               } else {
-                resolve7(res);
+                resolve9(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -32041,12 +32041,12 @@ var require_lib = __commonJS({
         return __awaiter8(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
+          return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve7, reject2) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve9, reject2) => __awaiter8(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -32054,7 +32054,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve7(response);
+              resolve9(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -32093,7 +32093,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject2(err);
             } else {
-              resolve7(response);
+              resolve9(response);
             }
           }));
         });
@@ -32557,8 +32557,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve7, reject2) {
-            return setTimeout(resolve7, t);
+          return new this.Promise(function(resolve9, reject2) {
+            return setTimeout(resolve9, t);
           });
         }
         computePenalty() {
@@ -32769,15 +32769,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject2, resolve7, returned, task;
+          var args, cb, error2, reject2, resolve9, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve7, reject: reject2 } = this._queue.shift());
+            ({ task, args, resolve: resolve9, reject: reject2 } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve7(returned);
+                  return resolve9(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -32792,13 +32792,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject2, resolve7;
-          resolve7 = reject2 = null;
+          var promise, reject2, resolve9;
+          resolve9 = reject2 = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve7 = _resolve;
+            resolve9 = _resolve;
             return reject2 = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve7, reject: reject2 });
+          this._queue.push({ task, args, resolve: resolve9, reject: reject2 });
           this._tryToRun();
           return promise;
         }
@@ -33199,14 +33199,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve7, reject2) => {
+              return new this.Promise((resolve9, reject2) => {
                 if (finished()) {
-                  return resolve7();
+                  return resolve9();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve7();
+                      return resolve9();
                     }
                   });
                 }
@@ -33299,9 +33299,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve7, reject2) {
+              return new this.Promise(function(resolve9, reject2) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject2 : resolve7)(args3);
+                  return (args3[0] != null ? reject2 : resolve9)(args3);
                 });
               });
             };
@@ -33585,11 +33585,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -33605,7 +33605,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -33883,11 +33883,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -33903,7 +33903,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34016,11 +34016,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34036,7 +34036,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34206,11 +34206,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34226,7 +34226,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34445,7 +34445,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve7, reject2) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve9, reject2) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -34528,7 +34528,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject2(error2);
           } else {
-            resolve7(exitCode);
+            resolve9(exitCode);
           }
         });
         if (this.options.input) {
@@ -34651,11 +34651,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34671,7 +34671,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34987,7 +34987,7 @@ async function runIstioctlProcess(binary, args, options = {}) {
   child2.stdin.end(options.stdin ?? "");
   let exitCode;
   try {
-    exitCode = await new Promise((resolve7, reject2) => {
+    exitCode = await new Promise((resolve9, reject2) => {
       child2.on(
         "error",
         (error2) => reject2(
@@ -34998,7 +34998,7 @@ async function runIstioctlProcess(binary, args, options = {}) {
           })
         )
       );
-      child2.on("close", (code) => resolve7(code ?? -1));
+      child2.on("close", (code) => resolve9(code ?? -1));
     });
   } finally {
     clearTimeout(timer);
@@ -36189,7 +36189,7 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
   const args = [...kustomize.prefix, "build", dir];
   const shownAs = options.shownAs ?? dir;
   const timeoutMs = options.timeoutMs ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS;
-  return new Promise((resolve7, reject2) => {
+  return new Promise((resolve9, reject2) => {
     const child2 = spawn3(kustomize.command, args, { stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     const err = [];
@@ -36242,7 +36242,7 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
         );
         return;
       }
-      settle(() => resolve7({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
+      settle(() => resolve9({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
     });
   });
 }
@@ -41965,180 +41965,18 @@ function overrideRepoConfig(config, o) {
 }
 
 // src/core/config/repo-config.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
+import { resolve as resolve8 } from "node:path";
+
+// src/core/istioctl/analyze/files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-var import_yaml14 = __toESM(require_dist(), 1);
-import { readdirSync as readdirSync3, readFileSync as readFileSync9, realpathSync as realpathSync4, statSync as statSync4 } from "node:fs";
+import { readdirSync as readdirSync3, realpathSync as realpathSync4, statSync as statSync4 } from "node:fs";
 import { extname as extname2, isAbsolute as isAbsolute4, join as join17, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
-var ANALYZE_LEVELS = ["Info", "Warning", "Error"];
-var UNPARSEABLE_FILE_CODE = "unparseable-file";
-var UNKNOWN_DOCUMENT_CODE = "unknown-document";
 var READABLE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 var NEVER_WALKED = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function countFindings(findings) {
-  return {
-    errors: findings.filter((f) => f.level === "Error").length,
-    warnings: findings.filter((f) => f.level === "Warning").length,
-    infos: findings.filter((f) => f.level === "Info").length
-  };
-}
-function levelRank(level) {
-  return ANALYZE_LEVELS.indexOf(level);
-}
-async function analyzeManifests(options) {
-  const cwd = resolve6(options.cwd ?? process.cwd());
-  const logger = options.logger ?? silentLogger;
-  const failureThreshold = options.failureThreshold ?? "Error";
-  const requestedOutput = options.outputThreshold ?? "Info";
-  const outputThreshold = levelRank(requestedOutput) <= levelRank(failureThreshold) ? requestedOutput : failureThreshold;
-  const ignoreUnknown = options.ignoreUnknown ?? true;
-  for (const entry of options.suppress ?? []) validateSuppression(entry);
-  if (options.meshConfigFile) requireFile(options.meshConfigFile, cwd, "mesh-config-file");
-  const files = resolveAnalyzeFiles(options.paths, cwd, logger);
-  const screened = files.map((file) => screenFile(file, cwd));
-  const skipped = [];
-  const ownFindings = [];
-  const analyzedFiles = [];
-  for (const file of screened) {
-    for (const doc of file.unknown) {
-      if (ignoreUnknown) skipped.push({ file: file.path, line: doc.contentLine, reason: doc.reason });
-      else ownFindings.push(unknownDocumentFinding(file.path, doc.contentLine, doc.reason));
-    }
-    if (file.kubernetes > 0 || file.invalid > 0) analyzedFiles.push(file.path);
-  }
-  const args = analyzeArgs(options, analyzedFiles);
-  let istioFindings = [];
-  if (analyzedFiles.length > 0) {
-    logger.info(`istioctl ${args.join(" ")}`);
-    const run2 = await runIstioctlProcess(options.binary, args, { cwd, timeoutMs: options.timeoutMs });
-    checkAnalyzeExit(run2.exitCode, run2.stderr, "json");
-    istioFindings = parseAnalyzeJson(run2.stdout).map((f) => ({
-      ...f,
-      file: f.file && toRelative(f.file, cwd)
-    }));
-    for (const warning2 of unknownCodeWarnings(run2.stderr)) logger.warning(warning2);
-    const byFile = new Map(screened.map((s) => [s.path, s]));
-    for (const problem of parseFileErrors(run2.stderr)) {
-      const path5 = toRelative(problem.file, cwd);
-      const chunk = byFile.get(path5)?.chunks[problem.index];
-      if (problem.unknown) {
-        if (chunk && byFile.get(path5)?.unknown.some((d) => d.index === problem.index)) continue;
-        const line = chunk?.contentLine;
-        if (ignoreUnknown) skipped.push({ file: path5, line, reason: problem.reason });
-        else ownFindings.push(unknownDocumentFinding(path5, line, problem.reason));
-      } else {
-        const line = chunk && problem.chunkLine ? chunk.firstLine + problem.chunkLine - 1 : chunk?.firstLine;
-        ownFindings.push({
-          code: UNPARSEABLE_FILE_CODE,
-          level: "Error",
-          origin: path5,
-          message: `istioctl could not read this document: ${problem.reason}`,
-          reference: line ? `${path5}:${line}` : path5,
-          file: path5,
-          line,
-          source: "autopilot"
-        });
-      }
-    }
-  }
-  for (const s of skipped) logger.notice(`skipped, not a Kubernetes object: ${s.reason}`, s);
-  const all = sortFindings([...ownFindings, ...istioFindings]);
-  const failing = all.some((f) => levelRank(f.level) >= levelRank(failureThreshold));
-  const findings = all.filter((f) => levelRank(f.level) >= levelRank(outputThreshold));
-  return {
-    result: failing ? "fail" : "pass",
-    findings,
-    counts: countFindings(findings),
-    failureThreshold,
-    outputThreshold,
-    analyzedFiles,
-    skipped,
-    args
-  };
-}
-function analyzeArgs(options, files) {
-  const args = ["analyze", "--use-kube=false", "-o", "json"];
-  if (options.allNamespaces ?? true) args.push("-A");
-  args.push(...analyzeRecursiveFlag(options.version));
-  if (options.revision) args.push("--revision", options.revision);
-  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
-  for (const entry of options.suppress ?? []) args.push("--suppress", entry);
-  args.push("--output-threshold", "Info");
-  return [...args, ...files];
-}
-function classifyAnalyzeExit(exitCode, format) {
-  if (exitCode === 0) return "clean";
-  if (exitCode === 79 && format === "log") return "findings";
-  if (exitCode === 65 && format === "log") return "parse-error";
-  if (exitCode === 64) return "usage";
-  return "error";
-}
-function checkAnalyzeExit(exitCode, stderr, format) {
-  const kind = classifyAnalyzeExit(exitCode, format);
-  if (kind !== "usage" && kind !== "error") return kind;
-  const detail = stderr.split("\n").find((l) => l.startsWith("Error:")) ?? stderr.trim().split("\n").pop() ?? "";
-  throw new IstioctlError(
-    `istioctl analyze ${kind === "usage" ? "rejected its arguments" : "failed"} (exit ${exitCode}): ${detail}`,
-    {
-      hint: kind === "usage" ? "Check the suppress, revision and threshold inputs against `istioctl analyze --help` for this version." : "Check that every path exists and that the istioctl binary runs on this machine."
-    }
-  );
-}
-function parseAnalyzeJson(stdout) {
-  let parsed;
-  try {
-    parsed = JSON.parse(withoutLogLines(stdout));
-  } catch {
-    throw new IstioctlError(
-      `istioctl analyze printed no JSON findings: ${stdout.trim().split("\n")[0] ?? ""}`,
-      {
-        hint: "This istioctl may not support these flags; check the version input against the binary."
-      }
-    );
-  }
-  if (!Array.isArray(parsed))
-    throw new IstioctlError("istioctl analyze printed JSON that is not a list of findings");
-  return parsed.map((raw) => {
-    const level = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
-    const reference = typeof raw.reference === "string" && raw.reference !== "" ? raw.reference : void 0;
-    const { file, line } = splitReference(reference);
-    return {
-      code: String(raw.code ?? ""),
-      level,
-      origin: String(raw.origin ?? ""),
-      message: String(raw.message ?? ""),
-      ...typeof raw.documentationUrl === "string" && raw.documentationUrl ? { documentationUrl: raw.documentationUrl } : {},
-      ...reference ? { reference } : {},
-      ...file ? { file } : {},
-      ...line ? { line } : {},
-      source: "istioctl"
-    };
-  });
-}
-var ISTIO_LOG_LINE = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z?\t(?:debug|info|warn|error|fatal)\t/;
-function withoutLogLines(stdout) {
-  return stdout.split("\n").filter((line) => !ISTIO_LOG_LINE.test(line)).join("\n");
-}
-function splitReference(reference) {
-  if (!reference) return {};
-  const m = /^(.*):(\d+)$/.exec(reference);
-  return m ? { file: m[1], line: Number(m[2]) } : { file: reference };
-}
-function sortFindings(findings) {
-  return [...findings].sort(
-    (a, b) => levelRank(b.level) - levelRank(a.level) || (a.file ?? "\uFFFF").localeCompare(b.file ?? "\uFFFF") || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code)
-  );
-}
-function validateSuppression(entry) {
-  if (!/^[^=\s]+=[^=]+$/.test(entry.trim()))
-    throw new InvalidInputError(`'${entry}' is not a suppression`, {
-      input: "suppress",
-      hint: "Write CODE=Kind namespace/name, e.g. 'IST0102=Namespace default' or 'IST0101=VirtualService shop/*'."
-    });
-}
 function requireFile(path5, cwd, input) {
   let ok3 = false;
   const real = resolveInsideWorkspace(cwd, path5, input);
@@ -42152,9 +41990,6 @@ function requireFile(path5, cwd, input) {
       input,
       hint: "Give a path relative to the workspace."
     });
-}
-function unknownCodeWarnings(stderr) {
-  return stderr.split("\n").filter((l) => /unknown message code/.test(l)).map((l) => l.replace(/^Warning:\s*/, "istioctl: "));
 }
 function resolveAnalyzeFiles(patterns, cwd, logger = silentLogger) {
   const include = patterns.filter((p) => !p.startsWith("!"));
@@ -42240,6 +42075,50 @@ function toRelative(file, cwd) {
   const rel = isAbsolute4(file) ? relative4(cwd, file) : file;
   return rel.split(sep4).join("/");
 }
+
+// src/core/istioctl/analyze/findings.ts
+var ANALYZE_LEVELS = ["Info", "Warning", "Error"];
+var UNPARSEABLE_FILE_CODE = "unparseable-file";
+var UNKNOWN_DOCUMENT_CODE = "unknown-document";
+function countFindings(findings) {
+  return {
+    errors: findings.filter((f) => f.level === "Error").length,
+    warnings: findings.filter((f) => f.level === "Warning").length,
+    infos: findings.filter((f) => f.level === "Info").length
+  };
+}
+function levelRank(level) {
+  return ANALYZE_LEVELS.indexOf(level);
+}
+function sortFindings(findings) {
+  return [...findings].sort(
+    (a, b) => levelRank(b.level) - levelRank(a.level) || (a.file ?? "\uFFFF").localeCompare(b.file ?? "\uFFFF") || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code)
+  );
+}
+function validateSuppression(entry) {
+  if (!/^[^=\s]+=[^=]+$/.test(entry.trim()))
+    throw new InvalidInputError(`'${entry}' is not a suppression`, {
+      input: "suppress",
+      hint: "Write CODE=Kind namespace/name, e.g. 'IST0102=Namespace default' or 'IST0101=VirtualService shop/*'."
+    });
+}
+function unknownDocumentFinding(file, line, reason) {
+  return {
+    code: UNKNOWN_DOCUMENT_CODE,
+    level: "Error",
+    origin: file,
+    message: `not a Kubernetes object istioctl can read: ${reason}. Set ignore-unknown to skip such documents.`,
+    reference: line ? `${file}:${line}` : file,
+    file,
+    ...line ? { line } : {},
+    source: "autopilot"
+  };
+}
+
+// src/core/istioctl/analyze/locate.ts
+var import_yaml14 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync9 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
 function splitYamlChunks(content) {
   const lines = content.split("\n");
   const chunks = [];
@@ -42266,7 +42145,7 @@ function splitYamlChunks(content) {
 function screenFile(path5, cwd) {
   let text;
   try {
-    text = readFileSync9(resolve6(cwd, path5), "utf8");
+    text = readFileSync9(resolve7(cwd, path5), "utf8");
   } catch (error2) {
     throw explainFileError(error2, "reading", path5, "paths");
   }
@@ -42296,6 +42175,91 @@ function screenFile(path5, cwd) {
   }
   return screened;
 }
+function collectScreening(screened, ignoreUnknown) {
+  const outcome = { skipped: [], ownFindings: [], analyzedFiles: [] };
+  for (const file of screened) {
+    for (const doc of file.unknown) {
+      if (ignoreUnknown) outcome.skipped.push({ file: file.path, line: doc.contentLine, reason: doc.reason });
+      else outcome.ownFindings.push(unknownDocumentFinding(file.path, doc.contentLine, doc.reason));
+    }
+    if (file.kubernetes > 0 || file.invalid > 0) outcome.analyzedFiles.push(file.path);
+  }
+  return outcome;
+}
+function locateFileErrors(problems, screened, cwd, ignoreUnknown, outcome) {
+  const { skipped, ownFindings } = outcome;
+  const byFile = new Map(screened.map((s) => [s.path, s]));
+  for (const problem of problems) {
+    const path5 = toRelative(problem.file, cwd);
+    const chunk = byFile.get(path5)?.chunks[problem.index];
+    if (problem.unknown) {
+      if (chunk && byFile.get(path5)?.unknown.some((d) => d.index === problem.index)) continue;
+      const line = chunk?.contentLine;
+      if (ignoreUnknown) skipped.push({ file: path5, line, reason: problem.reason });
+      else ownFindings.push(unknownDocumentFinding(path5, line, problem.reason));
+    } else {
+      const line = chunk && problem.chunkLine ? chunk.firstLine + problem.chunkLine - 1 : chunk?.firstLine;
+      ownFindings.push(unparseableFinding(path5, line, problem.reason));
+    }
+  }
+}
+function unparseableFinding(path5, line, reason) {
+  return {
+    code: UNPARSEABLE_FILE_CODE,
+    level: "Error",
+    origin: path5,
+    message: `istioctl could not read this document: ${reason}`,
+    reference: line ? `${path5}:${line}` : path5,
+    file: path5,
+    line,
+    source: "autopilot"
+  };
+}
+
+// src/core/istioctl/analyze/parse.ts
+function parseAnalyzeJson(stdout) {
+  let parsed;
+  try {
+    parsed = JSON.parse(withoutLogLines(stdout));
+  } catch {
+    throw new IstioctlError(
+      `istioctl analyze printed no JSON findings: ${stdout.trim().split("\n")[0] ?? ""}`,
+      {
+        hint: "This istioctl may not support these flags; check the version input against the binary."
+      }
+    );
+  }
+  if (!Array.isArray(parsed))
+    throw new IstioctlError("istioctl analyze printed JSON that is not a list of findings");
+  return parsed.map((raw) => {
+    const level = ANALYZE_LEVELS.find((l) => l === raw.level) ?? "Error";
+    const reference = typeof raw.reference === "string" && raw.reference !== "" ? raw.reference : void 0;
+    const { file, line } = splitReference(reference);
+    return {
+      code: String(raw.code ?? ""),
+      level,
+      origin: String(raw.origin ?? ""),
+      message: String(raw.message ?? ""),
+      ...typeof raw.documentationUrl === "string" && raw.documentationUrl ? { documentationUrl: raw.documentationUrl } : {},
+      ...reference ? { reference } : {},
+      ...file ? { file } : {},
+      ...line ? { line } : {},
+      source: "istioctl"
+    };
+  });
+}
+var ISTIO_LOG_LINE = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z?\t(?:debug|info|warn|error|fatal)\t/;
+function withoutLogLines(stdout) {
+  return stdout.split("\n").filter((line) => !ISTIO_LOG_LINE.test(line)).join("\n");
+}
+function splitReference(reference) {
+  if (!reference) return {};
+  const m = /^(.*):(\d+)$/.exec(reference);
+  return m ? { file: m[1], line: Number(m[2]) } : { file: reference };
+}
+function unknownCodeWarnings(stderr) {
+  return stderr.split("\n").filter((l) => /unknown message code/.test(l)).map((l) => l.replace(/^Warning:\s*/, "istioctl: "));
+}
 function parseFileErrors(stderr) {
   const seen = /* @__PURE__ */ new Set();
   const errors = [];
@@ -42317,17 +42281,162 @@ function parseFileErrors(stderr) {
   }
   return errors;
 }
-function unknownDocumentFinding(file, line, reason) {
+
+// src/core/istioctl/analyze/run.ts
+function analyzeArgs(options, files) {
+  const args = ["analyze", "--use-kube=false", "-o", "json"];
+  if (options.allNamespaces ?? true) args.push("-A");
+  args.push(...analyzeRecursiveFlag(options.version));
+  if (options.revision) args.push("--revision", options.revision);
+  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
+  for (const entry of options.suppress ?? []) args.push("--suppress", entry);
+  args.push("--output-threshold", "Info");
+  return [...args, ...files];
+}
+function classifyAnalyzeExit(exitCode, format) {
+  if (exitCode === 0) return "clean";
+  if (exitCode === 79 && format === "log") return "findings";
+  if (exitCode === 65 && format === "log") return "parse-error";
+  if (exitCode === 64) return "usage";
+  return "error";
+}
+function checkAnalyzeExit(exitCode, stderr, format) {
+  const kind = classifyAnalyzeExit(exitCode, format);
+  if (kind !== "usage" && kind !== "error") return kind;
+  const detail = stderr.split("\n").find((l) => l.startsWith("Error:")) ?? stderr.trim().split("\n").pop() ?? "";
+  throw new IstioctlError(
+    `istioctl analyze ${kind === "usage" ? "rejected its arguments" : "failed"} (exit ${exitCode}): ${detail}`,
+    {
+      hint: kind === "usage" ? "Check the suppress, revision and threshold inputs against `istioctl analyze --help` for this version." : "Check that every path exists and that the istioctl binary runs on this machine."
+    }
+  );
+}
+async function runAnalyze(binary, args, cwd, timeoutMs) {
+  const run2 = await runIstioctlProcess(binary, args, { cwd, timeoutMs });
+  checkAnalyzeExit(run2.exitCode, run2.stderr, "json");
+  return { stdout: run2.stdout, stderr: run2.stderr };
+}
+
+// src/core/istioctl/analyze.ts
+async function analyzeManifests(options) {
+  const cwd = resolve8(options.cwd ?? process.cwd());
+  const logger = options.logger ?? silentLogger;
+  const { failureThreshold, outputThreshold } = thresholds(options);
+  const ignoreUnknown = options.ignoreUnknown ?? true;
+  for (const entry of options.suppress ?? []) validateSuppression(entry);
+  if (options.meshConfigFile) requireFile(options.meshConfigFile, cwd, "mesh-config-file");
+  const files = resolveAnalyzeFiles(options.paths, cwd, logger);
+  const screened = files.map((file) => screenFile(file, cwd));
+  const { skipped, ownFindings, analyzedFiles } = collectScreening(screened, ignoreUnknown);
+  const args = analyzeArgs(options, analyzedFiles);
+  let istioFindings = [];
+  if (analyzedFiles.length > 0) {
+    logger.info(`istioctl ${args.join(" ")}`);
+    const run2 = await runAnalyze(options.binary, args, cwd, options.timeoutMs);
+    istioFindings = parseAnalyzeJson(run2.stdout).map((f) => ({
+      ...f,
+      file: f.file && toRelative(f.file, cwd)
+    }));
+    for (const warning2 of unknownCodeWarnings(run2.stderr)) logger.warning(warning2);
+    locateFileErrors(parseFileErrors(run2.stderr), screened, cwd, ignoreUnknown, { skipped, ownFindings });
+  }
+  for (const s of skipped) logger.notice(`skipped, not a Kubernetes object: ${s.reason}`, s);
+  const all = sortFindings([...ownFindings, ...istioFindings]);
+  const failing = all.some((f) => levelRank(f.level) >= levelRank(failureThreshold));
+  const findings = all.filter((f) => levelRank(f.level) >= levelRank(outputThreshold));
   return {
-    code: UNKNOWN_DOCUMENT_CODE,
-    level: "Error",
-    origin: file,
-    message: `not a Kubernetes object istioctl can read: ${reason}. Set ignore-unknown to skip such documents.`,
-    reference: line ? `${file}:${line}` : file,
-    file,
-    ...line ? { line } : {},
-    source: "autopilot"
+    result: failing ? "fail" : "pass",
+    findings,
+    counts: countFindings(findings),
+    failureThreshold,
+    outputThreshold,
+    analyzedFiles,
+    skipped,
+    args
   };
+}
+function thresholds(options) {
+  const failureThreshold = options.failureThreshold ?? "Error";
+  const requestedOutput = options.outputThreshold ?? "Info";
+  const outputThreshold = levelRank(requestedOutput) <= levelRank(failureThreshold) ? requestedOutput : failureThreshold;
+  return { failureThreshold, outputThreshold };
+}
+
+// src/core/config/repo-config-reader.ts
+var import_yaml15 = __toESM(require_dist(), 1);
+function configContext(file, lineCounter) {
+  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
+  const fail = (path5, node, message, hint) => {
+    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
+  };
+  return { file, lineOf: lineOf2, fail };
+}
+function sectionReader(ctx, map, prefix) {
+  const { fail } = ctx;
+  const seen = /* @__PURE__ */ new Set();
+  const get = (key) => {
+    seen.add(key);
+    return map?.get(key, true);
+  };
+  const name = (key) => prefix ? `${prefix}.${key}` : key;
+  return {
+    string(key) {
+      const node = get(key);
+      if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml15.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      return String(node.value);
+    },
+    boolean(key) {
+      const node = get(key);
+      if (node === void 0) return void 0;
+      if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "boolean")
+        return fail(name(key), node, "must be true or false");
+      return node.value;
+    },
+    list(key) {
+      const node = get(key);
+      if (node === void 0) return void 0;
+      if ((0, import_yaml15.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml15.isSeq)(node) || !node.items.every((i) => (0, import_yaml15.isScalar)(i) && typeof i.value === "string")) {
+        return fail(name(key), node, "must be a list of strings");
+      }
+      return node.items.map((i) => String(i.value));
+    },
+    choice(key, choices) {
+      const value = this.string(key);
+      if (value === void 0) return void 0;
+      if (!choices.includes(value)) {
+        return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
+      }
+      return value;
+    },
+    node(key) {
+      return get(key);
+    },
+    section(key) {
+      const node = get(key);
+      if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null)
+        return sectionReader(ctx, null, name(key));
+      if (!(0, import_yaml15.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      return sectionReader(ctx, node, name(key));
+    },
+    done() {
+      refuseUnknownKeys(ctx, map, seen, name);
+    }
+  };
+}
+function refuseUnknownKeys(ctx, map, seen, name) {
+  for (const item of map?.items ?? []) {
+    const key = (0, import_yaml15.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    if (!seen.has(key)) {
+      ctx.fail(
+        name(key),
+        item.key,
+        "is not a known setting",
+        "See the README for the settings this file takes."
+      );
+    }
+  }
 }
 
 // src/core/rollout/waves/wave-config.ts
@@ -42375,8 +42484,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text, path5);
 }
 function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml15.LineCounter();
-  const doc = (0, import_yaml15.parseDocument)(text, { lineCounter });
+  const lineCounter = new import_yaml16.LineCounter();
+  const doc = (0, import_yaml16.parseDocument)(text, { lineCounter });
   if (doc.errors.length > 0) {
     const error2 = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error2.message.split("\n")[0]}`, {
@@ -42386,90 +42495,12 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml15.isMap)(root)) {
+  if (root !== null && !(0, import_yaml16.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
-  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
-  const fail = (path5, node, message, hint) => {
-    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
-  };
-  const reader = (map, prefix) => {
-    const seen = /* @__PURE__ */ new Set();
-    const get = (key) => {
-      seen.add(key);
-      return map?.get(key, true);
-    };
-    const name = (key) => prefix ? `${prefix}.${key}` : key;
-    return {
-      string(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
-        if (!(0, import_yaml15.isScalar)(node) || typeof node.value === "object")
-          return fail(name(key), node, "must be a string");
-        return String(node.value);
-      },
-      boolean(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "boolean")
-          return fail(name(key), node, "must be true or false");
-        return node.value;
-      },
-      list(key) {
-        const node = get(key);
-        if (node === void 0) return void 0;
-        if ((0, import_yaml15.isScalar)(node) && typeof node.value === "string") return [node.value];
-        if (!(0, import_yaml15.isSeq)(node) || !node.items.every((i) => (0, import_yaml15.isScalar)(i) && typeof i.value === "string")) {
-          return fail(name(key), node, "must be a list of strings");
-        }
-        return node.items.map((i) => String(i.value));
-      },
-      choice(key, choices) {
-        const value = this.string(key);
-        if (value === void 0) return void 0;
-        if (!choices.includes(value)) {
-          return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(", ")}.`);
-        }
-        return value;
-      },
-      node(key) {
-        return get(key);
-      },
-      section(key) {
-        const node = get(key);
-        if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return reader(null, name(key));
-        if (!(0, import_yaml15.isMap)(node)) return fail(name(key), node, "must be a mapping");
-        return reader(node, name(key));
-      },
-      done() {
-        for (const item of map?.items ?? []) {
-          const key = (0, import_yaml15.isScalar)(item.key) ? String(item.key.value) : String(item.key);
-          if (!seen.has(key)) {
-            fail(
-              name(key),
-              item.key,
-              "is not a known setting",
-              "See the README for the settings this file takes."
-            );
-          }
-        }
-      }
-    };
-  };
-  const top = reader(root, "");
-  const policy = top.string("policy");
-  if (policy !== void 0 && !POLICY_KEYWORDS.includes(policy)) {
-    try {
-      toSemverRange(policy, "policy");
-    } catch {
-      fail(
-        "policy",
-        root.get("policy", true),
-        `is '${policy}', not a policy`,
-        `Use ${POLICY_KEYWORDS.join(", ")} or a semver range.`
-      );
-    }
-  }
+  const ctx = configContext(file, lineCounter);
+  const top = sectionReader(ctx, root, "");
+  const policy = readPolicy(ctx, top, root);
   const cp2 = top.section("control-plane");
   const dp = top.section("data-plane");
   const pr = top.section("pull-request");
@@ -42480,88 +42511,119 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
     strategy: top.choice("strategy", UPGRADE_STRATEGIES),
     includePrereleases: top.boolean("include-prereleases"),
     controlPlane: { paths: cp2.list("paths") },
-    dataPlane: {
-      paths: dp.list("paths"),
-      output: dp.choice("output", INJECT_OUTPUT_MODES),
-      outputDir: dp.string("output-dir"),
-      revision: dp.string("revision"),
-      nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
-      kubernetesVersion: dp.string("kubernetes-version"),
-      valuesFile: dp.string("values-file"),
-      operatorFile: dp.string("operator-file")
-    },
-    pullRequest: {
-      base: pr.string("base"),
-      labels: pr.list("labels"),
-      assignees: pr.list("assignees"),
-      reviewers: pr.list("reviewers"),
-      teamReviewers: pr.list("team-reviewers"),
-      draft: pr.boolean("draft"),
-      autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
-      autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
-      signCommits: pr.boolean("sign-commits")
-    },
-    analyze: {
-      failureThreshold: an.choice("failure-threshold", ANALYZE_LEVELS),
-      suppress: an.list("suppress")
-    }
+    dataPlane: readDataPlane(dp),
+    pullRequest: readPullRequest(pr),
+    analyze: readAnalyze(an)
   };
-  const waves = readWaves(top.node("waves"));
+  const waves = readWaveSettings(ctx, top, config.strategy);
   if (waves) config.waves = waves;
-  if (waves && config.strategy === "canary")
-    fail(
+  const dashboard = top.boolean("dashboard");
+  if (dashboard !== void 0) config.dashboard = dashboard;
+  for (const section of [cp2, dp, pr, an, top]) section.done();
+  return config;
+}
+function readPolicy(ctx, top, root) {
+  const policy = top.string("policy");
+  if (policy !== void 0 && !POLICY_KEYWORDS.includes(policy)) {
+    try {
+      toSemverRange(policy, "policy");
+    } catch {
+      ctx.fail(
+        "policy",
+        root.get("policy", true),
+        `is '${policy}', not a policy`,
+        `Use ${POLICY_KEYWORDS.join(", ")} or a semver range.`
+      );
+    }
+  }
+  return policy;
+}
+function readDataPlane(dp) {
+  return {
+    paths: dp.list("paths"),
+    output: dp.choice("output", INJECT_OUTPUT_MODES),
+    outputDir: dp.string("output-dir"),
+    revision: dp.string("revision"),
+    nativeSidecars: dp.choice("native-sidecars", NATIVE_SIDECARS_SETTINGS),
+    kubernetesVersion: dp.string("kubernetes-version"),
+    valuesFile: dp.string("values-file"),
+    operatorFile: dp.string("operator-file")
+  };
+}
+function readPullRequest(pr) {
+  return {
+    base: pr.string("base"),
+    labels: pr.list("labels"),
+    assignees: pr.list("assignees"),
+    reviewers: pr.list("reviewers"),
+    teamReviewers: pr.list("team-reviewers"),
+    draft: pr.boolean("draft"),
+    autoMerge: pr.choice("auto-merge", AUTO_MERGE_METHODS),
+    autoMergeWhen: pr.choice("auto-merge-when", AUTO_MERGE_WHEN),
+    signCommits: pr.boolean("sign-commits")
+  };
+}
+function readAnalyze(an) {
+  return {
+    failureThreshold: an.choice("failure-threshold", ANALYZE_LEVELS),
+    suppress: an.list("suppress")
+  };
+}
+function readWaveSettings(ctx, top, strategy) {
+  const waves = readWaves(ctx, top.node("waves"));
+  if (waves && strategy === "canary")
+    ctx.fail(
       "waves",
       top.node("waves"),
       "cannot be combined with strategy: canary",
       "A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy: in-place with waves, or drop waves."
     );
-  const dashboard = top.boolean("dashboard");
-  if (dashboard !== void 0) config.dashboard = dashboard;
-  for (const section of [cp2, dp, pr, an, top]) section.done();
-  return config;
-  function readWaves(node) {
-    if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
-    if (!(0, import_yaml15.isSeq)(node) || node.items.length === 0)
-      return fail(
-        "waves",
-        node,
-        "must be a list of waves",
-        "Each wave is a mapping: name, paths, soak, require-checks."
-      );
-    const out = [];
-    node.items.forEach((item, index) => {
-      const where2 = `waves[${index}]`;
-      if (!(0, import_yaml15.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
-      const wave = reader(item, where2);
-      const name = wave.string("name");
-      if (!name) return fail(`${where2}.name`, item, "is required");
-      if (out.some((w) => w.name === name))
-        fail(`${where2}.name`, item.get("name", true), `repeats the wave name '${name}'`);
-      const paths = wave.list("paths");
-      if (!paths || paths.length === 0) return fail(`${where2}.paths`, item, "must list at least one glob");
-      const soakText = wave.string("soak");
-      const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
-      if (soakMs === void 0)
-        fail(
-          `${where2}.soak`,
-          item.get("soak", true),
-          `is '${soakText}', not a duration`,
-          "Write it like 36h, 2d, 1d12h or 90m."
-        );
-      const requireChecks = wave.list("require-checks") ?? [];
-      wave.done();
-      out.push({
-        name,
-        paths,
-        soakMs: soakMs ?? 0,
-        ...soakText !== void 0 ? { soak: soakText } : {},
-        requireChecks,
-        file,
-        ...lineOf2(item) ? { line: lineOf2(item) } : {}
-      });
-    });
-    return out;
-  }
+  return waves;
+}
+function readWaves(ctx, node) {
+  if (node === void 0 || (0, import_yaml16.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml16.isSeq)(node) || node.items.length === 0)
+    return ctx.fail(
+      "waves",
+      node,
+      "must be a list of waves",
+      "Each wave is a mapping: name, paths, soak, require-checks."
+    );
+  const out = [];
+  node.items.forEach((item, index) => out.push(readWave(ctx, item, index, out)));
+  return out;
+}
+function readWave(ctx, item, index, earlier) {
+  const { fail } = ctx;
+  const where2 = `waves[${index}]`;
+  if (!(0, import_yaml16.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
+  const wave = sectionReader(ctx, item, where2);
+  const name = wave.string("name");
+  if (!name) return fail(`${where2}.name`, item, "is required");
+  if (earlier.some((w) => w.name === name))
+    fail(`${where2}.name`, item.get("name", true), `repeats the wave name '${name}'`);
+  const paths = wave.list("paths");
+  if (!paths || paths.length === 0) return fail(`${where2}.paths`, item, "must list at least one glob");
+  const soakText = wave.string("soak");
+  const soakMs = soakText === void 0 ? 0 : parseDuration(soakText);
+  if (soakMs === void 0)
+    fail(
+      `${where2}.soak`,
+      item.get("soak", true),
+      `is '${soakText}', not a duration`,
+      "Write it like 36h, 2d, 1d12h or 90m."
+    );
+  const requireChecks = wave.list("require-checks") ?? [];
+  wave.done();
+  return {
+    name,
+    paths,
+    soakMs: soakMs ?? 0,
+    ...soakText !== void 0 ? { soak: soakText } : {},
+    requireChecks,
+    file: ctx.file,
+    ...ctx.lineOf(item) ? { line: ctx.lineOf(item) } : {}
+  };
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -42620,11 +42682,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42640,7 +42702,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -47003,7 +47065,7 @@ var GitHubTransportError = class extends AutopilotError {
   reason;
 };
 function timedFetch(base, options) {
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve7) => setTimeout(resolve7, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve9) => setTimeout(resolve9, ms)));
   return async (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? "GET";
@@ -47303,7 +47365,7 @@ function describeConsistency(report) {
 }
 
 // src/core/pins/splice.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync12 } from "node:fs";
 function uniqueByPosition(items) {
   const seen = /* @__PURE__ */ new Map();
@@ -47358,7 +47420,7 @@ function renderSplices(splices, readFile4) {
   return rendered;
 }
 function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml16.parseAllDocuments)(content.toString("utf8"))) {
+  for (const document of (0, import_yaml17.parseAllDocuments)(content.toString("utf8"))) {
     const error2 = document.errors[0];
     if (error2) {
       throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
@@ -47397,12 +47459,12 @@ function applySplices(root, splices, options = {}) {
 }
 
 // src/core/pins/yaml-documents.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml17.LineCounter();
-  const documents = (0, import_yaml17.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml18.LineCounter();
+  const documents = (0, import_yaml18.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -47431,13 +47493,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml17.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml18.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml17.isMap)(current)) return void 0;
+    if (!(0, import_yaml18.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -47445,15 +47507,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml17.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml18.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml17.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml18.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml17.isMap)(base)) continue;
+    if (!(0, import_yaml18.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -47461,11 +47523,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml17.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml18.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml17.isSeq)(found)) return [];
+  if (!(0, import_yaml18.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -47499,7 +47561,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml17.isScalar)(node)) return void 0;
+  if (!(0, import_yaml18.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -47551,17 +47613,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml17.isMap)(resolved)) {
+    if ((0, import_yaml18.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml17.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml18.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml17.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml18.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk5(value, depth + 1);
       }
-    } else if ((0, import_yaml17.isSeq)(resolved)) {
+    } else if ((0, import_yaml18.isSeq)(resolved)) {
       for (const item of resolved.items) walk5(item, depth + 1);
     }
   };
@@ -47658,10 +47720,10 @@ function pushSource(file, document, source, location2, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml18.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml19.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -47806,7 +47868,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -47817,9 +47879,9 @@ function extract6(file) {
 function walk3(file, document, node, path5, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml19.isMap)(resolved)) {
+  if ((0, import_yaml20.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml19.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml20.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path5 ? `${path5}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -47831,7 +47893,7 @@ function walk3(file, document, node, path5, depth, out) {
       }
       walk3(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml19.isSeq)(resolved)) {
+  } else if ((0, import_yaml20.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk3(file, document, item, `${path5}[${index}]`, depth + 1, out));
   }
 }
@@ -48373,12 +48435,12 @@ async function createCommit(octokit, repository, request2) {
   return { sha: data.sha, verified: data.verification?.verified ?? false };
 }
 function git(cwd, args) {
-  return new Promise((resolve7, reject2) => {
+  return new Promise((resolve9, reject2) => {
     execFile(
       "git",
       ["-c", `safe.directory=${cwd}`, "-c", "core.quotepath=off", ...args],
       { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } },
-      (error2, stdout, stderr) => error2 ? reject2(new Error(`git ${args[0]} failed: ${stderr.trim()}`)) : resolve7(stdout)
+      (error2, stdout, stderr) => error2 ? reject2(new Error(`git ${args[0]} failed: ${stderr.trim()}`)) : resolve9(stdout)
     );
   });
 }
@@ -49022,14 +49084,14 @@ var argocdApplicationKind = {
 };
 
 // src/core/pins/container-images/extract.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
 function extract9(file) {
   const pins = [];
   for (const document of file.documents) {
     let revision;
     let revisionLooked = false;
-    (0, import_yaml20.visit)(document, {
+    (0, import_yaml21.visit)(document, {
       Scalar(_key, node, path5) {
         if (typeof node.value !== "string") return;
         const source = scalarSource(file, node);
@@ -49043,7 +49105,7 @@ function extract9(file) {
           revisionLooked = true;
         }
         const parent = path5[path5.length - 1];
-        const key = (0, import_yaml20.isPair)(parent) && (0, import_yaml20.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const key = (0, import_yaml21.isPair)(parent) && (0, import_yaml21.isScalar)(parent.key) ? String(parent.key.value) : "";
         const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
         const pin = pinAt(file, at, match[4], {
           kind: "container-images",
@@ -49072,7 +49134,7 @@ var containerImagesKind = {
 };
 
 // src/core/pins/flux-helmrelease/extract.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
   const pins = [];
@@ -49102,7 +49164,7 @@ function extractHelmRelease(file, document, pins, facts) {
     location: `spec.chart.spec.version (${chart})`
   });
   if (direct) pins.push(direct);
-  else if ((0, import_yaml21.isScalar)(versionNode)) {
+  else if ((0, import_yaml22.isScalar)(versionNode)) {
     const use2 = variableUse(file, versionNode, role, chart ?? "");
     if (use2) facts.push(use2);
   }
@@ -49113,7 +49175,7 @@ function extractHelmRelease(file, document, pins, facts) {
   if (tag) pins.push(tag);
 }
 function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml21.isScalar)(node)) return void 0;
+  if (!(0, import_yaml22.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   const match = source ? VARIABLE.exec(source.text) : null;
   if (!source || !match) return void 0;
@@ -49144,9 +49206,9 @@ function substitutionSource(file, document, name) {
   if (!postBuild) return void 0;
   const inline = /* @__PURE__ */ new Map();
   const substitute2 = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml21.isMap)(substitute2)) {
+  if ((0, import_yaml22.isMap)(substitute2)) {
     for (const pair of substitute2.items) {
-      if ((0, import_yaml21.isScalar)(pair.key) && (0, import_yaml21.isScalar)(pair.value))
+      if ((0, import_yaml22.isScalar)(pair.key) && (0, import_yaml22.isScalar)(pair.value))
         inline.set(String(pair.key.value), { file, node: pair.value });
     }
   }
@@ -49325,7 +49387,7 @@ var helmChartDependenciesKind = {
 };
 
 // src/core/pins/helm-values/extract.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
   "pilot",
   "istiod",
@@ -49340,7 +49402,7 @@ function extract12(file) {
   const pins = [];
   for (const document of file.documents) {
     const root = document.contents;
-    if (!(0, import_yaml22.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    if (!(0, import_yaml23.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
     const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
     const revision = stringAt(document, root, "revision");
     const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
@@ -49356,10 +49418,10 @@ function extract12(file) {
 }
 function looksLikeIstioValues(document, path5) {
   const root = document.contents;
-  if (!(0, import_yaml22.isMap)(root)) return false;
+  if (!(0, import_yaml23.isMap)(root)) return false;
   const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
   if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml22.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+  if (root.items.some((pair) => (0, import_yaml23.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
     return true;
   return /istio/i.test(path5);
 }
@@ -49439,7 +49501,7 @@ var istioVersionFileKind = {
 };
 
 // src/core/pins/kustomize-images/extract.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 function extract15(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -49448,7 +49510,7 @@ function extract15(file) {
       const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
       if (!role) return;
       const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml23.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const source = (0, import_yaml24.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
       const match = source ? IMAGE_TAG.exec(source.text) : null;
       if (!source || !match) return;
       const prefix = match[1] ?? "";
@@ -49557,7 +49619,7 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/scan-documents.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
 var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
 function documentRanges(text) {
@@ -49577,14 +49639,14 @@ function parseDocumentsMentioning(source, keywords) {
   const ranges = documentRanges(text);
   const kept = ranges.filter((range) => mentions(text, range, keywords));
   if (kept.length === ranges.length) return void 0;
-  const lineCounter = new import_yaml24.LineCounter();
+  const lineCounter = new import_yaml25.LineCounter();
   lineCounter.addNewLine(0);
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
-    const parser = new import_yaml24.Parser();
+    const parser = new import_yaml25.Parser();
     parser.offset = range.start;
-    const composer = new import_yaml24.Composer({ uniqueKeys: false });
+    const composer = new import_yaml25.Composer({ uniqueKeys: false });
     for (const document of composer.compose(parser.parse(text.slice(range.start, range.end)))) {
       const error2 = document.errors[0];
       if (error2)
@@ -51058,7 +51120,7 @@ function requireIstioRelease(request2, releases) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -51446,7 +51508,7 @@ function documentsOf(path5, text) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml25.isMap)(document.contents)) continue;
+    if (!(0, import_yaml26.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text2 = (value) => typeof value === "string" ? value : "";
@@ -51466,15 +51528,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml25.isMap)(node)) {
+    if ((0, import_yaml26.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml25.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml25.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml26.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml25.isSeq)(node)) {
+    } else if ((0, import_yaml26.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -51561,7 +51623,7 @@ function notesContext(plan, moves) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync13 } from "node:fs";
 import { posix as posix16 } from "node:path";
 
@@ -51788,9 +51850,9 @@ function revisionNameOf(version) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 function documentsOf2(text, file) {
-  const documents = (0, import_yaml26.parseAllDocuments)(text);
+  const documents = (0, import_yaml27.parseAllDocuments)(text);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -51848,14 +51910,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml26.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml27.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml26.isPair)(first) && first.key && (0, import_yaml26.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml27.isPair)(first) && first.key && (0, import_yaml27.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml26.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml27.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -51869,8 +51931,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml26.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml26.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml27.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml27.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -51881,8 +51943,8 @@ function removeMapEntry(text, file, located, path5, key) {
 }
 function removeListItem(text, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml26.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml26.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml27.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml27.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -51896,7 +51958,7 @@ function removeListItem(text, file, located, path5, item) {
 }
 function replaceScalar(text, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml26.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml27.isScalar)(node) || !node.range) return void 0;
   const written = text.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -52001,7 +52063,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml27.parseDocument)(text.slice(located.start, located.end));
+  const document = (0, import_yaml28.parseDocument)(text.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = asString(document.getIn(shape.releaseNamePath));
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52040,9 +52102,9 @@ function listBeside(editor, beside, added) {
   const text = editor.text(kustomization);
   const [located] = documentsOf2(text, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml27.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml28.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml27.isSeq)(resources) && resources.flow)
+  if (!range || resources && (0, import_yaml28.isSeq)(resources) && resources.flow)
     throw new FileFormatError(`${posix16.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
       hint: `Add ${posix16.basename(added)} to the kustomization by hand, or list ${posix16.basename(beside)} in block style.`
@@ -53644,11 +53706,11 @@ var semver9 = __toESM(require_semver2(), 1);
 import { ok as ok2 } from "assert";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject2) {
+  return new (P || (P = Promise))(function(resolve9, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53664,7 +53726,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -54107,7 +54169,7 @@ async function withRetries(url, options, consume) {
       logger.info(
         `Download of ${redactUrl(url)} failed (${error2.message}); retrying in ${Math.round(wait / 100) / 10}s`
       );
-      await new Promise((resolve7) => setTimeout(resolve7, wait));
+      await new Promise((resolve9) => setTimeout(resolve9, wait));
       delay *= 2;
     }
   }

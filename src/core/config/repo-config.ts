@@ -10,6 +10,7 @@ import { POLICY_KEYWORDS } from '../versions/policy.js';
 import { toSemverRange } from '../versions/range.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
 import { explainFileError } from '../workspace/os-errors.js';
+import { configContext, sectionReader, type ConfigContext, type Reader } from './repo-config-reader.js';
 import { UPGRADE_STRATEGIES } from '../versions/upgrade-path.js';
 import { parseDuration, type WaveConfig } from '../rollout/waves/wave-config.js';
 
@@ -50,17 +51,6 @@ export interface RepoConfig {
   /** Where it was read from, for messages; undefined when there is no file. */
   source?: string;
 }
-
-type Reader = {
-  string(key: string): string | undefined;
-  boolean(key: string): boolean | undefined;
-  list(key: string): string[] | undefined;
-  choice<T extends string>(key: string, choices: readonly T[]): T | undefined;
-  section(key: string): Reader;
-  /** The raw node, for settings with their own shape (waves). */
-  node(key: string): Node | undefined;
-  done(): void;
-};
 
 /**
  * Reads the repo config under `workspace`. Without `relativePath`, the default file may be absent (all
@@ -103,90 +93,10 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConf
   if (root !== null && !isMap(root)) {
     throw new FileFormatError('must be a mapping of settings', { file, line: 1 });
   }
-  const lineOf = (node: Node | null | undefined) =>
-    node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-  const fail = (path: string, node: Node | null | undefined, message: string, hint?: string): never => {
-    throw new InvalidInputError(`'${path}' ${message}`, { file, line: lineOf(node), hint });
-  };
-
-  const reader = (map: YAMLMap | null, prefix: string): Reader => {
-    const seen = new Set<string>();
-    const get = (key: string) => {
-      seen.add(key);
-      return map?.get(key, true) as Node | undefined;
-    };
-    const name = (key: string) => (prefix ? `${prefix}.${key}` : key);
-    return {
-      string(key) {
-        const node = get(key);
-        if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
-        if (!isScalar(node) || typeof node.value === 'object')
-          return fail(name(key), node, 'must be a string');
-        return String(node.value);
-      },
-      boolean(key) {
-        const node = get(key);
-        if (node === undefined) return undefined;
-        if (!isScalar(node) || typeof node.value !== 'boolean')
-          return fail(name(key), node, 'must be true or false');
-        return node.value;
-      },
-      list(key) {
-        const node = get(key);
-        if (node === undefined) return undefined;
-        if (isScalar(node) && typeof node.value === 'string') return [node.value];
-        if (!isSeq(node) || !node.items.every((i) => isScalar(i) && typeof i.value === 'string')) {
-          return fail(name(key), node, 'must be a list of strings');
-        }
-        return node.items.map((i) => String((i as { value: unknown }).value));
-      },
-      choice(key, choices) {
-        const value = this.string(key);
-        if (value === undefined) return undefined;
-        if (!(choices as readonly string[]).includes(value)) {
-          return fail(name(key), get(key), `is '${value}'`, `Use one of: ${choices.join(', ')}.`);
-        }
-        return value as (typeof choices)[number];
-      },
-      node(key) {
-        return get(key);
-      },
-      section(key) {
-        const node = get(key);
-        if (node === undefined || (isScalar(node) && node.value === null)) return reader(null, name(key));
-        if (!isMap(node)) return fail(name(key), node, 'must be a mapping');
-        return reader(node, name(key));
-      },
-      done() {
-        for (const item of map?.items ?? []) {
-          const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
-          if (!seen.has(key)) {
-            fail(
-              name(key),
-              item.key as Node,
-              'is not a known setting',
-              'See the README for the settings this file takes.',
-            );
-          }
-        }
-      },
-    };
-  };
-
-  const top = reader(root as YAMLMap | null, '');
-  const policy = top.string('policy');
-  if (policy !== undefined && !(POLICY_KEYWORDS as readonly string[]).includes(policy)) {
-    try {
-      toSemverRange(policy, 'policy');
-    } catch {
-      fail(
-        'policy',
-        (root as YAMLMap).get('policy', true) as Node,
-        `is '${policy}', not a policy`,
-        `Use ${POLICY_KEYWORDS.join(', ')} or a semver range.`,
-      );
-    }
-  }
+  const ctx = configContext(file, lineCounter);
+  const top = sectionReader(ctx, root as YAMLMap | null, '');
+  const policy = readPolicy(ctx, top, root as YAMLMap | null);
+  // Sections are opened, then read, then closed in this order, so the first error reported stays the same.
   const cp = top.section('control-plane');
   const dp = top.section('data-plane');
   const pr = top.section('pull-request');
@@ -197,88 +107,136 @@ export function parseRepoConfig(text: string, file = REPO_CONFIG_PATH): RepoConf
     strategy: top.choice('strategy', UPGRADE_STRATEGIES),
     includePrereleases: top.boolean('include-prereleases'),
     controlPlane: { paths: cp.list('paths') },
-    dataPlane: {
-      paths: dp.list('paths'),
-      output: dp.choice('output', INJECT_OUTPUT_MODES),
-      outputDir: dp.string('output-dir'),
-      revision: dp.string('revision'),
-      nativeSidecars: dp.choice('native-sidecars', NATIVE_SIDECARS_SETTINGS),
-      kubernetesVersion: dp.string('kubernetes-version'),
-      valuesFile: dp.string('values-file'),
-      operatorFile: dp.string('operator-file'),
-    },
-    pullRequest: {
-      base: pr.string('base'),
-      labels: pr.list('labels'),
-      assignees: pr.list('assignees'),
-      reviewers: pr.list('reviewers'),
-      teamReviewers: pr.list('team-reviewers'),
-      draft: pr.boolean('draft'),
-      autoMerge: pr.choice('auto-merge', AUTO_MERGE_METHODS),
-      autoMergeWhen: pr.choice('auto-merge-when', AUTO_MERGE_WHEN),
-      signCommits: pr.boolean('sign-commits'),
-    },
-    analyze: {
-      failureThreshold: an.choice('failure-threshold', ANALYZE_LEVELS),
-      suppress: an.list('suppress'),
-    },
+    dataPlane: readDataPlane(dp),
+    pullRequest: readPullRequest(pr),
+    analyze: readAnalyze(an),
   };
-  const waves = readWaves(top.node('waves'));
+  const waves = readWaveSettings(ctx, top, config.strategy);
   if (waves) config.waves = waves;
+  const dashboard = top.boolean('dashboard');
+  if (dashboard !== undefined) config.dashboard = dashboard;
+  for (const section of [cp, dp, pr, an, top]) section.done();
+  return config;
+}
+
+/** A policy keyword or a semver range. */
+function readPolicy(ctx: ConfigContext, top: Reader, root: YAMLMap | null): string | undefined {
+  const policy = top.string('policy');
+  if (policy !== undefined && !(POLICY_KEYWORDS as readonly string[]).includes(policy)) {
+    try {
+      toSemverRange(policy, 'policy');
+    } catch {
+      ctx.fail(
+        'policy',
+        (root as YAMLMap).get('policy', true) as Node,
+        `is '${policy}', not a policy`,
+        `Use ${POLICY_KEYWORDS.join(', ')} or a semver range.`,
+      );
+    }
+  }
+  return policy;
+}
+
+function readDataPlane(dp: Reader): RepoConfig['dataPlane'] {
+  return {
+    paths: dp.list('paths'),
+    output: dp.choice('output', INJECT_OUTPUT_MODES),
+    outputDir: dp.string('output-dir'),
+    revision: dp.string('revision'),
+    nativeSidecars: dp.choice('native-sidecars', NATIVE_SIDECARS_SETTINGS),
+    kubernetesVersion: dp.string('kubernetes-version'),
+    valuesFile: dp.string('values-file'),
+    operatorFile: dp.string('operator-file'),
+  };
+}
+
+function readPullRequest(pr: Reader): RepoConfig['pullRequest'] {
+  return {
+    base: pr.string('base'),
+    labels: pr.list('labels'),
+    assignees: pr.list('assignees'),
+    reviewers: pr.list('reviewers'),
+    teamReviewers: pr.list('team-reviewers'),
+    draft: pr.boolean('draft'),
+    autoMerge: pr.choice('auto-merge', AUTO_MERGE_METHODS),
+    autoMergeWhen: pr.choice('auto-merge-when', AUTO_MERGE_WHEN),
+    signCommits: pr.boolean('sign-commits'),
+  };
+}
+
+function readAnalyze(an: Reader): RepoConfig['analyze'] {
+  return {
+    failureThreshold: an.choice('failure-threshold', ANALYZE_LEVELS),
+    suppress: an.list('suppress'),
+  };
+}
+
+/** The waves, refused together with a canary strategy. */
+function readWaveSettings(
+  ctx: ConfigContext,
+  top: Reader,
+  strategy: RepoConfig['strategy'],
+): WaveConfig[] | undefined {
+  const waves = readWaves(ctx, top.node('waves'));
   // A canary hop is three PRs across the whole mesh; waves pin one version per path set: not combined (ADR 0010).
-  if (waves && config.strategy === 'canary')
-    fail(
+  if (waves && strategy === 'canary')
+    ctx.fail(
       'waves',
       top.node('waves'),
       'cannot be combined with strategy: canary',
       'A revision (canary) upgrade moves the whole mesh in three PRs; waves roll one version out path by path. Use strategy: in-place with waves, or drop waves.',
     );
-  const dashboard = top.boolean('dashboard');
-  if (dashboard !== undefined) config.dashboard = dashboard;
-  for (const section of [cp, dp, pr, an, top]) section.done();
-  return config;
+  return waves;
+}
 
-  function readWaves(node: Node | undefined): WaveConfig[] | undefined {
-    if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
-    if (!isSeq(node) || node.items.length === 0)
-      return fail(
-        'waves',
-        node,
-        'must be a list of waves',
-        'Each wave is a mapping: name, paths, soak, require-checks.',
-      );
-    const out: WaveConfig[] = [];
-    node.items.forEach((item, index) => {
-      const where = `waves[${index}]`;
-      if (!isMap(item)) return fail(where, item as Node, 'must be a mapping with name and paths');
-      const wave = reader(item, where);
-      const name = wave.string('name');
-      if (!name) return fail(`${where}.name`, item, 'is required');
-      if (out.some((w) => w.name === name))
-        fail(`${where}.name`, item.get('name', true) as Node, `repeats the wave name '${name}'`);
-      const paths = wave.list('paths');
-      if (!paths || paths.length === 0) return fail(`${where}.paths`, item, 'must list at least one glob');
-      const soakText = wave.string('soak');
-      const soakMs = soakText === undefined ? 0 : parseDuration(soakText);
-      if (soakMs === undefined)
-        fail(
-          `${where}.soak`,
-          item.get('soak', true) as Node,
-          `is '${soakText}', not a duration`,
-          'Write it like 36h, 2d, 1d12h or 90m.',
-        );
-      const requireChecks = wave.list('require-checks') ?? [];
-      wave.done();
-      out.push({
-        name,
-        paths,
-        soakMs: soakMs ?? 0,
-        ...(soakText !== undefined ? { soak: soakText } : {}),
-        requireChecks,
-        file,
-        ...(lineOf(item) ? { line: lineOf(item) } : {}),
-      });
-    });
-    return out;
-  }
+function readWaves(ctx: ConfigContext, node: Node | undefined): WaveConfig[] | undefined {
+  if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
+  if (!isSeq(node) || node.items.length === 0)
+    return ctx.fail(
+      'waves',
+      node,
+      'must be a list of waves',
+      'Each wave is a mapping: name, paths, soak, require-checks.',
+    );
+  const out: WaveConfig[] = [];
+  node.items.forEach((item, index) => out.push(readWave(ctx, item, index, out)));
+  return out;
+}
+
+function readWave(
+  ctx: ConfigContext,
+  item: unknown,
+  index: number,
+  earlier: readonly WaveConfig[],
+): WaveConfig {
+  const { fail } = ctx;
+  const where = `waves[${index}]`;
+  if (!isMap(item)) return fail(where, item as Node, 'must be a mapping with name and paths');
+  const wave = sectionReader(ctx, item, where);
+  const name = wave.string('name');
+  if (!name) return fail(`${where}.name`, item, 'is required');
+  if (earlier.some((w) => w.name === name))
+    fail(`${where}.name`, item.get('name', true) as Node, `repeats the wave name '${name}'`);
+  const paths = wave.list('paths');
+  if (!paths || paths.length === 0) return fail(`${where}.paths`, item, 'must list at least one glob');
+  const soakText = wave.string('soak');
+  const soakMs = soakText === undefined ? 0 : parseDuration(soakText);
+  if (soakMs === undefined)
+    fail(
+      `${where}.soak`,
+      item.get('soak', true) as Node,
+      `is '${soakText}', not a duration`,
+      'Write it like 36h, 2d, 1d12h or 90m.',
+    );
+  const requireChecks = wave.list('require-checks') ?? [];
+  wave.done();
+  return {
+    name,
+    paths,
+    soakMs: soakMs ?? 0,
+    ...(soakText !== undefined ? { soak: soakText } : {}),
+    requireChecks,
+    file: ctx.file,
+    ...(ctx.lineOf(item) ? { line: ctx.lineOf(item) } : {}),
+  };
 }
