@@ -53270,6 +53270,21 @@ function waitingLines(plan) {
   return plan.waves.filter((w) => w.state === "waiting" || w.state === "blocked").map((w) => w.message);
 }
 
+// src/core/pipeline/pull-request-settings.ts
+function configuredPullRequest(where2, pr) {
+  return {
+    owner: where2.owner,
+    repo: where2.repo,
+    base: pr.base,
+    labels: pr.labels,
+    assignees: pr.assignees,
+    reviewers: pr.reviewers,
+    teamReviewers: pr.teamReviewers,
+    draft: pr.draft,
+    signCommits: pr.signCommits ?? true
+  };
+}
+
 // src/core/pipeline/fleet.ts
 async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
   const { runWithoutWaves } = steps;
@@ -53318,19 +53333,11 @@ async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
         const body = [movesNote(wave.moves), analysis ? analysisNote(analysis, wave.to) : void 0].filter(Boolean).join("\n\n");
         const opened2 = await openUpgradePullRequest(
           {
-            owner: request2.owner,
-            repo: request2.repo,
-            base: pr.base,
+            ...configuredPullRequest(request2, pr),
             branch: wave.branch,
             paths: wave.files,
-            labels: pr.labels,
-            assignees: pr.assignees,
-            reviewers: pr.reviewers,
-            teamReviewers: pr.teamReviewers,
-            draft: pr.draft,
             // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
             autoMerge: "none",
-            signCommits: pr.signCommits ?? true,
             ...body ? { body } : {},
             context: {
               component: wave.component,
@@ -53374,18 +53381,10 @@ async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
         if (change.files.length === 0) return void 0;
         const opened2 = await openUpgradePullRequest(
           {
-            owner: request2.owner,
-            repo: request2.repo,
-            base: pr.base,
+            ...configuredPullRequest(request2, pr),
             branch: wave.branch,
             paths: change.files,
-            labels: pr.labels,
-            assignees: pr.assignees,
-            reviewers: pr.reviewers,
-            teamReviewers: pr.teamReviewers,
-            draft: pr.draft,
             autoMerge: "none",
-            signCommits: pr.signCommits ?? true,
             context: {
               component: wave.component,
               from: wave.from,
@@ -53549,18 +53548,10 @@ async function runUpgradePipeline(request2, deps) {
   const pr = config.pullRequest;
   const pullRequest = await openUpgradePullRequest(
     {
-      owner: request2.owner,
-      repo: request2.repo,
-      base: pr.base,
+      ...configuredPullRequest(request2, pr),
       paths: change.files,
-      labels: pr.labels,
-      assignees: pr.assignees,
-      reviewers: pr.reviewers,
-      teamReviewers: pr.teamReviewers,
-      draft: pr.draft,
       autoMerge: analysis?.result === "fail" || blocking.length ? "none" : pr.autoMerge,
       autoMergeWhen: pr.autoMergeWhen,
-      signCommits: pr.signCommits ?? true,
       ...sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {},
       ...change.title ? { title: change.title } : {},
       body: [change.body, analysis ? analysisNote(analysis, target) : void 0, change.dataPlaneTable].filter(Boolean).join("\n\n") || void 0,

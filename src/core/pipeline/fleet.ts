@@ -20,6 +20,7 @@ import {
   type PipelineRunRequest,
   type PipelineRunResult,
 } from './run.js';
+import { configuredPullRequest } from './pull-request-settings.js';
 
 export interface FleetResult {
   fleet: FleetRun;
@@ -101,19 +102,11 @@ export async function runFleetPipeline(
           .join('\n\n');
         const opened = await openUpgradePullRequest(
           {
-            owner: request.owner,
-            repo: request.repo,
-            base: pr.base,
+            ...configuredPullRequest(request, pr),
             branch: wave.branch,
             paths: wave.files,
-            labels: pr.labels,
-            assignees: pr.assignees,
-            reviewers: pr.reviewers,
-            teamReviewers: pr.teamReviewers,
-            draft: pr.draft,
             // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
             autoMerge: 'none',
-            signCommits: pr.signCommits ?? true,
             ...(body ? { body } : {}),
             context: {
               component: wave.component,
@@ -157,18 +150,10 @@ export async function runFleetPipeline(
         if (change.files.length === 0) return undefined;
         const opened = await openUpgradePullRequest(
           {
-            owner: request.owner,
-            repo: request.repo,
-            base: pr.base,
+            ...configuredPullRequest(request, pr),
             branch: wave.branch,
             paths: change.files,
-            labels: pr.labels,
-            assignees: pr.assignees,
-            reviewers: pr.reviewers,
-            teamReviewers: pr.teamReviewers,
-            draft: pr.draft,
             autoMerge: 'none',
-            signCommits: pr.signCommits ?? true,
             context: {
               component: wave.component,
               from: wave.from,

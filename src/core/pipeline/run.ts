@@ -26,6 +26,7 @@ import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
 import { runFleetPipeline, type FleetResult } from './fleet.js';
 import { runCanaryStep, sailStepChange, writeSailMove } from './canary.js';
+import { configuredPullRequest } from './pull-request-settings.js';
 
 export interface PipelineRunRequest {
   workspace: string;
@@ -179,18 +180,10 @@ export async function runUpgradePipeline(
   const pr = config.pullRequest;
   const pullRequest = await openUpgradePullRequest(
     {
-      owner: request.owner,
-      repo: request.repo,
-      base: pr.base,
+      ...configuredPullRequest(request, pr),
       paths: change.files,
-      labels: pr.labels,
-      assignees: pr.assignees,
-      reviewers: pr.reviewers,
-      teamReviewers: pr.teamReviewers,
-      draft: pr.draft,
       autoMerge: analysis?.result === 'fail' || blocking.length ? 'none' : pr.autoMerge,
       autoMergeWhen: pr.autoMergeWhen,
-      signCommits: pr.signCommits ?? true,
       ...(sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {}),
       ...(change.title ? { title: change.title } : {}),
       body:
