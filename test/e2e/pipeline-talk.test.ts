@@ -4,11 +4,10 @@
 // HelmRelease's values, checked with kustomize build; run 3 has nothing to do.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { gitAs, MESH_ADMIN } from '../support/git.js';
 import { realIstioctlPair } from '../support/istioctl.js';
-import { filesUnder, usePipelineHarness } from '../support/pipeline-harness.js';
+import { filesUnder, proxies, usePipelineHarness } from '../support/pipeline-harness.js';
 import { REPO_ROOT } from '../support/runner.js';
 
 const pair = realIstioctlPair();
@@ -17,27 +16,6 @@ const VERSION_FILE = 'clusters/production/istio-version.yaml';
 const PATCHES = ['apps/backend/deployment-sidecar.yaml', 'apps/frontend/deployment-sidecar.yaml'];
 
 const git = gitAs(MESH_ADMIN);
-
-/** Every pod template's istio-proxy containers (native sidecars live in initContainers). */
-function proxies(yaml: string): string[][] {
-  const result: string[][] = [];
-  for (const doc of parseAllDocuments(yaml)) {
-    const obj = doc.toJS() as {
-      kind?: string;
-      spec?: { template?: { spec?: Record<string, unknown> } };
-    } | null;
-    const pod = obj?.spec?.template?.spec as
-      | { containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] }
-      | undefined;
-    if (!pod) continue;
-    result.push(
-      [...(pod.initContainers ?? []), ...(pod.containers ?? [])]
-        .filter((c) => c.name === 'istio-proxy')
-        .map((c) => c.image),
-    );
-  }
-  return result;
-}
 
 /** The talk's fixture at Istio 1.30.4, its chart from the current host, istiod's values setting the proxy's resources. */
 function talkAt1304(): Record<string, string> {

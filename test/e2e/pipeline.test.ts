@@ -5,11 +5,10 @@
 //   run 3 has nothing to do.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { gitAs, MESH_ADMIN } from '../support/git.js';
 import { realIstioctlPair } from '../support/istioctl.js';
-import { filesUnder, PIPELINE_TOKEN, usePipelineHarness } from '../support/pipeline-harness.js';
+import { filesUnder, proxies, PIPELINE_TOKEN, usePipelineHarness } from '../support/pipeline-harness.js';
 import { REPO_ROOT, runAction } from '../support/runner.js';
 
 const pair = realIstioctlPair();
@@ -23,27 +22,6 @@ const WORKLOADS = [
 ];
 
 const git = gitAs(MESH_ADMIN);
-
-/** Every pod template's istio-proxy containers (native sidecars live in initContainers). */
-function proxies(yaml: string): string[][] {
-  const result: string[][] = [];
-  for (const doc of parseAllDocuments(yaml)) {
-    const obj = doc.toJS() as {
-      kind?: string;
-      spec?: { template?: { spec?: Record<string, unknown> } };
-    } | null;
-    const pod = obj?.spec?.template?.spec as
-      | { containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] }
-      | undefined;
-    if (!pod) continue;
-    result.push(
-      [...(pod.initContainers ?? []), ...(pod.containers ?? [])]
-        .filter((c) => c.name === 'istio-proxy')
-        .map((c) => c.image),
-    );
-  }
-  return result;
-}
 
 describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux repo', () => {
   const real = 'skip' in pair ? undefined : pair;

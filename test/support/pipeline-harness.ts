@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createAdvisoryState, registerAdvisoryRoutes } from './github-emulator/advisories.js';
 import { registerGitDataRoutes } from './github-emulator/git-data.js';
@@ -41,6 +42,27 @@ export function filesUnder(dir: string): Record<string, string> {
   };
   walk(dir);
   return files;
+}
+
+/** Every pod template's istio-proxy containers (native sidecars live in initContainers). */
+export function proxies(yaml: string): string[][] {
+  const result: string[][] = [];
+  for (const doc of parseAllDocuments(yaml)) {
+    const obj = doc.toJS() as {
+      kind?: string;
+      spec?: { template?: { spec?: Record<string, unknown> } };
+    } | null;
+    const pod = obj?.spec?.template?.spec as
+      | { containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] }
+      | undefined;
+    if (!pod) continue;
+    result.push(
+      [...(pod.initContainers ?? []), ...(pod.containers ?? [])]
+        .filter((c) => c.name === 'istio-proxy')
+        .map((c) => c.image),
+    );
+  }
+  return result;
 }
 
 export interface PipelineHarnessOptions {
