@@ -3,30 +3,18 @@
 // apply to that commit. A shallow checkout says which setting brings the history. The wave PR that
 // opens moves the wave's own Istio sources off retired hosts and carries istioctl analyze (real).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-emulator/advisories.js';
+import { describe, expect, it } from 'vitest';
 import {
   registerChecksAndIssuesRoutes,
   type ChecksAndIssues,
 } from '../support/github-emulator/checks-issues.js';
-import { registerGitDataRoutes } from '../support/github-emulator/git-data.js';
-import { EmulatedRepository } from '../support/github-emulator/git-repo.js';
-import { registerGraphQLRoutes } from '../support/github-emulator/graphql.js';
-import { registerPullRoutes } from '../support/github-emulator/pulls.js';
-import {
-  addReleaseAsset,
-  buildIstioReleaseHistory,
-  createReleaseState,
-  downloadBaseUrl,
-  registerReleaseRoutes,
-} from '../support/github-emulator/releases.js';
-import { GitHubEmulator } from '../support/github-emulator/server.js';
 import { gitAs, MESH_ADMIN } from '../support/git.js';
 import { realIstioctlPair } from '../support/istioctl.js';
-import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
+import { usePipelineHarness } from '../support/pipeline-harness.js';
+import { REPO_ROOT, type ActionRun } from '../support/runner.js';
 
 const pair = realIstioctlPair();
 const TOKEN = 'ghs_wavesByHand0123456789abcdefABCDEF0';
@@ -59,87 +47,49 @@ function commitAt(dir: string, message: string, at: number): string {
 
 describe.skipIf('skip' in pair)('fleet waves: a previous wave bumped by hand', () => {
   const real = 'skip' in pair ? undefined : pair;
-  let emulator: GitHubEmulator;
-  let repo: EmulatedRepository;
   let github: ChecksAndIssues;
-  let downloads: string;
-  let toolCache = '';
   let handCommit = '';
   let handAt = 0;
-  const scratch: string[] = [];
-  const runs: ActionRun[] = [];
-
-  beforeAll(async () => {
-    repo = await EmulatedRepository.create('octo-org', 'fleet-by-hand');
-    const work = mkdtempSync(join(tmpdir(), 'waves-hand-work-'));
-    scratch.push(work);
-    git(work, 'clone', '--quiet', repo.git.dir, '.');
-    cpSync(join(REPO_ROOT, 'test/fixtures/fleet-waves'), work, { recursive: true });
-    for (const cluster of ['staging', 'prod'])
-      writeFileSync(join(work, `clusters/${cluster}/charts.yaml`), charts(cluster));
-    const now = Date.now();
-    commitAt(work, 'Fleet at Istio 1.30.4', now - 10 * DAY);
-    const devVersion = join(work, 'clusters/dev/istio-version.yaml');
-    writeFileSync(devVersion, readFileSync(devVersion, 'utf8').replace('1.30.4', '1.31.0'));
-    handAt = now - 5 * DAY;
-    handCommit = commitAt(work, 'dev to Istio 1.31.0, by hand', handAt);
-    // A later, unrelated commit to dev's files: the soak still starts at the bump.
-    writeFileSync(join(work, 'clusters/dev/notes.md'), 'dev cluster notes\n');
-    commitAt(work, 'Notes', now - 1 * DAY);
-
-    emulator = await new GitHubEmulator().start();
-    emulator.validTokens.add(TOKEN);
-    const releases = createReleaseState({
-      releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }),
-    });
-    for (const artifact of [real!.old, real!.new])
-      addReleaseAsset(releases, artifact.version, artifact.assetName, readFileSync(artifact.asset));
-    registerReleaseRoutes(emulator, releases);
-    registerAdvisoryRoutes(emulator, createAdvisoryState());
-    registerGitDataRoutes(emulator, repo);
-    registerPullRoutes(emulator, repo);
-    registerGraphQLRoutes(emulator, repo);
-    github = registerChecksAndIssuesRoutes(emulator, repo);
-    downloads = downloadBaseUrl(emulator, releases);
+  const h = usePipelineHarness({
+    name: 'fleet-by-hand',
+    token: TOKEN,
+    seed: (repo) => {
+      const work = mkdtempSync(join(tmpdir(), 'waves-hand-work-'));
+      h.scratch.push(work);
+      git(work, 'clone', '--quiet', repo.git.dir, '.');
+      cpSync(join(REPO_ROOT, 'test/fixtures/fleet-waves'), work, { recursive: true });
+      for (const cluster of ['staging', 'prod'])
+        writeFileSync(join(work, `clusters/${cluster}/charts.yaml`), charts(cluster));
+      const now = Date.now();
+      commitAt(work, 'Fleet at Istio 1.30.4', now - 10 * DAY);
+      const devVersion = join(work, 'clusters/dev/istio-version.yaml');
+      writeFileSync(devVersion, readFileSync(devVersion, 'utf8').replace('1.30.4', '1.31.0'));
+      handAt = now - 5 * DAY;
+      handCommit = commitAt(work, 'dev to Istio 1.31.0, by hand', handAt);
+      // A later, unrelated commit to dev's files: the soak still starts at the bump.
+      writeFileSync(join(work, 'clusters/dev/notes.md'), 'dev cluster notes\n');
+      commitAt(work, 'Notes', now - 1 * DAY);
+    },
+    assets: () => [real!.old, real!.new],
+    routes: (emulator, repo) => {
+      github = registerChecksAndIssuesRoutes(emulator, repo);
+    },
   });
 
-  afterAll(async () => {
-    await emulator?.stop();
-    repo?.remove();
-    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-    expect(emulator.schemaViolations).toEqual([]);
-    for (const run of runs) expect(run.stderr + run.summary).not.toContain(TOKEN);
-  }, 600_000);
-
-  async function runPipeline(cloneArgs: string[]): Promise<ActionRun> {
-    const workspace = mkdtempSync(join(tmpdir(), 'waves-hand-workspace-'));
-    toolCache ||= mkdtempSync(join(tmpdir(), 'waves-hand-tools-'));
-    scratch.push(workspace, toolCache);
-    git(workspace, 'clone', '--quiet', ...cloneArgs, `file://${repo.git.dir}`, '.');
-    const run = await runAction('pipeline', {
-      cwd: workspace,
-      toolCache,
-      inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, 'download-base-url': downloads },
-      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/fleet-by-hand' },
-      timeoutMs: 600_000,
-    });
-    runs.push(run);
-    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    return run;
-  }
+  const runPipeline = (cloneArgs: string[]): Promise<ActionRun> => h.runPipeline({ cloneArgs });
   const stagingLine = (run: ActionRun) =>
     run.outputs.waiting!.split('\n').find((l) => l.startsWith('Wave staging'))!;
 
   it('a shallow checkout keeps staging waiting and names fetch-depth: 0', async () => {
     const run = await runPipeline(['--depth', '1']);
-    expect(repo.pulls).toEqual([]);
+    expect(h.repo.pulls).toEqual([]);
     expect(stagingLine(run)).toContain('dev already runs 1.31.0 without an Istio Autopilot PR');
     expect(stagingLine(run)).toContain('set fetch-depth: 0');
   }, 600_000);
 
   it('with history, the soak ran from the hand commit and staging waits for e2e on that commit', async () => {
     const run = await runPipeline([]);
-    expect(repo.pulls).toEqual([]);
+    expect(h.repo.pulls).toEqual([]);
     expect(stagingLine(run)).toBe(
       `Wave staging waits for check e2e on wave dev's commit ${handCommit.slice(0, 12)} (made without an Istio Autopilot PR): not reported yet.`,
     );
@@ -148,11 +98,13 @@ describe.skipIf('skip' in pair)('fleet waves: a previous wave bumped by hand', (
   it('once e2e is green on the hand commit, staging opens: its ConfigMap and its own retired source, analyzed', async () => {
     github.addStatus(handCommit, { context: 'e2e', state: 'success' });
     const run = await runPipeline([]);
-    expect(repo.pulls.map((p) => p.head)).toEqual(['istio-autopilot/control-plane-staging-1.31']);
-    const [pull] = repo.pulls;
-    const changed = git(repo.git.dir, 'diff', '--name-only', `main...${pull!.head}`).trim().split('\n');
+    expect(h.repo.pulls.map((p) => p.head)).toEqual(['istio-autopilot/control-plane-staging-1.31']);
+    const [pull] = h.repo.pulls;
+    const changed = git(h.repo.git.dir, 'diff', '--name-only', `main...${pull!.head}`).trim().split('\n');
     expect(changed).toEqual(['clusters/staging/charts.yaml', 'clusters/staging/istio-version.yaml']);
-    expect(git(repo.git.dir, 'show', `${pull!.head}:clusters/staging/charts.yaml`)).not.toContain(OLD_BUCKET);
+    expect(git(h.repo.git.dir, 'show', `${pull!.head}:clusters/staging/charts.yaml`)).not.toContain(
+      OLD_BUCKET,
+    );
     expect(pull!.body).toContain('Istio sources moved off retired hosts');
     expect(pull!.body).toContain('**istioctl 1.31.0 analyze**: passed');
     expect(run.stdout).toContain(`wave dev's commit ${handCommit.slice(0, 12)}`);

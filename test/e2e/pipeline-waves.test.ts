@@ -4,27 +4,16 @@
 //   run 1 opens dev only and creates the dashboard;
 //   dev merges: staging waits for the soak, then for the e2e check, is blocked by a red one, then opens;
 //   staging merges: prod waits for its soak, then opens; prod merges: the fleet is current.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-emulator/advisories.js';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import {
   registerChecksAndIssuesRoutes,
   type ChecksAndIssues,
 } from '../support/github-emulator/checks-issues.js';
-import { registerGitDataRoutes } from '../support/github-emulator/git-data.js';
-import { EmulatedRepository } from '../support/github-emulator/git-repo.js';
-import { registerGraphQLRoutes } from '../support/github-emulator/graphql.js';
-import { registerPullRoutes } from '../support/github-emulator/pulls.js';
-import {
-  buildIstioReleaseHistory,
-  createReleaseState,
-  registerReleaseRoutes,
-} from '../support/github-emulator/releases.js';
-import { GitHubEmulator } from '../support/github-emulator/server.js';
+import { buildIstioReleaseHistory } from '../support/github-emulator/releases.js';
 import { gitAs, MESH_ADMIN } from '../support/git.js';
-import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
+import { filesUnder, usePipelineHarness } from '../support/pipeline-harness.js';
+import { REPO_ROOT } from '../support/runner.js';
 
 const TOKEN = 'ghs_wavesToken0123456789abcdefABCDEF01';
 const FLEET = join(REPO_ROOT, 'test/fixtures/fleet-waves');
@@ -32,106 +21,48 @@ const HOUR = 3_600_000;
 const git = gitAs(MESH_ADMIN);
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function filesUnder(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
-
 describe('fleet waves: dev → staging → prod over successive runs, gated by soak and checks', () => {
-  let emulator: GitHubEmulator;
-  let repo: EmulatedRepository;
   let github: ChecksAndIssues;
-  let releases: ReturnType<typeof createReleaseState>;
-  const scratch: string[] = [];
-  const runs: ActionRun[] = [];
   const person = { login: 'mesh-admin', id: 4242, type: 'User' as const };
-
-  beforeAll(async () => {
-    repo = await EmulatedRepository.create('octo-org', 'fleet-gitops');
-    await repo.git.commitFiles('main', filesUnder(FLEET), 'Fleet at Istio 1.30.4');
-    emulator = await new GitHubEmulator().start();
-    emulator.validTokens.add(TOKEN);
-    releases = createReleaseState({ releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }) });
-    registerReleaseRoutes(emulator, releases);
-    registerAdvisoryRoutes(emulator, createAdvisoryState());
-    registerGitDataRoutes(emulator, repo);
-    registerPullRoutes(emulator, repo);
-    registerGraphQLRoutes(emulator, repo);
-    github = registerChecksAndIssuesRoutes(emulator, repo);
-    // A person's issue with the same title: the bot must never edit it.
-    github.addIssue({
-      title: 'Istio Autopilot dashboard',
-      body: 'My own notes on the rollout.',
-      user: person,
-    });
+  const h = usePipelineHarness({
+    name: 'fleet-gitops',
+    token: TOKEN,
+    files: () => filesUnder(FLEET),
+    message: 'Fleet at Istio 1.30.4',
+    routes: (emulator, repo) => {
+      github = registerChecksAndIssuesRoutes(emulator, repo);
+      // A person's issue with the same title: the bot must never edit it.
+      github.addIssue({
+        title: 'Istio Autopilot dashboard',
+        body: 'My own notes on the rollout.',
+        user: person,
+      });
+    },
+    // The gates are the subject here; istioctl analyze on wave PRs runs in pipeline-waves-by-hand.
+    inputs: { analyze: 'false' },
+    downloadBaseUrl: false,
+    toolCache: false,
+    timeoutMs: 300_000,
   });
-
-  afterAll(async () => {
-    await emulator?.stop();
-    repo?.remove();
-    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-    expect(emulator.schemaViolations).toEqual([]);
-    for (const run of runs)
-      for (const text of [run.stderr, run.summary, ...Object.values(run.outputs)])
-        expect(text).not.toContain(TOKEN);
-  });
-
-  function checkout(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'waves-workspace-'));
-    scratch.push(dir);
-    git(dir, 'clone', '--quiet', repo.git.dir, '.');
-    return dir;
-  }
-
-  async function runPipeline(): Promise<ActionRun> {
-    const result = await runAction('pipeline', {
-      cwd: checkout(),
-      // The gates are the subject here; istioctl analyze on wave PRs runs in pipeline-waves-by-hand.
-      inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, analyze: 'false' },
-      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/fleet-gitops' },
-      timeoutMs: 300_000,
-    });
-    runs.push(result);
-    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    return result;
-  }
+  const { runPipeline } = h;
 
   /** Merges the PR into main as the merge button would, and records merged_at as `mergedAt`. */
-  function merge(number: number, mergedAt: number): string {
-    const pull = repo.pulls.find((p) => p.number === number)!;
-    const dir = checkout();
-    git(dir, 'fetch', '--quiet', 'origin', pull.head);
-    git(dir, 'merge', '--quiet', '--no-ff', '-m', `Merge pull request #${number}`, 'FETCH_HEAD');
-    git(dir, 'push', '--quiet', 'origin', 'main');
-    const sha = git(dir, 'rev-parse', 'HEAD').trim();
-    pull.state = 'closed';
-    pull.closedAt = iso(mergedAt);
-    pull.mergedAt = iso(mergedAt);
-    pull.mergeCommitSha = sha;
-    return sha;
-  }
+  const merge = (number: number, mergedAt: number): string =>
+    h.merge(number, { mergedAt: iso(mergedAt), recordSha: true });
 
-  const pullOf = (branch: string) => repo.pulls.filter((p) => p.head === branch);
+  const pullOf = (branch: string) => h.repo.pulls.filter((p) => p.head === branch);
   const changed = (branch: string) =>
-    git(repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean);
+    git(h.repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean);
   const dashboards = () => github.issues.filter((i) => i.title === 'Istio Autopilot dashboard');
   const botDashboard = () => dashboards().filter((i) => i.user.type === 'Bot');
 
   it('run 1 opens the control plane PR of dev only, and creates the dashboard', async () => {
     const run = await runPipeline();
-    expect(repo.pulls.map((p) => p.head)).toEqual(['istio-autopilot/control-plane-dev-1.31']);
-    const [dev] = repo.pulls;
+    expect(h.repo.pulls.map((p) => p.head)).toEqual(['istio-autopilot/control-plane-dev-1.31']);
+    const [dev] = h.repo.pulls;
     expect(dev!.title).toBe('Upgrade Istio control-plane in dev from 1.30.4 to 1.31.0');
     expect(changed(dev!.head)).toEqual(['clusters/dev/istio-version.yaml']);
-    expect(git(repo.git.dir, 'show', `${dev!.head}:clusters/dev/istio-version.yaml`)).toContain(
+    expect(git(h.repo.git.dir, 'show', `${dev!.head}:clusters/dev/istio-version.yaml`)).toContain(
       'version: "1.31.0"',
     );
     expect(run.outputs.waiting).toContain(
@@ -158,7 +89,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     const mergedAt = Date.now() - HOUR;
     devMerge = merge(dev.number, mergedAt);
     const run = await runPipeline();
-    expect(repo.pulls).toHaveLength(1);
+    expect(h.repo.pulls).toHaveLength(1);
     const soakEnd = iso(mergedAt + 48 * HOUR);
     const line = run.outputs.waiting!.split('\n').find((l) => l.includes('staging'))!;
     expect(line).toContain(soakEnd);
@@ -174,7 +105,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     dev.mergedAt = iso(Date.now() - 72 * HOUR);
     github.addStatus(devMerge, { context: 'e2e-smoke', state: 'success' });
     const run = await runPipeline();
-    expect(repo.pulls).toHaveLength(1);
+    expect(h.repo.pulls).toHaveLength(1);
     const line = run.outputs.waiting!.split('\n').find((l) => l.includes('staging'))!;
     expect(line).toMatch(/Wave staging waits for check e2e on .* not reported yet/);
   }, 600_000);
@@ -187,7 +118,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
       completedAt: iso(Date.now()),
     });
     const run = await runPipeline();
-    expect(repo.pulls).toHaveLength(1);
+    expect(h.repo.pulls).toHaveLength(1);
     const lines = run.outputs.waiting!.split('\n');
     expect(lines.find((l) => l.includes('Wave staging'))).toMatch(/blocked: check e2e failed/);
     expect(lines.find((l) => l.includes('Wave prod'))).toMatch(/blocked .*check e2e failed in wave dev/);
@@ -230,7 +161,7 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     merge(prod.number, Date.now());
     const run = await runPipeline();
     expect(run.outputs.operation).toBe('none');
-    expect(repo.pulls).toHaveLength(3);
+    expect(h.repo.pulls).toHaveLength(3);
     const waves = JSON.parse(run.outputs.waves!) as { wave: string; state: string; controlPlane: string[] }[];
     expect(waves.map((w) => [w.wave, w.state, w.controlPlane])).toEqual([
       ['dev', 'current', ['1.31.0']],
@@ -244,9 +175,9 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
   }, 600_000);
 
   it("a newer release moves dev first; staging waits for dev's PR for that target and its own soak, not the old one", async () => {
-    releases.releases.splice(
+    h.releases.releases.splice(
       0,
-      releases.releases.length,
+      h.releases.releases.length,
       ...buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 1 } }),
     );
     let run = await runPipeline();

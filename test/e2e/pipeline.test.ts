@@ -3,30 +3,16 @@
 //   run 1 opens the control plane PR; a human merges it;
 //   run 2 opens the data plane PR with re-rendered proxies at the new tag; a human merges it;
 //   run 3 has nothing to do.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-emulator/advisories.js';
-import { registerGitDataRoutes } from '../support/github-emulator/git-data.js';
-import { EmulatedRepository } from '../support/github-emulator/git-repo.js';
-import { registerGraphQLRoutes } from '../support/github-emulator/graphql.js';
-import { registerPullRoutes } from '../support/github-emulator/pulls.js';
-import {
-  addReleaseAsset,
-  buildIstioReleaseHistory,
-  createReleaseState,
-  downloadBaseUrl,
-  registerReleaseRoutes,
-} from '../support/github-emulator/releases.js';
-import { GitHubEmulator } from '../support/github-emulator/server.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { gitAs, MESH_ADMIN } from '../support/git.js';
 import { realIstioctlPair } from '../support/istioctl.js';
-import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
+import { filesUnder, proxies, PIPELINE_TOKEN, usePipelineHarness } from '../support/pipeline-harness.js';
+import { REPO_ROOT, runAction } from '../support/runner.js';
 
 const pair = realIstioctlPair();
-const TOKEN = 'ghs_pipelineToken0123456789abcdefABCDEF';
+const TOKEN = PIPELINE_TOKEN;
 const EXAMPLE = join(REPO_ROOT, 'examples/gitops-flux');
 const VERSION_FILE = 'infrastructure/istio/istio-version.yaml';
 const WORKLOADS = [
@@ -37,126 +23,28 @@ const WORKLOADS = [
 
 const git = gitAs(MESH_ADMIN);
 
-function filesUnder(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
-
-/** Every pod template's istio-proxy containers (native sidecars live in initContainers). */
-function proxies(yaml: string): string[][] {
-  const result: string[][] = [];
-  for (const doc of parseAllDocuments(yaml)) {
-    const obj = doc.toJS() as {
-      kind?: string;
-      spec?: { template?: { spec?: Record<string, unknown> } };
-    } | null;
-    const pod = obj?.spec?.template?.spec as
-      | { containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] }
-      | undefined;
-    if (!pod) continue;
-    result.push(
-      [...(pod.initContainers ?? []), ...(pod.containers ?? [])]
-        .filter((c) => c.name === 'istio-proxy')
-        .map((c) => c.image),
-    );
-  }
-  return result;
-}
-
 describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux repo', () => {
   const real = 'skip' in pair ? undefined : pair;
-  let emulator: GitHubEmulator;
-  let repo: EmulatedRepository;
-  let toolCache: string;
-  let downloads: string;
-  const scratch: string[] = [];
-  const runs: ActionRun[] = [];
-
-  beforeAll(async () => {
-    repo = await EmulatedRepository.create('octo-org', 'mesh-gitops');
-    await repo.git.commitFiles('main', filesUnder(EXAMPLE), 'Mesh at Istio 1.30.4');
-    emulator = await new GitHubEmulator().start();
-    emulator.validTokens.add(TOKEN);
-    const releases = createReleaseState({
-      releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }),
-    });
-    for (const artifact of [real!.old, real!.new]) {
-      addReleaseAsset(releases, artifact.version, artifact.assetName, readFileSync(artifact.asset));
-    }
-    registerReleaseRoutes(emulator, releases);
-    registerAdvisoryRoutes(emulator, createAdvisoryState());
-    registerGitDataRoutes(emulator, repo);
-    registerPullRoutes(emulator, repo);
-    registerGraphQLRoutes(emulator, repo);
-    downloads = downloadBaseUrl(emulator, releases);
-    toolCache = mkdtempSync(join(tmpdir(), 'pipeline-tool-cache-'));
-    scratch.push(toolCache);
+  const h = usePipelineHarness({
+    files: () => filesUnder(EXAMPLE),
+    message: 'Mesh at Istio 1.30.4',
+    assets: () => [real!.old, real!.new],
   });
+  const { checkout, runPipeline, merge } = h;
 
-  afterAll(async () => {
-    await emulator?.stop();
-    repo?.remove();
-    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-    expect(emulator.schemaViolations).toEqual([]);
-    for (const run of runs) {
-      for (const text of [run.stderr, run.summary, ...Object.values(run.outputs)])
-        expect(text).not.toContain(TOKEN);
-    }
-  });
-
-  /** A fresh checkout of main, as actions/checkout gives the scheduled job. */
-  function checkout(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'pipeline-workspace-'));
-    scratch.push(dir);
-    git(dir, 'clone', '--quiet', repo.git.dir, '.');
-    return dir;
-  }
-
-  async function runPipeline(): Promise<ActionRun> {
-    const result = await runAction('pipeline', {
-      cwd: checkout(),
-      toolCache,
-      inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, 'download-base-url': downloads },
-      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
-      timeoutMs: 600_000,
-    });
-    runs.push(result);
-    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    return result;
-  }
-
-  /** Merges the PR's branch into main the way a reviewer's merge button would, and closes the PR. */
-  function merge(number: number): void {
-    const pull = repo.pulls.find((p) => p.number === number)!;
-    const dir = checkout();
-    git(dir, 'fetch', '--quiet', 'origin', pull.head);
-    git(dir, 'merge', '--quiet', '--no-ff', '-m', `Merge pull request #${number}`, 'FETCH_HEAD');
-    git(dir, 'push', '--quiet', 'origin', 'main');
-    pull.state = 'closed';
-    pull.closedAt = new Date().toISOString();
-  }
-
-  const branchFile = (branch: string, path: string) => git(repo.git.dir, 'show', `${branch}:${path}`);
+  const branchFile = (branch: string, path: string) => git(h.repo.git.dir, 'show', `${branch}:${path}`);
   const changed = (branch: string) =>
-    git(repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean);
+    git(h.repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean);
 
   it('a dry run without a token plans the control plane step and touches nothing', async () => {
     const workspace = checkout();
     const result = await runAction('pipeline', {
       cwd: workspace,
-      toolCache,
-      inputs: { 'github-token': '', 'github-api-url': emulator.url, 'dry-run': 'true' },
-      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
+      toolCache: h.toolCache,
+      inputs: { 'github-token': '', 'github-api-url': h.emulator.url, 'dry-run': 'true' },
+      env: { GITHUB_API_URL: h.emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
     });
-    runs.push(result);
+    h.runs.push(result);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.outputs).toMatchObject({
       step: 'control-plane',
@@ -165,18 +53,18 @@ describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux re
     });
     expect(JSON.parse(result.outputs['changed-files']!)).toEqual([VERSION_FILE]);
     expect(git(workspace, 'status', '--porcelain')).toBe('');
-    expect(repo.pulls).toHaveLength(0);
+    expect(h.repo.pulls).toHaveLength(0);
     expect(result.summary).toContain('Dry run: nothing was written.');
   });
 
   it('fails with the input named when the config file has a bad value', async () => {
     const result = await runAction('pipeline', {
       cwd: checkout(),
-      toolCache,
-      inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, strategy: 'yolo' },
-      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
+      toolCache: h.toolCache,
+      inputs: { 'github-token': TOKEN, 'github-api-url': h.emulator.url, strategy: 'yolo' },
+      env: { GITHUB_API_URL: h.emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
     });
-    runs.push(result);
+    h.runs.push(result);
     expect(result.exitCode).not.toBe(0);
     const error = result.commands.find((c) => c.command === 'error')?.message ?? '';
     expect(error).toContain("input 'strategy'");
@@ -191,12 +79,12 @@ describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux re
       'current-version': '1.30.4',
       'target-version': '1.31.0',
     });
-    const pull = repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
+    const pull = h.repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
     expect(pull.head).toBe('istio-autopilot/control-plane-1.31');
     expect(pull.title).toContain('1.30.4');
     expect(pull.title).toContain('1.31.0');
     expect(changed(pull.head)).toEqual([VERSION_FILE]);
-    const diff = git(repo.git.dir, 'diff', `main...${pull.head}`, '--unified=0', '--', VERSION_FILE);
+    const diff = git(h.repo.git.dir, 'diff', `main...${pull.head}`, '--unified=0', '--', VERSION_FILE);
     expect(diff).toContain('-  istio_version: "1.30.4" # control plane; proxies follow in a second PR');
     expect(diff).toContain('+  istio_version: "1.31.0" # control plane; proxies follow in a second PR');
     expect(result.summary).toContain('istioctl analyze');
@@ -210,7 +98,7 @@ describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux re
       operation: 'created',
       'target-version': '1.31.0',
     });
-    const pull = repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
+    const pull = h.repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
     expect(pull.head).toBe('istio-autopilot/data-plane-1.31');
     expect(changed(pull.head).sort()).toEqual(WORKLOADS);
     for (const file of WORKLOADS) {
@@ -228,7 +116,7 @@ describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux re
   });
 
   it('run 3 reports nothing to do and opens nothing', async () => {
-    const before = repo.pulls.length;
+    const before = h.repo.pulls.length;
     const result = await runPipeline();
     expect(result.outputs).toMatchObject({
       step: 'none',
@@ -236,6 +124,6 @@ describe.skipIf('skip' in pair)('the pipeline: three runs on the example Flux re
       'current-version': '1.31.0',
       'pull-request-number': '',
     });
-    expect(repo.pulls.length).toBe(before);
+    expect(h.repo.pulls.length).toBe(before);
   });
 });
