@@ -5,27 +5,15 @@
 //   run 2 moves the tag and re-renders the sidecars with the 1-31-0 injector; merged;
 //   run 3 removes the old istiod; merged;
 //   run 4 has nothing to do.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createAdvisoryState, registerAdvisoryRoutes } from '../support/github-emulator/advisories.js';
-import { registerGitDataRoutes } from '../support/github-emulator/git-data.js';
-import { EmulatedRepository } from '../support/github-emulator/git-repo.js';
-import { registerGraphQLRoutes } from '../support/github-emulator/graphql.js';
-import { registerPullRoutes } from '../support/github-emulator/pulls.js';
-import {
-  addReleaseAsset,
-  buildIstioReleaseHistory,
-  createReleaseState,
-  downloadBaseUrl,
-  registerReleaseRoutes,
-} from '../support/github-emulator/releases.js';
-import { GitHubEmulator } from '../support/github-emulator/server.js';
+import { describe, expect, it, vi } from 'vitest';
 import { gitAs, MESH_ADMIN } from '../support/git.js';
 import { realIstioctlPair } from '../support/istioctl.js';
-import { REPO_ROOT, runAction, type ActionRun } from '../support/runner.js';
+import { filesUnder, usePipelineHarness } from '../support/pipeline-harness.js';
+import { REPO_ROOT, type ActionRun } from '../support/runner.js';
 import { buildMeshModel } from '../../src/core/mesh/model.js';
 import { checkMeshInvariants, controlPlaneFor } from '../../src/core/mesh/invariants.js';
 import {
@@ -47,19 +35,6 @@ const WORKLOADS = [
 ];
 
 const git = gitAs(MESH_ADMIN);
-
-function filesUnder(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 /** Every pod template's istio-proxy containers (native sidecars live in initContainers). */
 function proxies(yaml: string): string[][] {
@@ -142,74 +117,14 @@ const FIXTURES: HopFixture[] = [
 /** One emulated repo and its runs: set up before the describe's tests, checked after them. */
 function useHarness(files: () => Record<string, string>) {
   const real = 'skip' in pair ? undefined : pair;
-  let emulator: GitHubEmulator;
-  let repo: EmulatedRepository;
-  let toolCache: string;
-  let downloads: string;
-  const scratch: string[] = [];
-  const runs: ActionRun[] = [];
-
-  beforeAll(async () => {
-    repo = await EmulatedRepository.create('octo-org', 'mesh-gitops');
-    await repo.git.commitFiles('main', files(), 'Mesh at Istio 1.30.4, tag prod-stable');
-    emulator = await new GitHubEmulator().start();
-    emulator.validTokens.add(TOKEN);
-    const releases = createReleaseState({
-      releases: buildIstioReleaseHistory({ lastPatch: { 30: 4, 31: 0 } }),
-    });
-    for (const artifact of [real!.old, real!.new]) {
-      addReleaseAsset(releases, artifact.version, artifact.assetName, readFileSync(artifact.asset));
-    }
-    registerReleaseRoutes(emulator, releases);
-    registerAdvisoryRoutes(emulator, createAdvisoryState());
-    registerGitDataRoutes(emulator, repo);
-    registerPullRoutes(emulator, repo);
-    registerGraphQLRoutes(emulator, repo);
-    downloads = downloadBaseUrl(emulator, releases);
-    toolCache = mkdtempSync(join(tmpdir(), 'canary-tool-cache-'));
-    scratch.push(toolCache);
+  const h = usePipelineHarness({
+    token: TOKEN,
+    files,
+    message: 'Mesh at Istio 1.30.4, tag prod-stable',
+    assets: () => [real!.old, real!.new],
   });
-
-  afterAll(async () => {
-    await emulator?.stop();
-    repo?.remove();
-    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-    expect(emulator.schemaViolations).toEqual([]);
-    for (const run of runs) {
-      for (const text of [run.stderr, run.summary, ...Object.values(run.outputs)])
-        expect(text).not.toContain(TOKEN);
-    }
-  });
-
-  function checkout(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'canary-workspace-'));
-    scratch.push(dir);
-    git(dir, 'clone', '--quiet', repo.git.dir, '.');
-    return dir;
-  }
-
-  async function runPipeline(): Promise<ActionRun> {
-    const result = await runAction('pipeline', {
-      cwd: checkout(),
-      toolCache,
-      inputs: { 'github-token': TOKEN, 'github-api-url': emulator.url, 'download-base-url': downloads },
-      env: { GITHUB_API_URL: emulator.url, GITHUB_REPOSITORY: 'octo-org/mesh-gitops' },
-      timeoutMs: 600_000,
-    });
-    runs.push(result);
-    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    return result;
-  }
-
-  function merge(number: number): void {
-    const pull = repo.pulls.find((p) => p.number === number)!;
-    const dir = checkout();
-    git(dir, 'fetch', '--quiet', 'origin', pull.head);
-    git(dir, 'merge', '--quiet', '--no-ff', '-m', `Merge pull request #${number}`, 'FETCH_HEAD');
-    git(dir, 'push', '--quiet', 'origin', 'main');
-    pull.state = 'closed';
-    pull.closedAt = new Date().toISOString();
-  }
+  const { checkout, runPipeline } = h;
+  const merge = (number: number): void => void h.merge(number);
 
   /** The rendered mesh of main, and its invariant errors (there must be none at any step). */
   async function meshOfMain() {
@@ -220,13 +135,13 @@ function useHarness(files: () => Record<string, string>) {
     return { dir, cluster, errors };
   }
 
-  const branchFile = (branch: string, path: string) => git(repo.git.dir, 'show', `${branch}:${path}`);
+  const branchFile = (branch: string, path: string) => git(h.repo.git.dir, 'show', `${branch}:${path}`);
   const changed = (branch: string) =>
-    git(repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean).sort();
+    git(h.repo.git.dir, 'diff', '--name-only', `main...${branch}`).split('\n').filter(Boolean).sort();
   const pullOf = (result: ActionRun) =>
-    repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
+    h.repo.pulls.find((p) => p.number === Number(result.outputs['pull-request-number']))!;
 
-  return { runPipeline, merge, meshOfMain, branchFile, changed, pullOf, repo: () => repo, git };
+  return { runPipeline, merge, meshOfMain, branchFile, changed, pullOf, repo: () => h.repo, git };
 }
 
 describe.skipIf('skip' in pair).each(FIXTURES)(
