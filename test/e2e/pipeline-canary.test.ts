@@ -8,11 +8,10 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it, vi } from 'vitest';
 import { gitAs, MESH_ADMIN } from '../support/git.js';
 import { realIstioctlPair } from '../support/istioctl.js';
-import { filesUnder, usePipelineHarness } from '../support/pipeline-harness.js';
+import { filesUnder, proxies, usePipelineHarness } from '../support/pipeline-harness.js';
 import { REPO_ROOT, type ActionRun } from '../support/runner.js';
 import { buildMeshModel } from '../../src/core/mesh/model.js';
 import { checkMeshInvariants, controlPlaneFor } from '../../src/core/mesh/invariants.js';
@@ -35,27 +34,6 @@ const WORKLOADS = [
 ];
 
 const git = gitAs(MESH_ADMIN);
-
-/** Every pod template's istio-proxy containers (native sidecars live in initContainers). */
-function proxies(yaml: string): string[][] {
-  const result: string[][] = [];
-  for (const doc of parseAllDocuments(yaml)) {
-    const obj = doc.toJS() as {
-      kind?: string;
-      spec?: { template?: { spec?: Record<string, unknown> } };
-    } | null;
-    const pod = obj?.spec?.template?.spec as
-      | { containers?: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] }
-      | undefined;
-    if (!pod) continue;
-    result.push(
-      [...(pod.initContainers ?? []), ...(pod.containers ?? [])]
-        .filter((c) => c.name === 'istio-proxy')
-        .map((c) => c.image),
-    );
-  }
-  return result;
-}
 
 const ISTIO = 'infrastructure/istio';
 
