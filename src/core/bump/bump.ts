@@ -73,7 +73,7 @@ export function bumpIstioVersion(options: BumpOptions): BumpResult {
   const changedFiles = applySplices(
     options.root,
     [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
-    { ...options.write, dryRun: options.dryRun },
+    { ...options.write, dryRun: options.dryRun, logger },
   );
   logger.info(
     `${options.dryRun ? 'would change' : 'changed'} ${plan.edits.length} pins` +

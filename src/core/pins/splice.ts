@@ -7,6 +7,9 @@ import type { AtomicWriteOptions } from '../workspace/atomic.js';
 import { writeFilesAtomically } from '../workspace/atomic.js';
 import { resolveInsideWorkspace } from '../workspace/files.js';
 import { explainFileError } from '../workspace/os-errors.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import { chartLockSplices, lockFileOf } from './chart-lock.js';
 
 /** One range of a file's text (character offsets, end exclusive) and what replaces it. */
 export interface Splice {
@@ -95,6 +98,17 @@ function assertStillYaml(file: string, content: Buffer): void {
 
 export interface ApplyOptions extends AtomicWriteOptions {
   dryRun?: boolean;
+  /** Where a lock file that cannot follow its edited Chart.yaml is reported. */
+  logger?: Logger;
+}
+
+function readIfPresent(path: string, file: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw explainFileError(error, 'reading', file);
+  }
 }
 
 /** Writes the splices into the workspace, all files or none; returns the files that change. */
@@ -112,6 +126,24 @@ export function applySplices(root: string, splices: readonly Splice[], options: 
     read.set(file, content);
     return content;
   });
+  // A Chart.lock follows its Chart.yaml in the same all-or-nothing write.
+  const lockSplices = [...rendered].flatMap(([file, content]) => {
+    const lockFile = lockFileOf(file);
+    const lock = lockFile ? readIfPresent(absolute(lockFile), lockFile) : undefined;
+    if (!lockFile || !lock) return [];
+    read.set(lockFile, lock);
+    const chart = {
+      chartFile: file,
+      before: read.get(file)!.toString('utf8'),
+      after: content.toString('utf8'),
+    };
+    return chartLockSplices(
+      { ...chart, lockFile, lock: lock.toString('utf8') },
+      options.logger ?? silentLogger,
+    );
+  });
+  for (const [file, content] of renderSplices(lockSplices, (file) => read.get(file)!))
+    rendered.set(file, content);
   const changed = [...rendered.keys()].sort();
   if (!options.dryRun) {
     writeFilesAtomically(

@@ -117,7 +117,7 @@ export async function runUpgradePipeline(
         leftovers: () => bumpControlPlane(request, checked(), controlPlanePaths, logger),
       })
     : plan.step === 'sources'
-      ? moveSources(request.workspace, plan)
+      ? moveSources(request.workspace, plan, logger)
       : plan.step === 'control-plane'
         ? bumpControlPlane(request, checked(), controlPlanePaths, logger)
         : await renderDataPlane(
@@ -209,8 +209,8 @@ export interface Change {
 }
 
 /** The "move Istio sources" step: only locations change, every one the plan found on a retired host. */
-function moveSources(workspace: string, plan: UpgradePlan): Change {
-  const files = applySplices(workspace, plan.sources.moves.map(moveSplice));
+function moveSources(workspace: string, plan: UpgradePlan, logger: Logger): Change {
+  const files = applySplices(workspace, plan.sources.moves.map(moveSplice), { logger });
   return { from: plan.controlPlane.current, files, pins: [], moves: plan.sources.moves };
 }
 

@@ -290,10 +290,11 @@ export async function runFleet(
     const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: target.version, now: request.now });
     for (const { source, reason } of sourcePlan.stuck)
       request.logger.warning(`${source.location}: ${reason}`, source);
-    const files = applySplices(request.workspace, [
-      ...pinPlan.edits.map(pinSplice),
-      ...sourcePlan.moves.map(moveSplice),
-    ]);
+    const files = applySplices(
+      request.workspace,
+      [...pinPlan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
+      { logger: request.logger },
+    );
     changed.push(...files);
     const pull = await deps.openPullRequest({
       wave: status.wave,
