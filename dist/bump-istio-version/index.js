@@ -23466,10 +23466,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -23490,7 +23490,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar8(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar9(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -23502,11 +23502,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap5;
+    exports.isMap = isMap6;
     exports.isNode = isNode;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar8;
-    exports.isSeq = isSeq3;
+    exports.isScalar = isScalar9;
+    exports.isSeq = isSeq4;
   }
 });
 
@@ -24420,14 +24420,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -24444,14 +24444,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -24468,12 +24468,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -24485,12 +24485,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -24505,39 +24505,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -27614,9 +27614,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap5 = fc.start.source === "{";
-      const fcName = isMap5 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap6 = fc.start.source === "{";
+      const fcName = isMap6 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -27652,7 +27652,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -27692,7 +27692,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap5 && !sep3 && !props.found) {
+        if (!isMap6 && !sep3 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -27715,7 +27715,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap5 && !props.found && ctx.options.strict) {
+            if (!isMap6 && !props.found && ctx.options.strict) {
               if (sep3)
                 for (const st of sep3) {
                   if (st === valueProps.found)
@@ -27747,7 +27747,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap5) {
+          if (isMap6) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -27763,7 +27763,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap5 ? "}" : "]";
+      const expectedEnd = isMap6 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -29050,7 +29050,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar9 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -29134,7 +29134,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar8;
+    exports.isScalar = isScalar9;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -30664,7 +30664,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -30690,7 +30690,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -30726,7 +30726,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments3;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
 });
@@ -32773,9 +32773,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix3 = POSIX_REGEX_SOURCE[rest2];
+                if (posix3) {
+                  prev.value = pre + posix3;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -33292,7 +33292,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
+      const posix3 = opts.windows;
       const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -33302,8 +33302,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix2 });
-        const result = { glob, state, regex: regex2, posix: posix2, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix3 });
+        const result = { glob, state, regex: regex2, posix: posix3, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -33328,7 +33328,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex2, options, { glob, posix: posix2 } = {}) => {
+    picomatch2.test = (input, regex2, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -33336,7 +33336,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -33345,16 +33345,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex2, options, posix2);
+          match = picomatch2.matchBase(input, regex2, options, posix3);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix2 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix3 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix2 }));
+      return regex2.test(utils.basename(input, { windows: posix3 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -33715,8 +33715,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -33812,10 +33812,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -33844,9 +33844,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -33857,8 +33857,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -34884,8 +34884,8 @@ var convertMarkedBigIntsReviver = (key, value, context2, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context2);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context2) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context2) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -34943,8 +34943,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -34958,18 +34958,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context2) => convertMarkedBigIntsReviver(key, value, context2, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -35137,12 +35137,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -38473,18 +38473,18 @@ async function checkJson(response, init, method, url) {
   if (response.status < 200 || response.status >= 300 || response.status === 204) return response;
   const accept = new Headers(init?.headers).get("accept") ?? "";
   if (accept !== "" && !/json/i.test(accept)) return response;
-  const text = await response.clone().text();
+  const text2 = await response.clone().text();
   const type = response.headers.get("content-type") ?? "";
   let valid = /json/i.test(type);
   if (valid) {
     try {
-      JSON.parse(text);
+      JSON.parse(text2);
     } catch {
       valid = false;
     }
   }
   if (!valid) {
-    const start = text.slice(0, 80).replace(/\s+/g, " ").trim();
+    const start = text2.slice(0, 80).replace(/\s+/g, " ").trim();
     throw new GitHubTransportError(
       `GitHub answered ${method} ${url} with ${type || "no content type"} that is not valid JSON${start ? ` (starting "${start}")` : ""}`,
       "not-json"
@@ -38534,8 +38534,8 @@ function causeChain(error2) {
   let current = error2;
   for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
     const { message, code } = current;
-    for (const text of [message, code]) {
-      if (typeof text === "string" && text && !found.some((f) => f.includes(text))) found.push(text);
+    for (const text2 of [message, code]) {
+      if (typeof text2 === "string" && text2 && !found.some((f) => f.includes(text2))) found.push(text2);
     }
     current = current.cause;
   }
@@ -38604,8 +38604,8 @@ function registerSecret(value) {
   const secret = value?.trim();
   if (secret && secret.length >= 6) secrets.add(secret);
 }
-function maskSecrets(text) {
-  let masked2 = text;
+function maskSecrets(text2) {
+  let masked2 = text2;
   for (const secret of secrets) masked2 = masked2.split(secret).join("***");
   return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
 }
@@ -38631,8 +38631,8 @@ function redactUrl(url) {
   return changed ? parsed.href.replace(/%2A%2A%2A/g, "***") : url;
 }
 var CREDENTIAL_PARAM = /token|sig|signature|secret|password|passwd|credential|key|auth/i;
-function redactUrlsIn(text) {
-  return text.replace(/\bhttps?:\/\/[^\s'"<>`]+/g, (url) => redactUrl(url));
+function redactUrlsIn(text2) {
+  return text2.replace(/\bhttps?:\/\/[^\s'"<>`]+/g, (url) => redactUrl(url));
 }
 function maskingLogger(inner) {
   return {
@@ -38646,8 +38646,8 @@ function maskingLogger(inner) {
 // src/core/versions/parse.ts
 var import_semver = __toESM(require_semver2(), 1);
 var RELEASE_PATTERN = /^v?(\d+)\.(\d+)\.(\d+)(?:-((?:alpha|beta|rc)\.\d+))?$/;
-function parseIstioVersion(text) {
-  const match = RELEASE_PATTERN.exec(text.trim());
+function parseIstioVersion(text2) {
+  const match = RELEASE_PATTERN.exec(text2.trim());
   if (!match) return void 0;
   const [, major, minor, patch, pre] = match;
   return {
@@ -38671,7 +38671,7 @@ function sortVersions(versions) {
 }
 
 // src/core/pins/splice.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync6 } from "node:fs";
 
 // src/core/workspace/atomic.ts
@@ -39363,8 +39363,8 @@ function walkFiles(realRoot, wanted, options, logger) {
 }
 function withGitignore(root, directory, rules, entries) {
   if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text = readFileSync5(join4(root, directory, ".gitignore"), "utf8");
-  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
+  const text2 = readFileSync5(join4(root, directory, ".gitignore"), "utf8");
+  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text2) }];
 }
 function ignoredBy(rules, path, isDirectory2) {
   for (const { base, matcher } of rules) {
@@ -39395,111 +39395,24 @@ function refuseEscapingPattern(pattern) {
   }
 }
 
-// src/core/pins/splice.ts
-function uniqueByPosition(items) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const key = `${item.file}\0${item.start}`;
-    if (!seen.has(key)) seen.set(key, item);
-  }
-  return [...seen.values()].sort(
-    (a, b) => a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1
-  );
-}
-function renderSplices(splices, readFile) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const splice of splices) byFile.set(splice.file, [...byFile.get(splice.file) ?? [], splice]);
-  const rendered = /* @__PURE__ */ new Map();
-  for (const [file, fileSplices] of byFile) {
-    const original = readFile(file);
-    const text = original.toString("utf8");
-    const ordered = [...new Map(fileSplices.map((s) => [s.start, s])).values()].sort(
-      (a, b) => a.start - b.start
-    );
-    const parts = [];
-    let at = 0;
-    for (const splice of ordered) {
-      const start = Buffer.byteLength(text.slice(0, splice.start));
-      const end = start + Buffer.byteLength(text.slice(splice.start, splice.end));
-      if (start < at) {
-        throw new FileFormatError(`two edits overlap at column ${splice.column}`, {
-          file,
-          line: splice.line,
-          hint: "Nothing was written. Please report this file layout."
-        });
-      }
-      if (original.subarray(start, end).toString("utf8") !== splice.expected) {
-        throw new FileFormatError(
-          `expected ${splice.expected} at column ${splice.column}, found something else`,
-          {
-            file,
-            line: splice.line,
-            hint: "The file changed since it was scanned, or is not UTF-8; run the bump again."
-          }
-        );
-      }
-      parts.push(original.subarray(at, start), Buffer.from(splice.replacement, "utf8"));
-      at = end;
-    }
-    parts.push(original.subarray(at));
-    const updated = Buffer.concat(parts);
-    if (/\.ya?ml$/i.test(file) || file.endsWith("Kustomization")) assertStillYaml(file, updated);
-    rendered.set(file, updated);
-  }
-  return rendered;
-}
-function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml.parseAllDocuments)(content.toString("utf8"))) {
-    const error2 = document.errors[0];
-    if (error2) {
-      throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
-        file,
-        line: error2.linePos?.[0]?.line,
-        hint: "Nothing was written. Please report this file layout."
-      });
-    }
-  }
-}
-function applySplices(root, splices, options = {}) {
-  const absolute = (file) => resolveInsideWorkspace(root, file);
-  const read = /* @__PURE__ */ new Map();
-  const rendered = renderSplices(splices, (file) => {
-    let content;
-    try {
-      content = readFileSync6(absolute(file));
-    } catch (error2) {
-      throw explainFileError(error2, "reading", file);
-    }
-    read.set(file, content);
-    return content;
-  });
-  const changed = [...rendered.keys()].sort();
-  if (!options.dryRun) {
-    writeFilesAtomically(
-      changed.map((file) => ({
-        path: absolute(file),
-        content: rendered.get(file),
-        expected: read.get(file)
-      })),
-      { root, ...options }
-    );
-  }
-  return changed;
-}
+// src/core/pins/chart-lock.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+import { createHash as createHash2 } from "node:crypto";
+import { posix } from "node:path";
 
 // src/core/pins/yaml-documents.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/core/workspace/yaml-limits.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml = __toESM(require_dist(), 1);
 var MAX_YAML_EXPANDED_NODES = 2e5;
 function assertBoundedAliases(document, file, lineOf) {
   const targets = /* @__PURE__ */ new Map();
   const anchors = /* @__PURE__ */ new Map();
   let firstAlias;
-  (0, import_yaml2.visit)(document, {
+  (0, import_yaml.visit)(document, {
     Node: (_key, node) => {
-      if ((0, import_yaml2.isAlias)(node)) {
+      if ((0, import_yaml.isAlias)(node)) {
         targets.set(node, anchors.get(node.source));
         firstAlias ??= node;
       } else if (node.anchor) {
@@ -39516,9 +39429,9 @@ function assertBoundedAliases(document, file, lineOf) {
     if (inProgress.has(node)) return 1;
     inProgress.add(node);
     let size = 1;
-    if ((0, import_yaml2.isAlias)(node)) size = sizeOf(targets.get(node));
-    else if ((0, import_yaml2.isPair)(node)) size = sizeOf(node.key) + sizeOf(node.value);
-    else if ((0, import_yaml2.isCollection)(node))
+    if ((0, import_yaml.isAlias)(node)) size = sizeOf(targets.get(node));
+    else if ((0, import_yaml.isPair)(node)) size = sizeOf(node.key) + sizeOf(node.value);
+    else if ((0, import_yaml.isCollection)(node))
       for (const item of node.items) size = Math.min(size + sizeOf(item), Number.MAX_SAFE_INTEGER);
     inProgress.delete(node);
     sizes.set(node, size);
@@ -39541,8 +39454,8 @@ function assertBoundedAliases(document, file, lineOf) {
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const documents = (0, import_yaml3.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml2.LineCounter();
+  const documents = (0, import_yaml2.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -39571,13 +39484,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml3.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml2.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml3.isMap)(current)) return void 0;
+    if (!(0, import_yaml2.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -39585,15 +39498,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml3.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml2.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml3.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml2.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml3.isMap)(base)) continue;
+    if (!(0, import_yaml2.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -39601,11 +39514,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml3.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml2.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml3.isSeq)(found)) return [];
+  if (!(0, import_yaml2.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -39639,7 +39552,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml3.isScalar)(node)) return void 0;
+  if (!(0, import_yaml2.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -39674,10 +39587,10 @@ function pinAt(file, start, versionText, placement) {
   if (placement.digest) pin.digest = placement.digest;
   return pin;
 }
-function linePosition(text, offset) {
+function linePosition(text2, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) {
     line++;
     lineStart = i + 1;
   }
@@ -39691,17 +39604,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml3.isMap)(resolved)) {
+    if ((0, import_yaml2.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml3.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml2.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml3.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml2.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk2(value, depth + 1);
       }
-    } else if ((0, import_yaml3.isSeq)(resolved)) {
+    } else if ((0, import_yaml2.isSeq)(resolved)) {
       for (const item of resolved.items) walk2(item, depth + 1);
     }
   };
@@ -39714,6 +39627,243 @@ function resourceKind(document) {
     apiVersion: stringAt(document, document.contents, "apiVersion"),
     name: stringAt(document, document.contents, "metadata", "name")
   };
+}
+
+// src/core/pins/chart-lock.ts
+function lockFileOf(file) {
+  return posix.basename(file) === "Chart.yaml" ? posix.join(posix.dirname(file), "Chart.lock") : void 0;
+}
+function chartLockSplices(chart, logger) {
+  const declaredBefore = dependenciesOf(chart.before);
+  const declaredAfter = dependenciesOf(chart.after);
+  const lockDocument = (0, import_yaml3.parseDocument)(chart.lock, { uniqueKeys: false });
+  const lock = lockDocument.toJS();
+  const locked = Array.isArray(lock?.dependencies) ? lock.dependencies : void 0;
+  if (!declaredBefore || !declaredAfter || !locked || lockDocument.errors.length > 0) return [];
+  const changes = lockChanges(declaredBefore, declaredAfter, locked);
+  if (changes.length === 0) return [];
+  if (typeof lock?.digest !== "string" || helmDigest(declaredBefore, locked) !== lock.digest) {
+    logger.warning(
+      `${chart.lockFile} was left as it is: its digest does not match ${chart.chartFile} as found (out of sync already, or repository aliases). Run \`helm dependency update ${posix.dirname(chart.chartFile)}\` on this branch and commit the new lock`,
+      { file: chart.lockFile }
+    );
+    return [];
+  }
+  const updated = locked.map((d, i) => ({ ...d, ...changes.find((c) => c.index === i)?.set }));
+  const splices = changes.flatMap(
+    (change) => Object.entries(change.set).map(
+      ([key, value]) => scalarSplice(chart, lockDocument, ["dependencies", change.index, key], value)
+    )
+  );
+  splices.push(scalarSplice(chart, lockDocument, ["digest"], helmDigest(declaredAfter, updated)));
+  return splices;
+}
+function lockChanges(before, after, locked) {
+  const changes = [];
+  before.forEach((declared, i) => {
+    const now = after[i];
+    if (!now || text(now.name) !== text(declared.name)) return;
+    const index = locked.findIndex(
+      (l) => text(l.name) === text(declared.name) && text(l.repository) === text(declared.repository)
+    );
+    if (index === -1) return;
+    const set = {};
+    if (text(now.version) !== text(declared.version)) set.version = text(now.version);
+    if (text(now.repository) !== text(declared.repository)) set.repository = text(now.repository);
+    if (Object.keys(set).length > 0) changes.push({ index, set });
+  });
+  return changes;
+}
+function dependenciesOf(chartYaml) {
+  const document = (0, import_yaml3.parseDocument)(chartYaml, { uniqueKeys: false });
+  if (document.errors.length > 0) return void 0;
+  const deps = document.toJS()?.dependencies;
+  return Array.isArray(deps) ? deps : void 0;
+}
+function scalarSplice(chart, document, path, value) {
+  const node = document.getIn(path, true);
+  const source = (0, import_yaml3.isScalar)(node) ? scalarSource({ path: chart.lockFile, text: chart.lock }, node) : void 0;
+  if (!source || !isPlainValue(node, value)) {
+    return wholeValueSplice(chart, document, path, value);
+  }
+  const { line, col } = linePosition(chart.lock, source.offset);
+  return {
+    file: chart.lockFile,
+    start: source.offset,
+    end: source.offset + source.text.length,
+    expected: source.text,
+    replacement: value,
+    line,
+    column: col
+  };
+}
+function isPlainValue(node, value) {
+  return node.type !== "PLAIN" || /^[\w.:/@+-]+$/.test(value);
+}
+function wholeValueSplice(chart, document, path, value) {
+  const node = document.getIn(path, true);
+  const range = node?.range;
+  const parent = document.getIn(path.slice(0, -1), true);
+  if (!range || !((0, import_yaml3.isMap)(parent) || (0, import_yaml3.isSeq)(parent)))
+    throw new Error(`${chart.lockFile}: ${path.join(".")} is not where Helm writes it`);
+  const { line, col } = linePosition(chart.lock, range[0]);
+  return {
+    file: chart.lockFile,
+    start: range[0],
+    end: range[1],
+    expected: chart.lock.slice(range[0], range[1]),
+    replacement: JSON.stringify(value),
+    line,
+    column: col
+  };
+}
+function text(value) {
+  return value === void 0 || value === null ? "" : String(value);
+}
+function helmDigest(declared, locked) {
+  const list = (deps) => `[${deps.map(dependencyJson).join(",")}]`;
+  const json = `[${list(declared)},${list(locked)}]`;
+  return `sha256:${createHash2("sha256").update(json, "utf8").digest("hex")}`;
+}
+function dependencyJson(d) {
+  const fields = [`"name":${goJson(text(d.name))}`];
+  if (text(d.version)) fields.push(`"version":${goJson(text(d.version))}`);
+  fields.push(`"repository":${goJson(text(d.repository))}`);
+  if (text(d.condition)) fields.push(`"condition":${goJson(text(d.condition))}`);
+  if (Array.isArray(d.tags) && d.tags.length > 0) fields.push(`"tags":${goJson(d.tags.map((t) => text(t)))}`);
+  if (d.enabled === true) fields.push('"enabled":true');
+  const imports = d["import-values"];
+  if (Array.isArray(imports) && imports.length > 0) fields.push(`"import-values":${goJson(imports)}`);
+  if (text(d.alias)) fields.push(`"alias":${goJson(text(d.alias))}`);
+  return `{${fields.join(",")}}`;
+}
+function goJson(value) {
+  if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : 1);
+    return `{${entries.map(([k, v]) => `${goJson(k)}:${goJson(v)}`).join(",")}}`;
+  }
+  return (JSON.stringify(value ?? null) ?? "null").replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+
+// src/core/pins/splice.ts
+function uniqueByPosition(items) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const key = `${item.file}\0${item.start}`;
+    if (!seen.has(key)) seen.set(key, item);
+  }
+  return [...seen.values()].sort(
+    (a, b) => a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1
+  );
+}
+function renderSplices(splices, readFile) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const splice of splices) byFile.set(splice.file, [...byFile.get(splice.file) ?? [], splice]);
+  const rendered = /* @__PURE__ */ new Map();
+  for (const [file, fileSplices] of byFile) {
+    const original = readFile(file);
+    const text2 = original.toString("utf8");
+    const ordered = [...new Map(fileSplices.map((s) => [s.start, s])).values()].sort(
+      (a, b) => a.start - b.start
+    );
+    const parts = [];
+    let at = 0;
+    for (const splice of ordered) {
+      const start = Buffer.byteLength(text2.slice(0, splice.start));
+      const end = start + Buffer.byteLength(text2.slice(splice.start, splice.end));
+      if (start < at) {
+        throw new FileFormatError(`two edits overlap at column ${splice.column}`, {
+          file,
+          line: splice.line,
+          hint: "Nothing was written. Please report this file layout."
+        });
+      }
+      if (original.subarray(start, end).toString("utf8") !== splice.expected) {
+        throw new FileFormatError(
+          `expected ${splice.expected} at column ${splice.column}, found something else`,
+          {
+            file,
+            line: splice.line,
+            hint: "The file changed since it was scanned, or is not UTF-8; run the bump again."
+          }
+        );
+      }
+      parts.push(original.subarray(at, start), Buffer.from(splice.replacement, "utf8"));
+      at = end;
+    }
+    parts.push(original.subarray(at));
+    const updated = Buffer.concat(parts);
+    if (/\.ya?ml$/i.test(file) || file.endsWith("Kustomization")) assertStillYaml(file, updated);
+    rendered.set(file, updated);
+  }
+  return rendered;
+}
+function assertStillYaml(file, content) {
+  for (const document of (0, import_yaml4.parseAllDocuments)(content.toString("utf8"))) {
+    const error2 = document.errors[0];
+    if (error2) {
+      throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
+        file,
+        line: error2.linePos?.[0]?.line,
+        hint: "Nothing was written. Please report this file layout."
+      });
+    }
+  }
+}
+function readIfPresent(path, file) {
+  try {
+    return readFileSync6(path);
+  } catch (error2) {
+    if (error2.code === "ENOENT") return void 0;
+    throw explainFileError(error2, "reading", file);
+  }
+}
+function applySplices(root, splices, options = {}) {
+  const absolute = (file) => resolveInsideWorkspace(root, file);
+  const read = /* @__PURE__ */ new Map();
+  const rendered = renderSplices(splices, (file) => {
+    let content;
+    try {
+      content = readFileSync6(absolute(file));
+    } catch (error2) {
+      throw explainFileError(error2, "reading", file);
+    }
+    read.set(file, content);
+    return content;
+  });
+  const lockSplices = [...rendered].flatMap(([file, content]) => {
+    const lockFile = lockFileOf(file);
+    const lock = lockFile ? readIfPresent(absolute(lockFile), lockFile) : void 0;
+    if (!lockFile || !lock) return [];
+    read.set(lockFile, lock);
+    const chart = {
+      chartFile: file,
+      before: read.get(file).toString("utf8"),
+      after: content.toString("utf8")
+    };
+    return chartLockSplices(
+      { ...chart, lockFile, lock: lock.toString("utf8") },
+      options.logger ?? silentLogger
+    );
+  });
+  for (const [file, content] of renderSplices(lockSplices, (file2) => read.get(file2)))
+    rendered.set(file, content);
+  const changed = [...rendered.keys()].sort();
+  if (!options.dryRun) {
+    writeFilesAtomically(
+      changed.map((file) => ({
+        path: absolute(file),
+        content: rendered.get(file),
+        expected: read.get(file)
+      })),
+      { root, ...options }
+    );
+  }
+  return changed;
 }
 
 // src/core/releases/artifact-hosts.ts
@@ -39788,9 +39938,9 @@ function verdictOnOldHost(host, version, now, replacement) {
     replacement
   };
 }
-function splitScheme(text) {
-  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-  return match ? { scheme: match[0], rest: text.slice(match[0].length) } : { scheme: "", rest: text };
+function splitScheme(text2) {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text2);
+  return match ? { scheme: match[0], rest: text2.slice(match[0].length) } : { scheme: "", rest: text2 };
 }
 function findMove(moves, rest) {
   const lower = rest.toLowerCase();
@@ -39893,10 +40043,10 @@ function pushSource(file, document, source, location, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml5.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -40041,7 +40191,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -40052,9 +40202,9 @@ function extract6(file) {
 function walk(file, document, node, path, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml5.isMap)(resolved)) {
+  if ((0, import_yaml6.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml5.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml6.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path ? `${path}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -40066,7 +40216,7 @@ function walk(file, document, node, path, depth, out) {
       }
       walk(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml5.isSeq)(resolved)) {
+  } else if ((0, import_yaml6.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk(file, document, item, `${path}[${index}]`, depth + 1, out));
   }
 }
@@ -40155,13 +40305,13 @@ function findIstioSources(input, options = {}) {
   const kinds = options.kinds ?? SOURCE_KINDS;
   const matchers = kinds.map((kind) => ({ kind, matches: globMatcher(kind.filePatterns) }));
   const sources = [];
-  const visit3 = (path, text) => {
-    if (!RETIRED_HOST_KEYWORDS.some((keyword) => text.includes(keyword))) return;
+  const visit3 = (path, text2) => {
+    if (!RETIRED_HOST_KEYWORDS.some((keyword) => text2.includes(keyword))) return;
     const selected = matchers.filter((m) => m.matches(path)).map((m) => m.kind);
-    for (const kind of selected) if (kind.input === "text") sources.push(...kind.extract({ path, text }));
+    for (const kind of selected) if (kind.input === "text") sources.push(...kind.extract({ path, text: text2 }));
     const yamlKinds = selected.filter((kind) => kind.input === "yaml");
     if (yamlKinds.length === 0) return;
-    const file = parseEditableYamlFile({ path, text }, logger);
+    const file = parseEditableYamlFile({ path, text: text2 }, logger);
     if (file) for (const kind of yamlKinds) sources.push(...kind.extract(file));
   };
   if ("files" in input) {
@@ -40330,14 +40480,14 @@ var argocdApplicationKind = {
 };
 
 // src/core/pins/container-images/extract.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
 function extract9(file) {
   const pins = [];
   for (const document of file.documents) {
     let revision;
     let revisionLooked = false;
-    (0, import_yaml6.visit)(document, {
+    (0, import_yaml7.visit)(document, {
       Scalar(_key, node, path) {
         if (typeof node.value !== "string") return;
         const source = scalarSource(file, node);
@@ -40351,7 +40501,7 @@ function extract9(file) {
           revisionLooked = true;
         }
         const parent = path[path.length - 1];
-        const key = (0, import_yaml6.isPair)(parent) && (0, import_yaml6.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const key = (0, import_yaml7.isPair)(parent) && (0, import_yaml7.isScalar)(parent.key) ? String(parent.key.value) : "";
         const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
         const pin = pinAt(file, at, match[4], {
           kind: "container-images",
@@ -40380,13 +40530,13 @@ var containerImagesKind = {
 };
 
 // src/core/pins/flux-helmrelease/extract.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 
 // src/core/workspace/nearest.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 function sharedDirectoryDepth(a, b) {
-  const left = posix.dirname(a).split("/");
-  const right = posix.dirname(b).split("/");
+  const left = posix2.dirname(a).split("/");
+  const right = posix2.dirname(b).split("/");
   let depth = 0;
   while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
     depth++;
@@ -40435,7 +40585,7 @@ function extractHelmRelease(file, document, pins, facts) {
     location: `spec.chart.spec.version (${chart})`
   });
   if (direct) pins.push(direct);
-  else if ((0, import_yaml7.isScalar)(versionNode)) {
+  else if ((0, import_yaml8.isScalar)(versionNode)) {
     const use = variableUse(file, versionNode, role, chart ?? "");
     if (use) facts.push(use);
   }
@@ -40446,7 +40596,7 @@ function extractHelmRelease(file, document, pins, facts) {
   if (tag) pins.push(tag);
 }
 function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml7.isScalar)(node)) return void 0;
+  if (!(0, import_yaml8.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   const match = source ? VARIABLE.exec(source.text) : null;
   if (!source || !match) return void 0;
@@ -40477,9 +40627,9 @@ function substitutionSource(file, document, name) {
   if (!postBuild) return void 0;
   const inline = /* @__PURE__ */ new Map();
   const substitute = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml7.isMap)(substitute)) {
+  if ((0, import_yaml8.isMap)(substitute)) {
     for (const pair of substitute.items) {
-      if ((0, import_yaml7.isScalar)(pair.key) && (0, import_yaml7.isScalar)(pair.value))
+      if ((0, import_yaml8.isScalar)(pair.key) && (0, import_yaml8.isScalar)(pair.value))
         inline.set(String(pair.key.value), { file, node: pair.value });
     }
   }
@@ -40658,7 +40808,7 @@ var helmChartDependenciesKind = {
 };
 
 // src/core/pins/helm-values/extract.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
   "pilot",
   "istiod",
@@ -40673,7 +40823,7 @@ function extract12(file) {
   const pins = [];
   for (const document of file.documents) {
     const root = document.contents;
-    if (!(0, import_yaml8.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    if (!(0, import_yaml9.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
     const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
     const revision = stringAt(document, root, "revision");
     const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
@@ -40689,10 +40839,10 @@ function extract12(file) {
 }
 function looksLikeIstioValues(document, path) {
   const root = document.contents;
-  if (!(0, import_yaml8.isMap)(root)) return false;
+  if (!(0, import_yaml9.isMap)(root)) return false;
   const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
   if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml8.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+  if (root.items.some((pair) => (0, import_yaml9.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
     return true;
   return /istio/i.test(path);
 }
@@ -40772,7 +40922,7 @@ var istioVersionFileKind = {
 };
 
 // src/core/pins/kustomize-images/extract.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 function extract15(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -40781,7 +40931,7 @@ function extract15(file) {
       const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
       if (!role) return;
       const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml9.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const source = (0, import_yaml10.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
       const match = source ? IMAGE_TAG.exec(source.text) : null;
       if (!source || !match) return;
       const prefix = match[1] ?? "";
@@ -40890,35 +41040,35 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/scan-documents.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
 var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
-function documentRanges(text) {
+function documentRanges(text2) {
   const starts = [0];
-  for (const match of text.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
-  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
+  for (const match of text2.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
 }
-function mentions(text, range, keywords) {
+function mentions(text2, range, keywords) {
   return keywords.some((keyword) => {
-    const at = text.indexOf(keyword, range.start);
+    const at = text2.indexOf(keyword, range.start);
     return at !== -1 && at + keyword.length <= range.end;
   });
 }
 function parseDocumentsMentioning(source, keywords) {
-  const { text } = source;
-  if (UNUSUAL_MARKER.test(text)) return void 0;
-  const ranges = documentRanges(text);
-  const kept = ranges.filter((range) => mentions(text, range, keywords));
+  const { text: text2 } = source;
+  if (UNUSUAL_MARKER.test(text2)) return void 0;
+  const ranges = documentRanges(text2);
+  const kept = ranges.filter((range) => mentions(text2, range, keywords));
   if (kept.length === ranges.length) return void 0;
-  const lineCounter = new import_yaml10.LineCounter();
+  const lineCounter = new import_yaml11.LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
-    const parser = new import_yaml10.Parser();
+    const parser = new import_yaml11.Parser();
     parser.offset = range.start;
-    const composer = new import_yaml10.Composer({ uniqueKeys: false });
-    for (const document of composer.compose(parser.parse(text.slice(range.start, range.end)))) {
+    const composer = new import_yaml11.Composer({ uniqueKeys: false });
+    for (const document of composer.compose(parser.parse(text2.slice(range.start, range.end)))) {
       const error2 = document.errors[0];
       if (error2)
         throw new FileFormatError(`broken YAML: ${error2.message.split("\n")[0]}`, {
@@ -41165,7 +41315,7 @@ function bumpIstioVersion(options) {
   const changedFiles = applySplices(
     options.root,
     [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
-    { ...options.write, dryRun: options.dryRun }
+    { ...options.write, dryRun: options.dryRun, logger }
   );
   logger.info(
     `${options.dryRun ? "would change" : "changed"} ${plan.edits.length} pins` + (sourcePlan.moves.length ? ` and moved ${sourcePlan.moves.length} Istio sources off retired hosts` : "") + ` in ${changedFiles.length} files`
@@ -41991,8 +42141,8 @@ function sortedVersions(releases) {
 
 // src/core/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-function escapeCell(text) {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function escapeCell(text2) {
+  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 function markdownRow(cells) {
   return `| ${cells.map(escapeCell).join(" | ")} |`;
@@ -42134,17 +42284,17 @@ function readValue(spec, raw, shown) {
     if (typeof raw === "boolean") return raw;
     const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
     if (given === "" && spec.optional) return void 0;
-    const text2 = given || spec.default || "false";
-    if (TRUE.includes(text2)) return true;
-    if (FALSE.includes(text2)) return false;
-    throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
+    const text3 = given || spec.default || "false";
+    if (TRUE.includes(text3)) return true;
+    if (FALSE.includes(text3)) return false;
+    throw new InvalidInputError(`'${text3}' is not a boolean`, { input: shown, hint: "Use true or false." });
   }
   if (spec.type === "list") {
     const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
     return items.map((item) => checkChoice(spec, item, shown));
   }
-  const text = typeof raw === "string" ? raw.trim() : void 0;
-  const value = text === void 0 || text === "" ? spec.default || void 0 : text;
+  const text2 = typeof raw === "string" ? raw.trim() : void 0;
+  const value = text2 === void 0 || text2 === "" ? spec.default || void 0 : text2;
   return value === void 0 ? void 0 : checkChoice(spec, value, shown);
 }
 function checkChoice(spec, value, shown) {

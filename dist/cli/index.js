@@ -1162,9 +1162,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix17 = POSIX_REGEX_SOURCE[rest2];
-                if (posix17) {
-                  prev.value = pre + posix17;
+                const posix18 = POSIX_REGEX_SOURCE[rest2];
+                if (posix18) {
+                  prev.value = pre + posix18;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1681,7 +1681,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix17 = opts.windows;
+      const posix18 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -1691,8 +1691,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix17 });
-        const result = { glob, state, regex: regex2, posix: posix17, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix18 });
+        const result = { glob, state, regex: regex2, posix: posix18, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1717,7 +1717,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix17 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix18 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1725,7 +1725,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix17 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix18 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1734,16 +1734,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix17);
+          match = picomatch4.matchBase(input, regex2, options, posix18);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix17 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix18 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix17 }));
+      return regex2.test(utils.basename(input, { windows: posix18 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -2689,10 +2689,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar14 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar15 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -2713,7 +2713,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar14(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar15(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -2725,11 +2725,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap11;
+    exports.isMap = isMap12;
     exports.isNode = isNode;
     exports.isPair = isPair4;
-    exports.isScalar = isScalar14;
-    exports.isSeq = isSeq10;
+    exports.isScalar = isScalar15;
+    exports.isSeq = isSeq11;
   }
 });
 
@@ -3643,14 +3643,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -3667,14 +3667,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -3691,12 +3691,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -3708,12 +3708,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -3728,39 +3728,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -6837,9 +6837,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap11 = fc.start.source === "{";
-      const fcName = isMap11 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap11 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap12 = fc.start.source === "{";
+      const fcName = isMap12 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap12 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -6875,7 +6875,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap12 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -6915,7 +6915,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap11 && !sep6 && !props.found) {
+        if (!isMap12 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -6938,7 +6938,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap11 && !props.found && ctx.options.strict) {
+            if (!isMap12 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -6970,7 +6970,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap11) {
+          if (isMap12) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -6986,7 +6986,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap11 ? "}" : "]";
+      const expectedEnd = isMap12 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -8273,7 +8273,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar14 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar15 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -8357,7 +8357,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar14;
+    exports.isScalar = isScalar15;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -9887,7 +9887,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source, options = {}) {
+    function parseDocument5(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -9913,7 +9913,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument5(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -9949,7 +9949,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments8;
-    exports.parseDocument = parseDocument4;
+    exports.parseDocument = parseDocument5;
     exports.stringify = stringify6;
   }
 });
@@ -33487,8 +33487,8 @@ function registerSecret(value) {
   const secret = value?.trim();
   if (secret && secret.length >= 6) secrets.add(secret);
 }
-function maskSecrets(text2) {
-  let masked = text2;
+function maskSecrets(text3) {
+  let masked = text3;
   for (const secret of secrets) masked = masked.split(secret).join("***");
   return redactUrlsIn(masked.replace(GITHUB_TOKEN_SHAPE, "***"));
 }
@@ -33514,8 +33514,8 @@ function redactUrl(url) {
   return changed ? parsed.href.replace(/%2A%2A%2A/g, "***") : url;
 }
 var CREDENTIAL_PARAM = /token|sig|signature|secret|password|passwd|credential|key|auth/i;
-function redactUrlsIn(text2) {
-  return text2.replace(/\bhttps?:\/\/[^\s'"<>`]+/g, (url) => redactUrl(url));
+function redactUrlsIn(text3) {
+  return text3.replace(/\bhttps?:\/\/[^\s'"<>`]+/g, (url) => redactUrl(url));
 }
 function maskingLogger(inner) {
   return {
@@ -33550,17 +33550,17 @@ function readValue(spec, raw, shown) {
     if (typeof raw === "boolean") return raw;
     const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
     if (given === "" && spec.optional) return void 0;
-    const text3 = given || spec.default || "false";
-    if (TRUE.includes(text3)) return true;
-    if (FALSE.includes(text3)) return false;
-    throw new InvalidInputError(`'${text3}' is not a boolean`, { input: shown, hint: "Use true or false." });
+    const text4 = given || spec.default || "false";
+    if (TRUE.includes(text4)) return true;
+    if (FALSE.includes(text4)) return false;
+    throw new InvalidInputError(`'${text4}' is not a boolean`, { input: shown, hint: "Use true or false." });
   }
   if (spec.type === "list") {
     const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
     return items.map((item) => checkChoice(spec, item, shown));
   }
-  const text2 = typeof raw === "string" ? raw.trim() : void 0;
-  const value = text2 === void 0 || text2 === "" ? spec.default || void 0 : text2;
+  const text3 = typeof raw === "string" ? raw.trim() : void 0;
+  const value = text3 === void 0 || text3 === "" ? spec.default || void 0 : text3;
   return value === void 0 ? void 0 : checkChoice(spec, value, shown);
 }
 function checkChoice(spec, value, shown) {
@@ -34341,8 +34341,8 @@ function walkFiles(realRoot, wanted, options, logger) {
 }
 function withGitignore(root, directory, rules, entries) {
   if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text2 = readFileSync4(join4(root, directory, ".gitignore"), "utf8");
-  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text2) }];
+  const text3 = readFileSync4(join4(root, directory, ".gitignore"), "utf8");
+  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text3) }];
 }
 function ignoredBy(rules, path5, isDirectory2) {
   for (const { base, matcher } of rules) {
@@ -34533,22 +34533,22 @@ function splitYamlChunks(content) {
     });
     buffer = [];
   };
-  lines.forEach((text2, i) => {
-    if (i === lines.length - 1 && text2 === "") return;
-    if (text2.startsWith("---") && buffer.length > 0) return flush();
-    buffer.push({ line: i + 1, text: text2 });
+  lines.forEach((text3, i) => {
+    if (i === lines.length - 1 && text3 === "") return;
+    if (text3.startsWith("---") && buffer.length > 0) return flush();
+    buffer.push({ line: i + 1, text: text3 });
   });
   if (buffer.length > 0) flush();
   return chunks;
 }
 function screenFile(path5, cwd) {
-  let text2;
+  let text3;
   try {
-    text2 = readFileSync5(resolve4(cwd, path5), "utf8");
+    text3 = readFileSync5(resolve4(cwd, path5), "utf8");
   } catch (error) {
     throw explainFileError(error, "reading", path5, "paths");
   }
-  const chunks = splitYamlChunks(text2);
+  const chunks = splitYamlChunks(text3);
   const screened = { path: path5, chunks, kubernetes: 0, invalid: 0, unknown: [] };
   for (const chunk of chunks) {
     let value;
@@ -34873,8 +34873,8 @@ var NO_CLUSTER_ENV = {
   KUBERNETES_SERVICE_PORT: void 0
 };
 function outputTail(result, lines = 8) {
-  const text2 = (result.stderr.trim() || result.stdout.trim()).split("\n");
-  return text2.slice(-lines).join("\n");
+  const text3 = (result.stderr.trim() || result.stdout.trim()).split("\n");
+  return text3.slice(-lines).join("\n");
 }
 function failure(command, binary, result, hint) {
   return new IstioctlError(
@@ -35004,8 +35004,8 @@ import { join as join9 } from "node:path";
 // src/core/versions/parse.ts
 var import_semver = __toESM(require_semver2(), 1);
 var RELEASE_PATTERN = /^v?(\d+)\.(\d+)\.(\d+)(?:-((?:alpha|beta|rc)\.\d+))?$/;
-function parseIstioVersion(text2) {
-  const match = RELEASE_PATTERN.exec(text2.trim());
+function parseIstioVersion(text3) {
+  const match = RELEASE_PATTERN.exec(text3.trim());
   if (!match) return void 0;
   const [, major, minor, patch, pre] = match;
   return {
@@ -35107,9 +35107,9 @@ function verdictOnOldHost(host, version, now, replacement) {
     replacement
   };
 }
-function splitScheme(text2) {
-  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text2);
-  return match ? { scheme: match[0], rest: text2.slice(match[0].length) } : { scheme: "", rest: text2 };
+function splitScheme(text3) {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text3);
+  return match ? { scheme: match[0], rest: text3.slice(match[0].length) } : { scheme: "", rest: text3 };
 }
 function findMove(moves, rest) {
   const lower = rest.toLowerCase();
@@ -35132,9 +35132,9 @@ function displayHost(move) {
 
 // src/core/mesh/documents.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-function parseDocuments(file, text2) {
+function parseDocuments(file, text3) {
   const lineCounter = new import_yaml2.LineCounter();
-  const parsed = (0, import_yaml2.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false });
+  const parsed = (0, import_yaml2.parseAllDocuments)(text3, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(parsed) ? parsed : [];
   const documents = [];
   const errors = [];
@@ -35188,9 +35188,9 @@ function lineAtPath(source, path5) {
   const offset = node?.range?.[0];
   return offset === void 0 ? void 0 : source.lineCounter.linePos(offset).line;
 }
-function lineOfOffset(text2, offset) {
+function lineOfOffset(text3, offset) {
   let line = 1;
-  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) line++;
+  for (let i = text3.indexOf("\n"); i !== -1 && i < offset; i = text3.indexOf("\n", i + 1)) line++;
   return line;
 }
 function asRecord(value) {
@@ -35517,7 +35517,7 @@ function openRepoFiles(root, logger = silentLogger) {
   const texts = /* @__PURE__ */ new Map();
   const parsed = /* @__PURE__ */ new Map();
   const parseErrors = [];
-  const text2 = (path5) => {
+  const text3 = (path5) => {
     const key = posix.normalize(path5);
     if (texts.has(key)) return texts.get(key);
     let value;
@@ -35533,7 +35533,7 @@ function openRepoFiles(root, logger = silentLogger) {
     const key = posix.normalize(path5);
     let docs = parsed.get(key);
     if (!docs) {
-      const body = text2(key);
+      const body = text3(key);
       const result = body === void 0 ? { documents: [], errors: [] } : parseDocuments(key, body);
       parseErrors.push(...result.errors);
       docs = result.documents;
@@ -35555,11 +35555,11 @@ function openRepoFiles(root, logger = silentLogger) {
   return {
     root,
     paths,
-    text: text2,
+    text: text3,
     documents,
     kustomizationIn,
     isDirectory: isDirectory2,
-    readFile: async (path5) => text2(path5),
+    readFile: async (path5) => text3(path5),
     parseErrors
   };
 }
@@ -35637,8 +35637,8 @@ function patchTexts(files, kustomization) {
     if (!body) continue;
     const fromFile = (ref) => {
       const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref)));
-      const text2 = path5 && !flux ? files.text(path5) : void 0;
-      if (path5 && text2 !== void 0) out.push({ file: path5, lineOffset: 0, text: text2 });
+      const text3 = path5 && !flux ? files.text(path5) : void 0;
+      if (path5 && text3 !== void 0) out.push({ file: path5, lineOffset: 0, text: text3 });
     };
     const inline = (at) => {
       const node = nodeAtPath(doc, [...prefix, ...at]);
@@ -35732,48 +35732,48 @@ function deepEqual(a, b) {
 
 // src/core/mesh/substitute.ts
 var VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-function substituteVariables(text2, vars) {
+function substituteVariables(text3, vars) {
   const result = { text: "", used: [], undefinedVariables: [], errors: [] };
-  result.text = expand(text2, vars, result);
+  result.text = expand(text3, vars, result);
   return result;
 }
-function expand(text2, vars, result) {
+function expand(text3, vars, result) {
   let out = "";
   let i = 0;
-  while (i < text2.length) {
-    const dollar = text2.indexOf("$", i);
+  while (i < text3.length) {
+    const dollar = text3.indexOf("$", i);
     if (dollar < 0) break;
-    out += text2.slice(i, dollar);
-    if (text2.startsWith("$${", dollar)) {
+    out += text3.slice(i, dollar);
+    if (text3.startsWith("$${", dollar)) {
       out += "${";
       i = dollar + 3;
       continue;
     }
-    if (!text2.startsWith("${", dollar)) {
+    if (!text3.startsWith("${", dollar)) {
       out += "$";
       i = dollar + 1;
       continue;
     }
-    const close = matchingBrace(text2, dollar + 2);
+    const close = matchingBrace(text3, dollar + 2);
     if (close < 0) {
-      result.errors.push(`${text2.slice(dollar, dollar + 40)}: no closing brace`);
-      out += text2.slice(dollar);
+      result.errors.push(`${text3.slice(dollar, dollar + 40)}: no closing brace`);
+      out += text3.slice(dollar);
       return out;
     }
-    const inner = text2.slice(dollar + 2, close);
+    const inner = text3.slice(dollar + 2, close);
     const value = evaluate(inner, vars, result);
-    out += value ?? text2.slice(dollar, close + 1);
+    out += value ?? text3.slice(dollar, close + 1);
     i = close + 1;
   }
-  return out + text2.slice(i);
+  return out + text3.slice(i);
 }
-function matchingBrace(text2, from) {
+function matchingBrace(text3, from) {
   let depth = 1;
-  for (let i = from; i < text2.length; i++) {
-    if (text2.startsWith("${", i)) {
+  for (let i = from; i < text3.length; i++) {
+    if (text3.startsWith("${", i)) {
       depth++;
       i++;
-    } else if (text2[i] === "}" && --depth === 0) return i;
+    } else if (text3[i] === "}" && --depth === 0) return i;
   }
   return -1;
 }
@@ -35851,8 +35851,8 @@ function globSource(pattern, greedy) {
   }
   return source;
 }
-function escapeRegExp(text2) {
-  return text2.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+function escapeRegExp(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 function stripPattern(value, op, pattern) {
   const longest = op.length === 2;
@@ -35958,9 +35958,9 @@ function substituteObject(object, values, warnings) {
   const metadata = asRecord(object.object.metadata);
   const disabled = (m) => asString(asRecord(m)?.[SUBSTITUTE_ANNOTATION]) === "disabled";
   if (disabled(metadata?.labels) || disabled(metadata?.annotations)) return;
-  const text2 = (0, import_yaml4.stringify)(object.object);
-  if (!text2.includes("${")) return;
-  const result = substituteVariables(text2, values);
+  const text3 = (0, import_yaml4.stringify)(object.object);
+  if (!text3.includes("${")) return;
+  const result = substituteVariables(text3, values);
   const where3 = object.source ?? {};
   for (const error of result.errors)
     warnings.push({ ...where3, message: `${object.kind} ${object.name}: ${error}` });
@@ -35969,7 +35969,7 @@ function substituteObject(object, values, warnings) {
       ...where3,
       message: `${object.kind} ${object.name} uses \${${name}}, which no substitute or substituteFrom defines; Flux substitutes an empty string (and fails with StrictPostBuildSubstitutions)`
     });
-  if (result.text === text2) return;
+  if (result.text === text3) return;
   let substituted;
   try {
     substituted = asRecord((0, import_yaml4.parse)(result.text));
@@ -35991,8 +35991,8 @@ function dataOf(files, object) {
   const out = {};
   const add = (field, decode) => {
     for (const [key, raw] of Object.entries(asRecord(object.object[field]) ?? {})) {
-      const text2 = asString(raw) ?? "";
-      const value = decode ? Buffer.from(text2, "base64").toString("utf8") : text2;
+      const text3 = asString(raw) ?? "";
+      const value = decode ? Buffer.from(text3, "base64").toString("utf8") : text3;
       const line = doc ? lineAtPath(doc, [field, key]) : void 0;
       const source = object.source ? { file: object.source.file, line: line ?? object.source.line } : void 0;
       out[key] = { value, ...source ? { source } : {} };
@@ -36028,8 +36028,8 @@ function discoverRoots(files) {
       for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
       continue;
     }
-    const text2 = files.text(path5);
-    if (!text2 || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text2)) continue;
+    const text3 = files.text(path5);
+    if (!text3 || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text3)) continue;
     for (const doc of files.documents(path5)) {
       const flux = fluxRoot(doc, files, warnings);
       if (flux) declared.push(flux);
@@ -36281,8 +36281,8 @@ async function renderKustomization(files, root, dirs, wrapperDir, options) {
 function readBuildOutput(stdout, toWorkspace, options = {}) {
   const objects = [];
   const problems = [];
-  const eager = (text2) => {
-    for (const doc of (0, import_yaml5.parseAllDocuments)(text2)) {
+  const eager = (text3) => {
+    for (const doc of (0, import_yaml5.parseAllDocuments)(text3)) {
       if (doc.errors.length > 0) {
         problems.push(`kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`);
         continue;
@@ -36303,10 +36303,10 @@ function readBuildOutput(stdout, toWorkspace, options = {}) {
     eager(stdout);
     return { objects, problems };
   }
-  for (const text2 of stdout.split(DOCUMENT_SEPARATOR)) {
-    const head = headOf(text2);
+  for (const text3 of stdout.split(DOCUMENT_SEPARATOR)) {
+    const head = headOf(text3);
     if (!head) {
-      eager(text2);
+      eager(text3);
       continue;
     }
     const id = objectIdentity(head);
@@ -36320,7 +36320,7 @@ function readBuildOutput(stdout, toWorkspace, options = {}) {
       get: () => {
         if (!whole) {
           try {
-            whole = asRecord((0, import_yaml5.parse)(text2)) ?? {};
+            whole = asRecord((0, import_yaml5.parse)(text3)) ?? {};
           } catch {
             whole = structuredClone(head);
           }
@@ -36342,28 +36342,28 @@ var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
 var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
 var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
 var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
-function headOf(text2) {
+function headOf(text3) {
   const entries = /* @__PURE__ */ new Map();
   let current;
-  for (let start = 0; start < text2.length; ) {
-    const newline = text2.indexOf("\n", start);
-    const end = newline === -1 ? text2.length : newline + 1;
-    const first = text2[start];
-    const listItem = first === "-" && (text2[start + 1] === " " || text2[start + 1] === "\n");
+  for (let start = 0; start < text3.length; ) {
+    const newline = text3.indexOf("\n", start);
+    const end = newline === -1 ? text3.length : newline + 1;
+    const first = text3[start];
+    const listItem = first === "-" && (text3[start + 1] === " " || text3[start + 1] === "\n");
     if (listItem && !current) return void 0;
     if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
-      const key = TOP_LEVEL_KEY.exec(text2.slice(start, Math.min(end, start + 200)))?.[1];
+      const key = TOP_LEVEL_KEY.exec(text3.slice(start, Math.min(end, start + 200)))?.[1];
       if (!key || entries.has(key)) return void 0;
       current = { start, end };
       entries.set(key, current);
-    } else if (!current && first !== "#" && text2.slice(start, end).trim() !== "") {
+    } else if (!current && first !== "#" && text3.slice(start, end).trim() !== "") {
       return void 0;
     }
     if (current) current.end = end;
     start = end;
   }
   const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
-    const slice = text2.slice(start, end);
+    const slice = text3.slice(start, end);
     return slice.endsWith("\n") ? slice : `${slice}
 `;
   }).join("");
@@ -36415,24 +36415,24 @@ function takeBuildAnnotations(object, toWorkspace) {
 }
 var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
 var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
-function originPathOf(text2) {
-  const plain = PLAIN_ORIGIN.exec(text2);
+function originPathOf(text3) {
+  const plain = PLAIN_ORIGIN.exec(text3);
   if (plain) return plain[1];
-  return asString(asRecord((0, import_yaml5.parse)(text2))?.path);
+  return asString(asRecord((0, import_yaml5.parse)(text3))?.path);
 }
 var PLAIN_TRANSFORMATION = new RegExp(
   `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
   "y"
 );
-function transformationsOf(text2) {
+function transformationsOf(text3) {
   const entries = [];
   PLAIN_TRANSFORMATION.lastIndex = 0;
-  for (let m = PLAIN_TRANSFORMATION.exec(text2); m; m = PLAIN_TRANSFORMATION.exec(text2)) {
+  for (let m = PLAIN_TRANSFORMATION.exec(text3); m; m = PLAIN_TRANSFORMATION.exec(text3)) {
     entries.push({ configuredIn: m[1], by: m[2] });
-    if (PLAIN_TRANSFORMATION.lastIndex === text2.length) return entries;
+    if (PLAIN_TRANSFORMATION.lastIndex === text3.length) return entries;
   }
   entries.length = 0;
-  const list = (0, import_yaml5.parse)(text2);
+  const list = (0, import_yaml5.parse)(text3);
   for (const entry of Array.isArray(list) ? list : []) {
     const configuredIn = asString(asRecord(entry)?.configuredIn);
     const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
@@ -36558,23 +36558,23 @@ function dataPlaneVersions(model, cluster) {
   }
   return [...counts.entries()].sort(([a], [b]) => compareVersions(a, b)).map(([version, workloads]) => ({ version, workloads }));
 }
-function isPlainVersionText(text2) {
-  const first = text2.split(/\r?\n/).find((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+function isPlainVersionText(text3) {
+  const first = text3.split(/\r?\n/).find((line) => line.trim() !== "" && !line.trim().startsWith("#"));
   return first === void 0 || !/^[^'"]*:(\s|$)/.test(first.replace(/\s+#.*$/, ""));
 }
 function readPlainVersionFile(workspace, path5, input = "version-file") {
-  const text2 = readText(workspace, path5, input);
+  const text3 = readText(workspace, path5, input);
   const match = /^[ \t]*([^\s#][^#\r\n]*?)[ \t]*(?:#.*)?$/m.exec(
-    text2.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
+    text3.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
   );
-  const offset = match ? text2.indexOf(match[1]) : -1;
+  const offset = match ? text3.indexOf(match[1]) : -1;
   if (!match || offset < 0)
     throw new FileFormatError("the file holds no version", {
       file: path5,
       line: 1,
       hint: "Write a version such as 1.24.2."
     });
-  const line = lineOfOffset(text2, offset);
+  const line = lineOfOffset(text3, offset);
   const written = match[1].replace(/^['"]|['"]$/g, "");
   const version = written.replace(/-(distroless|debug)$/, "");
   try {
@@ -36611,9 +36611,9 @@ function readText(workspace, path5, input) {
 }
 async function versionOfFile(workspace, path5, buildModel, input = "version-file") {
   const file = normalizeFile(path5);
-  const text2 = readText(workspace, file, input);
-  if (isPlainVersionText(text2)) return readPlainVersionFile(workspace, file, input);
-  const broken = parseDocuments(file, text2).firstError;
+  const text3 = readText(workspace, file, input);
+  if (isPlainVersionText(text3)) return readPlainVersionFile(workspace, file, input);
+  const broken = parseDocuments(file, text3).firstError;
   if (broken)
     throw new FileFormatError(`broken YAML: ${broken.message}`, {
       file,
@@ -36715,23 +36715,23 @@ function parseSetPath(path5) {
   }
   return segments;
 }
-function typedValue(text2, forceString) {
-  if (forceString) return text2;
-  if (/^true$/i.test(text2)) return true;
-  if (/^false$/i.test(text2)) return false;
-  if (/^null$/i.test(text2)) return null;
-  if (text2 === "0" || /^-?[1-9]\d*$/.test(text2)) {
-    const number = Number(text2);
+function typedValue(text3, forceString) {
+  if (forceString) return text3;
+  if (/^true$/i.test(text3)) return true;
+  if (/^false$/i.test(text3)) return false;
+  if (/^null$/i.test(text3)) return null;
+  if (text3 === "0" || /^-?[1-9]\d*$/.test(text3)) {
+    const number = Number(text3);
     if (Number.isSafeInteger(number)) return number;
   }
-  return text2;
+  return text3;
 }
-function splitUnescaped(text2) {
+function splitUnescaped(text3) {
   const parts = [];
   let current = "";
-  for (let i = 0; i < text2.length; i++) {
-    const char = text2[i];
-    if (char === "\\" && i + 1 < text2.length) current += text2[++i];
+  for (let i = 0; i < text3.length; i++) {
+    const char = text3[i];
+    if (char === "\\" && i + 1 < text3.length) current += text3[++i];
     else if (char === ",") {
       parts.push(current);
       current = "";
@@ -36740,12 +36740,12 @@ function splitUnescaped(text2) {
   parts.push(current);
   return parts;
 }
-function parseSetValue(text2, forceString = false) {
-  if (text2.startsWith("{") && text2.endsWith("}")) {
-    const inner = text2.slice(1, -1);
+function parseSetValue(text3, forceString = false) {
+  if (text3.startsWith("{") && text3.endsWith("}")) {
+    const inner = text3.slice(1, -1);
     return inner === "" ? [] : splitUnescaped(inner).map((item) => typedValue(item, forceString));
   }
-  return typedValue(splitUnescaped(text2).join(","), forceString);
+  return typedValue(splitUnescaped(text3).join(","), forceString);
 }
 function setValuePath(values, path5, value) {
   const segments = parseSetPath(path5);
@@ -36820,9 +36820,9 @@ function istioChartComponent(chart, source) {
   if (!AMBIGUOUS.has(name)) return component;
   return `${chart} ${source ?? ""}`.toLowerCase().includes("istio") ? component : void 0;
 }
-function istioVersionOf(text2) {
-  if (typeof text2 !== "string") return void 0;
-  return parseIstioVersion(text2.replace(/-(distroless|debug)$/, ""))?.version;
+function istioVersionOf(text3) {
+  if (typeof text3 !== "string") return void 0;
+  return parseIstioVersion(text3.replace(/-(distroless|debug)$/, ""))?.version;
 }
 function tagOf(values, component) {
   const global2 = valueAt2(values, "global", "tag");
@@ -36859,10 +36859,10 @@ function listField(object, ...keys) {
   const value = valueAt2(object, ...keys);
   return Array.isArray(value) ? value : [];
 }
-function parseValuesText(text2) {
+function parseValuesText(text3) {
   let parsed;
   try {
-    parsed = (0, import_yaml6.parse)(text2, { uniqueKeys: false });
+    parsed = (0, import_yaml6.parse)(text3, { uniqueKeys: false });
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { error: `not valid YAML: ${message}` };
@@ -36894,15 +36894,15 @@ function workspacePath(dir, path5) {
   return joined.replace(/^\.\//, "");
 }
 async function readValuesFile(readFile3, path5, description) {
-  let text2;
+  let text3;
   try {
-    text2 = await readFile3(path5);
+    text3 = await readFile3(path5);
   } catch (error) {
     const reason = `the file cannot be read: ${error instanceof Error ? error.message : String(error)}`;
     return { unresolved: { reference: description, reason } };
   }
-  if (text2 === void 0) return { missing: true };
-  const parsed = parseValuesText(text2);
+  if (text3 === void 0) return { missing: true };
+  const parsed = parseValuesText(text3);
   if ("error" in parsed) {
     return {
       unresolved: {
@@ -36938,9 +36938,9 @@ function dependencyOf(entry) {
   return dependency;
 }
 async function readChart(readFile3, chartFile) {
-  const text2 = await readFile3(chartFile).catch(() => void 0);
-  if (text2 === void 0) return void 0;
-  const parsed = parseValuesText(text2);
+  const text3 = await readFile3(chartFile).catch(() => void 0);
+  if (text3 === void 0) return void 0;
+  const parsed = parseValuesText(text3);
   if ("error" in parsed) return void 0;
   const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
   const name = stringField(parsed.values, "name") ?? posix7.basename(posix7.dirname(chartFile));
@@ -37061,15 +37061,15 @@ async function readValueFiles(entries, label, source, context2) {
 // src/core/mesh/values/argocd-application/helm-values.ts
 function inlineLayers(helm, label, source, out) {
   const object = mapField(helm, "valuesObject");
-  const text2 = stringField(helm, "values");
+  const text3 = stringField(helm, "values");
   if (object) {
-    if (text2 !== void 0)
+    if (text3 !== void 0)
       out.notes.push(`${label} has both values and valuesObject; Argo CD ignores values`);
     out.layers.push(layerOf(`${label} helm.valuesObject`, object, source));
     return;
   }
-  if (text2 === void 0) return;
-  const parsed = parseValuesText(text2);
+  if (text3 === void 0) return;
+  const parsed = parseValuesText(text3);
   if ("error" in parsed)
     out.unresolved.push(unresolved(`${label} helm.values`, `the values ${parsed.error}`, source));
   else out.layers.push(layerOf(`${label} helm.values`, parsed.values, source));
@@ -37313,9 +37313,9 @@ function notFound(reference, label, release, objects) {
   const reason = twin ? `only ${objectLabel(twin)} is rendered: kustomize added a hash suffix and did not rewrite this reference (set disableNameSuffixHash, or teach kustomize the reference with a nameReference configuration)` : reference.kind === "Secret" ? "the Secret is not among the rendered objects (it lives in the cluster, or is made by a SealedSecret or an external secrets operator); Flux reads it at install time" : "the ConfigMap is not among the rendered objects; Flux would fail the release";
   return { kind: "unresolved", unresolved: unresolved(`valuesFrom ${where3}`, reason, release.source) };
 }
-function targetValue(text2) {
-  const quoted = /^(["']).*\1$/s.test(text2);
-  return parseSetValue(quoted ? text2.slice(1, -1) : text2, quoted);
+function targetValue(text3) {
+  const quoted = /^(["']).*\1$/s.test(text3);
+  return parseSetValue(quoted ? text3.slice(1, -1) : text3, quoted);
 }
 function resolveReference(reference, release, objects) {
   const label = `${reference.kind} ${release.namespace ? `${release.namespace}/` : ""}${reference.name}`;
@@ -37444,16 +37444,16 @@ var TEMPLATE = "__helmfile_template__";
 function isHelmfile(path5) {
   return HELMFILE.test(path5);
 }
-function untemplated(text2) {
-  return text2.split("\n").filter((line) => !/^\s*\{\{-?.*-?\}\}\s*$/.test(line)).join("\n").replace(/\{\{-?.*?-?\}\}/g, TEMPLATE);
+function untemplated(text3) {
+  return text3.split("\n").filter((line) => !/^\s*\{\{-?.*-?\}\}\s*$/.test(line)).join("\n").replace(/\{\{-?.*?-?\}\}/g, TEMPLATE);
 }
 function isTemplated(value) {
   return JSON.stringify(value ?? null).includes(TEMPLATE);
 }
-function readReleases(file, text2) {
+function readReleases(file, text3) {
   const releases = [];
   const repositories = /* @__PURE__ */ new Map();
-  for (const document of (0, import_yaml7.parseAllDocuments)(untemplated(text2))) {
+  for (const document of (0, import_yaml7.parseAllDocuments)(untemplated(text3))) {
     if (document.errors.length > 0) continue;
     let body;
     try {
@@ -37574,9 +37574,9 @@ async function declareRelease2(release, context2) {
 async function findHelmfileReleases(context2) {
   const out = [];
   for (const file of (context2.files ?? []).filter(isHelmfile)) {
-    const text2 = await context2.readFile(file).catch(() => void 0);
-    if (text2 === void 0) continue;
-    for (const release of readReleases(file, text2)) {
+    const text3 = await context2.readFile(file).catch(() => void 0);
+    if (text3 === void 0) continue;
+    for (const release of readReleases(file, text3)) {
       const declaration = await declareRelease2(release, context2);
       if (declaration) out.push(declaration);
     }
@@ -38376,17 +38376,17 @@ function writeRendered(dir, build) {
   build.rendered.forEach((root, n) => {
     if (root.objects.length === 0) return;
     const name = `root-${n}.yaml`;
-    let text2 = "";
+    let text3 = "";
     let line = 1;
     const entries = [];
     for (const object of root.objects) {
       const body = `---
 ${(0, import_yaml8.stringify)(object.object)}`;
       entries.push({ start: line + 1, object });
-      text2 += body;
+      text3 += body;
       line += body.split("\n").length - 1;
     }
-    writeFileSync2(join9(dir, name), text2);
+    writeFileSync2(join9(dir, name), text3);
     index.set(name, entries);
   });
   return index;
@@ -38670,8 +38670,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -38767,10 +38767,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level2) {
+  addHeading(text3, level2) {
     const tag = `h${level2}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -38799,9 +38799,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -38812,8 +38812,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -40027,13 +40027,13 @@ function quietly(logger, run) {
 
 // src/core/istioctl/install/checksum.ts
 var HEX = /^[0-9a-f]{64}$/i;
-function parseSha256File(text2, assetName, source = `${assetName}.sha256`) {
-  const entries = text2.split(/\r?\n/).map((line) => line.trim().split(/\s+/)).filter((fields) => fields[0] !== void 0 && fields[0] !== "").map(([hash, name]) => ({ hash, name: name?.replace(/^\*/, "").replace(/^.*\//, "") }));
+function parseSha256File(text3, assetName, source = `${assetName}.sha256`) {
+  const entries = text3.split(/\r?\n/).map((line) => line.trim().split(/\s+/)).filter((fields) => fields[0] !== void 0 && fields[0] !== "").map(([hash, name]) => ({ hash, name: name?.replace(/^\*/, "").replace(/^.*\//, "") }));
   const named = entries.find((e) => e.name === assetName);
   const entry = named ?? (entries.length === 1 ? entries[0] : void 0);
   if (!entry || !HEX.test(entry.hash)) {
     throw new FileFormatError(`${source} does not hold a SHA-256 for ${assetName}`, {
-      hint: `Expected '<64 hex digits>  ${assetName}'; got: ${JSON.stringify(text2.slice(0, 120))}`
+      hint: `Expected '<64 hex digits>  ${assetName}'; got: ${JSON.stringify(text3.slice(0, 120))}`
     });
   }
   if (entry.name !== void 0 && entry.name !== assetName) {
@@ -40381,10 +40381,10 @@ async function installIstioctl(options) {
     await rm4(scratch, { recursive: true, force: true });
   }
 }
-function exactVersion(text2) {
-  const parsed = parseIstioVersion(text2);
+function exactVersion(text3) {
+  const parsed = parseIstioVersion(text3);
   if (!parsed) {
-    throw new InvalidInputError(`'${text2}' is not an exact Istio version`, {
+    throw new InvalidInputError(`'${text3}' is not an exact Istio version`, {
       input: "version",
       hint: "Resolve a range or latest to one release before installing, e.g. 1.30.4."
     });
@@ -41548,8 +41548,8 @@ var convertMarkedBigIntsReviver = (key, value, context2, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context2);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context2) => {
+var JSONParseV2 = (text3, reviver) => {
+  return JSON.parse(text3, (key, value, context2) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -41607,8 +41607,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text3) => {
+  return text3.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -41622,18 +41622,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text3, reviver) => {
+  if (!text3) return originalParse(text3, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text3, reviver);
+    const serializedData = serializeBigInts(text3);
     return originalParse(
       serializedData,
       (key, value, context2) => convertMarkedBigIntsReviver(key, value, context2, reviver)
     );
   } catch (error) {
     if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text3);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -41801,12 +41801,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse5(contentType);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text3 = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text3 = await response.text();
+      return JSONParse(text3);
     } catch (err) {
-      return text2;
+      return text3;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -45093,18 +45093,18 @@ async function checkJson(response, init, method, url) {
   if (response.status < 200 || response.status >= 300 || response.status === 204) return response;
   const accept = new Headers(init?.headers).get("accept") ?? "";
   if (accept !== "" && !/json/i.test(accept)) return response;
-  const text2 = await response.clone().text();
+  const text3 = await response.clone().text();
   const type = response.headers.get("content-type") ?? "";
   let valid2 = /json/i.test(type);
   if (valid2) {
     try {
-      JSON.parse(text2);
+      JSON.parse(text3);
     } catch {
       valid2 = false;
     }
   }
   if (!valid2) {
-    const start = text2.slice(0, 80).replace(/\s+/g, " ").trim();
+    const start = text3.slice(0, 80).replace(/\s+/g, " ").trim();
     throw new GitHubTransportError(
       `GitHub answered ${method} ${url} with ${type || "no content type"} that is not valid JSON${start ? ` (starting "${start}")` : ""}`,
       "not-json"
@@ -45154,8 +45154,8 @@ function causeChain(error) {
   let current = error;
   for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
     const { message, code } = current;
-    for (const text2 of [message, code]) {
-      if (typeof text2 === "string" && text2 && !found.some((f) => f.includes(text2))) found.push(text2);
+    for (const text3 of [message, code]) {
+      if (typeof text3 === "string" && text3 && !found.some((f) => f.includes(text3))) found.push(text3);
     }
     current = current.cause;
   }
@@ -45505,113 +45505,28 @@ var analyzeCommand = {
 import { resolve as resolve9 } from "node:path";
 
 // src/core/pins/splice.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync8 } from "node:fs";
-function uniqueByPosition(items) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const key = `${item.file}\0${item.start}`;
-    if (!seen.has(key)) seen.set(key, item);
-  }
-  return [...seen.values()].sort(
-    (a, b) => a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1
-  );
-}
-function renderSplices(splices, readFile3) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const splice of splices) byFile.set(splice.file, [...byFile.get(splice.file) ?? [], splice]);
-  const rendered = /* @__PURE__ */ new Map();
-  for (const [file, fileSplices] of byFile) {
-    const original = readFile3(file);
-    const text2 = original.toString("utf8");
-    const ordered = [...new Map(fileSplices.map((s) => [s.start, s])).values()].sort(
-      (a, b) => a.start - b.start
-    );
-    const parts = [];
-    let at = 0;
-    for (const splice of ordered) {
-      const start = Buffer.byteLength(text2.slice(0, splice.start));
-      const end = start + Buffer.byteLength(text2.slice(splice.start, splice.end));
-      if (start < at) {
-        throw new FileFormatError(`two edits overlap at column ${splice.column}`, {
-          file,
-          line: splice.line,
-          hint: "Nothing was written. Please report this file layout."
-        });
-      }
-      if (original.subarray(start, end).toString("utf8") !== splice.expected) {
-        throw new FileFormatError(
-          `expected ${splice.expected} at column ${splice.column}, found something else`,
-          {
-            file,
-            line: splice.line,
-            hint: "The file changed since it was scanned, or is not UTF-8; run the bump again."
-          }
-        );
-      }
-      parts.push(original.subarray(at, start), Buffer.from(splice.replacement, "utf8"));
-      at = end;
-    }
-    parts.push(original.subarray(at));
-    const updated = Buffer.concat(parts);
-    if (/\.ya?ml$/i.test(file) || file.endsWith("Kustomization")) assertStillYaml(file, updated);
-    rendered.set(file, updated);
-  }
-  return rendered;
-}
-function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml9.parseAllDocuments)(content.toString("utf8"))) {
-    const error = document.errors[0];
-    if (error) {
-      throw new FileFormatError(`the edit would break the YAML: ${error.message.split("\n")[0]}`, {
-        file,
-        line: error.linePos?.[0]?.line,
-        hint: "Nothing was written. Please report this file layout."
-      });
-    }
-  }
-}
-function applySplices(root, splices, options = {}) {
-  const absolute = (file) => resolveInsideWorkspace(root, file);
-  const read = /* @__PURE__ */ new Map();
-  const rendered = renderSplices(splices, (file) => {
-    let content;
-    try {
-      content = readFileSync8(absolute(file));
-    } catch (error) {
-      throw explainFileError(error, "reading", file);
-    }
-    read.set(file, content);
-    return content;
-  });
-  const changed = [...rendered.keys()].sort();
-  if (!options.dryRun) {
-    writeFilesAtomically(
-      changed.map((file) => ({
-        path: absolute(file),
-        content: rendered.get(file),
-        expected: read.get(file)
-      })),
-      { root, ...options }
-    );
-  }
-  return changed;
-}
+
+// src/core/pins/chart-lock.ts
+var import_yaml11 = __toESM(require_dist(), 1);
+import { createHash as createHash5 } from "node:crypto";
+import { posix as posix13 } from "node:path";
 
 // src/core/pins/yaml-documents.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 
 // src/core/workspace/yaml-limits.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 var MAX_YAML_ALIAS_COUNT = 1e3;
 var MAX_YAML_EXPANDED_NODES = 2e5;
 function assertBoundedAliases(document, file, lineOf2) {
   const targets = /* @__PURE__ */ new Map();
   const anchors = /* @__PURE__ */ new Map();
   let firstAlias;
-  (0, import_yaml10.visit)(document, {
+  (0, import_yaml9.visit)(document, {
     Node: (_key, node) => {
-      if ((0, import_yaml10.isAlias)(node)) {
+      if ((0, import_yaml9.isAlias)(node)) {
         targets.set(node, anchors.get(node.source));
         firstAlias ??= node;
       } else if (node.anchor) {
@@ -45628,9 +45543,9 @@ function assertBoundedAliases(document, file, lineOf2) {
     if (inProgress.has(node)) return 1;
     inProgress.add(node);
     let size = 1;
-    if ((0, import_yaml10.isAlias)(node)) size = sizeOf(targets.get(node));
-    else if ((0, import_yaml10.isPair)(node)) size = sizeOf(node.key) + sizeOf(node.value);
-    else if ((0, import_yaml10.isCollection)(node))
+    if ((0, import_yaml9.isAlias)(node)) size = sizeOf(targets.get(node));
+    else if ((0, import_yaml9.isPair)(node)) size = sizeOf(node.key) + sizeOf(node.value);
+    else if ((0, import_yaml9.isCollection)(node))
       for (const item of node.items) size = Math.min(size + sizeOf(item), Number.MAX_SAFE_INTEGER);
     inProgress.delete(node);
     sizes.set(node, size);
@@ -45653,8 +45568,8 @@ function assertBoundedAliases(document, file, lineOf2) {
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml11.LineCounter();
-  const documents = (0, import_yaml11.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml10.LineCounter();
+  const documents = (0, import_yaml10.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -45683,13 +45598,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml11.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml10.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml11.isMap)(current)) return void 0;
+    if (!(0, import_yaml10.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -45697,15 +45612,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml11.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml10.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml11.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml10.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml11.isMap)(base)) continue;
+    if (!(0, import_yaml10.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -45713,11 +45628,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml11.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml10.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml11.isSeq)(found)) return [];
+  if (!(0, import_yaml10.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -45751,7 +45666,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml11.isScalar)(node)) return void 0;
+  if (!(0, import_yaml10.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -45786,10 +45701,10 @@ function pinAt(file, start, versionText, placement) {
   if (placement.digest) pin.digest = placement.digest;
   return pin;
 }
-function linePosition(text2, offset) {
+function linePosition(text3, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) {
+  for (let i = text3.indexOf("\n"); i !== -1 && i < offset; i = text3.indexOf("\n", i + 1)) {
     line++;
     lineStart = i + 1;
   }
@@ -45803,17 +45718,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml11.isMap)(resolved)) {
+    if ((0, import_yaml10.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml11.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml10.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml11.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml10.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk5(value, depth + 1);
       }
-    } else if ((0, import_yaml11.isSeq)(resolved)) {
+    } else if ((0, import_yaml10.isSeq)(resolved)) {
       for (const item of resolved.items) walk5(item, depth + 1);
     }
   };
@@ -45826,6 +45741,243 @@ function resourceKind(document) {
     apiVersion: stringAt(document, document.contents, "apiVersion"),
     name: stringAt(document, document.contents, "metadata", "name")
   };
+}
+
+// src/core/pins/chart-lock.ts
+function lockFileOf(file) {
+  return posix13.basename(file) === "Chart.yaml" ? posix13.join(posix13.dirname(file), "Chart.lock") : void 0;
+}
+function chartLockSplices(chart, logger) {
+  const declaredBefore = dependenciesOf(chart.before);
+  const declaredAfter = dependenciesOf(chart.after);
+  const lockDocument = (0, import_yaml11.parseDocument)(chart.lock, { uniqueKeys: false });
+  const lock = lockDocument.toJS();
+  const locked = Array.isArray(lock?.dependencies) ? lock.dependencies : void 0;
+  if (!declaredBefore || !declaredAfter || !locked || lockDocument.errors.length > 0) return [];
+  const changes = lockChanges(declaredBefore, declaredAfter, locked);
+  if (changes.length === 0) return [];
+  if (typeof lock?.digest !== "string" || helmDigest(declaredBefore, locked) !== lock.digest) {
+    logger.warning(
+      `${chart.lockFile} was left as it is: its digest does not match ${chart.chartFile} as found (out of sync already, or repository aliases). Run \`helm dependency update ${posix13.dirname(chart.chartFile)}\` on this branch and commit the new lock`,
+      { file: chart.lockFile }
+    );
+    return [];
+  }
+  const updated = locked.map((d, i) => ({ ...d, ...changes.find((c) => c.index === i)?.set }));
+  const splices = changes.flatMap(
+    (change) => Object.entries(change.set).map(
+      ([key, value]) => scalarSplice(chart, lockDocument, ["dependencies", change.index, key], value)
+    )
+  );
+  splices.push(scalarSplice(chart, lockDocument, ["digest"], helmDigest(declaredAfter, updated)));
+  return splices;
+}
+function lockChanges(before, after, locked) {
+  const changes = [];
+  before.forEach((declared, i) => {
+    const now = after[i];
+    if (!now || text2(now.name) !== text2(declared.name)) return;
+    const index = locked.findIndex(
+      (l) => text2(l.name) === text2(declared.name) && text2(l.repository) === text2(declared.repository)
+    );
+    if (index === -1) return;
+    const set = {};
+    if (text2(now.version) !== text2(declared.version)) set.version = text2(now.version);
+    if (text2(now.repository) !== text2(declared.repository)) set.repository = text2(now.repository);
+    if (Object.keys(set).length > 0) changes.push({ index, set });
+  });
+  return changes;
+}
+function dependenciesOf(chartYaml) {
+  const document = (0, import_yaml11.parseDocument)(chartYaml, { uniqueKeys: false });
+  if (document.errors.length > 0) return void 0;
+  const deps = document.toJS()?.dependencies;
+  return Array.isArray(deps) ? deps : void 0;
+}
+function scalarSplice(chart, document, path5, value) {
+  const node = document.getIn(path5, true);
+  const source = (0, import_yaml11.isScalar)(node) ? scalarSource({ path: chart.lockFile, text: chart.lock }, node) : void 0;
+  if (!source || !isPlainValue(node, value)) {
+    return wholeValueSplice(chart, document, path5, value);
+  }
+  const { line, col } = linePosition(chart.lock, source.offset);
+  return {
+    file: chart.lockFile,
+    start: source.offset,
+    end: source.offset + source.text.length,
+    expected: source.text,
+    replacement: value,
+    line,
+    column: col
+  };
+}
+function isPlainValue(node, value) {
+  return node.type !== "PLAIN" || /^[\w.:/@+-]+$/.test(value);
+}
+function wholeValueSplice(chart, document, path5, value) {
+  const node = document.getIn(path5, true);
+  const range = node?.range;
+  const parent = document.getIn(path5.slice(0, -1), true);
+  if (!range || !((0, import_yaml11.isMap)(parent) || (0, import_yaml11.isSeq)(parent)))
+    throw new Error(`${chart.lockFile}: ${path5.join(".")} is not where Helm writes it`);
+  const { line, col } = linePosition(chart.lock, range[0]);
+  return {
+    file: chart.lockFile,
+    start: range[0],
+    end: range[1],
+    expected: chart.lock.slice(range[0], range[1]),
+    replacement: JSON.stringify(value),
+    line,
+    column: col
+  };
+}
+function text2(value) {
+  return value === void 0 || value === null ? "" : String(value);
+}
+function helmDigest(declared, locked) {
+  const list = (deps) => `[${deps.map(dependencyJson).join(",")}]`;
+  const json = `[${list(declared)},${list(locked)}]`;
+  return `sha256:${createHash5("sha256").update(json, "utf8").digest("hex")}`;
+}
+function dependencyJson(d) {
+  const fields = [`"name":${goJson(text2(d.name))}`];
+  if (text2(d.version)) fields.push(`"version":${goJson(text2(d.version))}`);
+  fields.push(`"repository":${goJson(text2(d.repository))}`);
+  if (text2(d.condition)) fields.push(`"condition":${goJson(text2(d.condition))}`);
+  if (Array.isArray(d.tags) && d.tags.length > 0) fields.push(`"tags":${goJson(d.tags.map((t) => text2(t)))}`);
+  if (d.enabled === true) fields.push('"enabled":true');
+  const imports = d["import-values"];
+  if (Array.isArray(imports) && imports.length > 0) fields.push(`"import-values":${goJson(imports)}`);
+  if (text2(d.alias)) fields.push(`"alias":${goJson(text2(d.alias))}`);
+  return `{${fields.join(",")}}`;
+}
+function goJson(value) {
+  if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : 1);
+    return `{${entries.map(([k, v]) => `${goJson(k)}:${goJson(v)}`).join(",")}}`;
+  }
+  return (JSON.stringify(value ?? null) ?? "null").replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+
+// src/core/pins/splice.ts
+function uniqueByPosition(items) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const key = `${item.file}\0${item.start}`;
+    if (!seen.has(key)) seen.set(key, item);
+  }
+  return [...seen.values()].sort(
+    (a, b) => a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1
+  );
+}
+function renderSplices(splices, readFile3) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const splice of splices) byFile.set(splice.file, [...byFile.get(splice.file) ?? [], splice]);
+  const rendered = /* @__PURE__ */ new Map();
+  for (const [file, fileSplices] of byFile) {
+    const original = readFile3(file);
+    const text3 = original.toString("utf8");
+    const ordered = [...new Map(fileSplices.map((s) => [s.start, s])).values()].sort(
+      (a, b) => a.start - b.start
+    );
+    const parts = [];
+    let at = 0;
+    for (const splice of ordered) {
+      const start = Buffer.byteLength(text3.slice(0, splice.start));
+      const end = start + Buffer.byteLength(text3.slice(splice.start, splice.end));
+      if (start < at) {
+        throw new FileFormatError(`two edits overlap at column ${splice.column}`, {
+          file,
+          line: splice.line,
+          hint: "Nothing was written. Please report this file layout."
+        });
+      }
+      if (original.subarray(start, end).toString("utf8") !== splice.expected) {
+        throw new FileFormatError(
+          `expected ${splice.expected} at column ${splice.column}, found something else`,
+          {
+            file,
+            line: splice.line,
+            hint: "The file changed since it was scanned, or is not UTF-8; run the bump again."
+          }
+        );
+      }
+      parts.push(original.subarray(at, start), Buffer.from(splice.replacement, "utf8"));
+      at = end;
+    }
+    parts.push(original.subarray(at));
+    const updated = Buffer.concat(parts);
+    if (/\.ya?ml$/i.test(file) || file.endsWith("Kustomization")) assertStillYaml(file, updated);
+    rendered.set(file, updated);
+  }
+  return rendered;
+}
+function assertStillYaml(file, content) {
+  for (const document of (0, import_yaml12.parseAllDocuments)(content.toString("utf8"))) {
+    const error = document.errors[0];
+    if (error) {
+      throw new FileFormatError(`the edit would break the YAML: ${error.message.split("\n")[0]}`, {
+        file,
+        line: error.linePos?.[0]?.line,
+        hint: "Nothing was written. Please report this file layout."
+      });
+    }
+  }
+}
+function readIfPresent(path5, file) {
+  try {
+    return readFileSync8(path5);
+  } catch (error) {
+    if (error.code === "ENOENT") return void 0;
+    throw explainFileError(error, "reading", file);
+  }
+}
+function applySplices(root, splices, options = {}) {
+  const absolute = (file) => resolveInsideWorkspace(root, file);
+  const read = /* @__PURE__ */ new Map();
+  const rendered = renderSplices(splices, (file) => {
+    let content;
+    try {
+      content = readFileSync8(absolute(file));
+    } catch (error) {
+      throw explainFileError(error, "reading", file);
+    }
+    read.set(file, content);
+    return content;
+  });
+  const lockSplices = [...rendered].flatMap(([file, content]) => {
+    const lockFile = lockFileOf(file);
+    const lock = lockFile ? readIfPresent(absolute(lockFile), lockFile) : void 0;
+    if (!lockFile || !lock) return [];
+    read.set(lockFile, lock);
+    const chart = {
+      chartFile: file,
+      before: read.get(file).toString("utf8"),
+      after: content.toString("utf8")
+    };
+    return chartLockSplices(
+      { ...chart, lockFile, lock: lock.toString("utf8") },
+      options.logger ?? silentLogger
+    );
+  });
+  for (const [file, content] of renderSplices(lockSplices, (file2) => read.get(file2)))
+    rendered.set(file, content);
+  const changed = [...rendered.keys()].sort();
+  if (!options.dryRun) {
+    writeFilesAtomically(
+      changed.map((file) => ({
+        path: absolute(file),
+        content: rendered.get(file),
+        expected: read.get(file)
+      })),
+      { root, ...options }
+    );
+  }
+  return changed;
 }
 
 // src/core/pins/istio-charts.ts
@@ -45910,10 +46062,10 @@ function pushSource(file, document, source, location2, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml12.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml13.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -46058,7 +46210,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -46069,9 +46221,9 @@ function extract6(file) {
 function walk2(file, document, node, path5, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml13.isMap)(resolved)) {
+  if ((0, import_yaml14.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml13.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml14.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path5 ? `${path5}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -46083,7 +46235,7 @@ function walk2(file, document, node, path5, depth, out) {
       }
       walk2(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml13.isSeq)(resolved)) {
+  } else if ((0, import_yaml14.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk2(file, document, item, `${path5}[${index}]`, depth + 1, out));
   }
 }
@@ -46172,13 +46324,13 @@ function findIstioSources(input, options = {}) {
   const kinds = options.kinds ?? SOURCE_KINDS;
   const matchers = kinds.map((kind) => ({ kind, matches: globMatcher(kind.filePatterns) }));
   const sources = [];
-  const visit3 = (path5, text2) => {
-    if (!RETIRED_HOST_KEYWORDS.some((keyword) => text2.includes(keyword))) return;
+  const visit3 = (path5, text3) => {
+    if (!RETIRED_HOST_KEYWORDS.some((keyword) => text3.includes(keyword))) return;
     const selected = matchers.filter((m) => m.matches(path5)).map((m) => m.kind);
-    for (const kind of selected) if (kind.input === "text") sources.push(...kind.extract({ path: path5, text: text2 }));
+    for (const kind of selected) if (kind.input === "text") sources.push(...kind.extract({ path: path5, text: text3 }));
     const yamlKinds = selected.filter((kind) => kind.input === "yaml");
     if (yamlKinds.length === 0) return;
-    const file = parseEditableYamlFile({ path: path5, text: text2 }, logger);
+    const file = parseEditableYamlFile({ path: path5, text: text3 }, logger);
     if (file) for (const kind of yamlKinds) sources.push(...kind.extract(file));
   };
   if ("files" in input) {
@@ -46365,14 +46517,14 @@ var argocdApplicationKind = {
 };
 
 // src/core/pins/container-images/extract.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
 function extract9(file) {
   const pins = [];
   for (const document of file.documents) {
     let revision;
     let revisionLooked = false;
-    (0, import_yaml14.visit)(document, {
+    (0, import_yaml15.visit)(document, {
       Scalar(_key, node, path5) {
         if (typeof node.value !== "string") return;
         const source = scalarSource(file, node);
@@ -46386,7 +46538,7 @@ function extract9(file) {
           revisionLooked = true;
         }
         const parent = path5[path5.length - 1];
-        const key = (0, import_yaml14.isPair)(parent) && (0, import_yaml14.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const key = (0, import_yaml15.isPair)(parent) && (0, import_yaml15.isScalar)(parent.key) ? String(parent.key.value) : "";
         const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
         const pin = pinAt(file, at, match[4], {
           kind: "container-images",
@@ -46415,7 +46567,7 @@ var containerImagesKind = {
 };
 
 // src/core/pins/flux-helmrelease/extract.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
   const pins = [];
@@ -46445,7 +46597,7 @@ function extractHelmRelease(file, document, pins, facts) {
     location: `spec.chart.spec.version (${chart})`
   });
   if (direct) pins.push(direct);
-  else if ((0, import_yaml15.isScalar)(versionNode)) {
+  else if ((0, import_yaml16.isScalar)(versionNode)) {
     const use2 = variableUse(file, versionNode, role, chart ?? "");
     if (use2) facts.push(use2);
   }
@@ -46456,7 +46608,7 @@ function extractHelmRelease(file, document, pins, facts) {
   if (tag) pins.push(tag);
 }
 function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml15.isScalar)(node)) return void 0;
+  if (!(0, import_yaml16.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   const match = source ? VARIABLE.exec(source.text) : null;
   if (!source || !match) return void 0;
@@ -46487,9 +46639,9 @@ function substitutionSource(file, document, name) {
   if (!postBuild) return void 0;
   const inline = /* @__PURE__ */ new Map();
   const substitute2 = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml15.isMap)(substitute2)) {
+  if ((0, import_yaml16.isMap)(substitute2)) {
     for (const pair of substitute2.items) {
-      if ((0, import_yaml15.isScalar)(pair.key) && (0, import_yaml15.isScalar)(pair.value))
+      if ((0, import_yaml16.isScalar)(pair.key) && (0, import_yaml16.isScalar)(pair.value))
         inline.set(String(pair.key.value), { file, node: pair.value });
     }
   }
@@ -46668,7 +46820,7 @@ var helmChartDependenciesKind = {
 };
 
 // src/core/pins/helm-values/extract.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
   "pilot",
   "istiod",
@@ -46683,7 +46835,7 @@ function extract12(file) {
   const pins = [];
   for (const document of file.documents) {
     const root = document.contents;
-    if (!(0, import_yaml16.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    if (!(0, import_yaml17.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
     const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
     const revision = stringAt(document, root, "revision");
     const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
@@ -46699,10 +46851,10 @@ function extract12(file) {
 }
 function looksLikeIstioValues(document, path5) {
   const root = document.contents;
-  if (!(0, import_yaml16.isMap)(root)) return false;
+  if (!(0, import_yaml17.isMap)(root)) return false;
   const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
   if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml16.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+  if (root.items.some((pair) => (0, import_yaml17.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
     return true;
   return /istio/i.test(path5);
 }
@@ -46782,7 +46934,7 @@ var istioVersionFileKind = {
 };
 
 // src/core/pins/kustomize-images/extract.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 function extract15(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -46791,7 +46943,7 @@ function extract15(file) {
       const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
       if (!role) return;
       const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml17.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const source = (0, import_yaml18.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
       const match = source ? IMAGE_TAG.exec(source.text) : null;
       if (!source || !match) return;
       const prefix = match[1] ?? "";
@@ -46900,35 +47052,35 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/scan-documents.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
 var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
-function documentRanges(text2) {
+function documentRanges(text3) {
   const starts = [0];
-  for (const match of text2.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
-  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
+  for (const match of text3.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text3.length }));
 }
-function mentions(text2, range, keywords) {
+function mentions(text3, range, keywords) {
   return keywords.some((keyword) => {
-    const at = text2.indexOf(keyword, range.start);
+    const at = text3.indexOf(keyword, range.start);
     return at !== -1 && at + keyword.length <= range.end;
   });
 }
 function parseDocumentsMentioning(source, keywords) {
-  const { text: text2 } = source;
-  if (UNUSUAL_MARKER.test(text2)) return void 0;
-  const ranges = documentRanges(text2);
-  const kept = ranges.filter((range) => mentions(text2, range, keywords));
+  const { text: text3 } = source;
+  if (UNUSUAL_MARKER.test(text3)) return void 0;
+  const ranges = documentRanges(text3);
+  const kept = ranges.filter((range) => mentions(text3, range, keywords));
   if (kept.length === ranges.length) return void 0;
-  const lineCounter = new import_yaml18.LineCounter();
+  const lineCounter = new import_yaml19.LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
-    const parser = new import_yaml18.Parser();
+    const parser = new import_yaml19.Parser();
     parser.offset = range.start;
-    const composer = new import_yaml18.Composer({ uniqueKeys: false });
-    for (const document of composer.compose(parser.parse(text2.slice(range.start, range.end)))) {
+    const composer = new import_yaml19.Composer({ uniqueKeys: false });
+    for (const document of composer.compose(parser.parse(text3.slice(range.start, range.end)))) {
       const error = document.errors[0];
       if (error)
         throw new FileFormatError(`broken YAML: ${error.message.split("\n")[0]}`, {
@@ -47175,7 +47327,7 @@ function bumpIstioVersion(options) {
   const changedFiles = applySplices(
     options.root,
     [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
-    { ...options.write, dryRun: options.dryRun }
+    { ...options.write, dryRun: options.dryRun, logger }
   );
   logger.info(
     `${options.dryRun ? "would change" : "changed"} ${plan.edits.length} pins` + (sourcePlan.moves.length ? ` and moved ${sourcePlan.moves.length} Istio sources off retired hosts` : "") + ` in ${changedFiles.length} files`
@@ -47977,10 +48129,10 @@ function advisoryFromGitHub(raw) {
     sources: ["github"]
   };
 }
-function releaseRange(text2) {
-  if (!text2) return void 0;
+function releaseRange(text3) {
+  if (!text3) return void 0;
   const comparators = [];
-  for (const part of text2.split(",")) {
+  for (const part of text3.split(",")) {
     const m = /^\s*(>=|<=|>|<|=)?\s*v?(\S+)\s*$/.exec(part);
     if (!m || isPseudoVersion(m[2]) || import_semver4.default.valid(m[2]) === null) return void 0;
     comparators.push(`${m[1] === "=" || !m[1] ? "" : m[1]}${m[2]}`);
@@ -48187,8 +48339,8 @@ import { join as join17, resolve as resolve10 } from "node:path";
 // src/core/versions/policy.ts
 var import_semver5 = __toESM(require_semver2(), 1);
 var POLICY_KEYWORDS = ["latest", "patch", "minor", "supported"];
-function parseVersionPolicy(text2, input = "version-policy") {
-  const spec = text2.trim();
+function parseVersionPolicy(text3, input = "version-policy") {
+  const spec = text3.trim();
   if (spec === "" || spec === "*") return { kind: "latest" };
   const [first = "", ...rest] = spec.split(/\s+/);
   const keyword = POLICY_KEYWORDS.find((k) => k === first.toLowerCase());
@@ -48291,8 +48443,8 @@ function hopType(from, to) {
 function uniqueReleases(releases) {
   const byVersion = /* @__PURE__ */ new Map();
   for (const release of releases) {
-    const text2 = typeof release === "string" ? release : release.version;
-    const parsed = parseIstioVersion(text2);
+    const text3 = typeof release === "string" ? release : release.version;
+    const parsed = parseIstioVersion(text3);
     if (!parsed) continue;
     const flagged = typeof release !== "string" && release.prerelease === true;
     byVersion.set(parsed.version, { ...parsed, prerelease: parsed.prerelease || flagged });
@@ -48651,7 +48803,7 @@ var getIstioctlCommand = {
 import { resolve as resolve12 } from "node:path";
 
 // src/core/config/repo-config.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 import { existsSync as existsSync11, readFileSync as readFileSync13 } from "node:fs";
 
 // src/core/github/auto-merge.ts
@@ -48679,8 +48831,8 @@ function splitInjectOutput(output) {
   if (rest.trim() !== "") documents.push(rest);
   return documents;
 }
-function unquoteScalar(text2) {
-  const value = text2.trim();
+function unquoteScalar(text3) {
+  const value = text3.trim();
   if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
     return value.slice(1, -1).replace(/''/g, "'");
   if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
@@ -48692,8 +48844,8 @@ function unquoteScalar(text2) {
   }
   return value;
 }
-function scanOutputDocument(text2) {
-  const lines = text2.split("\n");
+function scanOutputDocument(text3) {
+  const lines = text3.split("\n");
   const facts = { statuses: [] };
   let inMetadata = false;
   const proxyImages = [];
@@ -48791,11 +48943,11 @@ function quickIdentity(body) {
   return { kind, name, ...namespace !== void 0 ? { namespace } : {} };
 }
 function plainValue(rest) {
-  const text2 = rest.replace(/\s+#.*$/, "").trim();
-  if (text2 === "") return "";
-  if (/^['"]/.test(text2)) return /^(['"]).*\1$/.test(text2) ? unquoteScalar(text2) : void 0;
-  if (/^[&*!{[|>]/.test(text2)) return void 0;
-  return text2;
+  const text3 = rest.replace(/\s+#.*$/, "").trim();
+  if (text3 === "") return "";
+  if (/^['"]/.test(text3)) return /^(['"]).*\1$/.test(text3) ? unquoteScalar(text3) : void 0;
+  if (/^[&*!{[|>]/.test(text3)) return void 0;
+  return text3;
 }
 
 // src/core/inject/batches.ts
@@ -48893,7 +49045,7 @@ async function locateFailure(jobs, run, original) {
 }
 
 // src/core/inject/workloads.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var WORKLOAD_KINDS = [
   "Pod",
   "ReplicationController",
@@ -48917,7 +49069,7 @@ function mayBeWorkload(body) {
   return KIND_WORD.test(body);
 }
 function parseManifest(body) {
-  return (0, import_yaml19.parse)(body, { version: "1.1", uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  return (0, import_yaml20.parse)(body, { version: "1.1", uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
 }
 var POD_KIND = /^kind:[ \t]*["']?Pod["']?[ \t]*(?:#.*)?$/m;
 var TEMPLATE_KEY = /^[ \t]*(?:- )?["']?template["']?[ \t]*:/m;
@@ -49217,13 +49369,13 @@ async function injectJobs(jobs, setup, cache) {
 }
 
 // src/core/inject/inject-config.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync10 } from "node:fs";
 import { writeFile as writeFile4 } from "node:fs/promises";
 import { join as join20 } from "node:path";
 
 // src/core/istioctl/offline-config.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, readFile as readFile2, rename as rename3, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
 import { join as join18, resolve as resolve11 } from "node:path";
@@ -49241,7 +49393,7 @@ function manifestObjectsOfKind(manifest, kinds) {
   const objects = [];
   for (const document of manifest.split(/^---\s*$/m)) {
     if (!wanted.test(document)) continue;
-    const parsed = (0, import_yaml20.parse)(document);
+    const parsed = (0, import_yaml21.parse)(document);
     if (parsed && typeof parsed === "object") objects.push(parsed);
   }
   return objects;
@@ -49297,7 +49449,7 @@ function chooseNativeSidecars(choice2, controlPlaneSetting, istioVersion, kubern
 async function valuesAsOperatorFile(valuesFile, workDir) {
   let values;
   try {
-    values = (0, import_yaml20.parse)(await readFile2(valuesFile, "utf8"));
+    values = (0, import_yaml21.parse)(await readFile2(valuesFile, "utf8"));
   } catch (error) {
     throw new FileFormatError(`cannot read the values file: ${error.message}`, {
       file: valuesFile,
@@ -49320,7 +49472,7 @@ async function valuesAsOperatorFile(valuesFile, workDir) {
   }
   const wrapped = join18(workDir, "values-operator.yaml");
   const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile3(wrapped, (0, import_yaml20.stringify)(operator));
+  await writeFile3(wrapped, (0, import_yaml21.stringify)(operator));
   return wrapped;
 }
 function configMapKey(maps, name, key, version) {
@@ -49427,7 +49579,7 @@ async function generateOfflineInjectConfig(options) {
 }
 
 // src/core/inject/injection-cache.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import {
   closeSync as closeSync4,
   mkdirSync as mkdirSync3,
@@ -49444,7 +49596,7 @@ import { dirname as dirname8, join as join19 } from "node:path";
 var FORMAT = 1;
 var SPARE_ENTRIES = 2e4;
 function sha256(...parts) {
-  const hash = createHash5("sha256");
+  const hash = createHash6("sha256");
   for (const part of parts) hash.update(typeof part === "string" ? `${part.length}:${part}` : part);
   return hash.digest("hex");
 }
@@ -49535,7 +49687,7 @@ function fileDigest(dir, path5) {
   }
   const hit = known2[`${path5}\0${identity}`];
   if (typeof hit === "string") return hit;
-  const hash = createHash5("sha256");
+  const hash = createHash6("sha256");
   const fd = openSync4(path5, "r");
   try {
     const buffer = Buffer.allocUnsafe(1 << 20);
@@ -49650,7 +49802,7 @@ async function generatedConfig(options, operatorFile, context2) {
     meshConfig: cloneJson(context2.repoValues?.meshConfig)
   };
   const repoFile = join20(context2.scratch, "repo-control-plane.yaml");
-  const repoText = () => (0, import_yaml21.stringify)({
+  const repoText = () => (0, import_yaml22.stringify)({
     apiVersion: "install.istio.io/v1alpha1",
     kind: "IstioOperator",
     spec: {
@@ -49749,25 +49901,25 @@ function removeKey(values, key) {
 
 // src/core/inject/jobs.ts
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join21, posix as posix13 } from "node:path";
+import { join as join21, posix as posix14 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
 var LEADING_TRIVIA = /^[ \t]*(?:#.*)?\r?$/;
 var TRAILING_TRIVIA = /^(?:#.*|[ \t]*)\r?$/;
-function splitLines(text2) {
+function splitLines(text3) {
   const lines = [];
   let start = 0;
-  while (start < text2.length) {
-    const newline = text2.indexOf("\n", start);
-    const end = newline === -1 ? text2.length : newline + 1;
-    lines.push({ start, end, text: text2.slice(start, newline === -1 ? end : newline) });
+  while (start < text3.length) {
+    const newline = text3.indexOf("\n", start);
+    const end = newline === -1 ? text3.length : newline + 1;
+    lines.push({ start, end, text: text3.slice(start, newline === -1 ? end : newline) });
     start = end;
   }
   return lines;
 }
-function splitYamlDocuments(text2) {
-  const lines = splitLines(text2);
+function splitYamlDocuments(text3) {
+  const lines = splitLines(text3);
   const groups2 = [{ lines: [], separated: false }];
   for (const [i, line] of lines.entries()) {
     const bare = i === 0 ? line.text.replace(/^\uFEFF/, "") : line.text;
@@ -49797,12 +49949,12 @@ function splitYamlDocuments(text2) {
     } else if (last > first) {
       bodyStart = content[first].start;
       bodyEnd = content[last - 1].end;
-      if (bodyStart === 0 && text2.startsWith("\uFEFF")) bodyStart = 1;
+      if (bodyStart === 0 && text3.startsWith("\uFEFF")) bodyStart = 1;
     } else {
       bodyStart = bodyEnd = content[0]?.start ?? end;
     }
-    const body = text2.slice(bodyStart, bodyEnd);
-    const eolSample = text2.slice(start, end);
+    const body = text3.slice(bodyStart, bodyEnd);
+    const eolSample = text3.slice(start, end);
     slices.push({
       index: slices.length,
       start,
@@ -49821,33 +49973,33 @@ function splitYamlDocuments(text2) {
 function stripBom(line, start) {
   return start === 0 ? line.replace(/^\uFEFF/, "") : line;
 }
-function replaceDocumentBodies(text2, slices, replacements) {
+function replaceDocumentBodies(text3, slices, replacements) {
   let result = "";
   let cursor = 0;
   for (const slice of slices) {
     const replacement = replacements.get(slice.index);
     if (replacement === void 0) continue;
-    result += text2.slice(cursor, slice.bodyStart) + withLineEndings(replacement, slice.eol);
+    result += text3.slice(cursor, slice.bodyStart) + withLineEndings(replacement, slice.eol);
     cursor = slice.bodyEnd;
-    if (cursor === text2.length && !/\r?\n$/.test(text2.slice(slice.bodyStart, slice.bodyEnd)))
+    if (cursor === text3.length && !/\r?\n$/.test(text3.slice(slice.bodyStart, slice.bodyEnd)))
       result = result.replace(/\r?\n$/, "");
   }
-  return result + text2.slice(cursor);
+  return result + text3.slice(cursor);
 }
-function withOneFinalNewline(text2) {
-  const lf = text2.includes("\r\n") ? text2.replace(/\r\n/g, "\n") : text2;
+function withOneFinalNewline(text3) {
+  const lf = text3.includes("\r\n") ? text3.replace(/\r\n/g, "\n") : text3;
   let end = lf.length;
   while (end > 0 && lf.charCodeAt(end - 1) === 10) end--;
   return end === lf.length - 1 ? lf : `${lf.slice(0, end)}
 `;
 }
-function withLineEndings(text2, eol) {
-  const normalised = withOneFinalNewline(text2);
+function withLineEndings(text3, eol) {
+  const normalised = withOneFinalNewline(text3);
   return eol === "\n" ? normalised : normalised.replace(/\n/g, "\r\n");
 }
 
 // src/core/inject/patches.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 var NAMED_LISTS = /* @__PURE__ */ new Set([
   "containers",
   "initContainers",
@@ -49956,7 +50108,7 @@ function sidecarPatch(workload, source, injected) {
     ...body,
     metadata: { ...bodyMetadata, ...metadata }
   };
-  return (0, import_yaml22.stringify)(patch, { lineWidth: 0 });
+  return (0, import_yaml23.stringify)(patch, { lineWidth: 0 });
 }
 function patchFileName(workload) {
   const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -50004,14 +50156,14 @@ function readSources(options, mode, logger) {
     ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
   ];
   if (mode === "render-dir" && options.outputDir)
-    patterns.push(`!${posix13.normalize(options.outputDir).replace(/\/$/, "")}/**`);
+    patterns.push(`!${posix14.normalize(options.outputDir).replace(/\/$/, "")}/**`);
   const files = [];
   for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
-    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
+    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix14.basename(path5))) continue;
     const chart = helmChartOf(options.workspace, path5);
     if (chart) {
-      const text3 = readWorkspaceFile(options.workspace, path5);
-      if (text3.status === "ok" && mayBeWorkload(text3.content.toString("utf8")))
+      const text4 = readWorkspaceFile(options.workspace, path5);
+      if (text4.status === "ok" && mayBeWorkload(text4.content.toString("utf8")))
         logger.notice(
           `left ${path5} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
           { file: path5 }
@@ -50023,14 +50175,14 @@ function readSources(options, mode, logger) {
       noticeSkipped(read, logger);
       continue;
     }
-    const text2 = read.content.toString("utf8");
-    if (!Buffer.from(text2, "utf8").equals(read.content)) {
+    const text3 = read.content.toString("utf8");
+    if (!Buffer.from(text3, "utf8").equals(read.content)) {
       logger.warning(`skipped ${path5}: not valid UTF-8, so it cannot be edited byte for byte`, {
         file: path5
       });
       continue;
     }
-    files.push({ path: path5, text: text2, slices: splitYamlDocuments(text2) });
+    files.push({ path: path5, text: text3, slices: splitYamlDocuments(text3) });
   }
   return files;
 }
@@ -50109,7 +50261,7 @@ function inPlaceChanges(judged, changes) {
 
 // src/core/inject/output/patches.ts
 import { existsSync as existsSync9, readFileSync as readFileSync11 } from "node:fs";
-import { join as join22, posix as posix14 } from "node:path";
+import { join as join22, posix as posix15 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -50125,13 +50277,13 @@ function patchChanges(judged, changes, logger) {
     if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
     const patch = sidecarPatch(workload, job.source(), injected);
     if (!patch) continue;
-    const dir = posix14.dirname(job.file.path);
+    const dir = posix15.dirname(job.file.path);
     const name = patchFileName(workload);
-    changes.propose(dir === "." ? name : posix14.join(dir, name), patch);
+    changes.propose(dir === "." ? name : posix15.join(dir, name), patch);
     patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
-    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
+    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix15.join(dir, f)).find(
       (f) => existsSync9(join22(changes.root, f))
     );
     if (!kustomization) {
@@ -50152,12 +50304,12 @@ function patchChanges(judged, changes, logger) {
 }
 
 // src/core/inject/output/render-dir.ts
-import { posix as posix15 } from "node:path";
+import { posix as posix16 } from "node:path";
 function renderDirChanges(judged, outputDir, changes) {
   const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
   for (const file of filesWithWorkloads) {
     const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
-    changes.propose(posix15.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
+    changes.propose(posix16.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
   }
 }
 
@@ -50188,7 +50340,7 @@ function plannedChanges(mode, root, outputDir, judged, logger) {
 }
 
 // src/core/inject/output/json6902.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 var STATUS = "sidecar.istio.io/status";
 var INJECT = "sidecar.istio.io/inject";
 var LISTS = ["containers", "initContainers", "volumes"];
@@ -50200,8 +50352,8 @@ function json6902Sidecars(build) {
       const source = workload.sidecar.source;
       if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
       if (!source || workload.sidecar.count !== 1) continue;
-      const text2 = build.files.text(source.file);
-      if (text2 === void 0 || !isOpList(text2)) continue;
+      const text3 = build.files.text(source.file);
+      if (text3 === void 0 || !isOpList(text3)) continue;
       const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
       if (seen.has(key)) continue;
       const object = cluster.objects.find(
@@ -50209,12 +50361,12 @@ function json6902Sidecars(build) {
       );
       if (!object) continue;
       seen.add(key);
-      out.push({ file: source.file, line: source.line, text: text2, workload, object });
+      out.push({ file: source.file, line: source.line, text: text3, workload, object });
     }
   return out;
 }
-function isOpList(text2) {
-  const doc = (0, import_yaml23.parseDocument)(text2);
+function isOpList(text3) {
+  const doc = (0, import_yaml24.parseDocument)(text3);
   const ops = doc.toJS();
   return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
 }
@@ -50236,21 +50388,21 @@ function uninjected(object) {
   if (isObject(labels)) delete labels[INJECT];
   return copy;
 }
-function regeneratedPatch(text2, kind, rendered, injected, leftOut = []) {
+function regeneratedPatch(text3, kind, rendered, injected, leftOut = []) {
   const spec = podTemplateOf(injected)?.spec;
   const renderedSpec = podTemplateOf(rendered)?.spec;
   if (!spec || !renderedSpec) return void 0;
   const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-  const doc = (0, import_yaml23.parseDocument)(text2);
+  const doc = (0, import_yaml24.parseDocument)(text3);
   const ops = doc.contents;
-  if (!(0, import_yaml23.isSeq)(ops)) return void 0;
+  if (!(0, import_yaml24.isSeq)(ops)) return void 0;
   const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
     (i) => isObject(i) && i["name"] === name
   );
   const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
   let changed = false;
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml23.isMap)(item)) return;
+    if (!(0, import_yaml24.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
@@ -50294,7 +50446,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   const ops = doc.contents;
   const want = podTemplateOf(injected)?.metadata;
   const have = podTemplateOf(rendered)?.metadata;
-  if (!(0, import_yaml23.isSeq)(ops) || !want || !have) return false;
+  if (!(0, import_yaml24.isSeq)(ops) || !want || !have) return false;
   const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
   const maps = ["labels", "annotations"];
   const wanted = (map) => isObject(want[map]) ? want[map] : {};
@@ -50313,7 +50465,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   let touchesMetadata = false;
   let changed = false;
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml23.isMap)(item)) return;
+    if (!(0, import_yaml24.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
@@ -50375,14 +50527,14 @@ async function json6902Changes(targets, inject, native) {
     done.add(target.file);
     const kind = target.object.kind;
     const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml23.stringify)(uninjected(target.object)), mode, target);
-    const injected = (0, import_yaml23.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const output = await inject((0, import_yaml24.stringify)(uninjected(target.object)), mode, target);
+    const injected = (0, import_yaml24.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
     const leftOut = [];
-    const text2 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
+    const text3 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
     if (leftOut.length > 0)
       result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
-    if (text2 !== void 0) result.changes.push({ path: target.file, content: text2, expected: target.text });
+    if (text3 !== void 0) result.changes.push({ path: target.file, content: text3, expected: target.text });
     const to = sidecarOf(injected);
     const from = target.workload.sidecar;
     result.workloads.push({
@@ -50392,7 +50544,7 @@ async function json6902Changes(targets, inject, native) {
       file: target.file,
       line: target.line,
       document: 0,
-      status: text2 !== void 0 ? "injected" : "unchanged",
+      status: text3 !== void 0 ? "injected" : "unchanged",
       from: {
         ...from.image ? { proxyImage: from.image } : {},
         ...from.revision ? { revision: from.revision } : {},
@@ -50772,7 +50924,7 @@ function revisionForJob(job, mesh, runRevision, pinned = false) {
 var STATUS3 = "sidecar.istio.io/status";
 
 // src/core/inject/sidecar-mode.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 function bodyForMode(job, from, native) {
   if (from === void 0 || from === "native" === native) return job.body;
   const list = from === "native" ? "initContainers" : "containers";
@@ -50782,7 +50934,7 @@ function bodyForMode(job, from, native) {
     if (!spec || !Array.isArray(spec[list])) continue;
     spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  return (0, import_yaml24.stringify)(document);
+  return (0, import_yaml25.stringify)(document);
 }
 function existingMode(job) {
   if (!job.body.includes("istio-proxy")) return void 0;
@@ -50834,8 +50986,8 @@ function recordModes(workloads, jobs, groups2) {
 
 // src/core/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-function escapeCell(text2) {
-  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function escapeCell(text3) {
+  return text3.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 function markdownRow(cells) {
   return `| ${cells.map(escapeCell).join(" | ")} |`;
@@ -51264,7 +51416,7 @@ function podRevisionOf(object, runRevision) {
 }
 
 // src/core/config/repo-config-reader.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 function configContext(file, lineCounter) {
   const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   const fail = (path5, node, message, hint) => {
@@ -51283,22 +51435,22 @@ function sectionReader(ctx, map, prefix) {
   return {
     string(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null) return void 0;
-      if (!(0, import_yaml25.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      if (node === void 0 || (0, import_yaml26.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml26.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
       return String(node.value);
     },
     boolean(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if (!(0, import_yaml25.isScalar)(node) || typeof node.value !== "boolean")
+      if (!(0, import_yaml26.isScalar)(node) || typeof node.value !== "boolean")
         return fail(name(key), node, "must be true or false");
       return node.value;
     },
     list(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if ((0, import_yaml25.isScalar)(node) && typeof node.value === "string") return [node.value];
-      if (!(0, import_yaml25.isSeq)(node) || !node.items.every((i) => (0, import_yaml25.isScalar)(i) && typeof i.value === "string")) {
+      if ((0, import_yaml26.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml26.isSeq)(node) || !node.items.every((i) => (0, import_yaml26.isScalar)(i) && typeof i.value === "string")) {
         return fail(name(key), node, "must be a list of strings");
       }
       return node.items.map((i) => String(i.value));
@@ -51316,9 +51468,9 @@ function sectionReader(ctx, map, prefix) {
     },
     section(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml25.isScalar)(node) && node.value === null)
+      if (node === void 0 || (0, import_yaml26.isScalar)(node) && node.value === null)
         return sectionReader(ctx, null, name(key));
-      if (!(0, import_yaml25.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      if (!(0, import_yaml26.isMap)(node)) return fail(name(key), node, "must be a mapping");
       return sectionReader(ctx, node, name(key));
     },
     done() {
@@ -51328,7 +51480,7 @@ function sectionReader(ctx, map, prefix) {
 }
 function refuseUnknownKeys(ctx, map, seen, name) {
   for (const item of map?.items ?? []) {
-    const key = (0, import_yaml25.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    const key = (0, import_yaml26.isScalar)(item.key) ? String(item.key.value) : String(item.key);
     if (!seen.has(key)) {
       ctx.fail(
         name(key),
@@ -51342,8 +51494,8 @@ function refuseUnknownKeys(ctx, map, seen, name) {
 
 // src/core/rollout/waves/wave-config.ts
 var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
-function parseDuration(text2) {
-  const trimmed = text2.trim();
+function parseDuration(text3) {
+  const trimmed = text3.trim();
   if (trimmed === "0") return 0;
   if (!/^(\d+[wdhm])+$/.test(trimmed)) return void 0;
   let total = 0;
@@ -51376,17 +51528,17 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
       hint: `Check the path (relative to the repository root), or leave ${input} unset to use ${REPO_CONFIG_PATH} when present.`
     });
   }
-  let text2;
+  let text3;
   try {
-    text2 = readFileSync13(file, "utf8");
+    text3 = readFileSync13(file, "utf8");
   } catch (error) {
     throw explainFileError(error, "reading", path5, input);
   }
-  return parseRepoConfig(text2, path5);
+  return parseRepoConfig(text3, path5);
 }
-function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml26.LineCounter();
-  const doc = (0, import_yaml26.parseDocument)(text2, { lineCounter });
+function parseRepoConfig(text3, file = REPO_CONFIG_PATH) {
+  const lineCounter = new import_yaml27.LineCounter();
+  const doc = (0, import_yaml27.parseDocument)(text3, { lineCounter });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error.message.split("\n")[0]}`, {
@@ -51396,7 +51548,7 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml26.isMap)(root)) {
+  if (root !== null && !(0, import_yaml27.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
   const ctx = configContext(file, lineCounter);
@@ -51482,8 +51634,8 @@ function readWaveSettings(ctx, top, strategy) {
   return waves;
 }
 function readWaves(ctx, node) {
-  if (node === void 0 || (0, import_yaml26.isScalar)(node) && node.value === null) return void 0;
-  if (!(0, import_yaml26.isSeq)(node) || node.items.length === 0)
+  if (node === void 0 || (0, import_yaml27.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml27.isSeq)(node) || node.items.length === 0)
     return ctx.fail(
       "waves",
       node,
@@ -51497,7 +51649,7 @@ function readWaves(ctx, node) {
 function readWave(ctx, item, index, earlier) {
   const { fail } = ctx;
   const where3 = `waves[${index}]`;
-  if (!(0, import_yaml26.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
+  if (!(0, import_yaml27.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
   const wave = sectionReader(ctx, item, where3);
   const name = wave.string("name");
   if (!name) return fail(`${where3}.name`, item, "is required");
@@ -51717,7 +51869,7 @@ function renderMeshText(report) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -52089,31 +52241,31 @@ function repoSubjects(root, paths, keywords, logger) {
     if (listing.mentioning && !isRegularWorkspaceFile(root, path5, logger)) continue;
     const read = readWorkspaceFile(root, path5);
     if (read.status !== "ok") continue;
-    const text2 = read.content.toString("utf8");
-    if (!keywords.some((k) => text2.includes(k))) continue;
-    subjects.push(...documentsOf(path5, text2));
+    const text3 = read.content.toString("utf8");
+    if (!keywords.some((k) => text3.includes(k))) continue;
+    subjects.push(...documentsOf(path5, text3));
   }
   return subjects;
 }
-function documentsOf(path5, text2) {
+function documentsOf(path5, text3) {
   let file;
   try {
-    file = parseYamlFile({ path: path5, text: text2 });
+    file = parseYamlFile({ path: path5, text: text3 });
   } catch (error) {
     if (error instanceof FileFormatError) return [];
     throw error;
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml27.isMap)(document.contents)) continue;
+    if (!(0, import_yaml28.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
-    const text3 = (value) => typeof value === "string" ? value : "";
+    const text4 = (value) => typeof value === "string" ? value : "";
     subjects.push({
-      apiVersion: text3(object.apiVersion),
-      kind: text3(object.kind),
-      name: text3(metadata.name),
-      ...text3(metadata.namespace) ? { namespace: text3(metadata.namespace) } : {},
+      apiVersion: text4(object.apiVersion),
+      kind: text4(object.kind),
+      name: text4(metadata.name),
+      ...text4(metadata.namespace) ? { namespace: text4(metadata.namespace) } : {},
       object,
       source: { file: path5, line: file.lineCounter.linePos(document.contents.range?.[0] ?? 0).line },
       lines: fieldLines(document.contents, file.lineCounter)
@@ -52125,15 +52277,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml27.isMap)(node)) {
+    if ((0, import_yaml28.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml27.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml28.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml27.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml28.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml27.isSeq)(node)) {
+    } else if ((0, import_yaml28.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -52184,9 +52336,9 @@ function targetAdvisories(target, path5, sources) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml29 = __toESM(require_dist(), 1);
+var import_yaml30 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync14 } from "node:fs";
-import { posix as posix16 } from "node:path";
+import { posix as posix17 } from "node:path";
 
 // src/core/rollout/canary/shape.ts
 function argoChart(source) {
@@ -52216,7 +52368,7 @@ function releaseShapeOf(object) {
     for (const [at, source] of candidates) {
       const chart = argoChart(source);
       if (!chart) continue;
-      const text2 = asString(asRecord(source.helm)?.values);
+      const text3 = asString(asRecord(source.helm)?.values);
       return {
         kind: "Application",
         label: `Argo CD ${label}`,
@@ -52224,7 +52376,7 @@ function releaseShapeOf(object) {
         versionPath: [...at, "targetRevision"],
         valuesPath: [...at, "helm", "valuesObject"],
         releaseNamePath: [...at, "helm", "releaseName"],
-        ...text2 && !asRecord(source.helm)?.valuesObject ? { opaqueValues: "helm.values (a string)" } : {}
+        ...text3 && !asRecord(source.helm)?.valuesObject ? { opaqueValues: "helm.values (a string)" } : {}
       };
     }
   }
@@ -52411,9 +52563,9 @@ function revisionNameOf(version) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml28 = __toESM(require_dist(), 1);
-function documentsOf2(text2, file) {
-  const documents = (0, import_yaml28.parseAllDocuments)(text2);
+var import_yaml29 = __toESM(require_dist(), 1);
+function documentsOf2(text3, file) {
+  const documents = (0, import_yaml29.parseAllDocuments)(text3);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -52425,14 +52577,14 @@ function documentsOf2(text2, file) {
         line: error.linePos?.[0]?.line
       });
     const next = documents[index + 1];
-    const end = next ? lineStartOf(text2, next.range[0]) : text2.length;
+    const end = next ? lineStartOf(text3, next.range[0]) : text3.length;
     out.push({ document, start, end });
     start = end;
   });
   return out;
 }
-function findObject2(text2, file, kind, name) {
-  return documentsOf2(text2, file).find((d) => {
+function findObject2(text3, file, kind, name) {
+  return documentsOf2(text3, file).find((d) => {
     const js = d.document.toJS();
     return js?.kind === kind && js.metadata?.name === name;
   });
@@ -52441,48 +52593,48 @@ function nodeAt2(document, path5) {
   const node = document.getIn(path5, true);
   return node && typeof node === "object" ? node : void 0;
 }
-function lineStartOf(text2, offset) {
-  return text2.lastIndexOf("\n", offset - 1) + 1;
+function lineStartOf(text3, offset) {
+  return text3.lastIndexOf("\n", offset - 1) + 1;
 }
-function lineEndOf(text2, offset) {
-  const at = text2.indexOf("\n", offset);
-  return at < 0 ? text2.length : at + 1;
+function lineEndOf(text3, offset) {
+  const at = text3.indexOf("\n", offset);
+  return at < 0 ? text3.length : at + 1;
 }
-function column(text2, offset) {
-  return offset - lineStartOf(text2, offset);
+function column(text3, offset) {
+  return offset - lineStartOf(text3, offset);
 }
-function lineOf(text2, offset) {
-  return text2.slice(0, offset).split("\n").length;
+function lineOf(text3, offset) {
+  return text3.slice(0, offset).split("\n").length;
 }
-function unsupported(file, text2, offset, what) {
+function unsupported(file, text3, offset, what) {
   throw new FileFormatError(`cannot edit ${what} here: only block-style YAML is edited`, {
     file,
-    line: lineOf(text2, offset),
+    line: lineOf(text3, offset),
     hint: "Write the map or list in block style (one entry per line), or make this change by hand."
   });
 }
-function insertMapEntry(text2, file, located, path5, key, value) {
+function insertMapEntry(text3, file, located, path5, key, value) {
   const map = nodeAt2(located.document, path5);
   if (!map) {
-    if (path5.length === 0) unsupported(file, text2, located.start, "an empty document");
+    if (path5.length === 0) unsupported(file, text3, located.start, "an empty document");
     const parentPath = path5.slice(0, -1);
     const nested2 = value.startsWith("\n") ? `
 ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
-    return insertMapEntry(text2, file, located, parentPath, String(path5[path5.length - 1]), nested2);
+    return insertMapEntry(text3, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml28.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
-    return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
+  if (!(0, import_yaml29.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+    return unsupported(file, text3, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml28.isPair)(first) && first.key && (0, import_yaml28.isScalar)(first.key) ? first.key : void 0;
-  if (!firstKey?.range) return unsupported(file, text2, map.range[0], `the map ${path5.join(".")}`);
-  const indent = " ".repeat(column(text2, firstKey.range[0]));
+  const firstKey = (0, import_yaml29.isPair)(first) && first.key && (0, import_yaml29.isScalar)(first.key) ? first.key : void 0;
+  if (!firstKey?.range) return unsupported(file, text3, map.range[0], `the map ${path5.join(".")}`);
+  const indent = " ".repeat(column(text3, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml28.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml29.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
-  const at = lineEndOf(text2, Math.max(endOffset - 1, 0));
+  const at = lineEndOf(text3, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
-  const prefix = at > 0 && text2[at - 1] !== "\n" ? "\n" : "";
+  const prefix = at > 0 && text3[at - 1] !== "\n" ? "\n" : "";
   return { start: at, end: at, replacement: `${prefix}${indent}${body}
 ` };
 }
@@ -52490,52 +52642,52 @@ function indentLines(value, by) {
   const pad = " ".repeat(by);
   return value.split("\n").map((line, i) => i === 0 || line === "" ? line : `${pad}${line}`).join("\n");
 }
-function removeMapEntry(text2, file, located, path5, key) {
+function removeMapEntry(text3, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml28.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml28.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml29.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml29.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
-  if (map.flow) return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
+  if (map.flow) return unsupported(file, text3, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
   const valueNode = pair.value;
-  const start = lineStartOf(text2, keyNode.range[0]);
-  const end = lineEndOf(text2, Math.max((valueNode?.range?.[1] ?? keyNode.range[1]) - 1, keyNode.range[0]));
+  const start = lineStartOf(text3, keyNode.range[0]);
+  const end = lineEndOf(text3, Math.max((valueNode?.range?.[1] ?? keyNode.range[1]) - 1, keyNode.range[0]));
   return { start, end, replacement: "" };
 }
-function removeListItem(text2, file, located, path5, item) {
+function removeListItem(text3, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml28.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml28.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml29.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml29.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
-    return removeMapEntry(text2, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
-  if (seq.flow) return unsupported(file, text2, seq.range?.[0] ?? located.start, `the list ${path5.join(".")}`);
+    return removeMapEntry(text3, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
+  if (seq.flow) return unsupported(file, text3, seq.range?.[0] ?? located.start, `the list ${path5.join(".")}`);
   const node = seq.items[index];
   return {
-    start: lineStartOf(text2, node.range[0]),
-    end: lineEndOf(text2, Math.max(node.range[1] - 1, node.range[0])),
+    start: lineStartOf(text3, node.range[0]),
+    end: lineEndOf(text3, Math.max(node.range[1] - 1, node.range[0])),
     replacement: ""
   };
 }
-function replaceScalar(text2, file, located, path5, value) {
+function replaceScalar(text3, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml28.isScalar)(node) || !node.range) return void 0;
-  const written = text2.slice(node.range[0], node.range[1]);
+  if (!node || !(0, import_yaml29.isScalar)(node) || !node.range) return void 0;
+  const written = text3.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
-    return unsupported(file, text2, node.range[0], "a block scalar");
+    return unsupported(file, text3, node.range[0], "a block scalar");
   const quote = written.startsWith('"') ? '"' : written.startsWith("'") ? "'" : "";
   return { start: node.range[0], end: node.range[1], replacement: `${quote}${value}${quote}` };
 }
-function applyTextEdits(text2, file, edits) {
+function applyTextEdits(text3, file, edits) {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text2;
+  let out = text3;
   let floor = Infinity;
   for (const edit of sorted) {
     if (edit.end > floor)
       throw new FileFormatError("two canary edits overlap", {
         file,
-        line: lineOf(text2, edit.start),
+        line: lineOf(text3, edit.start),
         hint: "Nothing was written. Please report this file layout."
       });
     out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
@@ -52606,14 +52758,14 @@ var Editor = class {
   }
 };
 function objectDocument(editor, file, kind, name) {
-  const text2 = editor.text(file);
-  const located = findObject2(text2, file, kind, name);
+  const text3 = editor.text(file);
+  const located = findObject2(text3, file, kind, name);
   if (!located)
     throw new FileFormatError(`${kind} ${name} was not found in the file`, {
       file,
       hint: "The rendered name differs from the one written (a kustomize prefix?); make this step by hand."
     });
-  return { text: text2, located };
+  return { text: text3, located };
 }
 function canaryNameOf(oldName, oldRevision, revision) {
   return oldRevision !== "default" && oldName.endsWith(`-${oldRevision}`) ? `${oldName.slice(0, -oldRevision.length)}${revision}` : `${oldName}-${revision}`;
@@ -52623,8 +52775,8 @@ function addCanaryEdits(workspace, model, old, target) {
   const revision = revisionNameOf(target);
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
-  const { text: text2, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml29.parseDocument)(text2.slice(located.start, located.end));
+  const { text: text3, located } = objectDocument(editor, old.file, shape.kind, old.name);
+  const document = (0, import_yaml30.parseDocument)(text3.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = asString(document.getIn(shape.releaseNamePath));
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52647,7 +52799,7 @@ function addCanaryEdits(workspace, model, old, target) {
  Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
   let body = document.toString({ lineWidth: 0 });
   if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
-  const file = posix16.join(posix16.dirname(old.file), `${name}.yaml`);
+  const file = posix17.join(posix17.dirname(old.file), `${name}.yaml`);
   editor.create(file, body);
   editor.notes.push(
     `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
@@ -52657,26 +52809,26 @@ function addCanaryEdits(workspace, model, old, target) {
   return { ...editor.result(), revision, file, name };
 }
 function listBeside(editor, beside, added) {
-  const dir = posix16.dirname(beside);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix16.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix17.dirname(beside);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix17.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
-  const text2 = editor.text(kustomization);
-  const [located] = documentsOf2(text2, kustomization);
+  const text3 = editor.text(kustomization);
+  const [located] = documentsOf2(text3, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml29.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml30.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix17.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml29.isSeq)(resources) && resources.flow)
-    throw new FileFormatError(`${posix16.basename(beside)} is not listed in resources, one per line`, {
+  if (!range || resources && (0, import_yaml30.isSeq)(resources) && resources.flow)
+    throw new FileFormatError(`${posix17.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
-      hint: `Add ${posix16.basename(added)} to the kustomization by hand, or list ${posix16.basename(beside)} in block style.`
+      hint: `Add ${posix17.basename(added)} to the kustomization by hand, or list ${posix17.basename(beside)} in block style.`
     });
-  const lineStart = lineStartOf(text2, range[0]);
-  const at = lineEndOf(text2, range[0]);
-  const prefix = text2.slice(lineStart, range[0]);
+  const lineStart = lineStartOf(text3, range[0]);
+  const at = lineEndOf(text3, range[0]);
+  const prefix = text3.slice(lineStart, range[0]);
   editor.add(kustomization, {
     start: at,
     end: at,
-    replacement: `${at > 0 && text2[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix16.basename(added)}
+    replacement: `${at > 0 && text3[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix17.basename(added)}
 `
   });
 }
@@ -52685,8 +52837,8 @@ function moveBase(editor, model, target) {
     (i) => i.shape.chart === "base" || i.shape.chart === "istio-base"
   )) {
     if (!object.source || asString(valueAt3(object, shape.versionPath)) === target) continue;
-    const { text: text2, located } = objectDocument(editor, object.source.file, shape.kind, object.name);
-    const edit = replaceScalar(text2, object.source.file, located, shape.versionPath, target);
+    const { text: text3, located } = objectDocument(editor, object.source.file, shape.kind, object.name);
+    const edit = replaceScalar(text3, object.source.file, located, shape.versionPath, target);
     if (!edit) continue;
     editor.add(object.source.file, edit);
     editor.notes.push(
@@ -52702,23 +52854,23 @@ function moveDataPlaneEdits(workspace, model, cluster, old, next, references) {
   if (tags.length) {
     const { text: oldText, located: oldLocated } = oldDoc();
     editor.add(old.file, removeMapEntry(oldText, old.file, oldLocated, old.shape.valuesPath, "revisionTags"));
-    const { text: text2, located } = nextDoc();
+    const { text: text3, located } = nextDoc();
     const lines = tags.map((t) => `
 - ${t}`).join("");
     const existing = nodeAt2(located.document, [...next.shape.valuesPath, "revisionTags"]);
     if (existing)
-      editor.add(next.file, removeMapEntry(text2, next.file, located, next.shape.valuesPath, "revisionTags"));
+      editor.add(next.file, removeMapEntry(text3, next.file, located, next.shape.valuesPath, "revisionTags"));
     editor.add(
       next.file,
-      insertMapEntry(text2, next.file, located, next.shape.valuesPath, "revisionTags", lines)
+      insertMapEntry(text3, next.file, located, next.shape.valuesPath, "revisionTags", lines)
     );
     editor.notes.push(
       `moves revision tag(s) ${tags.map((t) => `\`${t}\``).join(", ")} from ${old.name} to ${next.name}`
     );
   }
   if (asString(valueAt3(old.object, [...old.shape.valuesPath, "defaultRevision"])) === old.revision) {
-    const { text: text2, located } = oldDoc();
-    editor.add(old.file, removeMapEntry(text2, old.file, located, old.shape.valuesPath, "defaultRevision"));
+    const { text: text3, located } = oldDoc();
+    editor.add(old.file, removeMapEntry(text3, old.file, located, old.shape.valuesPath, "defaultRevision"));
     setValue(editor, next, "defaultRevision", next.revision);
     editor.notes.push(`moves \`defaultRevision\` to ${next.revision}`);
   }
@@ -52743,19 +52895,19 @@ function moveDataPlaneEdits(workspace, model, cluster, old, next, references) {
 }
 function setValue(editor, install, key, value) {
   const { file, name, shape } = install;
-  const { text: text2, located } = objectDocument(editor, file, shape.kind, name);
+  const { text: text3, located } = objectDocument(editor, file, shape.kind, name);
   editor.add(
     file,
-    nodeAt2(located.document, [...shape.valuesPath, key]) ? replaceScalar(text2, file, located, [...shape.valuesPath, key], value) : insertMapEntry(text2, file, located, shape.valuesPath, key, value)
+    nodeAt2(located.document, [...shape.valuesPath, key]) ? replaceScalar(text3, file, located, [...shape.valuesPath, key], value) : insertMapEntry(text3, file, located, shape.valuesPath, key, value)
   );
 }
 function repointDependsOn(editor, install, from, to) {
   const { object, shape } = install;
   const file = object.source.file;
-  const { text: text2, located } = objectDocument(editor, file, shape.kind, object.name);
+  const { text: text3, located } = objectDocument(editor, file, shape.kind, object.name);
   asArray(valueAt3(object, ["spec", "dependsOn"])).forEach((dep, index) => {
     if (asString(dep?.name) !== from) return;
-    editor.add(file, replaceScalar(text2, file, located, ["spec", "dependsOn", index, "name"], to));
+    editor.add(file, replaceScalar(text3, file, located, ["spec", "dependsOn", index, "name"], to));
   });
   editor.notes.push(`points the dependsOn of ${shape.label} at ${to}`);
 }
@@ -52763,26 +52915,26 @@ function relabelNamespace(editor, cluster, name, revision) {
   const namespace = cluster.namespaces.find((n) => n.name === name);
   const file = namespace?.source?.file;
   if (!namespace || !file) return;
-  const { text: text2, located } = objectDocument(editor, file, "Namespace", name);
+  const { text: text3, located } = objectDocument(editor, file, "Namespace", name);
   const labels = ["metadata", "labels"];
   if (namespace.injection) {
-    editor.add(file, removeMapEntry(text2, file, located, labels, "istio-injection"));
+    editor.add(file, removeMapEntry(text3, file, located, labels, "istio-injection"));
     editor.add(
       file,
-      namespace.revision ? replaceScalar(text2, file, located, [...labels, "istio.io/rev"], revision) : insertMapEntry(text2, file, located, labels, "istio.io/rev", revision)
+      namespace.revision ? replaceScalar(text3, file, located, [...labels, "istio.io/rev"], revision) : insertMapEntry(text3, file, located, labels, "istio.io/rev", revision)
     );
     editor.notes.push(
       `relabels namespace ${name}: \`istio.io/rev: ${revision}\` instead of \`istio-injection\` (which would win)`
     );
   } else {
-    editor.add(file, replaceScalar(text2, file, located, [...labels, "istio.io/rev"], revision));
+    editor.add(file, replaceScalar(text3, file, located, [...labels, "istio.io/rev"], revision));
     editor.notes.push(`relabels namespace ${name} to \`istio.io/rev: ${revision}\``);
   }
 }
 function cleanupEdits(workspace, old, next) {
   const editor = new Editor(workspace);
-  const { text: text2, located } = objectDocument(editor, old.file, old.shape.kind, old.name);
-  const documents = documentsOf2(text2, old.file).filter((d) => d.document.contents !== null);
+  const { text: text3, located } = objectDocument(editor, old.file, old.shape.kind, old.name);
+  const documents = documentsOf2(text3, old.file).filter((d) => d.document.contents !== null);
   if (documents.length === 1) {
     editor.remove(old.file);
     unlist(editor, old.file);
@@ -52801,15 +52953,15 @@ function cleanupEdits(workspace, old, next) {
   return editor.result();
 }
 function unlist(editor, removed) {
-  const dir = posix16.dirname(removed);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix16.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix17.dirname(removed);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix17.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
-  const text2 = editor.text(kustomization);
-  const [located] = documentsOf2(text2, kustomization);
+  const text3 = editor.text(kustomization);
+  const [located] = documentsOf2(text3, kustomization);
   if (!located) return;
   editor.add(
     kustomization,
-    removeListItem(text2, kustomization, located, ["resources"], posix16.basename(removed))
+    removeListItem(text3, kustomization, located, ["resources"], posix17.basename(removed))
   );
 }
 
@@ -53524,8 +53676,8 @@ function parseMetadata(body) {
   try {
     const value = JSON.parse(match[1]);
     if (typeof value.component !== "string" || value.component === "") return void 0;
-    const text2 = (key) => typeof value[key] === "string" ? value[key] : void 0;
-    return { component: value.component, from: text2("from"), to: text2("to"), policy: text2("policy") };
+    const text3 = (key) => typeof value[key] === "string" ? value[key] : void 0;
+    return { component: value.component, from: text3("from"), to: text3("to"), policy: text3("policy") };
   } catch {
     return void 0;
   }
@@ -53692,9 +53844,9 @@ function handCommitFor(workspace, pins) {
     const found = { kind: "found", sha, committedAt: new Date(committedAt).toISOString() };
     if (!git(workspace, ["rev-parse", "--verify", "--quiet", `${sha}^`]).ok) return shallow ? missing : found;
     const before = files.every((file) => {
-      const text2 = git(workspace, ["show", `${sha}^:${file}`]);
-      if (!text2.ok) return false;
-      const lines = new Set(text2.out.split("\n"));
+      const text3 = git(workspace, ["show", `${sha}^:${file}`]);
+      if (!text3.ok) return false;
+      const lines = new Set(text3.out.split("\n"));
       return [...linesByFile.get(file)].every((line) => lines.has(line));
     });
     if (!before) return found;

@@ -23352,9 +23352,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix17 = POSIX_REGEX_SOURCE[rest2];
-                if (posix17) {
-                  prev.value = pre + posix17;
+                const posix18 = POSIX_REGEX_SOURCE[rest2];
+                if (posix18) {
+                  prev.value = pre + posix18;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -23871,7 +23871,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix17 = opts.windows;
+      const posix18 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -23881,8 +23881,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix17 });
-        const result = { glob, state, regex: regex2, posix: posix17, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix18 });
+        const result = { glob, state, regex: regex2, posix: posix18, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -23907,7 +23907,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix17 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix18 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -23915,7 +23915,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix17 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix18 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -23924,16 +23924,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix17);
+          match = picomatch4.matchBase(input, regex2, options, posix18);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix17 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix18 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix17 }));
+      return regex2.test(utils.basename(input, { windows: posix18 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -24015,10 +24015,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar14 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar15 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -24039,7 +24039,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar14(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar15(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -24051,11 +24051,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap11;
+    exports.isMap = isMap12;
     exports.isNode = isNode;
     exports.isPair = isPair4;
-    exports.isScalar = isScalar14;
-    exports.isSeq = isSeq10;
+    exports.isScalar = isScalar15;
+    exports.isSeq = isSeq11;
   }
 });
 
@@ -24969,14 +24969,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -24993,14 +24993,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -25017,12 +25017,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -25034,12 +25034,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -25054,39 +25054,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -28163,9 +28163,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap11 = fc.start.source === "{";
-      const fcName = isMap11 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap11 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap12 = fc.start.source === "{";
+      const fcName = isMap12 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap12 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -28201,7 +28201,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap12 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -28241,7 +28241,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap11 && !sep6 && !props.found) {
+        if (!isMap12 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -28264,7 +28264,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap11 && !props.found && ctx.options.strict) {
+            if (!isMap12 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -28296,7 +28296,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap11) {
+          if (isMap12) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -28312,7 +28312,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap11 ? "}" : "]";
+      const expectedEnd = isMap12 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -29599,7 +29599,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar14 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar15 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -29683,7 +29683,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar14;
+    exports.isScalar = isScalar15;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -31213,7 +31213,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source, options = {}) {
+    function parseDocument5(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -31239,7 +31239,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument5(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -31275,7 +31275,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments8;
-    exports.parseDocument = parseDocument4;
+    exports.parseDocument = parseDocument5;
     exports.stringify = stringify5;
   }
 });
@@ -33715,8 +33715,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -33812,10 +33812,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -33844,9 +33844,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -33857,8 +33857,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -34799,8 +34799,8 @@ var import_semver3 = __toESM(require_semver2(), 1);
 // src/core/versions/parse.ts
 var import_semver = __toESM(require_semver2(), 1);
 var RELEASE_PATTERN = /^v?(\d+)\.(\d+)\.(\d+)(?:-((?:alpha|beta|rc)\.\d+))?$/;
-function parseIstioVersion(text) {
-  const match = RELEASE_PATTERN.exec(text.trim());
+function parseIstioVersion(text2) {
+  const match = RELEASE_PATTERN.exec(text2.trim());
   if (!match) return void 0;
   const [, major, minor, patch, pre] = match;
   return {
@@ -34811,8 +34811,8 @@ function parseIstioVersion(text) {
     prerelease: pre !== void 0
   };
 }
-function isIstioVersion(text) {
-  return parseIstioVersion(text) !== void 0;
+function isIstioVersion(text2) {
+  return parseIstioVersion(text2) !== void 0;
 }
 function minorOf(version) {
   const parsed = parseIstioVersion(version);
@@ -34882,8 +34882,8 @@ function nearestVersions(range, sorted) {
 
 // src/core/versions/policy.ts
 var POLICY_KEYWORDS = ["latest", "patch", "minor", "supported"];
-function parseVersionPolicy(text, input = "version-policy") {
-  const spec = text.trim();
+function parseVersionPolicy(text2, input = "version-policy") {
+  const spec = text2.trim();
   if (spec === "" || spec === "*") return { kind: "latest" };
   const [first = "", ...rest] = spec.split(/\s+/);
   const keyword = POLICY_KEYWORDS.find((k) => k === first.toLowerCase());
@@ -35075,8 +35075,8 @@ var NO_CLUSTER_ENV = {
   KUBERNETES_SERVICE_PORT: void 0
 };
 function outputTail(result, lines = 8) {
-  const text = (result.stderr.trim() || result.stdout.trim()).split("\n");
-  return text.slice(-lines).join("\n");
+  const text2 = (result.stderr.trim() || result.stdout.trim()).split("\n");
+  return text2.slice(-lines).join("\n");
 }
 function failure(command, binary, result, hint) {
   return new IstioctlError(
@@ -35210,8 +35210,8 @@ function registerSecret(value) {
   const secret = value?.trim();
   if (secret && secret.length >= 6) secrets.add(secret);
 }
-function maskSecrets(text) {
-  let masked2 = text;
+function maskSecrets(text2) {
+  let masked2 = text2;
   for (const secret of secrets) masked2 = masked2.split(secret).join("***");
   return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
 }
@@ -35237,8 +35237,8 @@ function redactUrl(url) {
   return changed ? parsed.href.replace(/%2A%2A%2A/g, "***") : url;
 }
 var CREDENTIAL_PARAM = /token|sig|signature|secret|password|passwd|credential|key|auth/i;
-function redactUrlsIn(text) {
-  return text.replace(/\bhttps?:\/\/[^\s'"<>`]+/g, (url) => redactUrl(url));
+function redactUrlsIn(text2) {
+  return text2.replace(/\bhttps?:\/\/[^\s'"<>`]+/g, (url) => redactUrl(url));
 }
 function maskingLogger(inner) {
   return {
@@ -35941,8 +35941,8 @@ function walkFiles(realRoot, wanted, options, logger) {
 }
 function withGitignore(root, directory, rules, entries) {
   if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text = readFileSync4(join7(root, directory, ".gitignore"), "utf8");
-  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
+  const text2 = readFileSync4(join7(root, directory, ".gitignore"), "utf8");
+  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text2) }];
 }
 function ignoredBy(rules, path5, isDirectory2) {
   for (const { base, matcher } of rules) {
@@ -35975,9 +35975,9 @@ function refuseEscapingPattern(pattern) {
 
 // src/core/mesh/documents.ts
 var import_yaml = __toESM(require_dist(), 1);
-function parseDocuments(file, text) {
+function parseDocuments(file, text2) {
   const lineCounter = new import_yaml.LineCounter();
-  const parsed = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: false });
+  const parsed = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(parsed) ? parsed : [];
   const documents = [];
   const errors = [];
@@ -36031,9 +36031,9 @@ function lineAtPath(source, path5) {
   const offset = node?.range?.[0];
   return offset === void 0 ? void 0 : source.lineCounter.linePos(offset).line;
 }
-function lineOfOffset(text, offset) {
+function lineOfOffset(text2, offset) {
   let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) line++;
   return line;
 }
 function asRecord(value) {
@@ -36092,18 +36092,18 @@ function currentControlPlaneVersion(model, query = {}) {
   );
 }
 function readPlainVersionFile(workspace, path5, input = "version-file") {
-  const text = readText(workspace, path5, input);
+  const text2 = readText(workspace, path5, input);
   const match = /^[ \t]*([^\s#][^#\r\n]*?)[ \t]*(?:#.*)?$/m.exec(
-    text.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
+    text2.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
   );
-  const offset = match ? text.indexOf(match[1]) : -1;
+  const offset = match ? text2.indexOf(match[1]) : -1;
   if (!match || offset < 0)
     throw new FileFormatError("the file holds no version", {
       file: path5,
       line: 1,
       hint: "Write a version such as 1.24.2."
     });
-  const line = lineOfOffset(text, offset);
+  const line = lineOfOffset(text2, offset);
   const written = match[1].replace(/^['"]|['"]$/g, "");
   const version = written.replace(/-(distroless|debug)$/, "");
   try {
@@ -36276,7 +36276,7 @@ function openRepoFiles(root, logger = silentLogger) {
   const texts = /* @__PURE__ */ new Map();
   const parsed = /* @__PURE__ */ new Map();
   const parseErrors = [];
-  const text = (path5) => {
+  const text2 = (path5) => {
     const key = posix.normalize(path5);
     if (texts.has(key)) return texts.get(key);
     let value;
@@ -36292,7 +36292,7 @@ function openRepoFiles(root, logger = silentLogger) {
     const key = posix.normalize(path5);
     let docs = parsed.get(key);
     if (!docs) {
-      const body = text(key);
+      const body = text2(key);
       const result = body === void 0 ? { documents: [], errors: [] } : parseDocuments(key, body);
       parseErrors.push(...result.errors);
       docs = result.documents;
@@ -36314,11 +36314,11 @@ function openRepoFiles(root, logger = silentLogger) {
   return {
     root,
     paths,
-    text,
+    text: text2,
     documents,
     kustomizationIn,
     isDirectory: isDirectory2,
-    readFile: async (path5) => text(path5),
+    readFile: async (path5) => text2(path5),
     parseErrors
   };
 }
@@ -36396,8 +36396,8 @@ function patchTexts(files, kustomization) {
     if (!body) continue;
     const fromFile = (ref) => {
       const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref)));
-      const text = path5 && !flux ? files.text(path5) : void 0;
-      if (path5 && text !== void 0) out.push({ file: path5, lineOffset: 0, text });
+      const text2 = path5 && !flux ? files.text(path5) : void 0;
+      if (path5 && text2 !== void 0) out.push({ file: path5, lineOffset: 0, text: text2 });
     };
     const inline = (at) => {
       const node = nodeAtPath(doc, [...prefix, ...at]);
@@ -36491,48 +36491,48 @@ function deepEqual(a, b) {
 
 // src/core/mesh/substitute.ts
 var VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-function substituteVariables(text, vars) {
+function substituteVariables(text2, vars) {
   const result = { text: "", used: [], undefinedVariables: [], errors: [] };
-  result.text = expand(text, vars, result);
+  result.text = expand(text2, vars, result);
   return result;
 }
-function expand(text, vars, result) {
+function expand(text2, vars, result) {
   let out = "";
   let i = 0;
-  while (i < text.length) {
-    const dollar = text.indexOf("$", i);
+  while (i < text2.length) {
+    const dollar = text2.indexOf("$", i);
     if (dollar < 0) break;
-    out += text.slice(i, dollar);
-    if (text.startsWith("$${", dollar)) {
+    out += text2.slice(i, dollar);
+    if (text2.startsWith("$${", dollar)) {
       out += "${";
       i = dollar + 3;
       continue;
     }
-    if (!text.startsWith("${", dollar)) {
+    if (!text2.startsWith("${", dollar)) {
       out += "$";
       i = dollar + 1;
       continue;
     }
-    const close = matchingBrace(text, dollar + 2);
+    const close = matchingBrace(text2, dollar + 2);
     if (close < 0) {
-      result.errors.push(`${text.slice(dollar, dollar + 40)}: no closing brace`);
-      out += text.slice(dollar);
+      result.errors.push(`${text2.slice(dollar, dollar + 40)}: no closing brace`);
+      out += text2.slice(dollar);
       return out;
     }
-    const inner = text.slice(dollar + 2, close);
+    const inner = text2.slice(dollar + 2, close);
     const value = evaluate(inner, vars, result);
-    out += value ?? text.slice(dollar, close + 1);
+    out += value ?? text2.slice(dollar, close + 1);
     i = close + 1;
   }
-  return out + text.slice(i);
+  return out + text2.slice(i);
 }
-function matchingBrace(text, from) {
+function matchingBrace(text2, from) {
   let depth = 1;
-  for (let i = from; i < text.length; i++) {
-    if (text.startsWith("${", i)) {
+  for (let i = from; i < text2.length; i++) {
+    if (text2.startsWith("${", i)) {
       depth++;
       i++;
-    } else if (text[i] === "}" && --depth === 0) return i;
+    } else if (text2[i] === "}" && --depth === 0) return i;
   }
   return -1;
 }
@@ -36610,8 +36610,8 @@ function globSource(pattern, greedy) {
   }
   return source;
 }
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+function escapeRegExp(text2) {
+  return text2.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 function stripPattern(value, op, pattern) {
   const longest = op.length === 2;
@@ -36717,9 +36717,9 @@ function substituteObject(object, values, warnings) {
   const metadata = asRecord(object.object.metadata);
   const disabled = (m) => asString(asRecord(m)?.[SUBSTITUTE_ANNOTATION]) === "disabled";
   if (disabled(metadata?.labels) || disabled(metadata?.annotations)) return;
-  const text = (0, import_yaml3.stringify)(object.object);
-  if (!text.includes("${")) return;
-  const result = substituteVariables(text, values);
+  const text2 = (0, import_yaml3.stringify)(object.object);
+  if (!text2.includes("${")) return;
+  const result = substituteVariables(text2, values);
   const where2 = object.source ?? {};
   for (const error2 of result.errors)
     warnings.push({ ...where2, message: `${object.kind} ${object.name}: ${error2}` });
@@ -36728,7 +36728,7 @@ function substituteObject(object, values, warnings) {
       ...where2,
       message: `${object.kind} ${object.name} uses \${${name}}, which no substitute or substituteFrom defines; Flux substitutes an empty string (and fails with StrictPostBuildSubstitutions)`
     });
-  if (result.text === text) return;
+  if (result.text === text2) return;
   let substituted;
   try {
     substituted = asRecord((0, import_yaml3.parse)(result.text));
@@ -36750,8 +36750,8 @@ function dataOf(files, object) {
   const out = {};
   const add = (field, decode) => {
     for (const [key, raw] of Object.entries(asRecord(object.object[field]) ?? {})) {
-      const text = asString(raw) ?? "";
-      const value = decode ? Buffer.from(text, "base64").toString("utf8") : text;
+      const text2 = asString(raw) ?? "";
+      const value = decode ? Buffer.from(text2, "base64").toString("utf8") : text2;
       const line = doc ? lineAtPath(doc, [field, key]) : void 0;
       const source = object.source ? { file: object.source.file, line: line ?? object.source.line } : void 0;
       out[key] = { value, ...source ? { source } : {} };
@@ -36787,8 +36787,8 @@ function discoverRoots(files) {
       for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
       continue;
     }
-    const text = files.text(path5);
-    if (!text || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text)) continue;
+    const text2 = files.text(path5);
+    if (!text2 || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text2)) continue;
     for (const doc of files.documents(path5)) {
       const flux = fluxRoot(doc, files, warnings);
       if (flux) declared.push(flux);
@@ -37040,8 +37040,8 @@ async function renderKustomization(files, root, dirs, wrapperDir, options) {
 function readBuildOutput(stdout, toWorkspace, options = {}) {
   const objects = [];
   const problems = [];
-  const eager = (text) => {
-    for (const doc of (0, import_yaml4.parseAllDocuments)(text)) {
+  const eager = (text2) => {
+    for (const doc of (0, import_yaml4.parseAllDocuments)(text2)) {
       if (doc.errors.length > 0) {
         problems.push(`kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`);
         continue;
@@ -37062,10 +37062,10 @@ function readBuildOutput(stdout, toWorkspace, options = {}) {
     eager(stdout);
     return { objects, problems };
   }
-  for (const text of stdout.split(DOCUMENT_SEPARATOR)) {
-    const head = headOf(text);
+  for (const text2 of stdout.split(DOCUMENT_SEPARATOR)) {
+    const head = headOf(text2);
     if (!head) {
-      eager(text);
+      eager(text2);
       continue;
     }
     const id = objectIdentity(head);
@@ -37079,7 +37079,7 @@ function readBuildOutput(stdout, toWorkspace, options = {}) {
       get: () => {
         if (!whole) {
           try {
-            whole = asRecord((0, import_yaml4.parse)(text)) ?? {};
+            whole = asRecord((0, import_yaml4.parse)(text2)) ?? {};
           } catch {
             whole = structuredClone(head);
           }
@@ -37101,28 +37101,28 @@ var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
 var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
 var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
 var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
-function headOf(text) {
+function headOf(text2) {
   const entries = /* @__PURE__ */ new Map();
   let current;
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf("\n", start);
-    const end = newline === -1 ? text.length : newline + 1;
-    const first = text[start];
-    const listItem = first === "-" && (text[start + 1] === " " || text[start + 1] === "\n");
+  for (let start = 0; start < text2.length; ) {
+    const newline = text2.indexOf("\n", start);
+    const end = newline === -1 ? text2.length : newline + 1;
+    const first = text2[start];
+    const listItem = first === "-" && (text2[start + 1] === " " || text2[start + 1] === "\n");
     if (listItem && !current) return void 0;
     if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
-      const key = TOP_LEVEL_KEY.exec(text.slice(start, Math.min(end, start + 200)))?.[1];
+      const key = TOP_LEVEL_KEY.exec(text2.slice(start, Math.min(end, start + 200)))?.[1];
       if (!key || entries.has(key)) return void 0;
       current = { start, end };
       entries.set(key, current);
-    } else if (!current && first !== "#" && text.slice(start, end).trim() !== "") {
+    } else if (!current && first !== "#" && text2.slice(start, end).trim() !== "") {
       return void 0;
     }
     if (current) current.end = end;
     start = end;
   }
   const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
-    const slice = text.slice(start, end);
+    const slice = text2.slice(start, end);
     return slice.endsWith("\n") ? slice : `${slice}
 `;
   }).join("");
@@ -37174,24 +37174,24 @@ function takeBuildAnnotations(object, toWorkspace) {
 }
 var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
 var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
-function originPathOf(text) {
-  const plain = PLAIN_ORIGIN.exec(text);
+function originPathOf(text2) {
+  const plain = PLAIN_ORIGIN.exec(text2);
   if (plain) return plain[1];
-  return asString(asRecord((0, import_yaml4.parse)(text))?.path);
+  return asString(asRecord((0, import_yaml4.parse)(text2))?.path);
 }
 var PLAIN_TRANSFORMATION = new RegExp(
   `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
   "y"
 );
-function transformationsOf(text) {
+function transformationsOf(text2) {
   const entries = [];
   PLAIN_TRANSFORMATION.lastIndex = 0;
-  for (let m = PLAIN_TRANSFORMATION.exec(text); m; m = PLAIN_TRANSFORMATION.exec(text)) {
+  for (let m = PLAIN_TRANSFORMATION.exec(text2); m; m = PLAIN_TRANSFORMATION.exec(text2)) {
     entries.push({ configuredIn: m[1], by: m[2] });
-    if (PLAIN_TRANSFORMATION.lastIndex === text.length) return entries;
+    if (PLAIN_TRANSFORMATION.lastIndex === text2.length) return entries;
   }
   entries.length = 0;
-  const list = (0, import_yaml4.parse)(text);
+  const list = (0, import_yaml4.parse)(text2);
   for (const entry of Array.isArray(list) ? list : []) {
     const configuredIn = asString(asRecord(entry)?.configuredIn);
     const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
@@ -37302,23 +37302,23 @@ function parseSetPath(path5) {
   }
   return segments;
 }
-function typedValue(text, forceString) {
-  if (forceString) return text;
-  if (/^true$/i.test(text)) return true;
-  if (/^false$/i.test(text)) return false;
-  if (/^null$/i.test(text)) return null;
-  if (text === "0" || /^-?[1-9]\d*$/.test(text)) {
-    const number = Number(text);
+function typedValue(text2, forceString) {
+  if (forceString) return text2;
+  if (/^true$/i.test(text2)) return true;
+  if (/^false$/i.test(text2)) return false;
+  if (/^null$/i.test(text2)) return null;
+  if (text2 === "0" || /^-?[1-9]\d*$/.test(text2)) {
+    const number = Number(text2);
     if (Number.isSafeInteger(number)) return number;
   }
-  return text;
+  return text2;
 }
-function splitUnescaped(text) {
+function splitUnescaped(text2) {
   const parts = [];
   let current = "";
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === "\\" && i + 1 < text.length) current += text[++i];
+  for (let i = 0; i < text2.length; i++) {
+    const char = text2[i];
+    if (char === "\\" && i + 1 < text2.length) current += text2[++i];
     else if (char === ",") {
       parts.push(current);
       current = "";
@@ -37327,12 +37327,12 @@ function splitUnescaped(text) {
   parts.push(current);
   return parts;
 }
-function parseSetValue(text, forceString = false) {
-  if (text.startsWith("{") && text.endsWith("}")) {
-    const inner = text.slice(1, -1);
+function parseSetValue(text2, forceString = false) {
+  if (text2.startsWith("{") && text2.endsWith("}")) {
+    const inner = text2.slice(1, -1);
     return inner === "" ? [] : splitUnescaped(inner).map((item) => typedValue(item, forceString));
   }
-  return typedValue(splitUnescaped(text).join(","), forceString);
+  return typedValue(splitUnescaped(text2).join(","), forceString);
 }
 function setValuePath(values, path5, value) {
   const segments = parseSetPath(path5);
@@ -37407,9 +37407,9 @@ function istioChartComponent(chart, source) {
   if (!AMBIGUOUS.has(name)) return component;
   return `${chart} ${source ?? ""}`.toLowerCase().includes("istio") ? component : void 0;
 }
-function istioVersionOf(text) {
-  if (typeof text !== "string") return void 0;
-  return parseIstioVersion(text.replace(/-(distroless|debug)$/, ""))?.version;
+function istioVersionOf(text2) {
+  if (typeof text2 !== "string") return void 0;
+  return parseIstioVersion(text2.replace(/-(distroless|debug)$/, ""))?.version;
 }
 function tagOf(values, component) {
   const global2 = valueAt2(values, "global", "tag");
@@ -37446,10 +37446,10 @@ function listField(object, ...keys) {
   const value = valueAt2(object, ...keys);
   return Array.isArray(value) ? value : [];
 }
-function parseValuesText(text) {
+function parseValuesText(text2) {
   let parsed;
   try {
-    parsed = (0, import_yaml5.parse)(text, { uniqueKeys: false });
+    parsed = (0, import_yaml5.parse)(text2, { uniqueKeys: false });
   } catch (error2) {
     const message = error2 instanceof Error ? error2.message.split("\n")[0] : String(error2);
     return { error: `not valid YAML: ${message}` };
@@ -37481,15 +37481,15 @@ function workspacePath(dir, path5) {
   return joined.replace(/^\.\//, "");
 }
 async function readValuesFile(readFile4, path5, description) {
-  let text;
+  let text2;
   try {
-    text = await readFile4(path5);
+    text2 = await readFile4(path5);
   } catch (error2) {
     const reason = `the file cannot be read: ${error2 instanceof Error ? error2.message : String(error2)}`;
     return { unresolved: { reference: description, reason } };
   }
-  if (text === void 0) return { missing: true };
-  const parsed = parseValuesText(text);
+  if (text2 === void 0) return { missing: true };
+  const parsed = parseValuesText(text2);
   if ("error" in parsed) {
     return {
       unresolved: {
@@ -37525,9 +37525,9 @@ function dependencyOf(entry) {
   return dependency;
 }
 async function readChart(readFile4, chartFile) {
-  const text = await readFile4(chartFile).catch(() => void 0);
-  if (text === void 0) return void 0;
-  const parsed = parseValuesText(text);
+  const text2 = await readFile4(chartFile).catch(() => void 0);
+  if (text2 === void 0) return void 0;
+  const parsed = parseValuesText(text2);
   if ("error" in parsed) return void 0;
   const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
   const name = stringField(parsed.values, "name") ?? posix7.basename(posix7.dirname(chartFile));
@@ -37648,15 +37648,15 @@ async function readValueFiles(entries, label, source, context2) {
 // src/core/mesh/values/argocd-application/helm-values.ts
 function inlineLayers(helm, label, source, out) {
   const object = mapField(helm, "valuesObject");
-  const text = stringField(helm, "values");
+  const text2 = stringField(helm, "values");
   if (object) {
-    if (text !== void 0)
+    if (text2 !== void 0)
       out.notes.push(`${label} has both values and valuesObject; Argo CD ignores values`);
     out.layers.push(layerOf(`${label} helm.valuesObject`, object, source));
     return;
   }
-  if (text === void 0) return;
-  const parsed = parseValuesText(text);
+  if (text2 === void 0) return;
+  const parsed = parseValuesText(text2);
   if ("error" in parsed)
     out.unresolved.push(unresolved(`${label} helm.values`, `the values ${parsed.error}`, source));
   else out.layers.push(layerOf(`${label} helm.values`, parsed.values, source));
@@ -37900,9 +37900,9 @@ function notFound(reference, label, release, objects) {
   const reason = twin ? `only ${objectLabel(twin)} is rendered: kustomize added a hash suffix and did not rewrite this reference (set disableNameSuffixHash, or teach kustomize the reference with a nameReference configuration)` : reference.kind === "Secret" ? "the Secret is not among the rendered objects (it lives in the cluster, or is made by a SealedSecret or an external secrets operator); Flux reads it at install time" : "the ConfigMap is not among the rendered objects; Flux would fail the release";
   return { kind: "unresolved", unresolved: unresolved(`valuesFrom ${where2}`, reason, release.source) };
 }
-function targetValue(text) {
-  const quoted = /^(["']).*\1$/s.test(text);
-  return parseSetValue(quoted ? text.slice(1, -1) : text, quoted);
+function targetValue(text2) {
+  const quoted = /^(["']).*\1$/s.test(text2);
+  return parseSetValue(quoted ? text2.slice(1, -1) : text2, quoted);
 }
 function resolveReference(reference, release, objects) {
   const label = `${reference.kind} ${release.namespace ? `${release.namespace}/` : ""}${reference.name}`;
@@ -38031,16 +38031,16 @@ var TEMPLATE = "__helmfile_template__";
 function isHelmfile(path5) {
   return HELMFILE.test(path5);
 }
-function untemplated(text) {
-  return text.split("\n").filter((line) => !/^\s*\{\{-?.*-?\}\}\s*$/.test(line)).join("\n").replace(/\{\{-?.*?-?\}\}/g, TEMPLATE);
+function untemplated(text2) {
+  return text2.split("\n").filter((line) => !/^\s*\{\{-?.*-?\}\}\s*$/.test(line)).join("\n").replace(/\{\{-?.*?-?\}\}/g, TEMPLATE);
 }
 function isTemplated(value) {
   return JSON.stringify(value ?? null).includes(TEMPLATE);
 }
-function readReleases(file, text) {
+function readReleases(file, text2) {
   const releases = [];
   const repositories = /* @__PURE__ */ new Map();
-  for (const document of (0, import_yaml6.parseAllDocuments)(untemplated(text))) {
+  for (const document of (0, import_yaml6.parseAllDocuments)(untemplated(text2))) {
     if (document.errors.length > 0) continue;
     let body;
     try {
@@ -38161,9 +38161,9 @@ async function declareRelease2(release, context2) {
 async function findHelmfileReleases(context2) {
   const out = [];
   for (const file of (context2.files ?? []).filter(isHelmfile)) {
-    const text = await context2.readFile(file).catch(() => void 0);
-    if (text === void 0) continue;
-    for (const release of readReleases(file, text)) {
+    const text2 = await context2.readFile(file).catch(() => void 0);
+    if (text2 === void 0) continue;
+    for (const release of readReleases(file, text2)) {
       const declaration = await declareRelease2(release, context2);
       if (declaration) out.push(declaration);
     }
@@ -38935,8 +38935,8 @@ function splitInjectOutput(output) {
   if (rest.trim() !== "") documents.push(rest);
   return documents;
 }
-function unquoteScalar(text) {
-  const value = text.trim();
+function unquoteScalar(text2) {
+  const value = text2.trim();
   if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
     return value.slice(1, -1).replace(/''/g, "'");
   if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
@@ -38948,8 +38948,8 @@ function unquoteScalar(text) {
   }
   return value;
 }
-function scanOutputDocument(text) {
-  const lines = text.split("\n");
+function scanOutputDocument(text2) {
+  const lines = text2.split("\n");
   const facts = { statuses: [] };
   let inMetadata = false;
   const proxyImages = [];
@@ -39047,11 +39047,11 @@ function quickIdentity(body) {
   return { kind, name, ...namespace !== void 0 ? { namespace } : {} };
 }
 function plainValue(rest) {
-  const text = rest.replace(/\s+#.*$/, "").trim();
-  if (text === "") return "";
-  if (/^['"]/.test(text)) return /^(['"]).*\1$/.test(text) ? unquoteScalar(text) : void 0;
-  if (/^[&*!{[|>]/.test(text)) return void 0;
-  return text;
+  const text2 = rest.replace(/\s+#.*$/, "").trim();
+  if (text2 === "") return "";
+  if (/^['"]/.test(text2)) return /^(['"]).*\1$/.test(text2) ? unquoteScalar(text2) : void 0;
+  if (/^[&*!{[|>]/.test(text2)) return void 0;
+  return text2;
 }
 
 // src/core/inject/batches.ts
@@ -40061,19 +40061,19 @@ import { join as join13, posix as posix13 } from "node:path";
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
 var LEADING_TRIVIA = /^[ \t]*(?:#.*)?\r?$/;
 var TRAILING_TRIVIA = /^(?:#.*|[ \t]*)\r?$/;
-function splitLines(text) {
+function splitLines(text2) {
   const lines = [];
   let start = 0;
-  while (start < text.length) {
-    const newline = text.indexOf("\n", start);
-    const end = newline === -1 ? text.length : newline + 1;
-    lines.push({ start, end, text: text.slice(start, newline === -1 ? end : newline) });
+  while (start < text2.length) {
+    const newline = text2.indexOf("\n", start);
+    const end = newline === -1 ? text2.length : newline + 1;
+    lines.push({ start, end, text: text2.slice(start, newline === -1 ? end : newline) });
     start = end;
   }
   return lines;
 }
-function splitYamlDocuments(text) {
-  const lines = splitLines(text);
+function splitYamlDocuments(text2) {
+  const lines = splitLines(text2);
   const groups2 = [{ lines: [], separated: false }];
   for (const [i, line] of lines.entries()) {
     const bare = i === 0 ? line.text.replace(/^\uFEFF/, "") : line.text;
@@ -40103,12 +40103,12 @@ function splitYamlDocuments(text) {
     } else if (last > first) {
       bodyStart = content[first].start;
       bodyEnd = content[last - 1].end;
-      if (bodyStart === 0 && text.startsWith("\uFEFF")) bodyStart = 1;
+      if (bodyStart === 0 && text2.startsWith("\uFEFF")) bodyStart = 1;
     } else {
       bodyStart = bodyEnd = content[0]?.start ?? end;
     }
-    const body = text.slice(bodyStart, bodyEnd);
-    const eolSample = text.slice(start, end);
+    const body = text2.slice(bodyStart, bodyEnd);
+    const eolSample = text2.slice(start, end);
     slices.push({
       index: slices.length,
       start,
@@ -40127,28 +40127,28 @@ function splitYamlDocuments(text) {
 function stripBom(line, start) {
   return start === 0 ? line.replace(/^\uFEFF/, "") : line;
 }
-function replaceDocumentBodies(text, slices, replacements) {
+function replaceDocumentBodies(text2, slices, replacements) {
   let result = "";
   let cursor = 0;
   for (const slice of slices) {
     const replacement = replacements.get(slice.index);
     if (replacement === void 0) continue;
-    result += text.slice(cursor, slice.bodyStart) + withLineEndings(replacement, slice.eol);
+    result += text2.slice(cursor, slice.bodyStart) + withLineEndings(replacement, slice.eol);
     cursor = slice.bodyEnd;
-    if (cursor === text.length && !/\r?\n$/.test(text.slice(slice.bodyStart, slice.bodyEnd)))
+    if (cursor === text2.length && !/\r?\n$/.test(text2.slice(slice.bodyStart, slice.bodyEnd)))
       result = result.replace(/\r?\n$/, "");
   }
-  return result + text.slice(cursor);
+  return result + text2.slice(cursor);
 }
-function withOneFinalNewline(text) {
-  const lf = text.includes("\r\n") ? text.replace(/\r\n/g, "\n") : text;
+function withOneFinalNewline(text2) {
+  const lf = text2.includes("\r\n") ? text2.replace(/\r\n/g, "\n") : text2;
   let end = lf.length;
   while (end > 0 && lf.charCodeAt(end - 1) === 10) end--;
   return end === lf.length - 1 ? lf : `${lf.slice(0, end)}
 `;
 }
-function withLineEndings(text, eol) {
-  const normalised = withOneFinalNewline(text);
+function withLineEndings(text2, eol) {
+  const normalised = withOneFinalNewline(text2);
   return eol === "\n" ? normalised : normalised.replace(/\n/g, "\r\n");
 }
 
@@ -40316,8 +40316,8 @@ function readSources(options, mode, logger) {
     if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
     const chart = helmChartOf(options.workspace, path5);
     if (chart) {
-      const text2 = readWorkspaceFile(options.workspace, path5);
-      if (text2.status === "ok" && mayBeWorkload(text2.content.toString("utf8")))
+      const text3 = readWorkspaceFile(options.workspace, path5);
+      if (text3.status === "ok" && mayBeWorkload(text3.content.toString("utf8")))
         logger.notice(
           `left ${path5} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
           { file: path5 }
@@ -40329,14 +40329,14 @@ function readSources(options, mode, logger) {
       noticeSkipped(read, logger);
       continue;
     }
-    const text = read.content.toString("utf8");
-    if (!Buffer.from(text, "utf8").equals(read.content)) {
+    const text2 = read.content.toString("utf8");
+    if (!Buffer.from(text2, "utf8").equals(read.content)) {
       logger.warning(`skipped ${path5}: not valid UTF-8, so it cannot be edited byte for byte`, {
         file: path5
       });
       continue;
     }
-    files.push({ path: path5, text, slices: splitYamlDocuments(text) });
+    files.push({ path: path5, text: text2, slices: splitYamlDocuments(text2) });
   }
   return files;
 }
@@ -40506,8 +40506,8 @@ function json6902Sidecars(build) {
       const source = workload.sidecar.source;
       if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
       if (!source || workload.sidecar.count !== 1) continue;
-      const text = build.files.text(source.file);
-      if (text === void 0 || !isOpList(text)) continue;
+      const text2 = build.files.text(source.file);
+      if (text2 === void 0 || !isOpList(text2)) continue;
       const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
       if (seen.has(key)) continue;
       const object = cluster.objects.find(
@@ -40515,12 +40515,12 @@ function json6902Sidecars(build) {
       );
       if (!object) continue;
       seen.add(key);
-      out.push({ file: source.file, line: source.line, text, workload, object });
+      out.push({ file: source.file, line: source.line, text: text2, workload, object });
     }
   return out;
 }
-function isOpList(text) {
-  const doc = (0, import_yaml12.parseDocument)(text);
+function isOpList(text2) {
+  const doc = (0, import_yaml12.parseDocument)(text2);
   const ops = doc.toJS();
   return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
 }
@@ -40542,12 +40542,12 @@ function uninjected(object) {
   if (isObject(labels)) delete labels[INJECT];
   return copy;
 }
-function regeneratedPatch(text, kind, rendered, injected, leftOut = []) {
+function regeneratedPatch(text2, kind, rendered, injected, leftOut = []) {
   const spec = podTemplateOf(injected)?.spec;
   const renderedSpec = podTemplateOf(rendered)?.spec;
   if (!spec || !renderedSpec) return void 0;
   const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-  const doc = (0, import_yaml12.parseDocument)(text);
+  const doc = (0, import_yaml12.parseDocument)(text2);
   const ops = doc.contents;
   if (!(0, import_yaml12.isSeq)(ops)) return void 0;
   const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
@@ -40685,10 +40685,10 @@ async function json6902Changes(targets, inject, native) {
     const injected = (0, import_yaml12.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
     const leftOut = [];
-    const text = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
+    const text2 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
     if (leftOut.length > 0)
       result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
-    if (text !== void 0) result.changes.push({ path: target.file, content: text, expected: target.text });
+    if (text2 !== void 0) result.changes.push({ path: target.file, content: text2, expected: target.text });
     const to = sidecarOf(injected);
     const from = target.workload.sidecar;
     result.workloads.push({
@@ -40698,7 +40698,7 @@ async function json6902Changes(targets, inject, native) {
       file: target.file,
       line: target.line,
       document: 0,
-      status: text !== void 0 ? "injected" : "unchanged",
+      status: text2 !== void 0 ? "injected" : "unchanged",
       from: {
         ...from.image ? { proxyImage: from.image } : {},
         ...from.revision ? { revision: from.revision } : {},
@@ -40788,9 +40788,9 @@ function verdictOnOldHost(host, version, now, replacement) {
     replacement
   };
 }
-function splitScheme(text) {
-  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-  return match ? { scheme: match[0], rest: text.slice(match[0].length) } : { scheme: "", rest: text };
+function splitScheme(text2) {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text2);
+  return match ? { scheme: match[0], rest: text2.slice(match[0].length) } : { scheme: "", rest: text2 };
 }
 function findMove(moves, rest) {
   const lower = rest.toLowerCase();
@@ -41404,8 +41404,8 @@ function recordModes(workloads, jobs, groups2) {
 
 // src/core/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-function escapeCell(text) {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function escapeCell(text2) {
+  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 function markdownRow(cells) {
   return `| ${cells.map(escapeCell).join(" | ")} |`;
@@ -41919,8 +41919,8 @@ function hopType(from, to) {
 function uniqueReleases(releases) {
   const byVersion = /* @__PURE__ */ new Map();
   for (const release of releases) {
-    const text = typeof release === "string" ? release : release.version;
-    const parsed = parseIstioVersion(text);
+    const text2 = typeof release === "string" ? release : release.version;
+    const parsed = parseIstioVersion(text2);
     if (!parsed) continue;
     const flagged = typeof release !== "string" && release.prerelease === true;
     byVersion.set(parsed.version, { ...parsed, prerelease: parsed.prerelease || flagged });
@@ -42134,22 +42134,22 @@ function splitYamlChunks(content) {
     });
     buffer = [];
   };
-  lines.forEach((text, i) => {
-    if (i === lines.length - 1 && text === "") return;
-    if (text.startsWith("---") && buffer.length > 0) return flush();
-    buffer.push({ line: i + 1, text });
+  lines.forEach((text2, i) => {
+    if (i === lines.length - 1 && text2 === "") return;
+    if (text2.startsWith("---") && buffer.length > 0) return flush();
+    buffer.push({ line: i + 1, text: text2 });
   });
   if (buffer.length > 0) flush();
   return chunks;
 }
 function screenFile(path5, cwd) {
-  let text;
+  let text2;
   try {
-    text = readFileSync9(resolve7(cwd, path5), "utf8");
+    text2 = readFileSync9(resolve7(cwd, path5), "utf8");
   } catch (error2) {
     throw explainFileError(error2, "reading", path5, "paths");
   }
-  const chunks = splitYamlChunks(text);
+  const chunks = splitYamlChunks(text2);
   const screened = { path: path5, chunks, kubernetes: 0, invalid: 0, unknown: [] };
   for (const chunk of chunks) {
     let value;
@@ -42441,8 +42441,8 @@ function refuseUnknownKeys(ctx, map, seen, name) {
 
 // src/core/rollout/waves/wave-config.ts
 var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4 };
-function parseDuration(text) {
-  const trimmed = text.trim();
+function parseDuration(text2) {
+  const trimmed = text2.trim();
   if (trimmed === "0") return 0;
   if (!/^(\d+[wdhm])+$/.test(trimmed)) return void 0;
   let total = 0;
@@ -42475,17 +42475,17 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
       hint: `Check the path (relative to the repository root), or leave ${input} unset to use ${REPO_CONFIG_PATH} when present.`
     });
   }
-  let text;
+  let text2;
   try {
-    text = readFileSync10(file, "utf8");
+    text2 = readFileSync10(file, "utf8");
   } catch (error2) {
     throw explainFileError(error2, "reading", path5, input);
   }
-  return parseRepoConfig(text, path5);
+  return parseRepoConfig(text2, path5);
 }
-function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
+function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
   const lineCounter = new import_yaml16.LineCounter();
-  const doc = (0, import_yaml16.parseDocument)(text, { lineCounter });
+  const doc = (0, import_yaml16.parseDocument)(text2, { lineCounter });
   if (doc.errors.length > 0) {
     const error2 = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error2.message.split("\n")[0]}`, {
@@ -43582,8 +43582,8 @@ var convertMarkedBigIntsReviver = (key, value, context2, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context2);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context2) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context2) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -43641,8 +43641,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -43656,18 +43656,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context2) => convertMarkedBigIntsReviver(key, value, context2, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -43835,12 +43835,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse6(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -47127,18 +47127,18 @@ async function checkJson(response, init, method, url) {
   if (response.status < 200 || response.status >= 300 || response.status === 204) return response;
   const accept = new Headers(init?.headers).get("accept") ?? "";
   if (accept !== "" && !/json/i.test(accept)) return response;
-  const text = await response.clone().text();
+  const text2 = await response.clone().text();
   const type = response.headers.get("content-type") ?? "";
   let valid2 = /json/i.test(type);
   if (valid2) {
     try {
-      JSON.parse(text);
+      JSON.parse(text2);
     } catch {
       valid2 = false;
     }
   }
   if (!valid2) {
-    const start = text.slice(0, 80).replace(/\s+/g, " ").trim();
+    const start = text2.slice(0, 80).replace(/\s+/g, " ").trim();
     throw new GitHubTransportError(
       `GitHub answered ${method} ${url} with ${type || "no content type"} that is not valid JSON${start ? ` (starting "${start}")` : ""}`,
       "not-json"
@@ -47188,8 +47188,8 @@ function causeChain(error2) {
   let current = error2;
   for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
     const { message, code } = current;
-    for (const text of [message, code]) {
-      if (typeof text === "string" && text && !found.some((f) => f.includes(text))) found.push(text);
+    for (const text2 of [message, code]) {
+      if (typeof text2 === "string" && text2 && !found.some((f) => f.includes(text2))) found.push(text2);
     }
     current = current.cause;
   }
@@ -47365,106 +47365,21 @@ function describeConsistency(report) {
 }
 
 // src/core/pins/splice.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync12 } from "node:fs";
-function uniqueByPosition(items) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const key = `${item.file}\0${item.start}`;
-    if (!seen.has(key)) seen.set(key, item);
-  }
-  return [...seen.values()].sort(
-    (a, b) => a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1
-  );
-}
-function renderSplices(splices, readFile4) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const splice of splices) byFile.set(splice.file, [...byFile.get(splice.file) ?? [], splice]);
-  const rendered = /* @__PURE__ */ new Map();
-  for (const [file, fileSplices] of byFile) {
-    const original = readFile4(file);
-    const text = original.toString("utf8");
-    const ordered = [...new Map(fileSplices.map((s) => [s.start, s])).values()].sort(
-      (a, b) => a.start - b.start
-    );
-    const parts = [];
-    let at = 0;
-    for (const splice of ordered) {
-      const start = Buffer.byteLength(text.slice(0, splice.start));
-      const end = start + Buffer.byteLength(text.slice(splice.start, splice.end));
-      if (start < at) {
-        throw new FileFormatError(`two edits overlap at column ${splice.column}`, {
-          file,
-          line: splice.line,
-          hint: "Nothing was written. Please report this file layout."
-        });
-      }
-      if (original.subarray(start, end).toString("utf8") !== splice.expected) {
-        throw new FileFormatError(
-          `expected ${splice.expected} at column ${splice.column}, found something else`,
-          {
-            file,
-            line: splice.line,
-            hint: "The file changed since it was scanned, or is not UTF-8; run the bump again."
-          }
-        );
-      }
-      parts.push(original.subarray(at, start), Buffer.from(splice.replacement, "utf8"));
-      at = end;
-    }
-    parts.push(original.subarray(at));
-    const updated = Buffer.concat(parts);
-    if (/\.ya?ml$/i.test(file) || file.endsWith("Kustomization")) assertStillYaml(file, updated);
-    rendered.set(file, updated);
-  }
-  return rendered;
-}
-function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml17.parseAllDocuments)(content.toString("utf8"))) {
-    const error2 = document.errors[0];
-    if (error2) {
-      throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
-        file,
-        line: error2.linePos?.[0]?.line,
-        hint: "Nothing was written. Please report this file layout."
-      });
-    }
-  }
-}
-function applySplices(root, splices, options = {}) {
-  const absolute = (file) => resolveInsideWorkspace(root, file);
-  const read = /* @__PURE__ */ new Map();
-  const rendered = renderSplices(splices, (file) => {
-    let content;
-    try {
-      content = readFileSync12(absolute(file));
-    } catch (error2) {
-      throw explainFileError(error2, "reading", file);
-    }
-    read.set(file, content);
-    return content;
-  });
-  const changed = [...rendered.keys()].sort();
-  if (!options.dryRun) {
-    writeFilesAtomically(
-      changed.map((file) => ({
-        path: absolute(file),
-        content: rendered.get(file),
-        expected: read.get(file)
-      })),
-      { root, ...options }
-    );
-  }
-  return changed;
-}
+
+// src/core/pins/chart-lock.ts
+var import_yaml18 = __toESM(require_dist(), 1);
+import { createHash as createHash3 } from "node:crypto";
+import { posix as posix16 } from "node:path";
 
 // src/core/pins/yaml-documents.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml18.LineCounter();
-  const documents = (0, import_yaml18.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml17.LineCounter();
+  const documents = (0, import_yaml17.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -47493,13 +47408,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml18.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml17.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml18.isMap)(current)) return void 0;
+    if (!(0, import_yaml17.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -47507,15 +47422,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml18.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml17.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml18.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml17.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml18.isMap)(base)) continue;
+    if (!(0, import_yaml17.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -47523,11 +47438,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml18.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml17.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml18.isSeq)(found)) return [];
+  if (!(0, import_yaml17.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -47561,7 +47476,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml18.isScalar)(node)) return void 0;
+  if (!(0, import_yaml17.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -47596,10 +47511,10 @@ function pinAt(file, start, versionText, placement) {
   if (placement.digest) pin.digest = placement.digest;
   return pin;
 }
-function linePosition(text, offset) {
+function linePosition(text2, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) {
     line++;
     lineStart = i + 1;
   }
@@ -47613,17 +47528,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml18.isMap)(resolved)) {
+    if ((0, import_yaml17.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml18.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml17.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml18.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml17.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk5(value, depth + 1);
       }
-    } else if ((0, import_yaml18.isSeq)(resolved)) {
+    } else if ((0, import_yaml17.isSeq)(resolved)) {
       for (const item of resolved.items) walk5(item, depth + 1);
     }
   };
@@ -47636,6 +47551,243 @@ function resourceKind(document) {
     apiVersion: stringAt(document, document.contents, "apiVersion"),
     name: stringAt(document, document.contents, "metadata", "name")
   };
+}
+
+// src/core/pins/chart-lock.ts
+function lockFileOf(file) {
+  return posix16.basename(file) === "Chart.yaml" ? posix16.join(posix16.dirname(file), "Chart.lock") : void 0;
+}
+function chartLockSplices(chart, logger) {
+  const declaredBefore = dependenciesOf(chart.before);
+  const declaredAfter = dependenciesOf(chart.after);
+  const lockDocument = (0, import_yaml18.parseDocument)(chart.lock, { uniqueKeys: false });
+  const lock = lockDocument.toJS();
+  const locked = Array.isArray(lock?.dependencies) ? lock.dependencies : void 0;
+  if (!declaredBefore || !declaredAfter || !locked || lockDocument.errors.length > 0) return [];
+  const changes = lockChanges(declaredBefore, declaredAfter, locked);
+  if (changes.length === 0) return [];
+  if (typeof lock?.digest !== "string" || helmDigest(declaredBefore, locked) !== lock.digest) {
+    logger.warning(
+      `${chart.lockFile} was left as it is: its digest does not match ${chart.chartFile} as found (out of sync already, or repository aliases). Run \`helm dependency update ${posix16.dirname(chart.chartFile)}\` on this branch and commit the new lock`,
+      { file: chart.lockFile }
+    );
+    return [];
+  }
+  const updated = locked.map((d, i) => ({ ...d, ...changes.find((c) => c.index === i)?.set }));
+  const splices = changes.flatMap(
+    (change) => Object.entries(change.set).map(
+      ([key, value]) => scalarSplice(chart, lockDocument, ["dependencies", change.index, key], value)
+    )
+  );
+  splices.push(scalarSplice(chart, lockDocument, ["digest"], helmDigest(declaredAfter, updated)));
+  return splices;
+}
+function lockChanges(before, after, locked) {
+  const changes = [];
+  before.forEach((declared, i) => {
+    const now = after[i];
+    if (!now || text(now.name) !== text(declared.name)) return;
+    const index = locked.findIndex(
+      (l) => text(l.name) === text(declared.name) && text(l.repository) === text(declared.repository)
+    );
+    if (index === -1) return;
+    const set = {};
+    if (text(now.version) !== text(declared.version)) set.version = text(now.version);
+    if (text(now.repository) !== text(declared.repository)) set.repository = text(now.repository);
+    if (Object.keys(set).length > 0) changes.push({ index, set });
+  });
+  return changes;
+}
+function dependenciesOf(chartYaml) {
+  const document = (0, import_yaml18.parseDocument)(chartYaml, { uniqueKeys: false });
+  if (document.errors.length > 0) return void 0;
+  const deps = document.toJS()?.dependencies;
+  return Array.isArray(deps) ? deps : void 0;
+}
+function scalarSplice(chart, document, path5, value) {
+  const node = document.getIn(path5, true);
+  const source = (0, import_yaml18.isScalar)(node) ? scalarSource({ path: chart.lockFile, text: chart.lock }, node) : void 0;
+  if (!source || !isPlainValue(node, value)) {
+    return wholeValueSplice(chart, document, path5, value);
+  }
+  const { line, col } = linePosition(chart.lock, source.offset);
+  return {
+    file: chart.lockFile,
+    start: source.offset,
+    end: source.offset + source.text.length,
+    expected: source.text,
+    replacement: value,
+    line,
+    column: col
+  };
+}
+function isPlainValue(node, value) {
+  return node.type !== "PLAIN" || /^[\w.:/@+-]+$/.test(value);
+}
+function wholeValueSplice(chart, document, path5, value) {
+  const node = document.getIn(path5, true);
+  const range = node?.range;
+  const parent = document.getIn(path5.slice(0, -1), true);
+  if (!range || !((0, import_yaml18.isMap)(parent) || (0, import_yaml18.isSeq)(parent)))
+    throw new Error(`${chart.lockFile}: ${path5.join(".")} is not where Helm writes it`);
+  const { line, col } = linePosition(chart.lock, range[0]);
+  return {
+    file: chart.lockFile,
+    start: range[0],
+    end: range[1],
+    expected: chart.lock.slice(range[0], range[1]),
+    replacement: JSON.stringify(value),
+    line,
+    column: col
+  };
+}
+function text(value) {
+  return value === void 0 || value === null ? "" : String(value);
+}
+function helmDigest(declared, locked) {
+  const list = (deps) => `[${deps.map(dependencyJson).join(",")}]`;
+  const json = `[${list(declared)},${list(locked)}]`;
+  return `sha256:${createHash3("sha256").update(json, "utf8").digest("hex")}`;
+}
+function dependencyJson(d) {
+  const fields = [`"name":${goJson(text(d.name))}`];
+  if (text(d.version)) fields.push(`"version":${goJson(text(d.version))}`);
+  fields.push(`"repository":${goJson(text(d.repository))}`);
+  if (text(d.condition)) fields.push(`"condition":${goJson(text(d.condition))}`);
+  if (Array.isArray(d.tags) && d.tags.length > 0) fields.push(`"tags":${goJson(d.tags.map((t) => text(t)))}`);
+  if (d.enabled === true) fields.push('"enabled":true');
+  const imports = d["import-values"];
+  if (Array.isArray(imports) && imports.length > 0) fields.push(`"import-values":${goJson(imports)}`);
+  if (text(d.alias)) fields.push(`"alias":${goJson(text(d.alias))}`);
+  return `{${fields.join(",")}}`;
+}
+function goJson(value) {
+  if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => a < b ? -1 : 1);
+    return `{${entries.map(([k, v]) => `${goJson(k)}:${goJson(v)}`).join(",")}}`;
+  }
+  return (JSON.stringify(value ?? null) ?? "null").replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+
+// src/core/pins/splice.ts
+function uniqueByPosition(items) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const key = `${item.file}\0${item.start}`;
+    if (!seen.has(key)) seen.set(key, item);
+  }
+  return [...seen.values()].sort(
+    (a, b) => a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1
+  );
+}
+function renderSplices(splices, readFile4) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const splice of splices) byFile.set(splice.file, [...byFile.get(splice.file) ?? [], splice]);
+  const rendered = /* @__PURE__ */ new Map();
+  for (const [file, fileSplices] of byFile) {
+    const original = readFile4(file);
+    const text2 = original.toString("utf8");
+    const ordered = [...new Map(fileSplices.map((s) => [s.start, s])).values()].sort(
+      (a, b) => a.start - b.start
+    );
+    const parts = [];
+    let at = 0;
+    for (const splice of ordered) {
+      const start = Buffer.byteLength(text2.slice(0, splice.start));
+      const end = start + Buffer.byteLength(text2.slice(splice.start, splice.end));
+      if (start < at) {
+        throw new FileFormatError(`two edits overlap at column ${splice.column}`, {
+          file,
+          line: splice.line,
+          hint: "Nothing was written. Please report this file layout."
+        });
+      }
+      if (original.subarray(start, end).toString("utf8") !== splice.expected) {
+        throw new FileFormatError(
+          `expected ${splice.expected} at column ${splice.column}, found something else`,
+          {
+            file,
+            line: splice.line,
+            hint: "The file changed since it was scanned, or is not UTF-8; run the bump again."
+          }
+        );
+      }
+      parts.push(original.subarray(at, start), Buffer.from(splice.replacement, "utf8"));
+      at = end;
+    }
+    parts.push(original.subarray(at));
+    const updated = Buffer.concat(parts);
+    if (/\.ya?ml$/i.test(file) || file.endsWith("Kustomization")) assertStillYaml(file, updated);
+    rendered.set(file, updated);
+  }
+  return rendered;
+}
+function assertStillYaml(file, content) {
+  for (const document of (0, import_yaml19.parseAllDocuments)(content.toString("utf8"))) {
+    const error2 = document.errors[0];
+    if (error2) {
+      throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
+        file,
+        line: error2.linePos?.[0]?.line,
+        hint: "Nothing was written. Please report this file layout."
+      });
+    }
+  }
+}
+function readIfPresent(path5, file) {
+  try {
+    return readFileSync12(path5);
+  } catch (error2) {
+    if (error2.code === "ENOENT") return void 0;
+    throw explainFileError(error2, "reading", file);
+  }
+}
+function applySplices(root, splices, options = {}) {
+  const absolute = (file) => resolveInsideWorkspace(root, file);
+  const read = /* @__PURE__ */ new Map();
+  const rendered = renderSplices(splices, (file) => {
+    let content;
+    try {
+      content = readFileSync12(absolute(file));
+    } catch (error2) {
+      throw explainFileError(error2, "reading", file);
+    }
+    read.set(file, content);
+    return content;
+  });
+  const lockSplices = [...rendered].flatMap(([file, content]) => {
+    const lockFile = lockFileOf(file);
+    const lock = lockFile ? readIfPresent(absolute(lockFile), lockFile) : void 0;
+    if (!lockFile || !lock) return [];
+    read.set(lockFile, lock);
+    const chart = {
+      chartFile: file,
+      before: read.get(file).toString("utf8"),
+      after: content.toString("utf8")
+    };
+    return chartLockSplices(
+      { ...chart, lockFile, lock: lock.toString("utf8") },
+      options.logger ?? silentLogger
+    );
+  });
+  for (const [file, content] of renderSplices(lockSplices, (file2) => read.get(file2)))
+    rendered.set(file, content);
+  const changed = [...rendered.keys()].sort();
+  if (!options.dryRun) {
+    writeFilesAtomically(
+      changed.map((file) => ({
+        path: absolute(file),
+        content: rendered.get(file),
+        expected: read.get(file)
+      })),
+      { root, ...options }
+    );
+  }
+  return changed;
 }
 
 // src/core/pins/istio-charts.ts
@@ -47720,10 +47872,10 @@ function pushSource(file, document, source, location2, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml19.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml20.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -47868,7 +48020,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -47879,9 +48031,9 @@ function extract6(file) {
 function walk3(file, document, node, path5, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml20.isMap)(resolved)) {
+  if ((0, import_yaml21.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml20.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml21.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path5 ? `${path5}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -47893,7 +48045,7 @@ function walk3(file, document, node, path5, depth, out) {
       }
       walk3(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml20.isSeq)(resolved)) {
+  } else if ((0, import_yaml21.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk3(file, document, item, `${path5}[${index}]`, depth + 1, out));
   }
 }
@@ -47982,13 +48134,13 @@ function findIstioSources(input, options = {}) {
   const kinds = options.kinds ?? SOURCE_KINDS;
   const matchers = kinds.map((kind) => ({ kind, matches: globMatcher(kind.filePatterns) }));
   const sources = [];
-  const visit3 = (path5, text) => {
-    if (!RETIRED_HOST_KEYWORDS.some((keyword) => text.includes(keyword))) return;
+  const visit3 = (path5, text2) => {
+    if (!RETIRED_HOST_KEYWORDS.some((keyword) => text2.includes(keyword))) return;
     const selected = matchers.filter((m) => m.matches(path5)).map((m) => m.kind);
-    for (const kind of selected) if (kind.input === "text") sources.push(...kind.extract({ path: path5, text }));
+    for (const kind of selected) if (kind.input === "text") sources.push(...kind.extract({ path: path5, text: text2 }));
     const yamlKinds = selected.filter((kind) => kind.input === "yaml");
     if (yamlKinds.length === 0) return;
-    const file = parseEditableYamlFile({ path: path5, text }, logger);
+    const file = parseEditableYamlFile({ path: path5, text: text2 }, logger);
     if (file) for (const kind of yamlKinds) sources.push(...kind.extract(file));
   };
   if ("files" in input) {
@@ -48606,7 +48758,7 @@ async function closePull(octokit, repository, pull, comment, deleteBranch, logge
     }
   }
 }
-async function commentOnce(octokit, repository, number, marker, text) {
+async function commentOnce(octokit, repository, number, marker, text2) {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     ...repository,
     issue_number: number,
@@ -48616,7 +48768,7 @@ async function commentOnce(octokit, repository, number, marker, text) {
   await octokit.rest.issues.createComment({
     ...repository,
     issue_number: number,
-    body: `${text}
+    body: `${text2}
 
 <!-- ${marker} -->`
   });
@@ -48640,8 +48792,8 @@ function parseMetadata(body) {
   try {
     const value = JSON.parse(match[1]);
     if (typeof value.component !== "string" || value.component === "") return void 0;
-    const text = (key) => typeof value[key] === "string" ? value[key] : void 0;
-    return { component: value.component, from: text("from"), to: text("to"), policy: text("policy") };
+    const text2 = (key) => typeof value[key] === "string" ? value[key] : void 0;
+    return { component: value.component, from: text2("from"), to: text2("to"), policy: text2("policy") };
   } catch {
     return void 0;
   }
@@ -49084,14 +49236,14 @@ var argocdApplicationKind = {
 };
 
 // src/core/pins/container-images/extract.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
 function extract9(file) {
   const pins = [];
   for (const document of file.documents) {
     let revision;
     let revisionLooked = false;
-    (0, import_yaml21.visit)(document, {
+    (0, import_yaml22.visit)(document, {
       Scalar(_key, node, path5) {
         if (typeof node.value !== "string") return;
         const source = scalarSource(file, node);
@@ -49105,7 +49257,7 @@ function extract9(file) {
           revisionLooked = true;
         }
         const parent = path5[path5.length - 1];
-        const key = (0, import_yaml21.isPair)(parent) && (0, import_yaml21.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const key = (0, import_yaml22.isPair)(parent) && (0, import_yaml22.isScalar)(parent.key) ? String(parent.key.value) : "";
         const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
         const pin = pinAt(file, at, match[4], {
           kind: "container-images",
@@ -49134,7 +49286,7 @@ var containerImagesKind = {
 };
 
 // src/core/pins/flux-helmrelease/extract.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
   const pins = [];
@@ -49164,7 +49316,7 @@ function extractHelmRelease(file, document, pins, facts) {
     location: `spec.chart.spec.version (${chart})`
   });
   if (direct) pins.push(direct);
-  else if ((0, import_yaml22.isScalar)(versionNode)) {
+  else if ((0, import_yaml23.isScalar)(versionNode)) {
     const use2 = variableUse(file, versionNode, role, chart ?? "");
     if (use2) facts.push(use2);
   }
@@ -49175,7 +49327,7 @@ function extractHelmRelease(file, document, pins, facts) {
   if (tag) pins.push(tag);
 }
 function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml22.isScalar)(node)) return void 0;
+  if (!(0, import_yaml23.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   const match = source ? VARIABLE.exec(source.text) : null;
   if (!source || !match) return void 0;
@@ -49206,9 +49358,9 @@ function substitutionSource(file, document, name) {
   if (!postBuild) return void 0;
   const inline = /* @__PURE__ */ new Map();
   const substitute2 = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml22.isMap)(substitute2)) {
+  if ((0, import_yaml23.isMap)(substitute2)) {
     for (const pair of substitute2.items) {
-      if ((0, import_yaml22.isScalar)(pair.key) && (0, import_yaml22.isScalar)(pair.value))
+      if ((0, import_yaml23.isScalar)(pair.key) && (0, import_yaml23.isScalar)(pair.value))
         inline.set(String(pair.key.value), { file, node: pair.value });
     }
   }
@@ -49387,7 +49539,7 @@ var helmChartDependenciesKind = {
 };
 
 // src/core/pins/helm-values/extract.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
   "pilot",
   "istiod",
@@ -49402,7 +49554,7 @@ function extract12(file) {
   const pins = [];
   for (const document of file.documents) {
     const root = document.contents;
-    if (!(0, import_yaml23.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    if (!(0, import_yaml24.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
     const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
     const revision = stringAt(document, root, "revision");
     const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
@@ -49418,10 +49570,10 @@ function extract12(file) {
 }
 function looksLikeIstioValues(document, path5) {
   const root = document.contents;
-  if (!(0, import_yaml23.isMap)(root)) return false;
+  if (!(0, import_yaml24.isMap)(root)) return false;
   const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
   if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml23.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+  if (root.items.some((pair) => (0, import_yaml24.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
     return true;
   return /istio/i.test(path5);
 }
@@ -49501,7 +49653,7 @@ var istioVersionFileKind = {
 };
 
 // src/core/pins/kustomize-images/extract.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 function extract15(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -49510,7 +49662,7 @@ function extract15(file) {
       const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
       if (!role) return;
       const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml24.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const source = (0, import_yaml25.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
       const match = source ? IMAGE_TAG.exec(source.text) : null;
       if (!source || !match) return;
       const prefix = match[1] ?? "";
@@ -49619,35 +49771,35 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/scan-documents.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
 var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
-function documentRanges(text) {
+function documentRanges(text2) {
   const starts = [0];
-  for (const match of text.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
-  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
+  for (const match of text2.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
 }
-function mentions(text, range, keywords) {
+function mentions(text2, range, keywords) {
   return keywords.some((keyword) => {
-    const at = text.indexOf(keyword, range.start);
+    const at = text2.indexOf(keyword, range.start);
     return at !== -1 && at + keyword.length <= range.end;
   });
 }
 function parseDocumentsMentioning(source, keywords) {
-  const { text } = source;
-  if (UNUSUAL_MARKER.test(text)) return void 0;
-  const ranges = documentRanges(text);
-  const kept = ranges.filter((range) => mentions(text, range, keywords));
+  const { text: text2 } = source;
+  if (UNUSUAL_MARKER.test(text2)) return void 0;
+  const ranges = documentRanges(text2);
+  const kept = ranges.filter((range) => mentions(text2, range, keywords));
   if (kept.length === ranges.length) return void 0;
-  const lineCounter = new import_yaml25.LineCounter();
+  const lineCounter = new import_yaml26.LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
-    const parser = new import_yaml25.Parser();
+    const parser = new import_yaml26.Parser();
     parser.offset = range.start;
-    const composer = new import_yaml25.Composer({ uniqueKeys: false });
-    for (const document of composer.compose(parser.parse(text.slice(range.start, range.end)))) {
+    const composer = new import_yaml26.Composer({ uniqueKeys: false });
+    for (const document of composer.compose(parser.parse(text2.slice(range.start, range.end)))) {
       const error2 = document.errors[0];
       if (error2)
         throw new FileFormatError(`broken YAML: ${error2.message.split("\n")[0]}`, {
@@ -49894,7 +50046,7 @@ function bumpIstioVersion(options) {
   const changedFiles = applySplices(
     options.root,
     [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
-    { ...options.write, dryRun: options.dryRun }
+    { ...options.write, dryRun: options.dryRun, logger }
   );
   logger.info(
     `${options.dryRun ? "would change" : "changed"} ${plan.edits.length} pins` + (sourcePlan.moves.length ? ` and moved ${sourcePlan.moves.length} Istio sources off retired hosts` : "") + ` in ${changedFiles.length} files`
@@ -50763,10 +50915,10 @@ function advisoryFromGitHub(raw) {
     sources: ["github"]
   };
 }
-function releaseRange(text) {
-  if (!text) return void 0;
+function releaseRange(text2) {
+  if (!text2) return void 0;
   const comparators = [];
-  for (const part of text.split(",")) {
+  for (const part of text2.split(",")) {
     const m = /^\s*(>=|<=|>|<|=)?\s*v?(\S+)\s*$/.exec(part);
     if (!m || isPseudoVersion(m[2]) || import_semver5.default.valid(m[2]) === null) return void 0;
     comparators.push(`${m[1] === "=" || !m[1] ? "" : m[1]}${m[2]}`);
@@ -50844,7 +50996,7 @@ function toReleases(listed) {
 }
 
 // src/core/releases/http-cache.ts
-import { createHash as createHash3, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash4, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join19 } from "node:path";
 var HttpCache = class {
@@ -50854,7 +51006,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join19(this.directory, `${createHash3("sha256").update(url).digest("hex")}.json`);
+    return join19(this.directory, `${createHash4("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -51120,7 +51272,7 @@ function requireIstioRelease(request2, releases) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -51492,31 +51644,31 @@ function repoSubjects(root, paths, keywords, logger) {
     if (listing.mentioning && !isRegularWorkspaceFile(root, path5, logger)) continue;
     const read = readWorkspaceFile(root, path5);
     if (read.status !== "ok") continue;
-    const text = read.content.toString("utf8");
-    if (!keywords.some((k) => text.includes(k))) continue;
-    subjects.push(...documentsOf(path5, text));
+    const text2 = read.content.toString("utf8");
+    if (!keywords.some((k) => text2.includes(k))) continue;
+    subjects.push(...documentsOf(path5, text2));
   }
   return subjects;
 }
-function documentsOf(path5, text) {
+function documentsOf(path5, text2) {
   let file;
   try {
-    file = parseYamlFile({ path: path5, text });
+    file = parseYamlFile({ path: path5, text: text2 });
   } catch (error2) {
     if (error2 instanceof FileFormatError) return [];
     throw error2;
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml26.isMap)(document.contents)) continue;
+    if (!(0, import_yaml27.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
-    const text2 = (value) => typeof value === "string" ? value : "";
+    const text3 = (value) => typeof value === "string" ? value : "";
     subjects.push({
-      apiVersion: text2(object.apiVersion),
-      kind: text2(object.kind),
-      name: text2(metadata.name),
-      ...text2(metadata.namespace) ? { namespace: text2(metadata.namespace) } : {},
+      apiVersion: text3(object.apiVersion),
+      kind: text3(object.kind),
+      name: text3(metadata.name),
+      ...text3(metadata.namespace) ? { namespace: text3(metadata.namespace) } : {},
       object,
       source: { file: path5, line: file.lineCounter.linePos(document.contents.range?.[0] ?? 0).line },
       lines: fieldLines(document.contents, file.lineCounter)
@@ -51528,15 +51680,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml26.isMap)(node)) {
+    if ((0, import_yaml27.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml27.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml26.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml27.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml26.isSeq)(node)) {
+    } else if ((0, import_yaml27.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -51623,9 +51775,9 @@ function notesContext(plan, moves) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml29 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync13 } from "node:fs";
-import { posix as posix16 } from "node:path";
+import { posix as posix17 } from "node:path";
 
 // src/core/rollout/canary/shape.ts
 function argoChart(source) {
@@ -51655,7 +51807,7 @@ function releaseShapeOf(object) {
     for (const [at, source] of candidates) {
       const chart = argoChart(source);
       if (!chart) continue;
-      const text = asString(asRecord(source.helm)?.values);
+      const text2 = asString(asRecord(source.helm)?.values);
       return {
         kind: "Application",
         label: `Argo CD ${label}`,
@@ -51663,7 +51815,7 @@ function releaseShapeOf(object) {
         versionPath: [...at, "targetRevision"],
         valuesPath: [...at, "helm", "valuesObject"],
         releaseNamePath: [...at, "helm", "releaseName"],
-        ...text && !asRecord(source.helm)?.valuesObject ? { opaqueValues: "helm.values (a string)" } : {}
+        ...text2 && !asRecord(source.helm)?.valuesObject ? { opaqueValues: "helm.values (a string)" } : {}
       };
     }
   }
@@ -51850,9 +52002,9 @@ function revisionNameOf(version) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml27 = __toESM(require_dist(), 1);
-function documentsOf2(text, file) {
-  const documents = (0, import_yaml27.parseAllDocuments)(text);
+var import_yaml28 = __toESM(require_dist(), 1);
+function documentsOf2(text2, file) {
+  const documents = (0, import_yaml28.parseAllDocuments)(text2);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -51864,14 +52016,14 @@ function documentsOf2(text, file) {
         line: error2.linePos?.[0]?.line
       });
     const next = documents[index + 1];
-    const end = next ? lineStartOf(text, next.range[0]) : text.length;
+    const end = next ? lineStartOf(text2, next.range[0]) : text2.length;
     out.push({ document, start, end });
     start = end;
   });
   return out;
 }
-function findObject2(text, file, kind, name) {
-  return documentsOf2(text, file).find((d) => {
+function findObject2(text2, file, kind, name) {
+  return documentsOf2(text2, file).find((d) => {
     const js = d.document.toJS();
     return js?.kind === kind && js.metadata?.name === name;
   });
@@ -51880,48 +52032,48 @@ function nodeAt2(document, path5) {
   const node = document.getIn(path5, true);
   return node && typeof node === "object" ? node : void 0;
 }
-function lineStartOf(text, offset) {
-  return text.lastIndexOf("\n", offset - 1) + 1;
+function lineStartOf(text2, offset) {
+  return text2.lastIndexOf("\n", offset - 1) + 1;
 }
-function lineEndOf(text, offset) {
-  const at = text.indexOf("\n", offset);
-  return at < 0 ? text.length : at + 1;
+function lineEndOf(text2, offset) {
+  const at = text2.indexOf("\n", offset);
+  return at < 0 ? text2.length : at + 1;
 }
-function column(text, offset) {
-  return offset - lineStartOf(text, offset);
+function column(text2, offset) {
+  return offset - lineStartOf(text2, offset);
 }
-function lineOf(text, offset) {
-  return text.slice(0, offset).split("\n").length;
+function lineOf(text2, offset) {
+  return text2.slice(0, offset).split("\n").length;
 }
-function unsupported(file, text, offset, what) {
+function unsupported(file, text2, offset, what) {
   throw new FileFormatError(`cannot edit ${what} here: only block-style YAML is edited`, {
     file,
-    line: lineOf(text, offset),
+    line: lineOf(text2, offset),
     hint: "Write the map or list in block style (one entry per line), or make this change by hand."
   });
 }
-function insertMapEntry(text, file, located, path5, key, value) {
+function insertMapEntry(text2, file, located, path5, key, value) {
   const map = nodeAt2(located.document, path5);
   if (!map) {
-    if (path5.length === 0) unsupported(file, text, located.start, "an empty document");
+    if (path5.length === 0) unsupported(file, text2, located.start, "an empty document");
     const parentPath = path5.slice(0, -1);
     const nested2 = value.startsWith("\n") ? `
 ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
-    return insertMapEntry(text, file, located, parentPath, String(path5[path5.length - 1]), nested2);
+    return insertMapEntry(text2, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml27.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
-    return unsupported(file, text, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
+  if (!(0, import_yaml28.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+    return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml27.isPair)(first) && first.key && (0, import_yaml27.isScalar)(first.key) ? first.key : void 0;
-  if (!firstKey?.range) return unsupported(file, text, map.range[0], `the map ${path5.join(".")}`);
-  const indent = " ".repeat(column(text, firstKey.range[0]));
+  const firstKey = (0, import_yaml28.isPair)(first) && first.key && (0, import_yaml28.isScalar)(first.key) ? first.key : void 0;
+  if (!firstKey?.range) return unsupported(file, text2, map.range[0], `the map ${path5.join(".")}`);
+  const indent = " ".repeat(column(text2, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml27.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml28.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
-  const at = lineEndOf(text, Math.max(endOffset - 1, 0));
+  const at = lineEndOf(text2, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
-  const prefix = at > 0 && text[at - 1] !== "\n" ? "\n" : "";
+  const prefix = at > 0 && text2[at - 1] !== "\n" ? "\n" : "";
   return { start: at, end: at, replacement: `${prefix}${indent}${body}
 ` };
 }
@@ -51929,52 +52081,52 @@ function indentLines(value, by) {
   const pad = " ".repeat(by);
   return value.split("\n").map((line, i) => i === 0 || line === "" ? line : `${pad}${line}`).join("\n");
 }
-function removeMapEntry(text, file, located, path5, key) {
+function removeMapEntry(text2, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml27.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml27.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml28.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml28.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
-  if (map.flow) return unsupported(file, text, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
+  if (map.flow) return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
   const valueNode = pair.value;
-  const start = lineStartOf(text, keyNode.range[0]);
-  const end = lineEndOf(text, Math.max((valueNode?.range?.[1] ?? keyNode.range[1]) - 1, keyNode.range[0]));
+  const start = lineStartOf(text2, keyNode.range[0]);
+  const end = lineEndOf(text2, Math.max((valueNode?.range?.[1] ?? keyNode.range[1]) - 1, keyNode.range[0]));
   return { start, end, replacement: "" };
 }
-function removeListItem(text, file, located, path5, item) {
+function removeListItem(text2, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml27.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml27.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml28.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml28.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
-    return removeMapEntry(text, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
-  if (seq.flow) return unsupported(file, text, seq.range?.[0] ?? located.start, `the list ${path5.join(".")}`);
+    return removeMapEntry(text2, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
+  if (seq.flow) return unsupported(file, text2, seq.range?.[0] ?? located.start, `the list ${path5.join(".")}`);
   const node = seq.items[index];
   return {
-    start: lineStartOf(text, node.range[0]),
-    end: lineEndOf(text, Math.max(node.range[1] - 1, node.range[0])),
+    start: lineStartOf(text2, node.range[0]),
+    end: lineEndOf(text2, Math.max(node.range[1] - 1, node.range[0])),
     replacement: ""
   };
 }
-function replaceScalar(text, file, located, path5, value) {
+function replaceScalar(text2, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml27.isScalar)(node) || !node.range) return void 0;
-  const written = text.slice(node.range[0], node.range[1]);
+  if (!node || !(0, import_yaml28.isScalar)(node) || !node.range) return void 0;
+  const written = text2.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
-    return unsupported(file, text, node.range[0], "a block scalar");
+    return unsupported(file, text2, node.range[0], "a block scalar");
   const quote = written.startsWith('"') ? '"' : written.startsWith("'") ? "'" : "";
   return { start: node.range[0], end: node.range[1], replacement: `${quote}${value}${quote}` };
 }
-function applyTextEdits(text, file, edits) {
+function applyTextEdits(text2, file, edits) {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
+  let out = text2;
   let floor = Infinity;
   for (const edit of sorted) {
     if (edit.end > floor)
       throw new FileFormatError("two canary edits overlap", {
         file,
-        line: lineOf(text, edit.start),
+        line: lineOf(text2, edit.start),
         hint: "Nothing was written. Please report this file layout."
       });
     out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
@@ -52045,14 +52197,14 @@ var Editor = class {
   }
 };
 function objectDocument(editor, file, kind, name) {
-  const text = editor.text(file);
-  const located = findObject2(text, file, kind, name);
+  const text2 = editor.text(file);
+  const located = findObject2(text2, file, kind, name);
   if (!located)
     throw new FileFormatError(`${kind} ${name} was not found in the file`, {
       file,
       hint: "The rendered name differs from the one written (a kustomize prefix?); make this step by hand."
     });
-  return { text, located };
+  return { text: text2, located };
 }
 function canaryNameOf(oldName, oldRevision, revision) {
   return oldRevision !== "default" && oldName.endsWith(`-${oldRevision}`) ? `${oldName.slice(0, -oldRevision.length)}${revision}` : `${oldName}-${revision}`;
@@ -52062,8 +52214,8 @@ function addCanaryEdits(workspace, model, old, target) {
   const revision = revisionNameOf(target);
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
-  const { text, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml28.parseDocument)(text.slice(located.start, located.end));
+  const { text: text2, located } = objectDocument(editor, old.file, shape.kind, old.name);
+  const document = (0, import_yaml29.parseDocument)(text2.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = asString(document.getIn(shape.releaseNamePath));
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52086,7 +52238,7 @@ function addCanaryEdits(workspace, model, old, target) {
  Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
   let body = document.toString({ lineWidth: 0 });
   if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
-  const file = posix16.join(posix16.dirname(old.file), `${name}.yaml`);
+  const file = posix17.join(posix17.dirname(old.file), `${name}.yaml`);
   editor.create(file, body);
   editor.notes.push(
     `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
@@ -52096,26 +52248,26 @@ function addCanaryEdits(workspace, model, old, target) {
   return { ...editor.result(), revision, file, name };
 }
 function listBeside(editor, beside, added) {
-  const dir = posix16.dirname(beside);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix16.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix17.dirname(beside);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix17.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
-  const text = editor.text(kustomization);
-  const [located] = documentsOf2(text, kustomization);
+  const text2 = editor.text(kustomization);
+  const [located] = documentsOf2(text2, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml28.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml29.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix17.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml28.isSeq)(resources) && resources.flow)
-    throw new FileFormatError(`${posix16.basename(beside)} is not listed in resources, one per line`, {
+  if (!range || resources && (0, import_yaml29.isSeq)(resources) && resources.flow)
+    throw new FileFormatError(`${posix17.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
-      hint: `Add ${posix16.basename(added)} to the kustomization by hand, or list ${posix16.basename(beside)} in block style.`
+      hint: `Add ${posix17.basename(added)} to the kustomization by hand, or list ${posix17.basename(beside)} in block style.`
     });
-  const lineStart = lineStartOf(text, range[0]);
-  const at = lineEndOf(text, range[0]);
-  const prefix = text.slice(lineStart, range[0]);
+  const lineStart = lineStartOf(text2, range[0]);
+  const at = lineEndOf(text2, range[0]);
+  const prefix = text2.slice(lineStart, range[0]);
   editor.add(kustomization, {
     start: at,
     end: at,
-    replacement: `${at > 0 && text[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix16.basename(added)}
+    replacement: `${at > 0 && text2[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix17.basename(added)}
 `
   });
 }
@@ -52124,8 +52276,8 @@ function moveBase(editor, model, target) {
     (i) => i.shape.chart === "base" || i.shape.chart === "istio-base"
   )) {
     if (!object.source || asString(valueAt3(object, shape.versionPath)) === target) continue;
-    const { text, located } = objectDocument(editor, object.source.file, shape.kind, object.name);
-    const edit = replaceScalar(text, object.source.file, located, shape.versionPath, target);
+    const { text: text2, located } = objectDocument(editor, object.source.file, shape.kind, object.name);
+    const edit = replaceScalar(text2, object.source.file, located, shape.versionPath, target);
     if (!edit) continue;
     editor.add(object.source.file, edit);
     editor.notes.push(
@@ -52141,23 +52293,23 @@ function moveDataPlaneEdits(workspace, model, cluster, old, next, references) {
   if (tags.length) {
     const { text: oldText, located: oldLocated } = oldDoc();
     editor.add(old.file, removeMapEntry(oldText, old.file, oldLocated, old.shape.valuesPath, "revisionTags"));
-    const { text, located } = nextDoc();
+    const { text: text2, located } = nextDoc();
     const lines = tags.map((t) => `
 - ${t}`).join("");
     const existing = nodeAt2(located.document, [...next.shape.valuesPath, "revisionTags"]);
     if (existing)
-      editor.add(next.file, removeMapEntry(text, next.file, located, next.shape.valuesPath, "revisionTags"));
+      editor.add(next.file, removeMapEntry(text2, next.file, located, next.shape.valuesPath, "revisionTags"));
     editor.add(
       next.file,
-      insertMapEntry(text, next.file, located, next.shape.valuesPath, "revisionTags", lines)
+      insertMapEntry(text2, next.file, located, next.shape.valuesPath, "revisionTags", lines)
     );
     editor.notes.push(
       `moves revision tag(s) ${tags.map((t) => `\`${t}\``).join(", ")} from ${old.name} to ${next.name}`
     );
   }
   if (asString(valueAt3(old.object, [...old.shape.valuesPath, "defaultRevision"])) === old.revision) {
-    const { text, located } = oldDoc();
-    editor.add(old.file, removeMapEntry(text, old.file, located, old.shape.valuesPath, "defaultRevision"));
+    const { text: text2, located } = oldDoc();
+    editor.add(old.file, removeMapEntry(text2, old.file, located, old.shape.valuesPath, "defaultRevision"));
     setValue(editor, next, "defaultRevision", next.revision);
     editor.notes.push(`moves \`defaultRevision\` to ${next.revision}`);
   }
@@ -52182,19 +52334,19 @@ function moveDataPlaneEdits(workspace, model, cluster, old, next, references) {
 }
 function setValue(editor, install, key, value) {
   const { file, name, shape } = install;
-  const { text, located } = objectDocument(editor, file, shape.kind, name);
+  const { text: text2, located } = objectDocument(editor, file, shape.kind, name);
   editor.add(
     file,
-    nodeAt2(located.document, [...shape.valuesPath, key]) ? replaceScalar(text, file, located, [...shape.valuesPath, key], value) : insertMapEntry(text, file, located, shape.valuesPath, key, value)
+    nodeAt2(located.document, [...shape.valuesPath, key]) ? replaceScalar(text2, file, located, [...shape.valuesPath, key], value) : insertMapEntry(text2, file, located, shape.valuesPath, key, value)
   );
 }
 function repointDependsOn(editor, install, from, to) {
   const { object, shape } = install;
   const file = object.source.file;
-  const { text, located } = objectDocument(editor, file, shape.kind, object.name);
+  const { text: text2, located } = objectDocument(editor, file, shape.kind, object.name);
   asArray(valueAt3(object, ["spec", "dependsOn"])).forEach((dep, index) => {
     if (asString(dep?.name) !== from) return;
-    editor.add(file, replaceScalar(text, file, located, ["spec", "dependsOn", index, "name"], to));
+    editor.add(file, replaceScalar(text2, file, located, ["spec", "dependsOn", index, "name"], to));
   });
   editor.notes.push(`points the dependsOn of ${shape.label} at ${to}`);
 }
@@ -52202,26 +52354,26 @@ function relabelNamespace(editor, cluster, name, revision) {
   const namespace = cluster.namespaces.find((n) => n.name === name);
   const file = namespace?.source?.file;
   if (!namespace || !file) return;
-  const { text, located } = objectDocument(editor, file, "Namespace", name);
+  const { text: text2, located } = objectDocument(editor, file, "Namespace", name);
   const labels = ["metadata", "labels"];
   if (namespace.injection) {
-    editor.add(file, removeMapEntry(text, file, located, labels, "istio-injection"));
+    editor.add(file, removeMapEntry(text2, file, located, labels, "istio-injection"));
     editor.add(
       file,
-      namespace.revision ? replaceScalar(text, file, located, [...labels, "istio.io/rev"], revision) : insertMapEntry(text, file, located, labels, "istio.io/rev", revision)
+      namespace.revision ? replaceScalar(text2, file, located, [...labels, "istio.io/rev"], revision) : insertMapEntry(text2, file, located, labels, "istio.io/rev", revision)
     );
     editor.notes.push(
       `relabels namespace ${name}: \`istio.io/rev: ${revision}\` instead of \`istio-injection\` (which would win)`
     );
   } else {
-    editor.add(file, replaceScalar(text, file, located, [...labels, "istio.io/rev"], revision));
+    editor.add(file, replaceScalar(text2, file, located, [...labels, "istio.io/rev"], revision));
     editor.notes.push(`relabels namespace ${name} to \`istio.io/rev: ${revision}\``);
   }
 }
 function cleanupEdits(workspace, old, next) {
   const editor = new Editor(workspace);
-  const { text, located } = objectDocument(editor, old.file, old.shape.kind, old.name);
-  const documents = documentsOf2(text, old.file).filter((d) => d.document.contents !== null);
+  const { text: text2, located } = objectDocument(editor, old.file, old.shape.kind, old.name);
+  const documents = documentsOf2(text2, old.file).filter((d) => d.document.contents !== null);
   if (documents.length === 1) {
     editor.remove(old.file);
     unlist(editor, old.file);
@@ -52240,15 +52392,15 @@ function cleanupEdits(workspace, old, next) {
   return editor.result();
 }
 function unlist(editor, removed) {
-  const dir = posix16.dirname(removed);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix16.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix17.dirname(removed);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix17.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
-  const text = editor.text(kustomization);
-  const [located] = documentsOf2(text, kustomization);
+  const text2 = editor.text(kustomization);
+  const [located] = documentsOf2(text2, kustomization);
   if (!located) return;
   editor.add(
     kustomization,
-    removeListItem(text, kustomization, located, ["resources"], posix16.basename(removed))
+    removeListItem(text2, kustomization, located, ["resources"], posix17.basename(removed))
   );
 }
 
@@ -52450,10 +52602,10 @@ function applySailMove(workspace, move) {
   const byFile = /* @__PURE__ */ new Map();
   const read = /* @__PURE__ */ new Map();
   for (const m of move.moves) {
-    const text = read.get(m.file) ?? readFileSync14(resolveInsideWorkspace(workspace, m.file), "utf8");
-    read.set(m.file, text);
-    const located = findObject2(text, m.file, m.kind, m.name);
-    const edit = located && replaceScalar(text, m.file, located, m.path, move.sail.revision);
+    const text2 = read.get(m.file) ?? readFileSync14(resolveInsideWorkspace(workspace, m.file), "utf8");
+    read.set(m.file, text2);
+    const located = findObject2(text2, m.file, m.kind, m.name);
+    const edit = located && replaceScalar(text2, m.file, located, m.path, move.sail.revision);
     if (edit) byFile.set(m.file, [...byFile.get(m.file) ?? [], edit]);
   }
   const files = [...byFile.keys()].sort();
@@ -53036,9 +53188,9 @@ function handCommitFor(workspace, pins) {
     const found = { kind: "found", sha, committedAt: new Date(committedAt).toISOString() };
     if (!git2(workspace, ["rev-parse", "--verify", "--quiet", `${sha}^`]).ok) return shallow ? missing : found;
     const before = files.every((file) => {
-      const text = git2(workspace, ["show", `${sha}^:${file}`]);
-      if (!text.ok) return false;
-      const lines = new Set(text.out.split("\n"));
+      const text2 = git2(workspace, ["show", `${sha}^:${file}`]);
+      if (!text2.ok) return false;
+      const lines = new Set(text2.out.split("\n"));
       return [...linesByFile.get(file)].every((line) => lines.has(line));
     });
     if (!before) return found;
@@ -53217,10 +53369,11 @@ async function runFleet(request2, plan, deps, options = {}) {
     const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: target.version, now: request2.now });
     for (const { source, reason } of sourcePlan.stuck)
       request2.logger.warning(`${source.location}: ${reason}`, source);
-    const files = applySplices(request2.workspace, [
-      ...pinPlan.edits.map(pinSplice),
-      ...sourcePlan.moves.map(moveSplice)
-    ]);
+    const files = applySplices(
+      request2.workspace,
+      [...pinPlan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
+      { logger: request2.logger }
+    );
     changed.push(...files);
     const pull = await deps.openPullRequest({
       wave: status.wave,
@@ -53494,7 +53647,7 @@ async function runUpgradePipeline(request2, deps) {
       canary.revision
     ),
     leftovers: () => bumpControlPlane(request2, checked(), controlPlanePaths, logger)
-  }) : plan.step === "sources" ? moveSources(request2.workspace, plan) : plan.step === "control-plane" ? bumpControlPlane(request2, checked(), controlPlanePaths, logger) : await renderDataPlane(
+  }) : plan.step === "sources" ? moveSources(request2.workspace, plan, logger) : plan.step === "control-plane" ? bumpControlPlane(request2, checked(), controlPlanePaths, logger) : await renderDataPlane(
     request2,
     plan,
     await istioctl(),
@@ -53561,8 +53714,8 @@ async function runUpgradePipeline(request2, deps) {
   );
   return { plan, operation: pullRequest.operation, changedFiles: change.files, analysis, pullRequest };
 }
-function moveSources(workspace, plan) {
-  const files = applySplices(workspace, plan.sources.moves.map(moveSplice));
+function moveSources(workspace, plan, logger) {
+  const files = applySplices(workspace, plan.sources.moves.map(moveSplice), { logger });
   return { from: plan.controlPlane.current, files, pins: [], moves: plan.sources.moves };
 }
 function bumpControlPlane(request2, target, paths, logger) {
@@ -53969,7 +54122,7 @@ function _getTempDirectory() {
 }
 
 // src/core/istioctl/install/cached.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
 import { join as join21 } from "node:path";
@@ -54014,7 +54167,7 @@ async function forget(dir) {
   await rm5(`${dir}.complete`, { force: true });
 }
 async function sha256Of(path5) {
-  const hash = createHash4("sha256");
+  const hash = createHash5("sha256");
   for await (const chunk of createReadStream(path5)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -54047,13 +54200,13 @@ function quietly(logger, run2) {
 
 // src/core/istioctl/install/checksum.ts
 var HEX = /^[0-9a-f]{64}$/i;
-function parseSha256File(text, assetName, source = `${assetName}.sha256`) {
-  const entries = text.split(/\r?\n/).map((line) => line.trim().split(/\s+/)).filter((fields) => fields[0] !== void 0 && fields[0] !== "").map(([hash, name]) => ({ hash, name: name?.replace(/^\*/, "").replace(/^.*\//, "") }));
+function parseSha256File(text2, assetName, source = `${assetName}.sha256`) {
+  const entries = text2.split(/\r?\n/).map((line) => line.trim().split(/\s+/)).filter((fields) => fields[0] !== void 0 && fields[0] !== "").map(([hash, name]) => ({ hash, name: name?.replace(/^\*/, "").replace(/^.*\//, "") }));
   const named = entries.find((e) => e.name === assetName);
   const entry = named ?? (entries.length === 1 ? entries[0] : void 0);
   if (!entry || !HEX.test(entry.hash)) {
     throw new FileFormatError(`${source} does not hold a SHA-256 for ${assetName}`, {
-      hint: `Expected '<64 hex digits>  ${assetName}'; got: ${JSON.stringify(text.slice(0, 120))}`
+      hint: `Expected '<64 hex digits>  ${assetName}'; got: ${JSON.stringify(text2.slice(0, 120))}`
     });
   }
   if (entry.name !== void 0 && entry.name !== assetName) {
@@ -54077,7 +54230,7 @@ function parsePinnedChecksum(value, input = "checksum") {
 // src/core/istioctl/install/download.ts
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { rm as rm6 } from "node:fs/promises";
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 var DownloadNotFoundError = class extends NotFoundError {
@@ -54091,7 +54244,7 @@ var RetryableError = class extends Error {
 };
 async function downloadFile(url, destination, options = {}) {
   return withRetries(url, options, async (response) => {
-    const hash = createHash5("sha256");
+    const hash = createHash6("sha256");
     let bytes = 0;
     try {
       if (!response.body) throw new Error("no body");
@@ -54401,10 +54554,10 @@ async function installIstioctl(options) {
     await rm7(scratch, { recursive: true, force: true });
   }
 }
-function exactVersion(text) {
-  const parsed = parseIstioVersion(text);
+function exactVersion(text2) {
+  const parsed = parseIstioVersion(text2);
   if (!parsed) {
-    throw new InvalidInputError(`'${text}' is not an exact Istio version`, {
+    throw new InvalidInputError(`'${text2}' is not an exact Istio version`, {
       input: "version",
       hint: "Resolve a range or latest to one release before installing, e.g. 1.30.4."
     });
@@ -54624,17 +54777,17 @@ function readValue(spec, raw, shown) {
     if (typeof raw === "boolean") return raw;
     const given = (typeof raw === "string" ? raw : "").trim().toLowerCase();
     if (given === "" && spec.optional) return void 0;
-    const text2 = given || spec.default || "false";
-    if (TRUE2.includes(text2)) return true;
-    if (FALSE.includes(text2)) return false;
-    throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
+    const text3 = given || spec.default || "false";
+    if (TRUE2.includes(text3)) return true;
+    if (FALSE.includes(text3)) return false;
+    throw new InvalidInputError(`'${text3}' is not a boolean`, { input: shown, hint: "Use true or false." });
   }
   if (spec.type === "list") {
     const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
     return items.map((item) => checkChoice(spec, item, shown));
   }
-  const text = typeof raw === "string" ? raw.trim() : void 0;
-  const value = text === void 0 || text === "" ? spec.default || void 0 : text;
+  const text2 = typeof raw === "string" ? raw.trim() : void 0;
+  const value = text2 === void 0 || text2 === "" ? spec.default || void 0 : text2;
   return value === void 0 ? void 0 : checkChoice(spec, value, shown);
 }
 function checkChoice(spec, value, shown) {
