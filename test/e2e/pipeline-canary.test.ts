@@ -17,6 +17,7 @@ import { buildMeshModel } from '../../src/core/mesh/model.js';
 import { checkMeshInvariants, controlPlaneFor } from '../../src/core/mesh/invariants.js';
 import {
   canaryArgoWorkspace,
+  canaryIopWorkspace,
   canarySailWorkspace,
   makeCanaryFluxRepo,
 } from '../../src/core/rollout/canary/__fixtures__/repos.js';
@@ -54,6 +55,8 @@ interface HopFixture {
   dir: string;
   /** Files each run's PR changes, workloads aside. */
   changes: [string[], string[], string[]];
+  /** The old istiod's file, and the name the cleanup PR's title removes. */
+  old?: { file: string; title: string };
 }
 
 /** The Argo CD variant of the same mesh, as files for the first commit. */
@@ -90,7 +93,26 @@ const FIXTURES: HopFixture[] = [
       ['argocd/gateway.yaml', 'argocd/istiod-1-31-0.yaml', 'argocd/istiod.yaml'],
     ],
   },
+  {
+    name: 'an IstioOperator repo',
+    files: iopRepoFiles,
+    dir: 'istio',
+    changes: [
+      ['istio/control-plane-1-31-0.yaml', 'istio/kustomization.yaml'],
+      ['istio/control-plane-1-31-0.yaml', 'istio/control-plane.yaml'],
+      ['istio/control-plane-1-31-0.yaml', 'istio/control-plane.yaml', 'istio/kustomization.yaml'],
+    ],
+    old: { file: 'control-plane.yaml', title: '(3/3) remove control-plane' },
+  },
 ];
+
+/** The mesh installed with istioctl from an IstioOperator file (`istio/control-plane.yaml`), as files. */
+function iopRepoFiles(): Record<string, string> {
+  const dir = canaryIopWorkspace();
+  const files = filesUnder(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return files;
+}
 
 /** One emulated repo and its runs: set up before the describe's tests, checked after them. */
 function useHarness(files: () => Record<string, string>) {
@@ -126,6 +148,7 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
   'the pipeline: a canary hop in three PRs on $name with a revision tag',
   (fixture) => {
     const ISTIO = fixture.dir;
+    const OLD = fixture.old ?? { file: 'istiod.yaml', title: '(3/3) remove istiod' };
     const {
       runPipeline,
       merge,
@@ -136,7 +159,7 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
       repo: emulated,
     } = useHarness(fixture.files);
     it('run 1 adds the canary istiod 1-31-0 beside the untouched old one, with base at 1.31.0', async () => {
-      const before = git(emulated().git.dir, 'show', `main:${ISTIO}/istiod.yaml`);
+      const before = git(emulated().git.dir, 'show', `main:${ISTIO}/${OLD.file}`);
       const result = await runPipeline();
       expect(result.outputs).toMatchObject({
         step: 'control-plane',
@@ -146,7 +169,7 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
       });
       const pull = pullOf(result);
       expect(changed(pull.head)).toEqual(fixture.changes[0]);
-      expect(branchFile(pull.head, `${ISTIO}/istiod.yaml`)).toBe(before);
+      expect(branchFile(pull.head, `${ISTIO}/${OLD.file}`)).toBe(before);
       expect(pull.title).toContain('(1/3) add canary 1-31-0');
       expect(pull.body).toContain('step 1 of 3');
       expect(pull.body).toContain('**Next**');
@@ -203,14 +226,14 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
       });
       const pull = pullOf(result);
       expect(changed(pull.head)).toEqual(fixture.changes[2]);
-      expect(pull.title).toContain('(3/3) remove istiod');
+      expect(pull.title).toContain(OLD.title);
       expect(pull.body).toContain('step 3 of 3');
       expect(pull.body).toContain('removing the old revision');
       merge(pull.number);
 
       const { dir, cluster, errors } = await meshOfMain();
       expect(errors).toEqual([]);
-      expect(existsSync(join(dir, ISTIO, 'istiod.yaml'))).toBe(false);
+      expect(existsSync(join(dir, ISTIO, OLD.file))).toBe(false);
       expect(cluster.controlPlanes.map((p) => [p.revision, p.version, p.tags])).toEqual([
         ['1-31-0', '1.31.0', ['prod-stable', 'default']],
       ]);

@@ -35,3 +35,13 @@ export const CRDS_FIRST: IstioRule = {
   rule: 'the base chart templates the CRDs and is upgraded before istiod',
   source: 'https://istio.io/latest/docs/setup/upgrade/helm/',
 };
+
+export const IOP_GATEWAYS_IN_PLACE: IstioRule = {
+  rule: 'gateways installed by istioctl with a revision do not run per revision: istioctl upgrades them in place to the new control plane',
+  source: 'https://istio.io/latest/docs/setup/upgrade/canary/#data-plane',
+};
+
+export const IOP_REVISION: IstioRule = {
+  rule: 'with istioctl, the canary is a second install with its own revision (`istioctl install --set revision=<rev>`, an IstioOperator with `spec.revision`); the old one is removed with `istioctl uninstall --revision <old>` once unused',
+  source: 'https://istio.io/latest/docs/setup/upgrade/canary/',
+};

@@ -1,4 +1,5 @@
-// The three canary steps as edits of Helm-installed istiods (Flux HelmRelease, Argo CD Application):
+// The three canary steps as edits of installed istiods (Flux HelmRelease, Argo CD Application,
+// IstioOperator):
 // add a revisioned istiod beside the old one (base chart to the target too), move tags, namespaces,
 // gateways and dependsOn to it, then remove the old one. Existing files get byte-minimal splices; the
 // new file is written whole.
@@ -132,21 +133,24 @@ export function addCanaryEdits(
   const { text, located } = objectDocument(editor, old.file, shape.kind, old.name);
   const document = parseDocument(text.slice(located.start, located.end));
   document.setIn(['metadata', 'name'], name);
-  const releaseName = asString(document.getIn(shape.releaseNamePath));
+  const releaseName = shape.releaseNamePath.length
+    ? asString(document.getIn(shape.releaseNamePath))
+    : undefined;
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
   if (!document.hasIn(shape.versionPath))
     throw new FileFormatError(
       `${shape.label} has no ${shape.versionPath.join('.')}; only a chart with a written version is upgraded by revision`,
       { file: old.file, line: old.line },
     );
-  document.setIn(shape.versionPath, target);
+  for (const path of [shape.versionPath, ...(shape.alsoVersionPaths ?? [])])
+    document.setIn(path, retagged(String(document.getIn(path)), old.version, target));
   const values = shape.valuesPath;
-  for (const key of ['revisionTags', 'defaultRevision']) document.deleteIn([...values, key]);
-  document.setIn([...values, 'revision'], revision);
+  for (const key of ['revisionTags', 'defaultRevision', 'revision']) document.deleteIn([...values, key]);
+  document.setIn(shape.revisionPath, revision);
   // Merged from elsewhere (a values file): overridden inline, so the canary claims no shared name.
   const merged = old.plane.values;
   const inline = (key: string) => valueAt(old.object, [...values, key]) !== undefined;
-  if (merged.defaultRevision !== undefined && !inline('defaultRevision'))
+  if (merged.defaultRevision && !inline('defaultRevision'))
     document.setIn([...values, 'defaultRevision'], '');
   if (asArray(merged.revisionTags).length && !inline('revisionTags'))
     document.setIn([...values, 'revisionTags'], document.createNode([]));
@@ -161,9 +165,18 @@ export function addCanaryEdits(
   editor.notes.push(
     `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`,
   );
+  if (shape.kind === 'IstioOperator')
+    editor.notes.push(
+      `install it beside the old one with \`istioctl install -f ${file}\` (${target}); the base CRDs it renders move to ${target} first, and ${old.name} keeps serving everything until step 2`,
+    );
   listBeside(editor, old.file, file);
   moveBase(editor, model, target);
   return { ...editor.result(), revision, file, name };
+}
+
+/** `1.30.4` -> `1.31.0`, keeping an image variant: `1.30.4-distroless` -> `1.31.0-distroless`. */
+function retagged(written: string, from: string, to: string): string {
+  return written.startsWith(from) ? `${to}${written.slice(from.length)}` : to;
 }
 
 /** Adds `added` to the kustomization that lists `beside` (none: the directory is read whole). */
@@ -332,6 +345,10 @@ export function cleanupEdits(workspace: string, old: CanaryIstiod, next: CanaryI
     editor.add(old.file, { start: located.start, end: located.end, replacement: '' });
     editor.notes.push(`removes ${old.shape.label} (istiod ${old.version}) from \`${old.file}\``);
   }
+  if (old.shape.kind === 'IstioOperator')
+    editor.notes.push(
+      `once merged, remove the old control plane from the cluster with \`istioctl uninstall --revision ${old.revision}\` (an IstioOperator file is only an input of istioctl)`,
+    );
   const current = asString(valueAt(next.object, [...next.shape.valuesPath, 'defaultRevision']));
   if (current !== next.revision) {
     setValue(editor, next, 'defaultRevision', next.revision);
