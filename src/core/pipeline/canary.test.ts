@@ -16,6 +16,9 @@ import {
   canarySailWorkspace,
 } from '../rollout/canary/__fixtures__/repos.js';
 import { sailStepChange, writeSailMove } from './canary.js';
+import { bumpNodeAgents } from './ambient.js';
+import { canaryFacts } from '../rollout/canary/index.js';
+import { silentLogger } from '../logger.js';
 import { InvalidInputError } from '../errors.js';
 
 function sources(versions: string[]): ReleaseSources {
@@ -314,7 +317,7 @@ describe('Sail Operator revision upgrades', () => {
 });
 
 describe('ambient: istiod first, then CNI and ztunnel', () => {
-  it('the control-plane PR leaves CNI and ztunnel alone; the data-plane step comes only once istiod is at the target', async () => {
+  it('the control-plane PR leaves CNI and ztunnel alone; then istio-cni, then ztunnel, each in its own PR, then the sidecars', async () => {
     const dir = canaryFluxWorkspace();
     const agent = (name: string) =>
       `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: istio-system\nspec:\n  chart:\n    spec:\n      chart: ${name}\n      version: "1.30.4"\n      sourceRef:\n        kind: HelmRepository\n        name: istio\n`;
@@ -337,9 +340,47 @@ describe('ambient: istiod first, then CNI and ztunnel', () => {
     // The control-plane PR merged: istiod is at 1.31.0, so now the node agents may follow it.
     const version = join(dir, 'infrastructure/istio/istio-version.yaml');
     writeFileSync(version, readFileSync(version, 'utf8').replace('"1.30.4"', '"1.31.0"'));
+    // The node agents follow in Istio's order, each in its own PR: istio-cni first.
     const { plan: second } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
-    expect(second.step).toBe('data-plane');
+    expect(second.step).toBe('cni');
     expect(second.target).toBe('1.31.0');
+    expect(second.files).toEqual(['infrastructure/istio/cni.yaml']);
+    expect(second.reason).toContain(canaryFacts.AMBIENT_ORDER.source);
+    expect(second.pullRequests.map((pr) => [pr.component, pr.now])).toEqual([
+      ['cni', true],
+      ['ztunnel', false],
+      ['data-plane', false],
+    ]);
+    const cni = bumpNodeAgents(dir, second, { version: '1.31.0' }, silentLogger);
+    expect(cni.files).toEqual(['infrastructure/istio/cni.yaml']);
+    expect(read(dir, 'infrastructure/istio/cni.yaml')).toContain('version: "1.31.0"');
+    expect(read(dir, 'infrastructure/istio/ztunnel.yaml')).toContain('version: "1.30.4"');
+    expect(cni.body).toContain('**Next**');
+    expect(cni.title).toContain('before ztunnel');
+    // CNI merged: ztunnel next.
+    const { plan: third } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
+    expect(third.step).toBe('ztunnel');
+    expect(third.files).toEqual(['infrastructure/istio/ztunnel.yaml']);
+    bumpNodeAgents(dir, third, { version: '1.31.0' }, silentLogger);
+    expect(read(dir, 'infrastructure/istio/ztunnel.yaml')).toContain('version: "1.31.0"');
+    // Both agents at istiod's version: the sidecars follow.
+    const { plan: fourth } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
+    expect(fourth.step).toBe('data-plane');
+    expect(fourth.target).toBe('1.31.0');
+  });
+
+  it('no control-plane hop while a node agent runs behind istiod', async () => {
+    const dir = canaryFluxWorkspace();
+    const agent = `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ztunnel\n  namespace: istio-system\nspec:\n  chart:\n    spec:\n      chart: ztunnel\n      version: "1.29.6"\n      sourceRef:\n        kind: HelmRepository\n        name: istio\n`;
+    writeFileSync(join(dir, 'infrastructure/istio/ztunnel.yaml'), agent);
+    writeFileSync(
+      join(dir, 'infrastructure/istio/kustomization.yaml'),
+      read(dir, 'infrastructure/istio/kustomization.yaml') + '  - ztunnel.yaml\n',
+    );
+    const { plan: result } = await plan(dir, ['1.29.6', '1.30.4', '1.31.0']);
+    expect(result.step).toBe('ztunnel');
+    expect(result.target).toBe('1.30.4');
+    expect(result.files).toEqual(['infrastructure/istio/ztunnel.yaml']);
   });
 });
 

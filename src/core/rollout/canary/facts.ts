@@ -45,3 +45,10 @@ export const IOP_REVISION: IstioRule = {
   rule: 'with istioctl, the canary is a second install with its own revision (`istioctl install --set revision=<rev>`, an IstioOperator with `spec.revision`); the old one is removed with `istioctl uninstall --revision <old>` once unused',
   source: 'https://istio.io/latest/docs/setup/upgrade/canary/',
 };
+
+/** The order ambient components move in, after istiod (AMBIENT_ONE_MINOR). */
+export const AMBIENT_ORDER: IstioRule & { components: readonly ['cni', 'ztunnel'] } = {
+  rule: 'upgrade istiod first, then the istio-cni node agent, then ztunnel; each node agent runs with a control plane of its own minor or the next, never an older one',
+  source: 'https://istio.io/latest/docs/ambient/upgrade/helm/',
+  components: ['cni', 'ztunnel'],
+};
