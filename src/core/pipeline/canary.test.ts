@@ -196,6 +196,97 @@ describe('an address of the old istiod in a setting', () => {
   });
 });
 
+describe.each(['1-30-4', 'stable'])('an old istiod with the named revision %s', (rev) => {
+  const WORKLOAD_FILES = [
+    'apps/bookinfo/productpage.yaml',
+    'apps/bookinfo/ratings.yaml',
+    'apps/bookinfo/reviews.yaml',
+  ];
+  /** The sidecars as the injector of revision `from` left them, now as revision `to`'s would. */
+  const resign = (dir: string, from: string, to: string, version: string) => {
+    for (const file of WORKLOAD_FILES)
+      writeFileSync(
+        join(dir, file),
+        read(dir, file)
+          .replaceAll(`"revision":"${from}"`, `"revision":"${to}"`)
+          .replaceAll(
+            from === 'default' ? 'istiod.istio-system.svc' : `istiod-${from}.istio-system.svc`,
+            `istiod-${to}.istio-system.svc`,
+          )
+          .replaceAll('proxyv2:1.30.4', `proxyv2:${version}`),
+      );
+  };
+
+  it('leaves no setting naming istiod-<old>. after the cleanup: the canary copy, the sidecars and a gateway CA_ADDR', async () => {
+    const dir = canaryFluxWorkspace();
+    const istiod = 'infrastructure/istio/istiod.yaml';
+    const gateway = 'infrastructure/istio/gateway.yaml';
+    const oldAddress = `istiod-${rev}.istio-system.svc:15012`;
+    writeFileSync(
+      join(dir, istiod),
+      read(dir, istiod)
+        .replace('    revisionTags:\n', `    revision: ${rev}\n    revisionTags:\n`)
+        .replace(
+          '      accessLogFile: /dev/stdout\n',
+          `      accessLogFile: /dev/stdout\n      defaultConfig:\n        caAddress: ${oldAddress}\n`,
+        ),
+    );
+    writeFileSync(
+      join(dir, gateway),
+      `${read(dir, gateway)}  values:\n    revision: ${rev}\n    env:\n      CA_ADDR: ${oldAddress}\n`,
+    );
+    resign(dir, 'default', rev, '1.30.4');
+    const { model } = await plan(dir);
+    expect(model.clusters.flatMap((c) => c.controlPlanes).map((p) => [p.revision, p.tags])).toEqual([
+      [rev, ['prod-stable']],
+    ]);
+
+    const { plan: first } = await plan(dir);
+    expect(first.canary?.phase).toBe('add');
+    applyCanaryStep(dir, first.canary!);
+    const canary = read(dir, 'infrastructure/istio/istiod-1-31-0.yaml');
+    expect(canary).toContain('caAddress: istiod-1-31-0.istio-system.svc:15012');
+    expect(canary).not.toContain(`istiod-${rev}.`);
+
+    const { plan: second } = await plan(dir);
+    expect(second.canary?.phase).toBe('move');
+    expect(second.canary?.references.map((r) => r.kind).sort()).toEqual(
+      ['ca-address', 'depends-on', 'gateway', 'tag', 'workload', 'workload', 'workload'].sort(),
+    );
+    applyCanaryStep(dir, second.canary!);
+    resign(dir, rev, '1-31-0', '1.31.0');
+
+    // The gateway's own CA_ADDR still names the old revision's istiod: the cleanup waits for it.
+    let error: unknown;
+    try {
+      await plan(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).message).toContain(`(revision ${rev}) yet`);
+    expect((error as InvalidInputError).message).toContain(
+      `HelmRelease istio-ingressgateway names istiod-${rev}., the address of the old istiod`,
+    );
+    expect((error as InvalidInputError).file).toBe(gateway);
+
+    writeFileSync(
+      join(dir, gateway),
+      read(dir, gateway).replace(oldAddress, 'istiod-1-31-0.istio-system.svc:15012'),
+    );
+    const { plan: third } = await plan(dir);
+    expect(third.step).toBe('cleanup');
+    applyCanaryStep(dir, third.canary!);
+    const after = await buildMeshModel(dir);
+    const cluster = after.clusters.find((c) => c.controlPlanes.length > 0)!;
+    expect(cluster.controlPlanes.map((p) => [p.revision, p.tags])).toEqual([
+      ['1-31-0', ['prod-stable', 'default']],
+    ]);
+    expect(JSON.stringify(cluster.objects.map((o) => o.object))).not.toContain(`istiod-${rev}.`);
+    expect(checkMeshInvariants(after).filter((f) => f.level === 'Error')).toEqual([]);
+  });
+});
+
 describe('strategy canary given as an input over a config with waves', () => {
   it('is refused, naming the input and the config line of the first wave', async () => {
     const dir = canaryFluxWorkspace();
