@@ -367,6 +367,95 @@ describe('a canary hop on an Argo CD repo with a revision tag', () => {
   });
 });
 
+describe('a canary hop on an Argo CD repo whose istiod values are a helm.values string', () => {
+  it('edits the YAML inside the block byte for byte and keeps the block style', async () => {
+    const dir = canaryArgoWorkspace();
+    const istiod = 'argocd/istiod.yaml';
+    // The gateway gets `values: |-` (strip chomping) with a comment of its own.
+    writeFileSync(
+      join(dir, istiod),
+      read(dir, istiod).replace(
+        '      valuesObject:\n        revisionTags:\n          - prod-stable\n        pilot:\n          autoscaleMin: 2\n',
+        '      values: |\n        # the tag namespaces select\n        revisionTags:\n          - prod-stable\n        pilot:\n          autoscaleMin: 2 # two replicas\n',
+      ),
+    );
+    const gateway = 'argocd/gateway.yaml';
+    writeFileSync(
+      join(dir, gateway),
+      `${read(dir, gateway)}    helm:\n      values: |-\n        # gateway values\n        service:\n          type: ClusterIP\n`,
+    );
+    const istiodBefore = read(dir, istiod);
+    const gatewayBefore = read(dir, gateway);
+
+    const { plan: first } = await plan(dir);
+    expect(first.canary?.phase).toBe('add');
+    applyCanaryStep(dir, first.canary!);
+    expect(read(dir, istiod)).toBe(istiodBefore);
+    const canary = read(dir, 'argocd/istiod-1-31-0.yaml');
+    expect(canary).toContain(
+      '      values: |\n        pilot:\n          autoscaleMin: 2 # two replicas\n        revision: 1-31-0\n',
+    );
+    expect(canary).not.toContain('revisionTags');
+
+    const { model, plan: second } = await plan(dir);
+    expect(
+      model.clusters.find((c) => c.name === 'prod')!.controlPlanes.map((p) => [p.revision, p.tags]),
+    ).toEqual([
+      ['1-31-0', []],
+      ['default', ['prod-stable']],
+    ]);
+    expect(second.step).toBe('data-plane');
+    applyCanaryStep(dir, second.canary!);
+    expect(read(dir, istiod)).toBe(
+      istiodBefore.replace('        revisionTags:\n          - prod-stable\n', ''),
+    );
+    expect(read(dir, 'argocd/istiod-1-31-0.yaml')).toContain(
+      '        revision: 1-31-0\n        revisionTags:\n          - prod-stable\n',
+    );
+    expect(read(dir, gateway)).toBe(
+      gatewayBefore.replace(
+        '          type: ClusterIP\n',
+        '          type: ClusterIP\n        revision: 1-31-0\n',
+      ),
+    );
+    fakeRerender(dir, '1-31-0', '1.31.0');
+
+    const { plan: third } = await plan(dir);
+    expect(third.step).toBe('cleanup');
+    applyCanaryStep(dir, third.canary!);
+    expect(read(dir, 'argocd/istiod-1-31-0.yaml')).toContain(
+      '          - prod-stable\n        defaultRevision: 1-31-0\n',
+    );
+    const after = await buildMeshModel(dir);
+    expect(after.clusters.flatMap((c) => c.controlPlanes).map((p) => [p.revision, p.tags])).toEqual([
+      ['1-31-0', ['prod-stable', 'default']],
+    ]);
+    expect(checkMeshInvariants(after).filter((f) => f.level === 'Error')).toEqual([]);
+  });
+
+  it('refuses a folded block, naming the file and line', async () => {
+    const dir = canaryArgoWorkspace();
+    const istiod = 'argocd/istiod.yaml';
+    writeFileSync(
+      join(dir, istiod),
+      read(dir, istiod)
+        .replace('      valuesObject:\n', '      values: >\n')
+        .replace('          - prod-stable\n', '          - prod-stable\n\n'),
+    );
+    const { plan: first } = await plan(dir);
+    applyCanaryStep(dir, first.canary!);
+    let error: unknown;
+    try {
+      const { plan: second } = await plan(dir);
+      applyCanaryStep(dir, second.canary!);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).toContain('only a literal block');
+    expect((error as { file?: string }).file).toBe(istiod);
+  });
+});
+
 describe('Sail Operator revision upgrades', () => {
   it('RevisionBased: a two-minor bump of spec.version is the canary, then the tag moves', async () => {
     const dir = canarySailWorkspace('RevisionBased');

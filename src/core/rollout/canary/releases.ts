@@ -10,7 +10,8 @@ import { FileFormatError } from '../../errors.js';
 import { asArray, asString } from '../../mesh/documents.js';
 import type { MeshCluster, MeshModel } from '../../mesh/types.js';
 import { resolveInsideWorkspace } from '../../workspace/files.js';
-import { helmInstalls, valueAt, type HelmInstall } from './shape.js';
+import { helmInstalls, valueAt, type HelmInstall, type YamlPath } from './shape.js';
+import { inlineValue, reencodeBlock, valuesBlockOf, type ValuesBlock } from './values-text.js';
 import { revisionNameOf, type CanaryIstiod, type RevisionReference } from './state.js';
 import {
   applyTextEdits,
@@ -23,6 +24,7 @@ import {
   removeListItem,
   removeMapEntry,
   replaceScalar,
+  type LocatedDocument,
   type TextEdit,
 } from './yaml-text.js';
 
@@ -38,12 +40,39 @@ export interface CanaryEdit {
 
 const KUSTOMIZATIONS = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
+/** An install whose inline values an edit touches. */
+interface ValuesHolder {
+  file: string;
+  name: string;
+  shape: HelmInstall['shape'];
+}
+
+/** One splice of a values map at `path` in `text` (the file, or a `helm.values` string). */
+type ValuesOp = (text: string, located: LocatedDocument, path: YamlPath) => TextEdit | undefined;
+
 class Editor {
   readonly edits = new Map<string, TextEdit[]>();
   readonly whole = new Map<string, string | null>();
   readonly read = new Map<string, string | null>();
   readonly notes: string[] = [];
+  /** Edits inside Argo CD `helm.values` strings, per file and block, applied to the block whole. */
+  readonly blocks = new Map<string, { file: string; block: ValuesBlock; edits: TextEdit[] }>();
   constructor(readonly workspace: string) {}
+
+  /** An edit of an install's inline values: `op` gets the values' text, document and map path. */
+  values(install: ValuesHolder, op: ValuesOp): void {
+    const { file, name, shape } = install;
+    const { text, located } = objectDocument(this, file, shape.kind, name);
+    if (!shape.valuesText) return this.add(file, op(text, located, shape.valuesPath));
+    const block = valuesBlockOf(text, file, located, shape.valuesText);
+    const key = `${file}\0${block.start}`;
+    const entry = this.blocks.get(key) ?? { file, block, edits: [] };
+    this.blocks.set(key, entry);
+    const [inner] = documentsOf(block.inner, file);
+    if (!inner) throw new FileFormatError(`${shape.label} has empty helm.values`, { file });
+    const edit = op(block.inner, inner, []);
+    if (edit) entry.edits.push(edit);
+  }
 
   text(file: string): string {
     if (!this.read.has(file)) {
@@ -90,6 +119,13 @@ class Editor {
   }
 
   result(): CanaryEdit {
+    for (const { file, block, edits } of this.blocks.values())
+      this.add(file, {
+        start: block.start,
+        end: block.end,
+        replacement: reencodeBlock(block, applyTextEdits(block.inner, file, edits)),
+      });
+    this.blocks.clear();
     const files = new Map<string, string | null>(this.whole);
     for (const [file, edits] of this.edits) {
       if (files.get(file) === null) continue;
@@ -144,16 +180,25 @@ export function addCanaryEdits(
     );
   for (const path of [shape.versionPath, ...(shape.alsoVersionPaths ?? [])])
     document.setIn(path, retagged(String(document.getIn(path)), old.version, target));
-  const values = shape.valuesPath;
-  for (const key of ['revisionTags', 'defaultRevision', 'revision']) document.deleteIn([...values, key]);
-  document.setIn(shape.revisionPath, revision);
+  // A `helm.values` string is edited as its own YAML document and written back as a literal block.
+  const valuesText = shape.valuesText ? parseDocument(String(document.getIn(shape.valuesText))) : undefined;
+  const values = valuesText ? [] : shape.valuesPath;
+  const valuesDoc = valuesText ?? document;
+  for (const key of ['revisionTags', 'defaultRevision', 'revision']) valuesDoc.deleteIn([...values, key]);
+  if (valuesText) valuesText.setIn(['revision'], revision);
+  else document.setIn(shape.revisionPath, revision);
   // Merged from elsewhere (a values file): overridden inline, so the canary claims no shared name.
   const merged = old.plane.values;
-  const inline = (key: string) => valueAt(old.object, [...values, key]) !== undefined;
+  const inline = (key: string) => inlineValue(old.object, shape, key) !== undefined;
   if (merged.defaultRevision && !inline('defaultRevision'))
-    document.setIn([...values, 'defaultRevision'], '');
+    valuesDoc.setIn([...values, 'defaultRevision'], '');
   if (asArray(merged.revisionTags).length && !inline('revisionTags'))
-    document.setIn([...values, 'revisionTags'], document.createNode([]));
+    valuesDoc.setIn([...values, 'revisionTags'], valuesDoc.createNode([]));
+  if (valuesText && shape.valuesText) {
+    const block = document.createNode(valuesText.toString({ lineWidth: 0 }));
+    block.type = 'BLOCK_LITERAL';
+    document.setIn(shape.valuesText, block);
+  }
   document.commentBefore =
     ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).\n` +
     ` Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
@@ -233,29 +278,28 @@ export function moveDataPlaneEdits(
   references: readonly RevisionReference[],
 ): CanaryEdit {
   const editor = new Editor(workspace);
-  const oldDoc = () => objectDocument(editor, old.file, old.shape.kind, old.name);
-  const nextDoc = () => objectDocument(editor, next.file, next.shape.kind, next.name);
-  const tags = asArray(valueAt(old.object, [...old.shape.valuesPath, 'revisionTags'])).map(String);
+  const tags = asArray(inlineValue(old.object, old.shape, 'revisionTags')).map(String);
   if (tags.length) {
-    const { text: oldText, located: oldLocated } = oldDoc();
     // Every tag moves, so the key goes with them (an empty `revisionTags:` would be null).
-    editor.add(old.file, removeMapEntry(oldText, old.file, oldLocated, old.shape.valuesPath, 'revisionTags'));
-    const { text, located } = nextDoc();
+    editor.values(old, (text, located, path) =>
+      removeMapEntry(text, old.file, located, path, 'revisionTags'),
+    );
     const lines = tags.map((t) => `\n- ${t}`).join('');
-    const existing = nodeAt(located.document, [...next.shape.valuesPath, 'revisionTags']);
-    if (existing)
-      editor.add(next.file, removeMapEntry(text, next.file, located, next.shape.valuesPath, 'revisionTags'));
-    editor.add(
-      next.file,
-      insertMapEntry(text, next.file, located, next.shape.valuesPath, 'revisionTags', lines),
+    if (inlineValue(next.object, next.shape, 'revisionTags') !== undefined)
+      editor.values(next, (text, located, path) =>
+        removeMapEntry(text, next.file, located, path, 'revisionTags'),
+      );
+    editor.values(next, (text, located, path) =>
+      insertMapEntry(text, next.file, located, path, 'revisionTags', lines),
     );
     editor.notes.push(
       `moves revision tag(s) ${tags.map((t) => `\`${t}\``).join(', ')} from ${old.name} to ${next.name}`,
     );
   }
-  if (asString(valueAt(old.object, [...old.shape.valuesPath, 'defaultRevision'])) === old.revision) {
-    const { text, located } = oldDoc();
-    editor.add(old.file, removeMapEntry(text, old.file, located, old.shape.valuesPath, 'defaultRevision'));
+  if (asString(inlineValue(old.object, old.shape, 'defaultRevision')) === old.revision) {
+    editor.values(old, (text, located, path) =>
+      removeMapEntry(text, old.file, located, path, 'defaultRevision'),
+    );
     setValue(editor, next, 'defaultRevision', next.revision);
     editor.notes.push(`moves \`defaultRevision\` to ${next.revision}`);
   }
@@ -280,19 +324,12 @@ export function moveDataPlaneEdits(
 }
 
 /** Sets `key` in an install's inline values: replaced when written there, else added. */
-function setValue(
-  editor: Editor,
-  install: { file: string; name: string; shape: HelmInstall['shape'] },
-  key: string,
-  value: string,
-): void {
-  const { file, name, shape } = install;
-  const { text, located } = objectDocument(editor, file, shape.kind, name);
-  editor.add(
-    file,
-    nodeAt(located.document, [...shape.valuesPath, key])
-      ? replaceScalar(text, file, located, [...shape.valuesPath, key], value)
-      : insertMapEntry(text, file, located, shape.valuesPath, key, value),
+function setValue(editor: Editor, install: ValuesHolder, key: string, value: string): void {
+  const { file } = install;
+  editor.values(install, (text, located, path) =>
+    nodeAt(located.document, [...path, key])
+      ? replaceScalar(text, file, located, [...path, key], value)
+      : insertMapEntry(text, file, located, path, key, value),
   );
 }
 
@@ -349,7 +386,7 @@ export function cleanupEdits(workspace: string, old: CanaryIstiod, next: CanaryI
     editor.notes.push(
       `once merged, remove the old control plane from the cluster with \`istioctl uninstall --revision ${old.revision}\` (an IstioOperator file is only an input of istioctl)`,
     );
-  const current = asString(valueAt(next.object, [...next.shape.valuesPath, 'defaultRevision']));
+  const current = asString(inlineValue(next.object, next.shape, 'defaultRevision'));
   if (current !== next.revision) {
     setValue(editor, next, 'defaultRevision', next.revision);
     editor.notes.push(`sets \`defaultRevision: ${next.revision}\` on ${next.name}, now the only istiod`);

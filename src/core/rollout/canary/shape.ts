@@ -20,8 +20,8 @@ export interface ReleaseShape {
   revisionPath: YamlPath;
   /** Other places that carry the same version and move with it (an IstioOperator's `spec.tag` under `spec.values.global.tag`). */
   alsoVersionPaths?: YamlPath[];
-  /** Values the installer reads that are not inline (Argo `helm.values` text), which the steps cannot edit. */
-  opaqueValues?: string;
+  /** Argo CD `helm.values`, a string of YAML, when it holds the inline values instead of a map. */
+  valuesText?: YamlPath;
 }
 
 export interface HelmInstall {
@@ -72,7 +72,9 @@ export function releaseShapeOf(object: RenderedObject): ReleaseShape | undefined
         valuesPath: [...at, 'helm', 'valuesObject'],
         releaseNamePath: [...at, 'helm', 'releaseName'],
         revisionPath: [...at, 'helm', 'valuesObject', 'revision'],
-        ...(text && !asRecord(source.helm)?.valuesObject ? { opaqueValues: 'helm.values (a string)' } : {}),
+        ...(text !== undefined && !asRecord(source.helm)?.valuesObject
+          ? { valuesText: [...at, 'helm', 'values'] }
+          : {}),
       };
     }
   }

@@ -11,7 +11,8 @@ import type {
 } from '../../mesh/types.js';
 import { compareVersions, parseIstioVersion } from '../../versions/parse.js';
 import { AMBIENT_ONE_MINOR, IOP_GATEWAYS_IN_PLACE } from './facts.js';
-import { installAt, valueAt, type ReleaseShape } from './shape.js';
+import { installAt, type ReleaseShape } from './shape.js';
+import { inlineValue } from './values-text.js';
 
 export type CanaryPhase = 'add' | 'move' | 'cleanup';
 
@@ -92,12 +93,7 @@ export function canaryLayoutOf(model: MeshModel): CanaryLayout {
         reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`,
       };
     const { object, shape } = install;
-    if (shape.opaqueValues)
-      return {
-        supported: false,
-        reason: `${shape.label} sets its values in ${shape.opaqueValues}, which the canary steps do not edit; use helm.valuesObject`,
-      };
-    const inline = asArray(valueAt(object, [...shape.valuesPath, 'revisionTags'])).map(String);
+    const inline = asArray(inlineValue(object, shape, 'revisionTags')).map(String);
     const elsewhere = plane.tags.filter((t) => t !== 'default' && !inline.includes(t));
     if (elsewhere.length)
       return {
