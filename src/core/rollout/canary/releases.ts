@@ -1,22 +1,18 @@
 // The three canary steps as edits of installed istiods (Flux HelmRelease, Argo CD Application,
-// IstioOperator):
-// add a revisioned istiod beside the old one (base chart to the target too), move tags, namespaces,
-// gateways and dependsOn to it, then remove the old one. Existing files get byte-minimal splices; the
-// new file is written whole.
-import { readFileSync } from 'node:fs';
+// IstioOperator): add a revisioned istiod beside the old one (base chart to the target too), move
+// tags, namespaces, gateways and dependsOn to it, then remove the old one. Existing files get
+// byte-minimal splices; the new file is written whole.
 import { posix } from 'node:path';
 import { isSeq, parseDocument } from 'yaml';
 import { FileFormatError } from '../../errors.js';
 import { asArray, asString } from '../../mesh/documents.js';
 import type { MeshCluster, MeshModel } from '../../mesh/types.js';
-import { resolveInsideWorkspace } from '../../workspace/files.js';
-import { helmInstalls, valueAt, type HelmInstall, type YamlPath } from './shape.js';
-import { inlineValue, reencodeBlock, valuesBlockOf, type ValuesBlock } from './values-text.js';
+import { Editor, KUSTOMIZATIONS, objectDocument, type CanaryEdit, type ValuesHolder } from './editor.js';
+import { helmInstalls, valueAt, type HelmInstall } from './shape.js';
+import { inlineValue } from './values-text.js';
 import { revisionNameOf, type CanaryIstiod, type RevisionReference } from './state.js';
 import {
-  applyTextEdits,
   documentsOf,
-  findObject,
   insertMapEntry,
   lineEndOf,
   lineStartOf,
@@ -24,129 +20,7 @@ import {
   removeListItem,
   removeMapEntry,
   replaceScalar,
-  type LocatedDocument,
-  type TextEdit,
 } from './yaml-text.js';
-
-/** What a step writes: new contents per file (null: the file is deleted). */
-export interface CanaryEdit {
-  /** Workspace-relative path -> new content, or null to delete. */
-  files: Map<string, string | null>;
-  /** Workspace-relative path -> content as read (null: the file is new). */
-  read: Map<string, string | null>;
-  /** Lines for the PR body: what changed and why. */
-  notes: string[];
-}
-
-const KUSTOMIZATIONS = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
-/** An install whose inline values an edit touches. */
-interface ValuesHolder {
-  file: string;
-  name: string;
-  shape: HelmInstall['shape'];
-}
-
-/** One splice of a values map at `path` in `text` (the file, or a `helm.values` string). */
-type ValuesOp = (text: string, located: LocatedDocument, path: YamlPath) => TextEdit | undefined;
-
-class Editor {
-  readonly edits = new Map<string, TextEdit[]>();
-  readonly whole = new Map<string, string | null>();
-  readonly read = new Map<string, string | null>();
-  readonly notes: string[] = [];
-  /** Edits inside Argo CD `helm.values` strings, per file and block, applied to the block whole. */
-  readonly blocks = new Map<string, { file: string; block: ValuesBlock; edits: TextEdit[] }>();
-  constructor(readonly workspace: string) {}
-
-  /** An edit of an install's inline values: `op` gets the values' text, document and map path. */
-  values(install: ValuesHolder, op: ValuesOp): void {
-    const { file, name, shape } = install;
-    const { text, located } = objectDocument(this, file, shape.kind, name);
-    if (!shape.valuesText) return this.add(file, op(text, located, shape.valuesPath));
-    const block = valuesBlockOf(text, file, located, shape.valuesText);
-    const key = `${file}\0${block.start}`;
-    const entry = this.blocks.get(key) ?? { file, block, edits: [] };
-    this.blocks.set(key, entry);
-    const [inner] = documentsOf(block.inner, file);
-    if (!inner) throw new FileFormatError(`${shape.label} has empty helm.values`, { file });
-    const edit = op(block.inner, inner, []);
-    if (edit) entry.edits.push(edit);
-  }
-
-  text(file: string): string {
-    if (!this.read.has(file)) {
-      let content: string | null;
-      try {
-        content = readFileSync(resolveInsideWorkspace(this.workspace, file), 'utf8');
-      } catch {
-        content = null;
-      }
-      this.read.set(file, content);
-    }
-    const content = this.read.get(file);
-    if (content === null || content === undefined)
-      throw new FileFormatError('the file was not found', { file });
-    return content;
-  }
-
-  exists(file: string): boolean {
-    try {
-      this.text(file);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  add(file: string, edit: TextEdit | undefined): void {
-    if (edit) this.edits.set(file, [...(this.edits.get(file) ?? []), edit]);
-  }
-
-  create(file: string, content: string): void {
-    if (this.exists(file))
-      throw new FileFormatError("the canary's file already exists", {
-        file,
-        hint: 'Remove or rename it, or merge the open canary PR, then run again.',
-      });
-    this.read.set(file, null);
-    this.whole.set(file, content);
-  }
-
-  remove(file: string): void {
-    this.text(file);
-    this.whole.set(file, null);
-  }
-
-  result(): CanaryEdit {
-    for (const { file, block, edits } of this.blocks.values())
-      this.add(file, {
-        start: block.start,
-        end: block.end,
-        replacement: reencodeBlock(block, applyTextEdits(block.inner, file, edits)),
-      });
-    this.blocks.clear();
-    const files = new Map<string, string | null>(this.whole);
-    for (const [file, edits] of this.edits) {
-      if (files.get(file) === null) continue;
-      files.set(file, applyTextEdits(this.text(file), file, edits));
-    }
-    for (const [file, content] of [...files])
-      if (content !== null && content === this.read.get(file)) files.delete(file);
-    return { files, read: this.read, notes: this.notes };
-  }
-}
-
-function objectDocument(editor: Editor, file: string, kind: string, name: string) {
-  const text = editor.text(file);
-  const located = findObject(text, file, kind, name);
-  if (!located)
-    throw new FileFormatError(`${kind} ${name} was not found in the file`, {
-      file,
-      hint: 'The rendered name differs from the one written (a kustomize prefix?); make this step by hand.',
-    });
-  return { text, located };
-}
 
 /** `istiod` -> `istiod-1-31-0`; `istiod-1-30-4` -> `istiod-1-31-0`. */
 export function canaryNameOf(oldName: string, oldRevision: string, revision: string): string {
