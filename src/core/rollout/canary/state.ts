@@ -84,7 +84,7 @@ export function canaryLayoutOf(model: MeshModel): CanaryLayout {
     if (gateway)
       return {
         supported: false,
-        reason: `${gateway.declaration!.name} installs gateway ${gateway.name} from the same IstioOperator as istiod; ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`,
+        reason: `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`,
       };
     const install = installAt(model, declaration.source);
     if (!install)
