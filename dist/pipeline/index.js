@@ -18,6 +18,10 @@ var __commonJS = (cb, mod) => function __require2() {
     throw mod = 0, e;
   }
 };
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
+};
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
     for (let key of __getOwnPropNames(from))
@@ -19648,7 +19652,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse7 = (version, options, throwErrors = false) => {
+    var parse8 = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
         return version;
       }
@@ -19661,7 +19665,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse7;
+    module.exports = parse8;
   }
 });
 
@@ -19669,9 +19673,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var valid2 = (version, options) => {
-      const v = parse7(version, options);
+      const v = parse8(version, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -19682,9 +19686,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var clean2 = (version, options) => {
-      const s = parse7(version.trim().replace(/^[=v]+/, ""), options);
+      const s = parse8(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -19719,10 +19723,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse7(version1, null, true);
-      const v2 = parse7(version2, null, true);
+      const v1 = parse8(version1, null, true);
+      const v2 = parse8(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -19793,9 +19797,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var prerelease = (version, options) => {
-      const parsed = parse7(version, options);
+      const parsed = parse8(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -19981,7 +19985,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -20016,7 +20020,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse8(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -20026,7 +20030,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var constants5 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
@@ -20038,7 +20042,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version, options) => {
       const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse7(versionStringToParse, options);
+      return parse8(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
       if (isPrerelease(truncation)) {
@@ -21273,7 +21277,7 @@ var require_semver2 = __commonJS({
     var constants5 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var valid2 = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -21312,7 +21316,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse7,
+      parse: parse8,
       valid: valid2,
       clean: clean2,
       inc,
@@ -23083,7 +23087,7 @@ var require_parse3 = __commonJS({
       }
       return { risky: false };
     };
-    var parse7 = (input, options) => {
+    var parse8 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -23253,7 +23257,7 @@ var require_parse3 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse7(rest, { ...options, fastpaths: false }).output;
+            const expression = parse8(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -23776,7 +23780,7 @@ var require_parse3 = __commonJS({
       }
       return state;
     };
-    parse7.fastpaths = (input, options) => {
+    parse8.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -23841,7 +23845,7 @@ var require_parse3 = __commonJS({
       }
       return source;
     };
-    module.exports = parse7;
+    module.exports = parse8;
   }
 });
 
@@ -23850,7 +23854,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse7 = require_parse3();
+    var parse8 = require_parse3();
     var utils = require_utils2();
     var constants5 = require_constants7();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -23938,7 +23942,7 @@ var require_picomatch = __commonJS({
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
-      return parse7(pattern, { ...options, fastpaths: false });
+      return parse8(pattern, { ...options, fastpaths: false });
     };
     picomatch4.scan = (input, options) => scan(input, options);
     picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -23964,10 +23968,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse7.fastpaths(input, options);
+        parsed.output = parse8.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse7(input, options);
+        parsed = parse8(input, options);
       }
       return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -24017,7 +24021,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar15 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar16 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -24039,7 +24043,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar15(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar16(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -24054,7 +24058,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap12;
     exports.isNode = isNode;
     exports.isPair = isPair4;
-    exports.isScalar = isScalar15;
+    exports.isScalar = isScalar16;
     exports.isSeq = isSeq11;
   }
 });
@@ -29599,7 +29603,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar15 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar16 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -29683,7 +29687,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar15;
+    exports.isScalar = isScalar16;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -31232,7 +31236,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse7(src, reviver, options) {
+    function parse8(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -31273,7 +31277,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse7;
+    exports.parse = parse8;
     exports.parseAllDocuments = parseAllDocuments8;
     exports.parseDocument = parseDocument5;
     exports.stringify = stringify5;
@@ -39155,7 +39159,7 @@ var import_yaml8 = __toESM(require_dist(), 1);
 var import_yaml7 = __toESM(require_dist(), 1);
 var MAX_YAML_ALIAS_COUNT = 1e3;
 var MAX_YAML_EXPANDED_NODES = 2e5;
-function assertBoundedAliases(document, file, lineOf2) {
+function assertBoundedAliases(document, file, lineOf3) {
   const targets = /* @__PURE__ */ new Map();
   const anchors = /* @__PURE__ */ new Map();
   let firstAlias;
@@ -39192,7 +39196,7 @@ function assertBoundedAliases(document, file, lineOf2) {
       `YAML aliases expand this document to ${expanded > 1e12 ? "over a trillion" : expanded.toLocaleString("en-US")} nodes, over the limit of ${MAX_YAML_EXPANDED_NODES.toLocaleString("en-US")} (an alias bomb?)`,
       {
         file,
-        ...firstAlias?.range ? { line: lineOf2(firstAlias.range[0]) } : {},
+        ...firstAlias?.range ? { line: lineOf3(firstAlias.range[0]) } : {},
         hint: "Nothing was read from this file. Write the repeated blocks out, or use fewer nested aliases."
       }
     );
@@ -40371,10 +40375,10 @@ function jobOf(file, slice, logger) {
   }
   const quick = quickIdentity(slice.body);
   let parsed;
-  const parse7 = () => parsed ??= parseManifest(slice.body);
+  const parse8 = () => parsed ??= parseManifest(slice.body);
   let workloads;
   try {
-    workloads = quick && quick.kind !== "List" ? workloadsOf({ kind: quick.kind, metadata: quick }) : workloadsOf(parse7());
+    workloads = quick && quick.kind !== "List" ? workloadsOf({ kind: quick.kind, metadata: quick }) : workloadsOf(parse8());
   } catch (error2) {
     logger.warning(
       `left ${file.path}:${slice.line} alone: not parseable YAML (${error2.message.split("\n")[0]})`,
@@ -40383,7 +40387,7 @@ function jobOf(file, slice, logger) {
     return void 0;
   }
   if (workloads.length === 0) return void 0;
-  const notWorkload = notAWorkload(slice.body, parse7);
+  const notWorkload = notAWorkload(slice.body, parse8);
   if (notWorkload) {
     logger.notice(`left ${file.path}:${slice.line} alone: ${notWorkload}`, {
       file: file.path,
@@ -40392,7 +40396,7 @@ function jobOf(file, slice, logger) {
     return void 0;
   }
   const first = workloads[0];
-  const isList = quick ? quick.kind === "List" : isObject(parse7()) && parse7()["kind"] === "List";
+  const isList = quick ? quick.kind === "List" : isObject(parse8()) && parse8()["kind"] === "List";
   return {
     body: normalisedBody(slice.body),
     where: `${file.path}:${slice.line} (${isList ? "List" : first.kind} ${workloadName(first)})`,
@@ -40400,7 +40404,7 @@ function jobOf(file, slice, logger) {
     slice,
     isList,
     workloads,
-    source: parse7
+    source: parse8
   };
 }
 
@@ -42365,11 +42369,11 @@ function thresholds(options) {
 // src/core/config/repo-config-reader.ts
 var import_yaml15 = __toESM(require_dist(), 1);
 function configContext(file, lineCounter) {
-  const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
+  const lineOf3 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   const fail = (path5, node, message, hint) => {
-    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf2(node), hint });
+    throw new InvalidInputError(`'${path5}' ${message}`, { file, line: lineOf3(node), hint });
   };
-  return { file, lineOf: lineOf2, fail };
+  return { file, lineOf: lineOf3, fail };
 }
 function sectionReader(ctx, map, prefix) {
   const { fail } = ctx;
@@ -49830,7 +49834,7 @@ function candidateParsers(options, logger) {
   const count = () => (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size;
   return { whole, forScan, count };
 }
-function pinCollector(kindsFor, parse7) {
+function pinCollector(kindsFor, parse8) {
   const pins = [];
   const facts = /* @__PURE__ */ new Map();
   const visit3 = (candidate) => {
@@ -49843,7 +49847,7 @@ function pinCollector(kindsFor, parse7) {
         pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString("utf8") }));
         continue;
       }
-      const file = parse7.forScan(candidate, selection);
+      const file = parse8.forScan(candidate, selection);
       if (!file) continue;
       const result = kind.extract(file);
       pins.push(...result.pins);
@@ -49962,16 +49966,16 @@ function formatVersion(target) {
 function extractPins(input, options = {}) {
   const logger = options.logger ?? silentLogger;
   const kindsFor = kindSelector(options.kinds ?? PIN_KINDS, options.ignoreFilePatterns ?? false);
-  const parse7 = candidateParsers(options, logger);
-  const found = pinCollector(kindsFor, parse7);
+  const parse8 = candidateParsers(options, logger);
+  const found = pinCollector(kindsFor, parse8);
   const { scannedFiles, everyFile } = scanCandidates(input, options, logger, kindsFor, found.visit);
   const lookup2 = {
     logger,
-    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parse7.whole).filter((f) => f !== null)
+    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parse8.whole).filter((f) => f !== null)
   };
   const pins = [...found.pins];
   for (const [kind, kindFacts] of found.facts) pins.push(...kind.link?.(kindFacts, lookup2) ?? []);
-  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parse7.count() };
+  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parse8.count() };
 }
 function planPinUpdates(pins, target, options = {}) {
   const logger = options.logger ?? silentLogger;
@@ -51774,10 +51778,99 @@ function notesContext(plan, moves) {
   return context2;
 }
 
+// src/core/rollout/canary/facts.ts
+var facts_exports = {};
+__export(facts_exports, {
+  AMBIENT_ONE_MINOR: () => AMBIENT_ONE_MINOR,
+  AMBIENT_ORDER: () => AMBIENT_ORDER,
+  CANARY_TWO_MINORS: () => CANARY_TWO_MINORS,
+  CRDS_FIRST: () => CRDS_FIRST,
+  GATEWAYS_AFTER_ISTIOD: () => GATEWAYS_AFTER_ISTIOD,
+  IN_PLACE_ONE_MINOR: () => IN_PLACE_ONE_MINOR,
+  IOP_GATEWAYS_IN_PLACE: () => IOP_GATEWAYS_IN_PLACE,
+  IOP_REVISION: () => IOP_REVISION,
+  REVISION_TAGS: () => REVISION_TAGS
+});
+var IN_PLACE_ONE_MINOR = {
+  rule: "an in-place upgrade moves one control plane at most one minor; only a revision (canary) upgrade may skip one",
+  source: "https://istio.io/latest/docs/setup/upgrade/in-place/"
+};
+var CANARY_TWO_MINORS = {
+  rule: "a revision (canary) upgrade installs the new istiod beside the old and may go two minors ahead",
+  source: "https://istio.io/latest/docs/setup/upgrade/canary/"
+};
+var REVISION_TAGS = {
+  rule: "a revision tag is a stable name a namespace selects; moving it moves every namespace that uses it, and the chart renders it as istio-revision-tag-<tag> under a fixed name",
+  source: "https://istio.io/latest/docs/setup/upgrade/canary/#stable-revision-labels"
+};
+var AMBIENT_ONE_MINOR = {
+  rule: "ztunnel and istio-cni are not revisioned and work with control planes of their own minor and the next, so an ambient mesh moves one minor per hop, istiod first, then CNI, then ztunnel",
+  source: "https://istio.io/latest/docs/ambient/upgrade/helm/"
+};
+var GATEWAYS_AFTER_ISTIOD = {
+  rule: "gateways are proxies: they move to the new revision (its istio.io/rev) after istiod, never before",
+  source: "https://istio.io/latest/docs/setup/additional-setup/gateway/#canary-upgrade-advanced"
+};
+var CRDS_FIRST = {
+  rule: "the base chart templates the CRDs and is upgraded before istiod",
+  source: "https://istio.io/latest/docs/setup/upgrade/helm/"
+};
+var IOP_GATEWAYS_IN_PLACE = {
+  rule: "gateways installed by istioctl with a revision do not run per revision: istioctl upgrades them in place to the new control plane",
+  source: "https://istio.io/latest/docs/setup/upgrade/canary/#data-plane"
+};
+var IOP_REVISION = {
+  rule: "with istioctl, the canary is a second install with its own revision (`istioctl install --set revision=<rev>`, an IstioOperator with `spec.revision`); the old one is removed with `istioctl uninstall --revision <old>` once unused",
+  source: "https://istio.io/latest/docs/setup/upgrade/canary/"
+};
+var AMBIENT_ORDER = {
+  rule: "upgrade istiod first, then the istio-cni node agent, then ztunnel; each node agent runs with a control plane of its own minor or the next, never an older one",
+  source: "https://istio.io/latest/docs/ambient/upgrade/helm/",
+  components: ["cni", "ztunnel"]
+};
+
+// src/core/rollout/canary/ambient.ts
+function planNodeAgentStep(model) {
+  for (const cluster of model.clusters) {
+    const istiods = sortVersions(
+      new Set(cluster.controlPlanes.map((p) => p.version).filter((v) => Boolean(v)))
+    );
+    const target = istiods[0];
+    if (!target) continue;
+    const behind = (kind) => cluster.components.filter(
+      (c) => c.component === kind && c.version && c.source && compareVersions(c.version, target) < 0
+    );
+    const index = AMBIENT_ORDER.components.findIndex((kind) => behind(kind).length > 0);
+    if (index < 0) continue;
+    const component = AMBIENT_ORDER.components[index];
+    const lagging = behind(component);
+    const filesOf = (list) => [...new Set(list.map((c) => c.source.file))].sort();
+    const later = AMBIENT_ORDER.components.slice(index + 1).map((kind) => ({
+      component: kind,
+      files: filesOf(cluster.components.filter((c) => c.component === kind && c.source))
+    })).filter((l) => l.files.length > 0);
+    const versions = sortVersions(new Set(lagging.map((c) => c.version)));
+    return {
+      component,
+      target,
+      lagging,
+      files: filesOf(lagging),
+      later,
+      reason: `istiod runs ${target} and ${component === "cni" ? "istio-cni" : "ztunnel"} ${lagging.map((c) => c.name).join(", ")} still runs ${versions.join(", ")}: it follows now, in its own PR (${AMBIENT_ORDER.rule}; ${AMBIENT_ORDER.source}).`
+    };
+  }
+  return void 0;
+}
+
 // src/core/rollout/canary/releases.ts
-var import_yaml29 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync13 } from "node:fs";
+var import_yaml30 = __toESM(require_dist(), 1);
 import { posix as posix17 } from "node:path";
+
+// src/core/rollout/canary/editor.ts
+import { readFileSync as readFileSync13 } from "node:fs";
+
+// src/core/rollout/canary/values-text.ts
+var import_yaml29 = __toESM(require_dist(), 1);
 
 // src/core/rollout/canary/shape.ts
 function argoChart(source) {
@@ -51798,7 +51891,8 @@ function releaseShapeOf(object) {
       chart,
       versionPath: ["spec", "chart", "spec", "version"],
       valuesPath: ["spec", "values"],
-      releaseNamePath: ["spec", "releaseName"]
+      releaseNamePath: ["spec", "releaseName"],
+      revisionPath: ["spec", "values", "revision"]
     };
   }
   if (object.kind === "Application" && object.apiVersion.startsWith("argoproj.io/")) {
@@ -51815,11 +51909,30 @@ function releaseShapeOf(object) {
         versionPath: [...at, "targetRevision"],
         valuesPath: [...at, "helm", "valuesObject"],
         releaseNamePath: [...at, "helm", "releaseName"],
-        ...text2 && !asRecord(source.helm)?.valuesObject ? { opaqueValues: "helm.values (a string)" } : {}
+        revisionPath: [...at, "helm", "valuesObject", "revision"],
+        ...text2 !== void 0 && !asRecord(source.helm)?.valuesObject ? { valuesText: [...at, "helm", "values"] } : {}
       };
     }
   }
+  if (object.kind === "IstioOperator" && object.apiVersion.startsWith("install.istio.io/"))
+    return istioOperatorShape(object, label);
   return void 0;
+}
+function istioOperatorShape(object, label) {
+  const tagPaths = [
+    ["spec", "values", "global", "tag"],
+    ["spec", "tag"]
+  ].filter((p) => valueAt3(object, p) !== void 0);
+  return {
+    kind: "IstioOperator",
+    label,
+    chart: "istiod",
+    versionPath: tagPaths[0] ?? ["spec", "tag"],
+    ...tagPaths.length > 1 ? { alsoVersionPaths: tagPaths.slice(1) } : {},
+    valuesPath: ["spec", "values"],
+    releaseNamePath: [],
+    revisionPath: ["spec", "revision"]
+  };
 }
 function helmInstalls(model) {
   const out = [];
@@ -51839,166 +51952,6 @@ function valueAt3(object, path5) {
   let at = object.object;
   for (const key of path5) at = typeof key === "number" ? asArray(at)[key] : asRecord(at)?.[key];
   return at;
-}
-
-// src/core/rollout/canary/facts.ts
-var IN_PLACE_ONE_MINOR = {
-  rule: "an in-place upgrade moves one control plane at most one minor; only a revision (canary) upgrade may skip one",
-  source: "https://istio.io/latest/docs/setup/upgrade/in-place/"
-};
-var CANARY_TWO_MINORS = {
-  rule: "a revision (canary) upgrade installs the new istiod beside the old and may go two minors ahead",
-  source: "https://istio.io/latest/docs/setup/upgrade/canary/"
-};
-var AMBIENT_ONE_MINOR = {
-  rule: "ztunnel and istio-cni are not revisioned and work with control planes of their own minor and the next, so an ambient mesh moves one minor per hop, istiod first, then CNI, then ztunnel",
-  source: "https://istio.io/latest/docs/ambient/upgrade/helm/"
-};
-
-// src/core/rollout/canary/state.ts
-function canaryLayoutOf(model) {
-  const clusters = model.clusters.filter((c) => c.controlPlanes.length > 0);
-  if (clusters.length !== 1)
-    return {
-      supported: false,
-      reason: `revision upgrades are done for one cluster at a time; this repo declares control planes in ${clusters.length}`
-    };
-  const cluster = clusters[0];
-  const ambient = cluster.components.find((c) => c.component === "ztunnel" || c.component === "cni");
-  if (ambient)
-    return {
-      supported: false,
-      reason: `${ambient.component} ${ambient.name} is present: ${AMBIENT_ONE_MINOR.rule}`
-    };
-  const istiods = [];
-  for (const plane of cluster.controlPlanes) {
-    const declaration = plane.declarations[0];
-    const version = plane.version ? parseIstioVersion(plane.version)?.version : void 0;
-    const helm = declaration?.sourceId === "flux-helmrelease" || declaration?.sourceId === "argocd-application";
-    if (plane.declarations.length !== 1 || !helm || !declaration.source || !version)
-      return {
-        supported: false,
-        reason: `revision ${plane.revision} is not one Flux HelmRelease or Argo CD Application with an exact version; only those are upgraded by revision so far`
-      };
-    const install = installAt(model, declaration.source);
-    if (!install)
-      return {
-        supported: false,
-        reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`
-      };
-    const { object, shape } = install;
-    if (shape.opaqueValues)
-      return {
-        supported: false,
-        reason: `${shape.label} sets its values in ${shape.opaqueValues}, which the canary steps do not edit; use helm.valuesObject`
-      };
-    const inline = asArray(valueAt3(object, [...shape.valuesPath, "revisionTags"])).map(String);
-    const elsewhere = plane.tags.filter((t) => t !== "default" && !inline.includes(t));
-    if (elsewhere.length)
-      return {
-        supported: false,
-        reason: `${shape.label} gets revision tag(s) ${elsewhere.join(", ")} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`
-      };
-    istiods.push({
-      revision: plane.revision,
-      version,
-      name: object.name,
-      namespace: object.namespace ?? "default",
-      file: declaration.source.file,
-      line: declaration.source.line,
-      plane,
-      object,
-      shape
-    });
-  }
-  if (istiods.length > 2)
-    return { supported: false, reason: `${istiods.length} istiod revisions run; a canary hop handles two` };
-  return { supported: true, cluster, istiods: istiods.sort((a, b) => compareVersions(a.version, b.version)) };
-}
-function selects(cluster, name, plane) {
-  return controlPlaneFor(cluster, name) === plane;
-}
-function referencesTo(cluster, old) {
-  const out = [];
-  const plane = old.plane;
-  const isDefault = plane.revision === "default" || plane.tags.includes("default");
-  for (const tag of plane.tags)
-    out.push({
-      kind: "tag",
-      name: tag,
-      what: `tag ${tag} points at revision ${plane.revision}`,
-      source: old.plane.source
-    });
-  for (const ns of cluster.namespaces) {
-    if (ns.injection?.value === "enabled" && isDefault)
-      out.push({
-        kind: "namespace",
-        name: ns.name,
-        what: `namespace ${ns.name} has istio-injection=enabled, which selects the default revision`,
-        source: ns.injection.source ?? ns.source
-      });
-    else if (!ns.injection && ns.revision && ns.revision.value === plane.revision)
-      out.push({
-        kind: "namespace",
-        name: ns.name,
-        what: `namespace ${ns.name} is labelled istio.io/rev=${ns.revision.value}`,
-        source: ns.revision.source ?? ns.source
-      });
-  }
-  for (const w of cluster.workloads) {
-    const rev = w.podRevision?.value ?? w.sidecar.revision;
-    if (w.sidecar.state !== "none" && rev && selects(cluster, rev, plane))
-      out.push({
-        kind: "workload",
-        name: `${w.namespace}/${w.name}`,
-        what: `the sidecar of ${w.kind} ${w.namespace}/${w.name} was injected by revision ${rev}`,
-        source: w.sidecar.source ?? w.source
-      });
-  }
-  const oldService = plane.revision === "default" ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/ : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, "")}\\.`);
-  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
-  for (const object of cluster.objects) {
-    if (object.kind === "HelmRelease" && object.name !== old.name) {
-      const spec = asRecord(object.object.spec);
-      for (const dep of asArray(spec?.dependsOn)) {
-        const name = asString(asRecord(dep)?.name);
-        const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
-        if (name === old.name && namespace === old.namespace)
-          out.push({
-            kind: "depends-on",
-            name: object.name,
-            what: `HelmRelease ${object.namespace ?? ""}/${object.name} dependsOn ${old.name}`,
-            ...object.source ? { source: object.source } : {}
-          });
-      }
-    }
-    const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
-    if (address) {
-      if (listedWorkloads.has(`${object.namespace ?? ""}/${object.name}`)) continue;
-      out.push({
-        kind: "ca-address",
-        name: object.name,
-        what: `${object.kind} ${object.name} names ${address[0]}, the address of the old istiod (revision ${plane.revision}; a CA or discovery address)`,
-        ...object.source ? { source: object.source } : {}
-      });
-    }
-  }
-  for (const gateway of cluster.components.filter((c) => c.component === "gateway")) {
-    const rev = gateway.revision ?? "default";
-    if (selects(cluster, rev, plane))
-      out.push({
-        kind: "gateway",
-        name: gateway.name,
-        what: `gateway ${gateway.name} is served by revision ${rev}`,
-        ...gateway.source ? { source: gateway.source } : {}
-      });
-  }
-  return out;
-}
-function revisionNameOf(version) {
-  const parsed = parseIstioVersion(version);
-  if (!parsed) throw new Error(`not an Istio version: ${version}`);
-  return parsed.version.replace(/[^0-9a-z-]/gi, "-").toLowerCase();
 }
 
 // src/core/rollout/canary/yaml-text.ts
@@ -52135,7 +52088,56 @@ function applyTextEdits(text2, file, edits) {
   return out;
 }
 
-// src/core/rollout/canary/releases.ts
+// src/core/rollout/canary/values-text.ts
+function inlineValues(object, shape) {
+  if (!shape.valuesText) return asRecord(valueAt3(object, shape.valuesPath)) ?? {};
+  const text2 = valueAt3(object, shape.valuesText);
+  try {
+    return asRecord(typeof text2 === "string" ? (0, import_yaml29.parse)(text2) : void 0) ?? {};
+  } catch {
+    return {};
+  }
+}
+function inlineValue(object, shape, key) {
+  return inlineValues(object, shape)[key];
+}
+function lineOf2(text2, offset) {
+  return text2.slice(0, offset).split("\n").length;
+}
+function encodeBlock(inner, indent) {
+  return inner.split("\n").map((line) => line === "" ? "" : `${indent}${line}`).join("\n");
+}
+function valuesBlockOf(text2, file, located, path5) {
+  const node = nodeAt2(located.document, path5);
+  const refuse = (offset, why) => {
+    throw new FileFormatError(`cannot edit ${path5.join(".")} byte for byte: ${why}`, {
+      file,
+      line: lineOf2(text2, offset),
+      hint: "Write the values as a literal block (`values: |`) indented with spaces, or as helm.valuesObject."
+    });
+  };
+  if (!node || !(0, import_yaml29.isScalar)(node) || !node.range || typeof node.value !== "string")
+    return refuse(located.start, "it is not a string");
+  const header = text2.slice(node.range[0], lineEndOf(text2, node.range[0]));
+  if (!/^\|[+-]?[ \t]*(#.*)?\r?\n$/.test(header))
+    return refuse(node.range[0], "only a literal block (`|`, `|-`, `|+`) is edited");
+  const start = lineEndOf(text2, node.range[0]);
+  const indent = /^( *)/.exec(text2.slice(start))[1];
+  const inner = node.value;
+  const encoded = encodeBlock(inner, indent);
+  if (!indent || text2.slice(start, start + encoded.length) !== encoded)
+    return refuse(start, "its lines do not read back as written");
+  return { start, end: start + encoded.length, indent, inner };
+}
+function reencodeBlock(block, edited) {
+  let inner = edited;
+  if (!block.inner.endsWith("\n") && inner.endsWith("\n")) inner = inner.slice(0, -1);
+  if (block.inner.endsWith("\n") && !inner.endsWith("\n")) inner = `${inner}
+`;
+  return encodeBlock(inner, block.indent);
+}
+
+// src/core/rollout/canary/editor.ts
 var KUSTOMIZATIONS = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 var Editor = class {
   constructor(workspace) {
@@ -52146,6 +52148,22 @@ var Editor = class {
   whole = /* @__PURE__ */ new Map();
   read = /* @__PURE__ */ new Map();
   notes = [];
+  /** Edits inside Argo CD `helm.values` strings, per file and block, applied to the block whole. */
+  blocks = /* @__PURE__ */ new Map();
+  /** An edit of an install's inline values: `op` gets the values' text, document and map path. */
+  values(install, op) {
+    const { file, name, shape } = install;
+    const { text: text2, located } = objectDocument(this, file, shape.kind, name);
+    if (!shape.valuesText) return this.add(file, op(text2, located, shape.valuesPath));
+    const block = valuesBlockOf(text2, file, located, shape.valuesText);
+    const key = `${file}\0${block.start}`;
+    const entry = this.blocks.get(key) ?? { file, block, edits: [] };
+    this.blocks.set(key, entry);
+    const [inner] = documentsOf2(block.inner, file);
+    if (!inner) throw new FileFormatError(`${shape.label} has empty helm.values`, { file });
+    const edit = op(block.inner, inner, []);
+    if (edit) entry.edits.push(edit);
+  }
   text(file) {
     if (!this.read.has(file)) {
       let content2;
@@ -52186,6 +52204,13 @@ var Editor = class {
     this.whole.set(file, null);
   }
   result() {
+    for (const { file, block, edits } of this.blocks.values())
+      this.add(file, {
+        start: block.start,
+        end: block.end,
+        replacement: reencodeBlock(block, applyTextEdits(block.inner, file, edits))
+      });
+    this.blocks.clear();
     const files = new Map(this.whole);
     for (const [file, edits] of this.edits) {
       if (files.get(file) === null) continue;
@@ -52206,6 +52231,159 @@ function objectDocument(editor, file, kind, name) {
     });
   return { text: text2, located };
 }
+
+// src/core/rollout/canary/state.ts
+function canaryLayoutOf(model) {
+  const clusters = model.clusters.filter((c) => c.controlPlanes.length > 0);
+  if (clusters.length !== 1)
+    return {
+      supported: false,
+      reason: `revision upgrades are done for one cluster at a time; this repo declares control planes in ${clusters.length}`
+    };
+  const cluster = clusters[0];
+  const ambient = cluster.components.find((c) => c.component === "ztunnel" || c.component === "cni");
+  if (ambient)
+    return {
+      supported: false,
+      reason: `${ambient.component} ${ambient.name} is present: ${AMBIENT_ONE_MINOR.rule}`
+    };
+  const istiods = [];
+  for (const plane of cluster.controlPlanes) {
+    const declaration = plane.declarations[0];
+    const version = plane.version ? parseIstioVersion(plane.version)?.version : void 0;
+    const editable = ["flux-helmrelease", "argocd-application", "istio-operator"].includes(
+      declaration?.sourceId ?? ""
+    );
+    if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
+      return {
+        supported: false,
+        reason: `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`
+      };
+    const gateway = cluster.components.find(
+      (c) => c.declaration?.sourceId === "istio-operator" && c.source?.file === declaration.source.file && c.source.line === declaration.source.line
+    );
+    if (gateway)
+      return {
+        supported: false,
+        reason: `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`
+      };
+    const install = installAt(model, declaration.source);
+    if (!install)
+      return {
+        supported: false,
+        reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`
+      };
+    const { object, shape } = install;
+    const inline = asArray(inlineValue(object, shape, "revisionTags")).map(String);
+    const elsewhere = plane.tags.filter((t) => t !== "default" && !inline.includes(t));
+    if (elsewhere.length)
+      return {
+        supported: false,
+        reason: `${shape.label} gets revision tag(s) ${elsewhere.join(", ")} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`
+      };
+    istiods.push({
+      revision: plane.revision,
+      version,
+      name: object.name,
+      namespace: object.namespace ?? "default",
+      file: declaration.source.file,
+      line: declaration.source.line,
+      plane,
+      object,
+      shape
+    });
+  }
+  if (istiods.length > 2)
+    return { supported: false, reason: `${istiods.length} istiod revisions run; a canary hop handles two` };
+  return { supported: true, cluster, istiods: istiods.sort((a, b) => compareVersions(a.version, b.version)) };
+}
+function selects(cluster, name, plane) {
+  return controlPlaneFor(cluster, name) === plane;
+}
+function referencesTo(cluster, old) {
+  const out = [];
+  const plane = old.plane;
+  const isDefault = plane.revision === "default" || plane.tags.includes("default");
+  for (const tag of plane.tags)
+    out.push({
+      kind: "tag",
+      name: tag,
+      what: `tag ${tag} points at revision ${plane.revision}`,
+      source: old.plane.source
+    });
+  for (const ns of cluster.namespaces) {
+    if (ns.injection?.value === "enabled" && isDefault)
+      out.push({
+        kind: "namespace",
+        name: ns.name,
+        what: `namespace ${ns.name} has istio-injection=enabled, which selects the default revision`,
+        source: ns.injection.source ?? ns.source
+      });
+    else if (!ns.injection && ns.revision && ns.revision.value === plane.revision)
+      out.push({
+        kind: "namespace",
+        name: ns.name,
+        what: `namespace ${ns.name} is labelled istio.io/rev=${ns.revision.value}`,
+        source: ns.revision.source ?? ns.source
+      });
+  }
+  for (const w of cluster.workloads) {
+    const rev = w.podRevision?.value ?? w.sidecar.revision;
+    if (w.sidecar.state !== "none" && rev && selects(cluster, rev, plane))
+      out.push({
+        kind: "workload",
+        name: `${w.namespace}/${w.name}`,
+        what: `the sidecar of ${w.kind} ${w.namespace}/${w.name} was injected by revision ${rev}`,
+        source: w.sidecar.source ?? w.source
+      });
+  }
+  const oldService = plane.revision === "default" ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/ : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, "")}\\.`);
+  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
+  for (const object of cluster.objects) {
+    if (object.kind === "HelmRelease" && object.name !== old.name) {
+      const spec = asRecord(object.object.spec);
+      for (const dep of asArray(spec?.dependsOn)) {
+        const name = asString(asRecord(dep)?.name);
+        const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
+        if (name === old.name && namespace === old.namespace)
+          out.push({
+            kind: "depends-on",
+            name: object.name,
+            what: `HelmRelease ${object.namespace ?? ""}/${object.name} dependsOn ${old.name}`,
+            ...object.source ? { source: object.source } : {}
+          });
+      }
+    }
+    const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
+    if (address) {
+      if (listedWorkloads.has(`${object.namespace ?? ""}/${object.name}`)) continue;
+      out.push({
+        kind: "ca-address",
+        name: object.name,
+        what: `${object.kind} ${object.name} names ${address[0]}, the address of the old istiod (revision ${plane.revision}; a CA or discovery address)`,
+        ...object.source ? { source: object.source } : {}
+      });
+    }
+  }
+  for (const gateway of cluster.components.filter((c) => c.component === "gateway")) {
+    const rev = gateway.revision ?? "default";
+    if (selects(cluster, rev, plane))
+      out.push({
+        kind: "gateway",
+        name: gateway.name,
+        what: `gateway ${gateway.name} is served by revision ${rev}`,
+        ...gateway.source ? { source: gateway.source } : {}
+      });
+  }
+  return out;
+}
+function revisionNameOf(version) {
+  const parsed = parseIstioVersion(version);
+  if (!parsed) throw new Error(`not an Istio version: ${version}`);
+  return parsed.version.replace(/[^0-9a-z-]/gi, "-").toLowerCase();
+}
+
+// src/core/rollout/canary/releases.ts
 function canaryNameOf(oldName, oldRevision, revision) {
   return oldRevision !== "default" && oldName.endsWith(`-${oldRevision}`) ? `${oldName.slice(0, -oldRevision.length)}${revision}` : `${oldName}-${revision}`;
 }
@@ -52215,25 +52393,34 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text: text2, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml29.parseDocument)(text2.slice(located.start, located.end));
+  const document = (0, import_yaml30.parseDocument)(text2.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
-  const releaseName = asString(document.getIn(shape.releaseNamePath));
+  const releaseName = shape.releaseNamePath.length ? asString(document.getIn(shape.releaseNamePath)) : void 0;
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
   if (!document.hasIn(shape.versionPath))
     throw new FileFormatError(
       `${shape.label} has no ${shape.versionPath.join(".")}; only a chart with a written version is upgraded by revision`,
       { file: old.file, line: old.line }
     );
-  document.setIn(shape.versionPath, target);
-  const values = shape.valuesPath;
-  for (const key of ["revisionTags", "defaultRevision"]) document.deleteIn([...values, key]);
-  document.setIn([...values, "revision"], revision);
+  for (const path5 of [shape.versionPath, ...shape.alsoVersionPaths ?? []])
+    document.setIn(path5, retagged(String(document.getIn(path5)), old.version, target));
+  const valuesText = shape.valuesText ? (0, import_yaml30.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
+  const values = valuesText ? [] : shape.valuesPath;
+  const valuesDoc = valuesText ?? document;
+  for (const key of ["revisionTags", "defaultRevision", "revision"]) valuesDoc.deleteIn([...values, key]);
+  if (valuesText) valuesText.setIn(["revision"], revision);
+  else document.setIn(shape.revisionPath, revision);
   const merged = old.plane.values;
-  const inline = (key) => valueAt3(old.object, [...values, key]) !== void 0;
-  if (merged.defaultRevision !== void 0 && !inline("defaultRevision"))
-    document.setIn([...values, "defaultRevision"], "");
+  const inline = (key) => inlineValue(old.object, shape, key) !== void 0;
+  if (merged.defaultRevision && !inline("defaultRevision"))
+    valuesDoc.setIn([...values, "defaultRevision"], "");
   if (asArray(merged.revisionTags).length && !inline("revisionTags"))
-    document.setIn([...values, "revisionTags"], document.createNode([]));
+    valuesDoc.setIn([...values, "revisionTags"], valuesDoc.createNode([]));
+  if (valuesText && shape.valuesText) {
+    const block = document.createNode(valuesText.toString({ lineWidth: 0 }));
+    block.type = "BLOCK_LITERAL";
+    document.setIn(shape.valuesText, block);
+  }
   document.commentBefore = ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).
  Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
   let body = document.toString({ lineWidth: 0 });
@@ -52243,9 +52430,16 @@ function addCanaryEdits(workspace, model, old, target) {
   editor.notes.push(
     `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
   );
+  if (shape.kind === "IstioOperator")
+    editor.notes.push(
+      `install it beside the old one with \`istioctl install -f ${file}\` (${target}); the base CRDs it renders move to ${target} first, and ${old.name} keeps serving everything until step 2`
+    );
   listBeside(editor, old.file, file);
   moveBase(editor, model, target);
   return { ...editor.result(), revision, file, name };
+}
+function retagged(written, from, to) {
+  return written.startsWith(from) ? `${to}${written.slice(from.length)}` : to;
 }
 function listBeside(editor, beside, added) {
   const dir = posix17.dirname(beside);
@@ -52254,9 +52448,9 @@ function listBeside(editor, beside, added) {
   const text2 = editor.text(kustomization);
   const [located] = documentsOf2(text2, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml29.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix17.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml30.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix17.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml29.isSeq)(resources) && resources.flow)
+  if (!range || resources && (0, import_yaml30.isSeq)(resources) && resources.flow)
     throw new FileFormatError(`${posix17.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
       hint: `Add ${posix17.basename(added)} to the kustomization by hand, or list ${posix17.basename(beside)} in block style.`
@@ -52287,29 +52481,32 @@ function moveBase(editor, model, target) {
 }
 function moveDataPlaneEdits(workspace, model, cluster, old, next, references) {
   const editor = new Editor(workspace);
-  const oldDoc = () => objectDocument(editor, old.file, old.shape.kind, old.name);
-  const nextDoc = () => objectDocument(editor, next.file, next.shape.kind, next.name);
-  const tags = asArray(valueAt3(old.object, [...old.shape.valuesPath, "revisionTags"])).map(String);
+  const tags = asArray(inlineValue(old.object, old.shape, "revisionTags")).map(String);
   if (tags.length) {
-    const { text: oldText, located: oldLocated } = oldDoc();
-    editor.add(old.file, removeMapEntry(oldText, old.file, oldLocated, old.shape.valuesPath, "revisionTags"));
-    const { text: text2, located } = nextDoc();
+    editor.values(
+      old,
+      (text2, located, path5) => removeMapEntry(text2, old.file, located, path5, "revisionTags")
+    );
     const lines = tags.map((t) => `
 - ${t}`).join("");
-    const existing = nodeAt2(located.document, [...next.shape.valuesPath, "revisionTags"]);
-    if (existing)
-      editor.add(next.file, removeMapEntry(text2, next.file, located, next.shape.valuesPath, "revisionTags"));
-    editor.add(
-      next.file,
-      insertMapEntry(text2, next.file, located, next.shape.valuesPath, "revisionTags", lines)
+    if (inlineValue(next.object, next.shape, "revisionTags") !== void 0)
+      editor.values(
+        next,
+        (text2, located, path5) => removeMapEntry(text2, next.file, located, path5, "revisionTags")
+      );
+    editor.values(
+      next,
+      (text2, located, path5) => insertMapEntry(text2, next.file, located, path5, "revisionTags", lines)
     );
     editor.notes.push(
       `moves revision tag(s) ${tags.map((t) => `\`${t}\``).join(", ")} from ${old.name} to ${next.name}`
     );
   }
-  if (asString(valueAt3(old.object, [...old.shape.valuesPath, "defaultRevision"])) === old.revision) {
-    const { text: text2, located } = oldDoc();
-    editor.add(old.file, removeMapEntry(text2, old.file, located, old.shape.valuesPath, "defaultRevision"));
+  if (asString(inlineValue(old.object, old.shape, "defaultRevision")) === old.revision) {
+    editor.values(
+      old,
+      (text2, located, path5) => removeMapEntry(text2, old.file, located, path5, "defaultRevision")
+    );
     setValue(editor, next, "defaultRevision", next.revision);
     editor.notes.push(`moves \`defaultRevision\` to ${next.revision}`);
   }
@@ -52333,11 +52530,10 @@ function moveDataPlaneEdits(workspace, model, cluster, old, next, references) {
   return editor.result();
 }
 function setValue(editor, install, key, value) {
-  const { file, name, shape } = install;
-  const { text: text2, located } = objectDocument(editor, file, shape.kind, name);
-  editor.add(
-    file,
-    nodeAt2(located.document, [...shape.valuesPath, key]) ? replaceScalar(text2, file, located, [...shape.valuesPath, key], value) : insertMapEntry(text2, file, located, shape.valuesPath, key, value)
+  const { file } = install;
+  editor.values(
+    install,
+    (text2, located, path5) => nodeAt2(located.document, [...path5, key]) ? replaceScalar(text2, file, located, [...path5, key], value) : insertMapEntry(text2, file, located, path5, key, value)
   );
 }
 function repointDependsOn(editor, install, from, to) {
@@ -52384,7 +52580,11 @@ function cleanupEdits(workspace, old, next) {
     editor.add(old.file, { start: located.start, end: located.end, replacement: "" });
     editor.notes.push(`removes ${old.shape.label} (istiod ${old.version}) from \`${old.file}\``);
   }
-  const current = asString(valueAt3(next.object, [...next.shape.valuesPath, "defaultRevision"]));
+  if (old.shape.kind === "IstioOperator")
+    editor.notes.push(
+      `once merged, remove the old control plane from the cluster with \`istioctl uninstall --revision ${old.revision}\` (an IstioOperator file is only an input of istioctl)`
+    );
+  const current = asString(inlineValue(next.object, next.shape, "defaultRevision"));
   if (current !== next.revision) {
     setValue(editor, next, "defaultRevision", next.revision);
     editor.notes.push(`sets \`defaultRevision: ${next.revision}\` on ${next.name}, now the only istiod`);
@@ -52639,9 +52839,69 @@ function sailPullRequestBody(step, sail, from, notes) {
   return lines.join("\n");
 }
 
+// src/core/pipeline/ambient.ts
+var LABEL2 = { cni: "istio-cni", ztunnel: "ztunnel" };
+function withNodeAgents(request2, planned) {
+  const step = planNodeAgentStep(request2.model);
+  if (!step) return void 0;
+  const { component, target, files } = step;
+  const pullRequests = [
+    { component, target, files, now: true, title: `${LABEL2[component]} \u2192 ${target}` },
+    ...step.later.map((l) => ({
+      component: l.component,
+      target,
+      files: l.files,
+      now: false,
+      title: `${LABEL2[l.component]} \u2192 ${target}`
+    })),
+    ...planned.pullRequests.filter((pr) => pr.component === "data-plane").map((pr) => ({ ...pr, now: false }))
+  ];
+  return { ...planned, step: component, target, reason: step.reason, files, pullRequests };
+}
+function bumpNodeAgents(workspace, plan, target, logger, now) {
+  const component = plan.step;
+  const bump = bumpIstioVersion({
+    root: workspace,
+    target,
+    paths: plan.files,
+    role: "data-plane",
+    logger,
+    ...now ? { now } : {}
+  });
+  const from = bump.previousVersions[0] ?? target.version;
+  const next = plan.pullRequests.find((pr) => !pr.now);
+  const rule = facts_exports.AMBIENT_ORDER;
+  const body = [
+    `**Ambient node agent:** ${LABEL2[component]} ${from} \u2192 ${target.version}, now that istiod runs ${target.version}.`,
+    "",
+    `Istio: ${rule.rule} (${rule.source}). ${facts_exports.AMBIENT_ONE_MINOR.rule}.`,
+    "",
+    next ? `**Next** (opened by a later run once this one is merged): ${next.title ?? next.component}.` : "**Next:** nothing for the node agents.",
+    "",
+    `**Roll back:** revert this PR; ${LABEL2[component]} ${from} works with istiod ${target.version} (one minor apart at most).`,
+    ...component === "ztunnel" ? ["", "Restarting ztunnel resets the long-lived connections of the pods on each node it restarts on."] : []
+  ].join("\n");
+  return {
+    from,
+    files: bump.changedFiles,
+    moves: bump.sourcePlan.moves,
+    pins: bump.plan.edits.map((e) => ({
+      file: e.pin.file,
+      line: e.pin.line,
+      kind: e.pin.kind,
+      from: e.pin.version,
+      to: e.target
+    })),
+    title: `Istio ${LABEL2[component]} ${from} \u2192 ${target.version} (ambient: after istiod${component === "cni" ? ", before ztunnel" : " and istio-cni"})`,
+    body
+  };
+}
+
 // src/core/pipeline/canary.ts
 function withCanary(request2, planned, replanInPlace) {
   refuseCanaryWithWaves(request2);
+  const agent = withNodeAgents(request2, planned);
+  if (agent) return agent;
   const canary = planCanary({
     model: request2.model,
     strategy: request2.config.strategy ?? "in-place",
@@ -53647,7 +53907,7 @@ async function runUpgradePipeline(request2, deps) {
       canary.revision
     ),
     leftovers: () => bumpControlPlane(request2, checked(), controlPlanePaths, logger)
-  }) : plan.step === "sources" ? moveSources(request2.workspace, plan, logger) : plan.step === "control-plane" ? bumpControlPlane(request2, checked(), controlPlanePaths, logger) : await renderDataPlane(
+  }) : plan.step === "sources" ? moveSources(request2.workspace, plan, logger) : plan.step === "cni" || plan.step === "ztunnel" ? bumpNodeAgents(request2.workspace, plan, checked(), logger, request2.now) : plan.step === "control-plane" ? bumpControlPlane(request2, checked(), controlPlanePaths, logger) : await renderDataPlane(
     request2,
     plan,
     await istioctl(),

@@ -5,7 +5,7 @@
 //   run 2 moves the tag and re-renders the sidecars with the 1-31-0 injector; merged;
 //   run 3 removes the old istiod; merged;
 //   run 4 has nothing to do.
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -17,6 +17,7 @@ import { buildMeshModel } from '../../src/core/mesh/model.js';
 import { checkMeshInvariants, controlPlaneFor } from '../../src/core/mesh/invariants.js';
 import {
   canaryArgoWorkspace,
+  canaryIopWorkspace,
   canarySailWorkspace,
   makeCanaryFluxRepo,
 } from '../../src/core/rollout/canary/__fixtures__/repos.js';
@@ -54,6 +55,8 @@ interface HopFixture {
   dir: string;
   /** Files each run's PR changes, workloads aside. */
   changes: [string[], string[], string[]];
+  /** The old istiod's file, and the name the cleanup PR's title removes. */
+  old?: { file: string; title: string };
 }
 
 /** The Argo CD variant of the same mesh, as files for the first commit. */
@@ -90,7 +93,26 @@ const FIXTURES: HopFixture[] = [
       ['argocd/gateway.yaml', 'argocd/istiod-1-31-0.yaml', 'argocd/istiod.yaml'],
     ],
   },
+  {
+    name: 'an IstioOperator repo',
+    files: iopRepoFiles,
+    dir: 'istio',
+    changes: [
+      ['istio/control-plane-1-31-0.yaml', 'istio/kustomization.yaml'],
+      ['istio/control-plane-1-31-0.yaml', 'istio/control-plane.yaml'],
+      ['istio/control-plane-1-31-0.yaml', 'istio/control-plane.yaml', 'istio/kustomization.yaml'],
+    ],
+    old: { file: 'control-plane.yaml', title: '(3/3) remove control-plane' },
+  },
 ];
+
+/** The mesh installed with istioctl from an IstioOperator file (`istio/control-plane.yaml`), as files. */
+function iopRepoFiles(): Record<string, string> {
+  const dir = canaryIopWorkspace();
+  const files = filesUnder(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return files;
+}
 
 /** One emulated repo and its runs: set up before the describe's tests, checked after them. */
 function useHarness(files: () => Record<string, string>) {
@@ -126,6 +148,7 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
   'the pipeline: a canary hop in three PRs on $name with a revision tag',
   (fixture) => {
     const ISTIO = fixture.dir;
+    const OLD = fixture.old ?? { file: 'istiod.yaml', title: '(3/3) remove istiod' };
     const {
       runPipeline,
       merge,
@@ -136,7 +159,7 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
       repo: emulated,
     } = useHarness(fixture.files);
     it('run 1 adds the canary istiod 1-31-0 beside the untouched old one, with base at 1.31.0', async () => {
-      const before = git(emulated().git.dir, 'show', `main:${ISTIO}/istiod.yaml`);
+      const before = git(emulated().git.dir, 'show', `main:${ISTIO}/${OLD.file}`);
       const result = await runPipeline();
       expect(result.outputs).toMatchObject({
         step: 'control-plane',
@@ -146,7 +169,7 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
       });
       const pull = pullOf(result);
       expect(changed(pull.head)).toEqual(fixture.changes[0]);
-      expect(branchFile(pull.head, `${ISTIO}/istiod.yaml`)).toBe(before);
+      expect(branchFile(pull.head, `${ISTIO}/${OLD.file}`)).toBe(before);
       expect(pull.title).toContain('(1/3) add canary 1-31-0');
       expect(pull.body).toContain('step 1 of 3');
       expect(pull.body).toContain('**Next**');
@@ -203,14 +226,14 @@ describe.skipIf('skip' in pair).each(FIXTURES)(
       });
       const pull = pullOf(result);
       expect(changed(pull.head)).toEqual(fixture.changes[2]);
-      expect(pull.title).toContain('(3/3) remove istiod');
+      expect(pull.title).toContain(OLD.title);
       expect(pull.body).toContain('step 3 of 3');
       expect(pull.body).toContain('removing the old revision');
       merge(pull.number);
 
       const { dir, cluster, errors } = await meshOfMain();
       expect(errors).toEqual([]);
-      expect(existsSync(join(dir, ISTIO, 'istiod.yaml'))).toBe(false);
+      expect(existsSync(join(dir, ISTIO, OLD.file))).toBe(false);
       expect(cluster.controlPlanes.map((p) => [p.revision, p.version, p.tags])).toEqual([
         ['1-31-0', '1.31.0', ['prod-stable', 'default']],
       ]);
@@ -293,6 +316,86 @@ describe.skipIf('skip' in pair)('the pipeline: a Sail RevisionBased hop in two P
     const before = emulated().pulls.length;
     const result = await runPipeline();
     expect(result.outputs).toMatchObject({ step: 'none', operation: 'none', 'current-version': '1.31.0' });
+    expect(emulated().pulls.length).toBe(before);
+  });
+});
+
+/**
+ * An ambient mesh right after its istiod hop: istiod at 1.31.0 (the shared version), istio-cni and
+ * ztunnel HelmReleases still at 1.30.4, as files.
+ */
+function ambientRepoFiles(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ambient-example-'));
+  cpSync(EXAMPLE, dir, { recursive: true });
+  const version = join(dir, ISTIO, 'istio-version.yaml');
+  writeFileSync(version, readFileSync(version, 'utf8').replace('"1.30.4"', '"1.31.0"'));
+  const agent = (name: string) =>
+    `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: istio-system\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: ${name}\n      version: "1.30.4" # node agent\n      sourceRef:\n        kind: HelmRepository\n        name: istio\n`;
+  writeFileSync(join(dir, ISTIO, 'cni.yaml'), agent('cni'));
+  writeFileSync(join(dir, ISTIO, 'ztunnel.yaml'), agent('ztunnel'));
+  const kustomization = join(dir, ISTIO, 'kustomization.yaml');
+  writeFileSync(kustomization, `${readFileSync(kustomization, 'utf8')}  - cni.yaml\n  - ztunnel.yaml\n`);
+  const files = filesUnder(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return files;
+}
+
+describe.skipIf('skip' in pair)('the pipeline: ambient node agents follow istiod, CNI then ztunnel', () => {
+  const {
+    runPipeline,
+    merge,
+    meshOfMain,
+    branchFile,
+    changed,
+    pullOf,
+    repo: emulated,
+  } = useHarness(ambientRepoFiles);
+  const agentVersions = async () => {
+    const { cluster, errors } = await meshOfMain();
+    expect(errors).toEqual([]);
+    return Object.fromEntries(
+      cluster.components.filter((c) => c.component !== 'gateway').map((c) => [c.component, c.version]),
+    );
+  };
+
+  it("run 1 moves istio-cni to istiod's 1.31.0, alone", async () => {
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({ step: 'cni', operation: 'created', 'target-version': '1.31.0' });
+    const pull = pullOf(result);
+    expect(changed(pull.head)).toEqual([`${ISTIO}/cni.yaml`]);
+    expect(branchFile(pull.head, `${ISTIO}/cni.yaml`)).toContain('version: "1.31.0" # node agent');
+    expect(pull.title).toContain('before ztunnel');
+    expect(pull.body).toContain('https://istio.io/latest/docs/ambient/upgrade/helm/');
+    merge(pull.number);
+    expect(await agentVersions()).toEqual({ cni: '1.31.0', ztunnel: '1.30.4' });
+  });
+
+  it('run 2 moves ztunnel once the CNI is merged', async () => {
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({
+      step: 'ztunnel',
+      operation: 'created',
+      'target-version': '1.31.0',
+    });
+    const pull = pullOf(result);
+    expect(changed(pull.head)).toEqual([`${ISTIO}/ztunnel.yaml`]);
+    expect(pull.body).toContain('long-lived connections');
+    merge(pull.number);
+    expect(await agentVersions()).toEqual({ cni: '1.31.0', ztunnel: '1.31.0' });
+  });
+
+  it('run 3 re-renders the sidecars, run 4 has nothing to do', async () => {
+    const result = await runPipeline();
+    expect(result.outputs).toMatchObject({ step: 'data-plane', operation: 'created' });
+    const pull = pullOf(result);
+    expect(changed(pull.head)).toEqual(WORKLOADS);
+    for (const file of WORKLOADS)
+      for (const images of proxies(branchFile(pull.head, file)))
+        expect(images).toEqual(['docker.io/istio/proxyv2:1.31.0']);
+    merge(pull.number);
+    const before = emulated().pulls.length;
+    const last = await runPipeline();
+    expect(last.outputs).toMatchObject({ step: 'none', operation: 'none', 'current-version': '1.31.0' });
     expect(emulated().pulls.length).toBe(before);
   });
 });

@@ -16,6 +16,9 @@ import {
   canarySailWorkspace,
 } from '../rollout/canary/__fixtures__/repos.js';
 import { sailStepChange, writeSailMove } from './canary.js';
+import { bumpNodeAgents } from './ambient.js';
+import { canaryFacts } from '../rollout/canary/index.js';
+import { silentLogger } from '../logger.js';
 import { InvalidInputError } from '../errors.js';
 
 function sources(versions: string[]): ReleaseSources {
@@ -193,6 +196,97 @@ describe('an address of the old istiod in a setting', () => {
   });
 });
 
+describe.each(['1-30-4', 'stable'])('an old istiod with the named revision %s', (rev) => {
+  const WORKLOAD_FILES = [
+    'apps/bookinfo/productpage.yaml',
+    'apps/bookinfo/ratings.yaml',
+    'apps/bookinfo/reviews.yaml',
+  ];
+  /** The sidecars as the injector of revision `from` left them, now as revision `to`'s would. */
+  const resign = (dir: string, from: string, to: string, version: string) => {
+    for (const file of WORKLOAD_FILES)
+      writeFileSync(
+        join(dir, file),
+        read(dir, file)
+          .replaceAll(`"revision":"${from}"`, `"revision":"${to}"`)
+          .replaceAll(
+            from === 'default' ? 'istiod.istio-system.svc' : `istiod-${from}.istio-system.svc`,
+            `istiod-${to}.istio-system.svc`,
+          )
+          .replaceAll('proxyv2:1.30.4', `proxyv2:${version}`),
+      );
+  };
+
+  it('leaves no setting naming istiod-<old>. after the cleanup: the canary copy, the sidecars and a gateway CA_ADDR', async () => {
+    const dir = canaryFluxWorkspace();
+    const istiod = 'infrastructure/istio/istiod.yaml';
+    const gateway = 'infrastructure/istio/gateway.yaml';
+    const oldAddress = `istiod-${rev}.istio-system.svc:15012`;
+    writeFileSync(
+      join(dir, istiod),
+      read(dir, istiod)
+        .replace('    revisionTags:\n', `    revision: ${rev}\n    revisionTags:\n`)
+        .replace(
+          '      accessLogFile: /dev/stdout\n',
+          `      accessLogFile: /dev/stdout\n      defaultConfig:\n        caAddress: ${oldAddress}\n`,
+        ),
+    );
+    writeFileSync(
+      join(dir, gateway),
+      `${read(dir, gateway)}  values:\n    revision: ${rev}\n    env:\n      CA_ADDR: ${oldAddress}\n`,
+    );
+    resign(dir, 'default', rev, '1.30.4');
+    const { model } = await plan(dir);
+    expect(model.clusters.flatMap((c) => c.controlPlanes).map((p) => [p.revision, p.tags])).toEqual([
+      [rev, ['prod-stable']],
+    ]);
+
+    const { plan: first } = await plan(dir);
+    expect(first.canary?.phase).toBe('add');
+    applyCanaryStep(dir, first.canary!);
+    const canary = read(dir, 'infrastructure/istio/istiod-1-31-0.yaml');
+    expect(canary).toContain('caAddress: istiod-1-31-0.istio-system.svc:15012');
+    expect(canary).not.toContain(`istiod-${rev}.`);
+
+    const { plan: second } = await plan(dir);
+    expect(second.canary?.phase).toBe('move');
+    expect(second.canary?.references.map((r) => r.kind).sort()).toEqual(
+      ['ca-address', 'depends-on', 'gateway', 'tag', 'workload', 'workload', 'workload'].sort(),
+    );
+    applyCanaryStep(dir, second.canary!);
+    resign(dir, rev, '1-31-0', '1.31.0');
+
+    // The gateway's own CA_ADDR still names the old revision's istiod: the cleanup waits for it.
+    let error: unknown;
+    try {
+      await plan(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).message).toContain(`(revision ${rev}) yet`);
+    expect((error as InvalidInputError).message).toContain(
+      `HelmRelease istio-ingressgateway names istiod-${rev}., the address of the old istiod`,
+    );
+    expect((error as InvalidInputError).file).toBe(gateway);
+
+    writeFileSync(
+      join(dir, gateway),
+      read(dir, gateway).replace(oldAddress, 'istiod-1-31-0.istio-system.svc:15012'),
+    );
+    const { plan: third } = await plan(dir);
+    expect(third.step).toBe('cleanup');
+    applyCanaryStep(dir, third.canary!);
+    const after = await buildMeshModel(dir);
+    const cluster = after.clusters.find((c) => c.controlPlanes.length > 0)!;
+    expect(cluster.controlPlanes.map((p) => [p.revision, p.tags])).toEqual([
+      ['1-31-0', ['prod-stable', 'default']],
+    ]);
+    expect(JSON.stringify(cluster.objects.map((o) => o.object))).not.toContain(`istiod-${rev}.`);
+    expect(checkMeshInvariants(after).filter((f) => f.level === 'Error')).toEqual([]);
+  });
+});
+
 describe('strategy canary given as an input over a config with waves', () => {
   it('is refused, naming the input and the config line of the first wave', async () => {
     const dir = canaryFluxWorkspace();
@@ -273,6 +367,95 @@ describe('a canary hop on an Argo CD repo with a revision tag', () => {
   });
 });
 
+describe('a canary hop on an Argo CD repo whose istiod values are a helm.values string', () => {
+  it('edits the YAML inside the block byte for byte and keeps the block style', async () => {
+    const dir = canaryArgoWorkspace();
+    const istiod = 'argocd/istiod.yaml';
+    // The gateway gets `values: |-` (strip chomping) with a comment of its own.
+    writeFileSync(
+      join(dir, istiod),
+      read(dir, istiod).replace(
+        '      valuesObject:\n        revisionTags:\n          - prod-stable\n        pilot:\n          autoscaleMin: 2\n',
+        '      values: |\n        # the tag namespaces select\n        revisionTags:\n          - prod-stable\n        pilot:\n          autoscaleMin: 2 # two replicas\n',
+      ),
+    );
+    const gateway = 'argocd/gateway.yaml';
+    writeFileSync(
+      join(dir, gateway),
+      `${read(dir, gateway)}    helm:\n      values: |-\n        # gateway values\n        service:\n          type: ClusterIP\n`,
+    );
+    const istiodBefore = read(dir, istiod);
+    const gatewayBefore = read(dir, gateway);
+
+    const { plan: first } = await plan(dir);
+    expect(first.canary?.phase).toBe('add');
+    applyCanaryStep(dir, first.canary!);
+    expect(read(dir, istiod)).toBe(istiodBefore);
+    const canary = read(dir, 'argocd/istiod-1-31-0.yaml');
+    expect(canary).toContain(
+      '      values: |\n        pilot:\n          autoscaleMin: 2 # two replicas\n        revision: 1-31-0\n',
+    );
+    expect(canary).not.toContain('revisionTags');
+
+    const { model, plan: second } = await plan(dir);
+    expect(
+      model.clusters.find((c) => c.name === 'prod')!.controlPlanes.map((p) => [p.revision, p.tags]),
+    ).toEqual([
+      ['1-31-0', []],
+      ['default', ['prod-stable']],
+    ]);
+    expect(second.step).toBe('data-plane');
+    applyCanaryStep(dir, second.canary!);
+    expect(read(dir, istiod)).toBe(
+      istiodBefore.replace('        revisionTags:\n          - prod-stable\n', ''),
+    );
+    expect(read(dir, 'argocd/istiod-1-31-0.yaml')).toContain(
+      '        revision: 1-31-0\n        revisionTags:\n          - prod-stable\n',
+    );
+    expect(read(dir, gateway)).toBe(
+      gatewayBefore.replace(
+        '          type: ClusterIP\n',
+        '          type: ClusterIP\n        revision: 1-31-0\n',
+      ),
+    );
+    fakeRerender(dir, '1-31-0', '1.31.0');
+
+    const { plan: third } = await plan(dir);
+    expect(third.step).toBe('cleanup');
+    applyCanaryStep(dir, third.canary!);
+    expect(read(dir, 'argocd/istiod-1-31-0.yaml')).toContain(
+      '          - prod-stable\n        defaultRevision: 1-31-0\n',
+    );
+    const after = await buildMeshModel(dir);
+    expect(after.clusters.flatMap((c) => c.controlPlanes).map((p) => [p.revision, p.tags])).toEqual([
+      ['1-31-0', ['prod-stable', 'default']],
+    ]);
+    expect(checkMeshInvariants(after).filter((f) => f.level === 'Error')).toEqual([]);
+  });
+
+  it('refuses a folded block, naming the file and line', async () => {
+    const dir = canaryArgoWorkspace();
+    const istiod = 'argocd/istiod.yaml';
+    writeFileSync(
+      join(dir, istiod),
+      read(dir, istiod)
+        .replace('      valuesObject:\n', '      values: >\n')
+        .replace('          - prod-stable\n', '          - prod-stable\n\n'),
+    );
+    const { plan: first } = await plan(dir);
+    applyCanaryStep(dir, first.canary!);
+    let error: unknown;
+    try {
+      const { plan: second } = await plan(dir);
+      applyCanaryStep(dir, second.canary!);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).toContain('only a literal block');
+    expect((error as { file?: string }).file).toBe(istiod);
+  });
+});
+
 describe('Sail Operator revision upgrades', () => {
   it('RevisionBased: a two-minor bump of spec.version is the canary, then the tag moves', async () => {
     const dir = canarySailWorkspace('RevisionBased');
@@ -314,7 +497,7 @@ describe('Sail Operator revision upgrades', () => {
 });
 
 describe('ambient: istiod first, then CNI and ztunnel', () => {
-  it('the control-plane PR leaves CNI and ztunnel alone; the data-plane step comes only once istiod is at the target', async () => {
+  it('the control-plane PR leaves CNI and ztunnel alone; then istio-cni, then ztunnel, each in its own PR, then the sidecars', async () => {
     const dir = canaryFluxWorkspace();
     const agent = (name: string) =>
       `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: istio-system\nspec:\n  chart:\n    spec:\n      chart: ${name}\n      version: "1.30.4"\n      sourceRef:\n        kind: HelmRepository\n        name: istio\n`;
@@ -337,9 +520,47 @@ describe('ambient: istiod first, then CNI and ztunnel', () => {
     // The control-plane PR merged: istiod is at 1.31.0, so now the node agents may follow it.
     const version = join(dir, 'infrastructure/istio/istio-version.yaml');
     writeFileSync(version, readFileSync(version, 'utf8').replace('"1.30.4"', '"1.31.0"'));
+    // The node agents follow in Istio's order, each in its own PR: istio-cni first.
     const { plan: second } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
-    expect(second.step).toBe('data-plane');
+    expect(second.step).toBe('cni');
     expect(second.target).toBe('1.31.0');
+    expect(second.files).toEqual(['infrastructure/istio/cni.yaml']);
+    expect(second.reason).toContain(canaryFacts.AMBIENT_ORDER.source);
+    expect(second.pullRequests.map((pr) => [pr.component, pr.now])).toEqual([
+      ['cni', true],
+      ['ztunnel', false],
+      ['data-plane', false],
+    ]);
+    const cni = bumpNodeAgents(dir, second, { version: '1.31.0' }, silentLogger);
+    expect(cni.files).toEqual(['infrastructure/istio/cni.yaml']);
+    expect(read(dir, 'infrastructure/istio/cni.yaml')).toContain('version: "1.31.0"');
+    expect(read(dir, 'infrastructure/istio/ztunnel.yaml')).toContain('version: "1.30.4"');
+    expect(cni.body).toContain('**Next**');
+    expect(cni.title).toContain('before ztunnel');
+    // CNI merged: ztunnel next.
+    const { plan: third } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
+    expect(third.step).toBe('ztunnel');
+    expect(third.files).toEqual(['infrastructure/istio/ztunnel.yaml']);
+    bumpNodeAgents(dir, third, { version: '1.31.0' }, silentLogger);
+    expect(read(dir, 'infrastructure/istio/ztunnel.yaml')).toContain('version: "1.31.0"');
+    // Both agents at istiod's version: the sidecars follow.
+    const { plan: fourth } = await plan(dir, ['1.30.4', '1.31.0', '1.32.0']);
+    expect(fourth.step).toBe('data-plane');
+    expect(fourth.target).toBe('1.31.0');
+  });
+
+  it('no control-plane hop while a node agent runs behind istiod', async () => {
+    const dir = canaryFluxWorkspace();
+    const agent = `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ztunnel\n  namespace: istio-system\nspec:\n  chart:\n    spec:\n      chart: ztunnel\n      version: "1.29.6"\n      sourceRef:\n        kind: HelmRepository\n        name: istio\n`;
+    writeFileSync(join(dir, 'infrastructure/istio/ztunnel.yaml'), agent);
+    writeFileSync(
+      join(dir, 'infrastructure/istio/kustomization.yaml'),
+      read(dir, 'infrastructure/istio/kustomization.yaml') + '  - ztunnel.yaml\n',
+    );
+    const { plan: result } = await plan(dir, ['1.29.6', '1.30.4', '1.31.0']);
+    expect(result.step).toBe('ztunnel');
+    expect(result.target).toBe('1.30.4');
+    expect(result.files).toEqual(['infrastructure/istio/ztunnel.yaml']);
   });
 });
 

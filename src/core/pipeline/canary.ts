@@ -20,6 +20,7 @@ import { InvalidInputError } from '../errors.js';
 import { globMatcher } from '../workspace/files.js';
 import { pipelinePaths, type PinStepPlan, type PlanRequest, type PlannedPullRequest } from './plan.js';
 import type { Change } from './run.js';
+import { withNodeAgents } from './ambient.js';
 
 /**
  * The pin plan with the canary step in it when the hop is a revision upgrade. Otherwise, a
@@ -32,6 +33,9 @@ export function withCanary(
   replanInPlace: () => PinStepPlan,
 ): PinStepPlan {
   refuseCanaryWithWaves(request);
+  // Ambient: a node agent behind istiod moves first, in its own PR (so never together with a hop).
+  const agent = withNodeAgents(request, planned);
+  if (agent) return agent;
   const canary = planCanary({
     model: request.model,
     strategy: request.config.strategy ?? 'in-place',

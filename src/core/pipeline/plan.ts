@@ -22,7 +22,15 @@ import { hopNotes, targetAdvisories, type HopNotes, type TargetAdvisories } from
 import type { CanaryPlan } from '../rollout/canary/index.js';
 import { withCanary, type SailStepPlan } from './canary.js';
 
-export type PipelineStep = 'control-plane' | 'data-plane' | 'cleanup' | 'sources' | 'none';
+export type PipelineStep =
+  | 'control-plane'
+  | 'data-plane'
+  | 'cleanup'
+  | 'sources'
+  // Ambient node agents, each in its own PR after istiod (pipeline/ambient.ts).
+  | 'cni'
+  | 'ztunnel'
+  | 'none';
 
 export interface UpgradePlan {
   step: PipelineStep;
@@ -67,7 +75,7 @@ export interface UpgradePlan {
 }
 
 export interface PlannedPullRequest {
-  component: 'control-plane' | 'data-plane' | 'cleanup' | 'sources';
+  component: 'control-plane' | 'data-plane' | 'cleanup' | 'sources' | 'cni' | 'ztunnel';
   target: string;
   files: string[];
   /** True for the PR this run opens; the other waits for it to merge. */

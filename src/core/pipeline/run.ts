@@ -26,6 +26,7 @@ import { pipelinePaths, planUpgrade, type UpgradePlan } from './plan.js';
 import { notesContext } from './upgrade-notes.js';
 import { runFleetPipeline, type FleetResult } from './fleet.js';
 import { runCanaryStep, sailStepChange, writeSailMove } from './canary.js';
+import { bumpNodeAgents } from './ambient.js';
 import { configuredPullRequest } from './pull-request-settings.js';
 
 export interface PipelineRunRequest {
@@ -118,19 +119,21 @@ export async function runUpgradePipeline(
       })
     : plan.step === 'sources'
       ? moveSources(request.workspace, plan, logger)
-      : plan.step === 'control-plane'
-        ? bumpControlPlane(request, checked(), controlPlanePaths, logger)
-        : await renderDataPlane(
-            request,
-            plan,
-            await istioctl(),
-            dataPlanePaths,
-            checked(),
-            logger,
-            plan.sail?.revision,
-            // A Sail move has just been written: the model built before it no longer says where tags point.
-            sailMove && sailMove.files.length > 0 ? undefined : mesh,
-          );
+      : plan.step === 'cni' || plan.step === 'ztunnel'
+        ? bumpNodeAgents(request.workspace, plan, checked(), logger, request.now)
+        : plan.step === 'control-plane'
+          ? bumpControlPlane(request, checked(), controlPlanePaths, logger)
+          : await renderDataPlane(
+              request,
+              plan,
+              await istioctl(),
+              dataPlanePaths,
+              checked(),
+              logger,
+              plan.sail?.revision,
+              // A Sail move has just been written: the model built before it no longer says where tags point.
+              sailMove && sailMove.files.length > 0 ? undefined : mesh,
+            );
   if (plan.sail && sailMove) {
     const sail = sailStepChange(plan.sail, sailMove, change.from, target);
     Object.assign(change, { ...sail, files: [...new Set([...change.files, ...sail.files])].sort() });

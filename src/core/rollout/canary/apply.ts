@@ -3,7 +3,8 @@
 // moves defaultRevision together, so a killed run leaves the old tree or the new one, never a mix).
 import { writeFilesAtomically, type AtomicWriteOptions } from '../../workspace/atomic.js';
 import { resolveInsideWorkspace } from '../../workspace/files.js';
-import { addCanaryEdits, cleanupEdits, moveDataPlaneEdits, type CanaryEdit } from './releases.js';
+import type { CanaryEdit } from './editor.js';
+import { addCanaryEdits, cleanupEdits, moveDataPlaneEdits } from './releases.js';
 import type { CanaryPlan } from './plan.js';
 
 export interface CanaryStepResult {

@@ -35,3 +35,20 @@ export const CRDS_FIRST: IstioRule = {
   rule: 'the base chart templates the CRDs and is upgraded before istiod',
   source: 'https://istio.io/latest/docs/setup/upgrade/helm/',
 };
+
+export const IOP_GATEWAYS_IN_PLACE: IstioRule = {
+  rule: 'gateways installed by istioctl with a revision do not run per revision: istioctl upgrades them in place to the new control plane',
+  source: 'https://istio.io/latest/docs/setup/upgrade/canary/#data-plane',
+};
+
+export const IOP_REVISION: IstioRule = {
+  rule: 'with istioctl, the canary is a second install with its own revision (`istioctl install --set revision=<rev>`, an IstioOperator with `spec.revision`); the old one is removed with `istioctl uninstall --revision <old>` once unused',
+  source: 'https://istio.io/latest/docs/setup/upgrade/canary/',
+};
+
+/** The order ambient components move in, after istiod (AMBIENT_ONE_MINOR). */
+export const AMBIENT_ORDER: IstioRule & { components: readonly ['cni', 'ztunnel'] } = {
+  rule: 'upgrade istiod first, then the istio-cni node agent, then ztunnel; each node agent runs with a control plane of its own minor or the next, never an older one',
+  source: 'https://istio.io/latest/docs/ambient/upgrade/helm/',
+  components: ['cni', 'ztunnel'],
+};

@@ -1,4 +1,5 @@
 // Revision-based (canary) upgrades: plan the hop's three PRs from the mesh model and write each step.
+export { planNodeAgentStep, type NodeAgent, type NodeAgentStep } from './ambient.js';
 export { applyCanaryStep, canaryEdits, type CanaryStepResult } from './apply.js';
 export { canaryPullRequestBody, planCanary, type CanaryPlan, type CanaryStep } from './plan.js';
 export { canaryLayoutOf, referencesTo, revisionNameOf, type RevisionReference } from './state.js';

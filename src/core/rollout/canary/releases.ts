@@ -1,20 +1,18 @@
-// The three canary steps as edits of Helm-installed istiods (Flux HelmRelease, Argo CD Application):
-// add a revisioned istiod beside the old one (base chart to the target too), move tags, namespaces,
-// gateways and dependsOn to it, then remove the old one. Existing files get byte-minimal splices; the
-// new file is written whole.
-import { readFileSync } from 'node:fs';
+// The three canary steps as edits of installed istiods (Flux HelmRelease, Argo CD Application,
+// IstioOperator): add a revisioned istiod beside the old one (base chart to the target too), move
+// tags, namespaces, gateways and dependsOn to it, then remove the old one. Existing files get
+// byte-minimal splices; the new file is written whole.
 import { posix } from 'node:path';
 import { isSeq, parseDocument } from 'yaml';
 import { FileFormatError } from '../../errors.js';
 import { asArray, asString } from '../../mesh/documents.js';
 import type { MeshCluster, MeshModel } from '../../mesh/types.js';
-import { resolveInsideWorkspace } from '../../workspace/files.js';
+import { Editor, KUSTOMIZATIONS, objectDocument, type CanaryEdit, type ValuesHolder } from './editor.js';
 import { helmInstalls, valueAt, type HelmInstall } from './shape.js';
+import { inlineValue } from './values-text.js';
 import { revisionNameOf, type CanaryIstiod, type RevisionReference } from './state.js';
 import {
-  applyTextEdits,
   documentsOf,
-  findObject,
   insertMapEntry,
   lineEndOf,
   lineStartOf,
@@ -22,94 +20,7 @@ import {
   removeListItem,
   removeMapEntry,
   replaceScalar,
-  type TextEdit,
 } from './yaml-text.js';
-
-/** What a step writes: new contents per file (null: the file is deleted). */
-export interface CanaryEdit {
-  /** Workspace-relative path -> new content, or null to delete. */
-  files: Map<string, string | null>;
-  /** Workspace-relative path -> content as read (null: the file is new). */
-  read: Map<string, string | null>;
-  /** Lines for the PR body: what changed and why. */
-  notes: string[];
-}
-
-const KUSTOMIZATIONS = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
-class Editor {
-  readonly edits = new Map<string, TextEdit[]>();
-  readonly whole = new Map<string, string | null>();
-  readonly read = new Map<string, string | null>();
-  readonly notes: string[] = [];
-  constructor(readonly workspace: string) {}
-
-  text(file: string): string {
-    if (!this.read.has(file)) {
-      let content: string | null;
-      try {
-        content = readFileSync(resolveInsideWorkspace(this.workspace, file), 'utf8');
-      } catch {
-        content = null;
-      }
-      this.read.set(file, content);
-    }
-    const content = this.read.get(file);
-    if (content === null || content === undefined)
-      throw new FileFormatError('the file was not found', { file });
-    return content;
-  }
-
-  exists(file: string): boolean {
-    try {
-      this.text(file);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  add(file: string, edit: TextEdit | undefined): void {
-    if (edit) this.edits.set(file, [...(this.edits.get(file) ?? []), edit]);
-  }
-
-  create(file: string, content: string): void {
-    if (this.exists(file))
-      throw new FileFormatError("the canary's file already exists", {
-        file,
-        hint: 'Remove or rename it, or merge the open canary PR, then run again.',
-      });
-    this.read.set(file, null);
-    this.whole.set(file, content);
-  }
-
-  remove(file: string): void {
-    this.text(file);
-    this.whole.set(file, null);
-  }
-
-  result(): CanaryEdit {
-    const files = new Map<string, string | null>(this.whole);
-    for (const [file, edits] of this.edits) {
-      if (files.get(file) === null) continue;
-      files.set(file, applyTextEdits(this.text(file), file, edits));
-    }
-    for (const [file, content] of [...files])
-      if (content !== null && content === this.read.get(file)) files.delete(file);
-    return { files, read: this.read, notes: this.notes };
-  }
-}
-
-function objectDocument(editor: Editor, file: string, kind: string, name: string) {
-  const text = editor.text(file);
-  const located = findObject(text, file, kind, name);
-  if (!located)
-    throw new FileFormatError(`${kind} ${name} was not found in the file`, {
-      file,
-      hint: 'The rendered name differs from the one written (a kustomize prefix?); make this step by hand.',
-    });
-  return { text, located };
-}
 
 /** `istiod` -> `istiod-1-31-0`; `istiod-1-30-4` -> `istiod-1-31-0`. */
 export function canaryNameOf(oldName: string, oldRevision: string, revision: string): string {
@@ -132,24 +43,36 @@ export function addCanaryEdits(
   const { text, located } = objectDocument(editor, old.file, shape.kind, old.name);
   const document = parseDocument(text.slice(located.start, located.end));
   document.setIn(['metadata', 'name'], name);
-  const releaseName = asString(document.getIn(shape.releaseNamePath));
+  const releaseName = shape.releaseNamePath.length
+    ? asString(document.getIn(shape.releaseNamePath))
+    : undefined;
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
   if (!document.hasIn(shape.versionPath))
     throw new FileFormatError(
       `${shape.label} has no ${shape.versionPath.join('.')}; only a chart with a written version is upgraded by revision`,
       { file: old.file, line: old.line },
     );
-  document.setIn(shape.versionPath, target);
-  const values = shape.valuesPath;
-  for (const key of ['revisionTags', 'defaultRevision']) document.deleteIn([...values, key]);
-  document.setIn([...values, 'revision'], revision);
+  for (const path of [shape.versionPath, ...(shape.alsoVersionPaths ?? [])])
+    document.setIn(path, retagged(String(document.getIn(path)), old.version, target));
+  // A `helm.values` string is edited as its own YAML document and written back as a literal block.
+  const valuesText = shape.valuesText ? parseDocument(String(document.getIn(shape.valuesText))) : undefined;
+  const values = valuesText ? [] : shape.valuesPath;
+  const valuesDoc = valuesText ?? document;
+  for (const key of ['revisionTags', 'defaultRevision', 'revision']) valuesDoc.deleteIn([...values, key]);
+  if (valuesText) valuesText.setIn(['revision'], revision);
+  else document.setIn(shape.revisionPath, revision);
   // Merged from elsewhere (a values file): overridden inline, so the canary claims no shared name.
   const merged = old.plane.values;
-  const inline = (key: string) => valueAt(old.object, [...values, key]) !== undefined;
-  if (merged.defaultRevision !== undefined && !inline('defaultRevision'))
-    document.setIn([...values, 'defaultRevision'], '');
+  const inline = (key: string) => inlineValue(old.object, shape, key) !== undefined;
+  if (merged.defaultRevision && !inline('defaultRevision'))
+    valuesDoc.setIn([...values, 'defaultRevision'], '');
   if (asArray(merged.revisionTags).length && !inline('revisionTags'))
-    document.setIn([...values, 'revisionTags'], document.createNode([]));
+    valuesDoc.setIn([...values, 'revisionTags'], valuesDoc.createNode([]));
+  if (valuesText && shape.valuesText) {
+    const block = document.createNode(valuesText.toString({ lineWidth: 0 }));
+    block.type = 'BLOCK_LITERAL';
+    document.setIn(shape.valuesText, block);
+  }
   document.commentBefore =
     ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).\n` +
     ` Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
@@ -161,9 +84,18 @@ export function addCanaryEdits(
   editor.notes.push(
     `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`,
   );
+  if (shape.kind === 'IstioOperator')
+    editor.notes.push(
+      `install it beside the old one with \`istioctl install -f ${file}\` (${target}); the base CRDs it renders move to ${target} first, and ${old.name} keeps serving everything until step 2`,
+    );
   listBeside(editor, old.file, file);
   moveBase(editor, model, target);
   return { ...editor.result(), revision, file, name };
+}
+
+/** `1.30.4` -> `1.31.0`, keeping an image variant: `1.30.4-distroless` -> `1.31.0-distroless`. */
+function retagged(written: string, from: string, to: string): string {
+  return written.startsWith(from) ? `${to}${written.slice(from.length)}` : to;
 }
 
 /** Adds `added` to the kustomization that lists `beside` (none: the directory is read whole). */
@@ -220,29 +152,28 @@ export function moveDataPlaneEdits(
   references: readonly RevisionReference[],
 ): CanaryEdit {
   const editor = new Editor(workspace);
-  const oldDoc = () => objectDocument(editor, old.file, old.shape.kind, old.name);
-  const nextDoc = () => objectDocument(editor, next.file, next.shape.kind, next.name);
-  const tags = asArray(valueAt(old.object, [...old.shape.valuesPath, 'revisionTags'])).map(String);
+  const tags = asArray(inlineValue(old.object, old.shape, 'revisionTags')).map(String);
   if (tags.length) {
-    const { text: oldText, located: oldLocated } = oldDoc();
     // Every tag moves, so the key goes with them (an empty `revisionTags:` would be null).
-    editor.add(old.file, removeMapEntry(oldText, old.file, oldLocated, old.shape.valuesPath, 'revisionTags'));
-    const { text, located } = nextDoc();
+    editor.values(old, (text, located, path) =>
+      removeMapEntry(text, old.file, located, path, 'revisionTags'),
+    );
     const lines = tags.map((t) => `\n- ${t}`).join('');
-    const existing = nodeAt(located.document, [...next.shape.valuesPath, 'revisionTags']);
-    if (existing)
-      editor.add(next.file, removeMapEntry(text, next.file, located, next.shape.valuesPath, 'revisionTags'));
-    editor.add(
-      next.file,
-      insertMapEntry(text, next.file, located, next.shape.valuesPath, 'revisionTags', lines),
+    if (inlineValue(next.object, next.shape, 'revisionTags') !== undefined)
+      editor.values(next, (text, located, path) =>
+        removeMapEntry(text, next.file, located, path, 'revisionTags'),
+      );
+    editor.values(next, (text, located, path) =>
+      insertMapEntry(text, next.file, located, path, 'revisionTags', lines),
     );
     editor.notes.push(
       `moves revision tag(s) ${tags.map((t) => `\`${t}\``).join(', ')} from ${old.name} to ${next.name}`,
     );
   }
-  if (asString(valueAt(old.object, [...old.shape.valuesPath, 'defaultRevision'])) === old.revision) {
-    const { text, located } = oldDoc();
-    editor.add(old.file, removeMapEntry(text, old.file, located, old.shape.valuesPath, 'defaultRevision'));
+  if (asString(inlineValue(old.object, old.shape, 'defaultRevision')) === old.revision) {
+    editor.values(old, (text, located, path) =>
+      removeMapEntry(text, old.file, located, path, 'defaultRevision'),
+    );
     setValue(editor, next, 'defaultRevision', next.revision);
     editor.notes.push(`moves \`defaultRevision\` to ${next.revision}`);
   }
@@ -267,19 +198,12 @@ export function moveDataPlaneEdits(
 }
 
 /** Sets `key` in an install's inline values: replaced when written there, else added. */
-function setValue(
-  editor: Editor,
-  install: { file: string; name: string; shape: HelmInstall['shape'] },
-  key: string,
-  value: string,
-): void {
-  const { file, name, shape } = install;
-  const { text, located } = objectDocument(editor, file, shape.kind, name);
-  editor.add(
-    file,
-    nodeAt(located.document, [...shape.valuesPath, key])
-      ? replaceScalar(text, file, located, [...shape.valuesPath, key], value)
-      : insertMapEntry(text, file, located, shape.valuesPath, key, value),
+function setValue(editor: Editor, install: ValuesHolder, key: string, value: string): void {
+  const { file } = install;
+  editor.values(install, (text, located, path) =>
+    nodeAt(located.document, [...path, key])
+      ? replaceScalar(text, file, located, [...path, key], value)
+      : insertMapEntry(text, file, located, path, key, value),
   );
 }
 
@@ -332,7 +256,11 @@ export function cleanupEdits(workspace: string, old: CanaryIstiod, next: CanaryI
     editor.add(old.file, { start: located.start, end: located.end, replacement: '' });
     editor.notes.push(`removes ${old.shape.label} (istiod ${old.version}) from \`${old.file}\``);
   }
-  const current = asString(valueAt(next.object, [...next.shape.valuesPath, 'defaultRevision']));
+  if (old.shape.kind === 'IstioOperator')
+    editor.notes.push(
+      `once merged, remove the old control plane from the cluster with \`istioctl uninstall --revision ${old.revision}\` (an IstioOperator file is only an input of istioctl)`,
+    );
+  const current = asString(inlineValue(next.object, next.shape, 'defaultRevision'));
   if (current !== next.revision) {
     setValue(editor, next, 'defaultRevision', next.revision);
     editor.notes.push(`sets \`defaultRevision: ${next.revision}\` on ${next.name}, now the only istiod`);

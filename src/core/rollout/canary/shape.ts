@@ -1,13 +1,14 @@
-// Where a Helm-installed Istio chart keeps its version and values, per installer: a Flux HelmRelease
-// (`spec.chart.spec.version`, `spec.values`) or an Argo CD Application chart source
-// (`targetRevision`, `helm.valuesObject`), so the canary steps edit both the same way.
+// Where an installed istiod keeps its version, revision and values, per installer: a Flux HelmRelease
+// (`spec.chart.spec.version`, `spec.values`), an Argo CD Application chart source (`targetRevision`,
+// `helm.valuesObject`) or an IstioOperator file for `istioctl install` (`spec.tag`, `spec.revision`,
+// `spec.values`), so the canary steps edit them the same way.
 import { asArray, asRecord, asString } from '../../mesh/documents.js';
 import type { MeshModel, RenderedObject, SourceLocation } from '../../mesh/types.js';
 
 export type YamlPath = (string | number)[];
 
 export interface ReleaseShape {
-  kind: 'HelmRelease' | 'Application';
+  kind: 'HelmRelease' | 'Application' | 'IstioOperator';
   /** For people: `HelmRelease istio-system/istiod`. */
   label: string;
   chart: string;
@@ -15,8 +16,12 @@ export interface ReleaseShape {
   /** The inline values map (it may not exist yet). */
   valuesPath: YamlPath;
   releaseNamePath: YamlPath;
-  /** Values the installer reads that are not inline (Argo `helm.values` text), which the steps cannot edit. */
-  opaqueValues?: string;
+  /** Where the revision is written: `revision` in the values, or an IstioOperator's `spec.revision`. */
+  revisionPath: YamlPath;
+  /** Other places that carry the same version and move with it (an IstioOperator's `spec.tag` under `spec.values.global.tag`). */
+  alsoVersionPaths?: YamlPath[];
+  /** Argo CD `helm.values`, a string of YAML, when it holds the inline values instead of a map. */
+  valuesText?: YamlPath;
 }
 
 export interface HelmInstall {
@@ -47,6 +52,7 @@ export function releaseShapeOf(object: RenderedObject): ReleaseShape | undefined
       versionPath: ['spec', 'chart', 'spec', 'version'],
       valuesPath: ['spec', 'values'],
       releaseNamePath: ['spec', 'releaseName'],
+      revisionPath: ['spec', 'values', 'revision'],
     };
   }
   if (object.kind === 'Application' && object.apiVersion.startsWith('argoproj.io/')) {
@@ -65,14 +71,40 @@ export function releaseShapeOf(object: RenderedObject): ReleaseShape | undefined
         versionPath: [...at, 'targetRevision'],
         valuesPath: [...at, 'helm', 'valuesObject'],
         releaseNamePath: [...at, 'helm', 'releaseName'],
-        ...(text && !asRecord(source.helm)?.valuesObject ? { opaqueValues: 'helm.values (a string)' } : {}),
+        revisionPath: [...at, 'helm', 'valuesObject', 'revision'],
+        ...(text !== undefined && !asRecord(source.helm)?.valuesObject
+          ? { valuesText: [...at, 'helm', 'values'] }
+          : {}),
       };
     }
   }
+  if (object.kind === 'IstioOperator' && object.apiVersion.startsWith('install.istio.io/'))
+    return istioOperatorShape(object, label);
   return undefined;
 }
 
-/** Every HelmRelease and Argo CD chart Application the model renders, in any cluster. */
+/**
+ * istioctl reads the tag from `spec.values.global.tag` over `spec.tag` (ADR 0010 amendment r4-d), so
+ * the version lives in whichever is written, the winning one first; both move together.
+ */
+function istioOperatorShape(object: RenderedObject, label: string): ReleaseShape {
+  const tagPaths: YamlPath[] = [
+    ['spec', 'values', 'global', 'tag'],
+    ['spec', 'tag'],
+  ].filter((p) => valueAt(object, p) !== undefined);
+  return {
+    kind: 'IstioOperator',
+    label,
+    chart: 'istiod',
+    versionPath: tagPaths[0] ?? ['spec', 'tag'],
+    ...(tagPaths.length > 1 ? { alsoVersionPaths: tagPaths.slice(1) } : {}),
+    valuesPath: ['spec', 'values'],
+    releaseNamePath: [],
+    revisionPath: ['spec', 'revision'],
+  };
+}
+
+/** Every HelmRelease, Argo CD chart Application and IstioOperator the model renders, in any cluster. */
 export function helmInstalls(model: MeshModel): HelmInstall[] {
   const out: HelmInstall[] = [];
   for (const cluster of model.clusters)

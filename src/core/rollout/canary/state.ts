@@ -10,12 +10,13 @@ import type {
   SourceLocation,
 } from '../../mesh/types.js';
 import { compareVersions, parseIstioVersion } from '../../versions/parse.js';
-import { AMBIENT_ONE_MINOR } from './facts.js';
-import { installAt, valueAt, type ReleaseShape } from './shape.js';
+import { AMBIENT_ONE_MINOR, IOP_GATEWAYS_IN_PLACE } from './facts.js';
+import { installAt, type ReleaseShape } from './shape.js';
+import { inlineValue } from './values-text.js';
 
 export type CanaryPhase = 'add' | 'move' | 'cleanup';
 
-/** One istiod as a Flux HelmRelease or an Argo CD Application declares it. */
+/** One istiod as a Flux HelmRelease, an Argo CD Application or an IstioOperator declares it. */
 export interface CanaryIstiod {
   revision: string;
   version: string;
@@ -45,7 +46,7 @@ export type CanaryLayout =
 
 /**
  * Whether the repo's control plane can be upgraded by revision: one cluster whose istiods are each
- * one Flux HelmRelease with a known version, and no ambient data plane (ztunnel and CNI are not
+ * one Flux HelmRelease, Argo CD Application or IstioOperator with a known version, and no ambient data plane (ztunnel and CNI are not
  * revisioned, so an ambient mesh moves one minor per hop whatever the strategy).
  */
 export function canaryLayoutOf(model: MeshModel): CanaryLayout {
@@ -66,12 +67,24 @@ export function canaryLayoutOf(model: MeshModel): CanaryLayout {
   for (const plane of cluster.controlPlanes) {
     const declaration = plane.declarations[0];
     const version = plane.version ? parseIstioVersion(plane.version)?.version : undefined;
-    const helm =
-      declaration?.sourceId === 'flux-helmrelease' || declaration?.sourceId === 'argocd-application';
-    if (plane.declarations.length !== 1 || !helm || !declaration.source || !version)
+    const editable = ['flux-helmrelease', 'argocd-application', 'istio-operator'].includes(
+      declaration?.sourceId ?? '',
+    );
+    if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
       return {
         supported: false,
-        reason: `revision ${plane.revision} is not one Flux HelmRelease or Argo CD Application with an exact version; only those are upgraded by revision so far`,
+        reason: `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`,
+      };
+    const gateway = cluster.components.find(
+      (c) =>
+        c.declaration?.sourceId === 'istio-operator' &&
+        c.source?.file === declaration.source!.file &&
+        c.source.line === declaration.source!.line,
+    );
+    if (gateway)
+      return {
+        supported: false,
+        reason: `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`,
       };
     const install = installAt(model, declaration.source);
     if (!install)
@@ -80,12 +93,7 @@ export function canaryLayoutOf(model: MeshModel): CanaryLayout {
         reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`,
       };
     const { object, shape } = install;
-    if (shape.opaqueValues)
-      return {
-        supported: false,
-        reason: `${shape.label} sets its values in ${shape.opaqueValues}, which the canary steps do not edit; use helm.valuesObject`,
-      };
-    const inline = asArray(valueAt(object, [...shape.valuesPath, 'revisionTags'])).map(String);
+    const inline = asArray(inlineValue(object, shape, 'revisionTags')).map(String);
     const elsewhere = plane.tags.filter((t) => t !== 'default' && !inline.includes(t));
     if (elsewhere.length)
       return {

@@ -108,3 +108,34 @@ export function canarySailWorkspace(strategy: 'RevisionBased' | 'InPlace' = 'Rev
   );
   return dir;
 }
+
+/**
+ * The same mesh installed with istioctl from an IstioOperator file: `istio/control-plane.yaml` at
+ * 1.30.4 (profile minimal, so it installs istiod and base, no gateway), claiming `prod-stable`.
+ */
+export function canaryIopWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'canary-iop-'));
+  cpSync(join(EXAMPLE, 'apps'), join(dir, 'apps'), { recursive: true });
+  mkdirSync(join(dir, '.github'));
+  mkdirSync(join(dir, 'istio'));
+  writeFileSync(
+    join(dir, '.github/istio-autopilot.yaml'),
+    'policy: latest\nstrategy: canary\ncontrol-plane:\n  paths:\n    - istio/**/*.yaml\ndata-plane:\n  paths:\n    - apps/**/*.yaml\n  output: in-place\n  native-sidecars: auto\n  kubernetes-version: "1.33"\n',
+  );
+  writeFileSync(
+    join(dir, 'istio/control-plane.yaml'),
+    '# istioctl install -f istio/control-plane.yaml\napiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: control-plane\n  namespace: istio-system\nspec:\n  profile: minimal\n  hub: docker.io/istio\n  tag: 1.30.4 # istiod and base\n  meshConfig:\n    accessLogFile: /dev/stdout\n  values:\n    revisionTags:\n      - prod-stable\n    pilot:\n      autoscaleMin: 2\n',
+  );
+  // istioctl reads the file; kustomize lists it with the apps so that one cluster holds both.
+  writeFileSync(join(dir, 'istio/kustomization.yaml'), 'resources:\n  - control-plane.yaml\n');
+  writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n  - istio\n  - apps\n');
+  const ns = join(dir, 'apps/bookinfo/namespace.yaml');
+  writeFileSync(
+    ns,
+    readFileSync(ns, 'utf8').replace(
+      '    # Sidecars are rendered into git by Istio Autopilot, not by the webhook.\n    istio-injection: disabled\n',
+      '    istio.io/rev: prod-stable\n',
+    ),
+  );
+  return dir;
+}
