@@ -33356,7 +33356,7 @@ var require_picomatch = __commonJS({
       const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
       return regex2.test(utils.basename(input, { windows: posix3 }));
     };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.isMatch = (str, patterns2, options) => picomatch2(patterns2, options)(str);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
@@ -39212,10 +39212,10 @@ var DEFAULT_PATTERNS = [
 ];
 function listWorkspace(root, options = {}) {
   const logger = options.logger ?? silentLogger;
-  const patterns = options.patterns && options.patterns.length > 0 ? options.patterns : DEFAULT_PATTERNS;
-  for (const pattern of patterns) refuseEscapingPattern(pattern);
-  const include = patterns.filter((p) => !p.startsWith("!")).map((p) => p.replace(/^\.\//, ""));
-  const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
+  const patterns2 = options.patterns && options.patterns.length > 0 ? options.patterns : DEFAULT_PATTERNS;
+  for (const pattern of patterns2) refuseEscapingPattern(pattern);
+  const include = patterns2.filter((p) => !p.startsWith("!")).map((p) => p.replace(/^\.\//, ""));
+  const exclude = patterns2.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
   const wanted = (path) => isIncluded(path) && !isExcluded(path);
@@ -40482,6 +40482,7 @@ var argocdApplicationKind = {
 // src/core/pins/container-images/extract.ts
 var import_yaml7 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
+var IMAGE_NAME = /(?:proxyv2|pilot|ztunnel|install-cni):/;
 function extract9(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -40489,7 +40490,7 @@ function extract9(file) {
     let revisionLooked = false;
     (0, import_yaml7.visit)(document, {
       Scalar(_key, node, path) {
-        if (typeof node.value !== "string") return;
+        if (typeof node.value !== "string" || !IMAGE_NAME.test(node.value)) return;
         const source = scalarSource(file, node);
         const match = source ? IMAGE_REFERENCE.exec(source.text) : null;
         if (!source || !match) return;
@@ -41048,21 +41049,40 @@ function documentRanges(text2) {
   for (const match of text2.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
 }
-function mentions(text2, range, keywords) {
-  return keywords.some((keyword) => {
-    const at = text2.indexOf(keyword, range.start);
-    return at !== -1 && at + keyword.length <= range.end;
-  });
+var patterns = /* @__PURE__ */ new WeakMap();
+function keywordPattern(keywords) {
+  let pattern = patterns.get(keywords);
+  if (!pattern) {
+    pattern = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+    patterns.set(keywords, pattern);
+  }
+  return pattern;
+}
+function rangesMentioning(text2, ranges, keywords) {
+  const kept = [];
+  if (keywords.length === 0) return kept;
+  const pattern = keywordPattern(keywords);
+  let index = 0;
+  pattern.lastIndex = 0;
+  for (let hit = pattern.exec(text2); hit; hit = pattern.exec(text2)) {
+    while (ranges[index].end <= hit.index) index++;
+    kept.push(ranges[index]);
+    if (++index === ranges.length) break;
+    pattern.lastIndex = ranges[index].start;
+  }
+  return kept;
 }
 function parseDocumentsMentioning(source, keywords) {
   const { text: text2 } = source;
   if (UNUSUAL_MARKER.test(text2)) return void 0;
   const ranges = documentRanges(text2);
-  const kept = ranges.filter((range) => mentions(text2, range, keywords));
+  const kept = rangesMentioning(text2, ranges, keywords);
   if (kept.length === ranges.length) return void 0;
+  const last = kept.at(-1)?.end ?? 0;
   const lineCounter = new import_yaml11.LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  for (let i = text2.indexOf("\n"); i !== -1 && i < last; i = text2.indexOf("\n", i + 1))
+    lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
     const parser = new import_yaml11.Parser();
@@ -41195,7 +41215,7 @@ function kindSelector(kinds, everyKindEverywhere) {
       const yaml = selected.filter((kind) => kind.input === "yaml");
       selection = {
         kinds: selected,
-        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern(selected) } : {},
+        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern2(selected) } : {},
         ...yaml.every((kind) => kind.keywords.length > 0) ? { yamlKeywords: [...new Set(yaml.flatMap((kind) => kind.keywords))] } : {}
       };
       selections.set(key, selection);
@@ -41203,7 +41223,7 @@ function kindSelector(kinds, everyKindEverywhere) {
     return selection;
   };
 }
-function keywordPattern(kinds) {
+function keywordPattern2(kinds) {
   const escaped = kinds.flatMap((kind) => kind.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp([...new Set(escaped)].join("|"));
 }

@@ -40281,15 +40281,21 @@ async function renderRoots(files, roots, options) {
   const scratch = mkdtempSync(join6(tmpdir2(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
+  const nextDir = () => {
+    const dir = join6(scratch, String(madeDirs++));
+    mkdirSync2(dir);
+    return dir;
+  };
   try {
+    const workspace = realpathSync3(files.root);
     const concurrency = options.concurrency ?? availableParallelism();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
       const dirs = root.kustomization ? [root.path] : root.nested ?? [];
       if (dirs.length === 0) return plain;
-      const wrapperDir = freeDirs.pop() ?? join6(scratch, String(madeDirs++));
+      const wrapperDir = freeDirs.pop() ?? nextDir();
       try {
-        const built = await renderKustomization(files, root, dirs, wrapperDir, options);
+        const built = await renderKustomization(files, workspace, root, dirs, wrapperDir, options);
         return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
       } catch (error2) {
         return failed(root, describeError(error2).split("\n")[0], files.kustomizationIn(root.path));
@@ -40322,17 +40328,17 @@ function renderPlain(files, root) {
   }
   return { root, objects, rendered: true, warnings: [] };
 }
-async function renderKustomization(files, root, dirs, wrapperDir, options) {
+async function renderKustomization(files, workspace, root, dirs, wrapperDir, options) {
   const remote = dirs.flatMap((dir) => remoteReferences(files, dir));
   if (remote.length > 0)
     return failed(
       root,
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
-  const workspace = realpathSync3(files.root);
-  mkdirSync2(wrapperDir, { recursive: true });
   const toDirs = dirs.map((dir) => relative2(wrapperDir, resolve3(workspace, dir)).split(sep3).join("/"));
-  writeFileSync(join6(wrapperDir, "kustomization.yaml"), wrapperKustomization(root, toDirs));
+  const wrapper = join6(wrapperDir, "kustomization.yaml");
+  rmSync3(wrapper, { force: true });
+  writeFileSync(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
   const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
     timeoutMs: options.timeoutMs,

@@ -1745,7 +1745,7 @@ var require_picomatch = __commonJS({
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
       return regex2.test(utils.basename(input, { windows: posix18 }));
     };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
+    picomatch4.isMatch = (str, patterns2, options) => picomatch4(patterns2, options)(str);
     picomatch4.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
       return parse8(pattern, { ...options, fastpaths: false });
@@ -34190,10 +34190,10 @@ function listWorkspaceFiles(root, options = {}) {
 }
 function listWorkspace(root, options = {}) {
   const logger = options.logger ?? silentLogger;
-  const patterns = options.patterns && options.patterns.length > 0 ? options.patterns : DEFAULT_PATTERNS;
-  for (const pattern of patterns) refuseEscapingPattern(pattern);
-  const include = patterns.filter((p) => !p.startsWith("!")).map((p) => p.replace(/^\.\//, ""));
-  const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
+  const patterns2 = options.patterns && options.patterns.length > 0 ? options.patterns : DEFAULT_PATTERNS;
+  for (const pattern of patterns2) refuseEscapingPattern(pattern);
+  const include = patterns2.filter((p) => !p.startsWith("!")).map((p) => p.replace(/^\.\//, ""));
+  const exclude = patterns2.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
   const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
@@ -34390,9 +34390,9 @@ function requireFile(path5, cwd, input) {
       hint: "Give a path relative to the workspace."
     });
 }
-function resolveAnalyzeFiles(patterns, cwd, logger = silentLogger) {
-  const include = patterns.filter((p) => !p.startsWith("!"));
-  const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => (0, import_picomatch2.default)(p.slice(1), { dot: true }));
+function resolveAnalyzeFiles(patterns2, cwd, logger = silentLogger) {
+  const include = patterns2.filter((p) => !p.startsWith("!"));
+  const exclude = patterns2.filter((p) => p.startsWith("!")).map((p) => (0, import_picomatch2.default)(p.slice(1), { dot: true }));
   if (include.length === 0)
     throw new InvalidInputError("no paths to analyze", {
       input: "paths",
@@ -36212,15 +36212,21 @@ async function renderRoots(files, roots, options) {
   const scratch = mkdtempSync(join8(tmpdir3(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
+  const nextDir = () => {
+    const dir = join8(scratch, String(madeDirs++));
+    mkdirSync2(dir);
+    return dir;
+  };
   try {
+    const workspace = realpathSync4(files.root);
     const concurrency = options.concurrency ?? availableParallelism();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
       const dirs = root.kustomization ? [root.path] : root.nested ?? [];
       if (dirs.length === 0) return plain;
-      const wrapperDir = freeDirs.pop() ?? join8(scratch, String(madeDirs++));
+      const wrapperDir = freeDirs.pop() ?? nextDir();
       try {
-        const built = await renderKustomization(files, root, dirs, wrapperDir, options);
+        const built = await renderKustomization(files, workspace, root, dirs, wrapperDir, options);
         return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
       } catch (error) {
         return failed(root, describeError(error).split("\n")[0], files.kustomizationIn(root.path));
@@ -36253,17 +36259,17 @@ function renderPlain(files, root) {
   }
   return { root, objects, rendered: true, warnings: [] };
 }
-async function renderKustomization(files, root, dirs, wrapperDir, options) {
+async function renderKustomization(files, workspace, root, dirs, wrapperDir, options) {
   const remote = dirs.flatMap((dir) => remoteReferences(files, dir));
   if (remote.length > 0)
     return failed(
       root,
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
-  const workspace = realpathSync4(files.root);
-  mkdirSync2(wrapperDir, { recursive: true });
   const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve6(workspace, dir)).split(sep3).join("/"));
-  writeFileSync(join8(wrapperDir, "kustomization.yaml"), wrapperKustomization(root, toDirs));
+  const wrapper = join8(wrapperDir, "kustomization.yaml");
+  rmSync3(wrapper, { force: true });
+  writeFileSync(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
   const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
     timeoutMs: options.timeoutMs,
@@ -46519,6 +46525,7 @@ var argocdApplicationKind = {
 // src/core/pins/container-images/extract.ts
 var import_yaml15 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
+var IMAGE_NAME = /(?:proxyv2|pilot|ztunnel|install-cni):/;
 function extract9(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -46526,7 +46533,7 @@ function extract9(file) {
     let revisionLooked = false;
     (0, import_yaml15.visit)(document, {
       Scalar(_key, node, path5) {
-        if (typeof node.value !== "string") return;
+        if (typeof node.value !== "string" || !IMAGE_NAME.test(node.value)) return;
         const source = scalarSource(file, node);
         const match = source ? IMAGE_REFERENCE.exec(source.text) : null;
         if (!source || !match) return;
@@ -47060,21 +47067,40 @@ function documentRanges(text3) {
   for (const match of text3.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text3.length }));
 }
-function mentions(text3, range, keywords) {
-  return keywords.some((keyword) => {
-    const at = text3.indexOf(keyword, range.start);
-    return at !== -1 && at + keyword.length <= range.end;
-  });
+var patterns = /* @__PURE__ */ new WeakMap();
+function keywordPattern(keywords) {
+  let pattern = patterns.get(keywords);
+  if (!pattern) {
+    pattern = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+    patterns.set(keywords, pattern);
+  }
+  return pattern;
+}
+function rangesMentioning(text3, ranges, keywords) {
+  const kept = [];
+  if (keywords.length === 0) return kept;
+  const pattern = keywordPattern(keywords);
+  let index = 0;
+  pattern.lastIndex = 0;
+  for (let hit = pattern.exec(text3); hit; hit = pattern.exec(text3)) {
+    while (ranges[index].end <= hit.index) index++;
+    kept.push(ranges[index]);
+    if (++index === ranges.length) break;
+    pattern.lastIndex = ranges[index].start;
+  }
+  return kept;
 }
 function parseDocumentsMentioning(source, keywords) {
   const { text: text3 } = source;
   if (UNUSUAL_MARKER.test(text3)) return void 0;
   const ranges = documentRanges(text3);
-  const kept = ranges.filter((range) => mentions(text3, range, keywords));
+  const kept = rangesMentioning(text3, ranges, keywords);
   if (kept.length === ranges.length) return void 0;
+  const last = kept.at(-1)?.end ?? 0;
   const lineCounter = new import_yaml19.LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  for (let i = text3.indexOf("\n"); i !== -1 && i < last; i = text3.indexOf("\n", i + 1))
+    lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
     const parser = new import_yaml19.Parser();
@@ -47207,7 +47233,7 @@ function kindSelector(kinds, everyKindEverywhere) {
       const yaml = selected.filter((kind) => kind.input === "yaml");
       selection = {
         kinds: selected,
-        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern(selected) } : {},
+        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern2(selected) } : {},
         ...yaml.every((kind) => kind.keywords.length > 0) ? { yamlKeywords: [...new Set(yaml.flatMap((kind) => kind.keywords))] } : {}
       };
       selections.set(key, selection);
@@ -47215,7 +47241,7 @@ function kindSelector(kinds, everyKindEverywhere) {
     return selection;
   };
 }
-function keywordPattern(kinds) {
+function keywordPattern2(kinds) {
   const escaped = kinds.flatMap((kind) => kind.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp([...new Set(escaped)].join("|"));
 }
@@ -50152,13 +50178,13 @@ function wirePatches(kustomization, files) {
 // src/core/inject/jobs.ts
 var PATCH_FILE = /(^|\/)istio-sidecar\.[^/]*\.yaml$/;
 function readSources(options, mode, logger) {
-  const patterns = [
+  const patterns2 = [
     ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
   ];
   if (mode === "render-dir" && options.outputDir)
-    patterns.push(`!${posix14.normalize(options.outputDir).replace(/\/$/, "")}/**`);
+    patterns2.push(`!${posix14.normalize(options.outputDir).replace(/\/$/, "")}/**`);
   const files = [];
-  for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
+  for (const path5 of listWorkspaceFiles(options.workspace, { patterns: patterns2, logger })) {
     if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix14.basename(path5))) continue;
     const chart = helmChartOf(options.workspace, path5);
     if (chart) {

@@ -29142,18 +29142,26 @@ ${w.rendered} rendered with the new sidecar, ${w.unchanged} unchanged, ${w.skipp
 function pinsSection(pins, budget) {
   const heading = "### Pins changed\n\n";
   const header = markdownTable(["file", "kind", "from", "to"], []);
-  const rows = pins.map((p) => markdownRow([`${p.file}${p.line ? `:${p.line}` : ""}`, p.kind, p.from, p.to]));
-  const table = (kept) => [header, ...rows.slice(0, kept)].join("\n");
-  let length = heading.length + header.length + rows.reduce((sum, row) => sum + row.length + 1, 0);
-  if (length <= budget) return heading + table(rows.length);
-  for (let kept = rows.length - 1; kept >= 0; kept--) {
-    length -= rows[kept].length + 1;
-    const note = `
-
-_\u2026and ${rows.length - kept} more pins, left out to stay under GitHub's body size limit._`;
-    if (length + note.length <= budget) return heading + table(kept) + note;
+  const base = heading.length + header.length;
+  const rows = [];
+  let length = base;
+  for (const p of pins) {
+    if (length > budget) break;
+    const row = markdownRow([`${p.file}${p.line ? `:${p.line}` : ""}`, p.kind, p.from, p.to]);
+    rows.push(row);
+    length += row.length + 1;
   }
-  return budget > 60 ? `${heading}_${pins.length} pins changed._` : "";
+  const table = (kept2) => [header, ...rows.slice(0, kept2)].join("\n");
+  if (rows.length === pins.length && length <= budget) return heading + table(rows.length);
+  const note = (kept2) => `
+
+_\u2026and ${pins.length - kept2} more pins, left out to stay under GitHub's body size limit._`;
+  if (base + note(0).length > budget) return budget > 60 ? `${heading}_${pins.length} pins changed._` : "";
+  let kept = 0;
+  let used = base;
+  while (kept < rows.length && used + rows[kept].length + 1 + note(kept + 1).length <= budget)
+    used += rows[kept++].length + 1;
+  return heading + table(kept) + note(kept);
 }
 function fitToLimit(sections, footer, limit) {
   const metadata = footer[footer.length - 1];

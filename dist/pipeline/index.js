@@ -23939,7 +23939,7 @@ var require_picomatch = __commonJS({
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
       return regex2.test(utils.basename(input, { windows: posix18 }));
     };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
+    picomatch4.isMatch = (str, patterns2, options) => picomatch4(patterns2, options)(str);
     picomatch4.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
       return parse8(pattern, { ...options, fastpaths: false });
@@ -35794,10 +35794,10 @@ function listWorkspaceFiles(root, options = {}) {
 }
 function listWorkspace(root, options = {}) {
   const logger = options.logger ?? silentLogger;
-  const patterns = options.patterns && options.patterns.length > 0 ? options.patterns : DEFAULT_PATTERNS;
-  for (const pattern of patterns) refuseEscapingPattern(pattern);
-  const include = patterns.filter((p) => !p.startsWith("!")).map((p) => p.replace(/^\.\//, ""));
-  const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
+  const patterns2 = options.patterns && options.patterns.length > 0 ? options.patterns : DEFAULT_PATTERNS;
+  for (const pattern of patterns2) refuseEscapingPattern(pattern);
+  const include = patterns2.filter((p) => !p.startsWith("!")).map((p) => p.replace(/^\.\//, ""));
+  const exclude = patterns2.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
   const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
@@ -36975,15 +36975,21 @@ async function renderRoots(files, roots, options) {
   const scratch = mkdtempSync(join9(tmpdir3(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
+  const nextDir = () => {
+    const dir = join9(scratch, String(madeDirs++));
+    mkdirSync2(dir);
+    return dir;
+  };
   try {
+    const workspace = realpathSync3(files.root);
     const concurrency = options.concurrency ?? availableParallelism();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
       const dirs = root.kustomization ? [root.path] : root.nested ?? [];
       if (dirs.length === 0) return plain;
-      const wrapperDir = freeDirs.pop() ?? join9(scratch, String(madeDirs++));
+      const wrapperDir = freeDirs.pop() ?? nextDir();
       try {
-        const built = await renderKustomization(files, root, dirs, wrapperDir, options);
+        const built = await renderKustomization(files, workspace, root, dirs, wrapperDir, options);
         return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
       } catch (error2) {
         return failed(root, describeError(error2).split("\n")[0], files.kustomizationIn(root.path));
@@ -37016,17 +37022,17 @@ function renderPlain(files, root) {
   }
   return { root, objects, rendered: true, warnings: [] };
 }
-async function renderKustomization(files, root, dirs, wrapperDir, options) {
+async function renderKustomization(files, workspace, root, dirs, wrapperDir, options) {
   const remote = dirs.flatMap((dir) => remoteReferences(files, dir));
   if (remote.length > 0)
     return failed(
       root,
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
-  const workspace = realpathSync3(files.root);
-  mkdirSync2(wrapperDir, { recursive: true });
   const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve4(workspace, dir)).split(sep3).join("/"));
-  writeFileSync(join9(wrapperDir, "kustomization.yaml"), wrapperKustomization(root, toDirs));
+  const wrapper = join9(wrapperDir, "kustomization.yaml");
+  rmSync3(wrapper, { force: true });
+  writeFileSync(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
   const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
     timeoutMs: options.timeoutMs,
@@ -40310,13 +40316,13 @@ function wirePatches(kustomization, files) {
 // src/core/inject/jobs.ts
 var PATCH_FILE = /(^|\/)istio-sidecar\.[^/]*\.yaml$/;
 function readSources(options, mode, logger) {
-  const patterns = [
+  const patterns2 = [
     ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
   ];
   if (mode === "render-dir" && options.outputDir)
-    patterns.push(`!${posix13.normalize(options.outputDir).replace(/\/$/, "")}/**`);
+    patterns2.push(`!${posix13.normalize(options.outputDir).replace(/\/$/, "")}/**`);
   const files = [];
-  for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
+  for (const path5 of listWorkspaceFiles(options.workspace, { patterns: patterns2, logger })) {
     if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
     const chart = helmChartOf(options.workspace, path5);
     if (chart) {
@@ -41995,9 +42001,9 @@ function requireFile(path5, cwd, input) {
       hint: "Give a path relative to the workspace."
     });
 }
-function resolveAnalyzeFiles(patterns, cwd, logger = silentLogger) {
-  const include = patterns.filter((p) => !p.startsWith("!"));
-  const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => (0, import_picomatch3.default)(p.slice(1), { dot: true }));
+function resolveAnalyzeFiles(patterns2, cwd, logger = silentLogger) {
+  const include = patterns2.filter((p) => !p.startsWith("!"));
+  const exclude = patterns2.filter((p) => p.startsWith("!")).map((p) => (0, import_picomatch3.default)(p.slice(1), { dot: true }));
   if (include.length === 0)
     throw new InvalidInputError("no paths to analyze", {
       input: "paths",
@@ -48945,18 +48951,26 @@ ${w.rendered} rendered with the new sidecar, ${w.unchanged} unchanged, ${w.skipp
 function pinsSection(pins, budget) {
   const heading = "### Pins changed\n\n";
   const header = markdownTable(["file", "kind", "from", "to"], []);
-  const rows = pins.map((p) => markdownRow([`${p.file}${p.line ? `:${p.line}` : ""}`, p.kind, p.from, p.to]));
-  const table = (kept) => [header, ...rows.slice(0, kept)].join("\n");
-  let length = heading.length + header.length + rows.reduce((sum, row) => sum + row.length + 1, 0);
-  if (length <= budget) return heading + table(rows.length);
-  for (let kept = rows.length - 1; kept >= 0; kept--) {
-    length -= rows[kept].length + 1;
-    const note = `
-
-_\u2026and ${rows.length - kept} more pins, left out to stay under GitHub's body size limit._`;
-    if (length + note.length <= budget) return heading + table(kept) + note;
+  const base = heading.length + header.length;
+  const rows = [];
+  let length = base;
+  for (const p of pins) {
+    if (length > budget) break;
+    const row = markdownRow([`${p.file}${p.line ? `:${p.line}` : ""}`, p.kind, p.from, p.to]);
+    rows.push(row);
+    length += row.length + 1;
   }
-  return budget > 60 ? `${heading}_${pins.length} pins changed._` : "";
+  const table = (kept2) => [header, ...rows.slice(0, kept2)].join("\n");
+  if (rows.length === pins.length && length <= budget) return heading + table(rows.length);
+  const note = (kept2) => `
+
+_\u2026and ${pins.length - kept2} more pins, left out to stay under GitHub's body size limit._`;
+  if (base + note(0).length > budget) return budget > 60 ? `${heading}_${pins.length} pins changed._` : "";
+  let kept = 0;
+  let used = base;
+  while (kept < rows.length && used + rows[kept].length + 1 + note(kept + 1).length <= budget)
+    used += rows[kept++].length + 1;
+  return heading + table(kept) + note(kept);
 }
 function fitToLimit(sections, footer, limit) {
   const metadata = footer[footer.length - 1];
@@ -49242,6 +49256,7 @@ var argocdApplicationKind = {
 // src/core/pins/container-images/extract.ts
 var import_yaml22 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
+var IMAGE_NAME = /(?:proxyv2|pilot|ztunnel|install-cni):/;
 function extract9(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -49249,7 +49264,7 @@ function extract9(file) {
     let revisionLooked = false;
     (0, import_yaml22.visit)(document, {
       Scalar(_key, node, path5) {
-        if (typeof node.value !== "string") return;
+        if (typeof node.value !== "string" || !IMAGE_NAME.test(node.value)) return;
         const source = scalarSource(file, node);
         const match = source ? IMAGE_REFERENCE.exec(source.text) : null;
         if (!source || !match) return;
@@ -49783,21 +49798,40 @@ function documentRanges(text2) {
   for (const match of text2.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
 }
-function mentions(text2, range, keywords) {
-  return keywords.some((keyword) => {
-    const at = text2.indexOf(keyword, range.start);
-    return at !== -1 && at + keyword.length <= range.end;
-  });
+var patterns = /* @__PURE__ */ new WeakMap();
+function keywordPattern(keywords) {
+  let pattern = patterns.get(keywords);
+  if (!pattern) {
+    pattern = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+    patterns.set(keywords, pattern);
+  }
+  return pattern;
+}
+function rangesMentioning(text2, ranges, keywords) {
+  const kept = [];
+  if (keywords.length === 0) return kept;
+  const pattern = keywordPattern(keywords);
+  let index = 0;
+  pattern.lastIndex = 0;
+  for (let hit = pattern.exec(text2); hit; hit = pattern.exec(text2)) {
+    while (ranges[index].end <= hit.index) index++;
+    kept.push(ranges[index]);
+    if (++index === ranges.length) break;
+    pattern.lastIndex = ranges[index].start;
+  }
+  return kept;
 }
 function parseDocumentsMentioning(source, keywords) {
   const { text: text2 } = source;
   if (UNUSUAL_MARKER.test(text2)) return void 0;
   const ranges = documentRanges(text2);
-  const kept = ranges.filter((range) => mentions(text2, range, keywords));
+  const kept = rangesMentioning(text2, ranges, keywords);
   if (kept.length === ranges.length) return void 0;
+  const last = kept.at(-1)?.end ?? 0;
   const lineCounter = new import_yaml26.LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  for (let i = text2.indexOf("\n"); i !== -1 && i < last; i = text2.indexOf("\n", i + 1))
+    lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
     const parser = new import_yaml26.Parser();
@@ -49930,7 +49964,7 @@ function kindSelector(kinds, everyKindEverywhere) {
       const yaml = selected.filter((kind) => kind.input === "yaml");
       selection = {
         kinds: selected,
-        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern(selected) } : {},
+        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern2(selected) } : {},
         ...yaml.every((kind) => kind.keywords.length > 0) ? { yamlKeywords: [...new Set(yaml.flatMap((kind) => kind.keywords))] } : {}
       };
       selections.set(key, selection);
@@ -49938,7 +49972,7 @@ function kindSelector(kinds, everyKindEverywhere) {
     return selection;
   };
 }
-function keywordPattern(kinds) {
+function keywordPattern2(kinds) {
   const escaped = kinds.flatMap((kind) => kind.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp([...new Set(escaped)].join("|"));
 }

@@ -34,15 +34,21 @@ export async function renderRoots(
   // remove than the parse of its output.
   const freeDirs: string[] = [];
   let madeDirs = 0;
+  const nextDir = () => {
+    const dir = join(scratch, String(madeDirs++));
+    mkdirSync(dir);
+    return dir;
+  };
   try {
+    const workspace = realpathSync(files.root);
     const concurrency = options.concurrency ?? availableParallelism();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? undefined : renderPlain(files, root);
       const dirs = root.kustomization ? [root.path] : (root.nested ?? []);
       if (dirs.length === 0) return plain!;
-      const wrapperDir = freeDirs.pop() ?? join(scratch, String(madeDirs++));
+      const wrapperDir = freeDirs.pop() ?? nextDir();
       try {
-        const built = await renderKustomization(files, root, dirs, wrapperDir, options);
+        const built = await renderKustomization(files, workspace, root, dirs, wrapperDir, options);
         return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
       } catch (error) {
         return failed(root, describeError(error).split('\n')[0]!, files.kustomizationIn(root.path));
@@ -80,6 +86,7 @@ function renderPlain(files: RepoFiles, root: MeshRoot): RenderedRoot {
 
 async function renderKustomization(
   files: RepoFiles,
+  workspace: string,
   root: MeshRoot,
   dirs: readonly string[],
   wrapperDir: string,
@@ -91,10 +98,12 @@ async function renderKustomization(
       root,
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`,
     );
-  const workspace = realpathSync(files.root);
-  mkdirSync(wrapperDir, { recursive: true });
   const toDirs = dirs.map((dir) => relative(wrapperDir, resolve(workspace, dir)).split(sep).join('/'));
-  writeFileSync(join(wrapperDir, 'kustomization.yaml'), wrapperKustomization(root, toDirs));
+  const wrapper = join(wrapperDir, 'kustomization.yaml');
+  // A new file, not the last build's truncated: ext4 flushes a file rewritten over its old blocks
+  // when it is closed (auto_da_alloc), which blocked the event loop for milliseconds per root.
+  rmSync(wrapper, { force: true });
+  writeFileSync(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error('kustomize was not located before rendering a kustomization');
   const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
     timeoutMs: options.timeoutMs,

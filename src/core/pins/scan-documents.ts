@@ -19,11 +19,36 @@ export function documentRanges(text: string): { start: number; end: number }[] {
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
 }
 
-function mentions(text: string, range: { start: number; end: number }, keywords: readonly string[]): boolean {
-  return keywords.some((keyword) => {
-    const at = text.indexOf(keyword, range.start);
-    return at !== -1 && at + keyword.length <= range.end;
-  });
+/** One pattern per keyword list (the scan's lists are few and live as long as it does). */
+const patterns = new WeakMap<readonly string[], RegExp>();
+
+function keywordPattern(keywords: readonly string[]): RegExp {
+  let pattern = patterns.get(keywords);
+  if (!pattern) {
+    pattern = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+    patterns.set(keywords, pattern);
+  }
+  return pattern;
+}
+
+/** The ranges holding a keyword, in one pass over the text: after a hit the search skips to the next range. */
+function rangesMentioning<T extends { start: number; end: number }>(
+  text: string,
+  ranges: readonly T[],
+  keywords: readonly string[],
+): T[] {
+  const kept: T[] = [];
+  if (keywords.length === 0) return kept;
+  const pattern = keywordPattern(keywords);
+  let index = 0;
+  pattern.lastIndex = 0;
+  for (let hit = pattern.exec(text); hit; hit = pattern.exec(text)) {
+    while (ranges[index]!.end <= hit.index) index++;
+    kept.push(ranges[index]!);
+    if (++index === ranges.length) break;
+    pattern.lastIndex = ranges[index]!.start;
+  }
+  return kept;
 }
 
 /**
@@ -39,11 +64,14 @@ export function parseDocumentsMentioning(
   const { text } = source;
   if (UNUSUAL_MARKER.test(text)) return undefined;
   const ranges = documentRanges(text);
-  const kept = ranges.filter((range) => mentions(text, range, keywords));
+  const kept = rangesMentioning(text, ranges, keywords);
   if (kept.length === ranges.length) return undefined;
+  // Lines only as far as the last parsed document: no node or error lies beyond it.
+  const last = kept.at(-1)?.end ?? 0;
   const lineCounter = new LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  for (let i = text.indexOf('\n'); i !== -1 && i < last; i = text.indexOf('\n', i + 1))
+    lineCounter.addNewLine(i + 1);
   const documents: Document.Parsed[] = [];
   for (const range of kept) {
     const parser = new Parser();

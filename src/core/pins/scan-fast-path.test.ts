@@ -123,6 +123,24 @@ describe('pin scan fast path', () => {
     ).toBeUndefined();
   });
 
+  it('keeps every document holding any of the keywords, however many hits each has', () => {
+    const docs = [
+      'a: HelmRelease\nb: proxyv2:1.2.3\nc: HelmRelease\n',
+      '---\nplain: text\n',
+      '---\nkind: Istio\n',
+      '---\nimage: x/pilot:1.2.3\n',
+    ];
+    const text = docs.join('');
+    const keywords = ['proxyv2:', 'pilot:', 'HelmRelease'];
+    const parsed = parseDocumentsMentioning({ path: 'a.yaml', text }, keywords)!;
+    expect(parsed.documents.map((d) => d.toJS())).toEqual([
+      { a: 'HelmRelease', b: 'proxyv2:1.2.3', c: 'HelmRelease' },
+      { image: 'x/pilot:1.2.3' },
+    ]);
+    expect(parsed.lineCounter.linePos(text.indexOf('x/pilot')).line).toBe(9);
+    expect(parseDocumentsMentioning({ path: 'a.yaml', text }, ['sailoperator.io'])!.documents).toEqual([]);
+  });
+
   it('names file and line of broken YAML in a document it parses', () => {
     const text = 'kind: ConfigMap\n---\nkind: Pod\nimage: proxyv2:1.2.3\nx: [\n';
     expect(() => parseDocumentsMentioning({ path: 'a.yaml', text }, ['proxyv2:'])).toThrow(/broken YAML/);

@@ -69,6 +69,17 @@ describe('upgrade PR body', () => {
     expect(body.length + nextRow.length + 1 - 1).toBeGreaterThan(PULL_REQUEST_BODY_LIMIT);
   });
 
+  it('shows every pin row when all fit, and only a count when not even the note does', () => {
+    const pins = manyPins(40);
+    const whole = buildPullRequestBody({ ...context, pins }, metadata);
+    expect(whole.split('\n').filter((l) => l.startsWith('| apps/team-'))).toHaveLength(40);
+    expect(whole).not.toContain('more pins');
+    // One character short of the whole body: the last row gives way to the note.
+    const cut = buildPullRequestBody({ ...context, pins }, metadata, undefined, whole.length - 1);
+    expect(cut.length).toBeLessThan(whole.length);
+    expect(cut).toMatch(/and \d+ more pins, left out/);
+  });
+
   it('cuts an oversized user body rather than the metadata', () => {
     const body = buildPullRequestBody(context, metadata, 'x'.repeat(100_000));
     expect(body.length).toBeLessThanOrEqual(PULL_REQUEST_BODY_LIMIT);

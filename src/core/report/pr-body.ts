@@ -107,18 +107,29 @@ export function buildPullRequestBody(
 function pinsSection(pins: UpgradePin[], budget: number): string {
   const heading = '### Pins changed\n\n';
   const header = markdownTable(['file', 'kind', 'from', 'to'], []);
-  // Each row is rendered once; dropping rows from the end only shortens a running length, so
-  // thousands of pins stay linear instead of re-rendering the table for every row dropped.
-  const rows = pins.map((p) => markdownRow([`${p.file}${p.line ? `:${p.line}` : ''}`, p.kind, p.from, p.to]));
-  const table = (kept: number) => [header, ...rows.slice(0, kept)].join('\n');
-  let length = heading.length + header.length + rows.reduce((sum, row) => sum + row.length + 1, 0);
-  if (length <= budget) return heading + table(rows.length);
-  for (let kept = rows.length - 1; kept >= 0; kept--) {
-    length -= rows[kept]!.length + 1;
-    const note = `\n\n_…and ${rows.length - kept} more pins, left out to stay under GitHub's body size limit._`;
-    if (length + note.length <= budget) return heading + table(kept) + note;
+  const base = heading.length + header.length;
+  // Rows are rendered only while they can fit: 5,000 pins cost the ~800 rows a body holds, and each
+  // row once (re-rendering the table per dropped row was quadratic).
+  const rows: string[] = [];
+  let length = base;
+  for (const p of pins) {
+    if (length > budget) break;
+    const row = markdownRow([`${p.file}${p.line ? `:${p.line}` : ''}`, p.kind, p.from, p.to]);
+    rows.push(row);
+    length += row.length + 1;
   }
-  return budget > 60 ? `${heading}_${pins.length} pins changed._` : '';
+  const table = (kept: number) => [header, ...rows.slice(0, kept)].join('\n');
+  if (rows.length === pins.length && length <= budget) return heading + table(rows.length);
+  const note = (kept: number) =>
+    `\n\n_…and ${pins.length - kept} more pins, left out to stay under GitHub's body size limit._`;
+  if (base + note(0).length > budget) return budget > 60 ? `${heading}_${pins.length} pins changed._` : '';
+  // Length plus note grows with every row kept (a row outgrows the note's shrinking count): keep
+  // rows while the next one still fits.
+  let kept = 0;
+  let used = base;
+  while (kept < rows.length && used + rows[kept]!.length + 1 + note(kept + 1).length <= budget)
+    used += rows[kept++]!.length + 1;
+  return heading + table(kept) + note(kept);
 }
 
 /** A user body or huge advisory list can still overflow: cut the user text, never the metadata. */

@@ -10,6 +10,8 @@ import type { ParsedFile } from '../yaml-documents.js';
 const IMAGE_REFERENCE =
   /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
 
+const IMAGE_NAME = /(?:proxyv2|pilot|ztunnel|install-cni):/;
+
 export function extract(file: ParsedFile): KindFileResult {
   const pins: Pin[] = [];
   for (const document of file.documents) {
@@ -17,7 +19,8 @@ export function extract(file: ParsedFile): KindFileResult {
     let revisionLooked = false;
     visit(document, {
       Scalar(_key, node, path) {
-        if (typeof node.value !== 'string') return;
+        // A pin's source text is its value (or the value trimmed): most scalars fail this quick test.
+        if (typeof node.value !== 'string' || !IMAGE_NAME.test(node.value)) return;
         const source = scalarSource(file, node);
         const match = source ? IMAGE_REFERENCE.exec(source.text) : null;
         if (!source || !match) return;
