@@ -16,7 +16,9 @@ import { defaultCacheDir, fileDigest, InjectionCache, memo, sha256 } from './inj
 import { judgeJob } from './judgement.js';
 import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from './jobs.js';
 import { plannedChanges } from './output/changes.js';
-import { json6902Changes, json6902Sidecars } from './output/json6902.js';
+import { json6902Changes, json6902Sidecars, type Json6902Sidecar } from './output/json6902.js';
+import { kustomizePatchFiles } from './output/patch-files.js';
+import { strategicMergeChanges, strategicMergeSidecars } from './output/strategic-merge.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
 import { selectJobs } from './selection.js';
@@ -84,7 +86,11 @@ export async function renderSidecars(
     };
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
-    const found = findJobs(files, logger);
+    const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : new Set<string>();
+    const found = findJobs(
+      files.filter((f) => !patchFiles.has(f.path)),
+      logger,
+    );
     const selection = options.selection ?? (options.paths && options.paths.length > 0 ? 'paths' : 'webhook');
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
@@ -184,48 +190,50 @@ export async function renderSidecars(
       }
 
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
-    // Sidecars that live in JSON6902 patches: the patch is regenerated where the source map says.
+    // Sidecars that live in patches (JSON6902, strategic merge): each is regenerated where the source
+    // map says, in its own format.
     if (repoMesh && mode !== 'render-dir') {
-      const targets = json6902Sidecars(repoMesh.build);
-      const patched = await json6902Changes(
-        targets,
-        async (input, native, target) => {
-          processes++;
-          const rev = revisionFor(
-            target.workload.namespace,
-            podRevisionOf(target.object.object, revision),
-            repoMesh,
-            revision,
-            options.pinRevision,
-          );
-          const revConfig = await configFor(rev);
-          const result = await kubeInject({
-            binary,
-            version,
-            input,
-            injectConfigFile: revConfig.injectConfigFile,
-            meshConfigFile: revConfig.meshConfigFile,
-            valuesFile: revConfig.valuesFile,
-            operatorFile: revConfig.operatorFile,
-            revision: rev,
-            nativeSidecars: native,
-          });
-          return result.output;
-        },
-        options.nativeSidecars !== undefined ? config.nativeSidecars : undefined,
-      );
-      for (const left of patched.metadataLeftOut)
-        logger.notice(
-          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(', ')}); add those ops to the patch to carry them`,
-          { file: left.file, line: left.line },
+      const injectTarget = async (input: string, native: boolean, target: Json6902Sidecar) => {
+        processes++;
+        const rev = revisionFor(
+          target.workload.namespace,
+          podRevisionOf(target.object.object, revision),
+          repoMesh,
+          revision,
+          options.pinRevision,
         );
-      for (const change of patched.changes)
-        changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-      const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
-      judged.workloads = judged.workloads.filter(
-        (w) => w.status !== 'skipped' || !covered.has(`${w.kind}\0${w.name}`),
-      );
-      judged.workloads.push(...patched.workloads);
+        const revConfig = await configFor(rev);
+        const result = await kubeInject({
+          binary,
+          version,
+          input,
+          injectConfigFile: revConfig.injectConfigFile,
+          meshConfigFile: revConfig.meshConfigFile,
+          valuesFile: revConfig.valuesFile,
+          operatorFile: revConfig.operatorFile,
+          revision: rev,
+          nativeSidecars: native,
+        });
+        return result.output;
+      };
+      const native = options.nativeSidecars !== undefined ? config.nativeSidecars : undefined;
+      for (const patched of [
+        await json6902Changes(json6902Sidecars(repoMesh.build), injectTarget, native),
+        await strategicMergeChanges(strategicMergeSidecars(repoMesh.build), injectTarget, native),
+      ]) {
+        for (const left of patched.metadataLeftOut)
+          logger.notice(
+            `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(', ')}); add those ops to the patch to carry them`,
+            { file: left.file, line: left.line },
+          );
+        for (const change of patched.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+        const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== 'skipped' || !covered.has(`${w.kind}\0${w.name}`),
+        );
+        judged.workloads.push(...patched.workloads);
+      }
     }
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);

@@ -23,6 +23,14 @@ export interface Json6902Sidecar {
 
 /** Workloads whose istio-proxy a JSON6902 patch file adds. */
 export function json6902Sidecars(build: MeshBuild): Json6902Sidecar[] {
+  return patchSidecars(build, isOpList);
+}
+
+/** Workloads whose istio-proxy a patch file (that `accept` takes) adds, once per file and workload. */
+export function patchSidecars(
+  build: MeshBuild,
+  accept: (text: string, workload: MeshWorkload) => boolean,
+): Json6902Sidecar[] {
   const out: Json6902Sidecar[] = [];
   const seen = new Set<string>();
   for (const cluster of build.model.clusters)
@@ -31,7 +39,7 @@ export function json6902Sidecars(build: MeshBuild): Json6902Sidecar[] {
       if (workload.sidecar.origin !== 'patch' && workload.sidecar.origin !== 'overlay') continue;
       if (!source || workload.sidecar.count !== 1) continue;
       const text = build.files.text(source.file);
-      if (text === undefined || !isOpList(text)) continue;
+      if (text === undefined || !accept(text, workload)) continue;
       const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
       if (seen.has(key)) continue;
       const object = cluster.objects.find(
