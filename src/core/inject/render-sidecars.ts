@@ -18,7 +18,12 @@ import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from
 import { plannedChanges } from './output/changes.js';
 import { json6902Changes, json6902Sidecars, type Json6902Sidecar } from './output/json6902.js';
 import { kustomizePatchFiles } from './output/patch-files.js';
-import { strategicMergeChanges, strategicMergeSidecars } from './output/strategic-merge.js';
+import { migrateJson6902 } from './output/migrate-json6902.js';
+import {
+  patchWorkloadResult,
+  strategicMergeChanges,
+  strategicMergeSidecars,
+} from './output/strategic-merge.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
 import { selectJobs } from './selection.js';
@@ -33,7 +38,7 @@ import {
   type RenderSidecarsResult,
   type WorkloadResult,
 } from './types.js';
-import { dig, podTemplateOf, workloadName } from './workloads.js';
+import { dig, podTemplateOf, workloadName, type WorkloadKind } from './workloads.js';
 
 // The options and result types live in types.ts; callers may keep importing them from here.
 export type * from './types.js';
@@ -217,9 +222,50 @@ export async function renderSidecars(
         return result.output;
       };
       const native = options.nativeSidecars !== undefined ? config.nativeSidecars : undefined;
+      let json6902 = json6902Sidecars(repoMesh.build);
+      if (mode === 'patches') {
+        const migration = await migrateJson6902(repoMesh.build, json6902, injectTarget, native);
+        json6902 = migration.kept.map((k) => k.target);
+        for (const { target, reason } of migration.kept)
+          logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
+            file: target.file,
+            line: target.line,
+          });
+        const moved = new Set(
+          migration.migrated.map((m) => `${m.target.object.kind}\0${m.target.workload.name}`),
+        );
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== 'skipped' || !moved.has(`${w.kind}\0${w.name}`),
+        );
+        for (const m of migration.migrated) {
+          logger.notice(
+            `${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`,
+            {
+              file: m.target.file,
+            },
+          );
+          judged.workloads.push(
+            patchWorkloadResult(
+              m.target,
+              m.target.object.kind as WorkloadKind,
+              m.injected,
+              true,
+              m.native,
+              'JSON6902 patch',
+            ),
+          );
+        }
+        for (const change of migration.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+      }
+      const taken = new Set(changes.map((c) => c.path));
       for (const patched of [
-        await json6902Changes(json6902Sidecars(repoMesh.build), injectTarget, native),
-        await strategicMergeChanges(strategicMergeSidecars(repoMesh.build), injectTarget, native),
+        await json6902Changes(json6902, injectTarget, native),
+        await strategicMergeChanges(
+          strategicMergeSidecars(repoMesh.build).filter((t) => !taken.has(t.file)),
+          injectTarget,
+          native,
+        ),
       ]) {
         for (const left of patched.metadataLeftOut)
           logger.notice(

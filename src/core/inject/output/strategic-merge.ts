@@ -59,12 +59,19 @@ const items = (spec: Json | undefined, list: string): Json[] =>
  * injector's volumes the patch adds (named by the old status, or by the patch's other sidecar items).
  */
 export function strategicMergeInput(rendered: Json, patch: Json): Json {
+  return withoutPatchVolumes(
+    rendered,
+    new Set(items(podTemplateOf(patch)?.spec, 'volumes').map((v) => v['name'])),
+  );
+}
+
+/** `uninjected`, also without the volumes a sidecar patch adds (`patched`) that the old status names. */
+export function withoutPatchVolumes(rendered: Json, patched: ReadonlySet<unknown>): Json {
   const copy = uninjected({ object: rendered } as never);
   const template = podTemplateOf(copy);
   const status = podTemplateOf(rendered)?.metadata['annotations'];
   const old = isObject(status) && typeof status[STATUS] === 'string' ? safeJson(status[STATUS]) : undefined;
   const owned = new Set(Array.isArray(old?.['volumes']) ? (old['volumes'] as unknown[]) : []);
-  const patched = new Set(items(podTemplateOf(patch)?.spec, 'volumes').map((v) => v['name']));
   if (template && Array.isArray(template.spec['volumes']))
     template.spec['volumes'] = items(template.spec, 'volumes').filter(
       (v) => !(patched.has(v['name']) && (owned.size === 0 || owned.has(v['name']))),
@@ -203,19 +210,21 @@ export async function strategicMergeChanges(
     if (leftOut.length > 0)
       result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
     if (next !== undefined) texts.set(target.file, next);
-    result.workloads.push(workloadResult(target, kind, injected, next !== undefined, mode));
+    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== undefined, mode));
   }
   for (const [path, content] of texts)
     result.changes.push({ path, content, expected: targets.find((t) => t.file === path)!.text });
   return result;
 }
 
-function workloadResult(
+/** The result line of a workload whose sidecar a patch file holds. */
+export function patchWorkloadResult(
   target: Json6902Sidecar,
   kind: WorkloadKind,
   injected: Json,
   changed: boolean,
   native: boolean,
+  origin = 'strategic-merge patch',
 ): WorkloadResult {
   const to = sidecarOf(injected);
   const from = target.workload.sidecar;
@@ -233,6 +242,6 @@ function workloadResult(
       mode: from.state === 'native' ? 'native' : 'classic',
     },
     to: { ...(to ?? {}), mode: native ? 'native' : 'classic' },
-    origin: 'strategic-merge patch',
+    origin,
   };
 }
