@@ -3,7 +3,7 @@
 // only what changed (in place, to a render dir, or as patches), all or nothing.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { istioctlVersion, kubeInject, type SkippedWorkload } from '../istioctl/runner.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -38,7 +38,8 @@ import {
   type RenderSidecarsResult,
   type WorkloadResult,
 } from './types.js';
-import { dig, podTemplateOf, workloadName, type WorkloadKind } from './workloads.js';
+import { patchFileName } from './patches.js';
+import { dig, podTemplateOf, workloadName, type Workload, type WorkloadKind } from './workloads.js';
 
 // The options and result types live in types.ts; callers may keep importing them from here.
 export type * from './types.js';
@@ -258,7 +259,13 @@ export async function renderSidecars(
         for (const change of migration.changes)
           changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
       }
-      const taken = new Set(changes.map((c) => c.path));
+      // In `patches` mode the selected workloads' own patches are patchChanges' to write.
+      const taken = new Set([
+        ...changes.map((c) => c.path),
+        ...(mode === 'patches'
+          ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w)))
+          : []),
+      ]);
       for (const patched of [
         await json6902Changes(json6902, injectTarget, native),
         await strategicMergeChanges(
@@ -446,6 +453,11 @@ function mostCommon(values: readonly string[]): string | undefined {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+function ownPatchPath(file: string, workload: Workload): string {
+  const dir = posix.dirname(file);
+  return dir === '.' ? patchFileName(workload) : posix.join(dir, patchFileName(workload));
 }
 
 function podRevisionOf(object: unknown, runRevision: string | undefined): string | undefined {
