@@ -28,6 +28,7 @@ import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
 import { selectJobs } from './selection.js';
 import { podRevisionChoice, revisionFor, revisionForJob, statusRevision } from './revisions.js';
+import { revisionIstioctl } from './revision-istioctl.js';
 import { bodyForMode, recordModes, sidecarModeGroups, type ModeGroup } from './sidecar-mode.js';
 import { renderInjectSummary } from './summary.js';
 import {
@@ -69,6 +70,15 @@ export async function renderSidecars(
       cacheDir,
       logger,
     };
+    // A revision whose control plane runs another Istio version is rendered by that version's istioctl.
+    const istioctlFor = revisionIstioctl(
+      { binary, version, digest },
+      revision,
+      options.pinRevision ? undefined : repoMesh,
+      deps,
+      cacheDir,
+      logger,
+    );
     // Each revision's injection config is generated once, in its own scratch directory.
     const configs = new Map<string, Promise<InjectConfig>>();
     const configFor = (rev: string | undefined): Promise<InjectConfig> => {
@@ -79,8 +89,12 @@ export async function renderSidecars(
           const dir = rev === revision ? scratch : join(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+          const own = await istioctlFor(rev);
           return injectConfig(options, {
             ...context,
+            binary: own.binary,
+            version: own.version,
+            binaryDigest: own.digest,
             revision: rev,
             scratch: dir,
             ...(values ? { repoValues: values } : {}),
@@ -151,11 +165,12 @@ export async function renderSidecars(
           const body = bodyForMode(job, group.existing.get(j), group.native);
           return body === job.body ? job : { ...job, body };
         });
+        const own = await istioctlFor(rev);
         const injected = await injectJobs(
           groupJobs,
           {
-            binary,
-            version,
+            binary: own.binary,
+            version: own.version,
             revision: rev,
             config: groupConfig,
             ...(options.workers ? { workers: options.workers } : {}),
@@ -209,9 +224,10 @@ export async function renderSidecars(
           options.pinRevision,
         );
         const revConfig = await configFor(rev);
+        const own = await istioctlFor(rev);
         const result = await kubeInject({
-          binary,
-          version,
+          binary: own.binary,
+          version: own.version,
           input,
           injectConfigFile: revConfig.injectConfigFile,
           meshConfigFile: revConfig.meshConfigFile,
