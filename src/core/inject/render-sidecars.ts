@@ -26,7 +26,7 @@ import {
 } from './output/strategic-merge.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
-import { selectJobs } from './selection.js';
+import { selectionFor, selectJobs } from './selection.js';
 import { podRevisionChoice, revisionFor, revisionForJob, statusRevision } from './revisions.js';
 import { revisionIstioctl } from './revision-istioctl.js';
 import { bodyForMode, recordModes, sidecarModeGroups, type ModeGroup } from './sidecar-mode.js';
@@ -111,7 +111,7 @@ export async function renderSidecars(
       files.filter((f) => !patchFiles.has(f.path)),
       logger,
     );
-    const selection = options.selection ?? (options.paths && options.paths.length > 0 ? 'paths' : 'webhook');
+    const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`,
