@@ -51456,10 +51456,11 @@ async function renderSidecars(options, deps = {}) {
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
     const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : /* @__PURE__ */ new Set();
-    const found = findJobs(
-      files.filter((f) => !patchFiles.has(f.path)),
-      logger
-    );
+    const found = findJobs(files, logger).filter((job) => {
+      if (!patchFiles.has(job.file.path)) return true;
+      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+      return false;
+    });
     const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(

@@ -106,11 +106,13 @@ export async function renderSidecars(
     };
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
+    // A kustomize patch is never a workload, even one that looks like it (a sidecar patch).
     const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : new Set<string>();
-    const found = findJobs(
-      files.filter((f) => !patchFiles.has(f.path)),
-      logger,
-    );
+    const found = findJobs(files, logger).filter((job) => {
+      if (!patchFiles.has(job.file.path)) return true;
+      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+      return false;
+    });
     const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
