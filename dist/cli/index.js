@@ -1162,9 +1162,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix18 = POSIX_REGEX_SOURCE[rest2];
-                if (posix18) {
-                  prev.value = pre + posix18;
+                const posix21 = POSIX_REGEX_SOURCE[rest2];
+                if (posix21) {
+                  prev.value = pre + posix21;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1681,7 +1681,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix18 = opts.windows;
+      const posix21 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -1691,8 +1691,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix18 });
-        const result = { glob, state, regex: regex2, posix: posix18, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix21 });
+        const result = { glob, state, regex: regex2, posix: posix21, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1717,7 +1717,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix18 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix21 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1725,7 +1725,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix18 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix21 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1734,16 +1734,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix18);
+          match = picomatch4.matchBase(input, regex2, options, posix21);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix18 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix21 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix18 }));
+      return regex2.test(utils.basename(input, { windows: posix21 }));
     };
     picomatch4.isMatch = (str, patterns2, options) => picomatch4(patterns2, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -2689,10 +2689,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar16 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar17 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -2713,7 +2713,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar16(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar17(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -2725,11 +2725,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap12;
+    exports.isMap = isMap13;
     exports.isNode = isNode;
     exports.isPair = isPair4;
-    exports.isScalar = isScalar16;
-    exports.isSeq = isSeq11;
+    exports.isScalar = isScalar17;
+    exports.isSeq = isSeq12;
   }
 });
 
@@ -4146,7 +4146,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify6(item, ctx, onComment, onChompKeep) {
+    function stringify9(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -4175,7 +4175,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify6;
+    exports.stringify = stringify9;
   }
 });
 
@@ -4185,7 +4185,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify6 = require_stringify();
+    var stringify9 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -4207,7 +4207,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify6.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify9.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -4259,7 +4259,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify6.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify9.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -4400,7 +4400,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify6 = require_stringify();
+    var stringify9 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -4436,7 +4436,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify6.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify9.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -4503,20 +4503,20 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify6 = require_stringify();
+    var stringify9 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify7 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify7(collection, ctx, options);
+      const stringify10 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify10(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -4533,7 +4533,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify6.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify9.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -4559,7 +4559,7 @@ ${indent}${line}` : "\n";
         onChompKeep();
       return str;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
@@ -4570,8 +4570,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -4600,9 +4600,9 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify6.stringify(item, itemCtx, () => comment = null);
+        let str = stringify9.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i < items.length - 1) {
+        if (i < items2.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -4659,9 +4659,9 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
+    function findPair(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -5961,7 +5961,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify6 = require_stringify();
+    var stringify9 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -5976,7 +5976,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify6.createStringifyContext(doc, options);
+      const ctx = stringify9.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -5998,7 +5998,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify6.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify9.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -6006,7 +6006,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify6.stringify(doc.contents, ctx));
+        lines.push(stringify9.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -6609,12 +6609,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items2.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -6837,9 +6837,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap12 = fc.start.source === "{";
-      const fcName = isMap12 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap12 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap13 = fc.start.source === "{";
+      const fcName = isMap13 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap13 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -6875,7 +6875,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap12 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap13 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -6915,7 +6915,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap12 && !sep6 && !props.found) {
+        if (!isMap13 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -6938,7 +6938,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap12 && !props.found && ctx.options.strict) {
+            if (!isMap13 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -6970,7 +6970,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap12) {
+          if (isMap13) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -6986,7 +6986,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap12 ? "}" : "]";
+      const expectedEnd = isMap13 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -8142,7 +8142,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify6 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify9 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -8195,7 +8195,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify6;
+    exports.stringify = stringify9;
   }
 });
 
@@ -8273,7 +8273,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar16 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar17 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -8357,7 +8357,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar16;
+    exports.isScalar = isScalar17;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -9873,7 +9873,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments8(source, options = {}) {
+    function parseAllDocuments10(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -9887,7 +9887,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument5(source, options = {}) {
+    function parseDocument6(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -9913,7 +9913,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument5(src, options);
+      const doc = parseDocument6(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -9925,7 +9925,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify6(value, replacer, options) {
+    function stringify9(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -9948,9 +9948,9 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse8;
-    exports.parseAllDocuments = parseAllDocuments8;
-    exports.parseDocument = parseDocument5;
-    exports.stringify = stringify6;
+    exports.parseAllDocuments = parseAllDocuments10;
+    exports.parseDocument = parseDocument6;
+    exports.stringify = stringify9;
   }
 });
 
@@ -13153,7 +13153,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify6 } = __require("node:querystring");
+    var { stringify: stringify9 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors2();
     var { headerNameLowerCasedRecord } = require_constants3();
@@ -13213,7 +13213,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify6(queryParams);
+      const stringified = stringify9(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -28420,7 +28420,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify6(cookie) {
+    function stringify9(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -28478,7 +28478,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify6
+      stringify: stringify9
     };
   }
 });
@@ -28624,7 +28624,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse3();
-    var { stringify: stringify6 } = require_util6();
+    var { stringify: stringify9 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
@@ -28667,7 +28667,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify6(cookie);
+      const str = stringify9(cookie);
       if (str) {
         headers.append("Set-Cookie", str);
       }
@@ -33556,8 +33556,8 @@ function readValue(spec, raw, shown) {
     throw new InvalidInputError(`'${text4}' is not a boolean`, { input: shown, hint: "Use true or false." });
   }
   if (spec.type === "list") {
-    const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
-    return items.map((item) => checkChoice(spec, item, shown));
+    const items2 = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
+    return items2.map((item) => checkChoice(spec, item, shown));
   }
   const text3 = typeof raw === "string" ? raw.trim() : void 0;
   const value = text3 === void 0 || text3 === "" ? spec.default || void 0 : text3;
@@ -34013,8 +34013,8 @@ function checkUnchanged(change) {
   if (change.expected === void 0) return stats;
   const now = stats ? readFileSync3(change.path) : null;
   const expected = typeof change.expected === "string" ? Buffer.from(change.expected, "utf8") : change.expected;
-  const same = now === null || expected === null ? now === expected : now.equals(expected);
-  if (!same) {
+  const same2 = now === null || expected === null ? now === expected : now.equals(expected);
+  if (!same2) {
     throw new FileChangedError(
       expected === null ? "was created by someone else while this run worked" : "changed since this run read it",
       {
@@ -35487,16 +35487,16 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
     });
   });
 }
-async function mapBounded(items, limit, task) {
-  const results = new Array(items.length);
+async function mapBounded(items2, limit, task) {
+  const results = new Array(items2.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items2.length) {
       const index = next++;
-      results[index] = await task(items[index], index);
+      results[index] = await task(items2[index], index);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
   return results;
 }
 
@@ -35644,8 +35644,8 @@ function patchTexts(files, kustomization) {
       const node = nodeAtPath(doc, [...prefix, ...at]);
       if ((0, import_yaml3.isScalar)(node) && typeof node.value === "string" && node.range) {
         const line = doc.lineCounter.linePos(node.range[0]).line;
-        const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
-        out.push({ file: kustomization, lineOffset: block ? line : line - 1, text: node.value });
+        const block2 = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
+        out.push({ file: kustomization, lineOffset: block2 ? line : line - 1, text: node.value });
       }
     };
     for (const field of ["patches", "patchesJson6902"]) {
@@ -35934,9 +35934,9 @@ function applyPostBuild(files, all) {
 function substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref) {
   const cluster = rendered.root.cluster;
   const placed = (o) => clusterOfRoot.get(o.root);
-  const same = named.filter((o) => placed(o) === cluster);
+  const same2 = named.filter((o) => placed(o) === cluster);
   const unplaced = named.filter((o) => !declaredClusters.has(placed(o) ?? ""));
-  const candidates = same.length > 0 ? same : unplaced;
+  const candidates = same2.length > 0 ? same2 : unplaced;
   const fileOf = (o) => o.source?.file ?? "";
   const declaring = rendered.root.declaredBy?.source.file;
   const nearest = declaring ? nearestTo(declaring, candidates, fileOf) : candidates;
@@ -37985,9 +37985,9 @@ function isInfrastructure(object) {
   return asString(labels["app.kubernetes.io/part-of"]) === "flux" || asString(labels["app.kubernetes.io/instance"]) === "flux-system";
 }
 function istioComponentOf(object) {
-  const templatePath = POD_TEMPLATE[object.kind];
-  if (!templatePath) return void 0;
-  const template = asRecord(valueAtPath(object.object, templatePath));
+  const templatePath2 = POD_TEMPLATE[object.kind];
+  if (!templatePath2) return void 0;
+  const template = asRecord(valueAtPath(object.object, templatePath2));
   if (!template) return void 0;
   const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
   const annotations = asRecord(asRecord(template.metadata)?.annotations) ?? {};
@@ -38004,14 +38004,14 @@ function readWorkloads(files, rendered, namespaces) {
   const byName = new Map(namespaces.map((n) => [n.name, n]));
   for (const root of rendered) {
     for (const object of root.objects) {
-      const templatePath = POD_TEMPLATE[object.kind];
-      if (!templatePath || isInfrastructure(object) || istioComponentOf(object)) continue;
+      const templatePath2 = POD_TEMPLATE[object.kind];
+      if (!templatePath2 || isInfrastructure(object) || istioComponentOf(object)) continue;
       locateDocument(files, object);
       const namespace = object.namespace ?? "default";
-      const template = asRecord(valueAtPath(object.object, templatePath)) ?? {};
+      const template = asRecord(valueAtPath(object.object, templatePath2)) ?? {};
       const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
       const podRev = asString(labels["istio.io/rev"]);
-      const sidecar = readSidecar(files, root, object, [...templatePath], template);
+      const sidecar = readSidecar(files, root, object, [...templatePath2], template);
       sidecar.revision = revisionOf(template, podRev, byName.get(namespace), sidecar);
       workloads.push({
         kind: object.kind,
@@ -38024,7 +38024,7 @@ function readWorkloads(files, rendered, namespaces) {
           podRevision: {
             value: podRev,
             ...sourceOf(
-              traceField(files, root, object, [...templatePath, "metadata", "labels", "istio.io/rev"])
+              traceField(files, root, object, [...templatePath2, "metadata", "labels", "istio.io/rev"])
             )
           }
         } : {}
@@ -38036,7 +38036,7 @@ function readWorkloads(files, rendered, namespaces) {
 function sourceOf(field) {
   return field ? { source: { file: field.file, line: field.line } } : {};
 }
-function readSidecar(files, root, object, templatePath, template) {
+function readSidecar(files, root, object, templatePath2, template) {
   const spec = asRecord(template.spec) ?? {};
   const found = [];
   for (const list of ["initContainers", "containers"]) {
@@ -38050,7 +38050,7 @@ function readSidecar(files, root, object, templatePath, template) {
   }
   if (found.length === 0) return { state: "none", count: 0, sources: [] };
   const sources = found.map(
-    (f) => traceField(files, root, object, [...templatePath, "spec", f.list, f.index, f.image ? "image" : "name"])
+    (f) => traceField(files, root, object, [...templatePath2, "spec", f.list, f.index, f.image ? "image" : "name"])
   ).filter((s) => s !== void 0);
   const first = found[0];
   const version = first.image ? imageVersion(first.image) : void 0;
@@ -38709,9 +38709,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addList(items, ordered = false) {
+  addList(items2, ordered = false) {
     const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const listItems = items2.map((item) => this.wrap("li", item)).join("");
     const element = this.wrap(tag, listItems);
     return this.addRaw(element).addEOL();
   }
@@ -45709,12 +45709,12 @@ function pinAt(file, start, versionText, placement) {
 }
 function linePosition(text3, offset) {
   let line = 1;
-  let lineStart = 0;
+  let lineStart2 = 0;
   for (let i = text3.indexOf("\n"); i !== -1 && i < offset; i = text3.indexOf("\n", i + 1)) {
     line++;
-    lineStart = i + 1;
+    lineStart2 = i + 1;
   }
-  return { line, col: offset - lineStart + 1 };
+  return { line, col: offset - lineStart2 + 1 };
 }
 function revisionLabelIn(document) {
   let found;
@@ -45870,9 +45870,9 @@ function goJson(value) {
 }
 
 // src/core/pins/splice.ts
-function uniqueByPosition(items) {
+function uniqueByPosition(items2) {
   const seen = /* @__PURE__ */ new Map();
-  for (const item of items) {
+  for (const item of items2) {
     const key = `${item.file}\0${item.start}`;
     if (!seen.has(key)) seen.set(key, item);
   }
@@ -46769,9 +46769,9 @@ function readApplyingKustomizations(lookup2) {
 }
 function configMapFor(source, name, found, lookup2, clusterRootOf) {
   const root = clusterRootOf(source.file.path);
-  const same = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
   const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
-  const candidates = root === void 0 ? found : same.length > 0 ? same : unplaced;
+  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
   const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
   const files = [...new Set(nearest.map((pin) => pin.file))].sort();
   if (files.length > 1)
@@ -48829,7 +48829,7 @@ var getIstioctlCommand = {
 import { resolve as resolve12 } from "node:path";
 
 // src/core/config/repo-config.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml30 = __toESM(require_dist(), 1);
 import { existsSync as existsSync11, readFileSync as readFileSync13 } from "node:fs";
 
 // src/core/github/auto-merge.ts
@@ -48839,7 +48839,7 @@ var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { tmpdir as tmpdir8 } from "node:os";
-import { dirname as dirname10, join as join24 } from "node:path";
+import { dirname as dirname10, join as join24, posix as posix19 } from "node:path";
 
 // src/core/inject/cached-injection.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
@@ -50066,44 +50066,27 @@ function strategicMergeDiff(base, target, key = "") {
     return Object.keys(patch).length > 0 ? patch : void 0;
   }
   if (Array.isArray(base) && Array.isArray(target) && NAMED_LISTS.has(key) && [...base, ...target].every(nameOf)) {
-    return namedListDiff(base, target, key);
+    return namedListDiff(base, target);
   }
   return deepEqual2(base, target) ? void 0 : target;
 }
-function namedListDiff(base, target, key) {
-  const items = [];
+function namedListDiff(base, target) {
+  const items2 = [];
   const baseByName = new Map(base.map((item) => [nameOf(item), item]));
   const targetNames = target.map((item) => nameOf(item));
   for (const item of target) {
     const name = nameOf(item);
     const old = baseByName.get(name);
     if (old === void 0) {
-      items.push(item);
+      items2.push(item);
       continue;
     }
     const diff = strategicMergeDiff(old, item);
-    if (diff !== void 0) items.push({ name, ...diff });
+    if (diff !== void 0) items2.push({ name, ...diff });
   }
   for (const name of baseByName.keys())
-    if (!targetNames.includes(name)) items.push({ name, $patch: "delete" });
-  if (items.length === 0) return void 0;
-  const merged = [...baseByName.keys()].filter((n) => targetNames.includes(n));
-  for (const name of targetNames) if (!merged.includes(name)) merged.push(name);
-  return deepEqual2(merged, targetNames) ? items : { items, order: targetNames, key };
-}
-function materialise(value) {
-  if (Array.isArray(value)) return value.map(materialise);
-  if (!isObject(value)) return value;
-  const out = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (isObject(v) && Array.isArray(v["items"]) && Array.isArray(v["order"]) && v["key"] === k) {
-      out[`$setElementOrder/${k}`] = v["order"].map((name) => ({ name }));
-      out[k] = materialise(v["items"]);
-    } else {
-      out[k] = materialise(v);
-    }
-  }
-  return out;
+    if (!targetNames.includes(name)) items2.push({ name, $patch: "delete" });
+  return items2.length > 0 ? items2 : void 0;
 }
 function sidecarPatch(workload, source, injected) {
   if (!isObject(source) || !isObject(injected)) return void 0;
@@ -50116,7 +50099,7 @@ function sidecarPatch(workload, source, injected) {
   }
   const diff = strategicMergeDiff(base ?? {}, target);
   if (diff === void 0) return void 0;
-  let body = materialise(diff);
+  let body = diff;
   if (path5.length === 0)
     body = {
       ...isObject(body["metadata"]) ? { metadata: body["metadata"] } : {},
@@ -50371,6 +50354,9 @@ var STATUS = "sidecar.istio.io/status";
 var INJECT = "sidecar.istio.io/inject";
 var LISTS = ["containers", "initContainers", "volumes"];
 function json6902Sidecars(build) {
+  return patchSidecars(build, isOpList);
+}
+function patchSidecars(build, accept) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const cluster of build.model.clusters)
@@ -50379,7 +50365,7 @@ function json6902Sidecars(build) {
       if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
       if (!source || workload.sidecar.count !== 1) continue;
       const text3 = build.files.text(source.file);
-      if (text3 === void 0 || !isOpList(text3)) continue;
+      if (text3 === void 0 || !accept(text3, workload)) continue;
       const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
       if (seen.has(key)) continue;
       const object = cluster.objects.find(
@@ -50490,10 +50476,36 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
   let touchesMetadata = false;
   let changed = false;
+  const wholeMap = (map, at, value) => {
+    for (const key of Object.keys(value)) covered.get(map).add(key);
+    for (const key of changes.get(map)) covered.get(map).add(key);
+    const next = { ...value };
+    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
+    for (const key of changes.get(map)) next[key] = wanted(map)[key];
+    for (const [key, v] of Object.entries(next))
+      if (JSON.stringify(v) !== JSON.stringify(value[key])) {
+        doc.setIn([...at, key], v);
+        changed = true;
+      }
+  };
   ops.items.forEach((item, index) => {
     if (!(0, import_yaml24.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
+    if (op.path === prefix && isObject(op.value)) {
+      touchesMetadata = true;
+      for (const map2 of maps) {
+        const value = op.value[map2];
+        if (isObject(value)) wholeMap(map2, [index, "value", map2], value);
+        else if (changes.get(map2).size > 0) {
+          const fresh = Object.fromEntries([...changes.get(map2)].map((k) => [k, wanted(map2)[k]]));
+          for (const key of changes.get(map2)) covered.get(map2).add(key);
+          doc.setIn([index, "value", map2], doc.createNode(fresh));
+          changed = true;
+        }
+      }
+      return;
+    }
     const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
     if (!match || match[1] !== prefix) return;
     touchesMetadata = true;
@@ -50506,16 +50518,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
       changed = true;
       return;
     }
-    if (!isObject(op.value)) return;
-    for (const key of Object.keys(op.value)) covered.get(map).add(key);
-    for (const key of changes.get(map)) covered.get(map).add(key);
-    const next = { ...op.value };
-    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
-    for (const key of changes.get(map)) next[key] = wanted(map)[key];
-    if (JSON.stringify(next) === JSON.stringify(op.value)) return;
-    for (const [key, value] of Object.entries(next))
-      if (JSON.stringify(value) !== JSON.stringify(op.value[key])) doc.setIn([index, "value", key], value);
-    changed = true;
+    if (isObject(op.value)) wholeMap(map, [index, "value"], op.value);
   });
   for (const map of maps) {
     const missing = [...changes.get(map)].filter((k) => !covered.get(map).has(k));
@@ -50583,6 +50586,415 @@ async function json6902Changes(targets, inject, native) {
   return result;
 }
 
+// src/core/inject/output/patch-files.ts
+import { posix as posix17 } from "node:path";
+function patchReferences(build) {
+  const kustomizations = /* @__PURE__ */ new Set();
+  for (const root of build.rendered)
+    for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
+  const out = /* @__PURE__ */ new Map();
+  for (const kustomization of kustomizations) {
+    const dir = posix17.dirname(kustomization);
+    const add = (ref, field, index) => {
+      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
+      if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
+    };
+    for (const doc of build.files.documents(kustomization)) {
+      const body = asRecord(doc.value);
+      if (!body || asString(body.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      for (const field of ["patches", "patchesJson6902"])
+        asArray(body[field]).forEach((entry, i) => add(asRecord(entry)?.path, field, i));
+      asArray(body.patchesStrategicMerge).forEach((entry, i) => {
+        if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry))
+          add(entry, "patchesStrategicMerge", i);
+      });
+    }
+  }
+  return out;
+}
+function kustomizePatchFiles(build) {
+  return new Set(patchReferences(build).keys());
+}
+
+// src/core/inject/output/migrate-json6902.ts
+var import_yaml27 = __toESM(require_dist(), 1);
+import { posix as posix18 } from "node:path";
+
+// src/core/inject/output/strategic-merge.ts
+var import_yaml26 = __toESM(require_dist(), 1);
+
+// src/core/inject/output/yaml-splice.ts
+var import_yaml25 = __toESM(require_dist(), 1);
+function applySplices2(text3, splices) {
+  let out = text3;
+  const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
+  for (const { s } of ordered) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+var eolOf = (text3) => text3.includes("\r\n") ? "\r\n" : "\n";
+function lineStart(text3, offset) {
+  return text3.lastIndexOf("\n", offset - 1) + 1;
+}
+function block(value, column2, eol) {
+  const lines = (0, import_yaml25.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
+  return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column2) + l).join(eol) + eol;
+}
+function replaceItem(text3, seq, item, value) {
+  if (!item.range) return void 0;
+  const [start, end] = item.range;
+  if (seq.flow) return { start, end, text: JSON.stringify(value) };
+  const column2 = start - lineStart(text3, start);
+  const eol = eolOf(text3);
+  const body = block(value, column2, eol);
+  return { start, end, text: text3.slice(end - 1, end) === "\n" ? body : body.slice(0, -eol.length) };
+}
+function appendItems(text3, seq, values) {
+  const last = seq.items[seq.items.length - 1];
+  if (!last?.range || values.length === 0) return void 0;
+  const end = last.range[1];
+  if (seq.flow) return { start: end, end, text: values.map((v) => `, ${JSON.stringify(v)}`).join("") };
+  const eol = eolOf(text3);
+  const startOfLine = lineStart(text3, last.range[0]);
+  const prefix = text3.slice(startOfLine, last.range[0]);
+  if (!/^\s*-\s+$/.test(prefix)) return void 0;
+  const lead = text3.slice(end - 1, end) === "\n" ? "" : eol;
+  return {
+    start: end,
+    end,
+    text: lead + values.map((v) => prefix + block(v, prefix.length, eol)).join("")
+  };
+}
+function appendEntries(text3, map, entries) {
+  const first = map.items[0]?.key;
+  if (map.flow || !map.range || !first?.range || Object.keys(entries).length === 0) return void 0;
+  const end = map.range[1];
+  const column2 = first.range[0] - lineStart(text3, first.range[0]);
+  const eol = eolOf(text3);
+  const lead = text3.slice(end - 1, end) === "\n" ? "" : eol;
+  const body = block(entries, column2, eol);
+  return { start: end, end, text: lead + " ".repeat(column2) + body };
+}
+function replaceScalar(node, value) {
+  if (!node.range) return void 0;
+  const [start, end] = node.range;
+  const s = typeof value === "string" ? value : JSON.stringify(value);
+  let text3;
+  if (node.type === "QUOTE_SINGLE") text3 = `'${s.replace(/'/g, "''")}'`;
+  else if (node.type === "QUOTE_DOUBLE") text3 = JSON.stringify(s);
+  else {
+    text3 = (0, import_yaml25.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
+    if (text3.includes("\n")) text3 = JSON.stringify(s);
+  }
+  return { start, end, text: text3 };
+}
+var asSeq = (node) => (0, import_yaml25.isSeq)(node) ? node : void 0;
+var asMap = (node) => (0, import_yaml25.isMap)(node) ? node : void 0;
+var asScalar = (node) => (0, import_yaml25.isScalar)(node) ? node : void 0;
+var isPlainObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
+function updateNode(text3, node, value) {
+  if (same(node, value)) return [];
+  const scalar = asScalar(node);
+  if (scalar)
+    return typeof value === "object" && value !== null ? void 0 : optional(replaceScalar(scalar, value));
+  const map = asMap(node);
+  if (map && !map.flow && isPlainObject3(value)) {
+    const splices = [];
+    const keys = /* @__PURE__ */ new Set();
+    for (const pair of map.items) {
+      const key = String(asScalar(pair.key)?.value);
+      keys.add(key);
+      if (!(key in value)) return void 0;
+      const inner = updateNode(text3, pair.value, value[key]);
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    const added = Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)));
+    if (Object.keys(added).length === 0) return splices;
+    const edit = appendEntries(text3, map, added);
+    return edit ? [...splices, edit] : void 0;
+  }
+  const seq = asSeq(node);
+  if (seq && !seq.flow && Array.isArray(value) && value.length >= seq.items.length) {
+    const splices = [];
+    for (const [i, item] of seq.items.entries()) {
+      const inner = updateNode(text3, item, value[i]) ?? optional(replaceItem(text3, seq, item, value[i]));
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    if (value.length === seq.items.length) return splices;
+    const edit = appendItems(text3, seq, value.slice(seq.items.length));
+    return edit ? [...splices, edit] : void 0;
+  }
+  return void 0;
+}
+var optional = (splice) => splice ? [splice] : void 0;
+
+// src/core/inject/output/strategic-merge.ts
+var STATUS2 = "sidecar.istio.io/status";
+var INJECT2 = "sidecar.istio.io/inject";
+var LISTS2 = ["initContainers", "containers", "volumes"];
+function strategicMergeSidecars(build) {
+  return patchSidecars(
+    build,
+    (text3, workload) => patchDocument(text3, workload.kind, workload.name) !== void 0
+  );
+}
+function templatePath(kind) {
+  return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
+}
+function patchDocument(text3, kind, name) {
+  const docs = (0, import_yaml26.parseAllDocuments)(text3).filter(
+    (d) => d.errors.length === 0 && d.get("kind") === kind
+  );
+  const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
+  return doc && asMap(doc.getIn([...templatePath(kind), "spec"], true)) ? doc : void 0;
+}
+var items = (spec, list) => Array.isArray(spec?.[list]) ? spec[list].filter(isObject) : [];
+function strategicMergeInput(rendered, patch) {
+  return withoutPatchVolumes(
+    rendered,
+    new Set(items(podTemplateOf(patch)?.spec, "volumes").map((v) => v["name"]))
+  );
+}
+function withoutPatchVolumes(rendered, patched) {
+  const copy = uninjected({ object: rendered });
+  const template = podTemplateOf(copy);
+  const status = podTemplateOf(rendered)?.metadata["annotations"];
+  const old = isObject(status) && typeof status[STATUS2] === "string" ? safeJson(status[STATUS2]) : void 0;
+  const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
+  if (template && Array.isArray(template.spec["volumes"]))
+    template.spec["volumes"] = items(template.spec, "volumes").filter(
+      (v) => !(patched.has(v["name"]) && (owned.size === 0 || owned.has(v["name"])))
+    );
+  return copy;
+}
+function safeJson(text3) {
+  try {
+    const value = JSON.parse(text3);
+    return isObject(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function regeneratedStrategicMerge(text3, kind, name, input, injected, leftOut = []) {
+  const doc = patchDocument(text3, kind, name);
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  if (!doc || !want || !base) return void 0;
+  const at = templatePath(kind);
+  const spec = asMap(doc.getIn([...at, "spec"], true));
+  const splices = [];
+  const newLists = {};
+  for (const list of LISTS2) {
+    const had = new Set(items(base.spec, list).map((i) => i["name"]));
+    const owned = items(want.spec, list).filter((i) => !had.has(i["name"]));
+    const seq = asSeq(spec.get(list, true));
+    const covered = /* @__PURE__ */ new Set();
+    for (const item of seq?.items ?? []) {
+      const node = asMap(item);
+      const fresh = owned.find((o) => o["name"] === node?.get("name"));
+      if (!node || !fresh) continue;
+      covered.add(fresh["name"]);
+      if (JSON.stringify(node.toJSON()) === JSON.stringify(fresh)) continue;
+      const edits = updateNode(text3, node, fresh) ?? [replaceItem(text3, seq, node, fresh)];
+      for (const edit2 of edits) if (edit2) splices.push(edit2);
+    }
+    const missing = owned.filter((o) => !covered.has(o["name"]));
+    if (missing.length === 0) continue;
+    const edit = seq ? appendItems(text3, seq, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newLists[list] = missing;
+  }
+  const added = appendEntries(text3, spec, newLists);
+  if (added) splices.push(added);
+  splices.push(...metadataSplices(text3, doc, at, base.metadata, want.metadata, leftOut));
+  const next = applySplices2(text3, splices);
+  return next === text3 ? void 0 : next;
+}
+function metadataSplices(text3, doc, at, have, want, leftOut) {
+  const metadata = asMap(doc.getIn([...at, "metadata"], true));
+  const splices = [];
+  const newMaps = {};
+  for (const map of ["labels", "annotations"]) {
+    const wanted = isObject(want[map]) ? want[map] : {};
+    const had = isObject(have[map]) ? have[map] : {};
+    const node = asMap(metadata?.get(map, true));
+    const changed = Object.keys(wanted).filter(
+      (k) => k !== INJECT2 && JSON.stringify(wanted[k]) !== JSON.stringify(had[k])
+    );
+    const covered = /* @__PURE__ */ new Set();
+    for (const pair of node?.items ?? []) {
+      const key = String(asScalar(pair.key)?.value);
+      covered.add(key);
+      const value = asScalar(pair.value);
+      if (!(key in wanted) || !value || JSON.stringify(value.value) === JSON.stringify(wanted[key])) continue;
+      const edit2 = replaceScalar(value, wanted[key]);
+      if (edit2) splices.push(edit2);
+    }
+    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted[k]]));
+    if (Object.keys(missing).length === 0) continue;
+    if (!metadata) {
+      leftOut.push(...Object.keys(missing).map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    const edit = node ? appendEntries(text3, node, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newMaps[map] = missing;
+  }
+  const added = metadata ? appendEntries(text3, metadata, newMaps) : void 0;
+  if (added) splices.push(added);
+  return splices;
+}
+async function strategicMergeChanges(targets, inject, native) {
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
+  const texts = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const kind = target.object.kind;
+    const text3 = texts.get(target.file) ?? target.text;
+    const patch = patchDocument(text3, kind, target.workload.name)?.toJS();
+    if (!patch) continue;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const input = strategicMergeInput(target.object.object, patch);
+    const output = await inject((0, import_yaml26.stringify)(input), mode, target);
+    const injected = (0, import_yaml26.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const leftOut = [];
+    const next = regeneratedStrategicMerge(text3, kind, target.workload.name, input, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
+    if (next !== void 0) texts.set(target.file, next);
+    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== void 0, mode));
+  }
+  for (const [path5, content] of texts)
+    result.changes.push({ path: path5, content, expected: targets.find((t) => t.file === path5).text });
+  return result;
+}
+function patchWorkloadResult(target, kind, injected, changed, native, origin = "strategic-merge patch") {
+  const to = sidecarOf(injected);
+  const from = target.workload.sidecar;
+  return {
+    kind,
+    name: target.workload.name,
+    namespace: target.workload.namespace,
+    file: target.file,
+    line: target.line,
+    document: 0,
+    status: changed ? "injected" : "unchanged",
+    from: {
+      ...from.image ? { proxyImage: from.image } : {},
+      ...from.revision ? { revision: from.revision } : {},
+      mode: from.state === "native" ? "native" : "classic"
+    },
+    to: { ...to ?? {}, mode: native ? "native" : "classic" },
+    origin
+  };
+}
+
+// src/core/inject/output/migrate-json6902.ts
+async function migrateJson6902(build, targets, inject, native) {
+  const result = { changes: [], kept: [], migrated: [] };
+  const references = patchReferences(build);
+  const perFile = /* @__PURE__ */ new Map();
+  for (const t of targets) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
+  const kustomizations = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const refs = references.get(target.file) ?? [];
+    const ref = refs[0];
+    if (!ref || refs.length !== 1 || perFile.get(target.file) !== 1 || ref.field === "patchesStrategicMerge") {
+      result.kept.push({ target, reason: "more than one kustomization entry or workload uses it" });
+      continue;
+    }
+    const kind = target.object.kind;
+    const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const injected = (0, import_yaml27.parseAllDocuments)(await inject((0, import_yaml27.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
+    if (!injected || other) {
+      result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
+      continue;
+    }
+    const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
+    const patch = sidecarPatch(workload, input, injected);
+    if (!patch) continue;
+    const dir = posix18.dirname(ref.kustomization);
+    const name = patchFileName(workload);
+    const known2 = kustomizations.get(ref.kustomization);
+    const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
+    const rewired = rewire(known2?.text ?? original, ref.field, ref.index, name);
+    if (rewired === void 0) {
+      result.kept.push({ target, reason: `${ref.kustomization} could not be rewired` });
+      continue;
+    }
+    kustomizations.set(ref.kustomization, { text: rewired, original });
+    result.changes.push({ path: dir === "." ? name : posix18.join(dir, name), content: patch, expected: null });
+    result.changes.push({ path: target.file, content: null, expected: target.text });
+    result.migrated.push({
+      target,
+      patch: dir === "." ? name : posix18.join(dir, name),
+      injected,
+      native: mode
+    });
+  }
+  for (const [path5, { text: text3, original }] of kustomizations)
+    result.changes.push({ path: path5, content: text3, expected: original });
+  return result;
+}
+function opVolumes(text3) {
+  const ops = (0, import_yaml27.parseDocument)(text3).toJS();
+  return new Set(
+    ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
+  );
+}
+function otherOp(text3, kind, input, injected) {
+  const ops = (0, import_yaml27.parseDocument)(text3).toJS();
+  const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  const owned = (list) => {
+    const had = new Set(
+      (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
+    );
+    return new Set(
+      (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
+        (i) => isObject(i) && !had.has(i["name"]) ? [i["name"]] : []
+      )
+    );
+  };
+  for (const op of ops) {
+    const path5 = op.path ?? "";
+    const list = new RegExp(`^${at}/spec/(containers|initContainers|volumes)(?:/(\\d+|-))?$`).exec(path5);
+    if (list && (op.op === "add" || op.op === "replace")) {
+      const values = list[2] === void 0 && Array.isArray(op.value) ? op.value : [op.value];
+      const names = owned(list[1]);
+      if (values.every((v) => isObject(v) && names.has(v["name"]))) continue;
+    }
+    if (new RegExp(`^${at}/metadata/(labels|annotations)(/|$)`).test(path5) && op.op !== "remove") continue;
+    return `its op ${op.op ?? "?"} ${path5} is not the sidecar's`;
+  }
+  return void 0;
+}
+function rewire(text3, field, index, file) {
+  const doc = (0, import_yaml27.parseDocument)(text3);
+  const seq = asSeq(doc.get(field, true));
+  const item = seq?.items[index];
+  if (!seq || seq.flow || !item?.range) return void 0;
+  if (field === "patches") {
+    const [start, end] = item.range;
+    const eol = text3.includes("\r\n") ? "\r\n" : "\n";
+    return applySplices2(text3, [{ start, end, text: `path: ${file}${text3[end - 1] === "\n" ? eol : ""}` }]);
+  }
+  const lineStart2 = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
+  let splice = { start: lineStart2(item.range[0]), end: item.range[1], text: "" };
+  if (seq.items.length === 1) {
+    const pair = doc.contents && "items" in doc.contents ? doc.contents.items : [];
+    const key = pair.find((p) => asScalar(p.key)?.value === field)?.key;
+    if (!key?.range || !seq.range) return void 0;
+    splice = { start: lineStart2(key.range[0]), end: seq.range[1], text: "" };
+  }
+  return wirePatches(applySplices2(text3, [splice]), [file]);
+}
+
 // src/core/inject/render-check.ts
 import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync6, writeFileSync as writeFileSync6 } from "node:fs";
 import { tmpdir as tmpdir7 } from "node:os";
@@ -50618,7 +51030,8 @@ async function checkRenderedResult(workspace, changes, before, logger) {
     for (const change of changes) {
       const target = join23(scratch, change.path);
       mkdirSync4(dirname9(target), { recursive: true });
-      writeFileSync6(target, change.content);
+      if (change.content === null) rmSync6(target, { force: true });
+      else writeFileSync6(target, change.content);
     }
     const after = await buildMesh(scratch, { logger: quiet(logger) });
     const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
@@ -50687,8 +51100,8 @@ function injectionValuesFor(model, revision = "default") {
   if (values.revision !== void 0) {
     delete values.revision;
   }
-  const same = JSON.stringify([plane.values, plane.meshConfig ?? null]);
-  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same).map((f) => f.cluster);
+  const same2 = JSON.stringify([plane.values, plane.meshConfig ?? null]);
+  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same2).map((f) => f.cluster);
   return {
     cluster: first.cluster,
     revision: plane.revision,
@@ -50804,9 +51217,14 @@ function describe(build, values, runRevision, logger) {
 }
 
 // src/core/inject/selection.ts
+var INJECT_SELECTIONS = ["auto", "webhook", "paths"];
+function selectionFor(asked, paths) {
+  if (asked === "webhook" || asked === "paths") return asked;
+  return paths && paths.length > 0 ? "paths" : "webhook";
+}
 var GITOPS_NAMESPACES = ["flux-system", "argocd"];
-var STATUS2 = "sidecar.istio.io/status";
-var INJECT2 = "sidecar.istio.io/inject";
+var STATUS3 = "sidecar.istio.io/status";
+var INJECT3 = "sidecar.istio.io/inject";
 var TRUE2 = ["true", "enabled", "yes", "y", "on"];
 function namespaceOf(job, mesh) {
   const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
@@ -50843,7 +51261,7 @@ function verdict(job, selection, mesh, revision) {
       reason: "control-plane-namespace",
       message: `in ${namespace}, the control plane's namespace`
     };
-  const injected = job.body.includes(STATUS2);
+  const injected = job.body.includes(STATUS3);
   const podRev = podSetting(job, "istio.io/rev");
   if (podRev && !known2(podRev))
     return {
@@ -50853,9 +51271,9 @@ function verdict(job, selection, mesh, revision) {
     };
   if (injected) return { inject: true };
   if (selection === "paths") return { inject: true };
-  const podInject = podSetting(job, INJECT2);
+  const podInject = podSetting(job, INJECT3);
   if (podInject !== void 0 && !TRUE2.includes(podInject.toLowerCase()))
-    return { inject: false, reason: "injection-disabled", message: `${INJECT2}: "${podInject}"` };
+    return { inject: false, reason: "injection-disabled", message: `${INJECT3}: "${podInject}"` };
   const ns = mesh?.namespace(namespace);
   const injection = ns?.injection?.value;
   if (injection === "disabled")
@@ -50939,7 +51357,7 @@ function statusRevision(status) {
 function revisionForJob(job, mesh, runRevision, pinned = false) {
   if (!mesh || pinned) return runRevision;
   const label = podSetting(job, "istio.io/rev");
-  const status = job.body.includes(STATUS3) ? statusRevision(podSetting(job, STATUS3)) : void 0;
+  const status = job.body.includes(STATUS4) ? statusRevision(podSetting(job, STATUS4)) : void 0;
   return revisionFor(
     namespaceOf(job, mesh),
     podRevisionChoice(label, status, runRevision),
@@ -50947,10 +51365,47 @@ function revisionForJob(job, mesh, runRevision, pinned = false) {
     runRevision
   );
 }
-var STATUS3 = "sidecar.istio.io/status";
+var STATUS4 = "sidecar.istio.io/status";
+function revisionVersion(model, revision) {
+  const name = revision ?? "default";
+  const versions = new Set(
+    model.clusters.flatMap(
+      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
+    )
+  );
+  return versions.size === 1 ? [...versions][0] : void 0;
+}
+
+// src/core/inject/revision-istioctl.ts
+function revisionIstioctl(run, runRevision, mesh, deps, cacheDir2, logger) {
+  const known2 = /* @__PURE__ */ new Map();
+  return (revision) => {
+    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run);
+    const own = revisionVersion(mesh.build.model, revision);
+    if (!own || own === run.version) return Promise.resolve(run);
+    let found = known2.get(own);
+    if (!found) {
+      const install = deps.installIstioctl;
+      found = install ? (async () => {
+        logger.info(
+          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
+        );
+        const binary = await install(own);
+        return { binary, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
+      })() : Promise.resolve(run).then((r) => {
+        logger.warning(
+          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
+        );
+        return r;
+      });
+      known2.set(own, found);
+    }
+    return found;
+  };
+}
 
 // src/core/inject/sidecar-mode.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 function bodyForMode(job, from, native) {
   if (from === void 0 || from === "native" === native) return job.body;
   const list = from === "native" ? "initContainers" : "containers";
@@ -50960,7 +51415,7 @@ function bodyForMode(job, from, native) {
     if (!spec || !Array.isArray(spec[list])) continue;
     spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  return (0, import_yaml25.stringify)(document);
+  return (0, import_yaml28.stringify)(document);
 }
 function existingMode(job) {
   if (!job.body.includes("istio-proxy")) return void 0;
@@ -51144,6 +51599,14 @@ async function renderSidecars(options, deps = {}) {
       cacheDir: cacheDir2,
       logger
     };
+    const istioctlFor = revisionIstioctl(
+      { binary, version, digest },
+      revision,
+      options.pinRevision ? void 0 : repoMesh,
+      deps,
+      cacheDir2,
+      logger
+    );
     const configs = /* @__PURE__ */ new Map();
     const configFor = (rev) => {
       const name = rev ?? "default";
@@ -51153,8 +51616,12 @@ async function renderSidecars(options, deps = {}) {
           const dir = rev === revision ? scratch : join24(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir4(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+          const own = await istioctlFor(rev);
           return injectConfig(options, {
             ...context2,
+            binary: own.binary,
+            version: own.version,
+            binaryDigest: own.digest,
             revision: rev,
             scratch: dir,
             ...values ? { repoValues: values } : {}
@@ -51166,8 +51633,13 @@ async function renderSidecars(options, deps = {}) {
     };
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
-    const found = findJobs(files, logger);
-    const selection = options.selection ?? (options.paths && options.paths.length > 0 ? "paths" : "webhook");
+    const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : /* @__PURE__ */ new Set();
+    const found = findJobs(files, logger).filter((job) => {
+      if (!patchFiles.has(job.file.path)) return true;
+      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+      return false;
+    });
+    const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
@@ -51216,11 +51688,12 @@ async function renderSidecars(options, deps = {}) {
           const body = bodyForMode(job, group.existing.get(j), group.native);
           return body === job.body ? job : { ...job, body };
         });
+        const own = await istioctlFor(rev);
         const injected = await injectJobs(
           groupJobs,
           {
-            binary,
-            version,
+            binary: own.binary,
+            version: own.version,
             revision: rev,
             config: groupConfig,
             ...options.workers ? { workers: options.workers } : {},
@@ -51257,46 +51730,92 @@ async function renderSidecars(options, deps = {}) {
       }
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
     if (repoMesh && mode !== "render-dir") {
-      const targets = json6902Sidecars(repoMesh.build);
-      const patched = await json6902Changes(
-        targets,
-        async (input, native, target) => {
-          processes++;
-          const rev = revisionFor(
-            target.workload.namespace,
-            podRevisionOf(target.object.object, revision),
-            repoMesh,
-            revision,
-            options.pinRevision
-          );
-          const revConfig = await configFor(rev);
-          const result = await kubeInject({
-            binary,
-            version,
-            input,
-            injectConfigFile: revConfig.injectConfigFile,
-            meshConfigFile: revConfig.meshConfigFile,
-            valuesFile: revConfig.valuesFile,
-            operatorFile: revConfig.operatorFile,
-            revision: rev,
-            nativeSidecars: native
-          });
-          return result.output;
-        },
-        options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0
-      );
-      for (const left of patched.metadataLeftOut)
-        logger.notice(
-          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
-          { file: left.file, line: left.line }
+      const injectTarget = async (input, native2, target) => {
+        processes++;
+        const rev = revisionFor(
+          target.workload.namespace,
+          podRevisionOf(target.object.object, revision),
+          repoMesh,
+          revision,
+          options.pinRevision
         );
-      for (const change of patched.changes)
-        changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-      const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
-      judged.workloads = judged.workloads.filter(
-        (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
-      );
-      judged.workloads.push(...patched.workloads);
+        const revConfig = await configFor(rev);
+        const own = await istioctlFor(rev);
+        const result = await kubeInject({
+          binary: own.binary,
+          version: own.version,
+          input,
+          injectConfigFile: revConfig.injectConfigFile,
+          meshConfigFile: revConfig.meshConfigFile,
+          valuesFile: revConfig.valuesFile,
+          operatorFile: revConfig.operatorFile,
+          revision: rev,
+          nativeSidecars: native2
+        });
+        return result.output;
+      };
+      const native = options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0;
+      let json6902 = json6902Sidecars(repoMesh.build);
+      if (mode === "patches") {
+        const migration = await migrateJson6902(repoMesh.build, json6902, injectTarget, native);
+        json6902 = migration.kept.map((k) => k.target);
+        for (const { target, reason } of migration.kept)
+          logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
+            file: target.file,
+            line: target.line
+          });
+        const moved = new Set(
+          migration.migrated.map((m) => `${m.target.object.kind}\0${m.target.workload.name}`)
+        );
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== "skipped" || !moved.has(`${w.kind}\0${w.name}`)
+        );
+        for (const m of migration.migrated) {
+          logger.notice(
+            `${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`,
+            {
+              file: m.target.file
+            }
+          );
+          judged.workloads.push(
+            patchWorkloadResult(
+              m.target,
+              m.target.object.kind,
+              m.injected,
+              true,
+              m.native,
+              "JSON6902 patch"
+            )
+          );
+        }
+        for (const change of migration.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+      }
+      const taken = /* @__PURE__ */ new Set([
+        ...changes.map((c) => c.path),
+        ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
+      ]);
+      for (const patched of [
+        await json6902Changes(json6902, injectTarget, native),
+        await strategicMergeChanges(
+          strategicMergeSidecars(repoMesh.build).filter((t) => !taken.has(t.file)),
+          injectTarget,
+          native
+        )
+      ]) {
+        for (const left of patched.metadataLeftOut)
+          logger.notice(
+            `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+            { file: left.file, line: left.line }
+          );
+        for (const change of patched.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+        const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
+        );
+        judged.workloads.push(...patched.workloads);
+      }
     }
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
@@ -51431,6 +51950,10 @@ function mostCommon(values) {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
+function ownPatchPath(file, workload) {
+  const dir = posix19.dirname(file);
+  return dir === "." ? patchFileName(workload) : posix19.join(dir, patchFileName(workload));
+}
 function podRevisionOf(object, runRevision) {
   const metadata = podTemplateOf(object)?.metadata;
   const value = dig(metadata, "labels", "istio.io/rev");
@@ -51442,7 +51965,7 @@ function podRevisionOf(object, runRevision) {
 }
 
 // src/core/config/repo-config-reader.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml29 = __toESM(require_dist(), 1);
 function configContext(file, lineCounter) {
   const lineOf3 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   const fail = (path5, node, message, hint) => {
@@ -51461,22 +51984,22 @@ function sectionReader(ctx, map, prefix) {
   return {
     string(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml26.isScalar)(node) && node.value === null) return void 0;
-      if (!(0, import_yaml26.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      if (node === void 0 || (0, import_yaml29.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml29.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
       return String(node.value);
     },
     boolean(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if (!(0, import_yaml26.isScalar)(node) || typeof node.value !== "boolean")
+      if (!(0, import_yaml29.isScalar)(node) || typeof node.value !== "boolean")
         return fail(name(key), node, "must be true or false");
       return node.value;
     },
     list(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if ((0, import_yaml26.isScalar)(node) && typeof node.value === "string") return [node.value];
-      if (!(0, import_yaml26.isSeq)(node) || !node.items.every((i) => (0, import_yaml26.isScalar)(i) && typeof i.value === "string")) {
+      if ((0, import_yaml29.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml29.isSeq)(node) || !node.items.every((i) => (0, import_yaml29.isScalar)(i) && typeof i.value === "string")) {
         return fail(name(key), node, "must be a list of strings");
       }
       return node.items.map((i) => String(i.value));
@@ -51494,9 +52017,9 @@ function sectionReader(ctx, map, prefix) {
     },
     section(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml26.isScalar)(node) && node.value === null)
+      if (node === void 0 || (0, import_yaml29.isScalar)(node) && node.value === null)
         return sectionReader(ctx, null, name(key));
-      if (!(0, import_yaml26.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      if (!(0, import_yaml29.isMap)(node)) return fail(name(key), node, "must be a mapping");
       return sectionReader(ctx, node, name(key));
     },
     done() {
@@ -51506,7 +52029,7 @@ function sectionReader(ctx, map, prefix) {
 }
 function refuseUnknownKeys(ctx, map, seen, name) {
   for (const item of map?.items ?? []) {
-    const key = (0, import_yaml26.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    const key = (0, import_yaml29.isScalar)(item.key) ? String(item.key.value) : String(item.key);
     if (!seen.has(key)) {
       ctx.fail(
         name(key),
@@ -51563,8 +52086,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text3, path5);
 }
 function parseRepoConfig(text3, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml27.LineCounter();
-  const doc = (0, import_yaml27.parseDocument)(text3, { lineCounter });
+  const lineCounter = new import_yaml30.LineCounter();
+  const doc = (0, import_yaml30.parseDocument)(text3, { lineCounter });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error.message.split("\n")[0]}`, {
@@ -51574,7 +52097,7 @@ function parseRepoConfig(text3, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml27.isMap)(root)) {
+  if (root !== null && !(0, import_yaml30.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
   const ctx = configContext(file, lineCounter);
@@ -51660,8 +52183,8 @@ function readWaveSettings(ctx, top, strategy) {
   return waves;
 }
 function readWaves(ctx, node) {
-  if (node === void 0 || (0, import_yaml27.isScalar)(node) && node.value === null) return void 0;
-  if (!(0, import_yaml27.isSeq)(node) || node.items.length === 0)
+  if (node === void 0 || (0, import_yaml30.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml30.isSeq)(node) || node.items.length === 0)
     return ctx.fail(
       "waves",
       node,
@@ -51675,7 +52198,7 @@ function readWaves(ctx, node) {
 function readWave(ctx, item, index, earlier) {
   const { fail } = ctx;
   const where3 = `waves[${index}]`;
-  if (!(0, import_yaml27.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
+  if (!(0, import_yaml30.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
   const wave = sectionReader(ctx, item, where3);
   const name = wave.string("name");
   if (!name) return fail(`${where3}.name`, item, "is required");
@@ -51719,6 +52242,13 @@ var INJECT_OPTIONS = {
     // What the action fills in; the CLI without --paths takes the config's, else every YAML file.
     default: "**/*.yaml\n**/*.yml\n",
     description: "Globs of workload manifests; !glob excludes. .gitignore\u2019d files are left out."
+  },
+  selection: {
+    type: "string",
+    choices: INJECT_SELECTIONS,
+    noun: "selection",
+    default: "auto",
+    description: "webhook (what the injector would inject), paths (every workload under paths) or auto."
   },
   version: {
     type: "string",
@@ -51765,7 +52295,7 @@ var INJECT_OPTIONS = {
 var injectCommand = {
   name: "inject",
   summary: "Render (or upgrade) sidecars in workload manifests; default version: the repo's control plane",
-  usage: "istio-autopilot inject [--repo <dir>] [--config <file>] [--paths <glob,...>] [--version <v>] [--istioctl <path>] [--revision <r>] [--output in-place|render-dir|patches] [--native-sidecars keep|auto|true|false --kubernetes-version <v>] [--dry-run]",
+  usage: "istio-autopilot inject [--repo <dir>] [--config <file>] [--paths <glob,...>] [--selection auto|webhook|paths] [--version <v>] [--istioctl <path>] [--revision <r>] [--output in-place|render-dir|patches] [--native-sidecars keep|auto|true|false --kubernetes-version <v>] [--dry-run]",
   options: flagsOf(INJECT_OPTIONS),
   table: INJECT_OPTIONS,
   async run(values, context2) {
@@ -51777,6 +52307,7 @@ var injectCommand = {
       {
         workspace,
         paths: flags.paths.length > 0 ? flags.paths : dp.paths,
+        selection: flags.selection,
         version: flags.version,
         istioctl: flags.istioctl,
         revision: flags.revision ?? dp.revision,
@@ -51895,7 +52426,7 @@ function renderMeshText(report) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml31 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -52283,7 +52814,7 @@ function documentsOf(path5, text3) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml28.isMap)(document.contents)) continue;
+    if (!(0, import_yaml31.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text4 = (value) => typeof value === "string" ? value : "";
@@ -52303,15 +52834,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml28.isMap)(node)) {
+    if ((0, import_yaml31.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml28.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml31.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml28.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml31.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml28.isSeq)(node)) {
+    } else if ((0, import_yaml31.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -52418,14 +52949,14 @@ function planNodeAgentStep(model) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml31 = __toESM(require_dist(), 1);
-import { posix as posix17 } from "node:path";
+var import_yaml34 = __toESM(require_dist(), 1);
+import { posix as posix20 } from "node:path";
 
 // src/core/rollout/canary/editor.ts
 import { readFileSync as readFileSync14 } from "node:fs";
 
 // src/core/rollout/canary/values-text.ts
-var import_yaml30 = __toESM(require_dist(), 1);
+var import_yaml33 = __toESM(require_dist(), 1);
 
 // src/core/rollout/canary/shape.ts
 function argoChart(source) {
@@ -52510,9 +53041,9 @@ function valueAt3(object, path5) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml29 = __toESM(require_dist(), 1);
+var import_yaml32 = __toESM(require_dist(), 1);
 function documentsOf2(text3, file) {
-  const documents = (0, import_yaml29.parseAllDocuments)(text3);
+  const documents = (0, import_yaml32.parseAllDocuments)(text3);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -52570,14 +53101,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text3, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml29.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml32.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text3, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml29.isPair)(first) && first.key && (0, import_yaml29.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml32.isPair)(first) && first.key && (0, import_yaml32.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text3, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text3, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml29.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml32.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text3, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -52591,8 +53122,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text3, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml29.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml29.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml32.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml32.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text3, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -52603,8 +53134,8 @@ function removeMapEntry(text3, file, located, path5, key) {
 }
 function removeListItem(text3, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml29.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml29.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml32.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml32.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text3, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -52616,9 +53147,9 @@ function removeListItem(text3, file, located, path5, item) {
     replacement: ""
   };
 }
-function replaceScalar(text3, file, located, path5, value) {
+function replaceScalar2(text3, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml29.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml32.isScalar)(node) || !node.range) return void 0;
   const written = text3.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -52648,7 +53179,7 @@ function inlineValues(object, shape) {
   if (!shape.valuesText) return asRecord(valueAt3(object, shape.valuesPath)) ?? {};
   const text3 = valueAt3(object, shape.valuesText);
   try {
-    return asRecord(typeof text3 === "string" ? (0, import_yaml30.parse)(text3) : void 0) ?? {};
+    return asRecord(typeof text3 === "string" ? (0, import_yaml33.parse)(text3) : void 0) ?? {};
   } catch {
     return {};
   }
@@ -52671,7 +53202,7 @@ function valuesBlockOf(text3, file, located, path5) {
       hint: "Write the values as a literal block (`values: |`) indented with spaces, or as helm.valuesObject."
     });
   };
-  if (!node || !(0, import_yaml30.isScalar)(node) || !node.range || typeof node.value !== "string")
+  if (!node || !(0, import_yaml33.isScalar)(node) || !node.range || typeof node.value !== "string")
     return refuse(located.start, "it is not a string");
   const header = text3.slice(node.range[0], lineEndOf(text3, node.range[0]));
   if (!/^\|[+-]?[ \t]*(#.*)?\r?\n$/.test(header))
@@ -52684,12 +53215,12 @@ function valuesBlockOf(text3, file, located, path5) {
     return refuse(start, "its lines do not read back as written");
   return { start, end: start + encoded.length, indent, inner };
 }
-function reencodeBlock(block, edited) {
+function reencodeBlock(block2, edited) {
   let inner = edited;
-  if (!block.inner.endsWith("\n") && inner.endsWith("\n")) inner = inner.slice(0, -1);
-  if (block.inner.endsWith("\n") && !inner.endsWith("\n")) inner = `${inner}
+  if (!block2.inner.endsWith("\n") && inner.endsWith("\n")) inner = inner.slice(0, -1);
+  if (block2.inner.endsWith("\n") && !inner.endsWith("\n")) inner = `${inner}
 `;
-  return encodeBlock(inner, block.indent);
+  return encodeBlock(inner, block2.indent);
 }
 
 // src/core/rollout/canary/editor.ts
@@ -52710,13 +53241,13 @@ var Editor = class {
     const { file, name, shape } = install;
     const { text: text3, located } = objectDocument(this, file, shape.kind, name);
     if (!shape.valuesText) return this.add(file, op(text3, located, shape.valuesPath));
-    const block = valuesBlockOf(text3, file, located, shape.valuesText);
-    const key = `${file}\0${block.start}`;
-    const entry = this.blocks.get(key) ?? { file, block, edits: [] };
+    const block2 = valuesBlockOf(text3, file, located, shape.valuesText);
+    const key = `${file}\0${block2.start}`;
+    const entry = this.blocks.get(key) ?? { file, block: block2, edits: [] };
     this.blocks.set(key, entry);
-    const [inner] = documentsOf2(block.inner, file);
+    const [inner] = documentsOf2(block2.inner, file);
     if (!inner) throw new FileFormatError(`${shape.label} has empty helm.values`, { file });
-    const edit = op(block.inner, inner, []);
+    const edit = op(block2.inner, inner, []);
     if (edit) entry.edits.push(edit);
   }
   text(file) {
@@ -52759,11 +53290,11 @@ var Editor = class {
     this.whole.set(file, null);
   }
   result() {
-    for (const { file, block, edits } of this.blocks.values())
+    for (const { file, block: block2, edits } of this.blocks.values())
       this.add(file, {
-        start: block.start,
-        end: block.end,
-        replacement: reencodeBlock(block, applyTextEdits(block.inner, file, edits))
+        start: block2.start,
+        end: block2.end,
+        replacement: reencodeBlock(block2, applyTextEdits(block2.inner, file, edits))
       });
     this.blocks.clear();
     const files = new Map(this.whole);
@@ -52948,7 +53479,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text: text3, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml31.parseDocument)(text3.slice(located.start, located.end));
+  const document = (0, import_yaml34.parseDocument)(text3.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = shape.releaseNamePath.length ? asString(document.getIn(shape.releaseNamePath)) : void 0;
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52959,7 +53490,7 @@ function addCanaryEdits(workspace, model, old, target) {
     );
   for (const path5 of [shape.versionPath, ...shape.alsoVersionPaths ?? []])
     document.setIn(path5, retagged(String(document.getIn(path5)), old.version, target));
-  const valuesText = shape.valuesText ? (0, import_yaml31.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
+  const valuesText = shape.valuesText ? (0, import_yaml34.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
   const values = valuesText ? [] : shape.valuesPath;
   const valuesDoc = valuesText ?? document;
   for (const key of ["revisionTags", "defaultRevision", "revision"]) valuesDoc.deleteIn([...values, key]);
@@ -52972,15 +53503,15 @@ function addCanaryEdits(workspace, model, old, target) {
   if (asArray(merged.revisionTags).length && !inline("revisionTags"))
     valuesDoc.setIn([...values, "revisionTags"], valuesDoc.createNode([]));
   if (valuesText && shape.valuesText) {
-    const block = document.createNode(valuesText.toString({ lineWidth: 0 }));
-    block.type = "BLOCK_LITERAL";
-    document.setIn(shape.valuesText, block);
+    const block2 = document.createNode(valuesText.toString({ lineWidth: 0 }));
+    block2.type = "BLOCK_LITERAL";
+    document.setIn(shape.valuesText, block2);
   }
   document.commentBefore = ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).
  Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
   let body = document.toString({ lineWidth: 0 });
   if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
-  const file = posix17.join(posix17.dirname(old.file), `${name}.yaml`);
+  const file = posix20.join(posix20.dirname(old.file), `${name}.yaml`);
   editor.create(file, body);
   editor.notes.push(
     `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
@@ -52997,26 +53528,26 @@ function retagged(written, from, to) {
   return written.startsWith(from) ? `${to}${written.slice(from.length)}` : to;
 }
 function listBeside(editor, beside, added) {
-  const dir = posix17.dirname(beside);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix17.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix20.dirname(beside);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix20.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
   const text3 = editor.text(kustomization);
   const [located] = documentsOf2(text3, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml31.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix17.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml34.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix20.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml31.isSeq)(resources) && resources.flow)
-    throw new FileFormatError(`${posix17.basename(beside)} is not listed in resources, one per line`, {
+  if (!range || resources && (0, import_yaml34.isSeq)(resources) && resources.flow)
+    throw new FileFormatError(`${posix20.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
-      hint: `Add ${posix17.basename(added)} to the kustomization by hand, or list ${posix17.basename(beside)} in block style.`
+      hint: `Add ${posix20.basename(added)} to the kustomization by hand, or list ${posix20.basename(beside)} in block style.`
     });
-  const lineStart = lineStartOf(text3, range[0]);
+  const lineStart2 = lineStartOf(text3, range[0]);
   const at = lineEndOf(text3, range[0]);
-  const prefix = text3.slice(lineStart, range[0]);
+  const prefix = text3.slice(lineStart2, range[0]);
   editor.add(kustomization, {
     start: at,
     end: at,
-    replacement: `${at > 0 && text3[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix17.basename(added)}
+    replacement: `${at > 0 && text3[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix20.basename(added)}
 `
   });
 }
@@ -53026,7 +53557,7 @@ function moveBase(editor, model, target) {
   )) {
     if (!object.source || asString(valueAt3(object, shape.versionPath)) === target) continue;
     const { text: text3, located } = objectDocument(editor, object.source.file, shape.kind, object.name);
-    const edit = replaceScalar(text3, object.source.file, located, shape.versionPath, target);
+    const edit = replaceScalar2(text3, object.source.file, located, shape.versionPath, target);
     if (!edit) continue;
     editor.add(object.source.file, edit);
     editor.notes.push(
@@ -53088,7 +53619,7 @@ function setValue(editor, install, key, value) {
   const { file } = install;
   editor.values(
     install,
-    (text3, located, path5) => nodeAt2(located.document, [...path5, key]) ? replaceScalar(text3, file, located, [...path5, key], value) : insertMapEntry(text3, file, located, path5, key, value)
+    (text3, located, path5) => nodeAt2(located.document, [...path5, key]) ? replaceScalar2(text3, file, located, [...path5, key], value) : insertMapEntry(text3, file, located, path5, key, value)
   );
 }
 function repointDependsOn(editor, install, from, to) {
@@ -53097,7 +53628,7 @@ function repointDependsOn(editor, install, from, to) {
   const { text: text3, located } = objectDocument(editor, file, shape.kind, object.name);
   asArray(valueAt3(object, ["spec", "dependsOn"])).forEach((dep, index) => {
     if (asString(dep?.name) !== from) return;
-    editor.add(file, replaceScalar(text3, file, located, ["spec", "dependsOn", index, "name"], to));
+    editor.add(file, replaceScalar2(text3, file, located, ["spec", "dependsOn", index, "name"], to));
   });
   editor.notes.push(`points the dependsOn of ${shape.label} at ${to}`);
 }
@@ -53111,13 +53642,13 @@ function relabelNamespace(editor, cluster, name, revision) {
     editor.add(file, removeMapEntry(text3, file, located, labels, "istio-injection"));
     editor.add(
       file,
-      namespace.revision ? replaceScalar(text3, file, located, [...labels, "istio.io/rev"], revision) : insertMapEntry(text3, file, located, labels, "istio.io/rev", revision)
+      namespace.revision ? replaceScalar2(text3, file, located, [...labels, "istio.io/rev"], revision) : insertMapEntry(text3, file, located, labels, "istio.io/rev", revision)
     );
     editor.notes.push(
       `relabels namespace ${name}: \`istio.io/rev: ${revision}\` instead of \`istio-injection\` (which would win)`
     );
   } else {
-    editor.add(file, replaceScalar(text3, file, located, [...labels, "istio.io/rev"], revision));
+    editor.add(file, replaceScalar2(text3, file, located, [...labels, "istio.io/rev"], revision));
     editor.notes.push(`relabels namespace ${name} to \`istio.io/rev: ${revision}\``);
   }
 }
@@ -53147,15 +53678,15 @@ function cleanupEdits(workspace, old, next) {
   return editor.result();
 }
 function unlist(editor, removed) {
-  const dir = posix17.dirname(removed);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix17.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix20.dirname(removed);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix20.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
   const text3 = editor.text(kustomization);
   const [located] = documentsOf2(text3, kustomization);
   if (!located) return;
   editor.add(
     kustomization,
-    removeListItem(text3, kustomization, located, ["resources"], posix17.basename(removed))
+    removeListItem(text3, kustomization, located, ["resources"], posix20.basename(removed))
   );
 }
 

@@ -969,7 +969,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify5 } = __require("node:querystring");
+    var { stringify: stringify8 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1029,7 +1029,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify5(queryParams);
+      const stringified = stringify8(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -16236,7 +16236,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify5(cookie) {
+    function stringify8(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16294,7 +16294,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify5
+      stringify: stringify8
     };
   }
 });
@@ -16440,7 +16440,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify5 } = require_util6();
+    var { stringify: stringify8 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
@@ -16483,7 +16483,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify5(cookie);
+      const str = stringify8(cookie);
       if (str) {
         headers.append("Set-Cookie", str);
       }
@@ -23230,9 +23230,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix16 = POSIX_REGEX_SOURCE[rest2];
-                if (posix16) {
-                  prev.value = pre + posix16;
+                const posix19 = POSIX_REGEX_SOURCE[rest2];
+                if (posix19) {
+                  prev.value = pre + posix19;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -23749,7 +23749,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix16 = opts.windows;
+      const posix19 = opts.windows;
       const regex2 = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -23759,8 +23759,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex2, options, { glob, posix: posix16 });
-        const result = { glob, state, regex: regex2, posix: posix16, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex2, options, { glob, posix: posix19 });
+        const result = { glob, state, regex: regex2, posix: posix19, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -23785,7 +23785,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex2, options, { glob, posix: posix16 } = {}) => {
+    picomatch3.test = (input, regex2, options, { glob, posix: posix19 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -23793,7 +23793,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix16 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix19 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -23802,16 +23802,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex2, options, posix16);
+          match = picomatch3.matchBase(input, regex2, options, posix19);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix16 = options && options.windows) => {
+    picomatch3.matchBase = (input, glob, options, posix19 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix16 }));
+      return regex2.test(utils.basename(input, { windows: posix19 }));
     };
     picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
     picomatch3.parse = (pattern, options) => {
@@ -26106,10 +26106,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26130,7 +26130,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26142,11 +26142,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap4;
     exports.isNode = isNode;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar3;
-    exports.isSeq = isSeq3;
+    exports.isScalar = isScalar4;
+    exports.isSeq = isSeq4;
   }
 });
 
@@ -27563,7 +27563,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify5(item, ctx, onComment, onChompKeep) {
+    function stringify8(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -27592,7 +27592,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify5;
+    exports.stringify = stringify8;
   }
 });
 
@@ -27602,7 +27602,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify5 = require_stringify();
+    var stringify8 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -27624,7 +27624,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify5.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify8.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -27676,7 +27676,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify5.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify8.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -27817,7 +27817,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify5 = require_stringify();
+    var stringify8 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -27853,7 +27853,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify5.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify8.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -27920,20 +27920,20 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify5 = require_stringify();
+    var stringify8 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify6 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify6(collection, ctx, options);
+      const stringify9 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify9(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -27950,7 +27950,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify5.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify8.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -27976,7 +27976,7 @@ ${indent}${line}` : "\n";
         onChompKeep();
       return str;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
@@ -27987,8 +27987,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -28017,9 +28017,9 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify5.stringify(item, itemCtx, () => comment = null);
+        let str = stringify8.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i < items.length - 1) {
+        if (i < items2.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -28076,9 +28076,9 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
+    function findPair(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -29378,7 +29378,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify5 = require_stringify();
+    var stringify8 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -29393,7 +29393,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify5.createStringifyContext(doc, options);
+      const ctx = stringify8.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -29415,7 +29415,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify5.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify8.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -29423,7 +29423,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify5.stringify(doc.contents, ctx));
+        lines.push(stringify8.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -30026,12 +30026,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items2.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -30254,9 +30254,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30292,7 +30292,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -30332,7 +30332,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep5 && !props.found) {
+        if (!isMap4 && !sep5 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30355,7 +30355,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
               if (sep5)
                 for (const st of sep5) {
                   if (st === valueProps.found)
@@ -30387,7 +30387,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30403,7 +30403,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -31559,7 +31559,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify5 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify8 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -31612,7 +31612,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify5;
+    exports.stringify = stringify8;
   }
 });
 
@@ -31690,7 +31690,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -31774,7 +31774,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -33290,7 +33290,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments5(source, options = {}) {
+    function parseAllDocuments7(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33304,7 +33304,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33330,7 +33330,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -33342,7 +33342,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify5(value, replacer, options) {
+    function stringify8(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -33365,9 +33365,9 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse7;
-    exports.parseAllDocuments = parseAllDocuments5;
-    exports.parseDocument = parseDocument2;
-    exports.stringify = stringify5;
+    exports.parseAllDocuments = parseAllDocuments7;
+    exports.parseDocument = parseDocument3;
+    exports.stringify = stringify8;
   }
 });
 
@@ -33748,9 +33748,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addList(items, ordered = false) {
+  addList(items2, ordered = false) {
     const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const listItems = items2.map((item) => this.wrap("li", item)).join("");
     const element = this.wrap(tag, listItems);
     return this.addRaw(element).addEOL();
   }
@@ -39415,7 +39415,7 @@ function explainGitHubError(error2, what, hasToken) {
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join16 } from "node:path";
+import { dirname as dirname9, join as join16, posix as posix18 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -40066,8 +40066,8 @@ function checkUnchanged(change) {
   if (change.expected === void 0) return stats;
   const now = stats ? readFileSync4(change.path) : null;
   const expected = typeof change.expected === "string" ? Buffer.from(change.expected, "utf8") : change.expected;
-  const same = now === null || expected === null ? now === expected : now.equals(expected);
-  if (!same) {
+  const same2 = now === null || expected === null ? now === expected : now.equals(expected);
+  if (!same2) {
     throw new FileChangedError(
       expected === null ? "was created by someone else while this run worked" : "changed since this run read it",
       {
@@ -40752,16 +40752,16 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
     });
   });
 }
-async function mapBounded(items, limit, task) {
-  const results = new Array(items.length);
+async function mapBounded(items2, limit, task) {
+  const results = new Array(items2.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items2.length) {
       const index = next++;
-      results[index] = await task(items[index], index);
+      results[index] = await task(items2[index], index);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
   return results;
 }
 
@@ -40909,8 +40909,8 @@ function patchTexts(files, kustomization) {
       const node = nodeAtPath(doc, [...prefix, ...at]);
       if ((0, import_yaml2.isScalar)(node) && typeof node.value === "string" && node.range) {
         const line = doc.lineCounter.linePos(node.range[0]).line;
-        const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
-        out.push({ file: kustomization, lineOffset: block ? line : line - 1, text: node.value });
+        const block2 = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
+        out.push({ file: kustomization, lineOffset: block2 ? line : line - 1, text: node.value });
       }
     };
     for (const field of ["patches", "patchesJson6902"]) {
@@ -41199,9 +41199,9 @@ function applyPostBuild(files, all) {
 function substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref) {
   const cluster = rendered.root.cluster;
   const placed = (o) => clusterOfRoot.get(o.root);
-  const same = named.filter((o) => placed(o) === cluster);
+  const same2 = named.filter((o) => placed(o) === cluster);
   const unplaced = named.filter((o) => !declaredClusters.has(placed(o) ?? ""));
-  const candidates = same.length > 0 ? same : unplaced;
+  const candidates = same2.length > 0 ? same2 : unplaced;
   const fileOf = (o) => o.source?.file ?? "";
   const declaring = rendered.root.declaredBy?.source.file;
   const nearest = declaring ? nearestTo(declaring, candidates, fileOf) : candidates;
@@ -43078,9 +43078,9 @@ function isInfrastructure(object) {
   return asString(labels["app.kubernetes.io/part-of"]) === "flux" || asString(labels["app.kubernetes.io/instance"]) === "flux-system";
 }
 function istioComponentOf(object) {
-  const templatePath = POD_TEMPLATE[object.kind];
-  if (!templatePath) return void 0;
-  const template = asRecord(valueAtPath(object.object, templatePath));
+  const templatePath2 = POD_TEMPLATE[object.kind];
+  if (!templatePath2) return void 0;
+  const template = asRecord(valueAtPath(object.object, templatePath2));
   if (!template) return void 0;
   const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
   const annotations = asRecord(asRecord(template.metadata)?.annotations) ?? {};
@@ -43097,14 +43097,14 @@ function readWorkloads(files, rendered, namespaces) {
   const byName = new Map(namespaces.map((n) => [n.name, n]));
   for (const root of rendered) {
     for (const object of root.objects) {
-      const templatePath = POD_TEMPLATE[object.kind];
-      if (!templatePath || isInfrastructure(object) || istioComponentOf(object)) continue;
+      const templatePath2 = POD_TEMPLATE[object.kind];
+      if (!templatePath2 || isInfrastructure(object) || istioComponentOf(object)) continue;
       locateDocument(files, object);
       const namespace = object.namespace ?? "default";
-      const template = asRecord(valueAtPath(object.object, templatePath)) ?? {};
+      const template = asRecord(valueAtPath(object.object, templatePath2)) ?? {};
       const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
       const podRev = asString(labels["istio.io/rev"]);
-      const sidecar = readSidecar(files, root, object, [...templatePath], template);
+      const sidecar = readSidecar(files, root, object, [...templatePath2], template);
       sidecar.revision = revisionOf(template, podRev, byName.get(namespace), sidecar);
       workloads.push({
         kind: object.kind,
@@ -43117,7 +43117,7 @@ function readWorkloads(files, rendered, namespaces) {
           podRevision: {
             value: podRev,
             ...sourceOf(
-              traceField(files, root, object, [...templatePath, "metadata", "labels", "istio.io/rev"])
+              traceField(files, root, object, [...templatePath2, "metadata", "labels", "istio.io/rev"])
             )
           }
         } : {}
@@ -43129,7 +43129,7 @@ function readWorkloads(files, rendered, namespaces) {
 function sourceOf(field) {
   return field ? { source: { file: field.file, line: field.line } } : {};
 }
-function readSidecar(files, root, object, templatePath, template) {
+function readSidecar(files, root, object, templatePath2, template) {
   const spec = asRecord(template.spec) ?? {};
   const found = [];
   for (const list of ["initContainers", "containers"]) {
@@ -43143,7 +43143,7 @@ function readSidecar(files, root, object, templatePath, template) {
   }
   if (found.length === 0) return { state: "none", count: 0, sources: [] };
   const sources = found.map(
-    (f) => traceField(files, root, object, [...templatePath, "spec", f.list, f.index, f.image ? "image" : "name"])
+    (f) => traceField(files, root, object, [...templatePath2, "spec", f.list, f.index, f.image ? "image" : "name"])
   ).filter((s) => s !== void 0);
   const first = found[0];
   const version = first.image ? imageVersion(first.image) : void 0;
@@ -44662,44 +44662,27 @@ function strategicMergeDiff(base, target, key = "") {
     return Object.keys(patch).length > 0 ? patch : void 0;
   }
   if (Array.isArray(base) && Array.isArray(target) && NAMED_LISTS.has(key) && [...base, ...target].every(nameOf)) {
-    return namedListDiff(base, target, key);
+    return namedListDiff(base, target);
   }
   return deepEqual2(base, target) ? void 0 : target;
 }
-function namedListDiff(base, target, key) {
-  const items = [];
+function namedListDiff(base, target) {
+  const items2 = [];
   const baseByName = new Map(base.map((item) => [nameOf(item), item]));
   const targetNames = target.map((item) => nameOf(item));
   for (const item of target) {
     const name = nameOf(item);
     const old = baseByName.get(name);
     if (old === void 0) {
-      items.push(item);
+      items2.push(item);
       continue;
     }
     const diff = strategicMergeDiff(old, item);
-    if (diff !== void 0) items.push({ name, ...diff });
+    if (diff !== void 0) items2.push({ name, ...diff });
   }
   for (const name of baseByName.keys())
-    if (!targetNames.includes(name)) items.push({ name, $patch: "delete" });
-  if (items.length === 0) return void 0;
-  const merged = [...baseByName.keys()].filter((n) => targetNames.includes(n));
-  for (const name of targetNames) if (!merged.includes(name)) merged.push(name);
-  return deepEqual2(merged, targetNames) ? items : { items, order: targetNames, key };
-}
-function materialise(value) {
-  if (Array.isArray(value)) return value.map(materialise);
-  if (!isObject(value)) return value;
-  const out = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (isObject(v) && Array.isArray(v["items"]) && Array.isArray(v["order"]) && v["key"] === k) {
-      out[`$setElementOrder/${k}`] = v["order"].map((name) => ({ name }));
-      out[k] = materialise(v["items"]);
-    } else {
-      out[k] = materialise(v);
-    }
-  }
-  return out;
+    if (!targetNames.includes(name)) items2.push({ name, $patch: "delete" });
+  return items2.length > 0 ? items2 : void 0;
 }
 function sidecarPatch(workload, source, injected) {
   if (!isObject(source) || !isObject(injected)) return void 0;
@@ -44712,7 +44695,7 @@ function sidecarPatch(workload, source, injected) {
   }
   const diff = strategicMergeDiff(base ?? {}, target);
   if (diff === void 0) return void 0;
-  let body = materialise(diff);
+  let body = diff;
   if (path5.length === 0)
     body = {
       ...isObject(body["metadata"]) ? { metadata: body["metadata"] } : {},
@@ -44967,6 +44950,9 @@ var STATUS = "sidecar.istio.io/status";
 var INJECT = "sidecar.istio.io/inject";
 var LISTS = ["containers", "initContainers", "volumes"];
 function json6902Sidecars(build) {
+  return patchSidecars(build, isOpList);
+}
+function patchSidecars(build, accept) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const cluster of build.model.clusters)
@@ -44975,7 +44961,7 @@ function json6902Sidecars(build) {
       if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
       if (!source || workload.sidecar.count !== 1) continue;
       const text = build.files.text(source.file);
-      if (text === void 0 || !isOpList(text)) continue;
+      if (text === void 0 || !accept(text, workload)) continue;
       const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
       if (seen.has(key)) continue;
       const object = cluster.objects.find(
@@ -45086,10 +45072,36 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
   let touchesMetadata = false;
   let changed = false;
+  const wholeMap = (map, at, value) => {
+    for (const key of Object.keys(value)) covered.get(map).add(key);
+    for (const key of changes.get(map)) covered.get(map).add(key);
+    const next = { ...value };
+    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
+    for (const key of changes.get(map)) next[key] = wanted(map)[key];
+    for (const [key, v] of Object.entries(next))
+      if (JSON.stringify(v) !== JSON.stringify(value[key])) {
+        doc.setIn([...at, key], v);
+        changed = true;
+      }
+  };
   ops.items.forEach((item, index) => {
     if (!(0, import_yaml12.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
+    if (op.path === prefix && isObject(op.value)) {
+      touchesMetadata = true;
+      for (const map2 of maps) {
+        const value = op.value[map2];
+        if (isObject(value)) wholeMap(map2, [index, "value", map2], value);
+        else if (changes.get(map2).size > 0) {
+          const fresh = Object.fromEntries([...changes.get(map2)].map((k) => [k, wanted(map2)[k]]));
+          for (const key of changes.get(map2)) covered.get(map2).add(key);
+          doc.setIn([index, "value", map2], doc.createNode(fresh));
+          changed = true;
+        }
+      }
+      return;
+    }
     const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
     if (!match || match[1] !== prefix) return;
     touchesMetadata = true;
@@ -45102,16 +45114,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
       changed = true;
       return;
     }
-    if (!isObject(op.value)) return;
-    for (const key of Object.keys(op.value)) covered.get(map).add(key);
-    for (const key of changes.get(map)) covered.get(map).add(key);
-    const next = { ...op.value };
-    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
-    for (const key of changes.get(map)) next[key] = wanted(map)[key];
-    if (JSON.stringify(next) === JSON.stringify(op.value)) return;
-    for (const [key, value] of Object.entries(next))
-      if (JSON.stringify(value) !== JSON.stringify(op.value[key])) doc.setIn([index, "value", key], value);
-    changed = true;
+    if (isObject(op.value)) wholeMap(map, [index, "value"], op.value);
   });
   for (const map of maps) {
     const missing = [...changes.get(map)].filter((k) => !covered.get(map).has(k));
@@ -45177,6 +45180,415 @@ async function json6902Changes(targets, inject, native) {
     });
   }
   return result;
+}
+
+// src/core/inject/output/patch-files.ts
+import { posix as posix16 } from "node:path";
+function patchReferences(build) {
+  const kustomizations = /* @__PURE__ */ new Set();
+  for (const root of build.rendered)
+    for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
+  const out = /* @__PURE__ */ new Map();
+  for (const kustomization of kustomizations) {
+    const dir = posix16.dirname(kustomization);
+    const add = (ref, field, index) => {
+      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
+      if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
+    };
+    for (const doc of build.files.documents(kustomization)) {
+      const body = asRecord(doc.value);
+      if (!body || asString(body.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      for (const field of ["patches", "patchesJson6902"])
+        asArray(body[field]).forEach((entry, i) => add(asRecord(entry)?.path, field, i));
+      asArray(body.patchesStrategicMerge).forEach((entry, i) => {
+        if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry))
+          add(entry, "patchesStrategicMerge", i);
+      });
+    }
+  }
+  return out;
+}
+function kustomizePatchFiles(build) {
+  return new Set(patchReferences(build).keys());
+}
+
+// src/core/inject/output/migrate-json6902.ts
+var import_yaml15 = __toESM(require_dist(), 1);
+import { posix as posix17 } from "node:path";
+
+// src/core/inject/output/strategic-merge.ts
+var import_yaml14 = __toESM(require_dist(), 1);
+
+// src/core/inject/output/yaml-splice.ts
+var import_yaml13 = __toESM(require_dist(), 1);
+function applySplices(text, splices) {
+  let out = text;
+  const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
+  for (const { s } of ordered) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+var eolOf = (text) => text.includes("\r\n") ? "\r\n" : "\n";
+function lineStart(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+function block(value, column, eol) {
+  const lines = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
+  return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column) + l).join(eol) + eol;
+}
+function replaceItem(text, seq, item, value) {
+  if (!item.range) return void 0;
+  const [start, end] = item.range;
+  if (seq.flow) return { start, end, text: JSON.stringify(value) };
+  const column = start - lineStart(text, start);
+  const eol = eolOf(text);
+  const body = block(value, column, eol);
+  return { start, end, text: text.slice(end - 1, end) === "\n" ? body : body.slice(0, -eol.length) };
+}
+function appendItems(text, seq, values) {
+  const last = seq.items[seq.items.length - 1];
+  if (!last?.range || values.length === 0) return void 0;
+  const end = last.range[1];
+  if (seq.flow) return { start: end, end, text: values.map((v) => `, ${JSON.stringify(v)}`).join("") };
+  const eol = eolOf(text);
+  const startOfLine = lineStart(text, last.range[0]);
+  const prefix = text.slice(startOfLine, last.range[0]);
+  if (!/^\s*-\s+$/.test(prefix)) return void 0;
+  const lead = text.slice(end - 1, end) === "\n" ? "" : eol;
+  return {
+    start: end,
+    end,
+    text: lead + values.map((v) => prefix + block(v, prefix.length, eol)).join("")
+  };
+}
+function appendEntries(text, map, entries) {
+  const first = map.items[0]?.key;
+  if (map.flow || !map.range || !first?.range || Object.keys(entries).length === 0) return void 0;
+  const end = map.range[1];
+  const column = first.range[0] - lineStart(text, first.range[0]);
+  const eol = eolOf(text);
+  const lead = text.slice(end - 1, end) === "\n" ? "" : eol;
+  const body = block(entries, column, eol);
+  return { start: end, end, text: lead + " ".repeat(column) + body };
+}
+function replaceScalar(node, value) {
+  if (!node.range) return void 0;
+  const [start, end] = node.range;
+  const s = typeof value === "string" ? value : JSON.stringify(value);
+  let text;
+  if (node.type === "QUOTE_SINGLE") text = `'${s.replace(/'/g, "''")}'`;
+  else if (node.type === "QUOTE_DOUBLE") text = JSON.stringify(s);
+  else {
+    text = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
+    if (text.includes("\n")) text = JSON.stringify(s);
+  }
+  return { start, end, text };
+}
+var asSeq = (node) => (0, import_yaml13.isSeq)(node) ? node : void 0;
+var asMap = (node) => (0, import_yaml13.isMap)(node) ? node : void 0;
+var asScalar = (node) => (0, import_yaml13.isScalar)(node) ? node : void 0;
+var isPlainObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
+function updateNode(text, node, value) {
+  if (same(node, value)) return [];
+  const scalar = asScalar(node);
+  if (scalar)
+    return typeof value === "object" && value !== null ? void 0 : optional(replaceScalar(scalar, value));
+  const map = asMap(node);
+  if (map && !map.flow && isPlainObject3(value)) {
+    const splices = [];
+    const keys = /* @__PURE__ */ new Set();
+    for (const pair of map.items) {
+      const key = String(asScalar(pair.key)?.value);
+      keys.add(key);
+      if (!(key in value)) return void 0;
+      const inner = updateNode(text, pair.value, value[key]);
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    const added = Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)));
+    if (Object.keys(added).length === 0) return splices;
+    const edit = appendEntries(text, map, added);
+    return edit ? [...splices, edit] : void 0;
+  }
+  const seq = asSeq(node);
+  if (seq && !seq.flow && Array.isArray(value) && value.length >= seq.items.length) {
+    const splices = [];
+    for (const [i, item] of seq.items.entries()) {
+      const inner = updateNode(text, item, value[i]) ?? optional(replaceItem(text, seq, item, value[i]));
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    if (value.length === seq.items.length) return splices;
+    const edit = appendItems(text, seq, value.slice(seq.items.length));
+    return edit ? [...splices, edit] : void 0;
+  }
+  return void 0;
+}
+var optional = (splice) => splice ? [splice] : void 0;
+
+// src/core/inject/output/strategic-merge.ts
+var STATUS2 = "sidecar.istio.io/status";
+var INJECT2 = "sidecar.istio.io/inject";
+var LISTS2 = ["initContainers", "containers", "volumes"];
+function strategicMergeSidecars(build) {
+  return patchSidecars(
+    build,
+    (text, workload) => patchDocument(text, workload.kind, workload.name) !== void 0
+  );
+}
+function templatePath(kind) {
+  return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
+}
+function patchDocument(text, kind, name) {
+  const docs = (0, import_yaml14.parseAllDocuments)(text).filter(
+    (d) => d.errors.length === 0 && d.get("kind") === kind
+  );
+  const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
+  return doc && asMap(doc.getIn([...templatePath(kind), "spec"], true)) ? doc : void 0;
+}
+var items = (spec, list) => Array.isArray(spec?.[list]) ? spec[list].filter(isObject) : [];
+function strategicMergeInput(rendered, patch) {
+  return withoutPatchVolumes(
+    rendered,
+    new Set(items(podTemplateOf(patch)?.spec, "volumes").map((v) => v["name"]))
+  );
+}
+function withoutPatchVolumes(rendered, patched) {
+  const copy = uninjected({ object: rendered });
+  const template = podTemplateOf(copy);
+  const status = podTemplateOf(rendered)?.metadata["annotations"];
+  const old = isObject(status) && typeof status[STATUS2] === "string" ? safeJson(status[STATUS2]) : void 0;
+  const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
+  if (template && Array.isArray(template.spec["volumes"]))
+    template.spec["volumes"] = items(template.spec, "volumes").filter(
+      (v) => !(patched.has(v["name"]) && (owned.size === 0 || owned.has(v["name"])))
+    );
+  return copy;
+}
+function safeJson(text) {
+  try {
+    const value = JSON.parse(text);
+    return isObject(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function regeneratedStrategicMerge(text, kind, name, input, injected, leftOut = []) {
+  const doc = patchDocument(text, kind, name);
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  if (!doc || !want || !base) return void 0;
+  const at = templatePath(kind);
+  const spec = asMap(doc.getIn([...at, "spec"], true));
+  const splices = [];
+  const newLists = {};
+  for (const list of LISTS2) {
+    const had = new Set(items(base.spec, list).map((i) => i["name"]));
+    const owned = items(want.spec, list).filter((i) => !had.has(i["name"]));
+    const seq = asSeq(spec.get(list, true));
+    const covered = /* @__PURE__ */ new Set();
+    for (const item of seq?.items ?? []) {
+      const node = asMap(item);
+      const fresh = owned.find((o) => o["name"] === node?.get("name"));
+      if (!node || !fresh) continue;
+      covered.add(fresh["name"]);
+      if (JSON.stringify(node.toJSON()) === JSON.stringify(fresh)) continue;
+      const edits = updateNode(text, node, fresh) ?? [replaceItem(text, seq, node, fresh)];
+      for (const edit2 of edits) if (edit2) splices.push(edit2);
+    }
+    const missing = owned.filter((o) => !covered.has(o["name"]));
+    if (missing.length === 0) continue;
+    const edit = seq ? appendItems(text, seq, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newLists[list] = missing;
+  }
+  const added = appendEntries(text, spec, newLists);
+  if (added) splices.push(added);
+  splices.push(...metadataSplices(text, doc, at, base.metadata, want.metadata, leftOut));
+  const next = applySplices(text, splices);
+  return next === text ? void 0 : next;
+}
+function metadataSplices(text, doc, at, have, want, leftOut) {
+  const metadata = asMap(doc.getIn([...at, "metadata"], true));
+  const splices = [];
+  const newMaps = {};
+  for (const map of ["labels", "annotations"]) {
+    const wanted = isObject(want[map]) ? want[map] : {};
+    const had = isObject(have[map]) ? have[map] : {};
+    const node = asMap(metadata?.get(map, true));
+    const changed = Object.keys(wanted).filter(
+      (k) => k !== INJECT2 && JSON.stringify(wanted[k]) !== JSON.stringify(had[k])
+    );
+    const covered = /* @__PURE__ */ new Set();
+    for (const pair of node?.items ?? []) {
+      const key = String(asScalar(pair.key)?.value);
+      covered.add(key);
+      const value = asScalar(pair.value);
+      if (!(key in wanted) || !value || JSON.stringify(value.value) === JSON.stringify(wanted[key])) continue;
+      const edit2 = replaceScalar(value, wanted[key]);
+      if (edit2) splices.push(edit2);
+    }
+    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted[k]]));
+    if (Object.keys(missing).length === 0) continue;
+    if (!metadata) {
+      leftOut.push(...Object.keys(missing).map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    const edit = node ? appendEntries(text, node, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newMaps[map] = missing;
+  }
+  const added = metadata ? appendEntries(text, metadata, newMaps) : void 0;
+  if (added) splices.push(added);
+  return splices;
+}
+async function strategicMergeChanges(targets, inject, native) {
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
+  const texts = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const kind = target.object.kind;
+    const text = texts.get(target.file) ?? target.text;
+    const patch = patchDocument(text, kind, target.workload.name)?.toJS();
+    if (!patch) continue;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const input = strategicMergeInput(target.object.object, patch);
+    const output = await inject((0, import_yaml14.stringify)(input), mode, target);
+    const injected = (0, import_yaml14.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const leftOut = [];
+    const next = regeneratedStrategicMerge(text, kind, target.workload.name, input, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
+    if (next !== void 0) texts.set(target.file, next);
+    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== void 0, mode));
+  }
+  for (const [path5, content] of texts)
+    result.changes.push({ path: path5, content, expected: targets.find((t) => t.file === path5).text });
+  return result;
+}
+function patchWorkloadResult(target, kind, injected, changed, native, origin = "strategic-merge patch") {
+  const to = sidecarOf(injected);
+  const from = target.workload.sidecar;
+  return {
+    kind,
+    name: target.workload.name,
+    namespace: target.workload.namespace,
+    file: target.file,
+    line: target.line,
+    document: 0,
+    status: changed ? "injected" : "unchanged",
+    from: {
+      ...from.image ? { proxyImage: from.image } : {},
+      ...from.revision ? { revision: from.revision } : {},
+      mode: from.state === "native" ? "native" : "classic"
+    },
+    to: { ...to ?? {}, mode: native ? "native" : "classic" },
+    origin
+  };
+}
+
+// src/core/inject/output/migrate-json6902.ts
+async function migrateJson6902(build, targets, inject, native) {
+  const result = { changes: [], kept: [], migrated: [] };
+  const references = patchReferences(build);
+  const perFile = /* @__PURE__ */ new Map();
+  for (const t of targets) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
+  const kustomizations = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const refs = references.get(target.file) ?? [];
+    const ref = refs[0];
+    if (!ref || refs.length !== 1 || perFile.get(target.file) !== 1 || ref.field === "patchesStrategicMerge") {
+      result.kept.push({ target, reason: "more than one kustomization entry or workload uses it" });
+      continue;
+    }
+    const kind = target.object.kind;
+    const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const injected = (0, import_yaml15.parseAllDocuments)(await inject((0, import_yaml15.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
+    if (!injected || other) {
+      result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
+      continue;
+    }
+    const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
+    const patch = sidecarPatch(workload, input, injected);
+    if (!patch) continue;
+    const dir = posix17.dirname(ref.kustomization);
+    const name = patchFileName(workload);
+    const known2 = kustomizations.get(ref.kustomization);
+    const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
+    const rewired = rewire(known2?.text ?? original, ref.field, ref.index, name);
+    if (rewired === void 0) {
+      result.kept.push({ target, reason: `${ref.kustomization} could not be rewired` });
+      continue;
+    }
+    kustomizations.set(ref.kustomization, { text: rewired, original });
+    result.changes.push({ path: dir === "." ? name : posix17.join(dir, name), content: patch, expected: null });
+    result.changes.push({ path: target.file, content: null, expected: target.text });
+    result.migrated.push({
+      target,
+      patch: dir === "." ? name : posix17.join(dir, name),
+      injected,
+      native: mode
+    });
+  }
+  for (const [path5, { text, original }] of kustomizations)
+    result.changes.push({ path: path5, content: text, expected: original });
+  return result;
+}
+function opVolumes(text) {
+  const ops = (0, import_yaml15.parseDocument)(text).toJS();
+  return new Set(
+    ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
+  );
+}
+function otherOp(text, kind, input, injected) {
+  const ops = (0, import_yaml15.parseDocument)(text).toJS();
+  const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  const owned = (list) => {
+    const had = new Set(
+      (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
+    );
+    return new Set(
+      (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
+        (i) => isObject(i) && !had.has(i["name"]) ? [i["name"]] : []
+      )
+    );
+  };
+  for (const op of ops) {
+    const path5 = op.path ?? "";
+    const list = new RegExp(`^${at}/spec/(containers|initContainers|volumes)(?:/(\\d+|-))?$`).exec(path5);
+    if (list && (op.op === "add" || op.op === "replace")) {
+      const values = list[2] === void 0 && Array.isArray(op.value) ? op.value : [op.value];
+      const names = owned(list[1]);
+      if (values.every((v) => isObject(v) && names.has(v["name"]))) continue;
+    }
+    if (new RegExp(`^${at}/metadata/(labels|annotations)(/|$)`).test(path5) && op.op !== "remove") continue;
+    return `its op ${op.op ?? "?"} ${path5} is not the sidecar's`;
+  }
+  return void 0;
+}
+function rewire(text, field, index, file) {
+  const doc = (0, import_yaml15.parseDocument)(text);
+  const seq = asSeq(doc.get(field, true));
+  const item = seq?.items[index];
+  if (!seq || seq.flow || !item?.range) return void 0;
+  if (field === "patches") {
+    const [start, end] = item.range;
+    const eol = text.includes("\r\n") ? "\r\n" : "\n";
+    return applySplices(text, [{ start, end, text: `path: ${file}${text[end - 1] === "\n" ? eol : ""}` }]);
+  }
+  const lineStart2 = (offset) => text.lastIndexOf("\n", offset - 1) + 1;
+  let splice = { start: lineStart2(item.range[0]), end: item.range[1], text: "" };
+  if (seq.items.length === 1) {
+    const pair = doc.contents && "items" in doc.contents ? doc.contents.items : [];
+    const key = pair.find((p) => asScalar(p.key)?.value === field)?.key;
+    if (!key?.range || !seq.range) return void 0;
+    splice = { start: lineStart2(key.range[0]), end: seq.range[1], text: "" };
+  }
+  return wirePatches(applySplices(text, [splice]), [file]);
 }
 
 // src/core/inject/render-check.ts
@@ -45464,7 +45876,8 @@ async function checkRenderedResult(workspace, changes, before, logger) {
     for (const change of changes) {
       const target = join15(scratch, change.path);
       mkdirSync4(dirname8(target), { recursive: true });
-      writeFileSync3(target, change.content);
+      if (change.content === null) rmSync5(target, { force: true });
+      else writeFileSync3(target, change.content);
     }
     const after = await buildMesh(scratch, { logger: quiet(logger) });
     const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
@@ -45533,8 +45946,8 @@ function injectionValuesFor(model, revision = "default") {
   if (values.revision !== void 0) {
     delete values.revision;
   }
-  const same = JSON.stringify([plane.values, plane.meshConfig ?? null]);
-  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same).map((f) => f.cluster);
+  const same2 = JSON.stringify([plane.values, plane.meshConfig ?? null]);
+  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same2).map((f) => f.cluster);
   return {
     cluster: first.cluster,
     revision: plane.revision,
@@ -45650,9 +46063,14 @@ function describe(build, values, runRevision, logger) {
 }
 
 // src/core/inject/selection.ts
+var INJECT_SELECTIONS = ["auto", "webhook", "paths"];
+function selectionFor(asked, paths) {
+  if (asked === "webhook" || asked === "paths") return asked;
+  return paths && paths.length > 0 ? "paths" : "webhook";
+}
 var GITOPS_NAMESPACES = ["flux-system", "argocd"];
-var STATUS2 = "sidecar.istio.io/status";
-var INJECT2 = "sidecar.istio.io/inject";
+var STATUS3 = "sidecar.istio.io/status";
+var INJECT3 = "sidecar.istio.io/inject";
 var TRUE = ["true", "enabled", "yes", "y", "on"];
 function namespaceOf(job, mesh) {
   const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
@@ -45689,7 +46107,7 @@ function verdict(job, selection, mesh, revision) {
       reason: "control-plane-namespace",
       message: `in ${namespace}, the control plane's namespace`
     };
-  const injected = job.body.includes(STATUS2);
+  const injected = job.body.includes(STATUS3);
   const podRev = podSetting(job, "istio.io/rev");
   if (podRev && !known2(podRev))
     return {
@@ -45699,9 +46117,9 @@ function verdict(job, selection, mesh, revision) {
     };
   if (injected) return { inject: true };
   if (selection === "paths") return { inject: true };
-  const podInject = podSetting(job, INJECT2);
+  const podInject = podSetting(job, INJECT3);
   if (podInject !== void 0 && !TRUE.includes(podInject.toLowerCase()))
-    return { inject: false, reason: "injection-disabled", message: `${INJECT2}: "${podInject}"` };
+    return { inject: false, reason: "injection-disabled", message: `${INJECT3}: "${podInject}"` };
   const ns = mesh?.namespace(namespace);
   const injection = ns?.injection?.value;
   if (injection === "disabled")
@@ -45785,7 +46203,7 @@ function statusRevision(status) {
 function revisionForJob(job, mesh, runRevision, pinned = false) {
   if (!mesh || pinned) return runRevision;
   const label = podSetting(job, "istio.io/rev");
-  const status = job.body.includes(STATUS3) ? statusRevision(podSetting(job, STATUS3)) : void 0;
+  const status = job.body.includes(STATUS4) ? statusRevision(podSetting(job, STATUS4)) : void 0;
   return revisionFor(
     namespaceOf(job, mesh),
     podRevisionChoice(label, status, runRevision),
@@ -45793,10 +46211,47 @@ function revisionForJob(job, mesh, runRevision, pinned = false) {
     runRevision
   );
 }
-var STATUS3 = "sidecar.istio.io/status";
+var STATUS4 = "sidecar.istio.io/status";
+function revisionVersion(model, revision) {
+  const name = revision ?? "default";
+  const versions = new Set(
+    model.clusters.flatMap(
+      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
+    )
+  );
+  return versions.size === 1 ? [...versions][0] : void 0;
+}
+
+// src/core/inject/revision-istioctl.ts
+function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
+  const known2 = /* @__PURE__ */ new Map();
+  return (revision) => {
+    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
+    const own = revisionVersion(mesh.build.model, revision);
+    if (!own || own === run2.version) return Promise.resolve(run2);
+    let found = known2.get(own);
+    if (!found) {
+      const install = deps.installIstioctl;
+      found = install ? (async () => {
+        logger.info(
+          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
+        );
+        const binary = await install(own);
+        return { binary, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
+      })() : Promise.resolve(run2).then((r) => {
+        logger.warning(
+          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
+        );
+        return r;
+      });
+      known2.set(own, found);
+    }
+    return found;
+  };
+}
 
 // src/core/inject/sidecar-mode.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 function bodyForMode(job, from, native) {
   if (from === void 0 || from === "native" === native) return job.body;
   const list = from === "native" ? "initContainers" : "containers";
@@ -45806,7 +46261,7 @@ function bodyForMode(job, from, native) {
     if (!spec || !Array.isArray(spec[list])) continue;
     spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  return (0, import_yaml13.stringify)(document);
+  return (0, import_yaml16.stringify)(document);
 }
 function existingMode(job) {
   if (!job.body.includes("istio-proxy")) return void 0;
@@ -46008,6 +46463,14 @@ async function renderSidecars(options, deps = {}) {
       cacheDir: cacheDir2,
       logger
     };
+    const istioctlFor = revisionIstioctl(
+      { binary, version, digest },
+      revision,
+      options.pinRevision ? void 0 : repoMesh,
+      deps,
+      cacheDir2,
+      logger
+    );
     const configs = /* @__PURE__ */ new Map();
     const configFor = (rev) => {
       const name = rev ?? "default";
@@ -46017,8 +46480,12 @@ async function renderSidecars(options, deps = {}) {
           const dir = rev === revision ? scratch : join16(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir3(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+          const own = await istioctlFor(rev);
           return injectConfig(options, {
             ...context2,
+            binary: own.binary,
+            version: own.version,
+            binaryDigest: own.digest,
             revision: rev,
             scratch: dir,
             ...values ? { repoValues: values } : {}
@@ -46030,8 +46497,13 @@ async function renderSidecars(options, deps = {}) {
     };
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
-    const found = findJobs(files, logger);
-    const selection = options.selection ?? (options.paths && options.paths.length > 0 ? "paths" : "webhook");
+    const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : /* @__PURE__ */ new Set();
+    const found = findJobs(files, logger).filter((job) => {
+      if (!patchFiles.has(job.file.path)) return true;
+      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+      return false;
+    });
+    const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
@@ -46080,11 +46552,12 @@ async function renderSidecars(options, deps = {}) {
           const body = bodyForMode(job, group.existing.get(j), group.native);
           return body === job.body ? job : { ...job, body };
         });
+        const own = await istioctlFor(rev);
         const injected = await injectJobs(
           groupJobs,
           {
-            binary,
-            version,
+            binary: own.binary,
+            version: own.version,
             revision: rev,
             config: groupConfig,
             ...options.workers ? { workers: options.workers } : {},
@@ -46121,46 +46594,92 @@ async function renderSidecars(options, deps = {}) {
       }
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
     if (repoMesh && mode !== "render-dir") {
-      const targets = json6902Sidecars(repoMesh.build);
-      const patched = await json6902Changes(
-        targets,
-        async (input, native, target) => {
-          processes++;
-          const rev = revisionFor(
-            target.workload.namespace,
-            podRevisionOf(target.object.object, revision),
-            repoMesh,
-            revision,
-            options.pinRevision
-          );
-          const revConfig = await configFor(rev);
-          const result = await kubeInject({
-            binary,
-            version,
-            input,
-            injectConfigFile: revConfig.injectConfigFile,
-            meshConfigFile: revConfig.meshConfigFile,
-            valuesFile: revConfig.valuesFile,
-            operatorFile: revConfig.operatorFile,
-            revision: rev,
-            nativeSidecars: native
-          });
-          return result.output;
-        },
-        options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0
-      );
-      for (const left of patched.metadataLeftOut)
-        logger.notice(
-          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
-          { file: left.file, line: left.line }
+      const injectTarget = async (input, native2, target) => {
+        processes++;
+        const rev = revisionFor(
+          target.workload.namespace,
+          podRevisionOf(target.object.object, revision),
+          repoMesh,
+          revision,
+          options.pinRevision
         );
-      for (const change of patched.changes)
-        changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-      const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
-      judged.workloads = judged.workloads.filter(
-        (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
-      );
-      judged.workloads.push(...patched.workloads);
+        const revConfig = await configFor(rev);
+        const own = await istioctlFor(rev);
+        const result = await kubeInject({
+          binary: own.binary,
+          version: own.version,
+          input,
+          injectConfigFile: revConfig.injectConfigFile,
+          meshConfigFile: revConfig.meshConfigFile,
+          valuesFile: revConfig.valuesFile,
+          operatorFile: revConfig.operatorFile,
+          revision: rev,
+          nativeSidecars: native2
+        });
+        return result.output;
+      };
+      const native = options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0;
+      let json6902 = json6902Sidecars(repoMesh.build);
+      if (mode === "patches") {
+        const migration = await migrateJson6902(repoMesh.build, json6902, injectTarget, native);
+        json6902 = migration.kept.map((k) => k.target);
+        for (const { target, reason } of migration.kept)
+          logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
+            file: target.file,
+            line: target.line
+          });
+        const moved = new Set(
+          migration.migrated.map((m) => `${m.target.object.kind}\0${m.target.workload.name}`)
+        );
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== "skipped" || !moved.has(`${w.kind}\0${w.name}`)
+        );
+        for (const m of migration.migrated) {
+          logger.notice(
+            `${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`,
+            {
+              file: m.target.file
+            }
+          );
+          judged.workloads.push(
+            patchWorkloadResult(
+              m.target,
+              m.target.object.kind,
+              m.injected,
+              true,
+              m.native,
+              "JSON6902 patch"
+            )
+          );
+        }
+        for (const change of migration.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+      }
+      const taken = /* @__PURE__ */ new Set([
+        ...changes.map((c) => c.path),
+        ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
+      ]);
+      for (const patched of [
+        await json6902Changes(json6902, injectTarget, native),
+        await strategicMergeChanges(
+          strategicMergeSidecars(repoMesh.build).filter((t) => !taken.has(t.file)),
+          injectTarget,
+          native
+        )
+      ]) {
+        for (const left of patched.metadataLeftOut)
+          logger.notice(
+            `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+            { file: left.file, line: left.line }
+          );
+        for (const change of patched.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+        const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
+        );
+        judged.workloads.push(...patched.workloads);
+      }
     }
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
@@ -46294,6 +46813,10 @@ function mostCommon(values) {
   const counts = /* @__PURE__ */ new Map();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+function ownPatchPath(file, workload) {
+  const dir = posix18.dirname(file);
+  return dir === "." ? patchFileName(workload) : posix18.join(dir, patchFileName(workload));
 }
 function podRevisionOf(object, runRevision) {
   const metadata = podTemplateOf(object)?.metadata;
@@ -47196,6 +47719,13 @@ var INJECT_OPTIONS = {
     default: "**/*.yaml\n**/*.yml\n",
     description: "Globs of workload manifests; !glob excludes. .gitignore\u2019d files are left out."
   },
+  selection: {
+    type: "string",
+    choices: INJECT_SELECTIONS,
+    noun: "selection",
+    default: "auto",
+    description: "webhook (what the injector would inject), paths (every workload under paths) or auto."
+  },
   version: {
     type: "string",
     description: "The Istio version whose injection template is used; default the pinned control plane\u2019s."
@@ -47270,8 +47800,8 @@ function readValue(spec, raw, shown) {
     throw new InvalidInputError(`'${text2}' is not a boolean`, { input: shown, hint: "Use true or false." });
   }
   if (spec.type === "list") {
-    const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
-    return items.map((item) => checkChoice(spec, item, shown));
+    const items2 = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
+    return items2.map((item) => checkChoice(spec, item, shown));
   }
   const text = typeof raw === "string" ? raw.trim() : void 0;
   const value = text === void 0 || text === "" ? spec.default || void 0 : text;
@@ -47570,6 +48100,7 @@ async function main() {
     {
       workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
       paths: inputs.paths,
+      selection: inputs.selection,
       version: inputs.version,
       istioctl: inputs.istioctl,
       revision: inputs.revision,

@@ -973,7 +973,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify5 } = __require("node:querystring");
+    var { stringify: stringify8 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1033,7 +1033,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify5(queryParams);
+      const stringified = stringify8(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -16240,7 +16240,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify5(cookie) {
+    function stringify8(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16298,7 +16298,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify5
+      stringify: stringify8
     };
   }
 });
@@ -16444,7 +16444,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify5 } = require_util6();
+    var { stringify: stringify8 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
@@ -16487,7 +16487,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify5(cookie);
+      const str = stringify8(cookie);
       if (str) {
         headers.append("Set-Cookie", str);
       }
@@ -23356,9 +23356,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix18 = POSIX_REGEX_SOURCE[rest2];
-                if (posix18) {
-                  prev.value = pre + posix18;
+                const posix21 = POSIX_REGEX_SOURCE[rest2];
+                if (posix21) {
+                  prev.value = pre + posix21;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -23875,7 +23875,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix18 = opts.windows;
+      const posix21 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -23885,8 +23885,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix18 });
-        const result = { glob, state, regex: regex2, posix: posix18, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix21 });
+        const result = { glob, state, regex: regex2, posix: posix21, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -23911,7 +23911,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix18 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix21 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -23919,7 +23919,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix18 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix21 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -23928,16 +23928,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix18);
+          match = picomatch4.matchBase(input, regex2, options, posix21);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix18 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix21 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix18 }));
+      return regex2.test(utils.basename(input, { windows: posix21 }));
     };
     picomatch4.isMatch = (str, patterns2, options) => picomatch4(patterns2, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -24019,10 +24019,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar16 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar17 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -24043,7 +24043,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar16(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar17(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS2;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -24055,11 +24055,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap12;
+    exports.isMap = isMap13;
     exports.isNode = isNode;
     exports.isPair = isPair4;
-    exports.isScalar = isScalar16;
-    exports.isSeq = isSeq11;
+    exports.isScalar = isScalar17;
+    exports.isSeq = isSeq12;
   }
 });
 
@@ -25476,7 +25476,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify5(item, ctx, onComment, onChompKeep) {
+    function stringify8(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -25505,7 +25505,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify5;
+    exports.stringify = stringify8;
   }
 });
 
@@ -25515,7 +25515,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify5 = require_stringify();
+    var stringify8 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -25537,7 +25537,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify5.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify8.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -25589,7 +25589,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify5.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify8.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -25730,7 +25730,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify5 = require_stringify();
+    var stringify8 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -25766,7 +25766,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify5.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify8.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -25833,20 +25833,20 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify5 = require_stringify();
+    var stringify8 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify6 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify6(collection, ctx, options);
+      const stringify9 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify9(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -25863,7 +25863,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify5.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify8.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -25889,7 +25889,7 @@ ${indent}${line}` : "\n";
         onChompKeep();
       return str;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
@@ -25900,8 +25900,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -25930,9 +25930,9 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify5.stringify(item, itemCtx, () => comment = null);
+        let str = stringify8.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i < items.length - 1) {
+        if (i < items2.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -25989,9 +25989,9 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
+    function findPair(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -27291,7 +27291,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify5 = require_stringify();
+    var stringify8 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -27306,7 +27306,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify5.createStringifyContext(doc, options);
+      const ctx = stringify8.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -27328,7 +27328,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify5.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify8.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -27336,7 +27336,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify5.stringify(doc.contents, ctx));
+        lines.push(stringify8.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -27939,12 +27939,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items2.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -28167,9 +28167,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap12 = fc.start.source === "{";
-      const fcName = isMap12 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap12 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap13 = fc.start.source === "{";
+      const fcName = isMap13 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap13 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -28205,7 +28205,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap12 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap13 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -28245,7 +28245,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap12 && !sep6 && !props.found) {
+        if (!isMap13 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -28268,7 +28268,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap12 && !props.found && ctx.options.strict) {
+            if (!isMap13 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -28300,7 +28300,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap12) {
+          if (isMap13) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -28316,7 +28316,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap12 ? "}" : "]";
+      const expectedEnd = isMap13 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -29472,7 +29472,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify5 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify8 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -29525,7 +29525,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify5;
+    exports.stringify = stringify8;
   }
 });
 
@@ -29603,7 +29603,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar16 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar17 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -29687,7 +29687,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar16;
+    exports.isScalar = isScalar17;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -31203,7 +31203,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments8(source, options = {}) {
+    function parseAllDocuments10(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -31217,7 +31217,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument5(source, options = {}) {
+    function parseDocument6(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -31243,7 +31243,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument5(src, options);
+      const doc = parseDocument6(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -31255,7 +31255,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify5(value, replacer, options) {
+    function stringify8(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -31278,9 +31278,9 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse8;
-    exports.parseAllDocuments = parseAllDocuments8;
-    exports.parseDocument = parseDocument5;
-    exports.stringify = stringify5;
+    exports.parseAllDocuments = parseAllDocuments10;
+    exports.parseDocument = parseDocument6;
+    exports.stringify = stringify8;
   }
 });
 
@@ -33752,9 +33752,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addList(items, ordered = false) {
+  addList(items2, ordered = false) {
     const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const listItems = items2.map((item) => this.wrap("li", item)).join("");
     const element = this.wrap(tag, listItems);
     return this.addRaw(element).addEOL();
   }
@@ -34963,7 +34963,7 @@ async function enableAutoMerge(octokit, pullRequestNodeId, method, logger) {
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join16 } from "node:path";
+import { dirname as dirname9, join as join16, posix as posix18 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -35617,8 +35617,8 @@ function checkUnchanged(change) {
   if (change.expected === void 0) return stats;
   const now = stats ? readFileSync3(change.path) : null;
   const expected = typeof change.expected === "string" ? Buffer.from(change.expected, "utf8") : change.expected;
-  const same = now === null || expected === null ? now === expected : now.equals(expected);
-  if (!same) {
+  const same2 = now === null || expected === null ? now === expected : now.equals(expected);
+  if (!same2) {
     throw new FileChangedError(
       expected === null ? "was created by someone else while this run worked" : "changed since this run read it",
       {
@@ -36250,16 +36250,16 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
     });
   });
 }
-async function mapBounded(items, limit, task) {
-  const results = new Array(items.length);
+async function mapBounded(items2, limit, task) {
+  const results = new Array(items2.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items2.length) {
       const index = next++;
-      results[index] = await task(items[index], index);
+      results[index] = await task(items2[index], index);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
   return results;
 }
 
@@ -36407,8 +36407,8 @@ function patchTexts(files, kustomization) {
       const node = nodeAtPath(doc, [...prefix, ...at]);
       if ((0, import_yaml2.isScalar)(node) && typeof node.value === "string" && node.range) {
         const line = doc.lineCounter.linePos(node.range[0]).line;
-        const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
-        out.push({ file: kustomization, lineOffset: block ? line : line - 1, text: node.value });
+        const block2 = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
+        out.push({ file: kustomization, lineOffset: block2 ? line : line - 1, text: node.value });
       }
     };
     for (const field of ["patches", "patchesJson6902"]) {
@@ -36697,9 +36697,9 @@ function applyPostBuild(files, all) {
 function substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref) {
   const cluster = rendered.root.cluster;
   const placed = (o) => clusterOfRoot.get(o.root);
-  const same = named.filter((o) => placed(o) === cluster);
+  const same2 = named.filter((o) => placed(o) === cluster);
   const unplaced = named.filter((o) => !declaredClusters.has(placed(o) ?? ""));
-  const candidates = same.length > 0 ? same : unplaced;
+  const candidates = same2.length > 0 ? same2 : unplaced;
   const fileOf = (o) => o.source?.file ?? "";
   const declaring = rendered.root.declaredBy?.source.file;
   const nearest = declaring ? nearestTo(declaring, candidates, fileOf) : candidates;
@@ -38576,9 +38576,9 @@ function isInfrastructure(object) {
   return asString(labels["app.kubernetes.io/part-of"]) === "flux" || asString(labels["app.kubernetes.io/instance"]) === "flux-system";
 }
 function istioComponentOf(object) {
-  const templatePath = POD_TEMPLATE[object.kind];
-  if (!templatePath) return void 0;
-  const template = asRecord(valueAtPath(object.object, templatePath));
+  const templatePath2 = POD_TEMPLATE[object.kind];
+  if (!templatePath2) return void 0;
+  const template = asRecord(valueAtPath(object.object, templatePath2));
   if (!template) return void 0;
   const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
   const annotations = asRecord(asRecord(template.metadata)?.annotations) ?? {};
@@ -38595,14 +38595,14 @@ function readWorkloads(files, rendered, namespaces) {
   const byName = new Map(namespaces.map((n) => [n.name, n]));
   for (const root of rendered) {
     for (const object of root.objects) {
-      const templatePath = POD_TEMPLATE[object.kind];
-      if (!templatePath || isInfrastructure(object) || istioComponentOf(object)) continue;
+      const templatePath2 = POD_TEMPLATE[object.kind];
+      if (!templatePath2 || isInfrastructure(object) || istioComponentOf(object)) continue;
       locateDocument(files, object);
       const namespace = object.namespace ?? "default";
-      const template = asRecord(valueAtPath(object.object, templatePath)) ?? {};
+      const template = asRecord(valueAtPath(object.object, templatePath2)) ?? {};
       const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
       const podRev = asString(labels["istio.io/rev"]);
-      const sidecar = readSidecar(files, root, object, [...templatePath], template);
+      const sidecar = readSidecar(files, root, object, [...templatePath2], template);
       sidecar.revision = revisionOf(template, podRev, byName.get(namespace), sidecar);
       workloads.push({
         kind: object.kind,
@@ -38615,7 +38615,7 @@ function readWorkloads(files, rendered, namespaces) {
           podRevision: {
             value: podRev,
             ...sourceOf(
-              traceField(files, root, object, [...templatePath, "metadata", "labels", "istio.io/rev"])
+              traceField(files, root, object, [...templatePath2, "metadata", "labels", "istio.io/rev"])
             )
           }
         } : {}
@@ -38627,7 +38627,7 @@ function readWorkloads(files, rendered, namespaces) {
 function sourceOf(field) {
   return field ? { source: { file: field.file, line: field.line } } : {};
 }
-function readSidecar(files, root, object, templatePath, template) {
+function readSidecar(files, root, object, templatePath2, template) {
   const spec = asRecord(template.spec) ?? {};
   const found = [];
   for (const list of ["initContainers", "containers"]) {
@@ -38641,7 +38641,7 @@ function readSidecar(files, root, object, templatePath, template) {
   }
   if (found.length === 0) return { state: "none", count: 0, sources: [] };
   const sources = found.map(
-    (f) => traceField(files, root, object, [...templatePath, "spec", f.list, f.index, f.image ? "image" : "name"])
+    (f) => traceField(files, root, object, [...templatePath2, "spec", f.list, f.index, f.image ? "image" : "name"])
   ).filter((s) => s !== void 0);
   const first = found[0];
   const version = first.image ? imageVersion(first.image) : void 0;
@@ -40204,44 +40204,27 @@ function strategicMergeDiff(base, target, key = "") {
     return Object.keys(patch).length > 0 ? patch : void 0;
   }
   if (Array.isArray(base) && Array.isArray(target) && NAMED_LISTS.has(key) && [...base, ...target].every(nameOf)) {
-    return namedListDiff(base, target, key);
+    return namedListDiff(base, target);
   }
   return deepEqual2(base, target) ? void 0 : target;
 }
-function namedListDiff(base, target, key) {
-  const items = [];
+function namedListDiff(base, target) {
+  const items2 = [];
   const baseByName = new Map(base.map((item) => [nameOf(item), item]));
   const targetNames = target.map((item) => nameOf(item));
   for (const item of target) {
     const name = nameOf(item);
     const old = baseByName.get(name);
     if (old === void 0) {
-      items.push(item);
+      items2.push(item);
       continue;
     }
     const diff = strategicMergeDiff(old, item);
-    if (diff !== void 0) items.push({ name, ...diff });
+    if (diff !== void 0) items2.push({ name, ...diff });
   }
   for (const name of baseByName.keys())
-    if (!targetNames.includes(name)) items.push({ name, $patch: "delete" });
-  if (items.length === 0) return void 0;
-  const merged = [...baseByName.keys()].filter((n) => targetNames.includes(n));
-  for (const name of targetNames) if (!merged.includes(name)) merged.push(name);
-  return deepEqual2(merged, targetNames) ? items : { items, order: targetNames, key };
-}
-function materialise(value) {
-  if (Array.isArray(value)) return value.map(materialise);
-  if (!isObject(value)) return value;
-  const out = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (isObject(v) && Array.isArray(v["items"]) && Array.isArray(v["order"]) && v["key"] === k) {
-      out[`$setElementOrder/${k}`] = v["order"].map((name) => ({ name }));
-      out[k] = materialise(v["items"]);
-    } else {
-      out[k] = materialise(v);
-    }
-  }
-  return out;
+    if (!targetNames.includes(name)) items2.push({ name, $patch: "delete" });
+  return items2.length > 0 ? items2 : void 0;
 }
 function sidecarPatch(workload, source, injected) {
   if (!isObject(source) || !isObject(injected)) return void 0;
@@ -40254,7 +40237,7 @@ function sidecarPatch(workload, source, injected) {
   }
   const diff = strategicMergeDiff(base ?? {}, target);
   if (diff === void 0) return void 0;
-  let body = materialise(diff);
+  let body = diff;
   if (path5.length === 0)
     body = {
       ...isObject(body["metadata"]) ? { metadata: body["metadata"] } : {},
@@ -40509,6 +40492,9 @@ var STATUS = "sidecar.istio.io/status";
 var INJECT = "sidecar.istio.io/inject";
 var LISTS = ["containers", "initContainers", "volumes"];
 function json6902Sidecars(build) {
+  return patchSidecars(build, isOpList);
+}
+function patchSidecars(build, accept) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const cluster of build.model.clusters)
@@ -40517,7 +40503,7 @@ function json6902Sidecars(build) {
       if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
       if (!source || workload.sidecar.count !== 1) continue;
       const text2 = build.files.text(source.file);
-      if (text2 === void 0 || !isOpList(text2)) continue;
+      if (text2 === void 0 || !accept(text2, workload)) continue;
       const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
       if (seen.has(key)) continue;
       const object = cluster.objects.find(
@@ -40628,10 +40614,36 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
   let touchesMetadata = false;
   let changed = false;
+  const wholeMap = (map, at, value) => {
+    for (const key of Object.keys(value)) covered.get(map).add(key);
+    for (const key of changes.get(map)) covered.get(map).add(key);
+    const next = { ...value };
+    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
+    for (const key of changes.get(map)) next[key] = wanted(map)[key];
+    for (const [key, v] of Object.entries(next))
+      if (JSON.stringify(v) !== JSON.stringify(value[key])) {
+        doc.setIn([...at, key], v);
+        changed = true;
+      }
+  };
   ops.items.forEach((item, index) => {
     if (!(0, import_yaml12.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
+    if (op.path === prefix && isObject(op.value)) {
+      touchesMetadata = true;
+      for (const map2 of maps) {
+        const value = op.value[map2];
+        if (isObject(value)) wholeMap(map2, [index, "value", map2], value);
+        else if (changes.get(map2).size > 0) {
+          const fresh = Object.fromEntries([...changes.get(map2)].map((k) => [k, wanted(map2)[k]]));
+          for (const key of changes.get(map2)) covered.get(map2).add(key);
+          doc.setIn([index, "value", map2], doc.createNode(fresh));
+          changed = true;
+        }
+      }
+      return;
+    }
     const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
     if (!match || match[1] !== prefix) return;
     touchesMetadata = true;
@@ -40644,16 +40656,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
       changed = true;
       return;
     }
-    if (!isObject(op.value)) return;
-    for (const key of Object.keys(op.value)) covered.get(map).add(key);
-    for (const key of changes.get(map)) covered.get(map).add(key);
-    const next = { ...op.value };
-    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
-    for (const key of changes.get(map)) next[key] = wanted(map)[key];
-    if (JSON.stringify(next) === JSON.stringify(op.value)) return;
-    for (const [key, value] of Object.entries(next))
-      if (JSON.stringify(value) !== JSON.stringify(op.value[key])) doc.setIn([index, "value", key], value);
-    changed = true;
+    if (isObject(op.value)) wholeMap(map, [index, "value"], op.value);
   });
   for (const map of maps) {
     const missing = [...changes.get(map)].filter((k) => !covered.get(map).has(k));
@@ -40719,6 +40722,415 @@ async function json6902Changes(targets, inject, native) {
     });
   }
   return result;
+}
+
+// src/core/inject/output/patch-files.ts
+import { posix as posix16 } from "node:path";
+function patchReferences(build) {
+  const kustomizations = /* @__PURE__ */ new Set();
+  for (const root of build.rendered)
+    for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
+  const out = /* @__PURE__ */ new Map();
+  for (const kustomization of kustomizations) {
+    const dir = posix16.dirname(kustomization);
+    const add = (ref, field, index) => {
+      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
+      if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
+    };
+    for (const doc of build.files.documents(kustomization)) {
+      const body = asRecord(doc.value);
+      if (!body || asString(body.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      for (const field of ["patches", "patchesJson6902"])
+        asArray(body[field]).forEach((entry, i) => add(asRecord(entry)?.path, field, i));
+      asArray(body.patchesStrategicMerge).forEach((entry, i) => {
+        if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry))
+          add(entry, "patchesStrategicMerge", i);
+      });
+    }
+  }
+  return out;
+}
+function kustomizePatchFiles(build) {
+  return new Set(patchReferences(build).keys());
+}
+
+// src/core/inject/output/migrate-json6902.ts
+var import_yaml15 = __toESM(require_dist(), 1);
+import { posix as posix17 } from "node:path";
+
+// src/core/inject/output/strategic-merge.ts
+var import_yaml14 = __toESM(require_dist(), 1);
+
+// src/core/inject/output/yaml-splice.ts
+var import_yaml13 = __toESM(require_dist(), 1);
+function applySplices(text2, splices) {
+  let out = text2;
+  const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
+  for (const { s } of ordered) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+var eolOf = (text2) => text2.includes("\r\n") ? "\r\n" : "\n";
+function lineStart(text2, offset) {
+  return text2.lastIndexOf("\n", offset - 1) + 1;
+}
+function block(value, column2, eol) {
+  const lines = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
+  return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column2) + l).join(eol) + eol;
+}
+function replaceItem(text2, seq, item, value) {
+  if (!item.range) return void 0;
+  const [start, end] = item.range;
+  if (seq.flow) return { start, end, text: JSON.stringify(value) };
+  const column2 = start - lineStart(text2, start);
+  const eol = eolOf(text2);
+  const body = block(value, column2, eol);
+  return { start, end, text: text2.slice(end - 1, end) === "\n" ? body : body.slice(0, -eol.length) };
+}
+function appendItems(text2, seq, values) {
+  const last = seq.items[seq.items.length - 1];
+  if (!last?.range || values.length === 0) return void 0;
+  const end = last.range[1];
+  if (seq.flow) return { start: end, end, text: values.map((v) => `, ${JSON.stringify(v)}`).join("") };
+  const eol = eolOf(text2);
+  const startOfLine = lineStart(text2, last.range[0]);
+  const prefix = text2.slice(startOfLine, last.range[0]);
+  if (!/^\s*-\s+$/.test(prefix)) return void 0;
+  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
+  return {
+    start: end,
+    end,
+    text: lead + values.map((v) => prefix + block(v, prefix.length, eol)).join("")
+  };
+}
+function appendEntries(text2, map, entries) {
+  const first = map.items[0]?.key;
+  if (map.flow || !map.range || !first?.range || Object.keys(entries).length === 0) return void 0;
+  const end = map.range[1];
+  const column2 = first.range[0] - lineStart(text2, first.range[0]);
+  const eol = eolOf(text2);
+  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
+  const body = block(entries, column2, eol);
+  return { start: end, end, text: lead + " ".repeat(column2) + body };
+}
+function replaceScalar(node, value) {
+  if (!node.range) return void 0;
+  const [start, end] = node.range;
+  const s = typeof value === "string" ? value : JSON.stringify(value);
+  let text2;
+  if (node.type === "QUOTE_SINGLE") text2 = `'${s.replace(/'/g, "''")}'`;
+  else if (node.type === "QUOTE_DOUBLE") text2 = JSON.stringify(s);
+  else {
+    text2 = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
+    if (text2.includes("\n")) text2 = JSON.stringify(s);
+  }
+  return { start, end, text: text2 };
+}
+var asSeq = (node) => (0, import_yaml13.isSeq)(node) ? node : void 0;
+var asMap = (node) => (0, import_yaml13.isMap)(node) ? node : void 0;
+var asScalar = (node) => (0, import_yaml13.isScalar)(node) ? node : void 0;
+var isPlainObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
+function updateNode(text2, node, value) {
+  if (same(node, value)) return [];
+  const scalar = asScalar(node);
+  if (scalar)
+    return typeof value === "object" && value !== null ? void 0 : optional(replaceScalar(scalar, value));
+  const map = asMap(node);
+  if (map && !map.flow && isPlainObject(value)) {
+    const splices = [];
+    const keys = /* @__PURE__ */ new Set();
+    for (const pair of map.items) {
+      const key = String(asScalar(pair.key)?.value);
+      keys.add(key);
+      if (!(key in value)) return void 0;
+      const inner = updateNode(text2, pair.value, value[key]);
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    const added = Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)));
+    if (Object.keys(added).length === 0) return splices;
+    const edit = appendEntries(text2, map, added);
+    return edit ? [...splices, edit] : void 0;
+  }
+  const seq = asSeq(node);
+  if (seq && !seq.flow && Array.isArray(value) && value.length >= seq.items.length) {
+    const splices = [];
+    for (const [i, item] of seq.items.entries()) {
+      const inner = updateNode(text2, item, value[i]) ?? optional(replaceItem(text2, seq, item, value[i]));
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    if (value.length === seq.items.length) return splices;
+    const edit = appendItems(text2, seq, value.slice(seq.items.length));
+    return edit ? [...splices, edit] : void 0;
+  }
+  return void 0;
+}
+var optional = (splice) => splice ? [splice] : void 0;
+
+// src/core/inject/output/strategic-merge.ts
+var STATUS2 = "sidecar.istio.io/status";
+var INJECT2 = "sidecar.istio.io/inject";
+var LISTS2 = ["initContainers", "containers", "volumes"];
+function strategicMergeSidecars(build) {
+  return patchSidecars(
+    build,
+    (text2, workload) => patchDocument(text2, workload.kind, workload.name) !== void 0
+  );
+}
+function templatePath(kind) {
+  return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
+}
+function patchDocument(text2, kind, name) {
+  const docs = (0, import_yaml14.parseAllDocuments)(text2).filter(
+    (d) => d.errors.length === 0 && d.get("kind") === kind
+  );
+  const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
+  return doc && asMap(doc.getIn([...templatePath(kind), "spec"], true)) ? doc : void 0;
+}
+var items = (spec, list) => Array.isArray(spec?.[list]) ? spec[list].filter(isObject) : [];
+function strategicMergeInput(rendered, patch) {
+  return withoutPatchVolumes(
+    rendered,
+    new Set(items(podTemplateOf(patch)?.spec, "volumes").map((v) => v["name"]))
+  );
+}
+function withoutPatchVolumes(rendered, patched) {
+  const copy = uninjected({ object: rendered });
+  const template = podTemplateOf(copy);
+  const status = podTemplateOf(rendered)?.metadata["annotations"];
+  const old = isObject(status) && typeof status[STATUS2] === "string" ? safeJson(status[STATUS2]) : void 0;
+  const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
+  if (template && Array.isArray(template.spec["volumes"]))
+    template.spec["volumes"] = items(template.spec, "volumes").filter(
+      (v) => !(patched.has(v["name"]) && (owned.size === 0 || owned.has(v["name"])))
+    );
+  return copy;
+}
+function safeJson(text2) {
+  try {
+    const value = JSON.parse(text2);
+    return isObject(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function regeneratedStrategicMerge(text2, kind, name, input, injected, leftOut = []) {
+  const doc = patchDocument(text2, kind, name);
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  if (!doc || !want || !base) return void 0;
+  const at = templatePath(kind);
+  const spec = asMap(doc.getIn([...at, "spec"], true));
+  const splices = [];
+  const newLists = {};
+  for (const list of LISTS2) {
+    const had = new Set(items(base.spec, list).map((i) => i["name"]));
+    const owned = items(want.spec, list).filter((i) => !had.has(i["name"]));
+    const seq = asSeq(spec.get(list, true));
+    const covered = /* @__PURE__ */ new Set();
+    for (const item of seq?.items ?? []) {
+      const node = asMap(item);
+      const fresh = owned.find((o) => o["name"] === node?.get("name"));
+      if (!node || !fresh) continue;
+      covered.add(fresh["name"]);
+      if (JSON.stringify(node.toJSON()) === JSON.stringify(fresh)) continue;
+      const edits = updateNode(text2, node, fresh) ?? [replaceItem(text2, seq, node, fresh)];
+      for (const edit2 of edits) if (edit2) splices.push(edit2);
+    }
+    const missing = owned.filter((o) => !covered.has(o["name"]));
+    if (missing.length === 0) continue;
+    const edit = seq ? appendItems(text2, seq, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newLists[list] = missing;
+  }
+  const added = appendEntries(text2, spec, newLists);
+  if (added) splices.push(added);
+  splices.push(...metadataSplices(text2, doc, at, base.metadata, want.metadata, leftOut));
+  const next = applySplices(text2, splices);
+  return next === text2 ? void 0 : next;
+}
+function metadataSplices(text2, doc, at, have, want, leftOut) {
+  const metadata = asMap(doc.getIn([...at, "metadata"], true));
+  const splices = [];
+  const newMaps = {};
+  for (const map of ["labels", "annotations"]) {
+    const wanted = isObject(want[map]) ? want[map] : {};
+    const had = isObject(have[map]) ? have[map] : {};
+    const node = asMap(metadata?.get(map, true));
+    const changed = Object.keys(wanted).filter(
+      (k) => k !== INJECT2 && JSON.stringify(wanted[k]) !== JSON.stringify(had[k])
+    );
+    const covered = /* @__PURE__ */ new Set();
+    for (const pair of node?.items ?? []) {
+      const key = String(asScalar(pair.key)?.value);
+      covered.add(key);
+      const value = asScalar(pair.value);
+      if (!(key in wanted) || !value || JSON.stringify(value.value) === JSON.stringify(wanted[key])) continue;
+      const edit2 = replaceScalar(value, wanted[key]);
+      if (edit2) splices.push(edit2);
+    }
+    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted[k]]));
+    if (Object.keys(missing).length === 0) continue;
+    if (!metadata) {
+      leftOut.push(...Object.keys(missing).map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    const edit = node ? appendEntries(text2, node, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newMaps[map] = missing;
+  }
+  const added = metadata ? appendEntries(text2, metadata, newMaps) : void 0;
+  if (added) splices.push(added);
+  return splices;
+}
+async function strategicMergeChanges(targets, inject, native) {
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
+  const texts = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const kind = target.object.kind;
+    const text2 = texts.get(target.file) ?? target.text;
+    const patch = patchDocument(text2, kind, target.workload.name)?.toJS();
+    if (!patch) continue;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const input = strategicMergeInput(target.object.object, patch);
+    const output = await inject((0, import_yaml14.stringify)(input), mode, target);
+    const injected = (0, import_yaml14.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const leftOut = [];
+    const next = regeneratedStrategicMerge(text2, kind, target.workload.name, input, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
+    if (next !== void 0) texts.set(target.file, next);
+    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== void 0, mode));
+  }
+  for (const [path5, content] of texts)
+    result.changes.push({ path: path5, content, expected: targets.find((t) => t.file === path5).text });
+  return result;
+}
+function patchWorkloadResult(target, kind, injected, changed, native, origin = "strategic-merge patch") {
+  const to = sidecarOf(injected);
+  const from = target.workload.sidecar;
+  return {
+    kind,
+    name: target.workload.name,
+    namespace: target.workload.namespace,
+    file: target.file,
+    line: target.line,
+    document: 0,
+    status: changed ? "injected" : "unchanged",
+    from: {
+      ...from.image ? { proxyImage: from.image } : {},
+      ...from.revision ? { revision: from.revision } : {},
+      mode: from.state === "native" ? "native" : "classic"
+    },
+    to: { ...to ?? {}, mode: native ? "native" : "classic" },
+    origin
+  };
+}
+
+// src/core/inject/output/migrate-json6902.ts
+async function migrateJson6902(build, targets, inject, native) {
+  const result = { changes: [], kept: [], migrated: [] };
+  const references = patchReferences(build);
+  const perFile = /* @__PURE__ */ new Map();
+  for (const t of targets) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
+  const kustomizations = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const refs = references.get(target.file) ?? [];
+    const ref = refs[0];
+    if (!ref || refs.length !== 1 || perFile.get(target.file) !== 1 || ref.field === "patchesStrategicMerge") {
+      result.kept.push({ target, reason: "more than one kustomization entry or workload uses it" });
+      continue;
+    }
+    const kind = target.object.kind;
+    const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const injected = (0, import_yaml15.parseAllDocuments)(await inject((0, import_yaml15.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
+    if (!injected || other) {
+      result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
+      continue;
+    }
+    const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
+    const patch = sidecarPatch(workload, input, injected);
+    if (!patch) continue;
+    const dir = posix17.dirname(ref.kustomization);
+    const name = patchFileName(workload);
+    const known2 = kustomizations.get(ref.kustomization);
+    const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
+    const rewired = rewire(known2?.text ?? original, ref.field, ref.index, name);
+    if (rewired === void 0) {
+      result.kept.push({ target, reason: `${ref.kustomization} could not be rewired` });
+      continue;
+    }
+    kustomizations.set(ref.kustomization, { text: rewired, original });
+    result.changes.push({ path: dir === "." ? name : posix17.join(dir, name), content: patch, expected: null });
+    result.changes.push({ path: target.file, content: null, expected: target.text });
+    result.migrated.push({
+      target,
+      patch: dir === "." ? name : posix17.join(dir, name),
+      injected,
+      native: mode
+    });
+  }
+  for (const [path5, { text: text2, original }] of kustomizations)
+    result.changes.push({ path: path5, content: text2, expected: original });
+  return result;
+}
+function opVolumes(text2) {
+  const ops = (0, import_yaml15.parseDocument)(text2).toJS();
+  return new Set(
+    ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
+  );
+}
+function otherOp(text2, kind, input, injected) {
+  const ops = (0, import_yaml15.parseDocument)(text2).toJS();
+  const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  const owned = (list) => {
+    const had = new Set(
+      (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
+    );
+    return new Set(
+      (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
+        (i) => isObject(i) && !had.has(i["name"]) ? [i["name"]] : []
+      )
+    );
+  };
+  for (const op of ops) {
+    const path5 = op.path ?? "";
+    const list = new RegExp(`^${at}/spec/(containers|initContainers|volumes)(?:/(\\d+|-))?$`).exec(path5);
+    if (list && (op.op === "add" || op.op === "replace")) {
+      const values = list[2] === void 0 && Array.isArray(op.value) ? op.value : [op.value];
+      const names = owned(list[1]);
+      if (values.every((v) => isObject(v) && names.has(v["name"]))) continue;
+    }
+    if (new RegExp(`^${at}/metadata/(labels|annotations)(/|$)`).test(path5) && op.op !== "remove") continue;
+    return `its op ${op.op ?? "?"} ${path5} is not the sidecar's`;
+  }
+  return void 0;
+}
+function rewire(text2, field, index, file) {
+  const doc = (0, import_yaml15.parseDocument)(text2);
+  const seq = asSeq(doc.get(field, true));
+  const item = seq?.items[index];
+  if (!seq || seq.flow || !item?.range) return void 0;
+  if (field === "patches") {
+    const [start, end] = item.range;
+    const eol = text2.includes("\r\n") ? "\r\n" : "\n";
+    return applySplices(text2, [{ start, end, text: `path: ${file}${text2[end - 1] === "\n" ? eol : ""}` }]);
+  }
+  const lineStart2 = (offset) => text2.lastIndexOf("\n", offset - 1) + 1;
+  let splice = { start: lineStart2(item.range[0]), end: item.range[1], text: "" };
+  if (seq.items.length === 1) {
+    const pair = doc.contents && "items" in doc.contents ? doc.contents.items : [];
+    const key = pair.find((p) => asScalar(p.key)?.value === field)?.key;
+    if (!key?.range || !seq.range) return void 0;
+    splice = { start: lineStart2(key.range[0]), end: seq.range[1], text: "" };
+  }
+  return wirePatches(applySplices(text2, [splice]), [file]);
 }
 
 // src/core/inject/render-check.ts
@@ -41020,7 +41432,8 @@ async function checkRenderedResult(workspace, changes, before, logger) {
     for (const change of changes) {
       const target = join15(scratch, change.path);
       mkdirSync4(dirname8(target), { recursive: true });
-      writeFileSync3(target, change.content);
+      if (change.content === null) rmSync5(target, { force: true });
+      else writeFileSync3(target, change.content);
     }
     const after = await buildMesh(scratch, { logger: quiet(logger) });
     const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
@@ -41089,8 +41502,8 @@ function injectionValuesFor(model, revision = "default") {
   if (values.revision !== void 0) {
     delete values.revision;
   }
-  const same = JSON.stringify([plane.values, plane.meshConfig ?? null]);
-  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same).map((f) => f.cluster);
+  const same2 = JSON.stringify([plane.values, plane.meshConfig ?? null]);
+  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same2).map((f) => f.cluster);
   return {
     cluster: first.cluster,
     revision: plane.revision,
@@ -41206,9 +41619,13 @@ function describe(build, values, runRevision, logger) {
 }
 
 // src/core/inject/selection.ts
+function selectionFor(asked, paths) {
+  if (asked === "webhook" || asked === "paths") return asked;
+  return paths && paths.length > 0 ? "paths" : "webhook";
+}
 var GITOPS_NAMESPACES = ["flux-system", "argocd"];
-var STATUS2 = "sidecar.istio.io/status";
-var INJECT2 = "sidecar.istio.io/inject";
+var STATUS3 = "sidecar.istio.io/status";
+var INJECT3 = "sidecar.istio.io/inject";
 var TRUE = ["true", "enabled", "yes", "y", "on"];
 function namespaceOf(job, mesh) {
   const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
@@ -41245,7 +41662,7 @@ function verdict(job, selection, mesh, revision) {
       reason: "control-plane-namespace",
       message: `in ${namespace}, the control plane's namespace`
     };
-  const injected = job.body.includes(STATUS2);
+  const injected = job.body.includes(STATUS3);
   const podRev = podSetting(job, "istio.io/rev");
   if (podRev && !known2(podRev))
     return {
@@ -41255,9 +41672,9 @@ function verdict(job, selection, mesh, revision) {
     };
   if (injected) return { inject: true };
   if (selection === "paths") return { inject: true };
-  const podInject = podSetting(job, INJECT2);
+  const podInject = podSetting(job, INJECT3);
   if (podInject !== void 0 && !TRUE.includes(podInject.toLowerCase()))
-    return { inject: false, reason: "injection-disabled", message: `${INJECT2}: "${podInject}"` };
+    return { inject: false, reason: "injection-disabled", message: `${INJECT3}: "${podInject}"` };
   const ns = mesh?.namespace(namespace);
   const injection = ns?.injection?.value;
   if (injection === "disabled")
@@ -41341,7 +41758,7 @@ function statusRevision(status) {
 function revisionForJob(job, mesh, runRevision, pinned = false) {
   if (!mesh || pinned) return runRevision;
   const label = podSetting(job, "istio.io/rev");
-  const status = job.body.includes(STATUS3) ? statusRevision(podSetting(job, STATUS3)) : void 0;
+  const status = job.body.includes(STATUS4) ? statusRevision(podSetting(job, STATUS4)) : void 0;
   return revisionFor(
     namespaceOf(job, mesh),
     podRevisionChoice(label, status, runRevision),
@@ -41349,10 +41766,47 @@ function revisionForJob(job, mesh, runRevision, pinned = false) {
     runRevision
   );
 }
-var STATUS3 = "sidecar.istio.io/status";
+var STATUS4 = "sidecar.istio.io/status";
+function revisionVersion(model, revision) {
+  const name = revision ?? "default";
+  const versions = new Set(
+    model.clusters.flatMap(
+      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
+    )
+  );
+  return versions.size === 1 ? [...versions][0] : void 0;
+}
+
+// src/core/inject/revision-istioctl.ts
+function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
+  const known2 = /* @__PURE__ */ new Map();
+  return (revision) => {
+    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
+    const own = revisionVersion(mesh.build.model, revision);
+    if (!own || own === run2.version) return Promise.resolve(run2);
+    let found = known2.get(own);
+    if (!found) {
+      const install = deps.installIstioctl;
+      found = install ? (async () => {
+        logger.info(
+          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
+        );
+        const binary = await install(own);
+        return { binary, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
+      })() : Promise.resolve(run2).then((r) => {
+        logger.warning(
+          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
+        );
+        return r;
+      });
+      known2.set(own, found);
+    }
+    return found;
+  };
+}
 
 // src/core/inject/sidecar-mode.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 function bodyForMode(job, from, native) {
   if (from === void 0 || from === "native" === native) return job.body;
   const list = from === "native" ? "initContainers" : "containers";
@@ -41362,7 +41816,7 @@ function bodyForMode(job, from, native) {
     if (!spec || !Array.isArray(spec[list])) continue;
     spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  return (0, import_yaml13.stringify)(document);
+  return (0, import_yaml16.stringify)(document);
 }
 function existingMode(job) {
   if (!job.body.includes("istio-proxy")) return void 0;
@@ -41564,6 +42018,14 @@ async function renderSidecars(options, deps = {}) {
       cacheDir: cacheDir2,
       logger
     };
+    const istioctlFor = revisionIstioctl(
+      { binary, version, digest },
+      revision,
+      options.pinRevision ? void 0 : repoMesh,
+      deps,
+      cacheDir2,
+      logger
+    );
     const configs = /* @__PURE__ */ new Map();
     const configFor = (rev) => {
       const name = rev ?? "default";
@@ -41573,8 +42035,12 @@ async function renderSidecars(options, deps = {}) {
           const dir = rev === revision ? scratch : join16(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir3(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+          const own = await istioctlFor(rev);
           return injectConfig(options, {
             ...context2,
+            binary: own.binary,
+            version: own.version,
+            binaryDigest: own.digest,
             revision: rev,
             scratch: dir,
             ...values ? { repoValues: values } : {}
@@ -41586,8 +42052,13 @@ async function renderSidecars(options, deps = {}) {
     };
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
-    const found = findJobs(files, logger);
-    const selection = options.selection ?? (options.paths && options.paths.length > 0 ? "paths" : "webhook");
+    const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : /* @__PURE__ */ new Set();
+    const found = findJobs(files, logger).filter((job) => {
+      if (!patchFiles.has(job.file.path)) return true;
+      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+      return false;
+    });
+    const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
@@ -41636,11 +42107,12 @@ async function renderSidecars(options, deps = {}) {
           const body = bodyForMode(job, group.existing.get(j), group.native);
           return body === job.body ? job : { ...job, body };
         });
+        const own = await istioctlFor(rev);
         const injected = await injectJobs(
           groupJobs,
           {
-            binary,
-            version,
+            binary: own.binary,
+            version: own.version,
             revision: rev,
             config: groupConfig,
             ...options.workers ? { workers: options.workers } : {},
@@ -41677,46 +42149,92 @@ async function renderSidecars(options, deps = {}) {
       }
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
     if (repoMesh && mode !== "render-dir") {
-      const targets = json6902Sidecars(repoMesh.build);
-      const patched = await json6902Changes(
-        targets,
-        async (input, native, target) => {
-          processes++;
-          const rev = revisionFor(
-            target.workload.namespace,
-            podRevisionOf(target.object.object, revision),
-            repoMesh,
-            revision,
-            options.pinRevision
-          );
-          const revConfig = await configFor(rev);
-          const result = await kubeInject({
-            binary,
-            version,
-            input,
-            injectConfigFile: revConfig.injectConfigFile,
-            meshConfigFile: revConfig.meshConfigFile,
-            valuesFile: revConfig.valuesFile,
-            operatorFile: revConfig.operatorFile,
-            revision: rev,
-            nativeSidecars: native
-          });
-          return result.output;
-        },
-        options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0
-      );
-      for (const left of patched.metadataLeftOut)
-        logger.notice(
-          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
-          { file: left.file, line: left.line }
+      const injectTarget = async (input, native2, target) => {
+        processes++;
+        const rev = revisionFor(
+          target.workload.namespace,
+          podRevisionOf(target.object.object, revision),
+          repoMesh,
+          revision,
+          options.pinRevision
         );
-      for (const change of patched.changes)
-        changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-      const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
-      judged.workloads = judged.workloads.filter(
-        (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
-      );
-      judged.workloads.push(...patched.workloads);
+        const revConfig = await configFor(rev);
+        const own = await istioctlFor(rev);
+        const result = await kubeInject({
+          binary: own.binary,
+          version: own.version,
+          input,
+          injectConfigFile: revConfig.injectConfigFile,
+          meshConfigFile: revConfig.meshConfigFile,
+          valuesFile: revConfig.valuesFile,
+          operatorFile: revConfig.operatorFile,
+          revision: rev,
+          nativeSidecars: native2
+        });
+        return result.output;
+      };
+      const native = options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0;
+      let json6902 = json6902Sidecars(repoMesh.build);
+      if (mode === "patches") {
+        const migration = await migrateJson6902(repoMesh.build, json6902, injectTarget, native);
+        json6902 = migration.kept.map((k) => k.target);
+        for (const { target, reason } of migration.kept)
+          logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
+            file: target.file,
+            line: target.line
+          });
+        const moved = new Set(
+          migration.migrated.map((m) => `${m.target.object.kind}\0${m.target.workload.name}`)
+        );
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== "skipped" || !moved.has(`${w.kind}\0${w.name}`)
+        );
+        for (const m of migration.migrated) {
+          logger.notice(
+            `${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`,
+            {
+              file: m.target.file
+            }
+          );
+          judged.workloads.push(
+            patchWorkloadResult(
+              m.target,
+              m.target.object.kind,
+              m.injected,
+              true,
+              m.native,
+              "JSON6902 patch"
+            )
+          );
+        }
+        for (const change of migration.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+      }
+      const taken = /* @__PURE__ */ new Set([
+        ...changes.map((c) => c.path),
+        ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
+      ]);
+      for (const patched of [
+        await json6902Changes(json6902, injectTarget, native),
+        await strategicMergeChanges(
+          strategicMergeSidecars(repoMesh.build).filter((t) => !taken.has(t.file)),
+          injectTarget,
+          native
+        )
+      ]) {
+        for (const left of patched.metadataLeftOut)
+          logger.notice(
+            `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+            { file: left.file, line: left.line }
+          );
+        for (const change of patched.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+        const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
+        );
+        judged.workloads.push(...patched.workloads);
+      }
     }
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
@@ -41851,6 +42369,10 @@ function mostCommon(values) {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
+function ownPatchPath(file, workload) {
+  const dir = posix18.dirname(file);
+  return dir === "." ? patchFileName(workload) : posix18.join(dir, patchFileName(workload));
+}
 function podRevisionOf(object, runRevision) {
   const metadata = podTemplateOf(object)?.metadata;
   const value = dig(metadata, "labels", "istio.io/rev");
@@ -41975,7 +42497,7 @@ function overrideRepoConfig(config, o) {
 }
 
 // src/core/config/repo-config.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
@@ -42126,7 +42648,7 @@ function unknownDocumentFinding(file, line, reason) {
 }
 
 // src/core/istioctl/analyze/locate.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync9 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 function splitYamlChunks(content) {
@@ -42164,7 +42686,7 @@ function screenFile(path5, cwd) {
   for (const chunk of chunks) {
     let value;
     try {
-      value = (0, import_yaml14.parse)(chunk.text, { uniqueKeys: false });
+      value = (0, import_yaml17.parse)(chunk.text, { uniqueKeys: false });
     } catch {
       screened.invalid++;
       continue;
@@ -42373,7 +42895,7 @@ function thresholds(options) {
 }
 
 // src/core/config/repo-config-reader.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 function configContext(file, lineCounter) {
   const lineOf3 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   const fail = (path5, node, message, hint) => {
@@ -42392,22 +42914,22 @@ function sectionReader(ctx, map, prefix) {
   return {
     string(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
-      if (!(0, import_yaml15.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      if (node === void 0 || (0, import_yaml18.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml18.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
       return String(node.value);
     },
     boolean(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "boolean")
+      if (!(0, import_yaml18.isScalar)(node) || typeof node.value !== "boolean")
         return fail(name(key), node, "must be true or false");
       return node.value;
     },
     list(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if ((0, import_yaml15.isScalar)(node) && typeof node.value === "string") return [node.value];
-      if (!(0, import_yaml15.isSeq)(node) || !node.items.every((i) => (0, import_yaml15.isScalar)(i) && typeof i.value === "string")) {
+      if ((0, import_yaml18.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml18.isSeq)(node) || !node.items.every((i) => (0, import_yaml18.isScalar)(i) && typeof i.value === "string")) {
         return fail(name(key), node, "must be a list of strings");
       }
       return node.items.map((i) => String(i.value));
@@ -42425,9 +42947,9 @@ function sectionReader(ctx, map, prefix) {
     },
     section(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null)
+      if (node === void 0 || (0, import_yaml18.isScalar)(node) && node.value === null)
         return sectionReader(ctx, null, name(key));
-      if (!(0, import_yaml15.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      if (!(0, import_yaml18.isMap)(node)) return fail(name(key), node, "must be a mapping");
       return sectionReader(ctx, node, name(key));
     },
     done() {
@@ -42437,7 +42959,7 @@ function sectionReader(ctx, map, prefix) {
 }
 function refuseUnknownKeys(ctx, map, seen, name) {
   for (const item of map?.items ?? []) {
-    const key = (0, import_yaml15.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    const key = (0, import_yaml18.isScalar)(item.key) ? String(item.key.value) : String(item.key);
     if (!seen.has(key)) {
       ctx.fail(
         name(key),
@@ -42494,8 +43016,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text2, path5);
 }
 function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml16.LineCounter();
-  const doc = (0, import_yaml16.parseDocument)(text2, { lineCounter });
+  const lineCounter = new import_yaml19.LineCounter();
+  const doc = (0, import_yaml19.parseDocument)(text2, { lineCounter });
   if (doc.errors.length > 0) {
     const error2 = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error2.message.split("\n")[0]}`, {
@@ -42505,7 +43027,7 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml16.isMap)(root)) {
+  if (root !== null && !(0, import_yaml19.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
   const ctx = configContext(file, lineCounter);
@@ -42591,8 +43113,8 @@ function readWaveSettings(ctx, top, strategy) {
   return waves;
 }
 function readWaves(ctx, node) {
-  if (node === void 0 || (0, import_yaml16.isScalar)(node) && node.value === null) return void 0;
-  if (!(0, import_yaml16.isSeq)(node) || node.items.length === 0)
+  if (node === void 0 || (0, import_yaml19.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml19.isSeq)(node) || node.items.length === 0)
     return ctx.fail(
       "waves",
       node,
@@ -42606,7 +43128,7 @@ function readWaves(ctx, node) {
 function readWave(ctx, item, index, earlier) {
   const { fail } = ctx;
   const where2 = `waves[${index}]`;
-  if (!(0, import_yaml16.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
+  if (!(0, import_yaml19.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
   const wave = sectionReader(ctx, item, where2);
   const name = wave.string("name");
   if (!name) return fail(`${where2}.name`, item, "is required");
@@ -42876,7 +43398,7 @@ function lowercaseKeys(object) {
     return newObj;
   }, {});
 }
-function isPlainObject(value) {
+function isPlainObject2(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -42887,7 +43409,7 @@ function isPlainObject(value) {
 function mergeDeep(defaults2, options) {
   const result = Object.assign({}, defaults2);
   Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
+    if (isPlainObject2(options[key])) {
       if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
       else result[key] = mergeDeep(defaults2[key], options[key]);
     } else {
@@ -43731,7 +44253,7 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
-function isPlainObject2(value) {
+function isPlainObject3(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -43749,7 +44271,7 @@ async function fetchWrapper(requestOptions) {
   }
   const log = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
@@ -47375,21 +47897,21 @@ function describeConsistency(report) {
 }
 
 // src/core/pins/splice.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync12 } from "node:fs";
 
 // src/core/pins/chart-lock.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 import { createHash as createHash3 } from "node:crypto";
-import { posix as posix16 } from "node:path";
+import { posix as posix19 } from "node:path";
 
 // src/core/pins/yaml-documents.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml17.LineCounter();
-  const documents = (0, import_yaml17.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml20.LineCounter();
+  const documents = (0, import_yaml20.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -47418,13 +47940,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml17.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml20.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml17.isMap)(current)) return void 0;
+    if (!(0, import_yaml20.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -47432,15 +47954,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml17.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml20.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml17.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml20.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml17.isMap)(base)) continue;
+    if (!(0, import_yaml20.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -47448,11 +47970,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml17.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml20.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml17.isSeq)(found)) return [];
+  if (!(0, import_yaml20.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -47486,7 +48008,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml17.isScalar)(node)) return void 0;
+  if (!(0, import_yaml20.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -47523,12 +48045,12 @@ function pinAt(file, start, versionText, placement) {
 }
 function linePosition(text2, offset) {
   let line = 1;
-  let lineStart = 0;
+  let lineStart2 = 0;
   for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) {
     line++;
-    lineStart = i + 1;
+    lineStart2 = i + 1;
   }
-  return { line, col: offset - lineStart + 1 };
+  return { line, col: offset - lineStart2 + 1 };
 }
 function revisionLabelIn(document) {
   let found;
@@ -47538,17 +48060,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml17.isMap)(resolved)) {
+    if ((0, import_yaml20.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml17.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml20.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml17.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml20.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk5(value, depth + 1);
       }
-    } else if ((0, import_yaml17.isSeq)(resolved)) {
+    } else if ((0, import_yaml20.isSeq)(resolved)) {
       for (const item of resolved.items) walk5(item, depth + 1);
     }
   };
@@ -47565,12 +48087,12 @@ function resourceKind(document) {
 
 // src/core/pins/chart-lock.ts
 function lockFileOf(file) {
-  return posix16.basename(file) === "Chart.yaml" ? posix16.join(posix16.dirname(file), "Chart.lock") : void 0;
+  return posix19.basename(file) === "Chart.yaml" ? posix19.join(posix19.dirname(file), "Chart.lock") : void 0;
 }
 function chartLockSplices(chart, logger) {
   const declaredBefore = dependenciesOf(chart.before);
   const declaredAfter = dependenciesOf(chart.after);
-  const lockDocument = (0, import_yaml18.parseDocument)(chart.lock, { uniqueKeys: false });
+  const lockDocument = (0, import_yaml21.parseDocument)(chart.lock, { uniqueKeys: false });
   const lock = lockDocument.toJS();
   const locked = Array.isArray(lock?.dependencies) ? lock.dependencies : void 0;
   if (!declaredBefore || !declaredAfter || !locked || lockDocument.errors.length > 0) return [];
@@ -47578,7 +48100,7 @@ function chartLockSplices(chart, logger) {
   if (changes.length === 0) return [];
   if (typeof lock?.digest !== "string" || helmDigest(declaredBefore, locked) !== lock.digest) {
     logger.warning(
-      `${chart.lockFile} was left as it is: its digest does not match ${chart.chartFile} as found (out of sync already, or repository aliases). Run \`helm dependency update ${posix16.dirname(chart.chartFile)}\` on this branch and commit the new lock`,
+      `${chart.lockFile} was left as it is: its digest does not match ${chart.chartFile} as found (out of sync already, or repository aliases). Run \`helm dependency update ${posix19.dirname(chart.chartFile)}\` on this branch and commit the new lock`,
       { file: chart.lockFile }
     );
     return [];
@@ -47609,14 +48131,14 @@ function lockChanges(before, after, locked) {
   return changes;
 }
 function dependenciesOf(chartYaml) {
-  const document = (0, import_yaml18.parseDocument)(chartYaml, { uniqueKeys: false });
+  const document = (0, import_yaml21.parseDocument)(chartYaml, { uniqueKeys: false });
   if (document.errors.length > 0) return void 0;
   const deps = document.toJS()?.dependencies;
   return Array.isArray(deps) ? deps : void 0;
 }
 function scalarSplice(chart, document, path5, value) {
   const node = document.getIn(path5, true);
-  const source = (0, import_yaml18.isScalar)(node) ? scalarSource({ path: chart.lockFile, text: chart.lock }, node) : void 0;
+  const source = (0, import_yaml21.isScalar)(node) ? scalarSource({ path: chart.lockFile, text: chart.lock }, node) : void 0;
   if (!source || !isPlainValue(node, value)) {
     return wholeValueSplice(chart, document, path5, value);
   }
@@ -47638,7 +48160,7 @@ function wholeValueSplice(chart, document, path5, value) {
   const node = document.getIn(path5, true);
   const range = node?.range;
   const parent = document.getIn(path5.slice(0, -1), true);
-  if (!range || !((0, import_yaml18.isMap)(parent) || (0, import_yaml18.isSeq)(parent)))
+  if (!range || !((0, import_yaml21.isMap)(parent) || (0, import_yaml21.isSeq)(parent)))
     throw new Error(`${chart.lockFile}: ${path5.join(".")} is not where Helm writes it`);
   const { line, col } = linePosition(chart.lock, range[0]);
   return {
@@ -47684,9 +48206,9 @@ function goJson(value) {
 }
 
 // src/core/pins/splice.ts
-function uniqueByPosition(items) {
+function uniqueByPosition(items2) {
   const seen = /* @__PURE__ */ new Map();
-  for (const item of items) {
+  for (const item of items2) {
     const key = `${item.file}\0${item.start}`;
     if (!seen.has(key)) seen.set(key, item);
   }
@@ -47737,7 +48259,7 @@ function renderSplices(splices, readFile4) {
   return rendered;
 }
 function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml19.parseAllDocuments)(content.toString("utf8"))) {
+  for (const document of (0, import_yaml22.parseAllDocuments)(content.toString("utf8"))) {
     const error2 = document.errors[0];
     if (error2) {
       throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
@@ -47756,7 +48278,7 @@ function readIfPresent(path5, file) {
     throw explainFileError(error2, "reading", file);
   }
 }
-function applySplices(root, splices, options = {}) {
+function applySplices2(root, splices, options = {}) {
   const absolute = (file) => resolveInsideWorkspace(root, file);
   const read = /* @__PURE__ */ new Map();
   const rendered = renderSplices(splices, (file) => {
@@ -47882,10 +48404,10 @@ function pushSource(file, document, source, location2, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml20.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml23.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -48030,7 +48552,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -48041,9 +48563,9 @@ function extract6(file) {
 function walk3(file, document, node, path5, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml21.isMap)(resolved)) {
+  if ((0, import_yaml24.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml21.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml24.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path5 ? `${path5}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -48055,7 +48577,7 @@ function walk3(file, document, node, path5, depth, out) {
       }
       walk3(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml21.isSeq)(resolved)) {
+  } else if ((0, import_yaml24.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk3(file, document, item, `${path5}[${index}]`, depth + 1, out));
   }
 }
@@ -49254,7 +49776,7 @@ var argocdApplicationKind = {
 };
 
 // src/core/pins/container-images/extract.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
 var IMAGE_NAME = /(?:proxyv2|pilot|ztunnel|install-cni):/;
 function extract9(file) {
@@ -49262,7 +49784,7 @@ function extract9(file) {
   for (const document of file.documents) {
     let revision;
     let revisionLooked = false;
-    (0, import_yaml22.visit)(document, {
+    (0, import_yaml25.visit)(document, {
       Scalar(_key, node, path5) {
         if (typeof node.value !== "string" || !IMAGE_NAME.test(node.value)) return;
         const source = scalarSource(file, node);
@@ -49276,7 +49798,7 @@ function extract9(file) {
           revisionLooked = true;
         }
         const parent = path5[path5.length - 1];
-        const key = (0, import_yaml22.isPair)(parent) && (0, import_yaml22.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const key = (0, import_yaml25.isPair)(parent) && (0, import_yaml25.isScalar)(parent.key) ? String(parent.key.value) : "";
         const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
         const pin = pinAt(file, at, match[4], {
           kind: "container-images",
@@ -49305,7 +49827,7 @@ var containerImagesKind = {
 };
 
 // src/core/pins/flux-helmrelease/extract.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
   const pins = [];
@@ -49335,7 +49857,7 @@ function extractHelmRelease(file, document, pins, facts) {
     location: `spec.chart.spec.version (${chart})`
   });
   if (direct) pins.push(direct);
-  else if ((0, import_yaml23.isScalar)(versionNode)) {
+  else if ((0, import_yaml26.isScalar)(versionNode)) {
     const use2 = variableUse(file, versionNode, role, chart ?? "");
     if (use2) facts.push(use2);
   }
@@ -49346,7 +49868,7 @@ function extractHelmRelease(file, document, pins, facts) {
   if (tag) pins.push(tag);
 }
 function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml23.isScalar)(node)) return void 0;
+  if (!(0, import_yaml26.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   const match = source ? VARIABLE.exec(source.text) : null;
   if (!source || !match) return void 0;
@@ -49377,9 +49899,9 @@ function substitutionSource(file, document, name) {
   if (!postBuild) return void 0;
   const inline = /* @__PURE__ */ new Map();
   const substitute2 = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml23.isMap)(substitute2)) {
+  if ((0, import_yaml26.isMap)(substitute2)) {
     for (const pair of substitute2.items) {
-      if ((0, import_yaml23.isScalar)(pair.key) && (0, import_yaml23.isScalar)(pair.value))
+      if ((0, import_yaml26.isScalar)(pair.key) && (0, import_yaml26.isScalar)(pair.value))
         inline.set(String(pair.key.value), { file, node: pair.value });
     }
   }
@@ -49500,9 +50022,9 @@ function readApplyingKustomizations(lookup2) {
 }
 function configMapFor(source, name, found, lookup2, clusterRootOf) {
   const root = clusterRootOf(source.file.path);
-  const same = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
   const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
-  const candidates = root === void 0 ? found : same.length > 0 ? same : unplaced;
+  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
   const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
   const files = [...new Set(nearest.map((pin) => pin.file))].sort();
   if (files.length > 1)
@@ -49558,7 +50080,7 @@ var helmChartDependenciesKind = {
 };
 
 // src/core/pins/helm-values/extract.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
   "pilot",
   "istiod",
@@ -49573,7 +50095,7 @@ function extract12(file) {
   const pins = [];
   for (const document of file.documents) {
     const root = document.contents;
-    if (!(0, import_yaml24.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    if (!(0, import_yaml27.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
     const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
     const revision = stringAt(document, root, "revision");
     const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
@@ -49589,10 +50111,10 @@ function extract12(file) {
 }
 function looksLikeIstioValues(document, path5) {
   const root = document.contents;
-  if (!(0, import_yaml24.isMap)(root)) return false;
+  if (!(0, import_yaml27.isMap)(root)) return false;
   const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
   if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml24.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+  if (root.items.some((pair) => (0, import_yaml27.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
     return true;
   return /istio/i.test(path5);
 }
@@ -49672,7 +50194,7 @@ var istioVersionFileKind = {
 };
 
 // src/core/pins/kustomize-images/extract.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 function extract15(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -49681,7 +50203,7 @@ function extract15(file) {
       const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
       if (!role) return;
       const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml25.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const source = (0, import_yaml28.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
       const match = source ? IMAGE_TAG.exec(source.text) : null;
       if (!source || !match) return;
       const prefix = match[1] ?? "";
@@ -49790,7 +50312,7 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/scan-documents.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml29 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
 var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
 function documentRanges(text2) {
@@ -49828,15 +50350,15 @@ function parseDocumentsMentioning(source, keywords) {
   const kept = rangesMentioning(text2, ranges, keywords);
   if (kept.length === ranges.length) return void 0;
   const last = kept.at(-1)?.end ?? 0;
-  const lineCounter = new import_yaml26.LineCounter();
+  const lineCounter = new import_yaml29.LineCounter();
   lineCounter.addNewLine(0);
   for (let i = text2.indexOf("\n"); i !== -1 && i < last; i = text2.indexOf("\n", i + 1))
     lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
-    const parser = new import_yaml26.Parser();
+    const parser = new import_yaml29.Parser();
     parser.offset = range.start;
-    const composer = new import_yaml26.Composer({ uniqueKeys: false });
+    const composer = new import_yaml29.Composer({ uniqueKeys: false });
     for (const document of composer.compose(parser.parse(text2.slice(range.start, range.end)))) {
       const error2 = document.errors[0];
       if (error2)
@@ -50081,7 +50603,7 @@ function bumpIstioVersion(options) {
   const sources = options.moveSources === false ? [] : findIstioSources({ root: options.root, paths: options.paths ?? [] }, { logger });
   const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: plan.target, now: options.now });
   for (const { source, reason } of sourcePlan.stuck) logger.warning(`${source.location}: ${reason}`, source);
-  const changedFiles = applySplices(
+  const changedFiles = applySplices2(
     options.root,
     [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
     { ...options.write, dryRun: options.dryRun, logger }
@@ -51310,7 +51832,7 @@ function requireIstioRelease(request2, releases) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml30 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -51698,7 +52220,7 @@ function documentsOf(path5, text2) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml27.isMap)(document.contents)) continue;
+    if (!(0, import_yaml30.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text3 = (value) => typeof value === "string" ? value : "";
@@ -51718,15 +52240,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml27.isMap)(node)) {
+    if ((0, import_yaml30.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml27.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml30.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml27.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml30.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml27.isSeq)(node)) {
+    } else if ((0, import_yaml30.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -51897,14 +52419,14 @@ function planNodeAgentStep(model) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml30 = __toESM(require_dist(), 1);
-import { posix as posix17 } from "node:path";
+var import_yaml33 = __toESM(require_dist(), 1);
+import { posix as posix20 } from "node:path";
 
 // src/core/rollout/canary/editor.ts
 import { readFileSync as readFileSync13 } from "node:fs";
 
 // src/core/rollout/canary/values-text.ts
-var import_yaml29 = __toESM(require_dist(), 1);
+var import_yaml32 = __toESM(require_dist(), 1);
 
 // src/core/rollout/canary/shape.ts
 function argoChart(source) {
@@ -51989,9 +52511,9 @@ function valueAt3(object, path5) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml31 = __toESM(require_dist(), 1);
 function documentsOf2(text2, file) {
-  const documents = (0, import_yaml28.parseAllDocuments)(text2);
+  const documents = (0, import_yaml31.parseAllDocuments)(text2);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -52049,14 +52571,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text2, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml28.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml31.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml28.isPair)(first) && first.key && (0, import_yaml28.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml31.isPair)(first) && first.key && (0, import_yaml31.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text2, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text2, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml28.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml31.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text2, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -52070,8 +52592,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text2, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml28.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml28.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml31.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml31.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -52082,8 +52604,8 @@ function removeMapEntry(text2, file, located, path5, key) {
 }
 function removeListItem(text2, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml28.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml28.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml31.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml31.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text2, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -52095,9 +52617,9 @@ function removeListItem(text2, file, located, path5, item) {
     replacement: ""
   };
 }
-function replaceScalar(text2, file, located, path5, value) {
+function replaceScalar2(text2, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml28.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml31.isScalar)(node) || !node.range) return void 0;
   const written = text2.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -52127,7 +52649,7 @@ function inlineValues(object, shape) {
   if (!shape.valuesText) return asRecord(valueAt3(object, shape.valuesPath)) ?? {};
   const text2 = valueAt3(object, shape.valuesText);
   try {
-    return asRecord(typeof text2 === "string" ? (0, import_yaml29.parse)(text2) : void 0) ?? {};
+    return asRecord(typeof text2 === "string" ? (0, import_yaml32.parse)(text2) : void 0) ?? {};
   } catch {
     return {};
   }
@@ -52150,7 +52672,7 @@ function valuesBlockOf(text2, file, located, path5) {
       hint: "Write the values as a literal block (`values: |`) indented with spaces, or as helm.valuesObject."
     });
   };
-  if (!node || !(0, import_yaml29.isScalar)(node) || !node.range || typeof node.value !== "string")
+  if (!node || !(0, import_yaml32.isScalar)(node) || !node.range || typeof node.value !== "string")
     return refuse(located.start, "it is not a string");
   const header = text2.slice(node.range[0], lineEndOf(text2, node.range[0]));
   if (!/^\|[+-]?[ \t]*(#.*)?\r?\n$/.test(header))
@@ -52163,12 +52685,12 @@ function valuesBlockOf(text2, file, located, path5) {
     return refuse(start, "its lines do not read back as written");
   return { start, end: start + encoded.length, indent, inner };
 }
-function reencodeBlock(block, edited) {
+function reencodeBlock(block2, edited) {
   let inner = edited;
-  if (!block.inner.endsWith("\n") && inner.endsWith("\n")) inner = inner.slice(0, -1);
-  if (block.inner.endsWith("\n") && !inner.endsWith("\n")) inner = `${inner}
+  if (!block2.inner.endsWith("\n") && inner.endsWith("\n")) inner = inner.slice(0, -1);
+  if (block2.inner.endsWith("\n") && !inner.endsWith("\n")) inner = `${inner}
 `;
-  return encodeBlock(inner, block.indent);
+  return encodeBlock(inner, block2.indent);
 }
 
 // src/core/rollout/canary/editor.ts
@@ -52189,13 +52711,13 @@ var Editor = class {
     const { file, name, shape } = install;
     const { text: text2, located } = objectDocument(this, file, shape.kind, name);
     if (!shape.valuesText) return this.add(file, op(text2, located, shape.valuesPath));
-    const block = valuesBlockOf(text2, file, located, shape.valuesText);
-    const key = `${file}\0${block.start}`;
-    const entry = this.blocks.get(key) ?? { file, block, edits: [] };
+    const block2 = valuesBlockOf(text2, file, located, shape.valuesText);
+    const key = `${file}\0${block2.start}`;
+    const entry = this.blocks.get(key) ?? { file, block: block2, edits: [] };
     this.blocks.set(key, entry);
-    const [inner] = documentsOf2(block.inner, file);
+    const [inner] = documentsOf2(block2.inner, file);
     if (!inner) throw new FileFormatError(`${shape.label} has empty helm.values`, { file });
-    const edit = op(block.inner, inner, []);
+    const edit = op(block2.inner, inner, []);
     if (edit) entry.edits.push(edit);
   }
   text(file) {
@@ -52238,11 +52760,11 @@ var Editor = class {
     this.whole.set(file, null);
   }
   result() {
-    for (const { file, block, edits } of this.blocks.values())
+    for (const { file, block: block2, edits } of this.blocks.values())
       this.add(file, {
-        start: block.start,
-        end: block.end,
-        replacement: reencodeBlock(block, applyTextEdits(block.inner, file, edits))
+        start: block2.start,
+        end: block2.end,
+        replacement: reencodeBlock(block2, applyTextEdits(block2.inner, file, edits))
       });
     this.blocks.clear();
     const files = new Map(this.whole);
@@ -52427,7 +52949,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text: text2, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml30.parseDocument)(text2.slice(located.start, located.end));
+  const document = (0, import_yaml33.parseDocument)(text2.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = shape.releaseNamePath.length ? asString(document.getIn(shape.releaseNamePath)) : void 0;
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52438,7 +52960,7 @@ function addCanaryEdits(workspace, model, old, target) {
     );
   for (const path5 of [shape.versionPath, ...shape.alsoVersionPaths ?? []])
     document.setIn(path5, retagged(String(document.getIn(path5)), old.version, target));
-  const valuesText = shape.valuesText ? (0, import_yaml30.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
+  const valuesText = shape.valuesText ? (0, import_yaml33.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
   const values = valuesText ? [] : shape.valuesPath;
   const valuesDoc = valuesText ?? document;
   for (const key of ["revisionTags", "defaultRevision", "revision"]) valuesDoc.deleteIn([...values, key]);
@@ -52451,15 +52973,15 @@ function addCanaryEdits(workspace, model, old, target) {
   if (asArray(merged.revisionTags).length && !inline("revisionTags"))
     valuesDoc.setIn([...values, "revisionTags"], valuesDoc.createNode([]));
   if (valuesText && shape.valuesText) {
-    const block = document.createNode(valuesText.toString({ lineWidth: 0 }));
-    block.type = "BLOCK_LITERAL";
-    document.setIn(shape.valuesText, block);
+    const block2 = document.createNode(valuesText.toString({ lineWidth: 0 }));
+    block2.type = "BLOCK_LITERAL";
+    document.setIn(shape.valuesText, block2);
   }
   document.commentBefore = ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).
  Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
   let body = document.toString({ lineWidth: 0 });
   if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
-  const file = posix17.join(posix17.dirname(old.file), `${name}.yaml`);
+  const file = posix20.join(posix20.dirname(old.file), `${name}.yaml`);
   editor.create(file, body);
   editor.notes.push(
     `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
@@ -52476,26 +52998,26 @@ function retagged(written, from, to) {
   return written.startsWith(from) ? `${to}${written.slice(from.length)}` : to;
 }
 function listBeside(editor, beside, added) {
-  const dir = posix17.dirname(beside);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix17.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix20.dirname(beside);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix20.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
   const text2 = editor.text(kustomization);
   const [located] = documentsOf2(text2, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml30.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix17.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml33.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix20.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml30.isSeq)(resources) && resources.flow)
-    throw new FileFormatError(`${posix17.basename(beside)} is not listed in resources, one per line`, {
+  if (!range || resources && (0, import_yaml33.isSeq)(resources) && resources.flow)
+    throw new FileFormatError(`${posix20.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
-      hint: `Add ${posix17.basename(added)} to the kustomization by hand, or list ${posix17.basename(beside)} in block style.`
+      hint: `Add ${posix20.basename(added)} to the kustomization by hand, or list ${posix20.basename(beside)} in block style.`
     });
-  const lineStart = lineStartOf(text2, range[0]);
+  const lineStart2 = lineStartOf(text2, range[0]);
   const at = lineEndOf(text2, range[0]);
-  const prefix = text2.slice(lineStart, range[0]);
+  const prefix = text2.slice(lineStart2, range[0]);
   editor.add(kustomization, {
     start: at,
     end: at,
-    replacement: `${at > 0 && text2[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix17.basename(added)}
+    replacement: `${at > 0 && text2[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix20.basename(added)}
 `
   });
 }
@@ -52505,7 +53027,7 @@ function moveBase(editor, model, target) {
   )) {
     if (!object.source || asString(valueAt3(object, shape.versionPath)) === target) continue;
     const { text: text2, located } = objectDocument(editor, object.source.file, shape.kind, object.name);
-    const edit = replaceScalar(text2, object.source.file, located, shape.versionPath, target);
+    const edit = replaceScalar2(text2, object.source.file, located, shape.versionPath, target);
     if (!edit) continue;
     editor.add(object.source.file, edit);
     editor.notes.push(
@@ -52567,7 +53089,7 @@ function setValue(editor, install, key, value) {
   const { file } = install;
   editor.values(
     install,
-    (text2, located, path5) => nodeAt2(located.document, [...path5, key]) ? replaceScalar(text2, file, located, [...path5, key], value) : insertMapEntry(text2, file, located, path5, key, value)
+    (text2, located, path5) => nodeAt2(located.document, [...path5, key]) ? replaceScalar2(text2, file, located, [...path5, key], value) : insertMapEntry(text2, file, located, path5, key, value)
   );
 }
 function repointDependsOn(editor, install, from, to) {
@@ -52576,7 +53098,7 @@ function repointDependsOn(editor, install, from, to) {
   const { text: text2, located } = objectDocument(editor, file, shape.kind, object.name);
   asArray(valueAt3(object, ["spec", "dependsOn"])).forEach((dep, index) => {
     if (asString(dep?.name) !== from) return;
-    editor.add(file, replaceScalar(text2, file, located, ["spec", "dependsOn", index, "name"], to));
+    editor.add(file, replaceScalar2(text2, file, located, ["spec", "dependsOn", index, "name"], to));
   });
   editor.notes.push(`points the dependsOn of ${shape.label} at ${to}`);
 }
@@ -52590,13 +53112,13 @@ function relabelNamespace(editor, cluster, name, revision) {
     editor.add(file, removeMapEntry(text2, file, located, labels, "istio-injection"));
     editor.add(
       file,
-      namespace.revision ? replaceScalar(text2, file, located, [...labels, "istio.io/rev"], revision) : insertMapEntry(text2, file, located, labels, "istio.io/rev", revision)
+      namespace.revision ? replaceScalar2(text2, file, located, [...labels, "istio.io/rev"], revision) : insertMapEntry(text2, file, located, labels, "istio.io/rev", revision)
     );
     editor.notes.push(
       `relabels namespace ${name}: \`istio.io/rev: ${revision}\` instead of \`istio-injection\` (which would win)`
     );
   } else {
-    editor.add(file, replaceScalar(text2, file, located, [...labels, "istio.io/rev"], revision));
+    editor.add(file, replaceScalar2(text2, file, located, [...labels, "istio.io/rev"], revision));
     editor.notes.push(`relabels namespace ${name} to \`istio.io/rev: ${revision}\``);
   }
 }
@@ -52626,15 +53148,15 @@ function cleanupEdits(workspace, old, next) {
   return editor.result();
 }
 function unlist(editor, removed) {
-  const dir = posix17.dirname(removed);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix17.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix20.dirname(removed);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix20.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
   const text2 = editor.text(kustomization);
   const [located] = documentsOf2(text2, kustomization);
   if (!located) return;
   editor.add(
     kustomization,
-    removeListItem(text2, kustomization, located, ["resources"], posix17.basename(removed))
+    removeListItem(text2, kustomization, located, ["resources"], posix20.basename(removed))
   );
 }
 
@@ -52839,7 +53361,7 @@ function applySailMove(workspace, move) {
     const text2 = read.get(m.file) ?? readFileSync14(resolveInsideWorkspace(workspace, m.file), "utf8");
     read.set(m.file, text2);
     const located = findObject2(text2, m.file, m.kind, m.name);
-    const edit = located && replaceScalar(text2, m.file, located, m.path, move.sail.revision);
+    const edit = located && replaceScalar2(text2, m.file, located, m.path, move.sail.revision);
     if (edit) byFile.set(m.file, [...byFile.get(m.file) ?? [], edit]);
   }
   const files = [...byFile.keys()].sort();
@@ -53663,7 +54185,7 @@ async function runFleet(request2, plan, deps, options = {}) {
     const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: target.version, now: request2.now });
     for (const { source, reason } of sourcePlan.stuck)
       request2.logger.warning(`${source.location}: ${reason}`, source);
-    const files = applySplices(
+    const files = applySplices2(
       request2.workspace,
       [...pinPlan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
       { logger: request2.logger }
@@ -54009,7 +54531,7 @@ async function runUpgradePipeline(request2, deps) {
   return { plan, operation: pullRequest.operation, changedFiles: change.files, analysis, pullRequest };
 }
 function moveSources(workspace, plan, logger) {
-  const files = applySplices(workspace, plan.sources.moves.map(moveSplice), { logger });
+  const files = applySplices2(workspace, plan.sources.moves.map(moveSplice), { logger });
   return { from: plan.controlPlane.current, files, pins: [], moves: plan.sources.moves };
 }
 function bumpControlPlane(request2, target, paths, logger) {
@@ -55077,8 +55599,8 @@ function readValue(spec, raw, shown) {
     throw new InvalidInputError(`'${text3}' is not a boolean`, { input: shown, hint: "Use true or false." });
   }
   if (spec.type === "list") {
-    const items = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
-    return items.map((item) => checkChoice(spec, item, shown));
+    const items2 = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).flatMap((v) => v.split(/[\n,]/)).map((s) => s.replace(/\s+#.*$/, "").trim()).filter((s) => s !== "" && !s.startsWith("#"));
+    return items2.map((item) => checkChoice(spec, item, shown));
   }
   const text2 = typeof raw === "string" ? raw.trim() : void 0;
   const value = text2 === void 0 || text2 === "" ? spec.default || void 0 : text2;

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     {
       workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
       paths: inputs.paths,
+      selection: inputs.selection,
       version: inputs.version,
       istioctl: inputs.istioctl,
       revision: inputs.revision,

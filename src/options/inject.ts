@@ -1,5 +1,5 @@
 // Options of kube-inject-manifests and `istio-autopilot inject`.
-import { INJECT_OUTPUT_MODES } from '../core/inject/index.js';
+import { INJECT_OUTPUT_MODES, INJECT_SELECTIONS } from '../core/inject/index.js';
 import { NATIVE_SIDECARS_SETTINGS } from '../core/istioctl/offline-config.js';
 import { GITHUB_OPTIONS } from './github.js';
 import { INSTALL_OPTIONS } from './get-istioctl.js';
@@ -20,6 +20,13 @@ export const INJECT_OPTIONS = {
     // What the action fills in; the CLI without --paths takes the config's, else every YAML file.
     default: '**/*.yaml\n**/*.yml\n',
     description: 'Globs of workload manifests; !glob excludes. .gitignore’d files are left out.',
+  },
+  selection: {
+    type: 'string',
+    choices: INJECT_SELECTIONS,
+    noun: 'selection',
+    default: 'auto',
+    description: 'webhook (what the injector would inject), paths (every workload under paths) or auto.',
   },
   version: {
     type: 'string',

@@ -75,6 +75,16 @@ describe.skipIf(skip)('kube-inject-manifests (real istioctl)', () => {
     expect(Number(again.outputs['injected'])).toBe(10);
   });
 
+  it('selection webhook leaves what the cluster would not inject, even under the paths', async () => {
+    const root = workspace();
+    const inputs = { paths: 'apps/**/*.yaml', istioctl: real!.new.binary, selection: 'webhook' };
+    const run = await runAction('kube-inject-manifests', { cwd: root, inputs });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const skipped = JSON.parse(run.outputs['skipped']!) as { name: string; reason: string }[];
+    expect(skipped.some((s) => s.reason === 'not-selected')).toBe(true);
+    expect(Number(run.outputs['injected'])).toBeLessThan(10);
+  });
+
   it('fails the step naming the document, and writes nothing, when istioctl fails', async () => {
     const root = workspace();
     writeFileSync(

@@ -11,7 +11,7 @@ export const injectCommand: Command = {
   name: 'inject',
   summary: "Render (or upgrade) sidecars in workload manifests; default version: the repo's control plane",
   usage:
-    'istio-autopilot inject [--repo <dir>] [--config <file>] [--paths <glob,...>] [--version <v>] [--istioctl <path>] [--revision <r>] [--output in-place|render-dir|patches] [--native-sidecars keep|auto|true|false --kubernetes-version <v>] [--dry-run]',
+    'istio-autopilot inject [--repo <dir>] [--config <file>] [--paths <glob,...>] [--selection auto|webhook|paths] [--version <v>] [--istioctl <path>] [--revision <r>] [--output in-place|render-dir|patches] [--native-sidecars keep|auto|true|false --kubernetes-version <v>] [--dry-run]',
   options: flagsOf(INJECT_OPTIONS),
   table: INJECT_OPTIONS,
   async run(values, context) {
@@ -24,6 +24,7 @@ export const injectCommand: Command = {
       {
         workspace,
         paths: flags.paths.length > 0 ? flags.paths : dp.paths,
+        selection: flags.selection,
         version: flags.version,
         istioctl: flags.istioctl,
         revision: flags.revision ?? dp.revision,

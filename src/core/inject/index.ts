@@ -2,6 +2,7 @@
 export { renderSidecars } from './render-sidecars.js';
 export { renderRevisionSidecars, type RevisionSidecarsRequest } from './revision-sidecars.js';
 export type { InjectSelection } from './selection.js';
+export { INJECT_SELECTIONS } from './selection.js';
 export { INJECT_OUTPUT_MODES } from './types.js';
 export type {
   InjectOutputMode,

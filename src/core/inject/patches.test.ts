@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { patchFileName, sidecarPatch, strategicMergeDiff, wirePatches } from './patches.js';
 
 describe('strategicMergeDiff', () => {
-  it('keys container lists by name and orders them with $setElementOrder when the injector prepends', () => {
+  it('keys container lists by name, with no $setElementOrder (kustomize would leave it in the pod)', () => {
     const base = {
       spec: {
         initContainers: [{ name: 'setup', image: 'a' }],
@@ -27,9 +27,7 @@ describe('strategicMergeDiff', () => {
       { name: 'app', readinessProbe: { port: 15020 } },
       { name: 'istio-proxy', image: 'p' },
     ]);
-    expect((diff.spec['initContainers'] as { items: unknown[] }).items).toEqual([
-      { name: 'istio-init', image: 'p' },
-    ]);
+    expect(diff.spec['initContainers']).toEqual([{ name: 'istio-init', image: 'p' }]);
   });
 
   it('ignores the empty values istioctl adds and marks removed keys null', () => {
@@ -69,7 +67,10 @@ describe('sidecarPatch', () => {
       spec: {
         template: {
           metadata: { annotations: { 'sidecar.istio.io/status': '{}' } },
-          spec: { initContainers: [{ name: 'istio-init' }], containers: [{ name: 'istio-proxy' }] },
+          spec: {
+            initContainers: [{ name: 'istio-init' }],
+            containers: [{ name: 'istio-proxy' }],
+          },
         },
       },
     });

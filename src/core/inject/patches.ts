@@ -58,12 +58,12 @@ export function strategicMergeDiff(base: unknown, target: unknown, key = ''): un
     NAMED_LISTS.has(key) &&
     [...base, ...target].every(nameOf)
   ) {
-    return namedListDiff(base, target, key);
+    return namedListDiff(base, target);
   }
   return deepEqual(base, target) ? undefined : target;
 }
 
-function namedListDiff(base: unknown[], target: unknown[], key: string): unknown {
+function namedListDiff(base: unknown[], target: unknown[]): unknown {
   const items: unknown[] = [];
   const baseByName = new Map(base.map((item) => [nameOf(item)!, item]));
   const targetNames = target.map((item) => nameOf(item)!);
@@ -79,27 +79,9 @@ function namedListDiff(base: unknown[], target: unknown[], key: string): unknown
   }
   for (const name of baseByName.keys())
     if (!targetNames.includes(name)) items.push({ name, $patch: 'delete' });
-  if (items.length === 0) return undefined;
-  // A merge appends new items; say the order when the injector put one first (istio-init, native sidecars).
-  const merged = [...baseByName.keys()].filter((n) => targetNames.includes(n));
-  for (const name of targetNames) if (!merged.includes(name)) merged.push(name);
-  return deepEqual(merged, targetNames) ? items : { items, order: targetNames, key };
-}
-
-/** Turns the internal `{items, order}` marker into SMP lists plus `$setElementOrder/<key>` directives. */
-function materialise(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(materialise);
-  if (!isObject(value)) return value;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (isObject(v) && Array.isArray(v['items']) && Array.isArray(v['order']) && v['key'] === k) {
-      out[`$setElementOrder/${k}`] = (v['order'] as string[]).map((name) => ({ name }));
-      out[k] = materialise(v['items']);
-    } else {
-      out[k] = materialise(v);
-    }
-  }
-  return out;
+  // No `$setElementOrder`: kustomize leaves such directives in the rendered pod. It puts new items
+  // first, so a container the injector appends lands before the app's (the order only, ADR 0009).
+  return items.length > 0 ? items : undefined;
 }
 
 /** The patch document for one workload, or undefined when injection changed nothing in its pod template. */
@@ -114,7 +96,7 @@ export function sidecarPatch(workload: Workload, source: unknown, injected: unkn
   }
   const diff = strategicMergeDiff(base ?? {}, target);
   if (diff === undefined) return undefined;
-  let body = materialise(diff) as Json;
+  let body = diff as Json;
   // For a Pod the template is the object: keep only what the injector touches.
   if (path.length === 0)
     body = {

@@ -54,7 +54,7 @@ const findingKey = (f: MeshFinding) => `${f.code} ${f.cluster} ${f.origin}`;
  */
 export async function checkRenderedResult(
   workspace: string,
-  changes: readonly { path: string; content: string }[],
+  changes: readonly { path: string; content: string | null }[],
   before: MeshBuild | undefined,
   logger: Logger,
 ): Promise<RenderCheck> {
@@ -67,7 +67,8 @@ export async function checkRenderedResult(
     for (const change of changes) {
       const target = join(scratch, change.path);
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, change.content);
+      if (change.content === null) rmSync(target, { force: true });
+      else writeFileSync(target, change.content);
     }
     const after = await buildMesh(scratch, { logger: quiet(logger) });
     const known = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);

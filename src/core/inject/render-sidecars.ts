@@ -3,7 +3,7 @@
 // only what changed (in place, to a render dir, or as patches), all or nothing.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { istioctlVersion, kubeInject, type SkippedWorkload } from '../istioctl/runner.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -16,11 +16,19 @@ import { defaultCacheDir, fileDigest, InjectionCache, memo, sha256 } from './inj
 import { judgeJob } from './judgement.js';
 import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from './jobs.js';
 import { plannedChanges } from './output/changes.js';
-import { json6902Changes, json6902Sidecars } from './output/json6902.js';
+import { json6902Changes, json6902Sidecars, type Json6902Sidecar } from './output/json6902.js';
+import { kustomizePatchFiles } from './output/patch-files.js';
+import { migrateJson6902 } from './output/migrate-json6902.js';
+import {
+  patchWorkloadResult,
+  strategicMergeChanges,
+  strategicMergeSidecars,
+} from './output/strategic-merge.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
 import { readRepoMesh } from './repo-mesh.js';
-import { selectJobs } from './selection.js';
+import { selectionFor, selectJobs } from './selection.js';
 import { podRevisionChoice, revisionFor, revisionForJob, statusRevision } from './revisions.js';
+import { revisionIstioctl } from './revision-istioctl.js';
 import { bodyForMode, recordModes, sidecarModeGroups, type ModeGroup } from './sidecar-mode.js';
 import { renderInjectSummary } from './summary.js';
 import {
@@ -31,7 +39,8 @@ import {
   type RenderSidecarsResult,
   type WorkloadResult,
 } from './types.js';
-import { dig, podTemplateOf, workloadName } from './workloads.js';
+import { patchFileName } from './patches.js';
+import { dig, podTemplateOf, workloadName, type Workload, type WorkloadKind } from './workloads.js';
 
 // The options and result types live in types.ts; callers may keep importing them from here.
 export type * from './types.js';
@@ -61,6 +70,15 @@ export async function renderSidecars(
       cacheDir,
       logger,
     };
+    // A revision whose control plane runs another Istio version is rendered by that version's istioctl.
+    const istioctlFor = revisionIstioctl(
+      { binary, version, digest },
+      revision,
+      options.pinRevision ? undefined : repoMesh,
+      deps,
+      cacheDir,
+      logger,
+    );
     // Each revision's injection config is generated once, in its own scratch directory.
     const configs = new Map<string, Promise<InjectConfig>>();
     const configFor = (rev: string | undefined): Promise<InjectConfig> => {
@@ -71,8 +89,12 @@ export async function renderSidecars(
           const dir = rev === revision ? scratch : join(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+          const own = await istioctlFor(rev);
           return injectConfig(options, {
             ...context,
+            binary: own.binary,
+            version: own.version,
+            binaryDigest: own.digest,
             revision: rev,
             scratch: dir,
             ...(values ? { repoValues: values } : {}),
@@ -84,8 +106,14 @@ export async function renderSidecars(
     };
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
-    const found = findJobs(files, logger);
-    const selection = options.selection ?? (options.paths && options.paths.length > 0 ? 'paths' : 'webhook');
+    // A kustomize patch is never a workload, even one that looks like it (a sidecar patch).
+    const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : new Set<string>();
+    const found = findJobs(files, logger).filter((job) => {
+      if (!patchFiles.has(job.file.path)) return true;
+      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+      return false;
+    });
+    const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
       `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`,
@@ -139,11 +167,12 @@ export async function renderSidecars(
           const body = bodyForMode(job, group.existing.get(j), group.native);
           return body === job.body ? job : { ...job, body };
         });
+        const own = await istioctlFor(rev);
         const injected = await injectJobs(
           groupJobs,
           {
-            binary,
-            version,
+            binary: own.binary,
+            version: own.version,
             revision: rev,
             config: groupConfig,
             ...(options.workers ? { workers: options.workers } : {}),
@@ -184,48 +213,98 @@ export async function renderSidecars(
       }
 
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
-    // Sidecars that live in JSON6902 patches: the patch is regenerated where the source map says.
+    // Sidecars that live in patches (JSON6902, strategic merge): each is regenerated where the source
+    // map says, in its own format.
     if (repoMesh && mode !== 'render-dir') {
-      const targets = json6902Sidecars(repoMesh.build);
-      const patched = await json6902Changes(
-        targets,
-        async (input, native, target) => {
-          processes++;
-          const rev = revisionFor(
-            target.workload.namespace,
-            podRevisionOf(target.object.object, revision),
-            repoMesh,
-            revision,
-            options.pinRevision,
-          );
-          const revConfig = await configFor(rev);
-          const result = await kubeInject({
-            binary,
-            version,
-            input,
-            injectConfigFile: revConfig.injectConfigFile,
-            meshConfigFile: revConfig.meshConfigFile,
-            valuesFile: revConfig.valuesFile,
-            operatorFile: revConfig.operatorFile,
-            revision: rev,
-            nativeSidecars: native,
-          });
-          return result.output;
-        },
-        options.nativeSidecars !== undefined ? config.nativeSidecars : undefined,
-      );
-      for (const left of patched.metadataLeftOut)
-        logger.notice(
-          `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(', ')}); add those ops to the patch to carry them`,
-          { file: left.file, line: left.line },
+      const injectTarget = async (input: string, native: boolean, target: Json6902Sidecar) => {
+        processes++;
+        const rev = revisionFor(
+          target.workload.namespace,
+          podRevisionOf(target.object.object, revision),
+          repoMesh,
+          revision,
+          options.pinRevision,
         );
-      for (const change of patched.changes)
-        changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-      const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
-      judged.workloads = judged.workloads.filter(
-        (w) => w.status !== 'skipped' || !covered.has(`${w.kind}\0${w.name}`),
-      );
-      judged.workloads.push(...patched.workloads);
+        const revConfig = await configFor(rev);
+        const own = await istioctlFor(rev);
+        const result = await kubeInject({
+          binary: own.binary,
+          version: own.version,
+          input,
+          injectConfigFile: revConfig.injectConfigFile,
+          meshConfigFile: revConfig.meshConfigFile,
+          valuesFile: revConfig.valuesFile,
+          operatorFile: revConfig.operatorFile,
+          revision: rev,
+          nativeSidecars: native,
+        });
+        return result.output;
+      };
+      const native = options.nativeSidecars !== undefined ? config.nativeSidecars : undefined;
+      let json6902 = json6902Sidecars(repoMesh.build);
+      if (mode === 'patches') {
+        const migration = await migrateJson6902(repoMesh.build, json6902, injectTarget, native);
+        json6902 = migration.kept.map((k) => k.target);
+        for (const { target, reason } of migration.kept)
+          logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
+            file: target.file,
+            line: target.line,
+          });
+        const moved = new Set(
+          migration.migrated.map((m) => `${m.target.object.kind}\0${m.target.workload.name}`),
+        );
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== 'skipped' || !moved.has(`${w.kind}\0${w.name}`),
+        );
+        for (const m of migration.migrated) {
+          logger.notice(
+            `${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`,
+            {
+              file: m.target.file,
+            },
+          );
+          judged.workloads.push(
+            patchWorkloadResult(
+              m.target,
+              m.target.object.kind as WorkloadKind,
+              m.injected,
+              true,
+              m.native,
+              'JSON6902 patch',
+            ),
+          );
+        }
+        for (const change of migration.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+      }
+      // In `patches` mode the selected workloads' own patches are patchChanges' to write.
+      const taken = new Set([
+        ...changes.map((c) => c.path),
+        ...(mode === 'patches'
+          ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w)))
+          : []),
+      ]);
+      for (const patched of [
+        await json6902Changes(json6902, injectTarget, native),
+        await strategicMergeChanges(
+          strategicMergeSidecars(repoMesh.build).filter((t) => !taken.has(t.file)),
+          injectTarget,
+          native,
+        ),
+      ]) {
+        for (const left of patched.metadataLeftOut)
+          logger.notice(
+            `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(', ')}); add those ops to the patch to carry them`,
+            { file: left.file, line: left.line },
+          );
+        for (const change of patched.changes)
+          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+        const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
+        judged.workloads = judged.workloads.filter(
+          (w) => w.status !== 'skipped' || !covered.has(`${w.kind}\0${w.name}`),
+        );
+        judged.workloads.push(...patched.workloads);
+      }
     }
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
@@ -392,6 +471,11 @@ function mostCommon(values: readonly string[]): string | undefined {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+function ownPatchPath(file: string, workload: Workload): string {
+  const dir = posix.dirname(file);
+  return dir === '.' ? patchFileName(workload) : posix.join(dir, patchFileName(workload));
 }
 
 function podRevisionOf(object: unknown, runRevision: string | undefined): string | undefined {

@@ -2,6 +2,7 @@
 // `istio-injection: enabled` is the default revision's, its `istio.io/rev` names a revision or tag,
 // and a pod's own `istio.io/rev` counts when its namespace says neither. Tags resolve to the revision
 // they point at through the mesh model. A workload nothing names is rendered with the run's revision.
+import type { MeshModel } from '../mesh/types.js';
 import type { Job } from './jobs.js';
 import type { RepoMesh } from './repo-mesh.js';
 import { namespaceOf, podSetting } from './selection.js';
@@ -83,3 +84,19 @@ export function revisionForJob(
 }
 
 const STATUS = 'sidecar.istio.io/status';
+
+/**
+ * The one Istio version the repo's control planes of `revision` run (undefined: none, or several), so
+ * that revision's sidecars are rendered by its own istioctl and never run ahead of it.
+ */
+export function revisionVersion(model: MeshModel, revision: string | undefined): string | undefined {
+  const name = revision ?? 'default';
+  const versions = new Set(
+    model.clusters.flatMap((c) =>
+      c.controlPlanes
+        .filter((p) => p.revision === name && p.version)
+        .map((p) => p.version!.replace(/^v/, '')),
+    ),
+  );
+  return versions.size === 1 ? [...versions][0] : undefined;
+}

@@ -17,6 +17,18 @@ import {
 /** `webhook`: only what the webhook would inject; `paths`: every workload under the configured paths. */
 export type InjectSelection = 'webhook' | 'paths';
 
+/** The `selection` input's choices: `auto` is `paths` when paths are configured, else `webhook`. */
+export const INJECT_SELECTIONS = ['auto', 'webhook', 'paths'] as const;
+
+/** The selection a run uses: the one asked for, else `paths` with configured paths, else `webhook`. */
+export function selectionFor(
+  asked: (typeof INJECT_SELECTIONS)[number] | undefined,
+  paths: readonly string[] | undefined,
+): InjectSelection {
+  if (asked === 'webhook' || asked === 'paths') return asked;
+  return paths && paths.length > 0 ? 'paths' : 'webhook';
+}
+
 export const GITOPS_NAMESPACES = ['flux-system', 'argocd'];
 
 const STATUS = 'sidecar.istio.io/status';

@@ -37,7 +37,7 @@ export interface RenderSidecarsOptions {
    * `webhook`: inject what Istio's webhook would (already injected, opted in, labelled namespaces);
    * `paths`: every workload under `paths`. Default: `paths` when paths are given, else `webhook`.
    */
-  selection?: InjectSelection;
+  selection?: InjectSelection | 'auto';
   /** Helm values and IstioOperator overlays for the generated injection config. */
   valuesFile?: string;
   operatorFile?: string;

@@ -13,7 +13,8 @@ import { renderDirChanges } from './render-dir.js';
 export interface PlannedChange extends FileChange {
   path: string;
   absolute: string;
-  content: string;
+  /** null: the file is removed in the same change (a patch migrated to ours). */
+  content: string | null;
 }
 
 /** What the judged jobs ask for: new bodies per file and document, parsed outputs for patches. */

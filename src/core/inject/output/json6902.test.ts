@@ -72,4 +72,49 @@ describe('regeneratedPatch', () => {
       'label security.istio.io/tlsMode',
     ]);
   });
+
+  it('treats an op that replaces the whole pod metadata like its key ops, adding a map it lacks', () => {
+    const meta = (labels: Record<string, string>, annotations?: Record<string, string>) => ({
+      kind: 'Deployment',
+      spec: {
+        template: {
+          metadata: { labels, ...(annotations ? { annotations } : {}) },
+          spec: { containers: [app, proxy] },
+        },
+      },
+    });
+    const whole = `- op: replace # the pod's metadata
+  path: /spec/template/metadata
+  value:
+    labels:
+      app: a
+`;
+    const rendered = meta({ app: 'a' });
+    const injected = meta(
+      { app: 'a', 'security.istio.io/tlsMode': 'istio' },
+      { 'sidecar.istio.io/status': 'new' },
+    );
+    const leftOut: string[] = [];
+    const text = regeneratedPatch(whole, 'Deployment', rendered, injected, leftOut)!;
+    expect(text).toBe(
+      `- op: replace # the pod's metadata
+  path: /spec/template/metadata
+  value:
+    labels:
+      app: a
+      security.istio.io/tlsMode: istio
+    annotations:
+      sidecar.istio.io/status: new
+`,
+    );
+    expect(leftOut).toEqual([]);
+    expect(
+      regeneratedPatch(
+        text,
+        'Deployment',
+        meta({ app: 'a', 'security.istio.io/tlsMode': 'istio' }, { 'sidecar.istio.io/status': 'new' }),
+        injected,
+      ),
+    ).toBeUndefined();
+  });
 });

@@ -23,6 +23,14 @@ export interface Json6902Sidecar {
 
 /** Workloads whose istio-proxy a JSON6902 patch file adds. */
 export function json6902Sidecars(build: MeshBuild): Json6902Sidecar[] {
+  return patchSidecars(build, isOpList);
+}
+
+/** Workloads whose istio-proxy a patch file (that `accept` takes) adds, once per file and workload. */
+export function patchSidecars(
+  build: MeshBuild,
+  accept: (text: string, workload: MeshWorkload) => boolean,
+): Json6902Sidecar[] {
   const out: Json6902Sidecar[] = [];
   const seen = new Set<string>();
   for (const cluster of build.model.clusters)
@@ -31,7 +39,7 @@ export function json6902Sidecars(build: MeshBuild): Json6902Sidecar[] {
       if (workload.sidecar.origin !== 'patch' && workload.sidecar.origin !== 'overlay') continue;
       if (!source || workload.sidecar.count !== 1) continue;
       const text = build.files.text(source.file);
-      if (text === undefined || !isOpList(text)) continue;
+      if (text === undefined || !accept(text, workload)) continue;
       const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
       if (seen.has(key)) continue;
       const object = cluster.objects.find(
@@ -190,10 +198,38 @@ function metadataOps(
   const covered = new Map<string, Set<string>>(maps.map((m) => [m, new Set<string>()]));
   let touchesMetadata = false;
   let changed = false;
+  // A whole labels/annotations map the op sets: its keys the injector sets get its values.
+  const wholeMap = (map: string, at: (string | number)[], value: Record<string, unknown>) => {
+    for (const key of Object.keys(value)) covered.get(map)!.add(key);
+    for (const key of changes.get(map)!) covered.get(map)!.add(key);
+    const next = { ...value };
+    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
+    for (const key of changes.get(map)!) next[key] = wanted(map)[key];
+    for (const [key, v] of Object.entries(next))
+      if (JSON.stringify(v) !== JSON.stringify(value[key])) {
+        doc.setIn([...at, key], v);
+        changed = true;
+      }
+  };
   ops.items.forEach((item, index) => {
     if (!isMap(item)) return;
     const op = item.toJSON() as { op?: string; path?: string; value?: unknown };
     if (op.op !== 'add' && op.op !== 'replace') return;
+    // The whole pod metadata object: each of its maps as a whole-map op; a missing one is added.
+    if (op.path === prefix && isObject(op.value)) {
+      touchesMetadata = true;
+      for (const map of maps) {
+        const value = op.value[map];
+        if (isObject(value)) wholeMap(map, [index, 'value', map], value);
+        else if (changes.get(map)!.size > 0) {
+          const fresh = Object.fromEntries([...changes.get(map)!].map((k) => [k, wanted(map)[k]]));
+          for (const key of changes.get(map)!) covered.get(map)!.add(key);
+          doc.setIn([index, 'value', map], doc.createNode(fresh));
+          changed = true;
+        }
+      }
+      return;
+    }
     const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? '');
     if (!match || match[1] !== prefix) return;
     touchesMetadata = true;
@@ -206,16 +242,7 @@ function metadataOps(
       changed = true;
       return;
     }
-    if (!isObject(op.value)) return;
-    for (const key of Object.keys(op.value)) covered.get(map)!.add(key);
-    for (const key of changes.get(map)!) covered.get(map)!.add(key);
-    const next = { ...op.value };
-    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
-    for (const key of changes.get(map)!) next[key] = wanted(map)[key];
-    if (JSON.stringify(next) === JSON.stringify(op.value)) return;
-    for (const [key, value] of Object.entries(next))
-      if (JSON.stringify(value) !== JSON.stringify(op.value[key])) doc.setIn([index, 'value', key], value);
-    changed = true;
+    if (isObject(op.value)) wholeMap(map, [index, 'value'], op.value);
   });
   for (const map of maps) {
     const missing = [...changes.get(map)!].filter((k) => !covered.get(map)!.has(k));
