@@ -18,7 +18,8 @@ import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from
 import { plannedChanges } from './output/changes.js';
 import { json6902Changes, json6902Sidecars } from './output/json6902.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
-import { readRepoMesh } from './repo-mesh.js';
+import { PodSettingsCache } from './pod-settings-cache.js';
+import { readRepoMesh, recordRepoMeshFacts } from './repo-mesh.js';
 import { selectJobs } from './selection.js';
 import { podRevisionChoice, revisionFor, revisionForJob, statusRevision } from './revisions.js';
 import { bodyForMode, recordModes, sidecarModeGroups, type ModeGroup } from './sidecar-mode.js';
@@ -50,7 +51,7 @@ export async function renderSidecars(
   const repoMesh =
     options.repoValues === false
       ? undefined
-      : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
+      : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir);
   const scratch = await mkdtemp(join(tmpdir(), 'kube-inject-'));
   try {
     const context = {
@@ -85,6 +86,8 @@ export async function renderSidecars(
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
     const found = findJobs(files, logger);
+    const podSettings = PodSettingsCache.open(cacheDir);
+    podSettings.attach(found);
     const selection = options.selection ?? (options.paths && options.paths.length > 0 ? 'paths' : 'webhook');
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
@@ -170,23 +173,23 @@ export async function renderSidecars(
       if (origin) w.origin = origin;
     }
     // Never two proxies: every document istioctl rewrote is checked before anything is written.
-    for (const [job, replacement] of judged.replacedJobs)
-      assertOneProxy(replacement, job.file.path, job.slice.line);
     // In place, what is written is istioctl's own output, which it gives back unchanged (ADR 0008):
     // remember that, so the next run finds the file current without asking istioctl again. The old
     // document is gone from the file, so its (large) answer is not kept.
-    if (mode === 'in-place')
-      for (const [job, replacement] of judged.replacedJobs) {
-        const written = normalisedBody(replacement);
-        const cache = cacheOf.get(job)!;
-        cache.forget(job.body);
-        cache.record(written, { output: written, skipped: [...(skipLines.get(job) ?? [])] });
-      }
+    for (const [job, replacement] of judged.replacedJobs) {
+      const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
+      if (mode !== 'in-place') continue;
+      const written = normalisedBody(replacement);
+      const cache = cacheOf.get(job)!;
+      cache.forget(job.body);
+      cache.record(written, { output: written, skipped: [...(skipLines.get(job) ?? [])] });
+      podSettings.record(written, parsed);
+    }
 
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
     // Sidecars that live in JSON6902 patches: the patch is regenerated where the source map says.
-    if (repoMesh && mode !== 'render-dir') {
-      const targets = json6902Sidecars(repoMesh.build);
+    if (repoMesh?.patchedSidecars && mode !== 'render-dir') {
+      const targets = json6902Sidecars(await repoMesh.loadBuild());
       const patched = await json6902Changes(
         targets,
         async (input, native, target) => {
@@ -231,18 +234,22 @@ export async function renderSidecars(
     const skipped = skippedWorkloads(judged.workloads, logger);
     if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
     // The result as the cluster would get it: rendered before writing, all or nothing.
-    const rendered =
+    const checked =
       repoMesh && changes.length > 0 && mode !== 'render-dir'
-        ? await checkRenderedResult(options.workspace, changes, repoMesh.build, logger)
+        ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger)
         : undefined;
+    const rendered = checked?.check;
     if (!options.dryRun && changes.length > 0) {
       for (const change of changes) await mkdir(dirname(change.absolute), { recursive: true });
       writeFilesAtomically(
         changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
         { root: options.workspace, logger },
       );
+      // The next run over this very content needs no model: remember the facts of the one just checked.
+      if (checked) recordRepoMeshFacts(options.workspace, cacheDir, checked.after, logger);
     }
     for (const cache of caches) cache.save();
+    podSettings.save();
     const workloads = judged.workloads;
     const proxyImage =
       mostCommon(workloads.flatMap((w) => (w.to?.proxyImage ? [w.to.proxyImage] : []))) ?? config.proxyImage;
