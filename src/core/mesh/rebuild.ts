@@ -64,12 +64,23 @@ export async function rebuildMesh(
   return { model, files, rendered };
 }
 
-/** Whether a root renders any of the paths: one of its objects or patches comes from one. */
+/** Whether a root renders any of the paths. */
 function touches(rendered: RenderedRoot, paths: ReadonlySet<string>): boolean {
-  if (rendered.root.files?.some((f) => paths.has(f))) return true;
-  return rendered.objects.some(
-    (o) => (o.source && paths.has(o.source.file)) || o.patchedIn.some((p) => paths.has(p)),
-  );
+  return [...paths].some((p) => reads(rendered, p));
+}
+
+/**
+ * Whether a root reads `path`: one of its plain files or objects' files, or any file under a
+ * directory kustomize builds for it (its own, a nested one, one that configures its patches).
+ */
+function reads(rendered: RenderedRoot, path: string): boolean {
+  const { root } = rendered;
+  if (root.files?.includes(path)) return true;
+  if (rendered.objects.some((o) => o.source?.file === path)) return true;
+  const dirs = new Set(root.nested ?? []);
+  if (root.kustomization) dirs.add(root.path);
+  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix.dirname(p));
+  return [...dirs].some((dir) => dir === '.' || path.startsWith(`${dir}/`));
 }
 
 function shortcutApplies(
@@ -81,16 +92,8 @@ function shortcutApplies(
   for (const path of paths)
     if ((KUSTOMIZATION_FILES as readonly string[]).includes(posix.basename(path))) return false;
   if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
-  // A new file (a patch the output writes) may be read by roots that did not read it before.
-  const known = new Set<string>();
-  for (const r of rendered) {
-    for (const f of r.root.files ?? []) known.add(f);
-    for (const o of r.objects) {
-      if (o.source) known.add(o.source.file);
-      for (const p of o.patchedIn) known.add(p);
-    }
-  }
-  if ([...paths].some((p) => !known.has(p))) return false;
+  // A file no root reads now (a new patch, a new file in a plain directory) needs discovery again.
+  if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
   for (const cluster of model.clusters) {
     for (const plane of cluster.controlPlanes) {
       if (named(plane.source?.file)) return false;
