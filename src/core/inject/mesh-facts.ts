@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.js';
 import { locateKustomize } from '../mesh/kustomize.js';
-import { controlPlaneNamespaces, injectionValuesFor, type InjectionValues } from '../mesh/injection-values.js';
+import {
+  controlPlaneNamespaces,
+  injectionValuesFor,
+  type InjectionValues,
+} from '../mesh/injection-values.js';
 import { gitRemoteUrls, type MeshBuild } from '../mesh/model.js';
 import type { MeshNamespace } from '../mesh/types.js';
 import { listWorkspaceFiles } from '../workspace/files.js';

@@ -2,6 +2,8 @@
 // and, per workload document, the namespace it renders into and what that namespace's labels say.
 // Those facts are kept in the cache dir keyed by the repo's fingerprint, so a run over an unchanged
 // repo builds no model at all; the whole model is built only when a step needs it (ADR 0013).
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildMesh, type MeshBuild } from '../mesh/model.js';
 import type { InjectionValues } from '../mesh/injection-values.js';
 import type { MeshNamespace } from '../mesh/types.js';
@@ -32,9 +34,31 @@ export interface RepoMesh {
   valuesFor(revision: string | undefined): InjectionValues | undefined;
 }
 
+/** Facts of this many repo contents are kept (branches, PR checks); older ones are removed. */
+const KEPT_FACTS = 20;
+
 /** Where the facts of a fingerprint are kept: a memo in the injection cache dir. */
 export function factsMemo(cacheDir: string | undefined, fingerprint: string) {
-  return memo<MeshFacts>(cacheDir, `mesh-facts-${fingerprint}`);
+  const stored = memo<MeshFacts>(cacheDir, `mesh-facts-${fingerprint}`);
+  return {
+    get: stored.get,
+    set(facts: MeshFacts) {
+      stored.set(facts);
+      if (cacheDir) pruneFacts(join(cacheDir, 'memo'));
+    },
+  };
+}
+
+function pruneFacts(dir: string): void {
+  try {
+    const files = readdirSync(dir)
+      .filter((f) => f.startsWith('mesh-facts-') && f.endsWith('.json'))
+      .map((f) => ({ path: join(dir, f), time: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.time - a.time);
+    for (const old of files.slice(KEPT_FACTS)) rmSync(old.path, { force: true });
+  } catch {
+    // Another job pruning at the same time, or a cache dir gone: the next run prunes.
+  }
 }
 
 export async function readRepoMesh(
