@@ -69,8 +69,8 @@ function loggedKustomize(): { binary: string; builds(): string[]; reset(): void 
     binary,
     `#!/usr/bin/env bash
 mkdir -p "${dir}/log"
-n=$(ls "${dir}/log" | wc -l)
-if [[ "$1" == build ]]; then cat "$2"/kustomization* > "${dir}/log/$n.build" 2>/dev/null; fi
+# Builds run in parallel: a name of its own per call, in start order (nanoseconds, then the pid).
+if [[ "$1" == build ]]; then cat "$2"/kustomization* > "${dir}/log/$(date +%s%N).$$.build" 2>/dev/null; fi
 exec "${KUSTOMIZE}" "$@"
 `,
   );
@@ -81,7 +81,7 @@ exec "${KUSTOMIZE}" "$@"
     builds: () =>
       existsSync(log)
         ? readdirSync(log)
-            .sort((a, b) => parseInt(a) - parseInt(b))
+            .sort((a, b) => a.localeCompare(b))
             .map((f) => readFileSync(join(log, f), 'utf8'))
         : [],
     reset: () => rmSync(log, { recursive: true, force: true }),
