@@ -6,7 +6,8 @@
 //   incremental / floor    10 workloads edited, as in a PR check      (report)
 //   upgrade / floor        repo injected by the old istioctl, moved to the new one, cold cache (goal <= 0.6)
 //   peak RSS               of the pipeline process                    (goal <= 512 MiB)
-// Usage: node bench/inject-3k.mjs [new-istioctl] [old-istioctl]; BENCH_PER_FILE=1 adds the per-file loop.
+// Usage: node bench/inject-3k.mjs [new-istioctl] [old-istioctl]; BENCH_PER_FILE=1 adds the per-file loop,
+// BENCH_FILES=<n> sizes the repo (n files of ten), BENCH_VERBOSE=1 prints each run's phases.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -25,7 +26,8 @@ for (const b of [binary, oldBinary])
     process.exit(1);
   }
 
-const FILES = 300;
+// BENCH_FILES=<n>: a smaller repo for iteration (the figures are at the default 300).
+const FILES = Number(process.env.BENCH_FILES ?? 300);
 const PER_FILE = 10;
 const work = mkdtempSync(join(tmpdir(), 'bench-inject-3k-'));
 const repo = join(work, 'repo');

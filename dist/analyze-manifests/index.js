@@ -42276,7 +42276,8 @@ function openRepoFiles(root, logger = silentLogger) {
     kustomizationIn,
     isDirectory: isDirectory2,
     readFile: async (path7) => text(path7),
-    parseErrors
+    parseErrors,
+    forgetParsed: () => parsed.clear()
   };
 }
 function safeRegular(root, path7, logger) {

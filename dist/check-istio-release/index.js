@@ -39629,7 +39629,8 @@ function openRepoFiles(root, logger = silentLogger) {
     kustomizationIn,
     isDirectory: isDirectory2,
     readFile: async (path) => text(path),
-    parseErrors
+    parseErrors,
+    forgetParsed: () => parsed.clear()
   };
 }
 function safeRegular(root, path, logger) {

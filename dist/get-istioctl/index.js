@@ -41298,7 +41298,8 @@ function openRepoFiles(root, logger = silentLogger) {
     kustomizationIn,
     isDirectory: isDirectory2,
     readFile: async (path6) => text(path6),
-    parseErrors
+    parseErrors,
+    forgetParsed: () => parsed.clear()
   };
 }
 function safeRegular(root, path6, logger) {

@@ -23230,9 +23230,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix19 = POSIX_REGEX_SOURCE[rest2];
-                if (posix19) {
-                  prev.value = pre + posix19;
+                const posix20 = POSIX_REGEX_SOURCE[rest2];
+                if (posix20) {
+                  prev.value = pre + posix20;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -23749,7 +23749,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix19 = opts.windows;
+      const posix20 = opts.windows;
       const regex2 = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -23759,8 +23759,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex2, options, { glob, posix: posix19 });
-        const result = { glob, state, regex: regex2, posix: posix19, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch3.test(input, regex2, options, { glob, posix: posix20 });
+        const result = { glob, state, regex: regex2, posix: posix20, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -23785,7 +23785,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex2, options, { glob, posix: posix19 } = {}) => {
+    picomatch3.test = (input, regex2, options, { glob, posix: posix20 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -23793,7 +23793,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix19 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix20 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -23802,16 +23802,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex2, options, posix19);
+          match = picomatch3.matchBase(input, regex2, options, posix20);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix19 = options && options.windows) => {
+    picomatch3.matchBase = (input, glob, options, posix20 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix19 }));
+      return regex2.test(utils.basename(input, { windows: posix20 }));
     };
     picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
     picomatch3.parse = (pattern, options) => {
@@ -39415,7 +39415,7 @@ function explainGitHubError(error2, what, hasToken) {
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join16, posix as posix18 } from "node:path";
+import { dirname as dirname9, join as join18, posix as posix19 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -40825,7 +40825,8 @@ function openRepoFiles(root, logger = silentLogger) {
     kustomizationIn,
     isDirectory: isDirectory2,
     readFile: async (path5) => text(path5),
-    parseErrors
+    parseErrors,
+    forgetParsed: () => parsed.clear()
   };
 }
 function safeRegular(root, path5, logger) {
@@ -45844,10 +45845,81 @@ function hostHint(answer) {
   return answer.replacement ? `Use ${answer.replacement} instead.` : "Point it at a host that publishes this version (see Istio's 1.31 upgrade notes).";
 }
 
+// src/core/mesh/rebuild.ts
+import { posix as posix18 } from "node:path";
+async function rebuildMesh(before, workspace, changed, options = {}) {
+  const paths = new Set(changed.map((p) => posix18.normalize(p)));
+  if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
+  const affected = before.rendered.filter((r) => touches(r, paths));
+  const files = openRepoFiles(workspace, options.logger ?? silentLogger);
+  const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
+  const fresh = await renderRoots(
+    files,
+    affected.map((r) => r.root),
+    {
+      ...needsKustomize ? { kustomize: options.kustomize ?? locateKustomize() } : {},
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs
+    }
+  );
+  const freshById = new Map(fresh.map((r) => [r.root.id, r]));
+  const lookups = before.rendered.filter((r) => !freshById.has(r.root.id)).map((r) => ({ ...r, root: { ...r.root, flux: void 0 } }));
+  applyPostBuild(files, [...fresh, ...lookups]);
+  for (const root of fresh) for (const object of root.objects) locateDocument(files, object);
+  const rendered = before.rendered.map((r) => freshById.get(r.root.id) ?? r);
+  const clusters = [];
+  for (const cluster of before.model.clusters) {
+    const mine = rendered.filter((r) => r.root.cluster === cluster.name);
+    if (!mine.some((r) => freshById.has(r.root.id))) {
+      clusters.push(cluster);
+      continue;
+    }
+    const namespaces = cluster.namespaces;
+    const workloads = mine.flatMap((r) => {
+      const again = freshById.get(r.root.id);
+      return again ? readWorkloads(files, [again], namespaces) : cluster.workloads.filter((w) => w.root === r.root.id);
+    });
+    clusters.push({ ...cluster, workloads, objects: mine.flatMap((r) => r.objects) });
+  }
+  const model = { clusters, warnings: before.model.warnings };
+  files.forgetParsed();
+  return { model, files, rendered };
+}
+function touches(rendered, paths) {
+  return [...paths].some((p) => reads(rendered, p));
+}
+function reads(rendered, path5) {
+  const { root } = rendered;
+  if (root.files?.includes(path5)) return true;
+  if (rendered.objects.some((o) => o.source?.file === path5)) return true;
+  const dirs = new Set(root.nested ?? []);
+  if (root.kustomization) dirs.add(root.path);
+  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix18.dirname(p));
+  return [...dirs].some((dir) => dir === "." || path5.startsWith(`${dir}/`));
+}
+function shortcutApplies(model, rendered, paths) {
+  const named = (file) => file !== void 0 && paths.has(file);
+  for (const path5 of paths)
+    if (KUSTOMIZATION_FILES.includes(posix18.basename(path5))) return false;
+  if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
+  if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
+  for (const cluster of model.clusters) {
+    for (const plane of cluster.controlPlanes) {
+      if (named(plane.source?.file)) return false;
+      for (const d of plane.declarations)
+        if (named(d.source?.file) || d.layers.some((l) => named(l.source?.file))) return false;
+    }
+    if (cluster.components.some((c) => named(c.source?.file))) return false;
+    if (cluster.namespaces.some((n) => named(n.source?.file))) return false;
+  }
+  return true;
+}
+
 // src/core/inject/render-check.ts
 var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
 function assertOneProxy(body, file, line) {
-  for (const object of objectsOf(parseManifest(body))) {
+  const parsed = parseManifest(body);
+  for (const object of objectsOf(parsed)) {
     const template = podTemplateOf(object);
     if (!template) continue;
     const count = proxyCount(template.spec);
@@ -45861,6 +45933,7 @@ function assertOneProxy(body, file, line) {
         }
       );
   }
+  return parsed;
 }
 function proxyCount(spec) {
   return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
@@ -45879,7 +45952,10 @@ async function checkRenderedResult(workspace, changes, before, logger) {
       if (change.content === null) rmSync5(target, { force: true });
       else writeFileSync3(target, change.content);
     }
-    const after = await buildMesh(scratch, { logger: quiet(logger) });
+    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
+    const paths = changes.map((c) => c.path);
+    const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
+    after.files.forgetParsed();
     const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
     const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
     const blocking = fresh.filter((f) => BLOCKING.has(f.code));
@@ -45905,7 +45981,7 @@ async function checkRenderedResult(workspace, changes, before, logger) {
         if (workload.sidecar.count === 1) withOneProxy++;
         if (workload.sidecar.image) images.push(workload.sidecar.image);
       }
-    return { pods, withOneProxy, images };
+    return { check: { pods, withOneProxy, images }, after };
   } finally {
     rmSync5(scratch, { recursive: true, force: true });
   }
@@ -45915,151 +45991,6 @@ function quiet(logger) {
   }, notice: () => {
   }, debug: () => {
   } };
-}
-
-// src/core/mesh/injection-values.ts
-function planesFor(model, revision) {
-  const out = [];
-  for (const cluster of model.clusters) {
-    const plane = cluster.controlPlanes.find((p) => p.revision === revision) ?? cluster.controlPlanes.find((p) => p.tags.includes(revision));
-    if (plane) out.push({ cluster: cluster.name, plane });
-  }
-  return out;
-}
-function injectionValuesFor(model, revision = "default") {
-  const found = planesFor(model, revision).filter((f) => f.plane.declarations.length > 0);
-  const first = found[0];
-  if (!first) return void 0;
-  const { plane } = first;
-  const values = cloneValues(plane.values);
-  const dropped = [];
-  let meshConfig = {};
-  if (isValuesMap(values.meshConfig)) meshConfig = values.meshConfig;
-  delete values.meshConfig;
-  if (plane.meshConfig) meshConfig = mergeValues(meshConfig, plane.meshConfig);
-  const global2 = asRecord(values.global);
-  const tag = global2 ? asString(global2.tag) : void 0;
-  if (global2 && tag && parseIstioVersion(tag)) {
-    delete global2.tag;
-    dropped.push(`global.tag ${tag}`);
-  }
-  if (values.revision !== void 0) {
-    delete values.revision;
-  }
-  const same2 = JSON.stringify([plane.values, plane.meshConfig ?? null]);
-  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same2).map((f) => f.cluster);
-  return {
-    cluster: first.cluster,
-    revision: plane.revision,
-    values,
-    meshConfig,
-    layers: plane.declarations.flatMap(
-      (d) => d.layers.map((l) => ({ description: l.description, ...l.source ? { source: l.source } : {} }))
-    ),
-    unresolved: plane.declarations.flatMap((d) => d.unresolved),
-    dropped,
-    conflicts
-  };
-}
-function controlPlaneNamespaces(model) {
-  const out = /* @__PURE__ */ new Set();
-  for (const cluster of model.clusters) {
-    for (const plane of cluster.controlPlanes)
-      for (const d of plane.declarations) {
-        const target = asString(asRecord(d.values.global)?.istioNamespace);
-        if (target) out.add(target);
-        else if (d.sourceId === "istio-operator" || d.sourceId === "sail-istio")
-          out.add(d.namespace ?? "istio-system");
-        else if (d.namespace) out.add(d.namespace);
-      }
-    for (const object of cluster.objects)
-      if (object.namespace && istioComponentOf(object) === "istiod") out.add(object.namespace);
-  }
-  if (out.size === 0) out.add("istio-system");
-  return out;
-}
-
-// src/core/inject/repo-mesh.ts
-async function readRepoMesh(workspace, revision, logger, given) {
-  let build = given;
-  if (!build) {
-    try {
-      build = await buildMesh(workspace, { logger });
-    } catch (error2) {
-      logger.warning(
-        `the mesh model could not be built (${error2.message.split("\n")[0]}); injecting with the chart defaults and without the namespaces' labels`
-      );
-      return void 0;
-    }
-  }
-  const values = injectionValuesFor(build.model, revision ?? "default");
-  if (values) reportValues(values, logger);
-  return describe(build, values, revision ?? "default", logger);
-}
-function reportValues(values, logger) {
-  const layers = values.layers.map((l) => l.description).join(", ");
-  logger.info(
-    `injection config of revision ${values.revision} from the repo's control plane (cluster ${values.cluster}): ${layers || "no values"}`
-  );
-  for (const u of values.unresolved)
-    logger.warning(
-      `the control plane values refer to ${u.reference}, which the repo cannot resolve (${u.reason}); the injection config is rendered without it`,
-      u.source ? { ...u.source } : {}
-    );
-  for (const d of values.dropped)
-    logger.info(`left ${d} out of the injection config: the target version decides the proxy image`);
-  if (values.conflicts.length > 0)
-    logger.warning(
-      `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
-    );
-}
-function describe(build, values, runRevision, logger) {
-  const model = build.model;
-  const bySource = /* @__PURE__ */ new Map();
-  const origins = /* @__PURE__ */ new Map();
-  for (const cluster of model.clusters)
-    for (const workload of cluster.workloads) {
-      if (!workload.source) continue;
-      const key = `${workload.source.file}:${workload.source.line}`;
-      bySource.set(key, [...bySource.get(key) ?? [], workload.namespace]);
-      if (workload.sidecar.origin && !origins.has(key)) origins.set(key, workload.sidecar.origin);
-    }
-  const namespaces = /* @__PURE__ */ new Map();
-  for (const cluster of model.clusters)
-    for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
-  const revisions = /* @__PURE__ */ new Set();
-  const planes = /* @__PURE__ */ new Set();
-  const tags = /* @__PURE__ */ new Map();
-  for (const cluster of model.clusters)
-    for (const plane of cluster.controlPlanes) {
-      revisions.add(plane.revision);
-      planes.add(plane.revision);
-      for (const tag of plane.tags) {
-        revisions.add(tag);
-        if (!tags.has(tag)) tags.set(tag, plane.revision);
-      }
-    }
-  const resolveRevision = (name) => planes.has(name) ? name : tags.get(name) ?? name;
-  const valuesByRevision = /* @__PURE__ */ new Map([[runRevision, values]]);
-  return {
-    build,
-    ...values ? { values } : {},
-    controlPlaneNamespaces: controlPlaneNamespaces(model),
-    namespacesOf: (file, line) => [...new Set(bySource.get(`${file}:${line}`) ?? [])],
-    namespace: (name) => namespaces.get(name),
-    originOf: (file, line) => origins.get(`${file}:${line}`),
-    // A repo that declares no control plane cannot tell a revision from a typo.
-    knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
-    resolveRevision,
-    valuesFor: (revision) => {
-      const name = revision ?? "default";
-      if (valuesByRevision.has(name)) return valuesByRevision.get(name);
-      const found = injectionValuesFor(model, name);
-      if (found) reportValues(found, logger);
-      valuesByRevision.set(name, found);
-      return found;
-    }
-  };
 }
 
 // src/core/inject/selection.ts
@@ -46077,7 +46008,17 @@ function namespaceOf(job, mesh) {
   return rendered ?? job.workloads[0]?.namespace ?? "default";
 }
 function podSetting(job, key) {
-  for (const object of objectsOf(job.source())) {
+  const known2 = job.podSettings?.get(key);
+  if (known2 !== void 0) return known2 ?? void 0;
+  const value = readPodSetting(job, key);
+  job.podSettings?.set(key, value ?? null);
+  return value;
+}
+function readPodSetting(job, key) {
+  return podSettingIn(job.source(), key);
+}
+function podSettingIn(source, key) {
+  for (const object of objectsOf(source)) {
     if (workloadsOf(object).length !== 1) continue;
     const template = podTemplateOf(object);
     if (!template) continue;
@@ -46169,6 +46110,200 @@ function selectJobs(jobs, selection, mesh, revision) {
   return { jobs: selected, skipped };
 }
 
+// src/core/inject/sidecar-mode.ts
+var import_yaml16 = __toESM(require_dist(), 1);
+function bodyForMode(job, from, native) {
+  if (from === void 0 || from === "native" === native) return job.body;
+  const list = from === "native" ? "initContainers" : "containers";
+  const document = JSON.parse(JSON.stringify(job.source()));
+  for (const object of objectsOf(document)) {
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec || !Array.isArray(spec[list])) continue;
+    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
+  }
+  return (0, import_yaml16.stringify)(document);
+}
+function existingMode(job) {
+  if (!job.body.includes("istio-proxy")) return void 0;
+  const known2 = job.podSettings?.get(MODE_SETTING);
+  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
+  const mode = modeIn(job.source());
+  job.podSettings?.set(MODE_SETTING, mode ?? null);
+  return mode;
+}
+var MODE_SETTING = "@sidecar-mode";
+function modeIn(source) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec) continue;
+    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
+    if (has("initContainers")) return "native";
+    if (has("containers")) return "classic";
+  }
+  return void 0;
+}
+function sidecarModeGroups(jobs, configured, defaultNative, logger) {
+  const groups2 = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const mode = existingMode(job);
+    const native = configured || mode === void 0 ? defaultNative : mode === "native";
+    if (configured && mode !== void 0 && mode === "native" !== native)
+      logger.notice(
+        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
+        { file: job.file.path, line: job.slice.line }
+      );
+    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
+    group.indexes.push(j);
+    if (mode) group.existing.set(j, mode);
+    groups2.set(native, group);
+  });
+  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
+}
+function recordModes(workloads, jobs, groups2) {
+  const byLocation = /* @__PURE__ */ new Map();
+  for (const group of groups2)
+    for (const j of group.indexes) {
+      const job = jobs[j];
+      const from = group.existing.get(j);
+      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
+        ...from ? { from } : {},
+        to: group.native ? "native" : "classic"
+      });
+    }
+  for (const w of workloads) {
+    const modes = byLocation.get(`${w.file}\0${w.document}`);
+    if (!modes) continue;
+    if (w.from && modes.from) w.from.mode = modes.from;
+    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+  }
+}
+
+// src/core/inject/pod-settings-cache.ts
+var KEYS = ["istio.io/rev", "sidecar.istio.io/inject", "sidecar.istio.io/status"];
+var SPARE_ENTRIES2 = 2e4;
+var PodSettingsCache = class _PodSettingsCache {
+  constructor(store, stored2) {
+    this.store = store;
+    this.stored = stored2;
+  }
+  store;
+  stored;
+  used = /* @__PURE__ */ new Map();
+  changed = false;
+  static open(cacheDir2) {
+    const store = cacheDir2 ? memo(cacheDir2, "pod-settings") : void 0;
+    const stored2 = store?.get();
+    return new _PodSettingsCache(store, stored2 && typeof stored2 === "object" ? stored2 : {});
+  }
+  /** Gives each job the settings recorded for its body (and a place to record new ones). */
+  attach(jobs) {
+    if (!this.store) return;
+    for (const job of jobs) {
+      const key = sha256(job.body);
+      const settings = this.used.get(key) ?? { ...this.stored[key] ?? {} };
+      this.used.set(key, settings);
+      job.podSettings = {
+        get: (name) => Object.hasOwn(settings, name) ? settings[name] : void 0,
+        set: (name, value) => {
+          if (settings[name] === value) return;
+          settings[name] = value;
+          this.changed = true;
+        }
+      };
+    }
+  }
+  /** The settings of a body this run writes, read from its parse, for the next run. */
+  record(body, parsed) {
+    if (!this.store) return;
+    const settings = {};
+    for (const key of KEYS) settings[key] = podSettingIn(parsed, key) ?? null;
+    settings[MODE_SETTING] = modeIn(parsed) ?? null;
+    this.used.set(sha256(body), settings);
+    this.changed = true;
+  }
+  save() {
+    if (!this.store) return;
+    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
+    if (!this.changed && this.used.size === Object.keys(this.stored).length) return;
+    const entries = Object.fromEntries(this.used);
+    for (const key of spare.slice(-SPARE_ENTRIES2)) entries[key] = this.stored[key];
+    this.store.set(entries);
+  }
+};
+
+// src/core/inject/repo-mesh.ts
+import { readdirSync as readdirSync3, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
+import { join as join17 } from "node:path";
+
+// src/core/inject/mesh-facts.ts
+import { lstatSync as lstatSync5, readFileSync as readFileSync10, readlinkSync as readlinkSync2 } from "node:fs";
+import { createHash as createHash3 } from "node:crypto";
+import { join as join16 } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/core/mesh/injection-values.ts
+function planesFor(model, revision) {
+  const out = [];
+  for (const cluster of model.clusters) {
+    const plane = cluster.controlPlanes.find((p) => p.revision === revision) ?? cluster.controlPlanes.find((p) => p.tags.includes(revision));
+    if (plane) out.push({ cluster: cluster.name, plane });
+  }
+  return out;
+}
+function injectionValuesFor(model, revision = "default") {
+  const found = planesFor(model, revision).filter((f) => f.plane.declarations.length > 0);
+  const first = found[0];
+  if (!first) return void 0;
+  const { plane } = first;
+  const values = cloneValues(plane.values);
+  const dropped = [];
+  let meshConfig = {};
+  if (isValuesMap(values.meshConfig)) meshConfig = values.meshConfig;
+  delete values.meshConfig;
+  if (plane.meshConfig) meshConfig = mergeValues(meshConfig, plane.meshConfig);
+  const global2 = asRecord(values.global);
+  const tag = global2 ? asString(global2.tag) : void 0;
+  if (global2 && tag && parseIstioVersion(tag)) {
+    delete global2.tag;
+    dropped.push(`global.tag ${tag}`);
+  }
+  if (values.revision !== void 0) {
+    delete values.revision;
+  }
+  const same2 = JSON.stringify([plane.values, plane.meshConfig ?? null]);
+  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same2).map((f) => f.cluster);
+  return {
+    cluster: first.cluster,
+    revision: plane.revision,
+    values,
+    meshConfig,
+    layers: plane.declarations.flatMap(
+      (d) => d.layers.map((l) => ({ description: l.description, ...l.source ? { source: l.source } : {} }))
+    ),
+    unresolved: plane.declarations.flatMap((d) => d.unresolved),
+    dropped,
+    conflicts
+  };
+}
+function controlPlaneNamespaces(model) {
+  const out = /* @__PURE__ */ new Set();
+  for (const cluster of model.clusters) {
+    for (const plane of cluster.controlPlanes)
+      for (const d of plane.declarations) {
+        const target = asString(asRecord(d.values.global)?.istioNamespace);
+        if (target) out.add(target);
+        else if (d.sourceId === "istio-operator" || d.sourceId === "sail-istio")
+          out.add(d.namespace ?? "istio-system");
+        else if (d.namespace) out.add(d.namespace);
+      }
+    for (const object of cluster.objects)
+      if (object.namespace && istioComponentOf(object) === "istiod") out.add(object.namespace);
+  }
+  if (out.size === 0) out.add("istio-system");
+  return out;
+}
+
 // src/core/inject/revisions.ts
 function labelledRevision(namespace, podRevision, mesh) {
   const ns = mesh.namespace(namespace);
@@ -46222,12 +46357,193 @@ function revisionVersion(model, revision) {
   return versions.size === 1 ? [...versions][0] : void 0;
 }
 
+// src/core/inject/mesh-facts.ts
+var FACTS_FORMAT = 2;
+function factsOf(build) {
+  const { model } = build;
+  const namespacesBySource = {};
+  const origins = {};
+  let patchedSidecars = false;
+  for (const cluster of model.clusters)
+    for (const workload of cluster.workloads) {
+      const origin = workload.sidecar.origin;
+      if (origin === "patch" || origin === "overlay") patchedSidecars = true;
+      if (!workload.source) continue;
+      const key = `${workload.source.file}:${workload.source.line}`;
+      const seen = namespacesBySource[key] ??= [];
+      if (!seen.includes(workload.namespace)) seen.push(workload.namespace);
+      if (origin && !(key in origins)) origins[key] = origin;
+    }
+  const namespaces = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters)
+    for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
+  const planes = /* @__PURE__ */ new Set();
+  const tags = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters)
+    for (const plane of cluster.controlPlanes) {
+      planes.add(plane.revision);
+      for (const tag of plane.tags) if (!tags.has(tag)) tags.set(tag, plane.revision);
+    }
+  const valuesByRevision = {};
+  for (const name of /* @__PURE__ */ new Set(["default", ...planes, ...tags.keys()]))
+    valuesByRevision[name] = injectionValuesFor(model, name) ?? null;
+  return {
+    valuesByRevision,
+    controlPlaneNamespaces: [...controlPlaneNamespaces(model)],
+    namespaces: [...namespaces.values()],
+    namespacesBySource,
+    origins,
+    planes: [...planes],
+    tags: [...tags.entries()],
+    patchedSidecars,
+    patchFiles: [...kustomizePatchFiles(build)],
+    revisionVersions: Object.fromEntries(
+      [...planes].flatMap((name) => {
+        const version = revisionVersion(model, name);
+        return version ? [[name, version]] : [];
+      })
+    )
+  };
+}
+function repoFingerprint(workspace, cacheDir2, logger) {
+  const hash = createHash3("sha256");
+  const part = (value) => hash.update(typeof value === "string" ? `${value.length}:${value}` : value);
+  part(`facts-format=${FACTS_FORMAT}`);
+  part(codeDigest(cacheDir2));
+  part(kustomizeIdentity(cacheDir2));
+  part(gitRemoteUrls(workspace).join("\n"));
+  for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/*"], logger })) {
+    part(path5);
+    const absolute = join16(workspace, path5);
+    const stats = lstatSync5(absolute, { throwIfNoEntry: false });
+    if (stats?.isSymbolicLink()) part(`link:${readlinkSync2(absolute)}`);
+    else if (stats?.isFile()) part(createHash3("sha256").update(readFileSync10(absolute)).digest("hex"));
+    else part("missing");
+  }
+  return hash.digest("hex");
+}
+function kustomizeIdentity(cacheDir2) {
+  try {
+    const kustomize = locateKustomize();
+    return `${kustomize.description} ${fileDigest(cacheDir2, kustomize.command)}`;
+  } catch {
+    return "no kustomize";
+  }
+}
+function codeDigest(cacheDir2) {
+  try {
+    return fileDigest(cacheDir2, fileURLToPath(import.meta.url));
+  } catch {
+    return "unknown code";
+  }
+}
+
+// src/core/inject/repo-mesh.ts
+var KEPT_FACTS = 20;
+function factsMemo(cacheDir2, fingerprint) {
+  const stored2 = memo(cacheDir2, `mesh-facts-${fingerprint}`);
+  return {
+    get: stored2.get,
+    set(facts) {
+      stored2.set(facts);
+      if (cacheDir2) pruneFacts(join17(cacheDir2, "memo"));
+    }
+  };
+}
+function pruneFacts(dir) {
+  try {
+    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join17(dir, f), time: statSync4(join17(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
+    for (const old of files.slice(KEPT_FACTS)) rmSync6(old.path, { force: true });
+  } catch {
+  }
+}
+async function readRepoMesh(workspace, revision, logger, given, cacheDir2) {
+  const fingerprint = !given && cacheDir2 ? repoFingerprint(workspace, cacheDir2, logger) : void 0;
+  const remembered = fingerprint ? factsMemo(cacheDir2, fingerprint) : void 0;
+  const known2 = remembered?.get();
+  let build = given ? Promise.resolve(given) : void 0;
+  const loadBuild = () => build ??= buildMesh(workspace, { logger }).then(lean);
+  let facts;
+  if (known2) {
+    logger.info("mesh model facts as recorded for this exact repo content (no render needed)");
+    facts = known2;
+  } else {
+    try {
+      facts = factsOf(await loadBuild());
+    } catch (error2) {
+      logger.warning(
+        `the mesh model could not be built (${error2.message.split("\n")[0]}); injecting with the chart defaults and without the namespaces' labels`
+      );
+      return void 0;
+    }
+    remembered?.set(facts);
+  }
+  return describe(facts, loadBuild, revision ?? "default", logger);
+}
+function recordRepoMeshFacts(workspace, cacheDir2, build, logger) {
+  if (!cacheDir2) return;
+  factsMemo(cacheDir2, repoFingerprint(workspace, cacheDir2, logger)).set(factsOf(build));
+}
+function lean(build) {
+  build.files.forgetParsed();
+  return build;
+}
+function reportValues(values, logger) {
+  const layers = values.layers.map((l) => l.description).join(", ");
+  logger.info(
+    `injection config of revision ${values.revision} from the repo's control plane (cluster ${values.cluster}): ${layers || "no values"}`
+  );
+  for (const u of values.unresolved)
+    logger.warning(
+      `the control plane values refer to ${u.reference}, which the repo cannot resolve (${u.reason}); the injection config is rendered without it`,
+      u.source ? { ...u.source } : {}
+    );
+  for (const d of values.dropped)
+    logger.info(`left ${d} out of the injection config: the target version decides the proxy image`);
+  if (values.conflicts.length > 0)
+    logger.warning(
+      `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
+    );
+}
+function describe(facts, loadBuild, runRevision, logger) {
+  const namespaces = new Map(facts.namespaces.map((ns) => [ns.name, ns]));
+  const planes = new Set(facts.planes);
+  const tags = new Map(facts.tags);
+  const revisions = /* @__PURE__ */ new Set([...planes, ...tags.keys()]);
+  const resolveRevision = (name) => planes.has(name) ? name : tags.get(name) ?? name;
+  const reported = /* @__PURE__ */ new Map();
+  const valuesFor = (revision) => {
+    const name = revision ?? "default";
+    if (reported.has(name)) return reported.get(name);
+    const found = facts.valuesByRevision[name] ?? void 0;
+    if (found) reportValues(found, logger);
+    reported.set(name, found);
+    return found;
+  };
+  const values = valuesFor(runRevision);
+  return {
+    loadBuild,
+    patchedSidecars: facts.patchedSidecars,
+    patchFiles: new Set(facts.patchFiles),
+    revisionVersion: (revision) => facts.revisionVersions[revision ?? "default"],
+    ...values ? { values } : {},
+    controlPlaneNamespaces: new Set(facts.controlPlaneNamespaces),
+    namespacesOf: (file, line) => [...facts.namespacesBySource[`${file}:${line}`] ?? []],
+    namespace: (name) => namespaces.get(name),
+    originOf: (file, line) => facts.origins[`${file}:${line}`],
+    // A repo that declares no control plane cannot tell a revision from a typo.
+    knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
+    resolveRevision,
+    valuesFor
+  };
+}
+
 // src/core/inject/revision-istioctl.ts
 function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
   const known2 = /* @__PURE__ */ new Map();
   return (revision) => {
     if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
-    const own = revisionVersion(mesh.build.model, revision);
+    const own = mesh.revisionVersion(revision);
     if (!own || own === run2.version) return Promise.resolve(run2);
     let found = known2.get(own);
     if (!found) {
@@ -46248,67 +46564,6 @@ function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
     }
     return found;
   };
-}
-
-// src/core/inject/sidecar-mode.ts
-var import_yaml16 = __toESM(require_dist(), 1);
-function bodyForMode(job, from, native) {
-  if (from === void 0 || from === "native" === native) return job.body;
-  const list = from === "native" ? "initContainers" : "containers";
-  const document = JSON.parse(JSON.stringify(job.source()));
-  for (const object of objectsOf(document)) {
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec || !Array.isArray(spec[list])) continue;
-    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
-  }
-  return (0, import_yaml16.stringify)(document);
-}
-function existingMode(job) {
-  if (!job.body.includes("istio-proxy")) return void 0;
-  for (const object of objectsOf(job.source())) {
-    if (workloadsOf(object).length !== 1) continue;
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec) continue;
-    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
-    if (has("initContainers")) return "native";
-    if (has("containers")) return "classic";
-  }
-  return void 0;
-}
-function sidecarModeGroups(jobs, configured, defaultNative, logger) {
-  const groups2 = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const mode = existingMode(job);
-    const native = configured || mode === void 0 ? defaultNative : mode === "native";
-    if (configured && mode !== void 0 && mode === "native" !== native)
-      logger.notice(
-        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
-        { file: job.file.path, line: job.slice.line }
-      );
-    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
-    group.indexes.push(j);
-    if (mode) group.existing.set(j, mode);
-    groups2.set(native, group);
-  });
-  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
-}
-function recordModes(workloads, jobs, groups2) {
-  const byLocation = /* @__PURE__ */ new Map();
-  for (const group of groups2)
-    for (const j of group.indexes) {
-      const job = jobs[j];
-      const from = group.existing.get(j);
-      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
-        ...from ? { from } : {},
-        to: group.native ? "native" : "classic"
-      });
-    }
-  for (const w of workloads) {
-    const modes = byLocation.get(`${w.file}\0${w.document}`);
-    if (!modes) continue;
-    if (w.from && modes.from) w.from.mode = modes.from;
-    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
-  }
 }
 
 // src/core/report/markdown.ts
@@ -46452,8 +46707,8 @@ async function renderSidecars(options, deps = {}) {
   const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
-  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
-  const scratch = await mkdtemp2(join16(tmpdir6(), "kube-inject-"));
+  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
+  const scratch = await mkdtemp2(join18(tmpdir6(), "kube-inject-"));
   try {
     const context2 = {
       binary,
@@ -46477,7 +46732,7 @@ async function renderSidecars(options, deps = {}) {
       let known2 = configs.get(name);
       if (!known2) {
         known2 = (async () => {
-          const dir = rev === revision ? scratch : join16(scratch, `revision-${name}`);
+          const dir = rev === revision ? scratch : join18(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir3(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
           const own = await istioctlFor(rev);
@@ -46497,12 +46752,14 @@ async function renderSidecars(options, deps = {}) {
     };
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
-    const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : /* @__PURE__ */ new Set();
+    const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
     const found = findJobs(files, logger).filter((job) => {
       if (!patchFiles.has(job.file.path)) return true;
       logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
       return false;
     });
+    const podSettings = PodSettingsCache.open(cacheDir2);
+    podSettings.attach(found);
     const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
@@ -46583,17 +46840,18 @@ async function renderSidecars(options, deps = {}) {
       const origin = repoMesh?.originOf(w.file, w.line);
       if (origin) w.origin = origin;
     }
-    for (const [job, replacement] of judged.replacedJobs)
-      assertOneProxy(replacement, job.file.path, job.slice.line);
-    if (mode === "in-place")
-      for (const [job, replacement] of judged.replacedJobs) {
-        const written = normalisedBody(replacement);
-        const cache = cacheOf.get(job);
-        cache.forget(job.body);
-        cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
-      }
+    for (const [job, replacement] of judged.replacedJobs) {
+      const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
+      if (mode !== "in-place") continue;
+      const written = normalisedBody(replacement);
+      const cache = cacheOf.get(job);
+      cache.forget(job.body);
+      cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
+      podSettings.record(written, parsed);
+    }
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
-    if (repoMesh && mode !== "render-dir") {
+    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
+      const build = await repoMesh.loadBuild();
       const injectTarget = async (input, native2, target) => {
         processes++;
         const rev = revisionFor(
@@ -46619,9 +46877,9 @@ async function renderSidecars(options, deps = {}) {
         return result.output;
       };
       const native = options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0;
-      let json6902 = json6902Sidecars(repoMesh.build);
+      let json6902 = json6902Sidecars(build);
       if (mode === "patches") {
-        const migration = await migrateJson6902(repoMesh.build, json6902, injectTarget, native);
+        const migration = await migrateJson6902(build, json6902, injectTarget, native);
         json6902 = migration.kept.map((k) => k.target);
         for (const { target, reason } of migration.kept)
           logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
@@ -46662,7 +46920,7 @@ async function renderSidecars(options, deps = {}) {
       for (const patched of [
         await json6902Changes(json6902, injectTarget, native),
         await strategicMergeChanges(
-          strategicMergeSidecars(repoMesh.build).filter((t) => !taken.has(t.file)),
+          strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
           injectTarget,
           native
         )
@@ -46684,15 +46942,18 @@ async function renderSidecars(options, deps = {}) {
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
     if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
-    const rendered = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, repoMesh.build, logger) : void 0;
+    const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
+    const rendered = checked?.check;
     if (!options.dryRun && changes.length > 0) {
       for (const change of changes) await mkdir3(dirname9(change.absolute), { recursive: true });
       writeFilesAtomically(
         changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
         { root: options.workspace, logger }
       );
+      if (checked) recordRepoMeshFacts(options.workspace, cacheDir2, checked.after, logger);
     }
     for (const cache of caches) cache.save();
+    podSettings.save();
     const workloads = judged.workloads;
     const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? config.proxyImage;
     const changedFiles = changes.map((c) => c.path);
@@ -46815,8 +47076,8 @@ function mostCommon(values) {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 function ownPatchPath(file, workload) {
-  const dir = posix18.dirname(file);
-  return dir === "." ? patchFileName(workload) : posix18.join(dir, patchFileName(workload));
+  const dir = posix19.dirname(file);
+  return dir === "." ? patchFileName(workload) : posix19.join(dir, patchFileName(workload));
 }
 function podRevisionOf(object, runRevision) {
   const metadata = podTemplateOf(object)?.metadata;
@@ -46848,7 +47109,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm6 } from "node:fs/promises";
 import { existsSync as existsSync11 } from "node:fs";
-import { join as join19 } from "node:path";
+import { join as join21 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -47136,26 +47397,26 @@ function _getTempDirectory() {
 }
 
 // src/core/istioctl/install/cached.ts
-import { createHash as createHash3 } from "node:crypto";
-import { createReadStream, readFileSync as readFileSync10, statSync as statSync5, writeFileSync as writeFileSync5 } from "node:fs";
+import { createHash as createHash4 } from "node:crypto";
+import { createReadStream, readFileSync as readFileSync11, statSync as statSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { join as join20 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join18(extracted, binaryName2))
+    binarySha256: await sha256Of(join20(extracted, binaryName2))
   };
-  writeFileSync5(join18(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join20(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join18(dir, binaryName2);
-  const size = statSync5(binary, { throwIfNoEntry: false })?.size;
+  const binary = join20(dir, binaryName2);
+  const size = statSync6(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
   logger.warning(`the cached istioctl ${version} at ${dir} ${problem}; installing it again`);
@@ -47165,7 +47426,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync10(join18(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync11(join20(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -47181,7 +47442,7 @@ async function forget(dir) {
   await rm4(`${dir}.complete`, { force: true });
 }
 async function sha256Of(path5) {
-  const hash = createHash3("sha256");
+  const hash = createHash4("sha256");
   for await (const chunk of createReadStream(path5)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -47244,7 +47505,7 @@ function parsePinnedChecksum(value, input = "checksum") {
 // src/core/istioctl/install/download.ts
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 var DownloadNotFoundError = class extends NotFoundError {
@@ -47258,7 +47519,7 @@ var RetryableError = class extends Error {
 };
 async function downloadFile(url, destination, options = {}) {
   return withRetries(url, options, async (response) => {
-    const hash = createHash4("sha256");
+    const hash = createHash5("sha256");
     let bytes = 0;
     try {
       if (!response.body) throw new Error("no body");
@@ -47530,7 +47791,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join19(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join21(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -47539,12 +47800,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join19(scratch, "extracted");
+    const extracted = join21(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join19(extracted, binaryName(platform2));
+    const binary = join21(extracted, binaryName(platform2));
     if (!existsSync11(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -47558,7 +47819,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join19(cachedDir, binaryName(platform2)),
+      path: join21(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -47602,7 +47863,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join19(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join21(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -47658,7 +47919,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join19(root, TOOL_NAME, version, cacheKey);
+      const dir = join21(root, TOOL_NAME, version, cacheKey);
       await rm6(dir, { recursive: true, force: true });
       await rm6(`${dir}.complete`, { force: true });
     }
@@ -47768,7 +48029,7 @@ var INJECT_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join20 } from "node:path";
+import { join as join22 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -47857,7 +48118,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join20(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join22(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
@@ -48001,9 +48262,9 @@ function toReleases(listed) {
 }
 
 // src/core/releases/http-cache.ts
-import { createHash as createHash5, randomUUID as randomUUID3 } from "node:crypto";
+import { createHash as createHash6, randomUUID as randomUUID3 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile2, rename as rename3, rm as rm7, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { join as join23 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -48011,7 +48272,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join21(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
+    return join23(this.directory, `${createHash6("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {

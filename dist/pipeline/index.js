@@ -23356,9 +23356,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix21 = POSIX_REGEX_SOURCE[rest2];
-                if (posix21) {
-                  prev.value = pre + posix21;
+                const posix22 = POSIX_REGEX_SOURCE[rest2];
+                if (posix22) {
+                  prev.value = pre + posix22;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -23875,7 +23875,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix21 = opts.windows;
+      const posix22 = opts.windows;
       const regex2 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -23885,8 +23885,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix21 });
-        const result = { glob, state, regex: regex2, posix: posix21, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex2, options, { glob, posix: posix22 });
+        const result = { glob, state, regex: regex2, posix: posix22, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -23911,7 +23911,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex2, options, { glob, posix: posix21 } = {}) => {
+    picomatch4.test = (input, regex2, options, { glob, posix: posix22 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -23919,7 +23919,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix21 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix22 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -23928,16 +23928,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex2, options, posix21);
+          match = picomatch4.matchBase(input, regex2, options, posix22);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix21 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix22 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix21 }));
+      return regex2.test(utils.basename(input, { windows: posix22 }));
     };
     picomatch4.isMatch = (str, patterns2, options) => picomatch4(patterns2, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -34963,7 +34963,7 @@ async function enableAutoMerge(octokit, pullRequestNodeId, method, logger) {
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join16, posix as posix18 } from "node:path";
+import { dirname as dirname9, join as join18, posix as posix19 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -36323,7 +36323,8 @@ function openRepoFiles(root, logger = silentLogger) {
     kustomizationIn,
     isDirectory: isDirectory2,
     readFile: async (path5) => text2(path5),
-    parseErrors
+    parseErrors,
+    forgetParsed: () => parsed.clear()
   };
 }
 function safeRegular(root, path5, logger) {
@@ -41400,10 +41401,81 @@ function hostHint(answer) {
   return answer.replacement ? `Use ${answer.replacement} instead.` : "Point it at a host that publishes this version (see Istio's 1.31 upgrade notes).";
 }
 
+// src/core/mesh/rebuild.ts
+import { posix as posix18 } from "node:path";
+async function rebuildMesh(before, workspace, changed, options = {}) {
+  const paths = new Set(changed.map((p) => posix18.normalize(p)));
+  if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
+  const affected = before.rendered.filter((r) => touches(r, paths));
+  const files = openRepoFiles(workspace, options.logger ?? silentLogger);
+  const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
+  const fresh = await renderRoots(
+    files,
+    affected.map((r) => r.root),
+    {
+      ...needsKustomize ? { kustomize: options.kustomize ?? locateKustomize() } : {},
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs
+    }
+  );
+  const freshById = new Map(fresh.map((r) => [r.root.id, r]));
+  const lookups = before.rendered.filter((r) => !freshById.has(r.root.id)).map((r) => ({ ...r, root: { ...r.root, flux: void 0 } }));
+  applyPostBuild(files, [...fresh, ...lookups]);
+  for (const root of fresh) for (const object of root.objects) locateDocument(files, object);
+  const rendered = before.rendered.map((r) => freshById.get(r.root.id) ?? r);
+  const clusters = [];
+  for (const cluster of before.model.clusters) {
+    const mine = rendered.filter((r) => r.root.cluster === cluster.name);
+    if (!mine.some((r) => freshById.has(r.root.id))) {
+      clusters.push(cluster);
+      continue;
+    }
+    const namespaces = cluster.namespaces;
+    const workloads = mine.flatMap((r) => {
+      const again = freshById.get(r.root.id);
+      return again ? readWorkloads(files, [again], namespaces) : cluster.workloads.filter((w) => w.root === r.root.id);
+    });
+    clusters.push({ ...cluster, workloads, objects: mine.flatMap((r) => r.objects) });
+  }
+  const model = { clusters, warnings: before.model.warnings };
+  files.forgetParsed();
+  return { model, files, rendered };
+}
+function touches(rendered, paths) {
+  return [...paths].some((p) => reads(rendered, p));
+}
+function reads(rendered, path5) {
+  const { root } = rendered;
+  if (root.files?.includes(path5)) return true;
+  if (rendered.objects.some((o) => o.source?.file === path5)) return true;
+  const dirs = new Set(root.nested ?? []);
+  if (root.kustomization) dirs.add(root.path);
+  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix18.dirname(p));
+  return [...dirs].some((dir) => dir === "." || path5.startsWith(`${dir}/`));
+}
+function shortcutApplies(model, rendered, paths) {
+  const named = (file) => file !== void 0 && paths.has(file);
+  for (const path5 of paths)
+    if (KUSTOMIZATION_FILES.includes(posix18.basename(path5))) return false;
+  if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
+  if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
+  for (const cluster of model.clusters) {
+    for (const plane of cluster.controlPlanes) {
+      if (named(plane.source?.file)) return false;
+      for (const d of plane.declarations)
+        if (named(d.source?.file) || d.layers.some((l) => named(l.source?.file))) return false;
+    }
+    if (cluster.components.some((c) => named(c.source?.file))) return false;
+    if (cluster.namespaces.some((n) => named(n.source?.file))) return false;
+  }
+  return true;
+}
+
 // src/core/inject/render-check.ts
 var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
 function assertOneProxy(body, file, line) {
-  for (const object of objectsOf(parseManifest(body))) {
+  const parsed = parseManifest(body);
+  for (const object of objectsOf(parsed)) {
     const template = podTemplateOf(object);
     if (!template) continue;
     const count = proxyCount(template.spec);
@@ -41417,6 +41489,7 @@ function assertOneProxy(body, file, line) {
         }
       );
   }
+  return parsed;
 }
 function proxyCount(spec) {
   return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
@@ -41435,7 +41508,10 @@ async function checkRenderedResult(workspace, changes, before, logger) {
       if (change.content === null) rmSync5(target, { force: true });
       else writeFileSync3(target, change.content);
     }
-    const after = await buildMesh(scratch, { logger: quiet(logger) });
+    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
+    const paths = changes.map((c) => c.path);
+    const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
+    after.files.forgetParsed();
     const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
     const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
     const blocking = fresh.filter((f) => BLOCKING.has(f.code));
@@ -41461,7 +41537,7 @@ async function checkRenderedResult(workspace, changes, before, logger) {
         if (workload.sidecar.count === 1) withOneProxy++;
         if (workload.sidecar.image) images.push(workload.sidecar.image);
       }
-    return { pods, withOneProxy, images };
+    return { check: { pods, withOneProxy, images }, after };
   } finally {
     rmSync5(scratch, { recursive: true, force: true });
   }
@@ -41471,151 +41547,6 @@ function quiet(logger) {
   }, notice: () => {
   }, debug: () => {
   } };
-}
-
-// src/core/mesh/injection-values.ts
-function planesFor(model, revision) {
-  const out = [];
-  for (const cluster of model.clusters) {
-    const plane = cluster.controlPlanes.find((p) => p.revision === revision) ?? cluster.controlPlanes.find((p) => p.tags.includes(revision));
-    if (plane) out.push({ cluster: cluster.name, plane });
-  }
-  return out;
-}
-function injectionValuesFor(model, revision = "default") {
-  const found = planesFor(model, revision).filter((f) => f.plane.declarations.length > 0);
-  const first = found[0];
-  if (!first) return void 0;
-  const { plane } = first;
-  const values = cloneValues(plane.values);
-  const dropped = [];
-  let meshConfig = {};
-  if (isValuesMap(values.meshConfig)) meshConfig = values.meshConfig;
-  delete values.meshConfig;
-  if (plane.meshConfig) meshConfig = mergeValues(meshConfig, plane.meshConfig);
-  const global2 = asRecord(values.global);
-  const tag = global2 ? asString(global2.tag) : void 0;
-  if (global2 && tag && parseIstioVersion(tag)) {
-    delete global2.tag;
-    dropped.push(`global.tag ${tag}`);
-  }
-  if (values.revision !== void 0) {
-    delete values.revision;
-  }
-  const same2 = JSON.stringify([plane.values, plane.meshConfig ?? null]);
-  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same2).map((f) => f.cluster);
-  return {
-    cluster: first.cluster,
-    revision: plane.revision,
-    values,
-    meshConfig,
-    layers: plane.declarations.flatMap(
-      (d) => d.layers.map((l) => ({ description: l.description, ...l.source ? { source: l.source } : {} }))
-    ),
-    unresolved: plane.declarations.flatMap((d) => d.unresolved),
-    dropped,
-    conflicts
-  };
-}
-function controlPlaneNamespaces(model) {
-  const out = /* @__PURE__ */ new Set();
-  for (const cluster of model.clusters) {
-    for (const plane of cluster.controlPlanes)
-      for (const d of plane.declarations) {
-        const target = asString(asRecord(d.values.global)?.istioNamespace);
-        if (target) out.add(target);
-        else if (d.sourceId === "istio-operator" || d.sourceId === "sail-istio")
-          out.add(d.namespace ?? "istio-system");
-        else if (d.namespace) out.add(d.namespace);
-      }
-    for (const object of cluster.objects)
-      if (object.namespace && istioComponentOf(object) === "istiod") out.add(object.namespace);
-  }
-  if (out.size === 0) out.add("istio-system");
-  return out;
-}
-
-// src/core/inject/repo-mesh.ts
-async function readRepoMesh(workspace, revision, logger, given) {
-  let build = given;
-  if (!build) {
-    try {
-      build = await buildMesh(workspace, { logger });
-    } catch (error2) {
-      logger.warning(
-        `the mesh model could not be built (${error2.message.split("\n")[0]}); injecting with the chart defaults and without the namespaces' labels`
-      );
-      return void 0;
-    }
-  }
-  const values = injectionValuesFor(build.model, revision ?? "default");
-  if (values) reportValues(values, logger);
-  return describe(build, values, revision ?? "default", logger);
-}
-function reportValues(values, logger) {
-  const layers = values.layers.map((l) => l.description).join(", ");
-  logger.info(
-    `injection config of revision ${values.revision} from the repo's control plane (cluster ${values.cluster}): ${layers || "no values"}`
-  );
-  for (const u of values.unresolved)
-    logger.warning(
-      `the control plane values refer to ${u.reference}, which the repo cannot resolve (${u.reason}); the injection config is rendered without it`,
-      u.source ? { ...u.source } : {}
-    );
-  for (const d of values.dropped)
-    logger.info(`left ${d} out of the injection config: the target version decides the proxy image`);
-  if (values.conflicts.length > 0)
-    logger.warning(
-      `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
-    );
-}
-function describe(build, values, runRevision, logger) {
-  const model = build.model;
-  const bySource = /* @__PURE__ */ new Map();
-  const origins = /* @__PURE__ */ new Map();
-  for (const cluster of model.clusters)
-    for (const workload of cluster.workloads) {
-      if (!workload.source) continue;
-      const key = `${workload.source.file}:${workload.source.line}`;
-      bySource.set(key, [...bySource.get(key) ?? [], workload.namespace]);
-      if (workload.sidecar.origin && !origins.has(key)) origins.set(key, workload.sidecar.origin);
-    }
-  const namespaces = /* @__PURE__ */ new Map();
-  for (const cluster of model.clusters)
-    for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
-  const revisions = /* @__PURE__ */ new Set();
-  const planes = /* @__PURE__ */ new Set();
-  const tags = /* @__PURE__ */ new Map();
-  for (const cluster of model.clusters)
-    for (const plane of cluster.controlPlanes) {
-      revisions.add(plane.revision);
-      planes.add(plane.revision);
-      for (const tag of plane.tags) {
-        revisions.add(tag);
-        if (!tags.has(tag)) tags.set(tag, plane.revision);
-      }
-    }
-  const resolveRevision = (name) => planes.has(name) ? name : tags.get(name) ?? name;
-  const valuesByRevision = /* @__PURE__ */ new Map([[runRevision, values]]);
-  return {
-    build,
-    ...values ? { values } : {},
-    controlPlaneNamespaces: controlPlaneNamespaces(model),
-    namespacesOf: (file, line) => [...new Set(bySource.get(`${file}:${line}`) ?? [])],
-    namespace: (name) => namespaces.get(name),
-    originOf: (file, line) => origins.get(`${file}:${line}`),
-    // A repo that declares no control plane cannot tell a revision from a typo.
-    knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
-    resolveRevision,
-    valuesFor: (revision) => {
-      const name = revision ?? "default";
-      if (valuesByRevision.has(name)) return valuesByRevision.get(name);
-      const found = injectionValuesFor(model, name);
-      if (found) reportValues(found, logger);
-      valuesByRevision.set(name, found);
-      return found;
-    }
-  };
 }
 
 // src/core/inject/selection.ts
@@ -41632,7 +41563,17 @@ function namespaceOf(job, mesh) {
   return rendered ?? job.workloads[0]?.namespace ?? "default";
 }
 function podSetting(job, key) {
-  for (const object of objectsOf(job.source())) {
+  const known2 = job.podSettings?.get(key);
+  if (known2 !== void 0) return known2 ?? void 0;
+  const value = readPodSetting(job, key);
+  job.podSettings?.set(key, value ?? null);
+  return value;
+}
+function readPodSetting(job, key) {
+  return podSettingIn(job.source(), key);
+}
+function podSettingIn(source, key) {
+  for (const object of objectsOf(source)) {
     if (workloadsOf(object).length !== 1) continue;
     const template = podTemplateOf(object);
     if (!template) continue;
@@ -41724,6 +41665,200 @@ function selectJobs(jobs, selection, mesh, revision) {
   return { jobs: selected, skipped };
 }
 
+// src/core/inject/sidecar-mode.ts
+var import_yaml16 = __toESM(require_dist(), 1);
+function bodyForMode(job, from, native) {
+  if (from === void 0 || from === "native" === native) return job.body;
+  const list = from === "native" ? "initContainers" : "containers";
+  const document = JSON.parse(JSON.stringify(job.source()));
+  for (const object of objectsOf(document)) {
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec || !Array.isArray(spec[list])) continue;
+    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
+  }
+  return (0, import_yaml16.stringify)(document);
+}
+function existingMode(job) {
+  if (!job.body.includes("istio-proxy")) return void 0;
+  const known2 = job.podSettings?.get(MODE_SETTING);
+  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
+  const mode = modeIn(job.source());
+  job.podSettings?.set(MODE_SETTING, mode ?? null);
+  return mode;
+}
+var MODE_SETTING = "@sidecar-mode";
+function modeIn(source) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec) continue;
+    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
+    if (has("initContainers")) return "native";
+    if (has("containers")) return "classic";
+  }
+  return void 0;
+}
+function sidecarModeGroups(jobs, configured, defaultNative, logger) {
+  const groups2 = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const mode = existingMode(job);
+    const native = configured || mode === void 0 ? defaultNative : mode === "native";
+    if (configured && mode !== void 0 && mode === "native" !== native)
+      logger.notice(
+        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
+        { file: job.file.path, line: job.slice.line }
+      );
+    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
+    group.indexes.push(j);
+    if (mode) group.existing.set(j, mode);
+    groups2.set(native, group);
+  });
+  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
+}
+function recordModes(workloads, jobs, groups2) {
+  const byLocation = /* @__PURE__ */ new Map();
+  for (const group of groups2)
+    for (const j of group.indexes) {
+      const job = jobs[j];
+      const from = group.existing.get(j);
+      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
+        ...from ? { from } : {},
+        to: group.native ? "native" : "classic"
+      });
+    }
+  for (const w of workloads) {
+    const modes = byLocation.get(`${w.file}\0${w.document}`);
+    if (!modes) continue;
+    if (w.from && modes.from) w.from.mode = modes.from;
+    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+  }
+}
+
+// src/core/inject/pod-settings-cache.ts
+var KEYS = ["istio.io/rev", "sidecar.istio.io/inject", "sidecar.istio.io/status"];
+var SPARE_ENTRIES2 = 2e4;
+var PodSettingsCache = class _PodSettingsCache {
+  constructor(store, stored2) {
+    this.store = store;
+    this.stored = stored2;
+  }
+  store;
+  stored;
+  used = /* @__PURE__ */ new Map();
+  changed = false;
+  static open(cacheDir2) {
+    const store = cacheDir2 ? memo(cacheDir2, "pod-settings") : void 0;
+    const stored2 = store?.get();
+    return new _PodSettingsCache(store, stored2 && typeof stored2 === "object" ? stored2 : {});
+  }
+  /** Gives each job the settings recorded for its body (and a place to record new ones). */
+  attach(jobs) {
+    if (!this.store) return;
+    for (const job of jobs) {
+      const key = sha256(job.body);
+      const settings = this.used.get(key) ?? { ...this.stored[key] ?? {} };
+      this.used.set(key, settings);
+      job.podSettings = {
+        get: (name) => Object.hasOwn(settings, name) ? settings[name] : void 0,
+        set: (name, value) => {
+          if (settings[name] === value) return;
+          settings[name] = value;
+          this.changed = true;
+        }
+      };
+    }
+  }
+  /** The settings of a body this run writes, read from its parse, for the next run. */
+  record(body, parsed) {
+    if (!this.store) return;
+    const settings = {};
+    for (const key of KEYS) settings[key] = podSettingIn(parsed, key) ?? null;
+    settings[MODE_SETTING] = modeIn(parsed) ?? null;
+    this.used.set(sha256(body), settings);
+    this.changed = true;
+  }
+  save() {
+    if (!this.store) return;
+    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
+    if (!this.changed && this.used.size === Object.keys(this.stored).length) return;
+    const entries = Object.fromEntries(this.used);
+    for (const key of spare.slice(-SPARE_ENTRIES2)) entries[key] = this.stored[key];
+    this.store.set(entries);
+  }
+};
+
+// src/core/inject/repo-mesh.ts
+import { readdirSync as readdirSync3, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
+import { join as join17 } from "node:path";
+
+// src/core/inject/mesh-facts.ts
+import { lstatSync as lstatSync5, readFileSync as readFileSync9, readlinkSync as readlinkSync2 } from "node:fs";
+import { createHash as createHash3 } from "node:crypto";
+import { join as join16 } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/core/mesh/injection-values.ts
+function planesFor(model, revision) {
+  const out = [];
+  for (const cluster of model.clusters) {
+    const plane = cluster.controlPlanes.find((p) => p.revision === revision) ?? cluster.controlPlanes.find((p) => p.tags.includes(revision));
+    if (plane) out.push({ cluster: cluster.name, plane });
+  }
+  return out;
+}
+function injectionValuesFor(model, revision = "default") {
+  const found = planesFor(model, revision).filter((f) => f.plane.declarations.length > 0);
+  const first = found[0];
+  if (!first) return void 0;
+  const { plane } = first;
+  const values = cloneValues(plane.values);
+  const dropped = [];
+  let meshConfig = {};
+  if (isValuesMap(values.meshConfig)) meshConfig = values.meshConfig;
+  delete values.meshConfig;
+  if (plane.meshConfig) meshConfig = mergeValues(meshConfig, plane.meshConfig);
+  const global2 = asRecord(values.global);
+  const tag = global2 ? asString(global2.tag) : void 0;
+  if (global2 && tag && parseIstioVersion(tag)) {
+    delete global2.tag;
+    dropped.push(`global.tag ${tag}`);
+  }
+  if (values.revision !== void 0) {
+    delete values.revision;
+  }
+  const same2 = JSON.stringify([plane.values, plane.meshConfig ?? null]);
+  const conflicts = found.slice(1).filter((f) => JSON.stringify([f.plane.values, f.plane.meshConfig ?? null]) !== same2).map((f) => f.cluster);
+  return {
+    cluster: first.cluster,
+    revision: plane.revision,
+    values,
+    meshConfig,
+    layers: plane.declarations.flatMap(
+      (d) => d.layers.map((l) => ({ description: l.description, ...l.source ? { source: l.source } : {} }))
+    ),
+    unresolved: plane.declarations.flatMap((d) => d.unresolved),
+    dropped,
+    conflicts
+  };
+}
+function controlPlaneNamespaces(model) {
+  const out = /* @__PURE__ */ new Set();
+  for (const cluster of model.clusters) {
+    for (const plane of cluster.controlPlanes)
+      for (const d of plane.declarations) {
+        const target = asString(asRecord(d.values.global)?.istioNamespace);
+        if (target) out.add(target);
+        else if (d.sourceId === "istio-operator" || d.sourceId === "sail-istio")
+          out.add(d.namespace ?? "istio-system");
+        else if (d.namespace) out.add(d.namespace);
+      }
+    for (const object of cluster.objects)
+      if (object.namespace && istioComponentOf(object) === "istiod") out.add(object.namespace);
+  }
+  if (out.size === 0) out.add("istio-system");
+  return out;
+}
+
 // src/core/inject/revisions.ts
 function labelledRevision(namespace, podRevision, mesh) {
   const ns = mesh.namespace(namespace);
@@ -41777,12 +41912,193 @@ function revisionVersion(model, revision) {
   return versions.size === 1 ? [...versions][0] : void 0;
 }
 
+// src/core/inject/mesh-facts.ts
+var FACTS_FORMAT = 2;
+function factsOf(build) {
+  const { model } = build;
+  const namespacesBySource = {};
+  const origins = {};
+  let patchedSidecars = false;
+  for (const cluster of model.clusters)
+    for (const workload of cluster.workloads) {
+      const origin = workload.sidecar.origin;
+      if (origin === "patch" || origin === "overlay") patchedSidecars = true;
+      if (!workload.source) continue;
+      const key = `${workload.source.file}:${workload.source.line}`;
+      const seen = namespacesBySource[key] ??= [];
+      if (!seen.includes(workload.namespace)) seen.push(workload.namespace);
+      if (origin && !(key in origins)) origins[key] = origin;
+    }
+  const namespaces = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters)
+    for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
+  const planes = /* @__PURE__ */ new Set();
+  const tags = /* @__PURE__ */ new Map();
+  for (const cluster of model.clusters)
+    for (const plane of cluster.controlPlanes) {
+      planes.add(plane.revision);
+      for (const tag of plane.tags) if (!tags.has(tag)) tags.set(tag, plane.revision);
+    }
+  const valuesByRevision = {};
+  for (const name of /* @__PURE__ */ new Set(["default", ...planes, ...tags.keys()]))
+    valuesByRevision[name] = injectionValuesFor(model, name) ?? null;
+  return {
+    valuesByRevision,
+    controlPlaneNamespaces: [...controlPlaneNamespaces(model)],
+    namespaces: [...namespaces.values()],
+    namespacesBySource,
+    origins,
+    planes: [...planes],
+    tags: [...tags.entries()],
+    patchedSidecars,
+    patchFiles: [...kustomizePatchFiles(build)],
+    revisionVersions: Object.fromEntries(
+      [...planes].flatMap((name) => {
+        const version = revisionVersion(model, name);
+        return version ? [[name, version]] : [];
+      })
+    )
+  };
+}
+function repoFingerprint(workspace, cacheDir2, logger) {
+  const hash = createHash3("sha256");
+  const part = (value) => hash.update(typeof value === "string" ? `${value.length}:${value}` : value);
+  part(`facts-format=${FACTS_FORMAT}`);
+  part(codeDigest(cacheDir2));
+  part(kustomizeIdentity(cacheDir2));
+  part(gitRemoteUrls(workspace).join("\n"));
+  for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/*"], logger })) {
+    part(path5);
+    const absolute = join16(workspace, path5);
+    const stats = lstatSync5(absolute, { throwIfNoEntry: false });
+    if (stats?.isSymbolicLink()) part(`link:${readlinkSync2(absolute)}`);
+    else if (stats?.isFile()) part(createHash3("sha256").update(readFileSync9(absolute)).digest("hex"));
+    else part("missing");
+  }
+  return hash.digest("hex");
+}
+function kustomizeIdentity(cacheDir2) {
+  try {
+    const kustomize = locateKustomize();
+    return `${kustomize.description} ${fileDigest(cacheDir2, kustomize.command)}`;
+  } catch {
+    return "no kustomize";
+  }
+}
+function codeDigest(cacheDir2) {
+  try {
+    return fileDigest(cacheDir2, fileURLToPath(import.meta.url));
+  } catch {
+    return "unknown code";
+  }
+}
+
+// src/core/inject/repo-mesh.ts
+var KEPT_FACTS = 20;
+function factsMemo(cacheDir2, fingerprint) {
+  const stored2 = memo(cacheDir2, `mesh-facts-${fingerprint}`);
+  return {
+    get: stored2.get,
+    set(facts) {
+      stored2.set(facts);
+      if (cacheDir2) pruneFacts(join17(cacheDir2, "memo"));
+    }
+  };
+}
+function pruneFacts(dir) {
+  try {
+    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join17(dir, f), time: statSync4(join17(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
+    for (const old of files.slice(KEPT_FACTS)) rmSync6(old.path, { force: true });
+  } catch {
+  }
+}
+async function readRepoMesh(workspace, revision, logger, given, cacheDir2) {
+  const fingerprint = !given && cacheDir2 ? repoFingerprint(workspace, cacheDir2, logger) : void 0;
+  const remembered = fingerprint ? factsMemo(cacheDir2, fingerprint) : void 0;
+  const known2 = remembered?.get();
+  let build = given ? Promise.resolve(given) : void 0;
+  const loadBuild = () => build ??= buildMesh(workspace, { logger }).then(lean);
+  let facts;
+  if (known2) {
+    logger.info("mesh model facts as recorded for this exact repo content (no render needed)");
+    facts = known2;
+  } else {
+    try {
+      facts = factsOf(await loadBuild());
+    } catch (error2) {
+      logger.warning(
+        `the mesh model could not be built (${error2.message.split("\n")[0]}); injecting with the chart defaults and without the namespaces' labels`
+      );
+      return void 0;
+    }
+    remembered?.set(facts);
+  }
+  return describe(facts, loadBuild, revision ?? "default", logger);
+}
+function recordRepoMeshFacts(workspace, cacheDir2, build, logger) {
+  if (!cacheDir2) return;
+  factsMemo(cacheDir2, repoFingerprint(workspace, cacheDir2, logger)).set(factsOf(build));
+}
+function lean(build) {
+  build.files.forgetParsed();
+  return build;
+}
+function reportValues(values, logger) {
+  const layers = values.layers.map((l) => l.description).join(", ");
+  logger.info(
+    `injection config of revision ${values.revision} from the repo's control plane (cluster ${values.cluster}): ${layers || "no values"}`
+  );
+  for (const u of values.unresolved)
+    logger.warning(
+      `the control plane values refer to ${u.reference}, which the repo cannot resolve (${u.reason}); the injection config is rendered without it`,
+      u.source ? { ...u.source } : {}
+    );
+  for (const d of values.dropped)
+    logger.info(`left ${d} out of the injection config: the target version decides the proxy image`);
+  if (values.conflicts.length > 0)
+    logger.warning(
+      `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
+    );
+}
+function describe(facts, loadBuild, runRevision, logger) {
+  const namespaces = new Map(facts.namespaces.map((ns) => [ns.name, ns]));
+  const planes = new Set(facts.planes);
+  const tags = new Map(facts.tags);
+  const revisions = /* @__PURE__ */ new Set([...planes, ...tags.keys()]);
+  const resolveRevision = (name) => planes.has(name) ? name : tags.get(name) ?? name;
+  const reported = /* @__PURE__ */ new Map();
+  const valuesFor = (revision) => {
+    const name = revision ?? "default";
+    if (reported.has(name)) return reported.get(name);
+    const found = facts.valuesByRevision[name] ?? void 0;
+    if (found) reportValues(found, logger);
+    reported.set(name, found);
+    return found;
+  };
+  const values = valuesFor(runRevision);
+  return {
+    loadBuild,
+    patchedSidecars: facts.patchedSidecars,
+    patchFiles: new Set(facts.patchFiles),
+    revisionVersion: (revision) => facts.revisionVersions[revision ?? "default"],
+    ...values ? { values } : {},
+    controlPlaneNamespaces: new Set(facts.controlPlaneNamespaces),
+    namespacesOf: (file, line) => [...facts.namespacesBySource[`${file}:${line}`] ?? []],
+    namespace: (name) => namespaces.get(name),
+    originOf: (file, line) => facts.origins[`${file}:${line}`],
+    // A repo that declares no control plane cannot tell a revision from a typo.
+    knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
+    resolveRevision,
+    valuesFor
+  };
+}
+
 // src/core/inject/revision-istioctl.ts
 function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
   const known2 = /* @__PURE__ */ new Map();
   return (revision) => {
     if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
-    const own = revisionVersion(mesh.build.model, revision);
+    const own = mesh.revisionVersion(revision);
     if (!own || own === run2.version) return Promise.resolve(run2);
     let found = known2.get(own);
     if (!found) {
@@ -41803,67 +42119,6 @@ function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
     }
     return found;
   };
-}
-
-// src/core/inject/sidecar-mode.ts
-var import_yaml16 = __toESM(require_dist(), 1);
-function bodyForMode(job, from, native) {
-  if (from === void 0 || from === "native" === native) return job.body;
-  const list = from === "native" ? "initContainers" : "containers";
-  const document = JSON.parse(JSON.stringify(job.source()));
-  for (const object of objectsOf(document)) {
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec || !Array.isArray(spec[list])) continue;
-    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
-  }
-  return (0, import_yaml16.stringify)(document);
-}
-function existingMode(job) {
-  if (!job.body.includes("istio-proxy")) return void 0;
-  for (const object of objectsOf(job.source())) {
-    if (workloadsOf(object).length !== 1) continue;
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec) continue;
-    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
-    if (has("initContainers")) return "native";
-    if (has("containers")) return "classic";
-  }
-  return void 0;
-}
-function sidecarModeGroups(jobs, configured, defaultNative, logger) {
-  const groups2 = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const mode = existingMode(job);
-    const native = configured || mode === void 0 ? defaultNative : mode === "native";
-    if (configured && mode !== void 0 && mode === "native" !== native)
-      logger.notice(
-        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
-        { file: job.file.path, line: job.slice.line }
-      );
-    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
-    group.indexes.push(j);
-    if (mode) group.existing.set(j, mode);
-    groups2.set(native, group);
-  });
-  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
-}
-function recordModes(workloads, jobs, groups2) {
-  const byLocation = /* @__PURE__ */ new Map();
-  for (const group of groups2)
-    for (const j of group.indexes) {
-      const job = jobs[j];
-      const from = group.existing.get(j);
-      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
-        ...from ? { from } : {},
-        to: group.native ? "native" : "classic"
-      });
-    }
-  for (const w of workloads) {
-    const modes = byLocation.get(`${w.file}\0${w.document}`);
-    if (!modes) continue;
-    if (w.from && modes.from) w.from.mode = modes.from;
-    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
-  }
 }
 
 // src/core/report/markdown.ts
@@ -42007,8 +42262,8 @@ async function renderSidecars(options, deps = {}) {
   const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
-  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
-  const scratch = await mkdtemp2(join16(tmpdir6(), "kube-inject-"));
+  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
+  const scratch = await mkdtemp2(join18(tmpdir6(), "kube-inject-"));
   try {
     const context2 = {
       binary,
@@ -42032,7 +42287,7 @@ async function renderSidecars(options, deps = {}) {
       let known2 = configs.get(name);
       if (!known2) {
         known2 = (async () => {
-          const dir = rev === revision ? scratch : join16(scratch, `revision-${name}`);
+          const dir = rev === revision ? scratch : join18(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir3(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
           const own = await istioctlFor(rev);
@@ -42052,12 +42307,14 @@ async function renderSidecars(options, deps = {}) {
     };
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
-    const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : /* @__PURE__ */ new Set();
+    const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
     const found = findJobs(files, logger).filter((job) => {
       if (!patchFiles.has(job.file.path)) return true;
       logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
       return false;
     });
+    const podSettings = PodSettingsCache.open(cacheDir2);
+    podSettings.attach(found);
     const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
@@ -42138,17 +42395,18 @@ async function renderSidecars(options, deps = {}) {
       const origin = repoMesh?.originOf(w.file, w.line);
       if (origin) w.origin = origin;
     }
-    for (const [job, replacement] of judged.replacedJobs)
-      assertOneProxy(replacement, job.file.path, job.slice.line);
-    if (mode === "in-place")
-      for (const [job, replacement] of judged.replacedJobs) {
-        const written = normalisedBody(replacement);
-        const cache = cacheOf.get(job);
-        cache.forget(job.body);
-        cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
-      }
+    for (const [job, replacement] of judged.replacedJobs) {
+      const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
+      if (mode !== "in-place") continue;
+      const written = normalisedBody(replacement);
+      const cache = cacheOf.get(job);
+      cache.forget(job.body);
+      cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
+      podSettings.record(written, parsed);
+    }
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
-    if (repoMesh && mode !== "render-dir") {
+    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
+      const build = await repoMesh.loadBuild();
       const injectTarget = async (input, native2, target) => {
         processes++;
         const rev = revisionFor(
@@ -42174,9 +42432,9 @@ async function renderSidecars(options, deps = {}) {
         return result.output;
       };
       const native = options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0;
-      let json6902 = json6902Sidecars(repoMesh.build);
+      let json6902 = json6902Sidecars(build);
       if (mode === "patches") {
-        const migration = await migrateJson6902(repoMesh.build, json6902, injectTarget, native);
+        const migration = await migrateJson6902(build, json6902, injectTarget, native);
         json6902 = migration.kept.map((k) => k.target);
         for (const { target, reason } of migration.kept)
           logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
@@ -42217,7 +42475,7 @@ async function renderSidecars(options, deps = {}) {
       for (const patched of [
         await json6902Changes(json6902, injectTarget, native),
         await strategicMergeChanges(
-          strategicMergeSidecars(repoMesh.build).filter((t) => !taken.has(t.file)),
+          strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
           injectTarget,
           native
         )
@@ -42239,15 +42497,18 @@ async function renderSidecars(options, deps = {}) {
     logger.info(`${changes.length} files to write`);
     const skipped = skippedWorkloads(judged.workloads, logger);
     if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
-    const rendered = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, repoMesh.build, logger) : void 0;
+    const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
+    const rendered = checked?.check;
     if (!options.dryRun && changes.length > 0) {
       for (const change of changes) await mkdir3(dirname9(change.absolute), { recursive: true });
       writeFilesAtomically(
         changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
         { root: options.workspace, logger }
       );
+      if (checked) recordRepoMeshFacts(options.workspace, cacheDir2, checked.after, logger);
     }
     for (const cache of caches) cache.save();
+    podSettings.save();
     const workloads = judged.workloads;
     const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? config.proxyImage;
     const changedFiles = changes.map((c) => c.path);
@@ -42370,8 +42631,8 @@ function mostCommon(values) {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 function ownPatchPath(file, workload) {
-  const dir = posix18.dirname(file);
-  return dir === "." ? patchFileName(workload) : posix18.join(dir, patchFileName(workload));
+  const dir = posix19.dirname(file);
+  return dir === "." ? patchFileName(workload) : posix19.join(dir, patchFileName(workload));
 }
 function podRevisionOf(object, runRevision) {
   const metadata = podTemplateOf(object)?.metadata;
@@ -42498,22 +42759,22 @@ function overrideRepoConfig(config, o) {
 
 // src/core/config/repo-config.ts
 var import_yaml19 = __toESM(require_dist(), 1);
-import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
+import { existsSync as existsSync9, readFileSync as readFileSync11 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
 import { resolve as resolve8 } from "node:path";
 
 // src/core/istioctl/analyze/files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { readdirSync as readdirSync3, realpathSync as realpathSync4, statSync as statSync4 } from "node:fs";
-import { extname as extname2, isAbsolute as isAbsolute4, join as join17, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
+import { readdirSync as readdirSync4, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
+import { extname as extname2, isAbsolute as isAbsolute4, join as join19, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
 var READABLE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 var NEVER_WALKED = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function requireFile(path5, cwd, input) {
   let ok3 = false;
   const real = resolveInsideWorkspace(cwd, path5, input);
   try {
-    ok3 = statSync4(real).isFile();
+    ok3 = statSync5(real).isFile();
   } catch {
     ok3 = false;
   }
@@ -42572,13 +42833,13 @@ function resolveAnalyzeFiles(patterns2, cwd, logger = silentLogger) {
 function* walk2(dir, root, logger) {
   let entries;
   try {
-    entries = readdirSync3(dir, { withFileTypes: true });
+    entries = readdirSync4(dir, { withFileTypes: true });
   } catch (error2) {
     logger.warning(`could not read directory ${toRelative(dir, root) || "."}: ${error2.message}`);
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join17(dir, entry.name);
+    const full = join19(dir, entry.name);
     if (entry.isDirectory()) {
       if (!NEVER_WALKED.has(entry.name)) yield* walk2(full, root, logger);
     } else if (entry.isSymbolicLink()) {
@@ -42598,7 +42859,7 @@ function* walk2(dir, root, logger) {
 }
 function statOrUndefined(path5) {
   try {
-    return statSync4(path5);
+    return statSync5(path5);
   } catch {
     return void 0;
   }
@@ -42649,7 +42910,7 @@ function unknownDocumentFinding(file, line, reason) {
 
 // src/core/istioctl/analyze/locate.ts
 var import_yaml17 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 function splitYamlChunks(content) {
   const lines = content.split("\n");
@@ -42677,7 +42938,7 @@ function splitYamlChunks(content) {
 function screenFile(path5, cwd) {
   let text2;
   try {
-    text2 = readFileSync9(resolve7(cwd, path5), "utf8");
+    text2 = readFileSync10(resolve7(cwd, path5), "utf8");
   } catch (error2) {
     throw explainFileError(error2, "reading", path5, "paths");
   }
@@ -43009,7 +43270,7 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   }
   let text2;
   try {
-    text2 = readFileSync10(file, "utf8");
+    text2 = readFileSync11(file, "utf8");
   } catch (error2) {
     throw explainFileError(error2, "reading", path5, input);
   }
@@ -43159,7 +43420,7 @@ function readWave(ctx, item, index, earlier) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync11, existsSync as existsSync10 } from "fs";
+import { readFileSync as readFileSync12, existsSync as existsSync10 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -43170,7 +43431,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync10(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync11(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync12(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path5 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path5} does not exist${EOL6}`);
@@ -47898,12 +48159,12 @@ function describeConsistency(report) {
 
 // src/core/pins/splice.ts
 var import_yaml22 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync12 } from "node:fs";
+import { readFileSync as readFileSync13 } from "node:fs";
 
 // src/core/pins/chart-lock.ts
 var import_yaml21 = __toESM(require_dist(), 1);
-import { createHash as createHash3 } from "node:crypto";
-import { posix as posix19 } from "node:path";
+import { createHash as createHash4 } from "node:crypto";
+import { posix as posix20 } from "node:path";
 
 // src/core/pins/yaml-documents.ts
 var import_yaml20 = __toESM(require_dist(), 1);
@@ -48087,7 +48348,7 @@ function resourceKind(document) {
 
 // src/core/pins/chart-lock.ts
 function lockFileOf(file) {
-  return posix19.basename(file) === "Chart.yaml" ? posix19.join(posix19.dirname(file), "Chart.lock") : void 0;
+  return posix20.basename(file) === "Chart.yaml" ? posix20.join(posix20.dirname(file), "Chart.lock") : void 0;
 }
 function chartLockSplices(chart, logger) {
   const declaredBefore = dependenciesOf(chart.before);
@@ -48100,7 +48361,7 @@ function chartLockSplices(chart, logger) {
   if (changes.length === 0) return [];
   if (typeof lock?.digest !== "string" || helmDigest(declaredBefore, locked) !== lock.digest) {
     logger.warning(
-      `${chart.lockFile} was left as it is: its digest does not match ${chart.chartFile} as found (out of sync already, or repository aliases). Run \`helm dependency update ${posix19.dirname(chart.chartFile)}\` on this branch and commit the new lock`,
+      `${chart.lockFile} was left as it is: its digest does not match ${chart.chartFile} as found (out of sync already, or repository aliases). Run \`helm dependency update ${posix20.dirname(chart.chartFile)}\` on this branch and commit the new lock`,
       { file: chart.lockFile }
     );
     return [];
@@ -48179,7 +48440,7 @@ function text(value) {
 function helmDigest(declared, locked) {
   const list = (deps) => `[${deps.map(dependencyJson).join(",")}]`;
   const json = `[${list(declared)},${list(locked)}]`;
-  return `sha256:${createHash3("sha256").update(json, "utf8").digest("hex")}`;
+  return `sha256:${createHash4("sha256").update(json, "utf8").digest("hex")}`;
 }
 function dependencyJson(d) {
   const fields = [`"name":${goJson(text(d.name))}`];
@@ -48272,7 +48533,7 @@ function assertStillYaml(file, content) {
 }
 function readIfPresent(path5, file) {
   try {
-    return readFileSync12(path5);
+    return readFileSync13(path5);
   } catch (error2) {
     if (error2.code === "ENOENT") return void 0;
     throw explainFileError(error2, "reading", file);
@@ -48284,7 +48545,7 @@ function applySplices2(root, splices, options = {}) {
   const rendered = renderSplices(splices, (file) => {
     let content;
     try {
-      content = readFileSync12(absolute(file));
+      content = readFileSync13(absolute(file));
     } catch (error2) {
       throw explainFileError(error2, "reading", file);
     }
@@ -49043,7 +49304,7 @@ function notesSummary(report) {
 // src/core/github/commit.ts
 import { execFile } from "node:child_process";
 import { lstat as lstat2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { join as join20 } from "node:path";
 var ACTIONS_BOT_IDENTITY = {
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
@@ -49072,15 +49333,15 @@ async function readWorkingTreeChanges(workspace, paths) {
   for (const entry of status.split("\0")) {
     if (entry.length < 4) continue;
     const path5 = entry.slice(3);
-    const stat2 = await lstat2(join18(workspace, path5)).catch(() => void 0);
+    const stat2 = await lstat2(join20(workspace, path5)).catch(() => void 0);
     if (!stat2) changes.push({ path: path5, deleted: true });
     else if (stat2.isSymbolicLink())
-      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join18(workspace, path5))) });
+      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join20(workspace, path5))) });
     else if (stat2.isFile()) {
       changes.push({
         path: path5,
         mode: stat2.mode & 73 ? "100755" : "100644",
-        content: await readFile2(join18(workspace, path5))
+        content: await readFile2(join20(workspace, path5))
       });
     }
   }
@@ -51556,9 +51817,9 @@ function toReleases(listed) {
 }
 
 // src/core/releases/http-cache.ts
-import { createHash as createHash4, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash5, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { join as join21 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -51566,7 +51827,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join19(this.directory, `${createHash4("sha256").update(url).digest("hex")}.json`);
+    return join21(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -52420,10 +52681,10 @@ function planNodeAgentStep(model) {
 
 // src/core/rollout/canary/releases.ts
 var import_yaml33 = __toESM(require_dist(), 1);
-import { posix as posix20 } from "node:path";
+import { posix as posix21 } from "node:path";
 
 // src/core/rollout/canary/editor.ts
-import { readFileSync as readFileSync13 } from "node:fs";
+import { readFileSync as readFileSync14 } from "node:fs";
 
 // src/core/rollout/canary/values-text.ts
 var import_yaml32 = __toESM(require_dist(), 1);
@@ -52724,7 +52985,7 @@ var Editor = class {
     if (!this.read.has(file)) {
       let content2;
       try {
-        content2 = readFileSync13(resolveInsideWorkspace(this.workspace, file), "utf8");
+        content2 = readFileSync14(resolveInsideWorkspace(this.workspace, file), "utf8");
       } catch {
         content2 = null;
       }
@@ -52981,7 +53242,7 @@ function addCanaryEdits(workspace, model, old, target) {
  Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
   let body = document.toString({ lineWidth: 0 });
   if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
-  const file = posix20.join(posix20.dirname(old.file), `${name}.yaml`);
+  const file = posix21.join(posix21.dirname(old.file), `${name}.yaml`);
   editor.create(file, body);
   editor.notes.push(
     `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
@@ -52998,18 +53259,18 @@ function retagged(written, from, to) {
   return written.startsWith(from) ? `${to}${written.slice(from.length)}` : to;
 }
 function listBeside(editor, beside, added) {
-  const dir = posix20.dirname(beside);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix20.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix21.dirname(beside);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix21.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
   const text2 = editor.text(kustomization);
   const [located] = documentsOf2(text2, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml33.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix20.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml33.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix21.basename(beside)) : void 0;
   const range = entry?.range;
   if (!range || resources && (0, import_yaml33.isSeq)(resources) && resources.flow)
-    throw new FileFormatError(`${posix20.basename(beside)} is not listed in resources, one per line`, {
+    throw new FileFormatError(`${posix21.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
-      hint: `Add ${posix20.basename(added)} to the kustomization by hand, or list ${posix20.basename(beside)} in block style.`
+      hint: `Add ${posix21.basename(added)} to the kustomization by hand, or list ${posix21.basename(beside)} in block style.`
     });
   const lineStart2 = lineStartOf(text2, range[0]);
   const at = lineEndOf(text2, range[0]);
@@ -53017,7 +53278,7 @@ function listBeside(editor, beside, added) {
   editor.add(kustomization, {
     start: at,
     end: at,
-    replacement: `${at > 0 && text2[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix20.basename(added)}
+    replacement: `${at > 0 && text2[at - 1] !== "\n" ? "\n" : ""}${prefix}${posix21.basename(added)}
 `
   });
 }
@@ -53148,15 +53409,15 @@ function cleanupEdits(workspace, old, next) {
   return editor.result();
 }
 function unlist(editor, removed) {
-  const dir = posix20.dirname(removed);
-  const kustomization = KUSTOMIZATIONS.map((k) => posix20.join(dir, k)).find((k) => editor.exists(k));
+  const dir = posix21.dirname(removed);
+  const kustomization = KUSTOMIZATIONS.map((k) => posix21.join(dir, k)).find((k) => editor.exists(k));
   if (!kustomization) return;
   const text2 = editor.text(kustomization);
   const [located] = documentsOf2(text2, kustomization);
   if (!located) return;
   editor.add(
     kustomization,
-    removeListItem(text2, kustomization, located, ["resources"], posix20.basename(removed))
+    removeListItem(text2, kustomization, located, ["resources"], posix21.basename(removed))
   );
 }
 
@@ -53298,7 +53559,7 @@ function rollback(plan) {
 }
 
 // src/core/rollout/canary/sail.ts
-import { readFileSync as readFileSync14 } from "node:fs";
+import { readFileSync as readFileSync15 } from "node:fs";
 var SAIL_PRUNES = {
   rule: "with updateStrategy RevisionBased, Sail creates an IstioRevision per spec.version and deletes an unused one after inactiveRevisionDeletionGracePeriodSeconds",
   source: "https://github.com/istio-ecosystem/sail-operator/blob/main/docs/general/update-strategy.md"
@@ -53358,7 +53619,7 @@ function applySailMove(workspace, move) {
   const byFile = /* @__PURE__ */ new Map();
   const read = /* @__PURE__ */ new Map();
   for (const m of move.moves) {
-    const text2 = read.get(m.file) ?? readFileSync14(resolveInsideWorkspace(workspace, m.file), "utf8");
+    const text2 = read.get(m.file) ?? readFileSync15(resolveInsideWorkspace(workspace, m.file), "utf8");
     read.set(m.file, text2);
     const located = findObject2(text2, m.file, m.kind, m.name);
     const edit = located && replaceScalar2(text2, m.file, located, m.path, move.sail.revision);
@@ -54650,7 +54911,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { existsSync as existsSync12 } from "node:fs";
-import { join as join22 } from "node:path";
+import { join as join24 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -54938,26 +55199,26 @@ function _getTempDirectory() {
 }
 
 // src/core/istioctl/install/cached.ts
-import { createHash as createHash5 } from "node:crypto";
-import { createReadStream, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync5 } from "node:fs";
+import { createHash as createHash6 } from "node:crypto";
+import { createReadStream, readFileSync as readFileSync16, statSync as statSync7, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { join as join23 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join21(extracted, binaryName2))
+    binarySha256: await sha256Of(join23(extracted, binaryName2))
   };
-  writeFileSync5(join21(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join23(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join21(dir, binaryName2);
-  const size = statSync6(binary, { throwIfNoEntry: false })?.size;
+  const binary = join23(dir, binaryName2);
+  const size = statSync7(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
   logger.warning(`the cached istioctl ${version} at ${dir} ${problem}; installing it again`);
@@ -54967,7 +55228,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync15(join21(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync16(join23(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -54983,7 +55244,7 @@ async function forget(dir) {
   await rm5(`${dir}.complete`, { force: true });
 }
 async function sha256Of(path5) {
-  const hash = createHash5("sha256");
+  const hash = createHash6("sha256");
   for await (const chunk of createReadStream(path5)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -55046,7 +55307,7 @@ function parsePinnedChecksum(value, input = "checksum") {
 // src/core/istioctl/install/download.ts
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { rm as rm6 } from "node:fs/promises";
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 var DownloadNotFoundError = class extends NotFoundError {
@@ -55060,7 +55321,7 @@ var RetryableError = class extends Error {
 };
 async function downloadFile(url, destination, options = {}) {
   return withRetries(url, options, async (response) => {
-    const hash = createHash6("sha256");
+    const hash = createHash7("sha256");
     let bytes = 0;
     try {
       if (!response.body) throw new Error("no body");
@@ -55332,7 +55593,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join22(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join24(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -55341,12 +55602,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join22(scratch, "extracted");
+    const extracted = join24(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join22(extracted, binaryName(platform2));
+    const binary = join24(extracted, binaryName(platform2));
     if (!existsSync12(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -55360,7 +55621,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join22(cachedDir, binaryName(platform2)),
+      path: join24(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -55404,7 +55665,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join22(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join24(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -55460,7 +55721,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join22(root, TOOL_NAME, version, cacheKey);
+      const dir = join24(root, TOOL_NAME, version, cacheKey);
       await rm7(dir, { recursive: true, force: true });
       await rm7(`${dir}.complete`, { force: true });
     }
@@ -55567,7 +55828,7 @@ var PIPELINE_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join23 } from "node:path";
+import { join as join25 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -55656,7 +55917,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join23(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join25(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

@@ -32,6 +32,11 @@ export interface Job extends InjectJob {
   workloads: Workload[];
   /** The parsed document, parsed on first use: a full parse costs more than injecting at scale. */
   source(): unknown;
+  /** The pod settings read from this body before (pod-settings-cache.ts); null: the pod has none. */
+  podSettings?: {
+    get(key: string): string | null | undefined;
+    set(key: string, value: string | null): void;
+  };
 }
 
 /** Files the pipeline writes itself and must never read back as workloads. */

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { FileFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { checkMeshInvariants } from '../mesh/invariants.js';
-import { buildMesh, type MeshBuild } from '../mesh/model.js';
+import { buildMesh, gitRemoteUrls, type MeshBuild } from '../mesh/model.js';
+import { rebuildMesh } from '../mesh/rebuild.js';
 import type { MeshFinding } from '../mesh/types.js';
 import { isObject, objectsOf, parseManifest, podTemplateOf } from './workloads.js';
 
@@ -22,9 +23,13 @@ export interface RenderCheck {
   images: string[];
 }
 
-/** Counts istio-proxy containers per pod template of a document istioctl returned; throws on two. */
-export function assertOneProxy(body: string, file: string, line: number): void {
-  for (const object of objectsOf(parseManifest(body))) {
+/**
+ * Counts istio-proxy containers per pod template of a document istioctl returned; throws on two.
+ * Returns the parsed document.
+ */
+export function assertOneProxy(body: string, file: string, line: number): unknown {
+  const parsed = parseManifest(body);
+  for (const object of objectsOf(parsed)) {
     const template = podTemplateOf(object);
     if (!template) continue;
     const count = proxyCount(template.spec);
@@ -38,6 +43,7 @@ export function assertOneProxy(body: string, file: string, line: number): void {
         },
       );
   }
+  return parsed;
 }
 
 function proxyCount(spec: Record<string, unknown>): number {
@@ -50,14 +56,16 @@ const findingKey = (f: MeshFinding) => `${f.code} ${f.cluster} ${f.origin}`;
 
 /**
  * Renders the repo as it would be after `changes` and checks it. `before` is the model of the repo as
- * it is (findings it already has are not this run's doing).
+ * it is (findings it already has are not this run's doing); only the roots that render a changed file
+ * are rendered again when the changes allow it (mesh/rebuild.ts), else the whole repo. Returns the
+ * check and the model after the changes.
  */
 export async function checkRenderedResult(
   workspace: string,
   changes: readonly { path: string; content: string | null }[],
   before: MeshBuild | undefined,
   logger: Logger,
-): Promise<RenderCheck> {
+): Promise<{ check: RenderCheck; after: MeshBuild }> {
   const scratch = mkdtempSync(join(tmpdir(), 'inject-render-check-'));
   try {
     cpSync(workspace, scratch, {
@@ -70,7 +78,12 @@ export async function checkRenderedResult(
       if (change.content === null) rmSync(target, { force: true });
       else writeFileSync(target, change.content);
     }
-    const after = await buildMesh(scratch, { logger: quiet(logger) });
+    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
+    const paths = changes.map((c) => c.path);
+    const after =
+      (before ? await rebuildMesh(before, scratch, paths, options) : undefined) ??
+      (await buildMesh(scratch, options));
+    after.files.forgetParsed();
     const known = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
     const fresh = checkMeshInvariants(after.model).filter((f) => !known.has(findingKey(f)));
     const blocking = fresh.filter((f) => BLOCKING.has(f.code));
@@ -99,7 +112,7 @@ export async function checkRenderedResult(
         if (workload.sidecar.count === 1) withOneProxy++;
         if (workload.sidecar.image) images.push(workload.sidecar.image);
       }
-    return { pods, withOneProxy, images };
+    return { check: { pods, withOneProxy, images }, after };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

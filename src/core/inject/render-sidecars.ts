@@ -25,7 +25,8 @@ import {
   strategicMergeSidecars,
 } from './output/strategic-merge.js';
 import { assertOneProxy, checkRenderedResult } from './render-check.js';
-import { readRepoMesh } from './repo-mesh.js';
+import { PodSettingsCache } from './pod-settings-cache.js';
+import { readRepoMesh, recordRepoMeshFacts } from './repo-mesh.js';
 import { selectionFor, selectJobs } from './selection.js';
 import { podRevisionChoice, revisionFor, revisionForJob, statusRevision } from './revisions.js';
 import { revisionIstioctl } from './revision-istioctl.js';
@@ -59,7 +60,7 @@ export async function renderSidecars(
   const repoMesh =
     options.repoValues === false
       ? undefined
-      : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
+      : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir);
   const scratch = await mkdtemp(join(tmpdir(), 'kube-inject-'));
   try {
     const context = {
@@ -107,12 +108,14 @@ export async function renderSidecars(
     const config = await configFor(revision);
     const files = readSources(options, mode, logger);
     // A kustomize patch is never a workload, even one that looks like it (a sidecar patch).
-    const patchFiles = repoMesh ? kustomizePatchFiles(repoMesh.build) : new Set<string>();
+    const patchFiles = repoMesh?.patchFiles ?? new Set<string>();
     const found = findJobs(files, logger).filter((job) => {
       if (!patchFiles.has(job.file.path)) return true;
       logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
       return false;
     });
+    const podSettings = PodSettingsCache.open(cacheDir);
+    podSettings.attach(found);
     const selection = selectionFor(options.selection, options.paths);
     const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
     logger.info(
@@ -199,23 +202,24 @@ export async function renderSidecars(
       if (origin) w.origin = origin;
     }
     // Never two proxies: every document istioctl rewrote is checked before anything is written.
-    for (const [job, replacement] of judged.replacedJobs)
-      assertOneProxy(replacement, job.file.path, job.slice.line);
     // In place, what is written is istioctl's own output, which it gives back unchanged (ADR 0008):
     // remember that, so the next run finds the file current without asking istioctl again. The old
     // document is gone from the file, so its (large) answer is not kept.
-    if (mode === 'in-place')
-      for (const [job, replacement] of judged.replacedJobs) {
-        const written = normalisedBody(replacement);
-        const cache = cacheOf.get(job)!;
-        cache.forget(job.body);
-        cache.record(written, { output: written, skipped: [...(skipLines.get(job) ?? [])] });
-      }
+    for (const [job, replacement] of judged.replacedJobs) {
+      const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
+      if (mode !== 'in-place') continue;
+      const written = normalisedBody(replacement);
+      const cache = cacheOf.get(job)!;
+      cache.forget(job.body);
+      cache.record(written, { output: written, skipped: [...(skipLines.get(job) ?? [])] });
+      podSettings.record(written, parsed);
+    }
 
     const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
     // Sidecars that live in patches (JSON6902, strategic merge): each is regenerated where the source
     // map says, in its own format.
-    if (repoMesh && mode !== 'render-dir') {
+    if (repoMesh?.patchedSidecars && mode !== 'render-dir') {
+      const build = await repoMesh.loadBuild();
       const injectTarget = async (input: string, native: boolean, target: Json6902Sidecar) => {
         processes++;
         const rev = revisionFor(
@@ -241,9 +245,9 @@ export async function renderSidecars(
         return result.output;
       };
       const native = options.nativeSidecars !== undefined ? config.nativeSidecars : undefined;
-      let json6902 = json6902Sidecars(repoMesh.build);
+      let json6902 = json6902Sidecars(build);
       if (mode === 'patches') {
-        const migration = await migrateJson6902(repoMesh.build, json6902, injectTarget, native);
+        const migration = await migrateJson6902(build, json6902, injectTarget, native);
         json6902 = migration.kept.map((k) => k.target);
         for (const { target, reason } of migration.kept)
           logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
@@ -287,7 +291,7 @@ export async function renderSidecars(
       for (const patched of [
         await json6902Changes(json6902, injectTarget, native),
         await strategicMergeChanges(
-          strategicMergeSidecars(repoMesh.build).filter((t) => !taken.has(t.file)),
+          strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
           injectTarget,
           native,
         ),
@@ -310,18 +314,22 @@ export async function renderSidecars(
     const skipped = skippedWorkloads(judged.workloads, logger);
     if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
     // The result as the cluster would get it: rendered before writing, all or nothing.
-    const rendered =
+    const checked =
       repoMesh && changes.length > 0 && mode !== 'render-dir'
-        ? await checkRenderedResult(options.workspace, changes, repoMesh.build, logger)
+        ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger)
         : undefined;
+    const rendered = checked?.check;
     if (!options.dryRun && changes.length > 0) {
       for (const change of changes) await mkdir(dirname(change.absolute), { recursive: true });
       writeFilesAtomically(
         changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
         { root: options.workspace, logger },
       );
+      // The next run over this very content needs no model: remember the facts of the one just checked.
+      if (checked) recordRepoMeshFacts(options.workspace, cacheDir, checked.after, logger);
     }
     for (const cache of caches) cache.save();
+    podSettings.save();
     const workloads = judged.workloads;
     const proxyImage =
       mostCommon(workloads.flatMap((w) => (w.to?.proxyImage ? [w.to.proxyImage] : []))) ?? config.proxyImage;

@@ -1,16 +1,25 @@
 // What the injection pipeline asks of the mesh model: the revision's values as the repo declares them,
 // and, per workload document, the namespace it renders into and what that namespace's labels say.
+// Those facts are kept in the cache dir keyed by the repo's fingerprint, so a run over an unchanged
+// repo builds no model at all; the whole model is built only when a step needs it (ADR 0013).
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildMesh, type MeshBuild } from '../mesh/model.js';
-import {
-  controlPlaneNamespaces,
-  injectionValuesFor,
-  type InjectionValues,
-} from '../mesh/injection-values.js';
-import type { MeshModel, MeshNamespace } from '../mesh/types.js';
+import type { InjectionValues } from '../mesh/injection-values.js';
+import type { MeshNamespace } from '../mesh/types.js';
 import type { Logger } from '../logger.js';
+import { memo } from './injection-cache.js';
+import { factsOf, repoFingerprint, type MeshFacts } from './mesh-facts.js';
 
 export interface RepoMesh {
-  build: MeshBuild;
+  /** The whole model, built on first call (or the one the facts came from). */
+  loadBuild(): Promise<MeshBuild>;
+  /** Whether some sidecar lives in a patch or overlay file (the patch steps' targets). */
+  patchedSidecars: boolean;
+  /** Files kustomizations apply as patches (never workloads of their own). */
+  patchFiles: Set<string>;
+  /** The Istio version a revision's control plane runs, when the repo says one. */
+  revisionVersion(revision: string | undefined): string | undefined;
   values?: InjectionValues;
   controlPlaneNamespaces: Set<string>;
   /** Rendered namespace(s) of the workloads a document (`file:line`) produces. */
@@ -29,26 +38,78 @@ export interface RepoMesh {
   valuesFor(revision: string | undefined): InjectionValues | undefined;
 }
 
+/** Facts of this many repo contents are kept (branches, PR checks); older ones are removed. */
+const KEPT_FACTS = 20;
+
+/** Where the facts of a fingerprint are kept: a memo in the injection cache dir. */
+export function factsMemo(cacheDir: string | undefined, fingerprint: string) {
+  const stored = memo<MeshFacts>(cacheDir, `mesh-facts-${fingerprint}`);
+  return {
+    get: stored.get,
+    set(facts: MeshFacts) {
+      stored.set(facts);
+      if (cacheDir) pruneFacts(join(cacheDir, 'memo'));
+    },
+  };
+}
+
+function pruneFacts(dir: string): void {
+  try {
+    const files = readdirSync(dir)
+      .filter((f) => f.startsWith('mesh-facts-') && f.endsWith('.json'))
+      .map((f) => ({ path: join(dir, f), time: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.time - a.time);
+    for (const old of files.slice(KEPT_FACTS)) rmSync(old.path, { force: true });
+  } catch {
+    // Another job pruning at the same time, or a cache dir gone: the next run prunes.
+  }
+}
+
 export async function readRepoMesh(
   workspace: string,
   revision: string | undefined,
   logger: Logger,
   given?: MeshBuild,
+  cacheDir?: string,
 ): Promise<RepoMesh | undefined> {
-  let build = given;
-  if (!build) {
+  const fingerprint = !given && cacheDir ? repoFingerprint(workspace, cacheDir, logger) : undefined;
+  const remembered = fingerprint ? factsMemo(cacheDir, fingerprint) : undefined;
+  const known = remembered?.get();
+  let build: Promise<MeshBuild> | undefined = given ? Promise.resolve(given) : undefined;
+  const loadBuild = () => (build ??= buildMesh(workspace, { logger }).then(lean));
+  let facts: MeshFacts;
+  if (known) {
+    logger.info('mesh model facts as recorded for this exact repo content (no render needed)');
+    facts = known;
+  } else {
     try {
-      build = await buildMesh(workspace, { logger });
+      facts = factsOf(await loadBuild());
     } catch (error) {
       logger.warning(
         `the mesh model could not be built (${(error as Error).message.split('\n')[0]}); injecting with the chart defaults and without the namespaces' labels`,
       );
       return undefined;
     }
+    remembered?.set(facts);
   }
-  const values = injectionValuesFor(build.model, revision ?? 'default');
-  if (values) reportValues(values, logger);
-  return describe(build, values, revision ?? 'default', logger);
+  return describe(facts, loadBuild, revision ?? 'default', logger);
+}
+
+/** Records the facts of `build`, the model of the workspace as it now is (after a write). */
+export function recordRepoMeshFacts(
+  workspace: string,
+  cacheDir: string | undefined,
+  build: MeshBuild,
+  logger: Logger,
+): void {
+  if (!cacheDir) return;
+  factsMemo(cacheDir, repoFingerprint(workspace, cacheDir, logger)).set(factsOf(build));
+}
+
+/** Injection reads the model's values, never its syntax trees again: let them go. */
+function lean(build: MeshBuild): MeshBuild {
+  build.files.forgetParsed();
+  return build;
 }
 
 function reportValues(values: InjectionValues, logger: Logger): void {
@@ -70,56 +131,40 @@ function reportValues(values: InjectionValues, logger: Logger): void {
 }
 
 function describe(
-  build: MeshBuild,
-  values: InjectionValues | undefined,
+  facts: MeshFacts,
+  loadBuild: () => Promise<MeshBuild>,
   runRevision: string,
   logger: Logger,
 ): RepoMesh {
-  const model: MeshModel = build.model;
-  const bySource = new Map<string, string[]>();
-  const origins = new Map<string, string>();
-  for (const cluster of model.clusters)
-    for (const workload of cluster.workloads) {
-      if (!workload.source) continue;
-      const key = `${workload.source.file}:${workload.source.line}`;
-      bySource.set(key, [...(bySource.get(key) ?? []), workload.namespace]);
-      if (workload.sidecar.origin && !origins.has(key)) origins.set(key, workload.sidecar.origin);
-    }
-  const namespaces = new Map<string, MeshNamespace>();
-  for (const cluster of model.clusters)
-    for (const ns of cluster.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
-  const revisions = new Set<string>();
-  const planes = new Set<string>();
-  const tags = new Map<string, string>();
-  for (const cluster of model.clusters)
-    for (const plane of cluster.controlPlanes) {
-      revisions.add(plane.revision);
-      planes.add(plane.revision);
-      for (const tag of plane.tags) {
-        revisions.add(tag);
-        if (!tags.has(tag)) tags.set(tag, plane.revision);
-      }
-    }
+  const namespaces = new Map(facts.namespaces.map((ns) => [ns.name, ns]));
+  const planes = new Set(facts.planes);
+  const tags = new Map(facts.tags);
+  const revisions = new Set([...planes, ...tags.keys()]);
   // A revision's own name wins over a tag of the same name, as the webhooks of both would match.
   const resolveRevision = (name: string) => (planes.has(name) ? name : (tags.get(name) ?? name));
-  const valuesByRevision = new Map<string, InjectionValues | undefined>([[runRevision, values]]);
+  const reported = new Map<string, InjectionValues | undefined>();
+  const valuesFor = (revision: string | undefined) => {
+    const name = revision ?? 'default';
+    if (reported.has(name)) return reported.get(name);
+    const found = facts.valuesByRevision[name] ?? undefined;
+    if (found) reportValues(found, logger);
+    reported.set(name, found);
+    return found;
+  };
+  const values = valuesFor(runRevision);
   return {
-    build,
+    loadBuild,
+    patchedSidecars: facts.patchedSidecars,
+    patchFiles: new Set(facts.patchFiles),
+    revisionVersion: (revision) => facts.revisionVersions[revision ?? 'default'],
     ...(values ? { values } : {}),
-    controlPlaneNamespaces: controlPlaneNamespaces(model),
-    namespacesOf: (file, line) => [...new Set(bySource.get(`${file}:${line}`) ?? [])],
+    controlPlaneNamespaces: new Set(facts.controlPlaneNamespaces),
+    namespacesOf: (file, line) => [...(facts.namespacesBySource[`${file}:${line}`] ?? [])],
     namespace: (name) => namespaces.get(name),
-    originOf: (file, line) => origins.get(`${file}:${line}`),
+    originOf: (file, line) => facts.origins[`${file}:${line}`],
     // A repo that declares no control plane cannot tell a revision from a typo.
     knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
     resolveRevision,
-    valuesFor: (revision) => {
-      const name = revision ?? 'default';
-      if (valuesByRevision.has(name)) return valuesByRevision.get(name);
-      const found = injectionValuesFor(model, name);
-      if (found) reportValues(found, logger);
-      valuesByRevision.set(name, found);
-      return found;
-    },
+    valuesFor,
   };
 }

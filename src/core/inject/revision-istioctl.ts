@@ -4,7 +4,6 @@
 import type { Logger } from '../logger.js';
 import { fileDigest } from './injection-cache.js';
 import type { RepoMesh } from './repo-mesh.js';
-import { revisionVersion } from './revisions.js';
 import type { RenderSidecarsDeps } from './types.js';
 
 export interface RevisionIstioctl {
@@ -25,7 +24,7 @@ export function revisionIstioctl(
   const known = new Map<string, Promise<RevisionIstioctl>>();
   return (revision) => {
     if (!mesh || (revision ?? 'default') === (runRevision ?? 'default')) return Promise.resolve(run);
-    const own = revisionVersion(mesh.build.model, revision);
+    const own = mesh.revisionVersion(revision);
     if (!own || own === run.version) return Promise.resolve(run);
     let found = known.get(own);
     if (!found) {

@@ -53,7 +53,20 @@ export function namespaceOf(job: Job, mesh: RepoMesh | undefined): string {
 }
 
 export function podSetting(job: Job, key: string): string | undefined {
-  for (const object of objectsOf(job.source())) {
+  const known = job.podSettings?.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const value = readPodSetting(job, key);
+  job.podSettings?.set(key, value ?? null);
+  return value;
+}
+
+function readPodSetting(job: Job, key: string): string | undefined {
+  return podSettingIn(job.source(), key);
+}
+
+/** A pod template label or annotation of a parsed document (not a List's items). */
+export function podSettingIn(source: unknown, key: string): string | undefined {
+  for (const object of objectsOf(source)) {
     if (workloadsOf(object).length !== 1) continue;
     const template = podTemplateOf(object);
     if (!template) continue;

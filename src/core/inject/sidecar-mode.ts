@@ -34,7 +34,19 @@ export function bodyForMode(job: Job, from: SidecarMode | undefined, native: boo
 /** The mode the first injected pod template of a document has. */
 export function existingMode(job: Job): SidecarMode | undefined {
   if (!job.body.includes('istio-proxy')) return undefined;
-  for (const object of objectsOf(job.source())) {
+  const known = job.podSettings?.get(MODE_SETTING);
+  if (known !== undefined) return known === 'native' || known === 'classic' ? known : undefined;
+  const mode = modeIn(job.source());
+  job.podSettings?.set(MODE_SETTING, mode ?? null);
+  return mode;
+}
+
+/** The key under which the pod-settings cache keeps a body's sidecar mode. */
+export const MODE_SETTING = '@sidecar-mode';
+
+/** The mode the first injected pod template of a parsed document has. */
+export function modeIn(source: unknown): SidecarMode | undefined {
+  for (const object of objectsOf(source)) {
     if (workloadsOf(object).length !== 1) continue;
     const spec = podTemplateOf(object)?.spec;
     if (!spec) continue;

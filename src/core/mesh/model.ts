@@ -204,7 +204,7 @@ function argoDestinationOf(
 }
 
 /** The fetch URLs of the workspace's git remotes, so Argo CD sources can tell this repo's URLs. */
-function gitRemoteUrls(workspace: string): string[] {
+export function gitRemoteUrls(workspace: string): string[] {
   const result = spawnSync('git', ['-C', workspace, 'remote', '-v'], { encoding: 'utf8', timeout: 10_000 });
   if (result.status !== 0) return [];
   return [

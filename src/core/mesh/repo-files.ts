@@ -28,6 +28,11 @@ export interface RepoFiles {
   readFile: WorkspaceFileReader;
   /** YAML that did not parse, as `file:line: message`, for warnings. */
   parseErrors: string[];
+  /**
+   * Drops the parsed documents (their syntax trees are most of a large model's memory); a later
+   * `documents` call parses the file again.
+   */
+  forgetParsed(): void;
 }
 
 export function openRepoFiles(root: string, logger: Logger = silentLogger): RepoFiles {
@@ -82,6 +87,7 @@ export function openRepoFiles(root: string, logger: Logger = silentLogger): Repo
     isDirectory,
     readFile: async (path) => text(path),
     parseErrors,
+    forgetParsed: () => parsed.clear(),
   };
 }
 
