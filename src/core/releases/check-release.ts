@@ -3,7 +3,7 @@
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { silentLogger } from '../logger.js';
-import { compareVersions, parseIstioVersion } from '../versions/parse.js';
+import { compareVersions, parseIstioVersion, type IstioVersion } from '../versions/parse.js';
 import { parseVersionPolicy, policyAllows } from '../versions/policy.js';
 import { checkControlPlaneSkew, checkKubernetesSupport, type SkewCheck } from '../versions/skew.js';
 import {
@@ -84,16 +84,16 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   const supported = supportedMinors(sources.support, supportOptions);
   const includePrereleases = request.includePrereleases === true;
 
+  // The feed's releases come parsed: nothing below parses a release again.
   const eligible = sources.releases
     .filter((r) => includePrereleases || !r.prerelease)
-    .map((r) => r.version)
-    .sort(compareVersions);
+    .sort((a, b) => compareVersions(a.version, b.version));
   const context = { current, supportedMinors: supported };
-  if (!eligible.some((v) => policyAllows(policy, v, context))) {
+  if (!eligible.some((r) => policyAllows(policy, r, context))) {
     throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
       input: 'version-policy',
       hint:
-        `Releases run from ${eligible[0] ?? 'none'} to ${eligible[eligible.length - 1] ?? 'none'}; ` +
+        `Releases run from ${eligible[0]?.version ?? 'none'} to ${eligible[eligible.length - 1]?.version ?? 'none'}; ` +
         `supported minors: ${supported.join(', ') || 'none'}.`,
     });
   }
@@ -110,18 +110,18 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   const target = path.target;
   // Presumed matches count too: a target on an end-of-life minor does not fix what it never got.
   const stillAffecting = new Set(
-    target ? matchAdvisories(target, sources.advisories, sources.support).map((m) => m.advisory.id) : [],
+    path.targetVersion
+      ? matchAdvisories(path.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id)
+      : [],
   );
   const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request.dataPlaneVersion
-    ? parseIstioVersion(request.dataPlaneVersion)?.version
-    : undefined;
+  const dataPlane = request.dataPlaneVersion ? parseIstioVersion(request.dataPlaneVersion) : undefined;
   const kubernetes = request.kubernetesVersion
     ? checkKubernetesSupport(current, request.kubernetesVersion, sources.support)
     : undefined;
 
   return {
-    current,
+    current: current.version,
     latest: path.latest,
     target,
     destination: path.destination,
@@ -151,7 +151,9 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
     ...(request.kubernetesVersion ? { kubernetesVersion: request.kubernetesVersion } : {}),
     ...(kubernetes?.supported !== undefined ? { kubernetesSupported: kubernetes.supported } : {}),
     kubernetesSupportedVersions: [...(kubernetes?.supportedVersions ?? [])],
-    ...(dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane } } : {}),
+    ...(dataPlane
+      ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } }
+      : {}),
     policy: policyText,
     strategy,
     sources: {
@@ -163,9 +165,14 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   };
 }
 
-/** The current version, normalised; it must be a release the sources know, or newer than all of them. */
-function requireIstioRelease(request: CheckReleaseRequest, releases: readonly Release[]): string {
+/**
+ * The current version, parsed: the sources' own release when they know it, else newer than all of
+ * them (the feed may lag); anything else is refused.
+ */
+function requireIstioRelease(request: CheckReleaseRequest, releases: readonly Release[]): IstioVersion {
   const where = request.currentFrom ?? { input: 'current-version' };
+  const listed = releases.find((r) => r.version === request.currentVersion);
+  if (listed) return listed;
   const parsed = parseIstioVersion(request.currentVersion);
   const known = releases.map((r) => r.version).sort(compareVersions);
   if (!parsed) {
@@ -174,10 +181,11 @@ function requireIstioRelease(request: CheckReleaseRequest, releases: readonly Re
       hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known.slice(-3).join(', ')}.`,
     });
   }
-  if (known.includes(parsed.version)) return parsed.version;
+  const normalised = releases.find((r) => r.version === parsed.version);
+  if (normalised) return normalised;
   const newest = known[known.length - 1];
   // Newer than everything listed: the feed may lag (or be the dataset); plan nothing rather than fail.
-  if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
+  if (newest && compareVersions(parsed.version, newest) > 0) return parsed;
   throw new NotFoundError(`${parsed.version} is not an Istio release`, {
     ...where,
     hint: `The nearest releases are ${nearestReleases(parsed.version, known, parsed.prerelease).join(', ')}.`,
