@@ -38658,6 +38658,13 @@ function parseIstioVersion(text) {
     prerelease: pre !== void 0
   };
 }
+function istioVersionOf(value) {
+  if (typeof value === "string") return parseIstioVersion(value);
+  return isParsed(value) ? value : parseIstioVersion(value.version);
+}
+function isParsed(value) {
+  return typeof value.major === "number";
+}
 function minorOf(version) {
   const parsed = parseIstioVersion(version);
   if (!parsed) throw new Error(`not an Istio version: ${version}`);
@@ -40221,9 +40228,9 @@ function moveSplice(move) {
 
 // src/core/versions/skew.ts
 function checkControlPlaneSkew(controlPlane, dataPlane) {
-  const cp = parseIstioVersion(controlPlane);
-  const dp = parseIstioVersion(dataPlane);
-  if (!cp || !dp) throw new Error(`not Istio versions: ${controlPlane}, ${dataPlane}`);
+  const cp = istioVersionOf(controlPlane);
+  const dp = istioVersionOf(dataPlane);
+  if (!cp || !dp) throw new Error(`not Istio versions: ${textOf(controlPlane)}, ${textOf(dataPlane)}`);
   const minorsAhead = cp.major !== dp.major ? (cp.major - dp.major) * 1e3 : cp.minor - dp.minor;
   if (minorsAhead < 0) {
     return {
@@ -40244,6 +40251,9 @@ function checkControlPlaneSkew(controlPlane, dataPlane) {
     minorsAhead,
     message: `control plane ${cp.version} and data plane ${dp.version} are within skew`
   };
+}
+function textOf(version) {
+  return typeof version === "string" ? version : version.version;
 }
 
 // src/core/pins/consistency.ts
@@ -41186,6 +41196,11 @@ function bumpIstioVersion(options) {
 // src/core/releases/release-target.ts
 function checkReleaseTarget(target, list, options = {}) {
   const logger = options.logger ?? silentLogger;
+  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
+  if (list.versions.includes(target)) {
+    logger.info(`${target} is an Istio release (checked against ${source})`);
+    return { version: target, checkedAgainst: list.from };
+  }
   const parsed = parseIstioVersion(target);
   if (!parsed) {
     throw new InvalidInputError(`'${target}' is not an Istio version`, {
@@ -41195,7 +41210,6 @@ function checkReleaseTarget(target, list, options = {}) {
   }
   const version = parsed.version;
   const checked = { version, checkedAgainst: list.from };
-  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
   if (list.versions.includes(version)) {
     logger.info(`${version} is an Istio release (checked against ${source})`);
     return checked;
@@ -41775,56 +41789,6 @@ var istio_support_default = {
   ]
 };
 
-// src/core/releases/dataset.ts
-var loaded;
-function loadIstioDataset() {
-  loaded ??= {
-    asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
-    releases: istio_releases_default.releases.map((r) => ({
-      version: r.version,
-      tag: r.version,
-      prerelease: r.prerelease === true,
-      publishedAt: r.date,
-      url: `https://github.com/istio/istio/releases/tag/${r.version}`
-    })),
-    support: istio_support_default.minors.map((m) => ({
-      minor: m.minor,
-      ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
-      ...m.eolDate ? { eolDate: m.eolDate } : {},
-      ...m.eolExpected ? { eolExpected: true } : {},
-      kubernetes: m.kubernetes
-    })),
-    advisories: istio_advisories_default.advisories.map(fromDataset)
-  };
-  return loaded;
-}
-function fromDataset(a) {
-  return {
-    id: a.id,
-    url: a.url,
-    summary: a.summary,
-    published: a.published,
-    cves: a.cves,
-    ghsa: a.ghsa,
-    severity: a.severity,
-    ...a.cvss !== void 0 ? { cvss: a.cvss } : {},
-    ...a.affected ? { affected: a.affected } : {},
-    fixed: a.fixed,
-    kind: a.kind === "configuration" ? "configuration" : "vulnerability",
-    sources: ["istio.io"]
-  };
-}
-function datasetAgeDays(dataset, now) {
-  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${dataset.asOf}T00:00:00Z`)) / 864e5));
-}
-function describeDatasetAge(dataset, now) {
-  const days = datasetAgeDays(dataset, now);
-  return `the bundled dataset as of ${dataset.asOf} (${days} day${days === 1 ? "" : "s"} old)`;
-}
-
-// src/core/releases/github-advisories.ts
-var import_semver3 = __toESM(require_semver2(), 1);
-
 // src/core/releases/conditional-pages.ts
 var DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1e3;
 async function listPagesConditionally(client, firstUrl, options) {
@@ -41943,7 +41907,7 @@ function toReleases(listed) {
     const parsed = parseIstioVersion(item.tag_name);
     if (!parsed) continue;
     const release = {
-      version: parsed.version,
+      ...parsed,
       tag: item.tag_name,
       prerelease: parsed.prerelease || item.prerelease,
       ...item.published_at ? { publishedAt: item.published_at } : {},
@@ -41954,6 +41918,63 @@ function toReleases(listed) {
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
 }
+function releaseOf(text, fields = {}) {
+  const parsed = parseIstioVersion(text);
+  if (!parsed) return void 0;
+  return { ...parsed, tag: text, ...fields, prerelease: parsed.prerelease || fields.prerelease === true };
+}
+
+// src/core/releases/dataset.ts
+var loaded;
+function loadIstioDataset() {
+  loaded ??= {
+    asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
+    // Parsed here, once per process: every check after this reads the parsed versions.
+    releases: istio_releases_default.releases.flatMap((r) => {
+      const release = releaseOf(r.version, {
+        prerelease: r.prerelease === true,
+        publishedAt: r.date,
+        url: `https://github.com/istio/istio/releases/tag/${r.version}`
+      });
+      return release ? [release] : [];
+    }),
+    support: istio_support_default.minors.map((m) => ({
+      minor: m.minor,
+      ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
+      ...m.eolDate ? { eolDate: m.eolDate } : {},
+      ...m.eolExpected ? { eolExpected: true } : {},
+      kubernetes: m.kubernetes
+    })),
+    advisories: istio_advisories_default.advisories.map(fromDataset)
+  };
+  return loaded;
+}
+function fromDataset(a) {
+  return {
+    id: a.id,
+    url: a.url,
+    summary: a.summary,
+    published: a.published,
+    cves: a.cves,
+    ghsa: a.ghsa,
+    severity: a.severity,
+    ...a.cvss !== void 0 ? { cvss: a.cvss } : {},
+    ...a.affected ? { affected: a.affected } : {},
+    fixed: a.fixed,
+    kind: a.kind === "configuration" ? "configuration" : "vulnerability",
+    sources: ["istio.io"]
+  };
+}
+function datasetAgeDays(dataset, now) {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${dataset.asOf}T00:00:00Z`)) / 864e5));
+}
+function describeDatasetAge(dataset, now) {
+  const days = datasetAgeDays(dataset, now);
+  return `the bundled dataset as of ${dataset.asOf} (${days} day${days === 1 ? "" : "s"} old)`;
+}
+
+// src/core/releases/github-advisories.ts
+var import_semver3 = __toESM(require_semver2(), 1);
 
 // src/core/releases/sources.ts
 async function releaseFeed(client, dataset, options) {

@@ -39216,6 +39216,13 @@ function parseIstioVersion(text) {
     prerelease: pre !== void 0
   };
 }
+function istioVersionOf(value) {
+  if (typeof value === "string") return parseIstioVersion(value);
+  return isParsed(value) ? value : parseIstioVersion(value.version);
+}
+function isParsed(value) {
+  return typeof value.major === "number";
+}
 function compareVersions(a, b) {
   return import_semver.default.compare(a, b);
 }
@@ -40717,7 +40724,7 @@ function istioChartComponent(chart, source) {
   if (!AMBIGUOUS.has(name)) return component;
   return `${chart} ${source ?? ""}`.toLowerCase().includes("istio") ? component : void 0;
 }
-function istioVersionOf(text) {
+function istioVersionOf2(text) {
   if (typeof text !== "string") return void 0;
   return parseIstioVersion(text.replace(/-(distroless|debug)$/, ""))?.version;
 }
@@ -40734,7 +40741,7 @@ function declare(draft) {
   else delete declaration.revision;
   const meshConfig = valueAt2(values, "meshConfig");
   if (isValuesMap(meshConfig)) declaration.meshConfig = meshConfig;
-  const version = istioVersionOf(draft.version) ?? istioVersionOf(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
+  const version = istioVersionOf2(draft.version) ?? istioVersionOf2(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
   if (version) declaration.version = version;
   else delete declaration.version;
   return declaration;
@@ -42283,9 +42290,9 @@ function policyAllows(policy, version, context2) {
 
 // src/core/versions/skew.ts
 function checkControlPlaneSkew(controlPlane, dataPlane) {
-  const cp = parseIstioVersion(controlPlane);
-  const dp = parseIstioVersion(dataPlane);
-  if (!cp || !dp) throw new Error(`not Istio versions: ${controlPlane}, ${dataPlane}`);
+  const cp = istioVersionOf(controlPlane);
+  const dp = istioVersionOf(dataPlane);
+  if (!cp || !dp) throw new Error(`not Istio versions: ${textOf(controlPlane)}, ${textOf(dataPlane)}`);
   const minorsAhead = cp.major !== dp.major ? (cp.major - dp.major) * 1e3 : cp.minor - dp.minor;
   if (minorsAhead < 0) {
     return {
@@ -42312,8 +42319,8 @@ function kubernetesMinorOf(version) {
   return match ? `${Number(match[1])}.${Number(match[2])}` : void 0;
 }
 function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
-  const parsed = parseIstioVersion(istioVersion);
-  if (!parsed) throw new Error(`not an Istio version: ${istioVersion}`);
+  const parsed = istioVersionOf(istioVersion);
+  if (!parsed) throw new Error(`not an Istio version: ${textOf(istioVersion)}`);
   const istioMinor = `${parsed.major}.${parsed.minor}`;
   const kubernetesMinor = kubernetesMinorOf(kubernetesVersion);
   const supportedVersions = support.find((s) => s.minor === istioMinor)?.kubernetes ?? [];
@@ -42325,13 +42332,16 @@ function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
     supportedVersions
   };
 }
+function textOf(version) {
+  return typeof version === "string" ? version : version.version;
+}
 
 // src/core/versions/upgrade-path.ts
 var UPGRADE_STRATEGIES = ["in-place", "canary"];
 var MAX_MINORS_PER_HOP = { "in-place": 1, canary: 2 };
 function planUpgradePath(request2) {
-  const current = parseIstioVersion(request2.current);
-  if (!current) throw new Error(`not an Istio version: ${request2.current}`);
+  const current = istioVersionOf(request2.current);
+  if (!current) throw new Error(`not an Istio version: ${String(request2.current)}`);
   const policy = typeof request2.policy === "string" || request2.policy === void 0 ? parseVersionPolicy(request2.policy ?? "latest") : request2.policy;
   const all = uniqueReleases(request2.releases);
   const candidates = all.filter((r) => request2.includePrereleases === true || !r.prerelease);
@@ -42350,6 +42360,8 @@ function planUpgradePath(request2) {
     walk(path, current, destination, candidates, MAX_MINORS_PER_HOP[request2.strategy ?? "in-place"]);
   path.target = path.hops[0]?.to;
   path.updateType = path.hops[0]?.type ?? "none";
+  const targetVersion = candidates.find((r) => r.version === path.target);
+  if (targetVersion) path.targetVersion = targetVersion;
   return path;
 }
 function walk(path, from, to, candidates, step) {
@@ -42394,11 +42406,10 @@ function hopType(from, to) {
 function uniqueReleases(releases) {
   const byVersion = /* @__PURE__ */ new Map();
   for (const release of releases) {
-    const text = typeof release === "string" ? release : release.version;
-    const parsed = parseIstioVersion(text);
+    const parsed = istioVersionOf(release);
     if (!parsed) continue;
     const flagged = typeof release !== "string" && release.prerelease === true;
-    byVersion.set(parsed.version, { ...parsed, prerelease: parsed.prerelease || flagged });
+    byVersion.set(parsed.version, flagged && !parsed.prerelease ? { ...parsed, prerelease: true } : parsed);
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(a.version, b.version));
 }
@@ -42411,7 +42422,7 @@ function affects(advisory, version) {
   return import_semver4.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
 }
 function matchAdvisories(version, advisories, support = []) {
-  const parsed = parseIstioVersion(version);
+  const parsed = istioVersionOf(version);
   if (!parsed) return [];
   const matches = [];
   for (const advisory of advisories) {
@@ -42429,13 +42440,18 @@ function fixedFor(version, advisory) {
   return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
 }
 var fixesOf = /* @__PURE__ */ new WeakMap();
+var fixTexts = /* @__PURE__ */ new Map();
 function parsedFixes(advisory) {
   let fixes = fixesOf.get(advisory);
   if (!fixes) {
-    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+    fixes = advisory.fixed.map(parsedFix).filter((f) => f !== void 0);
     fixesOf.set(advisory, fixes);
   }
   return fixes;
+}
+function parsedFix(text) {
+  if (!fixTexts.has(text)) fixTexts.set(text, parseIstioVersion(text));
+  return fixTexts.get(text);
 }
 function presumedAffected(parsed, advisory, support) {
   if (advisory.kind !== "vulnerability" || !advisory.affected || advisory.fixed.length === 0) return false;
@@ -43014,64 +43030,6 @@ var istio_support_default = {
   ]
 };
 
-// src/core/releases/dataset.ts
-var loaded;
-function loadIstioDataset() {
-  loaded ??= {
-    asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
-    releases: istio_releases_default.releases.map((r) => ({
-      version: r.version,
-      tag: r.version,
-      prerelease: r.prerelease === true,
-      publishedAt: r.date,
-      url: `https://github.com/istio/istio/releases/tag/${r.version}`
-    })),
-    support: istio_support_default.minors.map((m) => ({
-      minor: m.minor,
-      ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
-      ...m.eolDate ? { eolDate: m.eolDate } : {},
-      ...m.eolExpected ? { eolExpected: true } : {},
-      kubernetes: m.kubernetes
-    })),
-    advisories: istio_advisories_default.advisories.map(fromDataset)
-  };
-  return loaded;
-}
-function fromDataset(a) {
-  return {
-    id: a.id,
-    url: a.url,
-    summary: a.summary,
-    published: a.published,
-    cves: a.cves,
-    ghsa: a.ghsa,
-    severity: a.severity,
-    ...a.cvss !== void 0 ? { cvss: a.cvss } : {},
-    ...a.affected ? { affected: a.affected } : {},
-    fixed: a.fixed,
-    kind: a.kind === "configuration" ? "configuration" : "vulnerability",
-    sources: ["istio.io"]
-  };
-}
-function datasetAgeDays(dataset, now) {
-  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${dataset.asOf}T00:00:00Z`)) / 864e5));
-}
-function describeDatasetAge(dataset, now) {
-  const days = datasetAgeDays(dataset, now);
-  return `the bundled dataset as of ${dataset.asOf} (${days} day${days === 1 ? "" : "s"} old)`;
-}
-
-// src/core/releases/release-target.ts
-function nearestReleases(version, versions, prerelease) {
-  const nearby = versions.filter((v) => prerelease || parseIstioVersion(v)?.prerelease === false);
-  const below = nearby.filter((v) => compareVersions(v, version) < 0).slice(-2);
-  const above = nearby.filter((v) => compareVersions(v, version) > 0).slice(0, 2);
-  return [...below, ...above];
-}
-
-// src/core/releases/github-advisories.ts
-var import_semver5 = __toESM(require_semver2(), 1);
-
 // src/core/releases/conditional-pages.ts
 var DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1e3;
 async function listPagesConditionally(client, firstUrl, options) {
@@ -43137,7 +43095,135 @@ function nextPageUrl(link) {
   return void 0;
 }
 
+// src/core/releases/github-releases.ts
+var ISTIO_REPOSITORY = "istio/istio";
+async function listIstioReleases(client, options = {}) {
+  const [owner, repo] = (options.repository ?? ISTIO_REPOSITORY).split("/");
+  const logger = options.logger ?? silentLogger;
+  const what = `listing the releases of ${owner}/${repo}`;
+  const hasToken = (await client.auth()).type !== "unauthenticated";
+  const firstUrl = client.request.endpoint({
+    method: "GET",
+    url: "/repos/{owner}/{repo}/releases",
+    owner,
+    repo,
+    per_page: 100
+  }).url;
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...options.cache ? { cache: options.cache } : {},
+    ...options.now ? { now: options.now } : {},
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
+        throw new NetworkError(
+          `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
+          {
+            input: "github-api-url",
+            hint: "Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3)."
+          }
+        );
+      }
+      return data.map(keptFields);
+    }
+  });
+  logger.debug(
+    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache`
+  );
+  return toReleases(pages.items);
+}
+function keptFields(r) {
+  return {
+    tag_name: r.tag_name,
+    draft: r.draft,
+    prerelease: r.prerelease,
+    published_at: r.published_at,
+    html_url: r.html_url
+  };
+}
+function toReleases(listed) {
+  const byVersion = /* @__PURE__ */ new Map();
+  for (const item of listed) {
+    if (item.draft) continue;
+    const parsed = parseIstioVersion(item.tag_name);
+    if (!parsed) continue;
+    const release = {
+      ...parsed,
+      tag: item.tag_name,
+      prerelease: parsed.prerelease || item.prerelease,
+      ...item.published_at ? { publishedAt: item.published_at } : {},
+      ...item.html_url ? { url: item.html_url } : {}
+    };
+    const existing = byVersion.get(parsed.version);
+    if (!existing || existing.tag.startsWith("v")) byVersion.set(parsed.version, release);
+  }
+  return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
+}
+function releaseOf(text, fields = {}) {
+  const parsed = parseIstioVersion(text);
+  if (!parsed) return void 0;
+  return { ...parsed, tag: text, ...fields, prerelease: parsed.prerelease || fields.prerelease === true };
+}
+
+// src/core/releases/dataset.ts
+var loaded;
+function loadIstioDataset() {
+  loaded ??= {
+    asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
+    // Parsed here, once per process: every check after this reads the parsed versions.
+    releases: istio_releases_default.releases.flatMap((r) => {
+      const release = releaseOf(r.version, {
+        prerelease: r.prerelease === true,
+        publishedAt: r.date,
+        url: `https://github.com/istio/istio/releases/tag/${r.version}`
+      });
+      return release ? [release] : [];
+    }),
+    support: istio_support_default.minors.map((m) => ({
+      minor: m.minor,
+      ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
+      ...m.eolDate ? { eolDate: m.eolDate } : {},
+      ...m.eolExpected ? { eolExpected: true } : {},
+      kubernetes: m.kubernetes
+    })),
+    advisories: istio_advisories_default.advisories.map(fromDataset)
+  };
+  return loaded;
+}
+function fromDataset(a) {
+  return {
+    id: a.id,
+    url: a.url,
+    summary: a.summary,
+    published: a.published,
+    cves: a.cves,
+    ghsa: a.ghsa,
+    severity: a.severity,
+    ...a.cvss !== void 0 ? { cvss: a.cvss } : {},
+    ...a.affected ? { affected: a.affected } : {},
+    fixed: a.fixed,
+    kind: a.kind === "configuration" ? "configuration" : "vulnerability",
+    sources: ["istio.io"]
+  };
+}
+function datasetAgeDays(dataset, now) {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${dataset.asOf}T00:00:00Z`)) / 864e5));
+}
+function describeDatasetAge(dataset, now) {
+  const days = datasetAgeDays(dataset, now);
+  return `the bundled dataset as of ${dataset.asOf} (${days} day${days === 1 ? "" : "s"} old)`;
+}
+
+// src/core/releases/release-target.ts
+function nearestReleases(version, versions, prerelease) {
+  const nearby = versions.filter((v) => prerelease || parseIstioVersion(v)?.prerelease === false);
+  const below = nearby.filter((v) => compareVersions(v, version) < 0).slice(-2);
+  const above = nearby.filter((v) => compareVersions(v, version) > 0).slice(0, 2);
+  return [...below, ...above];
+}
+
 // src/core/releases/github-advisories.ts
+var import_semver5 = __toESM(require_semver2(), 1);
 var ISTIO_ADVISORY_PACKAGE = { ecosystem: "go", name: "istio.io/istio" };
 async function listIstioGitHubAdvisories(client, options = {}) {
   const logger = options.logger ?? silentLogger;
@@ -43232,71 +43318,6 @@ function releaseRange(text) {
 }
 function isPseudoVersion(version) {
   return /^v?0\.0\.0-\d{14}-[0-9a-f]{12}$/.test(version);
-}
-
-// src/core/releases/github-releases.ts
-var ISTIO_REPOSITORY = "istio/istio";
-async function listIstioReleases(client, options = {}) {
-  const [owner, repo] = (options.repository ?? ISTIO_REPOSITORY).split("/");
-  const logger = options.logger ?? silentLogger;
-  const what = `listing the releases of ${owner}/${repo}`;
-  const hasToken = (await client.auth()).type !== "unauthenticated";
-  const firstUrl = client.request.endpoint({
-    method: "GET",
-    url: "/repos/{owner}/{repo}/releases",
-    owner,
-    repo,
-    per_page: 100
-  }).url;
-  const pages = await listPagesConditionally(client, firstUrl, {
-    ...options.cache ? { cache: options.cache } : {},
-    ...options.now ? { now: options.now } : {},
-    what,
-    hasToken,
-    keep: (data, url) => {
-      if (!Array.isArray(data)) {
-        throw new NetworkError(
-          `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
-          {
-            input: "github-api-url",
-            hint: "Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3)."
-          }
-        );
-      }
-      return data.map(keptFields);
-    }
-  });
-  logger.debug(
-    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache`
-  );
-  return toReleases(pages.items);
-}
-function keptFields(r) {
-  return {
-    tag_name: r.tag_name,
-    draft: r.draft,
-    prerelease: r.prerelease,
-    published_at: r.published_at,
-    html_url: r.html_url
-  };
-}
-function toReleases(listed) {
-  const byVersion = /* @__PURE__ */ new Map();
-  for (const item of listed) {
-    if (item.draft) continue;
-    const parsed = parseIstioVersion(item.tag_name);
-    if (!parsed) continue;
-    const release = {
-      version: parsed.version,
-      tag: item.tag_name,
-      prerelease: parsed.prerelease || item.prerelease,
-      ...item.published_at ? { publishedAt: item.published_at } : {},
-      ...item.html_url ? { url: item.html_url } : {}
-    };
-    const existing = byVersion.get(parsed.version);
-    if (!existing || existing.tag.startsWith("v")) byVersion.set(parsed.version, release);
-  }
-  return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
 }
 
 // src/core/releases/http-cache.ts
@@ -43413,12 +43434,9 @@ async function gatherReleaseSources(client, options = {}) {
 
 // src/core/releases/support.ts
 var SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
-function minorKey(version) {
-  const parsed = parseIstioVersion(version);
-  return parsed ? `${parsed.major}.${parsed.minor}` : void 0;
-}
 function supportStatus(version, support, options) {
-  const minor = minorKey(version) ?? version;
+  const parsed = istioVersionOf(version);
+  const minor = parsed ? `${parsed.major}.${parsed.minor}` : typeof version === "string" ? version : version.version;
   const today = isoDate(options.now);
   const record = support.find((s) => s.minor === minor);
   const status = (eolDate, basis) => ({
@@ -43429,7 +43447,7 @@ function supportStatus(version, support, options) {
     basis
   });
   if (record?.eolDate && !record.eolExpected) return status(record.eolDate, "announced");
-  const derived = eolByRule(minor, options.releases ?? []);
+  const derived = parsed ? eolByRule(parsed, options.releases ?? []) : void 0;
   if (derived) return status(derived, "n+2 rule");
   if (record?.eolDate) return status(record.eolDate, "expected");
   return status(void 0, "unknown");
@@ -43437,18 +43455,27 @@ function supportStatus(version, support, options) {
 function supportedMinors(support, options) {
   const minors = new Set(support.map((s) => s.minor));
   for (const release of options.releases ?? []) {
-    const parsed = parseIstioVersion(release.version);
+    const parsed = istioVersionOf(release);
     if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
   }
   const today = isoDate(options.now);
   const unreleased = new Set(
     support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor)
   );
-  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(`${minor}.0`, support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
+  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(firstOf(minor), support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
 }
-function eolByRule(minor, releases) {
-  const parsed = parseIstioVersion(`${minor}.0`);
-  if (!parsed) return void 0;
+function firstOf(minor) {
+  const [major, minorNumber] = minor.split(".").map(Number);
+  if (!Number.isInteger(major) || !Number.isInteger(minorNumber)) return `${minor}.0`;
+  return {
+    version: `${major}.${minorNumber}.0`,
+    major,
+    minor: minorNumber,
+    patch: 0,
+    prerelease: false
+  };
+}
+function eolByRule(parsed, releases) {
   const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
   if (!successor?.publishedAt) return void 0;
   const released = Date.parse(successor.publishedAt);
@@ -43461,7 +43488,7 @@ function gaReleases(releases) {
   if (!index) {
     index = /* @__PURE__ */ new Map();
     for (const release of releases) {
-      const version = release.prerelease ? void 0 : parseIstioVersion(release.version)?.version;
+      const version = release.prerelease ? void 0 : istioVersionOf(release)?.version;
       if (version && !index.has(version)) index.set(version, release);
     }
     gaIndex.set(releases, index);
@@ -43482,12 +43509,12 @@ function checkRelease(request2, sources) {
   const supportOptions = { now, releases: sources.releases };
   const supported = supportedMinors(sources.support, supportOptions);
   const includePrereleases = request2.includePrereleases === true;
-  const eligible = sources.releases.filter((r) => includePrereleases || !r.prerelease).map((r) => r.version).sort(compareVersions);
+  const eligible = sources.releases.filter((r) => includePrereleases || !r.prerelease).sort((a, b) => compareVersions(a.version, b.version));
   const context2 = { current, supportedMinors: supported };
-  if (!eligible.some((v) => policyAllows(policy, v, context2))) {
+  if (!eligible.some((r) => policyAllows(policy, r, context2))) {
     throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
       input: "version-policy",
-      hint: `Releases run from ${eligible[0] ?? "none"} to ${eligible[eligible.length - 1] ?? "none"}; supported minors: ${supported.join(", ") || "none"}.`
+      hint: `Releases run from ${eligible[0]?.version ?? "none"} to ${eligible[eligible.length - 1]?.version ?? "none"}; supported minors: ${supported.join(", ") || "none"}.`
     });
   }
   const path = planUpgradePath({
@@ -43501,13 +43528,13 @@ function checkRelease(request2, sources) {
   const matches = matchAdvisories(current, sources.advisories, sources.support);
   const target = path.target;
   const stillAffecting = new Set(
-    target ? matchAdvisories(target, sources.advisories, sources.support).map((m) => m.advisory.id) : []
+    path.targetVersion ? matchAdvisories(path.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id) : []
   );
   const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion)?.version : void 0;
+  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
   const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
   return {
-    current,
+    current: current.version,
     latest: path.latest,
     target,
     destination: path.destination,
@@ -43535,7 +43562,7 @@ function checkRelease(request2, sources) {
     ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
     ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
     kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
-    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane } } : {},
+    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {},
     policy: policyText,
     strategy,
     sources: {
@@ -43548,6 +43575,8 @@ function checkRelease(request2, sources) {
 }
 function requireIstioRelease(request2, releases) {
   const where = request2.currentFrom ?? { input: "current-version" };
+  const listed = releases.find((r) => r.version === request2.currentVersion);
+  if (listed) return listed;
   const parsed = parseIstioVersion(request2.currentVersion);
   const known = releases.map((r) => r.version).sort(compareVersions);
   if (!parsed) {
@@ -43556,9 +43585,10 @@ function requireIstioRelease(request2, releases) {
       hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known.slice(-3).join(", ")}.`
     });
   }
-  if (known.includes(parsed.version)) return parsed.version;
+  const normalised = releases.find((r) => r.version === parsed.version);
+  if (normalised) return normalised;
   const newest = known[known.length - 1];
-  if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
+  if (newest && compareVersions(parsed.version, newest) > 0) return parsed;
   throw new NotFoundError(`${parsed.version} is not an Istio release`, {
     ...where,
     hint: `The nearest releases are ${nearestReleases(parsed.version, known, parsed.prerelease).join(", ")}.`

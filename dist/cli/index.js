@@ -35016,6 +35016,13 @@ function parseIstioVersion(text2) {
     prerelease: pre !== void 0
   };
 }
+function istioVersionOf(value) {
+  if (typeof value === "string") return parseIstioVersion(value);
+  return isParsed(value) ? value : parseIstioVersion(value.version);
+}
+function isParsed(value) {
+  return typeof value.major === "number";
+}
 function minorOf(version) {
   const parsed = parseIstioVersion(version);
   if (!parsed) throw new Error(`not an Istio version: ${version}`);
@@ -36820,7 +36827,7 @@ function istioChartComponent(chart, source) {
   if (!AMBIGUOUS.has(name)) return component;
   return `${chart} ${source ?? ""}`.toLowerCase().includes("istio") ? component : void 0;
 }
-function istioVersionOf(text2) {
+function istioVersionOf2(text2) {
   if (typeof text2 !== "string") return void 0;
   return parseIstioVersion(text2.replace(/-(distroless|debug)$/, ""))?.version;
 }
@@ -36837,7 +36844,7 @@ function declare(draft) {
   else delete declaration.revision;
   const meshConfig = valueAt2(values, "meshConfig");
   if (isValuesMap(meshConfig)) declaration.meshConfig = meshConfig;
-  const version = istioVersionOf(draft.version) ?? istioVersionOf(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
+  const version = istioVersionOf2(draft.version) ?? istioVersionOf2(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
   if (version) declaration.version = version;
   else delete declaration.version;
   return declaration;
@@ -45329,7 +45336,7 @@ function toReleases(listed) {
     const parsed = parseIstioVersion(item.tag_name);
     if (!parsed) continue;
     const release = {
-      version: parsed.version,
+      ...parsed,
       tag: item.tag_name,
       prerelease: parsed.prerelease || item.prerelease,
       ...item.published_at ? { publishedAt: item.published_at } : {},
@@ -45339,6 +45346,11 @@ function toReleases(listed) {
     if (!existing || existing.tag.startsWith("v")) byVersion.set(parsed.version, release);
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
+}
+function releaseOf(text2, fields = {}) {
+  const parsed = parseIstioVersion(text2);
+  if (!parsed) return void 0;
+  return { ...parsed, tag: text2, ...fields, prerelease: parsed.prerelease || fields.prerelease === true };
 }
 
 // src/core/releases/http-cache.ts
@@ -46238,9 +46250,9 @@ function moveSplice(move) {
 
 // src/core/versions/skew.ts
 function checkControlPlaneSkew(controlPlane, dataPlane) {
-  const cp2 = parseIstioVersion(controlPlane);
-  const dp = parseIstioVersion(dataPlane);
-  if (!cp2 || !dp) throw new Error(`not Istio versions: ${controlPlane}, ${dataPlane}`);
+  const cp2 = istioVersionOf(controlPlane);
+  const dp = istioVersionOf(dataPlane);
+  if (!cp2 || !dp) throw new Error(`not Istio versions: ${textOf(controlPlane)}, ${textOf(dataPlane)}`);
   const minorsAhead = cp2.major !== dp.major ? (cp2.major - dp.major) * 1e3 : cp2.minor - dp.minor;
   if (minorsAhead < 0) {
     return {
@@ -46267,8 +46279,8 @@ function kubernetesMinorOf(version) {
   return match ? `${Number(match[1])}.${Number(match[2])}` : void 0;
 }
 function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
-  const parsed = parseIstioVersion(istioVersion);
-  if (!parsed) throw new Error(`not an Istio version: ${istioVersion}`);
+  const parsed = istioVersionOf(istioVersion);
+  if (!parsed) throw new Error(`not an Istio version: ${textOf(istioVersion)}`);
   const istioMinor = `${parsed.major}.${parsed.minor}`;
   const kubernetesMinor = kubernetesMinorOf(kubernetesVersion);
   const supportedVersions = support.find((s) => s.minor === istioMinor)?.kubernetes ?? [];
@@ -46279,6 +46291,9 @@ function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
     kubernetesMinor,
     supportedVersions
   };
+}
+function textOf(version) {
+  return typeof version === "string" ? version : version.version;
 }
 
 // src/core/pins/consistency.ts
@@ -47196,6 +47211,11 @@ function bumpIstioVersion(options) {
 // src/core/releases/release-target.ts
 function checkReleaseTarget(target, list, options = {}) {
   const logger = options.logger ?? silentLogger;
+  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
+  if (list.versions.includes(target)) {
+    logger.info(`${target} is an Istio release (checked against ${source})`);
+    return { version: target, checkedAgainst: list.from };
+  }
   const parsed = parseIstioVersion(target);
   if (!parsed) {
     throw new InvalidInputError(`'${target}' is not an Istio version`, {
@@ -47205,7 +47225,6 @@ function checkReleaseTarget(target, list, options = {}) {
   }
   const version = parsed.version;
   const checked = { version, checkedAgainst: list.from };
-  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
   if (list.versions.includes(version)) {
     logger.info(`${version} is an Istio release (checked against ${source})`);
     return checked;
@@ -47244,7 +47263,7 @@ function affects(advisory, version) {
   return import_semver3.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
 }
 function matchAdvisories(version, advisories, support = []) {
-  const parsed = parseIstioVersion(version);
+  const parsed = istioVersionOf(version);
   if (!parsed) return [];
   const matches = [];
   for (const advisory of advisories) {
@@ -47262,13 +47281,18 @@ function fixedFor(version, advisory) {
   return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
 }
 var fixesOf = /* @__PURE__ */ new WeakMap();
+var fixTexts = /* @__PURE__ */ new Map();
 function parsedFixes(advisory) {
   let fixes = fixesOf.get(advisory);
   if (!fixes) {
-    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+    fixes = advisory.fixed.map(parsedFix).filter((f) => f !== void 0);
     fixesOf.set(advisory, fixes);
   }
   return fixes;
+}
+function parsedFix(text2) {
+  if (!fixTexts.has(text2)) fixTexts.set(text2, parseIstioVersion(text2));
+  return fixTexts.get(text2);
 }
 function presumedAffected(parsed, advisory, support) {
   if (advisory.kind !== "vulnerability" || !advisory.affected || advisory.fixed.length === 0) return false;
@@ -47852,13 +47876,15 @@ var loaded;
 function loadIstioDataset() {
   loaded ??= {
     asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
-    releases: istio_releases_default.releases.map((r) => ({
-      version: r.version,
-      tag: r.version,
-      prerelease: r.prerelease === true,
-      publishedAt: r.date,
-      url: `https://github.com/istio/istio/releases/tag/${r.version}`
-    })),
+    // Parsed here, once per process: every check after this reads the parsed versions.
+    releases: istio_releases_default.releases.flatMap((r) => {
+      const release = releaseOf(r.version, {
+        prerelease: r.prerelease === true,
+        publishedAt: r.date,
+        url: `https://github.com/istio/istio/releases/tag/${r.version}`
+      });
+      return release ? [release] : [];
+    }),
     support: istio_support_default.minors.map((m) => ({
       minor: m.minor,
       ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
@@ -48227,8 +48253,8 @@ function policyAllows(policy, version, context2) {
 var UPGRADE_STRATEGIES = ["in-place", "canary"];
 var MAX_MINORS_PER_HOP = { "in-place": 1, canary: 2 };
 function planUpgradePath(request2) {
-  const current = parseIstioVersion(request2.current);
-  if (!current) throw new Error(`not an Istio version: ${request2.current}`);
+  const current = istioVersionOf(request2.current);
+  if (!current) throw new Error(`not an Istio version: ${String(request2.current)}`);
   const policy = typeof request2.policy === "string" || request2.policy === void 0 ? parseVersionPolicy(request2.policy ?? "latest") : request2.policy;
   const all = uniqueReleases(request2.releases);
   const candidates = all.filter((r) => request2.includePrereleases === true || !r.prerelease);
@@ -48247,6 +48273,8 @@ function planUpgradePath(request2) {
     walk3(path5, current, destination, candidates, MAX_MINORS_PER_HOP[request2.strategy ?? "in-place"]);
   path5.target = path5.hops[0]?.to;
   path5.updateType = path5.hops[0]?.type ?? "none";
+  const targetVersion = candidates.find((r) => r.version === path5.target);
+  if (targetVersion) path5.targetVersion = targetVersion;
   return path5;
 }
 function walk3(path5, from, to, candidates, step) {
@@ -48291,23 +48319,19 @@ function hopType(from, to) {
 function uniqueReleases(releases) {
   const byVersion = /* @__PURE__ */ new Map();
   for (const release of releases) {
-    const text2 = typeof release === "string" ? release : release.version;
-    const parsed = parseIstioVersion(text2);
+    const parsed = istioVersionOf(release);
     if (!parsed) continue;
     const flagged = typeof release !== "string" && release.prerelease === true;
-    byVersion.set(parsed.version, { ...parsed, prerelease: parsed.prerelease || flagged });
+    byVersion.set(parsed.version, flagged && !parsed.prerelease ? { ...parsed, prerelease: true } : parsed);
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(a.version, b.version));
 }
 
 // src/core/releases/support.ts
 var SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
-function minorKey(version) {
-  const parsed = parseIstioVersion(version);
-  return parsed ? `${parsed.major}.${parsed.minor}` : void 0;
-}
 function supportStatus(version, support, options) {
-  const minor = minorKey(version) ?? version;
+  const parsed = istioVersionOf(version);
+  const minor = parsed ? `${parsed.major}.${parsed.minor}` : typeof version === "string" ? version : version.version;
   const today = isoDate(options.now);
   const record = support.find((s) => s.minor === minor);
   const status = (eolDate, basis) => ({
@@ -48318,7 +48342,7 @@ function supportStatus(version, support, options) {
     basis
   });
   if (record?.eolDate && !record.eolExpected) return status(record.eolDate, "announced");
-  const derived = eolByRule(minor, options.releases ?? []);
+  const derived = parsed ? eolByRule(parsed, options.releases ?? []) : void 0;
   if (derived) return status(derived, "n+2 rule");
   if (record?.eolDate) return status(record.eolDate, "expected");
   return status(void 0, "unknown");
@@ -48326,18 +48350,27 @@ function supportStatus(version, support, options) {
 function supportedMinors(support, options) {
   const minors = new Set(support.map((s) => s.minor));
   for (const release of options.releases ?? []) {
-    const parsed = parseIstioVersion(release.version);
+    const parsed = istioVersionOf(release);
     if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
   }
   const today = isoDate(options.now);
   const unreleased = new Set(
     support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor)
   );
-  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(`${minor}.0`, support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
+  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(firstOf(minor), support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
 }
-function eolByRule(minor, releases) {
-  const parsed = parseIstioVersion(`${minor}.0`);
-  if (!parsed) return void 0;
+function firstOf(minor) {
+  const [major, minorNumber] = minor.split(".").map(Number);
+  if (!Number.isInteger(major) || !Number.isInteger(minorNumber)) return `${minor}.0`;
+  return {
+    version: `${major}.${minorNumber}.0`,
+    major,
+    minor: minorNumber,
+    patch: 0,
+    prerelease: false
+  };
+}
+function eolByRule(parsed, releases) {
   const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
   if (!successor?.publishedAt) return void 0;
   const released = Date.parse(successor.publishedAt);
@@ -48350,7 +48383,7 @@ function gaReleases(releases) {
   if (!index) {
     index = /* @__PURE__ */ new Map();
     for (const release of releases) {
-      const version = release.prerelease ? void 0 : parseIstioVersion(release.version)?.version;
+      const version = release.prerelease ? void 0 : istioVersionOf(release)?.version;
       if (version && !index.has(version)) index.set(version, release);
     }
     gaIndex.set(releases, index);
@@ -48371,12 +48404,12 @@ function checkRelease(request2, sources) {
   const supportOptions = { now, releases: sources.releases };
   const supported = supportedMinors(sources.support, supportOptions);
   const includePrereleases = request2.includePrereleases === true;
-  const eligible = sources.releases.filter((r) => includePrereleases || !r.prerelease).map((r) => r.version).sort(compareVersions);
+  const eligible = sources.releases.filter((r) => includePrereleases || !r.prerelease).sort((a, b) => compareVersions(a.version, b.version));
   const context2 = { current, supportedMinors: supported };
-  if (!eligible.some((v) => policyAllows(policy, v, context2))) {
+  if (!eligible.some((r) => policyAllows(policy, r, context2))) {
     throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
       input: "version-policy",
-      hint: `Releases run from ${eligible[0] ?? "none"} to ${eligible[eligible.length - 1] ?? "none"}; supported minors: ${supported.join(", ") || "none"}.`
+      hint: `Releases run from ${eligible[0]?.version ?? "none"} to ${eligible[eligible.length - 1]?.version ?? "none"}; supported minors: ${supported.join(", ") || "none"}.`
     });
   }
   const path5 = planUpgradePath({
@@ -48390,13 +48423,13 @@ function checkRelease(request2, sources) {
   const matches = matchAdvisories(current, sources.advisories, sources.support);
   const target = path5.target;
   const stillAffecting = new Set(
-    target ? matchAdvisories(target, sources.advisories, sources.support).map((m) => m.advisory.id) : []
+    path5.targetVersion ? matchAdvisories(path5.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id) : []
   );
   const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion)?.version : void 0;
+  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
   const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
   return {
-    current,
+    current: current.version,
     latest: path5.latest,
     target,
     destination: path5.destination,
@@ -48424,7 +48457,7 @@ function checkRelease(request2, sources) {
     ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
     ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
     kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
-    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane } } : {},
+    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {},
     policy: policyText,
     strategy,
     sources: {
@@ -48437,6 +48470,8 @@ function checkRelease(request2, sources) {
 }
 function requireIstioRelease(request2, releases) {
   const where3 = request2.currentFrom ?? { input: "current-version" };
+  const listed = releases.find((r) => r.version === request2.currentVersion);
+  if (listed) return listed;
   const parsed = parseIstioVersion(request2.currentVersion);
   const known2 = releases.map((r) => r.version).sort(compareVersions);
   if (!parsed) {
@@ -48445,9 +48480,10 @@ function requireIstioRelease(request2, releases) {
       hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known2.slice(-3).join(", ")}.`
     });
   }
-  if (known2.includes(parsed.version)) return parsed.version;
+  const normalised = releases.find((r) => r.version === parsed.version);
+  if (normalised) return normalised;
   const newest = known2[known2.length - 1];
-  if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
+  if (newest && compareVersions(parsed.version, newest) > 0) return parsed;
   throw new NotFoundError(`${parsed.version} is not an Istio release`, {
     ...where3,
     hint: `The nearest releases are ${nearestReleases(parsed.version, known2, parsed.prerelease).join(", ")}.`

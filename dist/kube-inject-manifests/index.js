@@ -47452,7 +47452,7 @@ function toReleases(listed) {
     const parsed = parseIstioVersion(item.tag_name);
     if (!parsed) continue;
     const release = {
-      version: parsed.version,
+      ...parsed,
       tag: item.tag_name,
       prerelease: parsed.prerelease || item.prerelease,
       ...item.published_at ? { publishedAt: item.published_at } : {},

@@ -34811,6 +34811,13 @@ function parseIstioVersion(text) {
     prerelease: pre !== void 0
   };
 }
+function istioVersionOf(value) {
+  if (typeof value === "string") return parseIstioVersion(value);
+  return isParsed(value) ? value : parseIstioVersion(value.version);
+}
+function isParsed(value) {
+  return typeof value.major === "number";
+}
 function isIstioVersion(text) {
   return parseIstioVersion(text) !== void 0;
 }
@@ -37407,7 +37414,7 @@ function istioChartComponent(chart, source) {
   if (!AMBIGUOUS.has(name)) return component;
   return `${chart} ${source ?? ""}`.toLowerCase().includes("istio") ? component : void 0;
 }
-function istioVersionOf(text) {
+function istioVersionOf2(text) {
   if (typeof text !== "string") return void 0;
   return parseIstioVersion(text.replace(/-(distroless|debug)$/, ""))?.version;
 }
@@ -37424,7 +37431,7 @@ function declare(draft) {
   else delete declaration.revision;
   const meshConfig = valueAt2(values, "meshConfig");
   if (isValuesMap(meshConfig)) declaration.meshConfig = meshConfig;
-  const version = istioVersionOf(draft.version) ?? istioVersionOf(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
+  const version = istioVersionOf2(draft.version) ?? istioVersionOf2(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
   if (version) declaration.version = version;
   else delete declaration.version;
   return declaration;
@@ -41855,8 +41862,8 @@ function podRevisionOf(object, runRevision) {
 var UPGRADE_STRATEGIES = ["in-place", "canary"];
 var MAX_MINORS_PER_HOP = { "in-place": 1, canary: 2 };
 function planUpgradePath(request2) {
-  const current = parseIstioVersion(request2.current);
-  if (!current) throw new Error(`not an Istio version: ${request2.current}`);
+  const current = istioVersionOf(request2.current);
+  if (!current) throw new Error(`not an Istio version: ${String(request2.current)}`);
   const policy = typeof request2.policy === "string" || request2.policy === void 0 ? parseVersionPolicy(request2.policy ?? "latest") : request2.policy;
   const all = uniqueReleases(request2.releases);
   const candidates = all.filter((r) => request2.includePrereleases === true || !r.prerelease);
@@ -41875,6 +41882,8 @@ function planUpgradePath(request2) {
     walk(path5, current, destination, candidates, MAX_MINORS_PER_HOP[request2.strategy ?? "in-place"]);
   path5.target = path5.hops[0]?.to;
   path5.updateType = path5.hops[0]?.type ?? "none";
+  const targetVersion = candidates.find((r) => r.version === path5.target);
+  if (targetVersion) path5.targetVersion = targetVersion;
   return path5;
 }
 function walk(path5, from, to, candidates, step) {
@@ -41919,11 +41928,10 @@ function hopType(from, to) {
 function uniqueReleases(releases) {
   const byVersion = /* @__PURE__ */ new Map();
   for (const release of releases) {
-    const text = typeof release === "string" ? release : release.version;
-    const parsed = parseIstioVersion(text);
+    const parsed = istioVersionOf(release);
     if (!parsed) continue;
     const flagged = typeof release !== "string" && release.prerelease === true;
-    byVersion.set(parsed.version, { ...parsed, prerelease: parsed.prerelease || flagged });
+    byVersion.set(parsed.version, flagged && !parsed.prerelease ? { ...parsed, prerelease: true } : parsed);
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(a.version, b.version));
 }
@@ -47247,9 +47255,9 @@ function explainGitHubError(error2, what, hasToken) {
 
 // src/core/versions/skew.ts
 function checkControlPlaneSkew(controlPlane, dataPlane) {
-  const cp2 = parseIstioVersion(controlPlane);
-  const dp = parseIstioVersion(dataPlane);
-  if (!cp2 || !dp) throw new Error(`not Istio versions: ${controlPlane}, ${dataPlane}`);
+  const cp2 = istioVersionOf(controlPlane);
+  const dp = istioVersionOf(dataPlane);
+  if (!cp2 || !dp) throw new Error(`not Istio versions: ${textOf(controlPlane)}, ${textOf(dataPlane)}`);
   const minorsAhead = cp2.major !== dp.major ? (cp2.major - dp.major) * 1e3 : cp2.minor - dp.minor;
   if (minorsAhead < 0) {
     return {
@@ -47276,8 +47284,8 @@ function kubernetesMinorOf(version) {
   return match ? `${Number(match[1])}.${Number(match[2])}` : void 0;
 }
 function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
-  const parsed = parseIstioVersion(istioVersion);
-  if (!parsed) throw new Error(`not an Istio version: ${istioVersion}`);
+  const parsed = istioVersionOf(istioVersion);
+  if (!parsed) throw new Error(`not an Istio version: ${textOf(istioVersion)}`);
   const istioMinor = `${parsed.major}.${parsed.minor}`;
   const kubernetesMinor = kubernetesMinorOf(kubernetesVersion);
   const supportedVersions = support.find((s) => s.minor === istioMinor)?.kubernetes ?? [];
@@ -47288,6 +47296,9 @@ function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
     kubernetesMinor,
     supportedVersions
   };
+}
+function textOf(version) {
+  return typeof version === "string" ? version : version.version;
 }
 
 // src/core/pins/consistency.ts
@@ -49074,6 +49085,1098 @@ async function openUpgradePullRequest(options, deps) {
   return result;
 }
 
+// src/core/releases/release-target.ts
+function checkReleaseTarget(target, list, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
+  if (list.versions.includes(target)) {
+    logger.info(`${target} is an Istio release (checked against ${source})`);
+    return { version: target, checkedAgainst: list.from };
+  }
+  const parsed = parseIstioVersion(target);
+  if (!parsed) {
+    throw new InvalidInputError(`'${target}' is not an Istio version`, {
+      input: "version",
+      hint: "Give an exact release such as 1.24.2 (a leading v is accepted)."
+    });
+  }
+  const version = parsed.version;
+  const checked = { version, checkedAgainst: list.from };
+  if (list.versions.includes(version)) {
+    logger.info(`${version} is an Istio release (checked against ${source})`);
+    return checked;
+  }
+  if (options.allowUnreleased) {
+    logger.warning(`${version} is not in ${source}; pinning it anyway because allow-unreleased is set`);
+    return checked;
+  }
+  const newest = list.versions[list.versions.length - 1];
+  if (list.from === "dataset" && (!newest || compareVersions(version, newest) > 0)) {
+    throw new InvalidInputError(
+      `${version} is newer than every release in ${source} (newest ${newest ?? "none"}), and GitHub could not be reached to confirm it`,
+      {
+        input: "version",
+        hint: "Pass github-token (and check github-api-url) so the live release list can be read, or set allow-unreleased: true to pin it unchecked. Nothing was written."
+      }
+    );
+  }
+  throw new InvalidInputError(`${version} is not an Istio release (checked against ${source})`, {
+    input: "version",
+    hint: `The nearest releases are ${nearestReleases(version, list.versions, parsed.prerelease).join(", ")}. Check the version, or set allow-unreleased: true to pin a build that is not a published release. Nothing was written.`
+  });
+}
+function nearestReleases(version, versions, prerelease) {
+  const nearby = versions.filter((v) => prerelease || parseIstioVersion(v)?.prerelease === false);
+  const below = nearby.filter((v) => compareVersions(v, version) < 0).slice(-2);
+  const above = nearby.filter((v) => compareVersions(v, version) > 0).slice(0, 2);
+  return [...below, ...above];
+}
+
+// src/core/releases/advisories.ts
+var import_semver4 = __toESM(require_semver2(), 1);
+var SEVERITY_ORDER = ["critical", "high", "medium", "low", "unknown"];
+function affects(advisory, version) {
+  if (advisory.kind !== "vulnerability" || !advisory.affected) return false;
+  return import_semver4.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
+}
+function matchAdvisories(version, advisories2, support = []) {
+  const parsed = istioVersionOf(version);
+  if (!parsed) return [];
+  const matches = [];
+  for (const advisory of advisories2) {
+    const direct = affects(advisory, parsed);
+    if (!direct && !presumedAffected(parsed, advisory, support)) continue;
+    const fixedIn = fixedFor(parsed, advisory);
+    matches.push({ advisory, presumed: !direct, ...fixedIn ? { fixedIn } : {} });
+  }
+  return matches.sort(
+    (a, b) => SEVERITY_ORDER.indexOf(a.advisory.severity) - SEVERITY_ORDER.indexOf(b.advisory.severity) || (b.advisory.published ?? "").localeCompare(a.advisory.published ?? "")
+  );
+}
+function fixedFor(version, advisory) {
+  const later = parsedFixes(advisory).filter((f) => compareVersions(f.version, version.version) > 0 && !affects(advisory, f)).sort((a, b) => compareVersions(a.version, b.version));
+  return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
+}
+var fixesOf = /* @__PURE__ */ new WeakMap();
+var fixTexts = /* @__PURE__ */ new Map();
+function parsedFixes(advisory) {
+  let fixes = fixesOf.get(advisory);
+  if (!fixes) {
+    fixes = advisory.fixed.map(parsedFix).filter((f) => f !== void 0);
+    fixesOf.set(advisory, fixes);
+  }
+  return fixes;
+}
+function parsedFix(text) {
+  if (!fixTexts.has(text)) fixTexts.set(text, parseIstioVersion(text));
+  return fixTexts.get(text);
+}
+function presumedAffected(parsed, advisory, support) {
+  if (advisory.kind !== "vulnerability" || !advisory.affected || advisory.fixed.length === 0) return false;
+  if (!advisory.published) return false;
+  const fixedMinors = parsedFixes(advisory);
+  if (fixedMinors.some((f) => !import_semver4.default.satisfies(`${f.major}.${f.minor}.0`, advisory.affected))) return false;
+  const oldest = [...fixedMinors].sort((a, b) => compareVersions(a.version, b.version))[0];
+  if (!oldest || compareVersions(`${parsed.major}.${parsed.minor}.0`, `${oldest.major}.${oldest.minor}.0`) >= 0)
+    return false;
+  const eolDate = support.find((s) => s.minor === `${parsed.major}.${parsed.minor}`)?.eolDate;
+  return eolDate !== void 0 && eolDate <= advisory.published;
+}
+function mergeAdvisories(bulletins, github) {
+  const merged = bulletins.map((a) => ({
+    ...a,
+    cves: [...a.cves],
+    ghsa: [...a.ghsa],
+    sources: [...a.sources]
+  }));
+  for (const incoming of github) {
+    const owners = merged.filter(
+      (a) => a.ghsa.some((id) => incoming.ghsa.includes(id)) || a.cves.some((id) => incoming.cves.includes(id))
+    );
+    for (const owner of owners) {
+      for (const id of incoming.ghsa) if (!owner.ghsa.includes(id)) owner.ghsa.push(id);
+      if (!owner.sources.includes("github")) owner.sources.push("github");
+    }
+    if (owners.length === 0 && incoming.affected) merged.push(incoming);
+  }
+  return merged;
+}
+
+// data/istio-advisories.json
+var istio_advisories_default = {
+  schema: 1,
+  asOf: "2026-09-21",
+  generatedAt: "2026-11-26T14:03:19.877Z",
+  source: "istio.io security bulletins (content/en/news/security)",
+  advisories: [
+    { id: "ISTIO-SECURITY-2019-001", published: "2019-05-28", summary: "Incorrect access control.", url: "https://istio.io/latest/news/security/istio-security-2019-001/", cves: ["CVE-2019-12243"], ghsa: [], severity: "high", cvss: 8.9, affected: ">=1.1.0 <=1.1.6", fixed: ["1.1.7"] },
+    { id: "ISTIO-SECURITY-2019-002", published: "2019-06-28", summary: "Denial of service affecting JWT access token parsing.", url: "https://istio.io/latest/news/security/istio-security-2019-002/", cves: ["CVE-2019-12995"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.0.0 <=1.0.8 || >=1.1.0 <=1.1.9 || >=1.2.0 <=1.2.1", fixed: ["1.0.9", "1.1.10", "1.2.2"] },
+    { id: "ISTIO-SECURITY-2019-003", published: "2019-08-13", summary: "Denial of service in regular expression parsing.", url: "https://istio.io/latest/news/security/istio-security-2019-003/", cves: ["CVE-2019-14993"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.1.0 <=1.1.12 || >=1.2.0 <=1.2.3", fixed: ["1.1.13", "1.2.4"] },
+    { id: "ISTIO-SECURITY-2019-004", published: "2019-08-13", summary: "Multiple denial of service vulnerabilities related to HTTP2 support in Envoy.", url: "https://istio.io/latest/news/security/istio-security-2019-004/", cves: ["CVE-2019-9512", "CVE-2019-9513", "CVE-2019-9514", "CVE-2019-9515", "CVE-2019-9518"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.1.0 <=1.1.12 || >=1.2.0 <=1.2.3", fixed: ["1.1.13", "1.2.4"] },
+    { id: "incorrect-sidecar-image-1.2.4", published: "2019-09-10", summary: "An erroneous 1.2.4 sidecar image was available due to a faulty release operation.", url: "https://istio.io/latest/news/security/incorrect-sidecar-image-1.2.4/", cves: [], ghsa: [], severity: "unknown", affected: ">=1.2.0 <=1.2.4", fixed: ["1.2.5"] },
+    { id: "ISTIO-SECURITY-2019-005", published: "2019-10-08", summary: "Denial of service caused by the presence of numerous HTTP headers in client requests.", url: "https://istio.io/latest/news/security/istio-security-2019-005/", cves: ["CVE-2019-15226"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.1.0 <=1.1.15 || >=1.2.0 <=1.2.6 || >=1.3.0 <=1.3.1", fixed: ["1.1.16", "1.2.7", "1.3.2"] },
+    { id: "ISTIO-SECURITY-2019-006", published: "2019-11-07", summary: "Denial of service.", url: "https://istio.io/latest/news/security/istio-security-2019-006/", cves: ["CVE-2019-18817"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.3.0 <=1.3.4", fixed: ["1.3.5"] },
+    { id: "ISTIO-SECURITY-2019-007", published: "2019-12-10", summary: "Heap overflow and improper input validation in Envoy.", url: "https://istio.io/latest/news/security/istio-security-2019-007/", cves: ["CVE-2019-18801", "CVE-2019-18802", "CVE-2019-18838"], ghsa: [], severity: "critical", cvss: 9, affected: ">=1.2.0 <=1.2.9 || >=1.3.0 <=1.3.5 || >=1.4.0 <=1.4.1", fixed: ["1.2.10", "1.3.6", "1.4.2"] },
+    { id: "ISTIO-SECURITY-2020-001", published: "2020-02-11", summary: "Authentication Policy bypass.", url: "https://istio.io/latest/news/security/istio-security-2020-001/", cves: ["CVE-2020-8595"], ghsa: [], severity: "critical", cvss: 9, affected: ">=1.3.0 <=1.3.7 || >=1.4.0 <=1.4.3", fixed: ["1.3.8", "1.4.4"] },
+    { id: "ISTIO-SECURITY-2020-002", published: "2020-02-11", summary: "Mixer policy check bypass caused by improperly accepting certain request headers.", url: "https://istio.io/latest/news/security/istio-security-2020-002/", cves: ["CVE-2020-8843"], ghsa: [], severity: "high", cvss: 7.4, affected: ">=1.3.0 <=1.3.6", fixed: ["1.3.7"] },
+    { id: "ISTIO-SECURITY-2020-003", published: "2020-03-03", summary: "Two uncontrolled resource consumption and two incorrect access control vulnerabilities in Envoy.", url: "https://istio.io/latest/news/security/istio-security-2020-003/", cves: ["CVE-2020-8659", "CVE-2020-8660", "CVE-2020-8661", "CVE-2020-8664"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.4.0 <=1.4.5", fixed: ["1.4.6"] },
+    { id: "ISTIO-SECURITY-2020-004", published: "2020-03-25", summary: "Default Kiali security configuration allows full control of mesh.", url: "https://istio.io/latest/news/security/istio-security-2020-004/", cves: ["CVE-2020-1764"], ghsa: [], severity: "high", cvss: 8.7, affected: ">=1.4.0 <=1.4.6 || 1.5.0", fixed: ["1.4.7", "1.5.1"] },
+    { id: "ISTIO-SECURITY-2020-005", published: "2020-05-12", summary: "Denial of service affecting telemetry v2.", url: "https://istio.io/latest/news/security/istio-security-2020-005/", cves: ["CVE-2020-10739"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.4.0 <=1.4.8 || >=1.5.0 <=1.5.3", fixed: ["1.4.9", "1.5.4"] },
+    { id: "ISTIO-SECURITY-2020-006", published: "2020-06-11", summary: "Denial of service in the HTTP2 library used by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2020-006/", cves: ["CVE-2020-11080"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.4.0 <=1.4.9 || >=1.5.0 <=1.5.4 || >=1.6.0 <=1.6.1", fixed: ["1.4.10", "1.5.5", "1.6.2"] },
+    { id: "ISTIO-SECURITY-2020-007", published: "2020-06-30", summary: "Multiple denial of service vulnerabilities in Envoy.", url: "https://istio.io/latest/news/security/istio-security-2020-007/", cves: ["CVE-2020-12603", "CVE-2020-12605", "CVE-2020-8663", "CVE-2020-12604"], ghsa: [], severity: "high", cvss: 7, affected: ">=1.5.0 <=1.5.6 || >=1.6.0 <=1.6.3", fixed: ["1.5.7", "1.6.4"] },
+    { id: "ISTIO-SECURITY-2020-008", published: "2020-07-09", summary: "Incorrect validation of wildcard DNS Subject Alternative Names.", url: "https://istio.io/latest/news/security/istio-security-2020-008/", cves: ["CVE-2020-15104"], ghsa: [], severity: "medium", cvss: 6.6, affected: ">=1.5.0 <=1.5.7 || >=1.6.0 <=1.6.4 || <1.5.0", fixed: ["1.5.8", "1.6.5"] },
+    { id: "ISTIO-SECURITY-2020-009", published: "2020-08-11", summary: "Incorrect Envoy configuration for wildcard suffixes used for Principals/Namespaces in Authorization Policies for TCP Services.", url: "https://istio.io/latest/news/security/istio-security-2020-009/", cves: ["CVE-2020-16844"], ghsa: [], severity: "medium", cvss: 6.8, affected: ">=1.5.0 <=1.5.8 || >=1.6.0 <=1.6.7", fixed: ["1.5.9", "1.6.8"] },
+    { id: "ISTIO-SECURITY-2020-010", published: "2020-09-29", summary: null, url: "https://istio.io/latest/news/security/istio-security-2020-010/", cves: ["CVE-2020-25017"], ghsa: [], severity: "high", cvss: 8.3, affected: ">=1.6.0 <=1.6.10 || >=1.7.0 <=1.7.2", fixed: ["1.6.11", "1.7.3"] },
+    { id: "ISTIO-SECURITY-2020-011", published: "2020-11-21", summary: "Envoy incorrectly restores the proxy protocol downstream address for non-HTTP connections.", url: "https://istio.io/latest/news/security/istio-security-2020-011/", cves: [], ghsa: [], severity: "unknown", affected: "1.8.0", fixed: [] },
+    { id: "ISTIO-SECURITY-2021-001", published: "2021-03-01", summary: "JWT authentication can be bypassed when AuthorizationPolicy is misused.", url: "https://istio.io/latest/news/security/istio-security-2021-001/", cves: ["CVE-2021-21378"], ghsa: [], severity: "high", cvss: 8.2, affected: "1.9.0", fixed: ["1.9.1"] },
+    { id: "ISTIO-SECURITY-2021-002", published: "2021-04-07", summary: "Upgrades from older Istio versions can affect access control to an ingress gateway due to a change of container ports.", url: "https://istio.io/latest/news/security/istio-security-2021-002/", cves: [], ghsa: [], severity: "unknown", affected: null, fixed: [], kind: "configuration" },
+    { id: "ISTIO-SECURITY-2021-003", published: "2021-04-15", summary: null, url: "https://istio.io/latest/news/security/istio-security-2021-003/", cves: ["CVE-2021-28683", "CVE-2021-28682", "CVE-2021-29258"], ghsa: [], severity: "high", cvss: 7.5, affected: "<1.8.5 || >=1.9.0 <=1.9.2", fixed: ["1.8.5", "1.9.3"] },
+    { id: "ISTIO-SECURITY-2021-004", published: "2021-04-15", summary: "Potential misuse of mTLS-only fields in AuthorizationPolicy with plain text traffic.", url: "https://istio.io/latest/news/security/istio-security-2021-004/", cves: [], ghsa: [], severity: "unknown", affected: null, fixed: [], kind: "configuration" },
+    { id: "ISTIO-SECURITY-2021-005", published: "2021-05-11", summary: "HTTP request paths with multiple slashes or escaped slash characters may bypass path based authorization rules.", url: "https://istio.io/latest/news/security/istio-security-2021-005/", cves: ["CVE-2021-31920", "CVE-2021-29492"], ghsa: [], severity: "high", cvss: 8.1, affected: "<1.8.6 || >=1.9.0 <=1.9.4", fixed: ["1.8.6", "1.9.5"] },
+    { id: "ISTIO-SECURITY-2021-006", published: "2021-05-11", summary: "An external client can access unexpected services in the cluster, bypassing authorization checks, when a gateway is configured with AUTO_PASSTHROUGH routing configuration.", url: "https://istio.io/latest/news/security/istio-security-2021-006/", cves: ["CVE-2021-31921"], ghsa: [], severity: "critical", cvss: 10, affected: "<1.8.6 || >=1.9.0 <=1.9.4", fixed: ["1.8.6", "1.9.5"] },
+    { id: "ISTIO-SECURITY-2021-007", published: "2021-06-24", summary: "Istio contains a remotely exploitable vulnerability where credentials specified in the Gateway and DestinationRule credentialName field can be accessed from different namespaces.", url: "https://istio.io/latest/news/security/istio-security-2021-007/", cves: ["CVE-2021-34824"], ghsa: [], severity: "critical", cvss: 9.1, affected: ">=1.8.0 <1.9.0 || >=1.9.0 <=1.9.5 || >=1.10.0 <=1.10.1", fixed: ["1.9.6", "1.10.2"] },
+    { id: "ISTIO-SECURITY-2021-008", published: "2021-08-24", summary: "Multiple CVEs related to AuthorizationPolicy, EnvoyFilter and Envoy.", url: "https://istio.io/latest/news/security/istio-security-2021-008/", cves: ["CVE-2021-32777", "CVE-2021-32781", "CVE-2021-32778", "CVE-2021-32780", "CVE-2021-39155", "CVE-2021-39156"], ghsa: [], severity: "high", cvss: 8.6, affected: "<1.9.8 || >=1.10.0 <=1.10.3 || 1.11.0", fixed: ["1.9.8", "1.10.4", "1.11.1"] },
+    { id: "ISTIO-SECURITY-2022-001", published: "2022-01-18", summary: "Authorization Policy For Host Rules During Upgrades.", url: "https://istio.io/latest/news/security/istio-security-2022-001/", cves: ["CVE-2022-21679"], ghsa: [], severity: "medium", cvss: 6.8, affected: ">=1.12.0 <=1.12.1", fixed: ["1.12.2"] },
+    { id: "ISTIO-SECURITY-2022-002", published: "2022-01-18", summary: "Privileged Escalation in Kubernetes Gateway API.", url: "https://istio.io/latest/news/security/istio-security-2022-002/", cves: ["CVE-2022-21701"], ghsa: [], severity: "medium", cvss: 4.7, affected: ">=1.12.0 <=1.12.1", fixed: ["1.12.2"] },
+    { id: "ISTIO-SECURITY-2022-003", published: "2022-02-22", summary: "Multiple CVEs related to istiod Denial of Service and Envoy.", url: "https://istio.io/latest/news/security/istio-security-2022-003/", cves: ["CVE-2022-23635", "CVE-2021-43824", "CVE-2021-43825", "CVE-2021-43826", "CVE-2022-21654", "CVE-2022-21655", "CVE-2022-23606", "CVE-2022-21656", "CVE-2022-21657"], ghsa: ["GHSA-856q-xv3c-7f2f"], severity: "high", cvss: 7.5, affected: "<1.11.0 || >=1.11.0 <=1.11.6 || >=1.12.0 <=1.12.3 || 1.13.0", fixed: ["1.11.7", "1.12.4", "1.13.1"] },
+    { id: "ISTIO-SECURITY-2022-004", published: "2022-03-09", summary: "Unauthenticated control plane denial of service attack due to stack exhaustion.", url: "https://istio.io/latest/news/security/istio-security-2022-004/", cves: ["CVE-2022-24726", "CVE-2022-24921", "CVE-2022-21657", "CVE-2022-21656"], ghsa: ["GHSA-8w5h-qr4r-2h6g", "GHSA-837m-wjrv-vm5g", "GHSA-c9g7-xwcv-pjx2"], severity: "high", cvss: 7.5, affected: "<1.11.0 || >=1.11.0 <=1.11.7 || >=1.12.0 <=1.12.4 || >=1.13.0 <=1.13.1", fixed: ["1.11.8", "1.12.5", "1.13.2"] },
+    { id: "ISTIO-SECURITY-2022-005", published: "2022-06-09", summary: "Ill-formed headers sent to Envoy in certain configurations can lead to unexpected memory access resulting in undefined behavior or crashing.", url: "https://istio.io/latest/news/security/istio-security-2022-005/", cves: ["CVE-2022-31045", "CVE-2022-29225", "CVE-2022-29224", "CVE-2022-29226", "CVE-2022-29228", "CVE-2022-29227"], ghsa: ["GHSA-xwx5-5c9g-x68x", "GHSA-75hv-2jjj-89hh", "GHSA-m4j9-86g3-8f49", "GHSA-h45c-2f94-prxh", "GHSA-rww6-8h7g-8jf6", "GHSA-rm2p-qvf6-pvr6"], severity: "critical", cvss: 10, affected: "<1.12.0 || >=1.12.0 <=1.12.7 || >=1.13.0 <=1.13.4 || 1.14.0", fixed: ["1.12.8", "1.13.5", "1.14.1"] },
+    { id: "ISTIO-SECURITY-2022-006", published: "2022-07-26", summary: "Ill-formed headers sent to Envoy in certain configurations can lead to unexpected memory access resulting in undefined behavior or crashing.", url: "https://istio.io/latest/news/security/istio-security-2022-006/", cves: ["CVE-2022-31045"], ghsa: [], severity: "medium", cvss: 5.9, affected: "1.13.6 || 1.14.2", fixed: ["1.13.7", "1.14.3"] },
+    { id: "ISTIO-SECURITY-2022-007", published: "2022-10-12", summary: "Denial of service attack due to Go Regex Library.", url: "https://istio.io/latest/news/security/istio-security-2022-007/", cves: ["CVE-2022-39278", "CVE-2022-41715"], ghsa: ["GHSA-86vr-4wcv-mm9w"], severity: "high", cvss: 7.5, affected: "<1.13.0 || >=1.13.0 <=1.13.8 || >=1.14.0 <=1.14.4 || >=1.15.0 <=1.15.1", fixed: ["1.13.9", "1.14.5", "1.15.2"] },
+    { id: "ISTIO-SECURITY-2022-008", published: "2022-11-09", summary: "Identity impersonation if user has localhost access.", url: "https://istio.io/latest/news/security/istio-security-2022-008/", cves: ["CVE-2022-39388"], ghsa: ["GHSA-6c6p-h79f-g6p4"], severity: "high", cvss: 7.6, affected: "1.15.2", fixed: ["1.15.3"] },
+    { id: "ISTIO-SECURITY-2023-001", published: "2023-04-04", summary: "Multiple CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2023-001/", cves: ["CVE-2023-27496", "CVE-2023-27488", "CVE-2023-27493", "CVE-2023-27492", "CVE-2023-27491", "CVE-2023-27487"], ghsa: ["GHSA-j79q-2g66-2xv5", "GHSA-9g5w-hqr3-w2ph", "GHSA-w5w5-487h-qv8q", "GHSA-wpc2-2jp6-ppg2", "GHSA-5jmv-cw9p-f9rp", "GHSA-5375-pq35-hf2g"], severity: "high", cvss: 8.2, affected: "<1.15.0 || >=1.15.0 <=1.15.6 || >=1.16.0 <=1.16.3 || >=1.17.0 <=1.17.1", fixed: ["1.15.7", "1.16.4", "1.17.2"] },
+    { id: "ISTIO-SECURITY-2023-002", published: "2023-07-14", summary: "CVE reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2023-002/", cves: ["CVE-2023-35945"], ghsa: ["GHSA-jfxv-29pc-x22r"], severity: "high", cvss: 7.5, affected: "<1.16.0 || >=1.16.0 <=1.16.5 || >=1.17.0 <=1.17.3 || 1.18.0", fixed: ["1.16.6", "1.17.4", "1.18.1"] },
+    { id: "ISTIO-SECURITY-2023-003", published: "2023-07-25", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2023-003/", cves: ["CVE-2023-35941", "CVE-2023-35942", "CVE-2023-35943", "CVE-2023-35944"], ghsa: ["GHSA-7mhv-gr67-hq55", "GHSA-69vr-g55c-v2v4", "GHSA-mc6h-6j9x-v3gq", "GHSA-pvgm-7jpg-pw5g"], severity: "high", cvss: 8.6, affected: "<1.16.0 || >=1.16.0 <=1.16.6 || >=1.17.0 <=1.17.4 || >=1.18.0 <=1.18.1", fixed: ["1.16.7", "1.17.5", "1.18.2"] },
+    { id: "ISTIO-SECURITY-2023-004", published: "2023-10-11", summary: "CVEs reported by Envoy and Go.", url: "https://istio.io/latest/news/security/istio-security-2023-004/", cves: ["CVE-2023-44487", "CVE-2023-39325"], ghsa: [], severity: "high", cvss: 7.5, affected: "<1.17.0 || >=1.17.0 <=1.17.6 || >=1.18.0 <=1.18.3 || >=1.19.0 <=1.19.1", fixed: ["1.17.8", "1.18.5", "1.19.3"] },
+    { id: "ISTIO-SECURITY-2023-005", published: "2023-12-12", summary: "Changes to Istio CNI RBAC permissions.", url: "https://istio.io/latest/news/security/istio-security-2023-005/", cves: [], ghsa: [], severity: "unknown", affected: "<1.18.0 || >=1.18.0 <=1.18.5 || >=1.19.0 <=1.19.4 || 1.20.0", fixed: ["1.18.6", "1.19.5", "1.20.1"] },
+    { id: "ISTIO-SECURITY-2024-001", published: "2024-02-09", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-001/", cves: ["CVE-2024-23322", "CVE-2024-23323", "CVE-2024-23324", "CVE-2024-23325", "CVE-2024-23327"], ghsa: ["GHSA-6p83-mfmh-qv38", "GHSA-x278-4w4x-r7ch", "GHSA-gq3v-vvhj-96j6", "GHSA-5m7c-mrwr-pm26", "GHSA-4h5x-x9vh-m29j"], severity: "high", cvss: 8.6, affected: "<1.19.0 || >=1.19.0 <=1.19.6 || >=1.20.0 <=1.20.2", fixed: ["1.19.7", "1.20.3"] },
+    { id: "ISTIO-SECURITY-2024-002", published: "2024-04-08", summary: "CVEs reported by Envoy and Go.", url: "https://istio.io/latest/news/security/istio-security-2024-002/", cves: ["CVE-2024-27919", "CVE-2024-30255", "CVE-2023-45288"], ghsa: ["GHSA-gghf-vfxp-799r", "GHSA-j654-3ccm-vfmm"], severity: "high", cvss: 7.5, affected: "<1.19.0 || >=1.19.0 <=1.19.8 || >=1.20.0 <=1.20.4 || 1.21.0", fixed: ["1.19.9", "1.20.5", "1.21.1"] },
+    { id: "ISTIO-SECURITY-2024-003", published: "2024-04-22", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-003/", cves: ["CVE-2024-32475"], ghsa: ["GHSA-3mh5-6q8v-25wj"], severity: "high", cvss: 7.5, affected: "<1.19.0 || >=1.19.0 <=1.19.9 || >=1.20.0 <=1.20.5 || >=1.21.0 <=1.21.1", fixed: ["1.19.10", "1.20.6", "1.21.2"] },
+    { id: "ISTIO-SECURITY-2024-004", published: "2024-06-04", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-004/", cves: ["CVE-2024-32976", "CVE-2024-32975", "CVE-2024-32974", "CVE-2024-34363", "CVE-2024-34362", "CVE-2024-23326", "CVE-2024-34364"], ghsa: ["GHSA-7wp5-c2vq-4f8m", "GHSA-g9mq-6v96-cpqc", "GHSA-mgxp-7hhp-8299", "GHSA-g979-ph9j-5gg4", "GHSA-hww5-43gv-35jv", "GHSA-vcf8-7238-v74c", "GHSA-xcj3-h7vf-fw26"], severity: "high", cvss: 7.5, affected: "<1.20.0 || >=1.20.0 <=1.20.6 || >=1.21.0 <=1.21.2 || 1.22.0", fixed: ["1.20.7", "1.21.3", "1.22.1"] },
+    { id: "ISTIO-SECURITY-2024-005", published: "2024-06-27", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-005/", cves: [], ghsa: ["GHSA-8mq4-c2v5-3h39"], severity: "high", cvss: 7.5, affected: ">=1.21.0 <=1.21.3 || >=1.22.0 <=1.22.1", fixed: ["1.21.4", "1.22.2"] },
+    { id: "ISTIO-SECURITY-2024-006", published: "2024-09-19", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-006/", cves: ["CVE-2024-45807", "CVE-2024-45808", "CVE-2024-45806", "CVE-2024-45809", "CVE-2024-45810"], ghsa: ["GHSA-qc52-r4x5-9w37", "GHSA-p222-xhp9-39rc", "GHSA-ffhv-fvxq-r6mf", "GHSA-wqr5-qmq7-3qw3", "GHSA-qm74-x36m-555q"], severity: "high", cvss: 7.5, affected: ">=1.22.0 <=1.22.4 || >=1.23.0 <=1.23.1", fixed: ["1.22.5", "1.23.2"] },
+    { id: "ISTIO-SECURITY-2024-007", published: "2024-12-18", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-007/", cves: ["CVE-2024-53269", "CVE-2024-53270", "CVE-2024-53271"], ghsa: ["GHSA-mfqp-7mmj-rm53", "GHSA-q9qv-8j52-77p3", "GHSA-rmm5-h2wv-mg4f"], severity: "high", cvss: 7.5, affected: ">=1.22.0 <=1.22.6 || >=1.23.0 <=1.23.3 || >=1.24.0 <=1.24.1", fixed: ["1.22.7", "1.23.4", "1.24.2"] },
+    { id: "ISTIO-SECURITY-2025-001", published: "2025-09-03", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2025-001/", cves: ["CVE-2025-55162", "CVE-2025-54588"], ghsa: ["GHSA-95j4-hw7f-v2rh", "GHSA-g9vw-6pvx-7gmw"], severity: "high", cvss: 7.5, affected: "1.27.0 || >=1.26.0 <=1.26.3 || >=1.25.0 <=1.25.4", fixed: ["1.25.5", "1.26.4", "1.27.1"] },
+    { id: "ISTIO-SECURITY-2025-002", published: "2025-10-20", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2025-002/", cves: ["CVE-2025-62504", "CVE-2025-62409"], ghsa: [], severity: "medium", cvss: 6.6, affected: ">=1.27.0 <=1.27.1 || >=1.26.0 <=1.26.5", fixed: ["1.26.6", "1.27.2"] },
+    { id: "ISTIO-SECURITY-2025-003", published: "2025-12-03", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2025-003/", cves: ["CVE-2025-66220", "CVE-2025-64527", "CVE-2025-64763"], ghsa: [], severity: "high", cvss: 8.1, affected: "1.28.0 || >=1.27.0 <=1.27.3 || >=1.26.0 <=1.26.6", fixed: ["1.26.7", "1.27.4", "1.28.1"] },
+    { id: "ISTIO-SECURITY-2025-004", published: "2025-12-22", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2025-004/", cves: ["CVE-2025-62408"], ghsa: ["GHSA-fg9g-pvc4-776f"], severity: "medium", cvss: 5.3, affected: ">=1.28.0 <=1.28.1 || >=1.27.0 <=1.27.4 || >=1.26.0 <=1.26.7", fixed: ["1.26.8", "1.27.5", "1.28.2"] },
+    { id: "ISTIO-SECURITY-2026-001", published: "2026-03-10", summary: "CVEs reported by Envoy and Istio security fixes.", url: "https://istio.io/latest/news/security/istio-security-2026-001/", cves: ["CVE-2026-26308", "CVE-2026-26311", "CVE-2026-26310", "CVE-2026-26309", "CVE-2026-26330", "CVE-2026-31838", "CVE-2026-31837"], ghsa: ["GHSA-974c-2wxh-g4ww", "GHSA-v75c-crr9-733c"], severity: "high", cvss: 8.7, affected: "1.29.0 || >=1.28.0 <=1.28.4 || >=1.27.0 <=1.27.7", fixed: ["1.27.8", "1.28.5", "1.29.1"] },
+    { id: "ISTIO-SECURITY-2026-002", published: "2026-03-20", summary: "Man-in-the-Middle Attack Through VirtualService.", url: "https://istio.io/latest/news/security/istio-security-2026-002/", cves: [], ghsa: [], severity: "medium", cvss: 5.9, affected: null, fixed: [], kind: "configuration" },
+    { id: "ISTIO-SECURITY-2026-003", published: "2026-04-20", summary: "Istio security fixes for authorization bypass and SSRF.", url: "https://istio.io/latest/news/security/istio-security-2026-003/", cves: ["CVE-2026-39350", "CVE-2026-41413"], ghsa: ["GHSA-9gcg-w975-3rjh", "GHSA-fgw5-hp8f-xfhc"], severity: "medium", cvss: 5.4, affected: ">=1.29.0 <=1.29.1 || >=1.28.0 <=1.28.5", fixed: ["1.28.6", "1.29.2"] },
+    { id: "ISTIO-SECURITY-2026-004", published: "2026-06-04", summary: "CVE reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2026-004/", cves: ["CVE-2026-47774"], ghsa: ["GHSA-22m2-hvr2-xqc8"], severity: "high", cvss: 7.5, affected: "1.30.0 || >=1.29.0 <=1.29.3 || >=1.28.0 <=1.28.7", fixed: ["1.28.8", "1.29.4", "1.30.1"] },
+    { id: "ISTIO-SECURITY-2026-005", published: "2026-06-24", summary: "CVEs reported by Envoy and Istio security fixes.", url: "https://istio.io/latest/news/security/istio-security-2026-005/", cves: ["CVE-2026-47692", "CVE-2026-47207", "CVE-2026-47205", "CVE-2026-47220", "CVE-2026-47221", "CVE-2026-48044", "CVE-2026-48090", "CVE-2026-47778", "CVE-2026-47204", "CVE-2026-48497", "CVE-2026-48706", "CVE-2026-48743", "CVE-2026-47775", "CVE-2026-48042"], ghsa: ["GHSA-p7c7-7c47-pwch"], severity: "high", cvss: 7.5, affected: "<1.28.9 || >=1.29.0 <1.29.5 || >=1.30.0 <1.30.2", fixed: ["1.28.9", "1.29.5", "1.30.2"], note: "affected list as published is inconsistent; the conservative reading is used" },
+    { id: "ISTIO-SECURITY-2026-006", published: "2026-08-26", summary: "CVEs reported by Envoy, plus Istio security fixes for an EnvoyFilter control-plane denial of service and a BackendTLSPolicy fail-open on sidecars.", url: "https://istio.io/latest/news/security/istio-security-2026-006/", cves: ["CVE-2026-73513", "CVE-2026-73552", "CVE-2026-73512", "CVE-2026-73547", "CVE-2026-73549", "CVE-2026-50572", "CVE-2026-73546", "CVE-2026-48521", "CVE-2026-73551", "CVE-2026-73511", "CVE-2026-73548", "CVE-2026-73550", "CVE-2026-73553"], ghsa: ["GHSA-qm8v-g4f9-qhjx"], severity: "high", cvss: 7.5, affected: "<1.29.7 || >=1.30.0 <1.30.4", fixed: ["1.29.7", "1.30.4"], note: "affected list as published is inconsistent; the conservative reading is used" }
+  ]
+};
+
+// data/istio-releases.json
+var istio_releases_default = {
+  schema: 1,
+  asOf: "2026-09-21",
+  generatedAt: "2026-11-26T14:03:19.875Z",
+  source: "istio/istio tags and istio.io release announcements",
+  releases: [
+    { version: "1.0.0", date: "2018-07-31" },
+    { version: "1.0.1", date: "2018-08-24" },
+    { version: "1.0.2", date: "2018-09-06" },
+    { version: "1.0.3", date: "2018-10-26" },
+    { version: "1.0.4", date: "2018-11-20" },
+    { version: "1.0.5", date: "2018-12-07" },
+    { version: "1.0.6", date: "2019-02-07" },
+    { version: "1.0.7", date: "2019-04-02" },
+    { version: "1.0.8", date: "2019-06-07" },
+    { version: "1.0.9", date: "2019-06-27" },
+    { version: "1.1.0-rc.0", date: "2019-02-20", prerelease: true },
+    { version: "1.1.0-rc.1", date: "2019-02-27", prerelease: true },
+    { version: "1.1.0-rc.2", date: "2019-03-03", prerelease: true },
+    { version: "1.1.0-rc.3", date: "2019-03-08", prerelease: true },
+    { version: "1.1.0-rc.4", date: "2019-03-12", prerelease: true },
+    { version: "1.1.0-rc.5", date: "2019-03-14", prerelease: true },
+    { version: "1.1.0-rc.6", date: "2019-03-16", prerelease: true },
+    { version: "1.1.0", date: "2019-03-18" },
+    { version: "1.1.1", date: "2019-03-22" },
+    { version: "1.1.2", date: "2019-04-02" },
+    { version: "1.1.3", date: "2019-04-12" },
+    { version: "1.1.4", date: "2019-04-24" },
+    { version: "1.1.5", date: "2019-05-01" },
+    { version: "1.1.6", date: "2019-05-10" },
+    { version: "1.1.7", date: "2019-05-15" },
+    { version: "1.1.8", date: "2019-06-05" },
+    { version: "1.1.9", date: "2019-06-14" },
+    { version: "1.1.10", date: "2019-06-27" },
+    { version: "1.1.11", date: "2019-06-28" },
+    { version: "1.1.12", date: "2019-08-01" },
+    { version: "1.1.13", date: "2019-08-05" },
+    { version: "1.1.14", date: "2019-08-24" },
+    { version: "1.1.15", date: "2019-09-13" },
+    { version: "1.1.16", date: "2019-10-11" },
+    { version: "1.1.17", date: "2019-10-15" },
+    { version: "1.2.0-rc.0", date: "2019-06-04", prerelease: true },
+    { version: "1.2.0-rc.1", date: "2019-06-12", prerelease: true },
+    { version: "1.2.0-rc.2", date: "2019-06-16", prerelease: true },
+    { version: "1.2.0-rc.3", date: "2019-06-17", prerelease: true },
+    { version: "1.2.0", date: "2019-06-18" },
+    { version: "1.2.1", date: "2019-06-25" },
+    { version: "1.2.2", date: "2019-07-10" },
+    { version: "1.2.3", date: "2019-08-01" },
+    { version: "1.2.4", date: "2019-08-05" },
+    { version: "1.2.5", date: "2019-08-23" },
+    { version: "1.2.6", date: "2019-09-17" },
+    { version: "1.2.7", date: "2019-10-09" },
+    { version: "1.2.8", date: "2019-10-18" },
+    { version: "1.2.9", date: "2019-11-05" },
+    { version: "1.2.10", date: "2019-11-22" },
+    { version: "1.3.0-rc.0", date: "2019-08-23", prerelease: true },
+    { version: "1.3.0-rc.1", date: "2019-08-31", prerelease: true },
+    { version: "1.3.0-rc.2", date: "2019-09-07", prerelease: true },
+    { version: "1.3.0-rc.3", date: "2019-09-10", prerelease: true },
+    { version: "1.3.0", date: "2019-09-11" },
+    { version: "1.3.1", date: "2019-09-26" },
+    { version: "1.3.2", date: "2019-10-08" },
+    { version: "1.3.3", date: "2019-10-11" },
+    { version: "1.3.4", date: "2019-10-26" },
+    { version: "1.3.5", date: "2019-11-07" },
+    { version: "1.3.6", date: "2019-11-22" },
+    { version: "1.3.7", date: "2020-01-31" },
+    { version: "1.3.8", date: "2020-02-11" },
+    { version: "1.4.0-beta.0", date: "2019-10-23", prerelease: true },
+    { version: "1.4.0-beta.1", date: "2019-10-29", prerelease: true },
+    { version: "1.4.0-beta.2", date: "2019-11-05", prerelease: true },
+    { version: "1.4.0-beta.3", date: "2019-11-07", prerelease: true },
+    { version: "1.4.0-beta.4", date: "2019-11-10", prerelease: true },
+    { version: "1.4.0-beta.5", date: "2019-11-13", prerelease: true },
+    { version: "1.4.0", date: "2019-11-14" },
+    { version: "1.4.1", date: "2019-12-05" },
+    { version: "1.4.2", date: "2019-12-10" },
+    { version: "1.4.3", date: "2020-01-08" },
+    { version: "1.4.4", date: "2020-02-11" },
+    { version: "1.4.5", date: "2020-02-18" },
+    { version: "1.4.6", date: "2020-03-03" },
+    { version: "1.4.7", date: "2020-03-25" },
+    { version: "1.4.8", date: "2020-04-23" },
+    { version: "1.4.9", date: "2020-05-12" },
+    { version: "1.4.10", date: "2020-06-22" },
+    { version: "1.5.0-alpha.0", date: "2019-12-20", prerelease: true },
+    { version: "1.5.0-beta.1", date: "2020-02-11", prerelease: true },
+    { version: "1.5.0-beta.2", date: "2020-02-18", prerelease: true },
+    { version: "1.5.0-beta.3", date: "2020-02-25", prerelease: true },
+    { version: "1.5.0-beta.4", date: "2020-02-28", prerelease: true },
+    { version: "1.5.0-beta.5", date: "2020-03-02", prerelease: true },
+    { version: "1.5.0", date: "2020-03-05" },
+    { version: "1.5.1", date: "2020-03-25" },
+    { version: "1.5.2", date: "2020-04-23" },
+    { version: "1.5.3", date: "2020-05-12" },
+    { version: "1.5.4", date: "2020-05-13" },
+    { version: "1.5.5", date: "2020-06-11" },
+    { version: "1.5.6", date: "2020-06-17" },
+    { version: "1.5.7", date: "2020-06-30" },
+    { version: "1.5.8", date: "2020-07-09" },
+    { version: "1.5.9", date: "2020-08-11" },
+    { version: "1.5.10", date: "2020-08-25" },
+    { version: "1.6.0-alpha.0", date: "2020-03-23", prerelease: true },
+    { version: "1.6.0-alpha.1", date: "2020-04-07", prerelease: true },
+    { version: "1.6.0-alpha.2", date: "2020-04-23", prerelease: true },
+    { version: "1.6.0-beta.0", date: "2020-04-27", prerelease: true },
+    { version: "1.6.0-beta.1", date: "2020-05-11", prerelease: true },
+    { version: "1.6.0-rc.0", date: "2020-05-13", prerelease: true },
+    { version: "1.6.0-rc.1", date: "2020-05-14", prerelease: true },
+    { version: "1.6.0-rc.2", date: "2020-05-15", prerelease: true },
+    { version: "1.6.0", date: "2020-05-21" },
+    { version: "1.6.1", date: "2020-06-04" },
+    { version: "1.6.2", date: "2020-06-11" },
+    { version: "1.6.3", date: "2020-06-18" },
+    { version: "1.6.4", date: "2020-06-30" },
+    { version: "1.6.5", date: "2020-07-09" },
+    { version: "1.6.6", date: "2020-07-29" },
+    { version: "1.6.7", date: "2020-07-31" },
+    { version: "1.6.8", date: "2020-08-11" },
+    { version: "1.6.9", date: "2020-09-09" },
+    { version: "1.6.10", date: "2020-09-22" },
+    { version: "1.6.11", date: "2020-09-29" },
+    { version: "1.6.12", date: "2020-10-09" },
+    { version: "1.6.13", date: "2020-10-28" },
+    { version: "1.6.14", date: "2020-11-23" },
+    { version: "1.7.0-alpha.0", date: "2020-07-08", prerelease: true },
+    { version: "1.7.0-alpha.1", date: "2020-07-22", prerelease: true },
+    { version: "1.7.0-alpha.2", date: "2020-07-29", prerelease: true },
+    { version: "1.7.0-beta.1", date: "2020-08-04", prerelease: true },
+    { version: "1.7.0-beta.2", date: "2020-08-10", prerelease: true },
+    { version: "1.7.0-rc.1", date: "2020-08-12", prerelease: true },
+    { version: "1.7.0-rc.2", date: "2020-08-18", prerelease: true },
+    { version: "1.7.0-rc.3", date: "2020-08-19", prerelease: true },
+    { version: "1.7.0-rc.4", date: "2020-08-21", prerelease: true },
+    { version: "1.7.0", date: "2020-08-21" },
+    { version: "1.7.1", date: "2020-09-10" },
+    { version: "1.7.2", date: "2020-09-18" },
+    { version: "1.7.3", date: "2020-09-29" },
+    { version: "1.7.4", date: "2020-10-28" },
+    { version: "1.7.5", date: "2020-11-19" },
+    { version: "1.7.6", date: "2020-12-10" },
+    { version: "1.7.7", date: "2021-01-29" },
+    { version: "1.7.8", date: "2021-02-25" },
+    { version: "1.8.0-alpha.0", date: "2020-10-21", prerelease: true },
+    { version: "1.8.0-alpha.2", date: "2020-10-28", prerelease: true },
+    { version: "1.8.0-rc.0", date: "2020-11-16", prerelease: true },
+    { version: "1.8.0-rc.1", date: "2020-11-18", prerelease: true },
+    { version: "1.8.0", date: "2020-11-19" },
+    { version: "1.8.1", date: "2020-12-08" },
+    { version: "1.8.2", date: "2021-01-14" },
+    { version: "1.8.3", date: "2021-02-08" },
+    { version: "1.8.4", date: "2021-03-10" },
+    { version: "1.8.5", date: "2021-04-15" },
+    { version: "1.8.6", date: "2021-05-11" },
+    { version: "1.9.0-beta.0", date: "2021-01-15", prerelease: true },
+    { version: "1.9.0-beta.1", date: "2021-01-25", prerelease: true },
+    { version: "1.9.0-rc.0", date: "2021-02-01", prerelease: true },
+    { version: "1.9.0", date: "2021-02-09" },
+    { version: "1.9.1", date: "2021-03-01" },
+    { version: "1.9.2", date: "2021-03-25" },
+    { version: "1.9.3", date: "2021-04-15" },
+    { version: "1.9.4", date: "2021-04-27" },
+    { version: "1.9.5", date: "2021-05-11" },
+    { version: "1.9.6", date: "2021-06-24" },
+    { version: "1.9.7", date: "2021-07-22" },
+    { version: "1.9.8", date: "2021-08-24" },
+    { version: "1.9.9", date: "2021-10-08" },
+    { version: "1.10.0-alpha.0", date: "2021-04-10", prerelease: true },
+    { version: "1.10.0-alpha.1", date: "2021-04-20", prerelease: true },
+    { version: "1.10.0-rc.0", date: "2021-04-27", prerelease: true },
+    { version: "1.10.0-rc.1", date: "2021-05-05", prerelease: true },
+    { version: "1.10.0", date: "2021-05-18" },
+    { version: "1.10.1", date: "2021-06-10" },
+    { version: "1.10.2", date: "2021-06-24" },
+    { version: "1.10.3", date: "2021-07-16" },
+    { version: "1.10.4", date: "2021-08-24" },
+    { version: "1.10.5", date: "2021-10-07" },
+    { version: "1.10.6", date: "2021-12-06" },
+    { version: "1.11.0-beta.0", date: "2021-07-15", prerelease: true },
+    { version: "1.11.0-beta.1", date: "2021-07-20", prerelease: true },
+    { version: "1.11.0-beta.2", date: "2021-07-23", prerelease: true },
+    { version: "1.11.0-beta.3", date: "2021-07-29", prerelease: true },
+    { version: "1.11.0-rc.1", date: "2021-08-04", prerelease: true },
+    { version: "1.11.0-rc.2", date: "2021-08-05", prerelease: true },
+    { version: "1.11.0-rc.3", date: "2021-08-09", prerelease: true },
+    { version: "1.11.0-rc.4", date: "2021-08-10", prerelease: true },
+    { version: "1.11.0", date: "2021-08-12" },
+    { version: "1.11.1", date: "2021-08-24" },
+    { version: "1.11.2", date: "2021-09-02" },
+    { version: "1.11.3", date: "2021-09-23" },
+    { version: "1.11.4", date: "2021-10-15" },
+    { version: "1.11.5", date: "2021-12-03" },
+    { version: "1.11.6", date: "2022-02-03" },
+    { version: "1.11.7", date: "2022-02-22" },
+    { version: "1.11.8", date: "2022-03-09" },
+    { version: "1.12.0-alpha.0", date: "2021-09-10", prerelease: true },
+    { version: "1.12.0-alpha.1", date: "2021-09-10", prerelease: true },
+    { version: "1.12.0-alpha.5", date: "2021-10-08", prerelease: true },
+    { version: "1.12.0-beta.0", date: "2021-11-01", prerelease: true },
+    { version: "1.12.0-beta.1", date: "2021-11-05", prerelease: true },
+    { version: "1.12.0-beta.2", date: "2021-11-10", prerelease: true },
+    { version: "1.12.0-rc.1", date: "2021-11-16", prerelease: true },
+    { version: "1.12.0", date: "2021-11-18" },
+    { version: "1.12.1", date: "2021-12-08" },
+    { version: "1.12.2", date: "2022-01-18" },
+    { version: "1.12.3", date: "2022-02-11" },
+    { version: "1.12.4", date: "2022-02-22" },
+    { version: "1.12.5", date: "2022-03-09" },
+    { version: "1.12.6", date: "2022-04-06" },
+    { version: "1.12.7", date: "2022-05-06" },
+    { version: "1.12.8", date: "2022-06-09" },
+    { version: "1.12.9", date: "2022-07-12" },
+    { version: "1.13.0-beta.0", date: "2022-01-28", prerelease: true },
+    { version: "1.13.0-beta.1", date: "2022-02-02", prerelease: true },
+    { version: "1.13.0", date: "2022-02-11" },
+    { version: "1.13.1", date: "2022-02-22" },
+    { version: "1.13.2", date: "2022-03-09" },
+    { version: "1.13.3", date: "2022-04-18" },
+    { version: "1.13.4", date: "2022-05-17" },
+    { version: "1.13.5", date: "2022-06-09" },
+    { version: "1.13.6", date: "2022-07-19" },
+    { version: "1.13.7", date: "2022-08-01" },
+    { version: "1.13.8", date: "2022-09-12" },
+    { version: "1.13.9", date: "2022-10-11" },
+    { version: "1.14.0-alpha.0", date: "2022-05-05", prerelease: true },
+    { version: "1.14.0-beta.0", date: "2022-05-14", prerelease: true },
+    { version: "1.14.0-beta.1", date: "2022-05-20", prerelease: true },
+    { version: "1.14.0", date: "2022-06-01" },
+    { version: "1.14.1", date: "2022-06-09" },
+    { version: "1.14.2", date: "2022-07-18" },
+    { version: "1.14.3", date: "2022-08-01" },
+    { version: "1.14.4", date: "2022-09-12" },
+    { version: "1.14.5", date: "2022-10-11" },
+    { version: "1.14.6", date: "2022-12-12" },
+    { version: "1.15.0-beta.0", date: "2022-08-09", prerelease: true },
+    { version: "1.15.0-beta.1", date: "2022-08-18", prerelease: true },
+    { version: "1.15.0-rc.0", date: "2022-08-29", prerelease: true },
+    { version: "1.15.0", date: "2022-08-31" },
+    { version: "1.15.1", date: "2022-09-26" },
+    { version: "1.15.2", date: "2022-10-11" },
+    { version: "1.15.3", date: "2022-10-28" },
+    { version: "1.15.4", date: "2022-12-12" },
+    { version: "1.15.5", date: "2023-01-30" },
+    { version: "1.15.6", date: "2023-02-21" },
+    { version: "1.15.7", date: "2023-04-04" },
+    { version: "1.16.0-beta.0", date: "2022-10-21", prerelease: true },
+    { version: "1.16.0-beta.1", date: "2022-10-21", prerelease: true },
+    { version: "1.16.0-beta.2", date: "2022-10-27", prerelease: true },
+    { version: "1.16.0-rc.0", date: "2022-11-08", prerelease: true },
+    { version: "1.16.0", date: "2022-11-15" },
+    { version: "1.16.1", date: "2022-12-12" },
+    { version: "1.16.2", date: "2023-01-30" },
+    { version: "1.16.3", date: "2023-02-21" },
+    { version: "1.16.4", date: "2023-04-04" },
+    { version: "1.16.5", date: "2023-05-23" },
+    { version: "1.16.6", date: "2023-07-14" },
+    { version: "1.16.7", date: "2023-07-25" },
+    { version: "1.17.0-beta.0", date: "2023-01-20", prerelease: true },
+    { version: "1.17.0-beta.1", date: "2023-01-30", prerelease: true },
+    { version: "1.17.0-beta.2", date: "2023-02-06", prerelease: true },
+    { version: "1.17.0-rc.0", date: "2023-02-09", prerelease: true },
+    { version: "1.17.0", date: "2023-02-14" },
+    { version: "1.17.1", date: "2023-02-23" },
+    { version: "1.17.2", date: "2023-04-04" },
+    { version: "1.17.3", date: "2023-06-06" },
+    { version: "1.17.4", date: "2023-07-14" },
+    { version: "1.17.5", date: "2023-07-25" },
+    { version: "1.17.6", date: "2023-09-19" },
+    { version: "1.17.8", date: "2023-10-11" },
+    { version: "1.18.0-alpha.0", date: "2023-03-03", prerelease: true },
+    { version: "1.18.0-beta.0", date: "2023-05-03", prerelease: true },
+    { version: "1.18.0-beta.1", date: "2023-05-10", prerelease: true },
+    { version: "1.18.0-rc.0", date: "2023-05-25", prerelease: true },
+    { version: "1.18.0", date: "2023-06-07" },
+    { version: "1.18.1", date: "2023-07-14" },
+    { version: "1.18.2", date: "2023-07-25" },
+    { version: "1.18.3", date: "2023-09-08" },
+    { version: "1.18.5", date: "2023-10-11" },
+    { version: "1.18.6", date: "2023-12-12" },
+    { version: "1.18.7", date: "2024-01-03" },
+    { version: "1.19.0-alpha.0", date: "2023-06-28", prerelease: true },
+    { version: "1.19.0-alpha.1", date: "2023-06-28", prerelease: true },
+    { version: "1.19.0-beta.0", date: "2023-08-10", prerelease: true },
+    { version: "1.19.0-beta.1", date: "2023-08-19", prerelease: true },
+    { version: "1.19.0-rc.0", date: "2023-08-25", prerelease: true },
+    { version: "1.19.0", date: "2023-09-05" },
+    { version: "1.19.1", date: "2023-10-02" },
+    { version: "1.19.3", date: "2023-10-11" },
+    { version: "1.19.4", date: "2023-11-13" },
+    { version: "1.19.5", date: "2023-12-12" },
+    { version: "1.19.6", date: "2024-01-05" },
+    { version: "1.19.7", date: "2024-02-09" },
+    { version: "1.19.8", date: "2024-03-14" },
+    { version: "1.19.9", date: "2024-04-08" },
+    { version: "1.19.10", date: "2024-04-22" },
+    { version: "1.20.0-beta.0", date: "2023-10-24", prerelease: true },
+    { version: "1.20.0-rc.0", date: "2023-11-01", prerelease: true },
+    { version: "1.20.0", date: "2023-11-14" },
+    { version: "1.20.1", date: "2023-12-12" },
+    { version: "1.20.2", date: "2024-01-09" },
+    { version: "1.20.3", date: "2024-02-09" },
+    { version: "1.20.4", date: "2024-03-14" },
+    { version: "1.20.5", date: "2024-04-08" },
+    { version: "1.20.6", date: "2024-04-22" },
+    { version: "1.20.7", date: "2024-06-04" },
+    { version: "1.20.8", date: "2024-07-01" },
+    { version: "1.21.0-beta.0", date: "2024-01-25", prerelease: true },
+    { version: "1.21.0-beta.1", date: "2024-02-02", prerelease: true },
+    { version: "1.21.0-rc.0", date: "2024-02-16", prerelease: true },
+    { version: "1.21.0-rc.1", date: "2024-03-07", prerelease: true },
+    { version: "1.21.0", date: "2024-03-13" },
+    { version: "1.21.1", date: "2024-04-08" },
+    { version: "1.21.2", date: "2024-04-22" },
+    { version: "1.21.3", date: "2024-06-04" },
+    { version: "1.21.4", date: "2024-06-27" },
+    { version: "1.21.5", date: "2024-07-16" },
+    { version: "1.21.6", date: "2024-09-23" },
+    { version: "1.22.0-alpha.1", date: "2024-04-19", prerelease: true },
+    { version: "1.22.0-beta.0", date: "2024-04-24", prerelease: true },
+    { version: "1.22.0-beta.1", date: "2024-05-02", prerelease: true },
+    { version: "1.22.0-rc.0", date: "2024-05-09", prerelease: true },
+    { version: "1.22.0", date: "2024-05-13" },
+    { version: "1.22.1", date: "2024-06-04" },
+    { version: "1.22.2", date: "2024-06-27" },
+    { version: "1.22.3", date: "2024-07-16" },
+    { version: "1.22.4", date: "2024-08-19" },
+    { version: "1.22.5", date: "2024-09-20" },
+    { version: "1.22.6", date: "2024-10-22" },
+    { version: "1.22.7", date: "2024-12-18" },
+    { version: "1.22.8", date: "2025-01-23" },
+    { version: "1.23.0-alpha.0", date: "2024-07-12", prerelease: true },
+    { version: "1.23.0-rc.0", date: "2024-08-06", prerelease: true },
+    { version: "1.23.0-rc.1", date: "2024-08-09", prerelease: true },
+    { version: "1.23.0", date: "2024-08-14" },
+    { version: "1.23.1", date: "2024-09-10" },
+    { version: "1.23.2", date: "2024-09-19" },
+    { version: "1.23.3", date: "2024-10-24" },
+    { version: "1.23.4", date: "2024-12-18" },
+    { version: "1.23.5", date: "2025-02-12" },
+    { version: "1.23.6", date: "2025-04-07" },
+    { version: "1.24.0-alpha.0", date: "2024-10-16", prerelease: true },
+    { version: "1.24.0-rc.0", date: "2024-10-31", prerelease: true },
+    { version: "1.24.0", date: "2024-11-07" },
+    { version: "1.24.1", date: "2024-11-25" },
+    { version: "1.24.2", date: "2024-12-18" },
+    { version: "1.24.3", date: "2025-02-10" },
+    { version: "1.24.4", date: "2025-03-25" },
+    { version: "1.24.5", date: "2025-04-14" },
+    { version: "1.24.6", date: "2025-05-13" },
+    { version: "1.25.0-alpha.0", date: "2025-01-21", prerelease: true },
+    { version: "1.25.0-rc.0", date: "2025-02-21", prerelease: true },
+    { version: "1.25.0-rc.1", date: "2025-02-24", prerelease: true },
+    { version: "1.25.0", date: "2025-03-03" },
+    { version: "1.25.1", date: "2025-03-26" },
+    { version: "1.25.2", date: "2025-04-14" },
+    { version: "1.25.3", date: "2025-05-13" },
+    { version: "1.25.4", date: "2025-08-01" },
+    { version: "1.25.5", date: "2025-09-03" },
+    { version: "1.26.0-alpha.0", date: "2025-04-16", prerelease: true },
+    { version: "1.26.0-beta.0", date: "2025-04-18", prerelease: true },
+    { version: "1.26.0-rc.0", date: "2025-04-30", prerelease: true },
+    { version: "1.26.0", date: "2025-05-08" },
+    { version: "1.26.1", date: "2025-05-29" },
+    { version: "1.26.2", date: "2025-06-20" },
+    { version: "1.26.3", date: "2025-07-29" },
+    { version: "1.26.4", date: "2025-09-03" },
+    { version: "1.26.5", date: "2025-10-13" },
+    { version: "1.26.6", date: "2025-10-20" },
+    { version: "1.26.7", date: "2025-12-03" },
+    { version: "1.26.8", date: "2025-12-22" },
+    { version: "1.27.0-beta.0", date: "2025-07-28", prerelease: true },
+    { version: "1.27.0-rc.0", date: "2025-08-04", prerelease: true },
+    { version: "1.27.0", date: "2025-08-11" },
+    { version: "1.27.1", date: "2025-09-03" },
+    { version: "1.27.2", date: "2025-10-13" },
+    { version: "1.27.3", date: "2025-10-20" },
+    { version: "1.27.4", date: "2025-12-03" },
+    { version: "1.27.5", date: "2025-12-22" },
+    { version: "1.27.6", date: "2026-02-08" },
+    { version: "1.27.7", date: "2026-02-16" },
+    { version: "1.27.8", date: "2026-03-10" },
+    { version: "1.27.9", date: "2026-04-07" },
+    { version: "1.28.0-alpha.0", date: "2025-10-15", prerelease: true },
+    { version: "1.28.0-beta.0", date: "2025-10-22", prerelease: true },
+    { version: "1.28.0-beta.1", date: "2025-10-23", prerelease: true },
+    { version: "1.28.0-rc.0", date: "2025-10-28", prerelease: true },
+    { version: "1.28.0-rc.1", date: "2025-10-30", prerelease: true },
+    { version: "1.28.0", date: "2025-11-05" },
+    { version: "1.28.1", date: "2025-12-03" },
+    { version: "1.28.2", date: "2025-12-22" },
+    { version: "1.28.3", date: "2026-01-19" },
+    { version: "1.28.4", date: "2026-02-16" },
+    { version: "1.28.5", date: "2026-03-10" },
+    { version: "1.28.6", date: "2026-04-13" },
+    { version: "1.28.7", date: "2026-05-18" },
+    { version: "1.28.8", date: "2026-06-04" },
+    { version: "1.28.9", date: "2026-06-24" },
+    { version: "1.28.10", date: "2026-07-01" },
+    { version: "1.29.0-alpha.0", date: "2026-01-13", prerelease: true },
+    { version: "1.29.0-beta.0", date: "2026-01-23", prerelease: true },
+    { version: "1.29.0-rc.0", date: "2026-01-29", prerelease: true },
+    { version: "1.29.0-rc.1", date: "2026-02-02", prerelease: true },
+    { version: "1.29.0-rc.2", date: "2026-02-10", prerelease: true },
+    { version: "1.29.0-rc.3", date: "2026-02-11", prerelease: true },
+    { version: "1.29.0", date: "2026-02-16" },
+    { version: "1.29.1", date: "2026-03-10" },
+    { version: "1.29.2", date: "2026-04-13" },
+    { version: "1.29.3", date: "2026-05-18" },
+    { version: "1.29.4", date: "2026-06-04" },
+    { version: "1.29.5", date: "2026-06-24" },
+    { version: "1.29.6", date: "2026-07-16" },
+    { version: "1.29.7", date: "2026-08-26" },
+    { version: "1.29.8", date: "2026-09-21" },
+    { version: "1.30.0-alpha.1", date: "2026-04-13", prerelease: true },
+    { version: "1.30.0-alpha.2", date: "2026-04-15", prerelease: true },
+    { version: "1.30.0-beta.0", date: "2026-04-27", prerelease: true },
+    { version: "1.30.0-rc.0", date: "2026-05-05", prerelease: true },
+    { version: "1.30.0", date: "2026-05-18" },
+    { version: "1.30.1", date: "2026-06-04" },
+    { version: "1.30.2", date: "2026-06-24" },
+    { version: "1.30.3", date: "2026-07-16" },
+    { version: "1.30.4", date: "2026-08-26" },
+    { version: "1.30.5", date: "2026-09-21" },
+    { version: "1.31.0-alpha.0", date: "2026-07-21", prerelease: true },
+    { version: "1.31.0-alpha.2", date: "2026-08-11", prerelease: true },
+    { version: "1.31.0-beta.0", date: "2026-08-13", prerelease: true },
+    { version: "1.31.0-beta.1", date: "2026-08-14", prerelease: true },
+    { version: "1.31.0-beta.2", date: "2026-08-18", prerelease: true },
+    { version: "1.31.0-rc.0", date: "2026-08-19", prerelease: true },
+    { version: "1.31.0", date: "2026-08-31" },
+    { version: "1.31.1", date: "2026-09-21" }
+  ]
+};
+
+// data/istio-support.json
+var istio_support_default = {
+  schema: 1,
+  asOf: "2026-09-21",
+  generatedAt: "2026-11-26T14:03:19.877Z",
+  source: "istio.io data/compatibility/supportStatus.yml and EOL announcements",
+  policy: "a minor is supported until six weeks after minor N+2 is released",
+  minors: [
+    { minor: "1.0", releaseDate: "2018-07-31", eolDate: "2019-06-19", kubernetes: [] },
+    { minor: "1.1", releaseDate: "2019-03-19", eolDate: "2019-10-21", kubernetes: [] },
+    { minor: "1.2", releaseDate: "2019-06-18", eolDate: "2019-12-13", kubernetes: [] },
+    { minor: "1.3", releaseDate: "2019-09-12", eolDate: "2020-02-14", kubernetes: [] },
+    { minor: "1.4", releaseDate: "2019-11-14", eolDate: "2020-06-05", kubernetes: [] },
+    { minor: "1.5", releaseDate: "2020-03-05", eolDate: "2020-08-24", kubernetes: [] },
+    { minor: "1.6", releaseDate: "2020-05-21", eolDate: "2020-11-23", kubernetes: ["1.15", "1.16", "1.17", "1.18"] },
+    { minor: "1.7", releaseDate: "2020-08-21", eolDate: "2021-02-25", kubernetes: ["1.16", "1.17", "1.18"] },
+    { minor: "1.8", releaseDate: "2020-11-19", eolDate: "2021-05-12", kubernetes: ["1.16", "1.17", "1.18", "1.19"] },
+    { minor: "1.9", releaseDate: "2021-02-09", eolDate: "2021-10-08", kubernetes: ["1.17", "1.18", "1.19", "1.20"] },
+    { minor: "1.10", releaseDate: "2021-05-18", eolDate: "2022-01-07", kubernetes: ["1.18", "1.19", "1.20", "1.21"] },
+    { minor: "1.11", releaseDate: "2021-08-12", eolDate: "2022-03-25", kubernetes: ["1.18", "1.19", "1.20", "1.21", "1.22"] },
+    { minor: "1.12", releaseDate: "2021-11-18", eolDate: "2022-07-12", kubernetes: ["1.19", "1.20", "1.21", "1.22"] },
+    { minor: "1.13", releaseDate: "2022-02-11", eolDate: "2022-10-12", kubernetes: ["1.20", "1.21", "1.22", "1.23"] },
+    { minor: "1.14", releaseDate: "2022-06-01", eolDate: "2022-12-27", kubernetes: ["1.21", "1.22", "1.23", "1.24"] },
+    { minor: "1.15", releaseDate: "2022-08-31", eolDate: "2023-04-04", kubernetes: ["1.22", "1.23", "1.24", "1.25"] },
+    { minor: "1.16", releaseDate: "2022-11-15", eolDate: "2023-07-25", kubernetes: ["1.22", "1.23", "1.24", "1.25"] },
+    { minor: "1.17", releaseDate: "2023-02-14", eolDate: "2023-10-27", kubernetes: ["1.23", "1.24", "1.25", "1.26"] },
+    { minor: "1.18", releaseDate: "2023-06-07", eolDate: "2024-01-04", kubernetes: ["1.24", "1.25", "1.26", "1.27"] },
+    { minor: "1.19", releaseDate: "2023-09-05", eolDate: "2024-04-24", kubernetes: ["1.25", "1.26", "1.27", "1.28"] },
+    { minor: "1.20", releaseDate: "2023-11-14", eolDate: "2024-06-25", kubernetes: ["1.25", "1.26", "1.27", "1.28", "1.29"] },
+    { minor: "1.21", releaseDate: "2024-03-13", eolDate: "2024-09-27", kubernetes: ["1.26", "1.27", "1.28", "1.29"] },
+    { minor: "1.22", releaseDate: "2024-05-13", eolDate: "2025-01-22", kubernetes: ["1.27", "1.28", "1.29", "1.30"] },
+    { minor: "1.23", releaseDate: "2024-08-14", eolDate: "2025-04-16", kubernetes: ["1.27", "1.28", "1.29", "1.30"] },
+    { minor: "1.24", releaseDate: "2024-11-07", eolDate: "2025-06-24", kubernetes: ["1.28", "1.29", "1.30", "1.31"] },
+    { minor: "1.25", releaseDate: "2025-03-03", eolDate: "2025-09-30", kubernetes: ["1.29", "1.30", "1.31", "1.32"] },
+    { minor: "1.26", releaseDate: "2025-05-08", eolDate: "2025-12-19", kubernetes: ["1.29", "1.30", "1.31", "1.32"] },
+    { minor: "1.27", releaseDate: "2025-08-11", eolDate: "2026-03-30", kubernetes: ["1.29", "1.30", "1.31", "1.32", "1.33"] },
+    { minor: "1.28", releaseDate: "2025-11-05", eolDate: "2026-07-01", kubernetes: ["1.29", "1.30", "1.31", "1.32", "1.33", "1.34"] },
+    { minor: "1.29", releaseDate: "2026-02-16", eolDate: "2026-10-12", eolExpected: true, kubernetes: ["1.31", "1.32", "1.33", "1.34", "1.35"] },
+    { minor: "1.30", releaseDate: "2026-05-18", eolDate: null, kubernetes: ["1.32", "1.33", "1.34", "1.35", "1.36"] },
+    { minor: "1.31", releaseDate: "2026-08-31", eolDate: null, kubernetes: ["1.32", "1.33", "1.34", "1.35", "1.36"] }
+  ]
+};
+
+// src/core/releases/conditional-pages.ts
+var DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1e3;
+async function listPagesConditionally(client, firstUrl, options) {
+  const { cache } = options;
+  const now = (options.now ?? Date.now)();
+  const revalidateAfter = options.revalidateAfterMs ?? DEFAULT_REVALIDATE_AFTER_MS;
+  const result = { items: [], pages: 0, requests: 0, notModified: 0, reused: 0 };
+  const visited = /* @__PURE__ */ new Set();
+  let firstUnchanged = false;
+  let url = firstUrl;
+  while (url && !visited.has(url)) {
+    visited.add(url);
+    result.pages++;
+    const cached = await cache?.get(url);
+    if (firstUnchanged && cached && isFresh(cached, now, revalidateAfter)) {
+      result.reused++;
+      result.items.push(...cached.body);
+      url = nextPageUrl(cached.link);
+      continue;
+    }
+    let page;
+    let link2;
+    result.requests++;
+    try {
+      const response = await client.request({
+        method: "GET",
+        url,
+        headers: cached ? { "if-none-match": cached.etag } : {}
+      });
+      page = options.keep(response.data, url);
+      link2 = response.headers.link;
+      if (visited.size === 1 && cached && sameBody(page, cached.body)) firstUnchanged = true;
+      const etag = response.headers.etag;
+      if (cache && etag) await cache.put(url, stored(etag, page, link2, now));
+    } catch (error2) {
+      if (!cached || error2.status !== 304)
+        throw explainGitHubError(error2, options.what, options.hasToken);
+      result.notModified++;
+      if (visited.size === 1) firstUnchanged = true;
+      page = cached.body;
+      link2 = error2.response?.headers?.link ?? cached.link;
+      if (cache) await cache.put(url, stored(cached.etag, page, link2, now));
+    }
+    result.items.push(...page);
+    url = nextPageUrl(link2);
+  }
+  return result;
+}
+function stored(etag, body, link2, now) {
+  return { etag, body, ...link2 ? { link: link2 } : {}, validatedAt: now };
+}
+function sameBody(page, cached) {
+  return JSON.stringify(page) === JSON.stringify(cached);
+}
+function isFresh(cached, now, revalidateAfter) {
+  return cached.validatedAt !== void 0 && now - cached.validatedAt >= 0 && now - cached.validatedAt < revalidateAfter;
+}
+function nextPageUrl(link2) {
+  for (const part of (link2 ?? "").split(",")) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1];
+  }
+  return void 0;
+}
+
+// src/core/releases/github-releases.ts
+var ISTIO_REPOSITORY = "istio/istio";
+async function listIstioReleases(client, options = {}) {
+  const [owner, repo] = (options.repository ?? ISTIO_REPOSITORY).split("/");
+  const logger = options.logger ?? silentLogger;
+  const what = `listing the releases of ${owner}/${repo}`;
+  const hasToken = (await client.auth()).type !== "unauthenticated";
+  const firstUrl = client.request.endpoint({
+    method: "GET",
+    url: "/repos/{owner}/{repo}/releases",
+    owner,
+    repo,
+    per_page: 100
+  }).url;
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...options.cache ? { cache: options.cache } : {},
+    ...options.now ? { now: options.now } : {},
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
+        throw new NetworkError(
+          `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
+          {
+            input: "github-api-url",
+            hint: "Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3)."
+          }
+        );
+      }
+      return data.map(keptFields);
+    }
+  });
+  logger.debug(
+    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache`
+  );
+  return toReleases(pages.items);
+}
+function keptFields(r) {
+  return {
+    tag_name: r.tag_name,
+    draft: r.draft,
+    prerelease: r.prerelease,
+    published_at: r.published_at,
+    html_url: r.html_url
+  };
+}
+function toReleases(listed) {
+  const byVersion = /* @__PURE__ */ new Map();
+  for (const item of listed) {
+    if (item.draft) continue;
+    const parsed = parseIstioVersion(item.tag_name);
+    if (!parsed) continue;
+    const release = {
+      ...parsed,
+      tag: item.tag_name,
+      prerelease: parsed.prerelease || item.prerelease,
+      ...item.published_at ? { publishedAt: item.published_at } : {},
+      ...item.html_url ? { url: item.html_url } : {}
+    };
+    const existing = byVersion.get(parsed.version);
+    if (!existing || existing.tag.startsWith("v")) byVersion.set(parsed.version, release);
+  }
+  return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
+}
+function releaseOf(text, fields = {}) {
+  const parsed = parseIstioVersion(text);
+  if (!parsed) return void 0;
+  return { ...parsed, tag: text, ...fields, prerelease: parsed.prerelease || fields.prerelease === true };
+}
+
+// src/core/releases/dataset.ts
+var loaded;
+function loadIstioDataset() {
+  loaded ??= {
+    asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
+    // Parsed here, once per process: every check after this reads the parsed versions.
+    releases: istio_releases_default.releases.flatMap((r) => {
+      const release = releaseOf(r.version, {
+        prerelease: r.prerelease === true,
+        publishedAt: r.date,
+        url: `https://github.com/istio/istio/releases/tag/${r.version}`
+      });
+      return release ? [release] : [];
+    }),
+    support: istio_support_default.minors.map((m) => ({
+      minor: m.minor,
+      ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
+      ...m.eolDate ? { eolDate: m.eolDate } : {},
+      ...m.eolExpected ? { eolExpected: true } : {},
+      kubernetes: m.kubernetes
+    })),
+    advisories: istio_advisories_default.advisories.map(fromDataset)
+  };
+  return loaded;
+}
+function fromDataset(a) {
+  return {
+    id: a.id,
+    url: a.url,
+    summary: a.summary,
+    published: a.published,
+    cves: a.cves,
+    ghsa: a.ghsa,
+    severity: a.severity,
+    ...a.cvss !== void 0 ? { cvss: a.cvss } : {},
+    ...a.affected ? { affected: a.affected } : {},
+    fixed: a.fixed,
+    kind: a.kind === "configuration" ? "configuration" : "vulnerability",
+    sources: ["istio.io"]
+  };
+}
+function datasetAgeDays(dataset, now) {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${dataset.asOf}T00:00:00Z`)) / 864e5));
+}
+function describeDatasetAge(dataset, now) {
+  const days = datasetAgeDays(dataset, now);
+  return `the bundled dataset as of ${dataset.asOf} (${days} day${days === 1 ? "" : "s"} old)`;
+}
+
+// src/core/releases/github-advisories.ts
+var import_semver5 = __toESM(require_semver2(), 1);
+var ISTIO_ADVISORY_PACKAGE = { ecosystem: "go", name: "istio.io/istio" };
+async function listIstioGitHubAdvisories(client, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const hasToken = (await client.auth()).type !== "unauthenticated";
+  const what = "listing GitHub security advisories for istio.io/istio";
+  const firstUrl = client.request.endpoint({
+    method: "GET",
+    url: "/advisories",
+    ecosystem: ISTIO_ADVISORY_PACKAGE.ecosystem,
+    affects: ISTIO_ADVISORY_PACKAGE.name,
+    type: "reviewed",
+    per_page: 100
+  }).url;
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...options.cache ? { cache: options.cache } : {},
+    ...options.now ? { now: options.now } : {},
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
+        throw new NetworkError(
+          `GitHub answered ${url} with JSON that is not a list of advisories while ${what}`,
+          {
+            input: "github-api-url",
+            hint: "Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3)."
+          }
+        );
+      }
+      return data.map(keptAdvisoryFields);
+    }
+  });
+  const raw = pages.items;
+  const advisories2 = raw.map(advisoryFromGitHub).filter((a) => a !== void 0);
+  logger.debug(
+    `GitHub advisories for istio.io/istio: ${raw.length} listed, ${advisories2.filter((a) => a.affected).length} with ranges in Istio release numbers (${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache)`
+  );
+  return advisories2;
+}
+function keptAdvisoryFields(raw) {
+  return {
+    ghsa_id: raw.ghsa_id,
+    cve_id: raw.cve_id,
+    html_url: raw.html_url,
+    summary: raw.summary,
+    severity: raw.severity,
+    published_at: raw.published_at,
+    withdrawn_at: raw.withdrawn_at,
+    identifiers: raw.identifiers ?? null,
+    cvss: raw.cvss ? { score: raw.cvss.score } : null,
+    vulnerabilities: (raw.vulnerabilities ?? []).map((v) => ({
+      package: v.package ? { ecosystem: v.package.ecosystem, name: v.package.name } : null,
+      vulnerable_version_range: v.vulnerable_version_range,
+      first_patched_version: v.first_patched_version
+    }))
+  };
+}
+function advisoryFromGitHub(raw) {
+  if (raw.withdrawn_at) return void 0;
+  const istio = (raw.vulnerabilities ?? []).filter(
+    (v) => v.package?.ecosystem === ISTIO_ADVISORY_PACKAGE.ecosystem && v.package.name === ISTIO_ADVISORY_PACKAGE.name
+  );
+  if (istio.length === 0) return void 0;
+  const ranges = istio.map((v) => releaseRange(v.vulnerable_version_range)).filter((r) => r !== void 0);
+  const fixed = istio.map((v) => v.first_patched_version?.replace(/^v/, "")).filter((f) => f !== void 0 && import_semver5.default.valid(f) !== null && !isPseudoVersion(f));
+  const cves = new Set(raw.cve_id ? [raw.cve_id] : []);
+  for (const id of raw.identifiers ?? []) if (id.type === "CVE") cves.add(id.value);
+  return {
+    id: raw.ghsa_id,
+    url: raw.html_url,
+    summary: raw.summary,
+    published: raw.published_at.slice(0, 10),
+    cves: [...cves],
+    ghsa: [raw.ghsa_id],
+    severity: ["critical", "high", "medium", "low"].includes(raw.severity) ? raw.severity : "unknown",
+    ...typeof raw.cvss?.score === "number" && raw.cvss.score > 0 ? { cvss: raw.cvss.score } : {},
+    ...ranges.length > 0 ? { affected: ranges.join(" || ") } : {},
+    fixed,
+    kind: "vulnerability",
+    sources: ["github"]
+  };
+}
+function releaseRange(text) {
+  if (!text) return void 0;
+  const comparators = [];
+  for (const part of text.split(",")) {
+    const m = /^\s*(>=|<=|>|<|=)?\s*v?(\S+)\s*$/.exec(part);
+    if (!m || isPseudoVersion(m[2]) || import_semver5.default.valid(m[2]) === null) return void 0;
+    comparators.push(`${m[1] === "=" || !m[1] ? "" : m[1]}${m[2]}`);
+  }
+  const range = comparators.join(" ");
+  return import_semver5.default.validRange(range) === null ? void 0 : range;
+}
+function isPseudoVersion(version) {
+  return /^v?0\.0\.0-\d{14}-[0-9a-f]{12}$/.test(version);
+}
+
+// src/core/releases/http-cache.ts
+import { createHash as createHash3, randomUUID as randomUUID2 } from "node:crypto";
+import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join19 } from "node:path";
+var HttpCache = class {
+  /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
+  constructor(directory) {
+    this.directory = directory;
+  }
+  directory;
+  fileFor(url) {
+    return join19(this.directory, `${createHash3("sha256").update(url).digest("hex")}.json`);
+  }
+  /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
+  async get(url) {
+    try {
+      const entry = JSON.parse(await readFile3(this.fileFor(url), "utf8"));
+      if (entry.url !== url || typeof entry.etag !== "string" || entry.body === void 0) return void 0;
+      return {
+        etag: entry.etag,
+        body: entry.body,
+        ...entry.link ? { link: entry.link } : {},
+        ...typeof entry.validatedAt === "number" ? { validatedAt: entry.validatedAt } : {}
+      };
+    } catch {
+      return void 0;
+    }
+  }
+  /** Stores atomically (temp file + rename), so a concurrent reader never sees half an entry. */
+  async put(url, response) {
+    await mkdir4(this.directory, { recursive: true });
+    const target = this.fileFor(url);
+    const temp = `${target}.${randomUUID2()}.tmp`;
+    try {
+      await writeFile4(temp, JSON.stringify({ url, ...response }));
+      await rename3(temp, target);
+    } catch {
+      await rm4(temp, { force: true });
+    }
+  }
+};
+
+// src/core/releases/sources.ts
+async function releaseFeed(client, dataset, options) {
+  try {
+    const releases = await listIstioReleases(client, {
+      ...options.cache ? { cache: options.cache } : {},
+      ...options.now ? { now: options.now } : {},
+      logger: options.logger
+    });
+    return { releases, from: "github" };
+  } catch (error2) {
+    return { releases: dataset.releases, from: "dataset", error: error2 };
+  }
+}
+function reasonOf(error2) {
+  return error2 instanceof AutopilotError ? error2.message : String(error2);
+}
+async function gatherReleaseSources(client, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const dataset = options.dataset ?? loadIstioDataset();
+  const age = describeDatasetAge(dataset, options.now ?? /* @__PURE__ */ new Date());
+  const warnings = [];
+  const fallback = (what, error2) => {
+    const message = `Could not fetch ${what} from GitHub (${reasonOf(error2)}); using ${age}. Newer releases or advisories may exist.`;
+    logger.warning(message);
+    warnings.push(message);
+  };
+  if (options.offline) {
+    const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
+    logger.notice(message);
+    return {
+      releases: dataset.releases,
+      advisories: dataset.advisories,
+      support: dataset.support,
+      releasesFrom: "dataset",
+      advisoriesFrom: "dataset",
+      datasetAsOf: dataset.asOf,
+      warnings: [message]
+    };
+  }
+  const cache = options.cacheDir ? new HttpCache(options.cacheDir) : void 0;
+  const conditional = {
+    ...cache ? { cache } : {},
+    ...options.now ? { now: () => options.now.getTime() } : {},
+    logger
+  };
+  const [feed, github] = await Promise.all([
+    releaseFeed(client, dataset, conditional),
+    listIstioGitHubAdvisories(client, conditional).then(
+      (advisories3) => ({ advisories: advisories3, error: void 0 }),
+      (error2) => ({ advisories: void 0, error: error2 ?? new Error("unknown error") })
+    )
+  ]);
+  if (feed.from === "dataset") fallback("the Istio release feed", feed.error);
+  if (!github.advisories) fallback("security advisories", github.error);
+  const advisories2 = github.advisories ? mergeAdvisories(dataset.advisories, github.advisories) : dataset.advisories;
+  const advisoriesFrom = github.advisories ? "github+dataset" : "dataset";
+  if (feed.from === "github" && advisoriesFrom === "github+dataset") {
+    logger.info(`Security bulletins from ${age}, merged with GitHub's advisories.`);
+  }
+  return {
+    releases: feed.releases,
+    advisories: advisories2,
+    support: dataset.support,
+    releasesFrom: feed.from,
+    advisoriesFrom,
+    datasetAsOf: dataset.asOf,
+    warnings
+  };
+}
+function releaseListOf(sources, now = /* @__PURE__ */ new Date()) {
+  return {
+    versions: sortedVersions(sources.releases),
+    from: sources.releasesFrom,
+    ...sources.releasesFrom === "dataset" ? { datasetAge: describeDatasetAge({ asOf: sources.datasetAsOf }, now) } : {}
+  };
+}
+function sortedVersions(releases) {
+  return releases.map((r) => r.version).sort(compareVersions);
+}
+
+// src/core/report/pipeline-notes.ts
+var MAX_FINDINGS2 = 20;
+function analysisNote(analysis, target) {
+  const { errors, warnings, infos } = analysis.counts;
+  const head = `**istioctl ${target} analyze**: ${analysis.result === "pass" ? "passed" : "FAILED"} (${errors} errors, ${warnings} warnings, ${infos} infos).`;
+  const rows = analysis.findings.slice(0, MAX_FINDINGS2).map(
+    (f) => `- \`${f.code}\` ${f.level} ${f.file ? `\`${f.file}${f.line ? `:${f.line}` : ""}\`` : ""} ${f.message}`
+  );
+  const more = analysis.findings.length - MAX_FINDINGS2;
+  return [head, ...rows, more > 0 ? `- \u2026and ${more} more` : ""].filter(Boolean).join("\n");
+}
+function movesNote(moves) {
+  if (moves.length === 0) return void 0;
+  const rows = moves.map(
+    (m) => `- \`${m.source.file}:${m.source.line}\` \`${m.source.value}\` \u2192 \`${m.replacement}\``
+  );
+  return [
+    `**Istio sources moved off retired hosts** (${moves.length}), in this wave's files only:`,
+    ...rows
+  ].join("\n");
+}
+function releaseNotesUrl(version) {
+  return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
+}
+
 // src/core/pins/argocd-application/index.ts
 var argocdApplicationKind = {
   name: "argocd-application",
@@ -49873,1106 +50976,11 @@ function pinSplice(edit) {
   };
 }
 
-// src/core/bump/bump.ts
-function bumpIstioVersion(options) {
-  const logger = options.logger ?? silentLogger;
-  const role = options.role ?? "control-plane";
-  const { pins, scannedFiles, parsedFiles } = extractPins(
-    { root: options.root, paths: options.paths ?? [] },
-    { logger }
-  );
-  logger.info(`found ${pins.length} Istio pins in ${scannedFiles} files (${parsedFiles} parsed)`);
-  const plan = planPinUpdates(pins, options.target, { role, logger });
-  const before = checkConsistency(pins);
-  for (const line of describeConsistency(before)) logger.warning(line);
-  const edited = new Map(plan.edits.map((e) => [e.pin, e.target]));
-  const after = checkConsistency(pins.map((p) => edited.has(p) ? { ...p, version: edited.get(p) } : p));
-  for (const problem of after.skew) logger.warning(`after the bump: ${problem.message}`, problem.pin);
-  const sources = options.moveSources === false ? [] : findIstioSources({ root: options.root, paths: options.paths ?? [] }, { logger });
-  const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: plan.target, now: options.now });
-  for (const { source, reason } of sourcePlan.stuck) logger.warning(`${source.location}: ${reason}`, source);
-  const changedFiles = applySplices(
-    options.root,
-    [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
-    { ...options.write, dryRun: options.dryRun }
-  );
-  logger.info(
-    `${options.dryRun ? "would change" : "changed"} ${plan.edits.length} pins` + (sourcePlan.moves.length ? ` and moved ${sourcePlan.moves.length} Istio sources off retired hosts` : "") + ` in ${changedFiles.length} files`
-  );
-  const selected = pins.filter((p) => role === "all" || p.role === role);
-  return {
-    pins,
-    plan,
-    changedFiles,
-    previousVersions: sortVersions(new Set(selected.map((p) => p.version))),
-    before,
-    after,
-    sources,
-    sourcePlan
-  };
-}
-
-// src/core/releases/release-target.ts
-function checkReleaseTarget(target, list, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const parsed = parseIstioVersion(target);
-  if (!parsed) {
-    throw new InvalidInputError(`'${target}' is not an Istio version`, {
-      input: "version",
-      hint: "Give an exact release such as 1.24.2 (a leading v is accepted)."
-    });
-  }
-  const version = parsed.version;
-  const checked = { version, checkedAgainst: list.from };
-  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
-  if (list.versions.includes(version)) {
-    logger.info(`${version} is an Istio release (checked against ${source})`);
-    return checked;
-  }
-  if (options.allowUnreleased) {
-    logger.warning(`${version} is not in ${source}; pinning it anyway because allow-unreleased is set`);
-    return checked;
-  }
-  const newest = list.versions[list.versions.length - 1];
-  if (list.from === "dataset" && (!newest || compareVersions(version, newest) > 0)) {
-    throw new InvalidInputError(
-      `${version} is newer than every release in ${source} (newest ${newest ?? "none"}), and GitHub could not be reached to confirm it`,
-      {
-        input: "version",
-        hint: "Pass github-token (and check github-api-url) so the live release list can be read, or set allow-unreleased: true to pin it unchecked. Nothing was written."
-      }
-    );
-  }
-  throw new InvalidInputError(`${version} is not an Istio release (checked against ${source})`, {
-    input: "version",
-    hint: `The nearest releases are ${nearestReleases(version, list.versions, parsed.prerelease).join(", ")}. Check the version, or set allow-unreleased: true to pin a build that is not a published release. Nothing was written.`
-  });
-}
-function nearestReleases(version, versions, prerelease) {
-  const nearby = versions.filter((v) => prerelease || parseIstioVersion(v)?.prerelease === false);
-  const below = nearby.filter((v) => compareVersions(v, version) < 0).slice(-2);
-  const above = nearby.filter((v) => compareVersions(v, version) > 0).slice(0, 2);
-  return [...below, ...above];
-}
-
-// src/core/releases/advisories.ts
-var import_semver4 = __toESM(require_semver2(), 1);
-var SEVERITY_ORDER = ["critical", "high", "medium", "low", "unknown"];
-function affects(advisory, version) {
-  if (advisory.kind !== "vulnerability" || !advisory.affected) return false;
-  return import_semver4.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
-}
-function matchAdvisories(version, advisories2, support = []) {
-  const parsed = parseIstioVersion(version);
-  if (!parsed) return [];
-  const matches = [];
-  for (const advisory of advisories2) {
-    const direct = affects(advisory, parsed);
-    if (!direct && !presumedAffected(parsed, advisory, support)) continue;
-    const fixedIn = fixedFor(parsed, advisory);
-    matches.push({ advisory, presumed: !direct, ...fixedIn ? { fixedIn } : {} });
-  }
-  return matches.sort(
-    (a, b) => SEVERITY_ORDER.indexOf(a.advisory.severity) - SEVERITY_ORDER.indexOf(b.advisory.severity) || (b.advisory.published ?? "").localeCompare(a.advisory.published ?? "")
-  );
-}
-function fixedFor(version, advisory) {
-  const later = parsedFixes(advisory).filter((f) => compareVersions(f.version, version.version) > 0 && !affects(advisory, f)).sort((a, b) => compareVersions(a.version, b.version));
-  return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
-}
-var fixesOf = /* @__PURE__ */ new WeakMap();
-function parsedFixes(advisory) {
-  let fixes = fixesOf.get(advisory);
-  if (!fixes) {
-    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
-    fixesOf.set(advisory, fixes);
-  }
-  return fixes;
-}
-function presumedAffected(parsed, advisory, support) {
-  if (advisory.kind !== "vulnerability" || !advisory.affected || advisory.fixed.length === 0) return false;
-  if (!advisory.published) return false;
-  const fixedMinors = parsedFixes(advisory);
-  if (fixedMinors.some((f) => !import_semver4.default.satisfies(`${f.major}.${f.minor}.0`, advisory.affected))) return false;
-  const oldest = [...fixedMinors].sort((a, b) => compareVersions(a.version, b.version))[0];
-  if (!oldest || compareVersions(`${parsed.major}.${parsed.minor}.0`, `${oldest.major}.${oldest.minor}.0`) >= 0)
-    return false;
-  const eolDate = support.find((s) => s.minor === `${parsed.major}.${parsed.minor}`)?.eolDate;
-  return eolDate !== void 0 && eolDate <= advisory.published;
-}
-function mergeAdvisories(bulletins, github) {
-  const merged = bulletins.map((a) => ({
-    ...a,
-    cves: [...a.cves],
-    ghsa: [...a.ghsa],
-    sources: [...a.sources]
-  }));
-  for (const incoming of github) {
-    const owners = merged.filter(
-      (a) => a.ghsa.some((id) => incoming.ghsa.includes(id)) || a.cves.some((id) => incoming.cves.includes(id))
-    );
-    for (const owner of owners) {
-      for (const id of incoming.ghsa) if (!owner.ghsa.includes(id)) owner.ghsa.push(id);
-      if (!owner.sources.includes("github")) owner.sources.push("github");
-    }
-    if (owners.length === 0 && incoming.affected) merged.push(incoming);
-  }
-  return merged;
-}
-
-// data/istio-advisories.json
-var istio_advisories_default = {
-  schema: 1,
-  asOf: "2026-09-21",
-  generatedAt: "2026-11-26T14:03:19.877Z",
-  source: "istio.io security bulletins (content/en/news/security)",
-  advisories: [
-    { id: "ISTIO-SECURITY-2019-001", published: "2019-05-28", summary: "Incorrect access control.", url: "https://istio.io/latest/news/security/istio-security-2019-001/", cves: ["CVE-2019-12243"], ghsa: [], severity: "high", cvss: 8.9, affected: ">=1.1.0 <=1.1.6", fixed: ["1.1.7"] },
-    { id: "ISTIO-SECURITY-2019-002", published: "2019-06-28", summary: "Denial of service affecting JWT access token parsing.", url: "https://istio.io/latest/news/security/istio-security-2019-002/", cves: ["CVE-2019-12995"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.0.0 <=1.0.8 || >=1.1.0 <=1.1.9 || >=1.2.0 <=1.2.1", fixed: ["1.0.9", "1.1.10", "1.2.2"] },
-    { id: "ISTIO-SECURITY-2019-003", published: "2019-08-13", summary: "Denial of service in regular expression parsing.", url: "https://istio.io/latest/news/security/istio-security-2019-003/", cves: ["CVE-2019-14993"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.1.0 <=1.1.12 || >=1.2.0 <=1.2.3", fixed: ["1.1.13", "1.2.4"] },
-    { id: "ISTIO-SECURITY-2019-004", published: "2019-08-13", summary: "Multiple denial of service vulnerabilities related to HTTP2 support in Envoy.", url: "https://istio.io/latest/news/security/istio-security-2019-004/", cves: ["CVE-2019-9512", "CVE-2019-9513", "CVE-2019-9514", "CVE-2019-9515", "CVE-2019-9518"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.1.0 <=1.1.12 || >=1.2.0 <=1.2.3", fixed: ["1.1.13", "1.2.4"] },
-    { id: "incorrect-sidecar-image-1.2.4", published: "2019-09-10", summary: "An erroneous 1.2.4 sidecar image was available due to a faulty release operation.", url: "https://istio.io/latest/news/security/incorrect-sidecar-image-1.2.4/", cves: [], ghsa: [], severity: "unknown", affected: ">=1.2.0 <=1.2.4", fixed: ["1.2.5"] },
-    { id: "ISTIO-SECURITY-2019-005", published: "2019-10-08", summary: "Denial of service caused by the presence of numerous HTTP headers in client requests.", url: "https://istio.io/latest/news/security/istio-security-2019-005/", cves: ["CVE-2019-15226"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.1.0 <=1.1.15 || >=1.2.0 <=1.2.6 || >=1.3.0 <=1.3.1", fixed: ["1.1.16", "1.2.7", "1.3.2"] },
-    { id: "ISTIO-SECURITY-2019-006", published: "2019-11-07", summary: "Denial of service.", url: "https://istio.io/latest/news/security/istio-security-2019-006/", cves: ["CVE-2019-18817"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.3.0 <=1.3.4", fixed: ["1.3.5"] },
-    { id: "ISTIO-SECURITY-2019-007", published: "2019-12-10", summary: "Heap overflow and improper input validation in Envoy.", url: "https://istio.io/latest/news/security/istio-security-2019-007/", cves: ["CVE-2019-18801", "CVE-2019-18802", "CVE-2019-18838"], ghsa: [], severity: "critical", cvss: 9, affected: ">=1.2.0 <=1.2.9 || >=1.3.0 <=1.3.5 || >=1.4.0 <=1.4.1", fixed: ["1.2.10", "1.3.6", "1.4.2"] },
-    { id: "ISTIO-SECURITY-2020-001", published: "2020-02-11", summary: "Authentication Policy bypass.", url: "https://istio.io/latest/news/security/istio-security-2020-001/", cves: ["CVE-2020-8595"], ghsa: [], severity: "critical", cvss: 9, affected: ">=1.3.0 <=1.3.7 || >=1.4.0 <=1.4.3", fixed: ["1.3.8", "1.4.4"] },
-    { id: "ISTIO-SECURITY-2020-002", published: "2020-02-11", summary: "Mixer policy check bypass caused by improperly accepting certain request headers.", url: "https://istio.io/latest/news/security/istio-security-2020-002/", cves: ["CVE-2020-8843"], ghsa: [], severity: "high", cvss: 7.4, affected: ">=1.3.0 <=1.3.6", fixed: ["1.3.7"] },
-    { id: "ISTIO-SECURITY-2020-003", published: "2020-03-03", summary: "Two uncontrolled resource consumption and two incorrect access control vulnerabilities in Envoy.", url: "https://istio.io/latest/news/security/istio-security-2020-003/", cves: ["CVE-2020-8659", "CVE-2020-8660", "CVE-2020-8661", "CVE-2020-8664"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.4.0 <=1.4.5", fixed: ["1.4.6"] },
-    { id: "ISTIO-SECURITY-2020-004", published: "2020-03-25", summary: "Default Kiali security configuration allows full control of mesh.", url: "https://istio.io/latest/news/security/istio-security-2020-004/", cves: ["CVE-2020-1764"], ghsa: [], severity: "high", cvss: 8.7, affected: ">=1.4.0 <=1.4.6 || 1.5.0", fixed: ["1.4.7", "1.5.1"] },
-    { id: "ISTIO-SECURITY-2020-005", published: "2020-05-12", summary: "Denial of service affecting telemetry v2.", url: "https://istio.io/latest/news/security/istio-security-2020-005/", cves: ["CVE-2020-10739"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.4.0 <=1.4.8 || >=1.5.0 <=1.5.3", fixed: ["1.4.9", "1.5.4"] },
-    { id: "ISTIO-SECURITY-2020-006", published: "2020-06-11", summary: "Denial of service in the HTTP2 library used by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2020-006/", cves: ["CVE-2020-11080"], ghsa: [], severity: "high", cvss: 7.5, affected: ">=1.4.0 <=1.4.9 || >=1.5.0 <=1.5.4 || >=1.6.0 <=1.6.1", fixed: ["1.4.10", "1.5.5", "1.6.2"] },
-    { id: "ISTIO-SECURITY-2020-007", published: "2020-06-30", summary: "Multiple denial of service vulnerabilities in Envoy.", url: "https://istio.io/latest/news/security/istio-security-2020-007/", cves: ["CVE-2020-12603", "CVE-2020-12605", "CVE-2020-8663", "CVE-2020-12604"], ghsa: [], severity: "high", cvss: 7, affected: ">=1.5.0 <=1.5.6 || >=1.6.0 <=1.6.3", fixed: ["1.5.7", "1.6.4"] },
-    { id: "ISTIO-SECURITY-2020-008", published: "2020-07-09", summary: "Incorrect validation of wildcard DNS Subject Alternative Names.", url: "https://istio.io/latest/news/security/istio-security-2020-008/", cves: ["CVE-2020-15104"], ghsa: [], severity: "medium", cvss: 6.6, affected: ">=1.5.0 <=1.5.7 || >=1.6.0 <=1.6.4 || <1.5.0", fixed: ["1.5.8", "1.6.5"] },
-    { id: "ISTIO-SECURITY-2020-009", published: "2020-08-11", summary: "Incorrect Envoy configuration for wildcard suffixes used for Principals/Namespaces in Authorization Policies for TCP Services.", url: "https://istio.io/latest/news/security/istio-security-2020-009/", cves: ["CVE-2020-16844"], ghsa: [], severity: "medium", cvss: 6.8, affected: ">=1.5.0 <=1.5.8 || >=1.6.0 <=1.6.7", fixed: ["1.5.9", "1.6.8"] },
-    { id: "ISTIO-SECURITY-2020-010", published: "2020-09-29", summary: null, url: "https://istio.io/latest/news/security/istio-security-2020-010/", cves: ["CVE-2020-25017"], ghsa: [], severity: "high", cvss: 8.3, affected: ">=1.6.0 <=1.6.10 || >=1.7.0 <=1.7.2", fixed: ["1.6.11", "1.7.3"] },
-    { id: "ISTIO-SECURITY-2020-011", published: "2020-11-21", summary: "Envoy incorrectly restores the proxy protocol downstream address for non-HTTP connections.", url: "https://istio.io/latest/news/security/istio-security-2020-011/", cves: [], ghsa: [], severity: "unknown", affected: "1.8.0", fixed: [] },
-    { id: "ISTIO-SECURITY-2021-001", published: "2021-03-01", summary: "JWT authentication can be bypassed when AuthorizationPolicy is misused.", url: "https://istio.io/latest/news/security/istio-security-2021-001/", cves: ["CVE-2021-21378"], ghsa: [], severity: "high", cvss: 8.2, affected: "1.9.0", fixed: ["1.9.1"] },
-    { id: "ISTIO-SECURITY-2021-002", published: "2021-04-07", summary: "Upgrades from older Istio versions can affect access control to an ingress gateway due to a change of container ports.", url: "https://istio.io/latest/news/security/istio-security-2021-002/", cves: [], ghsa: [], severity: "unknown", affected: null, fixed: [], kind: "configuration" },
-    { id: "ISTIO-SECURITY-2021-003", published: "2021-04-15", summary: null, url: "https://istio.io/latest/news/security/istio-security-2021-003/", cves: ["CVE-2021-28683", "CVE-2021-28682", "CVE-2021-29258"], ghsa: [], severity: "high", cvss: 7.5, affected: "<1.8.5 || >=1.9.0 <=1.9.2", fixed: ["1.8.5", "1.9.3"] },
-    { id: "ISTIO-SECURITY-2021-004", published: "2021-04-15", summary: "Potential misuse of mTLS-only fields in AuthorizationPolicy with plain text traffic.", url: "https://istio.io/latest/news/security/istio-security-2021-004/", cves: [], ghsa: [], severity: "unknown", affected: null, fixed: [], kind: "configuration" },
-    { id: "ISTIO-SECURITY-2021-005", published: "2021-05-11", summary: "HTTP request paths with multiple slashes or escaped slash characters may bypass path based authorization rules.", url: "https://istio.io/latest/news/security/istio-security-2021-005/", cves: ["CVE-2021-31920", "CVE-2021-29492"], ghsa: [], severity: "high", cvss: 8.1, affected: "<1.8.6 || >=1.9.0 <=1.9.4", fixed: ["1.8.6", "1.9.5"] },
-    { id: "ISTIO-SECURITY-2021-006", published: "2021-05-11", summary: "An external client can access unexpected services in the cluster, bypassing authorization checks, when a gateway is configured with AUTO_PASSTHROUGH routing configuration.", url: "https://istio.io/latest/news/security/istio-security-2021-006/", cves: ["CVE-2021-31921"], ghsa: [], severity: "critical", cvss: 10, affected: "<1.8.6 || >=1.9.0 <=1.9.4", fixed: ["1.8.6", "1.9.5"] },
-    { id: "ISTIO-SECURITY-2021-007", published: "2021-06-24", summary: "Istio contains a remotely exploitable vulnerability where credentials specified in the Gateway and DestinationRule credentialName field can be accessed from different namespaces.", url: "https://istio.io/latest/news/security/istio-security-2021-007/", cves: ["CVE-2021-34824"], ghsa: [], severity: "critical", cvss: 9.1, affected: ">=1.8.0 <1.9.0 || >=1.9.0 <=1.9.5 || >=1.10.0 <=1.10.1", fixed: ["1.9.6", "1.10.2"] },
-    { id: "ISTIO-SECURITY-2021-008", published: "2021-08-24", summary: "Multiple CVEs related to AuthorizationPolicy, EnvoyFilter and Envoy.", url: "https://istio.io/latest/news/security/istio-security-2021-008/", cves: ["CVE-2021-32777", "CVE-2021-32781", "CVE-2021-32778", "CVE-2021-32780", "CVE-2021-39155", "CVE-2021-39156"], ghsa: [], severity: "high", cvss: 8.6, affected: "<1.9.8 || >=1.10.0 <=1.10.3 || 1.11.0", fixed: ["1.9.8", "1.10.4", "1.11.1"] },
-    { id: "ISTIO-SECURITY-2022-001", published: "2022-01-18", summary: "Authorization Policy For Host Rules During Upgrades.", url: "https://istio.io/latest/news/security/istio-security-2022-001/", cves: ["CVE-2022-21679"], ghsa: [], severity: "medium", cvss: 6.8, affected: ">=1.12.0 <=1.12.1", fixed: ["1.12.2"] },
-    { id: "ISTIO-SECURITY-2022-002", published: "2022-01-18", summary: "Privileged Escalation in Kubernetes Gateway API.", url: "https://istio.io/latest/news/security/istio-security-2022-002/", cves: ["CVE-2022-21701"], ghsa: [], severity: "medium", cvss: 4.7, affected: ">=1.12.0 <=1.12.1", fixed: ["1.12.2"] },
-    { id: "ISTIO-SECURITY-2022-003", published: "2022-02-22", summary: "Multiple CVEs related to istiod Denial of Service and Envoy.", url: "https://istio.io/latest/news/security/istio-security-2022-003/", cves: ["CVE-2022-23635", "CVE-2021-43824", "CVE-2021-43825", "CVE-2021-43826", "CVE-2022-21654", "CVE-2022-21655", "CVE-2022-23606", "CVE-2022-21656", "CVE-2022-21657"], ghsa: ["GHSA-856q-xv3c-7f2f"], severity: "high", cvss: 7.5, affected: "<1.11.0 || >=1.11.0 <=1.11.6 || >=1.12.0 <=1.12.3 || 1.13.0", fixed: ["1.11.7", "1.12.4", "1.13.1"] },
-    { id: "ISTIO-SECURITY-2022-004", published: "2022-03-09", summary: "Unauthenticated control plane denial of service attack due to stack exhaustion.", url: "https://istio.io/latest/news/security/istio-security-2022-004/", cves: ["CVE-2022-24726", "CVE-2022-24921", "CVE-2022-21657", "CVE-2022-21656"], ghsa: ["GHSA-8w5h-qr4r-2h6g", "GHSA-837m-wjrv-vm5g", "GHSA-c9g7-xwcv-pjx2"], severity: "high", cvss: 7.5, affected: "<1.11.0 || >=1.11.0 <=1.11.7 || >=1.12.0 <=1.12.4 || >=1.13.0 <=1.13.1", fixed: ["1.11.8", "1.12.5", "1.13.2"] },
-    { id: "ISTIO-SECURITY-2022-005", published: "2022-06-09", summary: "Ill-formed headers sent to Envoy in certain configurations can lead to unexpected memory access resulting in undefined behavior or crashing.", url: "https://istio.io/latest/news/security/istio-security-2022-005/", cves: ["CVE-2022-31045", "CVE-2022-29225", "CVE-2022-29224", "CVE-2022-29226", "CVE-2022-29228", "CVE-2022-29227"], ghsa: ["GHSA-xwx5-5c9g-x68x", "GHSA-75hv-2jjj-89hh", "GHSA-m4j9-86g3-8f49", "GHSA-h45c-2f94-prxh", "GHSA-rww6-8h7g-8jf6", "GHSA-rm2p-qvf6-pvr6"], severity: "critical", cvss: 10, affected: "<1.12.0 || >=1.12.0 <=1.12.7 || >=1.13.0 <=1.13.4 || 1.14.0", fixed: ["1.12.8", "1.13.5", "1.14.1"] },
-    { id: "ISTIO-SECURITY-2022-006", published: "2022-07-26", summary: "Ill-formed headers sent to Envoy in certain configurations can lead to unexpected memory access resulting in undefined behavior or crashing.", url: "https://istio.io/latest/news/security/istio-security-2022-006/", cves: ["CVE-2022-31045"], ghsa: [], severity: "medium", cvss: 5.9, affected: "1.13.6 || 1.14.2", fixed: ["1.13.7", "1.14.3"] },
-    { id: "ISTIO-SECURITY-2022-007", published: "2022-10-12", summary: "Denial of service attack due to Go Regex Library.", url: "https://istio.io/latest/news/security/istio-security-2022-007/", cves: ["CVE-2022-39278", "CVE-2022-41715"], ghsa: ["GHSA-86vr-4wcv-mm9w"], severity: "high", cvss: 7.5, affected: "<1.13.0 || >=1.13.0 <=1.13.8 || >=1.14.0 <=1.14.4 || >=1.15.0 <=1.15.1", fixed: ["1.13.9", "1.14.5", "1.15.2"] },
-    { id: "ISTIO-SECURITY-2022-008", published: "2022-11-09", summary: "Identity impersonation if user has localhost access.", url: "https://istio.io/latest/news/security/istio-security-2022-008/", cves: ["CVE-2022-39388"], ghsa: ["GHSA-6c6p-h79f-g6p4"], severity: "high", cvss: 7.6, affected: "1.15.2", fixed: ["1.15.3"] },
-    { id: "ISTIO-SECURITY-2023-001", published: "2023-04-04", summary: "Multiple CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2023-001/", cves: ["CVE-2023-27496", "CVE-2023-27488", "CVE-2023-27493", "CVE-2023-27492", "CVE-2023-27491", "CVE-2023-27487"], ghsa: ["GHSA-j79q-2g66-2xv5", "GHSA-9g5w-hqr3-w2ph", "GHSA-w5w5-487h-qv8q", "GHSA-wpc2-2jp6-ppg2", "GHSA-5jmv-cw9p-f9rp", "GHSA-5375-pq35-hf2g"], severity: "high", cvss: 8.2, affected: "<1.15.0 || >=1.15.0 <=1.15.6 || >=1.16.0 <=1.16.3 || >=1.17.0 <=1.17.1", fixed: ["1.15.7", "1.16.4", "1.17.2"] },
-    { id: "ISTIO-SECURITY-2023-002", published: "2023-07-14", summary: "CVE reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2023-002/", cves: ["CVE-2023-35945"], ghsa: ["GHSA-jfxv-29pc-x22r"], severity: "high", cvss: 7.5, affected: "<1.16.0 || >=1.16.0 <=1.16.5 || >=1.17.0 <=1.17.3 || 1.18.0", fixed: ["1.16.6", "1.17.4", "1.18.1"] },
-    { id: "ISTIO-SECURITY-2023-003", published: "2023-07-25", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2023-003/", cves: ["CVE-2023-35941", "CVE-2023-35942", "CVE-2023-35943", "CVE-2023-35944"], ghsa: ["GHSA-7mhv-gr67-hq55", "GHSA-69vr-g55c-v2v4", "GHSA-mc6h-6j9x-v3gq", "GHSA-pvgm-7jpg-pw5g"], severity: "high", cvss: 8.6, affected: "<1.16.0 || >=1.16.0 <=1.16.6 || >=1.17.0 <=1.17.4 || >=1.18.0 <=1.18.1", fixed: ["1.16.7", "1.17.5", "1.18.2"] },
-    { id: "ISTIO-SECURITY-2023-004", published: "2023-10-11", summary: "CVEs reported by Envoy and Go.", url: "https://istio.io/latest/news/security/istio-security-2023-004/", cves: ["CVE-2023-44487", "CVE-2023-39325"], ghsa: [], severity: "high", cvss: 7.5, affected: "<1.17.0 || >=1.17.0 <=1.17.6 || >=1.18.0 <=1.18.3 || >=1.19.0 <=1.19.1", fixed: ["1.17.8", "1.18.5", "1.19.3"] },
-    { id: "ISTIO-SECURITY-2023-005", published: "2023-12-12", summary: "Changes to Istio CNI RBAC permissions.", url: "https://istio.io/latest/news/security/istio-security-2023-005/", cves: [], ghsa: [], severity: "unknown", affected: "<1.18.0 || >=1.18.0 <=1.18.5 || >=1.19.0 <=1.19.4 || 1.20.0", fixed: ["1.18.6", "1.19.5", "1.20.1"] },
-    { id: "ISTIO-SECURITY-2024-001", published: "2024-02-09", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-001/", cves: ["CVE-2024-23322", "CVE-2024-23323", "CVE-2024-23324", "CVE-2024-23325", "CVE-2024-23327"], ghsa: ["GHSA-6p83-mfmh-qv38", "GHSA-x278-4w4x-r7ch", "GHSA-gq3v-vvhj-96j6", "GHSA-5m7c-mrwr-pm26", "GHSA-4h5x-x9vh-m29j"], severity: "high", cvss: 8.6, affected: "<1.19.0 || >=1.19.0 <=1.19.6 || >=1.20.0 <=1.20.2", fixed: ["1.19.7", "1.20.3"] },
-    { id: "ISTIO-SECURITY-2024-002", published: "2024-04-08", summary: "CVEs reported by Envoy and Go.", url: "https://istio.io/latest/news/security/istio-security-2024-002/", cves: ["CVE-2024-27919", "CVE-2024-30255", "CVE-2023-45288"], ghsa: ["GHSA-gghf-vfxp-799r", "GHSA-j654-3ccm-vfmm"], severity: "high", cvss: 7.5, affected: "<1.19.0 || >=1.19.0 <=1.19.8 || >=1.20.0 <=1.20.4 || 1.21.0", fixed: ["1.19.9", "1.20.5", "1.21.1"] },
-    { id: "ISTIO-SECURITY-2024-003", published: "2024-04-22", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-003/", cves: ["CVE-2024-32475"], ghsa: ["GHSA-3mh5-6q8v-25wj"], severity: "high", cvss: 7.5, affected: "<1.19.0 || >=1.19.0 <=1.19.9 || >=1.20.0 <=1.20.5 || >=1.21.0 <=1.21.1", fixed: ["1.19.10", "1.20.6", "1.21.2"] },
-    { id: "ISTIO-SECURITY-2024-004", published: "2024-06-04", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-004/", cves: ["CVE-2024-32976", "CVE-2024-32975", "CVE-2024-32974", "CVE-2024-34363", "CVE-2024-34362", "CVE-2024-23326", "CVE-2024-34364"], ghsa: ["GHSA-7wp5-c2vq-4f8m", "GHSA-g9mq-6v96-cpqc", "GHSA-mgxp-7hhp-8299", "GHSA-g979-ph9j-5gg4", "GHSA-hww5-43gv-35jv", "GHSA-vcf8-7238-v74c", "GHSA-xcj3-h7vf-fw26"], severity: "high", cvss: 7.5, affected: "<1.20.0 || >=1.20.0 <=1.20.6 || >=1.21.0 <=1.21.2 || 1.22.0", fixed: ["1.20.7", "1.21.3", "1.22.1"] },
-    { id: "ISTIO-SECURITY-2024-005", published: "2024-06-27", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-005/", cves: [], ghsa: ["GHSA-8mq4-c2v5-3h39"], severity: "high", cvss: 7.5, affected: ">=1.21.0 <=1.21.3 || >=1.22.0 <=1.22.1", fixed: ["1.21.4", "1.22.2"] },
-    { id: "ISTIO-SECURITY-2024-006", published: "2024-09-19", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-006/", cves: ["CVE-2024-45807", "CVE-2024-45808", "CVE-2024-45806", "CVE-2024-45809", "CVE-2024-45810"], ghsa: ["GHSA-qc52-r4x5-9w37", "GHSA-p222-xhp9-39rc", "GHSA-ffhv-fvxq-r6mf", "GHSA-wqr5-qmq7-3qw3", "GHSA-qm74-x36m-555q"], severity: "high", cvss: 7.5, affected: ">=1.22.0 <=1.22.4 || >=1.23.0 <=1.23.1", fixed: ["1.22.5", "1.23.2"] },
-    { id: "ISTIO-SECURITY-2024-007", published: "2024-12-18", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2024-007/", cves: ["CVE-2024-53269", "CVE-2024-53270", "CVE-2024-53271"], ghsa: ["GHSA-mfqp-7mmj-rm53", "GHSA-q9qv-8j52-77p3", "GHSA-rmm5-h2wv-mg4f"], severity: "high", cvss: 7.5, affected: ">=1.22.0 <=1.22.6 || >=1.23.0 <=1.23.3 || >=1.24.0 <=1.24.1", fixed: ["1.22.7", "1.23.4", "1.24.2"] },
-    { id: "ISTIO-SECURITY-2025-001", published: "2025-09-03", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2025-001/", cves: ["CVE-2025-55162", "CVE-2025-54588"], ghsa: ["GHSA-95j4-hw7f-v2rh", "GHSA-g9vw-6pvx-7gmw"], severity: "high", cvss: 7.5, affected: "1.27.0 || >=1.26.0 <=1.26.3 || >=1.25.0 <=1.25.4", fixed: ["1.25.5", "1.26.4", "1.27.1"] },
-    { id: "ISTIO-SECURITY-2025-002", published: "2025-10-20", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2025-002/", cves: ["CVE-2025-62504", "CVE-2025-62409"], ghsa: [], severity: "medium", cvss: 6.6, affected: ">=1.27.0 <=1.27.1 || >=1.26.0 <=1.26.5", fixed: ["1.26.6", "1.27.2"] },
-    { id: "ISTIO-SECURITY-2025-003", published: "2025-12-03", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2025-003/", cves: ["CVE-2025-66220", "CVE-2025-64527", "CVE-2025-64763"], ghsa: [], severity: "high", cvss: 8.1, affected: "1.28.0 || >=1.27.0 <=1.27.3 || >=1.26.0 <=1.26.6", fixed: ["1.26.7", "1.27.4", "1.28.1"] },
-    { id: "ISTIO-SECURITY-2025-004", published: "2025-12-22", summary: "CVEs reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2025-004/", cves: ["CVE-2025-62408"], ghsa: ["GHSA-fg9g-pvc4-776f"], severity: "medium", cvss: 5.3, affected: ">=1.28.0 <=1.28.1 || >=1.27.0 <=1.27.4 || >=1.26.0 <=1.26.7", fixed: ["1.26.8", "1.27.5", "1.28.2"] },
-    { id: "ISTIO-SECURITY-2026-001", published: "2026-03-10", summary: "CVEs reported by Envoy and Istio security fixes.", url: "https://istio.io/latest/news/security/istio-security-2026-001/", cves: ["CVE-2026-26308", "CVE-2026-26311", "CVE-2026-26310", "CVE-2026-26309", "CVE-2026-26330", "CVE-2026-31838", "CVE-2026-31837"], ghsa: ["GHSA-974c-2wxh-g4ww", "GHSA-v75c-crr9-733c"], severity: "high", cvss: 8.7, affected: "1.29.0 || >=1.28.0 <=1.28.4 || >=1.27.0 <=1.27.7", fixed: ["1.27.8", "1.28.5", "1.29.1"] },
-    { id: "ISTIO-SECURITY-2026-002", published: "2026-03-20", summary: "Man-in-the-Middle Attack Through VirtualService.", url: "https://istio.io/latest/news/security/istio-security-2026-002/", cves: [], ghsa: [], severity: "medium", cvss: 5.9, affected: null, fixed: [], kind: "configuration" },
-    { id: "ISTIO-SECURITY-2026-003", published: "2026-04-20", summary: "Istio security fixes for authorization bypass and SSRF.", url: "https://istio.io/latest/news/security/istio-security-2026-003/", cves: ["CVE-2026-39350", "CVE-2026-41413"], ghsa: ["GHSA-9gcg-w975-3rjh", "GHSA-fgw5-hp8f-xfhc"], severity: "medium", cvss: 5.4, affected: ">=1.29.0 <=1.29.1 || >=1.28.0 <=1.28.5", fixed: ["1.28.6", "1.29.2"] },
-    { id: "ISTIO-SECURITY-2026-004", published: "2026-06-04", summary: "CVE reported by Envoy.", url: "https://istio.io/latest/news/security/istio-security-2026-004/", cves: ["CVE-2026-47774"], ghsa: ["GHSA-22m2-hvr2-xqc8"], severity: "high", cvss: 7.5, affected: "1.30.0 || >=1.29.0 <=1.29.3 || >=1.28.0 <=1.28.7", fixed: ["1.28.8", "1.29.4", "1.30.1"] },
-    { id: "ISTIO-SECURITY-2026-005", published: "2026-06-24", summary: "CVEs reported by Envoy and Istio security fixes.", url: "https://istio.io/latest/news/security/istio-security-2026-005/", cves: ["CVE-2026-47692", "CVE-2026-47207", "CVE-2026-47205", "CVE-2026-47220", "CVE-2026-47221", "CVE-2026-48044", "CVE-2026-48090", "CVE-2026-47778", "CVE-2026-47204", "CVE-2026-48497", "CVE-2026-48706", "CVE-2026-48743", "CVE-2026-47775", "CVE-2026-48042"], ghsa: ["GHSA-p7c7-7c47-pwch"], severity: "high", cvss: 7.5, affected: "<1.28.9 || >=1.29.0 <1.29.5 || >=1.30.0 <1.30.2", fixed: ["1.28.9", "1.29.5", "1.30.2"], note: "affected list as published is inconsistent; the conservative reading is used" },
-    { id: "ISTIO-SECURITY-2026-006", published: "2026-08-26", summary: "CVEs reported by Envoy, plus Istio security fixes for an EnvoyFilter control-plane denial of service and a BackendTLSPolicy fail-open on sidecars.", url: "https://istio.io/latest/news/security/istio-security-2026-006/", cves: ["CVE-2026-73513", "CVE-2026-73552", "CVE-2026-73512", "CVE-2026-73547", "CVE-2026-73549", "CVE-2026-50572", "CVE-2026-73546", "CVE-2026-48521", "CVE-2026-73551", "CVE-2026-73511", "CVE-2026-73548", "CVE-2026-73550", "CVE-2026-73553"], ghsa: ["GHSA-qm8v-g4f9-qhjx"], severity: "high", cvss: 7.5, affected: "<1.29.7 || >=1.30.0 <1.30.4", fixed: ["1.29.7", "1.30.4"], note: "affected list as published is inconsistent; the conservative reading is used" }
-  ]
-};
-
-// data/istio-releases.json
-var istio_releases_default = {
-  schema: 1,
-  asOf: "2026-09-21",
-  generatedAt: "2026-11-26T14:03:19.875Z",
-  source: "istio/istio tags and istio.io release announcements",
-  releases: [
-    { version: "1.0.0", date: "2018-07-31" },
-    { version: "1.0.1", date: "2018-08-24" },
-    { version: "1.0.2", date: "2018-09-06" },
-    { version: "1.0.3", date: "2018-10-26" },
-    { version: "1.0.4", date: "2018-11-20" },
-    { version: "1.0.5", date: "2018-12-07" },
-    { version: "1.0.6", date: "2019-02-07" },
-    { version: "1.0.7", date: "2019-04-02" },
-    { version: "1.0.8", date: "2019-06-07" },
-    { version: "1.0.9", date: "2019-06-27" },
-    { version: "1.1.0-rc.0", date: "2019-02-20", prerelease: true },
-    { version: "1.1.0-rc.1", date: "2019-02-27", prerelease: true },
-    { version: "1.1.0-rc.2", date: "2019-03-03", prerelease: true },
-    { version: "1.1.0-rc.3", date: "2019-03-08", prerelease: true },
-    { version: "1.1.0-rc.4", date: "2019-03-12", prerelease: true },
-    { version: "1.1.0-rc.5", date: "2019-03-14", prerelease: true },
-    { version: "1.1.0-rc.6", date: "2019-03-16", prerelease: true },
-    { version: "1.1.0", date: "2019-03-18" },
-    { version: "1.1.1", date: "2019-03-22" },
-    { version: "1.1.2", date: "2019-04-02" },
-    { version: "1.1.3", date: "2019-04-12" },
-    { version: "1.1.4", date: "2019-04-24" },
-    { version: "1.1.5", date: "2019-05-01" },
-    { version: "1.1.6", date: "2019-05-10" },
-    { version: "1.1.7", date: "2019-05-15" },
-    { version: "1.1.8", date: "2019-06-05" },
-    { version: "1.1.9", date: "2019-06-14" },
-    { version: "1.1.10", date: "2019-06-27" },
-    { version: "1.1.11", date: "2019-06-28" },
-    { version: "1.1.12", date: "2019-08-01" },
-    { version: "1.1.13", date: "2019-08-05" },
-    { version: "1.1.14", date: "2019-08-24" },
-    { version: "1.1.15", date: "2019-09-13" },
-    { version: "1.1.16", date: "2019-10-11" },
-    { version: "1.1.17", date: "2019-10-15" },
-    { version: "1.2.0-rc.0", date: "2019-06-04", prerelease: true },
-    { version: "1.2.0-rc.1", date: "2019-06-12", prerelease: true },
-    { version: "1.2.0-rc.2", date: "2019-06-16", prerelease: true },
-    { version: "1.2.0-rc.3", date: "2019-06-17", prerelease: true },
-    { version: "1.2.0", date: "2019-06-18" },
-    { version: "1.2.1", date: "2019-06-25" },
-    { version: "1.2.2", date: "2019-07-10" },
-    { version: "1.2.3", date: "2019-08-01" },
-    { version: "1.2.4", date: "2019-08-05" },
-    { version: "1.2.5", date: "2019-08-23" },
-    { version: "1.2.6", date: "2019-09-17" },
-    { version: "1.2.7", date: "2019-10-09" },
-    { version: "1.2.8", date: "2019-10-18" },
-    { version: "1.2.9", date: "2019-11-05" },
-    { version: "1.2.10", date: "2019-11-22" },
-    { version: "1.3.0-rc.0", date: "2019-08-23", prerelease: true },
-    { version: "1.3.0-rc.1", date: "2019-08-31", prerelease: true },
-    { version: "1.3.0-rc.2", date: "2019-09-07", prerelease: true },
-    { version: "1.3.0-rc.3", date: "2019-09-10", prerelease: true },
-    { version: "1.3.0", date: "2019-09-11" },
-    { version: "1.3.1", date: "2019-09-26" },
-    { version: "1.3.2", date: "2019-10-08" },
-    { version: "1.3.3", date: "2019-10-11" },
-    { version: "1.3.4", date: "2019-10-26" },
-    { version: "1.3.5", date: "2019-11-07" },
-    { version: "1.3.6", date: "2019-11-22" },
-    { version: "1.3.7", date: "2020-01-31" },
-    { version: "1.3.8", date: "2020-02-11" },
-    { version: "1.4.0-beta.0", date: "2019-10-23", prerelease: true },
-    { version: "1.4.0-beta.1", date: "2019-10-29", prerelease: true },
-    { version: "1.4.0-beta.2", date: "2019-11-05", prerelease: true },
-    { version: "1.4.0-beta.3", date: "2019-11-07", prerelease: true },
-    { version: "1.4.0-beta.4", date: "2019-11-10", prerelease: true },
-    { version: "1.4.0-beta.5", date: "2019-11-13", prerelease: true },
-    { version: "1.4.0", date: "2019-11-14" },
-    { version: "1.4.1", date: "2019-12-05" },
-    { version: "1.4.2", date: "2019-12-10" },
-    { version: "1.4.3", date: "2020-01-08" },
-    { version: "1.4.4", date: "2020-02-11" },
-    { version: "1.4.5", date: "2020-02-18" },
-    { version: "1.4.6", date: "2020-03-03" },
-    { version: "1.4.7", date: "2020-03-25" },
-    { version: "1.4.8", date: "2020-04-23" },
-    { version: "1.4.9", date: "2020-05-12" },
-    { version: "1.4.10", date: "2020-06-22" },
-    { version: "1.5.0-alpha.0", date: "2019-12-20", prerelease: true },
-    { version: "1.5.0-beta.1", date: "2020-02-11", prerelease: true },
-    { version: "1.5.0-beta.2", date: "2020-02-18", prerelease: true },
-    { version: "1.5.0-beta.3", date: "2020-02-25", prerelease: true },
-    { version: "1.5.0-beta.4", date: "2020-02-28", prerelease: true },
-    { version: "1.5.0-beta.5", date: "2020-03-02", prerelease: true },
-    { version: "1.5.0", date: "2020-03-05" },
-    { version: "1.5.1", date: "2020-03-25" },
-    { version: "1.5.2", date: "2020-04-23" },
-    { version: "1.5.3", date: "2020-05-12" },
-    { version: "1.5.4", date: "2020-05-13" },
-    { version: "1.5.5", date: "2020-06-11" },
-    { version: "1.5.6", date: "2020-06-17" },
-    { version: "1.5.7", date: "2020-06-30" },
-    { version: "1.5.8", date: "2020-07-09" },
-    { version: "1.5.9", date: "2020-08-11" },
-    { version: "1.5.10", date: "2020-08-25" },
-    { version: "1.6.0-alpha.0", date: "2020-03-23", prerelease: true },
-    { version: "1.6.0-alpha.1", date: "2020-04-07", prerelease: true },
-    { version: "1.6.0-alpha.2", date: "2020-04-23", prerelease: true },
-    { version: "1.6.0-beta.0", date: "2020-04-27", prerelease: true },
-    { version: "1.6.0-beta.1", date: "2020-05-11", prerelease: true },
-    { version: "1.6.0-rc.0", date: "2020-05-13", prerelease: true },
-    { version: "1.6.0-rc.1", date: "2020-05-14", prerelease: true },
-    { version: "1.6.0-rc.2", date: "2020-05-15", prerelease: true },
-    { version: "1.6.0", date: "2020-05-21" },
-    { version: "1.6.1", date: "2020-06-04" },
-    { version: "1.6.2", date: "2020-06-11" },
-    { version: "1.6.3", date: "2020-06-18" },
-    { version: "1.6.4", date: "2020-06-30" },
-    { version: "1.6.5", date: "2020-07-09" },
-    { version: "1.6.6", date: "2020-07-29" },
-    { version: "1.6.7", date: "2020-07-31" },
-    { version: "1.6.8", date: "2020-08-11" },
-    { version: "1.6.9", date: "2020-09-09" },
-    { version: "1.6.10", date: "2020-09-22" },
-    { version: "1.6.11", date: "2020-09-29" },
-    { version: "1.6.12", date: "2020-10-09" },
-    { version: "1.6.13", date: "2020-10-28" },
-    { version: "1.6.14", date: "2020-11-23" },
-    { version: "1.7.0-alpha.0", date: "2020-07-08", prerelease: true },
-    { version: "1.7.0-alpha.1", date: "2020-07-22", prerelease: true },
-    { version: "1.7.0-alpha.2", date: "2020-07-29", prerelease: true },
-    { version: "1.7.0-beta.1", date: "2020-08-04", prerelease: true },
-    { version: "1.7.0-beta.2", date: "2020-08-10", prerelease: true },
-    { version: "1.7.0-rc.1", date: "2020-08-12", prerelease: true },
-    { version: "1.7.0-rc.2", date: "2020-08-18", prerelease: true },
-    { version: "1.7.0-rc.3", date: "2020-08-19", prerelease: true },
-    { version: "1.7.0-rc.4", date: "2020-08-21", prerelease: true },
-    { version: "1.7.0", date: "2020-08-21" },
-    { version: "1.7.1", date: "2020-09-10" },
-    { version: "1.7.2", date: "2020-09-18" },
-    { version: "1.7.3", date: "2020-09-29" },
-    { version: "1.7.4", date: "2020-10-28" },
-    { version: "1.7.5", date: "2020-11-19" },
-    { version: "1.7.6", date: "2020-12-10" },
-    { version: "1.7.7", date: "2021-01-29" },
-    { version: "1.7.8", date: "2021-02-25" },
-    { version: "1.8.0-alpha.0", date: "2020-10-21", prerelease: true },
-    { version: "1.8.0-alpha.2", date: "2020-10-28", prerelease: true },
-    { version: "1.8.0-rc.0", date: "2020-11-16", prerelease: true },
-    { version: "1.8.0-rc.1", date: "2020-11-18", prerelease: true },
-    { version: "1.8.0", date: "2020-11-19" },
-    { version: "1.8.1", date: "2020-12-08" },
-    { version: "1.8.2", date: "2021-01-14" },
-    { version: "1.8.3", date: "2021-02-08" },
-    { version: "1.8.4", date: "2021-03-10" },
-    { version: "1.8.5", date: "2021-04-15" },
-    { version: "1.8.6", date: "2021-05-11" },
-    { version: "1.9.0-beta.0", date: "2021-01-15", prerelease: true },
-    { version: "1.9.0-beta.1", date: "2021-01-25", prerelease: true },
-    { version: "1.9.0-rc.0", date: "2021-02-01", prerelease: true },
-    { version: "1.9.0", date: "2021-02-09" },
-    { version: "1.9.1", date: "2021-03-01" },
-    { version: "1.9.2", date: "2021-03-25" },
-    { version: "1.9.3", date: "2021-04-15" },
-    { version: "1.9.4", date: "2021-04-27" },
-    { version: "1.9.5", date: "2021-05-11" },
-    { version: "1.9.6", date: "2021-06-24" },
-    { version: "1.9.7", date: "2021-07-22" },
-    { version: "1.9.8", date: "2021-08-24" },
-    { version: "1.9.9", date: "2021-10-08" },
-    { version: "1.10.0-alpha.0", date: "2021-04-10", prerelease: true },
-    { version: "1.10.0-alpha.1", date: "2021-04-20", prerelease: true },
-    { version: "1.10.0-rc.0", date: "2021-04-27", prerelease: true },
-    { version: "1.10.0-rc.1", date: "2021-05-05", prerelease: true },
-    { version: "1.10.0", date: "2021-05-18" },
-    { version: "1.10.1", date: "2021-06-10" },
-    { version: "1.10.2", date: "2021-06-24" },
-    { version: "1.10.3", date: "2021-07-16" },
-    { version: "1.10.4", date: "2021-08-24" },
-    { version: "1.10.5", date: "2021-10-07" },
-    { version: "1.10.6", date: "2021-12-06" },
-    { version: "1.11.0-beta.0", date: "2021-07-15", prerelease: true },
-    { version: "1.11.0-beta.1", date: "2021-07-20", prerelease: true },
-    { version: "1.11.0-beta.2", date: "2021-07-23", prerelease: true },
-    { version: "1.11.0-beta.3", date: "2021-07-29", prerelease: true },
-    { version: "1.11.0-rc.1", date: "2021-08-04", prerelease: true },
-    { version: "1.11.0-rc.2", date: "2021-08-05", prerelease: true },
-    { version: "1.11.0-rc.3", date: "2021-08-09", prerelease: true },
-    { version: "1.11.0-rc.4", date: "2021-08-10", prerelease: true },
-    { version: "1.11.0", date: "2021-08-12" },
-    { version: "1.11.1", date: "2021-08-24" },
-    { version: "1.11.2", date: "2021-09-02" },
-    { version: "1.11.3", date: "2021-09-23" },
-    { version: "1.11.4", date: "2021-10-15" },
-    { version: "1.11.5", date: "2021-12-03" },
-    { version: "1.11.6", date: "2022-02-03" },
-    { version: "1.11.7", date: "2022-02-22" },
-    { version: "1.11.8", date: "2022-03-09" },
-    { version: "1.12.0-alpha.0", date: "2021-09-10", prerelease: true },
-    { version: "1.12.0-alpha.1", date: "2021-09-10", prerelease: true },
-    { version: "1.12.0-alpha.5", date: "2021-10-08", prerelease: true },
-    { version: "1.12.0-beta.0", date: "2021-11-01", prerelease: true },
-    { version: "1.12.0-beta.1", date: "2021-11-05", prerelease: true },
-    { version: "1.12.0-beta.2", date: "2021-11-10", prerelease: true },
-    { version: "1.12.0-rc.1", date: "2021-11-16", prerelease: true },
-    { version: "1.12.0", date: "2021-11-18" },
-    { version: "1.12.1", date: "2021-12-08" },
-    { version: "1.12.2", date: "2022-01-18" },
-    { version: "1.12.3", date: "2022-02-11" },
-    { version: "1.12.4", date: "2022-02-22" },
-    { version: "1.12.5", date: "2022-03-09" },
-    { version: "1.12.6", date: "2022-04-06" },
-    { version: "1.12.7", date: "2022-05-06" },
-    { version: "1.12.8", date: "2022-06-09" },
-    { version: "1.12.9", date: "2022-07-12" },
-    { version: "1.13.0-beta.0", date: "2022-01-28", prerelease: true },
-    { version: "1.13.0-beta.1", date: "2022-02-02", prerelease: true },
-    { version: "1.13.0", date: "2022-02-11" },
-    { version: "1.13.1", date: "2022-02-22" },
-    { version: "1.13.2", date: "2022-03-09" },
-    { version: "1.13.3", date: "2022-04-18" },
-    { version: "1.13.4", date: "2022-05-17" },
-    { version: "1.13.5", date: "2022-06-09" },
-    { version: "1.13.6", date: "2022-07-19" },
-    { version: "1.13.7", date: "2022-08-01" },
-    { version: "1.13.8", date: "2022-09-12" },
-    { version: "1.13.9", date: "2022-10-11" },
-    { version: "1.14.0-alpha.0", date: "2022-05-05", prerelease: true },
-    { version: "1.14.0-beta.0", date: "2022-05-14", prerelease: true },
-    { version: "1.14.0-beta.1", date: "2022-05-20", prerelease: true },
-    { version: "1.14.0", date: "2022-06-01" },
-    { version: "1.14.1", date: "2022-06-09" },
-    { version: "1.14.2", date: "2022-07-18" },
-    { version: "1.14.3", date: "2022-08-01" },
-    { version: "1.14.4", date: "2022-09-12" },
-    { version: "1.14.5", date: "2022-10-11" },
-    { version: "1.14.6", date: "2022-12-12" },
-    { version: "1.15.0-beta.0", date: "2022-08-09", prerelease: true },
-    { version: "1.15.0-beta.1", date: "2022-08-18", prerelease: true },
-    { version: "1.15.0-rc.0", date: "2022-08-29", prerelease: true },
-    { version: "1.15.0", date: "2022-08-31" },
-    { version: "1.15.1", date: "2022-09-26" },
-    { version: "1.15.2", date: "2022-10-11" },
-    { version: "1.15.3", date: "2022-10-28" },
-    { version: "1.15.4", date: "2022-12-12" },
-    { version: "1.15.5", date: "2023-01-30" },
-    { version: "1.15.6", date: "2023-02-21" },
-    { version: "1.15.7", date: "2023-04-04" },
-    { version: "1.16.0-beta.0", date: "2022-10-21", prerelease: true },
-    { version: "1.16.0-beta.1", date: "2022-10-21", prerelease: true },
-    { version: "1.16.0-beta.2", date: "2022-10-27", prerelease: true },
-    { version: "1.16.0-rc.0", date: "2022-11-08", prerelease: true },
-    { version: "1.16.0", date: "2022-11-15" },
-    { version: "1.16.1", date: "2022-12-12" },
-    { version: "1.16.2", date: "2023-01-30" },
-    { version: "1.16.3", date: "2023-02-21" },
-    { version: "1.16.4", date: "2023-04-04" },
-    { version: "1.16.5", date: "2023-05-23" },
-    { version: "1.16.6", date: "2023-07-14" },
-    { version: "1.16.7", date: "2023-07-25" },
-    { version: "1.17.0-beta.0", date: "2023-01-20", prerelease: true },
-    { version: "1.17.0-beta.1", date: "2023-01-30", prerelease: true },
-    { version: "1.17.0-beta.2", date: "2023-02-06", prerelease: true },
-    { version: "1.17.0-rc.0", date: "2023-02-09", prerelease: true },
-    { version: "1.17.0", date: "2023-02-14" },
-    { version: "1.17.1", date: "2023-02-23" },
-    { version: "1.17.2", date: "2023-04-04" },
-    { version: "1.17.3", date: "2023-06-06" },
-    { version: "1.17.4", date: "2023-07-14" },
-    { version: "1.17.5", date: "2023-07-25" },
-    { version: "1.17.6", date: "2023-09-19" },
-    { version: "1.17.8", date: "2023-10-11" },
-    { version: "1.18.0-alpha.0", date: "2023-03-03", prerelease: true },
-    { version: "1.18.0-beta.0", date: "2023-05-03", prerelease: true },
-    { version: "1.18.0-beta.1", date: "2023-05-10", prerelease: true },
-    { version: "1.18.0-rc.0", date: "2023-05-25", prerelease: true },
-    { version: "1.18.0", date: "2023-06-07" },
-    { version: "1.18.1", date: "2023-07-14" },
-    { version: "1.18.2", date: "2023-07-25" },
-    { version: "1.18.3", date: "2023-09-08" },
-    { version: "1.18.5", date: "2023-10-11" },
-    { version: "1.18.6", date: "2023-12-12" },
-    { version: "1.18.7", date: "2024-01-03" },
-    { version: "1.19.0-alpha.0", date: "2023-06-28", prerelease: true },
-    { version: "1.19.0-alpha.1", date: "2023-06-28", prerelease: true },
-    { version: "1.19.0-beta.0", date: "2023-08-10", prerelease: true },
-    { version: "1.19.0-beta.1", date: "2023-08-19", prerelease: true },
-    { version: "1.19.0-rc.0", date: "2023-08-25", prerelease: true },
-    { version: "1.19.0", date: "2023-09-05" },
-    { version: "1.19.1", date: "2023-10-02" },
-    { version: "1.19.3", date: "2023-10-11" },
-    { version: "1.19.4", date: "2023-11-13" },
-    { version: "1.19.5", date: "2023-12-12" },
-    { version: "1.19.6", date: "2024-01-05" },
-    { version: "1.19.7", date: "2024-02-09" },
-    { version: "1.19.8", date: "2024-03-14" },
-    { version: "1.19.9", date: "2024-04-08" },
-    { version: "1.19.10", date: "2024-04-22" },
-    { version: "1.20.0-beta.0", date: "2023-10-24", prerelease: true },
-    { version: "1.20.0-rc.0", date: "2023-11-01", prerelease: true },
-    { version: "1.20.0", date: "2023-11-14" },
-    { version: "1.20.1", date: "2023-12-12" },
-    { version: "1.20.2", date: "2024-01-09" },
-    { version: "1.20.3", date: "2024-02-09" },
-    { version: "1.20.4", date: "2024-03-14" },
-    { version: "1.20.5", date: "2024-04-08" },
-    { version: "1.20.6", date: "2024-04-22" },
-    { version: "1.20.7", date: "2024-06-04" },
-    { version: "1.20.8", date: "2024-07-01" },
-    { version: "1.21.0-beta.0", date: "2024-01-25", prerelease: true },
-    { version: "1.21.0-beta.1", date: "2024-02-02", prerelease: true },
-    { version: "1.21.0-rc.0", date: "2024-02-16", prerelease: true },
-    { version: "1.21.0-rc.1", date: "2024-03-07", prerelease: true },
-    { version: "1.21.0", date: "2024-03-13" },
-    { version: "1.21.1", date: "2024-04-08" },
-    { version: "1.21.2", date: "2024-04-22" },
-    { version: "1.21.3", date: "2024-06-04" },
-    { version: "1.21.4", date: "2024-06-27" },
-    { version: "1.21.5", date: "2024-07-16" },
-    { version: "1.21.6", date: "2024-09-23" },
-    { version: "1.22.0-alpha.1", date: "2024-04-19", prerelease: true },
-    { version: "1.22.0-beta.0", date: "2024-04-24", prerelease: true },
-    { version: "1.22.0-beta.1", date: "2024-05-02", prerelease: true },
-    { version: "1.22.0-rc.0", date: "2024-05-09", prerelease: true },
-    { version: "1.22.0", date: "2024-05-13" },
-    { version: "1.22.1", date: "2024-06-04" },
-    { version: "1.22.2", date: "2024-06-27" },
-    { version: "1.22.3", date: "2024-07-16" },
-    { version: "1.22.4", date: "2024-08-19" },
-    { version: "1.22.5", date: "2024-09-20" },
-    { version: "1.22.6", date: "2024-10-22" },
-    { version: "1.22.7", date: "2024-12-18" },
-    { version: "1.22.8", date: "2025-01-23" },
-    { version: "1.23.0-alpha.0", date: "2024-07-12", prerelease: true },
-    { version: "1.23.0-rc.0", date: "2024-08-06", prerelease: true },
-    { version: "1.23.0-rc.1", date: "2024-08-09", prerelease: true },
-    { version: "1.23.0", date: "2024-08-14" },
-    { version: "1.23.1", date: "2024-09-10" },
-    { version: "1.23.2", date: "2024-09-19" },
-    { version: "1.23.3", date: "2024-10-24" },
-    { version: "1.23.4", date: "2024-12-18" },
-    { version: "1.23.5", date: "2025-02-12" },
-    { version: "1.23.6", date: "2025-04-07" },
-    { version: "1.24.0-alpha.0", date: "2024-10-16", prerelease: true },
-    { version: "1.24.0-rc.0", date: "2024-10-31", prerelease: true },
-    { version: "1.24.0", date: "2024-11-07" },
-    { version: "1.24.1", date: "2024-11-25" },
-    { version: "1.24.2", date: "2024-12-18" },
-    { version: "1.24.3", date: "2025-02-10" },
-    { version: "1.24.4", date: "2025-03-25" },
-    { version: "1.24.5", date: "2025-04-14" },
-    { version: "1.24.6", date: "2025-05-13" },
-    { version: "1.25.0-alpha.0", date: "2025-01-21", prerelease: true },
-    { version: "1.25.0-rc.0", date: "2025-02-21", prerelease: true },
-    { version: "1.25.0-rc.1", date: "2025-02-24", prerelease: true },
-    { version: "1.25.0", date: "2025-03-03" },
-    { version: "1.25.1", date: "2025-03-26" },
-    { version: "1.25.2", date: "2025-04-14" },
-    { version: "1.25.3", date: "2025-05-13" },
-    { version: "1.25.4", date: "2025-08-01" },
-    { version: "1.25.5", date: "2025-09-03" },
-    { version: "1.26.0-alpha.0", date: "2025-04-16", prerelease: true },
-    { version: "1.26.0-beta.0", date: "2025-04-18", prerelease: true },
-    { version: "1.26.0-rc.0", date: "2025-04-30", prerelease: true },
-    { version: "1.26.0", date: "2025-05-08" },
-    { version: "1.26.1", date: "2025-05-29" },
-    { version: "1.26.2", date: "2025-06-20" },
-    { version: "1.26.3", date: "2025-07-29" },
-    { version: "1.26.4", date: "2025-09-03" },
-    { version: "1.26.5", date: "2025-10-13" },
-    { version: "1.26.6", date: "2025-10-20" },
-    { version: "1.26.7", date: "2025-12-03" },
-    { version: "1.26.8", date: "2025-12-22" },
-    { version: "1.27.0-beta.0", date: "2025-07-28", prerelease: true },
-    { version: "1.27.0-rc.0", date: "2025-08-04", prerelease: true },
-    { version: "1.27.0", date: "2025-08-11" },
-    { version: "1.27.1", date: "2025-09-03" },
-    { version: "1.27.2", date: "2025-10-13" },
-    { version: "1.27.3", date: "2025-10-20" },
-    { version: "1.27.4", date: "2025-12-03" },
-    { version: "1.27.5", date: "2025-12-22" },
-    { version: "1.27.6", date: "2026-02-08" },
-    { version: "1.27.7", date: "2026-02-16" },
-    { version: "1.27.8", date: "2026-03-10" },
-    { version: "1.27.9", date: "2026-04-07" },
-    { version: "1.28.0-alpha.0", date: "2025-10-15", prerelease: true },
-    { version: "1.28.0-beta.0", date: "2025-10-22", prerelease: true },
-    { version: "1.28.0-beta.1", date: "2025-10-23", prerelease: true },
-    { version: "1.28.0-rc.0", date: "2025-10-28", prerelease: true },
-    { version: "1.28.0-rc.1", date: "2025-10-30", prerelease: true },
-    { version: "1.28.0", date: "2025-11-05" },
-    { version: "1.28.1", date: "2025-12-03" },
-    { version: "1.28.2", date: "2025-12-22" },
-    { version: "1.28.3", date: "2026-01-19" },
-    { version: "1.28.4", date: "2026-02-16" },
-    { version: "1.28.5", date: "2026-03-10" },
-    { version: "1.28.6", date: "2026-04-13" },
-    { version: "1.28.7", date: "2026-05-18" },
-    { version: "1.28.8", date: "2026-06-04" },
-    { version: "1.28.9", date: "2026-06-24" },
-    { version: "1.28.10", date: "2026-07-01" },
-    { version: "1.29.0-alpha.0", date: "2026-01-13", prerelease: true },
-    { version: "1.29.0-beta.0", date: "2026-01-23", prerelease: true },
-    { version: "1.29.0-rc.0", date: "2026-01-29", prerelease: true },
-    { version: "1.29.0-rc.1", date: "2026-02-02", prerelease: true },
-    { version: "1.29.0-rc.2", date: "2026-02-10", prerelease: true },
-    { version: "1.29.0-rc.3", date: "2026-02-11", prerelease: true },
-    { version: "1.29.0", date: "2026-02-16" },
-    { version: "1.29.1", date: "2026-03-10" },
-    { version: "1.29.2", date: "2026-04-13" },
-    { version: "1.29.3", date: "2026-05-18" },
-    { version: "1.29.4", date: "2026-06-04" },
-    { version: "1.29.5", date: "2026-06-24" },
-    { version: "1.29.6", date: "2026-07-16" },
-    { version: "1.29.7", date: "2026-08-26" },
-    { version: "1.29.8", date: "2026-09-21" },
-    { version: "1.30.0-alpha.1", date: "2026-04-13", prerelease: true },
-    { version: "1.30.0-alpha.2", date: "2026-04-15", prerelease: true },
-    { version: "1.30.0-beta.0", date: "2026-04-27", prerelease: true },
-    { version: "1.30.0-rc.0", date: "2026-05-05", prerelease: true },
-    { version: "1.30.0", date: "2026-05-18" },
-    { version: "1.30.1", date: "2026-06-04" },
-    { version: "1.30.2", date: "2026-06-24" },
-    { version: "1.30.3", date: "2026-07-16" },
-    { version: "1.30.4", date: "2026-08-26" },
-    { version: "1.30.5", date: "2026-09-21" },
-    { version: "1.31.0-alpha.0", date: "2026-07-21", prerelease: true },
-    { version: "1.31.0-alpha.2", date: "2026-08-11", prerelease: true },
-    { version: "1.31.0-beta.0", date: "2026-08-13", prerelease: true },
-    { version: "1.31.0-beta.1", date: "2026-08-14", prerelease: true },
-    { version: "1.31.0-beta.2", date: "2026-08-18", prerelease: true },
-    { version: "1.31.0-rc.0", date: "2026-08-19", prerelease: true },
-    { version: "1.31.0", date: "2026-08-31" },
-    { version: "1.31.1", date: "2026-09-21" }
-  ]
-};
-
-// data/istio-support.json
-var istio_support_default = {
-  schema: 1,
-  asOf: "2026-09-21",
-  generatedAt: "2026-11-26T14:03:19.877Z",
-  source: "istio.io data/compatibility/supportStatus.yml and EOL announcements",
-  policy: "a minor is supported until six weeks after minor N+2 is released",
-  minors: [
-    { minor: "1.0", releaseDate: "2018-07-31", eolDate: "2019-06-19", kubernetes: [] },
-    { minor: "1.1", releaseDate: "2019-03-19", eolDate: "2019-10-21", kubernetes: [] },
-    { minor: "1.2", releaseDate: "2019-06-18", eolDate: "2019-12-13", kubernetes: [] },
-    { minor: "1.3", releaseDate: "2019-09-12", eolDate: "2020-02-14", kubernetes: [] },
-    { minor: "1.4", releaseDate: "2019-11-14", eolDate: "2020-06-05", kubernetes: [] },
-    { minor: "1.5", releaseDate: "2020-03-05", eolDate: "2020-08-24", kubernetes: [] },
-    { minor: "1.6", releaseDate: "2020-05-21", eolDate: "2020-11-23", kubernetes: ["1.15", "1.16", "1.17", "1.18"] },
-    { minor: "1.7", releaseDate: "2020-08-21", eolDate: "2021-02-25", kubernetes: ["1.16", "1.17", "1.18"] },
-    { minor: "1.8", releaseDate: "2020-11-19", eolDate: "2021-05-12", kubernetes: ["1.16", "1.17", "1.18", "1.19"] },
-    { minor: "1.9", releaseDate: "2021-02-09", eolDate: "2021-10-08", kubernetes: ["1.17", "1.18", "1.19", "1.20"] },
-    { minor: "1.10", releaseDate: "2021-05-18", eolDate: "2022-01-07", kubernetes: ["1.18", "1.19", "1.20", "1.21"] },
-    { minor: "1.11", releaseDate: "2021-08-12", eolDate: "2022-03-25", kubernetes: ["1.18", "1.19", "1.20", "1.21", "1.22"] },
-    { minor: "1.12", releaseDate: "2021-11-18", eolDate: "2022-07-12", kubernetes: ["1.19", "1.20", "1.21", "1.22"] },
-    { minor: "1.13", releaseDate: "2022-02-11", eolDate: "2022-10-12", kubernetes: ["1.20", "1.21", "1.22", "1.23"] },
-    { minor: "1.14", releaseDate: "2022-06-01", eolDate: "2022-12-27", kubernetes: ["1.21", "1.22", "1.23", "1.24"] },
-    { minor: "1.15", releaseDate: "2022-08-31", eolDate: "2023-04-04", kubernetes: ["1.22", "1.23", "1.24", "1.25"] },
-    { minor: "1.16", releaseDate: "2022-11-15", eolDate: "2023-07-25", kubernetes: ["1.22", "1.23", "1.24", "1.25"] },
-    { minor: "1.17", releaseDate: "2023-02-14", eolDate: "2023-10-27", kubernetes: ["1.23", "1.24", "1.25", "1.26"] },
-    { minor: "1.18", releaseDate: "2023-06-07", eolDate: "2024-01-04", kubernetes: ["1.24", "1.25", "1.26", "1.27"] },
-    { minor: "1.19", releaseDate: "2023-09-05", eolDate: "2024-04-24", kubernetes: ["1.25", "1.26", "1.27", "1.28"] },
-    { minor: "1.20", releaseDate: "2023-11-14", eolDate: "2024-06-25", kubernetes: ["1.25", "1.26", "1.27", "1.28", "1.29"] },
-    { minor: "1.21", releaseDate: "2024-03-13", eolDate: "2024-09-27", kubernetes: ["1.26", "1.27", "1.28", "1.29"] },
-    { minor: "1.22", releaseDate: "2024-05-13", eolDate: "2025-01-22", kubernetes: ["1.27", "1.28", "1.29", "1.30"] },
-    { minor: "1.23", releaseDate: "2024-08-14", eolDate: "2025-04-16", kubernetes: ["1.27", "1.28", "1.29", "1.30"] },
-    { minor: "1.24", releaseDate: "2024-11-07", eolDate: "2025-06-24", kubernetes: ["1.28", "1.29", "1.30", "1.31"] },
-    { minor: "1.25", releaseDate: "2025-03-03", eolDate: "2025-09-30", kubernetes: ["1.29", "1.30", "1.31", "1.32"] },
-    { minor: "1.26", releaseDate: "2025-05-08", eolDate: "2025-12-19", kubernetes: ["1.29", "1.30", "1.31", "1.32"] },
-    { minor: "1.27", releaseDate: "2025-08-11", eolDate: "2026-03-30", kubernetes: ["1.29", "1.30", "1.31", "1.32", "1.33"] },
-    { minor: "1.28", releaseDate: "2025-11-05", eolDate: "2026-07-01", kubernetes: ["1.29", "1.30", "1.31", "1.32", "1.33", "1.34"] },
-    { minor: "1.29", releaseDate: "2026-02-16", eolDate: "2026-10-12", eolExpected: true, kubernetes: ["1.31", "1.32", "1.33", "1.34", "1.35"] },
-    { minor: "1.30", releaseDate: "2026-05-18", eolDate: null, kubernetes: ["1.32", "1.33", "1.34", "1.35", "1.36"] },
-    { minor: "1.31", releaseDate: "2026-08-31", eolDate: null, kubernetes: ["1.32", "1.33", "1.34", "1.35", "1.36"] }
-  ]
-};
-
-// src/core/releases/dataset.ts
-var loaded;
-function loadIstioDataset() {
-  loaded ??= {
-    asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
-    releases: istio_releases_default.releases.map((r) => ({
-      version: r.version,
-      tag: r.version,
-      prerelease: r.prerelease === true,
-      publishedAt: r.date,
-      url: `https://github.com/istio/istio/releases/tag/${r.version}`
-    })),
-    support: istio_support_default.minors.map((m) => ({
-      minor: m.minor,
-      ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
-      ...m.eolDate ? { eolDate: m.eolDate } : {},
-      ...m.eolExpected ? { eolExpected: true } : {},
-      kubernetes: m.kubernetes
-    })),
-    advisories: istio_advisories_default.advisories.map(fromDataset)
-  };
-  return loaded;
-}
-function fromDataset(a) {
-  return {
-    id: a.id,
-    url: a.url,
-    summary: a.summary,
-    published: a.published,
-    cves: a.cves,
-    ghsa: a.ghsa,
-    severity: a.severity,
-    ...a.cvss !== void 0 ? { cvss: a.cvss } : {},
-    ...a.affected ? { affected: a.affected } : {},
-    fixed: a.fixed,
-    kind: a.kind === "configuration" ? "configuration" : "vulnerability",
-    sources: ["istio.io"]
-  };
-}
-function datasetAgeDays(dataset, now) {
-  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${dataset.asOf}T00:00:00Z`)) / 864e5));
-}
-function describeDatasetAge(dataset, now) {
-  const days = datasetAgeDays(dataset, now);
-  return `the bundled dataset as of ${dataset.asOf} (${days} day${days === 1 ? "" : "s"} old)`;
-}
-
-// src/core/releases/github-advisories.ts
-var import_semver5 = __toESM(require_semver2(), 1);
-
-// src/core/releases/conditional-pages.ts
-var DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1e3;
-async function listPagesConditionally(client, firstUrl, options) {
-  const { cache } = options;
-  const now = (options.now ?? Date.now)();
-  const revalidateAfter = options.revalidateAfterMs ?? DEFAULT_REVALIDATE_AFTER_MS;
-  const result = { items: [], pages: 0, requests: 0, notModified: 0, reused: 0 };
-  const visited = /* @__PURE__ */ new Set();
-  let firstUnchanged = false;
-  let url = firstUrl;
-  while (url && !visited.has(url)) {
-    visited.add(url);
-    result.pages++;
-    const cached = await cache?.get(url);
-    if (firstUnchanged && cached && isFresh(cached, now, revalidateAfter)) {
-      result.reused++;
-      result.items.push(...cached.body);
-      url = nextPageUrl(cached.link);
-      continue;
-    }
-    let page;
-    let link2;
-    result.requests++;
-    try {
-      const response = await client.request({
-        method: "GET",
-        url,
-        headers: cached ? { "if-none-match": cached.etag } : {}
-      });
-      page = options.keep(response.data, url);
-      link2 = response.headers.link;
-      if (visited.size === 1 && cached && sameBody(page, cached.body)) firstUnchanged = true;
-      const etag = response.headers.etag;
-      if (cache && etag) await cache.put(url, stored(etag, page, link2, now));
-    } catch (error2) {
-      if (!cached || error2.status !== 304)
-        throw explainGitHubError(error2, options.what, options.hasToken);
-      result.notModified++;
-      if (visited.size === 1) firstUnchanged = true;
-      page = cached.body;
-      link2 = error2.response?.headers?.link ?? cached.link;
-      if (cache) await cache.put(url, stored(cached.etag, page, link2, now));
-    }
-    result.items.push(...page);
-    url = nextPageUrl(link2);
-  }
-  return result;
-}
-function stored(etag, body, link2, now) {
-  return { etag, body, ...link2 ? { link: link2 } : {}, validatedAt: now };
-}
-function sameBody(page, cached) {
-  return JSON.stringify(page) === JSON.stringify(cached);
-}
-function isFresh(cached, now, revalidateAfter) {
-  return cached.validatedAt !== void 0 && now - cached.validatedAt >= 0 && now - cached.validatedAt < revalidateAfter;
-}
-function nextPageUrl(link2) {
-  for (const part of (link2 ?? "").split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return void 0;
-}
-
-// src/core/releases/github-advisories.ts
-var ISTIO_ADVISORY_PACKAGE = { ecosystem: "go", name: "istio.io/istio" };
-async function listIstioGitHubAdvisories(client, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const hasToken = (await client.auth()).type !== "unauthenticated";
-  const what = "listing GitHub security advisories for istio.io/istio";
-  const firstUrl = client.request.endpoint({
-    method: "GET",
-    url: "/advisories",
-    ecosystem: ISTIO_ADVISORY_PACKAGE.ecosystem,
-    affects: ISTIO_ADVISORY_PACKAGE.name,
-    type: "reviewed",
-    per_page: 100
-  }).url;
-  const pages = await listPagesConditionally(client, firstUrl, {
-    ...options.cache ? { cache: options.cache } : {},
-    ...options.now ? { now: options.now } : {},
-    what,
-    hasToken,
-    keep: (data, url) => {
-      if (!Array.isArray(data)) {
-        throw new NetworkError(
-          `GitHub answered ${url} with JSON that is not a list of advisories while ${what}`,
-          {
-            input: "github-api-url",
-            hint: "Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3)."
-          }
-        );
-      }
-      return data.map(keptAdvisoryFields);
-    }
-  });
-  const raw = pages.items;
-  const advisories2 = raw.map(advisoryFromGitHub).filter((a) => a !== void 0);
-  logger.debug(
-    `GitHub advisories for istio.io/istio: ${raw.length} listed, ${advisories2.filter((a) => a.affected).length} with ranges in Istio release numbers (${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache)`
-  );
-  return advisories2;
-}
-function keptAdvisoryFields(raw) {
-  return {
-    ghsa_id: raw.ghsa_id,
-    cve_id: raw.cve_id,
-    html_url: raw.html_url,
-    summary: raw.summary,
-    severity: raw.severity,
-    published_at: raw.published_at,
-    withdrawn_at: raw.withdrawn_at,
-    identifiers: raw.identifiers ?? null,
-    cvss: raw.cvss ? { score: raw.cvss.score } : null,
-    vulnerabilities: (raw.vulnerabilities ?? []).map((v) => ({
-      package: v.package ? { ecosystem: v.package.ecosystem, name: v.package.name } : null,
-      vulnerable_version_range: v.vulnerable_version_range,
-      first_patched_version: v.first_patched_version
-    }))
-  };
-}
-function advisoryFromGitHub(raw) {
-  if (raw.withdrawn_at) return void 0;
-  const istio = (raw.vulnerabilities ?? []).filter(
-    (v) => v.package?.ecosystem === ISTIO_ADVISORY_PACKAGE.ecosystem && v.package.name === ISTIO_ADVISORY_PACKAGE.name
-  );
-  if (istio.length === 0) return void 0;
-  const ranges = istio.map((v) => releaseRange(v.vulnerable_version_range)).filter((r) => r !== void 0);
-  const fixed = istio.map((v) => v.first_patched_version?.replace(/^v/, "")).filter((f) => f !== void 0 && import_semver5.default.valid(f) !== null && !isPseudoVersion(f));
-  const cves = new Set(raw.cve_id ? [raw.cve_id] : []);
-  for (const id of raw.identifiers ?? []) if (id.type === "CVE") cves.add(id.value);
-  return {
-    id: raw.ghsa_id,
-    url: raw.html_url,
-    summary: raw.summary,
-    published: raw.published_at.slice(0, 10),
-    cves: [...cves],
-    ghsa: [raw.ghsa_id],
-    severity: ["critical", "high", "medium", "low"].includes(raw.severity) ? raw.severity : "unknown",
-    ...typeof raw.cvss?.score === "number" && raw.cvss.score > 0 ? { cvss: raw.cvss.score } : {},
-    ...ranges.length > 0 ? { affected: ranges.join(" || ") } : {},
-    fixed,
-    kind: "vulnerability",
-    sources: ["github"]
-  };
-}
-function releaseRange(text) {
-  if (!text) return void 0;
-  const comparators = [];
-  for (const part of text.split(",")) {
-    const m = /^\s*(>=|<=|>|<|=)?\s*v?(\S+)\s*$/.exec(part);
-    if (!m || isPseudoVersion(m[2]) || import_semver5.default.valid(m[2]) === null) return void 0;
-    comparators.push(`${m[1] === "=" || !m[1] ? "" : m[1]}${m[2]}`);
-  }
-  const range = comparators.join(" ");
-  return import_semver5.default.validRange(range) === null ? void 0 : range;
-}
-function isPseudoVersion(version) {
-  return /^v?0\.0\.0-\d{14}-[0-9a-f]{12}$/.test(version);
-}
-
-// src/core/releases/github-releases.ts
-var ISTIO_REPOSITORY = "istio/istio";
-async function listIstioReleases(client, options = {}) {
-  const [owner, repo] = (options.repository ?? ISTIO_REPOSITORY).split("/");
-  const logger = options.logger ?? silentLogger;
-  const what = `listing the releases of ${owner}/${repo}`;
-  const hasToken = (await client.auth()).type !== "unauthenticated";
-  const firstUrl = client.request.endpoint({
-    method: "GET",
-    url: "/repos/{owner}/{repo}/releases",
-    owner,
-    repo,
-    per_page: 100
-  }).url;
-  const pages = await listPagesConditionally(client, firstUrl, {
-    ...options.cache ? { cache: options.cache } : {},
-    ...options.now ? { now: options.now } : {},
-    what,
-    hasToken,
-    keep: (data, url) => {
-      if (!Array.isArray(data)) {
-        throw new NetworkError(
-          `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
-          {
-            input: "github-api-url",
-            hint: "Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3)."
-          }
-        );
-      }
-      return data.map(keptFields);
-    }
-  });
-  logger.debug(
-    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache`
-  );
-  return toReleases(pages.items);
-}
-function keptFields(r) {
-  return {
-    tag_name: r.tag_name,
-    draft: r.draft,
-    prerelease: r.prerelease,
-    published_at: r.published_at,
-    html_url: r.html_url
-  };
-}
-function toReleases(listed) {
-  const byVersion = /* @__PURE__ */ new Map();
-  for (const item of listed) {
-    if (item.draft) continue;
-    const parsed = parseIstioVersion(item.tag_name);
-    if (!parsed) continue;
-    const release = {
-      version: parsed.version,
-      tag: item.tag_name,
-      prerelease: parsed.prerelease || item.prerelease,
-      ...item.published_at ? { publishedAt: item.published_at } : {},
-      ...item.html_url ? { url: item.html_url } : {}
-    };
-    const existing = byVersion.get(parsed.version);
-    if (!existing || existing.tag.startsWith("v")) byVersion.set(parsed.version, release);
-  }
-  return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
-}
-
-// src/core/releases/http-cache.ts
-import { createHash as createHash3, randomUUID as randomUUID2 } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join19 } from "node:path";
-var HttpCache = class {
-  /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
-  constructor(directory) {
-    this.directory = directory;
-  }
-  directory;
-  fileFor(url) {
-    return join19(this.directory, `${createHash3("sha256").update(url).digest("hex")}.json`);
-  }
-  /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
-  async get(url) {
-    try {
-      const entry = JSON.parse(await readFile3(this.fileFor(url), "utf8"));
-      if (entry.url !== url || typeof entry.etag !== "string" || entry.body === void 0) return void 0;
-      return {
-        etag: entry.etag,
-        body: entry.body,
-        ...entry.link ? { link: entry.link } : {},
-        ...typeof entry.validatedAt === "number" ? { validatedAt: entry.validatedAt } : {}
-      };
-    } catch {
-      return void 0;
-    }
-  }
-  /** Stores atomically (temp file + rename), so a concurrent reader never sees half an entry. */
-  async put(url, response) {
-    await mkdir4(this.directory, { recursive: true });
-    const target = this.fileFor(url);
-    const temp = `${target}.${randomUUID2()}.tmp`;
-    try {
-      await writeFile4(temp, JSON.stringify({ url, ...response }));
-      await rename3(temp, target);
-    } catch {
-      await rm4(temp, { force: true });
-    }
-  }
-};
-
-// src/core/releases/sources.ts
-async function releaseFeed(client, dataset, options) {
-  try {
-    const releases = await listIstioReleases(client, {
-      ...options.cache ? { cache: options.cache } : {},
-      ...options.now ? { now: options.now } : {},
-      logger: options.logger
-    });
-    return { releases, from: "github" };
-  } catch (error2) {
-    return { releases: dataset.releases, from: "dataset", error: error2 };
-  }
-}
-function reasonOf(error2) {
-  return error2 instanceof AutopilotError ? error2.message : String(error2);
-}
-async function gatherReleaseSources(client, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const dataset = options.dataset ?? loadIstioDataset();
-  const age = describeDatasetAge(dataset, options.now ?? /* @__PURE__ */ new Date());
-  const warnings = [];
-  const fallback = (what, error2) => {
-    const message = `Could not fetch ${what} from GitHub (${reasonOf(error2)}); using ${age}. Newer releases or advisories may exist.`;
-    logger.warning(message);
-    warnings.push(message);
-  };
-  if (options.offline) {
-    const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
-    logger.notice(message);
-    return {
-      releases: dataset.releases,
-      advisories: dataset.advisories,
-      support: dataset.support,
-      releasesFrom: "dataset",
-      advisoriesFrom: "dataset",
-      datasetAsOf: dataset.asOf,
-      warnings: [message]
-    };
-  }
-  const cache = options.cacheDir ? new HttpCache(options.cacheDir) : void 0;
-  const conditional = {
-    ...cache ? { cache } : {},
-    ...options.now ? { now: () => options.now.getTime() } : {},
-    logger
-  };
-  const [feed, github] = await Promise.all([
-    releaseFeed(client, dataset, conditional),
-    listIstioGitHubAdvisories(client, conditional).then(
-      (advisories3) => ({ advisories: advisories3, error: void 0 }),
-      (error2) => ({ advisories: void 0, error: error2 ?? new Error("unknown error") })
-    )
-  ]);
-  if (feed.from === "dataset") fallback("the Istio release feed", feed.error);
-  if (!github.advisories) fallback("security advisories", github.error);
-  const advisories2 = github.advisories ? mergeAdvisories(dataset.advisories, github.advisories) : dataset.advisories;
-  const advisoriesFrom = github.advisories ? "github+dataset" : "dataset";
-  if (feed.from === "github" && advisoriesFrom === "github+dataset") {
-    logger.info(`Security bulletins from ${age}, merged with GitHub's advisories.`);
-  }
-  return {
-    releases: feed.releases,
-    advisories: advisories2,
-    support: dataset.support,
-    releasesFrom: feed.from,
-    advisoriesFrom,
-    datasetAsOf: dataset.asOf,
-    warnings
-  };
-}
-function releaseListOf(sources, now = /* @__PURE__ */ new Date()) {
-  return {
-    versions: sortedVersions(sources.releases),
-    from: sources.releasesFrom,
-    ...sources.releasesFrom === "dataset" ? { datasetAge: describeDatasetAge({ asOf: sources.datasetAsOf }, now) } : {}
-  };
-}
-function sortedVersions(releases) {
-  return releases.map((r) => r.version).sort(compareVersions);
-}
-
 // src/core/releases/support.ts
 var SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
-function minorKey(version) {
-  const parsed = parseIstioVersion(version);
-  return parsed ? `${parsed.major}.${parsed.minor}` : void 0;
-}
 function supportStatus(version, support, options) {
-  const minor = minorKey(version) ?? version;
+  const parsed = istioVersionOf(version);
+  const minor = parsed ? `${parsed.major}.${parsed.minor}` : typeof version === "string" ? version : version.version;
   const today = isoDate(options.now);
   const record = support.find((s) => s.minor === minor);
   const status = (eolDate, basis) => ({
@@ -50983,7 +50991,7 @@ function supportStatus(version, support, options) {
     basis
   });
   if (record?.eolDate && !record.eolExpected) return status(record.eolDate, "announced");
-  const derived = eolByRule(minor, options.releases ?? []);
+  const derived = parsed ? eolByRule(parsed, options.releases ?? []) : void 0;
   if (derived) return status(derived, "n+2 rule");
   if (record?.eolDate) return status(record.eolDate, "expected");
   return status(void 0, "unknown");
@@ -50991,18 +50999,27 @@ function supportStatus(version, support, options) {
 function supportedMinors(support, options) {
   const minors = new Set(support.map((s) => s.minor));
   for (const release of options.releases ?? []) {
-    const parsed = parseIstioVersion(release.version);
+    const parsed = istioVersionOf(release);
     if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
   }
   const today = isoDate(options.now);
   const unreleased = new Set(
     support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor)
   );
-  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(`${minor}.0`, support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
+  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(firstOf(minor), support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
 }
-function eolByRule(minor, releases) {
-  const parsed = parseIstioVersion(`${minor}.0`);
-  if (!parsed) return void 0;
+function firstOf(minor) {
+  const [major, minorNumber] = minor.split(".").map(Number);
+  if (!Number.isInteger(major) || !Number.isInteger(minorNumber)) return `${minor}.0`;
+  return {
+    version: `${major}.${minorNumber}.0`,
+    major,
+    minor: minorNumber,
+    patch: 0,
+    prerelease: false
+  };
+}
+function eolByRule(parsed, releases) {
   const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
   if (!successor?.publishedAt) return void 0;
   const released = Date.parse(successor.publishedAt);
@@ -51015,7 +51032,7 @@ function gaReleases(releases) {
   if (!index) {
     index = /* @__PURE__ */ new Map();
     for (const release of releases) {
-      const version = release.prerelease ? void 0 : parseIstioVersion(release.version)?.version;
+      const version = release.prerelease ? void 0 : istioVersionOf(release)?.version;
       if (version && !index.has(version)) index.set(version, release);
     }
     gaIndex.set(releases, index);
@@ -51036,12 +51053,12 @@ function checkRelease(request2, sources) {
   const supportOptions = { now, releases: sources.releases };
   const supported = supportedMinors(sources.support, supportOptions);
   const includePrereleases = request2.includePrereleases === true;
-  const eligible = sources.releases.filter((r) => includePrereleases || !r.prerelease).map((r) => r.version).sort(compareVersions);
+  const eligible = sources.releases.filter((r) => includePrereleases || !r.prerelease).sort((a, b) => compareVersions(a.version, b.version));
   const context2 = { current, supportedMinors: supported };
-  if (!eligible.some((v) => policyAllows(policy, v, context2))) {
+  if (!eligible.some((r) => policyAllows(policy, r, context2))) {
     throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
       input: "version-policy",
-      hint: `Releases run from ${eligible[0] ?? "none"} to ${eligible[eligible.length - 1] ?? "none"}; supported minors: ${supported.join(", ") || "none"}.`
+      hint: `Releases run from ${eligible[0]?.version ?? "none"} to ${eligible[eligible.length - 1]?.version ?? "none"}; supported minors: ${supported.join(", ") || "none"}.`
     });
   }
   const path5 = planUpgradePath({
@@ -51055,13 +51072,13 @@ function checkRelease(request2, sources) {
   const matches = matchAdvisories(current, sources.advisories, sources.support);
   const target = path5.target;
   const stillAffecting = new Set(
-    target ? matchAdvisories(target, sources.advisories, sources.support).map((m) => m.advisory.id) : []
+    path5.targetVersion ? matchAdvisories(path5.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id) : []
   );
   const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion)?.version : void 0;
+  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
   const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
   return {
-    current,
+    current: current.version,
     latest: path5.latest,
     target,
     destination: path5.destination,
@@ -51089,7 +51106,7 @@ function checkRelease(request2, sources) {
     ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
     ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
     kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
-    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane } } : {},
+    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {},
     policy: policyText,
     strategy,
     sources: {
@@ -51102,6 +51119,8 @@ function checkRelease(request2, sources) {
 }
 function requireIstioRelease(request2, releases) {
   const where2 = request2.currentFrom ?? { input: "current-version" };
+  const listed = releases.find((r) => r.version === request2.currentVersion);
+  if (listed) return listed;
   const parsed = parseIstioVersion(request2.currentVersion);
   const known2 = releases.map((r) => r.version).sort(compareVersions);
   if (!parsed) {
@@ -51110,9 +51129,10 @@ function requireIstioRelease(request2, releases) {
       hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known2.slice(-3).join(", ")}.`
     });
   }
-  if (known2.includes(parsed.version)) return parsed.version;
+  const normalised = releases.find((r) => r.version === parsed.version);
+  if (normalised) return normalised;
   const newest = known2[known2.length - 1];
-  if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
+  if (newest && compareVersions(parsed.version, newest) > 0) return parsed;
   throw new NotFoundError(`${parsed.version} is not an Istio release`, {
     ...where2,
     hint: `The nearest releases are ${nearestReleases(parsed.version, known2, parsed.prerelease).join(", ")}.`
@@ -53285,282 +53305,46 @@ function configuredPullRequest(where2, pr) {
   };
 }
 
-// src/core/pipeline/fleet.ts
-async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
-  const { runWithoutWaves } = steps;
-  const { config } = request2;
-  const { logger } = deps;
-  const fleetRequest = {
-    workspace: request2.workspace,
-    owner: request2.owner,
-    repo: request2.repo,
-    waves: config.waves ?? [],
-    model,
-    pins: plan.pins,
-    sources,
-    policy: config.policy,
-    strategy: config.strategy,
-    includePrereleases: config.includePrereleases,
-    kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
-    now: request2.now,
-    logger,
-    github: deps.github,
-    controlPlanePaths: pipelinePaths(config).controlPlane
-  };
-  const fleetPlan = await planFleet(fleetRequest);
-  const pr = config.pullRequest;
-  const check = plan.controlPlane.check;
-  let first;
-  const fleet = await runFleet(
-    fleetRequest,
-    fleetPlan,
-    {
-      openPullRequest: async (wave) => {
-        const paths = pipelinePaths(config);
-        const analysis = request2.analyze === false ? void 0 : await analyzeManifests({
-          binary: await deps.installIstioctl(wave.to),
-          version: wave.to,
-          cwd: request2.workspace,
-          paths: [.../* @__PURE__ */ new Set([...paths.controlPlane, ...paths.dataPlane])],
-          failureThreshold: config.analyze.failureThreshold,
-          suppress: config.analyze.suppress,
-          logger
-        });
-        if (analysis?.result === "fail")
-          logger.warning(
-            `istioctl ${wave.to} analyze found ${analysis.counts.errors} errors in wave ${wave.wave}'s tree.`
-          );
-        const body = [movesNote(wave.moves), analysis ? analysisNote(analysis, wave.to) : void 0].filter(Boolean).join("\n\n");
-        const opened2 = await openUpgradePullRequest(
-          {
-            ...configuredPullRequest(request2, pr),
-            branch: wave.branch,
-            paths: wave.files,
-            // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
-            autoMerge: "none",
-            ...body ? { body } : {},
-            context: {
-              component: wave.component,
-              from: wave.from,
-              to: wave.to,
-              policy: check.policy,
-              inPolicy: true,
-              releaseNotes: [
-                {
-                  version: wave.to,
-                  url: `https://istio.io/latest/news/releases/${minorOf(wave.to)}.x/announcing-${wave.to}/`
-                }
-              ],
-              pins: wave.edits.map((e) => ({
-                file: e.pin.file,
-                line: e.pin.line,
-                kind: e.pin.kind,
-                from: e.pin.version,
-                to: e.target
-              }))
-            }
-          },
-          { octokit: deps.github, logger, workspace: request2.workspace }
-        );
-        const pull = opened2.pullRequest;
-        if (!pull) return void 0;
-        first ??= { operation: opened2.operation, ...pull };
-        return { ...pull, operation: opened2.operation };
-      },
-      openDataPlanePullRequest: async (wave) => {
-        const target = checkReleaseTarget(wave.to, releaseListOf(sources, request2.now), { logger });
-        const istioctl = await deps.installIstioctl(wave.to);
-        const change = await steps.renderDataPlane(
-          request2,
-          { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
-          istioctl,
-          wave.files,
-          target,
-          logger
-        );
-        if (change.files.length === 0) return void 0;
-        const opened2 = await openUpgradePullRequest(
-          {
-            ...configuredPullRequest(request2, pr),
-            branch: wave.branch,
-            paths: change.files,
-            autoMerge: "none",
-            context: {
-              component: wave.component,
-              from: wave.from,
-              to: wave.to,
-              policy: check.policy,
-              inPolicy: true,
-              pins: change.pins,
-              ...change.workloads ? { workloads: change.workloads } : {}
-            }
-          },
-          { octokit: deps.github, logger, workspace: request2.workspace }
-        );
-        const pull = opened2.pullRequest;
-        if (!pull) return void 0;
-        first ??= { operation: opened2.operation, ...pull };
-        return { ...pull, operation: opened2.operation, files: change.files };
-      }
-    },
-    { dryRun: request2.dryRun }
+// src/core/bump/bump.ts
+function bumpIstioVersion(options) {
+  const logger = options.logger ?? silentLogger;
+  const role = options.role ?? "control-plane";
+  const { pins, scannedFiles, parsedFiles } = extractPins(
+    { root: options.root, paths: options.paths ?? [] },
+    { logger }
   );
-  const settled = fleet.waves.every((w) => w.state === "current" || w.state === "no-pins");
-  if (settled && plan.step !== "none" && plan.step !== "control-plane") {
-    const single = await runWithoutWaves({ ...request2, config: { ...config, waves: void 0 } }, deps);
-    const dashboard2 = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, { owner: request2.owner, repo: request2.repo, fleet, logger }) : void 0;
-    return { ...single, fleet: { fleet, ...dashboard2 ? { dashboard: dashboard2 } : {} } };
-  }
-  const dashboard = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, { owner: request2.owner, repo: request2.repo, fleet, logger }) : void 0;
-  const opened = first;
-  const openedWave = fleet.waves.find((w) => w.pullRequest);
-  const fleetPlanView = {
-    ...plan,
-    step: openedWave ? openedWave.dataPlane ? "data-plane" : "control-plane" : "none",
-    reason: fleet.waves.map((w) => w.message).join(" "),
-    target: openedWave ? openedWave.dataPlane?.target ?? openedWave.target : void 0
-  };
+  logger.info(`found ${pins.length} Istio pins in ${scannedFiles} files (${parsedFiles} parsed)`);
+  const plan = planPinUpdates(pins, options.target, { role, logger });
+  const before = checkConsistency(pins);
+  for (const line of describeConsistency(before)) logger.warning(line);
+  const edited = new Map(plan.edits.map((e) => [e.pin, e.target]));
+  const after = checkConsistency(pins.map((p) => edited.has(p) ? { ...p, version: edited.get(p) } : p));
+  for (const problem of after.skew) logger.warning(`after the bump: ${problem.message}`, problem.pin);
+  const sources = options.moveSources === false ? [] : findIstioSources({ root: options.root, paths: options.paths ?? [] }, { logger });
+  const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: plan.target, now: options.now });
+  for (const { source, reason } of sourcePlan.stuck) logger.warning(`${source.location}: ${reason}`, source);
+  const changedFiles = applySplices(
+    options.root,
+    [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
+    { ...options.write, dryRun: options.dryRun }
+  );
+  logger.info(
+    `${options.dryRun ? "would change" : "changed"} ${plan.edits.length} pins` + (sourcePlan.moves.length ? ` and moved ${sourcePlan.moves.length} Istio sources off retired hosts` : "") + ` in ${changedFiles.length} files`
+  );
+  const selected = pins.filter((p) => role === "all" || p.role === role);
   return {
-    plan: fleetPlanView,
-    operation: request2.dryRun ? "planned" : opened?.operation ?? "none",
-    changedFiles: fleet.changedFiles,
-    ...opened ? {
-      pullRequest: {
-        operation: opened.operation,
-        branch: "",
-        base: pr.base ?? "",
-        pullRequest: { number: opened.number, url: opened.url },
-        autoMergeEnabled: false,
-        superseded: []
-      }
-    } : {},
-    fleet: { fleet, ...dashboard ? { dashboard } : {} }
+    pins,
+    plan,
+    changedFiles,
+    previousVersions: sortVersions(new Set(selected.map((p) => p.version))),
+    before,
+    after,
+    sources,
+    sourcePlan
   };
-}
-function movesNote(moves) {
-  if (moves.length === 0) return void 0;
-  const rows = moves.map(
-    (m) => `- \`${m.source.file}:${m.source.line}\` \`${m.source.value}\` \u2192 \`${m.replacement}\``
-  );
-  return [
-    `**Istio sources moved off retired hosts** (${moves.length}), in this wave's files only:`,
-    ...rows
-  ].join("\n");
 }
 
-// src/core/pipeline/run.ts
-async function runUpgradePipeline(request2, deps) {
-  const { logger } = deps;
-  const { config } = request2;
-  const sources = await gatherReleaseSources(deps.github, {
-    cacheDir: request2.httpCacheDir,
-    logger,
-    now: request2.now
-  });
-  const mesh = await buildMesh(request2.workspace, { logger });
-  const model = mesh.model;
-  const plan = planUpgrade({
-    workspace: request2.workspace,
-    model,
-    config,
-    sources,
-    kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
-    logger,
-    now: request2.now
-  });
-  logger.info(plan.reason);
-  if (config.waves)
-    return runFleetPipeline(request2, deps, plan, model, sources, {
-      runWithoutWaves: runUpgradePipeline,
-      renderDataPlane
-    });
-  if (plan.step === "none" || !plan.target) return { plan, operation: "none", changedFiles: [] };
-  if (request2.dryRun) return { plan, operation: "planned", changedFiles: plan.files };
-  const target = plan.target;
-  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
-  let installed;
-  const istioctl = () => installed ??= deps.installIstioctl(target);
-  const checked = () => checkReleaseTarget(target, releaseListOf(sources, request2.now), { logger });
-  const canary = plan.canary;
-  const sailMove = plan.sail ? writeSailMove(request2.workspace, plan.sail) : void 0;
-  const change = canary ? await runCanaryStep(request2.workspace, canary, {
-    sidecars: async () => renderDataPlane(
-      request2,
-      plan,
-      await istioctl(),
-      dataPlanePaths,
-      checked(),
-      logger,
-      canary.revision
-    ),
-    leftovers: () => bumpControlPlane(request2, checked(), controlPlanePaths, logger)
-  }) : plan.step === "sources" ? moveSources(request2.workspace, plan) : plan.step === "control-plane" ? bumpControlPlane(request2, checked(), controlPlanePaths, logger) : await renderDataPlane(
-    request2,
-    plan,
-    await istioctl(),
-    dataPlanePaths,
-    checked(),
-    logger,
-    plan.sail?.revision,
-    // A Sail move has just been written: the model built before it no longer says where tags point.
-    sailMove && sailMove.files.length > 0 ? void 0 : mesh
-  );
-  if (plan.sail && sailMove) {
-    const sail = sailStepChange(plan.sail, sailMove, change.from, target);
-    Object.assign(change, { ...sail, files: [.../* @__PURE__ */ new Set([...change.files, ...sail.files])].sort() });
-  }
-  let analysis;
-  if (request2.analyze !== false && plan.step !== "sources") {
-    const result = await analyzeManifests({
-      binary: await istioctl(),
-      version: target,
-      cwd: request2.workspace,
-      paths: [.../* @__PURE__ */ new Set([...controlPlanePaths, ...dataPlanePaths])],
-      failureThreshold: config.analyze.failureThreshold,
-      suppress: config.analyze.suppress,
-      logger
-    });
-    analysis = { result: result.result, counts: result.counts, findings: result.findings };
-    if (result.result === "fail") {
-      logger.warning(
-        `istioctl ${target} analyze found ${result.counts.errors} errors in the changed tree; the PR is opened without auto-merge.`
-      );
-    }
-  }
-  const check = plan.controlPlane.check;
-  const sourcesOnly = plan.step === "sources";
-  const context2 = {
-    component: plan.step,
-    ...sourcesOnly ? {} : { from: change.from, to: target },
-    policy: check.policy,
-    inPolicy: true,
-    advisoriesFixed: fixedAdvisories(check),
-    endOfLife: check.eolDate ? [{ minor: minorOf(check.current), date: check.eolDate, passed: check.eol }] : [],
-    releaseNotes: sourcesOnly ? [] : [{ version: target, url: releaseNotesUrl(target) }],
-    pins: change.pins,
-    ...change.workloads ? { workloads: change.workloads } : {},
-    ...notesContext(plan, change.moves)
-  };
-  const blocking = plan.notes.applies.filter((a) => a.action === "block");
-  for (const b of blocking) {
-    logger.warning(`${b.note.title}: ${b.findings[0]?.what ?? ""}; the PR is opened without auto-merge.`);
-  }
-  const pr = config.pullRequest;
-  const pullRequest = await openUpgradePullRequest(
-    {
-      ...configuredPullRequest(request2, pr),
-      paths: change.files,
-      autoMerge: analysis?.result === "fail" || blocking.length ? "none" : pr.autoMerge,
-      autoMergeWhen: pr.autoMergeWhen,
-      ...sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {},
-      ...change.title ? { title: change.title } : {},
-      body: [change.body, analysis ? analysisNote(analysis, target) : void 0, change.dataPlaneTable].filter(Boolean).join("\n\n") || void 0,
-      context: context2
-    },
-    { octokit: deps.github, logger, workspace: request2.workspace }
-  );
-  return { plan, operation: pullRequest.operation, changedFiles: change.files, analysis, pullRequest };
-}
+// src/core/pipeline/steps.ts
 function moveSources(workspace, plan) {
   const files = applySplices(workspace, plan.sources.moves.map(moveSplice));
   return { from: plan.controlPlane.current, files, pins: [], moves: plan.sources.moves };
@@ -53578,13 +53362,7 @@ function bumpControlPlane(request2, target, paths, logger) {
     from: bump.previousVersions[0] ?? target.version,
     files: bump.changedFiles,
     moves: bump.sourcePlan.moves,
-    pins: bump.plan.edits.map((e) => ({
-      file: e.pin.file,
-      line: e.pin.line,
-      kind: e.pin.kind,
-      from: e.pin.version,
-      to: e.target
-    }))
+    pins: pinsOf(bump.plan.edits)
   };
 }
 async function renderDataPlane(request2, plan, istioctl, paths, target, logger, revision, mesh) {
@@ -53623,21 +53401,23 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger, 
     else if (w.status === "unchanged") counts.unchanged++;
     else counts.skipped++;
   }
-  const files = [.../* @__PURE__ */ new Set([...rendered.changedFiles, ...rest.changedFiles])].sort();
   return {
     from: plan.dataPlane.versions[0] ?? plan.target,
-    files,
-    pins: rest.plan.edits.map((e) => ({
-      file: e.pin.file,
-      line: e.pin.line,
-      kind: e.pin.kind,
-      from: e.pin.version,
-      to: e.target
-    })),
+    files: [.../* @__PURE__ */ new Set([...rendered.changedFiles, ...rest.changedFiles])].sort(),
+    pins: pinsOf(rest.plan.edits),
     workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
     moves: rest.sourcePlan.moves,
     dataPlaneTable: dataPlaneTable(rendered.summary)
   };
+}
+function pinsOf(edits) {
+  return edits.map((e) => ({
+    file: e.pin.file,
+    line: e.pin.line,
+    kind: e.pin.kind,
+    from: e.pin.version,
+    to: e.target
+  }));
 }
 function dataPlaneTable(summary2) {
   const body = summary2.split("\n").slice(1).join("\n").trim();
@@ -53645,20 +53425,283 @@ function dataPlaneTable(summary2) {
 
 ${body}` : void 0;
 }
+
+// src/core/pipeline/fleet.ts
+async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
+  const { config } = request2;
+  const fleetRequest = fleetRequestOf(request2, deps, plan, model, sources);
+  const fleetPlan = await planFleet(fleetRequest);
+  let first;
+  const opened = (result2) => {
+    const pull = result2.pullRequest;
+    if (pull) first ??= { operation: result2.operation, ...pull };
+    return pull;
+  };
+  const fleet = await runFleet(fleetRequest, fleetPlan, waveOpeners(request2, deps, plan, sources, opened), {
+    dryRun: request2.dryRun
+  });
+  const settled = fleet.waves.every((w) => w.state === "current" || w.state === "no-pins");
+  const single = settled && plan.step !== "none" && plan.step !== "control-plane" ? await steps.runWithoutWaves({ ...request2, config: { ...config, waves: void 0 } }, deps) : void 0;
+  const dashboard = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, {
+    owner: request2.owner,
+    repo: request2.repo,
+    fleet,
+    logger: deps.logger
+  }) : void 0;
+  const result = { fleet, ...dashboard ? { dashboard } : {} };
+  if (single) return { ...single, fleet: result };
+  return fleetRunResult(request2, plan, fleet, first, result);
+}
+function fleetRequestOf(request2, deps, plan, model, sources) {
+  const { config } = request2;
+  return {
+    workspace: request2.workspace,
+    owner: request2.owner,
+    repo: request2.repo,
+    waves: config.waves ?? [],
+    model,
+    pins: plan.pins,
+    sources,
+    policy: config.policy,
+    strategy: config.strategy,
+    includePrereleases: config.includePrereleases,
+    kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
+    now: request2.now,
+    logger: deps.logger,
+    github: deps.github,
+    controlPlanePaths: pipelinePaths(config).controlPlane
+  };
+}
+function waveOpeners(request2, deps, plan, sources, opened) {
+  const { logger } = deps;
+  const open2 = async (wave, paths, more) => {
+    const result = await openUpgradePullRequest(
+      {
+        ...configuredPullRequest(request2, request2.config.pullRequest),
+        branch: wave.branch,
+        paths,
+        // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
+        autoMerge: "none",
+        ...more
+      },
+      { octokit: deps.github, logger, workspace: request2.workspace }
+    );
+    const pull = opened(result);
+    return pull ? { ...pull, operation: result.operation } : void 0;
+  };
+  const context2 = (wave) => ({
+    component: wave.component,
+    from: wave.from,
+    to: wave.to,
+    policy: plan.controlPlane.check.policy,
+    inPolicy: true
+  });
+  return {
+    openPullRequest: async (wave) => {
+      const body = [movesNote(wave.moves), await analyzeWave(request2, deps, wave)].filter(Boolean).join("\n\n");
+      const pullContext = {
+        ...context2(wave),
+        releaseNotes: [{ version: wave.to, url: releaseNotesUrl(wave.to) }],
+        pins: pinsOf(wave.edits)
+      };
+      return open2(wave, wave.files, { ...body ? { body } : {}, context: pullContext });
+    },
+    openDataPlanePullRequest: async (wave) => {
+      const target = checkReleaseTarget(wave.to, releaseListOf(sources, request2.now), { logger });
+      const change = await renderDataPlane(
+        request2,
+        { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
+        await deps.installIstioctl(wave.to),
+        wave.files,
+        target,
+        logger
+      );
+      if (change.files.length === 0) return void 0;
+      const pullContext = {
+        ...context2(wave),
+        pins: change.pins,
+        ...change.workloads ? { workloads: change.workloads } : {}
+      };
+      const pull = await open2(wave, change.files, { context: pullContext });
+      return pull ? { ...pull, files: change.files } : void 0;
+    }
+  };
+}
+async function analyzeWave(request2, deps, wave) {
+  if (request2.analyze === false) return void 0;
+  const { config } = request2;
+  const paths = pipelinePaths(config);
+  const analysis = await analyzeManifests({
+    binary: await deps.installIstioctl(wave.to),
+    version: wave.to,
+    cwd: request2.workspace,
+    paths: [.../* @__PURE__ */ new Set([...paths.controlPlane, ...paths.dataPlane])],
+    failureThreshold: config.analyze.failureThreshold,
+    suppress: config.analyze.suppress,
+    logger: deps.logger
+  });
+  if (analysis.result === "fail")
+    deps.logger.warning(
+      `istioctl ${wave.to} analyze found ${analysis.counts.errors} errors in wave ${wave.wave}'s tree.`
+    );
+  return analysisNote(analysis, wave.to);
+}
+function fleetRunResult(request2, plan, fleet, opened, result) {
+  const openedWave = fleet.waves.find((w) => w.pullRequest);
+  const fleetPlanView = {
+    ...plan,
+    step: openedWave ? openedWave.dataPlane ? "data-plane" : "control-plane" : "none",
+    reason: fleet.waves.map((w) => w.message).join(" "),
+    target: openedWave ? openedWave.dataPlane?.target ?? openedWave.target : void 0
+  };
+  return {
+    plan: fleetPlanView,
+    operation: request2.dryRun ? "planned" : opened?.operation ?? "none",
+    changedFiles: fleet.changedFiles,
+    ...opened ? {
+      pullRequest: {
+        operation: opened.operation,
+        branch: "",
+        base: request2.config.pullRequest.base ?? "",
+        pullRequest: { number: opened.number, url: opened.url },
+        autoMergeEnabled: false,
+        superseded: []
+      }
+    } : {},
+    fleet: result
+  };
+}
+
+// src/core/pipeline/run.ts
+async function runUpgradePipeline(request2, deps) {
+  const { logger } = deps;
+  const { config } = request2;
+  const sources = await gatherReleaseSources(deps.github, {
+    cacheDir: request2.httpCacheDir,
+    logger,
+    now: request2.now
+  });
+  const mesh = await buildMesh(request2.workspace, { logger });
+  const plan = planUpgrade({
+    workspace: request2.workspace,
+    model: mesh.model,
+    config,
+    sources,
+    kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
+    logger,
+    now: request2.now
+  });
+  logger.info(plan.reason);
+  if (config.waves)
+    return runFleetPipeline(request2, deps, plan, mesh.model, sources, {
+      runWithoutWaves: runUpgradePipeline
+    });
+  if (plan.step === "none" || !plan.target) return { plan, operation: "none", changedFiles: [] };
+  if (request2.dryRun) return { plan, operation: "planned", changedFiles: plan.files };
+  const target = plan.target;
+  let installed;
+  const istioctl = () => installed ??= deps.installIstioctl(target);
+  const change = await writeChange(request2, plan, { sources, mesh, istioctl, logger });
+  const analysis = request2.analyze !== false && plan.step !== "sources" ? await analyzeChange(request2, target, await istioctl(), logger) : void 0;
+  return openChangePullRequest(request2, deps, plan, change, analysis);
+}
+async function writeChange(request2, plan, deps) {
+  const { logger, istioctl } = deps;
+  const target = plan.target;
+  const paths = pipelinePaths(request2.config);
+  const checked = () => checkReleaseTarget(target, releaseListOf(deps.sources, request2.now), { logger });
+  const canary = plan.canary;
+  const sailMove = plan.sail ? writeSailMove(request2.workspace, plan.sail) : void 0;
+  const change = canary ? await runCanaryStep(request2.workspace, canary, {
+    sidecars: async () => renderDataPlane(
+      request2,
+      plan,
+      await istioctl(),
+      paths.dataPlane,
+      checked(),
+      logger,
+      canary.revision
+    ),
+    leftovers: () => bumpControlPlane(request2, checked(), paths.controlPlane, logger)
+  }) : plan.step === "sources" ? moveSources(request2.workspace, plan) : plan.step === "control-plane" ? bumpControlPlane(request2, checked(), paths.controlPlane, logger) : await renderDataPlane(
+    request2,
+    plan,
+    await istioctl(),
+    paths.dataPlane,
+    checked(),
+    logger,
+    plan.sail?.revision,
+    // A Sail move has just been written: the model built before it no longer says where tags point.
+    sailMove && sailMove.files.length > 0 ? void 0 : deps.mesh
+  );
+  if (plan.sail && sailMove) {
+    const sail = sailStepChange(plan.sail, sailMove, change.from, target);
+    Object.assign(change, { ...sail, files: [.../* @__PURE__ */ new Set([...change.files, ...sail.files])].sort() });
+  }
+  return change;
+}
+async function analyzeChange(request2, target, binary, logger) {
+  const { config } = request2;
+  const paths = pipelinePaths(config);
+  const result = await analyzeManifests({
+    binary,
+    version: target,
+    cwd: request2.workspace,
+    paths: [.../* @__PURE__ */ new Set([...paths.controlPlane, ...paths.dataPlane])],
+    failureThreshold: config.analyze.failureThreshold,
+    suppress: config.analyze.suppress,
+    logger
+  });
+  if (result.result === "fail") {
+    logger.warning(
+      `istioctl ${target} analyze found ${result.counts.errors} errors in the changed tree; the PR is opened without auto-merge.`
+    );
+  }
+  return { result: result.result, counts: result.counts, findings: result.findings };
+}
+async function openChangePullRequest(request2, deps, plan, change, analysis) {
+  const { logger } = deps;
+  const target = plan.target;
+  const blocking = plan.notes.applies.filter((a) => a.action === "block");
+  for (const b of blocking) {
+    logger.warning(`${b.note.title}: ${b.findings[0]?.what ?? ""}; the PR is opened without auto-merge.`);
+  }
+  const pr = request2.config.pullRequest;
+  const pullRequest = await openUpgradePullRequest(
+    {
+      ...configuredPullRequest(request2, pr),
+      paths: change.files,
+      autoMerge: analysis?.result === "fail" || blocking.length ? "none" : pr.autoMerge,
+      autoMergeWhen: pr.autoMergeWhen,
+      ...plan.step === "sources" ? { title: "Move Istio's charts and images off the retired hosts" } : {},
+      ...change.title ? { title: change.title } : {},
+      body: [change.body, analysis ? analysisNote(analysis, target) : void 0, change.dataPlaneTable].filter(Boolean).join("\n\n") || void 0,
+      context: upgradeContext(plan, change)
+    },
+    { octokit: deps.github, logger, workspace: request2.workspace }
+  );
+  return { plan, operation: pullRequest.operation, changedFiles: change.files, analysis, pullRequest };
+}
+function upgradeContext(plan, change) {
+  const target = plan.target;
+  const check = plan.controlPlane.check;
+  const sourcesOnly = plan.step === "sources";
+  return {
+    component: plan.step,
+    ...sourcesOnly ? {} : { from: change.from, to: target },
+    policy: check.policy,
+    inPolicy: true,
+    advisoriesFixed: fixedAdvisories(check),
+    endOfLife: check.eolDate ? [{ minor: minorOf(check.current), date: check.eolDate, passed: check.eol }] : [],
+    releaseNotes: sourcesOnly ? [] : [{ version: target, url: releaseNotesUrl(target) }],
+    pins: change.pins,
+    ...change.workloads ? { workloads: change.workloads } : {},
+    ...notesContext(plan, change.moves)
+  };
+}
 function fixedAdvisories(check) {
   const fixed = new Set(check.fixedAdvisories);
   return check.advisories.filter((a) => fixed.has(a.id)).map((a) => ({ id: a.id, url: a.url, summary: a.summary, severity: a.severity, cves: a.cves }));
-}
-function releaseNotesUrl(version) {
-  return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
-}
-function analysisNote(analysis, target) {
-  const { errors, warnings, infos } = analysis.counts;
-  const head = `**istioctl ${target} analyze**: ${analysis.result === "pass" ? "passed" : "FAILED"} (${errors} errors, ${warnings} warnings, ${infos} infos).`;
-  const rows = analysis.findings.slice(0, 20).map(
-    (f) => `- \`${f.code}\` ${f.level} ${f.file ? `\`${f.file}${f.line ? `:${f.line}` : ""}\`` : ""} ${f.message}`
-  );
-  return [head, ...rows, analysis.findings.length > 20 ? `- \u2026and ${analysis.findings.length - 20} more` : ""].filter(Boolean).join("\n");
 }
 
 // src/options/github.ts
