@@ -107,6 +107,13 @@ type Opened = (result: {
   operation: PullRequestOperation;
 }) => { number: number; url: string } | undefined;
 
+type WaveOpen = (
+  wave: WaveRequest,
+  paths: string[],
+  more: { body?: string; context: UpgradeContext },
+) => Promise<({ number: number; url: string } & { operation: PullRequestOperation }) | undefined>;
+type WaveRequest = Omit<WavePullRequest, 'edits' | 'moves'>;
+
 /** How each wave's PR is opened: its control plane bump (analyzed), or its proxies re-rendered. */
 function waveOpeners(
   request: PipelineRunRequest,
@@ -115,8 +122,7 @@ function waveOpeners(
   sources: ReleaseSources,
   opened: Opened,
 ): FleetRunDeps {
-  const { logger } = deps;
-  const open = async (wave: Omit<WavePullRequest, 'edits' | 'moves'>, paths: string[], more: object) => {
+  const open: WaveOpen = async (wave, paths, more) => {
     const result = await openUpgradePullRequest(
       {
         ...configuredPullRequest(request, request.config.pullRequest),
@@ -126,50 +132,58 @@ function waveOpeners(
         autoMerge: 'none',
         ...more,
       },
-      { octokit: deps.github, logger, workspace: request.workspace },
+      { octokit: deps.github, logger: deps.logger, workspace: request.workspace },
     );
     const pull = opened(result);
     return pull ? { ...pull, operation: result.operation } : undefined;
   };
-  const context = (wave: WavePullRequest | Omit<WavePullRequest, 'edits' | 'moves'>) => ({
-    component: wave.component,
-    from: wave.from,
-    to: wave.to,
-    policy: plan.controlPlane.check.policy,
-    inPolicy: true,
-  });
+  const policy = plan.controlPlane.check.policy;
   return {
     openPullRequest: async (wave) => {
       const body = [movesNote(wave.moves), await analyzeWave(request, deps, wave)]
         .filter(Boolean)
         .join('\n\n');
-      const pullContext: UpgradeContext = {
-        ...context(wave),
+      const context: UpgradeContext = {
+        ...waveContext(wave, policy),
         releaseNotes: [{ version: wave.to, url: releaseNotesUrl(wave.to) }],
         pins: pinsOf(wave.edits),
       };
-      return open(wave, wave.files, { ...(body ? { body } : {}), context: pullContext });
+      return open(wave, wave.files, { ...(body ? { body } : {}), context });
     },
-    openDataPlanePullRequest: async (wave) => {
-      const target = checkReleaseTarget(wave.to, releaseListOf(sources, request.now), { logger });
-      const change = await renderDataPlane(
-        request,
-        { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
-        await deps.installIstioctl(wave.to),
-        wave.files,
-        target,
-        logger,
-      );
-      if (change.files.length === 0) return undefined;
-      const pullContext: UpgradeContext = {
-        ...context(wave),
-        pins: change.pins,
-        ...(change.workloads ? { workloads: change.workloads } : {}),
-      };
-      const pull = await open(wave, change.files, { context: pullContext });
-      return pull ? { ...pull, files: change.files } : undefined;
-    },
+    openDataPlanePullRequest: (wave) => openWaveDataPlane(request, deps, sources, wave, { open, policy }),
   };
+}
+
+function waveContext(wave: WaveRequest, policy: string) {
+  return { component: wave.component, from: wave.from, to: wave.to, policy, inPolicy: true };
+}
+
+/** The wave's proxies re-rendered at its control plane version, in their own PR (none if nothing changed). */
+async function openWaveDataPlane(
+  request: PipelineRunRequest,
+  deps: PipelineRunDeps,
+  sources: ReleaseSources,
+  wave: WaveRequest,
+  how: { open: WaveOpen; policy: string },
+) {
+  const { logger } = deps;
+  const target = checkReleaseTarget(wave.to, releaseListOf(sources, request.now), { logger });
+  const change = await renderDataPlane(
+    request,
+    { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
+    await deps.installIstioctl(wave.to),
+    wave.files,
+    target,
+    logger,
+  );
+  if (change.files.length === 0) return undefined;
+  const context: UpgradeContext = {
+    ...waveContext(wave, how.policy),
+    pins: change.pins,
+    ...(change.workloads ? { workloads: change.workloads } : {}),
+  };
+  const pull = await how.open(wave, change.files, { context });
+  return pull ? { ...pull, files: change.files } : undefined;
 }
 
 /** Like the ordinary control plane step: istioctl of the target analyzes the changed tree. */

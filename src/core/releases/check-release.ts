@@ -4,7 +4,12 @@ import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { silentLogger } from '../logger.js';
 import { compareVersions, parseIstioVersion, type IstioVersion } from '../versions/parse.js';
-import { parseVersionPolicy, policyAllows } from '../versions/policy.js';
+import {
+  parseVersionPolicy,
+  policyAllows,
+  type PolicyContext,
+  type VersionPolicy,
+} from '../versions/policy.js';
 import { checkControlPlaneSkew, checkKubernetesSupport, type SkewCheck } from '../versions/skew.js';
 import {
   planUpgradePath,
@@ -12,7 +17,7 @@ import {
   type UpgradeStrategy,
   type UpdateType,
 } from '../versions/upgrade-path.js';
-import { matchAdvisories, type Severity } from './advisories.js';
+import { matchAdvisories, type AdvisoryMatch, type Severity } from './advisories.js';
 import { loadIstioDataset } from './dataset.js';
 import type { Release } from './github-releases.js';
 import { nearestReleases } from './release-target.js';
@@ -84,19 +89,8 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   const supported = supportedMinors(sources.support, supportOptions);
   const includePrereleases = request.includePrereleases === true;
 
-  // The feed's releases come parsed: nothing below parses a release again.
-  const eligible = sources.releases
-    .filter((r) => includePrereleases || !r.prerelease)
-    .sort((a, b) => compareVersions(a.version, b.version));
   const context = { current, supportedMinors: supported };
-  if (!eligible.some((r) => policyAllows(policy, r, context))) {
-    throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
-      input: 'version-policy',
-      hint:
-        `Releases run from ${eligible[0]?.version ?? 'none'} to ${eligible[eligible.length - 1]?.version ?? 'none'}; ` +
-        `supported minors: ${supported.join(', ') || 'none'}.`,
-    });
-  }
+  requireReachablePolicy(policy, policyText, sources.releases, context, includePrereleases);
 
   const path = planUpgradePath({
     current,
@@ -132,16 +126,7 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
     ...(path.blockedBy ? { blockedBy: path.blockedBy } : {}),
     currentIsAheadOfLatest: path.currentIsAheadOfLatest,
     vulnerable: matches.length > 0,
-    advisories: matches.map((m) => ({
-      id: m.advisory.id,
-      cves: m.advisory.cves,
-      severity: m.advisory.severity,
-      ...(m.advisory.cvss !== undefined ? { cvss: m.advisory.cvss } : {}),
-      ...(m.fixedIn ? { 'fixed-in': m.fixedIn } : {}),
-      url: m.advisory.url,
-      summary: m.advisory.summary,
-      presumed: m.presumed,
-    })),
+    advisories: matches.map(advisoryReport),
     fixedAdvisories: target
       ? matches.filter((m) => !stillAffecting.has(m.advisory.id)).map((m) => m.advisory.id)
       : [],
@@ -162,6 +147,40 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
       datasetAsOf: sources.datasetAsOf,
       warnings: sources.warnings,
     },
+  };
+}
+
+/** Some release (prereleases only when wanted) must satisfy the policy, or the check names the input. */
+function requireReachablePolicy(
+  policy: VersionPolicy,
+  policyText: string,
+  releases: readonly Release[],
+  context: PolicyContext & { supportedMinors: readonly string[] },
+  includePrereleases: boolean,
+): void {
+  // The feed's releases come parsed: nothing here parses a release again.
+  const eligible = releases
+    .filter((r) => includePrereleases || !r.prerelease)
+    .sort((a, b) => compareVersions(a.version, b.version));
+  if (eligible.some((r) => policyAllows(policy, r, context))) return;
+  throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
+    input: 'version-policy',
+    hint:
+      `Releases run from ${eligible[0]?.version ?? 'none'} to ${eligible[eligible.length - 1]?.version ?? 'none'}; ` +
+      `supported minors: ${context.supportedMinors.join(', ') || 'none'}.`,
+  });
+}
+
+function advisoryReport(m: AdvisoryMatch): AdvisoryReport {
+  return {
+    id: m.advisory.id,
+    cves: m.advisory.cves,
+    severity: m.advisory.severity,
+    ...(m.advisory.cvss !== undefined ? { cvss: m.advisory.cvss } : {}),
+    ...(m.fixedIn ? { 'fixed-in': m.fixedIn } : {}),
+    url: m.advisory.url,
+    summary: m.advisory.summary,
+    presumed: m.presumed,
   };
 }
 
