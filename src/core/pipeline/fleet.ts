@@ -22,8 +22,6 @@ import { configuredPullRequest } from './pull-request-settings.js';
 import { pinsOf, renderDataPlane } from './steps.js';
 import type { FleetResult, PipelineRunDeps, PipelineRunRequest, PipelineRunResult } from './types.js';
 
-export type { FleetResult } from './types.js';
-
 /** What run.ts hands over: the pipeline without waves, run when every wave's control plane is current. */
 export interface FleetSteps {
   runWithoutWaves: (request: PipelineRunRequest, deps: PipelineRunDeps) => Promise<PipelineRunResult>;

@@ -6,7 +6,6 @@ export type {
   FleetRun,
   FleetRunDeps,
   WavePullRequest,
-  WaveState,
   WaveStatus,
 } from './fleet-types.js';
 export { planFleet } from './plan-fleet.js';
