@@ -1,6 +1,7 @@
 // Parse once on the pipeline's check path: the release feed enters, the release check plans the
 // hop (releases/ → versions/), and the bump target is validated for pins/. Every version text is
-// parsed at most once on that path, counted through the version parser's module boundary.
+// parsed at most once on that path, counted through the version parser's module boundary. The
+// release check alone (the check action) parses the running version at most once.
 import { describe, expect, it, vi } from 'vitest';
 
 const parsed = vi.hoisted(() => new Map<string, number>());
@@ -55,4 +56,20 @@ describe("the pipeline's check path", () => {
       expect(twiceOrMore()).toEqual([]);
     });
   }
+});
+
+describe('a release check', () => {
+  it('parses the running version at most once and no release again, whatever the feed size', () => {
+    const dataset = loadIstioDataset();
+    const sources = datasetSources();
+    parsed.clear();
+    const check = checkRelease({ currentVersion: '1.29.3', now: new Date('2026-09-22T12:00:00Z') }, sources);
+    expect(check.vulnerable).toBe(true);
+    // Before parse-once the running version was parsed 131 times (per release and per advisory).
+    // The feed's own release is used as it came parsed: the running version is parsed at most once.
+    expect(parsed.get('1.29.3') ?? 0).toBeLessThanOrEqual(1);
+    const total = [...parsed.values()].reduce((a, b) => a + b, 0);
+    // Releases come parsed from the dataset; what is left is each advisory fix text, once.
+    expect(total).toBeLessThanOrEqual(dataset.releases.length);
+  });
 });
