@@ -21362,870 +21362,6 @@ var require_semver2 = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path5) => {
-      const end = path5.length - 1;
-      const index = path5.lastIndexOf(
-        SLASH,
-        path5[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path5 : path5.slice(index + 1);
-    };
-    var parentOf = (path5) => {
-      if (path5.charCodeAt(0) === SLASH_CODE || path5.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path5.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path5.length - 1;
-      const cut = path5.lastIndexOf(
-        SLASH,
-        path5.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path5.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define2(this, "body", body);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex2 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define2(this, key, regex2);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path5) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path5)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path5, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename5 = shortcut ? basenameOf(path5) : path5;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename5 : path5
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path5, originalPath, doThrow) => {
-      if (!isString(path5)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path5) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path5)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path5) => {
-      const first = path5.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path5.length === 1) {
-        return true;
-      }
-      const second = path5.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path5.length === 2 || path5.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define2(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path5) {
-        checkPath(
-          path5,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path5 ? this._t(path5, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path5 = convertPath(target);
-        if (!path5 || path5.charCodeAt(path5.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path5);
-        }
-        const dir = this._t(path5, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path5);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path5, cache) {
-        if (path5 in cache) {
-          return cache[path5];
-        }
-        const parentPath = parentOf(path5);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path5] = parent && parent.ignored ? parent : this._rules.test(path5, MODE_IGNORE);
-      }
-      ignores(path5) {
-        return this._test(path5, this._ignoreCache, convertPath(path5)).ignored;
-      }
-      createFilter() {
-        return (path5) => !this.ignores(path5);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path5) {
-        return this._test(path5, this._testCache, convertPath(path5));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path5) => checkPath(convertPath(path5), path5, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path5) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path5) || isNotRelative(path5);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
 // node_modules/picomatch/lib/constants.js
 var require_constants7 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -23999,6 +23135,870 @@ var require_picomatch2 = __commonJS({
     }
     Object.assign(picomatch4, pico);
     module.exports = picomatch4;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path5) => {
+      const end = path5.length - 1;
+      const index = path5.lastIndexOf(
+        SLASH,
+        path5[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path5 : path5.slice(index + 1);
+    };
+    var parentOf = (path5) => {
+      if (path5.charCodeAt(0) === SLASH_CODE || path5.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path5.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path5.length - 1;
+      const cut = path5.lastIndexOf(
+        SLASH,
+        path5.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path5.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex2 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define2(this, key, regex2);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path5) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path5)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path5, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename5 = shortcut ? basenameOf(path5) : path5;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename5 : path5
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path5, originalPath, doThrow) => {
+      if (!isString(path5)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path5) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path5)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path5) => {
+      const first = path5.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path5.length === 1) {
+        return true;
+      }
+      const second = path5.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path5.length === 2 || path5.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path5) {
+        checkPath(
+          path5,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path5 ? this._t(path5, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path5 = convertPath(target);
+        if (!path5 || path5.charCodeAt(path5.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path5);
+        }
+        const dir = this._t(path5, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path5);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path5, cache) {
+        if (path5 in cache) {
+          return cache[path5];
+        }
+        const parentPath = parentOf(path5);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path5] = parent && parent.ignored ? parent : this._rules.test(path5, MODE_IGNORE);
+      }
+      ignores(path5) {
+        return this._test(path5, this._ignoreCache, convertPath(path5)).ignored;
+      }
+      createFilter() {
+        return (path5) => !this.ignores(path5);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path5) {
+        return this._test(path5, this._testCache, convertPath(path5));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path5) => checkPath(convertPath(path5), path5, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path5) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path5) || isNotRelative(path5);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
 
@@ -34966,7 +34966,7 @@ async function enableAutoMerge(octokit, pullRequestNodeId, method, logger) {
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join16 } from "node:path";
+import { dirname as dirname9, join as join19 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -35257,11 +35257,9 @@ function maskingLogger(inner) {
 }
 
 // src/core/workspace/files.ts
-var import_ignore = __toESM(require_ignore(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { spawnSync } from "node:child_process";
-import { existsSync as existsSync4, lstatSync as lstatSync4, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync as realpathSync2 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
+import { lstatSync as lstatSync4, realpathSync as realpathSync3 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
@@ -35674,6 +35672,78 @@ function deferSignalsWhileWriting() {
   }
 }
 
+// src/core/workspace/git-listing.ts
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync4 } from "node:fs";
+import { join as join6 } from "node:path";
+function gitEnvironment() {
+  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
+  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
+  return env;
+}
+var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
+function gitFilesMentioning(root, keywords, includeUntracked, logger) {
+  const result = spawnSync(
+    "git",
+    [
+      "-C",
+      root,
+      "grep",
+      "--files-with-matches",
+      "-z",
+      "--text",
+      ...includeUntracked ? ["--untracked"] : [],
+      "--fixed-strings",
+      "--no-color",
+      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
+      "-f",
+      "-"
+    ],
+    {
+      env: gitEnvironment(),
+      maxBuffer: 1 << 30,
+      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
+`)), UTF16_MARKERS]),
+      stdio: ["pipe", "pipe", "pipe"]
+    }
+  );
+  if (result.error || result.status !== 0 && result.status !== 1) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
+    return void 0;
+  }
+  const paths = result.stdout.toString("utf8").split("\0");
+  paths.pop();
+  return new Set(paths);
+}
+function gitListedFiles(root, logger) {
+  if (!existsSync4(join6(root, ".git")) || existsSync4(join6(root, ".gitmodules"))) return void 0;
+  const result = spawnSync(
+    "git",
+    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
+    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
+  );
+  if (result.status !== 0 || result.error) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
+    return void 0;
+  }
+  const records = result.stdout.toString("utf8").split("\0");
+  records.pop();
+  const listed = [];
+  for (const record of records) {
+    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
+    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
+    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
+    listed.push(entry);
+  }
+  return listed;
+}
+
+// src/core/workspace/symlinks.ts
+import { realpathSync as realpathSync2 } from "node:fs";
+import { join as join8 } from "node:path";
+
 // src/core/workspace/boundary.ts
 import {
   closeSync as closeSync3,
@@ -35685,7 +35755,7 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join6, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join7, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 function isInside(root, target) {
   const rel = relative2(root, target);
@@ -35709,7 +35779,7 @@ function realPathThroughParents(absolute, links = 0) {
   const missing = [];
   for (let current = absolute; ; current = dirname6(current)) {
     try {
-      return join6(realpathSync.native(current), ...missing.reverse());
+      return join7(realpathSync.native(current), ...missing.reverse());
     } catch (error2) {
       const stats = lstatSync3(current, { throwIfNoEntry: false });
       if (stats?.isSymbolicLink() && links < 40)
@@ -35785,6 +35855,65 @@ function noticeSkipped(result, logger) {
     );
 }
 
+// src/core/workspace/symlinks.ts
+function symlinkNotice(root, path5, logger) {
+  let target;
+  try {
+    target = realpathSync2(join8(root, path5));
+  } catch {
+    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
+    return;
+  }
+  if (!isInside(root, target))
+    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
+  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
+}
+
+// src/core/workspace/walk.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import { join as join9 } from "node:path";
+function walkFiles(realRoot, wanted, options, logger) {
+  const found = [];
+  const walk5 = (directory, rules) => {
+    let entries;
+    try {
+      entries = readdirSync2(join9(realRoot, directory), { withFileTypes: true });
+    } catch (error2) {
+      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
+      return;
+    }
+    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
+    for (const entry of entries) {
+      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
+      if (entry.name === ".git" || entry.name === "node_modules") continue;
+      const isDirectory2 = entry.isDirectory();
+      if (ignoredBy(here, path5, isDirectory2)) continue;
+      if (isDirectory2) {
+        walk5(path5, here);
+      } else if (entry.isSymbolicLink()) {
+        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
+      } else if (entry.isFile() && wanted(path5)) {
+        found.push(path5);
+      }
+    }
+  };
+  walk5("", []);
+  return found;
+}
+function withGitignore(root, directory, rules, entries) {
+  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
+  const text = readFileSync4(join9(root, directory, ".gitignore"), "utf8");
+  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
+}
+function ignoredBy(rules, path5, isDirectory2) {
+  for (const { base, matcher } of rules) {
+    const inside = base === "" ? path5 : path5.slice(base.length + 1);
+    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
+  }
+  return false;
+}
+
 // src/core/workspace/files.ts
 var DEFAULT_PATTERNS = [
   "**/*.yaml",
@@ -35804,7 +35933,7 @@ function listWorkspace(root, options = {}) {
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
   const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
-  const realRoot = realpathSync2(root);
+  const realRoot = realpathSync3(root);
   recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
   if (!listed) {
@@ -35831,76 +35960,13 @@ function warnUnmatched(include, paths, logger) {
   }
 }
 function isRegularWorkspaceFile(root, path5, logger = silentLogger) {
-  const stats = lstatSync4(join7(root, path5), { throwIfNoEntry: false });
-  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync2(root), path5, logger);
+  const stats = lstatSync4(join10(root, path5), { throwIfNoEntry: false });
+  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync3(root), path5, logger);
   return stats?.isFile() ?? false;
 }
 function globMatcher(globs) {
   const compiled = globs.map((glob) => ({ glob, regex: import_picomatch.default.makeRe(glob, { dot: true }) }));
   return (path5) => path5 !== "" && compiled.some(({ glob, regex: regex2 }) => path5 === glob || regex2.test(path5));
-}
-function gitEnvironment() {
-  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
-  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
-  return env;
-}
-var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
-function gitFilesMentioning(root, keywords, includeUntracked, logger) {
-  const result = spawnSync(
-    "git",
-    [
-      "-C",
-      root,
-      "grep",
-      "--files-with-matches",
-      "-z",
-      "--text",
-      ...includeUntracked ? ["--untracked"] : [],
-      "--fixed-strings",
-      "--no-color",
-      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
-      "-f",
-      "-"
-    ],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
-`)), UTF16_MARKERS]),
-      stdio: ["pipe", "pipe", "pipe"]
-    }
-  );
-  if (result.error || result.status !== 0 && result.status !== 1) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
-    return void 0;
-  }
-  const paths = result.stdout.toString("utf8").split("\0");
-  paths.pop();
-  return new Set(paths);
-}
-function gitListedFiles(root, logger) {
-  if (!existsSync4(join7(root, ".git")) || existsSync4(join7(root, ".gitmodules"))) return void 0;
-  const result = spawnSync(
-    "git",
-    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
-  );
-  if (result.status !== 0 || result.error) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
-    return void 0;
-  }
-  const records = result.stdout.toString("utf8").split("\0");
-  records.pop();
-  const listed = [];
-  for (const record of records) {
-    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
-    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
-    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
-    listed.push(entry);
-  }
-  return listed;
 }
 var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
 function keepGitListed(root, entries, wanted, logger, trustIndex) {
@@ -35917,58 +35983,6 @@ function keepGitListed(root, entries, wanted, logger, trustIndex) {
     }
   }
   return found;
-}
-function walkFiles(realRoot, wanted, options, logger) {
-  const found = [];
-  const walk5 = (directory, rules) => {
-    let entries;
-    try {
-      entries = readdirSync2(join7(realRoot, directory), { withFileTypes: true });
-    } catch (error2) {
-      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
-      return;
-    }
-    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
-    for (const entry of entries) {
-      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
-      if (entry.name === ".git" || entry.name === "node_modules") continue;
-      const isDirectory2 = entry.isDirectory();
-      if (ignoredBy(here, path5, isDirectory2)) continue;
-      if (isDirectory2) {
-        walk5(path5, here);
-      } else if (entry.isSymbolicLink()) {
-        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
-      } else if (entry.isFile() && wanted(path5)) {
-        found.push(path5);
-      }
-    }
-  };
-  walk5("", []);
-  return found;
-}
-function withGitignore(root, directory, rules, entries) {
-  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text = readFileSync4(join7(root, directory, ".gitignore"), "utf8");
-  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
-}
-function ignoredBy(rules, path5, isDirectory2) {
-  for (const { base, matcher } of rules) {
-    const inside = base === "" ? path5 : path5.slice(base.length + 1);
-    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
-  }
-  return false;
-}
-function symlinkNotice(root, path5, logger) {
-  let target;
-  try {
-    target = realpathSync2(join7(root, path5));
-  } catch {
-    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
-    return;
-  }
-  if (!isInside(root, target))
-    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
-  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
 }
 function refuseEscapingPattern(pattern) {
   const body = pattern.replace(/^!/, "");
@@ -36152,7 +36166,7 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 // src/core/mesh/kustomize.ts
 import { spawn as spawn3 } from "node:child_process";
 import { accessSync, constants as constants4 } from "node:fs";
-import { delimiter as delimiter2, join as join8 } from "node:path";
+import { delimiter as delimiter2, join as join11 } from "node:path";
 var RenderError = class extends AutopilotError {
 };
 var DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 6e4;
@@ -36179,7 +36193,7 @@ function locateKustomize(env = process.env) {
 function onPath(name, env) {
   for (const dir of (env.PATH ?? "").split(delimiter2)) {
     if (!dir) continue;
-    const candidate = join8(dir, name);
+    const candidate = join11(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return void 0;
@@ -36771,9 +36785,9 @@ function dataOf(files, object) {
 
 // src/core/mesh/render.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join9, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { join as join12, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/core/mesh/roots.ts
 import { posix as posix4 } from "node:path";
@@ -36975,7 +36989,7 @@ function plainFilesUnder(files, dir, inChart) {
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
-  const scratch = mkdtempSync(join9(tmpdir3(), "autopilot-mesh-"));
+  const scratch = mkdtempSync(join12(tmpdir3(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
   try {
@@ -36984,7 +36998,7 @@ async function renderRoots(files, roots, options) {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
       const dirs = root.kustomization ? [root.path] : root.nested ?? [];
       if (dirs.length === 0) return plain;
-      const wrapperDir = freeDirs.pop() ?? join9(scratch, String(madeDirs++));
+      const wrapperDir = freeDirs.pop() ?? join12(scratch, String(madeDirs++));
       try {
         const built = await renderKustomization(files, root, dirs, wrapperDir, options);
         return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
@@ -37026,10 +37040,10 @@ async function renderKustomization(files, root, dirs, wrapperDir, options) {
       root,
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
-  const workspace = realpathSync3(files.root);
+  const workspace = realpathSync4(files.root);
   mkdirSync2(wrapperDir, { recursive: true });
   const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve4(workspace, dir)).split(sep3).join("/"));
-  writeFileSync(join9(wrapperDir, "kustomization.yaml"), wrapperKustomization(root, toDirs));
+  writeFileSync(join12(wrapperDir, "kustomization.yaml"), wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
   const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
     timeoutMs: options.timeoutMs,
@@ -37208,7 +37222,7 @@ function transformationsOf(text) {
 }
 function fromWrapper(workspace, wrapperDir, path5, root) {
   const absolute = resolve4(wrapperDir, path5);
-  if (absolute === join9(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
+  if (absolute === join12(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
   const rel = relative3(workspace, absolute).split(sep3).join("/");
   return normalizeRepoPath(rel);
 }
@@ -39530,25 +39544,19 @@ async function injectJobs(jobs, setup, cache) {
 }
 
 // src/core/inject/inject-config.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync6 } from "node:fs";
 import { writeFile as writeFile3 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/core/istioctl/offline-config.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 import { mkdir as mkdir2, mkdtemp, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join10, resolve as resolve5 } from "node:path";
-var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
-function nativeSidecarsChoice(setting) {
-  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
-}
-var OFFLINE_FILE_NAMES = {
-  injectConfig: "inject-config.yaml",
-  values: "values.json",
-  meshConfig: "mesh-config.yaml"
-};
+import { join as join13, resolve as resolve5 } from "node:path";
+
+// src/core/istioctl/manifest-objects.ts
+var import_yaml9 = __toESM(require_dist(), 1);
 function manifestObjectsOfKind(manifest, kinds) {
   const wanted = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
   const objects = [];
@@ -39572,6 +39580,23 @@ function proxyImageFromValues(values) {
     if (variant !== "default") tag = `${tag}-${variant}`;
   }
   return `${String(global2.hub ?? "")}/${image}:${tag}`;
+}
+function configMapKey(maps, name, key, version) {
+  const map = maps.find((m) => m.metadata?.name === name);
+  const value = map?.data?.[key];
+  if (typeof value !== "string") {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
+      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
+    );
+  }
+  return value;
+}
+
+// src/core/istioctl/native-sidecars.ts
+var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
+function nativeSidecarsChoice(setting) {
+  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
 }
 function controlPlaneNativeSidecars(objects, revision) {
   const name = revision ? `istiod-${revision}` : "istiod";
@@ -39607,10 +39632,17 @@ function chooseNativeSidecars(choice2, controlPlaneSetting, istioVersion, kubern
   }
   return { nativeSidecars: false, reason: "not requested (offline istioctl default)" };
 }
+
+// src/core/istioctl/offline-config.ts
+var OFFLINE_FILE_NAMES = {
+  injectConfig: "inject-config.yaml",
+  values: "values.json",
+  meshConfig: "mesh-config.yaml"
+};
 async function valuesAsOperatorFile(valuesFile, workDir) {
   let values;
   try {
-    values = (0, import_yaml9.parse)(await readFile(valuesFile, "utf8"));
+    values = (0, import_yaml10.parse)(await readFile(valuesFile, "utf8"));
   } catch (error2) {
     throw new FileFormatError(`cannot read the values file: ${error2.message}`, {
       file: valuesFile,
@@ -39631,21 +39663,10 @@ async function valuesAsOperatorFile(valuesFile, workDir) {
       hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
     });
   }
-  const wrapped = join10(workDir, "values-operator.yaml");
+  const wrapped = join13(workDir, "values-operator.yaml");
   const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile2(wrapped, (0, import_yaml9.stringify)(operator));
+  await writeFile2(wrapped, (0, import_yaml10.stringify)(operator));
   return wrapped;
-}
-function configMapKey(maps, name, key, version) {
-  const map = maps.find((m) => m.metadata?.name === name);
-  const value = map?.data?.[key];
-  if (typeof value !== "string") {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
-      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
-    );
-  }
-  return value;
 }
 async function writeAllOrNothing(files) {
   const suffix = `.tmp-${process.pid}-${Date.now()}`;
@@ -39661,47 +39682,10 @@ async function generateOfflineInjectConfig(options) {
   const logger = options.logger ?? silentLogger;
   const version = options.version ?? await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs });
   const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : void 0;
-  const workDir = await mkdtemp(join10(tmpdir4(), "istio-offline-config-"));
-  let manifest;
-  try {
-    const files = [...options.baseOperatorFiles ?? []];
-    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
-    if (options.operatorFile) files.push(options.operatorFile);
-    const generated = await manifestGenerate({
-      binary: options.binary,
-      files,
-      revision: requested,
-      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
-      setFlags: requested ? [`values.revision=${requested}`] : [],
-      timeoutMs: options.timeoutMs
-    });
-    manifest = generated.manifest;
-    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
-  } finally {
-    await rm2(workDir, { recursive: true, force: true });
-  }
+  const manifest = await renderControlPlane(options, requested, logger);
   const objects = manifestObjectsOfKind(manifest, ["ConfigMap", "Deployment"]);
   const configMaps = objects.filter((o) => o.kind === "ConfigMap");
-  const injectors = configMaps.filter(
-    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
-  );
-  if (injectors.length !== 1) {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
-      { hint: "Check that the profile and values install exactly one istiod." }
-    );
-  }
-  const injectorName = String(injectors[0]?.metadata?.name);
-  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
-  let values;
-  try {
-    values = JSON.parse(valuesJson);
-  } catch (error2) {
-    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
-      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
-      cause: error2
-    });
-  }
+  const { values, valuesJson } = injectorValues(configMaps, version);
   const renderedRevision = typeof values.revision === "string" && values.revision !== "" && values.revision !== DEFAULT_REVISION ? values.revision : void 0;
   const names = controlPlaneConfigMapNames(renderedRevision);
   const injectConfig2 = configMapKey(configMaps, names.injector, "config", version);
@@ -39715,9 +39699,9 @@ async function generateOfflineInjectConfig(options) {
   const outputDir = resolve5(options.outputDir);
   await mkdir2(outputDir, { recursive: true });
   const paths = {
-    injectConfigFile: join10(outputDir, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join10(outputDir, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join10(outputDir, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join13(outputDir, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.meshConfig)
   };
   await writeAllOrNothing([
     { path: paths.injectConfigFile, content: injectConfig2 },
@@ -39738,6 +39722,47 @@ async function generateOfflineInjectConfig(options) {
     nativeSidecarsReason: native.reason
   };
 }
+async function renderControlPlane(options, requested, logger) {
+  const workDir = await mkdtemp(join13(tmpdir4(), "istio-offline-config-"));
+  try {
+    const files = [...options.baseOperatorFiles ?? []];
+    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
+    if (options.operatorFile) files.push(options.operatorFile);
+    const generated = await manifestGenerate({
+      binary: options.binary,
+      files,
+      revision: requested,
+      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
+      setFlags: requested ? [`values.revision=${requested}`] : [],
+      timeoutMs: options.timeoutMs
+    });
+    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
+    return generated.manifest;
+  } finally {
+    await rm2(workDir, { recursive: true, force: true });
+  }
+}
+function injectorValues(configMaps, version) {
+  const injectors = configMaps.filter(
+    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
+  );
+  if (injectors.length !== 1) {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
+      { hint: "Check that the profile and values install exactly one istiod." }
+    );
+  }
+  const injectorName = String(injectors[0]?.metadata?.name);
+  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
+  try {
+    return { values: JSON.parse(valuesJson), valuesJson };
+  } catch (error2) {
+    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
+      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
+      cause: error2
+    });
+  }
+}
 
 // src/core/inject/injection-cache.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -39753,7 +39778,7 @@ import {
   writeFileSync as writeFileSync2
 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname as dirname7, join as join11 } from "node:path";
+import { dirname as dirname7, join as join14 } from "node:path";
 var FORMAT = 1;
 var SPARE_ENTRIES = 2e4;
 function sha256(...parts) {
@@ -39762,9 +39787,9 @@ function sha256(...parts) {
   return hash.digest("hex");
 }
 function defaultCacheDir(env = process.env) {
-  if (env["ISTIO_AUTOPILOT_CACHE"]) return join11(env["ISTIO_AUTOPILOT_CACHE"], "inject");
-  if (env["RUNNER_TOOL_CACHE"]) return join11(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
-  return join11(homedir(), ".cache", "istio-autopilot", "inject");
+  if (env["ISTIO_AUTOPILOT_CACHE"]) return join14(env["ISTIO_AUTOPILOT_CACHE"], "inject");
+  if (env["RUNNER_TOOL_CACHE"]) return join14(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
+  return join14(homedir(), ".cache", "istio-autopilot", "inject");
 }
 var InjectionCache = class _InjectionCache {
   constructor(file, stored2, logger) {
@@ -39783,7 +39808,7 @@ var InjectionCache = class _InjectionCache {
   }
   /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
   static open(dir, configKey, logger) {
-    const file = join11(dir, `${configKey}.json`);
+    const file = join14(dir, `${configKey}.json`);
     let stored2 = {};
     try {
       const parsed = JSON.parse(readFileSync5(file, "utf8"));
@@ -39839,7 +39864,7 @@ var InjectionCache = class _InjectionCache {
 function fileDigest(dir, path5) {
   const stat2 = statSync3(path5, { bigint: true });
   const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
-  const index = join11(dir, "file-digests.json");
+  const index = join14(dir, "file-digests.json");
   let known2 = {};
   try {
     known2 = JSON.parse(readFileSync5(index, "utf8"));
@@ -39863,7 +39888,7 @@ function fileDigest(dir, path5) {
   return digest;
 }
 function memo(dir, key) {
-  const file = dir ? join11(dir, "memo", `${key}.json`) : void 0;
+  const file = dir ? join14(dir, "memo", `${key}.json`) : void 0;
   return {
     get() {
       if (!file) return void 0;
@@ -39962,8 +39987,8 @@ async function generatedConfig(options, operatorFile, context2) {
     values: cloneJson(context2.repoValues?.values),
     meshConfig: cloneJson(context2.repoValues?.meshConfig)
   };
-  const repoFile = join12(context2.scratch, "repo-control-plane.yaml");
-  const repoText = () => (0, import_yaml10.stringify)({
+  const repoFile = join15(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => (0, import_yaml11.stringify)({
     apiVersion: "install.istio.io/v1alpha1",
     kind: "IstioOperator",
     spec: {
@@ -39987,9 +40012,9 @@ async function generatedConfig(options, operatorFile, context2) {
     )
   );
   const paths = {
-    injectConfigFile: join12(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join12(context2.scratch, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join12(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join15(context2.scratch, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
   };
   const known2 = remembered.get();
   if (known2) {
@@ -40062,7 +40087,7 @@ function removeKey(values, key) {
 
 // src/core/inject/jobs.ts
 import { existsSync as existsSync6 } from "node:fs";
-import { join as join13, posix as posix13 } from "node:path";
+import { join as join16, posix as posix13 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -40160,7 +40185,7 @@ function withLineEndings(text, eol) {
 }
 
 // src/core/inject/patches.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 var NAMED_LISTS = /* @__PURE__ */ new Set([
   "containers",
   "initContainers",
@@ -40269,7 +40294,7 @@ function sidecarPatch(workload, source, injected) {
     ...body,
     metadata: { ...bodyMetadata, ...metadata }
   };
-  return (0, import_yaml11.stringify)(patch, { lineWidth: 0 });
+  return (0, import_yaml12.stringify)(patch, { lineWidth: 0 });
 }
 function patchFileName(workload) {
   const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -40352,7 +40377,7 @@ function helmChartOf(workspace, path5) {
   for (let i = parts.length - 2; i >= 0; i--) {
     if (parts[i] !== "templates") continue;
     const chart = parts.slice(0, i).join("/");
-    if (existsSync6(join13(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+    if (existsSync6(join16(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
   }
   return void 0;
 }
@@ -40422,7 +40447,7 @@ function inPlaceChanges(judged, changes) {
 
 // src/core/inject/output/patches.ts
 import { existsSync as existsSync7, readFileSync as readFileSync7 } from "node:fs";
-import { join as join14, posix as posix14 } from "node:path";
+import { join as join17, posix as posix14 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -40445,7 +40470,7 @@ function patchChanges(judged, changes, logger) {
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
     const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
-      (f) => existsSync7(join14(changes.root, f))
+      (f) => existsSync7(join17(changes.root, f))
     );
     if (!kustomization) {
       logger.warning(
@@ -40457,7 +40482,7 @@ function patchChanges(judged, changes, logger) {
       continue;
     }
     const wired = wirePatches(
-      readFileSync7(join14(changes.root, kustomization), "utf8"),
+      readFileSync7(join17(changes.root, kustomization), "utf8"),
       [...new Set(names)].sort()
     );
     if (wired !== void 0) changes.propose(kustomization, wired);
@@ -40501,7 +40526,7 @@ function plannedChanges(mode, root, outputDir, judged, logger) {
 }
 
 // src/core/inject/output/json6902.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 var STATUS = "sidecar.istio.io/status";
 var INJECT = "sidecar.istio.io/inject";
 var LISTS = ["containers", "initContainers", "volumes"];
@@ -40527,7 +40552,7 @@ function json6902Sidecars(build) {
   return out;
 }
 function isOpList(text) {
-  const doc = (0, import_yaml12.parseDocument)(text);
+  const doc = (0, import_yaml13.parseDocument)(text);
   const ops = doc.toJS();
   return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
 }
@@ -40554,16 +40579,16 @@ function regeneratedPatch(text, kind, rendered, injected, leftOut = []) {
   const renderedSpec = podTemplateOf(rendered)?.spec;
   if (!spec || !renderedSpec) return void 0;
   const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-  const doc = (0, import_yaml12.parseDocument)(text);
+  const doc = (0, import_yaml13.parseDocument)(text);
   const ops = doc.contents;
-  if (!(0, import_yaml12.isSeq)(ops)) return void 0;
+  if (!(0, import_yaml13.isSeq)(ops)) return void 0;
   const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
     (i) => isObject(i) && i["name"] === name
   );
   const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
   let changed = false;
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml12.isMap)(item)) return;
+    if (!(0, import_yaml13.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
@@ -40607,7 +40632,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   const ops = doc.contents;
   const want = podTemplateOf(injected)?.metadata;
   const have = podTemplateOf(rendered)?.metadata;
-  if (!(0, import_yaml12.isSeq)(ops) || !want || !have) return false;
+  if (!(0, import_yaml13.isSeq)(ops) || !want || !have) return false;
   const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
   const maps = ["labels", "annotations"];
   const wanted = (map) => isObject(want[map]) ? want[map] : {};
@@ -40626,7 +40651,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   let touchesMetadata = false;
   let changed = false;
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml12.isMap)(item)) return;
+    if (!(0, import_yaml13.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
@@ -40688,8 +40713,8 @@ async function json6902Changes(targets, inject, native) {
     done.add(target.file);
     const kind = target.object.kind;
     const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode, target);
-    const injected = (0, import_yaml12.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const output = await inject((0, import_yaml13.stringify)(uninjected(target.object)), mode, target);
+    const injected = (0, import_yaml13.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
     const leftOut = [];
     const text = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
@@ -40721,7 +40746,7 @@ async function json6902Changes(targets, inject, native) {
 // src/core/inject/render-check.ts
 import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname8, join as join15 } from "node:path";
+import { dirname as dirname8, join as join18 } from "node:path";
 
 // src/core/releases/artifact-hosts.ts
 var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
@@ -41008,14 +41033,14 @@ function proxyCount(spec) {
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
 async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync2(join15(tmpdir5(), "inject-render-check-"));
+  const scratch = mkdtempSync2(join18(tmpdir5(), "inject-render-check-"));
   try {
     cpSync(workspace, scratch, {
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
     });
     for (const change of changes) {
-      const target = join15(scratch, change.path);
+      const target = join18(scratch, change.path);
       mkdirSync4(dirname8(target), { recursive: true });
       writeFileSync3(target, change.content);
     }
@@ -41349,7 +41374,7 @@ function revisionForJob(job, mesh, runRevision, pinned = false) {
 var STATUS3 = "sidecar.istio.io/status";
 
 // src/core/inject/sidecar-mode.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 function bodyForMode(job, from, native) {
   if (from === void 0 || from === "native" === native) return job.body;
   const list = from === "native" ? "initContainers" : "containers";
@@ -41359,7 +41384,7 @@ function bodyForMode(job, from, native) {
     if (!spec || !Array.isArray(spec[list])) continue;
     spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  return (0, import_yaml13.stringify)(document);
+  return (0, import_yaml14.stringify)(document);
 }
 function existingMode(job) {
   if (!job.body.includes("istio-proxy")) return void 0;
@@ -41551,7 +41576,7 @@ async function renderSidecars(options, deps = {}) {
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
   const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh);
-  const scratch = await mkdtemp2(join16(tmpdir6(), "kube-inject-"));
+  const scratch = await mkdtemp2(join19(tmpdir6(), "kube-inject-"));
   try {
     const context2 = {
       binary,
@@ -41567,7 +41592,7 @@ async function renderSidecars(options, deps = {}) {
       let known2 = configs.get(name);
       if (!known2) {
         known2 = (async () => {
-          const dir = rev === revision ? scratch : join16(scratch, `revision-${name}`);
+          const dir = rev === revision ? scratch : join19(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir3(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
           return injectConfig(options, {
@@ -41973,7 +41998,7 @@ function overrideRepoConfig(config, o) {
 }
 
 // src/core/config/repo-config.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
@@ -41981,8 +42006,8 @@ import { resolve as resolve8 } from "node:path";
 
 // src/core/istioctl/analyze/files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { readdirSync as readdirSync3, realpathSync as realpathSync4, statSync as statSync4 } from "node:fs";
-import { extname as extname2, isAbsolute as isAbsolute4, join as join17, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
+import { readdirSync as readdirSync3, realpathSync as realpathSync5, statSync as statSync4 } from "node:fs";
+import { extname as extname2, isAbsolute as isAbsolute4, join as join20, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
 var READABLE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 var NEVER_WALKED = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function requireFile(path5, cwd, input) {
@@ -42008,7 +42033,7 @@ function resolveAnalyzeFiles(patterns, cwd, logger = silentLogger) {
       hint: "Give globs such as 'clusters/**/*.yaml'."
     });
   const found = /* @__PURE__ */ new Set();
-  const realCwd = realpathSync4(cwd);
+  const realCwd = realpathSync5(cwd);
   for (const pattern of include) {
     const before = found.size;
     if (pattern.replace(/^!/, "").split(/[\\/]/).includes(".."))
@@ -42054,7 +42079,7 @@ function* walk2(dir, root, logger) {
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join17(dir, entry.name);
+    const full = join20(dir, entry.name);
     if (entry.isDirectory()) {
       if (!NEVER_WALKED.has(entry.name)) yield* walk2(full, root, logger);
     } else if (entry.isSymbolicLink()) {
@@ -42124,7 +42149,7 @@ function unknownDocumentFinding(file, line, reason) {
 }
 
 // src/core/istioctl/analyze/locate.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync9 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 function splitYamlChunks(content) {
@@ -42162,7 +42187,7 @@ function screenFile(path5, cwd) {
   for (const chunk of chunks) {
     let value;
     try {
-      value = (0, import_yaml14.parse)(chunk.text, { uniqueKeys: false });
+      value = (0, import_yaml15.parse)(chunk.text, { uniqueKeys: false });
     } catch {
       screened.invalid++;
       continue;
@@ -42371,7 +42396,7 @@ function thresholds(options) {
 }
 
 // src/core/config/repo-config-reader.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 function configContext(file, lineCounter) {
   const lineOf2 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   const fail = (path5, node, message, hint) => {
@@ -42390,22 +42415,22 @@ function sectionReader(ctx, map, prefix) {
   return {
     string(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null) return void 0;
-      if (!(0, import_yaml15.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      if (node === void 0 || (0, import_yaml16.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml16.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
       return String(node.value);
     },
     boolean(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "boolean")
+      if (!(0, import_yaml16.isScalar)(node) || typeof node.value !== "boolean")
         return fail(name(key), node, "must be true or false");
       return node.value;
     },
     list(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if ((0, import_yaml15.isScalar)(node) && typeof node.value === "string") return [node.value];
-      if (!(0, import_yaml15.isSeq)(node) || !node.items.every((i) => (0, import_yaml15.isScalar)(i) && typeof i.value === "string")) {
+      if ((0, import_yaml16.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml16.isSeq)(node) || !node.items.every((i) => (0, import_yaml16.isScalar)(i) && typeof i.value === "string")) {
         return fail(name(key), node, "must be a list of strings");
       }
       return node.items.map((i) => String(i.value));
@@ -42423,9 +42448,9 @@ function sectionReader(ctx, map, prefix) {
     },
     section(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml15.isScalar)(node) && node.value === null)
+      if (node === void 0 || (0, import_yaml16.isScalar)(node) && node.value === null)
         return sectionReader(ctx, null, name(key));
-      if (!(0, import_yaml15.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      if (!(0, import_yaml16.isMap)(node)) return fail(name(key), node, "must be a mapping");
       return sectionReader(ctx, node, name(key));
     },
     done() {
@@ -42435,7 +42460,7 @@ function sectionReader(ctx, map, prefix) {
 }
 function refuseUnknownKeys(ctx, map, seen, name) {
   for (const item of map?.items ?? []) {
-    const key = (0, import_yaml15.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    const key = (0, import_yaml16.isScalar)(item.key) ? String(item.key.value) : String(item.key);
     if (!seen.has(key)) {
       ctx.fail(
         name(key),
@@ -42492,8 +42517,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text, path5);
 }
 function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml16.LineCounter();
-  const doc = (0, import_yaml16.parseDocument)(text, { lineCounter });
+  const lineCounter = new import_yaml17.LineCounter();
+  const doc = (0, import_yaml17.parseDocument)(text, { lineCounter });
   if (doc.errors.length > 0) {
     const error2 = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error2.message.split("\n")[0]}`, {
@@ -42503,7 +42528,7 @@ function parseRepoConfig(text, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml16.isMap)(root)) {
+  if (root !== null && !(0, import_yaml17.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
   const ctx = configContext(file, lineCounter);
@@ -42589,8 +42614,8 @@ function readWaveSettings(ctx, top, strategy) {
   return waves;
 }
 function readWaves(ctx, node) {
-  if (node === void 0 || (0, import_yaml16.isScalar)(node) && node.value === null) return void 0;
-  if (!(0, import_yaml16.isSeq)(node) || node.items.length === 0)
+  if (node === void 0 || (0, import_yaml17.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml17.isSeq)(node) || node.items.length === 0)
     return ctx.fail(
       "waves",
       node,
@@ -42604,7 +42629,7 @@ function readWaves(ctx, node) {
 function readWave(ctx, item, index, earlier) {
   const { fail } = ctx;
   const where2 = `waves[${index}]`;
-  if (!(0, import_yaml16.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
+  if (!(0, import_yaml17.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
   const wave = sectionReader(ctx, item, where2);
   const name = wave.string("name");
   if (!name) return fail(`${where2}.name`, item, "is required");
@@ -47376,7 +47401,7 @@ function describeConsistency(report) {
 }
 
 // src/core/pins/splice.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync12 } from "node:fs";
 function uniqueByPosition(items) {
   const seen = /* @__PURE__ */ new Map();
@@ -47431,7 +47456,7 @@ function renderSplices(splices, readFile4) {
   return rendered;
 }
 function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml17.parseAllDocuments)(content.toString("utf8"))) {
+  for (const document of (0, import_yaml18.parseAllDocuments)(content.toString("utf8"))) {
     const error2 = document.errors[0];
     if (error2) {
       throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
@@ -47470,12 +47495,12 @@ function applySplices(root, splices, options = {}) {
 }
 
 // src/core/pins/yaml-documents.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml18.LineCounter();
-  const documents = (0, import_yaml18.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml19.LineCounter();
+  const documents = (0, import_yaml19.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -47504,13 +47529,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml18.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml19.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml18.isMap)(current)) return void 0;
+    if (!(0, import_yaml19.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -47518,15 +47543,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml18.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml19.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml18.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml19.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml18.isMap)(base)) continue;
+    if (!(0, import_yaml19.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -47534,11 +47559,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml18.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml19.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml18.isSeq)(found)) return [];
+  if (!(0, import_yaml19.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -47572,7 +47597,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml18.isScalar)(node)) return void 0;
+  if (!(0, import_yaml19.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -47624,17 +47649,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml18.isMap)(resolved)) {
+    if ((0, import_yaml19.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml18.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml19.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml18.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml19.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk5(value, depth + 1);
       }
-    } else if ((0, import_yaml18.isSeq)(resolved)) {
+    } else if ((0, import_yaml19.isSeq)(resolved)) {
       for (const item of resolved.items) walk5(item, depth + 1);
     }
   };
@@ -47731,10 +47756,10 @@ function pushSource(file, document, source, location2, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml19.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml20.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -47879,7 +47904,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -47890,9 +47915,9 @@ function extract6(file) {
 function walk3(file, document, node, path5, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml20.isMap)(resolved)) {
+  if ((0, import_yaml21.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml20.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml21.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path5 ? `${path5}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -47904,7 +47929,7 @@ function walk3(file, document, node, path5, depth, out) {
       }
       walk3(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml20.isSeq)(resolved)) {
+  } else if ((0, import_yaml21.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk3(file, document, item, `${path5}[${index}]`, depth + 1, out));
   }
 }
@@ -48370,7 +48395,7 @@ function notesSummary(report) {
 // src/core/github/commit.ts
 import { execFile } from "node:child_process";
 import { lstat as lstat2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { join as join21 } from "node:path";
 var ACTIONS_BOT_IDENTITY = {
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
@@ -48399,15 +48424,15 @@ async function readWorkingTreeChanges(workspace, paths) {
   for (const entry of status.split("\0")) {
     if (entry.length < 4) continue;
     const path5 = entry.slice(3);
-    const stat2 = await lstat2(join18(workspace, path5)).catch(() => void 0);
+    const stat2 = await lstat2(join21(workspace, path5)).catch(() => void 0);
     if (!stat2) changes.push({ path: path5, deleted: true });
     else if (stat2.isSymbolicLink())
-      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join18(workspace, path5))) });
+      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join21(workspace, path5))) });
     else if (stat2.isFile()) {
       changes.push({
         path: path5,
         mode: stat2.mode & 73 ? "100755" : "100644",
-        content: await readFile2(join18(workspace, path5))
+        content: await readFile2(join21(workspace, path5))
       });
     }
   }
@@ -50033,7 +50058,7 @@ function isPseudoVersion(version) {
 // src/core/releases/http-cache.ts
 import { createHash as createHash3, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { join as join22 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -50041,7 +50066,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join19(this.directory, `${createHash3("sha256").update(url).digest("hex")}.json`);
+    return join22(this.directory, `${createHash3("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -50177,970 +50202,8 @@ function releaseNotesUrl(version) {
   return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
 }
 
-// src/core/pins/argocd-application/index.ts
-var argocdApplicationKind = {
-  name: "argocd-application",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["targetRevision"],
-  input: "yaml",
-  extract
-};
-
-// src/core/pins/container-images/extract.ts
-var import_yaml21 = __toESM(require_dist(), 1);
-var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
-function extract9(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    let revision;
-    let revisionLooked = false;
-    (0, import_yaml21.visit)(document, {
-      Scalar(_key, node, path5) {
-        if (typeof node.value !== "string") return;
-        const source = scalarSource(file, node);
-        const match = source ? IMAGE_REFERENCE.exec(source.text) : null;
-        if (!source || !match) return;
-        const image = `${match[1] ?? ""}${match[2]}`;
-        const role = istioImageRole(image);
-        if (!role) return;
-        if (!revisionLooked) {
-          revision = revisionLabelIn(document);
-          revisionLooked = true;
-        }
-        const parent = path5[path5.length - 1];
-        const key = (0, import_yaml21.isPair)(parent) && (0, import_yaml21.isScalar)(parent.key) ? String(parent.key.value) : "";
-        const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
-        const pin = pinAt(file, at, match[4], {
-          kind: "container-images",
-          role,
-          location: key === "sidecar.istio.io/proxyImage" ? `annotation ${key}` : `image ${image}`,
-          value: source.text,
-          quote: source.quote,
-          vPrefixed: match[3] === "v",
-          ...revision ? { revision } : {},
-          ...match[6] ? { digest: match[6].slice(1) } : {}
-        });
-        if (pin) pins.push(pin);
-      }
-    });
-  }
-  return { pins };
-}
-
-// src/core/pins/container-images/index.ts
-var containerImagesKind = {
-  name: "container-images",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["proxyv2:", "pilot:", "ztunnel:", "install-cni:"],
-  input: "yaml",
-  extract: extract9
-};
-
-// src/core/pins/flux-helmrelease/extract.ts
-var import_yaml22 = __toESM(require_dist(), 1);
-var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
-function extract10(file) {
-  const pins = [];
-  const facts = [];
-  for (const document of file.documents) {
-    const { kind, apiVersion, name } = resourceKind(document);
-    if (kind === "HelmRelease" && apiVersion?.startsWith("helm.toolkit.fluxcd.io/")) {
-      extractHelmRelease(file, document, pins, facts);
-    } else if (kind === "Kustomization" && apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) {
-      const source = substitutionSource(file, document, name ?? "");
-      if (source) facts.push(source);
-    }
-  }
-  return { pins, facts };
-}
-function extractHelmRelease(file, document, pins, facts) {
-  const chartSpec = nodeAt(document, document.contents, "spec", "chart", "spec");
-  const chart = stringAt(document, chartSpec, "chart");
-  const role = istioChartRole(chart, stringAt(document, chartSpec, "sourceRef", "name"));
-  if (!role) return;
-  const values = nodeAt(document, document.contents, "spec", "values");
-  const revision = stringAt(document, values, "revision");
-  const meta = { kind: "flux-helmrelease", role, ...revision ? { revision } : {} };
-  const versionNode = nodeAt(document, chartSpec, "version");
-  const direct = versionScalarPin(file, versionNode, {
-    ...meta,
-    location: `spec.chart.spec.version (${chart})`
-  });
-  if (direct) pins.push(direct);
-  else if ((0, import_yaml22.isScalar)(versionNode)) {
-    const use2 = variableUse(file, versionNode, role, chart ?? "");
-    if (use2) facts.push(use2);
-  }
-  const tag = versionScalarPin(file, nodeAt(document, values, "global", "tag"), {
-    ...meta,
-    location: `spec.values.global.tag (${chart})`
-  });
-  if (tag) pins.push(tag);
-}
-function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml22.isScalar)(node)) return void 0;
-  const source = scalarSource(file, node);
-  const match = source ? VARIABLE.exec(source.text) : null;
-  if (!source || !match) return void 0;
-  const use2 = {
-    type: "use",
-    variable: match[2],
-    file,
-    line: file.lineCounter.linePos(source.offset).line,
-    role
-  };
-  const fallback = match[4];
-  if (fallback !== void 0) {
-    const at = source.offset + source.text.indexOf(":=") + 2 + (match[3] ?? "").length;
-    const pin = pinAt(file, at, fallback, {
-      kind: "flux-helmrelease",
-      role,
-      location: `spec.chart.spec.version default of \${${use2.variable}} (${chart})`,
-      value: source.text,
-      quote: source.quote,
-      vPrefixed: match[3] === "v"
-    });
-    if (pin) use2.defaultPin = pin;
-  }
-  return use2;
-}
-function substitutionSource(file, document, name) {
-  const postBuild = nodeAt(document, document.contents, "spec", "postBuild");
-  if (!postBuild) return void 0;
-  const inline = /* @__PURE__ */ new Map();
-  const substitute2 = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml22.isMap)(substitute2)) {
-    for (const pair of substitute2.items) {
-      if ((0, import_yaml22.isScalar)(pair.key) && (0, import_yaml22.isScalar)(pair.value))
-        inline.set(String(pair.key.value), { file, node: pair.value });
-    }
-  }
-  const from = itemsAt(document, postBuild, "substituteFrom").map((item) => ({
-    kind: stringAt(document, item, "kind") ?? "",
-    name: stringAt(document, item, "name") ?? ""
-  }));
-  const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
-  return { type: "kustomization", name, file, path: path5, inline, from };
-}
-function link(facts, lookup2) {
-  const uses = facts.filter((f) => f.type === "use");
-  const sources = facts.filter(
-    (f) => f.type === "kustomization"
-  );
-  const pins = /* @__PURE__ */ new Map();
-  const clusterRootOf = clusterRoots(lookup2);
-  for (const use2 of uses) {
-    const where2 = `${use2.file.path}:${use2.line}`;
-    const found = definitionsOf(use2, sources, lookup2, clusterRootOf);
-    if (found.length === 0 && use2.defaultPin) found.push(use2.defaultPin);
-    if (found.length === 0) {
-      lookup2.logger.warning(
-        `\${${use2.variable}} is not defined by any Flux Kustomization postBuild in the scanned files; its version was not found`,
-        { file: use2.file.path, line: use2.line }
-      );
-    }
-    for (const pin of found) {
-      const key = `${pin.file}:${pin.start}`;
-      const known2 = pins.get(key) ?? pin;
-      known2.usedBy = [.../* @__PURE__ */ new Set([...known2.usedBy ?? [], where2])];
-      if (use2.role === "control-plane") known2.role = "control-plane";
-      pins.set(key, known2);
-    }
-  }
-  return [...pins.values()];
-}
-function definitionsOf(use2, sources, lookup2, clusterRootOf) {
-  const defining = sources.filter((s) => s.inline.has(use2.variable) || s.from.length > 0);
-  const applying = defining.filter((s) => s.path === "" || use2.file.path.startsWith(`${s.path}/`));
-  const pins = [];
-  for (const source of applying.length > 0 ? applying : defining) {
-    const pin = definitionIn(use2, source, lookup2, clusterRootOf);
-    if (pin) pins.push(pin);
-  }
-  return pins;
-}
-function definitionIn(use2, source, lookup2, clusterRootOf) {
-  const meta = { kind: "flux-helmrelease", role: use2.role };
-  const inline = source.inline.get(use2.variable);
-  if (inline) {
-    return versionScalarPin(inline.file, inline.node, {
-      ...meta,
-      location: `Kustomization ${source.name} postBuild.substitute.${use2.variable}`
-    });
-  }
-  for (const ref of [...source.from].reverse()) {
-    if (ref.kind === "Secret") {
-      lookup2.logger.notice(
-        `\${${use2.variable}} may come from Secret ${ref.name}, which cannot be edited here`,
-        {
-          file: source.file.path
-        }
-      );
-      continue;
-    }
-    if (ref.kind !== "ConfigMap" || ref.name === "") continue;
-    const found = [];
-    for (const file of lookup2.filesContaining("ConfigMap", ref.name)) {
-      for (const document of file.documents) {
-        const { kind, name } = resourceKind(document);
-        if (kind !== "ConfigMap" || name !== ref.name) continue;
-        const pin = versionScalarPin(file, nodeAt(document, document.contents, "data", use2.variable), {
-          ...meta,
-          location: `ConfigMap ${ref.name} data.${use2.variable}`
-        });
-        if (pin) found.push(pin);
-      }
-    }
-    const chosen = configMapFor(source, ref.name, found, lookup2, clusterRootOf);
-    if (chosen) return chosen;
-  }
-  return void 0;
-}
-function clusterRoots(lookup2) {
-  let read;
-  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
-  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
-  const memo2 = /* @__PURE__ */ new Map();
-  return (file) => {
-    if (memo2.has(file)) return memo2.get(file);
-    const seen = /* @__PURE__ */ new Set();
-    let current = file;
-    let root;
-    for (; ; ) {
-      const k = covering(current);
-      if (!k || seen.has(k.path)) break;
-      seen.add(k.path);
-      root = k.path;
-      if (k.file.startsWith(`${k.path}/`)) break;
-      current = k.file;
-    }
-    memo2.set(file, root);
-    return root;
-  };
-}
-function readApplyingKustomizations(lookup2) {
-  const applying = [];
-  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
-    for (const document of file.documents) {
-      const { kind, apiVersion } = resourceKind(document);
-      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
-      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
-      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
-    }
-  }
-  return applying;
-}
-function configMapFor(source, name, found, lookup2, clusterRootOf) {
-  const root = clusterRootOf(source.file.path);
-  const same = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
-  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
-  const candidates = root === void 0 ? found : same.length > 0 ? same : unplaced;
-  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
-  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
-  if (files.length > 1)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
-      { file: source.file.path }
-    );
-  const chosen = nearest.find((pin) => pin.file === files[0]);
-  if (!chosen && found.length > 0)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
-      { file: source.file.path }
-    );
-  return chosen;
-}
-
-// src/core/pins/flux-helmrelease/index.ts
-var fluxHelmReleaseKind = {
-  name: "flux-helmrelease",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["HelmRelease", "postBuild"],
-  input: "yaml",
-  extract: extract10,
-  link
-};
-
-// src/core/pins/helm-chart-dependencies/extract.ts
-function extract11(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    itemsAt(document, document.contents, "dependencies").forEach((dependency, index) => {
-      const name = stringAt(document, dependency, "name");
-      const role = istioChartRole(name, stringAt(document, dependency, "repository"));
-      if (!role) return;
-      const pin = versionScalarPin(file, nodeAt(document, dependency, "version"), {
-        kind: "helm-chart-dependencies",
-        role,
-        location: `dependencies[${index}].version (${name})`
-      });
-      if (pin) pins.push(pin);
-    });
-  }
-  return { pins };
-}
-
-// src/core/pins/helm-chart-dependencies/index.ts
-var helmChartDependenciesKind = {
-  name: "helm-chart-dependencies",
-  filePatterns: ["**/Chart.yaml"],
-  keywords: ["dependencies"],
-  input: "yaml",
-  extract: extract11
-};
-
-// src/core/pins/helm-values/extract.ts
-var import_yaml23 = __toESM(require_dist(), 1);
-var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
-  "pilot",
-  "istiod",
-  "meshConfig",
-  "sidecarInjectorWebhook",
-  "istio_cni",
-  "ztunnel",
-  "cni",
-  "revisionTags"
-]);
-function extract12(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    const root = document.contents;
-    if (!(0, import_yaml23.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
-    const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
-    const revision = stringAt(document, root, "revision");
-    const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
-    const globalTag = versionScalarPin(file, nodeAt(document, root, "global", "tag"), {
-      ...meta,
-      location: "global.tag"
-    });
-    if (globalTag) pins.push(globalTag);
-    const topTag = versionScalarPin(file, nodeAt(document, root, "tag"), { ...meta, location: "tag" });
-    if (topTag) pins.push(topTag);
-  }
-  return { pins };
-}
-function looksLikeIstioValues(document, path5) {
-  const root = document.contents;
-  if (!(0, import_yaml23.isMap)(root)) return false;
-  const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
-  if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml23.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
-    return true;
-  return /istio/i.test(path5);
-}
-
-// src/core/pins/helm-values/index.ts
-var helmValuesKind = {
-  name: "helm-values",
-  filePatterns: ["**/*values*.{yaml,yml}"],
-  keywords: ["tag"],
-  input: "yaml",
-  extract: extract12
-};
-
-// src/core/pins/istio-operator/extract.ts
-function extract13(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    const { kind, apiVersion } = resourceKind(document);
-    if (kind !== "IstioOperator" || !apiVersion?.startsWith("install.istio.io/")) continue;
-    const spec = nodeAt(document, document.contents, "spec");
-    const revision = stringAt(document, spec, "revision");
-    for (const path5 of [["tag"], ["values", "global", "tag"]]) {
-      const pin = versionScalarPin(file, nodeAt(document, spec, ...path5), {
-        kind: "istio-operator",
-        role: "control-plane",
-        location: `spec.${path5.join(".")}`,
-        ...revision ? { revision } : {}
-      });
-      if (pin) pins.push(pin);
-    }
-  }
-  return { pins };
-}
-
-// src/core/pins/istio-operator/index.ts
-var istioOperatorKind = {
-  name: "istio-operator",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["IstioOperator"],
-  input: "yaml",
-  extract: extract13
-};
-
-// src/core/pins/istio-version-file/extract.ts
-var VERSION_LINE = /^[ \t]*(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)[ \t]*\r?$/;
-function extract14(file) {
-  let offset = file.text.charCodeAt(0) === 65279 ? 1 : 0;
-  for (const line of file.text.slice(offset).split("\n")) {
-    const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) {
-      offset += line.length + 1;
-      continue;
-    }
-    const match = VERSION_LINE.exec(line);
-    if (!match) return [];
-    const start = offset + line.indexOf(match[2]);
-    const pin = pinAt(file, start, match[2], {
-      kind: "istio-version-file",
-      role: "control-plane",
-      location: "version",
-      value: `${match[1] ?? ""}${match[2]}`,
-      quote: "none",
-      vPrefixed: match[1] === "v"
-    });
-    return pin ? [pin] : [];
-  }
-  return [];
-}
-
-// src/core/pins/istio-version-file/index.ts
-var istioVersionFileKind = {
-  name: "istio-version-file",
-  filePatterns: ["**/.istio-version"],
-  keywords: [],
-  input: "text",
-  extract: extract14
-};
-
-// src/core/pins/kustomize-images/extract.ts
-var import_yaml24 = __toESM(require_dist(), 1);
-function extract15(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    itemsAt(document, document.contents, "images").forEach((entry, index) => {
-      const image = stringAt(document, entry, "newName") ?? stringAt(document, entry, "name") ?? "";
-      const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
-      if (!role) return;
-      const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml24.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
-      const match = source ? IMAGE_TAG.exec(source.text) : null;
-      if (!source || !match) return;
-      const prefix = match[1] ?? "";
-      const digest = stringAt(document, entry, "digest");
-      const pin = pinAt(file, source.offset + prefix.length, match[2], {
-        kind: "kustomize-images",
-        role,
-        location: `images[${index}].newTag (${image})`,
-        value: source.text,
-        quote: source.quote,
-        vPrefixed: prefix === "v",
-        ...digest ? { digest } : {}
-      });
-      if (pin) pins.push(pin);
-    });
-  }
-  return { pins };
-}
-
-// src/core/pins/kustomize-images/index.ts
-var kustomizeImagesKind = {
-  name: "kustomize-images",
-  filePatterns: ["**/kustomization.{yaml,yml}", "**/Kustomization"],
-  keywords: ["images"],
-  input: "yaml",
-  extract: extract15
-};
-
-// src/core/pins/sail-operator/extract.ts
-var ROLES = {
-  Istio: "control-plane",
-  IstioRevision: "control-plane",
-  // Node agents: they may trail the control plane by a minor, so they are upgraded after it.
-  IstioCNI: "data-plane",
-  ZTunnel: "data-plane"
-};
-function extract16(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    const { kind, apiVersion, name } = resourceKind(document);
-    const role = kind ? ROLES[kind] : void 0;
-    if (!role || !apiVersion?.startsWith("sailoperator.io/")) continue;
-    const pin = versionScalarPin(file, nodeAt(document, document.contents, "spec", "version"), {
-      kind: "sail-operator",
-      role,
-      location: `${kind} ${name ?? ""} spec.version`.replace("  ", " "),
-      ...kind === "IstioRevision" && name ? { revision: name } : {}
-    });
-    if (pin) pins.push(pin);
-  }
-  return { pins };
-}
-
-// src/core/pins/sail-operator/index.ts
-var sailOperatorKind = {
-  name: "sail-operator",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["sailoperator.io"],
-  input: "yaml",
-  extract: extract16
-};
-
-// src/core/pins/workflow-env/extract.ts
-var MARKED_LINE = /^([ \t]*(?:-[ \t]+)?[A-Za-z0-9_]*ISTIO[A-Za-z0-9_]*VERSION[ \t]*[:=][ \t]*)(['"]?)(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)\2[ \t]+#[ \t]*istio-autopilot\b(?:[ \t]*:?[ \t]*(control-plane|data-plane))?/gm;
-function extract17(file) {
-  const pins = [];
-  for (const match of file.text.matchAll(MARKED_LINE)) {
-    const lead = match[1] ?? "";
-    const quote = match[2] ?? "";
-    const start = (match.index ?? 0) + lead.length + quote.length + (match[3] ?? "").length;
-    const role = match[5] ?? "control-plane";
-    const pin = pinAt(file, start, match[4], {
-      kind: "workflow-env",
-      role,
-      location: lead.trim().replace(/^-\s*/, "").replace(/[:=]$/, "").trim(),
-      value: `${match[3] ?? ""}${match[4]}`,
-      quote: quote === '"' ? "double" : quote === "'" ? "single" : "none",
-      vPrefixed: match[3] === "v"
-    });
-    if (pin) pins.push(pin);
-  }
-  return pins;
-}
-
-// src/core/pins/workflow-env/index.ts
-var workflowEnvKind = {
-  name: "workflow-env",
-  filePatterns: [".github/workflows/*.{yaml,yml}", "**/.github/workflows/*.{yaml,yml}"],
-  keywords: ["istio-autopilot"],
-  input: "text",
-  extract: extract17
-};
-
-// src/core/pins/index.ts
-var PIN_KINDS = [
-  istioOperatorKind,
-  helmValuesKind,
-  fluxHelmReleaseKind,
-  argocdApplicationKind,
-  helmChartDependenciesKind,
-  sailOperatorKind,
-  kustomizeImagesKind,
-  containerImagesKind,
-  workflowEnvKind,
-  istioVersionFileKind
-];
-
-// src/core/pins/scan-documents.ts
-var import_yaml25 = __toESM(require_dist(), 1);
-var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
-var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
-function documentRanges(text) {
-  const starts = [0];
-  for (const match of text.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
-  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
-}
-function mentions(text, range, keywords) {
-  return keywords.some((keyword) => {
-    const at = text.indexOf(keyword, range.start);
-    return at !== -1 && at + keyword.length <= range.end;
-  });
-}
-function parseDocumentsMentioning(source, keywords) {
-  const { text } = source;
-  if (UNUSUAL_MARKER.test(text)) return void 0;
-  const ranges = documentRanges(text);
-  const kept = ranges.filter((range) => mentions(text, range, keywords));
-  if (kept.length === ranges.length) return void 0;
-  const lineCounter = new import_yaml25.LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
-  const documents = [];
-  for (const range of kept) {
-    const parser = new import_yaml25.Parser();
-    parser.offset = range.start;
-    const composer = new import_yaml25.Composer({ uniqueKeys: false });
-    for (const document of composer.compose(parser.parse(text.slice(range.start, range.end)))) {
-      const error2 = document.errors[0];
-      if (error2)
-        throw new FileFormatError(`broken YAML: ${error2.message.split("\n")[0]}`, {
-          file: source.path,
-          line: lineCounter.linePos(error2.pos[0]).line,
-          hint: "Fix the YAML (or exclude the file with the paths input); nothing was written."
-        });
-      documents.push(document);
-    }
-  }
-  return { ...source, documents, lineCounter };
-}
-
-// src/core/pins/candidates.ts
-function candidateParsers(options, logger) {
-  const parsed = /* @__PURE__ */ new Map();
-  const parsedWhole = /* @__PURE__ */ new Map();
-  const whole = (candidate) => {
-    if (!parsedWhole.has(candidate.path)) parsedWhole.set(candidate.path, parseCandidate(candidate, logger));
-    return parsedWhole.get(candidate.path) ?? null;
-  };
-  const forScan = (candidate, selection) => {
-    if (options.parseWholeFiles || !selection.yamlKeywords) return whole(candidate);
-    if (!parsed.has(candidate.path))
-      parsed.set(candidate.path, parseCandidate(candidate, logger, selection.yamlKeywords));
-    return parsed.get(candidate.path) ?? null;
-  };
-  const count = () => (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size;
-  return { whole, forScan, count };
-}
-function pinCollector(kindsFor, parse7) {
-  const pins = [];
-  const facts = /* @__PURE__ */ new Map();
-  const visit3 = (candidate) => {
-    const selection = kindsFor(candidate.path);
-    if (selection.kinds.length === 0) return;
-    if (selection.keywords && !selection.keywords.test(candidate.content.toString("latin1"))) return;
-    for (const kind of selection.kinds) {
-      if (!mentionsAny(candidate.content, kind.keywords)) continue;
-      if (kind.input === "text") {
-        pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString("utf8") }));
-        continue;
-      }
-      const file = parse7.forScan(candidate, selection);
-      if (!file) continue;
-      const result = kind.extract(file);
-      pins.push(...result.pins);
-      if (result.facts?.length) facts.set(kind, [...facts.get(kind) ?? [], ...result.facts]);
-    }
-  };
-  return { pins, facts, visit: visit3 };
-}
-function scanCandidates(input, options, logger, kindsFor, visit3) {
-  if ("files" in input) {
-    const candidates = input.files.map(fromSource);
-    candidates.forEach(visit3);
-    return { scannedFiles: candidates.length, everyFile: () => candidates };
-  }
-  const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
-  let reread;
-  return {
-    scannedFiles: readable.length,
-    everyFile: () => reread ??= rereadWorkspace(input.root, readable, options)
-  };
-}
-function fromSource(source) {
-  return { path: source.path, content: Buffer.from(source.text, "utf8") };
-}
-function visitWorkspace(input, options, logger, kindsFor, visit3) {
-  const kinds = options.kinds ?? PIN_KINDS;
-  const { grepped, byPath } = splitByPathKinds(kinds, options.ignoreFilePatterns ?? false);
-  const keywords = [...new Set(grepped.flatMap((kind) => kind.keywords))];
-  const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
-  const readable = [];
-  const wantedWithoutGrep = options.ignoreFilePatterns ? () => byPath.length > 0 : globMatcher(byPath.flatMap((kind) => kind.filePatterns));
-  for (const path5 of listing.paths) {
-    if (listing.mentioning && !listing.mentioning.has(path5) && !wantedWithoutGrep(path5)) {
-      readable.push(path5);
-      continue;
-    }
-    const selection = kindsFor(path5);
-    if (listing.mentioning && selection.kinds.length === 0) {
-      readable.push(path5);
-      continue;
-    }
-    if (listing.mentioning && !isRegularWorkspaceFile(input.root, path5, logger)) continue;
-    const result = readWorkspaceFile(input.root, path5, options.maxFileBytes);
-    if (result.status !== "ok") {
-      noticeSkipped(result, logger);
-      continue;
-    }
-    readable.push(path5);
-    visit3({ path: path5, content: result.content });
-  }
-  return readable;
-}
-var ANY_MANIFEST = ["manifest.yaml", "apps/team/svc/manifest.yaml", "apps/team/svc/manifest.yml"];
-function splitByPathKinds(kinds, everyKindEverywhere) {
-  const grepped = [];
-  const byPath = [];
-  for (const kind of kinds) {
-    const matches = globMatcher(kind.filePatterns);
-    const broad = everyKindEverywhere || ANY_MANIFEST.some(matches);
-    (kind.keywords.length > 0 && broad ? grepped : byPath).push(kind);
-  }
-  return grepped.length > 0 ? { grepped, byPath } : { grepped: [...kinds], byPath: kinds.filter((k) => k.keywords.length === 0) };
-}
-function rereadWorkspace(root, paths, options) {
-  return paths.flatMap((path5) => {
-    if (!isRegularWorkspaceFile(root, path5)) return [];
-    const result = readWorkspaceFile(root, path5, options.maxFileBytes);
-    return result.status === "ok" ? [{ path: path5, content: result.content }] : [];
-  });
-}
-function kindSelector(kinds, everyKindEverywhere) {
-  const matchers = kinds.map((kind) => globMatcher(kind.filePatterns));
-  const selections = /* @__PURE__ */ new Map();
-  return (path5) => {
-    const chosen = everyKindEverywhere ? kinds.map(() => true) : matchers.map((matches) => matches(path5));
-    const key = chosen.map((yes) => yes ? "1" : "0").join("");
-    let selection = selections.get(key);
-    if (!selection) {
-      const selected = kinds.filter((_, index) => chosen[index]);
-      const yaml = selected.filter((kind) => kind.input === "yaml");
-      selection = {
-        kinds: selected,
-        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern(selected) } : {},
-        ...yaml.every((kind) => kind.keywords.length > 0) ? { yamlKeywords: [...new Set(yaml.flatMap((kind) => kind.keywords))] } : {}
-      };
-      selections.set(key, selection);
-    }
-    return selection;
-  };
-}
-function keywordPattern(kinds) {
-  const escaped = kinds.flatMap((kind) => kind.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp([...new Set(escaped)].join("|"));
-}
-function mentionsAny(content, keywords) {
-  return keywords.length === 0 || keywords.some((keyword) => content.includes(keyword));
-}
-function parseCandidate(candidate, logger, keywords) {
-  const source = { path: candidate.path, text: candidate.content.toString("utf8") };
-  if (keywords) {
-    try {
-      const partial = parseDocumentsMentioning(source, keywords);
-      if (partial) return partial;
-    } catch {
-    }
-  }
-  return parseEditableYamlFile(source, logger);
-}
-
-// src/core/pins/kind.ts
-function formatVersion(target) {
-  return target.replace(/^v/, "");
-}
-
-// src/core/pins/engine.ts
-function extractPins(input, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const kindsFor = kindSelector(options.kinds ?? PIN_KINDS, options.ignoreFilePatterns ?? false);
-  const parse7 = candidateParsers(options, logger);
-  const found = pinCollector(kindsFor, parse7);
-  const { scannedFiles, everyFile } = scanCandidates(input, options, logger, kindsFor, found.visit);
-  const lookup2 = {
-    logger,
-    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parse7.whole).filter((f) => f !== null)
-  };
-  const pins = [...found.pins];
-  for (const [kind, kindFacts] of found.facts) pins.push(...kind.link?.(kindFacts, lookup2) ?? []);
-  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parse7.count() };
-}
-function planPinUpdates(pins, target, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const role = options.role ?? "control-plane";
-  const version = target.version;
-  const plan = {
-    target: version,
-    edits: [],
-    unchanged: [],
-    skipped: [],
-    releaseChecked: target.checkedAgainst !== void 0
-  };
-  const refused = [];
-  for (const pin of pins) {
-    if (role !== "all" && pin.role !== role) {
-      plan.skipped.push({ pin, reason: `${pin.role} pin; role is ${role}` });
-    } else if (pin.version === version) {
-      plan.unchanged.push(pin);
-    } else if (compareVersions(pin.version, version) > 0) {
-      plan.skipped.push({ pin, reason: `pins ${pin.version}, newer than ${version}; not downgraded` });
-      logger.warning(`${pin.location} pins ${pin.version}, newer than ${version}; left alone`, pin);
-    } else if (pin.digest) {
-      refused.push(pin);
-    } else {
-      plan.edits.push({ pin, replacement: formatVersion(version), target: version });
-    }
-  }
-  if (refused.length > 0) {
-    const first = refused[0];
-    throw new InvalidInputError(
-      `${refused.length} pin(s) carry an image digest (${refused.map((p) => `${p.file}:${p.line}`).join(", ")}); a digest cannot be derived from a version`,
-      {
-        file: first.file,
-        line: first.line,
-        hint: "Pin these images by tag only, or update tag and digest yourself; nothing was written."
-      }
-    );
-  }
-  return plan;
-}
-function pinSplice(edit) {
-  const { pin } = edit;
-  return {
-    file: pin.file,
-    start: pin.start,
-    end: pin.end,
-    expected: pin.version,
-    replacement: edit.replacement,
-    line: pin.line,
-    column: pin.column
-  };
-}
-
-// src/core/releases/support.ts
-var SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
-function supportStatus(version, support, options) {
-  const parsed = istioVersionOf(version);
-  const minor = parsed ? `${parsed.major}.${parsed.minor}` : typeof version === "string" ? version : version.version;
-  const today = isoDate(options.now);
-  const record = support.find((s) => s.minor === minor);
-  const status = (eolDate, basis) => ({
-    minor,
-    eol: eolDate !== void 0 && eolDate <= today,
-    ...eolDate ? { eolDate } : {},
-    eolExpected: basis !== "announced" && eolDate !== void 0 && eolDate > today,
-    basis
-  });
-  if (record?.eolDate && !record.eolExpected) return status(record.eolDate, "announced");
-  const derived = parsed ? eolByRule(parsed, options.releases ?? []) : void 0;
-  if (derived) return status(derived, "n+2 rule");
-  if (record?.eolDate) return status(record.eolDate, "expected");
-  return status(void 0, "unknown");
-}
-function supportedMinors(support, options) {
-  const minors = new Set(support.map((s) => s.minor));
-  for (const release of options.releases ?? []) {
-    const parsed = istioVersionOf(release);
-    if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
-  }
-  const today = isoDate(options.now);
-  const unreleased = new Set(
-    support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor)
-  );
-  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(firstOf(minor), support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
-}
-function firstOf(minor) {
-  const [major, minorNumber] = minor.split(".").map(Number);
-  if (!Number.isInteger(major) || !Number.isInteger(minorNumber)) return `${minor}.0`;
-  return {
-    version: `${major}.${minorNumber}.0`,
-    major,
-    minor: minorNumber,
-    patch: 0,
-    prerelease: false
-  };
-}
-function eolByRule(parsed, releases) {
-  const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
-  if (!successor?.publishedAt) return void 0;
-  const released = Date.parse(successor.publishedAt);
-  if (Number.isNaN(released)) return void 0;
-  return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 864e5));
-}
-var gaIndex = /* @__PURE__ */ new WeakMap();
-function gaReleases(releases) {
-  let index = gaIndex.get(releases);
-  if (!index) {
-    index = /* @__PURE__ */ new Map();
-    for (const release of releases) {
-      const version = release.prerelease ? void 0 : istioVersionOf(release)?.version;
-      if (version && !index.has(version)) index.set(version, release);
-    }
-    gaIndex.set(releases, index);
-  }
-  return index;
-}
-function isoDate(date) {
-  return date.toISOString().slice(0, 10);
-}
-
-// src/core/releases/check-release.ts
-function checkRelease(request2, sources) {
-  const now = request2.now ?? /* @__PURE__ */ new Date();
-  const current = requireIstioRelease(request2, sources.releases);
-  const policyText = request2.policy ?? "latest";
-  const policy = parseVersionPolicy(policyText);
-  const strategy = request2.strategy ?? "in-place";
-  const supportOptions = { now, releases: sources.releases };
-  const supported = supportedMinors(sources.support, supportOptions);
-  const includePrereleases = request2.includePrereleases === true;
-  const eligible = sources.releases.filter((r) => includePrereleases || !r.prerelease).sort((a, b) => compareVersions(a.version, b.version));
-  const context2 = { current, supportedMinors: supported };
-  if (!eligible.some((r) => policyAllows(policy, r, context2))) {
-    throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
-      input: "version-policy",
-      hint: `Releases run from ${eligible[0]?.version ?? "none"} to ${eligible[eligible.length - 1]?.version ?? "none"}; supported minors: ${supported.join(", ") || "none"}.`
-    });
-  }
-  const path5 = planUpgradePath({
-    current,
-    releases: sources.releases,
-    policy,
-    strategy,
-    includePrereleases,
-    supportedMinors: supported
-  });
-  const matches = matchAdvisories(current, sources.advisories, sources.support);
-  const target = path5.target;
-  const stillAffecting = new Set(
-    path5.targetVersion ? matchAdvisories(path5.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id) : []
-  );
-  const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
-  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
-  return {
-    current: current.version,
-    latest: path5.latest,
-    target,
-    destination: path5.destination,
-    updateAvailable: target !== void 0,
-    updateType: path5.updateType,
-    hops: path5.hops,
-    upgradePath: path5.hops.map((h) => h.to),
-    ...path5.blockedBy ? { blockedBy: path5.blockedBy } : {},
-    currentIsAheadOfLatest: path5.currentIsAheadOfLatest,
-    vulnerable: matches.length > 0,
-    advisories: matches.map((m) => ({
-      id: m.advisory.id,
-      cves: m.advisory.cves,
-      severity: m.advisory.severity,
-      ...m.advisory.cvss !== void 0 ? { cvss: m.advisory.cvss } : {},
-      ...m.fixedIn ? { "fixed-in": m.fixedIn } : {},
-      url: m.advisory.url,
-      summary: m.advisory.summary,
-      presumed: m.presumed
-    })),
-    fixedAdvisories: target ? matches.filter((m) => !stillAffecting.has(m.advisory.id)).map((m) => m.advisory.id) : [],
-    eol: status.eol,
-    ...status.eolDate ? { eolDate: status.eolDate } : {},
-    eolExpected: status.eolExpected,
-    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
-    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
-    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
-    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {},
-    policy: policyText,
-    strategy,
-    sources: {
-      releasesFrom: sources.releasesFrom,
-      advisoriesFrom: sources.advisoriesFrom,
-      datasetAsOf: sources.datasetAsOf,
-      warnings: sources.warnings
-    }
-  };
-}
-function requireIstioRelease(request2, releases) {
-  const where2 = request2.currentFrom ?? { input: "current-version" };
-  const listed = releases.find((r) => r.version === request2.currentVersion);
-  if (listed) return listed;
-  const parsed = parseIstioVersion(request2.currentVersion);
-  const known2 = releases.map((r) => r.version).sort(compareVersions);
-  if (!parsed) {
-    throw new InvalidInputError(`'${request2.currentVersion}' is not an Istio version`, {
-      ...where2,
-      hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known2.slice(-3).join(", ")}.`
-    });
-  }
-  const normalised = releases.find((r) => r.version === parsed.version);
-  if (normalised) return normalised;
-  const newest = known2[known2.length - 1];
-  if (newest && compareVersions(parsed.version, newest) > 0) return parsed;
-  throw new NotFoundError(`${parsed.version} is not an Istio release`, {
-    ...where2,
-    hint: `The nearest releases are ${nearestReleases(parsed.version, known2, parsed.prerelease).join(", ")}.`
-  });
-}
-
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -51528,7 +50591,7 @@ function documentsOf(path5, text) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml26.isMap)(document.contents)) continue;
+    if (!(0, import_yaml22.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text2 = (value) => typeof value === "string" ? value : "";
@@ -51548,15 +50611,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml26.isMap)(node)) {
+    if ((0, import_yaml22.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml22.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml26.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml22.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml26.isSeq)(node)) {
+    } else if ((0, import_yaml22.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -51643,7 +50706,7 @@ function notesContext(plan, moves) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync13 } from "node:fs";
 import { posix as posix16 } from "node:path";
 
@@ -51870,9 +50933,9 @@ function revisionNameOf(version) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 function documentsOf2(text, file) {
-  const documents = (0, import_yaml27.parseAllDocuments)(text);
+  const documents = (0, import_yaml23.parseAllDocuments)(text);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -51930,14 +50993,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml27.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml23.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml27.isPair)(first) && first.key && (0, import_yaml27.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml23.isPair)(first) && first.key && (0, import_yaml23.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml27.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml23.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -51951,8 +51014,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml27.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml27.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml23.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml23.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -51963,8 +51026,8 @@ function removeMapEntry(text, file, located, path5, key) {
 }
 function removeListItem(text, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml27.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml27.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml23.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml23.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -51978,7 +51041,7 @@ function removeListItem(text, file, located, path5, item) {
 }
 function replaceScalar(text, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml27.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml23.isScalar)(node) || !node.range) return void 0;
   const written = text.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -52083,7 +51146,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml28.parseDocument)(text.slice(located.start, located.end));
+  const document = (0, import_yaml24.parseDocument)(text.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = asString(document.getIn(shape.releaseNamePath));
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52122,9 +51185,9 @@ function listBeside(editor, beside, added) {
   const text = editor.text(kustomization);
   const [located] = documentsOf2(text, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml28.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml24.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix16.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml28.isSeq)(resources) && resources.flow)
+  if (!range || resources && (0, import_yaml24.isSeq)(resources) && resources.flow)
     throw new FileFormatError(`${posix16.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
       hint: `Add ${posix16.basename(added)} to the kustomization by hand, or list ${posix16.basename(beside)} in block style.`
@@ -52668,6 +51731,1084 @@ function assertSkewAfterMove(request2, canary) {
     );
 }
 
+// src/core/pins/argocd-application/index.ts
+var argocdApplicationKind = {
+  name: "argocd-application",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["targetRevision"],
+  input: "yaml",
+  extract
+};
+
+// src/core/pins/container-images/extract.ts
+var import_yaml25 = __toESM(require_dist(), 1);
+var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
+function extract9(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    let revision;
+    let revisionLooked = false;
+    (0, import_yaml25.visit)(document, {
+      Scalar(_key, node, path5) {
+        if (typeof node.value !== "string") return;
+        const source = scalarSource(file, node);
+        const match = source ? IMAGE_REFERENCE.exec(source.text) : null;
+        if (!source || !match) return;
+        const image = `${match[1] ?? ""}${match[2]}`;
+        const role = istioImageRole(image);
+        if (!role) return;
+        if (!revisionLooked) {
+          revision = revisionLabelIn(document);
+          revisionLooked = true;
+        }
+        const parent = path5[path5.length - 1];
+        const key = (0, import_yaml25.isPair)(parent) && (0, import_yaml25.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
+        const pin = pinAt(file, at, match[4], {
+          kind: "container-images",
+          role,
+          location: key === "sidecar.istio.io/proxyImage" ? `annotation ${key}` : `image ${image}`,
+          value: source.text,
+          quote: source.quote,
+          vPrefixed: match[3] === "v",
+          ...revision ? { revision } : {},
+          ...match[6] ? { digest: match[6].slice(1) } : {}
+        });
+        if (pin) pins.push(pin);
+      }
+    });
+  }
+  return { pins };
+}
+
+// src/core/pins/container-images/index.ts
+var containerImagesKind = {
+  name: "container-images",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["proxyv2:", "pilot:", "ztunnel:", "install-cni:"],
+  input: "yaml",
+  extract: extract9
+};
+
+// src/core/pins/flux-helmrelease/extract.ts
+var import_yaml26 = __toESM(require_dist(), 1);
+var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
+function extract10(file) {
+  const pins = [];
+  const facts = [];
+  for (const document of file.documents) {
+    const { kind, apiVersion, name } = resourceKind(document);
+    if (kind === "HelmRelease" && apiVersion?.startsWith("helm.toolkit.fluxcd.io/")) {
+      extractHelmRelease(file, document, pins, facts);
+    } else if (kind === "Kustomization" && apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) {
+      const source = substitutionSource(file, document, name ?? "");
+      if (source) facts.push(source);
+    }
+  }
+  return { pins, facts };
+}
+function extractHelmRelease(file, document, pins, facts) {
+  const chartSpec = nodeAt(document, document.contents, "spec", "chart", "spec");
+  const chart = stringAt(document, chartSpec, "chart");
+  const role = istioChartRole(chart, stringAt(document, chartSpec, "sourceRef", "name"));
+  if (!role) return;
+  const values = nodeAt(document, document.contents, "spec", "values");
+  const revision = stringAt(document, values, "revision");
+  const meta = { kind: "flux-helmrelease", role, ...revision ? { revision } : {} };
+  const versionNode = nodeAt(document, chartSpec, "version");
+  const direct = versionScalarPin(file, versionNode, {
+    ...meta,
+    location: `spec.chart.spec.version (${chart})`
+  });
+  if (direct) pins.push(direct);
+  else if ((0, import_yaml26.isScalar)(versionNode)) {
+    const use2 = variableUse(file, versionNode, role, chart ?? "");
+    if (use2) facts.push(use2);
+  }
+  const tag = versionScalarPin(file, nodeAt(document, values, "global", "tag"), {
+    ...meta,
+    location: `spec.values.global.tag (${chart})`
+  });
+  if (tag) pins.push(tag);
+}
+function variableUse(file, node, role, chart) {
+  if (!(0, import_yaml26.isScalar)(node)) return void 0;
+  const source = scalarSource(file, node);
+  const match = source ? VARIABLE.exec(source.text) : null;
+  if (!source || !match) return void 0;
+  const use2 = {
+    type: "use",
+    variable: match[2],
+    file,
+    line: file.lineCounter.linePos(source.offset).line,
+    role
+  };
+  const fallback = match[4];
+  if (fallback !== void 0) {
+    const at = source.offset + source.text.indexOf(":=") + 2 + (match[3] ?? "").length;
+    const pin = pinAt(file, at, fallback, {
+      kind: "flux-helmrelease",
+      role,
+      location: `spec.chart.spec.version default of \${${use2.variable}} (${chart})`,
+      value: source.text,
+      quote: source.quote,
+      vPrefixed: match[3] === "v"
+    });
+    if (pin) use2.defaultPin = pin;
+  }
+  return use2;
+}
+function substitutionSource(file, document, name) {
+  const postBuild = nodeAt(document, document.contents, "spec", "postBuild");
+  if (!postBuild) return void 0;
+  const inline = /* @__PURE__ */ new Map();
+  const substitute2 = nodeAt(document, postBuild, "substitute");
+  if ((0, import_yaml26.isMap)(substitute2)) {
+    for (const pair of substitute2.items) {
+      if ((0, import_yaml26.isScalar)(pair.key) && (0, import_yaml26.isScalar)(pair.value))
+        inline.set(String(pair.key.value), { file, node: pair.value });
+    }
+  }
+  const from = itemsAt(document, postBuild, "substituteFrom").map((item) => ({
+    kind: stringAt(document, item, "kind") ?? "",
+    name: stringAt(document, item, "name") ?? ""
+  }));
+  const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+  return { type: "kustomization", name, file, path: path5, inline, from };
+}
+function link(facts, lookup2) {
+  const uses = facts.filter((f) => f.type === "use");
+  const sources = facts.filter(
+    (f) => f.type === "kustomization"
+  );
+  const pins = /* @__PURE__ */ new Map();
+  const clusterRootOf = clusterRoots(lookup2);
+  for (const use2 of uses) {
+    const where2 = `${use2.file.path}:${use2.line}`;
+    const found = definitionsOf(use2, sources, lookup2, clusterRootOf);
+    if (found.length === 0 && use2.defaultPin) found.push(use2.defaultPin);
+    if (found.length === 0) {
+      lookup2.logger.warning(
+        `\${${use2.variable}} is not defined by any Flux Kustomization postBuild in the scanned files; its version was not found`,
+        { file: use2.file.path, line: use2.line }
+      );
+    }
+    for (const pin of found) {
+      const key = `${pin.file}:${pin.start}`;
+      const known2 = pins.get(key) ?? pin;
+      known2.usedBy = [.../* @__PURE__ */ new Set([...known2.usedBy ?? [], where2])];
+      if (use2.role === "control-plane") known2.role = "control-plane";
+      pins.set(key, known2);
+    }
+  }
+  return [...pins.values()];
+}
+function definitionsOf(use2, sources, lookup2, clusterRootOf) {
+  const defining = sources.filter((s) => s.inline.has(use2.variable) || s.from.length > 0);
+  const applying = defining.filter((s) => s.path === "" || use2.file.path.startsWith(`${s.path}/`));
+  const pins = [];
+  for (const source of applying.length > 0 ? applying : defining) {
+    const pin = definitionIn(use2, source, lookup2, clusterRootOf);
+    if (pin) pins.push(pin);
+  }
+  return pins;
+}
+function definitionIn(use2, source, lookup2, clusterRootOf) {
+  const meta = { kind: "flux-helmrelease", role: use2.role };
+  const inline = source.inline.get(use2.variable);
+  if (inline) {
+    return versionScalarPin(inline.file, inline.node, {
+      ...meta,
+      location: `Kustomization ${source.name} postBuild.substitute.${use2.variable}`
+    });
+  }
+  for (const ref of [...source.from].reverse()) {
+    if (ref.kind === "Secret") {
+      lookup2.logger.notice(
+        `\${${use2.variable}} may come from Secret ${ref.name}, which cannot be edited here`,
+        {
+          file: source.file.path
+        }
+      );
+      continue;
+    }
+    if (ref.kind !== "ConfigMap" || ref.name === "") continue;
+    const found = [];
+    for (const file of lookup2.filesContaining("ConfigMap", ref.name)) {
+      for (const document of file.documents) {
+        const { kind, name } = resourceKind(document);
+        if (kind !== "ConfigMap" || name !== ref.name) continue;
+        const pin = versionScalarPin(file, nodeAt(document, document.contents, "data", use2.variable), {
+          ...meta,
+          location: `ConfigMap ${ref.name} data.${use2.variable}`
+        });
+        if (pin) found.push(pin);
+      }
+    }
+    const chosen = configMapFor(source, ref.name, found, lookup2, clusterRootOf);
+    if (chosen) return chosen;
+  }
+  return void 0;
+}
+function clusterRoots(lookup2) {
+  let read;
+  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
+  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  const memo2 = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (memo2.has(file)) return memo2.get(file);
+    const seen = /* @__PURE__ */ new Set();
+    let current = file;
+    let root;
+    for (; ; ) {
+      const k = covering(current);
+      if (!k || seen.has(k.path)) break;
+      seen.add(k.path);
+      root = k.path;
+      if (k.file.startsWith(`${k.path}/`)) break;
+      current = k.file;
+    }
+    memo2.set(file, root);
+    return root;
+  };
+}
+function readApplyingKustomizations(lookup2) {
+  const applying = [];
+  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
+    for (const document of file.documents) {
+      const { kind, apiVersion } = resourceKind(document);
+      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
+    }
+  }
+  return applying;
+}
+function configMapFor(source, name, found, lookup2, clusterRootOf) {
+  const root = clusterRootOf(source.file.path);
+  const same = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
+  const candidates = root === void 0 ? found : same.length > 0 ? same : unplaced;
+  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
+  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
+  if (files.length > 1)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
+      { file: source.file.path }
+    );
+  const chosen = nearest.find((pin) => pin.file === files[0]);
+  if (!chosen && found.length > 0)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
+      { file: source.file.path }
+    );
+  return chosen;
+}
+
+// src/core/pins/flux-helmrelease/index.ts
+var fluxHelmReleaseKind = {
+  name: "flux-helmrelease",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["HelmRelease", "postBuild"],
+  input: "yaml",
+  extract: extract10,
+  link
+};
+
+// src/core/pins/helm-chart-dependencies/extract.ts
+function extract11(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    itemsAt(document, document.contents, "dependencies").forEach((dependency, index) => {
+      const name = stringAt(document, dependency, "name");
+      const role = istioChartRole(name, stringAt(document, dependency, "repository"));
+      if (!role) return;
+      const pin = versionScalarPin(file, nodeAt(document, dependency, "version"), {
+        kind: "helm-chart-dependencies",
+        role,
+        location: `dependencies[${index}].version (${name})`
+      });
+      if (pin) pins.push(pin);
+    });
+  }
+  return { pins };
+}
+
+// src/core/pins/helm-chart-dependencies/index.ts
+var helmChartDependenciesKind = {
+  name: "helm-chart-dependencies",
+  filePatterns: ["**/Chart.yaml"],
+  keywords: ["dependencies"],
+  input: "yaml",
+  extract: extract11
+};
+
+// src/core/pins/helm-values/extract.ts
+var import_yaml27 = __toESM(require_dist(), 1);
+var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
+  "pilot",
+  "istiod",
+  "meshConfig",
+  "sidecarInjectorWebhook",
+  "istio_cni",
+  "ztunnel",
+  "cni",
+  "revisionTags"
+]);
+function extract12(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    const root = document.contents;
+    if (!(0, import_yaml27.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
+    const revision = stringAt(document, root, "revision");
+    const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
+    const globalTag = versionScalarPin(file, nodeAt(document, root, "global", "tag"), {
+      ...meta,
+      location: "global.tag"
+    });
+    if (globalTag) pins.push(globalTag);
+    const topTag = versionScalarPin(file, nodeAt(document, root, "tag"), { ...meta, location: "tag" });
+    if (topTag) pins.push(topTag);
+  }
+  return { pins };
+}
+function looksLikeIstioValues(document, path5) {
+  const root = document.contents;
+  if (!(0, import_yaml27.isMap)(root)) return false;
+  const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
+  if (hubs.some((hub) => hub?.includes("istio"))) return true;
+  if (root.items.some((pair) => (0, import_yaml27.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+    return true;
+  return /istio/i.test(path5);
+}
+
+// src/core/pins/helm-values/index.ts
+var helmValuesKind = {
+  name: "helm-values",
+  filePatterns: ["**/*values*.{yaml,yml}"],
+  keywords: ["tag"],
+  input: "yaml",
+  extract: extract12
+};
+
+// src/core/pins/istio-operator/extract.ts
+function extract13(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    const { kind, apiVersion } = resourceKind(document);
+    if (kind !== "IstioOperator" || !apiVersion?.startsWith("install.istio.io/")) continue;
+    const spec = nodeAt(document, document.contents, "spec");
+    const revision = stringAt(document, spec, "revision");
+    for (const path5 of [["tag"], ["values", "global", "tag"]]) {
+      const pin = versionScalarPin(file, nodeAt(document, spec, ...path5), {
+        kind: "istio-operator",
+        role: "control-plane",
+        location: `spec.${path5.join(".")}`,
+        ...revision ? { revision } : {}
+      });
+      if (pin) pins.push(pin);
+    }
+  }
+  return { pins };
+}
+
+// src/core/pins/istio-operator/index.ts
+var istioOperatorKind = {
+  name: "istio-operator",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["IstioOperator"],
+  input: "yaml",
+  extract: extract13
+};
+
+// src/core/pins/istio-version-file/extract.ts
+var VERSION_LINE = /^[ \t]*(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)[ \t]*\r?$/;
+function extract14(file) {
+  let offset = file.text.charCodeAt(0) === 65279 ? 1 : 0;
+  for (const line of file.text.slice(offset).split("\n")) {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) {
+      offset += line.length + 1;
+      continue;
+    }
+    const match = VERSION_LINE.exec(line);
+    if (!match) return [];
+    const start = offset + line.indexOf(match[2]);
+    const pin = pinAt(file, start, match[2], {
+      kind: "istio-version-file",
+      role: "control-plane",
+      location: "version",
+      value: `${match[1] ?? ""}${match[2]}`,
+      quote: "none",
+      vPrefixed: match[1] === "v"
+    });
+    return pin ? [pin] : [];
+  }
+  return [];
+}
+
+// src/core/pins/istio-version-file/index.ts
+var istioVersionFileKind = {
+  name: "istio-version-file",
+  filePatterns: ["**/.istio-version"],
+  keywords: [],
+  input: "text",
+  extract: extract14
+};
+
+// src/core/pins/kustomize-images/extract.ts
+var import_yaml28 = __toESM(require_dist(), 1);
+function extract15(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    itemsAt(document, document.contents, "images").forEach((entry, index) => {
+      const image = stringAt(document, entry, "newName") ?? stringAt(document, entry, "name") ?? "";
+      const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
+      if (!role) return;
+      const tagNode = nodeAt(document, entry, "newTag");
+      const source = (0, import_yaml28.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const match = source ? IMAGE_TAG.exec(source.text) : null;
+      if (!source || !match) return;
+      const prefix = match[1] ?? "";
+      const digest = stringAt(document, entry, "digest");
+      const pin = pinAt(file, source.offset + prefix.length, match[2], {
+        kind: "kustomize-images",
+        role,
+        location: `images[${index}].newTag (${image})`,
+        value: source.text,
+        quote: source.quote,
+        vPrefixed: prefix === "v",
+        ...digest ? { digest } : {}
+      });
+      if (pin) pins.push(pin);
+    });
+  }
+  return { pins };
+}
+
+// src/core/pins/kustomize-images/index.ts
+var kustomizeImagesKind = {
+  name: "kustomize-images",
+  filePatterns: ["**/kustomization.{yaml,yml}", "**/Kustomization"],
+  keywords: ["images"],
+  input: "yaml",
+  extract: extract15
+};
+
+// src/core/pins/sail-operator/extract.ts
+var ROLES = {
+  Istio: "control-plane",
+  IstioRevision: "control-plane",
+  // Node agents: they may trail the control plane by a minor, so they are upgraded after it.
+  IstioCNI: "data-plane",
+  ZTunnel: "data-plane"
+};
+function extract16(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    const { kind, apiVersion, name } = resourceKind(document);
+    const role = kind ? ROLES[kind] : void 0;
+    if (!role || !apiVersion?.startsWith("sailoperator.io/")) continue;
+    const pin = versionScalarPin(file, nodeAt(document, document.contents, "spec", "version"), {
+      kind: "sail-operator",
+      role,
+      location: `${kind} ${name ?? ""} spec.version`.replace("  ", " "),
+      ...kind === "IstioRevision" && name ? { revision: name } : {}
+    });
+    if (pin) pins.push(pin);
+  }
+  return { pins };
+}
+
+// src/core/pins/sail-operator/index.ts
+var sailOperatorKind = {
+  name: "sail-operator",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["sailoperator.io"],
+  input: "yaml",
+  extract: extract16
+};
+
+// src/core/pins/workflow-env/extract.ts
+var MARKED_LINE = /^([ \t]*(?:-[ \t]+)?[A-Za-z0-9_]*ISTIO[A-Za-z0-9_]*VERSION[ \t]*[:=][ \t]*)(['"]?)(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)\2[ \t]+#[ \t]*istio-autopilot\b(?:[ \t]*:?[ \t]*(control-plane|data-plane))?/gm;
+function extract17(file) {
+  const pins = [];
+  for (const match of file.text.matchAll(MARKED_LINE)) {
+    const lead = match[1] ?? "";
+    const quote = match[2] ?? "";
+    const start = (match.index ?? 0) + lead.length + quote.length + (match[3] ?? "").length;
+    const role = match[5] ?? "control-plane";
+    const pin = pinAt(file, start, match[4], {
+      kind: "workflow-env",
+      role,
+      location: lead.trim().replace(/^-\s*/, "").replace(/[:=]$/, "").trim(),
+      value: `${match[3] ?? ""}${match[4]}`,
+      quote: quote === '"' ? "double" : quote === "'" ? "single" : "none",
+      vPrefixed: match[3] === "v"
+    });
+    if (pin) pins.push(pin);
+  }
+  return pins;
+}
+
+// src/core/pins/workflow-env/index.ts
+var workflowEnvKind = {
+  name: "workflow-env",
+  filePatterns: [".github/workflows/*.{yaml,yml}", "**/.github/workflows/*.{yaml,yml}"],
+  keywords: ["istio-autopilot"],
+  input: "text",
+  extract: extract17
+};
+
+// src/core/pins/index.ts
+var PIN_KINDS = [
+  istioOperatorKind,
+  helmValuesKind,
+  fluxHelmReleaseKind,
+  argocdApplicationKind,
+  helmChartDependenciesKind,
+  sailOperatorKind,
+  kustomizeImagesKind,
+  containerImagesKind,
+  workflowEnvKind,
+  istioVersionFileKind
+];
+
+// src/core/pins/scan-documents.ts
+var import_yaml29 = __toESM(require_dist(), 1);
+var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
+var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
+function documentRanges(text) {
+  const starts = [0];
+  for (const match of text.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
+}
+function mentions(text, range, keywords) {
+  return keywords.some((keyword) => {
+    const at = text.indexOf(keyword, range.start);
+    return at !== -1 && at + keyword.length <= range.end;
+  });
+}
+function parseDocumentsMentioning(source, keywords) {
+  const { text } = source;
+  if (UNUSUAL_MARKER.test(text)) return void 0;
+  const ranges = documentRanges(text);
+  const kept = ranges.filter((range) => mentions(text, range, keywords));
+  if (kept.length === ranges.length) return void 0;
+  const lineCounter = new import_yaml29.LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  const documents = [];
+  for (const range of kept) {
+    const parser = new import_yaml29.Parser();
+    parser.offset = range.start;
+    const composer = new import_yaml29.Composer({ uniqueKeys: false });
+    for (const document of composer.compose(parser.parse(text.slice(range.start, range.end)))) {
+      const error2 = document.errors[0];
+      if (error2)
+        throw new FileFormatError(`broken YAML: ${error2.message.split("\n")[0]}`, {
+          file: source.path,
+          line: lineCounter.linePos(error2.pos[0]).line,
+          hint: "Fix the YAML (or exclude the file with the paths input); nothing was written."
+        });
+      documents.push(document);
+    }
+  }
+  return { ...source, documents, lineCounter };
+}
+
+// src/core/pins/candidates.ts
+function candidateParsers(options, logger) {
+  const parsed = /* @__PURE__ */ new Map();
+  const parsedWhole = /* @__PURE__ */ new Map();
+  const whole = (candidate) => {
+    if (!parsedWhole.has(candidate.path)) parsedWhole.set(candidate.path, parseCandidate(candidate, logger));
+    return parsedWhole.get(candidate.path) ?? null;
+  };
+  const forScan = (candidate, selection) => {
+    if (options.parseWholeFiles || !selection.yamlKeywords) return whole(candidate);
+    if (!parsed.has(candidate.path))
+      parsed.set(candidate.path, parseCandidate(candidate, logger, selection.yamlKeywords));
+    return parsed.get(candidate.path) ?? null;
+  };
+  const count = () => (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size;
+  return { whole, forScan, count };
+}
+function pinCollector(kindsFor, parse7) {
+  const pins = [];
+  const facts = /* @__PURE__ */ new Map();
+  const visit3 = (candidate) => {
+    const selection = kindsFor(candidate.path);
+    if (selection.kinds.length === 0) return;
+    if (selection.keywords && !selection.keywords.test(candidate.content.toString("latin1"))) return;
+    for (const kind of selection.kinds) {
+      if (!mentionsAny(candidate.content, kind.keywords)) continue;
+      if (kind.input === "text") {
+        pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString("utf8") }));
+        continue;
+      }
+      const file = parse7.forScan(candidate, selection);
+      if (!file) continue;
+      const result = kind.extract(file);
+      pins.push(...result.pins);
+      if (result.facts?.length) facts.set(kind, [...facts.get(kind) ?? [], ...result.facts]);
+    }
+  };
+  return { pins, facts, visit: visit3 };
+}
+function scanCandidates(input, options, logger, kindsFor, visit3) {
+  if ("files" in input) {
+    const candidates = input.files.map(fromSource);
+    candidates.forEach(visit3);
+    return { scannedFiles: candidates.length, everyFile: () => candidates };
+  }
+  const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
+  let reread;
+  return {
+    scannedFiles: readable.length,
+    everyFile: () => reread ??= rereadWorkspace(input.root, readable, options)
+  };
+}
+function fromSource(source) {
+  return { path: source.path, content: Buffer.from(source.text, "utf8") };
+}
+function visitWorkspace(input, options, logger, kindsFor, visit3) {
+  const kinds = options.kinds ?? PIN_KINDS;
+  const { grepped, byPath } = splitByPathKinds(kinds, options.ignoreFilePatterns ?? false);
+  const keywords = [...new Set(grepped.flatMap((kind) => kind.keywords))];
+  const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
+  const readable = [];
+  const wantedWithoutGrep = options.ignoreFilePatterns ? () => byPath.length > 0 : globMatcher(byPath.flatMap((kind) => kind.filePatterns));
+  for (const path5 of listing.paths) {
+    if (listing.mentioning && !listing.mentioning.has(path5) && !wantedWithoutGrep(path5)) {
+      readable.push(path5);
+      continue;
+    }
+    const selection = kindsFor(path5);
+    if (listing.mentioning && selection.kinds.length === 0) {
+      readable.push(path5);
+      continue;
+    }
+    if (listing.mentioning && !isRegularWorkspaceFile(input.root, path5, logger)) continue;
+    const result = readWorkspaceFile(input.root, path5, options.maxFileBytes);
+    if (result.status !== "ok") {
+      noticeSkipped(result, logger);
+      continue;
+    }
+    readable.push(path5);
+    visit3({ path: path5, content: result.content });
+  }
+  return readable;
+}
+var ANY_MANIFEST = ["manifest.yaml", "apps/team/svc/manifest.yaml", "apps/team/svc/manifest.yml"];
+function splitByPathKinds(kinds, everyKindEverywhere) {
+  const grepped = [];
+  const byPath = [];
+  for (const kind of kinds) {
+    const matches = globMatcher(kind.filePatterns);
+    const broad = everyKindEverywhere || ANY_MANIFEST.some(matches);
+    (kind.keywords.length > 0 && broad ? grepped : byPath).push(kind);
+  }
+  return grepped.length > 0 ? { grepped, byPath } : { grepped: [...kinds], byPath: kinds.filter((k) => k.keywords.length === 0) };
+}
+function rereadWorkspace(root, paths, options) {
+  return paths.flatMap((path5) => {
+    if (!isRegularWorkspaceFile(root, path5)) return [];
+    const result = readWorkspaceFile(root, path5, options.maxFileBytes);
+    return result.status === "ok" ? [{ path: path5, content: result.content }] : [];
+  });
+}
+function kindSelector(kinds, everyKindEverywhere) {
+  const matchers = kinds.map((kind) => globMatcher(kind.filePatterns));
+  const selections = /* @__PURE__ */ new Map();
+  return (path5) => {
+    const chosen = everyKindEverywhere ? kinds.map(() => true) : matchers.map((matches) => matches(path5));
+    const key = chosen.map((yes) => yes ? "1" : "0").join("");
+    let selection = selections.get(key);
+    if (!selection) {
+      const selected = kinds.filter((_, index) => chosen[index]);
+      const yaml = selected.filter((kind) => kind.input === "yaml");
+      selection = {
+        kinds: selected,
+        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern(selected) } : {},
+        ...yaml.every((kind) => kind.keywords.length > 0) ? { yamlKeywords: [...new Set(yaml.flatMap((kind) => kind.keywords))] } : {}
+      };
+      selections.set(key, selection);
+    }
+    return selection;
+  };
+}
+function keywordPattern(kinds) {
+  const escaped = kinds.flatMap((kind) => kind.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp([...new Set(escaped)].join("|"));
+}
+function mentionsAny(content, keywords) {
+  return keywords.length === 0 || keywords.some((keyword) => content.includes(keyword));
+}
+function parseCandidate(candidate, logger, keywords) {
+  const source = { path: candidate.path, text: candidate.content.toString("utf8") };
+  if (keywords) {
+    try {
+      const partial = parseDocumentsMentioning(source, keywords);
+      if (partial) return partial;
+    } catch {
+    }
+  }
+  return parseEditableYamlFile(source, logger);
+}
+
+// src/core/pins/kind.ts
+function formatVersion(target) {
+  return target.replace(/^v/, "");
+}
+
+// src/core/pins/engine.ts
+function extractPins(input, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const kindsFor = kindSelector(options.kinds ?? PIN_KINDS, options.ignoreFilePatterns ?? false);
+  const parse7 = candidateParsers(options, logger);
+  const found = pinCollector(kindsFor, parse7);
+  const { scannedFiles, everyFile } = scanCandidates(input, options, logger, kindsFor, found.visit);
+  const lookup2 = {
+    logger,
+    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parse7.whole).filter((f) => f !== null)
+  };
+  const pins = [...found.pins];
+  for (const [kind, kindFacts] of found.facts) pins.push(...kind.link?.(kindFacts, lookup2) ?? []);
+  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parse7.count() };
+}
+function planPinUpdates(pins, target, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const role = options.role ?? "control-plane";
+  const version = target.version;
+  const plan = {
+    target: version,
+    edits: [],
+    unchanged: [],
+    skipped: [],
+    releaseChecked: target.checkedAgainst !== void 0
+  };
+  const refused = [];
+  for (const pin of pins) {
+    if (role !== "all" && pin.role !== role) {
+      plan.skipped.push({ pin, reason: `${pin.role} pin; role is ${role}` });
+    } else if (pin.version === version) {
+      plan.unchanged.push(pin);
+    } else if (compareVersions(pin.version, version) > 0) {
+      plan.skipped.push({ pin, reason: `pins ${pin.version}, newer than ${version}; not downgraded` });
+      logger.warning(`${pin.location} pins ${pin.version}, newer than ${version}; left alone`, pin);
+    } else if (pin.digest) {
+      refused.push(pin);
+    } else {
+      plan.edits.push({ pin, replacement: formatVersion(version), target: version });
+    }
+  }
+  if (refused.length > 0) {
+    const first = refused[0];
+    throw new InvalidInputError(
+      `${refused.length} pin(s) carry an image digest (${refused.map((p) => `${p.file}:${p.line}`).join(", ")}); a digest cannot be derived from a version`,
+      {
+        file: first.file,
+        line: first.line,
+        hint: "Pin these images by tag only, or update tag and digest yourself; nothing was written."
+      }
+    );
+  }
+  return plan;
+}
+function pinSplice(edit) {
+  const { pin } = edit;
+  return {
+    file: pin.file,
+    start: pin.start,
+    end: pin.end,
+    expected: pin.version,
+    replacement: edit.replacement,
+    line: pin.line,
+    column: pin.column
+  };
+}
+
+// src/core/releases/support.ts
+var SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
+function supportStatus(version, support, options) {
+  const parsed = istioVersionOf(version);
+  const minor = parsed ? `${parsed.major}.${parsed.minor}` : typeof version === "string" ? version : version.version;
+  const today = isoDate(options.now);
+  const record = support.find((s) => s.minor === minor);
+  const status = (eolDate, basis) => ({
+    minor,
+    eol: eolDate !== void 0 && eolDate <= today,
+    ...eolDate ? { eolDate } : {},
+    eolExpected: basis !== "announced" && eolDate !== void 0 && eolDate > today,
+    basis
+  });
+  if (record?.eolDate && !record.eolExpected) return status(record.eolDate, "announced");
+  const derived = parsed ? eolByRule(parsed, options.releases ?? []) : void 0;
+  if (derived) return status(derived, "n+2 rule");
+  if (record?.eolDate) return status(record.eolDate, "expected");
+  return status(void 0, "unknown");
+}
+function supportedMinors(support, options) {
+  const minors = new Set(support.map((s) => s.minor));
+  for (const release of options.releases ?? []) {
+    const parsed = istioVersionOf(release);
+    if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
+  }
+  const today = isoDate(options.now);
+  const unreleased = new Set(
+    support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor)
+  );
+  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(firstOf(minor), support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
+}
+function firstOf(minor) {
+  const [major, minorNumber] = minor.split(".").map(Number);
+  if (!Number.isInteger(major) || !Number.isInteger(minorNumber)) return `${minor}.0`;
+  return {
+    version: `${major}.${minorNumber}.0`,
+    major,
+    minor: minorNumber,
+    patch: 0,
+    prerelease: false
+  };
+}
+function eolByRule(parsed, releases) {
+  const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
+  if (!successor?.publishedAt) return void 0;
+  const released = Date.parse(successor.publishedAt);
+  if (Number.isNaN(released)) return void 0;
+  return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 864e5));
+}
+var gaIndex = /* @__PURE__ */ new WeakMap();
+function gaReleases(releases) {
+  let index = gaIndex.get(releases);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const release of releases) {
+      const version = release.prerelease ? void 0 : istioVersionOf(release)?.version;
+      if (version && !index.has(version)) index.set(version, release);
+    }
+    gaIndex.set(releases, index);
+  }
+  return index;
+}
+function isoDate(date) {
+  return date.toISOString().slice(0, 10);
+}
+
+// src/core/releases/check-release.ts
+function checkRelease(request2, sources) {
+  const now = request2.now ?? /* @__PURE__ */ new Date();
+  const current = requireIstioRelease(request2, sources.releases);
+  const policyText = request2.policy ?? "latest";
+  const policy = parseVersionPolicy(policyText);
+  const strategy = request2.strategy ?? "in-place";
+  const supportOptions = { now, releases: sources.releases };
+  const supported = supportedMinors(sources.support, supportOptions);
+  const includePrereleases = request2.includePrereleases === true;
+  const context2 = { current, supportedMinors: supported };
+  requireReachablePolicy(policy, policyText, sources.releases, context2, includePrereleases);
+  const path5 = planUpgradePath({
+    current,
+    releases: sources.releases,
+    policy,
+    strategy,
+    includePrereleases,
+    supportedMinors: supported
+  });
+  const matches = matchAdvisories(current, sources.advisories, sources.support);
+  const target = path5.target;
+  const stillAffecting = new Set(
+    path5.targetVersion ? matchAdvisories(path5.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id) : []
+  );
+  const status = supportStatus(current, sources.support, supportOptions);
+  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
+  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
+  return {
+    current: current.version,
+    latest: path5.latest,
+    target,
+    destination: path5.destination,
+    updateAvailable: target !== void 0,
+    updateType: path5.updateType,
+    hops: path5.hops,
+    upgradePath: path5.hops.map((h) => h.to),
+    ...path5.blockedBy ? { blockedBy: path5.blockedBy } : {},
+    currentIsAheadOfLatest: path5.currentIsAheadOfLatest,
+    vulnerable: matches.length > 0,
+    advisories: matches.map(advisoryReport),
+    fixedAdvisories: target ? matches.filter((m) => !stillAffecting.has(m.advisory.id)).map((m) => m.advisory.id) : [],
+    eol: status.eol,
+    ...status.eolDate ? { eolDate: status.eolDate } : {},
+    eolExpected: status.eolExpected,
+    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
+    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
+    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
+    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {},
+    policy: policyText,
+    strategy,
+    sources: {
+      releasesFrom: sources.releasesFrom,
+      advisoriesFrom: sources.advisoriesFrom,
+      datasetAsOf: sources.datasetAsOf,
+      warnings: sources.warnings
+    }
+  };
+}
+function requireReachablePolicy(policy, policyText, releases, context2, includePrereleases) {
+  const eligible = releases.filter((r) => includePrereleases || !r.prerelease).sort((a, b) => compareVersions(a.version, b.version));
+  if (eligible.some((r) => policyAllows(policy, r, context2))) return;
+  throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
+    input: "version-policy",
+    hint: `Releases run from ${eligible[0]?.version ?? "none"} to ${eligible[eligible.length - 1]?.version ?? "none"}; supported minors: ${context2.supportedMinors.join(", ") || "none"}.`
+  });
+}
+function advisoryReport(m) {
+  return {
+    id: m.advisory.id,
+    cves: m.advisory.cves,
+    severity: m.advisory.severity,
+    ...m.advisory.cvss !== void 0 ? { cvss: m.advisory.cvss } : {},
+    ...m.fixedIn ? { "fixed-in": m.fixedIn } : {},
+    url: m.advisory.url,
+    summary: m.advisory.summary,
+    presumed: m.presumed
+  };
+}
+function requireIstioRelease(request2, releases) {
+  const where2 = request2.currentFrom ?? { input: "current-version" };
+  const listed = releases.find((r) => r.version === request2.currentVersion);
+  if (listed) return listed;
+  const parsed = parseIstioVersion(request2.currentVersion);
+  const known2 = releases.map((r) => r.version).sort(compareVersions);
+  if (!parsed) {
+    throw new InvalidInputError(`'${request2.currentVersion}' is not an Istio version`, {
+      ...where2,
+      hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known2.slice(-3).join(", ")}.`
+    });
+  }
+  const normalised = releases.find((r) => r.version === parsed.version);
+  if (normalised) return normalised;
+  const newest = known2[known2.length - 1];
+  if (newest && compareVersions(parsed.version, newest) > 0) return parsed;
+  throw new NotFoundError(`${parsed.version} is not an Istio release`, {
+    ...where2,
+    hint: `The nearest releases are ${nearestReleases(parsed.version, known2, parsed.prerelease).join(", ")}.`
+  });
+}
+
+// src/core/pipeline/pin-steps.ts
+function planPinSteps(request2) {
+  const { config } = request2;
+  const scanned = scanPins(request2);
+  const controlPlaneVersions2 = sortVersions(
+    new Set(controlPlaneVersions(request2.model).map((p) => p.version))
+  );
+  const current = currentControlPlaneVersion(request2.model, { input: "control-plane-paths" }).version;
+  const { policy, strategy, includePrereleases } = config;
+  const { kubernetesVersion, now } = request2;
+  const check = checkRelease(
+    { currentVersion: current, policy, strategy, includePrereleases, kubernetesVersion, now },
+    request2.sources
+  );
+  const { dataPlanePins, pins } = scanned;
+  const dataPlaneVersions2 = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
+  const oldestProxy = dataPlaneVersions2[0];
+  const lagging = dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+  const laggingFiles = [...new Set(lagging.map((p) => p.file))].sort();
+  const preview = (step, target) => previewPullRequests(scanned, check, current, step, target);
+  const base = {
+    controlPlane: { current, versions: controlPlaneVersions2, check },
+    dataPlane: { versions: dataPlaneVersions2, laggingFiles },
+    pins,
+    consistency: checkConsistency(pins)
+  };
+  const dataPlaneStep = (reason) => ({
+    ...base,
+    step: "data-plane",
+    target: current,
+    reason,
+    files: laggingFiles,
+    pullRequests: preview("data-plane", current)
+  });
+  if (check.updateAvailable && check.target) {
+    const skewAfterHop = oldestProxy ? minorDistance(oldestProxy, check.target) : 0;
+    if (laggingFiles.length > 0 && skewAfterHop > 1) {
+      return dataPlaneStep(
+        `Proxies at ${oldestProxy} must reach the control plane's ${current} before it moves to ${check.target}: Istio allows the control plane only one minor ahead of its proxies.`
+      );
+    }
+    return {
+      ...base,
+      step: "control-plane",
+      target: check.target,
+      reason: `The control plane at ${current} is behind the next allowed hop, ${check.target} (policy ${check.policy}, ${check.strategy}).`,
+      files: controlPlaneFiles(scanned, check.target),
+      pullRequests: preview("control-plane", check.target)
+    };
+  }
+  if (laggingFiles.length > 0) {
+    return dataPlaneStep(
+      `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`
+    );
+  }
+  return {
+    ...base,
+    step: "none",
+    reason: check.currentIsAheadOfLatest ? `The control plane at ${current} is newer than every release listed; nothing to do.` : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`,
+    files: [],
+    pullRequests: []
+  };
+}
+function scanPins(request2) {
+  const logger = request2.logger ?? silentLogger;
+  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(request2.config);
+  const scan = (paths) => extractPins({ root: request2.workspace, paths }, { logger }).pins;
+  const controlPlaneScan = scan(controlPlanePaths);
+  const samePaths = controlPlanePaths.join("\0") === dataPlanePaths.join("\0");
+  const controlPlanePins = controlPlaneScan.filter((p) => p.role === "control-plane");
+  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
+    (p) => p.role === "data-plane"
+  );
+  if (controlPlanePins.length === 0) {
+    throw new NotFoundError("no Istio control plane pin was found", {
+      input: "control-plane-paths",
+      hint: `Searched ${controlPlanePaths.join(", ")}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`
+    });
+  }
+  return { controlPlanePins, dataPlanePins, pins: [...controlPlanePins, ...dataPlanePins] };
+}
+function controlPlaneFiles(scanned, target) {
+  return [...new Set(scanned.controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
+}
+function previewPullRequests(scanned, check, current, step, target) {
+  const planned = [];
+  if (check.updateAvailable && check.target && step !== "data-plane") {
+    planned.push({
+      component: "control-plane",
+      target: check.target,
+      files: controlPlaneFiles(scanned, check.target),
+      now: true
+    });
+  }
+  const proxyTarget = step === "control-plane" ? check.target : target ?? current;
+  const proxyFiles = [
+    ...new Set(
+      scanned.dataPlanePins.filter((p) => compareVersions(p.version, proxyTarget) < 0).map((p) => p.file)
+    )
+  ].sort();
+  if (proxyFiles.length > 0) {
+    planned.push({
+      component: "data-plane",
+      target: proxyTarget,
+      files: proxyFiles,
+      now: step === "data-plane"
+    });
+  }
+  return planned;
+}
+
 // src/core/pipeline/plan.ts
 function pipelinePaths(config) {
   return {
@@ -52730,114 +52871,6 @@ function planUpgrade(request2) {
 }
 function pathsSearchedByBump(file, controlPlanePaths) {
   return globMatcher(controlPlanePaths.filter((p) => !p.startsWith("!")))(file) && !globMatcher(controlPlanePaths.filter((p) => p.startsWith("!")).map((p) => p.slice(1)))(file);
-}
-function planPinSteps(request2) {
-  const logger = request2.logger ?? silentLogger;
-  const { config } = request2;
-  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
-  const scan = (paths) => extractPins({ root: request2.workspace, paths }, { logger }).pins;
-  const controlPlaneScan = scan(controlPlanePaths);
-  const samePaths = controlPlanePaths.join("\0") === dataPlanePaths.join("\0");
-  const controlPlanePins = controlPlaneScan.filter((p) => p.role === "control-plane");
-  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
-    (p) => p.role === "data-plane"
-  );
-  const pins = [...controlPlanePins, ...dataPlanePins];
-  if (controlPlanePins.length === 0) {
-    throw new NotFoundError("no Istio control plane pin was found", {
-      input: "control-plane-paths",
-      hint: `Searched ${controlPlanePaths.join(", ")}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`
-    });
-  }
-  const controlPlaneVersions2 = sortVersions(
-    new Set(controlPlaneVersions(request2.model).map((p) => p.version))
-  );
-  const current = currentControlPlaneVersion(request2.model, { input: "control-plane-paths" }).version;
-  const check = checkRelease(
-    {
-      currentVersion: current,
-      policy: config.policy,
-      strategy: config.strategy,
-      includePrereleases: config.includePrereleases,
-      kubernetesVersion: request2.kubernetesVersion,
-      now: request2.now
-    },
-    request2.sources
-  );
-  const dataPlaneVersions2 = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
-  const oldestProxy = dataPlaneVersions2[0];
-  const controlPlaneFiles = (target) => [...new Set(controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
-  const lagging = dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
-  const laggingFiles = [...new Set(lagging.map((p) => p.file))].sort();
-  const olderProxyFiles = (target) => [
-    ...new Set(dataPlanePins.filter((p) => compareVersions(p.version, target) < 0).map((p) => p.file))
-  ].sort();
-  const previewFor = (step, target) => {
-    const planned = [];
-    if (check.updateAvailable && check.target && step !== "data-plane") {
-      planned.push({
-        component: "control-plane",
-        target: check.target,
-        files: controlPlaneFiles(check.target),
-        now: true
-      });
-    }
-    const proxyTarget = step === "control-plane" ? check.target : target ?? current;
-    const proxyFiles = olderProxyFiles(proxyTarget);
-    if (proxyFiles.length > 0) {
-      planned.push({
-        component: "data-plane",
-        target: proxyTarget,
-        files: proxyFiles,
-        now: step === "data-plane"
-      });
-    }
-    return planned;
-  };
-  const base = {
-    controlPlane: { current, versions: controlPlaneVersions2, check },
-    dataPlane: { versions: dataPlaneVersions2, laggingFiles },
-    pins,
-    consistency: checkConsistency(pins)
-  };
-  if (check.updateAvailable && check.target) {
-    const skewAfterHop = oldestProxy ? minorDistance(oldestProxy, check.target) : 0;
-    if (laggingFiles.length > 0 && skewAfterHop > 1) {
-      return {
-        ...base,
-        step: "data-plane",
-        target: current,
-        reason: `Proxies at ${oldestProxy} must reach the control plane's ${current} before it moves to ${check.target}: Istio allows the control plane only one minor ahead of its proxies.`,
-        files: laggingFiles,
-        pullRequests: previewFor("data-plane", current)
-      };
-    }
-    return {
-      ...base,
-      step: "control-plane",
-      target: check.target,
-      reason: `The control plane at ${current} is behind the next allowed hop, ${check.target} (policy ${check.policy}, ${check.strategy}).`,
-      files: controlPlaneFiles(check.target),
-      pullRequests: previewFor("control-plane", check.target)
-    };
-  }
-  if (laggingFiles.length > 0) {
-    return {
-      ...base,
-      step: "data-plane",
-      target: current,
-      reason: `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`,
-      files: laggingFiles,
-      pullRequests: previewFor("data-plane", current)
-    };
-  }
-  return {
-    ...base,
-    step: "none",
-    reason: check.currentIsAheadOfLatest ? `The control plane at ${current} is newer than every release listed; nothing to do.` : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`,
-    files: [],
-    pullRequests: []
-  };
 }
 
 // src/core/rollout/waves/assign.ts
@@ -53066,201 +53099,178 @@ function handCommitFor(workspace, pins) {
   return shallow ? missing : { kind: "unknown" };
 }
 
-// src/core/rollout/waves/rollout.ts
+// src/core/rollout/waves/plan-fleet.ts
 async function planFleet(request2) {
   const now = request2.now ?? /* @__PURE__ */ new Date();
   const assignment = assignWaves(request2.waves, request2.model, request2.pins);
   const statuses = [];
   let blockedBy;
   for (const [index, members] of assignment.waves.entries()) {
-    const wave = members.wave;
-    const controlPlane = sortVersions(new Set(members.controlPlanePins.map((p) => p.version)));
-    const status = {
-      wave: wave.name,
-      clusters: members.clusters.map((c) => c.name),
-      controlPlane,
-      proxies: sortVersions(new Set(members.dataPlanePins.map((p) => p.version))),
-      state: "current",
-      message: "",
-      files: []
-    };
+    const status = initialStatus(members);
     statuses.push(status);
-    const current = controlPlane[0];
+    const current = status.controlPlane[0];
     if (!current) {
       status.state = "no-pins";
-      const shared = assignment.shared.filter((s) => s.waves.includes(wave.name));
-      status.message = shared.length ? `Wave ${wave.name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${wave.name} holds no control plane pin of its own; nothing is bumped for it.`;
+      status.message = noPinsMessage(members, assignment.shared);
       continue;
     }
-    status.current = current;
-    const check = checkRelease(
-      {
-        currentVersion: current,
-        policy: request2.policy,
-        strategy: request2.strategy,
-        includePrereleases: request2.includePrereleases,
-        kubernetesVersion: request2.kubernetesVersion,
-        now
-      },
-      request2.sources
-    );
-    status.check = {
-      eol: check.eol,
-      eolDate: check.eolDate,
-      advisories: check.advisories,
-      vulnerable: check.vulnerable
-    };
-    if (!check.updateAvailable || !check.target) {
-      status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
-      const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
-      if (lagging.length > 0) {
-        const files = [...new Set(lagging.map((p) => p.file))].sort();
-        status.state = "open";
-        status.dataPlane = {
-          from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
-          target: current,
-          files,
-          branch: waveBranch("data-plane", wave.name, current)
-        };
-        status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
-      }
-      continue;
-    }
-    const target = check.target;
-    status.target = target;
-    status.branch = waveBranch("control-plane", wave.name, target);
-    const edits = members.controlPlanePins.filter((p) => compareVersions(p.version, target) < 0);
-    status.files = [...new Set(edits.map((p) => p.file))].sort();
+    const target = checkWave(request2, members, status, current, now);
+    if (!target) continue;
     if (blockedBy) {
       status.state = "blocked";
-      status.message = `Wave ${wave.name} is blocked (${current} \u2192 ${target}): ${blockedBy}`;
+      status.message = `Wave ${members.wave.name} is blocked (${current} \u2192 ${target}): ${blockedBy}`;
       continue;
     }
     if (index === 0) {
       status.state = "open";
-      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target}.`;
+      status.message = `Wave ${members.wave.name} opens its control plane PR: ${current} \u2192 ${target}.`;
       continue;
     }
-    const previous = request2.waves[index - 1];
-    if (!request2.github) {
-      status.state = "waiting";
-      status.message = `Wave ${wave.name} (${current} \u2192 ${target}) is gated on wave ${previous.name}'s PR for ${target}; a GitHub token is needed to read it.`;
-      continue;
-    }
-    const evidence = await findWavePull(request2.github, {
-      owner: request2.owner,
-      repo: request2.repo,
-      wave: previous.name,
-      target,
-      requireChecks: wave.requireChecks
-    });
-    let gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
-    let handMade;
-    const before = statuses[index - 1];
-    if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
-      const hand = handCommitFor(request2.workspace, assignment.waves[index - 1].controlPlanePins);
-      if (hand.kind === "found") {
-        handMade = hand.sha;
-        const checks = await readRequiredChecks(
-          request2.github,
-          { owner: request2.owner, repo: request2.repo },
-          hand.sha,
-          wave.requireChecks
-        );
-        const byHand = {
-          number: 0,
-          url: "",
-          state: "closed",
-          mergedAt: hand.committedAt,
-          mergeCommitSha: hand.sha,
-          checks,
-          byHand: true
-        };
-        gate = evaluateGate({ wave, previous: previous.name, target, evidence: byHand, now });
-      } else {
-        gate = {
-          kind: "wait-merge",
-          message: hand.kind === "shallow" ? `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current} without an Istio Autopilot PR, but ${hand.message}.` : `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but neither a merged Istio Autopilot PR for ${target} nor the git history of its pins records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`
-        };
-      }
-    }
-    status.gate = gate;
-    if (gate.kind === "open") {
-      status.state = "open";
-      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.name}'s ${handMade ? `commit ${handMade.slice(0, 12)}` : `#${evidence.number}`} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
-    } else {
-      status.state = gate.kind === "blocked" ? "blocked" : "waiting";
-      status.message = gate.message;
-      if (gate.kind === "blocked")
-        blockedBy = `check ${gate.check} failed in wave ${previous.name}${gate.pull ? ` (#${gate.pull.number})` : ""}.`;
-    }
+    const previous = {
+      config: request2.waves[index - 1],
+      status: statuses[index - 1],
+      members: assignment.waves[index - 1]
+    };
+    blockedBy = await gateWave(request2, { members, status, current, target, now }, previous) ?? blockedBy;
   }
   return { waves: statuses, shared: assignment.shared, advice: assignment.shared.map(sharedPinAdvice) };
 }
+function initialStatus(members) {
+  return {
+    wave: members.wave.name,
+    clusters: members.clusters.map((c) => c.name),
+    controlPlane: sortVersions(new Set(members.controlPlanePins.map((p) => p.version))),
+    proxies: sortVersions(new Set(members.dataPlanePins.map((p) => p.version))),
+    state: "current",
+    message: "",
+    files: []
+  };
+}
+function noPinsMessage(members, allShared) {
+  const name = members.wave.name;
+  const shared = allShared.filter((s) => s.waves.includes(name));
+  return shared.length ? `Wave ${name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${name} holds no control plane pin of its own; nothing is bumped for it.`;
+}
+function checkWave(request2, members, status, current, now) {
+  const wave = members.wave;
+  status.current = current;
+  const check = checkRelease(
+    {
+      currentVersion: current,
+      policy: request2.policy,
+      strategy: request2.strategy,
+      includePrereleases: request2.includePrereleases,
+      kubernetesVersion: request2.kubernetesVersion,
+      now
+    },
+    request2.sources
+  );
+  status.check = {
+    eol: check.eol,
+    eolDate: check.eolDate,
+    advisories: check.advisories,
+    vulnerable: check.vulnerable
+  };
+  if (!check.updateAvailable || !check.target) {
+    status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
+    const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+    if (lagging.length > 0) {
+      const files = [...new Set(lagging.map((p) => p.file))].sort();
+      status.state = "open";
+      status.dataPlane = {
+        from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
+        target: current,
+        files,
+        branch: waveBranch("data-plane", wave.name, current)
+      };
+      status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
+    }
+    return void 0;
+  }
+  const target = check.target;
+  status.target = target;
+  status.branch = waveBranch("control-plane", wave.name, target);
+  const edits = members.controlPlanePins.filter((p) => compareVersions(p.version, target) < 0);
+  status.files = [...new Set(edits.map((p) => p.file))].sort();
+  return target;
+}
+async function gateWave(request2, hop, previous) {
+  const { members, status, current, target, now } = hop;
+  const wave = members.wave;
+  if (!request2.github) {
+    status.state = "waiting";
+    status.message = `Wave ${wave.name} (${current} \u2192 ${target}) is gated on wave ${previous.config.name}'s PR for ${target}; a GitHub token is needed to read it.`;
+    return void 0;
+  }
+  const evidence = await findWavePull(request2.github, {
+    owner: request2.owner,
+    repo: request2.repo,
+    wave: previous.config.name,
+    target,
+    requireChecks: wave.requireChecks
+  });
+  let gate = evaluateGate({ wave, previous: previous.config.name, target, evidence, now });
+  let handMade;
+  const before = previous.status;
+  if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
+    const byHand = await handGate(request2, hop, previous, before.current);
+    gate = byHand.gate;
+    handMade = byHand.sha;
+  }
+  status.gate = gate;
+  if (gate.kind === "open") {
+    status.state = "open";
+    status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.config.name}'s ${handMade ? `commit ${handMade.slice(0, 12)}` : `#${evidence.number}`} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
+    return void 0;
+  }
+  status.state = gate.kind === "blocked" ? "blocked" : "waiting";
+  status.message = gate.message;
+  return gate.kind === "blocked" ? `check ${gate.check} failed in wave ${previous.config.name}${gate.pull ? ` (#${gate.pull.number})` : ""}.` : void 0;
+}
+async function handGate(request2, hop, previous, previousVersion) {
+  const { members, target, now } = hop;
+  const wave = members.wave;
+  const hand = handCommitFor(request2.workspace, previous.members.controlPlanePins);
+  if (hand.kind === "found") {
+    const checks = await readRequiredChecks(
+      request2.github,
+      { owner: request2.owner, repo: request2.repo },
+      hand.sha,
+      wave.requireChecks
+    );
+    const byHand = {
+      number: 0,
+      url: "",
+      state: "closed",
+      mergedAt: hand.committedAt,
+      mergeCommitSha: hand.sha,
+      checks,
+      byHand: true
+    };
+    return {
+      gate: evaluateGate({ wave, previous: previous.config.name, target, evidence: byHand, now }),
+      sha: hand.sha
+    };
+  }
+  return {
+    gate: {
+      kind: "wait-merge",
+      message: hand.kind === "shallow" ? `Wave ${wave.name} waits: wave ${previous.config.name} already runs ${previousVersion} without an Istio Autopilot PR, but ${hand.message}.` : `Wave ${wave.name} waits: wave ${previous.config.name} already runs ${previousVersion}, but neither a merged Istio Autopilot PR for ${target} nor the git history of its pins records when, so its soak cannot be measured; merge ${previous.config.name}'s bump through the bot's PR (or remove the gate).`
+    }
+  };
+}
+
+// src/core/rollout/waves/run-fleet.ts
 async function runFleet(request2, plan, deps, options = {}) {
   const assignment = assignWaves(request2.waves, request2.model, request2.pins);
   const changed = [];
   for (const status of plan.waves) {
     request2.logger.info(status.message);
-    if (status.state === "open" && status.dataPlane && !options.dryRun) {
-      const dp = status.dataPlane;
-      const pull2 = await deps.openDataPlanePullRequest({
-        wave: status.wave,
-        component: waveComponent("data-plane", status.wave),
-        branch: dp.branch,
-        from: dp.from,
-        to: dp.target,
-        files: dp.files
-      });
-      if (pull2) {
-        changed.push(...pull2.files);
-        status.pullRequest = pull2;
-        status.message = `Wave ${status.wave} is at ${dp.target}; data plane PR #${pull2.number} (proxies ${dp.from} \u2192 ${dp.target}) ${pull2.operation}.`;
-        request2.logger.info(status.message);
-      }
-      continue;
-    }
-    if (status.state !== "open" || !status.target || !status.current || options.dryRun) continue;
-    const members = assignment.waves.find((m) => m.wave.name === status.wave);
-    const target = checkReleaseTarget(status.target, releaseListOf(request2.sources, request2.now), {
-      logger: request2.logger
-    });
-    const pinPlan = planPinUpdates(members.controlPlanePins, target, {
-      role: "control-plane",
-      logger: request2.logger
-    });
-    const inWave = globMatcher(members.wave.paths);
-    const sources = findIstioSources(
-      { root: request2.workspace, paths: request2.controlPlanePaths ?? [] },
-      { logger: request2.logger }
-    ).filter((source) => inWave(source.file));
-    const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: target.version, now: request2.now });
-    for (const { source, reason } of sourcePlan.stuck)
-      request2.logger.warning(`${source.location}: ${reason}`, source);
-    const files = applySplices(request2.workspace, [
-      ...pinPlan.edits.map(pinSplice),
-      ...sourcePlan.moves.map(moveSplice)
-    ]);
-    changed.push(...files);
-    const pull = await deps.openPullRequest({
-      wave: status.wave,
-      component: waveComponent("control-plane", status.wave),
-      branch: status.branch,
-      from: status.current,
-      to: status.target,
-      files,
-      edits: pinPlan.edits,
-      moves: sourcePlan.moves
-    });
-    if (pull) {
-      status.pullRequest = pull;
-      const next = plan.waves[plan.waves.indexOf(status) + 1];
-      if (next?.state === "waiting" && next.gate?.kind === "wait-merge" && next.target === status.target) {
-        next.gate = { ...next.gate, pull: { number: pull.number, url: pull.url } };
-        next.message = `Wave ${next.wave} waits for wave ${status.wave}'s PR #${pull.number} (${status.target}) to be merged.`;
-      }
-      status.message = `Wave ${status.wave}: PR #${pull.number} (${status.current} \u2192 ${status.target}) ${pull.operation}; ${followUp(plan, request2, status.wave)}`;
-      request2.logger.info(status.message);
+    if (status.state !== "open" || options.dryRun) continue;
+    if (status.dataPlane) changed.push(...await openDataPlaneWave(request2, status, deps));
+    else if (status.target && status.current) {
+      const members = assignment.waves.find((m) => m.wave.name === status.wave);
+      changed.push(...await bumpWave(request2, plan, status, members, deps));
     }
   }
   for (const advice of plan.advice) request2.logger.warning(advice);
@@ -53270,6 +53280,64 @@ async function runFleet(request2, plan, deps, options = {}) {
       `${orphans.length} control plane pin(s) belong to no wave and are not bumped while waves are set: ${orphans.map((p) => `${p.file}:${p.line}`).join(", ")}. Add their files to a wave's paths.`
     );
   return { ...plan, changedFiles: [...new Set(changed)].sort() };
+}
+async function openDataPlaneWave(request2, status, deps) {
+  const dp = status.dataPlane;
+  const pull = await deps.openDataPlanePullRequest({
+    wave: status.wave,
+    component: waveComponent("data-plane", status.wave),
+    branch: dp.branch,
+    from: dp.from,
+    to: dp.target,
+    files: dp.files
+  });
+  if (!pull) return [];
+  status.pullRequest = pull;
+  status.message = `Wave ${status.wave} is at ${dp.target}; data plane PR #${pull.number} (proxies ${dp.from} \u2192 ${dp.target}) ${pull.operation}.`;
+  request2.logger.info(status.message);
+  return pull.files;
+}
+async function bumpWave(request2, plan, status, members, deps) {
+  const target = checkReleaseTarget(status.target, releaseListOf(request2.sources, request2.now), {
+    logger: request2.logger
+  });
+  const pinPlan = planPinUpdates(members.controlPlanePins, target, {
+    role: "control-plane",
+    logger: request2.logger
+  });
+  const inWave = globMatcher(members.wave.paths);
+  const sources = findIstioSources(
+    { root: request2.workspace, paths: request2.controlPlanePaths ?? [] },
+    { logger: request2.logger }
+  ).filter((source) => inWave(source.file));
+  const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: target.version, now: request2.now });
+  for (const { source, reason } of sourcePlan.stuck)
+    request2.logger.warning(`${source.location}: ${reason}`, source);
+  const files = applySplices(request2.workspace, [
+    ...pinPlan.edits.map(pinSplice),
+    ...sourcePlan.moves.map(moveSplice)
+  ]);
+  const pull = await deps.openPullRequest({
+    wave: status.wave,
+    component: waveComponent("control-plane", status.wave),
+    branch: status.branch,
+    from: status.current,
+    to: status.target,
+    files,
+    edits: pinPlan.edits,
+    moves: sourcePlan.moves
+  });
+  if (pull) {
+    status.pullRequest = pull;
+    const next = plan.waves[plan.waves.indexOf(status) + 1];
+    if (next?.state === "waiting" && next.gate?.kind === "wait-merge" && next.target === status.target) {
+      next.gate = { ...next.gate, pull: { number: pull.number, url: pull.url } };
+      next.message = `Wave ${next.wave} waits for wave ${status.wave}'s PR #${pull.number} (${status.target}) to be merged.`;
+    }
+    status.message = `Wave ${status.wave}: PR #${pull.number} (${status.current} \u2192 ${status.target}) ${pull.operation}; ${followUp(plan, request2, status.wave)}`;
+    request2.logger.info(status.message);
+  }
+  return files;
 }
 function followUp(plan, request2, wave) {
   const index = plan.waves.findIndex((w) => w.wave === wave);
@@ -53473,7 +53541,6 @@ function fleetRequestOf(request2, deps, plan, model, sources) {
   };
 }
 function waveOpeners(request2, deps, plan, sources, opened) {
-  const { logger } = deps;
   const open2 = async (wave, paths, more) => {
     const result = await openUpgradePullRequest(
       {
@@ -53484,48 +53551,47 @@ function waveOpeners(request2, deps, plan, sources, opened) {
         autoMerge: "none",
         ...more
       },
-      { octokit: deps.github, logger, workspace: request2.workspace }
+      { octokit: deps.github, logger: deps.logger, workspace: request2.workspace }
     );
     const pull = opened(result);
     return pull ? { ...pull, operation: result.operation } : void 0;
   };
-  const context2 = (wave) => ({
-    component: wave.component,
-    from: wave.from,
-    to: wave.to,
-    policy: plan.controlPlane.check.policy,
-    inPolicy: true
-  });
+  const policy = plan.controlPlane.check.policy;
   return {
     openPullRequest: async (wave) => {
       const body = [movesNote(wave.moves), await analyzeWave(request2, deps, wave)].filter(Boolean).join("\n\n");
-      const pullContext = {
-        ...context2(wave),
+      const context2 = {
+        ...waveContext(wave, policy),
         releaseNotes: [{ version: wave.to, url: releaseNotesUrl(wave.to) }],
         pins: pinsOf(wave.edits)
       };
-      return open2(wave, wave.files, { ...body ? { body } : {}, context: pullContext });
+      return open2(wave, wave.files, { ...body ? { body } : {}, context: context2 });
     },
-    openDataPlanePullRequest: async (wave) => {
-      const target = checkReleaseTarget(wave.to, releaseListOf(sources, request2.now), { logger });
-      const change = await renderDataPlane(
-        request2,
-        { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
-        await deps.installIstioctl(wave.to),
-        wave.files,
-        target,
-        logger
-      );
-      if (change.files.length === 0) return void 0;
-      const pullContext = {
-        ...context2(wave),
-        pins: change.pins,
-        ...change.workloads ? { workloads: change.workloads } : {}
-      };
-      const pull = await open2(wave, change.files, { context: pullContext });
-      return pull ? { ...pull, files: change.files } : void 0;
-    }
+    openDataPlanePullRequest: (wave) => openWaveDataPlane(request2, deps, sources, wave, { open: open2, policy })
   };
+}
+function waveContext(wave, policy) {
+  return { component: wave.component, from: wave.from, to: wave.to, policy, inPolicy: true };
+}
+async function openWaveDataPlane(request2, deps, sources, wave, how) {
+  const { logger } = deps;
+  const target = checkReleaseTarget(wave.to, releaseListOf(sources, request2.now), { logger });
+  const change = await renderDataPlane(
+    request2,
+    { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
+    await deps.installIstioctl(wave.to),
+    wave.files,
+    target,
+    logger
+  );
+  if (change.files.length === 0) return void 0;
+  const context2 = {
+    ...waveContext(wave, how.policy),
+    pins: change.pins,
+    ...change.workloads ? { workloads: change.workloads } : {}
+  };
+  const pull = await how.open(wave, change.files, { context: context2 });
+  return pull ? { ...pull, files: change.files } : void 0;
 }
 async function analyzeWave(request2, deps, wave) {
   if (request2.analyze === false) return void 0;
@@ -53724,7 +53790,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { existsSync as existsSync12 } from "node:fs";
-import { join as join22 } from "node:path";
+import { join as join25 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -54015,22 +54081,22 @@ function _getTempDirectory() {
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { join as join24 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join21(extracted, binaryName2))
+    binarySha256: await sha256Of(join24(extracted, binaryName2))
   };
-  writeFileSync5(join21(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join24(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join21(dir, binaryName2);
+  const binary = join24(dir, binaryName2);
   const size = statSync6(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -54041,7 +54107,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync15(join21(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync15(join24(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -54406,7 +54472,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join22(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join25(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -54415,12 +54481,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join22(scratch, "extracted");
+    const extracted = join25(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join22(extracted, binaryName(platform2));
+    const binary = join25(extracted, binaryName(platform2));
     if (!existsSync12(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -54434,7 +54500,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join22(cachedDir, binaryName(platform2)),
+      path: join25(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -54478,7 +54544,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join22(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join25(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -54534,7 +54600,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join22(root, TOOL_NAME, version, cacheKey);
+      const dir = join25(root, TOOL_NAME, version, cacheKey);
       await rm7(dir, { recursive: true, force: true });
       await rm7(`${dir}.complete`, { force: true });
     }
@@ -54641,7 +54707,7 @@ var PIPELINE_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join23 } from "node:path";
+import { join as join26 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -54730,7 +54796,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join23(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join26(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
