@@ -22,18 +22,12 @@ import {
 
 /** The control plane or data plane step (or none) the pins and the release check call for. */
 export function planPinSteps(request: PlanRequest): PinStepPlan {
-  const { config } = request;
   const scanned = scanPins(request);
   const controlPlaneVersions = sortVersions(
     new Set(controlPlaneVersionsOf(request.model).map((p) => p.version)),
   );
   const current = currentControlPlaneVersion(request.model, { input: 'control-plane-paths' }).version;
-  const { policy, strategy, includePrereleases } = config;
-  const { kubernetesVersion, now } = request;
-  const check = checkRelease(
-    { currentVersion: current, policy, strategy, includePrereleases, kubernetesVersion, now },
-    request.sources,
-  );
+  const check = checkControlPlane(request, current);
   const { dataPlanePins, pins } = scanned;
   const dataPlaneVersions = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
   const oldestProxy = dataPlaneVersions[0];
@@ -78,15 +72,20 @@ export function planPinSteps(request: PlanRequest): PinStepPlan {
       `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`,
     );
   }
-  return {
-    ...base,
-    step: 'none',
-    reason: check.currentIsAheadOfLatest
-      ? `The control plane at ${current} is newer than every release listed; nothing to do.`
-      : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`,
-    files: [],
-    pullRequests: [],
-  };
+  const reason = check.currentIsAheadOfLatest
+    ? `The control plane at ${current} is newer than every release listed; nothing to do.`
+    : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`;
+  return { ...base, step: 'none', reason, files: [], pullRequests: [] };
+}
+
+/** The release check of the running control plane, as the repo config asks for it. */
+function checkControlPlane(request: PlanRequest, current: string): ReleaseCheck {
+  const { policy, strategy, includePrereleases } = request.config;
+  const { kubernetesVersion, now } = request;
+  return checkRelease(
+    { currentVersion: current, policy, strategy, includePrereleases, kubernetesVersion, now },
+    request.sources,
+  );
 }
 
 interface ScannedPins {

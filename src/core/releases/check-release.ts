@@ -88,7 +88,6 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   const supportOptions = { now, releases: sources.releases };
   const supported = supportedMinors(sources.support, supportOptions);
   const includePrereleases = request.includePrereleases === true;
-
   const context = { current, supportedMinors: supported };
   requireReachablePolicy(policy, policyText, sources.releases, context, includePrereleases);
 
@@ -109,10 +108,6 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
       : [],
   );
   const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request.dataPlaneVersion ? parseIstioVersion(request.dataPlaneVersion) : undefined;
-  const kubernetes = request.kubernetesVersion
-    ? checkKubernetesSupport(current, request.kubernetesVersion, sources.support)
-    : undefined;
 
   return {
     current: current.version,
@@ -133,12 +128,7 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
     eol: status.eol,
     ...(status.eolDate ? { eolDate: status.eolDate } : {}),
     eolExpected: status.eolExpected,
-    ...(request.kubernetesVersion ? { kubernetesVersion: request.kubernetesVersion } : {}),
-    ...(kubernetes?.supported !== undefined ? { kubernetesSupported: kubernetes.supported } : {}),
-    kubernetesSupportedVersions: [...(kubernetes?.supportedVersions ?? [])],
-    ...(dataPlane
-      ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } }
-      : {}),
+    ...skewChecks(request, current, sources),
     policy: policyText,
     strategy,
     sources: {
@@ -147,6 +137,26 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
       datasetAsOf: sources.datasetAsOf,
       warnings: sources.warnings,
     },
+  };
+}
+
+/** The Kubernetes support and control plane / data plane skew of the running version, when asked. */
+function skewChecks(
+  request: CheckReleaseRequest,
+  current: IstioVersion,
+  sources: ReleaseSources,
+): Pick<ReleaseCheck, 'kubernetesVersion' | 'kubernetesSupported' | 'kubernetesSupportedVersions' | 'skew'> {
+  const dataPlane = request.dataPlaneVersion ? parseIstioVersion(request.dataPlaneVersion) : undefined;
+  const kubernetes = request.kubernetesVersion
+    ? checkKubernetesSupport(current, request.kubernetesVersion, sources.support)
+    : undefined;
+  return {
+    ...(request.kubernetesVersion ? { kubernetesVersion: request.kubernetesVersion } : {}),
+    ...(kubernetes?.supported !== undefined ? { kubernetesSupported: kubernetes.supported } : {}),
+    kubernetesSupportedVersions: [...(kubernetes?.supportedVersions ?? [])],
+    ...(dataPlane
+      ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } }
+      : {}),
   };
 }
 
