@@ -43539,8 +43539,6 @@ function checkRelease(request2, sources) {
     path.targetVersion ? matchAdvisories(path.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id) : []
   );
   const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
-  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
   return {
     current: current.version,
     latest: path.latest,
@@ -43558,10 +43556,7 @@ function checkRelease(request2, sources) {
     eol: status.eol,
     ...status.eolDate ? { eolDate: status.eolDate } : {},
     eolExpected: status.eolExpected,
-    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
-    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
-    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
-    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {},
+    ...skewChecks(request2, current, sources),
     policy: policyText,
     strategy,
     sources: {
@@ -43570,6 +43565,16 @@ function checkRelease(request2, sources) {
       datasetAsOf: sources.datasetAsOf,
       warnings: sources.warnings
     }
+  };
+}
+function skewChecks(request2, current, sources) {
+  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
+  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
+  return {
+    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
+    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
+    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
+    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {}
   };
 }
 function requireReachablePolicy(policy, policyText, releases, context2, includePrereleases) {

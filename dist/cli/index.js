@@ -48434,8 +48434,6 @@ function checkRelease(request2, sources) {
     path5.targetVersion ? matchAdvisories(path5.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id) : []
   );
   const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
-  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
   return {
     current: current.version,
     latest: path5.latest,
@@ -48453,10 +48451,7 @@ function checkRelease(request2, sources) {
     eol: status.eol,
     ...status.eolDate ? { eolDate: status.eolDate } : {},
     eolExpected: status.eolExpected,
-    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
-    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
-    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
-    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {},
+    ...skewChecks(request2, current, sources),
     policy: policyText,
     strategy,
     sources: {
@@ -48465,6 +48460,16 @@ function checkRelease(request2, sources) {
       datasetAsOf: sources.datasetAsOf,
       warnings: sources.warnings
     }
+  };
+}
+function skewChecks(request2, current, sources) {
+  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
+  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
+  return {
+    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
+    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
+    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
+    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {}
   };
 }
 function requireReachablePolicy(policy, policyText, releases, context2, includePrereleases) {
@@ -53148,18 +53153,12 @@ function assertSkewAfterMove(request2, canary) {
 
 // src/core/pipeline/pin-steps.ts
 function planPinSteps(request2) {
-  const { config } = request2;
   const scanned = scanPins(request2);
   const controlPlaneVersions2 = sortVersions(
     new Set(controlPlaneVersions(request2.model).map((p) => p.version))
   );
   const current = currentControlPlaneVersion(request2.model, { input: "control-plane-paths" }).version;
-  const { policy, strategy, includePrereleases } = config;
-  const { kubernetesVersion, now } = request2;
-  const check = checkRelease(
-    { currentVersion: current, policy, strategy, includePrereleases, kubernetesVersion, now },
-    request2.sources
-  );
+  const check = checkControlPlane(request2, current);
   const { dataPlanePins, pins } = scanned;
   const dataPlaneVersions2 = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
   const oldestProxy = dataPlaneVersions2[0];
@@ -53172,11 +53171,11 @@ function planPinSteps(request2) {
     pins,
     consistency: checkConsistency(pins)
   };
-  const dataPlaneStep = (reason) => ({
+  const dataPlaneStep = (reason2) => ({
     ...base,
     step: "data-plane",
     target: current,
-    reason,
+    reason: reason2,
     files: laggingFiles,
     pullRequests: preview("data-plane", current)
   });
@@ -53201,13 +53200,16 @@ function planPinSteps(request2) {
       `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`
     );
   }
-  return {
-    ...base,
-    step: "none",
-    reason: check.currentIsAheadOfLatest ? `The control plane at ${current} is newer than every release listed; nothing to do.` : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`,
-    files: [],
-    pullRequests: []
-  };
+  const reason = check.currentIsAheadOfLatest ? `The control plane at ${current} is newer than every release listed; nothing to do.` : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`;
+  return { ...base, step: "none", reason, files: [], pullRequests: [] };
+}
+function checkControlPlane(request2, current) {
+  const { policy, strategy, includePrereleases } = request2.config;
+  const { kubernetesVersion, now } = request2;
+  return checkRelease(
+    { currentVersion: current, policy, strategy, includePrereleases, kubernetesVersion, now },
+    request2.sources
+  );
 }
 function scanPins(request2) {
   const logger = request2.logger ?? silentLogger;
