@@ -40550,15 +40550,13 @@ function maskingLogger(inner) {
 
 // src/core/istioctl/analyze/files.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { readdirSync as readdirSync3, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
-import { extname as extname2, isAbsolute as isAbsolute4, join as join7, relative as relative3, resolve as resolve4, sep as sep5 } from "node:path";
+import { readdirSync as readdirSync3, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
+import { extname as extname2, isAbsolute as isAbsolute4, join as join10, relative as relative3, resolve as resolve4, sep as sep5 } from "node:path";
 
 // src/core/workspace/files.ts
-var import_ignore = __toESM(require_ignore(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { spawnSync } from "node:child_process";
-import { existsSync as existsSync5, lstatSync as lstatSync4, readdirSync as readdirSync2, readFileSync as readFileSync5, realpathSync as realpathSync2 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
+import { lstatSync as lstatSync4, realpathSync as realpathSync3 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join9 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
@@ -40971,6 +40969,78 @@ function deferSignalsWhileWriting() {
   }
 }
 
+// src/core/workspace/git-listing.ts
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join5 } from "node:path";
+function gitEnvironment() {
+  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
+  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
+  return env;
+}
+var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
+function gitFilesMentioning(root, keywords, includeUntracked, logger) {
+  const result = spawnSync(
+    "git",
+    [
+      "-C",
+      root,
+      "grep",
+      "--files-with-matches",
+      "-z",
+      "--text",
+      ...includeUntracked ? ["--untracked"] : [],
+      "--fixed-strings",
+      "--no-color",
+      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
+      "-f",
+      "-"
+    ],
+    {
+      env: gitEnvironment(),
+      maxBuffer: 1 << 30,
+      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
+`)), UTF16_MARKERS]),
+      stdio: ["pipe", "pipe", "pipe"]
+    }
+  );
+  if (result.error || result.status !== 0 && result.status !== 1) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
+    return void 0;
+  }
+  const paths = result.stdout.toString("utf8").split("\0");
+  paths.pop();
+  return new Set(paths);
+}
+function gitListedFiles(root, logger) {
+  if (!existsSync5(join5(root, ".git")) || existsSync5(join5(root, ".gitmodules"))) return void 0;
+  const result = spawnSync(
+    "git",
+    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
+    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
+  );
+  if (result.status !== 0 || result.error) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
+    return void 0;
+  }
+  const records = result.stdout.toString("utf8").split("\0");
+  records.pop();
+  const listed = [];
+  for (const record of records) {
+    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
+    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
+    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
+    listed.push(entry);
+  }
+  return listed;
+}
+
+// src/core/workspace/symlinks.ts
+import { realpathSync as realpathSync2 } from "node:fs";
+import { join as join7 } from "node:path";
+
 // src/core/workspace/boundary.ts
 import {
   closeSync as closeSync3,
@@ -40982,7 +41052,7 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join5, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
+import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join6, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 function isInside(root, target) {
   const rel = relative2(root, target);
@@ -41006,7 +41076,7 @@ function realPathThroughParents(absolute, links = 0) {
   const missing = [];
   for (let current = absolute; ; current = dirname6(current)) {
     try {
-      return join5(realpathSync.native(current), ...missing.reverse());
+      return join6(realpathSync.native(current), ...missing.reverse());
     } catch (error2) {
       const stats = lstatSync3(current, { throwIfNoEntry: false });
       if (stats?.isSymbolicLink() && links < 40)
@@ -41082,6 +41152,65 @@ function noticeSkipped(result, logger) {
     );
 }
 
+// src/core/workspace/symlinks.ts
+function symlinkNotice(root, path7, logger) {
+  let target;
+  try {
+    target = realpathSync2(join7(root, path7));
+  } catch {
+    logger.notice(`skipped ${path7}: a dangling symbolic link`, { file: path7 });
+    return;
+  }
+  if (!isInside(root, target))
+    logger.warning(`refused ${path7}: a symbolic link that leads outside the workspace`, { file: path7 });
+  else logger.debug(`skipped ${path7}: a symbolic link (its target is scanned on its own)`);
+}
+
+// src/core/workspace/walk.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { join as join8 } from "node:path";
+function walkFiles(realRoot, wanted, options, logger) {
+  const found = [];
+  const walk2 = (directory, rules) => {
+    let entries;
+    try {
+      entries = readdirSync2(join8(realRoot, directory), { withFileTypes: true });
+    } catch (error2) {
+      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
+      return;
+    }
+    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
+    for (const entry of entries) {
+      const path7 = directory ? `${directory}/${entry.name}` : entry.name;
+      if (entry.name === ".git" || entry.name === "node_modules") continue;
+      const isDirectory2 = entry.isDirectory();
+      if (ignoredBy(here, path7, isDirectory2)) continue;
+      if (isDirectory2) {
+        walk2(path7, here);
+      } else if (entry.isSymbolicLink()) {
+        if (wanted(path7)) symlinkNotice(realRoot, path7, logger);
+      } else if (entry.isFile() && wanted(path7)) {
+        found.push(path7);
+      }
+    }
+  };
+  walk2("", []);
+  return found;
+}
+function withGitignore(root, directory, rules, entries) {
+  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
+  const text = readFileSync5(join8(root, directory, ".gitignore"), "utf8");
+  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
+}
+function ignoredBy(rules, path7, isDirectory2) {
+  for (const { base, matcher } of rules) {
+    const inside = base === "" ? path7 : path7.slice(base.length + 1);
+    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
+  }
+  return false;
+}
+
 // src/core/workspace/files.ts
 var DEFAULT_PATTERNS = [
   "**/*.yaml",
@@ -41101,7 +41230,7 @@ function listWorkspace(root, options = {}) {
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
   const wanted = (path7) => isIncluded(path7) && !isExcluded(path7);
-  const realRoot = realpathSync2(root);
+  const realRoot = realpathSync3(root);
   recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
   if (!listed) {
@@ -41128,76 +41257,13 @@ function warnUnmatched(include, paths, logger) {
   }
 }
 function isRegularWorkspaceFile(root, path7, logger = silentLogger) {
-  const stats = lstatSync4(join6(root, path7), { throwIfNoEntry: false });
-  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync2(root), path7, logger);
+  const stats = lstatSync4(join9(root, path7), { throwIfNoEntry: false });
+  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync3(root), path7, logger);
   return stats?.isFile() ?? false;
 }
 function globMatcher(globs) {
   const compiled = globs.map((glob) => ({ glob, regex: import_picomatch.default.makeRe(glob, { dot: true }) }));
   return (path7) => path7 !== "" && compiled.some(({ glob, regex: regex2 }) => path7 === glob || regex2.test(path7));
-}
-function gitEnvironment() {
-  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
-  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
-  return env;
-}
-var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
-function gitFilesMentioning(root, keywords, includeUntracked, logger) {
-  const result = spawnSync(
-    "git",
-    [
-      "-C",
-      root,
-      "grep",
-      "--files-with-matches",
-      "-z",
-      "--text",
-      ...includeUntracked ? ["--untracked"] : [],
-      "--fixed-strings",
-      "--no-color",
-      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
-      "-f",
-      "-"
-    ],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
-`)), UTF16_MARKERS]),
-      stdio: ["pipe", "pipe", "pipe"]
-    }
-  );
-  if (result.error || result.status !== 0 && result.status !== 1) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
-    return void 0;
-  }
-  const paths = result.stdout.toString("utf8").split("\0");
-  paths.pop();
-  return new Set(paths);
-}
-function gitListedFiles(root, logger) {
-  if (!existsSync5(join6(root, ".git")) || existsSync5(join6(root, ".gitmodules"))) return void 0;
-  const result = spawnSync(
-    "git",
-    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
-  );
-  if (result.status !== 0 || result.error) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
-    return void 0;
-  }
-  const records = result.stdout.toString("utf8").split("\0");
-  records.pop();
-  const listed = [];
-  for (const record of records) {
-    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
-    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
-    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
-    listed.push(entry);
-  }
-  return listed;
 }
 var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
 function keepGitListed(root, entries, wanted, logger, trustIndex) {
@@ -41214,58 +41280,6 @@ function keepGitListed(root, entries, wanted, logger, trustIndex) {
     }
   }
   return found;
-}
-function walkFiles(realRoot, wanted, options, logger) {
-  const found = [];
-  const walk2 = (directory, rules) => {
-    let entries;
-    try {
-      entries = readdirSync2(join6(realRoot, directory), { withFileTypes: true });
-    } catch (error2) {
-      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
-      return;
-    }
-    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
-    for (const entry of entries) {
-      const path7 = directory ? `${directory}/${entry.name}` : entry.name;
-      if (entry.name === ".git" || entry.name === "node_modules") continue;
-      const isDirectory2 = entry.isDirectory();
-      if (ignoredBy(here, path7, isDirectory2)) continue;
-      if (isDirectory2) {
-        walk2(path7, here);
-      } else if (entry.isSymbolicLink()) {
-        if (wanted(path7)) symlinkNotice(realRoot, path7, logger);
-      } else if (entry.isFile() && wanted(path7)) {
-        found.push(path7);
-      }
-    }
-  };
-  walk2("", []);
-  return found;
-}
-function withGitignore(root, directory, rules, entries) {
-  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text = readFileSync5(join6(root, directory, ".gitignore"), "utf8");
-  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
-}
-function ignoredBy(rules, path7, isDirectory2) {
-  for (const { base, matcher } of rules) {
-    const inside = base === "" ? path7 : path7.slice(base.length + 1);
-    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
-  }
-  return false;
-}
-function symlinkNotice(root, path7, logger) {
-  let target;
-  try {
-    target = realpathSync2(join6(root, path7));
-  } catch {
-    logger.notice(`skipped ${path7}: a dangling symbolic link`, { file: path7 });
-    return;
-  }
-  if (!isInside(root, target))
-    logger.warning(`refused ${path7}: a symbolic link that leads outside the workspace`, { file: path7 });
-  else logger.debug(`skipped ${path7}: a symbolic link (its target is scanned on its own)`);
 }
 function refuseEscapingPattern(pattern) {
   const body = pattern.replace(/^!/, "");
@@ -41303,7 +41317,7 @@ function resolveAnalyzeFiles(patterns, cwd, logger = silentLogger) {
       hint: "Give globs such as 'clusters/**/*.yaml'."
     });
   const found = /* @__PURE__ */ new Set();
-  const realCwd = realpathSync3(cwd);
+  const realCwd = realpathSync4(cwd);
   for (const pattern of include) {
     const before = found.size;
     if (pattern.replace(/^!/, "").split(/[\\/]/).includes(".."))
@@ -41349,7 +41363,7 @@ function* walk(dir, root, logger) {
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join7(dir, entry.name);
+    const full = join10(dir, entry.name);
     if (entry.isDirectory()) {
       if (!NEVER_WALKED.has(entry.name)) yield* walk(full, root, logger);
     } else if (entry.isSymbolicLink()) {
@@ -42102,7 +42116,7 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 // src/core/mesh/kustomize.ts
 import { spawn as spawn3 } from "node:child_process";
 import { accessSync, constants as constants4 } from "node:fs";
-import { delimiter as delimiter3, join as join8 } from "node:path";
+import { delimiter as delimiter3, join as join11 } from "node:path";
 var RenderError = class extends AutopilotError {
 };
 var DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 6e4;
@@ -42129,7 +42143,7 @@ function locateKustomize(env = process.env) {
 function onPath(name, env) {
   for (const dir of (env.PATH ?? "").split(delimiter3)) {
     if (!dir) continue;
-    const candidate = join8(dir, name);
+    const candidate = join11(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return void 0;
@@ -42722,9 +42736,9 @@ function dataOf(files, object) {
 
 // src/core/mesh/render.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync5, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir2 } from "node:os";
-import { join as join9, posix as posix5, relative as relative4, resolve as resolve7, sep as sep6 } from "node:path";
+import { join as join12, posix as posix5, relative as relative4, resolve as resolve7, sep as sep6 } from "node:path";
 
 // src/core/mesh/roots.ts
 import { posix as posix4 } from "node:path";
@@ -42926,16 +42940,16 @@ function plainFilesUnder(files, dir, inChart) {
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
-  const scratch = mkdtempSync(join9(tmpdir2(), "autopilot-mesh-"));
+  const scratch = mkdtempSync(join12(tmpdir2(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
   const nextDir = () => {
-    const dir = join9(scratch, String(madeDirs++));
+    const dir = join12(scratch, String(madeDirs++));
     mkdirSync2(dir);
     return dir;
   };
   try {
-    const workspace = realpathSync4(files.root);
+    const workspace = realpathSync5(files.root);
     const concurrency = options.concurrency ?? availableParallelism();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
@@ -42984,7 +42998,7 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
   const toDirs = dirs.map((dir) => relative4(wrapperDir, resolve7(workspace, dir)).split(sep6).join("/"));
-  const wrapper = join9(wrapperDir, "kustomization.yaml");
+  const wrapper = join12(wrapperDir, "kustomization.yaml");
   rmSync3(wrapper, { force: true });
   writeFileSync(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
@@ -43165,7 +43179,7 @@ function transformationsOf(text) {
 }
 function fromWrapper(workspace, wrapperDir, path7, root) {
   const absolute = resolve7(wrapperDir, path7);
-  if (absolute === join9(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
+  if (absolute === join12(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
   const rel = relative4(workspace, absolute).split(sep6).join("/");
   return normalizeRepoPath(rel);
 }
@@ -45145,7 +45159,7 @@ function skippedNotices(skipped) {
 }
 
 // src/core/report/sarif.ts
-import { realpathSync as realpathSync5 } from "node:fs";
+import { realpathSync as realpathSync6 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
 import { dirname as dirname7, relative as relative5 } from "node:path";
 var SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -45162,10 +45176,10 @@ async function writeSarifFile(workspace, path7, findings, options) {
     [{ path: absolute, content: `${JSON.stringify(buildSarif(findings, options), null, 2)}
 ` }],
     {
-      root: realpathSync5(workspace)
+      root: realpathSync6(workspace)
     }
   );
-  return relative5(realpathSync5(workspace), absolute);
+  return relative5(realpathSync6(workspace), absolute);
 }
 function buildSarif(findings, options) {
   const toRepoPath = options.toRepoPath ?? ((file) => file);
@@ -45262,7 +45276,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join12 } from "node:path";
+import { join as join15 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -45553,22 +45567,22 @@ function _getTempDirectory() {
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync7, statSync as statSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { rm as rm2 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { join as join14 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join11(extracted, binaryName2))
+    binarySha256: await sha256Of(join14(extracted, binaryName2))
   };
-  writeFileSync3(join11(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync3(join14(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join11(dir, binaryName2);
+  const binary = join14(dir, binaryName2);
   const size = statSync5(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -45579,7 +45593,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync7(join11(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync7(join14(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -45944,7 +45958,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp(join12(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp(join15(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -45953,12 +45967,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join12(scratch, "extracted");
+    const extracted = join15(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join12(extracted, binaryName(platform2));
+    const binary = join15(extracted, binaryName(platform2));
     if (!existsSync8(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -45972,7 +45986,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join12(cachedDir, binaryName(platform2)),
+      path: join15(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -46016,7 +46030,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join12(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join15(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -46072,7 +46086,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join12(root, TOOL_NAME, version, cacheKey);
+      const dir = join15(root, TOOL_NAME, version, cacheKey);
       await rm4(dir, { recursive: true, force: true });
       await rm4(`${dir}.complete`, { force: true });
     }
@@ -46179,7 +46193,7 @@ var ANALYZE_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join13 } from "node:path";
+import { join as join16 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -46268,7 +46282,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join13(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join16(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
@@ -46278,13 +46292,13 @@ async function writeSummary(markdown) {
 // src/actions/support/istioctl.ts
 import { accessSync as accessSync2, constants as constants5 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { delimiter as delimiter4, join as join16 } from "node:path";
+import { delimiter as delimiter4, join as join19 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join14 } from "node:path";
+import { join as join17 } from "node:path";
 var NO_CLUSTER_ENV = {
-  KUBECONFIG: join14(tmpdir3(), "istio-autopilot-offline-no-kubeconfig"),
+  KUBECONFIG: join17(tmpdir3(), "istio-autopilot-offline-no-kubeconfig"),
   KUBERNETES_SERVICE_HOST: void 0,
   KUBERNETES_SERVICE_PORT: void 0
 };
@@ -46447,7 +46461,7 @@ function toReleases(listed) {
     const parsed = parseIstioVersion(item.tag_name);
     if (!parsed) continue;
     const release = {
-      version: parsed.version,
+      ...parsed,
       tag: item.tag_name,
       prerelease: parsed.prerelease || item.prerelease,
       ...item.published_at ? { publishedAt: item.published_at } : {},
@@ -46462,7 +46476,7 @@ function toReleases(listed) {
 // src/core/releases/http-cache.ts
 import { createHash as createHash4, randomUUID as randomUUID3 } from "node:crypto";
 import { mkdir as mkdir3, readFile, rename as rename2, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join18 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -46470,7 +46484,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join15(this.directory, `${createHash4("sha256").update(url).digest("hex")}.json`);
+    return join18(this.directory, `${createHash4("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -46557,8 +46571,8 @@ async function locateIstioctl(inputs, github) {
 function onPath2(name) {
   for (const dir of (process.env.PATH ?? "").split(delimiter4).filter(Boolean)) {
     try {
-      accessSync2(join16(dir, name), constants5.X_OK);
-      return join16(dir, name);
+      accessSync2(join19(dir, name), constants5.X_OK);
+      return join19(dir, name);
     } catch {
     }
   }

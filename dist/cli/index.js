@@ -33646,15 +33646,13 @@ import { resolve as resolve5 } from "node:path";
 
 // src/core/istioctl/analyze/files.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { readdirSync as readdirSync3, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
-import { extname, isAbsolute as isAbsolute4, join as join5, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { readdirSync as readdirSync3, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
+import { extname, isAbsolute as isAbsolute4, join as join8, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/core/workspace/files.ts
-var import_ignore = __toESM(require_ignore(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { spawnSync } from "node:child_process";
-import { existsSync as existsSync3, lstatSync as lstatSync4, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync as realpathSync2 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join4 } from "node:path";
+import { lstatSync as lstatSync4, realpathSync as realpathSync3 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
@@ -34067,6 +34065,78 @@ function deferSignalsWhileWriting() {
   }
 }
 
+// src/core/workspace/git-listing.ts
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync3 } from "node:fs";
+import { join as join3 } from "node:path";
+function gitEnvironment() {
+  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
+  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
+  return env;
+}
+var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
+function gitFilesMentioning(root, keywords, includeUntracked, logger) {
+  const result = spawnSync(
+    "git",
+    [
+      "-C",
+      root,
+      "grep",
+      "--files-with-matches",
+      "-z",
+      "--text",
+      ...includeUntracked ? ["--untracked"] : [],
+      "--fixed-strings",
+      "--no-color",
+      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
+      "-f",
+      "-"
+    ],
+    {
+      env: gitEnvironment(),
+      maxBuffer: 1 << 30,
+      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
+`)), UTF16_MARKERS]),
+      stdio: ["pipe", "pipe", "pipe"]
+    }
+  );
+  if (result.error || result.status !== 0 && result.status !== 1) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
+    return void 0;
+  }
+  const paths = result.stdout.toString("utf8").split("\0");
+  paths.pop();
+  return new Set(paths);
+}
+function gitListedFiles(root, logger) {
+  if (!existsSync3(join3(root, ".git")) || existsSync3(join3(root, ".gitmodules"))) return void 0;
+  const result = spawnSync(
+    "git",
+    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
+    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
+  );
+  if (result.status !== 0 || result.error) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
+    return void 0;
+  }
+  const records = result.stdout.toString("utf8").split("\0");
+  records.pop();
+  const listed = [];
+  for (const record of records) {
+    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
+    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
+    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
+    listed.push(entry);
+  }
+  return listed;
+}
+
+// src/core/workspace/symlinks.ts
+import { realpathSync as realpathSync2 } from "node:fs";
+import { join as join5 } from "node:path";
+
 // src/core/workspace/boundary.ts
 import {
   closeSync as closeSync3,
@@ -34078,7 +34148,7 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join3, relative, resolve as resolve2, sep } from "node:path";
+import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join4, relative, resolve as resolve2, sep } from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 function isInside(root, target) {
   const rel = relative(root, target);
@@ -34102,7 +34172,7 @@ function realPathThroughParents(absolute, links = 0) {
   const missing = [];
   for (let current = absolute; ; current = dirname4(current)) {
     try {
-      return join3(realpathSync.native(current), ...missing.reverse());
+      return join4(realpathSync.native(current), ...missing.reverse());
     } catch (error) {
       const stats = lstatSync3(current, { throwIfNoEntry: false });
       if (stats?.isSymbolicLink() && links < 40)
@@ -34178,6 +34248,65 @@ function noticeSkipped(result, logger) {
     );
 }
 
+// src/core/workspace/symlinks.ts
+function symlinkNotice(root, path5, logger) {
+  let target;
+  try {
+    target = realpathSync2(join5(root, path5));
+  } catch {
+    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
+    return;
+  }
+  if (!isInside(root, target))
+    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
+  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
+}
+
+// src/core/workspace/walk.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import { join as join6 } from "node:path";
+function walkFiles(realRoot, wanted, options, logger) {
+  const found = [];
+  const walk5 = (directory, rules) => {
+    let entries;
+    try {
+      entries = readdirSync2(join6(realRoot, directory), { withFileTypes: true });
+    } catch (error) {
+      logger.warning(`could not read directory ${directory || "."}: ${error.message}`);
+      return;
+    }
+    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
+    for (const entry of entries) {
+      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
+      if (entry.name === ".git" || entry.name === "node_modules") continue;
+      const isDirectory2 = entry.isDirectory();
+      if (ignoredBy(here, path5, isDirectory2)) continue;
+      if (isDirectory2) {
+        walk5(path5, here);
+      } else if (entry.isSymbolicLink()) {
+        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
+      } else if (entry.isFile() && wanted(path5)) {
+        found.push(path5);
+      }
+    }
+  };
+  walk5("", []);
+  return found;
+}
+function withGitignore(root, directory, rules, entries) {
+  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
+  const text3 = readFileSync4(join6(root, directory, ".gitignore"), "utf8");
+  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text3) }];
+}
+function ignoredBy(rules, path5, isDirectory2) {
+  for (const { base, matcher } of rules) {
+    const inside = base === "" ? path5 : path5.slice(base.length + 1);
+    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
+  }
+  return false;
+}
+
 // src/core/workspace/files.ts
 var DEFAULT_PATTERNS = [
   "**/*.yaml",
@@ -34197,7 +34326,7 @@ function listWorkspace(root, options = {}) {
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
   const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
-  const realRoot = realpathSync2(root);
+  const realRoot = realpathSync3(root);
   recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
   if (!listed) {
@@ -34224,76 +34353,13 @@ function warnUnmatched(include, paths, logger) {
   }
 }
 function isRegularWorkspaceFile(root, path5, logger = silentLogger) {
-  const stats = lstatSync4(join4(root, path5), { throwIfNoEntry: false });
-  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync2(root), path5, logger);
+  const stats = lstatSync4(join7(root, path5), { throwIfNoEntry: false });
+  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync3(root), path5, logger);
   return stats?.isFile() ?? false;
 }
 function globMatcher(globs) {
   const compiled = globs.map((glob) => ({ glob, regex: import_picomatch.default.makeRe(glob, { dot: true }) }));
   return (path5) => path5 !== "" && compiled.some(({ glob, regex: regex2 }) => path5 === glob || regex2.test(path5));
-}
-function gitEnvironment() {
-  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
-  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
-  return env;
-}
-var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
-function gitFilesMentioning(root, keywords, includeUntracked, logger) {
-  const result = spawnSync(
-    "git",
-    [
-      "-C",
-      root,
-      "grep",
-      "--files-with-matches",
-      "-z",
-      "--text",
-      ...includeUntracked ? ["--untracked"] : [],
-      "--fixed-strings",
-      "--no-color",
-      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
-      "-f",
-      "-"
-    ],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
-`)), UTF16_MARKERS]),
-      stdio: ["pipe", "pipe", "pipe"]
-    }
-  );
-  if (result.error || result.status !== 0 && result.status !== 1) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
-    return void 0;
-  }
-  const paths = result.stdout.toString("utf8").split("\0");
-  paths.pop();
-  return new Set(paths);
-}
-function gitListedFiles(root, logger) {
-  if (!existsSync3(join4(root, ".git")) || existsSync3(join4(root, ".gitmodules"))) return void 0;
-  const result = spawnSync(
-    "git",
-    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
-  );
-  if (result.status !== 0 || result.error) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
-    return void 0;
-  }
-  const records = result.stdout.toString("utf8").split("\0");
-  records.pop();
-  const listed = [];
-  for (const record of records) {
-    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
-    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
-    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
-    listed.push(entry);
-  }
-  return listed;
 }
 var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
 function keepGitListed(root, entries, wanted, logger, trustIndex) {
@@ -34310,58 +34376,6 @@ function keepGitListed(root, entries, wanted, logger, trustIndex) {
     }
   }
   return found;
-}
-function walkFiles(realRoot, wanted, options, logger) {
-  const found = [];
-  const walk5 = (directory, rules) => {
-    let entries;
-    try {
-      entries = readdirSync2(join4(realRoot, directory), { withFileTypes: true });
-    } catch (error) {
-      logger.warning(`could not read directory ${directory || "."}: ${error.message}`);
-      return;
-    }
-    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
-    for (const entry of entries) {
-      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
-      if (entry.name === ".git" || entry.name === "node_modules") continue;
-      const isDirectory2 = entry.isDirectory();
-      if (ignoredBy(here, path5, isDirectory2)) continue;
-      if (isDirectory2) {
-        walk5(path5, here);
-      } else if (entry.isSymbolicLink()) {
-        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
-      } else if (entry.isFile() && wanted(path5)) {
-        found.push(path5);
-      }
-    }
-  };
-  walk5("", []);
-  return found;
-}
-function withGitignore(root, directory, rules, entries) {
-  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text3 = readFileSync4(join4(root, directory, ".gitignore"), "utf8");
-  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text3) }];
-}
-function ignoredBy(rules, path5, isDirectory2) {
-  for (const { base, matcher } of rules) {
-    const inside = base === "" ? path5 : path5.slice(base.length + 1);
-    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
-  }
-  return false;
-}
-function symlinkNotice(root, path5, logger) {
-  let target;
-  try {
-    target = realpathSync2(join4(root, path5));
-  } catch {
-    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
-    return;
-  }
-  if (!isInside(root, target))
-    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
-  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
 }
 function refuseEscapingPattern(pattern) {
   const body = pattern.replace(/^!/, "");
@@ -34399,7 +34413,7 @@ function resolveAnalyzeFiles(patterns2, cwd, logger = silentLogger) {
       hint: "Give globs such as 'clusters/**/*.yaml'."
     });
   const found = /* @__PURE__ */ new Set();
-  const realCwd = realpathSync3(cwd);
+  const realCwd = realpathSync4(cwd);
   for (const pattern of include) {
     const before = found.size;
     if (pattern.replace(/^!/, "").split(/[\\/]/).includes(".."))
@@ -34445,7 +34459,7 @@ function* walk(dir, root, logger) {
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join5(dir, entry.name);
+    const full = join8(dir, entry.name);
     if (entry.isDirectory()) {
       if (!NEVER_WALKED.has(entry.name)) yield* walk(full, root, logger);
     } else if (entry.isSymbolicLink()) {
@@ -34866,9 +34880,9 @@ function thresholds(options) {
 
 // src/core/istioctl/runner.ts
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join9 } from "node:path";
 var NO_CLUSTER_ENV = {
-  KUBECONFIG: join6(tmpdir2(), "istio-autopilot-offline-no-kubeconfig"),
+  KUBECONFIG: join9(tmpdir2(), "istio-autopilot-offline-no-kubeconfig"),
   KUBERNETES_SERVICE_HOST: void 0,
   KUBERNETES_SERVICE_PORT: void 0
 };
@@ -34999,7 +35013,7 @@ async function manifestGenerate(options) {
 var import_yaml8 = __toESM(require_dist(), 1);
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join9 } from "node:path";
+import { join as join12 } from "node:path";
 
 // src/core/versions/parse.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -35015,6 +35029,13 @@ function parseIstioVersion(text3) {
     patch: Number(patch),
     prerelease: pre !== void 0
   };
+}
+function istioVersionOf(value) {
+  if (typeof value === "string") return parseIstioVersion(value);
+  return isParsed(value) ? value : parseIstioVersion(value.version);
+}
+function isParsed(value) {
+  return typeof value.major === "number";
 }
 function minorOf(version) {
   const parsed = parseIstioVersion(version);
@@ -35386,7 +35407,7 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 // src/core/mesh/kustomize.ts
 import { spawn as spawn2 } from "node:child_process";
 import { accessSync, constants as constants2 } from "node:fs";
-import { delimiter, join as join7 } from "node:path";
+import { delimiter, join as join10 } from "node:path";
 var RenderError = class extends AutopilotError {
 };
 var DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 6e4;
@@ -35413,7 +35434,7 @@ function locateKustomize(env = process.env) {
 function onPath(name, env) {
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
-    const candidate = join7(dir, name);
+    const candidate = join10(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return void 0;
@@ -36006,9 +36027,9 @@ function dataOf(files, object) {
 
 // src/core/mesh/render.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync5, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join8, posix as posix5, relative as relative3, resolve as resolve6, sep as sep3 } from "node:path";
+import { join as join11, posix as posix5, relative as relative3, resolve as resolve6, sep as sep3 } from "node:path";
 
 // src/core/mesh/roots.ts
 import { posix as posix4 } from "node:path";
@@ -36210,16 +36231,16 @@ function plainFilesUnder(files, dir, inChart) {
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
-  const scratch = mkdtempSync(join8(tmpdir3(), "autopilot-mesh-"));
+  const scratch = mkdtempSync(join11(tmpdir3(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
   const nextDir = () => {
-    const dir = join8(scratch, String(madeDirs++));
+    const dir = join11(scratch, String(madeDirs++));
     mkdirSync2(dir);
     return dir;
   };
   try {
-    const workspace = realpathSync4(files.root);
+    const workspace = realpathSync5(files.root);
     const concurrency = options.concurrency ?? availableParallelism();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
@@ -36268,7 +36289,7 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
   const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve6(workspace, dir)).split(sep3).join("/"));
-  const wrapper = join8(wrapperDir, "kustomization.yaml");
+  const wrapper = join11(wrapperDir, "kustomization.yaml");
   rmSync3(wrapper, { force: true });
   writeFileSync(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
@@ -36449,7 +36470,7 @@ function transformationsOf(text3) {
 }
 function fromWrapper(workspace, wrapperDir, path5, root) {
   const absolute = resolve6(wrapperDir, path5);
-  if (absolute === join8(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
+  if (absolute === join11(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
   const rel = relative3(workspace, absolute).split(sep3).join("/");
   return normalizeRepoPath(rel);
 }
@@ -36827,7 +36848,7 @@ function istioChartComponent(chart, source) {
   if (!AMBIGUOUS.has(name)) return component;
   return `${chart} ${source ?? ""}`.toLowerCase().includes("istio") ? component : void 0;
 }
-function istioVersionOf(text3) {
+function istioVersionOf2(text3) {
   if (typeof text3 !== "string") return void 0;
   return parseIstioVersion(text3.replace(/-(distroless|debug)$/, ""))?.version;
 }
@@ -36844,7 +36865,7 @@ function declare(draft) {
   else delete declaration.revision;
   const meshConfig = valueAt2(values, "meshConfig");
   if (isValuesMap(meshConfig)) declaration.meshConfig = meshConfig;
-  const version = istioVersionOf(draft.version) ?? istioVersionOf(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
+  const version = istioVersionOf2(draft.version) ?? istioVersionOf2(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
   if (version) declaration.version = version;
   else delete declaration.version;
   return declaration;
@@ -38365,7 +38386,7 @@ async function analyzeMesh(workspace, options = {}) {
 async function analyzeRenderedRoots(workspace, analyze, options = {}) {
   const logger = options.logger ?? analyze.logger ?? silentLogger;
   const { build, findings } = await analyzeMesh(workspace, { ...options, logger });
-  const scratch = mkdtempSync2(join9(tmpdir4(), "autopilot-rendered-"));
+  const scratch = mkdtempSync2(join12(tmpdir4(), "autopilot-rendered-"));
   try {
     const lines = writeRendered(scratch, build);
     const result = await analyzeManifests({ ...analyze, cwd: scratch, paths: ["."], logger });
@@ -38393,7 +38414,7 @@ ${(0, import_yaml8.stringify)(object.object)}`;
       text3 += body;
       line += body.split("\n").length - 1;
     }
-    writeFileSync2(join9(dir, name), text3);
+    writeFileSync2(join12(dir, name), text3);
     index.set(name, entries);
   });
   return index;
@@ -38427,7 +38448,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { existsSync as existsSync6 } from "node:fs";
-import { join as join14 } from "node:path";
+import { join as join17 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -39956,22 +39977,22 @@ function _getTempDirectory() {
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync6, statSync as statSync5, writeFileSync as writeFileSync4 } from "node:fs";
 import { rm as rm2 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join16 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join13(extracted, binaryName2))
+    binarySha256: await sha256Of(join16(extracted, binaryName2))
   };
-  writeFileSync4(join13(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync4(join16(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join13(dir, binaryName2);
+  const binary = join16(dir, binaryName2);
   const size = statSync5(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -39982,7 +40003,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync6(join13(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync6(join16(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -40350,7 +40371,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp(join14(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp(join17(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -40359,12 +40380,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join14(scratch, "extracted");
+    const extracted = join17(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join14(extracted, binaryName(platform2));
+    const binary = join17(extracted, binaryName(platform2));
     if (!existsSync6(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -40378,7 +40399,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join14(cachedDir, binaryName(platform2)),
+      path: join17(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -40422,7 +40443,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join14(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join17(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error) {
       if (!(error instanceof DownloadNotFoundError)) throw error;
@@ -40478,7 +40499,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join14(root, TOOL_NAME, version, cacheKey);
+      const dir = join17(root, TOOL_NAME, version, cacheKey);
       await rm4(dir, { recursive: true, force: true });
       await rm4(`${dir}.complete`, { force: true });
     }
@@ -40597,7 +40618,7 @@ var ANALYZE_OPTIONS = {
 
 // src/cli/commands/istioctl-binary.ts
 import { homedir, tmpdir as tmpdir5 } from "node:os";
-import { join as join16 } from "node:path";
+import { join as join19 } from "node:path";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync7, existsSync as existsSync7 } from "fs";
@@ -45336,7 +45357,7 @@ function toReleases(listed) {
     const parsed = parseIstioVersion(item.tag_name);
     if (!parsed) continue;
     const release = {
-      version: parsed.version,
+      ...parsed,
       tag: item.tag_name,
       prerelease: parsed.prerelease || item.prerelease,
       ...item.published_at ? { publishedAt: item.published_at } : {},
@@ -45347,11 +45368,16 @@ function toReleases(listed) {
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
 }
+function releaseOf(text3, fields = {}) {
+  const parsed = parseIstioVersion(text3);
+  if (!parsed) return void 0;
+  return { ...parsed, tag: text3, ...fields, prerelease: parsed.prerelease || fields.prerelease === true };
+}
 
 // src/core/releases/http-cache.ts
 import { createHash as createHash4, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir2, readFile, rename as rename2, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join18 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -45359,7 +45385,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join15(this.directory, `${createHash4("sha256").update(url).digest("hex")}.json`);
+    return join18(this.directory, `${createHash4("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -45420,11 +45446,11 @@ async function resolveIstioRelease(request2, listing) {
 
 // src/cli/commands/istioctl-binary.ts
 function cliCacheRoot(env) {
-  return env.ISTIO_AUTOPILOT_CACHE ?? join16(homedir(), ".cache", "istio-autopilot");
+  return env.ISTIO_AUTOPILOT_CACHE ?? join19(homedir(), ".cache", "istio-autopilot");
 }
 async function installIstioctlForCli(values, context2) {
   const cache = cliCacheRoot(context2.env);
-  process.env.RUNNER_TOOL_CACHE ??= join16(cache, "tool-cache");
+  process.env.RUNNER_TOOL_CACHE ??= join19(cache, "tool-cache");
   process.env.RUNNER_TEMP ??= tmpdir5();
   const github = gitHubSettings(values, context2.env);
   const platform2 = resolvePlatform({ os: text(values, "os"), arch: text(values, "arch") }, {});
@@ -45438,7 +45464,7 @@ async function installIstioctlForCli(values, context2) {
     },
     {
       github: createGitHubClient({ token: github.token, apiUrl: github.apiUrl, log: context2.log.info }),
-      httpCacheDir: join16(cache, "http"),
+      httpCacheDir: join19(cache, "http"),
       logger: context2.log,
       ...github.offline ? { offlineReleases: () => cachedIstioctlReleases(platform2, context2.log) } : {}
     }
@@ -46397,9 +46423,9 @@ function moveSplice(move) {
 
 // src/core/versions/skew.ts
 function checkControlPlaneSkew(controlPlane, dataPlane) {
-  const cp2 = parseIstioVersion(controlPlane);
-  const dp = parseIstioVersion(dataPlane);
-  if (!cp2 || !dp) throw new Error(`not Istio versions: ${controlPlane}, ${dataPlane}`);
+  const cp2 = istioVersionOf(controlPlane);
+  const dp = istioVersionOf(dataPlane);
+  if (!cp2 || !dp) throw new Error(`not Istio versions: ${textOf(controlPlane)}, ${textOf(dataPlane)}`);
   const minorsAhead = cp2.major !== dp.major ? (cp2.major - dp.major) * 1e3 : cp2.minor - dp.minor;
   if (minorsAhead < 0) {
     return {
@@ -46426,8 +46452,8 @@ function kubernetesMinorOf(version) {
   return match ? `${Number(match[1])}.${Number(match[2])}` : void 0;
 }
 function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
-  const parsed = parseIstioVersion(istioVersion);
-  if (!parsed) throw new Error(`not an Istio version: ${istioVersion}`);
+  const parsed = istioVersionOf(istioVersion);
+  if (!parsed) throw new Error(`not an Istio version: ${textOf(istioVersion)}`);
   const istioMinor = `${parsed.major}.${parsed.minor}`;
   const kubernetesMinor = kubernetesMinorOf(kubernetesVersion);
   const supportedVersions = support.find((s) => s.minor === istioMinor)?.kubernetes ?? [];
@@ -46438,6 +46464,9 @@ function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
     kubernetesMinor,
     supportedVersions
   };
+}
+function textOf(version) {
+  return typeof version === "string" ? version : version.version;
 }
 
 // src/core/pins/consistency.ts
@@ -47375,6 +47404,11 @@ function bumpIstioVersion(options) {
 // src/core/releases/release-target.ts
 function checkReleaseTarget(target, list, options = {}) {
   const logger = options.logger ?? silentLogger;
+  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
+  if (list.versions.includes(target)) {
+    logger.info(`${target} is an Istio release (checked against ${source})`);
+    return { version: target, checkedAgainst: list.from };
+  }
   const parsed = parseIstioVersion(target);
   if (!parsed) {
     throw new InvalidInputError(`'${target}' is not an Istio version`, {
@@ -47384,7 +47418,6 @@ function checkReleaseTarget(target, list, options = {}) {
   }
   const version = parsed.version;
   const checked = { version, checkedAgainst: list.from };
-  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
   if (list.versions.includes(version)) {
     logger.info(`${version} is an Istio release (checked against ${source})`);
     return checked;
@@ -47423,7 +47456,7 @@ function affects(advisory, version) {
   return import_semver3.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
 }
 function matchAdvisories(version, advisories, support = []) {
-  const parsed = parseIstioVersion(version);
+  const parsed = istioVersionOf(version);
   if (!parsed) return [];
   const matches = [];
   for (const advisory of advisories) {
@@ -47441,13 +47474,18 @@ function fixedFor(version, advisory) {
   return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
 }
 var fixesOf = /* @__PURE__ */ new WeakMap();
+var fixTexts = /* @__PURE__ */ new Map();
 function parsedFixes(advisory) {
   let fixes = fixesOf.get(advisory);
   if (!fixes) {
-    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+    fixes = advisory.fixed.map(parsedFix).filter((f) => f !== void 0);
     fixesOf.set(advisory, fixes);
   }
   return fixes;
+}
+function parsedFix(text3) {
+  if (!fixTexts.has(text3)) fixTexts.set(text3, parseIstioVersion(text3));
+  return fixTexts.get(text3);
 }
 function presumedAffected(parsed, advisory, support) {
   if (advisory.kind !== "vulnerability" || !advisory.affected || advisory.fixed.length === 0) return false;
@@ -48031,13 +48069,15 @@ var loaded;
 function loadIstioDataset() {
   loaded ??= {
     asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
-    releases: istio_releases_default.releases.map((r) => ({
-      version: r.version,
-      tag: r.version,
-      prerelease: r.prerelease === true,
-      publishedAt: r.date,
-      url: `https://github.com/istio/istio/releases/tag/${r.version}`
-    })),
+    // Parsed here, once per process: every check after this reads the parsed versions.
+    releases: istio_releases_default.releases.flatMap((r) => {
+      const release = releaseOf(r.version, {
+        prerelease: r.prerelease === true,
+        publishedAt: r.date,
+        url: `https://github.com/istio/istio/releases/tag/${r.version}`
+      });
+      return release ? [release] : [];
+    }),
     support: istio_support_default.minors.map((m) => ({
       minor: m.minor,
       ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
@@ -48361,7 +48401,7 @@ function printBump(result, dryRun, context2) {
 }
 
 // src/cli/commands/check.ts
-import { join as join17, resolve as resolve10 } from "node:path";
+import { join as join20, resolve as resolve10 } from "node:path";
 
 // src/core/versions/policy.ts
 var import_semver5 = __toESM(require_semver2(), 1);
@@ -48406,8 +48446,8 @@ function policyAllows(policy, version, context2) {
 var UPGRADE_STRATEGIES = ["in-place", "canary"];
 var MAX_MINORS_PER_HOP = { "in-place": 1, canary: 2 };
 function planUpgradePath(request2) {
-  const current = parseIstioVersion(request2.current);
-  if (!current) throw new Error(`not an Istio version: ${request2.current}`);
+  const current = istioVersionOf(request2.current);
+  if (!current) throw new Error(`not an Istio version: ${String(request2.current)}`);
   const policy = typeof request2.policy === "string" || request2.policy === void 0 ? parseVersionPolicy(request2.policy ?? "latest") : request2.policy;
   const all = uniqueReleases(request2.releases);
   const candidates = all.filter((r) => request2.includePrereleases === true || !r.prerelease);
@@ -48426,6 +48466,8 @@ function planUpgradePath(request2) {
     walk3(path5, current, destination, candidates, MAX_MINORS_PER_HOP[request2.strategy ?? "in-place"]);
   path5.target = path5.hops[0]?.to;
   path5.updateType = path5.hops[0]?.type ?? "none";
+  const targetVersion = candidates.find((r) => r.version === path5.target);
+  if (targetVersion) path5.targetVersion = targetVersion;
   return path5;
 }
 function walk3(path5, from, to, candidates, step) {
@@ -48470,23 +48512,19 @@ function hopType(from, to) {
 function uniqueReleases(releases) {
   const byVersion = /* @__PURE__ */ new Map();
   for (const release of releases) {
-    const text3 = typeof release === "string" ? release : release.version;
-    const parsed = parseIstioVersion(text3);
+    const parsed = istioVersionOf(release);
     if (!parsed) continue;
     const flagged = typeof release !== "string" && release.prerelease === true;
-    byVersion.set(parsed.version, { ...parsed, prerelease: parsed.prerelease || flagged });
+    byVersion.set(parsed.version, flagged && !parsed.prerelease ? { ...parsed, prerelease: true } : parsed);
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(a.version, b.version));
 }
 
 // src/core/releases/support.ts
 var SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
-function minorKey(version) {
-  const parsed = parseIstioVersion(version);
-  return parsed ? `${parsed.major}.${parsed.minor}` : void 0;
-}
 function supportStatus(version, support, options) {
-  const minor = minorKey(version) ?? version;
+  const parsed = istioVersionOf(version);
+  const minor = parsed ? `${parsed.major}.${parsed.minor}` : typeof version === "string" ? version : version.version;
   const today = isoDate(options.now);
   const record = support.find((s) => s.minor === minor);
   const status = (eolDate, basis) => ({
@@ -48497,7 +48535,7 @@ function supportStatus(version, support, options) {
     basis
   });
   if (record?.eolDate && !record.eolExpected) return status(record.eolDate, "announced");
-  const derived = eolByRule(minor, options.releases ?? []);
+  const derived = parsed ? eolByRule(parsed, options.releases ?? []) : void 0;
   if (derived) return status(derived, "n+2 rule");
   if (record?.eolDate) return status(record.eolDate, "expected");
   return status(void 0, "unknown");
@@ -48505,18 +48543,27 @@ function supportStatus(version, support, options) {
 function supportedMinors(support, options) {
   const minors = new Set(support.map((s) => s.minor));
   for (const release of options.releases ?? []) {
-    const parsed = parseIstioVersion(release.version);
+    const parsed = istioVersionOf(release);
     if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
   }
   const today = isoDate(options.now);
   const unreleased = new Set(
     support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor)
   );
-  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(`${minor}.0`, support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
+  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(firstOf(minor), support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
 }
-function eolByRule(minor, releases) {
-  const parsed = parseIstioVersion(`${minor}.0`);
-  if (!parsed) return void 0;
+function firstOf(minor) {
+  const [major, minorNumber] = minor.split(".").map(Number);
+  if (!Number.isInteger(major) || !Number.isInteger(minorNumber)) return `${minor}.0`;
+  return {
+    version: `${major}.${minorNumber}.0`,
+    major,
+    minor: minorNumber,
+    patch: 0,
+    prerelease: false
+  };
+}
+function eolByRule(parsed, releases) {
   const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
   if (!successor?.publishedAt) return void 0;
   const released = Date.parse(successor.publishedAt);
@@ -48529,7 +48576,7 @@ function gaReleases(releases) {
   if (!index) {
     index = /* @__PURE__ */ new Map();
     for (const release of releases) {
-      const version = release.prerelease ? void 0 : parseIstioVersion(release.version)?.version;
+      const version = release.prerelease ? void 0 : istioVersionOf(release)?.version;
       if (version && !index.has(version)) index.set(version, release);
     }
     gaIndex.set(releases, index);
@@ -48550,14 +48597,8 @@ function checkRelease(request2, sources) {
   const supportOptions = { now, releases: sources.releases };
   const supported = supportedMinors(sources.support, supportOptions);
   const includePrereleases = request2.includePrereleases === true;
-  const eligible = sources.releases.filter((r) => includePrereleases || !r.prerelease).map((r) => r.version).sort(compareVersions);
   const context2 = { current, supportedMinors: supported };
-  if (!eligible.some((v) => policyAllows(policy, v, context2))) {
-    throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
-      input: "version-policy",
-      hint: `Releases run from ${eligible[0] ?? "none"} to ${eligible[eligible.length - 1] ?? "none"}; supported minors: ${supported.join(", ") || "none"}.`
-    });
-  }
+  requireReachablePolicy(policy, policyText, sources.releases, context2, includePrereleases);
   const path5 = planUpgradePath({
     current,
     releases: sources.releases,
@@ -48569,13 +48610,11 @@ function checkRelease(request2, sources) {
   const matches = matchAdvisories(current, sources.advisories, sources.support);
   const target = path5.target;
   const stillAffecting = new Set(
-    target ? matchAdvisories(target, sources.advisories, sources.support).map((m) => m.advisory.id) : []
+    path5.targetVersion ? matchAdvisories(path5.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id) : []
   );
   const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion)?.version : void 0;
-  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
   return {
-    current,
+    current: current.version,
     latest: path5.latest,
     target,
     destination: path5.destination,
@@ -48586,24 +48625,12 @@ function checkRelease(request2, sources) {
     ...path5.blockedBy ? { blockedBy: path5.blockedBy } : {},
     currentIsAheadOfLatest: path5.currentIsAheadOfLatest,
     vulnerable: matches.length > 0,
-    advisories: matches.map((m) => ({
-      id: m.advisory.id,
-      cves: m.advisory.cves,
-      severity: m.advisory.severity,
-      ...m.advisory.cvss !== void 0 ? { cvss: m.advisory.cvss } : {},
-      ...m.fixedIn ? { "fixed-in": m.fixedIn } : {},
-      url: m.advisory.url,
-      summary: m.advisory.summary,
-      presumed: m.presumed
-    })),
+    advisories: matches.map(advisoryReport),
     fixedAdvisories: target ? matches.filter((m) => !stillAffecting.has(m.advisory.id)).map((m) => m.advisory.id) : [],
     eol: status.eol,
     ...status.eolDate ? { eolDate: status.eolDate } : {},
     eolExpected: status.eolExpected,
-    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
-    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
-    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
-    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane } } : {},
+    ...skewChecks(request2, current, sources),
     policy: policyText,
     strategy,
     sources: {
@@ -48614,8 +48641,40 @@ function checkRelease(request2, sources) {
     }
   };
 }
+function skewChecks(request2, current, sources) {
+  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
+  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
+  return {
+    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
+    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
+    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
+    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {}
+  };
+}
+function requireReachablePolicy(policy, policyText, releases, context2, includePrereleases) {
+  const eligible = releases.filter((r) => includePrereleases || !r.prerelease).sort((a, b) => compareVersions(a.version, b.version));
+  if (eligible.some((r) => policyAllows(policy, r, context2))) return;
+  throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
+    input: "version-policy",
+    hint: `Releases run from ${eligible[0]?.version ?? "none"} to ${eligible[eligible.length - 1]?.version ?? "none"}; supported minors: ${context2.supportedMinors.join(", ") || "none"}.`
+  });
+}
+function advisoryReport(m) {
+  return {
+    id: m.advisory.id,
+    cves: m.advisory.cves,
+    severity: m.advisory.severity,
+    ...m.advisory.cvss !== void 0 ? { cvss: m.advisory.cvss } : {},
+    ...m.fixedIn ? { "fixed-in": m.fixedIn } : {},
+    url: m.advisory.url,
+    summary: m.advisory.summary,
+    presumed: m.presumed
+  };
+}
 function requireIstioRelease(request2, releases) {
   const where3 = request2.currentFrom ?? { input: "current-version" };
+  const listed = releases.find((r) => r.version === request2.currentVersion);
+  if (listed) return listed;
   const parsed = parseIstioVersion(request2.currentVersion);
   const known2 = releases.map((r) => r.version).sort(compareVersions);
   if (!parsed) {
@@ -48624,9 +48683,10 @@ function requireIstioRelease(request2, releases) {
       hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known2.slice(-3).join(", ")}.`
     });
   }
-  if (known2.includes(parsed.version)) return parsed.version;
+  const normalised = releases.find((r) => r.version === parsed.version);
+  if (normalised) return normalised;
   const newest = known2[known2.length - 1];
-  if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
+  if (newest && compareVersions(parsed.version, newest) > 0) return parsed;
   throw new NotFoundError(`${parsed.version} is not an Istio release`, {
     ...where3,
     hint: `The nearest releases are ${nearestReleases(parsed.version, known2, parsed.prerelease).join(", ")}.`
@@ -48780,7 +48840,7 @@ var checkCommand = {
         includePrereleases: flags["include-prereleases"],
         kubernetesVersion: flags["kubernetes-version"],
         offline: github.offline,
-        cacheDir: join17(cliCacheRoot(context2.env), "http"),
+        cacheDir: join20(cliCacheRoot(context2.env), "http"),
         logger: context2.log
       }
     );
@@ -48830,7 +48890,7 @@ var getIstioctlCommand = {
 import { resolve as resolve12 } from "node:path";
 
 // src/core/config/repo-config.ts
-var import_yaml30 = __toESM(require_dist(), 1);
+var import_yaml31 = __toESM(require_dist(), 1);
 import { existsSync as existsSync11, readFileSync as readFileSync14 } from "node:fs";
 
 // src/core/github/auto-merge.ts
@@ -48840,7 +48900,7 @@ var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { tmpdir as tmpdir8 } from "node:os";
-import { dirname as dirname10, join as join26, posix as posix20 } from "node:path";
+import { dirname as dirname10, join as join29, posix as posix20 } from "node:path";
 
 // src/core/inject/cached-injection.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
@@ -49396,25 +49456,19 @@ async function injectJobs(jobs, setup, cache) {
 }
 
 // src/core/inject/inject-config.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync10 } from "node:fs";
 import { writeFile as writeFile4 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { join as join23 } from "node:path";
 
 // src/core/istioctl/offline-config.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, readFile as readFile2, rename as rename3, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { join as join18, resolve as resolve11 } from "node:path";
-var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
-function nativeSidecarsChoice(setting) {
-  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
-}
-var OFFLINE_FILE_NAMES = {
-  injectConfig: "inject-config.yaml",
-  values: "values.json",
-  meshConfig: "mesh-config.yaml"
-};
+import { join as join21, resolve as resolve11 } from "node:path";
+
+// src/core/istioctl/manifest-objects.ts
+var import_yaml21 = __toESM(require_dist(), 1);
 function manifestObjectsOfKind(manifest, kinds) {
   const wanted = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
   const objects = [];
@@ -49438,6 +49492,23 @@ function proxyImageFromValues(values) {
     if (variant !== "default") tag = `${tag}-${variant}`;
   }
   return `${String(global2.hub ?? "")}/${image}:${tag}`;
+}
+function configMapKey(maps, name, key, version) {
+  const map = maps.find((m) => m.metadata?.name === name);
+  const value = map?.data?.[key];
+  if (typeof value !== "string") {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
+      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
+    );
+  }
+  return value;
+}
+
+// src/core/istioctl/native-sidecars.ts
+var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
+function nativeSidecarsChoice(setting) {
+  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
 }
 function controlPlaneNativeSidecars(objects, revision) {
   const name = revision ? `istiod-${revision}` : "istiod";
@@ -49473,10 +49544,17 @@ function chooseNativeSidecars(choice2, controlPlaneSetting, istioVersion, kubern
   }
   return { nativeSidecars: false, reason: "not requested (offline istioctl default)" };
 }
+
+// src/core/istioctl/offline-config.ts
+var OFFLINE_FILE_NAMES = {
+  injectConfig: "inject-config.yaml",
+  values: "values.json",
+  meshConfig: "mesh-config.yaml"
+};
 async function valuesAsOperatorFile(valuesFile, workDir) {
   let values;
   try {
-    values = (0, import_yaml21.parse)(await readFile2(valuesFile, "utf8"));
+    values = (0, import_yaml22.parse)(await readFile2(valuesFile, "utf8"));
   } catch (error) {
     throw new FileFormatError(`cannot read the values file: ${error.message}`, {
       file: valuesFile,
@@ -49497,21 +49575,10 @@ async function valuesAsOperatorFile(valuesFile, workDir) {
       hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
     });
   }
-  const wrapped = join18(workDir, "values-operator.yaml");
+  const wrapped = join21(workDir, "values-operator.yaml");
   const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile3(wrapped, (0, import_yaml21.stringify)(operator));
+  await writeFile3(wrapped, (0, import_yaml22.stringify)(operator));
   return wrapped;
-}
-function configMapKey(maps, name, key, version) {
-  const map = maps.find((m) => m.metadata?.name === name);
-  const value = map?.data?.[key];
-  if (typeof value !== "string") {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
-      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
-    );
-  }
-  return value;
 }
 async function writeAllOrNothing(files) {
   const suffix = `.tmp-${process.pid}-${Date.now()}`;
@@ -49527,47 +49594,10 @@ async function generateOfflineInjectConfig(options) {
   const logger = options.logger ?? silentLogger;
   const version = options.version ?? await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs });
   const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : void 0;
-  const workDir = await mkdtemp2(join18(tmpdir6(), "istio-offline-config-"));
-  let manifest;
-  try {
-    const files = [...options.baseOperatorFiles ?? []];
-    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
-    if (options.operatorFile) files.push(options.operatorFile);
-    const generated = await manifestGenerate({
-      binary: options.binary,
-      files,
-      revision: requested,
-      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
-      setFlags: requested ? [`values.revision=${requested}`] : [],
-      timeoutMs: options.timeoutMs
-    });
-    manifest = generated.manifest;
-    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
-  } finally {
-    await rm6(workDir, { recursive: true, force: true });
-  }
+  const manifest = await renderControlPlane(options, requested, logger);
   const objects = manifestObjectsOfKind(manifest, ["ConfigMap", "Deployment"]);
   const configMaps = objects.filter((o) => o.kind === "ConfigMap");
-  const injectors = configMaps.filter(
-    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
-  );
-  if (injectors.length !== 1) {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
-      { hint: "Check that the profile and values install exactly one istiod." }
-    );
-  }
-  const injectorName = String(injectors[0]?.metadata?.name);
-  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
-  let values;
-  try {
-    values = JSON.parse(valuesJson);
-  } catch (error) {
-    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
-      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
-      cause: error
-    });
-  }
+  const { values, valuesJson } = injectorValues(configMaps, version);
   const renderedRevision = typeof values.revision === "string" && values.revision !== "" && values.revision !== DEFAULT_REVISION ? values.revision : void 0;
   const names = controlPlaneConfigMapNames(renderedRevision);
   const injectConfig2 = configMapKey(configMaps, names.injector, "config", version);
@@ -49581,9 +49611,9 @@ async function generateOfflineInjectConfig(options) {
   const outputDir = resolve11(options.outputDir);
   await mkdir3(outputDir, { recursive: true });
   const paths = {
-    injectConfigFile: join18(outputDir, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join18(outputDir, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join18(outputDir, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join21(outputDir, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join21(outputDir, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join21(outputDir, OFFLINE_FILE_NAMES.meshConfig)
   };
   await writeAllOrNothing([
     { path: paths.injectConfigFile, content: injectConfig2 },
@@ -49604,6 +49634,47 @@ async function generateOfflineInjectConfig(options) {
     nativeSidecarsReason: native.reason
   };
 }
+async function renderControlPlane(options, requested, logger) {
+  const workDir = await mkdtemp2(join21(tmpdir6(), "istio-offline-config-"));
+  try {
+    const files = [...options.baseOperatorFiles ?? []];
+    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
+    if (options.operatorFile) files.push(options.operatorFile);
+    const generated = await manifestGenerate({
+      binary: options.binary,
+      files,
+      revision: requested,
+      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
+      setFlags: requested ? [`values.revision=${requested}`] : [],
+      timeoutMs: options.timeoutMs
+    });
+    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
+    return generated.manifest;
+  } finally {
+    await rm6(workDir, { recursive: true, force: true });
+  }
+}
+function injectorValues(configMaps, version) {
+  const injectors = configMaps.filter(
+    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
+  );
+  if (injectors.length !== 1) {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
+      { hint: "Check that the profile and values install exactly one istiod." }
+    );
+  }
+  const injectorName = String(injectors[0]?.metadata?.name);
+  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
+  try {
+    return { values: JSON.parse(valuesJson), valuesJson };
+  } catch (error) {
+    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
+      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
+      cause: error
+    });
+  }
+}
 
 // src/core/inject/injection-cache.ts
 import { createHash as createHash6 } from "node:crypto";
@@ -49619,7 +49690,7 @@ import {
   writeFileSync as writeFileSync5
 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { dirname as dirname8, join as join19 } from "node:path";
+import { dirname as dirname8, join as join22 } from "node:path";
 var FORMAT = 1;
 var SPARE_ENTRIES = 2e4;
 function sha256(...parts) {
@@ -49628,9 +49699,9 @@ function sha256(...parts) {
   return hash.digest("hex");
 }
 function defaultCacheDir(env = process.env) {
-  if (env["ISTIO_AUTOPILOT_CACHE"]) return join19(env["ISTIO_AUTOPILOT_CACHE"], "inject");
-  if (env["RUNNER_TOOL_CACHE"]) return join19(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
-  return join19(homedir2(), ".cache", "istio-autopilot", "inject");
+  if (env["ISTIO_AUTOPILOT_CACHE"]) return join22(env["ISTIO_AUTOPILOT_CACHE"], "inject");
+  if (env["RUNNER_TOOL_CACHE"]) return join22(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
+  return join22(homedir2(), ".cache", "istio-autopilot", "inject");
 }
 var InjectionCache = class _InjectionCache {
   constructor(file, stored2, logger) {
@@ -49649,7 +49720,7 @@ var InjectionCache = class _InjectionCache {
   }
   /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
   static open(dir, configKey, logger) {
-    const file = join19(dir, `${configKey}.json`);
+    const file = join22(dir, `${configKey}.json`);
     let stored2 = {};
     try {
       const parsed = JSON.parse(readFileSync9(file, "utf8"));
@@ -49705,7 +49776,7 @@ var InjectionCache = class _InjectionCache {
 function fileDigest(dir, path5) {
   const stat2 = statSync6(path5, { bigint: true });
   const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
-  const index = join19(dir, "file-digests.json");
+  const index = join22(dir, "file-digests.json");
   let known2 = {};
   try {
     known2 = JSON.parse(readFileSync9(index, "utf8"));
@@ -49729,7 +49800,7 @@ function fileDigest(dir, path5) {
   return digest;
 }
 function memo(dir, key) {
-  const file = dir ? join19(dir, "memo", `${key}.json`) : void 0;
+  const file = dir ? join22(dir, "memo", `${key}.json`) : void 0;
   return {
     get() {
       if (!file) return void 0;
@@ -49828,8 +49899,8 @@ async function generatedConfig(options, operatorFile, context2) {
     values: cloneJson(context2.repoValues?.values),
     meshConfig: cloneJson(context2.repoValues?.meshConfig)
   };
-  const repoFile = join20(context2.scratch, "repo-control-plane.yaml");
-  const repoText = () => (0, import_yaml22.stringify)({
+  const repoFile = join23(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => (0, import_yaml23.stringify)({
     apiVersion: "install.istio.io/v1alpha1",
     kind: "IstioOperator",
     spec: {
@@ -49853,9 +49924,9 @@ async function generatedConfig(options, operatorFile, context2) {
     )
   );
   const paths = {
-    injectConfigFile: join20(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join20(context2.scratch, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join20(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join23(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join23(context2.scratch, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join23(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
   };
   const known2 = remembered.get();
   if (known2) {
@@ -49928,7 +49999,7 @@ function removeKey(values, key) {
 
 // src/core/inject/jobs.ts
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join21, posix as posix14 } from "node:path";
+import { join as join24, posix as posix14 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -50026,7 +50097,7 @@ function withLineEndings(text3, eol) {
 }
 
 // src/core/inject/patches.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 var NAMED_LISTS = /* @__PURE__ */ new Set([
   "containers",
   "initContainers",
@@ -50118,7 +50189,7 @@ function sidecarPatch(workload, source, injected) {
     ...body,
     metadata: { ...bodyMetadata, ...metadata }
   };
-  return (0, import_yaml23.stringify)(patch, { lineWidth: 0 });
+  return (0, import_yaml24.stringify)(patch, { lineWidth: 0 });
 }
 function patchFileName(workload) {
   const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -50201,7 +50272,7 @@ function helmChartOf(workspace, path5) {
   for (let i = parts.length - 2; i >= 0; i--) {
     if (parts[i] !== "templates") continue;
     const chart = parts.slice(0, i).join("/");
-    if (existsSync8(join21(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+    if (existsSync8(join24(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
   }
   return void 0;
 }
@@ -50271,7 +50342,7 @@ function inPlaceChanges(judged, changes) {
 
 // src/core/inject/output/patches.ts
 import { existsSync as existsSync9, readFileSync as readFileSync11 } from "node:fs";
-import { join as join22, posix as posix15 } from "node:path";
+import { join as join25, posix as posix15 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -50294,7 +50365,7 @@ function patchChanges(judged, changes, logger) {
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
     const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix15.join(dir, f)).find(
-      (f) => existsSync9(join22(changes.root, f))
+      (f) => existsSync9(join25(changes.root, f))
     );
     if (!kustomization) {
       logger.warning(
@@ -50306,7 +50377,7 @@ function patchChanges(judged, changes, logger) {
       continue;
     }
     const wired = wirePatches(
-      readFileSync11(join22(changes.root, kustomization), "utf8"),
+      readFileSync11(join25(changes.root, kustomization), "utf8"),
       [...new Set(names)].sort()
     );
     if (wired !== void 0) changes.propose(kustomization, wired);
@@ -50350,7 +50421,7 @@ function plannedChanges(mode, root, outputDir, judged, logger) {
 }
 
 // src/core/inject/output/json6902.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 var STATUS = "sidecar.istio.io/status";
 var INJECT = "sidecar.istio.io/inject";
 var LISTS = ["containers", "initContainers", "volumes"];
@@ -50379,7 +50450,7 @@ function patchSidecars(build, accept) {
   return out;
 }
 function isOpList(text3) {
-  const doc = (0, import_yaml24.parseDocument)(text3);
+  const doc = (0, import_yaml25.parseDocument)(text3);
   const ops = doc.toJS();
   return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
 }
@@ -50406,16 +50477,16 @@ function regeneratedPatch(text3, kind, rendered, injected, leftOut = []) {
   const renderedSpec = podTemplateOf(rendered)?.spec;
   if (!spec || !renderedSpec) return void 0;
   const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-  const doc = (0, import_yaml24.parseDocument)(text3);
+  const doc = (0, import_yaml25.parseDocument)(text3);
   const ops = doc.contents;
-  if (!(0, import_yaml24.isSeq)(ops)) return void 0;
+  if (!(0, import_yaml25.isSeq)(ops)) return void 0;
   const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
     (i) => isObject(i) && i["name"] === name
   );
   const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
   let changed = false;
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml24.isMap)(item)) return;
+    if (!(0, import_yaml25.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
@@ -50459,7 +50530,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   const ops = doc.contents;
   const want = podTemplateOf(injected)?.metadata;
   const have = podTemplateOf(rendered)?.metadata;
-  if (!(0, import_yaml24.isSeq)(ops) || !want || !have) return false;
+  if (!(0, import_yaml25.isSeq)(ops) || !want || !have) return false;
   const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
   const maps = ["labels", "annotations"];
   const wanted = (map) => isObject(want[map]) ? want[map] : {};
@@ -50490,7 +50561,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
       }
   };
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml24.isMap)(item)) return;
+    if (!(0, import_yaml25.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     if (op.path === prefix && isObject(op.value)) {
@@ -50557,8 +50628,8 @@ async function json6902Changes(targets, inject, native) {
     done.add(target.file);
     const kind = target.object.kind;
     const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml24.stringify)(uninjected(target.object)), mode, target);
-    const injected = (0, import_yaml24.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const output = await inject((0, import_yaml25.stringify)(uninjected(target.object)), mode, target);
+    const injected = (0, import_yaml25.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
     const leftOut = [];
     const text3 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
@@ -50618,14 +50689,14 @@ function kustomizePatchFiles(build) {
 }
 
 // src/core/inject/output/migrate-json6902.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 import { posix as posix18 } from "node:path";
 
 // src/core/inject/output/strategic-merge.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 
 // src/core/inject/output/yaml-splice.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 function applySplices2(text3, splices) {
   let out = text3;
   const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
@@ -50637,7 +50708,7 @@ function lineStart(text3, offset) {
   return text3.lastIndexOf("\n", offset - 1) + 1;
 }
 function block(value, column2, eol) {
-  const lines = (0, import_yaml25.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
+  const lines = (0, import_yaml26.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
   return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column2) + l).join(eol) + eol;
 }
 function replaceItem(text3, seq, item, value) {
@@ -50683,14 +50754,14 @@ function replaceScalar(node, value) {
   if (node.type === "QUOTE_SINGLE") text3 = `'${s.replace(/'/g, "''")}'`;
   else if (node.type === "QUOTE_DOUBLE") text3 = JSON.stringify(s);
   else {
-    text3 = (0, import_yaml25.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
+    text3 = (0, import_yaml26.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
     if (text3.includes("\n")) text3 = JSON.stringify(s);
   }
   return { start, end, text: text3 };
 }
-var asSeq = (node) => (0, import_yaml25.isSeq)(node) ? node : void 0;
-var asMap = (node) => (0, import_yaml25.isMap)(node) ? node : void 0;
-var asScalar = (node) => (0, import_yaml25.isScalar)(node) ? node : void 0;
+var asSeq = (node) => (0, import_yaml26.isSeq)(node) ? node : void 0;
+var asMap = (node) => (0, import_yaml26.isMap)(node) ? node : void 0;
+var asScalar = (node) => (0, import_yaml26.isScalar)(node) ? node : void 0;
 var isPlainObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
 function updateNode(text3, node, value) {
@@ -50745,7 +50816,7 @@ function templatePath(kind) {
   return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
 }
 function patchDocument(text3, kind, name) {
-  const docs = (0, import_yaml26.parseAllDocuments)(text3).filter(
+  const docs = (0, import_yaml27.parseAllDocuments)(text3).filter(
     (d) => d.errors.length === 0 && d.get("kind") === kind
   );
   const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
@@ -50857,8 +50928,8 @@ async function strategicMergeChanges(targets, inject, native) {
     if (!patch) continue;
     const mode = native ?? target.workload.sidecar.state === "native";
     const input = strategicMergeInput(target.object.object, patch);
-    const output = await inject((0, import_yaml26.stringify)(input), mode, target);
-    const injected = (0, import_yaml26.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const output = await inject((0, import_yaml27.stringify)(input), mode, target);
+    const injected = (0, import_yaml27.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
     const leftOut = [];
     const next = regeneratedStrategicMerge(text3, kind, target.workload.name, input, injected, leftOut);
@@ -50909,7 +50980,7 @@ async function migrateJson6902(build, targets, inject, native) {
     const kind = target.object.kind;
     const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
     const mode = native ?? target.workload.sidecar.state === "native";
-    const injected = (0, import_yaml27.parseAllDocuments)(await inject((0, import_yaml27.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const injected = (0, import_yaml28.parseAllDocuments)(await inject((0, import_yaml28.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
     if (!injected || other) {
       result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
@@ -50942,13 +51013,13 @@ async function migrateJson6902(build, targets, inject, native) {
   return result;
 }
 function opVolumes(text3) {
-  const ops = (0, import_yaml27.parseDocument)(text3).toJS();
+  const ops = (0, import_yaml28.parseDocument)(text3).toJS();
   return new Set(
     ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
   );
 }
 function otherOp(text3, kind, input, injected) {
-  const ops = (0, import_yaml27.parseDocument)(text3).toJS();
+  const ops = (0, import_yaml28.parseDocument)(text3).toJS();
   const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
   const want = podTemplateOf(injected);
   const base = podTemplateOf(input);
@@ -50976,7 +51047,7 @@ function otherOp(text3, kind, input, injected) {
   return void 0;
 }
 function rewire(text3, field, index, file) {
-  const doc = (0, import_yaml27.parseDocument)(text3);
+  const doc = (0, import_yaml28.parseDocument)(text3);
   const seq = asSeq(doc.get(field, true));
   const item = seq?.items[index];
   if (!seq || seq.flow || !item?.range) return void 0;
@@ -50999,7 +51070,7 @@ function rewire(text3, field, index, file) {
 // src/core/inject/render-check.ts
 import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync6, writeFileSync as writeFileSync6 } from "node:fs";
 import { tmpdir as tmpdir7 } from "node:os";
-import { dirname as dirname9, join as join23 } from "node:path";
+import { dirname as dirname9, join as join26 } from "node:path";
 
 // src/core/mesh/rebuild.ts
 import { posix as posix19 } from "node:path";
@@ -51096,14 +51167,14 @@ function proxyCount(spec) {
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
 async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync3(join23(tmpdir7(), "inject-render-check-"));
+  const scratch = mkdtempSync3(join26(tmpdir7(), "inject-render-check-"));
   try {
     cpSync(workspace, scratch, {
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
     });
     for (const change of changes) {
-      const target = join23(scratch, change.path);
+      const target = join26(scratch, change.path);
       mkdirSync4(dirname9(target), { recursive: true });
       if (change.content === null) rmSync6(target, { force: true });
       else writeFileSync6(target, change.content);
@@ -51267,7 +51338,7 @@ function selectJobs(jobs, selection, mesh, revision) {
 }
 
 // src/core/inject/sidecar-mode.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml29 = __toESM(require_dist(), 1);
 function bodyForMode(job, from, native) {
   if (from === void 0 || from === "native" === native) return job.body;
   const list = from === "native" ? "initContainers" : "containers";
@@ -51277,7 +51348,7 @@ function bodyForMode(job, from, native) {
     if (!spec || !Array.isArray(spec[list])) continue;
     spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  return (0, import_yaml28.stringify)(document);
+  return (0, import_yaml29.stringify)(document);
 }
 function existingMode(job) {
   if (!job.body.includes("istio-proxy")) return void 0;
@@ -51390,12 +51461,12 @@ var PodSettingsCache = class _PodSettingsCache {
 
 // src/core/inject/repo-mesh.ts
 import { readdirSync as readdirSync5, rmSync as rmSync7, statSync as statSync7 } from "node:fs";
-import { join as join25 } from "node:path";
+import { join as join28 } from "node:path";
 
 // src/core/inject/mesh-facts.ts
 import { lstatSync as lstatSync5, readFileSync as readFileSync13, readlinkSync as readlinkSync2 } from "node:fs";
 import { createHash as createHash7 } from "node:crypto";
-import { join as join24 } from "node:path";
+import { join as join27 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/core/mesh/injection-values.ts
@@ -51570,7 +51641,7 @@ function repoFingerprint(workspace, cacheDir2, logger) {
   part(gitRemoteUrls(workspace).join("\n"));
   for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/*"], logger })) {
     part(path5);
-    const absolute = join24(workspace, path5);
+    const absolute = join27(workspace, path5);
     const stats = lstatSync5(absolute, { throwIfNoEntry: false });
     if (stats?.isSymbolicLink()) part(`link:${readlinkSync2(absolute)}`);
     else if (stats?.isFile()) part(createHash7("sha256").update(readFileSync13(absolute)).digest("hex"));
@@ -51602,13 +51673,13 @@ function factsMemo(cacheDir2, fingerprint) {
     get: stored2.get,
     set(facts) {
       stored2.set(facts);
-      if (cacheDir2) pruneFacts(join25(cacheDir2, "memo"));
+      if (cacheDir2) pruneFacts(join28(cacheDir2, "memo"));
     }
   };
 }
 function pruneFacts(dir) {
   try {
-    const files = readdirSync5(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join25(dir, f), time: statSync7(join25(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
+    const files = readdirSync5(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join28(dir, f), time: statSync7(join28(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
     for (const old of files.slice(KEPT_FACTS)) rmSync7(old.path, { force: true });
   } catch {
   }
@@ -51846,7 +51917,7 @@ async function renderSidecars(options, deps = {}) {
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
   const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
-  const scratch = await mkdtemp3(join26(tmpdir8(), "kube-inject-"));
+  const scratch = await mkdtemp3(join29(tmpdir8(), "kube-inject-"));
   try {
     const context2 = {
       binary,
@@ -51870,7 +51941,7 @@ async function renderSidecars(options, deps = {}) {
       let known2 = configs.get(name);
       if (!known2) {
         known2 = (async () => {
-          const dir = rev === revision ? scratch : join26(scratch, `revision-${name}`);
+          const dir = rev === revision ? scratch : join29(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir4(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
           const own = await istioctlFor(rev);
@@ -52228,7 +52299,7 @@ function podRevisionOf(object, runRevision) {
 }
 
 // src/core/config/repo-config-reader.ts
-var import_yaml29 = __toESM(require_dist(), 1);
+var import_yaml30 = __toESM(require_dist(), 1);
 function configContext(file, lineCounter) {
   const lineOf3 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   const fail = (path5, node, message, hint) => {
@@ -52247,22 +52318,22 @@ function sectionReader(ctx, map, prefix) {
   return {
     string(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml29.isScalar)(node) && node.value === null) return void 0;
-      if (!(0, import_yaml29.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      if (node === void 0 || (0, import_yaml30.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml30.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
       return String(node.value);
     },
     boolean(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if (!(0, import_yaml29.isScalar)(node) || typeof node.value !== "boolean")
+      if (!(0, import_yaml30.isScalar)(node) || typeof node.value !== "boolean")
         return fail(name(key), node, "must be true or false");
       return node.value;
     },
     list(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if ((0, import_yaml29.isScalar)(node) && typeof node.value === "string") return [node.value];
-      if (!(0, import_yaml29.isSeq)(node) || !node.items.every((i) => (0, import_yaml29.isScalar)(i) && typeof i.value === "string")) {
+      if ((0, import_yaml30.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml30.isSeq)(node) || !node.items.every((i) => (0, import_yaml30.isScalar)(i) && typeof i.value === "string")) {
         return fail(name(key), node, "must be a list of strings");
       }
       return node.items.map((i) => String(i.value));
@@ -52280,9 +52351,9 @@ function sectionReader(ctx, map, prefix) {
     },
     section(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml29.isScalar)(node) && node.value === null)
+      if (node === void 0 || (0, import_yaml30.isScalar)(node) && node.value === null)
         return sectionReader(ctx, null, name(key));
-      if (!(0, import_yaml29.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      if (!(0, import_yaml30.isMap)(node)) return fail(name(key), node, "must be a mapping");
       return sectionReader(ctx, node, name(key));
     },
     done() {
@@ -52292,7 +52363,7 @@ function sectionReader(ctx, map, prefix) {
 }
 function refuseUnknownKeys(ctx, map, seen, name) {
   for (const item of map?.items ?? []) {
-    const key = (0, import_yaml29.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    const key = (0, import_yaml30.isScalar)(item.key) ? String(item.key.value) : String(item.key);
     if (!seen.has(key)) {
       ctx.fail(
         name(key),
@@ -52349,8 +52420,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text3, path5);
 }
 function parseRepoConfig(text3, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml30.LineCounter();
-  const doc = (0, import_yaml30.parseDocument)(text3, { lineCounter });
+  const lineCounter = new import_yaml31.LineCounter();
+  const doc = (0, import_yaml31.parseDocument)(text3, { lineCounter });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error.message.split("\n")[0]}`, {
@@ -52360,7 +52431,7 @@ function parseRepoConfig(text3, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml30.isMap)(root)) {
+  if (root !== null && !(0, import_yaml31.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
   const ctx = configContext(file, lineCounter);
@@ -52446,8 +52517,8 @@ function readWaveSettings(ctx, top, strategy) {
   return waves;
 }
 function readWaves(ctx, node) {
-  if (node === void 0 || (0, import_yaml30.isScalar)(node) && node.value === null) return void 0;
-  if (!(0, import_yaml30.isSeq)(node) || node.items.length === 0)
+  if (node === void 0 || (0, import_yaml31.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml31.isSeq)(node) || node.items.length === 0)
     return ctx.fail(
       "waves",
       node,
@@ -52461,7 +52532,7 @@ function readWaves(ctx, node) {
 function readWave(ctx, item, index, earlier) {
   const { fail } = ctx;
   const where3 = `waves[${index}]`;
-  if (!(0, import_yaml30.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
+  if (!(0, import_yaml31.isMap)(item)) return fail(where3, item, "must be a mapping with name and paths");
   const wave = sectionReader(ctx, item, where3);
   const name = wave.string("name");
   if (!name) return fail(`${where3}.name`, item, "is required");
@@ -52600,7 +52671,7 @@ var injectCommand = {
 };
 
 // src/cli/commands/plan.ts
-import { join as join27, resolve as resolve13 } from "node:path";
+import { join as join30, resolve as resolve13 } from "node:path";
 
 // src/core/mesh/model-report.ts
 var where = (s) => s ? `${s.file}:${s.line}` : null;
@@ -52689,7 +52760,7 @@ function renderMeshText(report) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml31 = __toESM(require_dist(), 1);
+var import_yaml32 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -53077,7 +53148,7 @@ function documentsOf(path5, text3) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml31.isMap)(document.contents)) continue;
+    if (!(0, import_yaml32.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text4 = (value) => typeof value === "string" ? value : "";
@@ -53097,15 +53168,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml31.isMap)(node)) {
+    if ((0, import_yaml32.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml31.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml32.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml31.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml32.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml31.isSeq)(node)) {
+    } else if ((0, import_yaml32.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -53212,14 +53283,14 @@ function planNodeAgentStep(model) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml34 = __toESM(require_dist(), 1);
+var import_yaml35 = __toESM(require_dist(), 1);
 import { posix as posix21 } from "node:path";
 
 // src/core/rollout/canary/editor.ts
 import { readFileSync as readFileSync15 } from "node:fs";
 
 // src/core/rollout/canary/values-text.ts
-var import_yaml33 = __toESM(require_dist(), 1);
+var import_yaml34 = __toESM(require_dist(), 1);
 
 // src/core/rollout/canary/shape.ts
 function argoChart(source) {
@@ -53304,9 +53375,9 @@ function valueAt3(object, path5) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml32 = __toESM(require_dist(), 1);
+var import_yaml33 = __toESM(require_dist(), 1);
 function documentsOf2(text3, file) {
-  const documents = (0, import_yaml32.parseAllDocuments)(text3);
+  const documents = (0, import_yaml33.parseAllDocuments)(text3);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -53364,14 +53435,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text3, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml32.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml33.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text3, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml32.isPair)(first) && first.key && (0, import_yaml32.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml33.isPair)(first) && first.key && (0, import_yaml33.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text3, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text3, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml32.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml33.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text3, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -53385,8 +53456,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text3, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml32.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml32.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml33.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml33.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text3, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -53397,8 +53468,8 @@ function removeMapEntry(text3, file, located, path5, key) {
 }
 function removeListItem(text3, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml32.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml32.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml33.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml33.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text3, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -53412,7 +53483,7 @@ function removeListItem(text3, file, located, path5, item) {
 }
 function replaceScalar2(text3, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml32.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml33.isScalar)(node) || !node.range) return void 0;
   const written = text3.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -53442,7 +53513,7 @@ function inlineValues(object, shape) {
   if (!shape.valuesText) return asRecord(valueAt3(object, shape.valuesPath)) ?? {};
   const text3 = valueAt3(object, shape.valuesText);
   try {
-    return asRecord(typeof text3 === "string" ? (0, import_yaml33.parse)(text3) : void 0) ?? {};
+    return asRecord(typeof text3 === "string" ? (0, import_yaml34.parse)(text3) : void 0) ?? {};
   } catch {
     return {};
   }
@@ -53465,7 +53536,7 @@ function valuesBlockOf(text3, file, located, path5) {
       hint: "Write the values as a literal block (`values: |`) indented with spaces, or as helm.valuesObject."
     });
   };
-  if (!node || !(0, import_yaml33.isScalar)(node) || !node.range || typeof node.value !== "string")
+  if (!node || !(0, import_yaml34.isScalar)(node) || !node.range || typeof node.value !== "string")
     return refuse(located.start, "it is not a string");
   const header = text3.slice(node.range[0], lineEndOf(text3, node.range[0]));
   if (!/^\|[+-]?[ \t]*(#.*)?\r?\n$/.test(header))
@@ -53742,7 +53813,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text: text3, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml34.parseDocument)(text3.slice(located.start, located.end));
+  const document = (0, import_yaml35.parseDocument)(text3.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = shape.releaseNamePath.length ? asString(document.getIn(shape.releaseNamePath)) : void 0;
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -53753,7 +53824,7 @@ function addCanaryEdits(workspace, model, old, target) {
     );
   for (const path5 of [shape.versionPath, ...shape.alsoVersionPaths ?? []])
     document.setIn(path5, retagged(String(document.getIn(path5)), old.version, target));
-  const valuesText = shape.valuesText ? (0, import_yaml34.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
+  const valuesText = shape.valuesText ? (0, import_yaml35.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
   const values = valuesText ? [] : shape.valuesPath;
   const valuesDoc = valuesText ?? document;
   for (const key of ["revisionTags", "defaultRevision", "revision"]) valuesDoc.deleteIn([...values, key]);
@@ -53797,9 +53868,9 @@ function listBeside(editor, beside, added) {
   const text3 = editor.text(kustomization);
   const [located] = documentsOf2(text3, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml34.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix21.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml35.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix21.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml34.isSeq)(resources) && resources.flow)
+  if (!range || resources && (0, import_yaml35.isSeq)(resources) && resources.flow)
     throw new FileFormatError(`${posix21.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
       hint: `Add ${posix21.basename(added)} to the kustomization by hand, or list ${posix21.basename(beside)} in block style.`
@@ -54242,6 +54313,114 @@ function assertSkewAfterMove(request2, canary) {
     );
 }
 
+// src/core/pipeline/pin-steps.ts
+function planPinSteps(request2) {
+  const scanned = scanPins(request2);
+  const controlPlaneVersions2 = sortVersions(
+    new Set(controlPlaneVersions(request2.model).map((p) => p.version))
+  );
+  const current = currentControlPlaneVersion(request2.model, { input: "control-plane-paths" }).version;
+  const check = checkControlPlane(request2, current);
+  const { dataPlanePins, pins } = scanned;
+  const dataPlaneVersions2 = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
+  const oldestProxy = dataPlaneVersions2[0];
+  const lagging = dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+  const laggingFiles = [...new Set(lagging.map((p) => p.file))].sort();
+  const preview = (step, target) => previewPullRequests(scanned, check, current, step, target);
+  const base = {
+    controlPlane: { current, versions: controlPlaneVersions2, check },
+    dataPlane: { versions: dataPlaneVersions2, laggingFiles },
+    pins,
+    consistency: checkConsistency(pins)
+  };
+  const dataPlaneStep = (reason2) => ({
+    ...base,
+    step: "data-plane",
+    target: current,
+    reason: reason2,
+    files: laggingFiles,
+    pullRequests: preview("data-plane", current)
+  });
+  if (check.updateAvailable && check.target) {
+    const skewAfterHop = oldestProxy ? minorDistance(oldestProxy, check.target) : 0;
+    if (laggingFiles.length > 0 && skewAfterHop > 1) {
+      return dataPlaneStep(
+        `Proxies at ${oldestProxy} must reach the control plane's ${current} before it moves to ${check.target}: Istio allows the control plane only one minor ahead of its proxies.`
+      );
+    }
+    return {
+      ...base,
+      step: "control-plane",
+      target: check.target,
+      reason: `The control plane at ${current} is behind the next allowed hop, ${check.target} (policy ${check.policy}, ${check.strategy}).`,
+      files: controlPlaneFiles(scanned, check.target),
+      pullRequests: preview("control-plane", check.target)
+    };
+  }
+  if (laggingFiles.length > 0) {
+    return dataPlaneStep(
+      `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`
+    );
+  }
+  const reason = check.currentIsAheadOfLatest ? `The control plane at ${current} is newer than every release listed; nothing to do.` : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`;
+  return { ...base, step: "none", reason, files: [], pullRequests: [] };
+}
+function checkControlPlane(request2, current) {
+  const { policy, strategy, includePrereleases } = request2.config;
+  const { kubernetesVersion, now } = request2;
+  return checkRelease(
+    { currentVersion: current, policy, strategy, includePrereleases, kubernetesVersion, now },
+    request2.sources
+  );
+}
+function scanPins(request2) {
+  const logger = request2.logger ?? silentLogger;
+  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(request2.config);
+  const scan = (paths) => extractPins({ root: request2.workspace, paths }, { logger }).pins;
+  const controlPlaneScan = scan(controlPlanePaths);
+  const samePaths = controlPlanePaths.join("\0") === dataPlanePaths.join("\0");
+  const controlPlanePins = controlPlaneScan.filter((p) => p.role === "control-plane");
+  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
+    (p) => p.role === "data-plane"
+  );
+  if (controlPlanePins.length === 0) {
+    throw new NotFoundError("no Istio control plane pin was found", {
+      input: "control-plane-paths",
+      hint: `Searched ${controlPlanePaths.join(", ")}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`
+    });
+  }
+  return { controlPlanePins, dataPlanePins, pins: [...controlPlanePins, ...dataPlanePins] };
+}
+function controlPlaneFiles(scanned, target) {
+  return [...new Set(scanned.controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
+}
+function previewPullRequests(scanned, check, current, step, target) {
+  const planned = [];
+  if (check.updateAvailable && check.target && step !== "data-plane") {
+    planned.push({
+      component: "control-plane",
+      target: check.target,
+      files: controlPlaneFiles(scanned, check.target),
+      now: true
+    });
+  }
+  const proxyTarget = step === "control-plane" ? check.target : target ?? current;
+  const proxyFiles = [
+    ...new Set(
+      scanned.dataPlanePins.filter((p) => compareVersions(p.version, proxyTarget) < 0).map((p) => p.file)
+    )
+  ].sort();
+  if (proxyFiles.length > 0) {
+    planned.push({
+      component: "data-plane",
+      target: proxyTarget,
+      files: proxyFiles,
+      now: step === "data-plane"
+    });
+  }
+  return planned;
+}
+
 // src/core/pipeline/plan.ts
 function pipelinePaths(config) {
   return {
@@ -54304,114 +54483,6 @@ function planUpgrade(request2) {
 }
 function pathsSearchedByBump(file, controlPlanePaths) {
   return globMatcher(controlPlanePaths.filter((p) => !p.startsWith("!")))(file) && !globMatcher(controlPlanePaths.filter((p) => p.startsWith("!")).map((p) => p.slice(1)))(file);
-}
-function planPinSteps(request2) {
-  const logger = request2.logger ?? silentLogger;
-  const { config } = request2;
-  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
-  const scan = (paths) => extractPins({ root: request2.workspace, paths }, { logger }).pins;
-  const controlPlaneScan = scan(controlPlanePaths);
-  const samePaths = controlPlanePaths.join("\0") === dataPlanePaths.join("\0");
-  const controlPlanePins = controlPlaneScan.filter((p) => p.role === "control-plane");
-  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
-    (p) => p.role === "data-plane"
-  );
-  const pins = [...controlPlanePins, ...dataPlanePins];
-  if (controlPlanePins.length === 0) {
-    throw new NotFoundError("no Istio control plane pin was found", {
-      input: "control-plane-paths",
-      hint: `Searched ${controlPlanePaths.join(", ")}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`
-    });
-  }
-  const controlPlaneVersions2 = sortVersions(
-    new Set(controlPlaneVersions(request2.model).map((p) => p.version))
-  );
-  const current = currentControlPlaneVersion(request2.model, { input: "control-plane-paths" }).version;
-  const check = checkRelease(
-    {
-      currentVersion: current,
-      policy: config.policy,
-      strategy: config.strategy,
-      includePrereleases: config.includePrereleases,
-      kubernetesVersion: request2.kubernetesVersion,
-      now: request2.now
-    },
-    request2.sources
-  );
-  const dataPlaneVersions2 = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
-  const oldestProxy = dataPlaneVersions2[0];
-  const controlPlaneFiles = (target) => [...new Set(controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
-  const lagging = dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
-  const laggingFiles = [...new Set(lagging.map((p) => p.file))].sort();
-  const olderProxyFiles = (target) => [
-    ...new Set(dataPlanePins.filter((p) => compareVersions(p.version, target) < 0).map((p) => p.file))
-  ].sort();
-  const previewFor = (step, target) => {
-    const planned = [];
-    if (check.updateAvailable && check.target && step !== "data-plane") {
-      planned.push({
-        component: "control-plane",
-        target: check.target,
-        files: controlPlaneFiles(check.target),
-        now: true
-      });
-    }
-    const proxyTarget = step === "control-plane" ? check.target : target ?? current;
-    const proxyFiles = olderProxyFiles(proxyTarget);
-    if (proxyFiles.length > 0) {
-      planned.push({
-        component: "data-plane",
-        target: proxyTarget,
-        files: proxyFiles,
-        now: step === "data-plane"
-      });
-    }
-    return planned;
-  };
-  const base = {
-    controlPlane: { current, versions: controlPlaneVersions2, check },
-    dataPlane: { versions: dataPlaneVersions2, laggingFiles },
-    pins,
-    consistency: checkConsistency(pins)
-  };
-  if (check.updateAvailable && check.target) {
-    const skewAfterHop = oldestProxy ? minorDistance(oldestProxy, check.target) : 0;
-    if (laggingFiles.length > 0 && skewAfterHop > 1) {
-      return {
-        ...base,
-        step: "data-plane",
-        target: current,
-        reason: `Proxies at ${oldestProxy} must reach the control plane's ${current} before it moves to ${check.target}: Istio allows the control plane only one minor ahead of its proxies.`,
-        files: laggingFiles,
-        pullRequests: previewFor("data-plane", current)
-      };
-    }
-    return {
-      ...base,
-      step: "control-plane",
-      target: check.target,
-      reason: `The control plane at ${current} is behind the next allowed hop, ${check.target} (policy ${check.policy}, ${check.strategy}).`,
-      files: controlPlaneFiles(check.target),
-      pullRequests: previewFor("control-plane", check.target)
-    };
-  }
-  if (laggingFiles.length > 0) {
-    return {
-      ...base,
-      step: "data-plane",
-      target: current,
-      reason: `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`,
-      files: laggingFiles,
-      pullRequests: previewFor("data-plane", current)
-    };
-  }
-  return {
-    ...base,
-    step: "none",
-    reason: check.currentIsAheadOfLatest ? `The control plane at ${current} is newer than every release listed; nothing to do.` : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`,
-    files: [],
-    pullRequests: []
-  };
 }
 
 // src/core/pipeline/plan-report.ts
@@ -54864,136 +54935,165 @@ function handCommitFor(workspace, pins) {
   return shallow ? missing : { kind: "unknown" };
 }
 
-// src/core/rollout/waves/rollout.ts
+// src/core/rollout/waves/plan-fleet.ts
 async function planFleet(request2) {
   const now = request2.now ?? /* @__PURE__ */ new Date();
   const assignment = assignWaves(request2.waves, request2.model, request2.pins);
   const statuses = [];
   let blockedBy;
   for (const [index, members] of assignment.waves.entries()) {
-    const wave = members.wave;
-    const controlPlane = sortVersions(new Set(members.controlPlanePins.map((p) => p.version)));
-    const status = {
-      wave: wave.name,
-      clusters: members.clusters.map((c) => c.name),
-      controlPlane,
-      proxies: sortVersions(new Set(members.dataPlanePins.map((p) => p.version))),
-      state: "current",
-      message: "",
-      files: []
-    };
+    const status = initialStatus(members);
     statuses.push(status);
-    const current = controlPlane[0];
+    const current = status.controlPlane[0];
     if (!current) {
       status.state = "no-pins";
-      const shared = assignment.shared.filter((s) => s.waves.includes(wave.name));
-      status.message = shared.length ? `Wave ${wave.name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${wave.name} holds no control plane pin of its own; nothing is bumped for it.`;
+      status.message = noPinsMessage(members, assignment.shared);
       continue;
     }
-    status.current = current;
-    const check = checkRelease(
-      {
-        currentVersion: current,
-        policy: request2.policy,
-        strategy: request2.strategy,
-        includePrereleases: request2.includePrereleases,
-        kubernetesVersion: request2.kubernetesVersion,
-        now
-      },
-      request2.sources
-    );
-    status.check = {
-      eol: check.eol,
-      eolDate: check.eolDate,
-      advisories: check.advisories,
-      vulnerable: check.vulnerable
-    };
-    if (!check.updateAvailable || !check.target) {
-      status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
-      const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
-      if (lagging.length > 0) {
-        const files = [...new Set(lagging.map((p) => p.file))].sort();
-        status.state = "open";
-        status.dataPlane = {
-          from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
-          target: current,
-          files,
-          branch: waveBranch("data-plane", wave.name, current)
-        };
-        status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
-      }
-      continue;
-    }
-    const target = check.target;
-    status.target = target;
-    status.branch = waveBranch("control-plane", wave.name, target);
-    const edits = members.controlPlanePins.filter((p) => compareVersions(p.version, target) < 0);
-    status.files = [...new Set(edits.map((p) => p.file))].sort();
+    const target = checkWave(request2, members, status, current, now);
+    if (!target) continue;
     if (blockedBy) {
       status.state = "blocked";
-      status.message = `Wave ${wave.name} is blocked (${current} \u2192 ${target}): ${blockedBy}`;
+      status.message = `Wave ${members.wave.name} is blocked (${current} \u2192 ${target}): ${blockedBy}`;
       continue;
     }
     if (index === 0) {
       status.state = "open";
-      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target}.`;
+      status.message = `Wave ${members.wave.name} opens its control plane PR: ${current} \u2192 ${target}.`;
       continue;
     }
-    const previous = request2.waves[index - 1];
-    if (!request2.github) {
-      status.state = "waiting";
-      status.message = `Wave ${wave.name} (${current} \u2192 ${target}) is gated on wave ${previous.name}'s PR for ${target}; a GitHub token is needed to read it.`;
-      continue;
-    }
-    const evidence = await findWavePull(request2.github, {
-      owner: request2.owner,
-      repo: request2.repo,
-      wave: previous.name,
-      target,
-      requireChecks: wave.requireChecks
-    });
-    let gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
-    let handMade;
-    const before = statuses[index - 1];
-    if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
-      const hand = handCommitFor(request2.workspace, assignment.waves[index - 1].controlPlanePins);
-      if (hand.kind === "found") {
-        handMade = hand.sha;
-        const checks = await readRequiredChecks(
-          request2.github,
-          { owner: request2.owner, repo: request2.repo },
-          hand.sha,
-          wave.requireChecks
-        );
-        const byHand = {
-          number: 0,
-          url: "",
-          state: "closed",
-          mergedAt: hand.committedAt,
-          mergeCommitSha: hand.sha,
-          checks,
-          byHand: true
-        };
-        gate = evaluateGate({ wave, previous: previous.name, target, evidence: byHand, now });
-      } else {
-        gate = {
-          kind: "wait-merge",
-          message: hand.kind === "shallow" ? `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current} without an Istio Autopilot PR, but ${hand.message}.` : `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but neither a merged Istio Autopilot PR for ${target} nor the git history of its pins records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`
-        };
-      }
-    }
-    status.gate = gate;
-    if (gate.kind === "open") {
-      status.state = "open";
-      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.name}'s ${handMade ? `commit ${handMade.slice(0, 12)}` : `#${evidence.number}`} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
-    } else {
-      status.state = gate.kind === "blocked" ? "blocked" : "waiting";
-      status.message = gate.message;
-      if (gate.kind === "blocked")
-        blockedBy = `check ${gate.check} failed in wave ${previous.name}${gate.pull ? ` (#${gate.pull.number})` : ""}.`;
-    }
+    const previous = {
+      config: request2.waves[index - 1],
+      status: statuses[index - 1],
+      members: assignment.waves[index - 1]
+    };
+    blockedBy = await gateWave(request2, { members, status, current, target, now }, previous) ?? blockedBy;
   }
   return { waves: statuses, shared: assignment.shared, advice: assignment.shared.map(sharedPinAdvice) };
+}
+function initialStatus(members) {
+  return {
+    wave: members.wave.name,
+    clusters: members.clusters.map((c) => c.name),
+    controlPlane: sortVersions(new Set(members.controlPlanePins.map((p) => p.version))),
+    proxies: sortVersions(new Set(members.dataPlanePins.map((p) => p.version))),
+    state: "current",
+    message: "",
+    files: []
+  };
+}
+function noPinsMessage(members, allShared) {
+  const name = members.wave.name;
+  const shared = allShared.filter((s) => s.waves.includes(name));
+  return shared.length ? `Wave ${name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${name} holds no control plane pin of its own; nothing is bumped for it.`;
+}
+function checkWave(request2, members, status, current, now) {
+  const wave = members.wave;
+  status.current = current;
+  const check = checkRelease(
+    {
+      currentVersion: current,
+      policy: request2.policy,
+      strategy: request2.strategy,
+      includePrereleases: request2.includePrereleases,
+      kubernetesVersion: request2.kubernetesVersion,
+      now
+    },
+    request2.sources
+  );
+  status.check = {
+    eol: check.eol,
+    eolDate: check.eolDate,
+    advisories: check.advisories,
+    vulnerable: check.vulnerable
+  };
+  if (!check.updateAvailable || !check.target) {
+    status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
+    const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+    if (lagging.length > 0) {
+      const files = [...new Set(lagging.map((p) => p.file))].sort();
+      status.state = "open";
+      status.dataPlane = {
+        from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
+        target: current,
+        files,
+        branch: waveBranch("data-plane", wave.name, current)
+      };
+      status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
+    }
+    return void 0;
+  }
+  const target = check.target;
+  status.target = target;
+  status.branch = waveBranch("control-plane", wave.name, target);
+  const edits = members.controlPlanePins.filter((p) => compareVersions(p.version, target) < 0);
+  status.files = [...new Set(edits.map((p) => p.file))].sort();
+  return target;
+}
+async function gateWave(request2, hop, previous) {
+  const { members, status, current, target, now } = hop;
+  const wave = members.wave;
+  if (!request2.github) {
+    status.state = "waiting";
+    status.message = `Wave ${wave.name} (${current} \u2192 ${target}) is gated on wave ${previous.config.name}'s PR for ${target}; a GitHub token is needed to read it.`;
+    return void 0;
+  }
+  const evidence = await findWavePull(request2.github, {
+    owner: request2.owner,
+    repo: request2.repo,
+    wave: previous.config.name,
+    target,
+    requireChecks: wave.requireChecks
+  });
+  let gate = evaluateGate({ wave, previous: previous.config.name, target, evidence, now });
+  let handMade;
+  const before = previous.status;
+  if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
+    const byHand = await handGate(request2, hop, previous, before.current);
+    gate = byHand.gate;
+    handMade = byHand.sha;
+  }
+  status.gate = gate;
+  if (gate.kind === "open") {
+    status.state = "open";
+    status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.config.name}'s ${handMade ? `commit ${handMade.slice(0, 12)}` : `#${evidence.number}`} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
+    return void 0;
+  }
+  status.state = gate.kind === "blocked" ? "blocked" : "waiting";
+  status.message = gate.message;
+  return gate.kind === "blocked" ? `check ${gate.check} failed in wave ${previous.config.name}${gate.pull ? ` (#${gate.pull.number})` : ""}.` : void 0;
+}
+async function handGate(request2, hop, previous, previousVersion) {
+  const { members, target, now } = hop;
+  const wave = members.wave;
+  const hand = handCommitFor(request2.workspace, previous.members.controlPlanePins);
+  if (hand.kind === "found") {
+    const checks = await readRequiredChecks(
+      request2.github,
+      { owner: request2.owner, repo: request2.repo },
+      hand.sha,
+      wave.requireChecks
+    );
+    const byHand = {
+      number: 0,
+      url: "",
+      state: "closed",
+      mergedAt: hand.committedAt,
+      mergeCommitSha: hand.sha,
+      checks,
+      byHand: true
+    };
+    return {
+      gate: evaluateGate({ wave, previous: previous.config.name, target, evidence: byHand, now }),
+      sha: hand.sha
+    };
+  }
+  return {
+    gate: {
+      kind: "wait-merge",
+      message: hand.kind === "shallow" ? `Wave ${wave.name} waits: wave ${previous.config.name} already runs ${previousVersion} without an Istio Autopilot PR, but ${hand.message}.` : `Wave ${wave.name} waits: wave ${previous.config.name} already runs ${previousVersion}, but neither a merged Istio Autopilot PR for ${target} nor the git history of its pins records when, so its soak cannot be measured; merge ${previous.config.name}'s bump through the bot's PR (or remove the gate).`
+    }
+  };
 }
 
 // src/core/rollout/waves/fleet-text.ts
@@ -55050,7 +55150,7 @@ var planCommand = {
     });
     const sources = await gatherReleaseSources(client, {
       offline: github.offline,
-      cacheDir: join27(cliCacheRoot(context2.env), "http"),
+      cacheDir: join30(cliCacheRoot(context2.env), "http"),
       logger: context2.log
     });
     const model = await buildMeshModel(workspace, { logger: context2.log });

@@ -21240,870 +21240,6 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path5) => {
-      const end = path5.length - 1;
-      const index = path5.lastIndexOf(
-        SLASH,
-        path5[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path5 : path5.slice(index + 1);
-    };
-    var parentOf = (path5) => {
-      if (path5.charCodeAt(0) === SLASH_CODE || path5.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path5.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path5.length - 1;
-      const cut = path5.lastIndexOf(
-        SLASH,
-        path5.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path5.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define2(this, "body", body);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex2 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define2(this, key, regex2);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path5) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path5)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path5, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename5 = shortcut ? basenameOf(path5) : path5;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename5 : path5
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path5, originalPath, doThrow) => {
-      if (!isString(path5)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path5) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path5)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path5) => {
-      const first = path5.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path5.length === 1) {
-        return true;
-      }
-      const second = path5.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path5.length === 2 || path5.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define2(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path5) {
-        checkPath(
-          path5,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path5 ? this._t(path5, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path5 = convertPath(target);
-        if (!path5 || path5.charCodeAt(path5.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path5);
-        }
-        const dir = this._t(path5, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path5);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path5, cache) {
-        if (path5 in cache) {
-          return cache[path5];
-        }
-        const parentPath = parentOf(path5);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path5] = parent && parent.ignored ? parent : this._rules.test(path5, MODE_IGNORE);
-      }
-      ignores(path5) {
-        return this._test(path5, this._ignoreCache, convertPath(path5)).ignored;
-      }
-      createFilter() {
-        return (path5) => !this.ignores(path5);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path5) {
-        return this._test(path5, this._testCache, convertPath(path5));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path5) => checkPath(convertPath(path5), path5, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path5) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path5) || isNotRelative(path5);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
 // node_modules/picomatch/lib/constants.js
 var require_constants6 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -23877,6 +23013,870 @@ var require_picomatch2 = __commonJS({
     }
     Object.assign(picomatch3, pico);
     module.exports = picomatch3;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path5) => {
+      const end = path5.length - 1;
+      const index = path5.lastIndexOf(
+        SLASH,
+        path5[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path5 : path5.slice(index + 1);
+    };
+    var parentOf = (path5) => {
+      if (path5.charCodeAt(0) === SLASH_CODE || path5.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path5.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path5.length - 1;
+      const cut = path5.lastIndexOf(
+        SLASH,
+        path5.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path5.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex2 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define2(this, key, regex2);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path5) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path5)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path5, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename5 = shortcut ? basenameOf(path5) : path5;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename5 : path5
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path5, originalPath, doThrow) => {
+      if (!isString(path5)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path5) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path5)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path5) => {
+      const first = path5.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path5.length === 1) {
+        return true;
+      }
+      const second = path5.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path5.length === 2 || path5.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path5) {
+        checkPath(
+          path5,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path5 ? this._t(path5, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path5 = convertPath(target);
+        if (!path5 || path5.charCodeAt(path5.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path5);
+        }
+        const dir = this._t(path5, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path5);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path5, cache) {
+        if (path5 in cache) {
+          return cache[path5];
+        }
+        const parentPath = parentOf(path5);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path5] = parent && parent.ignored ? parent : this._rules.test(path5, MODE_IGNORE);
+      }
+      ignores(path5) {
+        return this._test(path5, this._ignoreCache, convertPath(path5)).ignored;
+      }
+      createFilter() {
+        return (path5) => !this.ignores(path5);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path5) {
+        return this._test(path5, this._testCache, convertPath(path5));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path5) => checkPath(convertPath(path5), path5, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path5) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path5) || isNotRelative(path5);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
 
@@ -39415,7 +39415,7 @@ function explainGitHubError(error2, what, hasToken) {
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join18, posix as posix19 } from "node:path";
+import { dirname as dirname9, join as join21, posix as posix19 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -39703,11 +39703,9 @@ function maskingLogger(inner) {
 }
 
 // src/core/workspace/files.ts
-var import_ignore = __toESM(require_ignore(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { spawnSync } from "node:child_process";
-import { existsSync as existsSync5, lstatSync as lstatSync4, readdirSync as readdirSync2, readFileSync as readFileSync5, realpathSync as realpathSync2 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
+import { lstatSync as lstatSync4, realpathSync as realpathSync3 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
@@ -40120,6 +40118,78 @@ function deferSignalsWhileWriting() {
   }
 }
 
+// src/core/workspace/git-listing.ts
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join6 } from "node:path";
+function gitEnvironment() {
+  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
+  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
+  return env;
+}
+var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
+function gitFilesMentioning(root, keywords, includeUntracked, logger) {
+  const result = spawnSync(
+    "git",
+    [
+      "-C",
+      root,
+      "grep",
+      "--files-with-matches",
+      "-z",
+      "--text",
+      ...includeUntracked ? ["--untracked"] : [],
+      "--fixed-strings",
+      "--no-color",
+      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
+      "-f",
+      "-"
+    ],
+    {
+      env: gitEnvironment(),
+      maxBuffer: 1 << 30,
+      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
+`)), UTF16_MARKERS]),
+      stdio: ["pipe", "pipe", "pipe"]
+    }
+  );
+  if (result.error || result.status !== 0 && result.status !== 1) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
+    return void 0;
+  }
+  const paths = result.stdout.toString("utf8").split("\0");
+  paths.pop();
+  return new Set(paths);
+}
+function gitListedFiles(root, logger) {
+  if (!existsSync5(join6(root, ".git")) || existsSync5(join6(root, ".gitmodules"))) return void 0;
+  const result = spawnSync(
+    "git",
+    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
+    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
+  );
+  if (result.status !== 0 || result.error) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
+    return void 0;
+  }
+  const records = result.stdout.toString("utf8").split("\0");
+  records.pop();
+  const listed = [];
+  for (const record of records) {
+    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
+    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
+    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
+    listed.push(entry);
+  }
+  return listed;
+}
+
+// src/core/workspace/symlinks.ts
+import { realpathSync as realpathSync2 } from "node:fs";
+import { join as join8 } from "node:path";
+
 // src/core/workspace/boundary.ts
 import {
   closeSync as closeSync3,
@@ -40131,7 +40201,7 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join6, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
+import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join7, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 function isInside(root, target) {
   const rel = relative2(root, target);
@@ -40155,7 +40225,7 @@ function realPathThroughParents(absolute, links = 0) {
   const missing = [];
   for (let current = absolute; ; current = dirname6(current)) {
     try {
-      return join6(realpathSync.native(current), ...missing.reverse());
+      return join7(realpathSync.native(current), ...missing.reverse());
     } catch (error2) {
       const stats = lstatSync3(current, { throwIfNoEntry: false });
       if (stats?.isSymbolicLink() && links < 40)
@@ -40231,6 +40301,65 @@ function noticeSkipped(result, logger) {
     );
 }
 
+// src/core/workspace/symlinks.ts
+function symlinkNotice(root, path5, logger) {
+  let target;
+  try {
+    target = realpathSync2(join8(root, path5));
+  } catch {
+    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
+    return;
+  }
+  if (!isInside(root, target))
+    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
+  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
+}
+
+// src/core/workspace/walk.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
+import { join as join9 } from "node:path";
+function walkFiles(realRoot, wanted, options, logger) {
+  const found = [];
+  const walk = (directory, rules) => {
+    let entries;
+    try {
+      entries = readdirSync2(join9(realRoot, directory), { withFileTypes: true });
+    } catch (error2) {
+      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
+      return;
+    }
+    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
+    for (const entry of entries) {
+      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
+      if (entry.name === ".git" || entry.name === "node_modules") continue;
+      const isDirectory2 = entry.isDirectory();
+      if (ignoredBy(here, path5, isDirectory2)) continue;
+      if (isDirectory2) {
+        walk(path5, here);
+      } else if (entry.isSymbolicLink()) {
+        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
+      } else if (entry.isFile() && wanted(path5)) {
+        found.push(path5);
+      }
+    }
+  };
+  walk("", []);
+  return found;
+}
+function withGitignore(root, directory, rules, entries) {
+  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
+  const text = readFileSync5(join9(root, directory, ".gitignore"), "utf8");
+  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
+}
+function ignoredBy(rules, path5, isDirectory2) {
+  for (const { base, matcher } of rules) {
+    const inside = base === "" ? path5 : path5.slice(base.length + 1);
+    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
+  }
+  return false;
+}
+
 // src/core/workspace/files.ts
 var DEFAULT_PATTERNS = [
   "**/*.yaml",
@@ -40250,7 +40379,7 @@ function listWorkspace(root, options = {}) {
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
   const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
-  const realRoot = realpathSync2(root);
+  const realRoot = realpathSync3(root);
   recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
   if (!listed) {
@@ -40277,76 +40406,13 @@ function warnUnmatched(include, paths, logger) {
   }
 }
 function isRegularWorkspaceFile(root, path5, logger = silentLogger) {
-  const stats = lstatSync4(join7(root, path5), { throwIfNoEntry: false });
-  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync2(root), path5, logger);
+  const stats = lstatSync4(join10(root, path5), { throwIfNoEntry: false });
+  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync3(root), path5, logger);
   return stats?.isFile() ?? false;
 }
 function globMatcher(globs) {
   const compiled = globs.map((glob) => ({ glob, regex: import_picomatch.default.makeRe(glob, { dot: true }) }));
   return (path5) => path5 !== "" && compiled.some(({ glob, regex: regex2 }) => path5 === glob || regex2.test(path5));
-}
-function gitEnvironment() {
-  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
-  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
-  return env;
-}
-var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
-function gitFilesMentioning(root, keywords, includeUntracked, logger) {
-  const result = spawnSync(
-    "git",
-    [
-      "-C",
-      root,
-      "grep",
-      "--files-with-matches",
-      "-z",
-      "--text",
-      ...includeUntracked ? ["--untracked"] : [],
-      "--fixed-strings",
-      "--no-color",
-      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
-      "-f",
-      "-"
-    ],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
-`)), UTF16_MARKERS]),
-      stdio: ["pipe", "pipe", "pipe"]
-    }
-  );
-  if (result.error || result.status !== 0 && result.status !== 1) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
-    return void 0;
-  }
-  const paths = result.stdout.toString("utf8").split("\0");
-  paths.pop();
-  return new Set(paths);
-}
-function gitListedFiles(root, logger) {
-  if (!existsSync5(join7(root, ".git")) || existsSync5(join7(root, ".gitmodules"))) return void 0;
-  const result = spawnSync(
-    "git",
-    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
-  );
-  if (result.status !== 0 || result.error) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
-    return void 0;
-  }
-  const records = result.stdout.toString("utf8").split("\0");
-  records.pop();
-  const listed = [];
-  for (const record of records) {
-    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
-    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
-    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
-    listed.push(entry);
-  }
-  return listed;
 }
 var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
 function keepGitListed(root, entries, wanted, logger, trustIndex) {
@@ -40363,58 +40429,6 @@ function keepGitListed(root, entries, wanted, logger, trustIndex) {
     }
   }
   return found;
-}
-function walkFiles(realRoot, wanted, options, logger) {
-  const found = [];
-  const walk = (directory, rules) => {
-    let entries;
-    try {
-      entries = readdirSync2(join7(realRoot, directory), { withFileTypes: true });
-    } catch (error2) {
-      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
-      return;
-    }
-    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
-    for (const entry of entries) {
-      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
-      if (entry.name === ".git" || entry.name === "node_modules") continue;
-      const isDirectory2 = entry.isDirectory();
-      if (ignoredBy(here, path5, isDirectory2)) continue;
-      if (isDirectory2) {
-        walk(path5, here);
-      } else if (entry.isSymbolicLink()) {
-        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
-      } else if (entry.isFile() && wanted(path5)) {
-        found.push(path5);
-      }
-    }
-  };
-  walk("", []);
-  return found;
-}
-function withGitignore(root, directory, rules, entries) {
-  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text = readFileSync5(join7(root, directory, ".gitignore"), "utf8");
-  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
-}
-function ignoredBy(rules, path5, isDirectory2) {
-  for (const { base, matcher } of rules) {
-    const inside = base === "" ? path5 : path5.slice(base.length + 1);
-    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
-  }
-  return false;
-}
-function symlinkNotice(root, path5, logger) {
-  let target;
-  try {
-    target = realpathSync2(join7(root, path5));
-  } catch {
-    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
-    return;
-  }
-  if (!isInside(root, target))
-    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
-  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
 }
 function refuseEscapingPattern(pattern) {
   const body = pattern.replace(/^!/, "");
@@ -40651,7 +40665,7 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 // src/core/mesh/kustomize.ts
 import { spawn as spawn3 } from "node:child_process";
 import { accessSync, constants as constants4 } from "node:fs";
-import { delimiter as delimiter2, join as join8 } from "node:path";
+import { delimiter as delimiter2, join as join11 } from "node:path";
 var RenderError = class extends AutopilotError {
 };
 var DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 6e4;
@@ -40678,7 +40692,7 @@ function locateKustomize(env = process.env) {
 function onPath(name, env) {
   for (const dir of (env.PATH ?? "").split(delimiter2)) {
     if (!dir) continue;
-    const candidate = join8(dir, name);
+    const candidate = join11(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return void 0;
@@ -41271,9 +41285,9 @@ function dataOf(files, object) {
 
 // src/core/mesh/render.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join9, posix as posix5, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
+import { join as join12, posix as posix5, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
 
 // src/core/mesh/roots.ts
 import { posix as posix4 } from "node:path";
@@ -41475,16 +41489,16 @@ function plainFilesUnder(files, dir, inChart) {
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
-  const scratch = mkdtempSync(join9(tmpdir3(), "autopilot-mesh-"));
+  const scratch = mkdtempSync(join12(tmpdir3(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
   const nextDir = () => {
-    const dir = join9(scratch, String(madeDirs++));
+    const dir = join12(scratch, String(madeDirs++));
     mkdirSync2(dir);
     return dir;
   };
   try {
-    const workspace = realpathSync3(files.root);
+    const workspace = realpathSync4(files.root);
     const concurrency = options.concurrency ?? availableParallelism();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
@@ -41533,7 +41547,7 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
   const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve4(workspace, dir)).split(sep4).join("/"));
-  const wrapper = join9(wrapperDir, "kustomization.yaml");
+  const wrapper = join12(wrapperDir, "kustomization.yaml");
   rmSync3(wrapper, { force: true });
   writeFileSync(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
@@ -41714,7 +41728,7 @@ function transformationsOf(text) {
 }
 function fromWrapper(workspace, wrapperDir, path5, root) {
   const absolute = resolve4(wrapperDir, path5);
-  if (absolute === join9(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
+  if (absolute === join12(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
   const rel = relative3(workspace, absolute).split(sep4).join("/");
   return normalizeRepoPath(rel);
 }
@@ -43992,25 +44006,19 @@ async function injectJobs(jobs, setup, cache) {
 }
 
 // src/core/inject/inject-config.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync7 } from "node:fs";
 import { writeFile as writeFile3 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/core/istioctl/offline-config.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 import { mkdir as mkdir2, mkdtemp, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join10, resolve as resolve5 } from "node:path";
-var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
-function nativeSidecarsChoice(setting) {
-  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
-}
-var OFFLINE_FILE_NAMES = {
-  injectConfig: "inject-config.yaml",
-  values: "values.json",
-  meshConfig: "mesh-config.yaml"
-};
+import { join as join13, resolve as resolve5 } from "node:path";
+
+// src/core/istioctl/manifest-objects.ts
+var import_yaml9 = __toESM(require_dist(), 1);
 function manifestObjectsOfKind(manifest, kinds) {
   const wanted = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
   const objects = [];
@@ -44034,6 +44042,23 @@ function proxyImageFromValues(values) {
     if (variant !== "default") tag = `${tag}-${variant}`;
   }
   return `${String(global2.hub ?? "")}/${image}:${tag}`;
+}
+function configMapKey(maps, name, key, version) {
+  const map = maps.find((m) => m.metadata?.name === name);
+  const value = map?.data?.[key];
+  if (typeof value !== "string") {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
+      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
+    );
+  }
+  return value;
+}
+
+// src/core/istioctl/native-sidecars.ts
+var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
+function nativeSidecarsChoice(setting) {
+  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
 }
 function controlPlaneNativeSidecars(objects, revision) {
   const name = revision ? `istiod-${revision}` : "istiod";
@@ -44069,10 +44094,17 @@ function chooseNativeSidecars(choice, controlPlaneSetting, istioVersion, kuberne
   }
   return { nativeSidecars: false, reason: "not requested (offline istioctl default)" };
 }
+
+// src/core/istioctl/offline-config.ts
+var OFFLINE_FILE_NAMES = {
+  injectConfig: "inject-config.yaml",
+  values: "values.json",
+  meshConfig: "mesh-config.yaml"
+};
 async function valuesAsOperatorFile(valuesFile, workDir) {
   let values;
   try {
-    values = (0, import_yaml9.parse)(await readFile(valuesFile, "utf8"));
+    values = (0, import_yaml10.parse)(await readFile(valuesFile, "utf8"));
   } catch (error2) {
     throw new FileFormatError(`cannot read the values file: ${error2.message}`, {
       file: valuesFile,
@@ -44093,21 +44125,10 @@ async function valuesAsOperatorFile(valuesFile, workDir) {
       hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
     });
   }
-  const wrapped = join10(workDir, "values-operator.yaml");
+  const wrapped = join13(workDir, "values-operator.yaml");
   const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile2(wrapped, (0, import_yaml9.stringify)(operator));
+  await writeFile2(wrapped, (0, import_yaml10.stringify)(operator));
   return wrapped;
-}
-function configMapKey(maps, name, key, version) {
-  const map = maps.find((m) => m.metadata?.name === name);
-  const value = map?.data?.[key];
-  if (typeof value !== "string") {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
-      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
-    );
-  }
-  return value;
 }
 async function writeAllOrNothing(files) {
   const suffix = `.tmp-${process.pid}-${Date.now()}`;
@@ -44123,47 +44144,10 @@ async function generateOfflineInjectConfig(options) {
   const logger = options.logger ?? silentLogger;
   const version = options.version ?? await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs });
   const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : void 0;
-  const workDir = await mkdtemp(join10(tmpdir4(), "istio-offline-config-"));
-  let manifest;
-  try {
-    const files = [...options.baseOperatorFiles ?? []];
-    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
-    if (options.operatorFile) files.push(options.operatorFile);
-    const generated = await manifestGenerate({
-      binary: options.binary,
-      files,
-      revision: requested,
-      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
-      setFlags: requested ? [`values.revision=${requested}`] : [],
-      timeoutMs: options.timeoutMs
-    });
-    manifest = generated.manifest;
-    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
-  } finally {
-    await rm2(workDir, { recursive: true, force: true });
-  }
+  const manifest = await renderControlPlane(options, requested, logger);
   const objects = manifestObjectsOfKind(manifest, ["ConfigMap", "Deployment"]);
   const configMaps = objects.filter((o) => o.kind === "ConfigMap");
-  const injectors = configMaps.filter(
-    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
-  );
-  if (injectors.length !== 1) {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
-      { hint: "Check that the profile and values install exactly one istiod." }
-    );
-  }
-  const injectorName = String(injectors[0]?.metadata?.name);
-  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
-  let values;
-  try {
-    values = JSON.parse(valuesJson);
-  } catch (error2) {
-    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
-      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
-      cause: error2
-    });
-  }
+  const { values, valuesJson } = injectorValues(configMaps, version);
   const renderedRevision = typeof values.revision === "string" && values.revision !== "" && values.revision !== DEFAULT_REVISION ? values.revision : void 0;
   const names = controlPlaneConfigMapNames(renderedRevision);
   const injectConfig2 = configMapKey(configMaps, names.injector, "config", version);
@@ -44177,9 +44161,9 @@ async function generateOfflineInjectConfig(options) {
   const outputDir = resolve5(options.outputDir);
   await mkdir2(outputDir, { recursive: true });
   const paths = {
-    injectConfigFile: join10(outputDir, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join10(outputDir, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join10(outputDir, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join13(outputDir, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.meshConfig)
   };
   await writeAllOrNothing([
     { path: paths.injectConfigFile, content: injectConfig2 },
@@ -44200,6 +44184,47 @@ async function generateOfflineInjectConfig(options) {
     nativeSidecarsReason: native.reason
   };
 }
+async function renderControlPlane(options, requested, logger) {
+  const workDir = await mkdtemp(join13(tmpdir4(), "istio-offline-config-"));
+  try {
+    const files = [...options.baseOperatorFiles ?? []];
+    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
+    if (options.operatorFile) files.push(options.operatorFile);
+    const generated = await manifestGenerate({
+      binary: options.binary,
+      files,
+      revision: requested,
+      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
+      setFlags: requested ? [`values.revision=${requested}`] : [],
+      timeoutMs: options.timeoutMs
+    });
+    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
+    return generated.manifest;
+  } finally {
+    await rm2(workDir, { recursive: true, force: true });
+  }
+}
+function injectorValues(configMaps, version) {
+  const injectors = configMaps.filter(
+    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
+  );
+  if (injectors.length !== 1) {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
+      { hint: "Check that the profile and values install exactly one istiod." }
+    );
+  }
+  const injectorName = String(injectors[0]?.metadata?.name);
+  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
+  try {
+    return { values: JSON.parse(valuesJson), valuesJson };
+  } catch (error2) {
+    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
+      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
+      cause: error2
+    });
+  }
+}
 
 // src/core/inject/injection-cache.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -44215,7 +44240,7 @@ import {
   writeFileSync as writeFileSync2
 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname as dirname7, join as join11 } from "node:path";
+import { dirname as dirname7, join as join14 } from "node:path";
 var FORMAT = 1;
 var SPARE_ENTRIES = 2e4;
 function sha256(...parts) {
@@ -44224,9 +44249,9 @@ function sha256(...parts) {
   return hash.digest("hex");
 }
 function defaultCacheDir(env = process.env) {
-  if (env["ISTIO_AUTOPILOT_CACHE"]) return join11(env["ISTIO_AUTOPILOT_CACHE"], "inject");
-  if (env["RUNNER_TOOL_CACHE"]) return join11(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
-  return join11(homedir(), ".cache", "istio-autopilot", "inject");
+  if (env["ISTIO_AUTOPILOT_CACHE"]) return join14(env["ISTIO_AUTOPILOT_CACHE"], "inject");
+  if (env["RUNNER_TOOL_CACHE"]) return join14(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
+  return join14(homedir(), ".cache", "istio-autopilot", "inject");
 }
 var InjectionCache = class _InjectionCache {
   constructor(file, stored2, logger) {
@@ -44245,7 +44270,7 @@ var InjectionCache = class _InjectionCache {
   }
   /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
   static open(dir, configKey, logger) {
-    const file = join11(dir, `${configKey}.json`);
+    const file = join14(dir, `${configKey}.json`);
     let stored2 = {};
     try {
       const parsed = JSON.parse(readFileSync6(file, "utf8"));
@@ -44301,7 +44326,7 @@ var InjectionCache = class _InjectionCache {
 function fileDigest(dir, path5) {
   const stat2 = statSync3(path5, { bigint: true });
   const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
-  const index = join11(dir, "file-digests.json");
+  const index = join14(dir, "file-digests.json");
   let known2 = {};
   try {
     known2 = JSON.parse(readFileSync6(index, "utf8"));
@@ -44325,7 +44350,7 @@ function fileDigest(dir, path5) {
   return digest;
 }
 function memo(dir, key) {
-  const file = dir ? join11(dir, "memo", `${key}.json`) : void 0;
+  const file = dir ? join14(dir, "memo", `${key}.json`) : void 0;
   return {
     get() {
       if (!file) return void 0;
@@ -44424,8 +44449,8 @@ async function generatedConfig(options, operatorFile, context2) {
     values: cloneJson(context2.repoValues?.values),
     meshConfig: cloneJson(context2.repoValues?.meshConfig)
   };
-  const repoFile = join12(context2.scratch, "repo-control-plane.yaml");
-  const repoText = () => (0, import_yaml10.stringify)({
+  const repoFile = join15(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => (0, import_yaml11.stringify)({
     apiVersion: "install.istio.io/v1alpha1",
     kind: "IstioOperator",
     spec: {
@@ -44449,9 +44474,9 @@ async function generatedConfig(options, operatorFile, context2) {
     )
   );
   const paths = {
-    injectConfigFile: join12(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join12(context2.scratch, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join12(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join15(context2.scratch, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
   };
   const known2 = remembered.get();
   if (known2) {
@@ -44524,7 +44549,7 @@ function removeKey(values, key) {
 
 // src/core/inject/jobs.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { join as join13, posix as posix13 } from "node:path";
+import { join as join16, posix as posix13 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -44622,7 +44647,7 @@ function withLineEndings(text, eol) {
 }
 
 // src/core/inject/patches.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 var NAMED_LISTS = /* @__PURE__ */ new Set([
   "containers",
   "initContainers",
@@ -44714,7 +44739,7 @@ function sidecarPatch(workload, source, injected) {
     ...body,
     metadata: { ...bodyMetadata, ...metadata }
   };
-  return (0, import_yaml11.stringify)(patch, { lineWidth: 0 });
+  return (0, import_yaml12.stringify)(patch, { lineWidth: 0 });
 }
 function patchFileName(workload) {
   const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -44797,7 +44822,7 @@ function helmChartOf(workspace, path5) {
   for (let i = parts.length - 2; i >= 0; i--) {
     if (parts[i] !== "templates") continue;
     const chart = parts.slice(0, i).join("/");
-    if (existsSync7(join13(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+    if (existsSync7(join16(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
   }
   return void 0;
 }
@@ -44867,7 +44892,7 @@ function inPlaceChanges(judged, changes) {
 
 // src/core/inject/output/patches.ts
 import { existsSync as existsSync8, readFileSync as readFileSync8 } from "node:fs";
-import { join as join14, posix as posix14 } from "node:path";
+import { join as join17, posix as posix14 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -44890,7 +44915,7 @@ function patchChanges(judged, changes, logger) {
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
     const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
-      (f) => existsSync8(join14(changes.root, f))
+      (f) => existsSync8(join17(changes.root, f))
     );
     if (!kustomization) {
       logger.warning(
@@ -44902,7 +44927,7 @@ function patchChanges(judged, changes, logger) {
       continue;
     }
     const wired = wirePatches(
-      readFileSync8(join14(changes.root, kustomization), "utf8"),
+      readFileSync8(join17(changes.root, kustomization), "utf8"),
       [...new Set(names)].sort()
     );
     if (wired !== void 0) changes.propose(kustomization, wired);
@@ -44946,7 +44971,7 @@ function plannedChanges(mode, root, outputDir, judged, logger) {
 }
 
 // src/core/inject/output/json6902.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 var STATUS = "sidecar.istio.io/status";
 var INJECT = "sidecar.istio.io/inject";
 var LISTS = ["containers", "initContainers", "volumes"];
@@ -44975,7 +45000,7 @@ function patchSidecars(build, accept) {
   return out;
 }
 function isOpList(text) {
-  const doc = (0, import_yaml12.parseDocument)(text);
+  const doc = (0, import_yaml13.parseDocument)(text);
   const ops = doc.toJS();
   return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
 }
@@ -45002,16 +45027,16 @@ function regeneratedPatch(text, kind, rendered, injected, leftOut = []) {
   const renderedSpec = podTemplateOf(rendered)?.spec;
   if (!spec || !renderedSpec) return void 0;
   const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-  const doc = (0, import_yaml12.parseDocument)(text);
+  const doc = (0, import_yaml13.parseDocument)(text);
   const ops = doc.contents;
-  if (!(0, import_yaml12.isSeq)(ops)) return void 0;
+  if (!(0, import_yaml13.isSeq)(ops)) return void 0;
   const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
     (i) => isObject(i) && i["name"] === name
   );
   const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
   let changed = false;
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml12.isMap)(item)) return;
+    if (!(0, import_yaml13.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
@@ -45055,7 +45080,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   const ops = doc.contents;
   const want = podTemplateOf(injected)?.metadata;
   const have = podTemplateOf(rendered)?.metadata;
-  if (!(0, import_yaml12.isSeq)(ops) || !want || !have) return false;
+  if (!(0, import_yaml13.isSeq)(ops) || !want || !have) return false;
   const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
   const maps = ["labels", "annotations"];
   const wanted = (map) => isObject(want[map]) ? want[map] : {};
@@ -45086,7 +45111,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
       }
   };
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml12.isMap)(item)) return;
+    if (!(0, import_yaml13.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     if (op.path === prefix && isObject(op.value)) {
@@ -45153,8 +45178,8 @@ async function json6902Changes(targets, inject, native) {
     done.add(target.file);
     const kind = target.object.kind;
     const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode, target);
-    const injected = (0, import_yaml12.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const output = await inject((0, import_yaml13.stringify)(uninjected(target.object)), mode, target);
+    const injected = (0, import_yaml13.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
     const leftOut = [];
     const text = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
@@ -45214,14 +45239,14 @@ function kustomizePatchFiles(build) {
 }
 
 // src/core/inject/output/migrate-json6902.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 import { posix as posix17 } from "node:path";
 
 // src/core/inject/output/strategic-merge.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 
 // src/core/inject/output/yaml-splice.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 function applySplices(text, splices) {
   let out = text;
   const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
@@ -45233,7 +45258,7 @@ function lineStart(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
 function block(value, column, eol) {
-  const lines = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
+  const lines = (0, import_yaml14.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
   return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column) + l).join(eol) + eol;
 }
 function replaceItem(text, seq, item, value) {
@@ -45279,14 +45304,14 @@ function replaceScalar(node, value) {
   if (node.type === "QUOTE_SINGLE") text = `'${s.replace(/'/g, "''")}'`;
   else if (node.type === "QUOTE_DOUBLE") text = JSON.stringify(s);
   else {
-    text = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
+    text = (0, import_yaml14.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
     if (text.includes("\n")) text = JSON.stringify(s);
   }
   return { start, end, text };
 }
-var asSeq = (node) => (0, import_yaml13.isSeq)(node) ? node : void 0;
-var asMap = (node) => (0, import_yaml13.isMap)(node) ? node : void 0;
-var asScalar = (node) => (0, import_yaml13.isScalar)(node) ? node : void 0;
+var asSeq = (node) => (0, import_yaml14.isSeq)(node) ? node : void 0;
+var asMap = (node) => (0, import_yaml14.isMap)(node) ? node : void 0;
+var asScalar = (node) => (0, import_yaml14.isScalar)(node) ? node : void 0;
 var isPlainObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
 function updateNode(text, node, value) {
@@ -45341,7 +45366,7 @@ function templatePath(kind) {
   return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
 }
 function patchDocument(text, kind, name) {
-  const docs = (0, import_yaml14.parseAllDocuments)(text).filter(
+  const docs = (0, import_yaml15.parseAllDocuments)(text).filter(
     (d) => d.errors.length === 0 && d.get("kind") === kind
   );
   const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
@@ -45453,8 +45478,8 @@ async function strategicMergeChanges(targets, inject, native) {
     if (!patch) continue;
     const mode = native ?? target.workload.sidecar.state === "native";
     const input = strategicMergeInput(target.object.object, patch);
-    const output = await inject((0, import_yaml14.stringify)(input), mode, target);
-    const injected = (0, import_yaml14.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const output = await inject((0, import_yaml15.stringify)(input), mode, target);
+    const injected = (0, import_yaml15.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
     const leftOut = [];
     const next = regeneratedStrategicMerge(text, kind, target.workload.name, input, injected, leftOut);
@@ -45505,7 +45530,7 @@ async function migrateJson6902(build, targets, inject, native) {
     const kind = target.object.kind;
     const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
     const mode = native ?? target.workload.sidecar.state === "native";
-    const injected = (0, import_yaml15.parseAllDocuments)(await inject((0, import_yaml15.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const injected = (0, import_yaml16.parseAllDocuments)(await inject((0, import_yaml16.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
     if (!injected || other) {
       result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
@@ -45538,13 +45563,13 @@ async function migrateJson6902(build, targets, inject, native) {
   return result;
 }
 function opVolumes(text) {
-  const ops = (0, import_yaml15.parseDocument)(text).toJS();
+  const ops = (0, import_yaml16.parseDocument)(text).toJS();
   return new Set(
     ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
   );
 }
 function otherOp(text, kind, input, injected) {
-  const ops = (0, import_yaml15.parseDocument)(text).toJS();
+  const ops = (0, import_yaml16.parseDocument)(text).toJS();
   const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
   const want = podTemplateOf(injected);
   const base = podTemplateOf(input);
@@ -45572,7 +45597,7 @@ function otherOp(text, kind, input, injected) {
   return void 0;
 }
 function rewire(text, field, index, file) {
-  const doc = (0, import_yaml15.parseDocument)(text);
+  const doc = (0, import_yaml16.parseDocument)(text);
   const seq = asSeq(doc.get(field, true));
   const item = seq?.items[index];
   if (!seq || seq.flow || !item?.range) return void 0;
@@ -45595,7 +45620,7 @@ function rewire(text, field, index, file) {
 // src/core/inject/render-check.ts
 import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname8, join as join15 } from "node:path";
+import { dirname as dirname8, join as join18 } from "node:path";
 
 // src/core/releases/artifact-hosts.ts
 var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
@@ -45940,14 +45965,14 @@ function proxyCount(spec) {
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
 async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync2(join15(tmpdir5(), "inject-render-check-"));
+  const scratch = mkdtempSync2(join18(tmpdir5(), "inject-render-check-"));
   try {
     cpSync(workspace, scratch, {
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
     });
     for (const change of changes) {
-      const target = join15(scratch, change.path);
+      const target = join18(scratch, change.path);
       mkdirSync4(dirname8(target), { recursive: true });
       if (change.content === null) rmSync5(target, { force: true });
       else writeFileSync3(target, change.content);
@@ -46111,7 +46136,7 @@ function selectJobs(jobs, selection, mesh, revision) {
 }
 
 // src/core/inject/sidecar-mode.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 function bodyForMode(job, from, native) {
   if (from === void 0 || from === "native" === native) return job.body;
   const list = from === "native" ? "initContainers" : "containers";
@@ -46121,7 +46146,7 @@ function bodyForMode(job, from, native) {
     if (!spec || !Array.isArray(spec[list])) continue;
     spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  return (0, import_yaml16.stringify)(document);
+  return (0, import_yaml17.stringify)(document);
 }
 function existingMode(job) {
   if (!job.body.includes("istio-proxy")) return void 0;
@@ -46234,12 +46259,12 @@ var PodSettingsCache = class _PodSettingsCache {
 
 // src/core/inject/repo-mesh.ts
 import { readdirSync as readdirSync3, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
-import { join as join17 } from "node:path";
+import { join as join20 } from "node:path";
 
 // src/core/inject/mesh-facts.ts
 import { lstatSync as lstatSync5, readFileSync as readFileSync10, readlinkSync as readlinkSync2 } from "node:fs";
 import { createHash as createHash3 } from "node:crypto";
-import { join as join16 } from "node:path";
+import { join as join19 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/core/mesh/injection-values.ts
@@ -46414,7 +46439,7 @@ function repoFingerprint(workspace, cacheDir2, logger) {
   part(gitRemoteUrls(workspace).join("\n"));
   for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/*"], logger })) {
     part(path5);
-    const absolute = join16(workspace, path5);
+    const absolute = join19(workspace, path5);
     const stats = lstatSync5(absolute, { throwIfNoEntry: false });
     if (stats?.isSymbolicLink()) part(`link:${readlinkSync2(absolute)}`);
     else if (stats?.isFile()) part(createHash3("sha256").update(readFileSync10(absolute)).digest("hex"));
@@ -46446,13 +46471,13 @@ function factsMemo(cacheDir2, fingerprint) {
     get: stored2.get,
     set(facts) {
       stored2.set(facts);
-      if (cacheDir2) pruneFacts(join17(cacheDir2, "memo"));
+      if (cacheDir2) pruneFacts(join20(cacheDir2, "memo"));
     }
   };
 }
 function pruneFacts(dir) {
   try {
-    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join17(dir, f), time: statSync4(join17(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
+    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join20(dir, f), time: statSync4(join20(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
     for (const old of files.slice(KEPT_FACTS)) rmSync6(old.path, { force: true });
   } catch {
   }
@@ -46708,7 +46733,7 @@ async function renderSidecars(options, deps = {}) {
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
   const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
-  const scratch = await mkdtemp2(join18(tmpdir6(), "kube-inject-"));
+  const scratch = await mkdtemp2(join21(tmpdir6(), "kube-inject-"));
   try {
     const context2 = {
       binary,
@@ -46732,7 +46757,7 @@ async function renderSidecars(options, deps = {}) {
       let known2 = configs.get(name);
       if (!known2) {
         known2 = (async () => {
-          const dir = rev === revision ? scratch : join18(scratch, `revision-${name}`);
+          const dir = rev === revision ? scratch : join21(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir3(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
           const own = await istioctlFor(rev);
@@ -47109,7 +47134,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm6 } from "node:fs/promises";
 import { existsSync as existsSync11 } from "node:fs";
-import { join as join21 } from "node:path";
+import { join as join24 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -47400,22 +47425,22 @@ function _getTempDirectory() {
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync11, statSync as statSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { join as join23 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join20(extracted, binaryName2))
+    binarySha256: await sha256Of(join23(extracted, binaryName2))
   };
-  writeFileSync5(join20(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join23(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join20(dir, binaryName2);
+  const binary = join23(dir, binaryName2);
   const size = statSync6(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -47426,7 +47451,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync11(join20(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync11(join23(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -47791,7 +47816,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join21(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join24(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -47800,12 +47825,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join21(scratch, "extracted");
+    const extracted = join24(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join21(extracted, binaryName(platform2));
+    const binary = join24(extracted, binaryName(platform2));
     if (!existsSync11(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -47819,7 +47844,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join21(cachedDir, binaryName(platform2)),
+      path: join24(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -47863,7 +47888,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join21(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join24(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -47919,7 +47944,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join21(root, TOOL_NAME, version, cacheKey);
+      const dir = join24(root, TOOL_NAME, version, cacheKey);
       await rm6(dir, { recursive: true, force: true });
       await rm6(`${dir}.complete`, { force: true });
     }
@@ -48029,7 +48054,7 @@ var INJECT_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join22 } from "node:path";
+import { join as join25 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -48118,7 +48143,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join22(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join25(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
@@ -48249,7 +48274,7 @@ function toReleases(listed) {
     const parsed = parseIstioVersion(item.tag_name);
     if (!parsed) continue;
     const release = {
-      version: parsed.version,
+      ...parsed,
       tag: item.tag_name,
       prerelease: parsed.prerelease || item.prerelease,
       ...item.published_at ? { publishedAt: item.published_at } : {},
@@ -48264,7 +48289,7 @@ function toReleases(listed) {
 // src/core/releases/http-cache.ts
 import { createHash as createHash6, randomUUID as randomUUID3 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile2, rename as rename3, rm as rm7, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join23 } from "node:path";
+import { join as join26 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -48272,7 +48297,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join23(this.directory, `${createHash6("sha256").update(url).digest("hex")}.json`);
+    return join26(this.directory, `${createHash6("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {

@@ -21366,870 +21366,6 @@ var require_semver2 = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path5) => {
-      const end = path5.length - 1;
-      const index = path5.lastIndexOf(
-        SLASH,
-        path5[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path5 : path5.slice(index + 1);
-    };
-    var parentOf = (path5) => {
-      if (path5.charCodeAt(0) === SLASH_CODE || path5.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path5.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path5.length - 1;
-      const cut = path5.lastIndexOf(
-        SLASH,
-        path5.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path5.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define2(this, "body", body);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex2 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define2(this, key, regex2);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path5) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path5)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path5, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename5 = shortcut ? basenameOf(path5) : path5;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename5 : path5
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path5, originalPath, doThrow) => {
-      if (!isString(path5)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path5) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path5)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path5) => {
-      const first = path5.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path5.length === 1) {
-        return true;
-      }
-      const second = path5.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path5.length === 2 || path5.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define2(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path5) {
-        checkPath(
-          path5,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path5 ? this._t(path5, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path5 = convertPath(target);
-        if (!path5 || path5.charCodeAt(path5.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path5);
-        }
-        const dir = this._t(path5, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path5);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path5, cache) {
-        if (path5 in cache) {
-          return cache[path5];
-        }
-        const parentPath = parentOf(path5);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path5] = parent && parent.ignored ? parent : this._rules.test(path5, MODE_IGNORE);
-      }
-      ignores(path5) {
-        return this._test(path5, this._ignoreCache, convertPath(path5)).ignored;
-      }
-      createFilter() {
-        return (path5) => !this.ignores(path5);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path5) {
-        return this._test(path5, this._testCache, convertPath(path5));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path5) => checkPath(convertPath(path5), path5, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path5) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path5) || isNotRelative(path5);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
 // node_modules/picomatch/lib/constants.js
 var require_constants7 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -24003,6 +23139,870 @@ var require_picomatch2 = __commonJS({
     }
     Object.assign(picomatch4, pico);
     module.exports = picomatch4;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path5) => {
+      const end = path5.length - 1;
+      const index = path5.lastIndexOf(
+        SLASH,
+        path5[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path5 : path5.slice(index + 1);
+    };
+    var parentOf = (path5) => {
+      if (path5.charCodeAt(0) === SLASH_CODE || path5.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path5.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path5.length - 1;
+      const cut = path5.lastIndexOf(
+        SLASH,
+        path5.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path5.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex2 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define2(this, key, regex2);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path5) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path5)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path5, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename5 = shortcut ? basenameOf(path5) : path5;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename5 : path5
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path5, originalPath, doThrow) => {
+      if (!isString(path5)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path5) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path5)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path5) => {
+      const first = path5.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path5.length === 1) {
+        return true;
+      }
+      const second = path5.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path5.length === 2 || path5.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path5) {
+        checkPath(
+          path5,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path5 ? this._t(path5, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path5 = convertPath(target);
+        if (!path5 || path5.charCodeAt(path5.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path5);
+        }
+        const dir = this._t(path5, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path5);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path5, cache) {
+        if (path5 in cache) {
+          return cache[path5];
+        }
+        const parentPath = parentOf(path5);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path5] = parent && parent.ignored ? parent : this._rules.test(path5, MODE_IGNORE);
+      }
+      ignores(path5) {
+        return this._test(path5, this._ignoreCache, convertPath(path5)).ignored;
+      }
+      createFilter() {
+        return (path5) => !this.ignores(path5);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path5) {
+        return this._test(path5, this._testCache, convertPath(path5));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path5) => checkPath(convertPath(path5), path5, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path5) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path5) || isNotRelative(path5);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
 
@@ -34815,6 +34815,13 @@ function parseIstioVersion(text2) {
     prerelease: pre !== void 0
   };
 }
+function istioVersionOf(value) {
+  if (typeof value === "string") return parseIstioVersion(value);
+  return isParsed(value) ? value : parseIstioVersion(value.version);
+}
+function isParsed(value) {
+  return typeof value.major === "number";
+}
 function isIstioVersion(text2) {
   return parseIstioVersion(text2) !== void 0;
 }
@@ -34963,7 +34970,7 @@ async function enableAutoMerge(octokit, pullRequestNodeId, method, logger) {
 // src/core/inject/render-sidecars.ts
 import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join18, posix as posix19 } from "node:path";
+import { dirname as dirname9, join as join21, posix as posix19 } from "node:path";
 
 // src/core/istioctl/runner.ts
 import { tmpdir } from "node:os";
@@ -35254,11 +35261,9 @@ function maskingLogger(inner) {
 }
 
 // src/core/workspace/files.ts
-var import_ignore = __toESM(require_ignore(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { spawnSync } from "node:child_process";
-import { existsSync as existsSync4, lstatSync as lstatSync4, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync as realpathSync2 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
+import { lstatSync as lstatSync4, realpathSync as realpathSync3 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
@@ -35671,6 +35676,78 @@ function deferSignalsWhileWriting() {
   }
 }
 
+// src/core/workspace/git-listing.ts
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync4 } from "node:fs";
+import { join as join6 } from "node:path";
+function gitEnvironment() {
+  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
+  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
+  return env;
+}
+var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
+function gitFilesMentioning(root, keywords, includeUntracked, logger) {
+  const result = spawnSync(
+    "git",
+    [
+      "-C",
+      root,
+      "grep",
+      "--files-with-matches",
+      "-z",
+      "--text",
+      ...includeUntracked ? ["--untracked"] : [],
+      "--fixed-strings",
+      "--no-color",
+      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
+      "-f",
+      "-"
+    ],
+    {
+      env: gitEnvironment(),
+      maxBuffer: 1 << 30,
+      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
+`)), UTF16_MARKERS]),
+      stdio: ["pipe", "pipe", "pipe"]
+    }
+  );
+  if (result.error || result.status !== 0 && result.status !== 1) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
+    return void 0;
+  }
+  const paths = result.stdout.toString("utf8").split("\0");
+  paths.pop();
+  return new Set(paths);
+}
+function gitListedFiles(root, logger) {
+  if (!existsSync4(join6(root, ".git")) || existsSync4(join6(root, ".gitmodules"))) return void 0;
+  const result = spawnSync(
+    "git",
+    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
+    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
+  );
+  if (result.status !== 0 || result.error) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
+    return void 0;
+  }
+  const records = result.stdout.toString("utf8").split("\0");
+  records.pop();
+  const listed = [];
+  for (const record of records) {
+    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
+    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
+    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
+    listed.push(entry);
+  }
+  return listed;
+}
+
+// src/core/workspace/symlinks.ts
+import { realpathSync as realpathSync2 } from "node:fs";
+import { join as join8 } from "node:path";
+
 // src/core/workspace/boundary.ts
 import {
   closeSync as closeSync3,
@@ -35682,7 +35759,7 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join6, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join7, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 function isInside(root, target) {
   const rel = relative2(root, target);
@@ -35706,7 +35783,7 @@ function realPathThroughParents(absolute, links = 0) {
   const missing = [];
   for (let current = absolute; ; current = dirname6(current)) {
     try {
-      return join6(realpathSync.native(current), ...missing.reverse());
+      return join7(realpathSync.native(current), ...missing.reverse());
     } catch (error2) {
       const stats = lstatSync3(current, { throwIfNoEntry: false });
       if (stats?.isSymbolicLink() && links < 40)
@@ -35782,6 +35859,65 @@ function noticeSkipped(result, logger) {
     );
 }
 
+// src/core/workspace/symlinks.ts
+function symlinkNotice(root, path5, logger) {
+  let target;
+  try {
+    target = realpathSync2(join8(root, path5));
+  } catch {
+    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
+    return;
+  }
+  if (!isInside(root, target))
+    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
+  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
+}
+
+// src/core/workspace/walk.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import { join as join9 } from "node:path";
+function walkFiles(realRoot, wanted, options, logger) {
+  const found = [];
+  const walk5 = (directory, rules) => {
+    let entries;
+    try {
+      entries = readdirSync2(join9(realRoot, directory), { withFileTypes: true });
+    } catch (error2) {
+      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
+      return;
+    }
+    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
+    for (const entry of entries) {
+      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
+      if (entry.name === ".git" || entry.name === "node_modules") continue;
+      const isDirectory2 = entry.isDirectory();
+      if (ignoredBy(here, path5, isDirectory2)) continue;
+      if (isDirectory2) {
+        walk5(path5, here);
+      } else if (entry.isSymbolicLink()) {
+        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
+      } else if (entry.isFile() && wanted(path5)) {
+        found.push(path5);
+      }
+    }
+  };
+  walk5("", []);
+  return found;
+}
+function withGitignore(root, directory, rules, entries) {
+  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
+  const text2 = readFileSync4(join9(root, directory, ".gitignore"), "utf8");
+  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text2) }];
+}
+function ignoredBy(rules, path5, isDirectory2) {
+  for (const { base, matcher } of rules) {
+    const inside = base === "" ? path5 : path5.slice(base.length + 1);
+    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
+  }
+  return false;
+}
+
 // src/core/workspace/files.ts
 var DEFAULT_PATTERNS = [
   "**/*.yaml",
@@ -35801,7 +35937,7 @@ function listWorkspace(root, options = {}) {
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
   const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
-  const realRoot = realpathSync2(root);
+  const realRoot = realpathSync3(root);
   recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
   if (!listed) {
@@ -35828,76 +35964,13 @@ function warnUnmatched(include, paths, logger) {
   }
 }
 function isRegularWorkspaceFile(root, path5, logger = silentLogger) {
-  const stats = lstatSync4(join7(root, path5), { throwIfNoEntry: false });
-  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync2(root), path5, logger);
+  const stats = lstatSync4(join10(root, path5), { throwIfNoEntry: false });
+  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync3(root), path5, logger);
   return stats?.isFile() ?? false;
 }
 function globMatcher(globs) {
   const compiled = globs.map((glob) => ({ glob, regex: import_picomatch.default.makeRe(glob, { dot: true }) }));
   return (path5) => path5 !== "" && compiled.some(({ glob, regex: regex2 }) => path5 === glob || regex2.test(path5));
-}
-function gitEnvironment() {
-  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
-  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
-  return env;
-}
-var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
-function gitFilesMentioning(root, keywords, includeUntracked, logger) {
-  const result = spawnSync(
-    "git",
-    [
-      "-C",
-      root,
-      "grep",
-      "--files-with-matches",
-      "-z",
-      "--text",
-      ...includeUntracked ? ["--untracked"] : [],
-      "--fixed-strings",
-      "--no-color",
-      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
-      "-f",
-      "-"
-    ],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
-`)), UTF16_MARKERS]),
-      stdio: ["pipe", "pipe", "pipe"]
-    }
-  );
-  if (result.error || result.status !== 0 && result.status !== 1) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
-    return void 0;
-  }
-  const paths = result.stdout.toString("utf8").split("\0");
-  paths.pop();
-  return new Set(paths);
-}
-function gitListedFiles(root, logger) {
-  if (!existsSync4(join7(root, ".git")) || existsSync4(join7(root, ".gitmodules"))) return void 0;
-  const result = spawnSync(
-    "git",
-    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
-  );
-  if (result.status !== 0 || result.error) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
-    return void 0;
-  }
-  const records = result.stdout.toString("utf8").split("\0");
-  records.pop();
-  const listed = [];
-  for (const record of records) {
-    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
-    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
-    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
-    listed.push(entry);
-  }
-  return listed;
 }
 var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
 function keepGitListed(root, entries, wanted, logger, trustIndex) {
@@ -35914,58 +35987,6 @@ function keepGitListed(root, entries, wanted, logger, trustIndex) {
     }
   }
   return found;
-}
-function walkFiles(realRoot, wanted, options, logger) {
-  const found = [];
-  const walk5 = (directory, rules) => {
-    let entries;
-    try {
-      entries = readdirSync2(join7(realRoot, directory), { withFileTypes: true });
-    } catch (error2) {
-      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
-      return;
-    }
-    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
-    for (const entry of entries) {
-      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
-      if (entry.name === ".git" || entry.name === "node_modules") continue;
-      const isDirectory2 = entry.isDirectory();
-      if (ignoredBy(here, path5, isDirectory2)) continue;
-      if (isDirectory2) {
-        walk5(path5, here);
-      } else if (entry.isSymbolicLink()) {
-        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
-      } else if (entry.isFile() && wanted(path5)) {
-        found.push(path5);
-      }
-    }
-  };
-  walk5("", []);
-  return found;
-}
-function withGitignore(root, directory, rules, entries) {
-  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text2 = readFileSync4(join7(root, directory, ".gitignore"), "utf8");
-  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text2) }];
-}
-function ignoredBy(rules, path5, isDirectory2) {
-  for (const { base, matcher } of rules) {
-    const inside = base === "" ? path5 : path5.slice(base.length + 1);
-    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
-  }
-  return false;
-}
-function symlinkNotice(root, path5, logger) {
-  let target;
-  try {
-    target = realpathSync2(join7(root, path5));
-  } catch {
-    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
-    return;
-  }
-  if (!isInside(root, target))
-    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
-  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
 }
 function refuseEscapingPattern(pattern) {
   const body = pattern.replace(/^!/, "");
@@ -36149,7 +36170,7 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 // src/core/mesh/kustomize.ts
 import { spawn as spawn3 } from "node:child_process";
 import { accessSync, constants as constants4 } from "node:fs";
-import { delimiter as delimiter2, join as join8 } from "node:path";
+import { delimiter as delimiter2, join as join11 } from "node:path";
 var RenderError = class extends AutopilotError {
 };
 var DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 6e4;
@@ -36176,7 +36197,7 @@ function locateKustomize(env = process.env) {
 function onPath(name, env) {
   for (const dir of (env.PATH ?? "").split(delimiter2)) {
     if (!dir) continue;
-    const candidate = join8(dir, name);
+    const candidate = join11(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return void 0;
@@ -36769,9 +36790,9 @@ function dataOf(files, object) {
 
 // src/core/mesh/render.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join9, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { join as join12, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/core/mesh/roots.ts
 import { posix as posix4 } from "node:path";
@@ -36973,16 +36994,16 @@ function plainFilesUnder(files, dir, inChart) {
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
-  const scratch = mkdtempSync(join9(tmpdir3(), "autopilot-mesh-"));
+  const scratch = mkdtempSync(join12(tmpdir3(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
   const nextDir = () => {
-    const dir = join9(scratch, String(madeDirs++));
+    const dir = join12(scratch, String(madeDirs++));
     mkdirSync2(dir);
     return dir;
   };
   try {
-    const workspace = realpathSync3(files.root);
+    const workspace = realpathSync4(files.root);
     const concurrency = options.concurrency ?? availableParallelism();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
@@ -37031,7 +37052,7 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
   const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve4(workspace, dir)).split(sep3).join("/"));
-  const wrapper = join9(wrapperDir, "kustomization.yaml");
+  const wrapper = join12(wrapperDir, "kustomization.yaml");
   rmSync3(wrapper, { force: true });
   writeFileSync(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
@@ -37212,7 +37233,7 @@ function transformationsOf(text2) {
 }
 function fromWrapper(workspace, wrapperDir, path5, root) {
   const absolute = resolve4(wrapperDir, path5);
-  if (absolute === join9(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
+  if (absolute === join12(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
   const rel = relative3(workspace, absolute).split(sep3).join("/");
   return normalizeRepoPath(rel);
 }
@@ -37418,7 +37439,7 @@ function istioChartComponent(chart, source) {
   if (!AMBIGUOUS.has(name)) return component;
   return `${chart} ${source ?? ""}`.toLowerCase().includes("istio") ? component : void 0;
 }
-function istioVersionOf(text2) {
+function istioVersionOf2(text2) {
   if (typeof text2 !== "string") return void 0;
   return parseIstioVersion(text2.replace(/-(distroless|debug)$/, ""))?.version;
 }
@@ -37435,7 +37456,7 @@ function declare(draft) {
   else delete declaration.revision;
   const meshConfig = valueAt2(values, "meshConfig");
   if (isValuesMap(meshConfig)) declaration.meshConfig = meshConfig;
-  const version = istioVersionOf(draft.version) ?? istioVersionOf(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
+  const version = istioVersionOf2(draft.version) ?? istioVersionOf2(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
   if (version) declaration.version = version;
   else delete declaration.version;
   return declaration;
@@ -39534,25 +39555,19 @@ async function injectJobs(jobs, setup, cache) {
 }
 
 // src/core/inject/inject-config.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync6 } from "node:fs";
 import { writeFile as writeFile3 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/core/istioctl/offline-config.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 import { mkdir as mkdir2, mkdtemp, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join10, resolve as resolve5 } from "node:path";
-var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
-function nativeSidecarsChoice(setting) {
-  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
-}
-var OFFLINE_FILE_NAMES = {
-  injectConfig: "inject-config.yaml",
-  values: "values.json",
-  meshConfig: "mesh-config.yaml"
-};
+import { join as join13, resolve as resolve5 } from "node:path";
+
+// src/core/istioctl/manifest-objects.ts
+var import_yaml9 = __toESM(require_dist(), 1);
 function manifestObjectsOfKind(manifest, kinds) {
   const wanted = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
   const objects = [];
@@ -39576,6 +39591,23 @@ function proxyImageFromValues(values) {
     if (variant !== "default") tag = `${tag}-${variant}`;
   }
   return `${String(global2.hub ?? "")}/${image}:${tag}`;
+}
+function configMapKey(maps, name, key, version) {
+  const map = maps.find((m) => m.metadata?.name === name);
+  const value = map?.data?.[key];
+  if (typeof value !== "string") {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
+      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
+    );
+  }
+  return value;
+}
+
+// src/core/istioctl/native-sidecars.ts
+var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
+function nativeSidecarsChoice(setting) {
+  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
 }
 function controlPlaneNativeSidecars(objects, revision) {
   const name = revision ? `istiod-${revision}` : "istiod";
@@ -39611,10 +39643,17 @@ function chooseNativeSidecars(choice2, controlPlaneSetting, istioVersion, kubern
   }
   return { nativeSidecars: false, reason: "not requested (offline istioctl default)" };
 }
+
+// src/core/istioctl/offline-config.ts
+var OFFLINE_FILE_NAMES = {
+  injectConfig: "inject-config.yaml",
+  values: "values.json",
+  meshConfig: "mesh-config.yaml"
+};
 async function valuesAsOperatorFile(valuesFile, workDir) {
   let values;
   try {
-    values = (0, import_yaml9.parse)(await readFile(valuesFile, "utf8"));
+    values = (0, import_yaml10.parse)(await readFile(valuesFile, "utf8"));
   } catch (error2) {
     throw new FileFormatError(`cannot read the values file: ${error2.message}`, {
       file: valuesFile,
@@ -39635,21 +39674,10 @@ async function valuesAsOperatorFile(valuesFile, workDir) {
       hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
     });
   }
-  const wrapped = join10(workDir, "values-operator.yaml");
+  const wrapped = join13(workDir, "values-operator.yaml");
   const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile2(wrapped, (0, import_yaml9.stringify)(operator));
+  await writeFile2(wrapped, (0, import_yaml10.stringify)(operator));
   return wrapped;
-}
-function configMapKey(maps, name, key, version) {
-  const map = maps.find((m) => m.metadata?.name === name);
-  const value = map?.data?.[key];
-  if (typeof value !== "string") {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
-      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
-    );
-  }
-  return value;
 }
 async function writeAllOrNothing(files) {
   const suffix = `.tmp-${process.pid}-${Date.now()}`;
@@ -39665,47 +39693,10 @@ async function generateOfflineInjectConfig(options) {
   const logger = options.logger ?? silentLogger;
   const version = options.version ?? await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs });
   const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : void 0;
-  const workDir = await mkdtemp(join10(tmpdir4(), "istio-offline-config-"));
-  let manifest;
-  try {
-    const files = [...options.baseOperatorFiles ?? []];
-    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
-    if (options.operatorFile) files.push(options.operatorFile);
-    const generated = await manifestGenerate({
-      binary: options.binary,
-      files,
-      revision: requested,
-      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
-      setFlags: requested ? [`values.revision=${requested}`] : [],
-      timeoutMs: options.timeoutMs
-    });
-    manifest = generated.manifest;
-    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
-  } finally {
-    await rm2(workDir, { recursive: true, force: true });
-  }
+  const manifest = await renderControlPlane(options, requested, logger);
   const objects = manifestObjectsOfKind(manifest, ["ConfigMap", "Deployment"]);
   const configMaps = objects.filter((o) => o.kind === "ConfigMap");
-  const injectors = configMaps.filter(
-    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
-  );
-  if (injectors.length !== 1) {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
-      { hint: "Check that the profile and values install exactly one istiod." }
-    );
-  }
-  const injectorName = String(injectors[0]?.metadata?.name);
-  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
-  let values;
-  try {
-    values = JSON.parse(valuesJson);
-  } catch (error2) {
-    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
-      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
-      cause: error2
-    });
-  }
+  const { values, valuesJson } = injectorValues(configMaps, version);
   const renderedRevision = typeof values.revision === "string" && values.revision !== "" && values.revision !== DEFAULT_REVISION ? values.revision : void 0;
   const names = controlPlaneConfigMapNames(renderedRevision);
   const injectConfig2 = configMapKey(configMaps, names.injector, "config", version);
@@ -39719,9 +39710,9 @@ async function generateOfflineInjectConfig(options) {
   const outputDir = resolve5(options.outputDir);
   await mkdir2(outputDir, { recursive: true });
   const paths = {
-    injectConfigFile: join10(outputDir, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join10(outputDir, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join10(outputDir, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join13(outputDir, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.meshConfig)
   };
   await writeAllOrNothing([
     { path: paths.injectConfigFile, content: injectConfig2 },
@@ -39742,6 +39733,47 @@ async function generateOfflineInjectConfig(options) {
     nativeSidecarsReason: native.reason
   };
 }
+async function renderControlPlane(options, requested, logger) {
+  const workDir = await mkdtemp(join13(tmpdir4(), "istio-offline-config-"));
+  try {
+    const files = [...options.baseOperatorFiles ?? []];
+    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
+    if (options.operatorFile) files.push(options.operatorFile);
+    const generated = await manifestGenerate({
+      binary: options.binary,
+      files,
+      revision: requested,
+      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
+      setFlags: requested ? [`values.revision=${requested}`] : [],
+      timeoutMs: options.timeoutMs
+    });
+    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
+    return generated.manifest;
+  } finally {
+    await rm2(workDir, { recursive: true, force: true });
+  }
+}
+function injectorValues(configMaps, version) {
+  const injectors = configMaps.filter(
+    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
+  );
+  if (injectors.length !== 1) {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
+      { hint: "Check that the profile and values install exactly one istiod." }
+    );
+  }
+  const injectorName = String(injectors[0]?.metadata?.name);
+  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
+  try {
+    return { values: JSON.parse(valuesJson), valuesJson };
+  } catch (error2) {
+    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
+      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
+      cause: error2
+    });
+  }
+}
 
 // src/core/inject/injection-cache.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -39757,7 +39789,7 @@ import {
   writeFileSync as writeFileSync2
 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname as dirname7, join as join11 } from "node:path";
+import { dirname as dirname7, join as join14 } from "node:path";
 var FORMAT = 1;
 var SPARE_ENTRIES = 2e4;
 function sha256(...parts) {
@@ -39766,9 +39798,9 @@ function sha256(...parts) {
   return hash.digest("hex");
 }
 function defaultCacheDir(env = process.env) {
-  if (env["ISTIO_AUTOPILOT_CACHE"]) return join11(env["ISTIO_AUTOPILOT_CACHE"], "inject");
-  if (env["RUNNER_TOOL_CACHE"]) return join11(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
-  return join11(homedir(), ".cache", "istio-autopilot", "inject");
+  if (env["ISTIO_AUTOPILOT_CACHE"]) return join14(env["ISTIO_AUTOPILOT_CACHE"], "inject");
+  if (env["RUNNER_TOOL_CACHE"]) return join14(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
+  return join14(homedir(), ".cache", "istio-autopilot", "inject");
 }
 var InjectionCache = class _InjectionCache {
   constructor(file, stored2, logger) {
@@ -39787,7 +39819,7 @@ var InjectionCache = class _InjectionCache {
   }
   /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
   static open(dir, configKey, logger) {
-    const file = join11(dir, `${configKey}.json`);
+    const file = join14(dir, `${configKey}.json`);
     let stored2 = {};
     try {
       const parsed = JSON.parse(readFileSync5(file, "utf8"));
@@ -39843,7 +39875,7 @@ var InjectionCache = class _InjectionCache {
 function fileDigest(dir, path5) {
   const stat2 = statSync3(path5, { bigint: true });
   const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
-  const index = join11(dir, "file-digests.json");
+  const index = join14(dir, "file-digests.json");
   let known2 = {};
   try {
     known2 = JSON.parse(readFileSync5(index, "utf8"));
@@ -39867,7 +39899,7 @@ function fileDigest(dir, path5) {
   return digest;
 }
 function memo(dir, key) {
-  const file = dir ? join11(dir, "memo", `${key}.json`) : void 0;
+  const file = dir ? join14(dir, "memo", `${key}.json`) : void 0;
   return {
     get() {
       if (!file) return void 0;
@@ -39966,8 +39998,8 @@ async function generatedConfig(options, operatorFile, context2) {
     values: cloneJson(context2.repoValues?.values),
     meshConfig: cloneJson(context2.repoValues?.meshConfig)
   };
-  const repoFile = join12(context2.scratch, "repo-control-plane.yaml");
-  const repoText = () => (0, import_yaml10.stringify)({
+  const repoFile = join15(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => (0, import_yaml11.stringify)({
     apiVersion: "install.istio.io/v1alpha1",
     kind: "IstioOperator",
     spec: {
@@ -39991,9 +40023,9 @@ async function generatedConfig(options, operatorFile, context2) {
     )
   );
   const paths = {
-    injectConfigFile: join12(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join12(context2.scratch, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join12(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join15(context2.scratch, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
   };
   const known2 = remembered.get();
   if (known2) {
@@ -40066,7 +40098,7 @@ function removeKey(values, key) {
 
 // src/core/inject/jobs.ts
 import { existsSync as existsSync6 } from "node:fs";
-import { join as join13, posix as posix13 } from "node:path";
+import { join as join16, posix as posix13 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR = /^---(?:[ \t]|\r?$)/;
@@ -40164,7 +40196,7 @@ function withLineEndings(text2, eol) {
 }
 
 // src/core/inject/patches.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 var NAMED_LISTS = /* @__PURE__ */ new Set([
   "containers",
   "initContainers",
@@ -40256,7 +40288,7 @@ function sidecarPatch(workload, source, injected) {
     ...body,
     metadata: { ...bodyMetadata, ...metadata }
   };
-  return (0, import_yaml11.stringify)(patch, { lineWidth: 0 });
+  return (0, import_yaml12.stringify)(patch, { lineWidth: 0 });
 }
 function patchFileName(workload) {
   const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -40339,7 +40371,7 @@ function helmChartOf(workspace, path5) {
   for (let i = parts.length - 2; i >= 0; i--) {
     if (parts[i] !== "templates") continue;
     const chart = parts.slice(0, i).join("/");
-    if (existsSync6(join13(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+    if (existsSync6(join16(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
   }
   return void 0;
 }
@@ -40409,7 +40441,7 @@ function inPlaceChanges(judged, changes) {
 
 // src/core/inject/output/patches.ts
 import { existsSync as existsSync7, readFileSync as readFileSync7 } from "node:fs";
-import { join as join14, posix as posix14 } from "node:path";
+import { join as join17, posix as posix14 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -40432,7 +40464,7 @@ function patchChanges(judged, changes, logger) {
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
     const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
-      (f) => existsSync7(join14(changes.root, f))
+      (f) => existsSync7(join17(changes.root, f))
     );
     if (!kustomization) {
       logger.warning(
@@ -40444,7 +40476,7 @@ function patchChanges(judged, changes, logger) {
       continue;
     }
     const wired = wirePatches(
-      readFileSync7(join14(changes.root, kustomization), "utf8"),
+      readFileSync7(join17(changes.root, kustomization), "utf8"),
       [...new Set(names)].sort()
     );
     if (wired !== void 0) changes.propose(kustomization, wired);
@@ -40488,7 +40520,7 @@ function plannedChanges(mode, root, outputDir, judged, logger) {
 }
 
 // src/core/inject/output/json6902.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 var STATUS = "sidecar.istio.io/status";
 var INJECT = "sidecar.istio.io/inject";
 var LISTS = ["containers", "initContainers", "volumes"];
@@ -40517,7 +40549,7 @@ function patchSidecars(build, accept) {
   return out;
 }
 function isOpList(text2) {
-  const doc = (0, import_yaml12.parseDocument)(text2);
+  const doc = (0, import_yaml13.parseDocument)(text2);
   const ops = doc.toJS();
   return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
 }
@@ -40544,16 +40576,16 @@ function regeneratedPatch(text2, kind, rendered, injected, leftOut = []) {
   const renderedSpec = podTemplateOf(rendered)?.spec;
   if (!spec || !renderedSpec) return void 0;
   const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-  const doc = (0, import_yaml12.parseDocument)(text2);
+  const doc = (0, import_yaml13.parseDocument)(text2);
   const ops = doc.contents;
-  if (!(0, import_yaml12.isSeq)(ops)) return void 0;
+  if (!(0, import_yaml13.isSeq)(ops)) return void 0;
   const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
     (i) => isObject(i) && i["name"] === name
   );
   const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
   let changed = false;
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml12.isMap)(item)) return;
+    if (!(0, import_yaml13.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
@@ -40597,7 +40629,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
   const ops = doc.contents;
   const want = podTemplateOf(injected)?.metadata;
   const have = podTemplateOf(rendered)?.metadata;
-  if (!(0, import_yaml12.isSeq)(ops) || !want || !have) return false;
+  if (!(0, import_yaml13.isSeq)(ops) || !want || !have) return false;
   const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
   const maps = ["labels", "annotations"];
   const wanted = (map) => isObject(want[map]) ? want[map] : {};
@@ -40628,7 +40660,7 @@ function metadataOps(doc, kind, rendered, injected, leftOut) {
       }
   };
   ops.items.forEach((item, index) => {
-    if (!(0, import_yaml12.isMap)(item)) return;
+    if (!(0, import_yaml13.isMap)(item)) return;
     const op = item.toJSON();
     if (op.op !== "add" && op.op !== "replace") return;
     if (op.path === prefix && isObject(op.value)) {
@@ -40695,8 +40727,8 @@ async function json6902Changes(targets, inject, native) {
     done.add(target.file);
     const kind = target.object.kind;
     const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode, target);
-    const injected = (0, import_yaml12.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const output = await inject((0, import_yaml13.stringify)(uninjected(target.object)), mode, target);
+    const injected = (0, import_yaml13.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
     const leftOut = [];
     const text2 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
@@ -40756,14 +40788,14 @@ function kustomizePatchFiles(build) {
 }
 
 // src/core/inject/output/migrate-json6902.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 import { posix as posix17 } from "node:path";
 
 // src/core/inject/output/strategic-merge.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 
 // src/core/inject/output/yaml-splice.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 function applySplices(text2, splices) {
   let out = text2;
   const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
@@ -40775,7 +40807,7 @@ function lineStart(text2, offset) {
   return text2.lastIndexOf("\n", offset - 1) + 1;
 }
 function block(value, column2, eol) {
-  const lines = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
+  const lines = (0, import_yaml14.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
   return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column2) + l).join(eol) + eol;
 }
 function replaceItem(text2, seq, item, value) {
@@ -40821,14 +40853,14 @@ function replaceScalar(node, value) {
   if (node.type === "QUOTE_SINGLE") text2 = `'${s.replace(/'/g, "''")}'`;
   else if (node.type === "QUOTE_DOUBLE") text2 = JSON.stringify(s);
   else {
-    text2 = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
+    text2 = (0, import_yaml14.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
     if (text2.includes("\n")) text2 = JSON.stringify(s);
   }
   return { start, end, text: text2 };
 }
-var asSeq = (node) => (0, import_yaml13.isSeq)(node) ? node : void 0;
-var asMap = (node) => (0, import_yaml13.isMap)(node) ? node : void 0;
-var asScalar = (node) => (0, import_yaml13.isScalar)(node) ? node : void 0;
+var asSeq = (node) => (0, import_yaml14.isSeq)(node) ? node : void 0;
+var asMap = (node) => (0, import_yaml14.isMap)(node) ? node : void 0;
+var asScalar = (node) => (0, import_yaml14.isScalar)(node) ? node : void 0;
 var isPlainObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
 function updateNode(text2, node, value) {
@@ -40883,7 +40915,7 @@ function templatePath(kind) {
   return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
 }
 function patchDocument(text2, kind, name) {
-  const docs = (0, import_yaml14.parseAllDocuments)(text2).filter(
+  const docs = (0, import_yaml15.parseAllDocuments)(text2).filter(
     (d) => d.errors.length === 0 && d.get("kind") === kind
   );
   const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
@@ -40995,8 +41027,8 @@ async function strategicMergeChanges(targets, inject, native) {
     if (!patch) continue;
     const mode = native ?? target.workload.sidecar.state === "native";
     const input = strategicMergeInput(target.object.object, patch);
-    const output = await inject((0, import_yaml14.stringify)(input), mode, target);
-    const injected = (0, import_yaml14.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const output = await inject((0, import_yaml15.stringify)(input), mode, target);
+    const injected = (0, import_yaml15.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     if (!injected) continue;
     const leftOut = [];
     const next = regeneratedStrategicMerge(text2, kind, target.workload.name, input, injected, leftOut);
@@ -41047,7 +41079,7 @@ async function migrateJson6902(build, targets, inject, native) {
     const kind = target.object.kind;
     const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
     const mode = native ?? target.workload.sidecar.state === "native";
-    const injected = (0, import_yaml15.parseAllDocuments)(await inject((0, import_yaml15.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const injected = (0, import_yaml16.parseAllDocuments)(await inject((0, import_yaml16.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
     const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
     if (!injected || other) {
       result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
@@ -41080,13 +41112,13 @@ async function migrateJson6902(build, targets, inject, native) {
   return result;
 }
 function opVolumes(text2) {
-  const ops = (0, import_yaml15.parseDocument)(text2).toJS();
+  const ops = (0, import_yaml16.parseDocument)(text2).toJS();
   return new Set(
     ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
   );
 }
 function otherOp(text2, kind, input, injected) {
-  const ops = (0, import_yaml15.parseDocument)(text2).toJS();
+  const ops = (0, import_yaml16.parseDocument)(text2).toJS();
   const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
   const want = podTemplateOf(injected);
   const base = podTemplateOf(input);
@@ -41114,7 +41146,7 @@ function otherOp(text2, kind, input, injected) {
   return void 0;
 }
 function rewire(text2, field, index, file) {
-  const doc = (0, import_yaml15.parseDocument)(text2);
+  const doc = (0, import_yaml16.parseDocument)(text2);
   const seq = asSeq(doc.get(field, true));
   const item = seq?.items[index];
   if (!seq || seq.flow || !item?.range) return void 0;
@@ -41137,7 +41169,7 @@ function rewire(text2, field, index, file) {
 // src/core/inject/render-check.ts
 import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname8, join as join15 } from "node:path";
+import { dirname as dirname8, join as join18 } from "node:path";
 
 // src/core/releases/artifact-hosts.ts
 var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
@@ -41496,14 +41528,14 @@ function proxyCount(spec) {
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
 async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync2(join15(tmpdir5(), "inject-render-check-"));
+  const scratch = mkdtempSync2(join18(tmpdir5(), "inject-render-check-"));
   try {
     cpSync(workspace, scratch, {
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
     });
     for (const change of changes) {
-      const target = join15(scratch, change.path);
+      const target = join18(scratch, change.path);
       mkdirSync4(dirname8(target), { recursive: true });
       if (change.content === null) rmSync5(target, { force: true });
       else writeFileSync3(target, change.content);
@@ -41666,7 +41698,7 @@ function selectJobs(jobs, selection, mesh, revision) {
 }
 
 // src/core/inject/sidecar-mode.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 function bodyForMode(job, from, native) {
   if (from === void 0 || from === "native" === native) return job.body;
   const list = from === "native" ? "initContainers" : "containers";
@@ -41676,7 +41708,7 @@ function bodyForMode(job, from, native) {
     if (!spec || !Array.isArray(spec[list])) continue;
     spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  return (0, import_yaml16.stringify)(document);
+  return (0, import_yaml17.stringify)(document);
 }
 function existingMode(job) {
   if (!job.body.includes("istio-proxy")) return void 0;
@@ -41789,12 +41821,12 @@ var PodSettingsCache = class _PodSettingsCache {
 
 // src/core/inject/repo-mesh.ts
 import { readdirSync as readdirSync3, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
-import { join as join17 } from "node:path";
+import { join as join20 } from "node:path";
 
 // src/core/inject/mesh-facts.ts
 import { lstatSync as lstatSync5, readFileSync as readFileSync9, readlinkSync as readlinkSync2 } from "node:fs";
 import { createHash as createHash3 } from "node:crypto";
-import { join as join16 } from "node:path";
+import { join as join19 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/core/mesh/injection-values.ts
@@ -41969,7 +42001,7 @@ function repoFingerprint(workspace, cacheDir2, logger) {
   part(gitRemoteUrls(workspace).join("\n"));
   for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/*"], logger })) {
     part(path5);
-    const absolute = join16(workspace, path5);
+    const absolute = join19(workspace, path5);
     const stats = lstatSync5(absolute, { throwIfNoEntry: false });
     if (stats?.isSymbolicLink()) part(`link:${readlinkSync2(absolute)}`);
     else if (stats?.isFile()) part(createHash3("sha256").update(readFileSync9(absolute)).digest("hex"));
@@ -42001,13 +42033,13 @@ function factsMemo(cacheDir2, fingerprint) {
     get: stored2.get,
     set(facts) {
       stored2.set(facts);
-      if (cacheDir2) pruneFacts(join17(cacheDir2, "memo"));
+      if (cacheDir2) pruneFacts(join20(cacheDir2, "memo"));
     }
   };
 }
 function pruneFacts(dir) {
   try {
-    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join17(dir, f), time: statSync4(join17(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
+    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join20(dir, f), time: statSync4(join20(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
     for (const old of files.slice(KEPT_FACTS)) rmSync6(old.path, { force: true });
   } catch {
   }
@@ -42263,7 +42295,7 @@ async function renderSidecars(options, deps = {}) {
   const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
   const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
   const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
-  const scratch = await mkdtemp2(join18(tmpdir6(), "kube-inject-"));
+  const scratch = await mkdtemp2(join21(tmpdir6(), "kube-inject-"));
   try {
     const context2 = {
       binary,
@@ -42287,7 +42319,7 @@ async function renderSidecars(options, deps = {}) {
       let known2 = configs.get(name);
       if (!known2) {
         known2 = (async () => {
-          const dir = rev === revision ? scratch : join18(scratch, `revision-${name}`);
+          const dir = rev === revision ? scratch : join21(scratch, `revision-${name}`);
           if (dir !== scratch) await mkdir3(dir, { recursive: true });
           const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
           const own = await istioctlFor(rev);
@@ -42648,8 +42680,8 @@ function podRevisionOf(object, runRevision) {
 var UPGRADE_STRATEGIES = ["in-place", "canary"];
 var MAX_MINORS_PER_HOP = { "in-place": 1, canary: 2 };
 function planUpgradePath(request2) {
-  const current = parseIstioVersion(request2.current);
-  if (!current) throw new Error(`not an Istio version: ${request2.current}`);
+  const current = istioVersionOf(request2.current);
+  if (!current) throw new Error(`not an Istio version: ${String(request2.current)}`);
   const policy = typeof request2.policy === "string" || request2.policy === void 0 ? parseVersionPolicy(request2.policy ?? "latest") : request2.policy;
   const all = uniqueReleases(request2.releases);
   const candidates = all.filter((r) => request2.includePrereleases === true || !r.prerelease);
@@ -42668,6 +42700,8 @@ function planUpgradePath(request2) {
     walk(path5, current, destination, candidates, MAX_MINORS_PER_HOP[request2.strategy ?? "in-place"]);
   path5.target = path5.hops[0]?.to;
   path5.updateType = path5.hops[0]?.type ?? "none";
+  const targetVersion = candidates.find((r) => r.version === path5.target);
+  if (targetVersion) path5.targetVersion = targetVersion;
   return path5;
 }
 function walk(path5, from, to, candidates, step) {
@@ -42712,11 +42746,10 @@ function hopType(from, to) {
 function uniqueReleases(releases) {
   const byVersion = /* @__PURE__ */ new Map();
   for (const release of releases) {
-    const text2 = typeof release === "string" ? release : release.version;
-    const parsed = parseIstioVersion(text2);
+    const parsed = istioVersionOf(release);
     if (!parsed) continue;
     const flagged = typeof release !== "string" && release.prerelease === true;
-    byVersion.set(parsed.version, { ...parsed, prerelease: parsed.prerelease || flagged });
+    byVersion.set(parsed.version, flagged && !parsed.prerelease ? { ...parsed, prerelease: true } : parsed);
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(a.version, b.version));
 }
@@ -42758,7 +42791,7 @@ function overrideRepoConfig(config, o) {
 }
 
 // src/core/config/repo-config.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 import { existsSync as existsSync9, readFileSync as readFileSync11 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
@@ -42766,8 +42799,8 @@ import { resolve as resolve8 } from "node:path";
 
 // src/core/istioctl/analyze/files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { readdirSync as readdirSync4, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
-import { extname as extname2, isAbsolute as isAbsolute4, join as join19, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
+import { readdirSync as readdirSync4, realpathSync as realpathSync5, statSync as statSync5 } from "node:fs";
+import { extname as extname2, isAbsolute as isAbsolute4, join as join22, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
 var READABLE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 var NEVER_WALKED = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function requireFile(path5, cwd, input) {
@@ -42793,7 +42826,7 @@ function resolveAnalyzeFiles(patterns2, cwd, logger = silentLogger) {
       hint: "Give globs such as 'clusters/**/*.yaml'."
     });
   const found = /* @__PURE__ */ new Set();
-  const realCwd = realpathSync4(cwd);
+  const realCwd = realpathSync5(cwd);
   for (const pattern of include) {
     const before = found.size;
     if (pattern.replace(/^!/, "").split(/[\\/]/).includes(".."))
@@ -42839,7 +42872,7 @@ function* walk2(dir, root, logger) {
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join19(dir, entry.name);
+    const full = join22(dir, entry.name);
     if (entry.isDirectory()) {
       if (!NEVER_WALKED.has(entry.name)) yield* walk2(full, root, logger);
     } else if (entry.isSymbolicLink()) {
@@ -42909,7 +42942,7 @@ function unknownDocumentFinding(file, line, reason) {
 }
 
 // src/core/istioctl/analyze/locate.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync10 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 function splitYamlChunks(content) {
@@ -42947,7 +42980,7 @@ function screenFile(path5, cwd) {
   for (const chunk of chunks) {
     let value;
     try {
-      value = (0, import_yaml17.parse)(chunk.text, { uniqueKeys: false });
+      value = (0, import_yaml18.parse)(chunk.text, { uniqueKeys: false });
     } catch {
       screened.invalid++;
       continue;
@@ -43156,7 +43189,7 @@ function thresholds(options) {
 }
 
 // src/core/config/repo-config-reader.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 function configContext(file, lineCounter) {
   const lineOf3 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   const fail = (path5, node, message, hint) => {
@@ -43175,22 +43208,22 @@ function sectionReader(ctx, map, prefix) {
   return {
     string(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml18.isScalar)(node) && node.value === null) return void 0;
-      if (!(0, import_yaml18.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      if (node === void 0 || (0, import_yaml19.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml19.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
       return String(node.value);
     },
     boolean(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if (!(0, import_yaml18.isScalar)(node) || typeof node.value !== "boolean")
+      if (!(0, import_yaml19.isScalar)(node) || typeof node.value !== "boolean")
         return fail(name(key), node, "must be true or false");
       return node.value;
     },
     list(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if ((0, import_yaml18.isScalar)(node) && typeof node.value === "string") return [node.value];
-      if (!(0, import_yaml18.isSeq)(node) || !node.items.every((i) => (0, import_yaml18.isScalar)(i) && typeof i.value === "string")) {
+      if ((0, import_yaml19.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml19.isSeq)(node) || !node.items.every((i) => (0, import_yaml19.isScalar)(i) && typeof i.value === "string")) {
         return fail(name(key), node, "must be a list of strings");
       }
       return node.items.map((i) => String(i.value));
@@ -43208,9 +43241,9 @@ function sectionReader(ctx, map, prefix) {
     },
     section(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml18.isScalar)(node) && node.value === null)
+      if (node === void 0 || (0, import_yaml19.isScalar)(node) && node.value === null)
         return sectionReader(ctx, null, name(key));
-      if (!(0, import_yaml18.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      if (!(0, import_yaml19.isMap)(node)) return fail(name(key), node, "must be a mapping");
       return sectionReader(ctx, node, name(key));
     },
     done() {
@@ -43220,7 +43253,7 @@ function sectionReader(ctx, map, prefix) {
 }
 function refuseUnknownKeys(ctx, map, seen, name) {
   for (const item of map?.items ?? []) {
-    const key = (0, import_yaml18.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    const key = (0, import_yaml19.isScalar)(item.key) ? String(item.key.value) : String(item.key);
     if (!seen.has(key)) {
       ctx.fail(
         name(key),
@@ -43277,8 +43310,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text2, path5);
 }
 function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml19.LineCounter();
-  const doc = (0, import_yaml19.parseDocument)(text2, { lineCounter });
+  const lineCounter = new import_yaml20.LineCounter();
+  const doc = (0, import_yaml20.parseDocument)(text2, { lineCounter });
   if (doc.errors.length > 0) {
     const error2 = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error2.message.split("\n")[0]}`, {
@@ -43288,7 +43321,7 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml19.isMap)(root)) {
+  if (root !== null && !(0, import_yaml20.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
   const ctx = configContext(file, lineCounter);
@@ -43374,8 +43407,8 @@ function readWaveSettings(ctx, top, strategy) {
   return waves;
 }
 function readWaves(ctx, node) {
-  if (node === void 0 || (0, import_yaml19.isScalar)(node) && node.value === null) return void 0;
-  if (!(0, import_yaml19.isSeq)(node) || node.items.length === 0)
+  if (node === void 0 || (0, import_yaml20.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml20.isSeq)(node) || node.items.length === 0)
     return ctx.fail(
       "waves",
       node,
@@ -43389,7 +43422,7 @@ function readWaves(ctx, node) {
 function readWave(ctx, item, index, earlier) {
   const { fail } = ctx;
   const where2 = `waves[${index}]`;
-  if (!(0, import_yaml19.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
+  if (!(0, import_yaml20.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
   const wave = sectionReader(ctx, item, where2);
   const name = wave.string("name");
   if (!name) return fail(`${where2}.name`, item, "is required");
@@ -48040,9 +48073,9 @@ function explainGitHubError(error2, what, hasToken) {
 
 // src/core/versions/skew.ts
 function checkControlPlaneSkew(controlPlane, dataPlane) {
-  const cp2 = parseIstioVersion(controlPlane);
-  const dp = parseIstioVersion(dataPlane);
-  if (!cp2 || !dp) throw new Error(`not Istio versions: ${controlPlane}, ${dataPlane}`);
+  const cp2 = istioVersionOf(controlPlane);
+  const dp = istioVersionOf(dataPlane);
+  if (!cp2 || !dp) throw new Error(`not Istio versions: ${textOf(controlPlane)}, ${textOf(dataPlane)}`);
   const minorsAhead = cp2.major !== dp.major ? (cp2.major - dp.major) * 1e3 : cp2.minor - dp.minor;
   if (minorsAhead < 0) {
     return {
@@ -48069,8 +48102,8 @@ function kubernetesMinorOf(version) {
   return match ? `${Number(match[1])}.${Number(match[2])}` : void 0;
 }
 function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
-  const parsed = parseIstioVersion(istioVersion);
-  if (!parsed) throw new Error(`not an Istio version: ${istioVersion}`);
+  const parsed = istioVersionOf(istioVersion);
+  if (!parsed) throw new Error(`not an Istio version: ${textOf(istioVersion)}`);
   const istioMinor = `${parsed.major}.${parsed.minor}`;
   const kubernetesMinor = kubernetesMinorOf(kubernetesVersion);
   const supportedVersions = support.find((s) => s.minor === istioMinor)?.kubernetes ?? [];
@@ -48081,6 +48114,9 @@ function checkKubernetesSupport(istioVersion, kubernetesVersion, support) {
     kubernetesMinor,
     supportedVersions
   };
+}
+function textOf(version) {
+  return typeof version === "string" ? version : version.version;
 }
 
 // src/core/pins/consistency.ts
@@ -48158,21 +48194,21 @@ function describeConsistency(report) {
 }
 
 // src/core/pins/splice.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync13 } from "node:fs";
 
 // src/core/pins/chart-lock.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 import { createHash as createHash4 } from "node:crypto";
 import { posix as posix20 } from "node:path";
 
 // src/core/pins/yaml-documents.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml20.LineCounter();
-  const documents = (0, import_yaml20.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml21.LineCounter();
+  const documents = (0, import_yaml21.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -48201,13 +48237,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml20.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml21.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml20.isMap)(current)) return void 0;
+    if (!(0, import_yaml21.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -48215,15 +48251,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml20.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml21.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml20.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml21.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml20.isMap)(base)) continue;
+    if (!(0, import_yaml21.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -48231,11 +48267,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml20.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml21.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml20.isSeq)(found)) return [];
+  if (!(0, import_yaml21.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -48269,7 +48305,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml20.isScalar)(node)) return void 0;
+  if (!(0, import_yaml21.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -48321,17 +48357,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml20.isMap)(resolved)) {
+    if ((0, import_yaml21.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml20.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml21.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml20.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml21.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk5(value, depth + 1);
       }
-    } else if ((0, import_yaml20.isSeq)(resolved)) {
+    } else if ((0, import_yaml21.isSeq)(resolved)) {
       for (const item of resolved.items) walk5(item, depth + 1);
     }
   };
@@ -48353,7 +48389,7 @@ function lockFileOf(file) {
 function chartLockSplices(chart, logger) {
   const declaredBefore = dependenciesOf(chart.before);
   const declaredAfter = dependenciesOf(chart.after);
-  const lockDocument = (0, import_yaml21.parseDocument)(chart.lock, { uniqueKeys: false });
+  const lockDocument = (0, import_yaml22.parseDocument)(chart.lock, { uniqueKeys: false });
   const lock = lockDocument.toJS();
   const locked = Array.isArray(lock?.dependencies) ? lock.dependencies : void 0;
   if (!declaredBefore || !declaredAfter || !locked || lockDocument.errors.length > 0) return [];
@@ -48392,14 +48428,14 @@ function lockChanges(before, after, locked) {
   return changes;
 }
 function dependenciesOf(chartYaml) {
-  const document = (0, import_yaml21.parseDocument)(chartYaml, { uniqueKeys: false });
+  const document = (0, import_yaml22.parseDocument)(chartYaml, { uniqueKeys: false });
   if (document.errors.length > 0) return void 0;
   const deps = document.toJS()?.dependencies;
   return Array.isArray(deps) ? deps : void 0;
 }
 function scalarSplice(chart, document, path5, value) {
   const node = document.getIn(path5, true);
-  const source = (0, import_yaml21.isScalar)(node) ? scalarSource({ path: chart.lockFile, text: chart.lock }, node) : void 0;
+  const source = (0, import_yaml22.isScalar)(node) ? scalarSource({ path: chart.lockFile, text: chart.lock }, node) : void 0;
   if (!source || !isPlainValue(node, value)) {
     return wholeValueSplice(chart, document, path5, value);
   }
@@ -48421,7 +48457,7 @@ function wholeValueSplice(chart, document, path5, value) {
   const node = document.getIn(path5, true);
   const range = node?.range;
   const parent = document.getIn(path5.slice(0, -1), true);
-  if (!range || !((0, import_yaml21.isMap)(parent) || (0, import_yaml21.isSeq)(parent)))
+  if (!range || !((0, import_yaml22.isMap)(parent) || (0, import_yaml22.isSeq)(parent)))
     throw new Error(`${chart.lockFile}: ${path5.join(".")} is not where Helm writes it`);
   const { line, col } = linePosition(chart.lock, range[0]);
   return {
@@ -48520,7 +48556,7 @@ function renderSplices(splices, readFile4) {
   return rendered;
 }
 function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml22.parseAllDocuments)(content.toString("utf8"))) {
+  for (const document of (0, import_yaml23.parseAllDocuments)(content.toString("utf8"))) {
     const error2 = document.errors[0];
     if (error2) {
       throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
@@ -48665,10 +48701,10 @@ function pushSource(file, document, source, location2, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml23.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml24.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -48813,7 +48849,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -48824,9 +48860,9 @@ function extract6(file) {
 function walk3(file, document, node, path5, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml24.isMap)(resolved)) {
+  if ((0, import_yaml25.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml24.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml25.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path5 ? `${path5}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -48838,7 +48874,7 @@ function walk3(file, document, node, path5, depth, out) {
       }
       walk3(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml24.isSeq)(resolved)) {
+  } else if ((0, import_yaml25.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk3(file, document, item, `${path5}[${index}]`, depth + 1, out));
   }
 }
@@ -49304,7 +49340,7 @@ function notesSummary(report) {
 // src/core/github/commit.ts
 import { execFile } from "node:child_process";
 import { lstat as lstat2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { join as join23 } from "node:path";
 var ACTIONS_BOT_IDENTITY = {
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
@@ -49333,15 +49369,15 @@ async function readWorkingTreeChanges(workspace, paths) {
   for (const entry of status.split("\0")) {
     if (entry.length < 4) continue;
     const path5 = entry.slice(3);
-    const stat2 = await lstat2(join20(workspace, path5)).catch(() => void 0);
+    const stat2 = await lstat2(join23(workspace, path5)).catch(() => void 0);
     if (!stat2) changes.push({ path: path5, deleted: true });
     else if (stat2.isSymbolicLink())
-      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join20(workspace, path5))) });
+      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join23(workspace, path5))) });
     else if (stat2.isFile()) {
       changes.push({
         path: path5,
         mode: stat2.mode & 73 ? "100755" : "100644",
-        content: await readFile2(join20(workspace, path5))
+        content: await readFile2(join23(workspace, path5))
       });
     }
   }
@@ -50027,867 +50063,14 @@ async function openUpgradePullRequest(options, deps) {
   return result;
 }
 
-// src/core/pins/argocd-application/index.ts
-var argocdApplicationKind = {
-  name: "argocd-application",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["targetRevision"],
-  input: "yaml",
-  extract
-};
-
-// src/core/pins/container-images/extract.ts
-var import_yaml25 = __toESM(require_dist(), 1);
-var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
-var IMAGE_NAME = /(?:proxyv2|pilot|ztunnel|install-cni):/;
-function extract9(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    let revision;
-    let revisionLooked = false;
-    (0, import_yaml25.visit)(document, {
-      Scalar(_key, node, path5) {
-        if (typeof node.value !== "string" || !IMAGE_NAME.test(node.value)) return;
-        const source = scalarSource(file, node);
-        const match = source ? IMAGE_REFERENCE.exec(source.text) : null;
-        if (!source || !match) return;
-        const image = `${match[1] ?? ""}${match[2]}`;
-        const role = istioImageRole(image);
-        if (!role) return;
-        if (!revisionLooked) {
-          revision = revisionLabelIn(document);
-          revisionLooked = true;
-        }
-        const parent = path5[path5.length - 1];
-        const key = (0, import_yaml25.isPair)(parent) && (0, import_yaml25.isScalar)(parent.key) ? String(parent.key.value) : "";
-        const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
-        const pin = pinAt(file, at, match[4], {
-          kind: "container-images",
-          role,
-          location: key === "sidecar.istio.io/proxyImage" ? `annotation ${key}` : `image ${image}`,
-          value: source.text,
-          quote: source.quote,
-          vPrefixed: match[3] === "v",
-          ...revision ? { revision } : {},
-          ...match[6] ? { digest: match[6].slice(1) } : {}
-        });
-        if (pin) pins.push(pin);
-      }
-    });
-  }
-  return { pins };
-}
-
-// src/core/pins/container-images/index.ts
-var containerImagesKind = {
-  name: "container-images",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["proxyv2:", "pilot:", "ztunnel:", "install-cni:"],
-  input: "yaml",
-  extract: extract9
-};
-
-// src/core/pins/flux-helmrelease/extract.ts
-var import_yaml26 = __toESM(require_dist(), 1);
-var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
-function extract10(file) {
-  const pins = [];
-  const facts = [];
-  for (const document of file.documents) {
-    const { kind, apiVersion, name } = resourceKind(document);
-    if (kind === "HelmRelease" && apiVersion?.startsWith("helm.toolkit.fluxcd.io/")) {
-      extractHelmRelease(file, document, pins, facts);
-    } else if (kind === "Kustomization" && apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) {
-      const source = substitutionSource(file, document, name ?? "");
-      if (source) facts.push(source);
-    }
-  }
-  return { pins, facts };
-}
-function extractHelmRelease(file, document, pins, facts) {
-  const chartSpec = nodeAt(document, document.contents, "spec", "chart", "spec");
-  const chart = stringAt(document, chartSpec, "chart");
-  const role = istioChartRole(chart, stringAt(document, chartSpec, "sourceRef", "name"));
-  if (!role) return;
-  const values = nodeAt(document, document.contents, "spec", "values");
-  const revision = stringAt(document, values, "revision");
-  const meta = { kind: "flux-helmrelease", role, ...revision ? { revision } : {} };
-  const versionNode = nodeAt(document, chartSpec, "version");
-  const direct = versionScalarPin(file, versionNode, {
-    ...meta,
-    location: `spec.chart.spec.version (${chart})`
-  });
-  if (direct) pins.push(direct);
-  else if ((0, import_yaml26.isScalar)(versionNode)) {
-    const use2 = variableUse(file, versionNode, role, chart ?? "");
-    if (use2) facts.push(use2);
-  }
-  const tag = versionScalarPin(file, nodeAt(document, values, "global", "tag"), {
-    ...meta,
-    location: `spec.values.global.tag (${chart})`
-  });
-  if (tag) pins.push(tag);
-}
-function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml26.isScalar)(node)) return void 0;
-  const source = scalarSource(file, node);
-  const match = source ? VARIABLE.exec(source.text) : null;
-  if (!source || !match) return void 0;
-  const use2 = {
-    type: "use",
-    variable: match[2],
-    file,
-    line: file.lineCounter.linePos(source.offset).line,
-    role
-  };
-  const fallback = match[4];
-  if (fallback !== void 0) {
-    const at = source.offset + source.text.indexOf(":=") + 2 + (match[3] ?? "").length;
-    const pin = pinAt(file, at, fallback, {
-      kind: "flux-helmrelease",
-      role,
-      location: `spec.chart.spec.version default of \${${use2.variable}} (${chart})`,
-      value: source.text,
-      quote: source.quote,
-      vPrefixed: match[3] === "v"
-    });
-    if (pin) use2.defaultPin = pin;
-  }
-  return use2;
-}
-function substitutionSource(file, document, name) {
-  const postBuild = nodeAt(document, document.contents, "spec", "postBuild");
-  if (!postBuild) return void 0;
-  const inline = /* @__PURE__ */ new Map();
-  const substitute2 = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml26.isMap)(substitute2)) {
-    for (const pair of substitute2.items) {
-      if ((0, import_yaml26.isScalar)(pair.key) && (0, import_yaml26.isScalar)(pair.value))
-        inline.set(String(pair.key.value), { file, node: pair.value });
-    }
-  }
-  const from = itemsAt(document, postBuild, "substituteFrom").map((item) => ({
-    kind: stringAt(document, item, "kind") ?? "",
-    name: stringAt(document, item, "name") ?? ""
-  }));
-  const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
-  return { type: "kustomization", name, file, path: path5, inline, from };
-}
-function link(facts, lookup2) {
-  const uses = facts.filter((f) => f.type === "use");
-  const sources = facts.filter(
-    (f) => f.type === "kustomization"
-  );
-  const pins = /* @__PURE__ */ new Map();
-  const clusterRootOf = clusterRoots(lookup2);
-  for (const use2 of uses) {
-    const where2 = `${use2.file.path}:${use2.line}`;
-    const found = definitionsOf(use2, sources, lookup2, clusterRootOf);
-    if (found.length === 0 && use2.defaultPin) found.push(use2.defaultPin);
-    if (found.length === 0) {
-      lookup2.logger.warning(
-        `\${${use2.variable}} is not defined by any Flux Kustomization postBuild in the scanned files; its version was not found`,
-        { file: use2.file.path, line: use2.line }
-      );
-    }
-    for (const pin of found) {
-      const key = `${pin.file}:${pin.start}`;
-      const known2 = pins.get(key) ?? pin;
-      known2.usedBy = [.../* @__PURE__ */ new Set([...known2.usedBy ?? [], where2])];
-      if (use2.role === "control-plane") known2.role = "control-plane";
-      pins.set(key, known2);
-    }
-  }
-  return [...pins.values()];
-}
-function definitionsOf(use2, sources, lookup2, clusterRootOf) {
-  const defining = sources.filter((s) => s.inline.has(use2.variable) || s.from.length > 0);
-  const applying = defining.filter((s) => s.path === "" || use2.file.path.startsWith(`${s.path}/`));
-  const pins = [];
-  for (const source of applying.length > 0 ? applying : defining) {
-    const pin = definitionIn(use2, source, lookup2, clusterRootOf);
-    if (pin) pins.push(pin);
-  }
-  return pins;
-}
-function definitionIn(use2, source, lookup2, clusterRootOf) {
-  const meta = { kind: "flux-helmrelease", role: use2.role };
-  const inline = source.inline.get(use2.variable);
-  if (inline) {
-    return versionScalarPin(inline.file, inline.node, {
-      ...meta,
-      location: `Kustomization ${source.name} postBuild.substitute.${use2.variable}`
-    });
-  }
-  for (const ref of [...source.from].reverse()) {
-    if (ref.kind === "Secret") {
-      lookup2.logger.notice(
-        `\${${use2.variable}} may come from Secret ${ref.name}, which cannot be edited here`,
-        {
-          file: source.file.path
-        }
-      );
-      continue;
-    }
-    if (ref.kind !== "ConfigMap" || ref.name === "") continue;
-    const found = [];
-    for (const file of lookup2.filesContaining("ConfigMap", ref.name)) {
-      for (const document of file.documents) {
-        const { kind, name } = resourceKind(document);
-        if (kind !== "ConfigMap" || name !== ref.name) continue;
-        const pin = versionScalarPin(file, nodeAt(document, document.contents, "data", use2.variable), {
-          ...meta,
-          location: `ConfigMap ${ref.name} data.${use2.variable}`
-        });
-        if (pin) found.push(pin);
-      }
-    }
-    const chosen = configMapFor(source, ref.name, found, lookup2, clusterRootOf);
-    if (chosen) return chosen;
-  }
-  return void 0;
-}
-function clusterRoots(lookup2) {
-  let read;
-  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
-  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
-  const memo2 = /* @__PURE__ */ new Map();
-  return (file) => {
-    if (memo2.has(file)) return memo2.get(file);
-    const seen = /* @__PURE__ */ new Set();
-    let current = file;
-    let root;
-    for (; ; ) {
-      const k = covering(current);
-      if (!k || seen.has(k.path)) break;
-      seen.add(k.path);
-      root = k.path;
-      if (k.file.startsWith(`${k.path}/`)) break;
-      current = k.file;
-    }
-    memo2.set(file, root);
-    return root;
-  };
-}
-function readApplyingKustomizations(lookup2) {
-  const applying = [];
-  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
-    for (const document of file.documents) {
-      const { kind, apiVersion } = resourceKind(document);
-      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
-      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
-      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
-    }
-  }
-  return applying;
-}
-function configMapFor(source, name, found, lookup2, clusterRootOf) {
-  const root = clusterRootOf(source.file.path);
-  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
-  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
-  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
-  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
-  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
-  if (files.length > 1)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
-      { file: source.file.path }
-    );
-  const chosen = nearest.find((pin) => pin.file === files[0]);
-  if (!chosen && found.length > 0)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
-      { file: source.file.path }
-    );
-  return chosen;
-}
-
-// src/core/pins/flux-helmrelease/index.ts
-var fluxHelmReleaseKind = {
-  name: "flux-helmrelease",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["HelmRelease", "postBuild"],
-  input: "yaml",
-  extract: extract10,
-  link
-};
-
-// src/core/pins/helm-chart-dependencies/extract.ts
-function extract11(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    itemsAt(document, document.contents, "dependencies").forEach((dependency, index) => {
-      const name = stringAt(document, dependency, "name");
-      const role = istioChartRole(name, stringAt(document, dependency, "repository"));
-      if (!role) return;
-      const pin = versionScalarPin(file, nodeAt(document, dependency, "version"), {
-        kind: "helm-chart-dependencies",
-        role,
-        location: `dependencies[${index}].version (${name})`
-      });
-      if (pin) pins.push(pin);
-    });
-  }
-  return { pins };
-}
-
-// src/core/pins/helm-chart-dependencies/index.ts
-var helmChartDependenciesKind = {
-  name: "helm-chart-dependencies",
-  filePatterns: ["**/Chart.yaml"],
-  keywords: ["dependencies"],
-  input: "yaml",
-  extract: extract11
-};
-
-// src/core/pins/helm-values/extract.ts
-var import_yaml27 = __toESM(require_dist(), 1);
-var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
-  "pilot",
-  "istiod",
-  "meshConfig",
-  "sidecarInjectorWebhook",
-  "istio_cni",
-  "ztunnel",
-  "cni",
-  "revisionTags"
-]);
-function extract12(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    const root = document.contents;
-    if (!(0, import_yaml27.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
-    const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
-    const revision = stringAt(document, root, "revision");
-    const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
-    const globalTag = versionScalarPin(file, nodeAt(document, root, "global", "tag"), {
-      ...meta,
-      location: "global.tag"
-    });
-    if (globalTag) pins.push(globalTag);
-    const topTag = versionScalarPin(file, nodeAt(document, root, "tag"), { ...meta, location: "tag" });
-    if (topTag) pins.push(topTag);
-  }
-  return { pins };
-}
-function looksLikeIstioValues(document, path5) {
-  const root = document.contents;
-  if (!(0, import_yaml27.isMap)(root)) return false;
-  const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
-  if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml27.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
-    return true;
-  return /istio/i.test(path5);
-}
-
-// src/core/pins/helm-values/index.ts
-var helmValuesKind = {
-  name: "helm-values",
-  filePatterns: ["**/*values*.{yaml,yml}"],
-  keywords: ["tag"],
-  input: "yaml",
-  extract: extract12
-};
-
-// src/core/pins/istio-operator/extract.ts
-function extract13(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    const { kind, apiVersion } = resourceKind(document);
-    if (kind !== "IstioOperator" || !apiVersion?.startsWith("install.istio.io/")) continue;
-    const spec = nodeAt(document, document.contents, "spec");
-    const revision = stringAt(document, spec, "revision");
-    for (const path5 of [["tag"], ["values", "global", "tag"]]) {
-      const pin = versionScalarPin(file, nodeAt(document, spec, ...path5), {
-        kind: "istio-operator",
-        role: "control-plane",
-        location: `spec.${path5.join(".")}`,
-        ...revision ? { revision } : {}
-      });
-      if (pin) pins.push(pin);
-    }
-  }
-  return { pins };
-}
-
-// src/core/pins/istio-operator/index.ts
-var istioOperatorKind = {
-  name: "istio-operator",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["IstioOperator"],
-  input: "yaml",
-  extract: extract13
-};
-
-// src/core/pins/istio-version-file/extract.ts
-var VERSION_LINE = /^[ \t]*(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)[ \t]*\r?$/;
-function extract14(file) {
-  let offset = file.text.charCodeAt(0) === 65279 ? 1 : 0;
-  for (const line of file.text.slice(offset).split("\n")) {
-    const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) {
-      offset += line.length + 1;
-      continue;
-    }
-    const match = VERSION_LINE.exec(line);
-    if (!match) return [];
-    const start = offset + line.indexOf(match[2]);
-    const pin = pinAt(file, start, match[2], {
-      kind: "istio-version-file",
-      role: "control-plane",
-      location: "version",
-      value: `${match[1] ?? ""}${match[2]}`,
-      quote: "none",
-      vPrefixed: match[1] === "v"
-    });
-    return pin ? [pin] : [];
-  }
-  return [];
-}
-
-// src/core/pins/istio-version-file/index.ts
-var istioVersionFileKind = {
-  name: "istio-version-file",
-  filePatterns: ["**/.istio-version"],
-  keywords: [],
-  input: "text",
-  extract: extract14
-};
-
-// src/core/pins/kustomize-images/extract.ts
-var import_yaml28 = __toESM(require_dist(), 1);
-function extract15(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    itemsAt(document, document.contents, "images").forEach((entry, index) => {
-      const image = stringAt(document, entry, "newName") ?? stringAt(document, entry, "name") ?? "";
-      const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
-      if (!role) return;
-      const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml28.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
-      const match = source ? IMAGE_TAG.exec(source.text) : null;
-      if (!source || !match) return;
-      const prefix = match[1] ?? "";
-      const digest = stringAt(document, entry, "digest");
-      const pin = pinAt(file, source.offset + prefix.length, match[2], {
-        kind: "kustomize-images",
-        role,
-        location: `images[${index}].newTag (${image})`,
-        value: source.text,
-        quote: source.quote,
-        vPrefixed: prefix === "v",
-        ...digest ? { digest } : {}
-      });
-      if (pin) pins.push(pin);
-    });
-  }
-  return { pins };
-}
-
-// src/core/pins/kustomize-images/index.ts
-var kustomizeImagesKind = {
-  name: "kustomize-images",
-  filePatterns: ["**/kustomization.{yaml,yml}", "**/Kustomization"],
-  keywords: ["images"],
-  input: "yaml",
-  extract: extract15
-};
-
-// src/core/pins/sail-operator/extract.ts
-var ROLES = {
-  Istio: "control-plane",
-  IstioRevision: "control-plane",
-  // Node agents: they may trail the control plane by a minor, so they are upgraded after it.
-  IstioCNI: "data-plane",
-  ZTunnel: "data-plane"
-};
-function extract16(file) {
-  const pins = [];
-  for (const document of file.documents) {
-    const { kind, apiVersion, name } = resourceKind(document);
-    const role = kind ? ROLES[kind] : void 0;
-    if (!role || !apiVersion?.startsWith("sailoperator.io/")) continue;
-    const pin = versionScalarPin(file, nodeAt(document, document.contents, "spec", "version"), {
-      kind: "sail-operator",
-      role,
-      location: `${kind} ${name ?? ""} spec.version`.replace("  ", " "),
-      ...kind === "IstioRevision" && name ? { revision: name } : {}
-    });
-    if (pin) pins.push(pin);
-  }
-  return { pins };
-}
-
-// src/core/pins/sail-operator/index.ts
-var sailOperatorKind = {
-  name: "sail-operator",
-  filePatterns: ["**/*.{yaml,yml}"],
-  keywords: ["sailoperator.io"],
-  input: "yaml",
-  extract: extract16
-};
-
-// src/core/pins/workflow-env/extract.ts
-var MARKED_LINE = /^([ \t]*(?:-[ \t]+)?[A-Za-z0-9_]*ISTIO[A-Za-z0-9_]*VERSION[ \t]*[:=][ \t]*)(['"]?)(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)\2[ \t]+#[ \t]*istio-autopilot\b(?:[ \t]*:?[ \t]*(control-plane|data-plane))?/gm;
-function extract17(file) {
-  const pins = [];
-  for (const match of file.text.matchAll(MARKED_LINE)) {
-    const lead = match[1] ?? "";
-    const quote = match[2] ?? "";
-    const start = (match.index ?? 0) + lead.length + quote.length + (match[3] ?? "").length;
-    const role = match[5] ?? "control-plane";
-    const pin = pinAt(file, start, match[4], {
-      kind: "workflow-env",
-      role,
-      location: lead.trim().replace(/^-\s*/, "").replace(/[:=]$/, "").trim(),
-      value: `${match[3] ?? ""}${match[4]}`,
-      quote: quote === '"' ? "double" : quote === "'" ? "single" : "none",
-      vPrefixed: match[3] === "v"
-    });
-    if (pin) pins.push(pin);
-  }
-  return pins;
-}
-
-// src/core/pins/workflow-env/index.ts
-var workflowEnvKind = {
-  name: "workflow-env",
-  filePatterns: [".github/workflows/*.{yaml,yml}", "**/.github/workflows/*.{yaml,yml}"],
-  keywords: ["istio-autopilot"],
-  input: "text",
-  extract: extract17
-};
-
-// src/core/pins/index.ts
-var PIN_KINDS = [
-  istioOperatorKind,
-  helmValuesKind,
-  fluxHelmReleaseKind,
-  argocdApplicationKind,
-  helmChartDependenciesKind,
-  sailOperatorKind,
-  kustomizeImagesKind,
-  containerImagesKind,
-  workflowEnvKind,
-  istioVersionFileKind
-];
-
-// src/core/pins/scan-documents.ts
-var import_yaml29 = __toESM(require_dist(), 1);
-var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
-var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
-function documentRanges(text2) {
-  const starts = [0];
-  for (const match of text2.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
-  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
-}
-var patterns = /* @__PURE__ */ new WeakMap();
-function keywordPattern(keywords) {
-  let pattern = patterns.get(keywords);
-  if (!pattern) {
-    pattern = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
-    patterns.set(keywords, pattern);
-  }
-  return pattern;
-}
-function rangesMentioning(text2, ranges, keywords) {
-  const kept = [];
-  if (keywords.length === 0) return kept;
-  const pattern = keywordPattern(keywords);
-  let index = 0;
-  pattern.lastIndex = 0;
-  for (let hit = pattern.exec(text2); hit; hit = pattern.exec(text2)) {
-    while (ranges[index].end <= hit.index) index++;
-    kept.push(ranges[index]);
-    if (++index === ranges.length) break;
-    pattern.lastIndex = ranges[index].start;
-  }
-  return kept;
-}
-function parseDocumentsMentioning(source, keywords) {
-  const { text: text2 } = source;
-  if (UNUSUAL_MARKER.test(text2)) return void 0;
-  const ranges = documentRanges(text2);
-  const kept = rangesMentioning(text2, ranges, keywords);
-  if (kept.length === ranges.length) return void 0;
-  const last = kept.at(-1)?.end ?? 0;
-  const lineCounter = new import_yaml29.LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = text2.indexOf("\n"); i !== -1 && i < last; i = text2.indexOf("\n", i + 1))
-    lineCounter.addNewLine(i + 1);
-  const documents = [];
-  for (const range of kept) {
-    const parser = new import_yaml29.Parser();
-    parser.offset = range.start;
-    const composer = new import_yaml29.Composer({ uniqueKeys: false });
-    for (const document of composer.compose(parser.parse(text2.slice(range.start, range.end)))) {
-      const error2 = document.errors[0];
-      if (error2)
-        throw new FileFormatError(`broken YAML: ${error2.message.split("\n")[0]}`, {
-          file: source.path,
-          line: lineCounter.linePos(error2.pos[0]).line,
-          hint: "Fix the YAML (or exclude the file with the paths input); nothing was written."
-        });
-      documents.push(document);
-    }
-  }
-  return { ...source, documents, lineCounter };
-}
-
-// src/core/pins/candidates.ts
-function candidateParsers(options, logger) {
-  const parsed = /* @__PURE__ */ new Map();
-  const parsedWhole = /* @__PURE__ */ new Map();
-  const whole = (candidate) => {
-    if (!parsedWhole.has(candidate.path)) parsedWhole.set(candidate.path, parseCandidate(candidate, logger));
-    return parsedWhole.get(candidate.path) ?? null;
-  };
-  const forScan = (candidate, selection) => {
-    if (options.parseWholeFiles || !selection.yamlKeywords) return whole(candidate);
-    if (!parsed.has(candidate.path))
-      parsed.set(candidate.path, parseCandidate(candidate, logger, selection.yamlKeywords));
-    return parsed.get(candidate.path) ?? null;
-  };
-  const count = () => (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size;
-  return { whole, forScan, count };
-}
-function pinCollector(kindsFor, parse8) {
-  const pins = [];
-  const facts = /* @__PURE__ */ new Map();
-  const visit3 = (candidate) => {
-    const selection = kindsFor(candidate.path);
-    if (selection.kinds.length === 0) return;
-    if (selection.keywords && !selection.keywords.test(candidate.content.toString("latin1"))) return;
-    for (const kind of selection.kinds) {
-      if (!mentionsAny(candidate.content, kind.keywords)) continue;
-      if (kind.input === "text") {
-        pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString("utf8") }));
-        continue;
-      }
-      const file = parse8.forScan(candidate, selection);
-      if (!file) continue;
-      const result = kind.extract(file);
-      pins.push(...result.pins);
-      if (result.facts?.length) facts.set(kind, [...facts.get(kind) ?? [], ...result.facts]);
-    }
-  };
-  return { pins, facts, visit: visit3 };
-}
-function scanCandidates(input, options, logger, kindsFor, visit3) {
-  if ("files" in input) {
-    const candidates = input.files.map(fromSource);
-    candidates.forEach(visit3);
-    return { scannedFiles: candidates.length, everyFile: () => candidates };
-  }
-  const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
-  let reread;
-  return {
-    scannedFiles: readable.length,
-    everyFile: () => reread ??= rereadWorkspace(input.root, readable, options)
-  };
-}
-function fromSource(source) {
-  return { path: source.path, content: Buffer.from(source.text, "utf8") };
-}
-function visitWorkspace(input, options, logger, kindsFor, visit3) {
-  const kinds = options.kinds ?? PIN_KINDS;
-  const { grepped, byPath } = splitByPathKinds(kinds, options.ignoreFilePatterns ?? false);
-  const keywords = [...new Set(grepped.flatMap((kind) => kind.keywords))];
-  const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
-  const readable = [];
-  const wantedWithoutGrep = options.ignoreFilePatterns ? () => byPath.length > 0 : globMatcher(byPath.flatMap((kind) => kind.filePatterns));
-  for (const path5 of listing.paths) {
-    if (listing.mentioning && !listing.mentioning.has(path5) && !wantedWithoutGrep(path5)) {
-      readable.push(path5);
-      continue;
-    }
-    const selection = kindsFor(path5);
-    if (listing.mentioning && selection.kinds.length === 0) {
-      readable.push(path5);
-      continue;
-    }
-    if (listing.mentioning && !isRegularWorkspaceFile(input.root, path5, logger)) continue;
-    const result = readWorkspaceFile(input.root, path5, options.maxFileBytes);
-    if (result.status !== "ok") {
-      noticeSkipped(result, logger);
-      continue;
-    }
-    readable.push(path5);
-    visit3({ path: path5, content: result.content });
-  }
-  return readable;
-}
-var ANY_MANIFEST = ["manifest.yaml", "apps/team/svc/manifest.yaml", "apps/team/svc/manifest.yml"];
-function splitByPathKinds(kinds, everyKindEverywhere) {
-  const grepped = [];
-  const byPath = [];
-  for (const kind of kinds) {
-    const matches = globMatcher(kind.filePatterns);
-    const broad = everyKindEverywhere || ANY_MANIFEST.some(matches);
-    (kind.keywords.length > 0 && broad ? grepped : byPath).push(kind);
-  }
-  return grepped.length > 0 ? { grepped, byPath } : { grepped: [...kinds], byPath: kinds.filter((k) => k.keywords.length === 0) };
-}
-function rereadWorkspace(root, paths, options) {
-  return paths.flatMap((path5) => {
-    if (!isRegularWorkspaceFile(root, path5)) return [];
-    const result = readWorkspaceFile(root, path5, options.maxFileBytes);
-    return result.status === "ok" ? [{ path: path5, content: result.content }] : [];
-  });
-}
-function kindSelector(kinds, everyKindEverywhere) {
-  const matchers = kinds.map((kind) => globMatcher(kind.filePatterns));
-  const selections = /* @__PURE__ */ new Map();
-  return (path5) => {
-    const chosen = everyKindEverywhere ? kinds.map(() => true) : matchers.map((matches) => matches(path5));
-    const key = chosen.map((yes) => yes ? "1" : "0").join("");
-    let selection = selections.get(key);
-    if (!selection) {
-      const selected = kinds.filter((_, index) => chosen[index]);
-      const yaml = selected.filter((kind) => kind.input === "yaml");
-      selection = {
-        kinds: selected,
-        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern2(selected) } : {},
-        ...yaml.every((kind) => kind.keywords.length > 0) ? { yamlKeywords: [...new Set(yaml.flatMap((kind) => kind.keywords))] } : {}
-      };
-      selections.set(key, selection);
-    }
-    return selection;
-  };
-}
-function keywordPattern2(kinds) {
-  const escaped = kinds.flatMap((kind) => kind.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp([...new Set(escaped)].join("|"));
-}
-function mentionsAny(content, keywords) {
-  return keywords.length === 0 || keywords.some((keyword) => content.includes(keyword));
-}
-function parseCandidate(candidate, logger, keywords) {
-  const source = { path: candidate.path, text: candidate.content.toString("utf8") };
-  if (keywords) {
-    try {
-      const partial = parseDocumentsMentioning(source, keywords);
-      if (partial) return partial;
-    } catch {
-    }
-  }
-  return parseEditableYamlFile(source, logger);
-}
-
-// src/core/pins/kind.ts
-function formatVersion(target) {
-  return target.replace(/^v/, "");
-}
-
-// src/core/pins/engine.ts
-function extractPins(input, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const kindsFor = kindSelector(options.kinds ?? PIN_KINDS, options.ignoreFilePatterns ?? false);
-  const parse8 = candidateParsers(options, logger);
-  const found = pinCollector(kindsFor, parse8);
-  const { scannedFiles, everyFile } = scanCandidates(input, options, logger, kindsFor, found.visit);
-  const lookup2 = {
-    logger,
-    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parse8.whole).filter((f) => f !== null)
-  };
-  const pins = [...found.pins];
-  for (const [kind, kindFacts] of found.facts) pins.push(...kind.link?.(kindFacts, lookup2) ?? []);
-  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parse8.count() };
-}
-function planPinUpdates(pins, target, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const role = options.role ?? "control-plane";
-  const version = target.version;
-  const plan = {
-    target: version,
-    edits: [],
-    unchanged: [],
-    skipped: [],
-    releaseChecked: target.checkedAgainst !== void 0
-  };
-  const refused = [];
-  for (const pin of pins) {
-    if (role !== "all" && pin.role !== role) {
-      plan.skipped.push({ pin, reason: `${pin.role} pin; role is ${role}` });
-    } else if (pin.version === version) {
-      plan.unchanged.push(pin);
-    } else if (compareVersions(pin.version, version) > 0) {
-      plan.skipped.push({ pin, reason: `pins ${pin.version}, newer than ${version}; not downgraded` });
-      logger.warning(`${pin.location} pins ${pin.version}, newer than ${version}; left alone`, pin);
-    } else if (pin.digest) {
-      refused.push(pin);
-    } else {
-      plan.edits.push({ pin, replacement: formatVersion(version), target: version });
-    }
-  }
-  if (refused.length > 0) {
-    const first = refused[0];
-    throw new InvalidInputError(
-      `${refused.length} pin(s) carry an image digest (${refused.map((p) => `${p.file}:${p.line}`).join(", ")}); a digest cannot be derived from a version`,
-      {
-        file: first.file,
-        line: first.line,
-        hint: "Pin these images by tag only, or update tag and digest yourself; nothing was written."
-      }
-    );
-  }
-  return plan;
-}
-function pinSplice(edit) {
-  const { pin } = edit;
-  return {
-    file: pin.file,
-    start: pin.start,
-    end: pin.end,
-    expected: pin.version,
-    replacement: edit.replacement,
-    line: pin.line,
-    column: pin.column
-  };
-}
-
-// src/core/bump/bump.ts
-function bumpIstioVersion(options) {
-  const logger = options.logger ?? silentLogger;
-  const role = options.role ?? "control-plane";
-  const { pins, scannedFiles, parsedFiles } = extractPins(
-    { root: options.root, paths: options.paths ?? [] },
-    { logger }
-  );
-  logger.info(`found ${pins.length} Istio pins in ${scannedFiles} files (${parsedFiles} parsed)`);
-  const plan = planPinUpdates(pins, options.target, { role, logger });
-  const before = checkConsistency(pins);
-  for (const line of describeConsistency(before)) logger.warning(line);
-  const edited = new Map(plan.edits.map((e) => [e.pin, e.target]));
-  const after = checkConsistency(pins.map((p) => edited.has(p) ? { ...p, version: edited.get(p) } : p));
-  for (const problem of after.skew) logger.warning(`after the bump: ${problem.message}`, problem.pin);
-  const sources = options.moveSources === false ? [] : findIstioSources({ root: options.root, paths: options.paths ?? [] }, { logger });
-  const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: plan.target, now: options.now });
-  for (const { source, reason } of sourcePlan.stuck) logger.warning(`${source.location}: ${reason}`, source);
-  const changedFiles = applySplices2(
-    options.root,
-    [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
-    { ...options.write, dryRun: options.dryRun, logger }
-  );
-  logger.info(
-    `${options.dryRun ? "would change" : "changed"} ${plan.edits.length} pins` + (sourcePlan.moves.length ? ` and moved ${sourcePlan.moves.length} Istio sources off retired hosts` : "") + ` in ${changedFiles.length} files`
-  );
-  const selected = pins.filter((p) => role === "all" || p.role === role);
-  return {
-    pins,
-    plan,
-    changedFiles,
-    previousVersions: sortVersions(new Set(selected.map((p) => p.version))),
-    before,
-    after,
-    sources,
-    sourcePlan
-  };
-}
-
 // src/core/releases/release-target.ts
 function checkReleaseTarget(target, list, options = {}) {
   const logger = options.logger ?? silentLogger;
+  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
+  if (list.versions.includes(target)) {
+    logger.info(`${target} is an Istio release (checked against ${source})`);
+    return { version: target, checkedAgainst: list.from };
+  }
   const parsed = parseIstioVersion(target);
   if (!parsed) {
     throw new InvalidInputError(`'${target}' is not an Istio version`, {
@@ -50897,7 +50080,6 @@ function checkReleaseTarget(target, list, options = {}) {
   }
   const version = parsed.version;
   const checked = { version, checkedAgainst: list.from };
-  const source = list.from === "github" ? "GitHub's release list" : list.datasetAge;
   if (list.versions.includes(version)) {
     logger.info(`${version} is an Istio release (checked against ${source})`);
     return checked;
@@ -50936,7 +50118,7 @@ function affects(advisory, version) {
   return import_semver4.default.satisfies(`${version.major}.${version.minor}.${version.patch}`, advisory.affected);
 }
 function matchAdvisories(version, advisories2, support = []) {
-  const parsed = parseIstioVersion(version);
+  const parsed = istioVersionOf(version);
   if (!parsed) return [];
   const matches = [];
   for (const advisory of advisories2) {
@@ -50954,13 +50136,18 @@ function fixedFor(version, advisory) {
   return (later.find((f) => f.minor === version.minor) ?? later[0])?.version;
 }
 var fixesOf = /* @__PURE__ */ new WeakMap();
+var fixTexts = /* @__PURE__ */ new Map();
 function parsedFixes(advisory) {
   let fixes = fixesOf.get(advisory);
   if (!fixes) {
-    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== void 0);
+    fixes = advisory.fixed.map(parsedFix).filter((f) => f !== void 0);
     fixesOf.set(advisory, fixes);
   }
   return fixes;
+}
+function parsedFix(text2) {
+  if (!fixTexts.has(text2)) fixTexts.set(text2, parseIstioVersion(text2));
+  return fixTexts.get(text2);
 }
 function presumedAffected(parsed, advisory, support) {
   if (advisory.kind !== "vulnerability" || !advisory.affected || advisory.fixed.length === 0) return false;
@@ -51539,56 +50726,6 @@ var istio_support_default = {
   ]
 };
 
-// src/core/releases/dataset.ts
-var loaded;
-function loadIstioDataset() {
-  loaded ??= {
-    asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
-    releases: istio_releases_default.releases.map((r) => ({
-      version: r.version,
-      tag: r.version,
-      prerelease: r.prerelease === true,
-      publishedAt: r.date,
-      url: `https://github.com/istio/istio/releases/tag/${r.version}`
-    })),
-    support: istio_support_default.minors.map((m) => ({
-      minor: m.minor,
-      ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
-      ...m.eolDate ? { eolDate: m.eolDate } : {},
-      ...m.eolExpected ? { eolExpected: true } : {},
-      kubernetes: m.kubernetes
-    })),
-    advisories: istio_advisories_default.advisories.map(fromDataset)
-  };
-  return loaded;
-}
-function fromDataset(a) {
-  return {
-    id: a.id,
-    url: a.url,
-    summary: a.summary,
-    published: a.published,
-    cves: a.cves,
-    ghsa: a.ghsa,
-    severity: a.severity,
-    ...a.cvss !== void 0 ? { cvss: a.cvss } : {},
-    ...a.affected ? { affected: a.affected } : {},
-    fixed: a.fixed,
-    kind: a.kind === "configuration" ? "configuration" : "vulnerability",
-    sources: ["istio.io"]
-  };
-}
-function datasetAgeDays(dataset, now) {
-  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${dataset.asOf}T00:00:00Z`)) / 864e5));
-}
-function describeDatasetAge(dataset, now) {
-  const days = datasetAgeDays(dataset, now);
-  return `the bundled dataset as of ${dataset.asOf} (${days} day${days === 1 ? "" : "s"} old)`;
-}
-
-// src/core/releases/github-advisories.ts
-var import_semver5 = __toESM(require_semver2(), 1);
-
 // src/core/releases/conditional-pages.ts
 var DEFAULT_REVALIDATE_AFTER_MS = 7 * 24 * 60 * 60 * 1e3;
 async function listPagesConditionally(client, firstUrl, options) {
@@ -51654,7 +50791,127 @@ function nextPageUrl(link2) {
   return void 0;
 }
 
+// src/core/releases/github-releases.ts
+var ISTIO_REPOSITORY = "istio/istio";
+async function listIstioReleases(client, options = {}) {
+  const [owner, repo] = (options.repository ?? ISTIO_REPOSITORY).split("/");
+  const logger = options.logger ?? silentLogger;
+  const what = `listing the releases of ${owner}/${repo}`;
+  const hasToken = (await client.auth()).type !== "unauthenticated";
+  const firstUrl = client.request.endpoint({
+    method: "GET",
+    url: "/repos/{owner}/{repo}/releases",
+    owner,
+    repo,
+    per_page: 100
+  }).url;
+  const pages = await listPagesConditionally(client, firstUrl, {
+    ...options.cache ? { cache: options.cache } : {},
+    ...options.now ? { now: options.now } : {},
+    what,
+    hasToken,
+    keep: (data, url) => {
+      if (!Array.isArray(data)) {
+        throw new NetworkError(
+          `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
+          {
+            input: "github-api-url",
+            hint: "Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3)."
+          }
+        );
+      }
+      return data.map(keptFields);
+    }
+  });
+  logger.debug(
+    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache`
+  );
+  return toReleases(pages.items);
+}
+function keptFields(r) {
+  return {
+    tag_name: r.tag_name,
+    draft: r.draft,
+    prerelease: r.prerelease,
+    published_at: r.published_at,
+    html_url: r.html_url
+  };
+}
+function toReleases(listed) {
+  const byVersion = /* @__PURE__ */ new Map();
+  for (const item of listed) {
+    if (item.draft) continue;
+    const parsed = parseIstioVersion(item.tag_name);
+    if (!parsed) continue;
+    const release = {
+      ...parsed,
+      tag: item.tag_name,
+      prerelease: parsed.prerelease || item.prerelease,
+      ...item.published_at ? { publishedAt: item.published_at } : {},
+      ...item.html_url ? { url: item.html_url } : {}
+    };
+    const existing = byVersion.get(parsed.version);
+    if (!existing || existing.tag.startsWith("v")) byVersion.set(parsed.version, release);
+  }
+  return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
+}
+function releaseOf(text2, fields = {}) {
+  const parsed = parseIstioVersion(text2);
+  if (!parsed) return void 0;
+  return { ...parsed, tag: text2, ...fields, prerelease: parsed.prerelease || fields.prerelease === true };
+}
+
+// src/core/releases/dataset.ts
+var loaded;
+function loadIstioDataset() {
+  loaded ??= {
+    asOf: [istio_releases_default.asOf, istio_support_default.asOf, istio_advisories_default.asOf].sort()[0],
+    // Parsed here, once per process: every check after this reads the parsed versions.
+    releases: istio_releases_default.releases.flatMap((r) => {
+      const release = releaseOf(r.version, {
+        prerelease: r.prerelease === true,
+        publishedAt: r.date,
+        url: `https://github.com/istio/istio/releases/tag/${r.version}`
+      });
+      return release ? [release] : [];
+    }),
+    support: istio_support_default.minors.map((m) => ({
+      minor: m.minor,
+      ...m.releaseDate ? { releaseDate: m.releaseDate } : {},
+      ...m.eolDate ? { eolDate: m.eolDate } : {},
+      ...m.eolExpected ? { eolExpected: true } : {},
+      kubernetes: m.kubernetes
+    })),
+    advisories: istio_advisories_default.advisories.map(fromDataset)
+  };
+  return loaded;
+}
+function fromDataset(a) {
+  return {
+    id: a.id,
+    url: a.url,
+    summary: a.summary,
+    published: a.published,
+    cves: a.cves,
+    ghsa: a.ghsa,
+    severity: a.severity,
+    ...a.cvss !== void 0 ? { cvss: a.cvss } : {},
+    ...a.affected ? { affected: a.affected } : {},
+    fixed: a.fixed,
+    kind: a.kind === "configuration" ? "configuration" : "vulnerability",
+    sources: ["istio.io"]
+  };
+}
+function datasetAgeDays(dataset, now) {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(`${dataset.asOf}T00:00:00Z`)) / 864e5));
+}
+function describeDatasetAge(dataset, now) {
+  const days = datasetAgeDays(dataset, now);
+  return `the bundled dataset as of ${dataset.asOf} (${days} day${days === 1 ? "" : "s"} old)`;
+}
+
 // src/core/releases/github-advisories.ts
+var import_semver5 = __toESM(require_semver2(), 1);
 var ISTIO_ADVISORY_PACKAGE = { ecosystem: "go", name: "istio.io/istio" };
 async function listIstioGitHubAdvisories(client, options = {}) {
   const logger = options.logger ?? silentLogger;
@@ -51751,75 +51008,10 @@ function isPseudoVersion(version) {
   return /^v?0\.0\.0-\d{14}-[0-9a-f]{12}$/.test(version);
 }
 
-// src/core/releases/github-releases.ts
-var ISTIO_REPOSITORY = "istio/istio";
-async function listIstioReleases(client, options = {}) {
-  const [owner, repo] = (options.repository ?? ISTIO_REPOSITORY).split("/");
-  const logger = options.logger ?? silentLogger;
-  const what = `listing the releases of ${owner}/${repo}`;
-  const hasToken = (await client.auth()).type !== "unauthenticated";
-  const firstUrl = client.request.endpoint({
-    method: "GET",
-    url: "/repos/{owner}/{repo}/releases",
-    owner,
-    repo,
-    per_page: 100
-  }).url;
-  const pages = await listPagesConditionally(client, firstUrl, {
-    ...options.cache ? { cache: options.cache } : {},
-    ...options.now ? { now: options.now } : {},
-    what,
-    hasToken,
-    keep: (data, url) => {
-      if (!Array.isArray(data)) {
-        throw new NetworkError(
-          `GitHub answered ${url} with JSON that is not a list of releases while ${what}`,
-          {
-            input: "github-api-url",
-            hint: "Check that github-api-url points at the GitHub REST API (for GHES: https://<host>/api/v3)."
-          }
-        );
-      }
-      return data.map(keptFields);
-    }
-  });
-  logger.debug(
-    `${what}: ${pages.items.length} releases over ${pages.pages} pages, ${pages.requests} asked, ${pages.notModified} not modified, ${pages.reused} from the cache`
-  );
-  return toReleases(pages.items);
-}
-function keptFields(r) {
-  return {
-    tag_name: r.tag_name,
-    draft: r.draft,
-    prerelease: r.prerelease,
-    published_at: r.published_at,
-    html_url: r.html_url
-  };
-}
-function toReleases(listed) {
-  const byVersion = /* @__PURE__ */ new Map();
-  for (const item of listed) {
-    if (item.draft) continue;
-    const parsed = parseIstioVersion(item.tag_name);
-    if (!parsed) continue;
-    const release = {
-      version: parsed.version,
-      tag: item.tag_name,
-      prerelease: parsed.prerelease || item.prerelease,
-      ...item.published_at ? { publishedAt: item.published_at } : {},
-      ...item.html_url ? { url: item.html_url } : {}
-    };
-    const existing = byVersion.get(parsed.version);
-    if (!existing || existing.tag.startsWith("v")) byVersion.set(parsed.version, release);
-  }
-  return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
-}
-
 // src/core/releases/http-cache.ts
 import { createHash as createHash5, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { join as join24 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -51827,7 +51019,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join21(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
+    return join24(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -51938,162 +51130,33 @@ function sortedVersions(releases) {
   return releases.map((r) => r.version).sort(compareVersions);
 }
 
-// src/core/releases/support.ts
-var SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
-function minorKey(version) {
-  const parsed = parseIstioVersion(version);
-  return parsed ? `${parsed.major}.${parsed.minor}` : void 0;
-}
-function supportStatus(version, support, options) {
-  const minor = minorKey(version) ?? version;
-  const today = isoDate(options.now);
-  const record = support.find((s) => s.minor === minor);
-  const status = (eolDate, basis) => ({
-    minor,
-    eol: eolDate !== void 0 && eolDate <= today,
-    ...eolDate ? { eolDate } : {},
-    eolExpected: basis !== "announced" && eolDate !== void 0 && eolDate > today,
-    basis
-  });
-  if (record?.eolDate && !record.eolExpected) return status(record.eolDate, "announced");
-  const derived = eolByRule(minor, options.releases ?? []);
-  if (derived) return status(derived, "n+2 rule");
-  if (record?.eolDate) return status(record.eolDate, "expected");
-  return status(void 0, "unknown");
-}
-function supportedMinors(support, options) {
-  const minors = new Set(support.map((s) => s.minor));
-  for (const release of options.releases ?? []) {
-    const parsed = parseIstioVersion(release.version);
-    if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
-  }
-  const today = isoDate(options.now);
-  const unreleased = new Set(
-    support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor)
+// src/core/report/pipeline-notes.ts
+var MAX_FINDINGS2 = 20;
+function analysisNote(analysis, target) {
+  const { errors, warnings, infos } = analysis.counts;
+  const head = `**istioctl ${target} analyze**: ${analysis.result === "pass" ? "passed" : "FAILED"} (${errors} errors, ${warnings} warnings, ${infos} infos).`;
+  const rows = analysis.findings.slice(0, MAX_FINDINGS2).map(
+    (f) => `- \`${f.code}\` ${f.level} ${f.file ? `\`${f.file}${f.line ? `:${f.line}` : ""}\`` : ""} ${f.message}`
   );
-  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(`${minor}.0`, support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
+  const more = analysis.findings.length - MAX_FINDINGS2;
+  return [head, ...rows, more > 0 ? `- \u2026and ${more} more` : ""].filter(Boolean).join("\n");
 }
-function eolByRule(minor, releases) {
-  const parsed = parseIstioVersion(`${minor}.0`);
-  if (!parsed) return void 0;
-  const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
-  if (!successor?.publishedAt) return void 0;
-  const released = Date.parse(successor.publishedAt);
-  if (Number.isNaN(released)) return void 0;
-  return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 864e5));
-}
-var gaIndex = /* @__PURE__ */ new WeakMap();
-function gaReleases(releases) {
-  let index = gaIndex.get(releases);
-  if (!index) {
-    index = /* @__PURE__ */ new Map();
-    for (const release of releases) {
-      const version = release.prerelease ? void 0 : parseIstioVersion(release.version)?.version;
-      if (version && !index.has(version)) index.set(version, release);
-    }
-    gaIndex.set(releases, index);
-  }
-  return index;
-}
-function isoDate(date) {
-  return date.toISOString().slice(0, 10);
-}
-
-// src/core/releases/check-release.ts
-function checkRelease(request2, sources) {
-  const now = request2.now ?? /* @__PURE__ */ new Date();
-  const current = requireIstioRelease(request2, sources.releases);
-  const policyText = request2.policy ?? "latest";
-  const policy = parseVersionPolicy(policyText);
-  const strategy = request2.strategy ?? "in-place";
-  const supportOptions = { now, releases: sources.releases };
-  const supported = supportedMinors(sources.support, supportOptions);
-  const includePrereleases = request2.includePrereleases === true;
-  const eligible = sources.releases.filter((r) => includePrereleases || !r.prerelease).map((r) => r.version).sort(compareVersions);
-  const context2 = { current, supportedMinors: supported };
-  if (!eligible.some((v) => policyAllows(policy, v, context2))) {
-    throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
-      input: "version-policy",
-      hint: `Releases run from ${eligible[0] ?? "none"} to ${eligible[eligible.length - 1] ?? "none"}; supported minors: ${supported.join(", ") || "none"}.`
-    });
-  }
-  const path5 = planUpgradePath({
-    current,
-    releases: sources.releases,
-    policy,
-    strategy,
-    includePrereleases,
-    supportedMinors: supported
-  });
-  const matches = matchAdvisories(current, sources.advisories, sources.support);
-  const target = path5.target;
-  const stillAffecting = new Set(
-    target ? matchAdvisories(target, sources.advisories, sources.support).map((m) => m.advisory.id) : []
+function movesNote(moves) {
+  if (moves.length === 0) return void 0;
+  const rows = moves.map(
+    (m) => `- \`${m.source.file}:${m.source.line}\` \`${m.source.value}\` \u2192 \`${m.replacement}\``
   );
-  const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion)?.version : void 0;
-  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
-  return {
-    current,
-    latest: path5.latest,
-    target,
-    destination: path5.destination,
-    updateAvailable: target !== void 0,
-    updateType: path5.updateType,
-    hops: path5.hops,
-    upgradePath: path5.hops.map((h) => h.to),
-    ...path5.blockedBy ? { blockedBy: path5.blockedBy } : {},
-    currentIsAheadOfLatest: path5.currentIsAheadOfLatest,
-    vulnerable: matches.length > 0,
-    advisories: matches.map((m) => ({
-      id: m.advisory.id,
-      cves: m.advisory.cves,
-      severity: m.advisory.severity,
-      ...m.advisory.cvss !== void 0 ? { cvss: m.advisory.cvss } : {},
-      ...m.fixedIn ? { "fixed-in": m.fixedIn } : {},
-      url: m.advisory.url,
-      summary: m.advisory.summary,
-      presumed: m.presumed
-    })),
-    fixedAdvisories: target ? matches.filter((m) => !stillAffecting.has(m.advisory.id)).map((m) => m.advisory.id) : [],
-    eol: status.eol,
-    ...status.eolDate ? { eolDate: status.eolDate } : {},
-    eolExpected: status.eolExpected,
-    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
-    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
-    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
-    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane } } : {},
-    policy: policyText,
-    strategy,
-    sources: {
-      releasesFrom: sources.releasesFrom,
-      advisoriesFrom: sources.advisoriesFrom,
-      datasetAsOf: sources.datasetAsOf,
-      warnings: sources.warnings
-    }
-  };
+  return [
+    `**Istio sources moved off retired hosts** (${moves.length}), in this wave's files only:`,
+    ...rows
+  ].join("\n");
 }
-function requireIstioRelease(request2, releases) {
-  const where2 = request2.currentFrom ?? { input: "current-version" };
-  const parsed = parseIstioVersion(request2.currentVersion);
-  const known2 = releases.map((r) => r.version).sort(compareVersions);
-  if (!parsed) {
-    throw new InvalidInputError(`'${request2.currentVersion}' is not an Istio version`, {
-      ...where2,
-      hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known2.slice(-3).join(", ")}.`
-    });
-  }
-  if (known2.includes(parsed.version)) return parsed.version;
-  const newest = known2[known2.length - 1];
-  if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
-  throw new NotFoundError(`${parsed.version} is not an Istio release`, {
-    ...where2,
-    hint: `The nearest releases are ${nearestReleases(parsed.version, known2, parsed.prerelease).join(", ")}.`
-  });
+function releaseNotesUrl(version) {
+  return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml30 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -52481,7 +51544,7 @@ function documentsOf(path5, text2) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml30.isMap)(document.contents)) continue;
+    if (!(0, import_yaml26.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text3 = (value) => typeof value === "string" ? value : "";
@@ -52501,15 +51564,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml30.isMap)(node)) {
+    if ((0, import_yaml26.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml30.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml30.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml26.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml30.isSeq)(node)) {
+    } else if ((0, import_yaml26.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -52680,14 +51743,14 @@ function planNodeAgentStep(model) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml33 = __toESM(require_dist(), 1);
+var import_yaml29 = __toESM(require_dist(), 1);
 import { posix as posix21 } from "node:path";
 
 // src/core/rollout/canary/editor.ts
 import { readFileSync as readFileSync14 } from "node:fs";
 
 // src/core/rollout/canary/values-text.ts
-var import_yaml32 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 
 // src/core/rollout/canary/shape.ts
 function argoChart(source) {
@@ -52772,9 +51835,9 @@ function valueAt3(object, path5) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml31 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 function documentsOf2(text2, file) {
-  const documents = (0, import_yaml31.parseAllDocuments)(text2);
+  const documents = (0, import_yaml27.parseAllDocuments)(text2);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -52832,14 +51895,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text2, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml31.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml27.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml31.isPair)(first) && first.key && (0, import_yaml31.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml27.isPair)(first) && first.key && (0, import_yaml27.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text2, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text2, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml31.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml27.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text2, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -52853,8 +51916,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text2, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml31.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml31.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml27.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml27.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -52865,8 +51928,8 @@ function removeMapEntry(text2, file, located, path5, key) {
 }
 function removeListItem(text2, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml31.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml31.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml27.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml27.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text2, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -52880,7 +51943,7 @@ function removeListItem(text2, file, located, path5, item) {
 }
 function replaceScalar2(text2, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml31.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml27.isScalar)(node) || !node.range) return void 0;
   const written = text2.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -52910,7 +51973,7 @@ function inlineValues(object, shape) {
   if (!shape.valuesText) return asRecord(valueAt3(object, shape.valuesPath)) ?? {};
   const text2 = valueAt3(object, shape.valuesText);
   try {
-    return asRecord(typeof text2 === "string" ? (0, import_yaml32.parse)(text2) : void 0) ?? {};
+    return asRecord(typeof text2 === "string" ? (0, import_yaml28.parse)(text2) : void 0) ?? {};
   } catch {
     return {};
   }
@@ -52933,7 +51996,7 @@ function valuesBlockOf(text2, file, located, path5) {
       hint: "Write the values as a literal block (`values: |`) indented with spaces, or as helm.valuesObject."
     });
   };
-  if (!node || !(0, import_yaml32.isScalar)(node) || !node.range || typeof node.value !== "string")
+  if (!node || !(0, import_yaml28.isScalar)(node) || !node.range || typeof node.value !== "string")
     return refuse(located.start, "it is not a string");
   const header = text2.slice(node.range[0], lineEndOf(text2, node.range[0]));
   if (!/^\|[+-]?[ \t]*(#.*)?\r?\n$/.test(header))
@@ -53210,7 +52273,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text: text2, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml33.parseDocument)(text2.slice(located.start, located.end));
+  const document = (0, import_yaml29.parseDocument)(text2.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = shape.releaseNamePath.length ? asString(document.getIn(shape.releaseNamePath)) : void 0;
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -53221,7 +52284,7 @@ function addCanaryEdits(workspace, model, old, target) {
     );
   for (const path5 of [shape.versionPath, ...shape.alsoVersionPaths ?? []])
     document.setIn(path5, retagged(String(document.getIn(path5)), old.version, target));
-  const valuesText = shape.valuesText ? (0, import_yaml33.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
+  const valuesText = shape.valuesText ? (0, import_yaml29.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
   const values = valuesText ? [] : shape.valuesPath;
   const valuesDoc = valuesText ?? document;
   for (const key of ["revisionTags", "defaultRevision", "revision"]) valuesDoc.deleteIn([...values, key]);
@@ -53265,9 +52328,9 @@ function listBeside(editor, beside, added) {
   const text2 = editor.text(kustomization);
   const [located] = documentsOf2(text2, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml33.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix21.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml29.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix21.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml33.isSeq)(resources) && resources.flow)
+  if (!range || resources && (0, import_yaml29.isSeq)(resources) && resources.flow)
     throw new FileFormatError(`${posix21.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
       hint: `Add ${posix21.basename(added)} to the kustomization by hand, or list ${posix21.basename(beside)} in block style.`
@@ -53656,6 +52719,864 @@ function sailPullRequestBody(step, sail, from, notes) {
   return lines.join("\n");
 }
 
+// src/core/pins/argocd-application/index.ts
+var argocdApplicationKind = {
+  name: "argocd-application",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["targetRevision"],
+  input: "yaml",
+  extract
+};
+
+// src/core/pins/container-images/extract.ts
+var import_yaml30 = __toESM(require_dist(), 1);
+var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
+var IMAGE_NAME = /(?:proxyv2|pilot|ztunnel|install-cni):/;
+function extract9(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    let revision;
+    let revisionLooked = false;
+    (0, import_yaml30.visit)(document, {
+      Scalar(_key, node, path5) {
+        if (typeof node.value !== "string" || !IMAGE_NAME.test(node.value)) return;
+        const source = scalarSource(file, node);
+        const match = source ? IMAGE_REFERENCE.exec(source.text) : null;
+        if (!source || !match) return;
+        const image = `${match[1] ?? ""}${match[2]}`;
+        const role = istioImageRole(image);
+        if (!role) return;
+        if (!revisionLooked) {
+          revision = revisionLabelIn(document);
+          revisionLooked = true;
+        }
+        const parent = path5[path5.length - 1];
+        const key = (0, import_yaml30.isPair)(parent) && (0, import_yaml30.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
+        const pin = pinAt(file, at, match[4], {
+          kind: "container-images",
+          role,
+          location: key === "sidecar.istio.io/proxyImage" ? `annotation ${key}` : `image ${image}`,
+          value: source.text,
+          quote: source.quote,
+          vPrefixed: match[3] === "v",
+          ...revision ? { revision } : {},
+          ...match[6] ? { digest: match[6].slice(1) } : {}
+        });
+        if (pin) pins.push(pin);
+      }
+    });
+  }
+  return { pins };
+}
+
+// src/core/pins/container-images/index.ts
+var containerImagesKind = {
+  name: "container-images",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["proxyv2:", "pilot:", "ztunnel:", "install-cni:"],
+  input: "yaml",
+  extract: extract9
+};
+
+// src/core/pins/flux-helmrelease/extract.ts
+var import_yaml31 = __toESM(require_dist(), 1);
+var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
+function extract10(file) {
+  const pins = [];
+  const facts = [];
+  for (const document of file.documents) {
+    const { kind, apiVersion, name } = resourceKind(document);
+    if (kind === "HelmRelease" && apiVersion?.startsWith("helm.toolkit.fluxcd.io/")) {
+      extractHelmRelease(file, document, pins, facts);
+    } else if (kind === "Kustomization" && apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) {
+      const source = substitutionSource(file, document, name ?? "");
+      if (source) facts.push(source);
+    }
+  }
+  return { pins, facts };
+}
+function extractHelmRelease(file, document, pins, facts) {
+  const chartSpec = nodeAt(document, document.contents, "spec", "chart", "spec");
+  const chart = stringAt(document, chartSpec, "chart");
+  const role = istioChartRole(chart, stringAt(document, chartSpec, "sourceRef", "name"));
+  if (!role) return;
+  const values = nodeAt(document, document.contents, "spec", "values");
+  const revision = stringAt(document, values, "revision");
+  const meta = { kind: "flux-helmrelease", role, ...revision ? { revision } : {} };
+  const versionNode = nodeAt(document, chartSpec, "version");
+  const direct = versionScalarPin(file, versionNode, {
+    ...meta,
+    location: `spec.chart.spec.version (${chart})`
+  });
+  if (direct) pins.push(direct);
+  else if ((0, import_yaml31.isScalar)(versionNode)) {
+    const use2 = variableUse(file, versionNode, role, chart ?? "");
+    if (use2) facts.push(use2);
+  }
+  const tag = versionScalarPin(file, nodeAt(document, values, "global", "tag"), {
+    ...meta,
+    location: `spec.values.global.tag (${chart})`
+  });
+  if (tag) pins.push(tag);
+}
+function variableUse(file, node, role, chart) {
+  if (!(0, import_yaml31.isScalar)(node)) return void 0;
+  const source = scalarSource(file, node);
+  const match = source ? VARIABLE.exec(source.text) : null;
+  if (!source || !match) return void 0;
+  const use2 = {
+    type: "use",
+    variable: match[2],
+    file,
+    line: file.lineCounter.linePos(source.offset).line,
+    role
+  };
+  const fallback = match[4];
+  if (fallback !== void 0) {
+    const at = source.offset + source.text.indexOf(":=") + 2 + (match[3] ?? "").length;
+    const pin = pinAt(file, at, fallback, {
+      kind: "flux-helmrelease",
+      role,
+      location: `spec.chart.spec.version default of \${${use2.variable}} (${chart})`,
+      value: source.text,
+      quote: source.quote,
+      vPrefixed: match[3] === "v"
+    });
+    if (pin) use2.defaultPin = pin;
+  }
+  return use2;
+}
+function substitutionSource(file, document, name) {
+  const postBuild = nodeAt(document, document.contents, "spec", "postBuild");
+  if (!postBuild) return void 0;
+  const inline = /* @__PURE__ */ new Map();
+  const substitute2 = nodeAt(document, postBuild, "substitute");
+  if ((0, import_yaml31.isMap)(substitute2)) {
+    for (const pair of substitute2.items) {
+      if ((0, import_yaml31.isScalar)(pair.key) && (0, import_yaml31.isScalar)(pair.value))
+        inline.set(String(pair.key.value), { file, node: pair.value });
+    }
+  }
+  const from = itemsAt(document, postBuild, "substituteFrom").map((item) => ({
+    kind: stringAt(document, item, "kind") ?? "",
+    name: stringAt(document, item, "name") ?? ""
+  }));
+  const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+  return { type: "kustomization", name, file, path: path5, inline, from };
+}
+function link(facts, lookup2) {
+  const uses = facts.filter((f) => f.type === "use");
+  const sources = facts.filter(
+    (f) => f.type === "kustomization"
+  );
+  const pins = /* @__PURE__ */ new Map();
+  const clusterRootOf = clusterRoots(lookup2);
+  for (const use2 of uses) {
+    const where2 = `${use2.file.path}:${use2.line}`;
+    const found = definitionsOf(use2, sources, lookup2, clusterRootOf);
+    if (found.length === 0 && use2.defaultPin) found.push(use2.defaultPin);
+    if (found.length === 0) {
+      lookup2.logger.warning(
+        `\${${use2.variable}} is not defined by any Flux Kustomization postBuild in the scanned files; its version was not found`,
+        { file: use2.file.path, line: use2.line }
+      );
+    }
+    for (const pin of found) {
+      const key = `${pin.file}:${pin.start}`;
+      const known2 = pins.get(key) ?? pin;
+      known2.usedBy = [.../* @__PURE__ */ new Set([...known2.usedBy ?? [], where2])];
+      if (use2.role === "control-plane") known2.role = "control-plane";
+      pins.set(key, known2);
+    }
+  }
+  return [...pins.values()];
+}
+function definitionsOf(use2, sources, lookup2, clusterRootOf) {
+  const defining = sources.filter((s) => s.inline.has(use2.variable) || s.from.length > 0);
+  const applying = defining.filter((s) => s.path === "" || use2.file.path.startsWith(`${s.path}/`));
+  const pins = [];
+  for (const source of applying.length > 0 ? applying : defining) {
+    const pin = definitionIn(use2, source, lookup2, clusterRootOf);
+    if (pin) pins.push(pin);
+  }
+  return pins;
+}
+function definitionIn(use2, source, lookup2, clusterRootOf) {
+  const meta = { kind: "flux-helmrelease", role: use2.role };
+  const inline = source.inline.get(use2.variable);
+  if (inline) {
+    return versionScalarPin(inline.file, inline.node, {
+      ...meta,
+      location: `Kustomization ${source.name} postBuild.substitute.${use2.variable}`
+    });
+  }
+  for (const ref of [...source.from].reverse()) {
+    if (ref.kind === "Secret") {
+      lookup2.logger.notice(
+        `\${${use2.variable}} may come from Secret ${ref.name}, which cannot be edited here`,
+        {
+          file: source.file.path
+        }
+      );
+      continue;
+    }
+    if (ref.kind !== "ConfigMap" || ref.name === "") continue;
+    const found = [];
+    for (const file of lookup2.filesContaining("ConfigMap", ref.name)) {
+      for (const document of file.documents) {
+        const { kind, name } = resourceKind(document);
+        if (kind !== "ConfigMap" || name !== ref.name) continue;
+        const pin = versionScalarPin(file, nodeAt(document, document.contents, "data", use2.variable), {
+          ...meta,
+          location: `ConfigMap ${ref.name} data.${use2.variable}`
+        });
+        if (pin) found.push(pin);
+      }
+    }
+    const chosen = configMapFor(source, ref.name, found, lookup2, clusterRootOf);
+    if (chosen) return chosen;
+  }
+  return void 0;
+}
+function clusterRoots(lookup2) {
+  let read;
+  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
+  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  const memo2 = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (memo2.has(file)) return memo2.get(file);
+    const seen = /* @__PURE__ */ new Set();
+    let current = file;
+    let root;
+    for (; ; ) {
+      const k = covering(current);
+      if (!k || seen.has(k.path)) break;
+      seen.add(k.path);
+      root = k.path;
+      if (k.file.startsWith(`${k.path}/`)) break;
+      current = k.file;
+    }
+    memo2.set(file, root);
+    return root;
+  };
+}
+function readApplyingKustomizations(lookup2) {
+  const applying = [];
+  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
+    for (const document of file.documents) {
+      const { kind, apiVersion } = resourceKind(document);
+      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
+    }
+  }
+  return applying;
+}
+function configMapFor(source, name, found, lookup2, clusterRootOf) {
+  const root = clusterRootOf(source.file.path);
+  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
+  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
+  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
+  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
+  if (files.length > 1)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
+      { file: source.file.path }
+    );
+  const chosen = nearest.find((pin) => pin.file === files[0]);
+  if (!chosen && found.length > 0)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
+      { file: source.file.path }
+    );
+  return chosen;
+}
+
+// src/core/pins/flux-helmrelease/index.ts
+var fluxHelmReleaseKind = {
+  name: "flux-helmrelease",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["HelmRelease", "postBuild"],
+  input: "yaml",
+  extract: extract10,
+  link
+};
+
+// src/core/pins/helm-chart-dependencies/extract.ts
+function extract11(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    itemsAt(document, document.contents, "dependencies").forEach((dependency, index) => {
+      const name = stringAt(document, dependency, "name");
+      const role = istioChartRole(name, stringAt(document, dependency, "repository"));
+      if (!role) return;
+      const pin = versionScalarPin(file, nodeAt(document, dependency, "version"), {
+        kind: "helm-chart-dependencies",
+        role,
+        location: `dependencies[${index}].version (${name})`
+      });
+      if (pin) pins.push(pin);
+    });
+  }
+  return { pins };
+}
+
+// src/core/pins/helm-chart-dependencies/index.ts
+var helmChartDependenciesKind = {
+  name: "helm-chart-dependencies",
+  filePatterns: ["**/Chart.yaml"],
+  keywords: ["dependencies"],
+  input: "yaml",
+  extract: extract11
+};
+
+// src/core/pins/helm-values/extract.ts
+var import_yaml32 = __toESM(require_dist(), 1);
+var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
+  "pilot",
+  "istiod",
+  "meshConfig",
+  "sidecarInjectorWebhook",
+  "istio_cni",
+  "ztunnel",
+  "cni",
+  "revisionTags"
+]);
+function extract12(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    const root = document.contents;
+    if (!(0, import_yaml32.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
+    const revision = stringAt(document, root, "revision");
+    const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
+    const globalTag = versionScalarPin(file, nodeAt(document, root, "global", "tag"), {
+      ...meta,
+      location: "global.tag"
+    });
+    if (globalTag) pins.push(globalTag);
+    const topTag = versionScalarPin(file, nodeAt(document, root, "tag"), { ...meta, location: "tag" });
+    if (topTag) pins.push(topTag);
+  }
+  return { pins };
+}
+function looksLikeIstioValues(document, path5) {
+  const root = document.contents;
+  if (!(0, import_yaml32.isMap)(root)) return false;
+  const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
+  if (hubs.some((hub) => hub?.includes("istio"))) return true;
+  if (root.items.some((pair) => (0, import_yaml32.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+    return true;
+  return /istio/i.test(path5);
+}
+
+// src/core/pins/helm-values/index.ts
+var helmValuesKind = {
+  name: "helm-values",
+  filePatterns: ["**/*values*.{yaml,yml}"],
+  keywords: ["tag"],
+  input: "yaml",
+  extract: extract12
+};
+
+// src/core/pins/istio-operator/extract.ts
+function extract13(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    const { kind, apiVersion } = resourceKind(document);
+    if (kind !== "IstioOperator" || !apiVersion?.startsWith("install.istio.io/")) continue;
+    const spec = nodeAt(document, document.contents, "spec");
+    const revision = stringAt(document, spec, "revision");
+    for (const path5 of [["tag"], ["values", "global", "tag"]]) {
+      const pin = versionScalarPin(file, nodeAt(document, spec, ...path5), {
+        kind: "istio-operator",
+        role: "control-plane",
+        location: `spec.${path5.join(".")}`,
+        ...revision ? { revision } : {}
+      });
+      if (pin) pins.push(pin);
+    }
+  }
+  return { pins };
+}
+
+// src/core/pins/istio-operator/index.ts
+var istioOperatorKind = {
+  name: "istio-operator",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["IstioOperator"],
+  input: "yaml",
+  extract: extract13
+};
+
+// src/core/pins/istio-version-file/extract.ts
+var VERSION_LINE = /^[ \t]*(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)[ \t]*\r?$/;
+function extract14(file) {
+  let offset = file.text.charCodeAt(0) === 65279 ? 1 : 0;
+  for (const line of file.text.slice(offset).split("\n")) {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) {
+      offset += line.length + 1;
+      continue;
+    }
+    const match = VERSION_LINE.exec(line);
+    if (!match) return [];
+    const start = offset + line.indexOf(match[2]);
+    const pin = pinAt(file, start, match[2], {
+      kind: "istio-version-file",
+      role: "control-plane",
+      location: "version",
+      value: `${match[1] ?? ""}${match[2]}`,
+      quote: "none",
+      vPrefixed: match[1] === "v"
+    });
+    return pin ? [pin] : [];
+  }
+  return [];
+}
+
+// src/core/pins/istio-version-file/index.ts
+var istioVersionFileKind = {
+  name: "istio-version-file",
+  filePatterns: ["**/.istio-version"],
+  keywords: [],
+  input: "text",
+  extract: extract14
+};
+
+// src/core/pins/kustomize-images/extract.ts
+var import_yaml33 = __toESM(require_dist(), 1);
+function extract15(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    itemsAt(document, document.contents, "images").forEach((entry, index) => {
+      const image = stringAt(document, entry, "newName") ?? stringAt(document, entry, "name") ?? "";
+      const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
+      if (!role) return;
+      const tagNode = nodeAt(document, entry, "newTag");
+      const source = (0, import_yaml33.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const match = source ? IMAGE_TAG.exec(source.text) : null;
+      if (!source || !match) return;
+      const prefix = match[1] ?? "";
+      const digest = stringAt(document, entry, "digest");
+      const pin = pinAt(file, source.offset + prefix.length, match[2], {
+        kind: "kustomize-images",
+        role,
+        location: `images[${index}].newTag (${image})`,
+        value: source.text,
+        quote: source.quote,
+        vPrefixed: prefix === "v",
+        ...digest ? { digest } : {}
+      });
+      if (pin) pins.push(pin);
+    });
+  }
+  return { pins };
+}
+
+// src/core/pins/kustomize-images/index.ts
+var kustomizeImagesKind = {
+  name: "kustomize-images",
+  filePatterns: ["**/kustomization.{yaml,yml}", "**/Kustomization"],
+  keywords: ["images"],
+  input: "yaml",
+  extract: extract15
+};
+
+// src/core/pins/sail-operator/extract.ts
+var ROLES = {
+  Istio: "control-plane",
+  IstioRevision: "control-plane",
+  // Node agents: they may trail the control plane by a minor, so they are upgraded after it.
+  IstioCNI: "data-plane",
+  ZTunnel: "data-plane"
+};
+function extract16(file) {
+  const pins = [];
+  for (const document of file.documents) {
+    const { kind, apiVersion, name } = resourceKind(document);
+    const role = kind ? ROLES[kind] : void 0;
+    if (!role || !apiVersion?.startsWith("sailoperator.io/")) continue;
+    const pin = versionScalarPin(file, nodeAt(document, document.contents, "spec", "version"), {
+      kind: "sail-operator",
+      role,
+      location: `${kind} ${name ?? ""} spec.version`.replace("  ", " "),
+      ...kind === "IstioRevision" && name ? { revision: name } : {}
+    });
+    if (pin) pins.push(pin);
+  }
+  return { pins };
+}
+
+// src/core/pins/sail-operator/index.ts
+var sailOperatorKind = {
+  name: "sail-operator",
+  filePatterns: ["**/*.{yaml,yml}"],
+  keywords: ["sailoperator.io"],
+  input: "yaml",
+  extract: extract16
+};
+
+// src/core/pins/workflow-env/extract.ts
+var MARKED_LINE = /^([ \t]*(?:-[ \t]+)?[A-Za-z0-9_]*ISTIO[A-Za-z0-9_]*VERSION[ \t]*[:=][ \t]*)(['"]?)(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)\2[ \t]+#[ \t]*istio-autopilot\b(?:[ \t]*:?[ \t]*(control-plane|data-plane))?/gm;
+function extract17(file) {
+  const pins = [];
+  for (const match of file.text.matchAll(MARKED_LINE)) {
+    const lead = match[1] ?? "";
+    const quote = match[2] ?? "";
+    const start = (match.index ?? 0) + lead.length + quote.length + (match[3] ?? "").length;
+    const role = match[5] ?? "control-plane";
+    const pin = pinAt(file, start, match[4], {
+      kind: "workflow-env",
+      role,
+      location: lead.trim().replace(/^-\s*/, "").replace(/[:=]$/, "").trim(),
+      value: `${match[3] ?? ""}${match[4]}`,
+      quote: quote === '"' ? "double" : quote === "'" ? "single" : "none",
+      vPrefixed: match[3] === "v"
+    });
+    if (pin) pins.push(pin);
+  }
+  return pins;
+}
+
+// src/core/pins/workflow-env/index.ts
+var workflowEnvKind = {
+  name: "workflow-env",
+  filePatterns: [".github/workflows/*.{yaml,yml}", "**/.github/workflows/*.{yaml,yml}"],
+  keywords: ["istio-autopilot"],
+  input: "text",
+  extract: extract17
+};
+
+// src/core/pins/index.ts
+var PIN_KINDS = [
+  istioOperatorKind,
+  helmValuesKind,
+  fluxHelmReleaseKind,
+  argocdApplicationKind,
+  helmChartDependenciesKind,
+  sailOperatorKind,
+  kustomizeImagesKind,
+  containerImagesKind,
+  workflowEnvKind,
+  istioVersionFileKind
+];
+
+// src/core/pins/scan-documents.ts
+var import_yaml34 = __toESM(require_dist(), 1);
+var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
+var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
+function documentRanges(text2) {
+  const starts = [0];
+  for (const match of text2.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
+}
+var patterns = /* @__PURE__ */ new WeakMap();
+function keywordPattern(keywords) {
+  let pattern = patterns.get(keywords);
+  if (!pattern) {
+    pattern = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+    patterns.set(keywords, pattern);
+  }
+  return pattern;
+}
+function rangesMentioning(text2, ranges, keywords) {
+  const kept = [];
+  if (keywords.length === 0) return kept;
+  const pattern = keywordPattern(keywords);
+  let index = 0;
+  pattern.lastIndex = 0;
+  for (let hit = pattern.exec(text2); hit; hit = pattern.exec(text2)) {
+    while (ranges[index].end <= hit.index) index++;
+    kept.push(ranges[index]);
+    if (++index === ranges.length) break;
+    pattern.lastIndex = ranges[index].start;
+  }
+  return kept;
+}
+function parseDocumentsMentioning(source, keywords) {
+  const { text: text2 } = source;
+  if (UNUSUAL_MARKER.test(text2)) return void 0;
+  const ranges = documentRanges(text2);
+  const kept = rangesMentioning(text2, ranges, keywords);
+  if (kept.length === ranges.length) return void 0;
+  const last = kept.at(-1)?.end ?? 0;
+  const lineCounter = new import_yaml34.LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text2.indexOf("\n"); i !== -1 && i < last; i = text2.indexOf("\n", i + 1))
+    lineCounter.addNewLine(i + 1);
+  const documents = [];
+  for (const range of kept) {
+    const parser = new import_yaml34.Parser();
+    parser.offset = range.start;
+    const composer = new import_yaml34.Composer({ uniqueKeys: false });
+    for (const document of composer.compose(parser.parse(text2.slice(range.start, range.end)))) {
+      const error2 = document.errors[0];
+      if (error2)
+        throw new FileFormatError(`broken YAML: ${error2.message.split("\n")[0]}`, {
+          file: source.path,
+          line: lineCounter.linePos(error2.pos[0]).line,
+          hint: "Fix the YAML (or exclude the file with the paths input); nothing was written."
+        });
+      documents.push(document);
+    }
+  }
+  return { ...source, documents, lineCounter };
+}
+
+// src/core/pins/candidates.ts
+function candidateParsers(options, logger) {
+  const parsed = /* @__PURE__ */ new Map();
+  const parsedWhole = /* @__PURE__ */ new Map();
+  const whole = (candidate) => {
+    if (!parsedWhole.has(candidate.path)) parsedWhole.set(candidate.path, parseCandidate(candidate, logger));
+    return parsedWhole.get(candidate.path) ?? null;
+  };
+  const forScan = (candidate, selection) => {
+    if (options.parseWholeFiles || !selection.yamlKeywords) return whole(candidate);
+    if (!parsed.has(candidate.path))
+      parsed.set(candidate.path, parseCandidate(candidate, logger, selection.yamlKeywords));
+    return parsed.get(candidate.path) ?? null;
+  };
+  const count = () => (/* @__PURE__ */ new Set([...parsed.keys(), ...parsedWhole.keys()])).size;
+  return { whole, forScan, count };
+}
+function pinCollector(kindsFor, parse8) {
+  const pins = [];
+  const facts = /* @__PURE__ */ new Map();
+  const visit3 = (candidate) => {
+    const selection = kindsFor(candidate.path);
+    if (selection.kinds.length === 0) return;
+    if (selection.keywords && !selection.keywords.test(candidate.content.toString("latin1"))) return;
+    for (const kind of selection.kinds) {
+      if (!mentionsAny(candidate.content, kind.keywords)) continue;
+      if (kind.input === "text") {
+        pins.push(...kind.extract({ path: candidate.path, text: candidate.content.toString("utf8") }));
+        continue;
+      }
+      const file = parse8.forScan(candidate, selection);
+      if (!file) continue;
+      const result = kind.extract(file);
+      pins.push(...result.pins);
+      if (result.facts?.length) facts.set(kind, [...facts.get(kind) ?? [], ...result.facts]);
+    }
+  };
+  return { pins, facts, visit: visit3 };
+}
+function scanCandidates(input, options, logger, kindsFor, visit3) {
+  if ("files" in input) {
+    const candidates = input.files.map(fromSource);
+    candidates.forEach(visit3);
+    return { scannedFiles: candidates.length, everyFile: () => candidates };
+  }
+  const readable = visitWorkspace(input, options, logger, kindsFor, visit3);
+  let reread;
+  return {
+    scannedFiles: readable.length,
+    everyFile: () => reread ??= rereadWorkspace(input.root, readable, options)
+  };
+}
+function fromSource(source) {
+  return { path: source.path, content: Buffer.from(source.text, "utf8") };
+}
+function visitWorkspace(input, options, logger, kindsFor, visit3) {
+  const kinds = options.kinds ?? PIN_KINDS;
+  const { grepped, byPath } = splitByPathKinds(kinds, options.ignoreFilePatterns ?? false);
+  const keywords = [...new Set(grepped.flatMap((kind) => kind.keywords))];
+  const listing = listWorkspace(input.root, { patterns: input.paths ?? [], logger, keywords });
+  const readable = [];
+  const wantedWithoutGrep = options.ignoreFilePatterns ? () => byPath.length > 0 : globMatcher(byPath.flatMap((kind) => kind.filePatterns));
+  for (const path5 of listing.paths) {
+    if (listing.mentioning && !listing.mentioning.has(path5) && !wantedWithoutGrep(path5)) {
+      readable.push(path5);
+      continue;
+    }
+    const selection = kindsFor(path5);
+    if (listing.mentioning && selection.kinds.length === 0) {
+      readable.push(path5);
+      continue;
+    }
+    if (listing.mentioning && !isRegularWorkspaceFile(input.root, path5, logger)) continue;
+    const result = readWorkspaceFile(input.root, path5, options.maxFileBytes);
+    if (result.status !== "ok") {
+      noticeSkipped(result, logger);
+      continue;
+    }
+    readable.push(path5);
+    visit3({ path: path5, content: result.content });
+  }
+  return readable;
+}
+var ANY_MANIFEST = ["manifest.yaml", "apps/team/svc/manifest.yaml", "apps/team/svc/manifest.yml"];
+function splitByPathKinds(kinds, everyKindEverywhere) {
+  const grepped = [];
+  const byPath = [];
+  for (const kind of kinds) {
+    const matches = globMatcher(kind.filePatterns);
+    const broad = everyKindEverywhere || ANY_MANIFEST.some(matches);
+    (kind.keywords.length > 0 && broad ? grepped : byPath).push(kind);
+  }
+  return grepped.length > 0 ? { grepped, byPath } : { grepped: [...kinds], byPath: kinds.filter((k) => k.keywords.length === 0) };
+}
+function rereadWorkspace(root, paths, options) {
+  return paths.flatMap((path5) => {
+    if (!isRegularWorkspaceFile(root, path5)) return [];
+    const result = readWorkspaceFile(root, path5, options.maxFileBytes);
+    return result.status === "ok" ? [{ path: path5, content: result.content }] : [];
+  });
+}
+function kindSelector(kinds, everyKindEverywhere) {
+  const matchers = kinds.map((kind) => globMatcher(kind.filePatterns));
+  const selections = /* @__PURE__ */ new Map();
+  return (path5) => {
+    const chosen = everyKindEverywhere ? kinds.map(() => true) : matchers.map((matches) => matches(path5));
+    const key = chosen.map((yes) => yes ? "1" : "0").join("");
+    let selection = selections.get(key);
+    if (!selection) {
+      const selected = kinds.filter((_, index) => chosen[index]);
+      const yaml = selected.filter((kind) => kind.input === "yaml");
+      selection = {
+        kinds: selected,
+        ...selected.every((kind) => kind.keywords.length > 0) ? { keywords: keywordPattern2(selected) } : {},
+        ...yaml.every((kind) => kind.keywords.length > 0) ? { yamlKeywords: [...new Set(yaml.flatMap((kind) => kind.keywords))] } : {}
+      };
+      selections.set(key, selection);
+    }
+    return selection;
+  };
+}
+function keywordPattern2(kinds) {
+  const escaped = kinds.flatMap((kind) => kind.keywords).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp([...new Set(escaped)].join("|"));
+}
+function mentionsAny(content, keywords) {
+  return keywords.length === 0 || keywords.some((keyword) => content.includes(keyword));
+}
+function parseCandidate(candidate, logger, keywords) {
+  const source = { path: candidate.path, text: candidate.content.toString("utf8") };
+  if (keywords) {
+    try {
+      const partial = parseDocumentsMentioning(source, keywords);
+      if (partial) return partial;
+    } catch {
+    }
+  }
+  return parseEditableYamlFile(source, logger);
+}
+
+// src/core/pins/kind.ts
+function formatVersion(target) {
+  return target.replace(/^v/, "");
+}
+
+// src/core/pins/engine.ts
+function extractPins(input, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const kindsFor = kindSelector(options.kinds ?? PIN_KINDS, options.ignoreFilePatterns ?? false);
+  const parse8 = candidateParsers(options, logger);
+  const found = pinCollector(kindsFor, parse8);
+  const { scannedFiles, everyFile } = scanCandidates(input, options, logger, kindsFor, found.visit);
+  const lookup2 = {
+    logger,
+    filesContaining: (...keywords) => everyFile().filter((c) => keywords.every((k) => c.content.includes(k))).map(parse8.whole).filter((f) => f !== null)
+  };
+  const pins = [...found.pins];
+  for (const [kind, kindFacts] of found.facts) pins.push(...kind.link?.(kindFacts, lookup2) ?? []);
+  return { pins: uniqueByPosition(pins), scannedFiles, parsedFiles: parse8.count() };
+}
+function planPinUpdates(pins, target, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const role = options.role ?? "control-plane";
+  const version = target.version;
+  const plan = {
+    target: version,
+    edits: [],
+    unchanged: [],
+    skipped: [],
+    releaseChecked: target.checkedAgainst !== void 0
+  };
+  const refused = [];
+  for (const pin of pins) {
+    if (role !== "all" && pin.role !== role) {
+      plan.skipped.push({ pin, reason: `${pin.role} pin; role is ${role}` });
+    } else if (pin.version === version) {
+      plan.unchanged.push(pin);
+    } else if (compareVersions(pin.version, version) > 0) {
+      plan.skipped.push({ pin, reason: `pins ${pin.version}, newer than ${version}; not downgraded` });
+      logger.warning(`${pin.location} pins ${pin.version}, newer than ${version}; left alone`, pin);
+    } else if (pin.digest) {
+      refused.push(pin);
+    } else {
+      plan.edits.push({ pin, replacement: formatVersion(version), target: version });
+    }
+  }
+  if (refused.length > 0) {
+    const first = refused[0];
+    throw new InvalidInputError(
+      `${refused.length} pin(s) carry an image digest (${refused.map((p) => `${p.file}:${p.line}`).join(", ")}); a digest cannot be derived from a version`,
+      {
+        file: first.file,
+        line: first.line,
+        hint: "Pin these images by tag only, or update tag and digest yourself; nothing was written."
+      }
+    );
+  }
+  return plan;
+}
+function pinSplice(edit) {
+  const { pin } = edit;
+  return {
+    file: pin.file,
+    start: pin.start,
+    end: pin.end,
+    expected: pin.version,
+    replacement: edit.replacement,
+    line: pin.line,
+    column: pin.column
+  };
+}
+
+// src/core/bump/bump.ts
+function bumpIstioVersion(options) {
+  const logger = options.logger ?? silentLogger;
+  const role = options.role ?? "control-plane";
+  const { pins, scannedFiles, parsedFiles } = extractPins(
+    { root: options.root, paths: options.paths ?? [] },
+    { logger }
+  );
+  logger.info(`found ${pins.length} Istio pins in ${scannedFiles} files (${parsedFiles} parsed)`);
+  const plan = planPinUpdates(pins, options.target, { role, logger });
+  const before = checkConsistency(pins);
+  for (const line of describeConsistency(before)) logger.warning(line);
+  const edited = new Map(plan.edits.map((e) => [e.pin, e.target]));
+  const after = checkConsistency(pins.map((p) => edited.has(p) ? { ...p, version: edited.get(p) } : p));
+  for (const problem of after.skew) logger.warning(`after the bump: ${problem.message}`, problem.pin);
+  const sources = options.moveSources === false ? [] : findIstioSources({ root: options.root, paths: options.paths ?? [] }, { logger });
+  const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: plan.target, now: options.now });
+  for (const { source, reason } of sourcePlan.stuck) logger.warning(`${source.location}: ${reason}`, source);
+  const changedFiles = applySplices2(
+    options.root,
+    [...plan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
+    { ...options.write, dryRun: options.dryRun, logger }
+  );
+  logger.info(
+    `${options.dryRun ? "would change" : "changed"} ${plan.edits.length} pins` + (sourcePlan.moves.length ? ` and moved ${sourcePlan.moves.length} Istio sources off retired hosts` : "") + ` in ${changedFiles.length} files`
+  );
+  const selected = pins.filter((p) => role === "all" || p.role === role);
+  return {
+    pins,
+    plan,
+    changedFiles,
+    previousVersions: sortVersions(new Set(selected.map((p) => p.version))),
+    before,
+    after,
+    sources,
+    sourcePlan
+  };
+}
+
 // src/core/pipeline/ambient.ts
 var LABEL2 = { cni: "istio-cni", ztunnel: "ztunnel" };
 function withNodeAgents(request2, planned) {
@@ -53877,6 +53798,287 @@ function assertSkewAfterMove(request2, canary) {
     );
 }
 
+// src/core/releases/support.ts
+var SUPPORT_AFTER_N_PLUS_2_DAYS = 42;
+function supportStatus(version, support, options) {
+  const parsed = istioVersionOf(version);
+  const minor = parsed ? `${parsed.major}.${parsed.minor}` : typeof version === "string" ? version : version.version;
+  const today = isoDate(options.now);
+  const record = support.find((s) => s.minor === minor);
+  const status = (eolDate, basis) => ({
+    minor,
+    eol: eolDate !== void 0 && eolDate <= today,
+    ...eolDate ? { eolDate } : {},
+    eolExpected: basis !== "announced" && eolDate !== void 0 && eolDate > today,
+    basis
+  });
+  if (record?.eolDate && !record.eolExpected) return status(record.eolDate, "announced");
+  const derived = parsed ? eolByRule(parsed, options.releases ?? []) : void 0;
+  if (derived) return status(derived, "n+2 rule");
+  if (record?.eolDate) return status(record.eolDate, "expected");
+  return status(void 0, "unknown");
+}
+function supportedMinors(support, options) {
+  const minors = new Set(support.map((s) => s.minor));
+  for (const release of options.releases ?? []) {
+    const parsed = istioVersionOf(release);
+    if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
+  }
+  const today = isoDate(options.now);
+  const unreleased = new Set(
+    support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor)
+  );
+  return [...minors].filter((minor) => !unreleased.has(minor) && !supportStatus(firstOf(minor), support, options).eol).sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
+}
+function firstOf(minor) {
+  const [major, minorNumber] = minor.split(".").map(Number);
+  if (!Number.isInteger(major) || !Number.isInteger(minorNumber)) return `${minor}.0`;
+  return {
+    version: `${major}.${minorNumber}.0`,
+    major,
+    minor: minorNumber,
+    patch: 0,
+    prerelease: false
+  };
+}
+function eolByRule(parsed, releases) {
+  const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
+  if (!successor?.publishedAt) return void 0;
+  const released = Date.parse(successor.publishedAt);
+  if (Number.isNaN(released)) return void 0;
+  return isoDate(new Date(released + SUPPORT_AFTER_N_PLUS_2_DAYS * 864e5));
+}
+var gaIndex = /* @__PURE__ */ new WeakMap();
+function gaReleases(releases) {
+  let index = gaIndex.get(releases);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const release of releases) {
+      const version = release.prerelease ? void 0 : istioVersionOf(release)?.version;
+      if (version && !index.has(version)) index.set(version, release);
+    }
+    gaIndex.set(releases, index);
+  }
+  return index;
+}
+function isoDate(date) {
+  return date.toISOString().slice(0, 10);
+}
+
+// src/core/releases/check-release.ts
+function checkRelease(request2, sources) {
+  const now = request2.now ?? /* @__PURE__ */ new Date();
+  const current = requireIstioRelease(request2, sources.releases);
+  const policyText = request2.policy ?? "latest";
+  const policy = parseVersionPolicy(policyText);
+  const strategy = request2.strategy ?? "in-place";
+  const supportOptions = { now, releases: sources.releases };
+  const supported = supportedMinors(sources.support, supportOptions);
+  const includePrereleases = request2.includePrereleases === true;
+  const context2 = { current, supportedMinors: supported };
+  requireReachablePolicy(policy, policyText, sources.releases, context2, includePrereleases);
+  const path5 = planUpgradePath({
+    current,
+    releases: sources.releases,
+    policy,
+    strategy,
+    includePrereleases,
+    supportedMinors: supported
+  });
+  const matches = matchAdvisories(current, sources.advisories, sources.support);
+  const target = path5.target;
+  const stillAffecting = new Set(
+    path5.targetVersion ? matchAdvisories(path5.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id) : []
+  );
+  const status = supportStatus(current, sources.support, supportOptions);
+  return {
+    current: current.version,
+    latest: path5.latest,
+    target,
+    destination: path5.destination,
+    updateAvailable: target !== void 0,
+    updateType: path5.updateType,
+    hops: path5.hops,
+    upgradePath: path5.hops.map((h) => h.to),
+    ...path5.blockedBy ? { blockedBy: path5.blockedBy } : {},
+    currentIsAheadOfLatest: path5.currentIsAheadOfLatest,
+    vulnerable: matches.length > 0,
+    advisories: matches.map(advisoryReport),
+    fixedAdvisories: target ? matches.filter((m) => !stillAffecting.has(m.advisory.id)).map((m) => m.advisory.id) : [],
+    eol: status.eol,
+    ...status.eolDate ? { eolDate: status.eolDate } : {},
+    eolExpected: status.eolExpected,
+    ...skewChecks(request2, current, sources),
+    policy: policyText,
+    strategy,
+    sources: {
+      releasesFrom: sources.releasesFrom,
+      advisoriesFrom: sources.advisoriesFrom,
+      datasetAsOf: sources.datasetAsOf,
+      warnings: sources.warnings
+    }
+  };
+}
+function skewChecks(request2, current, sources) {
+  const dataPlane = request2.dataPlaneVersion ? parseIstioVersion(request2.dataPlaneVersion) : void 0;
+  const kubernetes = request2.kubernetesVersion ? checkKubernetesSupport(current, request2.kubernetesVersion, sources.support) : void 0;
+  return {
+    ...request2.kubernetesVersion ? { kubernetesVersion: request2.kubernetesVersion } : {},
+    ...kubernetes?.supported !== void 0 ? { kubernetesSupported: kubernetes.supported } : {},
+    kubernetesSupportedVersions: [...kubernetes?.supportedVersions ?? []],
+    ...dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } } : {}
+  };
+}
+function requireReachablePolicy(policy, policyText, releases, context2, includePrereleases) {
+  const eligible = releases.filter((r) => includePrereleases || !r.prerelease).sort((a, b) => compareVersions(a.version, b.version));
+  if (eligible.some((r) => policyAllows(policy, r, context2))) return;
+  throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
+    input: "version-policy",
+    hint: `Releases run from ${eligible[0]?.version ?? "none"} to ${eligible[eligible.length - 1]?.version ?? "none"}; supported minors: ${context2.supportedMinors.join(", ") || "none"}.`
+  });
+}
+function advisoryReport(m) {
+  return {
+    id: m.advisory.id,
+    cves: m.advisory.cves,
+    severity: m.advisory.severity,
+    ...m.advisory.cvss !== void 0 ? { cvss: m.advisory.cvss } : {},
+    ...m.fixedIn ? { "fixed-in": m.fixedIn } : {},
+    url: m.advisory.url,
+    summary: m.advisory.summary,
+    presumed: m.presumed
+  };
+}
+function requireIstioRelease(request2, releases) {
+  const where2 = request2.currentFrom ?? { input: "current-version" };
+  const listed = releases.find((r) => r.version === request2.currentVersion);
+  if (listed) return listed;
+  const parsed = parseIstioVersion(request2.currentVersion);
+  const known2 = releases.map((r) => r.version).sort(compareVersions);
+  if (!parsed) {
+    throw new InvalidInputError(`'${request2.currentVersion}' is not an Istio version`, {
+      ...where2,
+      hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known2.slice(-3).join(", ")}.`
+    });
+  }
+  const normalised = releases.find((r) => r.version === parsed.version);
+  if (normalised) return normalised;
+  const newest = known2[known2.length - 1];
+  if (newest && compareVersions(parsed.version, newest) > 0) return parsed;
+  throw new NotFoundError(`${parsed.version} is not an Istio release`, {
+    ...where2,
+    hint: `The nearest releases are ${nearestReleases(parsed.version, known2, parsed.prerelease).join(", ")}.`
+  });
+}
+
+// src/core/pipeline/pin-steps.ts
+function planPinSteps(request2) {
+  const scanned = scanPins(request2);
+  const controlPlaneVersions2 = sortVersions(
+    new Set(controlPlaneVersions(request2.model).map((p) => p.version))
+  );
+  const current = currentControlPlaneVersion(request2.model, { input: "control-plane-paths" }).version;
+  const check = checkControlPlane(request2, current);
+  const { dataPlanePins, pins } = scanned;
+  const dataPlaneVersions2 = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
+  const oldestProxy = dataPlaneVersions2[0];
+  const lagging = dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+  const laggingFiles = [...new Set(lagging.map((p) => p.file))].sort();
+  const preview = (step, target) => previewPullRequests(scanned, check, current, step, target);
+  const base = {
+    controlPlane: { current, versions: controlPlaneVersions2, check },
+    dataPlane: { versions: dataPlaneVersions2, laggingFiles },
+    pins,
+    consistency: checkConsistency(pins)
+  };
+  const dataPlaneStep = (reason2) => ({
+    ...base,
+    step: "data-plane",
+    target: current,
+    reason: reason2,
+    files: laggingFiles,
+    pullRequests: preview("data-plane", current)
+  });
+  if (check.updateAvailable && check.target) {
+    const skewAfterHop = oldestProxy ? minorDistance(oldestProxy, check.target) : 0;
+    if (laggingFiles.length > 0 && skewAfterHop > 1) {
+      return dataPlaneStep(
+        `Proxies at ${oldestProxy} must reach the control plane's ${current} before it moves to ${check.target}: Istio allows the control plane only one minor ahead of its proxies.`
+      );
+    }
+    return {
+      ...base,
+      step: "control-plane",
+      target: check.target,
+      reason: `The control plane at ${current} is behind the next allowed hop, ${check.target} (policy ${check.policy}, ${check.strategy}).`,
+      files: controlPlaneFiles(scanned, check.target),
+      pullRequests: preview("control-plane", check.target)
+    };
+  }
+  if (laggingFiles.length > 0) {
+    return dataPlaneStep(
+      `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`
+    );
+  }
+  const reason = check.currentIsAheadOfLatest ? `The control plane at ${current} is newer than every release listed; nothing to do.` : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`;
+  return { ...base, step: "none", reason, files: [], pullRequests: [] };
+}
+function checkControlPlane(request2, current) {
+  const { policy, strategy, includePrereleases } = request2.config;
+  const { kubernetesVersion, now } = request2;
+  return checkRelease(
+    { currentVersion: current, policy, strategy, includePrereleases, kubernetesVersion, now },
+    request2.sources
+  );
+}
+function scanPins(request2) {
+  const logger = request2.logger ?? silentLogger;
+  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(request2.config);
+  const scan = (paths) => extractPins({ root: request2.workspace, paths }, { logger }).pins;
+  const controlPlaneScan = scan(controlPlanePaths);
+  const samePaths = controlPlanePaths.join("\0") === dataPlanePaths.join("\0");
+  const controlPlanePins = controlPlaneScan.filter((p) => p.role === "control-plane");
+  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
+    (p) => p.role === "data-plane"
+  );
+  if (controlPlanePins.length === 0) {
+    throw new NotFoundError("no Istio control plane pin was found", {
+      input: "control-plane-paths",
+      hint: `Searched ${controlPlanePaths.join(", ")}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`
+    });
+  }
+  return { controlPlanePins, dataPlanePins, pins: [...controlPlanePins, ...dataPlanePins] };
+}
+function controlPlaneFiles(scanned, target) {
+  return [...new Set(scanned.controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
+}
+function previewPullRequests(scanned, check, current, step, target) {
+  const planned = [];
+  if (check.updateAvailable && check.target && step !== "data-plane") {
+    planned.push({
+      component: "control-plane",
+      target: check.target,
+      files: controlPlaneFiles(scanned, check.target),
+      now: true
+    });
+  }
+  const proxyTarget = step === "control-plane" ? check.target : target ?? current;
+  const proxyFiles = [
+    ...new Set(
+      scanned.dataPlanePins.filter((p) => compareVersions(p.version, proxyTarget) < 0).map((p) => p.file)
+    )
+  ].sort();
+  if (proxyFiles.length > 0) {
+    planned.push({
+      component: "data-plane",
+      target: proxyTarget,
+      files: proxyFiles,
+      now: step === "data-plane"
+    });
+  }
+  return planned;
+}
+
 // src/core/pipeline/plan.ts
 function pipelinePaths(config) {
   return {
@@ -53939,114 +54141,6 @@ function planUpgrade(request2) {
 }
 function pathsSearchedByBump(file, controlPlanePaths) {
   return globMatcher(controlPlanePaths.filter((p) => !p.startsWith("!")))(file) && !globMatcher(controlPlanePaths.filter((p) => p.startsWith("!")).map((p) => p.slice(1)))(file);
-}
-function planPinSteps(request2) {
-  const logger = request2.logger ?? silentLogger;
-  const { config } = request2;
-  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
-  const scan = (paths) => extractPins({ root: request2.workspace, paths }, { logger }).pins;
-  const controlPlaneScan = scan(controlPlanePaths);
-  const samePaths = controlPlanePaths.join("\0") === dataPlanePaths.join("\0");
-  const controlPlanePins = controlPlaneScan.filter((p) => p.role === "control-plane");
-  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
-    (p) => p.role === "data-plane"
-  );
-  const pins = [...controlPlanePins, ...dataPlanePins];
-  if (controlPlanePins.length === 0) {
-    throw new NotFoundError("no Istio control plane pin was found", {
-      input: "control-plane-paths",
-      hint: `Searched ${controlPlanePaths.join(", ")}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`
-    });
-  }
-  const controlPlaneVersions2 = sortVersions(
-    new Set(controlPlaneVersions(request2.model).map((p) => p.version))
-  );
-  const current = currentControlPlaneVersion(request2.model, { input: "control-plane-paths" }).version;
-  const check = checkRelease(
-    {
-      currentVersion: current,
-      policy: config.policy,
-      strategy: config.strategy,
-      includePrereleases: config.includePrereleases,
-      kubernetesVersion: request2.kubernetesVersion,
-      now: request2.now
-    },
-    request2.sources
-  );
-  const dataPlaneVersions2 = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
-  const oldestProxy = dataPlaneVersions2[0];
-  const controlPlaneFiles = (target) => [...new Set(controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
-  const lagging = dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
-  const laggingFiles = [...new Set(lagging.map((p) => p.file))].sort();
-  const olderProxyFiles = (target) => [
-    ...new Set(dataPlanePins.filter((p) => compareVersions(p.version, target) < 0).map((p) => p.file))
-  ].sort();
-  const previewFor = (step, target) => {
-    const planned = [];
-    if (check.updateAvailable && check.target && step !== "data-plane") {
-      planned.push({
-        component: "control-plane",
-        target: check.target,
-        files: controlPlaneFiles(check.target),
-        now: true
-      });
-    }
-    const proxyTarget = step === "control-plane" ? check.target : target ?? current;
-    const proxyFiles = olderProxyFiles(proxyTarget);
-    if (proxyFiles.length > 0) {
-      planned.push({
-        component: "data-plane",
-        target: proxyTarget,
-        files: proxyFiles,
-        now: step === "data-plane"
-      });
-    }
-    return planned;
-  };
-  const base = {
-    controlPlane: { current, versions: controlPlaneVersions2, check },
-    dataPlane: { versions: dataPlaneVersions2, laggingFiles },
-    pins,
-    consistency: checkConsistency(pins)
-  };
-  if (check.updateAvailable && check.target) {
-    const skewAfterHop = oldestProxy ? minorDistance(oldestProxy, check.target) : 0;
-    if (laggingFiles.length > 0 && skewAfterHop > 1) {
-      return {
-        ...base,
-        step: "data-plane",
-        target: current,
-        reason: `Proxies at ${oldestProxy} must reach the control plane's ${current} before it moves to ${check.target}: Istio allows the control plane only one minor ahead of its proxies.`,
-        files: laggingFiles,
-        pullRequests: previewFor("data-plane", current)
-      };
-    }
-    return {
-      ...base,
-      step: "control-plane",
-      target: check.target,
-      reason: `The control plane at ${current} is behind the next allowed hop, ${check.target} (policy ${check.policy}, ${check.strategy}).`,
-      files: controlPlaneFiles(check.target),
-      pullRequests: previewFor("control-plane", check.target)
-    };
-  }
-  if (laggingFiles.length > 0) {
-    return {
-      ...base,
-      step: "data-plane",
-      target: current,
-      reason: `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`,
-      files: laggingFiles,
-      pullRequests: previewFor("data-plane", current)
-    };
-  }
-  return {
-    ...base,
-    step: "none",
-    reason: check.currentIsAheadOfLatest ? `The control plane at ${current} is newer than every release listed; nothing to do.` : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`,
-    files: [],
-    pullRequests: []
-  };
 }
 
 // src/core/rollout/waves/assign.ts
@@ -54275,202 +54369,178 @@ function handCommitFor(workspace, pins) {
   return shallow ? missing : { kind: "unknown" };
 }
 
-// src/core/rollout/waves/rollout.ts
+// src/core/rollout/waves/plan-fleet.ts
 async function planFleet(request2) {
   const now = request2.now ?? /* @__PURE__ */ new Date();
   const assignment = assignWaves(request2.waves, request2.model, request2.pins);
   const statuses = [];
   let blockedBy;
   for (const [index, members] of assignment.waves.entries()) {
-    const wave = members.wave;
-    const controlPlane = sortVersions(new Set(members.controlPlanePins.map((p) => p.version)));
-    const status = {
-      wave: wave.name,
-      clusters: members.clusters.map((c) => c.name),
-      controlPlane,
-      proxies: sortVersions(new Set(members.dataPlanePins.map((p) => p.version))),
-      state: "current",
-      message: "",
-      files: []
-    };
+    const status = initialStatus(members);
     statuses.push(status);
-    const current = controlPlane[0];
+    const current = status.controlPlane[0];
     if (!current) {
       status.state = "no-pins";
-      const shared = assignment.shared.filter((s) => s.waves.includes(wave.name));
-      status.message = shared.length ? `Wave ${wave.name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${wave.name} holds no control plane pin of its own; nothing is bumped for it.`;
+      status.message = noPinsMessage(members, assignment.shared);
       continue;
     }
-    status.current = current;
-    const check = checkRelease(
-      {
-        currentVersion: current,
-        policy: request2.policy,
-        strategy: request2.strategy,
-        includePrereleases: request2.includePrereleases,
-        kubernetesVersion: request2.kubernetesVersion,
-        now
-      },
-      request2.sources
-    );
-    status.check = {
-      eol: check.eol,
-      eolDate: check.eolDate,
-      advisories: check.advisories,
-      vulnerable: check.vulnerable
-    };
-    if (!check.updateAvailable || !check.target) {
-      status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
-      const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
-      if (lagging.length > 0) {
-        const files = [...new Set(lagging.map((p) => p.file))].sort();
-        status.state = "open";
-        status.dataPlane = {
-          from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
-          target: current,
-          files,
-          branch: waveBranch("data-plane", wave.name, current)
-        };
-        status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
-      }
-      continue;
-    }
-    const target = check.target;
-    status.target = target;
-    status.branch = waveBranch("control-plane", wave.name, target);
-    const edits = members.controlPlanePins.filter((p) => compareVersions(p.version, target) < 0);
-    status.files = [...new Set(edits.map((p) => p.file))].sort();
+    const target = checkWave(request2, members, status, current, now);
+    if (!target) continue;
     if (blockedBy) {
       status.state = "blocked";
-      status.message = `Wave ${wave.name} is blocked (${current} \u2192 ${target}): ${blockedBy}`;
+      status.message = `Wave ${members.wave.name} is blocked (${current} \u2192 ${target}): ${blockedBy}`;
       continue;
     }
     if (index === 0) {
       status.state = "open";
-      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target}.`;
+      status.message = `Wave ${members.wave.name} opens its control plane PR: ${current} \u2192 ${target}.`;
       continue;
     }
-    const previous = request2.waves[index - 1];
-    if (!request2.github) {
-      status.state = "waiting";
-      status.message = `Wave ${wave.name} (${current} \u2192 ${target}) is gated on wave ${previous.name}'s PR for ${target}; a GitHub token is needed to read it.`;
-      continue;
-    }
-    const evidence = await findWavePull(request2.github, {
-      owner: request2.owner,
-      repo: request2.repo,
-      wave: previous.name,
-      target,
-      requireChecks: wave.requireChecks
-    });
-    let gate = evaluateGate({ wave, previous: previous.name, target, evidence, now });
-    let handMade;
-    const before = statuses[index - 1];
-    if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
-      const hand = handCommitFor(request2.workspace, assignment.waves[index - 1].controlPlanePins);
-      if (hand.kind === "found") {
-        handMade = hand.sha;
-        const checks = await readRequiredChecks(
-          request2.github,
-          { owner: request2.owner, repo: request2.repo },
-          hand.sha,
-          wave.requireChecks
-        );
-        const byHand = {
-          number: 0,
-          url: "",
-          state: "closed",
-          mergedAt: hand.committedAt,
-          mergeCommitSha: hand.sha,
-          checks,
-          byHand: true
-        };
-        gate = evaluateGate({ wave, previous: previous.name, target, evidence: byHand, now });
-      } else {
-        gate = {
-          kind: "wait-merge",
-          message: hand.kind === "shallow" ? `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current} without an Istio Autopilot PR, but ${hand.message}.` : `Wave ${wave.name} waits: wave ${previous.name} already runs ${before.current}, but neither a merged Istio Autopilot PR for ${target} nor the git history of its pins records when, so its soak cannot be measured; merge ${previous.name}'s bump through the bot's PR (or remove the gate).`
-        };
-      }
-    }
-    status.gate = gate;
-    if (gate.kind === "open") {
-      status.state = "open";
-      status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.name}'s ${handMade ? `commit ${handMade.slice(0, 12)}` : `#${evidence.number}`} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
-    } else {
-      status.state = gate.kind === "blocked" ? "blocked" : "waiting";
-      status.message = gate.message;
-      if (gate.kind === "blocked")
-        blockedBy = `check ${gate.check} failed in wave ${previous.name}${gate.pull ? ` (#${gate.pull.number})` : ""}.`;
-    }
+    const previous = {
+      config: request2.waves[index - 1],
+      status: statuses[index - 1],
+      members: assignment.waves[index - 1]
+    };
+    blockedBy = await gateWave(request2, { members, status, current, target, now }, previous) ?? blockedBy;
   }
   return { waves: statuses, shared: assignment.shared, advice: assignment.shared.map(sharedPinAdvice) };
 }
+function initialStatus(members) {
+  return {
+    wave: members.wave.name,
+    clusters: members.clusters.map((c) => c.name),
+    controlPlane: sortVersions(new Set(members.controlPlanePins.map((p) => p.version))),
+    proxies: sortVersions(new Set(members.dataPlanePins.map((p) => p.version))),
+    state: "current",
+    message: "",
+    files: []
+  };
+}
+function noPinsMessage(members, allShared) {
+  const name = members.wave.name;
+  const shared = allShared.filter((s) => s.waves.includes(name));
+  return shared.length ? `Wave ${name} is pinned only in a base shared with other waves (${[...new Set(shared.map((s) => `${s.pin.file}:${s.pin.line}`))].join(", ")}); it is not bumped wave by wave until each cluster has its own version.` : `Wave ${name} holds no control plane pin of its own; nothing is bumped for it.`;
+}
+function checkWave(request2, members, status, current, now) {
+  const wave = members.wave;
+  status.current = current;
+  const check = checkRelease(
+    {
+      currentVersion: current,
+      policy: request2.policy,
+      strategy: request2.strategy,
+      includePrereleases: request2.includePrereleases,
+      kubernetesVersion: request2.kubernetesVersion,
+      now
+    },
+    request2.sources
+  );
+  status.check = {
+    eol: check.eol,
+    eolDate: check.eolDate,
+    advisories: check.advisories,
+    vulnerable: check.vulnerable
+  };
+  if (!check.updateAvailable || !check.target) {
+    status.message = `Wave ${wave.name} is at ${current}, the newest release the policy allows.`;
+    const lagging = members.dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
+    if (lagging.length > 0) {
+      const files = [...new Set(lagging.map((p) => p.file))].sort();
+      status.state = "open";
+      status.dataPlane = {
+        from: sortVersions(new Set(lagging.map((p) => p.version)))[0],
+        target: current,
+        files,
+        branch: waveBranch("data-plane", wave.name, current)
+      };
+      status.message = `Wave ${wave.name} is at ${current}; its proxies at ${status.dataPlane.from} follow in its data plane PR (${files.length} file(s)).`;
+    }
+    return void 0;
+  }
+  const target = check.target;
+  status.target = target;
+  status.branch = waveBranch("control-plane", wave.name, target);
+  const edits = members.controlPlanePins.filter((p) => compareVersions(p.version, target) < 0);
+  status.files = [...new Set(edits.map((p) => p.file))].sort();
+  return target;
+}
+async function gateWave(request2, hop, previous) {
+  const { members, status, current, target, now } = hop;
+  const wave = members.wave;
+  if (!request2.github) {
+    status.state = "waiting";
+    status.message = `Wave ${wave.name} (${current} \u2192 ${target}) is gated on wave ${previous.config.name}'s PR for ${target}; a GitHub token is needed to read it.`;
+    return void 0;
+  }
+  const evidence = await findWavePull(request2.github, {
+    owner: request2.owner,
+    repo: request2.repo,
+    wave: previous.config.name,
+    target,
+    requireChecks: wave.requireChecks
+  });
+  let gate = evaluateGate({ wave, previous: previous.config.name, target, evidence, now });
+  let handMade;
+  const before = previous.status;
+  if (!evidence && gate.kind === "wait-merge" && before?.current && compareVersions(before.current, target) >= 0) {
+    const byHand = await handGate(request2, hop, previous, before.current);
+    gate = byHand.gate;
+    handMade = byHand.sha;
+  }
+  status.gate = gate;
+  if (gate.kind === "open") {
+    status.state = "open";
+    status.message = `Wave ${wave.name} opens its control plane PR: ${current} \u2192 ${target} (wave ${previous.config.name}'s ${handMade ? `commit ${handMade.slice(0, 12)}` : `#${evidence.number}`} merged, soaked${wave.requireChecks.length ? ", checks green" : ""}).`;
+    return void 0;
+  }
+  status.state = gate.kind === "blocked" ? "blocked" : "waiting";
+  status.message = gate.message;
+  return gate.kind === "blocked" ? `check ${gate.check} failed in wave ${previous.config.name}${gate.pull ? ` (#${gate.pull.number})` : ""}.` : void 0;
+}
+async function handGate(request2, hop, previous, previousVersion) {
+  const { members, target, now } = hop;
+  const wave = members.wave;
+  const hand = handCommitFor(request2.workspace, previous.members.controlPlanePins);
+  if (hand.kind === "found") {
+    const checks = await readRequiredChecks(
+      request2.github,
+      { owner: request2.owner, repo: request2.repo },
+      hand.sha,
+      wave.requireChecks
+    );
+    const byHand = {
+      number: 0,
+      url: "",
+      state: "closed",
+      mergedAt: hand.committedAt,
+      mergeCommitSha: hand.sha,
+      checks,
+      byHand: true
+    };
+    return {
+      gate: evaluateGate({ wave, previous: previous.config.name, target, evidence: byHand, now }),
+      sha: hand.sha
+    };
+  }
+  return {
+    gate: {
+      kind: "wait-merge",
+      message: hand.kind === "shallow" ? `Wave ${wave.name} waits: wave ${previous.config.name} already runs ${previousVersion} without an Istio Autopilot PR, but ${hand.message}.` : `Wave ${wave.name} waits: wave ${previous.config.name} already runs ${previousVersion}, but neither a merged Istio Autopilot PR for ${target} nor the git history of its pins records when, so its soak cannot be measured; merge ${previous.config.name}'s bump through the bot's PR (or remove the gate).`
+    }
+  };
+}
+
+// src/core/rollout/waves/run-fleet.ts
 async function runFleet(request2, plan, deps, options = {}) {
   const assignment = assignWaves(request2.waves, request2.model, request2.pins);
   const changed = [];
   for (const status of plan.waves) {
     request2.logger.info(status.message);
-    if (status.state === "open" && status.dataPlane && !options.dryRun) {
-      const dp = status.dataPlane;
-      const pull2 = await deps.openDataPlanePullRequest({
-        wave: status.wave,
-        component: waveComponent("data-plane", status.wave),
-        branch: dp.branch,
-        from: dp.from,
-        to: dp.target,
-        files: dp.files
-      });
-      if (pull2) {
-        changed.push(...pull2.files);
-        status.pullRequest = pull2;
-        status.message = `Wave ${status.wave} is at ${dp.target}; data plane PR #${pull2.number} (proxies ${dp.from} \u2192 ${dp.target}) ${pull2.operation}.`;
-        request2.logger.info(status.message);
-      }
-      continue;
-    }
-    if (status.state !== "open" || !status.target || !status.current || options.dryRun) continue;
-    const members = assignment.waves.find((m) => m.wave.name === status.wave);
-    const target = checkReleaseTarget(status.target, releaseListOf(request2.sources, request2.now), {
-      logger: request2.logger
-    });
-    const pinPlan = planPinUpdates(members.controlPlanePins, target, {
-      role: "control-plane",
-      logger: request2.logger
-    });
-    const inWave = globMatcher(members.wave.paths);
-    const sources = findIstioSources(
-      { root: request2.workspace, paths: request2.controlPlanePaths ?? [] },
-      { logger: request2.logger }
-    ).filter((source) => inWave(source.file));
-    const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: target.version, now: request2.now });
-    for (const { source, reason } of sourcePlan.stuck)
-      request2.logger.warning(`${source.location}: ${reason}`, source);
-    const files = applySplices2(
-      request2.workspace,
-      [...pinPlan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
-      { logger: request2.logger }
-    );
-    changed.push(...files);
-    const pull = await deps.openPullRequest({
-      wave: status.wave,
-      component: waveComponent("control-plane", status.wave),
-      branch: status.branch,
-      from: status.current,
-      to: status.target,
-      files,
-      edits: pinPlan.edits,
-      moves: sourcePlan.moves
-    });
-    if (pull) {
-      status.pullRequest = pull;
-      const next = plan.waves[plan.waves.indexOf(status) + 1];
-      if (next?.state === "waiting" && next.gate?.kind === "wait-merge" && next.target === status.target) {
-        next.gate = { ...next.gate, pull: { number: pull.number, url: pull.url } };
-        next.message = `Wave ${next.wave} waits for wave ${status.wave}'s PR #${pull.number} (${status.target}) to be merged.`;
-      }
-      status.message = `Wave ${status.wave}: PR #${pull.number} (${status.current} \u2192 ${status.target}) ${pull.operation}; ${followUp(plan, request2, status.wave)}`;
-      request2.logger.info(status.message);
+    if (status.state !== "open" || options.dryRun) continue;
+    if (status.dataPlane) changed.push(...await openDataPlaneWave(request2, status, deps));
+    else if (status.target && status.current) {
+      const members = assignment.waves.find((m) => m.wave.name === status.wave);
+      changed.push(...await bumpWave(request2, plan, status, members, deps));
     }
   }
   for (const advice of plan.advice) request2.logger.warning(advice);
@@ -54480,6 +54550,65 @@ async function runFleet(request2, plan, deps, options = {}) {
       `${orphans.length} control plane pin(s) belong to no wave and are not bumped while waves are set: ${orphans.map((p) => `${p.file}:${p.line}`).join(", ")}. Add their files to a wave's paths.`
     );
   return { ...plan, changedFiles: [...new Set(changed)].sort() };
+}
+async function openDataPlaneWave(request2, status, deps) {
+  const dp = status.dataPlane;
+  const pull = await deps.openDataPlanePullRequest({
+    wave: status.wave,
+    component: waveComponent("data-plane", status.wave),
+    branch: dp.branch,
+    from: dp.from,
+    to: dp.target,
+    files: dp.files
+  });
+  if (!pull) return [];
+  status.pullRequest = pull;
+  status.message = `Wave ${status.wave} is at ${dp.target}; data plane PR #${pull.number} (proxies ${dp.from} \u2192 ${dp.target}) ${pull.operation}.`;
+  request2.logger.info(status.message);
+  return pull.files;
+}
+async function bumpWave(request2, plan, status, members, deps) {
+  const target = checkReleaseTarget(status.target, releaseListOf(request2.sources, request2.now), {
+    logger: request2.logger
+  });
+  const pinPlan = planPinUpdates(members.controlPlanePins, target, {
+    role: "control-plane",
+    logger: request2.logger
+  });
+  const inWave = globMatcher(members.wave.paths);
+  const sources = findIstioSources(
+    { root: request2.workspace, paths: request2.controlPlanePaths ?? [] },
+    { logger: request2.logger }
+  ).filter((source) => inWave(source.file));
+  const sourcePlan = planSourceMoves(sources, { onlyWhereNotServing: target.version, now: request2.now });
+  for (const { source, reason } of sourcePlan.stuck)
+    request2.logger.warning(`${source.location}: ${reason}`, source);
+  const files = applySplices2(
+    request2.workspace,
+    [...pinPlan.edits.map(pinSplice), ...sourcePlan.moves.map(moveSplice)],
+    { logger: request2.logger }
+  );
+  const pull = await deps.openPullRequest({
+    wave: status.wave,
+    component: waveComponent("control-plane", status.wave),
+    branch: status.branch,
+    from: status.current,
+    to: status.target,
+    files,
+    edits: pinPlan.edits,
+    moves: sourcePlan.moves
+  });
+  if (pull) {
+    status.pullRequest = pull;
+    const next = plan.waves[plan.waves.indexOf(status) + 1];
+    if (next?.state === "waiting" && next.gate?.kind === "wait-merge" && next.target === status.target) {
+      next.gate = { ...next.gate, pull: { number: pull.number, url: pull.url } };
+      next.message = `Wave ${next.wave} waits for wave ${status.wave}'s PR #${pull.number} (${status.target}) to be merged.`;
+    }
+    status.message = `Wave ${status.wave}: PR #${pull.number} (${status.current} \u2192 ${status.target}) ${pull.operation}; ${followUp(plan, request2, status.wave)}`;
+    request2.logger.info(status.message);
+  }
+  return files;
 }
 function followUp(plan, request2, wave) {
   const index = plan.waves.findIndex((w) => w.wave === wave);
@@ -54515,282 +54644,7 @@ function configuredPullRequest(where2, pr) {
   };
 }
 
-// src/core/pipeline/fleet.ts
-async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
-  const { runWithoutWaves } = steps;
-  const { config } = request2;
-  const { logger } = deps;
-  const fleetRequest = {
-    workspace: request2.workspace,
-    owner: request2.owner,
-    repo: request2.repo,
-    waves: config.waves ?? [],
-    model,
-    pins: plan.pins,
-    sources,
-    policy: config.policy,
-    strategy: config.strategy,
-    includePrereleases: config.includePrereleases,
-    kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
-    now: request2.now,
-    logger,
-    github: deps.github,
-    controlPlanePaths: pipelinePaths(config).controlPlane
-  };
-  const fleetPlan = await planFleet(fleetRequest);
-  const pr = config.pullRequest;
-  const check = plan.controlPlane.check;
-  let first;
-  const fleet = await runFleet(
-    fleetRequest,
-    fleetPlan,
-    {
-      openPullRequest: async (wave) => {
-        const paths = pipelinePaths(config);
-        const analysis = request2.analyze === false ? void 0 : await analyzeManifests({
-          binary: await deps.installIstioctl(wave.to),
-          version: wave.to,
-          cwd: request2.workspace,
-          paths: [.../* @__PURE__ */ new Set([...paths.controlPlane, ...paths.dataPlane])],
-          failureThreshold: config.analyze.failureThreshold,
-          suppress: config.analyze.suppress,
-          logger
-        });
-        if (analysis?.result === "fail")
-          logger.warning(
-            `istioctl ${wave.to} analyze found ${analysis.counts.errors} errors in wave ${wave.wave}'s tree.`
-          );
-        const body = [movesNote(wave.moves), analysis ? analysisNote(analysis, wave.to) : void 0].filter(Boolean).join("\n\n");
-        const opened2 = await openUpgradePullRequest(
-          {
-            ...configuredPullRequest(request2, pr),
-            branch: wave.branch,
-            paths: wave.files,
-            // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
-            autoMerge: "none",
-            ...body ? { body } : {},
-            context: {
-              component: wave.component,
-              from: wave.from,
-              to: wave.to,
-              policy: check.policy,
-              inPolicy: true,
-              releaseNotes: [
-                {
-                  version: wave.to,
-                  url: `https://istio.io/latest/news/releases/${minorOf(wave.to)}.x/announcing-${wave.to}/`
-                }
-              ],
-              pins: wave.edits.map((e) => ({
-                file: e.pin.file,
-                line: e.pin.line,
-                kind: e.pin.kind,
-                from: e.pin.version,
-                to: e.target
-              }))
-            }
-          },
-          { octokit: deps.github, logger, workspace: request2.workspace }
-        );
-        const pull = opened2.pullRequest;
-        if (!pull) return void 0;
-        first ??= { operation: opened2.operation, ...pull };
-        return { ...pull, operation: opened2.operation };
-      },
-      openDataPlanePullRequest: async (wave) => {
-        const target = checkReleaseTarget(wave.to, releaseListOf(sources, request2.now), { logger });
-        const istioctl = await deps.installIstioctl(wave.to);
-        const change = await steps.renderDataPlane(
-          request2,
-          { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
-          istioctl,
-          wave.files,
-          target,
-          logger
-        );
-        if (change.files.length === 0) return void 0;
-        const opened2 = await openUpgradePullRequest(
-          {
-            ...configuredPullRequest(request2, pr),
-            branch: wave.branch,
-            paths: change.files,
-            autoMerge: "none",
-            context: {
-              component: wave.component,
-              from: wave.from,
-              to: wave.to,
-              policy: check.policy,
-              inPolicy: true,
-              pins: change.pins,
-              ...change.workloads ? { workloads: change.workloads } : {}
-            }
-          },
-          { octokit: deps.github, logger, workspace: request2.workspace }
-        );
-        const pull = opened2.pullRequest;
-        if (!pull) return void 0;
-        first ??= { operation: opened2.operation, ...pull };
-        return { ...pull, operation: opened2.operation, files: change.files };
-      }
-    },
-    { dryRun: request2.dryRun }
-  );
-  const settled = fleet.waves.every((w) => w.state === "current" || w.state === "no-pins");
-  if (settled && plan.step !== "none" && plan.step !== "control-plane") {
-    const single = await runWithoutWaves({ ...request2, config: { ...config, waves: void 0 } }, deps);
-    const dashboard2 = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, { owner: request2.owner, repo: request2.repo, fleet, logger }) : void 0;
-    return { ...single, fleet: { fleet, ...dashboard2 ? { dashboard: dashboard2 } : {} } };
-  }
-  const dashboard = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, { owner: request2.owner, repo: request2.repo, fleet, logger }) : void 0;
-  const opened = first;
-  const openedWave = fleet.waves.find((w) => w.pullRequest);
-  const fleetPlanView = {
-    ...plan,
-    step: openedWave ? openedWave.dataPlane ? "data-plane" : "control-plane" : "none",
-    reason: fleet.waves.map((w) => w.message).join(" "),
-    target: openedWave ? openedWave.dataPlane?.target ?? openedWave.target : void 0
-  };
-  return {
-    plan: fleetPlanView,
-    operation: request2.dryRun ? "planned" : opened?.operation ?? "none",
-    changedFiles: fleet.changedFiles,
-    ...opened ? {
-      pullRequest: {
-        operation: opened.operation,
-        branch: "",
-        base: pr.base ?? "",
-        pullRequest: { number: opened.number, url: opened.url },
-        autoMergeEnabled: false,
-        superseded: []
-      }
-    } : {},
-    fleet: { fleet, ...dashboard ? { dashboard } : {} }
-  };
-}
-function movesNote(moves) {
-  if (moves.length === 0) return void 0;
-  const rows = moves.map(
-    (m) => `- \`${m.source.file}:${m.source.line}\` \`${m.source.value}\` \u2192 \`${m.replacement}\``
-  );
-  return [
-    `**Istio sources moved off retired hosts** (${moves.length}), in this wave's files only:`,
-    ...rows
-  ].join("\n");
-}
-
-// src/core/pipeline/run.ts
-async function runUpgradePipeline(request2, deps) {
-  const { logger } = deps;
-  const { config } = request2;
-  const sources = await gatherReleaseSources(deps.github, {
-    cacheDir: request2.httpCacheDir,
-    logger,
-    now: request2.now
-  });
-  const mesh = await buildMesh(request2.workspace, { logger });
-  const model = mesh.model;
-  const plan = planUpgrade({
-    workspace: request2.workspace,
-    model,
-    config,
-    sources,
-    kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
-    logger,
-    now: request2.now
-  });
-  logger.info(plan.reason);
-  if (config.waves)
-    return runFleetPipeline(request2, deps, plan, model, sources, {
-      runWithoutWaves: runUpgradePipeline,
-      renderDataPlane
-    });
-  if (plan.step === "none" || !plan.target) return { plan, operation: "none", changedFiles: [] };
-  if (request2.dryRun) return { plan, operation: "planned", changedFiles: plan.files };
-  const target = plan.target;
-  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
-  let installed;
-  const istioctl = () => installed ??= deps.installIstioctl(target);
-  const checked = () => checkReleaseTarget(target, releaseListOf(sources, request2.now), { logger });
-  const canary = plan.canary;
-  const sailMove = plan.sail ? writeSailMove(request2.workspace, plan.sail) : void 0;
-  const change = canary ? await runCanaryStep(request2.workspace, canary, {
-    sidecars: async () => renderDataPlane(
-      request2,
-      plan,
-      await istioctl(),
-      dataPlanePaths,
-      checked(),
-      logger,
-      canary.revision
-    ),
-    leftovers: () => bumpControlPlane(request2, checked(), controlPlanePaths, logger)
-  }) : plan.step === "sources" ? moveSources(request2.workspace, plan, logger) : plan.step === "cni" || plan.step === "ztunnel" ? bumpNodeAgents(request2.workspace, plan, checked(), logger, request2.now) : plan.step === "control-plane" ? bumpControlPlane(request2, checked(), controlPlanePaths, logger) : await renderDataPlane(
-    request2,
-    plan,
-    await istioctl(),
-    dataPlanePaths,
-    checked(),
-    logger,
-    plan.sail?.revision,
-    // A Sail move has just been written: the model built before it no longer says where tags point.
-    sailMove && sailMove.files.length > 0 ? void 0 : mesh
-  );
-  if (plan.sail && sailMove) {
-    const sail = sailStepChange(plan.sail, sailMove, change.from, target);
-    Object.assign(change, { ...sail, files: [.../* @__PURE__ */ new Set([...change.files, ...sail.files])].sort() });
-  }
-  let analysis;
-  if (request2.analyze !== false && plan.step !== "sources") {
-    const result = await analyzeManifests({
-      binary: await istioctl(),
-      version: target,
-      cwd: request2.workspace,
-      paths: [.../* @__PURE__ */ new Set([...controlPlanePaths, ...dataPlanePaths])],
-      failureThreshold: config.analyze.failureThreshold,
-      suppress: config.analyze.suppress,
-      logger
-    });
-    analysis = { result: result.result, counts: result.counts, findings: result.findings };
-    if (result.result === "fail") {
-      logger.warning(
-        `istioctl ${target} analyze found ${result.counts.errors} errors in the changed tree; the PR is opened without auto-merge.`
-      );
-    }
-  }
-  const check = plan.controlPlane.check;
-  const sourcesOnly = plan.step === "sources";
-  const context2 = {
-    component: plan.step,
-    ...sourcesOnly ? {} : { from: change.from, to: target },
-    policy: check.policy,
-    inPolicy: true,
-    advisoriesFixed: fixedAdvisories(check),
-    endOfLife: check.eolDate ? [{ minor: minorOf(check.current), date: check.eolDate, passed: check.eol }] : [],
-    releaseNotes: sourcesOnly ? [] : [{ version: target, url: releaseNotesUrl(target) }],
-    pins: change.pins,
-    ...change.workloads ? { workloads: change.workloads } : {},
-    ...notesContext(plan, change.moves)
-  };
-  const blocking = plan.notes.applies.filter((a) => a.action === "block");
-  for (const b of blocking) {
-    logger.warning(`${b.note.title}: ${b.findings[0]?.what ?? ""}; the PR is opened without auto-merge.`);
-  }
-  const pr = config.pullRequest;
-  const pullRequest = await openUpgradePullRequest(
-    {
-      ...configuredPullRequest(request2, pr),
-      paths: change.files,
-      autoMerge: analysis?.result === "fail" || blocking.length ? "none" : pr.autoMerge,
-      autoMergeWhen: pr.autoMergeWhen,
-      ...sourcesOnly ? { title: "Move Istio's charts and images off the retired hosts" } : {},
-      ...change.title ? { title: change.title } : {},
-      body: [change.body, analysis ? analysisNote(analysis, target) : void 0, change.dataPlaneTable].filter(Boolean).join("\n\n") || void 0,
-      context: context2
-    },
-    { octokit: deps.github, logger, workspace: request2.workspace }
-  );
-  return { plan, operation: pullRequest.operation, changedFiles: change.files, analysis, pullRequest };
-}
+// src/core/pipeline/steps.ts
 function moveSources(workspace, plan, logger) {
   const files = applySplices2(workspace, plan.sources.moves.map(moveSplice), { logger });
   return { from: plan.controlPlane.current, files, pins: [], moves: plan.sources.moves };
@@ -54808,16 +54662,11 @@ function bumpControlPlane(request2, target, paths, logger) {
     from: bump.previousVersions[0] ?? target.version,
     files: bump.changedFiles,
     moves: bump.sourcePlan.moves,
-    pins: bump.plan.edits.map((e) => ({
-      file: e.pin.file,
-      line: e.pin.line,
-      kind: e.pin.kind,
-      from: e.pin.version,
-      to: e.target
-    }))
+    pins: pinsOf(bump.plan.edits)
   };
 }
-async function renderDataPlane(request2, plan, istioctl, paths, target, logger, revision, mesh) {
+async function renderDataPlane(request2, plan, istioctl, paths, target, logger, more = {}) {
+  const { revision, mesh, installIstioctl: installIstioctl2 } = more;
   const dp = request2.config.dataPlane;
   const rendered = await renderSidecars(
     {
@@ -54837,7 +54686,7 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger, 
       output: dp.output,
       outputDir: dp.outputDir
     },
-    { logger, ...mesh ? { mesh } : {} }
+    { logger, ...mesh ? { mesh } : {}, ...installIstioctl2 ? { installIstioctl: installIstioctl2 } : {} }
   );
   const rest = bumpIstioVersion({
     root: request2.workspace,
@@ -54853,21 +54702,23 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger, 
     else if (w.status === "unchanged") counts.unchanged++;
     else counts.skipped++;
   }
-  const files = [.../* @__PURE__ */ new Set([...rendered.changedFiles, ...rest.changedFiles])].sort();
   return {
     from: plan.dataPlane.versions[0] ?? plan.target,
-    files,
-    pins: rest.plan.edits.map((e) => ({
-      file: e.pin.file,
-      line: e.pin.line,
-      kind: e.pin.kind,
-      from: e.pin.version,
-      to: e.target
-    })),
+    files: [.../* @__PURE__ */ new Set([...rendered.changedFiles, ...rest.changedFiles])].sort(),
+    pins: pinsOf(rest.plan.edits),
     workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
     moves: rest.sourcePlan.moves,
     dataPlaneTable: dataPlaneTable(rendered.summary)
   };
+}
+function pinsOf(edits) {
+  return edits.map((e) => ({
+    file: e.pin.file,
+    line: e.pin.line,
+    kind: e.pin.kind,
+    from: e.pin.version,
+    to: e.target
+  }));
 }
 function dataPlaneTable(summary2) {
   const body = summary2.split("\n").slice(1).join("\n").trim();
@@ -54875,20 +54726,278 @@ function dataPlaneTable(summary2) {
 
 ${body}` : void 0;
 }
+
+// src/core/pipeline/fleet.ts
+async function runFleetPipeline(request2, deps, plan, model, sources, steps) {
+  const { config } = request2;
+  const fleetRequest = fleetRequestOf(request2, deps, plan, model, sources);
+  const fleetPlan = await planFleet(fleetRequest);
+  let first;
+  const opened = (result2) => {
+    const pull = result2.pullRequest;
+    if (pull) first ??= { operation: result2.operation, ...pull };
+    return pull;
+  };
+  const fleet = await runFleet(fleetRequest, fleetPlan, waveOpeners(request2, deps, plan, sources, opened), {
+    dryRun: request2.dryRun
+  });
+  const settled = fleet.waves.every((w) => w.state === "current" || w.state === "no-pins");
+  const single = settled && plan.step !== "none" && plan.step !== "control-plane" ? await steps.runWithoutWaves({ ...request2, config: { ...config, waves: void 0 } }, deps) : void 0;
+  const dashboard = config.dashboard && !request2.dryRun ? await upsertDashboard(deps.github, {
+    owner: request2.owner,
+    repo: request2.repo,
+    fleet,
+    logger: deps.logger
+  }) : void 0;
+  const result = { fleet, ...dashboard ? { dashboard } : {} };
+  if (single) return { ...single, fleet: result };
+  return fleetRunResult(request2, plan, fleet, first, result);
+}
+function fleetRequestOf(request2, deps, plan, model, sources) {
+  const { config } = request2;
+  return {
+    workspace: request2.workspace,
+    owner: request2.owner,
+    repo: request2.repo,
+    waves: config.waves ?? [],
+    model,
+    pins: plan.pins,
+    sources,
+    policy: config.policy,
+    strategy: config.strategy,
+    includePrereleases: config.includePrereleases,
+    kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
+    now: request2.now,
+    logger: deps.logger,
+    github: deps.github,
+    controlPlanePaths: pipelinePaths(config).controlPlane
+  };
+}
+function waveOpeners(request2, deps, plan, sources, opened) {
+  const open2 = async (wave, paths, more) => {
+    const result = await openUpgradePullRequest(
+      {
+        ...configuredPullRequest(request2, request2.config.pullRequest),
+        branch: wave.branch,
+        paths,
+        // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
+        autoMerge: "none",
+        ...more
+      },
+      { octokit: deps.github, logger: deps.logger, workspace: request2.workspace }
+    );
+    const pull = opened(result);
+    return pull ? { ...pull, operation: result.operation } : void 0;
+  };
+  const policy = plan.controlPlane.check.policy;
+  return {
+    openPullRequest: async (wave) => {
+      const body = [movesNote(wave.moves), await analyzeWave(request2, deps, wave)].filter(Boolean).join("\n\n");
+      const context2 = {
+        ...waveContext(wave, policy),
+        releaseNotes: [{ version: wave.to, url: releaseNotesUrl(wave.to) }],
+        pins: pinsOf(wave.edits)
+      };
+      return open2(wave, wave.files, { ...body ? { body } : {}, context: context2 });
+    },
+    openDataPlanePullRequest: (wave) => openWaveDataPlane(request2, deps, sources, wave, { open: open2, policy })
+  };
+}
+function waveContext(wave, policy) {
+  return { component: wave.component, from: wave.from, to: wave.to, policy, inPolicy: true };
+}
+async function openWaveDataPlane(request2, deps, sources, wave, how) {
+  const { logger } = deps;
+  const target = checkReleaseTarget(wave.to, releaseListOf(sources, request2.now), { logger });
+  const change = await renderDataPlane(
+    request2,
+    { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
+    await deps.installIstioctl(wave.to),
+    wave.files,
+    target,
+    logger,
+    { installIstioctl: deps.installIstioctl }
+  );
+  if (change.files.length === 0) return void 0;
+  const context2 = {
+    ...waveContext(wave, how.policy),
+    pins: change.pins,
+    ...change.workloads ? { workloads: change.workloads } : {}
+  };
+  const pull = await how.open(wave, change.files, { context: context2 });
+  return pull ? { ...pull, files: change.files } : void 0;
+}
+async function analyzeWave(request2, deps, wave) {
+  if (request2.analyze === false) return void 0;
+  const { config } = request2;
+  const paths = pipelinePaths(config);
+  const analysis = await analyzeManifests({
+    binary: await deps.installIstioctl(wave.to),
+    version: wave.to,
+    cwd: request2.workspace,
+    paths: [.../* @__PURE__ */ new Set([...paths.controlPlane, ...paths.dataPlane])],
+    failureThreshold: config.analyze.failureThreshold,
+    suppress: config.analyze.suppress,
+    logger: deps.logger
+  });
+  if (analysis.result === "fail")
+    deps.logger.warning(
+      `istioctl ${wave.to} analyze found ${analysis.counts.errors} errors in wave ${wave.wave}'s tree.`
+    );
+  return analysisNote(analysis, wave.to);
+}
+function fleetRunResult(request2, plan, fleet, opened, result) {
+  const openedWave = fleet.waves.find((w) => w.pullRequest);
+  const fleetPlanView = {
+    ...plan,
+    step: openedWave ? openedWave.dataPlane ? "data-plane" : "control-plane" : "none",
+    reason: fleet.waves.map((w) => w.message).join(" "),
+    target: openedWave ? openedWave.dataPlane?.target ?? openedWave.target : void 0
+  };
+  return {
+    plan: fleetPlanView,
+    operation: request2.dryRun ? "planned" : opened?.operation ?? "none",
+    changedFiles: fleet.changedFiles,
+    ...opened ? {
+      pullRequest: {
+        operation: opened.operation,
+        branch: "",
+        base: request2.config.pullRequest.base ?? "",
+        pullRequest: { number: opened.number, url: opened.url },
+        autoMergeEnabled: false,
+        superseded: []
+      }
+    } : {},
+    fleet: result
+  };
+}
+
+// src/core/pipeline/run.ts
+async function runUpgradePipeline(request2, deps) {
+  const { logger } = deps;
+  const { config } = request2;
+  const sources = await gatherReleaseSources(deps.github, {
+    cacheDir: request2.httpCacheDir,
+    logger,
+    now: request2.now
+  });
+  const mesh = await buildMesh(request2.workspace, { logger });
+  const plan = planUpgrade({
+    workspace: request2.workspace,
+    model: mesh.model,
+    config,
+    sources,
+    kubernetesVersion: request2.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
+    logger,
+    now: request2.now
+  });
+  logger.info(plan.reason);
+  if (config.waves)
+    return runFleetPipeline(request2, deps, plan, mesh.model, sources, {
+      runWithoutWaves: runUpgradePipeline
+    });
+  if (plan.step === "none" || !plan.target) return { plan, operation: "none", changedFiles: [] };
+  if (request2.dryRun) return { plan, operation: "planned", changedFiles: plan.files };
+  const target = plan.target;
+  let installed;
+  const istioctl = () => installed ??= deps.installIstioctl(target);
+  const change = await writeChange(request2, plan, {
+    sources,
+    mesh,
+    istioctl,
+    install: deps.installIstioctl,
+    logger
+  });
+  const analysis = request2.analyze !== false && plan.step !== "sources" ? await analyzeChange(request2, target, await istioctl(), logger) : void 0;
+  return openChangePullRequest(request2, deps, plan, change, analysis);
+}
+async function writeChange(request2, plan, deps) {
+  const { logger, istioctl } = deps;
+  const target = plan.target;
+  const paths = pipelinePaths(request2.config);
+  const checked = () => checkReleaseTarget(target, releaseListOf(deps.sources, request2.now), { logger });
+  const canary = plan.canary;
+  const sailMove = plan.sail ? writeSailMove(request2.workspace, plan.sail) : void 0;
+  const change = canary ? await runCanaryStep(request2.workspace, canary, {
+    sidecars: async () => renderDataPlane(request2, plan, await istioctl(), paths.dataPlane, checked(), logger, {
+      revision: canary.revision,
+      installIstioctl: deps.install
+    }),
+    leftovers: () => bumpControlPlane(request2, checked(), paths.controlPlane, logger)
+  }) : plan.step === "sources" ? moveSources(request2.workspace, plan, logger) : plan.step === "cni" || plan.step === "ztunnel" ? bumpNodeAgents(request2.workspace, plan, checked(), logger, request2.now) : plan.step === "control-plane" ? bumpControlPlane(request2, checked(), paths.controlPlane, logger) : await renderDataPlane(request2, plan, await istioctl(), paths.dataPlane, checked(), logger, {
+    ...plan.sail ? { revision: plan.sail.revision } : {},
+    // A Sail move has just been written: the model built before it no longer says where tags point.
+    ...sailMove && sailMove.files.length > 0 ? {} : { mesh: deps.mesh },
+    installIstioctl: deps.install
+  });
+  if (plan.sail && sailMove) {
+    const sail = sailStepChange(plan.sail, sailMove, change.from, target);
+    Object.assign(change, { ...sail, files: [.../* @__PURE__ */ new Set([...change.files, ...sail.files])].sort() });
+  }
+  return change;
+}
+async function analyzeChange(request2, target, binary, logger) {
+  const { config } = request2;
+  const paths = pipelinePaths(config);
+  const result = await analyzeManifests({
+    binary,
+    version: target,
+    cwd: request2.workspace,
+    paths: [.../* @__PURE__ */ new Set([...paths.controlPlane, ...paths.dataPlane])],
+    failureThreshold: config.analyze.failureThreshold,
+    suppress: config.analyze.suppress,
+    logger
+  });
+  if (result.result === "fail") {
+    logger.warning(
+      `istioctl ${target} analyze found ${result.counts.errors} errors in the changed tree; the PR is opened without auto-merge.`
+    );
+  }
+  return { result: result.result, counts: result.counts, findings: result.findings };
+}
+async function openChangePullRequest(request2, deps, plan, change, analysis) {
+  const { logger } = deps;
+  const target = plan.target;
+  const blocking = plan.notes.applies.filter((a) => a.action === "block");
+  for (const b of blocking) {
+    logger.warning(`${b.note.title}: ${b.findings[0]?.what ?? ""}; the PR is opened without auto-merge.`);
+  }
+  const pr = request2.config.pullRequest;
+  const pullRequest = await openUpgradePullRequest(
+    {
+      ...configuredPullRequest(request2, pr),
+      paths: change.files,
+      autoMerge: analysis?.result === "fail" || blocking.length ? "none" : pr.autoMerge,
+      autoMergeWhen: pr.autoMergeWhen,
+      ...plan.step === "sources" ? { title: "Move Istio's charts and images off the retired hosts" } : {},
+      ...change.title ? { title: change.title } : {},
+      body: [change.body, analysis ? analysisNote(analysis, target) : void 0, change.dataPlaneTable].filter(Boolean).join("\n\n") || void 0,
+      context: upgradeContext(plan, change)
+    },
+    { octokit: deps.github, logger, workspace: request2.workspace }
+  );
+  return { plan, operation: pullRequest.operation, changedFiles: change.files, analysis, pullRequest };
+}
+function upgradeContext(plan, change) {
+  const target = plan.target;
+  const check = plan.controlPlane.check;
+  const sourcesOnly = plan.step === "sources";
+  return {
+    component: plan.step,
+    ...sourcesOnly ? {} : { from: change.from, to: target },
+    policy: check.policy,
+    inPolicy: true,
+    advisoriesFixed: fixedAdvisories(check),
+    endOfLife: check.eolDate ? [{ minor: minorOf(check.current), date: check.eolDate, passed: check.eol }] : [],
+    releaseNotes: sourcesOnly ? [] : [{ version: target, url: releaseNotesUrl(target) }],
+    pins: change.pins,
+    ...change.workloads ? { workloads: change.workloads } : {},
+    ...notesContext(plan, change.moves)
+  };
+}
 function fixedAdvisories(check) {
   const fixed = new Set(check.fixedAdvisories);
   return check.advisories.filter((a) => fixed.has(a.id)).map((a) => ({ id: a.id, url: a.url, summary: a.summary, severity: a.severity, cves: a.cves }));
-}
-function releaseNotesUrl(version) {
-  return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
-}
-function analysisNote(analysis, target) {
-  const { errors, warnings, infos } = analysis.counts;
-  const head = `**istioctl ${target} analyze**: ${analysis.result === "pass" ? "passed" : "FAILED"} (${errors} errors, ${warnings} warnings, ${infos} infos).`;
-  const rows = analysis.findings.slice(0, 20).map(
-    (f) => `- \`${f.code}\` ${f.level} ${f.file ? `\`${f.file}${f.line ? `:${f.line}` : ""}\`` : ""} ${f.message}`
-  );
-  return [head, ...rows, analysis.findings.length > 20 ? `- \u2026and ${analysis.findings.length - 20} more` : ""].filter(Boolean).join("\n");
 }
 
 // src/options/github.ts
@@ -54911,7 +55020,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { existsSync as existsSync12 } from "node:fs";
-import { join as join24 } from "node:path";
+import { join as join27 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -55202,22 +55311,22 @@ function _getTempDirectory() {
 import { createHash as createHash6 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync16, statSync as statSync7, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
-import { join as join23 } from "node:path";
+import { join as join26 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join23(extracted, binaryName2))
+    binarySha256: await sha256Of(join26(extracted, binaryName2))
   };
-  writeFileSync5(join23(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join26(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join23(dir, binaryName2);
+  const binary = join26(dir, binaryName2);
   const size = statSync7(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -55228,7 +55337,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync16(join23(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync16(join26(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -55593,7 +55702,7 @@ async function installIstioctl(options) {
       }
     );
   }
-  const scratch = await mkdtemp3(join24(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join27(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -55602,12 +55711,12 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join24(scratch, "extracted");
+    const extracted = join27(scratch, "extracted");
     await quietly(
       logger,
       () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
     );
-    const binary = join24(extracted, binaryName(platform2));
+    const binary = join27(extracted, binaryName(platform2));
     if (!existsSync12(binary)) {
       throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
         hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
@@ -55621,7 +55730,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join24(cachedDir, binaryName(platform2)),
+      path: join27(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -55665,7 +55774,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join24(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join27(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -55721,7 +55830,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join24(root, TOOL_NAME, version, cacheKey);
+      const dir = join27(root, TOOL_NAME, version, cacheKey);
       await rm7(dir, { recursive: true, force: true });
       await rm7(`${dir}.complete`, { force: true });
     }
@@ -55828,7 +55937,7 @@ var PIPELINE_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join25 } from "node:path";
+import { join as join28 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -55917,7 +56026,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join25(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join28(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

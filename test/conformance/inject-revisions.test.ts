@@ -2,57 +2,14 @@
 // rendered by the revision its namespace (istio-injection, istio.io/rev, a tag) or its own pod label
 // names, with that revision's values; each revision's injection config is generated once; a second
 // run changes nothing.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderRevisionSidecars, renderSidecars } from '../../src/core/inject/index.js';
-import { realIstioctlPair } from '../support/istioctl.js';
+import { deployment, istiodRelease, namespace, newIstioctl, scratchRepos } from '../support/inject-repo.js';
 
-const pair = realIstioctlPair();
-const skip = 'skip' in pair ? pair.skip : undefined;
-if (skip) console.log(`inject revisions skipped: ${skip}`);
-const NEW = 'skip' in pair ? undefined : pair.new;
-
-const scratch: string[] = [];
-afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-const namespace = (name: string, labels: Record<string, string> = {}) =>
-  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels: ${JSON.stringify(labels)}\n`;
-
-function deployment(name: string, ns: string, podLabels: Record<string, string> = {}): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: ${JSON.stringify({ app: name, ...podLabels })}
-    spec:
-      containers:
-      - name: ${name}
-        image: nginx:1.27
-`;
-}
-
-const release = (name: string, values: Record<string, unknown>) => `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${name}
-  namespace: istio-system
-spec:
-  chart:
-    spec:
-      chart: istiod
-      version: 1.31.0
-      sourceRef: {kind: HelmRepository, name: istio}
-  values: ${JSON.stringify(values)}
-`;
+const { skip, istioctl: NEW } = newIstioctl('inject revisions');
 
 const resources = (cpu: string) => ({
   global: { proxy: { resources: { requests: { cpu, memory: '64Mi' } } } },
@@ -60,8 +17,8 @@ const resources = (cpu: string) => ({
 
 const FILES: Record<string, string> = {
   'infra/istiod.yaml': [
-    release('istiod', resources('110m')),
-    release('istiod-canary', { revision: 'canary', revisionTags: ['prod'], ...resources('330m') }),
+    istiodRelease('istiod', resources('110m')),
+    istiodRelease('istiod-canary', { revision: 'canary', revisionTags: ['prod'], ...resources('330m') }),
   ].join('---\n'),
   'infra/namespaces.yaml': [
     namespace('meshed', { 'istio-injection': 'enabled' }),
@@ -75,15 +32,7 @@ const FILES: Record<string, string> = {
   'apps/pod-rev.yaml': deployment('d', 'plain', { 'istio.io/rev': 'canary' }),
 };
 
-function repo(): string {
-  const root = mkdtempSync(join(tmpdir(), 'inject-revisions-'));
-  scratch.push(root);
-  for (const [path, text] of Object.entries(FILES)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const repo = scratchRepos('inject-revisions-', FILES);
 
 interface Pod {
   metadata: { labels: Record<string, string>; annotations: Record<string, string> };

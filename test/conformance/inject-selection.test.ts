@@ -2,56 +2,15 @@
 // namespaces (istio-injection wins over istio.io/rev, a revision must exist), pod opt-ins, already
 // injected workloads, configured paths; never system, control-plane or GitOps namespaces. Every
 // workload left alone is reported with its reason.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderRevisionSidecars, renderSidecars } from '../../src/core/inject/index.js';
-import { realIstioctlPair } from '../support/istioctl.js';
+import { deployment, istiodRelease, namespace, newIstioctl, scratchRepos } from '../support/inject-repo.js';
 
-const pair = realIstioctlPair();
-const skip = 'skip' in pair ? pair.skip : undefined;
-if (skip) console.log(`inject selection skipped: ${skip}`);
-const NEW = 'skip' in pair ? undefined : pair.new;
+const { skip, istioctl: NEW } = newIstioctl('inject selection');
 
-const scratch: string[] = [];
-afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-const namespace = (name: string, labels: Record<string, string> = {}) =>
-  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels: ${JSON.stringify(labels)}\n`;
-
-function deployment(name: string, ns: string, podLabels: Record<string, string> = {}): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: ${JSON.stringify({ app: name, ...podLabels })}
-    spec:
-      containers:
-      - name: ${name}
-        image: nginx:1.27
-`;
-}
-
-const RELEASE = (name: string, revision?: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${name}
-  namespace: istio-system
-spec:
-  chart:
-    spec:
-      chart: istiod
-      version: 1.31.0
-      sourceRef: {kind: HelmRepository, name: istio}
-  values: ${JSON.stringify(revision ? { revision } : {})}
-`;
+const RELEASE = (name: string, revision?: string) => istiodRelease(name, revision ? { revision } : {});
 
 const FILES: Record<string, string> = {
   'infra/istiod.yaml': `${RELEASE('istiod')}---\n${RELEASE('istiod-canary', 'canary')}`,
@@ -76,15 +35,7 @@ const FILES: Record<string, string> = {
     'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  namespace: meshed\nspec:\n  replicas: 2\n',
 };
 
-function repo(): string {
-  const root = mkdtempSync(join(tmpdir(), 'inject-selection-'));
-  scratch.push(root);
-  for (const [path, text] of Object.entries(FILES)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const repo = scratchRepos('inject-selection-', FILES);
 
 describe.skipIf(skip !== undefined)('webhook-like selection (real istioctl)', () => {
   it('injects what the webhook would and reports every other workload with its reason', async () => {

@@ -6,31 +6,28 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { FileFormatError, InvalidInputError, IstioctlError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { istioctlVersion, manifestGenerate } from './runner.js';
 import {
-  DEFAULT_REVISION,
-  NATIVE_SIDECARS_ENV,
-  controlPlaneConfigMapNames,
-  nativeSidecarsFor,
-} from './version-rules.js';
+  configMapKey,
+  manifestObjectsOfKind,
+  proxyImageFromValues,
+  type IstioValues,
+  type ManifestObject,
+} from './manifest-objects.js';
+import {
+  chooseNativeSidecars,
+  controlPlaneNativeSidecars,
+  type NativeSidecarsChoice,
+} from './native-sidecars.js';
+import { istioctlVersion, manifestGenerate } from './runner.js';
+import { DEFAULT_REVISION, controlPlaneConfigMapNames } from './version-rules.js';
 
-export { nativeSidecarsFor } from './version-rules.js';
-
-/** `true`/`false` force the layout; `auto` does what the in-cluster webhook would do (needs kubernetesVersion). */
-export type NativeSidecarsChoice = boolean | 'auto';
-
-/**
- * The native-sidecars setting as inputs, flags and the repo config spell it: `keep` (each workload
- * keeps the mode it has; a new sidecar gets the control plane's), `auto`, `true` or `false`.
- */
-export const NATIVE_SIDECARS_SETTINGS = ['keep', 'auto', 'true', 'false'] as const;
-
-/** The choice a setting means; `keep` is no choice (undefined), which the inject core keeps per workload. */
-export function nativeSidecarsChoice(
-  setting: (typeof NATIVE_SIDECARS_SETTINGS)[number] | undefined,
-): NativeSidecarsChoice | undefined {
-  return setting === 'true' ? true : setting === 'false' ? false : setting === 'auto' ? 'auto' : undefined;
-}
+export { manifestObjectsOfKind, proxyImageFromValues } from './manifest-objects.js';
+export {
+  NATIVE_SIDECARS_SETTINGS,
+  chooseNativeSidecars,
+  nativeSidecarsChoice,
+  type NativeSidecarsChoice,
+} from './native-sidecars.js';
 
 export interface OfflineInjectConfigOptions {
   binary: string;
@@ -78,105 +75,6 @@ export const OFFLINE_FILE_NAMES = {
   meshConfig: 'mesh-config.yaml',
 } as const;
 
-interface ManifestObject {
-  kind?: unknown;
-  metadata?: { name?: unknown };
-  data?: Record<string, unknown>;
-  spec?: unknown;
-}
-
-/** The documents of a rendered manifest whose kind is one of `kinds`; others are not parsed at all. */
-export function manifestObjectsOfKind(manifest: string, kinds: readonly string[]): ManifestObject[] {
-  const wanted = new RegExp(`^kind:\\s*(?:${kinds.join('|')})\\s*$`, 'm');
-  const objects: ManifestObject[] = [];
-  // manifest generate separates documents with `---` lines; block scalars are indented, so never hold one.
-  for (const document of manifest.split(/^---\s*$/m)) {
-    if (!wanted.test(document)) continue;
-    const parsed = parseYaml(document) as unknown;
-    if (parsed && typeof parsed === 'object') objects.push(parsed as ManifestObject);
-  }
-  return objects;
-}
-
-interface IstioValues {
-  revision?: unknown;
-  global?: {
-    hub?: unknown;
-    tag?: unknown;
-    variant?: unknown;
-    proxy?: { image?: unknown };
-  };
-}
-
-const KNOWN_IMAGE_VARIANTS = ['distroless', 'debug'];
-
-/** The sidecar image the injector renders from `values` (mirrors istio's ProxyImage: hub, image, tag, variant). */
-export function proxyImageFromValues(values: IstioValues): string {
-  const global = values.global ?? {};
-  const image =
-    typeof global.proxy?.image === 'string' && global.proxy.image !== '' ? global.proxy.image : 'proxyv2';
-  if (image.includes('/')) return image;
-  let tag = global.tag === undefined || global.tag === null ? '' : String(global.tag);
-  const variant = typeof global.variant === 'string' ? global.variant : '';
-  if (variant !== '') {
-    const known = KNOWN_IMAGE_VARIANTS.find((v) => tag.endsWith(`-${v}`));
-    if (known) tag = tag.slice(0, -(known.length + 1));
-    if (variant !== 'default') tag = `${tag}-${variant}`;
-  }
-  return `${String(global.hub ?? '')}/${image}:${tag}`;
-}
-
-/** ENABLE_NATIVE_SIDECARS as the rendered istiod Deployment sets it, if it does. */
-function controlPlaneNativeSidecars(
-  objects: ManifestObject[],
-  revision: string | undefined,
-): string | undefined {
-  const name = revision ? `istiod-${revision}` : 'istiod';
-  const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === name);
-  const spec = deployment?.spec as
-    | {
-        template?: {
-          spec?: { containers?: { name?: string; env?: { name?: string; value?: unknown }[] }[] };
-        };
-      }
-    | undefined;
-  for (const container of spec?.template?.spec?.containers ?? []) {
-    const entry = container.env?.find((e) => e.name === NATIVE_SIDECARS_ENV);
-    if (entry && typeof entry.value === 'string') return entry.value;
-  }
-  return undefined;
-}
-
-export function chooseNativeSidecars(
-  choice: NativeSidecarsChoice | undefined,
-  controlPlaneSetting: string | undefined,
-  istioVersion: string,
-  kubernetesVersion: string | undefined,
-): { nativeSidecars: boolean; reason: string } {
-  if (typeof choice === 'boolean')
-    return { nativeSidecars: choice, reason: `nativeSidecars set to ${choice}` };
-  if (controlPlaneSetting === 'true' || controlPlaneSetting === 'false') {
-    return {
-      nativeSidecars: controlPlaneSetting === 'true',
-      reason: `the control plane sets ${NATIVE_SIDECARS_ENV}=${controlPlaneSetting}`,
-    };
-  }
-  if (choice === 'auto') {
-    if (!kubernetesVersion) {
-      throw new InvalidInputError('native sidecars are set to auto but the Kubernetes version is not known', {
-        input: 'kubernetes-version',
-        hint: 'Give the cluster version (e.g. 1.33), or set native sidecars to true or false.',
-      });
-    }
-    const on = nativeSidecarsFor(kubernetesVersion, istioVersion);
-    return {
-      nativeSidecars: on,
-      reason: `Istio ${istioVersion} on Kubernetes ${kubernetesVersion} ${on ? 'injects' : 'does not inject'} native sidecars by default`,
-    };
-  }
-  return { nativeSidecars: false, reason: 'not requested (offline istioctl default)' };
-}
-
 /** Wraps Helm values of the istiod chart as an IstioOperator, the only input manifest generate takes. */
 async function valuesAsOperatorFile(valuesFile: string, workDir: string): Promise<string> {
   let values: unknown;
@@ -208,18 +106,6 @@ async function valuesAsOperatorFile(valuesFile: string, workDir: string): Promis
   return wrapped;
 }
 
-function configMapKey(maps: ManifestObject[], name: string, key: string, version: string): string {
-  const map = maps.find((m) => m.metadata?.name === name);
-  const value = map?.data?.[key];
-  if (typeof value !== 'string') {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
-      { hint: 'Check that the profile and values install istiod (the empty and remote profiles do not).' },
-    );
-  }
-  return value;
-}
-
 /** Writes all files, or none: each goes to a temp name first and is renamed only when all are written. */
 async function writeAllOrNothing(files: { path: string; content: string }[]): Promise<void> {
   const suffix = `.tmp-${process.pid}-${Date.now()}`;
@@ -243,48 +129,10 @@ export async function generateOfflineInjectConfig(
   const version =
     options.version ?? (await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs }));
   const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : undefined;
-  const workDir = await mkdtemp(join(tmpdir(), 'istio-offline-config-'));
-  let manifest: string;
-  try {
-    const files: string[] = [...(options.baseOperatorFiles ?? [])];
-    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
-    if (options.operatorFile) files.push(options.operatorFile);
-    const generated = await manifestGenerate({
-      binary: options.binary,
-      files,
-      revision: requested,
-      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
-      setFlags: requested ? [`values.revision=${requested}`] : [],
-      timeoutMs: options.timeoutMs,
-    });
-    manifest = generated.manifest;
-    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
-
+  const manifest = await renderControlPlane(options, requested, logger);
   const objects = manifestObjectsOfKind(manifest, ['ConfigMap', 'Deployment']);
   const configMaps = objects.filter((o) => o.kind === 'ConfigMap');
-  const injectors = configMaps.filter((m) =>
-    String(m.metadata?.name ?? '').startsWith('istio-sidecar-injector'),
-  );
-  if (injectors.length !== 1) {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
-      { hint: 'Check that the profile and values install exactly one istiod.' },
-    );
-  }
-  const injectorName = String(injectors[0]?.metadata?.name);
-  const valuesJson = configMapKey(configMaps, injectorName, 'values', version);
-  let values: IstioValues;
-  try {
-    values = JSON.parse(valuesJson) as IstioValues;
-  } catch (error) {
-    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
-      hint: 'This istioctl version renders an unexpected injector ConfigMap; report it with the version.',
-      cause: error,
-    });
-  }
+  const { values, valuesJson } = injectorValues(configMaps, version);
   // The files may set a revision of their own; the rendered values say which one won.
   const renderedRevision =
     typeof values.revision === 'string' && values.revision !== '' && values.revision !== DEFAULT_REVISION
@@ -327,4 +175,56 @@ export async function generateOfflineInjectConfig(
     nativeSidecars: native.nativeSidecars,
     nativeSidecarsReason: native.reason,
   };
+}
+
+/** `istioctl manifest generate` over the base operator files, the values (wrapped) and the operator file. */
+async function renderControlPlane(
+  options: OfflineInjectConfigOptions,
+  requested: string | undefined,
+  logger: Logger,
+): Promise<string> {
+  const workDir = await mkdtemp(join(tmpdir(), 'istio-offline-config-'));
+  try {
+    const files: string[] = [...(options.baseOperatorFiles ?? [])];
+    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
+    if (options.operatorFile) files.push(options.operatorFile);
+    const generated = await manifestGenerate({
+      binary: options.binary,
+      files,
+      revision: requested,
+      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
+      setFlags: requested ? [`values.revision=${requested}`] : [],
+      timeoutMs: options.timeoutMs,
+    });
+    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
+    return generated.manifest;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The one sidecar injector ConfigMap's values, as JSON text and parsed. */
+function injectorValues(
+  configMaps: ManifestObject[],
+  version: string,
+): { values: IstioValues; valuesJson: string } {
+  const injectors = configMaps.filter((m) =>
+    String(m.metadata?.name ?? '').startsWith('istio-sidecar-injector'),
+  );
+  if (injectors.length !== 1) {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
+      { hint: 'Check that the profile and values install exactly one istiod.' },
+    );
+  }
+  const injectorName = String(injectors[0]?.metadata?.name);
+  const valuesJson = configMapKey(configMaps, injectorName, 'values', version);
+  try {
+    return { values: JSON.parse(valuesJson) as IstioValues, valuesJson };
+  } catch (error) {
+    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
+      hint: 'This istioctl version renders an unexpected injector ConfigMap; report it with the version.',
+      cause: error,
+    });
+  }
 }

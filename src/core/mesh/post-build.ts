@@ -15,7 +15,7 @@ import type {
   SubstitutionSource,
 } from './types.js';
 
-export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
+const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 
 type Variables = NonNullable<RenderedRoot['variables']>;
 

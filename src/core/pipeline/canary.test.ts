@@ -6,6 +6,7 @@ import { overrideRepoConfig } from '../config/overrides.js';
 import { buildMeshModel } from '../mesh/model.js';
 import { checkMeshInvariants } from '../mesh/invariants.js';
 import { loadIstioDataset } from '../releases/dataset.js';
+import { releaseOf } from '../releases/github-releases.js';
 import type { ReleaseSources } from '../releases/sources.js';
 import { planUpgrade } from './plan.js';
 import { planReport, renderPlanText } from './plan-report.js';
@@ -24,7 +25,7 @@ import { InvalidInputError } from '../errors.js';
 function sources(versions: string[]): ReleaseSources {
   const dataset = loadIstioDataset();
   return {
-    releases: versions.map((version) => ({ version, tag: version, prerelease: false })),
+    releases: versions.map((version) => releaseOf(version)!),
     advisories: dataset.advisories,
     support: dataset.support,
     releasesFrom: 'github',

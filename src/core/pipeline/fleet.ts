@@ -2,45 +2,32 @@
 // PR, and keep the dashboard issue current. Kept apart from run.ts, which only hands over to it.
 import type { GitHubClient } from '../github/client.js';
 import { openUpgradePullRequest, type PullRequestOperation } from '../github/upgrade-pull-request.js';
-import type { MeshModel } from '../mesh/types.js';
-import type { ReleaseSources } from '../releases/sources.js';
-import { upsertDashboard, type DashboardResult } from '../rollout/dashboard/dashboard.js';
-import { planFleet, runFleet, type FleetRun } from '../rollout/waves/rollout.js';
-import { minorOf } from '../versions/parse.js';
-import type { Logger } from '../logger.js';
-import { checkReleaseTarget, type ReleaseTarget } from '../releases/release-target.js';
-import { releaseListOf } from '../releases/sources.js';
-import type { UpgradeContext } from '../report/pr-body.js';
 import { analyzeManifests } from '../istioctl/analyze.js';
-import type { SourceMove } from '../sources/types.js';
-import { pipelinePaths, type UpgradePlan } from './plan.js';
+import type { MeshModel } from '../mesh/types.js';
+import { checkReleaseTarget } from '../releases/release-target.js';
+import { releaseListOf, type ReleaseSources } from '../releases/sources.js';
+import { analysisNote, movesNote, releaseNotesUrl } from '../report/pipeline-notes.js';
+import type { UpgradeContext } from '../report/pr-body.js';
+import { upsertDashboard } from '../rollout/dashboard/dashboard.js';
 import {
-  analysisNote,
-  type PipelineRunDeps,
-  type PipelineRunRequest,
-  type PipelineRunResult,
-} from './run.js';
+  planFleet,
+  runFleet,
+  type FleetRequest,
+  type FleetRun,
+  type FleetRunDeps,
+  type WavePullRequest,
+} from '../rollout/waves/rollout.js';
+import { pipelinePaths, type UpgradePlan } from './plan.js';
 import { configuredPullRequest } from './pull-request-settings.js';
+import { pinsOf, renderDataPlane } from './steps.js';
+import type { FleetResult, PipelineRunDeps, PipelineRunRequest, PipelineRunResult } from './types.js';
 
-export interface FleetResult {
-  fleet: FleetRun;
-  dashboard?: DashboardResult;
-}
-
-/** The pipeline's own steps the fleet reuses, handed over by run.ts. */
+/** What run.ts hands over: the pipeline without waves, run when every wave's control plane is current. */
 export interface FleetSteps {
-  /** The pipeline without waves: run when every wave's control plane is current. */
   runWithoutWaves: (request: PipelineRunRequest, deps: PipelineRunDeps) => Promise<PipelineRunResult>;
-  /** Re-renders the proxies in `paths` at `target` (the data plane step's change). */
-  renderDataPlane: (
-    request: PipelineRunRequest,
-    plan: Pick<UpgradePlan, 'target' | 'dataPlane'>,
-    istioctl: string,
-    paths: string[],
-    target: ReleaseTarget,
-    logger: Logger,
-  ) => Promise<{ files: string[]; pins: UpgradeContext['pins']; workloads?: UpgradeContext['workloads'] }>;
 }
+
+type OpenedPullRequest = { operation: PullRequestOperation; number: number; url: string };
 
 export async function runFleetPipeline(
   request: PipelineRunRequest,
@@ -50,10 +37,51 @@ export async function runFleetPipeline(
   sources: ReleaseSources,
   steps: FleetSteps,
 ): Promise<PipelineRunResult> {
-  const { runWithoutWaves } = steps;
   const { config } = request;
-  const { logger } = deps;
-  const fleetRequest = {
+  const fleetRequest = fleetRequestOf(request, deps, plan, model, sources);
+  const fleetPlan = await planFleet(fleetRequest);
+  let first: OpenedPullRequest | undefined;
+  const opened = <
+    T extends { pullRequest?: { number: number; url: string }; operation: PullRequestOperation },
+  >(
+    result: T,
+  ) => {
+    const pull = result.pullRequest;
+    if (pull) first ??= { operation: result.operation, ...pull };
+    return pull;
+  };
+  const fleet = await runFleet(fleetRequest, fleetPlan, waveOpeners(request, deps, plan, sources, opened), {
+    dryRun: request.dryRun,
+  });
+  // Every control plane is current: the data plane and sources steps run as they do without waves.
+  const settled = fleet.waves.every((w) => w.state === 'current' || w.state === 'no-pins');
+  const single =
+    settled && plan.step !== 'none' && plan.step !== 'control-plane'
+      ? await steps.runWithoutWaves({ ...request, config: { ...config, waves: undefined } }, deps)
+      : undefined;
+  const dashboard =
+    config.dashboard && !request.dryRun
+      ? await upsertDashboard(deps.github, {
+          owner: request.owner,
+          repo: request.repo,
+          fleet,
+          logger: deps.logger,
+        })
+      : undefined;
+  const result: FleetResult = { fleet, ...(dashboard ? { dashboard } : {}) };
+  if (single) return { ...single, fleet: result };
+  return fleetRunResult(request, plan, fleet, first, result);
+}
+
+function fleetRequestOf(
+  request: PipelineRunRequest,
+  deps: PipelineRunDeps,
+  plan: UpgradePlan,
+  model: MeshModel,
+  sources: ReleaseSources,
+): FleetRequest {
+  const { config } = request;
+  return {
     workspace: request.workspace,
     owner: request.owner,
     repo: request.repo,
@@ -66,129 +94,130 @@ export async function runFleetPipeline(
     includePrereleases: config.includePrereleases,
     kubernetesVersion: request.kubernetesVersion ?? config.dataPlane.kubernetesVersion,
     now: request.now,
-    logger,
+    logger: deps.logger,
     github: deps.github as GitHubClient,
     controlPlanePaths: pipelinePaths(config).controlPlane,
   };
-  const fleetPlan = await planFleet(fleetRequest);
-  const pr = config.pullRequest;
-  const check = plan.controlPlane.check;
-  let first: { operation: PullRequestOperation; number: number; url: string } | undefined;
-  const fleet = await runFleet(
-    fleetRequest,
-    fleetPlan,
-    {
-      openPullRequest: async (wave) => {
-        // Like the ordinary control plane step: istioctl of the target analyzes the changed tree.
-        const paths = pipelinePaths(config);
-        const analysis =
-          request.analyze === false
-            ? undefined
-            : await analyzeManifests({
-                binary: await deps.installIstioctl(wave.to),
-                version: wave.to,
-                cwd: request.workspace,
-                paths: [...new Set([...paths.controlPlane, ...paths.dataPlane])],
-                failureThreshold: config.analyze.failureThreshold,
-                suppress: config.analyze.suppress,
-                logger,
-              });
-        if (analysis?.result === 'fail')
-          logger.warning(
-            `istioctl ${wave.to} analyze found ${analysis.counts.errors} errors in wave ${wave.wave}'s tree.`,
-          );
-        const body = [movesNote(wave.moves), analysis ? analysisNote(analysis, wave.to) : undefined]
-          .filter(Boolean)
-          .join('\n\n');
-        const opened = await openUpgradePullRequest(
-          {
-            ...configuredPullRequest(request, pr),
-            branch: wave.branch,
-            paths: wave.files,
-            // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
-            autoMerge: 'none',
-            ...(body ? { body } : {}),
-            context: {
-              component: wave.component,
-              from: wave.from,
-              to: wave.to,
-              policy: check.policy,
-              inPolicy: true,
-              releaseNotes: [
-                {
-                  version: wave.to,
-                  url: `https://istio.io/latest/news/releases/${minorOf(wave.to)}.x/announcing-${wave.to}/`,
-                },
-              ],
-              pins: wave.edits.map((e) => ({
-                file: e.pin.file,
-                line: e.pin.line,
-                kind: e.pin.kind,
-                from: e.pin.version,
-                to: e.target,
-              })),
-            },
-          },
-          { octokit: deps.github, logger, workspace: request.workspace },
-        );
-        const pull = opened.pullRequest;
-        if (!pull) return undefined;
-        first ??= { operation: opened.operation, ...pull };
-        return { ...pull, operation: opened.operation };
+}
+
+type Opened = (result: {
+  pullRequest?: { number: number; url: string };
+  operation: PullRequestOperation;
+}) => { number: number; url: string } | undefined;
+
+type WaveOpen = (
+  wave: WaveRequest,
+  paths: string[],
+  more: { body?: string; context: UpgradeContext },
+) => Promise<({ number: number; url: string } & { operation: PullRequestOperation }) | undefined>;
+type WaveRequest = Omit<WavePullRequest, 'edits' | 'moves'>;
+
+/** How each wave's PR is opened: its control plane bump (analyzed), or its proxies re-rendered. */
+function waveOpeners(
+  request: PipelineRunRequest,
+  deps: PipelineRunDeps,
+  plan: UpgradePlan,
+  sources: ReleaseSources,
+  opened: Opened,
+): FleetRunDeps {
+  const open: WaveOpen = async (wave, paths, more) => {
+    const result = await openUpgradePullRequest(
+      {
+        ...configuredPullRequest(request, request.config.pullRequest),
+        branch: wave.branch,
+        paths,
+        // A wave's PR is a gate for the next one: a person (or the required checks) merges it.
+        autoMerge: 'none',
+        ...more,
       },
-      openDataPlanePullRequest: async (wave) => {
-        const target = checkReleaseTarget(wave.to, releaseListOf(sources, request.now), { logger });
-        const istioctl = await deps.installIstioctl(wave.to);
-        const change = await steps.renderDataPlane(
-          request,
-          { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
-          istioctl,
-          wave.files,
-          target,
-          logger,
-        );
-        if (change.files.length === 0) return undefined;
-        const opened = await openUpgradePullRequest(
-          {
-            ...configuredPullRequest(request, pr),
-            branch: wave.branch,
-            paths: change.files,
-            autoMerge: 'none',
-            context: {
-              component: wave.component,
-              from: wave.from,
-              to: wave.to,
-              policy: check.policy,
-              inPolicy: true,
-              pins: change.pins,
-              ...(change.workloads ? { workloads: change.workloads } : {}),
-            },
-          },
-          { octokit: deps.github, logger, workspace: request.workspace },
-        );
-        const pull = opened.pullRequest;
-        if (!pull) return undefined;
-        first ??= { operation: opened.operation, ...pull };
-        return { ...pull, operation: opened.operation, files: change.files };
-      },
+      { octokit: deps.github, logger: deps.logger, workspace: request.workspace },
+    );
+    const pull = opened(result);
+    return pull ? { ...pull, operation: result.operation } : undefined;
+  };
+  const policy = plan.controlPlane.check.policy;
+  return {
+    openPullRequest: async (wave) => {
+      const body = [movesNote(wave.moves), await analyzeWave(request, deps, wave)]
+        .filter(Boolean)
+        .join('\n\n');
+      const context: UpgradeContext = {
+        ...waveContext(wave, policy),
+        releaseNotes: [{ version: wave.to, url: releaseNotesUrl(wave.to) }],
+        pins: pinsOf(wave.edits),
+      };
+      return open(wave, wave.files, { ...(body ? { body } : {}), context });
     },
-    { dryRun: request.dryRun },
+    openDataPlanePullRequest: (wave) => openWaveDataPlane(request, deps, sources, wave, { open, policy }),
+  };
+}
+
+function waveContext(wave: WaveRequest, policy: string) {
+  return { component: wave.component, from: wave.from, to: wave.to, policy, inPolicy: true };
+}
+
+/** The wave's proxies re-rendered at its control plane version, in their own PR (none if nothing changed). */
+async function openWaveDataPlane(
+  request: PipelineRunRequest,
+  deps: PipelineRunDeps,
+  sources: ReleaseSources,
+  wave: WaveRequest,
+  how: { open: WaveOpen; policy: string },
+) {
+  const { logger } = deps;
+  const target = checkReleaseTarget(wave.to, releaseListOf(sources, request.now), { logger });
+  const change = await renderDataPlane(
+    request,
+    { target: wave.to, dataPlane: { versions: [wave.from], laggingFiles: wave.files } },
+    await deps.installIstioctl(wave.to),
+    wave.files,
+    target,
+    logger,
+    { installIstioctl: deps.installIstioctl },
   );
-  // Every control plane is current: the data plane and sources steps run as they do without waves.
-  const settled = fleet.waves.every((w) => w.state === 'current' || w.state === 'no-pins');
-  if (settled && plan.step !== 'none' && plan.step !== 'control-plane') {
-    const single = await runWithoutWaves({ ...request, config: { ...config, waves: undefined } }, deps);
-    const dashboard =
-      config.dashboard && !request.dryRun
-        ? await upsertDashboard(deps.github, { owner: request.owner, repo: request.repo, fleet, logger })
-        : undefined;
-    return { ...single, fleet: { fleet, ...(dashboard ? { dashboard } : {}) } };
-  }
-  const dashboard =
-    config.dashboard && !request.dryRun
-      ? await upsertDashboard(deps.github, { owner: request.owner, repo: request.repo, fleet, logger })
-      : undefined;
-  const opened = first as { operation: PullRequestOperation; number: number; url: string } | undefined;
+  if (change.files.length === 0) return undefined;
+  const context: UpgradeContext = {
+    ...waveContext(wave, how.policy),
+    pins: change.pins,
+    ...(change.workloads ? { workloads: change.workloads } : {}),
+  };
+  const pull = await how.open(wave, change.files, { context });
+  return pull ? { ...pull, files: change.files } : undefined;
+}
+
+/** Like the ordinary control plane step: istioctl of the target analyzes the changed tree. */
+async function analyzeWave(
+  request: PipelineRunRequest,
+  deps: PipelineRunDeps,
+  wave: WavePullRequest,
+): Promise<string | undefined> {
+  if (request.analyze === false) return undefined;
+  const { config } = request;
+  const paths = pipelinePaths(config);
+  const analysis = await analyzeManifests({
+    binary: await deps.installIstioctl(wave.to),
+    version: wave.to,
+    cwd: request.workspace,
+    paths: [...new Set([...paths.controlPlane, ...paths.dataPlane])],
+    failureThreshold: config.analyze.failureThreshold,
+    suppress: config.analyze.suppress,
+    logger: deps.logger,
+  });
+  if (analysis.result === 'fail')
+    deps.logger.warning(
+      `istioctl ${wave.to} analyze found ${analysis.counts.errors} errors in wave ${wave.wave}'s tree.`,
+    );
+  return analysisNote(analysis, wave.to);
+}
+
+/** The run's answer when the waves decided it: the first PR opened, and the plan as the waves see it. */
+function fleetRunResult(
+  request: PipelineRunRequest,
+  plan: UpgradePlan,
+  fleet: FleetRun,
+  opened: OpenedPullRequest | undefined,
+  result: FleetResult,
+): PipelineRunResult {
   const openedWave = fleet.waves.find((w) => w.pullRequest);
   const fleetPlanView: UpgradePlan = {
     ...plan,
@@ -205,25 +234,13 @@ export async function runFleetPipeline(
           pullRequest: {
             operation: opened.operation,
             branch: '',
-            base: pr.base ?? '',
+            base: request.config.pullRequest.base ?? '',
             pullRequest: { number: opened.number, url: opened.url },
             autoMergeEnabled: false,
             superseded: [],
           },
         }
       : {}),
-    fleet: { fleet, ...(dashboard ? { dashboard } : {}) },
+    fleet: result,
   };
-}
-
-/** The wave PR's list of Istio locations moved off retired hosts. */
-function movesNote(moves: readonly SourceMove[]): string | undefined {
-  if (moves.length === 0) return undefined;
-  const rows = moves.map(
-    (m) => `- \`${m.source.file}:${m.source.line}\` \`${m.source.value}\` → \`${m.replacement}\``,
-  );
-  return [
-    `**Istio sources moved off retired hosts** (${moves.length}), in this wave's files only:`,
-    ...rows,
-  ].join('\n');
 }

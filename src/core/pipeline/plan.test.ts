@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRepoConfig } from '../config/repo-config.js';
 import type { ReleaseSources } from '../releases/sources.js';
 import { loadIstioDataset } from '../releases/dataset.js';
+import { releaseOf } from '../releases/github-releases.js';
 import { buildMeshModel } from '../mesh/model.js';
 import { planUpgrade } from './plan.js';
 
@@ -19,7 +20,7 @@ function workspace(): string {
 function sources(versions: string[]): ReleaseSources {
   const dataset = loadIstioDataset();
   return {
-    releases: versions.map((version) => ({ version, tag: version, prerelease: version.includes('-') })),
+    releases: versions.map((version) => releaseOf(version)!),
     advisories: dataset.advisories,
     support: dataset.support,
     releasesFrom: 'github',

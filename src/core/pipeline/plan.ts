@@ -1,26 +1,20 @@
 // Decides what one pipeline run does: a control plane PR, a data plane PR, a PR that moves Istio's
 // chart and image locations off retired hosts, or nothing, by Istio's hop and skew rules applied to
 // the pins the repository holds; and what the hop's upgrade notes ask of this repo.
-import { REPO_CONFIG_PATH, type RepoConfig } from '../config/repo-config.js';
-import { NotFoundError } from '../errors.js';
+import type { RepoConfig } from '../config/repo-config.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { checkConsistency, type ConsistencyReport } from '../pins/consistency.js';
-import { extractPins } from '../pins/engine.js';
+import type { ConsistencyReport } from '../pins/consistency.js';
 import type { Pin } from '../pins/types.js';
 import { DEFAULT_PATTERNS, globMatcher } from '../workspace/files.js';
-import {
-  controlPlaneVersions as controlPlaneVersionsOf,
-  currentControlPlaneVersion,
-} from '../mesh/current-version.js';
 import type { MeshModel } from '../mesh/types.js';
-import { checkRelease, type ReleaseCheck } from '../releases/check-release.js';
+import type { ReleaseCheck } from '../releases/check-release.js';
 import type { ReleaseSources } from '../releases/sources.js';
 import { findIstioSources, planSourceMoves, type SourcePlan } from '../sources/engine.js';
 import type { IstioSource, SourceMove } from '../sources/types.js';
-import { compareVersions, minorDistance, sortVersions } from '../versions/parse.js';
 import { hopNotes, targetAdvisories, type HopNotes, type TargetAdvisories } from './upgrade-notes.js';
 import type { CanaryPlan } from '../rollout/canary/index.js';
 import { withCanary, type SailStepPlan } from './canary.js';
+import { planPinSteps } from './pin-steps.js';
 
 export type PipelineStep =
   | 'control-plane'
@@ -169,123 +163,4 @@ function pathsSearchedByBump(file: string, controlPlanePaths: readonly string[])
     globMatcher(controlPlanePaths.filter((p) => !p.startsWith('!')))(file) &&
     !globMatcher(controlPlanePaths.filter((p) => p.startsWith('!')).map((p) => p.slice(1)))(file)
   );
-}
-
-function planPinSteps(request: PlanRequest): PinStepPlan {
-  const logger = request.logger ?? silentLogger;
-  const { config } = request;
-  const { controlPlane: controlPlanePaths, dataPlane: dataPlanePaths } = pipelinePaths(config);
-
-  // Without config both halves search the same files: scan the repository once, not twice.
-  const scan = (paths: string[]) => extractPins({ root: request.workspace, paths }, { logger }).pins;
-  const controlPlaneScan = scan(controlPlanePaths);
-  const samePaths = controlPlanePaths.join('\0') === dataPlanePaths.join('\0');
-  const controlPlanePins = controlPlaneScan.filter((p) => p.role === 'control-plane');
-  const dataPlanePins = (samePaths ? controlPlaneScan : scan(dataPlanePaths)).filter(
-    (p) => p.role === 'data-plane',
-  );
-  const pins = [...controlPlanePins, ...dataPlanePins];
-  if (controlPlanePins.length === 0) {
-    // Not a usage error: the repository holds no pin where we looked. Entries that take the paths as an
-    // input name it; the CLI, which has no such flag, says only what to change.
-    throw new NotFoundError('no Istio control plane pin was found', {
-      input: 'control-plane-paths',
-      hint: `Searched ${controlPlanePaths.join(', ')}. Point the control plane paths (control-plane: paths: in ${REPO_CONFIG_PATH}) at the files that pin Istio (IstioOperator, HelmRelease, Argo CD Application, Sail Istio, .istio-version...).`,
-    });
-  }
-  const controlPlaneVersions = sortVersions(
-    new Set(controlPlaneVersionsOf(request.model).map((p) => p.version)),
-  );
-  const current = currentControlPlaneVersion(request.model, { input: 'control-plane-paths' }).version;
-  const check = checkRelease(
-    {
-      currentVersion: current,
-      policy: config.policy,
-      strategy: config.strategy,
-      includePrereleases: config.includePrereleases,
-      kubernetesVersion: request.kubernetesVersion,
-      now: request.now,
-    },
-    request.sources,
-  );
-  const dataPlaneVersions = sortVersions(new Set(dataPlanePins.map((p) => p.version)));
-  const oldestProxy = dataPlaneVersions[0];
-  const controlPlaneFiles = (target: string) =>
-    [...new Set(controlPlanePins.filter((p) => p.version !== target).map((p) => p.file))].sort();
-  const lagging = dataPlanePins.filter((p) => compareVersions(p.version, current) < 0);
-  const laggingFiles = [...new Set(lagging.map((p) => p.file))].sort();
-  const olderProxyFiles = (target: string) =>
-    [
-      ...new Set(dataPlanePins.filter((p) => compareVersions(p.version, target) < 0).map((p) => p.file)),
-    ].sort();
-  const previewFor = (step: PipelineStep, target: string | undefined): PlannedPullRequest[] => {
-    const planned: PlannedPullRequest[] = [];
-    if (check.updateAvailable && check.target && step !== 'data-plane') {
-      planned.push({
-        component: 'control-plane',
-        target: check.target,
-        files: controlPlaneFiles(check.target),
-        now: true,
-      });
-    }
-    const proxyTarget = step === 'control-plane' ? check.target! : (target ?? current);
-    const proxyFiles = olderProxyFiles(proxyTarget);
-    if (proxyFiles.length > 0) {
-      planned.push({
-        component: 'data-plane',
-        target: proxyTarget,
-        files: proxyFiles,
-        now: step === 'data-plane',
-      });
-    }
-    return planned;
-  };
-  const base = {
-    controlPlane: { current, versions: controlPlaneVersions, check },
-    dataPlane: { versions: dataPlaneVersions, laggingFiles },
-    pins,
-    consistency: checkConsistency(pins),
-  };
-
-  if (check.updateAvailable && check.target) {
-    // The control plane may run at most one minor ahead of its proxies: catch the proxies up first.
-    const skewAfterHop = oldestProxy ? minorDistance(oldestProxy, check.target) : 0;
-    if (laggingFiles.length > 0 && skewAfterHop > 1) {
-      return {
-        ...base,
-        step: 'data-plane',
-        target: current,
-        reason: `Proxies at ${oldestProxy} must reach the control plane's ${current} before it moves to ${check.target}: Istio allows the control plane only one minor ahead of its proxies.`,
-        files: laggingFiles,
-        pullRequests: previewFor('data-plane', current),
-      };
-    }
-    return {
-      ...base,
-      step: 'control-plane',
-      target: check.target,
-      reason: `The control plane at ${current} is behind the next allowed hop, ${check.target} (policy ${check.policy}, ${check.strategy}).`,
-      files: controlPlaneFiles(check.target),
-      pullRequests: previewFor('control-plane', check.target),
-    };
-  }
-  if (laggingFiles.length > 0) {
-    return {
-      ...base,
-      step: 'data-plane',
-      target: current,
-      reason: `The control plane runs ${current}; proxies at ${oldestProxy} lag it in ${laggingFiles.length} file(s).`,
-      files: laggingFiles,
-      pullRequests: previewFor('data-plane', current),
-    };
-  }
-  return {
-    ...base,
-    step: 'none',
-    reason: check.currentIsAheadOfLatest
-      ? `The control plane at ${current} is newer than every release listed; nothing to do.`
-      : `The control plane is at ${current}, the newest release the policy allows, and every proxy matches it.`,
-    files: [],
-    pullRequests: [],
-  };
 }

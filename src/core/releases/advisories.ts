@@ -1,7 +1,13 @@
 // Istio security advisories: the shape both sources share, matching a release against them, and
 // merging GitHub's advisories into the istio.io bulletins.
 import semver from 'semver';
-import { compareVersions, parseIstioVersion, type IstioVersion } from '../versions/parse.js';
+import {
+  compareVersions,
+  istioVersionOf,
+  parseIstioVersion,
+  type IstioVersion,
+  type VersionInput,
+} from '../versions/parse.js';
 import type { MinorSupport } from './support.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
@@ -48,14 +54,14 @@ function affects(advisory: Advisory, version: IstioVersion): boolean {
 
 /**
  * Every advisory that applies to `version`, most severe first. Support data enables presumed matches.
- * The version is parsed once here, and each advisory's fixes only when it matches.
+ * The version is parsed once here (not at all when it comes parsed), and each advisory's fixes once.
  */
 export function matchAdvisories(
-  version: string,
+  version: VersionInput,
   advisories: readonly Advisory[],
   support: readonly MinorSupport[] = [],
 ): AdvisoryMatch[] {
-  const parsed = parseIstioVersion(version);
+  const parsed = istioVersionOf(version);
   if (!parsed) return [];
   const matches: AdvisoryMatch[] = [];
   for (const advisory of advisories) {
@@ -80,15 +86,22 @@ function fixedFor(version: IstioVersion, advisory: Advisory): string | undefined
 }
 
 const fixesOf = new WeakMap<Advisory, IstioVersion[]>();
+/** Fixed versions by their text: bulletins share them (one patch fixes several), so each is parsed once. */
+const fixTexts = new Map<string, IstioVersion | undefined>();
 
-/** The advisory's fixed versions that are Istio versions, parsed once per advisory. */
+/** The advisory's fixed versions that are Istio versions, parsed once per text. */
 function parsedFixes(advisory: Advisory): readonly IstioVersion[] {
   let fixes = fixesOf.get(advisory);
   if (!fixes) {
-    fixes = advisory.fixed.map((f) => parseIstioVersion(f)).filter((f) => f !== undefined);
+    fixes = advisory.fixed.map(parsedFix).filter((f) => f !== undefined);
     fixesOf.set(advisory, fixes);
   }
   return fixes;
+}
+
+function parsedFix(text: string): IstioVersion | undefined {
+  if (!fixTexts.has(text)) fixTexts.set(text, parseIstioVersion(text));
+  return fixTexts.get(text);
 }
 
 /**

@@ -3,8 +3,13 @@
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { silentLogger } from '../logger.js';
-import { compareVersions, parseIstioVersion } from '../versions/parse.js';
-import { parseVersionPolicy, policyAllows } from '../versions/policy.js';
+import { compareVersions, parseIstioVersion, type IstioVersion } from '../versions/parse.js';
+import {
+  parseVersionPolicy,
+  policyAllows,
+  type PolicyContext,
+  type VersionPolicy,
+} from '../versions/policy.js';
 import { checkControlPlaneSkew, checkKubernetesSupport, type SkewCheck } from '../versions/skew.js';
 import {
   planUpgradePath,
@@ -12,7 +17,7 @@ import {
   type UpgradeStrategy,
   type UpdateType,
 } from '../versions/upgrade-path.js';
-import { matchAdvisories, type Severity } from './advisories.js';
+import { matchAdvisories, type AdvisoryMatch, type Severity } from './advisories.js';
 import { loadIstioDataset } from './dataset.js';
 import type { Release } from './github-releases.js';
 import { nearestReleases } from './release-target.js';
@@ -83,20 +88,8 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   const supportOptions = { now, releases: sources.releases };
   const supported = supportedMinors(sources.support, supportOptions);
   const includePrereleases = request.includePrereleases === true;
-
-  const eligible = sources.releases
-    .filter((r) => includePrereleases || !r.prerelease)
-    .map((r) => r.version)
-    .sort(compareVersions);
   const context = { current, supportedMinors: supported };
-  if (!eligible.some((v) => policyAllows(policy, v, context))) {
-    throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
-      input: 'version-policy',
-      hint:
-        `Releases run from ${eligible[0] ?? 'none'} to ${eligible[eligible.length - 1] ?? 'none'}; ` +
-        `supported minors: ${supported.join(', ') || 'none'}.`,
-    });
-  }
+  requireReachablePolicy(policy, policyText, sources.releases, context, includePrereleases);
 
   const path = planUpgradePath({
     current,
@@ -110,18 +103,14 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   const target = path.target;
   // Presumed matches count too: a target on an end-of-life minor does not fix what it never got.
   const stillAffecting = new Set(
-    target ? matchAdvisories(target, sources.advisories, sources.support).map((m) => m.advisory.id) : [],
+    path.targetVersion
+      ? matchAdvisories(path.targetVersion, sources.advisories, sources.support).map((m) => m.advisory.id)
+      : [],
   );
   const status = supportStatus(current, sources.support, supportOptions);
-  const dataPlane = request.dataPlaneVersion
-    ? parseIstioVersion(request.dataPlaneVersion)?.version
-    : undefined;
-  const kubernetes = request.kubernetesVersion
-    ? checkKubernetesSupport(current, request.kubernetesVersion, sources.support)
-    : undefined;
 
   return {
-    current,
+    current: current.version,
     latest: path.latest,
     target,
     destination: path.destination,
@@ -132,26 +121,14 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
     ...(path.blockedBy ? { blockedBy: path.blockedBy } : {}),
     currentIsAheadOfLatest: path.currentIsAheadOfLatest,
     vulnerable: matches.length > 0,
-    advisories: matches.map((m) => ({
-      id: m.advisory.id,
-      cves: m.advisory.cves,
-      severity: m.advisory.severity,
-      ...(m.advisory.cvss !== undefined ? { cvss: m.advisory.cvss } : {}),
-      ...(m.fixedIn ? { 'fixed-in': m.fixedIn } : {}),
-      url: m.advisory.url,
-      summary: m.advisory.summary,
-      presumed: m.presumed,
-    })),
+    advisories: matches.map(advisoryReport),
     fixedAdvisories: target
       ? matches.filter((m) => !stillAffecting.has(m.advisory.id)).map((m) => m.advisory.id)
       : [],
     eol: status.eol,
     ...(status.eolDate ? { eolDate: status.eolDate } : {}),
     eolExpected: status.eolExpected,
-    ...(request.kubernetesVersion ? { kubernetesVersion: request.kubernetesVersion } : {}),
-    ...(kubernetes?.supported !== undefined ? { kubernetesSupported: kubernetes.supported } : {}),
-    kubernetesSupportedVersions: [...(kubernetes?.supportedVersions ?? [])],
-    ...(dataPlane ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane } } : {}),
+    ...skewChecks(request, current, sources),
     policy: policyText,
     strategy,
     sources: {
@@ -163,9 +140,68 @@ export function checkRelease(request: CheckReleaseRequest, sources: ReleaseSourc
   };
 }
 
-/** The current version, normalised; it must be a release the sources know, or newer than all of them. */
-function requireIstioRelease(request: CheckReleaseRequest, releases: readonly Release[]): string {
+/** The Kubernetes support and control plane / data plane skew of the running version, when asked. */
+function skewChecks(
+  request: CheckReleaseRequest,
+  current: IstioVersion,
+  sources: ReleaseSources,
+): Pick<ReleaseCheck, 'kubernetesVersion' | 'kubernetesSupported' | 'kubernetesSupportedVersions' | 'skew'> {
+  const dataPlane = request.dataPlaneVersion ? parseIstioVersion(request.dataPlaneVersion) : undefined;
+  const kubernetes = request.kubernetesVersion
+    ? checkKubernetesSupport(current, request.kubernetesVersion, sources.support)
+    : undefined;
+  return {
+    ...(request.kubernetesVersion ? { kubernetesVersion: request.kubernetesVersion } : {}),
+    ...(kubernetes?.supported !== undefined ? { kubernetesSupported: kubernetes.supported } : {}),
+    kubernetesSupportedVersions: [...(kubernetes?.supportedVersions ?? [])],
+    ...(dataPlane
+      ? { skew: { ...checkControlPlaneSkew(current, dataPlane), dataPlane: dataPlane.version } }
+      : {}),
+  };
+}
+
+/** Some release (prereleases only when wanted) must satisfy the policy, or the check names the input. */
+function requireReachablePolicy(
+  policy: VersionPolicy,
+  policyText: string,
+  releases: readonly Release[],
+  context: PolicyContext & { supportedMinors: readonly string[] },
+  includePrereleases: boolean,
+): void {
+  // The feed's releases come parsed: nothing here parses a release again.
+  const eligible = releases
+    .filter((r) => includePrereleases || !r.prerelease)
+    .sort((a, b) => compareVersions(a.version, b.version));
+  if (eligible.some((r) => policyAllows(policy, r, context))) return;
+  throw new NotFoundError(`no Istio release satisfies the version policy '${policyText}'`, {
+    input: 'version-policy',
+    hint:
+      `Releases run from ${eligible[0]?.version ?? 'none'} to ${eligible[eligible.length - 1]?.version ?? 'none'}; ` +
+      `supported minors: ${context.supportedMinors.join(', ') || 'none'}.`,
+  });
+}
+
+function advisoryReport(m: AdvisoryMatch): AdvisoryReport {
+  return {
+    id: m.advisory.id,
+    cves: m.advisory.cves,
+    severity: m.advisory.severity,
+    ...(m.advisory.cvss !== undefined ? { cvss: m.advisory.cvss } : {}),
+    ...(m.fixedIn ? { 'fixed-in': m.fixedIn } : {}),
+    url: m.advisory.url,
+    summary: m.advisory.summary,
+    presumed: m.presumed,
+  };
+}
+
+/**
+ * The current version, parsed: the sources' own release when they know it, else newer than all of
+ * them (the feed may lag); anything else is refused.
+ */
+function requireIstioRelease(request: CheckReleaseRequest, releases: readonly Release[]): IstioVersion {
   const where = request.currentFrom ?? { input: 'current-version' };
+  const listed = releases.find((r) => r.version === request.currentVersion);
+  if (listed) return listed;
   const parsed = parseIstioVersion(request.currentVersion);
   const known = releases.map((r) => r.version).sort(compareVersions);
   if (!parsed) {
@@ -174,10 +210,11 @@ function requireIstioRelease(request: CheckReleaseRequest, releases: readonly Re
       hint: `Istio versions look like 1.30.4 or 1.31.0-rc.0. Newest known: ${known.slice(-3).join(', ')}.`,
     });
   }
-  if (known.includes(parsed.version)) return parsed.version;
+  const normalised = releases.find((r) => r.version === parsed.version);
+  if (normalised) return normalised;
   const newest = known[known.length - 1];
   // Newer than everything listed: the feed may lag (or be the dataset); plan nothing rather than fail.
-  if (newest && compareVersions(parsed.version, newest) > 0) return parsed.version;
+  if (newest && compareVersions(parsed.version, newest) > 0) return parsed;
   throw new NotFoundError(`${parsed.version} is not an Istio release`, {
     ...where,
     hint: `The nearest releases are ${nearestReleases(parsed.version, known, parsed.prerelease).join(', ')}.`,

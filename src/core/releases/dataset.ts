@@ -4,7 +4,7 @@ import advisoriesFile from '../../../data/istio-advisories.json' with { type: 'j
 import releasesFile from '../../../data/istio-releases.json' with { type: 'json' };
 import supportFile from '../../../data/istio-support.json' with { type: 'json' };
 import type { Advisory, Severity } from './advisories.js';
-import type { Release } from './github-releases.js';
+import { releaseOf, type Release } from './github-releases.js';
 import type { MinorSupport } from './support.js';
 
 export interface IstioDataset {
@@ -34,13 +34,15 @@ let loaded: IstioDataset | undefined;
 export function loadIstioDataset(): IstioDataset {
   loaded ??= {
     asOf: [releasesFile.asOf, supportFile.asOf, advisoriesFile.asOf].sort()[0]!,
-    releases: releasesFile.releases.map((r) => ({
-      version: r.version,
-      tag: r.version,
-      prerelease: (r as { prerelease?: boolean }).prerelease === true,
-      publishedAt: r.date,
-      url: `https://github.com/istio/istio/releases/tag/${r.version}`,
-    })),
+    // Parsed here, once per process: every check after this reads the parsed versions.
+    releases: releasesFile.releases.flatMap((r) => {
+      const release = releaseOf(r.version, {
+        prerelease: (r as { prerelease?: boolean }).prerelease === true,
+        publishedAt: r.date,
+        url: `https://github.com/istio/istio/releases/tag/${r.version}`,
+      });
+      return release ? [release] : [];
+    }),
     support: supportFile.minors.map((m) => ({
       minor: m.minor,
       ...(m.releaseDate ? { releaseDate: m.releaseDate } : {}),

@@ -4,14 +4,15 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { NetworkError } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
-import { compareVersions, parseIstioVersion } from '../versions/parse.js';
+import { compareVersions, parseIstioVersion, type IstioVersion } from '../versions/parse.js';
 import { listPagesConditionally } from './conditional-pages.js';
 import type { HttpCache } from './http-cache.js';
 
-/** A published Istio release. */
-export interface Release {
-  /** Normalised version without a `v` (1.31.0, 1.31.0-rc.0). */
-  version: string;
+/**
+ * A published Istio release, its version parsed once where it entered (the feed or the dataset): the
+ * checks downstream read `major`, `minor` and `patch` instead of parsing `version` again.
+ */
+export interface Release extends IstioVersion {
   /** The git tag as published (Istio's have no `v`). */
   tag: string;
   /** True when the version has a prerelease part or GitHub flags the release as one. */
@@ -107,7 +108,7 @@ function toReleases(listed: readonly ListedRelease[]): Release[] {
     const parsed = parseIstioVersion(item.tag_name);
     if (!parsed) continue;
     const release: Release = {
-      version: parsed.version,
+      ...parsed,
       tag: item.tag_name,
       prerelease: parsed.prerelease || item.prerelease,
       ...(item.published_at ? { publishedAt: item.published_at } : {}),
@@ -118,4 +119,14 @@ function toReleases(listed: readonly ListedRelease[]): Release[] {
     if (!existing || existing.tag.startsWith('v')) byVersion.set(parsed.version, release);
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(b.version, a.version));
+}
+
+/** A release of a version text, parsed here (the dataset's and tests' entry); undefined if not a version. */
+export function releaseOf(
+  text: string,
+  fields: Partial<Omit<Release, keyof IstioVersion>> & { prerelease?: boolean } = {},
+): Release | undefined {
+  const parsed = parseIstioVersion(text);
+  if (!parsed) return undefined;
+  return { ...parsed, tag: text, ...fields, prerelease: parsed.prerelease || fields.prerelease === true };
 }

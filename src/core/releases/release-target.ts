@@ -24,6 +24,12 @@ export function checkReleaseTarget(
   options: { allowUnreleased?: boolean; logger?: Logger } = {},
 ): ReleaseTarget {
   const logger = options.logger ?? silentLogger;
+  const source = list.from === 'github' ? "GitHub's release list" : list.datasetAge!;
+  // A listed version is normalised already (the feed parsed it): the plan's target needs no parse.
+  if (list.versions.includes(target)) {
+    logger.info(`${target} is an Istio release (checked against ${source})`);
+    return { version: target, checkedAgainst: list.from };
+  }
   const parsed = parseIstioVersion(target);
   if (!parsed) {
     throw new InvalidInputError(`'${target}' is not an Istio version`, {
@@ -33,7 +39,6 @@ export function checkReleaseTarget(
   }
   const version = parsed.version;
   const checked: ReleaseTarget = { version, checkedAgainst: list.from };
-  const source = list.from === 'github' ? "GitHub's release list" : list.datasetAge!;
   if (list.versions.includes(version)) {
     logger.info(`${version} is an Istio release (checked against ${source})`);
     return checked;

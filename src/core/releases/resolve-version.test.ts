@@ -7,10 +7,10 @@ import {
 import { GitHubEmulator } from '../../../test/support/github-emulator/server.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { createGitHubClient } from '../github/client.js';
-import { listIstioReleases, type Release } from './github-releases.js';
-import { resolveIstioctlVersion } from './resolve-version.js';
+import { listIstioReleases } from './github-releases.js';
+import { resolveIstioctlVersion, type ListedRelease } from './resolve-version.js';
 
-const release = (version: string, prerelease = version.includes('-')): Release => ({
+const release = (version: string, prerelease = version.includes('-')): ListedRelease => ({
   version,
   tag: version,
   prerelease,
@@ -18,7 +18,7 @@ const release = (version: string, prerelease = version.includes('-')): Release =
 const RELEASES = ['1.31.0-rc.0', '1.30.4', '1.30.3', '1.29.8', '1.29.7', '1.28.10', '1.31.0-beta.1'].map(
   (v) => release(v),
 );
-const list = (releases: Release[] = RELEASES) => {
+const list = (releases: ListedRelease[] = RELEASES) => {
   const calls = { count: 0 };
   return { calls, fn: async () => (calls.count++, releases) };
 };

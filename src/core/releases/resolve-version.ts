@@ -6,6 +6,9 @@ import { exactVersionOf, resolveVersion, toSemverRange } from '../versions/range
 import { listIstioReleases, type Release } from './github-releases.js';
 import { HttpCache } from './http-cache.js';
 
+/** What resolving reads of a release: any list of them will do (the feed, or what is cached). */
+export type ListedRelease = Pick<Release, 'version' | 'tag' | 'prerelease'>;
+
 export interface VersionRequest {
   /** latest, 1.24.2, 1.24, 1.24.x, ~1.24.0, ^1.24.0, '>=1.23 <1.25', joined with '||'. */
   spec: string;
@@ -25,7 +28,7 @@ export interface ResolvedVersion {
 /** Resolves `request`; `listReleases` is only called when the spec is not an exact version. */
 export async function resolveIstioctlVersion(
   request: VersionRequest,
-  listReleases: () => Promise<Release[]>,
+  listReleases: () => Promise<ListedRelease[]>,
 ): Promise<ResolvedVersion> {
   // An invalid range fails here, naming the input, before any request is made.
   toSemverRange(request.spec, request.input);
@@ -46,7 +49,7 @@ export async function resolveIstioctlVersion(
 export interface ReleaseListing {
   github: GitHubClient;
   /** Offline: the releases to resolve over instead of asking GitHub (e.g. what is cached). */
-  offlineReleases?: () => Release[];
+  offlineReleases?: () => ListedRelease[];
   /** Where release listings are cached for conditional requests; none if unset. */
   httpCacheDir?: string;
   logger?: Logger;

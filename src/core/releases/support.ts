@@ -1,6 +1,6 @@
 // Support windows per Istio minor: release and end-of-life dates (announced, expected, or derived from
 // the release feed by Istio's rule) and the Kubernetes versions each minor supports.
-import { compareVersions, parseIstioVersion } from '../versions/parse.js';
+import { compareVersions, istioVersionOf, type IstioVersion, type VersionInput } from '../versions/parse.js';
 
 /** One minor's support record, as the dataset keeps it. */
 export interface MinorSupport {
@@ -15,13 +15,11 @@ export interface MinorSupport {
   kubernetes: string[];
 }
 
-/** A release with the date it was published, from the feed or the dataset. */
-export interface DatedRelease {
-  version: string;
-  prerelease?: boolean;
+/** A release with the date it was published, from the feed or the dataset (parsed there, or not). */
+export type DatedRelease = (IstioVersion | { version: string; prerelease?: boolean }) & {
   /** ISO date or date-time. */
   publishedAt?: string;
-}
+};
 
 export interface SupportStatus {
   minor: string;
@@ -43,17 +41,18 @@ export interface SupportOptions {
   releases?: readonly DatedRelease[];
 }
 
-export function minorKey(version: string): string | undefined {
-  const parsed = parseIstioVersion(version);
-  return parsed ? `${parsed.major}.${parsed.minor}` : undefined;
-}
-
+/** `version` may come parsed (the running version, checked already): it is then not parsed again. */
 export function supportStatus(
-  version: string,
+  version: VersionInput,
   support: readonly MinorSupport[],
   options: SupportOptions,
 ): SupportStatus {
-  const minor = minorKey(version) ?? version;
+  const parsed = istioVersionOf(version);
+  const minor = parsed
+    ? `${parsed.major}.${parsed.minor}`
+    : typeof version === 'string'
+      ? version
+      : version.version;
   const today = isoDate(options.now);
   const record = support.find((s) => s.minor === minor);
   const status = (eolDate: string | undefined, basis: SupportStatus['basis']): SupportStatus => ({
@@ -64,7 +63,7 @@ export function supportStatus(
     basis,
   });
   if (record?.eolDate && !record.eolExpected) return status(record.eolDate, 'announced');
-  const derived = eolByRule(minor, options.releases ?? []);
+  const derived = parsed ? eolByRule(parsed, options.releases ?? []) : undefined;
   if (derived) return status(derived, 'n+2 rule');
   if (record?.eolDate) return status(record.eolDate, 'expected');
   return status(undefined, 'unknown');
@@ -74,7 +73,7 @@ export function supportStatus(
 export function supportedMinors(support: readonly MinorSupport[], options: SupportOptions): string[] {
   const minors = new Set(support.map((s) => s.minor));
   for (const release of options.releases ?? []) {
-    const parsed = parseIstioVersion(release.version);
+    const parsed = istioVersionOf(release);
     // A minor exists once it has a GA release; its alphas are not supported releases.
     if (parsed && !parsed.prerelease && !release.prerelease) minors.add(`${parsed.major}.${parsed.minor}`);
   }
@@ -84,14 +83,25 @@ export function supportedMinors(support: readonly MinorSupport[], options: Suppo
     support.filter((s) => s.releaseDate && s.releaseDate > today).map((s) => s.minor),
   );
   return [...minors]
-    .filter((minor) => !unreleased.has(minor) && !supportStatus(`${minor}.0`, support, options).eol)
+    .filter((minor) => !unreleased.has(minor) && !supportStatus(firstOf(minor), support, options).eol)
     .sort((a, b) => compareVersions(`${a}.0`, `${b}.0`));
 }
 
+/** `1.30` → 1.30.0, parsed without text (the minors come from records and parsed releases). */
+function firstOf(minor: string): IstioVersion | string {
+  const [major, minorNumber] = minor.split('.').map(Number);
+  if (!Number.isInteger(major) || !Number.isInteger(minorNumber)) return `${minor}.0`;
+  return {
+    version: `${major}.${minorNumber}.0`,
+    major: major!,
+    minor: minorNumber!,
+    patch: 0,
+    prerelease: false,
+  };
+}
+
 /** Six weeks after the first GA of minor N+2, when the feed has it with a date. */
-function eolByRule(minor: string, releases: readonly DatedRelease[]): string | undefined {
-  const parsed = parseIstioVersion(`${minor}.0`);
-  if (!parsed) return undefined;
+function eolByRule(parsed: IstioVersion, releases: readonly DatedRelease[]): string | undefined {
   const successor = gaReleases(releases).get(`${parsed.major}.${parsed.minor + 2}.0`);
   if (!successor?.publishedAt) return undefined;
   const released = Date.parse(successor.publishedAt);
@@ -107,7 +117,7 @@ function gaReleases(releases: readonly DatedRelease[]): Map<string, DatedRelease
   if (!index) {
     index = new Map();
     for (const release of releases) {
-      const version = release.prerelease ? undefined : parseIstioVersion(release.version)?.version;
+      const version = release.prerelease ? undefined : istioVersionOf(release)?.version;
       if (version && !index.has(version)) index.set(version, release);
     }
     gaIndex.set(releases, index);

@@ -26,6 +26,19 @@ export function parseIstioVersion(text: string): IstioVersion | undefined {
   };
 }
 
+/** What a version may arrive as: text, or already parsed where it entered (a feed's `Release`). */
+export type VersionInput = string | IstioVersion | { version: string };
+
+/** A version parsed where it entered is used as it is; only text (or an unparsed record) is parsed. */
+export function istioVersionOf(value: VersionInput): IstioVersion | undefined {
+  if (typeof value === 'string') return parseIstioVersion(value);
+  return isParsed(value) ? value : parseIstioVersion(value.version);
+}
+
+function isParsed(value: IstioVersion | { version: string }): value is IstioVersion {
+  return typeof (value as Partial<IstioVersion>).major === 'number';
+}
+
 export function isIstioVersion(text: string): boolean {
   return parseIstioVersion(text) !== undefined;
 }

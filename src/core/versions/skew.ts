@@ -1,5 +1,5 @@
 // Version skew rules: control plane against data plane, and Istio minors against Kubernetes versions.
-import { parseIstioVersion } from './parse.js';
+import { istioVersionOf, type VersionInput } from './parse.js';
 
 export interface SkewCheck {
   ok: boolean;
@@ -9,10 +9,10 @@ export interface SkewCheck {
 }
 
 /** The control plane may be one minor ahead of the data plane (proxies, ztunnel, CNI), never behind. */
-export function checkControlPlaneSkew(controlPlane: string, dataPlane: string): SkewCheck {
-  const cp = parseIstioVersion(controlPlane);
-  const dp = parseIstioVersion(dataPlane);
-  if (!cp || !dp) throw new Error(`not Istio versions: ${controlPlane}, ${dataPlane}`);
+export function checkControlPlaneSkew(controlPlane: VersionInput, dataPlane: VersionInput): SkewCheck {
+  const cp = istioVersionOf(controlPlane);
+  const dp = istioVersionOf(dataPlane);
+  if (!cp || !dp) throw new Error(`not Istio versions: ${textOf(controlPlane)}, ${textOf(dataPlane)}`);
   const minorsAhead = cp.major !== dp.major ? (cp.major - dp.major) * 1000 : cp.minor - dp.minor;
   if (minorsAhead < 0) {
     return {
@@ -56,12 +56,12 @@ export function kubernetesMinorOf(version: string): string | undefined {
 }
 
 export function checkKubernetesSupport(
-  istioVersion: string,
+  istioVersion: VersionInput,
   kubernetesVersion: string,
   support: readonly KubernetesSupportData[],
 ): KubernetesCheck {
-  const parsed = parseIstioVersion(istioVersion);
-  if (!parsed) throw new Error(`not an Istio version: ${istioVersion}`);
+  const parsed = istioVersionOf(istioVersion);
+  if (!parsed) throw new Error(`not an Istio version: ${textOf(istioVersion)}`);
   const istioMinor = `${parsed.major}.${parsed.minor}`;
   const kubernetesMinor = kubernetesMinorOf(kubernetesVersion);
   const supportedVersions = support.find((s) => s.minor === istioMinor)?.kubernetes ?? [];
@@ -72,4 +72,8 @@ export function checkKubernetesSupport(
     kubernetesMinor,
     supportedVersions,
   };
+}
+
+function textOf(version: VersionInput): string {
+  return typeof version === 'string' ? version : version.version;
 }

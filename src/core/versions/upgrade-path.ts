@@ -1,7 +1,7 @@
 // Plans the hops from the running version to the newest one a policy allows, by Istio's upgrade rules:
 // patch first, then one minor per hop in place or up to two per hop with canary revisions, each hop
 // landing on the newest patch of its minor.
-import { compareVersions, parseIstioVersion, type IstioVersion } from './parse.js';
+import { compareVersions, istioVersionOf, type IstioVersion, type VersionInput } from './parse.js';
 import { parseVersionPolicy, policyAllows, type VersionPolicy } from './policy.js';
 
 export const UPGRADE_STRATEGIES = ['in-place', 'canary'] as const;
@@ -14,11 +14,12 @@ export interface UpgradeHop {
   type: Exclude<UpdateType, 'none'>;
 }
 
-/** A release as the feed or the dataset gives it; a bare string works too. */
-export type ReleaseLike = string | { version: string; prerelease?: boolean };
+/** A release as the feed or the dataset gives it (parsed there); a bare string works too. */
+export type ReleaseLike = VersionInput & (string | { prerelease?: boolean });
 
 export interface UpgradePathRequest {
-  current: string;
+  /** The running version; parsed already by a caller that validated it. */
+  current: string | IstioVersion;
   releases: readonly ReleaseLike[];
   /** A parsed policy or its text (`latest`, `patch`, `1.30.x`...). Default `latest`. */
   policy?: VersionPolicy | string;
@@ -36,6 +37,8 @@ export interface UpgradePath {
   destination?: string;
   /** The next hop to take (the first of `hops`). */
   target?: string;
+  /** `target`, parsed: callers that go on to match advisories or pins need not parse it again. */
+  targetVersion?: IstioVersion;
   hops: UpgradeHop[];
   /** The type of the next hop. */
   updateType: UpdateType;
@@ -49,8 +52,8 @@ export interface UpgradePath {
 const MAX_MINORS_PER_HOP: Record<UpgradeStrategy, number> = { 'in-place': 1, canary: 2 };
 
 export function planUpgradePath(request: UpgradePathRequest): UpgradePath {
-  const current = parseIstioVersion(request.current);
-  if (!current) throw new Error(`not an Istio version: ${request.current}`);
+  const current = istioVersionOf(request.current);
+  if (!current) throw new Error(`not an Istio version: ${String(request.current)}`);
   const policy =
     typeof request.policy === 'string' || request.policy === undefined
       ? parseVersionPolicy(request.policy ?? 'latest')
@@ -75,6 +78,8 @@ export function planUpgradePath(request: UpgradePathRequest): UpgradePath {
     walk(path, current, destination, candidates, MAX_MINORS_PER_HOP[request.strategy ?? 'in-place']);
   path.target = path.hops[0]?.to;
   path.updateType = path.hops[0]?.type ?? 'none';
+  const targetVersion = candidates.find((r) => r.version === path.target);
+  if (targetVersion) path.targetVersion = targetVersion;
   return path;
 }
 
@@ -134,15 +139,17 @@ function hopType(from: IstioVersion, to: IstioVersion): Exclude<UpdateType, 'non
   return from.minor !== to.minor ? 'minor' : 'patch';
 }
 
-/** Parsed, de-duplicated and sorted oldest first; anything that is not an Istio release is dropped. */
+/**
+ * De-duplicated and sorted oldest first; anything that is not an Istio release is dropped. Releases
+ * the feed parsed are not parsed again.
+ */
 function uniqueReleases(releases: readonly ReleaseLike[]): IstioVersion[] {
   const byVersion = new Map<string, IstioVersion>();
   for (const release of releases) {
-    const text = typeof release === 'string' ? release : release.version;
-    const parsed = parseIstioVersion(text);
+    const parsed = istioVersionOf(release);
     if (!parsed) continue;
     const flagged = typeof release !== 'string' && release.prerelease === true;
-    byVersion.set(parsed.version, { ...parsed, prerelease: parsed.prerelease || flagged });
+    byVersion.set(parsed.version, flagged && !parsed.prerelease ? { ...parsed, prerelease: true } : parsed);
   }
   return [...byVersion.values()].sort((a, b) => compareVersions(a.version, b.version));
 }

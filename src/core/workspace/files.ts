@@ -1,16 +1,14 @@
 // Listing and reading the workspace's files safely: globs, .gitignore, no escapes, no binaries.
-import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import type { Dirent } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import ignore from 'ignore';
-import type { Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { recoverBeforeReading } from './atomic.js';
-import { isInside } from './boundary.js';
+import { gitFilesMentioning, gitListedFiles, type GitListed } from './git-listing.js';
+import { symlinkNotice } from './symlinks.js';
+import { walkFiles } from './walk.js';
 
 /** YAML across the repo plus the plain version file; .gitignore'd files are left out. */
 export const DEFAULT_PATTERNS: readonly string[] = [
@@ -123,99 +121,6 @@ export function globMatcher(globs: readonly string[]): (path: string) => boolean
   return (path) => path !== '' && compiled.some(({ glob, regex }) => path === glob || regex.test(path));
 }
 
-function gitEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0' };
-  // Git must find the repository at the root it is given, whatever the caller's environment says.
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR']) delete env[name];
-  return env;
-}
-
-/**
- * UTF-16 byte-order marks: a UTF-16 file never matches a UTF-8 keyword, but it must still be read so
- * it gets its "only UTF-8 files are read" notice instead of being passed over in silence. (git grep
- * takes no pattern with a NUL byte, so UTF-16 without a mark cannot be found this way.)
- */
-const UTF16_MARKERS = Buffer.from([0xff, 0xfe, 0x0a, 0xfe, 0xff, 0x0a]);
-
-/**
- * `git grep` over the same files `ls-files` listed (tracked, and untracked not ignored): the paths
- * holding any keyword as a fixed string, binary or not. Undefined when git fails (the caller then reads).
- */
-function gitFilesMentioning(
-  root: string,
-  keywords: readonly string[],
-  includeUntracked: boolean,
-  logger: Logger,
-): Set<string> | undefined {
-  const result = spawnSync(
-    'git',
-    [
-      '-C',
-      root,
-      'grep',
-      '--files-with-matches',
-      '-z',
-      '--text',
-      ...(includeUntracked ? ['--untracked'] : []),
-      '--fixed-strings',
-      '--no-color',
-      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
-      '-f',
-      '-',
-    ],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}\n`)), UTF16_MARKERS]),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
-  // Exit status 1 is git grep's "nothing matched".
-  if (result.error || (result.status !== 0 && result.status !== 1)) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split('\n')[0];
-    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
-    return undefined;
-  }
-  const paths = result.stdout.toString('utf8').split('\0');
-  paths.pop();
-  return new Set(paths);
-}
-
-/** A path git lists, with its mode when the index tracks it (`100644`, `120000` for a link…). */
-interface GitListed {
-  path: string;
-  mode?: string;
-}
-
-/** Git's own listing of a checkout rooted at `root`, or undefined where the walk must do it instead. */
-function gitListedFiles(root: string, logger: Logger): GitListed[] | undefined {
-  // Only at a checkout's root: a folder inside another repo (possibly ignored there) is walked instead,
-  // and submodules are walked because git lists them as one entry.
-  if (!existsSync(join(root, '.git')) || existsSync(join(root, '.gitmodules'))) return undefined;
-  const result = spawnSync(
-    'git',
-    ['-C', root, 'ls-files', '-z', '--stage', '--cached', '--others', '--exclude-standard'],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  if (result.status !== 0 || result.error) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split('\n')[0];
-    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
-    return undefined;
-  }
-  const records = result.stdout.toString('utf8').split('\0');
-  records.pop();
-  const listed: GitListed[] = [];
-  for (const record of records) {
-    // Tracked: `<mode> <object> <stage>\t<path>`; untracked: the bare path.
-    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
-    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
-    // A nested repository (`dir/`) or a submodule is one entry to git; only the walk looks inside.
-    if (entry.path.endsWith('/') || entry.mode === '160000') return undefined;
-    listed.push(entry);
-  }
-  return listed;
-}
-
 const IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
 
 /**
@@ -244,74 +149,6 @@ function keepGitListed(
     }
   }
   return found;
-}
-
-function walkFiles(
-  realRoot: string,
-  wanted: (path: string) => boolean,
-  options: ListFilesOptions,
-  logger: Logger,
-): string[] {
-  const found: string[] = [];
-  const walk = (directory: string, rules: { base: string; matcher: Ignore }[]): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(join(realRoot, directory), { withFileTypes: true });
-    } catch (error) {
-      logger.warning(`could not read directory ${directory || '.'}: ${(error as Error).message}`);
-      return;
-    }
-    const here =
-      options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
-    for (const entry of entries) {
-      const path = directory ? `${directory}/${entry.name}` : entry.name;
-      if (entry.name === '.git' || entry.name === 'node_modules') continue;
-      const isDirectory = entry.isDirectory();
-      if (ignoredBy(here, path, isDirectory)) continue;
-      if (isDirectory) {
-        walk(path, here);
-      } else if (entry.isSymbolicLink()) {
-        if (wanted(path)) symlinkNotice(realRoot, path, logger);
-      } else if (entry.isFile() && wanted(path)) {
-        found.push(path);
-      }
-    }
-  };
-  walk('', []);
-  return found;
-}
-
-function withGitignore(
-  root: string,
-  directory: string,
-  rules: { base: string; matcher: Ignore }[],
-  entries: Dirent[],
-): { base: string; matcher: Ignore }[] {
-  if (!entries.some((e) => e.name === '.gitignore' && e.isFile())) return rules;
-  const text = readFileSync(join(root, directory, '.gitignore'), 'utf8');
-  return [...rules, { base: directory, matcher: ignore().add(text) }];
-}
-
-function ignoredBy(rules: { base: string; matcher: Ignore }[], path: string, isDirectory: boolean): boolean {
-  for (const { base, matcher } of rules) {
-    const inside = base === '' ? path : path.slice(base.length + 1);
-    if (matcher.ignores(isDirectory ? `${inside}/` : inside)) return true;
-  }
-  return false;
-}
-
-/** Symlinks are never followed by the walk: out of the workspace they are refused, inside they are duplicates. */
-function symlinkNotice(root: string, path: string, logger: Logger): void {
-  let target: string;
-  try {
-    target = realpathSync(join(root, path));
-  } catch {
-    logger.notice(`skipped ${path}: a dangling symbolic link`, { file: path });
-    return;
-  }
-  if (!isInside(root, target))
-    logger.warning(`refused ${path}: a symbolic link that leads outside the workspace`, { file: path });
-  else logger.debug(`skipped ${path}: a symbolic link (its target is scanned on its own)`);
 }
 
 function refuseEscapingPattern(pattern: string): void {

@@ -8,7 +8,7 @@ export type AnalyzeLevel = (typeof ANALYZE_LEVELS)[number];
 
 /** Codes for problems found by this module rather than by istioctl's analyzers. */
 export const UNPARSEABLE_FILE_CODE = 'unparseable-file';
-export const UNKNOWN_DOCUMENT_CODE = 'unknown-document';
+const UNKNOWN_DOCUMENT_CODE = 'unknown-document';
 
 export interface AnalyzeFinding {
   /** istioctl's message code (IST0101...), or one of the codes above. */

@@ -9,7 +9,7 @@ import type { FleetPlan, WaveStatus } from '../waves/rollout.js';
 export const DASHBOARD_TITLE = 'Istio Autopilot dashboard';
 const MARKER = '<!-- istio-autopilot:dashboard -->';
 /** GitHub refuses issue bodies over 65536 characters; stay clear of it. */
-export const ISSUE_BODY_LIMIT = 65_000;
+const ISSUE_BODY_LIMIT = 65_000;
 
 export function renderDashboard(fleet: FleetPlan, limit = ISSUE_BODY_LIMIT): string {
   const lines = [

@@ -42,7 +42,7 @@ export interface GateRequest {
 }
 
 /** ISO 8601 in UTC to the second: `2026-12-04T00:10:00Z`. */
-export function isoUtc(date: Date): string {
+function isoUtc(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
