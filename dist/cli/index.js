@@ -50658,6 +50658,10 @@ async function json6902Changes(targets, inject, native) {
   return result;
 }
 
+// src/core/inject/output/migrate-json6902.ts
+var import_yaml28 = __toESM(require_dist(), 1);
+import { posix as posix18 } from "node:path";
+
 // src/core/inject/output/patch-files.ts
 import { posix as posix17 } from "node:path";
 function patchReferences(build) {
@@ -50687,10 +50691,6 @@ function patchReferences(build) {
 function kustomizePatchFiles(build) {
   return new Set(patchReferences(build).keys());
 }
-
-// src/core/inject/output/migrate-json6902.ts
-var import_yaml28 = __toESM(require_dist(), 1);
-import { posix as posix18 } from "node:path";
 
 // src/core/inject/output/strategic-merge.ts
 var import_yaml27 = __toESM(require_dist(), 1);

@@ -40757,6 +40757,10 @@ async function json6902Changes(targets, inject, native) {
   return result;
 }
 
+// src/core/inject/output/migrate-json6902.ts
+var import_yaml16 = __toESM(require_dist(), 1);
+import { posix as posix17 } from "node:path";
+
 // src/core/inject/output/patch-files.ts
 import { posix as posix16 } from "node:path";
 function patchReferences(build) {
@@ -40786,10 +40790,6 @@ function patchReferences(build) {
 function kustomizePatchFiles(build) {
   return new Set(patchReferences(build).keys());
 }
-
-// src/core/inject/output/migrate-json6902.ts
-var import_yaml16 = __toESM(require_dist(), 1);
-import { posix as posix17 } from "node:path";
 
 // src/core/inject/output/strategic-merge.ts
 var import_yaml15 = __toESM(require_dist(), 1);

@@ -17,7 +17,6 @@ import { judgeJob } from './judgement.js';
 import { findJobs, normalisedBody, readSources, type Job, type SourceFile } from './jobs.js';
 import { plannedChanges } from './output/changes.js';
 import { json6902Changes, json6902Sidecars, type Json6902Sidecar } from './output/json6902.js';
-import { kustomizePatchFiles } from './output/patch-files.js';
 import { migrateJson6902 } from './output/migrate-json6902.js';
 import {
   patchWorkloadResult,
