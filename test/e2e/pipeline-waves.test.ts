@@ -62,6 +62,8 @@ describe('fleet waves: dev → staging → prod over successive runs, gated by s
     const [dev] = h.repo.pulls;
     expect(dev!.title).toBe('Upgrade Istio control-plane in dev from 1.30.4 to 1.31.0');
     expect(changed(dev!.head)).toEqual(['clusters/dev/istio-version.yaml']);
+    // The wave's PR carries the upgrade notes of its own hop, as the single PR does.
+    expect(dev!.body).toContain('### Upgrade notes that apply (1.30.4 → 1.31.0)');
     expect(git(h.repo.git.dir, 'show', `${dev!.head}:clusters/dev/istio-version.yaml`)).toContain(
       'version: "1.31.0"',
     );

@@ -6,7 +6,7 @@ import { analyzeManifests } from '../istioctl/analyze.js';
 import type { MeshModel } from '../mesh/types.js';
 import { checkReleaseTarget } from '../releases/release-target.js';
 import { releaseListOf, type ReleaseSources } from '../releases/sources.js';
-import { analysisNote, movesNote, releaseNotesUrl } from '../report/pipeline-notes.js';
+import { analysisNote, releaseNotesUrl } from '../report/pipeline-notes.js';
 import type { UpgradeContext } from '../report/pr-body.js';
 import { upsertDashboard } from '../rollout/dashboard/dashboard.js';
 import {
@@ -20,6 +20,7 @@ import {
 import { pipelinePaths, type UpgradePlan } from './plan.js';
 import { configuredPullRequest } from './pull-request-settings.js';
 import { pinsOf, renderDataPlane } from './steps.js';
+import { hopNotes, notesContext } from './upgrade-notes.js';
 import type { FleetResult, PipelineRunDeps, PipelineRunRequest, PipelineRunResult } from './types.js';
 
 /** What run.ts hands over: the pipeline without waves, run when every wave's control plane is current. */
@@ -138,18 +139,45 @@ function waveOpeners(
   const policy = plan.controlPlane.check.policy;
   return {
     openPullRequest: async (wave) => {
-      const body = [movesNote(wave.moves), await analyzeWave(request, deps, wave)]
-        .filter(Boolean)
-        .join('\n\n');
+      const body = await analyzeWave(request, deps, wave);
       const context: UpgradeContext = {
         ...waveContext(wave, policy),
         releaseNotes: [{ version: wave.to, url: releaseNotesUrl(wave.to) }],
         pins: pinsOf(wave.edits),
+        ...waveNotes(request, deps, wave),
       };
       return open(wave, wave.files, { ...(body ? { body } : {}), context });
     },
     openDataPlanePullRequest: (wave) => openWaveDataPlane(request, deps, sources, wave, { open, policy }),
   };
+}
+
+/**
+ * The upgrade notes of the wave's own hop, judged on the repo's Istio files as the single PR's are
+ * (a shared base's values reach every wave), and the wave's moves off retired hosts. A note that
+ * blocks is said in the log too (wave PRs never auto-merge anyway).
+ */
+function waveNotes(
+  request: PipelineRunRequest,
+  deps: PipelineRunDeps,
+  wave: WavePullRequest,
+): Partial<UpgradeContext> {
+  const { controlPlane, dataPlane } = pipelinePaths(request.config);
+  const paths = [...new Set([...controlPlane, ...dataPlane])];
+  const found = wave.moves.map((m) => m.source);
+  const notes = hopNotes({
+    from: wave.from,
+    to: wave.to,
+    workspace: request.workspace,
+    paths,
+    logger: deps.logger,
+    kubernetesVersion: request.kubernetesVersion ?? request.config.dataPlane.kubernetesVersion,
+    sources: found,
+    moves: wave.moves,
+  });
+  for (const b of notes.applies.filter((a) => a.action === 'block'))
+    deps.logger.warning(`wave ${wave.wave}: ${b.note.title}: ${b.findings[0]?.what ?? ''}`);
+  return notesContext({ notes, sources: { found } }, wave.moves);
 }
 
 function waveContext(wave: WaveRequest, policy: string) {

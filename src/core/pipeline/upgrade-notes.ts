@@ -171,7 +171,10 @@ export function targetAdvisories(
 }
 
 /** The PR body's upgrade notes, sources moved and still-vulnerable target, from the plan and the change. */
-export function notesContext(plan: UpgradePlan, moves: readonly SourceMove[]): Partial<UpgradeContext> {
+export function notesContext(
+  plan: Pick<UpgradePlan, 'notes' | 'targetAdvisories'> & { sources: Pick<UpgradePlan['sources'], 'found'> },
+  moves: readonly SourceMove[],
+): Partial<UpgradeContext> {
   const byId = new Map(loadUpgradeNotes().map((n) => [n.id, n]));
   const movedValues = new Set(moves.map((m) => `${m.source.file}\0${m.source.start}`));
   const applies = plan.notes.applies.map((applied) => {

@@ -1,5 +1,5 @@
 // The notes the pipeline adds to an upgrade PR's body, for the single PR and the per-wave ones alike:
-// the istioctl analyze result, the Istio locations moved off retired hosts, the release notes link.
+// the istioctl analyze result and the release notes link.
 import type { AnalyzeResult } from '../istioctl/analyze.js';
 import { minorOf } from '../versions/parse.js';
 
@@ -19,24 +19,6 @@ export function analysisNote(analysis: AnalysisOutcome, target: string): string 
     );
   const more = analysis.findings.length - MAX_FINDINGS;
   return [head, ...rows, more > 0 ? `- …and ${more} more` : ''].filter(Boolean).join('\n');
-}
-
-/** A chart or image location moved, as the note lists it (sources/ gives these; report imports none of it). */
-export interface MovedLocation {
-  source: { file: string; line: number; value: string };
-  replacement: string;
-}
-
-/** The wave PR's list of Istio locations moved off retired hosts. */
-export function movesNote(moves: readonly MovedLocation[]): string | undefined {
-  if (moves.length === 0) return undefined;
-  const rows = moves.map(
-    (m) => `- \`${m.source.file}:${m.source.line}\` \`${m.source.value}\` → \`${m.replacement}\``,
-  );
-  return [
-    `**Istio sources moved off retired hosts** (${moves.length}), in this wave's files only:`,
-    ...rows,
-  ].join('\n');
 }
 
 /** istio.io's announcement page for a release. */
