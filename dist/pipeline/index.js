@@ -51141,16 +51141,6 @@ function analysisNote(analysis, target) {
   const more = analysis.findings.length - MAX_FINDINGS2;
   return [head, ...rows, more > 0 ? `- \u2026and ${more} more` : ""].filter(Boolean).join("\n");
 }
-function movesNote(moves) {
-  if (moves.length === 0) return void 0;
-  const rows = moves.map(
-    (m) => `- \`${m.source.file}:${m.source.line}\` \`${m.source.value}\` \u2192 \`${m.replacement}\``
-  );
-  return [
-    `**Istio sources moved off retired hosts** (${moves.length}), in this wave's files only:`,
-    ...rows
-  ].join("\n");
-}
 function releaseNotesUrl(version) {
   return `https://istio.io/latest/news/releases/${minorOf(version)}.x/announcing-${version}/`;
 }
@@ -54792,16 +54782,35 @@ function waveOpeners(request2, deps, plan, sources, opened) {
   const policy = plan.controlPlane.check.policy;
   return {
     openPullRequest: async (wave) => {
-      const body = [movesNote(wave.moves), await analyzeWave(request2, deps, wave)].filter(Boolean).join("\n\n");
+      const body = await analyzeWave(request2, deps, wave);
       const context2 = {
         ...waveContext(wave, policy),
         releaseNotes: [{ version: wave.to, url: releaseNotesUrl(wave.to) }],
-        pins: pinsOf(wave.edits)
+        pins: pinsOf(wave.edits),
+        ...waveNotes(request2, deps, wave)
       };
       return open2(wave, wave.files, { ...body ? { body } : {}, context: context2 });
     },
     openDataPlanePullRequest: (wave) => openWaveDataPlane(request2, deps, sources, wave, { open: open2, policy })
   };
+}
+function waveNotes(request2, deps, wave) {
+  const { controlPlane, dataPlane } = pipelinePaths(request2.config);
+  const paths = [.../* @__PURE__ */ new Set([...controlPlane, ...dataPlane])];
+  const found = wave.moves.map((m) => m.source);
+  const notes = hopNotes({
+    from: wave.from,
+    to: wave.to,
+    workspace: request2.workspace,
+    paths,
+    logger: deps.logger,
+    kubernetesVersion: request2.kubernetesVersion ?? request2.config.dataPlane.kubernetesVersion,
+    sources: found,
+    moves: wave.moves
+  });
+  for (const b of notes.applies.filter((a) => a.action === "block"))
+    deps.logger.warning(`wave ${wave.wave}: ${b.note.title}: ${b.findings[0]?.what ?? ""}`);
+  return notesContext({ notes, sources: { found } }, wave.moves);
 }
 function waveContext(wave, policy) {
   return { component: wave.component, from: wave.from, to: wave.to, policy, inPolicy: true };
