@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { yamlModuleBuild } from './esbuild-yaml.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const actionsDir = join(root, 'src/actions/index');
@@ -28,6 +29,7 @@ for (const entry of selected) {
     format: 'esm',
     legalComments: 'none',
     logLevel: 'warning',
+    plugins: [yamlModuleBuild],
     // Bundled CommonJS dependencies call require(); give the ESM bundle one.
     banner: {
       js:
