@@ -53630,20 +53630,23 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger, 
     logger,
     now: request2.now
   });
-  const counts = { rendered: 0, unchanged: 0, skipped: 0 };
-  for (const w of rendered.workloads) {
-    if (w.status === "injected") counts.rendered++;
-    else if (w.status === "unchanged") counts.unchanged++;
-    else counts.skipped++;
-  }
   return {
     from: plan.dataPlane.versions[0] ?? plan.target,
     files: [.../* @__PURE__ */ new Set([...rendered.changedFiles, ...rest.changedFiles])].sort(),
     pins: pinsOf(rest.plan.edits),
-    workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
+    workloads: { ...workloadCounts(rendered.workloads), failed: 0, files: rendered.changedFiles.length },
     moves: rest.sourcePlan.moves,
     dataPlaneTable: dataPlaneTable(rendered.summary)
   };
+}
+function workloadCounts(workloads) {
+  const counts = { rendered: 0, unchanged: 0, skipped: 0 };
+  for (const w of workloads) {
+    if (w.status === "injected") counts.rendered++;
+    else if (w.status === "unchanged") counts.unchanged++;
+    else counts.skipped++;
+  }
+  return counts;
 }
 function pinsOf(edits) {
   return edits.map((e) => ({
