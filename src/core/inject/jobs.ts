@@ -14,6 +14,7 @@ import {
   isObject,
   mayBeWorkload,
   parseManifest,
+  readManifest,
   workloadName,
   workloadsOf,
   type Workload,
@@ -32,6 +33,11 @@ export interface Job extends InjectJob {
   workloads: Workload[];
   /** The parsed document, parsed on first use: a full parse costs more than injecting at scale. */
   source(): unknown;
+  /**
+   * The document's values for reading only (pod labels, annotations, container names), read once:
+   * the job's own parse when it was made, else the fast reader (mesh/yaml-values.ts).
+   */
+  values?(): unknown;
   /** The pod settings read from this body before (pod-settings-cache.ts); null: the pod has none. */
   podSettings?: {
     get(key: string): string | null | undefined;
@@ -120,7 +126,9 @@ function jobOf(file: SourceFile, slice: YamlDocumentSlice, logger: Logger): Job 
   }
   const quick = quickIdentity(slice.body);
   let parsed: unknown;
+  let read: unknown;
   const parse = () => (parsed ??= parseManifest(slice.body));
+  const values = () => parsed ?? (read ??= readManifest(slice.body));
   let workloads: Workload[];
   try {
     workloads =
@@ -156,5 +164,6 @@ function jobOf(file: SourceFile, slice: YamlDocumentSlice, logger: Logger): Job 
     isList,
     workloads,
     source: parse,
+    values,
   };
 }
