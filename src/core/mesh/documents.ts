@@ -54,11 +54,15 @@ function withLazyTrees(file: string, text: string, fast: FastDocument[]): Source
   }));
 }
 
+/** How many files were parsed into syntax trees in this process (tests observe laziness through it). */
+export const syntaxTrees = { count: 0 };
+
 /** Every document with its syntax tree, through the `yaml` library. */
 export function parseDocumentTrees(
   file: string,
   text: string,
 ): { documents: SourceDocument[]; errors: string[]; firstError?: { line: number; message: string } } {
+  syntaxTrees.count++;
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(parsed) ? parsed : [];
