@@ -126,9 +126,17 @@ function jobOf(file: SourceFile, slice: YamlDocumentSlice, logger: Logger): Job 
   }
   const quick = quickIdentity(slice.body);
   let parsed: unknown;
-  let read: unknown;
+  // Held weakly: thousands of injected documents' values would otherwise live for the whole run.
+  let read: WeakRef<object> | undefined;
   const parse = () => (parsed ??= parseManifest(slice.body));
-  const values = () => parsed ?? (read ??= readManifest(slice.body));
+  const values = (): unknown => {
+    if (parsed !== undefined) return parsed;
+    const held = read?.deref();
+    if (held) return held;
+    const value = readManifest(slice.body);
+    if (typeof value === 'object' && value !== null) read = new WeakRef(value);
+    return value;
+  };
   let workloads: Workload[];
   try {
     workloads =
