@@ -14,6 +14,7 @@ import {
   isObject,
   mayBeWorkload,
   parseManifest,
+  readManifest,
   workloadName,
   workloadsOf,
   type Workload,
@@ -32,6 +33,11 @@ export interface Job extends InjectJob {
   workloads: Workload[];
   /** The parsed document, parsed on first use: a full parse costs more than injecting at scale. */
   source(): unknown;
+  /**
+   * The document's values for reading only (pod labels, annotations, container names), read once:
+   * the job's own parse when it was made, else the fast reader (mesh/yaml-values.ts).
+   */
+  values?(): unknown;
   /** The pod settings read from this body before (pod-settings-cache.ts); null: the pod has none. */
   podSettings?: {
     get(key: string): string | null | undefined;
@@ -120,7 +126,17 @@ function jobOf(file: SourceFile, slice: YamlDocumentSlice, logger: Logger): Job 
   }
   const quick = quickIdentity(slice.body);
   let parsed: unknown;
+  // Held weakly: thousands of injected documents' values would otherwise live for the whole run.
+  let read: WeakRef<object> | undefined;
   const parse = () => (parsed ??= parseManifest(slice.body));
+  const values = (): unknown => {
+    if (parsed !== undefined) return parsed;
+    const held = read?.deref();
+    if (held) return held;
+    const value = readManifest(slice.body);
+    if (typeof value === 'object' && value !== null) read = new WeakRef(value);
+    return value;
+  };
   let workloads: Workload[];
   try {
     workloads =
@@ -156,5 +172,6 @@ function jobOf(file: SourceFile, slice: YamlDocumentSlice, logger: Logger): Job 
     isList,
     workloads,
     source: parse,
+    values,
   };
 }

@@ -10,7 +10,7 @@ import { checkMeshInvariants } from '../mesh/invariants.js';
 import { buildMesh, gitRemoteUrls, type MeshBuild } from '../mesh/model.js';
 import { rebuildMesh } from '../mesh/rebuild.js';
 import type { MeshFinding } from '../mesh/types.js';
-import { isObject, objectsOf, parseManifest, podTemplateOf } from './workloads.js';
+import { isObject, objectsOf, podTemplateOf, readManifest } from './workloads.js';
 
 /** Findings that an injection can cause and that make the result unsafe to apply. */
 const BLOCKING = new Set(['MESH001', 'MESH005']);
@@ -28,7 +28,7 @@ export interface RenderCheck {
  * Returns the parsed document.
  */
 export function assertOneProxy(body: string, file: string, line: number): unknown {
-  const parsed = parseManifest(body);
+  const parsed = readManifest(body);
   for (const object of objectsOf(parsed)) {
     const template = podTemplateOf(object);
     if (!template) continue;

@@ -61,7 +61,7 @@ export function podSetting(job: Job, key: string): string | undefined {
 }
 
 function readPodSetting(job: Job, key: string): string | undefined {
-  return podSettingIn(job.source(), key);
+  return podSettingIn(job.values?.() ?? job.source(), key);
 }
 
 /** A pod template label or annotation of a parsed document (not a List's items). */

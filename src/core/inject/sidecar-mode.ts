@@ -36,7 +36,7 @@ export function existingMode(job: Job): SidecarMode | undefined {
   if (!job.body.includes('istio-proxy')) return undefined;
   const known = job.podSettings?.get(MODE_SETTING);
   if (known !== undefined) return known === 'native' || known === 'classic' ? known : undefined;
-  const mode = modeIn(job.source());
+  const mode = modeIn(job.values?.() ?? job.source());
   job.podSettings?.set(MODE_SETTING, mode ?? null);
   return mode;
 }

@@ -1,6 +1,7 @@
 // Which documents are workloads istioctl injects, where their pod template sits, and what a pod
 // template says about its sidecar (revision, proxy image) and about being skipped.
 import { parse } from 'yaml';
+import { fastManifest } from '../mesh/yaml-values.js';
 import { MAX_YAML_ALIAS_COUNT } from '../workspace/yaml-limits.js';
 
 /** The kinds `istioctl kube-inject` injects (List item by item); every other kind passes through. */
@@ -71,7 +72,19 @@ export function mayBeWorkload(body: string): boolean {
  * alias expansion bounded so an alias bomb fails at once instead of eating the runner.
  */
 export function parseManifest(body: string): unknown {
+  manifestParses.count++;
   return parse(body, { version: '1.1', uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
+}
+
+/** How many documents `parseManifest` parsed in this process (tests observe sharing through it). */
+export const manifestParses = { count: 0 };
+
+/**
+ * A document's values for reading only (labels, annotations, container names; no edit follows): the
+ * fast reader where it is sure to agree with YAML 1.1, else `parseManifest`.
+ */
+export function readManifest(body: string): unknown {
+  return fastManifest(body)?.value ?? parseManifest(body);
 }
 
 // A Pod's spec is its pod template.

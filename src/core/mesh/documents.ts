@@ -2,6 +2,7 @@
 // and walked by field path (map keys, list indexes, or list items by `name`) to a 1-based line.
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node } from 'yaml';
+import { fastDocuments, type FastDocument } from './yaml-values.js';
 
 /** A step of a field path: a map key, a list index, or the list item whose `name` is this. */
 export type PathStep = string | number | { name: string };
@@ -22,6 +23,46 @@ export function parseDocuments(
   file: string,
   text: string,
 ): { documents: SourceDocument[]; errors: string[]; firstError?: { line: number; message: string } } {
+  const fast = fastDocuments(text);
+  if (fast) return { documents: withLazyTrees(file, text, fast), errors: [] };
+  return parseDocumentTrees(file, text);
+}
+
+/**
+ * Values read fast; the syntax tree (for line lookups by field path) is parsed the first time one is
+ * asked for, and then serves every document of the file. Most files are never asked.
+ */
+function withLazyTrees(file: string, text: string, fast: FastDocument[]): SourceDocument[] {
+  let trees: Map<number, SourceDocument> | undefined;
+  const tree = (index: number): SourceDocument => {
+    trees ??= new Map(parseDocumentTrees(file, text).documents.map((d) => [d.index, d]));
+    const found = trees.get(index);
+    if (!found) throw new Error(`${file}: document ${index} has no syntax tree`);
+    return found;
+  };
+  return fast.map(({ index, line, value }) => ({
+    file,
+    index,
+    line,
+    value,
+    get document() {
+      return tree(index).document;
+    },
+    get lineCounter() {
+      return tree(index).lineCounter;
+    },
+  }));
+}
+
+/** How many files were parsed into syntax trees in this process (tests observe laziness through it). */
+export const syntaxTrees = { count: 0 };
+
+/** Every document with its syntax tree, through the `yaml` library. */
+export function parseDocumentTrees(
+  file: string,
+  text: string,
+): { documents: SourceDocument[]; errors: string[]; firstError?: { line: number; message: string } } {
+  syntaxTrees.count++;
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(parsed) ? parsed : [];

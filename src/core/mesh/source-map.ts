@@ -64,12 +64,11 @@ function locateField(
   path: readonly PathStep[],
 ): FieldSource | undefined {
   const doc = locateDocument(files, object);
-  const inline = doc && lineAtPath(doc, path);
   const wanted = valueAt(object.unsubstituted ?? object.object, path);
   const helm = asString(asRecord(asRecord(asRecord(object.object.metadata)?.labels))?.['helm.sh/chart']);
   const inlineSource =
-    doc && inline !== undefined
-      ? ({ file: doc.file, line: inline, origin: helm ? 'helm-rendered' : 'inline' } as const)
+    doc && valueAt(doc.value, path) !== undefined
+      ? inlineField(doc, path, helm ? 'helm-rendered' : 'inline')
       : undefined;
   // The resource sets the field as rendered: nothing later changed it.
   if (inlineSource && deepEqual(valueAt(doc!.value, path), wanted)) return inlineSource;
@@ -83,6 +82,25 @@ function locateField(
     }
   }
   return inlineSource;
+}
+
+/**
+ * The field as the resource document sets it. Its line is looked up when first read: that needs the
+ * file's syntax tree, which most runs never ask for (a document read fast has none until then).
+ */
+function inlineField(
+  doc: SourceDocument,
+  path: readonly PathStep[],
+  origin: 'inline' | 'helm-rendered',
+): FieldSource {
+  let line: number | undefined;
+  return {
+    file: doc.file,
+    get line() {
+      return (line ??= lineAtPath(doc, path) ?? doc.line);
+    },
+    origin,
+  };
 }
 
 interface PatchText {

@@ -47,7 +47,14 @@ export function readNamespaces(files: RepoFiles, rendered: RenderedRoot[]): Mesh
         const value = asString(labels[key]);
         if (value === undefined) return undefined;
         const source = traceField(files, root, object, ['metadata', 'labels', key]) ?? object.source;
-        return { value, ...(source ? { source: { file: source.file, line: source.line } } : {}) };
+        // The line is read when a message needs it (a file's syntax tree is parsed only then).
+        const at = source && {
+          file: source.file,
+          get line() {
+            return source.line;
+          },
+        };
+        return { value, ...(at ? { source: at } : {}) };
       };
       const injection = label('istio-injection');
       const revision = label('istio.io/rev');

@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parseDocumentTrees, parseDocuments } from './documents.js';
+import { fastDocuments, fastManifest } from './yaml-values.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const fixtures = readdirSync(root + 'test/fixtures', { recursive: true, encoding: 'utf8' })
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => `test/fixtures/${f}`);
+
+describe('the fast reader', () => {
+  it('reads every fixture file as the yaml library does, or declines it', () => {
+    let fast = 0;
+    for (const file of fixtures) {
+      const text = readFileSync(root + file, 'utf8');
+      const read = fastDocuments(text);
+      if (!read) continue;
+      fast++;
+      const slow = parseDocumentTrees(file, text);
+      if (slow.errors.length > 0) continue;
+      expect(read, file).toEqual(slow.documents.map(({ index, line, value }) => ({ index, line, value })));
+    }
+    // Most files take the fast path; the comparison above is only worth something then.
+    expect(fast).toBeGreaterThan(fixtures.length / 2);
+  });
+
+  it('declines what it could read otherwise: anchors, tags, 1.1 words and numbers', () => {
+    expect(fastDocuments('a: &x 1\nb: *x\n')).toBeUndefined();
+    expect(fastDocuments('a: !!str 1\n')).toBeUndefined();
+    expect(fastDocuments('a: 0b101\n')).toBeUndefined();
+    expect(fastDocuments('--- {a: 1}\n')).toBeUndefined();
+    for (const value of [
+      'yes',
+      'off',
+      '0644',
+      '1:30',
+      '2024-01-01',
+      '1_000',
+      '0o17',
+      '0x1F',
+      '2001-12-14t21:59:43.10-05:00',
+      '1.5e3',
+    ])
+      expect(fastManifest(`k: ${value}\n`), value).toBeUndefined();
+    const body =
+      'metadata:\n  labels: {app: web, version: "1.2"}\nspec:\n  containers:\n  - name: istio-proxy\n    image: proxyv2:1.31.0\n    ports: [{containerPort: 15090}]\n    resources: {limits: {cpu: 100m, memory: 40Mi}}\n';
+    expect(fastManifest(body)?.value).toEqual(parse(body, { version: '1.1' }));
+  });
+
+  it('keeps document positions and lines, and parses the syntax tree only when asked', () => {
+    const text = '# head\n---\na: 1\n---\n# only a comment\n---\n\n  b: 2\n';
+    const docs = parseDocuments('f.yaml', text).documents;
+    expect(docs.map((d) => [d.index, d.line, d.value])).toEqual([
+      [0, 3, { a: 1 }],
+      [2, 8, { b: 2 }],
+    ]);
+    expect(docs[1]!.lineCounter.linePos(docs[1]!.document.contents!.range![0]).line).toBe(8);
+  });
+});

@@ -1,0 +1,102 @@
+// A fast reader for YAML that is only read, never edited: js-yaml's loader (about ten times faster
+// than the `yaml` library's composer, and it builds no syntax tree). Every caller falls back to the
+// `yaml` library when the text has anything where the two could differ (anchors, tags, directives,
+// explicit document ends, content on a `---` line) or when js-yaml refuses it, so both readers agree
+// on everything this one answers. Byte-exact edits and line lookups keep using `yaml` (ADR 0013).
+import { CORE_SCHEMA, load } from 'js-yaml';
+
+/** Anchors and tags (aliases need an anchor), directives and `...` ends: left to the `yaml` library. */
+const UNUSUAL = /(?:^|[\s[{,])[&!][^\s]|^%|^\.\.\.[ \t]*(?:#.*)?$|^---[ \t]*[^\s#]/m;
+const SEPARATOR = /^---[ \t]*(?:#.*)?$/m;
+const CONTENT_LINE = /^[ \t]*[^\s#]/m;
+
+/** YAML 1.1 words that YAML 1.2 reads as strings: left to `yaml` 1.1. */
+const YAML11_WORD =
+  /(?::|^[ \t]*-)[ \t]+(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:#.*)?$/m;
+/**
+ * A plain value starting like a number. Both readers agree on plain decimals, and on strings with a
+ * letter that no number or 1.1 timestamp has (`100m`, `40Mi`); anything else is left to `yaml` 1.1.
+ */
+const NUMBER_LIKE = /(?::[ \t]+|^[ \t]*-[ \t]+|[[{,][ \t]*)([-+]?\.?[0-9][^\s#,\]}]*)/gm;
+const PLAIN_DECIMAL = /^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+/** js-yaml reads `0b101` as a number in its core schema; the `yaml` library does not. */
+const BINARY = /(?:^|[\s[{,:])[-+]?0b[01]/m;
+
+const NOT_A_NUMBER = /[g-np-wyzG-NP-WYZ]/;
+const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
+
+function numbersAgree(text: string): boolean {
+  for (const m of text.matchAll(NUMBER_LIKE)) {
+    const token = m[1]!;
+    if (PLAIN_DECIMAL.test(token)) continue;
+    if (!NOT_A_NUMBER.test(token) || TIMESTAMP.test(token)) return false;
+  }
+  return true;
+}
+
+export interface FastDocument {
+  /** 0-based position of the document in its text. */
+  index: number;
+  /** 1-based line where its content starts. */
+  line: number;
+  value: unknown;
+}
+
+/**
+ * The documents of a file as YAML 1.2 (core schema) values, each with its position and first content
+ * line; documents without content are left out, as the `yaml` library leaves out null contents.
+ * Undefined when the text needs the `yaml` library (see above) or does not load.
+ */
+export function fastDocuments(text: string): FastDocument[] | undefined {
+  if (UNUSUAL.test(text) || BINARY.test(text)) return undefined;
+  const pieces: { text: string; line: number }[] = [];
+  let rest = text;
+  let line = 1;
+  for (let m = SEPARATOR.exec(rest); m; m = SEPARATOR.exec(rest)) {
+    const before = rest.slice(0, m.index);
+    pieces.push({ text: before, line });
+    line += countLines(before) + 1;
+    rest = rest.slice(m.index + m[0].length + 1);
+  }
+  pieces.push({ text: rest, line });
+  // Comments and blank lines before the first `---` are not a document of their own.
+  if (pieces.length > 1 && !CONTENT_LINE.test(pieces[0]!.text)) pieces.shift();
+  const documents: FastDocument[] = [];
+  try {
+    pieces.forEach((piece, index) => {
+      const content = CONTENT_LINE.exec(piece.text);
+      if (!content) return;
+      const value = loadValue(piece.text);
+      const offset = content.index + content[0].length - 1;
+      documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
+    });
+  } catch {
+    return undefined;
+  }
+  return documents;
+}
+
+/**
+ * One document read as Kubernetes reads it (YAML 1.1), for read-only callers; undefined when the text
+ * holds a plain scalar that YAML 1.1 reads otherwise than 1.2, or anything `fastDocuments` declines.
+ */
+export function fastManifest(body: string): { value: unknown } | undefined {
+  if (UNUSUAL.test(body) || SEPARATOR.test(body) || YAML11_WORD.test(body) || !numbersAgree(body))
+    return undefined;
+  try {
+    return { value: loadValue(body) };
+  } catch {
+    return undefined;
+  }
+}
+
+function loadValue(text: string): unknown {
+  // json: a repeated key keeps its last value, as the `yaml` library does with uniqueKeys off.
+  return load(text, { schema: CORE_SCHEMA, json: true }) ?? null;
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
