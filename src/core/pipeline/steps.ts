@@ -99,20 +99,24 @@ export async function renderDataPlane(
     logger,
     now: request.now,
   });
-  const counts = { rendered: 0, unchanged: 0, skipped: 0 };
-  for (const w of rendered.workloads) {
-    if (w.status === 'injected') counts.rendered++;
-    else if (w.status === 'unchanged') counts.unchanged++;
-    else counts.skipped++;
-  }
   return {
     from: plan.dataPlane.versions[0] ?? plan.target!,
     files: [...new Set([...rendered.changedFiles, ...rest.changedFiles])].sort(),
     pins: pinsOf(rest.plan.edits),
-    workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
+    workloads: { ...workloadCounts(rendered.workloads), failed: 0, files: rendered.changedFiles.length },
     moves: rest.sourcePlan.moves,
     dataPlaneTable: dataPlaneTable(rendered.summary),
   };
+}
+
+function workloadCounts(workloads: readonly { status: string }[]) {
+  const counts = { rendered: 0, unchanged: 0, skipped: 0 };
+  for (const w of workloads) {
+    if (w.status === 'injected') counts.rendered++;
+    else if (w.status === 'unchanged') counts.unchanged++;
+    else counts.skipped++;
+  }
+  return counts;
 }
 
 /** A bump's edits as the PR body lists them. */
