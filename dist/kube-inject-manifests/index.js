@@ -23880,2219 +23880,6 @@ var require_ignore = __commonJS({
   }
 });
 
-// node_modules/semver/internal/constants.js
-var require_constants7 = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports, module) {
-    "use strict";
-    var SEMVER_SPEC_VERSION = "2.0.0";
-    var MAX_LENGTH = 256;
-    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
-    9007199254740991;
-    var MAX_SAFE_COMPONENT_LENGTH = 16;
-    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
-    var WHITESPACE_CHARACTERS = [
-      "	",
-      "\n",
-      "\v",
-      "\f",
-      "\r",
-      " ",
-      "\xA0",
-      "\u1680",
-      "\u2000",
-      "\u2001",
-      "\u2002",
-      "\u2003",
-      "\u2004",
-      "\u2005",
-      "\u2006",
-      "\u2007",
-      "\u2008",
-      "\u2009",
-      "\u200A",
-      "\u2028",
-      "\u2029",
-      "\u202F",
-      "\u205F",
-      "\u3000",
-      "\uFEFF"
-    ];
-    var RELEASE_TYPES = [
-      "major",
-      "premajor",
-      "minor",
-      "preminor",
-      "patch",
-      "prepatch",
-      "prerelease"
-    ];
-    module.exports = {
-      MAX_LENGTH,
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_SAFE_INTEGER,
-      WHITESPACE_CHARACTERS,
-      RELEASE_TYPES,
-      SEMVER_SPEC_VERSION,
-      FLAG_INCLUDE_PRERELEASE: 1,
-      FLAG_LOOSE: 2
-    };
-  }
-});
-
-// node_modules/semver/internal/debug.js
-var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports, module) {
-    "use strict";
-    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
-    };
-    module.exports = debug2;
-  }
-});
-
-// node_modules/semver/internal/re.js
-var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports, module) {
-    "use strict";
-    var {
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_LENGTH
-    } = require_constants7();
-    var debug2 = require_debug();
-    exports = module.exports = {};
-    var re = exports.re = [];
-    var safeRe = exports.safeRe = [];
-    var src = exports.src = [];
-    var safeSrc = exports.safeSrc = [];
-    var t = exports.t = {};
-    var R = 0;
-    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
-    var safeRegexReplacements = [
-      ["\\s", 1],
-      ["\\d", MAX_LENGTH],
-      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
-    ];
-    var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
-      }
-      return value;
-    };
-    var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
-      const index = R++;
-      debug2(name, index, value);
-      t[name] = index;
-      src[index] = value;
-      safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
-      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
-    };
-    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
-    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
-    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
-    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
-    createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
-    createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
-    exports.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
-    exports.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
-    exports.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
-    createToken("STAR", "(<|>)?=?\\s*\\*");
-    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
-    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
-  }
-});
-
-// node_modules/semver/internal/parse-options.js
-var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports, module) {
-    "use strict";
-    var looseOption = Object.freeze({ loose: true });
-    var emptyOpts = Object.freeze({});
-    var parseOptions = (options) => {
-      if (!options) {
-        return emptyOpts;
-      }
-      if (typeof options !== "object") {
-        return looseOption;
-      }
-      return options;
-    };
-    module.exports = parseOptions;
-  }
-});
-
-// node_modules/semver/internal/identifiers.js
-var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports, module) {
-    "use strict";
-    var numeric = /^[0-9]+$/;
-    var compareIdentifiers = (a, b) => {
-      if (typeof a === "number" && typeof b === "number") {
-        return a === b ? 0 : a < b ? -1 : 1;
-      }
-      const anum = numeric.test(a);
-      const bnum = numeric.test(b);
-      if (anum && bnum) {
-        a = +a;
-        b = +b;
-      }
-      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
-    };
-    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
-    module.exports = {
-      compareIdentifiers,
-      rcompareIdentifiers
-    };
-  }
-});
-
-// node_modules/semver/classes/semver.js
-var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports, module) {
-    "use strict";
-    var debug2 = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants7();
-    var { safeRe: re, t } = require_re();
-    var parseOptions = require_parse_options();
-    var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = (prerelease, identifier) => {
-      const identifiers = identifier.split(".");
-      if (identifiers.length > prerelease.length) {
-        return false;
-      }
-      for (let i = 0; i < identifiers.length; i++) {
-        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var SemVer = class _SemVer {
-      constructor(version, options) {
-        options = parseOptions(options);
-        if (version instanceof _SemVer) {
-          if (version.loose === !!options.loose && version.includePrerelease === !!options.includePrerelease) {
-            return version;
-          } else {
-            version = version.version;
-          }
-        } else if (typeof version !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`);
-        }
-        if (version.length > MAX_LENGTH) {
-          throw new TypeError(
-            `version is longer than ${MAX_LENGTH} characters`
-          );
-        }
-        debug2("SemVer", version, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
-        if (!m) {
-          throw new TypeError(`Invalid Version: ${version}`);
-        }
-        this.raw = version;
-        this.major = +m[1];
-        this.minor = +m[2];
-        this.patch = +m[3];
-        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
-          throw new TypeError("Invalid major version");
-        }
-        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
-          throw new TypeError("Invalid minor version");
-        }
-        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
-          throw new TypeError("Invalid patch version");
-        }
-        if (!m[4]) {
-          this.prerelease = [];
-        } else {
-          this.prerelease = m[4].split(".").map((id) => {
-            if (/^[0-9]+$/.test(id)) {
-              const num = +id;
-              if (num >= 0 && num < MAX_SAFE_INTEGER) {
-                return num;
-              }
-            }
-            return id;
-          });
-        }
-        this.build = m[5] ? m[5].split(".") : [];
-        this.format();
-      }
-      format() {
-        this.version = `${this.major}.${this.minor}.${this.patch}`;
-        if (this.prerelease.length) {
-          this.version += `-${this.prerelease.join(".")}`;
-        }
-        return this.version;
-      }
-      toString() {
-        return this.version;
-      }
-      compare(other) {
-        debug2("SemVer.compare", this.version, this.options, other);
-        if (!(other instanceof _SemVer)) {
-          if (typeof other === "string" && other === this.version) {
-            return 0;
-          }
-          other = new _SemVer(other, this.options);
-        }
-        if (other.version === this.version) {
-          return 0;
-        }
-        return this.compareMain(other) || this.comparePre(other);
-      }
-      compareMain(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.major < other.major) {
-          return -1;
-        }
-        if (this.major > other.major) {
-          return 1;
-        }
-        if (this.minor < other.minor) {
-          return -1;
-        }
-        if (this.minor > other.minor) {
-          return 1;
-        }
-        if (this.patch < other.patch) {
-          return -1;
-        }
-        if (this.patch > other.patch) {
-          return 1;
-        }
-        return 0;
-      }
-      comparePre(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.prerelease.length && !other.prerelease.length) {
-          return -1;
-        } else if (!this.prerelease.length && other.prerelease.length) {
-          return 1;
-        } else if (!this.prerelease.length && !other.prerelease.length) {
-          return 0;
-        }
-        let i = 0;
-        do {
-          const a = this.prerelease[i];
-          const b = other.prerelease[i];
-          debug2("prerelease compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      compareBuild(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        let i = 0;
-        do {
-          const a = this.build[i];
-          const b = other.build[i];
-          debug2("build compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      // preminor will bump the version up to the next minor release, and immediately
-      // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
-          if (!identifier && identifierBase === false) {
-            throw new Error("invalid increment argument: identifier is empty");
-          }
-          if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
-            if (!match || match[1] !== identifier) {
-              throw new Error(`invalid identifier: ${identifier}`);
-            }
-          }
-        }
-        switch (release) {
-          case "premajor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor = 0;
-            this.major++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "preminor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "prepatch":
-            this.prerelease.length = 0;
-            this.inc("patch", identifier, identifierBase);
-            this.inc("pre", identifier, identifierBase);
-            break;
-          // If the input is a non-prerelease version, this acts the same as
-          // prepatch.
-          case "prerelease":
-            if (this.prerelease.length === 0) {
-              this.inc("patch", identifier, identifierBase);
-            }
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "release":
-            if (this.prerelease.length === 0) {
-              throw new Error(`version ${this.raw} is not a prerelease`);
-            }
-            this.prerelease.length = 0;
-            break;
-          case "major":
-            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
-              this.major++;
-            }
-            this.minor = 0;
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "minor":
-            if (this.patch !== 0 || this.prerelease.length === 0) {
-              this.minor++;
-            }
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "patch":
-            if (this.prerelease.length === 0) {
-              this.patch++;
-            }
-            this.prerelease = [];
-            break;
-          // This probably shouldn't be used publicly.
-          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
-          case "pre": {
-            const base = Number(identifierBase) ? 1 : 0;
-            if (this.prerelease.length === 0) {
-              this.prerelease = [base];
-            } else {
-              let i = this.prerelease.length;
-              while (--i >= 0) {
-                if (typeof this.prerelease[i] === "number") {
-                  this.prerelease[i]++;
-                  i = -2;
-                }
-              }
-              if (i === -1) {
-                if (identifier === this.prerelease.join(".") && identifierBase === false) {
-                  throw new Error("invalid increment argument: identifier already exists");
-                }
-                this.prerelease.push(base);
-              }
-            }
-            if (identifier) {
-              let prerelease = [identifier, base];
-              if (identifierBase === false) {
-                prerelease = [identifier];
-              }
-              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-                const prereleaseBase = this.prerelease[identifier.split(".").length];
-                if (isNaN(prereleaseBase)) {
-                  this.prerelease = prerelease;
-                }
-              } else {
-                this.prerelease = prerelease;
-              }
-            }
-            break;
-          }
-          default:
-            throw new Error(`invalid increment argument: ${release}`);
-        }
-        this.raw = this.format();
-        if (this.build.length) {
-          this.raw += `+${this.build.join(".")}`;
-        }
-        return this;
-      }
-    };
-    module.exports = SemVer;
-  }
-});
-
-// node_modules/semver/functions/parse.js
-var require_parse3 = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse7 = (version, options, throwErrors = false) => {
-      if (version instanceof SemVer) {
-        return version;
-      }
-      try {
-        return new SemVer(version, options);
-      } catch (er) {
-        if (!throwErrors) {
-          return null;
-        }
-        throw er;
-      }
-    };
-    module.exports = parse7;
-  }
-});
-
-// node_modules/semver/functions/valid.js
-var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports, module) {
-    "use strict";
-    var parse7 = require_parse3();
-    var valid2 = (version, options) => {
-      const v = parse7(version, options);
-      return v ? v.version : null;
-    };
-    module.exports = valid2;
-  }
-});
-
-// node_modules/semver/functions/clean.js
-var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports, module) {
-    "use strict";
-    var parse7 = require_parse3();
-    var clean2 = (version, options) => {
-      const s = parse7(version.trim().replace(/^[=v]+/, ""), options);
-      return s ? s.version : null;
-    };
-    module.exports = clean2;
-  }
-});
-
-// node_modules/semver/functions/inc.js
-var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var inc = (version, release, options, identifier, identifierBase) => {
-      if (typeof options === "string") {
-        identifierBase = identifier;
-        identifier = options;
-        options = void 0;
-      }
-      try {
-        return new SemVer(
-          version instanceof SemVer ? version.version : version,
-          options
-        ).inc(release, identifier, identifierBase).version;
-      } catch (er) {
-        return null;
-      }
-    };
-    module.exports = inc;
-  }
-});
-
-// node_modules/semver/functions/diff.js
-var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports, module) {
-    "use strict";
-    var parse7 = require_parse3();
-    var diff = (version1, version2) => {
-      const v1 = parse7(version1, null, true);
-      const v2 = parse7(version2, null, true);
-      const comparison = v1.compare(v2);
-      if (comparison === 0) {
-        return null;
-      }
-      const v1Higher = comparison > 0;
-      const highVersion = v1Higher ? v1 : v2;
-      const lowVersion = v1Higher ? v2 : v1;
-      const highHasPre = !!highVersion.prerelease.length;
-      const lowHasPre = !!lowVersion.prerelease.length;
-      if (lowHasPre && !highHasPre) {
-        if (!lowVersion.patch && !lowVersion.minor) {
-          return "major";
-        }
-        if (lowVersion.compareMain(highVersion) === 0) {
-          if (lowVersion.minor && !lowVersion.patch) {
-            return "minor";
-          }
-          return "patch";
-        }
-      }
-      const prefix = highHasPre ? "pre" : "";
-      if (v1.major !== v2.major) {
-        return prefix + "major";
-      }
-      if (v1.minor !== v2.minor) {
-        return prefix + "minor";
-      }
-      if (v1.patch !== v2.patch) {
-        return prefix + "patch";
-      }
-      return "prerelease";
-    };
-    module.exports = diff;
-  }
-});
-
-// node_modules/semver/functions/major.js
-var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var major = (a, loose) => new SemVer(a, loose).major;
-    module.exports = major;
-  }
-});
-
-// node_modules/semver/functions/minor.js
-var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var minor = (a, loose) => new SemVer(a, loose).minor;
-    module.exports = minor;
-  }
-});
-
-// node_modules/semver/functions/patch.js
-var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var patch = (a, loose) => new SemVer(a, loose).patch;
-    module.exports = patch;
-  }
-});
-
-// node_modules/semver/functions/prerelease.js
-var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports, module) {
-    "use strict";
-    var parse7 = require_parse3();
-    var prerelease = (version, options) => {
-      const parsed = parse7(version, options);
-      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
-    };
-    module.exports = prerelease;
-  }
-});
-
-// node_modules/semver/functions/compare.js
-var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module.exports = compare;
-  }
-});
-
-// node_modules/semver/functions/rcompare.js
-var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var rcompare = (a, b, loose) => compare(b, a, loose);
-    module.exports = rcompare;
-  }
-});
-
-// node_modules/semver/functions/compare-loose.js
-var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var compareLoose = (a, b) => compare(a, b, true);
-    module.exports = compareLoose;
-  }
-});
-
-// node_modules/semver/functions/compare-build.js
-var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compareBuild = (a, b, loose) => {
-      const versionA = new SemVer(a, loose);
-      const versionB = new SemVer(b, loose);
-      return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    };
-    module.exports = compareBuild;
-  }
-});
-
-// node_modules/semver/functions/sort.js
-var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
-    module.exports = sort;
-  }
-});
-
-// node_modules/semver/functions/rsort.js
-var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
-    module.exports = rsort;
-  }
-});
-
-// node_modules/semver/functions/gt.js
-var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var gt2 = (a, b, loose) => compare(a, b, loose) > 0;
-    module.exports = gt2;
-  }
-});
-
-// node_modules/semver/functions/lt.js
-var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var lt = (a, b, loose) => compare(a, b, loose) < 0;
-    module.exports = lt;
-  }
-});
-
-// node_modules/semver/functions/eq.js
-var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var eq = (a, b, loose) => compare(a, b, loose) === 0;
-    module.exports = eq;
-  }
-});
-
-// node_modules/semver/functions/neq.js
-var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
-    module.exports = neq;
-  }
-});
-
-// node_modules/semver/functions/gte.js
-var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
-    module.exports = gte;
-  }
-});
-
-// node_modules/semver/functions/lte.js
-var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
-    module.exports = lte;
-  }
-});
-
-// node_modules/semver/functions/cmp.js
-var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports, module) {
-    "use strict";
-    var eq = require_eq();
-    var neq = require_neq();
-    var gt2 = require_gt();
-    var gte = require_gte();
-    var lt = require_lt();
-    var lte = require_lte();
-    var cmp = (a, op, b, loose) => {
-      switch (op) {
-        case "===":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a === b;
-        case "!==":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a !== b;
-        case "":
-        case "=":
-        case "==":
-          return eq(a, b, loose);
-        case "!=":
-          return neq(a, b, loose);
-        case ">":
-          return gt2(a, b, loose);
-        case ">=":
-          return gte(a, b, loose);
-        case "<":
-          return lt(a, b, loose);
-        case "<=":
-          return lte(a, b, loose);
-        default:
-          throw new TypeError(`Invalid operator: ${op}`);
-      }
-    };
-    module.exports = cmp;
-  }
-});
-
-// node_modules/semver/functions/coerce.js
-var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse7 = require_parse3();
-    var { safeRe: re, t } = require_re();
-    var coerce = (version, options) => {
-      if (version instanceof SemVer) {
-        return version;
-      }
-      if (typeof version === "number") {
-        version = String(version);
-      }
-      if (typeof version !== "string") {
-        return null;
-      }
-      options = options || {};
-      let match = null;
-      if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
-      } else {
-        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
-          if (!match || next.index + next[0].length !== match.index + match[0].length) {
-            match = next;
-          }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
-        }
-        coerceRtlRegex.lastIndex = -1;
-      }
-      if (match === null) {
-        return null;
-      }
-      const major = match[2];
-      const minor = match[3] || "0";
-      const patch = match[4] || "0";
-      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options);
-    };
-    module.exports = coerce;
-  }
-});
-
-// node_modules/semver/functions/truncate.js
-var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports, module) {
-    "use strict";
-    var parse7 = require_parse3();
-    var constants5 = require_constants7();
-    var SemVer = require_semver();
-    var truncate = (version, truncation, options) => {
-      if (!constants5.RELEASE_TYPES.includes(truncation)) {
-        return null;
-      }
-      const clonedVersion = cloneInputVersion(version, options);
-      return clonedVersion && doTruncation(clonedVersion, truncation);
-    };
-    var cloneInputVersion = (version, options) => {
-      const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse7(versionStringToParse, options);
-    };
-    var doTruncation = (version, truncation) => {
-      if (isPrerelease(truncation)) {
-        return version.version;
-      }
-      version.prerelease = [];
-      switch (truncation) {
-        case "major":
-          version.minor = 0;
-          version.patch = 0;
-          break;
-        case "minor":
-          version.patch = 0;
-          break;
-      }
-      return version.format();
-    };
-    var isPrerelease = (type) => {
-      return type.startsWith("pre");
-    };
-    module.exports = truncate;
-  }
-});
-
-// node_modules/semver/internal/lrucache.js
-var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports, module) {
-    "use strict";
-    var LRUCache = class {
-      constructor() {
-        this.max = 1e3;
-        this.map = /* @__PURE__ */ new Map();
-      }
-      get(key) {
-        const value = this.map.get(key);
-        if (value === void 0) {
-          return void 0;
-        } else {
-          this.map.delete(key);
-          this.map.set(key, value);
-          return value;
-        }
-      }
-      delete(key) {
-        return this.map.delete(key);
-      }
-      set(key, value) {
-        const deleted = this.delete(key);
-        if (!deleted && value !== void 0) {
-          if (this.map.size >= this.max) {
-            const firstKey = this.map.keys().next().value;
-            this.delete(firstKey);
-          }
-          this.map.set(key, value);
-        }
-        return this;
-      }
-    };
-    module.exports = LRUCache;
-  }
-});
-
-// node_modules/semver/internal/trim-comparator-whitespace.js
-var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
-    "use strict";
-    var {
-      MAX_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      WHITESPACE_CHARACTERS
-    } = require_constants7();
-    var whitespace = new Uint8Array(65536);
-    for (const char of WHITESPACE_CHARACTERS) {
-      whitespace[char.charCodeAt(0)] = 1;
-    }
-    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit(range[start])) {
-        return start;
-      }
-      if (start >= digitRuns.start && start < digitRuns.end) {
-        return Math.min(start + limit, digitRuns.end);
-      }
-      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
-        return Math.min(start + limit, digitRuns.previousEnd);
-      }
-      let end = start + 1;
-      while (isDigit(range[end])) {
-        end++;
-      }
-      digitRuns.previousStart = digitRuns.start;
-      digitRuns.previousEnd = digitRuns.end;
-      digitRuns.start = start;
-      digitRuns.end = end;
-      return Math.min(start + limit, end);
-    };
-    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
-      if (!loose && range[start] === "0") {
-        return start + 1;
-      }
-      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
-    };
-    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
-        let end = digitsEnd + 1;
-        const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range[end])) {
-          end++;
-        }
-        return end;
-      }
-      return findVersionNumberEndIndex(range, start, loose, digitRuns);
-    };
-    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
-      const hyphen = range[start] === "-";
-      if (!loose && !hyphen) {
-        return start;
-      }
-      const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
-      if (end === identifierStart) {
-        if (!loose || !hyphen) {
-          return start;
-        }
-        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
-      }
-      while (range[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findBuildIdentifierEndIndex = (range, start) => {
-      let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
-        end++;
-      }
-      return end;
-    };
-    var findBuildEndIndex = (range, start) => {
-      if (range[start] !== "+") {
-        return start;
-      }
-      let end = findBuildIdentifierEndIndex(range, start + 1);
-      if (end === start + 1) {
-        return start;
-      }
-      while (range[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range, end + 1);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
-      let end = start;
-      for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
-        if (next === end) {
-          return start;
-        }
-        end = next;
-        if (component < 2) {
-          if (range[end] !== ".") {
-            return start;
-          }
-          end++;
-        }
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit(range[start])) {
-        return findVersionNumberEndIndex(range, start, false, digitRuns);
-      }
-      return isVersionStart(range[start]) ? start + 1 : start;
-    };
-    var findPartialVersionEndIndex = (range, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
-      for (let component = 0; component < 2; component++) {
-        if (range[end] !== ".") {
-          return end;
-        }
-        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
-        if (next === end + 1) {
-          return end;
-        }
-        end = next;
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findVersionEndIndex = (range, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
-    };
-    var findRemovableWhitespaceIndex = (range, matchStart) => {
-      let position = matchStart;
-      if (isWhitespace(range[position])) {
-        position++;
-      }
-      if (range[position] === "<" || range[position] === ">") {
-        position++;
-      }
-      if (range[position] === "=") {
-        position++;
-      }
-      return isWhitespace(range[position]) ? position : -1;
-    };
-    var trimComparatorWhitespace = (range) => {
-      let result = "";
-      let copyFrom = 0;
-      let cursor = 0;
-      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range.length) {
-        const matchStart = cursor;
-        if (range[cursor] === "<" || range[cursor] === ">") {
-          cursor++;
-        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
-          cursor++;
-          continue;
-        }
-        while (cursor < range.length && isVersionPrefix(range[cursor])) {
-          cursor++;
-        }
-        if (!isVersionStart(range[cursor])) {
-          continue;
-        }
-        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
-        if (whitespacePosition !== -1) {
-          result += range.slice(copyFrom, whitespacePosition);
-          copyFrom = whitespacePosition + 1;
-        }
-        cursor = findVersionEndIndex(range, cursor, digitRuns);
-      }
-      return result + range.slice(copyFrom);
-    };
-    module.exports = trimComparatorWhitespace;
-  }
-});
-
-// node_modules/semver/classes/range.js
-var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports, module) {
-    "use strict";
-    var SPACE_CHARACTERS = /\s+/g;
-    var Range = class _Range {
-      constructor(range, options) {
-        options = parseOptions(options);
-        if (range instanceof _Range) {
-          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
-            return range;
-          } else {
-            return new _Range(range.raw, options);
-          }
-        }
-        if (range instanceof Comparator) {
-          this.raw = range.value;
-          this.set = [[range]];
-          this.formatted = void 0;
-          return this;
-        }
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
-        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
-        if (!this.set.length) {
-          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
-        }
-        if (this.set.length > 1) {
-          const first = this.set[0];
-          this.set = this.set.filter((c) => !isNullSet(c[0]));
-          if (this.set.length === 0) {
-            this.set = [first];
-          } else if (this.set.length > 1) {
-            for (const c of this.set) {
-              if (c.length === 1 && isAny(c[0])) {
-                this.set = [c];
-                break;
-              }
-            }
-          }
-        }
-        this.formatted = void 0;
-      }
-      get range() {
-        if (this.formatted === void 0) {
-          this.formatted = "";
-          for (let i = 0; i < this.set.length; i++) {
-            if (i > 0) {
-              this.formatted += "||";
-            }
-            const comps = this.set[i];
-            for (let k = 0; k < comps.length; k++) {
-              if (k > 0) {
-                this.formatted += " ";
-              }
-              this.formatted += comps[k].toString().trim();
-            }
-          }
-        }
-        return this.formatted;
-      }
-      format() {
-        return this.range;
-      }
-      toString() {
-        return this.range;
-      }
-      parseRange(range) {
-        range = range.replace(BUILDSTRIPRE, "");
-        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range;
-        const cached = cache.get(memoKey);
-        if (cached) {
-          return cached;
-        }
-        const loose = this.options.loose;
-        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug2("hyphen replace", range);
-        range = trimComparatorWhitespace(range);
-        debug2("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug2("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug2("caret trim", range);
-        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
-        if (loose) {
-          rangeList = rangeList.filter((comp) => {
-            debug2("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t.COMPARATORLOOSE]);
-          });
-        }
-        debug2("range list", rangeList);
-        const rangeMap = /* @__PURE__ */ new Map();
-        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
-        for (const comp of comparators) {
-          if (isNullSet(comp)) {
-            return [comp];
-          }
-          rangeMap.set(comp.value, comp);
-        }
-        if (rangeMap.size > 1 && rangeMap.has("")) {
-          rangeMap.delete("");
-        }
-        const result = [...rangeMap.values()];
-        cache.set(memoKey, result);
-        return result;
-      }
-      intersects(range, options) {
-        if (!(range instanceof _Range)) {
-          throw new TypeError("a Range is required");
-        }
-        return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
-            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
-              return rangeComparators.every((rangeComparator) => {
-                return thisComparator.intersects(rangeComparator, options);
-              });
-            });
-          });
-        });
-      }
-      // if ANY of the sets match ALL of its comparators, then pass
-      test(version) {
-        if (!version) {
-          return false;
-        }
-        if (typeof version === "string") {
-          try {
-            version = new SemVer(version, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version, this.options)) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    module.exports = Range;
-    var LRU = require_lrucache();
-    var cache = new LRU();
-    var parseOptions = require_parse_options();
-    var Comparator = require_comparator();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var trimComparatorWhitespace = require_trim_comparator_whitespace();
-    var {
-      safeRe: re,
-      src,
-      t,
-      tildeTrimReplace,
-      caretTrimReplace
-    } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants7();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = (c) => c.value === "<0.0.0-0";
-    var isAny = (c) => c.value === "";
-    var isSatisfiable = (comparators, options) => {
-      let result = true;
-      const remainingComparators = comparators.slice();
-      let testComparator = remainingComparators.pop();
-      while (result && remainingComparators.length) {
-        result = remainingComparators.every((otherComparator) => {
-          return testComparator.intersects(otherComparator, options);
-        });
-        testComparator = remainingComparators.pop();
-      }
-      return result;
-    };
-    var parseComparator = (comp, options) => {
-      comp = comp.replace(re[t.BUILD], "");
-      debug2("comp", comp, options);
-      comp = replaceCarets(comp, options);
-      debug2("caret", comp);
-      comp = replaceTildes(comp, options);
-      debug2("tildes", comp);
-      comp = replaceXRanges(comp, options);
-      debug2("xrange", comp);
-      comp = replaceStars(comp, options);
-      debug2("stars", comp);
-      return comp;
-    };
-    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
-    var replaceTildes = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
-    };
-    var replaceTilde = (comp, options) => {
-      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("tilde", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
-        } else if (pr) {
-          debug2("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-        } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-        }
-        debug2("tilde return", ret);
-        return ret;
-      });
-    };
-    var replaceCarets = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
-    };
-    var replaceCaret = (comp, options) => {
-      debug2("caret", comp, options);
-      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("caret", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          if (M === "0") {
-            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
-          } else {
-            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
-          }
-        } else if (pr) {
-          debug2("replaceCaret pr", pr);
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
-          }
-        } else {
-          debug2("no pr");
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
-          }
-        }
-        debug2("caret return", ret);
-        return ret;
-      });
-    };
-    var replaceXRanges = (comp, options) => {
-      debug2("replaceXRanges", comp, options);
-      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
-    };
-    var replaceXRange = (comp, options) => {
-      comp = comp.trim();
-      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
-          return comp;
-        }
-        const xM = isX(M);
-        const xm = xM || isX(m);
-        const xp = xm || isX(p);
-        const anyX = xp;
-        if (gtlt === "=" && anyX) {
-          gtlt = "";
-        }
-        pr = options.includePrerelease ? "-0" : "";
-        if (xM) {
-          if (gtlt === ">" || gtlt === "<") {
-            ret = "<0.0.0-0";
-          } else {
-            ret = "*";
-          }
-        } else if (gtlt && anyX) {
-          if (xm) {
-            m = 0;
-          }
-          p = 0;
-          if (gtlt === ">") {
-            gtlt = ">=";
-            if (xm) {
-              M = +M + 1;
-              m = 0;
-              p = 0;
-            } else {
-              m = +m + 1;
-              p = 0;
-            }
-          } else if (gtlt === "<=") {
-            gtlt = "<";
-            if (xm) {
-              M = +M + 1;
-            } else {
-              m = +m + 1;
-            }
-          }
-          if (gtlt === "<") {
-            pr = "-0";
-          }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
-        } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
-        } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
-        }
-        debug2("xRange return", ret);
-        return ret;
-      });
-    };
-    var replaceStars = (comp, options) => {
-      debug2("replaceStars", comp, options);
-      return comp.trim().replace(re[t.STAR], "");
-    };
-    var replaceGTE0 = (comp, options) => {
-      debug2("replaceGTE0", comp, options);
-      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
-    };
-    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
-      if (isX(fM)) {
-        from = "";
-      } else if (isX(fm)) {
-        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
-      } else if (isX(fp)) {
-        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
-      } else if (fpr) {
-        from = `>=${from}`;
-      } else {
-        from = `>=${from}${incPr ? "-0" : ""}`;
-      }
-      if (isX(tM)) {
-        to = "";
-      } else if (isX(tm)) {
-        to = `<${+tM + 1}.0.0-0`;
-      } else if (isX(tp)) {
-        to = `<${tM}.${+tm + 1}.0-0`;
-      } else if (tpr) {
-        to = `<=${tM}.${tm}.${tp}-${tpr}`;
-      } else if (incPr) {
-        to = `<${tM}.${tm}.${+tp + 1}-0`;
-      } else {
-        to = `<=${to}`;
-      }
-      return `${from} ${to}`.trim();
-    };
-    var testSet = (set, version, options) => {
-      for (let i = 0; i < set.length; i++) {
-        if (!set[i].test(version)) {
-          return false;
-        }
-      }
-      if (version.prerelease.length && !options.includePrerelease) {
-        for (let i = 0; i < set.length; i++) {
-          debug2(set[i].semver);
-          if (set[i].semver === Comparator.ANY) {
-            continue;
-          }
-          if (set[i].semver.prerelease.length > 0) {
-            const allowed = set[i].semver;
-            if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
-              return true;
-            }
-          }
-        }
-        return false;
-      }
-      return true;
-    };
-  }
-});
-
-// node_modules/semver/classes/comparator.js
-var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports, module) {
-    "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
-    var Comparator = class _Comparator {
-      static get ANY() {
-        return ANY;
-      }
-      constructor(comp, options) {
-        options = parseOptions(options);
-        if (comp instanceof _Comparator) {
-          if (comp.loose === !!options.loose) {
-            return comp;
-          } else {
-            comp = comp.value;
-          }
-        }
-        comp = comp.trim().split(/\s+/).join(" ");
-        debug2("comparator", comp, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.parse(comp);
-        if (this.semver === ANY) {
-          this.value = "";
-        } else {
-          this.value = this.operator + this.semver.version;
-        }
-        debug2("comp", this);
-      }
-      parse(comp) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m = comp.match(r);
-        if (!m) {
-          throw new TypeError(`Invalid comparator: ${comp}`);
-        }
-        this.operator = m[1] !== void 0 ? m[1] : "";
-        if (this.operator === "=") {
-          this.operator = "";
-        }
-        if (!m[2]) {
-          this.semver = ANY;
-        } else {
-          this.semver = new SemVer(m[2], this.options.loose);
-        }
-      }
-      toString() {
-        return this.value;
-      }
-      test(version) {
-        debug2("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY || version === ANY) {
-          return true;
-        }
-        if (typeof version === "string") {
-          try {
-            version = new SemVer(version, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        return cmp(version, this.operator, this.semver, this.options);
-      }
-      intersects(comp, options) {
-        if (!(comp instanceof _Comparator)) {
-          throw new TypeError("a Comparator is required");
-        }
-        if (this.operator === "") {
-          if (this.value === "") {
-            return true;
-          }
-          return new Range(comp.value, options).test(this.value);
-        } else if (comp.operator === "") {
-          if (comp.value === "") {
-            return true;
-          }
-          return new Range(this.value, options).test(comp.semver);
-        }
-        options = parseOptions(options);
-        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
-          return false;
-        }
-        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
-          return false;
-        }
-        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
-          return true;
-        }
-        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        return false;
-      }
-    };
-    module.exports = Comparator;
-    var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var Range = require_range();
-  }
-});
-
-// node_modules/semver/functions/satisfies.js
-var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var satisfies3 = (version, range, options) => {
-      try {
-        range = new Range(range, options);
-      } catch (er) {
-        return false;
-      }
-      return range.test(version);
-    };
-    module.exports = satisfies3;
-  }
-});
-
-// node_modules/semver/ranges/to-comparators.js
-var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
-    module.exports = toComparators;
-  }
-});
-
-// node_modules/semver/ranges/max-satisfying.js
-var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
-      let max = null;
-      let maxSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options);
-          }
-        }
-      });
-      return max;
-    };
-    module.exports = maxSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-satisfying.js
-var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
-      let min = null;
-      let minSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!min || minSV.compare(v) === 1) {
-            min = v;
-            minSV = new SemVer(min, options);
-          }
-        }
-      });
-      return min;
-    };
-    module.exports = minSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-version.js
-var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var gt2 = require_gt();
-    var minVersion = (range, loose) => {
-      range = new Range(range, loose);
-      let minver = new SemVer("0.0.0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = new SemVer("0.0.0-0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = null;
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
-            case ">":
-              if (compver.prerelease.length === 0) {
-                compver.patch++;
-              } else {
-                compver.prerelease.push(0);
-              }
-              compver.raw = compver.format();
-            /* fallthrough */
-            case "":
-            case ">=":
-              if (!setMin || gt2(compver, setMin)) {
-                setMin = compver;
-              }
-              break;
-            case "<":
-            case "<=":
-              break;
-            /* istanbul ignore next */
-            default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
-          }
-        });
-        if (setMin && (!minver || gt2(minver, setMin))) {
-          minver = setMin;
-        }
-      }
-      if (minver && range.test(minver)) {
-        return minver;
-      }
-      return null;
-    };
-    module.exports = minVersion;
-  }
-});
-
-// node_modules/semver/ranges/valid.js
-var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var validRange = (range, options) => {
-      try {
-        return new Range(range, options).range || "*";
-      } catch (er) {
-        return null;
-      }
-    };
-    module.exports = validRange;
-  }
-});
-
-// node_modules/semver/ranges/outside.js
-var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var Range = require_range();
-    var satisfies3 = require_satisfies();
-    var gt2 = require_gt();
-    var lt = require_lt();
-    var lte = require_lte();
-    var gte = require_gte();
-    var outside = (version, range, hilo, options) => {
-      version = new SemVer(version, options);
-      range = new Range(range, options);
-      let gtfn, ltefn, ltfn, comp, ecomp;
-      switch (hilo) {
-        case ">":
-          gtfn = gt2;
-          ltefn = lte;
-          ltfn = lt;
-          comp = ">";
-          ecomp = ">=";
-          break;
-        case "<":
-          gtfn = lt;
-          ltefn = gte;
-          ltfn = gt2;
-          comp = "<";
-          ecomp = "<=";
-          break;
-        default:
-          throw new TypeError('Must provide a hilo val of "<" or ">"');
-      }
-      if (satisfies3(version, range, options)) {
-        return false;
-      }
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let high = null;
-        let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
-          }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
-            low = comparator;
-          }
-        });
-        if (high.operator === comp || high.operator === ecomp) {
-          return false;
-        }
-        if ((!low.operator || low.operator === comp) && ltefn(version, low.semver)) {
-          return false;
-        } else if (low.operator === ecomp && ltfn(version, low.semver)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    module.exports = outside;
-  }
-});
-
-// node_modules/semver/ranges/gtr.js
-var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var gtr = (version, range, options) => outside(version, range, ">", options);
-    module.exports = gtr;
-  }
-});
-
-// node_modules/semver/ranges/ltr.js
-var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var ltr = (version, range, options) => outside(version, range, "<", options);
-    module.exports = ltr;
-  }
-});
-
-// node_modules/semver/ranges/intersects.js
-var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var intersects = (r1, r2, options) => {
-      r1 = new Range(r1, options);
-      r2 = new Range(r2, options);
-      return r1.intersects(r2, options);
-    };
-    module.exports = intersects;
-  }
-});
-
-// node_modules/semver/ranges/simplify.js
-var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports, module) {
-    "use strict";
-    var satisfies3 = require_satisfies();
-    var compare = require_compare();
-    module.exports = (versions, range, options) => {
-      const set = [];
-      let first = null;
-      let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options));
-      for (const version of v) {
-        const included = satisfies3(version, range, options);
-        if (included) {
-          prev = version;
-          if (!first) {
-            first = version;
-          }
-        } else {
-          if (prev) {
-            set.push([first, prev]);
-          }
-          prev = null;
-          first = null;
-        }
-      }
-      if (first) {
-        set.push([first, null]);
-      }
-      const ranges = [];
-      for (const [min, max] of set) {
-        if (min === max) {
-          ranges.push(min);
-        } else if (!max && min === v[0]) {
-          ranges.push("*");
-        } else if (!max) {
-          ranges.push(`>=${min}`);
-        } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
-        } else {
-          ranges.push(`${min} - ${max}`);
-        }
-      }
-      const simplified = ranges.join(" || ");
-      const original = typeof range.raw === "string" ? range.raw : String(range);
-      return simplified.length < original.length ? simplified : range;
-    };
-  }
-});
-
-// node_modules/semver/ranges/subset.js
-var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var satisfies3 = require_satisfies();
-    var compare = require_compare();
-    var subset = (sub, dom, options = {}) => {
-      if (sub === dom) {
-        return true;
-      }
-      sub = new Range(sub, options);
-      dom = new Range(dom, options);
-      let sawNonNull = false;
-      OUTER: for (const simpleSub of sub.set) {
-        for (const simpleDom of dom.set) {
-          const isSub = simpleSubset(simpleSub, simpleDom, options);
-          sawNonNull = sawNonNull || isSub !== null;
-          if (isSub) {
-            continue OUTER;
-          }
-        }
-        if (sawNonNull) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
-    var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options) => {
-      if (sub === dom) {
-        return true;
-      }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
-          return true;
-        } else if (options.includePrerelease) {
-          sub = minimumVersionWithPreRelease;
-        } else {
-          sub = minimumVersion;
-        }
-      }
-      if (dom.length === 1 && dom[0].semver === ANY) {
-        if (options.includePrerelease) {
-          return true;
-        } else {
-          dom = minimumVersion;
-        }
-      }
-      const eqSet = /* @__PURE__ */ new Set();
-      let gt2, lt;
-      for (const c of sub) {
-        if (c.operator === ">" || c.operator === ">=") {
-          gt2 = higherGT(gt2, c, options);
-        } else if (c.operator === "<" || c.operator === "<=") {
-          lt = lowerLT(lt, c, options);
-        } else {
-          eqSet.add(c.semver);
-        }
-      }
-      if (eqSet.size > 1) {
-        return null;
-      }
-      let gtltComp;
-      if (gt2 && lt) {
-        gtltComp = compare(gt2.semver, lt.semver, options);
-        if (gtltComp > 0) {
-          return null;
-        } else if (gtltComp === 0 && (gt2.operator !== ">=" || lt.operator !== "<=")) {
-          return null;
-        }
-      }
-      for (const eq of eqSet) {
-        if (gt2 && !satisfies3(eq, String(gt2), options)) {
-          return null;
-        }
-        if (lt && !satisfies3(eq, String(lt), options)) {
-          return null;
-        }
-        for (const c of dom) {
-          if (!satisfies3(eq, String(c), options)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      let higher, lower;
-      let hasDomLT, hasDomGT;
-      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
-      let needDomGTPre = gt2 && !options.includePrerelease && gt2.semver.prerelease.length ? gt2.semver : false;
-      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
-        needDomLTPre = false;
-      }
-      for (const c of dom) {
-        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
-        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
-        if (gt2) {
-          if (needDomGTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
-              needDomGTPre = false;
-            }
-          }
-          if (c.operator === ">" || c.operator === ">=") {
-            higher = higherGT(gt2, c, options);
-            if (higher === c && higher !== gt2) {
-              return false;
-            }
-          } else if (gt2.operator === ">=" && !c.test(gt2.semver)) {
-            return false;
-          }
-        }
-        if (lt) {
-          if (needDomLTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
-              needDomLTPre = false;
-            }
-          }
-          if (c.operator === "<" || c.operator === "<=") {
-            lower = lowerLT(lt, c, options);
-            if (lower === c && lower !== lt) {
-              return false;
-            }
-          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
-            return false;
-          }
-        }
-        if (!c.operator && (lt || gt2) && gtltComp !== 0) {
-          return false;
-        }
-      }
-      if (gt2 && hasDomLT && !lt && gtltComp !== 0) {
-        return false;
-      }
-      if (lt && hasDomGT && !gt2 && gtltComp !== 0) {
-        return false;
-      }
-      if (needDomGTPre || needDomLTPre) {
-        return false;
-      }
-      return true;
-    };
-    var higherGT = (a, b, options) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options);
-      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
-    };
-    var lowerLT = (a, b, options) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options);
-      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
-    };
-    module.exports = subset;
-  }
-});
-
-// node_modules/semver/index.js
-var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports, module) {
-    "use strict";
-    var internalRe = require_re();
-    var constants5 = require_constants7();
-    var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse7 = require_parse3();
-    var valid2 = require_valid();
-    var clean2 = require_clean();
-    var inc = require_inc();
-    var diff = require_diff();
-    var major = require_major();
-    var minor = require_minor();
-    var patch = require_patch();
-    var prerelease = require_prerelease();
-    var compare = require_compare();
-    var rcompare = require_rcompare();
-    var compareLoose = require_compare_loose();
-    var compareBuild = require_compare_build();
-    var sort = require_sort();
-    var rsort = require_rsort();
-    var gt2 = require_gt();
-    var lt = require_lt();
-    var eq = require_eq();
-    var neq = require_neq();
-    var gte = require_gte();
-    var lte = require_lte();
-    var cmp = require_cmp();
-    var coerce = require_coerce();
-    var truncate = require_truncate();
-    var Comparator = require_comparator();
-    var Range = require_range();
-    var satisfies3 = require_satisfies();
-    var toComparators = require_to_comparators();
-    var maxSatisfying = require_max_satisfying();
-    var minSatisfying = require_min_satisfying();
-    var minVersion = require_min_version();
-    var validRange = require_valid2();
-    var outside = require_outside();
-    var gtr = require_gtr();
-    var ltr = require_ltr();
-    var intersects = require_intersects();
-    var simplifyRange = require_simplify();
-    var subset = require_subset();
-    module.exports = {
-      parse: parse7,
-      valid: valid2,
-      clean: clean2,
-      inc,
-      diff,
-      major,
-      minor,
-      patch,
-      prerelease,
-      compare,
-      rcompare,
-      compareLoose,
-      compareBuild,
-      sort,
-      rsort,
-      gt: gt2,
-      lt,
-      eq,
-      neq,
-      gte,
-      lte,
-      cmp,
-      coerce,
-      truncate,
-      Comparator,
-      Range,
-      satisfies: satisfies3,
-      toComparators,
-      maxSatisfying,
-      minSatisfying,
-      minVersion,
-      validRange,
-      outside,
-      gtr,
-      ltr,
-      intersects,
-      simplifyRange,
-      subset,
-      SemVer,
-      re: internalRe.re,
-      src: internalRe.src,
-      tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants5.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
-    };
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -26106,10 +23893,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26142,11 +23929,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap4;
+    exports.isMap = isMap5;
     exports.isNode = isNode;
     exports.isPair = isPair2;
     exports.isScalar = isScalar4;
-    exports.isSeq = isSeq4;
+    exports.isSeq = isSeq5;
   }
 });
 
@@ -30254,9 +28041,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap4 = fc.start.source === "{";
-      const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap5 = fc.start.source === "{";
+      const fcName = isMap5 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30292,7 +28079,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -30332,7 +28119,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep5 && !props.found) {
+        if (!isMap5 && !sep5 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30355,7 +28142,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap4 && !props.found && ctx.options.strict) {
+            if (!isMap5 && !props.found && ctx.options.strict) {
               if (sep5)
                 for (const st of sep5) {
                   if (st === valueProps.found)
@@ -30387,7 +28174,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap4) {
+          if (isMap5) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30403,7 +28190,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap4 ? "}" : "]";
+      const expectedEnd = isMap5 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -33420,6 +31207,2219 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
+  }
+});
+
+// node_modules/semver/internal/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports, module) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
+      "\u2028",
+      "\u2029",
+      "\u202F",
+      "\u205F",
+      "\u3000",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports, module) {
+    "use strict";
+    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module.exports = debug2;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants7();
+    var debug2 = require_debug();
+    exports = module.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug2(name, index, value);
+      t[name] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports, module) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports, module) {
+    "use strict";
+    var debug2 = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants7();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version, options) {
+        options = parseOptions(options);
+        if (version instanceof _SemVer) {
+          if (version.loose === !!options.loose && version.includePrerelease === !!options.includePrerelease) {
+            return version;
+          } else {
+            version = version.version;
+          }
+        } else if (typeof version !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`);
+        }
+        if (version.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug2("SemVer", version, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version}`);
+        }
+        this.raw = version;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num = +id;
+              if (num >= 0 && num < MAX_SAFE_INTEGER) {
+                return num;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug2("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i = 0;
+        do {
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug2("prerelease compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i = 0;
+        do {
+          const a = this.build[i];
+          const b = other.build[i];
+          debug2("build compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
+                }
+              }
+              if (i === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse7 = (version, options, throwErrors = false) => {
+      if (version instanceof SemVer) {
+        return version;
+      }
+      try {
+        return new SemVer(version, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module.exports = parse7;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports, module) {
+    "use strict";
+    var parse7 = require_parse3();
+    var valid2 = (version, options) => {
+      const v = parse7(version, options);
+      return v ? v.version : null;
+    };
+    module.exports = valid2;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports, module) {
+    "use strict";
+    var parse7 = require_parse3();
+    var clean2 = (version, options) => {
+      const s = parse7(version.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module.exports = clean2;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version, release, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version instanceof SemVer ? version.version : version,
+          options
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports, module) {
+    "use strict";
+    var parse7 = require_parse3();
+    var diff = (version1, version2) => {
+      const v1 = parse7(version1, null, true);
+      const v2 = parse7(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports, module) {
+    "use strict";
+    var parse7 = require_parse3();
+    var prerelease = (version, options) => {
+      const parsed = parse7(version, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
+    module.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
+    module.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt2 = (a, b, loose) => compare(a, b, loose) > 0;
+    module.exports = gt2;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    module.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    module.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    module.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    module.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    module.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports, module) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt2 = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt2(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse7 = require_parse3();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version, options) => {
+      if (version instanceof SemVer) {
+        return version;
+      }
+      if (typeof version === "number") {
+        version = String(version);
+      }
+      if (typeof version !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports, module) {
+    "use strict";
+    var parse7 = require_parse3();
+    var constants5 = require_constants7();
+    var SemVer = require_semver();
+    var truncate = (version, truncation, options) => {
+      if (!constants5.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version, options) => {
+      const versionStringToParse = version instanceof SemVer ? version.version : version;
+      return parse7(versionStringToParse, options);
+    };
+    var doTruncation = (version, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version.version;
+      }
+      version.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version.minor = 0;
+          version.patch = 0;
+          break;
+        case "minor":
+          version.patch = 0;
+          break;
+      }
+      return version.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key) {
+        const value = this.map.get(key);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key);
+          this.map.set(key, value);
+          return value;
+        }
+      }
+      delete(key) {
+        return this.map.delete(key);
+      }
+      set(key, value) {
+        const deleted = this.delete(key);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants7();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports, module) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached = cache.get(memoKey);
+        if (cached) {
+          return cached;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug2("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug2("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug2("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug2("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug2("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug2("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version) {
+        if (!version) {
+          return false;
+        }
+        if (typeof version === "string") {
+          try {
+            version = new SemVer(version, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module.exports = Range;
+    var LRU = require_lrucache();
+    var cache = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants7();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug2("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug2("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug2("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug2("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug2("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug2("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug2("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug2("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug2("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug2("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug2("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug2("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set, version, options) => {
+      for (let i = 0; i < set.length; i++) {
+        if (!set[i].test(version)) {
+          return false;
+        }
+      }
+      if (version.prerelease.length && !options.includePrerelease) {
+        for (let i = 0; i < set.length; i++) {
+          debug2(set[i].semver);
+          if (set[i].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set[i].semver.prerelease.length > 0) {
+            const allowed = set[i].semver;
+            if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug2("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug2("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version) {
+        debug2("Comparator.test", version, this.options.loose);
+        if (this.semver === ANY || version === ANY) {
+          return true;
+        }
+        if (typeof version === "string") {
+          try {
+            version = new SemVer(version, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var satisfies3 = (version, range, options) => {
+      try {
+        range = new Range(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version);
+    };
+    module.exports = satisfies3;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt2 = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt2(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt2(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies3 = require_satisfies();
+    var gt2 = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version, range, hilo, options) => {
+      version = new SemVer(version, options);
+      range = new Range(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt2;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt2;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies3(version, range, options)) {
+        return false;
+      }
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version, range, options) => outside(version, range, ">", options);
+    module.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version, range, options) => outside(version, range, "<", options);
+    module.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range(r1, options);
+      r2 = new Range(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports, module) {
+    "use strict";
+    var satisfies3 = require_satisfies();
+    var compare = require_compare();
+    module.exports = (versions, range, options) => {
+      const set = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare(a, b, options));
+      for (const version of v) {
+        const included = satisfies3(version, range, options);
+        if (included) {
+          prev = version;
+          if (!first) {
+            first = version;
+          }
+        } else {
+          if (prev) {
+            set.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies3 = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options);
+      dom = new Range(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt2, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt2 = higherGT(gt2, c, options);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt2 && lt) {
+        gtltComp = compare(gt2.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt2.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt2 && !satisfies3(eq, String(gt2), options)) {
+          return null;
+        }
+        if (lt && !satisfies3(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies3(eq, String(c), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt2 && !options.includePrerelease && gt2.semver.prerelease.length ? gt2.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt2) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt2, c, options);
+            if (higher === c && higher !== gt2) {
+              return false;
+            }
+          } else if (gt2.operator === ">=" && !c.test(gt2.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt2) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt2 && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt2 && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports, module) {
+    "use strict";
+    var internalRe = require_re();
+    var constants5 = require_constants7();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse7 = require_parse3();
+    var valid2 = require_valid();
+    var clean2 = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt2 = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies3 = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module.exports = {
+      parse: parse7,
+      valid: valid2,
+      clean: clean2,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt: gt2,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies: satisfies3,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants5.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
   }
 });
 
@@ -39413,242 +39413,9 @@ function explainGitHubError(error2, what, hasToken) {
 }
 
 // src/core/inject/render-sidecars.ts
-import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join21, posix as posix19 } from "node:path";
-
-// src/core/istioctl/runner.ts
-import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
-
-// src/core/istioctl/process.ts
-import { spawn as spawn2 } from "node:child_process";
-var DEFAULT_ISTIOCTL_TIMEOUT_MS = 5 * 6e4;
-async function runIstioctlProcess(binary, args, options = {}) {
-  const started = Date.now();
-  const env = {};
-  for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== void 0) env[k] = v;
-  const child2 = spawn2(binary, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-  const stdout = [];
-  const stderr = [];
-  child2.stdout.on("data", (d) => stdout.push(d));
-  child2.stderr.on("data", (d) => stderr.push(d));
-  const timeoutMs = options.timeoutMs ?? DEFAULT_ISTIOCTL_TIMEOUT_MS;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child2.kill("SIGKILL");
-  }, timeoutMs);
-  child2.stdin.on("error", () => void 0);
-  child2.stdin.end(options.stdin ?? "");
-  let exitCode;
-  try {
-    exitCode = await new Promise((resolve6, reject2) => {
-      child2.on(
-        "error",
-        (error2) => reject2(
-          new IstioctlError(`could not run istioctl at ${binary}: ${error2.message}`, {
-            input: "istioctl",
-            hint: "Install it with the get-istioctl action, or point the istioctl input at the binary.",
-            cause: error2
-          })
-        )
-      );
-      child2.on("close", (code) => resolve6(code ?? -1));
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-  const result = {
-    exitCode,
-    stdout: Buffer.concat(stdout).toString("utf8"),
-    stderr: Buffer.concat(stderr).toString("utf8"),
-    durationMs: Date.now() - started
-  };
-  if (timedOut) {
-    throw new IstioctlError(`istioctl ${args[0] ?? ""} timed out after ${Math.round(timeoutMs / 1e3)}s`, {
-      hint: "Split the input into smaller batches or raise the timeout."
-    });
-  }
-  return result;
-}
-
-// src/core/istioctl/version-rules.ts
-function minorVersionOf(version, input = "istioctl version") {
-  const match = /^v?(\d+)\.(\d+)(?:[.-]|$)/.exec(version.trim());
-  if (!match) {
-    throw new InvalidInputError(`'${version}' is not an Istio version`, {
-      input,
-      hint: "Give a version such as 1.28.3 (istioctl version --remote=false prints it)."
-    });
-  }
-  return { major: Number(match[1]), minor: Number(match[2]) };
-}
-function isAtLeastMinor(version, major, minor) {
-  const v = minorVersionOf(version);
-  return v.major > major || v.major === major && v.minor >= minor;
-}
-function injectNeedsRevisionFlag(version) {
-  return isAtLeastMinor(version, 1, 28);
-}
-var DEFAULT_REVISION = "default";
-function injectRevisionArgs(version, revision) {
-  const named = revision && revision !== DEFAULT_REVISION ? revision : void 0;
-  if (named) return ["--revision", named];
-  return injectNeedsRevisionFlag(version) ? ["--revision", DEFAULT_REVISION] : [];
-}
-var NATIVE_SIDECARS_ENV = "ENABLE_NATIVE_SIDECARS";
-var NATIVE_SIDECARS_DEFAULT_SINCE = { major: 1, minor: 27 };
-var NATIVE_SIDECARS_KUBERNETES_SINCE = { major: 1, minor: 33 };
-function nativeSidecarsFor(kubernetesVersion, istioVersion) {
-  let kube;
-  try {
-    kube = minorVersionOf(kubernetesVersion, "kubernetes-version");
-  } catch {
-    throw new InvalidInputError(`'${kubernetesVersion}' is not a Kubernetes version`, {
-      input: "kubernetes-version",
-      hint: "Give the cluster version as major.minor, e.g. 1.33 (kubectl version prints it)."
-    });
-  }
-  const kubeSupports = kube.major > NATIVE_SIDECARS_KUBERNETES_SINCE.major || kube.major === NATIVE_SIDECARS_KUBERNETES_SINCE.major && kube.minor >= NATIVE_SIDECARS_KUBERNETES_SINCE.minor;
-  return kubeSupports && isAtLeastMinor(istioVersion, NATIVE_SIDECARS_DEFAULT_SINCE.major, NATIVE_SIDECARS_DEFAULT_SINCE.minor);
-}
-function nativeSidecarsEnv(nativeSidecars) {
-  return { [NATIVE_SIDECARS_ENV]: nativeSidecars ? "true" : "false" };
-}
-function controlPlaneConfigMapNames(revision) {
-  const suffix = revision && revision !== DEFAULT_REVISION ? `-${revision}` : "";
-  return { injector: `istio-sidecar-injector${suffix}`, mesh: `istio${suffix}` };
-}
-
-// src/core/istioctl/runner.ts
-var NO_CLUSTER_ENV = {
-  KUBECONFIG: join3(tmpdir(), "istio-autopilot-offline-no-kubeconfig"),
-  KUBERNETES_SERVICE_HOST: void 0,
-  KUBERNETES_SERVICE_PORT: void 0
-};
-function outputTail(result, lines = 8) {
-  const text = (result.stderr.trim() || result.stdout.trim()).split("\n");
-  return text.slice(-lines).join("\n");
-}
-function failure(command, binary, result, hint) {
-  return new IstioctlError(
-    `istioctl ${command} (${binary}) exited with code ${result.exitCode}: ${outputTail(result) || "no output"}`,
-    { input: "istioctl", hint }
-  );
-}
-function parseIstioctlVersion(output) {
-  const trimmed = output.trim();
-  if (trimmed.startsWith("{")) {
-    try {
-      const parsed = JSON.parse(trimmed);
-      const version = parsed.clientVersion?.version;
-      return typeof version === "string" && version !== "" ? version : void 0;
-    } catch {
-      return void 0;
-    }
-  }
-  const line = trimmed.split("\n").find((l) => l.trim() !== "");
-  if (!line) return void 0;
-  const match = /^(?:client version:\s*)?(\S+)$/i.exec(line.trim());
-  return match?.[1];
-}
-async function istioctlVersion(binary, options = {}) {
-  const json = await runIstioctlProcess(binary, ["version", "--remote=false", "-o", "json"], options);
-  const fromJson = json.exitCode === 0 ? parseIstioctlVersion(json.stdout) : void 0;
-  if (fromJson) return fromJson;
-  const short = await runIstioctlProcess(binary, ["version", "--remote=false", "--short"], options);
-  const fromShort = short.exitCode === 0 ? parseIstioctlVersion(short.stdout) : void 0;
-  if (fromShort) return fromShort;
-  throw failure(
-    "version",
-    binary,
-    short.exitCode === 0 ? json : short,
-    "Check that the file is an istioctl binary."
-  );
-}
-var SKIP_LINE = /^===> Skipping injection because (?:(\S+) )?"([^"]*)" has (host networking enabled|sidecar injection disabled)\s*$/;
-function parseKubeInjectStderr(stderr) {
-  const skipped = [];
-  const messages = [];
-  for (const raw of stderr.split("\n")) {
-    const line = raw.trim();
-    if (line === "") continue;
-    const match = SKIP_LINE.exec(line);
-    if (!match) {
-      messages.push(line);
-      continue;
-    }
-    skipped.push({
-      ...match[1] ? { kind: match[1] } : {},
-      name: match[2] ?? "",
-      reason: match[3] === "host networking enabled" ? "host-network" : "injection-disabled",
-      message: line
-    });
-  }
-  return { skipped, messages };
-}
-function kubeInjectArgs(options) {
-  if (!options.operatorFile && !(options.meshConfigFile && options.valuesFile)) {
-    throw new InvalidInputError(
-      "offline kube-inject needs a mesh config file and a values file, or an IstioOperator file",
-      {
-        hint: "Generate them with generateOfflineInjectConfig, or pass an IstioOperator file."
-      }
-    );
-  }
-  const args = ["kube-inject", "-f", "-", "--injectConfigFile", options.injectConfigFile];
-  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
-  if (options.valuesFile) args.push("--valuesFile", options.valuesFile);
-  if (options.operatorFile) args.push("--operatorFileName", options.operatorFile);
-  args.push(...injectRevisionArgs(options.version, options.revision));
-  return args;
-}
-async function kubeInject(options) {
-  const args = kubeInjectArgs(options);
-  const result = await runIstioctlProcess(options.binary, args, {
-    stdin: options.input,
-    timeoutMs: options.timeoutMs,
-    // Always explicit, so an ENABLE_NATIVE_SIDECARS in the caller's environment cannot change the layout.
-    env: { ...NO_CLUSTER_ENV, ...options.env, ...nativeSidecarsEnv(options.nativeSidecars ?? false) }
-  });
-  if (result.exitCode !== 0) {
-    throw failure(
-      "kube-inject",
-      options.binary,
-      result,
-      "Check that the manifest is valid Kubernetes YAML and that the inject config matches this istioctl version; an IstioOperator file without meshConfig needs a mesh config file beside it."
-    );
-  }
-  return { output: result.stdout, ...parseKubeInjectStderr(result.stderr), durationMs: result.durationMs };
-}
-function manifestGenerateArgs(options) {
-  const args = ["manifest", "generate"];
-  for (const file of options.files ?? []) args.push("-f", file);
-  const sets = Array.isArray(options.setFlags) ? options.setFlags : Object.entries(options.setFlags ?? {}).map(([key, value]) => `${key}=${value}`);
-  for (const set of sets) args.push("--set", set);
-  if (options.revision && options.revision !== "default") args.push("--revision", options.revision);
-  return args;
-}
-async function manifestGenerate(options) {
-  const result = await runIstioctlProcess(options.binary, manifestGenerateArgs(options), {
-    timeoutMs: options.timeoutMs,
-    env: { ...NO_CLUSTER_ENV, ...options.env }
-  });
-  if (result.exitCode !== 0) {
-    throw failure(
-      "manifest generate",
-      options.binary,
-      result,
-      "Check the IstioOperator file and --set values against this Istio version."
-    );
-  }
-  return {
-    manifest: result.stdout,
-    messages: result.stderr.split("\n").map((l) => l.trim()).filter(Boolean),
-    durationMs: result.durationMs
-  };
-}
+import { join as join22 } from "node:path";
 
 // src/core/logger.ts
 var silentLogger = {
@@ -39705,7 +39472,7 @@ function maskingLogger(inner) {
 // src/core/workspace/files.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { lstatSync as lstatSync4, realpathSync as realpathSync3 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join9 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
@@ -39733,10 +39500,10 @@ import {
   rmSync,
   writeSync
 } from "node:fs";
-import { basename as basename3, dirname as dirname3, join as join4 } from "node:path";
+import { basename as basename3, dirname as dirname3, join as join3 } from "node:path";
 var TEMP_FILE = /^\..*\.autopilot-[0-9a-f]{12}(?:\.orig)?\.tmp$/;
 function journalFile(stateDir) {
-  return join4(stateDir, "journal.json");
+  return join3(stateDir, "journal.json");
 }
 function saveJournal(stateDir, journal) {
   const file = journalFile(stateDir);
@@ -39797,14 +39564,14 @@ function sweepStaleTemps(directories) {
     }
     for (const name of names) {
       if (!TEMP_FILE.test(name)) continue;
-      rmSync(join4(directory, name), { force: true });
+      rmSync(join3(directory, name), { force: true });
       removed++;
     }
   }
   return removed;
 }
 function tempPathFor(target, id, suffix) {
-  return join4(dirname3(target), `.${basename3(target)}.autopilot-${id}${suffix}.tmp`);
+  return join3(dirname3(target), `.${basename3(target)}.autopilot-${id}${suffix}.tmp`);
 }
 function writeDurably(path5, content, mode, flag = "wx") {
   const fd = openSync(path5, flag, mode);
@@ -39833,8 +39600,8 @@ import {
   writeSync as writeSync2,
   closeSync as closeSync2
 } from "node:fs";
-import { hostname, tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname4, isAbsolute, join as join5, resolve as resolve2 } from "node:path";
+import { hostname, tmpdir } from "node:os";
+import { dirname as dirname4, isAbsolute, join as join4, resolve as resolve2 } from "node:path";
 var WorkspaceBusyError = class extends AutopilotError {
 };
 var DEFAULT_LOCK_WAIT_MS = 1e4;
@@ -39843,7 +39610,7 @@ function writeStateDir(root) {
   if (existing) return existing;
   const gitDir = gitDirOf(root);
   if (gitDir) {
-    const dir2 = join5(gitDir, "istio-autopilot");
+    const dir2 = join4(gitDir, "istio-autopilot");
     try {
       mkdirSync(dir2, { recursive: true });
       return dir2;
@@ -39851,7 +39618,7 @@ function writeStateDir(root) {
     }
   }
   const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-  const dir = join5(process.env.RUNNER_TEMP || tmpdir2(), `istio-autopilot-writes-${key}`);
+  const dir = join4(process.env.RUNNER_TEMP || tmpdir(), `istio-autopilot-writes-${key}`);
   mkdirSync(dir, { recursive: true, mode: 448 });
   return dir;
 }
@@ -39859,13 +39626,13 @@ function existingWriteStateDir(root) {
   const gitDir = gitDirOf(root);
   const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
   const candidates = [
-    ...gitDir ? [join5(gitDir, "istio-autopilot")] : [],
-    join5(process.env.RUNNER_TEMP || tmpdir2(), `istio-autopilot-writes-${key}`)
+    ...gitDir ? [join4(gitDir, "istio-autopilot")] : [],
+    join4(process.env.RUNNER_TEMP || tmpdir(), `istio-autopilot-writes-${key}`)
   ];
   return candidates.find((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory());
 }
 function gitDirOf(root) {
-  const dotGit = join5(root, ".git");
+  const dotGit = join4(root, ".git");
   const stats = statSync(dotGit, { throwIfNoEntry: false });
   if (stats?.isDirectory()) return dotGit;
   if (!stats?.isFile()) return void 0;
@@ -39876,12 +39643,12 @@ function gitDirOf(root) {
 }
 function workspaceRootOf(dir) {
   for (let current = dir; ; current = dirname4(current)) {
-    if (existsSync3(join5(current, ".git"))) return current;
+    if (existsSync3(join4(current, ".git"))) return current;
     if (dirname4(current) === current) return dir;
   }
 }
 function lockWorkspace(stateDir, root, waitMs = DEFAULT_LOCK_WAIT_MS) {
-  const file = join5(stateDir, "lock");
+  const file = join4(stateDir, "lock");
   const deadline = Date.now() + waitMs;
   for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
     const owner = { pid: process.pid, host: hostname(), since: (/* @__PURE__ */ new Date()).toISOString() };
@@ -40121,7 +39888,7 @@ function deferSignalsWhileWriting() {
 // src/core/workspace/git-listing.ts
 import { spawnSync } from "node:child_process";
 import { existsSync as existsSync5 } from "node:fs";
-import { join as join6 } from "node:path";
+import { join as join5 } from "node:path";
 function gitEnvironment() {
   const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
   for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
@@ -40163,7 +39930,7 @@ function gitFilesMentioning(root, keywords, includeUntracked, logger) {
   return new Set(paths);
 }
 function gitListedFiles(root, logger) {
-  if (!existsSync5(join6(root, ".git")) || existsSync5(join6(root, ".gitmodules"))) return void 0;
+  if (!existsSync5(join5(root, ".git")) || existsSync5(join5(root, ".gitmodules"))) return void 0;
   const result = spawnSync(
     "git",
     ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
@@ -40188,7 +39955,7 @@ function gitListedFiles(root, logger) {
 
 // src/core/workspace/symlinks.ts
 import { realpathSync as realpathSync2 } from "node:fs";
-import { join as join8 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/core/workspace/boundary.ts
 import {
@@ -40201,7 +39968,7 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join7, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
+import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join6, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 function isInside(root, target) {
   const rel = relative2(root, target);
@@ -40225,7 +39992,7 @@ function realPathThroughParents(absolute, links = 0) {
   const missing = [];
   for (let current = absolute; ; current = dirname6(current)) {
     try {
-      return join7(realpathSync.native(current), ...missing.reverse());
+      return join6(realpathSync.native(current), ...missing.reverse());
     } catch (error2) {
       const stats = lstatSync3(current, { throwIfNoEntry: false });
       if (stats?.isSymbolicLink() && links < 40)
@@ -40305,7 +40072,7 @@ function noticeSkipped(result, logger) {
 function symlinkNotice(root, path5, logger) {
   let target;
   try {
-    target = realpathSync2(join8(root, path5));
+    target = realpathSync2(join7(root, path5));
   } catch {
     logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
     return;
@@ -40318,13 +40085,13 @@ function symlinkNotice(root, path5, logger) {
 // src/core/workspace/walk.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import { readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import { join as join9 } from "node:path";
-function walkFiles(realRoot, wanted, options, logger) {
+import { join as join8 } from "node:path";
+function walkFiles(realRoot, wanted2, options, logger) {
   const found = [];
   const walk = (directory, rules) => {
     let entries;
     try {
-      entries = readdirSync2(join9(realRoot, directory), { withFileTypes: true });
+      entries = readdirSync2(join8(realRoot, directory), { withFileTypes: true });
     } catch (error2) {
       logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
       return;
@@ -40338,8 +40105,8 @@ function walkFiles(realRoot, wanted, options, logger) {
       if (isDirectory2) {
         walk(path5, here);
       } else if (entry.isSymbolicLink()) {
-        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
-      } else if (entry.isFile() && wanted(path5)) {
+        if (wanted2(path5)) symlinkNotice(realRoot, path5, logger);
+      } else if (entry.isFile() && wanted2(path5)) {
         found.push(path5);
       }
     }
@@ -40349,7 +40116,7 @@ function walkFiles(realRoot, wanted, options, logger) {
 }
 function withGitignore(root, directory, rules, entries) {
   if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text = readFileSync5(join9(root, directory, ".gitignore"), "utf8");
+  const text = readFileSync5(join8(root, directory, ".gitignore"), "utf8");
   return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text) }];
 }
 function ignoredBy(rules, path5, isDirectory2) {
@@ -40378,18 +40145,18 @@ function listWorkspace(root, options = {}) {
   const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
-  const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
+  const wanted2 = (path5) => isIncluded(path5) && !isExcluded(path5);
   const realRoot = realpathSync3(root);
   recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
   if (!listed) {
-    const paths2 = walkFiles(realRoot, wanted, options, logger).sort();
+    const paths2 = walkFiles(realRoot, wanted2, options, logger).sort();
     warnUnmatched(include, paths2, logger);
     return { paths: paths2 };
   }
   const hasUntracked = listed.some((entry) => entry.mode === void 0);
   const mentioning = options.keywords?.length ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger) : void 0;
-  const paths = keepGitListed(realRoot, listed, wanted, logger, mentioning !== void 0).sort();
+  const paths = keepGitListed(realRoot, listed, wanted2, logger, mentioning !== void 0).sort();
   warnUnmatched(include, paths, logger);
   return mentioning ? { paths, mentioning } : { paths };
 }
@@ -40406,7 +40173,7 @@ function warnUnmatched(include, paths, logger) {
   }
 }
 function isRegularWorkspaceFile(root, path5, logger = silentLogger) {
-  const stats = lstatSync4(join10(root, path5), { throwIfNoEntry: false });
+  const stats = lstatSync4(join9(root, path5), { throwIfNoEntry: false });
   if (stats?.isSymbolicLink()) symlinkNotice(realpathSync3(root), path5, logger);
   return stats?.isFile() ?? false;
 }
@@ -40415,11 +40182,11 @@ function globMatcher(globs) {
   return (path5) => path5 !== "" && compiled.some(({ glob, regex: regex2 }) => path5 === glob || regex2.test(path5));
 }
 var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
-function keepGitListed(root, entries, wanted, logger, trustIndex) {
+function keepGitListed(root, entries, wanted2, logger, trustIndex) {
   const found = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { path: path5, mode } of entries) {
-    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted(path5)) continue;
+    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted2(path5)) continue;
     seen.add(path5);
     if (trustIndex && mode !== void 0) {
       if (mode === "120000") symlinkNotice(root, path5, logger);
@@ -40439,6 +40206,1610 @@ function refuseEscapingPattern(pattern) {
     });
   }
 }
+
+// src/core/inject/cached-injection.ts
+import { availableParallelism } from "node:os";
+
+// src/core/istioctl/runner.ts
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join10 } from "node:path";
+
+// src/core/istioctl/process.ts
+import { spawn as spawn2 } from "node:child_process";
+var DEFAULT_ISTIOCTL_TIMEOUT_MS = 5 * 6e4;
+async function runIstioctlProcess(binary, args, options = {}) {
+  const started = Date.now();
+  const env = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== void 0) env[k] = v;
+  const child2 = spawn2(binary, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  const stdout = [];
+  const stderr = [];
+  child2.stdout.on("data", (d) => stdout.push(d));
+  child2.stderr.on("data", (d) => stderr.push(d));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ISTIOCTL_TIMEOUT_MS;
+  let timedOut2 = false;
+  const timer = setTimeout(() => {
+    timedOut2 = true;
+    child2.kill("SIGKILL");
+  }, timeoutMs);
+  child2.stdin.on("error", () => void 0);
+  child2.stdin.end(options.stdin ?? "");
+  let exitCode;
+  try {
+    exitCode = await new Promise((resolve6, reject2) => {
+      child2.on(
+        "error",
+        (error2) => reject2(
+          new IstioctlError(`could not run istioctl at ${binary}: ${error2.message}`, {
+            input: "istioctl",
+            hint: "Install it with the get-istioctl action, or point the istioctl input at the binary.",
+            cause: error2
+          })
+        )
+      );
+      child2.on("close", (code) => resolve6(code ?? -1));
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  const result = {
+    exitCode,
+    stdout: Buffer.concat(stdout).toString("utf8"),
+    stderr: Buffer.concat(stderr).toString("utf8"),
+    durationMs: Date.now() - started
+  };
+  if (timedOut2) {
+    throw new IstioctlError(`istioctl ${args[0] ?? ""} timed out after ${Math.round(timeoutMs / 1e3)}s`, {
+      hint: "Split the input into smaller batches or raise the timeout."
+    });
+  }
+  return result;
+}
+
+// src/core/istioctl/version-rules.ts
+function minorVersionOf(version, input = "istioctl version") {
+  const match = /^v?(\d+)\.(\d+)(?:[.-]|$)/.exec(version.trim());
+  if (!match) {
+    throw new InvalidInputError(`'${version}' is not an Istio version`, {
+      input,
+      hint: "Give a version such as 1.28.3 (istioctl version --remote=false prints it)."
+    });
+  }
+  return { major: Number(match[1]), minor: Number(match[2]) };
+}
+function isAtLeastMinor(version, major, minor) {
+  const v = minorVersionOf(version);
+  return v.major > major || v.major === major && v.minor >= minor;
+}
+function injectNeedsRevisionFlag(version) {
+  return isAtLeastMinor(version, 1, 28);
+}
+var DEFAULT_REVISION = "default";
+function injectRevisionArgs(version, revision) {
+  const named = revision && revision !== DEFAULT_REVISION ? revision : void 0;
+  if (named) return ["--revision", named];
+  return injectNeedsRevisionFlag(version) ? ["--revision", DEFAULT_REVISION] : [];
+}
+var NATIVE_SIDECARS_ENV = "ENABLE_NATIVE_SIDECARS";
+var NATIVE_SIDECARS_DEFAULT_SINCE = { major: 1, minor: 27 };
+var NATIVE_SIDECARS_KUBERNETES_SINCE = { major: 1, minor: 33 };
+function nativeSidecarsFor(kubernetesVersion, istioVersion) {
+  let kube;
+  try {
+    kube = minorVersionOf(kubernetesVersion, "kubernetes-version");
+  } catch {
+    throw new InvalidInputError(`'${kubernetesVersion}' is not a Kubernetes version`, {
+      input: "kubernetes-version",
+      hint: "Give the cluster version as major.minor, e.g. 1.33 (kubectl version prints it)."
+    });
+  }
+  const kubeSupports = kube.major > NATIVE_SIDECARS_KUBERNETES_SINCE.major || kube.major === NATIVE_SIDECARS_KUBERNETES_SINCE.major && kube.minor >= NATIVE_SIDECARS_KUBERNETES_SINCE.minor;
+  return kubeSupports && isAtLeastMinor(istioVersion, NATIVE_SIDECARS_DEFAULT_SINCE.major, NATIVE_SIDECARS_DEFAULT_SINCE.minor);
+}
+function nativeSidecarsEnv(nativeSidecars) {
+  return { [NATIVE_SIDECARS_ENV]: nativeSidecars ? "true" : "false" };
+}
+function controlPlaneConfigMapNames(revision) {
+  const suffix = revision && revision !== DEFAULT_REVISION ? `-${revision}` : "";
+  return { injector: `istio-sidecar-injector${suffix}`, mesh: `istio${suffix}` };
+}
+
+// src/core/istioctl/runner.ts
+var NO_CLUSTER_ENV = {
+  KUBECONFIG: join10(tmpdir2(), "istio-autopilot-offline-no-kubeconfig"),
+  KUBERNETES_SERVICE_HOST: void 0,
+  KUBERNETES_SERVICE_PORT: void 0
+};
+function outputTail(result, lines = 8) {
+  const text = (result.stderr.trim() || result.stdout.trim()).split("\n");
+  return text.slice(-lines).join("\n");
+}
+function failure(command, binary, result, hint) {
+  return new IstioctlError(
+    `istioctl ${command} (${binary}) exited with code ${result.exitCode}: ${outputTail(result) || "no output"}`,
+    { input: "istioctl", hint }
+  );
+}
+function parseIstioctlVersion(output) {
+  const trimmed = output.trim();
+  if (trimmed.startsWith("{")) {
+    try {
+      const parsed = JSON.parse(trimmed);
+      const version = parsed.clientVersion?.version;
+      return typeof version === "string" && version !== "" ? version : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  const line = trimmed.split("\n").find((l) => l.trim() !== "");
+  if (!line) return void 0;
+  const match = /^(?:client version:\s*)?(\S+)$/i.exec(line.trim());
+  return match?.[1];
+}
+async function istioctlVersion(binary, options = {}) {
+  const json = await runIstioctlProcess(binary, ["version", "--remote=false", "-o", "json"], options);
+  const fromJson = json.exitCode === 0 ? parseIstioctlVersion(json.stdout) : void 0;
+  if (fromJson) return fromJson;
+  const short = await runIstioctlProcess(binary, ["version", "--remote=false", "--short"], options);
+  const fromShort = short.exitCode === 0 ? parseIstioctlVersion(short.stdout) : void 0;
+  if (fromShort) return fromShort;
+  throw failure(
+    "version",
+    binary,
+    short.exitCode === 0 ? json : short,
+    "Check that the file is an istioctl binary."
+  );
+}
+var SKIP_LINE = /^===> Skipping injection because (?:(\S+) )?"([^"]*)" has (host networking enabled|sidecar injection disabled)\s*$/;
+function parseKubeInjectStderr(stderr) {
+  const skipped = [];
+  const messages = [];
+  for (const raw of stderr.split("\n")) {
+    const line = raw.trim();
+    if (line === "") continue;
+    const match = SKIP_LINE.exec(line);
+    if (!match) {
+      messages.push(line);
+      continue;
+    }
+    skipped.push({
+      ...match[1] ? { kind: match[1] } : {},
+      name: match[2] ?? "",
+      reason: match[3] === "host networking enabled" ? "host-network" : "injection-disabled",
+      message: line
+    });
+  }
+  return { skipped, messages };
+}
+function kubeInjectArgs(options) {
+  if (!options.operatorFile && !(options.meshConfigFile && options.valuesFile)) {
+    throw new InvalidInputError(
+      "offline kube-inject needs a mesh config file and a values file, or an IstioOperator file",
+      {
+        hint: "Generate them with generateOfflineInjectConfig, or pass an IstioOperator file."
+      }
+    );
+  }
+  const args = ["kube-inject", "-f", "-", "--injectConfigFile", options.injectConfigFile];
+  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
+  if (options.valuesFile) args.push("--valuesFile", options.valuesFile);
+  if (options.operatorFile) args.push("--operatorFileName", options.operatorFile);
+  args.push(...injectRevisionArgs(options.version, options.revision));
+  return args;
+}
+async function kubeInject(options) {
+  const args = kubeInjectArgs(options);
+  const result = await runIstioctlProcess(options.binary, args, {
+    stdin: options.input,
+    timeoutMs: options.timeoutMs,
+    // Always explicit, so an ENABLE_NATIVE_SIDECARS in the caller's environment cannot change the layout.
+    env: { ...NO_CLUSTER_ENV, ...options.env, ...nativeSidecarsEnv(options.nativeSidecars ?? false) }
+  });
+  if (result.exitCode !== 0) {
+    throw failure(
+      "kube-inject",
+      options.binary,
+      result,
+      "Check that the manifest is valid Kubernetes YAML and that the inject config matches this istioctl version; an IstioOperator file without meshConfig needs a mesh config file beside it."
+    );
+  }
+  return { output: result.stdout, ...parseKubeInjectStderr(result.stderr), durationMs: result.durationMs };
+}
+function manifestGenerateArgs(options) {
+  const args = ["manifest", "generate"];
+  for (const file of options.files ?? []) args.push("-f", file);
+  const sets = Array.isArray(options.setFlags) ? options.setFlags : Object.entries(options.setFlags ?? {}).map(([key, value]) => `${key}=${value}`);
+  for (const set of sets) args.push("--set", set);
+  if (options.revision && options.revision !== "default") args.push("--revision", options.revision);
+  return args;
+}
+async function manifestGenerate(options) {
+  const result = await runIstioctlProcess(options.binary, manifestGenerateArgs(options), {
+    timeoutMs: options.timeoutMs,
+    env: { ...NO_CLUSTER_ENV, ...options.env }
+  });
+  if (result.exitCode !== 0) {
+    throw failure(
+      "manifest generate",
+      options.binary,
+      result,
+      "Check the IstioOperator file and --set values against this Istio version."
+    );
+  }
+  return {
+    manifest: result.stdout,
+    messages: result.stderr.split("\n").map((l) => l.trim()).filter(Boolean),
+    durationMs: result.durationMs
+  };
+}
+
+// src/core/inject/injected-output.ts
+function splitInjectOutput(output) {
+  const documents = [];
+  let start = 0;
+  const separator = /^---[ \t]*$/gm;
+  for (let match = separator.exec(output); match; match = separator.exec(output)) {
+    documents.push(output.slice(start, match.index));
+    start = match.index + match[0].length + 1;
+  }
+  const rest = output.slice(start);
+  if (rest.trim() !== "") documents.push(rest);
+  return documents;
+}
+function unquoteScalar(text) {
+  const value = text.trim();
+  if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
+    return value.slice(1, -1).replace(/''/g, "'");
+  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value.slice(1, -1);
+    }
+  }
+  return value;
+}
+function scanOutputDocument(text) {
+  const lines = text.split("\n");
+  const facts = { statuses: [] };
+  let inMetadata = false;
+  const proxyImages = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.startsWith(" ")) {
+      inMetadata = line === "metadata:";
+      const kind = /^kind: (.+)$/.exec(line);
+      if (kind) facts.kind = unquoteScalar(kind[1]);
+      continue;
+    }
+    if (inMetadata) {
+      const field = /^ {2}(name|namespace): (.+)$/.exec(line);
+      if (field) facts[field[1]] = unquoteScalar(field[2]);
+    }
+    const status = /^\s+sidecar\.istio\.io\/status: (.+)$/.exec(line);
+    if (status) facts.statuses.push(unquoteScalar(status[1]));
+    const proxyName = /^(\s*)(- )?name: istio-proxy$/.exec(line);
+    if (proxyName) {
+      const image = containerImage(lines, i, proxyName[1].length + (proxyName[2] ? 2 : 0));
+      if (image) proxyImages.push(image);
+    }
+  }
+  const lastStatus = facts.statuses.at(-1);
+  if (lastStatus !== void 0) {
+    let revision;
+    try {
+      const parsed = JSON.parse(lastStatus);
+      if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
+    } catch {
+      revision = void 0;
+    }
+    facts.sidecar = {
+      ...revision ? { revision } : {},
+      ...proxyImages[0] ? { proxyImage: proxyImages[0] } : {}
+    };
+  }
+  return facts;
+}
+function containerImage(lines, at, keyColumn) {
+  const keyIndent = " ".repeat(keyColumn);
+  const itemStart = `${" ".repeat(keyColumn - 2)}- `;
+  const imageLine = (line) => {
+    const match = /^(?:- | {2})image: (.+)$/.exec(line.slice(keyColumn - 2));
+    return match && (line.startsWith(keyIndent) || line.startsWith(itemStart)) ? unquoteScalar(match[1]) : void 0;
+  };
+  for (let i = at; i >= 0; i--) {
+    const line = lines[i];
+    const image = imageLine(line);
+    if (image) return image;
+    if (line.startsWith(itemStart)) break;
+    if (!line.startsWith(keyIndent) && !line.startsWith(itemStart)) break;
+  }
+  for (let i = at + 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.startsWith(itemStart) || !line.startsWith(keyIndent)) break;
+    const image = imageLine(line);
+    if (image) return image;
+  }
+  return void 0;
+}
+function quickIdentity(body) {
+  let kind;
+  let name;
+  let namespace;
+  let inMetadata = false;
+  let childIndent;
+  for (const raw of body.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    if (line === "" || /^\s*#/.test(line)) continue;
+    if (!/^\s/.test(line)) {
+      inMetadata = false;
+      const top = /^(kind|metadata):(.*)$/.exec(line);
+      if (!top) continue;
+      const value2 = plainValue(top[2]);
+      if (value2 === void 0) return void 0;
+      if (top[1] === "kind") kind = value2;
+      else if (value2 !== "")
+        return void 0;
+      else inMetadata = true;
+      continue;
+    }
+    if (!inMetadata) continue;
+    const indent = /^ */.exec(line)[0].length;
+    childIndent ??= indent;
+    if (indent !== childIndent) continue;
+    const field = /^ *(name|namespace):(.*)$/.exec(line);
+    if (!field) continue;
+    const value = plainValue(field[2]);
+    if (value === void 0 || value === "") return void 0;
+    if (field[1] === "name") name = value;
+    else namespace = value;
+  }
+  if (kind === void 0 || name === void 0) return void 0;
+  return { kind, name, ...namespace !== void 0 ? { namespace } : {} };
+}
+function plainValue(rest) {
+  const text = rest.replace(/\s+#.*$/, "").trim();
+  if (text === "") return "";
+  if (/^['"]/.test(text)) return /^(['"]).*\1$/.test(text) ? unquoteScalar(text) : void 0;
+  if (/^[&*!{[|>]/.test(text)) return void 0;
+  return text;
+}
+
+// src/core/inject/batches.ts
+function planBatches(sizes, batchCount) {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const ranges = [];
+  let start = 0;
+  let seen = 0;
+  for (let batch = 1; batch <= batchCount && start < sizes.length; batch++) {
+    const goal = total * batch / batchCount;
+    let end = start;
+    do {
+      seen += sizes[end];
+      end++;
+    } while (end < sizes.length && (batch === batchCount || seen < goal));
+    ranges.push({ start, end });
+    start = end;
+  }
+  return ranges;
+}
+function streamOf(jobs) {
+  return jobs.map((job) => `${job.body}---
+`).join("");
+}
+async function injectBatch(jobs, run2) {
+  const { output, skipped } = await run2(streamOf(jobs), jobs.length);
+  const outputs = splitInjectOutput(output);
+  if (outputs.length !== jobs.length) {
+    throw new IstioctlError(
+      `istioctl kube-inject returned ${outputs.length} documents for ${jobs.length} (from ${jobs[0]?.where ?? "?"} to ${jobs.at(-1)?.where ?? "?"})`,
+      {
+        hint: "This istioctl splits documents differently than expected; report it with the istioctl version."
+      }
+    );
+  }
+  return { outputs, skipped };
+}
+async function injectInBatches(jobs, run2, options = {}) {
+  if (jobs.length === 0) return { outputs: [], batches: [] };
+  const workers = Math.max(1, options.workers ?? 1);
+  const minBatchSize = options.minBatchSize ?? 25;
+  const batchCount = Math.max(1, Math.min(workers, Math.ceil(jobs.length / minBatchSize)));
+  const ranges = planBatches(
+    jobs.map((j) => j.body.length),
+    batchCount
+  );
+  const settled = await Promise.allSettled(
+    ranges.map((range) => injectBatch(jobs.slice(range.start, range.end), run2))
+  );
+  const failed2 = settled.findIndex((s) => s.status === "rejected");
+  if (failed2 !== -1) {
+    const range = ranges[failed2];
+    const reason = settled[failed2].reason;
+    throw await locateFailure(jobs.slice(range.start, range.end), run2, reason);
+  }
+  const outputs = [];
+  const batches = [];
+  settled.forEach((result, i) => {
+    const value = result.value;
+    outputs.push(...value.outputs);
+    batches.push({ ...ranges[i], skipped: value.skipped });
+  });
+  return { outputs, batches };
+}
+async function locateFailure(jobs, run2, original) {
+  let suspects = jobs;
+  let lastError = original;
+  while (suspects.length > 1) {
+    const half = Math.ceil(suspects.length / 2);
+    const first = suspects.slice(0, half);
+    const error2 = await injectBatch(first, run2).then(
+      () => void 0,
+      (e) => e
+    );
+    if (error2 !== void 0) {
+      suspects = first;
+      lastError = error2;
+      continue;
+    }
+    const second = suspects.slice(half);
+    const secondError = await injectBatch(second, run2).then(
+      () => void 0,
+      (e) => e
+    );
+    if (secondError === void 0) break;
+    suspects = second;
+    lastError = secondError;
+  }
+  const message = lastError instanceof Error ? lastError.message : String(lastError);
+  const where = suspects.length === 1 ? suspects[0].where : `${suspects[0].where} \u2026 ${suspects.at(-1).where}`;
+  return new IstioctlError(`kube-inject failed on ${where}: ${message}`, {
+    hint: "Fix that document (or exclude its file with the paths input); no file was written.",
+    cause: lastError
+  });
+}
+
+// src/core/inject/workloads.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/core/workspace/yaml-limits.ts
+var import_yaml = __toESM(require_dist(), 1);
+var MAX_YAML_ALIAS_COUNT = 1e3;
+
+// src/core/inject/workloads.ts
+var WORKLOAD_KINDS = [
+  "Pod",
+  "ReplicationController",
+  "Deployment",
+  "DaemonSet",
+  "ReplicaSet",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "DeploymentConfig"
+];
+var SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+var KIND_WORD = new RegExp(`\\b(?:${WORKLOAD_KINDS.join("|")}|List)\\b`);
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function isWorkloadKind(kind) {
+  return typeof kind === "string" && WORKLOAD_KINDS.includes(kind);
+}
+function mayBeWorkload(body) {
+  return KIND_WORD.test(body);
+}
+function parseManifest(body) {
+  return (0, import_yaml2.parse)(body, { version: "1.1", uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
+}
+var POD_KIND = /^kind:[ \t]*["']?Pod["']?[ \t]*(?:#.*)?$/m;
+var TEMPLATE_KEY = /^[ \t]*(?:- )?["']?template["']?[ \t]*:/m;
+var CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:/m;
+var EMPTY_CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:[ \t]*(?:\[[ \t]*\]|null|~)[ \t]*(?:#.*)?$/m;
+function notAWorkload(body, parsed) {
+  if ((TEMPLATE_KEY.test(body) || POD_KIND.test(body)) && CONTAINERS_KEY.test(body) && !EMPTY_CONTAINERS_KEY.test(body))
+    return void 0;
+  for (const [index, object] of objectsOf(parsed()).entries()) {
+    const workload = workloadOf(object);
+    if (!workload) continue;
+    const problem = workloadProblem(object, workload.kind);
+    if (!problem) continue;
+    const which2 = `${workload.kind} ${workloadName(workload)}`;
+    return isObject(parsed()) && parsed()["kind"] === "List" ? `item ${index + 1} (${which2}) ${problem}` : `${which2} ${problem}`;
+  }
+  return void 0;
+}
+function workloadProblem(object, kind) {
+  const where = kind === "Pod" ? "spec" : kind === "CronJob" ? "spec.jobTemplate.spec.template" : "spec.template";
+  if (kind !== "Pod" && !isObject(dig(object, ...where.split("."))))
+    return `has no pod template (${where}): a kustomize strategic-merge patch or a partial manifest, not a workload`;
+  const template = podTemplateOf(object);
+  const containers = template?.spec["containers"];
+  if (!Array.isArray(containers) || containers.length === 0)
+    return `has no containers in its pod spec: a strategic-merge patch or an invalid ${kind}, not a workload to inject`;
+  return void 0;
+}
+function workloadsOf(document) {
+  if (!isObject(document)) return [];
+  if (document["kind"] === "List" && Array.isArray(document["items"])) {
+    return document["items"].flatMap((item, index) => {
+      const workload2 = workloadOf(item);
+      return workload2 ? [{ ...workload2, listItem: index }] : [];
+    });
+  }
+  const workload = workloadOf(document);
+  return workload ? [workload] : [];
+}
+function workloadOf(object) {
+  if (!isObject(object) || !isWorkloadKind(object["kind"])) return void 0;
+  const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
+  const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : void 0;
+  return {
+    kind: object["kind"],
+    name: typeof metadata["name"] === "string" ? metadata["name"] : "",
+    ...namespace ? { namespace } : {}
+  };
+}
+function podTemplateOf(object) {
+  if (!isObject(object)) return void 0;
+  let metadata;
+  let spec;
+  if (object["kind"] === "Pod") {
+    metadata = object["metadata"];
+    spec = object["spec"];
+  } else if (object["kind"] === "CronJob") {
+    metadata = dig(object, "spec", "jobTemplate", "metadata");
+    spec = dig(object, "spec", "jobTemplate", "spec", "template", "spec");
+    if (!isObject(dig(object, "spec", "jobTemplate", "spec", "template"))) return void 0;
+  } else {
+    const template = dig(object, "spec", "template");
+    if (!isObject(template)) return void 0;
+    metadata = template["metadata"];
+    spec = template["spec"];
+  }
+  return { metadata: isObject(metadata) ? metadata : {}, spec: isObject(spec) ? spec : {} };
+}
+function podTemplatePath(kind) {
+  if (kind === "Pod") return [];
+  if (kind === "CronJob") return ["spec", "jobTemplate"];
+  return ["spec", "template"];
+}
+function dig(value, ...keys) {
+  let current = value;
+  for (const key of keys) current = isObject(current) ? current[key] : void 0;
+  return current;
+}
+var STATUS_ANNOTATION = "sidecar.istio.io/status";
+var INJECT_KEY = "sidecar.istio.io/inject";
+function sidecarOf(object) {
+  const template = podTemplateOf(object);
+  if (!template) return void 0;
+  const status = dig(template.metadata, "annotations", STATUS_ANNOTATION);
+  if (typeof status !== "string") return void 0;
+  let revision;
+  try {
+    const parsed = JSON.parse(status);
+    if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
+  } catch {
+  }
+  const containers = [template.spec["containers"], template.spec["initContainers"]].flatMap(
+    (list) => Array.isArray(list) ? list : []
+  );
+  const proxy = containers.find((c) => isObject(c) && c["name"] === "istio-proxy");
+  const proxyImage = isObject(proxy) && typeof proxy["image"] === "string" ? proxy["image"] : void 0;
+  return { ...revision ? { revision } : {}, ...proxyImage ? { proxyImage } : {} };
+}
+function predictedSkipReason(object) {
+  const template = podTemplateOf(object);
+  if (!template) return void 0;
+  if (template.spec["hostNetwork"] === true) return "host-network";
+  const namespace = dig(object, "metadata", "namespace") ?? template.metadata["namespace"];
+  if (typeof namespace === "string" && SYSTEM_NAMESPACES.includes(namespace)) return "system-namespace";
+  const label = dig(template.metadata, "labels", INJECT_KEY);
+  const annotation = dig(template.metadata, "annotations", INJECT_KEY);
+  const setting = label ?? annotation;
+  if (setting !== void 0 && !["true", "enabled", "yes", "y", "on"].includes(String(setting).toLowerCase()))
+    return "injection-disabled";
+  return void 0;
+}
+function objectsOf(document) {
+  if (isObject(document) && document["kind"] === "List" && Array.isArray(document["items"]))
+    return document["items"];
+  return [document];
+}
+function workloadName(workload) {
+  return workload.namespace ? `${workload.namespace}/${workload.name}` : workload.name;
+}
+
+// src/core/inject/judgement.ts
+var SYSTEM_NAMESPACE_MESSAGE = "in a system namespace: the webhook never injects there (offline istioctl would)";
+function attributeSkips(jobs, batches) {
+  const result = /* @__PURE__ */ new Map();
+  for (const batch of batches) {
+    if (batch.skipped.length === 0) continue;
+    const units = jobs.slice(batch.start, batch.end).flatMap(
+      (job) => objectsOf(job.source()).filter((object) => podTemplateOf(object) && workloadsOf(object).length === 1).map((object, i) => ({ job, i, object, names: skipNames(object) }))
+    );
+    const matches = (line, unit) => (!line.kind || line.kind === workloadsOf(unit.object)[0].kind) && unit.names.includes(line.name);
+    let next = 0;
+    for (const [u, unit] of units.entries()) {
+      const perJob = result.get(unit.job) ?? [];
+      const line = batch.skipped[next];
+      let hit;
+      if (line && matches(line, unit)) {
+        const later = units.slice(u + 1).find((other) => matches(line, other));
+        if (predictedSkipReason(unit.object) || !later || !predictedSkipReason(later.object)) {
+          hit = line;
+          next++;
+        }
+      }
+      perJob[unit.i] = hit;
+      result.set(unit.job, perJob);
+    }
+  }
+  return result;
+}
+function skipNames(object) {
+  const workload = workloadsOf(object)[0];
+  const templateName = podTemplateOf(object)?.metadata["name"];
+  const name = typeof templateName === "string" && templateName !== "" ? templateName : workload.name;
+  return workload.namespace ? [`${workload.namespace}/${name}`] : [name];
+}
+function withoutEmpty(value) {
+  if (Array.isArray(value)) return value.map(withoutEmpty);
+  if (!isObject(value)) return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    const cleaned = withoutEmpty(v);
+    if (cleaned === null || isObject(cleaned) && Object.keys(cleaned).length === 0) continue;
+    out[k] = cleaned;
+  }
+  return out;
+}
+function sameJson(a, b) {
+  return JSON.stringify(withoutEmpty(a)) === JSON.stringify(withoutEmpty(b));
+}
+function lineUpError(job, message) {
+  return new FileFormatError(message, {
+    file: job.file.path,
+    line: job.slice.line,
+    hint: "Report this with the istioctl version; no file was written."
+  });
+}
+function outputSidecars(job, output, parsedOutput) {
+  if (parsedOutput !== void 0)
+    return objectsOf(parsedOutput).filter((o) => workloadsOf(o).length === 1).map((o) => sidecarOf(o));
+  const facts = scanOutputDocument(output);
+  const expected = job.workloads[0];
+  if (facts.kind !== expected.kind || (facts.name ?? "") !== expected.name || facts.namespace !== expected.namespace)
+    throw lineUpError(
+      job,
+      `istioctl returned ${facts.kind ?? "?"} ${facts.name ?? "?"} for ${expected.kind} ${workloadName(expected)}: the output does not line up with the input`
+    );
+  return [facts.sidecar];
+}
+function judgeJob(job, output, skipLines, needObjects) {
+  const full = job.isList || needObjects;
+  const sourceObjects = full ? objectsOf(job.source()).filter((o) => workloadsOf(o).length === 1) : void 0;
+  const parsedOutput = full ? parseManifest(output) : void 0;
+  const sidecars = outputSidecars(job, output, parsedOutput);
+  const count = sourceObjects?.length ?? 1;
+  if (sidecars.length !== count)
+    throw lineUpError(job, `istioctl returned ${sidecars.length} workloads for ${count}`);
+  const base = { file: job.file.path, line: job.slice.line, document: job.slice.index };
+  const results = sidecars.map((to, i) => {
+    const source = sourceObjects?.[i];
+    const workload = source ? workloadsOf(source)[0] : job.workloads[0];
+    const listItem = job.workloads[i]?.listItem;
+    const from = source ? sidecarOf(source) : sourceSidecar(job);
+    const skipLine = skipLines[i];
+    const entry = {
+      ...workload,
+      ...base,
+      ...listItem !== void 0 ? { listItem } : {},
+      ...from ? { from } : {}
+    };
+    const systemNamespace = workload.namespace !== void 0 && SYSTEM_NAMESPACES.includes(workload.namespace);
+    if (skipLine || !to || systemNamespace) {
+      const reason = predictedSkipReason(source ?? job.source());
+      return {
+        ...entry,
+        status: "skipped",
+        skipReason: reason ?? (skipLine?.reason === "host-network" ? "host-network" : skipLine ? "injection-disabled" : "not-injected"),
+        skipMessage: skipLine?.message ?? (systemNamespace ? SYSTEM_NAMESPACE_MESSAGE : "istioctl added no sidecar")
+      };
+    }
+    return { ...entry, status: "injected", to };
+  });
+  const injected = needObjects ? { injected: parsedOutput } : {};
+  if (results.some((r) => r.skipMessage === SYSTEM_NAMESPACE_MESSAGE)) {
+    for (const r of results) if (r.status === "injected") r.status = "unchanged";
+    return { workloads: results, ...injected };
+  }
+  const injectedAny = results.some((r) => r.status === "injected");
+  let replacement = injectedAny ? output : void 0;
+  if (replacement !== void 0 && (output === job.body || isCurrent(job, results, output)))
+    replacement = void 0;
+  if (replacement === void 0) {
+    for (const r of results) if (r.status === "injected") r.status = "unchanged";
+  }
+  return { workloads: results, ...replacement !== void 0 ? { replacement } : {}, ...injected };
+}
+function sourceSidecar(job) {
+  if (!job.body.includes("sidecar.istio.io/status")) return void 0;
+  const scanned = scanOutputDocument(job.body).sidecar;
+  return scanned?.proxyImage ? scanned : sidecarOf(job.source());
+}
+function isCurrent(job, results, output) {
+  if (!job.body.includes("sidecar.istio.io/status")) return false;
+  const sameSidecars = results.every(
+    (r) => r.status !== "injected" || r.from?.proxyImage === r.to?.proxyImage && r.from?.revision === r.to?.revision
+  );
+  return sameSidecars && sameJson(job.source(), parseManifest(output));
+}
+
+// src/core/inject/cached-injection.ts
+async function injectJobs(jobs, setup, cache) {
+  const outputs = new Array(jobs.length);
+  const skipLines = /* @__PURE__ */ new Map();
+  const misses = [];
+  jobs.forEach((job, j) => {
+    const hit = cache.lookup(job.body);
+    if (!hit) return misses.push(j);
+    outputs[j] = hit.output;
+    if (hit.skipped.length > 0) skipLines.set(job, hit.skipped);
+  });
+  const pending = misses.map((j) => jobs[j]);
+  const workers = Math.max(1, setup.workers ?? availableParallelism());
+  let processes = 0;
+  const batched = await injectInBatches(
+    pending,
+    async (input) => {
+      processes++;
+      const result = await kubeInject({
+        binary: setup.binary,
+        version: setup.version,
+        input,
+        injectConfigFile: setup.config.injectConfigFile,
+        meshConfigFile: setup.config.meshConfigFile,
+        valuesFile: setup.config.valuesFile,
+        operatorFile: setup.config.operatorFile,
+        revision: setup.revision,
+        nativeSidecars: setup.config.nativeSidecars,
+        timeoutMs: 3e5 + input.length / 10,
+        // Injection allocates heavily; a laxer GC saves ~15% of istioctl's CPU for ~50 MB more memory.
+        env: { GOGC: process.env.GOGC ?? "400" }
+      });
+      for (const message of result.messages) setup.logger.debug(`istioctl kube-inject: ${message}`);
+      return result;
+    },
+    { workers }
+  );
+  const fresh = attributeSkips(pending, batched.batches);
+  pending.forEach((job, i) => {
+    const output = batched.outputs[i];
+    outputs[misses[i]] = output;
+    const skipped = fresh.get(job) ?? [];
+    if (skipped.length > 0) skipLines.set(job, skipped);
+    cache.record(job.body, { output, skipped });
+  });
+  setup.logger.info(
+    `${jobs.length - pending.length} workload documents answered by the injection cache, ${pending.length} injected with ${processes} istioctl processes (${workers} workers)`
+  );
+  return { outputs, skipLines, processes, reinjected: pending.length };
+}
+
+// src/core/inject/injection-cache.ts
+import { createHash as createHash2 } from "node:crypto";
+import {
+  closeSync as closeSync4,
+  mkdirSync as mkdirSync2,
+  openSync as openSync4,
+  readFileSync as readFileSync6,
+  readSync as readSync2,
+  renameSync as renameSync3,
+  rmSync as rmSync3,
+  statSync as statSync2,
+  writeFileSync
+} from "node:fs";
+import { homedir } from "node:os";
+import { dirname as dirname7, join as join11 } from "node:path";
+var FORMAT = 1;
+var SPARE_ENTRIES = 2e4;
+function sha256(...parts) {
+  const hash = createHash2("sha256");
+  for (const part of parts) hash.update(typeof part === "string" ? `${part.length}:${part}` : part);
+  return hash.digest("hex");
+}
+function defaultCacheDir(env = process.env) {
+  if (env["ISTIO_AUTOPILOT_CACHE"]) return join11(env["ISTIO_AUTOPILOT_CACHE"], "inject");
+  if (env["RUNNER_TOOL_CACHE"]) return join11(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
+  return join11(homedir(), ".cache", "istio-autopilot", "inject");
+}
+var InjectionCache = class _InjectionCache {
+  constructor(file, stored2, logger) {
+    this.file = file;
+    this.logger = logger;
+    this.stored = stored2;
+  }
+  file;
+  logger;
+  stored;
+  used = /* @__PURE__ */ new Map();
+  changed = false;
+  /** A cache that remembers nothing (cacheDir false). */
+  static disabled(logger) {
+    return new _InjectionCache(void 0, {}, logger);
+  }
+  /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
+  static open(dir, configKey, logger) {
+    const file = join11(dir, `${configKey}.json`);
+    let stored2 = {};
+    try {
+      const parsed = JSON.parse(readFileSync6(file, "utf8"));
+      if (parsed.format === FORMAT && parsed.entries && typeof parsed.entries === "object")
+        stored2 = parsed.entries;
+    } catch (error2) {
+      if (error2.code !== "ENOENT")
+        logger.debug(`injection cache ${file} unreadable, starting cold: ${error2.message}`);
+    }
+    return new _InjectionCache(file, stored2, logger);
+  }
+  /** istioctl's answer for this exact input, if recorded. */
+  lookup(input) {
+    if (!this.file) return void 0;
+    const key = sha256(input);
+    const entry = this.stored[key];
+    if (!entry || entry.output !== void 0 && typeof entry.output !== "string") return void 0;
+    this.used.set(key, entry);
+    return {
+      output: entry.output ?? input,
+      skipped: (entry.skipped ?? []).map((s) => s ?? void 0)
+    };
+  }
+  /** Remembers what istioctl answered for `input`. */
+  record(input, answer) {
+    if (!this.file) return;
+    const entry = {
+      ...answer.output !== input ? { output: answer.output } : {},
+      ...answer.skipped.some(Boolean) ? { skipped: answer.skipped.map((s) => s ?? null) } : {}
+    };
+    const key = sha256(input);
+    this.used.set(key, entry);
+    this.changed ||= JSON.stringify(this.stored[key]) !== JSON.stringify(entry);
+  }
+  /** Drops the answer for an input no file holds any more (in place, once its output is written). */
+  forget(input) {
+    const key = sha256(input);
+    this.changed ||= this.used.delete(key) || key in this.stored;
+    delete this.stored[key];
+  }
+  /** Writes the entries this run used, then spare older ones; atomically, and a failure only warns. */
+  save() {
+    if (!this.file) return;
+    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
+    if (!this.changed && spare.length <= SPARE_ENTRIES) return;
+    const entries = Object.fromEntries(this.used);
+    for (const key of spare.slice(-SPARE_ENTRIES)) entries[key] = this.stored[key];
+    const content = { format: FORMAT, entries };
+    const error2 = writeAtomically(this.file, JSON.stringify(content));
+    if (error2) this.logger.warning(`could not save the injection cache ${this.file}: ${error2.message}`);
+  }
+};
+function fileDigest(dir, path5) {
+  const stat2 = statSync2(path5, { bigint: true });
+  const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
+  const index = join11(dir, "file-digests.json");
+  let known2 = {};
+  try {
+    known2 = JSON.parse(readFileSync6(index, "utf8"));
+  } catch {
+    known2 = {};
+  }
+  const hit = known2[`${path5}\0${identity}`];
+  if (typeof hit === "string") return hit;
+  const hash = createHash2("sha256");
+  const fd = openSync4(path5, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync2(fd, buffer); n > 0; n = readSync2(fd, buffer)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync4(fd);
+  }
+  const digest = hash.digest("hex");
+  const kept = Object.fromEntries(Object.entries(known2).filter(([k]) => !k.startsWith(`${path5}\0`)));
+  kept[`${path5}\0${identity}`] = digest;
+  writeAtomically(index, JSON.stringify(kept));
+  return digest;
+}
+function memo(dir, key) {
+  const file = dir ? join11(dir, "memo", `${key}.json`) : void 0;
+  return {
+    get() {
+      if (!file) return void 0;
+      try {
+        const stored2 = JSON.parse(readFileSync6(file, "utf8"));
+        return stored2.format === FORMAT ? stored2.value : void 0;
+      } catch {
+        return void 0;
+      }
+    },
+    set(value) {
+      if (!file) return;
+      writeAtomically(file, JSON.stringify({ format: FORMAT, value }));
+    }
+  };
+}
+function writeAtomically(file, content) {
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    mkdirSync2(dirname7(file), { recursive: true });
+    writeFileSync(temporary, content);
+    renameSync3(temporary, file);
+    return void 0;
+  } catch (error2) {
+    rmSync3(temporary, { force: true });
+    return error2;
+  }
+}
+
+// src/core/inject/selection.ts
+var INJECT_SELECTIONS = ["auto", "webhook", "paths"];
+function selectionFor(asked, paths) {
+  if (asked === "webhook" || asked === "paths") return asked;
+  return paths && paths.length > 0 ? "paths" : "webhook";
+}
+var GITOPS_NAMESPACES = ["flux-system", "argocd"];
+var STATUS = "sidecar.istio.io/status";
+var INJECT = "sidecar.istio.io/inject";
+var TRUE = ["true", "enabled", "yes", "y", "on"];
+function namespaceOf(job, mesh) {
+  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
+  return rendered ?? job.workloads[0]?.namespace ?? "default";
+}
+function podSetting(job, key) {
+  const known2 = job.podSettings?.get(key);
+  if (known2 !== void 0) return known2 ?? void 0;
+  const value = readPodSetting(job, key);
+  job.podSettings?.set(key, value ?? null);
+  return value;
+}
+function readPodSetting(job, key) {
+  return podSettingIn(job.source(), key);
+}
+function podSettingIn(source, key) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
+    if (value !== void 0) return String(value);
+  }
+  return void 0;
+}
+function verdict(job, selection, mesh, revision) {
+  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
+  const namespace = namespaceOf(job, mesh);
+  if (SYSTEM_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "system-namespace",
+      message: `in ${namespace}: the webhook never injects there`
+    };
+  if (GITOPS_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "gitops-controller",
+      message: `in ${namespace}: a GitOps controller, never meshed`
+    };
+  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
+    return {
+      inject: false,
+      reason: "control-plane-namespace",
+      message: `in ${namespace}, the control plane's namespace`
+    };
+  const injected = job.body.includes(STATUS);
+  const podRev = podSetting(job, "istio.io/rev");
+  if (podRev && !known2(podRev))
+    return {
+      inject: false,
+      reason: "unknown-revision",
+      message: `the pod names revision ${podRev}, which no control plane defines`
+    };
+  if (injected) return { inject: true };
+  if (selection === "paths") return { inject: true };
+  const podInject = podSetting(job, INJECT);
+  if (podInject !== void 0 && !TRUE.includes(podInject.toLowerCase()))
+    return { inject: false, reason: "injection-disabled", message: `${INJECT}: "${podInject}"` };
+  const ns = mesh?.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "disabled")
+    return {
+      inject: false,
+      reason: "namespace-disabled",
+      message: `namespace ${namespace} has istio-injection: disabled`
+    };
+  if (injection === "enabled") return { inject: true };
+  const nsRev = ns?.revision?.value;
+  if (nsRev) {
+    if (!known2(nsRev))
+      return {
+        inject: false,
+        reason: "unknown-revision",
+        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
+      };
+    return { inject: true };
+  }
+  if (podInject !== void 0 || podRev) return { inject: true };
+  return {
+    inject: false,
+    reason: "not-selected",
+    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
+  };
+}
+function selectJobs(jobs, selection, mesh, revision) {
+  const selected = [];
+  const skipped = [];
+  for (const job of jobs) {
+    const v = verdict(job, selection, mesh, revision);
+    if (v.inject) {
+      selected.push(job);
+      continue;
+    }
+    for (const workload of job.workloads)
+      skipped.push({
+        ...workload,
+        file: job.file.path,
+        line: job.slice.line,
+        document: job.slice.index,
+        status: "skipped",
+        skipReason: v.reason,
+        ...v.message ? { skipMessage: v.message } : {}
+      });
+  }
+  return { jobs: selected, skipped };
+}
+
+// src/core/inject/revisions.ts
+function labelledRevision(namespace, podRevision, mesh) {
+  const ns = mesh.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "enabled") return "default";
+  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
+  if (injection === void 0 && podRevision) return podRevision;
+  return void 0;
+}
+function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const name = labelledRevision(namespace, podRevision, mesh);
+  if (name === void 0) return runRevision;
+  const resolved = mesh.resolveRevision(name);
+  if (resolved === (runRevision ?? "default")) return runRevision;
+  return resolved === "default" ? void 0 : resolved;
+}
+function podRevisionChoice(label, status, runRevision) {
+  if (label === void 0) return void 0;
+  const injectorWritten = status !== void 0 && (status || "default") === label;
+  return injectorWritten && runRevision !== void 0 ? void 0 : label;
+}
+function statusRevision(status) {
+  if (typeof status !== "string") return void 0;
+  try {
+    const revision = JSON.parse(status).revision;
+    return typeof revision === "string" && revision !== "" ? revision : "default";
+  } catch {
+    return void 0;
+  }
+}
+function revisionForJob(job, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const label = podSetting(job, "istio.io/rev");
+  const status = job.body.includes(STATUS2) ? statusRevision(podSetting(job, STATUS2)) : void 0;
+  return revisionFor(
+    namespaceOf(job, mesh),
+    podRevisionChoice(label, status, runRevision),
+    mesh,
+    runRevision
+  );
+}
+var STATUS2 = "sidecar.istio.io/status";
+function revisionVersion(model, revision) {
+  const name = revision ?? "default";
+  const versions = new Set(
+    model.clusters.flatMap(
+      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
+    )
+  );
+  return versions.size === 1 ? [...versions][0] : void 0;
+}
+
+// src/core/inject/sidecar-mode.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+function bodyForMode(job, from, native) {
+  if (from === void 0 || from === "native" === native) return job.body;
+  const list = from === "native" ? "initContainers" : "containers";
+  const document = JSON.parse(JSON.stringify(job.source()));
+  for (const object of objectsOf(document)) {
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec || !Array.isArray(spec[list])) continue;
+    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
+  }
+  return (0, import_yaml3.stringify)(document);
+}
+function existingMode(job) {
+  if (!job.body.includes("istio-proxy")) return void 0;
+  const known2 = job.podSettings?.get(MODE_SETTING);
+  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
+  const mode = modeIn(job.source());
+  job.podSettings?.set(MODE_SETTING, mode ?? null);
+  return mode;
+}
+var MODE_SETTING = "@sidecar-mode";
+function modeIn(source) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec) continue;
+    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
+    if (has("initContainers")) return "native";
+    if (has("containers")) return "classic";
+  }
+  return void 0;
+}
+function sidecarModeGroups(jobs, configured, defaultNative, logger) {
+  const groups2 = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const mode = existingMode(job);
+    const native = configured || mode === void 0 ? defaultNative : mode === "native";
+    if (configured && mode !== void 0 && mode === "native" !== native)
+      logger.notice(
+        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
+        { file: job.file.path, line: job.slice.line }
+      );
+    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
+    group.indexes.push(j);
+    if (mode) group.existing.set(j, mode);
+    groups2.set(native, group);
+  });
+  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
+}
+function recordModes(workloads, jobs, groups2) {
+  const byLocation = /* @__PURE__ */ new Map();
+  for (const group of groups2)
+    for (const j of group.indexes) {
+      const job = jobs[j];
+      const from = group.existing.get(j);
+      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
+        ...from ? { from } : {},
+        to: group.native ? "native" : "classic"
+      });
+    }
+  for (const w of workloads) {
+    const modes = byLocation.get(`${w.file}\0${w.document}`);
+    if (!modes) continue;
+    if (w.from && modes.from) w.from.mode = modes.from;
+    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+  }
+}
+
+// src/core/inject/inject-groups.ts
+async function injectGroups(jobs, setup) {
+  const result = {
+    outputs: new Array(jobs.length),
+    skipLines: /* @__PURE__ */ new Map(),
+    cacheOf: /* @__PURE__ */ new Map(),
+    caches: [],
+    groups: [],
+    processes: 0,
+    reinjected: 0
+  };
+  for (const { revision: rev, indexes } of jobsByRevision(jobs, setup).values()) {
+    const revConfig = await setup.tools.configFor(rev);
+    const revGroups = modeGroups(jobs, indexes, revConfig, setup);
+    result.groups.push(...revGroups);
+    for (const group of revGroups) await injectGroup(jobs, group, rev, revConfig, setup, result);
+  }
+  return result;
+}
+function jobsByRevision(jobs, setup) {
+  const { repoMesh, revision, options } = setup;
+  const byRevision = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
+    const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
+    entry.indexes.push(j);
+    byRevision.set(rev ?? "default", entry);
+  });
+  if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
+    setup.logger.info(
+      `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
+    );
+  return byRevision;
+}
+function modeGroups(jobs, indexes, revConfig, setup) {
+  return sidecarModeGroups(
+    indexes.map((i) => jobs[i]),
+    setup.options.nativeSidecars !== void 0,
+    revConfig.nativeSidecars,
+    setup.logger
+  ).map((g) => ({
+    native: g.native,
+    indexes: g.indexes.map((i) => indexes[i]),
+    existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
+  }));
+}
+async function injectGroup(jobs, group, rev, revConfig, setup, result) {
+  const { cacheDir: cacheDir2, logger, options } = setup;
+  const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : { ...revConfig, nativeSidecars: group.native, key: sha256(revConfig.key, `native=${group.native}`) };
+  const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
+  result.caches.push(cache);
+  const groupJobs = group.indexes.map((j) => {
+    const job = jobs[j];
+    const body = bodyForMode(job, group.existing.get(j), group.native);
+    return body === job.body ? job : { ...job, body };
+  });
+  const own = await setup.tools.istioctlFor(rev);
+  const injected = await injectJobs(
+    groupJobs,
+    {
+      binary: own.binary,
+      version: own.version,
+      revision: rev,
+      config: groupConfig,
+      ...options.workers ? { workers: options.workers } : {},
+      logger
+    },
+    cache
+  );
+  group.indexes.forEach((j, i) => {
+    result.outputs[j] = injected.outputs[i];
+    const job = jobs[j];
+    result.cacheOf.set(job, cache);
+    const lines = injected.skipLines.get(groupJobs[i]);
+    if (lines) result.skipLines.set(job, lines);
+  });
+  result.processes += injected.processes;
+  result.reinjected += injected.reinjected;
+}
+
+// src/core/inject/jobs.ts
+import { existsSync as existsSync6 } from "node:fs";
+import { join as join12, posix } from "node:path";
+
+// src/core/inject/documents.ts
+var SEPARATOR = /^---(?:[ \t]|\r?$)/;
+var LEADING_TRIVIA = /^[ \t]*(?:#.*)?\r?$/;
+var TRAILING_TRIVIA = /^(?:#.*|[ \t]*)\r?$/;
+function splitLines(text) {
+  const lines = [];
+  let start = 0;
+  while (start < text.length) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline + 1;
+    lines.push({ start, end, text: text.slice(start, newline === -1 ? end : newline) });
+    start = end;
+  }
+  return lines;
+}
+function splitYamlDocuments(text) {
+  const lines = splitLines(text);
+  const groups2 = [{ lines: [], separated: false }];
+  for (const [i, line] of lines.entries()) {
+    const bare = i === 0 ? line.text.replace(/^\uFEFF/, "") : line.text;
+    if (SEPARATOR.test(bare)) groups2.push({ lines: [line], separated: true });
+    else groups2.at(-1).lines.push(line);
+  }
+  if (groups2.length > 1 && groups2[0].lines.length === 0) groups2.shift();
+  let lineNumber = 1;
+  const slices = [];
+  let offset = 0;
+  for (const group of groups2) {
+    const start = group.lines[0]?.start ?? offset;
+    const end = group.lines.at(-1)?.end ?? offset;
+    const content = group.separated ? group.lines.slice(1) : group.lines;
+    const separatorInline = group.separated && !/^---[ \t]*(?:#.*)?\r?$/.test(group.lines[0].text.replace(/^\uFEFF/, ""));
+    let first = 0;
+    let last = content.length;
+    while (first < last && LEADING_TRIVIA.test(stripBom(content[first].text, content[first].start)))
+      first++;
+    while (last > first && TRAILING_TRIVIA.test(content[last - 1].text)) last--;
+    const firstLineNumber = lineNumber + (group.separated ? 1 : 0);
+    let bodyStart;
+    let bodyEnd;
+    if (separatorInline) {
+      bodyStart = group.lines[0].start;
+      bodyEnd = last > first ? content[last - 1].end : group.lines[0].end;
+    } else if (last > first) {
+      bodyStart = content[first].start;
+      bodyEnd = content[last - 1].end;
+      if (bodyStart === 0 && text.startsWith("\uFEFF")) bodyStart = 1;
+    } else {
+      bodyStart = bodyEnd = content[0]?.start ?? end;
+    }
+    const body = text.slice(bodyStart, bodyEnd);
+    const eolSample = text.slice(start, end);
+    slices.push({
+      index: slices.length,
+      start,
+      end,
+      bodyStart,
+      bodyEnd,
+      line: separatorInline ? lineNumber : last > first ? firstLineNumber + first : lineNumber,
+      body,
+      eol: eolSample.includes("\r\n") ? "\r\n" : "\n"
+    });
+    lineNumber += group.lines.length;
+    offset = end;
+  }
+  return slices;
+}
+function stripBom(line, start) {
+  return start === 0 ? line.replace(/^\uFEFF/, "") : line;
+}
+function replaceDocumentBodies(text, slices, replacements) {
+  let result = "";
+  let cursor = 0;
+  for (const slice of slices) {
+    const replacement = replacements.get(slice.index);
+    if (replacement === void 0) continue;
+    result += text.slice(cursor, slice.bodyStart) + withLineEndings(replacement, slice.eol);
+    cursor = slice.bodyEnd;
+    if (cursor === text.length && !/\r?\n$/.test(text.slice(slice.bodyStart, slice.bodyEnd)))
+      result = result.replace(/\r?\n$/, "");
+  }
+  return result + text.slice(cursor);
+}
+function withOneFinalNewline(text) {
+  const lf = text.includes("\r\n") ? text.replace(/\r\n/g, "\n") : text;
+  let end = lf.length;
+  while (end > 0 && lf.charCodeAt(end - 1) === 10) end--;
+  return end === lf.length - 1 ? lf : `${lf.slice(0, end)}
+`;
+}
+function withLineEndings(text, eol) {
+  const normalised = withOneFinalNewline(text);
+  return eol === "\n" ? normalised : normalised.replace(/\n/g, "\r\n");
+}
+
+// src/core/inject/patches.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+var NAMED_LISTS = /* @__PURE__ */ new Set([
+  "containers",
+  "initContainers",
+  "volumes",
+  "env",
+  "volumeMounts",
+  "imagePullSecrets",
+  "ephemeralContainers"
+]);
+function deepEqual(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+function isEmptyValue(value) {
+  return value === null || isObject(value) && Object.keys(value).length === 0;
+}
+function nameOf(item) {
+  return isObject(item) && typeof item["name"] === "string" ? item["name"] : void 0;
+}
+function strategicMergeDiff(base, target, key = "") {
+  if (isObject(base) && isObject(target)) {
+    const patch = {};
+    for (const [k, value] of Object.entries(target)) {
+      if (!(k in base)) {
+        if (!isEmptyValue(value)) patch[k] = value;
+        continue;
+      }
+      const diff = strategicMergeDiff(base[k], value, k);
+      if (diff !== void 0) patch[k] = diff;
+    }
+    for (const k of Object.keys(base)) if (!(k in target) && !isEmptyValue(base[k])) patch[k] = null;
+    return Object.keys(patch).length > 0 ? patch : void 0;
+  }
+  if (Array.isArray(base) && Array.isArray(target) && NAMED_LISTS.has(key) && [...base, ...target].every(nameOf)) {
+    return namedListDiff(base, target);
+  }
+  return deepEqual(base, target) ? void 0 : target;
+}
+function namedListDiff(base, target) {
+  const items2 = [];
+  const baseByName = new Map(base.map((item) => [nameOf(item), item]));
+  const targetNames = target.map((item) => nameOf(item));
+  for (const item of target) {
+    const name = nameOf(item);
+    const old = baseByName.get(name);
+    if (old === void 0) {
+      items2.push(item);
+      continue;
+    }
+    const diff = strategicMergeDiff(old, item);
+    if (diff !== void 0) items2.push({ name, ...diff });
+  }
+  for (const name of baseByName.keys())
+    if (!targetNames.includes(name)) items2.push({ name, $patch: "delete" });
+  return items2.length > 0 ? items2 : void 0;
+}
+function sidecarPatch(workload, source, injected) {
+  if (!isObject(source) || !isObject(injected)) return void 0;
+  const path5 = podTemplatePath(workload.kind);
+  let base = source;
+  let target = injected;
+  for (const key of path5) {
+    base = isObject(base) ? base[key] : void 0;
+    target = isObject(target) ? target[key] : void 0;
+  }
+  const diff = strategicMergeDiff(base ?? {}, target);
+  if (diff === void 0) return void 0;
+  let body = diff;
+  if (path5.length === 0)
+    body = {
+      ...isObject(body["metadata"]) ? { metadata: body["metadata"] } : {},
+      ...isObject(body["spec"]) ? { spec: body["spec"] } : {}
+    };
+  for (const key of [...path5].reverse()) body = { [key]: body };
+  const metadata = {
+    name: workload.name,
+    ...workload.namespace ? { namespace: workload.namespace } : {}
+  };
+  const bodyMetadata = isObject(body["metadata"]) ? body["metadata"] : {};
+  const patch = {
+    apiVersion: source["apiVersion"],
+    kind: workload.kind,
+    ...body,
+    metadata: { ...bodyMetadata, ...metadata }
+  };
+  return (0, import_yaml4.stringify)(patch, { lineWidth: 0 });
+}
+function patchFileName(workload) {
+  const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
+  const parts = [
+    "istio-sidecar",
+    workload.kind.toLowerCase(),
+    ...workload.namespace ? [workload.namespace] : [],
+    workload.name
+  ];
+  return `${parts.map(safe).join(".")}.yaml`;
+}
+var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function wirePatches(kustomization, files) {
+  const listed = /* @__PURE__ */ new Set();
+  for (const match of kustomization.matchAll(/^\s*-\s+(?:path:\s+)?["']?([^"'\s#]+)["']?\s*(?:#.*)?$/gm))
+    listed.add(match[1]);
+  const missing = files.filter((f) => !listed.has(f) && !listed.has(`./${f}`));
+  if (missing.length === 0) return void 0;
+  const eol = kustomization.includes("\r\n") ? "\r\n" : "\n";
+  const lines = kustomization.split(/\r?\n/);
+  const keyLine = lines.findIndex((l) => /^patches:\s*(?:#.*)?$/.test(l));
+  if (keyLine === -1) {
+    if (/^patches:/m.test(kustomization)) return void 0;
+    const base = kustomization === "" || kustomization.endsWith("\n") ? kustomization : kustomization + eol;
+    return base + ["patches:", ...missing.map((f) => `- path: ${f}`)].join(eol) + eol;
+  }
+  let end = keyLine + 1;
+  let indent;
+  while (end < lines.length) {
+    const line = lines[end];
+    if (/^\s*-/.test(line)) indent ??= /^(\s*)-/.exec(line)[1];
+    else if (line.trim() !== "" && !/^\s/.test(line) && !line.startsWith("#")) break;
+    end++;
+  }
+  while (end > keyLine + 1 && lines[end - 1].trim() === "") end--;
+  const added = missing.map((f) => `${indent ?? ""}- path: ${f}`);
+  lines.splice(end, 0, ...added);
+  return lines.join(eol);
+}
+
+// src/core/inject/jobs.ts
+var PATCH_FILE = /(^|\/)istio-sidecar\.[^/]*\.yaml$/;
+function readSources(options, mode, logger) {
+  const patterns = [
+    ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
+  ];
+  if (mode === "render-dir" && options.outputDir)
+    patterns.push(`!${posix.normalize(options.outputDir).replace(/\/$/, "")}/**`);
+  const files = [];
+  for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
+    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES.includes(posix.basename(path5))) continue;
+    const chart = helmChartOf(options.workspace, path5);
+    if (chart) {
+      const text2 = readWorkspaceFile(options.workspace, path5);
+      if (text2.status === "ok" && mayBeWorkload(text2.content.toString("utf8")))
+        logger.notice(
+          `left ${path5} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
+          { file: path5 }
+        );
+      continue;
+    }
+    const read = readWorkspaceFile(options.workspace, path5);
+    if (read.status !== "ok") {
+      noticeSkipped(read, logger);
+      continue;
+    }
+    const text = read.content.toString("utf8");
+    if (!Buffer.from(text, "utf8").equals(read.content)) {
+      logger.warning(`skipped ${path5}: not valid UTF-8, so it cannot be edited byte for byte`, {
+        file: path5
+      });
+      continue;
+    }
+    files.push({ path: path5, text, slices: splitYamlDocuments(text) });
+  }
+  return files;
+}
+function helmChartOf(workspace, path5) {
+  const parts = path5.split("/");
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (parts[i] !== "templates") continue;
+    const chart = parts.slice(0, i).join("/");
+    if (existsSync6(join12(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+  }
+  return void 0;
+}
+var normalisedBody = withOneFinalNewline;
+function findJobs(files, logger) {
+  const jobs = [];
+  for (const file of files) {
+    for (const slice of file.slices) {
+      const job = jobOf(file, slice, logger);
+      if (job) jobs.push(job);
+    }
+  }
+  return jobs;
+}
+function jobOf(file, slice, logger) {
+  if (slice.body === "" || !mayBeWorkload(slice.body)) return void 0;
+  if (slice.body.includes("{{")) {
+    logger.notice(`left ${file.path}:${slice.line} alone: a template ({{ }}), not a manifest`, {
+      file: file.path,
+      line: slice.line
+    });
+    return void 0;
+  }
+  const quick = quickIdentity(slice.body);
+  let parsed;
+  const parse7 = () => parsed ??= parseManifest(slice.body);
+  let workloads;
+  try {
+    workloads = quick && quick.kind !== "List" ? workloadsOf({ kind: quick.kind, metadata: quick }) : workloadsOf(parse7());
+  } catch (error2) {
+    logger.warning(
+      `left ${file.path}:${slice.line} alone: not parseable YAML (${error2.message.split("\n")[0]})`,
+      { file: file.path, line: slice.line }
+    );
+    return void 0;
+  }
+  if (workloads.length === 0) return void 0;
+  const notWorkload = notAWorkload(slice.body, parse7);
+  if (notWorkload) {
+    logger.notice(`left ${file.path}:${slice.line} alone: ${notWorkload}`, {
+      file: file.path,
+      line: slice.line
+    });
+    return void 0;
+  }
+  const first = workloads[0];
+  const isList = quick ? quick.kind === "List" : isObject(parse7()) && parse7()["kind"] === "List";
+  return {
+    body: normalisedBody(slice.body),
+    where: `${file.path}:${slice.line} (${isList ? "List" : first.kind} ${workloadName(first)})`,
+    file,
+    slice,
+    isList,
+    workloads,
+    source: parse7
+  };
+}
+
+// src/core/inject/render-check.ts
+import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { dirname as dirname8, join as join15 } from "node:path";
 
 // src/core/versions/parse.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -40466,58 +41837,92 @@ function compareVersions(a, b) {
   return import_semver.default.compare(a, b);
 }
 
-// src/core/versions/range.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-function exactVersionOf(spec) {
-  return parseIstioVersion(spec)?.version;
+// src/core/releases/artifact-hosts.ts
+var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
+var OLD_HOSTS_GONE_AT = /* @__PURE__ */ new Date("2026-12-08T15:00:00Z");
+var CHART_MOVES = [
+  { from: "istio-release.storage.googleapis.com", to: "blob.istio.io/istio-release", scheme: "https" },
+  { from: "storage.googleapis.com/istio-release", to: "blob.istio.io/istio-release", scheme: "https" },
+  { from: "gcr.io/istio-release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
+  { from: "registry.istio.io/release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
+  { from: "gcr.io/istio-release", scheme: "oci" },
+  { from: "registry.istio.io", scheme: "oci" }
+];
+var IMAGE_MOVES = [
+  { from: "gcr.io/istio-release", to: "docker.io/istio", scheme: "oci" },
+  { from: "registry.istio.io/release", to: "docker.io/istio", scheme: "oci" },
+  // registry.istio.io/testing holds development builds: never a release, so there is no successor.
+  { from: "registry.istio.io", scheme: "oci" }
+];
+function chartRepositoryServes(repository, version, now) {
+  const { scheme, rest } = splitScheme(repository.trim());
+  const move = findMove(CHART_MOVES, rest);
+  if (!move) return { serves: true };
+  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
 }
-function toSemverRange(spec, input = "version") {
-  const trimmed = spec.trim();
-  if (trimmed === "" || trimmed === "latest" || trimmed === "*") return "*";
-  const normalised = trimmed.split("||").map(
-    (part) => part.trim().replace(/^v(?=\d)/, "").replace(/(^|\s)v(\d)/g, "$1$2")
-  ).map((part) => /^\d+\.\d+$/.test(part) ? `${part}.x` : part).join(" || ");
-  const range = import_semver2.default.validRange(normalised);
-  if (range === null) {
-    throw new InvalidInputError(`'${spec}' is not a valid version or range`, {
-      input,
-      hint: "Use 'latest', an exact version (1.24.2), a minor (1.24 or 1.24.x), ~1.24.0, ^1.24.0, '>=1.23 <1.25' or ranges joined with '||'."
-    });
+function imageRegistryServes(imageOrHub, version, now) {
+  const { scheme, rest } = splitScheme(imageOrHub.trim());
+  const move = findMove(IMAGE_MOVES, rest);
+  if (!move) return { serves: true };
+  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
+}
+function publishedOnlyToCurrentHosts(version) {
+  const parsed = parseIstioVersion(version);
+  const first = parseIstioVersion(FIRST_VERSION_OFF_OLD_HOSTS);
+  return parsed !== void 0 && (parsed.major > first.major || parsed.major === first.major && parsed.minor >= first.minor);
+}
+function verdictOnOldHost(host, version, now, replacement) {
+  const where = replacement ? ` Use ${replacement}.` : "";
+  if (publishedOnlyToCurrentHosts(version)) {
+    return {
+      serves: false,
+      reason: `Istio publishes nothing to ${host} from 1.31, so it has no ${parseIstioVersion(version).version}.${where}`,
+      replacement
+    };
   }
-  return range;
+  if (now.getTime() >= OLD_HOSTS_GONE_AT.getTime()) {
+    return {
+      serves: false,
+      reason: `Istio removed ${host} in December 2026, for every version.${where}`,
+      replacement
+    };
+  }
+  return {
+    serves: true,
+    reason: `${host} is removed in December 2026 (outage from ${OLD_HOSTS_GONE_AT.toISOString()}).${where}`,
+    replacement
+  };
 }
-function resolveVersion(spec, available, options = {}) {
-  const input = options.input ?? "version";
-  const range = toSemverRange(spec, input);
-  const exact = exactVersionOf(spec);
-  const includePre = options.includePrereleases === true || exact !== void 0 && exact.includes("-");
-  const candidates = available.filter(
-    (v) => (includePre || !import_semver2.default.prerelease(v)) && import_semver2.default.satisfies(v, range, { includePrerelease: includePre })
-  );
-  if (candidates.length === 0) throw noMatch(spec, range, available, input, includePre);
-  return candidates.sort(compareVersions)[candidates.length - 1];
+function splitScheme(text) {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+  return match ? { scheme: match[0], rest: text.slice(match[0].length) } : { scheme: "", rest: text };
 }
-function noMatch(spec, range, available, input, pre) {
-  const sorted = [...available].filter((v) => pre || !import_semver2.default.prerelease(v)).sort(compareVersions);
-  const nearest = nearestVersions(range, sorted);
-  return new NotFoundError(`no Istio release matches '${spec}'`, {
-    input,
-    hint: sorted.length === 0 ? "No releases were listed at all." : `Nearest releases: ${nearest.join(", ")}. Newest: ${sorted[sorted.length - 1]}.` + (pre ? "" : " Prereleases are excluded; set include-prereleases to consider them.")
+function findMove(moves, rest) {
+  const lower = rest.toLowerCase();
+  return moves.find((move) => {
+    if (!lower.startsWith(move.from)) return false;
+    const next = lower.charAt(move.from.length);
+    return next === "" || next === "/" || next === ":" || next === "@";
   });
 }
-function nearestVersions(range, sorted) {
-  const floor = import_semver2.default.minVersion(range)?.version;
-  if (!floor) return sorted.slice(-3);
-  const index = sorted.findIndex((v) => compareVersions(v, floor) >= 0);
-  const at = index === -1 ? sorted.length : index;
-  return sorted.slice(Math.max(0, at - 2), at + 2);
+function rewritten(scheme, rest, move) {
+  const tail = rest.slice(move.from.length);
+  const target = `${move.to}${tail}`;
+  if (scheme === "") return target;
+  if (move.scheme === "https" && /^http:\/\//i.test(scheme)) return `https://${target}`;
+  return `${scheme}${target}`;
+}
+function displayHost(move) {
+  return move.from.startsWith("storage.googleapis.com") ? "storage.googleapis.com/istio-release" : move.from;
 }
 
 // src/core/mesh/documents.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 function parseDocuments(file, text) {
-  const lineCounter = new import_yaml.LineCounter();
-  const parsed = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml5.LineCounter();
+  const parsed = (0, import_yaml5.parseAllDocuments)(text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(parsed) ? parsed : [];
   const documents = [];
   const errors = [];
@@ -40548,18 +41953,18 @@ function nodeAtPath(source, path5) {
   let node = source.document.contents;
   for (const step of path5) {
     if (typeof step === "string") {
-      if (!(0, import_yaml.isMap)(node)) return void 0;
-      const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === step);
+      if (!(0, import_yaml5.isMap)(node)) return void 0;
+      const pair = node.items.find((p) => (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === step);
       node = pair?.value;
     } else if (typeof step === "number") {
-      if (!(0, import_yaml.isSeq)(node)) return void 0;
+      if (!(0, import_yaml5.isSeq)(node)) return void 0;
       node = node.items[step];
     } else {
-      if (!(0, import_yaml.isSeq)(node)) return void 0;
+      if (!(0, import_yaml5.isSeq)(node)) return void 0;
       node = node.items.find((item) => {
-        if (!(0, import_yaml.isMap)(item)) return false;
-        const name = item.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === "name");
-        return (0, import_yaml.isScalar)(name?.value) && String(name.value.value) === step.name;
+        if (!(0, import_yaml5.isMap)(item)) return false;
+        const name = item.items.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === "name");
+        return (0, import_yaml5.isScalar)(name?.value) && String(name.value.value) === step.name;
       });
     }
     if (node === void 0 || node === null) return void 0;
@@ -40596,67 +42001,171 @@ function objectIdentity(value) {
   return { apiVersion, kind, name, ...namespace ? { namespace } : {} };
 }
 
-// src/core/mesh/current-version.ts
-function controlPlaneVersions(model) {
-  return model.clusters.flatMap(
-    (cluster) => cluster.controlPlanes.flatMap(
-      (plane) => plane.version && parseIstioVersion(plane.version) ? [
-        {
-          cluster: cluster.name,
-          revision: plane.revision,
-          version: parseIstioVersion(plane.version).version,
-          ...plane.source ? { source: plane.source } : {}
-        }
-      ] : []
-    )
-  );
-}
-function readPlainVersionFile(workspace, path5, input = "version-file") {
-  const text = readText(workspace, path5, input);
-  const match = /^[ \t]*([^\s#][^#\r\n]*?)[ \t]*(?:#.*)?$/m.exec(
-    text.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
-  );
-  const offset = match ? text.indexOf(match[1]) : -1;
-  if (!match || offset < 0)
-    throw new FileFormatError("the file holds no version", {
-      file: path5,
-      line: 1,
-      hint: "Write a version such as 1.24.2."
+// src/core/mesh/invariants.ts
+var MESH_RULES = {
+  MESH001: { title: "A pod template has more than one istio-proxy container", level: "Error" },
+  MESH002: { title: "A sidecar is newer than the control plane revision that serves it", level: "Error" },
+  MESH003: { title: "A sidecar is more than one minor behind its control plane", level: "Warning" },
+  MESH004: { title: "A chart or image source does not serve the pinned version", level: "Error" },
+  MESH005: {
+    title: "A namespace or pod names a revision or tag that no control plane defines",
+    level: "Error"
+  },
+  MESH006: { title: "A namespace has both istio-injection and istio.io/rev", level: "Warning" }
+};
+var ISTIO_ARTIFACT_HOSTS = { chartRepositoryServes, imageRegistryServes };
+function checkMeshInvariants(model, options = {}) {
+  const findings = [];
+  for (const cluster of model.clusters) {
+    const add = (code, origin, message, hint, where) => findings.push({
+      code,
+      level: MESH_RULES[code].level,
+      cluster: cluster.name,
+      origin,
+      message,
+      hint,
+      ...where ? { file: where.file, line: where.line } : {}
     });
-  const line = lineOfOffset(text, offset);
-  const written = match[1].replace(/^['"]|['"]$/g, "");
-  const version = written.replace(/-(distroless|debug)$/, "");
-  try {
-    toSemverRange(version, input);
-  } catch {
-    throw new FileFormatError(`'${written}' is not an Istio version or range`, {
-      file: path5,
-      line,
-      hint: "Write a version such as 1.24.2 (or a range such as 1.24.x)."
-    });
+    for (const workload of cluster.workloads) checkWorkload(cluster, workload, add);
+    checkNamespaces(cluster, add);
+    checkHosts(cluster, options.hosts ?? ISTIO_ARTIFACT_HOSTS, options.now, add);
   }
-  return { version, file: path5, line };
+  return findings.sort(
+    (a, b) => a.code.localeCompare(b.code) || (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0)
+  );
 }
-function readText(workspace, path5, input) {
-  let result;
-  try {
-    resolveInsideWorkspace(workspace, path5);
-    result = readWorkspaceFile(workspace, path5);
-  } catch (error2) {
-    throw new InvalidInputError(
-      `cannot read ${path5}: ${error2.code ?? String(error2)}`,
-      {
-        input,
-        hint: "The path is relative to the workspace; check out the repository before this step.",
-        cause: error2
-      }
+function controlPlaneFor(cluster, name) {
+  return cluster.controlPlanes.find((p) => p.revision === name) ?? cluster.controlPlanes.find((p) => p.tags.includes(name));
+}
+function checkWorkload(cluster, workload, add) {
+  const origin = `${workload.kind} ${workload.namespace}/${workload.name}`;
+  const { sidecar } = workload;
+  if (sidecar.count > 1) {
+    const places = sidecar.sources.map((s) => `${s.file}:${s.line} (${s.origin})`).join(", ");
+    const stale = sidecar.sources.find((s) => s.origin !== "inline") ?? sidecar.sources[1] ?? workload.source;
+    add(
+      "MESH001",
+      origin,
+      `the pod template has ${sidecar.count} istio-proxy containers${places ? `: ${places}` : ""}`,
+      "Keep one sidecar: delete the stale patch (or the inline container) so that kustomize renders a single istio-proxy.",
+      stale
     );
   }
-  if (result.status !== "ok")
-    throw new InvalidInputError(`${path5} is ${result.status === "binary" ? "a binary file" : "too large"}`, {
-      input
-    });
-  return result.content.toString("utf8");
+  if (workload.podRevision)
+    checkRevisionExists(
+      cluster,
+      "pod",
+      workload.podRevision.value,
+      origin,
+      workload.podRevision.source ?? workload.source,
+      add
+    );
+  if (!sidecar.version || !sidecar.revision) return;
+  const plane = controlPlaneFor(cluster, sidecar.revision);
+  if (!plane?.version || !parseIstioVersion(plane.version)) return;
+  const where = sidecar.source ?? workload.source;
+  if (compareVersions(sidecar.version, plane.version) > 0) {
+    add(
+      "MESH002",
+      origin,
+      `the sidecar runs ${sidecar.version}, newer than the control plane revision ${plane.revision} (${plane.version}) that serves it`,
+      `Upgrade the control plane first, or set the sidecar back to ${plane.version}: Istio allows proxies behind the control plane, never ahead.`,
+      where
+    );
+  } else if (minorDistance(sidecar.version, plane.version) > 1) {
+    add(
+      "MESH003",
+      origin,
+      `the sidecar runs ${sidecar.version}, more than one minor behind the control plane revision ${plane.revision} (${plane.version})`,
+      `Re-inject the sidecar at ${plane.version}: Istio supports proxies at most one minor behind the control plane.`,
+      where
+    );
+  }
+}
+function checkRevisionExists(cluster, what, name, origin, where, add) {
+  if (cluster.controlPlanes.length === 0 || controlPlaneFor(cluster, name)) return;
+  add(
+    "MESH005",
+    origin,
+    `the ${what} asks for revision '${name}', which no control plane of cluster ${cluster.name} defines (${known(cluster)})`,
+    `Point istio.io/rev on the ${what} at a revision or tag a control plane defines, or add that revision or tag.`,
+    where
+  );
+}
+function known(cluster) {
+  const names = cluster.controlPlanes.flatMap((p) => [p.revision, ...p.tags]);
+  return names.length > 0 ? `known: ${names.join(", ")}` : "none is declared";
+}
+function checkNamespaces(cluster, add) {
+  for (const namespace of cluster.namespaces) {
+    const origin = `Namespace ${namespace.name}`;
+    if (namespace.injection && namespace.revision) {
+      add(
+        "MESH006",
+        origin,
+        `the namespace has istio-injection=${namespace.injection.value} and istio.io/rev=${namespace.revision.value}; istio-injection wins, so the revision label has no effect`,
+        "Remove the istio-injection label and keep istio.io/rev (or the other way round).",
+        namespace.injection.source ?? namespace.source
+      );
+    }
+    if (namespace.revision)
+      checkRevisionExists(
+        cluster,
+        "namespace",
+        namespace.revision.value,
+        origin,
+        namespace.revision.source ?? namespace.source,
+        add
+      );
+  }
+}
+function checkHosts(cluster, hosts, now, add) {
+  const declarations = [
+    ...cluster.controlPlanes.flatMap((p) => p.declarations),
+    ...cluster.components.flatMap((c) => c.declaration ? [c.declaration] : [])
+  ];
+  for (const d of declarations) {
+    const version = d.version ?? d.chart?.version;
+    if (!version || !parseIstioVersion(version)) continue;
+    if (d.chart?.repository) {
+      const answer = hosts.chartRepositoryServes(d.chart.repository, version, now);
+      if (!answer.serves)
+        add(
+          "MESH004",
+          d.name,
+          hostMessage(`chart repository ${d.chart.repository}`, version, answer),
+          hostHint(answer),
+          d.source
+        );
+    }
+    const global2 = asRecord(d.values.global);
+    const hub = asString(global2?.hub) ?? asString(d.values.hub);
+    if (hub) {
+      const answer = hosts.imageRegistryServes(hub, version, now);
+      if (!answer.serves)
+        add("MESH004", d.name, hostMessage(`image hub ${hub}`, version, answer), hostHint(answer), d.source);
+    }
+  }
+  for (const workload of cluster.workloads) {
+    const { image, version } = workload.sidecar;
+    if (!image || !version) continue;
+    const answer = hosts.imageRegistryServes(image, version, now);
+    if (!answer.serves)
+      add(
+        "MESH004",
+        `${workload.kind} ${workload.namespace}/${workload.name}`,
+        hostMessage(`image ${image}`, version, answer),
+        hostHint(answer),
+        workload.sidecar.source ?? workload.source
+      );
+  }
+}
+function hostMessage(what, version, answer) {
+  const reason = answer.replacement ? answer.reason?.replace(` Use ${answer.replacement}.`, "") : answer.reason;
+  return `${what} does not serve Istio ${version}${reason ? `: ${reason}` : ""}`;
+}
+function hostHint(answer) {
+  return answer.replacement ? `Use ${answer.replacement} instead.` : "Point it at a host that publishes this version (see Istio's 1.31 upgrade notes).";
 }
 
 // src/core/mesh/model.ts
@@ -40665,7 +42174,7 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 // src/core/mesh/kustomize.ts
 import { spawn as spawn3 } from "node:child_process";
 import { accessSync, constants as constants4 } from "node:fs";
-import { delimiter as delimiter2, join as join11 } from "node:path";
+import { delimiter as delimiter2, join as join13 } from "node:path";
 var RenderError = class extends AutopilotError {
 };
 var DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 6e4;
@@ -40692,7 +42201,7 @@ function locateKustomize(env = process.env) {
 function onPath(name, env) {
   for (const dir of (env.PATH ?? "").split(delimiter2)) {
     if (!dir) continue;
-    const candidate = join11(dir, name);
+    const candidate = join13(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return void 0;
@@ -40726,44 +42235,41 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
       child2.kill("SIGKILL");
       child2.stdout.destroy();
       child2.stderr.destroy();
-      settle(
-        () => reject2(
-          new RenderError(
-            `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
-            {
-              file: shownAs,
-              hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
-            }
-          )
-        )
-      );
+      settle(() => reject2(timedOut(shownAs, timeoutMs)));
     }, timeoutMs);
     child2.on("error", (error2) => {
-      settle(
-        () => reject2(
-          new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
-            hint: KUSTOMIZE_INSTALL_HINT,
-            cause: error2
-          })
-        )
-      );
+      settle(() => reject2(notRun(kustomize, error2)));
     });
     child2.on("close", (code) => {
       const stderr = Buffer.concat(err).toString("utf8");
       if (code !== 0) {
-        const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
-        settle(
-          () => reject2(
-            new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
-              file: shownAs,
-              hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
-            })
-          )
-        );
+        settle(() => reject2(buildFailed(shownAs, stderr, code)));
         return;
       }
       settle(() => resolve6({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
     });
+  });
+}
+function timedOut(shownAs, timeoutMs) {
+  return new RenderError(
+    `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
+    {
+      file: shownAs,
+      hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
+    }
+  );
+}
+function notRun(kustomize, error2) {
+  return new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
+    hint: KUSTOMIZE_INSTALL_HINT,
+    cause: error2
+  });
+}
+function buildFailed(shownAs, stderr, code) {
+  const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
+  return new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
+    file: shownAs,
+    hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
   });
 }
 async function mapBounded(items2, limit, task) {
@@ -40780,16 +42286,16 @@ async function mapBounded(items2, limit, task) {
 }
 
 // src/core/mesh/post-build.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 
 // src/core/mesh/source-map.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { posix as posix2 } from "node:path";
+var import_yaml6 = __toESM(require_dist(), 1);
+import { posix as posix3 } from "node:path";
 
 // src/core/mesh/repo-files.ts
-import { existsSync as existsSync6, statSync as statSync2 } from "node:fs";
-import { posix } from "node:path";
-var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+import { existsSync as existsSync7, statSync as statSync3 } from "node:fs";
+import { posix as posix2 } from "node:path";
+var KUSTOMIZATION_FILES2 = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function openRepoFiles(root, logger = silentLogger) {
   const paths = listWorkspaceFiles(root, { patterns: ["**/*.yaml", "**/*.yml", "**/Kustomization"], logger });
   const listed = new Set(paths);
@@ -40797,7 +42303,7 @@ function openRepoFiles(root, logger = silentLogger) {
   const parsed = /* @__PURE__ */ new Map();
   const parseErrors = [];
   const text = (path5) => {
-    const key = posix.normalize(path5);
+    const key = posix2.normalize(path5);
     if (texts.has(key)) return texts.get(key);
     let value;
     if (listed.has(key) || safeRegular(root, key, logger)) {
@@ -40809,7 +42315,7 @@ function openRepoFiles(root, logger = silentLogger) {
     return value;
   };
   const documents = (path5) => {
-    const key = posix.normalize(path5);
+    const key = posix2.normalize(path5);
     let docs = parsed.get(key);
     if (!docs) {
       const body = text(key);
@@ -40823,12 +42329,12 @@ function openRepoFiles(root, logger = silentLogger) {
   const isDirectory2 = (path5) => {
     try {
       const real = resolveInsideWorkspace(root, path5);
-      return existsSync6(real) && statSync2(real).isDirectory();
+      return existsSync7(real) && statSync3(real).isDirectory();
     } catch {
       return false;
     }
   };
-  const kustomizationIn = (dir) => KUSTOMIZATION_FILES.map((name) => joinPath(dir, name)).find(
+  const kustomizationIn = (dir) => KUSTOMIZATION_FILES2.map((name) => joinPath(dir, name)).find(
     (p) => listed.has(p) || safeRegular(root, p, logger)
   );
   return {
@@ -40844,7 +42350,7 @@ function openRepoFiles(root, logger = silentLogger) {
   };
 }
 function safeRegular(root, path5, logger) {
-  if (path5.startsWith("..") || posix.isAbsolute(path5)) return false;
+  if (path5.startsWith("..") || posix2.isAbsolute(path5)) return false;
   try {
     resolveInsideWorkspace(root, path5);
   } catch {
@@ -40853,10 +42359,10 @@ function safeRegular(root, path5, logger) {
   return isRegularWorkspaceFile(root, path5, logger);
 }
 function joinPath(dir, name) {
-  return posix.normalize(dir === "." || dir === "" ? name : `${dir}/${name}`);
+  return posix2.normalize(dir === "." || dir === "" ? name : `${dir}/${name}`);
 }
 function normalizeRepoPath(path5) {
-  const normalized = posix.normalize(path5.trim().replace(/^\/+/, "")).replace(/\/+$/, "");
+  const normalized = posix2.normalize(path5.trim().replace(/^\/+/, "")).replace(/\/+$/, "");
   if (normalized === ".." || normalized.startsWith("../")) return void 0;
   return normalized === "" ? "." : normalized;
 }
@@ -40891,23 +42397,23 @@ function traceField(files, rendered, object, path5) {
 function locateField(files, object, path5) {
   const doc = locateDocument(files, object);
   const inline = doc && lineAtPath(doc, path5);
-  const wanted = valueAt(object.unsubstituted ?? object.object, path5);
+  const wanted2 = valueAt(object.unsubstituted ?? object.object, path5);
   const helm = asString(asRecord(asRecord(asRecord(object.object.metadata)?.labels))?.["helm.sh/chart"]);
   const inlineSource = doc && inline !== void 0 ? { file: doc.file, line: inline, origin: helm ? "helm-rendered" : "inline" } : void 0;
-  if (inlineSource && deepEqual(valueAt(doc.value, path5), wanted)) return inlineSource;
+  if (inlineSource && deepEqual2(valueAt(doc.value, path5), wanted2)) return inlineSource;
   const pointer = concretePath(object.unsubstituted ?? object.object, path5);
   for (const kustomization of [...object.patchedIn].reverse()) {
-    const found = inPatches(files, kustomization, object, path5, pointer, wanted);
+    const found = inPatches(files, kustomization, object, path5, pointer, wanted2);
     if (found) {
-      const originDir = object.source ? posix2.dirname(object.source.file) : void 0;
-      const nextToResource = posix2.dirname(kustomization) === originDir;
+      const originDir = object.source ? posix3.dirname(object.source.file) : void 0;
+      const nextToResource = posix3.dirname(kustomization) === originDir;
       return { ...found, origin: nextToResource ? "patch" : "overlay" };
     }
   }
   return inlineSource;
 }
 function patchTexts(files, kustomization) {
-  const dir = posix2.dirname(kustomization);
+  const dir = posix3.dirname(kustomization);
   const out = [];
   for (const doc of files.documents(kustomization)) {
     const value = asRecord(doc.value);
@@ -40922,7 +42428,7 @@ function patchTexts(files, kustomization) {
     };
     const inline = (at) => {
       const node = nodeAtPath(doc, [...prefix, ...at]);
-      if ((0, import_yaml2.isScalar)(node) && typeof node.value === "string" && node.range) {
+      if ((0, import_yaml6.isScalar)(node) && typeof node.value === "string" && node.range) {
         const line = doc.lineCounter.linePos(node.range[0]).line;
         const block2 = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
         out.push({ file: kustomization, lineOffset: block2 ? line : line - 1, text: node.value });
@@ -40943,16 +42449,16 @@ function patchTexts(files, kustomization) {
   }
   return out;
 }
-function inPatches(files, kustomization, object, path5, pointer, wanted) {
+function inPatches(files, kustomization, object, path5, pointer, wanted2) {
   for (const patch of patchTexts(files, kustomization)) {
     for (const doc of parseDocuments(patch.file, patch.text).documents) {
-      const line = Array.isArray(doc.value) ? inJson6902(doc, pointer, wanted) : objectIdentity(doc.value)?.kind === object.kind || asRecord(doc.value)?.spec !== void 0 ? lineAtPath(doc, path5) : void 0;
+      const line = Array.isArray(doc.value) ? inJson6902(doc, pointer, wanted2) : objectIdentity(doc.value)?.kind === object.kind || asRecord(doc.value)?.spec !== void 0 ? lineAtPath(doc, path5) : void 0;
       if (line !== void 0) return { file: patch.file, line: line + patch.lineOffset };
     }
   }
   return void 0;
 }
-function inJson6902(doc, pointer, wanted) {
+function inJson6902(doc, pointer, wanted2) {
   if (!pointer) return void 0;
   const ops = doc.value;
   for (let i = ops.length - 1; i >= 0; i--) {
@@ -40967,7 +42473,7 @@ function inJson6902(doc, pointer, wanted) {
     });
     if (!prefixMatches) continue;
     const rest = pointer.slice(target.length);
-    if (!deepEqual(valueAt(op.value, rest), wanted)) continue;
+    if (!deepEqual2(valueAt(op.value, rest), wanted2)) continue;
     return lineAtPath(doc, [i, "value", ...rest]) ?? lineAtPath(doc, [i]);
   }
   return void 0;
@@ -40998,16 +42504,16 @@ function concretePath(value, path5) {
   }
   return out;
 }
-function deepEqual(a, b) {
+function deepEqual2(a, b) {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual2(x, b[i]));
   }
   const ra = asRecord(a);
   const rb = asRecord(b);
   if (!ra || !rb) return false;
   const keys = Object.keys(ra);
-  return keys.length === Object.keys(rb).length && keys.every((k) => deepEqual(ra[k], rb[k]));
+  return keys.length === Object.keys(rb).length && keys.every((k) => deepEqual2(ra[k], rb[k]));
 }
 
 // src/core/mesh/substitute.ts
@@ -41154,10 +42660,10 @@ function replacePattern(value, mode, pattern, replacement) {
 }
 
 // src/core/workspace/nearest.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 function sharedDirectoryDepth(a, b) {
-  const left = posix3.dirname(a).split("/");
-  const right = posix3.dirname(b).split("/");
+  const left = posix4.dirname(a).split("/");
+  const right = posix4.dirname(b).split("/");
   let depth = 0;
   while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
     depth++;
@@ -41238,7 +42744,7 @@ function substituteObject(object, values, warnings) {
   const metadata = asRecord(object.object.metadata);
   const disabled = (m) => asString(asRecord(m)?.[SUBSTITUTE_ANNOTATION]) === "disabled";
   if (disabled(metadata?.labels) || disabled(metadata?.annotations)) return;
-  const text = (0, import_yaml3.stringify)(object.object);
+  const text = (0, import_yaml7.stringify)(object.object);
   if (!text.includes("${")) return;
   const result = substituteVariables(text, values);
   const where = object.source ?? {};
@@ -41252,7 +42758,7 @@ function substituteObject(object, values, warnings) {
   if (result.text === text) return;
   let substituted;
   try {
-    substituted = asRecord((0, import_yaml3.parse)(result.text));
+    substituted = asRecord((0, import_yaml7.parse)(result.text));
   } catch (error2) {
     warnings.push({
       ...where,
@@ -41284,38 +42790,173 @@ function dataOf(files, object) {
 }
 
 // src/core/mesh/render.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join12, posix as posix5, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
+import { mkdirSync as mkdirSync3, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { availableParallelism as availableParallelism2, tmpdir as tmpdir3 } from "node:os";
+import { join as join14, posix as posix6, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
+
+// src/core/mesh/build-output.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
+function readBuildOutput(stdout, toWorkspace, options = {}) {
+  const read = { objects: [], problems: [] };
+  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
+    readEagerly(stdout, toWorkspace, read);
+    return read;
+  }
+  for (const text of stdout.split(DOCUMENT_SEPARATOR)) {
+    const head = headOf(text);
+    if (!head) {
+      readEagerly(text, toWorkspace, read);
+      continue;
+    }
+    const object = lazyObject(text, head, toWorkspace);
+    if (object) read.objects.push(object);
+  }
+  return read;
+}
+function readEagerly(text, toWorkspace, read) {
+  for (const doc of (0, import_yaml8.parseAllDocuments)(text)) {
+    if (doc.errors.length > 0) {
+      read.problems.push(
+        `kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`
+      );
+      continue;
+    }
+    const value = asRecord(doc.toJS());
+    const id = value && objectIdentity(value);
+    if (!value || !id) continue;
+    const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
+    read.objects.push({
+      ...id,
+      object: value,
+      ...origin ? { source: { file: origin, line: 1 } } : {},
+      patchedIn
+    });
+  }
+}
+function lazyObject(text, head, toWorkspace) {
+  const id = objectIdentity(head);
+  if (!id) return void 0;
+  const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
+  let whole;
+  const object = { ...id };
+  Object.defineProperty(object, "object", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!whole) {
+        try {
+          whole = asRecord((0, import_yaml8.parse)(text)) ?? {};
+        } catch {
+          whole = structuredClone(head);
+        }
+        takeBuildAnnotations(whole, () => void 0);
+      }
+      return whole;
+    },
+    set: (value) => {
+      whole = value;
+    }
+  });
+  if (origin) object.source = { file: origin, line: 1 };
+  object.patchedIn = patchedIn;
+  return object;
+}
+var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
+var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
+var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
+var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
+function headOf(text) {
+  const entries = /* @__PURE__ */ new Map();
+  let current;
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline + 1;
+    const first = text[start];
+    const listItem = first === "-" && (text[start + 1] === " " || text[start + 1] === "\n");
+    if (listItem && !current) return void 0;
+    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
+      const key = TOP_LEVEL_KEY.exec(text.slice(start, Math.min(end, start + 200)))?.[1];
+      if (!key || entries.has(key)) return void 0;
+      current = { start, end };
+      entries.set(key, current);
+    } else if (!current && first !== "#" && text.slice(start, end).trim() !== "") {
+      return void 0;
+    }
+    if (current) current.end = end;
+    start = end;
+  }
+  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
+    const slice = text.slice(start, end);
+    return slice.endsWith("\n") ? slice : `${slice}
+`;
+  }).join("");
+  try {
+    return asRecord((0, import_yaml8.parse)(head));
+  } catch {
+    return void 0;
+  }
+}
+function takeBuildAnnotations(object, toWorkspace) {
+  const metadata = asRecord(object.metadata);
+  const annotations = asRecord(metadata?.annotations);
+  if (!metadata || !annotations) return { patchedIn: [] };
+  const originText = asString(annotations[ORIGIN_ANNOTATION]);
+  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
+  delete annotations[ORIGIN_ANNOTATION];
+  delete annotations[TRANSFORMATIONS_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const originPath = originText && originPathOf(originText);
+  const patchedIn = /* @__PURE__ */ new Set();
+  if (transformations) {
+    for (const entry of transformationsOf(transformations)) {
+      if (/Patch/.test(entry.by)) {
+        const path5 = toWorkspace(entry.configuredIn);
+        if (path5) patchedIn.add(path5);
+      }
+    }
+  }
+  const origin = originPath ? toWorkspace(originPath) : void 0;
+  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
+}
+var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
+var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
+function originPathOf(text) {
+  const plain = PLAIN_ORIGIN.exec(text);
+  if (plain) return plain[1];
+  return asString(asRecord((0, import_yaml8.parse)(text))?.path);
+}
+var PLAIN_TRANSFORMATION = new RegExp(
+  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
+  "y"
+);
+function transformationsOf(text) {
+  const entries = [];
+  PLAIN_TRANSFORMATION.lastIndex = 0;
+  for (let m = PLAIN_TRANSFORMATION.exec(text); m; m = PLAIN_TRANSFORMATION.exec(text)) {
+    entries.push({ configuredIn: m[1], by: m[2] });
+    if (PLAIN_TRANSFORMATION.lastIndex === text.length) return entries;
+  }
+  entries.length = 0;
+  const list = (0, import_yaml8.parse)(text);
+  for (const entry of Array.isArray(list) ? list : []) {
+    const configuredIn = asString(asRecord(entry)?.configuredIn);
+    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
+    if (configuredIn) entries.push({ configuredIn, by });
+  }
+  return entries;
+}
 
 // src/core/mesh/roots.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 var PLAIN_CLUSTER = "default";
 var REFERENCE_FIELDS = ["resources", "bases", "components"];
 function discoverRoots(files) {
   const warnings = [];
-  const kustomizationDirs = /* @__PURE__ */ new Set();
-  const included = /* @__PURE__ */ new Set();
-  const declared = [];
-  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
+  const chartDirs = files.paths.filter((p) => posix5.basename(p) === "Chart.yaml").map((p) => posix5.dirname(p));
   const inChart = (path5) => chartDirs.some((dir) => dir === "." || path5.startsWith(`${dir}/`));
-  for (const path5 of files.paths) {
-    if (isIgnoredPath(path5) || inChart(path5)) continue;
-    const dir = posix4.dirname(path5);
-    if (KUSTOMIZATION_FILES.includes(posix4.basename(path5))) {
-      kustomizationDirs.add(dir);
-      for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
-      continue;
-    }
-    const text = files.text(path5);
-    if (!text || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text)) continue;
-    for (const doc of files.documents(path5)) {
-      const flux = fluxRoot(doc, files, warnings);
-      if (flux) declared.push(flux);
-      declared.push(...argoRoots(doc, files, warnings));
-    }
-  }
+  const { kustomizationDirs, included, declared } = scanRepo(files, inChart, warnings);
   const declaredPaths = new Set(declared.map((r) => r.path));
   const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
   const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
@@ -41328,14 +42969,42 @@ function discoverRoots(files) {
   }));
   const covering = [...kustomizationDirs, ...declaredPaths];
   const covered = (path5) => covering.some((dir) => dir === "." || path5 === dir || path5.startsWith(`${dir}/`));
+  const plainRoots = plainRootsOf(files, (path5) => inChart(path5) || covered(path5));
+  nestUnderDeclared(files, declared, kustomizationDirs, inChart);
+  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
+  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
+}
+function scanRepo(files, inChart, warnings) {
+  const kustomizationDirs = /* @__PURE__ */ new Set();
+  const included = /* @__PURE__ */ new Set();
+  const declared = [];
+  for (const path5 of files.paths) {
+    if (isIgnoredPath(path5) || inChart(path5)) continue;
+    const dir = posix5.dirname(path5);
+    if (KUSTOMIZATION_FILES2.includes(posix5.basename(path5))) {
+      kustomizationDirs.add(dir);
+      for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
+      continue;
+    }
+    const text = files.text(path5);
+    if (!text || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text)) continue;
+    for (const doc of files.documents(path5)) {
+      const flux = fluxRoot(doc, files, warnings);
+      if (flux) declared.push(flux);
+      declared.push(...argoRoots(doc, files, warnings));
+    }
+  }
+  return { kustomizationDirs, included, declared };
+}
+function plainRootsOf(files, skip) {
   const plainByDir = /* @__PURE__ */ new Map();
   for (const path5 of files.paths) {
-    if (isIgnoredPath(path5) || inChart(path5) || covered(path5)) continue;
+    if (isIgnoredPath(path5) || skip(path5)) continue;
     if (!files.documents(path5).some((d) => objectIdentity(d.value))) continue;
-    const dir = posix4.dirname(path5);
+    const dir = posix5.dirname(path5);
     plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path5]);
   }
-  const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
+  return [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
     id: `plain:${dir}`,
     kind: "plain",
     path: dir,
@@ -41343,6 +43012,8 @@ function discoverRoots(files) {
     kustomization: false,
     files: paths
   }));
+}
+function nestUnderDeclared(files, declared, kustomizationDirs, inChart) {
   for (const root of declared) {
     if (root.kustomization) continue;
     const under = (dir) => root.path === "." || dir.startsWith(`${root.path}/`);
@@ -41353,14 +43024,12 @@ function discoverRoots(files) {
     const inNested = (p) => root.nested.some((dir) => p.startsWith(`${dir}/`));
     root.files = plainFilesUnder(files, root.path, (p) => inChart(p) || inNested(p));
   }
-  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
-  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
 }
 function isIgnoredPath(path5) {
   return /(^|\/)(\.github|node_modules|\.git)\//.test(path5);
 }
 function kustomizationReferences(files, kustomizationPath) {
-  const dir = posix4.dirname(kustomizationPath);
+  const dir = posix5.dirname(kustomizationPath);
   const doc = files.documents(kustomizationPath)[0];
   const body = asRecord(doc?.value);
   if (!body) return [];
@@ -41438,13 +43107,13 @@ function fluxRoot(doc, files, warnings) {
   };
 }
 function fluxClusterOf(files, declaringFile) {
-  let dir = posix4.dirname(declaringFile);
+  let dir = posix5.dirname(declaringFile);
   for (; ; ) {
-    if (posix4.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
+    if (posix5.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
     if (dir === "." || dir === "") break;
-    dir = posix4.dirname(dir);
+    dir = posix5.dirname(dir);
   }
-  return posix4.dirname(declaringFile);
+  return posix5.dirname(declaringFile);
 }
 function argoRoots(doc, files, warnings) {
   const id = objectIdentity(doc.value);
@@ -41486,20 +43155,18 @@ function plainFilesUnder(files, dir, inChart) {
 }
 
 // src/core/mesh/render.ts
-var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
-var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
-  const scratch = mkdtempSync(join12(tmpdir3(), "autopilot-mesh-"));
+  const scratch = mkdtempSync(join14(tmpdir3(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
   const nextDir = () => {
-    const dir = join12(scratch, String(madeDirs++));
-    mkdirSync2(dir);
+    const dir = join14(scratch, String(madeDirs++));
+    mkdirSync3(dir);
     return dir;
   };
   try {
     const workspace = realpathSync4(files.root);
-    const concurrency = options.concurrency ?? availableParallelism();
+    const concurrency = options.concurrency ?? availableParallelism2();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
       const dirs = root.kustomization ? [root.path] : root.nested ?? [];
@@ -41515,7 +43182,7 @@ async function renderRoots(files, roots, options) {
       }
     });
   } finally {
-    rmSync3(scratch, { recursive: true, force: true });
+    rmSync4(scratch, { recursive: true, force: true });
   }
 }
 function failed(root, message, file) {
@@ -41547,9 +43214,9 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
   const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve4(workspace, dir)).split(sep4).join("/"));
-  const wrapper = join12(wrapperDir, "kustomization.yaml");
-  rmSync3(wrapper, { force: true });
-  writeFileSync(wrapper, wrapperKustomization(root, toDirs));
+  const wrapper = join14(wrapperDir, "kustomization.yaml");
+  rmSync4(wrapper, { force: true });
+  writeFileSync2(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
   const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
     timeoutMs: options.timeoutMs,
@@ -41563,101 +43230,6 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
     rendered: true,
     warnings: problems.map((message) => ({ file: root.path, message }))
   };
-}
-function readBuildOutput(stdout, toWorkspace, options = {}) {
-  const objects = [];
-  const problems = [];
-  const eager = (text) => {
-    for (const doc of (0, import_yaml4.parseAllDocuments)(text)) {
-      if (doc.errors.length > 0) {
-        problems.push(`kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`);
-        continue;
-      }
-      const value = asRecord(doc.toJS());
-      const id = value && objectIdentity(value);
-      if (!value || !id) continue;
-      const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
-      objects.push({
-        ...id,
-        object: value,
-        ...origin ? { source: { file: origin, line: 1 } } : {},
-        patchedIn
-      });
-    }
-  };
-  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
-    eager(stdout);
-    return { objects, problems };
-  }
-  for (const text of stdout.split(DOCUMENT_SEPARATOR)) {
-    const head = headOf(text);
-    if (!head) {
-      eager(text);
-      continue;
-    }
-    const id = objectIdentity(head);
-    if (!id) continue;
-    const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
-    let whole;
-    const object = { ...id };
-    Object.defineProperty(object, "object", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        if (!whole) {
-          try {
-            whole = asRecord((0, import_yaml4.parse)(text)) ?? {};
-          } catch {
-            whole = structuredClone(head);
-          }
-          takeBuildAnnotations(whole, () => void 0);
-        }
-        return whole;
-      },
-      set: (value) => {
-        whole = value;
-      }
-    });
-    if (origin) object.source = { file: origin, line: 1 };
-    object.patchedIn = patchedIn;
-    objects.push(object);
-  }
-  return { objects, problems };
-}
-var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
-var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
-var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
-var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
-function headOf(text) {
-  const entries = /* @__PURE__ */ new Map();
-  let current;
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf("\n", start);
-    const end = newline === -1 ? text.length : newline + 1;
-    const first = text[start];
-    const listItem = first === "-" && (text[start + 1] === " " || text[start + 1] === "\n");
-    if (listItem && !current) return void 0;
-    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
-      const key = TOP_LEVEL_KEY.exec(text.slice(start, Math.min(end, start + 200)))?.[1];
-      if (!key || entries.has(key)) return void 0;
-      current = { start, end };
-      entries.set(key, current);
-    } else if (!current && first !== "#" && text.slice(start, end).trim() !== "") {
-      return void 0;
-    }
-    if (current) current.end = end;
-    start = end;
-  }
-  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
-    const slice = text.slice(start, end);
-    return slice.endsWith("\n") ? slice : `${slice}
-`;
-  }).join("");
-  try {
-    return asRecord((0, import_yaml4.parse)(head));
-  } catch {
-    return void 0;
-  }
 }
 function wrapperKustomization(root, toDirs) {
   const flux = root.flux;
@@ -41673,62 +43245,13 @@ function wrapperKustomization(root, toDirs) {
   if (flux?.nameSuffix) body.nameSuffix = flux.nameSuffix;
   if (flux && flux.patches.length > 0) body.patches = flux.patches;
   if (flux && flux.images.length > 0) body.images = flux.images;
-  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
+  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix6.join(toRoot, c));
   return `${JSON.stringify(body, null, 2)}
 `;
 }
-function takeBuildAnnotations(object, toWorkspace) {
-  const metadata = asRecord(object.metadata);
-  const annotations = asRecord(metadata?.annotations);
-  if (!metadata || !annotations) return { patchedIn: [] };
-  const originText = asString(annotations[ORIGIN_ANNOTATION]);
-  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
-  delete annotations[ORIGIN_ANNOTATION];
-  delete annotations[TRANSFORMATIONS_ANNOTATION];
-  if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const originPath = originText && originPathOf(originText);
-  const patchedIn = /* @__PURE__ */ new Set();
-  if (transformations) {
-    for (const entry of transformationsOf(transformations)) {
-      if (/Patch/.test(entry.by)) {
-        const path5 = toWorkspace(entry.configuredIn);
-        if (path5) patchedIn.add(path5);
-      }
-    }
-  }
-  const origin = originPath ? toWorkspace(originPath) : void 0;
-  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
-}
-var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
-var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
-function originPathOf(text) {
-  const plain = PLAIN_ORIGIN.exec(text);
-  if (plain) return plain[1];
-  return asString(asRecord((0, import_yaml4.parse)(text))?.path);
-}
-var PLAIN_TRANSFORMATION = new RegExp(
-  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
-  "y"
-);
-function transformationsOf(text) {
-  const entries = [];
-  PLAIN_TRANSFORMATION.lastIndex = 0;
-  for (let m = PLAIN_TRANSFORMATION.exec(text); m; m = PLAIN_TRANSFORMATION.exec(text)) {
-    entries.push({ configuredIn: m[1], by: m[2] });
-    if (PLAIN_TRANSFORMATION.lastIndex === text.length) return entries;
-  }
-  entries.length = 0;
-  const list = (0, import_yaml4.parse)(text);
-  for (const entry of Array.isArray(list) ? list : []) {
-    const configuredIn = asString(asRecord(entry)?.configuredIn);
-    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
-    if (configuredIn) entries.push({ configuredIn, by });
-  }
-  return entries;
-}
 function fromWrapper(workspace, wrapperDir, path5, root) {
   const absolute = resolve4(wrapperDir, path5);
-  if (absolute === join12(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
+  if (absolute === join14(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
   const rel = relative3(workspace, absolute).split(sep4).join("/");
   return normalizeRepoPath(rel);
 }
@@ -41753,14 +43276,124 @@ function remoteReferences(files, dir) {
   return remote;
 }
 
+// src/core/versions/range.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+function exactVersionOf(spec) {
+  return parseIstioVersion(spec)?.version;
+}
+function toSemverRange(spec, input = "version") {
+  const trimmed = spec.trim();
+  if (trimmed === "" || trimmed === "latest" || trimmed === "*") return "*";
+  const normalised = trimmed.split("||").map(
+    (part) => part.trim().replace(/^v(?=\d)/, "").replace(/(^|\s)v(\d)/g, "$1$2")
+  ).map((part) => /^\d+\.\d+$/.test(part) ? `${part}.x` : part).join(" || ");
+  const range = import_semver2.default.validRange(normalised);
+  if (range === null) {
+    throw new InvalidInputError(`'${spec}' is not a valid version or range`, {
+      input,
+      hint: "Use 'latest', an exact version (1.24.2), a minor (1.24 or 1.24.x), ~1.24.0, ^1.24.0, '>=1.23 <1.25' or ranges joined with '||'."
+    });
+  }
+  return range;
+}
+function resolveVersion(spec, available, options = {}) {
+  const input = options.input ?? "version";
+  const range = toSemverRange(spec, input);
+  const exact = exactVersionOf(spec);
+  const includePre = options.includePrereleases === true || exact !== void 0 && exact.includes("-");
+  const candidates = available.filter(
+    (v) => (includePre || !import_semver2.default.prerelease(v)) && import_semver2.default.satisfies(v, range, { includePrerelease: includePre })
+  );
+  if (candidates.length === 0) throw noMatch(spec, range, available, input, includePre);
+  return candidates.sort(compareVersions)[candidates.length - 1];
+}
+function noMatch(spec, range, available, input, pre) {
+  const sorted = [...available].filter((v) => pre || !import_semver2.default.prerelease(v)).sort(compareVersions);
+  const nearest = nearestVersions(range, sorted);
+  return new NotFoundError(`no Istio release matches '${spec}'`, {
+    input,
+    hint: sorted.length === 0 ? "No releases were listed at all." : `Nearest releases: ${nearest.join(", ")}. Newest: ${sorted[sorted.length - 1]}.` + (pre ? "" : " Prereleases are excluded; set include-prereleases to consider them.")
+  });
+}
+function nearestVersions(range, sorted) {
+  const floor = import_semver2.default.minVersion(range)?.version;
+  if (!floor) return sorted.slice(-3);
+  const index = sorted.findIndex((v) => compareVersions(v, floor) >= 0);
+  const at = index === -1 ? sorted.length : index;
+  return sorted.slice(Math.max(0, at - 2), at + 2);
+}
+
+// src/core/mesh/current-version.ts
+function controlPlaneVersions(model) {
+  return model.clusters.flatMap(
+    (cluster) => cluster.controlPlanes.flatMap(
+      (plane) => plane.version && parseIstioVersion(plane.version) ? [
+        {
+          cluster: cluster.name,
+          revision: plane.revision,
+          version: parseIstioVersion(plane.version).version,
+          ...plane.source ? { source: plane.source } : {}
+        }
+      ] : []
+    )
+  );
+}
+function readPlainVersionFile(workspace, path5, input = "version-file") {
+  const text = readText(workspace, path5, input);
+  const match = /^[ \t]*([^\s#][^#\r\n]*?)[ \t]*(?:#.*)?$/m.exec(
+    text.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
+  );
+  const offset = match ? text.indexOf(match[1]) : -1;
+  if (!match || offset < 0)
+    throw new FileFormatError("the file holds no version", {
+      file: path5,
+      line: 1,
+      hint: "Write a version such as 1.24.2."
+    });
+  const line = lineOfOffset(text, offset);
+  const written = match[1].replace(/^['"]|['"]$/g, "");
+  const version = written.replace(/-(distroless|debug)$/, "");
+  try {
+    toSemverRange(version, input);
+  } catch {
+    throw new FileFormatError(`'${written}' is not an Istio version or range`, {
+      file: path5,
+      line,
+      hint: "Write a version such as 1.24.2 (or a range such as 1.24.x)."
+    });
+  }
+  return { version, file: path5, line };
+}
+function readText(workspace, path5, input) {
+  let result;
+  try {
+    resolveInsideWorkspace(workspace, path5);
+    result = readWorkspaceFile(workspace, path5);
+  } catch (error2) {
+    throw new InvalidInputError(
+      `cannot read ${path5}: ${error2.code ?? String(error2)}`,
+      {
+        input,
+        hint: "The path is relative to the workspace; check out the repository before this step.",
+        cause: error2
+      }
+    );
+  }
+  if (result.status !== "ok")
+    throw new InvalidInputError(`${path5} is ${result.status === "binary" ? "a binary file" : "too large"}`, {
+      input
+    });
+  return result.content.toString("utf8");
+}
+
 // src/core/mesh/model.ts
-import { posix as posix12 } from "node:path";
+import { posix as posix13 } from "node:path";
 
 // src/core/mesh/values/index.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/core/mesh/values/argocd-application/find.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 
 // src/core/mesh/values/merge.ts
 function isValuesMap(value) {
@@ -41958,7 +43591,7 @@ function declare(draft) {
 }
 
 // src/core/mesh/values/documents.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 function stringField(object, ...keys) {
   const value = valueAt2(object, ...keys);
   if (typeof value === "string") return value;
@@ -41976,7 +43609,7 @@ function listField(object, ...keys) {
 function parseValuesText(text) {
   let parsed;
   try {
-    parsed = (0, import_yaml5.parse)(text, { uniqueKeys: false });
+    parsed = (0, import_yaml9.parse)(text, { uniqueKeys: false });
   } catch (error2) {
     const message = error2 instanceof Error ? error2.message.split("\n")[0] : String(error2);
     return { error: `not valid YAML: ${message}` };
@@ -42001,9 +43634,9 @@ function layerOf(description, values, source) {
 
 // src/core/mesh/values/files.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 function workspacePath(dir, path5) {
-  const joined = posix6.normalize(posix6.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
+  const joined = posix7.normalize(posix7.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined.replace(/^\.\//, "");
 }
@@ -42037,7 +43670,7 @@ function expandGlob(pattern, files) {
 }
 
 // src/core/mesh/values/umbrella.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 function dependencyOf(entry) {
   const name = stringField(entry, "name");
   const repository = stringField(entry, "repository");
@@ -42057,8 +43690,8 @@ async function readChart(readFile3, chartFile) {
   const parsed = parseValuesText(text);
   if ("error" in parsed) return void 0;
   const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
-  const name = stringField(parsed.values, "name") ?? posix7.basename(posix7.dirname(chartFile));
-  const chart = { chartFile, directory: posix7.dirname(chartFile), name, dependencies };
+  const name = stringField(parsed.values, "name") ?? posix8.basename(posix8.dirname(chartFile));
+  const chart = { chartFile, directory: posix8.dirname(chartFile), name, dependencies };
   const version = stringField(parsed.values, "version");
   if (version) chart.version = version;
   return chart;
@@ -42095,8 +43728,8 @@ function normaliseRepoUrl(url) {
 }
 function isThisRepository(url, repositoryUrls) {
   if (!url || !repositoryUrls) return false;
-  const wanted = normaliseRepoUrl(url);
-  return repositoryUrls.some((known2) => normaliseRepoUrl(known2) === wanted);
+  const wanted2 = normaliseRepoUrl(url);
+  return repositoryUrls.some((known2) => normaliseRepoUrl(known2) === wanted2);
 }
 
 // src/core/mesh/values/argocd-application/value-files.ts
@@ -42261,8 +43894,8 @@ async function localChart(base, source, values, context2) {
   const path5 = stringField(source, "path");
   if (path5 === void 0 || !isThisRepository(stringField(source, "repoURL"), context2.repositoryUrls))
     return [];
-  const dir = posix8.normalize(path5).replace(/^\.\/?|\/$/g, "");
-  const chartFile = posix8.join(dir, "Chart.yaml");
+  const dir = posix9.normalize(path5).replace(/^\.\/?|\/$/g, "");
+  const chartFile = posix9.join(dir, "Chart.yaml");
   const chart = await readChart(context2.readFile, chartFile);
   if (!chart) return [];
   const vendored = istioChartComponent(chart.name, dir);
@@ -42274,7 +43907,7 @@ async function localChart(base, source, values, context2) {
   const own = await values(dir);
   const defaults2 = await readValuesFile(
     context2.readFile,
-    posix8.join(dir, "values.yaml"),
+    posix9.join(dir, "values.yaml"),
     `${chart.name} chart values.yaml`
   );
   const parent = ["layer" in defaults2 ? [defaults2.layer] : [], own.layers].flat();
@@ -42551,8 +44184,8 @@ var fluxHelmReleaseSource = {
 };
 
 // src/core/mesh/values/helm-values-file/helmfile.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import { posix as posix9 } from "node:path";
+var import_yaml10 = __toESM(require_dist(), 1);
+import { posix as posix10 } from "node:path";
 var HELMFILE = /(^|\/)(helmfile\.ya?ml|helmfile\.d\/[^/]+\.ya?ml)(\.gotmpl)?$/;
 var TEMPLATE = "__helmfile_template__";
 function isHelmfile(path5) {
@@ -42567,7 +44200,7 @@ function isTemplated(value) {
 function readReleases(file, text) {
   const releases = [];
   const repositories = /* @__PURE__ */ new Map();
-  for (const document of (0, import_yaml6.parseAllDocuments)(untemplated(text))) {
+  for (const document of (0, import_yaml10.parseAllDocuments)(untemplated(text))) {
     if (document.errors.length > 0) continue;
     let body;
     try {
@@ -42631,7 +44264,7 @@ async function valueLayers(release, label, context2) {
     } else if (isValuesMap(item)) {
       layers.push({ description, source, values: item });
     } else if (typeof item === "string") {
-      const path5 = workspacePath(posix9.dirname(release.file), item);
+      const path5 = workspacePath(posix10.dirname(release.file), item);
       const read = path5 ? await readValuesFile(context2.readFile, path5, `${description} ${item}`) : void 0;
       if (read && "layer" in read) layers.push(read.layer);
       else if (read && "unresolved" in read) unresolved2.push(read.unresolved);
@@ -42699,9 +44332,9 @@ async function findHelmfileReleases(context2) {
 }
 
 // src/core/mesh/values/helm-values-file/umbrella-charts.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 function isChartFile(path5) {
-  return posix10.basename(path5) === "Chart.yaml";
+  return posix11.basename(path5) === "Chart.yaml";
 }
 function declareDependencies(chart, parent, unresolved2) {
   return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
@@ -42728,7 +44361,7 @@ async function findUmbrellaCharts(context2) {
   for (const chartFile of (context2.files ?? []).filter(isChartFile)) {
     const chart = await readChart(context2.readFile, chartFile);
     if (!chart || chart.dependencies.length === 0) continue;
-    const valuesFile = posix10.join(chart.directory, "values.yaml");
+    const valuesFile = posix11.join(chart.directory, "values.yaml");
     const read = await readValuesFile(context2.readFile, valuesFile, `${valuesFile} (chart ${chart.name})`);
     const parent = "layer" in read ? [read.layer] : [];
     const unresolved2 = "unresolved" in read ? [read.unresolved] : [];
@@ -43035,7 +44668,7 @@ function filesReadBy(declarations) {
 function readElsewhere(declaration, read) {
   const files = declaration.layers.map((l) => l.source?.file);
   const chartFile = declaration.source?.file;
-  if (chartFile?.endsWith("Chart.yaml")) files.push(posix11.join(posix11.dirname(chartFile), "values.yaml"));
+  if (chartFile?.endsWith("Chart.yaml")) files.push(posix12.join(posix12.dirname(chartFile), "values.yaml"));
   return files.some((file) => file !== void 0 && read.has(file));
 }
 async function findControlPlanes(context2) {
@@ -43268,7 +44901,7 @@ function addVersionFiles(workspace, clusters, warnings, logger) {
     }
     const version = parseIstioVersion(found.version)?.version;
     if (!version) continue;
-    const dir = posix12.dirname(path5);
+    const dir = posix13.dirname(path5);
     const covers = (root) => root.path === "." || dir === root.path || dir.startsWith(`${root.path}/`);
     let cluster = clusters.find((c) => c.roots.some(covers)) ?? clusters.find((c) => c.name === PLAIN_CLUSTER);
     if (!cluster) {
@@ -43432,6 +45065,1108 @@ function componentsOf2(declarations, objects) {
   return out;
 }
 
+// src/core/mesh/rebuild.ts
+import { posix as posix14 } from "node:path";
+async function rebuildMesh(before, workspace, changed, options = {}) {
+  const paths = new Set(changed.map((p) => posix14.normalize(p)));
+  if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
+  const affected = before.rendered.filter((r) => touches(r, paths));
+  const files = openRepoFiles(workspace, options.logger ?? silentLogger);
+  const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
+  const fresh = await renderRoots(
+    files,
+    affected.map((r) => r.root),
+    {
+      ...needsKustomize ? { kustomize: options.kustomize ?? locateKustomize() } : {},
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs
+    }
+  );
+  const freshById = new Map(fresh.map((r) => [r.root.id, r]));
+  const lookups = before.rendered.filter((r) => !freshById.has(r.root.id)).map((r) => ({ ...r, root: { ...r.root, flux: void 0 } }));
+  applyPostBuild(files, [...fresh, ...lookups]);
+  for (const root of fresh) for (const object of root.objects) locateDocument(files, object);
+  const rendered = before.rendered.map((r) => freshById.get(r.root.id) ?? r);
+  const clusters = [];
+  for (const cluster of before.model.clusters) {
+    const mine = rendered.filter((r) => r.root.cluster === cluster.name);
+    if (!mine.some((r) => freshById.has(r.root.id))) {
+      clusters.push(cluster);
+      continue;
+    }
+    const namespaces = cluster.namespaces;
+    const workloads = mine.flatMap((r) => {
+      const again = freshById.get(r.root.id);
+      return again ? readWorkloads(files, [again], namespaces) : cluster.workloads.filter((w) => w.root === r.root.id);
+    });
+    clusters.push({ ...cluster, workloads, objects: mine.flatMap((r) => r.objects) });
+  }
+  const model = { clusters, warnings: before.model.warnings };
+  files.forgetParsed();
+  return { model, files, rendered };
+}
+function touches(rendered, paths) {
+  return [...paths].some((p) => reads(rendered, p));
+}
+function reads(rendered, path5) {
+  const { root } = rendered;
+  if (root.files?.includes(path5)) return true;
+  if (rendered.objects.some((o) => o.source?.file === path5)) return true;
+  const dirs = new Set(root.nested ?? []);
+  if (root.kustomization) dirs.add(root.path);
+  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix14.dirname(p));
+  return [...dirs].some((dir) => dir === "." || path5.startsWith(`${dir}/`));
+}
+function shortcutApplies(model, rendered, paths) {
+  const named = (file) => file !== void 0 && paths.has(file);
+  for (const path5 of paths)
+    if (KUSTOMIZATION_FILES2.includes(posix14.basename(path5))) return false;
+  if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
+  if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
+  for (const cluster of model.clusters) {
+    for (const plane of cluster.controlPlanes) {
+      if (named(plane.source?.file)) return false;
+      for (const d of plane.declarations)
+        if (named(d.source?.file) || d.layers.some((l) => named(l.source?.file))) return false;
+    }
+    if (cluster.components.some((c) => named(c.source?.file))) return false;
+    if (cluster.namespaces.some((n) => named(n.source?.file))) return false;
+  }
+  return true;
+}
+
+// src/core/inject/render-check.ts
+var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
+function assertOneProxy(body, file, line) {
+  const parsed = parseManifest(body);
+  for (const object of objectsOf(parsed)) {
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const count = proxyCount(template.spec);
+    if (count > 1)
+      throw new FileFormatError(
+        `the injected pod template would have ${count} istio-proxy containers (one in initContainers, one in containers?)`,
+        {
+          file,
+          line,
+          hint: "Nothing was written. Keep the sidecar mode the workload has (native-sidecars), or remove the stale istio-proxy by hand."
+        }
+      );
+  }
+  return parsed;
+}
+function proxyCount(spec) {
+  return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
+}
+var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
+async function checkRenderedResult(workspace, changes, before, logger) {
+  const scratch = mkdtempSync2(join15(tmpdir4(), "inject-render-check-"));
+  try {
+    cpSync(workspace, scratch, {
+      recursive: true,
+      filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
+    });
+    for (const change of changes) {
+      const target = join15(scratch, change.path);
+      mkdirSync4(dirname8(target), { recursive: true });
+      if (change.content === null) rmSync5(target, { force: true });
+      else writeFileSync3(target, change.content);
+    }
+    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
+    const paths = changes.map((c) => c.path);
+    const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
+    after.files.forgetParsed();
+    const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
+    const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
+    const blocking = fresh.filter((f) => BLOCKING.has(f.code));
+    for (const f of fresh.filter((f2) => !BLOCKING.has(f2.code)))
+      logger.warning(`after injection, ${f.code} ${f.origin}: ${f.message}`, {
+        ...f.file ? { file: f.file } : {},
+        ...f.line ? { line: f.line } : {}
+      });
+    if (blocking.length > 0) {
+      const first = blocking[0];
+      throw new FileFormatError(
+        `the rendered result breaks ${blocking.length} mesh invariant(s): ${blocking.slice(0, 3).map((f) => `${f.code} ${f.origin}: ${f.message}`).join("; ")}`,
+        { file: first.file, line: first.line, hint: `Nothing was written. ${first.hint}` }
+      );
+    }
+    let pods = 0;
+    let withOneProxy = 0;
+    const images = [];
+    for (const cluster of after.model.clusters)
+      for (const workload of cluster.workloads) {
+        if (workload.sidecar.state === "none") continue;
+        pods++;
+        if (workload.sidecar.count === 1) withOneProxy++;
+        if (workload.sidecar.image) images.push(workload.sidecar.image);
+      }
+    return { check: { pods, withOneProxy, images }, after };
+  } finally {
+    rmSync5(scratch, { recursive: true, force: true });
+  }
+}
+function quiet(logger) {
+  return { ...logger, info: () => {
+  }, notice: () => {
+  }, debug: () => {
+  } };
+}
+
+// src/core/inject/judged-jobs.ts
+function judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings) {
+  const judged = judgeAll(jobs, injected.outputs, injected.skipLines, mode);
+  judged.workloads.push(...notSelected);
+  recordModes(judged.workloads, jobs, injected.groups);
+  for (const w of judged.workloads) {
+    const origin = repoMesh?.originOf(w.file, w.line);
+    if (origin) w.origin = origin;
+  }
+  for (const [job, replacement] of judged.replacedJobs) {
+    const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
+    if (mode !== "in-place") continue;
+    const written = normalisedBody(replacement);
+    const cache = injected.cacheOf.get(job);
+    cache.forget(job.body);
+    cache.record(written, { output: written, skipped: [...injected.skipLines.get(job) ?? []] });
+    podSettings.record(written, parsed);
+  }
+  return judged;
+}
+function judgeAll(jobs, outputs, skipLines, mode) {
+  const workloads = [];
+  const replacements = /* @__PURE__ */ new Map();
+  const replacedJobs = /* @__PURE__ */ new Map();
+  const injectedObjects = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const judgement = judgeJob(job, outputs[j], skipLines.get(job) ?? [], mode === "patches");
+    workloads.push(...judgement.workloads);
+    if (judgement.injected !== void 0) injectedObjects.set(job, judgement.injected);
+    if (judgement.replacement === void 0) return;
+    replacedJobs.set(job, judgement.replacement);
+    const perFile = replacements.get(job.file) ?? /* @__PURE__ */ new Map();
+    perFile.set(job.slice.index, judgement.replacement);
+    replacements.set(job.file, perFile);
+  });
+  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
+}
+
+// src/core/inject/output/changes.ts
+import { existsSync as existsSync9, readFileSync as readFileSync8 } from "node:fs";
+
+// src/core/inject/output/in-place.ts
+function inPlaceChanges(judged, changes) {
+  for (const [file, perFile] of judged.replacements)
+    changes.propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile), file.text);
+}
+
+// src/core/inject/output/patches.ts
+import { existsSync as existsSync8, readFileSync as readFileSync7 } from "node:fs";
+import { join as join16, posix as posix15 } from "node:path";
+function patchChanges(judged, changes, logger) {
+  const patchesByDir = /* @__PURE__ */ new Map();
+  for (const job of judged.jobs) {
+    const injected = judged.injectedObjects.get(job);
+    if (job.isList) {
+      logger.warning(`${job.where}: a List cannot be patched by kustomize; use output in-place for it`, {
+        file: job.file.path,
+        line: job.slice.line
+      });
+      continue;
+    }
+    const workload = job.workloads[0];
+    if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
+    const patch = sidecarPatch(workload, job.source(), injected);
+    if (!patch) continue;
+    const dir = posix15.dirname(job.file.path);
+    const name = patchFileName(workload);
+    changes.propose(dir === "." ? name : posix15.join(dir, name), patch);
+    patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
+  }
+  for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
+    const kustomization = KUSTOMIZATION_FILES.map((f) => dir === "." ? f : posix15.join(dir, f)).find(
+      (f) => existsSync8(join16(changes.root, f))
+    );
+    if (!kustomization) {
+      logger.warning(
+        `${dir}: no kustomization.yaml to list the patches in; add it and list ${names.join(", ")}`,
+        {
+          file: dir
+        }
+      );
+      continue;
+    }
+    const wired = wirePatches(
+      readFileSync7(join16(changes.root, kustomization), "utf8"),
+      [...new Set(names)].sort()
+    );
+    if (wired !== void 0) changes.propose(kustomization, wired);
+  }
+}
+
+// src/core/inject/output/render-dir.ts
+import { posix as posix16 } from "node:path";
+function renderDirChanges(judged, outputDir, changes) {
+  const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
+  for (const file of filesWithWorkloads) {
+    const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
+    changes.propose(posix16.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
+  }
+}
+
+// src/core/inject/output/changes.ts
+var ChangeSet = class {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  changes = [];
+  /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
+  propose(path5, content, read) {
+    const absolute = resolveInsideWorkspace(this.root, path5);
+    const current = existsSync9(absolute) ? readFileSync8(absolute, "utf8") : void 0;
+    if (current !== content)
+      this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
+  }
+  sorted() {
+    return [...this.changes].sort((a, b) => a.path.localeCompare(b.path));
+  }
+};
+function plannedChanges(mode, root, outputDir, judged, logger) {
+  const changes = new ChangeSet(root);
+  if (mode === "in-place") inPlaceChanges(judged, changes);
+  else if (mode === "render-dir") renderDirChanges(judged, outputDir, changes);
+  else patchChanges(judged, changes, logger);
+  return changes.sorted();
+}
+
+// src/core/inject/output/patched-sidecars.ts
+import { posix as posix19 } from "node:path";
+
+// src/core/inject/output/json6902.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+
+// src/core/inject/output/json6902-metadata.ts
+var import_yaml11 = __toESM(require_dist(), 1);
+var INJECT2 = "sidecar.istio.io/inject";
+var MAPS = ["labels", "annotations"];
+var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
+var wanted = (p, map) => isObject(p.want[map]) ? p.want[map] : {};
+var had = (p, map) => isObject(p.have[map]) ? p.have[map] : {};
+function metadataOps(doc, kind, rendered, injected, leftOut) {
+  const ops = doc.contents;
+  const want = podTemplateOf(injected)?.metadata;
+  const have = podTemplateOf(rendered)?.metadata;
+  if (!(0, import_yaml11.isSeq)(ops) || !want || !have) return false;
+  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
+  const patch = {
+    doc,
+    ops,
+    prefix,
+    want,
+    have,
+    changes: /* @__PURE__ */ new Map(),
+    covered: new Map(MAPS.map((m) => [m, /* @__PURE__ */ new Set()])),
+    touchesMetadata: false,
+    changed: false
+  };
+  for (const m of MAPS) {
+    const differs = (k) => JSON.stringify(wanted(patch, m)[k]) !== JSON.stringify(had(patch, m)[k]);
+    patch.changes.set(m, new Set(Object.keys(wanted(patch, m)).filter((k) => k !== INJECT2 && differs(k))));
+  }
+  ops.items.forEach((item, index) => {
+    if (!(0, import_yaml11.isMap)(item)) return;
+    const op = item.toJSON();
+    if (op.op === "add" || op.op === "replace") regenerateOp(patch, op, index);
+  });
+  appendMissing(patch, leftOut);
+  return patch.changed;
+}
+function regenerateOp(patch, op, index) {
+  const { doc, prefix } = patch;
+  if (op.path === prefix && isObject(op.value)) {
+    patch.touchesMetadata = true;
+    for (const map2 of MAPS) {
+      const value = op.value[map2];
+      const changes = patch.changes.get(map2);
+      if (isObject(value)) wholeMap(patch, map2, [index, "value", map2], value);
+      else if (changes.size > 0) {
+        const fresh = Object.fromEntries([...changes].map((k) => [k, wanted(patch, map2)[k]]));
+        for (const key of changes) patch.covered.get(map2).add(key);
+        doc.setIn([index, "value", map2], doc.createNode(fresh));
+        patch.changed = true;
+      }
+    }
+    return;
+  }
+  const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
+  if (!match || match[1] !== prefix) return;
+  patch.touchesMetadata = true;
+  const map = match[2];
+  if (match[3] !== void 0) {
+    const key = unescapePointer(match[3]);
+    patch.covered.get(map).add(key);
+    const want = wanted(patch, map);
+    if (!(key in want) || JSON.stringify(want[key]) === JSON.stringify(op.value)) return;
+    doc.setIn([index, "value"], want[key]);
+    patch.changed = true;
+    return;
+  }
+  if (isObject(op.value)) wholeMap(patch, map, [index, "value"], op.value);
+}
+function wholeMap(patch, map, at, value) {
+  const covered = patch.covered.get(map);
+  const changes = patch.changes.get(map);
+  const want = wanted(patch, map);
+  for (const key of Object.keys(value)) covered.add(key);
+  for (const key of changes) covered.add(key);
+  const next = { ...value };
+  for (const key of Object.keys(next)) if (key in want) next[key] = want[key];
+  for (const key of changes) next[key] = want[key];
+  for (const [key, v] of Object.entries(next))
+    if (JSON.stringify(v) !== JSON.stringify(value[key])) {
+      patch.doc.setIn([...at, key], v);
+      patch.changed = true;
+    }
+}
+function appendMissing(patch, leftOut) {
+  const { doc, ops, prefix } = patch;
+  for (const map of MAPS) {
+    const missing = [...patch.changes.get(map)].filter((k) => !patch.covered.get(map).has(k));
+    if (missing.length === 0) continue;
+    if (!patch.touchesMetadata) {
+      leftOut.push(...missing.map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    patch.changed = true;
+    const want = wanted(patch, map);
+    if (!isObject(patch.have[map]))
+      ops.items.push(
+        doc.createNode({
+          op: "add",
+          path: `${prefix}/${map}`,
+          value: Object.fromEntries(missing.map((k) => [k, want[k]]))
+        })
+      );
+    else
+      for (const key of missing)
+        ops.items.push(
+          doc.createNode({
+            op: "add",
+            path: `${prefix}/${map}/${escapePointer(key)}`,
+            value: want[key]
+          })
+        );
+  }
+}
+
+// src/core/inject/output/json6902.ts
+var STATUS3 = "sidecar.istio.io/status";
+var INJECT3 = "sidecar.istio.io/inject";
+var LISTS = ["containers", "initContainers", "volumes"];
+function json6902Sidecars(build) {
+  return patchSidecars(build, isOpList);
+}
+function patchSidecars(build, accept) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const cluster of build.model.clusters)
+    for (const workload of cluster.workloads) {
+      const source = workload.sidecar.source;
+      if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
+      if (!source || workload.sidecar.count !== 1) continue;
+      const text = build.files.text(source.file);
+      if (text === void 0 || !accept(text, workload)) continue;
+      const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
+      if (seen.has(key)) continue;
+      const object = cluster.objects.find(
+        (o) => o.kind === workload.kind && o.name === workload.name && (o.namespace ?? "default") === workload.namespace && o.root === workload.root
+      );
+      if (!object) continue;
+      seen.add(key);
+      out.push({ file: source.file, line: source.line, text, workload, object });
+    }
+  return out;
+}
+function isOpList(text) {
+  const doc = (0, import_yaml12.parseDocument)(text);
+  const ops = doc.toJS();
+  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
+}
+function uninjected(object) {
+  const copy = JSON.parse(JSON.stringify(object.object));
+  const template = podTemplateOf(copy);
+  if (!template) return copy;
+  for (const list of ["containers", "initContainers"])
+    if (Array.isArray(template.spec[list]))
+      template.spec[list] = template.spec[list].filter(
+        (c) => !(isObject(c) && (c["name"] === "istio-proxy" || c["name"] === "istio-init"))
+      );
+  const annotations = template.metadata["annotations"];
+  if (isObject(annotations)) {
+    delete annotations[STATUS3];
+    delete annotations[INJECT3];
+  }
+  const labels = template.metadata["labels"];
+  if (isObject(labels)) delete labels[INJECT3];
+  return copy;
+}
+function regeneratedPatch(text, kind, rendered, injected, leftOut = []) {
+  const spec = podTemplateOf(injected)?.spec;
+  const renderedSpec = podTemplateOf(rendered)?.spec;
+  if (!spec || !renderedSpec) return void 0;
+  const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
+  const doc = (0, import_yaml12.parseDocument)(text);
+  const ops = doc.contents;
+  if (!(0, import_yaml12.isSeq)(ops)) return void 0;
+  const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
+  let changed = false;
+  ops.items.forEach((item, index) => {
+    if ((0, import_yaml12.isMap)(item) && regeneratedItems(doc, item.toJSON(), index, prefix, spec, covered))
+      changed = true;
+  });
+  if (appendedItems(doc, ops, prefix, spec, renderedSpec, covered)) changed = true;
+  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
+  return changed ? doc.toString() : void 0;
+}
+var listOf = (spec, list) => Array.isArray(spec[list]) ? spec[list] : [];
+function regeneratedItems(doc, op, index, prefix, spec, covered) {
+  if (op.op !== "add" && op.op !== "replace") return false;
+  const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
+  if (!match || match[1] !== prefix) return false;
+  const list = match[2];
+  const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
+  const fresh = values.map((v) => {
+    const name = isObject(v) ? v["name"] : void 0;
+    covered.get(list).add(name);
+    return listOf(spec, list).find((i) => isObject(i) && i["name"] === name) ?? v;
+  });
+  const next = match[3] === void 0 ? fresh : fresh[0];
+  if (JSON.stringify(next) === JSON.stringify(op.value)) return false;
+  doc.setIn([index, "value"], doc.createNode(next));
+  return true;
+}
+function appendedItems(doc, ops, prefix, spec, renderedSpec, covered) {
+  let changed = false;
+  for (const list of ["initContainers", "volumes"]) {
+    const have = new Set(listOf(renderedSpec, list).map((i) => isObject(i) ? i["name"] : void 0));
+    const missing = listOf(spec, list).filter(
+      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list).has(i["name"])
+    );
+    if (missing.length === 0) continue;
+    changed = true;
+    if (have.size === 0 && !covered.get(list).size)
+      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}`, value: missing }));
+    else
+      for (const item of missing)
+        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
+  }
+  return changed;
+}
+async function json6902Changes(targets, inject, native) {
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
+  const done = /* @__PURE__ */ new Set();
+  for (const target of targets) {
+    if (done.has(target.file)) continue;
+    done.add(target.file);
+    const kind = target.object.kind;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode, target);
+    const injected = (0, import_yaml12.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const leftOut = [];
+    const text = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
+    if (text !== void 0) result.changes.push({ path: target.file, content: text, expected: target.text });
+    const to = sidecarOf(injected);
+    const from = target.workload.sidecar;
+    result.workloads.push({
+      kind,
+      name: target.workload.name,
+      namespace: target.workload.namespace,
+      file: target.file,
+      line: target.line,
+      document: 0,
+      status: text !== void 0 ? "injected" : "unchanged",
+      from: {
+        ...from.image ? { proxyImage: from.image } : {},
+        ...from.revision ? { revision: from.revision } : {},
+        mode: from.state === "native" ? "native" : "classic"
+      },
+      to: { ...to ?? {}, mode: mode ? "native" : "classic" },
+      origin: "JSON6902 patch"
+    });
+  }
+  return result;
+}
+
+// src/core/inject/output/migrate-json6902.ts
+var import_yaml15 = __toESM(require_dist(), 1);
+import { posix as posix18 } from "node:path";
+
+// src/core/inject/output/patch-files.ts
+import { posix as posix17 } from "node:path";
+function patchReferences(build) {
+  const kustomizations = /* @__PURE__ */ new Set();
+  for (const root of build.rendered)
+    for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
+  const out = /* @__PURE__ */ new Map();
+  for (const kustomization of kustomizations) {
+    const dir = posix17.dirname(kustomization);
+    const add = (ref, field, index) => {
+      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
+      if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
+    };
+    for (const doc of build.files.documents(kustomization)) {
+      const body = asRecord(doc.value);
+      if (!body || asString(body.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      for (const field of ["patches", "patchesJson6902"])
+        asArray(body[field]).forEach((entry, i) => add(asRecord(entry)?.path, field, i));
+      asArray(body.patchesStrategicMerge).forEach((entry, i) => {
+        if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry))
+          add(entry, "patchesStrategicMerge", i);
+      });
+    }
+  }
+  return out;
+}
+function kustomizePatchFiles(build) {
+  return new Set(patchReferences(build).keys());
+}
+
+// src/core/inject/output/strategic-merge.ts
+var import_yaml14 = __toESM(require_dist(), 1);
+
+// src/core/inject/output/yaml-splice.ts
+var import_yaml13 = __toESM(require_dist(), 1);
+function applySplices(text, splices) {
+  let out = text;
+  const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
+  for (const { s } of ordered) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+var eolOf = (text) => text.includes("\r\n") ? "\r\n" : "\n";
+function lineStart(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+function block(value, column, eol) {
+  const lines = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
+  return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column) + l).join(eol) + eol;
+}
+function replaceItem(text, seq, item, value) {
+  if (!item.range) return void 0;
+  const [start, end] = item.range;
+  if (seq.flow) return { start, end, text: JSON.stringify(value) };
+  const column = start - lineStart(text, start);
+  const eol = eolOf(text);
+  const body = block(value, column, eol);
+  return { start, end, text: text.slice(end - 1, end) === "\n" ? body : body.slice(0, -eol.length) };
+}
+function appendItems(text, seq, values) {
+  const last = seq.items[seq.items.length - 1];
+  if (!last?.range || values.length === 0) return void 0;
+  const end = last.range[1];
+  if (seq.flow) return { start: end, end, text: values.map((v) => `, ${JSON.stringify(v)}`).join("") };
+  const eol = eolOf(text);
+  const startOfLine = lineStart(text, last.range[0]);
+  const prefix = text.slice(startOfLine, last.range[0]);
+  if (!/^\s*-\s+$/.test(prefix)) return void 0;
+  const lead = text.slice(end - 1, end) === "\n" ? "" : eol;
+  return {
+    start: end,
+    end,
+    text: lead + values.map((v) => prefix + block(v, prefix.length, eol)).join("")
+  };
+}
+function appendEntries(text, map, entries) {
+  const first = map.items[0]?.key;
+  if (map.flow || !map.range || !first?.range || Object.keys(entries).length === 0) return void 0;
+  const end = map.range[1];
+  const column = first.range[0] - lineStart(text, first.range[0]);
+  const eol = eolOf(text);
+  const lead = text.slice(end - 1, end) === "\n" ? "" : eol;
+  const body = block(entries, column, eol);
+  return { start: end, end, text: lead + " ".repeat(column) + body };
+}
+function replaceScalar(node, value) {
+  if (!node.range) return void 0;
+  const [start, end] = node.range;
+  const s = typeof value === "string" ? value : JSON.stringify(value);
+  let text;
+  if (node.type === "QUOTE_SINGLE") text = `'${s.replace(/'/g, "''")}'`;
+  else if (node.type === "QUOTE_DOUBLE") text = JSON.stringify(s);
+  else {
+    text = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
+    if (text.includes("\n")) text = JSON.stringify(s);
+  }
+  return { start, end, text };
+}
+var asSeq = (node) => (0, import_yaml13.isSeq)(node) ? node : void 0;
+var asMap = (node) => (0, import_yaml13.isMap)(node) ? node : void 0;
+var asScalar = (node) => (0, import_yaml13.isScalar)(node) ? node : void 0;
+var isPlainObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
+function updateNode(text, node, value) {
+  if (same(node, value)) return [];
+  const scalar = asScalar(node);
+  if (scalar)
+    return typeof value === "object" && value !== null ? void 0 : optional(replaceScalar(scalar, value));
+  const map = asMap(node);
+  if (map && !map.flow && isPlainObject3(value)) {
+    const splices = [];
+    const keys = /* @__PURE__ */ new Set();
+    for (const pair of map.items) {
+      const key = String(asScalar(pair.key)?.value);
+      keys.add(key);
+      if (!(key in value)) return void 0;
+      const inner = updateNode(text, pair.value, value[key]);
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    const added = Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)));
+    if (Object.keys(added).length === 0) return splices;
+    const edit = appendEntries(text, map, added);
+    return edit ? [...splices, edit] : void 0;
+  }
+  const seq = asSeq(node);
+  if (seq && !seq.flow && Array.isArray(value) && value.length >= seq.items.length) {
+    const splices = [];
+    for (const [i, item] of seq.items.entries()) {
+      const inner = updateNode(text, item, value[i]) ?? optional(replaceItem(text, seq, item, value[i]));
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    if (value.length === seq.items.length) return splices;
+    const edit = appendItems(text, seq, value.slice(seq.items.length));
+    return edit ? [...splices, edit] : void 0;
+  }
+  return void 0;
+}
+var optional = (splice) => splice ? [splice] : void 0;
+
+// src/core/inject/output/strategic-merge.ts
+var STATUS4 = "sidecar.istio.io/status";
+var INJECT4 = "sidecar.istio.io/inject";
+var LISTS2 = ["initContainers", "containers", "volumes"];
+function strategicMergeSidecars(build) {
+  return patchSidecars(
+    build,
+    (text, workload) => patchDocument(text, workload.kind, workload.name) !== void 0
+  );
+}
+function templatePath(kind) {
+  return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
+}
+function patchDocument(text, kind, name) {
+  const docs = (0, import_yaml14.parseAllDocuments)(text).filter(
+    (d) => d.errors.length === 0 && d.get("kind") === kind
+  );
+  const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
+  return doc && asMap(doc.getIn([...templatePath(kind), "spec"], true)) ? doc : void 0;
+}
+var items = (spec, list) => Array.isArray(spec?.[list]) ? spec[list].filter(isObject) : [];
+function strategicMergeInput(rendered, patch) {
+  return withoutPatchVolumes(
+    rendered,
+    new Set(items(podTemplateOf(patch)?.spec, "volumes").map((v) => v["name"]))
+  );
+}
+function withoutPatchVolumes(rendered, patched) {
+  const copy = uninjected({ object: rendered });
+  const template = podTemplateOf(copy);
+  const status = podTemplateOf(rendered)?.metadata["annotations"];
+  const old = isObject(status) && typeof status[STATUS4] === "string" ? safeJson(status[STATUS4]) : void 0;
+  const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
+  if (template && Array.isArray(template.spec["volumes"]))
+    template.spec["volumes"] = items(template.spec, "volumes").filter(
+      (v) => !(patched.has(v["name"]) && (owned.size === 0 || owned.has(v["name"])))
+    );
+  return copy;
+}
+function safeJson(text) {
+  try {
+    const value = JSON.parse(text);
+    return isObject(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function regeneratedStrategicMerge(text, kind, name, input, injected, leftOut = []) {
+  const doc = patchDocument(text, kind, name);
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  if (!doc || !want || !base) return void 0;
+  const at = templatePath(kind);
+  const spec = asMap(doc.getIn([...at, "spec"], true));
+  const splices = [];
+  const newLists = {};
+  for (const list of LISTS2) {
+    const had2 = new Set(items(base.spec, list).map((i) => i["name"]));
+    const owned = items(want.spec, list).filter((i) => !had2.has(i["name"]));
+    const seq = asSeq(spec.get(list, true));
+    const covered = /* @__PURE__ */ new Set();
+    for (const item of seq?.items ?? []) {
+      const node = asMap(item);
+      const fresh = owned.find((o) => o["name"] === node?.get("name"));
+      if (!node || !fresh) continue;
+      covered.add(fresh["name"]);
+      if (JSON.stringify(node.toJSON()) === JSON.stringify(fresh)) continue;
+      const edits = updateNode(text, node, fresh) ?? [replaceItem(text, seq, node, fresh)];
+      for (const edit2 of edits) if (edit2) splices.push(edit2);
+    }
+    const missing = owned.filter((o) => !covered.has(o["name"]));
+    if (missing.length === 0) continue;
+    const edit = seq ? appendItems(text, seq, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newLists[list] = missing;
+  }
+  const added = appendEntries(text, spec, newLists);
+  if (added) splices.push(added);
+  splices.push(...metadataSplices(text, doc, at, base.metadata, want.metadata, leftOut));
+  const next = applySplices(text, splices);
+  return next === text ? void 0 : next;
+}
+function metadataSplices(text, doc, at, have, want, leftOut) {
+  const metadata = asMap(doc.getIn([...at, "metadata"], true));
+  const splices = [];
+  const newMaps = {};
+  for (const map of ["labels", "annotations"]) {
+    const wanted2 = isObject(want[map]) ? want[map] : {};
+    const had2 = isObject(have[map]) ? have[map] : {};
+    const node = asMap(metadata?.get(map, true));
+    const changed = Object.keys(wanted2).filter(
+      (k) => k !== INJECT4 && JSON.stringify(wanted2[k]) !== JSON.stringify(had2[k])
+    );
+    const covered = /* @__PURE__ */ new Set();
+    for (const pair of node?.items ?? []) {
+      const key = String(asScalar(pair.key)?.value);
+      covered.add(key);
+      const value = asScalar(pair.value);
+      if (!(key in wanted2) || !value || JSON.stringify(value.value) === JSON.stringify(wanted2[key])) continue;
+      const edit2 = replaceScalar(value, wanted2[key]);
+      if (edit2) splices.push(edit2);
+    }
+    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted2[k]]));
+    if (Object.keys(missing).length === 0) continue;
+    if (!metadata) {
+      leftOut.push(...Object.keys(missing).map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    const edit = node ? appendEntries(text, node, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newMaps[map] = missing;
+  }
+  const added = metadata ? appendEntries(text, metadata, newMaps) : void 0;
+  if (added) splices.push(added);
+  return splices;
+}
+async function strategicMergeChanges(targets, inject, native) {
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
+  const texts = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const kind = target.object.kind;
+    const text = texts.get(target.file) ?? target.text;
+    const patch = patchDocument(text, kind, target.workload.name)?.toJS();
+    if (!patch) continue;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const input = strategicMergeInput(target.object.object, patch);
+    const output = await inject((0, import_yaml14.stringify)(input), mode, target);
+    const injected = (0, import_yaml14.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const leftOut = [];
+    const next = regeneratedStrategicMerge(text, kind, target.workload.name, input, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
+    if (next !== void 0) texts.set(target.file, next);
+    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== void 0, mode));
+  }
+  for (const [path5, content] of texts)
+    result.changes.push({ path: path5, content, expected: targets.find((t) => t.file === path5).text });
+  return result;
+}
+function patchWorkloadResult(target, kind, injected, changed, native, origin = "strategic-merge patch") {
+  const to = sidecarOf(injected);
+  const from = target.workload.sidecar;
+  return {
+    kind,
+    name: target.workload.name,
+    namespace: target.workload.namespace,
+    file: target.file,
+    line: target.line,
+    document: 0,
+    status: changed ? "injected" : "unchanged",
+    from: {
+      ...from.image ? { proxyImage: from.image } : {},
+      ...from.revision ? { revision: from.revision } : {},
+      mode: from.state === "native" ? "native" : "classic"
+    },
+    to: { ...to ?? {}, mode: native ? "native" : "classic" },
+    origin
+  };
+}
+
+// src/core/inject/output/migrate-json6902.ts
+async function migrateJson6902(build, targets, inject, native) {
+  const result = { changes: [], kept: [], migrated: [] };
+  const references = patchReferences(build);
+  const perFile = /* @__PURE__ */ new Map();
+  for (const t of targets) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
+  const kustomizations = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const refs = references.get(target.file) ?? [];
+    const ref = refs[0];
+    if (!ref || refs.length !== 1 || perFile.get(target.file) !== 1 || ref.field === "patchesStrategicMerge") {
+      result.kept.push({ target, reason: "more than one kustomization entry or workload uses it" });
+      continue;
+    }
+    const kind = target.object.kind;
+    const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const injected = (0, import_yaml15.parseAllDocuments)(await inject((0, import_yaml15.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
+    if (!injected || other) {
+      result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
+      continue;
+    }
+    const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
+    const patch = sidecarPatch(workload, input, injected);
+    if (!patch) continue;
+    const dir = posix18.dirname(ref.kustomization);
+    const name = patchFileName(workload);
+    const known2 = kustomizations.get(ref.kustomization);
+    const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
+    const rewired = rewire(known2?.text ?? original, ref.field, ref.index, name);
+    if (rewired === void 0) {
+      result.kept.push({ target, reason: `${ref.kustomization} could not be rewired` });
+      continue;
+    }
+    kustomizations.set(ref.kustomization, { text: rewired, original });
+    result.changes.push({ path: dir === "." ? name : posix18.join(dir, name), content: patch, expected: null });
+    result.changes.push({ path: target.file, content: null, expected: target.text });
+    result.migrated.push({
+      target,
+      patch: dir === "." ? name : posix18.join(dir, name),
+      injected,
+      native: mode
+    });
+  }
+  for (const [path5, { text, original }] of kustomizations)
+    result.changes.push({ path: path5, content: text, expected: original });
+  return result;
+}
+function opVolumes(text) {
+  const ops = (0, import_yaml15.parseDocument)(text).toJS();
+  return new Set(
+    ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
+  );
+}
+function otherOp(text, kind, input, injected) {
+  const ops = (0, import_yaml15.parseDocument)(text).toJS();
+  const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  const owned = (list) => {
+    const had2 = new Set(
+      (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
+    );
+    return new Set(
+      (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
+        (i) => isObject(i) && !had2.has(i["name"]) ? [i["name"]] : []
+      )
+    );
+  };
+  for (const op of ops) {
+    const path5 = op.path ?? "";
+    const list = new RegExp(`^${at}/spec/(containers|initContainers|volumes)(?:/(\\d+|-))?$`).exec(path5);
+    if (list && (op.op === "add" || op.op === "replace")) {
+      const values = list[2] === void 0 && Array.isArray(op.value) ? op.value : [op.value];
+      const names = owned(list[1]);
+      if (values.every((v) => isObject(v) && names.has(v["name"]))) continue;
+    }
+    if (new RegExp(`^${at}/metadata/(labels|annotations)(/|$)`).test(path5) && op.op !== "remove") continue;
+    return `its op ${op.op ?? "?"} ${path5} is not the sidecar's`;
+  }
+  return void 0;
+}
+function rewire(text, field, index, file) {
+  const doc = (0, import_yaml15.parseDocument)(text);
+  const seq = asSeq(doc.get(field, true));
+  const item = seq?.items[index];
+  if (!seq || seq.flow || !item?.range) return void 0;
+  if (field === "patches") {
+    const [start, end] = item.range;
+    const eol = text.includes("\r\n") ? "\r\n" : "\n";
+    return applySplices(text, [{ start, end, text: `path: ${file}${text[end - 1] === "\n" ? eol : ""}` }]);
+  }
+  const lineStart2 = (offset) => text.lastIndexOf("\n", offset - 1) + 1;
+  let splice = { start: lineStart2(item.range[0]), end: item.range[1], text: "" };
+  if (seq.items.length === 1) {
+    const pair = doc.contents && "items" in doc.contents ? doc.contents.items : [];
+    const key = pair.find((p) => asScalar(p.key)?.value === field)?.key;
+    if (!key?.range || !seq.range) return void 0;
+    splice = { start: lineStart2(key.range[0]), end: seq.range[1], text: "" };
+  }
+  return wirePatches(applySplices(text, [splice]), [file]);
+}
+
+// src/core/inject/output/patched-sidecars.ts
+async function regeneratePatchedSidecars(setup, jobs, judged, changes) {
+  const { options, mode } = setup;
+  const build = await setup.repoMesh.loadBuild();
+  let processes = 0;
+  const inject = (input, native2, target) => {
+    processes++;
+    return injectTarget(setup, input, native2, target);
+  };
+  const native = options.nativeSidecars !== void 0 ? setup.configNative : void 0;
+  const add = (change) => changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+  let json6902 = json6902Sidecars(build);
+  if (mode === "patches") json6902 = await migrated(setup, build, json6902, inject, native, judged, add);
+  const taken = /* @__PURE__ */ new Set([
+    ...changes.map((c) => c.path),
+    ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
+  ]);
+  for (const patched of [
+    await json6902Changes(json6902, inject, native),
+    await strategicMergeChanges(
+      strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
+      inject,
+      native
+    )
+  ]) {
+    for (const left of patched.metadataLeftOut)
+      setup.logger.notice(
+        `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+        { file: left.file, line: left.line }
+      );
+    for (const change of patched.changes) add(change);
+    replaceSkips(judged, patched.workloads);
+  }
+  return processes;
+}
+async function migrated(setup, build, targets, inject, native, judged, add) {
+  const { logger } = setup;
+  const migration = await migrateJson6902(build, targets, inject, native);
+  for (const { target, reason } of migration.kept)
+    logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
+      file: target.file,
+      line: target.line
+    });
+  const moved = migration.migrated.map((m) => {
+    logger.notice(`${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`, {
+      file: m.target.file
+    });
+    const kind = m.target.object.kind;
+    return patchWorkloadResult(m.target, kind, m.injected, true, m.native, "JSON6902 patch");
+  });
+  replaceSkips(judged, moved);
+  for (const change of migration.changes) add(change);
+  return migration.kept.map((k) => k.target);
+}
+function replaceSkips(judged, results) {
+  const covered = new Set(results.map((w) => `${w.kind}\0${w.name}`));
+  judged.workloads = judged.workloads.filter(
+    (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
+  );
+  judged.workloads.push(...results);
+}
+async function injectTarget(setup, input, native, target) {
+  const { repoMesh, revision, options, tools } = setup;
+  const rev = revisionFor(
+    target.workload.namespace,
+    podRevisionOf(target.object.object, revision),
+    repoMesh,
+    revision,
+    options.pinRevision
+  );
+  const revConfig = await tools.configFor(rev);
+  const own = await tools.istioctlFor(rev);
+  const result = await kubeInject({
+    binary: own.binary,
+    version: own.version,
+    input,
+    injectConfigFile: revConfig.injectConfigFile,
+    meshConfigFile: revConfig.meshConfigFile,
+    valuesFile: revConfig.valuesFile,
+    operatorFile: revConfig.operatorFile,
+    revision: rev,
+    nativeSidecars: native
+  });
+  return result.output;
+}
+function ownPatchPath(file, workload) {
+  const dir = posix19.dirname(file);
+  return dir === "." ? patchFileName(workload) : posix19.join(dir, patchFileName(workload));
+}
+function podRevisionOf(object, runRevision) {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, "labels", "istio.io/rev");
+  return podRevisionChoice(
+    typeof value === "string" ? value : void 0,
+    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
+    runRevision
+  );
+}
+
+// src/core/inject/pod-settings-cache.ts
+var KEYS = ["istio.io/rev", "sidecar.istio.io/inject", "sidecar.istio.io/status"];
+var SPARE_ENTRIES2 = 2e4;
+var PodSettingsCache = class _PodSettingsCache {
+  constructor(store, stored2) {
+    this.store = store;
+    this.stored = stored2;
+  }
+  store;
+  stored;
+  used = /* @__PURE__ */ new Map();
+  changed = false;
+  static open(cacheDir2) {
+    const store = cacheDir2 ? memo(cacheDir2, "pod-settings") : void 0;
+    const stored2 = store?.get();
+    return new _PodSettingsCache(store, stored2 && typeof stored2 === "object" ? stored2 : {});
+  }
+  /** Gives each job the settings recorded for its body (and a place to record new ones). */
+  attach(jobs) {
+    if (!this.store) return;
+    for (const job of jobs) {
+      const key = sha256(job.body);
+      const settings = this.used.get(key) ?? { ...this.stored[key] ?? {} };
+      this.used.set(key, settings);
+      job.podSettings = {
+        get: (name) => Object.hasOwn(settings, name) ? settings[name] : void 0,
+        set: (name, value) => {
+          if (settings[name] === value) return;
+          settings[name] = value;
+          this.changed = true;
+        }
+      };
+    }
+  }
+  /** The settings of a body this run writes, read from its parse, for the next run. */
+  record(body, parsed) {
+    if (!this.store) return;
+    const settings = {};
+    for (const key of KEYS) settings[key] = podSettingIn(parsed, key) ?? null;
+    settings[MODE_SETTING] = modeIn(parsed) ?? null;
+    this.used.set(sha256(body), settings);
+    this.changed = true;
+  }
+  save() {
+    if (!this.store) return;
+    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
+    if (!this.changed && this.used.size === Object.keys(this.stored).length) return;
+    const entries = Object.fromEntries(this.used);
+    for (const key of spare.slice(-SPARE_ENTRIES2)) entries[key] = this.stored[key];
+    this.store.set(entries);
+  }
+};
+
+// src/core/inject/render-tools.ts
+import { mkdir as mkdir3 } from "node:fs/promises";
+import { join as join19 } from "node:path";
+
 // src/core/mesh/running-version.ts
 async function controlPlaneVersionFor(workspace, revision, logger) {
   const model = await buildMeshModel(workspace, { logger });
@@ -43446,585 +46181,26 @@ async function controlPlaneVersionFor(workspace, revision, logger) {
   );
 }
 
-// src/core/inject/cached-injection.ts
-import { availableParallelism as availableParallelism2 } from "node:os";
-
-// src/core/inject/injected-output.ts
-function splitInjectOutput(output) {
-  const documents = [];
-  let start = 0;
-  const separator = /^---[ \t]*$/gm;
-  for (let match = separator.exec(output); match; match = separator.exec(output)) {
-    documents.push(output.slice(start, match.index));
-    start = match.index + match[0].length + 1;
-  }
-  const rest = output.slice(start);
-  if (rest.trim() !== "") documents.push(rest);
-  return documents;
-}
-function unquoteScalar(text) {
-  const value = text.trim();
-  if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
-    return value.slice(1, -1).replace(/''/g, "'");
-  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value.slice(1, -1);
-    }
-  }
-  return value;
-}
-function scanOutputDocument(text) {
-  const lines = text.split("\n");
-  const facts = { statuses: [] };
-  let inMetadata = false;
-  const proxyImages = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line.startsWith(" ")) {
-      inMetadata = line === "metadata:";
-      const kind = /^kind: (.+)$/.exec(line);
-      if (kind) facts.kind = unquoteScalar(kind[1]);
-      continue;
-    }
-    if (inMetadata) {
-      const field = /^ {2}(name|namespace): (.+)$/.exec(line);
-      if (field) facts[field[1]] = unquoteScalar(field[2]);
-    }
-    const status = /^\s+sidecar\.istio\.io\/status: (.+)$/.exec(line);
-    if (status) facts.statuses.push(unquoteScalar(status[1]));
-    const proxyName = /^(\s*)(- )?name: istio-proxy$/.exec(line);
-    if (proxyName) {
-      const image = containerImage(lines, i, proxyName[1].length + (proxyName[2] ? 2 : 0));
-      if (image) proxyImages.push(image);
-    }
-  }
-  const lastStatus = facts.statuses.at(-1);
-  if (lastStatus !== void 0) {
-    let revision;
-    try {
-      const parsed = JSON.parse(lastStatus);
-      if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
-    } catch {
-      revision = void 0;
-    }
-    facts.sidecar = {
-      ...revision ? { revision } : {},
-      ...proxyImages[0] ? { proxyImage: proxyImages[0] } : {}
-    };
-  }
-  return facts;
-}
-function containerImage(lines, at, keyColumn) {
-  const keyIndent = " ".repeat(keyColumn);
-  const itemStart = `${" ".repeat(keyColumn - 2)}- `;
-  const imageLine = (line) => {
-    const match = /^(?:- | {2})image: (.+)$/.exec(line.slice(keyColumn - 2));
-    return match && (line.startsWith(keyIndent) || line.startsWith(itemStart)) ? unquoteScalar(match[1]) : void 0;
-  };
-  for (let i = at; i >= 0; i--) {
-    const line = lines[i];
-    const image = imageLine(line);
-    if (image) return image;
-    if (line.startsWith(itemStart)) break;
-    if (!line.startsWith(keyIndent) && !line.startsWith(itemStart)) break;
-  }
-  for (let i = at + 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.startsWith(itemStart) || !line.startsWith(keyIndent)) break;
-    const image = imageLine(line);
-    if (image) return image;
-  }
-  return void 0;
-}
-function quickIdentity(body) {
-  let kind;
-  let name;
-  let namespace;
-  let inMetadata = false;
-  let childIndent;
-  for (const raw of body.split("\n")) {
-    const line = raw.replace(/\r$/, "");
-    if (line === "" || /^\s*#/.test(line)) continue;
-    if (!/^\s/.test(line)) {
-      inMetadata = false;
-      const top = /^(kind|metadata):(.*)$/.exec(line);
-      if (!top) continue;
-      const value2 = plainValue(top[2]);
-      if (value2 === void 0) return void 0;
-      if (top[1] === "kind") kind = value2;
-      else if (value2 !== "")
-        return void 0;
-      else inMetadata = true;
-      continue;
-    }
-    if (!inMetadata) continue;
-    const indent = /^ */.exec(line)[0].length;
-    childIndent ??= indent;
-    if (indent !== childIndent) continue;
-    const field = /^ *(name|namespace):(.*)$/.exec(line);
-    if (!field) continue;
-    const value = plainValue(field[2]);
-    if (value === void 0 || value === "") return void 0;
-    if (field[1] === "name") name = value;
-    else namespace = value;
-  }
-  if (kind === void 0 || name === void 0) return void 0;
-  return { kind, name, ...namespace !== void 0 ? { namespace } : {} };
-}
-function plainValue(rest) {
-  const text = rest.replace(/\s+#.*$/, "").trim();
-  if (text === "") return "";
-  if (/^['"]/.test(text)) return /^(['"]).*\1$/.test(text) ? unquoteScalar(text) : void 0;
-  if (/^[&*!{[|>]/.test(text)) return void 0;
-  return text;
-}
-
-// src/core/inject/batches.ts
-function planBatches(sizes, batchCount) {
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const ranges = [];
-  let start = 0;
-  let seen = 0;
-  for (let batch = 1; batch <= batchCount && start < sizes.length; batch++) {
-    const goal = total * batch / batchCount;
-    let end = start;
-    do {
-      seen += sizes[end];
-      end++;
-    } while (end < sizes.length && (batch === batchCount || seen < goal));
-    ranges.push({ start, end });
-    start = end;
-  }
-  return ranges;
-}
-function streamOf(jobs) {
-  return jobs.map((job) => `${job.body}---
-`).join("");
-}
-async function injectBatch(jobs, run2) {
-  const { output, skipped } = await run2(streamOf(jobs), jobs.length);
-  const outputs = splitInjectOutput(output);
-  if (outputs.length !== jobs.length) {
-    throw new IstioctlError(
-      `istioctl kube-inject returned ${outputs.length} documents for ${jobs.length} (from ${jobs[0]?.where ?? "?"} to ${jobs.at(-1)?.where ?? "?"})`,
-      {
-        hint: "This istioctl splits documents differently than expected; report it with the istioctl version."
-      }
-    );
-  }
-  return { outputs, skipped };
-}
-async function injectInBatches(jobs, run2, options = {}) {
-  if (jobs.length === 0) return { outputs: [], batches: [] };
-  const workers = Math.max(1, options.workers ?? 1);
-  const minBatchSize = options.minBatchSize ?? 25;
-  const batchCount = Math.max(1, Math.min(workers, Math.ceil(jobs.length / minBatchSize)));
-  const ranges = planBatches(
-    jobs.map((j) => j.body.length),
-    batchCount
-  );
-  const settled = await Promise.allSettled(
-    ranges.map((range) => injectBatch(jobs.slice(range.start, range.end), run2))
-  );
-  const failed2 = settled.findIndex((s) => s.status === "rejected");
-  if (failed2 !== -1) {
-    const range = ranges[failed2];
-    const reason = settled[failed2].reason;
-    throw await locateFailure(jobs.slice(range.start, range.end), run2, reason);
-  }
-  const outputs = [];
-  const batches = [];
-  settled.forEach((result, i) => {
-    const value = result.value;
-    outputs.push(...value.outputs);
-    batches.push({ ...ranges[i], skipped: value.skipped });
-  });
-  return { outputs, batches };
-}
-async function locateFailure(jobs, run2, original) {
-  let suspects = jobs;
-  let lastError = original;
-  while (suspects.length > 1) {
-    const half = Math.ceil(suspects.length / 2);
-    const first = suspects.slice(0, half);
-    const error2 = await injectBatch(first, run2).then(
-      () => void 0,
-      (e) => e
-    );
-    if (error2 !== void 0) {
-      suspects = first;
-      lastError = error2;
-      continue;
-    }
-    const second = suspects.slice(half);
-    const secondError = await injectBatch(second, run2).then(
-      () => void 0,
-      (e) => e
-    );
-    if (secondError === void 0) break;
-    suspects = second;
-    lastError = secondError;
-  }
-  const message = lastError instanceof Error ? lastError.message : String(lastError);
-  const where = suspects.length === 1 ? suspects[0].where : `${suspects[0].where} \u2026 ${suspects.at(-1).where}`;
-  return new IstioctlError(`kube-inject failed on ${where}: ${message}`, {
-    hint: "Fix that document (or exclude its file with the paths input); no file was written.",
-    cause: lastError
-  });
-}
-
-// src/core/inject/workloads.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-
-// src/core/workspace/yaml-limits.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-var MAX_YAML_ALIAS_COUNT = 1e3;
-
-// src/core/inject/workloads.ts
-var WORKLOAD_KINDS = [
-  "Pod",
-  "ReplicationController",
-  "Deployment",
-  "DaemonSet",
-  "ReplicaSet",
-  "StatefulSet",
-  "Job",
-  "CronJob",
-  "DeploymentConfig"
-];
-var SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
-var KIND_WORD = new RegExp(`\\b(?:${WORKLOAD_KINDS.join("|")}|List)\\b`);
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function isWorkloadKind(kind) {
-  return typeof kind === "string" && WORKLOAD_KINDS.includes(kind);
-}
-function mayBeWorkload(body) {
-  return KIND_WORD.test(body);
-}
-function parseManifest(body) {
-  return (0, import_yaml8.parse)(body, { version: "1.1", uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
-}
-var POD_KIND = /^kind:[ \t]*["']?Pod["']?[ \t]*(?:#.*)?$/m;
-var TEMPLATE_KEY = /^[ \t]*(?:- )?["']?template["']?[ \t]*:/m;
-var CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:/m;
-var EMPTY_CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:[ \t]*(?:\[[ \t]*\]|null|~)[ \t]*(?:#.*)?$/m;
-function notAWorkload(body, parsed) {
-  if ((TEMPLATE_KEY.test(body) || POD_KIND.test(body)) && CONTAINERS_KEY.test(body) && !EMPTY_CONTAINERS_KEY.test(body))
-    return void 0;
-  for (const [index, object] of objectsOf(parsed()).entries()) {
-    const workload = workloadOf(object);
-    if (!workload) continue;
-    const problem = workloadProblem(object, workload.kind);
-    if (!problem) continue;
-    const which2 = `${workload.kind} ${workloadName(workload)}`;
-    return isObject(parsed()) && parsed()["kind"] === "List" ? `item ${index + 1} (${which2}) ${problem}` : `${which2} ${problem}`;
-  }
-  return void 0;
-}
-function workloadProblem(object, kind) {
-  const where = kind === "Pod" ? "spec" : kind === "CronJob" ? "spec.jobTemplate.spec.template" : "spec.template";
-  if (kind !== "Pod" && !isObject(dig(object, ...where.split("."))))
-    return `has no pod template (${where}): a kustomize strategic-merge patch or a partial manifest, not a workload`;
-  const template = podTemplateOf(object);
-  const containers = template?.spec["containers"];
-  if (!Array.isArray(containers) || containers.length === 0)
-    return `has no containers in its pod spec: a strategic-merge patch or an invalid ${kind}, not a workload to inject`;
-  return void 0;
-}
-function workloadsOf(document) {
-  if (!isObject(document)) return [];
-  if (document["kind"] === "List" && Array.isArray(document["items"])) {
-    return document["items"].flatMap((item, index) => {
-      const workload2 = workloadOf(item);
-      return workload2 ? [{ ...workload2, listItem: index }] : [];
-    });
-  }
-  const workload = workloadOf(document);
-  return workload ? [workload] : [];
-}
-function workloadOf(object) {
-  if (!isObject(object) || !isWorkloadKind(object["kind"])) return void 0;
-  const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
-  const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : void 0;
-  return {
-    kind: object["kind"],
-    name: typeof metadata["name"] === "string" ? metadata["name"] : "",
-    ...namespace ? { namespace } : {}
-  };
-}
-function podTemplateOf(object) {
-  if (!isObject(object)) return void 0;
-  let metadata;
-  let spec;
-  if (object["kind"] === "Pod") {
-    metadata = object["metadata"];
-    spec = object["spec"];
-  } else if (object["kind"] === "CronJob") {
-    metadata = dig(object, "spec", "jobTemplate", "metadata");
-    spec = dig(object, "spec", "jobTemplate", "spec", "template", "spec");
-    if (!isObject(dig(object, "spec", "jobTemplate", "spec", "template"))) return void 0;
-  } else {
-    const template = dig(object, "spec", "template");
-    if (!isObject(template)) return void 0;
-    metadata = template["metadata"];
-    spec = template["spec"];
-  }
-  return { metadata: isObject(metadata) ? metadata : {}, spec: isObject(spec) ? spec : {} };
-}
-function podTemplatePath(kind) {
-  if (kind === "Pod") return [];
-  if (kind === "CronJob") return ["spec", "jobTemplate"];
-  return ["spec", "template"];
-}
-function dig(value, ...keys) {
-  let current = value;
-  for (const key of keys) current = isObject(current) ? current[key] : void 0;
-  return current;
-}
-var STATUS_ANNOTATION = "sidecar.istio.io/status";
-var INJECT_KEY = "sidecar.istio.io/inject";
-function sidecarOf(object) {
-  const template = podTemplateOf(object);
-  if (!template) return void 0;
-  const status = dig(template.metadata, "annotations", STATUS_ANNOTATION);
-  if (typeof status !== "string") return void 0;
-  let revision;
-  try {
-    const parsed = JSON.parse(status);
-    if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
-  } catch {
-  }
-  const containers = [template.spec["containers"], template.spec["initContainers"]].flatMap(
-    (list) => Array.isArray(list) ? list : []
-  );
-  const proxy = containers.find((c) => isObject(c) && c["name"] === "istio-proxy");
-  const proxyImage = isObject(proxy) && typeof proxy["image"] === "string" ? proxy["image"] : void 0;
-  return { ...revision ? { revision } : {}, ...proxyImage ? { proxyImage } : {} };
-}
-function predictedSkipReason(object) {
-  const template = podTemplateOf(object);
-  if (!template) return void 0;
-  if (template.spec["hostNetwork"] === true) return "host-network";
-  const namespace = dig(object, "metadata", "namespace") ?? template.metadata["namespace"];
-  if (typeof namespace === "string" && SYSTEM_NAMESPACES.includes(namespace)) return "system-namespace";
-  const label = dig(template.metadata, "labels", INJECT_KEY);
-  const annotation = dig(template.metadata, "annotations", INJECT_KEY);
-  const setting = label ?? annotation;
-  if (setting !== void 0 && !["true", "enabled", "yes", "y", "on"].includes(String(setting).toLowerCase()))
-    return "injection-disabled";
-  return void 0;
-}
-function objectsOf(document) {
-  if (isObject(document) && document["kind"] === "List" && Array.isArray(document["items"]))
-    return document["items"];
-  return [document];
-}
-function workloadName(workload) {
-  return workload.namespace ? `${workload.namespace}/${workload.name}` : workload.name;
-}
-
-// src/core/inject/judgement.ts
-var SYSTEM_NAMESPACE_MESSAGE = "in a system namespace: the webhook never injects there (offline istioctl would)";
-function attributeSkips(jobs, batches) {
-  const result = /* @__PURE__ */ new Map();
-  for (const batch of batches) {
-    if (batch.skipped.length === 0) continue;
-    const units = jobs.slice(batch.start, batch.end).flatMap(
-      (job) => objectsOf(job.source()).filter((object) => podTemplateOf(object) && workloadsOf(object).length === 1).map((object, i) => ({ job, i, object, names: skipNames(object) }))
-    );
-    const matches = (line, unit) => (!line.kind || line.kind === workloadsOf(unit.object)[0].kind) && unit.names.includes(line.name);
-    let next = 0;
-    for (const [u, unit] of units.entries()) {
-      const perJob = result.get(unit.job) ?? [];
-      const line = batch.skipped[next];
-      let hit;
-      if (line && matches(line, unit)) {
-        const later = units.slice(u + 1).find((other) => matches(line, other));
-        if (predictedSkipReason(unit.object) || !later || !predictedSkipReason(later.object)) {
-          hit = line;
-          next++;
-        }
-      }
-      perJob[unit.i] = hit;
-      result.set(unit.job, perJob);
-    }
-  }
-  return result;
-}
-function skipNames(object) {
-  const workload = workloadsOf(object)[0];
-  const templateName = podTemplateOf(object)?.metadata["name"];
-  const name = typeof templateName === "string" && templateName !== "" ? templateName : workload.name;
-  return workload.namespace ? [`${workload.namespace}/${name}`] : [name];
-}
-function withoutEmpty(value) {
-  if (Array.isArray(value)) return value.map(withoutEmpty);
-  if (!isObject(value)) return value;
-  const out = {};
-  for (const [k, v] of Object.entries(value)) {
-    const cleaned = withoutEmpty(v);
-    if (cleaned === null || isObject(cleaned) && Object.keys(cleaned).length === 0) continue;
-    out[k] = cleaned;
-  }
-  return out;
-}
-function sameJson(a, b) {
-  return JSON.stringify(withoutEmpty(a)) === JSON.stringify(withoutEmpty(b));
-}
-function lineUpError(job, message) {
-  return new FileFormatError(message, {
-    file: job.file.path,
-    line: job.slice.line,
-    hint: "Report this with the istioctl version; no file was written."
-  });
-}
-function outputSidecars(job, output, parsedOutput) {
-  if (parsedOutput !== void 0)
-    return objectsOf(parsedOutput).filter((o) => workloadsOf(o).length === 1).map((o) => sidecarOf(o));
-  const facts = scanOutputDocument(output);
-  const expected = job.workloads[0];
-  if (facts.kind !== expected.kind || (facts.name ?? "") !== expected.name || facts.namespace !== expected.namespace)
-    throw lineUpError(
-      job,
-      `istioctl returned ${facts.kind ?? "?"} ${facts.name ?? "?"} for ${expected.kind} ${workloadName(expected)}: the output does not line up with the input`
-    );
-  return [facts.sidecar];
-}
-function judgeJob(job, output, skipLines, needObjects) {
-  const full = job.isList || needObjects;
-  const sourceObjects = full ? objectsOf(job.source()).filter((o) => workloadsOf(o).length === 1) : void 0;
-  const parsedOutput = full ? parseManifest(output) : void 0;
-  const sidecars = outputSidecars(job, output, parsedOutput);
-  const count = sourceObjects?.length ?? 1;
-  if (sidecars.length !== count)
-    throw lineUpError(job, `istioctl returned ${sidecars.length} workloads for ${count}`);
-  const base = { file: job.file.path, line: job.slice.line, document: job.slice.index };
-  const results = sidecars.map((to, i) => {
-    const source = sourceObjects?.[i];
-    const workload = source ? workloadsOf(source)[0] : job.workloads[0];
-    const listItem = job.workloads[i]?.listItem;
-    const from = source ? sidecarOf(source) : sourceSidecar(job);
-    const skipLine = skipLines[i];
-    const entry = {
-      ...workload,
-      ...base,
-      ...listItem !== void 0 ? { listItem } : {},
-      ...from ? { from } : {}
-    };
-    const systemNamespace = workload.namespace !== void 0 && SYSTEM_NAMESPACES.includes(workload.namespace);
-    if (skipLine || !to || systemNamespace) {
-      const reason = predictedSkipReason(source ?? job.source());
-      return {
-        ...entry,
-        status: "skipped",
-        skipReason: reason ?? (skipLine?.reason === "host-network" ? "host-network" : skipLine ? "injection-disabled" : "not-injected"),
-        skipMessage: skipLine?.message ?? (systemNamespace ? SYSTEM_NAMESPACE_MESSAGE : "istioctl added no sidecar")
-      };
-    }
-    return { ...entry, status: "injected", to };
-  });
-  const injected = needObjects ? { injected: parsedOutput } : {};
-  if (results.some((r) => r.skipMessage === SYSTEM_NAMESPACE_MESSAGE)) {
-    for (const r of results) if (r.status === "injected") r.status = "unchanged";
-    return { workloads: results, ...injected };
-  }
-  const injectedAny = results.some((r) => r.status === "injected");
-  let replacement = injectedAny ? output : void 0;
-  if (replacement !== void 0 && (output === job.body || isCurrent(job, results, output)))
-    replacement = void 0;
-  if (replacement === void 0) {
-    for (const r of results) if (r.status === "injected") r.status = "unchanged";
-  }
-  return { workloads: results, ...replacement !== void 0 ? { replacement } : {}, ...injected };
-}
-function sourceSidecar(job) {
-  if (!job.body.includes("sidecar.istio.io/status")) return void 0;
-  const scanned = scanOutputDocument(job.body).sidecar;
-  return scanned?.proxyImage ? scanned : sidecarOf(job.source());
-}
-function isCurrent(job, results, output) {
-  if (!job.body.includes("sidecar.istio.io/status")) return false;
-  const sameSidecars = results.every(
-    (r) => r.status !== "injected" || r.from?.proxyImage === r.to?.proxyImage && r.from?.revision === r.to?.revision
-  );
-  return sameSidecars && sameJson(job.source(), parseManifest(output));
-}
-
-// src/core/inject/cached-injection.ts
-async function injectJobs(jobs, setup, cache) {
-  const outputs = new Array(jobs.length);
-  const skipLines = /* @__PURE__ */ new Map();
-  const misses = [];
-  jobs.forEach((job, j) => {
-    const hit = cache.lookup(job.body);
-    if (!hit) return misses.push(j);
-    outputs[j] = hit.output;
-    if (hit.skipped.length > 0) skipLines.set(job, hit.skipped);
-  });
-  const pending = misses.map((j) => jobs[j]);
-  const workers = Math.max(1, setup.workers ?? availableParallelism2());
-  let processes = 0;
-  const batched = await injectInBatches(
-    pending,
-    async (input) => {
-      processes++;
-      const result = await kubeInject({
-        binary: setup.binary,
-        version: setup.version,
-        input,
-        injectConfigFile: setup.config.injectConfigFile,
-        meshConfigFile: setup.config.meshConfigFile,
-        valuesFile: setup.config.valuesFile,
-        operatorFile: setup.config.operatorFile,
-        revision: setup.revision,
-        nativeSidecars: setup.config.nativeSidecars,
-        timeoutMs: 3e5 + input.length / 10,
-        // Injection allocates heavily; a laxer GC saves ~15% of istioctl's CPU for ~50 MB more memory.
-        env: { GOGC: process.env.GOGC ?? "400" }
-      });
-      for (const message of result.messages) setup.logger.debug(`istioctl kube-inject: ${message}`);
-      return result;
-    },
-    { workers }
-  );
-  const fresh = attributeSkips(pending, batched.batches);
-  pending.forEach((job, i) => {
-    const output = batched.outputs[i];
-    outputs[misses[i]] = output;
-    const skipped = fresh.get(job) ?? [];
-    if (skipped.length > 0) skipLines.set(job, skipped);
-    cache.record(job.body, { output, skipped });
-  });
-  setup.logger.info(
-    `${jobs.length - pending.length} workload documents answered by the injection cache, ${pending.length} injected with ${processes} istioctl processes (${workers} workers)`
-  );
-  return { outputs, skipLines, processes, reinjected: pending.length };
-}
-
 // src/core/inject/inject-config.ts
-var import_yaml11 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync7 } from "node:fs";
+var import_yaml18 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync9 } from "node:fs";
 import { writeFile as writeFile3 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/core/istioctl/offline-config.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 import { mkdir as mkdir2, mkdtemp, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { join as join13, resolve as resolve5 } from "node:path";
+import { tmpdir as tmpdir5 } from "node:os";
+import { join as join17, resolve as resolve5 } from "node:path";
 
 // src/core/istioctl/manifest-objects.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 function manifestObjectsOfKind(manifest, kinds) {
-  const wanted = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
+  const wanted2 = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
   const objects = [];
   for (const document of manifest.split(/^---\s*$/m)) {
-    if (!wanted.test(document)) continue;
-    const parsed = (0, import_yaml9.parse)(document);
+    if (!wanted2.test(document)) continue;
+    const parsed = (0, import_yaml16.parse)(document);
     if (parsed && typeof parsed === "object") objects.push(parsed);
   }
   return objects;
@@ -44104,7 +46280,7 @@ var OFFLINE_FILE_NAMES = {
 async function valuesAsOperatorFile(valuesFile, workDir) {
   let values;
   try {
-    values = (0, import_yaml10.parse)(await readFile(valuesFile, "utf8"));
+    values = (0, import_yaml17.parse)(await readFile(valuesFile, "utf8"));
   } catch (error2) {
     throw new FileFormatError(`cannot read the values file: ${error2.message}`, {
       file: valuesFile,
@@ -44125,9 +46301,9 @@ async function valuesAsOperatorFile(valuesFile, workDir) {
       hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
     });
   }
-  const wrapped = join13(workDir, "values-operator.yaml");
+  const wrapped = join17(workDir, "values-operator.yaml");
   const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile2(wrapped, (0, import_yaml10.stringify)(operator));
+  await writeFile2(wrapped, (0, import_yaml17.stringify)(operator));
   return wrapped;
 }
 async function writeAllOrNothing(files) {
@@ -44161,9 +46337,9 @@ async function generateOfflineInjectConfig(options) {
   const outputDir = resolve5(options.outputDir);
   await mkdir2(outputDir, { recursive: true });
   const paths = {
-    injectConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join13(outputDir, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join17(outputDir, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join17(outputDir, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join17(outputDir, OFFLINE_FILE_NAMES.meshConfig)
   };
   await writeAllOrNothing([
     { path: paths.injectConfigFile, content: injectConfig2 },
@@ -44185,7 +46361,7 @@ async function generateOfflineInjectConfig(options) {
   };
 }
 async function renderControlPlane(options, requested, logger) {
-  const workDir = await mkdtemp(join13(tmpdir4(), "istio-offline-config-"));
+  const workDir = await mkdtemp(join17(tmpdir5(), "istio-offline-config-"));
   try {
     const files = [...options.baseOperatorFiles ?? []];
     if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
@@ -44226,162 +46402,8 @@ function injectorValues(configMaps, version) {
   }
 }
 
-// src/core/inject/injection-cache.ts
-import { createHash as createHash2 } from "node:crypto";
-import {
-  closeSync as closeSync4,
-  mkdirSync as mkdirSync3,
-  openSync as openSync4,
-  readFileSync as readFileSync6,
-  readSync as readSync2,
-  renameSync as renameSync3,
-  rmSync as rmSync4,
-  statSync as statSync3,
-  writeFileSync as writeFileSync2
-} from "node:fs";
-import { homedir } from "node:os";
-import { dirname as dirname7, join as join14 } from "node:path";
-var FORMAT = 1;
-var SPARE_ENTRIES = 2e4;
-function sha256(...parts) {
-  const hash = createHash2("sha256");
-  for (const part of parts) hash.update(typeof part === "string" ? `${part.length}:${part}` : part);
-  return hash.digest("hex");
-}
-function defaultCacheDir(env = process.env) {
-  if (env["ISTIO_AUTOPILOT_CACHE"]) return join14(env["ISTIO_AUTOPILOT_CACHE"], "inject");
-  if (env["RUNNER_TOOL_CACHE"]) return join14(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
-  return join14(homedir(), ".cache", "istio-autopilot", "inject");
-}
-var InjectionCache = class _InjectionCache {
-  constructor(file, stored2, logger) {
-    this.file = file;
-    this.logger = logger;
-    this.stored = stored2;
-  }
-  file;
-  logger;
-  stored;
-  used = /* @__PURE__ */ new Map();
-  changed = false;
-  /** A cache that remembers nothing (cacheDir false). */
-  static disabled(logger) {
-    return new _InjectionCache(void 0, {}, logger);
-  }
-  /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
-  static open(dir, configKey, logger) {
-    const file = join14(dir, `${configKey}.json`);
-    let stored2 = {};
-    try {
-      const parsed = JSON.parse(readFileSync6(file, "utf8"));
-      if (parsed.format === FORMAT && parsed.entries && typeof parsed.entries === "object")
-        stored2 = parsed.entries;
-    } catch (error2) {
-      if (error2.code !== "ENOENT")
-        logger.debug(`injection cache ${file} unreadable, starting cold: ${error2.message}`);
-    }
-    return new _InjectionCache(file, stored2, logger);
-  }
-  /** istioctl's answer for this exact input, if recorded. */
-  lookup(input) {
-    if (!this.file) return void 0;
-    const key = sha256(input);
-    const entry = this.stored[key];
-    if (!entry || entry.output !== void 0 && typeof entry.output !== "string") return void 0;
-    this.used.set(key, entry);
-    return {
-      output: entry.output ?? input,
-      skipped: (entry.skipped ?? []).map((s) => s ?? void 0)
-    };
-  }
-  /** Remembers what istioctl answered for `input`. */
-  record(input, answer) {
-    if (!this.file) return;
-    const entry = {
-      ...answer.output !== input ? { output: answer.output } : {},
-      ...answer.skipped.some(Boolean) ? { skipped: answer.skipped.map((s) => s ?? null) } : {}
-    };
-    const key = sha256(input);
-    this.used.set(key, entry);
-    this.changed ||= JSON.stringify(this.stored[key]) !== JSON.stringify(entry);
-  }
-  /** Drops the answer for an input no file holds any more (in place, once its output is written). */
-  forget(input) {
-    const key = sha256(input);
-    this.changed ||= this.used.delete(key) || key in this.stored;
-    delete this.stored[key];
-  }
-  /** Writes the entries this run used, then spare older ones; atomically, and a failure only warns. */
-  save() {
-    if (!this.file) return;
-    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
-    if (!this.changed && spare.length <= SPARE_ENTRIES) return;
-    const entries = Object.fromEntries(this.used);
-    for (const key of spare.slice(-SPARE_ENTRIES)) entries[key] = this.stored[key];
-    const content = { format: FORMAT, entries };
-    const error2 = writeAtomically(this.file, JSON.stringify(content));
-    if (error2) this.logger.warning(`could not save the injection cache ${this.file}: ${error2.message}`);
-  }
-};
-function fileDigest(dir, path5) {
-  const stat2 = statSync3(path5, { bigint: true });
-  const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
-  const index = join14(dir, "file-digests.json");
-  let known2 = {};
-  try {
-    known2 = JSON.parse(readFileSync6(index, "utf8"));
-  } catch {
-    known2 = {};
-  }
-  const hit = known2[`${path5}\0${identity}`];
-  if (typeof hit === "string") return hit;
-  const hash = createHash2("sha256");
-  const fd = openSync4(path5, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let n = readSync2(fd, buffer); n > 0; n = readSync2(fd, buffer)) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync4(fd);
-  }
-  const digest = hash.digest("hex");
-  const kept = Object.fromEntries(Object.entries(known2).filter(([k]) => !k.startsWith(`${path5}\0`)));
-  kept[`${path5}\0${identity}`] = digest;
-  writeAtomically(index, JSON.stringify(kept));
-  return digest;
-}
-function memo(dir, key) {
-  const file = dir ? join14(dir, "memo", `${key}.json`) : void 0;
-  return {
-    get() {
-      if (!file) return void 0;
-      try {
-        const stored2 = JSON.parse(readFileSync6(file, "utf8"));
-        return stored2.format === FORMAT ? stored2.value : void 0;
-      } catch {
-        return void 0;
-      }
-    },
-    set(value) {
-      if (!file) return;
-      writeAtomically(file, JSON.stringify({ format: FORMAT, value }));
-    }
-  };
-}
-function writeAtomically(file, content) {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    mkdirSync3(dirname7(file), { recursive: true });
-    writeFileSync2(temporary, content);
-    renameSync3(temporary, file);
-    return void 0;
-  } catch (error2) {
-    rmSync4(temporary, { force: true });
-    return error2;
-  }
-}
-
 // src/core/inject/inject-config.ts
-var readOptional = (path5) => path5 ? readFileSync7(path5) : Buffer.alloc(0);
+var readOptional = (path5) => path5 ? readFileSync9(path5) : Buffer.alloc(0);
 function insideWorkspace(options, path5, input) {
   if (!path5) return void 0;
   try {
@@ -44423,7 +46445,7 @@ function givenConfig(options, operatorFile, context2) {
   if (valuesFile) {
     try {
       proxyImage = proxyImageFromValues(
-        JSON.parse(readFileSync7(valuesFile, "utf8"))
+        JSON.parse(readFileSync9(valuesFile, "utf8"))
       );
     } catch (error2) {
       throw new FileFormatError("the injector values file is not JSON", {
@@ -44449,8 +46471,8 @@ async function generatedConfig(options, operatorFile, context2) {
     values: cloneJson(context2.repoValues?.values),
     meshConfig: cloneJson(context2.repoValues?.meshConfig)
   };
-  const repoFile = join15(context2.scratch, "repo-control-plane.yaml");
-  const repoText = () => (0, import_yaml11.stringify)({
+  const repoFile = join18(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => (0, import_yaml18.stringify)({
     apiVersion: "install.istio.io/v1alpha1",
     kind: "IstioOperator",
     spec: {
@@ -44474,9 +46496,9 @@ async function generatedConfig(options, operatorFile, context2) {
     )
   );
   const paths = {
-    injectConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join15(context2.scratch, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join18(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join18(context2.scratch, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join18(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
   };
   const known2 = remembered.get();
   if (known2) {
@@ -44519,9 +46541,9 @@ async function generatedConfig(options, operatorFile, context2) {
     }
   }
   remembered.set({
-    injectConfig: readFileSync7(generated.injectConfigFile, "utf8"),
-    values: readFileSync7(generated.valuesFile, "utf8"),
-    meshConfig: readFileSync7(generated.meshConfigFile, "utf8"),
+    injectConfig: readFileSync9(generated.injectConfigFile, "utf8"),
+    values: readFileSync9(generated.valuesFile, "utf8"),
+    meshConfig: readFileSync9(generated.meshConfigFile, "utf8"),
     nativeSidecars: generated.nativeSidecars,
     proxyImage: generated.proxyImage
   });
@@ -44547,1724 +46569,119 @@ function removeKey(values, key) {
   return removed;
 }
 
-// src/core/inject/jobs.ts
-import { existsSync as existsSync7 } from "node:fs";
-import { join as join16, posix as posix13 } from "node:path";
-
-// src/core/inject/documents.ts
-var SEPARATOR = /^---(?:[ \t]|\r?$)/;
-var LEADING_TRIVIA = /^[ \t]*(?:#.*)?\r?$/;
-var TRAILING_TRIVIA = /^(?:#.*|[ \t]*)\r?$/;
-function splitLines(text) {
-  const lines = [];
-  let start = 0;
-  while (start < text.length) {
-    const newline = text.indexOf("\n", start);
-    const end = newline === -1 ? text.length : newline + 1;
-    lines.push({ start, end, text: text.slice(start, newline === -1 ? end : newline) });
-    start = end;
-  }
-  return lines;
-}
-function splitYamlDocuments(text) {
-  const lines = splitLines(text);
-  const groups2 = [{ lines: [], separated: false }];
-  for (const [i, line] of lines.entries()) {
-    const bare = i === 0 ? line.text.replace(/^\uFEFF/, "") : line.text;
-    if (SEPARATOR.test(bare)) groups2.push({ lines: [line], separated: true });
-    else groups2.at(-1).lines.push(line);
-  }
-  if (groups2.length > 1 && groups2[0].lines.length === 0) groups2.shift();
-  let lineNumber = 1;
-  const slices = [];
-  let offset = 0;
-  for (const group of groups2) {
-    const start = group.lines[0]?.start ?? offset;
-    const end = group.lines.at(-1)?.end ?? offset;
-    const content = group.separated ? group.lines.slice(1) : group.lines;
-    const separatorInline = group.separated && !/^---[ \t]*(?:#.*)?\r?$/.test(group.lines[0].text.replace(/^\uFEFF/, ""));
-    let first = 0;
-    let last = content.length;
-    while (first < last && LEADING_TRIVIA.test(stripBom(content[first].text, content[first].start)))
-      first++;
-    while (last > first && TRAILING_TRIVIA.test(content[last - 1].text)) last--;
-    const firstLineNumber = lineNumber + (group.separated ? 1 : 0);
-    let bodyStart;
-    let bodyEnd;
-    if (separatorInline) {
-      bodyStart = group.lines[0].start;
-      bodyEnd = last > first ? content[last - 1].end : group.lines[0].end;
-    } else if (last > first) {
-      bodyStart = content[first].start;
-      bodyEnd = content[last - 1].end;
-      if (bodyStart === 0 && text.startsWith("\uFEFF")) bodyStart = 1;
-    } else {
-      bodyStart = bodyEnd = content[0]?.start ?? end;
-    }
-    const body = text.slice(bodyStart, bodyEnd);
-    const eolSample = text.slice(start, end);
-    slices.push({
-      index: slices.length,
-      start,
-      end,
-      bodyStart,
-      bodyEnd,
-      line: separatorInline ? lineNumber : last > first ? firstLineNumber + first : lineNumber,
-      body,
-      eol: eolSample.includes("\r\n") ? "\r\n" : "\n"
-    });
-    lineNumber += group.lines.length;
-    offset = end;
-  }
-  return slices;
-}
-function stripBom(line, start) {
-  return start === 0 ? line.replace(/^\uFEFF/, "") : line;
-}
-function replaceDocumentBodies(text, slices, replacements) {
-  let result = "";
-  let cursor = 0;
-  for (const slice of slices) {
-    const replacement = replacements.get(slice.index);
-    if (replacement === void 0) continue;
-    result += text.slice(cursor, slice.bodyStart) + withLineEndings(replacement, slice.eol);
-    cursor = slice.bodyEnd;
-    if (cursor === text.length && !/\r?\n$/.test(text.slice(slice.bodyStart, slice.bodyEnd)))
-      result = result.replace(/\r?\n$/, "");
-  }
-  return result + text.slice(cursor);
-}
-function withOneFinalNewline(text) {
-  const lf = text.includes("\r\n") ? text.replace(/\r\n/g, "\n") : text;
-  let end = lf.length;
-  while (end > 0 && lf.charCodeAt(end - 1) === 10) end--;
-  return end === lf.length - 1 ? lf : `${lf.slice(0, end)}
-`;
-}
-function withLineEndings(text, eol) {
-  const normalised = withOneFinalNewline(text);
-  return eol === "\n" ? normalised : normalised.replace(/\n/g, "\r\n");
-}
-
-// src/core/inject/patches.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-var NAMED_LISTS = /* @__PURE__ */ new Set([
-  "containers",
-  "initContainers",
-  "volumes",
-  "env",
-  "volumeMounts",
-  "imagePullSecrets",
-  "ephemeralContainers"
-]);
-function deepEqual2(a, b) {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((v, i) => deepEqual2(v, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual2(a[k], b[k]));
-  }
-  return false;
-}
-function isEmptyValue(value) {
-  return value === null || isObject(value) && Object.keys(value).length === 0;
-}
-function nameOf(item) {
-  return isObject(item) && typeof item["name"] === "string" ? item["name"] : void 0;
-}
-function strategicMergeDiff(base, target, key = "") {
-  if (isObject(base) && isObject(target)) {
-    const patch = {};
-    for (const [k, value] of Object.entries(target)) {
-      if (!(k in base)) {
-        if (!isEmptyValue(value)) patch[k] = value;
-        continue;
-      }
-      const diff = strategicMergeDiff(base[k], value, k);
-      if (diff !== void 0) patch[k] = diff;
-    }
-    for (const k of Object.keys(base)) if (!(k in target) && !isEmptyValue(base[k])) patch[k] = null;
-    return Object.keys(patch).length > 0 ? patch : void 0;
-  }
-  if (Array.isArray(base) && Array.isArray(target) && NAMED_LISTS.has(key) && [...base, ...target].every(nameOf)) {
-    return namedListDiff(base, target);
-  }
-  return deepEqual2(base, target) ? void 0 : target;
-}
-function namedListDiff(base, target) {
-  const items2 = [];
-  const baseByName = new Map(base.map((item) => [nameOf(item), item]));
-  const targetNames = target.map((item) => nameOf(item));
-  for (const item of target) {
-    const name = nameOf(item);
-    const old = baseByName.get(name);
-    if (old === void 0) {
-      items2.push(item);
-      continue;
-    }
-    const diff = strategicMergeDiff(old, item);
-    if (diff !== void 0) items2.push({ name, ...diff });
-  }
-  for (const name of baseByName.keys())
-    if (!targetNames.includes(name)) items2.push({ name, $patch: "delete" });
-  return items2.length > 0 ? items2 : void 0;
-}
-function sidecarPatch(workload, source, injected) {
-  if (!isObject(source) || !isObject(injected)) return void 0;
-  const path5 = podTemplatePath(workload.kind);
-  let base = source;
-  let target = injected;
-  for (const key of path5) {
-    base = isObject(base) ? base[key] : void 0;
-    target = isObject(target) ? target[key] : void 0;
-  }
-  const diff = strategicMergeDiff(base ?? {}, target);
-  if (diff === void 0) return void 0;
-  let body = diff;
-  if (path5.length === 0)
-    body = {
-      ...isObject(body["metadata"]) ? { metadata: body["metadata"] } : {},
-      ...isObject(body["spec"]) ? { spec: body["spec"] } : {}
-    };
-  for (const key of [...path5].reverse()) body = { [key]: body };
-  const metadata = {
-    name: workload.name,
-    ...workload.namespace ? { namespace: workload.namespace } : {}
-  };
-  const bodyMetadata = isObject(body["metadata"]) ? body["metadata"] : {};
-  const patch = {
-    apiVersion: source["apiVersion"],
-    kind: workload.kind,
-    ...body,
-    metadata: { ...bodyMetadata, ...metadata }
-  };
-  return (0, import_yaml12.stringify)(patch, { lineWidth: 0 });
-}
-function patchFileName(workload) {
-  const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
-  const parts = [
-    "istio-sidecar",
-    workload.kind.toLowerCase(),
-    ...workload.namespace ? [workload.namespace] : [],
-    workload.name
-  ];
-  return `${parts.map(safe).join(".")}.yaml`;
-}
-var KUSTOMIZATION_FILES2 = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function wirePatches(kustomization, files) {
-  const listed = /* @__PURE__ */ new Set();
-  for (const match of kustomization.matchAll(/^\s*-\s+(?:path:\s+)?["']?([^"'\s#]+)["']?\s*(?:#.*)?$/gm))
-    listed.add(match[1]);
-  const missing = files.filter((f) => !listed.has(f) && !listed.has(`./${f}`));
-  if (missing.length === 0) return void 0;
-  const eol = kustomization.includes("\r\n") ? "\r\n" : "\n";
-  const lines = kustomization.split(/\r?\n/);
-  const keyLine = lines.findIndex((l) => /^patches:\s*(?:#.*)?$/.test(l));
-  if (keyLine === -1) {
-    if (/^patches:/m.test(kustomization)) return void 0;
-    const base = kustomization === "" || kustomization.endsWith("\n") ? kustomization : kustomization + eol;
-    return base + ["patches:", ...missing.map((f) => `- path: ${f}`)].join(eol) + eol;
-  }
-  let end = keyLine + 1;
-  let indent;
-  while (end < lines.length) {
-    const line = lines[end];
-    if (/^\s*-/.test(line)) indent ??= /^(\s*)-/.exec(line)[1];
-    else if (line.trim() !== "" && !/^\s/.test(line) && !line.startsWith("#")) break;
-    end++;
-  }
-  while (end > keyLine + 1 && lines[end - 1].trim() === "") end--;
-  const added = missing.map((f) => `${indent ?? ""}- path: ${f}`);
-  lines.splice(end, 0, ...added);
-  return lines.join(eol);
-}
-
-// src/core/inject/jobs.ts
-var PATCH_FILE = /(^|\/)istio-sidecar\.[^/]*\.yaml$/;
-function readSources(options, mode, logger) {
-  const patterns = [
-    ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
-  ];
-  if (mode === "render-dir" && options.outputDir)
-    patterns.push(`!${posix13.normalize(options.outputDir).replace(/\/$/, "")}/**`);
-  const files = [];
-  for (const path5 of listWorkspaceFiles(options.workspace, { patterns, logger })) {
-    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
-    const chart = helmChartOf(options.workspace, path5);
-    if (chart) {
-      const text2 = readWorkspaceFile(options.workspace, path5);
-      if (text2.status === "ok" && mayBeWorkload(text2.content.toString("utf8")))
-        logger.notice(
-          `left ${path5} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
-          { file: path5 }
+// src/core/inject/revision-istioctl.ts
+function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
+  const known2 = /* @__PURE__ */ new Map();
+  return (revision) => {
+    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
+    const own = mesh.revisionVersion(revision);
+    if (!own || own === run2.version) return Promise.resolve(run2);
+    let found = known2.get(own);
+    if (!found) {
+      const install = deps.installIstioctl;
+      found = install ? (async () => {
+        logger.info(
+          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
         );
-      continue;
-    }
-    const read = readWorkspaceFile(options.workspace, path5);
-    if (read.status !== "ok") {
-      noticeSkipped(read, logger);
-      continue;
-    }
-    const text = read.content.toString("utf8");
-    if (!Buffer.from(text, "utf8").equals(read.content)) {
-      logger.warning(`skipped ${path5}: not valid UTF-8, so it cannot be edited byte for byte`, {
-        file: path5
-      });
-      continue;
-    }
-    files.push({ path: path5, text, slices: splitYamlDocuments(text) });
-  }
-  return files;
-}
-function helmChartOf(workspace, path5) {
-  const parts = path5.split("/");
-  for (let i = parts.length - 2; i >= 0; i--) {
-    if (parts[i] !== "templates") continue;
-    const chart = parts.slice(0, i).join("/");
-    if (existsSync7(join16(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
-  }
-  return void 0;
-}
-var normalisedBody = withOneFinalNewline;
-function findJobs(files, logger) {
-  const jobs = [];
-  for (const file of files) {
-    for (const slice of file.slices) {
-      const job = jobOf(file, slice, logger);
-      if (job) jobs.push(job);
-    }
-  }
-  return jobs;
-}
-function jobOf(file, slice, logger) {
-  if (slice.body === "" || !mayBeWorkload(slice.body)) return void 0;
-  if (slice.body.includes("{{")) {
-    logger.notice(`left ${file.path}:${slice.line} alone: a template ({{ }}), not a manifest`, {
-      file: file.path,
-      line: slice.line
-    });
-    return void 0;
-  }
-  const quick = quickIdentity(slice.body);
-  let parsed;
-  const parse7 = () => parsed ??= parseManifest(slice.body);
-  let workloads;
-  try {
-    workloads = quick && quick.kind !== "List" ? workloadsOf({ kind: quick.kind, metadata: quick }) : workloadsOf(parse7());
-  } catch (error2) {
-    logger.warning(
-      `left ${file.path}:${slice.line} alone: not parseable YAML (${error2.message.split("\n")[0]})`,
-      { file: file.path, line: slice.line }
-    );
-    return void 0;
-  }
-  if (workloads.length === 0) return void 0;
-  const notWorkload = notAWorkload(slice.body, parse7);
-  if (notWorkload) {
-    logger.notice(`left ${file.path}:${slice.line} alone: ${notWorkload}`, {
-      file: file.path,
-      line: slice.line
-    });
-    return void 0;
-  }
-  const first = workloads[0];
-  const isList = quick ? quick.kind === "List" : isObject(parse7()) && parse7()["kind"] === "List";
-  return {
-    body: normalisedBody(slice.body),
-    where: `${file.path}:${slice.line} (${isList ? "List" : first.kind} ${workloadName(first)})`,
-    file,
-    slice,
-    isList,
-    workloads,
-    source: parse7
-  };
-}
-
-// src/core/inject/output/changes.ts
-import { existsSync as existsSync9, readFileSync as readFileSync9 } from "node:fs";
-
-// src/core/inject/output/in-place.ts
-function inPlaceChanges(judged, changes) {
-  for (const [file, perFile] of judged.replacements)
-    changes.propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile), file.text);
-}
-
-// src/core/inject/output/patches.ts
-import { existsSync as existsSync8, readFileSync as readFileSync8 } from "node:fs";
-import { join as join17, posix as posix14 } from "node:path";
-function patchChanges(judged, changes, logger) {
-  const patchesByDir = /* @__PURE__ */ new Map();
-  for (const job of judged.jobs) {
-    const injected = judged.injectedObjects.get(job);
-    if (job.isList) {
-      logger.warning(`${job.where}: a List cannot be patched by kustomize; use output in-place for it`, {
-        file: job.file.path,
-        line: job.slice.line
-      });
-      continue;
-    }
-    const workload = job.workloads[0];
-    if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
-    const patch = sidecarPatch(workload, job.source(), injected);
-    if (!patch) continue;
-    const dir = posix14.dirname(job.file.path);
-    const name = patchFileName(workload);
-    changes.propose(dir === "." ? name : posix14.join(dir, name), patch);
-    patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
-  }
-  for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
-    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
-      (f) => existsSync8(join17(changes.root, f))
-    );
-    if (!kustomization) {
-      logger.warning(
-        `${dir}: no kustomization.yaml to list the patches in; add it and list ${names.join(", ")}`,
-        {
-          file: dir
-        }
-      );
-      continue;
-    }
-    const wired = wirePatches(
-      readFileSync8(join17(changes.root, kustomization), "utf8"),
-      [...new Set(names)].sort()
-    );
-    if (wired !== void 0) changes.propose(kustomization, wired);
-  }
-}
-
-// src/core/inject/output/render-dir.ts
-import { posix as posix15 } from "node:path";
-function renderDirChanges(judged, outputDir, changes) {
-  const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
-  for (const file of filesWithWorkloads) {
-    const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
-    changes.propose(posix15.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
-  }
-}
-
-// src/core/inject/output/changes.ts
-var ChangeSet = class {
-  constructor(root) {
-    this.root = root;
-  }
-  root;
-  changes = [];
-  /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
-  propose(path5, content, read) {
-    const absolute = resolveInsideWorkspace(this.root, path5);
-    const current = existsSync9(absolute) ? readFileSync9(absolute, "utf8") : void 0;
-    if (current !== content)
-      this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
-  }
-  sorted() {
-    return [...this.changes].sort((a, b) => a.path.localeCompare(b.path));
-  }
-};
-function plannedChanges(mode, root, outputDir, judged, logger) {
-  const changes = new ChangeSet(root);
-  if (mode === "in-place") inPlaceChanges(judged, changes);
-  else if (mode === "render-dir") renderDirChanges(judged, outputDir, changes);
-  else patchChanges(judged, changes, logger);
-  return changes.sorted();
-}
-
-// src/core/inject/output/json6902.ts
-var import_yaml13 = __toESM(require_dist(), 1);
-var STATUS = "sidecar.istio.io/status";
-var INJECT = "sidecar.istio.io/inject";
-var LISTS = ["containers", "initContainers", "volumes"];
-function json6902Sidecars(build) {
-  return patchSidecars(build, isOpList);
-}
-function patchSidecars(build, accept) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const cluster of build.model.clusters)
-    for (const workload of cluster.workloads) {
-      const source = workload.sidecar.source;
-      if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
-      if (!source || workload.sidecar.count !== 1) continue;
-      const text = build.files.text(source.file);
-      if (text === void 0 || !accept(text, workload)) continue;
-      const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
-      if (seen.has(key)) continue;
-      const object = cluster.objects.find(
-        (o) => o.kind === workload.kind && o.name === workload.name && (o.namespace ?? "default") === workload.namespace && o.root === workload.root
-      );
-      if (!object) continue;
-      seen.add(key);
-      out.push({ file: source.file, line: source.line, text, workload, object });
-    }
-  return out;
-}
-function isOpList(text) {
-  const doc = (0, import_yaml13.parseDocument)(text);
-  const ops = doc.toJS();
-  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
-}
-function uninjected(object) {
-  const copy = JSON.parse(JSON.stringify(object.object));
-  const template = podTemplateOf(copy);
-  if (!template) return copy;
-  for (const list of ["containers", "initContainers"])
-    if (Array.isArray(template.spec[list]))
-      template.spec[list] = template.spec[list].filter(
-        (c) => !(isObject(c) && (c["name"] === "istio-proxy" || c["name"] === "istio-init"))
-      );
-  const annotations = template.metadata["annotations"];
-  if (isObject(annotations)) {
-    delete annotations[STATUS];
-    delete annotations[INJECT];
-  }
-  const labels = template.metadata["labels"];
-  if (isObject(labels)) delete labels[INJECT];
-  return copy;
-}
-function regeneratedPatch(text, kind, rendered, injected, leftOut = []) {
-  const spec = podTemplateOf(injected)?.spec;
-  const renderedSpec = podTemplateOf(rendered)?.spec;
-  if (!spec || !renderedSpec) return void 0;
-  const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-  const doc = (0, import_yaml13.parseDocument)(text);
-  const ops = doc.contents;
-  if (!(0, import_yaml13.isSeq)(ops)) return void 0;
-  const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
-    (i) => isObject(i) && i["name"] === name
-  );
-  const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
-  let changed = false;
-  ops.items.forEach((item, index) => {
-    if (!(0, import_yaml13.isMap)(item)) return;
-    const op = item.toJSON();
-    if (op.op !== "add" && op.op !== "replace") return;
-    const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
-    if (!match || match[1] !== prefix) return;
-    const list = match[2];
-    const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
-    const fresh = values.map((v) => {
-      const name = isObject(v) ? v["name"] : void 0;
-      covered.get(list).add(name);
-      return byName(list, name) ?? v;
-    });
-    const next = match[3] === void 0 ? fresh : fresh[0];
-    if (JSON.stringify(next) !== JSON.stringify(op.value)) {
-      doc.setIn([index, "value"], doc.createNode(next));
-      changed = true;
-    }
-  });
-  for (const list of ["initContainers", "volumes"]) {
-    const have = new Set(
-      (Array.isArray(renderedSpec[list]) ? renderedSpec[list] : []).map(
-        (i) => isObject(i) ? i["name"] : void 0
-      )
-    );
-    const missing = (Array.isArray(spec[list]) ? spec[list] : []).filter(
-      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list).has(i["name"])
-    );
-    if (missing.length === 0) continue;
-    changed = true;
-    if (have.size === 0 && !covered.get(list).size)
-      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}`, value: missing }));
-    else
-      for (const item of missing)
-        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
-  }
-  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
-  return changed ? doc.toString() : void 0;
-}
-var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
-var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
-function metadataOps(doc, kind, rendered, injected, leftOut) {
-  const ops = doc.contents;
-  const want = podTemplateOf(injected)?.metadata;
-  const have = podTemplateOf(rendered)?.metadata;
-  if (!(0, import_yaml13.isSeq)(ops) || !want || !have) return false;
-  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
-  const maps = ["labels", "annotations"];
-  const wanted = (map) => isObject(want[map]) ? want[map] : {};
-  const had = (map) => isObject(have[map]) ? have[map] : {};
-  const changes = new Map(
-    maps.map((m) => [
-      m,
-      new Set(
-        Object.keys(wanted(m)).filter(
-          (k) => k !== INJECT && JSON.stringify(wanted(m)[k]) !== JSON.stringify(had(m)[k])
-        )
-      )
-    ])
-  );
-  const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
-  let touchesMetadata = false;
-  let changed = false;
-  const wholeMap = (map, at, value) => {
-    for (const key of Object.keys(value)) covered.get(map).add(key);
-    for (const key of changes.get(map)) covered.get(map).add(key);
-    const next = { ...value };
-    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
-    for (const key of changes.get(map)) next[key] = wanted(map)[key];
-    for (const [key, v] of Object.entries(next))
-      if (JSON.stringify(v) !== JSON.stringify(value[key])) {
-        doc.setIn([...at, key], v);
-        changed = true;
-      }
-  };
-  ops.items.forEach((item, index) => {
-    if (!(0, import_yaml13.isMap)(item)) return;
-    const op = item.toJSON();
-    if (op.op !== "add" && op.op !== "replace") return;
-    if (op.path === prefix && isObject(op.value)) {
-      touchesMetadata = true;
-      for (const map2 of maps) {
-        const value = op.value[map2];
-        if (isObject(value)) wholeMap(map2, [index, "value", map2], value);
-        else if (changes.get(map2).size > 0) {
-          const fresh = Object.fromEntries([...changes.get(map2)].map((k) => [k, wanted(map2)[k]]));
-          for (const key of changes.get(map2)) covered.get(map2).add(key);
-          doc.setIn([index, "value", map2], doc.createNode(fresh));
-          changed = true;
-        }
-      }
-      return;
-    }
-    const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
-    if (!match || match[1] !== prefix) return;
-    touchesMetadata = true;
-    const map = match[2];
-    if (match[3] !== void 0) {
-      const key = unescapePointer(match[3]);
-      covered.get(map).add(key);
-      if (!(key in wanted(map)) || JSON.stringify(wanted(map)[key]) === JSON.stringify(op.value)) return;
-      doc.setIn([index, "value"], wanted(map)[key]);
-      changed = true;
-      return;
-    }
-    if (isObject(op.value)) wholeMap(map, [index, "value"], op.value);
-  });
-  for (const map of maps) {
-    const missing = [...changes.get(map)].filter((k) => !covered.get(map).has(k));
-    if (missing.length === 0) continue;
-    if (!touchesMetadata) {
-      leftOut.push(...missing.map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
-      continue;
-    }
-    changed = true;
-    if (!isObject(have[map]))
-      ops.items.push(
-        doc.createNode({
-          op: "add",
-          path: `${prefix}/${map}`,
-          value: Object.fromEntries(missing.map((k) => [k, wanted(map)[k]]))
-        })
-      );
-    else
-      for (const key of missing)
-        ops.items.push(
-          doc.createNode({
-            op: "add",
-            path: `${prefix}/${map}/${escapePointer(key)}`,
-            value: wanted(map)[key]
-          })
+        const binary = await install(own);
+        return { binary, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
+      })() : Promise.resolve(run2).then((r) => {
+        logger.warning(
+          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
         );
-  }
-  return changed;
-}
-async function json6902Changes(targets, inject, native) {
-  const result = { changes: [], workloads: [], metadataLeftOut: [] };
-  const done = /* @__PURE__ */ new Set();
-  for (const target of targets) {
-    if (done.has(target.file)) continue;
-    done.add(target.file);
-    const kind = target.object.kind;
-    const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml13.stringify)(uninjected(target.object)), mode, target);
-    const injected = (0, import_yaml13.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
-    if (!injected) continue;
-    const leftOut = [];
-    const text = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
-    if (leftOut.length > 0)
-      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
-    if (text !== void 0) result.changes.push({ path: target.file, content: text, expected: target.text });
-    const to = sidecarOf(injected);
-    const from = target.workload.sidecar;
-    result.workloads.push({
-      kind,
-      name: target.workload.name,
-      namespace: target.workload.namespace,
-      file: target.file,
-      line: target.line,
-      document: 0,
-      status: text !== void 0 ? "injected" : "unchanged",
-      from: {
-        ...from.image ? { proxyImage: from.image } : {},
-        ...from.revision ? { revision: from.revision } : {},
-        mode: from.state === "native" ? "native" : "classic"
-      },
-      to: { ...to ?? {}, mode: mode ? "native" : "classic" },
-      origin: "JSON6902 patch"
-    });
-  }
-  return result;
+        return r;
+      });
+      known2.set(own, found);
+    }
+    return found;
+  };
 }
 
-// src/core/inject/output/migrate-json6902.ts
-var import_yaml16 = __toESM(require_dist(), 1);
-import { posix as posix17 } from "node:path";
-
-// src/core/inject/output/patch-files.ts
-import { posix as posix16 } from "node:path";
-function patchReferences(build) {
-  const kustomizations = /* @__PURE__ */ new Set();
-  for (const root of build.rendered)
-    for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
-  const out = /* @__PURE__ */ new Map();
-  for (const kustomization of kustomizations) {
-    const dir = posix16.dirname(kustomization);
-    const add = (ref, field, index) => {
-      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
-      if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
-    };
-    for (const doc of build.files.documents(kustomization)) {
-      const body = asRecord(doc.value);
-      if (!body || asString(body.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
-      for (const field of ["patches", "patchesJson6902"])
-        asArray(body[field]).forEach((entry, i) => add(asRecord(entry)?.path, field, i));
-      asArray(body.patchesStrategicMerge).forEach((entry, i) => {
-        if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry))
-          add(entry, "patchesStrategicMerge", i);
+// src/core/inject/render-tools.ts
+function renderTools(setup) {
+  const { options, run: run2, revision, repoMesh, scratch, cacheDir: cacheDir2, logger } = setup;
+  const context2 = {
+    binary: run2.binary,
+    binaryDigest: run2.digest,
+    version: run2.version,
+    scratch,
+    cacheDir: cacheDir2,
+    logger
+  };
+  const istioctlFor = revisionIstioctl(
+    run2,
+    revision,
+    options.pinRevision ? void 0 : repoMesh,
+    setup.deps,
+    cacheDir2,
+    logger
+  );
+  const configs = /* @__PURE__ */ new Map();
+  const configFor = (rev) => {
+    const name = rev ?? "default";
+    let known2 = configs.get(name);
+    if (!known2) {
+      known2 = (async () => {
+        const dir = rev === revision ? scratch : join19(scratch, `revision-${name}`);
+        if (dir !== scratch) await mkdir3(dir, { recursive: true });
+        const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+        const own = await istioctlFor(rev);
+        return injectConfig(options, {
+          ...context2,
+          binary: own.binary,
+          version: own.version,
+          binaryDigest: own.digest,
+          revision: rev,
+          scratch: dir,
+          ...values ? { repoValues: values } : {}
+        });
+      })();
+      configs.set(name, known2);
+    }
+    return known2;
+  };
+  return { istioctlFor, configFor };
+}
+async function resolveIstioctl(options, revision, deps, cacheDir2, logger) {
+  if (options.istioctl) {
+    const digest = cacheDir2 ? fileDigest(cacheDir2, options.istioctl) : "uncached";
+    const actual = await binaryVersion(options.istioctl, digest, cacheDir2);
+    const wanted2 = options.version?.replace(/^v/, "");
+    if (wanted2 && /^\d+\.\d+\.\d+/.test(actual) && actual !== wanted2) {
+      throw new InvalidInputError(`istioctl at ${options.istioctl} is ${actual}, not ${options.version}`, {
+        input: "version",
+        hint: "Point istioctl at a binary of that version, or leave istioctl empty to install it."
       });
     }
+    return { binary: options.istioctl, version: actual, digest };
   }
-  return out;
-}
-function kustomizePatchFiles(build) {
-  return new Set(patchReferences(build).keys());
-}
-
-// src/core/inject/output/strategic-merge.ts
-var import_yaml15 = __toESM(require_dist(), 1);
-
-// src/core/inject/output/yaml-splice.ts
-var import_yaml14 = __toESM(require_dist(), 1);
-function applySplices(text, splices) {
-  let out = text;
-  const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
-  for (const { s } of ordered) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
-var eolOf = (text) => text.includes("\r\n") ? "\r\n" : "\n";
-function lineStart(text, offset) {
-  return text.lastIndexOf("\n", offset - 1) + 1;
-}
-function block(value, column, eol) {
-  const lines = (0, import_yaml14.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
-  return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column) + l).join(eol) + eol;
-}
-function replaceItem(text, seq, item, value) {
-  if (!item.range) return void 0;
-  const [start, end] = item.range;
-  if (seq.flow) return { start, end, text: JSON.stringify(value) };
-  const column = start - lineStart(text, start);
-  const eol = eolOf(text);
-  const body = block(value, column, eol);
-  return { start, end, text: text.slice(end - 1, end) === "\n" ? body : body.slice(0, -eol.length) };
-}
-function appendItems(text, seq, values) {
-  const last = seq.items[seq.items.length - 1];
-  if (!last?.range || values.length === 0) return void 0;
-  const end = last.range[1];
-  if (seq.flow) return { start: end, end, text: values.map((v) => `, ${JSON.stringify(v)}`).join("") };
-  const eol = eolOf(text);
-  const startOfLine = lineStart(text, last.range[0]);
-  const prefix = text.slice(startOfLine, last.range[0]);
-  if (!/^\s*-\s+$/.test(prefix)) return void 0;
-  const lead = text.slice(end - 1, end) === "\n" ? "" : eol;
-  return {
-    start: end,
-    end,
-    text: lead + values.map((v) => prefix + block(v, prefix.length, eol)).join("")
-  };
-}
-function appendEntries(text, map, entries) {
-  const first = map.items[0]?.key;
-  if (map.flow || !map.range || !first?.range || Object.keys(entries).length === 0) return void 0;
-  const end = map.range[1];
-  const column = first.range[0] - lineStart(text, first.range[0]);
-  const eol = eolOf(text);
-  const lead = text.slice(end - 1, end) === "\n" ? "" : eol;
-  const body = block(entries, column, eol);
-  return { start: end, end, text: lead + " ".repeat(column) + body };
-}
-function replaceScalar(node, value) {
-  if (!node.range) return void 0;
-  const [start, end] = node.range;
-  const s = typeof value === "string" ? value : JSON.stringify(value);
-  let text;
-  if (node.type === "QUOTE_SINGLE") text = `'${s.replace(/'/g, "''")}'`;
-  else if (node.type === "QUOTE_DOUBLE") text = JSON.stringify(s);
-  else {
-    text = (0, import_yaml14.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
-    if (text.includes("\n")) text = JSON.stringify(s);
-  }
-  return { start, end, text };
-}
-var asSeq = (node) => (0, import_yaml14.isSeq)(node) ? node : void 0;
-var asMap = (node) => (0, import_yaml14.isMap)(node) ? node : void 0;
-var asScalar = (node) => (0, import_yaml14.isScalar)(node) ? node : void 0;
-var isPlainObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
-function updateNode(text, node, value) {
-  if (same(node, value)) return [];
-  const scalar = asScalar(node);
-  if (scalar)
-    return typeof value === "object" && value !== null ? void 0 : optional(replaceScalar(scalar, value));
-  const map = asMap(node);
-  if (map && !map.flow && isPlainObject3(value)) {
-    const splices = [];
-    const keys = /* @__PURE__ */ new Set();
-    for (const pair of map.items) {
-      const key = String(asScalar(pair.key)?.value);
-      keys.add(key);
-      if (!(key in value)) return void 0;
-      const inner = updateNode(text, pair.value, value[key]);
-      if (!inner) return void 0;
-      splices.push(...inner);
-    }
-    const added = Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)));
-    if (Object.keys(added).length === 0) return splices;
-    const edit = appendEntries(text, map, added);
-    return edit ? [...splices, edit] : void 0;
-  }
-  const seq = asSeq(node);
-  if (seq && !seq.flow && Array.isArray(value) && value.length >= seq.items.length) {
-    const splices = [];
-    for (const [i, item] of seq.items.entries()) {
-      const inner = updateNode(text, item, value[i]) ?? optional(replaceItem(text, seq, item, value[i]));
-      if (!inner) return void 0;
-      splices.push(...inner);
-    }
-    if (value.length === seq.items.length) return splices;
-    const edit = appendItems(text, seq, value.slice(seq.items.length));
-    return edit ? [...splices, edit] : void 0;
-  }
-  return void 0;
-}
-var optional = (splice) => splice ? [splice] : void 0;
-
-// src/core/inject/output/strategic-merge.ts
-var STATUS2 = "sidecar.istio.io/status";
-var INJECT2 = "sidecar.istio.io/inject";
-var LISTS2 = ["initContainers", "containers", "volumes"];
-function strategicMergeSidecars(build) {
-  return patchSidecars(
-    build,
-    (text, workload) => patchDocument(text, workload.kind, workload.name) !== void 0
-  );
-}
-function templatePath(kind) {
-  return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
-}
-function patchDocument(text, kind, name) {
-  const docs = (0, import_yaml15.parseAllDocuments)(text).filter(
-    (d) => d.errors.length === 0 && d.get("kind") === kind
-  );
-  const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
-  return doc && asMap(doc.getIn([...templatePath(kind), "spec"], true)) ? doc : void 0;
-}
-var items = (spec, list) => Array.isArray(spec?.[list]) ? spec[list].filter(isObject) : [];
-function strategicMergeInput(rendered, patch) {
-  return withoutPatchVolumes(
-    rendered,
-    new Set(items(podTemplateOf(patch)?.spec, "volumes").map((v) => v["name"]))
-  );
-}
-function withoutPatchVolumes(rendered, patched) {
-  const copy = uninjected({ object: rendered });
-  const template = podTemplateOf(copy);
-  const status = podTemplateOf(rendered)?.metadata["annotations"];
-  const old = isObject(status) && typeof status[STATUS2] === "string" ? safeJson(status[STATUS2]) : void 0;
-  const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
-  if (template && Array.isArray(template.spec["volumes"]))
-    template.spec["volumes"] = items(template.spec, "volumes").filter(
-      (v) => !(patched.has(v["name"]) && (owned.size === 0 || owned.has(v["name"])))
-    );
-  return copy;
-}
-function safeJson(text) {
-  try {
-    const value = JSON.parse(text);
-    return isObject(value) ? value : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function regeneratedStrategicMerge(text, kind, name, input, injected, leftOut = []) {
-  const doc = patchDocument(text, kind, name);
-  const want = podTemplateOf(injected);
-  const base = podTemplateOf(input);
-  if (!doc || !want || !base) return void 0;
-  const at = templatePath(kind);
-  const spec = asMap(doc.getIn([...at, "spec"], true));
-  const splices = [];
-  const newLists = {};
-  for (const list of LISTS2) {
-    const had = new Set(items(base.spec, list).map((i) => i["name"]));
-    const owned = items(want.spec, list).filter((i) => !had.has(i["name"]));
-    const seq = asSeq(spec.get(list, true));
-    const covered = /* @__PURE__ */ new Set();
-    for (const item of seq?.items ?? []) {
-      const node = asMap(item);
-      const fresh = owned.find((o) => o["name"] === node?.get("name"));
-      if (!node || !fresh) continue;
-      covered.add(fresh["name"]);
-      if (JSON.stringify(node.toJSON()) === JSON.stringify(fresh)) continue;
-      const edits = updateNode(text, node, fresh) ?? [replaceItem(text, seq, node, fresh)];
-      for (const edit2 of edits) if (edit2) splices.push(edit2);
-    }
-    const missing = owned.filter((o) => !covered.has(o["name"]));
-    if (missing.length === 0) continue;
-    const edit = seq ? appendItems(text, seq, missing) : void 0;
-    if (edit) splices.push(edit);
-    else newLists[list] = missing;
-  }
-  const added = appendEntries(text, spec, newLists);
-  if (added) splices.push(added);
-  splices.push(...metadataSplices(text, doc, at, base.metadata, want.metadata, leftOut));
-  const next = applySplices(text, splices);
-  return next === text ? void 0 : next;
-}
-function metadataSplices(text, doc, at, have, want, leftOut) {
-  const metadata = asMap(doc.getIn([...at, "metadata"], true));
-  const splices = [];
-  const newMaps = {};
-  for (const map of ["labels", "annotations"]) {
-    const wanted = isObject(want[map]) ? want[map] : {};
-    const had = isObject(have[map]) ? have[map] : {};
-    const node = asMap(metadata?.get(map, true));
-    const changed = Object.keys(wanted).filter(
-      (k) => k !== INJECT2 && JSON.stringify(wanted[k]) !== JSON.stringify(had[k])
-    );
-    const covered = /* @__PURE__ */ new Set();
-    for (const pair of node?.items ?? []) {
-      const key = String(asScalar(pair.key)?.value);
-      covered.add(key);
-      const value = asScalar(pair.value);
-      if (!(key in wanted) || !value || JSON.stringify(value.value) === JSON.stringify(wanted[key])) continue;
-      const edit2 = replaceScalar(value, wanted[key]);
-      if (edit2) splices.push(edit2);
-    }
-    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted[k]]));
-    if (Object.keys(missing).length === 0) continue;
-    if (!metadata) {
-      leftOut.push(...Object.keys(missing).map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
-      continue;
-    }
-    const edit = node ? appendEntries(text, node, missing) : void 0;
-    if (edit) splices.push(edit);
-    else newMaps[map] = missing;
-  }
-  const added = metadata ? appendEntries(text, metadata, newMaps) : void 0;
-  if (added) splices.push(added);
-  return splices;
-}
-async function strategicMergeChanges(targets, inject, native) {
-  const result = { changes: [], workloads: [], metadataLeftOut: [] };
-  const texts = /* @__PURE__ */ new Map();
-  for (const target of targets) {
-    const kind = target.object.kind;
-    const text = texts.get(target.file) ?? target.text;
-    const patch = patchDocument(text, kind, target.workload.name)?.toJS();
-    if (!patch) continue;
-    const mode = native ?? target.workload.sidecar.state === "native";
-    const input = strategicMergeInput(target.object.object, patch);
-    const output = await inject((0, import_yaml15.stringify)(input), mode, target);
-    const injected = (0, import_yaml15.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
-    if (!injected) continue;
-    const leftOut = [];
-    const next = regeneratedStrategicMerge(text, kind, target.workload.name, input, injected, leftOut);
-    if (leftOut.length > 0)
-      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
-    if (next !== void 0) texts.set(target.file, next);
-    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== void 0, mode));
-  }
-  for (const [path5, content] of texts)
-    result.changes.push({ path: path5, content, expected: targets.find((t) => t.file === path5).text });
-  return result;
-}
-function patchWorkloadResult(target, kind, injected, changed, native, origin = "strategic-merge patch") {
-  const to = sidecarOf(injected);
-  const from = target.workload.sidecar;
-  return {
-    kind,
-    name: target.workload.name,
-    namespace: target.workload.namespace,
-    file: target.file,
-    line: target.line,
-    document: 0,
-    status: changed ? "injected" : "unchanged",
-    from: {
-      ...from.image ? { proxyImage: from.image } : {},
-      ...from.revision ? { revision: from.revision } : {},
-      mode: from.state === "native" ? "native" : "classic"
-    },
-    to: { ...to ?? {}, mode: native ? "native" : "classic" },
-    origin
-  };
-}
-
-// src/core/inject/output/migrate-json6902.ts
-async function migrateJson6902(build, targets, inject, native) {
-  const result = { changes: [], kept: [], migrated: [] };
-  const references = patchReferences(build);
-  const perFile = /* @__PURE__ */ new Map();
-  for (const t of targets) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
-  const kustomizations = /* @__PURE__ */ new Map();
-  for (const target of targets) {
-    const refs = references.get(target.file) ?? [];
-    const ref = refs[0];
-    if (!ref || refs.length !== 1 || perFile.get(target.file) !== 1 || ref.field === "patchesStrategicMerge") {
-      result.kept.push({ target, reason: "more than one kustomization entry or workload uses it" });
-      continue;
-    }
-    const kind = target.object.kind;
-    const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
-    const mode = native ?? target.workload.sidecar.state === "native";
-    const injected = (0, import_yaml16.parseAllDocuments)(await inject((0, import_yaml16.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
-    const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
-    if (!injected || other) {
-      result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
-      continue;
-    }
-    const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
-    const patch = sidecarPatch(workload, input, injected);
-    if (!patch) continue;
-    const dir = posix17.dirname(ref.kustomization);
-    const name = patchFileName(workload);
-    const known2 = kustomizations.get(ref.kustomization);
-    const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
-    const rewired = rewire(known2?.text ?? original, ref.field, ref.index, name);
-    if (rewired === void 0) {
-      result.kept.push({ target, reason: `${ref.kustomization} could not be rewired` });
-      continue;
-    }
-    kustomizations.set(ref.kustomization, { text: rewired, original });
-    result.changes.push({ path: dir === "." ? name : posix17.join(dir, name), content: patch, expected: null });
-    result.changes.push({ path: target.file, content: null, expected: target.text });
-    result.migrated.push({
-      target,
-      patch: dir === "." ? name : posix17.join(dir, name),
-      injected,
-      native: mode
+  const version = options.version?.replace(/^v/, "") ?? await controlPlaneVersionFor(options.workspace, revision, logger);
+  if (!deps.installIstioctl)
+    throw new InvalidInputError("no istioctl binary was given and none can be installed here", {
+      input: "istioctl",
+      hint: "Set the istioctl input to a binary path."
     });
-  }
-  for (const [path5, { text, original }] of kustomizations)
-    result.changes.push({ path: path5, content: text, expected: original });
-  return result;
+  const binary = await deps.installIstioctl(version);
+  return { binary, version, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
 }
-function opVolumes(text) {
-  const ops = (0, import_yaml16.parseDocument)(text).toJS();
-  return new Set(
-    ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
-  );
+async function binaryVersion(binary, digest, cacheDir2) {
+  if (!cacheDir2) return istioctlVersion(binary);
+  const remembered = memo(cacheDir2, `istioctl-version-${digest}`);
+  const known2 = remembered.get();
+  if (typeof known2 === "string") return known2;
+  const version = await istioctlVersion(binary);
+  remembered.set(version);
+  return version;
 }
-function otherOp(text, kind, input, injected) {
-  const ops = (0, import_yaml16.parseDocument)(text).toJS();
-  const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
-  const want = podTemplateOf(injected);
-  const base = podTemplateOf(input);
-  const owned = (list) => {
-    const had = new Set(
-      (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
-    );
-    return new Set(
-      (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
-        (i) => isObject(i) && !had.has(i["name"]) ? [i["name"]] : []
-      )
-    );
-  };
-  for (const op of ops) {
-    const path5 = op.path ?? "";
-    const list = new RegExp(`^${at}/spec/(containers|initContainers|volumes)(?:/(\\d+|-))?$`).exec(path5);
-    if (list && (op.op === "add" || op.op === "replace")) {
-      const values = list[2] === void 0 && Array.isArray(op.value) ? op.value : [op.value];
-      const names = owned(list[1]);
-      if (values.every((v) => isObject(v) && names.has(v["name"]))) continue;
-    }
-    if (new RegExp(`^${at}/metadata/(labels|annotations)(/|$)`).test(path5) && op.op !== "remove") continue;
-    return `its op ${op.op ?? "?"} ${path5} is not the sidecar's`;
-  }
-  return void 0;
-}
-function rewire(text, field, index, file) {
-  const doc = (0, import_yaml16.parseDocument)(text);
-  const seq = asSeq(doc.get(field, true));
-  const item = seq?.items[index];
-  if (!seq || seq.flow || !item?.range) return void 0;
-  if (field === "patches") {
-    const [start, end] = item.range;
-    const eol = text.includes("\r\n") ? "\r\n" : "\n";
-    return applySplices(text, [{ start, end, text: `path: ${file}${text[end - 1] === "\n" ? eol : ""}` }]);
-  }
-  const lineStart2 = (offset) => text.lastIndexOf("\n", offset - 1) + 1;
-  let splice = { start: lineStart2(item.range[0]), end: item.range[1], text: "" };
-  if (seq.items.length === 1) {
-    const pair = doc.contents && "items" in doc.contents ? doc.contents.items : [];
-    const key = pair.find((p) => asScalar(p.key)?.value === field)?.key;
-    if (!key?.range || !seq.range) return void 0;
-    splice = { start: lineStart2(key.range[0]), end: seq.range[1], text: "" };
-  }
-  return wirePatches(applySplices(text, [splice]), [file]);
-}
-
-// src/core/inject/render-check.ts
-import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
-import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname8, join as join18 } from "node:path";
-
-// src/core/releases/artifact-hosts.ts
-var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
-var OLD_HOSTS_GONE_AT = /* @__PURE__ */ new Date("2026-12-08T15:00:00Z");
-var CHART_MOVES = [
-  { from: "istio-release.storage.googleapis.com", to: "blob.istio.io/istio-release", scheme: "https" },
-  { from: "storage.googleapis.com/istio-release", to: "blob.istio.io/istio-release", scheme: "https" },
-  { from: "gcr.io/istio-release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
-  { from: "registry.istio.io/release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
-  { from: "gcr.io/istio-release", scheme: "oci" },
-  { from: "registry.istio.io", scheme: "oci" }
-];
-var IMAGE_MOVES = [
-  { from: "gcr.io/istio-release", to: "docker.io/istio", scheme: "oci" },
-  { from: "registry.istio.io/release", to: "docker.io/istio", scheme: "oci" },
-  // registry.istio.io/testing holds development builds: never a release, so there is no successor.
-  { from: "registry.istio.io", scheme: "oci" }
-];
-function chartRepositoryServes(repository, version, now) {
-  const { scheme, rest } = splitScheme(repository.trim());
-  const move = findMove(CHART_MOVES, rest);
-  if (!move) return { serves: true };
-  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
-}
-function imageRegistryServes(imageOrHub, version, now) {
-  const { scheme, rest } = splitScheme(imageOrHub.trim());
-  const move = findMove(IMAGE_MOVES, rest);
-  if (!move) return { serves: true };
-  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
-}
-function publishedOnlyToCurrentHosts(version) {
-  const parsed = parseIstioVersion(version);
-  const first = parseIstioVersion(FIRST_VERSION_OFF_OLD_HOSTS);
-  return parsed !== void 0 && (parsed.major > first.major || parsed.major === first.major && parsed.minor >= first.minor);
-}
-function verdictOnOldHost(host, version, now, replacement) {
-  const where = replacement ? ` Use ${replacement}.` : "";
-  if (publishedOnlyToCurrentHosts(version)) {
-    return {
-      serves: false,
-      reason: `Istio publishes nothing to ${host} from 1.31, so it has no ${parseIstioVersion(version).version}.${where}`,
-      replacement
-    };
-  }
-  if (now.getTime() >= OLD_HOSTS_GONE_AT.getTime()) {
-    return {
-      serves: false,
-      reason: `Istio removed ${host} in December 2026, for every version.${where}`,
-      replacement
-    };
-  }
-  return {
-    serves: true,
-    reason: `${host} is removed in December 2026 (outage from ${OLD_HOSTS_GONE_AT.toISOString()}).${where}`,
-    replacement
-  };
-}
-function splitScheme(text) {
-  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-  return match ? { scheme: match[0], rest: text.slice(match[0].length) } : { scheme: "", rest: text };
-}
-function findMove(moves, rest) {
-  const lower = rest.toLowerCase();
-  return moves.find((move) => {
-    if (!lower.startsWith(move.from)) return false;
-    const next = lower.charAt(move.from.length);
-    return next === "" || next === "/" || next === ":" || next === "@";
-  });
-}
-function rewritten(scheme, rest, move) {
-  const tail = rest.slice(move.from.length);
-  const target = `${move.to}${tail}`;
-  if (scheme === "") return target;
-  if (move.scheme === "https" && /^http:\/\//i.test(scheme)) return `https://${target}`;
-  return `${scheme}${target}`;
-}
-function displayHost(move) {
-  return move.from.startsWith("storage.googleapis.com") ? "storage.googleapis.com/istio-release" : move.from;
-}
-
-// src/core/mesh/invariants.ts
-var MESH_RULES = {
-  MESH001: { title: "A pod template has more than one istio-proxy container", level: "Error" },
-  MESH002: { title: "A sidecar is newer than the control plane revision that serves it", level: "Error" },
-  MESH003: { title: "A sidecar is more than one minor behind its control plane", level: "Warning" },
-  MESH004: { title: "A chart or image source does not serve the pinned version", level: "Error" },
-  MESH005: {
-    title: "A namespace or pod names a revision or tag that no control plane defines",
-    level: "Error"
-  },
-  MESH006: { title: "A namespace has both istio-injection and istio.io/rev", level: "Warning" }
-};
-var ISTIO_ARTIFACT_HOSTS = { chartRepositoryServes, imageRegistryServes };
-function checkMeshInvariants(model, options = {}) {
-  const findings = [];
-  for (const cluster of model.clusters) {
-    const add = (code, origin, message, hint, where) => findings.push({
-      code,
-      level: MESH_RULES[code].level,
-      cluster: cluster.name,
-      origin,
-      message,
-      hint,
-      ...where ? { file: where.file, line: where.line } : {}
-    });
-    for (const workload of cluster.workloads) checkWorkload(cluster, workload, add);
-    checkNamespaces(cluster, add);
-    checkHosts(cluster, options.hosts ?? ISTIO_ARTIFACT_HOSTS, options.now, add);
-  }
-  return findings.sort(
-    (a, b) => a.code.localeCompare(b.code) || (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0)
-  );
-}
-function controlPlaneFor(cluster, name) {
-  return cluster.controlPlanes.find((p) => p.revision === name) ?? cluster.controlPlanes.find((p) => p.tags.includes(name));
-}
-function checkWorkload(cluster, workload, add) {
-  const origin = `${workload.kind} ${workload.namespace}/${workload.name}`;
-  const { sidecar } = workload;
-  if (sidecar.count > 1) {
-    const places = sidecar.sources.map((s) => `${s.file}:${s.line} (${s.origin})`).join(", ");
-    const stale = sidecar.sources.find((s) => s.origin !== "inline") ?? sidecar.sources[1] ?? workload.source;
-    add(
-      "MESH001",
-      origin,
-      `the pod template has ${sidecar.count} istio-proxy containers${places ? `: ${places}` : ""}`,
-      "Keep one sidecar: delete the stale patch (or the inline container) so that kustomize renders a single istio-proxy.",
-      stale
-    );
-  }
-  if (workload.podRevision)
-    checkRevisionExists(
-      cluster,
-      "pod",
-      workload.podRevision.value,
-      origin,
-      workload.podRevision.source ?? workload.source,
-      add
-    );
-  if (!sidecar.version || !sidecar.revision) return;
-  const plane = controlPlaneFor(cluster, sidecar.revision);
-  if (!plane?.version || !parseIstioVersion(plane.version)) return;
-  const where = sidecar.source ?? workload.source;
-  if (compareVersions(sidecar.version, plane.version) > 0) {
-    add(
-      "MESH002",
-      origin,
-      `the sidecar runs ${sidecar.version}, newer than the control plane revision ${plane.revision} (${plane.version}) that serves it`,
-      `Upgrade the control plane first, or set the sidecar back to ${plane.version}: Istio allows proxies behind the control plane, never ahead.`,
-      where
-    );
-  } else if (minorDistance(sidecar.version, plane.version) > 1) {
-    add(
-      "MESH003",
-      origin,
-      `the sidecar runs ${sidecar.version}, more than one minor behind the control plane revision ${plane.revision} (${plane.version})`,
-      `Re-inject the sidecar at ${plane.version}: Istio supports proxies at most one minor behind the control plane.`,
-      where
-    );
-  }
-}
-function checkRevisionExists(cluster, what, name, origin, where, add) {
-  if (cluster.controlPlanes.length === 0 || controlPlaneFor(cluster, name)) return;
-  add(
-    "MESH005",
-    origin,
-    `the ${what} asks for revision '${name}', which no control plane of cluster ${cluster.name} defines (${known(cluster)})`,
-    `Point istio.io/rev on the ${what} at a revision or tag a control plane defines, or add that revision or tag.`,
-    where
-  );
-}
-function known(cluster) {
-  const names = cluster.controlPlanes.flatMap((p) => [p.revision, ...p.tags]);
-  return names.length > 0 ? `known: ${names.join(", ")}` : "none is declared";
-}
-function checkNamespaces(cluster, add) {
-  for (const namespace of cluster.namespaces) {
-    const origin = `Namespace ${namespace.name}`;
-    if (namespace.injection && namespace.revision) {
-      add(
-        "MESH006",
-        origin,
-        `the namespace has istio-injection=${namespace.injection.value} and istio.io/rev=${namespace.revision.value}; istio-injection wins, so the revision label has no effect`,
-        "Remove the istio-injection label and keep istio.io/rev (or the other way round).",
-        namespace.injection.source ?? namespace.source
-      );
-    }
-    if (namespace.revision)
-      checkRevisionExists(
-        cluster,
-        "namespace",
-        namespace.revision.value,
-        origin,
-        namespace.revision.source ?? namespace.source,
-        add
-      );
-  }
-}
-function checkHosts(cluster, hosts, now, add) {
-  const declarations = [
-    ...cluster.controlPlanes.flatMap((p) => p.declarations),
-    ...cluster.components.flatMap((c) => c.declaration ? [c.declaration] : [])
-  ];
-  for (const d of declarations) {
-    const version = d.version ?? d.chart?.version;
-    if (!version || !parseIstioVersion(version)) continue;
-    if (d.chart?.repository) {
-      const answer = hosts.chartRepositoryServes(d.chart.repository, version, now);
-      if (!answer.serves)
-        add(
-          "MESH004",
-          d.name,
-          hostMessage(`chart repository ${d.chart.repository}`, version, answer),
-          hostHint(answer),
-          d.source
-        );
-    }
-    const global2 = asRecord(d.values.global);
-    const hub = asString(global2?.hub) ?? asString(d.values.hub);
-    if (hub) {
-      const answer = hosts.imageRegistryServes(hub, version, now);
-      if (!answer.serves)
-        add("MESH004", d.name, hostMessage(`image hub ${hub}`, version, answer), hostHint(answer), d.source);
-    }
-  }
-  for (const workload of cluster.workloads) {
-    const { image, version } = workload.sidecar;
-    if (!image || !version) continue;
-    const answer = hosts.imageRegistryServes(image, version, now);
-    if (!answer.serves)
-      add(
-        "MESH004",
-        `${workload.kind} ${workload.namespace}/${workload.name}`,
-        hostMessage(`image ${image}`, version, answer),
-        hostHint(answer),
-        workload.sidecar.source ?? workload.source
-      );
-  }
-}
-function hostMessage(what, version, answer) {
-  const reason = answer.replacement ? answer.reason?.replace(` Use ${answer.replacement}.`, "") : answer.reason;
-  return `${what} does not serve Istio ${version}${reason ? `: ${reason}` : ""}`;
-}
-function hostHint(answer) {
-  return answer.replacement ? `Use ${answer.replacement} instead.` : "Point it at a host that publishes this version (see Istio's 1.31 upgrade notes).";
-}
-
-// src/core/mesh/rebuild.ts
-import { posix as posix18 } from "node:path";
-async function rebuildMesh(before, workspace, changed, options = {}) {
-  const paths = new Set(changed.map((p) => posix18.normalize(p)));
-  if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
-  const affected = before.rendered.filter((r) => touches(r, paths));
-  const files = openRepoFiles(workspace, options.logger ?? silentLogger);
-  const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
-  const fresh = await renderRoots(
-    files,
-    affected.map((r) => r.root),
-    {
-      ...needsKustomize ? { kustomize: options.kustomize ?? locateKustomize() } : {},
-      concurrency: options.concurrency,
-      timeoutMs: options.timeoutMs
-    }
-  );
-  const freshById = new Map(fresh.map((r) => [r.root.id, r]));
-  const lookups = before.rendered.filter((r) => !freshById.has(r.root.id)).map((r) => ({ ...r, root: { ...r.root, flux: void 0 } }));
-  applyPostBuild(files, [...fresh, ...lookups]);
-  for (const root of fresh) for (const object of root.objects) locateDocument(files, object);
-  const rendered = before.rendered.map((r) => freshById.get(r.root.id) ?? r);
-  const clusters = [];
-  for (const cluster of before.model.clusters) {
-    const mine = rendered.filter((r) => r.root.cluster === cluster.name);
-    if (!mine.some((r) => freshById.has(r.root.id))) {
-      clusters.push(cluster);
-      continue;
-    }
-    const namespaces = cluster.namespaces;
-    const workloads = mine.flatMap((r) => {
-      const again = freshById.get(r.root.id);
-      return again ? readWorkloads(files, [again], namespaces) : cluster.workloads.filter((w) => w.root === r.root.id);
-    });
-    clusters.push({ ...cluster, workloads, objects: mine.flatMap((r) => r.objects) });
-  }
-  const model = { clusters, warnings: before.model.warnings };
-  files.forgetParsed();
-  return { model, files, rendered };
-}
-function touches(rendered, paths) {
-  return [...paths].some((p) => reads(rendered, p));
-}
-function reads(rendered, path5) {
-  const { root } = rendered;
-  if (root.files?.includes(path5)) return true;
-  if (rendered.objects.some((o) => o.source?.file === path5)) return true;
-  const dirs = new Set(root.nested ?? []);
-  if (root.kustomization) dirs.add(root.path);
-  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix18.dirname(p));
-  return [...dirs].some((dir) => dir === "." || path5.startsWith(`${dir}/`));
-}
-function shortcutApplies(model, rendered, paths) {
-  const named = (file) => file !== void 0 && paths.has(file);
-  for (const path5 of paths)
-    if (KUSTOMIZATION_FILES.includes(posix18.basename(path5))) return false;
-  if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
-  if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
-  for (const cluster of model.clusters) {
-    for (const plane of cluster.controlPlanes) {
-      if (named(plane.source?.file)) return false;
-      for (const d of plane.declarations)
-        if (named(d.source?.file) || d.layers.some((l) => named(l.source?.file))) return false;
-    }
-    if (cluster.components.some((c) => named(c.source?.file))) return false;
-    if (cluster.namespaces.some((n) => named(n.source?.file))) return false;
-  }
-  return true;
-}
-
-// src/core/inject/render-check.ts
-var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
-function assertOneProxy(body, file, line) {
-  const parsed = parseManifest(body);
-  for (const object of objectsOf(parsed)) {
-    const template = podTemplateOf(object);
-    if (!template) continue;
-    const count = proxyCount(template.spec);
-    if (count > 1)
-      throw new FileFormatError(
-        `the injected pod template would have ${count} istio-proxy containers (one in initContainers, one in containers?)`,
-        {
-          file,
-          line,
-          hint: "Nothing was written. Keep the sidecar mode the workload has (native-sidecars), or remove the stale istio-proxy by hand."
-        }
-      );
-  }
-  return parsed;
-}
-function proxyCount(spec) {
-  return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
-}
-var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
-async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync2(join18(tmpdir5(), "inject-render-check-"));
-  try {
-    cpSync(workspace, scratch, {
-      recursive: true,
-      filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
-    });
-    for (const change of changes) {
-      const target = join18(scratch, change.path);
-      mkdirSync4(dirname8(target), { recursive: true });
-      if (change.content === null) rmSync5(target, { force: true });
-      else writeFileSync3(target, change.content);
-    }
-    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
-    const paths = changes.map((c) => c.path);
-    const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
-    after.files.forgetParsed();
-    const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
-    const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
-    const blocking = fresh.filter((f) => BLOCKING.has(f.code));
-    for (const f of fresh.filter((f2) => !BLOCKING.has(f2.code)))
-      logger.warning(`after injection, ${f.code} ${f.origin}: ${f.message}`, {
-        ...f.file ? { file: f.file } : {},
-        ...f.line ? { line: f.line } : {}
-      });
-    if (blocking.length > 0) {
-      const first = blocking[0];
-      throw new FileFormatError(
-        `the rendered result breaks ${blocking.length} mesh invariant(s): ${blocking.slice(0, 3).map((f) => `${f.code} ${f.origin}: ${f.message}`).join("; ")}`,
-        { file: first.file, line: first.line, hint: `Nothing was written. ${first.hint}` }
-      );
-    }
-    let pods = 0;
-    let withOneProxy = 0;
-    const images = [];
-    for (const cluster of after.model.clusters)
-      for (const workload of cluster.workloads) {
-        if (workload.sidecar.state === "none") continue;
-        pods++;
-        if (workload.sidecar.count === 1) withOneProxy++;
-        if (workload.sidecar.image) images.push(workload.sidecar.image);
-      }
-    return { check: { pods, withOneProxy, images }, after };
-  } finally {
-    rmSync5(scratch, { recursive: true, force: true });
-  }
-}
-function quiet(logger) {
-  return { ...logger, info: () => {
-  }, notice: () => {
-  }, debug: () => {
-  } };
-}
-
-// src/core/inject/selection.ts
-var INJECT_SELECTIONS = ["auto", "webhook", "paths"];
-function selectionFor(asked, paths) {
-  if (asked === "webhook" || asked === "paths") return asked;
-  return paths && paths.length > 0 ? "paths" : "webhook";
-}
-var GITOPS_NAMESPACES = ["flux-system", "argocd"];
-var STATUS3 = "sidecar.istio.io/status";
-var INJECT3 = "sidecar.istio.io/inject";
-var TRUE = ["true", "enabled", "yes", "y", "on"];
-function namespaceOf(job, mesh) {
-  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
-  return rendered ?? job.workloads[0]?.namespace ?? "default";
-}
-function podSetting(job, key) {
-  const known2 = job.podSettings?.get(key);
-  if (known2 !== void 0) return known2 ?? void 0;
-  const value = readPodSetting(job, key);
-  job.podSettings?.set(key, value ?? null);
-  return value;
-}
-function readPodSetting(job, key) {
-  return podSettingIn(job.source(), key);
-}
-function podSettingIn(source, key) {
-  for (const object of objectsOf(source)) {
-    if (workloadsOf(object).length !== 1) continue;
-    const template = podTemplateOf(object);
-    if (!template) continue;
-    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
-    if (value !== void 0) return String(value);
-  }
-  return void 0;
-}
-function verdict(job, selection, mesh, revision) {
-  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
-  const namespace = namespaceOf(job, mesh);
-  if (SYSTEM_NAMESPACES.includes(namespace))
-    return {
-      inject: false,
-      reason: "system-namespace",
-      message: `in ${namespace}: the webhook never injects there`
-    };
-  if (GITOPS_NAMESPACES.includes(namespace))
-    return {
-      inject: false,
-      reason: "gitops-controller",
-      message: `in ${namespace}: a GitOps controller, never meshed`
-    };
-  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
-    return {
-      inject: false,
-      reason: "control-plane-namespace",
-      message: `in ${namespace}, the control plane's namespace`
-    };
-  const injected = job.body.includes(STATUS3);
-  const podRev = podSetting(job, "istio.io/rev");
-  if (podRev && !known2(podRev))
-    return {
-      inject: false,
-      reason: "unknown-revision",
-      message: `the pod names revision ${podRev}, which no control plane defines`
-    };
-  if (injected) return { inject: true };
-  if (selection === "paths") return { inject: true };
-  const podInject = podSetting(job, INJECT3);
-  if (podInject !== void 0 && !TRUE.includes(podInject.toLowerCase()))
-    return { inject: false, reason: "injection-disabled", message: `${INJECT3}: "${podInject}"` };
-  const ns = mesh?.namespace(namespace);
-  const injection = ns?.injection?.value;
-  if (injection === "disabled")
-    return {
-      inject: false,
-      reason: "namespace-disabled",
-      message: `namespace ${namespace} has istio-injection: disabled`
-    };
-  if (injection === "enabled") return { inject: true };
-  const nsRev = ns?.revision?.value;
-  if (nsRev) {
-    if (!known2(nsRev))
-      return {
-        inject: false,
-        reason: "unknown-revision",
-        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
-      };
-    return { inject: true };
-  }
-  if (podInject !== void 0 || podRev) return { inject: true };
-  return {
-    inject: false,
-    reason: "not-selected",
-    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
-  };
-}
-function selectJobs(jobs, selection, mesh, revision) {
-  const selected = [];
-  const skipped = [];
-  for (const job of jobs) {
-    const v = verdict(job, selection, mesh, revision);
-    if (v.inject) {
-      selected.push(job);
-      continue;
-    }
-    for (const workload of job.workloads)
-      skipped.push({
-        ...workload,
-        file: job.file.path,
-        line: job.slice.line,
-        document: job.slice.index,
-        status: "skipped",
-        skipReason: v.reason,
-        ...v.message ? { skipMessage: v.message } : {}
-      });
-  }
-  return { jobs: selected, skipped };
-}
-
-// src/core/inject/sidecar-mode.ts
-var import_yaml17 = __toESM(require_dist(), 1);
-function bodyForMode(job, from, native) {
-  if (from === void 0 || from === "native" === native) return job.body;
-  const list = from === "native" ? "initContainers" : "containers";
-  const document = JSON.parse(JSON.stringify(job.source()));
-  for (const object of objectsOf(document)) {
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec || !Array.isArray(spec[list])) continue;
-    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
-  }
-  return (0, import_yaml17.stringify)(document);
-}
-function existingMode(job) {
-  if (!job.body.includes("istio-proxy")) return void 0;
-  const known2 = job.podSettings?.get(MODE_SETTING);
-  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
-  const mode = modeIn(job.source());
-  job.podSettings?.set(MODE_SETTING, mode ?? null);
-  return mode;
-}
-var MODE_SETTING = "@sidecar-mode";
-function modeIn(source) {
-  for (const object of objectsOf(source)) {
-    if (workloadsOf(object).length !== 1) continue;
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec) continue;
-    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
-    if (has("initContainers")) return "native";
-    if (has("containers")) return "classic";
-  }
-  return void 0;
-}
-function sidecarModeGroups(jobs, configured, defaultNative, logger) {
-  const groups2 = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const mode = existingMode(job);
-    const native = configured || mode === void 0 ? defaultNative : mode === "native";
-    if (configured && mode !== void 0 && mode === "native" !== native)
-      logger.notice(
-        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
-        { file: job.file.path, line: job.slice.line }
-      );
-    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
-    group.indexes.push(j);
-    if (mode) group.existing.set(j, mode);
-    groups2.set(native, group);
-  });
-  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
-}
-function recordModes(workloads, jobs, groups2) {
-  const byLocation = /* @__PURE__ */ new Map();
-  for (const group of groups2)
-    for (const j of group.indexes) {
-      const job = jobs[j];
-      const from = group.existing.get(j);
-      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
-        ...from ? { from } : {},
-        to: group.native ? "native" : "classic"
-      });
-    }
-  for (const w of workloads) {
-    const modes = byLocation.get(`${w.file}\0${w.document}`);
-    if (!modes) continue;
-    if (w.from && modes.from) w.from.mode = modes.from;
-    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
-  }
-}
-
-// src/core/inject/pod-settings-cache.ts
-var KEYS = ["istio.io/rev", "sidecar.istio.io/inject", "sidecar.istio.io/status"];
-var SPARE_ENTRIES2 = 2e4;
-var PodSettingsCache = class _PodSettingsCache {
-  constructor(store, stored2) {
-    this.store = store;
-    this.stored = stored2;
-  }
-  store;
-  stored;
-  used = /* @__PURE__ */ new Map();
-  changed = false;
-  static open(cacheDir2) {
-    const store = cacheDir2 ? memo(cacheDir2, "pod-settings") : void 0;
-    const stored2 = store?.get();
-    return new _PodSettingsCache(store, stored2 && typeof stored2 === "object" ? stored2 : {});
-  }
-  /** Gives each job the settings recorded for its body (and a place to record new ones). */
-  attach(jobs) {
-    if (!this.store) return;
-    for (const job of jobs) {
-      const key = sha256(job.body);
-      const settings = this.used.get(key) ?? { ...this.stored[key] ?? {} };
-      this.used.set(key, settings);
-      job.podSettings = {
-        get: (name) => Object.hasOwn(settings, name) ? settings[name] : void 0,
-        set: (name, value) => {
-          if (settings[name] === value) return;
-          settings[name] = value;
-          this.changed = true;
-        }
-      };
-    }
-  }
-  /** The settings of a body this run writes, read from its parse, for the next run. */
-  record(body, parsed) {
-    if (!this.store) return;
-    const settings = {};
-    for (const key of KEYS) settings[key] = podSettingIn(parsed, key) ?? null;
-    settings[MODE_SETTING] = modeIn(parsed) ?? null;
-    this.used.set(sha256(body), settings);
-    this.changed = true;
-  }
-  save() {
-    if (!this.store) return;
-    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
-    if (!this.changed && this.used.size === Object.keys(this.stored).length) return;
-    const entries = Object.fromEntries(this.used);
-    for (const key of spare.slice(-SPARE_ENTRIES2)) entries[key] = this.stored[key];
-    this.store.set(entries);
-  }
-};
 
 // src/core/inject/repo-mesh.ts
 import { readdirSync as readdirSync3, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 
 // src/core/inject/mesh-facts.ts
 import { lstatSync as lstatSync5, readFileSync as readFileSync10, readlinkSync as readlinkSync2 } from "node:fs";
 import { createHash as createHash3 } from "node:crypto";
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/core/mesh/injection-values.ts
@@ -46329,59 +46746,6 @@ function controlPlaneNamespaces(model) {
   return out;
 }
 
-// src/core/inject/revisions.ts
-function labelledRevision(namespace, podRevision, mesh) {
-  const ns = mesh.namespace(namespace);
-  const injection = ns?.injection?.value;
-  if (injection === "enabled") return "default";
-  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
-  if (injection === void 0 && podRevision) return podRevision;
-  return void 0;
-}
-function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
-  if (!mesh || pinned) return runRevision;
-  const name = labelledRevision(namespace, podRevision, mesh);
-  if (name === void 0) return runRevision;
-  const resolved = mesh.resolveRevision(name);
-  if (resolved === (runRevision ?? "default")) return runRevision;
-  return resolved === "default" ? void 0 : resolved;
-}
-function podRevisionChoice(label, status, runRevision) {
-  if (label === void 0) return void 0;
-  const injectorWritten = status !== void 0 && (status || "default") === label;
-  return injectorWritten && runRevision !== void 0 ? void 0 : label;
-}
-function statusRevision(status) {
-  if (typeof status !== "string") return void 0;
-  try {
-    const revision = JSON.parse(status).revision;
-    return typeof revision === "string" && revision !== "" ? revision : "default";
-  } catch {
-    return void 0;
-  }
-}
-function revisionForJob(job, mesh, runRevision, pinned = false) {
-  if (!mesh || pinned) return runRevision;
-  const label = podSetting(job, "istio.io/rev");
-  const status = job.body.includes(STATUS4) ? statusRevision(podSetting(job, STATUS4)) : void 0;
-  return revisionFor(
-    namespaceOf(job, mesh),
-    podRevisionChoice(label, status, runRevision),
-    mesh,
-    runRevision
-  );
-}
-var STATUS4 = "sidecar.istio.io/status";
-function revisionVersion(model, revision) {
-  const name = revision ?? "default";
-  const versions = new Set(
-    model.clusters.flatMap(
-      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
-    )
-  );
-  return versions.size === 1 ? [...versions][0] : void 0;
-}
-
 // src/core/inject/mesh-facts.ts
 var FACTS_FORMAT = 2;
 function factsOf(build) {
@@ -46439,7 +46803,7 @@ function repoFingerprint(workspace, cacheDir2, logger) {
   part(gitRemoteUrls(workspace).join("\n"));
   for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/*"], logger })) {
     part(path5);
-    const absolute = join19(workspace, path5);
+    const absolute = join20(workspace, path5);
     const stats = lstatSync5(absolute, { throwIfNoEntry: false });
     if (stats?.isSymbolicLink()) part(`link:${readlinkSync2(absolute)}`);
     else if (stats?.isFile()) part(createHash3("sha256").update(readFileSync10(absolute)).digest("hex"));
@@ -46471,13 +46835,13 @@ function factsMemo(cacheDir2, fingerprint) {
     get: stored2.get,
     set(facts) {
       stored2.set(facts);
-      if (cacheDir2) pruneFacts(join20(cacheDir2, "memo"));
+      if (cacheDir2) pruneFacts(join21(cacheDir2, "memo"));
     }
   };
 }
 function pruneFacts(dir) {
   try {
-    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join20(dir, f), time: statSync4(join20(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
+    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join21(dir, f), time: statSync4(join21(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
     for (const old of files.slice(KEPT_FACTS)) rmSync6(old.path, { force: true });
   } catch {
   }
@@ -46563,33 +46927,12 @@ function describe(facts, loadBuild, runRevision, logger) {
   };
 }
 
-// src/core/inject/revision-istioctl.ts
-function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
-  const known2 = /* @__PURE__ */ new Map();
-  return (revision) => {
-    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
-    const own = mesh.revisionVersion(revision);
-    if (!own || own === run2.version) return Promise.resolve(run2);
-    let found = known2.get(own);
-    if (!found) {
-      const install = deps.installIstioctl;
-      found = install ? (async () => {
-        logger.info(
-          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
-        );
-        const binary = await install(own);
-        return { binary, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
-      })() : Promise.resolve(run2).then((r) => {
-        logger.warning(
-          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
-        );
-        return r;
-      });
-      known2.set(own, found);
-    }
-    return found;
-  };
-}
+// src/core/inject/types.ts
+var INJECT_OUTPUT_MODES = ["in-place", "render-dir", "patches"];
+
+// src/core/inject/write-sidecars.ts
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { dirname as dirname9 } from "node:path";
 
 // src/core/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
@@ -46722,325 +47065,54 @@ function renderInjectSummary(input) {
   return lines.join("\n");
 }
 
-// src/core/inject/types.ts
-var INJECT_OUTPUT_MODES = ["in-place", "render-dir", "patches"];
-
-// src/core/inject/render-sidecars.ts
-async function renderSidecars(options, deps = {}) {
-  const logger = deps.logger ?? silentLogger;
-  const mode = checkedOutputMode(options);
-  const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
-  const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
-  const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
-  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
-  const scratch = await mkdtemp2(join21(tmpdir6(), "kube-inject-"));
-  try {
-    const context2 = {
-      binary,
-      binaryDigest: digest,
-      version,
-      scratch,
-      cacheDir: cacheDir2,
-      logger
-    };
-    const istioctlFor = revisionIstioctl(
-      { binary, version, digest },
-      revision,
-      options.pinRevision ? void 0 : repoMesh,
-      deps,
-      cacheDir2,
-      logger
+// src/core/inject/write-sidecars.ts
+async function writeSidecars(setup, workloads, changes) {
+  const { options, mode, repoMesh, logger } = setup;
+  logger.info(`${changes.length} files to write`);
+  const skipped = skippedWorkloads(workloads, logger);
+  if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
+  const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
+  if (!options.dryRun && changes.length > 0) {
+    for (const change of changes) await mkdir4(dirname9(change.absolute), { recursive: true });
+    writeFilesAtomically(
+      changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
+      { root: options.workspace, logger }
     );
-    const configs = /* @__PURE__ */ new Map();
-    const configFor = (rev) => {
-      const name = rev ?? "default";
-      let known2 = configs.get(name);
-      if (!known2) {
-        known2 = (async () => {
-          const dir = rev === revision ? scratch : join21(scratch, `revision-${name}`);
-          if (dir !== scratch) await mkdir3(dir, { recursive: true });
-          const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
-          const own = await istioctlFor(rev);
-          return injectConfig(options, {
-            ...context2,
-            binary: own.binary,
-            version: own.version,
-            binaryDigest: own.digest,
-            revision: rev,
-            scratch: dir,
-            ...values ? { repoValues: values } : {}
-          });
-        })();
-        configs.set(name, known2);
-      }
-      return known2;
-    };
-    const config = await configFor(revision);
-    const files = readSources(options, mode, logger);
-    const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
-    const found = findJobs(files, logger).filter((job) => {
-      if (!patchFiles.has(job.file.path)) return true;
-      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
-      return false;
-    });
-    const podSettings = PodSettingsCache.open(cacheDir2);
-    podSettings.attach(found);
-    const selection = selectionFor(options.selection, options.paths);
-    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
-    logger.info(
-      `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
-    );
-    const byRevision = /* @__PURE__ */ new Map();
-    jobs.forEach((job, j) => {
-      const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
-      const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
-      entry.indexes.push(j);
-      byRevision.set(rev ?? "default", entry);
-    });
-    if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
-      logger.info(
-        `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
-      );
-    const outputs = new Array(jobs.length);
-    const skipLines = /* @__PURE__ */ new Map();
-    const cacheOf = /* @__PURE__ */ new Map();
-    const caches = [];
-    const groups2 = [];
-    let processes = 0;
-    let reinjected = 0;
-    for (const { revision: rev, indexes } of byRevision.values()) {
-      const revConfig = await configFor(rev);
-      const revGroups = sidecarModeGroups(
-        indexes.map((i) => jobs[i]),
-        options.nativeSidecars !== void 0,
-        revConfig.nativeSidecars,
-        logger
-      ).map((g) => ({
-        native: g.native,
-        indexes: g.indexes.map((i) => indexes[i]),
-        existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
-      }));
-      groups2.push(...revGroups);
-      for (const group of revGroups) {
-        const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : {
-          ...revConfig,
-          nativeSidecars: group.native,
-          key: sha256(revConfig.key, `native=${group.native}`)
-        };
-        const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
-        caches.push(cache);
-        const groupJobs = group.indexes.map((j) => {
-          const job = jobs[j];
-          const body = bodyForMode(job, group.existing.get(j), group.native);
-          return body === job.body ? job : { ...job, body };
-        });
-        const own = await istioctlFor(rev);
-        const injected = await injectJobs(
-          groupJobs,
-          {
-            binary: own.binary,
-            version: own.version,
-            revision: rev,
-            config: groupConfig,
-            ...options.workers ? { workers: options.workers } : {},
-            logger
-          },
-          cache
-        );
-        group.indexes.forEach((j, i) => {
-          outputs[j] = injected.outputs[i];
-          const job = jobs[j];
-          cacheOf.set(job, cache);
-          const lines = injected.skipLines.get(groupJobs[i]);
-          if (lines) skipLines.set(job, lines);
-        });
-        processes += injected.processes;
-        reinjected += injected.reinjected;
-      }
-    }
-    const judged = judgeAll(jobs, outputs, skipLines, mode);
-    judged.workloads.push(...notSelected);
-    recordModes(judged.workloads, jobs, groups2);
-    for (const w of judged.workloads) {
-      const origin = repoMesh?.originOf(w.file, w.line);
-      if (origin) w.origin = origin;
-    }
-    for (const [job, replacement] of judged.replacedJobs) {
-      const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
-      if (mode !== "in-place") continue;
-      const written = normalisedBody(replacement);
-      const cache = cacheOf.get(job);
-      cache.forget(job.body);
-      cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
-      podSettings.record(written, parsed);
-    }
-    const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
-    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
-      const build = await repoMesh.loadBuild();
-      const injectTarget = async (input, native2, target) => {
-        processes++;
-        const rev = revisionFor(
-          target.workload.namespace,
-          podRevisionOf(target.object.object, revision),
-          repoMesh,
-          revision,
-          options.pinRevision
-        );
-        const revConfig = await configFor(rev);
-        const own = await istioctlFor(rev);
-        const result = await kubeInject({
-          binary: own.binary,
-          version: own.version,
-          input,
-          injectConfigFile: revConfig.injectConfigFile,
-          meshConfigFile: revConfig.meshConfigFile,
-          valuesFile: revConfig.valuesFile,
-          operatorFile: revConfig.operatorFile,
-          revision: rev,
-          nativeSidecars: native2
-        });
-        return result.output;
-      };
-      const native = options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0;
-      let json6902 = json6902Sidecars(build);
-      if (mode === "patches") {
-        const migration = await migrateJson6902(build, json6902, injectTarget, native);
-        json6902 = migration.kept.map((k) => k.target);
-        for (const { target, reason } of migration.kept)
-          logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
-            file: target.file,
-            line: target.line
-          });
-        const moved = new Set(
-          migration.migrated.map((m) => `${m.target.object.kind}\0${m.target.workload.name}`)
-        );
-        judged.workloads = judged.workloads.filter(
-          (w) => w.status !== "skipped" || !moved.has(`${w.kind}\0${w.name}`)
-        );
-        for (const m of migration.migrated) {
-          logger.notice(
-            `${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`,
-            {
-              file: m.target.file
-            }
-          );
-          judged.workloads.push(
-            patchWorkloadResult(
-              m.target,
-              m.target.object.kind,
-              m.injected,
-              true,
-              m.native,
-              "JSON6902 patch"
-            )
-          );
-        }
-        for (const change of migration.changes)
-          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-      }
-      const taken = /* @__PURE__ */ new Set([
-        ...changes.map((c) => c.path),
-        ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
-      ]);
-      for (const patched of [
-        await json6902Changes(json6902, injectTarget, native),
-        await strategicMergeChanges(
-          strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
-          injectTarget,
-          native
-        )
-      ]) {
-        for (const left of patched.metadataLeftOut)
-          logger.notice(
-            `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
-            { file: left.file, line: left.line }
-          );
-        for (const change of patched.changes)
-          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-        const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
-        judged.workloads = judged.workloads.filter(
-          (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
-        );
-        judged.workloads.push(...patched.workloads);
-      }
-    }
-    logger.info(`${changes.length} files to write`);
-    const skipped = skippedWorkloads(judged.workloads, logger);
-    if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
-    const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
-    const rendered = checked?.check;
-    if (!options.dryRun && changes.length > 0) {
-      for (const change of changes) await mkdir3(dirname9(change.absolute), { recursive: true });
-      writeFilesAtomically(
-        changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
-        { root: options.workspace, logger }
-      );
-      if (checked) recordRepoMeshFacts(options.workspace, cacheDir2, checked.after, logger);
-    }
-    for (const cache of caches) cache.save();
-    podSettings.save();
-    const workloads = judged.workloads;
-    const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? config.proxyImage;
-    const changedFiles = changes.map((c) => c.path);
-    return {
+    if (checked) recordRepoMeshFacts(options.workspace, setup.cacheDir, checked.after, logger);
+  }
+  for (const cache of setup.caches) cache.save();
+  setup.podSettings.save();
+  return { skipped, renderCheck: checked?.check };
+}
+function sidecarsResult(run2, workloads, changes, written) {
+  const { version, revision, mode } = run2;
+  const rendered = written.renderCheck;
+  const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? run2.config.proxyImage;
+  const changedFiles = changes.map((c) => c.path);
+  return {
+    version,
+    ...revision ? { revision } : {},
+    istioctl: run2.istioctl,
+    proxyImage,
+    nativeSidecars: run2.config.nativeSidecars,
+    output: mode,
+    changedFiles,
+    workloads,
+    injected: workloads.filter((w) => w.status !== "skipped").length,
+    skipped: written.skipped,
+    istioctlProcesses: run2.processes,
+    reinjectedDocuments: run2.reinjected,
+    ...rendered ? { renderCheck: rendered } : {},
+    summary: renderInjectSummary({
       version,
       ...revision ? { revision } : {},
-      istioctl: binary,
       proxyImage,
-      nativeSidecars: config.nativeSidecars,
       output: mode,
       changedFiles,
       workloads,
-      injected: workloads.filter((w) => w.status !== "skipped").length,
-      skipped,
-      istioctlProcesses: processes,
-      reinjectedDocuments: reinjected,
-      ...rendered ? { renderCheck: rendered } : {},
-      summary: renderInjectSummary({
-        version,
-        ...revision ? { revision } : {},
-        proxyImage,
-        output: mode,
-        changedFiles,
-        workloads,
-        ...rendered ? { renderCheck: rendered } : {}
-      })
-    };
-  } finally {
-    await rm3(scratch, { recursive: true, force: true });
-  }
-}
-function checkedOutputMode(options) {
-  const mode = options.output ?? "in-place";
-  if (!INJECT_OUTPUT_MODES.includes(mode))
-    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, {
-      input: "output",
-      hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
-    });
-  if (mode === "render-dir" && !options.outputDir)
-    throw new InvalidInputError("output render-dir needs an output directory", {
-      input: "output-dir",
-      hint: "Set output-dir, e.g. rendered."
-    });
-  if (mode === "render-dir") resolveInsideWorkspace(options.workspace, options.outputDir, "output-dir");
-  return mode;
-}
-function judgeAll(jobs, outputs, skipLines, mode) {
-  const workloads = [];
-  const replacements = /* @__PURE__ */ new Map();
-  const replacedJobs = /* @__PURE__ */ new Map();
-  const injectedObjects = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const judgement = judgeJob(job, outputs[j], skipLines.get(job) ?? [], mode === "patches");
-    workloads.push(...judgement.workloads);
-    if (judgement.injected !== void 0) injectedObjects.set(job, judgement.injected);
-    if (judgement.replacement === void 0) return;
-    replacedJobs.set(job, judgement.replacement);
-    const perFile = replacements.get(job.file) ?? /* @__PURE__ */ new Map();
-    perFile.set(job.slice.index, judgement.replacement);
-    replacements.set(job.file, perFile);
-  });
-  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
+      ...rendered ? { renderCheck: rendered } : {}
+    })
+  };
 }
 function skippedWorkloads(workloads, logger) {
   const skipped = workloads.filter((w) => w.status === "skipped").map((w) => ({
@@ -47064,54 +47136,76 @@ function failOnSkipError(skipped) {
     }
   );
 }
-async function resolveIstioctl(options, revision, deps, cacheDir2, logger) {
-  if (options.istioctl) {
-    const digest = cacheDir2 ? fileDigest(cacheDir2, options.istioctl) : "uncached";
-    const actual = await binaryVersion(options.istioctl, digest, cacheDir2);
-    const wanted = options.version?.replace(/^v/, "");
-    if (wanted && /^\d+\.\d+\.\d+/.test(actual) && actual !== wanted) {
-      throw new InvalidInputError(`istioctl at ${options.istioctl} is ${actual}, not ${options.version}`, {
-        input: "version",
-        hint: "Point istioctl at a binary of that version, or leave istioctl empty to install it."
-      });
-    }
-    return { binary: options.istioctl, version: actual, digest };
-  }
-  const version = options.version?.replace(/^v/, "") ?? await controlPlaneVersionFor(options.workspace, revision, logger);
-  if (!deps.installIstioctl)
-    throw new InvalidInputError("no istioctl binary was given and none can be installed here", {
-      input: "istioctl",
-      hint: "Set the istioctl input to a binary path."
-    });
-  const binary = await deps.installIstioctl(version);
-  return { binary, version, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
-}
-async function binaryVersion(binary, digest, cacheDir2) {
-  if (!cacheDir2) return istioctlVersion(binary);
-  const remembered = memo(cacheDir2, `istioctl-version-${digest}`);
-  const known2 = remembered.get();
-  if (typeof known2 === "string") return known2;
-  const version = await istioctlVersion(binary);
-  remembered.set(version);
-  return version;
-}
 function mostCommon(values) {
   const counts = /* @__PURE__ */ new Map();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
-function ownPatchPath(file, workload) {
-  const dir = posix19.dirname(file);
-  return dir === "." ? patchFileName(workload) : posix19.join(dir, patchFileName(workload));
+
+// src/core/inject/render-sidecars.ts
+async function renderSidecars(options, deps = {}) {
+  const logger = deps.logger ?? silentLogger;
+  const mode = checkedOutputMode(options);
+  const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
+  const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
+  const run2 = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
+  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
+  const scratch = await mkdtemp2(join22(tmpdir6(), "kube-inject-"));
+  try {
+    const tools = renderTools({ options, deps, run: run2, revision, repoMesh, scratch, cacheDir: cacheDir2, logger });
+    const config = await tools.configFor(revision);
+    const { found, files } = workloadJobs(options, mode, repoMesh, logger);
+    const podSettings = PodSettingsCache.open(cacheDir2);
+    podSettings.attach(found);
+    const selection = selectionFor(options.selection, options.paths);
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
+    logger.info(
+      `${found.length} workload documents in ${files} files, ${jobs.length} selected (${selection})`
+    );
+    const injected = await injectGroups(jobs, { options, tools, revision, repoMesh, cacheDir: cacheDir2, logger });
+    const judged = judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings);
+    const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
+    let processes = injected.processes;
+    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
+      const setup = { options, mode, repoMesh, tools, revision, configNative: config.nativeSidecars, logger };
+      processes += await regeneratePatchedSidecars(setup, jobs, judged, changes);
+    }
+    const { caches } = injected;
+    const written = await writeSidecars(
+      { options, mode, repoMesh, cacheDir: cacheDir2, caches, podSettings, logger },
+      judged.workloads,
+      changes
+    );
+    const facts = { version: run2.version, revision, istioctl: run2.binary, config, mode, processes };
+    return sidecarsResult({ ...facts, reinjected: injected.reinjected }, judged.workloads, changes, written);
+  } finally {
+    await rm3(scratch, { recursive: true, force: true });
+  }
 }
-function podRevisionOf(object, runRevision) {
-  const metadata = podTemplateOf(object)?.metadata;
-  const value = dig(metadata, "labels", "istio.io/rev");
-  return podRevisionChoice(
-    typeof value === "string" ? value : void 0,
-    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
-    runRevision
-  );
+function workloadJobs(options, mode, repoMesh, logger) {
+  const files = readSources(options, mode, logger);
+  const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
+  const found = findJobs(files, logger).filter((job) => {
+    if (!patchFiles.has(job.file.path)) return true;
+    logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+    return false;
+  });
+  return { found, files: files.length };
+}
+function checkedOutputMode(options) {
+  const mode = options.output ?? "in-place";
+  if (!INJECT_OUTPUT_MODES.includes(mode))
+    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, {
+      input: "output",
+      hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
+    });
+  if (mode === "render-dir" && !options.outputDir)
+    throw new InvalidInputError("output render-dir needs an output directory", {
+      input: "output-dir",
+      hint: "Set output-dir, e.g. rendered."
+    });
+  if (mode === "render-dir") resolveInsideWorkspace(options.workspace, options.outputDir, "output-dir");
+  return mode;
 }
 
 // src/options/github.ts
@@ -47134,7 +47228,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm6 } from "node:fs/promises";
 import { existsSync as existsSync11 } from "node:fs";
-import { join as join24 } from "node:path";
+import { join as join25 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -47425,22 +47519,22 @@ function _getTempDirectory() {
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync11, statSync as statSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
-import { join as join23 } from "node:path";
+import { join as join24 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join23(extracted, binaryName2))
+    binarySha256: await sha256Of(join24(extracted, binaryName2))
   };
-  writeFileSync5(join23(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join24(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join23(dir, binaryName2);
+  const binary = join24(dir, binaryName2);
   const size = statSync6(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -47451,7 +47545,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync11(join23(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync11(join24(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -47808,15 +47902,9 @@ async function installIstioctl(options) {
     return { version, path: cached, cacheHit: true, platform: platform2 };
   }
   if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
-    throw new NotFoundError(
-      `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
-      {
-        input: "offline",
-        hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
-      }
-    );
+    throw offlineMiss(version);
   }
-  const scratch = await mkdtemp3(join24(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join25(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -47825,18 +47913,7 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join24(scratch, "extracted");
-    await quietly(
-      logger,
-      () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
-    );
-    const binary = join24(extracted, binaryName(platform2));
-    if (!existsSync11(binary)) {
-      throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
-        hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
-      });
-    }
-    if (platform2.os !== "win") await chmod2(binary, 493);
+    const extracted = await extractBinary(archive, join25(scratch, "extracted"), platform2, logger);
     await recordInstall(extracted, binaryName(platform2), archive);
     const cachedDir = await quietly(logger, () => cacheAtomically(extracted, version, cacheKey));
     logger.info(
@@ -47844,7 +47921,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join24(cachedDir, binaryName(platform2)),
+      path: join25(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -47853,6 +47930,29 @@ async function installIstioctl(options) {
   } finally {
     await rm6(scratch, { recursive: true, force: true });
   }
+}
+function offlineMiss(version) {
+  return new NotFoundError(
+    `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
+    {
+      input: "offline",
+      hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
+    }
+  );
+}
+async function extractBinary(archive, extracted, platform2, logger) {
+  await quietly(
+    logger,
+    () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
+  );
+  const binary = join25(extracted, binaryName(platform2));
+  if (!existsSync11(binary)) {
+    throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
+      hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
+    });
+  }
+  if (platform2.os !== "win") await chmod2(binary, 493);
+  return extracted;
 }
 function exactVersion(text) {
   const parsed = parseIstioVersion(text);
@@ -47888,7 +47988,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join24(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join25(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -47944,7 +48044,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join24(root, TOOL_NAME, version, cacheKey);
+      const dir = join25(root, TOOL_NAME, version, cacheKey);
       await rm6(dir, { recursive: true, force: true });
       await rm6(`${dir}.complete`, { force: true });
     }
@@ -48054,7 +48154,7 @@ var INJECT_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join25 } from "node:path";
+import { join as join26 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -48143,7 +48243,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join25(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join26(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
@@ -48288,8 +48388,8 @@ function toReleases(listed) {
 
 // src/core/releases/http-cache.ts
 import { createHash as createHash6, randomUUID as randomUUID3 } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile2, rename as rename3, rm as rm7, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join26 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile2, rename as rename3, rm as rm7, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join27 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -48297,7 +48397,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join26(this.directory, `${createHash6("sha256").update(url).digest("hex")}.json`);
+    return join27(this.directory, `${createHash6("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -48316,7 +48416,7 @@ var HttpCache = class {
   }
   /** Stores atomically (temp file + rename), so a concurrent reader never sees half an entry. */
   async put(url, response) {
-    await mkdir4(this.directory, { recursive: true });
+    await mkdir5(this.directory, { recursive: true });
     const target = this.fileFor(url);
     const temp = `${target}.${randomUUID3()}.tmp`;
     try {

@@ -24019,10 +24019,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS2;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap14 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar17 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -24055,11 +24055,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap13;
+    exports.isMap = isMap14;
     exports.isNode = isNode;
     exports.isPair = isPair4;
     exports.isScalar = isScalar17;
-    exports.isSeq = isSeq12;
+    exports.isSeq = isSeq13;
   }
 });
 
@@ -28167,9 +28167,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap13 = fc.start.source === "{";
-      const fcName = isMap13 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap13 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap14 = fc.start.source === "{";
+      const fcName = isMap14 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap14 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -28205,7 +28205,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap13 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap14 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -28245,7 +28245,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap13 && !sep6 && !props.found) {
+        if (!isMap14 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -28268,7 +28268,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap13 && !props.found && ctx.options.strict) {
+            if (!isMap14 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -28300,7 +28300,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap13) {
+          if (isMap14) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -28316,7 +28316,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap13 ? "}" : "]";
+      const expectedEnd = isMap14 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -34968,245 +34968,9 @@ async function enableAutoMerge(octokit, pullRequestNodeId, method, logger) {
 }
 
 // src/core/inject/render-sidecars.ts
-import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join21, posix as posix19 } from "node:path";
-
-// src/core/istioctl/runner.ts
-import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
-
-// src/core/istioctl/process.ts
-import { spawn as spawn2 } from "node:child_process";
-var DEFAULT_ISTIOCTL_TIMEOUT_MS = 5 * 6e4;
-async function runIstioctlProcess(binary, args, options = {}) {
-  const started = Date.now();
-  const env = {};
-  for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== void 0) env[k] = v;
-  const child2 = spawn2(binary, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-  const stdout = [];
-  const stderr = [];
-  child2.stdout.on("data", (d) => stdout.push(d));
-  child2.stderr.on("data", (d) => stderr.push(d));
-  const timeoutMs = options.timeoutMs ?? DEFAULT_ISTIOCTL_TIMEOUT_MS;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child2.kill("SIGKILL");
-  }, timeoutMs);
-  child2.stdin.on("error", () => void 0);
-  child2.stdin.end(options.stdin ?? "");
-  let exitCode;
-  try {
-    exitCode = await new Promise((resolve9, reject2) => {
-      child2.on(
-        "error",
-        (error2) => reject2(
-          new IstioctlError(`could not run istioctl at ${binary}: ${error2.message}`, {
-            input: "istioctl",
-            hint: "Install it with the get-istioctl action, or point the istioctl input at the binary.",
-            cause: error2
-          })
-        )
-      );
-      child2.on("close", (code) => resolve9(code ?? -1));
-    });
-  } finally {
-    clearTimeout(timer);
-  }
-  const result = {
-    exitCode,
-    stdout: Buffer.concat(stdout).toString("utf8"),
-    stderr: Buffer.concat(stderr).toString("utf8"),
-    durationMs: Date.now() - started
-  };
-  if (timedOut) {
-    throw new IstioctlError(`istioctl ${args[0] ?? ""} timed out after ${Math.round(timeoutMs / 1e3)}s`, {
-      hint: "Split the input into smaller batches or raise the timeout."
-    });
-  }
-  return result;
-}
-
-// src/core/istioctl/version-rules.ts
-function minorVersionOf(version, input = "istioctl version") {
-  const match = /^v?(\d+)\.(\d+)(?:[.-]|$)/.exec(version.trim());
-  if (!match) {
-    throw new InvalidInputError(`'${version}' is not an Istio version`, {
-      input,
-      hint: "Give a version such as 1.28.3 (istioctl version --remote=false prints it)."
-    });
-  }
-  return { major: Number(match[1]), minor: Number(match[2]) };
-}
-function isAtLeastMinor(version, major, minor) {
-  const v = minorVersionOf(version);
-  return v.major > major || v.major === major && v.minor >= minor;
-}
-function analyzeRecursiveFlag(version) {
-  return isAtLeastMinor(version, 1, 25) ? [] : ["-R"];
-}
-function injectNeedsRevisionFlag(version) {
-  return isAtLeastMinor(version, 1, 28);
-}
-var DEFAULT_REVISION = "default";
-function injectRevisionArgs(version, revision) {
-  const named = revision && revision !== DEFAULT_REVISION ? revision : void 0;
-  if (named) return ["--revision", named];
-  return injectNeedsRevisionFlag(version) ? ["--revision", DEFAULT_REVISION] : [];
-}
-var NATIVE_SIDECARS_ENV = "ENABLE_NATIVE_SIDECARS";
-var NATIVE_SIDECARS_DEFAULT_SINCE = { major: 1, minor: 27 };
-var NATIVE_SIDECARS_KUBERNETES_SINCE = { major: 1, minor: 33 };
-function nativeSidecarsFor(kubernetesVersion, istioVersion) {
-  let kube;
-  try {
-    kube = minorVersionOf(kubernetesVersion, "kubernetes-version");
-  } catch {
-    throw new InvalidInputError(`'${kubernetesVersion}' is not a Kubernetes version`, {
-      input: "kubernetes-version",
-      hint: "Give the cluster version as major.minor, e.g. 1.33 (kubectl version prints it)."
-    });
-  }
-  const kubeSupports = kube.major > NATIVE_SIDECARS_KUBERNETES_SINCE.major || kube.major === NATIVE_SIDECARS_KUBERNETES_SINCE.major && kube.minor >= NATIVE_SIDECARS_KUBERNETES_SINCE.minor;
-  return kubeSupports && isAtLeastMinor(istioVersion, NATIVE_SIDECARS_DEFAULT_SINCE.major, NATIVE_SIDECARS_DEFAULT_SINCE.minor);
-}
-function nativeSidecarsEnv(nativeSidecars) {
-  return { [NATIVE_SIDECARS_ENV]: nativeSidecars ? "true" : "false" };
-}
-function controlPlaneConfigMapNames(revision) {
-  const suffix = revision && revision !== DEFAULT_REVISION ? `-${revision}` : "";
-  return { injector: `istio-sidecar-injector${suffix}`, mesh: `istio${suffix}` };
-}
-
-// src/core/istioctl/runner.ts
-var NO_CLUSTER_ENV = {
-  KUBECONFIG: join3(tmpdir(), "istio-autopilot-offline-no-kubeconfig"),
-  KUBERNETES_SERVICE_HOST: void 0,
-  KUBERNETES_SERVICE_PORT: void 0
-};
-function outputTail(result, lines = 8) {
-  const text2 = (result.stderr.trim() || result.stdout.trim()).split("\n");
-  return text2.slice(-lines).join("\n");
-}
-function failure(command, binary, result, hint) {
-  return new IstioctlError(
-    `istioctl ${command} (${binary}) exited with code ${result.exitCode}: ${outputTail(result) || "no output"}`,
-    { input: "istioctl", hint }
-  );
-}
-function parseIstioctlVersion(output) {
-  const trimmed = output.trim();
-  if (trimmed.startsWith("{")) {
-    try {
-      const parsed = JSON.parse(trimmed);
-      const version = parsed.clientVersion?.version;
-      return typeof version === "string" && version !== "" ? version : void 0;
-    } catch {
-      return void 0;
-    }
-  }
-  const line = trimmed.split("\n").find((l) => l.trim() !== "");
-  if (!line) return void 0;
-  const match = /^(?:client version:\s*)?(\S+)$/i.exec(line.trim());
-  return match?.[1];
-}
-async function istioctlVersion(binary, options = {}) {
-  const json = await runIstioctlProcess(binary, ["version", "--remote=false", "-o", "json"], options);
-  const fromJson = json.exitCode === 0 ? parseIstioctlVersion(json.stdout) : void 0;
-  if (fromJson) return fromJson;
-  const short = await runIstioctlProcess(binary, ["version", "--remote=false", "--short"], options);
-  const fromShort = short.exitCode === 0 ? parseIstioctlVersion(short.stdout) : void 0;
-  if (fromShort) return fromShort;
-  throw failure(
-    "version",
-    binary,
-    short.exitCode === 0 ? json : short,
-    "Check that the file is an istioctl binary."
-  );
-}
-var SKIP_LINE = /^===> Skipping injection because (?:(\S+) )?"([^"]*)" has (host networking enabled|sidecar injection disabled)\s*$/;
-function parseKubeInjectStderr(stderr) {
-  const skipped = [];
-  const messages = [];
-  for (const raw of stderr.split("\n")) {
-    const line = raw.trim();
-    if (line === "") continue;
-    const match = SKIP_LINE.exec(line);
-    if (!match) {
-      messages.push(line);
-      continue;
-    }
-    skipped.push({
-      ...match[1] ? { kind: match[1] } : {},
-      name: match[2] ?? "",
-      reason: match[3] === "host networking enabled" ? "host-network" : "injection-disabled",
-      message: line
-    });
-  }
-  return { skipped, messages };
-}
-function kubeInjectArgs(options) {
-  if (!options.operatorFile && !(options.meshConfigFile && options.valuesFile)) {
-    throw new InvalidInputError(
-      "offline kube-inject needs a mesh config file and a values file, or an IstioOperator file",
-      {
-        hint: "Generate them with generateOfflineInjectConfig, or pass an IstioOperator file."
-      }
-    );
-  }
-  const args = ["kube-inject", "-f", "-", "--injectConfigFile", options.injectConfigFile];
-  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
-  if (options.valuesFile) args.push("--valuesFile", options.valuesFile);
-  if (options.operatorFile) args.push("--operatorFileName", options.operatorFile);
-  args.push(...injectRevisionArgs(options.version, options.revision));
-  return args;
-}
-async function kubeInject(options) {
-  const args = kubeInjectArgs(options);
-  const result = await runIstioctlProcess(options.binary, args, {
-    stdin: options.input,
-    timeoutMs: options.timeoutMs,
-    // Always explicit, so an ENABLE_NATIVE_SIDECARS in the caller's environment cannot change the layout.
-    env: { ...NO_CLUSTER_ENV, ...options.env, ...nativeSidecarsEnv(options.nativeSidecars ?? false) }
-  });
-  if (result.exitCode !== 0) {
-    throw failure(
-      "kube-inject",
-      options.binary,
-      result,
-      "Check that the manifest is valid Kubernetes YAML and that the inject config matches this istioctl version; an IstioOperator file without meshConfig needs a mesh config file beside it."
-    );
-  }
-  return { output: result.stdout, ...parseKubeInjectStderr(result.stderr), durationMs: result.durationMs };
-}
-function manifestGenerateArgs(options) {
-  const args = ["manifest", "generate"];
-  for (const file of options.files ?? []) args.push("-f", file);
-  const sets = Array.isArray(options.setFlags) ? options.setFlags : Object.entries(options.setFlags ?? {}).map(([key, value]) => `${key}=${value}`);
-  for (const set of sets) args.push("--set", set);
-  if (options.revision && options.revision !== "default") args.push("--revision", options.revision);
-  return args;
-}
-async function manifestGenerate(options) {
-  const result = await runIstioctlProcess(options.binary, manifestGenerateArgs(options), {
-    timeoutMs: options.timeoutMs,
-    env: { ...NO_CLUSTER_ENV, ...options.env }
-  });
-  if (result.exitCode !== 0) {
-    throw failure(
-      "manifest generate",
-      options.binary,
-      result,
-      "Check the IstioOperator file and --set values against this Istio version."
-    );
-  }
-  return {
-    manifest: result.stdout,
-    messages: result.stderr.split("\n").map((l) => l.trim()).filter(Boolean),
-    durationMs: result.durationMs
-  };
-}
+import { join as join22 } from "node:path";
 
 // src/core/logger.ts
 var silentLogger = {
@@ -35263,7 +35027,7 @@ function maskingLogger(inner) {
 // src/core/workspace/files.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { lstatSync as lstatSync4, realpathSync as realpathSync3 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join9 } from "node:path";
 
 // src/core/workspace/atomic.ts
 import { randomBytes } from "node:crypto";
@@ -35291,10 +35055,10 @@ import {
   rmSync,
   writeSync
 } from "node:fs";
-import { basename as basename3, dirname as dirname3, join as join4 } from "node:path";
+import { basename as basename3, dirname as dirname3, join as join3 } from "node:path";
 var TEMP_FILE = /^\..*\.autopilot-[0-9a-f]{12}(?:\.orig)?\.tmp$/;
 function journalFile(stateDir) {
-  return join4(stateDir, "journal.json");
+  return join3(stateDir, "journal.json");
 }
 function saveJournal(stateDir, journal) {
   const file = journalFile(stateDir);
@@ -35355,14 +35119,14 @@ function sweepStaleTemps(directories) {
     }
     for (const name of names) {
       if (!TEMP_FILE.test(name)) continue;
-      rmSync(join4(directory, name), { force: true });
+      rmSync(join3(directory, name), { force: true });
       removed++;
     }
   }
   return removed;
 }
 function tempPathFor(target, id, suffix) {
-  return join4(dirname3(target), `.${basename3(target)}.autopilot-${id}${suffix}.tmp`);
+  return join3(dirname3(target), `.${basename3(target)}.autopilot-${id}${suffix}.tmp`);
 }
 function writeDurably(path5, content, mode, flag = "wx") {
   const fd = openSync(path5, flag, mode);
@@ -35391,8 +35155,8 @@ import {
   writeSync as writeSync2,
   closeSync as closeSync2
 } from "node:fs";
-import { hostname, tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname4, isAbsolute, join as join5, resolve as resolve2 } from "node:path";
+import { hostname, tmpdir } from "node:os";
+import { dirname as dirname4, isAbsolute, join as join4, resolve as resolve2 } from "node:path";
 var WorkspaceBusyError = class extends AutopilotError {
 };
 var DEFAULT_LOCK_WAIT_MS = 1e4;
@@ -35401,7 +35165,7 @@ function writeStateDir(root) {
   if (existing) return existing;
   const gitDir = gitDirOf(root);
   if (gitDir) {
-    const dir2 = join5(gitDir, "istio-autopilot");
+    const dir2 = join4(gitDir, "istio-autopilot");
     try {
       mkdirSync(dir2, { recursive: true });
       return dir2;
@@ -35409,7 +35173,7 @@ function writeStateDir(root) {
     }
   }
   const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-  const dir = join5(process.env.RUNNER_TEMP || tmpdir2(), `istio-autopilot-writes-${key}`);
+  const dir = join4(process.env.RUNNER_TEMP || tmpdir(), `istio-autopilot-writes-${key}`);
   mkdirSync(dir, { recursive: true, mode: 448 });
   return dir;
 }
@@ -35417,13 +35181,13 @@ function existingWriteStateDir(root) {
   const gitDir = gitDirOf(root);
   const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
   const candidates = [
-    ...gitDir ? [join5(gitDir, "istio-autopilot")] : [],
-    join5(process.env.RUNNER_TEMP || tmpdir2(), `istio-autopilot-writes-${key}`)
+    ...gitDir ? [join4(gitDir, "istio-autopilot")] : [],
+    join4(process.env.RUNNER_TEMP || tmpdir(), `istio-autopilot-writes-${key}`)
   ];
   return candidates.find((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory());
 }
 function gitDirOf(root) {
-  const dotGit = join5(root, ".git");
+  const dotGit = join4(root, ".git");
   const stats = statSync(dotGit, { throwIfNoEntry: false });
   if (stats?.isDirectory()) return dotGit;
   if (!stats?.isFile()) return void 0;
@@ -35434,12 +35198,12 @@ function gitDirOf(root) {
 }
 function workspaceRootOf(dir) {
   for (let current = dir; ; current = dirname4(current)) {
-    if (existsSync2(join5(current, ".git"))) return current;
+    if (existsSync2(join4(current, ".git"))) return current;
     if (dirname4(current) === current) return dir;
   }
 }
 function lockWorkspace(stateDir, root, waitMs = DEFAULT_LOCK_WAIT_MS) {
-  const file = join5(stateDir, "lock");
+  const file = join4(stateDir, "lock");
   const deadline = Date.now() + waitMs;
   for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
     const owner = { pid: process.pid, host: hostname(), since: (/* @__PURE__ */ new Date()).toISOString() };
@@ -35679,7 +35443,7 @@ function deferSignalsWhileWriting() {
 // src/core/workspace/git-listing.ts
 import { spawnSync } from "node:child_process";
 import { existsSync as existsSync4 } from "node:fs";
-import { join as join6 } from "node:path";
+import { join as join5 } from "node:path";
 function gitEnvironment() {
   const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
   for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
@@ -35721,7 +35485,7 @@ function gitFilesMentioning(root, keywords, includeUntracked, logger) {
   return new Set(paths);
 }
 function gitListedFiles(root, logger) {
-  if (!existsSync4(join6(root, ".git")) || existsSync4(join6(root, ".gitmodules"))) return void 0;
+  if (!existsSync4(join5(root, ".git")) || existsSync4(join5(root, ".gitmodules"))) return void 0;
   const result = spawnSync(
     "git",
     ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
@@ -35746,7 +35510,7 @@ function gitListedFiles(root, logger) {
 
 // src/core/workspace/symlinks.ts
 import { realpathSync as realpathSync2 } from "node:fs";
-import { join as join8 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/core/workspace/boundary.ts
 import {
@@ -35759,7 +35523,7 @@ import {
   readSync,
   realpathSync
 } from "node:fs";
-import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join7, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join6, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 function isInside(root, target) {
   const rel = relative2(root, target);
@@ -35783,7 +35547,7 @@ function realPathThroughParents(absolute, links = 0) {
   const missing = [];
   for (let current = absolute; ; current = dirname6(current)) {
     try {
-      return join7(realpathSync.native(current), ...missing.reverse());
+      return join6(realpathSync.native(current), ...missing.reverse());
     } catch (error2) {
       const stats = lstatSync3(current, { throwIfNoEntry: false });
       if (stats?.isSymbolicLink() && links < 40)
@@ -35863,7 +35627,7 @@ function noticeSkipped(result, logger) {
 function symlinkNotice(root, path5, logger) {
   let target;
   try {
-    target = realpathSync2(join8(root, path5));
+    target = realpathSync2(join7(root, path5));
   } catch {
     logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
     return;
@@ -35876,13 +35640,13 @@ function symlinkNotice(root, path5, logger) {
 // src/core/workspace/walk.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
-import { join as join9 } from "node:path";
-function walkFiles(realRoot, wanted, options, logger) {
+import { join as join8 } from "node:path";
+function walkFiles(realRoot, wanted2, options, logger) {
   const found = [];
   const walk5 = (directory, rules) => {
     let entries;
     try {
-      entries = readdirSync2(join9(realRoot, directory), { withFileTypes: true });
+      entries = readdirSync2(join8(realRoot, directory), { withFileTypes: true });
     } catch (error2) {
       logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
       return;
@@ -35896,8 +35660,8 @@ function walkFiles(realRoot, wanted, options, logger) {
       if (isDirectory2) {
         walk5(path5, here);
       } else if (entry.isSymbolicLink()) {
-        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
-      } else if (entry.isFile() && wanted(path5)) {
+        if (wanted2(path5)) symlinkNotice(realRoot, path5, logger);
+      } else if (entry.isFile() && wanted2(path5)) {
         found.push(path5);
       }
     }
@@ -35907,7 +35671,7 @@ function walkFiles(realRoot, wanted, options, logger) {
 }
 function withGitignore(root, directory, rules, entries) {
   if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text2 = readFileSync4(join9(root, directory, ".gitignore"), "utf8");
+  const text2 = readFileSync4(join8(root, directory, ".gitignore"), "utf8");
   return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text2) }];
 }
 function ignoredBy(rules, path5, isDirectory2) {
@@ -35936,18 +35700,18 @@ function listWorkspace(root, options = {}) {
   const exclude = patterns2.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
-  const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
+  const wanted2 = (path5) => isIncluded(path5) && !isExcluded(path5);
   const realRoot = realpathSync3(root);
   recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
   if (!listed) {
-    const paths2 = walkFiles(realRoot, wanted, options, logger).sort();
+    const paths2 = walkFiles(realRoot, wanted2, options, logger).sort();
     warnUnmatched(include, paths2, logger);
     return { paths: paths2 };
   }
   const hasUntracked = listed.some((entry) => entry.mode === void 0);
   const mentioning = options.keywords?.length ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger) : void 0;
-  const paths = keepGitListed(realRoot, listed, wanted, logger, mentioning !== void 0).sort();
+  const paths = keepGitListed(realRoot, listed, wanted2, logger, mentioning !== void 0).sort();
   warnUnmatched(include, paths, logger);
   return mentioning ? { paths, mentioning } : { paths };
 }
@@ -35964,7 +35728,7 @@ function warnUnmatched(include, paths, logger) {
   }
 }
 function isRegularWorkspaceFile(root, path5, logger = silentLogger) {
-  const stats = lstatSync4(join10(root, path5), { throwIfNoEntry: false });
+  const stats = lstatSync4(join9(root, path5), { throwIfNoEntry: false });
   if (stats?.isSymbolicLink()) symlinkNotice(realpathSync3(root), path5, logger);
   return stats?.isFile() ?? false;
 }
@@ -35973,11 +35737,11 @@ function globMatcher(globs) {
   return (path5) => path5 !== "" && compiled.some(({ glob, regex: regex2 }) => path5 === glob || regex2.test(path5));
 }
 var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
-function keepGitListed(root, entries, wanted, logger, trustIndex) {
+function keepGitListed(root, entries, wanted2, logger, trustIndex) {
   const found = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { path: path5, mode } of entries) {
-    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted(path5)) continue;
+    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted2(path5)) continue;
     seen.add(path5);
     if (trustIndex && mode !== void 0) {
       if (mode === "120000") symlinkNotice(root, path5, logger);
@@ -35998,11 +35762,1756 @@ function refuseEscapingPattern(pattern) {
   }
 }
 
-// src/core/mesh/documents.ts
+// src/core/inject/cached-injection.ts
+import { availableParallelism } from "node:os";
+
+// src/core/istioctl/runner.ts
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join10 } from "node:path";
+
+// src/core/istioctl/process.ts
+import { spawn as spawn2 } from "node:child_process";
+var DEFAULT_ISTIOCTL_TIMEOUT_MS = 5 * 6e4;
+async function runIstioctlProcess(binary, args, options = {}) {
+  const started = Date.now();
+  const env = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== void 0) env[k] = v;
+  const child2 = spawn2(binary, [...args], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  const stdout = [];
+  const stderr = [];
+  child2.stdout.on("data", (d) => stdout.push(d));
+  child2.stderr.on("data", (d) => stderr.push(d));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ISTIOCTL_TIMEOUT_MS;
+  let timedOut2 = false;
+  const timer = setTimeout(() => {
+    timedOut2 = true;
+    child2.kill("SIGKILL");
+  }, timeoutMs);
+  child2.stdin.on("error", () => void 0);
+  child2.stdin.end(options.stdin ?? "");
+  let exitCode;
+  try {
+    exitCode = await new Promise((resolve9, reject2) => {
+      child2.on(
+        "error",
+        (error2) => reject2(
+          new IstioctlError(`could not run istioctl at ${binary}: ${error2.message}`, {
+            input: "istioctl",
+            hint: "Install it with the get-istioctl action, or point the istioctl input at the binary.",
+            cause: error2
+          })
+        )
+      );
+      child2.on("close", (code) => resolve9(code ?? -1));
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  const result = {
+    exitCode,
+    stdout: Buffer.concat(stdout).toString("utf8"),
+    stderr: Buffer.concat(stderr).toString("utf8"),
+    durationMs: Date.now() - started
+  };
+  if (timedOut2) {
+    throw new IstioctlError(`istioctl ${args[0] ?? ""} timed out after ${Math.round(timeoutMs / 1e3)}s`, {
+      hint: "Split the input into smaller batches or raise the timeout."
+    });
+  }
+  return result;
+}
+
+// src/core/istioctl/version-rules.ts
+function minorVersionOf(version, input = "istioctl version") {
+  const match = /^v?(\d+)\.(\d+)(?:[.-]|$)/.exec(version.trim());
+  if (!match) {
+    throw new InvalidInputError(`'${version}' is not an Istio version`, {
+      input,
+      hint: "Give a version such as 1.28.3 (istioctl version --remote=false prints it)."
+    });
+  }
+  return { major: Number(match[1]), minor: Number(match[2]) };
+}
+function isAtLeastMinor(version, major, minor) {
+  const v = minorVersionOf(version);
+  return v.major > major || v.major === major && v.minor >= minor;
+}
+function analyzeRecursiveFlag(version) {
+  return isAtLeastMinor(version, 1, 25) ? [] : ["-R"];
+}
+function injectNeedsRevisionFlag(version) {
+  return isAtLeastMinor(version, 1, 28);
+}
+var DEFAULT_REVISION = "default";
+function injectRevisionArgs(version, revision) {
+  const named = revision && revision !== DEFAULT_REVISION ? revision : void 0;
+  if (named) return ["--revision", named];
+  return injectNeedsRevisionFlag(version) ? ["--revision", DEFAULT_REVISION] : [];
+}
+var NATIVE_SIDECARS_ENV = "ENABLE_NATIVE_SIDECARS";
+var NATIVE_SIDECARS_DEFAULT_SINCE = { major: 1, minor: 27 };
+var NATIVE_SIDECARS_KUBERNETES_SINCE = { major: 1, minor: 33 };
+function nativeSidecarsFor(kubernetesVersion, istioVersion) {
+  let kube;
+  try {
+    kube = minorVersionOf(kubernetesVersion, "kubernetes-version");
+  } catch {
+    throw new InvalidInputError(`'${kubernetesVersion}' is not a Kubernetes version`, {
+      input: "kubernetes-version",
+      hint: "Give the cluster version as major.minor, e.g. 1.33 (kubectl version prints it)."
+    });
+  }
+  const kubeSupports = kube.major > NATIVE_SIDECARS_KUBERNETES_SINCE.major || kube.major === NATIVE_SIDECARS_KUBERNETES_SINCE.major && kube.minor >= NATIVE_SIDECARS_KUBERNETES_SINCE.minor;
+  return kubeSupports && isAtLeastMinor(istioVersion, NATIVE_SIDECARS_DEFAULT_SINCE.major, NATIVE_SIDECARS_DEFAULT_SINCE.minor);
+}
+function nativeSidecarsEnv(nativeSidecars) {
+  return { [NATIVE_SIDECARS_ENV]: nativeSidecars ? "true" : "false" };
+}
+function controlPlaneConfigMapNames(revision) {
+  const suffix = revision && revision !== DEFAULT_REVISION ? `-${revision}` : "";
+  return { injector: `istio-sidecar-injector${suffix}`, mesh: `istio${suffix}` };
+}
+
+// src/core/istioctl/runner.ts
+var NO_CLUSTER_ENV = {
+  KUBECONFIG: join10(tmpdir2(), "istio-autopilot-offline-no-kubeconfig"),
+  KUBERNETES_SERVICE_HOST: void 0,
+  KUBERNETES_SERVICE_PORT: void 0
+};
+function outputTail(result, lines = 8) {
+  const text2 = (result.stderr.trim() || result.stdout.trim()).split("\n");
+  return text2.slice(-lines).join("\n");
+}
+function failure(command, binary, result, hint) {
+  return new IstioctlError(
+    `istioctl ${command} (${binary}) exited with code ${result.exitCode}: ${outputTail(result) || "no output"}`,
+    { input: "istioctl", hint }
+  );
+}
+function parseIstioctlVersion(output) {
+  const trimmed = output.trim();
+  if (trimmed.startsWith("{")) {
+    try {
+      const parsed = JSON.parse(trimmed);
+      const version = parsed.clientVersion?.version;
+      return typeof version === "string" && version !== "" ? version : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  const line = trimmed.split("\n").find((l) => l.trim() !== "");
+  if (!line) return void 0;
+  const match = /^(?:client version:\s*)?(\S+)$/i.exec(line.trim());
+  return match?.[1];
+}
+async function istioctlVersion(binary, options = {}) {
+  const json = await runIstioctlProcess(binary, ["version", "--remote=false", "-o", "json"], options);
+  const fromJson = json.exitCode === 0 ? parseIstioctlVersion(json.stdout) : void 0;
+  if (fromJson) return fromJson;
+  const short = await runIstioctlProcess(binary, ["version", "--remote=false", "--short"], options);
+  const fromShort = short.exitCode === 0 ? parseIstioctlVersion(short.stdout) : void 0;
+  if (fromShort) return fromShort;
+  throw failure(
+    "version",
+    binary,
+    short.exitCode === 0 ? json : short,
+    "Check that the file is an istioctl binary."
+  );
+}
+var SKIP_LINE = /^===> Skipping injection because (?:(\S+) )?"([^"]*)" has (host networking enabled|sidecar injection disabled)\s*$/;
+function parseKubeInjectStderr(stderr) {
+  const skipped = [];
+  const messages = [];
+  for (const raw of stderr.split("\n")) {
+    const line = raw.trim();
+    if (line === "") continue;
+    const match = SKIP_LINE.exec(line);
+    if (!match) {
+      messages.push(line);
+      continue;
+    }
+    skipped.push({
+      ...match[1] ? { kind: match[1] } : {},
+      name: match[2] ?? "",
+      reason: match[3] === "host networking enabled" ? "host-network" : "injection-disabled",
+      message: line
+    });
+  }
+  return { skipped, messages };
+}
+function kubeInjectArgs(options) {
+  if (!options.operatorFile && !(options.meshConfigFile && options.valuesFile)) {
+    throw new InvalidInputError(
+      "offline kube-inject needs a mesh config file and a values file, or an IstioOperator file",
+      {
+        hint: "Generate them with generateOfflineInjectConfig, or pass an IstioOperator file."
+      }
+    );
+  }
+  const args = ["kube-inject", "-f", "-", "--injectConfigFile", options.injectConfigFile];
+  if (options.meshConfigFile) args.push("--meshConfigFile", options.meshConfigFile);
+  if (options.valuesFile) args.push("--valuesFile", options.valuesFile);
+  if (options.operatorFile) args.push("--operatorFileName", options.operatorFile);
+  args.push(...injectRevisionArgs(options.version, options.revision));
+  return args;
+}
+async function kubeInject(options) {
+  const args = kubeInjectArgs(options);
+  const result = await runIstioctlProcess(options.binary, args, {
+    stdin: options.input,
+    timeoutMs: options.timeoutMs,
+    // Always explicit, so an ENABLE_NATIVE_SIDECARS in the caller's environment cannot change the layout.
+    env: { ...NO_CLUSTER_ENV, ...options.env, ...nativeSidecarsEnv(options.nativeSidecars ?? false) }
+  });
+  if (result.exitCode !== 0) {
+    throw failure(
+      "kube-inject",
+      options.binary,
+      result,
+      "Check that the manifest is valid Kubernetes YAML and that the inject config matches this istioctl version; an IstioOperator file without meshConfig needs a mesh config file beside it."
+    );
+  }
+  return { output: result.stdout, ...parseKubeInjectStderr(result.stderr), durationMs: result.durationMs };
+}
+function manifestGenerateArgs(options) {
+  const args = ["manifest", "generate"];
+  for (const file of options.files ?? []) args.push("-f", file);
+  const sets = Array.isArray(options.setFlags) ? options.setFlags : Object.entries(options.setFlags ?? {}).map(([key, value]) => `${key}=${value}`);
+  for (const set of sets) args.push("--set", set);
+  if (options.revision && options.revision !== "default") args.push("--revision", options.revision);
+  return args;
+}
+async function manifestGenerate(options) {
+  const result = await runIstioctlProcess(options.binary, manifestGenerateArgs(options), {
+    timeoutMs: options.timeoutMs,
+    env: { ...NO_CLUSTER_ENV, ...options.env }
+  });
+  if (result.exitCode !== 0) {
+    throw failure(
+      "manifest generate",
+      options.binary,
+      result,
+      "Check the IstioOperator file and --set values against this Istio version."
+    );
+  }
+  return {
+    manifest: result.stdout,
+    messages: result.stderr.split("\n").map((l) => l.trim()).filter(Boolean),
+    durationMs: result.durationMs
+  };
+}
+
+// src/core/inject/injected-output.ts
+function splitInjectOutput(output) {
+  const documents = [];
+  let start = 0;
+  const separator = /^---[ \t]*$/gm;
+  for (let match = separator.exec(output); match; match = separator.exec(output)) {
+    documents.push(output.slice(start, match.index));
+    start = match.index + match[0].length + 1;
+  }
+  const rest = output.slice(start);
+  if (rest.trim() !== "") documents.push(rest);
+  return documents;
+}
+function unquoteScalar(text2) {
+  const value = text2.trim();
+  if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
+    return value.slice(1, -1).replace(/''/g, "'");
+  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value.slice(1, -1);
+    }
+  }
+  return value;
+}
+function scanOutputDocument(text2) {
+  const lines = text2.split("\n");
+  const facts = { statuses: [] };
+  let inMetadata = false;
+  const proxyImages = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.startsWith(" ")) {
+      inMetadata = line === "metadata:";
+      const kind = /^kind: (.+)$/.exec(line);
+      if (kind) facts.kind = unquoteScalar(kind[1]);
+      continue;
+    }
+    if (inMetadata) {
+      const field = /^ {2}(name|namespace): (.+)$/.exec(line);
+      if (field) facts[field[1]] = unquoteScalar(field[2]);
+    }
+    const status = /^\s+sidecar\.istio\.io\/status: (.+)$/.exec(line);
+    if (status) facts.statuses.push(unquoteScalar(status[1]));
+    const proxyName = /^(\s*)(- )?name: istio-proxy$/.exec(line);
+    if (proxyName) {
+      const image = containerImage(lines, i, proxyName[1].length + (proxyName[2] ? 2 : 0));
+      if (image) proxyImages.push(image);
+    }
+  }
+  const lastStatus = facts.statuses.at(-1);
+  if (lastStatus !== void 0) {
+    let revision;
+    try {
+      const parsed = JSON.parse(lastStatus);
+      if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
+    } catch {
+      revision = void 0;
+    }
+    facts.sidecar = {
+      ...revision ? { revision } : {},
+      ...proxyImages[0] ? { proxyImage: proxyImages[0] } : {}
+    };
+  }
+  return facts;
+}
+function containerImage(lines, at, keyColumn) {
+  const keyIndent = " ".repeat(keyColumn);
+  const itemStart = `${" ".repeat(keyColumn - 2)}- `;
+  const imageLine = (line) => {
+    const match = /^(?:- | {2})image: (.+)$/.exec(line.slice(keyColumn - 2));
+    return match && (line.startsWith(keyIndent) || line.startsWith(itemStart)) ? unquoteScalar(match[1]) : void 0;
+  };
+  for (let i = at; i >= 0; i--) {
+    const line = lines[i];
+    const image = imageLine(line);
+    if (image) return image;
+    if (line.startsWith(itemStart)) break;
+    if (!line.startsWith(keyIndent) && !line.startsWith(itemStart)) break;
+  }
+  for (let i = at + 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.startsWith(itemStart) || !line.startsWith(keyIndent)) break;
+    const image = imageLine(line);
+    if (image) return image;
+  }
+  return void 0;
+}
+function quickIdentity(body) {
+  let kind;
+  let name;
+  let namespace;
+  let inMetadata = false;
+  let childIndent;
+  for (const raw of body.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    if (line === "" || /^\s*#/.test(line)) continue;
+    if (!/^\s/.test(line)) {
+      inMetadata = false;
+      const top = /^(kind|metadata):(.*)$/.exec(line);
+      if (!top) continue;
+      const value2 = plainValue(top[2]);
+      if (value2 === void 0) return void 0;
+      if (top[1] === "kind") kind = value2;
+      else if (value2 !== "")
+        return void 0;
+      else inMetadata = true;
+      continue;
+    }
+    if (!inMetadata) continue;
+    const indent = /^ */.exec(line)[0].length;
+    childIndent ??= indent;
+    if (indent !== childIndent) continue;
+    const field = /^ *(name|namespace):(.*)$/.exec(line);
+    if (!field) continue;
+    const value = plainValue(field[2]);
+    if (value === void 0 || value === "") return void 0;
+    if (field[1] === "name") name = value;
+    else namespace = value;
+  }
+  if (kind === void 0 || name === void 0) return void 0;
+  return { kind, name, ...namespace !== void 0 ? { namespace } : {} };
+}
+function plainValue(rest) {
+  const text2 = rest.replace(/\s+#.*$/, "").trim();
+  if (text2 === "") return "";
+  if (/^['"]/.test(text2)) return /^(['"]).*\1$/.test(text2) ? unquoteScalar(text2) : void 0;
+  if (/^[&*!{[|>]/.test(text2)) return void 0;
+  return text2;
+}
+
+// src/core/inject/batches.ts
+function planBatches(sizes, batchCount) {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const ranges = [];
+  let start = 0;
+  let seen = 0;
+  for (let batch = 1; batch <= batchCount && start < sizes.length; batch++) {
+    const goal = total * batch / batchCount;
+    let end = start;
+    do {
+      seen += sizes[end];
+      end++;
+    } while (end < sizes.length && (batch === batchCount || seen < goal));
+    ranges.push({ start, end });
+    start = end;
+  }
+  return ranges;
+}
+function streamOf(jobs) {
+  return jobs.map((job) => `${job.body}---
+`).join("");
+}
+async function injectBatch(jobs, run2) {
+  const { output, skipped } = await run2(streamOf(jobs), jobs.length);
+  const outputs = splitInjectOutput(output);
+  if (outputs.length !== jobs.length) {
+    throw new IstioctlError(
+      `istioctl kube-inject returned ${outputs.length} documents for ${jobs.length} (from ${jobs[0]?.where ?? "?"} to ${jobs.at(-1)?.where ?? "?"})`,
+      {
+        hint: "This istioctl splits documents differently than expected; report it with the istioctl version."
+      }
+    );
+  }
+  return { outputs, skipped };
+}
+async function injectInBatches(jobs, run2, options = {}) {
+  if (jobs.length === 0) return { outputs: [], batches: [] };
+  const workers = Math.max(1, options.workers ?? 1);
+  const minBatchSize = options.minBatchSize ?? 25;
+  const batchCount = Math.max(1, Math.min(workers, Math.ceil(jobs.length / minBatchSize)));
+  const ranges = planBatches(
+    jobs.map((j) => j.body.length),
+    batchCount
+  );
+  const settled = await Promise.allSettled(
+    ranges.map((range) => injectBatch(jobs.slice(range.start, range.end), run2))
+  );
+  const failed2 = settled.findIndex((s) => s.status === "rejected");
+  if (failed2 !== -1) {
+    const range = ranges[failed2];
+    const reason = settled[failed2].reason;
+    throw await locateFailure(jobs.slice(range.start, range.end), run2, reason);
+  }
+  const outputs = [];
+  const batches = [];
+  settled.forEach((result, i) => {
+    const value = result.value;
+    outputs.push(...value.outputs);
+    batches.push({ ...ranges[i], skipped: value.skipped });
+  });
+  return { outputs, batches };
+}
+async function locateFailure(jobs, run2, original) {
+  let suspects = jobs;
+  let lastError = original;
+  while (suspects.length > 1) {
+    const half = Math.ceil(suspects.length / 2);
+    const first = suspects.slice(0, half);
+    const error2 = await injectBatch(first, run2).then(
+      () => void 0,
+      (e) => e
+    );
+    if (error2 !== void 0) {
+      suspects = first;
+      lastError = error2;
+      continue;
+    }
+    const second = suspects.slice(half);
+    const secondError = await injectBatch(second, run2).then(
+      () => void 0,
+      (e) => e
+    );
+    if (secondError === void 0) break;
+    suspects = second;
+    lastError = secondError;
+  }
+  const message = lastError instanceof Error ? lastError.message : String(lastError);
+  const where2 = suspects.length === 1 ? suspects[0].where : `${suspects[0].where} \u2026 ${suspects.at(-1).where}`;
+  return new IstioctlError(`kube-inject failed on ${where2}: ${message}`, {
+    hint: "Fix that document (or exclude its file with the paths input); no file was written.",
+    cause: lastError
+  });
+}
+
+// src/core/inject/workloads.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/core/workspace/yaml-limits.ts
 var import_yaml = __toESM(require_dist(), 1);
+var MAX_YAML_ALIAS_COUNT = 1e3;
+var MAX_YAML_EXPANDED_NODES = 2e5;
+function assertBoundedAliases(document, file, lineOf3) {
+  const targets = /* @__PURE__ */ new Map();
+  const anchors = /* @__PURE__ */ new Map();
+  let firstAlias;
+  (0, import_yaml.visit)(document, {
+    Node: (_key, node) => {
+      if ((0, import_yaml.isAlias)(node)) {
+        targets.set(node, anchors.get(node.source));
+        firstAlias ??= node;
+      } else if (node.anchor) {
+        anchors.set(node.anchor, node);
+      }
+    }
+  });
+  if (targets.size === 0) return;
+  const sizes = /* @__PURE__ */ new Map();
+  const inProgress = /* @__PURE__ */ new Set();
+  const sizeOf = (node) => {
+    const known2 = sizes.get(node);
+    if (known2 !== void 0) return known2;
+    if (inProgress.has(node)) return 1;
+    inProgress.add(node);
+    let size = 1;
+    if ((0, import_yaml.isAlias)(node)) size = sizeOf(targets.get(node));
+    else if ((0, import_yaml.isPair)(node)) size = sizeOf(node.key) + sizeOf(node.value);
+    else if ((0, import_yaml.isCollection)(node))
+      for (const item of node.items) size = Math.min(size + sizeOf(item), Number.MAX_SAFE_INTEGER);
+    inProgress.delete(node);
+    sizes.set(node, size);
+    return size;
+  };
+  const expanded = sizeOf(document.contents);
+  if (expanded > MAX_YAML_EXPANDED_NODES) {
+    throw new FileFormatError(
+      `YAML aliases expand this document to ${expanded > 1e12 ? "over a trillion" : expanded.toLocaleString("en-US")} nodes, over the limit of ${MAX_YAML_EXPANDED_NODES.toLocaleString("en-US")} (an alias bomb?)`,
+      {
+        file,
+        ...firstAlias?.range ? { line: lineOf3(firstAlias.range[0]) } : {},
+        hint: "Nothing was read from this file. Write the repeated blocks out, or use fewer nested aliases."
+      }
+    );
+  }
+}
+
+// src/core/inject/workloads.ts
+var WORKLOAD_KINDS = [
+  "Pod",
+  "ReplicationController",
+  "Deployment",
+  "DaemonSet",
+  "ReplicaSet",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "DeploymentConfig"
+];
+var SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+var KIND_WORD = new RegExp(`\\b(?:${WORKLOAD_KINDS.join("|")}|List)\\b`);
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function isWorkloadKind(kind) {
+  return typeof kind === "string" && WORKLOAD_KINDS.includes(kind);
+}
+function mayBeWorkload(body) {
+  return KIND_WORD.test(body);
+}
+function parseManifest(body) {
+  return (0, import_yaml2.parse)(body, { version: "1.1", uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
+}
+var POD_KIND = /^kind:[ \t]*["']?Pod["']?[ \t]*(?:#.*)?$/m;
+var TEMPLATE_KEY = /^[ \t]*(?:- )?["']?template["']?[ \t]*:/m;
+var CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:/m;
+var EMPTY_CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:[ \t]*(?:\[[ \t]*\]|null|~)[ \t]*(?:#.*)?$/m;
+function notAWorkload(body, parsed) {
+  if ((TEMPLATE_KEY.test(body) || POD_KIND.test(body)) && CONTAINERS_KEY.test(body) && !EMPTY_CONTAINERS_KEY.test(body))
+    return void 0;
+  for (const [index, object] of objectsOf(parsed()).entries()) {
+    const workload = workloadOf(object);
+    if (!workload) continue;
+    const problem = workloadProblem(object, workload.kind);
+    if (!problem) continue;
+    const which2 = `${workload.kind} ${workloadName(workload)}`;
+    return isObject(parsed()) && parsed()["kind"] === "List" ? `item ${index + 1} (${which2}) ${problem}` : `${which2} ${problem}`;
+  }
+  return void 0;
+}
+function workloadProblem(object, kind) {
+  const where2 = kind === "Pod" ? "spec" : kind === "CronJob" ? "spec.jobTemplate.spec.template" : "spec.template";
+  if (kind !== "Pod" && !isObject(dig(object, ...where2.split("."))))
+    return `has no pod template (${where2}): a kustomize strategic-merge patch or a partial manifest, not a workload`;
+  const template = podTemplateOf(object);
+  const containers = template?.spec["containers"];
+  if (!Array.isArray(containers) || containers.length === 0)
+    return `has no containers in its pod spec: a strategic-merge patch or an invalid ${kind}, not a workload to inject`;
+  return void 0;
+}
+function workloadsOf(document) {
+  if (!isObject(document)) return [];
+  if (document["kind"] === "List" && Array.isArray(document["items"])) {
+    return document["items"].flatMap((item, index) => {
+      const workload2 = workloadOf(item);
+      return workload2 ? [{ ...workload2, listItem: index }] : [];
+    });
+  }
+  const workload = workloadOf(document);
+  return workload ? [workload] : [];
+}
+function workloadOf(object) {
+  if (!isObject(object) || !isWorkloadKind(object["kind"])) return void 0;
+  const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
+  const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : void 0;
+  return {
+    kind: object["kind"],
+    name: typeof metadata["name"] === "string" ? metadata["name"] : "",
+    ...namespace ? { namespace } : {}
+  };
+}
+function podTemplateOf(object) {
+  if (!isObject(object)) return void 0;
+  let metadata;
+  let spec;
+  if (object["kind"] === "Pod") {
+    metadata = object["metadata"];
+    spec = object["spec"];
+  } else if (object["kind"] === "CronJob") {
+    metadata = dig(object, "spec", "jobTemplate", "metadata");
+    spec = dig(object, "spec", "jobTemplate", "spec", "template", "spec");
+    if (!isObject(dig(object, "spec", "jobTemplate", "spec", "template"))) return void 0;
+  } else {
+    const template = dig(object, "spec", "template");
+    if (!isObject(template)) return void 0;
+    metadata = template["metadata"];
+    spec = template["spec"];
+  }
+  return { metadata: isObject(metadata) ? metadata : {}, spec: isObject(spec) ? spec : {} };
+}
+function podTemplatePath(kind) {
+  if (kind === "Pod") return [];
+  if (kind === "CronJob") return ["spec", "jobTemplate"];
+  return ["spec", "template"];
+}
+function dig(value, ...keys) {
+  let current = value;
+  for (const key of keys) current = isObject(current) ? current[key] : void 0;
+  return current;
+}
+var STATUS_ANNOTATION = "sidecar.istio.io/status";
+var INJECT_KEY = "sidecar.istio.io/inject";
+function sidecarOf(object) {
+  const template = podTemplateOf(object);
+  if (!template) return void 0;
+  const status = dig(template.metadata, "annotations", STATUS_ANNOTATION);
+  if (typeof status !== "string") return void 0;
+  let revision;
+  try {
+    const parsed = JSON.parse(status);
+    if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
+  } catch {
+  }
+  const containers = [template.spec["containers"], template.spec["initContainers"]].flatMap(
+    (list) => Array.isArray(list) ? list : []
+  );
+  const proxy = containers.find((c) => isObject(c) && c["name"] === "istio-proxy");
+  const proxyImage = isObject(proxy) && typeof proxy["image"] === "string" ? proxy["image"] : void 0;
+  return { ...revision ? { revision } : {}, ...proxyImage ? { proxyImage } : {} };
+}
+function predictedSkipReason(object) {
+  const template = podTemplateOf(object);
+  if (!template) return void 0;
+  if (template.spec["hostNetwork"] === true) return "host-network";
+  const namespace = dig(object, "metadata", "namespace") ?? template.metadata["namespace"];
+  if (typeof namespace === "string" && SYSTEM_NAMESPACES.includes(namespace)) return "system-namespace";
+  const label = dig(template.metadata, "labels", INJECT_KEY);
+  const annotation = dig(template.metadata, "annotations", INJECT_KEY);
+  const setting = label ?? annotation;
+  if (setting !== void 0 && !["true", "enabled", "yes", "y", "on"].includes(String(setting).toLowerCase()))
+    return "injection-disabled";
+  return void 0;
+}
+function objectsOf(document) {
+  if (isObject(document) && document["kind"] === "List" && Array.isArray(document["items"]))
+    return document["items"];
+  return [document];
+}
+function workloadName(workload) {
+  return workload.namespace ? `${workload.namespace}/${workload.name}` : workload.name;
+}
+
+// src/core/inject/judgement.ts
+var SYSTEM_NAMESPACE_MESSAGE = "in a system namespace: the webhook never injects there (offline istioctl would)";
+function attributeSkips(jobs, batches) {
+  const result = /* @__PURE__ */ new Map();
+  for (const batch of batches) {
+    if (batch.skipped.length === 0) continue;
+    const units = jobs.slice(batch.start, batch.end).flatMap(
+      (job) => objectsOf(job.source()).filter((object) => podTemplateOf(object) && workloadsOf(object).length === 1).map((object, i) => ({ job, i, object, names: skipNames(object) }))
+    );
+    const matches = (line, unit) => (!line.kind || line.kind === workloadsOf(unit.object)[0].kind) && unit.names.includes(line.name);
+    let next = 0;
+    for (const [u, unit] of units.entries()) {
+      const perJob = result.get(unit.job) ?? [];
+      const line = batch.skipped[next];
+      let hit;
+      if (line && matches(line, unit)) {
+        const later = units.slice(u + 1).find((other) => matches(line, other));
+        if (predictedSkipReason(unit.object) || !later || !predictedSkipReason(later.object)) {
+          hit = line;
+          next++;
+        }
+      }
+      perJob[unit.i] = hit;
+      result.set(unit.job, perJob);
+    }
+  }
+  return result;
+}
+function skipNames(object) {
+  const workload = workloadsOf(object)[0];
+  const templateName = podTemplateOf(object)?.metadata["name"];
+  const name = typeof templateName === "string" && templateName !== "" ? templateName : workload.name;
+  return workload.namespace ? [`${workload.namespace}/${name}`] : [name];
+}
+function withoutEmpty(value) {
+  if (Array.isArray(value)) return value.map(withoutEmpty);
+  if (!isObject(value)) return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    const cleaned = withoutEmpty(v);
+    if (cleaned === null || isObject(cleaned) && Object.keys(cleaned).length === 0) continue;
+    out[k] = cleaned;
+  }
+  return out;
+}
+function sameJson(a, b) {
+  return JSON.stringify(withoutEmpty(a)) === JSON.stringify(withoutEmpty(b));
+}
+function lineUpError(job, message) {
+  return new FileFormatError(message, {
+    file: job.file.path,
+    line: job.slice.line,
+    hint: "Report this with the istioctl version; no file was written."
+  });
+}
+function outputSidecars(job, output, parsedOutput) {
+  if (parsedOutput !== void 0)
+    return objectsOf(parsedOutput).filter((o) => workloadsOf(o).length === 1).map((o) => sidecarOf(o));
+  const facts = scanOutputDocument(output);
+  const expected = job.workloads[0];
+  if (facts.kind !== expected.kind || (facts.name ?? "") !== expected.name || facts.namespace !== expected.namespace)
+    throw lineUpError(
+      job,
+      `istioctl returned ${facts.kind ?? "?"} ${facts.name ?? "?"} for ${expected.kind} ${workloadName(expected)}: the output does not line up with the input`
+    );
+  return [facts.sidecar];
+}
+function judgeJob(job, output, skipLines, needObjects) {
+  const full = job.isList || needObjects;
+  const sourceObjects = full ? objectsOf(job.source()).filter((o) => workloadsOf(o).length === 1) : void 0;
+  const parsedOutput = full ? parseManifest(output) : void 0;
+  const sidecars = outputSidecars(job, output, parsedOutput);
+  const count = sourceObjects?.length ?? 1;
+  if (sidecars.length !== count)
+    throw lineUpError(job, `istioctl returned ${sidecars.length} workloads for ${count}`);
+  const base = { file: job.file.path, line: job.slice.line, document: job.slice.index };
+  const results = sidecars.map((to, i) => {
+    const source = sourceObjects?.[i];
+    const workload = source ? workloadsOf(source)[0] : job.workloads[0];
+    const listItem = job.workloads[i]?.listItem;
+    const from = source ? sidecarOf(source) : sourceSidecar(job);
+    const skipLine = skipLines[i];
+    const entry = {
+      ...workload,
+      ...base,
+      ...listItem !== void 0 ? { listItem } : {},
+      ...from ? { from } : {}
+    };
+    const systemNamespace = workload.namespace !== void 0 && SYSTEM_NAMESPACES.includes(workload.namespace);
+    if (skipLine || !to || systemNamespace) {
+      const reason = predictedSkipReason(source ?? job.source());
+      return {
+        ...entry,
+        status: "skipped",
+        skipReason: reason ?? (skipLine?.reason === "host-network" ? "host-network" : skipLine ? "injection-disabled" : "not-injected"),
+        skipMessage: skipLine?.message ?? (systemNamespace ? SYSTEM_NAMESPACE_MESSAGE : "istioctl added no sidecar")
+      };
+    }
+    return { ...entry, status: "injected", to };
+  });
+  const injected = needObjects ? { injected: parsedOutput } : {};
+  if (results.some((r) => r.skipMessage === SYSTEM_NAMESPACE_MESSAGE)) {
+    for (const r of results) if (r.status === "injected") r.status = "unchanged";
+    return { workloads: results, ...injected };
+  }
+  const injectedAny = results.some((r) => r.status === "injected");
+  let replacement = injectedAny ? output : void 0;
+  if (replacement !== void 0 && (output === job.body || isCurrent(job, results, output)))
+    replacement = void 0;
+  if (replacement === void 0) {
+    for (const r of results) if (r.status === "injected") r.status = "unchanged";
+  }
+  return { workloads: results, ...replacement !== void 0 ? { replacement } : {}, ...injected };
+}
+function sourceSidecar(job) {
+  if (!job.body.includes("sidecar.istio.io/status")) return void 0;
+  const scanned = scanOutputDocument(job.body).sidecar;
+  return scanned?.proxyImage ? scanned : sidecarOf(job.source());
+}
+function isCurrent(job, results, output) {
+  if (!job.body.includes("sidecar.istio.io/status")) return false;
+  const sameSidecars = results.every(
+    (r) => r.status !== "injected" || r.from?.proxyImage === r.to?.proxyImage && r.from?.revision === r.to?.revision
+  );
+  return sameSidecars && sameJson(job.source(), parseManifest(output));
+}
+
+// src/core/inject/cached-injection.ts
+async function injectJobs(jobs, setup, cache) {
+  const outputs = new Array(jobs.length);
+  const skipLines = /* @__PURE__ */ new Map();
+  const misses = [];
+  jobs.forEach((job, j) => {
+    const hit = cache.lookup(job.body);
+    if (!hit) return misses.push(j);
+    outputs[j] = hit.output;
+    if (hit.skipped.length > 0) skipLines.set(job, hit.skipped);
+  });
+  const pending = misses.map((j) => jobs[j]);
+  const workers = Math.max(1, setup.workers ?? availableParallelism());
+  let processes = 0;
+  const batched = await injectInBatches(
+    pending,
+    async (input) => {
+      processes++;
+      const result = await kubeInject({
+        binary: setup.binary,
+        version: setup.version,
+        input,
+        injectConfigFile: setup.config.injectConfigFile,
+        meshConfigFile: setup.config.meshConfigFile,
+        valuesFile: setup.config.valuesFile,
+        operatorFile: setup.config.operatorFile,
+        revision: setup.revision,
+        nativeSidecars: setup.config.nativeSidecars,
+        timeoutMs: 3e5 + input.length / 10,
+        // Injection allocates heavily; a laxer GC saves ~15% of istioctl's CPU for ~50 MB more memory.
+        env: { GOGC: process.env.GOGC ?? "400" }
+      });
+      for (const message of result.messages) setup.logger.debug(`istioctl kube-inject: ${message}`);
+      return result;
+    },
+    { workers }
+  );
+  const fresh = attributeSkips(pending, batched.batches);
+  pending.forEach((job, i) => {
+    const output = batched.outputs[i];
+    outputs[misses[i]] = output;
+    const skipped = fresh.get(job) ?? [];
+    if (skipped.length > 0) skipLines.set(job, skipped);
+    cache.record(job.body, { output, skipped });
+  });
+  setup.logger.info(
+    `${jobs.length - pending.length} workload documents answered by the injection cache, ${pending.length} injected with ${processes} istioctl processes (${workers} workers)`
+  );
+  return { outputs, skipLines, processes, reinjected: pending.length };
+}
+
+// src/core/inject/injection-cache.ts
+import { createHash as createHash2 } from "node:crypto";
+import {
+  closeSync as closeSync4,
+  mkdirSync as mkdirSync2,
+  openSync as openSync4,
+  readFileSync as readFileSync5,
+  readSync as readSync2,
+  renameSync as renameSync3,
+  rmSync as rmSync3,
+  statSync as statSync2,
+  writeFileSync
+} from "node:fs";
+import { homedir } from "node:os";
+import { dirname as dirname7, join as join11 } from "node:path";
+var FORMAT = 1;
+var SPARE_ENTRIES = 2e4;
+function sha256(...parts) {
+  const hash = createHash2("sha256");
+  for (const part of parts) hash.update(typeof part === "string" ? `${part.length}:${part}` : part);
+  return hash.digest("hex");
+}
+function defaultCacheDir(env = process.env) {
+  if (env["ISTIO_AUTOPILOT_CACHE"]) return join11(env["ISTIO_AUTOPILOT_CACHE"], "inject");
+  if (env["RUNNER_TOOL_CACHE"]) return join11(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
+  return join11(homedir(), ".cache", "istio-autopilot", "inject");
+}
+var InjectionCache = class _InjectionCache {
+  constructor(file, stored2, logger) {
+    this.file = file;
+    this.logger = logger;
+    this.stored = stored2;
+  }
+  file;
+  logger;
+  stored;
+  used = /* @__PURE__ */ new Map();
+  changed = false;
+  /** A cache that remembers nothing (cacheDir false). */
+  static disabled(logger) {
+    return new _InjectionCache(void 0, {}, logger);
+  }
+  /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
+  static open(dir, configKey, logger) {
+    const file = join11(dir, `${configKey}.json`);
+    let stored2 = {};
+    try {
+      const parsed = JSON.parse(readFileSync5(file, "utf8"));
+      if (parsed.format === FORMAT && parsed.entries && typeof parsed.entries === "object")
+        stored2 = parsed.entries;
+    } catch (error2) {
+      if (error2.code !== "ENOENT")
+        logger.debug(`injection cache ${file} unreadable, starting cold: ${error2.message}`);
+    }
+    return new _InjectionCache(file, stored2, logger);
+  }
+  /** istioctl's answer for this exact input, if recorded. */
+  lookup(input) {
+    if (!this.file) return void 0;
+    const key = sha256(input);
+    const entry = this.stored[key];
+    if (!entry || entry.output !== void 0 && typeof entry.output !== "string") return void 0;
+    this.used.set(key, entry);
+    return {
+      output: entry.output ?? input,
+      skipped: (entry.skipped ?? []).map((s) => s ?? void 0)
+    };
+  }
+  /** Remembers what istioctl answered for `input`. */
+  record(input, answer) {
+    if (!this.file) return;
+    const entry = {
+      ...answer.output !== input ? { output: answer.output } : {},
+      ...answer.skipped.some(Boolean) ? { skipped: answer.skipped.map((s) => s ?? null) } : {}
+    };
+    const key = sha256(input);
+    this.used.set(key, entry);
+    this.changed ||= JSON.stringify(this.stored[key]) !== JSON.stringify(entry);
+  }
+  /** Drops the answer for an input no file holds any more (in place, once its output is written). */
+  forget(input) {
+    const key = sha256(input);
+    this.changed ||= this.used.delete(key) || key in this.stored;
+    delete this.stored[key];
+  }
+  /** Writes the entries this run used, then spare older ones; atomically, and a failure only warns. */
+  save() {
+    if (!this.file) return;
+    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
+    if (!this.changed && spare.length <= SPARE_ENTRIES) return;
+    const entries = Object.fromEntries(this.used);
+    for (const key of spare.slice(-SPARE_ENTRIES)) entries[key] = this.stored[key];
+    const content = { format: FORMAT, entries };
+    const error2 = writeAtomically(this.file, JSON.stringify(content));
+    if (error2) this.logger.warning(`could not save the injection cache ${this.file}: ${error2.message}`);
+  }
+};
+function fileDigest(dir, path5) {
+  const stat2 = statSync2(path5, { bigint: true });
+  const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
+  const index = join11(dir, "file-digests.json");
+  let known2 = {};
+  try {
+    known2 = JSON.parse(readFileSync5(index, "utf8"));
+  } catch {
+    known2 = {};
+  }
+  const hit = known2[`${path5}\0${identity}`];
+  if (typeof hit === "string") return hit;
+  const hash = createHash2("sha256");
+  const fd = openSync4(path5, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync2(fd, buffer); n > 0; n = readSync2(fd, buffer)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync4(fd);
+  }
+  const digest = hash.digest("hex");
+  const kept = Object.fromEntries(Object.entries(known2).filter(([k]) => !k.startsWith(`${path5}\0`)));
+  kept[`${path5}\0${identity}`] = digest;
+  writeAtomically(index, JSON.stringify(kept));
+  return digest;
+}
+function memo(dir, key) {
+  const file = dir ? join11(dir, "memo", `${key}.json`) : void 0;
+  return {
+    get() {
+      if (!file) return void 0;
+      try {
+        const stored2 = JSON.parse(readFileSync5(file, "utf8"));
+        return stored2.format === FORMAT ? stored2.value : void 0;
+      } catch {
+        return void 0;
+      }
+    },
+    set(value) {
+      if (!file) return;
+      writeAtomically(file, JSON.stringify({ format: FORMAT, value }));
+    }
+  };
+}
+function writeAtomically(file, content) {
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    mkdirSync2(dirname7(file), { recursive: true });
+    writeFileSync(temporary, content);
+    renameSync3(temporary, file);
+    return void 0;
+  } catch (error2) {
+    rmSync3(temporary, { force: true });
+    return error2;
+  }
+}
+
+// src/core/inject/selection.ts
+function selectionFor(asked, paths) {
+  if (asked === "webhook" || asked === "paths") return asked;
+  return paths && paths.length > 0 ? "paths" : "webhook";
+}
+var GITOPS_NAMESPACES = ["flux-system", "argocd"];
+var STATUS = "sidecar.istio.io/status";
+var INJECT = "sidecar.istio.io/inject";
+var TRUE = ["true", "enabled", "yes", "y", "on"];
+function namespaceOf(job, mesh) {
+  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
+  return rendered ?? job.workloads[0]?.namespace ?? "default";
+}
+function podSetting(job, key) {
+  const known2 = job.podSettings?.get(key);
+  if (known2 !== void 0) return known2 ?? void 0;
+  const value = readPodSetting(job, key);
+  job.podSettings?.set(key, value ?? null);
+  return value;
+}
+function readPodSetting(job, key) {
+  return podSettingIn(job.source(), key);
+}
+function podSettingIn(source, key) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
+    if (value !== void 0) return String(value);
+  }
+  return void 0;
+}
+function verdict(job, selection, mesh, revision) {
+  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
+  const namespace = namespaceOf(job, mesh);
+  if (SYSTEM_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "system-namespace",
+      message: `in ${namespace}: the webhook never injects there`
+    };
+  if (GITOPS_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "gitops-controller",
+      message: `in ${namespace}: a GitOps controller, never meshed`
+    };
+  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
+    return {
+      inject: false,
+      reason: "control-plane-namespace",
+      message: `in ${namespace}, the control plane's namespace`
+    };
+  const injected = job.body.includes(STATUS);
+  const podRev = podSetting(job, "istio.io/rev");
+  if (podRev && !known2(podRev))
+    return {
+      inject: false,
+      reason: "unknown-revision",
+      message: `the pod names revision ${podRev}, which no control plane defines`
+    };
+  if (injected) return { inject: true };
+  if (selection === "paths") return { inject: true };
+  const podInject = podSetting(job, INJECT);
+  if (podInject !== void 0 && !TRUE.includes(podInject.toLowerCase()))
+    return { inject: false, reason: "injection-disabled", message: `${INJECT}: "${podInject}"` };
+  const ns = mesh?.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "disabled")
+    return {
+      inject: false,
+      reason: "namespace-disabled",
+      message: `namespace ${namespace} has istio-injection: disabled`
+    };
+  if (injection === "enabled") return { inject: true };
+  const nsRev = ns?.revision?.value;
+  if (nsRev) {
+    if (!known2(nsRev))
+      return {
+        inject: false,
+        reason: "unknown-revision",
+        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
+      };
+    return { inject: true };
+  }
+  if (podInject !== void 0 || podRev) return { inject: true };
+  return {
+    inject: false,
+    reason: "not-selected",
+    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
+  };
+}
+function selectJobs(jobs, selection, mesh, revision) {
+  const selected = [];
+  const skipped = [];
+  for (const job of jobs) {
+    const v = verdict(job, selection, mesh, revision);
+    if (v.inject) {
+      selected.push(job);
+      continue;
+    }
+    for (const workload of job.workloads)
+      skipped.push({
+        ...workload,
+        file: job.file.path,
+        line: job.slice.line,
+        document: job.slice.index,
+        status: "skipped",
+        skipReason: v.reason,
+        ...v.message ? { skipMessage: v.message } : {}
+      });
+  }
+  return { jobs: selected, skipped };
+}
+
+// src/core/inject/revisions.ts
+function labelledRevision(namespace, podRevision, mesh) {
+  const ns = mesh.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "enabled") return "default";
+  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
+  if (injection === void 0 && podRevision) return podRevision;
+  return void 0;
+}
+function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const name = labelledRevision(namespace, podRevision, mesh);
+  if (name === void 0) return runRevision;
+  const resolved = mesh.resolveRevision(name);
+  if (resolved === (runRevision ?? "default")) return runRevision;
+  return resolved === "default" ? void 0 : resolved;
+}
+function podRevisionChoice(label, status, runRevision) {
+  if (label === void 0) return void 0;
+  const injectorWritten = status !== void 0 && (status || "default") === label;
+  return injectorWritten && runRevision !== void 0 ? void 0 : label;
+}
+function statusRevision(status) {
+  if (typeof status !== "string") return void 0;
+  try {
+    const revision = JSON.parse(status).revision;
+    return typeof revision === "string" && revision !== "" ? revision : "default";
+  } catch {
+    return void 0;
+  }
+}
+function revisionForJob(job, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const label = podSetting(job, "istio.io/rev");
+  const status = job.body.includes(STATUS2) ? statusRevision(podSetting(job, STATUS2)) : void 0;
+  return revisionFor(
+    namespaceOf(job, mesh),
+    podRevisionChoice(label, status, runRevision),
+    mesh,
+    runRevision
+  );
+}
+var STATUS2 = "sidecar.istio.io/status";
+function revisionVersion(model, revision) {
+  const name = revision ?? "default";
+  const versions = new Set(
+    model.clusters.flatMap(
+      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
+    )
+  );
+  return versions.size === 1 ? [...versions][0] : void 0;
+}
+
+// src/core/inject/sidecar-mode.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+function bodyForMode(job, from, native) {
+  if (from === void 0 || from === "native" === native) return job.body;
+  const list = from === "native" ? "initContainers" : "containers";
+  const document = JSON.parse(JSON.stringify(job.source()));
+  for (const object of objectsOf(document)) {
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec || !Array.isArray(spec[list])) continue;
+    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
+  }
+  return (0, import_yaml3.stringify)(document);
+}
+function existingMode(job) {
+  if (!job.body.includes("istio-proxy")) return void 0;
+  const known2 = job.podSettings?.get(MODE_SETTING);
+  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
+  const mode = modeIn(job.source());
+  job.podSettings?.set(MODE_SETTING, mode ?? null);
+  return mode;
+}
+var MODE_SETTING = "@sidecar-mode";
+function modeIn(source) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec) continue;
+    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
+    if (has("initContainers")) return "native";
+    if (has("containers")) return "classic";
+  }
+  return void 0;
+}
+function sidecarModeGroups(jobs, configured, defaultNative, logger) {
+  const groups2 = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const mode = existingMode(job);
+    const native = configured || mode === void 0 ? defaultNative : mode === "native";
+    if (configured && mode !== void 0 && mode === "native" !== native)
+      logger.notice(
+        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
+        { file: job.file.path, line: job.slice.line }
+      );
+    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
+    group.indexes.push(j);
+    if (mode) group.existing.set(j, mode);
+    groups2.set(native, group);
+  });
+  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
+}
+function recordModes(workloads, jobs, groups2) {
+  const byLocation = /* @__PURE__ */ new Map();
+  for (const group of groups2)
+    for (const j of group.indexes) {
+      const job = jobs[j];
+      const from = group.existing.get(j);
+      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
+        ...from ? { from } : {},
+        to: group.native ? "native" : "classic"
+      });
+    }
+  for (const w of workloads) {
+    const modes = byLocation.get(`${w.file}\0${w.document}`);
+    if (!modes) continue;
+    if (w.from && modes.from) w.from.mode = modes.from;
+    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+  }
+}
+
+// src/core/inject/inject-groups.ts
+async function injectGroups(jobs, setup) {
+  const result = {
+    outputs: new Array(jobs.length),
+    skipLines: /* @__PURE__ */ new Map(),
+    cacheOf: /* @__PURE__ */ new Map(),
+    caches: [],
+    groups: [],
+    processes: 0,
+    reinjected: 0
+  };
+  for (const { revision: rev, indexes } of jobsByRevision(jobs, setup).values()) {
+    const revConfig = await setup.tools.configFor(rev);
+    const revGroups = modeGroups(jobs, indexes, revConfig, setup);
+    result.groups.push(...revGroups);
+    for (const group of revGroups) await injectGroup(jobs, group, rev, revConfig, setup, result);
+  }
+  return result;
+}
+function jobsByRevision(jobs, setup) {
+  const { repoMesh, revision, options } = setup;
+  const byRevision = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
+    const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
+    entry.indexes.push(j);
+    byRevision.set(rev ?? "default", entry);
+  });
+  if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
+    setup.logger.info(
+      `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
+    );
+  return byRevision;
+}
+function modeGroups(jobs, indexes, revConfig, setup) {
+  return sidecarModeGroups(
+    indexes.map((i) => jobs[i]),
+    setup.options.nativeSidecars !== void 0,
+    revConfig.nativeSidecars,
+    setup.logger
+  ).map((g) => ({
+    native: g.native,
+    indexes: g.indexes.map((i) => indexes[i]),
+    existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
+  }));
+}
+async function injectGroup(jobs, group, rev, revConfig, setup, result) {
+  const { cacheDir: cacheDir2, logger, options } = setup;
+  const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : { ...revConfig, nativeSidecars: group.native, key: sha256(revConfig.key, `native=${group.native}`) };
+  const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
+  result.caches.push(cache);
+  const groupJobs = group.indexes.map((j) => {
+    const job = jobs[j];
+    const body = bodyForMode(job, group.existing.get(j), group.native);
+    return body === job.body ? job : { ...job, body };
+  });
+  const own = await setup.tools.istioctlFor(rev);
+  const injected = await injectJobs(
+    groupJobs,
+    {
+      binary: own.binary,
+      version: own.version,
+      revision: rev,
+      config: groupConfig,
+      ...options.workers ? { workers: options.workers } : {},
+      logger
+    },
+    cache
+  );
+  group.indexes.forEach((j, i) => {
+    result.outputs[j] = injected.outputs[i];
+    const job = jobs[j];
+    result.cacheOf.set(job, cache);
+    const lines = injected.skipLines.get(groupJobs[i]);
+    if (lines) result.skipLines.set(job, lines);
+  });
+  result.processes += injected.processes;
+  result.reinjected += injected.reinjected;
+}
+
+// src/core/inject/jobs.ts
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join12, posix } from "node:path";
+
+// src/core/inject/documents.ts
+var SEPARATOR = /^---(?:[ \t]|\r?$)/;
+var LEADING_TRIVIA = /^[ \t]*(?:#.*)?\r?$/;
+var TRAILING_TRIVIA = /^(?:#.*|[ \t]*)\r?$/;
+function splitLines(text2) {
+  const lines = [];
+  let start = 0;
+  while (start < text2.length) {
+    const newline = text2.indexOf("\n", start);
+    const end = newline === -1 ? text2.length : newline + 1;
+    lines.push({ start, end, text: text2.slice(start, newline === -1 ? end : newline) });
+    start = end;
+  }
+  return lines;
+}
+function splitYamlDocuments(text2) {
+  const lines = splitLines(text2);
+  const groups2 = [{ lines: [], separated: false }];
+  for (const [i, line] of lines.entries()) {
+    const bare = i === 0 ? line.text.replace(/^\uFEFF/, "") : line.text;
+    if (SEPARATOR.test(bare)) groups2.push({ lines: [line], separated: true });
+    else groups2.at(-1).lines.push(line);
+  }
+  if (groups2.length > 1 && groups2[0].lines.length === 0) groups2.shift();
+  let lineNumber = 1;
+  const slices = [];
+  let offset = 0;
+  for (const group of groups2) {
+    const start = group.lines[0]?.start ?? offset;
+    const end = group.lines.at(-1)?.end ?? offset;
+    const content = group.separated ? group.lines.slice(1) : group.lines;
+    const separatorInline = group.separated && !/^---[ \t]*(?:#.*)?\r?$/.test(group.lines[0].text.replace(/^\uFEFF/, ""));
+    let first = 0;
+    let last = content.length;
+    while (first < last && LEADING_TRIVIA.test(stripBom(content[first].text, content[first].start)))
+      first++;
+    while (last > first && TRAILING_TRIVIA.test(content[last - 1].text)) last--;
+    const firstLineNumber = lineNumber + (group.separated ? 1 : 0);
+    let bodyStart;
+    let bodyEnd;
+    if (separatorInline) {
+      bodyStart = group.lines[0].start;
+      bodyEnd = last > first ? content[last - 1].end : group.lines[0].end;
+    } else if (last > first) {
+      bodyStart = content[first].start;
+      bodyEnd = content[last - 1].end;
+      if (bodyStart === 0 && text2.startsWith("\uFEFF")) bodyStart = 1;
+    } else {
+      bodyStart = bodyEnd = content[0]?.start ?? end;
+    }
+    const body = text2.slice(bodyStart, bodyEnd);
+    const eolSample = text2.slice(start, end);
+    slices.push({
+      index: slices.length,
+      start,
+      end,
+      bodyStart,
+      bodyEnd,
+      line: separatorInline ? lineNumber : last > first ? firstLineNumber + first : lineNumber,
+      body,
+      eol: eolSample.includes("\r\n") ? "\r\n" : "\n"
+    });
+    lineNumber += group.lines.length;
+    offset = end;
+  }
+  return slices;
+}
+function stripBom(line, start) {
+  return start === 0 ? line.replace(/^\uFEFF/, "") : line;
+}
+function replaceDocumentBodies(text2, slices, replacements) {
+  let result = "";
+  let cursor = 0;
+  for (const slice of slices) {
+    const replacement = replacements.get(slice.index);
+    if (replacement === void 0) continue;
+    result += text2.slice(cursor, slice.bodyStart) + withLineEndings(replacement, slice.eol);
+    cursor = slice.bodyEnd;
+    if (cursor === text2.length && !/\r?\n$/.test(text2.slice(slice.bodyStart, slice.bodyEnd)))
+      result = result.replace(/\r?\n$/, "");
+  }
+  return result + text2.slice(cursor);
+}
+function withOneFinalNewline(text2) {
+  const lf = text2.includes("\r\n") ? text2.replace(/\r\n/g, "\n") : text2;
+  let end = lf.length;
+  while (end > 0 && lf.charCodeAt(end - 1) === 10) end--;
+  return end === lf.length - 1 ? lf : `${lf.slice(0, end)}
+`;
+}
+function withLineEndings(text2, eol) {
+  const normalised = withOneFinalNewline(text2);
+  return eol === "\n" ? normalised : normalised.replace(/\n/g, "\r\n");
+}
+
+// src/core/inject/patches.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+var NAMED_LISTS = /* @__PURE__ */ new Set([
+  "containers",
+  "initContainers",
+  "volumes",
+  "env",
+  "volumeMounts",
+  "imagePullSecrets",
+  "ephemeralContainers"
+]);
+function deepEqual(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+function isEmptyValue(value) {
+  return value === null || isObject(value) && Object.keys(value).length === 0;
+}
+function nameOf(item) {
+  return isObject(item) && typeof item["name"] === "string" ? item["name"] : void 0;
+}
+function strategicMergeDiff(base, target, key = "") {
+  if (isObject(base) && isObject(target)) {
+    const patch = {};
+    for (const [k, value] of Object.entries(target)) {
+      if (!(k in base)) {
+        if (!isEmptyValue(value)) patch[k] = value;
+        continue;
+      }
+      const diff = strategicMergeDiff(base[k], value, k);
+      if (diff !== void 0) patch[k] = diff;
+    }
+    for (const k of Object.keys(base)) if (!(k in target) && !isEmptyValue(base[k])) patch[k] = null;
+    return Object.keys(patch).length > 0 ? patch : void 0;
+  }
+  if (Array.isArray(base) && Array.isArray(target) && NAMED_LISTS.has(key) && [...base, ...target].every(nameOf)) {
+    return namedListDiff(base, target);
+  }
+  return deepEqual(base, target) ? void 0 : target;
+}
+function namedListDiff(base, target) {
+  const items2 = [];
+  const baseByName = new Map(base.map((item) => [nameOf(item), item]));
+  const targetNames = target.map((item) => nameOf(item));
+  for (const item of target) {
+    const name = nameOf(item);
+    const old = baseByName.get(name);
+    if (old === void 0) {
+      items2.push(item);
+      continue;
+    }
+    const diff = strategicMergeDiff(old, item);
+    if (diff !== void 0) items2.push({ name, ...diff });
+  }
+  for (const name of baseByName.keys())
+    if (!targetNames.includes(name)) items2.push({ name, $patch: "delete" });
+  return items2.length > 0 ? items2 : void 0;
+}
+function sidecarPatch(workload, source, injected) {
+  if (!isObject(source) || !isObject(injected)) return void 0;
+  const path5 = podTemplatePath(workload.kind);
+  let base = source;
+  let target = injected;
+  for (const key of path5) {
+    base = isObject(base) ? base[key] : void 0;
+    target = isObject(target) ? target[key] : void 0;
+  }
+  const diff = strategicMergeDiff(base ?? {}, target);
+  if (diff === void 0) return void 0;
+  let body = diff;
+  if (path5.length === 0)
+    body = {
+      ...isObject(body["metadata"]) ? { metadata: body["metadata"] } : {},
+      ...isObject(body["spec"]) ? { spec: body["spec"] } : {}
+    };
+  for (const key of [...path5].reverse()) body = { [key]: body };
+  const metadata = {
+    name: workload.name,
+    ...workload.namespace ? { namespace: workload.namespace } : {}
+  };
+  const bodyMetadata = isObject(body["metadata"]) ? body["metadata"] : {};
+  const patch = {
+    apiVersion: source["apiVersion"],
+    kind: workload.kind,
+    ...body,
+    metadata: { ...bodyMetadata, ...metadata }
+  };
+  return (0, import_yaml4.stringify)(patch, { lineWidth: 0 });
+}
+function patchFileName(workload) {
+  const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
+  const parts = [
+    "istio-sidecar",
+    workload.kind.toLowerCase(),
+    ...workload.namespace ? [workload.namespace] : [],
+    workload.name
+  ];
+  return `${parts.map(safe).join(".")}.yaml`;
+}
+var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function wirePatches(kustomization, files) {
+  const listed = /* @__PURE__ */ new Set();
+  for (const match of kustomization.matchAll(/^\s*-\s+(?:path:\s+)?["']?([^"'\s#]+)["']?\s*(?:#.*)?$/gm))
+    listed.add(match[1]);
+  const missing = files.filter((f) => !listed.has(f) && !listed.has(`./${f}`));
+  if (missing.length === 0) return void 0;
+  const eol = kustomization.includes("\r\n") ? "\r\n" : "\n";
+  const lines = kustomization.split(/\r?\n/);
+  const keyLine = lines.findIndex((l) => /^patches:\s*(?:#.*)?$/.test(l));
+  if (keyLine === -1) {
+    if (/^patches:/m.test(kustomization)) return void 0;
+    const base = kustomization === "" || kustomization.endsWith("\n") ? kustomization : kustomization + eol;
+    return base + ["patches:", ...missing.map((f) => `- path: ${f}`)].join(eol) + eol;
+  }
+  let end = keyLine + 1;
+  let indent;
+  while (end < lines.length) {
+    const line = lines[end];
+    if (/^\s*-/.test(line)) indent ??= /^(\s*)-/.exec(line)[1];
+    else if (line.trim() !== "" && !/^\s/.test(line) && !line.startsWith("#")) break;
+    end++;
+  }
+  while (end > keyLine + 1 && lines[end - 1].trim() === "") end--;
+  const added = missing.map((f) => `${indent ?? ""}- path: ${f}`);
+  lines.splice(end, 0, ...added);
+  return lines.join(eol);
+}
+
+// src/core/inject/jobs.ts
+var PATCH_FILE = /(^|\/)istio-sidecar\.[^/]*\.yaml$/;
+function readSources(options, mode, logger) {
+  const patterns2 = [
+    ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
+  ];
+  if (mode === "render-dir" && options.outputDir)
+    patterns2.push(`!${posix.normalize(options.outputDir).replace(/\/$/, "")}/**`);
+  const files = [];
+  for (const path5 of listWorkspaceFiles(options.workspace, { patterns: patterns2, logger })) {
+    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES.includes(posix.basename(path5))) continue;
+    const chart = helmChartOf(options.workspace, path5);
+    if (chart) {
+      const text3 = readWorkspaceFile(options.workspace, path5);
+      if (text3.status === "ok" && mayBeWorkload(text3.content.toString("utf8")))
+        logger.notice(
+          `left ${path5} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
+          { file: path5 }
+        );
+      continue;
+    }
+    const read = readWorkspaceFile(options.workspace, path5);
+    if (read.status !== "ok") {
+      noticeSkipped(read, logger);
+      continue;
+    }
+    const text2 = read.content.toString("utf8");
+    if (!Buffer.from(text2, "utf8").equals(read.content)) {
+      logger.warning(`skipped ${path5}: not valid UTF-8, so it cannot be edited byte for byte`, {
+        file: path5
+      });
+      continue;
+    }
+    files.push({ path: path5, text: text2, slices: splitYamlDocuments(text2) });
+  }
+  return files;
+}
+function helmChartOf(workspace, path5) {
+  const parts = path5.split("/");
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (parts[i] !== "templates") continue;
+    const chart = parts.slice(0, i).join("/");
+    if (existsSync5(join12(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+  }
+  return void 0;
+}
+var normalisedBody = withOneFinalNewline;
+function findJobs(files, logger) {
+  const jobs = [];
+  for (const file of files) {
+    for (const slice of file.slices) {
+      const job = jobOf(file, slice, logger);
+      if (job) jobs.push(job);
+    }
+  }
+  return jobs;
+}
+function jobOf(file, slice, logger) {
+  if (slice.body === "" || !mayBeWorkload(slice.body)) return void 0;
+  if (slice.body.includes("{{")) {
+    logger.notice(`left ${file.path}:${slice.line} alone: a template ({{ }}), not a manifest`, {
+      file: file.path,
+      line: slice.line
+    });
+    return void 0;
+  }
+  const quick = quickIdentity(slice.body);
+  let parsed;
+  const parse8 = () => parsed ??= parseManifest(slice.body);
+  let workloads;
+  try {
+    workloads = quick && quick.kind !== "List" ? workloadsOf({ kind: quick.kind, metadata: quick }) : workloadsOf(parse8());
+  } catch (error2) {
+    logger.warning(
+      `left ${file.path}:${slice.line} alone: not parseable YAML (${error2.message.split("\n")[0]})`,
+      { file: file.path, line: slice.line }
+    );
+    return void 0;
+  }
+  if (workloads.length === 0) return void 0;
+  const notWorkload = notAWorkload(slice.body, parse8);
+  if (notWorkload) {
+    logger.notice(`left ${file.path}:${slice.line} alone: ${notWorkload}`, {
+      file: file.path,
+      line: slice.line
+    });
+    return void 0;
+  }
+  const first = workloads[0];
+  const isList = quick ? quick.kind === "List" : isObject(parse8()) && parse8()["kind"] === "List";
+  return {
+    body: normalisedBody(slice.body),
+    where: `${file.path}:${slice.line} (${isList ? "List" : first.kind} ${workloadName(first)})`,
+    file,
+    slice,
+    isList,
+    workloads,
+    source: parse8
+  };
+}
+
+// src/core/inject/render-check.ts
+import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { dirname as dirname8, join as join15 } from "node:path";
+
+// src/core/releases/artifact-hosts.ts
+var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
+var OLD_HOSTS_GONE_AT = /* @__PURE__ */ new Date("2026-12-08T15:00:00Z");
+var CHART_MOVES = [
+  { from: "istio-release.storage.googleapis.com", to: "blob.istio.io/istio-release", scheme: "https" },
+  { from: "storage.googleapis.com/istio-release", to: "blob.istio.io/istio-release", scheme: "https" },
+  { from: "gcr.io/istio-release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
+  { from: "registry.istio.io/release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
+  { from: "gcr.io/istio-release", scheme: "oci" },
+  { from: "registry.istio.io", scheme: "oci" }
+];
+var IMAGE_MOVES = [
+  { from: "gcr.io/istio-release", to: "docker.io/istio", scheme: "oci" },
+  { from: "registry.istio.io/release", to: "docker.io/istio", scheme: "oci" },
+  // registry.istio.io/testing holds development builds: never a release, so there is no successor.
+  { from: "registry.istio.io", scheme: "oci" }
+];
+function chartRepositoryServes(repository, version, now) {
+  const { scheme, rest } = splitScheme(repository.trim());
+  const move = findMove(CHART_MOVES, rest);
+  if (!move) return { serves: true };
+  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
+}
+function imageRegistryServes(imageOrHub, version, now) {
+  const { scheme, rest } = splitScheme(imageOrHub.trim());
+  const move = findMove(IMAGE_MOVES, rest);
+  if (!move) return { serves: true };
+  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
+}
+function currentChartRepository(repository) {
+  const { scheme, rest } = splitScheme(repository.trim());
+  const move = findMove(CHART_MOVES, rest);
+  return move?.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+}
+function currentImageLocation(imageOrHub) {
+  const { scheme, rest } = splitScheme(imageOrHub.trim());
+  const move = findMove(IMAGE_MOVES, rest);
+  return move?.to === void 0 ? void 0 : rewritten(scheme, rest, move);
+}
+function retiredHostOf(artifact, location2) {
+  const move = findMove(artifact === "chart" ? CHART_MOVES : IMAGE_MOVES, splitScheme(location2.trim()).rest);
+  return move ? displayHost(move) : void 0;
+}
+function publishedOnlyToCurrentHosts(version) {
+  const parsed = parseIstioVersion(version);
+  const first = parseIstioVersion(FIRST_VERSION_OFF_OLD_HOSTS);
+  return parsed !== void 0 && (parsed.major > first.major || parsed.major === first.major && parsed.minor >= first.minor);
+}
+function verdictOnOldHost(host, version, now, replacement) {
+  const where2 = replacement ? ` Use ${replacement}.` : "";
+  if (publishedOnlyToCurrentHosts(version)) {
+    return {
+      serves: false,
+      reason: `Istio publishes nothing to ${host} from 1.31, so it has no ${parseIstioVersion(version).version}.${where2}`,
+      replacement
+    };
+  }
+  if (now.getTime() >= OLD_HOSTS_GONE_AT.getTime()) {
+    return {
+      serves: false,
+      reason: `Istio removed ${host} in December 2026, for every version.${where2}`,
+      replacement
+    };
+  }
+  return {
+    serves: true,
+    reason: `${host} is removed in December 2026 (outage from ${OLD_HOSTS_GONE_AT.toISOString()}).${where2}`,
+    replacement
+  };
+}
+function splitScheme(text2) {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text2);
+  return match ? { scheme: match[0], rest: text2.slice(match[0].length) } : { scheme: "", rest: text2 };
+}
+function findMove(moves, rest) {
+  const lower = rest.toLowerCase();
+  return moves.find((move) => {
+    if (!lower.startsWith(move.from)) return false;
+    const next = lower.charAt(move.from.length);
+    return next === "" || next === "/" || next === ":" || next === "@";
+  });
+}
+function rewritten(scheme, rest, move) {
+  const tail = rest.slice(move.from.length);
+  const target = `${move.to}${tail}`;
+  if (scheme === "") return target;
+  if (move.scheme === "https" && /^http:\/\//i.test(scheme)) return `https://${target}`;
+  return `${scheme}${target}`;
+}
+function displayHost(move) {
+  return move.from.startsWith("storage.googleapis.com") ? "storage.googleapis.com/istio-release" : move.from;
+}
+
+// src/core/mesh/documents.ts
+var import_yaml5 = __toESM(require_dist(), 1);
 function parseDocuments(file, text2) {
-  const lineCounter = new import_yaml.LineCounter();
-  const parsed = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml5.LineCounter();
+  const parsed = (0, import_yaml5.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(parsed) ? parsed : [];
   const documents = [];
   const errors = [];
@@ -36033,18 +37542,18 @@ function nodeAtPath(source, path5) {
   let node = source.document.contents;
   for (const step of path5) {
     if (typeof step === "string") {
-      if (!(0, import_yaml.isMap)(node)) return void 0;
-      const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && String(p.key.value) === step);
+      if (!(0, import_yaml5.isMap)(node)) return void 0;
+      const pair = node.items.find((p) => (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === step);
       node = pair?.value;
     } else if (typeof step === "number") {
-      if (!(0, import_yaml.isSeq)(node)) return void 0;
+      if (!(0, import_yaml5.isSeq)(node)) return void 0;
       node = node.items[step];
     } else {
-      if (!(0, import_yaml.isSeq)(node)) return void 0;
+      if (!(0, import_yaml5.isSeq)(node)) return void 0;
       node = node.items.find((item) => {
-        if (!(0, import_yaml.isMap)(item)) return false;
-        const name = item.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === "name");
-        return (0, import_yaml.isScalar)(name?.value) && String(name.value.value) === step.name;
+        if (!(0, import_yaml5.isMap)(item)) return false;
+        const name = item.items.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === "name");
+        return (0, import_yaml5.isScalar)(name?.value) && String(name.value.value) === step.name;
       });
     }
     if (node === void 0 || node === null) return void 0;
@@ -36081,87 +37590,171 @@ function objectIdentity(value) {
   return { apiVersion, kind, name, ...namespace ? { namespace } : {} };
 }
 
-// src/core/mesh/current-version.ts
-function controlPlaneVersions(model) {
-  return model.clusters.flatMap(
-    (cluster) => cluster.controlPlanes.flatMap(
-      (plane) => plane.version && parseIstioVersion(plane.version) ? [
-        {
-          cluster: cluster.name,
-          revision: plane.revision,
-          version: parseIstioVersion(plane.version).version,
-          ...plane.source ? { source: plane.source } : {}
-        }
-      ] : []
-    )
-  );
-}
-function currentControlPlaneVersion(model, query = {}) {
-  const matching = controlPlaneVersions(model).filter(
-    (v) => (!query.cluster || v.cluster === query.cluster) && (!query.revision || v.revision === query.revision) && (!query.file || v.source?.file === query.file)
-  );
-  const oldest = matching.sort((a, b) => compareVersions(a.version, b.version))[0];
-  if (oldest) return oldest;
-  const scope = [
-    query.cluster ? `cluster ${query.cluster}` : "",
-    query.revision ? `revision ${query.revision}` : "",
-    query.file ? `file ${query.file}` : ""
-  ].filter(Boolean).join(", ");
-  throw new NotFoundError(
-    `the mesh model has no Istio control plane with a version${scope ? ` for ${scope}` : ""}`,
-    {
-      ...query.input ? { input: query.input } : {},
-      ...query.file ? { file: query.file } : {},
-      hint: "Declare the control plane in the repository (a HelmRelease or Argo CD Application of istiod, an IstioOperator, a Sail Istio, or a .istio-version file), or set the version explicitly."
-    }
-  );
-}
-function readPlainVersionFile(workspace, path5, input = "version-file") {
-  const text2 = readText(workspace, path5, input);
-  const match = /^[ \t]*([^\s#][^#\r\n]*?)[ \t]*(?:#.*)?$/m.exec(
-    text2.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
-  );
-  const offset = match ? text2.indexOf(match[1]) : -1;
-  if (!match || offset < 0)
-    throw new FileFormatError("the file holds no version", {
-      file: path5,
-      line: 1,
-      hint: "Write a version such as 1.24.2."
+// src/core/mesh/invariants.ts
+var MESH_RULES = {
+  MESH001: { title: "A pod template has more than one istio-proxy container", level: "Error" },
+  MESH002: { title: "A sidecar is newer than the control plane revision that serves it", level: "Error" },
+  MESH003: { title: "A sidecar is more than one minor behind its control plane", level: "Warning" },
+  MESH004: { title: "A chart or image source does not serve the pinned version", level: "Error" },
+  MESH005: {
+    title: "A namespace or pod names a revision or tag that no control plane defines",
+    level: "Error"
+  },
+  MESH006: { title: "A namespace has both istio-injection and istio.io/rev", level: "Warning" }
+};
+var ISTIO_ARTIFACT_HOSTS = { chartRepositoryServes, imageRegistryServes };
+function checkMeshInvariants(model, options = {}) {
+  const findings = [];
+  for (const cluster of model.clusters) {
+    const add = (code, origin, message, hint, where2) => findings.push({
+      code,
+      level: MESH_RULES[code].level,
+      cluster: cluster.name,
+      origin,
+      message,
+      hint,
+      ...where2 ? { file: where2.file, line: where2.line } : {}
     });
-  const line = lineOfOffset(text2, offset);
-  const written = match[1].replace(/^['"]|['"]$/g, "");
-  const version = written.replace(/-(distroless|debug)$/, "");
-  try {
-    toSemverRange(version, input);
-  } catch {
-    throw new FileFormatError(`'${written}' is not an Istio version or range`, {
-      file: path5,
-      line,
-      hint: "Write a version such as 1.24.2 (or a range such as 1.24.x)."
-    });
+    for (const workload of cluster.workloads) checkWorkload(cluster, workload, add);
+    checkNamespaces(cluster, add);
+    checkHosts(cluster, options.hosts ?? ISTIO_ARTIFACT_HOSTS, options.now, add);
   }
-  return { version, file: path5, line };
+  return findings.sort(
+    (a, b) => a.code.localeCompare(b.code) || (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0)
+  );
 }
-function readText(workspace, path5, input) {
-  let result;
-  try {
-    resolveInsideWorkspace(workspace, path5);
-    result = readWorkspaceFile(workspace, path5);
-  } catch (error2) {
-    throw new InvalidInputError(
-      `cannot read ${path5}: ${error2.code ?? String(error2)}`,
-      {
-        input,
-        hint: "The path is relative to the workspace; check out the repository before this step.",
-        cause: error2
-      }
+function controlPlaneFor(cluster, name) {
+  return cluster.controlPlanes.find((p) => p.revision === name) ?? cluster.controlPlanes.find((p) => p.tags.includes(name));
+}
+function checkWorkload(cluster, workload, add) {
+  const origin = `${workload.kind} ${workload.namespace}/${workload.name}`;
+  const { sidecar } = workload;
+  if (sidecar.count > 1) {
+    const places = sidecar.sources.map((s) => `${s.file}:${s.line} (${s.origin})`).join(", ");
+    const stale = sidecar.sources.find((s) => s.origin !== "inline") ?? sidecar.sources[1] ?? workload.source;
+    add(
+      "MESH001",
+      origin,
+      `the pod template has ${sidecar.count} istio-proxy containers${places ? `: ${places}` : ""}`,
+      "Keep one sidecar: delete the stale patch (or the inline container) so that kustomize renders a single istio-proxy.",
+      stale
     );
   }
-  if (result.status !== "ok")
-    throw new InvalidInputError(`${path5} is ${result.status === "binary" ? "a binary file" : "too large"}`, {
-      input
-    });
-  return result.content.toString("utf8");
+  if (workload.podRevision)
+    checkRevisionExists(
+      cluster,
+      "pod",
+      workload.podRevision.value,
+      origin,
+      workload.podRevision.source ?? workload.source,
+      add
+    );
+  if (!sidecar.version || !sidecar.revision) return;
+  const plane = controlPlaneFor(cluster, sidecar.revision);
+  if (!plane?.version || !parseIstioVersion(plane.version)) return;
+  const where2 = sidecar.source ?? workload.source;
+  if (compareVersions(sidecar.version, plane.version) > 0) {
+    add(
+      "MESH002",
+      origin,
+      `the sidecar runs ${sidecar.version}, newer than the control plane revision ${plane.revision} (${plane.version}) that serves it`,
+      `Upgrade the control plane first, or set the sidecar back to ${plane.version}: Istio allows proxies behind the control plane, never ahead.`,
+      where2
+    );
+  } else if (minorDistance(sidecar.version, plane.version) > 1) {
+    add(
+      "MESH003",
+      origin,
+      `the sidecar runs ${sidecar.version}, more than one minor behind the control plane revision ${plane.revision} (${plane.version})`,
+      `Re-inject the sidecar at ${plane.version}: Istio supports proxies at most one minor behind the control plane.`,
+      where2
+    );
+  }
+}
+function checkRevisionExists(cluster, what, name, origin, where2, add) {
+  if (cluster.controlPlanes.length === 0 || controlPlaneFor(cluster, name)) return;
+  add(
+    "MESH005",
+    origin,
+    `the ${what} asks for revision '${name}', which no control plane of cluster ${cluster.name} defines (${known(cluster)})`,
+    `Point istio.io/rev on the ${what} at a revision or tag a control plane defines, or add that revision or tag.`,
+    where2
+  );
+}
+function known(cluster) {
+  const names = cluster.controlPlanes.flatMap((p) => [p.revision, ...p.tags]);
+  return names.length > 0 ? `known: ${names.join(", ")}` : "none is declared";
+}
+function checkNamespaces(cluster, add) {
+  for (const namespace of cluster.namespaces) {
+    const origin = `Namespace ${namespace.name}`;
+    if (namespace.injection && namespace.revision) {
+      add(
+        "MESH006",
+        origin,
+        `the namespace has istio-injection=${namespace.injection.value} and istio.io/rev=${namespace.revision.value}; istio-injection wins, so the revision label has no effect`,
+        "Remove the istio-injection label and keep istio.io/rev (or the other way round).",
+        namespace.injection.source ?? namespace.source
+      );
+    }
+    if (namespace.revision)
+      checkRevisionExists(
+        cluster,
+        "namespace",
+        namespace.revision.value,
+        origin,
+        namespace.revision.source ?? namespace.source,
+        add
+      );
+  }
+}
+function checkHosts(cluster, hosts, now, add) {
+  const declarations = [
+    ...cluster.controlPlanes.flatMap((p) => p.declarations),
+    ...cluster.components.flatMap((c) => c.declaration ? [c.declaration] : [])
+  ];
+  for (const d of declarations) {
+    const version = d.version ?? d.chart?.version;
+    if (!version || !parseIstioVersion(version)) continue;
+    if (d.chart?.repository) {
+      const answer = hosts.chartRepositoryServes(d.chart.repository, version, now);
+      if (!answer.serves)
+        add(
+          "MESH004",
+          d.name,
+          hostMessage(`chart repository ${d.chart.repository}`, version, answer),
+          hostHint(answer),
+          d.source
+        );
+    }
+    const global2 = asRecord(d.values.global);
+    const hub = asString(global2?.hub) ?? asString(d.values.hub);
+    if (hub) {
+      const answer = hosts.imageRegistryServes(hub, version, now);
+      if (!answer.serves)
+        add("MESH004", d.name, hostMessage(`image hub ${hub}`, version, answer), hostHint(answer), d.source);
+    }
+  }
+  for (const workload of cluster.workloads) {
+    const { image, version } = workload.sidecar;
+    if (!image || !version) continue;
+    const answer = hosts.imageRegistryServes(image, version, now);
+    if (!answer.serves)
+      add(
+        "MESH004",
+        `${workload.kind} ${workload.namespace}/${workload.name}`,
+        hostMessage(`image ${image}`, version, answer),
+        hostHint(answer),
+        workload.sidecar.source ?? workload.source
+      );
+  }
+}
+function hostMessage(what, version, answer) {
+  const reason = answer.replacement ? answer.reason?.replace(` Use ${answer.replacement}.`, "") : answer.reason;
+  return `${what} does not serve Istio ${version}${reason ? `: ${reason}` : ""}`;
+}
+function hostHint(answer) {
+  return answer.replacement ? `Use ${answer.replacement} instead.` : "Point it at a host that publishes this version (see Istio's 1.31 upgrade notes).";
 }
 
 // src/core/mesh/model.ts
@@ -36170,7 +37763,7 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 // src/core/mesh/kustomize.ts
 import { spawn as spawn3 } from "node:child_process";
 import { accessSync, constants as constants4 } from "node:fs";
-import { delimiter as delimiter2, join as join11 } from "node:path";
+import { delimiter as delimiter2, join as join13 } from "node:path";
 var RenderError = class extends AutopilotError {
 };
 var DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 6e4;
@@ -36197,7 +37790,7 @@ function locateKustomize(env = process.env) {
 function onPath(name, env) {
   for (const dir of (env.PATH ?? "").split(delimiter2)) {
     if (!dir) continue;
-    const candidate = join11(dir, name);
+    const candidate = join13(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return void 0;
@@ -36231,44 +37824,41 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
       child2.kill("SIGKILL");
       child2.stdout.destroy();
       child2.stderr.destroy();
-      settle(
-        () => reject2(
-          new RenderError(
-            `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
-            {
-              file: shownAs,
-              hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
-            }
-          )
-        )
-      );
+      settle(() => reject2(timedOut(shownAs, timeoutMs)));
     }, timeoutMs);
     child2.on("error", (error2) => {
-      settle(
-        () => reject2(
-          new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
-            hint: KUSTOMIZE_INSTALL_HINT,
-            cause: error2
-          })
-        )
-      );
+      settle(() => reject2(notRun(kustomize, error2)));
     });
     child2.on("close", (code) => {
       const stderr = Buffer.concat(err).toString("utf8");
       if (code !== 0) {
-        const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
-        settle(
-          () => reject2(
-            new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
-              file: shownAs,
-              hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
-            })
-          )
-        );
+        settle(() => reject2(buildFailed(shownAs, stderr, code)));
         return;
       }
       settle(() => resolve9({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
     });
+  });
+}
+function timedOut(shownAs, timeoutMs) {
+  return new RenderError(
+    `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
+    {
+      file: shownAs,
+      hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
+    }
+  );
+}
+function notRun(kustomize, error2) {
+  return new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
+    hint: KUSTOMIZE_INSTALL_HINT,
+    cause: error2
+  });
+}
+function buildFailed(shownAs, stderr, code) {
+  const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
+  return new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
+    file: shownAs,
+    hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
   });
 }
 async function mapBounded(items2, limit, task) {
@@ -36285,16 +37875,16 @@ async function mapBounded(items2, limit, task) {
 }
 
 // src/core/mesh/post-build.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 
 // src/core/mesh/source-map.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { posix as posix2 } from "node:path";
+var import_yaml6 = __toESM(require_dist(), 1);
+import { posix as posix3 } from "node:path";
 
 // src/core/mesh/repo-files.ts
-import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
-import { posix } from "node:path";
-var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+import { existsSync as existsSync6, statSync as statSync3 } from "node:fs";
+import { posix as posix2 } from "node:path";
+var KUSTOMIZATION_FILES2 = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function openRepoFiles(root, logger = silentLogger) {
   const paths = listWorkspaceFiles(root, { patterns: ["**/*.yaml", "**/*.yml", "**/Kustomization"], logger });
   const listed = new Set(paths);
@@ -36302,7 +37892,7 @@ function openRepoFiles(root, logger = silentLogger) {
   const parsed = /* @__PURE__ */ new Map();
   const parseErrors = [];
   const text2 = (path5) => {
-    const key = posix.normalize(path5);
+    const key = posix2.normalize(path5);
     if (texts.has(key)) return texts.get(key);
     let value;
     if (listed.has(key) || safeRegular(root, key, logger)) {
@@ -36314,7 +37904,7 @@ function openRepoFiles(root, logger = silentLogger) {
     return value;
   };
   const documents = (path5) => {
-    const key = posix.normalize(path5);
+    const key = posix2.normalize(path5);
     let docs = parsed.get(key);
     if (!docs) {
       const body = text2(key);
@@ -36328,12 +37918,12 @@ function openRepoFiles(root, logger = silentLogger) {
   const isDirectory2 = (path5) => {
     try {
       const real = resolveInsideWorkspace(root, path5);
-      return existsSync5(real) && statSync2(real).isDirectory();
+      return existsSync6(real) && statSync3(real).isDirectory();
     } catch {
       return false;
     }
   };
-  const kustomizationIn = (dir) => KUSTOMIZATION_FILES.map((name) => joinPath(dir, name)).find(
+  const kustomizationIn = (dir) => KUSTOMIZATION_FILES2.map((name) => joinPath(dir, name)).find(
     (p) => listed.has(p) || safeRegular(root, p, logger)
   );
   return {
@@ -36349,7 +37939,7 @@ function openRepoFiles(root, logger = silentLogger) {
   };
 }
 function safeRegular(root, path5, logger) {
-  if (path5.startsWith("..") || posix.isAbsolute(path5)) return false;
+  if (path5.startsWith("..") || posix2.isAbsolute(path5)) return false;
   try {
     resolveInsideWorkspace(root, path5);
   } catch {
@@ -36358,10 +37948,10 @@ function safeRegular(root, path5, logger) {
   return isRegularWorkspaceFile(root, path5, logger);
 }
 function joinPath(dir, name) {
-  return posix.normalize(dir === "." || dir === "" ? name : `${dir}/${name}`);
+  return posix2.normalize(dir === "." || dir === "" ? name : `${dir}/${name}`);
 }
 function normalizeRepoPath(path5) {
-  const normalized = posix.normalize(path5.trim().replace(/^\/+/, "")).replace(/\/+$/, "");
+  const normalized = posix2.normalize(path5.trim().replace(/^\/+/, "")).replace(/\/+$/, "");
   if (normalized === ".." || normalized.startsWith("../")) return void 0;
   return normalized === "" ? "." : normalized;
 }
@@ -36396,23 +37986,23 @@ function traceField(files, rendered, object, path5) {
 function locateField(files, object, path5) {
   const doc = locateDocument(files, object);
   const inline = doc && lineAtPath(doc, path5);
-  const wanted = valueAt(object.unsubstituted ?? object.object, path5);
+  const wanted2 = valueAt(object.unsubstituted ?? object.object, path5);
   const helm = asString(asRecord(asRecord(asRecord(object.object.metadata)?.labels))?.["helm.sh/chart"]);
   const inlineSource = doc && inline !== void 0 ? { file: doc.file, line: inline, origin: helm ? "helm-rendered" : "inline" } : void 0;
-  if (inlineSource && deepEqual(valueAt(doc.value, path5), wanted)) return inlineSource;
+  if (inlineSource && deepEqual2(valueAt(doc.value, path5), wanted2)) return inlineSource;
   const pointer = concretePath(object.unsubstituted ?? object.object, path5);
   for (const kustomization of [...object.patchedIn].reverse()) {
-    const found = inPatches(files, kustomization, object, path5, pointer, wanted);
+    const found = inPatches(files, kustomization, object, path5, pointer, wanted2);
     if (found) {
-      const originDir = object.source ? posix2.dirname(object.source.file) : void 0;
-      const nextToResource = posix2.dirname(kustomization) === originDir;
+      const originDir = object.source ? posix3.dirname(object.source.file) : void 0;
+      const nextToResource = posix3.dirname(kustomization) === originDir;
       return { ...found, origin: nextToResource ? "patch" : "overlay" };
     }
   }
   return inlineSource;
 }
 function patchTexts(files, kustomization) {
-  const dir = posix2.dirname(kustomization);
+  const dir = posix3.dirname(kustomization);
   const out = [];
   for (const doc of files.documents(kustomization)) {
     const value = asRecord(doc.value);
@@ -36427,7 +38017,7 @@ function patchTexts(files, kustomization) {
     };
     const inline = (at) => {
       const node = nodeAtPath(doc, [...prefix, ...at]);
-      if ((0, import_yaml2.isScalar)(node) && typeof node.value === "string" && node.range) {
+      if ((0, import_yaml6.isScalar)(node) && typeof node.value === "string" && node.range) {
         const line = doc.lineCounter.linePos(node.range[0]).line;
         const block2 = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
         out.push({ file: kustomization, lineOffset: block2 ? line : line - 1, text: node.value });
@@ -36448,16 +38038,16 @@ function patchTexts(files, kustomization) {
   }
   return out;
 }
-function inPatches(files, kustomization, object, path5, pointer, wanted) {
+function inPatches(files, kustomization, object, path5, pointer, wanted2) {
   for (const patch of patchTexts(files, kustomization)) {
     for (const doc of parseDocuments(patch.file, patch.text).documents) {
-      const line = Array.isArray(doc.value) ? inJson6902(doc, pointer, wanted) : objectIdentity(doc.value)?.kind === object.kind || asRecord(doc.value)?.spec !== void 0 ? lineAtPath(doc, path5) : void 0;
+      const line = Array.isArray(doc.value) ? inJson6902(doc, pointer, wanted2) : objectIdentity(doc.value)?.kind === object.kind || asRecord(doc.value)?.spec !== void 0 ? lineAtPath(doc, path5) : void 0;
       if (line !== void 0) return { file: patch.file, line: line + patch.lineOffset };
     }
   }
   return void 0;
 }
-function inJson6902(doc, pointer, wanted) {
+function inJson6902(doc, pointer, wanted2) {
   if (!pointer) return void 0;
   const ops = doc.value;
   for (let i = ops.length - 1; i >= 0; i--) {
@@ -36472,7 +38062,7 @@ function inJson6902(doc, pointer, wanted) {
     });
     if (!prefixMatches) continue;
     const rest = pointer.slice(target.length);
-    if (!deepEqual(valueAt(op.value, rest), wanted)) continue;
+    if (!deepEqual2(valueAt(op.value, rest), wanted2)) continue;
     return lineAtPath(doc, [i, "value", ...rest]) ?? lineAtPath(doc, [i]);
   }
   return void 0;
@@ -36503,16 +38093,16 @@ function concretePath(value, path5) {
   }
   return out;
 }
-function deepEqual(a, b) {
+function deepEqual2(a, b) {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual2(x, b[i]));
   }
   const ra = asRecord(a);
   const rb = asRecord(b);
   if (!ra || !rb) return false;
   const keys = Object.keys(ra);
-  return keys.length === Object.keys(rb).length && keys.every((k) => deepEqual(ra[k], rb[k]));
+  return keys.length === Object.keys(rb).length && keys.every((k) => deepEqual2(ra[k], rb[k]));
 }
 
 // src/core/mesh/substitute.ts
@@ -36659,10 +38249,10 @@ function replacePattern(value, mode, pattern, replacement) {
 }
 
 // src/core/workspace/nearest.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 function sharedDirectoryDepth(a, b) {
-  const left = posix3.dirname(a).split("/");
-  const right = posix3.dirname(b).split("/");
+  const left = posix4.dirname(a).split("/");
+  const right = posix4.dirname(b).split("/");
   let depth = 0;
   while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
     depth++;
@@ -36743,7 +38333,7 @@ function substituteObject(object, values, warnings) {
   const metadata = asRecord(object.object.metadata);
   const disabled = (m) => asString(asRecord(m)?.[SUBSTITUTE_ANNOTATION]) === "disabled";
   if (disabled(metadata?.labels) || disabled(metadata?.annotations)) return;
-  const text2 = (0, import_yaml3.stringify)(object.object);
+  const text2 = (0, import_yaml7.stringify)(object.object);
   if (!text2.includes("${")) return;
   const result = substituteVariables(text2, values);
   const where2 = object.source ?? {};
@@ -36757,7 +38347,7 @@ function substituteObject(object, values, warnings) {
   if (result.text === text2) return;
   let substituted;
   try {
-    substituted = asRecord((0, import_yaml3.parse)(result.text));
+    substituted = asRecord((0, import_yaml7.parse)(result.text));
   } catch (error2) {
     warnings.push({
       ...where2,
@@ -36789,38 +38379,173 @@ function dataOf(files, object) {
 }
 
 // src/core/mesh/render.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join12, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { mkdirSync as mkdirSync3, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { availableParallelism as availableParallelism2, tmpdir as tmpdir3 } from "node:os";
+import { join as join14, posix as posix6, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+
+// src/core/mesh/build-output.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
+function readBuildOutput(stdout, toWorkspace, options = {}) {
+  const read = { objects: [], problems: [] };
+  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
+    readEagerly(stdout, toWorkspace, read);
+    return read;
+  }
+  for (const text2 of stdout.split(DOCUMENT_SEPARATOR)) {
+    const head = headOf(text2);
+    if (!head) {
+      readEagerly(text2, toWorkspace, read);
+      continue;
+    }
+    const object = lazyObject(text2, head, toWorkspace);
+    if (object) read.objects.push(object);
+  }
+  return read;
+}
+function readEagerly(text2, toWorkspace, read) {
+  for (const doc of (0, import_yaml8.parseAllDocuments)(text2)) {
+    if (doc.errors.length > 0) {
+      read.problems.push(
+        `kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`
+      );
+      continue;
+    }
+    const value = asRecord(doc.toJS());
+    const id = value && objectIdentity(value);
+    if (!value || !id) continue;
+    const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
+    read.objects.push({
+      ...id,
+      object: value,
+      ...origin ? { source: { file: origin, line: 1 } } : {},
+      patchedIn
+    });
+  }
+}
+function lazyObject(text2, head, toWorkspace) {
+  const id = objectIdentity(head);
+  if (!id) return void 0;
+  const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
+  let whole;
+  const object = { ...id };
+  Object.defineProperty(object, "object", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!whole) {
+        try {
+          whole = asRecord((0, import_yaml8.parse)(text2)) ?? {};
+        } catch {
+          whole = structuredClone(head);
+        }
+        takeBuildAnnotations(whole, () => void 0);
+      }
+      return whole;
+    },
+    set: (value) => {
+      whole = value;
+    }
+  });
+  if (origin) object.source = { file: origin, line: 1 };
+  object.patchedIn = patchedIn;
+  return object;
+}
+var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
+var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
+var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
+var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
+function headOf(text2) {
+  const entries = /* @__PURE__ */ new Map();
+  let current;
+  for (let start = 0; start < text2.length; ) {
+    const newline = text2.indexOf("\n", start);
+    const end = newline === -1 ? text2.length : newline + 1;
+    const first = text2[start];
+    const listItem = first === "-" && (text2[start + 1] === " " || text2[start + 1] === "\n");
+    if (listItem && !current) return void 0;
+    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
+      const key = TOP_LEVEL_KEY.exec(text2.slice(start, Math.min(end, start + 200)))?.[1];
+      if (!key || entries.has(key)) return void 0;
+      current = { start, end };
+      entries.set(key, current);
+    } else if (!current && first !== "#" && text2.slice(start, end).trim() !== "") {
+      return void 0;
+    }
+    if (current) current.end = end;
+    start = end;
+  }
+  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
+    const slice = text2.slice(start, end);
+    return slice.endsWith("\n") ? slice : `${slice}
+`;
+  }).join("");
+  try {
+    return asRecord((0, import_yaml8.parse)(head));
+  } catch {
+    return void 0;
+  }
+}
+function takeBuildAnnotations(object, toWorkspace) {
+  const metadata = asRecord(object.metadata);
+  const annotations = asRecord(metadata?.annotations);
+  if (!metadata || !annotations) return { patchedIn: [] };
+  const originText = asString(annotations[ORIGIN_ANNOTATION]);
+  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
+  delete annotations[ORIGIN_ANNOTATION];
+  delete annotations[TRANSFORMATIONS_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const originPath = originText && originPathOf(originText);
+  const patchedIn = /* @__PURE__ */ new Set();
+  if (transformations) {
+    for (const entry of transformationsOf(transformations)) {
+      if (/Patch/.test(entry.by)) {
+        const path5 = toWorkspace(entry.configuredIn);
+        if (path5) patchedIn.add(path5);
+      }
+    }
+  }
+  const origin = originPath ? toWorkspace(originPath) : void 0;
+  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
+}
+var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
+var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
+function originPathOf(text2) {
+  const plain = PLAIN_ORIGIN.exec(text2);
+  if (plain) return plain[1];
+  return asString(asRecord((0, import_yaml8.parse)(text2))?.path);
+}
+var PLAIN_TRANSFORMATION = new RegExp(
+  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
+  "y"
+);
+function transformationsOf(text2) {
+  const entries = [];
+  PLAIN_TRANSFORMATION.lastIndex = 0;
+  for (let m = PLAIN_TRANSFORMATION.exec(text2); m; m = PLAIN_TRANSFORMATION.exec(text2)) {
+    entries.push({ configuredIn: m[1], by: m[2] });
+    if (PLAIN_TRANSFORMATION.lastIndex === text2.length) return entries;
+  }
+  entries.length = 0;
+  const list = (0, import_yaml8.parse)(text2);
+  for (const entry of Array.isArray(list) ? list : []) {
+    const configuredIn = asString(asRecord(entry)?.configuredIn);
+    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
+    if (configuredIn) entries.push({ configuredIn, by });
+  }
+  return entries;
+}
 
 // src/core/mesh/roots.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 var PLAIN_CLUSTER = "default";
 var REFERENCE_FIELDS = ["resources", "bases", "components"];
 function discoverRoots(files) {
   const warnings = [];
-  const kustomizationDirs = /* @__PURE__ */ new Set();
-  const included = /* @__PURE__ */ new Set();
-  const declared = [];
-  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
+  const chartDirs = files.paths.filter((p) => posix5.basename(p) === "Chart.yaml").map((p) => posix5.dirname(p));
   const inChart = (path5) => chartDirs.some((dir) => dir === "." || path5.startsWith(`${dir}/`));
-  for (const path5 of files.paths) {
-    if (isIgnoredPath(path5) || inChart(path5)) continue;
-    const dir = posix4.dirname(path5);
-    if (KUSTOMIZATION_FILES.includes(posix4.basename(path5))) {
-      kustomizationDirs.add(dir);
-      for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
-      continue;
-    }
-    const text2 = files.text(path5);
-    if (!text2 || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text2)) continue;
-    for (const doc of files.documents(path5)) {
-      const flux = fluxRoot(doc, files, warnings);
-      if (flux) declared.push(flux);
-      declared.push(...argoRoots(doc, files, warnings));
-    }
-  }
+  const { kustomizationDirs, included, declared } = scanRepo(files, inChart, warnings);
   const declaredPaths = new Set(declared.map((r) => r.path));
   const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
   const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
@@ -36833,14 +38558,42 @@ function discoverRoots(files) {
   }));
   const covering = [...kustomizationDirs, ...declaredPaths];
   const covered = (path5) => covering.some((dir) => dir === "." || path5 === dir || path5.startsWith(`${dir}/`));
+  const plainRoots = plainRootsOf(files, (path5) => inChart(path5) || covered(path5));
+  nestUnderDeclared(files, declared, kustomizationDirs, inChart);
+  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
+  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
+}
+function scanRepo(files, inChart, warnings) {
+  const kustomizationDirs = /* @__PURE__ */ new Set();
+  const included = /* @__PURE__ */ new Set();
+  const declared = [];
+  for (const path5 of files.paths) {
+    if (isIgnoredPath(path5) || inChart(path5)) continue;
+    const dir = posix5.dirname(path5);
+    if (KUSTOMIZATION_FILES2.includes(posix5.basename(path5))) {
+      kustomizationDirs.add(dir);
+      for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
+      continue;
+    }
+    const text2 = files.text(path5);
+    if (!text2 || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text2)) continue;
+    for (const doc of files.documents(path5)) {
+      const flux = fluxRoot(doc, files, warnings);
+      if (flux) declared.push(flux);
+      declared.push(...argoRoots(doc, files, warnings));
+    }
+  }
+  return { kustomizationDirs, included, declared };
+}
+function plainRootsOf(files, skip) {
   const plainByDir = /* @__PURE__ */ new Map();
   for (const path5 of files.paths) {
-    if (isIgnoredPath(path5) || inChart(path5) || covered(path5)) continue;
+    if (isIgnoredPath(path5) || skip(path5)) continue;
     if (!files.documents(path5).some((d) => objectIdentity(d.value))) continue;
-    const dir = posix4.dirname(path5);
+    const dir = posix5.dirname(path5);
     plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path5]);
   }
-  const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
+  return [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
     id: `plain:${dir}`,
     kind: "plain",
     path: dir,
@@ -36848,6 +38601,8 @@ function discoverRoots(files) {
     kustomization: false,
     files: paths
   }));
+}
+function nestUnderDeclared(files, declared, kustomizationDirs, inChart) {
   for (const root of declared) {
     if (root.kustomization) continue;
     const under = (dir) => root.path === "." || dir.startsWith(`${root.path}/`);
@@ -36858,14 +38613,12 @@ function discoverRoots(files) {
     const inNested = (p) => root.nested.some((dir) => p.startsWith(`${dir}/`));
     root.files = plainFilesUnder(files, root.path, (p) => inChart(p) || inNested(p));
   }
-  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
-  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
 }
 function isIgnoredPath(path5) {
   return /(^|\/)(\.github|node_modules|\.git)\//.test(path5);
 }
 function kustomizationReferences(files, kustomizationPath) {
-  const dir = posix4.dirname(kustomizationPath);
+  const dir = posix5.dirname(kustomizationPath);
   const doc = files.documents(kustomizationPath)[0];
   const body = asRecord(doc?.value);
   if (!body) return [];
@@ -36943,13 +38696,13 @@ function fluxRoot(doc, files, warnings) {
   };
 }
 function fluxClusterOf(files, declaringFile) {
-  let dir = posix4.dirname(declaringFile);
+  let dir = posix5.dirname(declaringFile);
   for (; ; ) {
-    if (posix4.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
+    if (posix5.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
     if (dir === "." || dir === "") break;
-    dir = posix4.dirname(dir);
+    dir = posix5.dirname(dir);
   }
-  return posix4.dirname(declaringFile);
+  return posix5.dirname(declaringFile);
 }
 function argoRoots(doc, files, warnings) {
   const id = objectIdentity(doc.value);
@@ -36991,20 +38744,18 @@ function plainFilesUnder(files, dir, inChart) {
 }
 
 // src/core/mesh/render.ts
-var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
-var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
-  const scratch = mkdtempSync(join12(tmpdir3(), "autopilot-mesh-"));
+  const scratch = mkdtempSync(join14(tmpdir3(), "autopilot-mesh-"));
   const freeDirs = [];
   let madeDirs = 0;
   const nextDir = () => {
-    const dir = join12(scratch, String(madeDirs++));
-    mkdirSync2(dir);
+    const dir = join14(scratch, String(madeDirs++));
+    mkdirSync3(dir);
     return dir;
   };
   try {
     const workspace = realpathSync4(files.root);
-    const concurrency = options.concurrency ?? availableParallelism();
+    const concurrency = options.concurrency ?? availableParallelism2();
     return await mapBounded(roots, concurrency, async (root) => {
       const plain = root.kustomization ? void 0 : renderPlain(files, root);
       const dirs = root.kustomization ? [root.path] : root.nested ?? [];
@@ -37020,7 +38771,7 @@ async function renderRoots(files, roots, options) {
       }
     });
   } finally {
-    rmSync3(scratch, { recursive: true, force: true });
+    rmSync4(scratch, { recursive: true, force: true });
   }
 }
 function failed(root, message, file) {
@@ -37052,9 +38803,9 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
       `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
     );
   const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve4(workspace, dir)).split(sep3).join("/"));
-  const wrapper = join12(wrapperDir, "kustomization.yaml");
-  rmSync3(wrapper, { force: true });
-  writeFileSync(wrapper, wrapperKustomization(root, toDirs));
+  const wrapper = join14(wrapperDir, "kustomization.yaml");
+  rmSync4(wrapper, { force: true });
+  writeFileSync2(wrapper, wrapperKustomization(root, toDirs));
   if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
   const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
     timeoutMs: options.timeoutMs,
@@ -37068,101 +38819,6 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
     rendered: true,
     warnings: problems.map((message) => ({ file: root.path, message }))
   };
-}
-function readBuildOutput(stdout, toWorkspace, options = {}) {
-  const objects = [];
-  const problems = [];
-  const eager = (text2) => {
-    for (const doc of (0, import_yaml4.parseAllDocuments)(text2)) {
-      if (doc.errors.length > 0) {
-        problems.push(`kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`);
-        continue;
-      }
-      const value = asRecord(doc.toJS());
-      const id = value && objectIdentity(value);
-      if (!value || !id) continue;
-      const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
-      objects.push({
-        ...id,
-        object: value,
-        ...origin ? { source: { file: origin, line: 1 } } : {},
-        patchedIn
-      });
-    }
-  };
-  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
-    eager(stdout);
-    return { objects, problems };
-  }
-  for (const text2 of stdout.split(DOCUMENT_SEPARATOR)) {
-    const head = headOf(text2);
-    if (!head) {
-      eager(text2);
-      continue;
-    }
-    const id = objectIdentity(head);
-    if (!id) continue;
-    const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
-    let whole;
-    const object = { ...id };
-    Object.defineProperty(object, "object", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        if (!whole) {
-          try {
-            whole = asRecord((0, import_yaml4.parse)(text2)) ?? {};
-          } catch {
-            whole = structuredClone(head);
-          }
-          takeBuildAnnotations(whole, () => void 0);
-        }
-        return whole;
-      },
-      set: (value) => {
-        whole = value;
-      }
-    });
-    if (origin) object.source = { file: origin, line: 1 };
-    object.patchedIn = patchedIn;
-    objects.push(object);
-  }
-  return { objects, problems };
-}
-var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
-var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
-var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
-var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
-function headOf(text2) {
-  const entries = /* @__PURE__ */ new Map();
-  let current;
-  for (let start = 0; start < text2.length; ) {
-    const newline = text2.indexOf("\n", start);
-    const end = newline === -1 ? text2.length : newline + 1;
-    const first = text2[start];
-    const listItem = first === "-" && (text2[start + 1] === " " || text2[start + 1] === "\n");
-    if (listItem && !current) return void 0;
-    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
-      const key = TOP_LEVEL_KEY.exec(text2.slice(start, Math.min(end, start + 200)))?.[1];
-      if (!key || entries.has(key)) return void 0;
-      current = { start, end };
-      entries.set(key, current);
-    } else if (!current && first !== "#" && text2.slice(start, end).trim() !== "") {
-      return void 0;
-    }
-    if (current) current.end = end;
-    start = end;
-  }
-  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
-    const slice = text2.slice(start, end);
-    return slice.endsWith("\n") ? slice : `${slice}
-`;
-  }).join("");
-  try {
-    return asRecord((0, import_yaml4.parse)(head));
-  } catch {
-    return void 0;
-  }
 }
 function wrapperKustomization(root, toDirs) {
   const flux = root.flux;
@@ -37178,62 +38834,13 @@ function wrapperKustomization(root, toDirs) {
   if (flux?.nameSuffix) body.nameSuffix = flux.nameSuffix;
   if (flux && flux.patches.length > 0) body.patches = flux.patches;
   if (flux && flux.images.length > 0) body.images = flux.images;
-  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
+  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix6.join(toRoot, c));
   return `${JSON.stringify(body, null, 2)}
 `;
 }
-function takeBuildAnnotations(object, toWorkspace) {
-  const metadata = asRecord(object.metadata);
-  const annotations = asRecord(metadata?.annotations);
-  if (!metadata || !annotations) return { patchedIn: [] };
-  const originText = asString(annotations[ORIGIN_ANNOTATION]);
-  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
-  delete annotations[ORIGIN_ANNOTATION];
-  delete annotations[TRANSFORMATIONS_ANNOTATION];
-  if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const originPath = originText && originPathOf(originText);
-  const patchedIn = /* @__PURE__ */ new Set();
-  if (transformations) {
-    for (const entry of transformationsOf(transformations)) {
-      if (/Patch/.test(entry.by)) {
-        const path5 = toWorkspace(entry.configuredIn);
-        if (path5) patchedIn.add(path5);
-      }
-    }
-  }
-  const origin = originPath ? toWorkspace(originPath) : void 0;
-  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
-}
-var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
-var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
-function originPathOf(text2) {
-  const plain = PLAIN_ORIGIN.exec(text2);
-  if (plain) return plain[1];
-  return asString(asRecord((0, import_yaml4.parse)(text2))?.path);
-}
-var PLAIN_TRANSFORMATION = new RegExp(
-  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
-  "y"
-);
-function transformationsOf(text2) {
-  const entries = [];
-  PLAIN_TRANSFORMATION.lastIndex = 0;
-  for (let m = PLAIN_TRANSFORMATION.exec(text2); m; m = PLAIN_TRANSFORMATION.exec(text2)) {
-    entries.push({ configuredIn: m[1], by: m[2] });
-    if (PLAIN_TRANSFORMATION.lastIndex === text2.length) return entries;
-  }
-  entries.length = 0;
-  const list = (0, import_yaml4.parse)(text2);
-  for (const entry of Array.isArray(list) ? list : []) {
-    const configuredIn = asString(asRecord(entry)?.configuredIn);
-    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
-    if (configuredIn) entries.push({ configuredIn, by });
-  }
-  return entries;
-}
 function fromWrapper(workspace, wrapperDir, path5, root) {
   const absolute = resolve4(wrapperDir, path5);
-  if (absolute === join12(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
+  if (absolute === join14(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
   const rel = relative3(workspace, absolute).split(sep3).join("/");
   return normalizeRepoPath(rel);
 }
@@ -37258,14 +38865,97 @@ function remoteReferences(files, dir) {
   return remote;
 }
 
+// src/core/mesh/current-version.ts
+function controlPlaneVersions(model) {
+  return model.clusters.flatMap(
+    (cluster) => cluster.controlPlanes.flatMap(
+      (plane) => plane.version && parseIstioVersion(plane.version) ? [
+        {
+          cluster: cluster.name,
+          revision: plane.revision,
+          version: parseIstioVersion(plane.version).version,
+          ...plane.source ? { source: plane.source } : {}
+        }
+      ] : []
+    )
+  );
+}
+function currentControlPlaneVersion(model, query = {}) {
+  const matching = controlPlaneVersions(model).filter(
+    (v) => (!query.cluster || v.cluster === query.cluster) && (!query.revision || v.revision === query.revision) && (!query.file || v.source?.file === query.file)
+  );
+  const oldest = matching.sort((a, b) => compareVersions(a.version, b.version))[0];
+  if (oldest) return oldest;
+  const scope = [
+    query.cluster ? `cluster ${query.cluster}` : "",
+    query.revision ? `revision ${query.revision}` : "",
+    query.file ? `file ${query.file}` : ""
+  ].filter(Boolean).join(", ");
+  throw new NotFoundError(
+    `the mesh model has no Istio control plane with a version${scope ? ` for ${scope}` : ""}`,
+    {
+      ...query.input ? { input: query.input } : {},
+      ...query.file ? { file: query.file } : {},
+      hint: "Declare the control plane in the repository (a HelmRelease or Argo CD Application of istiod, an IstioOperator, a Sail Istio, or a .istio-version file), or set the version explicitly."
+    }
+  );
+}
+function readPlainVersionFile(workspace, path5, input = "version-file") {
+  const text2 = readText(workspace, path5, input);
+  const match = /^[ \t]*([^\s#][^#\r\n]*?)[ \t]*(?:#.*)?$/m.exec(
+    text2.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
+  );
+  const offset = match ? text2.indexOf(match[1]) : -1;
+  if (!match || offset < 0)
+    throw new FileFormatError("the file holds no version", {
+      file: path5,
+      line: 1,
+      hint: "Write a version such as 1.24.2."
+    });
+  const line = lineOfOffset(text2, offset);
+  const written = match[1].replace(/^['"]|['"]$/g, "");
+  const version = written.replace(/-(distroless|debug)$/, "");
+  try {
+    toSemverRange(version, input);
+  } catch {
+    throw new FileFormatError(`'${written}' is not an Istio version or range`, {
+      file: path5,
+      line,
+      hint: "Write a version such as 1.24.2 (or a range such as 1.24.x)."
+    });
+  }
+  return { version, file: path5, line };
+}
+function readText(workspace, path5, input) {
+  let result;
+  try {
+    resolveInsideWorkspace(workspace, path5);
+    result = readWorkspaceFile(workspace, path5);
+  } catch (error2) {
+    throw new InvalidInputError(
+      `cannot read ${path5}: ${error2.code ?? String(error2)}`,
+      {
+        input,
+        hint: "The path is relative to the workspace; check out the repository before this step.",
+        cause: error2
+      }
+    );
+  }
+  if (result.status !== "ok")
+    throw new InvalidInputError(`${path5} is ${result.status === "binary" ? "a binary file" : "too large"}`, {
+      input
+    });
+  return result.content.toString("utf8");
+}
+
 // src/core/mesh/model.ts
-import { posix as posix12 } from "node:path";
+import { posix as posix13 } from "node:path";
 
 // src/core/mesh/values/index.ts
-import { posix as posix11 } from "node:path";
+import { posix as posix12 } from "node:path";
 
 // src/core/mesh/values/argocd-application/find.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 
 // src/core/mesh/values/merge.ts
 function isValuesMap(value) {
@@ -37463,7 +39153,7 @@ function declare(draft) {
 }
 
 // src/core/mesh/values/documents.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 function stringField(object, ...keys) {
   const value = valueAt2(object, ...keys);
   if (typeof value === "string") return value;
@@ -37481,7 +39171,7 @@ function listField(object, ...keys) {
 function parseValuesText(text2) {
   let parsed;
   try {
-    parsed = (0, import_yaml5.parse)(text2, { uniqueKeys: false });
+    parsed = (0, import_yaml9.parse)(text2, { uniqueKeys: false });
   } catch (error2) {
     const message = error2 instanceof Error ? error2.message.split("\n")[0] : String(error2);
     return { error: `not valid YAML: ${message}` };
@@ -37506,9 +39196,9 @@ function layerOf(description, values, source) {
 
 // src/core/mesh/values/files.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 function workspacePath(dir, path5) {
-  const joined = posix6.normalize(posix6.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
+  const joined = posix7.normalize(posix7.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined.replace(/^\.\//, "");
 }
@@ -37542,7 +39232,7 @@ function expandGlob(pattern, files) {
 }
 
 // src/core/mesh/values/umbrella.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 function dependencyOf(entry) {
   const name = stringField(entry, "name");
   const repository = stringField(entry, "repository");
@@ -37562,8 +39252,8 @@ async function readChart(readFile4, chartFile) {
   const parsed = parseValuesText(text2);
   if ("error" in parsed) return void 0;
   const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
-  const name = stringField(parsed.values, "name") ?? posix7.basename(posix7.dirname(chartFile));
-  const chart = { chartFile, directory: posix7.dirname(chartFile), name, dependencies };
+  const name = stringField(parsed.values, "name") ?? posix8.basename(posix8.dirname(chartFile));
+  const chart = { chartFile, directory: posix8.dirname(chartFile), name, dependencies };
   const version = stringField(parsed.values, "version");
   if (version) chart.version = version;
   return chart;
@@ -37600,8 +39290,8 @@ function normaliseRepoUrl(url) {
 }
 function isThisRepository(url, repositoryUrls) {
   if (!url || !repositoryUrls) return false;
-  const wanted = normaliseRepoUrl(url);
-  return repositoryUrls.some((known2) => normaliseRepoUrl(known2) === wanted);
+  const wanted2 = normaliseRepoUrl(url);
+  return repositoryUrls.some((known2) => normaliseRepoUrl(known2) === wanted2);
 }
 
 // src/core/mesh/values/argocd-application/value-files.ts
@@ -37766,8 +39456,8 @@ async function localChart(base, source, values, context2) {
   const path5 = stringField(source, "path");
   if (path5 === void 0 || !isThisRepository(stringField(source, "repoURL"), context2.repositoryUrls))
     return [];
-  const dir = posix8.normalize(path5).replace(/^\.\/?|\/$/g, "");
-  const chartFile = posix8.join(dir, "Chart.yaml");
+  const dir = posix9.normalize(path5).replace(/^\.\/?|\/$/g, "");
+  const chartFile = posix9.join(dir, "Chart.yaml");
   const chart = await readChart(context2.readFile, chartFile);
   if (!chart) return [];
   const vendored = istioChartComponent(chart.name, dir);
@@ -37779,7 +39469,7 @@ async function localChart(base, source, values, context2) {
   const own = await values(dir);
   const defaults2 = await readValuesFile(
     context2.readFile,
-    posix8.join(dir, "values.yaml"),
+    posix9.join(dir, "values.yaml"),
     `${chart.name} chart values.yaml`
   );
   const parent = ["layer" in defaults2 ? [defaults2.layer] : [], own.layers].flat();
@@ -38056,8 +39746,8 @@ var fluxHelmReleaseSource = {
 };
 
 // src/core/mesh/values/helm-values-file/helmfile.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import { posix as posix9 } from "node:path";
+var import_yaml10 = __toESM(require_dist(), 1);
+import { posix as posix10 } from "node:path";
 var HELMFILE = /(^|\/)(helmfile\.ya?ml|helmfile\.d\/[^/]+\.ya?ml)(\.gotmpl)?$/;
 var TEMPLATE = "__helmfile_template__";
 function isHelmfile(path5) {
@@ -38072,7 +39762,7 @@ function isTemplated(value) {
 function readReleases(file, text2) {
   const releases = [];
   const repositories = /* @__PURE__ */ new Map();
-  for (const document of (0, import_yaml6.parseAllDocuments)(untemplated(text2))) {
+  for (const document of (0, import_yaml10.parseAllDocuments)(untemplated(text2))) {
     if (document.errors.length > 0) continue;
     let body;
     try {
@@ -38136,7 +39826,7 @@ async function valueLayers(release, label, context2) {
     } else if (isValuesMap(item)) {
       layers.push({ description, source, values: item });
     } else if (typeof item === "string") {
-      const path5 = workspacePath(posix9.dirname(release.file), item);
+      const path5 = workspacePath(posix10.dirname(release.file), item);
       const read = path5 ? await readValuesFile(context2.readFile, path5, `${description} ${item}`) : void 0;
       if (read && "layer" in read) layers.push(read.layer);
       else if (read && "unresolved" in read) unresolved2.push(read.unresolved);
@@ -38204,9 +39894,9 @@ async function findHelmfileReleases(context2) {
 }
 
 // src/core/mesh/values/helm-values-file/umbrella-charts.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 function isChartFile(path5) {
-  return posix10.basename(path5) === "Chart.yaml";
+  return posix11.basename(path5) === "Chart.yaml";
 }
 function declareDependencies(chart, parent, unresolved2) {
   return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
@@ -38233,7 +39923,7 @@ async function findUmbrellaCharts(context2) {
   for (const chartFile of (context2.files ?? []).filter(isChartFile)) {
     const chart = await readChart(context2.readFile, chartFile);
     if (!chart || chart.dependencies.length === 0) continue;
-    const valuesFile = posix10.join(chart.directory, "values.yaml");
+    const valuesFile = posix11.join(chart.directory, "values.yaml");
     const read = await readValuesFile(context2.readFile, valuesFile, `${valuesFile} (chart ${chart.name})`);
     const parent = "layer" in read ? [read.layer] : [];
     const unresolved2 = "unresolved" in read ? [read.unresolved] : [];
@@ -38540,7 +40230,7 @@ function filesReadBy(declarations) {
 function readElsewhere(declaration, read) {
   const files = declaration.layers.map((l) => l.source?.file);
   const chartFile = declaration.source?.file;
-  if (chartFile?.endsWith("Chart.yaml")) files.push(posix11.join(posix11.dirname(chartFile), "values.yaml"));
+  if (chartFile?.endsWith("Chart.yaml")) files.push(posix12.join(posix12.dirname(chartFile), "values.yaml"));
   return files.some((file) => file !== void 0 && read.has(file));
 }
 async function findControlPlanes(context2) {
@@ -38773,7 +40463,7 @@ function addVersionFiles(workspace, clusters, warnings, logger) {
     }
     const version = parseIstioVersion(found.version)?.version;
     if (!version) continue;
-    const dir = posix12.dirname(path5);
+    const dir = posix13.dirname(path5);
     const covers = (root) => root.path === "." || dir === root.path || dir.startsWith(`${root.path}/`);
     let cluster = clusters.find((c) => c.roots.some(covers)) ?? clusters.find((c) => c.name === PLAIN_CLUSTER);
     if (!cluster) {
@@ -38937,6 +40627,1108 @@ function componentsOf2(declarations, objects) {
   return out;
 }
 
+// src/core/mesh/rebuild.ts
+import { posix as posix14 } from "node:path";
+async function rebuildMesh(before, workspace, changed, options = {}) {
+  const paths = new Set(changed.map((p) => posix14.normalize(p)));
+  if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
+  const affected = before.rendered.filter((r) => touches(r, paths));
+  const files = openRepoFiles(workspace, options.logger ?? silentLogger);
+  const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
+  const fresh = await renderRoots(
+    files,
+    affected.map((r) => r.root),
+    {
+      ...needsKustomize ? { kustomize: options.kustomize ?? locateKustomize() } : {},
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs
+    }
+  );
+  const freshById = new Map(fresh.map((r) => [r.root.id, r]));
+  const lookups = before.rendered.filter((r) => !freshById.has(r.root.id)).map((r) => ({ ...r, root: { ...r.root, flux: void 0 } }));
+  applyPostBuild(files, [...fresh, ...lookups]);
+  for (const root of fresh) for (const object of root.objects) locateDocument(files, object);
+  const rendered = before.rendered.map((r) => freshById.get(r.root.id) ?? r);
+  const clusters = [];
+  for (const cluster of before.model.clusters) {
+    const mine = rendered.filter((r) => r.root.cluster === cluster.name);
+    if (!mine.some((r) => freshById.has(r.root.id))) {
+      clusters.push(cluster);
+      continue;
+    }
+    const namespaces = cluster.namespaces;
+    const workloads = mine.flatMap((r) => {
+      const again = freshById.get(r.root.id);
+      return again ? readWorkloads(files, [again], namespaces) : cluster.workloads.filter((w) => w.root === r.root.id);
+    });
+    clusters.push({ ...cluster, workloads, objects: mine.flatMap((r) => r.objects) });
+  }
+  const model = { clusters, warnings: before.model.warnings };
+  files.forgetParsed();
+  return { model, files, rendered };
+}
+function touches(rendered, paths) {
+  return [...paths].some((p) => reads(rendered, p));
+}
+function reads(rendered, path5) {
+  const { root } = rendered;
+  if (root.files?.includes(path5)) return true;
+  if (rendered.objects.some((o) => o.source?.file === path5)) return true;
+  const dirs = new Set(root.nested ?? []);
+  if (root.kustomization) dirs.add(root.path);
+  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix14.dirname(p));
+  return [...dirs].some((dir) => dir === "." || path5.startsWith(`${dir}/`));
+}
+function shortcutApplies(model, rendered, paths) {
+  const named = (file) => file !== void 0 && paths.has(file);
+  for (const path5 of paths)
+    if (KUSTOMIZATION_FILES2.includes(posix14.basename(path5))) return false;
+  if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
+  if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
+  for (const cluster of model.clusters) {
+    for (const plane of cluster.controlPlanes) {
+      if (named(plane.source?.file)) return false;
+      for (const d of plane.declarations)
+        if (named(d.source?.file) || d.layers.some((l) => named(l.source?.file))) return false;
+    }
+    if (cluster.components.some((c) => named(c.source?.file))) return false;
+    if (cluster.namespaces.some((n) => named(n.source?.file))) return false;
+  }
+  return true;
+}
+
+// src/core/inject/render-check.ts
+var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
+function assertOneProxy(body, file, line) {
+  const parsed = parseManifest(body);
+  for (const object of objectsOf(parsed)) {
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const count = proxyCount(template.spec);
+    if (count > 1)
+      throw new FileFormatError(
+        `the injected pod template would have ${count} istio-proxy containers (one in initContainers, one in containers?)`,
+        {
+          file,
+          line,
+          hint: "Nothing was written. Keep the sidecar mode the workload has (native-sidecars), or remove the stale istio-proxy by hand."
+        }
+      );
+  }
+  return parsed;
+}
+function proxyCount(spec) {
+  return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
+}
+var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
+async function checkRenderedResult(workspace, changes, before, logger) {
+  const scratch = mkdtempSync2(join15(tmpdir4(), "inject-render-check-"));
+  try {
+    cpSync(workspace, scratch, {
+      recursive: true,
+      filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
+    });
+    for (const change of changes) {
+      const target = join15(scratch, change.path);
+      mkdirSync4(dirname8(target), { recursive: true });
+      if (change.content === null) rmSync5(target, { force: true });
+      else writeFileSync3(target, change.content);
+    }
+    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
+    const paths = changes.map((c) => c.path);
+    const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
+    after.files.forgetParsed();
+    const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
+    const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
+    const blocking = fresh.filter((f) => BLOCKING.has(f.code));
+    for (const f of fresh.filter((f2) => !BLOCKING.has(f2.code)))
+      logger.warning(`after injection, ${f.code} ${f.origin}: ${f.message}`, {
+        ...f.file ? { file: f.file } : {},
+        ...f.line ? { line: f.line } : {}
+      });
+    if (blocking.length > 0) {
+      const first = blocking[0];
+      throw new FileFormatError(
+        `the rendered result breaks ${blocking.length} mesh invariant(s): ${blocking.slice(0, 3).map((f) => `${f.code} ${f.origin}: ${f.message}`).join("; ")}`,
+        { file: first.file, line: first.line, hint: `Nothing was written. ${first.hint}` }
+      );
+    }
+    let pods = 0;
+    let withOneProxy = 0;
+    const images = [];
+    for (const cluster of after.model.clusters)
+      for (const workload of cluster.workloads) {
+        if (workload.sidecar.state === "none") continue;
+        pods++;
+        if (workload.sidecar.count === 1) withOneProxy++;
+        if (workload.sidecar.image) images.push(workload.sidecar.image);
+      }
+    return { check: { pods, withOneProxy, images }, after };
+  } finally {
+    rmSync5(scratch, { recursive: true, force: true });
+  }
+}
+function quiet(logger) {
+  return { ...logger, info: () => {
+  }, notice: () => {
+  }, debug: () => {
+  } };
+}
+
+// src/core/inject/judged-jobs.ts
+function judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings) {
+  const judged = judgeAll(jobs, injected.outputs, injected.skipLines, mode);
+  judged.workloads.push(...notSelected);
+  recordModes(judged.workloads, jobs, injected.groups);
+  for (const w of judged.workloads) {
+    const origin = repoMesh?.originOf(w.file, w.line);
+    if (origin) w.origin = origin;
+  }
+  for (const [job, replacement] of judged.replacedJobs) {
+    const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
+    if (mode !== "in-place") continue;
+    const written = normalisedBody(replacement);
+    const cache = injected.cacheOf.get(job);
+    cache.forget(job.body);
+    cache.record(written, { output: written, skipped: [...injected.skipLines.get(job) ?? []] });
+    podSettings.record(written, parsed);
+  }
+  return judged;
+}
+function judgeAll(jobs, outputs, skipLines, mode) {
+  const workloads = [];
+  const replacements = /* @__PURE__ */ new Map();
+  const replacedJobs = /* @__PURE__ */ new Map();
+  const injectedObjects = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const judgement = judgeJob(job, outputs[j], skipLines.get(job) ?? [], mode === "patches");
+    workloads.push(...judgement.workloads);
+    if (judgement.injected !== void 0) injectedObjects.set(job, judgement.injected);
+    if (judgement.replacement === void 0) return;
+    replacedJobs.set(job, judgement.replacement);
+    const perFile = replacements.get(job.file) ?? /* @__PURE__ */ new Map();
+    perFile.set(job.slice.index, judgement.replacement);
+    replacements.set(job.file, perFile);
+  });
+  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
+}
+
+// src/core/inject/output/changes.ts
+import { existsSync as existsSync8, readFileSync as readFileSync7 } from "node:fs";
+
+// src/core/inject/output/in-place.ts
+function inPlaceChanges(judged, changes) {
+  for (const [file, perFile] of judged.replacements)
+    changes.propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile), file.text);
+}
+
+// src/core/inject/output/patches.ts
+import { existsSync as existsSync7, readFileSync as readFileSync6 } from "node:fs";
+import { join as join16, posix as posix15 } from "node:path";
+function patchChanges(judged, changes, logger) {
+  const patchesByDir = /* @__PURE__ */ new Map();
+  for (const job of judged.jobs) {
+    const injected = judged.injectedObjects.get(job);
+    if (job.isList) {
+      logger.warning(`${job.where}: a List cannot be patched by kustomize; use output in-place for it`, {
+        file: job.file.path,
+        line: job.slice.line
+      });
+      continue;
+    }
+    const workload = job.workloads[0];
+    if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
+    const patch = sidecarPatch(workload, job.source(), injected);
+    if (!patch) continue;
+    const dir = posix15.dirname(job.file.path);
+    const name = patchFileName(workload);
+    changes.propose(dir === "." ? name : posix15.join(dir, name), patch);
+    patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
+  }
+  for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
+    const kustomization = KUSTOMIZATION_FILES.map((f) => dir === "." ? f : posix15.join(dir, f)).find(
+      (f) => existsSync7(join16(changes.root, f))
+    );
+    if (!kustomization) {
+      logger.warning(
+        `${dir}: no kustomization.yaml to list the patches in; add it and list ${names.join(", ")}`,
+        {
+          file: dir
+        }
+      );
+      continue;
+    }
+    const wired = wirePatches(
+      readFileSync6(join16(changes.root, kustomization), "utf8"),
+      [...new Set(names)].sort()
+    );
+    if (wired !== void 0) changes.propose(kustomization, wired);
+  }
+}
+
+// src/core/inject/output/render-dir.ts
+import { posix as posix16 } from "node:path";
+function renderDirChanges(judged, outputDir, changes) {
+  const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
+  for (const file of filesWithWorkloads) {
+    const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
+    changes.propose(posix16.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
+  }
+}
+
+// src/core/inject/output/changes.ts
+var ChangeSet = class {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  changes = [];
+  /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
+  propose(path5, content, read) {
+    const absolute = resolveInsideWorkspace(this.root, path5);
+    const current = existsSync8(absolute) ? readFileSync7(absolute, "utf8") : void 0;
+    if (current !== content)
+      this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
+  }
+  sorted() {
+    return [...this.changes].sort((a, b) => a.path.localeCompare(b.path));
+  }
+};
+function plannedChanges(mode, root, outputDir, judged, logger) {
+  const changes = new ChangeSet(root);
+  if (mode === "in-place") inPlaceChanges(judged, changes);
+  else if (mode === "render-dir") renderDirChanges(judged, outputDir, changes);
+  else patchChanges(judged, changes, logger);
+  return changes.sorted();
+}
+
+// src/core/inject/output/patched-sidecars.ts
+import { posix as posix19 } from "node:path";
+
+// src/core/inject/output/json6902.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+
+// src/core/inject/output/json6902-metadata.ts
+var import_yaml11 = __toESM(require_dist(), 1);
+var INJECT2 = "sidecar.istio.io/inject";
+var MAPS = ["labels", "annotations"];
+var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
+var wanted = (p, map) => isObject(p.want[map]) ? p.want[map] : {};
+var had = (p, map) => isObject(p.have[map]) ? p.have[map] : {};
+function metadataOps(doc, kind, rendered, injected, leftOut) {
+  const ops = doc.contents;
+  const want = podTemplateOf(injected)?.metadata;
+  const have = podTemplateOf(rendered)?.metadata;
+  if (!(0, import_yaml11.isSeq)(ops) || !want || !have) return false;
+  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
+  const patch = {
+    doc,
+    ops,
+    prefix,
+    want,
+    have,
+    changes: /* @__PURE__ */ new Map(),
+    covered: new Map(MAPS.map((m) => [m, /* @__PURE__ */ new Set()])),
+    touchesMetadata: false,
+    changed: false
+  };
+  for (const m of MAPS) {
+    const differs = (k) => JSON.stringify(wanted(patch, m)[k]) !== JSON.stringify(had(patch, m)[k]);
+    patch.changes.set(m, new Set(Object.keys(wanted(patch, m)).filter((k) => k !== INJECT2 && differs(k))));
+  }
+  ops.items.forEach((item, index) => {
+    if (!(0, import_yaml11.isMap)(item)) return;
+    const op = item.toJSON();
+    if (op.op === "add" || op.op === "replace") regenerateOp(patch, op, index);
+  });
+  appendMissing(patch, leftOut);
+  return patch.changed;
+}
+function regenerateOp(patch, op, index) {
+  const { doc, prefix } = patch;
+  if (op.path === prefix && isObject(op.value)) {
+    patch.touchesMetadata = true;
+    for (const map2 of MAPS) {
+      const value = op.value[map2];
+      const changes = patch.changes.get(map2);
+      if (isObject(value)) wholeMap(patch, map2, [index, "value", map2], value);
+      else if (changes.size > 0) {
+        const fresh = Object.fromEntries([...changes].map((k) => [k, wanted(patch, map2)[k]]));
+        for (const key of changes) patch.covered.get(map2).add(key);
+        doc.setIn([index, "value", map2], doc.createNode(fresh));
+        patch.changed = true;
+      }
+    }
+    return;
+  }
+  const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
+  if (!match || match[1] !== prefix) return;
+  patch.touchesMetadata = true;
+  const map = match[2];
+  if (match[3] !== void 0) {
+    const key = unescapePointer(match[3]);
+    patch.covered.get(map).add(key);
+    const want = wanted(patch, map);
+    if (!(key in want) || JSON.stringify(want[key]) === JSON.stringify(op.value)) return;
+    doc.setIn([index, "value"], want[key]);
+    patch.changed = true;
+    return;
+  }
+  if (isObject(op.value)) wholeMap(patch, map, [index, "value"], op.value);
+}
+function wholeMap(patch, map, at, value) {
+  const covered = patch.covered.get(map);
+  const changes = patch.changes.get(map);
+  const want = wanted(patch, map);
+  for (const key of Object.keys(value)) covered.add(key);
+  for (const key of changes) covered.add(key);
+  const next = { ...value };
+  for (const key of Object.keys(next)) if (key in want) next[key] = want[key];
+  for (const key of changes) next[key] = want[key];
+  for (const [key, v] of Object.entries(next))
+    if (JSON.stringify(v) !== JSON.stringify(value[key])) {
+      patch.doc.setIn([...at, key], v);
+      patch.changed = true;
+    }
+}
+function appendMissing(patch, leftOut) {
+  const { doc, ops, prefix } = patch;
+  for (const map of MAPS) {
+    const missing = [...patch.changes.get(map)].filter((k) => !patch.covered.get(map).has(k));
+    if (missing.length === 0) continue;
+    if (!patch.touchesMetadata) {
+      leftOut.push(...missing.map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    patch.changed = true;
+    const want = wanted(patch, map);
+    if (!isObject(patch.have[map]))
+      ops.items.push(
+        doc.createNode({
+          op: "add",
+          path: `${prefix}/${map}`,
+          value: Object.fromEntries(missing.map((k) => [k, want[k]]))
+        })
+      );
+    else
+      for (const key of missing)
+        ops.items.push(
+          doc.createNode({
+            op: "add",
+            path: `${prefix}/${map}/${escapePointer(key)}`,
+            value: want[key]
+          })
+        );
+  }
+}
+
+// src/core/inject/output/json6902.ts
+var STATUS3 = "sidecar.istio.io/status";
+var INJECT3 = "sidecar.istio.io/inject";
+var LISTS = ["containers", "initContainers", "volumes"];
+function json6902Sidecars(build) {
+  return patchSidecars(build, isOpList);
+}
+function patchSidecars(build, accept) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const cluster of build.model.clusters)
+    for (const workload of cluster.workloads) {
+      const source = workload.sidecar.source;
+      if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
+      if (!source || workload.sidecar.count !== 1) continue;
+      const text2 = build.files.text(source.file);
+      if (text2 === void 0 || !accept(text2, workload)) continue;
+      const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
+      if (seen.has(key)) continue;
+      const object = cluster.objects.find(
+        (o) => o.kind === workload.kind && o.name === workload.name && (o.namespace ?? "default") === workload.namespace && o.root === workload.root
+      );
+      if (!object) continue;
+      seen.add(key);
+      out.push({ file: source.file, line: source.line, text: text2, workload, object });
+    }
+  return out;
+}
+function isOpList(text2) {
+  const doc = (0, import_yaml12.parseDocument)(text2);
+  const ops = doc.toJS();
+  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
+}
+function uninjected(object) {
+  const copy = JSON.parse(JSON.stringify(object.object));
+  const template = podTemplateOf(copy);
+  if (!template) return copy;
+  for (const list of ["containers", "initContainers"])
+    if (Array.isArray(template.spec[list]))
+      template.spec[list] = template.spec[list].filter(
+        (c) => !(isObject(c) && (c["name"] === "istio-proxy" || c["name"] === "istio-init"))
+      );
+  const annotations = template.metadata["annotations"];
+  if (isObject(annotations)) {
+    delete annotations[STATUS3];
+    delete annotations[INJECT3];
+  }
+  const labels = template.metadata["labels"];
+  if (isObject(labels)) delete labels[INJECT3];
+  return copy;
+}
+function regeneratedPatch(text2, kind, rendered, injected, leftOut = []) {
+  const spec = podTemplateOf(injected)?.spec;
+  const renderedSpec = podTemplateOf(rendered)?.spec;
+  if (!spec || !renderedSpec) return void 0;
+  const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
+  const doc = (0, import_yaml12.parseDocument)(text2);
+  const ops = doc.contents;
+  if (!(0, import_yaml12.isSeq)(ops)) return void 0;
+  const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
+  let changed = false;
+  ops.items.forEach((item, index) => {
+    if ((0, import_yaml12.isMap)(item) && regeneratedItems(doc, item.toJSON(), index, prefix, spec, covered))
+      changed = true;
+  });
+  if (appendedItems(doc, ops, prefix, spec, renderedSpec, covered)) changed = true;
+  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
+  return changed ? doc.toString() : void 0;
+}
+var listOf = (spec, list) => Array.isArray(spec[list]) ? spec[list] : [];
+function regeneratedItems(doc, op, index, prefix, spec, covered) {
+  if (op.op !== "add" && op.op !== "replace") return false;
+  const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
+  if (!match || match[1] !== prefix) return false;
+  const list = match[2];
+  const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
+  const fresh = values.map((v) => {
+    const name = isObject(v) ? v["name"] : void 0;
+    covered.get(list).add(name);
+    return listOf(spec, list).find((i) => isObject(i) && i["name"] === name) ?? v;
+  });
+  const next = match[3] === void 0 ? fresh : fresh[0];
+  if (JSON.stringify(next) === JSON.stringify(op.value)) return false;
+  doc.setIn([index, "value"], doc.createNode(next));
+  return true;
+}
+function appendedItems(doc, ops, prefix, spec, renderedSpec, covered) {
+  let changed = false;
+  for (const list of ["initContainers", "volumes"]) {
+    const have = new Set(listOf(renderedSpec, list).map((i) => isObject(i) ? i["name"] : void 0));
+    const missing = listOf(spec, list).filter(
+      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list).has(i["name"])
+    );
+    if (missing.length === 0) continue;
+    changed = true;
+    if (have.size === 0 && !covered.get(list).size)
+      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}`, value: missing }));
+    else
+      for (const item of missing)
+        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
+  }
+  return changed;
+}
+async function json6902Changes(targets, inject, native) {
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
+  const done = /* @__PURE__ */ new Set();
+  for (const target of targets) {
+    if (done.has(target.file)) continue;
+    done.add(target.file);
+    const kind = target.object.kind;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const output = await inject((0, import_yaml12.stringify)(uninjected(target.object)), mode, target);
+    const injected = (0, import_yaml12.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const leftOut = [];
+    const text2 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
+    if (text2 !== void 0) result.changes.push({ path: target.file, content: text2, expected: target.text });
+    const to = sidecarOf(injected);
+    const from = target.workload.sidecar;
+    result.workloads.push({
+      kind,
+      name: target.workload.name,
+      namespace: target.workload.namespace,
+      file: target.file,
+      line: target.line,
+      document: 0,
+      status: text2 !== void 0 ? "injected" : "unchanged",
+      from: {
+        ...from.image ? { proxyImage: from.image } : {},
+        ...from.revision ? { revision: from.revision } : {},
+        mode: from.state === "native" ? "native" : "classic"
+      },
+      to: { ...to ?? {}, mode: mode ? "native" : "classic" },
+      origin: "JSON6902 patch"
+    });
+  }
+  return result;
+}
+
+// src/core/inject/output/migrate-json6902.ts
+var import_yaml15 = __toESM(require_dist(), 1);
+import { posix as posix18 } from "node:path";
+
+// src/core/inject/output/patch-files.ts
+import { posix as posix17 } from "node:path";
+function patchReferences(build) {
+  const kustomizations = /* @__PURE__ */ new Set();
+  for (const root of build.rendered)
+    for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
+  const out = /* @__PURE__ */ new Map();
+  for (const kustomization of kustomizations) {
+    const dir = posix17.dirname(kustomization);
+    const add = (ref, field, index) => {
+      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
+      if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
+    };
+    for (const doc of build.files.documents(kustomization)) {
+      const body = asRecord(doc.value);
+      if (!body || asString(body.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      for (const field of ["patches", "patchesJson6902"])
+        asArray(body[field]).forEach((entry, i) => add(asRecord(entry)?.path, field, i));
+      asArray(body.patchesStrategicMerge).forEach((entry, i) => {
+        if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry))
+          add(entry, "patchesStrategicMerge", i);
+      });
+    }
+  }
+  return out;
+}
+function kustomizePatchFiles(build) {
+  return new Set(patchReferences(build).keys());
+}
+
+// src/core/inject/output/strategic-merge.ts
+var import_yaml14 = __toESM(require_dist(), 1);
+
+// src/core/inject/output/yaml-splice.ts
+var import_yaml13 = __toESM(require_dist(), 1);
+function applySplices(text2, splices) {
+  let out = text2;
+  const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
+  for (const { s } of ordered) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+var eolOf = (text2) => text2.includes("\r\n") ? "\r\n" : "\n";
+function lineStart(text2, offset) {
+  return text2.lastIndexOf("\n", offset - 1) + 1;
+}
+function block(value, column2, eol) {
+  const lines = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
+  return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column2) + l).join(eol) + eol;
+}
+function replaceItem(text2, seq, item, value) {
+  if (!item.range) return void 0;
+  const [start, end] = item.range;
+  if (seq.flow) return { start, end, text: JSON.stringify(value) };
+  const column2 = start - lineStart(text2, start);
+  const eol = eolOf(text2);
+  const body = block(value, column2, eol);
+  return { start, end, text: text2.slice(end - 1, end) === "\n" ? body : body.slice(0, -eol.length) };
+}
+function appendItems(text2, seq, values) {
+  const last = seq.items[seq.items.length - 1];
+  if (!last?.range || values.length === 0) return void 0;
+  const end = last.range[1];
+  if (seq.flow) return { start: end, end, text: values.map((v) => `, ${JSON.stringify(v)}`).join("") };
+  const eol = eolOf(text2);
+  const startOfLine = lineStart(text2, last.range[0]);
+  const prefix = text2.slice(startOfLine, last.range[0]);
+  if (!/^\s*-\s+$/.test(prefix)) return void 0;
+  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
+  return {
+    start: end,
+    end,
+    text: lead + values.map((v) => prefix + block(v, prefix.length, eol)).join("")
+  };
+}
+function appendEntries(text2, map, entries) {
+  const first = map.items[0]?.key;
+  if (map.flow || !map.range || !first?.range || Object.keys(entries).length === 0) return void 0;
+  const end = map.range[1];
+  const column2 = first.range[0] - lineStart(text2, first.range[0]);
+  const eol = eolOf(text2);
+  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
+  const body = block(entries, column2, eol);
+  return { start: end, end, text: lead + " ".repeat(column2) + body };
+}
+function replaceScalar(node, value) {
+  if (!node.range) return void 0;
+  const [start, end] = node.range;
+  const s = typeof value === "string" ? value : JSON.stringify(value);
+  let text2;
+  if (node.type === "QUOTE_SINGLE") text2 = `'${s.replace(/'/g, "''")}'`;
+  else if (node.type === "QUOTE_DOUBLE") text2 = JSON.stringify(s);
+  else {
+    text2 = (0, import_yaml13.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
+    if (text2.includes("\n")) text2 = JSON.stringify(s);
+  }
+  return { start, end, text: text2 };
+}
+var asSeq = (node) => (0, import_yaml13.isSeq)(node) ? node : void 0;
+var asMap = (node) => (0, import_yaml13.isMap)(node) ? node : void 0;
+var asScalar = (node) => (0, import_yaml13.isScalar)(node) ? node : void 0;
+var isPlainObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
+function updateNode(text2, node, value) {
+  if (same(node, value)) return [];
+  const scalar = asScalar(node);
+  if (scalar)
+    return typeof value === "object" && value !== null ? void 0 : optional(replaceScalar(scalar, value));
+  const map = asMap(node);
+  if (map && !map.flow && isPlainObject(value)) {
+    const splices = [];
+    const keys = /* @__PURE__ */ new Set();
+    for (const pair of map.items) {
+      const key = String(asScalar(pair.key)?.value);
+      keys.add(key);
+      if (!(key in value)) return void 0;
+      const inner = updateNode(text2, pair.value, value[key]);
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    const added = Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)));
+    if (Object.keys(added).length === 0) return splices;
+    const edit = appendEntries(text2, map, added);
+    return edit ? [...splices, edit] : void 0;
+  }
+  const seq = asSeq(node);
+  if (seq && !seq.flow && Array.isArray(value) && value.length >= seq.items.length) {
+    const splices = [];
+    for (const [i, item] of seq.items.entries()) {
+      const inner = updateNode(text2, item, value[i]) ?? optional(replaceItem(text2, seq, item, value[i]));
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    if (value.length === seq.items.length) return splices;
+    const edit = appendItems(text2, seq, value.slice(seq.items.length));
+    return edit ? [...splices, edit] : void 0;
+  }
+  return void 0;
+}
+var optional = (splice) => splice ? [splice] : void 0;
+
+// src/core/inject/output/strategic-merge.ts
+var STATUS4 = "sidecar.istio.io/status";
+var INJECT4 = "sidecar.istio.io/inject";
+var LISTS2 = ["initContainers", "containers", "volumes"];
+function strategicMergeSidecars(build) {
+  return patchSidecars(
+    build,
+    (text2, workload) => patchDocument(text2, workload.kind, workload.name) !== void 0
+  );
+}
+function templatePath(kind) {
+  return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
+}
+function patchDocument(text2, kind, name) {
+  const docs = (0, import_yaml14.parseAllDocuments)(text2).filter(
+    (d) => d.errors.length === 0 && d.get("kind") === kind
+  );
+  const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
+  return doc && asMap(doc.getIn([...templatePath(kind), "spec"], true)) ? doc : void 0;
+}
+var items = (spec, list) => Array.isArray(spec?.[list]) ? spec[list].filter(isObject) : [];
+function strategicMergeInput(rendered, patch) {
+  return withoutPatchVolumes(
+    rendered,
+    new Set(items(podTemplateOf(patch)?.spec, "volumes").map((v) => v["name"]))
+  );
+}
+function withoutPatchVolumes(rendered, patched) {
+  const copy = uninjected({ object: rendered });
+  const template = podTemplateOf(copy);
+  const status = podTemplateOf(rendered)?.metadata["annotations"];
+  const old = isObject(status) && typeof status[STATUS4] === "string" ? safeJson(status[STATUS4]) : void 0;
+  const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
+  if (template && Array.isArray(template.spec["volumes"]))
+    template.spec["volumes"] = items(template.spec, "volumes").filter(
+      (v) => !(patched.has(v["name"]) && (owned.size === 0 || owned.has(v["name"])))
+    );
+  return copy;
+}
+function safeJson(text2) {
+  try {
+    const value = JSON.parse(text2);
+    return isObject(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function regeneratedStrategicMerge(text2, kind, name, input, injected, leftOut = []) {
+  const doc = patchDocument(text2, kind, name);
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  if (!doc || !want || !base) return void 0;
+  const at = templatePath(kind);
+  const spec = asMap(doc.getIn([...at, "spec"], true));
+  const splices = [];
+  const newLists = {};
+  for (const list of LISTS2) {
+    const had2 = new Set(items(base.spec, list).map((i) => i["name"]));
+    const owned = items(want.spec, list).filter((i) => !had2.has(i["name"]));
+    const seq = asSeq(spec.get(list, true));
+    const covered = /* @__PURE__ */ new Set();
+    for (const item of seq?.items ?? []) {
+      const node = asMap(item);
+      const fresh = owned.find((o) => o["name"] === node?.get("name"));
+      if (!node || !fresh) continue;
+      covered.add(fresh["name"]);
+      if (JSON.stringify(node.toJSON()) === JSON.stringify(fresh)) continue;
+      const edits = updateNode(text2, node, fresh) ?? [replaceItem(text2, seq, node, fresh)];
+      for (const edit2 of edits) if (edit2) splices.push(edit2);
+    }
+    const missing = owned.filter((o) => !covered.has(o["name"]));
+    if (missing.length === 0) continue;
+    const edit = seq ? appendItems(text2, seq, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newLists[list] = missing;
+  }
+  const added = appendEntries(text2, spec, newLists);
+  if (added) splices.push(added);
+  splices.push(...metadataSplices(text2, doc, at, base.metadata, want.metadata, leftOut));
+  const next = applySplices(text2, splices);
+  return next === text2 ? void 0 : next;
+}
+function metadataSplices(text2, doc, at, have, want, leftOut) {
+  const metadata = asMap(doc.getIn([...at, "metadata"], true));
+  const splices = [];
+  const newMaps = {};
+  for (const map of ["labels", "annotations"]) {
+    const wanted2 = isObject(want[map]) ? want[map] : {};
+    const had2 = isObject(have[map]) ? have[map] : {};
+    const node = asMap(metadata?.get(map, true));
+    const changed = Object.keys(wanted2).filter(
+      (k) => k !== INJECT4 && JSON.stringify(wanted2[k]) !== JSON.stringify(had2[k])
+    );
+    const covered = /* @__PURE__ */ new Set();
+    for (const pair of node?.items ?? []) {
+      const key = String(asScalar(pair.key)?.value);
+      covered.add(key);
+      const value = asScalar(pair.value);
+      if (!(key in wanted2) || !value || JSON.stringify(value.value) === JSON.stringify(wanted2[key])) continue;
+      const edit2 = replaceScalar(value, wanted2[key]);
+      if (edit2) splices.push(edit2);
+    }
+    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted2[k]]));
+    if (Object.keys(missing).length === 0) continue;
+    if (!metadata) {
+      leftOut.push(...Object.keys(missing).map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    const edit = node ? appendEntries(text2, node, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newMaps[map] = missing;
+  }
+  const added = metadata ? appendEntries(text2, metadata, newMaps) : void 0;
+  if (added) splices.push(added);
+  return splices;
+}
+async function strategicMergeChanges(targets, inject, native) {
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
+  const texts = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const kind = target.object.kind;
+    const text2 = texts.get(target.file) ?? target.text;
+    const patch = patchDocument(text2, kind, target.workload.name)?.toJS();
+    if (!patch) continue;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const input = strategicMergeInput(target.object.object, patch);
+    const output = await inject((0, import_yaml14.stringify)(input), mode, target);
+    const injected = (0, import_yaml14.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const leftOut = [];
+    const next = regeneratedStrategicMerge(text2, kind, target.workload.name, input, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
+    if (next !== void 0) texts.set(target.file, next);
+    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== void 0, mode));
+  }
+  for (const [path5, content] of texts)
+    result.changes.push({ path: path5, content, expected: targets.find((t) => t.file === path5).text });
+  return result;
+}
+function patchWorkloadResult(target, kind, injected, changed, native, origin = "strategic-merge patch") {
+  const to = sidecarOf(injected);
+  const from = target.workload.sidecar;
+  return {
+    kind,
+    name: target.workload.name,
+    namespace: target.workload.namespace,
+    file: target.file,
+    line: target.line,
+    document: 0,
+    status: changed ? "injected" : "unchanged",
+    from: {
+      ...from.image ? { proxyImage: from.image } : {},
+      ...from.revision ? { revision: from.revision } : {},
+      mode: from.state === "native" ? "native" : "classic"
+    },
+    to: { ...to ?? {}, mode: native ? "native" : "classic" },
+    origin
+  };
+}
+
+// src/core/inject/output/migrate-json6902.ts
+async function migrateJson6902(build, targets, inject, native) {
+  const result = { changes: [], kept: [], migrated: [] };
+  const references = patchReferences(build);
+  const perFile = /* @__PURE__ */ new Map();
+  for (const t of targets) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
+  const kustomizations = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const refs = references.get(target.file) ?? [];
+    const ref = refs[0];
+    if (!ref || refs.length !== 1 || perFile.get(target.file) !== 1 || ref.field === "patchesStrategicMerge") {
+      result.kept.push({ target, reason: "more than one kustomization entry or workload uses it" });
+      continue;
+    }
+    const kind = target.object.kind;
+    const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const injected = (0, import_yaml15.parseAllDocuments)(await inject((0, import_yaml15.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
+    if (!injected || other) {
+      result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
+      continue;
+    }
+    const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
+    const patch = sidecarPatch(workload, input, injected);
+    if (!patch) continue;
+    const dir = posix18.dirname(ref.kustomization);
+    const name = patchFileName(workload);
+    const known2 = kustomizations.get(ref.kustomization);
+    const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
+    const rewired = rewire(known2?.text ?? original, ref.field, ref.index, name);
+    if (rewired === void 0) {
+      result.kept.push({ target, reason: `${ref.kustomization} could not be rewired` });
+      continue;
+    }
+    kustomizations.set(ref.kustomization, { text: rewired, original });
+    result.changes.push({ path: dir === "." ? name : posix18.join(dir, name), content: patch, expected: null });
+    result.changes.push({ path: target.file, content: null, expected: target.text });
+    result.migrated.push({
+      target,
+      patch: dir === "." ? name : posix18.join(dir, name),
+      injected,
+      native: mode
+    });
+  }
+  for (const [path5, { text: text2, original }] of kustomizations)
+    result.changes.push({ path: path5, content: text2, expected: original });
+  return result;
+}
+function opVolumes(text2) {
+  const ops = (0, import_yaml15.parseDocument)(text2).toJS();
+  return new Set(
+    ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
+  );
+}
+function otherOp(text2, kind, input, injected) {
+  const ops = (0, import_yaml15.parseDocument)(text2).toJS();
+  const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  const owned = (list) => {
+    const had2 = new Set(
+      (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
+    );
+    return new Set(
+      (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
+        (i) => isObject(i) && !had2.has(i["name"]) ? [i["name"]] : []
+      )
+    );
+  };
+  for (const op of ops) {
+    const path5 = op.path ?? "";
+    const list = new RegExp(`^${at}/spec/(containers|initContainers|volumes)(?:/(\\d+|-))?$`).exec(path5);
+    if (list && (op.op === "add" || op.op === "replace")) {
+      const values = list[2] === void 0 && Array.isArray(op.value) ? op.value : [op.value];
+      const names = owned(list[1]);
+      if (values.every((v) => isObject(v) && names.has(v["name"]))) continue;
+    }
+    if (new RegExp(`^${at}/metadata/(labels|annotations)(/|$)`).test(path5) && op.op !== "remove") continue;
+    return `its op ${op.op ?? "?"} ${path5} is not the sidecar's`;
+  }
+  return void 0;
+}
+function rewire(text2, field, index, file) {
+  const doc = (0, import_yaml15.parseDocument)(text2);
+  const seq = asSeq(doc.get(field, true));
+  const item = seq?.items[index];
+  if (!seq || seq.flow || !item?.range) return void 0;
+  if (field === "patches") {
+    const [start, end] = item.range;
+    const eol = text2.includes("\r\n") ? "\r\n" : "\n";
+    return applySplices(text2, [{ start, end, text: `path: ${file}${text2[end - 1] === "\n" ? eol : ""}` }]);
+  }
+  const lineStart2 = (offset) => text2.lastIndexOf("\n", offset - 1) + 1;
+  let splice = { start: lineStart2(item.range[0]), end: item.range[1], text: "" };
+  if (seq.items.length === 1) {
+    const pair = doc.contents && "items" in doc.contents ? doc.contents.items : [];
+    const key = pair.find((p) => asScalar(p.key)?.value === field)?.key;
+    if (!key?.range || !seq.range) return void 0;
+    splice = { start: lineStart2(key.range[0]), end: seq.range[1], text: "" };
+  }
+  return wirePatches(applySplices(text2, [splice]), [file]);
+}
+
+// src/core/inject/output/patched-sidecars.ts
+async function regeneratePatchedSidecars(setup, jobs, judged, changes) {
+  const { options, mode } = setup;
+  const build = await setup.repoMesh.loadBuild();
+  let processes = 0;
+  const inject = (input, native2, target) => {
+    processes++;
+    return injectTarget(setup, input, native2, target);
+  };
+  const native = options.nativeSidecars !== void 0 ? setup.configNative : void 0;
+  const add = (change) => changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+  let json6902 = json6902Sidecars(build);
+  if (mode === "patches") json6902 = await migrated(setup, build, json6902, inject, native, judged, add);
+  const taken = /* @__PURE__ */ new Set([
+    ...changes.map((c) => c.path),
+    ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
+  ]);
+  for (const patched of [
+    await json6902Changes(json6902, inject, native),
+    await strategicMergeChanges(
+      strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
+      inject,
+      native
+    )
+  ]) {
+    for (const left of patched.metadataLeftOut)
+      setup.logger.notice(
+        `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+        { file: left.file, line: left.line }
+      );
+    for (const change of patched.changes) add(change);
+    replaceSkips(judged, patched.workloads);
+  }
+  return processes;
+}
+async function migrated(setup, build, targets, inject, native, judged, add) {
+  const { logger } = setup;
+  const migration = await migrateJson6902(build, targets, inject, native);
+  for (const { target, reason } of migration.kept)
+    logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
+      file: target.file,
+      line: target.line
+    });
+  const moved = migration.migrated.map((m) => {
+    logger.notice(`${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`, {
+      file: m.target.file
+    });
+    const kind = m.target.object.kind;
+    return patchWorkloadResult(m.target, kind, m.injected, true, m.native, "JSON6902 patch");
+  });
+  replaceSkips(judged, moved);
+  for (const change of migration.changes) add(change);
+  return migration.kept.map((k) => k.target);
+}
+function replaceSkips(judged, results) {
+  const covered = new Set(results.map((w) => `${w.kind}\0${w.name}`));
+  judged.workloads = judged.workloads.filter(
+    (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
+  );
+  judged.workloads.push(...results);
+}
+async function injectTarget(setup, input, native, target) {
+  const { repoMesh, revision, options, tools } = setup;
+  const rev = revisionFor(
+    target.workload.namespace,
+    podRevisionOf(target.object.object, revision),
+    repoMesh,
+    revision,
+    options.pinRevision
+  );
+  const revConfig = await tools.configFor(rev);
+  const own = await tools.istioctlFor(rev);
+  const result = await kubeInject({
+    binary: own.binary,
+    version: own.version,
+    input,
+    injectConfigFile: revConfig.injectConfigFile,
+    meshConfigFile: revConfig.meshConfigFile,
+    valuesFile: revConfig.valuesFile,
+    operatorFile: revConfig.operatorFile,
+    revision: rev,
+    nativeSidecars: native
+  });
+  return result.output;
+}
+function ownPatchPath(file, workload) {
+  const dir = posix19.dirname(file);
+  return dir === "." ? patchFileName(workload) : posix19.join(dir, patchFileName(workload));
+}
+function podRevisionOf(object, runRevision) {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, "labels", "istio.io/rev");
+  return podRevisionChoice(
+    typeof value === "string" ? value : void 0,
+    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
+    runRevision
+  );
+}
+
+// src/core/inject/pod-settings-cache.ts
+var KEYS = ["istio.io/rev", "sidecar.istio.io/inject", "sidecar.istio.io/status"];
+var SPARE_ENTRIES2 = 2e4;
+var PodSettingsCache = class _PodSettingsCache {
+  constructor(store, stored2) {
+    this.store = store;
+    this.stored = stored2;
+  }
+  store;
+  stored;
+  used = /* @__PURE__ */ new Map();
+  changed = false;
+  static open(cacheDir2) {
+    const store = cacheDir2 ? memo(cacheDir2, "pod-settings") : void 0;
+    const stored2 = store?.get();
+    return new _PodSettingsCache(store, stored2 && typeof stored2 === "object" ? stored2 : {});
+  }
+  /** Gives each job the settings recorded for its body (and a place to record new ones). */
+  attach(jobs) {
+    if (!this.store) return;
+    for (const job of jobs) {
+      const key = sha256(job.body);
+      const settings = this.used.get(key) ?? { ...this.stored[key] ?? {} };
+      this.used.set(key, settings);
+      job.podSettings = {
+        get: (name) => Object.hasOwn(settings, name) ? settings[name] : void 0,
+        set: (name, value) => {
+          if (settings[name] === value) return;
+          settings[name] = value;
+          this.changed = true;
+        }
+      };
+    }
+  }
+  /** The settings of a body this run writes, read from its parse, for the next run. */
+  record(body, parsed) {
+    if (!this.store) return;
+    const settings = {};
+    for (const key of KEYS) settings[key] = podSettingIn(parsed, key) ?? null;
+    settings[MODE_SETTING] = modeIn(parsed) ?? null;
+    this.used.set(sha256(body), settings);
+    this.changed = true;
+  }
+  save() {
+    if (!this.store) return;
+    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
+    if (!this.changed && this.used.size === Object.keys(this.stored).length) return;
+    const entries = Object.fromEntries(this.used);
+    for (const key of spare.slice(-SPARE_ENTRIES2)) entries[key] = this.stored[key];
+    this.store.set(entries);
+  }
+};
+
+// src/core/inject/render-tools.ts
+import { mkdir as mkdir3 } from "node:fs/promises";
+import { join as join19 } from "node:path";
+
 // src/core/mesh/running-version.ts
 async function controlPlaneVersionFor(workspace, revision, logger) {
   const model = await buildMeshModel(workspace, { logger });
@@ -38951,629 +41743,26 @@ async function controlPlaneVersionFor(workspace, revision, logger) {
   );
 }
 
-// src/core/inject/cached-injection.ts
-import { availableParallelism as availableParallelism2 } from "node:os";
-
-// src/core/inject/injected-output.ts
-function splitInjectOutput(output) {
-  const documents = [];
-  let start = 0;
-  const separator = /^---[ \t]*$/gm;
-  for (let match = separator.exec(output); match; match = separator.exec(output)) {
-    documents.push(output.slice(start, match.index));
-    start = match.index + match[0].length + 1;
-  }
-  const rest = output.slice(start);
-  if (rest.trim() !== "") documents.push(rest);
-  return documents;
-}
-function unquoteScalar(text2) {
-  const value = text2.trim();
-  if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
-    return value.slice(1, -1).replace(/''/g, "'");
-  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value.slice(1, -1);
-    }
-  }
-  return value;
-}
-function scanOutputDocument(text2) {
-  const lines = text2.split("\n");
-  const facts = { statuses: [] };
-  let inMetadata = false;
-  const proxyImages = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line.startsWith(" ")) {
-      inMetadata = line === "metadata:";
-      const kind = /^kind: (.+)$/.exec(line);
-      if (kind) facts.kind = unquoteScalar(kind[1]);
-      continue;
-    }
-    if (inMetadata) {
-      const field = /^ {2}(name|namespace): (.+)$/.exec(line);
-      if (field) facts[field[1]] = unquoteScalar(field[2]);
-    }
-    const status = /^\s+sidecar\.istio\.io\/status: (.+)$/.exec(line);
-    if (status) facts.statuses.push(unquoteScalar(status[1]));
-    const proxyName = /^(\s*)(- )?name: istio-proxy$/.exec(line);
-    if (proxyName) {
-      const image = containerImage(lines, i, proxyName[1].length + (proxyName[2] ? 2 : 0));
-      if (image) proxyImages.push(image);
-    }
-  }
-  const lastStatus = facts.statuses.at(-1);
-  if (lastStatus !== void 0) {
-    let revision;
-    try {
-      const parsed = JSON.parse(lastStatus);
-      if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
-    } catch {
-      revision = void 0;
-    }
-    facts.sidecar = {
-      ...revision ? { revision } : {},
-      ...proxyImages[0] ? { proxyImage: proxyImages[0] } : {}
-    };
-  }
-  return facts;
-}
-function containerImage(lines, at, keyColumn) {
-  const keyIndent = " ".repeat(keyColumn);
-  const itemStart = `${" ".repeat(keyColumn - 2)}- `;
-  const imageLine = (line) => {
-    const match = /^(?:- | {2})image: (.+)$/.exec(line.slice(keyColumn - 2));
-    return match && (line.startsWith(keyIndent) || line.startsWith(itemStart)) ? unquoteScalar(match[1]) : void 0;
-  };
-  for (let i = at; i >= 0; i--) {
-    const line = lines[i];
-    const image = imageLine(line);
-    if (image) return image;
-    if (line.startsWith(itemStart)) break;
-    if (!line.startsWith(keyIndent) && !line.startsWith(itemStart)) break;
-  }
-  for (let i = at + 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.startsWith(itemStart) || !line.startsWith(keyIndent)) break;
-    const image = imageLine(line);
-    if (image) return image;
-  }
-  return void 0;
-}
-function quickIdentity(body) {
-  let kind;
-  let name;
-  let namespace;
-  let inMetadata = false;
-  let childIndent;
-  for (const raw of body.split("\n")) {
-    const line = raw.replace(/\r$/, "");
-    if (line === "" || /^\s*#/.test(line)) continue;
-    if (!/^\s/.test(line)) {
-      inMetadata = false;
-      const top = /^(kind|metadata):(.*)$/.exec(line);
-      if (!top) continue;
-      const value2 = plainValue(top[2]);
-      if (value2 === void 0) return void 0;
-      if (top[1] === "kind") kind = value2;
-      else if (value2 !== "")
-        return void 0;
-      else inMetadata = true;
-      continue;
-    }
-    if (!inMetadata) continue;
-    const indent = /^ */.exec(line)[0].length;
-    childIndent ??= indent;
-    if (indent !== childIndent) continue;
-    const field = /^ *(name|namespace):(.*)$/.exec(line);
-    if (!field) continue;
-    const value = plainValue(field[2]);
-    if (value === void 0 || value === "") return void 0;
-    if (field[1] === "name") name = value;
-    else namespace = value;
-  }
-  if (kind === void 0 || name === void 0) return void 0;
-  return { kind, name, ...namespace !== void 0 ? { namespace } : {} };
-}
-function plainValue(rest) {
-  const text2 = rest.replace(/\s+#.*$/, "").trim();
-  if (text2 === "") return "";
-  if (/^['"]/.test(text2)) return /^(['"]).*\1$/.test(text2) ? unquoteScalar(text2) : void 0;
-  if (/^[&*!{[|>]/.test(text2)) return void 0;
-  return text2;
-}
-
-// src/core/inject/batches.ts
-function planBatches(sizes, batchCount) {
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const ranges = [];
-  let start = 0;
-  let seen = 0;
-  for (let batch = 1; batch <= batchCount && start < sizes.length; batch++) {
-    const goal = total * batch / batchCount;
-    let end = start;
-    do {
-      seen += sizes[end];
-      end++;
-    } while (end < sizes.length && (batch === batchCount || seen < goal));
-    ranges.push({ start, end });
-    start = end;
-  }
-  return ranges;
-}
-function streamOf(jobs) {
-  return jobs.map((job) => `${job.body}---
-`).join("");
-}
-async function injectBatch(jobs, run2) {
-  const { output, skipped } = await run2(streamOf(jobs), jobs.length);
-  const outputs = splitInjectOutput(output);
-  if (outputs.length !== jobs.length) {
-    throw new IstioctlError(
-      `istioctl kube-inject returned ${outputs.length} documents for ${jobs.length} (from ${jobs[0]?.where ?? "?"} to ${jobs.at(-1)?.where ?? "?"})`,
-      {
-        hint: "This istioctl splits documents differently than expected; report it with the istioctl version."
-      }
-    );
-  }
-  return { outputs, skipped };
-}
-async function injectInBatches(jobs, run2, options = {}) {
-  if (jobs.length === 0) return { outputs: [], batches: [] };
-  const workers = Math.max(1, options.workers ?? 1);
-  const minBatchSize = options.minBatchSize ?? 25;
-  const batchCount = Math.max(1, Math.min(workers, Math.ceil(jobs.length / minBatchSize)));
-  const ranges = planBatches(
-    jobs.map((j) => j.body.length),
-    batchCount
-  );
-  const settled = await Promise.allSettled(
-    ranges.map((range) => injectBatch(jobs.slice(range.start, range.end), run2))
-  );
-  const failed2 = settled.findIndex((s) => s.status === "rejected");
-  if (failed2 !== -1) {
-    const range = ranges[failed2];
-    const reason = settled[failed2].reason;
-    throw await locateFailure(jobs.slice(range.start, range.end), run2, reason);
-  }
-  const outputs = [];
-  const batches = [];
-  settled.forEach((result, i) => {
-    const value = result.value;
-    outputs.push(...value.outputs);
-    batches.push({ ...ranges[i], skipped: value.skipped });
-  });
-  return { outputs, batches };
-}
-async function locateFailure(jobs, run2, original) {
-  let suspects = jobs;
-  let lastError = original;
-  while (suspects.length > 1) {
-    const half = Math.ceil(suspects.length / 2);
-    const first = suspects.slice(0, half);
-    const error2 = await injectBatch(first, run2).then(
-      () => void 0,
-      (e) => e
-    );
-    if (error2 !== void 0) {
-      suspects = first;
-      lastError = error2;
-      continue;
-    }
-    const second = suspects.slice(half);
-    const secondError = await injectBatch(second, run2).then(
-      () => void 0,
-      (e) => e
-    );
-    if (secondError === void 0) break;
-    suspects = second;
-    lastError = secondError;
-  }
-  const message = lastError instanceof Error ? lastError.message : String(lastError);
-  const where2 = suspects.length === 1 ? suspects[0].where : `${suspects[0].where} \u2026 ${suspects.at(-1).where}`;
-  return new IstioctlError(`kube-inject failed on ${where2}: ${message}`, {
-    hint: "Fix that document (or exclude its file with the paths input); no file was written.",
-    cause: lastError
-  });
-}
-
-// src/core/inject/workloads.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-
-// src/core/workspace/yaml-limits.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-var MAX_YAML_ALIAS_COUNT = 1e3;
-var MAX_YAML_EXPANDED_NODES = 2e5;
-function assertBoundedAliases(document, file, lineOf3) {
-  const targets = /* @__PURE__ */ new Map();
-  const anchors = /* @__PURE__ */ new Map();
-  let firstAlias;
-  (0, import_yaml7.visit)(document, {
-    Node: (_key, node) => {
-      if ((0, import_yaml7.isAlias)(node)) {
-        targets.set(node, anchors.get(node.source));
-        firstAlias ??= node;
-      } else if (node.anchor) {
-        anchors.set(node.anchor, node);
-      }
-    }
-  });
-  if (targets.size === 0) return;
-  const sizes = /* @__PURE__ */ new Map();
-  const inProgress = /* @__PURE__ */ new Set();
-  const sizeOf = (node) => {
-    const known2 = sizes.get(node);
-    if (known2 !== void 0) return known2;
-    if (inProgress.has(node)) return 1;
-    inProgress.add(node);
-    let size = 1;
-    if ((0, import_yaml7.isAlias)(node)) size = sizeOf(targets.get(node));
-    else if ((0, import_yaml7.isPair)(node)) size = sizeOf(node.key) + sizeOf(node.value);
-    else if ((0, import_yaml7.isCollection)(node))
-      for (const item of node.items) size = Math.min(size + sizeOf(item), Number.MAX_SAFE_INTEGER);
-    inProgress.delete(node);
-    sizes.set(node, size);
-    return size;
-  };
-  const expanded = sizeOf(document.contents);
-  if (expanded > MAX_YAML_EXPANDED_NODES) {
-    throw new FileFormatError(
-      `YAML aliases expand this document to ${expanded > 1e12 ? "over a trillion" : expanded.toLocaleString("en-US")} nodes, over the limit of ${MAX_YAML_EXPANDED_NODES.toLocaleString("en-US")} (an alias bomb?)`,
-      {
-        file,
-        ...firstAlias?.range ? { line: lineOf3(firstAlias.range[0]) } : {},
-        hint: "Nothing was read from this file. Write the repeated blocks out, or use fewer nested aliases."
-      }
-    );
-  }
-}
-
-// src/core/inject/workloads.ts
-var WORKLOAD_KINDS = [
-  "Pod",
-  "ReplicationController",
-  "Deployment",
-  "DaemonSet",
-  "ReplicaSet",
-  "StatefulSet",
-  "Job",
-  "CronJob",
-  "DeploymentConfig"
-];
-var SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
-var KIND_WORD = new RegExp(`\\b(?:${WORKLOAD_KINDS.join("|")}|List)\\b`);
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function isWorkloadKind(kind) {
-  return typeof kind === "string" && WORKLOAD_KINDS.includes(kind);
-}
-function mayBeWorkload(body) {
-  return KIND_WORD.test(body);
-}
-function parseManifest(body) {
-  return (0, import_yaml8.parse)(body, { version: "1.1", uniqueKeys: false, maxAliasCount: MAX_YAML_ALIAS_COUNT });
-}
-var POD_KIND = /^kind:[ \t]*["']?Pod["']?[ \t]*(?:#.*)?$/m;
-var TEMPLATE_KEY = /^[ \t]*(?:- )?["']?template["']?[ \t]*:/m;
-var CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:/m;
-var EMPTY_CONTAINERS_KEY = /^[ \t]*(?:- )?["']?containers["']?[ \t]*:[ \t]*(?:\[[ \t]*\]|null|~)[ \t]*(?:#.*)?$/m;
-function notAWorkload(body, parsed) {
-  if ((TEMPLATE_KEY.test(body) || POD_KIND.test(body)) && CONTAINERS_KEY.test(body) && !EMPTY_CONTAINERS_KEY.test(body))
-    return void 0;
-  for (const [index, object] of objectsOf(parsed()).entries()) {
-    const workload = workloadOf(object);
-    if (!workload) continue;
-    const problem = workloadProblem(object, workload.kind);
-    if (!problem) continue;
-    const which2 = `${workload.kind} ${workloadName(workload)}`;
-    return isObject(parsed()) && parsed()["kind"] === "List" ? `item ${index + 1} (${which2}) ${problem}` : `${which2} ${problem}`;
-  }
-  return void 0;
-}
-function workloadProblem(object, kind) {
-  const where2 = kind === "Pod" ? "spec" : kind === "CronJob" ? "spec.jobTemplate.spec.template" : "spec.template";
-  if (kind !== "Pod" && !isObject(dig(object, ...where2.split("."))))
-    return `has no pod template (${where2}): a kustomize strategic-merge patch or a partial manifest, not a workload`;
-  const template = podTemplateOf(object);
-  const containers = template?.spec["containers"];
-  if (!Array.isArray(containers) || containers.length === 0)
-    return `has no containers in its pod spec: a strategic-merge patch or an invalid ${kind}, not a workload to inject`;
-  return void 0;
-}
-function workloadsOf(document) {
-  if (!isObject(document)) return [];
-  if (document["kind"] === "List" && Array.isArray(document["items"])) {
-    return document["items"].flatMap((item, index) => {
-      const workload2 = workloadOf(item);
-      return workload2 ? [{ ...workload2, listItem: index }] : [];
-    });
-  }
-  const workload = workloadOf(document);
-  return workload ? [workload] : [];
-}
-function workloadOf(object) {
-  if (!isObject(object) || !isWorkloadKind(object["kind"])) return void 0;
-  const metadata = isObject(object["metadata"]) ? object["metadata"] : {};
-  const namespace = typeof metadata["namespace"] === "string" ? metadata["namespace"] : void 0;
-  return {
-    kind: object["kind"],
-    name: typeof metadata["name"] === "string" ? metadata["name"] : "",
-    ...namespace ? { namespace } : {}
-  };
-}
-function podTemplateOf(object) {
-  if (!isObject(object)) return void 0;
-  let metadata;
-  let spec;
-  if (object["kind"] === "Pod") {
-    metadata = object["metadata"];
-    spec = object["spec"];
-  } else if (object["kind"] === "CronJob") {
-    metadata = dig(object, "spec", "jobTemplate", "metadata");
-    spec = dig(object, "spec", "jobTemplate", "spec", "template", "spec");
-    if (!isObject(dig(object, "spec", "jobTemplate", "spec", "template"))) return void 0;
-  } else {
-    const template = dig(object, "spec", "template");
-    if (!isObject(template)) return void 0;
-    metadata = template["metadata"];
-    spec = template["spec"];
-  }
-  return { metadata: isObject(metadata) ? metadata : {}, spec: isObject(spec) ? spec : {} };
-}
-function podTemplatePath(kind) {
-  if (kind === "Pod") return [];
-  if (kind === "CronJob") return ["spec", "jobTemplate"];
-  return ["spec", "template"];
-}
-function dig(value, ...keys) {
-  let current = value;
-  for (const key of keys) current = isObject(current) ? current[key] : void 0;
-  return current;
-}
-var STATUS_ANNOTATION = "sidecar.istio.io/status";
-var INJECT_KEY = "sidecar.istio.io/inject";
-function sidecarOf(object) {
-  const template = podTemplateOf(object);
-  if (!template) return void 0;
-  const status = dig(template.metadata, "annotations", STATUS_ANNOTATION);
-  if (typeof status !== "string") return void 0;
-  let revision;
-  try {
-    const parsed = JSON.parse(status);
-    if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
-  } catch {
-  }
-  const containers = [template.spec["containers"], template.spec["initContainers"]].flatMap(
-    (list) => Array.isArray(list) ? list : []
-  );
-  const proxy = containers.find((c) => isObject(c) && c["name"] === "istio-proxy");
-  const proxyImage = isObject(proxy) && typeof proxy["image"] === "string" ? proxy["image"] : void 0;
-  return { ...revision ? { revision } : {}, ...proxyImage ? { proxyImage } : {} };
-}
-function predictedSkipReason(object) {
-  const template = podTemplateOf(object);
-  if (!template) return void 0;
-  if (template.spec["hostNetwork"] === true) return "host-network";
-  const namespace = dig(object, "metadata", "namespace") ?? template.metadata["namespace"];
-  if (typeof namespace === "string" && SYSTEM_NAMESPACES.includes(namespace)) return "system-namespace";
-  const label = dig(template.metadata, "labels", INJECT_KEY);
-  const annotation = dig(template.metadata, "annotations", INJECT_KEY);
-  const setting = label ?? annotation;
-  if (setting !== void 0 && !["true", "enabled", "yes", "y", "on"].includes(String(setting).toLowerCase()))
-    return "injection-disabled";
-  return void 0;
-}
-function objectsOf(document) {
-  if (isObject(document) && document["kind"] === "List" && Array.isArray(document["items"]))
-    return document["items"];
-  return [document];
-}
-function workloadName(workload) {
-  return workload.namespace ? `${workload.namespace}/${workload.name}` : workload.name;
-}
-
-// src/core/inject/judgement.ts
-var SYSTEM_NAMESPACE_MESSAGE = "in a system namespace: the webhook never injects there (offline istioctl would)";
-function attributeSkips(jobs, batches) {
-  const result = /* @__PURE__ */ new Map();
-  for (const batch of batches) {
-    if (batch.skipped.length === 0) continue;
-    const units = jobs.slice(batch.start, batch.end).flatMap(
-      (job) => objectsOf(job.source()).filter((object) => podTemplateOf(object) && workloadsOf(object).length === 1).map((object, i) => ({ job, i, object, names: skipNames(object) }))
-    );
-    const matches = (line, unit) => (!line.kind || line.kind === workloadsOf(unit.object)[0].kind) && unit.names.includes(line.name);
-    let next = 0;
-    for (const [u, unit] of units.entries()) {
-      const perJob = result.get(unit.job) ?? [];
-      const line = batch.skipped[next];
-      let hit;
-      if (line && matches(line, unit)) {
-        const later = units.slice(u + 1).find((other) => matches(line, other));
-        if (predictedSkipReason(unit.object) || !later || !predictedSkipReason(later.object)) {
-          hit = line;
-          next++;
-        }
-      }
-      perJob[unit.i] = hit;
-      result.set(unit.job, perJob);
-    }
-  }
-  return result;
-}
-function skipNames(object) {
-  const workload = workloadsOf(object)[0];
-  const templateName = podTemplateOf(object)?.metadata["name"];
-  const name = typeof templateName === "string" && templateName !== "" ? templateName : workload.name;
-  return workload.namespace ? [`${workload.namespace}/${name}`] : [name];
-}
-function withoutEmpty(value) {
-  if (Array.isArray(value)) return value.map(withoutEmpty);
-  if (!isObject(value)) return value;
-  const out = {};
-  for (const [k, v] of Object.entries(value)) {
-    const cleaned = withoutEmpty(v);
-    if (cleaned === null || isObject(cleaned) && Object.keys(cleaned).length === 0) continue;
-    out[k] = cleaned;
-  }
-  return out;
-}
-function sameJson(a, b) {
-  return JSON.stringify(withoutEmpty(a)) === JSON.stringify(withoutEmpty(b));
-}
-function lineUpError(job, message) {
-  return new FileFormatError(message, {
-    file: job.file.path,
-    line: job.slice.line,
-    hint: "Report this with the istioctl version; no file was written."
-  });
-}
-function outputSidecars(job, output, parsedOutput) {
-  if (parsedOutput !== void 0)
-    return objectsOf(parsedOutput).filter((o) => workloadsOf(o).length === 1).map((o) => sidecarOf(o));
-  const facts = scanOutputDocument(output);
-  const expected = job.workloads[0];
-  if (facts.kind !== expected.kind || (facts.name ?? "") !== expected.name || facts.namespace !== expected.namespace)
-    throw lineUpError(
-      job,
-      `istioctl returned ${facts.kind ?? "?"} ${facts.name ?? "?"} for ${expected.kind} ${workloadName(expected)}: the output does not line up with the input`
-    );
-  return [facts.sidecar];
-}
-function judgeJob(job, output, skipLines, needObjects) {
-  const full = job.isList || needObjects;
-  const sourceObjects = full ? objectsOf(job.source()).filter((o) => workloadsOf(o).length === 1) : void 0;
-  const parsedOutput = full ? parseManifest(output) : void 0;
-  const sidecars = outputSidecars(job, output, parsedOutput);
-  const count = sourceObjects?.length ?? 1;
-  if (sidecars.length !== count)
-    throw lineUpError(job, `istioctl returned ${sidecars.length} workloads for ${count}`);
-  const base = { file: job.file.path, line: job.slice.line, document: job.slice.index };
-  const results = sidecars.map((to, i) => {
-    const source = sourceObjects?.[i];
-    const workload = source ? workloadsOf(source)[0] : job.workloads[0];
-    const listItem = job.workloads[i]?.listItem;
-    const from = source ? sidecarOf(source) : sourceSidecar(job);
-    const skipLine = skipLines[i];
-    const entry = {
-      ...workload,
-      ...base,
-      ...listItem !== void 0 ? { listItem } : {},
-      ...from ? { from } : {}
-    };
-    const systemNamespace = workload.namespace !== void 0 && SYSTEM_NAMESPACES.includes(workload.namespace);
-    if (skipLine || !to || systemNamespace) {
-      const reason = predictedSkipReason(source ?? job.source());
-      return {
-        ...entry,
-        status: "skipped",
-        skipReason: reason ?? (skipLine?.reason === "host-network" ? "host-network" : skipLine ? "injection-disabled" : "not-injected"),
-        skipMessage: skipLine?.message ?? (systemNamespace ? SYSTEM_NAMESPACE_MESSAGE : "istioctl added no sidecar")
-      };
-    }
-    return { ...entry, status: "injected", to };
-  });
-  const injected = needObjects ? { injected: parsedOutput } : {};
-  if (results.some((r) => r.skipMessage === SYSTEM_NAMESPACE_MESSAGE)) {
-    for (const r of results) if (r.status === "injected") r.status = "unchanged";
-    return { workloads: results, ...injected };
-  }
-  const injectedAny = results.some((r) => r.status === "injected");
-  let replacement = injectedAny ? output : void 0;
-  if (replacement !== void 0 && (output === job.body || isCurrent(job, results, output)))
-    replacement = void 0;
-  if (replacement === void 0) {
-    for (const r of results) if (r.status === "injected") r.status = "unchanged";
-  }
-  return { workloads: results, ...replacement !== void 0 ? { replacement } : {}, ...injected };
-}
-function sourceSidecar(job) {
-  if (!job.body.includes("sidecar.istio.io/status")) return void 0;
-  const scanned = scanOutputDocument(job.body).sidecar;
-  return scanned?.proxyImage ? scanned : sidecarOf(job.source());
-}
-function isCurrent(job, results, output) {
-  if (!job.body.includes("sidecar.istio.io/status")) return false;
-  const sameSidecars = results.every(
-    (r) => r.status !== "injected" || r.from?.proxyImage === r.to?.proxyImage && r.from?.revision === r.to?.revision
-  );
-  return sameSidecars && sameJson(job.source(), parseManifest(output));
-}
-
-// src/core/inject/cached-injection.ts
-async function injectJobs(jobs, setup, cache) {
-  const outputs = new Array(jobs.length);
-  const skipLines = /* @__PURE__ */ new Map();
-  const misses = [];
-  jobs.forEach((job, j) => {
-    const hit = cache.lookup(job.body);
-    if (!hit) return misses.push(j);
-    outputs[j] = hit.output;
-    if (hit.skipped.length > 0) skipLines.set(job, hit.skipped);
-  });
-  const pending = misses.map((j) => jobs[j]);
-  const workers = Math.max(1, setup.workers ?? availableParallelism2());
-  let processes = 0;
-  const batched = await injectInBatches(
-    pending,
-    async (input) => {
-      processes++;
-      const result = await kubeInject({
-        binary: setup.binary,
-        version: setup.version,
-        input,
-        injectConfigFile: setup.config.injectConfigFile,
-        meshConfigFile: setup.config.meshConfigFile,
-        valuesFile: setup.config.valuesFile,
-        operatorFile: setup.config.operatorFile,
-        revision: setup.revision,
-        nativeSidecars: setup.config.nativeSidecars,
-        timeoutMs: 3e5 + input.length / 10,
-        // Injection allocates heavily; a laxer GC saves ~15% of istioctl's CPU for ~50 MB more memory.
-        env: { GOGC: process.env.GOGC ?? "400" }
-      });
-      for (const message of result.messages) setup.logger.debug(`istioctl kube-inject: ${message}`);
-      return result;
-    },
-    { workers }
-  );
-  const fresh = attributeSkips(pending, batched.batches);
-  pending.forEach((job, i) => {
-    const output = batched.outputs[i];
-    outputs[misses[i]] = output;
-    const skipped = fresh.get(job) ?? [];
-    if (skipped.length > 0) skipLines.set(job, skipped);
-    cache.record(job.body, { output, skipped });
-  });
-  setup.logger.info(
-    `${jobs.length - pending.length} workload documents answered by the injection cache, ${pending.length} injected with ${processes} istioctl processes (${workers} workers)`
-  );
-  return { outputs, skipLines, processes, reinjected: pending.length };
-}
-
 // src/core/inject/inject-config.ts
-var import_yaml11 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync6 } from "node:fs";
+var import_yaml18 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync8 } from "node:fs";
 import { writeFile as writeFile3 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/core/istioctl/offline-config.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 import { mkdir as mkdir2, mkdtemp, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { join as join13, resolve as resolve5 } from "node:path";
+import { tmpdir as tmpdir5 } from "node:os";
+import { join as join17, resolve as resolve5 } from "node:path";
 
 // src/core/istioctl/manifest-objects.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 function manifestObjectsOfKind(manifest, kinds) {
-  const wanted = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
+  const wanted2 = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
   const objects = [];
   for (const document of manifest.split(/^---\s*$/m)) {
-    if (!wanted.test(document)) continue;
-    const parsed = (0, import_yaml9.parse)(document);
+    if (!wanted2.test(document)) continue;
+    const parsed = (0, import_yaml16.parse)(document);
     if (parsed && typeof parsed === "object") objects.push(parsed);
   }
   return objects;
@@ -39653,7 +41842,7 @@ var OFFLINE_FILE_NAMES = {
 async function valuesAsOperatorFile(valuesFile, workDir) {
   let values;
   try {
-    values = (0, import_yaml10.parse)(await readFile(valuesFile, "utf8"));
+    values = (0, import_yaml17.parse)(await readFile(valuesFile, "utf8"));
   } catch (error2) {
     throw new FileFormatError(`cannot read the values file: ${error2.message}`, {
       file: valuesFile,
@@ -39674,9 +41863,9 @@ async function valuesAsOperatorFile(valuesFile, workDir) {
       hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
     });
   }
-  const wrapped = join13(workDir, "values-operator.yaml");
+  const wrapped = join17(workDir, "values-operator.yaml");
   const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile2(wrapped, (0, import_yaml10.stringify)(operator));
+  await writeFile2(wrapped, (0, import_yaml17.stringify)(operator));
   return wrapped;
 }
 async function writeAllOrNothing(files) {
@@ -39710,9 +41899,9 @@ async function generateOfflineInjectConfig(options) {
   const outputDir = resolve5(options.outputDir);
   await mkdir2(outputDir, { recursive: true });
   const paths = {
-    injectConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join13(outputDir, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join17(outputDir, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join17(outputDir, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join17(outputDir, OFFLINE_FILE_NAMES.meshConfig)
   };
   await writeAllOrNothing([
     { path: paths.injectConfigFile, content: injectConfig2 },
@@ -39734,7 +41923,7 @@ async function generateOfflineInjectConfig(options) {
   };
 }
 async function renderControlPlane(options, requested, logger) {
-  const workDir = await mkdtemp(join13(tmpdir4(), "istio-offline-config-"));
+  const workDir = await mkdtemp(join17(tmpdir5(), "istio-offline-config-"));
   try {
     const files = [...options.baseOperatorFiles ?? []];
     if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
@@ -39775,162 +41964,8 @@ function injectorValues(configMaps, version) {
   }
 }
 
-// src/core/inject/injection-cache.ts
-import { createHash as createHash2 } from "node:crypto";
-import {
-  closeSync as closeSync4,
-  mkdirSync as mkdirSync3,
-  openSync as openSync4,
-  readFileSync as readFileSync5,
-  readSync as readSync2,
-  renameSync as renameSync3,
-  rmSync as rmSync4,
-  statSync as statSync3,
-  writeFileSync as writeFileSync2
-} from "node:fs";
-import { homedir } from "node:os";
-import { dirname as dirname7, join as join14 } from "node:path";
-var FORMAT = 1;
-var SPARE_ENTRIES = 2e4;
-function sha256(...parts) {
-  const hash = createHash2("sha256");
-  for (const part of parts) hash.update(typeof part === "string" ? `${part.length}:${part}` : part);
-  return hash.digest("hex");
-}
-function defaultCacheDir(env = process.env) {
-  if (env["ISTIO_AUTOPILOT_CACHE"]) return join14(env["ISTIO_AUTOPILOT_CACHE"], "inject");
-  if (env["RUNNER_TOOL_CACHE"]) return join14(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
-  return join14(homedir(), ".cache", "istio-autopilot", "inject");
-}
-var InjectionCache = class _InjectionCache {
-  constructor(file, stored2, logger) {
-    this.file = file;
-    this.logger = logger;
-    this.stored = stored2;
-  }
-  file;
-  logger;
-  stored;
-  used = /* @__PURE__ */ new Map();
-  changed = false;
-  /** A cache that remembers nothing (cacheDir false). */
-  static disabled(logger) {
-    return new _InjectionCache(void 0, {}, logger);
-  }
-  /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
-  static open(dir, configKey, logger) {
-    const file = join14(dir, `${configKey}.json`);
-    let stored2 = {};
-    try {
-      const parsed = JSON.parse(readFileSync5(file, "utf8"));
-      if (parsed.format === FORMAT && parsed.entries && typeof parsed.entries === "object")
-        stored2 = parsed.entries;
-    } catch (error2) {
-      if (error2.code !== "ENOENT")
-        logger.debug(`injection cache ${file} unreadable, starting cold: ${error2.message}`);
-    }
-    return new _InjectionCache(file, stored2, logger);
-  }
-  /** istioctl's answer for this exact input, if recorded. */
-  lookup(input) {
-    if (!this.file) return void 0;
-    const key = sha256(input);
-    const entry = this.stored[key];
-    if (!entry || entry.output !== void 0 && typeof entry.output !== "string") return void 0;
-    this.used.set(key, entry);
-    return {
-      output: entry.output ?? input,
-      skipped: (entry.skipped ?? []).map((s) => s ?? void 0)
-    };
-  }
-  /** Remembers what istioctl answered for `input`. */
-  record(input, answer) {
-    if (!this.file) return;
-    const entry = {
-      ...answer.output !== input ? { output: answer.output } : {},
-      ...answer.skipped.some(Boolean) ? { skipped: answer.skipped.map((s) => s ?? null) } : {}
-    };
-    const key = sha256(input);
-    this.used.set(key, entry);
-    this.changed ||= JSON.stringify(this.stored[key]) !== JSON.stringify(entry);
-  }
-  /** Drops the answer for an input no file holds any more (in place, once its output is written). */
-  forget(input) {
-    const key = sha256(input);
-    this.changed ||= this.used.delete(key) || key in this.stored;
-    delete this.stored[key];
-  }
-  /** Writes the entries this run used, then spare older ones; atomically, and a failure only warns. */
-  save() {
-    if (!this.file) return;
-    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
-    if (!this.changed && spare.length <= SPARE_ENTRIES) return;
-    const entries = Object.fromEntries(this.used);
-    for (const key of spare.slice(-SPARE_ENTRIES)) entries[key] = this.stored[key];
-    const content = { format: FORMAT, entries };
-    const error2 = writeAtomically(this.file, JSON.stringify(content));
-    if (error2) this.logger.warning(`could not save the injection cache ${this.file}: ${error2.message}`);
-  }
-};
-function fileDigest(dir, path5) {
-  const stat2 = statSync3(path5, { bigint: true });
-  const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
-  const index = join14(dir, "file-digests.json");
-  let known2 = {};
-  try {
-    known2 = JSON.parse(readFileSync5(index, "utf8"));
-  } catch {
-    known2 = {};
-  }
-  const hit = known2[`${path5}\0${identity}`];
-  if (typeof hit === "string") return hit;
-  const hash = createHash2("sha256");
-  const fd = openSync4(path5, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let n = readSync2(fd, buffer); n > 0; n = readSync2(fd, buffer)) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync4(fd);
-  }
-  const digest = hash.digest("hex");
-  const kept = Object.fromEntries(Object.entries(known2).filter(([k]) => !k.startsWith(`${path5}\0`)));
-  kept[`${path5}\0${identity}`] = digest;
-  writeAtomically(index, JSON.stringify(kept));
-  return digest;
-}
-function memo(dir, key) {
-  const file = dir ? join14(dir, "memo", `${key}.json`) : void 0;
-  return {
-    get() {
-      if (!file) return void 0;
-      try {
-        const stored2 = JSON.parse(readFileSync5(file, "utf8"));
-        return stored2.format === FORMAT ? stored2.value : void 0;
-      } catch {
-        return void 0;
-      }
-    },
-    set(value) {
-      if (!file) return;
-      writeAtomically(file, JSON.stringify({ format: FORMAT, value }));
-    }
-  };
-}
-function writeAtomically(file, content) {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    mkdirSync3(dirname7(file), { recursive: true });
-    writeFileSync2(temporary, content);
-    renameSync3(temporary, file);
-    return void 0;
-  } catch (error2) {
-    rmSync4(temporary, { force: true });
-    return error2;
-  }
-}
-
 // src/core/inject/inject-config.ts
-var readOptional = (path5) => path5 ? readFileSync6(path5) : Buffer.alloc(0);
+var readOptional = (path5) => path5 ? readFileSync8(path5) : Buffer.alloc(0);
 function insideWorkspace(options, path5, input) {
   if (!path5) return void 0;
   try {
@@ -39972,7 +42007,7 @@ function givenConfig(options, operatorFile, context2) {
   if (valuesFile) {
     try {
       proxyImage = proxyImageFromValues(
-        JSON.parse(readFileSync6(valuesFile, "utf8"))
+        JSON.parse(readFileSync8(valuesFile, "utf8"))
       );
     } catch (error2) {
       throw new FileFormatError("the injector values file is not JSON", {
@@ -39998,8 +42033,8 @@ async function generatedConfig(options, operatorFile, context2) {
     values: cloneJson(context2.repoValues?.values),
     meshConfig: cloneJson(context2.repoValues?.meshConfig)
   };
-  const repoFile = join15(context2.scratch, "repo-control-plane.yaml");
-  const repoText = () => (0, import_yaml11.stringify)({
+  const repoFile = join18(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => (0, import_yaml18.stringify)({
     apiVersion: "install.istio.io/v1alpha1",
     kind: "IstioOperator",
     spec: {
@@ -40023,9 +42058,9 @@ async function generatedConfig(options, operatorFile, context2) {
     )
   );
   const paths = {
-    injectConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join15(context2.scratch, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
+    injectConfigFile: join18(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join18(context2.scratch, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join18(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
   };
   const known2 = remembered.get();
   if (known2) {
@@ -40068,9 +42103,9 @@ async function generatedConfig(options, operatorFile, context2) {
     }
   }
   remembered.set({
-    injectConfig: readFileSync6(generated.injectConfigFile, "utf8"),
-    values: readFileSync6(generated.valuesFile, "utf8"),
-    meshConfig: readFileSync6(generated.meshConfigFile, "utf8"),
+    injectConfig: readFileSync8(generated.injectConfigFile, "utf8"),
+    values: readFileSync8(generated.valuesFile, "utf8"),
+    meshConfig: readFileSync8(generated.meshConfigFile, "utf8"),
     nativeSidecars: generated.nativeSidecars,
     proxyImage: generated.proxyImage
   });
@@ -40096,1737 +42131,119 @@ function removeKey(values, key) {
   return removed;
 }
 
-// src/core/inject/jobs.ts
-import { existsSync as existsSync6 } from "node:fs";
-import { join as join16, posix as posix13 } from "node:path";
-
-// src/core/inject/documents.ts
-var SEPARATOR = /^---(?:[ \t]|\r?$)/;
-var LEADING_TRIVIA = /^[ \t]*(?:#.*)?\r?$/;
-var TRAILING_TRIVIA = /^(?:#.*|[ \t]*)\r?$/;
-function splitLines(text2) {
-  const lines = [];
-  let start = 0;
-  while (start < text2.length) {
-    const newline = text2.indexOf("\n", start);
-    const end = newline === -1 ? text2.length : newline + 1;
-    lines.push({ start, end, text: text2.slice(start, newline === -1 ? end : newline) });
-    start = end;
-  }
-  return lines;
-}
-function splitYamlDocuments(text2) {
-  const lines = splitLines(text2);
-  const groups2 = [{ lines: [], separated: false }];
-  for (const [i, line] of lines.entries()) {
-    const bare = i === 0 ? line.text.replace(/^\uFEFF/, "") : line.text;
-    if (SEPARATOR.test(bare)) groups2.push({ lines: [line], separated: true });
-    else groups2.at(-1).lines.push(line);
-  }
-  if (groups2.length > 1 && groups2[0].lines.length === 0) groups2.shift();
-  let lineNumber = 1;
-  const slices = [];
-  let offset = 0;
-  for (const group of groups2) {
-    const start = group.lines[0]?.start ?? offset;
-    const end = group.lines.at(-1)?.end ?? offset;
-    const content = group.separated ? group.lines.slice(1) : group.lines;
-    const separatorInline = group.separated && !/^---[ \t]*(?:#.*)?\r?$/.test(group.lines[0].text.replace(/^\uFEFF/, ""));
-    let first = 0;
-    let last = content.length;
-    while (first < last && LEADING_TRIVIA.test(stripBom(content[first].text, content[first].start)))
-      first++;
-    while (last > first && TRAILING_TRIVIA.test(content[last - 1].text)) last--;
-    const firstLineNumber = lineNumber + (group.separated ? 1 : 0);
-    let bodyStart;
-    let bodyEnd;
-    if (separatorInline) {
-      bodyStart = group.lines[0].start;
-      bodyEnd = last > first ? content[last - 1].end : group.lines[0].end;
-    } else if (last > first) {
-      bodyStart = content[first].start;
-      bodyEnd = content[last - 1].end;
-      if (bodyStart === 0 && text2.startsWith("\uFEFF")) bodyStart = 1;
-    } else {
-      bodyStart = bodyEnd = content[0]?.start ?? end;
-    }
-    const body = text2.slice(bodyStart, bodyEnd);
-    const eolSample = text2.slice(start, end);
-    slices.push({
-      index: slices.length,
-      start,
-      end,
-      bodyStart,
-      bodyEnd,
-      line: separatorInline ? lineNumber : last > first ? firstLineNumber + first : lineNumber,
-      body,
-      eol: eolSample.includes("\r\n") ? "\r\n" : "\n"
-    });
-    lineNumber += group.lines.length;
-    offset = end;
-  }
-  return slices;
-}
-function stripBom(line, start) {
-  return start === 0 ? line.replace(/^\uFEFF/, "") : line;
-}
-function replaceDocumentBodies(text2, slices, replacements) {
-  let result = "";
-  let cursor = 0;
-  for (const slice of slices) {
-    const replacement = replacements.get(slice.index);
-    if (replacement === void 0) continue;
-    result += text2.slice(cursor, slice.bodyStart) + withLineEndings(replacement, slice.eol);
-    cursor = slice.bodyEnd;
-    if (cursor === text2.length && !/\r?\n$/.test(text2.slice(slice.bodyStart, slice.bodyEnd)))
-      result = result.replace(/\r?\n$/, "");
-  }
-  return result + text2.slice(cursor);
-}
-function withOneFinalNewline(text2) {
-  const lf = text2.includes("\r\n") ? text2.replace(/\r\n/g, "\n") : text2;
-  let end = lf.length;
-  while (end > 0 && lf.charCodeAt(end - 1) === 10) end--;
-  return end === lf.length - 1 ? lf : `${lf.slice(0, end)}
-`;
-}
-function withLineEndings(text2, eol) {
-  const normalised = withOneFinalNewline(text2);
-  return eol === "\n" ? normalised : normalised.replace(/\n/g, "\r\n");
-}
-
-// src/core/inject/patches.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-var NAMED_LISTS = /* @__PURE__ */ new Set([
-  "containers",
-  "initContainers",
-  "volumes",
-  "env",
-  "volumeMounts",
-  "imagePullSecrets",
-  "ephemeralContainers"
-]);
-function deepEqual2(a, b) {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((v, i) => deepEqual2(v, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual2(a[k], b[k]));
-  }
-  return false;
-}
-function isEmptyValue(value) {
-  return value === null || isObject(value) && Object.keys(value).length === 0;
-}
-function nameOf(item) {
-  return isObject(item) && typeof item["name"] === "string" ? item["name"] : void 0;
-}
-function strategicMergeDiff(base, target, key = "") {
-  if (isObject(base) && isObject(target)) {
-    const patch = {};
-    for (const [k, value] of Object.entries(target)) {
-      if (!(k in base)) {
-        if (!isEmptyValue(value)) patch[k] = value;
-        continue;
-      }
-      const diff = strategicMergeDiff(base[k], value, k);
-      if (diff !== void 0) patch[k] = diff;
-    }
-    for (const k of Object.keys(base)) if (!(k in target) && !isEmptyValue(base[k])) patch[k] = null;
-    return Object.keys(patch).length > 0 ? patch : void 0;
-  }
-  if (Array.isArray(base) && Array.isArray(target) && NAMED_LISTS.has(key) && [...base, ...target].every(nameOf)) {
-    return namedListDiff(base, target);
-  }
-  return deepEqual2(base, target) ? void 0 : target;
-}
-function namedListDiff(base, target) {
-  const items2 = [];
-  const baseByName = new Map(base.map((item) => [nameOf(item), item]));
-  const targetNames = target.map((item) => nameOf(item));
-  for (const item of target) {
-    const name = nameOf(item);
-    const old = baseByName.get(name);
-    if (old === void 0) {
-      items2.push(item);
-      continue;
-    }
-    const diff = strategicMergeDiff(old, item);
-    if (diff !== void 0) items2.push({ name, ...diff });
-  }
-  for (const name of baseByName.keys())
-    if (!targetNames.includes(name)) items2.push({ name, $patch: "delete" });
-  return items2.length > 0 ? items2 : void 0;
-}
-function sidecarPatch(workload, source, injected) {
-  if (!isObject(source) || !isObject(injected)) return void 0;
-  const path5 = podTemplatePath(workload.kind);
-  let base = source;
-  let target = injected;
-  for (const key of path5) {
-    base = isObject(base) ? base[key] : void 0;
-    target = isObject(target) ? target[key] : void 0;
-  }
-  const diff = strategicMergeDiff(base ?? {}, target);
-  if (diff === void 0) return void 0;
-  let body = diff;
-  if (path5.length === 0)
-    body = {
-      ...isObject(body["metadata"]) ? { metadata: body["metadata"] } : {},
-      ...isObject(body["spec"]) ? { spec: body["spec"] } : {}
-    };
-  for (const key of [...path5].reverse()) body = { [key]: body };
-  const metadata = {
-    name: workload.name,
-    ...workload.namespace ? { namespace: workload.namespace } : {}
-  };
-  const bodyMetadata = isObject(body["metadata"]) ? body["metadata"] : {};
-  const patch = {
-    apiVersion: source["apiVersion"],
-    kind: workload.kind,
-    ...body,
-    metadata: { ...bodyMetadata, ...metadata }
-  };
-  return (0, import_yaml12.stringify)(patch, { lineWidth: 0 });
-}
-function patchFileName(workload) {
-  const safe = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
-  const parts = [
-    "istio-sidecar",
-    workload.kind.toLowerCase(),
-    ...workload.namespace ? [workload.namespace] : [],
-    workload.name
-  ];
-  return `${parts.map(safe).join(".")}.yaml`;
-}
-var KUSTOMIZATION_FILES2 = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function wirePatches(kustomization, files) {
-  const listed = /* @__PURE__ */ new Set();
-  for (const match of kustomization.matchAll(/^\s*-\s+(?:path:\s+)?["']?([^"'\s#]+)["']?\s*(?:#.*)?$/gm))
-    listed.add(match[1]);
-  const missing = files.filter((f) => !listed.has(f) && !listed.has(`./${f}`));
-  if (missing.length === 0) return void 0;
-  const eol = kustomization.includes("\r\n") ? "\r\n" : "\n";
-  const lines = kustomization.split(/\r?\n/);
-  const keyLine = lines.findIndex((l) => /^patches:\s*(?:#.*)?$/.test(l));
-  if (keyLine === -1) {
-    if (/^patches:/m.test(kustomization)) return void 0;
-    const base = kustomization === "" || kustomization.endsWith("\n") ? kustomization : kustomization + eol;
-    return base + ["patches:", ...missing.map((f) => `- path: ${f}`)].join(eol) + eol;
-  }
-  let end = keyLine + 1;
-  let indent;
-  while (end < lines.length) {
-    const line = lines[end];
-    if (/^\s*-/.test(line)) indent ??= /^(\s*)-/.exec(line)[1];
-    else if (line.trim() !== "" && !/^\s/.test(line) && !line.startsWith("#")) break;
-    end++;
-  }
-  while (end > keyLine + 1 && lines[end - 1].trim() === "") end--;
-  const added = missing.map((f) => `${indent ?? ""}- path: ${f}`);
-  lines.splice(end, 0, ...added);
-  return lines.join(eol);
-}
-
-// src/core/inject/jobs.ts
-var PATCH_FILE = /(^|\/)istio-sidecar\.[^/]*\.yaml$/;
-function readSources(options, mode, logger) {
-  const patterns2 = [
-    ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
-  ];
-  if (mode === "render-dir" && options.outputDir)
-    patterns2.push(`!${posix13.normalize(options.outputDir).replace(/\/$/, "")}/**`);
-  const files = [];
-  for (const path5 of listWorkspaceFiles(options.workspace, { patterns: patterns2, logger })) {
-    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
-    const chart = helmChartOf(options.workspace, path5);
-    if (chart) {
-      const text3 = readWorkspaceFile(options.workspace, path5);
-      if (text3.status === "ok" && mayBeWorkload(text3.content.toString("utf8")))
-        logger.notice(
-          `left ${path5} alone: rendered by Helm from the chart at ${chart} (${chart}/Chart.yaml); its sidecars come from the cluster's injector, configured through the control plane's values`,
-          { file: path5 }
+// src/core/inject/revision-istioctl.ts
+function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
+  const known2 = /* @__PURE__ */ new Map();
+  return (revision) => {
+    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
+    const own = mesh.revisionVersion(revision);
+    if (!own || own === run2.version) return Promise.resolve(run2);
+    let found = known2.get(own);
+    if (!found) {
+      const install = deps.installIstioctl;
+      found = install ? (async () => {
+        logger.info(
+          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
         );
-      continue;
-    }
-    const read = readWorkspaceFile(options.workspace, path5);
-    if (read.status !== "ok") {
-      noticeSkipped(read, logger);
-      continue;
-    }
-    const text2 = read.content.toString("utf8");
-    if (!Buffer.from(text2, "utf8").equals(read.content)) {
-      logger.warning(`skipped ${path5}: not valid UTF-8, so it cannot be edited byte for byte`, {
-        file: path5
-      });
-      continue;
-    }
-    files.push({ path: path5, text: text2, slices: splitYamlDocuments(text2) });
-  }
-  return files;
-}
-function helmChartOf(workspace, path5) {
-  const parts = path5.split("/");
-  for (let i = parts.length - 2; i >= 0; i--) {
-    if (parts[i] !== "templates") continue;
-    const chart = parts.slice(0, i).join("/");
-    if (existsSync6(join16(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
-  }
-  return void 0;
-}
-var normalisedBody = withOneFinalNewline;
-function findJobs(files, logger) {
-  const jobs = [];
-  for (const file of files) {
-    for (const slice of file.slices) {
-      const job = jobOf(file, slice, logger);
-      if (job) jobs.push(job);
-    }
-  }
-  return jobs;
-}
-function jobOf(file, slice, logger) {
-  if (slice.body === "" || !mayBeWorkload(slice.body)) return void 0;
-  if (slice.body.includes("{{")) {
-    logger.notice(`left ${file.path}:${slice.line} alone: a template ({{ }}), not a manifest`, {
-      file: file.path,
-      line: slice.line
-    });
-    return void 0;
-  }
-  const quick = quickIdentity(slice.body);
-  let parsed;
-  const parse8 = () => parsed ??= parseManifest(slice.body);
-  let workloads;
-  try {
-    workloads = quick && quick.kind !== "List" ? workloadsOf({ kind: quick.kind, metadata: quick }) : workloadsOf(parse8());
-  } catch (error2) {
-    logger.warning(
-      `left ${file.path}:${slice.line} alone: not parseable YAML (${error2.message.split("\n")[0]})`,
-      { file: file.path, line: slice.line }
-    );
-    return void 0;
-  }
-  if (workloads.length === 0) return void 0;
-  const notWorkload = notAWorkload(slice.body, parse8);
-  if (notWorkload) {
-    logger.notice(`left ${file.path}:${slice.line} alone: ${notWorkload}`, {
-      file: file.path,
-      line: slice.line
-    });
-    return void 0;
-  }
-  const first = workloads[0];
-  const isList = quick ? quick.kind === "List" : isObject(parse8()) && parse8()["kind"] === "List";
-  return {
-    body: normalisedBody(slice.body),
-    where: `${file.path}:${slice.line} (${isList ? "List" : first.kind} ${workloadName(first)})`,
-    file,
-    slice,
-    isList,
-    workloads,
-    source: parse8
-  };
-}
-
-// src/core/inject/output/changes.ts
-import { existsSync as existsSync8, readFileSync as readFileSync8 } from "node:fs";
-
-// src/core/inject/output/in-place.ts
-function inPlaceChanges(judged, changes) {
-  for (const [file, perFile] of judged.replacements)
-    changes.propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile), file.text);
-}
-
-// src/core/inject/output/patches.ts
-import { existsSync as existsSync7, readFileSync as readFileSync7 } from "node:fs";
-import { join as join17, posix as posix14 } from "node:path";
-function patchChanges(judged, changes, logger) {
-  const patchesByDir = /* @__PURE__ */ new Map();
-  for (const job of judged.jobs) {
-    const injected = judged.injectedObjects.get(job);
-    if (job.isList) {
-      logger.warning(`${job.where}: a List cannot be patched by kustomize; use output in-place for it`, {
-        file: job.file.path,
-        line: job.slice.line
-      });
-      continue;
-    }
-    const workload = job.workloads[0];
-    if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
-    const patch = sidecarPatch(workload, job.source(), injected);
-    if (!patch) continue;
-    const dir = posix14.dirname(job.file.path);
-    const name = patchFileName(workload);
-    changes.propose(dir === "." ? name : posix14.join(dir, name), patch);
-    patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
-  }
-  for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
-    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
-      (f) => existsSync7(join17(changes.root, f))
-    );
-    if (!kustomization) {
-      logger.warning(
-        `${dir}: no kustomization.yaml to list the patches in; add it and list ${names.join(", ")}`,
-        {
-          file: dir
-        }
-      );
-      continue;
-    }
-    const wired = wirePatches(
-      readFileSync7(join17(changes.root, kustomization), "utf8"),
-      [...new Set(names)].sort()
-    );
-    if (wired !== void 0) changes.propose(kustomization, wired);
-  }
-}
-
-// src/core/inject/output/render-dir.ts
-import { posix as posix15 } from "node:path";
-function renderDirChanges(judged, outputDir, changes) {
-  const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
-  for (const file of filesWithWorkloads) {
-    const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
-    changes.propose(posix15.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
-  }
-}
-
-// src/core/inject/output/changes.ts
-var ChangeSet = class {
-  constructor(root) {
-    this.root = root;
-  }
-  root;
-  changes = [];
-  /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
-  propose(path5, content, read) {
-    const absolute = resolveInsideWorkspace(this.root, path5);
-    const current = existsSync8(absolute) ? readFileSync8(absolute, "utf8") : void 0;
-    if (current !== content)
-      this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
-  }
-  sorted() {
-    return [...this.changes].sort((a, b) => a.path.localeCompare(b.path));
-  }
-};
-function plannedChanges(mode, root, outputDir, judged, logger) {
-  const changes = new ChangeSet(root);
-  if (mode === "in-place") inPlaceChanges(judged, changes);
-  else if (mode === "render-dir") renderDirChanges(judged, outputDir, changes);
-  else patchChanges(judged, changes, logger);
-  return changes.sorted();
-}
-
-// src/core/inject/output/json6902.ts
-var import_yaml13 = __toESM(require_dist(), 1);
-var STATUS = "sidecar.istio.io/status";
-var INJECT = "sidecar.istio.io/inject";
-var LISTS = ["containers", "initContainers", "volumes"];
-function json6902Sidecars(build) {
-  return patchSidecars(build, isOpList);
-}
-function patchSidecars(build, accept) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const cluster of build.model.clusters)
-    for (const workload of cluster.workloads) {
-      const source = workload.sidecar.source;
-      if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
-      if (!source || workload.sidecar.count !== 1) continue;
-      const text2 = build.files.text(source.file);
-      if (text2 === void 0 || !accept(text2, workload)) continue;
-      const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
-      if (seen.has(key)) continue;
-      const object = cluster.objects.find(
-        (o) => o.kind === workload.kind && o.name === workload.name && (o.namespace ?? "default") === workload.namespace && o.root === workload.root
-      );
-      if (!object) continue;
-      seen.add(key);
-      out.push({ file: source.file, line: source.line, text: text2, workload, object });
-    }
-  return out;
-}
-function isOpList(text2) {
-  const doc = (0, import_yaml13.parseDocument)(text2);
-  const ops = doc.toJS();
-  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
-}
-function uninjected(object) {
-  const copy = JSON.parse(JSON.stringify(object.object));
-  const template = podTemplateOf(copy);
-  if (!template) return copy;
-  for (const list of ["containers", "initContainers"])
-    if (Array.isArray(template.spec[list]))
-      template.spec[list] = template.spec[list].filter(
-        (c) => !(isObject(c) && (c["name"] === "istio-proxy" || c["name"] === "istio-init"))
-      );
-  const annotations = template.metadata["annotations"];
-  if (isObject(annotations)) {
-    delete annotations[STATUS];
-    delete annotations[INJECT];
-  }
-  const labels = template.metadata["labels"];
-  if (isObject(labels)) delete labels[INJECT];
-  return copy;
-}
-function regeneratedPatch(text2, kind, rendered, injected, leftOut = []) {
-  const spec = podTemplateOf(injected)?.spec;
-  const renderedSpec = podTemplateOf(rendered)?.spec;
-  if (!spec || !renderedSpec) return void 0;
-  const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-  const doc = (0, import_yaml13.parseDocument)(text2);
-  const ops = doc.contents;
-  if (!(0, import_yaml13.isSeq)(ops)) return void 0;
-  const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
-    (i) => isObject(i) && i["name"] === name
-  );
-  const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
-  let changed = false;
-  ops.items.forEach((item, index) => {
-    if (!(0, import_yaml13.isMap)(item)) return;
-    const op = item.toJSON();
-    if (op.op !== "add" && op.op !== "replace") return;
-    const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
-    if (!match || match[1] !== prefix) return;
-    const list = match[2];
-    const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
-    const fresh = values.map((v) => {
-      const name = isObject(v) ? v["name"] : void 0;
-      covered.get(list).add(name);
-      return byName(list, name) ?? v;
-    });
-    const next = match[3] === void 0 ? fresh : fresh[0];
-    if (JSON.stringify(next) !== JSON.stringify(op.value)) {
-      doc.setIn([index, "value"], doc.createNode(next));
-      changed = true;
-    }
-  });
-  for (const list of ["initContainers", "volumes"]) {
-    const have = new Set(
-      (Array.isArray(renderedSpec[list]) ? renderedSpec[list] : []).map(
-        (i) => isObject(i) ? i["name"] : void 0
-      )
-    );
-    const missing = (Array.isArray(spec[list]) ? spec[list] : []).filter(
-      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list).has(i["name"])
-    );
-    if (missing.length === 0) continue;
-    changed = true;
-    if (have.size === 0 && !covered.get(list).size)
-      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}`, value: missing }));
-    else
-      for (const item of missing)
-        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
-  }
-  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
-  return changed ? doc.toString() : void 0;
-}
-var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
-var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
-function metadataOps(doc, kind, rendered, injected, leftOut) {
-  const ops = doc.contents;
-  const want = podTemplateOf(injected)?.metadata;
-  const have = podTemplateOf(rendered)?.metadata;
-  if (!(0, import_yaml13.isSeq)(ops) || !want || !have) return false;
-  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
-  const maps = ["labels", "annotations"];
-  const wanted = (map) => isObject(want[map]) ? want[map] : {};
-  const had = (map) => isObject(have[map]) ? have[map] : {};
-  const changes = new Map(
-    maps.map((m) => [
-      m,
-      new Set(
-        Object.keys(wanted(m)).filter(
-          (k) => k !== INJECT && JSON.stringify(wanted(m)[k]) !== JSON.stringify(had(m)[k])
-        )
-      )
-    ])
-  );
-  const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
-  let touchesMetadata = false;
-  let changed = false;
-  const wholeMap = (map, at, value) => {
-    for (const key of Object.keys(value)) covered.get(map).add(key);
-    for (const key of changes.get(map)) covered.get(map).add(key);
-    const next = { ...value };
-    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
-    for (const key of changes.get(map)) next[key] = wanted(map)[key];
-    for (const [key, v] of Object.entries(next))
-      if (JSON.stringify(v) !== JSON.stringify(value[key])) {
-        doc.setIn([...at, key], v);
-        changed = true;
-      }
-  };
-  ops.items.forEach((item, index) => {
-    if (!(0, import_yaml13.isMap)(item)) return;
-    const op = item.toJSON();
-    if (op.op !== "add" && op.op !== "replace") return;
-    if (op.path === prefix && isObject(op.value)) {
-      touchesMetadata = true;
-      for (const map2 of maps) {
-        const value = op.value[map2];
-        if (isObject(value)) wholeMap(map2, [index, "value", map2], value);
-        else if (changes.get(map2).size > 0) {
-          const fresh = Object.fromEntries([...changes.get(map2)].map((k) => [k, wanted(map2)[k]]));
-          for (const key of changes.get(map2)) covered.get(map2).add(key);
-          doc.setIn([index, "value", map2], doc.createNode(fresh));
-          changed = true;
-        }
-      }
-      return;
-    }
-    const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
-    if (!match || match[1] !== prefix) return;
-    touchesMetadata = true;
-    const map = match[2];
-    if (match[3] !== void 0) {
-      const key = unescapePointer(match[3]);
-      covered.get(map).add(key);
-      if (!(key in wanted(map)) || JSON.stringify(wanted(map)[key]) === JSON.stringify(op.value)) return;
-      doc.setIn([index, "value"], wanted(map)[key]);
-      changed = true;
-      return;
-    }
-    if (isObject(op.value)) wholeMap(map, [index, "value"], op.value);
-  });
-  for (const map of maps) {
-    const missing = [...changes.get(map)].filter((k) => !covered.get(map).has(k));
-    if (missing.length === 0) continue;
-    if (!touchesMetadata) {
-      leftOut.push(...missing.map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
-      continue;
-    }
-    changed = true;
-    if (!isObject(have[map]))
-      ops.items.push(
-        doc.createNode({
-          op: "add",
-          path: `${prefix}/${map}`,
-          value: Object.fromEntries(missing.map((k) => [k, wanted(map)[k]]))
-        })
-      );
-    else
-      for (const key of missing)
-        ops.items.push(
-          doc.createNode({
-            op: "add",
-            path: `${prefix}/${map}/${escapePointer(key)}`,
-            value: wanted(map)[key]
-          })
+        const binary = await install(own);
+        return { binary, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
+      })() : Promise.resolve(run2).then((r) => {
+        logger.warning(
+          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
         );
-  }
-  return changed;
-}
-async function json6902Changes(targets, inject, native) {
-  const result = { changes: [], workloads: [], metadataLeftOut: [] };
-  const done = /* @__PURE__ */ new Set();
-  for (const target of targets) {
-    if (done.has(target.file)) continue;
-    done.add(target.file);
-    const kind = target.object.kind;
-    const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject((0, import_yaml13.stringify)(uninjected(target.object)), mode, target);
-    const injected = (0, import_yaml13.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
-    if (!injected) continue;
-    const leftOut = [];
-    const text2 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
-    if (leftOut.length > 0)
-      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
-    if (text2 !== void 0) result.changes.push({ path: target.file, content: text2, expected: target.text });
-    const to = sidecarOf(injected);
-    const from = target.workload.sidecar;
-    result.workloads.push({
-      kind,
-      name: target.workload.name,
-      namespace: target.workload.namespace,
-      file: target.file,
-      line: target.line,
-      document: 0,
-      status: text2 !== void 0 ? "injected" : "unchanged",
-      from: {
-        ...from.image ? { proxyImage: from.image } : {},
-        ...from.revision ? { revision: from.revision } : {},
-        mode: from.state === "native" ? "native" : "classic"
-      },
-      to: { ...to ?? {}, mode: mode ? "native" : "classic" },
-      origin: "JSON6902 patch"
-    });
-  }
-  return result;
+        return r;
+      });
+      known2.set(own, found);
+    }
+    return found;
+  };
 }
 
-// src/core/inject/output/migrate-json6902.ts
-var import_yaml16 = __toESM(require_dist(), 1);
-import { posix as posix17 } from "node:path";
-
-// src/core/inject/output/patch-files.ts
-import { posix as posix16 } from "node:path";
-function patchReferences(build) {
-  const kustomizations = /* @__PURE__ */ new Set();
-  for (const root of build.rendered)
-    for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
-  const out = /* @__PURE__ */ new Map();
-  for (const kustomization of kustomizations) {
-    const dir = posix16.dirname(kustomization);
-    const add = (ref, field, index) => {
-      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
-      if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
-    };
-    for (const doc of build.files.documents(kustomization)) {
-      const body = asRecord(doc.value);
-      if (!body || asString(body.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
-      for (const field of ["patches", "patchesJson6902"])
-        asArray(body[field]).forEach((entry, i) => add(asRecord(entry)?.path, field, i));
-      asArray(body.patchesStrategicMerge).forEach((entry, i) => {
-        if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry))
-          add(entry, "patchesStrategicMerge", i);
+// src/core/inject/render-tools.ts
+function renderTools(setup) {
+  const { options, run: run2, revision, repoMesh, scratch, cacheDir: cacheDir2, logger } = setup;
+  const context2 = {
+    binary: run2.binary,
+    binaryDigest: run2.digest,
+    version: run2.version,
+    scratch,
+    cacheDir: cacheDir2,
+    logger
+  };
+  const istioctlFor = revisionIstioctl(
+    run2,
+    revision,
+    options.pinRevision ? void 0 : repoMesh,
+    setup.deps,
+    cacheDir2,
+    logger
+  );
+  const configs = /* @__PURE__ */ new Map();
+  const configFor = (rev) => {
+    const name = rev ?? "default";
+    let known2 = configs.get(name);
+    if (!known2) {
+      known2 = (async () => {
+        const dir = rev === revision ? scratch : join19(scratch, `revision-${name}`);
+        if (dir !== scratch) await mkdir3(dir, { recursive: true });
+        const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+        const own = await istioctlFor(rev);
+        return injectConfig(options, {
+          ...context2,
+          binary: own.binary,
+          version: own.version,
+          binaryDigest: own.digest,
+          revision: rev,
+          scratch: dir,
+          ...values ? { repoValues: values } : {}
+        });
+      })();
+      configs.set(name, known2);
+    }
+    return known2;
+  };
+  return { istioctlFor, configFor };
+}
+async function resolveIstioctl(options, revision, deps, cacheDir2, logger) {
+  if (options.istioctl) {
+    const digest = cacheDir2 ? fileDigest(cacheDir2, options.istioctl) : "uncached";
+    const actual = await binaryVersion(options.istioctl, digest, cacheDir2);
+    const wanted2 = options.version?.replace(/^v/, "");
+    if (wanted2 && /^\d+\.\d+\.\d+/.test(actual) && actual !== wanted2) {
+      throw new InvalidInputError(`istioctl at ${options.istioctl} is ${actual}, not ${options.version}`, {
+        input: "version",
+        hint: "Point istioctl at a binary of that version, or leave istioctl empty to install it."
       });
     }
+    return { binary: options.istioctl, version: actual, digest };
   }
-  return out;
-}
-function kustomizePatchFiles(build) {
-  return new Set(patchReferences(build).keys());
-}
-
-// src/core/inject/output/strategic-merge.ts
-var import_yaml15 = __toESM(require_dist(), 1);
-
-// src/core/inject/output/yaml-splice.ts
-var import_yaml14 = __toESM(require_dist(), 1);
-function applySplices(text2, splices) {
-  let out = text2;
-  const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
-  for (const { s } of ordered) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
-var eolOf = (text2) => text2.includes("\r\n") ? "\r\n" : "\n";
-function lineStart(text2, offset) {
-  return text2.lastIndexOf("\n", offset - 1) + 1;
-}
-function block(value, column2, eol) {
-  const lines = (0, import_yaml14.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
-  return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column2) + l).join(eol) + eol;
-}
-function replaceItem(text2, seq, item, value) {
-  if (!item.range) return void 0;
-  const [start, end] = item.range;
-  if (seq.flow) return { start, end, text: JSON.stringify(value) };
-  const column2 = start - lineStart(text2, start);
-  const eol = eolOf(text2);
-  const body = block(value, column2, eol);
-  return { start, end, text: text2.slice(end - 1, end) === "\n" ? body : body.slice(0, -eol.length) };
-}
-function appendItems(text2, seq, values) {
-  const last = seq.items[seq.items.length - 1];
-  if (!last?.range || values.length === 0) return void 0;
-  const end = last.range[1];
-  if (seq.flow) return { start: end, end, text: values.map((v) => `, ${JSON.stringify(v)}`).join("") };
-  const eol = eolOf(text2);
-  const startOfLine = lineStart(text2, last.range[0]);
-  const prefix = text2.slice(startOfLine, last.range[0]);
-  if (!/^\s*-\s+$/.test(prefix)) return void 0;
-  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
-  return {
-    start: end,
-    end,
-    text: lead + values.map((v) => prefix + block(v, prefix.length, eol)).join("")
-  };
-}
-function appendEntries(text2, map, entries) {
-  const first = map.items[0]?.key;
-  if (map.flow || !map.range || !first?.range || Object.keys(entries).length === 0) return void 0;
-  const end = map.range[1];
-  const column2 = first.range[0] - lineStart(text2, first.range[0]);
-  const eol = eolOf(text2);
-  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
-  const body = block(entries, column2, eol);
-  return { start: end, end, text: lead + " ".repeat(column2) + body };
-}
-function replaceScalar(node, value) {
-  if (!node.range) return void 0;
-  const [start, end] = node.range;
-  const s = typeof value === "string" ? value : JSON.stringify(value);
-  let text2;
-  if (node.type === "QUOTE_SINGLE") text2 = `'${s.replace(/'/g, "''")}'`;
-  else if (node.type === "QUOTE_DOUBLE") text2 = JSON.stringify(s);
-  else {
-    text2 = (0, import_yaml14.stringify)(value, { lineWidth: 0 }).replace(/\n$/, "");
-    if (text2.includes("\n")) text2 = JSON.stringify(s);
-  }
-  return { start, end, text: text2 };
-}
-var asSeq = (node) => (0, import_yaml14.isSeq)(node) ? node : void 0;
-var asMap = (node) => (0, import_yaml14.isMap)(node) ? node : void 0;
-var asScalar = (node) => (0, import_yaml14.isScalar)(node) ? node : void 0;
-var isPlainObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
-function updateNode(text2, node, value) {
-  if (same(node, value)) return [];
-  const scalar = asScalar(node);
-  if (scalar)
-    return typeof value === "object" && value !== null ? void 0 : optional(replaceScalar(scalar, value));
-  const map = asMap(node);
-  if (map && !map.flow && isPlainObject(value)) {
-    const splices = [];
-    const keys = /* @__PURE__ */ new Set();
-    for (const pair of map.items) {
-      const key = String(asScalar(pair.key)?.value);
-      keys.add(key);
-      if (!(key in value)) return void 0;
-      const inner = updateNode(text2, pair.value, value[key]);
-      if (!inner) return void 0;
-      splices.push(...inner);
-    }
-    const added = Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)));
-    if (Object.keys(added).length === 0) return splices;
-    const edit = appendEntries(text2, map, added);
-    return edit ? [...splices, edit] : void 0;
-  }
-  const seq = asSeq(node);
-  if (seq && !seq.flow && Array.isArray(value) && value.length >= seq.items.length) {
-    const splices = [];
-    for (const [i, item] of seq.items.entries()) {
-      const inner = updateNode(text2, item, value[i]) ?? optional(replaceItem(text2, seq, item, value[i]));
-      if (!inner) return void 0;
-      splices.push(...inner);
-    }
-    if (value.length === seq.items.length) return splices;
-    const edit = appendItems(text2, seq, value.slice(seq.items.length));
-    return edit ? [...splices, edit] : void 0;
-  }
-  return void 0;
-}
-var optional = (splice) => splice ? [splice] : void 0;
-
-// src/core/inject/output/strategic-merge.ts
-var STATUS2 = "sidecar.istio.io/status";
-var INJECT2 = "sidecar.istio.io/inject";
-var LISTS2 = ["initContainers", "containers", "volumes"];
-function strategicMergeSidecars(build) {
-  return patchSidecars(
-    build,
-    (text2, workload) => patchDocument(text2, workload.kind, workload.name) !== void 0
-  );
-}
-function templatePath(kind) {
-  return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
-}
-function patchDocument(text2, kind, name) {
-  const docs = (0, import_yaml15.parseAllDocuments)(text2).filter(
-    (d) => d.errors.length === 0 && d.get("kind") === kind
-  );
-  const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
-  return doc && asMap(doc.getIn([...templatePath(kind), "spec"], true)) ? doc : void 0;
-}
-var items = (spec, list) => Array.isArray(spec?.[list]) ? spec[list].filter(isObject) : [];
-function strategicMergeInput(rendered, patch) {
-  return withoutPatchVolumes(
-    rendered,
-    new Set(items(podTemplateOf(patch)?.spec, "volumes").map((v) => v["name"]))
-  );
-}
-function withoutPatchVolumes(rendered, patched) {
-  const copy = uninjected({ object: rendered });
-  const template = podTemplateOf(copy);
-  const status = podTemplateOf(rendered)?.metadata["annotations"];
-  const old = isObject(status) && typeof status[STATUS2] === "string" ? safeJson(status[STATUS2]) : void 0;
-  const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
-  if (template && Array.isArray(template.spec["volumes"]))
-    template.spec["volumes"] = items(template.spec, "volumes").filter(
-      (v) => !(patched.has(v["name"]) && (owned.size === 0 || owned.has(v["name"])))
-    );
-  return copy;
-}
-function safeJson(text2) {
-  try {
-    const value = JSON.parse(text2);
-    return isObject(value) ? value : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function regeneratedStrategicMerge(text2, kind, name, input, injected, leftOut = []) {
-  const doc = patchDocument(text2, kind, name);
-  const want = podTemplateOf(injected);
-  const base = podTemplateOf(input);
-  if (!doc || !want || !base) return void 0;
-  const at = templatePath(kind);
-  const spec = asMap(doc.getIn([...at, "spec"], true));
-  const splices = [];
-  const newLists = {};
-  for (const list of LISTS2) {
-    const had = new Set(items(base.spec, list).map((i) => i["name"]));
-    const owned = items(want.spec, list).filter((i) => !had.has(i["name"]));
-    const seq = asSeq(spec.get(list, true));
-    const covered = /* @__PURE__ */ new Set();
-    for (const item of seq?.items ?? []) {
-      const node = asMap(item);
-      const fresh = owned.find((o) => o["name"] === node?.get("name"));
-      if (!node || !fresh) continue;
-      covered.add(fresh["name"]);
-      if (JSON.stringify(node.toJSON()) === JSON.stringify(fresh)) continue;
-      const edits = updateNode(text2, node, fresh) ?? [replaceItem(text2, seq, node, fresh)];
-      for (const edit2 of edits) if (edit2) splices.push(edit2);
-    }
-    const missing = owned.filter((o) => !covered.has(o["name"]));
-    if (missing.length === 0) continue;
-    const edit = seq ? appendItems(text2, seq, missing) : void 0;
-    if (edit) splices.push(edit);
-    else newLists[list] = missing;
-  }
-  const added = appendEntries(text2, spec, newLists);
-  if (added) splices.push(added);
-  splices.push(...metadataSplices(text2, doc, at, base.metadata, want.metadata, leftOut));
-  const next = applySplices(text2, splices);
-  return next === text2 ? void 0 : next;
-}
-function metadataSplices(text2, doc, at, have, want, leftOut) {
-  const metadata = asMap(doc.getIn([...at, "metadata"], true));
-  const splices = [];
-  const newMaps = {};
-  for (const map of ["labels", "annotations"]) {
-    const wanted = isObject(want[map]) ? want[map] : {};
-    const had = isObject(have[map]) ? have[map] : {};
-    const node = asMap(metadata?.get(map, true));
-    const changed = Object.keys(wanted).filter(
-      (k) => k !== INJECT2 && JSON.stringify(wanted[k]) !== JSON.stringify(had[k])
-    );
-    const covered = /* @__PURE__ */ new Set();
-    for (const pair of node?.items ?? []) {
-      const key = String(asScalar(pair.key)?.value);
-      covered.add(key);
-      const value = asScalar(pair.value);
-      if (!(key in wanted) || !value || JSON.stringify(value.value) === JSON.stringify(wanted[key])) continue;
-      const edit2 = replaceScalar(value, wanted[key]);
-      if (edit2) splices.push(edit2);
-    }
-    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted[k]]));
-    if (Object.keys(missing).length === 0) continue;
-    if (!metadata) {
-      leftOut.push(...Object.keys(missing).map((k) => `${map === "labels" ? "label" : "annotation"} ${k}`));
-      continue;
-    }
-    const edit = node ? appendEntries(text2, node, missing) : void 0;
-    if (edit) splices.push(edit);
-    else newMaps[map] = missing;
-  }
-  const added = metadata ? appendEntries(text2, metadata, newMaps) : void 0;
-  if (added) splices.push(added);
-  return splices;
-}
-async function strategicMergeChanges(targets, inject, native) {
-  const result = { changes: [], workloads: [], metadataLeftOut: [] };
-  const texts = /* @__PURE__ */ new Map();
-  for (const target of targets) {
-    const kind = target.object.kind;
-    const text2 = texts.get(target.file) ?? target.text;
-    const patch = patchDocument(text2, kind, target.workload.name)?.toJS();
-    if (!patch) continue;
-    const mode = native ?? target.workload.sidecar.state === "native";
-    const input = strategicMergeInput(target.object.object, patch);
-    const output = await inject((0, import_yaml15.stringify)(input), mode, target);
-    const injected = (0, import_yaml15.parseAllDocuments)(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
-    if (!injected) continue;
-    const leftOut = [];
-    const next = regeneratedStrategicMerge(text2, kind, target.workload.name, input, injected, leftOut);
-    if (leftOut.length > 0)
-      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
-    if (next !== void 0) texts.set(target.file, next);
-    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== void 0, mode));
-  }
-  for (const [path5, content] of texts)
-    result.changes.push({ path: path5, content, expected: targets.find((t) => t.file === path5).text });
-  return result;
-}
-function patchWorkloadResult(target, kind, injected, changed, native, origin = "strategic-merge patch") {
-  const to = sidecarOf(injected);
-  const from = target.workload.sidecar;
-  return {
-    kind,
-    name: target.workload.name,
-    namespace: target.workload.namespace,
-    file: target.file,
-    line: target.line,
-    document: 0,
-    status: changed ? "injected" : "unchanged",
-    from: {
-      ...from.image ? { proxyImage: from.image } : {},
-      ...from.revision ? { revision: from.revision } : {},
-      mode: from.state === "native" ? "native" : "classic"
-    },
-    to: { ...to ?? {}, mode: native ? "native" : "classic" },
-    origin
-  };
-}
-
-// src/core/inject/output/migrate-json6902.ts
-async function migrateJson6902(build, targets, inject, native) {
-  const result = { changes: [], kept: [], migrated: [] };
-  const references = patchReferences(build);
-  const perFile = /* @__PURE__ */ new Map();
-  for (const t of targets) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
-  const kustomizations = /* @__PURE__ */ new Map();
-  for (const target of targets) {
-    const refs = references.get(target.file) ?? [];
-    const ref = refs[0];
-    if (!ref || refs.length !== 1 || perFile.get(target.file) !== 1 || ref.field === "patchesStrategicMerge") {
-      result.kept.push({ target, reason: "more than one kustomization entry or workload uses it" });
-      continue;
-    }
-    const kind = target.object.kind;
-    const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
-    const mode = native ?? target.workload.sidecar.state === "native";
-    const injected = (0, import_yaml16.parseAllDocuments)(await inject((0, import_yaml16.stringify)(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
-    const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
-    if (!injected || other) {
-      result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
-      continue;
-    }
-    const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
-    const patch = sidecarPatch(workload, input, injected);
-    if (!patch) continue;
-    const dir = posix17.dirname(ref.kustomization);
-    const name = patchFileName(workload);
-    const known2 = kustomizations.get(ref.kustomization);
-    const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
-    const rewired = rewire(known2?.text ?? original, ref.field, ref.index, name);
-    if (rewired === void 0) {
-      result.kept.push({ target, reason: `${ref.kustomization} could not be rewired` });
-      continue;
-    }
-    kustomizations.set(ref.kustomization, { text: rewired, original });
-    result.changes.push({ path: dir === "." ? name : posix17.join(dir, name), content: patch, expected: null });
-    result.changes.push({ path: target.file, content: null, expected: target.text });
-    result.migrated.push({
-      target,
-      patch: dir === "." ? name : posix17.join(dir, name),
-      injected,
-      native: mode
+  const version = options.version?.replace(/^v/, "") ?? await controlPlaneVersionFor(options.workspace, revision, logger);
+  if (!deps.installIstioctl)
+    throw new InvalidInputError("no istioctl binary was given and none can be installed here", {
+      input: "istioctl",
+      hint: "Set the istioctl input to a binary path."
     });
-  }
-  for (const [path5, { text: text2, original }] of kustomizations)
-    result.changes.push({ path: path5, content: text2, expected: original });
-  return result;
+  const binary = await deps.installIstioctl(version);
+  return { binary, version, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
 }
-function opVolumes(text2) {
-  const ops = (0, import_yaml16.parseDocument)(text2).toJS();
-  return new Set(
-    ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
-  );
+async function binaryVersion(binary, digest, cacheDir2) {
+  if (!cacheDir2) return istioctlVersion(binary);
+  const remembered = memo(cacheDir2, `istioctl-version-${digest}`);
+  const known2 = remembered.get();
+  if (typeof known2 === "string") return known2;
+  const version = await istioctlVersion(binary);
+  remembered.set(version);
+  return version;
 }
-function otherOp(text2, kind, input, injected) {
-  const ops = (0, import_yaml16.parseDocument)(text2).toJS();
-  const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
-  const want = podTemplateOf(injected);
-  const base = podTemplateOf(input);
-  const owned = (list) => {
-    const had = new Set(
-      (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
-    );
-    return new Set(
-      (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
-        (i) => isObject(i) && !had.has(i["name"]) ? [i["name"]] : []
-      )
-    );
-  };
-  for (const op of ops) {
-    const path5 = op.path ?? "";
-    const list = new RegExp(`^${at}/spec/(containers|initContainers|volumes)(?:/(\\d+|-))?$`).exec(path5);
-    if (list && (op.op === "add" || op.op === "replace")) {
-      const values = list[2] === void 0 && Array.isArray(op.value) ? op.value : [op.value];
-      const names = owned(list[1]);
-      if (values.every((v) => isObject(v) && names.has(v["name"]))) continue;
-    }
-    if (new RegExp(`^${at}/metadata/(labels|annotations)(/|$)`).test(path5) && op.op !== "remove") continue;
-    return `its op ${op.op ?? "?"} ${path5} is not the sidecar's`;
-  }
-  return void 0;
-}
-function rewire(text2, field, index, file) {
-  const doc = (0, import_yaml16.parseDocument)(text2);
-  const seq = asSeq(doc.get(field, true));
-  const item = seq?.items[index];
-  if (!seq || seq.flow || !item?.range) return void 0;
-  if (field === "patches") {
-    const [start, end] = item.range;
-    const eol = text2.includes("\r\n") ? "\r\n" : "\n";
-    return applySplices(text2, [{ start, end, text: `path: ${file}${text2[end - 1] === "\n" ? eol : ""}` }]);
-  }
-  const lineStart2 = (offset) => text2.lastIndexOf("\n", offset - 1) + 1;
-  let splice = { start: lineStart2(item.range[0]), end: item.range[1], text: "" };
-  if (seq.items.length === 1) {
-    const pair = doc.contents && "items" in doc.contents ? doc.contents.items : [];
-    const key = pair.find((p) => asScalar(p.key)?.value === field)?.key;
-    if (!key?.range || !seq.range) return void 0;
-    splice = { start: lineStart2(key.range[0]), end: seq.range[1], text: "" };
-  }
-  return wirePatches(applySplices(text2, [splice]), [file]);
-}
-
-// src/core/inject/render-check.ts
-import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
-import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname8, join as join18 } from "node:path";
-
-// src/core/releases/artifact-hosts.ts
-var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
-var OLD_HOSTS_GONE_AT = /* @__PURE__ */ new Date("2026-12-08T15:00:00Z");
-var CHART_MOVES = [
-  { from: "istio-release.storage.googleapis.com", to: "blob.istio.io/istio-release", scheme: "https" },
-  { from: "storage.googleapis.com/istio-release", to: "blob.istio.io/istio-release", scheme: "https" },
-  { from: "gcr.io/istio-release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
-  { from: "registry.istio.io/release/charts", to: "ghcr.io/istio/release/charts", scheme: "oci" },
-  { from: "gcr.io/istio-release", scheme: "oci" },
-  { from: "registry.istio.io", scheme: "oci" }
-];
-var IMAGE_MOVES = [
-  { from: "gcr.io/istio-release", to: "docker.io/istio", scheme: "oci" },
-  { from: "registry.istio.io/release", to: "docker.io/istio", scheme: "oci" },
-  // registry.istio.io/testing holds development builds: never a release, so there is no successor.
-  { from: "registry.istio.io", scheme: "oci" }
-];
-function chartRepositoryServes(repository, version, now) {
-  const { scheme, rest } = splitScheme(repository.trim());
-  const move = findMove(CHART_MOVES, rest);
-  if (!move) return { serves: true };
-  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
-}
-function imageRegistryServes(imageOrHub, version, now) {
-  const { scheme, rest } = splitScheme(imageOrHub.trim());
-  const move = findMove(IMAGE_MOVES, rest);
-  if (!move) return { serves: true };
-  const replacement = move.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-  return verdictOnOldHost(displayHost(move), version, now ?? /* @__PURE__ */ new Date(), replacement);
-}
-function currentChartRepository(repository) {
-  const { scheme, rest } = splitScheme(repository.trim());
-  const move = findMove(CHART_MOVES, rest);
-  return move?.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-}
-function currentImageLocation(imageOrHub) {
-  const { scheme, rest } = splitScheme(imageOrHub.trim());
-  const move = findMove(IMAGE_MOVES, rest);
-  return move?.to === void 0 ? void 0 : rewritten(scheme, rest, move);
-}
-function retiredHostOf(artifact, location2) {
-  const move = findMove(artifact === "chart" ? CHART_MOVES : IMAGE_MOVES, splitScheme(location2.trim()).rest);
-  return move ? displayHost(move) : void 0;
-}
-function publishedOnlyToCurrentHosts(version) {
-  const parsed = parseIstioVersion(version);
-  const first = parseIstioVersion(FIRST_VERSION_OFF_OLD_HOSTS);
-  return parsed !== void 0 && (parsed.major > first.major || parsed.major === first.major && parsed.minor >= first.minor);
-}
-function verdictOnOldHost(host, version, now, replacement) {
-  const where2 = replacement ? ` Use ${replacement}.` : "";
-  if (publishedOnlyToCurrentHosts(version)) {
-    return {
-      serves: false,
-      reason: `Istio publishes nothing to ${host} from 1.31, so it has no ${parseIstioVersion(version).version}.${where2}`,
-      replacement
-    };
-  }
-  if (now.getTime() >= OLD_HOSTS_GONE_AT.getTime()) {
-    return {
-      serves: false,
-      reason: `Istio removed ${host} in December 2026, for every version.${where2}`,
-      replacement
-    };
-  }
-  return {
-    serves: true,
-    reason: `${host} is removed in December 2026 (outage from ${OLD_HOSTS_GONE_AT.toISOString()}).${where2}`,
-    replacement
-  };
-}
-function splitScheme(text2) {
-  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text2);
-  return match ? { scheme: match[0], rest: text2.slice(match[0].length) } : { scheme: "", rest: text2 };
-}
-function findMove(moves, rest) {
-  const lower = rest.toLowerCase();
-  return moves.find((move) => {
-    if (!lower.startsWith(move.from)) return false;
-    const next = lower.charAt(move.from.length);
-    return next === "" || next === "/" || next === ":" || next === "@";
-  });
-}
-function rewritten(scheme, rest, move) {
-  const tail = rest.slice(move.from.length);
-  const target = `${move.to}${tail}`;
-  if (scheme === "") return target;
-  if (move.scheme === "https" && /^http:\/\//i.test(scheme)) return `https://${target}`;
-  return `${scheme}${target}`;
-}
-function displayHost(move) {
-  return move.from.startsWith("storage.googleapis.com") ? "storage.googleapis.com/istio-release" : move.from;
-}
-
-// src/core/mesh/invariants.ts
-var MESH_RULES = {
-  MESH001: { title: "A pod template has more than one istio-proxy container", level: "Error" },
-  MESH002: { title: "A sidecar is newer than the control plane revision that serves it", level: "Error" },
-  MESH003: { title: "A sidecar is more than one minor behind its control plane", level: "Warning" },
-  MESH004: { title: "A chart or image source does not serve the pinned version", level: "Error" },
-  MESH005: {
-    title: "A namespace or pod names a revision or tag that no control plane defines",
-    level: "Error"
-  },
-  MESH006: { title: "A namespace has both istio-injection and istio.io/rev", level: "Warning" }
-};
-var ISTIO_ARTIFACT_HOSTS = { chartRepositoryServes, imageRegistryServes };
-function checkMeshInvariants(model, options = {}) {
-  const findings = [];
-  for (const cluster of model.clusters) {
-    const add = (code, origin, message, hint, where2) => findings.push({
-      code,
-      level: MESH_RULES[code].level,
-      cluster: cluster.name,
-      origin,
-      message,
-      hint,
-      ...where2 ? { file: where2.file, line: where2.line } : {}
-    });
-    for (const workload of cluster.workloads) checkWorkload(cluster, workload, add);
-    checkNamespaces(cluster, add);
-    checkHosts(cluster, options.hosts ?? ISTIO_ARTIFACT_HOSTS, options.now, add);
-  }
-  return findings.sort(
-    (a, b) => a.code.localeCompare(b.code) || (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0)
-  );
-}
-function controlPlaneFor(cluster, name) {
-  return cluster.controlPlanes.find((p) => p.revision === name) ?? cluster.controlPlanes.find((p) => p.tags.includes(name));
-}
-function checkWorkload(cluster, workload, add) {
-  const origin = `${workload.kind} ${workload.namespace}/${workload.name}`;
-  const { sidecar } = workload;
-  if (sidecar.count > 1) {
-    const places = sidecar.sources.map((s) => `${s.file}:${s.line} (${s.origin})`).join(", ");
-    const stale = sidecar.sources.find((s) => s.origin !== "inline") ?? sidecar.sources[1] ?? workload.source;
-    add(
-      "MESH001",
-      origin,
-      `the pod template has ${sidecar.count} istio-proxy containers${places ? `: ${places}` : ""}`,
-      "Keep one sidecar: delete the stale patch (or the inline container) so that kustomize renders a single istio-proxy.",
-      stale
-    );
-  }
-  if (workload.podRevision)
-    checkRevisionExists(
-      cluster,
-      "pod",
-      workload.podRevision.value,
-      origin,
-      workload.podRevision.source ?? workload.source,
-      add
-    );
-  if (!sidecar.version || !sidecar.revision) return;
-  const plane = controlPlaneFor(cluster, sidecar.revision);
-  if (!plane?.version || !parseIstioVersion(plane.version)) return;
-  const where2 = sidecar.source ?? workload.source;
-  if (compareVersions(sidecar.version, plane.version) > 0) {
-    add(
-      "MESH002",
-      origin,
-      `the sidecar runs ${sidecar.version}, newer than the control plane revision ${plane.revision} (${plane.version}) that serves it`,
-      `Upgrade the control plane first, or set the sidecar back to ${plane.version}: Istio allows proxies behind the control plane, never ahead.`,
-      where2
-    );
-  } else if (minorDistance(sidecar.version, plane.version) > 1) {
-    add(
-      "MESH003",
-      origin,
-      `the sidecar runs ${sidecar.version}, more than one minor behind the control plane revision ${plane.revision} (${plane.version})`,
-      `Re-inject the sidecar at ${plane.version}: Istio supports proxies at most one minor behind the control plane.`,
-      where2
-    );
-  }
-}
-function checkRevisionExists(cluster, what, name, origin, where2, add) {
-  if (cluster.controlPlanes.length === 0 || controlPlaneFor(cluster, name)) return;
-  add(
-    "MESH005",
-    origin,
-    `the ${what} asks for revision '${name}', which no control plane of cluster ${cluster.name} defines (${known(cluster)})`,
-    `Point istio.io/rev on the ${what} at a revision or tag a control plane defines, or add that revision or tag.`,
-    where2
-  );
-}
-function known(cluster) {
-  const names = cluster.controlPlanes.flatMap((p) => [p.revision, ...p.tags]);
-  return names.length > 0 ? `known: ${names.join(", ")}` : "none is declared";
-}
-function checkNamespaces(cluster, add) {
-  for (const namespace of cluster.namespaces) {
-    const origin = `Namespace ${namespace.name}`;
-    if (namespace.injection && namespace.revision) {
-      add(
-        "MESH006",
-        origin,
-        `the namespace has istio-injection=${namespace.injection.value} and istio.io/rev=${namespace.revision.value}; istio-injection wins, so the revision label has no effect`,
-        "Remove the istio-injection label and keep istio.io/rev (or the other way round).",
-        namespace.injection.source ?? namespace.source
-      );
-    }
-    if (namespace.revision)
-      checkRevisionExists(
-        cluster,
-        "namespace",
-        namespace.revision.value,
-        origin,
-        namespace.revision.source ?? namespace.source,
-        add
-      );
-  }
-}
-function checkHosts(cluster, hosts, now, add) {
-  const declarations = [
-    ...cluster.controlPlanes.flatMap((p) => p.declarations),
-    ...cluster.components.flatMap((c) => c.declaration ? [c.declaration] : [])
-  ];
-  for (const d of declarations) {
-    const version = d.version ?? d.chart?.version;
-    if (!version || !parseIstioVersion(version)) continue;
-    if (d.chart?.repository) {
-      const answer = hosts.chartRepositoryServes(d.chart.repository, version, now);
-      if (!answer.serves)
-        add(
-          "MESH004",
-          d.name,
-          hostMessage(`chart repository ${d.chart.repository}`, version, answer),
-          hostHint(answer),
-          d.source
-        );
-    }
-    const global2 = asRecord(d.values.global);
-    const hub = asString(global2?.hub) ?? asString(d.values.hub);
-    if (hub) {
-      const answer = hosts.imageRegistryServes(hub, version, now);
-      if (!answer.serves)
-        add("MESH004", d.name, hostMessage(`image hub ${hub}`, version, answer), hostHint(answer), d.source);
-    }
-  }
-  for (const workload of cluster.workloads) {
-    const { image, version } = workload.sidecar;
-    if (!image || !version) continue;
-    const answer = hosts.imageRegistryServes(image, version, now);
-    if (!answer.serves)
-      add(
-        "MESH004",
-        `${workload.kind} ${workload.namespace}/${workload.name}`,
-        hostMessage(`image ${image}`, version, answer),
-        hostHint(answer),
-        workload.sidecar.source ?? workload.source
-      );
-  }
-}
-function hostMessage(what, version, answer) {
-  const reason = answer.replacement ? answer.reason?.replace(` Use ${answer.replacement}.`, "") : answer.reason;
-  return `${what} does not serve Istio ${version}${reason ? `: ${reason}` : ""}`;
-}
-function hostHint(answer) {
-  return answer.replacement ? `Use ${answer.replacement} instead.` : "Point it at a host that publishes this version (see Istio's 1.31 upgrade notes).";
-}
-
-// src/core/mesh/rebuild.ts
-import { posix as posix18 } from "node:path";
-async function rebuildMesh(before, workspace, changed, options = {}) {
-  const paths = new Set(changed.map((p) => posix18.normalize(p)));
-  if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
-  const affected = before.rendered.filter((r) => touches(r, paths));
-  const files = openRepoFiles(workspace, options.logger ?? silentLogger);
-  const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
-  const fresh = await renderRoots(
-    files,
-    affected.map((r) => r.root),
-    {
-      ...needsKustomize ? { kustomize: options.kustomize ?? locateKustomize() } : {},
-      concurrency: options.concurrency,
-      timeoutMs: options.timeoutMs
-    }
-  );
-  const freshById = new Map(fresh.map((r) => [r.root.id, r]));
-  const lookups = before.rendered.filter((r) => !freshById.has(r.root.id)).map((r) => ({ ...r, root: { ...r.root, flux: void 0 } }));
-  applyPostBuild(files, [...fresh, ...lookups]);
-  for (const root of fresh) for (const object of root.objects) locateDocument(files, object);
-  const rendered = before.rendered.map((r) => freshById.get(r.root.id) ?? r);
-  const clusters = [];
-  for (const cluster of before.model.clusters) {
-    const mine = rendered.filter((r) => r.root.cluster === cluster.name);
-    if (!mine.some((r) => freshById.has(r.root.id))) {
-      clusters.push(cluster);
-      continue;
-    }
-    const namespaces = cluster.namespaces;
-    const workloads = mine.flatMap((r) => {
-      const again = freshById.get(r.root.id);
-      return again ? readWorkloads(files, [again], namespaces) : cluster.workloads.filter((w) => w.root === r.root.id);
-    });
-    clusters.push({ ...cluster, workloads, objects: mine.flatMap((r) => r.objects) });
-  }
-  const model = { clusters, warnings: before.model.warnings };
-  files.forgetParsed();
-  return { model, files, rendered };
-}
-function touches(rendered, paths) {
-  return [...paths].some((p) => reads(rendered, p));
-}
-function reads(rendered, path5) {
-  const { root } = rendered;
-  if (root.files?.includes(path5)) return true;
-  if (rendered.objects.some((o) => o.source?.file === path5)) return true;
-  const dirs = new Set(root.nested ?? []);
-  if (root.kustomization) dirs.add(root.path);
-  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix18.dirname(p));
-  return [...dirs].some((dir) => dir === "." || path5.startsWith(`${dir}/`));
-}
-function shortcutApplies(model, rendered, paths) {
-  const named = (file) => file !== void 0 && paths.has(file);
-  for (const path5 of paths)
-    if (KUSTOMIZATION_FILES.includes(posix18.basename(path5))) return false;
-  if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
-  if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
-  for (const cluster of model.clusters) {
-    for (const plane of cluster.controlPlanes) {
-      if (named(plane.source?.file)) return false;
-      for (const d of plane.declarations)
-        if (named(d.source?.file) || d.layers.some((l) => named(l.source?.file))) return false;
-    }
-    if (cluster.components.some((c) => named(c.source?.file))) return false;
-    if (cluster.namespaces.some((n) => named(n.source?.file))) return false;
-  }
-  return true;
-}
-
-// src/core/inject/render-check.ts
-var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
-function assertOneProxy(body, file, line) {
-  const parsed = parseManifest(body);
-  for (const object of objectsOf(parsed)) {
-    const template = podTemplateOf(object);
-    if (!template) continue;
-    const count = proxyCount(template.spec);
-    if (count > 1)
-      throw new FileFormatError(
-        `the injected pod template would have ${count} istio-proxy containers (one in initContainers, one in containers?)`,
-        {
-          file,
-          line,
-          hint: "Nothing was written. Keep the sidecar mode the workload has (native-sidecars), or remove the stale istio-proxy by hand."
-        }
-      );
-  }
-  return parsed;
-}
-function proxyCount(spec) {
-  return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
-}
-var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
-async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync2(join18(tmpdir5(), "inject-render-check-"));
-  try {
-    cpSync(workspace, scratch, {
-      recursive: true,
-      filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
-    });
-    for (const change of changes) {
-      const target = join18(scratch, change.path);
-      mkdirSync4(dirname8(target), { recursive: true });
-      if (change.content === null) rmSync5(target, { force: true });
-      else writeFileSync3(target, change.content);
-    }
-    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
-    const paths = changes.map((c) => c.path);
-    const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
-    after.files.forgetParsed();
-    const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
-    const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
-    const blocking = fresh.filter((f) => BLOCKING.has(f.code));
-    for (const f of fresh.filter((f2) => !BLOCKING.has(f2.code)))
-      logger.warning(`after injection, ${f.code} ${f.origin}: ${f.message}`, {
-        ...f.file ? { file: f.file } : {},
-        ...f.line ? { line: f.line } : {}
-      });
-    if (blocking.length > 0) {
-      const first = blocking[0];
-      throw new FileFormatError(
-        `the rendered result breaks ${blocking.length} mesh invariant(s): ${blocking.slice(0, 3).map((f) => `${f.code} ${f.origin}: ${f.message}`).join("; ")}`,
-        { file: first.file, line: first.line, hint: `Nothing was written. ${first.hint}` }
-      );
-    }
-    let pods = 0;
-    let withOneProxy = 0;
-    const images = [];
-    for (const cluster of after.model.clusters)
-      for (const workload of cluster.workloads) {
-        if (workload.sidecar.state === "none") continue;
-        pods++;
-        if (workload.sidecar.count === 1) withOneProxy++;
-        if (workload.sidecar.image) images.push(workload.sidecar.image);
-      }
-    return { check: { pods, withOneProxy, images }, after };
-  } finally {
-    rmSync5(scratch, { recursive: true, force: true });
-  }
-}
-function quiet(logger) {
-  return { ...logger, info: () => {
-  }, notice: () => {
-  }, debug: () => {
-  } };
-}
-
-// src/core/inject/selection.ts
-function selectionFor(asked, paths) {
-  if (asked === "webhook" || asked === "paths") return asked;
-  return paths && paths.length > 0 ? "paths" : "webhook";
-}
-var GITOPS_NAMESPACES = ["flux-system", "argocd"];
-var STATUS3 = "sidecar.istio.io/status";
-var INJECT3 = "sidecar.istio.io/inject";
-var TRUE = ["true", "enabled", "yes", "y", "on"];
-function namespaceOf(job, mesh) {
-  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
-  return rendered ?? job.workloads[0]?.namespace ?? "default";
-}
-function podSetting(job, key) {
-  const known2 = job.podSettings?.get(key);
-  if (known2 !== void 0) return known2 ?? void 0;
-  const value = readPodSetting(job, key);
-  job.podSettings?.set(key, value ?? null);
-  return value;
-}
-function readPodSetting(job, key) {
-  return podSettingIn(job.source(), key);
-}
-function podSettingIn(source, key) {
-  for (const object of objectsOf(source)) {
-    if (workloadsOf(object).length !== 1) continue;
-    const template = podTemplateOf(object);
-    if (!template) continue;
-    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
-    if (value !== void 0) return String(value);
-  }
-  return void 0;
-}
-function verdict(job, selection, mesh, revision) {
-  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
-  const namespace = namespaceOf(job, mesh);
-  if (SYSTEM_NAMESPACES.includes(namespace))
-    return {
-      inject: false,
-      reason: "system-namespace",
-      message: `in ${namespace}: the webhook never injects there`
-    };
-  if (GITOPS_NAMESPACES.includes(namespace))
-    return {
-      inject: false,
-      reason: "gitops-controller",
-      message: `in ${namespace}: a GitOps controller, never meshed`
-    };
-  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
-    return {
-      inject: false,
-      reason: "control-plane-namespace",
-      message: `in ${namespace}, the control plane's namespace`
-    };
-  const injected = job.body.includes(STATUS3);
-  const podRev = podSetting(job, "istio.io/rev");
-  if (podRev && !known2(podRev))
-    return {
-      inject: false,
-      reason: "unknown-revision",
-      message: `the pod names revision ${podRev}, which no control plane defines`
-    };
-  if (injected) return { inject: true };
-  if (selection === "paths") return { inject: true };
-  const podInject = podSetting(job, INJECT3);
-  if (podInject !== void 0 && !TRUE.includes(podInject.toLowerCase()))
-    return { inject: false, reason: "injection-disabled", message: `${INJECT3}: "${podInject}"` };
-  const ns = mesh?.namespace(namespace);
-  const injection = ns?.injection?.value;
-  if (injection === "disabled")
-    return {
-      inject: false,
-      reason: "namespace-disabled",
-      message: `namespace ${namespace} has istio-injection: disabled`
-    };
-  if (injection === "enabled") return { inject: true };
-  const nsRev = ns?.revision?.value;
-  if (nsRev) {
-    if (!known2(nsRev))
-      return {
-        inject: false,
-        reason: "unknown-revision",
-        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
-      };
-    return { inject: true };
-  }
-  if (podInject !== void 0 || podRev) return { inject: true };
-  return {
-    inject: false,
-    reason: "not-selected",
-    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
-  };
-}
-function selectJobs(jobs, selection, mesh, revision) {
-  const selected = [];
-  const skipped = [];
-  for (const job of jobs) {
-    const v = verdict(job, selection, mesh, revision);
-    if (v.inject) {
-      selected.push(job);
-      continue;
-    }
-    for (const workload of job.workloads)
-      skipped.push({
-        ...workload,
-        file: job.file.path,
-        line: job.slice.line,
-        document: job.slice.index,
-        status: "skipped",
-        skipReason: v.reason,
-        ...v.message ? { skipMessage: v.message } : {}
-      });
-  }
-  return { jobs: selected, skipped };
-}
-
-// src/core/inject/sidecar-mode.ts
-var import_yaml17 = __toESM(require_dist(), 1);
-function bodyForMode(job, from, native) {
-  if (from === void 0 || from === "native" === native) return job.body;
-  const list = from === "native" ? "initContainers" : "containers";
-  const document = JSON.parse(JSON.stringify(job.source()));
-  for (const object of objectsOf(document)) {
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec || !Array.isArray(spec[list])) continue;
-    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
-  }
-  return (0, import_yaml17.stringify)(document);
-}
-function existingMode(job) {
-  if (!job.body.includes("istio-proxy")) return void 0;
-  const known2 = job.podSettings?.get(MODE_SETTING);
-  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
-  const mode = modeIn(job.source());
-  job.podSettings?.set(MODE_SETTING, mode ?? null);
-  return mode;
-}
-var MODE_SETTING = "@sidecar-mode";
-function modeIn(source) {
-  for (const object of objectsOf(source)) {
-    if (workloadsOf(object).length !== 1) continue;
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec) continue;
-    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
-    if (has("initContainers")) return "native";
-    if (has("containers")) return "classic";
-  }
-  return void 0;
-}
-function sidecarModeGroups(jobs, configured, defaultNative, logger) {
-  const groups2 = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const mode = existingMode(job);
-    const native = configured || mode === void 0 ? defaultNative : mode === "native";
-    if (configured && mode !== void 0 && mode === "native" !== native)
-      logger.notice(
-        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
-        { file: job.file.path, line: job.slice.line }
-      );
-    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
-    group.indexes.push(j);
-    if (mode) group.existing.set(j, mode);
-    groups2.set(native, group);
-  });
-  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
-}
-function recordModes(workloads, jobs, groups2) {
-  const byLocation = /* @__PURE__ */ new Map();
-  for (const group of groups2)
-    for (const j of group.indexes) {
-      const job = jobs[j];
-      const from = group.existing.get(j);
-      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
-        ...from ? { from } : {},
-        to: group.native ? "native" : "classic"
-      });
-    }
-  for (const w of workloads) {
-    const modes = byLocation.get(`${w.file}\0${w.document}`);
-    if (!modes) continue;
-    if (w.from && modes.from) w.from.mode = modes.from;
-    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
-  }
-}
-
-// src/core/inject/pod-settings-cache.ts
-var KEYS = ["istio.io/rev", "sidecar.istio.io/inject", "sidecar.istio.io/status"];
-var SPARE_ENTRIES2 = 2e4;
-var PodSettingsCache = class _PodSettingsCache {
-  constructor(store, stored2) {
-    this.store = store;
-    this.stored = stored2;
-  }
-  store;
-  stored;
-  used = /* @__PURE__ */ new Map();
-  changed = false;
-  static open(cacheDir2) {
-    const store = cacheDir2 ? memo(cacheDir2, "pod-settings") : void 0;
-    const stored2 = store?.get();
-    return new _PodSettingsCache(store, stored2 && typeof stored2 === "object" ? stored2 : {});
-  }
-  /** Gives each job the settings recorded for its body (and a place to record new ones). */
-  attach(jobs) {
-    if (!this.store) return;
-    for (const job of jobs) {
-      const key = sha256(job.body);
-      const settings = this.used.get(key) ?? { ...this.stored[key] ?? {} };
-      this.used.set(key, settings);
-      job.podSettings = {
-        get: (name) => Object.hasOwn(settings, name) ? settings[name] : void 0,
-        set: (name, value) => {
-          if (settings[name] === value) return;
-          settings[name] = value;
-          this.changed = true;
-        }
-      };
-    }
-  }
-  /** The settings of a body this run writes, read from its parse, for the next run. */
-  record(body, parsed) {
-    if (!this.store) return;
-    const settings = {};
-    for (const key of KEYS) settings[key] = podSettingIn(parsed, key) ?? null;
-    settings[MODE_SETTING] = modeIn(parsed) ?? null;
-    this.used.set(sha256(body), settings);
-    this.changed = true;
-  }
-  save() {
-    if (!this.store) return;
-    const spare = Object.keys(this.stored).filter((k) => !this.used.has(k));
-    if (!this.changed && this.used.size === Object.keys(this.stored).length) return;
-    const entries = Object.fromEntries(this.used);
-    for (const key of spare.slice(-SPARE_ENTRIES2)) entries[key] = this.stored[key];
-    this.store.set(entries);
-  }
-};
 
 // src/core/inject/repo-mesh.ts
 import { readdirSync as readdirSync3, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 
 // src/core/inject/mesh-facts.ts
 import { lstatSync as lstatSync5, readFileSync as readFileSync9, readlinkSync as readlinkSync2 } from "node:fs";
 import { createHash as createHash3 } from "node:crypto";
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/core/mesh/injection-values.ts
@@ -41891,59 +42308,6 @@ function controlPlaneNamespaces(model) {
   return out;
 }
 
-// src/core/inject/revisions.ts
-function labelledRevision(namespace, podRevision, mesh) {
-  const ns = mesh.namespace(namespace);
-  const injection = ns?.injection?.value;
-  if (injection === "enabled") return "default";
-  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
-  if (injection === void 0 && podRevision) return podRevision;
-  return void 0;
-}
-function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
-  if (!mesh || pinned) return runRevision;
-  const name = labelledRevision(namespace, podRevision, mesh);
-  if (name === void 0) return runRevision;
-  const resolved = mesh.resolveRevision(name);
-  if (resolved === (runRevision ?? "default")) return runRevision;
-  return resolved === "default" ? void 0 : resolved;
-}
-function podRevisionChoice(label, status, runRevision) {
-  if (label === void 0) return void 0;
-  const injectorWritten = status !== void 0 && (status || "default") === label;
-  return injectorWritten && runRevision !== void 0 ? void 0 : label;
-}
-function statusRevision(status) {
-  if (typeof status !== "string") return void 0;
-  try {
-    const revision = JSON.parse(status).revision;
-    return typeof revision === "string" && revision !== "" ? revision : "default";
-  } catch {
-    return void 0;
-  }
-}
-function revisionForJob(job, mesh, runRevision, pinned = false) {
-  if (!mesh || pinned) return runRevision;
-  const label = podSetting(job, "istio.io/rev");
-  const status = job.body.includes(STATUS4) ? statusRevision(podSetting(job, STATUS4)) : void 0;
-  return revisionFor(
-    namespaceOf(job, mesh),
-    podRevisionChoice(label, status, runRevision),
-    mesh,
-    runRevision
-  );
-}
-var STATUS4 = "sidecar.istio.io/status";
-function revisionVersion(model, revision) {
-  const name = revision ?? "default";
-  const versions = new Set(
-    model.clusters.flatMap(
-      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
-    )
-  );
-  return versions.size === 1 ? [...versions][0] : void 0;
-}
-
 // src/core/inject/mesh-facts.ts
 var FACTS_FORMAT = 2;
 function factsOf(build) {
@@ -42001,7 +42365,7 @@ function repoFingerprint(workspace, cacheDir2, logger) {
   part(gitRemoteUrls(workspace).join("\n"));
   for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/*"], logger })) {
     part(path5);
-    const absolute = join19(workspace, path5);
+    const absolute = join20(workspace, path5);
     const stats = lstatSync5(absolute, { throwIfNoEntry: false });
     if (stats?.isSymbolicLink()) part(`link:${readlinkSync2(absolute)}`);
     else if (stats?.isFile()) part(createHash3("sha256").update(readFileSync9(absolute)).digest("hex"));
@@ -42033,13 +42397,13 @@ function factsMemo(cacheDir2, fingerprint) {
     get: stored2.get,
     set(facts) {
       stored2.set(facts);
-      if (cacheDir2) pruneFacts(join20(cacheDir2, "memo"));
+      if (cacheDir2) pruneFacts(join21(cacheDir2, "memo"));
     }
   };
 }
 function pruneFacts(dir) {
   try {
-    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join20(dir, f), time: statSync4(join20(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
+    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join21(dir, f), time: statSync4(join21(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
     for (const old of files.slice(KEPT_FACTS)) rmSync6(old.path, { force: true });
   } catch {
   }
@@ -42125,33 +42489,12 @@ function describe(facts, loadBuild, runRevision, logger) {
   };
 }
 
-// src/core/inject/revision-istioctl.ts
-function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
-  const known2 = /* @__PURE__ */ new Map();
-  return (revision) => {
-    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
-    const own = mesh.revisionVersion(revision);
-    if (!own || own === run2.version) return Promise.resolve(run2);
-    let found = known2.get(own);
-    if (!found) {
-      const install = deps.installIstioctl;
-      found = install ? (async () => {
-        logger.info(
-          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
-        );
-        const binary = await install(own);
-        return { binary, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
-      })() : Promise.resolve(run2).then((r) => {
-        logger.warning(
-          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
-        );
-        return r;
-      });
-      known2.set(own, found);
-    }
-    return found;
-  };
-}
+// src/core/inject/types.ts
+var INJECT_OUTPUT_MODES = ["in-place", "render-dir", "patches"];
+
+// src/core/inject/write-sidecars.ts
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { dirname as dirname9 } from "node:path";
 
 // src/core/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
@@ -42284,325 +42627,54 @@ function renderInjectSummary(input) {
   return lines.join("\n");
 }
 
-// src/core/inject/types.ts
-var INJECT_OUTPUT_MODES = ["in-place", "render-dir", "patches"];
-
-// src/core/inject/render-sidecars.ts
-async function renderSidecars(options, deps = {}) {
-  const logger = deps.logger ?? silentLogger;
-  const mode = checkedOutputMode(options);
-  const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
-  const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
-  const { binary, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
-  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
-  const scratch = await mkdtemp2(join21(tmpdir6(), "kube-inject-"));
-  try {
-    const context2 = {
-      binary,
-      binaryDigest: digest,
-      version,
-      scratch,
-      cacheDir: cacheDir2,
-      logger
-    };
-    const istioctlFor = revisionIstioctl(
-      { binary, version, digest },
-      revision,
-      options.pinRevision ? void 0 : repoMesh,
-      deps,
-      cacheDir2,
-      logger
+// src/core/inject/write-sidecars.ts
+async function writeSidecars(setup, workloads, changes) {
+  const { options, mode, repoMesh, logger } = setup;
+  logger.info(`${changes.length} files to write`);
+  const skipped = skippedWorkloads(workloads, logger);
+  if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
+  const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
+  if (!options.dryRun && changes.length > 0) {
+    for (const change of changes) await mkdir4(dirname9(change.absolute), { recursive: true });
+    writeFilesAtomically(
+      changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
+      { root: options.workspace, logger }
     );
-    const configs = /* @__PURE__ */ new Map();
-    const configFor = (rev) => {
-      const name = rev ?? "default";
-      let known2 = configs.get(name);
-      if (!known2) {
-        known2 = (async () => {
-          const dir = rev === revision ? scratch : join21(scratch, `revision-${name}`);
-          if (dir !== scratch) await mkdir3(dir, { recursive: true });
-          const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
-          const own = await istioctlFor(rev);
-          return injectConfig(options, {
-            ...context2,
-            binary: own.binary,
-            version: own.version,
-            binaryDigest: own.digest,
-            revision: rev,
-            scratch: dir,
-            ...values ? { repoValues: values } : {}
-          });
-        })();
-        configs.set(name, known2);
-      }
-      return known2;
-    };
-    const config = await configFor(revision);
-    const files = readSources(options, mode, logger);
-    const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
-    const found = findJobs(files, logger).filter((job) => {
-      if (!patchFiles.has(job.file.path)) return true;
-      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
-      return false;
-    });
-    const podSettings = PodSettingsCache.open(cacheDir2);
-    podSettings.attach(found);
-    const selection = selectionFor(options.selection, options.paths);
-    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
-    logger.info(
-      `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
-    );
-    const byRevision = /* @__PURE__ */ new Map();
-    jobs.forEach((job, j) => {
-      const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
-      const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
-      entry.indexes.push(j);
-      byRevision.set(rev ?? "default", entry);
-    });
-    if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
-      logger.info(
-        `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
-      );
-    const outputs = new Array(jobs.length);
-    const skipLines = /* @__PURE__ */ new Map();
-    const cacheOf = /* @__PURE__ */ new Map();
-    const caches = [];
-    const groups2 = [];
-    let processes = 0;
-    let reinjected = 0;
-    for (const { revision: rev, indexes } of byRevision.values()) {
-      const revConfig = await configFor(rev);
-      const revGroups = sidecarModeGroups(
-        indexes.map((i) => jobs[i]),
-        options.nativeSidecars !== void 0,
-        revConfig.nativeSidecars,
-        logger
-      ).map((g) => ({
-        native: g.native,
-        indexes: g.indexes.map((i) => indexes[i]),
-        existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
-      }));
-      groups2.push(...revGroups);
-      for (const group of revGroups) {
-        const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : {
-          ...revConfig,
-          nativeSidecars: group.native,
-          key: sha256(revConfig.key, `native=${group.native}`)
-        };
-        const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
-        caches.push(cache);
-        const groupJobs = group.indexes.map((j) => {
-          const job = jobs[j];
-          const body = bodyForMode(job, group.existing.get(j), group.native);
-          return body === job.body ? job : { ...job, body };
-        });
-        const own = await istioctlFor(rev);
-        const injected = await injectJobs(
-          groupJobs,
-          {
-            binary: own.binary,
-            version: own.version,
-            revision: rev,
-            config: groupConfig,
-            ...options.workers ? { workers: options.workers } : {},
-            logger
-          },
-          cache
-        );
-        group.indexes.forEach((j, i) => {
-          outputs[j] = injected.outputs[i];
-          const job = jobs[j];
-          cacheOf.set(job, cache);
-          const lines = injected.skipLines.get(groupJobs[i]);
-          if (lines) skipLines.set(job, lines);
-        });
-        processes += injected.processes;
-        reinjected += injected.reinjected;
-      }
-    }
-    const judged = judgeAll(jobs, outputs, skipLines, mode);
-    judged.workloads.push(...notSelected);
-    recordModes(judged.workloads, jobs, groups2);
-    for (const w of judged.workloads) {
-      const origin = repoMesh?.originOf(w.file, w.line);
-      if (origin) w.origin = origin;
-    }
-    for (const [job, replacement] of judged.replacedJobs) {
-      const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
-      if (mode !== "in-place") continue;
-      const written = normalisedBody(replacement);
-      const cache = cacheOf.get(job);
-      cache.forget(job.body);
-      cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
-      podSettings.record(written, parsed);
-    }
-    const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
-    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
-      const build = await repoMesh.loadBuild();
-      const injectTarget = async (input, native2, target) => {
-        processes++;
-        const rev = revisionFor(
-          target.workload.namespace,
-          podRevisionOf(target.object.object, revision),
-          repoMesh,
-          revision,
-          options.pinRevision
-        );
-        const revConfig = await configFor(rev);
-        const own = await istioctlFor(rev);
-        const result = await kubeInject({
-          binary: own.binary,
-          version: own.version,
-          input,
-          injectConfigFile: revConfig.injectConfigFile,
-          meshConfigFile: revConfig.meshConfigFile,
-          valuesFile: revConfig.valuesFile,
-          operatorFile: revConfig.operatorFile,
-          revision: rev,
-          nativeSidecars: native2
-        });
-        return result.output;
-      };
-      const native = options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0;
-      let json6902 = json6902Sidecars(build);
-      if (mode === "patches") {
-        const migration = await migrateJson6902(build, json6902, injectTarget, native);
-        json6902 = migration.kept.map((k) => k.target);
-        for (const { target, reason } of migration.kept)
-          logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
-            file: target.file,
-            line: target.line
-          });
-        const moved = new Set(
-          migration.migrated.map((m) => `${m.target.object.kind}\0${m.target.workload.name}`)
-        );
-        judged.workloads = judged.workloads.filter(
-          (w) => w.status !== "skipped" || !moved.has(`${w.kind}\0${w.name}`)
-        );
-        for (const m of migration.migrated) {
-          logger.notice(
-            `${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`,
-            {
-              file: m.target.file
-            }
-          );
-          judged.workloads.push(
-            patchWorkloadResult(
-              m.target,
-              m.target.object.kind,
-              m.injected,
-              true,
-              m.native,
-              "JSON6902 patch"
-            )
-          );
-        }
-        for (const change of migration.changes)
-          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-      }
-      const taken = /* @__PURE__ */ new Set([
-        ...changes.map((c) => c.path),
-        ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
-      ]);
-      for (const patched of [
-        await json6902Changes(json6902, injectTarget, native),
-        await strategicMergeChanges(
-          strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
-          injectTarget,
-          native
-        )
-      ]) {
-        for (const left of patched.metadataLeftOut)
-          logger.notice(
-            `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
-            { file: left.file, line: left.line }
-          );
-        for (const change of patched.changes)
-          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-        const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
-        judged.workloads = judged.workloads.filter(
-          (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
-        );
-        judged.workloads.push(...patched.workloads);
-      }
-    }
-    logger.info(`${changes.length} files to write`);
-    const skipped = skippedWorkloads(judged.workloads, logger);
-    if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
-    const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
-    const rendered = checked?.check;
-    if (!options.dryRun && changes.length > 0) {
-      for (const change of changes) await mkdir3(dirname9(change.absolute), { recursive: true });
-      writeFilesAtomically(
-        changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
-        { root: options.workspace, logger }
-      );
-      if (checked) recordRepoMeshFacts(options.workspace, cacheDir2, checked.after, logger);
-    }
-    for (const cache of caches) cache.save();
-    podSettings.save();
-    const workloads = judged.workloads;
-    const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? config.proxyImage;
-    const changedFiles = changes.map((c) => c.path);
-    return {
+    if (checked) recordRepoMeshFacts(options.workspace, setup.cacheDir, checked.after, logger);
+  }
+  for (const cache of setup.caches) cache.save();
+  setup.podSettings.save();
+  return { skipped, renderCheck: checked?.check };
+}
+function sidecarsResult(run2, workloads, changes, written) {
+  const { version, revision, mode } = run2;
+  const rendered = written.renderCheck;
+  const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? run2.config.proxyImage;
+  const changedFiles = changes.map((c) => c.path);
+  return {
+    version,
+    ...revision ? { revision } : {},
+    istioctl: run2.istioctl,
+    proxyImage,
+    nativeSidecars: run2.config.nativeSidecars,
+    output: mode,
+    changedFiles,
+    workloads,
+    injected: workloads.filter((w) => w.status !== "skipped").length,
+    skipped: written.skipped,
+    istioctlProcesses: run2.processes,
+    reinjectedDocuments: run2.reinjected,
+    ...rendered ? { renderCheck: rendered } : {},
+    summary: renderInjectSummary({
       version,
       ...revision ? { revision } : {},
-      istioctl: binary,
       proxyImage,
-      nativeSidecars: config.nativeSidecars,
       output: mode,
       changedFiles,
       workloads,
-      injected: workloads.filter((w) => w.status !== "skipped").length,
-      skipped,
-      istioctlProcesses: processes,
-      reinjectedDocuments: reinjected,
-      ...rendered ? { renderCheck: rendered } : {},
-      summary: renderInjectSummary({
-        version,
-        ...revision ? { revision } : {},
-        proxyImage,
-        output: mode,
-        changedFiles,
-        workloads,
-        ...rendered ? { renderCheck: rendered } : {}
-      })
-    };
-  } finally {
-    await rm3(scratch, { recursive: true, force: true });
-  }
-}
-function checkedOutputMode(options) {
-  const mode = options.output ?? "in-place";
-  if (!INJECT_OUTPUT_MODES.includes(mode))
-    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, {
-      input: "output",
-      hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
-    });
-  if (mode === "render-dir" && !options.outputDir)
-    throw new InvalidInputError("output render-dir needs an output directory", {
-      input: "output-dir",
-      hint: "Set output-dir, e.g. rendered."
-    });
-  if (mode === "render-dir") resolveInsideWorkspace(options.workspace, options.outputDir, "output-dir");
-  return mode;
-}
-function judgeAll(jobs, outputs, skipLines, mode) {
-  const workloads = [];
-  const replacements = /* @__PURE__ */ new Map();
-  const replacedJobs = /* @__PURE__ */ new Map();
-  const injectedObjects = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const judgement = judgeJob(job, outputs[j], skipLines.get(job) ?? [], mode === "patches");
-    workloads.push(...judgement.workloads);
-    if (judgement.injected !== void 0) injectedObjects.set(job, judgement.injected);
-    if (judgement.replacement === void 0) return;
-    replacedJobs.set(job, judgement.replacement);
-    const perFile = replacements.get(job.file) ?? /* @__PURE__ */ new Map();
-    perFile.set(job.slice.index, judgement.replacement);
-    replacements.set(job.file, perFile);
-  });
-  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
+      ...rendered ? { renderCheck: rendered } : {}
+    })
+  };
 }
 function skippedWorkloads(workloads, logger) {
   const skipped = workloads.filter((w) => w.status === "skipped").map((w) => ({
@@ -42626,54 +42698,76 @@ function failOnSkipError(skipped) {
     }
   );
 }
-async function resolveIstioctl(options, revision, deps, cacheDir2, logger) {
-  if (options.istioctl) {
-    const digest = cacheDir2 ? fileDigest(cacheDir2, options.istioctl) : "uncached";
-    const actual = await binaryVersion(options.istioctl, digest, cacheDir2);
-    const wanted = options.version?.replace(/^v/, "");
-    if (wanted && /^\d+\.\d+\.\d+/.test(actual) && actual !== wanted) {
-      throw new InvalidInputError(`istioctl at ${options.istioctl} is ${actual}, not ${options.version}`, {
-        input: "version",
-        hint: "Point istioctl at a binary of that version, or leave istioctl empty to install it."
-      });
-    }
-    return { binary: options.istioctl, version: actual, digest };
-  }
-  const version = options.version?.replace(/^v/, "") ?? await controlPlaneVersionFor(options.workspace, revision, logger);
-  if (!deps.installIstioctl)
-    throw new InvalidInputError("no istioctl binary was given and none can be installed here", {
-      input: "istioctl",
-      hint: "Set the istioctl input to a binary path."
-    });
-  const binary = await deps.installIstioctl(version);
-  return { binary, version, digest: cacheDir2 ? fileDigest(cacheDir2, binary) : "uncached" };
-}
-async function binaryVersion(binary, digest, cacheDir2) {
-  if (!cacheDir2) return istioctlVersion(binary);
-  const remembered = memo(cacheDir2, `istioctl-version-${digest}`);
-  const known2 = remembered.get();
-  if (typeof known2 === "string") return known2;
-  const version = await istioctlVersion(binary);
-  remembered.set(version);
-  return version;
-}
 function mostCommon(values) {
   const counts = /* @__PURE__ */ new Map();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
-function ownPatchPath(file, workload) {
-  const dir = posix19.dirname(file);
-  return dir === "." ? patchFileName(workload) : posix19.join(dir, patchFileName(workload));
+
+// src/core/inject/render-sidecars.ts
+async function renderSidecars(options, deps = {}) {
+  const logger = deps.logger ?? silentLogger;
+  const mode = checkedOutputMode(options);
+  const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
+  const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
+  const run2 = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
+  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
+  const scratch = await mkdtemp2(join22(tmpdir6(), "kube-inject-"));
+  try {
+    const tools = renderTools({ options, deps, run: run2, revision, repoMesh, scratch, cacheDir: cacheDir2, logger });
+    const config = await tools.configFor(revision);
+    const { found, files } = workloadJobs(options, mode, repoMesh, logger);
+    const podSettings = PodSettingsCache.open(cacheDir2);
+    podSettings.attach(found);
+    const selection = selectionFor(options.selection, options.paths);
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
+    logger.info(
+      `${found.length} workload documents in ${files} files, ${jobs.length} selected (${selection})`
+    );
+    const injected = await injectGroups(jobs, { options, tools, revision, repoMesh, cacheDir: cacheDir2, logger });
+    const judged = judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings);
+    const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
+    let processes = injected.processes;
+    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
+      const setup = { options, mode, repoMesh, tools, revision, configNative: config.nativeSidecars, logger };
+      processes += await regeneratePatchedSidecars(setup, jobs, judged, changes);
+    }
+    const { caches } = injected;
+    const written = await writeSidecars(
+      { options, mode, repoMesh, cacheDir: cacheDir2, caches, podSettings, logger },
+      judged.workloads,
+      changes
+    );
+    const facts = { version: run2.version, revision, istioctl: run2.binary, config, mode, processes };
+    return sidecarsResult({ ...facts, reinjected: injected.reinjected }, judged.workloads, changes, written);
+  } finally {
+    await rm3(scratch, { recursive: true, force: true });
+  }
 }
-function podRevisionOf(object, runRevision) {
-  const metadata = podTemplateOf(object)?.metadata;
-  const value = dig(metadata, "labels", "istio.io/rev");
-  return podRevisionChoice(
-    typeof value === "string" ? value : void 0,
-    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
-    runRevision
-  );
+function workloadJobs(options, mode, repoMesh, logger) {
+  const files = readSources(options, mode, logger);
+  const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
+  const found = findJobs(files, logger).filter((job) => {
+    if (!patchFiles.has(job.file.path)) return true;
+    logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+    return false;
+  });
+  return { found, files: files.length };
+}
+function checkedOutputMode(options) {
+  const mode = options.output ?? "in-place";
+  if (!INJECT_OUTPUT_MODES.includes(mode))
+    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, {
+      input: "output",
+      hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
+    });
+  if (mode === "render-dir" && !options.outputDir)
+    throw new InvalidInputError("output render-dir needs an output directory", {
+      input: "output-dir",
+      hint: "Set output-dir, e.g. rendered."
+    });
+  if (mode === "render-dir") resolveInsideWorkspace(options.workspace, options.outputDir, "output-dir");
+  return mode;
 }
 
 // src/core/versions/upgrade-path.ts
@@ -42791,7 +42885,7 @@ function overrideRepoConfig(config, o) {
 }
 
 // src/core/config/repo-config.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 import { existsSync as existsSync9, readFileSync as readFileSync11 } from "node:fs";
 
 // src/core/istioctl/analyze.ts
@@ -42800,7 +42894,7 @@ import { resolve as resolve8 } from "node:path";
 // src/core/istioctl/analyze/files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { readdirSync as readdirSync4, realpathSync as realpathSync5, statSync as statSync5 } from "node:fs";
-import { extname as extname2, isAbsolute as isAbsolute4, join as join22, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
+import { extname as extname2, isAbsolute as isAbsolute4, join as join23, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
 var READABLE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 var NEVER_WALKED = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function requireFile(path5, cwd, input) {
@@ -42872,7 +42966,7 @@ function* walk2(dir, root, logger) {
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join22(dir, entry.name);
+    const full = join23(dir, entry.name);
     if (entry.isDirectory()) {
       if (!NEVER_WALKED.has(entry.name)) yield* walk2(full, root, logger);
     } else if (entry.isSymbolicLink()) {
@@ -42942,7 +43036,7 @@ function unknownDocumentFinding(file, line, reason) {
 }
 
 // src/core/istioctl/analyze/locate.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync10 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 function splitYamlChunks(content) {
@@ -42980,7 +43074,7 @@ function screenFile(path5, cwd) {
   for (const chunk of chunks) {
     let value;
     try {
-      value = (0, import_yaml18.parse)(chunk.text, { uniqueKeys: false });
+      value = (0, import_yaml19.parse)(chunk.text, { uniqueKeys: false });
     } catch {
       screened.invalid++;
       continue;
@@ -43189,7 +43283,7 @@ function thresholds(options) {
 }
 
 // src/core/config/repo-config-reader.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 function configContext(file, lineCounter) {
   const lineOf3 = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : void 0;
   const fail = (path5, node, message, hint) => {
@@ -43208,22 +43302,22 @@ function sectionReader(ctx, map, prefix) {
   return {
     string(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml19.isScalar)(node) && node.value === null) return void 0;
-      if (!(0, import_yaml19.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
+      if (node === void 0 || (0, import_yaml20.isScalar)(node) && node.value === null) return void 0;
+      if (!(0, import_yaml20.isScalar)(node) || typeof node.value === "object") return fail(name(key), node, "must be a string");
       return String(node.value);
     },
     boolean(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if (!(0, import_yaml19.isScalar)(node) || typeof node.value !== "boolean")
+      if (!(0, import_yaml20.isScalar)(node) || typeof node.value !== "boolean")
         return fail(name(key), node, "must be true or false");
       return node.value;
     },
     list(key) {
       const node = get(key);
       if (node === void 0) return void 0;
-      if ((0, import_yaml19.isScalar)(node) && typeof node.value === "string") return [node.value];
-      if (!(0, import_yaml19.isSeq)(node) || !node.items.every((i) => (0, import_yaml19.isScalar)(i) && typeof i.value === "string")) {
+      if ((0, import_yaml20.isScalar)(node) && typeof node.value === "string") return [node.value];
+      if (!(0, import_yaml20.isSeq)(node) || !node.items.every((i) => (0, import_yaml20.isScalar)(i) && typeof i.value === "string")) {
         return fail(name(key), node, "must be a list of strings");
       }
       return node.items.map((i) => String(i.value));
@@ -43241,9 +43335,9 @@ function sectionReader(ctx, map, prefix) {
     },
     section(key) {
       const node = get(key);
-      if (node === void 0 || (0, import_yaml19.isScalar)(node) && node.value === null)
+      if (node === void 0 || (0, import_yaml20.isScalar)(node) && node.value === null)
         return sectionReader(ctx, null, name(key));
-      if (!(0, import_yaml19.isMap)(node)) return fail(name(key), node, "must be a mapping");
+      if (!(0, import_yaml20.isMap)(node)) return fail(name(key), node, "must be a mapping");
       return sectionReader(ctx, node, name(key));
     },
     done() {
@@ -43253,7 +43347,7 @@ function sectionReader(ctx, map, prefix) {
 }
 function refuseUnknownKeys(ctx, map, seen, name) {
   for (const item of map?.items ?? []) {
-    const key = (0, import_yaml19.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    const key = (0, import_yaml20.isScalar)(item.key) ? String(item.key.value) : String(item.key);
     if (!seen.has(key)) {
       ctx.fail(
         name(key),
@@ -43310,8 +43404,8 @@ function loadRepoConfig(workspace, relativePath, input = "config-file") {
   return parseRepoConfig(text2, path5);
 }
 function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
-  const lineCounter = new import_yaml20.LineCounter();
-  const doc = (0, import_yaml20.parseDocument)(text2, { lineCounter });
+  const lineCounter = new import_yaml21.LineCounter();
+  const doc = (0, import_yaml21.parseDocument)(text2, { lineCounter });
   if (doc.errors.length > 0) {
     const error2 = doc.errors[0];
     throw new FileFormatError(`is not valid YAML: ${error2.message.split("\n")[0]}`, {
@@ -43321,7 +43415,7 @@ function parseRepoConfig(text2, file = REPO_CONFIG_PATH) {
     });
   }
   const root = doc.contents;
-  if (root !== null && !(0, import_yaml20.isMap)(root)) {
+  if (root !== null && !(0, import_yaml21.isMap)(root)) {
     throw new FileFormatError("must be a mapping of settings", { file, line: 1 });
   }
   const ctx = configContext(file, lineCounter);
@@ -43407,8 +43501,8 @@ function readWaveSettings(ctx, top, strategy) {
   return waves;
 }
 function readWaves(ctx, node) {
-  if (node === void 0 || (0, import_yaml20.isScalar)(node) && node.value === null) return void 0;
-  if (!(0, import_yaml20.isSeq)(node) || node.items.length === 0)
+  if (node === void 0 || (0, import_yaml21.isScalar)(node) && node.value === null) return void 0;
+  if (!(0, import_yaml21.isSeq)(node) || node.items.length === 0)
     return ctx.fail(
       "waves",
       node,
@@ -43422,7 +43516,7 @@ function readWaves(ctx, node) {
 function readWave(ctx, item, index, earlier) {
   const { fail } = ctx;
   const where2 = `waves[${index}]`;
-  if (!(0, import_yaml20.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
+  if (!(0, import_yaml21.isMap)(item)) return fail(where2, item, "must be a mapping with name and paths");
   const wave = sectionReader(ctx, item, where2);
   const name = wave.string("name");
   if (!name) return fail(`${where2}.name`, item, "is required");
@@ -48194,21 +48288,21 @@ function describeConsistency(report) {
 }
 
 // src/core/pins/splice.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync13 } from "node:fs";
 
 // src/core/pins/chart-lock.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 import { createHash as createHash4 } from "node:crypto";
 import { posix as posix20 } from "node:path";
 
 // src/core/pins/yaml-documents.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 var ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]/m;
 var ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
 function parseYamlFile(source) {
-  const lineCounter = new import_yaml21.LineCounter();
-  const documents = (0, import_yaml21.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new import_yaml22.LineCounter();
+  const documents = (0, import_yaml22.parseAllDocuments)(source.text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
   const hasAliases = ANCHOR.test(source.text) && ALIAS.test(source.text);
   for (const document of list) {
@@ -48237,13 +48331,13 @@ function parseEditableYamlFile(source, logger) {
   }
 }
 function resolveNode(document, node) {
-  if ((0, import_yaml21.isAlias)(node)) return resolveNode(document, node.resolve(document));
+  if ((0, import_yaml22.isAlias)(node)) return resolveNode(document, node.resolve(document));
   return node ?? void 0;
 }
 function nodeAt(document, node, ...keys) {
   let current = resolveNode(document, node);
   for (const key of keys) {
-    if (!(0, import_yaml21.isMap)(current)) return void 0;
+    if (!(0, import_yaml22.isMap)(current)) return void 0;
     current = resolveNode(document, mapValue(document, current, key));
   }
   return current;
@@ -48251,15 +48345,15 @@ function nodeAt(document, node, ...keys) {
 function mapValue(document, map, key, depth = 0) {
   let merged;
   for (const pair of map.items) {
-    const k = (0, import_yaml21.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const k = (0, import_yaml22.isScalar)(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair.value;
     if (k === "<<" && merged === void 0) merged = pair.value;
   }
   if (merged === void 0 || depth > 8) return void 0;
-  const sources = (0, import_yaml21.isSeq)(merged) ? merged.items : [merged];
+  const sources = (0, import_yaml22.isSeq)(merged) ? merged.items : [merged];
   for (const source of sources) {
     const base = resolveNode(document, source);
-    if (!(0, import_yaml21.isMap)(base)) continue;
+    if (!(0, import_yaml22.isMap)(base)) continue;
     const found = mapValue(document, base, key, depth + 1);
     if (found !== void 0) return found;
   }
@@ -48267,11 +48361,11 @@ function mapValue(document, map, key, depth = 0) {
 }
 function stringAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  return (0, import_yaml21.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
+  return (0, import_yaml22.isScalar)(found) && found.value !== null ? String(found.value) : void 0;
 }
 function itemsAt(document, node, ...keys) {
   const found = nodeAt(document, node, ...keys);
-  if (!(0, import_yaml21.isSeq)(found)) return [];
+  if (!(0, import_yaml22.isSeq)(found)) return [];
   return found.items.map((item) => resolveNode(document, item)).filter((n) => n !== void 0);
 }
 function scalarSource(file, scalar) {
@@ -48305,7 +48399,7 @@ function scalarSource(file, scalar) {
 }
 var VERSION_TEXT = /^(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-distroless|-debug)?$/;
 function versionScalarPin(file, node, meta) {
-  if (!(0, import_yaml21.isScalar)(node)) return void 0;
+  if (!(0, import_yaml22.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const match = VERSION_TEXT.exec(source.text);
@@ -48357,17 +48451,17 @@ function revisionLabelIn(document) {
     const resolved = resolveNode(document, node);
     if (walked.has(resolved)) return;
     walked.add(resolved);
-    if ((0, import_yaml21.isMap)(resolved)) {
+    if ((0, import_yaml22.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        const key = (0, import_yaml21.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml22.isScalar)(pair.key) ? String(pair.key.value) : "";
         const value = resolveNode(document, pair.value);
-        if (key === "istio.io/rev" && (0, import_yaml21.isScalar)(value) && value.value !== null) {
+        if (key === "istio.io/rev" && (0, import_yaml22.isScalar)(value) && value.value !== null) {
           found = String(value.value);
           return;
         }
         walk5(value, depth + 1);
       }
-    } else if ((0, import_yaml21.isSeq)(resolved)) {
+    } else if ((0, import_yaml22.isSeq)(resolved)) {
       for (const item of resolved.items) walk5(item, depth + 1);
     }
   };
@@ -48389,7 +48483,7 @@ function lockFileOf(file) {
 function chartLockSplices(chart, logger) {
   const declaredBefore = dependenciesOf(chart.before);
   const declaredAfter = dependenciesOf(chart.after);
-  const lockDocument = (0, import_yaml22.parseDocument)(chart.lock, { uniqueKeys: false });
+  const lockDocument = (0, import_yaml23.parseDocument)(chart.lock, { uniqueKeys: false });
   const lock = lockDocument.toJS();
   const locked = Array.isArray(lock?.dependencies) ? lock.dependencies : void 0;
   if (!declaredBefore || !declaredAfter || !locked || lockDocument.errors.length > 0) return [];
@@ -48428,14 +48522,14 @@ function lockChanges(before, after, locked) {
   return changes;
 }
 function dependenciesOf(chartYaml) {
-  const document = (0, import_yaml22.parseDocument)(chartYaml, { uniqueKeys: false });
+  const document = (0, import_yaml23.parseDocument)(chartYaml, { uniqueKeys: false });
   if (document.errors.length > 0) return void 0;
   const deps = document.toJS()?.dependencies;
   return Array.isArray(deps) ? deps : void 0;
 }
 function scalarSplice(chart, document, path5, value) {
   const node = document.getIn(path5, true);
-  const source = (0, import_yaml22.isScalar)(node) ? scalarSource({ path: chart.lockFile, text: chart.lock }, node) : void 0;
+  const source = (0, import_yaml23.isScalar)(node) ? scalarSource({ path: chart.lockFile, text: chart.lock }, node) : void 0;
   if (!source || !isPlainValue(node, value)) {
     return wholeValueSplice(chart, document, path5, value);
   }
@@ -48457,7 +48551,7 @@ function wholeValueSplice(chart, document, path5, value) {
   const node = document.getIn(path5, true);
   const range = node?.range;
   const parent = document.getIn(path5.slice(0, -1), true);
-  if (!range || !((0, import_yaml22.isMap)(parent) || (0, import_yaml22.isSeq)(parent)))
+  if (!range || !((0, import_yaml23.isMap)(parent) || (0, import_yaml23.isSeq)(parent)))
     throw new Error(`${chart.lockFile}: ${path5.join(".")} is not where Helm writes it`);
   const { line, col } = linePosition(chart.lock, range[0]);
   return {
@@ -48556,7 +48650,7 @@ function renderSplices(splices, readFile4) {
   return rendered;
 }
 function assertStillYaml(file, content) {
-  for (const document of (0, import_yaml23.parseAllDocuments)(content.toString("utf8"))) {
+  for (const document of (0, import_yaml24.parseAllDocuments)(content.toString("utf8"))) {
     const error2 = document.errors[0];
     if (error2) {
       throw new FileFormatError(`the edit would break the YAML: ${error2.message.split("\n")[0]}`, {
@@ -48701,10 +48795,10 @@ function pushSource(file, document, source, location2, pins) {
 }
 
 // src/core/sources/yaml-sources.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 var RETIRED_HOST_KEYWORDS = ["istio-release", "registry.istio.io"];
 function retiredSourceAt(file, node, meta) {
-  if (!(0, import_yaml24.isScalar)(node) || typeof node.value !== "string") return void 0;
+  if (!(0, import_yaml25.isScalar)(node) || typeof node.value !== "string") return void 0;
   const source = scalarSource(file, node);
   if (!source) return void 0;
   const host = retiredHostOf(meta.artifact, source.text);
@@ -48849,7 +48943,7 @@ var helmfileRepositoriesKind = {
 };
 
 // src/core/sources/image-hubs/extract.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 var IMAGE_KEYS = /* @__PURE__ */ new Set(["hub", "image", "newName", "sidecar.istio.io/proxyImage"]);
 var MAX_DEPTH = 24;
 function extract6(file) {
@@ -48860,9 +48954,9 @@ function extract6(file) {
 function walk3(file, document, node, path5, depth, out) {
   if (depth > MAX_DEPTH) return;
   const resolved = resolveNode(document, node);
-  if ((0, import_yaml25.isMap)(resolved)) {
+  if ((0, import_yaml26.isMap)(resolved)) {
     for (const pair of resolved.items) {
-      const key = (0, import_yaml25.isScalar)(pair.key) ? String(pair.key.value) : "";
+      const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
       const at = path5 ? `${path5}.${key}` : key;
       if (IMAGE_KEYS.has(key)) {
         const source = retiredSourceAt(file, resolveNode(document, pair.value), {
@@ -48874,7 +48968,7 @@ function walk3(file, document, node, path5, depth, out) {
       }
       walk3(file, document, pair.value, at, depth + 1, out);
     }
-  } else if ((0, import_yaml25.isSeq)(resolved)) {
+  } else if ((0, import_yaml26.isSeq)(resolved)) {
     resolved.items.forEach((item, index) => walk3(file, document, item, `${path5}[${index}]`, depth + 1, out));
   }
 }
@@ -49340,7 +49434,7 @@ function notesSummary(report) {
 // src/core/github/commit.ts
 import { execFile } from "node:child_process";
 import { lstat as lstat2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
-import { join as join23 } from "node:path";
+import { join as join24 } from "node:path";
 var ACTIONS_BOT_IDENTITY = {
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
@@ -49369,15 +49463,15 @@ async function readWorkingTreeChanges(workspace, paths) {
   for (const entry of status.split("\0")) {
     if (entry.length < 4) continue;
     const path5 = entry.slice(3);
-    const stat2 = await lstat2(join23(workspace, path5)).catch(() => void 0);
+    const stat2 = await lstat2(join24(workspace, path5)).catch(() => void 0);
     if (!stat2) changes.push({ path: path5, deleted: true });
     else if (stat2.isSymbolicLink())
-      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join23(workspace, path5))) });
+      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join24(workspace, path5))) });
     else if (stat2.isFile()) {
       changes.push({
         path: path5,
         mode: stat2.mode & 73 ? "100755" : "100644",
-        content: await readFile2(join23(workspace, path5))
+        content: await readFile2(join24(workspace, path5))
       });
     }
   }
@@ -51010,8 +51104,8 @@ function isPseudoVersion(version) {
 
 // src/core/releases/http-cache.ts
 import { createHash as createHash5, randomUUID as randomUUID2 } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join24 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join25 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -51019,7 +51113,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join24(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
+    return join25(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -51038,7 +51132,7 @@ var HttpCache = class {
   }
   /** Stores atomically (temp file + rename), so a concurrent reader never sees half an entry. */
   async put(url, response) {
-    await mkdir4(this.directory, { recursive: true });
+    await mkdir5(this.directory, { recursive: true });
     const target = this.fileFor(url);
     const temp = `${target}.${randomUUID2()}.tmp`;
     try {
@@ -51076,19 +51170,7 @@ async function gatherReleaseSources(client, options = {}) {
     logger.warning(message);
     warnings.push(message);
   };
-  if (options.offline) {
-    const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
-    logger.notice(message);
-    return {
-      releases: dataset.releases,
-      advisories: dataset.advisories,
-      support: dataset.support,
-      releasesFrom: "dataset",
-      advisoriesFrom: "dataset",
-      datasetAsOf: dataset.asOf,
-      warnings: [message]
-    };
-  }
+  if (options.offline) return offlineSources(dataset, age, logger);
   const cache = options.cacheDir ? new HttpCache(options.cacheDir) : void 0;
   const conditional = {
     ...cache ? { cache } : {},
@@ -51117,6 +51199,19 @@ async function gatherReleaseSources(client, options = {}) {
     advisoriesFrom,
     datasetAsOf: dataset.asOf,
     warnings
+  };
+}
+function offlineSources(dataset, age, logger) {
+  const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
+  logger.notice(message);
+  return {
+    releases: dataset.releases,
+    advisories: dataset.advisories,
+    support: dataset.support,
+    releasesFrom: "dataset",
+    advisoriesFrom: "dataset",
+    datasetAsOf: dataset.asOf,
+    warnings: [message]
   };
 }
 function releaseListOf(sources, now = /* @__PURE__ */ new Date()) {
@@ -51156,7 +51251,7 @@ function releaseNotesUrl(version) {
 }
 
 // src/core/pipeline/upgrade-notes.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 
 // src/core/releases/upgrade-notes-detect.ts
 var import_semver7 = __toESM(require_semver2(), 1);
@@ -51319,22 +51414,18 @@ function detectUpgradeNotes(notes, input) {
       verdict2.undetectable.push(note);
       continue;
     }
-    const applied = detect(note, note.detect, index, input);
-    if (applied) verdict2.applies.push(applied);
+    const applied2 = detect(note, note.detect, index, input);
+    if (applied2) verdict2.applies.push(applied2);
   }
   return verdict2;
 }
 function detect(note, detector, index, input) {
-  const found = (findings, action = note.action, done) => findings.length ? { note, action, findings, ...done ? { done } : {} } : void 0;
+  const found = (findings) => applied(note, findings);
   switch (detector.type) {
     case "env":
       return found(index.env.filter((e) => e.name === detector.name).map(envFinding));
-    case "env-unset": {
-      if (index.env.some((e) => e.name === detector.name)) return void 0;
-      if (note.compatibilityVersion && index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion)))
-        return void 0;
-      return index.istiod.length ? found(index.istiod.map((s) => ({ what: `${describe2(s)} keeps the new default`, ...where(s) }))) : void 0;
-    }
+    case "env-unset":
+      return detectEnvUnset(note, detector.name, index);
     case "annotation":
       return found(
         index.annotations.filter((a) => a.name === detector.name).map((a) => ({ what: `annotation ${a.name} on ${describe2(a.subject)}`, ...where(a.subject) }))
@@ -51353,35 +51444,50 @@ function detect(note, detector, index, input) {
       return found(index.ambient.slice(0, 5).map((a) => ({ what: a.what, ...where(a.subject) })));
     case "crd-bundle":
       return detectCrdBundle(note, detector, index, input);
-    case "kubernetes": {
-      const version = input.kubernetesVersion ? import_semver7.default.coerce(input.kubernetesVersion) : null;
-      if (!version) return void 0;
-      const minor = `${version.major}.${version.minor}`;
-      if (detector.supported.includes(minor)) return void 0;
-      return found([
-        {
-          what: `Kubernetes ${minor} is outside Istio ${note.minor}'s supported ${detector.supported.join(", ")}`
-        }
-      ]);
-    }
-    case "retired-source": {
-      const sources = input.sources ?? [];
-      const moved = sources.filter((s) => s.movedTo);
-      const findings = sources.map((s) => ({
-        what: s.movedTo ? `${s.value} \u2192 ${s.movedTo}` : `${s.value} is on a retired host`,
-        file: s.file,
-        line: s.line
-      }));
-      const allMoved = moved.length === sources.length;
-      return found(
-        findings,
-        allMoved ? "rewrite" : "warn",
-        moved.length ? `moved ${moved.length} location(s) to Istio's current hosts` : void 0
-      );
-    }
+    case "kubernetes":
+      return detectKubernetes(note, detector.supported, input);
+    case "retired-source":
+      return detectRetiredSources(note, input);
     default:
       return void 0;
   }
+}
+function applied(note, findings, action = note.action, done) {
+  return findings.length ? { note, action, findings, ...done ? { done } : {} } : void 0;
+}
+function detectEnvUnset(note, name, index) {
+  if (index.env.some((e) => e.name === name)) return void 0;
+  if (note.compatibilityVersion && index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion)))
+    return void 0;
+  return index.istiod.length ? applied(
+    note,
+    index.istiod.map((s) => ({ what: `${describe2(s)} keeps the new default`, ...where(s) }))
+  ) : void 0;
+}
+function detectKubernetes(note, supported, input) {
+  const version = input.kubernetesVersion ? import_semver7.default.coerce(input.kubernetesVersion) : null;
+  if (!version) return void 0;
+  const minor = `${version.major}.${version.minor}`;
+  if (supported.includes(minor)) return void 0;
+  return applied(note, [
+    { what: `Kubernetes ${minor} is outside Istio ${note.minor}'s supported ${supported.join(", ")}` }
+  ]);
+}
+function detectRetiredSources(note, input) {
+  const sources = input.sources ?? [];
+  const moved = sources.filter((s) => s.movedTo);
+  const findings = sources.map((s) => ({
+    what: s.movedTo ? `${s.value} \u2192 ${s.movedTo}` : `${s.value} is on a retired host`,
+    file: s.file,
+    line: s.line
+  }));
+  const allMoved = moved.length === sources.length;
+  return applied(
+    note,
+    findings,
+    allMoved ? "rewrite" : "warn",
+    moved.length ? `moved ${moved.length} location(s) to Istio's current hosts` : void 0
+  );
 }
 function detectCrdBundle(note, detector, index, input) {
   const bundles = index.crdBundles.filter((b) => b.group === detector.group);
@@ -51544,7 +51650,7 @@ function documentsOf(path5, text2) {
   }
   const subjects = [];
   for (const document of file.documents) {
-    if (!(0, import_yaml26.isMap)(document.contents)) continue;
+    if (!(0, import_yaml27.isMap)(document.contents)) continue;
     const object = document.toJS({ maxAliasCount: 100 });
     const metadata = object.metadata ?? {};
     const text3 = (value) => typeof value === "string" ? value : "";
@@ -51564,15 +51670,15 @@ function fieldLines(root, lineCounter) {
   const lines = /* @__PURE__ */ new Map();
   const visit3 = (node, path5, depth) => {
     if (depth > 24) return;
-    if ((0, import_yaml26.isMap)(node)) {
+    if ((0, import_yaml27.isMap)(node)) {
       for (const pair of node.items) {
-        const key = (0, import_yaml26.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml27.isScalar)(pair.key) ? String(pair.key.value) : "";
         const at = path5 ? `${path5}.${key}` : key;
-        const offset = (0, import_yaml26.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
+        const offset = (0, import_yaml27.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
         if (offset !== void 0) lines.set(at, lineCounter.linePos(offset).line);
         visit3(pair.value, at, depth + 1);
       }
-    } else if ((0, import_yaml26.isSeq)(node)) {
+    } else if ((0, import_yaml27.isSeq)(node)) {
       node.items.forEach((item, i) => {
         const at = `${path5}[${i}]`;
         const offset = item?.range?.[0];
@@ -51624,17 +51730,17 @@ function targetAdvisories(target, path5, sources) {
 function notesContext(plan, moves) {
   const byId = new Map(loadUpgradeNotes().map((n) => [n.id, n]));
   const movedValues = new Set(moves.map((m) => `${m.source.file}\0${m.source.start}`));
-  const applies = plan.notes.applies.map((applied) => {
-    const note = byId.get(applied.note.id) ?? applied.note;
+  const applies = plan.notes.applies.map((applied2) => {
+    const note = byId.get(applied2.note.id) ?? applied2.note;
     const retired = note.detect.type === "retired-source";
     const left = retired ? plan.sources.found.filter((s) => !movedValues.has(`${s.file}\0${s.start}`)) : [];
     const done = retired && moves.length ? `moved ${moves.length} location(s) to Istio's current hosts` : void 0;
     return {
       title: note.title,
       url: note.url,
-      action: retired ? left.length ? "warn" : "rewrite" : applied.action,
+      action: retired ? left.length ? "warn" : "rewrite" : applied2.action,
       ...note.advice ? { advice: note.advice } : {},
-      findings: retired ? left.map((s) => ({ what: `${s.value} is still on ${s.host}`, file: s.file, line: s.line })) : applied.findings,
+      findings: retired ? left.map((s) => ({ what: `${s.value} is still on ${s.host}`, file: s.file, line: s.line })) : applied2.findings,
       ...done ? { done } : {}
     };
   });
@@ -51743,14 +51849,14 @@ function planNodeAgentStep(model) {
 }
 
 // src/core/rollout/canary/releases.ts
-var import_yaml29 = __toESM(require_dist(), 1);
+var import_yaml30 = __toESM(require_dist(), 1);
 import { posix as posix21 } from "node:path";
 
 // src/core/rollout/canary/editor.ts
 import { readFileSync as readFileSync14 } from "node:fs";
 
 // src/core/rollout/canary/values-text.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml29 = __toESM(require_dist(), 1);
 
 // src/core/rollout/canary/shape.ts
 function argoChart(source) {
@@ -51835,9 +51941,9 @@ function valueAt3(object, path5) {
 }
 
 // src/core/rollout/canary/yaml-text.ts
-var import_yaml27 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 function documentsOf2(text2, file) {
-  const documents = (0, import_yaml27.parseAllDocuments)(text2);
+  const documents = (0, import_yaml28.parseAllDocuments)(text2);
   if (!Array.isArray(documents)) return [];
   const out = [];
   let start = 0;
@@ -51895,14 +52001,14 @@ ${key}:${indentLines(value, 2)}` : `
 ${key}: ${value}`;
     return insertMapEntry(text2, file, located, parentPath, String(path5[path5.length - 1]), nested2);
   }
-  if (!(0, import_yaml27.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
+  if (!(0, import_yaml28.isMap)(map) || map.flow || map.items.length === 0 || !map.range)
     return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const first = map.items[0];
-  const firstKey = (0, import_yaml27.isPair)(first) && first.key && (0, import_yaml27.isScalar)(first.key) ? first.key : void 0;
+  const firstKey = (0, import_yaml28.isPair)(first) && first.key && (0, import_yaml28.isScalar)(first.key) ? first.key : void 0;
   if (!firstKey?.range) return unsupported(file, text2, map.range[0], `the map ${path5.join(".")}`);
   const indent = " ".repeat(column(text2, firstKey.range[0]));
   const last = map.items[map.items.length - 1];
-  const lastNode = (0, import_yaml27.isPair)(last) ? last.value ?? last.key : last;
+  const lastNode = (0, import_yaml28.isPair)(last) ? last.value ?? last.key : last;
   const endOffset = lastNode?.range?.[1] ?? map.range[1];
   const at = lineEndOf(text2, Math.max(endOffset - 1, 0));
   const body = value.startsWith("\n") ? `${key}:${indentLines(value, indent.length + 2)}` : `${key}: ${value}`;
@@ -51916,8 +52022,8 @@ function indentLines(value, by) {
 }
 function removeMapEntry(text2, file, located, path5, key) {
   const map = nodeAt2(located.document, path5);
-  if (!map || !(0, import_yaml27.isMap)(map)) return void 0;
-  const pair = map.items.find((p) => (0, import_yaml27.isScalar)(p.key) && p.key.value === key);
+  if (!map || !(0, import_yaml28.isMap)(map)) return void 0;
+  const pair = map.items.find((p) => (0, import_yaml28.isScalar)(p.key) && p.key.value === key);
   if (!pair) return void 0;
   if (map.flow) return unsupported(file, text2, map.range?.[0] ?? located.start, `the map ${path5.join(".")}`);
   const keyNode = pair.key;
@@ -51928,8 +52034,8 @@ function removeMapEntry(text2, file, located, path5, key) {
 }
 function removeListItem(text2, file, located, path5, item) {
   const seq = nodeAt2(located.document, path5);
-  if (!seq || !(0, import_yaml27.isSeq)(seq)) return void 0;
-  const index = seq.items.findIndex((n) => (0, import_yaml27.isScalar)(n) && String(n.value) === item);
+  if (!seq || !(0, import_yaml28.isSeq)(seq)) return void 0;
+  const index = seq.items.findIndex((n) => (0, import_yaml28.isScalar)(n) && String(n.value) === item);
   if (index < 0) return void 0;
   if (seq.items.length === 1)
     return removeMapEntry(text2, file, located, path5.slice(0, -1), String(path5[path5.length - 1]));
@@ -51943,7 +52049,7 @@ function removeListItem(text2, file, located, path5, item) {
 }
 function replaceScalar2(text2, file, located, path5, value) {
   const node = nodeAt2(located.document, path5);
-  if (!node || !(0, import_yaml27.isScalar)(node) || !node.range) return void 0;
+  if (!node || !(0, import_yaml28.isScalar)(node) || !node.range) return void 0;
   const written = text2.slice(node.range[0], node.range[1]);
   if (String(node.value) === value) return void 0;
   if (written.startsWith("|") || written.startsWith(">"))
@@ -51973,7 +52079,7 @@ function inlineValues(object, shape) {
   if (!shape.valuesText) return asRecord(valueAt3(object, shape.valuesPath)) ?? {};
   const text2 = valueAt3(object, shape.valuesText);
   try {
-    return asRecord(typeof text2 === "string" ? (0, import_yaml28.parse)(text2) : void 0) ?? {};
+    return asRecord(typeof text2 === "string" ? (0, import_yaml29.parse)(text2) : void 0) ?? {};
   } catch {
     return {};
   }
@@ -51996,7 +52102,7 @@ function valuesBlockOf(text2, file, located, path5) {
       hint: "Write the values as a literal block (`values: |`) indented with spaces, or as helm.valuesObject."
     });
   };
-  if (!node || !(0, import_yaml28.isScalar)(node) || !node.range || typeof node.value !== "string")
+  if (!node || !(0, import_yaml29.isScalar)(node) || !node.range || typeof node.value !== "string")
     return refuse(located.start, "it is not a string");
   const header = text2.slice(node.range[0], lineEndOf(text2, node.range[0]));
   if (!/^\|[+-]?[ \t]*(#.*)?\r?\n$/.test(header))
@@ -52129,68 +52235,73 @@ function canaryLayoutOf(model) {
     };
   const istiods = [];
   for (const plane of cluster.controlPlanes) {
-    const declaration = plane.declarations[0];
-    const version = plane.version ? parseIstioVersion(plane.version)?.version : void 0;
-    const editable = ["flux-helmrelease", "argocd-application", "istio-operator"].includes(
-      declaration?.sourceId ?? ""
-    );
-    if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
-      return {
-        supported: false,
-        reason: `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`
-      };
-    const gateway = cluster.components.find(
-      (c) => c.declaration?.sourceId === "istio-operator" && c.source?.file === declaration.source.file && c.source.line === declaration.source.line
-    );
-    if (gateway)
-      return {
-        supported: false,
-        reason: `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`
-      };
-    const install = installAt(model, declaration.source);
-    if (!install)
-      return {
-        supported: false,
-        reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`
-      };
-    const { object, shape } = install;
-    const inline = asArray(inlineValue(object, shape, "revisionTags")).map(String);
-    const elsewhere = plane.tags.filter((t) => t !== "default" && !inline.includes(t));
-    if (elsewhere.length)
-      return {
-        supported: false,
-        reason: `${shape.label} gets revision tag(s) ${elsewhere.join(", ")} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`
-      };
-    istiods.push({
-      revision: plane.revision,
-      version,
-      name: object.name,
-      namespace: object.namespace ?? "default",
-      file: declaration.source.file,
-      line: declaration.source.line,
-      plane,
-      object,
-      shape
-    });
+    const istiod = canaryIstiodOf(model, cluster, plane);
+    if (typeof istiod === "string") return { supported: false, reason: istiod };
+    istiods.push(istiod);
   }
   if (istiods.length > 2)
     return { supported: false, reason: `${istiods.length} istiod revisions run; a canary hop handles two` };
   return { supported: true, cluster, istiods: istiods.sort((a, b) => compareVersions(a.version, b.version)) };
 }
+function canaryIstiodOf(model, cluster, plane) {
+  const declaration = plane.declarations[0];
+  const version = plane.version ? parseIstioVersion(plane.version)?.version : void 0;
+  const editable = ["flux-helmrelease", "argocd-application", "istio-operator"].includes(
+    declaration?.sourceId ?? ""
+  );
+  if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
+    return `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`;
+  const gateway = cluster.components.find(
+    (c) => c.declaration?.sourceId === "istio-operator" && c.source?.file === declaration.source.file && c.source.line === declaration.source.line
+  );
+  if (gateway)
+    return `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`;
+  const install = installAt(model, declaration.source);
+  if (!install)
+    return `the object declaring revision ${plane.revision} was not found among the rendered objects`;
+  const { object, shape } = install;
+  const inline = asArray(inlineValue(object, shape, "revisionTags")).map(String);
+  const elsewhere = plane.tags.filter((t) => t !== "default" && !inline.includes(t));
+  if (elsewhere.length)
+    return `${shape.label} gets revision tag(s) ${elsewhere.join(", ")} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`;
+  return {
+    revision: plane.revision,
+    version,
+    name: object.name,
+    namespace: object.namespace ?? "default",
+    file: declaration.source.file,
+    line: declaration.source.line,
+    plane,
+    object,
+    shape
+  };
+}
 function selects(cluster, name, plane) {
   return controlPlaneFor(cluster, name) === plane;
 }
 function referencesTo(cluster, old) {
+  const out = [
+    ...tagReferences(old),
+    ...namespaceReferences(cluster, old),
+    ...workloadReferences(cluster, old)
+  ];
+  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
+  out.push(...objectReferences(cluster, old, listedWorkloads), ...gatewayReferences(cluster, old));
+  return out;
+}
+function tagReferences(old) {
+  const plane = old.plane;
+  return plane.tags.map((tag) => ({
+    kind: "tag",
+    name: tag,
+    what: `tag ${tag} points at revision ${plane.revision}`,
+    source: old.plane.source
+  }));
+}
+function namespaceReferences(cluster, old) {
   const out = [];
   const plane = old.plane;
   const isDefault = plane.revision === "default" || plane.tags.includes("default");
-  for (const tag of plane.tags)
-    out.push({
-      kind: "tag",
-      name: tag,
-      what: `tag ${tag} points at revision ${plane.revision}`,
-      source: old.plane.source
-    });
   for (const ns of cluster.namespaces) {
     if (ns.injection?.value === "enabled" && isDefault)
       out.push({
@@ -52207,9 +52318,13 @@ function referencesTo(cluster, old) {
         source: ns.revision.source ?? ns.source
       });
   }
+  return out;
+}
+function workloadReferences(cluster, old) {
+  const out = [];
   for (const w of cluster.workloads) {
     const rev = w.podRevision?.value ?? w.sidecar.revision;
-    if (w.sidecar.state !== "none" && rev && selects(cluster, rev, plane))
+    if (w.sidecar.state !== "none" && rev && selects(cluster, rev, old.plane))
       out.push({
         kind: "workload",
         name: `${w.namespace}/${w.name}`,
@@ -52217,23 +52332,15 @@ function referencesTo(cluster, old) {
         source: w.sidecar.source ?? w.source
       });
   }
+  return out;
+}
+function objectReferences(cluster, old, listedWorkloads) {
+  const out = [];
+  const plane = old.plane;
   const oldService = plane.revision === "default" ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/ : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, "")}\\.`);
-  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
   for (const object of cluster.objects) {
-    if (object.kind === "HelmRelease" && object.name !== old.name) {
-      const spec = asRecord(object.object.spec);
-      for (const dep of asArray(spec?.dependsOn)) {
-        const name = asString(asRecord(dep)?.name);
-        const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
-        if (name === old.name && namespace === old.namespace)
-          out.push({
-            kind: "depends-on",
-            name: object.name,
-            what: `HelmRelease ${object.namespace ?? ""}/${object.name} dependsOn ${old.name}`,
-            ...object.source ? { source: object.source } : {}
-          });
-      }
-    }
+    if (object.kind === "HelmRelease" && object.name !== old.name)
+      out.push(...dependsOnReferences(object, old));
     const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
     if (address) {
       if (listedWorkloads.has(`${object.namespace ?? ""}/${object.name}`)) continue;
@@ -52245,9 +52352,29 @@ function referencesTo(cluster, old) {
       });
     }
   }
+  return out;
+}
+function dependsOnReferences(object, old) {
+  const out = [];
+  const spec = asRecord(object.object.spec);
+  for (const dep of asArray(spec?.dependsOn)) {
+    const name = asString(asRecord(dep)?.name);
+    const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
+    if (name === old.name && namespace === old.namespace)
+      out.push({
+        kind: "depends-on",
+        name: object.name,
+        what: `HelmRelease ${object.namespace ?? ""}/${object.name} dependsOn ${old.name}`,
+        ...object.source ? { source: object.source } : {}
+      });
+  }
+  return out;
+}
+function gatewayReferences(cluster, old) {
+  const out = [];
   for (const gateway of cluster.components.filter((c) => c.component === "gateway")) {
     const rev = gateway.revision ?? "default";
-    if (selects(cluster, rev, plane))
+    if (selects(cluster, rev, old.plane))
       out.push({
         kind: "gateway",
         name: gateway.name,
@@ -52273,7 +52400,7 @@ function addCanaryEdits(workspace, model, old, target) {
   const name = canaryNameOf(old.name, old.revision, revision);
   const { shape } = old;
   const { text: text2, located } = objectDocument(editor, old.file, shape.kind, old.name);
-  const document = (0, import_yaml29.parseDocument)(text2.slice(located.start, located.end));
+  const document = (0, import_yaml30.parseDocument)(text2.slice(located.start, located.end));
   document.setIn(["metadata", "name"], name);
   const releaseName = shape.releaseNamePath.length ? asString(document.getIn(shape.releaseNamePath)) : void 0;
   if (releaseName) document.setIn(shape.releaseNamePath, canaryNameOf(releaseName, old.revision, revision));
@@ -52284,23 +52411,7 @@ function addCanaryEdits(workspace, model, old, target) {
     );
   for (const path5 of [shape.versionPath, ...shape.alsoVersionPaths ?? []])
     document.setIn(path5, retagged(String(document.getIn(path5)), old.version, target));
-  const valuesText = shape.valuesText ? (0, import_yaml29.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
-  const values = valuesText ? [] : shape.valuesPath;
-  const valuesDoc = valuesText ?? document;
-  for (const key of ["revisionTags", "defaultRevision", "revision"]) valuesDoc.deleteIn([...values, key]);
-  if (valuesText) valuesText.setIn(["revision"], revision);
-  else document.setIn(shape.revisionPath, revision);
-  const merged = old.plane.values;
-  const inline = (key) => inlineValue(old.object, shape, key) !== void 0;
-  if (merged.defaultRevision && !inline("defaultRevision"))
-    valuesDoc.setIn([...values, "defaultRevision"], "");
-  if (asArray(merged.revisionTags).length && !inline("revisionTags"))
-    valuesDoc.setIn([...values, "revisionTags"], valuesDoc.createNode([]));
-  if (valuesText && shape.valuesText) {
-    const block2 = document.createNode(valuesText.toString({ lineWidth: 0 }));
-    block2.type = "BLOCK_LITERAL";
-    document.setIn(shape.valuesText, block2);
-  }
+  canaryValues(document, old, revision);
   document.commentBefore = ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).
  Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
   let body = document.toString({ lineWidth: 0 });
@@ -52318,6 +52429,26 @@ function addCanaryEdits(workspace, model, old, target) {
   moveBase(editor, model, target);
   return { ...editor.result(), revision, file, name };
 }
+function canaryValues(document, old, revision) {
+  const { shape } = old;
+  const valuesText = shape.valuesText ? (0, import_yaml30.parseDocument)(String(document.getIn(shape.valuesText))) : void 0;
+  const values = valuesText ? [] : shape.valuesPath;
+  const valuesDoc = valuesText ?? document;
+  for (const key of ["revisionTags", "defaultRevision", "revision"]) valuesDoc.deleteIn([...values, key]);
+  if (valuesText) valuesText.setIn(["revision"], revision);
+  else document.setIn(shape.revisionPath, revision);
+  const merged = old.plane.values;
+  const inline = (key) => inlineValue(old.object, shape, key) !== void 0;
+  if (merged.defaultRevision && !inline("defaultRevision"))
+    valuesDoc.setIn([...values, "defaultRevision"], "");
+  if (asArray(merged.revisionTags).length && !inline("revisionTags"))
+    valuesDoc.setIn([...values, "revisionTags"], valuesDoc.createNode([]));
+  if (valuesText && shape.valuesText) {
+    const block2 = document.createNode(valuesText.toString({ lineWidth: 0 }));
+    block2.type = "BLOCK_LITERAL";
+    document.setIn(shape.valuesText, block2);
+  }
+}
 function retagged(written, from, to) {
   return written.startsWith(from) ? `${to}${written.slice(from.length)}` : to;
 }
@@ -52328,9 +52459,9 @@ function listBeside(editor, beside, added) {
   const text2 = editor.text(kustomization);
   const [located] = documentsOf2(text2, kustomization);
   const resources = located ? nodeAt2(located.document, ["resources"]) : void 0;
-  const entry = resources && (0, import_yaml29.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix21.basename(beside)) : void 0;
+  const entry = resources && (0, import_yaml30.isSeq)(resources) ? resources.items.find((n) => String(n.value) === posix21.basename(beside)) : void 0;
   const range = entry?.range;
-  if (!range || resources && (0, import_yaml29.isSeq)(resources) && resources.flow)
+  if (!range || resources && (0, import_yaml30.isSeq)(resources) && resources.flow)
     throw new FileFormatError(`${posix21.basename(beside)} is not listed in resources, one per line`, {
       file: kustomization,
       hint: `Add ${posix21.basename(added)} to the kustomization by hand, or list ${posix21.basename(beside)} in block style.`
@@ -52729,7 +52860,7 @@ var argocdApplicationKind = {
 };
 
 // src/core/pins/container-images/extract.ts
-var import_yaml30 = __toESM(require_dist(), 1);
+var import_yaml31 = __toESM(require_dist(), 1);
 var IMAGE_REFERENCE = /^((?:[A-Za-z0-9.-]+(?::\d+)?\/)?(?:[A-Za-z0-9._-]+\/)*)(proxyv2|pilot|ztunnel|install-cni):(v?)(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(-distroless|-debug)?(@sha256:[0-9a-f]{64})?$/;
 var IMAGE_NAME = /(?:proxyv2|pilot|ztunnel|install-cni):/;
 function extract9(file) {
@@ -52737,7 +52868,7 @@ function extract9(file) {
   for (const document of file.documents) {
     let revision;
     let revisionLooked = false;
-    (0, import_yaml30.visit)(document, {
+    (0, import_yaml31.visit)(document, {
       Scalar(_key, node, path5) {
         if (typeof node.value !== "string" || !IMAGE_NAME.test(node.value)) return;
         const source = scalarSource(file, node);
@@ -52751,7 +52882,7 @@ function extract9(file) {
           revisionLooked = true;
         }
         const parent = path5[path5.length - 1];
-        const key = (0, import_yaml30.isPair)(parent) && (0, import_yaml30.isScalar)(parent.key) ? String(parent.key.value) : "";
+        const key = (0, import_yaml31.isPair)(parent) && (0, import_yaml31.isScalar)(parent.key) ? String(parent.key.value) : "";
         const at = source.offset + (match[1] ?? "").length + (match[2] ?? "").length + 1 + (match[3] ?? "").length;
         const pin = pinAt(file, at, match[4], {
           kind: "container-images",
@@ -52780,7 +52911,7 @@ var containerImagesKind = {
 };
 
 // src/core/pins/flux-helmrelease/extract.ts
-var import_yaml31 = __toESM(require_dist(), 1);
+var import_yaml32 = __toESM(require_dist(), 1);
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
   const pins = [];
@@ -52810,7 +52941,7 @@ function extractHelmRelease(file, document, pins, facts) {
     location: `spec.chart.spec.version (${chart})`
   });
   if (direct) pins.push(direct);
-  else if ((0, import_yaml31.isScalar)(versionNode)) {
+  else if ((0, import_yaml32.isScalar)(versionNode)) {
     const use2 = variableUse(file, versionNode, role, chart ?? "");
     if (use2) facts.push(use2);
   }
@@ -52821,7 +52952,7 @@ function extractHelmRelease(file, document, pins, facts) {
   if (tag) pins.push(tag);
 }
 function variableUse(file, node, role, chart) {
-  if (!(0, import_yaml31.isScalar)(node)) return void 0;
+  if (!(0, import_yaml32.isScalar)(node)) return void 0;
   const source = scalarSource(file, node);
   const match = source ? VARIABLE.exec(source.text) : null;
   if (!source || !match) return void 0;
@@ -52852,9 +52983,9 @@ function substitutionSource(file, document, name) {
   if (!postBuild) return void 0;
   const inline = /* @__PURE__ */ new Map();
   const substitute2 = nodeAt(document, postBuild, "substitute");
-  if ((0, import_yaml31.isMap)(substitute2)) {
+  if ((0, import_yaml32.isMap)(substitute2)) {
     for (const pair of substitute2.items) {
-      if ((0, import_yaml31.isScalar)(pair.key) && (0, import_yaml31.isScalar)(pair.value))
+      if ((0, import_yaml32.isScalar)(pair.key) && (0, import_yaml32.isScalar)(pair.value))
         inline.set(String(pair.key.value), { file, node: pair.value });
     }
   }
@@ -53033,7 +53164,7 @@ var helmChartDependenciesKind = {
 };
 
 // src/core/pins/helm-values/extract.ts
-var import_yaml32 = __toESM(require_dist(), 1);
+var import_yaml33 = __toESM(require_dist(), 1);
 var ISTIO_VALUE_KEYS = /* @__PURE__ */ new Set([
   "pilot",
   "istiod",
@@ -53048,7 +53179,7 @@ function extract12(file) {
   const pins = [];
   for (const document of file.documents) {
     const root = document.contents;
-    if (!(0, import_yaml32.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
+    if (!(0, import_yaml33.isMap)(root) || !looksLikeIstioValues(document, file.path)) continue;
     const role = /ztunnel|cni/i.test(file.path) || nodeAt(document, root, "cni") ? "data-plane" : "control-plane";
     const revision = stringAt(document, root, "revision");
     const meta = { kind: "helm-values", role, ...revision ? { revision } : {} };
@@ -53064,10 +53195,10 @@ function extract12(file) {
 }
 function looksLikeIstioValues(document, path5) {
   const root = document.contents;
-  if (!(0, import_yaml32.isMap)(root)) return false;
+  if (!(0, import_yaml33.isMap)(root)) return false;
   const hubs = [stringAt(document, root, "global", "hub"), stringAt(document, root, "hub")];
   if (hubs.some((hub) => hub?.includes("istio"))) return true;
-  if (root.items.some((pair) => (0, import_yaml32.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
+  if (root.items.some((pair) => (0, import_yaml33.isScalar)(pair.key) && ISTIO_VALUE_KEYS.has(String(pair.key.value))))
     return true;
   return /istio/i.test(path5);
 }
@@ -53147,7 +53278,7 @@ var istioVersionFileKind = {
 };
 
 // src/core/pins/kustomize-images/extract.ts
-var import_yaml33 = __toESM(require_dist(), 1);
+var import_yaml34 = __toESM(require_dist(), 1);
 function extract15(file) {
   const pins = [];
   for (const document of file.documents) {
@@ -53156,7 +53287,7 @@ function extract15(file) {
       const role = istioImageRole(image) ?? istioImageRole(stringAt(document, entry, "name") ?? "");
       if (!role) return;
       const tagNode = nodeAt(document, entry, "newTag");
-      const source = (0, import_yaml33.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
+      const source = (0, import_yaml34.isScalar)(tagNode) ? scalarSource(file, tagNode) : void 0;
       const match = source ? IMAGE_TAG.exec(source.text) : null;
       if (!source || !match) return;
       const prefix = match[1] ?? "";
@@ -53265,7 +53396,7 @@ var PIN_KINDS = [
 ];
 
 // src/core/pins/scan-documents.ts
-var import_yaml34 = __toESM(require_dist(), 1);
+var import_yaml35 = __toESM(require_dist(), 1);
 var DOCUMENT_START = /^---(?=[ \t]|\r?$)/gm;
 var UNUSUAL_MARKER = /^(?:%|\.\.\.(?:[ \t]|\r?$))/m;
 function documentRanges(text2) {
@@ -53303,15 +53434,15 @@ function parseDocumentsMentioning(source, keywords) {
   const kept = rangesMentioning(text2, ranges, keywords);
   if (kept.length === ranges.length) return void 0;
   const last = kept.at(-1)?.end ?? 0;
-  const lineCounter = new import_yaml34.LineCounter();
+  const lineCounter = new import_yaml35.LineCounter();
   lineCounter.addNewLine(0);
   for (let i = text2.indexOf("\n"); i !== -1 && i < last; i = text2.indexOf("\n", i + 1))
     lineCounter.addNewLine(i + 1);
   const documents = [];
   for (const range of kept) {
-    const parser = new import_yaml34.Parser();
+    const parser = new import_yaml35.Parser();
     parser.offset = range.start;
-    const composer = new import_yaml34.Composer({ uniqueKeys: false });
+    const composer = new import_yaml35.Composer({ uniqueKeys: false });
     for (const document of composer.compose(parser.parse(text2.slice(range.start, range.end)))) {
       const error2 = document.errors[0];
       if (error2)
@@ -54696,20 +54827,23 @@ async function renderDataPlane(request2, plan, istioctl, paths, target, logger, 
     logger,
     now: request2.now
   });
-  const counts = { rendered: 0, unchanged: 0, skipped: 0 };
-  for (const w of rendered.workloads) {
-    if (w.status === "injected") counts.rendered++;
-    else if (w.status === "unchanged") counts.unchanged++;
-    else counts.skipped++;
-  }
   return {
     from: plan.dataPlane.versions[0] ?? plan.target,
     files: [.../* @__PURE__ */ new Set([...rendered.changedFiles, ...rest.changedFiles])].sort(),
     pins: pinsOf(rest.plan.edits),
-    workloads: { ...counts, failed: 0, files: rendered.changedFiles.length },
+    workloads: { ...workloadCounts(rendered.workloads), failed: 0, files: rendered.changedFiles.length },
     moves: rest.sourcePlan.moves,
     dataPlaneTable: dataPlaneTable(rendered.summary)
   };
+}
+function workloadCounts(workloads) {
+  const counts = { rendered: 0, unchanged: 0, skipped: 0 };
+  for (const w of workloads) {
+    if (w.status === "injected") counts.rendered++;
+    else if (w.status === "unchanged") counts.unchanged++;
+    else counts.skipped++;
+  }
+  return counts;
 }
 function pinsOf(edits) {
   return edits.map((e) => ({
@@ -55020,7 +55154,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { existsSync as existsSync12 } from "node:fs";
-import { join as join27 } from "node:path";
+import { join as join28 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -55311,22 +55445,22 @@ function _getTempDirectory() {
 import { createHash as createHash6 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync16, statSync as statSync7, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
-import { join as join26 } from "node:path";
+import { join as join27 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join26(extracted, binaryName2))
+    binarySha256: await sha256Of(join27(extracted, binaryName2))
   };
-  writeFileSync5(join26(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join27(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary = join26(dir, binaryName2);
+  const binary = join27(dir, binaryName2);
   const size = statSync7(binary, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary, pinned);
   if (!problem) return binary;
@@ -55337,7 +55471,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync16(join26(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync16(join27(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -55694,15 +55828,9 @@ async function installIstioctl(options) {
     return { version, path: cached, cacheHit: true, platform: platform2 };
   }
   if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
-    throw new NotFoundError(
-      `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
-      {
-        input: "offline",
-        hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
-      }
-    );
+    throw offlineMiss(version);
   }
-  const scratch = await mkdtemp3(join27(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join28(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -55711,18 +55839,7 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join27(scratch, "extracted");
-    await quietly(
-      logger,
-      () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
-    );
-    const binary = join27(extracted, binaryName(platform2));
-    if (!existsSync12(binary)) {
-      throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
-        hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
-      });
-    }
-    if (platform2.os !== "win") await chmod2(binary, 493);
+    const extracted = await extractBinary(archive, join28(scratch, "extracted"), platform2, logger);
     await recordInstall(extracted, binaryName(platform2), archive);
     const cachedDir = await quietly(logger, () => cacheAtomically(extracted, version, cacheKey));
     logger.info(
@@ -55730,7 +55847,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join27(cachedDir, binaryName(platform2)),
+      path: join28(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -55739,6 +55856,29 @@ async function installIstioctl(options) {
   } finally {
     await rm7(scratch, { recursive: true, force: true });
   }
+}
+function offlineMiss(version) {
+  return new NotFoundError(
+    `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
+    {
+      input: "offline",
+      hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
+    }
+  );
+}
+async function extractBinary(archive, extracted, platform2, logger) {
+  await quietly(
+    logger,
+    () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
+  );
+  const binary = join28(extracted, binaryName(platform2));
+  if (!existsSync12(binary)) {
+    throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
+      hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
+    });
+  }
+  if (platform2.os !== "win") await chmod2(binary, 493);
+  return extracted;
 }
 function exactVersion(text2) {
   const parsed = parseIstioVersion(text2);
@@ -55774,7 +55914,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join27(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join28(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -55830,7 +55970,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join27(root, TOOL_NAME, version, cacheKey);
+      const dir = join28(root, TOOL_NAME, version, cacheKey);
       await rm7(dir, { recursive: true, force: true });
       await rm7(`${dir}.complete`, { force: true });
     }
@@ -55937,7 +56077,7 @@ var PIPELINE_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join28 } from "node:path";
+import { join as join29 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -56026,7 +56166,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join28(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join29(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
