@@ -40837,31 +40837,8 @@ function writeFilesAtomically(changes, options = {}) {
       changes.map((c) => dirname5(c.path)),
       logger
     );
-    if (rolledBack.length > 0) {
-      throw new FileChangedError(
-        "an interrupted earlier write was rolled back after this run read the files",
-        {
-          file: rolledBack[0],
-          hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
-        }
-      );
-    }
-    const originals = changes.map((change) => checkUnchanged(change));
-    const kept = changes.flatMap(
-      (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
-    );
-    const id = randomBytes(6).toString("hex");
-    const journal = {
-      phase: "staging",
-      pid: process.pid,
-      root,
-      entries: kept.map(({ change, original }) => ({
-        target: change.path,
-        temp: tempPathFor(change.path, id, ""),
-        ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
-        ...change.content === null ? { delete: true } : {}
-      }))
-    };
+    if (rolledBack.length > 0) throw rolledBackError(rolledBack[0]);
+    const { kept, journal } = plannedJournal(changes, root);
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
@@ -40887,6 +40864,31 @@ function writeFilesAtomically(changes, options = {}) {
   } finally {
     lock.release();
   }
+}
+function rolledBackError(file) {
+  return new FileChangedError("an interrupted earlier write was rolled back after this run read the files", {
+    file,
+    hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
+  });
+}
+function plannedJournal(changes, root) {
+  const originals = changes.map((change) => checkUnchanged(change));
+  const kept = changes.flatMap(
+    (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+  );
+  const id = randomBytes(6).toString("hex");
+  const journal = {
+    phase: "staging",
+    pid: process.pid,
+    root,
+    entries: kept.map(({ change, original }) => ({
+      target: change.path,
+      temp: tempPathFor(change.path, id, ""),
+      ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
+      ...change.content === null ? { delete: true } : {}
+    }))
+  };
+  return { kept, journal };
 }
 function recoverBeforeReading(root, logger = silentLogger) {
   const stateDir = existingWriteStateDir(root);

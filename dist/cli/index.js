@@ -33933,31 +33933,8 @@ function writeFilesAtomically(changes, options = {}) {
       changes.map((c) => dirname3(c.path)),
       logger
     );
-    if (rolledBack.length > 0) {
-      throw new FileChangedError(
-        "an interrupted earlier write was rolled back after this run read the files",
-        {
-          file: rolledBack[0],
-          hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
-        }
-      );
-    }
-    const originals = changes.map((change) => checkUnchanged(change));
-    const kept = changes.flatMap(
-      (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
-    );
-    const id = randomBytes(6).toString("hex");
-    const journal = {
-      phase: "staging",
-      pid: process.pid,
-      root,
-      entries: kept.map(({ change, original }) => ({
-        target: change.path,
-        temp: tempPathFor(change.path, id, ""),
-        ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
-        ...change.content === null ? { delete: true } : {}
-      }))
-    };
+    if (rolledBack.length > 0) throw rolledBackError(rolledBack[0]);
+    const { kept, journal } = plannedJournal(changes, root);
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
@@ -33983,6 +33960,31 @@ function writeFilesAtomically(changes, options = {}) {
   } finally {
     lock.release();
   }
+}
+function rolledBackError(file) {
+  return new FileChangedError("an interrupted earlier write was rolled back after this run read the files", {
+    file,
+    hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
+  });
+}
+function plannedJournal(changes, root) {
+  const originals = changes.map((change) => checkUnchanged(change));
+  const kept = changes.flatMap(
+    (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+  );
+  const id = randomBytes(6).toString("hex");
+  const journal = {
+    phase: "staging",
+    pid: process.pid,
+    root,
+    entries: kept.map(({ change, original }) => ({
+      target: change.path,
+      temp: tempPathFor(change.path, id, ""),
+      ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
+      ...change.content === null ? { delete: true } : {}
+    }))
+  };
+  return { kept, journal };
 }
 function recoverBeforeReading(root, logger = silentLogger) {
   const stateDir = existingWriteStateDir(root);
@@ -46625,6 +46627,64 @@ var containerImagesKind = {
 
 // src/core/pins/flux-helmrelease/extract.ts
 var import_yaml16 = __toESM(require_dist(), 1);
+
+// src/core/pins/flux-helmrelease/cluster-roots.ts
+function clusterRoots(lookup2) {
+  let read;
+  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
+  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  const memo2 = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (memo2.has(file)) return memo2.get(file);
+    const seen = /* @__PURE__ */ new Set();
+    let current = file;
+    let root;
+    for (; ; ) {
+      const k = covering(current);
+      if (!k || seen.has(k.path)) break;
+      seen.add(k.path);
+      root = k.path;
+      if (k.file.startsWith(`${k.path}/`)) break;
+      current = k.file;
+    }
+    memo2.set(file, root);
+    return root;
+  };
+}
+function readApplyingKustomizations(lookup2) {
+  const applying = [];
+  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
+    for (const document of file.documents) {
+      const { kind, apiVersion } = resourceKind(document);
+      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
+    }
+  }
+  return applying;
+}
+function configMapFor(source, name, found, lookup2, clusterRootOf) {
+  const root = clusterRootOf(source.file.path);
+  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
+  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
+  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
+  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
+  if (files.length > 1)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
+      { file: source.file.path }
+    );
+  const chosen = nearest.find((pin) => pin.file === files[0]);
+  if (!chosen && found.length > 0)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
+      { file: source.file.path }
+    );
+  return chosen;
+}
+
+// src/core/pins/flux-helmrelease/extract.ts
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
   const pins = [];
@@ -46782,60 +46842,6 @@ function definitionIn(use2, source, lookup2, clusterRootOf) {
     if (chosen) return chosen;
   }
   return void 0;
-}
-function clusterRoots(lookup2) {
-  let read;
-  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
-  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
-  const memo2 = /* @__PURE__ */ new Map();
-  return (file) => {
-    if (memo2.has(file)) return memo2.get(file);
-    const seen = /* @__PURE__ */ new Set();
-    let current = file;
-    let root;
-    for (; ; ) {
-      const k = covering(current);
-      if (!k || seen.has(k.path)) break;
-      seen.add(k.path);
-      root = k.path;
-      if (k.file.startsWith(`${k.path}/`)) break;
-      current = k.file;
-    }
-    memo2.set(file, root);
-    return root;
-  };
-}
-function readApplyingKustomizations(lookup2) {
-  const applying = [];
-  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
-    for (const document of file.documents) {
-      const { kind, apiVersion } = resourceKind(document);
-      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
-      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
-      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
-    }
-  }
-  return applying;
-}
-function configMapFor(source, name, found, lookup2, clusterRootOf) {
-  const root = clusterRootOf(source.file.path);
-  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
-  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
-  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
-  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
-  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
-  if (files.length > 1)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
-      { file: source.file.path }
-    );
-  const chosen = nearest.find((pin) => pin.file === files[0]);
-  if (!chosen && found.length > 0)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
-      { file: source.file.path }
-    );
-  return chosen;
 }
 
 // src/core/pins/flux-helmrelease/index.ts
@@ -55301,25 +55307,17 @@ var planCommand = {
     });
     const report = planReport(plan);
     const mesh = meshReport(model);
-    let fleet;
-    if (config.waves) {
-      const repository = repositoryOf(remoteUrls(workspace), context2.env.GITHUB_REPOSITORY);
-      fleet = await planFleet({
-        workspace,
-        owner: repository?.owner ?? "",
-        repo: repository?.repo ?? "",
-        waves: config.waves,
-        model,
-        pins: plan.pins,
-        sources,
-        policy: config.policy,
-        strategy: config.strategy,
-        includePrereleases: config.includePrereleases,
-        kubernetesVersion: flags["kubernetes-version"] ?? config.dataPlane.kubernetesVersion,
-        logger: context2.log,
-        ...github.token && repository ? { github: client } : {}
-      });
-    }
+    const fleet = config.waves ? await fleetPlanOf(workspace, context2.env, github.token ? client : void 0, {
+      waves: config.waves,
+      model,
+      pins: plan.pins,
+      sources,
+      policy: config.policy,
+      strategy: config.strategy,
+      includePrereleases: config.includePrereleases,
+      kubernetesVersion: flags["kubernetes-version"] ?? config.dataPlane.kubernetesVersion,
+      logger: context2.log
+    }) : void 0;
     const { step: _step, reason: _reason, pullRequests: _pullRequests, ...rest } = report;
     context2.stdout(
       context2.json ? JSON.stringify(fleet ? { ...rest, fleet, mesh } : { ...report, mesh }, null, 2) : `${renderPlanText(report, fleet ? { next: renderFleetText(fleet).split("\n") } : {})}
@@ -55330,6 +55328,16 @@ ${renderMeshText(mesh)}`
     return EXIT.ok;
   }
 };
+function fleetPlanOf(workspace, env, client, request2) {
+  const repository = repositoryOf(remoteUrls(workspace), env.GITHUB_REPOSITORY);
+  return planFleet({
+    workspace,
+    owner: repository?.owner ?? "",
+    repo: repository?.repo ?? "",
+    ...request2,
+    ...client && repository ? { github: client } : {}
+  });
+}
 function remoteUrls(workspace) {
   try {
     return execFileSync("git", ["-C", workspace, "remote", "-v"], { encoding: "utf8", timeout: 1e4 }).split("\n").map((l) => l.split(/\s+/)[1] ?? "").filter(Boolean);
