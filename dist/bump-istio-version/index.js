@@ -37894,31 +37894,8 @@ function writeFilesAtomically(changes, options = {}) {
       changes.map((c) => dirname3(c.path)),
       logger
     );
-    if (rolledBack.length > 0) {
-      throw new FileChangedError(
-        "an interrupted earlier write was rolled back after this run read the files",
-        {
-          file: rolledBack[0],
-          hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
-        }
-      );
-    }
-    const originals = changes.map((change) => checkUnchanged(change));
-    const kept = changes.flatMap(
-      (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
-    );
-    const id = randomBytes(6).toString("hex");
-    const journal = {
-      phase: "staging",
-      pid: process.pid,
-      root,
-      entries: kept.map(({ change, original }) => ({
-        target: change.path,
-        temp: tempPathFor(change.path, id, ""),
-        ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
-        ...change.content === null ? { delete: true } : {}
-      }))
-    };
+    if (rolledBack.length > 0) throw rolledBackError(rolledBack[0]);
+    const { kept, journal } = plannedJournal(changes, root);
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
@@ -37944,6 +37921,31 @@ function writeFilesAtomically(changes, options = {}) {
   } finally {
     lock.release();
   }
+}
+function rolledBackError(file) {
+  return new FileChangedError("an interrupted earlier write was rolled back after this run read the files", {
+    file,
+    hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
+  });
+}
+function plannedJournal(changes, root) {
+  const originals = changes.map((change) => checkUnchanged(change));
+  const kept = changes.flatMap(
+    (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+  );
+  const id = randomBytes(6).toString("hex");
+  const journal = {
+    phase: "staging",
+    pid: process.pid,
+    root,
+    entries: kept.map(({ change, original }) => ({
+      target: change.path,
+      temp: tempPathFor(change.path, id, ""),
+      ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
+      ...change.content === null ? { delete: true } : {}
+    }))
+  };
+  return { kept, journal };
 }
 function recoverBeforeReading(root, logger = silentLogger) {
   const stateDir = existingWriteStateDir(root);
@@ -39515,6 +39517,62 @@ function nearestTo(from, candidates, fileOf) {
   return out;
 }
 
+// src/core/pins/flux-helmrelease/cluster-roots.ts
+function clusterRoots(lookup) {
+  let read;
+  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup);
+  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  const memo = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (memo.has(file)) return memo.get(file);
+    const seen = /* @__PURE__ */ new Set();
+    let current = file;
+    let root;
+    for (; ; ) {
+      const k = covering(current);
+      if (!k || seen.has(k.path)) break;
+      seen.add(k.path);
+      root = k.path;
+      if (k.file.startsWith(`${k.path}/`)) break;
+      current = k.file;
+    }
+    memo.set(file, root);
+    return root;
+  };
+}
+function readApplyingKustomizations(lookup) {
+  const applying = [];
+  for (const file of lookup.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
+    for (const document of file.documents) {
+      const { kind, apiVersion } = resourceKind(document);
+      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      const path = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+      if (path !== "" && path !== ".") applying.push({ file: file.path, path });
+    }
+  }
+  return applying;
+}
+function configMapFor(source, name, found, lookup, clusterRootOf) {
+  const root = clusterRootOf(source.file.path);
+  const same = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
+  const candidates = root === void 0 ? found : same.length > 0 ? same : unplaced;
+  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
+  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
+  if (files.length > 1)
+    lookup.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
+      { file: source.file.path }
+    );
+  const chosen = nearest.find((pin) => pin.file === files[0]);
+  if (!chosen && found.length > 0)
+    lookup.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
+      { file: source.file.path }
+    );
+  return chosen;
+}
+
 // src/core/pins/flux-helmrelease/extract.ts
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
@@ -39673,60 +39731,6 @@ function definitionIn(use, source, lookup, clusterRootOf) {
     if (chosen) return chosen;
   }
   return void 0;
-}
-function clusterRoots(lookup) {
-  let read;
-  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup);
-  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
-  const memo = /* @__PURE__ */ new Map();
-  return (file) => {
-    if (memo.has(file)) return memo.get(file);
-    const seen = /* @__PURE__ */ new Set();
-    let current = file;
-    let root;
-    for (; ; ) {
-      const k = covering(current);
-      if (!k || seen.has(k.path)) break;
-      seen.add(k.path);
-      root = k.path;
-      if (k.file.startsWith(`${k.path}/`)) break;
-      current = k.file;
-    }
-    memo.set(file, root);
-    return root;
-  };
-}
-function readApplyingKustomizations(lookup) {
-  const applying = [];
-  for (const file of lookup.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
-    for (const document of file.documents) {
-      const { kind, apiVersion } = resourceKind(document);
-      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
-      const path = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
-      if (path !== "" && path !== ".") applying.push({ file: file.path, path });
-    }
-  }
-  return applying;
-}
-function configMapFor(source, name, found, lookup, clusterRootOf) {
-  const root = clusterRootOf(source.file.path);
-  const same = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
-  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
-  const candidates = root === void 0 ? found : same.length > 0 ? same : unplaced;
-  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
-  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
-  if (files.length > 1)
-    lookup.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
-      { file: source.file.path }
-    );
-  const chosen = nearest.find((pin) => pin.file === files[0]);
-  if (!chosen && found.length > 0)
-    lookup.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
-      { file: source.file.path }
-    );
-  return chosen;
 }
 
 // src/core/pins/flux-helmrelease/index.ts

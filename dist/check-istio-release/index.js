@@ -41659,44 +41659,41 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
       child.kill("SIGKILL");
       child.stdout.destroy();
       child.stderr.destroy();
-      settle(
-        () => reject2(
-          new RenderError(
-            `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
-            {
-              file: shownAs,
-              hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
-            }
-          )
-        )
-      );
+      settle(() => reject2(timedOut(shownAs, timeoutMs)));
     }, timeoutMs);
     child.on("error", (error2) => {
-      settle(
-        () => reject2(
-          new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
-            hint: KUSTOMIZE_INSTALL_HINT,
-            cause: error2
-          })
-        )
-      );
+      settle(() => reject2(notRun(kustomize, error2)));
     });
     child.on("close", (code) => {
       const stderr = Buffer.concat(err).toString("utf8");
       if (code !== 0) {
-        const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
-        settle(
-          () => reject2(
-            new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
-              file: shownAs,
-              hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
-            })
-          )
-        );
+        settle(() => reject2(buildFailed(shownAs, stderr, code)));
         return;
       }
       settle(() => resolve4({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
     });
+  });
+}
+function timedOut(shownAs, timeoutMs) {
+  return new RenderError(
+    `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
+    {
+      file: shownAs,
+      hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
+    }
+  );
+}
+function notRun(kustomize, error2) {
+  return new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
+    hint: KUSTOMIZE_INSTALL_HINT,
+    cause: error2
+  });
+}
+function buildFailed(shownAs, stderr, code) {
+  const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
+  return new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
+    file: shownAs,
+    hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
   });
 }
 async function mapBounded(items, limit, task) {
@@ -42226,17 +42223,189 @@ import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rm
 import { availableParallelism, tmpdir as tmpdir2 } from "node:os";
 import { join as join9, posix as posix5, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
 
+// src/core/mesh/build-output.ts
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
+function readBuildOutput(stdout, toWorkspace, options = {}) {
+  const read = { objects: [], problems: [] };
+  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
+    readEagerly(stdout, toWorkspace, read);
+    return read;
+  }
+  for (const text of stdout.split(DOCUMENT_SEPARATOR)) {
+    const head = headOf(text);
+    if (!head) {
+      readEagerly(text, toWorkspace, read);
+      continue;
+    }
+    const object = lazyObject(text, head, toWorkspace);
+    if (object) read.objects.push(object);
+  }
+  return read;
+}
+function readEagerly(text, toWorkspace, read) {
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) {
+      read.problems.push(
+        `kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`
+      );
+      continue;
+    }
+    const value = asRecord(doc.toJS());
+    const id = value && objectIdentity(value);
+    if (!value || !id) continue;
+    const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
+    read.objects.push({
+      ...id,
+      object: value,
+      ...origin ? { source: { file: origin, line: 1 } } : {},
+      patchedIn
+    });
+  }
+}
+function lazyObject(text, head, toWorkspace) {
+  const id = objectIdentity(head);
+  if (!id) return void 0;
+  const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
+  let whole;
+  const object = { ...id };
+  Object.defineProperty(object, "object", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!whole) {
+        try {
+          whole = asRecord(parse3(text)) ?? {};
+        } catch {
+          whole = structuredClone(head);
+        }
+        takeBuildAnnotations(whole, () => void 0);
+      }
+      return whole;
+    },
+    set: (value) => {
+      whole = value;
+    }
+  });
+  if (origin) object.source = { file: origin, line: 1 };
+  object.patchedIn = patchedIn;
+  return object;
+}
+var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
+var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
+var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
+var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
+function headOf(text) {
+  const entries = /* @__PURE__ */ new Map();
+  let current;
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline + 1;
+    const first = text[start];
+    const listItem = first === "-" && (text[start + 1] === " " || text[start + 1] === "\n");
+    if (listItem && !current) return void 0;
+    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
+      const key = TOP_LEVEL_KEY.exec(text.slice(start, Math.min(end, start + 200)))?.[1];
+      if (!key || entries.has(key)) return void 0;
+      current = { start, end };
+      entries.set(key, current);
+    } else if (!current && first !== "#" && text.slice(start, end).trim() !== "") {
+      return void 0;
+    }
+    if (current) current.end = end;
+    start = end;
+  }
+  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
+    const slice = text.slice(start, end);
+    return slice.endsWith("\n") ? slice : `${slice}
+`;
+  }).join("");
+  try {
+    return asRecord(parse3(head));
+  } catch {
+    return void 0;
+  }
+}
+function takeBuildAnnotations(object, toWorkspace) {
+  const metadata = asRecord(object.metadata);
+  const annotations = asRecord(metadata?.annotations);
+  if (!metadata || !annotations) return { patchedIn: [] };
+  const originText = asString(annotations[ORIGIN_ANNOTATION]);
+  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
+  delete annotations[ORIGIN_ANNOTATION];
+  delete annotations[TRANSFORMATIONS_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const originPath = originText && originPathOf(originText);
+  const patchedIn = /* @__PURE__ */ new Set();
+  if (transformations) {
+    for (const entry of transformationsOf(transformations)) {
+      if (/Patch/.test(entry.by)) {
+        const path = toWorkspace(entry.configuredIn);
+        if (path) patchedIn.add(path);
+      }
+    }
+  }
+  const origin = originPath ? toWorkspace(originPath) : void 0;
+  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
+}
+var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
+var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
+function originPathOf(text) {
+  const plain = PLAIN_ORIGIN.exec(text);
+  if (plain) return plain[1];
+  return asString(asRecord(parse3(text))?.path);
+}
+var PLAIN_TRANSFORMATION = new RegExp(
+  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
+  "y"
+);
+function transformationsOf(text) {
+  const entries = [];
+  PLAIN_TRANSFORMATION.lastIndex = 0;
+  for (let m = PLAIN_TRANSFORMATION.exec(text); m; m = PLAIN_TRANSFORMATION.exec(text)) {
+    entries.push({ configuredIn: m[1], by: m[2] });
+    if (PLAIN_TRANSFORMATION.lastIndex === text.length) return entries;
+  }
+  entries.length = 0;
+  const list = parse3(text);
+  for (const entry of Array.isArray(list) ? list : []) {
+    const configuredIn = asString(asRecord(entry)?.configuredIn);
+    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
+    if (configuredIn) entries.push({ configuredIn, by });
+  }
+  return entries;
+}
+
 // src/core/mesh/roots.ts
 import { posix as posix4 } from "node:path";
 var PLAIN_CLUSTER = "default";
 var REFERENCE_FIELDS = ["resources", "bases", "components"];
 function discoverRoots(files) {
   const warnings = [];
+  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
+  const inChart = (path) => chartDirs.some((dir) => dir === "." || path.startsWith(`${dir}/`));
+  const { kustomizationDirs, included, declared } = scanRepo(files, inChart, warnings);
+  const declaredPaths = new Set(declared.map((r) => r.path));
+  const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
+  const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
+  const kustomizeRoots = [...kustomizationDirs].filter((dir) => !included.has(dir) && !declaredPaths.has(dir) && !underGenerated(dir)).sort().map((dir) => ({
+    id: `kustomize:${dir}`,
+    kind: "kustomize",
+    path: dir,
+    cluster: dir,
+    kustomization: true
+  }));
+  const covering = [...kustomizationDirs, ...declaredPaths];
+  const covered = (path) => covering.some((dir) => dir === "." || path === dir || path.startsWith(`${dir}/`));
+  const plainRoots = plainRootsOf(files, (path) => inChart(path) || covered(path));
+  nestUnderDeclared(files, declared, kustomizationDirs, inChart);
+  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
+  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
+}
+function scanRepo(files, inChart, warnings) {
   const kustomizationDirs = /* @__PURE__ */ new Set();
   const included = /* @__PURE__ */ new Set();
   const declared = [];
-  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
-  const inChart = (path) => chartDirs.some((dir) => dir === "." || path.startsWith(`${dir}/`));
   for (const path of files.paths) {
     if (isIgnoredPath(path) || inChart(path)) continue;
     const dir = posix4.dirname(path);
@@ -42253,26 +42422,17 @@ function discoverRoots(files) {
       declared.push(...argoRoots(doc, files, warnings));
     }
   }
-  const declaredPaths = new Set(declared.map((r) => r.path));
-  const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
-  const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
-  const kustomizeRoots = [...kustomizationDirs].filter((dir) => !included.has(dir) && !declaredPaths.has(dir) && !underGenerated(dir)).sort().map((dir) => ({
-    id: `kustomize:${dir}`,
-    kind: "kustomize",
-    path: dir,
-    cluster: dir,
-    kustomization: true
-  }));
-  const covering = [...kustomizationDirs, ...declaredPaths];
-  const covered = (path) => covering.some((dir) => dir === "." || path === dir || path.startsWith(`${dir}/`));
+  return { kustomizationDirs, included, declared };
+}
+function plainRootsOf(files, skip) {
   const plainByDir = /* @__PURE__ */ new Map();
   for (const path of files.paths) {
-    if (isIgnoredPath(path) || inChart(path) || covered(path)) continue;
+    if (isIgnoredPath(path) || skip(path)) continue;
     if (!files.documents(path).some((d) => objectIdentity(d.value))) continue;
     const dir = posix4.dirname(path);
     plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path]);
   }
-  const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
+  return [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
     id: `plain:${dir}`,
     kind: "plain",
     path: dir,
@@ -42280,6 +42440,8 @@ function discoverRoots(files) {
     kustomization: false,
     files: paths
   }));
+}
+function nestUnderDeclared(files, declared, kustomizationDirs, inChart) {
   for (const root of declared) {
     if (root.kustomization) continue;
     const under = (dir) => root.path === "." || dir.startsWith(`${root.path}/`);
@@ -42290,8 +42452,6 @@ function discoverRoots(files) {
     const inNested = (p) => root.nested.some((dir) => p.startsWith(`${dir}/`));
     root.files = plainFilesUnder(files, root.path, (p) => inChart(p) || inNested(p));
   }
-  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
-  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
 }
 function isIgnoredPath(path) {
   return /(^|\/)(\.github|node_modules|\.git)\//.test(path);
@@ -42423,8 +42583,6 @@ function plainFilesUnder(files, dir, inChart) {
 }
 
 // src/core/mesh/render.ts
-var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
-var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
   const scratch = mkdtempSync(join9(tmpdir2(), "autopilot-mesh-"));
   const freeDirs = [];
@@ -42501,101 +42659,6 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
     warnings: problems.map((message) => ({ file: root.path, message }))
   };
 }
-function readBuildOutput(stdout, toWorkspace, options = {}) {
-  const objects = [];
-  const problems = [];
-  const eager = (text) => {
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) {
-        problems.push(`kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`);
-        continue;
-      }
-      const value = asRecord(doc.toJS());
-      const id = value && objectIdentity(value);
-      if (!value || !id) continue;
-      const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
-      objects.push({
-        ...id,
-        object: value,
-        ...origin ? { source: { file: origin, line: 1 } } : {},
-        patchedIn
-      });
-    }
-  };
-  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
-    eager(stdout);
-    return { objects, problems };
-  }
-  for (const text of stdout.split(DOCUMENT_SEPARATOR)) {
-    const head = headOf(text);
-    if (!head) {
-      eager(text);
-      continue;
-    }
-    const id = objectIdentity(head);
-    if (!id) continue;
-    const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
-    let whole;
-    const object = { ...id };
-    Object.defineProperty(object, "object", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        if (!whole) {
-          try {
-            whole = asRecord(parse3(text)) ?? {};
-          } catch {
-            whole = structuredClone(head);
-          }
-          takeBuildAnnotations(whole, () => void 0);
-        }
-        return whole;
-      },
-      set: (value) => {
-        whole = value;
-      }
-    });
-    if (origin) object.source = { file: origin, line: 1 };
-    object.patchedIn = patchedIn;
-    objects.push(object);
-  }
-  return { objects, problems };
-}
-var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
-var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
-var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
-var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
-function headOf(text) {
-  const entries = /* @__PURE__ */ new Map();
-  let current;
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf("\n", start);
-    const end = newline === -1 ? text.length : newline + 1;
-    const first = text[start];
-    const listItem = first === "-" && (text[start + 1] === " " || text[start + 1] === "\n");
-    if (listItem && !current) return void 0;
-    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
-      const key = TOP_LEVEL_KEY.exec(text.slice(start, Math.min(end, start + 200)))?.[1];
-      if (!key || entries.has(key)) return void 0;
-      current = { start, end };
-      entries.set(key, current);
-    } else if (!current && first !== "#" && text.slice(start, end).trim() !== "") {
-      return void 0;
-    }
-    if (current) current.end = end;
-    start = end;
-  }
-  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
-    const slice = text.slice(start, end);
-    return slice.endsWith("\n") ? slice : `${slice}
-`;
-  }).join("");
-  try {
-    return asRecord(parse3(head));
-  } catch {
-    return void 0;
-  }
-}
 function wrapperKustomization(root, toDirs) {
   const flux = root.flux;
   const toRoot = toDirs[0];
@@ -42613,55 +42676,6 @@ function wrapperKustomization(root, toDirs) {
   if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
   return `${JSON.stringify(body, null, 2)}
 `;
-}
-function takeBuildAnnotations(object, toWorkspace) {
-  const metadata = asRecord(object.metadata);
-  const annotations = asRecord(metadata?.annotations);
-  if (!metadata || !annotations) return { patchedIn: [] };
-  const originText = asString(annotations[ORIGIN_ANNOTATION]);
-  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
-  delete annotations[ORIGIN_ANNOTATION];
-  delete annotations[TRANSFORMATIONS_ANNOTATION];
-  if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const originPath = originText && originPathOf(originText);
-  const patchedIn = /* @__PURE__ */ new Set();
-  if (transformations) {
-    for (const entry of transformationsOf(transformations)) {
-      if (/Patch/.test(entry.by)) {
-        const path = toWorkspace(entry.configuredIn);
-        if (path) patchedIn.add(path);
-      }
-    }
-  }
-  const origin = originPath ? toWorkspace(originPath) : void 0;
-  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
-}
-var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
-var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
-function originPathOf(text) {
-  const plain = PLAIN_ORIGIN.exec(text);
-  if (plain) return plain[1];
-  return asString(asRecord(parse3(text))?.path);
-}
-var PLAIN_TRANSFORMATION = new RegExp(
-  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
-  "y"
-);
-function transformationsOf(text) {
-  const entries = [];
-  PLAIN_TRANSFORMATION.lastIndex = 0;
-  for (let m = PLAIN_TRANSFORMATION.exec(text); m; m = PLAIN_TRANSFORMATION.exec(text)) {
-    entries.push({ configuredIn: m[1], by: m[2] });
-    if (PLAIN_TRANSFORMATION.lastIndex === text.length) return entries;
-  }
-  entries.length = 0;
-  const list = parse3(text);
-  for (const entry of Array.isArray(list) ? list : []) {
-    const configuredIn = asString(asRecord(entry)?.configuredIn);
-    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
-    if (configuredIn) entries.push({ configuredIn, by });
-  }
-  return entries;
 }
 function fromWrapper(workspace, wrapperDir, path, root) {
   const absolute = resolve3(wrapperDir, path);
@@ -45539,19 +45553,7 @@ async function gatherReleaseSources(client, options = {}) {
     logger.warning(message);
     warnings.push(message);
   };
-  if (options.offline) {
-    const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
-    logger.notice(message);
-    return {
-      releases: dataset.releases,
-      advisories: dataset.advisories,
-      support: dataset.support,
-      releasesFrom: "dataset",
-      advisoriesFrom: "dataset",
-      datasetAsOf: dataset.asOf,
-      warnings: [message]
-    };
-  }
+  if (options.offline) return offlineSources(dataset, age, logger);
   const cache = options.cacheDir ? new HttpCache(options.cacheDir) : void 0;
   const conditional = {
     ...cache ? { cache } : {},
@@ -45580,6 +45582,19 @@ async function gatherReleaseSources(client, options = {}) {
     advisoriesFrom,
     datasetAsOf: dataset.asOf,
     warnings
+  };
+}
+function offlineSources(dataset, age, logger) {
+  const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
+  logger.notice(message);
+  return {
+    releases: dataset.releases,
+    advisories: dataset.advisories,
+    support: dataset.support,
+    releasesFrom: "dataset",
+    advisoriesFrom: "dataset",
+    datasetAsOf: dataset.asOf,
+    warnings: [message]
   };
 }
 
@@ -45867,6 +45882,12 @@ function renderReleaseSummary(check, limit = SUMMARY_LIMIT_BYTES) {
 > The path stops short: ${check.blockedBy}.`);
   for (const warning2 of check.sources.warnings) lines.push("", `> [!WARNING]
 > ${escapeQuote(warning2)}`);
+  lines.push(...advisoryLines(check), ...supportLines(check));
+  return fitMarkdown(`${lines.join("\n")}
+`, limit);
+}
+function advisoryLines(check) {
+  const lines = [];
   lines.push("", "### Security advisories", "");
   if (!check.vulnerable) {
     lines.push(`No known advisory affects ${check.current}${sourceNote(check)}.`);
@@ -45894,6 +45915,10 @@ function renderReleaseSummary(check, limit = SUMMARY_LIMIT_BYTES) {
       );
     }
   }
+  return lines;
+}
+function supportLines(check) {
+  const lines = [];
   lines.push("", "### Support", "");
   if (check.eol) lines.push(`**${check.current} is end-of-life** since ${check.eolDate}.`);
   else if (check.eolDate)
@@ -45911,8 +45936,7 @@ function renderReleaseSummary(check, limit = SUMMARY_LIMIT_BYTES) {
     const verdict = check.kubernetesSupported === void 0 ? "unknown (no data for this minor)" : check.kubernetesSupported ? "supported" : `**not supported** (supported: ${check.kubernetesSupportedVersions.join(", ")})`;
     lines.push("", `Kubernetes ${escapeCell(check.kubernetesVersion)}: ${verdict}.`);
   }
-  return fitMarkdown(`${lines.join("\n")}
-`, limit);
+  return lines;
 }
 function sourceNote(check) {
   return check.sources.advisoriesFrom === "dataset" ? ` in the bundled bulletins as of ${check.sources.datasetAsOf} (GitHub's advisories were not reachable)` : "";

@@ -26603,31 +26603,8 @@ function writeFilesAtomically(changes, options = {}) {
       changes.map((c) => dirname3(c.path)),
       logger
     );
-    if (rolledBack.length > 0) {
-      throw new FileChangedError(
-        "an interrupted earlier write was rolled back after this run read the files",
-        {
-          file: rolledBack[0],
-          hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
-        }
-      );
-    }
-    const originals = changes.map((change) => checkUnchanged(change));
-    const kept = changes.flatMap(
-      (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
-    );
-    const id = randomBytes(6).toString("hex");
-    const journal = {
-      phase: "staging",
-      pid: process.pid,
-      root,
-      entries: kept.map(({ change, original }) => ({
-        target: change.path,
-        temp: tempPathFor(change.path, id, ""),
-        ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
-        ...change.content === null ? { delete: true } : {}
-      }))
-    };
+    if (rolledBack.length > 0) throw rolledBackError(rolledBack[0]);
+    const { kept, journal } = plannedJournal(changes, root);
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
@@ -26653,6 +26630,31 @@ function writeFilesAtomically(changes, options = {}) {
   } finally {
     lock.release();
   }
+}
+function rolledBackError(file) {
+  return new FileChangedError("an interrupted earlier write was rolled back after this run read the files", {
+    file,
+    hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
+  });
+}
+function plannedJournal(changes, root) {
+  const originals = changes.map((change) => checkUnchanged(change));
+  const kept = changes.flatMap(
+    (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+  );
+  const id = randomBytes(6).toString("hex");
+  const journal = {
+    phase: "staging",
+    pid: process.pid,
+    root,
+    entries: kept.map(({ change, original }) => ({
+      target: change.path,
+      temp: tempPathFor(change.path, id, ""),
+      ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
+      ...change.content === null ? { delete: true } : {}
+    }))
+  };
+  return { kept, journal };
 }
 function recoverBeforeReading(root, logger = silentLogger) {
   const stateDir = existingWriteStateDir(root);
@@ -26936,7 +26938,7 @@ function symlinkNotice(root, path5, logger) {
 var import_ignore = __toESM(require_ignore(), 1);
 import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
 import { join as join6 } from "node:path";
-function walkFiles(realRoot, wanted, options, logger) {
+function walkFiles(realRoot, wanted2, options, logger) {
   const found = [];
   const walk5 = (directory, rules) => {
     let entries;
@@ -26955,8 +26957,8 @@ function walkFiles(realRoot, wanted, options, logger) {
       if (isDirectory2) {
         walk5(path5, here);
       } else if (entry.isSymbolicLink()) {
-        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
-      } else if (entry.isFile() && wanted(path5)) {
+        if (wanted2(path5)) symlinkNotice(realRoot, path5, logger);
+      } else if (entry.isFile() && wanted2(path5)) {
         found.push(path5);
       }
     }
@@ -26995,18 +26997,18 @@ function listWorkspace(root, options = {}) {
   const exclude = patterns2.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
   const isIncluded = globMatcher(include);
   const isExcluded = globMatcher(exclude);
-  const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
+  const wanted2 = (path5) => isIncluded(path5) && !isExcluded(path5);
   const realRoot = realpathSync3(root);
   recoverBeforeReading(realRoot, logger);
   const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
   if (!listed) {
-    const paths2 = walkFiles(realRoot, wanted, options, logger).sort();
+    const paths2 = walkFiles(realRoot, wanted2, options, logger).sort();
     warnUnmatched(include, paths2, logger);
     return { paths: paths2 };
   }
   const hasUntracked = listed.some((entry) => entry.mode === void 0);
   const mentioning = options.keywords?.length ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger) : void 0;
-  const paths = keepGitListed(realRoot, listed, wanted, logger, mentioning !== void 0).sort();
+  const paths = keepGitListed(realRoot, listed, wanted2, logger, mentioning !== void 0).sort();
   warnUnmatched(include, paths, logger);
   return mentioning ? { paths, mentioning } : { paths };
 }
@@ -27044,11 +27046,11 @@ function requiredLiterals(glob) {
   return plain.split(/[*?/]+/).filter((text3) => text3 !== "" && text3 !== "." && text3 !== "..");
 }
 var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
-function keepGitListed(root, entries, wanted, logger, trustIndex) {
+function keepGitListed(root, entries, wanted2, logger, trustIndex) {
   const found = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { path: path5, mode } of entries) {
-    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted(path5)) continue;
+    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted2(path5)) continue;
     seen.add(path5);
     if (trustIndex && mode !== void 0) {
       if (mode === "120000") symlinkNotice(root, path5, logger);
@@ -33697,9 +33699,9 @@ async function runIstioctlProcess(binary3, args, options = {}) {
   child2.stdout.on("data", (d) => stdout.push(d));
   child2.stderr.on("data", (d) => stderr.push(d));
   const timeoutMs = options.timeoutMs ?? DEFAULT_ISTIOCTL_TIMEOUT_MS;
-  let timedOut = false;
+  let timedOut2 = false;
   const timer = setTimeout(() => {
-    timedOut = true;
+    timedOut2 = true;
     child2.kill("SIGKILL");
   }, timeoutMs);
   child2.stdin.on("error", () => void 0);
@@ -33728,7 +33730,7 @@ async function runIstioctlProcess(binary3, args, options = {}) {
     stderr: Buffer.concat(stderr).toString("utf8"),
     durationMs: Date.now() - started
   };
-  if (timedOut) {
+  if (timedOut2) {
     throw new IstioctlError(`istioctl ${args[0] ?? ""} timed out after ${Math.round(timeoutMs / 1e3)}s`, {
       hint: "Split the input into smaller batches or raise the timeout."
     });
@@ -37612,44 +37614,41 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
       child2.kill("SIGKILL");
       child2.stdout.destroy();
       child2.stderr.destroy();
-      settle(
-        () => reject2(
-          new RenderError(
-            `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
-            {
-              file: shownAs,
-              hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
-            }
-          )
-        )
-      );
+      settle(() => reject2(timedOut(shownAs, timeoutMs)));
     }, timeoutMs);
     child2.on("error", (error) => {
-      settle(
-        () => reject2(
-          new RenderError(`could not run ${kustomize.description}: ${error.message}`, {
-            hint: KUSTOMIZE_INSTALL_HINT,
-            cause: error
-          })
-        )
-      );
+      settle(() => reject2(notRun(kustomize, error)));
     });
     child2.on("close", (code) => {
       const stderr = Buffer.concat(err).toString("utf8");
       if (code !== 0) {
-        const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
-        settle(
-          () => reject2(
-            new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
-              file: shownAs,
-              hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
-            })
-          )
-        );
+        settle(() => reject2(buildFailed(shownAs, stderr, code)));
         return;
       }
       settle(() => resolve14({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
     });
+  });
+}
+function timedOut(shownAs, timeoutMs) {
+  return new RenderError(
+    `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
+    {
+      file: shownAs,
+      hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
+    }
+  );
+}
+function notRun(kustomize, error) {
+  return new RenderError(`could not run ${kustomize.description}: ${error.message}`, {
+    hint: KUSTOMIZE_INSTALL_HINT,
+    cause: error
+  });
+}
+function buildFailed(shownAs, stderr, code) {
+  const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
+  return new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
+    file: shownAs,
+    hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
   });
 }
 async function mapBounded(items2, limit, task) {
@@ -37772,13 +37771,13 @@ function traceField(files, rendered, object, path5) {
 }
 function locateField(files, object, path5) {
   const doc = locateDocument(files, object);
-  const wanted = valueAt(object.unsubstituted ?? object.object, path5);
+  const wanted2 = valueAt(object.unsubstituted ?? object.object, path5);
   const helm = asString(asRecord(asRecord(asRecord(object.object.metadata)?.labels))?.["helm.sh/chart"]);
   const inlineSource = doc && valueAt(doc.value, path5) !== void 0 ? inlineField(doc, path5, helm ? "helm-rendered" : "inline") : void 0;
-  if (inlineSource && deepEqual(valueAt(doc.value, path5), wanted)) return inlineSource;
+  if (inlineSource && deepEqual(valueAt(doc.value, path5), wanted2)) return inlineSource;
   const pointer = concretePath(object.unsubstituted ?? object.object, path5);
   for (const kustomization of [...object.patchedIn].reverse()) {
-    const found = inPatches(files, kustomization, object, path5, pointer, wanted);
+    const found = inPatches(files, kustomization, object, path5, pointer, wanted2);
     if (found) {
       const originDir = object.source ? posix2.dirname(object.source.file) : void 0;
       const nextToResource = posix2.dirname(kustomization) === originDir;
@@ -37834,16 +37833,16 @@ function patchTexts(files, kustomization) {
   }
   return out;
 }
-function inPatches(files, kustomization, object, path5, pointer, wanted) {
+function inPatches(files, kustomization, object, path5, pointer, wanted2) {
   for (const patch of patchTexts(files, kustomization)) {
     for (const doc of parseDocuments(patch.file, patch.text).documents) {
-      const line = Array.isArray(doc.value) ? inJson6902(doc, pointer, wanted) : objectIdentity(doc.value)?.kind === object.kind || asRecord(doc.value)?.spec !== void 0 ? lineAtPath(doc, path5) : void 0;
+      const line = Array.isArray(doc.value) ? inJson6902(doc, pointer, wanted2) : objectIdentity(doc.value)?.kind === object.kind || asRecord(doc.value)?.spec !== void 0 ? lineAtPath(doc, path5) : void 0;
       if (line !== void 0) return { file: patch.file, line: line + patch.lineOffset };
     }
   }
   return void 0;
 }
-function inJson6902(doc, pointer, wanted) {
+function inJson6902(doc, pointer, wanted2) {
   if (!pointer) return void 0;
   const ops = doc.value;
   for (let i = ops.length - 1; i >= 0; i--) {
@@ -37858,7 +37857,7 @@ function inJson6902(doc, pointer, wanted) {
     });
     if (!prefixMatches) continue;
     const rest = pointer.slice(target.length);
-    if (!deepEqual(valueAt(op.value, rest), wanted)) continue;
+    if (!deepEqual(valueAt(op.value, rest), wanted2)) continue;
     return lineAtPath(doc, [i, "value", ...rest]) ?? lineAtPath(doc, [i]);
   }
   return void 0;
@@ -38179,17 +38178,189 @@ import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync5, rm
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
 import { join as join11, posix as posix5, relative as relative3, resolve as resolve6, sep as sep3 } from "node:path";
 
+// src/core/mesh/build-output.ts
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
+function readBuildOutput(stdout, toWorkspace, options = {}) {
+  const read = { objects: [], problems: [] };
+  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
+    readEagerly(stdout, toWorkspace, read);
+    return read;
+  }
+  for (const text3 of stdout.split(DOCUMENT_SEPARATOR)) {
+    const head = headOf(text3);
+    if (!head) {
+      readEagerly(text3, toWorkspace, read);
+      continue;
+    }
+    const object = lazyObject(text3, head, toWorkspace);
+    if (object) read.objects.push(object);
+  }
+  return read;
+}
+function readEagerly(text3, toWorkspace, read) {
+  for (const doc of parseAllDocuments(text3)) {
+    if (doc.errors.length > 0) {
+      read.problems.push(
+        `kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`
+      );
+      continue;
+    }
+    const value = asRecord(doc.toJS());
+    const id = value && objectIdentity(value);
+    if (!value || !id) continue;
+    const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
+    read.objects.push({
+      ...id,
+      object: value,
+      ...origin ? { source: { file: origin, line: 1 } } : {},
+      patchedIn
+    });
+  }
+}
+function lazyObject(text3, head, toWorkspace) {
+  const id = objectIdentity(head);
+  if (!id) return void 0;
+  const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
+  let whole;
+  const object = { ...id };
+  Object.defineProperty(object, "object", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!whole) {
+        try {
+          whole = asRecord(parse(text3)) ?? {};
+        } catch {
+          whole = structuredClone(head);
+        }
+        takeBuildAnnotations(whole, () => void 0);
+      }
+      return whole;
+    },
+    set: (value) => {
+      whole = value;
+    }
+  });
+  if (origin) object.source = { file: origin, line: 1 };
+  object.patchedIn = patchedIn;
+  return object;
+}
+var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
+var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
+var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
+var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
+function headOf(text3) {
+  const entries = /* @__PURE__ */ new Map();
+  let current;
+  for (let start = 0; start < text3.length; ) {
+    const newline = text3.indexOf("\n", start);
+    const end = newline === -1 ? text3.length : newline + 1;
+    const first = text3[start];
+    const listItem = first === "-" && (text3[start + 1] === " " || text3[start + 1] === "\n");
+    if (listItem && !current) return void 0;
+    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
+      const key = TOP_LEVEL_KEY.exec(text3.slice(start, Math.min(end, start + 200)))?.[1];
+      if (!key || entries.has(key)) return void 0;
+      current = { start, end };
+      entries.set(key, current);
+    } else if (!current && first !== "#" && text3.slice(start, end).trim() !== "") {
+      return void 0;
+    }
+    if (current) current.end = end;
+    start = end;
+  }
+  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
+    const slice = text3.slice(start, end);
+    return slice.endsWith("\n") ? slice : `${slice}
+`;
+  }).join("");
+  try {
+    return asRecord(parse(head));
+  } catch {
+    return void 0;
+  }
+}
+function takeBuildAnnotations(object, toWorkspace) {
+  const metadata = asRecord(object.metadata);
+  const annotations = asRecord(metadata?.annotations);
+  if (!metadata || !annotations) return { patchedIn: [] };
+  const originText = asString(annotations[ORIGIN_ANNOTATION]);
+  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
+  delete annotations[ORIGIN_ANNOTATION];
+  delete annotations[TRANSFORMATIONS_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const originPath = originText && originPathOf(originText);
+  const patchedIn = /* @__PURE__ */ new Set();
+  if (transformations) {
+    for (const entry of transformationsOf(transformations)) {
+      if (/Patch/.test(entry.by)) {
+        const path5 = toWorkspace(entry.configuredIn);
+        if (path5) patchedIn.add(path5);
+      }
+    }
+  }
+  const origin = originPath ? toWorkspace(originPath) : void 0;
+  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
+}
+var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
+var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
+function originPathOf(text3) {
+  const plain = PLAIN_ORIGIN.exec(text3);
+  if (plain) return plain[1];
+  return asString(asRecord(parse(text3))?.path);
+}
+var PLAIN_TRANSFORMATION = new RegExp(
+  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
+  "y"
+);
+function transformationsOf(text3) {
+  const entries = [];
+  PLAIN_TRANSFORMATION.lastIndex = 0;
+  for (let m = PLAIN_TRANSFORMATION.exec(text3); m; m = PLAIN_TRANSFORMATION.exec(text3)) {
+    entries.push({ configuredIn: m[1], by: m[2] });
+    if (PLAIN_TRANSFORMATION.lastIndex === text3.length) return entries;
+  }
+  entries.length = 0;
+  const list = parse(text3);
+  for (const entry of Array.isArray(list) ? list : []) {
+    const configuredIn = asString(asRecord(entry)?.configuredIn);
+    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
+    if (configuredIn) entries.push({ configuredIn, by });
+  }
+  return entries;
+}
+
 // src/core/mesh/roots.ts
 import { posix as posix4 } from "node:path";
 var PLAIN_CLUSTER = "default";
 var REFERENCE_FIELDS = ["resources", "bases", "components"];
 function discoverRoots(files) {
   const warnings = [];
+  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
+  const inChart = (path5) => chartDirs.some((dir) => dir === "." || path5.startsWith(`${dir}/`));
+  const { kustomizationDirs, included, declared } = scanRepo(files, inChart, warnings);
+  const declaredPaths = new Set(declared.map((r) => r.path));
+  const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
+  const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
+  const kustomizeRoots = [...kustomizationDirs].filter((dir) => !included.has(dir) && !declaredPaths.has(dir) && !underGenerated(dir)).sort().map((dir) => ({
+    id: `kustomize:${dir}`,
+    kind: "kustomize",
+    path: dir,
+    cluster: dir,
+    kustomization: true
+  }));
+  const covering = [...kustomizationDirs, ...declaredPaths];
+  const covered = (path5) => covering.some((dir) => dir === "." || path5 === dir || path5.startsWith(`${dir}/`));
+  const plainRoots = plainRootsOf(files, (path5) => inChart(path5) || covered(path5));
+  nestUnderDeclared(files, declared, kustomizationDirs, inChart);
+  for (const error of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error}` });
+  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
+}
+function scanRepo(files, inChart, warnings) {
   const kustomizationDirs = /* @__PURE__ */ new Set();
   const included = /* @__PURE__ */ new Set();
   const declared = [];
-  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
-  const inChart = (path5) => chartDirs.some((dir) => dir === "." || path5.startsWith(`${dir}/`));
   for (const path5 of files.paths) {
     if (isIgnoredPath(path5) || inChart(path5)) continue;
     const dir = posix4.dirname(path5);
@@ -38206,26 +38377,17 @@ function discoverRoots(files) {
       declared.push(...argoRoots(doc, files, warnings));
     }
   }
-  const declaredPaths = new Set(declared.map((r) => r.path));
-  const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
-  const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
-  const kustomizeRoots = [...kustomizationDirs].filter((dir) => !included.has(dir) && !declaredPaths.has(dir) && !underGenerated(dir)).sort().map((dir) => ({
-    id: `kustomize:${dir}`,
-    kind: "kustomize",
-    path: dir,
-    cluster: dir,
-    kustomization: true
-  }));
-  const covering = [...kustomizationDirs, ...declaredPaths];
-  const covered = (path5) => covering.some((dir) => dir === "." || path5 === dir || path5.startsWith(`${dir}/`));
+  return { kustomizationDirs, included, declared };
+}
+function plainRootsOf(files, skip) {
   const plainByDir = /* @__PURE__ */ new Map();
   for (const path5 of files.paths) {
-    if (isIgnoredPath(path5) || inChart(path5) || covered(path5)) continue;
+    if (isIgnoredPath(path5) || skip(path5)) continue;
     if (!files.documents(path5).some((d) => objectIdentity(d.value))) continue;
     const dir = posix4.dirname(path5);
     plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path5]);
   }
-  const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
+  return [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
     id: `plain:${dir}`,
     kind: "plain",
     path: dir,
@@ -38233,6 +38395,8 @@ function discoverRoots(files) {
     kustomization: false,
     files: paths
   }));
+}
+function nestUnderDeclared(files, declared, kustomizationDirs, inChart) {
   for (const root of declared) {
     if (root.kustomization) continue;
     const under = (dir) => root.path === "." || dir.startsWith(`${root.path}/`);
@@ -38243,8 +38407,6 @@ function discoverRoots(files) {
     const inNested = (p) => root.nested.some((dir) => p.startsWith(`${dir}/`));
     root.files = plainFilesUnder(files, root.path, (p) => inChart(p) || inNested(p));
   }
-  for (const error of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error}` });
-  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
 }
 function isIgnoredPath(path5) {
   return /(^|\/)(\.github|node_modules|\.git)\//.test(path5);
@@ -38376,8 +38538,6 @@ function plainFilesUnder(files, dir, inChart) {
 }
 
 // src/core/mesh/render.ts
-var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
-var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
   const scratch = mkdtempSync(join11(tmpdir3(), "autopilot-mesh-"));
   const freeDirs = [];
@@ -38454,101 +38614,6 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
     warnings: problems.map((message) => ({ file: root.path, message }))
   };
 }
-function readBuildOutput(stdout, toWorkspace, options = {}) {
-  const objects = [];
-  const problems = [];
-  const eager = (text3) => {
-    for (const doc of parseAllDocuments(text3)) {
-      if (doc.errors.length > 0) {
-        problems.push(`kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`);
-        continue;
-      }
-      const value = asRecord(doc.toJS());
-      const id = value && objectIdentity(value);
-      if (!value || !id) continue;
-      const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
-      objects.push({
-        ...id,
-        object: value,
-        ...origin ? { source: { file: origin, line: 1 } } : {},
-        patchedIn
-      });
-    }
-  };
-  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
-    eager(stdout);
-    return { objects, problems };
-  }
-  for (const text3 of stdout.split(DOCUMENT_SEPARATOR)) {
-    const head = headOf(text3);
-    if (!head) {
-      eager(text3);
-      continue;
-    }
-    const id = objectIdentity(head);
-    if (!id) continue;
-    const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
-    let whole;
-    const object = { ...id };
-    Object.defineProperty(object, "object", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        if (!whole) {
-          try {
-            whole = asRecord(parse(text3)) ?? {};
-          } catch {
-            whole = structuredClone(head);
-          }
-          takeBuildAnnotations(whole, () => void 0);
-        }
-        return whole;
-      },
-      set: (value) => {
-        whole = value;
-      }
-    });
-    if (origin) object.source = { file: origin, line: 1 };
-    object.patchedIn = patchedIn;
-    objects.push(object);
-  }
-  return { objects, problems };
-}
-var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
-var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
-var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
-var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
-function headOf(text3) {
-  const entries = /* @__PURE__ */ new Map();
-  let current;
-  for (let start = 0; start < text3.length; ) {
-    const newline = text3.indexOf("\n", start);
-    const end = newline === -1 ? text3.length : newline + 1;
-    const first = text3[start];
-    const listItem = first === "-" && (text3[start + 1] === " " || text3[start + 1] === "\n");
-    if (listItem && !current) return void 0;
-    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
-      const key = TOP_LEVEL_KEY.exec(text3.slice(start, Math.min(end, start + 200)))?.[1];
-      if (!key || entries.has(key)) return void 0;
-      current = { start, end };
-      entries.set(key, current);
-    } else if (!current && first !== "#" && text3.slice(start, end).trim() !== "") {
-      return void 0;
-    }
-    if (current) current.end = end;
-    start = end;
-  }
-  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
-    const slice = text3.slice(start, end);
-    return slice.endsWith("\n") ? slice : `${slice}
-`;
-  }).join("");
-  try {
-    return asRecord(parse(head));
-  } catch {
-    return void 0;
-  }
-}
 function wrapperKustomization(root, toDirs) {
   const flux = root.flux;
   const toRoot = toDirs[0];
@@ -38566,55 +38631,6 @@ function wrapperKustomization(root, toDirs) {
   if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
   return `${JSON.stringify(body, null, 2)}
 `;
-}
-function takeBuildAnnotations(object, toWorkspace) {
-  const metadata = asRecord(object.metadata);
-  const annotations = asRecord(metadata?.annotations);
-  if (!metadata || !annotations) return { patchedIn: [] };
-  const originText = asString(annotations[ORIGIN_ANNOTATION]);
-  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
-  delete annotations[ORIGIN_ANNOTATION];
-  delete annotations[TRANSFORMATIONS_ANNOTATION];
-  if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const originPath = originText && originPathOf(originText);
-  const patchedIn = /* @__PURE__ */ new Set();
-  if (transformations) {
-    for (const entry of transformationsOf(transformations)) {
-      if (/Patch/.test(entry.by)) {
-        const path5 = toWorkspace(entry.configuredIn);
-        if (path5) patchedIn.add(path5);
-      }
-    }
-  }
-  const origin = originPath ? toWorkspace(originPath) : void 0;
-  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
-}
-var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
-var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
-function originPathOf(text3) {
-  const plain = PLAIN_ORIGIN.exec(text3);
-  if (plain) return plain[1];
-  return asString(asRecord(parse(text3))?.path);
-}
-var PLAIN_TRANSFORMATION = new RegExp(
-  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
-  "y"
-);
-function transformationsOf(text3) {
-  const entries = [];
-  PLAIN_TRANSFORMATION.lastIndex = 0;
-  for (let m = PLAIN_TRANSFORMATION.exec(text3); m; m = PLAIN_TRANSFORMATION.exec(text3)) {
-    entries.push({ configuredIn: m[1], by: m[2] });
-    if (PLAIN_TRANSFORMATION.lastIndex === text3.length) return entries;
-  }
-  entries.length = 0;
-  const list = parse(text3);
-  for (const entry of Array.isArray(list) ? list : []) {
-    const configuredIn = asString(asRecord(entry)?.configuredIn);
-    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
-    if (configuredIn) entries.push({ configuredIn, by });
-  }
-  return entries;
 }
 function fromWrapper(workspace, wrapperDir, path5, root) {
   const absolute = resolve6(wrapperDir, path5);
@@ -39156,8 +39172,8 @@ function normaliseRepoUrl(url) {
 }
 function isThisRepository(url, repositoryUrls) {
   if (!url || !repositoryUrls) return false;
-  const wanted = normaliseRepoUrl(url);
-  return repositoryUrls.some((known2) => normaliseRepoUrl(known2) === wanted);
+  const wanted2 = normaliseRepoUrl(url);
+  return repositoryUrls.some((known2) => normaliseRepoUrl(known2) === wanted2);
 }
 
 // src/core/mesh/values/argocd-application/value-files.ts
@@ -42515,13 +42531,7 @@ async function installIstioctl(options) {
     return { version, path: cached, cacheHit: true, platform: platform2 };
   }
   if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
-    throw new NotFoundError(
-      `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
-      {
-        input: "offline",
-        hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
-      }
-    );
+    throw offlineMiss(version);
   }
   const scratch = await mkdtemp(join17(options.tempDir, "istioctl-"));
   try {
@@ -42532,18 +42542,7 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join17(scratch, "extracted");
-    await quietly(
-      logger,
-      () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
-    );
-    const binary3 = join17(extracted, binaryName(platform2));
-    if (!existsSync6(binary3)) {
-      throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
-        hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
-      });
-    }
-    if (platform2.os !== "win") await chmod2(binary3, 493);
+    const extracted = await extractBinary(archive, join17(scratch, "extracted"), platform2, logger);
     await recordInstall(extracted, binaryName(platform2), archive);
     const cachedDir = await quietly(logger, () => cacheAtomically(extracted, version, cacheKey));
     logger.info(
@@ -42560,6 +42559,29 @@ async function installIstioctl(options) {
   } finally {
     await rm4(scratch, { recursive: true, force: true });
   }
+}
+function offlineMiss(version) {
+  return new NotFoundError(
+    `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
+    {
+      input: "offline",
+      hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
+    }
+  );
+}
+async function extractBinary(archive, extracted, platform2, logger) {
+  await quietly(
+    logger,
+    () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
+  );
+  const binary3 = join17(extracted, binaryName(platform2));
+  if (!existsSync6(binary3)) {
+    throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
+      hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
+    });
+  }
+  if (platform2.os !== "win") await chmod2(binary3, 493);
+  return extracted;
 }
 function exactVersion(text3) {
   const parsed = parseIstioVersion(text3);
@@ -48746,6 +48768,62 @@ var containerImagesKind = {
   extract: extract9
 };
 
+// src/core/pins/flux-helmrelease/cluster-roots.ts
+function clusterRoots(lookup2) {
+  let read;
+  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
+  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  const memo2 = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (memo2.has(file)) return memo2.get(file);
+    const seen = /* @__PURE__ */ new Set();
+    let current = file;
+    let root;
+    for (; ; ) {
+      const k = covering(current);
+      if (!k || seen.has(k.path)) break;
+      seen.add(k.path);
+      root = k.path;
+      if (k.file.startsWith(`${k.path}/`)) break;
+      current = k.file;
+    }
+    memo2.set(file, root);
+    return root;
+  };
+}
+function readApplyingKustomizations(lookup2) {
+  const applying = [];
+  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
+    for (const document of file.documents) {
+      const { kind, apiVersion } = resourceKind(document);
+      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
+    }
+  }
+  return applying;
+}
+function configMapFor(source, name, found, lookup2, clusterRootOf) {
+  const root = clusterRootOf(source.file.path);
+  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
+  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
+  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
+  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
+  if (files.length > 1)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
+      { file: source.file.path }
+    );
+  const chosen = nearest.find((pin) => pin.file === files[0]);
+  if (!chosen && found.length > 0)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
+      { file: source.file.path }
+    );
+  return chosen;
+}
+
 // src/core/pins/flux-helmrelease/extract.ts
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
@@ -48904,60 +48982,6 @@ function definitionIn(use2, source, lookup2, clusterRootOf) {
     if (chosen) return chosen;
   }
   return void 0;
-}
-function clusterRoots(lookup2) {
-  let read;
-  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
-  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
-  const memo2 = /* @__PURE__ */ new Map();
-  return (file) => {
-    if (memo2.has(file)) return memo2.get(file);
-    const seen = /* @__PURE__ */ new Set();
-    let current = file;
-    let root;
-    for (; ; ) {
-      const k = covering(current);
-      if (!k || seen.has(k.path)) break;
-      seen.add(k.path);
-      root = k.path;
-      if (k.file.startsWith(`${k.path}/`)) break;
-      current = k.file;
-    }
-    memo2.set(file, root);
-    return root;
-  };
-}
-function readApplyingKustomizations(lookup2) {
-  const applying = [];
-  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
-    for (const document of file.documents) {
-      const { kind, apiVersion } = resourceKind(document);
-      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
-      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
-      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
-    }
-  }
-  return applying;
-}
-function configMapFor(source, name, found, lookup2, clusterRootOf) {
-  const root = clusterRootOf(source.file.path);
-  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
-  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
-  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
-  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
-  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
-  if (files.length > 1)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
-      { file: source.file.path }
-    );
-  const chosen = nearest.find((pin) => pin.file === files[0]);
-  if (!chosen && found.length > 0)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
-      { file: source.file.path }
-    );
-  return chosen;
 }
 
 // src/core/pins/flux-helmrelease/index.ts
@@ -50376,19 +50400,7 @@ async function gatherReleaseSources(client, options = {}) {
     logger.warning(message);
     warnings.push(message);
   };
-  if (options.offline) {
-    const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
-    logger.notice(message);
-    return {
-      releases: dataset.releases,
-      advisories: dataset.advisories,
-      support: dataset.support,
-      releasesFrom: "dataset",
-      advisoriesFrom: "dataset",
-      datasetAsOf: dataset.asOf,
-      warnings: [message]
-    };
-  }
+  if (options.offline) return offlineSources(dataset, age, logger);
   const cache = options.cacheDir ? new HttpCache(options.cacheDir) : void 0;
   const conditional = {
     ...cache ? { cache } : {},
@@ -50417,6 +50429,19 @@ async function gatherReleaseSources(client, options = {}) {
     advisoriesFrom,
     datasetAsOf: dataset.asOf,
     warnings
+  };
+}
+function offlineSources(dataset, age, logger) {
+  const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
+  logger.notice(message);
+  return {
+    releases: dataset.releases,
+    advisories: dataset.advisories,
+    support: dataset.support,
+    releasesFrom: "dataset",
+    advisoriesFrom: "dataset",
+    datasetAsOf: dataset.asOf,
+    warnings: [message]
   };
 }
 async function listKnownReleases(client, options = {}) {
@@ -50871,8 +50896,8 @@ async function readRunningVersion(options) {
     return { ...found };
   }
   const built = await build();
-  const wanted = options.paths && options.paths.length > 0 ? globMatcher(options.paths) : () => true;
-  const planes = controlPlaneVersions(built).filter((p) => p.source && wanted(p.source.file)).sort((a, b) => compareVersions(a.version, b.version));
+  const wanted2 = options.paths && options.paths.length > 0 ? globMatcher(options.paths) : () => true;
+  const planes = controlPlaneVersions(built).filter((p) => p.source && wanted2(p.source.file)).sort((a, b) => compareVersions(a.version, b.version));
   const oldest = planes[0];
   if (!oldest?.source) {
     throw new NotFoundError("the mesh model finds no Istio control plane with a version in this repository", {
@@ -51036,9 +51061,9 @@ var AUTO_MERGE_METHODS = ["none", "merge", "squash", "rebase"];
 var AUTO_MERGE_WHEN = ["patch", "minor", "in-policy", "always"];
 
 // src/core/inject/render-sidecars.ts
-import { mkdir as mkdir4, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { tmpdir as tmpdir8 } from "node:os";
-import { dirname as dirname10, join as join29, posix as posix20 } from "node:path";
+import { join as join30 } from "node:path";
 
 // src/core/inject/cached-injection.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
@@ -51597,224 +51622,6 @@ async function injectJobs(jobs, setup, cache) {
   return { outputs, skipLines, processes, reinjected: pending.length };
 }
 
-// src/core/inject/inject-config.ts
-import { readFileSync as readFileSync10 } from "node:fs";
-import { writeFile as writeFile4 } from "node:fs/promises";
-import { join as join23 } from "node:path";
-
-// src/core/istioctl/offline-config.ts
-import { mkdir as mkdir3, mkdtemp as mkdtemp2, readFile as readFile2, rename as rename3, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
-import { tmpdir as tmpdir6 } from "node:os";
-import { join as join21, resolve as resolve11 } from "node:path";
-
-// src/core/istioctl/manifest-objects.ts
-function manifestObjectsOfKind(manifest, kinds) {
-  const wanted = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
-  const objects = [];
-  for (const document of manifest.split(/^---\s*$/m)) {
-    if (!wanted.test(document)) continue;
-    const parsed = parse(document);
-    if (parsed && typeof parsed === "object") objects.push(parsed);
-  }
-  return objects;
-}
-var KNOWN_IMAGE_VARIANTS = ["distroless", "debug"];
-function proxyImageFromValues(values) {
-  const global2 = values.global ?? {};
-  const image = typeof global2.proxy?.image === "string" && global2.proxy.image !== "" ? global2.proxy.image : "proxyv2";
-  if (image.includes("/")) return image;
-  let tag = global2.tag === void 0 || global2.tag === null ? "" : String(global2.tag);
-  const variant = typeof global2.variant === "string" ? global2.variant : "";
-  if (variant !== "") {
-    const known2 = KNOWN_IMAGE_VARIANTS.find((v) => tag.endsWith(`-${v}`));
-    if (known2) tag = tag.slice(0, -(known2.length + 1));
-    if (variant !== "default") tag = `${tag}-${variant}`;
-  }
-  return `${String(global2.hub ?? "")}/${image}:${tag}`;
-}
-function configMapKey(maps, name, key, version) {
-  const map3 = maps.find((m) => m.metadata?.name === name);
-  const value = map3?.data?.[key];
-  if (typeof value !== "string") {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
-      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
-    );
-  }
-  return value;
-}
-
-// src/core/istioctl/native-sidecars.ts
-var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
-function nativeSidecarsChoice(setting) {
-  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
-}
-function controlPlaneNativeSidecars(objects, revision) {
-  const name = revision ? `istiod-${revision}` : "istiod";
-  const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata?.name === name);
-  const spec = deployment?.spec;
-  for (const container of spec?.template?.spec?.containers ?? []) {
-    const entry = container.env?.find((e) => e.name === NATIVE_SIDECARS_ENV);
-    if (entry && typeof entry.value === "string") return entry.value;
-  }
-  return void 0;
-}
-function chooseNativeSidecars(choice2, controlPlaneSetting, istioVersion, kubernetesVersion) {
-  if (typeof choice2 === "boolean")
-    return { nativeSidecars: choice2, reason: `nativeSidecars set to ${choice2}` };
-  if (controlPlaneSetting === "true" || controlPlaneSetting === "false") {
-    return {
-      nativeSidecars: controlPlaneSetting === "true",
-      reason: `the control plane sets ${NATIVE_SIDECARS_ENV}=${controlPlaneSetting}`
-    };
-  }
-  if (choice2 === "auto") {
-    if (!kubernetesVersion) {
-      throw new InvalidInputError("native sidecars are set to auto but the Kubernetes version is not known", {
-        input: "kubernetes-version",
-        hint: "Give the cluster version (e.g. 1.33), or set native sidecars to true or false."
-      });
-    }
-    const on = nativeSidecarsFor(kubernetesVersion, istioVersion);
-    return {
-      nativeSidecars: on,
-      reason: `Istio ${istioVersion} on Kubernetes ${kubernetesVersion} ${on ? "injects" : "does not inject"} native sidecars by default`
-    };
-  }
-  return { nativeSidecars: false, reason: "not requested (offline istioctl default)" };
-}
-
-// src/core/istioctl/offline-config.ts
-var OFFLINE_FILE_NAMES = {
-  injectConfig: "inject-config.yaml",
-  values: "values.json",
-  meshConfig: "mesh-config.yaml"
-};
-async function valuesAsOperatorFile(valuesFile, workDir) {
-  let values;
-  try {
-    values = parse(await readFile2(valuesFile, "utf8"));
-  } catch (error) {
-    throw new FileFormatError(`cannot read the values file: ${error.message}`, {
-      file: valuesFile,
-      hint: "Give a YAML file of Helm values for the istiod chart.",
-      cause: error
-    });
-  }
-  if (values === null || values === void 0) values = {};
-  if (typeof values !== "object" || Array.isArray(values)) {
-    throw new FileFormatError("the values file is not a YAML mapping", {
-      file: valuesFile,
-      hint: "Give a YAML file of Helm values for the istiod chart."
-    });
-  }
-  if (values.kind === "IstioOperator") {
-    throw new InvalidInputError("the values file holds an IstioOperator", {
-      file: valuesFile,
-      hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
-    });
-  }
-  const wrapped = join21(workDir, "values-operator.yaml");
-  const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile3(wrapped, stringify3(operator));
-  return wrapped;
-}
-async function writeAllOrNothing(files) {
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
-  try {
-    for (const file of files) await writeFile3(file.path + suffix, file.content);
-  } catch (error) {
-    await Promise.all(files.map((f) => rm6(f.path + suffix, { force: true })));
-    throw error;
-  }
-  for (const file of files) await rename3(file.path + suffix, file.path);
-}
-async function generateOfflineInjectConfig(options) {
-  const logger = options.logger ?? silentLogger;
-  const version = options.version ?? await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs });
-  const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : void 0;
-  const manifest = await renderControlPlane(options, requested, logger);
-  const objects = manifestObjectsOfKind(manifest, ["ConfigMap", "Deployment"]);
-  const configMaps = objects.filter((o) => o.kind === "ConfigMap");
-  const { values, valuesJson } = injectorValues(configMaps, version);
-  const renderedRevision = typeof values.revision === "string" && values.revision !== "" && values.revision !== DEFAULT_REVISION ? values.revision : void 0;
-  const names = controlPlaneConfigMapNames(renderedRevision);
-  const injectConfig2 = configMapKey(configMaps, names.injector, "config", version);
-  const meshConfig = configMapKey(configMaps, names.mesh, "mesh", version);
-  const native = chooseNativeSidecars(
-    options.nativeSidecars,
-    controlPlaneNativeSidecars(objects, renderedRevision),
-    version,
-    options.kubernetesVersion
-  );
-  const outputDir = resolve11(options.outputDir);
-  await mkdir3(outputDir, { recursive: true });
-  const paths = {
-    injectConfigFile: join21(outputDir, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join21(outputDir, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join21(outputDir, OFFLINE_FILE_NAMES.meshConfig)
-  };
-  await writeAllOrNothing([
-    { path: paths.injectConfigFile, content: injectConfig2 },
-    { path: paths.valuesFile, content: valuesJson },
-    { path: paths.meshConfigFile, content: meshConfig }
-  ]);
-  const proxyImage = proxyImageFromValues(values);
-  logger.info(
-    `offline inject config for Istio ${version}${renderedRevision ? ` revision ${renderedRevision}` : ""}: proxy ${proxyImage}, native sidecars ${native.nativeSidecars ? "on" : "off"} (${native.reason})`
-  );
-  return {
-    binary: options.binary,
-    version,
-    revision: renderedRevision,
-    ...paths,
-    proxyImage,
-    nativeSidecars: native.nativeSidecars,
-    nativeSidecarsReason: native.reason
-  };
-}
-async function renderControlPlane(options, requested, logger) {
-  const workDir = await mkdtemp2(join21(tmpdir6(), "istio-offline-config-"));
-  try {
-    const files = [...options.baseOperatorFiles ?? []];
-    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
-    if (options.operatorFile) files.push(options.operatorFile);
-    const generated = await manifestGenerate({
-      binary: options.binary,
-      files,
-      revision: requested,
-      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
-      setFlags: requested ? [`values.revision=${requested}`] : [],
-      timeoutMs: options.timeoutMs
-    });
-    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
-    return generated.manifest;
-  } finally {
-    await rm6(workDir, { recursive: true, force: true });
-  }
-}
-function injectorValues(configMaps, version) {
-  const injectors = configMaps.filter(
-    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
-  );
-  if (injectors.length !== 1) {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
-      { hint: "Check that the profile and values install exactly one istiod." }
-    );
-  }
-  const injectorName = String(injectors[0]?.metadata?.name);
-  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
-  try {
-    return { values: JSON.parse(valuesJson), valuesJson };
-  } catch (error) {
-    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
-      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
-      cause: error
-    });
-  }
-}
-
 // src/core/inject/injection-cache.ts
 import { createHash as createHash6 } from "node:crypto";
 import {
@@ -51829,7 +51636,7 @@ import {
   writeFileSync as writeFileSync5
 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { dirname as dirname8, join as join22 } from "node:path";
+import { dirname as dirname8, join as join21 } from "node:path";
 var FORMAT = 1;
 var SPARE_ENTRIES = 2e4;
 function sha256(...parts) {
@@ -51838,9 +51645,9 @@ function sha256(...parts) {
   return hash.digest("hex");
 }
 function defaultCacheDir(env = process.env) {
-  if (env["ISTIO_AUTOPILOT_CACHE"]) return join22(env["ISTIO_AUTOPILOT_CACHE"], "inject");
-  if (env["RUNNER_TOOL_CACHE"]) return join22(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
-  return join22(homedir2(), ".cache", "istio-autopilot", "inject");
+  if (env["ISTIO_AUTOPILOT_CACHE"]) return join21(env["ISTIO_AUTOPILOT_CACHE"], "inject");
+  if (env["RUNNER_TOOL_CACHE"]) return join21(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
+  return join21(homedir2(), ".cache", "istio-autopilot", "inject");
 }
 var InjectionCache = class _InjectionCache {
   constructor(file, stored2, logger) {
@@ -51859,7 +51666,7 @@ var InjectionCache = class _InjectionCache {
   }
   /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
   static open(dir, configKey, logger) {
-    const file = join22(dir, `${configKey}.json`);
+    const file = join21(dir, `${configKey}.json`);
     let stored2 = {};
     try {
       const parsed = JSON.parse(readFileSync9(file, "utf8"));
@@ -51915,7 +51722,7 @@ var InjectionCache = class _InjectionCache {
 function fileDigest(dir, path5) {
   const stat2 = statSync6(path5, { bigint: true });
   const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
-  const index = join22(dir, "file-digests.json");
+  const index = join21(dir, "file-digests.json");
   let known2 = {};
   try {
     known2 = JSON.parse(readFileSync9(index, "utf8"));
@@ -51939,7 +51746,7 @@ function fileDigest(dir, path5) {
   return digest;
 }
 function memo(dir, key) {
-  const file = dir ? join22(dir, "memo", `${key}.json`) : void 0;
+  const file = dir ? join21(dir, "memo", `${key}.json`) : void 0;
   return {
     get() {
       if (!file) return void 0;
@@ -51969,176 +51776,327 @@ function writeAtomically(file, content) {
   }
 }
 
-// src/core/inject/inject-config.ts
-var readOptional = (path5) => path5 ? readFileSync10(path5) : Buffer.alloc(0);
-function insideWorkspace(options, path5, input) {
-  if (!path5) return void 0;
-  try {
-    return resolveInsideWorkspace(options.workspace, path5);
-  } catch (error) {
-    throw new InvalidInputError(`'${path5}' leads outside the workspace`, { input, cause: error });
-  }
+// src/core/inject/selection.ts
+var INJECT_SELECTIONS = ["auto", "webhook", "paths"];
+function selectionFor(asked, paths) {
+  if (asked === "webhook" || asked === "paths") return asked;
+  return paths && paths.length > 0 ? "paths" : "webhook";
 }
-async function injectConfig(options, context2) {
-  const operatorFile = insideWorkspace(options, options.operatorFile, "operator-file");
-  const config = options.injectConfigFile ? givenConfig(options, operatorFile, context2) : await generatedConfig(options, operatorFile, context2);
-  const key = sha256(
-    "kube-inject",
-    context2.version,
-    context2.binaryDigest,
-    context2.revision ?? "default",
-    String(config.nativeSidecars),
-    JSON.stringify(context2.repoValues ? [context2.repoValues.values, context2.repoValues.meshConfig] : null),
-    readOptional(config.injectConfigFile),
-    readOptional(config.meshConfigFile),
-    readOptional(config.valuesFile),
-    readOptional(config.operatorFile)
-  );
-  return { ...config, key };
+var GITOPS_NAMESPACES = ["flux-system", "argocd"];
+var STATUS = "sidecar.istio.io/status";
+var INJECT = "sidecar.istio.io/inject";
+var TRUE2 = ["true", "enabled", "yes", "y", "on"];
+function namespaceOf(job, mesh) {
+  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
+  return rendered ?? job.workloads[0]?.namespace ?? "default";
 }
-function givenConfig(options, operatorFile, context2) {
-  const meshConfigFile = insideWorkspace(options, options.meshConfigFile, "mesh-config-file");
-  const valuesFile = insideWorkspace(options, options.injectorValuesFile, "injector-values-file");
-  const native = chooseNativeSidecars(
-    options.nativeSidecars,
-    void 0,
-    context2.version,
-    options.kubernetesVersion
-  );
-  context2.logger.info(
-    `using the given offline inject config; native sidecars ${native.nativeSidecars ? "on" : "off"} (${native.reason})`
-  );
-  let proxyImage = "";
-  if (valuesFile) {
-    try {
-      proxyImage = proxyImageFromValues(
-        JSON.parse(readFileSync10(valuesFile, "utf8"))
-      );
-    } catch (error) {
-      throw new FileFormatError("the injector values file is not JSON", {
-        input: "injector-values-file",
-        file: options.injectorValuesFile,
-        cause: error,
-        hint: "Give the `values` key of the istio-sidecar-injector ConfigMap."
-      });
-    }
+function podSetting(job, key) {
+  const known2 = job.podSettings?.get(key);
+  if (known2 !== void 0) return known2 ?? void 0;
+  const value = readPodSetting(job, key);
+  job.podSettings?.set(key, value ?? null);
+  return value;
+}
+function readPodSetting(job, key) {
+  return podSettingIn(job.values?.() ?? job.source(), key);
+}
+function podSettingIn(source, key) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
+    if (value !== void 0) return String(value);
   }
+  return void 0;
+}
+function verdict(job, selection, mesh, revision) {
+  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
+  const namespace = namespaceOf(job, mesh);
+  if (SYSTEM_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "system-namespace",
+      message: `in ${namespace}: the webhook never injects there`
+    };
+  if (GITOPS_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "gitops-controller",
+      message: `in ${namespace}: a GitOps controller, never meshed`
+    };
+  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
+    return {
+      inject: false,
+      reason: "control-plane-namespace",
+      message: `in ${namespace}, the control plane's namespace`
+    };
+  const injected = job.body.includes(STATUS);
+  const podRev = podSetting(job, "istio.io/rev");
+  if (podRev && !known2(podRev))
+    return {
+      inject: false,
+      reason: "unknown-revision",
+      message: `the pod names revision ${podRev}, which no control plane defines`
+    };
+  if (injected) return { inject: true };
+  if (selection === "paths") return { inject: true };
+  const podInject = podSetting(job, INJECT);
+  if (podInject !== void 0 && !TRUE2.includes(podInject.toLowerCase()))
+    return { inject: false, reason: "injection-disabled", message: `${INJECT}: "${podInject}"` };
+  const ns = mesh?.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "disabled")
+    return {
+      inject: false,
+      reason: "namespace-disabled",
+      message: `namespace ${namespace} has istio-injection: disabled`
+    };
+  if (injection === "enabled") return { inject: true };
+  const nsRev = ns?.revision?.value;
+  if (nsRev) {
+    if (!known2(nsRev))
+      return {
+        inject: false,
+        reason: "unknown-revision",
+        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
+      };
+    return { inject: true };
+  }
+  if (podInject !== void 0 || podRev) return { inject: true };
   return {
-    injectConfigFile: insideWorkspace(options, options.injectConfigFile, "inject-config-file"),
-    ...meshConfigFile ? { meshConfigFile } : {},
-    ...valuesFile ? { valuesFile } : {},
-    ...operatorFile ? { operatorFile } : {},
-    nativeSidecars: native.nativeSidecars,
-    proxyImage
+    inject: false,
+    reason: "not-selected",
+    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
   };
 }
-async function generatedConfig(options, operatorFile, context2) {
-  const valuesFile = insideWorkspace(options, options.valuesFile, "values-file");
-  const repoLayer = {
-    values: cloneJson(context2.repoValues?.values),
-    meshConfig: cloneJson(context2.repoValues?.meshConfig)
-  };
-  const repoFile = join23(context2.scratch, "repo-control-plane.yaml");
-  const repoText = () => stringify3({
-    apiVersion: "install.istio.io/v1alpha1",
-    kind: "IstioOperator",
-    spec: {
-      ...Object.keys(repoLayer.meshConfig).length > 0 ? { meshConfig: repoLayer.meshConfig } : {},
-      ...Object.keys(repoLayer.values).length > 0 ? { values: repoLayer.values } : {}
+function selectJobs(jobs, selection, mesh, revision) {
+  const selected = [];
+  const skipped = [];
+  for (const job of jobs) {
+    const v = verdict(job, selection, mesh, revision);
+    if (v.inject) {
+      selected.push(job);
+      continue;
     }
-  });
-  const hasRepoLayer = () => Object.keys(repoLayer.values).length > 0 || Object.keys(repoLayer.meshConfig).length > 0;
-  const remembered = memo(
-    context2.cacheDir,
-    sha256(
-      "manifest-generate",
-      context2.version,
-      context2.binaryDigest,
-      context2.revision ?? "default",
-      JSON.stringify(options.nativeSidecars ?? null),
-      options.nativeSidecars === "auto" ? options.kubernetesVersion ?? "" : "",
-      hasRepoLayer() ? repoText() : "",
-      readOptional(valuesFile),
-      readOptional(operatorFile)
+    for (const workload of job.workloads)
+      skipped.push({
+        ...workload,
+        file: job.file.path,
+        line: job.slice.line,
+        document: job.slice.index,
+        status: "skipped",
+        skipReason: v.reason,
+        ...v.message ? { skipMessage: v.message } : {}
+      });
+  }
+  return { jobs: selected, skipped };
+}
+
+// src/core/inject/revisions.ts
+function labelledRevision(namespace, podRevision, mesh) {
+  const ns = mesh.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "enabled") return "default";
+  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
+  if (injection === void 0 && podRevision) return podRevision;
+  return void 0;
+}
+function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const name = labelledRevision(namespace, podRevision, mesh);
+  if (name === void 0) return runRevision;
+  const resolved = mesh.resolveRevision(name);
+  if (resolved === (runRevision ?? "default")) return runRevision;
+  return resolved === "default" ? void 0 : resolved;
+}
+function podRevisionChoice(label, status, runRevision) {
+  if (label === void 0) return void 0;
+  const injectorWritten = status !== void 0 && (status || "default") === label;
+  return injectorWritten && runRevision !== void 0 ? void 0 : label;
+}
+function statusRevision(status) {
+  if (typeof status !== "string") return void 0;
+  try {
+    const revision = JSON.parse(status).revision;
+    return typeof revision === "string" && revision !== "" ? revision : "default";
+  } catch {
+    return void 0;
+  }
+}
+function revisionForJob(job, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const label = podSetting(job, "istio.io/rev");
+  const status = job.body.includes(STATUS2) ? statusRevision(podSetting(job, STATUS2)) : void 0;
+  return revisionFor(
+    namespaceOf(job, mesh),
+    podRevisionChoice(label, status, runRevision),
+    mesh,
+    runRevision
+  );
+}
+var STATUS2 = "sidecar.istio.io/status";
+function revisionVersion(model, revision) {
+  const name = revision ?? "default";
+  const versions = new Set(
+    model.clusters.flatMap(
+      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
     )
   );
-  const paths = {
-    injectConfigFile: join23(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join23(context2.scratch, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join23(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
-  };
-  const known2 = remembered.get();
-  if (known2) {
-    await writeFile4(paths.injectConfigFile, known2.injectConfig);
-    await writeFile4(paths.valuesFile, known2.values);
-    await writeFile4(paths.meshConfigFile, known2.meshConfig);
-    context2.logger.info(
-      `offline inject config for Istio ${context2.version}${context2.revision ? ` revision ${context2.revision}` : ""} as generated before: proxy ${known2.proxyImage}, native sidecars ${known2.nativeSidecars ? "on" : "off"}`
-    );
-    return { ...paths, nativeSidecars: known2.nativeSidecars, proxyImage: known2.proxyImage };
-  }
-  const generate = async () => {
-    if (hasRepoLayer()) await writeFile4(repoFile, repoText());
-    return generateOfflineInjectConfig({
-      binary: context2.binary,
-      version: context2.version,
-      outputDir: context2.scratch,
-      ...context2.revision ? { revision: context2.revision } : {},
-      ...hasRepoLayer() ? { baseOperatorFiles: [repoFile] } : {},
-      ...valuesFile ? { valuesFile } : {},
-      ...operatorFile ? { operatorFile } : {},
-      ...options.nativeSidecars !== void 0 ? { nativeSidecars: options.nativeSidecars } : {},
-      ...options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
-      logger: context2.logger
-    });
-  };
-  let generated;
-  for (let attempt = 0; !generated; attempt++) {
-    try {
-      generated = await generate();
-    } catch (error) {
-      const unknown = /unknown field "([^"]+)"/.exec(error.message)?.[1];
-      if (!(error instanceof IstioctlError) || !unknown || attempt >= 20 || !hasRepoLayer()) throw error;
-      const removed = removeKey(repoLayer.values, unknown) + removeKey(repoLayer.meshConfig, unknown);
-      if (removed === 0) throw error;
-      context2.logger.warning(
-        `the control plane values of the repo set '${unknown}', which istioctl ${context2.version} does not know; left out of the injection config`,
-        context2.repoValues?.layers[0]?.source ? { ...context2.repoValues.layers[0].source } : {}
-      );
-    }
-  }
-  remembered.set({
-    injectConfig: readFileSync10(generated.injectConfigFile, "utf8"),
-    values: readFileSync10(generated.valuesFile, "utf8"),
-    meshConfig: readFileSync10(generated.meshConfigFile, "utf8"),
-    nativeSidecars: generated.nativeSidecars,
-    proxyImage: generated.proxyImage
-  });
-  return {
-    injectConfigFile: generated.injectConfigFile,
-    meshConfigFile: generated.meshConfigFile,
-    valuesFile: generated.valuesFile,
-    nativeSidecars: generated.nativeSidecars,
-    proxyImage: generated.proxyImage
-  };
+  return versions.size === 1 ? [...versions][0] : void 0;
 }
-var cloneJson = (value) => value ? JSON.parse(JSON.stringify(value)) : {};
-function removeKey(values, key) {
-  if (Array.isArray(values)) return values.reduce((n, v) => n + removeKey(v, key), 0);
-  if (!values || typeof values !== "object") return 0;
-  const map3 = values;
-  let removed = 0;
-  if (key in map3) {
-    delete map3[key];
-    removed++;
+
+// src/core/inject/sidecar-mode.ts
+function bodyForMode(job, from, native) {
+  if (from === void 0 || from === "native" === native) return job.body;
+  const list = from === "native" ? "initContainers" : "containers";
+  const document = JSON.parse(JSON.stringify(job.source()));
+  for (const object of objectsOf(document)) {
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec || !Array.isArray(spec[list])) continue;
+    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  for (const v of Object.values(map3)) removed += removeKey(v, key);
-  return removed;
+  return stringify3(document);
+}
+function existingMode(job) {
+  if (!job.body.includes("istio-proxy")) return void 0;
+  const known2 = job.podSettings?.get(MODE_SETTING);
+  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
+  const mode = modeIn(job.values?.() ?? job.source());
+  job.podSettings?.set(MODE_SETTING, mode ?? null);
+  return mode;
+}
+var MODE_SETTING = "@sidecar-mode";
+function modeIn(source) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec) continue;
+    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
+    if (has("initContainers")) return "native";
+    if (has("containers")) return "classic";
+  }
+  return void 0;
+}
+function sidecarModeGroups(jobs, configured, defaultNative, logger) {
+  const groups2 = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const mode = existingMode(job);
+    const native = configured || mode === void 0 ? defaultNative : mode === "native";
+    if (configured && mode !== void 0 && mode === "native" !== native)
+      logger.notice(
+        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
+        { file: job.file.path, line: job.slice.line }
+      );
+    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
+    group.indexes.push(j);
+    if (mode) group.existing.set(j, mode);
+    groups2.set(native, group);
+  });
+  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
+}
+function recordModes(workloads, jobs, groups2) {
+  const byLocation = /* @__PURE__ */ new Map();
+  for (const group of groups2)
+    for (const j of group.indexes) {
+      const job = jobs[j];
+      const from = group.existing.get(j);
+      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
+        ...from ? { from } : {},
+        to: group.native ? "native" : "classic"
+      });
+    }
+  for (const w of workloads) {
+    const modes = byLocation.get(`${w.file}\0${w.document}`);
+    if (!modes) continue;
+    if (w.from && modes.from) w.from.mode = modes.from;
+    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+  }
+}
+
+// src/core/inject/inject-groups.ts
+async function injectGroups(jobs, setup) {
+  const result = {
+    outputs: new Array(jobs.length),
+    skipLines: /* @__PURE__ */ new Map(),
+    cacheOf: /* @__PURE__ */ new Map(),
+    caches: [],
+    groups: [],
+    processes: 0,
+    reinjected: 0
+  };
+  for (const { revision: rev, indexes } of jobsByRevision(jobs, setup).values()) {
+    const revConfig = await setup.tools.configFor(rev);
+    const revGroups = modeGroups(jobs, indexes, revConfig, setup);
+    result.groups.push(...revGroups);
+    for (const group of revGroups) await injectGroup(jobs, group, rev, revConfig, setup, result);
+  }
+  return result;
+}
+function jobsByRevision(jobs, setup) {
+  const { repoMesh, revision, options } = setup;
+  const byRevision = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
+    const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
+    entry.indexes.push(j);
+    byRevision.set(rev ?? "default", entry);
+  });
+  if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
+    setup.logger.info(
+      `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
+    );
+  return byRevision;
+}
+function modeGroups(jobs, indexes, revConfig, setup) {
+  return sidecarModeGroups(
+    indexes.map((i) => jobs[i]),
+    setup.options.nativeSidecars !== void 0,
+    revConfig.nativeSidecars,
+    setup.logger
+  ).map((g) => ({
+    native: g.native,
+    indexes: g.indexes.map((i) => indexes[i]),
+    existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
+  }));
+}
+async function injectGroup(jobs, group, rev, revConfig, setup, result) {
+  const { cacheDir: cacheDir2, logger, options } = setup;
+  const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : { ...revConfig, nativeSidecars: group.native, key: sha256(revConfig.key, `native=${group.native}`) };
+  const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
+  result.caches.push(cache);
+  const groupJobs = group.indexes.map((j) => {
+    const job = jobs[j];
+    const body = bodyForMode(job, group.existing.get(j), group.native);
+    return body === job.body ? job : { ...job, body };
+  });
+  const own = await setup.tools.istioctlFor(rev);
+  const injected = await injectJobs(
+    groupJobs,
+    {
+      binary: own.binary,
+      version: own.version,
+      revision: rev,
+      config: groupConfig,
+      ...options.workers ? { workers: options.workers } : {},
+      logger
+    },
+    cache
+  );
+  group.indexes.forEach((j, i) => {
+    result.outputs[j] = injected.outputs[i];
+    const job = jobs[j];
+    result.cacheOf.set(job, cache);
+    const lines = injected.skipLines.get(groupJobs[i]);
+    if (lines) result.skipLines.set(job, lines);
+  });
+  result.processes += injected.processes;
+  result.reinjected += injected.reinjected;
 }
 
 // src/core/inject/jobs.ts
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join24, posix as posix14 } from "node:path";
+import { join as join22, posix as posix14 } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR2 = /^---(?:[ \t]|\r?$)/;
@@ -52410,7 +52368,7 @@ function helmChartOf(workspace, path5) {
   for (let i = parts.length - 2; i >= 0; i--) {
     if (parts[i] !== "templates") continue;
     const chart = parts.slice(0, i).join("/");
-    if (existsSync8(join24(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+    if (existsSync8(join22(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
   }
   return void 0;
 }
@@ -52479,8 +52437,199 @@ function jobOf(file, slice, logger) {
   };
 }
 
+// src/core/inject/render-check.ts
+import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync6, writeFileSync as writeFileSync6 } from "node:fs";
+import { tmpdir as tmpdir6 } from "node:os";
+import { dirname as dirname9, join as join23 } from "node:path";
+
+// src/core/mesh/rebuild.ts
+import { posix as posix15 } from "node:path";
+async function rebuildMesh(before, workspace, changed, options = {}) {
+  const paths = new Set(changed.map((p) => posix15.normalize(p)));
+  if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
+  const affected = before.rendered.filter((r) => touches(r, paths));
+  const files = openRepoFiles(workspace, options.logger ?? silentLogger);
+  const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
+  const fresh = await renderRoots(
+    files,
+    affected.map((r) => r.root),
+    {
+      ...needsKustomize ? { kustomize: options.kustomize ?? locateKustomize() } : {},
+      concurrency: options.concurrency,
+      timeoutMs: options.timeoutMs
+    }
+  );
+  const freshById = new Map(fresh.map((r) => [r.root.id, r]));
+  const lookups = before.rendered.filter((r) => !freshById.has(r.root.id)).map((r) => ({ ...r, root: { ...r.root, flux: void 0 } }));
+  applyPostBuild(files, [...fresh, ...lookups]);
+  for (const root of fresh) for (const object of root.objects) locateDocument(files, object);
+  const rendered = before.rendered.map((r) => freshById.get(r.root.id) ?? r);
+  const clusters = [];
+  for (const cluster of before.model.clusters) {
+    const mine = rendered.filter((r) => r.root.cluster === cluster.name);
+    if (!mine.some((r) => freshById.has(r.root.id))) {
+      clusters.push(cluster);
+      continue;
+    }
+    const namespaces = cluster.namespaces;
+    const workloads = mine.flatMap((r) => {
+      const again = freshById.get(r.root.id);
+      return again ? readWorkloads(files, [again], namespaces) : cluster.workloads.filter((w) => w.root === r.root.id);
+    });
+    clusters.push({ ...cluster, workloads, objects: mine.flatMap((r) => r.objects) });
+  }
+  const model = { clusters, warnings: before.model.warnings };
+  files.forgetParsed();
+  return { model, files, rendered };
+}
+function touches(rendered, paths) {
+  return [...paths].some((p) => reads(rendered, p));
+}
+function reads(rendered, path5) {
+  const { root } = rendered;
+  if (root.files?.includes(path5)) return true;
+  if (rendered.objects.some((o) => o.source?.file === path5)) return true;
+  const dirs = new Set(root.nested ?? []);
+  if (root.kustomization) dirs.add(root.path);
+  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix15.dirname(p));
+  return [...dirs].some((dir) => dir === "." || path5.startsWith(`${dir}/`));
+}
+function shortcutApplies(model, rendered, paths) {
+  const named = (file) => file !== void 0 && paths.has(file);
+  for (const path5 of paths)
+    if (KUSTOMIZATION_FILES.includes(posix15.basename(path5))) return false;
+  if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
+  if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
+  for (const cluster of model.clusters) {
+    for (const plane of cluster.controlPlanes) {
+      if (named(plane.source?.file)) return false;
+      for (const d of plane.declarations)
+        if (named(d.source?.file) || d.layers.some((l) => named(l.source?.file))) return false;
+    }
+    if (cluster.components.some((c) => named(c.source?.file))) return false;
+    if (cluster.namespaces.some((n) => named(n.source?.file))) return false;
+  }
+  return true;
+}
+
+// src/core/inject/render-check.ts
+var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
+function assertOneProxy(body, file, line) {
+  const parsed = readManifest(body);
+  for (const object of objectsOf(parsed)) {
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const count = proxyCount(template.spec);
+    if (count > 1)
+      throw new FileFormatError(
+        `the injected pod template would have ${count} istio-proxy containers (one in initContainers, one in containers?)`,
+        {
+          file,
+          line,
+          hint: "Nothing was written. Keep the sidecar mode the workload has (native-sidecars), or remove the stale istio-proxy by hand."
+        }
+      );
+  }
+  return parsed;
+}
+function proxyCount(spec) {
+  return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
+}
+var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
+async function checkRenderedResult(workspace, changes, before, logger) {
+  const scratch = mkdtempSync3(join23(tmpdir6(), "inject-render-check-"));
+  try {
+    cpSync(workspace, scratch, {
+      recursive: true,
+      filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
+    });
+    for (const change of changes) {
+      const target = join23(scratch, change.path);
+      mkdirSync4(dirname9(target), { recursive: true });
+      if (change.content === null) rmSync6(target, { force: true });
+      else writeFileSync6(target, change.content);
+    }
+    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
+    const paths = changes.map((c) => c.path);
+    const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
+    after.files.forgetParsed();
+    const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
+    const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
+    const blocking = fresh.filter((f) => BLOCKING.has(f.code));
+    for (const f of fresh.filter((f2) => !BLOCKING.has(f2.code)))
+      logger.warning(`after injection, ${f.code} ${f.origin}: ${f.message}`, {
+        ...f.file ? { file: f.file } : {},
+        ...f.line ? { line: f.line } : {}
+      });
+    if (blocking.length > 0) {
+      const first = blocking[0];
+      throw new FileFormatError(
+        `the rendered result breaks ${blocking.length} mesh invariant(s): ${blocking.slice(0, 3).map((f) => `${f.code} ${f.origin}: ${f.message}`).join("; ")}`,
+        { file: first.file, line: first.line, hint: `Nothing was written. ${first.hint}` }
+      );
+    }
+    let pods = 0;
+    let withOneProxy = 0;
+    const images = [];
+    for (const cluster of after.model.clusters)
+      for (const workload of cluster.workloads) {
+        if (workload.sidecar.state === "none") continue;
+        pods++;
+        if (workload.sidecar.count === 1) withOneProxy++;
+        if (workload.sidecar.image) images.push(workload.sidecar.image);
+      }
+    return { check: { pods, withOneProxy, images }, after };
+  } finally {
+    rmSync6(scratch, { recursive: true, force: true });
+  }
+}
+function quiet(logger) {
+  return { ...logger, info: () => {
+  }, notice: () => {
+  }, debug: () => {
+  } };
+}
+
+// src/core/inject/judged-jobs.ts
+function judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings) {
+  const judged = judgeAll(jobs, injected.outputs, injected.skipLines, mode);
+  judged.workloads.push(...notSelected);
+  recordModes(judged.workloads, jobs, injected.groups);
+  for (const w of judged.workloads) {
+    const origin = repoMesh?.originOf(w.file, w.line);
+    if (origin) w.origin = origin;
+  }
+  for (const [job, replacement] of judged.replacedJobs) {
+    const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
+    if (mode !== "in-place") continue;
+    const written = normalisedBody(replacement);
+    const cache = injected.cacheOf.get(job);
+    cache.forget(job.body);
+    cache.record(written, { output: written, skipped: [...injected.skipLines.get(job) ?? []] });
+    podSettings.record(written, parsed);
+  }
+  return judged;
+}
+function judgeAll(jobs, outputs, skipLines, mode) {
+  const workloads = [];
+  const replacements = /* @__PURE__ */ new Map();
+  const replacedJobs = /* @__PURE__ */ new Map();
+  const injectedObjects = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const judgement = judgeJob(job, outputs[j], skipLines.get(job) ?? [], mode === "patches");
+    workloads.push(...judgement.workloads);
+    if (judgement.injected !== void 0) injectedObjects.set(job, judgement.injected);
+    if (judgement.replacement === void 0) return;
+    replacedJobs.set(job, judgement.replacement);
+    const perFile = replacements.get(job.file) ?? /* @__PURE__ */ new Map();
+    perFile.set(job.slice.index, judgement.replacement);
+    replacements.set(job.file, perFile);
+  });
+  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
+}
+
 // src/core/inject/output/changes.ts
-import { existsSync as existsSync10, readFileSync as readFileSync12 } from "node:fs";
+import { existsSync as existsSync10, readFileSync as readFileSync11 } from "node:fs";
 
 // src/core/inject/output/in-place.ts
 function inPlaceChanges(judged, changes) {
@@ -52489,8 +52638,8 @@ function inPlaceChanges(judged, changes) {
 }
 
 // src/core/inject/output/patches.ts
-import { existsSync as existsSync9, readFileSync as readFileSync11 } from "node:fs";
-import { join as join25, posix as posix15 } from "node:path";
+import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
+import { join as join24, posix as posix16 } from "node:path";
 function patchChanges(judged, changes, logger) {
   const patchesByDir = /* @__PURE__ */ new Map();
   for (const job of judged.jobs) {
@@ -52506,14 +52655,14 @@ function patchChanges(judged, changes, logger) {
     if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
     const patch = sidecarPatch(workload, job.source(), injected);
     if (!patch) continue;
-    const dir = posix15.dirname(job.file.path);
+    const dir = posix16.dirname(job.file.path);
     const name = patchFileName(workload);
-    changes.propose(dir === "." ? name : posix15.join(dir, name), patch);
+    changes.propose(dir === "." ? name : posix16.join(dir, name), patch);
     patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
   }
   for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
-    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix15.join(dir, f)).find(
-      (f) => existsSync9(join25(changes.root, f))
+    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix16.join(dir, f)).find(
+      (f) => existsSync9(join24(changes.root, f))
     );
     if (!kustomization) {
       logger.warning(
@@ -52525,7 +52674,7 @@ function patchChanges(judged, changes, logger) {
       continue;
     }
     const wired = wirePatches(
-      readFileSync11(join25(changes.root, kustomization), "utf8"),
+      readFileSync10(join24(changes.root, kustomization), "utf8"),
       [...new Set(names)].sort()
     );
     if (wired !== void 0) changes.propose(kustomization, wired);
@@ -52533,12 +52682,12 @@ function patchChanges(judged, changes, logger) {
 }
 
 // src/core/inject/output/render-dir.ts
-import { posix as posix16 } from "node:path";
+import { posix as posix17 } from "node:path";
 function renderDirChanges(judged, outputDir, changes) {
   const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
   for (const file of filesWithWorkloads) {
     const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
-    changes.propose(posix16.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
+    changes.propose(posix17.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
   }
 }
 
@@ -52552,7 +52701,7 @@ var ChangeSet = class {
   /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
   propose(path5, content, read) {
     const absolute = resolveInsideWorkspace(this.root, path5);
-    const current = existsSync10(absolute) ? readFileSync12(absolute, "utf8") : void 0;
+    const current = existsSync10(absolute) ? readFileSync11(absolute, "utf8") : void 0;
     if (current !== content)
       this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
   }
@@ -52568,9 +52717,126 @@ function plannedChanges(mode, root, outputDir, judged, logger) {
   return changes.sorted();
 }
 
+// src/core/inject/output/patched-sidecars.ts
+import { posix as posix20 } from "node:path";
+
+// src/core/inject/output/json6902-metadata.ts
+var INJECT2 = "sidecar.istio.io/inject";
+var MAPS = ["labels", "annotations"];
+var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
+var wanted = (p, map3) => isObject(p.want[map3]) ? p.want[map3] : {};
+var had = (p, map3) => isObject(p.have[map3]) ? p.have[map3] : {};
+function metadataOps(doc, kind, rendered, injected, leftOut) {
+  const ops = doc.contents;
+  const want = podTemplateOf(injected)?.metadata;
+  const have = podTemplateOf(rendered)?.metadata;
+  if (!isSeq(ops) || !want || !have) return false;
+  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
+  const patch = {
+    doc,
+    ops,
+    prefix,
+    want,
+    have,
+    changes: /* @__PURE__ */ new Map(),
+    covered: new Map(MAPS.map((m) => [m, /* @__PURE__ */ new Set()])),
+    touchesMetadata: false,
+    changed: false
+  };
+  for (const m of MAPS) {
+    const differs = (k) => JSON.stringify(wanted(patch, m)[k]) !== JSON.stringify(had(patch, m)[k]);
+    patch.changes.set(m, new Set(Object.keys(wanted(patch, m)).filter((k) => k !== INJECT2 && differs(k))));
+  }
+  ops.items.forEach((item, index) => {
+    if (!isMap(item)) return;
+    const op = item.toJSON();
+    if (op.op === "add" || op.op === "replace") regenerateOp(patch, op, index);
+  });
+  appendMissing(patch, leftOut);
+  return patch.changed;
+}
+function regenerateOp(patch, op, index) {
+  const { doc, prefix } = patch;
+  if (op.path === prefix && isObject(op.value)) {
+    patch.touchesMetadata = true;
+    for (const map4 of MAPS) {
+      const value = op.value[map4];
+      const changes = patch.changes.get(map4);
+      if (isObject(value)) wholeMap(patch, map4, [index, "value", map4], value);
+      else if (changes.size > 0) {
+        const fresh = Object.fromEntries([...changes].map((k) => [k, wanted(patch, map4)[k]]));
+        for (const key of changes) patch.covered.get(map4).add(key);
+        doc.setIn([index, "value", map4], doc.createNode(fresh));
+        patch.changed = true;
+      }
+    }
+    return;
+  }
+  const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
+  if (!match || match[1] !== prefix) return;
+  patch.touchesMetadata = true;
+  const map3 = match[2];
+  if (match[3] !== void 0) {
+    const key = unescapePointer(match[3]);
+    patch.covered.get(map3).add(key);
+    const want = wanted(patch, map3);
+    if (!(key in want) || JSON.stringify(want[key]) === JSON.stringify(op.value)) return;
+    doc.setIn([index, "value"], want[key]);
+    patch.changed = true;
+    return;
+  }
+  if (isObject(op.value)) wholeMap(patch, map3, [index, "value"], op.value);
+}
+function wholeMap(patch, map3, at, value) {
+  const covered = patch.covered.get(map3);
+  const changes = patch.changes.get(map3);
+  const want = wanted(patch, map3);
+  for (const key of Object.keys(value)) covered.add(key);
+  for (const key of changes) covered.add(key);
+  const next = { ...value };
+  for (const key of Object.keys(next)) if (key in want) next[key] = want[key];
+  for (const key of changes) next[key] = want[key];
+  for (const [key, v] of Object.entries(next))
+    if (JSON.stringify(v) !== JSON.stringify(value[key])) {
+      patch.doc.setIn([...at, key], v);
+      patch.changed = true;
+    }
+}
+function appendMissing(patch, leftOut) {
+  const { doc, ops, prefix } = patch;
+  for (const map3 of MAPS) {
+    const missing = [...patch.changes.get(map3)].filter((k) => !patch.covered.get(map3).has(k));
+    if (missing.length === 0) continue;
+    if (!patch.touchesMetadata) {
+      leftOut.push(...missing.map((k) => `${map3 === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    patch.changed = true;
+    const want = wanted(patch, map3);
+    if (!isObject(patch.have[map3]))
+      ops.items.push(
+        doc.createNode({
+          op: "add",
+          path: `${prefix}/${map3}`,
+          value: Object.fromEntries(missing.map((k) => [k, want[k]]))
+        })
+      );
+    else
+      for (const key of missing)
+        ops.items.push(
+          doc.createNode({
+            op: "add",
+            path: `${prefix}/${map3}/${escapePointer(key)}`,
+            value: want[key]
+          })
+        );
+  }
+}
+
 // src/core/inject/output/json6902.ts
-var STATUS = "sidecar.istio.io/status";
-var INJECT = "sidecar.istio.io/inject";
+var STATUS3 = "sidecar.istio.io/status";
+var INJECT3 = "sidecar.istio.io/inject";
 var LISTS = ["containers", "initContainers", "volumes"];
 function json6902Sidecars(build) {
   return patchSidecars(build, isOpList);
@@ -52612,11 +52878,11 @@ function uninjected(object) {
       );
   const annotations = template.metadata["annotations"];
   if (isObject(annotations)) {
-    delete annotations[STATUS];
-    delete annotations[INJECT];
+    delete annotations[STATUS3];
+    delete annotations[INJECT3];
   }
   const labels = template.metadata["labels"];
-  if (isObject(labels)) delete labels[INJECT];
+  if (isObject(labels)) delete labels[INJECT3];
   return copy;
 }
 function regeneratedPatch(text3, kind, rendered, injected, leftOut = []) {
@@ -52627,37 +52893,38 @@ function regeneratedPatch(text3, kind, rendered, injected, leftOut = []) {
   const doc = parseDocument(text3);
   const ops = doc.contents;
   if (!isSeq(ops)) return void 0;
-  const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
-    (i) => isObject(i) && i["name"] === name
-  );
   const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
   let changed = false;
   ops.items.forEach((item, index) => {
-    if (!isMap(item)) return;
-    const op = item.toJSON();
-    if (op.op !== "add" && op.op !== "replace") return;
-    const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
-    if (!match || match[1] !== prefix) return;
-    const list = match[2];
-    const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
-    const fresh = values.map((v) => {
-      const name = isObject(v) ? v["name"] : void 0;
-      covered.get(list).add(name);
-      return byName(list, name) ?? v;
-    });
-    const next = match[3] === void 0 ? fresh : fresh[0];
-    if (JSON.stringify(next) !== JSON.stringify(op.value)) {
-      doc.setIn([index, "value"], doc.createNode(next));
+    if (isMap(item) && regeneratedItems(doc, item.toJSON(), index, prefix, spec, covered))
       changed = true;
-    }
   });
+  if (appendedItems(doc, ops, prefix, spec, renderedSpec, covered)) changed = true;
+  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
+  return changed ? doc.toString() : void 0;
+}
+var listOf = (spec, list) => Array.isArray(spec[list]) ? spec[list] : [];
+function regeneratedItems(doc, op, index, prefix, spec, covered) {
+  if (op.op !== "add" && op.op !== "replace") return false;
+  const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
+  if (!match || match[1] !== prefix) return false;
+  const list = match[2];
+  const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
+  const fresh = values.map((v) => {
+    const name = isObject(v) ? v["name"] : void 0;
+    covered.get(list).add(name);
+    return listOf(spec, list).find((i) => isObject(i) && i["name"] === name) ?? v;
+  });
+  const next = match[3] === void 0 ? fresh : fresh[0];
+  if (JSON.stringify(next) === JSON.stringify(op.value)) return false;
+  doc.setIn([index, "value"], doc.createNode(next));
+  return true;
+}
+function appendedItems(doc, ops, prefix, spec, renderedSpec, covered) {
+  let changed = false;
   for (const list of ["initContainers", "volumes"]) {
-    const have = new Set(
-      (Array.isArray(renderedSpec[list]) ? renderedSpec[list] : []).map(
-        (i) => isObject(i) ? i["name"] : void 0
-      )
-    );
-    const missing = (Array.isArray(spec[list]) ? spec[list] : []).filter(
+    const have = new Set(listOf(renderedSpec, list).map((i) => isObject(i) ? i["name"] : void 0));
+    const missing = listOf(spec, list).filter(
       (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list).has(i["name"])
     );
     if (missing.length === 0) continue;
@@ -52667,103 +52934,6 @@ function regeneratedPatch(text3, kind, rendered, injected, leftOut = []) {
     else
       for (const item of missing)
         ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
-  }
-  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
-  return changed ? doc.toString() : void 0;
-}
-var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
-var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
-function metadataOps(doc, kind, rendered, injected, leftOut) {
-  const ops = doc.contents;
-  const want = podTemplateOf(injected)?.metadata;
-  const have = podTemplateOf(rendered)?.metadata;
-  if (!isSeq(ops) || !want || !have) return false;
-  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
-  const maps = ["labels", "annotations"];
-  const wanted = (map3) => isObject(want[map3]) ? want[map3] : {};
-  const had = (map3) => isObject(have[map3]) ? have[map3] : {};
-  const changes = new Map(
-    maps.map((m) => [
-      m,
-      new Set(
-        Object.keys(wanted(m)).filter(
-          (k) => k !== INJECT && JSON.stringify(wanted(m)[k]) !== JSON.stringify(had(m)[k])
-        )
-      )
-    ])
-  );
-  const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
-  let touchesMetadata = false;
-  let changed = false;
-  const wholeMap = (map3, at, value) => {
-    for (const key of Object.keys(value)) covered.get(map3).add(key);
-    for (const key of changes.get(map3)) covered.get(map3).add(key);
-    const next = { ...value };
-    for (const key of Object.keys(next)) if (key in wanted(map3)) next[key] = wanted(map3)[key];
-    for (const key of changes.get(map3)) next[key] = wanted(map3)[key];
-    for (const [key, v] of Object.entries(next))
-      if (JSON.stringify(v) !== JSON.stringify(value[key])) {
-        doc.setIn([...at, key], v);
-        changed = true;
-      }
-  };
-  ops.items.forEach((item, index) => {
-    if (!isMap(item)) return;
-    const op = item.toJSON();
-    if (op.op !== "add" && op.op !== "replace") return;
-    if (op.path === prefix && isObject(op.value)) {
-      touchesMetadata = true;
-      for (const map4 of maps) {
-        const value = op.value[map4];
-        if (isObject(value)) wholeMap(map4, [index, "value", map4], value);
-        else if (changes.get(map4).size > 0) {
-          const fresh = Object.fromEntries([...changes.get(map4)].map((k) => [k, wanted(map4)[k]]));
-          for (const key of changes.get(map4)) covered.get(map4).add(key);
-          doc.setIn([index, "value", map4], doc.createNode(fresh));
-          changed = true;
-        }
-      }
-      return;
-    }
-    const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
-    if (!match || match[1] !== prefix) return;
-    touchesMetadata = true;
-    const map3 = match[2];
-    if (match[3] !== void 0) {
-      const key = unescapePointer(match[3]);
-      covered.get(map3).add(key);
-      if (!(key in wanted(map3)) || JSON.stringify(wanted(map3)[key]) === JSON.stringify(op.value)) return;
-      doc.setIn([index, "value"], wanted(map3)[key]);
-      changed = true;
-      return;
-    }
-    if (isObject(op.value)) wholeMap(map3, [index, "value"], op.value);
-  });
-  for (const map3 of maps) {
-    const missing = [...changes.get(map3)].filter((k) => !covered.get(map3).has(k));
-    if (missing.length === 0) continue;
-    if (!touchesMetadata) {
-      leftOut.push(...missing.map((k) => `${map3 === "labels" ? "label" : "annotation"} ${k}`));
-      continue;
-    }
-    changed = true;
-    if (!isObject(have[map3]))
-      ops.items.push(
-        doc.createNode({
-          op: "add",
-          path: `${prefix}/${map3}`,
-          value: Object.fromEntries(missing.map((k) => [k, wanted(map3)[k]]))
-        })
-      );
-    else
-      for (const key of missing)
-        ops.items.push(
-          doc.createNode({
-            op: "add",
-            path: `${prefix}/${map3}/${escapePointer(key)}`,
-            value: wanted(map3)[key]
-          })
-        );
   }
   return changed;
 }
@@ -52806,17 +52976,17 @@ async function json6902Changes(targets, inject, native) {
 }
 
 // src/core/inject/output/migrate-json6902.ts
-import { posix as posix18 } from "node:path";
+import { posix as posix19 } from "node:path";
 
 // src/core/inject/output/patch-files.ts
-import { posix as posix17 } from "node:path";
+import { posix as posix18 } from "node:path";
 function patchReferences(build) {
   const kustomizations = /* @__PURE__ */ new Set();
   for (const root of build.rendered)
     for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
   const out = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const dir = posix17.dirname(kustomization);
+    const dir = posix18.dirname(kustomization);
     const add = (ref, field, index) => {
       const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
       if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
@@ -52945,8 +53115,8 @@ function updateNode(text3, node, value) {
 var optional = (splice) => splice ? [splice] : void 0;
 
 // src/core/inject/output/strategic-merge.ts
-var STATUS2 = "sidecar.istio.io/status";
-var INJECT2 = "sidecar.istio.io/inject";
+var STATUS4 = "sidecar.istio.io/status";
+var INJECT4 = "sidecar.istio.io/inject";
 var LISTS2 = ["initContainers", "containers", "volumes"];
 function strategicMergeSidecars(build) {
   return patchSidecars(
@@ -52975,7 +53145,7 @@ function withoutPatchVolumes(rendered, patched) {
   const copy = uninjected({ object: rendered });
   const template = podTemplateOf(copy);
   const status = podTemplateOf(rendered)?.metadata["annotations"];
-  const old = isObject(status) && typeof status[STATUS2] === "string" ? safeJson(status[STATUS2]) : void 0;
+  const old = isObject(status) && typeof status[STATUS4] === "string" ? safeJson(status[STATUS4]) : void 0;
   const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
   if (template && Array.isArray(template.spec["volumes"]))
     template.spec["volumes"] = items(template.spec, "volumes").filter(
@@ -53001,8 +53171,8 @@ function regeneratedStrategicMerge(text3, kind, name, input, injected, leftOut =
   const splices = [];
   const newLists = {};
   for (const list of LISTS2) {
-    const had = new Set(items(base.spec, list).map((i) => i["name"]));
-    const owned = items(want.spec, list).filter((i) => !had.has(i["name"]));
+    const had2 = new Set(items(base.spec, list).map((i) => i["name"]));
+    const owned = items(want.spec, list).filter((i) => !had2.has(i["name"]));
     const seq3 = asSeq(spec.get(list, true));
     const covered = /* @__PURE__ */ new Set();
     for (const item of seq3?.items ?? []) {
@@ -53031,22 +53201,22 @@ function metadataSplices(text3, doc, at, have, want, leftOut) {
   const splices = [];
   const newMaps = {};
   for (const map3 of ["labels", "annotations"]) {
-    const wanted = isObject(want[map3]) ? want[map3] : {};
-    const had = isObject(have[map3]) ? have[map3] : {};
+    const wanted2 = isObject(want[map3]) ? want[map3] : {};
+    const had2 = isObject(have[map3]) ? have[map3] : {};
     const node = asMap(metadata?.get(map3, true));
-    const changed = Object.keys(wanted).filter(
-      (k) => k !== INJECT2 && JSON.stringify(wanted[k]) !== JSON.stringify(had[k])
+    const changed = Object.keys(wanted2).filter(
+      (k) => k !== INJECT4 && JSON.stringify(wanted2[k]) !== JSON.stringify(had2[k])
     );
     const covered = /* @__PURE__ */ new Set();
     for (const pair of node?.items ?? []) {
       const key = String(asScalar(pair.key)?.value);
       covered.add(key);
       const value = asScalar(pair.value);
-      if (!(key in wanted) || !value || JSON.stringify(value.value) === JSON.stringify(wanted[key])) continue;
-      const edit2 = replaceScalar(value, wanted[key]);
+      if (!(key in wanted2) || !value || JSON.stringify(value.value) === JSON.stringify(wanted2[key])) continue;
+      const edit2 = replaceScalar(value, wanted2[key]);
       if (edit2) splices.push(edit2);
     }
-    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted[k]]));
+    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted2[k]]));
     if (Object.keys(missing).length === 0) continue;
     if (!metadata) {
       leftOut.push(...Object.keys(missing).map((k) => `${map3 === "labels" ? "label" : "annotation"} ${k}`));
@@ -53131,7 +53301,7 @@ async function migrateJson6902(build, targets, inject, native) {
     const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
     const patch = sidecarPatch(workload, input, injected);
     if (!patch) continue;
-    const dir = posix18.dirname(ref.kustomization);
+    const dir = posix19.dirname(ref.kustomization);
     const name = patchFileName(workload);
     const known2 = kustomizations.get(ref.kustomization);
     const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
@@ -53141,11 +53311,11 @@ async function migrateJson6902(build, targets, inject, native) {
       continue;
     }
     kustomizations.set(ref.kustomization, { text: rewired, original });
-    result.changes.push({ path: dir === "." ? name : posix18.join(dir, name), content: patch, expected: null });
+    result.changes.push({ path: dir === "." ? name : posix19.join(dir, name), content: patch, expected: null });
     result.changes.push({ path: target.file, content: null, expected: target.text });
     result.migrated.push({
       target,
-      patch: dir === "." ? name : posix18.join(dir, name),
+      patch: dir === "." ? name : posix19.join(dir, name),
       injected,
       native: mode
     });
@@ -53166,12 +53336,12 @@ function otherOp(text3, kind, input, injected) {
   const want = podTemplateOf(injected);
   const base = podTemplateOf(input);
   const owned = (list) => {
-    const had = new Set(
+    const had2 = new Set(
       (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
     );
     return new Set(
       (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
-        (i) => isObject(i) && !had.has(i["name"]) ? [i["name"]] : []
+        (i) => isObject(i) && !had2.has(i["name"]) ? [i["name"]] : []
       )
     );
   };
@@ -53209,342 +53379,103 @@ function rewire(text3, field, index, file) {
   return wirePatches(applySplices2(text3, [splice]), [file]);
 }
 
-// src/core/inject/render-check.ts
-import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync6, writeFileSync as writeFileSync6 } from "node:fs";
-import { tmpdir as tmpdir7 } from "node:os";
-import { dirname as dirname9, join as join26 } from "node:path";
-
-// src/core/mesh/rebuild.ts
-import { posix as posix19 } from "node:path";
-async function rebuildMesh(before, workspace, changed, options = {}) {
-  const paths = new Set(changed.map((p) => posix19.normalize(p)));
-  if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
-  const affected = before.rendered.filter((r) => touches(r, paths));
-  const files = openRepoFiles(workspace, options.logger ?? silentLogger);
-  const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
-  const fresh = await renderRoots(
-    files,
-    affected.map((r) => r.root),
-    {
-      ...needsKustomize ? { kustomize: options.kustomize ?? locateKustomize() } : {},
-      concurrency: options.concurrency,
-      timeoutMs: options.timeoutMs
-    }
-  );
-  const freshById = new Map(fresh.map((r) => [r.root.id, r]));
-  const lookups = before.rendered.filter((r) => !freshById.has(r.root.id)).map((r) => ({ ...r, root: { ...r.root, flux: void 0 } }));
-  applyPostBuild(files, [...fresh, ...lookups]);
-  for (const root of fresh) for (const object of root.objects) locateDocument(files, object);
-  const rendered = before.rendered.map((r) => freshById.get(r.root.id) ?? r);
-  const clusters = [];
-  for (const cluster of before.model.clusters) {
-    const mine = rendered.filter((r) => r.root.cluster === cluster.name);
-    if (!mine.some((r) => freshById.has(r.root.id))) {
-      clusters.push(cluster);
-      continue;
-    }
-    const namespaces = cluster.namespaces;
-    const workloads = mine.flatMap((r) => {
-      const again = freshById.get(r.root.id);
-      return again ? readWorkloads(files, [again], namespaces) : cluster.workloads.filter((w) => w.root === r.root.id);
-    });
-    clusters.push({ ...cluster, workloads, objects: mine.flatMap((r) => r.objects) });
-  }
-  const model = { clusters, warnings: before.model.warnings };
-  files.forgetParsed();
-  return { model, files, rendered };
-}
-function touches(rendered, paths) {
-  return [...paths].some((p) => reads(rendered, p));
-}
-function reads(rendered, path5) {
-  const { root } = rendered;
-  if (root.files?.includes(path5)) return true;
-  if (rendered.objects.some((o) => o.source?.file === path5)) return true;
-  const dirs = new Set(root.nested ?? []);
-  if (root.kustomization) dirs.add(root.path);
-  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix19.dirname(p));
-  return [...dirs].some((dir) => dir === "." || path5.startsWith(`${dir}/`));
-}
-function shortcutApplies(model, rendered, paths) {
-  const named = (file) => file !== void 0 && paths.has(file);
-  for (const path5 of paths)
-    if (KUSTOMIZATION_FILES.includes(posix19.basename(path5))) return false;
-  if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
-  if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
-  for (const cluster of model.clusters) {
-    for (const plane of cluster.controlPlanes) {
-      if (named(plane.source?.file)) return false;
-      for (const d of plane.declarations)
-        if (named(d.source?.file) || d.layers.some((l) => named(l.source?.file))) return false;
-    }
-    if (cluster.components.some((c) => named(c.source?.file))) return false;
-    if (cluster.namespaces.some((n) => named(n.source?.file))) return false;
-  }
-  return true;
-}
-
-// src/core/inject/render-check.ts
-var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
-function assertOneProxy(body, file, line) {
-  const parsed = readManifest(body);
-  for (const object of objectsOf(parsed)) {
-    const template = podTemplateOf(object);
-    if (!template) continue;
-    const count = proxyCount(template.spec);
-    if (count > 1)
-      throw new FileFormatError(
-        `the injected pod template would have ${count} istio-proxy containers (one in initContainers, one in containers?)`,
-        {
-          file,
-          line,
-          hint: "Nothing was written. Keep the sidecar mode the workload has (native-sidecars), or remove the stale istio-proxy by hand."
-        }
-      );
-  }
-  return parsed;
-}
-function proxyCount(spec) {
-  return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
-}
-var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
-async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync3(join26(tmpdir7(), "inject-render-check-"));
-  try {
-    cpSync(workspace, scratch, {
-      recursive: true,
-      filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
-    });
-    for (const change of changes) {
-      const target = join26(scratch, change.path);
-      mkdirSync4(dirname9(target), { recursive: true });
-      if (change.content === null) rmSync6(target, { force: true });
-      else writeFileSync6(target, change.content);
-    }
-    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
-    const paths = changes.map((c) => c.path);
-    const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
-    after.files.forgetParsed();
-    const known2 = new Set(before ? checkMeshInvariants(before.model).map(findingKey) : []);
-    const fresh = checkMeshInvariants(after.model).filter((f) => !known2.has(findingKey(f)));
-    const blocking = fresh.filter((f) => BLOCKING.has(f.code));
-    for (const f of fresh.filter((f2) => !BLOCKING.has(f2.code)))
-      logger.warning(`after injection, ${f.code} ${f.origin}: ${f.message}`, {
-        ...f.file ? { file: f.file } : {},
-        ...f.line ? { line: f.line } : {}
-      });
-    if (blocking.length > 0) {
-      const first = blocking[0];
-      throw new FileFormatError(
-        `the rendered result breaks ${blocking.length} mesh invariant(s): ${blocking.slice(0, 3).map((f) => `${f.code} ${f.origin}: ${f.message}`).join("; ")}`,
-        { file: first.file, line: first.line, hint: `Nothing was written. ${first.hint}` }
-      );
-    }
-    let pods = 0;
-    let withOneProxy = 0;
-    const images = [];
-    for (const cluster of after.model.clusters)
-      for (const workload of cluster.workloads) {
-        if (workload.sidecar.state === "none") continue;
-        pods++;
-        if (workload.sidecar.count === 1) withOneProxy++;
-        if (workload.sidecar.image) images.push(workload.sidecar.image);
-      }
-    return { check: { pods, withOneProxy, images }, after };
-  } finally {
-    rmSync6(scratch, { recursive: true, force: true });
-  }
-}
-function quiet(logger) {
-  return { ...logger, info: () => {
-  }, notice: () => {
-  }, debug: () => {
-  } };
-}
-
-// src/core/inject/selection.ts
-var INJECT_SELECTIONS = ["auto", "webhook", "paths"];
-function selectionFor(asked, paths) {
-  if (asked === "webhook" || asked === "paths") return asked;
-  return paths && paths.length > 0 ? "paths" : "webhook";
-}
-var GITOPS_NAMESPACES = ["flux-system", "argocd"];
-var STATUS3 = "sidecar.istio.io/status";
-var INJECT3 = "sidecar.istio.io/inject";
-var TRUE2 = ["true", "enabled", "yes", "y", "on"];
-function namespaceOf(job, mesh) {
-  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
-  return rendered ?? job.workloads[0]?.namespace ?? "default";
-}
-function podSetting(job, key) {
-  const known2 = job.podSettings?.get(key);
-  if (known2 !== void 0) return known2 ?? void 0;
-  const value = readPodSetting(job, key);
-  job.podSettings?.set(key, value ?? null);
-  return value;
-}
-function readPodSetting(job, key) {
-  return podSettingIn(job.values?.() ?? job.source(), key);
-}
-function podSettingIn(source, key) {
-  for (const object of objectsOf(source)) {
-    if (workloadsOf(object).length !== 1) continue;
-    const template = podTemplateOf(object);
-    if (!template) continue;
-    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
-    if (value !== void 0) return String(value);
-  }
-  return void 0;
-}
-function verdict(job, selection, mesh, revision) {
-  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
-  const namespace = namespaceOf(job, mesh);
-  if (SYSTEM_NAMESPACES.includes(namespace))
-    return {
-      inject: false,
-      reason: "system-namespace",
-      message: `in ${namespace}: the webhook never injects there`
-    };
-  if (GITOPS_NAMESPACES.includes(namespace))
-    return {
-      inject: false,
-      reason: "gitops-controller",
-      message: `in ${namespace}: a GitOps controller, never meshed`
-    };
-  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
-    return {
-      inject: false,
-      reason: "control-plane-namespace",
-      message: `in ${namespace}, the control plane's namespace`
-    };
-  const injected = job.body.includes(STATUS3);
-  const podRev = podSetting(job, "istio.io/rev");
-  if (podRev && !known2(podRev))
-    return {
-      inject: false,
-      reason: "unknown-revision",
-      message: `the pod names revision ${podRev}, which no control plane defines`
-    };
-  if (injected) return { inject: true };
-  if (selection === "paths") return { inject: true };
-  const podInject = podSetting(job, INJECT3);
-  if (podInject !== void 0 && !TRUE2.includes(podInject.toLowerCase()))
-    return { inject: false, reason: "injection-disabled", message: `${INJECT3}: "${podInject}"` };
-  const ns = mesh?.namespace(namespace);
-  const injection = ns?.injection?.value;
-  if (injection === "disabled")
-    return {
-      inject: false,
-      reason: "namespace-disabled",
-      message: `namespace ${namespace} has istio-injection: disabled`
-    };
-  if (injection === "enabled") return { inject: true };
-  const nsRev = ns?.revision?.value;
-  if (nsRev) {
-    if (!known2(nsRev))
-      return {
-        inject: false,
-        reason: "unknown-revision",
-        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
-      };
-    return { inject: true };
-  }
-  if (podInject !== void 0 || podRev) return { inject: true };
-  return {
-    inject: false,
-    reason: "not-selected",
-    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
+// src/core/inject/output/patched-sidecars.ts
+async function regeneratePatchedSidecars(setup, jobs, judged, changes) {
+  const { options, mode } = setup;
+  const build = await setup.repoMesh.loadBuild();
+  let processes = 0;
+  const inject = (input, native2, target) => {
+    processes++;
+    return injectTarget(setup, input, native2, target);
   };
-}
-function selectJobs(jobs, selection, mesh, revision) {
-  const selected = [];
-  const skipped = [];
-  for (const job of jobs) {
-    const v = verdict(job, selection, mesh, revision);
-    if (v.inject) {
-      selected.push(job);
-      continue;
-    }
-    for (const workload of job.workloads)
-      skipped.push({
-        ...workload,
-        file: job.file.path,
-        line: job.slice.line,
-        document: job.slice.index,
-        status: "skipped",
-        skipReason: v.reason,
-        ...v.message ? { skipMessage: v.message } : {}
-      });
-  }
-  return { jobs: selected, skipped };
-}
-
-// src/core/inject/sidecar-mode.ts
-function bodyForMode(job, from, native) {
-  if (from === void 0 || from === "native" === native) return job.body;
-  const list = from === "native" ? "initContainers" : "containers";
-  const document = JSON.parse(JSON.stringify(job.source()));
-  for (const object of objectsOf(document)) {
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec || !Array.isArray(spec[list])) continue;
-    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
-  }
-  return stringify3(document);
-}
-function existingMode(job) {
-  if (!job.body.includes("istio-proxy")) return void 0;
-  const known2 = job.podSettings?.get(MODE_SETTING);
-  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
-  const mode = modeIn(job.values?.() ?? job.source());
-  job.podSettings?.set(MODE_SETTING, mode ?? null);
-  return mode;
-}
-var MODE_SETTING = "@sidecar-mode";
-function modeIn(source) {
-  for (const object of objectsOf(source)) {
-    if (workloadsOf(object).length !== 1) continue;
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec) continue;
-    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
-    if (has("initContainers")) return "native";
-    if (has("containers")) return "classic";
-  }
-  return void 0;
-}
-function sidecarModeGroups(jobs, configured, defaultNative, logger) {
-  const groups2 = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const mode = existingMode(job);
-    const native = configured || mode === void 0 ? defaultNative : mode === "native";
-    if (configured && mode !== void 0 && mode === "native" !== native)
-      logger.notice(
-        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
-        { file: job.file.path, line: job.slice.line }
+  const native = options.nativeSidecars !== void 0 ? setup.configNative : void 0;
+  const add = (change) => changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+  let json6902 = json6902Sidecars(build);
+  if (mode === "patches") json6902 = await migrated(setup, build, json6902, inject, native, judged, add);
+  const taken = /* @__PURE__ */ new Set([
+    ...changes.map((c) => c.path),
+    ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
+  ]);
+  for (const patched of [
+    await json6902Changes(json6902, inject, native),
+    await strategicMergeChanges(
+      strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
+      inject,
+      native
+    )
+  ]) {
+    for (const left of patched.metadataLeftOut)
+      setup.logger.notice(
+        `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+        { file: left.file, line: left.line }
       );
-    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
-    group.indexes.push(j);
-    if (mode) group.existing.set(j, mode);
-    groups2.set(native, group);
-  });
-  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
-}
-function recordModes(workloads, jobs, groups2) {
-  const byLocation = /* @__PURE__ */ new Map();
-  for (const group of groups2)
-    for (const j of group.indexes) {
-      const job = jobs[j];
-      const from = group.existing.get(j);
-      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
-        ...from ? { from } : {},
-        to: group.native ? "native" : "classic"
-      });
-    }
-  for (const w of workloads) {
-    const modes = byLocation.get(`${w.file}\0${w.document}`);
-    if (!modes) continue;
-    if (w.from && modes.from) w.from.mode = modes.from;
-    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+    for (const change of patched.changes) add(change);
+    replaceSkips(judged, patched.workloads);
   }
+  return processes;
+}
+async function migrated(setup, build, targets, inject, native, judged, add) {
+  const { logger } = setup;
+  const migration = await migrateJson6902(build, targets, inject, native);
+  for (const { target, reason } of migration.kept)
+    logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
+      file: target.file,
+      line: target.line
+    });
+  const moved = migration.migrated.map((m) => {
+    logger.notice(`${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`, {
+      file: m.target.file
+    });
+    const kind = m.target.object.kind;
+    return patchWorkloadResult(m.target, kind, m.injected, true, m.native, "JSON6902 patch");
+  });
+  replaceSkips(judged, moved);
+  for (const change of migration.changes) add(change);
+  return migration.kept.map((k) => k.target);
+}
+function replaceSkips(judged, results) {
+  const covered = new Set(results.map((w) => `${w.kind}\0${w.name}`));
+  judged.workloads = judged.workloads.filter(
+    (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
+  );
+  judged.workloads.push(...results);
+}
+async function injectTarget(setup, input, native, target) {
+  const { repoMesh, revision, options, tools } = setup;
+  const rev = revisionFor(
+    target.workload.namespace,
+    podRevisionOf(target.object.object, revision),
+    repoMesh,
+    revision,
+    options.pinRevision
+  );
+  const revConfig = await tools.configFor(rev);
+  const own = await tools.istioctlFor(rev);
+  const result = await kubeInject({
+    binary: own.binary,
+    version: own.version,
+    input,
+    injectConfigFile: revConfig.injectConfigFile,
+    meshConfigFile: revConfig.meshConfigFile,
+    valuesFile: revConfig.valuesFile,
+    operatorFile: revConfig.operatorFile,
+    revision: rev,
+    nativeSidecars: native
+  });
+  return result.output;
+}
+function ownPatchPath(file, workload) {
+  const dir = posix20.dirname(file);
+  return dir === "." ? patchFileName(workload) : posix20.join(dir, patchFileName(workload));
+}
+function podRevisionOf(object, runRevision) {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, "labels", "istio.io/rev");
+  return podRevisionChoice(
+    typeof value === "string" ? value : void 0,
+    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
+    runRevision
+  );
 }
 
 // src/core/inject/pod-settings-cache.ts
@@ -53600,14 +53531,508 @@ var PodSettingsCache = class _PodSettingsCache {
   }
 };
 
+// src/core/inject/render-tools.ts
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { join as join27 } from "node:path";
+
+// src/core/inject/inject-config.ts
+import { readFileSync as readFileSync12 } from "node:fs";
+import { writeFile as writeFile4 } from "node:fs/promises";
+import { join as join26 } from "node:path";
+
+// src/core/istioctl/offline-config.ts
+import { mkdir as mkdir3, mkdtemp as mkdtemp2, readFile as readFile2, rename as rename3, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir as tmpdir7 } from "node:os";
+import { join as join25, resolve as resolve11 } from "node:path";
+
+// src/core/istioctl/manifest-objects.ts
+function manifestObjectsOfKind(manifest, kinds) {
+  const wanted2 = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
+  const objects = [];
+  for (const document of manifest.split(/^---\s*$/m)) {
+    if (!wanted2.test(document)) continue;
+    const parsed = parse(document);
+    if (parsed && typeof parsed === "object") objects.push(parsed);
+  }
+  return objects;
+}
+var KNOWN_IMAGE_VARIANTS = ["distroless", "debug"];
+function proxyImageFromValues(values) {
+  const global2 = values.global ?? {};
+  const image = typeof global2.proxy?.image === "string" && global2.proxy.image !== "" ? global2.proxy.image : "proxyv2";
+  if (image.includes("/")) return image;
+  let tag = global2.tag === void 0 || global2.tag === null ? "" : String(global2.tag);
+  const variant = typeof global2.variant === "string" ? global2.variant : "";
+  if (variant !== "") {
+    const known2 = KNOWN_IMAGE_VARIANTS.find((v) => tag.endsWith(`-${v}`));
+    if (known2) tag = tag.slice(0, -(known2.length + 1));
+    if (variant !== "default") tag = `${tag}-${variant}`;
+  }
+  return `${String(global2.hub ?? "")}/${image}:${tag}`;
+}
+function configMapKey(maps, name, key, version) {
+  const map3 = maps.find((m) => m.metadata?.name === name);
+  const value = map3?.data?.[key];
+  if (typeof value !== "string") {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
+      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
+    );
+  }
+  return value;
+}
+
+// src/core/istioctl/native-sidecars.ts
+var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
+function nativeSidecarsChoice(setting) {
+  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
+}
+function controlPlaneNativeSidecars(objects, revision) {
+  const name = revision ? `istiod-${revision}` : "istiod";
+  const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata?.name === name);
+  const spec = deployment?.spec;
+  for (const container of spec?.template?.spec?.containers ?? []) {
+    const entry = container.env?.find((e) => e.name === NATIVE_SIDECARS_ENV);
+    if (entry && typeof entry.value === "string") return entry.value;
+  }
+  return void 0;
+}
+function chooseNativeSidecars(choice2, controlPlaneSetting, istioVersion, kubernetesVersion) {
+  if (typeof choice2 === "boolean")
+    return { nativeSidecars: choice2, reason: `nativeSidecars set to ${choice2}` };
+  if (controlPlaneSetting === "true" || controlPlaneSetting === "false") {
+    return {
+      nativeSidecars: controlPlaneSetting === "true",
+      reason: `the control plane sets ${NATIVE_SIDECARS_ENV}=${controlPlaneSetting}`
+    };
+  }
+  if (choice2 === "auto") {
+    if (!kubernetesVersion) {
+      throw new InvalidInputError("native sidecars are set to auto but the Kubernetes version is not known", {
+        input: "kubernetes-version",
+        hint: "Give the cluster version (e.g. 1.33), or set native sidecars to true or false."
+      });
+    }
+    const on = nativeSidecarsFor(kubernetesVersion, istioVersion);
+    return {
+      nativeSidecars: on,
+      reason: `Istio ${istioVersion} on Kubernetes ${kubernetesVersion} ${on ? "injects" : "does not inject"} native sidecars by default`
+    };
+  }
+  return { nativeSidecars: false, reason: "not requested (offline istioctl default)" };
+}
+
+// src/core/istioctl/offline-config.ts
+var OFFLINE_FILE_NAMES = {
+  injectConfig: "inject-config.yaml",
+  values: "values.json",
+  meshConfig: "mesh-config.yaml"
+};
+async function valuesAsOperatorFile(valuesFile, workDir) {
+  let values;
+  try {
+    values = parse(await readFile2(valuesFile, "utf8"));
+  } catch (error) {
+    throw new FileFormatError(`cannot read the values file: ${error.message}`, {
+      file: valuesFile,
+      hint: "Give a YAML file of Helm values for the istiod chart.",
+      cause: error
+    });
+  }
+  if (values === null || values === void 0) values = {};
+  if (typeof values !== "object" || Array.isArray(values)) {
+    throw new FileFormatError("the values file is not a YAML mapping", {
+      file: valuesFile,
+      hint: "Give a YAML file of Helm values for the istiod chart."
+    });
+  }
+  if (values.kind === "IstioOperator") {
+    throw new InvalidInputError("the values file holds an IstioOperator", {
+      file: valuesFile,
+      hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
+    });
+  }
+  const wrapped = join25(workDir, "values-operator.yaml");
+  const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
+  await writeFile3(wrapped, stringify3(operator));
+  return wrapped;
+}
+async function writeAllOrNothing(files) {
+  const suffix = `.tmp-${process.pid}-${Date.now()}`;
+  try {
+    for (const file of files) await writeFile3(file.path + suffix, file.content);
+  } catch (error) {
+    await Promise.all(files.map((f) => rm6(f.path + suffix, { force: true })));
+    throw error;
+  }
+  for (const file of files) await rename3(file.path + suffix, file.path);
+}
+async function generateOfflineInjectConfig(options) {
+  const logger = options.logger ?? silentLogger;
+  const version = options.version ?? await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs });
+  const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : void 0;
+  const manifest = await renderControlPlane(options, requested, logger);
+  const objects = manifestObjectsOfKind(manifest, ["ConfigMap", "Deployment"]);
+  const configMaps = objects.filter((o) => o.kind === "ConfigMap");
+  const { values, valuesJson } = injectorValues(configMaps, version);
+  const renderedRevision = typeof values.revision === "string" && values.revision !== "" && values.revision !== DEFAULT_REVISION ? values.revision : void 0;
+  const names = controlPlaneConfigMapNames(renderedRevision);
+  const injectConfig2 = configMapKey(configMaps, names.injector, "config", version);
+  const meshConfig = configMapKey(configMaps, names.mesh, "mesh", version);
+  const native = chooseNativeSidecars(
+    options.nativeSidecars,
+    controlPlaneNativeSidecars(objects, renderedRevision),
+    version,
+    options.kubernetesVersion
+  );
+  const outputDir = resolve11(options.outputDir);
+  await mkdir3(outputDir, { recursive: true });
+  const paths = {
+    injectConfigFile: join25(outputDir, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join25(outputDir, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join25(outputDir, OFFLINE_FILE_NAMES.meshConfig)
+  };
+  await writeAllOrNothing([
+    { path: paths.injectConfigFile, content: injectConfig2 },
+    { path: paths.valuesFile, content: valuesJson },
+    { path: paths.meshConfigFile, content: meshConfig }
+  ]);
+  const proxyImage = proxyImageFromValues(values);
+  logger.info(
+    `offline inject config for Istio ${version}${renderedRevision ? ` revision ${renderedRevision}` : ""}: proxy ${proxyImage}, native sidecars ${native.nativeSidecars ? "on" : "off"} (${native.reason})`
+  );
+  return {
+    binary: options.binary,
+    version,
+    revision: renderedRevision,
+    ...paths,
+    proxyImage,
+    nativeSidecars: native.nativeSidecars,
+    nativeSidecarsReason: native.reason
+  };
+}
+async function renderControlPlane(options, requested, logger) {
+  const workDir = await mkdtemp2(join25(tmpdir7(), "istio-offline-config-"));
+  try {
+    const files = [...options.baseOperatorFiles ?? []];
+    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
+    if (options.operatorFile) files.push(options.operatorFile);
+    const generated = await manifestGenerate({
+      binary: options.binary,
+      files,
+      revision: requested,
+      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
+      setFlags: requested ? [`values.revision=${requested}`] : [],
+      timeoutMs: options.timeoutMs
+    });
+    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
+    return generated.manifest;
+  } finally {
+    await rm6(workDir, { recursive: true, force: true });
+  }
+}
+function injectorValues(configMaps, version) {
+  const injectors = configMaps.filter(
+    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
+  );
+  if (injectors.length !== 1) {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
+      { hint: "Check that the profile and values install exactly one istiod." }
+    );
+  }
+  const injectorName = String(injectors[0]?.metadata?.name);
+  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
+  try {
+    return { values: JSON.parse(valuesJson), valuesJson };
+  } catch (error) {
+    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
+      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
+      cause: error
+    });
+  }
+}
+
+// src/core/inject/inject-config.ts
+var readOptional = (path5) => path5 ? readFileSync12(path5) : Buffer.alloc(0);
+function insideWorkspace(options, path5, input) {
+  if (!path5) return void 0;
+  try {
+    return resolveInsideWorkspace(options.workspace, path5);
+  } catch (error) {
+    throw new InvalidInputError(`'${path5}' leads outside the workspace`, { input, cause: error });
+  }
+}
+async function injectConfig(options, context2) {
+  const operatorFile = insideWorkspace(options, options.operatorFile, "operator-file");
+  const config = options.injectConfigFile ? givenConfig(options, operatorFile, context2) : await generatedConfig(options, operatorFile, context2);
+  const key = sha256(
+    "kube-inject",
+    context2.version,
+    context2.binaryDigest,
+    context2.revision ?? "default",
+    String(config.nativeSidecars),
+    JSON.stringify(context2.repoValues ? [context2.repoValues.values, context2.repoValues.meshConfig] : null),
+    readOptional(config.injectConfigFile),
+    readOptional(config.meshConfigFile),
+    readOptional(config.valuesFile),
+    readOptional(config.operatorFile)
+  );
+  return { ...config, key };
+}
+function givenConfig(options, operatorFile, context2) {
+  const meshConfigFile = insideWorkspace(options, options.meshConfigFile, "mesh-config-file");
+  const valuesFile = insideWorkspace(options, options.injectorValuesFile, "injector-values-file");
+  const native = chooseNativeSidecars(
+    options.nativeSidecars,
+    void 0,
+    context2.version,
+    options.kubernetesVersion
+  );
+  context2.logger.info(
+    `using the given offline inject config; native sidecars ${native.nativeSidecars ? "on" : "off"} (${native.reason})`
+  );
+  let proxyImage = "";
+  if (valuesFile) {
+    try {
+      proxyImage = proxyImageFromValues(
+        JSON.parse(readFileSync12(valuesFile, "utf8"))
+      );
+    } catch (error) {
+      throw new FileFormatError("the injector values file is not JSON", {
+        input: "injector-values-file",
+        file: options.injectorValuesFile,
+        cause: error,
+        hint: "Give the `values` key of the istio-sidecar-injector ConfigMap."
+      });
+    }
+  }
+  return {
+    injectConfigFile: insideWorkspace(options, options.injectConfigFile, "inject-config-file"),
+    ...meshConfigFile ? { meshConfigFile } : {},
+    ...valuesFile ? { valuesFile } : {},
+    ...operatorFile ? { operatorFile } : {},
+    nativeSidecars: native.nativeSidecars,
+    proxyImage
+  };
+}
+async function generatedConfig(options, operatorFile, context2) {
+  const valuesFile = insideWorkspace(options, options.valuesFile, "values-file");
+  const repoLayer = {
+    values: cloneJson(context2.repoValues?.values),
+    meshConfig: cloneJson(context2.repoValues?.meshConfig)
+  };
+  const repoFile = join26(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => stringify3({
+    apiVersion: "install.istio.io/v1alpha1",
+    kind: "IstioOperator",
+    spec: {
+      ...Object.keys(repoLayer.meshConfig).length > 0 ? { meshConfig: repoLayer.meshConfig } : {},
+      ...Object.keys(repoLayer.values).length > 0 ? { values: repoLayer.values } : {}
+    }
+  });
+  const hasRepoLayer = () => Object.keys(repoLayer.values).length > 0 || Object.keys(repoLayer.meshConfig).length > 0;
+  const remembered = memo(
+    context2.cacheDir,
+    sha256(
+      "manifest-generate",
+      context2.version,
+      context2.binaryDigest,
+      context2.revision ?? "default",
+      JSON.stringify(options.nativeSidecars ?? null),
+      options.nativeSidecars === "auto" ? options.kubernetesVersion ?? "" : "",
+      hasRepoLayer() ? repoText() : "",
+      readOptional(valuesFile),
+      readOptional(operatorFile)
+    )
+  );
+  const paths = {
+    injectConfigFile: join26(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join26(context2.scratch, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join26(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
+  };
+  const known2 = remembered.get();
+  if (known2) {
+    await writeFile4(paths.injectConfigFile, known2.injectConfig);
+    await writeFile4(paths.valuesFile, known2.values);
+    await writeFile4(paths.meshConfigFile, known2.meshConfig);
+    context2.logger.info(
+      `offline inject config for Istio ${context2.version}${context2.revision ? ` revision ${context2.revision}` : ""} as generated before: proxy ${known2.proxyImage}, native sidecars ${known2.nativeSidecars ? "on" : "off"}`
+    );
+    return { ...paths, nativeSidecars: known2.nativeSidecars, proxyImage: known2.proxyImage };
+  }
+  const generate = async () => {
+    if (hasRepoLayer()) await writeFile4(repoFile, repoText());
+    return generateOfflineInjectConfig({
+      binary: context2.binary,
+      version: context2.version,
+      outputDir: context2.scratch,
+      ...context2.revision ? { revision: context2.revision } : {},
+      ...hasRepoLayer() ? { baseOperatorFiles: [repoFile] } : {},
+      ...valuesFile ? { valuesFile } : {},
+      ...operatorFile ? { operatorFile } : {},
+      ...options.nativeSidecars !== void 0 ? { nativeSidecars: options.nativeSidecars } : {},
+      ...options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
+      logger: context2.logger
+    });
+  };
+  let generated;
+  for (let attempt = 0; !generated; attempt++) {
+    try {
+      generated = await generate();
+    } catch (error) {
+      const unknown = /unknown field "([^"]+)"/.exec(error.message)?.[1];
+      if (!(error instanceof IstioctlError) || !unknown || attempt >= 20 || !hasRepoLayer()) throw error;
+      const removed = removeKey(repoLayer.values, unknown) + removeKey(repoLayer.meshConfig, unknown);
+      if (removed === 0) throw error;
+      context2.logger.warning(
+        `the control plane values of the repo set '${unknown}', which istioctl ${context2.version} does not know; left out of the injection config`,
+        context2.repoValues?.layers[0]?.source ? { ...context2.repoValues.layers[0].source } : {}
+      );
+    }
+  }
+  remembered.set({
+    injectConfig: readFileSync12(generated.injectConfigFile, "utf8"),
+    values: readFileSync12(generated.valuesFile, "utf8"),
+    meshConfig: readFileSync12(generated.meshConfigFile, "utf8"),
+    nativeSidecars: generated.nativeSidecars,
+    proxyImage: generated.proxyImage
+  });
+  return {
+    injectConfigFile: generated.injectConfigFile,
+    meshConfigFile: generated.meshConfigFile,
+    valuesFile: generated.valuesFile,
+    nativeSidecars: generated.nativeSidecars,
+    proxyImage: generated.proxyImage
+  };
+}
+var cloneJson = (value) => value ? JSON.parse(JSON.stringify(value)) : {};
+function removeKey(values, key) {
+  if (Array.isArray(values)) return values.reduce((n, v) => n + removeKey(v, key), 0);
+  if (!values || typeof values !== "object") return 0;
+  const map3 = values;
+  let removed = 0;
+  if (key in map3) {
+    delete map3[key];
+    removed++;
+  }
+  for (const v of Object.values(map3)) removed += removeKey(v, key);
+  return removed;
+}
+
+// src/core/inject/revision-istioctl.ts
+function revisionIstioctl(run, runRevision, mesh, deps, cacheDir2, logger) {
+  const known2 = /* @__PURE__ */ new Map();
+  return (revision) => {
+    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run);
+    const own = mesh.revisionVersion(revision);
+    if (!own || own === run.version) return Promise.resolve(run);
+    let found = known2.get(own);
+    if (!found) {
+      const install = deps.installIstioctl;
+      found = install ? (async () => {
+        logger.info(
+          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
+        );
+        const binary3 = await install(own);
+        return { binary: binary3, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary3) : "uncached" };
+      })() : Promise.resolve(run).then((r) => {
+        logger.warning(
+          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
+        );
+        return r;
+      });
+      known2.set(own, found);
+    }
+    return found;
+  };
+}
+
+// src/core/inject/render-tools.ts
+function renderTools(setup) {
+  const { options, run, revision, repoMesh, scratch, cacheDir: cacheDir2, logger } = setup;
+  const context2 = {
+    binary: run.binary,
+    binaryDigest: run.digest,
+    version: run.version,
+    scratch,
+    cacheDir: cacheDir2,
+    logger
+  };
+  const istioctlFor = revisionIstioctl(
+    run,
+    revision,
+    options.pinRevision ? void 0 : repoMesh,
+    setup.deps,
+    cacheDir2,
+    logger
+  );
+  const configs = /* @__PURE__ */ new Map();
+  const configFor = (rev) => {
+    const name = rev ?? "default";
+    let known2 = configs.get(name);
+    if (!known2) {
+      known2 = (async () => {
+        const dir = rev === revision ? scratch : join27(scratch, `revision-${name}`);
+        if (dir !== scratch) await mkdir4(dir, { recursive: true });
+        const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+        const own = await istioctlFor(rev);
+        return injectConfig(options, {
+          ...context2,
+          binary: own.binary,
+          version: own.version,
+          binaryDigest: own.digest,
+          revision: rev,
+          scratch: dir,
+          ...values ? { repoValues: values } : {}
+        });
+      })();
+      configs.set(name, known2);
+    }
+    return known2;
+  };
+  return { istioctlFor, configFor };
+}
+async function resolveIstioctl(options, revision, deps, cacheDir2, logger) {
+  if (options.istioctl) {
+    const digest = cacheDir2 ? fileDigest(cacheDir2, options.istioctl) : "uncached";
+    const actual = await binaryVersion(options.istioctl, digest, cacheDir2);
+    const wanted2 = options.version?.replace(/^v/, "");
+    if (wanted2 && /^\d+\.\d+\.\d+/.test(actual) && actual !== wanted2) {
+      throw new InvalidInputError(`istioctl at ${options.istioctl} is ${actual}, not ${options.version}`, {
+        input: "version",
+        hint: "Point istioctl at a binary of that version, or leave istioctl empty to install it."
+      });
+    }
+    return { binary: options.istioctl, version: actual, digest };
+  }
+  const version = options.version?.replace(/^v/, "") ?? await controlPlaneVersionFor(options.workspace, revision, logger);
+  if (!deps.installIstioctl)
+    throw new InvalidInputError("no istioctl binary was given and none can be installed here", {
+      input: "istioctl",
+      hint: "Set the istioctl input to a binary path."
+    });
+  const binary3 = await deps.installIstioctl(version);
+  return { binary: binary3, version, digest: cacheDir2 ? fileDigest(cacheDir2, binary3) : "uncached" };
+}
+async function binaryVersion(binary3, digest, cacheDir2) {
+  if (!cacheDir2) return istioctlVersion(binary3);
+  const remembered = memo(cacheDir2, `istioctl-version-${digest}`);
+  const known2 = remembered.get();
+  if (typeof known2 === "string") return known2;
+  const version = await istioctlVersion(binary3);
+  remembered.set(version);
+  return version;
+}
+
 // src/core/inject/repo-mesh.ts
 import { readdirSync as readdirSync5, rmSync as rmSync7, statSync as statSync7 } from "node:fs";
-import { join as join28 } from "node:path";
+import { join as join29 } from "node:path";
 
 // src/core/inject/mesh-facts.ts
 import { lstatSync as lstatSync5, readFileSync as readFileSync13, readlinkSync as readlinkSync2 } from "node:fs";
 import { createHash as createHash7 } from "node:crypto";
-import { join as join27 } from "node:path";
+import { join as join28 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/core/mesh/injection-values.ts
@@ -53672,59 +54097,6 @@ function controlPlaneNamespaces(model) {
   return out;
 }
 
-// src/core/inject/revisions.ts
-function labelledRevision(namespace, podRevision, mesh) {
-  const ns = mesh.namespace(namespace);
-  const injection = ns?.injection?.value;
-  if (injection === "enabled") return "default";
-  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
-  if (injection === void 0 && podRevision) return podRevision;
-  return void 0;
-}
-function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
-  if (!mesh || pinned) return runRevision;
-  const name = labelledRevision(namespace, podRevision, mesh);
-  if (name === void 0) return runRevision;
-  const resolved = mesh.resolveRevision(name);
-  if (resolved === (runRevision ?? "default")) return runRevision;
-  return resolved === "default" ? void 0 : resolved;
-}
-function podRevisionChoice(label, status, runRevision) {
-  if (label === void 0) return void 0;
-  const injectorWritten = status !== void 0 && (status || "default") === label;
-  return injectorWritten && runRevision !== void 0 ? void 0 : label;
-}
-function statusRevision(status) {
-  if (typeof status !== "string") return void 0;
-  try {
-    const revision = JSON.parse(status).revision;
-    return typeof revision === "string" && revision !== "" ? revision : "default";
-  } catch {
-    return void 0;
-  }
-}
-function revisionForJob(job, mesh, runRevision, pinned = false) {
-  if (!mesh || pinned) return runRevision;
-  const label = podSetting(job, "istio.io/rev");
-  const status = job.body.includes(STATUS4) ? statusRevision(podSetting(job, STATUS4)) : void 0;
-  return revisionFor(
-    namespaceOf(job, mesh),
-    podRevisionChoice(label, status, runRevision),
-    mesh,
-    runRevision
-  );
-}
-var STATUS4 = "sidecar.istio.io/status";
-function revisionVersion(model, revision) {
-  const name = revision ?? "default";
-  const versions = new Set(
-    model.clusters.flatMap(
-      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
-    )
-  );
-  return versions.size === 1 ? [...versions][0] : void 0;
-}
-
 // src/core/inject/mesh-facts.ts
 var FACTS_FORMAT = 2;
 function factsOf(build) {
@@ -53782,7 +54154,7 @@ function repoFingerprint(workspace, cacheDir2, logger) {
   part(gitRemoteUrls(workspace).join("\n"));
   for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/*"], logger })) {
     part(path5);
-    const absolute = join27(workspace, path5);
+    const absolute = join28(workspace, path5);
     const stats = lstatSync5(absolute, { throwIfNoEntry: false });
     if (stats?.isSymbolicLink()) part(`link:${readlinkSync2(absolute)}`);
     else if (stats?.isFile()) part(createHash7("sha256").update(readFileSync13(absolute)).digest("hex"));
@@ -53814,13 +54186,13 @@ function factsMemo(cacheDir2, fingerprint) {
     get: stored2.get,
     set(facts) {
       stored2.set(facts);
-      if (cacheDir2) pruneFacts(join28(cacheDir2, "memo"));
+      if (cacheDir2) pruneFacts(join29(cacheDir2, "memo"));
     }
   };
 }
 function pruneFacts(dir) {
   try {
-    const files = readdirSync5(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join28(dir, f), time: statSync7(join28(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
+    const files = readdirSync5(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join29(dir, f), time: statSync7(join29(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
     for (const old of files.slice(KEPT_FACTS)) rmSync7(old.path, { force: true });
   } catch {
   }
@@ -53906,33 +54278,12 @@ function describe(facts, loadBuild, runRevision, logger) {
   };
 }
 
-// src/core/inject/revision-istioctl.ts
-function revisionIstioctl(run, runRevision, mesh, deps, cacheDir2, logger) {
-  const known2 = /* @__PURE__ */ new Map();
-  return (revision) => {
-    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run);
-    const own = mesh.revisionVersion(revision);
-    if (!own || own === run.version) return Promise.resolve(run);
-    let found = known2.get(own);
-    if (!found) {
-      const install = deps.installIstioctl;
-      found = install ? (async () => {
-        logger.info(
-          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
-        );
-        const binary3 = await install(own);
-        return { binary: binary3, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary3) : "uncached" };
-      })() : Promise.resolve(run).then((r) => {
-        logger.warning(
-          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
-        );
-        return r;
-      });
-      known2.set(own, found);
-    }
-    return found;
-  };
-}
+// src/core/inject/types.ts
+var INJECT_OUTPUT_MODES = ["in-place", "render-dir", "patches"];
+
+// src/core/inject/write-sidecars.ts
+import { mkdir as mkdir5 } from "node:fs/promises";
+import { dirname as dirname10 } from "node:path";
 
 // src/core/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
@@ -54047,325 +54398,54 @@ function renderInjectSummary(input) {
   return lines.join("\n");
 }
 
-// src/core/inject/types.ts
-var INJECT_OUTPUT_MODES = ["in-place", "render-dir", "patches"];
-
-// src/core/inject/render-sidecars.ts
-async function renderSidecars(options, deps = {}) {
-  const logger = deps.logger ?? silentLogger;
-  const mode = checkedOutputMode(options);
-  const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
-  const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
-  const { binary: binary3, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
-  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
-  const scratch = await mkdtemp3(join29(tmpdir8(), "kube-inject-"));
-  try {
-    const context2 = {
-      binary: binary3,
-      binaryDigest: digest,
-      version,
-      scratch,
-      cacheDir: cacheDir2,
-      logger
-    };
-    const istioctlFor = revisionIstioctl(
-      { binary: binary3, version, digest },
-      revision,
-      options.pinRevision ? void 0 : repoMesh,
-      deps,
-      cacheDir2,
-      logger
+// src/core/inject/write-sidecars.ts
+async function writeSidecars(setup, workloads, changes) {
+  const { options, mode, repoMesh, logger } = setup;
+  logger.info(`${changes.length} files to write`);
+  const skipped = skippedWorkloads(workloads, logger);
+  if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
+  const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
+  if (!options.dryRun && changes.length > 0) {
+    for (const change of changes) await mkdir5(dirname10(change.absolute), { recursive: true });
+    writeFilesAtomically(
+      changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
+      { root: options.workspace, logger }
     );
-    const configs = /* @__PURE__ */ new Map();
-    const configFor = (rev) => {
-      const name = rev ?? "default";
-      let known2 = configs.get(name);
-      if (!known2) {
-        known2 = (async () => {
-          const dir = rev === revision ? scratch : join29(scratch, `revision-${name}`);
-          if (dir !== scratch) await mkdir4(dir, { recursive: true });
-          const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
-          const own = await istioctlFor(rev);
-          return injectConfig(options, {
-            ...context2,
-            binary: own.binary,
-            version: own.version,
-            binaryDigest: own.digest,
-            revision: rev,
-            scratch: dir,
-            ...values ? { repoValues: values } : {}
-          });
-        })();
-        configs.set(name, known2);
-      }
-      return known2;
-    };
-    const config = await configFor(revision);
-    const files = readSources(options, mode, logger);
-    const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
-    const found = findJobs(files, logger).filter((job) => {
-      if (!patchFiles.has(job.file.path)) return true;
-      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
-      return false;
-    });
-    const podSettings = PodSettingsCache.open(cacheDir2);
-    podSettings.attach(found);
-    const selection = selectionFor(options.selection, options.paths);
-    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
-    logger.info(
-      `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
-    );
-    const byRevision = /* @__PURE__ */ new Map();
-    jobs.forEach((job, j) => {
-      const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
-      const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
-      entry.indexes.push(j);
-      byRevision.set(rev ?? "default", entry);
-    });
-    if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
-      logger.info(
-        `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
-      );
-    const outputs = new Array(jobs.length);
-    const skipLines = /* @__PURE__ */ new Map();
-    const cacheOf = /* @__PURE__ */ new Map();
-    const caches = [];
-    const groups2 = [];
-    let processes = 0;
-    let reinjected = 0;
-    for (const { revision: rev, indexes } of byRevision.values()) {
-      const revConfig = await configFor(rev);
-      const revGroups = sidecarModeGroups(
-        indexes.map((i) => jobs[i]),
-        options.nativeSidecars !== void 0,
-        revConfig.nativeSidecars,
-        logger
-      ).map((g) => ({
-        native: g.native,
-        indexes: g.indexes.map((i) => indexes[i]),
-        existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
-      }));
-      groups2.push(...revGroups);
-      for (const group of revGroups) {
-        const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : {
-          ...revConfig,
-          nativeSidecars: group.native,
-          key: sha256(revConfig.key, `native=${group.native}`)
-        };
-        const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
-        caches.push(cache);
-        const groupJobs = group.indexes.map((j) => {
-          const job = jobs[j];
-          const body = bodyForMode(job, group.existing.get(j), group.native);
-          return body === job.body ? job : { ...job, body };
-        });
-        const own = await istioctlFor(rev);
-        const injected = await injectJobs(
-          groupJobs,
-          {
-            binary: own.binary,
-            version: own.version,
-            revision: rev,
-            config: groupConfig,
-            ...options.workers ? { workers: options.workers } : {},
-            logger
-          },
-          cache
-        );
-        group.indexes.forEach((j, i) => {
-          outputs[j] = injected.outputs[i];
-          const job = jobs[j];
-          cacheOf.set(job, cache);
-          const lines = injected.skipLines.get(groupJobs[i]);
-          if (lines) skipLines.set(job, lines);
-        });
-        processes += injected.processes;
-        reinjected += injected.reinjected;
-      }
-    }
-    const judged = judgeAll(jobs, outputs, skipLines, mode);
-    judged.workloads.push(...notSelected);
-    recordModes(judged.workloads, jobs, groups2);
-    for (const w of judged.workloads) {
-      const origin = repoMesh?.originOf(w.file, w.line);
-      if (origin) w.origin = origin;
-    }
-    for (const [job, replacement] of judged.replacedJobs) {
-      const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
-      if (mode !== "in-place") continue;
-      const written = normalisedBody(replacement);
-      const cache = cacheOf.get(job);
-      cache.forget(job.body);
-      cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
-      podSettings.record(written, parsed);
-    }
-    const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
-    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
-      const build = await repoMesh.loadBuild();
-      const injectTarget = async (input, native2, target) => {
-        processes++;
-        const rev = revisionFor(
-          target.workload.namespace,
-          podRevisionOf(target.object.object, revision),
-          repoMesh,
-          revision,
-          options.pinRevision
-        );
-        const revConfig = await configFor(rev);
-        const own = await istioctlFor(rev);
-        const result = await kubeInject({
-          binary: own.binary,
-          version: own.version,
-          input,
-          injectConfigFile: revConfig.injectConfigFile,
-          meshConfigFile: revConfig.meshConfigFile,
-          valuesFile: revConfig.valuesFile,
-          operatorFile: revConfig.operatorFile,
-          revision: rev,
-          nativeSidecars: native2
-        });
-        return result.output;
-      };
-      const native = options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0;
-      let json6902 = json6902Sidecars(build);
-      if (mode === "patches") {
-        const migration = await migrateJson6902(build, json6902, injectTarget, native);
-        json6902 = migration.kept.map((k) => k.target);
-        for (const { target, reason } of migration.kept)
-          logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
-            file: target.file,
-            line: target.line
-          });
-        const moved = new Set(
-          migration.migrated.map((m) => `${m.target.object.kind}\0${m.target.workload.name}`)
-        );
-        judged.workloads = judged.workloads.filter(
-          (w) => w.status !== "skipped" || !moved.has(`${w.kind}\0${w.name}`)
-        );
-        for (const m of migration.migrated) {
-          logger.notice(
-            `${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`,
-            {
-              file: m.target.file
-            }
-          );
-          judged.workloads.push(
-            patchWorkloadResult(
-              m.target,
-              m.target.object.kind,
-              m.injected,
-              true,
-              m.native,
-              "JSON6902 patch"
-            )
-          );
-        }
-        for (const change of migration.changes)
-          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-      }
-      const taken = /* @__PURE__ */ new Set([
-        ...changes.map((c) => c.path),
-        ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
-      ]);
-      for (const patched of [
-        await json6902Changes(json6902, injectTarget, native),
-        await strategicMergeChanges(
-          strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
-          injectTarget,
-          native
-        )
-      ]) {
-        for (const left of patched.metadataLeftOut)
-          logger.notice(
-            `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
-            { file: left.file, line: left.line }
-          );
-        for (const change of patched.changes)
-          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-        const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
-        judged.workloads = judged.workloads.filter(
-          (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
-        );
-        judged.workloads.push(...patched.workloads);
-      }
-    }
-    logger.info(`${changes.length} files to write`);
-    const skipped = skippedWorkloads(judged.workloads, logger);
-    if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
-    const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
-    const rendered = checked?.check;
-    if (!options.dryRun && changes.length > 0) {
-      for (const change of changes) await mkdir4(dirname10(change.absolute), { recursive: true });
-      writeFilesAtomically(
-        changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
-        { root: options.workspace, logger }
-      );
-      if (checked) recordRepoMeshFacts(options.workspace, cacheDir2, checked.after, logger);
-    }
-    for (const cache of caches) cache.save();
-    podSettings.save();
-    const workloads = judged.workloads;
-    const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? config.proxyImage;
-    const changedFiles = changes.map((c) => c.path);
-    return {
+    if (checked) recordRepoMeshFacts(options.workspace, setup.cacheDir, checked.after, logger);
+  }
+  for (const cache of setup.caches) cache.save();
+  setup.podSettings.save();
+  return { skipped, renderCheck: checked?.check };
+}
+function sidecarsResult(run, workloads, changes, written) {
+  const { version, revision, mode } = run;
+  const rendered = written.renderCheck;
+  const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? run.config.proxyImage;
+  const changedFiles = changes.map((c) => c.path);
+  return {
+    version,
+    ...revision ? { revision } : {},
+    istioctl: run.istioctl,
+    proxyImage,
+    nativeSidecars: run.config.nativeSidecars,
+    output: mode,
+    changedFiles,
+    workloads,
+    injected: workloads.filter((w) => w.status !== "skipped").length,
+    skipped: written.skipped,
+    istioctlProcesses: run.processes,
+    reinjectedDocuments: run.reinjected,
+    ...rendered ? { renderCheck: rendered } : {},
+    summary: renderInjectSummary({
       version,
       ...revision ? { revision } : {},
-      istioctl: binary3,
       proxyImage,
-      nativeSidecars: config.nativeSidecars,
       output: mode,
       changedFiles,
       workloads,
-      injected: workloads.filter((w) => w.status !== "skipped").length,
-      skipped,
-      istioctlProcesses: processes,
-      reinjectedDocuments: reinjected,
-      ...rendered ? { renderCheck: rendered } : {},
-      summary: renderInjectSummary({
-        version,
-        ...revision ? { revision } : {},
-        proxyImage,
-        output: mode,
-        changedFiles,
-        workloads,
-        ...rendered ? { renderCheck: rendered } : {}
-      })
-    };
-  } finally {
-    await rm7(scratch, { recursive: true, force: true });
-  }
-}
-function checkedOutputMode(options) {
-  const mode = options.output ?? "in-place";
-  if (!INJECT_OUTPUT_MODES.includes(mode))
-    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, {
-      input: "output",
-      hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
-    });
-  if (mode === "render-dir" && !options.outputDir)
-    throw new InvalidInputError("output render-dir needs an output directory", {
-      input: "output-dir",
-      hint: "Set output-dir, e.g. rendered."
-    });
-  if (mode === "render-dir") resolveInsideWorkspace(options.workspace, options.outputDir, "output-dir");
-  return mode;
-}
-function judgeAll(jobs, outputs, skipLines, mode) {
-  const workloads = [];
-  const replacements = /* @__PURE__ */ new Map();
-  const replacedJobs = /* @__PURE__ */ new Map();
-  const injectedObjects = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const judgement = judgeJob(job, outputs[j], skipLines.get(job) ?? [], mode === "patches");
-    workloads.push(...judgement.workloads);
-    if (judgement.injected !== void 0) injectedObjects.set(job, judgement.injected);
-    if (judgement.replacement === void 0) return;
-    replacedJobs.set(job, judgement.replacement);
-    const perFile = replacements.get(job.file) ?? /* @__PURE__ */ new Map();
-    perFile.set(job.slice.index, judgement.replacement);
-    replacements.set(job.file, perFile);
-  });
-  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
+      ...rendered ? { renderCheck: rendered } : {}
+    })
+  };
 }
 function skippedWorkloads(workloads, logger) {
   const skipped = workloads.filter((w) => w.status === "skipped").map((w) => ({
@@ -54389,54 +54469,76 @@ function failOnSkipError(skipped) {
     }
   );
 }
-async function resolveIstioctl(options, revision, deps, cacheDir2, logger) {
-  if (options.istioctl) {
-    const digest = cacheDir2 ? fileDigest(cacheDir2, options.istioctl) : "uncached";
-    const actual = await binaryVersion(options.istioctl, digest, cacheDir2);
-    const wanted = options.version?.replace(/^v/, "");
-    if (wanted && /^\d+\.\d+\.\d+/.test(actual) && actual !== wanted) {
-      throw new InvalidInputError(`istioctl at ${options.istioctl} is ${actual}, not ${options.version}`, {
-        input: "version",
-        hint: "Point istioctl at a binary of that version, or leave istioctl empty to install it."
-      });
-    }
-    return { binary: options.istioctl, version: actual, digest };
-  }
-  const version = options.version?.replace(/^v/, "") ?? await controlPlaneVersionFor(options.workspace, revision, logger);
-  if (!deps.installIstioctl)
-    throw new InvalidInputError("no istioctl binary was given and none can be installed here", {
-      input: "istioctl",
-      hint: "Set the istioctl input to a binary path."
-    });
-  const binary3 = await deps.installIstioctl(version);
-  return { binary: binary3, version, digest: cacheDir2 ? fileDigest(cacheDir2, binary3) : "uncached" };
-}
-async function binaryVersion(binary3, digest, cacheDir2) {
-  if (!cacheDir2) return istioctlVersion(binary3);
-  const remembered = memo(cacheDir2, `istioctl-version-${digest}`);
-  const known2 = remembered.get();
-  if (typeof known2 === "string") return known2;
-  const version = await istioctlVersion(binary3);
-  remembered.set(version);
-  return version;
-}
 function mostCommon(values) {
   const counts = /* @__PURE__ */ new Map();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
-function ownPatchPath(file, workload) {
-  const dir = posix20.dirname(file);
-  return dir === "." ? patchFileName(workload) : posix20.join(dir, patchFileName(workload));
+
+// src/core/inject/render-sidecars.ts
+async function renderSidecars(options, deps = {}) {
+  const logger = deps.logger ?? silentLogger;
+  const mode = checkedOutputMode(options);
+  const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
+  const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
+  const run = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
+  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
+  const scratch = await mkdtemp3(join30(tmpdir8(), "kube-inject-"));
+  try {
+    const tools = renderTools({ options, deps, run, revision, repoMesh, scratch, cacheDir: cacheDir2, logger });
+    const config = await tools.configFor(revision);
+    const { found, files } = workloadJobs(options, mode, repoMesh, logger);
+    const podSettings = PodSettingsCache.open(cacheDir2);
+    podSettings.attach(found);
+    const selection = selectionFor(options.selection, options.paths);
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
+    logger.info(
+      `${found.length} workload documents in ${files} files, ${jobs.length} selected (${selection})`
+    );
+    const injected = await injectGroups(jobs, { options, tools, revision, repoMesh, cacheDir: cacheDir2, logger });
+    const judged = judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings);
+    const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
+    let processes = injected.processes;
+    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
+      const setup = { options, mode, repoMesh, tools, revision, configNative: config.nativeSidecars, logger };
+      processes += await regeneratePatchedSidecars(setup, jobs, judged, changes);
+    }
+    const { caches } = injected;
+    const written = await writeSidecars(
+      { options, mode, repoMesh, cacheDir: cacheDir2, caches, podSettings, logger },
+      judged.workloads,
+      changes
+    );
+    const facts = { version: run.version, revision, istioctl: run.binary, config, mode, processes };
+    return sidecarsResult({ ...facts, reinjected: injected.reinjected }, judged.workloads, changes, written);
+  } finally {
+    await rm7(scratch, { recursive: true, force: true });
+  }
 }
-function podRevisionOf(object, runRevision) {
-  const metadata = podTemplateOf(object)?.metadata;
-  const value = dig(metadata, "labels", "istio.io/rev");
-  return podRevisionChoice(
-    typeof value === "string" ? value : void 0,
-    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
-    runRevision
-  );
+function workloadJobs(options, mode, repoMesh, logger) {
+  const files = readSources(options, mode, logger);
+  const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
+  const found = findJobs(files, logger).filter((job) => {
+    if (!patchFiles.has(job.file.path)) return true;
+    logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+    return false;
+  });
+  return { found, files: files.length };
+}
+function checkedOutputMode(options) {
+  const mode = options.output ?? "in-place";
+  if (!INJECT_OUTPUT_MODES.includes(mode))
+    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, {
+      input: "output",
+      hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
+    });
+  if (mode === "render-dir" && !options.outputDir)
+    throw new InvalidInputError("output render-dir needs an output directory", {
+      input: "output-dir",
+      hint: "Set output-dir, e.g. rendered."
+    });
+  if (mode === "render-dir") resolveInsideWorkspace(options.workspace, options.outputDir, "output-dir");
+  return mode;
 }
 
 // src/core/config/repo-config-reader.ts
@@ -54811,7 +54913,7 @@ var injectCommand = {
 };
 
 // src/cli/commands/plan.ts
-import { join as join30, resolve as resolve13 } from "node:path";
+import { join as join31, resolve as resolve13 } from "node:path";
 
 // src/core/mesh/model-report.ts
 var where = (s) => s ? `${s.file}:${s.line}` : null;
@@ -55060,22 +55162,18 @@ function detectUpgradeNotes(notes, input) {
       verdict2.undetectable.push(note);
       continue;
     }
-    const applied = detect(note, note.detect, index, input);
-    if (applied) verdict2.applies.push(applied);
+    const applied2 = detect(note, note.detect, index, input);
+    if (applied2) verdict2.applies.push(applied2);
   }
   return verdict2;
 }
 function detect(note, detector, index, input) {
-  const found = (findings, action = note.action, done) => findings.length ? { note, action, findings, ...done ? { done } : {} } : void 0;
+  const found = (findings) => applied(note, findings);
   switch (detector.type) {
     case "env":
       return found(index.env.filter((e) => e.name === detector.name).map(envFinding));
-    case "env-unset": {
-      if (index.env.some((e) => e.name === detector.name)) return void 0;
-      if (note.compatibilityVersion && index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion)))
-        return void 0;
-      return index.istiod.length ? found(index.istiod.map((s) => ({ what: `${describe2(s)} keeps the new default`, ...where2(s) }))) : void 0;
-    }
+    case "env-unset":
+      return detectEnvUnset(note, detector.name, index);
     case "annotation":
       return found(
         index.annotations.filter((a) => a.name === detector.name).map((a) => ({ what: `annotation ${a.name} on ${describe2(a.subject)}`, ...where2(a.subject) }))
@@ -55094,35 +55192,50 @@ function detect(note, detector, index, input) {
       return found(index.ambient.slice(0, 5).map((a) => ({ what: a.what, ...where2(a.subject) })));
     case "crd-bundle":
       return detectCrdBundle(note, detector, index, input);
-    case "kubernetes": {
-      const version = input.kubernetesVersion ? import_semver7.default.coerce(input.kubernetesVersion) : null;
-      if (!version) return void 0;
-      const minor = `${version.major}.${version.minor}`;
-      if (detector.supported.includes(minor)) return void 0;
-      return found([
-        {
-          what: `Kubernetes ${minor} is outside Istio ${note.minor}'s supported ${detector.supported.join(", ")}`
-        }
-      ]);
-    }
-    case "retired-source": {
-      const sources = input.sources ?? [];
-      const moved = sources.filter((s) => s.movedTo);
-      const findings = sources.map((s) => ({
-        what: s.movedTo ? `${s.value} \u2192 ${s.movedTo}` : `${s.value} is on a retired host`,
-        file: s.file,
-        line: s.line
-      }));
-      const allMoved = moved.length === sources.length;
-      return found(
-        findings,
-        allMoved ? "rewrite" : "warn",
-        moved.length ? `moved ${moved.length} location(s) to Istio's current hosts` : void 0
-      );
-    }
+    case "kubernetes":
+      return detectKubernetes(note, detector.supported, input);
+    case "retired-source":
+      return detectRetiredSources(note, input);
     default:
       return void 0;
   }
+}
+function applied(note, findings, action = note.action, done) {
+  return findings.length ? { note, action, findings, ...done ? { done } : {} } : void 0;
+}
+function detectEnvUnset(note, name, index) {
+  if (index.env.some((e) => e.name === name)) return void 0;
+  if (note.compatibilityVersion && index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion)))
+    return void 0;
+  return index.istiod.length ? applied(
+    note,
+    index.istiod.map((s) => ({ what: `${describe2(s)} keeps the new default`, ...where2(s) }))
+  ) : void 0;
+}
+function detectKubernetes(note, supported, input) {
+  const version = input.kubernetesVersion ? import_semver7.default.coerce(input.kubernetesVersion) : null;
+  if (!version) return void 0;
+  const minor = `${version.major}.${version.minor}`;
+  if (supported.includes(minor)) return void 0;
+  return applied(note, [
+    { what: `Kubernetes ${minor} is outside Istio ${note.minor}'s supported ${supported.join(", ")}` }
+  ]);
+}
+function detectRetiredSources(note, input) {
+  const sources = input.sources ?? [];
+  const moved = sources.filter((s) => s.movedTo);
+  const findings = sources.map((s) => ({
+    what: s.movedTo ? `${s.value} \u2192 ${s.movedTo}` : `${s.value} is on a retired host`,
+    file: s.file,
+    line: s.line
+  }));
+  const allMoved = moved.length === sources.length;
+  return applied(
+    note,
+    findings,
+    allMoved ? "rewrite" : "warn",
+    moved.length ? `moved ${moved.length} location(s) to Istio's current hosts` : void 0
+  );
 }
 function detectCrdBundle(note, detector, index, input) {
   const bundles = index.crdBundles.filter((b) => b.group === detector.group);
@@ -55801,68 +55914,73 @@ function canaryLayoutOf(model) {
     };
   const istiods = [];
   for (const plane of cluster.controlPlanes) {
-    const declaration = plane.declarations[0];
-    const version = plane.version ? parseIstioVersion(plane.version)?.version : void 0;
-    const editable = ["flux-helmrelease", "argocd-application", "istio-operator"].includes(
-      declaration?.sourceId ?? ""
-    );
-    if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
-      return {
-        supported: false,
-        reason: `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`
-      };
-    const gateway = cluster.components.find(
-      (c) => c.declaration?.sourceId === "istio-operator" && c.source?.file === declaration.source.file && c.source.line === declaration.source.line
-    );
-    if (gateway)
-      return {
-        supported: false,
-        reason: `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`
-      };
-    const install = installAt(model, declaration.source);
-    if (!install)
-      return {
-        supported: false,
-        reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`
-      };
-    const { object, shape } = install;
-    const inline = asArray(inlineValue(object, shape, "revisionTags")).map(String);
-    const elsewhere = plane.tags.filter((t) => t !== "default" && !inline.includes(t));
-    if (elsewhere.length)
-      return {
-        supported: false,
-        reason: `${shape.label} gets revision tag(s) ${elsewhere.join(", ")} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`
-      };
-    istiods.push({
-      revision: plane.revision,
-      version,
-      name: object.name,
-      namespace: object.namespace ?? "default",
-      file: declaration.source.file,
-      line: declaration.source.line,
-      plane,
-      object,
-      shape
-    });
+    const istiod = canaryIstiodOf(model, cluster, plane);
+    if (typeof istiod === "string") return { supported: false, reason: istiod };
+    istiods.push(istiod);
   }
   if (istiods.length > 2)
     return { supported: false, reason: `${istiods.length} istiod revisions run; a canary hop handles two` };
   return { supported: true, cluster, istiods: istiods.sort((a, b) => compareVersions(a.version, b.version)) };
 }
+function canaryIstiodOf(model, cluster, plane) {
+  const declaration = plane.declarations[0];
+  const version = plane.version ? parseIstioVersion(plane.version)?.version : void 0;
+  const editable = ["flux-helmrelease", "argocd-application", "istio-operator"].includes(
+    declaration?.sourceId ?? ""
+  );
+  if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
+    return `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`;
+  const gateway = cluster.components.find(
+    (c) => c.declaration?.sourceId === "istio-operator" && c.source?.file === declaration.source.file && c.source.line === declaration.source.line
+  );
+  if (gateway)
+    return `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`;
+  const install = installAt(model, declaration.source);
+  if (!install)
+    return `the object declaring revision ${plane.revision} was not found among the rendered objects`;
+  const { object, shape } = install;
+  const inline = asArray(inlineValue(object, shape, "revisionTags")).map(String);
+  const elsewhere = plane.tags.filter((t) => t !== "default" && !inline.includes(t));
+  if (elsewhere.length)
+    return `${shape.label} gets revision tag(s) ${elsewhere.join(", ")} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`;
+  return {
+    revision: plane.revision,
+    version,
+    name: object.name,
+    namespace: object.namespace ?? "default",
+    file: declaration.source.file,
+    line: declaration.source.line,
+    plane,
+    object,
+    shape
+  };
+}
 function selects(cluster, name, plane) {
   return controlPlaneFor(cluster, name) === plane;
 }
 function referencesTo(cluster, old) {
+  const out = [
+    ...tagReferences(old),
+    ...namespaceReferences(cluster, old),
+    ...workloadReferences(cluster, old)
+  ];
+  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
+  out.push(...objectReferences(cluster, old, listedWorkloads), ...gatewayReferences(cluster, old));
+  return out;
+}
+function tagReferences(old) {
+  const plane = old.plane;
+  return plane.tags.map((tag) => ({
+    kind: "tag",
+    name: tag,
+    what: `tag ${tag} points at revision ${plane.revision}`,
+    source: old.plane.source
+  }));
+}
+function namespaceReferences(cluster, old) {
   const out = [];
   const plane = old.plane;
   const isDefault = plane.revision === "default" || plane.tags.includes("default");
-  for (const tag of plane.tags)
-    out.push({
-      kind: "tag",
-      name: tag,
-      what: `tag ${tag} points at revision ${plane.revision}`,
-      source: old.plane.source
-    });
   for (const ns of cluster.namespaces) {
     if (ns.injection?.value === "enabled" && isDefault)
       out.push({
@@ -55879,9 +55997,13 @@ function referencesTo(cluster, old) {
         source: ns.revision.source ?? ns.source
       });
   }
+  return out;
+}
+function workloadReferences(cluster, old) {
+  const out = [];
   for (const w of cluster.workloads) {
     const rev = w.podRevision?.value ?? w.sidecar.revision;
-    if (w.sidecar.state !== "none" && rev && selects(cluster, rev, plane))
+    if (w.sidecar.state !== "none" && rev && selects(cluster, rev, old.plane))
       out.push({
         kind: "workload",
         name: `${w.namespace}/${w.name}`,
@@ -55889,23 +56011,15 @@ function referencesTo(cluster, old) {
         source: w.sidecar.source ?? w.source
       });
   }
+  return out;
+}
+function objectReferences(cluster, old, listedWorkloads) {
+  const out = [];
+  const plane = old.plane;
   const oldService = plane.revision === "default" ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/ : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, "")}\\.`);
-  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
   for (const object of cluster.objects) {
-    if (object.kind === "HelmRelease" && object.name !== old.name) {
-      const spec = asRecord(object.object.spec);
-      for (const dep of asArray(spec?.dependsOn)) {
-        const name = asString(asRecord(dep)?.name);
-        const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
-        if (name === old.name && namespace === old.namespace)
-          out.push({
-            kind: "depends-on",
-            name: object.name,
-            what: `HelmRelease ${object.namespace ?? ""}/${object.name} dependsOn ${old.name}`,
-            ...object.source ? { source: object.source } : {}
-          });
-      }
-    }
+    if (object.kind === "HelmRelease" && object.name !== old.name)
+      out.push(...dependsOnReferences(object, old));
     const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
     if (address) {
       if (listedWorkloads.has(`${object.namespace ?? ""}/${object.name}`)) continue;
@@ -55917,9 +56031,29 @@ function referencesTo(cluster, old) {
       });
     }
   }
+  return out;
+}
+function dependsOnReferences(object, old) {
+  const out = [];
+  const spec = asRecord(object.object.spec);
+  for (const dep of asArray(spec?.dependsOn)) {
+    const name = asString(asRecord(dep)?.name);
+    const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
+    if (name === old.name && namespace === old.namespace)
+      out.push({
+        kind: "depends-on",
+        name: object.name,
+        what: `HelmRelease ${object.namespace ?? ""}/${object.name} dependsOn ${old.name}`,
+        ...object.source ? { source: object.source } : {}
+      });
+  }
+  return out;
+}
+function gatewayReferences(cluster, old) {
+  const out = [];
   for (const gateway of cluster.components.filter((c) => c.component === "gateway")) {
     const rev = gateway.revision ?? "default";
-    if (selects(cluster, rev, plane))
+    if (selects(cluster, rev, old.plane))
       out.push({
         kind: "gateway",
         name: gateway.name,
@@ -55956,6 +56090,26 @@ function addCanaryEdits(workspace, model, old, target) {
     );
   for (const path5 of [shape.versionPath, ...shape.alsoVersionPaths ?? []])
     document.setIn(path5, retagged(String(document.getIn(path5)), old.version, target));
+  canaryValues(document, old, revision);
+  document.commentBefore = ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).
+ Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
+  let body = document.toString({ lineWidth: 0 });
+  if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
+  const file = posix21.join(posix21.dirname(old.file), `${name}.yaml`);
+  editor.create(file, body);
+  editor.notes.push(
+    `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
+  );
+  if (shape.kind === "IstioOperator")
+    editor.notes.push(
+      `install it beside the old one with \`istioctl install -f ${file}\` (${target}); the base CRDs it renders move to ${target} first, and ${old.name} keeps serving everything until step 2`
+    );
+  listBeside(editor, old.file, file);
+  moveBase(editor, model, target);
+  return { ...editor.result(), revision, file, name };
+}
+function canaryValues(document, old, revision) {
+  const { shape } = old;
   const valuesText = shape.valuesText ? parseDocument(String(document.getIn(shape.valuesText))) : void 0;
   const values = valuesText ? [] : shape.valuesPath;
   const valuesDoc = valuesText ?? document;
@@ -55973,22 +56127,6 @@ function addCanaryEdits(workspace, model, old, target) {
     block2.type = "BLOCK_LITERAL";
     document.setIn(shape.valuesText, block2);
   }
-  document.commentBefore = ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).
- Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
-  let body = document.toString({ lineWidth: 0 });
-  if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
-  const file = posix21.join(posix21.dirname(old.file), `${name}.yaml`);
-  editor.create(file, body);
-  editor.notes.push(
-    `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
-  );
-  if (shape.kind === "IstioOperator")
-    editor.notes.push(
-      `install it beside the old one with \`istioctl install -f ${file}\` (${target}); the base CRDs it renders move to ${target} first, and ${old.name} keeps serving everything until step 2`
-    );
-  listBeside(editor, old.file, file);
-  moveBase(editor, model, target);
-  return { ...editor.result(), revision, file, name };
 }
 function retagged(written, from, to) {
   return written.startsWith(from) ? `${to}${written.slice(from.length)}` : to;
@@ -57282,7 +57420,7 @@ var planCommand = {
     });
     const sources = await gatherReleaseSources(client, {
       offline: github.offline,
-      cacheDir: join30(cliCacheRoot(context2.env), "http"),
+      cacheDir: join31(cliCacheRoot(context2.env), "http"),
       logger: context2.log
     });
     const model = await buildMeshModel(workspace, { logger: context2.log });
@@ -57296,25 +57434,17 @@ var planCommand = {
     });
     const report = planReport(plan);
     const mesh = meshReport(model);
-    let fleet;
-    if (config.waves) {
-      const repository = repositoryOf(remoteUrls(workspace), context2.env.GITHUB_REPOSITORY);
-      fleet = await planFleet({
-        workspace,
-        owner: repository?.owner ?? "",
-        repo: repository?.repo ?? "",
-        waves: config.waves,
-        model,
-        pins: plan.pins,
-        sources,
-        policy: config.policy,
-        strategy: config.strategy,
-        includePrereleases: config.includePrereleases,
-        kubernetesVersion: flags["kubernetes-version"] ?? config.dataPlane.kubernetesVersion,
-        logger: context2.log,
-        ...github.token && repository ? { github: client } : {}
-      });
-    }
+    const fleet = config.waves ? await fleetPlanOf(workspace, context2.env, github.token ? client : void 0, {
+      waves: config.waves,
+      model,
+      pins: plan.pins,
+      sources,
+      policy: config.policy,
+      strategy: config.strategy,
+      includePrereleases: config.includePrereleases,
+      kubernetesVersion: flags["kubernetes-version"] ?? config.dataPlane.kubernetesVersion,
+      logger: context2.log
+    }) : void 0;
     const { step: _step, reason: _reason, pullRequests: _pullRequests, ...rest } = report;
     context2.stdout(
       context2.json ? JSON.stringify(fleet ? { ...rest, fleet, mesh } : { ...report, mesh }, null, 2) : `${renderPlanText(report, fleet ? { next: renderFleetText(fleet).split("\n") } : {})}
@@ -57325,6 +57455,16 @@ ${renderMeshText(mesh)}`
     return EXIT.ok;
   }
 };
+function fleetPlanOf(workspace, env, client, request2) {
+  const repository = repositoryOf(remoteUrls(workspace), env.GITHUB_REPOSITORY);
+  return planFleet({
+    workspace,
+    owner: repository?.owner ?? "",
+    repo: repository?.repo ?? "",
+    ...request2,
+    ...client && repository ? { github: client } : {}
+  });
+}
 function remoteUrls(workspace) {
   try {
     return execFileSync("git", ["-C", workspace, "remote", "-v"], { encoding: "utf8", timeout: 1e4 }).split("\n").map((l) => l.split(/\s+/)[1] ?? "").filter(Boolean);

@@ -32842,13 +32842,7 @@ async function installIstioctl(options) {
     return { version, path: cached, cacheHit: true, platform: platform2 };
   }
   if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
-    throw new NotFoundError(
-      `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
-      {
-        input: "offline",
-        hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
-      }
-    );
+    throw offlineMiss(version);
   }
   const scratch = await mkdtemp(join5(options.tempDir, "istioctl-"));
   try {
@@ -32859,18 +32853,7 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join5(scratch, "extracted");
-    await quietly(
-      logger,
-      () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
-    );
-    const binary3 = join5(extracted, binaryName(platform2));
-    if (!existsSync4(binary3)) {
-      throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
-        hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
-      });
-    }
-    if (platform2.os !== "win") await chmod2(binary3, 493);
+    const extracted = await extractBinary(archive, join5(scratch, "extracted"), platform2, logger);
     await recordInstall(extracted, binaryName(platform2), archive);
     const cachedDir = await quietly(logger, () => cacheAtomically(extracted, version, cacheKey));
     logger.info(
@@ -32887,6 +32870,29 @@ async function installIstioctl(options) {
   } finally {
     await rm4(scratch, { recursive: true, force: true });
   }
+}
+function offlineMiss(version) {
+  return new NotFoundError(
+    `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
+    {
+      input: "offline",
+      hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
+    }
+  );
+}
+async function extractBinary(archive, extracted, platform2, logger) {
+  await quietly(
+    logger,
+    () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
+  );
+  const binary3 = join5(extracted, binaryName(platform2));
+  if (!existsSync4(binary3)) {
+    throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
+      hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
+    });
+  }
+  if (platform2.os !== "win") await chmod2(binary3, 493);
+  return extracted;
 }
 function exactVersion(text) {
   const parsed = parseIstioVersion(text);
@@ -43321,44 +43327,41 @@ async function kustomizeBuild(kustomize, dir, options = {}) {
       child2.kill("SIGKILL");
       child2.stdout.destroy();
       child2.stderr.destroy();
-      settle(
-        () => reject2(
-          new RenderError(
-            `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
-            {
-              file: shownAs,
-              hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
-            }
-          )
-        )
-      );
+      settle(() => reject2(timedOut(shownAs, timeoutMs)));
     }, timeoutMs);
     child2.on("error", (error2) => {
-      settle(
-        () => reject2(
-          new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
-            hint: KUSTOMIZE_INSTALL_HINT,
-            cause: error2
-          })
-        )
-      );
+      settle(() => reject2(notRun(kustomize, error2)));
     });
     child2.on("close", (code) => {
       const stderr = Buffer.concat(err).toString("utf8");
       if (code !== 0) {
-        const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
-        settle(
-          () => reject2(
-            new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
-              file: shownAs,
-              hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
-            })
-          )
-        );
+        settle(() => reject2(buildFailed(shownAs, stderr, code)));
         return;
       }
       settle(() => resolve5({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
     });
+  });
+}
+function timedOut(shownAs, timeoutMs) {
+  return new RenderError(
+    `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
+    {
+      file: shownAs,
+      hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
+    }
+  );
+}
+function notRun(kustomize, error2) {
+  return new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
+    hint: KUSTOMIZE_INSTALL_HINT,
+    cause: error2
+  });
+}
+function buildFailed(shownAs, stderr, code) {
+  const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
+  return new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
+    file: shownAs,
+    hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
   });
 }
 async function mapBounded(items, limit, task) {
@@ -43888,17 +43891,189 @@ import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rm
 import { availableParallelism, tmpdir as tmpdir2 } from "node:os";
 import { join as join14, posix as posix5, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
 
+// src/core/mesh/build-output.ts
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
+function readBuildOutput(stdout, toWorkspace, options = {}) {
+  const read = { objects: [], problems: [] };
+  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
+    readEagerly(stdout, toWorkspace, read);
+    return read;
+  }
+  for (const text of stdout.split(DOCUMENT_SEPARATOR)) {
+    const head = headOf(text);
+    if (!head) {
+      readEagerly(text, toWorkspace, read);
+      continue;
+    }
+    const object = lazyObject(text, head, toWorkspace);
+    if (object) read.objects.push(object);
+  }
+  return read;
+}
+function readEagerly(text, toWorkspace, read) {
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) {
+      read.problems.push(
+        `kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`
+      );
+      continue;
+    }
+    const value = asRecord(doc.toJS());
+    const id = value && objectIdentity(value);
+    if (!value || !id) continue;
+    const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
+    read.objects.push({
+      ...id,
+      object: value,
+      ...origin ? { source: { file: origin, line: 1 } } : {},
+      patchedIn
+    });
+  }
+}
+function lazyObject(text, head, toWorkspace) {
+  const id = objectIdentity(head);
+  if (!id) return void 0;
+  const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
+  let whole;
+  const object = { ...id };
+  Object.defineProperty(object, "object", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!whole) {
+        try {
+          whole = asRecord(parse3(text)) ?? {};
+        } catch {
+          whole = structuredClone(head);
+        }
+        takeBuildAnnotations(whole, () => void 0);
+      }
+      return whole;
+    },
+    set: (value) => {
+      whole = value;
+    }
+  });
+  if (origin) object.source = { file: origin, line: 1 };
+  object.patchedIn = patchedIn;
+  return object;
+}
+var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
+var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
+var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
+var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
+function headOf(text) {
+  const entries = /* @__PURE__ */ new Map();
+  let current;
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline + 1;
+    const first = text[start];
+    const listItem = first === "-" && (text[start + 1] === " " || text[start + 1] === "\n");
+    if (listItem && !current) return void 0;
+    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
+      const key = TOP_LEVEL_KEY.exec(text.slice(start, Math.min(end, start + 200)))?.[1];
+      if (!key || entries.has(key)) return void 0;
+      current = { start, end };
+      entries.set(key, current);
+    } else if (!current && first !== "#" && text.slice(start, end).trim() !== "") {
+      return void 0;
+    }
+    if (current) current.end = end;
+    start = end;
+  }
+  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
+    const slice = text.slice(start, end);
+    return slice.endsWith("\n") ? slice : `${slice}
+`;
+  }).join("");
+  try {
+    return asRecord(parse3(head));
+  } catch {
+    return void 0;
+  }
+}
+function takeBuildAnnotations(object, toWorkspace) {
+  const metadata = asRecord(object.metadata);
+  const annotations = asRecord(metadata?.annotations);
+  if (!metadata || !annotations) return { patchedIn: [] };
+  const originText = asString(annotations[ORIGIN_ANNOTATION]);
+  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
+  delete annotations[ORIGIN_ANNOTATION];
+  delete annotations[TRANSFORMATIONS_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const originPath = originText && originPathOf(originText);
+  const patchedIn = /* @__PURE__ */ new Set();
+  if (transformations) {
+    for (const entry of transformationsOf(transformations)) {
+      if (/Patch/.test(entry.by)) {
+        const path6 = toWorkspace(entry.configuredIn);
+        if (path6) patchedIn.add(path6);
+      }
+    }
+  }
+  const origin = originPath ? toWorkspace(originPath) : void 0;
+  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
+}
+var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
+var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
+function originPathOf(text) {
+  const plain = PLAIN_ORIGIN.exec(text);
+  if (plain) return plain[1];
+  return asString(asRecord(parse3(text))?.path);
+}
+var PLAIN_TRANSFORMATION = new RegExp(
+  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
+  "y"
+);
+function transformationsOf(text) {
+  const entries = [];
+  PLAIN_TRANSFORMATION.lastIndex = 0;
+  for (let m = PLAIN_TRANSFORMATION.exec(text); m; m = PLAIN_TRANSFORMATION.exec(text)) {
+    entries.push({ configuredIn: m[1], by: m[2] });
+    if (PLAIN_TRANSFORMATION.lastIndex === text.length) return entries;
+  }
+  entries.length = 0;
+  const list = parse3(text);
+  for (const entry of Array.isArray(list) ? list : []) {
+    const configuredIn = asString(asRecord(entry)?.configuredIn);
+    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
+    if (configuredIn) entries.push({ configuredIn, by });
+  }
+  return entries;
+}
+
 // src/core/mesh/roots.ts
 import { posix as posix4 } from "node:path";
 var PLAIN_CLUSTER = "default";
 var REFERENCE_FIELDS = ["resources", "bases", "components"];
 function discoverRoots(files) {
   const warnings = [];
+  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
+  const inChart = (path6) => chartDirs.some((dir) => dir === "." || path6.startsWith(`${dir}/`));
+  const { kustomizationDirs, included, declared } = scanRepo(files, inChart, warnings);
+  const declaredPaths = new Set(declared.map((r) => r.path));
+  const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
+  const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
+  const kustomizeRoots = [...kustomizationDirs].filter((dir) => !included.has(dir) && !declaredPaths.has(dir) && !underGenerated(dir)).sort().map((dir) => ({
+    id: `kustomize:${dir}`,
+    kind: "kustomize",
+    path: dir,
+    cluster: dir,
+    kustomization: true
+  }));
+  const covering = [...kustomizationDirs, ...declaredPaths];
+  const covered = (path6) => covering.some((dir) => dir === "." || path6 === dir || path6.startsWith(`${dir}/`));
+  const plainRoots = plainRootsOf(files, (path6) => inChart(path6) || covered(path6));
+  nestUnderDeclared(files, declared, kustomizationDirs, inChart);
+  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
+  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
+}
+function scanRepo(files, inChart, warnings) {
   const kustomizationDirs = /* @__PURE__ */ new Set();
   const included = /* @__PURE__ */ new Set();
   const declared = [];
-  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
-  const inChart = (path6) => chartDirs.some((dir) => dir === "." || path6.startsWith(`${dir}/`));
   for (const path6 of files.paths) {
     if (isIgnoredPath(path6) || inChart(path6)) continue;
     const dir = posix4.dirname(path6);
@@ -43915,26 +44090,17 @@ function discoverRoots(files) {
       declared.push(...argoRoots(doc, files, warnings));
     }
   }
-  const declaredPaths = new Set(declared.map((r) => r.path));
-  const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
-  const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
-  const kustomizeRoots = [...kustomizationDirs].filter((dir) => !included.has(dir) && !declaredPaths.has(dir) && !underGenerated(dir)).sort().map((dir) => ({
-    id: `kustomize:${dir}`,
-    kind: "kustomize",
-    path: dir,
-    cluster: dir,
-    kustomization: true
-  }));
-  const covering = [...kustomizationDirs, ...declaredPaths];
-  const covered = (path6) => covering.some((dir) => dir === "." || path6 === dir || path6.startsWith(`${dir}/`));
+  return { kustomizationDirs, included, declared };
+}
+function plainRootsOf(files, skip) {
   const plainByDir = /* @__PURE__ */ new Map();
   for (const path6 of files.paths) {
-    if (isIgnoredPath(path6) || inChart(path6) || covered(path6)) continue;
+    if (isIgnoredPath(path6) || skip(path6)) continue;
     if (!files.documents(path6).some((d) => objectIdentity(d.value))) continue;
     const dir = posix4.dirname(path6);
     plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path6]);
   }
-  const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
+  return [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
     id: `plain:${dir}`,
     kind: "plain",
     path: dir,
@@ -43942,6 +44108,8 @@ function discoverRoots(files) {
     kustomization: false,
     files: paths
   }));
+}
+function nestUnderDeclared(files, declared, kustomizationDirs, inChart) {
   for (const root of declared) {
     if (root.kustomization) continue;
     const under = (dir) => root.path === "." || dir.startsWith(`${root.path}/`);
@@ -43952,8 +44120,6 @@ function discoverRoots(files) {
     const inNested = (p) => root.nested.some((dir) => p.startsWith(`${dir}/`));
     root.files = plainFilesUnder(files, root.path, (p) => inChart(p) || inNested(p));
   }
-  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
-  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
 }
 function isIgnoredPath(path6) {
   return /(^|\/)(\.github|node_modules|\.git)\//.test(path6);
@@ -44085,8 +44251,6 @@ function plainFilesUnder(files, dir, inChart) {
 }
 
 // src/core/mesh/render.ts
-var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
-var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 async function renderRoots(files, roots, options) {
   const scratch = mkdtempSync(join14(tmpdir2(), "autopilot-mesh-"));
   const freeDirs = [];
@@ -44163,101 +44327,6 @@ async function renderKustomization(files, workspace, root, dirs, wrapperDir, opt
     warnings: problems.map((message) => ({ file: root.path, message }))
   };
 }
-function readBuildOutput(stdout, toWorkspace, options = {}) {
-  const objects = [];
-  const problems = [];
-  const eager = (text) => {
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) {
-        problems.push(`kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`);
-        continue;
-      }
-      const value = asRecord(doc.toJS());
-      const id = value && objectIdentity(value);
-      if (!value || !id) continue;
-      const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
-      objects.push({
-        ...id,
-        object: value,
-        ...origin ? { source: { file: origin, line: 1 } } : {},
-        patchedIn
-      });
-    }
-  };
-  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
-    eager(stdout);
-    return { objects, problems };
-  }
-  for (const text of stdout.split(DOCUMENT_SEPARATOR)) {
-    const head = headOf(text);
-    if (!head) {
-      eager(text);
-      continue;
-    }
-    const id = objectIdentity(head);
-    if (!id) continue;
-    const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
-    let whole;
-    const object = { ...id };
-    Object.defineProperty(object, "object", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        if (!whole) {
-          try {
-            whole = asRecord(parse3(text)) ?? {};
-          } catch {
-            whole = structuredClone(head);
-          }
-          takeBuildAnnotations(whole, () => void 0);
-        }
-        return whole;
-      },
-      set: (value) => {
-        whole = value;
-      }
-    });
-    if (origin) object.source = { file: origin, line: 1 };
-    object.patchedIn = patchedIn;
-    objects.push(object);
-  }
-  return { objects, problems };
-}
-var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
-var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
-var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
-var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
-function headOf(text) {
-  const entries = /* @__PURE__ */ new Map();
-  let current;
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf("\n", start);
-    const end = newline === -1 ? text.length : newline + 1;
-    const first = text[start];
-    const listItem = first === "-" && (text[start + 1] === " " || text[start + 1] === "\n");
-    if (listItem && !current) return void 0;
-    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
-      const key = TOP_LEVEL_KEY.exec(text.slice(start, Math.min(end, start + 200)))?.[1];
-      if (!key || entries.has(key)) return void 0;
-      current = { start, end };
-      entries.set(key, current);
-    } else if (!current && first !== "#" && text.slice(start, end).trim() !== "") {
-      return void 0;
-    }
-    if (current) current.end = end;
-    start = end;
-  }
-  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
-    const slice = text.slice(start, end);
-    return slice.endsWith("\n") ? slice : `${slice}
-`;
-  }).join("");
-  try {
-    return asRecord(parse3(head));
-  } catch {
-    return void 0;
-  }
-}
 function wrapperKustomization(root, toDirs) {
   const flux = root.flux;
   const toRoot = toDirs[0];
@@ -44275,55 +44344,6 @@ function wrapperKustomization(root, toDirs) {
   if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
   return `${JSON.stringify(body, null, 2)}
 `;
-}
-function takeBuildAnnotations(object, toWorkspace) {
-  const metadata = asRecord(object.metadata);
-  const annotations = asRecord(metadata?.annotations);
-  if (!metadata || !annotations) return { patchedIn: [] };
-  const originText = asString(annotations[ORIGIN_ANNOTATION]);
-  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
-  delete annotations[ORIGIN_ANNOTATION];
-  delete annotations[TRANSFORMATIONS_ANNOTATION];
-  if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const originPath = originText && originPathOf(originText);
-  const patchedIn = /* @__PURE__ */ new Set();
-  if (transformations) {
-    for (const entry of transformationsOf(transformations)) {
-      if (/Patch/.test(entry.by)) {
-        const path6 = toWorkspace(entry.configuredIn);
-        if (path6) patchedIn.add(path6);
-      }
-    }
-  }
-  const origin = originPath ? toWorkspace(originPath) : void 0;
-  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
-}
-var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
-var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
-function originPathOf(text) {
-  const plain = PLAIN_ORIGIN.exec(text);
-  if (plain) return plain[1];
-  return asString(asRecord(parse3(text))?.path);
-}
-var PLAIN_TRANSFORMATION = new RegExp(
-  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
-  "y"
-);
-function transformationsOf(text) {
-  const entries = [];
-  PLAIN_TRANSFORMATION.lastIndex = 0;
-  for (let m = PLAIN_TRANSFORMATION.exec(text); m; m = PLAIN_TRANSFORMATION.exec(text)) {
-    entries.push({ configuredIn: m[1], by: m[2] });
-    if (PLAIN_TRANSFORMATION.lastIndex === text.length) return entries;
-  }
-  entries.length = 0;
-  const list = parse3(text);
-  for (const entry of Array.isArray(list) ? list : []) {
-    const configuredIn = asString(asRecord(entry)?.configuredIn);
-    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
-    if (configuredIn) entries.push({ configuredIn, by });
-  }
-  return entries;
 }
 function fromWrapper(workspace, wrapperDir, path6, root) {
   const absolute = resolve4(wrapperDir, path6);

@@ -27638,13 +27638,820 @@ async function enableAutoMerge(octokit, pullRequestNodeId, method, logger) {
 }
 
 // src/core/inject/render-sidecars.ts
-import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname9, join as join21, posix as posix19 } from "node:path";
+import { join as join22 } from "node:path";
+
+// src/core/logger.ts
+var silentLogger = {
+  info: () => void 0,
+  warning: () => void 0,
+  notice: () => void 0,
+  debug: () => void 0
+};
+var secrets = /* @__PURE__ */ new Set();
+var GITHUB_TOKEN_SHAPE = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g;
+function registerSecret(value) {
+  const secret = value?.trim();
+  if (secret && secret.length >= 6) secrets.add(secret);
+}
+function maskSecrets(text2) {
+  let masked2 = text2;
+  for (const secret of secrets) masked2 = masked2.split(secret).join("***");
+  return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
+}
+function redactUrl(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  let changed = false;
+  if (parsed.username || parsed.password) {
+    parsed.username = "***";
+    parsed.password = "";
+    changed = true;
+  }
+  for (const key of [...parsed.searchParams.keys()]) {
+    if (CREDENTIAL_PARAM.test(key)) {
+      parsed.searchParams.set(key, "***");
+      changed = true;
+    }
+  }
+  return changed ? parsed.href.replace(/%2A%2A%2A/g, "***") : url;
+}
+var CREDENTIAL_PARAM = /token|sig|signature|secret|password|passwd|credential|key|auth/i;
+function redactUrlsIn(text2) {
+  return text2.replace(/\bhttps?:\/\/[^\s'"<>`]+/g, (url) => redactUrl(url));
+}
+function maskingLogger(inner) {
+  return {
+    info: (m) => inner.info(maskSecrets(m)),
+    warning: (m, where2) => inner.warning(maskSecrets(m), where2),
+    notice: (m, where2) => inner.notice(maskSecrets(m), where2),
+    debug: (m) => inner.debug(maskSecrets(m))
+  };
+}
+
+// src/core/workspace/files.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+import { lstatSync as lstatSync4, realpathSync as realpathSync3 } from "node:fs";
+import { isAbsolute as isAbsolute3, join as join9 } from "node:path";
+
+// src/core/workspace/atomic.ts
+import { randomBytes } from "node:crypto";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync as existsSync3,
+  linkSync,
+  lstatSync as lstatSync2,
+  readFileSync as readFileSync3,
+  renameSync as renameSync2,
+  unlinkSync
+} from "node:fs";
+import { dirname as dirname5 } from "node:path";
+
+// src/core/workspace/journal.ts
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync
+} from "node:fs";
+import { basename as basename3, dirname as dirname3, join as join3 } from "node:path";
+var TEMP_FILE = /^\..*\.autopilot-[0-9a-f]{12}(?:\.orig)?\.tmp$/;
+function journalFile(stateDir) {
+  return join3(stateDir, "journal.json");
+}
+function saveJournal(stateDir, journal) {
+  const file = journalFile(stateDir);
+  writeDurably(`${file}.new`, JSON.stringify(journal), 384, "w");
+  renameSync(`${file}.new`, file);
+}
+function dropJournal(stateDir) {
+  rmSync(journalFile(stateDir), { force: true });
+}
+function rollBackJournal(journal) {
+  for (const entry of [...journal.entries].reverse()) {
+    const tempLeft = exists2(entry.temp);
+    if (entry.backup) {
+      if (exists2(entry.backup)) renameSync(entry.backup, entry.target);
+      rmSync(entry.backup, { force: true });
+    } else if (!entry.delete && !tempLeft && journal.phase === "renaming") {
+      rmSync(entry.target, { force: true });
+    }
+    rmSync(entry.temp, { force: true });
+  }
+}
+function finishJournal(journal) {
+  for (const entry of journal.entries) {
+    rmSync(entry.temp, { force: true });
+    if (entry.backup) rmSync(entry.backup, { force: true });
+  }
+}
+function recoverJournal(stateDir, logger = silentLogger) {
+  let journal;
+  try {
+    journal = JSON.parse(readFileSync(journalFile(stateDir), "utf8"));
+  } catch (error2) {
+    if (error2.code !== "ENOENT") dropJournal(stateDir);
+    return { outcome: "none", directories: [] };
+  }
+  const directories = [...new Set(journal.entries.map((e) => dirname3(e.target)))];
+  if (journal.phase === "committed") {
+    finishJournal(journal);
+    dropJournal(stateDir);
+    logger.info(`finished cleaning up an earlier run's write (process ${journal.pid})`);
+    return { outcome: "finished", directories };
+  }
+  rollBackJournal(journal);
+  dropJournal(stateDir);
+  logger.warning(
+    `an earlier run (process ${journal.pid}) was stopped while writing ${journal.entries.length} files; they were restored to their previous content`
+  );
+  return { outcome: "rolled-back", directories };
+}
+function sweepStaleTemps(directories) {
+  let removed = 0;
+  for (const directory of directories) {
+    let names;
+    try {
+      names = readdirSync(directory);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!TEMP_FILE.test(name)) continue;
+      rmSync(join3(directory, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+function tempPathFor(target, id, suffix) {
+  return join3(dirname3(target), `.${basename3(target)}.autopilot-${id}${suffix}.tmp`);
+}
+function writeDurably(path5, content, mode, flag = "wx") {
+  const fd = openSync(path5, flag, mode);
+  try {
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    for (let written = 0; written < bytes.length; )
+      written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+function exists2(path5) {
+  return lstatSync(path5, { throwIfNoEntry: false }) !== void 0;
+}
+
+// src/core/workspace/lock.ts
+import { createHash } from "node:crypto";
+import {
+  existsSync as existsSync2,
+  mkdirSync,
+  openSync as openSync2,
+  readFileSync as readFileSync2,
+  rmSync as rmSync2,
+  statSync,
+  writeSync as writeSync2,
+  closeSync as closeSync2
+} from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { dirname as dirname4, isAbsolute, join as join4, resolve as resolve2 } from "node:path";
+var WorkspaceBusyError = class extends AutopilotError {
+};
+var DEFAULT_LOCK_WAIT_MS = 1e4;
+function writeStateDir(root) {
+  const existing = existingWriteStateDir(root);
+  if (existing) return existing;
+  const gitDir = gitDirOf(root);
+  if (gitDir) {
+    const dir2 = join4(gitDir, "istio-autopilot");
+    try {
+      mkdirSync(dir2, { recursive: true });
+      return dir2;
+    } catch {
+    }
+  }
+  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  const dir = join4(process.env.RUNNER_TEMP || tmpdir(), `istio-autopilot-writes-${key}`);
+  mkdirSync(dir, { recursive: true, mode: 448 });
+  return dir;
+}
+function existingWriteStateDir(root) {
+  const gitDir = gitDirOf(root);
+  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  const candidates = [
+    ...gitDir ? [join4(gitDir, "istio-autopilot")] : [],
+    join4(process.env.RUNNER_TEMP || tmpdir(), `istio-autopilot-writes-${key}`)
+  ];
+  return candidates.find((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory());
+}
+function gitDirOf(root) {
+  const dotGit = join4(root, ".git");
+  const stats = statSync(dotGit, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) return dotGit;
+  if (!stats?.isFile()) return void 0;
+  const match = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync2(dotGit, "utf8"));
+  if (!match) return void 0;
+  const dir = isAbsolute(match[1]) ? match[1] : resolve2(root, match[1]);
+  return existsSync2(dir) ? dir : void 0;
+}
+function workspaceRootOf(dir) {
+  for (let current = dir; ; current = dirname4(current)) {
+    if (existsSync2(join4(current, ".git"))) return current;
+    if (dirname4(current) === current) return dir;
+  }
+}
+function lockWorkspace(stateDir, root, waitMs = DEFAULT_LOCK_WAIT_MS) {
+  const file = join4(stateDir, "lock");
+  const deadline = Date.now() + waitMs;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+    const owner = { pid: process.pid, host: hostname(), since: (/* @__PURE__ */ new Date()).toISOString() };
+    try {
+      const fd = openSync2(file, "wx", 384);
+      try {
+        writeSync2(fd, JSON.stringify(owner));
+      } finally {
+        closeSync2(fd);
+      }
+      return { release: () => rmSync2(file, { force: true }) };
+    } catch (error2) {
+      if (error2.code !== "EEXIST") throw error2;
+    }
+    const holder = readOwner(file);
+    if (holder && !isAlive(holder)) {
+      rmSync2(file, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const who = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : "another run";
+      throw new WorkspaceBusyError(`another istio-autopilot run (${who}) is writing ${root}`, {
+        file,
+        hint: `Run one writer per checkout at a time. If no run is active, delete ${file} and re-run.`
+      });
+    }
+    sleepSync(pause);
+  }
+}
+function readOwner(file) {
+  try {
+    const owner = JSON.parse(readFileSync2(file, "utf8"));
+    if (typeof owner.pid !== "number" || typeof owner.host !== "string") return void 0;
+    return { pid: owner.pid, host: owner.host, since: String(owner.since ?? "") };
+  } catch {
+    return void 0;
+  }
+}
+function isAlive(owner) {
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error2) {
+    return error2.code === "EPERM";
+  }
+}
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+// src/core/workspace/os-errors.ts
+var HINTS = {
+  ENOENT: { what: "does not exist", hint: "Check the path (it is relative to the repository root)." },
+  ENOTDIR: { what: "is not inside a directory", hint: "A part of the path is a file, not a directory." },
+  EISDIR: { what: "is a directory, not a file", hint: "Give the path of a file." },
+  EACCES: {
+    what: "is not accessible (permission denied)",
+    hint: "Check the file and directory permissions for the user the run uses."
+  },
+  EPERM: {
+    what: "may not be changed (operation not permitted)",
+    hint: "The file or its directory is protected (read-only, immutable, or owned by another user)."
+  },
+  EROFS: { what: "is on a read-only file system", hint: "Run on a writable checkout." },
+  ENOSPC: { what: "could not be written: no space left on the device", hint: "Free disk space and re-run." },
+  EDQUOT: { what: "could not be written: disk quota exceeded", hint: "Free disk space and re-run." },
+  ELOOP: { what: "is a symbolic link loop", hint: "Fix or remove the symbolic link." },
+  EMFILE: {
+    what: "could not be opened: too many open files",
+    hint: "Raise the open-file limit (ulimit -n)."
+  }
+};
+function explainFileError(error2, doing, file, input) {
+  if (error2 instanceof AutopilotError) return error2;
+  const e = error2;
+  const known2 = typeof e?.code === "string" ? HINTS[e.code] : void 0;
+  if (!known2) return error2;
+  const path5 = file ?? e.path ?? "a file";
+  const Kind = e.code === "ENOENT" || e.code === "ENOTDIR" || e.code === "EISDIR" ? InvalidInputError : FileFormatError;
+  return new Kind(`${known2.what} (${e.code} while ${doing} it)`, {
+    file: path5,
+    ...input ? { input } : {},
+    hint: known2.hint,
+    cause: error2
+  });
+}
+
+// src/core/workspace/atomic.ts
+var FileChangedError = class extends AutopilotError {
+};
+function writeFilesAtomically(changes, options = {}) {
+  if (changes.length === 0) return;
+  const logger = options.logger ?? silentLogger;
+  const root = options.root ?? workspaceRootOf(commonDirectory(changes.map((c) => c.path)));
+  deferSignalsWhileWriting();
+  const stateDir = writeStateDir(root);
+  const lock = lockWorkspace(stateDir, root, options.lockWaitMs);
+  try {
+    const rolledBack = recoverInterruptedWrite(
+      stateDir,
+      changes.map((c) => dirname5(c.path)),
+      logger
+    );
+    if (rolledBack.length > 0) throw rolledBackError(rolledBack[0]);
+    const { kept, journal } = plannedJournal(changes, root);
+    saveJournal(stateDir, journal);
+    try {
+      journal.entries.forEach((entry, index) => {
+        options.beforeStep?.("stage", entry.target, index);
+        stage(entry, kept[index].change.content, kept[index].original);
+      });
+      journal.phase = "renaming";
+      saveJournal(stateDir, journal);
+      journal.entries.forEach((entry, index) => {
+        options.beforeStep?.("commit", entry.target, index);
+        if (entry.delete) unlinkSync(entry.target);
+        else renameSync2(entry.temp, entry.target);
+      });
+    } catch (error2) {
+      rollBackJournal(journal);
+      dropJournal(stateDir);
+      throw explainFileError(error2, "writing");
+    }
+    journal.phase = "committed";
+    saveJournal(stateDir, journal);
+    finishJournal(journal);
+    dropJournal(stateDir);
+  } finally {
+    lock.release();
+  }
+}
+function rolledBackError(file) {
+  return new FileChangedError("an interrupted earlier write was rolled back after this run read the files", {
+    file,
+    hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
+  });
+}
+function plannedJournal(changes, root) {
+  const originals = changes.map((change) => checkUnchanged(change));
+  const kept = changes.flatMap(
+    (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+  );
+  const id = randomBytes(6).toString("hex");
+  const journal = {
+    phase: "staging",
+    pid: process.pid,
+    root,
+    entries: kept.map(({ change, original }) => ({
+      target: change.path,
+      temp: tempPathFor(change.path, id, ""),
+      ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
+      ...change.content === null ? { delete: true } : {}
+    }))
+  };
+  return { kept, journal };
+}
+function recoverBeforeReading(root, logger = silentLogger) {
+  const stateDir = existingWriteStateDir(root);
+  if (!stateDir || !existsSync3(journalFile(stateDir))) return;
+  let lock;
+  try {
+    lock = lockWorkspace(stateDir, root, 0);
+  } catch (error2) {
+    if (error2 instanceof WorkspaceBusyError) return;
+    throw error2;
+  }
+  try {
+    recoverInterruptedWrite(stateDir, [], logger);
+  } finally {
+    lock.release();
+  }
+}
+function recoverInterruptedWrite(stateDir, directories, logger) {
+  const { outcome, directories: touched } = recoverJournal(stateDir, logger);
+  const swept = sweepStaleTemps(/* @__PURE__ */ new Set([...directories, ...touched]));
+  if (swept > 0) logger.info(`removed ${swept} temp files an interrupted run left behind`);
+  return outcome === "rolled-back" ? touched : [];
+}
+function checkUnchanged(change) {
+  const stats = lstatSync2(change.path, { throwIfNoEntry: false });
+  if (change.expected === void 0) return stats;
+  const now = stats ? readFileSync3(change.path) : null;
+  const expected = typeof change.expected === "string" ? Buffer.from(change.expected, "utf8") : change.expected;
+  const same2 = now === null || expected === null ? now === expected : now.equals(expected);
+  if (!same2) {
+    throw new FileChangedError(
+      expected === null ? "was created by someone else while this run worked" : "changed since this run read it",
+      {
+        file: change.path,
+        hint: "Another run or a person edited it meanwhile; nothing was written. Run again on the current tree."
+      }
+    );
+  }
+  return stats;
+}
+function stage(entry, content, original) {
+  if (content !== null) writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
+  if (!original || !entry.backup) return;
+  if (content === null && !original.isFile() && !original.isSymbolicLink()) {
+    throw new AutopilotError("is not a file, so it cannot be deleted", { file: entry.target });
+  }
+  if (content !== null) keepOwner(entry.temp, original);
+  try {
+    linkSync(entry.target, entry.backup);
+  } catch {
+    copyFileSync(entry.target, entry.backup);
+    keepOwner(entry.backup, original);
+  }
+}
+function keepOwner(path5, original) {
+  const uid = process.getuid?.();
+  if (uid === void 0 || original.uid === uid && original.gid === process.getgid?.()) return;
+  try {
+    chownSync(path5, original.uid, original.gid);
+  } catch {
+  }
+}
+function commonDirectory(paths) {
+  let common2 = dirname5(paths[0]);
+  for (const path5 of paths) while (!`${dirname5(path5)}/`.startsWith(`${common2}/`)) common2 = dirname5(common2);
+  return common2;
+}
+var SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"];
+var signalsDeferred = false;
+function deferSignalsWhileWriting() {
+  if (signalsDeferred) return;
+  signalsDeferred = true;
+  for (const signal of SIGNALS) {
+    const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return;
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+// src/core/workspace/git-listing.ts
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync4 } from "node:fs";
+import { join as join5 } from "node:path";
+function gitEnvironment() {
+  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
+  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
+  return env;
+}
+var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
+function gitFilesMentioning(root, keywords, includeUntracked, logger) {
+  const result = spawnSync(
+    "git",
+    [
+      "-C",
+      root,
+      "grep",
+      "--files-with-matches",
+      "-z",
+      "--text",
+      ...includeUntracked ? ["--untracked"] : [],
+      "--fixed-strings",
+      "--no-color",
+      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
+      "-f",
+      "-"
+    ],
+    {
+      env: gitEnvironment(),
+      maxBuffer: 1 << 30,
+      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
+`)), UTF16_MARKERS]),
+      stdio: ["pipe", "pipe", "pipe"]
+    }
+  );
+  if (result.error || result.status !== 0 && result.status !== 1) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
+    return void 0;
+  }
+  const paths = result.stdout.toString("utf8").split("\0");
+  paths.pop();
+  return new Set(paths);
+}
+function gitListedFiles(root, logger) {
+  if (!existsSync4(join5(root, ".git")) || existsSync4(join5(root, ".gitmodules"))) return void 0;
+  const result = spawnSync(
+    "git",
+    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
+    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
+  );
+  if (result.status !== 0 || result.error) {
+    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
+    return void 0;
+  }
+  const records = result.stdout.toString("utf8").split("\0");
+  records.pop();
+  const listed = [];
+  for (const record of records) {
+    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
+    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
+    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
+    listed.push(entry);
+  }
+  return listed;
+}
+
+// src/core/workspace/symlinks.ts
+import { realpathSync as realpathSync2 } from "node:fs";
+import { join as join7 } from "node:path";
+
+// src/core/workspace/boundary.ts
+import {
+  closeSync as closeSync3,
+  constants as constants3,
+  fstatSync,
+  lstatSync as lstatSync3,
+  openSync as openSync3,
+  readlinkSync,
+  readSync,
+  realpathSync
+} from "node:fs";
+import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join6, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+function isInside(root, target) {
+  const rel = relative2(root, target);
+  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute2(rel);
+}
+function resolveInsideWorkspace(root, path5, input) {
+  const realRoot = realpathSync.native(root);
+  const absolute = resolve3(realRoot, path5);
+  const real = isInside(realRoot, absolute) ? realPathThroughParents(absolute) : absolute;
+  if (!isInside(realRoot, real)) {
+    const through = isInside(realRoot, absolute) ? " through a symbolic link" : "";
+    throw new InvalidInputError(`'${path5}' leads outside the workspace${through}`, {
+      ...input ? { input } : {},
+      file: path5,
+      hint: "Only files inside the repository can be read or written; give a path inside it, without `..` or links that leave it."
+    });
+  }
+  return real;
+}
+function realPathThroughParents(absolute, links = 0) {
+  const missing = [];
+  for (let current = absolute; ; current = dirname6(current)) {
+    try {
+      return join6(realpathSync.native(current), ...missing.reverse());
+    } catch (error2) {
+      const stats = lstatSync3(current, { throwIfNoEntry: false });
+      if (stats?.isSymbolicLink() && links < 40)
+        return realPathThroughParents(
+          resolve3(dirname6(current), readlinkSync(current), ...missing.reverse()),
+          links + 1
+        );
+      if (error2.code !== "ENOENT" || dirname6(current) === current) throw error2;
+      missing.push(basename4(current));
+    }
+  }
+}
+function readWorkspaceFile(root, path5, maxBytes = DEFAULT_MAX_FILE_BYTES) {
+  let fd;
+  try {
+    fd = openSync3(resolveInsideWorkspace(root, path5), constants3.O_RDONLY | constants3.O_NOFOLLOW);
+  } catch (error2) {
+    if (error2.code === "ELOOP")
+      throw new InvalidInputError("is a symbolic link; links are not followed", {
+        file: path5,
+        hint: "Point the paths at the file the link leads to."
+      });
+    throw explainFileError(error2, "reading", path5);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) return { path: path5, status: "too-large", size, limit: maxBytes };
+    const content = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, content, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const body = read === size ? content : content.subarray(0, read);
+    if (isUtf16(body)) return { path: path5, status: "utf16", size };
+    if (body.subarray(0, 8192).includes(0)) return { path: path5, status: "binary", size };
+    return { path: path5, status: "ok", content: body };
+  } finally {
+    closeSync3(fd);
+  }
+}
+function isUtf16(body) {
+  if (body.length >= 2 && (body[0] === 255 && body[1] === 254 || body[0] === 254 && body[1] === 255))
+    return true;
+  const head = body.subarray(0, Math.min(body.length, 512) & ~1);
+  if (head.length < 4) return false;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < head.length; i += 2) {
+    if (head[i] === 0) evenNul++;
+    if (head[i + 1] === 0) oddNul++;
+  }
+  const pairs3 = head.length / 2;
+  return oddNul === pairs3 && evenNul === 0 || evenNul === pairs3 && oddNul === 0;
+}
+function noticeSkipped(result, logger) {
+  if (result.status === "binary")
+    logger.notice(`skipped ${result.path}: a binary file`, { file: result.path });
+  if (result.status === "utf16")
+    logger.notice(
+      `skipped ${result.path}: UTF-16 text; only UTF-8 files are read and edited (save it as UTF-8)`,
+      {
+        file: result.path
+      }
+    );
+  if (result.status === "too-large")
+    logger.notice(
+      `skipped ${result.path}: ${result.size} bytes is larger than the ${result.limit ?? DEFAULT_MAX_FILE_BYTES}-byte limit for text manifests`,
+      {
+        file: result.path
+      }
+    );
+}
+
+// src/core/workspace/symlinks.ts
+function symlinkNotice(root, path5, logger) {
+  let target;
+  try {
+    target = realpathSync2(join7(root, path5));
+  } catch {
+    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
+    return;
+  }
+  if (!isInside(root, target))
+    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
+  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
+}
+
+// src/core/workspace/walk.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import { join as join8 } from "node:path";
+function walkFiles(realRoot, wanted2, options, logger) {
+  const found = [];
+  const walk5 = (directory, rules) => {
+    let entries;
+    try {
+      entries = readdirSync2(join8(realRoot, directory), { withFileTypes: true });
+    } catch (error2) {
+      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
+      return;
+    }
+    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
+    for (const entry of entries) {
+      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
+      if (entry.name === ".git" || entry.name === "node_modules") continue;
+      const isDirectory2 = entry.isDirectory();
+      if (ignoredBy(here, path5, isDirectory2)) continue;
+      if (isDirectory2) {
+        walk5(path5, here);
+      } else if (entry.isSymbolicLink()) {
+        if (wanted2(path5)) symlinkNotice(realRoot, path5, logger);
+      } else if (entry.isFile() && wanted2(path5)) {
+        found.push(path5);
+      }
+    }
+  };
+  walk5("", []);
+  return found;
+}
+function withGitignore(root, directory, rules, entries) {
+  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
+  const text2 = readFileSync4(join8(root, directory, ".gitignore"), "utf8");
+  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text2) }];
+}
+function ignoredBy(rules, path5, isDirectory2) {
+  for (const { base, matcher } of rules) {
+    const inside = base === "" ? path5 : path5.slice(base.length + 1);
+    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
+  }
+  return false;
+}
+
+// src/core/workspace/files.ts
+var DEFAULT_PATTERNS = [
+  "**/*.yaml",
+  "**/*.yml",
+  "**/.istio-version",
+  "**/Kustomization"
+];
+function listWorkspaceFiles(root, options = {}) {
+  return listWorkspace(root, options).paths;
+}
+function listWorkspace(root, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const patterns2 = options.patterns && options.patterns.length > 0 ? options.patterns : DEFAULT_PATTERNS;
+  for (const pattern of patterns2) refuseEscapingPattern(pattern);
+  const include = patterns2.filter((p) => !p.startsWith("!")).map((p) => p.replace(/^\.\//, ""));
+  const exclude = patterns2.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
+  const isIncluded = globMatcher(include);
+  const isExcluded = globMatcher(exclude);
+  const wanted2 = (path5) => isIncluded(path5) && !isExcluded(path5);
+  const realRoot = realpathSync3(root);
+  recoverBeforeReading(realRoot, logger);
+  const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
+  if (!listed) {
+    const paths2 = walkFiles(realRoot, wanted2, options, logger).sort();
+    warnUnmatched(include, paths2, logger);
+    return { paths: paths2 };
+  }
+  const hasUntracked = listed.some((entry) => entry.mode === void 0);
+  const mentioning = options.keywords?.length ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger) : void 0;
+  const paths = keepGitListed(realRoot, listed, wanted2, logger, mentioning !== void 0).sort();
+  warnUnmatched(include, paths, logger);
+  return mentioning ? { paths, mentioning } : { paths };
+}
+function warnUnmatched(include, paths, logger) {
+  const wholeRepo = /* @__PURE__ */ new Set([...DEFAULT_PATTERNS, "**/*.yaml", "**/*.yml", "**/*"]);
+  for (const glob of include) {
+    if (wholeRepo.has(glob)) continue;
+    const matches = globMatcher([glob]);
+    if (paths.some(matches)) continue;
+    const directory = !/[*?[{]/.test(glob) && !/\.[a-z]+$/i.test(glob);
+    logger.warning(
+      `paths: '${glob}' matched no file${directory ? ` (for everything in a directory, write '${glob.replace(/\/+$/, "")}/**')` : ""}`
+    );
+  }
+}
+function isRegularWorkspaceFile(root, path5, logger = silentLogger) {
+  const stats = lstatSync4(join9(root, path5), { throwIfNoEntry: false });
+  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync3(root), path5, logger);
+  return stats?.isFile() ?? false;
+}
+function globMatcher(globs) {
+  const compiled = globs.map((glob) => ({
+    glob,
+    regex: import_picomatch.default.makeRe(glob, { dot: true }),
+    literals: requiredLiterals(glob)
+  }));
+  return (path5) => path5 !== "" && compiled.some(
+    ({ glob, regex: regex2, literals }) => path5 === glob || literals.every((text2) => path5.includes(text2)) && regex2.test(path5)
+  );
+}
+function requiredLiterals(glob) {
+  if (/[[\]()!@+|\\]/.test(glob)) return [];
+  const plain = glob.replace(/\{[^{}]*\}/g, "*");
+  if (/[{}]/.test(plain)) return [];
+  return plain.split(/[*?/]+/).filter((text2) => text2 !== "" && text2 !== "." && text2 !== "..");
+}
+var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
+function keepGitListed(root, entries, wanted2, logger, trustIndex) {
+  const found = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { path: path5, mode } of entries) {
+    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted2(path5)) continue;
+    seen.add(path5);
+    if (trustIndex && mode !== void 0) {
+      if (mode === "120000") symlinkNotice(root, path5, logger);
+      else found.push(path5);
+    } else if (isRegularWorkspaceFile(root, path5, logger)) {
+      found.push(path5);
+    }
+  }
+  return found;
+}
+function refuseEscapingPattern(pattern) {
+  const body = pattern.replace(/^!/, "");
+  if (isAbsolute3(body) || body.split(/[\\/]/).includes("..")) {
+    throw new InvalidInputError(`'${pattern}' leads outside the workspace`, {
+      input: "paths",
+      hint: "Give globs relative to the repository root, without `..` or absolute paths."
+    });
+  }
+}
+
+// src/core/inject/cached-injection.ts
+import { availableParallelism } from "node:os";
 
 // src/core/istioctl/runner.ts
-import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join10 } from "node:path";
 
 // src/core/istioctl/process.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -27659,9 +28466,9 @@ async function runIstioctlProcess(binary3, args, options = {}) {
   child2.stdout.on("data", (d) => stdout.push(d));
   child2.stderr.on("data", (d) => stderr.push(d));
   const timeoutMs = options.timeoutMs ?? DEFAULT_ISTIOCTL_TIMEOUT_MS;
-  let timedOut = false;
+  let timedOut2 = false;
   const timer = setTimeout(() => {
-    timedOut = true;
+    timedOut2 = true;
     child2.kill("SIGKILL");
   }, timeoutMs);
   child2.stdin.on("error", () => void 0);
@@ -27690,7 +28497,7 @@ async function runIstioctlProcess(binary3, args, options = {}) {
     stderr: Buffer.concat(stderr).toString("utf8"),
     durationMs: Date.now() - started
   };
-  if (timedOut) {
+  if (timedOut2) {
     throw new IstioctlError(`istioctl ${args[0] ?? ""} timed out after ${Math.round(timeoutMs / 1e3)}s`, {
       hint: "Split the input into smaller batches or raise the timeout."
     });
@@ -27751,7 +28558,7 @@ function controlPlaneConfigMapNames(revision) {
 
 // src/core/istioctl/runner.ts
 var NO_CLUSTER_ENV = {
-  KUBECONFIG: join3(tmpdir(), "istio-autopilot-offline-no-kubeconfig"),
+  KUBECONFIG: join10(tmpdir2(), "istio-autopilot-offline-no-kubeconfig"),
   KUBERNETES_SERVICE_HOST: void 0,
   KUBERNETES_SERVICE_PORT: void 0
 };
@@ -27878,806 +28685,230 @@ async function manifestGenerate(options) {
   };
 }
 
-// src/core/logger.ts
-var silentLogger = {
-  info: () => void 0,
-  warning: () => void 0,
-  notice: () => void 0,
-  debug: () => void 0
-};
-var secrets = /* @__PURE__ */ new Set();
-var GITHUB_TOKEN_SHAPE = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g;
-function registerSecret(value) {
-  const secret = value?.trim();
-  if (secret && secret.length >= 6) secrets.add(secret);
-}
-function maskSecrets(text2) {
-  let masked2 = text2;
-  for (const secret of secrets) masked2 = masked2.split(secret).join("***");
-  return redactUrlsIn(masked2.replace(GITHUB_TOKEN_SHAPE, "***"));
-}
-function redactUrl(url) {
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
+// src/core/inject/injected-output.ts
+function splitInjectOutput(output) {
+  const documents = [];
+  let start = 0;
+  const separator = /^---[ \t]*$/gm;
+  for (let match = separator.exec(output); match; match = separator.exec(output)) {
+    documents.push(output.slice(start, match.index));
+    start = match.index + match[0].length + 1;
   }
-  let changed = false;
-  if (parsed.username || parsed.password) {
-    parsed.username = "***";
-    parsed.password = "";
-    changed = true;
-  }
-  for (const key of [...parsed.searchParams.keys()]) {
-    if (CREDENTIAL_PARAM.test(key)) {
-      parsed.searchParams.set(key, "***");
-      changed = true;
+  const rest = output.slice(start);
+  if (rest.trim() !== "") documents.push(rest);
+  return documents;
+}
+function unquoteScalar(text2) {
+  const value = text2.trim();
+  if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
+    return value.slice(1, -1).replace(/''/g, "'");
+  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value.slice(1, -1);
     }
   }
-  return changed ? parsed.href.replace(/%2A%2A%2A/g, "***") : url;
+  return value;
 }
-var CREDENTIAL_PARAM = /token|sig|signature|secret|password|passwd|credential|key|auth/i;
-function redactUrlsIn(text2) {
-  return text2.replace(/\bhttps?:\/\/[^\s'"<>`]+/g, (url) => redactUrl(url));
+function scanOutputDocument(text2) {
+  const lines = text2.split("\n");
+  const facts = { statuses: [] };
+  let inMetadata = false;
+  const proxyImages = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.startsWith(" ")) {
+      inMetadata = line === "metadata:";
+      const kind = /^kind: (.+)$/.exec(line);
+      if (kind) facts.kind = unquoteScalar(kind[1]);
+      continue;
+    }
+    if (inMetadata) {
+      const field = /^ {2}(name|namespace): (.+)$/.exec(line);
+      if (field) facts[field[1]] = unquoteScalar(field[2]);
+    }
+    const status = /^\s+sidecar\.istio\.io\/status: (.+)$/.exec(line);
+    if (status) facts.statuses.push(unquoteScalar(status[1]));
+    const proxyName = /^(\s*)(- )?name: istio-proxy$/.exec(line);
+    if (proxyName) {
+      const image = containerImage(lines, i, proxyName[1].length + (proxyName[2] ? 2 : 0));
+      if (image) proxyImages.push(image);
+    }
+  }
+  const lastStatus = facts.statuses.at(-1);
+  if (lastStatus !== void 0) {
+    let revision;
+    try {
+      const parsed = JSON.parse(lastStatus);
+      if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
+    } catch {
+      revision = void 0;
+    }
+    facts.sidecar = {
+      ...revision ? { revision } : {},
+      ...proxyImages[0] ? { proxyImage: proxyImages[0] } : {}
+    };
+  }
+  return facts;
 }
-function maskingLogger(inner) {
-  return {
-    info: (m) => inner.info(maskSecrets(m)),
-    warning: (m, where2) => inner.warning(maskSecrets(m), where2),
-    notice: (m, where2) => inner.notice(maskSecrets(m), where2),
-    debug: (m) => inner.debug(maskSecrets(m))
+function containerImage(lines, at, keyColumn) {
+  const keyIndent = " ".repeat(keyColumn);
+  const itemStart = `${" ".repeat(keyColumn - 2)}- `;
+  const imageLine = (line) => {
+    const match = /^(?:- | {2})image: (.+)$/.exec(line.slice(keyColumn - 2));
+    return match && (line.startsWith(keyIndent) || line.startsWith(itemStart)) ? unquoteScalar(match[1]) : void 0;
   };
-}
-
-// src/core/workspace/files.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstatSync as lstatSync4, realpathSync as realpathSync3 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join10 } from "node:path";
-
-// src/core/workspace/atomic.ts
-import { randomBytes } from "node:crypto";
-import {
-  chownSync,
-  copyFileSync,
-  existsSync as existsSync3,
-  linkSync,
-  lstatSync as lstatSync2,
-  readFileSync as readFileSync3,
-  renameSync as renameSync2,
-  unlinkSync
-} from "node:fs";
-import { dirname as dirname5 } from "node:path";
-
-// src/core/workspace/journal.ts
-import {
-  closeSync,
-  fsyncSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync
-} from "node:fs";
-import { basename as basename3, dirname as dirname3, join as join4 } from "node:path";
-var TEMP_FILE = /^\..*\.autopilot-[0-9a-f]{12}(?:\.orig)?\.tmp$/;
-function journalFile(stateDir) {
-  return join4(stateDir, "journal.json");
-}
-function saveJournal(stateDir, journal) {
-  const file = journalFile(stateDir);
-  writeDurably(`${file}.new`, JSON.stringify(journal), 384, "w");
-  renameSync(`${file}.new`, file);
-}
-function dropJournal(stateDir) {
-  rmSync(journalFile(stateDir), { force: true });
-}
-function rollBackJournal(journal) {
-  for (const entry of [...journal.entries].reverse()) {
-    const tempLeft = exists2(entry.temp);
-    if (entry.backup) {
-      if (exists2(entry.backup)) renameSync(entry.backup, entry.target);
-      rmSync(entry.backup, { force: true });
-    } else if (!entry.delete && !tempLeft && journal.phase === "renaming") {
-      rmSync(entry.target, { force: true });
-    }
-    rmSync(entry.temp, { force: true });
+  for (let i = at; i >= 0; i--) {
+    const line = lines[i];
+    const image = imageLine(line);
+    if (image) return image;
+    if (line.startsWith(itemStart)) break;
+    if (!line.startsWith(keyIndent) && !line.startsWith(itemStart)) break;
   }
-}
-function finishJournal(journal) {
-  for (const entry of journal.entries) {
-    rmSync(entry.temp, { force: true });
-    if (entry.backup) rmSync(entry.backup, { force: true });
+  for (let i = at + 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.startsWith(itemStart) || !line.startsWith(keyIndent)) break;
+    const image = imageLine(line);
+    if (image) return image;
   }
+  return void 0;
 }
-function recoverJournal(stateDir, logger = silentLogger) {
-  let journal;
-  try {
-    journal = JSON.parse(readFileSync(journalFile(stateDir), "utf8"));
-  } catch (error2) {
-    if (error2.code !== "ENOENT") dropJournal(stateDir);
-    return { outcome: "none", directories: [] };
-  }
-  const directories = [...new Set(journal.entries.map((e) => dirname3(e.target)))];
-  if (journal.phase === "committed") {
-    finishJournal(journal);
-    dropJournal(stateDir);
-    logger.info(`finished cleaning up an earlier run's write (process ${journal.pid})`);
-    return { outcome: "finished", directories };
-  }
-  rollBackJournal(journal);
-  dropJournal(stateDir);
-  logger.warning(
-    `an earlier run (process ${journal.pid}) was stopped while writing ${journal.entries.length} files; they were restored to their previous content`
-  );
-  return { outcome: "rolled-back", directories };
-}
-function sweepStaleTemps(directories) {
-  let removed = 0;
-  for (const directory of directories) {
-    let names;
-    try {
-      names = readdirSync(directory);
-    } catch {
+function quickIdentity(body) {
+  let kind;
+  let name;
+  let namespace;
+  let inMetadata = false;
+  let childIndent;
+  for (const raw of body.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    if (line === "" || /^\s*#/.test(line)) continue;
+    if (!/^\s/.test(line)) {
+      inMetadata = false;
+      const top = /^(kind|metadata):(.*)$/.exec(line);
+      if (!top) continue;
+      const value2 = plainValue(top[2]);
+      if (value2 === void 0) return void 0;
+      if (top[1] === "kind") kind = value2;
+      else if (value2 !== "")
+        return void 0;
+      else inMetadata = true;
       continue;
     }
-    for (const name of names) {
-      if (!TEMP_FILE.test(name)) continue;
-      rmSync(join4(directory, name), { force: true });
-      removed++;
-    }
+    if (!inMetadata) continue;
+    const indent = /^ */.exec(line)[0].length;
+    childIndent ??= indent;
+    if (indent !== childIndent) continue;
+    const field = /^ *(name|namespace):(.*)$/.exec(line);
+    if (!field) continue;
+    const value = plainValue(field[2]);
+    if (value === void 0 || value === "") return void 0;
+    if (field[1] === "name") name = value;
+    else namespace = value;
   }
-  return removed;
+  if (kind === void 0 || name === void 0) return void 0;
+  return { kind, name, ...namespace !== void 0 ? { namespace } : {} };
 }
-function tempPathFor(target, id, suffix) {
-  return join4(dirname3(target), `.${basename3(target)}.autopilot-${id}${suffix}.tmp`);
-}
-function writeDurably(path5, content, mode, flag = "wx") {
-  const fd = openSync(path5, flag, mode);
-  try {
-    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    for (let written = 0; written < bytes.length; )
-      written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-function exists2(path5) {
-  return lstatSync(path5, { throwIfNoEntry: false }) !== void 0;
+function plainValue(rest) {
+  const text2 = rest.replace(/\s+#.*$/, "").trim();
+  if (text2 === "") return "";
+  if (/^['"]/.test(text2)) return /^(['"]).*\1$/.test(text2) ? unquoteScalar(text2) : void 0;
+  if (/^[&*!{[|>]/.test(text2)) return void 0;
+  return text2;
 }
 
-// src/core/workspace/lock.ts
-import { createHash } from "node:crypto";
-import {
-  existsSync as existsSync2,
-  mkdirSync,
-  openSync as openSync2,
-  readFileSync as readFileSync2,
-  rmSync as rmSync2,
-  statSync,
-  writeSync as writeSync2,
-  closeSync as closeSync2
-} from "node:fs";
-import { hostname, tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname4, isAbsolute, join as join5, resolve as resolve2 } from "node:path";
-var WorkspaceBusyError = class extends AutopilotError {
-};
-var DEFAULT_LOCK_WAIT_MS = 1e4;
-function writeStateDir(root) {
-  const existing = existingWriteStateDir(root);
-  if (existing) return existing;
-  const gitDir = gitDirOf(root);
-  if (gitDir) {
-    const dir2 = join5(gitDir, "istio-autopilot");
-    try {
-      mkdirSync(dir2, { recursive: true });
-      return dir2;
-    } catch {
-    }
+// src/core/inject/batches.ts
+function planBatches(sizes, batchCount) {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const ranges = [];
+  let start = 0;
+  let seen = 0;
+  for (let batch = 1; batch <= batchCount && start < sizes.length; batch++) {
+    const goal = total * batch / batchCount;
+    let end = start;
+    do {
+      seen += sizes[end];
+      end++;
+    } while (end < sizes.length && (batch === batchCount || seen < goal));
+    ranges.push({ start, end });
+    start = end;
   }
-  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-  const dir = join5(process.env.RUNNER_TEMP || tmpdir2(), `istio-autopilot-writes-${key}`);
-  mkdirSync(dir, { recursive: true, mode: 448 });
-  return dir;
+  return ranges;
 }
-function existingWriteStateDir(root) {
-  const gitDir = gitDirOf(root);
-  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
-  const candidates = [
-    ...gitDir ? [join5(gitDir, "istio-autopilot")] : [],
-    join5(process.env.RUNNER_TEMP || tmpdir2(), `istio-autopilot-writes-${key}`)
-  ];
-  return candidates.find((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory());
+function streamOf(jobs) {
+  return jobs.map((job) => `${job.body}---
+`).join("");
 }
-function gitDirOf(root) {
-  const dotGit = join5(root, ".git");
-  const stats = statSync(dotGit, { throwIfNoEntry: false });
-  if (stats?.isDirectory()) return dotGit;
-  if (!stats?.isFile()) return void 0;
-  const match = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync2(dotGit, "utf8"));
-  if (!match) return void 0;
-  const dir = isAbsolute(match[1]) ? match[1] : resolve2(root, match[1]);
-  return existsSync2(dir) ? dir : void 0;
-}
-function workspaceRootOf(dir) {
-  for (let current = dir; ; current = dirname4(current)) {
-    if (existsSync2(join5(current, ".git"))) return current;
-    if (dirname4(current) === current) return dir;
-  }
-}
-function lockWorkspace(stateDir, root, waitMs = DEFAULT_LOCK_WAIT_MS) {
-  const file = join5(stateDir, "lock");
-  const deadline = Date.now() + waitMs;
-  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
-    const owner = { pid: process.pid, host: hostname(), since: (/* @__PURE__ */ new Date()).toISOString() };
-    try {
-      const fd = openSync2(file, "wx", 384);
-      try {
-        writeSync2(fd, JSON.stringify(owner));
-      } finally {
-        closeSync2(fd);
+async function injectBatch(jobs, run2) {
+  const { output, skipped } = await run2(streamOf(jobs), jobs.length);
+  const outputs = splitInjectOutput(output);
+  if (outputs.length !== jobs.length) {
+    throw new IstioctlError(
+      `istioctl kube-inject returned ${outputs.length} documents for ${jobs.length} (from ${jobs[0]?.where ?? "?"} to ${jobs.at(-1)?.where ?? "?"})`,
+      {
+        hint: "This istioctl splits documents differently than expected; report it with the istioctl version."
       }
-      return { release: () => rmSync2(file, { force: true }) };
-    } catch (error2) {
-      if (error2.code !== "EEXIST") throw error2;
-    }
-    const holder = readOwner(file);
-    if (holder && !isAlive(holder)) {
-      rmSync2(file, { force: true });
-      continue;
-    }
-    if (Date.now() >= deadline) {
-      const who = holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : "another run";
-      throw new WorkspaceBusyError(`another istio-autopilot run (${who}) is writing ${root}`, {
-        file,
-        hint: `Run one writer per checkout at a time. If no run is active, delete ${file} and re-run.`
-      });
-    }
-    sleepSync(pause);
+    );
   }
+  return { outputs, skipped };
 }
-function readOwner(file) {
-  try {
-    const owner = JSON.parse(readFileSync2(file, "utf8"));
-    if (typeof owner.pid !== "number" || typeof owner.host !== "string") return void 0;
-    return { pid: owner.pid, host: owner.host, since: String(owner.since ?? "") };
-  } catch {
-    return void 0;
+async function injectInBatches(jobs, run2, options = {}) {
+  if (jobs.length === 0) return { outputs: [], batches: [] };
+  const workers = Math.max(1, options.workers ?? 1);
+  const minBatchSize = options.minBatchSize ?? 25;
+  const batchCount = Math.max(1, Math.min(workers, Math.ceil(jobs.length / minBatchSize)));
+  const ranges = planBatches(
+    jobs.map((j) => j.body.length),
+    batchCount
+  );
+  const settled = await Promise.allSettled(
+    ranges.map((range) => injectBatch(jobs.slice(range.start, range.end), run2))
+  );
+  const failed2 = settled.findIndex((s) => s.status === "rejected");
+  if (failed2 !== -1) {
+    const range = ranges[failed2];
+    const reason = settled[failed2].reason;
+    throw await locateFailure(jobs.slice(range.start, range.end), run2, reason);
   }
-}
-function isAlive(owner) {
-  if (owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error2) {
-    return error2.code === "EPERM";
-  }
-}
-function sleepSync(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-// src/core/workspace/os-errors.ts
-var HINTS = {
-  ENOENT: { what: "does not exist", hint: "Check the path (it is relative to the repository root)." },
-  ENOTDIR: { what: "is not inside a directory", hint: "A part of the path is a file, not a directory." },
-  EISDIR: { what: "is a directory, not a file", hint: "Give the path of a file." },
-  EACCES: {
-    what: "is not accessible (permission denied)",
-    hint: "Check the file and directory permissions for the user the run uses."
-  },
-  EPERM: {
-    what: "may not be changed (operation not permitted)",
-    hint: "The file or its directory is protected (read-only, immutable, or owned by another user)."
-  },
-  EROFS: { what: "is on a read-only file system", hint: "Run on a writable checkout." },
-  ENOSPC: { what: "could not be written: no space left on the device", hint: "Free disk space and re-run." },
-  EDQUOT: { what: "could not be written: disk quota exceeded", hint: "Free disk space and re-run." },
-  ELOOP: { what: "is a symbolic link loop", hint: "Fix or remove the symbolic link." },
-  EMFILE: {
-    what: "could not be opened: too many open files",
-    hint: "Raise the open-file limit (ulimit -n)."
-  }
-};
-function explainFileError(error2, doing, file, input) {
-  if (error2 instanceof AutopilotError) return error2;
-  const e = error2;
-  const known2 = typeof e?.code === "string" ? HINTS[e.code] : void 0;
-  if (!known2) return error2;
-  const path5 = file ?? e.path ?? "a file";
-  const Kind = e.code === "ENOENT" || e.code === "ENOTDIR" || e.code === "EISDIR" ? InvalidInputError : FileFormatError;
-  return new Kind(`${known2.what} (${e.code} while ${doing} it)`, {
-    file: path5,
-    ...input ? { input } : {},
-    hint: known2.hint,
-    cause: error2
+  const outputs = [];
+  const batches = [];
+  settled.forEach((result, i) => {
+    const value = result.value;
+    outputs.push(...value.outputs);
+    batches.push({ ...ranges[i], skipped: value.skipped });
   });
+  return { outputs, batches };
 }
-
-// src/core/workspace/atomic.ts
-var FileChangedError = class extends AutopilotError {
-};
-function writeFilesAtomically(changes, options = {}) {
-  if (changes.length === 0) return;
-  const logger = options.logger ?? silentLogger;
-  const root = options.root ?? workspaceRootOf(commonDirectory(changes.map((c) => c.path)));
-  deferSignalsWhileWriting();
-  const stateDir = writeStateDir(root);
-  const lock = lockWorkspace(stateDir, root, options.lockWaitMs);
-  try {
-    const rolledBack = recoverInterruptedWrite(
-      stateDir,
-      changes.map((c) => dirname5(c.path)),
-      logger
+async function locateFailure(jobs, run2, original) {
+  let suspects = jobs;
+  let lastError = original;
+  while (suspects.length > 1) {
+    const half = Math.ceil(suspects.length / 2);
+    const first = suspects.slice(0, half);
+    const error2 = await injectBatch(first, run2).then(
+      () => void 0,
+      (e) => e
     );
-    if (rolledBack.length > 0) {
-      throw new FileChangedError(
-        "an interrupted earlier write was rolled back after this run read the files",
-        {
-          file: rolledBack[0],
-          hint: "Nothing was written. Run again: the files are back to their content before the interrupted run."
-        }
-      );
+    if (error2 !== void 0) {
+      suspects = first;
+      lastError = error2;
+      continue;
     }
-    const originals = changes.map((change) => checkUnchanged(change));
-    const kept = changes.flatMap(
-      (change, index) => change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }]
+    const second = suspects.slice(half);
+    const secondError = await injectBatch(second, run2).then(
+      () => void 0,
+      (e) => e
     );
-    const id = randomBytes(6).toString("hex");
-    const journal = {
-      phase: "staging",
-      pid: process.pid,
-      root,
-      entries: kept.map(({ change, original }) => ({
-        target: change.path,
-        temp: tempPathFor(change.path, id, ""),
-        ...original ? { backup: tempPathFor(change.path, id, ".orig") } : {},
-        ...change.content === null ? { delete: true } : {}
-      }))
-    };
-    saveJournal(stateDir, journal);
-    try {
-      journal.entries.forEach((entry, index) => {
-        options.beforeStep?.("stage", entry.target, index);
-        stage(entry, kept[index].change.content, kept[index].original);
-      });
-      journal.phase = "renaming";
-      saveJournal(stateDir, journal);
-      journal.entries.forEach((entry, index) => {
-        options.beforeStep?.("commit", entry.target, index);
-        if (entry.delete) unlinkSync(entry.target);
-        else renameSync2(entry.temp, entry.target);
-      });
-    } catch (error2) {
-      rollBackJournal(journal);
-      dropJournal(stateDir);
-      throw explainFileError(error2, "writing");
-    }
-    journal.phase = "committed";
-    saveJournal(stateDir, journal);
-    finishJournal(journal);
-    dropJournal(stateDir);
-  } finally {
-    lock.release();
+    if (secondError === void 0) break;
+    suspects = second;
+    lastError = secondError;
   }
-}
-function recoverBeforeReading(root, logger = silentLogger) {
-  const stateDir = existingWriteStateDir(root);
-  if (!stateDir || !existsSync3(journalFile(stateDir))) return;
-  let lock;
-  try {
-    lock = lockWorkspace(stateDir, root, 0);
-  } catch (error2) {
-    if (error2 instanceof WorkspaceBusyError) return;
-    throw error2;
-  }
-  try {
-    recoverInterruptedWrite(stateDir, [], logger);
-  } finally {
-    lock.release();
-  }
-}
-function recoverInterruptedWrite(stateDir, directories, logger) {
-  const { outcome, directories: touched } = recoverJournal(stateDir, logger);
-  const swept = sweepStaleTemps(/* @__PURE__ */ new Set([...directories, ...touched]));
-  if (swept > 0) logger.info(`removed ${swept} temp files an interrupted run left behind`);
-  return outcome === "rolled-back" ? touched : [];
-}
-function checkUnchanged(change) {
-  const stats = lstatSync2(change.path, { throwIfNoEntry: false });
-  if (change.expected === void 0) return stats;
-  const now = stats ? readFileSync3(change.path) : null;
-  const expected = typeof change.expected === "string" ? Buffer.from(change.expected, "utf8") : change.expected;
-  const same2 = now === null || expected === null ? now === expected : now.equals(expected);
-  if (!same2) {
-    throw new FileChangedError(
-      expected === null ? "was created by someone else while this run worked" : "changed since this run read it",
-      {
-        file: change.path,
-        hint: "Another run or a person edited it meanwhile; nothing was written. Run again on the current tree."
-      }
-    );
-  }
-  return stats;
-}
-function stage(entry, content, original) {
-  if (content !== null) writeDurably(entry.temp, content, original ? original.mode & 4095 : 438);
-  if (!original || !entry.backup) return;
-  if (content === null && !original.isFile() && !original.isSymbolicLink()) {
-    throw new AutopilotError("is not a file, so it cannot be deleted", { file: entry.target });
-  }
-  if (content !== null) keepOwner(entry.temp, original);
-  try {
-    linkSync(entry.target, entry.backup);
-  } catch {
-    copyFileSync(entry.target, entry.backup);
-    keepOwner(entry.backup, original);
-  }
-}
-function keepOwner(path5, original) {
-  const uid = process.getuid?.();
-  if (uid === void 0 || original.uid === uid && original.gid === process.getgid?.()) return;
-  try {
-    chownSync(path5, original.uid, original.gid);
-  } catch {
-  }
-}
-function commonDirectory(paths) {
-  let common2 = dirname5(paths[0]);
-  for (const path5 of paths) while (!`${dirname5(path5)}/`.startsWith(`${common2}/`)) common2 = dirname5(common2);
-  return common2;
-}
-var SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"];
-var signalsDeferred = false;
-function deferSignalsWhileWriting() {
-  if (signalsDeferred) return;
-  signalsDeferred = true;
-  for (const signal of SIGNALS) {
-    const onSignal = () => {
-      if (process.listenerCount(signal) > 1) return;
-      process.off(signal, onSignal);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-// src/core/workspace/git-listing.ts
-import { spawnSync } from "node:child_process";
-import { existsSync as existsSync4 } from "node:fs";
-import { join as join6 } from "node:path";
-function gitEnvironment() {
-  const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
-  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
-  return env;
-}
-var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
-function gitFilesMentioning(root, keywords, includeUntracked, logger) {
-  const result = spawnSync(
-    "git",
-    [
-      "-C",
-      root,
-      "grep",
-      "--files-with-matches",
-      "-z",
-      "--text",
-      ...includeUntracked ? ["--untracked"] : [],
-      "--fixed-strings",
-      "--no-color",
-      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
-      "-f",
-      "-"
-    ],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
-`)), UTF16_MARKERS]),
-      stdio: ["pipe", "pipe", "pipe"]
-    }
-  );
-  if (result.error || result.status !== 0 && result.status !== 1) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
-    return void 0;
-  }
-  const paths = result.stdout.toString("utf8").split("\0");
-  paths.pop();
-  return new Set(paths);
-}
-function gitListedFiles(root, logger) {
-  if (!existsSync4(join6(root, ".git")) || existsSync4(join6(root, ".gitmodules"))) return void 0;
-  const result = spawnSync(
-    "git",
-    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
-  );
-  if (result.status !== 0 || result.error) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
-    logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
-    return void 0;
-  }
-  const records = result.stdout.toString("utf8").split("\0");
-  records.pop();
-  const listed = [];
-  for (const record of records) {
-    const staged = /^([0-7]{6}) [0-9a-f]{40,64} [0-3]\t/.exec(record);
-    const entry = staged ? { path: record.slice(staged[0].length), mode: staged[1] } : { path: record };
-    if (entry.path.endsWith("/") || entry.mode === "160000") return void 0;
-    listed.push(entry);
-  }
-  return listed;
-}
-
-// src/core/workspace/symlinks.ts
-import { realpathSync as realpathSync2 } from "node:fs";
-import { join as join8 } from "node:path";
-
-// src/core/workspace/boundary.ts
-import {
-  closeSync as closeSync3,
-  constants as constants3,
-  fstatSync,
-  lstatSync as lstatSync3,
-  openSync as openSync3,
-  readlinkSync,
-  readSync,
-  realpathSync
-} from "node:fs";
-import { basename as basename4, dirname as dirname6, isAbsolute as isAbsolute2, join as join7, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
-var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
-function isInside(root, target) {
-  const rel = relative2(root, target);
-  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute2(rel);
-}
-function resolveInsideWorkspace(root, path5, input) {
-  const realRoot = realpathSync.native(root);
-  const absolute = resolve3(realRoot, path5);
-  const real = isInside(realRoot, absolute) ? realPathThroughParents(absolute) : absolute;
-  if (!isInside(realRoot, real)) {
-    const through = isInside(realRoot, absolute) ? " through a symbolic link" : "";
-    throw new InvalidInputError(`'${path5}' leads outside the workspace${through}`, {
-      ...input ? { input } : {},
-      file: path5,
-      hint: "Only files inside the repository can be read or written; give a path inside it, without `..` or links that leave it."
-    });
-  }
-  return real;
-}
-function realPathThroughParents(absolute, links = 0) {
-  const missing = [];
-  for (let current = absolute; ; current = dirname6(current)) {
-    try {
-      return join7(realpathSync.native(current), ...missing.reverse());
-    } catch (error2) {
-      const stats = lstatSync3(current, { throwIfNoEntry: false });
-      if (stats?.isSymbolicLink() && links < 40)
-        return realPathThroughParents(
-          resolve3(dirname6(current), readlinkSync(current), ...missing.reverse()),
-          links + 1
-        );
-      if (error2.code !== "ENOENT" || dirname6(current) === current) throw error2;
-      missing.push(basename4(current));
-    }
-  }
-}
-function readWorkspaceFile(root, path5, maxBytes = DEFAULT_MAX_FILE_BYTES) {
-  let fd;
-  try {
-    fd = openSync3(resolveInsideWorkspace(root, path5), constants3.O_RDONLY | constants3.O_NOFOLLOW);
-  } catch (error2) {
-    if (error2.code === "ELOOP")
-      throw new InvalidInputError("is a symbolic link; links are not followed", {
-        file: path5,
-        hint: "Point the paths at the file the link leads to."
-      });
-    throw explainFileError(error2, "reading", path5);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size > maxBytes) return { path: path5, status: "too-large", size, limit: maxBytes };
-    const content = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, content, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    const body = read === size ? content : content.subarray(0, read);
-    if (isUtf16(body)) return { path: path5, status: "utf16", size };
-    if (body.subarray(0, 8192).includes(0)) return { path: path5, status: "binary", size };
-    return { path: path5, status: "ok", content: body };
-  } finally {
-    closeSync3(fd);
-  }
-}
-function isUtf16(body) {
-  if (body.length >= 2 && (body[0] === 255 && body[1] === 254 || body[0] === 254 && body[1] === 255))
-    return true;
-  const head = body.subarray(0, Math.min(body.length, 512) & ~1);
-  if (head.length < 4) return false;
-  let evenNul = 0;
-  let oddNul = 0;
-  for (let i = 0; i < head.length; i += 2) {
-    if (head[i] === 0) evenNul++;
-    if (head[i + 1] === 0) oddNul++;
-  }
-  const pairs3 = head.length / 2;
-  return oddNul === pairs3 && evenNul === 0 || evenNul === pairs3 && oddNul === 0;
-}
-function noticeSkipped(result, logger) {
-  if (result.status === "binary")
-    logger.notice(`skipped ${result.path}: a binary file`, { file: result.path });
-  if (result.status === "utf16")
-    logger.notice(
-      `skipped ${result.path}: UTF-16 text; only UTF-8 files are read and edited (save it as UTF-8)`,
-      {
-        file: result.path
-      }
-    );
-  if (result.status === "too-large")
-    logger.notice(
-      `skipped ${result.path}: ${result.size} bytes is larger than the ${result.limit ?? DEFAULT_MAX_FILE_BYTES}-byte limit for text manifests`,
-      {
-        file: result.path
-      }
-    );
-}
-
-// src/core/workspace/symlinks.ts
-function symlinkNotice(root, path5, logger) {
-  let target;
-  try {
-    target = realpathSync2(join8(root, path5));
-  } catch {
-    logger.notice(`skipped ${path5}: a dangling symbolic link`, { file: path5 });
-    return;
-  }
-  if (!isInside(root, target))
-    logger.warning(`refused ${path5}: a symbolic link that leads outside the workspace`, { file: path5 });
-  else logger.debug(`skipped ${path5}: a symbolic link (its target is scanned on its own)`);
-}
-
-// src/core/workspace/walk.ts
-var import_ignore = __toESM(require_ignore(), 1);
-import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
-import { join as join9 } from "node:path";
-function walkFiles(realRoot, wanted, options, logger) {
-  const found = [];
-  const walk5 = (directory, rules) => {
-    let entries;
-    try {
-      entries = readdirSync2(join9(realRoot, directory), { withFileTypes: true });
-    } catch (error2) {
-      logger.warning(`could not read directory ${directory || "."}: ${error2.message}`);
-      return;
-    }
-    const here = options.respectGitignore === false ? rules : withGitignore(realRoot, directory, rules, entries);
-    for (const entry of entries) {
-      const path5 = directory ? `${directory}/${entry.name}` : entry.name;
-      if (entry.name === ".git" || entry.name === "node_modules") continue;
-      const isDirectory2 = entry.isDirectory();
-      if (ignoredBy(here, path5, isDirectory2)) continue;
-      if (isDirectory2) {
-        walk5(path5, here);
-      } else if (entry.isSymbolicLink()) {
-        if (wanted(path5)) symlinkNotice(realRoot, path5, logger);
-      } else if (entry.isFile() && wanted(path5)) {
-        found.push(path5);
-      }
-    }
-  };
-  walk5("", []);
-  return found;
-}
-function withGitignore(root, directory, rules, entries) {
-  if (!entries.some((e) => e.name === ".gitignore" && e.isFile())) return rules;
-  const text2 = readFileSync4(join9(root, directory, ".gitignore"), "utf8");
-  return [...rules, { base: directory, matcher: (0, import_ignore.default)().add(text2) }];
-}
-function ignoredBy(rules, path5, isDirectory2) {
-  for (const { base, matcher } of rules) {
-    const inside = base === "" ? path5 : path5.slice(base.length + 1);
-    if (matcher.ignores(isDirectory2 ? `${inside}/` : inside)) return true;
-  }
-  return false;
-}
-
-// src/core/workspace/files.ts
-var DEFAULT_PATTERNS = [
-  "**/*.yaml",
-  "**/*.yml",
-  "**/.istio-version",
-  "**/Kustomization"
-];
-function listWorkspaceFiles(root, options = {}) {
-  return listWorkspace(root, options).paths;
-}
-function listWorkspace(root, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const patterns2 = options.patterns && options.patterns.length > 0 ? options.patterns : DEFAULT_PATTERNS;
-  for (const pattern of patterns2) refuseEscapingPattern(pattern);
-  const include = patterns2.filter((p) => !p.startsWith("!")).map((p) => p.replace(/^\.\//, ""));
-  const exclude = patterns2.filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/^\.\//, ""));
-  const isIncluded = globMatcher(include);
-  const isExcluded = globMatcher(exclude);
-  const wanted = (path5) => isIncluded(path5) && !isExcluded(path5);
-  const realRoot = realpathSync3(root);
-  recoverBeforeReading(realRoot, logger);
-  const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
-  if (!listed) {
-    const paths2 = walkFiles(realRoot, wanted, options, logger).sort();
-    warnUnmatched(include, paths2, logger);
-    return { paths: paths2 };
-  }
-  const hasUntracked = listed.some((entry) => entry.mode === void 0);
-  const mentioning = options.keywords?.length ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger) : void 0;
-  const paths = keepGitListed(realRoot, listed, wanted, logger, mentioning !== void 0).sort();
-  warnUnmatched(include, paths, logger);
-  return mentioning ? { paths, mentioning } : { paths };
-}
-function warnUnmatched(include, paths, logger) {
-  const wholeRepo = /* @__PURE__ */ new Set([...DEFAULT_PATTERNS, "**/*.yaml", "**/*.yml", "**/*"]);
-  for (const glob of include) {
-    if (wholeRepo.has(glob)) continue;
-    const matches = globMatcher([glob]);
-    if (paths.some(matches)) continue;
-    const directory = !/[*?[{]/.test(glob) && !/\.[a-z]+$/i.test(glob);
-    logger.warning(
-      `paths: '${glob}' matched no file${directory ? ` (for everything in a directory, write '${glob.replace(/\/+$/, "")}/**')` : ""}`
-    );
-  }
-}
-function isRegularWorkspaceFile(root, path5, logger = silentLogger) {
-  const stats = lstatSync4(join10(root, path5), { throwIfNoEntry: false });
-  if (stats?.isSymbolicLink()) symlinkNotice(realpathSync3(root), path5, logger);
-  return stats?.isFile() ?? false;
-}
-function globMatcher(globs) {
-  const compiled = globs.map((glob) => ({
-    glob,
-    regex: import_picomatch.default.makeRe(glob, { dot: true }),
-    literals: requiredLiterals(glob)
-  }));
-  return (path5) => path5 !== "" && compiled.some(
-    ({ glob, regex: regex2, literals }) => path5 === glob || literals.every((text2) => path5.includes(text2)) && regex2.test(path5)
-  );
-}
-function requiredLiterals(glob) {
-  if (/[[\]()!@+|\\]/.test(glob)) return [];
-  const plain = glob.replace(/\{[^{}]*\}/g, "*");
-  if (/[{}]/.test(plain)) return [];
-  return plain.split(/[*?/]+/).filter((text2) => text2 !== "" && text2 !== "." && text2 !== "..");
-}
-var IN_NODE_MODULES = /(?:^|\/)node_modules(?:\/|$)/;
-function keepGitListed(root, entries, wanted, logger, trustIndex) {
-  const found = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { path: path5, mode } of entries) {
-    if (seen.has(path5) || IN_NODE_MODULES.test(path5) || !wanted(path5)) continue;
-    seen.add(path5);
-    if (trustIndex && mode !== void 0) {
-      if (mode === "120000") symlinkNotice(root, path5, logger);
-      else found.push(path5);
-    } else if (isRegularWorkspaceFile(root, path5, logger)) {
-      found.push(path5);
-    }
-  }
-  return found;
-}
-function refuseEscapingPattern(pattern) {
-  const body = pattern.replace(/^!/, "");
-  if (isAbsolute3(body) || body.split(/[\\/]/).includes("..")) {
-    throw new InvalidInputError(`'${pattern}' leads outside the workspace`, {
-      input: "paths",
-      hint: "Give globs relative to the repository root, without `..` or absolute paths."
-    });
-  }
+  const message = lastError instanceof Error ? lastError.message : String(lastError);
+  const where2 = suspects.length === 1 ? suspects[0].where : `${suspects[0].where} \u2026 ${suspects.at(-1).where}`;
+  return new IstioctlError(`kube-inject failed on ${where2}: ${message}`, {
+    hint: "Fix that document (or exclude its file with the paths input); no file was written.",
+    cause: lastError
+  });
 }
 
 // node_modules/yaml/browser/dist/nodes/identity.js
@@ -32696,7 +32927,7 @@ function resolveFlowScalar(scalar, strict, onError) {
   switch (type2) {
     case "scalar":
       _type = Scalar.PLAIN;
-      value = plainValue(source, _onError);
+      value = plainValue2(source, _onError);
       break;
     case "single-quoted-scalar":
       _type = Scalar.QUOTE_SINGLE;
@@ -32725,7 +32956,7 @@ function resolveFlowScalar(scalar, strict, onError) {
     range: [offset, valueEnd, re.offset]
   };
 }
-function plainValue(source, onError) {
+function plainValue2(source, onError) {
   let badChar = "";
   switch (source[0]) {
     /* istanbul ignore next should not happen */
@@ -38115,3223 +38346,6 @@ function countLines(text2) {
   return n;
 }
 
-// src/core/mesh/documents.ts
-function parseDocuments(file, text2) {
-  const fast = fastDocuments(text2);
-  if (fast) return { documents: withLazyTrees(file, text2, fast), errors: [] };
-  return parseDocumentTrees(file, text2);
-}
-function withLazyTrees(file, text2, fast) {
-  let trees;
-  const tree = (index) => {
-    trees ??= new Map(parseDocumentTrees(file, text2).documents.map((d) => [d.index, d]));
-    const found = trees.get(index);
-    if (!found) throw new Error(`${file}: document ${index} has no syntax tree`);
-    return found;
-  };
-  return fast.map(({ index, line, value }) => ({
-    file,
-    index,
-    line,
-    value,
-    get document() {
-      return tree(index).document;
-    },
-    get lineCounter() {
-      return tree(index).lineCounter;
-    }
-  }));
-}
-var syntaxTrees = { count: 0 };
-function parseDocumentTrees(file, text2) {
-  syntaxTrees.count++;
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text2, { lineCounter, uniqueKeys: false });
-  const list = Array.isArray(parsed) ? parsed : [];
-  const documents = [];
-  const errors = [];
-  let firstError;
-  list.forEach((document, index) => {
-    const error2 = document.errors[0];
-    if (error2) {
-      const line = error2.linePos?.[0]?.line ?? lineCounter.linePos(error2.pos[0]).line;
-      const message = error2.message.split("\n")[0];
-      firstError ??= { line, message };
-      errors.push(`${file}:${line}: ${message}`);
-      return;
-    }
-    if (document.contents === null) return;
-    const start = document.contents.range?.[0] ?? 0;
-    documents.push({
-      file,
-      index,
-      line: lineCounter.linePos(start).line,
-      value: document.toJS({ maxAliasCount: 100 }),
-      document,
-      lineCounter
-    });
-  });
-  return { documents, errors, ...firstError ? { firstError } : {} };
-}
-function nodeAtPath(source, path5) {
-  let node = source.document.contents;
-  for (const step of path5) {
-    if (typeof step === "string") {
-      if (!isMap(node)) return void 0;
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
-      node = pair?.value;
-    } else if (typeof step === "number") {
-      if (!isSeq(node)) return void 0;
-      node = node.items[step];
-    } else {
-      if (!isSeq(node)) return void 0;
-      node = node.items.find((item) => {
-        if (!isMap(item)) return false;
-        const name = item.items.find((p) => isScalar(p.key) && p.key.value === "name");
-        return isScalar(name?.value) && String(name.value.value) === step.name;
-      });
-    }
-    if (node === void 0 || node === null) return void 0;
-  }
-  return node;
-}
-function lineAtPath(source, path5) {
-  const node = nodeAtPath(source, path5);
-  const offset = node?.range?.[0];
-  return offset === void 0 ? void 0 : source.lineCounter.linePos(offset).line;
-}
-function lineOfOffset(text2, offset) {
-  let line = 1;
-  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) line++;
-  return line;
-}
-function asRecord(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
-}
-function asString(value) {
-  return typeof value === "string" ? value : typeof value === "number" ? String(value) : void 0;
-}
-function asArray(value) {
-  return Array.isArray(value) ? value : [];
-}
-function objectIdentity(value) {
-  const object = asRecord(value);
-  const metadata = asRecord(object?.metadata);
-  const apiVersion = asString(object?.apiVersion);
-  const kind = asString(object?.kind);
-  const name = asString(metadata?.name);
-  if (!apiVersion || !kind || name === void 0) return void 0;
-  const namespace = asString(metadata?.namespace);
-  return { apiVersion, kind, name, ...namespace ? { namespace } : {} };
-}
-
-// src/core/mesh/current-version.ts
-function controlPlaneVersions(model) {
-  return model.clusters.flatMap(
-    (cluster) => cluster.controlPlanes.flatMap(
-      (plane) => plane.version && parseIstioVersion(plane.version) ? [
-        {
-          cluster: cluster.name,
-          revision: plane.revision,
-          version: parseIstioVersion(plane.version).version,
-          ...plane.source ? { source: plane.source } : {}
-        }
-      ] : []
-    )
-  );
-}
-function currentControlPlaneVersion(model, query = {}) {
-  const matching = controlPlaneVersions(model).filter(
-    (v) => (!query.cluster || v.cluster === query.cluster) && (!query.revision || v.revision === query.revision) && (!query.file || v.source?.file === query.file)
-  );
-  const oldest = matching.sort((a, b) => compareVersions(a.version, b.version))[0];
-  if (oldest) return oldest;
-  const scope = [
-    query.cluster ? `cluster ${query.cluster}` : "",
-    query.revision ? `revision ${query.revision}` : "",
-    query.file ? `file ${query.file}` : ""
-  ].filter(Boolean).join(", ");
-  throw new NotFoundError(
-    `the mesh model has no Istio control plane with a version${scope ? ` for ${scope}` : ""}`,
-    {
-      ...query.input ? { input: query.input } : {},
-      ...query.file ? { file: query.file } : {},
-      hint: "Declare the control plane in the repository (a HelmRelease or Argo CD Application of istiod, an IstioOperator, a Sail Istio, or a .istio-version file), or set the version explicitly."
-    }
-  );
-}
-function readPlainVersionFile(workspace, path5, input = "version-file") {
-  const text2 = readText(workspace, path5, input);
-  const match = /^[ \t]*([^\s#][^#\r\n]*?)[ \t]*(?:#.*)?$/m.exec(
-    text2.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
-  );
-  const offset = match ? text2.indexOf(match[1]) : -1;
-  if (!match || offset < 0)
-    throw new FileFormatError("the file holds no version", {
-      file: path5,
-      line: 1,
-      hint: "Write a version such as 1.24.2."
-    });
-  const line = lineOfOffset(text2, offset);
-  const written = match[1].replace(/^['"]|['"]$/g, "");
-  const version = written.replace(/-(distroless|debug)$/, "");
-  try {
-    toSemverRange(version, input);
-  } catch {
-    throw new FileFormatError(`'${written}' is not an Istio version or range`, {
-      file: path5,
-      line,
-      hint: "Write a version such as 1.24.2 (or a range such as 1.24.x)."
-    });
-  }
-  return { version, file: path5, line };
-}
-function readText(workspace, path5, input) {
-  let result;
-  try {
-    resolveInsideWorkspace(workspace, path5);
-    result = readWorkspaceFile(workspace, path5);
-  } catch (error2) {
-    throw new InvalidInputError(
-      `cannot read ${path5}: ${error2.code ?? String(error2)}`,
-      {
-        input,
-        hint: "The path is relative to the workspace; check out the repository before this step.",
-        cause: error2
-      }
-    );
-  }
-  if (result.status !== "ok")
-    throw new InvalidInputError(`${path5} is ${result.status === "binary" ? "a binary file" : "too large"}`, {
-      input
-    });
-  return result.content.toString("utf8");
-}
-
-// src/core/mesh/model.ts
-import { spawnSync as spawnSync2 } from "node:child_process";
-
-// src/core/mesh/kustomize.ts
-import { spawn as spawn3 } from "node:child_process";
-import { accessSync, constants as constants4 } from "node:fs";
-import { delimiter as delimiter2, join as join11 } from "node:path";
-var RenderError = class extends AutopilotError {
-};
-var DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 6e4;
-var KUSTOMIZE_INSTALL_HINT = "Install kustomize (it is preinstalled on GitHub-hosted runners): `go install sigs.k8s.io/kustomize/kustomize/v5@v5.6.0` and put $(go env GOPATH)/bin on PATH, or install kubectl, whose `kubectl kustomize` is used when kustomize is absent.";
-function locateKustomize(env = process.env) {
-  const explicit = env.KUSTOMIZE;
-  if (explicit) {
-    if (!isExecutable(explicit))
-      throw new NotFoundError(`KUSTOMIZE=${explicit} is not an executable file`, {
-        input: "KUSTOMIZE",
-        hint: KUSTOMIZE_INSTALL_HINT
-      });
-    return { command: explicit, prefix: [], description: explicit };
-  }
-  const kustomize = onPath("kustomize", env);
-  if (kustomize) return { command: kustomize, prefix: [], description: `kustomize at ${kustomize}` };
-  const kubectl = onPath("kubectl", env);
-  if (kubectl)
-    return { command: kubectl, prefix: ["kustomize"], description: `kubectl kustomize (${kubectl})` };
-  throw new NotFoundError("kustomize is not installed: neither kustomize nor kubectl is on PATH", {
-    hint: KUSTOMIZE_INSTALL_HINT
-  });
-}
-function onPath(name, env) {
-  for (const dir of (env.PATH ?? "").split(delimiter2)) {
-    if (!dir) continue;
-    const candidate = join11(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return void 0;
-}
-function isExecutable(path5) {
-  try {
-    accessSync(path5, constants4.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function kustomizeBuild(kustomize, dir, options = {}) {
-  const args = [...kustomize.prefix, "build", dir];
-  const shownAs = options.shownAs ?? dir;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS;
-  return new Promise((resolve9, reject2) => {
-    const child2 = spawn3(kustomize.command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const out = [];
-    const err = [];
-    child2.stdout.on("data", (d) => out.push(d));
-    child2.stderr.on("data", (d) => err.push(d));
-    let settled = false;
-    const settle = (done) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      done();
-    };
-    const timer = setTimeout(() => {
-      child2.kill("SIGKILL");
-      child2.stdout.destroy();
-      child2.stderr.destroy();
-      settle(
-        () => reject2(
-          new RenderError(
-            `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
-            {
-              file: shownAs,
-              hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
-            }
-          )
-        )
-      );
-    }, timeoutMs);
-    child2.on("error", (error2) => {
-      settle(
-        () => reject2(
-          new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
-            hint: KUSTOMIZE_INSTALL_HINT,
-            cause: error2
-          })
-        )
-      );
-    });
-    child2.on("close", (code) => {
-      const stderr = Buffer.concat(err).toString("utf8");
-      if (code !== 0) {
-        const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
-        settle(
-          () => reject2(
-            new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
-              file: shownAs,
-              hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
-            })
-          )
-        );
-        return;
-      }
-      settle(() => resolve9({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
-    });
-  });
-}
-async function mapBounded(items2, limit, task) {
-  const results = new Array(items2.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) {
-      const index = next++;
-      results[index] = await task(items2[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
-  return results;
-}
-
-// src/core/mesh/source-map.ts
-import { posix as posix2 } from "node:path";
-
-// src/core/mesh/repo-files.ts
-import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
-import { posix } from "node:path";
-var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function openRepoFiles(root, logger = silentLogger) {
-  const paths = listWorkspaceFiles(root, { patterns: ["**/*.yaml", "**/*.yml", "**/Kustomization"], logger });
-  const listed = new Set(paths);
-  const texts = /* @__PURE__ */ new Map();
-  const parsed = /* @__PURE__ */ new Map();
-  const parseErrors = [];
-  const text2 = (path5) => {
-    const key = posix.normalize(path5);
-    if (texts.has(key)) return texts.get(key);
-    let value;
-    if (listed.has(key) || safeRegular(root, key, logger)) {
-      const read = readWorkspaceFile(root, key);
-      if (read.status === "ok") value = read.content.toString("utf8");
-      else noticeSkipped(read, logger);
-    }
-    texts.set(key, value);
-    return value;
-  };
-  const documents = (path5) => {
-    const key = posix.normalize(path5);
-    let docs = parsed.get(key);
-    if (!docs) {
-      const body = text2(key);
-      const result = body === void 0 ? { documents: [], errors: [] } : parseDocuments(key, body);
-      parseErrors.push(...result.errors);
-      docs = result.documents;
-      parsed.set(key, docs);
-    }
-    return docs;
-  };
-  const isDirectory2 = (path5) => {
-    try {
-      const real = resolveInsideWorkspace(root, path5);
-      return existsSync5(real) && statSync2(real).isDirectory();
-    } catch {
-      return false;
-    }
-  };
-  const kustomizationIn = (dir) => KUSTOMIZATION_FILES.map((name) => joinPath(dir, name)).find(
-    (p) => listed.has(p) || safeRegular(root, p, logger)
-  );
-  return {
-    root,
-    paths,
-    text: text2,
-    documents,
-    kustomizationIn,
-    isDirectory: isDirectory2,
-    readFile: async (path5) => text2(path5),
-    parseErrors,
-    forgetParsed: () => parsed.clear()
-  };
-}
-function safeRegular(root, path5, logger) {
-  if (path5.startsWith("..") || posix.isAbsolute(path5)) return false;
-  try {
-    resolveInsideWorkspace(root, path5);
-  } catch {
-    return false;
-  }
-  return isRegularWorkspaceFile(root, path5, logger);
-}
-function joinPath(dir, name) {
-  return posix.normalize(dir === "." || dir === "" ? name : `${dir}/${name}`);
-}
-function normalizeRepoPath(path5) {
-  const normalized = posix.normalize(path5.trim().replace(/^\/+/, "")).replace(/\/+$/, "");
-  if (normalized === ".." || normalized.startsWith("../")) return void 0;
-  return normalized === "" ? "." : normalized;
-}
-
-// src/core/mesh/source-map.ts
-function locateDocument(files, object) {
-  if (!object.source) return void 0;
-  const docs = files.documents(object.source.file).filter((d) => objectIdentity(d.value)?.kind === object.kind);
-  const named = (d) => objectIdentity(d.value).name;
-  const doc = docs.find((d) => named(d) === object.name) ?? docs.find((d) => named(d) !== "" && object.name.includes(named(d))) ?? (docs.length === 1 ? docs[0] : void 0);
-  if (doc) object.source = { file: doc.file, line: doc.line };
-  return doc;
-}
-function traceField(files, rendered, object, path5) {
-  const reference = locateField(files, object, path5);
-  const before = object.unsubstituted ? valueAt(object.unsubstituted, path5) : void 0;
-  if (typeof before === "string" && before.includes("${")) {
-    const name = /\$\{#?([_a-zA-Z][_a-zA-Z0-9]*)/.exec(before)?.[1];
-    const defined = name ? rendered.variables?.[name] : void 0;
-    const where2 = defined?.source ?? reference ?? rendered.root.declaredBy?.source;
-    if (where2)
-      return {
-        file: where2.file,
-        line: where2.line,
-        origin: "substituted",
-        ...name ? { variable: name } : {},
-        ...reference ? { reference: { file: reference.file, line: reference.line } } : {}
-      };
-  }
-  return reference;
-}
-function locateField(files, object, path5) {
-  const doc = locateDocument(files, object);
-  const wanted = valueAt(object.unsubstituted ?? object.object, path5);
-  const helm = asString(asRecord(asRecord(asRecord(object.object.metadata)?.labels))?.["helm.sh/chart"]);
-  const inlineSource = doc && valueAt(doc.value, path5) !== void 0 ? inlineField(doc, path5, helm ? "helm-rendered" : "inline") : void 0;
-  if (inlineSource && deepEqual(valueAt(doc.value, path5), wanted)) return inlineSource;
-  const pointer = concretePath(object.unsubstituted ?? object.object, path5);
-  for (const kustomization of [...object.patchedIn].reverse()) {
-    const found = inPatches(files, kustomization, object, path5, pointer, wanted);
-    if (found) {
-      const originDir = object.source ? posix2.dirname(object.source.file) : void 0;
-      const nextToResource = posix2.dirname(kustomization) === originDir;
-      return { ...found, origin: nextToResource ? "patch" : "overlay" };
-    }
-  }
-  return inlineSource;
-}
-function inlineField(doc, path5, origin) {
-  let line;
-  return {
-    file: doc.file,
-    get line() {
-      return line ??= lineAtPath(doc, path5) ?? doc.line;
-    },
-    origin
-  };
-}
-function patchTexts(files, kustomization) {
-  const dir = posix2.dirname(kustomization);
-  const out = [];
-  for (const doc of files.documents(kustomization)) {
-    const value = asRecord(doc.value);
-    const flux = asString(value?.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/") === true;
-    const prefix = flux ? ["spec"] : [];
-    const body = flux ? asRecord(value?.spec) : value;
-    if (!body) continue;
-    const fromFile = (ref) => {
-      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref)));
-      const text2 = path5 && !flux ? files.text(path5) : void 0;
-      if (path5 && text2 !== void 0) out.push({ file: path5, lineOffset: 0, text: text2 });
-    };
-    const inline = (at) => {
-      const node = nodeAtPath(doc, [...prefix, ...at]);
-      if (isScalar(node) && typeof node.value === "string" && node.range) {
-        const line = doc.lineCounter.linePos(node.range[0]).line;
-        const block2 = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
-        out.push({ file: kustomization, lineOffset: block2 ? line : line - 1, text: node.value });
-      }
-    };
-    for (const field of ["patches", "patchesJson6902"]) {
-      asArray(body[field]).forEach((entry, index) => {
-        const record = asRecord(entry);
-        if (record?.path !== void 0) fromFile(record.path);
-        if (typeof record?.patch === "string") inline([field, index, "patch"]);
-      });
-    }
-    asArray(body.patchesStrategicMerge).forEach((entry, index) => {
-      if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry)) fromFile(entry);
-      else if (typeof entry === "string") inline(["patchesStrategicMerge", index]);
-    });
-    if (!flux) break;
-  }
-  return out;
-}
-function inPatches(files, kustomization, object, path5, pointer, wanted) {
-  for (const patch of patchTexts(files, kustomization)) {
-    for (const doc of parseDocuments(patch.file, patch.text).documents) {
-      const line = Array.isArray(doc.value) ? inJson6902(doc, pointer, wanted) : objectIdentity(doc.value)?.kind === object.kind || asRecord(doc.value)?.spec !== void 0 ? lineAtPath(doc, path5) : void 0;
-      if (line !== void 0) return { file: patch.file, line: line + patch.lineOffset };
-    }
-  }
-  return void 0;
-}
-function inJson6902(doc, pointer, wanted) {
-  if (!pointer) return void 0;
-  const ops = doc.value;
-  for (let i = ops.length - 1; i >= 0; i--) {
-    const op = asRecord(ops[i]);
-    if (!op || op.op !== "add" && op.op !== "replace") continue;
-    const target = (asString(op.path) ?? "").split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-    if (target.length > pointer.length) continue;
-    const prefixMatches = target.every((segment, k) => {
-      const mine = pointer[k];
-      if (typeof mine === "number") return segment === "-" || /^\d+$/.test(segment);
-      return segment === mine;
-    });
-    if (!prefixMatches) continue;
-    const rest = pointer.slice(target.length);
-    if (!deepEqual(valueAt(op.value, rest), wanted)) continue;
-    return lineAtPath(doc, [i, "value", ...rest]) ?? lineAtPath(doc, [i]);
-  }
-  return void 0;
-}
-function valueAt(value, path5) {
-  let current = value;
-  for (const step of path5) {
-    if (typeof step === "string") current = asRecord(current)?.[step];
-    else if (typeof step === "number") current = Array.isArray(current) ? current[step] : void 0;
-    else current = asArray(current).find((item) => asRecord(item)?.name === step.name);
-    if (current === void 0) return void 0;
-  }
-  return current;
-}
-function concretePath(value, path5) {
-  const out = [];
-  let current = value;
-  for (const step of path5) {
-    if (typeof step === "object") {
-      const index = asArray(current).findIndex((item) => asRecord(item)?.name === step.name);
-      if (index < 0) return void 0;
-      out.push(index);
-      current = asArray(current)[index];
-    } else {
-      out.push(step);
-      current = typeof step === "number" ? asArray(current)[step] : asRecord(current)?.[step];
-    }
-  }
-  return out;
-}
-function deepEqual(a, b) {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  }
-  const ra = asRecord(a);
-  const rb = asRecord(b);
-  if (!ra || !rb) return false;
-  const keys = Object.keys(ra);
-  return keys.length === Object.keys(rb).length && keys.every((k) => deepEqual(ra[k], rb[k]));
-}
-
-// src/core/mesh/substitute.ts
-var VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-function substituteVariables(text2, vars) {
-  const result = { text: "", used: [], undefinedVariables: [], errors: [] };
-  result.text = expand(text2, vars, result);
-  return result;
-}
-function expand(text2, vars, result) {
-  let out = "";
-  let i = 0;
-  while (i < text2.length) {
-    const dollar = text2.indexOf("$", i);
-    if (dollar < 0) break;
-    out += text2.slice(i, dollar);
-    if (text2.startsWith("$${", dollar)) {
-      out += "${";
-      i = dollar + 3;
-      continue;
-    }
-    if (!text2.startsWith("${", dollar)) {
-      out += "$";
-      i = dollar + 1;
-      continue;
-    }
-    const close = matchingBrace(text2, dollar + 2);
-    if (close < 0) {
-      result.errors.push(`${text2.slice(dollar, dollar + 40)}: no closing brace`);
-      out += text2.slice(dollar);
-      return out;
-    }
-    const inner = text2.slice(dollar + 2, close);
-    const value = evaluate(inner, vars, result);
-    out += value ?? text2.slice(dollar, close + 1);
-    i = close + 1;
-  }
-  return out + text2.slice(i);
-}
-function matchingBrace(text2, from) {
-  let depth = 1;
-  for (let i = from; i < text2.length; i++) {
-    if (text2.startsWith("${", i)) {
-      depth++;
-      i++;
-    } else if (text2[i] === "}" && --depth === 0) return i;
-  }
-  return -1;
-}
-function evaluate(inner, vars, result) {
-  if (inner.startsWith("#")) {
-    const name2 = inner.slice(1);
-    if (!VARIABLE_NAME.test(name2)) return reject(inner, result);
-    return String(lookup(name2, vars, result, false).length);
-  }
-  const name = /^[_a-zA-Z][_a-zA-Z0-9]*/.exec(inner)?.[0];
-  if (!name) return reject(inner, result);
-  const rest = inner.slice(name.length);
-  const set3 = vars.has(name);
-  const defaulted = (emptyCounts, fallback) => {
-    const value2 = vars.get(name);
-    use(name, result);
-    if (value2 === void 0 || emptyCounts && value2 === "") return expand(fallback, vars, result);
-    return value2;
-  };
-  if (rest === "") return lookup(name, vars, result, true);
-  if (rest.startsWith(":-") || rest.startsWith(":=")) return defaulted(true, rest.slice(2));
-  if (rest.startsWith("-") || rest.startsWith("=")) return defaulted(false, rest.slice(1));
-  if (rest.startsWith(":+") || rest.startsWith(":?") || rest.startsWith("+") || rest.startsWith("?"))
-    return reject(inner, result);
-  const value = lookup(name, vars, result, !set3);
-  if (rest === "^^") return value.toUpperCase();
-  if (rest === "^") return value.charAt(0).toUpperCase() + value.slice(1);
-  if (rest === ",,") return value.toLowerCase();
-  if (rest === ",") return value.charAt(0).toLowerCase() + value.slice(1);
-  const offset = /^:\s*(-?\d+)(?::(\d+))?$/.exec(rest);
-  if (offset) {
-    const start = Number(offset[1]);
-    const from = start < 0 ? Math.max(0, value.length + start) : start;
-    return offset[2] === void 0 ? value.slice(from) : value.slice(from, from + Number(offset[2]));
-  }
-  const strip = /^(##?|%%?)(.*)$/s.exec(rest);
-  if (strip) return stripPattern(value, strip[1], expand(strip[2], vars, result));
-  const replace = /^\/([/#%]?)((?:[^/\\]|\\.)*)\/?(.*)$/s.exec(rest);
-  if (replace) {
-    const pattern = expand(replace[2], vars, result);
-    const replacement = expand(replace[3], vars, result);
-    return replacePattern(value, replace[1], pattern, replacement);
-  }
-  return reject(inner, result);
-}
-function lookup(name, vars, result, reportUnset) {
-  use(name, result);
-  const value = vars.get(name);
-  if (value === void 0 && reportUnset && !result.undefinedVariables.includes(name))
-    result.undefinedVariables.push(name);
-  return value ?? "";
-}
-function use(name, result) {
-  if (!result.used.includes(name)) result.used.push(name);
-}
-function reject(inner, result) {
-  result.errors.push(`\${${inner}} is not a substitution Flux supports`);
-  return void 0;
-}
-function globSource(pattern, greedy) {
-  let source = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "*") source += greedy ? ".*" : ".*?";
-    else if (c === "?") source += ".";
-    else if (c === "\\" && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]);
-    else if (c === "[") {
-      const end = pattern.indexOf("]", i + 1);
-      if (end < 0) source += "\\[";
-      else {
-        source += `[${pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
-        i = end;
-      }
-    } else source += escapeRegExp(c);
-  }
-  return source;
-}
-function escapeRegExp(text2) {
-  return text2.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
-function stripPattern(value, op, pattern) {
-  const longest = op.length === 2;
-  const whole = (candidate) => new RegExp(`^${globSource(pattern, true)}$`, "s").test(candidate);
-  const lengths = [...Array(value.length + 1).keys()];
-  if (longest) lengths.reverse();
-  for (const n of lengths) {
-    if (op.startsWith("#") && whole(value.slice(0, n))) return value.slice(n);
-    if (op.startsWith("%") && whole(value.slice(value.length - n))) return value.slice(0, value.length - n);
-  }
-  return value;
-}
-function replacePattern(value, mode, pattern, replacement) {
-  if (pattern === "") return value;
-  const body = globSource(pattern, true);
-  if (mode === "#") return value.replace(new RegExp(`^${body}`, "s"), () => replacement);
-  if (mode === "%") return value.replace(new RegExp(`${body}$`, "s"), () => replacement);
-  return value.replace(new RegExp(body, mode === "/" ? "gs" : "s"), () => replacement);
-}
-
-// src/core/workspace/nearest.ts
-import { posix as posix3 } from "node:path";
-function sharedDirectoryDepth(a, b) {
-  const left = posix3.dirname(a).split("/");
-  const right = posix3.dirname(b).split("/");
-  let depth = 0;
-  while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
-    depth++;
-  return depth;
-}
-function nearestTo(from, candidates, fileOf) {
-  let best = -1;
-  let out = [];
-  for (const candidate of candidates) {
-    const depth = sharedDirectoryDepth(from, fileOf(candidate));
-    if (depth > best) {
-      best = depth;
-      out = [candidate];
-    } else if (depth === best) out.push(candidate);
-  }
-  return out;
-}
-
-// src/core/mesh/post-build.ts
-var SUBSTITUTE_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
-function applyPostBuild(files, all) {
-  const objects = all.flatMap((r) => r.objects);
-  const clusterOfRoot = new Map(all.map((r) => [r.root.id, r.root.cluster]));
-  const declaredClusters = new Set(
-    all.filter((r) => r.root.kind === "flux" || r.root.kind === "argocd").map((r) => r.root.cluster)
-  );
-  for (const rendered of all) {
-    const flux = rendered.root.flux;
-    if (!flux || !rendered.rendered) continue;
-    if (flux.substitute.length === 0 && flux.substituteFrom.length === 0) continue;
-    const variables = {};
-    for (const ref of flux.substituteFrom) {
-      const named = objects.filter(
-        (o) => o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace
-      );
-      const found = substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref);
-      if (!found) {
-        if (!ref.optional && named.length === 0)
-          rendered.warnings.push({
-            ...ref.source ?? {},
-            message: `substituteFrom ${ref.kind} ${flux.namespace}/${ref.name} is not in the repository; Flux fails this Kustomization until it exists (set optional: true to tolerate its absence)`
-          });
-        continue;
-      }
-      for (const [name, entry] of Object.entries(dataOf(files, found))) variables[name] = entry;
-    }
-    for (const entry of flux.substitute)
-      variables[entry.name] = { value: entry.value, ...entry.source ? { source: entry.source } : {} };
-    rendered.variables = variables;
-    const values = new Map(Object.entries(variables).map(([k, v]) => [k, v.value]));
-    for (const object of rendered.objects) substituteObject(object, values, rendered.warnings);
-  }
-}
-function substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref) {
-  const cluster = rendered.root.cluster;
-  const placed = (o) => clusterOfRoot.get(o.root);
-  const same2 = named.filter((o) => placed(o) === cluster);
-  const unplaced = named.filter((o) => !declaredClusters.has(placed(o) ?? ""));
-  const candidates = same2.length > 0 ? same2 : unplaced;
-  const fileOf = (o) => o.source?.file ?? "";
-  const declaring = rendered.root.declaredBy?.source.file;
-  const nearest = declaring ? nearestTo(declaring, candidates, fileOf) : candidates;
-  const files = [...new Set(nearest.map(fileOf))].sort();
-  const chosen = nearest.find((o) => fileOf(o) === files[0]);
-  if (files.length > 1)
-    rendered.warnings.push({
-      ...ref.source ?? {},
-      message: `substituteFrom ${ref.kind} ${ref.name} of cluster ${cluster} is ambiguous: ${files.join(" and ")} are equally near; the model uses ${files[0]} \u2014 keep one per cluster, or give them different names`
-    });
-  if (!chosen && named.length > 0 && !ref.optional)
-    rendered.warnings.push({
-      ...ref.source ?? {},
-      message: `substituteFrom ${ref.kind} ${ref.name} is rendered only for other clusters (${[...new Set(named.map(fileOf))].sort().join(", ")}), not for ${cluster}, where Flux looks it up`
-    });
-  return chosen;
-}
-function substituteObject(object, values, warnings) {
-  const metadata = asRecord(object.object.metadata);
-  const disabled = (m) => asString(asRecord(m)?.[SUBSTITUTE_ANNOTATION]) === "disabled";
-  if (disabled(metadata?.labels) || disabled(metadata?.annotations)) return;
-  const text2 = stringify3(object.object);
-  if (!text2.includes("${")) return;
-  const result = substituteVariables(text2, values);
-  const where2 = object.source ?? {};
-  for (const error2 of result.errors)
-    warnings.push({ ...where2, message: `${object.kind} ${object.name}: ${error2}` });
-  for (const name of result.undefinedVariables)
-    warnings.push({
-      ...where2,
-      message: `${object.kind} ${object.name} uses \${${name}}, which no substitute or substituteFrom defines; Flux substitutes an empty string (and fails with StrictPostBuildSubstitutions)`
-    });
-  if (result.text === text2) return;
-  let substituted;
-  try {
-    substituted = asRecord(parse(result.text));
-  } catch (error2) {
-    warnings.push({
-      ...where2,
-      message: `${object.kind} ${object.name} is not YAML after substitution: ${String(error2)}`
-    });
-  }
-  const id = substituted && objectIdentity(substituted);
-  if (!substituted || !id) return;
-  object.unsubstituted = object.object;
-  object.object = substituted;
-  object.name = id.name;
-  if (id.namespace) object.namespace = id.namespace;
-}
-function dataOf(files, object) {
-  const doc = locateDocument(files, object);
-  const out = {};
-  const add = (field, decode) => {
-    for (const [key, raw] of Object.entries(asRecord(object.object[field]) ?? {})) {
-      const text2 = asString(raw) ?? "";
-      const value = decode ? Buffer.from(text2, "base64").toString("utf8") : text2;
-      const line = doc ? lineAtPath(doc, [field, key]) : void 0;
-      const source = object.source ? { file: object.source.file, line: line ?? object.source.line } : void 0;
-      out[key] = { value, ...source ? { source } : {} };
-    }
-  };
-  add("data", object.kind === "Secret");
-  if (object.kind === "Secret") add("stringData", false);
-  return out;
-}
-
-// src/core/mesh/render.ts
-import { mkdirSync as mkdirSync2, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync3, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join12, posix as posix5, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
-
-// src/core/mesh/roots.ts
-import { posix as posix4 } from "node:path";
-var PLAIN_CLUSTER = "default";
-var REFERENCE_FIELDS = ["resources", "bases", "components"];
-function discoverRoots(files) {
-  const warnings = [];
-  const kustomizationDirs = /* @__PURE__ */ new Set();
-  const included = /* @__PURE__ */ new Set();
-  const declared = [];
-  const chartDirs = files.paths.filter((p) => posix4.basename(p) === "Chart.yaml").map((p) => posix4.dirname(p));
-  const inChart = (path5) => chartDirs.some((dir) => dir === "." || path5.startsWith(`${dir}/`));
-  for (const path5 of files.paths) {
-    if (isIgnoredPath(path5) || inChart(path5)) continue;
-    const dir = posix4.dirname(path5);
-    if (KUSTOMIZATION_FILES.includes(posix4.basename(path5))) {
-      kustomizationDirs.add(dir);
-      for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
-      continue;
-    }
-    const text2 = files.text(path5);
-    if (!text2 || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text2)) continue;
-    for (const doc of files.documents(path5)) {
-      const flux = fluxRoot(doc, files, warnings);
-      if (flux) declared.push(flux);
-      declared.push(...argoRoots(doc, files, warnings));
-    }
-  }
-  const declaredPaths = new Set(declared.map((r) => r.path));
-  const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
-  const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
-  const kustomizeRoots = [...kustomizationDirs].filter((dir) => !included.has(dir) && !declaredPaths.has(dir) && !underGenerated(dir)).sort().map((dir) => ({
-    id: `kustomize:${dir}`,
-    kind: "kustomize",
-    path: dir,
-    cluster: dir,
-    kustomization: true
-  }));
-  const covering = [...kustomizationDirs, ...declaredPaths];
-  const covered = (path5) => covering.some((dir) => dir === "." || path5 === dir || path5.startsWith(`${dir}/`));
-  const plainByDir = /* @__PURE__ */ new Map();
-  for (const path5 of files.paths) {
-    if (isIgnoredPath(path5) || inChart(path5) || covered(path5)) continue;
-    if (!files.documents(path5).some((d) => objectIdentity(d.value))) continue;
-    const dir = posix4.dirname(path5);
-    plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path5]);
-  }
-  const plainRoots = [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
-    id: `plain:${dir}`,
-    kind: "plain",
-    path: dir,
-    cluster: PLAIN_CLUSTER,
-    kustomization: false,
-    files: paths
-  }));
-  for (const root of declared) {
-    if (root.kustomization) continue;
-    const under = (dir) => root.path === "." || dir.startsWith(`${root.path}/`);
-    const nested2 = [...kustomizationDirs].filter(under).sort();
-    root.nested = nested2.filter(
-      (dir) => !nested2.some((other) => other !== dir && dir.startsWith(`${other}/`))
-    );
-    const inNested = (p) => root.nested.some((dir) => p.startsWith(`${dir}/`));
-    root.files = plainFilesUnder(files, root.path, (p) => inChart(p) || inNested(p));
-  }
-  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
-  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
-}
-function isIgnoredPath(path5) {
-  return /(^|\/)(\.github|node_modules|\.git)\//.test(path5);
-}
-function kustomizationReferences(files, kustomizationPath) {
-  const dir = posix4.dirname(kustomizationPath);
-  const doc = files.documents(kustomizationPath)[0];
-  const body = asRecord(doc?.value);
-  if (!body) return [];
-  const refs = [];
-  for (const field of REFERENCE_FIELDS) {
-    for (const entry of asArray(body[field])) {
-      const ref = asString(entry);
-      if (!ref || isRemoteReference(ref)) continue;
-      const resolved = normalizeRepoPath(joinPath(dir, ref));
-      if (resolved) refs.push(resolved);
-    }
-  }
-  return refs;
-}
-function isRemoteReference(ref) {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(ref);
-}
-function location(doc, path5 = []) {
-  return { file: doc.file, line: lineAtPath(doc, path5) ?? doc.line };
-}
-function fluxRoot(doc, files, warnings) {
-  const id = objectIdentity(doc.value);
-  if (!id || id.kind !== "Kustomization" || !id.apiVersion.startsWith("kustomize.toolkit.fluxcd.io/"))
-    return void 0;
-  const spec = asRecord(asRecord(doc.value)?.spec) ?? {};
-  const path5 = normalizeRepoPath(asString(spec.path) ?? ".");
-  const where2 = location(doc, ["spec", "path"]);
-  if (!path5 || !files.isDirectory(path5)) {
-    warnings.push({
-      ...where2,
-      message: `Flux Kustomization ${id.name} deploys '${asString(spec.path) ?? ""}', which is not a directory of this repository; it is left out of the mesh model`
-    });
-    return void 0;
-  }
-  const namespace = id.namespace ?? "flux-system";
-  const postBuild = asRecord(spec.postBuild) ?? {};
-  const substitute2 = Object.entries(asRecord(postBuild.substitute) ?? {}).map(([name, value]) => ({
-    name,
-    value: asString(value) ?? String(value),
-    source: location(doc, ["spec", "postBuild", "substitute", name])
-  }));
-  const substituteFrom = asArray(postBuild.substituteFrom).flatMap((entry, index) => {
-    const ref = asRecord(entry);
-    const kind = asString(ref?.kind);
-    const name = asString(ref?.name);
-    if (kind !== "ConfigMap" && kind !== "Secret" || !name) return [];
-    return [
-      {
-        kind,
-        name,
-        optional: ref?.optional === true,
-        source: location(doc, ["spec", "postBuild", "substituteFrom", index])
-      }
-    ];
-  });
-  const flux = {
-    namespace,
-    substitute: substitute2,
-    substituteFrom,
-    patches: asArray(spec.patches),
-    images: asArray(spec.images),
-    components: asArray(spec.components).map((c) => asString(c) ?? "").filter(Boolean),
-    ...asString(spec.targetNamespace) ? { targetNamespace: asString(spec.targetNamespace) } : {},
-    ...asString(spec.namePrefix) ? { namePrefix: asString(spec.namePrefix) } : {},
-    ...asString(spec.nameSuffix) ? { nameSuffix: asString(spec.nameSuffix) } : {}
-  };
-  return {
-    id: `flux:${path5}@${namespace}/${id.name}`,
-    kind: "flux",
-    path: path5,
-    cluster: fluxClusterOf(files, doc.file),
-    declaredBy: { kind: "Kustomization", name: id.name, namespace, source: location(doc) },
-    kustomization: files.kustomizationIn(path5) !== void 0,
-    flux
-  };
-}
-function fluxClusterOf(files, declaringFile) {
-  let dir = posix4.dirname(declaringFile);
-  for (; ; ) {
-    if (posix4.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
-    if (dir === "." || dir === "") break;
-    dir = posix4.dirname(dir);
-  }
-  return posix4.dirname(declaringFile);
-}
-function argoRoots(doc, files, warnings) {
-  const id = objectIdentity(doc.value);
-  if (!id || id.kind !== "Application" || !id.apiVersion.startsWith("argoproj.io/")) return [];
-  const spec = asRecord(asRecord(doc.value)?.spec) ?? {};
-  const destination = asRecord(spec.destination) ?? {};
-  const cluster = asString(destination.name) ?? asString(destination.server) ?? "in-cluster";
-  const single = asRecord(spec.source);
-  const sources = single ? [single] : asArray(spec.sources).map(asRecord);
-  const roots = [];
-  sources.forEach((source, index) => {
-    const raw = asString(source?.path);
-    if (!source || raw === void 0 || source.chart !== void 0) return;
-    const fieldPath = single ? ["spec", "source", "path"] : ["spec", "sources", index, "path"];
-    const path5 = normalizeRepoPath(raw);
-    if (!path5 || !files.isDirectory(path5)) {
-      warnings.push({
-        ...location(doc, fieldPath),
-        message: `Argo CD Application ${id.name} deploys '${raw}', which is not a directory of this repository; it is left out of the mesh model`
-      });
-      return;
-    }
-    if (files.text(joinPath(path5, "Chart.yaml")) !== void 0) return;
-    roots.push({
-      id: `argocd:${path5}@${id.namespace ?? "argocd"}/${id.name}`,
-      kind: "argocd",
-      path: path5,
-      cluster,
-      declaredBy: { kind: "Application", name: id.name, namespace: id.namespace, source: location(doc) },
-      kustomization: files.kustomizationIn(path5) !== void 0
-    });
-  });
-  return roots;
-}
-function plainFilesUnder(files, dir, inChart) {
-  return files.paths.filter(
-    (p) => (dir === "." || p.startsWith(`${dir}/`)) && !isIgnoredPath(p) && !inChart(p) && files.documents(p).some((d) => objectIdentity(d.value))
-  );
-}
-
-// src/core/mesh/render.ts
-var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
-var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
-async function renderRoots(files, roots, options) {
-  const scratch = mkdtempSync(join12(tmpdir3(), "autopilot-mesh-"));
-  const freeDirs = [];
-  let madeDirs = 0;
-  const nextDir = () => {
-    const dir = join12(scratch, String(madeDirs++));
-    mkdirSync2(dir);
-    return dir;
-  };
-  try {
-    const workspace = realpathSync4(files.root);
-    const concurrency = options.concurrency ?? availableParallelism();
-    return await mapBounded(roots, concurrency, async (root) => {
-      const plain = root.kustomization ? void 0 : renderPlain(files, root);
-      const dirs = root.kustomization ? [root.path] : root.nested ?? [];
-      if (dirs.length === 0) return plain;
-      const wrapperDir = freeDirs.pop() ?? nextDir();
-      try {
-        const built = await renderKustomization(files, workspace, root, dirs, wrapperDir, options);
-        return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
-      } catch (error2) {
-        return failed(root, describeError(error2).split("\n")[0], files.kustomizationIn(root.path));
-      } finally {
-        freeDirs.push(wrapperDir);
-      }
-    });
-  } finally {
-    rmSync3(scratch, { recursive: true, force: true });
-  }
-}
-function failed(root, message, file) {
-  const where2 = root.declaredBy?.source ?? { file: file ?? root.path };
-  return { root, objects: [], rendered: false, warnings: [{ ...where2, message }] };
-}
-function renderPlain(files, root) {
-  const objects = [];
-  for (const file of root.files ?? []) {
-    for (const doc of files.documents(file)) {
-      const id = objectIdentity(doc.value);
-      if (!id) continue;
-      objects.push({
-        ...id,
-        object: doc.value,
-        root: root.id,
-        source: { file, line: doc.line },
-        patchedIn: []
-      });
-    }
-  }
-  return { root, objects, rendered: true, warnings: [] };
-}
-async function renderKustomization(files, workspace, root, dirs, wrapperDir, options) {
-  const remote = dirs.flatMap((dir) => remoteReferences(files, dir));
-  if (remote.length > 0)
-    return failed(
-      root,
-      `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
-    );
-  const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve4(workspace, dir)).split(sep3).join("/"));
-  const wrapper = join12(wrapperDir, "kustomization.yaml");
-  rmSync3(wrapper, { force: true });
-  writeFileSync(wrapper, wrapperKustomization(root, toDirs));
-  if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
-  const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
-    timeoutMs: options.timeoutMs,
-    shownAs: root.path
-  });
-  const toWorkspace = (p) => fromWrapper(workspace, wrapperDir, p, root);
-  const { objects, problems } = readBuildOutput(stdout, toWorkspace);
-  return {
-    root,
-    objects: objects.map((object) => Object.assign(object, { root: root.id })),
-    rendered: true,
-    warnings: problems.map((message) => ({ file: root.path, message }))
-  };
-}
-function readBuildOutput(stdout, toWorkspace, options = {}) {
-  const objects = [];
-  const problems = [];
-  const eager = (text2) => {
-    for (const doc of parseAllDocuments(text2)) {
-      if (doc.errors.length > 0) {
-        problems.push(`kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`);
-        continue;
-      }
-      const value = asRecord(doc.toJS());
-      const id = value && objectIdentity(value);
-      if (!value || !id) continue;
-      const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
-      objects.push({
-        ...id,
-        object: value,
-        ...origin ? { source: { file: origin, line: 1 } } : {},
-        patchedIn
-      });
-    }
-  };
-  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
-    eager(stdout);
-    return { objects, problems };
-  }
-  for (const text2 of stdout.split(DOCUMENT_SEPARATOR)) {
-    const head = headOf(text2);
-    if (!head) {
-      eager(text2);
-      continue;
-    }
-    const id = objectIdentity(head);
-    if (!id) continue;
-    const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
-    let whole;
-    const object = { ...id };
-    Object.defineProperty(object, "object", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        if (!whole) {
-          try {
-            whole = asRecord(parse(text2)) ?? {};
-          } catch {
-            whole = structuredClone(head);
-          }
-          takeBuildAnnotations(whole, () => void 0);
-        }
-        return whole;
-      },
-      set: (value) => {
-        whole = value;
-      }
-    });
-    if (origin) object.source = { file: origin, line: 1 };
-    object.patchedIn = patchedIn;
-    objects.push(object);
-  }
-  return { objects, problems };
-}
-var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
-var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
-var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
-var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
-function headOf(text2) {
-  const entries = /* @__PURE__ */ new Map();
-  let current;
-  for (let start = 0; start < text2.length; ) {
-    const newline = text2.indexOf("\n", start);
-    const end = newline === -1 ? text2.length : newline + 1;
-    const first = text2[start];
-    const listItem = first === "-" && (text2[start + 1] === " " || text2[start + 1] === "\n");
-    if (listItem && !current) return void 0;
-    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
-      const key = TOP_LEVEL_KEY.exec(text2.slice(start, Math.min(end, start + 200)))?.[1];
-      if (!key || entries.has(key)) return void 0;
-      current = { start, end };
-      entries.set(key, current);
-    } else if (!current && first !== "#" && text2.slice(start, end).trim() !== "") {
-      return void 0;
-    }
-    if (current) current.end = end;
-    start = end;
-  }
-  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
-    const slice = text2.slice(start, end);
-    return slice.endsWith("\n") ? slice : `${slice}
-`;
-  }).join("");
-  try {
-    return asRecord(parse(head));
-  } catch {
-    return void 0;
-  }
-}
-function wrapperKustomization(root, toDirs) {
-  const flux = root.flux;
-  const toRoot = toDirs[0];
-  const body = {
-    apiVersion: "kustomize.config.k8s.io/v1beta1",
-    kind: "Kustomization",
-    resources: [...toDirs],
-    buildMetadata: ["originAnnotations", "transformerAnnotations"]
-  };
-  if (flux?.targetNamespace) body.namespace = flux.targetNamespace;
-  if (flux?.namePrefix) body.namePrefix = flux.namePrefix;
-  if (flux?.nameSuffix) body.nameSuffix = flux.nameSuffix;
-  if (flux && flux.patches.length > 0) body.patches = flux.patches;
-  if (flux && flux.images.length > 0) body.images = flux.images;
-  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix5.join(toRoot, c));
-  return `${JSON.stringify(body, null, 2)}
-`;
-}
-function takeBuildAnnotations(object, toWorkspace) {
-  const metadata = asRecord(object.metadata);
-  const annotations = asRecord(metadata?.annotations);
-  if (!metadata || !annotations) return { patchedIn: [] };
-  const originText = asString(annotations[ORIGIN_ANNOTATION]);
-  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
-  delete annotations[ORIGIN_ANNOTATION];
-  delete annotations[TRANSFORMATIONS_ANNOTATION];
-  if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const originPath = originText && originPathOf(originText);
-  const patchedIn = /* @__PURE__ */ new Set();
-  if (transformations) {
-    for (const entry of transformationsOf(transformations)) {
-      if (/Patch/.test(entry.by)) {
-        const path5 = toWorkspace(entry.configuredIn);
-        if (path5) patchedIn.add(path5);
-      }
-    }
-  }
-  const origin = originPath ? toWorkspace(originPath) : void 0;
-  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
-}
-var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
-var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
-function originPathOf(text2) {
-  const plain = PLAIN_ORIGIN.exec(text2);
-  if (plain) return plain[1];
-  return asString(asRecord(parse(text2))?.path);
-}
-var PLAIN_TRANSFORMATION = new RegExp(
-  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
-  "y"
-);
-function transformationsOf(text2) {
-  const entries = [];
-  PLAIN_TRANSFORMATION.lastIndex = 0;
-  for (let m = PLAIN_TRANSFORMATION.exec(text2); m; m = PLAIN_TRANSFORMATION.exec(text2)) {
-    entries.push({ configuredIn: m[1], by: m[2] });
-    if (PLAIN_TRANSFORMATION.lastIndex === text2.length) return entries;
-  }
-  entries.length = 0;
-  const list = parse(text2);
-  for (const entry of Array.isArray(list) ? list : []) {
-    const configuredIn = asString(asRecord(entry)?.configuredIn);
-    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
-    if (configuredIn) entries.push({ configuredIn, by });
-  }
-  return entries;
-}
-function fromWrapper(workspace, wrapperDir, path5, root) {
-  const absolute = resolve4(wrapperDir, path5);
-  if (absolute === join12(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
-  const rel = relative3(workspace, absolute).split(sep3).join("/");
-  return normalizeRepoPath(rel);
-}
-function remoteReferences(files, dir) {
-  const seen = /* @__PURE__ */ new Set();
-  const remote = [];
-  const visit3 = (current) => {
-    if (seen.has(current)) return;
-    seen.add(current);
-    const kustomization = files.kustomizationIn(current);
-    if (!kustomization) return;
-    const body = asRecord(files.documents(kustomization)[0]?.value) ?? {};
-    for (const field of ["resources", "bases", "components"]) {
-      const entries = body[field];
-      for (const ref of Array.isArray(entries) ? entries : []) {
-        if (typeof ref === "string" && isRemoteReference(ref)) remote.push(ref);
-      }
-    }
-    for (const ref of kustomizationReferences(files, kustomization)) if (files.isDirectory(ref)) visit3(ref);
-  };
-  visit3(dir);
-  return remote;
-}
-
-// src/core/mesh/model.ts
-import { posix as posix12 } from "node:path";
-
-// src/core/mesh/values/index.ts
-import { posix as posix11 } from "node:path";
-
-// src/core/mesh/values/argocd-application/find.ts
-import { posix as posix8 } from "node:path";
-
-// src/core/mesh/values/merge.ts
-function isValuesMap(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function cloneValues(value) {
-  if (Array.isArray(value)) return value.map((item) => cloneValues(item));
-  if (isValuesMap(value)) {
-    const copy = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = cloneValues(item);
-    return copy;
-  }
-  return value;
-}
-function mergeValues(base, overlay) {
-  const out = cloneValues(base);
-  for (const [key, value] of Object.entries(overlay)) {
-    const current = out[key];
-    out[key] = isValuesMap(value) && isValuesMap(current) ? mergeValues(current, value) : cloneValues(value);
-  }
-  return out;
-}
-function mergeLayers(layers) {
-  return layers.reduce((merged, layer) => mergeValues(merged, layer.values), {});
-}
-function valueAt2(values, ...keys) {
-  let current = values;
-  for (const key of keys) {
-    if (!isValuesMap(current)) return void 0;
-    current = current[key];
-  }
-  return current;
-}
-var MAX_INDEX = 65536;
-function parseSetPath(path5) {
-  const tokens = [];
-  let current = "";
-  for (let i = 0; i < path5.length; i++) {
-    const char = path5[i];
-    if (char === "\\" && i + 1 < path5.length) {
-      current += path5[++i];
-    } else if (char === ".") {
-      tokens.push(current);
-      current = "";
-    } else {
-      current += char;
-    }
-  }
-  tokens.push(current);
-  const segments = [];
-  for (const token of tokens) {
-    const match = /^(.*?)((?:\[\d+\])+)$/.exec(token);
-    if (!match) {
-      segments.push({ key: token });
-      continue;
-    }
-    const indices = [...match[2].matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
-    if (indices.some((index) => index > MAX_INDEX)) {
-      throw new Error(`'${path5}' indexes a list beyond ${MAX_INDEX}, which Helm refuses`);
-    }
-    segments.push({ key: match[1], index: indices[0] });
-    for (const index of indices.slice(1)) segments.push({ key: "", index });
-  }
-  if (segments.some((s) => s.key === "" && s.index === void 0)) {
-    throw new Error(`'${path5}' is not a Helm --set path (an empty key between dots)`);
-  }
-  return segments;
-}
-function typedValue(text2, forceString) {
-  if (forceString) return text2;
-  if (/^true$/i.test(text2)) return true;
-  if (/^false$/i.test(text2)) return false;
-  if (/^null$/i.test(text2)) return null;
-  if (text2 === "0" || /^-?[1-9]\d*$/.test(text2)) {
-    const number = Number(text2);
-    if (Number.isSafeInteger(number)) return number;
-  }
-  return text2;
-}
-function splitUnescaped(text2) {
-  const parts = [];
-  let current = "";
-  for (let i = 0; i < text2.length; i++) {
-    const char = text2[i];
-    if (char === "\\" && i + 1 < text2.length) current += text2[++i];
-    else if (char === ",") {
-      parts.push(current);
-      current = "";
-    } else current += char;
-  }
-  parts.push(current);
-  return parts;
-}
-function parseSetValue(text2, forceString = false) {
-  if (text2.startsWith("{") && text2.endsWith("}")) {
-    const inner = text2.slice(1, -1);
-    return inner === "" ? [] : splitUnescaped(inner).map((item) => typedValue(item, forceString));
-  }
-  return typedValue(splitUnescaped(text2).join(","), forceString);
-}
-function setValuePath(values, path5, value) {
-  const segments = parseSetPath(path5);
-  let container = values;
-  segments.forEach((segment, i) => {
-    const last = i === segments.length - 1;
-    const next = segments[i + 1];
-    const wantsList = next !== void 0 && next.key === "" && next.index !== void 0;
-    if (segment.index === void 0) {
-      const map3 = container;
-      if (last) map3[segment.key] = value;
-      else {
-        if (!isValuesMap(map3[segment.key])) map3[segment.key] = {};
-        container = map3[segment.key];
-      }
-      return;
-    }
-    const list = listAt(container, segment.key);
-    while (list.length <= segment.index) list.push(null);
-    if (last) list[segment.index] = value;
-    else {
-      const child2 = list[segment.index];
-      if (wantsList ? !Array.isArray(child2) : !isValuesMap(child2)) list[segment.index] = wantsList ? [] : {};
-      container = list[segment.index];
-    }
-  });
-}
-function listAt(container, key) {
-  if (Array.isArray(container)) return container;
-  if (!Array.isArray(container[key])) container[key] = [];
-  return container[key];
-}
-function setLayer(below, path5, value) {
-  const segments = parseSetPath(path5);
-  const firstList = segments.findIndex((segment) => segment.index !== void 0);
-  const layer = {};
-  if (firstList === -1) {
-    setValuePath(layer, path5, value);
-    return layer;
-  }
-  const keys = segments.slice(0, firstList + 1).map((segment) => segment.key);
-  const after = cloneValues(below);
-  setValuePath(after, path5, value);
-  let cursor = layer;
-  for (const key of keys.slice(0, -1)) {
-    cursor[key] = {};
-    cursor = cursor[key];
-  }
-  cursor[keys[keys.length - 1]] = valueAt2(after, ...keys);
-  return layer;
-}
-
-// src/core/mesh/values/components.ts
-var CHART_COMPONENTS = {
-  base: "base",
-  "istio-base": "base",
-  istiod: "istiod",
-  "istiod-remote": "istiod",
-  gateway: "gateway",
-  "istio-ingress": "gateway",
-  "istio-egress": "gateway",
-  cni: "cni",
-  "istio-cni": "cni",
-  ztunnel: "ztunnel"
-};
-var AMBIGUOUS = /* @__PURE__ */ new Set(["base", "gateway", "cni"]);
-function istioChartComponent(chart, source) {
-  if (!chart) return void 0;
-  const name = chart.replace(/\/+$/, "").split("/").pop().replace(/:.*$/, "");
-  const component = CHART_COMPONENTS[name];
-  if (!component) return void 0;
-  if (!AMBIGUOUS.has(name)) return component;
-  return `${chart} ${source ?? ""}`.toLowerCase().includes("istio") ? component : void 0;
-}
-function istioVersionOf2(text2) {
-  if (typeof text2 !== "string") return void 0;
-  return parseIstioVersion(text2.replace(/-(distroless|debug)$/, ""))?.version;
-}
-function tagOf(values, component) {
-  const global2 = valueAt2(values, "global", "tag");
-  if (component === "base" || component === "gateway") return global2;
-  return valueAt2(values, "tag") ?? global2;
-}
-function declare(draft) {
-  const values = mergeLayers(draft.layers);
-  const declaration = { ...draft, values, unresolved: [...draft.unresolved] };
-  const revision = valueAt2(values, "revision");
-  if (typeof revision === "string" && revision !== "") declaration.revision = revision;
-  else delete declaration.revision;
-  const meshConfig = valueAt2(values, "meshConfig");
-  if (isValuesMap(meshConfig)) declaration.meshConfig = meshConfig;
-  const version = istioVersionOf2(draft.version) ?? istioVersionOf2(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
-  if (version) declaration.version = version;
-  else delete declaration.version;
-  return declaration;
-}
-
-// src/core/mesh/values/documents.ts
-function stringField(object, ...keys) {
-  const value = valueAt2(object, ...keys);
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return void 0;
-}
-function mapField(object, ...keys) {
-  const value = valueAt2(object, ...keys);
-  return isValuesMap(value) ? value : void 0;
-}
-function listField(object, ...keys) {
-  const value = valueAt2(object, ...keys);
-  return Array.isArray(value) ? value : [];
-}
-function parseValuesText(text2) {
-  let parsed;
-  try {
-    parsed = parse(text2, { uniqueKeys: false });
-  } catch (error2) {
-    const message = error2 instanceof Error ? error2.message.split("\n")[0] : String(error2);
-    return { error: `not valid YAML: ${message}` };
-  }
-  if (parsed === null || parsed === void 0) return { values: {} };
-  if (!isValuesMap(parsed)) return { error: "is YAML, but not a map of values" };
-  return { values: parsed };
-}
-function objectLabel(object) {
-  return `${object.kind} ${object.namespace ? `${object.namespace}/` : ""}${object.name}`;
-}
-function findObject(objects, kind, name, namespace) {
-  const named = objects.filter((o) => o.kind === kind && o.name === name);
-  return named.find((o) => o.namespace === namespace) ?? named.find((o) => o.namespace === void 0 || namespace === void 0);
-}
-function unresolved(reference, reason, source) {
-  return source ? { reference, reason, source } : { reference, reason };
-}
-function layerOf(description, values, source) {
-  return source ? { description, source, values } : { description, values };
-}
-
-// src/core/mesh/values/files.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { posix as posix6 } from "node:path";
-function workspacePath(dir, path5) {
-  const joined = posix6.normalize(posix6.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
-  if (joined === ".." || joined.startsWith("../")) return void 0;
-  return joined.replace(/^\.\//, "");
-}
-async function readValuesFile(readFile4, path5, description) {
-  let text2;
-  try {
-    text2 = await readFile4(path5);
-  } catch (error2) {
-    const reason = `the file cannot be read: ${error2 instanceof Error ? error2.message : String(error2)}`;
-    return { unresolved: { reference: description, reason } };
-  }
-  if (text2 === void 0) return { missing: true };
-  const parsed = parseValuesText(text2);
-  if ("error" in parsed) {
-    return {
-      unresolved: {
-        reference: description,
-        reason: `the file ${parsed.error}`,
-        source: { file: path5, line: 1 }
-      }
-    };
-  }
-  return { layer: { description, source: { file: path5, line: 1 }, values: parsed.values } };
-}
-function isGlob(path5) {
-  return /[*?[]/.test(path5);
-}
-function expandGlob(pattern, files) {
-  const match = (0, import_picomatch2.default)(pattern, { dot: false });
-  return files.filter((file) => match(file)).sort();
-}
-
-// src/core/mesh/values/umbrella.ts
-import { posix as posix7 } from "node:path";
-function dependencyOf(entry) {
-  const name = stringField(entry, "name");
-  const repository = stringField(entry, "repository");
-  const component = istioChartComponent(name, repository);
-  if (!name || !component) return void 0;
-  const dependency = { component, name, key: stringField(entry, "alias") ?? name };
-  const version = stringField(entry, "version");
-  if (version) dependency.version = version.replace(/^v(?=\d)/, "");
-  if (repository) dependency.repository = repository;
-  const condition = stringField(entry, "condition");
-  if (condition) dependency.condition = condition;
-  return dependency;
-}
-async function readChart(readFile4, chartFile) {
-  const text2 = await readFile4(chartFile).catch(() => void 0);
-  if (text2 === void 0) return void 0;
-  const parsed = parseValuesText(text2);
-  if ("error" in parsed) return void 0;
-  const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
-  const name = stringField(parsed.values, "name") ?? posix7.basename(posix7.dirname(chartFile));
-  const chart = { chartFile, directory: posix7.dirname(chartFile), name, dependencies };
-  const version = stringField(parsed.values, "version");
-  if (version) chart.version = version;
-  return chart;
-}
-function dependencyEnabled(dependency, parentLayers) {
-  if (!dependency.condition) return true;
-  const merged = mergeLayers(parentLayers);
-  for (const path5 of dependency.condition.split(",")) {
-    const value = valueAt2(merged, ...path5.trim().split("."));
-    if (typeof value === "boolean") return value;
-  }
-  return true;
-}
-function subchartLayers(dependency, parentLayers) {
-  const layers = [];
-  for (const parent of parentLayers) {
-    const own = parent.values[dependency.key];
-    if (!isValuesMap(own)) continue;
-    layers.push({ ...parent, description: `${parent.description} ${dependency.key}:`, values: own });
-  }
-  const global2 = mergeLayers(parentLayers).global;
-  if (isValuesMap(global2)) {
-    layers.push({
-      description: `Helm passes the parent chart's global to ${dependency.key}`,
-      values: { global: global2 }
-    });
-  }
-  return layers;
-}
-
-// src/core/mesh/values/argocd-application/repository.ts
-function normaliseRepoUrl(url) {
-  return url.trim().toLowerCase().replace(/^[a-z+]+:\/\//, "").replace(/^[^@/]+@/, "").replace(/^([^/:]+):(?!\d)/, "$1/").replace(/\/+$/, "").replace(/\.git$/, "");
-}
-function isThisRepository(url, repositoryUrls) {
-  if (!url || !repositoryUrls) return false;
-  const wanted = normaliseRepoUrl(url);
-  return repositoryUrls.some((known2) => normaliseRepoUrl(known2) === wanted);
-}
-
-// src/core/mesh/values/argocd-application/value-files.ts
-function substitute(path5, env) {
-  return path5.replace(/\$\{?(ARGOCD_[A-Z_]+)\}?/g, (whole, name) => env[name] ?? whole);
-}
-function locate(entry, source, context2) {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) return { reason: "a remote URL; Argo CD downloads it" };
-  const ref = /^\$([^/]+)\/(.*)$/.exec(entry);
-  if (ref) {
-    const target = source.sources.find((s) => stringField(s, "ref") === ref[1]);
-    if (!target) return { reason: `no source of the Application has ref: ${ref[1]}` };
-    const url = stringField(target, "repoURL");
-    if (!isThisRepository(url, context2.repositoryUrls)) {
-      return {
-        reason: `$${ref[1]} is ${url ?? "a source without repoURL"}, not known to be this repository`
-      };
-    }
-    const path6 = workspacePath("", ref[2]);
-    return path6 ? { path: path6 } : { reason: "the path climbs out of the repository" };
-  }
-  if (source.path === void 0)
-    return { reason: "relative to the chart in its Helm repository, which is not in this repo" };
-  if (!isThisRepository(source.repoURL, context2.repositoryUrls)) {
-    return { reason: `the source's repoURL ${source.repoURL ?? ""} is not known to be this repository` };
-  }
-  const path5 = workspacePath(source.path, entry);
-  return path5 ? { path: path5 } : { reason: "the path climbs out of the repository" };
-}
-async function readOne(path5, description, source, context2, out) {
-  const read = await readValuesFile(context2.readFile, path5, description);
-  if ("layer" in read) out.layers.push(read.layer);
-  else if ("unresolved" in read) out.unresolved.push(read.unresolved);
-  else if (source.ignoreMissing)
-    out.notes.push(`${description}: ${path5} is not in the repo; ignoreMissingValueFiles skips it`);
-  else
-    out.unresolved.push({
-      reference: description,
-      reason: `${path5} is not in the repo; Argo CD would fail to render`
-    });
-}
-function locateAll(entries, label, source, context2) {
-  return entries.map((raw) => {
-    const entry = substitute(raw, source.env);
-    const description = `${label} valueFiles ${raw}`;
-    if (/\$\{?ARGOCD_/.test(entry))
-      return { raw, description, reason: "uses a build variable we cannot know" };
-    return { raw, description, ...locate(entry, source, context2) };
-  });
-}
-async function readValueFiles(entries, label, source, context2) {
-  const out = { layers: [], unresolved: [], notes: [] };
-  const located = locateAll(entries, label, source, context2);
-  const explicit = new Set(located.filter((l) => l.path && !isGlob(l.path)).map((l) => l.path));
-  const seen = /* @__PURE__ */ new Set();
-  for (const { description, path: path5, reason } of located) {
-    if (!path5) {
-      out.unresolved.push({ reference: description, reason: reason ?? "cannot be located" });
-      continue;
-    }
-    const glob = isGlob(path5);
-    const paths = glob ? expandGlob(path5, context2.files ?? []).filter((p) => !explicit.has(p)) : [path5];
-    if (glob && paths.length === 0) {
-      if (source.ignoreMissing)
-        out.notes.push(`${description} matches no file; ignoreMissingValueFiles skips it`);
-      else out.unresolved.push({ reference: description, reason: "the glob matches no file in the repo" });
-    }
-    for (const file of paths.filter((p) => !seen.has(p))) {
-      seen.add(file);
-      await readOne(file, description, source, context2, out);
-    }
-  }
-  return out;
-}
-
-// src/core/mesh/values/argocd-application/helm-values.ts
-function inlineLayers(helm, label, source, out) {
-  const object = mapField(helm, "valuesObject");
-  const text2 = stringField(helm, "values");
-  if (object) {
-    if (text2 !== void 0)
-      out.notes.push(`${label} has both values and valuesObject; Argo CD ignores values`);
-    out.layers.push(layerOf(`${label} helm.valuesObject`, object, source));
-    return;
-  }
-  if (text2 === void 0) return;
-  const parsed = parseValuesText(text2);
-  if ("error" in parsed)
-    out.unresolved.push(unresolved(`${label} helm.values`, `the values ${parsed.error}`, source));
-  else out.layers.push(layerOf(`${label} helm.values`, parsed.values, source));
-}
-function parameterLayers(helm, label, source, out) {
-  for (const parameter of listField(helm, "parameters")) {
-    const name = stringField(parameter, "name");
-    const value = stringField(parameter, "value") ?? "";
-    if (!name) continue;
-    const forceString = stringField(parameter, "forceString") === "true";
-    const description = `${label} helm.parameters ${name}`;
-    try {
-      const values = setLayer(mergeLayers(out.layers), name, parseSetValue(value, forceString));
-      out.layers.push(layerOf(description, values, source));
-    } catch (error2) {
-      out.unresolved.push(
-        unresolved(description, error2 instanceof Error ? error2.message : String(error2), source)
-      );
-    }
-  }
-  for (const parameter of listField(helm, "fileParameters")) {
-    const name = stringField(parameter, "name") ?? "";
-    out.unresolved.push(
-      unresolved(`${label} helm.fileParameters ${name}`, "file parameters (--set-file) are not read", source)
-    );
-  }
-}
-async function helmSourceValues(helm, label, where2, objectSource, context2) {
-  const entries = listField(helm, "valueFiles").filter((e) => typeof e === "string");
-  const out = await readValueFiles(entries, label, where2, context2);
-  inlineLayers(helm, label, objectSource, out);
-  parameterLayers(helm, label, objectSource, out);
-  return out;
-}
-
-// src/core/mesh/values/argocd-application/find.ts
-function isApplication(object) {
-  return object.kind === "Application" && object.apiVersion.startsWith("argoproj.io/");
-}
-function applicationSources(app) {
-  const many = listField(app.object, "spec", "sources");
-  if (many.length > 0) return many;
-  const one = mapField(app.object, "spec", "source");
-  return one ? [one] : [];
-}
-function compactChart(name, repository, version) {
-  const chart = { name };
-  if (repository) chart.repository = repository;
-  if (version) chart.version = version.replace(/^v(?=\d)/, "");
-  return chart;
-}
-function remoteChart(source) {
-  const repoURL = stringField(source, "repoURL");
-  const chart = stringField(source, "chart");
-  const version = stringField(source, "targetRevision");
-  if (chart) return compactChart(chart, repoURL, version);
-  if (repoURL?.startsWith("oci://")) return compactChart(repoURL.split("/").pop(), repoURL, version);
-  return void 0;
-}
-function finish(base, component, chart, values, name = base.label) {
-  const declaration = declare({
-    sourceId: "argocd-application",
-    component,
-    name,
-    ...base.namespace ? { namespace: base.namespace } : {},
-    ...base.app.source ? { source: base.app.source } : {},
-    chart,
-    layers: values.layers,
-    unresolved: values.unresolved
-  });
-  if (values.notes.length > 0) declaration.notes = values.notes;
-  return declaration;
-}
-async function localChart(base, source, values, context2) {
-  const path5 = stringField(source, "path");
-  if (path5 === void 0 || !isThisRepository(stringField(source, "repoURL"), context2.repositoryUrls))
-    return [];
-  const dir = posix8.normalize(path5).replace(/^\.\/?|\/$/g, "");
-  const chartFile = posix8.join(dir, "Chart.yaml");
-  const chart = await readChart(context2.readFile, chartFile);
-  if (!chart) return [];
-  const vendored = istioChartComponent(chart.name, dir);
-  if (vendored) {
-    const vendoredChart = compactChart(chart.name, stringField(source, "repoURL"), chart.version);
-    return [finish(base, vendored, vendoredChart, await values(dir))];
-  }
-  if (chart.dependencies.length === 0) return [];
-  const own = await values(dir);
-  const defaults2 = await readValuesFile(
-    context2.readFile,
-    posix8.join(dir, "values.yaml"),
-    `${chart.name} chart values.yaml`
-  );
-  const parent = ["layer" in defaults2 ? [defaults2.layer] : [], own.layers].flat();
-  return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
-    const layers = subchartLayers(dependency, parent);
-    const dependencyChart = compactChart(dependency.name, dependency.repository, dependency.version);
-    const name = `${base.label} ${chart.name} dependency ${dependency.key}`;
-    return finish(base, dependency.component, dependencyChart, { ...own, layers }, name);
-  });
-}
-async function declareApplication(app, context2) {
-  const sources = applicationSources(app);
-  const namespace = stringField(app.object, "spec", "destination", "namespace");
-  const env = {
-    ARGOCD_APP_NAME: app.name,
-    ARGOCD_APP_NAMESPACE: namespace ?? "",
-    ARGOCD_APP_PROJECT_NAME: stringField(app.object, "spec", "project") ?? ""
-  };
-  const out = [];
-  for (const [index, source] of sources.entries()) {
-    const label = sources.length > 1 ? `${objectLabel(app)} sources[${index}]` : objectLabel(app);
-    const base = { app, label, ...namespace ? { namespace } : {} };
-    const helm = mapField(source, "helm");
-    const repoURL = stringField(source, "repoURL");
-    const values = (path5) => helmSourceValues(
-      helm,
-      label,
-      {
-        ...repoURL ? { repoURL } : {},
-        ...path5 !== void 0 ? { path: path5 } : {},
-        sources,
-        ignoreMissing: stringField(helm, "ignoreMissingValueFiles") === "true",
-        env
-      },
-      app.source,
-      context2
-    );
-    const chart = remoteChart(source);
-    const component = istioChartComponent(chart?.name, repoURL);
-    if (chart && component) out.push(finish(base, component, chart, await values(void 0)));
-    else if (!chart) out.push(...await localChart(base, source, values, context2));
-  }
-  return out;
-}
-async function findApplications(context2) {
-  const found = await Promise.all(
-    context2.objects.filter(isApplication).map((app) => declareApplication(app, context2))
-  );
-  return found.flat();
-}
-
-// src/core/mesh/values/argocd-application/index.ts
-var argocdApplicationSource = {
-  id: "argocd-application",
-  find: findApplications
-};
-
-// src/core/mesh/values/flux-helmrelease/chart.ts
-function lastSegment(reference) {
-  return reference.replace(/\/+$/, "").split("/").pop() ?? reference;
-}
-function withoutV(version) {
-  return version?.replace(/^v(?=\d)/, "");
-}
-function ociVersion(spec) {
-  return withoutV(stringField(spec, "ref", "tag") ?? stringField(spec, "ref", "semver"));
-}
-function compact(chart) {
-  const out = { name: chart.name };
-  if (chart.repository) out.repository = chart.repository;
-  if (chart.version) out.version = chart.version;
-  return out;
-}
-function helmChartSpec(spec, objects, namespace) {
-  const kind = stringField(spec, "sourceRef", "kind") ?? "HelmRepository";
-  const sourceName = stringField(spec, "sourceRef", "name");
-  const sourceNamespace = stringField(spec, "sourceRef", "namespace") ?? namespace;
-  const source = sourceName ? findObject(objects, kind, sourceName, sourceNamespace) : void 0;
-  return compact({
-    name: lastSegment(stringField(spec, "chart") ?? ""),
-    repository: stringField(source?.object, "spec", "url") ?? sourceName,
-    version: withoutV(stringField(spec, "version"))
-  });
-}
-function chartRef(release, objects) {
-  const kind = stringField(release.object, "spec", "chartRef", "kind");
-  const name = stringField(release.object, "spec", "chartRef", "name");
-  if (!kind || !name) return void 0;
-  const namespace = stringField(release.object, "spec", "chartRef", "namespace") ?? release.namespace;
-  const target = findObject(objects, kind, name, namespace);
-  if (kind === "HelmChart")
-    return target ? helmChartSpec(mapField(target.object, "spec"), objects, namespace) : void 0;
-  const url = stringField(target?.object, "spec", "url");
-  if (!url) return void 0;
-  return compact({
-    name: lastSegment(url),
-    repository: url,
-    version: ociVersion(mapField(target?.object, "spec"))
-  });
-}
-function releaseChart(release, objects) {
-  const template = mapField(release.object, "spec", "chart");
-  if (!template) return chartRef(release, objects);
-  const spec = mapField(template, "spec");
-  if (stringField(template, "kind") === "OCIRepository") {
-    const url = stringField(spec, "url");
-    return url ? compact({ name: lastSegment(url), repository: url, version: ociVersion(spec) }) : void 0;
-  }
-  return helmChartSpec(spec, objects, release.namespace);
-}
-
-// src/core/mesh/values/flux-helmrelease/values-from.ts
-import { Buffer as Buffer2 } from "node:buffer";
-function parseReference(entry) {
-  return {
-    kind: stringField(entry, "kind") ?? "",
-    name: stringField(entry, "name") ?? "",
-    valuesKey: stringField(entry, "valuesKey") || "values.yaml",
-    targetPath: stringField(entry, "targetPath") || void 0,
-    optional: stringField(entry, "optional") === "true"
-  };
-}
-function isSopsEncrypted(object, raw) {
-  return "sops" in object.object || (raw?.startsWith("ENC[") ?? false);
-}
-function readKey(object, key) {
-  const plain = stringField(object.object, "data", key);
-  if (object.kind === "ConfigMap") return plain === void 0 ? { missing: true } : { text: plain };
-  const written = stringField(object.object, "stringData", key);
-  if (isSopsEncrypted(object, written ?? plain)) return { encrypted: true };
-  if (written !== void 0) return { text: written };
-  if (plain === void 0) return { missing: true };
-  return { text: Buffer2.from(plain, "base64").toString("utf8") };
-}
-function hashedTwin(reference, objects) {
-  const prefix = `${reference.name}-`;
-  return objects.find(
-    (o) => o.kind === reference.kind && o.name.startsWith(prefix) && /^[a-z0-9]{10}$/.test(o.name.slice(prefix.length))
-  );
-}
-function notFound(reference, label, release, objects) {
-  const where2 = `${label}${reference.valuesKey === "values.yaml" ? "" : ` key ${reference.valuesKey}`}`;
-  if (reference.optional) {
-    return {
-      kind: "skipped",
-      note: `optional valuesFrom ${where2} is not in the repo; Flux skips it, and so do we`
-    };
-  }
-  const twin = hashedTwin(reference, objects);
-  const reason = twin ? `only ${objectLabel(twin)} is rendered: kustomize added a hash suffix and did not rewrite this reference (set disableNameSuffixHash, or teach kustomize the reference with a nameReference configuration)` : reference.kind === "Secret" ? "the Secret is not among the rendered objects (it lives in the cluster, or is made by a SealedSecret or an external secrets operator); Flux reads it at install time" : "the ConfigMap is not among the rendered objects; Flux would fail the release";
-  return { kind: "unresolved", unresolved: unresolved(`valuesFrom ${where2}`, reason, release.source) };
-}
-function targetValue(text2) {
-  const quoted = /^(["']).*\1$/s.test(text2);
-  return parseSetValue(quoted ? text2.slice(1, -1) : text2, quoted);
-}
-function resolveReference(reference, release, objects) {
-  const label = `${reference.kind} ${release.namespace ? `${release.namespace}/` : ""}${reference.name}`;
-  if (reference.kind !== "ConfigMap" && reference.kind !== "Secret") {
-    const reason = `kind '${reference.kind}' is not one Flux reads values from (ConfigMap or Secret)`;
-    return { kind: "unresolved", unresolved: unresolved(`valuesFrom ${label}`, reason, release.source) };
-  }
-  const object = findObject(objects, reference.kind, reference.name, release.namespace);
-  if (!object) return notFound(reference, label, release, objects);
-  const read = readKey(object, reference.valuesKey);
-  const where2 = `${objectLabel(object)} key ${reference.valuesKey}`;
-  if ("encrypted" in read) {
-    const reason = "the Secret is SOPS-encrypted; Flux decrypts it in the cluster and we cannot";
-    return { kind: "unresolved", unresolved: unresolved(where2, reason, object.source) };
-  }
-  if ("missing" in read) {
-    if (reference.optional)
-      return { kind: "skipped", note: `optional valuesFrom ${where2} has no such key; skipped` };
-    return {
-      kind: "unresolved",
-      unresolved: unresolved(
-        where2,
-        "the key is not in the object; Flux would fail the release",
-        object.source
-      )
-    };
-  }
-  const source = object.source;
-  if (reference.targetPath) {
-    const description = `${where2} at targetPath ${reference.targetPath}`;
-    return { kind: "target", path: reference.targetPath, value: targetValue(read.text), description, source };
-  }
-  const parsed = parseValuesText(read.text);
-  if ("error" in parsed)
-    return { kind: "unresolved", unresolved: unresolved(where2, `the values ${parsed.error}`, source) };
-  const layer = { description: where2, values: parsed.values };
-  if (source) layer.source = source;
-  return { kind: "layer", layer };
-}
-
-// src/core/mesh/values/flux-helmrelease/find.ts
-function isHelmRelease(object) {
-  return object.kind === "HelmRelease" && object.apiVersion.startsWith("helm.toolkit.fluxcd.io/");
-}
-function inlineLayer(release) {
-  const values = mapField(release.object, "spec", "values");
-  if (!values) return void 0;
-  const layer = { description: `${objectLabel(release)} spec.values`, values };
-  if (release.source) layer.source = release.source;
-  return layer;
-}
-function chartValuesFiles(release) {
-  const files = [
-    ...listField(release.object, "spec", "chart", "spec", "valuesFiles"),
-    stringField(release.object, "spec", "chart", "spec", "valuesFile")
-  ].filter((f) => typeof f === "string");
-  const reason = "chart values files come from the chart's source artifact, which Flux fetches; they are not read";
-  return files.map((file) => ({
-    reference: `${objectLabel(release)} spec.chart.spec.valuesFiles ${file}`,
-    reason,
-    ...release.source ? { source: release.source } : {}
-  }));
-}
-function releaseValues(release, objects) {
-  const out = { layers: [], unresolved: chartValuesFiles(release), notes: [] };
-  const targets = [];
-  for (const entry of listField(release.object, "spec", "valuesFrom")) {
-    const result = resolveReference(parseReference(entry), release, objects);
-    if (result.kind === "layer") out.layers.push(result.layer);
-    else if (result.kind === "target") targets.push(result);
-    else if (result.kind === "unresolved") out.unresolved.push(result.unresolved);
-    else out.notes.push(result.note);
-  }
-  const inline = inlineLayer(release);
-  if (inline) out.layers.push(inline);
-  for (const target of targets) {
-    try {
-      const values = setLayer(mergeLayers(out.layers), target.path, target.value);
-      out.layers.push(
-        target.source ? { description: target.description, source: target.source, values } : { description: target.description, values }
-      );
-    } catch (error2) {
-      const reason = `targetPath is not a path Flux can set: ${error2 instanceof Error ? error2.message : String(error2)}`;
-      out.unresolved.push(
-        target.source ? { reference: target.description, reason, source: target.source } : { reference: target.description, reason }
-      );
-    }
-  }
-  return out;
-}
-function declareRelease(release, objects) {
-  const chart = releaseChart(release, objects);
-  const component = istioChartComponent(chart?.name, chart?.repository);
-  if (!chart || !component) return void 0;
-  const { layers, unresolved: unresolved2, notes } = releaseValues(release, objects);
-  const namespace = stringField(release.object, "spec", "targetNamespace") ?? release.namespace;
-  const declaration = declare({
-    sourceId: "flux-helmrelease",
-    component,
-    name: objectLabel(release),
-    ...namespace ? { namespace } : {},
-    ...release.source ? { source: release.source } : {},
-    chart,
-    layers,
-    unresolved: unresolved2
-  });
-  if (notes.length > 0) declaration.notes = notes;
-  return declaration;
-}
-function findHelmReleases(context2) {
-  const declarations = context2.objects.filter(isHelmRelease).map((release) => declareRelease(release, context2.objects)).filter((d) => d !== void 0);
-  return Promise.resolve(declarations);
-}
-
-// src/core/mesh/values/flux-helmrelease/index.ts
-var fluxHelmReleaseSource = {
-  id: "flux-helmrelease",
-  find: findHelmReleases
-};
-
-// src/core/mesh/values/helm-values-file/helmfile.ts
-import { posix as posix9 } from "node:path";
-var HELMFILE = /(^|\/)(helmfile\.ya?ml|helmfile\.d\/[^/]+\.ya?ml)(\.gotmpl)?$/;
-var TEMPLATE = "__helmfile_template__";
-function isHelmfile(path5) {
-  return HELMFILE.test(path5);
-}
-function untemplated(text2) {
-  return text2.split("\n").filter((line) => !/^\s*\{\{-?.*-?\}\}\s*$/.test(line)).join("\n").replace(/\{\{-?.*?-?\}\}/g, TEMPLATE);
-}
-function isTemplated(value) {
-  return JSON.stringify(value ?? null).includes(TEMPLATE);
-}
-function readReleases(file, text2) {
-  const releases = [];
-  const repositories = /* @__PURE__ */ new Map();
-  for (const document of parseAllDocuments(untemplated(text2))) {
-    if (document.errors.length > 0) continue;
-    let body;
-    try {
-      body = document.toJS();
-    } catch {
-      continue;
-    }
-    for (const repo of listField(body, "repositories")) {
-      const name = stringField(repo, "name");
-      const url = stringField(repo, "url");
-      if (name && url) repositories.set(name, stringField(repo, "oci") === "true" ? `oci://${url}` : url);
-    }
-    for (const entry of listField(body, "releases")) releases.push({ file, entry, repositories });
-  }
-  return releases;
-}
-function setLayers(release, label, layers, unresolved2) {
-  const source = { file: release.file, line: 1 };
-  for (const [key, forceString] of [
-    ["set", false],
-    ["setString", true]
-  ]) {
-    for (const set3 of listField(release.entry, key)) {
-      const name = stringField(set3, "name");
-      const value = stringField(set3, "value");
-      if (!name) continue;
-      const reference = `${label} ${key} ${name}`;
-      if (value === void 0 || isTemplated(value)) {
-        unresolved2.push({
-          reference,
-          reason: "no plain value (a template, a file or a list of values)",
-          source
-        });
-        continue;
-      }
-      try {
-        const values = setLayer(mergeLayers(layers), name, parseSetValue(value, forceString));
-        layers.push({ description: reference, source, values });
-      } catch (error2) {
-        unresolved2.push({
-          reference,
-          reason: error2 instanceof Error ? error2.message : String(error2),
-          source
-        });
-      }
-    }
-  }
-}
-async function valueLayers(release, label, context2) {
-  const layers = [];
-  const unresolved2 = [];
-  const source = { file: release.file, line: 1 };
-  for (const [index, item] of listField(release.entry, "values").entries()) {
-    const description = `${label} values[${index}]`;
-    if (isTemplated(item) || typeof item === "string" && item.endsWith(".gotmpl")) {
-      unresolved2.push({
-        reference: description,
-        reason: "a helmfile template; its values are known only when helmfile renders it",
-        source
-      });
-    } else if (isValuesMap(item)) {
-      layers.push({ description, source, values: item });
-    } else if (typeof item === "string") {
-      const path5 = workspacePath(posix9.dirname(release.file), item);
-      const read = path5 ? await readValuesFile(context2.readFile, path5, `${description} ${item}`) : void 0;
-      if (read && "layer" in read) layers.push(read.layer);
-      else if (read && "unresolved" in read) unresolved2.push(read.unresolved);
-      else
-        unresolved2.push({
-          reference: `${description} ${item}`,
-          reason: path5 ? "the file is not in the repo" : "the path climbs out of the repository",
-          source
-        });
-    }
-  }
-  setLayers(release, label, layers, unresolved2);
-  return { layers, unresolved: unresolved2 };
-}
-function releaseChart2(release) {
-  const ref = stringField(release.entry, "chart");
-  if (!ref || isTemplated(ref)) return void 0;
-  const [repo] = ref.split("/");
-  const chart = { name: ref.split("/").pop() };
-  const repository = ref.startsWith("oci://") ? ref : release.repositories.get(repo ?? "");
-  if (repository) chart.repository = repository;
-  const version = stringField(release.entry, "version");
-  if (version && !isTemplated(version)) chart.version = version.replace(/^v(?=\d)/, "");
-  return chart;
-}
-async function declareRelease2(release, context2) {
-  const chart = releaseChart2(release);
-  const component = istioChartComponent(
-    chart?.name,
-    `${chart?.repository ?? ""} ${stringField(release.entry, "chart") ?? ""}`
-  );
-  if (!chart || !component) return void 0;
-  const label = `helmfile ${release.file} release ${stringField(release.entry, "name") ?? chart.name}`;
-  const { layers, unresolved: unresolved2 } = await valueLayers(release, label, context2);
-  const version = stringField(release.entry, "version");
-  if (isTemplated(version))
-    unresolved2.push({
-      reference: `${label} version`,
-      reason: "a helmfile template",
-      source: { file: release.file, line: 1 }
-    });
-  const namespace = stringField(release.entry, "namespace");
-  return declare({
-    sourceId: "helm-values-file",
-    component,
-    name: label,
-    ...namespace && !isTemplated(namespace) ? { namespace } : {},
-    source: { file: release.file, line: 1 },
-    chart,
-    layers,
-    unresolved: unresolved2
-  });
-}
-async function findHelmfileReleases(context2) {
-  const out = [];
-  for (const file of (context2.files ?? []).filter(isHelmfile)) {
-    const text2 = await context2.readFile(file).catch(() => void 0);
-    if (text2 === void 0) continue;
-    for (const release of readReleases(file, text2)) {
-      const declaration = await declareRelease2(release, context2);
-      if (declaration) out.push(declaration);
-    }
-  }
-  return out;
-}
-
-// src/core/mesh/values/helm-values-file/umbrella-charts.ts
-import { posix as posix10 } from "node:path";
-function isChartFile(path5) {
-  return posix10.basename(path5) === "Chart.yaml";
-}
-function declareDependencies(chart, parent, unresolved2) {
-  return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
-    const chartInfo = { name: dependency.name };
-    if (dependency.repository) chartInfo.repository = dependency.repository;
-    if (dependency.version) chartInfo.version = dependency.version;
-    const declaration = declare({
-      sourceId: "helm-values-file",
-      component: dependency.component,
-      name: `Helm chart ${chart.name} (${chart.chartFile}) dependency ${dependency.key}`,
-      source: { file: chart.chartFile, line: 1 },
-      chart: chartInfo,
-      layers: subchartLayers(dependency, parent),
-      unresolved: unresolved2
-    });
-    declaration.notes = [
-      "only the chart's values.yaml is read; files given with -f at install time are not known"
-    ];
-    return declaration;
-  });
-}
-async function findUmbrellaCharts(context2) {
-  const out = [];
-  for (const chartFile of (context2.files ?? []).filter(isChartFile)) {
-    const chart = await readChart(context2.readFile, chartFile);
-    if (!chart || chart.dependencies.length === 0) continue;
-    const valuesFile = posix10.join(chart.directory, "values.yaml");
-    const read = await readValuesFile(context2.readFile, valuesFile, `${valuesFile} (chart ${chart.name})`);
-    const parent = "layer" in read ? [read.layer] : [];
-    const unresolved2 = "unresolved" in read ? [read.unresolved] : [];
-    out.push(...declareDependencies(chart, parent, unresolved2));
-  }
-  return out;
-}
-
-// src/core/mesh/values/helm-values-file/index.ts
-async function findValuesFiles(context2) {
-  return [...await findUmbrellaCharts(context2), ...await findHelmfileReleases(context2)];
-}
-var helmValuesFileSource = {
-  id: "helm-values-file",
-  find: findValuesFiles
-};
-
-// src/core/mesh/values/istio-operator/components.ts
-var KINDS = [
-  { spec: "base", component: "base", root: ["global"] },
-  { spec: "pilot", component: "istiod", root: ["pilot"] },
-  {
-    spec: "ingressGateways",
-    component: "gateway",
-    root: ["gateways", "istio-ingressgateway"],
-    multi: true,
-    altEnablement: ["gateways", "istio-ingressgateway", "enabled"]
-  },
-  {
-    spec: "egressGateways",
-    component: "gateway",
-    root: ["gateways", "istio-egressgateway"],
-    multi: true,
-    altEnablement: ["gateways", "istio-egressgateway", "enabled"]
-  },
-  { spec: "cni", component: "cni", root: ["cni"] },
-  { spec: "ztunnel", component: "ztunnel", root: ["ztunnel"] }
-];
-function nested(keys, value) {
-  return keys.reduceRight((inner, key) => ({ [key]: inner }), value);
-}
-function overridesFor(kind, spec) {
-  const own = {};
-  if (kind.multi) {
-    if (spec.name !== void 0) own.name = spec.name;
-    if (isValuesMap(spec.label)) own.labels = spec.label;
-  }
-  if (typeof spec.hub === "string" && spec.hub !== "") own.hub = spec.hub;
-  if (spec.tag !== void 0 && spec.tag !== null) own.tag = spec.tag;
-  return Object.keys(own).length > 0 ? nested(kind.root, own) : {};
-}
-function enabled(spec, alt) {
-  return spec.enabled !== false || alt;
-}
-function componentsOf(kind, merged, values) {
-  const alt = kind.altEnablement ? valueAt2(values, ...kind.altEnablement) === true : false;
-  const written = merged[kind.spec];
-  const specs = kind.multi ? (Array.isArray(written) ? written : []).filter(isValuesMap) : isValuesMap(written) ? [written] : alt ? [{}] : [];
-  return specs.filter((spec) => enabled(spec, alt)).map((spec) => {
-    const label = kind.multi ? `${kind.spec}[${String(spec.name ?? "")}]` : kind.spec;
-    const component = {
-      component: kind.component,
-      label,
-      overrides: overridesFor(kind, spec)
-    };
-    if (typeof spec.namespace === "string") component.namespace = spec.namespace;
-    if (kind.component === "ztunnel") component.flatten = "ztunnel";
-    return component;
-  });
-}
-function iopComponents(userComponents, profile, values) {
-  const merged = [...profile.components, userComponents].reduce(
-    (acc, layer) => mergeValues(acc, layer),
-    {}
-  );
-  return KINDS.flatMap((kind) => componentsOf(kind, merged, values));
-}
-
-// src/core/mesh/values/istio-operator/profiles.ts
-var DEFAULT = {
-  base: { enabled: true },
-  pilot: { enabled: true },
-  ingressGateways: [{ name: "istio-ingressgateway", enabled: true }],
-  egressGateways: [{ name: "istio-egressgateway", enabled: false }]
-};
-var NO_INGRESS = [{ name: "istio-ingressgateway", enabled: false }];
-var PROFILES = {
-  default: {},
-  ambient: { cni: { enabled: true }, ztunnel: { enabled: true }, ingressGateways: NO_INGRESS },
-  demo: { egressGateways: [{ name: "istio-egressgateway", enabled: true }] },
-  empty: { base: { enabled: false }, pilot: { enabled: false }, ingressGateways: NO_INGRESS },
-  minimal: { ingressGateways: NO_INGRESS },
-  openshift: { cni: { enabled: true, namespace: "kube-system" } },
-  "openshift-ambient": {
-    cni: { enabled: true, namespace: "kube-system" },
-    ztunnel: { enabled: true, namespace: "kube-system" },
-    ingressGateways: NO_INGRESS
-  },
-  preview: {},
-  remote: { ingressGateways: NO_INGRESS },
-  stable: {}
-};
-var DEFAULT_VALUES = {
-  defaultRevision: "",
-  gateways: { "istio-egressgateway": {}, "istio-ingressgateway": {} },
-  global: { configValidation: true, istioNamespace: "istio-system" },
-  ztunnel: { resourceName: "ztunnel" }
-};
-var PROFILE_VALUES = {
-  ambient: { profile: "ambient" },
-  demo: { profile: "demo" },
-  openshift: { global: { platform: "openshift" } },
-  "openshift-ambient": { global: { platform: "openshift" }, profile: "ambient" },
-  preview: { profile: "preview" },
-  remote: { profile: "remote" },
-  stable: { profile: "stable" }
-};
-function builtinProfile(profile) {
-  const name = profile ?? "default";
-  const own = PROFILES[name];
-  return own ? { components: [DEFAULT, own], values: [DEFAULT_VALUES, PROFILE_VALUES[name] ?? {}] } : void 0;
-}
-
-// src/core/mesh/values/istio-operator/find.ts
-function isIstioOperator(object) {
-  return object.kind === "IstioOperator" && object.apiVersion.startsWith("install.istio.io/");
-}
-function translatedSpec(spec) {
-  const out = {};
-  const global2 = {};
-  if (spec.hub !== void 0) global2.hub = spec.hub;
-  if (spec.tag !== void 0) global2.tag = spec.tag;
-  if (Object.keys(global2).length > 0) out.global = global2;
-  if (spec.revision !== void 0) out.revision = spec.revision;
-  if (spec.compatibilityVersion !== void 0) out.compatibilityVersion = spec.compatibilityVersion;
-  if (isValuesMap(spec.meshConfig)) out.meshConfig = spec.meshConfig;
-  return out;
-}
-function operatorLayers(iop) {
-  const spec = mapField(iop.object, "spec") ?? {};
-  const label = objectLabel(iop);
-  const layers = [];
-  const translated = translatedSpec(spec);
-  if (Object.keys(translated).length > 0) {
-    const fields = Object.keys(spec).filter(
-      (k) => ["hub", "tag", "revision", "meshConfig", "compatibilityVersion"].includes(k)
-    );
-    layers.push(layerOf(`${label} spec.${fields.join(", spec.")}`, translated, iop.source));
-  }
-  if (isValuesMap(spec.values)) layers.push(layerOf(`${label} spec.values`, spec.values, iop.source));
-  if (isValuesMap(spec.unvalidatedValues))
-    layers.push(layerOf(`${label} spec.unvalidatedValues`, spec.unvalidatedValues, iop.source));
-  return layers;
-}
-function componentLayers(iop, shared, component) {
-  const layers = [...shared];
-  const label = `${objectLabel(iop)} spec.components.${component.label}`;
-  if (Object.keys(component.overrides).length > 0)
-    layers.push(layerOf(label, component.overrides, iop.source));
-  if (component.flatten) {
-    const merged = mergeLayers(layers);
-    const lifted = merged[component.flatten];
-    if (isValuesMap(lifted))
-      layers.push(
-        layerOf(`istioctl lifts values.${component.flatten} to the chart's root`, lifted, iop.source)
-      );
-  }
-  return layers;
-}
-function unknownProfile(iop, profile, shared) {
-  const reference = `${objectLabel(iop)} spec.profile ${profile}`;
-  const reason = "not a profile istioctl ships (a profile file or installPackagePath is not followed)";
-  return declare({
-    sourceId: "istio-operator",
-    component: "istiod",
-    name: objectLabel(iop),
-    ...iop.source ? { source: iop.source } : {},
-    layers: shared,
-    unresolved: [unresolved(reference, reason, iop.source)]
-  });
-}
-function declareOperator(iop) {
-  const profileName = stringField(iop.object, "spec", "profile");
-  const profile = builtinProfile(profileName);
-  if (!profile) return [unknownProfile(iop, profileName ?? "", operatorLayers(iop))];
-  const profileLayer = layerOf(
-    `istioctl profile ${profileName ?? "default"} (1.30) spec.values`,
-    mergeLayers(profile.values.map((values2) => ({ values: values2 })))
-  );
-  const shared = [profileLayer, ...operatorLayers(iop)];
-  const values = mergeLayers(shared);
-  const components = iopComponents(mapField(iop.object, "spec", "components") ?? {}, profile, values);
-  const defaultNamespace = stringField(values, "global", "istioNamespace") ?? iop.namespace ?? "istio-system";
-  return components.map((component) => {
-    const declaration = declare({
-      sourceId: "istio-operator",
-      component: component.component,
-      name: component.component === "istiod" ? objectLabel(iop) : `${objectLabel(iop)} ${component.label}`,
-      namespace: component.namespace ?? defaultNamespace,
-      ...iop.source ? { source: iop.source } : {},
-      layers: componentLayers(iop, shared, component),
-      unresolved: []
-    });
-    declaration.notes = [
-      `profile ${profileName ?? "default"} (istioctl 1.30 built-in): its spec.values are the lowest layer`
-    ];
-    if (!declaration.version) declaration.notes.push("no tag: istioctl installs its own version");
-    return declaration;
-  });
-}
-function findIstioOperators(context2) {
-  return Promise.resolve(context2.objects.filter(isIstioOperator).flatMap(declareOperator));
-}
-
-// src/core/mesh/values/istio-operator/index.ts
-var istioOperatorSource = {
-  id: "istio-operator",
-  find: findIstioOperators
-};
-
-// src/core/mesh/values/sail-istio/find.ts
-var KINDS2 = {
-  Istio: { component: "istiod", defaultNamespace: "istio-system" },
-  IstioCNI: { component: "cni", defaultNamespace: "istio-cni" },
-  ZTunnel: { component: "ztunnel", defaultNamespace: "ztunnel" }
-};
-function isSailResource(object) {
-  return object.apiVersion.startsWith("sailoperator.io/") && object.kind in KINDS2;
-}
-function sailRevisionName(istio) {
-  const strategy = stringField(istio.object, "spec", "updateStrategy", "type");
-  const version = stringField(istio.object, "spec", "version") ?? "";
-  return strategy === "RevisionBased" ? `${istio.name}-${version.replace(/\./g, "-")}` : istio.name;
-}
-function userLayers(object) {
-  const layers = [];
-  const values = mapField(object.object, "spec", "values");
-  if (values) layers.push(layerOf(`${objectLabel(object)} spec.values`, values, object.source));
-  const raw = mapField(object.object, "spec", "rawValues");
-  if (raw) layers.push(layerOf(`${objectLabel(object)} spec.rawValues`, raw, object.source));
-  return layers;
-}
-function operatorLayer(istio, namespace) {
-  const name = sailRevisionName(istio);
-  const revision = name === "default" ? "" : name;
-  return layerOf(
-    `Sail Operator: revision ${name} (${stringField(istio.object, "spec", "updateStrategy", "type") ?? "InPlace"}), global.istioNamespace`,
-    { revision, global: { istioNamespace: namespace } },
-    istio.source
-  );
-}
-function declareSail(object) {
-  const kind = KINDS2[object.kind];
-  const written = stringField(object.object, "spec", "namespace");
-  const namespace = written ?? kind.defaultNamespace;
-  const layers = userLayers(object);
-  if (object.kind === "Istio") layers.push(operatorLayer(object, namespace));
-  const version = stringField(object.object, "spec", "version");
-  const declaration = declare({
-    sourceId: "sail-istio",
-    component: kind.component,
-    name: objectLabel(object),
-    namespace,
-    ...object.source ? { source: object.source } : {},
-    ...version ? { version } : {},
-    layers,
-    unresolved: []
-  });
-  const notes = [];
-  if (!version)
-    notes.push(`${objectLabel(object)} has no spec.version; the operator installs its own default version`);
-  else if (!declaration.version)
-    notes.push(`spec.version ${version} is an alias, not a release; the operator resolves it`);
-  if (!written)
-    notes.push(`spec.namespace is not set; sailoperator.io/v1 defaults it to ${kind.defaultNamespace}`);
-  const profile = stringField(object.object, "spec", "profile");
-  if (profile) notes.push(`profile ${profile}: its values sit under these layers and are not read here`);
-  if (notes.length > 0) declaration.notes = notes;
-  return declaration;
-}
-function findSailResources(context2) {
-  return Promise.resolve(context2.objects.filter(isSailResource).map(declareSail));
-}
-
-// src/core/mesh/values/sail-istio/index.ts
-var sailIstioSource = {
-  id: "sail-istio",
-  find: findSailResources
-};
-
-// src/core/mesh/values/index.ts
-var VALUES_SOURCES = [
-  fluxHelmReleaseSource,
-  argocdApplicationSource,
-  istioOperatorSource,
-  sailIstioSource,
-  helmValuesFileSource
-];
-function filesReadBy(declarations) {
-  return new Set(
-    declarations.flatMap((d) => d.layers.map((l) => l.source?.file)).filter((f) => f !== void 0)
-  );
-}
-function readElsewhere(declaration, read) {
-  const files = declaration.layers.map((l) => l.source?.file);
-  const chartFile = declaration.source?.file;
-  if (chartFile?.endsWith("Chart.yaml")) files.push(posix11.join(posix11.dirname(chartFile), "values.yaml"));
-  return files.some((file) => file !== void 0 && read.has(file));
-}
-async function findControlPlanes(context2) {
-  const found = await Promise.all(
-    VALUES_SOURCES.map(async (source) => ({ id: source.id, declarations: await source.find(context2) }))
-  );
-  const fromObjects = found.filter((f) => f.id !== "helm-values-file").flatMap((f) => f.declarations);
-  const read = filesReadBy(fromObjects);
-  const fromFiles = found.filter((f) => f.id === "helm-values-file").flatMap((f) => f.declarations).filter((d) => !readElsewhere(d, read));
-  return [...fromObjects, ...fromFiles];
-}
-
-// src/core/mesh/workloads.ts
-var POD_TEMPLATE = {
-  Deployment: ["spec", "template"],
-  DaemonSet: ["spec", "template"],
-  StatefulSet: ["spec", "template"],
-  ReplicaSet: ["spec", "template"],
-  ReplicationController: ["spec", "template"],
-  DeploymentConfig: ["spec", "template"],
-  Job: ["spec", "template"],
-  CronJob: ["spec", "jobTemplate", "spec", "template"],
-  Pod: []
-};
-var INFRASTRUCTURE_NAMESPACES = /* @__PURE__ */ new Set(["flux-system", "kube-system", "kube-public", "kube-node-lease"]);
-var PROXY_CONTAINER = "istio-proxy";
-function readNamespaces(files, rendered) {
-  const out = /* @__PURE__ */ new Map();
-  for (const root of rendered) {
-    for (const object of root.objects) {
-      if (object.kind !== "Namespace" || object.apiVersion !== "v1") continue;
-      locateDocument(files, object);
-      const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
-      const label = (key) => {
-        const value = asString(labels[key]);
-        if (value === void 0) return void 0;
-        const source = traceField(files, root, object, ["metadata", "labels", key]) ?? object.source;
-        const at = source && {
-          file: source.file,
-          get line() {
-            return source.line;
-          }
-        };
-        return { value, ...at ? { source: at } : {} };
-      };
-      const injection = label("istio-injection");
-      const revision = label("istio.io/rev");
-      out.set(object.name, {
-        name: object.name,
-        ...object.source ? { source: object.source } : {},
-        ...injection ? { injection } : {},
-        ...revision ? { revision } : {}
-      });
-    }
-  }
-  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
-}
-function isInfrastructure(object) {
-  const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
-  if (INFRASTRUCTURE_NAMESPACES.has(object.namespace ?? "")) return true;
-  return asString(labels["app.kubernetes.io/part-of"]) === "flux" || asString(labels["app.kubernetes.io/instance"]) === "flux-system";
-}
-function istioComponentOf(object) {
-  const templatePath2 = POD_TEMPLATE[object.kind];
-  if (!templatePath2) return void 0;
-  const template = asRecord(valueAtPath(object.object, templatePath2));
-  if (!template) return void 0;
-  const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
-  const annotations = asRecord(asRecord(template.metadata)?.annotations) ?? {};
-  const images = asArray(asRecord(template.spec)?.containers).map((c) => asString(asRecord(c)?.image) ?? "");
-  if (images.some((i) => /\/pilot(:|@|$)/.test(i))) return "istiod";
-  if (images.some((i) => /\/ztunnel(:|@|$)/.test(i))) return "ztunnel";
-  if (images.some((i) => /\/install-cni(:|@|$)/.test(i))) return "cni";
-  const gatewayLabel = /gateway/.test(asString(labels.istio) ?? "") || labels["gateway.istio.io/managed"] !== void 0;
-  if (gatewayLabel || asString(annotations["inject.istio.io/templates"]) === "gateway") return "gateway";
-  return void 0;
-}
-function readWorkloads(files, rendered, namespaces) {
-  const workloads = [];
-  const byName = new Map(namespaces.map((n) => [n.name, n]));
-  for (const root of rendered) {
-    for (const object of root.objects) {
-      const templatePath2 = POD_TEMPLATE[object.kind];
-      if (!templatePath2 || isInfrastructure(object) || istioComponentOf(object)) continue;
-      locateDocument(files, object);
-      const namespace = object.namespace ?? "default";
-      const template = asRecord(valueAtPath(object.object, templatePath2)) ?? {};
-      const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
-      const podRev = asString(labels["istio.io/rev"]);
-      const sidecar = readSidecar(files, root, object, [...templatePath2], template);
-      sidecar.revision = revisionOf(template, podRev, byName.get(namespace), sidecar);
-      workloads.push({
-        kind: object.kind,
-        name: object.name,
-        namespace,
-        root: root.root.id,
-        ...object.source ? { source: object.source } : {},
-        sidecar,
-        ...podRev ? {
-          podRevision: {
-            value: podRev,
-            ...sourceOf(
-              traceField(files, root, object, [...templatePath2, "metadata", "labels", "istio.io/rev"])
-            )
-          }
-        } : {}
-      });
-    }
-  }
-  return workloads;
-}
-function sourceOf(field) {
-  return field ? { source: { file: field.file, line: field.line } } : {};
-}
-function readSidecar(files, root, object, templatePath2, template) {
-  const spec = asRecord(template.spec) ?? {};
-  const found = [];
-  for (const list of ["initContainers", "containers"]) {
-    asArray(spec[list]).forEach((c, index) => {
-      const container = asRecord(c);
-      if (asString(container?.name) !== PROXY_CONTAINER) return;
-      const image = asString(container?.image);
-      const native = list === "initContainers" && asString(container?.restartPolicy) === "Always";
-      found.push({ list, index, ...image ? { image } : {}, native });
-    });
-  }
-  if (found.length === 0) return { state: "none", count: 0, sources: [] };
-  const sources = found.map(
-    (f) => traceField(files, root, object, [...templatePath2, "spec", f.list, f.index, f.image ? "image" : "name"])
-  ).filter((s) => s !== void 0);
-  const first = found[0];
-  const version = first.image ? imageVersion(first.image) : void 0;
-  const source = sources[0];
-  return {
-    state: found.some((f) => f.native) ? "native" : "classic",
-    ...version ? { version } : {},
-    ...first.image ? { image: first.image } : {},
-    ...source ? { origin: source.origin, source } : {},
-    count: found.length,
-    sources
-  };
-}
-function imageVersion(image) {
-  const tag = /:([^:/@]+)(@.*)?$/.exec(image)?.[1];
-  return tag ? parseIstioVersion(tag.replace(/-(distroless|debug)$/, ""))?.version : void 0;
-}
-function revisionOf(template, podRev, namespace, sidecar) {
-  if (podRev) return podRev;
-  const status = asString(asRecord(asRecord(template.metadata)?.annotations)?.["sidecar.istio.io/status"]);
-  if (status) {
-    try {
-      const revision = asString(asRecord(JSON.parse(status))?.revision);
-      if (revision) return revision;
-    } catch {
-    }
-  }
-  if (namespace?.injection?.value === "enabled") return "default";
-  if (namespace?.revision) return namespace.revision.value;
-  return sidecar.state === "none" ? void 0 : "default";
-}
-function valueAtPath(value, path5) {
-  let current = value;
-  for (const key of path5) current = asRecord(current)?.[key];
-  return current;
-}
-
-// src/core/mesh/model.ts
-async function buildMeshModel(workspace, options = {}) {
-  return (await buildMesh(workspace, options)).model;
-}
-async function buildMesh(workspace, options = {}) {
-  const logger = options.logger ?? silentLogger;
-  const files = openRepoFiles(workspace, logger);
-  const { roots, warnings } = discoverRoots(files);
-  const needsKustomize = roots.some((r) => r.kustomization);
-  const kustomize = needsKustomize ? options.kustomize ?? locateKustomize() : void 0;
-  if (kustomize)
-    logger.info(
-      `rendering ${roots.filter((r) => r.kustomization).length} kustomize root(s) with ${kustomize.description}`
-    );
-  const rendered = await renderRoots(files, roots, {
-    ...kustomize ? { kustomize } : {},
-    concurrency: options.concurrency,
-    timeoutMs: options.timeoutMs
-  });
-  applyPostBuild(files, rendered);
-  for (const root of rendered) for (const object of root.objects) locateDocument(files, object);
-  const finder = options.findControlPlanes ?? findControlPlanes;
-  const filesOf = clusterFiles(files.paths, roots);
-  const clusterNames = [.../* @__PURE__ */ new Set([...roots.map((r) => r.cluster), ...filesOf.keys()])].sort();
-  const repositoryUrls = options.repositoryUrls ?? gitRemoteUrls(workspace);
-  const clusters = [];
-  const found = /* @__PURE__ */ new Map();
-  for (const name of clusterNames) {
-    const objects = rendered.filter((r) => r.root.cluster === name).flatMap((r) => r.objects);
-    const declarations = await finder({
-      objects,
-      readFile: files.readFile,
-      files: filesOf.get(name) ?? [],
-      repositoryUrls
-    });
-    for (const d of declarations) {
-      const target = argoDestinationOf(d, objects) ?? name;
-      found.set(target, [...found.get(target) ?? [], d]);
-    }
-  }
-  for (const name of [.../* @__PURE__ */ new Set([...clusterNames, ...found.keys()])].sort()) {
-    const mine = rendered.filter((r) => r.root.cluster === name);
-    const objects = mine.flatMap((r) => r.objects);
-    const declarations = found.get(name) ?? [];
-    const namespaces = readNamespaces(files, mine);
-    clusters.push({
-      name,
-      roots: mine.map((r) => r.root),
-      controlPlanes: controlPlanesOf(declarations, objects, warnings),
-      components: componentsOf2(declarations, objects),
-      namespaces,
-      workloads: readWorkloads(files, mine, namespaces),
-      objects
-    });
-  }
-  const declared = clusters.filter(
-    (c) => c.roots.length > 0 || c.controlPlanes.length > 0 || c.components.length > 0
-  );
-  addVersionFiles(workspace, declared, warnings, logger);
-  for (const root of rendered) warnings.push(...root.warnings);
-  return { model: { clusters: declared, warnings }, files, rendered };
-}
-function addVersionFiles(workspace, clusters, warnings, logger) {
-  for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/.istio-version"], logger })) {
-    let found;
-    try {
-      found = readPlainVersionFile(workspace, path5);
-    } catch {
-      continue;
-    }
-    const version = parseIstioVersion(found.version)?.version;
-    if (!version) continue;
-    const dir = posix12.dirname(path5);
-    const covers = (root) => root.path === "." || dir === root.path || dir.startsWith(`${root.path}/`);
-    let cluster = clusters.find((c) => c.roots.some(covers)) ?? clusters.find((c) => c.name === PLAIN_CLUSTER);
-    if (!cluster) {
-      cluster = {
-        name: PLAIN_CLUSTER,
-        roots: [],
-        controlPlanes: [],
-        components: [],
-        namespaces: [],
-        workloads: [],
-        objects: []
-      };
-      clusters.push(cluster);
-    }
-    const declared = cluster.controlPlanes.find((p) => p.revision === "default");
-    if (declared) {
-      if (declared.version && declared.version !== version)
-        warnings.push({
-          file: path5,
-          line: found.line,
-          message: `${path5} says ${version}, but cluster ${cluster.name} declares its default revision at ${declared.version}${declared.source ? ` (${declared.source.file}:${declared.source.line})` : ""}; the declaration wins`
-        });
-      continue;
-    }
-    cluster.controlPlanes.push({
-      revision: "default",
-      version,
-      tags: [],
-      source: { file: path5, line: found.line },
-      values: {},
-      declarations: []
-    });
-  }
-}
-function clusterFiles(paths, roots) {
-  const out = /* @__PURE__ */ new Map();
-  const under = (path5, dir) => dir === "." || path5.startsWith(`${dir}/`);
-  for (const path5 of paths) {
-    const owners = new Set(roots.filter((r) => under(path5, r.path)).map((r) => r.cluster));
-    if (owners.size === 0) owners.add(PLAIN_CLUSTER);
-    for (const cluster of owners) out.set(cluster, [...out.get(cluster) ?? [], path5]);
-  }
-  return out;
-}
-function argoDestinationOf(declaration, objects) {
-  if (declaration.sourceId !== "argocd-application" || !declaration.source) return void 0;
-  const app = objects.find(
-    (o) => o.kind === "Application" && o.source?.file === declaration.source?.file && o.source?.line === declaration.source?.line
-  );
-  const destination = asRecord(asRecord(app?.object.spec)?.destination);
-  return asString(destination?.name) ?? asString(destination?.server);
-}
-function gitRemoteUrls(workspace) {
-  const result = spawnSync2("git", ["-C", workspace, "remote", "-v"], { encoding: "utf8", timeout: 1e4 });
-  if (result.status !== 0) return [];
-  return [
-    ...new Set(
-      result.stdout.split("\n").map((l) => l.split(/\s+/)[1]).filter((u) => Boolean(u))
-    )
-  ];
-}
-function controlPlanesOf(declarations, objects, warnings) {
-  const byRevision = /* @__PURE__ */ new Map();
-  for (const declaration of declarations.filter((d) => d.component === "istiod")) {
-    const revision = declaration.revision ?? "default";
-    const version = declaration.version ?? declaration.chart?.version;
-    const existing = byRevision.get(revision);
-    if (existing) {
-      existing.declarations.push(declaration);
-      if (version && existing.version && version !== existing.version)
-        warnings.push({
-          ...declaration.source ?? {},
-          message: `revision ${revision} is declared twice with different versions (${existing.version} and ${version}); the first is used`
-        });
-      continue;
-    }
-    byRevision.set(revision, {
-      revision,
-      ...version ? { version } : {},
-      tags: tagsOf(declaration.values),
-      ...declaration.chart ? { chart: declaration.chart } : {},
-      ...declaration.source ? { source: declaration.source } : {},
-      values: declaration.values,
-      ...declaration.meshConfig ? { meshConfig: declaration.meshConfig } : {},
-      declarations: [declaration]
-    });
-  }
-  for (const object of objects) {
-    if (istioComponentOf(object) !== "istiod") continue;
-    const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
-    const revision = asString(labels["istio.io/rev"]) ?? "default";
-    if (byRevision.has(revision)) continue;
-    const version = deploymentVersion(object);
-    byRevision.set(revision, {
-      revision,
-      ...version ? { version } : {},
-      tags: [],
-      ...object.source ? { source: object.source } : {},
-      values: {},
-      declarations: []
-    });
-  }
-  for (const object of objects) {
-    if (object.kind !== "IstioRevisionTag" || !object.apiVersion.startsWith("sailoperator.io/")) continue;
-    const target = asString(asRecord(asRecord(object.object.spec)?.targetRef)?.name);
-    const plane = [...byRevision.values()].find(
-      (p) => p.declarations.some(
-        (d) => d.sourceId === "sail-istio" && (d.name.split(/[\s/]/).pop() === target || p.revision === target)
-      )
-    );
-    if (plane && !plane.tags.includes(object.name)) plane.tags.push(object.name);
-  }
-  for (const plane of byRevision.values()) {
-    const defaultRevision = plane.declarations.map((d) => asString(d.values.defaultRevision)).find(Boolean);
-    if (defaultRevision && defaultRevision === plane.revision && !plane.tags.includes("default"))
-      plane.tags.push("default");
-  }
-  return [...byRevision.values()].sort((a, b) => a.revision.localeCompare(b.revision));
-}
-function tagsOf(values) {
-  return asArray(values.revisionTags).map((t) => asString(t) ?? "").filter(Boolean);
-}
-function deploymentVersion(object) {
-  const containers = asArray(
-    asRecord(asRecord(asRecord(asRecord(object.object.spec)?.template)?.spec))?.containers
-  );
-  for (const container of containers) {
-    const image = asString(asRecord(container)?.image);
-    const version = image ? imageVersion(image) : void 0;
-    if (version) return version;
-  }
-  return void 0;
-}
-function componentsOf2(declarations, objects) {
-  const out = [];
-  for (const d of declarations) {
-    if (d.component !== "gateway" && d.component !== "cni" && d.component !== "ztunnel") continue;
-    const version = d.version ?? d.chart?.version;
-    out.push({
-      component: d.component,
-      name: d.name,
-      ...d.namespace ? { namespace: d.namespace } : {},
-      ...version && parseIstioVersion(version) ? { version } : {},
-      ...d.revision ? { revision: d.revision } : {},
-      ...d.source ? { source: d.source } : {},
-      declaration: d
-    });
-  }
-  for (const object of objects) {
-    const component = istioComponentOf(object);
-    if (component !== "gateway" && component !== "ztunnel" && component !== "cni") continue;
-    const version = deploymentVersion(object);
-    out.push({
-      component,
-      name: `${object.kind} ${object.name}`,
-      ...object.namespace ? { namespace: object.namespace } : {},
-      ...version ? { version } : {},
-      ...object.source ? { source: object.source } : {}
-    });
-  }
-  return out;
-}
-
-// src/core/mesh/running-version.ts
-async function controlPlaneVersionFor(workspace, revision, logger) {
-  const model = await buildMeshModel(workspace, { logger });
-  const all = controlPlaneVersions(model);
-  const ofRevision = revision ? all.filter((p) => p.revision === revision) : [];
-  const chosen = ofRevision.length > 0 ? ofRevision : all;
-  const versions = [...new Set(chosen.map((p) => p.version))].sort(compareVersions);
-  if (versions.length === 1) return versions[0];
-  throw new InvalidInputError(
-    versions.length === 0 ? "the mesh model finds no control plane version in the repository" : `the repository declares several control plane versions: ${chosen.map((p) => `${p.version} (cluster ${p.cluster}, revision ${p.revision})`).join(", ")}`,
-    { input: "version", hint: "Set the version input (or the revision whose control plane to use)." }
-  );
-}
-
-// src/core/inject/cached-injection.ts
-import { availableParallelism as availableParallelism2 } from "node:os";
-
-// src/core/inject/injected-output.ts
-function splitInjectOutput(output) {
-  const documents = [];
-  let start = 0;
-  const separator = /^---[ \t]*$/gm;
-  for (let match = separator.exec(output); match; match = separator.exec(output)) {
-    documents.push(output.slice(start, match.index));
-    start = match.index + match[0].length + 1;
-  }
-  const rest = output.slice(start);
-  if (rest.trim() !== "") documents.push(rest);
-  return documents;
-}
-function unquoteScalar(text2) {
-  const value = text2.trim();
-  if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
-    return value.slice(1, -1).replace(/''/g, "'");
-  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value.slice(1, -1);
-    }
-  }
-  return value;
-}
-function scanOutputDocument(text2) {
-  const lines = text2.split("\n");
-  const facts = { statuses: [] };
-  let inMetadata = false;
-  const proxyImages = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line.startsWith(" ")) {
-      inMetadata = line === "metadata:";
-      const kind = /^kind: (.+)$/.exec(line);
-      if (kind) facts.kind = unquoteScalar(kind[1]);
-      continue;
-    }
-    if (inMetadata) {
-      const field = /^ {2}(name|namespace): (.+)$/.exec(line);
-      if (field) facts[field[1]] = unquoteScalar(field[2]);
-    }
-    const status = /^\s+sidecar\.istio\.io\/status: (.+)$/.exec(line);
-    if (status) facts.statuses.push(unquoteScalar(status[1]));
-    const proxyName = /^(\s*)(- )?name: istio-proxy$/.exec(line);
-    if (proxyName) {
-      const image = containerImage(lines, i, proxyName[1].length + (proxyName[2] ? 2 : 0));
-      if (image) proxyImages.push(image);
-    }
-  }
-  const lastStatus = facts.statuses.at(-1);
-  if (lastStatus !== void 0) {
-    let revision;
-    try {
-      const parsed = JSON.parse(lastStatus);
-      if (typeof parsed.revision === "string" && parsed.revision !== "") revision = parsed.revision;
-    } catch {
-      revision = void 0;
-    }
-    facts.sidecar = {
-      ...revision ? { revision } : {},
-      ...proxyImages[0] ? { proxyImage: proxyImages[0] } : {}
-    };
-  }
-  return facts;
-}
-function containerImage(lines, at, keyColumn) {
-  const keyIndent = " ".repeat(keyColumn);
-  const itemStart = `${" ".repeat(keyColumn - 2)}- `;
-  const imageLine = (line) => {
-    const match = /^(?:- | {2})image: (.+)$/.exec(line.slice(keyColumn - 2));
-    return match && (line.startsWith(keyIndent) || line.startsWith(itemStart)) ? unquoteScalar(match[1]) : void 0;
-  };
-  for (let i = at; i >= 0; i--) {
-    const line = lines[i];
-    const image = imageLine(line);
-    if (image) return image;
-    if (line.startsWith(itemStart)) break;
-    if (!line.startsWith(keyIndent) && !line.startsWith(itemStart)) break;
-  }
-  for (let i = at + 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.startsWith(itemStart) || !line.startsWith(keyIndent)) break;
-    const image = imageLine(line);
-    if (image) return image;
-  }
-  return void 0;
-}
-function quickIdentity(body) {
-  let kind;
-  let name;
-  let namespace;
-  let inMetadata = false;
-  let childIndent;
-  for (const raw of body.split("\n")) {
-    const line = raw.replace(/\r$/, "");
-    if (line === "" || /^\s*#/.test(line)) continue;
-    if (!/^\s/.test(line)) {
-      inMetadata = false;
-      const top = /^(kind|metadata):(.*)$/.exec(line);
-      if (!top) continue;
-      const value2 = plainValue2(top[2]);
-      if (value2 === void 0) return void 0;
-      if (top[1] === "kind") kind = value2;
-      else if (value2 !== "")
-        return void 0;
-      else inMetadata = true;
-      continue;
-    }
-    if (!inMetadata) continue;
-    const indent = /^ */.exec(line)[0].length;
-    childIndent ??= indent;
-    if (indent !== childIndent) continue;
-    const field = /^ *(name|namespace):(.*)$/.exec(line);
-    if (!field) continue;
-    const value = plainValue2(field[2]);
-    if (value === void 0 || value === "") return void 0;
-    if (field[1] === "name") name = value;
-    else namespace = value;
-  }
-  if (kind === void 0 || name === void 0) return void 0;
-  return { kind, name, ...namespace !== void 0 ? { namespace } : {} };
-}
-function plainValue2(rest) {
-  const text2 = rest.replace(/\s+#.*$/, "").trim();
-  if (text2 === "") return "";
-  if (/^['"]/.test(text2)) return /^(['"]).*\1$/.test(text2) ? unquoteScalar(text2) : void 0;
-  if (/^[&*!{[|>]/.test(text2)) return void 0;
-  return text2;
-}
-
-// src/core/inject/batches.ts
-function planBatches(sizes, batchCount) {
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const ranges = [];
-  let start = 0;
-  let seen = 0;
-  for (let batch = 1; batch <= batchCount && start < sizes.length; batch++) {
-    const goal = total * batch / batchCount;
-    let end = start;
-    do {
-      seen += sizes[end];
-      end++;
-    } while (end < sizes.length && (batch === batchCount || seen < goal));
-    ranges.push({ start, end });
-    start = end;
-  }
-  return ranges;
-}
-function streamOf(jobs) {
-  return jobs.map((job) => `${job.body}---
-`).join("");
-}
-async function injectBatch(jobs, run2) {
-  const { output, skipped } = await run2(streamOf(jobs), jobs.length);
-  const outputs = splitInjectOutput(output);
-  if (outputs.length !== jobs.length) {
-    throw new IstioctlError(
-      `istioctl kube-inject returned ${outputs.length} documents for ${jobs.length} (from ${jobs[0]?.where ?? "?"} to ${jobs.at(-1)?.where ?? "?"})`,
-      {
-        hint: "This istioctl splits documents differently than expected; report it with the istioctl version."
-      }
-    );
-  }
-  return { outputs, skipped };
-}
-async function injectInBatches(jobs, run2, options = {}) {
-  if (jobs.length === 0) return { outputs: [], batches: [] };
-  const workers = Math.max(1, options.workers ?? 1);
-  const minBatchSize = options.minBatchSize ?? 25;
-  const batchCount = Math.max(1, Math.min(workers, Math.ceil(jobs.length / minBatchSize)));
-  const ranges = planBatches(
-    jobs.map((j) => j.body.length),
-    batchCount
-  );
-  const settled = await Promise.allSettled(
-    ranges.map((range) => injectBatch(jobs.slice(range.start, range.end), run2))
-  );
-  const failed2 = settled.findIndex((s) => s.status === "rejected");
-  if (failed2 !== -1) {
-    const range = ranges[failed2];
-    const reason = settled[failed2].reason;
-    throw await locateFailure(jobs.slice(range.start, range.end), run2, reason);
-  }
-  const outputs = [];
-  const batches = [];
-  settled.forEach((result, i) => {
-    const value = result.value;
-    outputs.push(...value.outputs);
-    batches.push({ ...ranges[i], skipped: value.skipped });
-  });
-  return { outputs, batches };
-}
-async function locateFailure(jobs, run2, original) {
-  let suspects = jobs;
-  let lastError = original;
-  while (suspects.length > 1) {
-    const half = Math.ceil(suspects.length / 2);
-    const first = suspects.slice(0, half);
-    const error2 = await injectBatch(first, run2).then(
-      () => void 0,
-      (e) => e
-    );
-    if (error2 !== void 0) {
-      suspects = first;
-      lastError = error2;
-      continue;
-    }
-    const second = suspects.slice(half);
-    const secondError = await injectBatch(second, run2).then(
-      () => void 0,
-      (e) => e
-    );
-    if (secondError === void 0) break;
-    suspects = second;
-    lastError = secondError;
-  }
-  const message = lastError instanceof Error ? lastError.message : String(lastError);
-  const where2 = suspects.length === 1 ? suspects[0].where : `${suspects[0].where} \u2026 ${suspects.at(-1).where}`;
-  return new IstioctlError(`kube-inject failed on ${where2}: ${message}`, {
-    hint: "Fix that document (or exclude its file with the paths input); no file was written.",
-    cause: lastError
-  });
-}
-
 // src/core/workspace/yaml-limits.ts
 var MAX_YAML_ALIAS_COUNT = 1e3;
 var MAX_YAML_EXPANDED_NODES = 2e5;
@@ -41668,7 +38682,7 @@ async function injectJobs(jobs, setup, cache) {
     if (hit.skipped.length > 0) skipLines.set(job, hit.skipped);
   });
   const pending = misses.map((j) => jobs[j]);
-  const workers = Math.max(1, setup.workers ?? availableParallelism2());
+  const workers = Math.max(1, setup.workers ?? availableParallelism());
   let processes = 0;
   const batched = await injectInBatches(
     pending,
@@ -41707,239 +38721,21 @@ async function injectJobs(jobs, setup, cache) {
   return { outputs, skipLines, processes, reinjected: pending.length };
 }
 
-// src/core/inject/inject-config.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-import { writeFile as writeFile3 } from "node:fs/promises";
-import { join as join15 } from "node:path";
-
-// src/core/istioctl/offline-config.ts
-import { mkdir as mkdir2, mkdtemp, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { join as join13, resolve as resolve5 } from "node:path";
-
-// src/core/istioctl/manifest-objects.ts
-function manifestObjectsOfKind(manifest, kinds) {
-  const wanted = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
-  const objects = [];
-  for (const document of manifest.split(/^---\s*$/m)) {
-    if (!wanted.test(document)) continue;
-    const parsed = parse(document);
-    if (parsed && typeof parsed === "object") objects.push(parsed);
-  }
-  return objects;
-}
-var KNOWN_IMAGE_VARIANTS = ["distroless", "debug"];
-function proxyImageFromValues(values) {
-  const global2 = values.global ?? {};
-  const image = typeof global2.proxy?.image === "string" && global2.proxy.image !== "" ? global2.proxy.image : "proxyv2";
-  if (image.includes("/")) return image;
-  let tag = global2.tag === void 0 || global2.tag === null ? "" : String(global2.tag);
-  const variant = typeof global2.variant === "string" ? global2.variant : "";
-  if (variant !== "") {
-    const known2 = KNOWN_IMAGE_VARIANTS.find((v) => tag.endsWith(`-${v}`));
-    if (known2) tag = tag.slice(0, -(known2.length + 1));
-    if (variant !== "default") tag = `${tag}-${variant}`;
-  }
-  return `${String(global2.hub ?? "")}/${image}:${tag}`;
-}
-function configMapKey(maps, name, key, version) {
-  const map3 = maps.find((m) => m.metadata?.name === name);
-  const value = map3?.data?.[key];
-  if (typeof value !== "string") {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
-      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
-    );
-  }
-  return value;
-}
-
-// src/core/istioctl/native-sidecars.ts
-var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
-function nativeSidecarsChoice(setting) {
-  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
-}
-function controlPlaneNativeSidecars(objects, revision) {
-  const name = revision ? `istiod-${revision}` : "istiod";
-  const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata?.name === name);
-  const spec = deployment?.spec;
-  for (const container of spec?.template?.spec?.containers ?? []) {
-    const entry = container.env?.find((e) => e.name === NATIVE_SIDECARS_ENV);
-    if (entry && typeof entry.value === "string") return entry.value;
-  }
-  return void 0;
-}
-function chooseNativeSidecars(choice2, controlPlaneSetting, istioVersion, kubernetesVersion) {
-  if (typeof choice2 === "boolean")
-    return { nativeSidecars: choice2, reason: `nativeSidecars set to ${choice2}` };
-  if (controlPlaneSetting === "true" || controlPlaneSetting === "false") {
-    return {
-      nativeSidecars: controlPlaneSetting === "true",
-      reason: `the control plane sets ${NATIVE_SIDECARS_ENV}=${controlPlaneSetting}`
-    };
-  }
-  if (choice2 === "auto") {
-    if (!kubernetesVersion) {
-      throw new InvalidInputError("native sidecars are set to auto but the Kubernetes version is not known", {
-        input: "kubernetes-version",
-        hint: "Give the cluster version (e.g. 1.33), or set native sidecars to true or false."
-      });
-    }
-    const on = nativeSidecarsFor(kubernetesVersion, istioVersion);
-    return {
-      nativeSidecars: on,
-      reason: `Istio ${istioVersion} on Kubernetes ${kubernetesVersion} ${on ? "injects" : "does not inject"} native sidecars by default`
-    };
-  }
-  return { nativeSidecars: false, reason: "not requested (offline istioctl default)" };
-}
-
-// src/core/istioctl/offline-config.ts
-var OFFLINE_FILE_NAMES = {
-  injectConfig: "inject-config.yaml",
-  values: "values.json",
-  meshConfig: "mesh-config.yaml"
-};
-async function valuesAsOperatorFile(valuesFile, workDir) {
-  let values;
-  try {
-    values = parse(await readFile(valuesFile, "utf8"));
-  } catch (error2) {
-    throw new FileFormatError(`cannot read the values file: ${error2.message}`, {
-      file: valuesFile,
-      hint: "Give a YAML file of Helm values for the istiod chart.",
-      cause: error2
-    });
-  }
-  if (values === null || values === void 0) values = {};
-  if (typeof values !== "object" || Array.isArray(values)) {
-    throw new FileFormatError("the values file is not a YAML mapping", {
-      file: valuesFile,
-      hint: "Give a YAML file of Helm values for the istiod chart."
-    });
-  }
-  if (values.kind === "IstioOperator") {
-    throw new InvalidInputError("the values file holds an IstioOperator", {
-      file: valuesFile,
-      hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
-    });
-  }
-  const wrapped = join13(workDir, "values-operator.yaml");
-  const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
-  await writeFile2(wrapped, stringify3(operator));
-  return wrapped;
-}
-async function writeAllOrNothing(files) {
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
-  try {
-    for (const file of files) await writeFile2(file.path + suffix, file.content);
-  } catch (error2) {
-    await Promise.all(files.map((f) => rm2(f.path + suffix, { force: true })));
-    throw error2;
-  }
-  for (const file of files) await rename2(file.path + suffix, file.path);
-}
-async function generateOfflineInjectConfig(options) {
-  const logger = options.logger ?? silentLogger;
-  const version = options.version ?? await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs });
-  const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : void 0;
-  const manifest = await renderControlPlane(options, requested, logger);
-  const objects = manifestObjectsOfKind(manifest, ["ConfigMap", "Deployment"]);
-  const configMaps = objects.filter((o) => o.kind === "ConfigMap");
-  const { values, valuesJson } = injectorValues(configMaps, version);
-  const renderedRevision = typeof values.revision === "string" && values.revision !== "" && values.revision !== DEFAULT_REVISION ? values.revision : void 0;
-  const names = controlPlaneConfigMapNames(renderedRevision);
-  const injectConfig2 = configMapKey(configMaps, names.injector, "config", version);
-  const meshConfig = configMapKey(configMaps, names.mesh, "mesh", version);
-  const native = chooseNativeSidecars(
-    options.nativeSidecars,
-    controlPlaneNativeSidecars(objects, renderedRevision),
-    version,
-    options.kubernetesVersion
-  );
-  const outputDir = resolve5(options.outputDir);
-  await mkdir2(outputDir, { recursive: true });
-  const paths = {
-    injectConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join13(outputDir, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join13(outputDir, OFFLINE_FILE_NAMES.meshConfig)
-  };
-  await writeAllOrNothing([
-    { path: paths.injectConfigFile, content: injectConfig2 },
-    { path: paths.valuesFile, content: valuesJson },
-    { path: paths.meshConfigFile, content: meshConfig }
-  ]);
-  const proxyImage = proxyImageFromValues(values);
-  logger.info(
-    `offline inject config for Istio ${version}${renderedRevision ? ` revision ${renderedRevision}` : ""}: proxy ${proxyImage}, native sidecars ${native.nativeSidecars ? "on" : "off"} (${native.reason})`
-  );
-  return {
-    binary: options.binary,
-    version,
-    revision: renderedRevision,
-    ...paths,
-    proxyImage,
-    nativeSidecars: native.nativeSidecars,
-    nativeSidecarsReason: native.reason
-  };
-}
-async function renderControlPlane(options, requested, logger) {
-  const workDir = await mkdtemp(join13(tmpdir4(), "istio-offline-config-"));
-  try {
-    const files = [...options.baseOperatorFiles ?? []];
-    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
-    if (options.operatorFile) files.push(options.operatorFile);
-    const generated = await manifestGenerate({
-      binary: options.binary,
-      files,
-      revision: requested,
-      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
-      setFlags: requested ? [`values.revision=${requested}`] : [],
-      timeoutMs: options.timeoutMs
-    });
-    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
-    return generated.manifest;
-  } finally {
-    await rm2(workDir, { recursive: true, force: true });
-  }
-}
-function injectorValues(configMaps, version) {
-  const injectors = configMaps.filter(
-    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
-  );
-  if (injectors.length !== 1) {
-    throw new IstioctlError(
-      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
-      { hint: "Check that the profile and values install exactly one istiod." }
-    );
-  }
-  const injectorName = String(injectors[0]?.metadata?.name);
-  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
-  try {
-    return { values: JSON.parse(valuesJson), valuesJson };
-  } catch (error2) {
-    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
-      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
-      cause: error2
-    });
-  }
-}
-
 // src/core/inject/injection-cache.ts
 import { createHash as createHash2 } from "node:crypto";
 import {
   closeSync as closeSync4,
-  mkdirSync as mkdirSync3,
+  mkdirSync as mkdirSync2,
   openSync as openSync4,
   readFileSync as readFileSync5,
   readSync as readSync2,
   renameSync as renameSync3,
-  rmSync as rmSync4,
-  statSync as statSync3,
-  writeFileSync as writeFileSync2
+  rmSync as rmSync3,
+  statSync as statSync2,
+  writeFileSync
 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname as dirname7, join as join14 } from "node:path";
+import { dirname as dirname7, join as join11 } from "node:path";
 var FORMAT = 1;
 var SPARE_ENTRIES = 2e4;
 function sha256(...parts) {
@@ -41948,9 +38744,9 @@ function sha256(...parts) {
   return hash.digest("hex");
 }
 function defaultCacheDir(env = process.env) {
-  if (env["ISTIO_AUTOPILOT_CACHE"]) return join14(env["ISTIO_AUTOPILOT_CACHE"], "inject");
-  if (env["RUNNER_TOOL_CACHE"]) return join14(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
-  return join14(homedir(), ".cache", "istio-autopilot", "inject");
+  if (env["ISTIO_AUTOPILOT_CACHE"]) return join11(env["ISTIO_AUTOPILOT_CACHE"], "inject");
+  if (env["RUNNER_TOOL_CACHE"]) return join11(env["RUNNER_TOOL_CACHE"], "istio-autopilot", "inject");
+  return join11(homedir(), ".cache", "istio-autopilot", "inject");
 }
 var InjectionCache = class _InjectionCache {
   constructor(file, stored2, logger) {
@@ -41969,7 +38765,7 @@ var InjectionCache = class _InjectionCache {
   }
   /** Opens the cache of `configKey`; an unreadable or foreign file is a cold cache, never an error. */
   static open(dir, configKey, logger) {
-    const file = join14(dir, `${configKey}.json`);
+    const file = join11(dir, `${configKey}.json`);
     let stored2 = {};
     try {
       const parsed = JSON.parse(readFileSync5(file, "utf8"));
@@ -42023,9 +38819,9 @@ var InjectionCache = class _InjectionCache {
   }
 };
 function fileDigest(dir, path5) {
-  const stat2 = statSync3(path5, { bigint: true });
+  const stat2 = statSync2(path5, { bigint: true });
   const identity = [stat2.dev, stat2.ino, stat2.size, stat2.mtimeNs, stat2.ctimeNs].join(":");
-  const index = join14(dir, "file-digests.json");
+  const index = join11(dir, "file-digests.json");
   let known2 = {};
   try {
     known2 = JSON.parse(readFileSync5(index, "utf8"));
@@ -42049,7 +38845,7 @@ function fileDigest(dir, path5) {
   return digest;
 }
 function memo(dir, key) {
-  const file = dir ? join14(dir, "memo", `${key}.json`) : void 0;
+  const file = dir ? join11(dir, "memo", `${key}.json`) : void 0;
   return {
     get() {
       if (!file) return void 0;
@@ -42069,186 +38865,336 @@ function memo(dir, key) {
 function writeAtomically(file, content) {
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    mkdirSync3(dirname7(file), { recursive: true });
-    writeFileSync2(temporary, content);
+    mkdirSync2(dirname7(file), { recursive: true });
+    writeFileSync(temporary, content);
     renameSync3(temporary, file);
     return void 0;
   } catch (error2) {
-    rmSync4(temporary, { force: true });
+    rmSync3(temporary, { force: true });
     return error2;
   }
 }
 
-// src/core/inject/inject-config.ts
-var readOptional = (path5) => path5 ? readFileSync6(path5) : Buffer.alloc(0);
-function insideWorkspace(options, path5, input) {
-  if (!path5) return void 0;
-  try {
-    return resolveInsideWorkspace(options.workspace, path5);
-  } catch (error2) {
-    throw new InvalidInputError(`'${path5}' leads outside the workspace`, { input, cause: error2 });
-  }
+// src/core/inject/selection.ts
+function selectionFor(asked, paths) {
+  if (asked === "webhook" || asked === "paths") return asked;
+  return paths && paths.length > 0 ? "paths" : "webhook";
 }
-async function injectConfig(options, context2) {
-  const operatorFile = insideWorkspace(options, options.operatorFile, "operator-file");
-  const config = options.injectConfigFile ? givenConfig(options, operatorFile, context2) : await generatedConfig(options, operatorFile, context2);
-  const key = sha256(
-    "kube-inject",
-    context2.version,
-    context2.binaryDigest,
-    context2.revision ?? "default",
-    String(config.nativeSidecars),
-    JSON.stringify(context2.repoValues ? [context2.repoValues.values, context2.repoValues.meshConfig] : null),
-    readOptional(config.injectConfigFile),
-    readOptional(config.meshConfigFile),
-    readOptional(config.valuesFile),
-    readOptional(config.operatorFile)
-  );
-  return { ...config, key };
+var GITOPS_NAMESPACES = ["flux-system", "argocd"];
+var STATUS = "sidecar.istio.io/status";
+var INJECT = "sidecar.istio.io/inject";
+var TRUE = ["true", "enabled", "yes", "y", "on"];
+function namespaceOf(job, mesh) {
+  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
+  return rendered ?? job.workloads[0]?.namespace ?? "default";
 }
-function givenConfig(options, operatorFile, context2) {
-  const meshConfigFile = insideWorkspace(options, options.meshConfigFile, "mesh-config-file");
-  const valuesFile = insideWorkspace(options, options.injectorValuesFile, "injector-values-file");
-  const native = chooseNativeSidecars(
-    options.nativeSidecars,
-    void 0,
-    context2.version,
-    options.kubernetesVersion
-  );
-  context2.logger.info(
-    `using the given offline inject config; native sidecars ${native.nativeSidecars ? "on" : "off"} (${native.reason})`
-  );
-  let proxyImage = "";
-  if (valuesFile) {
-    try {
-      proxyImage = proxyImageFromValues(
-        JSON.parse(readFileSync6(valuesFile, "utf8"))
-      );
-    } catch (error2) {
-      throw new FileFormatError("the injector values file is not JSON", {
-        input: "injector-values-file",
-        file: options.injectorValuesFile,
-        cause: error2,
-        hint: "Give the `values` key of the istio-sidecar-injector ConfigMap."
-      });
-    }
+function podSetting(job, key) {
+  const known2 = job.podSettings?.get(key);
+  if (known2 !== void 0) return known2 ?? void 0;
+  const value = readPodSetting(job, key);
+  job.podSettings?.set(key, value ?? null);
+  return value;
+}
+function readPodSetting(job, key) {
+  return podSettingIn(job.values?.() ?? job.source(), key);
+}
+function podSettingIn(source, key) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
+    if (value !== void 0) return String(value);
   }
+  return void 0;
+}
+function verdict(job, selection, mesh, revision) {
+  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
+  const namespace = namespaceOf(job, mesh);
+  if (SYSTEM_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "system-namespace",
+      message: `in ${namespace}: the webhook never injects there`
+    };
+  if (GITOPS_NAMESPACES.includes(namespace))
+    return {
+      inject: false,
+      reason: "gitops-controller",
+      message: `in ${namespace}: a GitOps controller, never meshed`
+    };
+  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
+    return {
+      inject: false,
+      reason: "control-plane-namespace",
+      message: `in ${namespace}, the control plane's namespace`
+    };
+  const injected = job.body.includes(STATUS);
+  const podRev = podSetting(job, "istio.io/rev");
+  if (podRev && !known2(podRev))
+    return {
+      inject: false,
+      reason: "unknown-revision",
+      message: `the pod names revision ${podRev}, which no control plane defines`
+    };
+  if (injected) return { inject: true };
+  if (selection === "paths") return { inject: true };
+  const podInject = podSetting(job, INJECT);
+  if (podInject !== void 0 && !TRUE.includes(podInject.toLowerCase()))
+    return { inject: false, reason: "injection-disabled", message: `${INJECT}: "${podInject}"` };
+  const ns = mesh?.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "disabled")
+    return {
+      inject: false,
+      reason: "namespace-disabled",
+      message: `namespace ${namespace} has istio-injection: disabled`
+    };
+  if (injection === "enabled") return { inject: true };
+  const nsRev = ns?.revision?.value;
+  if (nsRev) {
+    if (!known2(nsRev))
+      return {
+        inject: false,
+        reason: "unknown-revision",
+        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
+      };
+    return { inject: true };
+  }
+  if (podInject !== void 0 || podRev) return { inject: true };
   return {
-    injectConfigFile: insideWorkspace(options, options.injectConfigFile, "inject-config-file"),
-    ...meshConfigFile ? { meshConfigFile } : {},
-    ...valuesFile ? { valuesFile } : {},
-    ...operatorFile ? { operatorFile } : {},
-    nativeSidecars: native.nativeSidecars,
-    proxyImage
+    inject: false,
+    reason: "not-selected",
+    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
   };
 }
-async function generatedConfig(options, operatorFile, context2) {
-  const valuesFile = insideWorkspace(options, options.valuesFile, "values-file");
-  const repoLayer = {
-    values: cloneJson(context2.repoValues?.values),
-    meshConfig: cloneJson(context2.repoValues?.meshConfig)
-  };
-  const repoFile = join15(context2.scratch, "repo-control-plane.yaml");
-  const repoText = () => stringify3({
-    apiVersion: "install.istio.io/v1alpha1",
-    kind: "IstioOperator",
-    spec: {
-      ...Object.keys(repoLayer.meshConfig).length > 0 ? { meshConfig: repoLayer.meshConfig } : {},
-      ...Object.keys(repoLayer.values).length > 0 ? { values: repoLayer.values } : {}
+function selectJobs(jobs, selection, mesh, revision) {
+  const selected = [];
+  const skipped = [];
+  for (const job of jobs) {
+    const v = verdict(job, selection, mesh, revision);
+    if (v.inject) {
+      selected.push(job);
+      continue;
     }
-  });
-  const hasRepoLayer = () => Object.keys(repoLayer.values).length > 0 || Object.keys(repoLayer.meshConfig).length > 0;
-  const remembered = memo(
-    context2.cacheDir,
-    sha256(
-      "manifest-generate",
-      context2.version,
-      context2.binaryDigest,
-      context2.revision ?? "default",
-      JSON.stringify(options.nativeSidecars ?? null),
-      options.nativeSidecars === "auto" ? options.kubernetesVersion ?? "" : "",
-      hasRepoLayer() ? repoText() : "",
-      readOptional(valuesFile),
-      readOptional(operatorFile)
+    for (const workload of job.workloads)
+      skipped.push({
+        ...workload,
+        file: job.file.path,
+        line: job.slice.line,
+        document: job.slice.index,
+        status: "skipped",
+        skipReason: v.reason,
+        ...v.message ? { skipMessage: v.message } : {}
+      });
+  }
+  return { jobs: selected, skipped };
+}
+
+// src/core/inject/revisions.ts
+function labelledRevision(namespace, podRevision, mesh) {
+  const ns = mesh.namespace(namespace);
+  const injection = ns?.injection?.value;
+  if (injection === "enabled") return "default";
+  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
+  if (injection === void 0 && podRevision) return podRevision;
+  return void 0;
+}
+function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const name = labelledRevision(namespace, podRevision, mesh);
+  if (name === void 0) return runRevision;
+  const resolved = mesh.resolveRevision(name);
+  if (resolved === (runRevision ?? "default")) return runRevision;
+  return resolved === "default" ? void 0 : resolved;
+}
+function podRevisionChoice(label, status, runRevision) {
+  if (label === void 0) return void 0;
+  const injectorWritten = status !== void 0 && (status || "default") === label;
+  return injectorWritten && runRevision !== void 0 ? void 0 : label;
+}
+function statusRevision(status) {
+  if (typeof status !== "string") return void 0;
+  try {
+    const revision = JSON.parse(status).revision;
+    return typeof revision === "string" && revision !== "" ? revision : "default";
+  } catch {
+    return void 0;
+  }
+}
+function revisionForJob(job, mesh, runRevision, pinned = false) {
+  if (!mesh || pinned) return runRevision;
+  const label = podSetting(job, "istio.io/rev");
+  const status = job.body.includes(STATUS2) ? statusRevision(podSetting(job, STATUS2)) : void 0;
+  return revisionFor(
+    namespaceOf(job, mesh),
+    podRevisionChoice(label, status, runRevision),
+    mesh,
+    runRevision
+  );
+}
+var STATUS2 = "sidecar.istio.io/status";
+function revisionVersion(model, revision) {
+  const name = revision ?? "default";
+  const versions = new Set(
+    model.clusters.flatMap(
+      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
     )
   );
-  const paths = {
-    injectConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
-    valuesFile: join15(context2.scratch, OFFLINE_FILE_NAMES.values),
-    meshConfigFile: join15(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
-  };
-  const known2 = remembered.get();
-  if (known2) {
-    await writeFile3(paths.injectConfigFile, known2.injectConfig);
-    await writeFile3(paths.valuesFile, known2.values);
-    await writeFile3(paths.meshConfigFile, known2.meshConfig);
-    context2.logger.info(
-      `offline inject config for Istio ${context2.version}${context2.revision ? ` revision ${context2.revision}` : ""} as generated before: proxy ${known2.proxyImage}, native sidecars ${known2.nativeSidecars ? "on" : "off"}`
-    );
-    return { ...paths, nativeSidecars: known2.nativeSidecars, proxyImage: known2.proxyImage };
-  }
-  const generate = async () => {
-    if (hasRepoLayer()) await writeFile3(repoFile, repoText());
-    return generateOfflineInjectConfig({
-      binary: context2.binary,
-      version: context2.version,
-      outputDir: context2.scratch,
-      ...context2.revision ? { revision: context2.revision } : {},
-      ...hasRepoLayer() ? { baseOperatorFiles: [repoFile] } : {},
-      ...valuesFile ? { valuesFile } : {},
-      ...operatorFile ? { operatorFile } : {},
-      ...options.nativeSidecars !== void 0 ? { nativeSidecars: options.nativeSidecars } : {},
-      ...options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
-      logger: context2.logger
-    });
-  };
-  let generated;
-  for (let attempt = 0; !generated; attempt++) {
-    try {
-      generated = await generate();
-    } catch (error2) {
-      const unknown = /unknown field "([^"]+)"/.exec(error2.message)?.[1];
-      if (!(error2 instanceof IstioctlError) || !unknown || attempt >= 20 || !hasRepoLayer()) throw error2;
-      const removed = removeKey(repoLayer.values, unknown) + removeKey(repoLayer.meshConfig, unknown);
-      if (removed === 0) throw error2;
-      context2.logger.warning(
-        `the control plane values of the repo set '${unknown}', which istioctl ${context2.version} does not know; left out of the injection config`,
-        context2.repoValues?.layers[0]?.source ? { ...context2.repoValues.layers[0].source } : {}
-      );
-    }
-  }
-  remembered.set({
-    injectConfig: readFileSync6(generated.injectConfigFile, "utf8"),
-    values: readFileSync6(generated.valuesFile, "utf8"),
-    meshConfig: readFileSync6(generated.meshConfigFile, "utf8"),
-    nativeSidecars: generated.nativeSidecars,
-    proxyImage: generated.proxyImage
-  });
-  return {
-    injectConfigFile: generated.injectConfigFile,
-    meshConfigFile: generated.meshConfigFile,
-    valuesFile: generated.valuesFile,
-    nativeSidecars: generated.nativeSidecars,
-    proxyImage: generated.proxyImage
-  };
+  return versions.size === 1 ? [...versions][0] : void 0;
 }
-var cloneJson = (value) => value ? JSON.parse(JSON.stringify(value)) : {};
-function removeKey(values, key) {
-  if (Array.isArray(values)) return values.reduce((n, v) => n + removeKey(v, key), 0);
-  if (!values || typeof values !== "object") return 0;
-  const map3 = values;
-  let removed = 0;
-  if (key in map3) {
-    delete map3[key];
-    removed++;
+
+// src/core/inject/sidecar-mode.ts
+function bodyForMode(job, from, native) {
+  if (from === void 0 || from === "native" === native) return job.body;
+  const list = from === "native" ? "initContainers" : "containers";
+  const document = JSON.parse(JSON.stringify(job.source()));
+  for (const object of objectsOf(document)) {
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec || !Array.isArray(spec[list])) continue;
+    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
   }
-  for (const v of Object.values(map3)) removed += removeKey(v, key);
-  return removed;
+  return stringify3(document);
+}
+function existingMode(job) {
+  if (!job.body.includes("istio-proxy")) return void 0;
+  const known2 = job.podSettings?.get(MODE_SETTING);
+  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
+  const mode = modeIn(job.values?.() ?? job.source());
+  job.podSettings?.set(MODE_SETTING, mode ?? null);
+  return mode;
+}
+var MODE_SETTING = "@sidecar-mode";
+function modeIn(source) {
+  for (const object of objectsOf(source)) {
+    if (workloadsOf(object).length !== 1) continue;
+    const spec = podTemplateOf(object)?.spec;
+    if (!spec) continue;
+    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
+    if (has("initContainers")) return "native";
+    if (has("containers")) return "classic";
+  }
+  return void 0;
+}
+function sidecarModeGroups(jobs, configured, defaultNative, logger) {
+  const groups2 = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const mode = existingMode(job);
+    const native = configured || mode === void 0 ? defaultNative : mode === "native";
+    if (configured && mode !== void 0 && mode === "native" !== native)
+      logger.notice(
+        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
+        { file: job.file.path, line: job.slice.line }
+      );
+    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
+    group.indexes.push(j);
+    if (mode) group.existing.set(j, mode);
+    groups2.set(native, group);
+  });
+  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
+}
+function recordModes(workloads, jobs, groups2) {
+  const byLocation = /* @__PURE__ */ new Map();
+  for (const group of groups2)
+    for (const j of group.indexes) {
+      const job = jobs[j];
+      const from = group.existing.get(j);
+      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
+        ...from ? { from } : {},
+        to: group.native ? "native" : "classic"
+      });
+    }
+  for (const w of workloads) {
+    const modes = byLocation.get(`${w.file}\0${w.document}`);
+    if (!modes) continue;
+    if (w.from && modes.from) w.from.mode = modes.from;
+    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+  }
+}
+
+// src/core/inject/inject-groups.ts
+async function injectGroups(jobs, setup) {
+  const result = {
+    outputs: new Array(jobs.length),
+    skipLines: /* @__PURE__ */ new Map(),
+    cacheOf: /* @__PURE__ */ new Map(),
+    caches: [],
+    groups: [],
+    processes: 0,
+    reinjected: 0
+  };
+  for (const { revision: rev, indexes } of jobsByRevision(jobs, setup).values()) {
+    const revConfig = await setup.tools.configFor(rev);
+    const revGroups = modeGroups(jobs, indexes, revConfig, setup);
+    result.groups.push(...revGroups);
+    for (const group of revGroups) await injectGroup(jobs, group, rev, revConfig, setup, result);
+  }
+  return result;
+}
+function jobsByRevision(jobs, setup) {
+  const { repoMesh, revision, options } = setup;
+  const byRevision = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
+    const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
+    entry.indexes.push(j);
+    byRevision.set(rev ?? "default", entry);
+  });
+  if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
+    setup.logger.info(
+      `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
+    );
+  return byRevision;
+}
+function modeGroups(jobs, indexes, revConfig, setup) {
+  return sidecarModeGroups(
+    indexes.map((i) => jobs[i]),
+    setup.options.nativeSidecars !== void 0,
+    revConfig.nativeSidecars,
+    setup.logger
+  ).map((g) => ({
+    native: g.native,
+    indexes: g.indexes.map((i) => indexes[i]),
+    existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
+  }));
+}
+async function injectGroup(jobs, group, rev, revConfig, setup, result) {
+  const { cacheDir: cacheDir2, logger, options } = setup;
+  const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : { ...revConfig, nativeSidecars: group.native, key: sha256(revConfig.key, `native=${group.native}`) };
+  const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
+  result.caches.push(cache);
+  const groupJobs = group.indexes.map((j) => {
+    const job = jobs[j];
+    const body = bodyForMode(job, group.existing.get(j), group.native);
+    return body === job.body ? job : { ...job, body };
+  });
+  const own = await setup.tools.istioctlFor(rev);
+  const injected = await injectJobs(
+    groupJobs,
+    {
+      binary: own.binary,
+      version: own.version,
+      revision: rev,
+      config: groupConfig,
+      ...options.workers ? { workers: options.workers } : {},
+      logger
+    },
+    cache
+  );
+  group.indexes.forEach((j, i) => {
+    result.outputs[j] = injected.outputs[i];
+    const job = jobs[j];
+    result.cacheOf.set(job, cache);
+    const lines = injected.skipLines.get(groupJobs[i]);
+    if (lines) result.skipLines.set(job, lines);
+  });
+  result.processes += injected.processes;
+  result.reinjected += injected.reinjected;
 }
 
 // src/core/inject/jobs.ts
-import { existsSync as existsSync6 } from "node:fs";
-import { join as join16, posix as posix13 } from "node:path";
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join12, posix } from "node:path";
 
 // src/core/inject/documents.ts
 var SEPARATOR2 = /^---(?:[ \t]|\r?$)/;
@@ -42355,13 +39301,13 @@ var NAMED_LISTS = /* @__PURE__ */ new Set([
   "imagePullSecrets",
   "ephemeralContainers"
 ]);
-function deepEqual2(a, b) {
+function deepEqual(a, b) {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((v, i) => deepEqual2(v, b[i]));
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   if (isObject(a) && isObject(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual2(a[k], b[k]));
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k], b[k]));
   }
   return false;
 }
@@ -42388,7 +39334,7 @@ function strategicMergeDiff(base, target, key = "") {
   if (Array.isArray(base) && Array.isArray(target) && NAMED_LISTS.has(key) && [...base, ...target].every(nameOf)) {
     return namedListDiff(base, target);
   }
-  return deepEqual2(base, target) ? void 0 : target;
+  return deepEqual(base, target) ? void 0 : target;
 }
 function namedListDiff(base, target) {
   const items2 = [];
@@ -42449,7 +39395,7 @@ function patchFileName(workload) {
   ];
   return `${parts.map(safe).join(".")}.yaml`;
 }
-var KUSTOMIZATION_FILES2 = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function wirePatches(kustomization, files) {
   const listed = /* @__PURE__ */ new Set();
   for (const match of kustomization.matchAll(/^\s*-\s+(?:path:\s+)?["']?([^"'\s#]+)["']?\s*(?:#.*)?$/gm))
@@ -42485,10 +39431,10 @@ function readSources(options, mode, logger) {
     ...options.paths && options.paths.length > 0 ? options.paths : ["**/*.yaml", "**/*.yml"]
   ];
   if (mode === "render-dir" && options.outputDir)
-    patterns2.push(`!${posix13.normalize(options.outputDir).replace(/\/$/, "")}/**`);
+    patterns2.push(`!${posix.normalize(options.outputDir).replace(/\/$/, "")}/**`);
   const files = [];
   for (const path5 of listWorkspaceFiles(options.workspace, { patterns: patterns2, logger })) {
-    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES2.includes(posix13.basename(path5))) continue;
+    if (PATCH_FILE.test(path5) || KUSTOMIZATION_FILES.includes(posix.basename(path5))) continue;
     const chart = helmChartOf(options.workspace, path5);
     if (chart) {
       const text3 = readWorkspaceFile(options.workspace, path5);
@@ -42520,7 +39466,7 @@ function helmChartOf(workspace, path5) {
   for (let i = parts.length - 2; i >= 0; i--) {
     if (parts[i] !== "templates") continue;
     const chart = parts.slice(0, i).join("/");
-    if (existsSync6(join16(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
+    if (existsSync5(join12(workspace, chart, "Chart.yaml"))) return chart === "" ? "." : chart;
   }
   return void 0;
 }
@@ -42589,740 +39535,10 @@ function jobOf(file, slice, logger) {
   };
 }
 
-// src/core/inject/output/changes.ts
-import { existsSync as existsSync8, readFileSync as readFileSync8 } from "node:fs";
-
-// src/core/inject/output/in-place.ts
-function inPlaceChanges(judged, changes) {
-  for (const [file, perFile] of judged.replacements)
-    changes.propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile), file.text);
-}
-
-// src/core/inject/output/patches.ts
-import { existsSync as existsSync7, readFileSync as readFileSync7 } from "node:fs";
-import { join as join17, posix as posix14 } from "node:path";
-function patchChanges(judged, changes, logger) {
-  const patchesByDir = /* @__PURE__ */ new Map();
-  for (const job of judged.jobs) {
-    const injected = judged.injectedObjects.get(job);
-    if (job.isList) {
-      logger.warning(`${job.where}: a List cannot be patched by kustomize; use output in-place for it`, {
-        file: job.file.path,
-        line: job.slice.line
-      });
-      continue;
-    }
-    const workload = job.workloads[0];
-    if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
-    const patch = sidecarPatch(workload, job.source(), injected);
-    if (!patch) continue;
-    const dir = posix14.dirname(job.file.path);
-    const name = patchFileName(workload);
-    changes.propose(dir === "." ? name : posix14.join(dir, name), patch);
-    patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
-  }
-  for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
-    const kustomization = KUSTOMIZATION_FILES2.map((f) => dir === "." ? f : posix14.join(dir, f)).find(
-      (f) => existsSync7(join17(changes.root, f))
-    );
-    if (!kustomization) {
-      logger.warning(
-        `${dir}: no kustomization.yaml to list the patches in; add it and list ${names.join(", ")}`,
-        {
-          file: dir
-        }
-      );
-      continue;
-    }
-    const wired = wirePatches(
-      readFileSync7(join17(changes.root, kustomization), "utf8"),
-      [...new Set(names)].sort()
-    );
-    if (wired !== void 0) changes.propose(kustomization, wired);
-  }
-}
-
-// src/core/inject/output/render-dir.ts
-import { posix as posix15 } from "node:path";
-function renderDirChanges(judged, outputDir, changes) {
-  const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
-  for (const file of filesWithWorkloads) {
-    const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
-    changes.propose(posix15.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
-  }
-}
-
-// src/core/inject/output/changes.ts
-var ChangeSet = class {
-  constructor(root) {
-    this.root = root;
-  }
-  root;
-  changes = [];
-  /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
-  propose(path5, content, read) {
-    const absolute = resolveInsideWorkspace(this.root, path5);
-    const current = existsSync8(absolute) ? readFileSync8(absolute, "utf8") : void 0;
-    if (current !== content)
-      this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
-  }
-  sorted() {
-    return [...this.changes].sort((a, b) => a.path.localeCompare(b.path));
-  }
-};
-function plannedChanges(mode, root, outputDir, judged, logger) {
-  const changes = new ChangeSet(root);
-  if (mode === "in-place") inPlaceChanges(judged, changes);
-  else if (mode === "render-dir") renderDirChanges(judged, outputDir, changes);
-  else patchChanges(judged, changes, logger);
-  return changes.sorted();
-}
-
-// src/core/inject/output/json6902.ts
-var STATUS = "sidecar.istio.io/status";
-var INJECT = "sidecar.istio.io/inject";
-var LISTS = ["containers", "initContainers", "volumes"];
-function json6902Sidecars(build) {
-  return patchSidecars(build, isOpList);
-}
-function patchSidecars(build, accept) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const cluster of build.model.clusters)
-    for (const workload of cluster.workloads) {
-      const source = workload.sidecar.source;
-      if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
-      if (!source || workload.sidecar.count !== 1) continue;
-      const text2 = build.files.text(source.file);
-      if (text2 === void 0 || !accept(text2, workload)) continue;
-      const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
-      if (seen.has(key)) continue;
-      const object = cluster.objects.find(
-        (o) => o.kind === workload.kind && o.name === workload.name && (o.namespace ?? "default") === workload.namespace && o.root === workload.root
-      );
-      if (!object) continue;
-      seen.add(key);
-      out.push({ file: source.file, line: source.line, text: text2, workload, object });
-    }
-  return out;
-}
-function isOpList(text2) {
-  const doc = parseDocument(text2);
-  const ops = doc.toJS();
-  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
-}
-function uninjected(object) {
-  const copy = JSON.parse(JSON.stringify(object.object));
-  const template = podTemplateOf(copy);
-  if (!template) return copy;
-  for (const list of ["containers", "initContainers"])
-    if (Array.isArray(template.spec[list]))
-      template.spec[list] = template.spec[list].filter(
-        (c) => !(isObject(c) && (c["name"] === "istio-proxy" || c["name"] === "istio-init"))
-      );
-  const annotations = template.metadata["annotations"];
-  if (isObject(annotations)) {
-    delete annotations[STATUS];
-    delete annotations[INJECT];
-  }
-  const labels = template.metadata["labels"];
-  if (isObject(labels)) delete labels[INJECT];
-  return copy;
-}
-function regeneratedPatch(text2, kind, rendered, injected, leftOut = []) {
-  const spec = podTemplateOf(injected)?.spec;
-  const renderedSpec = podTemplateOf(rendered)?.spec;
-  if (!spec || !renderedSpec) return void 0;
-  const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
-  const doc = parseDocument(text2);
-  const ops = doc.contents;
-  if (!isSeq(ops)) return void 0;
-  const byName = (list, name) => (Array.isArray(spec[list]) ? spec[list] : []).find(
-    (i) => isObject(i) && i["name"] === name
-  );
-  const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
-  let changed = false;
-  ops.items.forEach((item, index) => {
-    if (!isMap(item)) return;
-    const op = item.toJSON();
-    if (op.op !== "add" && op.op !== "replace") return;
-    const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
-    if (!match || match[1] !== prefix) return;
-    const list = match[2];
-    const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
-    const fresh = values.map((v) => {
-      const name = isObject(v) ? v["name"] : void 0;
-      covered.get(list).add(name);
-      return byName(list, name) ?? v;
-    });
-    const next = match[3] === void 0 ? fresh : fresh[0];
-    if (JSON.stringify(next) !== JSON.stringify(op.value)) {
-      doc.setIn([index, "value"], doc.createNode(next));
-      changed = true;
-    }
-  });
-  for (const list of ["initContainers", "volumes"]) {
-    const have = new Set(
-      (Array.isArray(renderedSpec[list]) ? renderedSpec[list] : []).map(
-        (i) => isObject(i) ? i["name"] : void 0
-      )
-    );
-    const missing = (Array.isArray(spec[list]) ? spec[list] : []).filter(
-      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list).has(i["name"])
-    );
-    if (missing.length === 0) continue;
-    changed = true;
-    if (have.size === 0 && !covered.get(list).size)
-      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}`, value: missing }));
-    else
-      for (const item of missing)
-        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
-  }
-  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
-  return changed ? doc.toString() : void 0;
-}
-var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
-var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
-function metadataOps(doc, kind, rendered, injected, leftOut) {
-  const ops = doc.contents;
-  const want = podTemplateOf(injected)?.metadata;
-  const have = podTemplateOf(rendered)?.metadata;
-  if (!isSeq(ops) || !want || !have) return false;
-  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
-  const maps = ["labels", "annotations"];
-  const wanted = (map3) => isObject(want[map3]) ? want[map3] : {};
-  const had = (map3) => isObject(have[map3]) ? have[map3] : {};
-  const changes = new Map(
-    maps.map((m) => [
-      m,
-      new Set(
-        Object.keys(wanted(m)).filter(
-          (k) => k !== INJECT && JSON.stringify(wanted(m)[k]) !== JSON.stringify(had(m)[k])
-        )
-      )
-    ])
-  );
-  const covered = new Map(maps.map((m) => [m, /* @__PURE__ */ new Set()]));
-  let touchesMetadata = false;
-  let changed = false;
-  const wholeMap = (map3, at, value) => {
-    for (const key of Object.keys(value)) covered.get(map3).add(key);
-    for (const key of changes.get(map3)) covered.get(map3).add(key);
-    const next = { ...value };
-    for (const key of Object.keys(next)) if (key in wanted(map3)) next[key] = wanted(map3)[key];
-    for (const key of changes.get(map3)) next[key] = wanted(map3)[key];
-    for (const [key, v] of Object.entries(next))
-      if (JSON.stringify(v) !== JSON.stringify(value[key])) {
-        doc.setIn([...at, key], v);
-        changed = true;
-      }
-  };
-  ops.items.forEach((item, index) => {
-    if (!isMap(item)) return;
-    const op = item.toJSON();
-    if (op.op !== "add" && op.op !== "replace") return;
-    if (op.path === prefix && isObject(op.value)) {
-      touchesMetadata = true;
-      for (const map4 of maps) {
-        const value = op.value[map4];
-        if (isObject(value)) wholeMap(map4, [index, "value", map4], value);
-        else if (changes.get(map4).size > 0) {
-          const fresh = Object.fromEntries([...changes.get(map4)].map((k) => [k, wanted(map4)[k]]));
-          for (const key of changes.get(map4)) covered.get(map4).add(key);
-          doc.setIn([index, "value", map4], doc.createNode(fresh));
-          changed = true;
-        }
-      }
-      return;
-    }
-    const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
-    if (!match || match[1] !== prefix) return;
-    touchesMetadata = true;
-    const map3 = match[2];
-    if (match[3] !== void 0) {
-      const key = unescapePointer(match[3]);
-      covered.get(map3).add(key);
-      if (!(key in wanted(map3)) || JSON.stringify(wanted(map3)[key]) === JSON.stringify(op.value)) return;
-      doc.setIn([index, "value"], wanted(map3)[key]);
-      changed = true;
-      return;
-    }
-    if (isObject(op.value)) wholeMap(map3, [index, "value"], op.value);
-  });
-  for (const map3 of maps) {
-    const missing = [...changes.get(map3)].filter((k) => !covered.get(map3).has(k));
-    if (missing.length === 0) continue;
-    if (!touchesMetadata) {
-      leftOut.push(...missing.map((k) => `${map3 === "labels" ? "label" : "annotation"} ${k}`));
-      continue;
-    }
-    changed = true;
-    if (!isObject(have[map3]))
-      ops.items.push(
-        doc.createNode({
-          op: "add",
-          path: `${prefix}/${map3}`,
-          value: Object.fromEntries(missing.map((k) => [k, wanted(map3)[k]]))
-        })
-      );
-    else
-      for (const key of missing)
-        ops.items.push(
-          doc.createNode({
-            op: "add",
-            path: `${prefix}/${map3}/${escapePointer(key)}`,
-            value: wanted(map3)[key]
-          })
-        );
-  }
-  return changed;
-}
-async function json6902Changes(targets, inject, native) {
-  const result = { changes: [], workloads: [], metadataLeftOut: [] };
-  const done = /* @__PURE__ */ new Set();
-  for (const target of targets) {
-    if (done.has(target.file)) continue;
-    done.add(target.file);
-    const kind = target.object.kind;
-    const mode = native ?? target.workload.sidecar.state === "native";
-    const output = await inject(stringify3(uninjected(target.object)), mode, target);
-    const injected = parseAllDocuments(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
-    if (!injected) continue;
-    const leftOut = [];
-    const text2 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
-    if (leftOut.length > 0)
-      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
-    if (text2 !== void 0) result.changes.push({ path: target.file, content: text2, expected: target.text });
-    const to = sidecarOf(injected);
-    const from = target.workload.sidecar;
-    result.workloads.push({
-      kind,
-      name: target.workload.name,
-      namespace: target.workload.namespace,
-      file: target.file,
-      line: target.line,
-      document: 0,
-      status: text2 !== void 0 ? "injected" : "unchanged",
-      from: {
-        ...from.image ? { proxyImage: from.image } : {},
-        ...from.revision ? { revision: from.revision } : {},
-        mode: from.state === "native" ? "native" : "classic"
-      },
-      to: { ...to ?? {}, mode: mode ? "native" : "classic" },
-      origin: "JSON6902 patch"
-    });
-  }
-  return result;
-}
-
-// src/core/inject/output/migrate-json6902.ts
-import { posix as posix17 } from "node:path";
-
-// src/core/inject/output/patch-files.ts
-import { posix as posix16 } from "node:path";
-function patchReferences(build) {
-  const kustomizations = /* @__PURE__ */ new Set();
-  for (const root of build.rendered)
-    for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
-  const out = /* @__PURE__ */ new Map();
-  for (const kustomization of kustomizations) {
-    const dir = posix16.dirname(kustomization);
-    const add = (ref, field, index) => {
-      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
-      if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
-    };
-    for (const doc of build.files.documents(kustomization)) {
-      const body = asRecord(doc.value);
-      if (!body || asString(body.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
-      for (const field of ["patches", "patchesJson6902"])
-        asArray(body[field]).forEach((entry, i) => add(asRecord(entry)?.path, field, i));
-      asArray(body.patchesStrategicMerge).forEach((entry, i) => {
-        if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry))
-          add(entry, "patchesStrategicMerge", i);
-      });
-    }
-  }
-  return out;
-}
-function kustomizePatchFiles(build) {
-  return new Set(patchReferences(build).keys());
-}
-
-// src/core/inject/output/yaml-splice.ts
-function applySplices(text2, splices) {
-  let out = text2;
-  const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
-  for (const { s } of ordered) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
-var eolOf = (text2) => text2.includes("\r\n") ? "\r\n" : "\n";
-function lineStart(text2, offset) {
-  return text2.lastIndexOf("\n", offset - 1) + 1;
-}
-function block(value, column2, eol) {
-  const lines = stringify3(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
-  return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column2) + l).join(eol) + eol;
-}
-function replaceItem(text2, seq3, item, value) {
-  if (!item.range) return void 0;
-  const [start, end] = item.range;
-  if (seq3.flow) return { start, end, text: JSON.stringify(value) };
-  const column2 = start - lineStart(text2, start);
-  const eol = eolOf(text2);
-  const body = block(value, column2, eol);
-  return { start, end, text: text2.slice(end - 1, end) === "\n" ? body : body.slice(0, -eol.length) };
-}
-function appendItems(text2, seq3, values) {
-  const last = seq3.items[seq3.items.length - 1];
-  if (!last?.range || values.length === 0) return void 0;
-  const end = last.range[1];
-  if (seq3.flow) return { start: end, end, text: values.map((v) => `, ${JSON.stringify(v)}`).join("") };
-  const eol = eolOf(text2);
-  const startOfLine = lineStart(text2, last.range[0]);
-  const prefix = text2.slice(startOfLine, last.range[0]);
-  if (!/^\s*-\s+$/.test(prefix)) return void 0;
-  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
-  return {
-    start: end,
-    end,
-    text: lead + values.map((v) => prefix + block(v, prefix.length, eol)).join("")
-  };
-}
-function appendEntries(text2, map3, entries) {
-  const first = map3.items[0]?.key;
-  if (map3.flow || !map3.range || !first?.range || Object.keys(entries).length === 0) return void 0;
-  const end = map3.range[1];
-  const column2 = first.range[0] - lineStart(text2, first.range[0]);
-  const eol = eolOf(text2);
-  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
-  const body = block(entries, column2, eol);
-  return { start: end, end, text: lead + " ".repeat(column2) + body };
-}
-function replaceScalar(node, value) {
-  if (!node.range) return void 0;
-  const [start, end] = node.range;
-  const s = typeof value === "string" ? value : JSON.stringify(value);
-  let text2;
-  if (node.type === "QUOTE_SINGLE") text2 = `'${s.replace(/'/g, "''")}'`;
-  else if (node.type === "QUOTE_DOUBLE") text2 = JSON.stringify(s);
-  else {
-    text2 = stringify3(value, { lineWidth: 0 }).replace(/\n$/, "");
-    if (text2.includes("\n")) text2 = JSON.stringify(s);
-  }
-  return { start, end, text: text2 };
-}
-var asSeq = (node) => isSeq(node) ? node : void 0;
-var asMap = (node) => isMap(node) ? node : void 0;
-var asScalar = (node) => isScalar(node) ? node : void 0;
-var isPlainObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
-function updateNode(text2, node, value) {
-  if (same(node, value)) return [];
-  const scalar = asScalar(node);
-  if (scalar)
-    return typeof value === "object" && value !== null ? void 0 : optional(replaceScalar(scalar, value));
-  const map3 = asMap(node);
-  if (map3 && !map3.flow && isPlainObject(value)) {
-    const splices = [];
-    const keys = /* @__PURE__ */ new Set();
-    for (const pair of map3.items) {
-      const key = String(asScalar(pair.key)?.value);
-      keys.add(key);
-      if (!(key in value)) return void 0;
-      const inner = updateNode(text2, pair.value, value[key]);
-      if (!inner) return void 0;
-      splices.push(...inner);
-    }
-    const added = Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)));
-    if (Object.keys(added).length === 0) return splices;
-    const edit = appendEntries(text2, map3, added);
-    return edit ? [...splices, edit] : void 0;
-  }
-  const seq3 = asSeq(node);
-  if (seq3 && !seq3.flow && Array.isArray(value) && value.length >= seq3.items.length) {
-    const splices = [];
-    for (const [i, item] of seq3.items.entries()) {
-      const inner = updateNode(text2, item, value[i]) ?? optional(replaceItem(text2, seq3, item, value[i]));
-      if (!inner) return void 0;
-      splices.push(...inner);
-    }
-    if (value.length === seq3.items.length) return splices;
-    const edit = appendItems(text2, seq3, value.slice(seq3.items.length));
-    return edit ? [...splices, edit] : void 0;
-  }
-  return void 0;
-}
-var optional = (splice) => splice ? [splice] : void 0;
-
-// src/core/inject/output/strategic-merge.ts
-var STATUS2 = "sidecar.istio.io/status";
-var INJECT2 = "sidecar.istio.io/inject";
-var LISTS2 = ["initContainers", "containers", "volumes"];
-function strategicMergeSidecars(build) {
-  return patchSidecars(
-    build,
-    (text2, workload) => patchDocument(text2, workload.kind, workload.name) !== void 0
-  );
-}
-function templatePath(kind) {
-  return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
-}
-function patchDocument(text2, kind, name) {
-  const docs = parseAllDocuments(text2).filter(
-    (d) => d.errors.length === 0 && d.get("kind") === kind
-  );
-  const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
-  return doc && asMap(doc.getIn([...templatePath(kind), "spec"], true)) ? doc : void 0;
-}
-var items = (spec, list) => Array.isArray(spec?.[list]) ? spec[list].filter(isObject) : [];
-function strategicMergeInput(rendered, patch) {
-  return withoutPatchVolumes(
-    rendered,
-    new Set(items(podTemplateOf(patch)?.spec, "volumes").map((v) => v["name"]))
-  );
-}
-function withoutPatchVolumes(rendered, patched) {
-  const copy = uninjected({ object: rendered });
-  const template = podTemplateOf(copy);
-  const status = podTemplateOf(rendered)?.metadata["annotations"];
-  const old = isObject(status) && typeof status[STATUS2] === "string" ? safeJson(status[STATUS2]) : void 0;
-  const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
-  if (template && Array.isArray(template.spec["volumes"]))
-    template.spec["volumes"] = items(template.spec, "volumes").filter(
-      (v) => !(patched.has(v["name"]) && (owned.size === 0 || owned.has(v["name"])))
-    );
-  return copy;
-}
-function safeJson(text2) {
-  try {
-    const value = JSON.parse(text2);
-    return isObject(value) ? value : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function regeneratedStrategicMerge(text2, kind, name, input, injected, leftOut = []) {
-  const doc = patchDocument(text2, kind, name);
-  const want = podTemplateOf(injected);
-  const base = podTemplateOf(input);
-  if (!doc || !want || !base) return void 0;
-  const at = templatePath(kind);
-  const spec = asMap(doc.getIn([...at, "spec"], true));
-  const splices = [];
-  const newLists = {};
-  for (const list of LISTS2) {
-    const had = new Set(items(base.spec, list).map((i) => i["name"]));
-    const owned = items(want.spec, list).filter((i) => !had.has(i["name"]));
-    const seq3 = asSeq(spec.get(list, true));
-    const covered = /* @__PURE__ */ new Set();
-    for (const item of seq3?.items ?? []) {
-      const node = asMap(item);
-      const fresh = owned.find((o) => o["name"] === node?.get("name"));
-      if (!node || !fresh) continue;
-      covered.add(fresh["name"]);
-      if (JSON.stringify(node.toJSON()) === JSON.stringify(fresh)) continue;
-      const edits = updateNode(text2, node, fresh) ?? [replaceItem(text2, seq3, node, fresh)];
-      for (const edit2 of edits) if (edit2) splices.push(edit2);
-    }
-    const missing = owned.filter((o) => !covered.has(o["name"]));
-    if (missing.length === 0) continue;
-    const edit = seq3 ? appendItems(text2, seq3, missing) : void 0;
-    if (edit) splices.push(edit);
-    else newLists[list] = missing;
-  }
-  const added = appendEntries(text2, spec, newLists);
-  if (added) splices.push(added);
-  splices.push(...metadataSplices(text2, doc, at, base.metadata, want.metadata, leftOut));
-  const next = applySplices(text2, splices);
-  return next === text2 ? void 0 : next;
-}
-function metadataSplices(text2, doc, at, have, want, leftOut) {
-  const metadata = asMap(doc.getIn([...at, "metadata"], true));
-  const splices = [];
-  const newMaps = {};
-  for (const map3 of ["labels", "annotations"]) {
-    const wanted = isObject(want[map3]) ? want[map3] : {};
-    const had = isObject(have[map3]) ? have[map3] : {};
-    const node = asMap(metadata?.get(map3, true));
-    const changed = Object.keys(wanted).filter(
-      (k) => k !== INJECT2 && JSON.stringify(wanted[k]) !== JSON.stringify(had[k])
-    );
-    const covered = /* @__PURE__ */ new Set();
-    for (const pair of node?.items ?? []) {
-      const key = String(asScalar(pair.key)?.value);
-      covered.add(key);
-      const value = asScalar(pair.value);
-      if (!(key in wanted) || !value || JSON.stringify(value.value) === JSON.stringify(wanted[key])) continue;
-      const edit2 = replaceScalar(value, wanted[key]);
-      if (edit2) splices.push(edit2);
-    }
-    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted[k]]));
-    if (Object.keys(missing).length === 0) continue;
-    if (!metadata) {
-      leftOut.push(...Object.keys(missing).map((k) => `${map3 === "labels" ? "label" : "annotation"} ${k}`));
-      continue;
-    }
-    const edit = node ? appendEntries(text2, node, missing) : void 0;
-    if (edit) splices.push(edit);
-    else newMaps[map3] = missing;
-  }
-  const added = metadata ? appendEntries(text2, metadata, newMaps) : void 0;
-  if (added) splices.push(added);
-  return splices;
-}
-async function strategicMergeChanges(targets, inject, native) {
-  const result = { changes: [], workloads: [], metadataLeftOut: [] };
-  const texts = /* @__PURE__ */ new Map();
-  for (const target of targets) {
-    const kind = target.object.kind;
-    const text2 = texts.get(target.file) ?? target.text;
-    const patch = patchDocument(text2, kind, target.workload.name)?.toJS();
-    if (!patch) continue;
-    const mode = native ?? target.workload.sidecar.state === "native";
-    const input = strategicMergeInput(target.object.object, patch);
-    const output = await inject(stringify3(input), mode, target);
-    const injected = parseAllDocuments(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
-    if (!injected) continue;
-    const leftOut = [];
-    const next = regeneratedStrategicMerge(text2, kind, target.workload.name, input, injected, leftOut);
-    if (leftOut.length > 0)
-      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
-    if (next !== void 0) texts.set(target.file, next);
-    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== void 0, mode));
-  }
-  for (const [path5, content] of texts)
-    result.changes.push({ path: path5, content, expected: targets.find((t) => t.file === path5).text });
-  return result;
-}
-function patchWorkloadResult(target, kind, injected, changed, native, origin = "strategic-merge patch") {
-  const to = sidecarOf(injected);
-  const from = target.workload.sidecar;
-  return {
-    kind,
-    name: target.workload.name,
-    namespace: target.workload.namespace,
-    file: target.file,
-    line: target.line,
-    document: 0,
-    status: changed ? "injected" : "unchanged",
-    from: {
-      ...from.image ? { proxyImage: from.image } : {},
-      ...from.revision ? { revision: from.revision } : {},
-      mode: from.state === "native" ? "native" : "classic"
-    },
-    to: { ...to ?? {}, mode: native ? "native" : "classic" },
-    origin
-  };
-}
-
-// src/core/inject/output/migrate-json6902.ts
-async function migrateJson6902(build, targets, inject, native) {
-  const result = { changes: [], kept: [], migrated: [] };
-  const references = patchReferences(build);
-  const perFile = /* @__PURE__ */ new Map();
-  for (const t of targets) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
-  const kustomizations = /* @__PURE__ */ new Map();
-  for (const target of targets) {
-    const refs = references.get(target.file) ?? [];
-    const ref = refs[0];
-    if (!ref || refs.length !== 1 || perFile.get(target.file) !== 1 || ref.field === "patchesStrategicMerge") {
-      result.kept.push({ target, reason: "more than one kustomization entry or workload uses it" });
-      continue;
-    }
-    const kind = target.object.kind;
-    const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
-    const mode = native ?? target.workload.sidecar.state === "native";
-    const injected = parseAllDocuments(await inject(stringify3(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
-    const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
-    if (!injected || other) {
-      result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
-      continue;
-    }
-    const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
-    const patch = sidecarPatch(workload, input, injected);
-    if (!patch) continue;
-    const dir = posix17.dirname(ref.kustomization);
-    const name = patchFileName(workload);
-    const known2 = kustomizations.get(ref.kustomization);
-    const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
-    const rewired = rewire(known2?.text ?? original, ref.field, ref.index, name);
-    if (rewired === void 0) {
-      result.kept.push({ target, reason: `${ref.kustomization} could not be rewired` });
-      continue;
-    }
-    kustomizations.set(ref.kustomization, { text: rewired, original });
-    result.changes.push({ path: dir === "." ? name : posix17.join(dir, name), content: patch, expected: null });
-    result.changes.push({ path: target.file, content: null, expected: target.text });
-    result.migrated.push({
-      target,
-      patch: dir === "." ? name : posix17.join(dir, name),
-      injected,
-      native: mode
-    });
-  }
-  for (const [path5, { text: text2, original }] of kustomizations)
-    result.changes.push({ path: path5, content: text2, expected: original });
-  return result;
-}
-function opVolumes(text2) {
-  const ops = parseDocument(text2).toJS();
-  return new Set(
-    ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
-  );
-}
-function otherOp(text2, kind, input, injected) {
-  const ops = parseDocument(text2).toJS();
-  const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
-  const want = podTemplateOf(injected);
-  const base = podTemplateOf(input);
-  const owned = (list) => {
-    const had = new Set(
-      (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
-    );
-    return new Set(
-      (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
-        (i) => isObject(i) && !had.has(i["name"]) ? [i["name"]] : []
-      )
-    );
-  };
-  for (const op of ops) {
-    const path5 = op.path ?? "";
-    const list = new RegExp(`^${at}/spec/(containers|initContainers|volumes)(?:/(\\d+|-))?$`).exec(path5);
-    if (list && (op.op === "add" || op.op === "replace")) {
-      const values = list[2] === void 0 && Array.isArray(op.value) ? op.value : [op.value];
-      const names = owned(list[1]);
-      if (values.every((v) => isObject(v) && names.has(v["name"]))) continue;
-    }
-    if (new RegExp(`^${at}/metadata/(labels|annotations)(/|$)`).test(path5) && op.op !== "remove") continue;
-    return `its op ${op.op ?? "?"} ${path5} is not the sidecar's`;
-  }
-  return void 0;
-}
-function rewire(text2, field, index, file) {
-  const doc = parseDocument(text2);
-  const seq3 = asSeq(doc.get(field, true));
-  const item = seq3?.items[index];
-  if (!seq3 || seq3.flow || !item?.range) return void 0;
-  if (field === "patches") {
-    const [start, end] = item.range;
-    const eol = text2.includes("\r\n") ? "\r\n" : "\n";
-    return applySplices(text2, [{ start, end, text: `path: ${file}${text2[end - 1] === "\n" ? eol : ""}` }]);
-  }
-  const lineStart2 = (offset) => text2.lastIndexOf("\n", offset - 1) + 1;
-  let splice = { start: lineStart2(item.range[0]), end: item.range[1], text: "" };
-  if (seq3.items.length === 1) {
-    const pair = doc.contents && "items" in doc.contents ? doc.contents.items : [];
-    const key = pair.find((p) => asScalar(p.key)?.value === field)?.key;
-    if (!key?.range || !seq3.range) return void 0;
-    splice = { start: lineStart2(key.range[0]), end: seq3.range[1], text: "" };
-  }
-  return wirePatches(applySplices(text2, [splice]), [file]);
-}
-
 // src/core/inject/render-check.ts
 import { cpSync, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync5, writeFileSync as writeFileSync3 } from "node:fs";
-import { tmpdir as tmpdir5 } from "node:os";
-import { dirname as dirname8, join as join18 } from "node:path";
+import { tmpdir as tmpdir4 } from "node:os";
+import { dirname as dirname8, join as join15 } from "node:path";
 
 // src/core/releases/artifact-hosts.ts
 var FIRST_VERSION_OFF_OLD_HOSTS = "1.31.0";
@@ -43417,6 +39633,116 @@ function rewritten(scheme, rest, move) {
 }
 function displayHost(move) {
   return move.from.startsWith("storage.googleapis.com") ? "storage.googleapis.com/istio-release" : move.from;
+}
+
+// src/core/mesh/documents.ts
+function parseDocuments(file, text2) {
+  const fast = fastDocuments(text2);
+  if (fast) return { documents: withLazyTrees(file, text2, fast), errors: [] };
+  return parseDocumentTrees(file, text2);
+}
+function withLazyTrees(file, text2, fast) {
+  let trees;
+  const tree = (index) => {
+    trees ??= new Map(parseDocumentTrees(file, text2).documents.map((d) => [d.index, d]));
+    const found = trees.get(index);
+    if (!found) throw new Error(`${file}: document ${index} has no syntax tree`);
+    return found;
+  };
+  return fast.map(({ index, line, value }) => ({
+    file,
+    index,
+    line,
+    value,
+    get document() {
+      return tree(index).document;
+    },
+    get lineCounter() {
+      return tree(index).lineCounter;
+    }
+  }));
+}
+var syntaxTrees = { count: 0 };
+function parseDocumentTrees(file, text2) {
+  syntaxTrees.count++;
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text2, { lineCounter, uniqueKeys: false });
+  const list = Array.isArray(parsed) ? parsed : [];
+  const documents = [];
+  const errors = [];
+  let firstError;
+  list.forEach((document, index) => {
+    const error2 = document.errors[0];
+    if (error2) {
+      const line = error2.linePos?.[0]?.line ?? lineCounter.linePos(error2.pos[0]).line;
+      const message = error2.message.split("\n")[0];
+      firstError ??= { line, message };
+      errors.push(`${file}:${line}: ${message}`);
+      return;
+    }
+    if (document.contents === null) return;
+    const start = document.contents.range?.[0] ?? 0;
+    documents.push({
+      file,
+      index,
+      line: lineCounter.linePos(start).line,
+      value: document.toJS({ maxAliasCount: 100 }),
+      document,
+      lineCounter
+    });
+  });
+  return { documents, errors, ...firstError ? { firstError } : {} };
+}
+function nodeAtPath(source, path5) {
+  let node = source.document.contents;
+  for (const step of path5) {
+    if (typeof step === "string") {
+      if (!isMap(node)) return void 0;
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
+      node = pair?.value;
+    } else if (typeof step === "number") {
+      if (!isSeq(node)) return void 0;
+      node = node.items[step];
+    } else {
+      if (!isSeq(node)) return void 0;
+      node = node.items.find((item) => {
+        if (!isMap(item)) return false;
+        const name = item.items.find((p) => isScalar(p.key) && p.key.value === "name");
+        return isScalar(name?.value) && String(name.value.value) === step.name;
+      });
+    }
+    if (node === void 0 || node === null) return void 0;
+  }
+  return node;
+}
+function lineAtPath(source, path5) {
+  const node = nodeAtPath(source, path5);
+  const offset = node?.range?.[0];
+  return offset === void 0 ? void 0 : source.lineCounter.linePos(offset).line;
+}
+function lineOfOffset(text2, offset) {
+  let line = 1;
+  for (let i = text2.indexOf("\n"); i !== -1 && i < offset; i = text2.indexOf("\n", i + 1)) line++;
+  return line;
+}
+function asRecord(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
+}
+function asString(value) {
+  return typeof value === "string" ? value : typeof value === "number" ? String(value) : void 0;
+}
+function asArray(value) {
+  return Array.isArray(value) ? value : [];
+}
+function objectIdentity(value) {
+  const object = asRecord(value);
+  const metadata = asRecord(object?.metadata);
+  const apiVersion = asString(object?.apiVersion);
+  const kind = asString(object?.kind);
+  const name = asString(metadata?.name);
+  if (!apiVersion || !kind || name === void 0) return void 0;
+  const namespace = asString(metadata?.namespace);
+  return { apiVersion, kind, name, ...namespace ? { namespace } : {} };
 }
 
 // src/core/mesh/invariants.ts
@@ -43586,10 +39912,2888 @@ function hostHint(answer) {
   return answer.replacement ? `Use ${answer.replacement} instead.` : "Point it at a host that publishes this version (see Istio's 1.31 upgrade notes).";
 }
 
+// src/core/mesh/model.ts
+import { spawnSync as spawnSync2 } from "node:child_process";
+
+// src/core/mesh/kustomize.ts
+import { spawn as spawn3 } from "node:child_process";
+import { accessSync, constants as constants4 } from "node:fs";
+import { delimiter as delimiter2, join as join13 } from "node:path";
+var RenderError = class extends AutopilotError {
+};
+var DEFAULT_KUSTOMIZE_TIMEOUT_MS = 2 * 6e4;
+var KUSTOMIZE_INSTALL_HINT = "Install kustomize (it is preinstalled on GitHub-hosted runners): `go install sigs.k8s.io/kustomize/kustomize/v5@v5.6.0` and put $(go env GOPATH)/bin on PATH, or install kubectl, whose `kubectl kustomize` is used when kustomize is absent.";
+function locateKustomize(env = process.env) {
+  const explicit = env.KUSTOMIZE;
+  if (explicit) {
+    if (!isExecutable(explicit))
+      throw new NotFoundError(`KUSTOMIZE=${explicit} is not an executable file`, {
+        input: "KUSTOMIZE",
+        hint: KUSTOMIZE_INSTALL_HINT
+      });
+    return { command: explicit, prefix: [], description: explicit };
+  }
+  const kustomize = onPath("kustomize", env);
+  if (kustomize) return { command: kustomize, prefix: [], description: `kustomize at ${kustomize}` };
+  const kubectl = onPath("kubectl", env);
+  if (kubectl)
+    return { command: kubectl, prefix: ["kustomize"], description: `kubectl kustomize (${kubectl})` };
+  throw new NotFoundError("kustomize is not installed: neither kustomize nor kubectl is on PATH", {
+    hint: KUSTOMIZE_INSTALL_HINT
+  });
+}
+function onPath(name, env) {
+  for (const dir of (env.PATH ?? "").split(delimiter2)) {
+    if (!dir) continue;
+    const candidate = join13(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return void 0;
+}
+function isExecutable(path5) {
+  try {
+    accessSync(path5, constants4.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function kustomizeBuild(kustomize, dir, options = {}) {
+  const args = [...kustomize.prefix, "build", dir];
+  const shownAs = options.shownAs ?? dir;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS;
+  return new Promise((resolve9, reject2) => {
+    const child2 = spawn3(kustomize.command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const out = [];
+    const err = [];
+    child2.stdout.on("data", (d) => out.push(d));
+    child2.stderr.on("data", (d) => err.push(d));
+    let settled = false;
+    const settle = (done) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done();
+    };
+    const timer = setTimeout(() => {
+      child2.kill("SIGKILL");
+      child2.stdout.destroy();
+      child2.stderr.destroy();
+      settle(() => reject2(timedOut(shownAs, timeoutMs)));
+    }, timeoutMs);
+    child2.on("error", (error2) => {
+      settle(() => reject2(notRun(kustomize, error2)));
+    });
+    child2.on("close", (code) => {
+      const stderr = Buffer.concat(err).toString("utf8");
+      if (code !== 0) {
+        settle(() => reject2(buildFailed(shownAs, stderr, code)));
+        return;
+      }
+      settle(() => resolve9({ stdout: Buffer.concat(out).toString("utf8"), stderr }));
+    });
+  });
+}
+function timedOut(shownAs, timeoutMs) {
+  return new RenderError(
+    `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1e3)}s`,
+    {
+      file: shownAs,
+      hint: "A very large tree can do this; render it locally with `kustomize build` to see where it stalls."
+    }
+  );
+}
+function notRun(kustomize, error2) {
+  return new RenderError(`could not run ${kustomize.description}: ${error2.message}`, {
+    hint: KUSTOMIZE_INSTALL_HINT,
+    cause: error2
+  });
+}
+function buildFailed(shownAs, stderr, code) {
+  const message = stderr.trim().split("\n").slice(-3).join(" ").replace(/^Error:\s*/, "");
+  return new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
+    file: shownAs,
+    hint: "Run `kustomize build` on that directory to see the whole error, and fix the kustomization."
+  });
+}
+async function mapBounded(items2, limit, task) {
+  const results = new Array(items2.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) {
+      const index = next++;
+      results[index] = await task(items2[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
+  return results;
+}
+
+// src/core/mesh/source-map.ts
+import { posix as posix3 } from "node:path";
+
+// src/core/mesh/repo-files.ts
+import { existsSync as existsSync6, statSync as statSync3 } from "node:fs";
+import { posix as posix2 } from "node:path";
+var KUSTOMIZATION_FILES2 = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function openRepoFiles(root, logger = silentLogger) {
+  const paths = listWorkspaceFiles(root, { patterns: ["**/*.yaml", "**/*.yml", "**/Kustomization"], logger });
+  const listed = new Set(paths);
+  const texts = /* @__PURE__ */ new Map();
+  const parsed = /* @__PURE__ */ new Map();
+  const parseErrors = [];
+  const text2 = (path5) => {
+    const key = posix2.normalize(path5);
+    if (texts.has(key)) return texts.get(key);
+    let value;
+    if (listed.has(key) || safeRegular(root, key, logger)) {
+      const read = readWorkspaceFile(root, key);
+      if (read.status === "ok") value = read.content.toString("utf8");
+      else noticeSkipped(read, logger);
+    }
+    texts.set(key, value);
+    return value;
+  };
+  const documents = (path5) => {
+    const key = posix2.normalize(path5);
+    let docs = parsed.get(key);
+    if (!docs) {
+      const body = text2(key);
+      const result = body === void 0 ? { documents: [], errors: [] } : parseDocuments(key, body);
+      parseErrors.push(...result.errors);
+      docs = result.documents;
+      parsed.set(key, docs);
+    }
+    return docs;
+  };
+  const isDirectory2 = (path5) => {
+    try {
+      const real = resolveInsideWorkspace(root, path5);
+      return existsSync6(real) && statSync3(real).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const kustomizationIn = (dir) => KUSTOMIZATION_FILES2.map((name) => joinPath(dir, name)).find(
+    (p) => listed.has(p) || safeRegular(root, p, logger)
+  );
+  return {
+    root,
+    paths,
+    text: text2,
+    documents,
+    kustomizationIn,
+    isDirectory: isDirectory2,
+    readFile: async (path5) => text2(path5),
+    parseErrors,
+    forgetParsed: () => parsed.clear()
+  };
+}
+function safeRegular(root, path5, logger) {
+  if (path5.startsWith("..") || posix2.isAbsolute(path5)) return false;
+  try {
+    resolveInsideWorkspace(root, path5);
+  } catch {
+    return false;
+  }
+  return isRegularWorkspaceFile(root, path5, logger);
+}
+function joinPath(dir, name) {
+  return posix2.normalize(dir === "." || dir === "" ? name : `${dir}/${name}`);
+}
+function normalizeRepoPath(path5) {
+  const normalized = posix2.normalize(path5.trim().replace(/^\/+/, "")).replace(/\/+$/, "");
+  if (normalized === ".." || normalized.startsWith("../")) return void 0;
+  return normalized === "" ? "." : normalized;
+}
+
+// src/core/mesh/source-map.ts
+function locateDocument(files, object) {
+  if (!object.source) return void 0;
+  const docs = files.documents(object.source.file).filter((d) => objectIdentity(d.value)?.kind === object.kind);
+  const named = (d) => objectIdentity(d.value).name;
+  const doc = docs.find((d) => named(d) === object.name) ?? docs.find((d) => named(d) !== "" && object.name.includes(named(d))) ?? (docs.length === 1 ? docs[0] : void 0);
+  if (doc) object.source = { file: doc.file, line: doc.line };
+  return doc;
+}
+function traceField(files, rendered, object, path5) {
+  const reference = locateField(files, object, path5);
+  const before = object.unsubstituted ? valueAt(object.unsubstituted, path5) : void 0;
+  if (typeof before === "string" && before.includes("${")) {
+    const name = /\$\{#?([_a-zA-Z][_a-zA-Z0-9]*)/.exec(before)?.[1];
+    const defined = name ? rendered.variables?.[name] : void 0;
+    const where2 = defined?.source ?? reference ?? rendered.root.declaredBy?.source;
+    if (where2)
+      return {
+        file: where2.file,
+        line: where2.line,
+        origin: "substituted",
+        ...name ? { variable: name } : {},
+        ...reference ? { reference: { file: reference.file, line: reference.line } } : {}
+      };
+  }
+  return reference;
+}
+function locateField(files, object, path5) {
+  const doc = locateDocument(files, object);
+  const wanted2 = valueAt(object.unsubstituted ?? object.object, path5);
+  const helm = asString(asRecord(asRecord(asRecord(object.object.metadata)?.labels))?.["helm.sh/chart"]);
+  const inlineSource = doc && valueAt(doc.value, path5) !== void 0 ? inlineField(doc, path5, helm ? "helm-rendered" : "inline") : void 0;
+  if (inlineSource && deepEqual2(valueAt(doc.value, path5), wanted2)) return inlineSource;
+  const pointer = concretePath(object.unsubstituted ?? object.object, path5);
+  for (const kustomization of [...object.patchedIn].reverse()) {
+    const found = inPatches(files, kustomization, object, path5, pointer, wanted2);
+    if (found) {
+      const originDir = object.source ? posix3.dirname(object.source.file) : void 0;
+      const nextToResource = posix3.dirname(kustomization) === originDir;
+      return { ...found, origin: nextToResource ? "patch" : "overlay" };
+    }
+  }
+  return inlineSource;
+}
+function inlineField(doc, path5, origin) {
+  let line;
+  return {
+    file: doc.file,
+    get line() {
+      return line ??= lineAtPath(doc, path5) ?? doc.line;
+    },
+    origin
+  };
+}
+function patchTexts(files, kustomization) {
+  const dir = posix3.dirname(kustomization);
+  const out = [];
+  for (const doc of files.documents(kustomization)) {
+    const value = asRecord(doc.value);
+    const flux = asString(value?.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/") === true;
+    const prefix = flux ? ["spec"] : [];
+    const body = flux ? asRecord(value?.spec) : value;
+    if (!body) continue;
+    const fromFile = (ref) => {
+      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref)));
+      const text2 = path5 && !flux ? files.text(path5) : void 0;
+      if (path5 && text2 !== void 0) out.push({ file: path5, lineOffset: 0, text: text2 });
+    };
+    const inline = (at) => {
+      const node = nodeAtPath(doc, [...prefix, ...at]);
+      if (isScalar(node) && typeof node.value === "string" && node.range) {
+        const line = doc.lineCounter.linePos(node.range[0]).line;
+        const block2 = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
+        out.push({ file: kustomization, lineOffset: block2 ? line : line - 1, text: node.value });
+      }
+    };
+    for (const field of ["patches", "patchesJson6902"]) {
+      asArray(body[field]).forEach((entry, index) => {
+        const record = asRecord(entry);
+        if (record?.path !== void 0) fromFile(record.path);
+        if (typeof record?.patch === "string") inline([field, index, "patch"]);
+      });
+    }
+    asArray(body.patchesStrategicMerge).forEach((entry, index) => {
+      if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry)) fromFile(entry);
+      else if (typeof entry === "string") inline(["patchesStrategicMerge", index]);
+    });
+    if (!flux) break;
+  }
+  return out;
+}
+function inPatches(files, kustomization, object, path5, pointer, wanted2) {
+  for (const patch of patchTexts(files, kustomization)) {
+    for (const doc of parseDocuments(patch.file, patch.text).documents) {
+      const line = Array.isArray(doc.value) ? inJson6902(doc, pointer, wanted2) : objectIdentity(doc.value)?.kind === object.kind || asRecord(doc.value)?.spec !== void 0 ? lineAtPath(doc, path5) : void 0;
+      if (line !== void 0) return { file: patch.file, line: line + patch.lineOffset };
+    }
+  }
+  return void 0;
+}
+function inJson6902(doc, pointer, wanted2) {
+  if (!pointer) return void 0;
+  const ops = doc.value;
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = asRecord(ops[i]);
+    if (!op || op.op !== "add" && op.op !== "replace") continue;
+    const target = (asString(op.path) ?? "").split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    if (target.length > pointer.length) continue;
+    const prefixMatches = target.every((segment, k) => {
+      const mine = pointer[k];
+      if (typeof mine === "number") return segment === "-" || /^\d+$/.test(segment);
+      return segment === mine;
+    });
+    if (!prefixMatches) continue;
+    const rest = pointer.slice(target.length);
+    if (!deepEqual2(valueAt(op.value, rest), wanted2)) continue;
+    return lineAtPath(doc, [i, "value", ...rest]) ?? lineAtPath(doc, [i]);
+  }
+  return void 0;
+}
+function valueAt(value, path5) {
+  let current = value;
+  for (const step of path5) {
+    if (typeof step === "string") current = asRecord(current)?.[step];
+    else if (typeof step === "number") current = Array.isArray(current) ? current[step] : void 0;
+    else current = asArray(current).find((item) => asRecord(item)?.name === step.name);
+    if (current === void 0) return void 0;
+  }
+  return current;
+}
+function concretePath(value, path5) {
+  const out = [];
+  let current = value;
+  for (const step of path5) {
+    if (typeof step === "object") {
+      const index = asArray(current).findIndex((item) => asRecord(item)?.name === step.name);
+      if (index < 0) return void 0;
+      out.push(index);
+      current = asArray(current)[index];
+    } else {
+      out.push(step);
+      current = typeof step === "number" ? asArray(current)[step] : asRecord(current)?.[step];
+    }
+  }
+  return out;
+}
+function deepEqual2(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual2(x, b[i]));
+  }
+  const ra = asRecord(a);
+  const rb = asRecord(b);
+  if (!ra || !rb) return false;
+  const keys = Object.keys(ra);
+  return keys.length === Object.keys(rb).length && keys.every((k) => deepEqual2(ra[k], rb[k]));
+}
+
+// src/core/mesh/substitute.ts
+var VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+function substituteVariables(text2, vars) {
+  const result = { text: "", used: [], undefinedVariables: [], errors: [] };
+  result.text = expand(text2, vars, result);
+  return result;
+}
+function expand(text2, vars, result) {
+  let out = "";
+  let i = 0;
+  while (i < text2.length) {
+    const dollar = text2.indexOf("$", i);
+    if (dollar < 0) break;
+    out += text2.slice(i, dollar);
+    if (text2.startsWith("$${", dollar)) {
+      out += "${";
+      i = dollar + 3;
+      continue;
+    }
+    if (!text2.startsWith("${", dollar)) {
+      out += "$";
+      i = dollar + 1;
+      continue;
+    }
+    const close = matchingBrace(text2, dollar + 2);
+    if (close < 0) {
+      result.errors.push(`${text2.slice(dollar, dollar + 40)}: no closing brace`);
+      out += text2.slice(dollar);
+      return out;
+    }
+    const inner = text2.slice(dollar + 2, close);
+    const value = evaluate(inner, vars, result);
+    out += value ?? text2.slice(dollar, close + 1);
+    i = close + 1;
+  }
+  return out + text2.slice(i);
+}
+function matchingBrace(text2, from) {
+  let depth = 1;
+  for (let i = from; i < text2.length; i++) {
+    if (text2.startsWith("${", i)) {
+      depth++;
+      i++;
+    } else if (text2[i] === "}" && --depth === 0) return i;
+  }
+  return -1;
+}
+function evaluate(inner, vars, result) {
+  if (inner.startsWith("#")) {
+    const name2 = inner.slice(1);
+    if (!VARIABLE_NAME.test(name2)) return reject(inner, result);
+    return String(lookup(name2, vars, result, false).length);
+  }
+  const name = /^[_a-zA-Z][_a-zA-Z0-9]*/.exec(inner)?.[0];
+  if (!name) return reject(inner, result);
+  const rest = inner.slice(name.length);
+  const set3 = vars.has(name);
+  const defaulted = (emptyCounts, fallback) => {
+    const value2 = vars.get(name);
+    use(name, result);
+    if (value2 === void 0 || emptyCounts && value2 === "") return expand(fallback, vars, result);
+    return value2;
+  };
+  if (rest === "") return lookup(name, vars, result, true);
+  if (rest.startsWith(":-") || rest.startsWith(":=")) return defaulted(true, rest.slice(2));
+  if (rest.startsWith("-") || rest.startsWith("=")) return defaulted(false, rest.slice(1));
+  if (rest.startsWith(":+") || rest.startsWith(":?") || rest.startsWith("+") || rest.startsWith("?"))
+    return reject(inner, result);
+  const value = lookup(name, vars, result, !set3);
+  if (rest === "^^") return value.toUpperCase();
+  if (rest === "^") return value.charAt(0).toUpperCase() + value.slice(1);
+  if (rest === ",,") return value.toLowerCase();
+  if (rest === ",") return value.charAt(0).toLowerCase() + value.slice(1);
+  const offset = /^:\s*(-?\d+)(?::(\d+))?$/.exec(rest);
+  if (offset) {
+    const start = Number(offset[1]);
+    const from = start < 0 ? Math.max(0, value.length + start) : start;
+    return offset[2] === void 0 ? value.slice(from) : value.slice(from, from + Number(offset[2]));
+  }
+  const strip = /^(##?|%%?)(.*)$/s.exec(rest);
+  if (strip) return stripPattern(value, strip[1], expand(strip[2], vars, result));
+  const replace = /^\/([/#%]?)((?:[^/\\]|\\.)*)\/?(.*)$/s.exec(rest);
+  if (replace) {
+    const pattern = expand(replace[2], vars, result);
+    const replacement = expand(replace[3], vars, result);
+    return replacePattern(value, replace[1], pattern, replacement);
+  }
+  return reject(inner, result);
+}
+function lookup(name, vars, result, reportUnset) {
+  use(name, result);
+  const value = vars.get(name);
+  if (value === void 0 && reportUnset && !result.undefinedVariables.includes(name))
+    result.undefinedVariables.push(name);
+  return value ?? "";
+}
+function use(name, result) {
+  if (!result.used.includes(name)) result.used.push(name);
+}
+function reject(inner, result) {
+  result.errors.push(`\${${inner}} is not a substitution Flux supports`);
+  return void 0;
+}
+function globSource(pattern, greedy) {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "*") source += greedy ? ".*" : ".*?";
+    else if (c === "?") source += ".";
+    else if (c === "\\" && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]);
+    else if (c === "[") {
+      const end = pattern.indexOf("]", i + 1);
+      if (end < 0) source += "\\[";
+      else {
+        source += `[${pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i = end;
+      }
+    } else source += escapeRegExp(c);
+  }
+  return source;
+}
+function escapeRegExp(text2) {
+  return text2.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+function stripPattern(value, op, pattern) {
+  const longest = op.length === 2;
+  const whole = (candidate) => new RegExp(`^${globSource(pattern, true)}$`, "s").test(candidate);
+  const lengths = [...Array(value.length + 1).keys()];
+  if (longest) lengths.reverse();
+  for (const n of lengths) {
+    if (op.startsWith("#") && whole(value.slice(0, n))) return value.slice(n);
+    if (op.startsWith("%") && whole(value.slice(value.length - n))) return value.slice(0, value.length - n);
+  }
+  return value;
+}
+function replacePattern(value, mode, pattern, replacement) {
+  if (pattern === "") return value;
+  const body = globSource(pattern, true);
+  if (mode === "#") return value.replace(new RegExp(`^${body}`, "s"), () => replacement);
+  if (mode === "%") return value.replace(new RegExp(`${body}$`, "s"), () => replacement);
+  return value.replace(new RegExp(body, mode === "/" ? "gs" : "s"), () => replacement);
+}
+
+// src/core/workspace/nearest.ts
+import { posix as posix4 } from "node:path";
+function sharedDirectoryDepth(a, b) {
+  const left = posix4.dirname(a).split("/");
+  const right = posix4.dirname(b).split("/");
+  let depth = 0;
+  while (depth < left.length && depth < right.length && left[depth] === right[depth] && left[depth] !== ".")
+    depth++;
+  return depth;
+}
+function nearestTo(from, candidates, fileOf) {
+  let best = -1;
+  let out = [];
+  for (const candidate of candidates) {
+    const depth = sharedDirectoryDepth(from, fileOf(candidate));
+    if (depth > best) {
+      best = depth;
+      out = [candidate];
+    } else if (depth === best) out.push(candidate);
+  }
+  return out;
+}
+
+// src/core/mesh/post-build.ts
+var SUBSTITUTE_ANNOTATION = "kustomize.toolkit.fluxcd.io/substitute";
+function applyPostBuild(files, all) {
+  const objects = all.flatMap((r) => r.objects);
+  const clusterOfRoot = new Map(all.map((r) => [r.root.id, r.root.cluster]));
+  const declaredClusters = new Set(
+    all.filter((r) => r.root.kind === "flux" || r.root.kind === "argocd").map((r) => r.root.cluster)
+  );
+  for (const rendered of all) {
+    const flux = rendered.root.flux;
+    if (!flux || !rendered.rendered) continue;
+    if (flux.substitute.length === 0 && flux.substituteFrom.length === 0) continue;
+    const variables = {};
+    for (const ref of flux.substituteFrom) {
+      const named = objects.filter(
+        (o) => o.kind === ref.kind && o.name === ref.name && (o.namespace ?? flux.namespace) === flux.namespace
+      );
+      const found = substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref);
+      if (!found) {
+        if (!ref.optional && named.length === 0)
+          rendered.warnings.push({
+            ...ref.source ?? {},
+            message: `substituteFrom ${ref.kind} ${flux.namespace}/${ref.name} is not in the repository; Flux fails this Kustomization until it exists (set optional: true to tolerate its absence)`
+          });
+        continue;
+      }
+      for (const [name, entry] of Object.entries(dataOf(files, found))) variables[name] = entry;
+    }
+    for (const entry of flux.substitute)
+      variables[entry.name] = { value: entry.value, ...entry.source ? { source: entry.source } : {} };
+    rendered.variables = variables;
+    const values = new Map(Object.entries(variables).map(([k, v]) => [k, v.value]));
+    for (const object of rendered.objects) substituteObject(object, values, rendered.warnings);
+  }
+}
+function substitutionObjectFor(rendered, named, clusterOfRoot, declaredClusters, ref) {
+  const cluster = rendered.root.cluster;
+  const placed = (o) => clusterOfRoot.get(o.root);
+  const same2 = named.filter((o) => placed(o) === cluster);
+  const unplaced = named.filter((o) => !declaredClusters.has(placed(o) ?? ""));
+  const candidates = same2.length > 0 ? same2 : unplaced;
+  const fileOf = (o) => o.source?.file ?? "";
+  const declaring = rendered.root.declaredBy?.source.file;
+  const nearest = declaring ? nearestTo(declaring, candidates, fileOf) : candidates;
+  const files = [...new Set(nearest.map(fileOf))].sort();
+  const chosen = nearest.find((o) => fileOf(o) === files[0]);
+  if (files.length > 1)
+    rendered.warnings.push({
+      ...ref.source ?? {},
+      message: `substituteFrom ${ref.kind} ${ref.name} of cluster ${cluster} is ambiguous: ${files.join(" and ")} are equally near; the model uses ${files[0]} \u2014 keep one per cluster, or give them different names`
+    });
+  if (!chosen && named.length > 0 && !ref.optional)
+    rendered.warnings.push({
+      ...ref.source ?? {},
+      message: `substituteFrom ${ref.kind} ${ref.name} is rendered only for other clusters (${[...new Set(named.map(fileOf))].sort().join(", ")}), not for ${cluster}, where Flux looks it up`
+    });
+  return chosen;
+}
+function substituteObject(object, values, warnings) {
+  const metadata = asRecord(object.object.metadata);
+  const disabled = (m) => asString(asRecord(m)?.[SUBSTITUTE_ANNOTATION]) === "disabled";
+  if (disabled(metadata?.labels) || disabled(metadata?.annotations)) return;
+  const text2 = stringify3(object.object);
+  if (!text2.includes("${")) return;
+  const result = substituteVariables(text2, values);
+  const where2 = object.source ?? {};
+  for (const error2 of result.errors)
+    warnings.push({ ...where2, message: `${object.kind} ${object.name}: ${error2}` });
+  for (const name of result.undefinedVariables)
+    warnings.push({
+      ...where2,
+      message: `${object.kind} ${object.name} uses \${${name}}, which no substitute or substituteFrom defines; Flux substitutes an empty string (and fails with StrictPostBuildSubstitutions)`
+    });
+  if (result.text === text2) return;
+  let substituted;
+  try {
+    substituted = asRecord(parse(result.text));
+  } catch (error2) {
+    warnings.push({
+      ...where2,
+      message: `${object.kind} ${object.name} is not YAML after substitution: ${String(error2)}`
+    });
+  }
+  const id = substituted && objectIdentity(substituted);
+  if (!substituted || !id) return;
+  object.unsubstituted = object.object;
+  object.object = substituted;
+  object.name = id.name;
+  if (id.namespace) object.namespace = id.namespace;
+}
+function dataOf(files, object) {
+  const doc = locateDocument(files, object);
+  const out = {};
+  const add = (field, decode) => {
+    for (const [key, raw] of Object.entries(asRecord(object.object[field]) ?? {})) {
+      const text2 = asString(raw) ?? "";
+      const value = decode ? Buffer.from(text2, "base64").toString("utf8") : text2;
+      const line = doc ? lineAtPath(doc, [field, key]) : void 0;
+      const source = object.source ? { file: object.source.file, line: line ?? object.source.line } : void 0;
+      out[key] = { value, ...source ? { source } : {} };
+    }
+  };
+  add("data", object.kind === "Secret");
+  if (object.kind === "Secret") add("stringData", false);
+  return out;
+}
+
+// src/core/mesh/render.ts
+import { mkdirSync as mkdirSync3, mkdtempSync, realpathSync as realpathSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { availableParallelism as availableParallelism2, tmpdir as tmpdir3 } from "node:os";
+import { join as join14, posix as posix6, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+
+// src/core/mesh/build-output.ts
+var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
+var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
+function readBuildOutput(stdout, toWorkspace, options = {}) {
+  const read = { objects: [], problems: [] };
+  if (options.lazy === false || UNUSUAL_OUTPUT.test(stdout)) {
+    readEagerly(stdout, toWorkspace, read);
+    return read;
+  }
+  for (const text2 of stdout.split(DOCUMENT_SEPARATOR)) {
+    const head = headOf(text2);
+    if (!head) {
+      readEagerly(text2, toWorkspace, read);
+      continue;
+    }
+    const object = lazyObject(text2, head, toWorkspace);
+    if (object) read.objects.push(object);
+  }
+  return read;
+}
+function readEagerly(text2, toWorkspace, read) {
+  for (const doc of parseAllDocuments(text2)) {
+    if (doc.errors.length > 0) {
+      read.problems.push(
+        `kustomize printed YAML that does not parse: ${doc.errors[0].message.split("\n")[0]}`
+      );
+      continue;
+    }
+    const value = asRecord(doc.toJS());
+    const id = value && objectIdentity(value);
+    if (!value || !id) continue;
+    const { origin, patchedIn } = takeBuildAnnotations(value, toWorkspace);
+    read.objects.push({
+      ...id,
+      object: value,
+      ...origin ? { source: { file: origin, line: 1 } } : {},
+      patchedIn
+    });
+  }
+}
+function lazyObject(text2, head, toWorkspace) {
+  const id = objectIdentity(head);
+  if (!id) return void 0;
+  const { origin, patchedIn } = takeBuildAnnotations(head, toWorkspace);
+  let whole;
+  const object = { ...id };
+  Object.defineProperty(object, "object", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!whole) {
+        try {
+          whole = asRecord(parse(text2)) ?? {};
+        } catch {
+          whole = structuredClone(head);
+        }
+        takeBuildAnnotations(whole, () => void 0);
+      }
+      return whole;
+    },
+    set: (value) => {
+      whole = value;
+    }
+  });
+  if (origin) object.source = { file: origin, line: 1 };
+  object.patchedIn = patchedIn;
+  return object;
+}
+var DOCUMENT_SEPARATOR = /^---[ \t]*(?:\n|$)/m;
+var UNUSUAL_OUTPUT = /^(?:%|\.\.\.(?:[ \t]|$)|\t)/m;
+var TOP_LEVEL_KEY = /^([A-Za-z_][\w.-]*):(?:[ \t]|\r?\n|$)/;
+var HEAD_KEYS = ["apiVersion", "kind", "metadata"];
+function headOf(text2) {
+  const entries = /* @__PURE__ */ new Map();
+  let current;
+  for (let start = 0; start < text2.length; ) {
+    const newline = text2.indexOf("\n", start);
+    const end = newline === -1 ? text2.length : newline + 1;
+    const first = text2[start];
+    const listItem = first === "-" && (text2[start + 1] === " " || text2[start + 1] === "\n");
+    if (listItem && !current) return void 0;
+    if (!listItem && first !== " " && first !== "\n" && first !== "\r" && first !== "#") {
+      const key = TOP_LEVEL_KEY.exec(text2.slice(start, Math.min(end, start + 200)))?.[1];
+      if (!key || entries.has(key)) return void 0;
+      current = { start, end };
+      entries.set(key, current);
+    } else if (!current && first !== "#" && text2.slice(start, end).trim() !== "") {
+      return void 0;
+    }
+    if (current) current.end = end;
+    start = end;
+  }
+  const head = HEAD_KEYS.map((key) => entries.get(key)).filter((range) => range !== void 0).map(({ start, end }) => {
+    const slice = text2.slice(start, end);
+    return slice.endsWith("\n") ? slice : `${slice}
+`;
+  }).join("");
+  try {
+    return asRecord(parse(head));
+  } catch {
+    return void 0;
+  }
+}
+function takeBuildAnnotations(object, toWorkspace) {
+  const metadata = asRecord(object.metadata);
+  const annotations = asRecord(metadata?.annotations);
+  if (!metadata || !annotations) return { patchedIn: [] };
+  const originText = asString(annotations[ORIGIN_ANNOTATION]);
+  const transformations = asString(annotations[TRANSFORMATIONS_ANNOTATION]);
+  delete annotations[ORIGIN_ANNOTATION];
+  delete annotations[TRANSFORMATIONS_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const originPath = originText && originPathOf(originText);
+  const patchedIn = /* @__PURE__ */ new Set();
+  if (transformations) {
+    for (const entry of transformationsOf(transformations)) {
+      if (/Patch/.test(entry.by)) {
+        const path5 = toWorkspace(entry.configuredIn);
+        if (path5) patchedIn.add(path5);
+      }
+    }
+  }
+  const origin = originPath ? toWorkspace(originPath) : void 0;
+  return { ...origin ? { origin } : {}, patchedIn: [...patchedIn] };
+}
+var PLAIN_PATH = "([\\w.+-]*/[\\w./@+-]*)";
+var PLAIN_ORIGIN = new RegExp(`^path: ${PLAIN_PATH}\\n(?:(?:repo|ref): [\\w./@:+-]+\\n)*$`);
+function originPathOf(text2) {
+  const plain = PLAIN_ORIGIN.exec(text2);
+  if (plain) return plain[1];
+  return asString(asRecord(parse(text2))?.path);
+}
+var PLAIN_TRANSFORMATION = new RegExp(
+  `- configuredIn: ${PLAIN_PATH}\\n {2}configuredBy:\\n {4}apiVersion: [\\w./-]+\\n {4}kind: ([\\w-]+)\\n(?: {4}name: [\\w.-]+\\n)?`,
+  "y"
+);
+function transformationsOf(text2) {
+  const entries = [];
+  PLAIN_TRANSFORMATION.lastIndex = 0;
+  for (let m = PLAIN_TRANSFORMATION.exec(text2); m; m = PLAIN_TRANSFORMATION.exec(text2)) {
+    entries.push({ configuredIn: m[1], by: m[2] });
+    if (PLAIN_TRANSFORMATION.lastIndex === text2.length) return entries;
+  }
+  entries.length = 0;
+  const list = parse(text2);
+  for (const entry of Array.isArray(list) ? list : []) {
+    const configuredIn = asString(asRecord(entry)?.configuredIn);
+    const by = asString(asRecord(asRecord(entry)?.configuredBy)?.kind) ?? "";
+    if (configuredIn) entries.push({ configuredIn, by });
+  }
+  return entries;
+}
+
+// src/core/mesh/roots.ts
+import { posix as posix5 } from "node:path";
+var PLAIN_CLUSTER = "default";
+var REFERENCE_FIELDS = ["resources", "bases", "components"];
+function discoverRoots(files) {
+  const warnings = [];
+  const chartDirs = files.paths.filter((p) => posix5.basename(p) === "Chart.yaml").map((p) => posix5.dirname(p));
+  const inChart = (path5) => chartDirs.some((dir) => dir === "." || path5.startsWith(`${dir}/`));
+  const { kustomizationDirs, included, declared } = scanRepo(files, inChart, warnings);
+  const declaredPaths = new Set(declared.map((r) => r.path));
+  const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
+  const underGenerated = (dir) => generated.some((p) => p === "." || dir.startsWith(`${p}/`));
+  const kustomizeRoots = [...kustomizationDirs].filter((dir) => !included.has(dir) && !declaredPaths.has(dir) && !underGenerated(dir)).sort().map((dir) => ({
+    id: `kustomize:${dir}`,
+    kind: "kustomize",
+    path: dir,
+    cluster: dir,
+    kustomization: true
+  }));
+  const covering = [...kustomizationDirs, ...declaredPaths];
+  const covered = (path5) => covering.some((dir) => dir === "." || path5 === dir || path5.startsWith(`${dir}/`));
+  const plainRoots = plainRootsOf(files, (path5) => inChart(path5) || covered(path5));
+  nestUnderDeclared(files, declared, kustomizationDirs, inChart);
+  for (const error2 of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error2}` });
+  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
+}
+function scanRepo(files, inChart, warnings) {
+  const kustomizationDirs = /* @__PURE__ */ new Set();
+  const included = /* @__PURE__ */ new Set();
+  const declared = [];
+  for (const path5 of files.paths) {
+    if (isIgnoredPath(path5) || inChart(path5)) continue;
+    const dir = posix5.dirname(path5);
+    if (KUSTOMIZATION_FILES2.includes(posix5.basename(path5))) {
+      kustomizationDirs.add(dir);
+      for (const ref of kustomizationReferences(files, path5)) if (files.isDirectory(ref)) included.add(ref);
+      continue;
+    }
+    const text2 = files.text(path5);
+    if (!text2 || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text2)) continue;
+    for (const doc of files.documents(path5)) {
+      const flux = fluxRoot(doc, files, warnings);
+      if (flux) declared.push(flux);
+      declared.push(...argoRoots(doc, files, warnings));
+    }
+  }
+  return { kustomizationDirs, included, declared };
+}
+function plainRootsOf(files, skip) {
+  const plainByDir = /* @__PURE__ */ new Map();
+  for (const path5 of files.paths) {
+    if (isIgnoredPath(path5) || skip(path5)) continue;
+    if (!files.documents(path5).some((d) => objectIdentity(d.value))) continue;
+    const dir = posix5.dirname(path5);
+    plainByDir.set(dir, [...plainByDir.get(dir) ?? [], path5]);
+  }
+  return [...plainByDir.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, paths]) => ({
+    id: `plain:${dir}`,
+    kind: "plain",
+    path: dir,
+    cluster: PLAIN_CLUSTER,
+    kustomization: false,
+    files: paths
+  }));
+}
+function nestUnderDeclared(files, declared, kustomizationDirs, inChart) {
+  for (const root of declared) {
+    if (root.kustomization) continue;
+    const under = (dir) => root.path === "." || dir.startsWith(`${root.path}/`);
+    const nested2 = [...kustomizationDirs].filter(under).sort();
+    root.nested = nested2.filter(
+      (dir) => !nested2.some((other) => other !== dir && dir.startsWith(`${other}/`))
+    );
+    const inNested = (p) => root.nested.some((dir) => p.startsWith(`${dir}/`));
+    root.files = plainFilesUnder(files, root.path, (p) => inChart(p) || inNested(p));
+  }
+}
+function isIgnoredPath(path5) {
+  return /(^|\/)(\.github|node_modules|\.git)\//.test(path5);
+}
+function kustomizationReferences(files, kustomizationPath) {
+  const dir = posix5.dirname(kustomizationPath);
+  const doc = files.documents(kustomizationPath)[0];
+  const body = asRecord(doc?.value);
+  if (!body) return [];
+  const refs = [];
+  for (const field of REFERENCE_FIELDS) {
+    for (const entry of asArray(body[field])) {
+      const ref = asString(entry);
+      if (!ref || isRemoteReference(ref)) continue;
+      const resolved = normalizeRepoPath(joinPath(dir, ref));
+      if (resolved) refs.push(resolved);
+    }
+  }
+  return refs;
+}
+function isRemoteReference(ref) {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(ref);
+}
+function location(doc, path5 = []) {
+  return { file: doc.file, line: lineAtPath(doc, path5) ?? doc.line };
+}
+function fluxRoot(doc, files, warnings) {
+  const id = objectIdentity(doc.value);
+  if (!id || id.kind !== "Kustomization" || !id.apiVersion.startsWith("kustomize.toolkit.fluxcd.io/"))
+    return void 0;
+  const spec = asRecord(asRecord(doc.value)?.spec) ?? {};
+  const path5 = normalizeRepoPath(asString(spec.path) ?? ".");
+  const where2 = location(doc, ["spec", "path"]);
+  if (!path5 || !files.isDirectory(path5)) {
+    warnings.push({
+      ...where2,
+      message: `Flux Kustomization ${id.name} deploys '${asString(spec.path) ?? ""}', which is not a directory of this repository; it is left out of the mesh model`
+    });
+    return void 0;
+  }
+  const namespace = id.namespace ?? "flux-system";
+  const postBuild = asRecord(spec.postBuild) ?? {};
+  const substitute2 = Object.entries(asRecord(postBuild.substitute) ?? {}).map(([name, value]) => ({
+    name,
+    value: asString(value) ?? String(value),
+    source: location(doc, ["spec", "postBuild", "substitute", name])
+  }));
+  const substituteFrom = asArray(postBuild.substituteFrom).flatMap((entry, index) => {
+    const ref = asRecord(entry);
+    const kind = asString(ref?.kind);
+    const name = asString(ref?.name);
+    if (kind !== "ConfigMap" && kind !== "Secret" || !name) return [];
+    return [
+      {
+        kind,
+        name,
+        optional: ref?.optional === true,
+        source: location(doc, ["spec", "postBuild", "substituteFrom", index])
+      }
+    ];
+  });
+  const flux = {
+    namespace,
+    substitute: substitute2,
+    substituteFrom,
+    patches: asArray(spec.patches),
+    images: asArray(spec.images),
+    components: asArray(spec.components).map((c) => asString(c) ?? "").filter(Boolean),
+    ...asString(spec.targetNamespace) ? { targetNamespace: asString(spec.targetNamespace) } : {},
+    ...asString(spec.namePrefix) ? { namePrefix: asString(spec.namePrefix) } : {},
+    ...asString(spec.nameSuffix) ? { nameSuffix: asString(spec.nameSuffix) } : {}
+  };
+  return {
+    id: `flux:${path5}@${namespace}/${id.name}`,
+    kind: "flux",
+    path: path5,
+    cluster: fluxClusterOf(files, doc.file),
+    declaredBy: { kind: "Kustomization", name: id.name, namespace, source: location(doc) },
+    kustomization: files.kustomizationIn(path5) !== void 0,
+    flux
+  };
+}
+function fluxClusterOf(files, declaringFile) {
+  let dir = posix5.dirname(declaringFile);
+  for (; ; ) {
+    if (posix5.basename(dir) !== "flux-system" && files.isDirectory(joinPath(dir, "flux-system"))) return dir;
+    if (dir === "." || dir === "") break;
+    dir = posix5.dirname(dir);
+  }
+  return posix5.dirname(declaringFile);
+}
+function argoRoots(doc, files, warnings) {
+  const id = objectIdentity(doc.value);
+  if (!id || id.kind !== "Application" || !id.apiVersion.startsWith("argoproj.io/")) return [];
+  const spec = asRecord(asRecord(doc.value)?.spec) ?? {};
+  const destination = asRecord(spec.destination) ?? {};
+  const cluster = asString(destination.name) ?? asString(destination.server) ?? "in-cluster";
+  const single = asRecord(spec.source);
+  const sources = single ? [single] : asArray(spec.sources).map(asRecord);
+  const roots = [];
+  sources.forEach((source, index) => {
+    const raw = asString(source?.path);
+    if (!source || raw === void 0 || source.chart !== void 0) return;
+    const fieldPath = single ? ["spec", "source", "path"] : ["spec", "sources", index, "path"];
+    const path5 = normalizeRepoPath(raw);
+    if (!path5 || !files.isDirectory(path5)) {
+      warnings.push({
+        ...location(doc, fieldPath),
+        message: `Argo CD Application ${id.name} deploys '${raw}', which is not a directory of this repository; it is left out of the mesh model`
+      });
+      return;
+    }
+    if (files.text(joinPath(path5, "Chart.yaml")) !== void 0) return;
+    roots.push({
+      id: `argocd:${path5}@${id.namespace ?? "argocd"}/${id.name}`,
+      kind: "argocd",
+      path: path5,
+      cluster,
+      declaredBy: { kind: "Application", name: id.name, namespace: id.namespace, source: location(doc) },
+      kustomization: files.kustomizationIn(path5) !== void 0
+    });
+  });
+  return roots;
+}
+function plainFilesUnder(files, dir, inChart) {
+  return files.paths.filter(
+    (p) => (dir === "." || p.startsWith(`${dir}/`)) && !isIgnoredPath(p) && !inChart(p) && files.documents(p).some((d) => objectIdentity(d.value))
+  );
+}
+
+// src/core/mesh/render.ts
+async function renderRoots(files, roots, options) {
+  const scratch = mkdtempSync(join14(tmpdir3(), "autopilot-mesh-"));
+  const freeDirs = [];
+  let madeDirs = 0;
+  const nextDir = () => {
+    const dir = join14(scratch, String(madeDirs++));
+    mkdirSync3(dir);
+    return dir;
+  };
+  try {
+    const workspace = realpathSync4(files.root);
+    const concurrency = options.concurrency ?? availableParallelism2();
+    return await mapBounded(roots, concurrency, async (root) => {
+      const plain = root.kustomization ? void 0 : renderPlain(files, root);
+      const dirs = root.kustomization ? [root.path] : root.nested ?? [];
+      if (dirs.length === 0) return plain;
+      const wrapperDir = freeDirs.pop() ?? nextDir();
+      try {
+        const built = await renderKustomization(files, workspace, root, dirs, wrapperDir, options);
+        return plain ? { ...built, objects: [...plain.objects, ...built.objects] } : built;
+      } catch (error2) {
+        return failed(root, describeError(error2).split("\n")[0], files.kustomizationIn(root.path));
+      } finally {
+        freeDirs.push(wrapperDir);
+      }
+    });
+  } finally {
+    rmSync4(scratch, { recursive: true, force: true });
+  }
+}
+function failed(root, message, file) {
+  const where2 = root.declaredBy?.source ?? { file: file ?? root.path };
+  return { root, objects: [], rendered: false, warnings: [{ ...where2, message }] };
+}
+function renderPlain(files, root) {
+  const objects = [];
+  for (const file of root.files ?? []) {
+    for (const doc of files.documents(file)) {
+      const id = objectIdentity(doc.value);
+      if (!id) continue;
+      objects.push({
+        ...id,
+        object: doc.value,
+        root: root.id,
+        source: { file, line: doc.line },
+        patchedIn: []
+      });
+    }
+  }
+  return { root, objects, rendered: true, warnings: [] };
+}
+async function renderKustomization(files, workspace, root, dirs, wrapperDir, options) {
+  const remote = dirs.flatMap((dir) => remoteReferences(files, dir));
+  if (remote.length > 0)
+    return failed(
+      root,
+      `${root.path} pulls ${remote[0]} from the network; remote bases are not rendered (vendor them into the repository)`
+    );
+  const toDirs = dirs.map((dir) => relative3(wrapperDir, resolve4(workspace, dir)).split(sep3).join("/"));
+  const wrapper = join14(wrapperDir, "kustomization.yaml");
+  rmSync4(wrapper, { force: true });
+  writeFileSync2(wrapper, wrapperKustomization(root, toDirs));
+  if (!options.kustomize) throw new Error("kustomize was not located before rendering a kustomization");
+  const { stdout } = await kustomizeBuild(options.kustomize, wrapperDir, {
+    timeoutMs: options.timeoutMs,
+    shownAs: root.path
+  });
+  const toWorkspace = (p) => fromWrapper(workspace, wrapperDir, p, root);
+  const { objects, problems } = readBuildOutput(stdout, toWorkspace);
+  return {
+    root,
+    objects: objects.map((object) => Object.assign(object, { root: root.id })),
+    rendered: true,
+    warnings: problems.map((message) => ({ file: root.path, message }))
+  };
+}
+function wrapperKustomization(root, toDirs) {
+  const flux = root.flux;
+  const toRoot = toDirs[0];
+  const body = {
+    apiVersion: "kustomize.config.k8s.io/v1beta1",
+    kind: "Kustomization",
+    resources: [...toDirs],
+    buildMetadata: ["originAnnotations", "transformerAnnotations"]
+  };
+  if (flux?.targetNamespace) body.namespace = flux.targetNamespace;
+  if (flux?.namePrefix) body.namePrefix = flux.namePrefix;
+  if (flux?.nameSuffix) body.nameSuffix = flux.nameSuffix;
+  if (flux && flux.patches.length > 0) body.patches = flux.patches;
+  if (flux && flux.images.length > 0) body.images = flux.images;
+  if (flux && flux.components.length > 0) body.components = flux.components.map((c) => posix6.join(toRoot, c));
+  return `${JSON.stringify(body, null, 2)}
+`;
+}
+function fromWrapper(workspace, wrapperDir, path5, root) {
+  const absolute = resolve4(wrapperDir, path5);
+  if (absolute === join14(wrapperDir, "kustomization.yaml")) return root.declaredBy?.source.file;
+  const rel = relative3(workspace, absolute).split(sep3).join("/");
+  return normalizeRepoPath(rel);
+}
+function remoteReferences(files, dir) {
+  const seen = /* @__PURE__ */ new Set();
+  const remote = [];
+  const visit3 = (current) => {
+    if (seen.has(current)) return;
+    seen.add(current);
+    const kustomization = files.kustomizationIn(current);
+    if (!kustomization) return;
+    const body = asRecord(files.documents(kustomization)[0]?.value) ?? {};
+    for (const field of ["resources", "bases", "components"]) {
+      const entries = body[field];
+      for (const ref of Array.isArray(entries) ? entries : []) {
+        if (typeof ref === "string" && isRemoteReference(ref)) remote.push(ref);
+      }
+    }
+    for (const ref of kustomizationReferences(files, kustomization)) if (files.isDirectory(ref)) visit3(ref);
+  };
+  visit3(dir);
+  return remote;
+}
+
+// src/core/mesh/current-version.ts
+function controlPlaneVersions(model) {
+  return model.clusters.flatMap(
+    (cluster) => cluster.controlPlanes.flatMap(
+      (plane) => plane.version && parseIstioVersion(plane.version) ? [
+        {
+          cluster: cluster.name,
+          revision: plane.revision,
+          version: parseIstioVersion(plane.version).version,
+          ...plane.source ? { source: plane.source } : {}
+        }
+      ] : []
+    )
+  );
+}
+function currentControlPlaneVersion(model, query = {}) {
+  const matching = controlPlaneVersions(model).filter(
+    (v) => (!query.cluster || v.cluster === query.cluster) && (!query.revision || v.revision === query.revision) && (!query.file || v.source?.file === query.file)
+  );
+  const oldest = matching.sort((a, b) => compareVersions(a.version, b.version))[0];
+  if (oldest) return oldest;
+  const scope = [
+    query.cluster ? `cluster ${query.cluster}` : "",
+    query.revision ? `revision ${query.revision}` : "",
+    query.file ? `file ${query.file}` : ""
+  ].filter(Boolean).join(", ");
+  throw new NotFoundError(
+    `the mesh model has no Istio control plane with a version${scope ? ` for ${scope}` : ""}`,
+    {
+      ...query.input ? { input: query.input } : {},
+      ...query.file ? { file: query.file } : {},
+      hint: "Declare the control plane in the repository (a HelmRelease or Argo CD Application of istiod, an IstioOperator, a Sail Istio, or a .istio-version file), or set the version explicitly."
+    }
+  );
+}
+function readPlainVersionFile(workspace, path5, input = "version-file") {
+  const text2 = readText(workspace, path5, input);
+  const match = /^[ \t]*([^\s#][^#\r\n]*?)[ \t]*(?:#.*)?$/m.exec(
+    text2.replace(/^(?:[ \t]*(?:#.*)?\r?\n)+/, "")
+  );
+  const offset = match ? text2.indexOf(match[1]) : -1;
+  if (!match || offset < 0)
+    throw new FileFormatError("the file holds no version", {
+      file: path5,
+      line: 1,
+      hint: "Write a version such as 1.24.2."
+    });
+  const line = lineOfOffset(text2, offset);
+  const written = match[1].replace(/^['"]|['"]$/g, "");
+  const version = written.replace(/-(distroless|debug)$/, "");
+  try {
+    toSemverRange(version, input);
+  } catch {
+    throw new FileFormatError(`'${written}' is not an Istio version or range`, {
+      file: path5,
+      line,
+      hint: "Write a version such as 1.24.2 (or a range such as 1.24.x)."
+    });
+  }
+  return { version, file: path5, line };
+}
+function readText(workspace, path5, input) {
+  let result;
+  try {
+    resolveInsideWorkspace(workspace, path5);
+    result = readWorkspaceFile(workspace, path5);
+  } catch (error2) {
+    throw new InvalidInputError(
+      `cannot read ${path5}: ${error2.code ?? String(error2)}`,
+      {
+        input,
+        hint: "The path is relative to the workspace; check out the repository before this step.",
+        cause: error2
+      }
+    );
+  }
+  if (result.status !== "ok")
+    throw new InvalidInputError(`${path5} is ${result.status === "binary" ? "a binary file" : "too large"}`, {
+      input
+    });
+  return result.content.toString("utf8");
+}
+
+// src/core/mesh/model.ts
+import { posix as posix13 } from "node:path";
+
+// src/core/mesh/values/index.ts
+import { posix as posix12 } from "node:path";
+
+// src/core/mesh/values/argocd-application/find.ts
+import { posix as posix9 } from "node:path";
+
+// src/core/mesh/values/merge.ts
+function isValuesMap(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function cloneValues(value) {
+  if (Array.isArray(value)) return value.map((item) => cloneValues(item));
+  if (isValuesMap(value)) {
+    const copy = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = cloneValues(item);
+    return copy;
+  }
+  return value;
+}
+function mergeValues(base, overlay) {
+  const out = cloneValues(base);
+  for (const [key, value] of Object.entries(overlay)) {
+    const current = out[key];
+    out[key] = isValuesMap(value) && isValuesMap(current) ? mergeValues(current, value) : cloneValues(value);
+  }
+  return out;
+}
+function mergeLayers(layers) {
+  return layers.reduce((merged, layer) => mergeValues(merged, layer.values), {});
+}
+function valueAt2(values, ...keys) {
+  let current = values;
+  for (const key of keys) {
+    if (!isValuesMap(current)) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+var MAX_INDEX = 65536;
+function parseSetPath(path5) {
+  const tokens = [];
+  let current = "";
+  for (let i = 0; i < path5.length; i++) {
+    const char = path5[i];
+    if (char === "\\" && i + 1 < path5.length) {
+      current += path5[++i];
+    } else if (char === ".") {
+      tokens.push(current);
+      current = "";
+    } else {
+      current += char;
+    }
+  }
+  tokens.push(current);
+  const segments = [];
+  for (const token of tokens) {
+    const match = /^(.*?)((?:\[\d+\])+)$/.exec(token);
+    if (!match) {
+      segments.push({ key: token });
+      continue;
+    }
+    const indices = [...match[2].matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    if (indices.some((index) => index > MAX_INDEX)) {
+      throw new Error(`'${path5}' indexes a list beyond ${MAX_INDEX}, which Helm refuses`);
+    }
+    segments.push({ key: match[1], index: indices[0] });
+    for (const index of indices.slice(1)) segments.push({ key: "", index });
+  }
+  if (segments.some((s) => s.key === "" && s.index === void 0)) {
+    throw new Error(`'${path5}' is not a Helm --set path (an empty key between dots)`);
+  }
+  return segments;
+}
+function typedValue(text2, forceString) {
+  if (forceString) return text2;
+  if (/^true$/i.test(text2)) return true;
+  if (/^false$/i.test(text2)) return false;
+  if (/^null$/i.test(text2)) return null;
+  if (text2 === "0" || /^-?[1-9]\d*$/.test(text2)) {
+    const number = Number(text2);
+    if (Number.isSafeInteger(number)) return number;
+  }
+  return text2;
+}
+function splitUnescaped(text2) {
+  const parts = [];
+  let current = "";
+  for (let i = 0; i < text2.length; i++) {
+    const char = text2[i];
+    if (char === "\\" && i + 1 < text2.length) current += text2[++i];
+    else if (char === ",") {
+      parts.push(current);
+      current = "";
+    } else current += char;
+  }
+  parts.push(current);
+  return parts;
+}
+function parseSetValue(text2, forceString = false) {
+  if (text2.startsWith("{") && text2.endsWith("}")) {
+    const inner = text2.slice(1, -1);
+    return inner === "" ? [] : splitUnescaped(inner).map((item) => typedValue(item, forceString));
+  }
+  return typedValue(splitUnescaped(text2).join(","), forceString);
+}
+function setValuePath(values, path5, value) {
+  const segments = parseSetPath(path5);
+  let container = values;
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1;
+    const next = segments[i + 1];
+    const wantsList = next !== void 0 && next.key === "" && next.index !== void 0;
+    if (segment.index === void 0) {
+      const map3 = container;
+      if (last) map3[segment.key] = value;
+      else {
+        if (!isValuesMap(map3[segment.key])) map3[segment.key] = {};
+        container = map3[segment.key];
+      }
+      return;
+    }
+    const list = listAt(container, segment.key);
+    while (list.length <= segment.index) list.push(null);
+    if (last) list[segment.index] = value;
+    else {
+      const child2 = list[segment.index];
+      if (wantsList ? !Array.isArray(child2) : !isValuesMap(child2)) list[segment.index] = wantsList ? [] : {};
+      container = list[segment.index];
+    }
+  });
+}
+function listAt(container, key) {
+  if (Array.isArray(container)) return container;
+  if (!Array.isArray(container[key])) container[key] = [];
+  return container[key];
+}
+function setLayer(below, path5, value) {
+  const segments = parseSetPath(path5);
+  const firstList = segments.findIndex((segment) => segment.index !== void 0);
+  const layer = {};
+  if (firstList === -1) {
+    setValuePath(layer, path5, value);
+    return layer;
+  }
+  const keys = segments.slice(0, firstList + 1).map((segment) => segment.key);
+  const after = cloneValues(below);
+  setValuePath(after, path5, value);
+  let cursor = layer;
+  for (const key of keys.slice(0, -1)) {
+    cursor[key] = {};
+    cursor = cursor[key];
+  }
+  cursor[keys[keys.length - 1]] = valueAt2(after, ...keys);
+  return layer;
+}
+
+// src/core/mesh/values/components.ts
+var CHART_COMPONENTS = {
+  base: "base",
+  "istio-base": "base",
+  istiod: "istiod",
+  "istiod-remote": "istiod",
+  gateway: "gateway",
+  "istio-ingress": "gateway",
+  "istio-egress": "gateway",
+  cni: "cni",
+  "istio-cni": "cni",
+  ztunnel: "ztunnel"
+};
+var AMBIGUOUS = /* @__PURE__ */ new Set(["base", "gateway", "cni"]);
+function istioChartComponent(chart, source) {
+  if (!chart) return void 0;
+  const name = chart.replace(/\/+$/, "").split("/").pop().replace(/:.*$/, "");
+  const component = CHART_COMPONENTS[name];
+  if (!component) return void 0;
+  if (!AMBIGUOUS.has(name)) return component;
+  return `${chart} ${source ?? ""}`.toLowerCase().includes("istio") ? component : void 0;
+}
+function istioVersionOf2(text2) {
+  if (typeof text2 !== "string") return void 0;
+  return parseIstioVersion(text2.replace(/-(distroless|debug)$/, ""))?.version;
+}
+function tagOf(values, component) {
+  const global2 = valueAt2(values, "global", "tag");
+  if (component === "base" || component === "gateway") return global2;
+  return valueAt2(values, "tag") ?? global2;
+}
+function declare(draft) {
+  const values = mergeLayers(draft.layers);
+  const declaration = { ...draft, values, unresolved: [...draft.unresolved] };
+  const revision = valueAt2(values, "revision");
+  if (typeof revision === "string" && revision !== "") declaration.revision = revision;
+  else delete declaration.revision;
+  const meshConfig = valueAt2(values, "meshConfig");
+  if (isValuesMap(meshConfig)) declaration.meshConfig = meshConfig;
+  const version = istioVersionOf2(draft.version) ?? istioVersionOf2(tagOf(values, draft.component)) ?? (draft.chart?.version ? exactVersionOf(draft.chart.version) : void 0);
+  if (version) declaration.version = version;
+  else delete declaration.version;
+  return declaration;
+}
+
+// src/core/mesh/values/documents.ts
+function stringField(object, ...keys) {
+  const value = valueAt2(object, ...keys);
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return void 0;
+}
+function mapField(object, ...keys) {
+  const value = valueAt2(object, ...keys);
+  return isValuesMap(value) ? value : void 0;
+}
+function listField(object, ...keys) {
+  const value = valueAt2(object, ...keys);
+  return Array.isArray(value) ? value : [];
+}
+function parseValuesText(text2) {
+  let parsed;
+  try {
+    parsed = parse(text2, { uniqueKeys: false });
+  } catch (error2) {
+    const message = error2 instanceof Error ? error2.message.split("\n")[0] : String(error2);
+    return { error: `not valid YAML: ${message}` };
+  }
+  if (parsed === null || parsed === void 0) return { values: {} };
+  if (!isValuesMap(parsed)) return { error: "is YAML, but not a map of values" };
+  return { values: parsed };
+}
+function objectLabel(object) {
+  return `${object.kind} ${object.namespace ? `${object.namespace}/` : ""}${object.name}`;
+}
+function findObject(objects, kind, name, namespace) {
+  const named = objects.filter((o) => o.kind === kind && o.name === name);
+  return named.find((o) => o.namespace === namespace) ?? named.find((o) => o.namespace === void 0 || namespace === void 0);
+}
+function unresolved(reference, reason, source) {
+  return source ? { reference, reason, source } : { reference, reason };
+}
+function layerOf(description, values, source) {
+  return source ? { description, source, values } : { description, values };
+}
+
+// src/core/mesh/values/files.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { posix as posix7 } from "node:path";
+function workspacePath(dir, path5) {
+  const joined = posix7.normalize(posix7.join(dir, path5.startsWith("/") ? path5.slice(1) : path5));
+  if (joined === ".." || joined.startsWith("../")) return void 0;
+  return joined.replace(/^\.\//, "");
+}
+async function readValuesFile(readFile4, path5, description) {
+  let text2;
+  try {
+    text2 = await readFile4(path5);
+  } catch (error2) {
+    const reason = `the file cannot be read: ${error2 instanceof Error ? error2.message : String(error2)}`;
+    return { unresolved: { reference: description, reason } };
+  }
+  if (text2 === void 0) return { missing: true };
+  const parsed = parseValuesText(text2);
+  if ("error" in parsed) {
+    return {
+      unresolved: {
+        reference: description,
+        reason: `the file ${parsed.error}`,
+        source: { file: path5, line: 1 }
+      }
+    };
+  }
+  return { layer: { description, source: { file: path5, line: 1 }, values: parsed.values } };
+}
+function isGlob(path5) {
+  return /[*?[]/.test(path5);
+}
+function expandGlob(pattern, files) {
+  const match = (0, import_picomatch2.default)(pattern, { dot: false });
+  return files.filter((file) => match(file)).sort();
+}
+
+// src/core/mesh/values/umbrella.ts
+import { posix as posix8 } from "node:path";
+function dependencyOf(entry) {
+  const name = stringField(entry, "name");
+  const repository = stringField(entry, "repository");
+  const component = istioChartComponent(name, repository);
+  if (!name || !component) return void 0;
+  const dependency = { component, name, key: stringField(entry, "alias") ?? name };
+  const version = stringField(entry, "version");
+  if (version) dependency.version = version.replace(/^v(?=\d)/, "");
+  if (repository) dependency.repository = repository;
+  const condition = stringField(entry, "condition");
+  if (condition) dependency.condition = condition;
+  return dependency;
+}
+async function readChart(readFile4, chartFile) {
+  const text2 = await readFile4(chartFile).catch(() => void 0);
+  if (text2 === void 0) return void 0;
+  const parsed = parseValuesText(text2);
+  if ("error" in parsed) return void 0;
+  const dependencies = listField(parsed.values, "dependencies").map(dependencyOf).filter((d) => d !== void 0);
+  const name = stringField(parsed.values, "name") ?? posix8.basename(posix8.dirname(chartFile));
+  const chart = { chartFile, directory: posix8.dirname(chartFile), name, dependencies };
+  const version = stringField(parsed.values, "version");
+  if (version) chart.version = version;
+  return chart;
+}
+function dependencyEnabled(dependency, parentLayers) {
+  if (!dependency.condition) return true;
+  const merged = mergeLayers(parentLayers);
+  for (const path5 of dependency.condition.split(",")) {
+    const value = valueAt2(merged, ...path5.trim().split("."));
+    if (typeof value === "boolean") return value;
+  }
+  return true;
+}
+function subchartLayers(dependency, parentLayers) {
+  const layers = [];
+  for (const parent of parentLayers) {
+    const own = parent.values[dependency.key];
+    if (!isValuesMap(own)) continue;
+    layers.push({ ...parent, description: `${parent.description} ${dependency.key}:`, values: own });
+  }
+  const global2 = mergeLayers(parentLayers).global;
+  if (isValuesMap(global2)) {
+    layers.push({
+      description: `Helm passes the parent chart's global to ${dependency.key}`,
+      values: { global: global2 }
+    });
+  }
+  return layers;
+}
+
+// src/core/mesh/values/argocd-application/repository.ts
+function normaliseRepoUrl(url) {
+  return url.trim().toLowerCase().replace(/^[a-z+]+:\/\//, "").replace(/^[^@/]+@/, "").replace(/^([^/:]+):(?!\d)/, "$1/").replace(/\/+$/, "").replace(/\.git$/, "");
+}
+function isThisRepository(url, repositoryUrls) {
+  if (!url || !repositoryUrls) return false;
+  const wanted2 = normaliseRepoUrl(url);
+  return repositoryUrls.some((known2) => normaliseRepoUrl(known2) === wanted2);
+}
+
+// src/core/mesh/values/argocd-application/value-files.ts
+function substitute(path5, env) {
+  return path5.replace(/\$\{?(ARGOCD_[A-Z_]+)\}?/g, (whole, name) => env[name] ?? whole);
+}
+function locate(entry, source, context2) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) return { reason: "a remote URL; Argo CD downloads it" };
+  const ref = /^\$([^/]+)\/(.*)$/.exec(entry);
+  if (ref) {
+    const target = source.sources.find((s) => stringField(s, "ref") === ref[1]);
+    if (!target) return { reason: `no source of the Application has ref: ${ref[1]}` };
+    const url = stringField(target, "repoURL");
+    if (!isThisRepository(url, context2.repositoryUrls)) {
+      return {
+        reason: `$${ref[1]} is ${url ?? "a source without repoURL"}, not known to be this repository`
+      };
+    }
+    const path6 = workspacePath("", ref[2]);
+    return path6 ? { path: path6 } : { reason: "the path climbs out of the repository" };
+  }
+  if (source.path === void 0)
+    return { reason: "relative to the chart in its Helm repository, which is not in this repo" };
+  if (!isThisRepository(source.repoURL, context2.repositoryUrls)) {
+    return { reason: `the source's repoURL ${source.repoURL ?? ""} is not known to be this repository` };
+  }
+  const path5 = workspacePath(source.path, entry);
+  return path5 ? { path: path5 } : { reason: "the path climbs out of the repository" };
+}
+async function readOne(path5, description, source, context2, out) {
+  const read = await readValuesFile(context2.readFile, path5, description);
+  if ("layer" in read) out.layers.push(read.layer);
+  else if ("unresolved" in read) out.unresolved.push(read.unresolved);
+  else if (source.ignoreMissing)
+    out.notes.push(`${description}: ${path5} is not in the repo; ignoreMissingValueFiles skips it`);
+  else
+    out.unresolved.push({
+      reference: description,
+      reason: `${path5} is not in the repo; Argo CD would fail to render`
+    });
+}
+function locateAll(entries, label, source, context2) {
+  return entries.map((raw) => {
+    const entry = substitute(raw, source.env);
+    const description = `${label} valueFiles ${raw}`;
+    if (/\$\{?ARGOCD_/.test(entry))
+      return { raw, description, reason: "uses a build variable we cannot know" };
+    return { raw, description, ...locate(entry, source, context2) };
+  });
+}
+async function readValueFiles(entries, label, source, context2) {
+  const out = { layers: [], unresolved: [], notes: [] };
+  const located = locateAll(entries, label, source, context2);
+  const explicit = new Set(located.filter((l) => l.path && !isGlob(l.path)).map((l) => l.path));
+  const seen = /* @__PURE__ */ new Set();
+  for (const { description, path: path5, reason } of located) {
+    if (!path5) {
+      out.unresolved.push({ reference: description, reason: reason ?? "cannot be located" });
+      continue;
+    }
+    const glob = isGlob(path5);
+    const paths = glob ? expandGlob(path5, context2.files ?? []).filter((p) => !explicit.has(p)) : [path5];
+    if (glob && paths.length === 0) {
+      if (source.ignoreMissing)
+        out.notes.push(`${description} matches no file; ignoreMissingValueFiles skips it`);
+      else out.unresolved.push({ reference: description, reason: "the glob matches no file in the repo" });
+    }
+    for (const file of paths.filter((p) => !seen.has(p))) {
+      seen.add(file);
+      await readOne(file, description, source, context2, out);
+    }
+  }
+  return out;
+}
+
+// src/core/mesh/values/argocd-application/helm-values.ts
+function inlineLayers(helm, label, source, out) {
+  const object = mapField(helm, "valuesObject");
+  const text2 = stringField(helm, "values");
+  if (object) {
+    if (text2 !== void 0)
+      out.notes.push(`${label} has both values and valuesObject; Argo CD ignores values`);
+    out.layers.push(layerOf(`${label} helm.valuesObject`, object, source));
+    return;
+  }
+  if (text2 === void 0) return;
+  const parsed = parseValuesText(text2);
+  if ("error" in parsed)
+    out.unresolved.push(unresolved(`${label} helm.values`, `the values ${parsed.error}`, source));
+  else out.layers.push(layerOf(`${label} helm.values`, parsed.values, source));
+}
+function parameterLayers(helm, label, source, out) {
+  for (const parameter of listField(helm, "parameters")) {
+    const name = stringField(parameter, "name");
+    const value = stringField(parameter, "value") ?? "";
+    if (!name) continue;
+    const forceString = stringField(parameter, "forceString") === "true";
+    const description = `${label} helm.parameters ${name}`;
+    try {
+      const values = setLayer(mergeLayers(out.layers), name, parseSetValue(value, forceString));
+      out.layers.push(layerOf(description, values, source));
+    } catch (error2) {
+      out.unresolved.push(
+        unresolved(description, error2 instanceof Error ? error2.message : String(error2), source)
+      );
+    }
+  }
+  for (const parameter of listField(helm, "fileParameters")) {
+    const name = stringField(parameter, "name") ?? "";
+    out.unresolved.push(
+      unresolved(`${label} helm.fileParameters ${name}`, "file parameters (--set-file) are not read", source)
+    );
+  }
+}
+async function helmSourceValues(helm, label, where2, objectSource, context2) {
+  const entries = listField(helm, "valueFiles").filter((e) => typeof e === "string");
+  const out = await readValueFiles(entries, label, where2, context2);
+  inlineLayers(helm, label, objectSource, out);
+  parameterLayers(helm, label, objectSource, out);
+  return out;
+}
+
+// src/core/mesh/values/argocd-application/find.ts
+function isApplication(object) {
+  return object.kind === "Application" && object.apiVersion.startsWith("argoproj.io/");
+}
+function applicationSources(app) {
+  const many = listField(app.object, "spec", "sources");
+  if (many.length > 0) return many;
+  const one = mapField(app.object, "spec", "source");
+  return one ? [one] : [];
+}
+function compactChart(name, repository, version) {
+  const chart = { name };
+  if (repository) chart.repository = repository;
+  if (version) chart.version = version.replace(/^v(?=\d)/, "");
+  return chart;
+}
+function remoteChart(source) {
+  const repoURL = stringField(source, "repoURL");
+  const chart = stringField(source, "chart");
+  const version = stringField(source, "targetRevision");
+  if (chart) return compactChart(chart, repoURL, version);
+  if (repoURL?.startsWith("oci://")) return compactChart(repoURL.split("/").pop(), repoURL, version);
+  return void 0;
+}
+function finish(base, component, chart, values, name = base.label) {
+  const declaration = declare({
+    sourceId: "argocd-application",
+    component,
+    name,
+    ...base.namespace ? { namespace: base.namespace } : {},
+    ...base.app.source ? { source: base.app.source } : {},
+    chart,
+    layers: values.layers,
+    unresolved: values.unresolved
+  });
+  if (values.notes.length > 0) declaration.notes = values.notes;
+  return declaration;
+}
+async function localChart(base, source, values, context2) {
+  const path5 = stringField(source, "path");
+  if (path5 === void 0 || !isThisRepository(stringField(source, "repoURL"), context2.repositoryUrls))
+    return [];
+  const dir = posix9.normalize(path5).replace(/^\.\/?|\/$/g, "");
+  const chartFile = posix9.join(dir, "Chart.yaml");
+  const chart = await readChart(context2.readFile, chartFile);
+  if (!chart) return [];
+  const vendored = istioChartComponent(chart.name, dir);
+  if (vendored) {
+    const vendoredChart = compactChart(chart.name, stringField(source, "repoURL"), chart.version);
+    return [finish(base, vendored, vendoredChart, await values(dir))];
+  }
+  if (chart.dependencies.length === 0) return [];
+  const own = await values(dir);
+  const defaults2 = await readValuesFile(
+    context2.readFile,
+    posix9.join(dir, "values.yaml"),
+    `${chart.name} chart values.yaml`
+  );
+  const parent = ["layer" in defaults2 ? [defaults2.layer] : [], own.layers].flat();
+  return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
+    const layers = subchartLayers(dependency, parent);
+    const dependencyChart = compactChart(dependency.name, dependency.repository, dependency.version);
+    const name = `${base.label} ${chart.name} dependency ${dependency.key}`;
+    return finish(base, dependency.component, dependencyChart, { ...own, layers }, name);
+  });
+}
+async function declareApplication(app, context2) {
+  const sources = applicationSources(app);
+  const namespace = stringField(app.object, "spec", "destination", "namespace");
+  const env = {
+    ARGOCD_APP_NAME: app.name,
+    ARGOCD_APP_NAMESPACE: namespace ?? "",
+    ARGOCD_APP_PROJECT_NAME: stringField(app.object, "spec", "project") ?? ""
+  };
+  const out = [];
+  for (const [index, source] of sources.entries()) {
+    const label = sources.length > 1 ? `${objectLabel(app)} sources[${index}]` : objectLabel(app);
+    const base = { app, label, ...namespace ? { namespace } : {} };
+    const helm = mapField(source, "helm");
+    const repoURL = stringField(source, "repoURL");
+    const values = (path5) => helmSourceValues(
+      helm,
+      label,
+      {
+        ...repoURL ? { repoURL } : {},
+        ...path5 !== void 0 ? { path: path5 } : {},
+        sources,
+        ignoreMissing: stringField(helm, "ignoreMissingValueFiles") === "true",
+        env
+      },
+      app.source,
+      context2
+    );
+    const chart = remoteChart(source);
+    const component = istioChartComponent(chart?.name, repoURL);
+    if (chart && component) out.push(finish(base, component, chart, await values(void 0)));
+    else if (!chart) out.push(...await localChart(base, source, values, context2));
+  }
+  return out;
+}
+async function findApplications(context2) {
+  const found = await Promise.all(
+    context2.objects.filter(isApplication).map((app) => declareApplication(app, context2))
+  );
+  return found.flat();
+}
+
+// src/core/mesh/values/argocd-application/index.ts
+var argocdApplicationSource = {
+  id: "argocd-application",
+  find: findApplications
+};
+
+// src/core/mesh/values/flux-helmrelease/chart.ts
+function lastSegment(reference) {
+  return reference.replace(/\/+$/, "").split("/").pop() ?? reference;
+}
+function withoutV(version) {
+  return version?.replace(/^v(?=\d)/, "");
+}
+function ociVersion(spec) {
+  return withoutV(stringField(spec, "ref", "tag") ?? stringField(spec, "ref", "semver"));
+}
+function compact(chart) {
+  const out = { name: chart.name };
+  if (chart.repository) out.repository = chart.repository;
+  if (chart.version) out.version = chart.version;
+  return out;
+}
+function helmChartSpec(spec, objects, namespace) {
+  const kind = stringField(spec, "sourceRef", "kind") ?? "HelmRepository";
+  const sourceName = stringField(spec, "sourceRef", "name");
+  const sourceNamespace = stringField(spec, "sourceRef", "namespace") ?? namespace;
+  const source = sourceName ? findObject(objects, kind, sourceName, sourceNamespace) : void 0;
+  return compact({
+    name: lastSegment(stringField(spec, "chart") ?? ""),
+    repository: stringField(source?.object, "spec", "url") ?? sourceName,
+    version: withoutV(stringField(spec, "version"))
+  });
+}
+function chartRef(release, objects) {
+  const kind = stringField(release.object, "spec", "chartRef", "kind");
+  const name = stringField(release.object, "spec", "chartRef", "name");
+  if (!kind || !name) return void 0;
+  const namespace = stringField(release.object, "spec", "chartRef", "namespace") ?? release.namespace;
+  const target = findObject(objects, kind, name, namespace);
+  if (kind === "HelmChart")
+    return target ? helmChartSpec(mapField(target.object, "spec"), objects, namespace) : void 0;
+  const url = stringField(target?.object, "spec", "url");
+  if (!url) return void 0;
+  return compact({
+    name: lastSegment(url),
+    repository: url,
+    version: ociVersion(mapField(target?.object, "spec"))
+  });
+}
+function releaseChart(release, objects) {
+  const template = mapField(release.object, "spec", "chart");
+  if (!template) return chartRef(release, objects);
+  const spec = mapField(template, "spec");
+  if (stringField(template, "kind") === "OCIRepository") {
+    const url = stringField(spec, "url");
+    return url ? compact({ name: lastSegment(url), repository: url, version: ociVersion(spec) }) : void 0;
+  }
+  return helmChartSpec(spec, objects, release.namespace);
+}
+
+// src/core/mesh/values/flux-helmrelease/values-from.ts
+import { Buffer as Buffer2 } from "node:buffer";
+function parseReference(entry) {
+  return {
+    kind: stringField(entry, "kind") ?? "",
+    name: stringField(entry, "name") ?? "",
+    valuesKey: stringField(entry, "valuesKey") || "values.yaml",
+    targetPath: stringField(entry, "targetPath") || void 0,
+    optional: stringField(entry, "optional") === "true"
+  };
+}
+function isSopsEncrypted(object, raw) {
+  return "sops" in object.object || (raw?.startsWith("ENC[") ?? false);
+}
+function readKey(object, key) {
+  const plain = stringField(object.object, "data", key);
+  if (object.kind === "ConfigMap") return plain === void 0 ? { missing: true } : { text: plain };
+  const written = stringField(object.object, "stringData", key);
+  if (isSopsEncrypted(object, written ?? plain)) return { encrypted: true };
+  if (written !== void 0) return { text: written };
+  if (plain === void 0) return { missing: true };
+  return { text: Buffer2.from(plain, "base64").toString("utf8") };
+}
+function hashedTwin(reference, objects) {
+  const prefix = `${reference.name}-`;
+  return objects.find(
+    (o) => o.kind === reference.kind && o.name.startsWith(prefix) && /^[a-z0-9]{10}$/.test(o.name.slice(prefix.length))
+  );
+}
+function notFound(reference, label, release, objects) {
+  const where2 = `${label}${reference.valuesKey === "values.yaml" ? "" : ` key ${reference.valuesKey}`}`;
+  if (reference.optional) {
+    return {
+      kind: "skipped",
+      note: `optional valuesFrom ${where2} is not in the repo; Flux skips it, and so do we`
+    };
+  }
+  const twin = hashedTwin(reference, objects);
+  const reason = twin ? `only ${objectLabel(twin)} is rendered: kustomize added a hash suffix and did not rewrite this reference (set disableNameSuffixHash, or teach kustomize the reference with a nameReference configuration)` : reference.kind === "Secret" ? "the Secret is not among the rendered objects (it lives in the cluster, or is made by a SealedSecret or an external secrets operator); Flux reads it at install time" : "the ConfigMap is not among the rendered objects; Flux would fail the release";
+  return { kind: "unresolved", unresolved: unresolved(`valuesFrom ${where2}`, reason, release.source) };
+}
+function targetValue(text2) {
+  const quoted = /^(["']).*\1$/s.test(text2);
+  return parseSetValue(quoted ? text2.slice(1, -1) : text2, quoted);
+}
+function resolveReference(reference, release, objects) {
+  const label = `${reference.kind} ${release.namespace ? `${release.namespace}/` : ""}${reference.name}`;
+  if (reference.kind !== "ConfigMap" && reference.kind !== "Secret") {
+    const reason = `kind '${reference.kind}' is not one Flux reads values from (ConfigMap or Secret)`;
+    return { kind: "unresolved", unresolved: unresolved(`valuesFrom ${label}`, reason, release.source) };
+  }
+  const object = findObject(objects, reference.kind, reference.name, release.namespace);
+  if (!object) return notFound(reference, label, release, objects);
+  const read = readKey(object, reference.valuesKey);
+  const where2 = `${objectLabel(object)} key ${reference.valuesKey}`;
+  if ("encrypted" in read) {
+    const reason = "the Secret is SOPS-encrypted; Flux decrypts it in the cluster and we cannot";
+    return { kind: "unresolved", unresolved: unresolved(where2, reason, object.source) };
+  }
+  if ("missing" in read) {
+    if (reference.optional)
+      return { kind: "skipped", note: `optional valuesFrom ${where2} has no such key; skipped` };
+    return {
+      kind: "unresolved",
+      unresolved: unresolved(
+        where2,
+        "the key is not in the object; Flux would fail the release",
+        object.source
+      )
+    };
+  }
+  const source = object.source;
+  if (reference.targetPath) {
+    const description = `${where2} at targetPath ${reference.targetPath}`;
+    return { kind: "target", path: reference.targetPath, value: targetValue(read.text), description, source };
+  }
+  const parsed = parseValuesText(read.text);
+  if ("error" in parsed)
+    return { kind: "unresolved", unresolved: unresolved(where2, `the values ${parsed.error}`, source) };
+  const layer = { description: where2, values: parsed.values };
+  if (source) layer.source = source;
+  return { kind: "layer", layer };
+}
+
+// src/core/mesh/values/flux-helmrelease/find.ts
+function isHelmRelease(object) {
+  return object.kind === "HelmRelease" && object.apiVersion.startsWith("helm.toolkit.fluxcd.io/");
+}
+function inlineLayer(release) {
+  const values = mapField(release.object, "spec", "values");
+  if (!values) return void 0;
+  const layer = { description: `${objectLabel(release)} spec.values`, values };
+  if (release.source) layer.source = release.source;
+  return layer;
+}
+function chartValuesFiles(release) {
+  const files = [
+    ...listField(release.object, "spec", "chart", "spec", "valuesFiles"),
+    stringField(release.object, "spec", "chart", "spec", "valuesFile")
+  ].filter((f) => typeof f === "string");
+  const reason = "chart values files come from the chart's source artifact, which Flux fetches; they are not read";
+  return files.map((file) => ({
+    reference: `${objectLabel(release)} spec.chart.spec.valuesFiles ${file}`,
+    reason,
+    ...release.source ? { source: release.source } : {}
+  }));
+}
+function releaseValues(release, objects) {
+  const out = { layers: [], unresolved: chartValuesFiles(release), notes: [] };
+  const targets = [];
+  for (const entry of listField(release.object, "spec", "valuesFrom")) {
+    const result = resolveReference(parseReference(entry), release, objects);
+    if (result.kind === "layer") out.layers.push(result.layer);
+    else if (result.kind === "target") targets.push(result);
+    else if (result.kind === "unresolved") out.unresolved.push(result.unresolved);
+    else out.notes.push(result.note);
+  }
+  const inline = inlineLayer(release);
+  if (inline) out.layers.push(inline);
+  for (const target of targets) {
+    try {
+      const values = setLayer(mergeLayers(out.layers), target.path, target.value);
+      out.layers.push(
+        target.source ? { description: target.description, source: target.source, values } : { description: target.description, values }
+      );
+    } catch (error2) {
+      const reason = `targetPath is not a path Flux can set: ${error2 instanceof Error ? error2.message : String(error2)}`;
+      out.unresolved.push(
+        target.source ? { reference: target.description, reason, source: target.source } : { reference: target.description, reason }
+      );
+    }
+  }
+  return out;
+}
+function declareRelease(release, objects) {
+  const chart = releaseChart(release, objects);
+  const component = istioChartComponent(chart?.name, chart?.repository);
+  if (!chart || !component) return void 0;
+  const { layers, unresolved: unresolved2, notes } = releaseValues(release, objects);
+  const namespace = stringField(release.object, "spec", "targetNamespace") ?? release.namespace;
+  const declaration = declare({
+    sourceId: "flux-helmrelease",
+    component,
+    name: objectLabel(release),
+    ...namespace ? { namespace } : {},
+    ...release.source ? { source: release.source } : {},
+    chart,
+    layers,
+    unresolved: unresolved2
+  });
+  if (notes.length > 0) declaration.notes = notes;
+  return declaration;
+}
+function findHelmReleases(context2) {
+  const declarations = context2.objects.filter(isHelmRelease).map((release) => declareRelease(release, context2.objects)).filter((d) => d !== void 0);
+  return Promise.resolve(declarations);
+}
+
+// src/core/mesh/values/flux-helmrelease/index.ts
+var fluxHelmReleaseSource = {
+  id: "flux-helmrelease",
+  find: findHelmReleases
+};
+
+// src/core/mesh/values/helm-values-file/helmfile.ts
+import { posix as posix10 } from "node:path";
+var HELMFILE = /(^|\/)(helmfile\.ya?ml|helmfile\.d\/[^/]+\.ya?ml)(\.gotmpl)?$/;
+var TEMPLATE = "__helmfile_template__";
+function isHelmfile(path5) {
+  return HELMFILE.test(path5);
+}
+function untemplated(text2) {
+  return text2.split("\n").filter((line) => !/^\s*\{\{-?.*-?\}\}\s*$/.test(line)).join("\n").replace(/\{\{-?.*?-?\}\}/g, TEMPLATE);
+}
+function isTemplated(value) {
+  return JSON.stringify(value ?? null).includes(TEMPLATE);
+}
+function readReleases(file, text2) {
+  const releases = [];
+  const repositories = /* @__PURE__ */ new Map();
+  for (const document of parseAllDocuments(untemplated(text2))) {
+    if (document.errors.length > 0) continue;
+    let body;
+    try {
+      body = document.toJS();
+    } catch {
+      continue;
+    }
+    for (const repo of listField(body, "repositories")) {
+      const name = stringField(repo, "name");
+      const url = stringField(repo, "url");
+      if (name && url) repositories.set(name, stringField(repo, "oci") === "true" ? `oci://${url}` : url);
+    }
+    for (const entry of listField(body, "releases")) releases.push({ file, entry, repositories });
+  }
+  return releases;
+}
+function setLayers(release, label, layers, unresolved2) {
+  const source = { file: release.file, line: 1 };
+  for (const [key, forceString] of [
+    ["set", false],
+    ["setString", true]
+  ]) {
+    for (const set3 of listField(release.entry, key)) {
+      const name = stringField(set3, "name");
+      const value = stringField(set3, "value");
+      if (!name) continue;
+      const reference = `${label} ${key} ${name}`;
+      if (value === void 0 || isTemplated(value)) {
+        unresolved2.push({
+          reference,
+          reason: "no plain value (a template, a file or a list of values)",
+          source
+        });
+        continue;
+      }
+      try {
+        const values = setLayer(mergeLayers(layers), name, parseSetValue(value, forceString));
+        layers.push({ description: reference, source, values });
+      } catch (error2) {
+        unresolved2.push({
+          reference,
+          reason: error2 instanceof Error ? error2.message : String(error2),
+          source
+        });
+      }
+    }
+  }
+}
+async function valueLayers(release, label, context2) {
+  const layers = [];
+  const unresolved2 = [];
+  const source = { file: release.file, line: 1 };
+  for (const [index, item] of listField(release.entry, "values").entries()) {
+    const description = `${label} values[${index}]`;
+    if (isTemplated(item) || typeof item === "string" && item.endsWith(".gotmpl")) {
+      unresolved2.push({
+        reference: description,
+        reason: "a helmfile template; its values are known only when helmfile renders it",
+        source
+      });
+    } else if (isValuesMap(item)) {
+      layers.push({ description, source, values: item });
+    } else if (typeof item === "string") {
+      const path5 = workspacePath(posix10.dirname(release.file), item);
+      const read = path5 ? await readValuesFile(context2.readFile, path5, `${description} ${item}`) : void 0;
+      if (read && "layer" in read) layers.push(read.layer);
+      else if (read && "unresolved" in read) unresolved2.push(read.unresolved);
+      else
+        unresolved2.push({
+          reference: `${description} ${item}`,
+          reason: path5 ? "the file is not in the repo" : "the path climbs out of the repository",
+          source
+        });
+    }
+  }
+  setLayers(release, label, layers, unresolved2);
+  return { layers, unresolved: unresolved2 };
+}
+function releaseChart2(release) {
+  const ref = stringField(release.entry, "chart");
+  if (!ref || isTemplated(ref)) return void 0;
+  const [repo] = ref.split("/");
+  const chart = { name: ref.split("/").pop() };
+  const repository = ref.startsWith("oci://") ? ref : release.repositories.get(repo ?? "");
+  if (repository) chart.repository = repository;
+  const version = stringField(release.entry, "version");
+  if (version && !isTemplated(version)) chart.version = version.replace(/^v(?=\d)/, "");
+  return chart;
+}
+async function declareRelease2(release, context2) {
+  const chart = releaseChart2(release);
+  const component = istioChartComponent(
+    chart?.name,
+    `${chart?.repository ?? ""} ${stringField(release.entry, "chart") ?? ""}`
+  );
+  if (!chart || !component) return void 0;
+  const label = `helmfile ${release.file} release ${stringField(release.entry, "name") ?? chart.name}`;
+  const { layers, unresolved: unresolved2 } = await valueLayers(release, label, context2);
+  const version = stringField(release.entry, "version");
+  if (isTemplated(version))
+    unresolved2.push({
+      reference: `${label} version`,
+      reason: "a helmfile template",
+      source: { file: release.file, line: 1 }
+    });
+  const namespace = stringField(release.entry, "namespace");
+  return declare({
+    sourceId: "helm-values-file",
+    component,
+    name: label,
+    ...namespace && !isTemplated(namespace) ? { namespace } : {},
+    source: { file: release.file, line: 1 },
+    chart,
+    layers,
+    unresolved: unresolved2
+  });
+}
+async function findHelmfileReleases(context2) {
+  const out = [];
+  for (const file of (context2.files ?? []).filter(isHelmfile)) {
+    const text2 = await context2.readFile(file).catch(() => void 0);
+    if (text2 === void 0) continue;
+    for (const release of readReleases(file, text2)) {
+      const declaration = await declareRelease2(release, context2);
+      if (declaration) out.push(declaration);
+    }
+  }
+  return out;
+}
+
+// src/core/mesh/values/helm-values-file/umbrella-charts.ts
+import { posix as posix11 } from "node:path";
+function isChartFile(path5) {
+  return posix11.basename(path5) === "Chart.yaml";
+}
+function declareDependencies(chart, parent, unresolved2) {
+  return chart.dependencies.filter((dependency) => dependencyEnabled(dependency, parent)).map((dependency) => {
+    const chartInfo = { name: dependency.name };
+    if (dependency.repository) chartInfo.repository = dependency.repository;
+    if (dependency.version) chartInfo.version = dependency.version;
+    const declaration = declare({
+      sourceId: "helm-values-file",
+      component: dependency.component,
+      name: `Helm chart ${chart.name} (${chart.chartFile}) dependency ${dependency.key}`,
+      source: { file: chart.chartFile, line: 1 },
+      chart: chartInfo,
+      layers: subchartLayers(dependency, parent),
+      unresolved: unresolved2
+    });
+    declaration.notes = [
+      "only the chart's values.yaml is read; files given with -f at install time are not known"
+    ];
+    return declaration;
+  });
+}
+async function findUmbrellaCharts(context2) {
+  const out = [];
+  for (const chartFile of (context2.files ?? []).filter(isChartFile)) {
+    const chart = await readChart(context2.readFile, chartFile);
+    if (!chart || chart.dependencies.length === 0) continue;
+    const valuesFile = posix11.join(chart.directory, "values.yaml");
+    const read = await readValuesFile(context2.readFile, valuesFile, `${valuesFile} (chart ${chart.name})`);
+    const parent = "layer" in read ? [read.layer] : [];
+    const unresolved2 = "unresolved" in read ? [read.unresolved] : [];
+    out.push(...declareDependencies(chart, parent, unresolved2));
+  }
+  return out;
+}
+
+// src/core/mesh/values/helm-values-file/index.ts
+async function findValuesFiles(context2) {
+  return [...await findUmbrellaCharts(context2), ...await findHelmfileReleases(context2)];
+}
+var helmValuesFileSource = {
+  id: "helm-values-file",
+  find: findValuesFiles
+};
+
+// src/core/mesh/values/istio-operator/components.ts
+var KINDS = [
+  { spec: "base", component: "base", root: ["global"] },
+  { spec: "pilot", component: "istiod", root: ["pilot"] },
+  {
+    spec: "ingressGateways",
+    component: "gateway",
+    root: ["gateways", "istio-ingressgateway"],
+    multi: true,
+    altEnablement: ["gateways", "istio-ingressgateway", "enabled"]
+  },
+  {
+    spec: "egressGateways",
+    component: "gateway",
+    root: ["gateways", "istio-egressgateway"],
+    multi: true,
+    altEnablement: ["gateways", "istio-egressgateway", "enabled"]
+  },
+  { spec: "cni", component: "cni", root: ["cni"] },
+  { spec: "ztunnel", component: "ztunnel", root: ["ztunnel"] }
+];
+function nested(keys, value) {
+  return keys.reduceRight((inner, key) => ({ [key]: inner }), value);
+}
+function overridesFor(kind, spec) {
+  const own = {};
+  if (kind.multi) {
+    if (spec.name !== void 0) own.name = spec.name;
+    if (isValuesMap(spec.label)) own.labels = spec.label;
+  }
+  if (typeof spec.hub === "string" && spec.hub !== "") own.hub = spec.hub;
+  if (spec.tag !== void 0 && spec.tag !== null) own.tag = spec.tag;
+  return Object.keys(own).length > 0 ? nested(kind.root, own) : {};
+}
+function enabled(spec, alt) {
+  return spec.enabled !== false || alt;
+}
+function componentsOf(kind, merged, values) {
+  const alt = kind.altEnablement ? valueAt2(values, ...kind.altEnablement) === true : false;
+  const written = merged[kind.spec];
+  const specs = kind.multi ? (Array.isArray(written) ? written : []).filter(isValuesMap) : isValuesMap(written) ? [written] : alt ? [{}] : [];
+  return specs.filter((spec) => enabled(spec, alt)).map((spec) => {
+    const label = kind.multi ? `${kind.spec}[${String(spec.name ?? "")}]` : kind.spec;
+    const component = {
+      component: kind.component,
+      label,
+      overrides: overridesFor(kind, spec)
+    };
+    if (typeof spec.namespace === "string") component.namespace = spec.namespace;
+    if (kind.component === "ztunnel") component.flatten = "ztunnel";
+    return component;
+  });
+}
+function iopComponents(userComponents, profile, values) {
+  const merged = [...profile.components, userComponents].reduce(
+    (acc, layer) => mergeValues(acc, layer),
+    {}
+  );
+  return KINDS.flatMap((kind) => componentsOf(kind, merged, values));
+}
+
+// src/core/mesh/values/istio-operator/profiles.ts
+var DEFAULT = {
+  base: { enabled: true },
+  pilot: { enabled: true },
+  ingressGateways: [{ name: "istio-ingressgateway", enabled: true }],
+  egressGateways: [{ name: "istio-egressgateway", enabled: false }]
+};
+var NO_INGRESS = [{ name: "istio-ingressgateway", enabled: false }];
+var PROFILES = {
+  default: {},
+  ambient: { cni: { enabled: true }, ztunnel: { enabled: true }, ingressGateways: NO_INGRESS },
+  demo: { egressGateways: [{ name: "istio-egressgateway", enabled: true }] },
+  empty: { base: { enabled: false }, pilot: { enabled: false }, ingressGateways: NO_INGRESS },
+  minimal: { ingressGateways: NO_INGRESS },
+  openshift: { cni: { enabled: true, namespace: "kube-system" } },
+  "openshift-ambient": {
+    cni: { enabled: true, namespace: "kube-system" },
+    ztunnel: { enabled: true, namespace: "kube-system" },
+    ingressGateways: NO_INGRESS
+  },
+  preview: {},
+  remote: { ingressGateways: NO_INGRESS },
+  stable: {}
+};
+var DEFAULT_VALUES = {
+  defaultRevision: "",
+  gateways: { "istio-egressgateway": {}, "istio-ingressgateway": {} },
+  global: { configValidation: true, istioNamespace: "istio-system" },
+  ztunnel: { resourceName: "ztunnel" }
+};
+var PROFILE_VALUES = {
+  ambient: { profile: "ambient" },
+  demo: { profile: "demo" },
+  openshift: { global: { platform: "openshift" } },
+  "openshift-ambient": { global: { platform: "openshift" }, profile: "ambient" },
+  preview: { profile: "preview" },
+  remote: { profile: "remote" },
+  stable: { profile: "stable" }
+};
+function builtinProfile(profile) {
+  const name = profile ?? "default";
+  const own = PROFILES[name];
+  return own ? { components: [DEFAULT, own], values: [DEFAULT_VALUES, PROFILE_VALUES[name] ?? {}] } : void 0;
+}
+
+// src/core/mesh/values/istio-operator/find.ts
+function isIstioOperator(object) {
+  return object.kind === "IstioOperator" && object.apiVersion.startsWith("install.istio.io/");
+}
+function translatedSpec(spec) {
+  const out = {};
+  const global2 = {};
+  if (spec.hub !== void 0) global2.hub = spec.hub;
+  if (spec.tag !== void 0) global2.tag = spec.tag;
+  if (Object.keys(global2).length > 0) out.global = global2;
+  if (spec.revision !== void 0) out.revision = spec.revision;
+  if (spec.compatibilityVersion !== void 0) out.compatibilityVersion = spec.compatibilityVersion;
+  if (isValuesMap(spec.meshConfig)) out.meshConfig = spec.meshConfig;
+  return out;
+}
+function operatorLayers(iop) {
+  const spec = mapField(iop.object, "spec") ?? {};
+  const label = objectLabel(iop);
+  const layers = [];
+  const translated = translatedSpec(spec);
+  if (Object.keys(translated).length > 0) {
+    const fields = Object.keys(spec).filter(
+      (k) => ["hub", "tag", "revision", "meshConfig", "compatibilityVersion"].includes(k)
+    );
+    layers.push(layerOf(`${label} spec.${fields.join(", spec.")}`, translated, iop.source));
+  }
+  if (isValuesMap(spec.values)) layers.push(layerOf(`${label} spec.values`, spec.values, iop.source));
+  if (isValuesMap(spec.unvalidatedValues))
+    layers.push(layerOf(`${label} spec.unvalidatedValues`, spec.unvalidatedValues, iop.source));
+  return layers;
+}
+function componentLayers(iop, shared, component) {
+  const layers = [...shared];
+  const label = `${objectLabel(iop)} spec.components.${component.label}`;
+  if (Object.keys(component.overrides).length > 0)
+    layers.push(layerOf(label, component.overrides, iop.source));
+  if (component.flatten) {
+    const merged = mergeLayers(layers);
+    const lifted = merged[component.flatten];
+    if (isValuesMap(lifted))
+      layers.push(
+        layerOf(`istioctl lifts values.${component.flatten} to the chart's root`, lifted, iop.source)
+      );
+  }
+  return layers;
+}
+function unknownProfile(iop, profile, shared) {
+  const reference = `${objectLabel(iop)} spec.profile ${profile}`;
+  const reason = "not a profile istioctl ships (a profile file or installPackagePath is not followed)";
+  return declare({
+    sourceId: "istio-operator",
+    component: "istiod",
+    name: objectLabel(iop),
+    ...iop.source ? { source: iop.source } : {},
+    layers: shared,
+    unresolved: [unresolved(reference, reason, iop.source)]
+  });
+}
+function declareOperator(iop) {
+  const profileName = stringField(iop.object, "spec", "profile");
+  const profile = builtinProfile(profileName);
+  if (!profile) return [unknownProfile(iop, profileName ?? "", operatorLayers(iop))];
+  const profileLayer = layerOf(
+    `istioctl profile ${profileName ?? "default"} (1.30) spec.values`,
+    mergeLayers(profile.values.map((values2) => ({ values: values2 })))
+  );
+  const shared = [profileLayer, ...operatorLayers(iop)];
+  const values = mergeLayers(shared);
+  const components = iopComponents(mapField(iop.object, "spec", "components") ?? {}, profile, values);
+  const defaultNamespace = stringField(values, "global", "istioNamespace") ?? iop.namespace ?? "istio-system";
+  return components.map((component) => {
+    const declaration = declare({
+      sourceId: "istio-operator",
+      component: component.component,
+      name: component.component === "istiod" ? objectLabel(iop) : `${objectLabel(iop)} ${component.label}`,
+      namespace: component.namespace ?? defaultNamespace,
+      ...iop.source ? { source: iop.source } : {},
+      layers: componentLayers(iop, shared, component),
+      unresolved: []
+    });
+    declaration.notes = [
+      `profile ${profileName ?? "default"} (istioctl 1.30 built-in): its spec.values are the lowest layer`
+    ];
+    if (!declaration.version) declaration.notes.push("no tag: istioctl installs its own version");
+    return declaration;
+  });
+}
+function findIstioOperators(context2) {
+  return Promise.resolve(context2.objects.filter(isIstioOperator).flatMap(declareOperator));
+}
+
+// src/core/mesh/values/istio-operator/index.ts
+var istioOperatorSource = {
+  id: "istio-operator",
+  find: findIstioOperators
+};
+
+// src/core/mesh/values/sail-istio/find.ts
+var KINDS2 = {
+  Istio: { component: "istiod", defaultNamespace: "istio-system" },
+  IstioCNI: { component: "cni", defaultNamespace: "istio-cni" },
+  ZTunnel: { component: "ztunnel", defaultNamespace: "ztunnel" }
+};
+function isSailResource(object) {
+  return object.apiVersion.startsWith("sailoperator.io/") && object.kind in KINDS2;
+}
+function sailRevisionName(istio) {
+  const strategy = stringField(istio.object, "spec", "updateStrategy", "type");
+  const version = stringField(istio.object, "spec", "version") ?? "";
+  return strategy === "RevisionBased" ? `${istio.name}-${version.replace(/\./g, "-")}` : istio.name;
+}
+function userLayers(object) {
+  const layers = [];
+  const values = mapField(object.object, "spec", "values");
+  if (values) layers.push(layerOf(`${objectLabel(object)} spec.values`, values, object.source));
+  const raw = mapField(object.object, "spec", "rawValues");
+  if (raw) layers.push(layerOf(`${objectLabel(object)} spec.rawValues`, raw, object.source));
+  return layers;
+}
+function operatorLayer(istio, namespace) {
+  const name = sailRevisionName(istio);
+  const revision = name === "default" ? "" : name;
+  return layerOf(
+    `Sail Operator: revision ${name} (${stringField(istio.object, "spec", "updateStrategy", "type") ?? "InPlace"}), global.istioNamespace`,
+    { revision, global: { istioNamespace: namespace } },
+    istio.source
+  );
+}
+function declareSail(object) {
+  const kind = KINDS2[object.kind];
+  const written = stringField(object.object, "spec", "namespace");
+  const namespace = written ?? kind.defaultNamespace;
+  const layers = userLayers(object);
+  if (object.kind === "Istio") layers.push(operatorLayer(object, namespace));
+  const version = stringField(object.object, "spec", "version");
+  const declaration = declare({
+    sourceId: "sail-istio",
+    component: kind.component,
+    name: objectLabel(object),
+    namespace,
+    ...object.source ? { source: object.source } : {},
+    ...version ? { version } : {},
+    layers,
+    unresolved: []
+  });
+  const notes = [];
+  if (!version)
+    notes.push(`${objectLabel(object)} has no spec.version; the operator installs its own default version`);
+  else if (!declaration.version)
+    notes.push(`spec.version ${version} is an alias, not a release; the operator resolves it`);
+  if (!written)
+    notes.push(`spec.namespace is not set; sailoperator.io/v1 defaults it to ${kind.defaultNamespace}`);
+  const profile = stringField(object.object, "spec", "profile");
+  if (profile) notes.push(`profile ${profile}: its values sit under these layers and are not read here`);
+  if (notes.length > 0) declaration.notes = notes;
+  return declaration;
+}
+function findSailResources(context2) {
+  return Promise.resolve(context2.objects.filter(isSailResource).map(declareSail));
+}
+
+// src/core/mesh/values/sail-istio/index.ts
+var sailIstioSource = {
+  id: "sail-istio",
+  find: findSailResources
+};
+
+// src/core/mesh/values/index.ts
+var VALUES_SOURCES = [
+  fluxHelmReleaseSource,
+  argocdApplicationSource,
+  istioOperatorSource,
+  sailIstioSource,
+  helmValuesFileSource
+];
+function filesReadBy(declarations) {
+  return new Set(
+    declarations.flatMap((d) => d.layers.map((l) => l.source?.file)).filter((f) => f !== void 0)
+  );
+}
+function readElsewhere(declaration, read) {
+  const files = declaration.layers.map((l) => l.source?.file);
+  const chartFile = declaration.source?.file;
+  if (chartFile?.endsWith("Chart.yaml")) files.push(posix12.join(posix12.dirname(chartFile), "values.yaml"));
+  return files.some((file) => file !== void 0 && read.has(file));
+}
+async function findControlPlanes(context2) {
+  const found = await Promise.all(
+    VALUES_SOURCES.map(async (source) => ({ id: source.id, declarations: await source.find(context2) }))
+  );
+  const fromObjects = found.filter((f) => f.id !== "helm-values-file").flatMap((f) => f.declarations);
+  const read = filesReadBy(fromObjects);
+  const fromFiles = found.filter((f) => f.id === "helm-values-file").flatMap((f) => f.declarations).filter((d) => !readElsewhere(d, read));
+  return [...fromObjects, ...fromFiles];
+}
+
+// src/core/mesh/workloads.ts
+var POD_TEMPLATE = {
+  Deployment: ["spec", "template"],
+  DaemonSet: ["spec", "template"],
+  StatefulSet: ["spec", "template"],
+  ReplicaSet: ["spec", "template"],
+  ReplicationController: ["spec", "template"],
+  DeploymentConfig: ["spec", "template"],
+  Job: ["spec", "template"],
+  CronJob: ["spec", "jobTemplate", "spec", "template"],
+  Pod: []
+};
+var INFRASTRUCTURE_NAMESPACES = /* @__PURE__ */ new Set(["flux-system", "kube-system", "kube-public", "kube-node-lease"]);
+var PROXY_CONTAINER = "istio-proxy";
+function readNamespaces(files, rendered) {
+  const out = /* @__PURE__ */ new Map();
+  for (const root of rendered) {
+    for (const object of root.objects) {
+      if (object.kind !== "Namespace" || object.apiVersion !== "v1") continue;
+      locateDocument(files, object);
+      const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
+      const label = (key) => {
+        const value = asString(labels[key]);
+        if (value === void 0) return void 0;
+        const source = traceField(files, root, object, ["metadata", "labels", key]) ?? object.source;
+        const at = source && {
+          file: source.file,
+          get line() {
+            return source.line;
+          }
+        };
+        return { value, ...at ? { source: at } : {} };
+      };
+      const injection = label("istio-injection");
+      const revision = label("istio.io/rev");
+      out.set(object.name, {
+        name: object.name,
+        ...object.source ? { source: object.source } : {},
+        ...injection ? { injection } : {},
+        ...revision ? { revision } : {}
+      });
+    }
+  }
+  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+function isInfrastructure(object) {
+  const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
+  if (INFRASTRUCTURE_NAMESPACES.has(object.namespace ?? "")) return true;
+  return asString(labels["app.kubernetes.io/part-of"]) === "flux" || asString(labels["app.kubernetes.io/instance"]) === "flux-system";
+}
+function istioComponentOf(object) {
+  const templatePath2 = POD_TEMPLATE[object.kind];
+  if (!templatePath2) return void 0;
+  const template = asRecord(valueAtPath(object.object, templatePath2));
+  if (!template) return void 0;
+  const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
+  const annotations = asRecord(asRecord(template.metadata)?.annotations) ?? {};
+  const images = asArray(asRecord(template.spec)?.containers).map((c) => asString(asRecord(c)?.image) ?? "");
+  if (images.some((i) => /\/pilot(:|@|$)/.test(i))) return "istiod";
+  if (images.some((i) => /\/ztunnel(:|@|$)/.test(i))) return "ztunnel";
+  if (images.some((i) => /\/install-cni(:|@|$)/.test(i))) return "cni";
+  const gatewayLabel = /gateway/.test(asString(labels.istio) ?? "") || labels["gateway.istio.io/managed"] !== void 0;
+  if (gatewayLabel || asString(annotations["inject.istio.io/templates"]) === "gateway") return "gateway";
+  return void 0;
+}
+function readWorkloads(files, rendered, namespaces) {
+  const workloads = [];
+  const byName = new Map(namespaces.map((n) => [n.name, n]));
+  for (const root of rendered) {
+    for (const object of root.objects) {
+      const templatePath2 = POD_TEMPLATE[object.kind];
+      if (!templatePath2 || isInfrastructure(object) || istioComponentOf(object)) continue;
+      locateDocument(files, object);
+      const namespace = object.namespace ?? "default";
+      const template = asRecord(valueAtPath(object.object, templatePath2)) ?? {};
+      const labels = asRecord(asRecord(template.metadata)?.labels) ?? {};
+      const podRev = asString(labels["istio.io/rev"]);
+      const sidecar = readSidecar(files, root, object, [...templatePath2], template);
+      sidecar.revision = revisionOf(template, podRev, byName.get(namespace), sidecar);
+      workloads.push({
+        kind: object.kind,
+        name: object.name,
+        namespace,
+        root: root.root.id,
+        ...object.source ? { source: object.source } : {},
+        sidecar,
+        ...podRev ? {
+          podRevision: {
+            value: podRev,
+            ...sourceOf(
+              traceField(files, root, object, [...templatePath2, "metadata", "labels", "istio.io/rev"])
+            )
+          }
+        } : {}
+      });
+    }
+  }
+  return workloads;
+}
+function sourceOf(field) {
+  return field ? { source: { file: field.file, line: field.line } } : {};
+}
+function readSidecar(files, root, object, templatePath2, template) {
+  const spec = asRecord(template.spec) ?? {};
+  const found = [];
+  for (const list of ["initContainers", "containers"]) {
+    asArray(spec[list]).forEach((c, index) => {
+      const container = asRecord(c);
+      if (asString(container?.name) !== PROXY_CONTAINER) return;
+      const image = asString(container?.image);
+      const native = list === "initContainers" && asString(container?.restartPolicy) === "Always";
+      found.push({ list, index, ...image ? { image } : {}, native });
+    });
+  }
+  if (found.length === 0) return { state: "none", count: 0, sources: [] };
+  const sources = found.map(
+    (f) => traceField(files, root, object, [...templatePath2, "spec", f.list, f.index, f.image ? "image" : "name"])
+  ).filter((s) => s !== void 0);
+  const first = found[0];
+  const version = first.image ? imageVersion(first.image) : void 0;
+  const source = sources[0];
+  return {
+    state: found.some((f) => f.native) ? "native" : "classic",
+    ...version ? { version } : {},
+    ...first.image ? { image: first.image } : {},
+    ...source ? { origin: source.origin, source } : {},
+    count: found.length,
+    sources
+  };
+}
+function imageVersion(image) {
+  const tag = /:([^:/@]+)(@.*)?$/.exec(image)?.[1];
+  return tag ? parseIstioVersion(tag.replace(/-(distroless|debug)$/, ""))?.version : void 0;
+}
+function revisionOf(template, podRev, namespace, sidecar) {
+  if (podRev) return podRev;
+  const status = asString(asRecord(asRecord(template.metadata)?.annotations)?.["sidecar.istio.io/status"]);
+  if (status) {
+    try {
+      const revision = asString(asRecord(JSON.parse(status))?.revision);
+      if (revision) return revision;
+    } catch {
+    }
+  }
+  if (namespace?.injection?.value === "enabled") return "default";
+  if (namespace?.revision) return namespace.revision.value;
+  return sidecar.state === "none" ? void 0 : "default";
+}
+function valueAtPath(value, path5) {
+  let current = value;
+  for (const key of path5) current = asRecord(current)?.[key];
+  return current;
+}
+
+// src/core/mesh/model.ts
+async function buildMeshModel(workspace, options = {}) {
+  return (await buildMesh(workspace, options)).model;
+}
+async function buildMesh(workspace, options = {}) {
+  const logger = options.logger ?? silentLogger;
+  const files = openRepoFiles(workspace, logger);
+  const { roots, warnings } = discoverRoots(files);
+  const needsKustomize = roots.some((r) => r.kustomization);
+  const kustomize = needsKustomize ? options.kustomize ?? locateKustomize() : void 0;
+  if (kustomize)
+    logger.info(
+      `rendering ${roots.filter((r) => r.kustomization).length} kustomize root(s) with ${kustomize.description}`
+    );
+  const rendered = await renderRoots(files, roots, {
+    ...kustomize ? { kustomize } : {},
+    concurrency: options.concurrency,
+    timeoutMs: options.timeoutMs
+  });
+  applyPostBuild(files, rendered);
+  for (const root of rendered) for (const object of root.objects) locateDocument(files, object);
+  const finder = options.findControlPlanes ?? findControlPlanes;
+  const filesOf = clusterFiles(files.paths, roots);
+  const clusterNames = [.../* @__PURE__ */ new Set([...roots.map((r) => r.cluster), ...filesOf.keys()])].sort();
+  const repositoryUrls = options.repositoryUrls ?? gitRemoteUrls(workspace);
+  const clusters = [];
+  const found = /* @__PURE__ */ new Map();
+  for (const name of clusterNames) {
+    const objects = rendered.filter((r) => r.root.cluster === name).flatMap((r) => r.objects);
+    const declarations = await finder({
+      objects,
+      readFile: files.readFile,
+      files: filesOf.get(name) ?? [],
+      repositoryUrls
+    });
+    for (const d of declarations) {
+      const target = argoDestinationOf(d, objects) ?? name;
+      found.set(target, [...found.get(target) ?? [], d]);
+    }
+  }
+  for (const name of [.../* @__PURE__ */ new Set([...clusterNames, ...found.keys()])].sort()) {
+    const mine = rendered.filter((r) => r.root.cluster === name);
+    const objects = mine.flatMap((r) => r.objects);
+    const declarations = found.get(name) ?? [];
+    const namespaces = readNamespaces(files, mine);
+    clusters.push({
+      name,
+      roots: mine.map((r) => r.root),
+      controlPlanes: controlPlanesOf(declarations, objects, warnings),
+      components: componentsOf2(declarations, objects),
+      namespaces,
+      workloads: readWorkloads(files, mine, namespaces),
+      objects
+    });
+  }
+  const declared = clusters.filter(
+    (c) => c.roots.length > 0 || c.controlPlanes.length > 0 || c.components.length > 0
+  );
+  addVersionFiles(workspace, declared, warnings, logger);
+  for (const root of rendered) warnings.push(...root.warnings);
+  return { model: { clusters: declared, warnings }, files, rendered };
+}
+function addVersionFiles(workspace, clusters, warnings, logger) {
+  for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/.istio-version"], logger })) {
+    let found;
+    try {
+      found = readPlainVersionFile(workspace, path5);
+    } catch {
+      continue;
+    }
+    const version = parseIstioVersion(found.version)?.version;
+    if (!version) continue;
+    const dir = posix13.dirname(path5);
+    const covers = (root) => root.path === "." || dir === root.path || dir.startsWith(`${root.path}/`);
+    let cluster = clusters.find((c) => c.roots.some(covers)) ?? clusters.find((c) => c.name === PLAIN_CLUSTER);
+    if (!cluster) {
+      cluster = {
+        name: PLAIN_CLUSTER,
+        roots: [],
+        controlPlanes: [],
+        components: [],
+        namespaces: [],
+        workloads: [],
+        objects: []
+      };
+      clusters.push(cluster);
+    }
+    const declared = cluster.controlPlanes.find((p) => p.revision === "default");
+    if (declared) {
+      if (declared.version && declared.version !== version)
+        warnings.push({
+          file: path5,
+          line: found.line,
+          message: `${path5} says ${version}, but cluster ${cluster.name} declares its default revision at ${declared.version}${declared.source ? ` (${declared.source.file}:${declared.source.line})` : ""}; the declaration wins`
+        });
+      continue;
+    }
+    cluster.controlPlanes.push({
+      revision: "default",
+      version,
+      tags: [],
+      source: { file: path5, line: found.line },
+      values: {},
+      declarations: []
+    });
+  }
+}
+function clusterFiles(paths, roots) {
+  const out = /* @__PURE__ */ new Map();
+  const under = (path5, dir) => dir === "." || path5.startsWith(`${dir}/`);
+  for (const path5 of paths) {
+    const owners = new Set(roots.filter((r) => under(path5, r.path)).map((r) => r.cluster));
+    if (owners.size === 0) owners.add(PLAIN_CLUSTER);
+    for (const cluster of owners) out.set(cluster, [...out.get(cluster) ?? [], path5]);
+  }
+  return out;
+}
+function argoDestinationOf(declaration, objects) {
+  if (declaration.sourceId !== "argocd-application" || !declaration.source) return void 0;
+  const app = objects.find(
+    (o) => o.kind === "Application" && o.source?.file === declaration.source?.file && o.source?.line === declaration.source?.line
+  );
+  const destination = asRecord(asRecord(app?.object.spec)?.destination);
+  return asString(destination?.name) ?? asString(destination?.server);
+}
+function gitRemoteUrls(workspace) {
+  const result = spawnSync2("git", ["-C", workspace, "remote", "-v"], { encoding: "utf8", timeout: 1e4 });
+  if (result.status !== 0) return [];
+  return [
+    ...new Set(
+      result.stdout.split("\n").map((l) => l.split(/\s+/)[1]).filter((u) => Boolean(u))
+    )
+  ];
+}
+function controlPlanesOf(declarations, objects, warnings) {
+  const byRevision = /* @__PURE__ */ new Map();
+  for (const declaration of declarations.filter((d) => d.component === "istiod")) {
+    const revision = declaration.revision ?? "default";
+    const version = declaration.version ?? declaration.chart?.version;
+    const existing = byRevision.get(revision);
+    if (existing) {
+      existing.declarations.push(declaration);
+      if (version && existing.version && version !== existing.version)
+        warnings.push({
+          ...declaration.source ?? {},
+          message: `revision ${revision} is declared twice with different versions (${existing.version} and ${version}); the first is used`
+        });
+      continue;
+    }
+    byRevision.set(revision, {
+      revision,
+      ...version ? { version } : {},
+      tags: tagsOf(declaration.values),
+      ...declaration.chart ? { chart: declaration.chart } : {},
+      ...declaration.source ? { source: declaration.source } : {},
+      values: declaration.values,
+      ...declaration.meshConfig ? { meshConfig: declaration.meshConfig } : {},
+      declarations: [declaration]
+    });
+  }
+  for (const object of objects) {
+    if (istioComponentOf(object) !== "istiod") continue;
+    const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
+    const revision = asString(labels["istio.io/rev"]) ?? "default";
+    if (byRevision.has(revision)) continue;
+    const version = deploymentVersion(object);
+    byRevision.set(revision, {
+      revision,
+      ...version ? { version } : {},
+      tags: [],
+      ...object.source ? { source: object.source } : {},
+      values: {},
+      declarations: []
+    });
+  }
+  for (const object of objects) {
+    if (object.kind !== "IstioRevisionTag" || !object.apiVersion.startsWith("sailoperator.io/")) continue;
+    const target = asString(asRecord(asRecord(object.object.spec)?.targetRef)?.name);
+    const plane = [...byRevision.values()].find(
+      (p) => p.declarations.some(
+        (d) => d.sourceId === "sail-istio" && (d.name.split(/[\s/]/).pop() === target || p.revision === target)
+      )
+    );
+    if (plane && !plane.tags.includes(object.name)) plane.tags.push(object.name);
+  }
+  for (const plane of byRevision.values()) {
+    const defaultRevision = plane.declarations.map((d) => asString(d.values.defaultRevision)).find(Boolean);
+    if (defaultRevision && defaultRevision === plane.revision && !plane.tags.includes("default"))
+      plane.tags.push("default");
+  }
+  return [...byRevision.values()].sort((a, b) => a.revision.localeCompare(b.revision));
+}
+function tagsOf(values) {
+  return asArray(values.revisionTags).map((t) => asString(t) ?? "").filter(Boolean);
+}
+function deploymentVersion(object) {
+  const containers = asArray(
+    asRecord(asRecord(asRecord(asRecord(object.object.spec)?.template)?.spec))?.containers
+  );
+  for (const container of containers) {
+    const image = asString(asRecord(container)?.image);
+    const version = image ? imageVersion(image) : void 0;
+    if (version) return version;
+  }
+  return void 0;
+}
+function componentsOf2(declarations, objects) {
+  const out = [];
+  for (const d of declarations) {
+    if (d.component !== "gateway" && d.component !== "cni" && d.component !== "ztunnel") continue;
+    const version = d.version ?? d.chart?.version;
+    out.push({
+      component: d.component,
+      name: d.name,
+      ...d.namespace ? { namespace: d.namespace } : {},
+      ...version && parseIstioVersion(version) ? { version } : {},
+      ...d.revision ? { revision: d.revision } : {},
+      ...d.source ? { source: d.source } : {},
+      declaration: d
+    });
+  }
+  for (const object of objects) {
+    const component = istioComponentOf(object);
+    if (component !== "gateway" && component !== "ztunnel" && component !== "cni") continue;
+    const version = deploymentVersion(object);
+    out.push({
+      component,
+      name: `${object.kind} ${object.name}`,
+      ...object.namespace ? { namespace: object.namespace } : {},
+      ...version ? { version } : {},
+      ...object.source ? { source: object.source } : {}
+    });
+  }
+  return out;
+}
+
 // src/core/mesh/rebuild.ts
-import { posix as posix18 } from "node:path";
+import { posix as posix14 } from "node:path";
 async function rebuildMesh(before, workspace, changed, options = {}) {
-  const paths = new Set(changed.map((p) => posix18.normalize(p)));
+  const paths = new Set(changed.map((p) => posix14.normalize(p)));
   if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
   const affected = before.rendered.filter((r) => touches(r, paths));
   const files = openRepoFiles(workspace, options.logger ?? silentLogger);
@@ -43635,13 +42839,13 @@ function reads(rendered, path5) {
   if (rendered.objects.some((o) => o.source?.file === path5)) return true;
   const dirs = new Set(root.nested ?? []);
   if (root.kustomization) dirs.add(root.path);
-  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix18.dirname(p));
+  for (const o of rendered.objects) for (const p of o.patchedIn) dirs.add(posix14.dirname(p));
   return [...dirs].some((dir) => dir === "." || path5.startsWith(`${dir}/`));
 }
 function shortcutApplies(model, rendered, paths) {
   const named = (file) => file !== void 0 && paths.has(file);
   for (const path5 of paths)
-    if (KUSTOMIZATION_FILES.includes(posix18.basename(path5))) return false;
+    if (KUSTOMIZATION_FILES2.includes(posix14.basename(path5))) return false;
   if (rendered.some((r) => !r.rendered || named(r.root.declaredBy?.source.file))) return false;
   if ([...paths].some((p) => !rendered.some((r) => reads(r, p)))) return false;
   for (const cluster of model.clusters) {
@@ -43681,14 +42885,14 @@ function proxyCount(spec) {
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
 async function checkRenderedResult(workspace, changes, before, logger) {
-  const scratch = mkdtempSync2(join18(tmpdir5(), "inject-render-check-"));
+  const scratch = mkdtempSync2(join15(tmpdir4(), "inject-render-check-"));
   try {
     cpSync(workspace, scratch, {
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
     });
     for (const change of changes) {
-      const target = join18(scratch, change.path);
+      const target = join15(scratch, change.path);
       mkdirSync4(dirname8(target), { recursive: true });
       if (change.content === null) rmSync5(target, { force: true });
       else writeFileSync3(target, change.content);
@@ -43734,188 +42938,892 @@ function quiet(logger) {
   } };
 }
 
-// src/core/inject/selection.ts
-function selectionFor(asked, paths) {
-  if (asked === "webhook" || asked === "paths") return asked;
-  return paths && paths.length > 0 ? "paths" : "webhook";
-}
-var GITOPS_NAMESPACES = ["flux-system", "argocd"];
-var STATUS3 = "sidecar.istio.io/status";
-var INJECT3 = "sidecar.istio.io/inject";
-var TRUE = ["true", "enabled", "yes", "y", "on"];
-function namespaceOf(job, mesh) {
-  const rendered = mesh?.namespacesOf(job.file.path, job.slice.line)[0];
-  return rendered ?? job.workloads[0]?.namespace ?? "default";
-}
-function podSetting(job, key) {
-  const known2 = job.podSettings?.get(key);
-  if (known2 !== void 0) return known2 ?? void 0;
-  const value = readPodSetting(job, key);
-  job.podSettings?.set(key, value ?? null);
-  return value;
-}
-function readPodSetting(job, key) {
-  return podSettingIn(job.values?.() ?? job.source(), key);
-}
-function podSettingIn(source, key) {
-  for (const object of objectsOf(source)) {
-    if (workloadsOf(object).length !== 1) continue;
-    const template = podTemplateOf(object);
-    if (!template) continue;
-    const value = dig(template.metadata, "labels", key) ?? dig(template.metadata, "annotations", key);
-    if (value !== void 0) return String(value);
+// src/core/inject/judged-jobs.ts
+function judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings) {
+  const judged = judgeAll(jobs, injected.outputs, injected.skipLines, mode);
+  judged.workloads.push(...notSelected);
+  recordModes(judged.workloads, jobs, injected.groups);
+  for (const w of judged.workloads) {
+    const origin = repoMesh?.originOf(w.file, w.line);
+    if (origin) w.origin = origin;
   }
-  return void 0;
-}
-function verdict(job, selection, mesh, revision) {
-  const known2 = (name) => name === revision || !mesh || mesh.knowsRevision(name);
-  const namespace = namespaceOf(job, mesh);
-  if (SYSTEM_NAMESPACES.includes(namespace))
-    return {
-      inject: false,
-      reason: "system-namespace",
-      message: `in ${namespace}: the webhook never injects there`
-    };
-  if (GITOPS_NAMESPACES.includes(namespace))
-    return {
-      inject: false,
-      reason: "gitops-controller",
-      message: `in ${namespace}: a GitOps controller, never meshed`
-    };
-  if ((mesh?.controlPlaneNamespaces ?? /* @__PURE__ */ new Set(["istio-system"])).has(namespace))
-    return {
-      inject: false,
-      reason: "control-plane-namespace",
-      message: `in ${namespace}, the control plane's namespace`
-    };
-  const injected = job.body.includes(STATUS3);
-  const podRev = podSetting(job, "istio.io/rev");
-  if (podRev && !known2(podRev))
-    return {
-      inject: false,
-      reason: "unknown-revision",
-      message: `the pod names revision ${podRev}, which no control plane defines`
-    };
-  if (injected) return { inject: true };
-  if (selection === "paths") return { inject: true };
-  const podInject = podSetting(job, INJECT3);
-  if (podInject !== void 0 && !TRUE.includes(podInject.toLowerCase()))
-    return { inject: false, reason: "injection-disabled", message: `${INJECT3}: "${podInject}"` };
-  const ns = mesh?.namespace(namespace);
-  const injection = ns?.injection?.value;
-  if (injection === "disabled")
-    return {
-      inject: false,
-      reason: "namespace-disabled",
-      message: `namespace ${namespace} has istio-injection: disabled`
-    };
-  if (injection === "enabled") return { inject: true };
-  const nsRev = ns?.revision?.value;
-  if (nsRev) {
-    if (!known2(nsRev))
-      return {
-        inject: false,
-        reason: "unknown-revision",
-        message: `namespace ${namespace} names revision ${nsRev}, which no control plane defines`
-      };
-    return { inject: true };
+  for (const [job, replacement] of judged.replacedJobs) {
+    const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
+    if (mode !== "in-place") continue;
+    const written = normalisedBody(replacement);
+    const cache = injected.cacheOf.get(job);
+    cache.forget(job.body);
+    cache.record(written, { output: written, skipped: [...injected.skipLines.get(job) ?? []] });
+    podSettings.record(written, parsed);
   }
-  if (podInject !== void 0 || podRev) return { inject: true };
-  return {
-    inject: false,
-    reason: "not-selected",
-    message: `namespace ${namespace} is not labelled for injection and the pod does not opt in`
-  };
+  return judged;
 }
-function selectJobs(jobs, selection, mesh, revision) {
-  const selected = [];
-  const skipped = [];
-  for (const job of jobs) {
-    const v = verdict(job, selection, mesh, revision);
-    if (v.inject) {
-      selected.push(job);
-      continue;
-    }
-    for (const workload of job.workloads)
-      skipped.push({
-        ...workload,
-        file: job.file.path,
-        line: job.slice.line,
-        document: job.slice.index,
-        status: "skipped",
-        skipReason: v.reason,
-        ...v.message ? { skipMessage: v.message } : {}
-      });
-  }
-  return { jobs: selected, skipped };
+function judgeAll(jobs, outputs, skipLines, mode) {
+  const workloads = [];
+  const replacements = /* @__PURE__ */ new Map();
+  const replacedJobs = /* @__PURE__ */ new Map();
+  const injectedObjects = /* @__PURE__ */ new Map();
+  jobs.forEach((job, j) => {
+    const judgement = judgeJob(job, outputs[j], skipLines.get(job) ?? [], mode === "patches");
+    workloads.push(...judgement.workloads);
+    if (judgement.injected !== void 0) injectedObjects.set(job, judgement.injected);
+    if (judgement.replacement === void 0) return;
+    replacedJobs.set(job, judgement.replacement);
+    const perFile = replacements.get(job.file) ?? /* @__PURE__ */ new Map();
+    perFile.set(job.slice.index, judgement.replacement);
+    replacements.set(job.file, perFile);
+  });
+  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
 }
 
-// src/core/inject/sidecar-mode.ts
-function bodyForMode(job, from, native) {
-  if (from === void 0 || from === "native" === native) return job.body;
-  const list = from === "native" ? "initContainers" : "containers";
-  const document = JSON.parse(JSON.stringify(job.source()));
-  for (const object of objectsOf(document)) {
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec || !Array.isArray(spec[list])) continue;
-    spec[list] = spec[list].filter((c) => !(isObject(c) && c["name"] === "istio-proxy"));
+// src/core/inject/output/changes.ts
+import { existsSync as existsSync8, readFileSync as readFileSync7 } from "node:fs";
+
+// src/core/inject/output/in-place.ts
+function inPlaceChanges(judged, changes) {
+  for (const [file, perFile] of judged.replacements)
+    changes.propose(file.path, replaceDocumentBodies(file.text, file.slices, perFile), file.text);
+}
+
+// src/core/inject/output/patches.ts
+import { existsSync as existsSync7, readFileSync as readFileSync6 } from "node:fs";
+import { join as join16, posix as posix15 } from "node:path";
+function patchChanges(judged, changes, logger) {
+  const patchesByDir = /* @__PURE__ */ new Map();
+  for (const job of judged.jobs) {
+    const injected = judged.injectedObjects.get(job);
+    if (job.isList) {
+      logger.warning(`${job.where}: a List cannot be patched by kustomize; use output in-place for it`, {
+        file: job.file.path,
+        line: job.slice.line
+      });
+      continue;
+    }
+    const workload = job.workloads[0];
+    if (!sidecarOf(injected) || predictedSkipReason(job.source())) continue;
+    const patch = sidecarPatch(workload, job.source(), injected);
+    if (!patch) continue;
+    const dir = posix15.dirname(job.file.path);
+    const name = patchFileName(workload);
+    changes.propose(dir === "." ? name : posix15.join(dir, name), patch);
+    patchesByDir.set(dir, [...patchesByDir.get(dir) ?? [], name]);
   }
-  return stringify3(document);
+  for (const [dir, names] of [...patchesByDir].sort(([a], [b]) => a.localeCompare(b))) {
+    const kustomization = KUSTOMIZATION_FILES.map((f) => dir === "." ? f : posix15.join(dir, f)).find(
+      (f) => existsSync7(join16(changes.root, f))
+    );
+    if (!kustomization) {
+      logger.warning(
+        `${dir}: no kustomization.yaml to list the patches in; add it and list ${names.join(", ")}`,
+        {
+          file: dir
+        }
+      );
+      continue;
+    }
+    const wired = wirePatches(
+      readFileSync6(join16(changes.root, kustomization), "utf8"),
+      [...new Set(names)].sort()
+    );
+    if (wired !== void 0) changes.propose(kustomization, wired);
+  }
 }
-function existingMode(job) {
-  if (!job.body.includes("istio-proxy")) return void 0;
-  const known2 = job.podSettings?.get(MODE_SETTING);
-  if (known2 !== void 0) return known2 === "native" || known2 === "classic" ? known2 : void 0;
-  const mode = modeIn(job.values?.() ?? job.source());
-  job.podSettings?.set(MODE_SETTING, mode ?? null);
-  return mode;
+
+// src/core/inject/output/render-dir.ts
+import { posix as posix16 } from "node:path";
+function renderDirChanges(judged, outputDir, changes) {
+  const filesWithWorkloads = [...new Set(judged.jobs.map((j) => j.file))];
+  for (const file of filesWithWorkloads) {
+    const perFile = judged.replacements.get(file) ?? /* @__PURE__ */ new Map();
+    changes.propose(posix16.join(outputDir, file.path), replaceDocumentBodies(file.text, file.slices, perFile));
+  }
 }
-var MODE_SETTING = "@sidecar-mode";
-function modeIn(source) {
-  for (const object of objectsOf(source)) {
-    if (workloadsOf(object).length !== 1) continue;
-    const spec = podTemplateOf(object)?.spec;
-    if (!spec) continue;
-    const has = (list) => Array.isArray(spec[list]) && spec[list].some((c) => isObject(c) && c["name"] === "istio-proxy");
-    if (has("initContainers")) return "native";
-    if (has("containers")) return "classic";
+
+// src/core/inject/output/changes.ts
+var ChangeSet = class {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  changes = [];
+  /** `read`: what the run based the change on; the commit fails if the file no longer holds it. */
+  propose(path5, content, read) {
+    const absolute = resolveInsideWorkspace(this.root, path5);
+    const current = existsSync8(absolute) ? readFileSync7(absolute, "utf8") : void 0;
+    if (current !== content)
+      this.changes.push({ path: path5, absolute, content, expected: read ?? current ?? null });
+  }
+  sorted() {
+    return [...this.changes].sort((a, b) => a.path.localeCompare(b.path));
+  }
+};
+function plannedChanges(mode, root, outputDir, judged, logger) {
+  const changes = new ChangeSet(root);
+  if (mode === "in-place") inPlaceChanges(judged, changes);
+  else if (mode === "render-dir") renderDirChanges(judged, outputDir, changes);
+  else patchChanges(judged, changes, logger);
+  return changes.sorted();
+}
+
+// src/core/inject/output/patched-sidecars.ts
+import { posix as posix19 } from "node:path";
+
+// src/core/inject/output/json6902-metadata.ts
+var INJECT2 = "sidecar.istio.io/inject";
+var MAPS = ["labels", "annotations"];
+var escapePointer = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+var unescapePointer = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
+var wanted = (p, map3) => isObject(p.want[map3]) ? p.want[map3] : {};
+var had = (p, map3) => isObject(p.have[map3]) ? p.have[map3] : {};
+function metadataOps(doc, kind, rendered, injected, leftOut) {
+  const ops = doc.contents;
+  const want = podTemplateOf(injected)?.metadata;
+  const have = podTemplateOf(rendered)?.metadata;
+  if (!isSeq(ops) || !want || !have) return false;
+  const prefix = kind === "Pod" ? "/metadata" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/metadata" : "/spec/template/metadata";
+  const patch = {
+    doc,
+    ops,
+    prefix,
+    want,
+    have,
+    changes: /* @__PURE__ */ new Map(),
+    covered: new Map(MAPS.map((m) => [m, /* @__PURE__ */ new Set()])),
+    touchesMetadata: false,
+    changed: false
+  };
+  for (const m of MAPS) {
+    const differs = (k) => JSON.stringify(wanted(patch, m)[k]) !== JSON.stringify(had(patch, m)[k]);
+    patch.changes.set(m, new Set(Object.keys(wanted(patch, m)).filter((k) => k !== INJECT2 && differs(k))));
+  }
+  ops.items.forEach((item, index) => {
+    if (!isMap(item)) return;
+    const op = item.toJSON();
+    if (op.op === "add" || op.op === "replace") regenerateOp(patch, op, index);
+  });
+  appendMissing(patch, leftOut);
+  return patch.changed;
+}
+function regenerateOp(patch, op, index) {
+  const { doc, prefix } = patch;
+  if (op.path === prefix && isObject(op.value)) {
+    patch.touchesMetadata = true;
+    for (const map4 of MAPS) {
+      const value = op.value[map4];
+      const changes = patch.changes.get(map4);
+      if (isObject(value)) wholeMap(patch, map4, [index, "value", map4], value);
+      else if (changes.size > 0) {
+        const fresh = Object.fromEntries([...changes].map((k) => [k, wanted(patch, map4)[k]]));
+        for (const key of changes) patch.covered.get(map4).add(key);
+        doc.setIn([index, "value", map4], doc.createNode(fresh));
+        patch.changed = true;
+      }
+    }
+    return;
+  }
+  const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? "");
+  if (!match || match[1] !== prefix) return;
+  patch.touchesMetadata = true;
+  const map3 = match[2];
+  if (match[3] !== void 0) {
+    const key = unescapePointer(match[3]);
+    patch.covered.get(map3).add(key);
+    const want = wanted(patch, map3);
+    if (!(key in want) || JSON.stringify(want[key]) === JSON.stringify(op.value)) return;
+    doc.setIn([index, "value"], want[key]);
+    patch.changed = true;
+    return;
+  }
+  if (isObject(op.value)) wholeMap(patch, map3, [index, "value"], op.value);
+}
+function wholeMap(patch, map3, at, value) {
+  const covered = patch.covered.get(map3);
+  const changes = patch.changes.get(map3);
+  const want = wanted(patch, map3);
+  for (const key of Object.keys(value)) covered.add(key);
+  for (const key of changes) covered.add(key);
+  const next = { ...value };
+  for (const key of Object.keys(next)) if (key in want) next[key] = want[key];
+  for (const key of changes) next[key] = want[key];
+  for (const [key, v] of Object.entries(next))
+    if (JSON.stringify(v) !== JSON.stringify(value[key])) {
+      patch.doc.setIn([...at, key], v);
+      patch.changed = true;
+    }
+}
+function appendMissing(patch, leftOut) {
+  const { doc, ops, prefix } = patch;
+  for (const map3 of MAPS) {
+    const missing = [...patch.changes.get(map3)].filter((k) => !patch.covered.get(map3).has(k));
+    if (missing.length === 0) continue;
+    if (!patch.touchesMetadata) {
+      leftOut.push(...missing.map((k) => `${map3 === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    patch.changed = true;
+    const want = wanted(patch, map3);
+    if (!isObject(patch.have[map3]))
+      ops.items.push(
+        doc.createNode({
+          op: "add",
+          path: `${prefix}/${map3}`,
+          value: Object.fromEntries(missing.map((k) => [k, want[k]]))
+        })
+      );
+    else
+      for (const key of missing)
+        ops.items.push(
+          doc.createNode({
+            op: "add",
+            path: `${prefix}/${map3}/${escapePointer(key)}`,
+            value: want[key]
+          })
+        );
+  }
+}
+
+// src/core/inject/output/json6902.ts
+var STATUS3 = "sidecar.istio.io/status";
+var INJECT3 = "sidecar.istio.io/inject";
+var LISTS = ["containers", "initContainers", "volumes"];
+function json6902Sidecars(build) {
+  return patchSidecars(build, isOpList);
+}
+function patchSidecars(build, accept) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const cluster of build.model.clusters)
+    for (const workload of cluster.workloads) {
+      const source = workload.sidecar.source;
+      if (workload.sidecar.origin !== "patch" && workload.sidecar.origin !== "overlay") continue;
+      if (!source || workload.sidecar.count !== 1) continue;
+      const text2 = build.files.text(source.file);
+      if (text2 === void 0 || !accept(text2, workload)) continue;
+      const key = `${source.file}\0${workload.kind}\0${workload.namespace}/${workload.name}`;
+      if (seen.has(key)) continue;
+      const object = cluster.objects.find(
+        (o) => o.kind === workload.kind && o.name === workload.name && (o.namespace ?? "default") === workload.namespace && o.root === workload.root
+      );
+      if (!object) continue;
+      seen.add(key);
+      out.push({ file: source.file, line: source.line, text: text2, workload, object });
+    }
+  return out;
+}
+function isOpList(text2) {
+  const doc = parseDocument(text2);
+  const ops = doc.toJS();
+  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => isObject(op) && typeof op["op"] === "string");
+}
+function uninjected(object) {
+  const copy = JSON.parse(JSON.stringify(object.object));
+  const template = podTemplateOf(copy);
+  if (!template) return copy;
+  for (const list of ["containers", "initContainers"])
+    if (Array.isArray(template.spec[list]))
+      template.spec[list] = template.spec[list].filter(
+        (c) => !(isObject(c) && (c["name"] === "istio-proxy" || c["name"] === "istio-init"))
+      );
+  const annotations = template.metadata["annotations"];
+  if (isObject(annotations)) {
+    delete annotations[STATUS3];
+    delete annotations[INJECT3];
+  }
+  const labels = template.metadata["labels"];
+  if (isObject(labels)) delete labels[INJECT3];
+  return copy;
+}
+function regeneratedPatch(text2, kind, rendered, injected, leftOut = []) {
+  const spec = podTemplateOf(injected)?.spec;
+  const renderedSpec = podTemplateOf(rendered)?.spec;
+  if (!spec || !renderedSpec) return void 0;
+  const prefix = kind === "Pod" ? "/spec" : kind === "CronJob" ? "/spec/jobTemplate/spec/template/spec" : "/spec/template/spec";
+  const doc = parseDocument(text2);
+  const ops = doc.contents;
+  if (!isSeq(ops)) return void 0;
+  const covered = new Map(LISTS.map((l) => [l, /* @__PURE__ */ new Set()]));
+  let changed = false;
+  ops.items.forEach((item, index) => {
+    if (isMap(item) && regeneratedItems(doc, item.toJSON(), index, prefix, spec, covered))
+      changed = true;
+  });
+  if (appendedItems(doc, ops, prefix, spec, renderedSpec, covered)) changed = true;
+  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
+  return changed ? doc.toString() : void 0;
+}
+var listOf = (spec, list) => Array.isArray(spec[list]) ? spec[list] : [];
+function regeneratedItems(doc, op, index, prefix, spec, covered) {
+  if (op.op !== "add" && op.op !== "replace") return false;
+  const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? "");
+  if (!match || match[1] !== prefix) return false;
+  const list = match[2];
+  const values = match[3] === void 0 ? Array.isArray(op.value) ? op.value : [] : [op.value];
+  const fresh = values.map((v) => {
+    const name = isObject(v) ? v["name"] : void 0;
+    covered.get(list).add(name);
+    return listOf(spec, list).find((i) => isObject(i) && i["name"] === name) ?? v;
+  });
+  const next = match[3] === void 0 ? fresh : fresh[0];
+  if (JSON.stringify(next) === JSON.stringify(op.value)) return false;
+  doc.setIn([index, "value"], doc.createNode(next));
+  return true;
+}
+function appendedItems(doc, ops, prefix, spec, renderedSpec, covered) {
+  let changed = false;
+  for (const list of ["initContainers", "volumes"]) {
+    const have = new Set(listOf(renderedSpec, list).map((i) => isObject(i) ? i["name"] : void 0));
+    const missing = listOf(spec, list).filter(
+      (i) => isObject(i) && !have.has(i["name"]) && !covered.get(list).has(i["name"])
+    );
+    if (missing.length === 0) continue;
+    changed = true;
+    if (have.size === 0 && !covered.get(list).size)
+      ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}`, value: missing }));
+    else
+      for (const item of missing)
+        ops.items.push(doc.createNode({ op: "add", path: `${prefix}/${list}/-`, value: item }));
+  }
+  return changed;
+}
+async function json6902Changes(targets, inject, native) {
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
+  const done = /* @__PURE__ */ new Set();
+  for (const target of targets) {
+    if (done.has(target.file)) continue;
+    done.add(target.file);
+    const kind = target.object.kind;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const output = await inject(stringify3(uninjected(target.object)), mode, target);
+    const injected = parseAllDocuments(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const leftOut = [];
+    const text2 = regeneratedPatch(target.text, kind, target.object.object, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
+    if (text2 !== void 0) result.changes.push({ path: target.file, content: text2, expected: target.text });
+    const to = sidecarOf(injected);
+    const from = target.workload.sidecar;
+    result.workloads.push({
+      kind,
+      name: target.workload.name,
+      namespace: target.workload.namespace,
+      file: target.file,
+      line: target.line,
+      document: 0,
+      status: text2 !== void 0 ? "injected" : "unchanged",
+      from: {
+        ...from.image ? { proxyImage: from.image } : {},
+        ...from.revision ? { revision: from.revision } : {},
+        mode: from.state === "native" ? "native" : "classic"
+      },
+      to: { ...to ?? {}, mode: mode ? "native" : "classic" },
+      origin: "JSON6902 patch"
+    });
+  }
+  return result;
+}
+
+// src/core/inject/output/migrate-json6902.ts
+import { posix as posix18 } from "node:path";
+
+// src/core/inject/output/patch-files.ts
+import { posix as posix17 } from "node:path";
+function patchReferences(build) {
+  const kustomizations = /* @__PURE__ */ new Set();
+  for (const root of build.rendered)
+    for (const object of root.objects) for (const k of object.patchedIn) kustomizations.add(k);
+  const out = /* @__PURE__ */ new Map();
+  for (const kustomization of kustomizations) {
+    const dir = posix17.dirname(kustomization);
+    const add = (ref, field, index) => {
+      const path5 = asString(ref) && normalizeRepoPath(joinPath(dir, asString(ref).trim()));
+      if (path5) out.set(path5, [...out.get(path5) ?? [], { kustomization, field, index }]);
+    };
+    for (const doc of build.files.documents(kustomization)) {
+      const body = asRecord(doc.value);
+      if (!body || asString(body.apiVersion)?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      for (const field of ["patches", "patchesJson6902"])
+        asArray(body[field]).forEach((entry, i) => add(asRecord(entry)?.path, field, i));
+      asArray(body.patchesStrategicMerge).forEach((entry, i) => {
+        if (typeof entry === "string" && /^\s*[\w./-]+\.ya?ml\s*$/.test(entry))
+          add(entry, "patchesStrategicMerge", i);
+      });
+    }
+  }
+  return out;
+}
+function kustomizePatchFiles(build) {
+  return new Set(patchReferences(build).keys());
+}
+
+// src/core/inject/output/yaml-splice.ts
+function applySplices(text2, splices) {
+  let out = text2;
+  const ordered = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.start - a.s.start || b.i - a.i);
+  for (const { s } of ordered) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+var eolOf = (text2) => text2.includes("\r\n") ? "\r\n" : "\n";
+function lineStart(text2, offset) {
+  return text2.lastIndexOf("\n", offset - 1) + 1;
+}
+function block(value, column2, eol) {
+  const lines = stringify3(value, { lineWidth: 0 }).replace(/\n$/, "").split("\n");
+  return lines.map((l, i) => i === 0 || l === "" ? l : " ".repeat(column2) + l).join(eol) + eol;
+}
+function replaceItem(text2, seq3, item, value) {
+  if (!item.range) return void 0;
+  const [start, end] = item.range;
+  if (seq3.flow) return { start, end, text: JSON.stringify(value) };
+  const column2 = start - lineStart(text2, start);
+  const eol = eolOf(text2);
+  const body = block(value, column2, eol);
+  return { start, end, text: text2.slice(end - 1, end) === "\n" ? body : body.slice(0, -eol.length) };
+}
+function appendItems(text2, seq3, values) {
+  const last = seq3.items[seq3.items.length - 1];
+  if (!last?.range || values.length === 0) return void 0;
+  const end = last.range[1];
+  if (seq3.flow) return { start: end, end, text: values.map((v) => `, ${JSON.stringify(v)}`).join("") };
+  const eol = eolOf(text2);
+  const startOfLine = lineStart(text2, last.range[0]);
+  const prefix = text2.slice(startOfLine, last.range[0]);
+  if (!/^\s*-\s+$/.test(prefix)) return void 0;
+  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
+  return {
+    start: end,
+    end,
+    text: lead + values.map((v) => prefix + block(v, prefix.length, eol)).join("")
+  };
+}
+function appendEntries(text2, map3, entries) {
+  const first = map3.items[0]?.key;
+  if (map3.flow || !map3.range || !first?.range || Object.keys(entries).length === 0) return void 0;
+  const end = map3.range[1];
+  const column2 = first.range[0] - lineStart(text2, first.range[0]);
+  const eol = eolOf(text2);
+  const lead = text2.slice(end - 1, end) === "\n" ? "" : eol;
+  const body = block(entries, column2, eol);
+  return { start: end, end, text: lead + " ".repeat(column2) + body };
+}
+function replaceScalar(node, value) {
+  if (!node.range) return void 0;
+  const [start, end] = node.range;
+  const s = typeof value === "string" ? value : JSON.stringify(value);
+  let text2;
+  if (node.type === "QUOTE_SINGLE") text2 = `'${s.replace(/'/g, "''")}'`;
+  else if (node.type === "QUOTE_DOUBLE") text2 = JSON.stringify(s);
+  else {
+    text2 = stringify3(value, { lineWidth: 0 }).replace(/\n$/, "");
+    if (text2.includes("\n")) text2 = JSON.stringify(s);
+  }
+  return { start, end, text: text2 };
+}
+var asSeq = (node) => isSeq(node) ? node : void 0;
+var asMap = (node) => isMap(node) ? node : void 0;
+var asScalar = (node) => isScalar(node) ? node : void 0;
+var isPlainObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var same = (node, value) => JSON.stringify(node?.toJSON?.() ?? node) === JSON.stringify(value);
+function updateNode(text2, node, value) {
+  if (same(node, value)) return [];
+  const scalar = asScalar(node);
+  if (scalar)
+    return typeof value === "object" && value !== null ? void 0 : optional(replaceScalar(scalar, value));
+  const map3 = asMap(node);
+  if (map3 && !map3.flow && isPlainObject(value)) {
+    const splices = [];
+    const keys = /* @__PURE__ */ new Set();
+    for (const pair of map3.items) {
+      const key = String(asScalar(pair.key)?.value);
+      keys.add(key);
+      if (!(key in value)) return void 0;
+      const inner = updateNode(text2, pair.value, value[key]);
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    const added = Object.fromEntries(Object.entries(value).filter(([k]) => !keys.has(k)));
+    if (Object.keys(added).length === 0) return splices;
+    const edit = appendEntries(text2, map3, added);
+    return edit ? [...splices, edit] : void 0;
+  }
+  const seq3 = asSeq(node);
+  if (seq3 && !seq3.flow && Array.isArray(value) && value.length >= seq3.items.length) {
+    const splices = [];
+    for (const [i, item] of seq3.items.entries()) {
+      const inner = updateNode(text2, item, value[i]) ?? optional(replaceItem(text2, seq3, item, value[i]));
+      if (!inner) return void 0;
+      splices.push(...inner);
+    }
+    if (value.length === seq3.items.length) return splices;
+    const edit = appendItems(text2, seq3, value.slice(seq3.items.length));
+    return edit ? [...splices, edit] : void 0;
   }
   return void 0;
 }
-function sidecarModeGroups(jobs, configured, defaultNative, logger) {
-  const groups2 = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const mode = existingMode(job);
-    const native = configured || mode === void 0 ? defaultNative : mode === "native";
-    if (configured && mode !== void 0 && mode === "native" !== native)
-      logger.notice(
-        `${job.where}: switching the sidecar from ${mode} to ${native ? "native" : "classic"}, as native-sidecars says`,
-        { file: job.file.path, line: job.slice.line }
-      );
-    const group = groups2.get(native) ?? { native, indexes: [], existing: /* @__PURE__ */ new Map() };
-    group.indexes.push(j);
-    if (mode) group.existing.set(j, mode);
-    groups2.set(native, group);
-  });
-  return [...groups2.values()].sort((a, b) => Number(a.native) - Number(b.native));
+var optional = (splice) => splice ? [splice] : void 0;
+
+// src/core/inject/output/strategic-merge.ts
+var STATUS4 = "sidecar.istio.io/status";
+var INJECT4 = "sidecar.istio.io/inject";
+var LISTS2 = ["initContainers", "containers", "volumes"];
+function strategicMergeSidecars(build) {
+  return patchSidecars(
+    build,
+    (text2, workload) => patchDocument(text2, workload.kind, workload.name) !== void 0
+  );
 }
-function recordModes(workloads, jobs, groups2) {
-  const byLocation = /* @__PURE__ */ new Map();
-  for (const group of groups2)
-    for (const j of group.indexes) {
-      const job = jobs[j];
-      const from = group.existing.get(j);
-      byLocation.set(`${job.file.path}\0${job.slice.index}`, {
-        ...from ? { from } : {},
-        to: group.native ? "native" : "classic"
-      });
-    }
-  for (const w of workloads) {
-    const modes = byLocation.get(`${w.file}\0${w.document}`);
-    if (!modes) continue;
-    if (w.from && modes.from) w.from.mode = modes.from;
-    if (w.to && w.status !== "skipped") w.to.mode = modes.to;
+function templatePath(kind) {
+  return kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
+}
+function patchDocument(text2, kind, name) {
+  const docs = parseAllDocuments(text2).filter(
+    (d) => d.errors.length === 0 && d.get("kind") === kind
+  );
+  const doc = docs.find((d) => d.getIn(["metadata", "name"]) === name) ?? (docs.length === 1 ? docs[0] : void 0);
+  return doc && asMap(doc.getIn([...templatePath(kind), "spec"], true)) ? doc : void 0;
+}
+var items = (spec, list) => Array.isArray(spec?.[list]) ? spec[list].filter(isObject) : [];
+function strategicMergeInput(rendered, patch) {
+  return withoutPatchVolumes(
+    rendered,
+    new Set(items(podTemplateOf(patch)?.spec, "volumes").map((v) => v["name"]))
+  );
+}
+function withoutPatchVolumes(rendered, patched) {
+  const copy = uninjected({ object: rendered });
+  const template = podTemplateOf(copy);
+  const status = podTemplateOf(rendered)?.metadata["annotations"];
+  const old = isObject(status) && typeof status[STATUS4] === "string" ? safeJson(status[STATUS4]) : void 0;
+  const owned = new Set(Array.isArray(old?.["volumes"]) ? old["volumes"] : []);
+  if (template && Array.isArray(template.spec["volumes"]))
+    template.spec["volumes"] = items(template.spec, "volumes").filter(
+      (v) => !(patched.has(v["name"]) && (owned.size === 0 || owned.has(v["name"])))
+    );
+  return copy;
+}
+function safeJson(text2) {
+  try {
+    const value = JSON.parse(text2);
+    return isObject(value) ? value : void 0;
+  } catch {
+    return void 0;
   }
+}
+function regeneratedStrategicMerge(text2, kind, name, input, injected, leftOut = []) {
+  const doc = patchDocument(text2, kind, name);
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  if (!doc || !want || !base) return void 0;
+  const at = templatePath(kind);
+  const spec = asMap(doc.getIn([...at, "spec"], true));
+  const splices = [];
+  const newLists = {};
+  for (const list of LISTS2) {
+    const had2 = new Set(items(base.spec, list).map((i) => i["name"]));
+    const owned = items(want.spec, list).filter((i) => !had2.has(i["name"]));
+    const seq3 = asSeq(spec.get(list, true));
+    const covered = /* @__PURE__ */ new Set();
+    for (const item of seq3?.items ?? []) {
+      const node = asMap(item);
+      const fresh = owned.find((o) => o["name"] === node?.get("name"));
+      if (!node || !fresh) continue;
+      covered.add(fresh["name"]);
+      if (JSON.stringify(node.toJSON()) === JSON.stringify(fresh)) continue;
+      const edits = updateNode(text2, node, fresh) ?? [replaceItem(text2, seq3, node, fresh)];
+      for (const edit2 of edits) if (edit2) splices.push(edit2);
+    }
+    const missing = owned.filter((o) => !covered.has(o["name"]));
+    if (missing.length === 0) continue;
+    const edit = seq3 ? appendItems(text2, seq3, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newLists[list] = missing;
+  }
+  const added = appendEntries(text2, spec, newLists);
+  if (added) splices.push(added);
+  splices.push(...metadataSplices(text2, doc, at, base.metadata, want.metadata, leftOut));
+  const next = applySplices(text2, splices);
+  return next === text2 ? void 0 : next;
+}
+function metadataSplices(text2, doc, at, have, want, leftOut) {
+  const metadata = asMap(doc.getIn([...at, "metadata"], true));
+  const splices = [];
+  const newMaps = {};
+  for (const map3 of ["labels", "annotations"]) {
+    const wanted2 = isObject(want[map3]) ? want[map3] : {};
+    const had2 = isObject(have[map3]) ? have[map3] : {};
+    const node = asMap(metadata?.get(map3, true));
+    const changed = Object.keys(wanted2).filter(
+      (k) => k !== INJECT4 && JSON.stringify(wanted2[k]) !== JSON.stringify(had2[k])
+    );
+    const covered = /* @__PURE__ */ new Set();
+    for (const pair of node?.items ?? []) {
+      const key = String(asScalar(pair.key)?.value);
+      covered.add(key);
+      const value = asScalar(pair.value);
+      if (!(key in wanted2) || !value || JSON.stringify(value.value) === JSON.stringify(wanted2[key])) continue;
+      const edit2 = replaceScalar(value, wanted2[key]);
+      if (edit2) splices.push(edit2);
+    }
+    const missing = Object.fromEntries(changed.filter((k) => !covered.has(k)).map((k) => [k, wanted2[k]]));
+    if (Object.keys(missing).length === 0) continue;
+    if (!metadata) {
+      leftOut.push(...Object.keys(missing).map((k) => `${map3 === "labels" ? "label" : "annotation"} ${k}`));
+      continue;
+    }
+    const edit = node ? appendEntries(text2, node, missing) : void 0;
+    if (edit) splices.push(edit);
+    else newMaps[map3] = missing;
+  }
+  const added = metadata ? appendEntries(text2, metadata, newMaps) : void 0;
+  if (added) splices.push(added);
+  return splices;
+}
+async function strategicMergeChanges(targets, inject, native) {
+  const result = { changes: [], workloads: [], metadataLeftOut: [] };
+  const texts = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const kind = target.object.kind;
+    const text2 = texts.get(target.file) ?? target.text;
+    const patch = patchDocument(text2, kind, target.workload.name)?.toJS();
+    if (!patch) continue;
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const input = strategicMergeInput(target.object.object, patch);
+    const output = await inject(stringify3(input), mode, target);
+    const injected = parseAllDocuments(output).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    if (!injected) continue;
+    const leftOut = [];
+    const next = regeneratedStrategicMerge(text2, kind, target.workload.name, input, injected, leftOut);
+    if (leftOut.length > 0)
+      result.metadataLeftOut.push({ file: target.file, line: target.line, fields: leftOut });
+    if (next !== void 0) texts.set(target.file, next);
+    result.workloads.push(patchWorkloadResult(target, kind, injected, next !== void 0, mode));
+  }
+  for (const [path5, content] of texts)
+    result.changes.push({ path: path5, content, expected: targets.find((t) => t.file === path5).text });
+  return result;
+}
+function patchWorkloadResult(target, kind, injected, changed, native, origin = "strategic-merge patch") {
+  const to = sidecarOf(injected);
+  const from = target.workload.sidecar;
+  return {
+    kind,
+    name: target.workload.name,
+    namespace: target.workload.namespace,
+    file: target.file,
+    line: target.line,
+    document: 0,
+    status: changed ? "injected" : "unchanged",
+    from: {
+      ...from.image ? { proxyImage: from.image } : {},
+      ...from.revision ? { revision: from.revision } : {},
+      mode: from.state === "native" ? "native" : "classic"
+    },
+    to: { ...to ?? {}, mode: native ? "native" : "classic" },
+    origin
+  };
+}
+
+// src/core/inject/output/migrate-json6902.ts
+async function migrateJson6902(build, targets, inject, native) {
+  const result = { changes: [], kept: [], migrated: [] };
+  const references = patchReferences(build);
+  const perFile = /* @__PURE__ */ new Map();
+  for (const t of targets) perFile.set(t.file, (perFile.get(t.file) ?? 0) + 1);
+  const kustomizations = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    const refs = references.get(target.file) ?? [];
+    const ref = refs[0];
+    if (!ref || refs.length !== 1 || perFile.get(target.file) !== 1 || ref.field === "patchesStrategicMerge") {
+      result.kept.push({ target, reason: "more than one kustomization entry or workload uses it" });
+      continue;
+    }
+    const kind = target.object.kind;
+    const input = withoutPatchVolumes(target.object.object, opVolumes(target.text));
+    const mode = native ?? target.workload.sidecar.state === "native";
+    const injected = parseAllDocuments(await inject(stringify3(input), mode, target)).map((d) => d.toJS()).find((o) => isObject(o) && o["kind"] === kind);
+    const other = injected ? otherOp(target.text, kind, input, injected) : "the injector gave nothing back";
+    if (!injected || other) {
+      result.kept.push({ target, reason: other ?? "the injector gave nothing back" });
+      continue;
+    }
+    const workload = { kind, name: target.workload.name, namespace: target.workload.namespace };
+    const patch = sidecarPatch(workload, input, injected);
+    if (!patch) continue;
+    const dir = posix18.dirname(ref.kustomization);
+    const name = patchFileName(workload);
+    const known2 = kustomizations.get(ref.kustomization);
+    const original = known2?.original ?? build.files.text(ref.kustomization) ?? "";
+    const rewired = rewire(known2?.text ?? original, ref.field, ref.index, name);
+    if (rewired === void 0) {
+      result.kept.push({ target, reason: `${ref.kustomization} could not be rewired` });
+      continue;
+    }
+    kustomizations.set(ref.kustomization, { text: rewired, original });
+    result.changes.push({ path: dir === "." ? name : posix18.join(dir, name), content: patch, expected: null });
+    result.changes.push({ path: target.file, content: null, expected: target.text });
+    result.migrated.push({
+      target,
+      patch: dir === "." ? name : posix18.join(dir, name),
+      injected,
+      native: mode
+    });
+  }
+  for (const [path5, { text: text2, original }] of kustomizations)
+    result.changes.push({ path: path5, content: text2, expected: original });
+  return result;
+}
+function opVolumes(text2) {
+  const ops = parseDocument(text2).toJS();
+  return new Set(
+    ops.filter((op) => /\/volumes(\/(\d+|-))?$/.test(op.path ?? "")).flatMap((op) => Array.isArray(op.value) ? op.value : [op.value]).map((v) => isObject(v) ? v["name"] : void 0)
+  );
+}
+function otherOp(text2, kind, input, injected) {
+  const ops = parseDocument(text2).toJS();
+  const at = kind === "Pod" ? "" : kind === "CronJob" ? "/spec/jobTemplate/spec/template" : "/spec/template";
+  const want = podTemplateOf(injected);
+  const base = podTemplateOf(input);
+  const owned = (list) => {
+    const had2 = new Set(
+      (Array.isArray(base.spec[list]) ? base.spec[list] : []).map((i) => isObject(i) && i["name"])
+    );
+    return new Set(
+      (Array.isArray(want.spec[list]) ? want.spec[list] : []).flatMap(
+        (i) => isObject(i) && !had2.has(i["name"]) ? [i["name"]] : []
+      )
+    );
+  };
+  for (const op of ops) {
+    const path5 = op.path ?? "";
+    const list = new RegExp(`^${at}/spec/(containers|initContainers|volumes)(?:/(\\d+|-))?$`).exec(path5);
+    if (list && (op.op === "add" || op.op === "replace")) {
+      const values = list[2] === void 0 && Array.isArray(op.value) ? op.value : [op.value];
+      const names = owned(list[1]);
+      if (values.every((v) => isObject(v) && names.has(v["name"]))) continue;
+    }
+    if (new RegExp(`^${at}/metadata/(labels|annotations)(/|$)`).test(path5) && op.op !== "remove") continue;
+    return `its op ${op.op ?? "?"} ${path5} is not the sidecar's`;
+  }
+  return void 0;
+}
+function rewire(text2, field, index, file) {
+  const doc = parseDocument(text2);
+  const seq3 = asSeq(doc.get(field, true));
+  const item = seq3?.items[index];
+  if (!seq3 || seq3.flow || !item?.range) return void 0;
+  if (field === "patches") {
+    const [start, end] = item.range;
+    const eol = text2.includes("\r\n") ? "\r\n" : "\n";
+    return applySplices(text2, [{ start, end, text: `path: ${file}${text2[end - 1] === "\n" ? eol : ""}` }]);
+  }
+  const lineStart2 = (offset) => text2.lastIndexOf("\n", offset - 1) + 1;
+  let splice = { start: lineStart2(item.range[0]), end: item.range[1], text: "" };
+  if (seq3.items.length === 1) {
+    const pair = doc.contents && "items" in doc.contents ? doc.contents.items : [];
+    const key = pair.find((p) => asScalar(p.key)?.value === field)?.key;
+    if (!key?.range || !seq3.range) return void 0;
+    splice = { start: lineStart2(key.range[0]), end: seq3.range[1], text: "" };
+  }
+  return wirePatches(applySplices(text2, [splice]), [file]);
+}
+
+// src/core/inject/output/patched-sidecars.ts
+async function regeneratePatchedSidecars(setup, jobs, judged, changes) {
+  const { options, mode } = setup;
+  const build = await setup.repoMesh.loadBuild();
+  let processes = 0;
+  const inject = (input, native2, target) => {
+    processes++;
+    return injectTarget(setup, input, native2, target);
+  };
+  const native = options.nativeSidecars !== void 0 ? setup.configNative : void 0;
+  const add = (change) => changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
+  let json6902 = json6902Sidecars(build);
+  if (mode === "patches") json6902 = await migrated(setup, build, json6902, inject, native, judged, add);
+  const taken = /* @__PURE__ */ new Set([
+    ...changes.map((c) => c.path),
+    ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
+  ]);
+  for (const patched of [
+    await json6902Changes(json6902, inject, native),
+    await strategicMergeChanges(
+      strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
+      inject,
+      native
+    )
+  ]) {
+    for (const left of patched.metadataLeftOut)
+      setup.logger.notice(
+        `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
+        { file: left.file, line: left.line }
+      );
+    for (const change of patched.changes) add(change);
+    replaceSkips(judged, patched.workloads);
+  }
+  return processes;
+}
+async function migrated(setup, build, targets, inject, native, judged, add) {
+  const { logger } = setup;
+  const migration = await migrateJson6902(build, targets, inject, native);
+  for (const { target, reason } of migration.kept)
+    logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
+      file: target.file,
+      line: target.line
+    });
+  const moved = migration.migrated.map((m) => {
+    logger.notice(`${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`, {
+      file: m.target.file
+    });
+    const kind = m.target.object.kind;
+    return patchWorkloadResult(m.target, kind, m.injected, true, m.native, "JSON6902 patch");
+  });
+  replaceSkips(judged, moved);
+  for (const change of migration.changes) add(change);
+  return migration.kept.map((k) => k.target);
+}
+function replaceSkips(judged, results) {
+  const covered = new Set(results.map((w) => `${w.kind}\0${w.name}`));
+  judged.workloads = judged.workloads.filter(
+    (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
+  );
+  judged.workloads.push(...results);
+}
+async function injectTarget(setup, input, native, target) {
+  const { repoMesh, revision, options, tools } = setup;
+  const rev = revisionFor(
+    target.workload.namespace,
+    podRevisionOf(target.object.object, revision),
+    repoMesh,
+    revision,
+    options.pinRevision
+  );
+  const revConfig = await tools.configFor(rev);
+  const own = await tools.istioctlFor(rev);
+  const result = await kubeInject({
+    binary: own.binary,
+    version: own.version,
+    input,
+    injectConfigFile: revConfig.injectConfigFile,
+    meshConfigFile: revConfig.meshConfigFile,
+    valuesFile: revConfig.valuesFile,
+    operatorFile: revConfig.operatorFile,
+    revision: rev,
+    nativeSidecars: native
+  });
+  return result.output;
+}
+function ownPatchPath(file, workload) {
+  const dir = posix19.dirname(file);
+  return dir === "." ? patchFileName(workload) : posix19.join(dir, patchFileName(workload));
+}
+function podRevisionOf(object, runRevision) {
+  const metadata = podTemplateOf(object)?.metadata;
+  const value = dig(metadata, "labels", "istio.io/rev");
+  return podRevisionChoice(
+    typeof value === "string" ? value : void 0,
+    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
+    runRevision
+  );
 }
 
 // src/core/inject/pod-settings-cache.ts
@@ -43971,14 +43879,522 @@ var PodSettingsCache = class _PodSettingsCache {
   }
 };
 
+// src/core/inject/render-tools.ts
+import { mkdir as mkdir3 } from "node:fs/promises";
+import { join as join19 } from "node:path";
+
+// src/core/mesh/running-version.ts
+async function controlPlaneVersionFor(workspace, revision, logger) {
+  const model = await buildMeshModel(workspace, { logger });
+  const all = controlPlaneVersions(model);
+  const ofRevision = revision ? all.filter((p) => p.revision === revision) : [];
+  const chosen = ofRevision.length > 0 ? ofRevision : all;
+  const versions = [...new Set(chosen.map((p) => p.version))].sort(compareVersions);
+  if (versions.length === 1) return versions[0];
+  throw new InvalidInputError(
+    versions.length === 0 ? "the mesh model finds no control plane version in the repository" : `the repository declares several control plane versions: ${chosen.map((p) => `${p.version} (cluster ${p.cluster}, revision ${p.revision})`).join(", ")}`,
+    { input: "version", hint: "Set the version input (or the revision whose control plane to use)." }
+  );
+}
+
+// src/core/inject/inject-config.ts
+import { readFileSync as readFileSync8 } from "node:fs";
+import { writeFile as writeFile3 } from "node:fs/promises";
+import { join as join18 } from "node:path";
+
+// src/core/istioctl/offline-config.ts
+import { mkdir as mkdir2, mkdtemp, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir as tmpdir5 } from "node:os";
+import { join as join17, resolve as resolve5 } from "node:path";
+
+// src/core/istioctl/manifest-objects.ts
+function manifestObjectsOfKind(manifest, kinds) {
+  const wanted2 = new RegExp(`^kind:\\s*(?:${kinds.join("|")})\\s*$`, "m");
+  const objects = [];
+  for (const document of manifest.split(/^---\s*$/m)) {
+    if (!wanted2.test(document)) continue;
+    const parsed = parse(document);
+    if (parsed && typeof parsed === "object") objects.push(parsed);
+  }
+  return objects;
+}
+var KNOWN_IMAGE_VARIANTS = ["distroless", "debug"];
+function proxyImageFromValues(values) {
+  const global2 = values.global ?? {};
+  const image = typeof global2.proxy?.image === "string" && global2.proxy.image !== "" ? global2.proxy.image : "proxyv2";
+  if (image.includes("/")) return image;
+  let tag = global2.tag === void 0 || global2.tag === null ? "" : String(global2.tag);
+  const variant = typeof global2.variant === "string" ? global2.variant : "";
+  if (variant !== "") {
+    const known2 = KNOWN_IMAGE_VARIANTS.find((v) => tag.endsWith(`-${v}`));
+    if (known2) tag = tag.slice(0, -(known2.length + 1));
+    if (variant !== "default") tag = `${tag}-${variant}`;
+  }
+  return `${String(global2.hub ?? "")}/${image}:${tag}`;
+}
+function configMapKey(maps, name, key, version) {
+  const map3 = maps.find((m) => m.metadata?.name === name);
+  const value = map3?.data?.[key];
+  if (typeof value !== "string") {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered no ConfigMap ${name} with key '${key}'`,
+      { hint: "Check that the profile and values install istiod (the empty and remote profiles do not)." }
+    );
+  }
+  return value;
+}
+
+// src/core/istioctl/native-sidecars.ts
+var NATIVE_SIDECARS_SETTINGS = ["keep", "auto", "true", "false"];
+function nativeSidecarsChoice(setting) {
+  return setting === "true" ? true : setting === "false" ? false : setting === "auto" ? "auto" : void 0;
+}
+function controlPlaneNativeSidecars(objects, revision) {
+  const name = revision ? `istiod-${revision}` : "istiod";
+  const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata?.name === name);
+  const spec = deployment?.spec;
+  for (const container of spec?.template?.spec?.containers ?? []) {
+    const entry = container.env?.find((e) => e.name === NATIVE_SIDECARS_ENV);
+    if (entry && typeof entry.value === "string") return entry.value;
+  }
+  return void 0;
+}
+function chooseNativeSidecars(choice2, controlPlaneSetting, istioVersion, kubernetesVersion) {
+  if (typeof choice2 === "boolean")
+    return { nativeSidecars: choice2, reason: `nativeSidecars set to ${choice2}` };
+  if (controlPlaneSetting === "true" || controlPlaneSetting === "false") {
+    return {
+      nativeSidecars: controlPlaneSetting === "true",
+      reason: `the control plane sets ${NATIVE_SIDECARS_ENV}=${controlPlaneSetting}`
+    };
+  }
+  if (choice2 === "auto") {
+    if (!kubernetesVersion) {
+      throw new InvalidInputError("native sidecars are set to auto but the Kubernetes version is not known", {
+        input: "kubernetes-version",
+        hint: "Give the cluster version (e.g. 1.33), or set native sidecars to true or false."
+      });
+    }
+    const on = nativeSidecarsFor(kubernetesVersion, istioVersion);
+    return {
+      nativeSidecars: on,
+      reason: `Istio ${istioVersion} on Kubernetes ${kubernetesVersion} ${on ? "injects" : "does not inject"} native sidecars by default`
+    };
+  }
+  return { nativeSidecars: false, reason: "not requested (offline istioctl default)" };
+}
+
+// src/core/istioctl/offline-config.ts
+var OFFLINE_FILE_NAMES = {
+  injectConfig: "inject-config.yaml",
+  values: "values.json",
+  meshConfig: "mesh-config.yaml"
+};
+async function valuesAsOperatorFile(valuesFile, workDir) {
+  let values;
+  try {
+    values = parse(await readFile(valuesFile, "utf8"));
+  } catch (error2) {
+    throw new FileFormatError(`cannot read the values file: ${error2.message}`, {
+      file: valuesFile,
+      hint: "Give a YAML file of Helm values for the istiod chart.",
+      cause: error2
+    });
+  }
+  if (values === null || values === void 0) values = {};
+  if (typeof values !== "object" || Array.isArray(values)) {
+    throw new FileFormatError("the values file is not a YAML mapping", {
+      file: valuesFile,
+      hint: "Give a YAML file of Helm values for the istiod chart."
+    });
+  }
+  if (values.kind === "IstioOperator") {
+    throw new InvalidInputError("the values file holds an IstioOperator", {
+      file: valuesFile,
+      hint: "Pass IstioOperator files as the operator file; the values file takes Helm values."
+    });
+  }
+  const wrapped = join17(workDir, "values-operator.yaml");
+  const operator = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: { values } };
+  await writeFile2(wrapped, stringify3(operator));
+  return wrapped;
+}
+async function writeAllOrNothing(files) {
+  const suffix = `.tmp-${process.pid}-${Date.now()}`;
+  try {
+    for (const file of files) await writeFile2(file.path + suffix, file.content);
+  } catch (error2) {
+    await Promise.all(files.map((f) => rm2(f.path + suffix, { force: true })));
+    throw error2;
+  }
+  for (const file of files) await rename2(file.path + suffix, file.path);
+}
+async function generateOfflineInjectConfig(options) {
+  const logger = options.logger ?? silentLogger;
+  const version = options.version ?? await istioctlVersion(options.binary, { timeoutMs: options.timeoutMs });
+  const requested = options.revision && options.revision !== DEFAULT_REVISION ? options.revision : void 0;
+  const manifest = await renderControlPlane(options, requested, logger);
+  const objects = manifestObjectsOfKind(manifest, ["ConfigMap", "Deployment"]);
+  const configMaps = objects.filter((o) => o.kind === "ConfigMap");
+  const { values, valuesJson } = injectorValues(configMaps, version);
+  const renderedRevision = typeof values.revision === "string" && values.revision !== "" && values.revision !== DEFAULT_REVISION ? values.revision : void 0;
+  const names = controlPlaneConfigMapNames(renderedRevision);
+  const injectConfig2 = configMapKey(configMaps, names.injector, "config", version);
+  const meshConfig = configMapKey(configMaps, names.mesh, "mesh", version);
+  const native = chooseNativeSidecars(
+    options.nativeSidecars,
+    controlPlaneNativeSidecars(objects, renderedRevision),
+    version,
+    options.kubernetesVersion
+  );
+  const outputDir = resolve5(options.outputDir);
+  await mkdir2(outputDir, { recursive: true });
+  const paths = {
+    injectConfigFile: join17(outputDir, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join17(outputDir, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join17(outputDir, OFFLINE_FILE_NAMES.meshConfig)
+  };
+  await writeAllOrNothing([
+    { path: paths.injectConfigFile, content: injectConfig2 },
+    { path: paths.valuesFile, content: valuesJson },
+    { path: paths.meshConfigFile, content: meshConfig }
+  ]);
+  const proxyImage = proxyImageFromValues(values);
+  logger.info(
+    `offline inject config for Istio ${version}${renderedRevision ? ` revision ${renderedRevision}` : ""}: proxy ${proxyImage}, native sidecars ${native.nativeSidecars ? "on" : "off"} (${native.reason})`
+  );
+  return {
+    binary: options.binary,
+    version,
+    revision: renderedRevision,
+    ...paths,
+    proxyImage,
+    nativeSidecars: native.nativeSidecars,
+    nativeSidecarsReason: native.reason
+  };
+}
+async function renderControlPlane(options, requested, logger) {
+  const workDir = await mkdtemp(join17(tmpdir5(), "istio-offline-config-"));
+  try {
+    const files = [...options.baseOperatorFiles ?? []];
+    if (options.valuesFile) files.push(await valuesAsOperatorFile(options.valuesFile, workDir));
+    if (options.operatorFile) files.push(options.operatorFile);
+    const generated = await manifestGenerate({
+      binary: options.binary,
+      files,
+      revision: requested,
+      // values.revision wins over --revision and spec.revision, so a requested revision must be set there too.
+      setFlags: requested ? [`values.revision=${requested}`] : [],
+      timeoutMs: options.timeoutMs
+    });
+    for (const message of generated.messages) logger.debug(`istioctl manifest generate: ${message}`);
+    return generated.manifest;
+  } finally {
+    await rm2(workDir, { recursive: true, force: true });
+  }
+}
+function injectorValues(configMaps, version) {
+  const injectors = configMaps.filter(
+    (m) => String(m.metadata?.name ?? "").startsWith("istio-sidecar-injector")
+  );
+  if (injectors.length !== 1) {
+    throw new IstioctlError(
+      `istioctl ${version} manifest generate rendered ${injectors.length} sidecar injector ConfigMaps, expected one`,
+      { hint: "Check that the profile and values install exactly one istiod." }
+    );
+  }
+  const injectorName = String(injectors[0]?.metadata?.name);
+  const valuesJson = configMapKey(configMaps, injectorName, "values", version);
+  try {
+    return { values: JSON.parse(valuesJson), valuesJson };
+  } catch (error2) {
+    throw new IstioctlError(`the values in ConfigMap ${injectorName} are not JSON`, {
+      hint: "This istioctl version renders an unexpected injector ConfigMap; report it with the version.",
+      cause: error2
+    });
+  }
+}
+
+// src/core/inject/inject-config.ts
+var readOptional = (path5) => path5 ? readFileSync8(path5) : Buffer.alloc(0);
+function insideWorkspace(options, path5, input) {
+  if (!path5) return void 0;
+  try {
+    return resolveInsideWorkspace(options.workspace, path5);
+  } catch (error2) {
+    throw new InvalidInputError(`'${path5}' leads outside the workspace`, { input, cause: error2 });
+  }
+}
+async function injectConfig(options, context2) {
+  const operatorFile = insideWorkspace(options, options.operatorFile, "operator-file");
+  const config = options.injectConfigFile ? givenConfig(options, operatorFile, context2) : await generatedConfig(options, operatorFile, context2);
+  const key = sha256(
+    "kube-inject",
+    context2.version,
+    context2.binaryDigest,
+    context2.revision ?? "default",
+    String(config.nativeSidecars),
+    JSON.stringify(context2.repoValues ? [context2.repoValues.values, context2.repoValues.meshConfig] : null),
+    readOptional(config.injectConfigFile),
+    readOptional(config.meshConfigFile),
+    readOptional(config.valuesFile),
+    readOptional(config.operatorFile)
+  );
+  return { ...config, key };
+}
+function givenConfig(options, operatorFile, context2) {
+  const meshConfigFile = insideWorkspace(options, options.meshConfigFile, "mesh-config-file");
+  const valuesFile = insideWorkspace(options, options.injectorValuesFile, "injector-values-file");
+  const native = chooseNativeSidecars(
+    options.nativeSidecars,
+    void 0,
+    context2.version,
+    options.kubernetesVersion
+  );
+  context2.logger.info(
+    `using the given offline inject config; native sidecars ${native.nativeSidecars ? "on" : "off"} (${native.reason})`
+  );
+  let proxyImage = "";
+  if (valuesFile) {
+    try {
+      proxyImage = proxyImageFromValues(
+        JSON.parse(readFileSync8(valuesFile, "utf8"))
+      );
+    } catch (error2) {
+      throw new FileFormatError("the injector values file is not JSON", {
+        input: "injector-values-file",
+        file: options.injectorValuesFile,
+        cause: error2,
+        hint: "Give the `values` key of the istio-sidecar-injector ConfigMap."
+      });
+    }
+  }
+  return {
+    injectConfigFile: insideWorkspace(options, options.injectConfigFile, "inject-config-file"),
+    ...meshConfigFile ? { meshConfigFile } : {},
+    ...valuesFile ? { valuesFile } : {},
+    ...operatorFile ? { operatorFile } : {},
+    nativeSidecars: native.nativeSidecars,
+    proxyImage
+  };
+}
+async function generatedConfig(options, operatorFile, context2) {
+  const valuesFile = insideWorkspace(options, options.valuesFile, "values-file");
+  const repoLayer = {
+    values: cloneJson(context2.repoValues?.values),
+    meshConfig: cloneJson(context2.repoValues?.meshConfig)
+  };
+  const repoFile = join18(context2.scratch, "repo-control-plane.yaml");
+  const repoText = () => stringify3({
+    apiVersion: "install.istio.io/v1alpha1",
+    kind: "IstioOperator",
+    spec: {
+      ...Object.keys(repoLayer.meshConfig).length > 0 ? { meshConfig: repoLayer.meshConfig } : {},
+      ...Object.keys(repoLayer.values).length > 0 ? { values: repoLayer.values } : {}
+    }
+  });
+  const hasRepoLayer = () => Object.keys(repoLayer.values).length > 0 || Object.keys(repoLayer.meshConfig).length > 0;
+  const remembered = memo(
+    context2.cacheDir,
+    sha256(
+      "manifest-generate",
+      context2.version,
+      context2.binaryDigest,
+      context2.revision ?? "default",
+      JSON.stringify(options.nativeSidecars ?? null),
+      options.nativeSidecars === "auto" ? options.kubernetesVersion ?? "" : "",
+      hasRepoLayer() ? repoText() : "",
+      readOptional(valuesFile),
+      readOptional(operatorFile)
+    )
+  );
+  const paths = {
+    injectConfigFile: join18(context2.scratch, OFFLINE_FILE_NAMES.injectConfig),
+    valuesFile: join18(context2.scratch, OFFLINE_FILE_NAMES.values),
+    meshConfigFile: join18(context2.scratch, OFFLINE_FILE_NAMES.meshConfig)
+  };
+  const known2 = remembered.get();
+  if (known2) {
+    await writeFile3(paths.injectConfigFile, known2.injectConfig);
+    await writeFile3(paths.valuesFile, known2.values);
+    await writeFile3(paths.meshConfigFile, known2.meshConfig);
+    context2.logger.info(
+      `offline inject config for Istio ${context2.version}${context2.revision ? ` revision ${context2.revision}` : ""} as generated before: proxy ${known2.proxyImage}, native sidecars ${known2.nativeSidecars ? "on" : "off"}`
+    );
+    return { ...paths, nativeSidecars: known2.nativeSidecars, proxyImage: known2.proxyImage };
+  }
+  const generate = async () => {
+    if (hasRepoLayer()) await writeFile3(repoFile, repoText());
+    return generateOfflineInjectConfig({
+      binary: context2.binary,
+      version: context2.version,
+      outputDir: context2.scratch,
+      ...context2.revision ? { revision: context2.revision } : {},
+      ...hasRepoLayer() ? { baseOperatorFiles: [repoFile] } : {},
+      ...valuesFile ? { valuesFile } : {},
+      ...operatorFile ? { operatorFile } : {},
+      ...options.nativeSidecars !== void 0 ? { nativeSidecars: options.nativeSidecars } : {},
+      ...options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {},
+      logger: context2.logger
+    });
+  };
+  let generated;
+  for (let attempt = 0; !generated; attempt++) {
+    try {
+      generated = await generate();
+    } catch (error2) {
+      const unknown = /unknown field "([^"]+)"/.exec(error2.message)?.[1];
+      if (!(error2 instanceof IstioctlError) || !unknown || attempt >= 20 || !hasRepoLayer()) throw error2;
+      const removed = removeKey(repoLayer.values, unknown) + removeKey(repoLayer.meshConfig, unknown);
+      if (removed === 0) throw error2;
+      context2.logger.warning(
+        `the control plane values of the repo set '${unknown}', which istioctl ${context2.version} does not know; left out of the injection config`,
+        context2.repoValues?.layers[0]?.source ? { ...context2.repoValues.layers[0].source } : {}
+      );
+    }
+  }
+  remembered.set({
+    injectConfig: readFileSync8(generated.injectConfigFile, "utf8"),
+    values: readFileSync8(generated.valuesFile, "utf8"),
+    meshConfig: readFileSync8(generated.meshConfigFile, "utf8"),
+    nativeSidecars: generated.nativeSidecars,
+    proxyImage: generated.proxyImage
+  });
+  return {
+    injectConfigFile: generated.injectConfigFile,
+    meshConfigFile: generated.meshConfigFile,
+    valuesFile: generated.valuesFile,
+    nativeSidecars: generated.nativeSidecars,
+    proxyImage: generated.proxyImage
+  };
+}
+var cloneJson = (value) => value ? JSON.parse(JSON.stringify(value)) : {};
+function removeKey(values, key) {
+  if (Array.isArray(values)) return values.reduce((n, v) => n + removeKey(v, key), 0);
+  if (!values || typeof values !== "object") return 0;
+  const map3 = values;
+  let removed = 0;
+  if (key in map3) {
+    delete map3[key];
+    removed++;
+  }
+  for (const v of Object.values(map3)) removed += removeKey(v, key);
+  return removed;
+}
+
+// src/core/inject/revision-istioctl.ts
+function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
+  const known2 = /* @__PURE__ */ new Map();
+  return (revision) => {
+    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
+    const own = mesh.revisionVersion(revision);
+    if (!own || own === run2.version) return Promise.resolve(run2);
+    let found = known2.get(own);
+    if (!found) {
+      const install = deps.installIstioctl;
+      found = install ? (async () => {
+        logger.info(
+          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
+        );
+        const binary3 = await install(own);
+        return { binary: binary3, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary3) : "uncached" };
+      })() : Promise.resolve(run2).then((r) => {
+        logger.warning(
+          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
+        );
+        return r;
+      });
+      known2.set(own, found);
+    }
+    return found;
+  };
+}
+
+// src/core/inject/render-tools.ts
+function renderTools(setup) {
+  const { options, run: run2, revision, repoMesh, scratch, cacheDir: cacheDir2, logger } = setup;
+  const context2 = {
+    binary: run2.binary,
+    binaryDigest: run2.digest,
+    version: run2.version,
+    scratch,
+    cacheDir: cacheDir2,
+    logger
+  };
+  const istioctlFor = revisionIstioctl(
+    run2,
+    revision,
+    options.pinRevision ? void 0 : repoMesh,
+    setup.deps,
+    cacheDir2,
+    logger
+  );
+  const configs = /* @__PURE__ */ new Map();
+  const configFor = (rev) => {
+    const name = rev ?? "default";
+    let known2 = configs.get(name);
+    if (!known2) {
+      known2 = (async () => {
+        const dir = rev === revision ? scratch : join19(scratch, `revision-${name}`);
+        if (dir !== scratch) await mkdir3(dir, { recursive: true });
+        const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
+        const own = await istioctlFor(rev);
+        return injectConfig(options, {
+          ...context2,
+          binary: own.binary,
+          version: own.version,
+          binaryDigest: own.digest,
+          revision: rev,
+          scratch: dir,
+          ...values ? { repoValues: values } : {}
+        });
+      })();
+      configs.set(name, known2);
+    }
+    return known2;
+  };
+  return { istioctlFor, configFor };
+}
+async function resolveIstioctl(options, revision, deps, cacheDir2, logger) {
+  if (options.istioctl) {
+    const digest = cacheDir2 ? fileDigest(cacheDir2, options.istioctl) : "uncached";
+    const actual = await binaryVersion(options.istioctl, digest, cacheDir2);
+    const wanted2 = options.version?.replace(/^v/, "");
+    if (wanted2 && /^\d+\.\d+\.\d+/.test(actual) && actual !== wanted2) {
+      throw new InvalidInputError(`istioctl at ${options.istioctl} is ${actual}, not ${options.version}`, {
+        input: "version",
+        hint: "Point istioctl at a binary of that version, or leave istioctl empty to install it."
+      });
+    }
+    return { binary: options.istioctl, version: actual, digest };
+  }
+  const version = options.version?.replace(/^v/, "") ?? await controlPlaneVersionFor(options.workspace, revision, logger);
+  if (!deps.installIstioctl)
+    throw new InvalidInputError("no istioctl binary was given and none can be installed here", {
+      input: "istioctl",
+      hint: "Set the istioctl input to a binary path."
+    });
+  const binary3 = await deps.installIstioctl(version);
+  return { binary: binary3, version, digest: cacheDir2 ? fileDigest(cacheDir2, binary3) : "uncached" };
+}
+async function binaryVersion(binary3, digest, cacheDir2) {
+  if (!cacheDir2) return istioctlVersion(binary3);
+  const remembered = memo(cacheDir2, `istioctl-version-${digest}`);
+  const known2 = remembered.get();
+  if (typeof known2 === "string") return known2;
+  const version = await istioctlVersion(binary3);
+  remembered.set(version);
+  return version;
+}
+
 // src/core/inject/repo-mesh.ts
 import { readdirSync as readdirSync3, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 
 // src/core/inject/mesh-facts.ts
 import { lstatSync as lstatSync5, readFileSync as readFileSync9, readlinkSync as readlinkSync2 } from "node:fs";
 import { createHash as createHash3 } from "node:crypto";
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/core/mesh/injection-values.ts
@@ -44043,59 +44459,6 @@ function controlPlaneNamespaces(model) {
   return out;
 }
 
-// src/core/inject/revisions.ts
-function labelledRevision(namespace, podRevision, mesh) {
-  const ns = mesh.namespace(namespace);
-  const injection = ns?.injection?.value;
-  if (injection === "enabled") return "default";
-  if (injection === void 0 && ns?.revision?.value) return ns.revision.value;
-  if (injection === void 0 && podRevision) return podRevision;
-  return void 0;
-}
-function revisionFor(namespace, podRevision, mesh, runRevision, pinned = false) {
-  if (!mesh || pinned) return runRevision;
-  const name = labelledRevision(namespace, podRevision, mesh);
-  if (name === void 0) return runRevision;
-  const resolved = mesh.resolveRevision(name);
-  if (resolved === (runRevision ?? "default")) return runRevision;
-  return resolved === "default" ? void 0 : resolved;
-}
-function podRevisionChoice(label, status, runRevision) {
-  if (label === void 0) return void 0;
-  const injectorWritten = status !== void 0 && (status || "default") === label;
-  return injectorWritten && runRevision !== void 0 ? void 0 : label;
-}
-function statusRevision(status) {
-  if (typeof status !== "string") return void 0;
-  try {
-    const revision = JSON.parse(status).revision;
-    return typeof revision === "string" && revision !== "" ? revision : "default";
-  } catch {
-    return void 0;
-  }
-}
-function revisionForJob(job, mesh, runRevision, pinned = false) {
-  if (!mesh || pinned) return runRevision;
-  const label = podSetting(job, "istio.io/rev");
-  const status = job.body.includes(STATUS4) ? statusRevision(podSetting(job, STATUS4)) : void 0;
-  return revisionFor(
-    namespaceOf(job, mesh),
-    podRevisionChoice(label, status, runRevision),
-    mesh,
-    runRevision
-  );
-}
-var STATUS4 = "sidecar.istio.io/status";
-function revisionVersion(model, revision) {
-  const name = revision ?? "default";
-  const versions = new Set(
-    model.clusters.flatMap(
-      (c) => c.controlPlanes.filter((p) => p.revision === name && p.version).map((p) => p.version.replace(/^v/, ""))
-    )
-  );
-  return versions.size === 1 ? [...versions][0] : void 0;
-}
-
 // src/core/inject/mesh-facts.ts
 var FACTS_FORMAT = 2;
 function factsOf(build) {
@@ -44153,7 +44516,7 @@ function repoFingerprint(workspace, cacheDir2, logger) {
   part(gitRemoteUrls(workspace).join("\n"));
   for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/*"], logger })) {
     part(path5);
-    const absolute = join19(workspace, path5);
+    const absolute = join20(workspace, path5);
     const stats = lstatSync5(absolute, { throwIfNoEntry: false });
     if (stats?.isSymbolicLink()) part(`link:${readlinkSync2(absolute)}`);
     else if (stats?.isFile()) part(createHash3("sha256").update(readFileSync9(absolute)).digest("hex"));
@@ -44185,13 +44548,13 @@ function factsMemo(cacheDir2, fingerprint) {
     get: stored2.get,
     set(facts) {
       stored2.set(facts);
-      if (cacheDir2) pruneFacts(join20(cacheDir2, "memo"));
+      if (cacheDir2) pruneFacts(join21(cacheDir2, "memo"));
     }
   };
 }
 function pruneFacts(dir) {
   try {
-    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join20(dir, f), time: statSync4(join20(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
+    const files = readdirSync3(dir).filter((f) => f.startsWith("mesh-facts-") && f.endsWith(".json")).map((f) => ({ path: join21(dir, f), time: statSync4(join21(dir, f)).mtimeMs })).sort((a, b) => b.time - a.time);
     for (const old of files.slice(KEPT_FACTS)) rmSync6(old.path, { force: true });
   } catch {
   }
@@ -44277,33 +44640,12 @@ function describe(facts, loadBuild, runRevision, logger) {
   };
 }
 
-// src/core/inject/revision-istioctl.ts
-function revisionIstioctl(run2, runRevision, mesh, deps, cacheDir2, logger) {
-  const known2 = /* @__PURE__ */ new Map();
-  return (revision) => {
-    if (!mesh || (revision ?? "default") === (runRevision ?? "default")) return Promise.resolve(run2);
-    const own = mesh.revisionVersion(revision);
-    if (!own || own === run2.version) return Promise.resolve(run2);
-    let found = known2.get(own);
-    if (!found) {
-      const install = deps.installIstioctl;
-      found = install ? (async () => {
-        logger.info(
-          `revision ${revision ?? "default"} runs Istio ${own}: its sidecars are rendered with istioctl ${own}`
-        );
-        const binary3 = await install(own);
-        return { binary: binary3, version: own, digest: cacheDir2 ? fileDigest(cacheDir2, binary3) : "uncached" };
-      })() : Promise.resolve(run2).then((r) => {
-        logger.warning(
-          `revision ${revision ?? "default"} runs Istio ${own}, but only istioctl ${r.version} was given; its sidecars are rendered with it`
-        );
-        return r;
-      });
-      known2.set(own, found);
-    }
-    return found;
-  };
-}
+// src/core/inject/types.ts
+var INJECT_OUTPUT_MODES = ["in-place", "render-dir", "patches"];
+
+// src/core/inject/write-sidecars.ts
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { dirname as dirname9 } from "node:path";
 
 // src/core/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
@@ -44436,325 +44778,54 @@ function renderInjectSummary(input) {
   return lines.join("\n");
 }
 
-// src/core/inject/types.ts
-var INJECT_OUTPUT_MODES = ["in-place", "render-dir", "patches"];
-
-// src/core/inject/render-sidecars.ts
-async function renderSidecars(options, deps = {}) {
-  const logger = deps.logger ?? silentLogger;
-  const mode = checkedOutputMode(options);
-  const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
-  const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
-  const { binary: binary3, version, digest } = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
-  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
-  const scratch = await mkdtemp2(join21(tmpdir6(), "kube-inject-"));
-  try {
-    const context2 = {
-      binary: binary3,
-      binaryDigest: digest,
-      version,
-      scratch,
-      cacheDir: cacheDir2,
-      logger
-    };
-    const istioctlFor = revisionIstioctl(
-      { binary: binary3, version, digest },
-      revision,
-      options.pinRevision ? void 0 : repoMesh,
-      deps,
-      cacheDir2,
-      logger
+// src/core/inject/write-sidecars.ts
+async function writeSidecars(setup, workloads, changes) {
+  const { options, mode, repoMesh, logger } = setup;
+  logger.info(`${changes.length} files to write`);
+  const skipped = skippedWorkloads(workloads, logger);
+  if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
+  const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
+  if (!options.dryRun && changes.length > 0) {
+    for (const change of changes) await mkdir4(dirname9(change.absolute), { recursive: true });
+    writeFilesAtomically(
+      changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
+      { root: options.workspace, logger }
     );
-    const configs = /* @__PURE__ */ new Map();
-    const configFor = (rev) => {
-      const name = rev ?? "default";
-      let known2 = configs.get(name);
-      if (!known2) {
-        known2 = (async () => {
-          const dir = rev === revision ? scratch : join21(scratch, `revision-${name}`);
-          if (dir !== scratch) await mkdir3(dir, { recursive: true });
-          const values = rev === revision ? repoMesh?.values : repoMesh?.valuesFor(rev);
-          const own = await istioctlFor(rev);
-          return injectConfig(options, {
-            ...context2,
-            binary: own.binary,
-            version: own.version,
-            binaryDigest: own.digest,
-            revision: rev,
-            scratch: dir,
-            ...values ? { repoValues: values } : {}
-          });
-        })();
-        configs.set(name, known2);
-      }
-      return known2;
-    };
-    const config = await configFor(revision);
-    const files = readSources(options, mode, logger);
-    const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
-    const found = findJobs(files, logger).filter((job) => {
-      if (!patchFiles.has(job.file.path)) return true;
-      logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
-      return false;
-    });
-    const podSettings = PodSettingsCache.open(cacheDir2);
-    podSettings.attach(found);
-    const selection = selectionFor(options.selection, options.paths);
-    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
-    logger.info(
-      `${found.length} workload documents in ${files.length} files, ${jobs.length} selected (${selection})`
-    );
-    const byRevision = /* @__PURE__ */ new Map();
-    jobs.forEach((job, j) => {
-      const rev = revisionForJob(job, repoMesh, revision, options.pinRevision);
-      const entry = byRevision.get(rev ?? "default") ?? { revision: rev, indexes: [] };
-      entry.indexes.push(j);
-      byRevision.set(rev ?? "default", entry);
-    });
-    if (byRevision.size > 1 || byRevision.size === 1 && !byRevision.has(revision ?? "default"))
-      logger.info(
-        `rendered per revision: ${[...byRevision.entries()].map(([name, e]) => `${name} (${e.indexes.length})`).join(", ")}`
-      );
-    const outputs = new Array(jobs.length);
-    const skipLines = /* @__PURE__ */ new Map();
-    const cacheOf = /* @__PURE__ */ new Map();
-    const caches = [];
-    const groups2 = [];
-    let processes = 0;
-    let reinjected = 0;
-    for (const { revision: rev, indexes } of byRevision.values()) {
-      const revConfig = await configFor(rev);
-      const revGroups = sidecarModeGroups(
-        indexes.map((i) => jobs[i]),
-        options.nativeSidecars !== void 0,
-        revConfig.nativeSidecars,
-        logger
-      ).map((g) => ({
-        native: g.native,
-        indexes: g.indexes.map((i) => indexes[i]),
-        existing: new Map([...g.existing].map(([i, m]) => [indexes[i], m]))
-      }));
-      groups2.push(...revGroups);
-      for (const group of revGroups) {
-        const groupConfig = group.native === revConfig.nativeSidecars ? revConfig : {
-          ...revConfig,
-          nativeSidecars: group.native,
-          key: sha256(revConfig.key, `native=${group.native}`)
-        };
-        const cache = cacheDir2 ? InjectionCache.open(cacheDir2, groupConfig.key, logger) : InjectionCache.disabled(logger);
-        caches.push(cache);
-        const groupJobs = group.indexes.map((j) => {
-          const job = jobs[j];
-          const body = bodyForMode(job, group.existing.get(j), group.native);
-          return body === job.body ? job : { ...job, body };
-        });
-        const own = await istioctlFor(rev);
-        const injected = await injectJobs(
-          groupJobs,
-          {
-            binary: own.binary,
-            version: own.version,
-            revision: rev,
-            config: groupConfig,
-            ...options.workers ? { workers: options.workers } : {},
-            logger
-          },
-          cache
-        );
-        group.indexes.forEach((j, i) => {
-          outputs[j] = injected.outputs[i];
-          const job = jobs[j];
-          cacheOf.set(job, cache);
-          const lines = injected.skipLines.get(groupJobs[i]);
-          if (lines) skipLines.set(job, lines);
-        });
-        processes += injected.processes;
-        reinjected += injected.reinjected;
-      }
-    }
-    const judged = judgeAll(jobs, outputs, skipLines, mode);
-    judged.workloads.push(...notSelected);
-    recordModes(judged.workloads, jobs, groups2);
-    for (const w of judged.workloads) {
-      const origin = repoMesh?.originOf(w.file, w.line);
-      if (origin) w.origin = origin;
-    }
-    for (const [job, replacement] of judged.replacedJobs) {
-      const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
-      if (mode !== "in-place") continue;
-      const written = normalisedBody(replacement);
-      const cache = cacheOf.get(job);
-      cache.forget(job.body);
-      cache.record(written, { output: written, skipped: [...skipLines.get(job) ?? []] });
-      podSettings.record(written, parsed);
-    }
-    const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
-    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
-      const build = await repoMesh.loadBuild();
-      const injectTarget = async (input, native2, target) => {
-        processes++;
-        const rev = revisionFor(
-          target.workload.namespace,
-          podRevisionOf(target.object.object, revision),
-          repoMesh,
-          revision,
-          options.pinRevision
-        );
-        const revConfig = await configFor(rev);
-        const own = await istioctlFor(rev);
-        const result = await kubeInject({
-          binary: own.binary,
-          version: own.version,
-          input,
-          injectConfigFile: revConfig.injectConfigFile,
-          meshConfigFile: revConfig.meshConfigFile,
-          valuesFile: revConfig.valuesFile,
-          operatorFile: revConfig.operatorFile,
-          revision: rev,
-          nativeSidecars: native2
-        });
-        return result.output;
-      };
-      const native = options.nativeSidecars !== void 0 ? config.nativeSidecars : void 0;
-      let json6902 = json6902Sidecars(build);
-      if (mode === "patches") {
-        const migration = await migrateJson6902(build, json6902, injectTarget, native);
-        json6902 = migration.kept.map((k) => k.target);
-        for (const { target, reason } of migration.kept)
-          logger.notice(`${target.file} stays a JSON6902 patch, regenerated in its format: ${reason}`, {
-            file: target.file,
-            line: target.line
-          });
-        const moved = new Set(
-          migration.migrated.map((m) => `${m.target.object.kind}\0${m.target.workload.name}`)
-        );
-        judged.workloads = judged.workloads.filter(
-          (w) => w.status !== "skipped" || !moved.has(`${w.kind}\0${w.name}`)
-        );
-        for (const m of migration.migrated) {
-          logger.notice(
-            `${m.target.file} migrated to ${m.patch} (output patches); the old patch is removed`,
-            {
-              file: m.target.file
-            }
-          );
-          judged.workloads.push(
-            patchWorkloadResult(
-              m.target,
-              m.target.object.kind,
-              m.injected,
-              true,
-              m.native,
-              "JSON6902 patch"
-            )
-          );
-        }
-        for (const change of migration.changes)
-          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-      }
-      const taken = /* @__PURE__ */ new Set([
-        ...changes.map((c) => c.path),
-        ...mode === "patches" ? jobs.flatMap((job) => job.workloads.map((w) => ownPatchPath(job.file.path, w))) : []
-      ]);
-      for (const patched of [
-        await json6902Changes(json6902, injectTarget, native),
-        await strategicMergeChanges(
-          strategicMergeSidecars(build).filter((t) => !taken.has(t.file)),
-          injectTarget,
-          native
-        )
-      ]) {
-        for (const left of patched.metadataLeftOut)
-          logger.notice(
-            `${left.file} adds the sidecar but no pod metadata, so the pod lacks what the injector also sets (${left.fields.join(", ")}); add those ops to the patch to carry them`,
-            { file: left.file, line: left.line }
-          );
-        for (const change of patched.changes)
-          changes.push({ ...change, absolute: resolveInsideWorkspace(options.workspace, change.path) });
-        const covered = new Set(patched.workloads.map((w) => `${w.kind}\0${w.name}`));
-        judged.workloads = judged.workloads.filter(
-          (w) => w.status !== "skipped" || !covered.has(`${w.kind}\0${w.name}`)
-        );
-        judged.workloads.push(...patched.workloads);
-      }
-    }
-    logger.info(`${changes.length} files to write`);
-    const skipped = skippedWorkloads(judged.workloads, logger);
-    if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
-    const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
-    const rendered = checked?.check;
-    if (!options.dryRun && changes.length > 0) {
-      for (const change of changes) await mkdir3(dirname9(change.absolute), { recursive: true });
-      writeFilesAtomically(
-        changes.map((c) => ({ path: c.absolute, content: c.content, expected: c.expected })),
-        { root: options.workspace, logger }
-      );
-      if (checked) recordRepoMeshFacts(options.workspace, cacheDir2, checked.after, logger);
-    }
-    for (const cache of caches) cache.save();
-    podSettings.save();
-    const workloads = judged.workloads;
-    const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? config.proxyImage;
-    const changedFiles = changes.map((c) => c.path);
-    return {
+    if (checked) recordRepoMeshFacts(options.workspace, setup.cacheDir, checked.after, logger);
+  }
+  for (const cache of setup.caches) cache.save();
+  setup.podSettings.save();
+  return { skipped, renderCheck: checked?.check };
+}
+function sidecarsResult(run2, workloads, changes, written) {
+  const { version, revision, mode } = run2;
+  const rendered = written.renderCheck;
+  const proxyImage = mostCommon(workloads.flatMap((w) => w.to?.proxyImage ? [w.to.proxyImage] : [])) ?? run2.config.proxyImage;
+  const changedFiles = changes.map((c) => c.path);
+  return {
+    version,
+    ...revision ? { revision } : {},
+    istioctl: run2.istioctl,
+    proxyImage,
+    nativeSidecars: run2.config.nativeSidecars,
+    output: mode,
+    changedFiles,
+    workloads,
+    injected: workloads.filter((w) => w.status !== "skipped").length,
+    skipped: written.skipped,
+    istioctlProcesses: run2.processes,
+    reinjectedDocuments: run2.reinjected,
+    ...rendered ? { renderCheck: rendered } : {},
+    summary: renderInjectSummary({
       version,
       ...revision ? { revision } : {},
-      istioctl: binary3,
       proxyImage,
-      nativeSidecars: config.nativeSidecars,
       output: mode,
       changedFiles,
       workloads,
-      injected: workloads.filter((w) => w.status !== "skipped").length,
-      skipped,
-      istioctlProcesses: processes,
-      reinjectedDocuments: reinjected,
-      ...rendered ? { renderCheck: rendered } : {},
-      summary: renderInjectSummary({
-        version,
-        ...revision ? { revision } : {},
-        proxyImage,
-        output: mode,
-        changedFiles,
-        workloads,
-        ...rendered ? { renderCheck: rendered } : {}
-      })
-    };
-  } finally {
-    await rm3(scratch, { recursive: true, force: true });
-  }
-}
-function checkedOutputMode(options) {
-  const mode = options.output ?? "in-place";
-  if (!INJECT_OUTPUT_MODES.includes(mode))
-    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, {
-      input: "output",
-      hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
-    });
-  if (mode === "render-dir" && !options.outputDir)
-    throw new InvalidInputError("output render-dir needs an output directory", {
-      input: "output-dir",
-      hint: "Set output-dir, e.g. rendered."
-    });
-  if (mode === "render-dir") resolveInsideWorkspace(options.workspace, options.outputDir, "output-dir");
-  return mode;
-}
-function judgeAll(jobs, outputs, skipLines, mode) {
-  const workloads = [];
-  const replacements = /* @__PURE__ */ new Map();
-  const replacedJobs = /* @__PURE__ */ new Map();
-  const injectedObjects = /* @__PURE__ */ new Map();
-  jobs.forEach((job, j) => {
-    const judgement = judgeJob(job, outputs[j], skipLines.get(job) ?? [], mode === "patches");
-    workloads.push(...judgement.workloads);
-    if (judgement.injected !== void 0) injectedObjects.set(job, judgement.injected);
-    if (judgement.replacement === void 0) return;
-    replacedJobs.set(job, judgement.replacement);
-    const perFile = replacements.get(job.file) ?? /* @__PURE__ */ new Map();
-    perFile.set(job.slice.index, judgement.replacement);
-    replacements.set(job.file, perFile);
-  });
-  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
+      ...rendered ? { renderCheck: rendered } : {}
+    })
+  };
 }
 function skippedWorkloads(workloads, logger) {
   const skipped = workloads.filter((w) => w.status === "skipped").map((w) => ({
@@ -44778,54 +44849,76 @@ function failOnSkipError(skipped) {
     }
   );
 }
-async function resolveIstioctl(options, revision, deps, cacheDir2, logger) {
-  if (options.istioctl) {
-    const digest = cacheDir2 ? fileDigest(cacheDir2, options.istioctl) : "uncached";
-    const actual = await binaryVersion(options.istioctl, digest, cacheDir2);
-    const wanted = options.version?.replace(/^v/, "");
-    if (wanted && /^\d+\.\d+\.\d+/.test(actual) && actual !== wanted) {
-      throw new InvalidInputError(`istioctl at ${options.istioctl} is ${actual}, not ${options.version}`, {
-        input: "version",
-        hint: "Point istioctl at a binary of that version, or leave istioctl empty to install it."
-      });
-    }
-    return { binary: options.istioctl, version: actual, digest };
-  }
-  const version = options.version?.replace(/^v/, "") ?? await controlPlaneVersionFor(options.workspace, revision, logger);
-  if (!deps.installIstioctl)
-    throw new InvalidInputError("no istioctl binary was given and none can be installed here", {
-      input: "istioctl",
-      hint: "Set the istioctl input to a binary path."
-    });
-  const binary3 = await deps.installIstioctl(version);
-  return { binary: binary3, version, digest: cacheDir2 ? fileDigest(cacheDir2, binary3) : "uncached" };
-}
-async function binaryVersion(binary3, digest, cacheDir2) {
-  if (!cacheDir2) return istioctlVersion(binary3);
-  const remembered = memo(cacheDir2, `istioctl-version-${digest}`);
-  const known2 = remembered.get();
-  if (typeof known2 === "string") return known2;
-  const version = await istioctlVersion(binary3);
-  remembered.set(version);
-  return version;
-}
 function mostCommon(values) {
   const counts = /* @__PURE__ */ new Map();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
-function ownPatchPath(file, workload) {
-  const dir = posix19.dirname(file);
-  return dir === "." ? patchFileName(workload) : posix19.join(dir, patchFileName(workload));
+
+// src/core/inject/render-sidecars.ts
+async function renderSidecars(options, deps = {}) {
+  const logger = deps.logger ?? silentLogger;
+  const mode = checkedOutputMode(options);
+  const revision = options.revision && options.revision !== "default" ? options.revision : void 0;
+  const cacheDir2 = options.cacheDir === false ? void 0 : options.cacheDir ?? defaultCacheDir();
+  const run2 = await resolveIstioctl(options, revision, deps, cacheDir2, logger);
+  const repoMesh = options.repoValues === false ? void 0 : await readRepoMesh(options.workspace, revision, logger, deps.mesh, cacheDir2);
+  const scratch = await mkdtemp2(join22(tmpdir6(), "kube-inject-"));
+  try {
+    const tools = renderTools({ options, deps, run: run2, revision, repoMesh, scratch, cacheDir: cacheDir2, logger });
+    const config = await tools.configFor(revision);
+    const { found, files } = workloadJobs(options, mode, repoMesh, logger);
+    const podSettings = PodSettingsCache.open(cacheDir2);
+    podSettings.attach(found);
+    const selection = selectionFor(options.selection, options.paths);
+    const { jobs, skipped: notSelected } = selectJobs(found, selection, repoMesh, revision);
+    logger.info(
+      `${found.length} workload documents in ${files} files, ${jobs.length} selected (${selection})`
+    );
+    const injected = await injectGroups(jobs, { options, tools, revision, repoMesh, cacheDir: cacheDir2, logger });
+    const judged = judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings);
+    const changes = plannedChanges(mode, options.workspace, options.outputDir, judged, logger);
+    let processes = injected.processes;
+    if (repoMesh?.patchedSidecars && mode !== "render-dir") {
+      const setup = { options, mode, repoMesh, tools, revision, configNative: config.nativeSidecars, logger };
+      processes += await regeneratePatchedSidecars(setup, jobs, judged, changes);
+    }
+    const { caches } = injected;
+    const written = await writeSidecars(
+      { options, mode, repoMesh, cacheDir: cacheDir2, caches, podSettings, logger },
+      judged.workloads,
+      changes
+    );
+    const facts = { version: run2.version, revision, istioctl: run2.binary, config, mode, processes };
+    return sidecarsResult({ ...facts, reinjected: injected.reinjected }, judged.workloads, changes, written);
+  } finally {
+    await rm3(scratch, { recursive: true, force: true });
+  }
 }
-function podRevisionOf(object, runRevision) {
-  const metadata = podTemplateOf(object)?.metadata;
-  const value = dig(metadata, "labels", "istio.io/rev");
-  return podRevisionChoice(
-    typeof value === "string" ? value : void 0,
-    statusRevision(dig(metadata, "annotations", "sidecar.istio.io/status")),
-    runRevision
-  );
+function workloadJobs(options, mode, repoMesh, logger) {
+  const files = readSources(options, mode, logger);
+  const patchFiles = repoMesh?.patchFiles ?? /* @__PURE__ */ new Set();
+  const found = findJobs(files, logger).filter((job) => {
+    if (!patchFiles.has(job.file.path)) return true;
+    logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
+    return false;
+  });
+  return { found, files: files.length };
+}
+function checkedOutputMode(options) {
+  const mode = options.output ?? "in-place";
+  if (!INJECT_OUTPUT_MODES.includes(mode))
+    throw new InvalidInputError(`'${String(mode)}' is not an output mode`, {
+      input: "output",
+      hint: `Use ${INJECT_OUTPUT_MODES.join(", ")}.`
+    });
+  if (mode === "render-dir" && !options.outputDir)
+    throw new InvalidInputError("output render-dir needs an output directory", {
+      input: "output-dir",
+      hint: "Set output-dir, e.g. rendered."
+    });
+  if (mode === "render-dir") resolveInsideWorkspace(options.workspace, options.outputDir, "output-dir");
+  return mode;
 }
 
 // src/core/versions/upgrade-path.ts
@@ -44951,7 +45044,7 @@ import { resolve as resolve8 } from "node:path";
 // src/core/istioctl/analyze/files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { readdirSync as readdirSync4, realpathSync as realpathSync5, statSync as statSync5 } from "node:fs";
-import { extname as extname2, isAbsolute as isAbsolute4, join as join22, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
+import { extname as extname2, isAbsolute as isAbsolute4, join as join23, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
 var READABLE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 var NEVER_WALKED = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function requireFile(path5, cwd, input) {
@@ -45023,7 +45116,7 @@ function* walk2(dir, root, logger) {
     return;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join22(dir, entry.name);
+    const full = join23(dir, entry.name);
     if (entry.isDirectory()) {
       if (!NEVER_WALKED.has(entry.name)) yield* walk2(full, root, logger);
     } else if (entry.isSymbolicLink()) {
@@ -51484,7 +51577,7 @@ function notesSummary(report) {
 // src/core/github/commit.ts
 import { execFile } from "node:child_process";
 import { lstat as lstat2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
-import { join as join23 } from "node:path";
+import { join as join24 } from "node:path";
 var ACTIONS_BOT_IDENTITY = {
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
@@ -51513,15 +51606,15 @@ async function readWorkingTreeChanges(workspace, paths) {
   for (const entry of status.split("\0")) {
     if (entry.length < 4) continue;
     const path5 = entry.slice(3);
-    const stat2 = await lstat2(join23(workspace, path5)).catch(() => void 0);
+    const stat2 = await lstat2(join24(workspace, path5)).catch(() => void 0);
     if (!stat2) changes.push({ path: path5, deleted: true });
     else if (stat2.isSymbolicLink())
-      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join23(workspace, path5))) });
+      changes.push({ path: path5, mode: "120000", content: Buffer.from(await readlink2(join24(workspace, path5))) });
     else if (stat2.isFile()) {
       changes.push({
         path: path5,
         mode: stat2.mode & 73 ? "100755" : "100644",
-        content: await readFile2(join23(workspace, path5))
+        content: await readFile2(join24(workspace, path5))
       });
     }
   }
@@ -53154,8 +53247,8 @@ function isPseudoVersion(version) {
 
 // src/core/releases/http-cache.ts
 import { createHash as createHash5, randomUUID as randomUUID2 } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join24 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile3, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join25 } from "node:path";
 var HttpCache = class {
   /** `directory` is owned by the caller (e.g. under the runner's tool cache); created on first write. */
   constructor(directory) {
@@ -53163,7 +53256,7 @@ var HttpCache = class {
   }
   directory;
   fileFor(url) {
-    return join24(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
+    return join25(this.directory, `${createHash5("sha256").update(url).digest("hex")}.json`);
   }
   /** The stored response for `url`, or undefined when absent or unreadable (a cache never fails a run). */
   async get(url) {
@@ -53182,7 +53275,7 @@ var HttpCache = class {
   }
   /** Stores atomically (temp file + rename), so a concurrent reader never sees half an entry. */
   async put(url, response) {
-    await mkdir4(this.directory, { recursive: true });
+    await mkdir5(this.directory, { recursive: true });
     const target = this.fileFor(url);
     const temp = `${target}.${randomUUID2()}.tmp`;
     try {
@@ -53220,19 +53313,7 @@ async function gatherReleaseSources(client, options = {}) {
     logger.warning(message);
     warnings.push(message);
   };
-  if (options.offline) {
-    const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
-    logger.notice(message);
-    return {
-      releases: dataset.releases,
-      advisories: dataset.advisories,
-      support: dataset.support,
-      releasesFrom: "dataset",
-      advisoriesFrom: "dataset",
-      datasetAsOf: dataset.asOf,
-      warnings: [message]
-    };
-  }
+  if (options.offline) return offlineSources(dataset, age, logger);
   const cache = options.cacheDir ? new HttpCache(options.cacheDir) : void 0;
   const conditional = {
     ...cache ? { cache } : {},
@@ -53261,6 +53342,19 @@ async function gatherReleaseSources(client, options = {}) {
     advisoriesFrom,
     datasetAsOf: dataset.asOf,
     warnings
+  };
+}
+function offlineSources(dataset, age, logger) {
+  const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
+  logger.notice(message);
+  return {
+    releases: dataset.releases,
+    advisories: dataset.advisories,
+    support: dataset.support,
+    releasesFrom: "dataset",
+    advisoriesFrom: "dataset",
+    datasetAsOf: dataset.asOf,
+    warnings: [message]
   };
 }
 function releaseListOf(sources, now = /* @__PURE__ */ new Date()) {
@@ -53450,22 +53544,18 @@ function detectUpgradeNotes(notes, input) {
       verdict2.undetectable.push(note);
       continue;
     }
-    const applied = detect(note, note.detect, index, input);
-    if (applied) verdict2.applies.push(applied);
+    const applied2 = detect(note, note.detect, index, input);
+    if (applied2) verdict2.applies.push(applied2);
   }
   return verdict2;
 }
 function detect(note, detector, index, input) {
-  const found = (findings, action = note.action, done) => findings.length ? { note, action, findings, ...done ? { done } : {} } : void 0;
+  const found = (findings) => applied(note, findings);
   switch (detector.type) {
     case "env":
       return found(index.env.filter((e) => e.name === detector.name).map(envFinding));
-    case "env-unset": {
-      if (index.env.some((e) => e.name === detector.name)) return void 0;
-      if (note.compatibilityVersion && index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion)))
-        return void 0;
-      return index.istiod.length ? found(index.istiod.map((s) => ({ what: `${describe2(s)} keeps the new default`, ...where(s) }))) : void 0;
-    }
+    case "env-unset":
+      return detectEnvUnset(note, detector.name, index);
     case "annotation":
       return found(
         index.annotations.filter((a) => a.name === detector.name).map((a) => ({ what: `annotation ${a.name} on ${describe2(a.subject)}`, ...where(a.subject) }))
@@ -53484,35 +53574,50 @@ function detect(note, detector, index, input) {
       return found(index.ambient.slice(0, 5).map((a) => ({ what: a.what, ...where(a.subject) })));
     case "crd-bundle":
       return detectCrdBundle(note, detector, index, input);
-    case "kubernetes": {
-      const version = input.kubernetesVersion ? import_semver7.default.coerce(input.kubernetesVersion) : null;
-      if (!version) return void 0;
-      const minor = `${version.major}.${version.minor}`;
-      if (detector.supported.includes(minor)) return void 0;
-      return found([
-        {
-          what: `Kubernetes ${minor} is outside Istio ${note.minor}'s supported ${detector.supported.join(", ")}`
-        }
-      ]);
-    }
-    case "retired-source": {
-      const sources = input.sources ?? [];
-      const moved = sources.filter((s) => s.movedTo);
-      const findings = sources.map((s) => ({
-        what: s.movedTo ? `${s.value} \u2192 ${s.movedTo}` : `${s.value} is on a retired host`,
-        file: s.file,
-        line: s.line
-      }));
-      const allMoved = moved.length === sources.length;
-      return found(
-        findings,
-        allMoved ? "rewrite" : "warn",
-        moved.length ? `moved ${moved.length} location(s) to Istio's current hosts` : void 0
-      );
-    }
+    case "kubernetes":
+      return detectKubernetes(note, detector.supported, input);
+    case "retired-source":
+      return detectRetiredSources(note, input);
     default:
       return void 0;
   }
+}
+function applied(note, findings, action = note.action, done) {
+  return findings.length ? { note, action, findings, ...done ? { done } : {} } : void 0;
+}
+function detectEnvUnset(note, name, index) {
+  if (index.env.some((e) => e.name === name)) return void 0;
+  if (note.compatibilityVersion && index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion)))
+    return void 0;
+  return index.istiod.length ? applied(
+    note,
+    index.istiod.map((s) => ({ what: `${describe2(s)} keeps the new default`, ...where(s) }))
+  ) : void 0;
+}
+function detectKubernetes(note, supported, input) {
+  const version = input.kubernetesVersion ? import_semver7.default.coerce(input.kubernetesVersion) : null;
+  if (!version) return void 0;
+  const minor = `${version.major}.${version.minor}`;
+  if (supported.includes(minor)) return void 0;
+  return applied(note, [
+    { what: `Kubernetes ${minor} is outside Istio ${note.minor}'s supported ${supported.join(", ")}` }
+  ]);
+}
+function detectRetiredSources(note, input) {
+  const sources = input.sources ?? [];
+  const moved = sources.filter((s) => s.movedTo);
+  const findings = sources.map((s) => ({
+    what: s.movedTo ? `${s.value} \u2192 ${s.movedTo}` : `${s.value} is on a retired host`,
+    file: s.file,
+    line: s.line
+  }));
+  const allMoved = moved.length === sources.length;
+  return applied(
+    note,
+    findings,
+    allMoved ? "rewrite" : "warn",
+    moved.length ? `moved ${moved.length} location(s) to Istio's current hosts` : void 0
+  );
 }
 function detectCrdBundle(note, detector, index, input) {
   const bundles = index.crdBundles.filter((b) => b.group === detector.group);
@@ -53755,17 +53860,17 @@ function targetAdvisories(target, path5, sources) {
 function notesContext(plan, moves) {
   const byId = new Map(loadUpgradeNotes().map((n) => [n.id, n]));
   const movedValues = new Set(moves.map((m) => `${m.source.file}\0${m.source.start}`));
-  const applies = plan.notes.applies.map((applied) => {
-    const note = byId.get(applied.note.id) ?? applied.note;
+  const applies = plan.notes.applies.map((applied2) => {
+    const note = byId.get(applied2.note.id) ?? applied2.note;
     const retired = note.detect.type === "retired-source";
     const left = retired ? plan.sources.found.filter((s) => !movedValues.has(`${s.file}\0${s.start}`)) : [];
     const done = retired && moves.length ? `moved ${moves.length} location(s) to Istio's current hosts` : void 0;
     return {
       title: note.title,
       url: note.url,
-      action: retired ? left.length ? "warn" : "rewrite" : applied.action,
+      action: retired ? left.length ? "warn" : "rewrite" : applied2.action,
       ...note.advice ? { advice: note.advice } : {},
-      findings: retired ? left.map((s) => ({ what: `${s.value} is still on ${s.host}`, file: s.file, line: s.line })) : applied.findings,
+      findings: retired ? left.map((s) => ({ what: `${s.value} is still on ${s.host}`, file: s.file, line: s.line })) : applied2.findings,
       ...done ? { done } : {}
     };
   });
@@ -54255,68 +54360,73 @@ function canaryLayoutOf(model) {
     };
   const istiods = [];
   for (const plane of cluster.controlPlanes) {
-    const declaration = plane.declarations[0];
-    const version = plane.version ? parseIstioVersion(plane.version)?.version : void 0;
-    const editable = ["flux-helmrelease", "argocd-application", "istio-operator"].includes(
-      declaration?.sourceId ?? ""
-    );
-    if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
-      return {
-        supported: false,
-        reason: `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`
-      };
-    const gateway = cluster.components.find(
-      (c) => c.declaration?.sourceId === "istio-operator" && c.source?.file === declaration.source.file && c.source.line === declaration.source.line
-    );
-    if (gateway)
-      return {
-        supported: false,
-        reason: `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`
-      };
-    const install = installAt(model, declaration.source);
-    if (!install)
-      return {
-        supported: false,
-        reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`
-      };
-    const { object, shape } = install;
-    const inline = asArray(inlineValue(object, shape, "revisionTags")).map(String);
-    const elsewhere = plane.tags.filter((t) => t !== "default" && !inline.includes(t));
-    if (elsewhere.length)
-      return {
-        supported: false,
-        reason: `${shape.label} gets revision tag(s) ${elsewhere.join(", ")} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`
-      };
-    istiods.push({
-      revision: plane.revision,
-      version,
-      name: object.name,
-      namespace: object.namespace ?? "default",
-      file: declaration.source.file,
-      line: declaration.source.line,
-      plane,
-      object,
-      shape
-    });
+    const istiod = canaryIstiodOf(model, cluster, plane);
+    if (typeof istiod === "string") return { supported: false, reason: istiod };
+    istiods.push(istiod);
   }
   if (istiods.length > 2)
     return { supported: false, reason: `${istiods.length} istiod revisions run; a canary hop handles two` };
   return { supported: true, cluster, istiods: istiods.sort((a, b) => compareVersions(a.version, b.version)) };
 }
+function canaryIstiodOf(model, cluster, plane) {
+  const declaration = plane.declarations[0];
+  const version = plane.version ? parseIstioVersion(plane.version)?.version : void 0;
+  const editable = ["flux-helmrelease", "argocd-application", "istio-operator"].includes(
+    declaration?.sourceId ?? ""
+  );
+  if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
+    return `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`;
+  const gateway = cluster.components.find(
+    (c) => c.declaration?.sourceId === "istio-operator" && c.source?.file === declaration.source.file && c.source.line === declaration.source.line
+  );
+  if (gateway)
+    return `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`;
+  const install = installAt(model, declaration.source);
+  if (!install)
+    return `the object declaring revision ${plane.revision} was not found among the rendered objects`;
+  const { object, shape } = install;
+  const inline = asArray(inlineValue(object, shape, "revisionTags")).map(String);
+  const elsewhere = plane.tags.filter((t) => t !== "default" && !inline.includes(t));
+  if (elsewhere.length)
+    return `${shape.label} gets revision tag(s) ${elsewhere.join(", ")} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`;
+  return {
+    revision: plane.revision,
+    version,
+    name: object.name,
+    namespace: object.namespace ?? "default",
+    file: declaration.source.file,
+    line: declaration.source.line,
+    plane,
+    object,
+    shape
+  };
+}
 function selects(cluster, name, plane) {
   return controlPlaneFor(cluster, name) === plane;
 }
 function referencesTo(cluster, old) {
+  const out = [
+    ...tagReferences(old),
+    ...namespaceReferences(cluster, old),
+    ...workloadReferences(cluster, old)
+  ];
+  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
+  out.push(...objectReferences(cluster, old, listedWorkloads), ...gatewayReferences(cluster, old));
+  return out;
+}
+function tagReferences(old) {
+  const plane = old.plane;
+  return plane.tags.map((tag) => ({
+    kind: "tag",
+    name: tag,
+    what: `tag ${tag} points at revision ${plane.revision}`,
+    source: old.plane.source
+  }));
+}
+function namespaceReferences(cluster, old) {
   const out = [];
   const plane = old.plane;
   const isDefault = plane.revision === "default" || plane.tags.includes("default");
-  for (const tag of plane.tags)
-    out.push({
-      kind: "tag",
-      name: tag,
-      what: `tag ${tag} points at revision ${plane.revision}`,
-      source: old.plane.source
-    });
   for (const ns of cluster.namespaces) {
     if (ns.injection?.value === "enabled" && isDefault)
       out.push({
@@ -54333,9 +54443,13 @@ function referencesTo(cluster, old) {
         source: ns.revision.source ?? ns.source
       });
   }
+  return out;
+}
+function workloadReferences(cluster, old) {
+  const out = [];
   for (const w of cluster.workloads) {
     const rev = w.podRevision?.value ?? w.sidecar.revision;
-    if (w.sidecar.state !== "none" && rev && selects(cluster, rev, plane))
+    if (w.sidecar.state !== "none" && rev && selects(cluster, rev, old.plane))
       out.push({
         kind: "workload",
         name: `${w.namespace}/${w.name}`,
@@ -54343,23 +54457,15 @@ function referencesTo(cluster, old) {
         source: w.sidecar.source ?? w.source
       });
   }
+  return out;
+}
+function objectReferences(cluster, old, listedWorkloads) {
+  const out = [];
+  const plane = old.plane;
   const oldService = plane.revision === "default" ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/ : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, "")}\\.`);
-  const listedWorkloads = new Set(out.filter((r) => r.kind === "workload").map((r) => r.name));
   for (const object of cluster.objects) {
-    if (object.kind === "HelmRelease" && object.name !== old.name) {
-      const spec = asRecord(object.object.spec);
-      for (const dep of asArray(spec?.dependsOn)) {
-        const name = asString(asRecord(dep)?.name);
-        const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
-        if (name === old.name && namespace === old.namespace)
-          out.push({
-            kind: "depends-on",
-            name: object.name,
-            what: `HelmRelease ${object.namespace ?? ""}/${object.name} dependsOn ${old.name}`,
-            ...object.source ? { source: object.source } : {}
-          });
-      }
-    }
+    if (object.kind === "HelmRelease" && object.name !== old.name)
+      out.push(...dependsOnReferences(object, old));
     const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
     if (address) {
       if (listedWorkloads.has(`${object.namespace ?? ""}/${object.name}`)) continue;
@@ -54371,9 +54477,29 @@ function referencesTo(cluster, old) {
       });
     }
   }
+  return out;
+}
+function dependsOnReferences(object, old) {
+  const out = [];
+  const spec = asRecord(object.object.spec);
+  for (const dep of asArray(spec?.dependsOn)) {
+    const name = asString(asRecord(dep)?.name);
+    const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
+    if (name === old.name && namespace === old.namespace)
+      out.push({
+        kind: "depends-on",
+        name: object.name,
+        what: `HelmRelease ${object.namespace ?? ""}/${object.name} dependsOn ${old.name}`,
+        ...object.source ? { source: object.source } : {}
+      });
+  }
+  return out;
+}
+function gatewayReferences(cluster, old) {
+  const out = [];
   for (const gateway of cluster.components.filter((c) => c.component === "gateway")) {
     const rev = gateway.revision ?? "default";
-    if (selects(cluster, rev, plane))
+    if (selects(cluster, rev, old.plane))
       out.push({
         kind: "gateway",
         name: gateway.name,
@@ -54410,6 +54536,26 @@ function addCanaryEdits(workspace, model, old, target) {
     );
   for (const path5 of [shape.versionPath, ...shape.alsoVersionPaths ?? []])
     document.setIn(path5, retagged(String(document.getIn(path5)), old.version, target));
+  canaryValues(document, old, revision);
+  document.commentBefore = ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).
+ Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
+  let body = document.toString({ lineWidth: 0 });
+  if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
+  const file = posix21.join(posix21.dirname(old.file), `${name}.yaml`);
+  editor.create(file, body);
+  editor.notes.push(
+    `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
+  );
+  if (shape.kind === "IstioOperator")
+    editor.notes.push(
+      `install it beside the old one with \`istioctl install -f ${file}\` (${target}); the base CRDs it renders move to ${target} first, and ${old.name} keeps serving everything until step 2`
+    );
+  listBeside(editor, old.file, file);
+  moveBase(editor, model, target);
+  return { ...editor.result(), revision, file, name };
+}
+function canaryValues(document, old, revision) {
+  const { shape } = old;
   const valuesText = shape.valuesText ? parseDocument(String(document.getIn(shape.valuesText))) : void 0;
   const values = valuesText ? [] : shape.valuesPath;
   const valuesDoc = valuesText ?? document;
@@ -54427,22 +54573,6 @@ function addCanaryEdits(workspace, model, old, target) {
     block2.type = "BLOCK_LITERAL";
     document.setIn(shape.valuesText, block2);
   }
-  document.commentBefore = ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).
- Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
-  let body = document.toString({ lineWidth: 0 });
-  if (old.revision !== "default") body = body.split(`istiod-${old.revision}.`).join(`istiod-${revision}.`);
-  const file = posix21.join(posix21.dirname(old.file), `${name}.yaml`);
-  editor.create(file, body);
-  editor.notes.push(
-    `adds \`${file}\`: ${shape.kind} ${old.namespace}/${name}, istiod ${target} with \`revision: ${revision}\`, the old one's values otherwise`
-  );
-  if (shape.kind === "IstioOperator")
-    editor.notes.push(
-      `install it beside the old one with \`istioctl install -f ${file}\` (${target}); the base CRDs it renders move to ${target} first, and ${old.name} keeps serving everything until step 2`
-    );
-  listBeside(editor, old.file, file);
-  moveBase(editor, model, target);
-  return { ...editor.result(), revision, file, name };
 }
 function retagged(written, from, to) {
   return written.startsWith(from) ? `${to}${written.slice(from.length)}` : to;
@@ -54904,6 +55034,62 @@ var containerImagesKind = {
   extract: extract9
 };
 
+// src/core/pins/flux-helmrelease/cluster-roots.ts
+function clusterRoots(lookup2) {
+  let read;
+  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
+  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  const memo2 = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (memo2.has(file)) return memo2.get(file);
+    const seen = /* @__PURE__ */ new Set();
+    let current = file;
+    let root;
+    for (; ; ) {
+      const k = covering(current);
+      if (!k || seen.has(k.path)) break;
+      seen.add(k.path);
+      root = k.path;
+      if (k.file.startsWith(`${k.path}/`)) break;
+      current = k.file;
+    }
+    memo2.set(file, root);
+    return root;
+  };
+}
+function readApplyingKustomizations(lookup2) {
+  const applying = [];
+  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
+    for (const document of file.documents) {
+      const { kind, apiVersion } = resourceKind(document);
+      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
+      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
+      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
+    }
+  }
+  return applying;
+}
+function configMapFor(source, name, found, lookup2, clusterRootOf) {
+  const root = clusterRootOf(source.file.path);
+  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
+  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
+  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
+  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
+  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
+  if (files.length > 1)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
+      { file: source.file.path }
+    );
+  const chosen = nearest.find((pin) => pin.file === files[0]);
+  if (!chosen && found.length > 0)
+    lookup2.logger.warning(
+      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
+      { file: source.file.path }
+    );
+  return chosen;
+}
+
 // src/core/pins/flux-helmrelease/extract.ts
 var VARIABLE = /^(v?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=(v?)([^}]*))?\}$/;
 function extract10(file) {
@@ -55062,60 +55248,6 @@ function definitionIn(use2, source, lookup2, clusterRootOf) {
     if (chosen) return chosen;
   }
   return void 0;
-}
-function clusterRoots(lookup2) {
-  let read;
-  const applyingKustomizations = () => read ??= readApplyingKustomizations(lookup2);
-  const covering = (file) => applyingKustomizations().filter((k) => file.startsWith(`${k.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
-  const memo2 = /* @__PURE__ */ new Map();
-  return (file) => {
-    if (memo2.has(file)) return memo2.get(file);
-    const seen = /* @__PURE__ */ new Set();
-    let current = file;
-    let root;
-    for (; ; ) {
-      const k = covering(current);
-      if (!k || seen.has(k.path)) break;
-      seen.add(k.path);
-      root = k.path;
-      if (k.file.startsWith(`${k.path}/`)) break;
-      current = k.file;
-    }
-    memo2.set(file, root);
-    return root;
-  };
-}
-function readApplyingKustomizations(lookup2) {
-  const applying = [];
-  for (const file of lookup2.filesContaining("kustomize.toolkit.fluxcd.io", "Kustomization")) {
-    for (const document of file.documents) {
-      const { kind, apiVersion } = resourceKind(document);
-      if (kind !== "Kustomization" || !apiVersion?.startsWith("kustomize.toolkit.fluxcd.io/")) continue;
-      const path5 = (stringAt(document, document.contents, "spec", "path") ?? "").replace(/^\.?\/+/, "").replace(/\/+$/, "");
-      if (path5 !== "" && path5 !== ".") applying.push({ file: file.path, path: path5 });
-    }
-  }
-  return applying;
-}
-function configMapFor(source, name, found, lookup2, clusterRootOf) {
-  const root = clusterRootOf(source.file.path);
-  const same2 = root === void 0 ? [] : found.filter((pin) => clusterRootOf(pin.file) === root);
-  const unplaced = found.filter((pin) => clusterRootOf(pin.file) === void 0);
-  const candidates = root === void 0 ? found : same2.length > 0 ? same2 : unplaced;
-  const nearest = nearestTo(source.file.path, candidates, (pin) => pin.file);
-  const files = [...new Set(nearest.map((pin) => pin.file))].sort();
-  if (files.length > 1)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is ambiguous: ${files.join(" and ")} are equally near${root ? ` in cluster ${root}` : ""}; using ${files[0]} \u2014 keep one per cluster, or give them different names`,
-      { file: source.file.path }
-    );
-  const chosen = nearest.find((pin) => pin.file === files[0]);
-  if (!chosen && found.length > 0)
-    lookup2.logger.warning(
-      `ConfigMap ${name} read by Flux Kustomization ${source.name} is applied only from other clusters (${[...new Set(found.map((p) => p.file))].sort().join(", ")}), not from ${root ?? "its cluster"}, where Flux looks it up`,
-      { file: source.file.path }
-    );
-  return chosen;
 }
 
 // src/core/pins/flux-helmrelease/index.ts
@@ -57163,7 +57295,7 @@ var GITHUB_OPTIONS = {
 // src/core/istioctl/install/install.ts
 import { chmod as chmod2, mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { existsSync as existsSync12 } from "node:fs";
-import { join as join27 } from "node:path";
+import { join as join28 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -57454,22 +57586,22 @@ function _getTempDirectory() {
 import { createHash as createHash6 } from "node:crypto";
 import { createReadStream, readFileSync as readFileSync16, statSync as statSync7, writeFileSync as writeFileSync5 } from "node:fs";
 import { rm as rm5 } from "node:fs/promises";
-import { join as join26 } from "node:path";
+import { join as join27 } from "node:path";
 var TOOL_NAME = "istioctl";
 var RECORD = ".istio-autopilot-install.json";
 async function recordInstall(extracted, binaryName2, archive) {
   const record = {
     archive: archive.name,
     archiveSha256: archive.sha256,
-    binarySha256: await sha256Of(join26(extracted, binaryName2))
+    binarySha256: await sha256Of(join27(extracted, binaryName2))
   };
-  writeFileSync5(join26(extracted, RECORD), `${JSON.stringify(record, null, 2)}
+  writeFileSync5(join27(extracted, RECORD), `${JSON.stringify(record, null, 2)}
 `);
 }
 async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) {
   const dir = quietly(logger, () => find(TOOL_NAME, version, cacheKey));
   if (!dir) return void 0;
-  const binary3 = join26(dir, binaryName2);
+  const binary3 = join27(dir, binaryName2);
   const size = statSync7(binary3, { throwIfNoEntry: false })?.size;
   const problem = size === void 0 ? "holds no binary" : size === 0 ? "holds an empty (0-byte) binary" : await recordProblem(dir, binary3, pinned);
   if (!problem) return binary3;
@@ -57480,7 +57612,7 @@ async function verifiedCacheHit(version, cacheKey, binaryName2, pinned, logger) 
 async function recordProblem(dir, binary3, pinned) {
   let record;
   try {
-    record = JSON.parse(readFileSync16(join26(dir, RECORD), "utf8"));
+    record = JSON.parse(readFileSync16(join27(dir, RECORD), "utf8"));
   } catch {
     record = void 0;
   }
@@ -57837,15 +57969,9 @@ async function installIstioctl(options) {
     return { version, path: cached, cacheHit: true, platform: platform2 };
   }
   if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
-    throw new NotFoundError(
-      `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
-      {
-        input: "offline",
-        hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
-      }
-    );
+    throw offlineMiss(version);
   }
-  const scratch = await mkdtemp3(join27(options.tempDir, "istioctl-"));
+  const scratch = await mkdtemp3(join28(options.tempDir, "istioctl-"));
   try {
     const archive = await downloadArchive(options, downloadBase, tag, version, assetNames, scratch, logger);
     const published = await publishedChecksum(archive.url, archive.name, pinned, options, logger);
@@ -57854,18 +57980,7 @@ async function installIstioctl(options) {
       Boolean
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(" and ")}`);
-    const extracted = join27(scratch, "extracted");
-    await quietly(
-      logger,
-      () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
-    );
-    const binary3 = join27(extracted, binaryName(platform2));
-    if (!existsSync12(binary3)) {
-      throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
-        hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
-      });
-    }
-    if (platform2.os !== "win") await chmod2(binary3, 493);
+    const extracted = await extractBinary(archive, join28(scratch, "extracted"), platform2, logger);
     await recordInstall(extracted, binaryName(platform2), archive);
     const cachedDir = await quietly(logger, () => cacheAtomically(extracted, version, cacheKey));
     logger.info(
@@ -57873,7 +57988,7 @@ async function installIstioctl(options) {
     );
     return {
       version,
-      path: join27(cachedDir, binaryName(platform2)),
+      path: join28(cachedDir, binaryName(platform2)),
       cacheHit: false,
       platform: platform2,
       sha256: archive.sha256,
@@ -57882,6 +57997,29 @@ async function installIstioctl(options) {
   } finally {
     await rm7(scratch, { recursive: true, force: true });
   }
+}
+function offlineMiss(version) {
+  return new NotFoundError(
+    `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
+    {
+      input: "offline",
+      hint: "Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives."
+    }
+  );
+}
+async function extractBinary(archive, extracted, platform2, logger) {
+  await quietly(
+    logger,
+    () => archive.name.endsWith(".zip") ? extractZip(archive.path, extracted) : extractTar(archive.path, extracted)
+  );
+  const binary3 = join28(extracted, binaryName(platform2));
+  if (!existsSync12(binary3)) {
+    throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform2)}`, {
+      hint: "The archive is not an istioctl release archive; check the download-base-url mirror."
+    });
+  }
+  if (platform2.os !== "win") await chmod2(binary3, 493);
+  return extracted;
 }
 function exactVersion(text2) {
   const parsed = parseIstioVersion(text2);
@@ -57917,7 +58055,7 @@ async function downloadArchive(options, base, tag, version, assetNames, scratch,
     tried.push(url);
     try {
       logger.info(`Downloading ${redactUrl(url)}`);
-      const file = await downloadFile(url, join27(scratch, name), { logger, ...options.download });
+      const file = await downloadFile(url, join28(scratch, name), { logger, ...options.download });
       return { name, url, path: file.path, sha256: file.sha256 };
     } catch (error2) {
       if (!(error2 instanceof DownloadNotFoundError)) throw error2;
@@ -57973,7 +58111,7 @@ async function cacheAtomically(source, version, cacheKey) {
   } catch (error2) {
     const root = process.env["RUNNER_TOOL_CACHE"];
     if (root) {
-      const dir = join27(root, TOOL_NAME, version, cacheKey);
+      const dir = join28(root, TOOL_NAME, version, cacheKey);
       await rm7(dir, { recursive: true, force: true });
       await rm7(`${dir}.complete`, { force: true });
     }
@@ -58080,7 +58218,7 @@ var PIPELINE_OPTIONS = {
 };
 
 // src/actions/support/entry.ts
-import { join as join28 } from "node:path";
+import { join as join29 } from "node:path";
 
 // src/options/table.ts
 function optionName(key, spec, face) {
@@ -58169,7 +58307,7 @@ function gitHubInputs(inputs) {
 }
 function httpCacheDir() {
   const toolCache = process.env.RUNNER_TOOL_CACHE;
-  return toolCache ? join28(toolCache, "istio-autopilot", "http") : void 0;
+  return toolCache ? join29(toolCache, "istio-autopilot", "http") : void 0;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

@@ -12,6 +12,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { renderSidecars } from '../../src/core/inject/index.js';
 import { generateOfflineInjectConfig } from '../../src/core/istioctl/offline-config.js';
 import { kubeInject } from '../../src/core/istioctl/runner.js';
+import { istiodRelease } from '../support/inject-repo.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { realIstioctlPair } from '../support/istioctl.js';
 
@@ -66,26 +67,10 @@ const LAYOUTS: Layout[] = [
     name: 'Flux HelmRelease values + valuesFrom',
     cpu: '210m',
     files: {
-      'infra/istiod.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: istiod
-  namespace: istio-system
-spec:
-  chart:
-    spec:
-      chart: istiod
-      version: 1.31.0
-      sourceRef: {kind: HelmRepository, name: istio}
-  values:
-    global:
-      proxy:
-        resources:
-          requests: {cpu: 210m}
-    meshConfig:
-      defaultConfig:
-        holdApplicationUntilProxyStarts: true
-  valuesFrom:
+      'infra/istiod.yaml': `${istiodRelease('istiod', {
+        global: { proxy: { resources: { requests: { cpu: '210m' } } } },
+        meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: true } },
+      })}  valuesFrom:
     - kind: ConfigMap
       name: istiod-values
 ---

@@ -57,25 +57,19 @@ export const planCommand: Command = {
     const report = planReport(plan);
     const mesh = meshReport(model);
     // With waves: the fleet view; the gates are read from GitHub when a token and the repo are known.
-    let fleet: FleetPlan | undefined;
-    if (config.waves) {
-      const repository = repositoryOf(remoteUrls(workspace), context.env.GITHUB_REPOSITORY);
-      fleet = await planFleet({
-        workspace,
-        owner: repository?.owner ?? '',
-        repo: repository?.repo ?? '',
-        waves: config.waves,
-        model,
-        pins: plan.pins,
-        sources,
-        policy: config.policy,
-        strategy: config.strategy,
-        includePrereleases: config.includePrereleases,
-        kubernetesVersion: flags['kubernetes-version'] ?? config.dataPlane.kubernetesVersion,
-        logger: context.log,
-        ...(github.token && repository ? { github: client } : {}),
-      });
-    }
+    const fleet = config.waves
+      ? await fleetPlanOf(workspace, context.env, github.token ? client : undefined, {
+          waves: config.waves,
+          model,
+          pins: plan.pins,
+          sources,
+          policy: config.policy,
+          strategy: config.strategy,
+          includePrereleases: config.includePrereleases,
+          kubernetesVersion: flags['kubernetes-version'] ?? config.dataPlane.kubernetesVersion,
+          logger: context.log,
+        })
+      : undefined;
     // With waves the fleet replaces the single-PR step, reason and PR list: those PRs never open.
     // Without waves the report keeps its own key order, which scripts may rely on.
     const { step: _step, reason: _reason, pullRequests: _pullRequests, ...rest } = report;
@@ -87,6 +81,26 @@ export const planCommand: Command = {
     return EXIT.ok;
   },
 };
+
+type FleetRequest = Parameters<typeof planFleet>[0];
+
+/** The fleet plan of the workspace's GitHub repo (from its remote or GITHUB_REPOSITORY). */
+function fleetPlanOf(
+  workspace: string,
+  env: NodeJS.ProcessEnv,
+  /** Given when a token is: the gates are read from GitHub then, if the repo is known. */
+  client: FleetRequest['github'],
+  request: Omit<FleetRequest, 'workspace' | 'owner' | 'repo' | 'github'>,
+): Promise<FleetPlan> {
+  const repository = repositoryOf(remoteUrls(workspace), env.GITHUB_REPOSITORY);
+  return planFleet({
+    workspace,
+    owner: repository?.owner ?? '',
+    repo: repository?.repo ?? '',
+    ...request,
+    ...(client && repository ? { github: client } : {}),
+  });
+}
 
 function remoteUrls(workspace: string): string[] {
   try {

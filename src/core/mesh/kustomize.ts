@@ -96,49 +96,50 @@ export async function kustomizeBuild(
       child.kill('SIGKILL');
       child.stdout.destroy();
       child.stderr.destroy();
-      settle(() =>
-        reject(
-          new RenderError(
-            `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1000)}s`,
-            {
-              file: shownAs,
-              hint: 'A very large tree can do this; render it locally with `kustomize build` to see where it stalls.',
-            },
-          ),
-        ),
-      );
+      settle(() => reject(timedOut(shownAs, timeoutMs)));
     }, timeoutMs);
     child.on('error', (error) => {
-      settle(() =>
-        reject(
-          new RenderError(`could not run ${kustomize.description}: ${error.message}`, {
-            hint: KUSTOMIZE_INSTALL_HINT,
-            cause: error,
-          }),
-        ),
-      );
+      settle(() => reject(notRun(kustomize, error)));
     });
     child.on('close', (code) => {
       const stderr = Buffer.concat(err).toString('utf8');
       if (code !== 0) {
-        const message = stderr
-          .trim()
-          .split('\n')
-          .slice(-3)
-          .join(' ')
-          .replace(/^Error:\s*/, '');
-        settle(() =>
-          reject(
-            new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
-              file: shownAs,
-              hint: 'Run `kustomize build` on that directory to see the whole error, and fix the kustomization.',
-            }),
-          ),
-        );
+        settle(() => reject(buildFailed(shownAs, stderr, code)));
         return;
       }
       settle(() => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr }));
     });
+  });
+}
+
+function timedOut(shownAs: string, timeoutMs: number): RenderError {
+  return new RenderError(
+    `kustomize build ${shownAs} did not finish within ${Math.round(timeoutMs / 1000)}s`,
+    {
+      file: shownAs,
+      hint: 'A very large tree can do this; render it locally with `kustomize build` to see where it stalls.',
+    },
+  );
+}
+
+function notRun(kustomize: Kustomize, error: Error): RenderError {
+  return new RenderError(`could not run ${kustomize.description}: ${error.message}`, {
+    hint: KUSTOMIZE_INSTALL_HINT,
+    cause: error,
+  });
+}
+
+/** kustomize's own message: the last lines of its stderr. */
+function buildFailed(shownAs: string, stderr: string, code: number | null): RenderError {
+  const message = stderr
+    .trim()
+    .split('\n')
+    .slice(-3)
+    .join(' ')
+    .replace(/^Error:\s*/, '');
+  return new RenderError(`kustomize build ${shownAs} failed: ${message || `exit code ${code}`}`, {
+    file: shownAs,
+    hint: 'Run `kustomize build` on that directory to see the whole error, and fix the kustomization.',
   });
 }
 

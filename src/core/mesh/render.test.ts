@@ -2,7 +2,8 @@
 // pattern, and the wrapper kustomization written as JSON.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { originPathOf, readBuildOutput, transformationsOf, wrapperKustomization } from './render.js';
+import { originPathOf, readBuildOutput, transformationsOf } from './build-output.js';
+import { wrapperKustomization } from './render.js';
 import type { MeshRoot } from './types.js';
 
 /** What the YAML parse reads from the annotation: the reference answer. */

@@ -19,30 +19,11 @@ const REFERENCE_FIELDS = ['resources', 'bases', 'components'] as const;
 
 export function discoverRoots(files: RepoFiles): RootDiscovery {
   const warnings: MeshWarning[] = [];
-  const kustomizationDirs = new Set<string>();
-  const included = new Set<string>();
-  const declared: MeshRoot[] = [];
   const chartDirs = files.paths
     .filter((p) => posix.basename(p) === 'Chart.yaml')
     .map((p) => posix.dirname(p));
   const inChart = (path: string) => chartDirs.some((dir) => dir === '.' || path.startsWith(`${dir}/`));
-
-  for (const path of files.paths) {
-    if (isIgnoredPath(path) || inChart(path)) continue;
-    const dir = posix.dirname(path);
-    if ((KUSTOMIZATION_FILES as readonly string[]).includes(posix.basename(path))) {
-      kustomizationDirs.add(dir);
-      for (const ref of kustomizationReferences(files, path)) if (files.isDirectory(ref)) included.add(ref);
-      continue;
-    }
-    const text = files.text(path);
-    if (!text || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text)) continue;
-    for (const doc of files.documents(path)) {
-      const flux = fluxRoot(doc, files, warnings);
-      if (flux) declared.push(flux);
-      declared.push(...argoRoots(doc, files, warnings));
-    }
-  }
+  const { kustomizationDirs, included, declared } = scanRepo(files, inChart, warnings);
 
   const declaredPaths = new Set(declared.map((r) => r.path));
   const generated = declared.filter((r) => !r.kustomization).map((r) => r.path);
@@ -61,14 +42,46 @@ export function discoverRoots(files: RepoFiles): RootDiscovery {
   const covering = [...kustomizationDirs, ...declaredPaths];
   const covered = (path: string) =>
     covering.some((dir) => dir === '.' || path === dir || path.startsWith(`${dir}/`));
+  const plainRoots = plainRootsOf(files, (path) => inChart(path) || covered(path));
+  nestUnderDeclared(files, declared, kustomizationDirs, inChart);
+  for (const error of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error}` });
+  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
+}
+
+/** The kustomization directories, the ones another kustomization includes, and the declared roots. */
+function scanRepo(files: RepoFiles, inChart: (path: string) => boolean, warnings: MeshWarning[]) {
+  const kustomizationDirs = new Set<string>();
+  const included = new Set<string>();
+  const declared: MeshRoot[] = [];
+  for (const path of files.paths) {
+    if (isIgnoredPath(path) || inChart(path)) continue;
+    const dir = posix.dirname(path);
+    if ((KUSTOMIZATION_FILES as readonly string[]).includes(posix.basename(path))) {
+      kustomizationDirs.add(dir);
+      for (const ref of kustomizationReferences(files, path)) if (files.isDirectory(ref)) included.add(ref);
+      continue;
+    }
+    const text = files.text(path);
+    if (!text || !/^\s*kind:\s*(Kustomization|Application)\b/m.test(text)) continue;
+    for (const doc of files.documents(path)) {
+      const flux = fluxRoot(doc, files, warnings);
+      if (flux) declared.push(flux);
+      declared.push(...argoRoots(doc, files, warnings));
+    }
+  }
+  return { kustomizationDirs, included, declared };
+}
+
+/** Directories of plain manifests no other root covers, one root each. */
+function plainRootsOf(files: RepoFiles, skip: (path: string) => boolean): MeshRoot[] {
   const plainByDir = new Map<string, string[]>();
   for (const path of files.paths) {
-    if (isIgnoredPath(path) || inChart(path) || covered(path)) continue;
+    if (isIgnoredPath(path) || skip(path)) continue;
     if (!files.documents(path).some((d) => objectIdentity(d.value))) continue;
     const dir = posix.dirname(path);
     plainByDir.set(dir, [...(plainByDir.get(dir) ?? []), path]);
   }
-  const plainRoots: MeshRoot[] = [...plainByDir.entries()]
+  return [...plainByDir.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([dir, paths]) => ({
       id: `plain:${dir}`,
@@ -78,7 +91,15 @@ export function discoverRoots(files: RepoFiles): RootDiscovery {
       kustomization: false,
       files: paths,
     }));
+}
 
+/** A declared root without a kustomization: the kustomizations under it and its plain files. */
+function nestUnderDeclared(
+  files: RepoFiles,
+  declared: readonly MeshRoot[],
+  kustomizationDirs: ReadonlySet<string>,
+  inChart: (path: string) => boolean,
+): void {
   for (const root of declared) {
     if (root.kustomization) continue;
     const under = (dir: string) => root.path === '.' || dir.startsWith(`${root.path}/`);
@@ -89,8 +110,6 @@ export function discoverRoots(files: RepoFiles): RootDiscovery {
     const inNested = (p: string) => root.nested!.some((dir) => p.startsWith(`${dir}/`));
     root.files = plainFilesUnder(files, root.path, (p) => inChart(p) || inNested(p));
   }
-  for (const error of files.parseErrors) warnings.push({ message: `skipped a YAML document: ${error}` });
-  return { roots: [...declared, ...kustomizeRoots, ...plainRoots], warnings };
 }
 
 /** CI workflows and dependency folders are never deployed. */

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { ReleaseTarget } from '../releases/release-target.js';
 import { canaryFacts, planNodeAgentStep, type NodeAgent } from '../rollout/canary/index.js';
 import type { PinStepPlan, PlanRequest, PlannedPullRequest } from './plan.js';
-import type { Change } from './run.js';
+import type { Change } from './steps.js';
 
 const LABEL: Record<NodeAgent, string> = { cni: 'istio-cni', ztunnel: 'ztunnel' };
 

@@ -19,7 +19,7 @@ import { compareVersions, minorDistance } from '../versions/parse.js';
 import { InvalidInputError } from '../errors.js';
 import { globMatcher } from '../workspace/files.js';
 import { pipelinePaths, type PinStepPlan, type PlanRequest, type PlannedPullRequest } from './plan.js';
-import type { Change } from './run.js';
+import type { Change } from './steps.js';
 import { withNodeAgents } from './ambient.js';
 
 /**

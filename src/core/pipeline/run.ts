@@ -20,10 +20,6 @@ import { configuredPullRequest } from './pull-request-settings.js';
 import { bumpControlPlane, moveSources, renderDataPlane, type Change } from './steps.js';
 import type { PipelineRunDeps, PipelineRunRequest, PipelineRunResult } from './types.js';
 
-// Where canary.ts and summary.ts import these from, as before they moved to steps.ts and types.ts.
-export type { Change } from './steps.js';
-export type { PipelineRunResult } from './types.js';
-
 export async function runUpgradePipeline(
   request: PipelineRunRequest,
   deps: PipelineRunDeps,

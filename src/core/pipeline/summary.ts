@@ -4,7 +4,7 @@ import { renderDashboard } from '../rollout/dashboard/dashboard.js';
 
 const SUMMARY_PART_LIMIT = 256 * 1024;
 import type { PlanReport } from './plan-report.js';
-import type { PipelineRunResult } from './run.js';
+import type { PipelineRunResult } from './types.js';
 
 export function renderPipelineSummary(report: PlanReport, result: PipelineRunResult): string {
   const lines = ['## Istio Autopilot', ''];

@@ -32,6 +32,12 @@ export function renderReleaseSummary(check: ReleaseCheck, limit = SUMMARY_LIMIT_
   if (check.blockedBy) lines.push('', `> [!WARNING]\n> The path stops short: ${check.blockedBy}.`);
   for (const warning of check.sources.warnings) lines.push('', `> [!WARNING]\n> ${escapeQuote(warning)}`);
 
+  lines.push(...advisoryLines(check), ...supportLines(check));
+  return fitMarkdown(`${lines.join('\n')}\n`, limit);
+}
+
+function advisoryLines(check: ReleaseCheck): string[] {
+  const lines: string[] = [];
   lines.push('', '### Security advisories', '');
   if (!check.vulnerable) {
     lines.push(`No known advisory affects ${check.current}${sourceNote(check)}.`);
@@ -61,7 +67,11 @@ export function renderReleaseSummary(check: ReleaseCheck, limit = SUMMARY_LIMIT_
       );
     }
   }
+  return lines;
+}
 
+function supportLines(check: ReleaseCheck): string[] {
+  const lines: string[] = [];
   lines.push('', '### Support', '');
   if (check.eol) lines.push(`**${check.current} is end-of-life** since ${check.eolDate}.`);
   else if (check.eolDate)
@@ -84,7 +94,7 @@ export function renderReleaseSummary(check: ReleaseCheck, limit = SUMMARY_LIMIT_
           : `**not supported** (supported: ${check.kubernetesSupportedVersions.join(', ')})`;
     lines.push('', `Kubernetes ${escapeCell(check.kubernetesVersion)}: ${verdict}.`);
   }
-  return fitMarkdown(`${lines.join('\n')}\n`, limit);
+  return lines;
 }
 
 function sourceNote(check: ReleaseCheck): string {

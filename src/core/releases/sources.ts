@@ -80,19 +80,7 @@ export async function gatherReleaseSources(
     warnings.push(message);
   };
 
-  if (options.offline) {
-    const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
-    logger.notice(message);
-    return {
-      releases: dataset.releases,
-      advisories: dataset.advisories,
-      support: dataset.support,
-      releasesFrom: 'dataset',
-      advisoriesFrom: 'dataset',
-      datasetAsOf: dataset.asOf,
-      warnings: [message],
-    };
-  }
+  if (options.offline) return offlineSources(dataset, age, logger);
 
   // Both at once: when GitHub is down, the retries of each overlap instead of adding up.
   const cache = options.cacheDir ? new HttpCache(options.cacheDir) : undefined;
@@ -125,6 +113,21 @@ export async function gatherReleaseSources(
     advisoriesFrom,
     datasetAsOf: dataset.asOf,
     warnings,
+  };
+}
+
+/** Offline: everything from the bundled dataset, said once. */
+function offlineSources(dataset: IstioDataset, age: string, logger: Logger): ReleaseSources {
+  const message = `Offline: releases and advisories come from ${age}. Newer releases or advisories may exist.`;
+  logger.notice(message);
+  return {
+    releases: dataset.releases,
+    advisories: dataset.advisories,
+    support: dataset.support,
+    releasesFrom: 'dataset',
+    advisoriesFrom: 'dataset',
+    datasetAsOf: dataset.asOf,
+    warnings: [message],
   };
 }
 

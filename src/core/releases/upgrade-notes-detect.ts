@@ -113,26 +113,12 @@ function detect(
   index: SubjectIndex,
   input: NoteInput,
 ): AppliedNote | undefined {
-  const found = (
-    findings: NoteFinding[],
-    action: NoteAction = note.action,
-    done?: string,
-  ): AppliedNote | undefined =>
-    findings.length ? { note, action, findings, ...(done ? { done } : {}) } : undefined;
+  const found = (findings: NoteFinding[]) => applied(note, findings);
   switch (detector.type) {
     case 'env':
       return found(index.env.filter((e) => e.name === detector.name).map(envFinding));
-    case 'env-unset': {
-      if (index.env.some((e) => e.name === detector.name)) return undefined;
-      if (
-        note.compatibilityVersion &&
-        index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion!))
-      )
-        return undefined;
-      return index.istiod.length
-        ? found(index.istiod.map((s) => ({ what: `${describe(s)} keeps the new default`, ...where(s) })))
-        : undefined;
-    }
+    case 'env-unset':
+      return detectEnvUnset(note, detector.name, index);
     case 'annotation':
       return found(
         index.annotations
@@ -160,35 +146,68 @@ function detect(
       return found(index.ambient.slice(0, 5).map((a) => ({ what: a.what, ...where(a.subject) })));
     case 'crd-bundle':
       return detectCrdBundle(note, detector, index, input);
-    case 'kubernetes': {
-      const version = input.kubernetesVersion ? semver.coerce(input.kubernetesVersion) : null;
-      if (!version) return undefined;
-      const minor = `${version.major}.${version.minor}`;
-      if (detector.supported.includes(minor)) return undefined;
-      return found([
-        {
-          what: `Kubernetes ${minor} is outside Istio ${note.minor}'s supported ${detector.supported.join(', ')}`,
-        },
-      ]);
-    }
-    case 'retired-source': {
-      const sources = input.sources ?? [];
-      const moved = sources.filter((s) => s.movedTo);
-      const findings = sources.map((s) => ({
-        what: s.movedTo ? `${s.value} → ${s.movedTo}` : `${s.value} is on a retired host`,
-        file: s.file,
-        line: s.line,
-      }));
-      const allMoved = moved.length === sources.length;
-      return found(
-        findings,
-        allMoved ? 'rewrite' : 'warn',
-        moved.length ? `moved ${moved.length} location(s) to Istio's current hosts` : undefined,
-      );
-    }
+    case 'kubernetes':
+      return detectKubernetes(note, detector.supported, input);
+    case 'retired-source':
+      return detectRetiredSources(note, input);
     default:
       return undefined;
   }
+}
+
+function applied(
+  note: UpgradeNote,
+  findings: NoteFinding[],
+  action: NoteAction = note.action,
+  done?: string,
+): AppliedNote | undefined {
+  return findings.length ? { note, action, findings, ...(done ? { done } : {}) } : undefined;
+}
+
+function detectEnvUnset(note: UpgradeNote, name: string, index: SubjectIndex): AppliedNote | undefined {
+  if (index.env.some((e) => e.name === name)) return undefined;
+  if (
+    note.compatibilityVersion &&
+    index.compatibilityVersions.some((c) => minorAtMost(c.value, note.compatibilityVersion!))
+  )
+    return undefined;
+  return index.istiod.length
+    ? applied(
+        note,
+        index.istiod.map((s) => ({ what: `${describe(s)} keeps the new default`, ...where(s) })),
+      )
+    : undefined;
+}
+
+function detectKubernetes(
+  note: UpgradeNote,
+  supported: readonly string[],
+  input: NoteInput,
+): AppliedNote | undefined {
+  const version = input.kubernetesVersion ? semver.coerce(input.kubernetesVersion) : null;
+  if (!version) return undefined;
+  const minor = `${version.major}.${version.minor}`;
+  if (supported.includes(minor)) return undefined;
+  return applied(note, [
+    { what: `Kubernetes ${minor} is outside Istio ${note.minor}'s supported ${supported.join(', ')}` },
+  ]);
+}
+
+function detectRetiredSources(note: UpgradeNote, input: NoteInput): AppliedNote | undefined {
+  const sources = input.sources ?? [];
+  const moved = sources.filter((s) => s.movedTo);
+  const findings = sources.map((s) => ({
+    what: s.movedTo ? `${s.value} → ${s.movedTo}` : `${s.value} is on a retired host`,
+    file: s.file,
+    line: s.line,
+  }));
+  const allMoved = moved.length === sources.length;
+  return applied(
+    note,
+    findings,
+    allMoved ? 'rewrite' : 'warn',
+    moved.length ? `moved ${moved.length} location(s) to Istio's current hosts` : undefined,
+  );
 }
 
 function detectCrdBundle(

@@ -65,49 +65,16 @@ export function buildSarif(
 ): Record<string, unknown> {
   const toRepoPath = options.toRepoPath ?? ((file: string) => file);
   const sorted = sortFindings([...findings]);
-  const rules: SarifRule[] = [];
-  const ruleIndex = new Map<string, number>();
-  for (const finding of sorted) {
-    if (ruleIndex.has(finding.code)) continue;
-    ruleIndex.set(finding.code, rules.length);
-    rules.push({
-      id: finding.code,
-      name: ruleName(finding),
-      shortDescription: { text: ruleName(finding) },
-      // istioctl's URL carries a per-finding `?ref=`; the rule's help is the page itself.
-      ...(finding.documentationUrl ? { helpUri: finding.documentationUrl.replace(/\?.*$/, '') } : {}),
-      defaultConfiguration: { level: SARIF_LEVEL[finding.level] },
-    });
-  }
-  const located = sorted.filter((f) => f.file);
-  const unlocated = sorted.filter((f) => !f.file);
-  const results = located.map((finding) => ({
-    ruleId: finding.code,
-    ruleIndex: ruleIndex.get(finding.code)!,
-    level: SARIF_LEVEL[finding.level],
-    message: {
-      text:
-        finding.origin && finding.source === 'istioctl'
-          ? `${finding.message} (${finding.origin})`
-          : finding.message,
-    },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: encodeUri(toRepoPath(finding.file!)), uriBaseId: '%SRCROOT%' },
-          // Code scanning needs a line; JSON inputs have none, so they point at the file's start.
-          region: { startLine: finding.line ?? 1 },
-        },
-      },
-    ],
-    partialFingerprints: { 'istioFinding/v1': `${finding.code}:${finding.origin}:${finding.message}` },
-  }));
+  const { rules, ruleIndex } = rulesOf(sorted);
+  const results = sorted.filter((f) => f.file).map((finding) => sarifResult(finding, ruleIndex, toRepoPath));
   // Code scanning rejects results without a location; keep those as notifications instead.
   const notifications = [
-    ...unlocated.map((f) => ({
-      level: SARIF_LEVEL[f.level],
-      message: { text: `${f.code} ${f.origin}: ${f.message}` },
-    })),
+    ...sorted
+      .filter((f) => !f.file)
+      .map((f) => ({
+        level: SARIF_LEVEL[f.level],
+        message: { text: `${f.code} ${f.origin}: ${f.message}` },
+      })),
     ...(options.skipped ?? []).map((s) => ({
       level: 'note' as const,
       message: { text: `skipped ${s.file}${s.line ? `:${s.line}` : ''}: ${s.reason}` },
@@ -131,6 +98,53 @@ export function buildSarif(
         results,
       },
     ],
+  };
+}
+
+/** A rule per code, in the order the sorted findings first use it. */
+function rulesOf(sorted: readonly AnalyzeFinding[]): { rules: SarifRule[]; ruleIndex: Map<string, number> } {
+  const rules: SarifRule[] = [];
+  const ruleIndex = new Map<string, number>();
+  for (const finding of sorted) {
+    if (ruleIndex.has(finding.code)) continue;
+    ruleIndex.set(finding.code, rules.length);
+    rules.push({
+      id: finding.code,
+      name: ruleName(finding),
+      shortDescription: { text: ruleName(finding) },
+      // istioctl's URL carries a per-finding `?ref=`; the rule's help is the page itself.
+      ...(finding.documentationUrl ? { helpUri: finding.documentationUrl.replace(/\?.*$/, '') } : {}),
+      defaultConfiguration: { level: SARIF_LEVEL[finding.level] },
+    });
+  }
+  return { rules, ruleIndex };
+}
+
+function sarifResult(
+  finding: AnalyzeFinding,
+  ruleIndex: ReadonlyMap<string, number>,
+  toRepoPath: (file: string) => string,
+) {
+  return {
+    ruleId: finding.code,
+    ruleIndex: ruleIndex.get(finding.code)!,
+    level: SARIF_LEVEL[finding.level],
+    message: {
+      text:
+        finding.origin && finding.source === 'istioctl'
+          ? `${finding.message} (${finding.origin})`
+          : finding.message,
+    },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeUri(toRepoPath(finding.file!)), uriBaseId: '%SRCROOT%' },
+          // Code scanning needs a line; JSON inputs have none, so they point at the file's start.
+          region: { startLine: finding.line ?? 1 },
+        },
+      },
+    ],
+    partialFingerprints: { 'istioFinding/v1': `${finding.code}:${finding.origin}:${finding.message}` },
   };
 }
 

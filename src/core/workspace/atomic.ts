@@ -85,32 +85,8 @@ export function writeFilesAtomically(changes: readonly FileChange[], options: At
       logger,
     );
     // This run may have read files that the rollback just changed: nothing it planned can be trusted.
-    if (rolledBack.length > 0) {
-      throw new FileChangedError(
-        'an interrupted earlier write was rolled back after this run read the files',
-        {
-          file: rolledBack[0],
-          hint: 'Nothing was written. Run again: the files are back to their content before the interrupted run.',
-        },
-      );
-    }
-    const originals = changes.map((change) => checkUnchanged(change));
-    // A deletion of a file that is not there changes nothing: it has no journal entry.
-    const kept = changes.flatMap((change, index) =>
-      change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }],
-    );
-    const id = randomBytes(6).toString('hex');
-    const journal: Journal = {
-      phase: 'staging',
-      pid: process.pid,
-      root,
-      entries: kept.map(({ change, original }) => ({
-        target: change.path,
-        temp: tempPathFor(change.path, id, ''),
-        ...(original ? { backup: tempPathFor(change.path, id, '.orig') } : {}),
-        ...(change.content === null ? { delete: true as const } : {}),
-      })),
-    };
+    if (rolledBack.length > 0) throw rolledBackError(rolledBack[0]!);
+    const { kept, journal } = plannedJournal(changes, root);
     saveJournal(stateDir, journal);
     try {
       journal.entries.forEach((entry, index) => {
@@ -136,6 +112,35 @@ export function writeFilesAtomically(changes: readonly FileChange[], options: At
   } finally {
     lock.release();
   }
+}
+
+function rolledBackError(file: string): FileChangedError {
+  return new FileChangedError('an interrupted earlier write was rolled back after this run read the files', {
+    file,
+    hint: 'Nothing was written. Run again: the files are back to their content before the interrupted run.',
+  });
+}
+
+/** The changes checked against what the run read, and the journal of the ones that change a file. */
+function plannedJournal(changes: readonly FileChange[], root: string) {
+  const originals = changes.map((change) => checkUnchanged(change));
+  // A deletion of a file that is not there changes nothing: it has no journal entry.
+  const kept = changes.flatMap((change, index) =>
+    change.content === null && !originals[index] ? [] : [{ change, original: originals[index] }],
+  );
+  const id = randomBytes(6).toString('hex');
+  const journal: Journal = {
+    phase: 'staging',
+    pid: process.pid,
+    root,
+    entries: kept.map(({ change, original }) => ({
+      target: change.path,
+      temp: tempPathFor(change.path, id, ''),
+      ...(original ? { backup: tempPathFor(change.path, id, '.orig') } : {}),
+      ...(change.content === null ? { delete: true as const } : {}),
+    })),
+  };
+  return { kept, journal };
 }
 
 /** Rolls back (or finishes) a write a killed run left in `root`, and removes stray temps; takes the lock. */

@@ -2,11 +2,12 @@
 // istio-proxy): the rendered workload is injected afresh and the patch regenerated in its own format,
 // each op's value replaced by the injector's item of the same name, missing volumes and init
 // containers appended as further ops. Comments and every other op stay as they are.
-import { isMap, isSeq, parseAllDocuments, parseDocument, stringify, type Document } from 'yaml';
+import { isMap, isSeq, parseAllDocuments, parseDocument, stringify, type Document, type YAMLSeq } from 'yaml';
 import type { MeshBuild } from '../../mesh/model.js';
 import type { RenderedObject, Workload as MeshWorkload } from '../../mesh/types.js';
 import type { WorkloadResult } from '../types.js';
 import { isObject, podTemplateOf, sidecarOf, type WorkloadKind } from '../workloads.js';
+import { metadataOps } from './json6902-metadata.js';
 
 const STATUS = 'sidecar.istio.io/status';
 const INJECT = 'sidecar.istio.io/inject';
@@ -108,39 +109,61 @@ export function regeneratedPatch(
   const doc: Document = parseDocument(text);
   const ops = doc.contents;
   if (!isSeq(ops)) return undefined;
-  const byName = (list: string, name: unknown) =>
-    (Array.isArray(spec[list]) ? (spec[list] as unknown[]) : []).find(
-      (i) => isObject(i) && i['name'] === name,
-    );
   const covered = new Map<string, Set<unknown>>(LISTS.map((l) => [l, new Set<unknown>()]));
   let changed = false;
   ops.items.forEach((item, index) => {
-    if (!isMap(item)) return;
-    const op = item.toJSON() as { op?: string; path?: string; value?: unknown };
-    if (op.op !== 'add' && op.op !== 'replace') return;
-    const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? '');
-    if (!match || match[1] !== prefix) return;
-    const list = match[2]!;
-    const values = match[3] === undefined ? (Array.isArray(op.value) ? op.value : []) : [op.value];
-    const fresh = values.map((v) => {
-      const name = isObject(v) ? v['name'] : undefined;
-      covered.get(list)!.add(name);
-      return byName(list, name) ?? v;
-    });
-    const next = match[3] === undefined ? fresh : fresh[0];
-    if (JSON.stringify(next) !== JSON.stringify(op.value)) {
-      doc.setIn([index, 'value'], doc.createNode(next));
+    if (isMap(item) && regeneratedItems(doc, item.toJSON() as PatchOp, index, prefix, spec, covered))
       changed = true;
-    }
   });
-  // Items the injector adds that neither the base nor the patch has: appended, in the patch's format.
+  if (appendedItems(doc, ops, prefix, spec, renderedSpec, covered)) changed = true;
+  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
+  return changed ? doc.toString() : undefined;
+}
+
+type PatchOp = { op?: string; path?: string; value?: unknown };
+type Spec = Record<string, unknown>;
+
+const listOf = (spec: Spec, list: string): unknown[] =>
+  Array.isArray(spec[list]) ? (spec[list] as unknown[]) : [];
+
+/** An op that adds or replaces sidecar items: each gets the injector's item of the same name. */
+function regeneratedItems(
+  doc: Document,
+  op: PatchOp,
+  index: number,
+  prefix: string,
+  spec: Spec,
+  covered: Map<string, Set<unknown>>,
+): boolean {
+  if (op.op !== 'add' && op.op !== 'replace') return false;
+  const match = /^(.*)\/(containers|initContainers|volumes)(?:\/(\d+|-))?$/.exec(op.path ?? '');
+  if (!match || match[1] !== prefix) return false;
+  const list = match[2]!;
+  const values = match[3] === undefined ? (Array.isArray(op.value) ? op.value : []) : [op.value];
+  const fresh = values.map((v) => {
+    const name = isObject(v) ? v['name'] : undefined;
+    covered.get(list)!.add(name);
+    return listOf(spec, list).find((i) => isObject(i) && i['name'] === name) ?? v;
+  });
+  const next = match[3] === undefined ? fresh : fresh[0];
+  if (JSON.stringify(next) === JSON.stringify(op.value)) return false;
+  doc.setIn([index, 'value'], doc.createNode(next));
+  return true;
+}
+
+/** Items the injector adds that neither the base nor the patch has: appended, in the patch's format. */
+function appendedItems(
+  doc: Document,
+  ops: YAMLSeq,
+  prefix: string,
+  spec: Spec,
+  renderedSpec: Spec,
+  covered: Map<string, Set<unknown>>,
+): boolean {
+  let changed = false;
   for (const list of ['initContainers', 'volumes'] as const) {
-    const have = new Set(
-      (Array.isArray(renderedSpec[list]) ? (renderedSpec[list] as unknown[]) : []).map((i) =>
-        isObject(i) ? i['name'] : undefined,
-      ),
-    );
-    const missing = (Array.isArray(spec[list]) ? (spec[list] as unknown[]) : []).filter(
+    const have = new Set(listOf(renderedSpec, list).map((i) => (isObject(i) ? i['name'] : undefined)));
+    const missing = listOf(spec, list).filter(
       (i) => isObject(i) && !have.has(i['name']) && !covered.get(list)!.has(i['name']),
     );
     if (missing.length === 0) continue;
@@ -150,125 +173,6 @@ export function regeneratedPatch(
     else
       for (const item of missing)
         ops.items.push(doc.createNode({ op: 'add', path: `${prefix}/${list}/-`, value: item }) as never);
-  }
-  if (metadataOps(doc, kind, rendered, injected, leftOut)) changed = true;
-  return changed ? doc.toString() : undefined;
-}
-
-const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
-const unescapePointer = (key: string) => key.replace(/~1/g, '/').replace(/~0/g, '~');
-
-/**
- * The pod template's labels and annotations as the injector sets them (status, istio.io/rev,
- * tlsMode, canonical-*, prometheus, default-container): every op of the patch that sets one gets the
- * injector's value; the ones it lacks are appended when the patch already carries pod metadata, else
- * named in `leftOut` (the user's layout keeps them out of the patch). True when anything changed.
- */
-function metadataOps(
-  doc: Document,
-  kind: WorkloadKind,
-  rendered: Record<string, unknown>,
-  injected: Record<string, unknown>,
-  leftOut: string[],
-): boolean {
-  const ops = doc.contents;
-  const want = podTemplateOf(injected)?.metadata;
-  const have = podTemplateOf(rendered)?.metadata;
-  if (!isSeq(ops) || !want || !have) return false;
-  const prefix =
-    kind === 'Pod'
-      ? '/metadata'
-      : kind === 'CronJob'
-        ? '/spec/jobTemplate/spec/template/metadata'
-        : '/spec/template/metadata';
-  const maps = ['labels', 'annotations'] as const;
-  const wanted = (map: string) => (isObject(want[map]) ? (want[map] as Record<string, unknown>) : {});
-  const had = (map: string) => (isObject(have[map]) ? (have[map] as Record<string, unknown>) : {});
-  // What the injector changes: keys whose value differs from the workload as rendered without it.
-  const changes = new Map<string, Set<string>>(
-    maps.map((m) => [
-      m,
-      new Set(
-        Object.keys(wanted(m)).filter(
-          (k) => k !== INJECT && JSON.stringify(wanted(m)[k]) !== JSON.stringify(had(m)[k]),
-        ),
-      ),
-    ]),
-  );
-  const covered = new Map<string, Set<string>>(maps.map((m) => [m, new Set<string>()]));
-  let touchesMetadata = false;
-  let changed = false;
-  // A whole labels/annotations map the op sets: its keys the injector sets get its values.
-  const wholeMap = (map: string, at: (string | number)[], value: Record<string, unknown>) => {
-    for (const key of Object.keys(value)) covered.get(map)!.add(key);
-    for (const key of changes.get(map)!) covered.get(map)!.add(key);
-    const next = { ...value };
-    for (const key of Object.keys(next)) if (key in wanted(map)) next[key] = wanted(map)[key];
-    for (const key of changes.get(map)!) next[key] = wanted(map)[key];
-    for (const [key, v] of Object.entries(next))
-      if (JSON.stringify(v) !== JSON.stringify(value[key])) {
-        doc.setIn([...at, key], v);
-        changed = true;
-      }
-  };
-  ops.items.forEach((item, index) => {
-    if (!isMap(item)) return;
-    const op = item.toJSON() as { op?: string; path?: string; value?: unknown };
-    if (op.op !== 'add' && op.op !== 'replace') return;
-    // The whole pod metadata object: each of its maps as a whole-map op; a missing one is added.
-    if (op.path === prefix && isObject(op.value)) {
-      touchesMetadata = true;
-      for (const map of maps) {
-        const value = op.value[map];
-        if (isObject(value)) wholeMap(map, [index, 'value', map], value);
-        else if (changes.get(map)!.size > 0) {
-          const fresh = Object.fromEntries([...changes.get(map)!].map((k) => [k, wanted(map)[k]]));
-          for (const key of changes.get(map)!) covered.get(map)!.add(key);
-          doc.setIn([index, 'value', map], doc.createNode(fresh));
-          changed = true;
-        }
-      }
-      return;
-    }
-    const match = /^(.*)\/(labels|annotations)(?:\/(.+))?$/.exec(op.path ?? '');
-    if (!match || match[1] !== prefix) return;
-    touchesMetadata = true;
-    const map = match[2]!;
-    if (match[3] !== undefined) {
-      const key = unescapePointer(match[3]);
-      covered.get(map)!.add(key);
-      if (!(key in wanted(map)) || JSON.stringify(wanted(map)[key]) === JSON.stringify(op.value)) return;
-      doc.setIn([index, 'value'], wanted(map)[key]);
-      changed = true;
-      return;
-    }
-    if (isObject(op.value)) wholeMap(map, [index, 'value'], op.value);
-  });
-  for (const map of maps) {
-    const missing = [...changes.get(map)!].filter((k) => !covered.get(map)!.has(k));
-    if (missing.length === 0) continue;
-    if (!touchesMetadata) {
-      leftOut.push(...missing.map((k) => `${map === 'labels' ? 'label' : 'annotation'} ${k}`));
-      continue;
-    }
-    changed = true;
-    if (!isObject(have[map]))
-      ops.items.push(
-        doc.createNode({
-          op: 'add',
-          path: `${prefix}/${map}`,
-          value: Object.fromEntries(missing.map((k) => [k, wanted(map)[k]])),
-        }) as never,
-      );
-    else
-      for (const key of missing)
-        ops.items.push(
-          doc.createNode({
-            op: 'add',
-            path: `${prefix}/${map}/${escapePointer(key)}`,
-            value: wanted(map)[key],
-          }) as never,
-        );
   }
   return changed;
 }

@@ -71,13 +71,7 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
   }
   // Offline, only a mirror may serve the archive; GitHub's own download URL counts as no mirror.
   if (options.offline && downloadBase === DEFAULT_DOWNLOAD_BASE_URL) {
-    throw new NotFoundError(
-      `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
-      {
-        input: 'offline',
-        hint: 'Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives.',
-      },
-    );
+    throw offlineMiss(version);
   }
 
   const scratch = await mkdtemp(join(options.tempDir, 'istioctl-'));
@@ -89,19 +83,7 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
       Boolean,
     );
     logger.info(`SHA-256 ${archive.sha256} matches ${against.join(' and ')}`);
-    const extracted = join(scratch, 'extracted');
-    await quietly(logger, () =>
-      archive.name.endsWith('.zip')
-        ? toolCache.extractZip(archive.path, extracted)
-        : toolCache.extractTar(archive.path, extracted),
-    );
-    const binary = join(extracted, binaryName(platform));
-    if (!existsSync(binary)) {
-      throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform)}`, {
-        hint: 'The archive is not an istioctl release archive; check the download-base-url mirror.',
-      });
-    }
-    if (platform.os !== 'win') await chmod(binary, 0o755);
+    const extracted = await extractBinary(archive, join(scratch, 'extracted'), platform, logger);
     await recordInstall(extracted, binaryName(platform), archive);
     const cachedDir = await quietly(logger, () => cacheAtomically(extracted, version, cacheKey));
     logger.info(
@@ -118,6 +100,38 @@ export async function installIstioctl(options: InstallIstioctlOptions): Promise<
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+function offlineMiss(version: string): NotFoundError {
+  return new NotFoundError(
+    `istioctl ${version} is not in the tool cache, and offline runs do not download from GitHub`,
+    {
+      input: 'offline',
+      hint: 'Run once without --offline to cache it, or give --download-base-url a mirror that serves the release archives.',
+    },
+  );
+}
+
+/** Unpacks the archive into `extracted` and makes its istioctl executable; returns `extracted`. */
+async function extractBinary(
+  archive: { name: string; path: string },
+  extracted: string,
+  platform: InstallIstioctlOptions['platform'],
+  logger: Logger,
+): Promise<string> {
+  await quietly(logger, () =>
+    archive.name.endsWith('.zip')
+      ? toolCache.extractZip(archive.path, extracted)
+      : toolCache.extractTar(archive.path, extracted),
+  );
+  const binary = join(extracted, binaryName(platform));
+  if (!existsSync(binary)) {
+    throw new NotFoundError(`${archive.name} does not hold ${binaryName(platform)}`, {
+      hint: 'The archive is not an istioctl release archive; check the download-base-url mirror.',
+    });
+  }
+  if (platform.os !== 'win') await chmod(binary, 0o755);
+  return extracted;
 }
 
 function exactVersion(text: string): string {

@@ -3,7 +3,7 @@
 // tags, namespaces, gateways and dependsOn to it, then remove the old one. Existing files get
 // byte-minimal splices; the new file is written whole.
 import { posix } from 'node:path';
-import { isSeq, parseDocument } from 'yaml';
+import { isSeq, parseDocument, type Document } from 'yaml';
 import { FileFormatError } from '../../errors.js';
 import { asArray, asString } from '../../mesh/documents.js';
 import type { MeshCluster, MeshModel } from '../../mesh/types.js';
@@ -54,25 +54,7 @@ export function addCanaryEdits(
     );
   for (const path of [shape.versionPath, ...(shape.alsoVersionPaths ?? [])])
     document.setIn(path, retagged(String(document.getIn(path)), old.version, target));
-  // A `helm.values` string is edited as its own YAML document and written back as a literal block.
-  const valuesText = shape.valuesText ? parseDocument(String(document.getIn(shape.valuesText))) : undefined;
-  const values = valuesText ? [] : shape.valuesPath;
-  const valuesDoc = valuesText ?? document;
-  for (const key of ['revisionTags', 'defaultRevision', 'revision']) valuesDoc.deleteIn([...values, key]);
-  if (valuesText) valuesText.setIn(['revision'], revision);
-  else document.setIn(shape.revisionPath, revision);
-  // Merged from elsewhere (a values file): overridden inline, so the canary claims no shared name.
-  const merged = old.plane.values;
-  const inline = (key: string) => inlineValue(old.object, shape, key) !== undefined;
-  if (merged.defaultRevision && !inline('defaultRevision'))
-    valuesDoc.setIn([...values, 'defaultRevision'], '');
-  if (asArray(merged.revisionTags).length && !inline('revisionTags'))
-    valuesDoc.setIn([...values, 'revisionTags'], valuesDoc.createNode([]));
-  if (valuesText && shape.valuesText) {
-    const block = document.createNode(valuesText.toString({ lineWidth: 0 }));
-    block.type = 'BLOCK_LITERAL';
-    document.setIn(shape.valuesText, block);
-  }
+  canaryValues(document, old, revision);
   document.commentBefore =
     ` istiod ${target} as revision ${revision}, the canary beside ${old.name} (${old.version}).\n` +
     ` Added by Istio Autopilot: it claims no revision tag and no defaultRevision while ${old.name} runs.`;
@@ -91,6 +73,33 @@ export function addCanaryEdits(
   listBeside(editor, old.file, file);
   moveBase(editor, model, target);
   return { ...editor.result(), revision, file, name };
+}
+
+/**
+ * The canary's values: no revision tags or defaultRevision of its own (overridden inline when merged
+ * from elsewhere, so the canary claims no shared name), and its revision. A `helm.values` string is
+ * edited as its own YAML document and written back as a literal block.
+ */
+function canaryValues(document: Document, old: CanaryIstiod, revision: string): void {
+  const { shape } = old;
+  const valuesText = shape.valuesText ? parseDocument(String(document.getIn(shape.valuesText))) : undefined;
+  const values = valuesText ? [] : shape.valuesPath;
+  const valuesDoc = valuesText ?? document;
+  for (const key of ['revisionTags', 'defaultRevision', 'revision']) valuesDoc.deleteIn([...values, key]);
+  if (valuesText) valuesText.setIn(['revision'], revision);
+  else document.setIn(shape.revisionPath, revision);
+  // Merged from elsewhere (a values file): overridden inline.
+  const merged = old.plane.values;
+  const inline = (key: string) => inlineValue(old.object, shape, key) !== undefined;
+  if (merged.defaultRevision && !inline('defaultRevision'))
+    valuesDoc.setIn([...values, 'defaultRevision'], '');
+  if (asArray(merged.revisionTags).length && !inline('revisionTags'))
+    valuesDoc.setIn([...values, 'revisionTags'], valuesDoc.createNode([]));
+  if (valuesText && shape.valuesText) {
+    const block = document.createNode(valuesText.toString({ lineWidth: 0 }));
+    block.type = 'BLOCK_LITERAL';
+    document.setIn(shape.valuesText, block);
+  }
 }
 
 /** `1.30.4` -> `1.31.0`, keeping an image variant: `1.30.4-distroless` -> `1.31.0-distroless`. */

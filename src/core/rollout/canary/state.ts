@@ -65,56 +65,51 @@ export function canaryLayoutOf(model: MeshModel): CanaryLayout {
     };
   const istiods: CanaryIstiod[] = [];
   for (const plane of cluster.controlPlanes) {
-    const declaration = plane.declarations[0];
-    const version = plane.version ? parseIstioVersion(plane.version)?.version : undefined;
-    const editable = ['flux-helmrelease', 'argocd-application', 'istio-operator'].includes(
-      declaration?.sourceId ?? '',
-    );
-    if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
-      return {
-        supported: false,
-        reason: `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`,
-      };
-    const gateway = cluster.components.find(
-      (c) =>
-        c.declaration?.sourceId === 'istio-operator' &&
-        c.source?.file === declaration.source!.file &&
-        c.source.line === declaration.source!.line,
-    );
-    if (gateway)
-      return {
-        supported: false,
-        reason: `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`,
-      };
-    const install = installAt(model, declaration.source);
-    if (!install)
-      return {
-        supported: false,
-        reason: `the object declaring revision ${plane.revision} was not found among the rendered objects`,
-      };
-    const { object, shape } = install;
-    const inline = asArray(inlineValue(object, shape, 'revisionTags')).map(String);
-    const elsewhere = plane.tags.filter((t) => t !== 'default' && !inline.includes(t));
-    if (elsewhere.length)
-      return {
-        supported: false,
-        reason: `${shape.label} gets revision tag(s) ${elsewhere.join(', ')} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`,
-      };
-    istiods.push({
-      revision: plane.revision,
-      version,
-      name: object.name,
-      namespace: object.namespace ?? 'default',
-      file: declaration.source.file,
-      line: declaration.source.line,
-      plane,
-      object,
-      shape,
-    });
+    const istiod = canaryIstiodOf(model, cluster, plane);
+    if (typeof istiod === 'string') return { supported: false, reason: istiod };
+    istiods.push(istiod);
   }
   if (istiods.length > 2)
     return { supported: false, reason: `${istiods.length} istiod revisions run; a canary hop handles two` };
   return { supported: true, cluster, istiods: istiods.sort((a, b) => compareVersions(a.version, b.version)) };
+}
+
+/** A control plane as an istiod the canary steps can edit, or why it is not one. */
+function canaryIstiodOf(model: MeshModel, cluster: MeshCluster, plane: ControlPlane): CanaryIstiod | string {
+  const declaration = plane.declarations[0];
+  const version = plane.version ? parseIstioVersion(plane.version)?.version : undefined;
+  const editable = ['flux-helmrelease', 'argocd-application', 'istio-operator'].includes(
+    declaration?.sourceId ?? '',
+  );
+  if (plane.declarations.length !== 1 || !editable || !declaration?.source || !version)
+    return `revision ${plane.revision} is not one Flux HelmRelease, Argo CD Application or IstioOperator with an exact version; only those are upgraded by revision so far`;
+  const gateway = cluster.components.find(
+    (c) =>
+      c.declaration?.sourceId === 'istio-operator' &&
+      c.source?.file === declaration.source!.file &&
+      c.source.line === declaration.source!.line,
+  );
+  if (gateway)
+    return `${gateway.name} comes from the IstioOperator that installs istiod (${declaration.source.file}); ${IOP_GATEWAYS_IN_PLACE.rule}, so the canary steps do not split it (install the gateways from their own IstioOperator or chart)`;
+  const install = installAt(model, declaration.source);
+  if (!install)
+    return `the object declaring revision ${plane.revision} was not found among the rendered objects`;
+  const { object, shape } = install;
+  const inline = asArray(inlineValue(object, shape, 'revisionTags')).map(String);
+  const elsewhere = plane.tags.filter((t) => t !== 'default' && !inline.includes(t));
+  if (elsewhere.length)
+    return `${shape.label} gets revision tag(s) ${elsewhere.join(', ')} from outside its inline values (valuesFrom, valueFiles), which the canary steps do not edit`;
+  return {
+    revision: plane.revision,
+    version,
+    name: object.name,
+    namespace: object.namespace ?? 'default',
+    file: declaration.source.file,
+    line: declaration.source.line,
+    plane,
+    object,
+    shape,
+  };
 }
 
 /** Whether a revision or tag name, or the absence of one (`default`), selects `plane`. */
@@ -124,16 +119,30 @@ function selects(cluster: MeshCluster, name: string, plane: ControlPlane): boole
 
 /** Everything in the cluster that still selects or names the old istiod. */
 export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionReference[] {
+  const out = [
+    ...tagReferences(old),
+    ...namespaceReferences(cluster, old),
+    ...workloadReferences(cluster, old),
+  ];
+  const listedWorkloads = new Set(out.filter((r) => r.kind === 'workload').map((r) => r.name));
+  out.push(...objectReferences(cluster, old, listedWorkloads), ...gatewayReferences(cluster, old));
+  return out;
+}
+
+function tagReferences(old: CanaryIstiod): RevisionReference[] {
+  const plane = old.plane;
+  return plane.tags.map((tag) => ({
+    kind: 'tag',
+    name: tag,
+    what: `tag ${tag} points at revision ${plane.revision}`,
+    source: old.plane.source,
+  }));
+}
+
+function namespaceReferences(cluster: MeshCluster, old: CanaryIstiod): RevisionReference[] {
   const out: RevisionReference[] = [];
   const plane = old.plane;
   const isDefault = plane.revision === 'default' || plane.tags.includes('default');
-  for (const tag of plane.tags)
-    out.push({
-      kind: 'tag',
-      name: tag,
-      what: `tag ${tag} points at revision ${plane.revision}`,
-      source: old.plane.source,
-    });
   for (const ns of cluster.namespaces) {
     if (ns.injection?.value === 'enabled' && isDefault)
       out.push({
@@ -150,9 +159,14 @@ export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionR
         source: ns.revision.source ?? ns.source,
       });
   }
+  return out;
+}
+
+function workloadReferences(cluster: MeshCluster, old: CanaryIstiod): RevisionReference[] {
+  const out: RevisionReference[] = [];
   for (const w of cluster.workloads) {
     const rev = w.podRevision?.value ?? w.sidecar.revision;
-    if (w.sidecar.state !== 'none' && rev && selects(cluster, rev, plane))
+    if (w.sidecar.state !== 'none' && rev && selects(cluster, rev, old.plane))
       out.push({
         kind: 'workload',
         name: `${w.namespace}/${w.name}`,
@@ -160,6 +174,17 @@ export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionR
         source: w.sidecar.source ?? w.source,
       });
   }
+  return out;
+}
+
+/** HelmReleases that dependOn the old istiod, and objects naming its Service as an address. */
+function objectReferences(
+  cluster: MeshCluster,
+  old: CanaryIstiod,
+  listedWorkloads: ReadonlySet<string>,
+): RevisionReference[] {
+  const out: RevisionReference[] = [];
+  const plane = old.plane;
   // The old istiod's Service as an address (CA_ADDR, caAddress, discoveryAddress, proxyMetadata): the
   // default revision's is `istiod.<ns>.svc`, another revision's `istiod-<rev>.<ns>`. Sidecars injected
   // by the old revision are already listed as workloads (their re-render moves the address).
@@ -167,22 +192,9 @@ export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionR
     plane.revision === 'default'
       ? /(?<![\w.-])istiod\.[a-z0-9-]+\.svc\b/
       : new RegExp(`(?<![\\w.-])istiod-${plane.revision.replace(/[^0-9a-z-]/gi, '')}\\.`);
-  const listedWorkloads = new Set(out.filter((r) => r.kind === 'workload').map((r) => r.name));
   for (const object of cluster.objects) {
-    if (object.kind === 'HelmRelease' && object.name !== old.name) {
-      const spec = asRecord(object.object.spec);
-      for (const dep of asArray(spec?.dependsOn)) {
-        const name = asString(asRecord(dep)?.name);
-        const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
-        if (name === old.name && namespace === old.namespace)
-          out.push({
-            kind: 'depends-on',
-            name: object.name,
-            what: `HelmRelease ${object.namespace ?? ''}/${object.name} dependsOn ${old.name}`,
-            ...(object.source ? { source: object.source } : {}),
-          });
-      }
-    }
+    if (object.kind === 'HelmRelease' && object.name !== old.name)
+      out.push(...dependsOnReferences(object, old));
     const address = object === old.object ? null : oldService.exec(JSON.stringify(object.object));
     if (address) {
       if (listedWorkloads.has(`${object.namespace ?? ''}/${object.name}`)) continue;
@@ -194,9 +206,31 @@ export function referencesTo(cluster: MeshCluster, old: CanaryIstiod): RevisionR
       });
     }
   }
+  return out;
+}
+
+function dependsOnReferences(object: RenderedObject, old: CanaryIstiod): RevisionReference[] {
+  const out: RevisionReference[] = [];
+  const spec = asRecord(object.object.spec);
+  for (const dep of asArray(spec?.dependsOn)) {
+    const name = asString(asRecord(dep)?.name);
+    const namespace = asString(asRecord(dep)?.namespace) ?? object.namespace;
+    if (name === old.name && namespace === old.namespace)
+      out.push({
+        kind: 'depends-on',
+        name: object.name,
+        what: `HelmRelease ${object.namespace ?? ''}/${object.name} dependsOn ${old.name}`,
+        ...(object.source ? { source: object.source } : {}),
+      });
+  }
+  return out;
+}
+
+function gatewayReferences(cluster: MeshCluster, old: CanaryIstiod): RevisionReference[] {
+  const out: RevisionReference[] = [];
   for (const gateway of cluster.components.filter((c) => c.component === 'gateway')) {
     const rev = gateway.revision ?? 'default';
-    if (selects(cluster, rev, plane))
+    if (selects(cluster, rev, old.plane))
       out.push({
         kind: 'gateway',
         name: gateway.name,
