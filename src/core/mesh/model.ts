@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { parseIstioVersion } from '../versions/parse.js';
-import { asArray, asRecord, asString } from './documents.js';
+import { asRecord, asString } from './documents.js';
 import { locateKustomize, type Kustomize } from './kustomize.js';
 import { applyPostBuild } from './post-build.js';
 import { renderRoots } from './render.js';
@@ -15,19 +15,11 @@ import { readPlainVersionFile } from './current-version.js';
 import { listWorkspaceFiles } from '../workspace/files.js';
 import { posix } from 'node:path';
 import { locateDocument } from './source-map.js';
-import type {
-  ControlPlane,
-  MeshCluster,
-  MeshComponent,
-  MeshModel,
-  MeshRoot,
-  MeshWarning,
-  RenderedObject,
-  RenderedRoot,
-} from './types.js';
+import type { MeshCluster, MeshModel, MeshRoot, MeshWarning, RenderedObject, RenderedRoot } from './types.js';
 import { findControlPlanes } from './values/index.js';
 import type { ControlPlaneDeclaration, ValuesLookupContext } from './values/types.js';
-import { imageVersion, istioComponentOf, readNamespaces, readWorkloads } from './workloads.js';
+import { readNamespaces, readWorkloads } from './workloads.js';
+import { componentsOf, controlPlanesOf } from './control-planes.js';
 
 export interface MeshModelOptions {
   logger?: Logger;
@@ -70,26 +62,8 @@ export async function buildMesh(workspace: string, options: MeshModelOptions = {
   applyPostBuild(files, rendered);
   for (const root of rendered) for (const object of root.objects) locateDocument(files, object);
 
-  const finder = options.findControlPlanes ?? findControlPlanes;
-  const filesOf = clusterFiles(files.paths, roots);
-  const clusterNames = [...new Set([...roots.map((r) => r.cluster), ...filesOf.keys()])].sort();
-  const repositoryUrls = options.repositoryUrls ?? gitRemoteUrls(workspace);
+  const { clusterNames, found } = await declarationsByCluster(workspace, files, roots, rendered, options);
   const clusters: MeshCluster[] = [];
-  const found = new Map<string, ControlPlaneDeclaration[]>();
-  for (const name of clusterNames) {
-    const objects = rendered.filter((r) => r.root.cluster === name).flatMap((r) => r.objects);
-    const declarations = await finder({
-      objects,
-      readFile: files.readFile,
-      files: filesOf.get(name) ?? [],
-      repositoryUrls,
-    });
-    // An Argo CD Application installs into its destination, not where the Application itself lives.
-    for (const d of declarations) {
-      const target = argoDestinationOf(d, objects) ?? name;
-      found.set(target, [...(found.get(target) ?? []), d]);
-    }
-  }
   for (const name of [...new Set([...clusterNames, ...found.keys()])].sort()) {
     const mine = rendered.filter((r) => r.root.cluster === name);
     const objects = mine.flatMap((r) => r.objects);
@@ -112,6 +86,36 @@ export async function buildMesh(workspace: string, options: MeshModelOptions = {
   addVersionFiles(workspace, declared, warnings, logger);
   for (const root of rendered) warnings.push(...root.warnings);
   return { model: { clusters: declared, warnings }, files, rendered };
+}
+
+/** What the values sources declare, by the cluster each declaration installs into. */
+async function declarationsByCluster(
+  workspace: string,
+  files: RepoFiles,
+  roots: MeshRoot[],
+  rendered: RenderedRoot[],
+  options: MeshModelOptions,
+): Promise<{ clusterNames: string[]; found: Map<string, ControlPlaneDeclaration[]> }> {
+  const finder = options.findControlPlanes ?? findControlPlanes;
+  const filesOf = clusterFiles(files.paths, roots);
+  const clusterNames = [...new Set([...roots.map((r) => r.cluster), ...filesOf.keys()])].sort();
+  const repositoryUrls = options.repositoryUrls ?? gitRemoteUrls(workspace);
+  const found = new Map<string, ControlPlaneDeclaration[]>();
+  for (const name of clusterNames) {
+    const objects = rendered.filter((r) => r.root.cluster === name).flatMap((r) => r.objects);
+    const declarations = await finder({
+      objects,
+      readFile: files.readFile,
+      files: filesOf.get(name) ?? [],
+      repositoryUrls,
+    });
+    // An Argo CD Application installs into its destination, not where the Application itself lives.
+    for (const d of declarations) {
+      const target = argoDestinationOf(d, objects) ?? name;
+      found.set(target, [...(found.get(target) ?? []), d]);
+    }
+  }
+  return { clusterNames, found };
 }
 
 /**
@@ -215,119 +219,4 @@ export function gitRemoteUrls(workspace: string): string[] {
         .filter((u): u is string => Boolean(u)),
     ),
   ];
-}
-
-/** istiod declarations grouped by revision, plus istiod Deployments rendered as plain manifests. */
-function controlPlanesOf(
-  declarations: ControlPlaneDeclaration[],
-  objects: RenderedObject[],
-  warnings: MeshWarning[],
-): ControlPlane[] {
-  const byRevision = new Map<string, ControlPlane>();
-  for (const declaration of declarations.filter((d) => d.component === 'istiod')) {
-    const revision = declaration.revision ?? 'default';
-    const version = declaration.version ?? declaration.chart?.version;
-    const existing = byRevision.get(revision);
-    if (existing) {
-      existing.declarations.push(declaration);
-      if (version && existing.version && version !== existing.version)
-        warnings.push({
-          ...(declaration.source ?? {}),
-          message: `revision ${revision} is declared twice with different versions (${existing.version} and ${version}); the first is used`,
-        });
-      continue;
-    }
-    byRevision.set(revision, {
-      revision,
-      ...(version ? { version } : {}),
-      tags: tagsOf(declaration.values),
-      ...(declaration.chart ? { chart: declaration.chart } : {}),
-      ...(declaration.source ? { source: declaration.source } : {}),
-      values: declaration.values,
-      ...(declaration.meshConfig ? { meshConfig: declaration.meshConfig } : {}),
-      declarations: [declaration],
-    });
-  }
-  for (const object of objects) {
-    if (istioComponentOf(object) !== 'istiod') continue;
-    const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
-    const revision = asString(labels['istio.io/rev']) ?? 'default';
-    if (byRevision.has(revision)) continue;
-    const version = deploymentVersion(object);
-    byRevision.set(revision, {
-      revision,
-      ...(version ? { version } : {}),
-      tags: [],
-      ...(object.source ? { source: object.source } : {}),
-      values: {},
-      declarations: [],
-    });
-  }
-  // Sail's IstioRevisionTag points a tag at an Istio (or IstioRevision) by name.
-  for (const object of objects) {
-    if (object.kind !== 'IstioRevisionTag' || !object.apiVersion.startsWith('sailoperator.io/')) continue;
-    const target = asString(asRecord(asRecord(object.object.spec)?.targetRef)?.name);
-    const plane = [...byRevision.values()].find((p) =>
-      p.declarations.some(
-        (d) =>
-          d.sourceId === 'sail-istio' && (d.name.split(/[\s/]/).pop() === target || p.revision === target),
-      ),
-    );
-    if (plane && !plane.tags.includes(object.name)) plane.tags.push(object.name);
-  }
-  // `defaultRevision` on a revision makes the `default` tag point at it.
-  for (const plane of byRevision.values()) {
-    const defaultRevision = plane.declarations.map((d) => asString(d.values.defaultRevision)).find(Boolean);
-    if (defaultRevision && defaultRevision === plane.revision && !plane.tags.includes('default'))
-      plane.tags.push('default');
-  }
-  return [...byRevision.values()].sort((a, b) => a.revision.localeCompare(b.revision));
-}
-
-function tagsOf(values: Record<string, unknown>): string[] {
-  return asArray(values.revisionTags)
-    .map((t) => asString(t) ?? '')
-    .filter(Boolean);
-}
-
-function deploymentVersion(object: RenderedObject): string | undefined {
-  const containers = asArray(
-    asRecord(asRecord(asRecord(asRecord(object.object.spec)?.template)?.spec))?.containers,
-  );
-  for (const container of containers) {
-    const image = asString(asRecord(container)?.image);
-    const version = image ? imageVersion(image) : undefined;
-    if (version) return version;
-  }
-  return undefined;
-}
-
-function componentsOf(declarations: ControlPlaneDeclaration[], objects: RenderedObject[]): MeshComponent[] {
-  const out: MeshComponent[] = [];
-  for (const d of declarations) {
-    if (d.component !== 'gateway' && d.component !== 'cni' && d.component !== 'ztunnel') continue;
-    const version = d.version ?? d.chart?.version;
-    out.push({
-      component: d.component,
-      name: d.name,
-      ...(d.namespace ? { namespace: d.namespace } : {}),
-      ...(version && parseIstioVersion(version) ? { version } : {}),
-      ...(d.revision ? { revision: d.revision } : {}),
-      ...(d.source ? { source: d.source } : {}),
-      declaration: d,
-    });
-  }
-  for (const object of objects) {
-    const component = istioComponentOf(object);
-    if (component !== 'gateway' && component !== 'ztunnel' && component !== 'cni') continue;
-    const version = deploymentVersion(object);
-    out.push({
-      component,
-      name: `${object.kind} ${object.name}`,
-      ...(object.namespace ? { namespace: object.namespace } : {}),
-      ...(version ? { version } : {}),
-      ...(object.source ? { source: object.source } : {}),
-    });
-  }
-  return out;
 }
