@@ -40278,6 +40278,119 @@ function valueAtPath(value, path5) {
   return current;
 }
 
+// src/core/mesh/control-planes.ts
+function controlPlanesOf(declarations, objects, warnings) {
+  const byRevision = declaredPlanes(declarations, warnings);
+  addRenderedPlanes(byRevision, objects);
+  addSailTags(byRevision, objects);
+  for (const plane of byRevision.values()) {
+    const defaultRevision = plane.declarations.map((d) => asString(d.values.defaultRevision)).find(Boolean);
+    if (defaultRevision && defaultRevision === plane.revision && !plane.tags.includes("default"))
+      plane.tags.push("default");
+  }
+  return [...byRevision.values()].sort((a, b) => a.revision.localeCompare(b.revision));
+}
+function declaredPlanes(declarations, warnings) {
+  const byRevision = /* @__PURE__ */ new Map();
+  for (const declaration of declarations.filter((d) => d.component === "istiod")) {
+    const revision = declaration.revision ?? "default";
+    const version = declaration.version ?? declaration.chart?.version;
+    const existing = byRevision.get(revision);
+    if (existing) {
+      existing.declarations.push(declaration);
+      if (version && existing.version && version !== existing.version)
+        warnings.push({
+          ...declaration.source ?? {},
+          message: `revision ${revision} is declared twice with different versions (${existing.version} and ${version}); the first is used`
+        });
+      continue;
+    }
+    byRevision.set(revision, {
+      revision,
+      ...version ? { version } : {},
+      tags: tagsOf(declaration.values),
+      ...declaration.chart ? { chart: declaration.chart } : {},
+      ...declaration.source ? { source: declaration.source } : {},
+      values: declaration.values,
+      ...declaration.meshConfig ? { meshConfig: declaration.meshConfig } : {},
+      declarations: [declaration]
+    });
+  }
+  return byRevision;
+}
+function addRenderedPlanes(byRevision, objects) {
+  for (const object of objects) {
+    if (istioComponentOf(object) !== "istiod") continue;
+    const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
+    const revision = asString(labels["istio.io/rev"]) ?? "default";
+    if (byRevision.has(revision)) continue;
+    const version = deploymentVersion(object);
+    byRevision.set(revision, {
+      revision,
+      ...version ? { version } : {},
+      tags: [],
+      ...object.source ? { source: object.source } : {},
+      values: {},
+      declarations: []
+    });
+  }
+}
+function addSailTags(byRevision, objects) {
+  for (const object of objects) {
+    if (object.kind !== "IstioRevisionTag" || !object.apiVersion.startsWith("sailoperator.io/")) continue;
+    const target = asString(asRecord(asRecord(object.object.spec)?.targetRef)?.name);
+    const plane = [...byRevision.values()].find(
+      (p) => p.declarations.some(
+        (d) => d.sourceId === "sail-istio" && (d.name.split(/[\s/]/).pop() === target || p.revision === target)
+      )
+    );
+    if (plane && !plane.tags.includes(object.name)) plane.tags.push(object.name);
+  }
+}
+function tagsOf(values) {
+  return asArray(values.revisionTags).map((t) => asString(t) ?? "").filter(Boolean);
+}
+function deploymentVersion(object) {
+  const containers = asArray(
+    asRecord(asRecord(asRecord(asRecord(object.object.spec)?.template)?.spec))?.containers
+  );
+  for (const container of containers) {
+    const image = asString(asRecord(container)?.image);
+    const version = image ? imageVersion(image) : void 0;
+    if (version) return version;
+  }
+  return void 0;
+}
+function componentsOf2(declarations, objects) {
+  const out = [];
+  for (const d of declarations) {
+    if (d.component !== "gateway" && d.component !== "cni" && d.component !== "ztunnel") continue;
+    const version = d.version ?? d.chart?.version;
+    out.push({
+      component: d.component,
+      name: d.name,
+      ...d.namespace ? { namespace: d.namespace } : {},
+      ...version && parseIstioVersion(version) ? { version } : {},
+      ...d.revision ? { revision: d.revision } : {},
+      ...d.source ? { source: d.source } : {},
+      declaration: d
+    });
+  }
+  for (const object of objects) {
+    const component = istioComponentOf(object);
+    if (component !== "gateway" && component !== "ztunnel" && component !== "cni") continue;
+    const version = deploymentVersion(object);
+    out.push({
+      component,
+      name: `${object.kind} ${object.name}`,
+      ...object.namespace ? { namespace: object.namespace } : {},
+      ...version ? { version } : {},
+      ...object.source ? { source: object.source } : {}
+    });
+  }
+  return out;
+}
+
 // src/core/mesh/model.ts
 async function buildMeshModel(workspace, options = {}) {
   return (await buildMesh(workspace, options)).model;
@@ -40299,25 +40412,8 @@ async function buildMesh(workspace, options = {}) {
   });
   applyPostBuild(files, rendered);
   for (const root of rendered) for (const object of root.objects) locateDocument(files, object);
-  const finder = options.findControlPlanes ?? findControlPlanes;
-  const filesOf = clusterFiles(files.paths, roots);
-  const clusterNames = [.../* @__PURE__ */ new Set([...roots.map((r) => r.cluster), ...filesOf.keys()])].sort();
-  const repositoryUrls = options.repositoryUrls ?? gitRemoteUrls(workspace);
+  const { clusterNames, found } = await declarationsByCluster(workspace, files, roots, rendered, options);
   const clusters = [];
-  const found = /* @__PURE__ */ new Map();
-  for (const name of clusterNames) {
-    const objects = rendered.filter((r) => r.root.cluster === name).flatMap((r) => r.objects);
-    const declarations = await finder({
-      objects,
-      readFile: files.readFile,
-      files: filesOf.get(name) ?? [],
-      repositoryUrls
-    });
-    for (const d of declarations) {
-      const target = argoDestinationOf(d, objects) ?? name;
-      found.set(target, [...found.get(target) ?? [], d]);
-    }
-  }
   for (const name of [.../* @__PURE__ */ new Set([...clusterNames, ...found.keys()])].sort()) {
     const mine = rendered.filter((r) => r.root.cluster === name);
     const objects = mine.flatMap((r) => r.objects);
@@ -40339,6 +40435,27 @@ async function buildMesh(workspace, options = {}) {
   addVersionFiles(workspace, declared, warnings, logger);
   for (const root of rendered) warnings.push(...root.warnings);
   return { model: { clusters: declared, warnings }, files, rendered };
+}
+async function declarationsByCluster(workspace, files, roots, rendered, options) {
+  const finder = options.findControlPlanes ?? findControlPlanes;
+  const filesOf = clusterFiles(files.paths, roots);
+  const clusterNames = [.../* @__PURE__ */ new Set([...roots.map((r) => r.cluster), ...filesOf.keys()])].sort();
+  const repositoryUrls = options.repositoryUrls ?? gitRemoteUrls(workspace);
+  const found = /* @__PURE__ */ new Map();
+  for (const name of clusterNames) {
+    const objects = rendered.filter((r) => r.root.cluster === name).flatMap((r) => r.objects);
+    const declarations = await finder({
+      objects,
+      readFile: files.readFile,
+      files: filesOf.get(name) ?? [],
+      repositoryUrls
+    });
+    for (const d of declarations) {
+      const target = argoDestinationOf(d, objects) ?? name;
+      found.set(target, [...found.get(target) ?? [], d]);
+    }
+  }
+  return { clusterNames, found };
 }
 function addVersionFiles(workspace, clusters, warnings, logger) {
   for (const path5 of listWorkspaceFiles(workspace, { patterns: ["**/.istio-version"], logger })) {
@@ -40411,107 +40528,6 @@ function gitRemoteUrls(workspace) {
       result.stdout.split("\n").map((l) => l.split(/\s+/)[1]).filter((u) => Boolean(u))
     )
   ];
-}
-function controlPlanesOf(declarations, objects, warnings) {
-  const byRevision = /* @__PURE__ */ new Map();
-  for (const declaration of declarations.filter((d) => d.component === "istiod")) {
-    const revision = declaration.revision ?? "default";
-    const version = declaration.version ?? declaration.chart?.version;
-    const existing = byRevision.get(revision);
-    if (existing) {
-      existing.declarations.push(declaration);
-      if (version && existing.version && version !== existing.version)
-        warnings.push({
-          ...declaration.source ?? {},
-          message: `revision ${revision} is declared twice with different versions (${existing.version} and ${version}); the first is used`
-        });
-      continue;
-    }
-    byRevision.set(revision, {
-      revision,
-      ...version ? { version } : {},
-      tags: tagsOf(declaration.values),
-      ...declaration.chart ? { chart: declaration.chart } : {},
-      ...declaration.source ? { source: declaration.source } : {},
-      values: declaration.values,
-      ...declaration.meshConfig ? { meshConfig: declaration.meshConfig } : {},
-      declarations: [declaration]
-    });
-  }
-  for (const object of objects) {
-    if (istioComponentOf(object) !== "istiod") continue;
-    const labels = asRecord(asRecord(object.object.metadata)?.labels) ?? {};
-    const revision = asString(labels["istio.io/rev"]) ?? "default";
-    if (byRevision.has(revision)) continue;
-    const version = deploymentVersion(object);
-    byRevision.set(revision, {
-      revision,
-      ...version ? { version } : {},
-      tags: [],
-      ...object.source ? { source: object.source } : {},
-      values: {},
-      declarations: []
-    });
-  }
-  for (const object of objects) {
-    if (object.kind !== "IstioRevisionTag" || !object.apiVersion.startsWith("sailoperator.io/")) continue;
-    const target = asString(asRecord(asRecord(object.object.spec)?.targetRef)?.name);
-    const plane = [...byRevision.values()].find(
-      (p) => p.declarations.some(
-        (d) => d.sourceId === "sail-istio" && (d.name.split(/[\s/]/).pop() === target || p.revision === target)
-      )
-    );
-    if (plane && !plane.tags.includes(object.name)) plane.tags.push(object.name);
-  }
-  for (const plane of byRevision.values()) {
-    const defaultRevision = plane.declarations.map((d) => asString(d.values.defaultRevision)).find(Boolean);
-    if (defaultRevision && defaultRevision === plane.revision && !plane.tags.includes("default"))
-      plane.tags.push("default");
-  }
-  return [...byRevision.values()].sort((a, b) => a.revision.localeCompare(b.revision));
-}
-function tagsOf(values) {
-  return asArray(values.revisionTags).map((t) => asString(t) ?? "").filter(Boolean);
-}
-function deploymentVersion(object) {
-  const containers = asArray(
-    asRecord(asRecord(asRecord(asRecord(object.object.spec)?.template)?.spec))?.containers
-  );
-  for (const container of containers) {
-    const image = asString(asRecord(container)?.image);
-    const version = image ? imageVersion(image) : void 0;
-    if (version) return version;
-  }
-  return void 0;
-}
-function componentsOf2(declarations, objects) {
-  const out = [];
-  for (const d of declarations) {
-    if (d.component !== "gateway" && d.component !== "cni" && d.component !== "ztunnel") continue;
-    const version = d.version ?? d.chart?.version;
-    out.push({
-      component: d.component,
-      name: d.name,
-      ...d.namespace ? { namespace: d.namespace } : {},
-      ...version && parseIstioVersion(version) ? { version } : {},
-      ...d.revision ? { revision: d.revision } : {},
-      ...d.source ? { source: d.source } : {},
-      declaration: d
-    });
-  }
-  for (const object of objects) {
-    const component = istioComponentOf(object);
-    if (component !== "gateway" && component !== "ztunnel" && component !== "cni") continue;
-    const version = deploymentVersion(object);
-    out.push({
-      component,
-      name: `${object.kind} ${object.name}`,
-      ...object.namespace ? { namespace: object.namespace } : {},
-      ...version ? { version } : {},
-      ...object.source ? { source: object.source } : {}
-    });
-  }
-  return out;
 }
 
 // src/core/mesh/analyze.ts
