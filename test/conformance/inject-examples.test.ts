@@ -7,13 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { generateOfflineInjectConfig } from '../../src/core/istioctl/offline-config.js';
-import { kubeInject } from '../../src/core/istioctl/runner.js';
 import { loadRepoConfig } from '../../src/core/config/repo-config.js';
 import { renderSidecars, type RenderSidecarsOptions } from '../../src/core/inject/index.js';
 import { REPO_ROOT } from '../support/runner.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { realIstioctlPair } from '../support/istioctl.js';
+import { referenceInject } from '../support/inject-repo.js';
 
 const pair = realIstioctlPair();
 const skip = 'skip' in pair ? pair.skip : undefined;
@@ -241,19 +240,8 @@ describe.skipIf(skip !== undefined)(
       delete template.metadata.labels!['security.istio.io/tlsMode'];
       const dir = mkdtempSync(join(tmpdir(), 'inject-talk-ref-'));
       scratch.push(dir);
-      const config = await generateOfflineInjectConfig({ binary: NEW!.binary, outputDir: dir });
       const reference = frontendOf(
-        (
-          await kubeInject({
-            binary: NEW!.binary,
-            version: config.version,
-            input: stringify(workload),
-            injectConfigFile: config.injectConfigFile,
-            meshConfigFile: config.meshConfigFile,
-            valuesFile: config.valuesFile,
-            nativeSidecars: false,
-          })
-        ).output,
+        await referenceInject(NEW!.binary, stringify(workload), dir, { nativeSidecars: false }),
       ).spec!.template!;
 
       const notices: string[] = [];

@@ -10,9 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { renderSidecars } from '../../src/core/inject/index.js';
-import { generateOfflineInjectConfig } from '../../src/core/istioctl/offline-config.js';
-import { kubeInject } from '../../src/core/istioctl/runner.js';
-import { istiodRelease } from '../support/inject-repo.js';
+import { istiodRelease, referenceInject } from '../support/inject-repo.js';
 import { recordingLogger } from '../support/recording-logger.js';
 import { realIstioctlPair } from '../support/istioctl.js';
 
@@ -254,16 +252,7 @@ async function explicitInjection(binary: string, cpu: string): Promise<string> {
       spec: { meshConfig, values },
     }),
   );
-  const config = await generateOfflineInjectConfig({ binary, outputDir: dir, operatorFile });
-  const result = await kubeInject({
-    binary,
-    version: config.version,
-    input: APP,
-    injectConfigFile: config.injectConfigFile,
-    meshConfigFile: config.meshConfigFile,
-    valuesFile: config.valuesFile,
-  });
-  return result.output;
+  return referenceInject(binary, APP, dir, { operatorFile });
 }
 
 describe.skipIf(skip !== undefined)(

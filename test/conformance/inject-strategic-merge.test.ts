@@ -7,11 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { generateOfflineInjectConfig } from '../../src/core/istioctl/offline-config.js';
-import { kubeInject } from '../../src/core/istioctl/runner.js';
 import { renderSidecars } from '../../src/core/inject/index.js';
 import { REPO_ROOT } from '../support/runner.js';
 import { realIstioctlPair } from '../support/istioctl.js';
+import { referenceInject } from '../support/inject-repo.js';
 
 vi.setConfig({ testTimeout: 300_000 });
 const pair = realIstioctlPair();
@@ -46,14 +45,7 @@ const deployment = (yaml: string, name: string) =>
 async function injectBase(binary: string, root: string, name: string): Promise<PodTemplate> {
   const workload = deployment(readFileSync(join(root, 'apps', name, 'deployment.yaml'), 'utf8'), name);
   delete workload.spec.template.metadata.annotations!['sidecar.istio.io/inject'];
-  const config = await generateOfflineInjectConfig({ binary, outputDir: temp('inject-smp-ref-') });
-  const { output } = await kubeInject({
-    binary,
-    version: config.version,
-    input: stringify(workload),
-    injectConfigFile: config.injectConfigFile,
-    meshConfigFile: config.meshConfigFile,
-    valuesFile: config.valuesFile,
+  const output = await referenceInject(binary, stringify(workload), temp('inject-smp-ref-'), {
     nativeSidecars: false,
   });
   return deployment(output, name).spec.template;

@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
+import { generateOfflineInjectConfig } from '../../src/core/istioctl/offline-config.js';
+import { kubeInject } from '../../src/core/istioctl/runner.js';
 import { realIstioctlPair, type IstioctlArtifacts } from './istioctl.js';
 
 /** The newer pinned istioctl, or why the tests named `what` skip (logged once). */
@@ -70,3 +72,30 @@ spec:
       sourceRef: {kind: HelmRepository, name: istio}
   values: ${JSON.stringify(values)}
 `;
+
+/**
+ * The parity reference: what real `istioctl kube-inject` gives for `input` with the offline config it
+ * generates itself (plus an IstioOperator file, when the values are passed explicitly).
+ */
+export async function referenceInject(
+  binary: string,
+  input: string,
+  outputDir: string,
+  more: { operatorFile?: string; nativeSidecars?: boolean } = {},
+): Promise<string> {
+  const config = await generateOfflineInjectConfig({
+    binary,
+    outputDir,
+    ...(more.operatorFile ? { operatorFile: more.operatorFile } : {}),
+  });
+  const { output } = await kubeInject({
+    binary,
+    version: config.version,
+    input,
+    injectConfigFile: config.injectConfigFile,
+    meshConfigFile: config.meshConfigFile,
+    valuesFile: config.valuesFile,
+    ...(more.nativeSidecars !== undefined ? { nativeSidecars: more.nativeSidecars } : {}),
+  });
+  return output;
+}

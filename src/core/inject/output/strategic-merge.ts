@@ -6,7 +6,7 @@ import { parseAllDocuments, stringify, type Document } from 'yaml';
 import type { MeshBuild } from '../../mesh/model.js';
 import type { WorkloadResult } from '../types.js';
 import { isObject, podTemplateOf, sidecarOf, type WorkloadKind } from '../workloads.js';
-import { patchSidecars, uninjected, type Json6902Sidecar } from './json6902.js';
+import { patchSidecars, uninjected, type Json6902Result, type Json6902Sidecar } from './json6902.js';
 import {
   appendEntries,
   appendItems,
@@ -179,11 +179,8 @@ function metadataSplices(
   return splices;
 }
 
-export interface StrategicMergeResult {
-  changes: { path: string; content: string; expected: string }[];
-  workloads: WorkloadResult[];
-  metadataLeftOut: { file: string; line: number; fields: string[] }[];
-}
+/** What regenerating the patches gives, as for JSON6902 patches. */
+export type StrategicMergeResult = Json6902Result;
 
 /** Regenerates each strategic-merge sidecar patch; `inject` runs the injector over one workload. */
 export async function strategicMergeChanges(
