@@ -41330,7 +41330,10 @@ function fastDocuments(text) {
     const before = rest.slice(0, m.index);
     pieces.push({ text: before, line });
     line += countLines(before) + 1;
-    rest = rest.slice(m.index + m[0].length + 1);
+    let end = m.index + m[0].length;
+    if (rest[end] === "\r") end++;
+    if (rest[end] === "\n") end++;
+    rest = rest.slice(end);
   }
   pieces.push({ text: rest, line });
   if (pieces.length > 1 && !CONTENT_LINE.test(pieces[0].text)) pieces.shift();

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { LineCounter, parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseDocumentTrees, parseDocuments } from './documents.js';
 import { fastDocuments, fastManifest } from './yaml-values.js';
@@ -46,6 +46,16 @@ describe('the fast reader', () => {
     const body =
       'metadata:\n  labels: {app: web, version: "1.2"}\nspec:\n  containers:\n  - name: istio-proxy\n    image: proxyv2:1.31.0\n    ports: [{containerPort: 15090}]\n    resources: {limits: {cpu: 100m, memory: 40Mi}}\n';
     expect(fastManifest(body)?.value).toEqual(parse(body, { version: '1.1' }));
+  });
+
+  it('counts lines after a `---` of a CRLF file as the yaml library does', () => {
+    const text = 'a: 1\r\n---\r\nkind: X\r\n--- # next\r\n\r\nkind: Y\r\n';
+    const counter = new LineCounter();
+    const lines = parseAllDocuments(text, { lineCounter: counter }).map(
+      (d) => counter.linePos(d.contents!.range![0]).line,
+    );
+    expect(lines).toEqual([1, 3, 6]);
+    expect(fastDocuments(text)!.map((d) => d.line)).toEqual(lines);
   });
 
   it('keeps document positions and lines, and parses the syntax tree only when asked', () => {

@@ -56,7 +56,11 @@ export function fastDocuments(text: string): FastDocument[] | undefined {
     const before = rest.slice(0, m.index);
     pieces.push({ text: before, line });
     line += countLines(before) + 1;
-    rest = rest.slice(m.index + m[0].length + 1);
+    // Past the separator's line ending, `\r\n` as well as `\n` (`$` stops before either).
+    let end = m.index + m[0].length;
+    if (rest[end] === '\r') end++;
+    if (rest[end] === '\n') end++;
+    rest = rest.slice(end);
   }
   pieces.push({ text: rest, line });
   // Comments and blank lines before the first `---` are not a document of their own.
