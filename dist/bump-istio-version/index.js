@@ -38669,7 +38669,10 @@ function wholeValueSplice(chart, document, path, value) {
   const range = node?.range;
   const parent = document.getIn(path.slice(0, -1), true);
   if (!range || !(isMap(parent) || isSeq(parent)))
-    throw new Error(`${chart.lockFile}: ${path.join(".")} is not where Helm writes it`);
+    throw new FileFormatError(`${path.join(".")} is not where Helm writes it`, {
+      file: chart.lockFile,
+      hint: `Nothing was written. Run \`helm dependency update ${posix.dirname(chart.chartFile)}\` to rewrite the lock.`
+    });
   const { line, col } = linePosition(chart.lock, range[0]);
   return {
     file: chart.lockFile,

@@ -48039,7 +48039,10 @@ function wholeValueSplice(chart, document, path5, value) {
   const range = node?.range;
   const parent = document.getIn(path5.slice(0, -1), true);
   if (!range || !(isMap(parent) || isSeq(parent)))
-    throw new Error(`${chart.lockFile}: ${path5.join(".")} is not where Helm writes it`);
+    throw new FileFormatError(`${path5.join(".")} is not where Helm writes it`, {
+      file: chart.lockFile,
+      hint: `Nothing was written. Run \`helm dependency update ${posix13.dirname(chart.chartFile)}\` to rewrite the lock.`
+    });
   const { line, col } = linePosition(chart.lock, range[0]);
   return {
     file: chart.lockFile,

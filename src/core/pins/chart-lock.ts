@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Scalar } from 'yaml';
+import { FileFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Splice } from './splice.js';
 import { linePosition, scalarSource } from './yaml-documents.js';
@@ -128,7 +129,10 @@ function wholeValueSplice(
   const range = node?.range;
   const parent = document.getIn(path.slice(0, -1), true);
   if (!range || !(isMap(parent) || isSeq(parent)))
-    throw new Error(`${chart.lockFile}: ${path.join('.')} is not where Helm writes it`);
+    throw new FileFormatError(`${path.join('.')} is not where Helm writes it`, {
+      file: chart.lockFile,
+      hint: `Nothing was written. Run \`helm dependency update ${posix.dirname(chart.chartFile)}\` to rewrite the lock.`,
+    });
   const { line, col } = linePosition(chart.lock, range[0]);
   return {
     file: chart.lockFile,
