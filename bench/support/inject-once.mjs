@@ -6,7 +6,10 @@ const started = process.hrtime.bigint();
 const { renderSidecars } = await import(bundle);
 const marks = [];
 const t0 = Date.now();
-const mark = (message) => marks.push(`${((Date.now() - t0) / 1000).toFixed(2)}s ${message}`);
+const mark = (message) =>
+  marks.push(
+    `${((Date.now() - t0) / 1000).toFixed(2)}s ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)}MiB ${message}`,
+  );
 const result = await renderSidecars(JSON.parse(optionsJson), {
   logger: { info: mark, warning: mark, notice: () => undefined, debug: () => undefined },
 });

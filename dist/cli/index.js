@@ -37246,7 +37246,7 @@ function fastDocuments(text3) {
     pieces.forEach((piece, index) => {
       const content = CONTENT_LINE.exec(piece.text);
       if (!content) return;
-      const value = loadValue(piece.text);
+      const value = ownStrings(loadValue(piece.text));
       const offset = content.index + content[0].length - 1;
       documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
     });
@@ -37263,6 +37263,17 @@ function fastManifest(body) {
   } catch {
     return void 0;
   }
+}
+function ownString(value) {
+  return typeof value === "string" && value.length >= 13 ? (" " + value).slice(1) : value;
+}
+function ownStrings(value) {
+  if (typeof value === "string") return ownString(value);
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = ownStrings(value[i]);
+  else if (typeof value === "object" && value !== null)
+    for (const key of Object.keys(value))
+      value[key] = ownStrings(value[key]);
+  return value;
 }
 function loadValue(text3) {
   return load(text3, { schema: CORE_SCHEMA, json: true }) ?? null;
@@ -37674,10 +37685,14 @@ import { posix as posix2 } from "node:path";
 import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
 import { posix } from "node:path";
 var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function openRepoFiles(root, logger = silentLogger) {
+function openRepoFiles(root, logger = silentLogger, written) {
   const paths = listWorkspaceFiles(root, { patterns: ["**/*.yaml", "**/*.yml", "**/Kustomization"], logger });
   const listed = new Set(paths);
   const texts = /* @__PURE__ */ new Map();
+  if (written) {
+    for (const [path5, content] of written)
+      if (listed.has(posix.normalize(path5))) texts.set(posix.normalize(path5), content);
+  }
   const parsed = /* @__PURE__ */ new Map();
   const parseErrors = [];
   const text3 = (path5) => {
@@ -40400,7 +40415,7 @@ async function buildMeshModel(workspace, options = {}) {
 }
 async function buildMesh(workspace, options = {}) {
   const logger = options.logger ?? silentLogger;
-  const files = openRepoFiles(workspace, logger);
+  const files = openRepoFiles(workspace, logger, options.written);
   const { roots, warnings } = discoverRoots(files);
   const needsKustomize = roots.some((r) => r.kustomization);
   const kustomize = needsKustomize ? options.kustomize ?? locateKustomize() : void 0;
@@ -51726,8 +51741,10 @@ var InjectionCache = class _InjectionCache {
   /** Drops the answer for an input no file holds any more (in place, once its output is written). */
   forget(input) {
     const key = sha256(input);
-    this.changed ||= this.used.delete(key) || key in this.stored;
+    const held = this.used.delete(key);
+    const stored2 = key in this.stored;
     delete this.stored[key];
+    if (held || stored2) this.changed = true;
   }
   /** Writes the entries this run used, then spare older ones; atomically, and a failure only warns. */
   save() {
@@ -52470,7 +52487,7 @@ async function rebuildMesh(before, workspace, changed, options = {}) {
   const paths = new Set(changed.map((p) => posix15.normalize(p)));
   if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
   const affected = before.rendered.filter((r) => touches(r, paths));
-  const files = openRepoFiles(workspace, options.logger ?? silentLogger);
+  const files = openRepoFiles(workspace, options.logger ?? silentLogger, options.written);
   const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
   const fresh = await renderRoots(
     files,
@@ -52571,7 +52588,10 @@ async function checkRenderedResult(workspace, changes, before, logger) {
       if (change.content === null) rmSync6(target, { force: true });
       else writeFileSync6(target, change.content);
     }
-    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
+    const written = new Map(
+      changes.flatMap((c) => c.content === null ? [] : [[c.path, c.content]])
+    );
+    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace), written };
     const paths = changes.map((c) => c.path);
     const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
     after.files.forgetParsed();
@@ -53510,6 +53530,7 @@ var PodSettingsCache = class _PodSettingsCache {
   }
   store;
   stored;
+  // Values are kept owned (ownString): one read from a parse would keep the document's text alive.
   used = /* @__PURE__ */ new Map();
   changed = false;
   static open(cacheDir2) {
@@ -53528,7 +53549,7 @@ var PodSettingsCache = class _PodSettingsCache {
         get: (name) => Object.hasOwn(settings, name) ? settings[name] : void 0,
         set: (name, value) => {
           if (settings[name] === value) return;
-          settings[name] = value;
+          settings[name] = ownString(value);
           this.changed = true;
         }
       };
@@ -53538,8 +53559,8 @@ var PodSettingsCache = class _PodSettingsCache {
   record(body, parsed) {
     if (!this.store) return;
     const settings = {};
-    for (const key of KEYS) settings[key] = podSettingIn(parsed, key) ?? null;
-    settings[MODE_SETTING] = modeIn(parsed) ?? null;
+    for (const key of KEYS) settings[key] = ownString(podSettingIn(parsed, key) ?? null);
+    settings[MODE_SETTING] = ownString(modeIn(parsed) ?? null);
     this.used.set(sha256(body), settings);
     this.changed = true;
   }

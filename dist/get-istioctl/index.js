@@ -43019,7 +43019,7 @@ function fastDocuments(text) {
     pieces.forEach((piece, index) => {
       const content = CONTENT_LINE.exec(piece.text);
       if (!content) return;
-      const value = loadValue(piece.text);
+      const value = ownStrings(loadValue(piece.text));
       const offset = content.index + content[0].length - 1;
       documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
     });
@@ -43027,6 +43027,17 @@ function fastDocuments(text) {
     return void 0;
   }
   return documents;
+}
+function ownString(value) {
+  return typeof value === "string" && value.length >= 13 ? (" " + value).slice(1) : value;
+}
+function ownStrings(value) {
+  if (typeof value === "string") return ownString(value);
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = ownStrings(value[i]);
+  else if (typeof value === "object" && value !== null)
+    for (const key of Object.keys(value))
+      value[key] = ownStrings(value[key]);
+  return value;
 }
 function loadValue(text) {
   return load(text, { schema: CORE_SCHEMA, json: true }) ?? null;
@@ -43387,10 +43398,14 @@ import { posix as posix2 } from "node:path";
 import { existsSync as existsSync8, statSync as statSync4 } from "node:fs";
 import { posix } from "node:path";
 var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function openRepoFiles(root, logger = silentLogger) {
+function openRepoFiles(root, logger = silentLogger, written) {
   const paths = listWorkspaceFiles(root, { patterns: ["**/*.yaml", "**/*.yml", "**/Kustomization"], logger });
   const listed = new Set(paths);
   const texts = /* @__PURE__ */ new Map();
+  if (written) {
+    for (const [path6, content] of written)
+      if (listed.has(posix.normalize(path6))) texts.set(posix.normalize(path6), content);
+  }
   const parsed = /* @__PURE__ */ new Map();
   const parseErrors = [];
   const text = (path6) => {
@@ -45941,7 +45956,7 @@ async function buildMeshModel(workspace, options = {}) {
 }
 async function buildMesh(workspace, options = {}) {
   const logger = options.logger ?? silentLogger;
-  const files = openRepoFiles(workspace, logger);
+  const files = openRepoFiles(workspace, logger, options.written);
   const { roots, warnings } = discoverRoots(files);
   const needsKustomize = roots.some((r) => r.kustomization);
   const kustomize = needsKustomize ? options.kustomize ?? locateKustomize() : void 0;

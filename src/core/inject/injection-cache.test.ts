@@ -35,6 +35,24 @@ describe('injection cache', () => {
     expect(reopened.lookup('kind: Pod\n')).toEqual({ output: 'kind: Pod\n', skipped: [undefined, skipLine] });
   });
 
+  it('forgets every answer it is told to, also after other changes in the same run', () => {
+    const dir = scratch();
+    const cache = InjectionCache.open(dir, 'config-a', silentLogger);
+    // As an upgrade run does: the old documents' answers recorded, then forgotten once written over.
+    for (const n of [1, 2, 3])
+      cache.record(`kind: Pod\nname: old-${n}\n`, { output: `kind: Pod\nname: new-${n}\n`, skipped: [] });
+    for (const n of [1, 2, 3]) {
+      cache.forget(`kind: Pod\nname: old-${n}\n`);
+      cache.record(`kind: Pod\nname: new-${n}\n`, { output: `kind: Pod\nname: new-${n}\n`, skipped: [] });
+    }
+    cache.save();
+    const reopened = InjectionCache.open(dir, 'config-a', silentLogger);
+    for (const n of [1, 2, 3]) {
+      expect(reopened.lookup(`kind: Pod\nname: old-${n}\n`)).toBeUndefined();
+      expect(reopened.lookup(`kind: Pod\nname: new-${n}\n`)?.output).toBe(`kind: Pod\nname: new-${n}\n`);
+    }
+  });
+
   it('misses for a changed byte of the input and for another config', () => {
     const dir = scratch();
     const cache = InjectionCache.open(dir, 'config-a', silentLogger);

@@ -117,8 +117,11 @@ export class InjectionCache {
   /** Drops the answer for an input no file holds any more (in place, once its output is written). */
   forget(input: string): void {
     const key = sha256(input);
-    this.changed ||= this.used.delete(key) || key in this.stored;
+    // Both, always: `changed ||= a || b` would skip the delete once anything had changed.
+    const held = this.used.delete(key);
+    const stored = key in this.stored;
     delete this.stored[key];
+    if (held || stored) this.changed = true;
   }
 
   /** Writes the entries this run used, then spare older ones; atomically, and a failure only warns. */

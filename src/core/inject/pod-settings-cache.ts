@@ -1,6 +1,7 @@
 // What a document's pod template says about its selection (istio.io/rev, sidecar.istio.io/inject,
 // the status annotation) and which sidecar mode it has, remembered by the document's hash: reading it needs the whole document
 // parsed, which at 3,000 injected workloads costs more than the rest of a no-op run (ADR 0013).
+import { ownString as own } from '../mesh/yaml-values.js';
 import type { Job } from './jobs.js';
 import { memo, sha256 } from './injection-cache.js';
 import { podSettingIn } from './selection.js';
@@ -15,6 +16,7 @@ const SPARE_ENTRIES = 20_000;
 type Settings = Record<string, string | null>;
 
 export class PodSettingsCache {
+  // Values are kept owned (ownString): one read from a parse would keep the document's text alive.
   private readonly used = new Map<string, Settings>();
   private changed = false;
 
@@ -40,7 +42,7 @@ export class PodSettingsCache {
         get: (name) => (Object.hasOwn(settings, name) ? settings[name] : undefined),
         set: (name, value) => {
           if (settings[name] === value) return;
-          settings[name] = value;
+          settings[name] = own(value);
           this.changed = true;
         },
       };
@@ -51,8 +53,8 @@ export class PodSettingsCache {
   record(body: string, parsed: unknown): void {
     if (!this.store) return;
     const settings: Settings = {};
-    for (const key of KEYS) settings[key] = podSettingIn(parsed, key) ?? null;
-    settings[MODE_SETTING] = modeIn(parsed) ?? null;
+    for (const key of KEYS) settings[key] = own(podSettingIn(parsed, key) ?? null);
+    settings[MODE_SETTING] = own(modeIn(parsed) ?? null);
     this.used.set(sha256(body), settings);
     this.changed = true;
   }

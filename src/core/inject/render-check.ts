@@ -78,7 +78,10 @@ export async function checkRenderedResult(
       if (change.content === null) rmSync(target, { force: true });
       else writeFileSync(target, change.content);
     }
-    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace) };
+    const written = new Map(
+      changes.flatMap((c) => (c.content === null ? [] : [[c.path, c.content] as const])),
+    );
+    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace), written };
     const paths = changes.map((c) => c.path);
     const after =
       (before ? await rebuildMesh(before, scratch, paths, options) : undefined) ??

@@ -31,6 +31,8 @@ export interface MeshModelOptions {
   repositoryUrls?: readonly string[];
   /** Default: every values source in the registry. */
   findControlPlanes?: (context: ValuesLookupContext) => Promise<ControlPlaneDeclaration[]>;
+  /** Contents of files just written into the workspace, used as read (openRepoFiles). */
+  written?: ReadonlyMap<string, string>;
 }
 
 export interface MeshBuild {
@@ -46,7 +48,7 @@ export async function buildMeshModel(workspace: string, options: MeshModelOption
 /** The model with what it was built from, for the invariants and for later edits. */
 export async function buildMesh(workspace: string, options: MeshModelOptions = {}): Promise<MeshBuild> {
   const logger = options.logger ?? silentLogger;
-  const files = openRepoFiles(workspace, logger);
+  const files = openRepoFiles(workspace, logger, options.written);
   const { roots, warnings } = discoverRoots(files);
   const needsKustomize = roots.some((r) => r.kustomization);
   const kustomize = needsKustomize ? (options.kustomize ?? locateKustomize()) : undefined;

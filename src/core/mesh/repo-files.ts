@@ -35,10 +35,21 @@ export interface RepoFiles {
   forgetParsed(): void;
 }
 
-export function openRepoFiles(root: string, logger: Logger = silentLogger): RepoFiles {
+/**
+ * `written`: the contents of files the caller has just written under `root` (workspace-relative
+ * paths), taken as read instead of read back: a render of a scratch copy then holds one copy of them.
+ */
+export function openRepoFiles(
+  root: string,
+  logger: Logger = silentLogger,
+  written?: ReadonlyMap<string, string>,
+): RepoFiles {
   const paths = listWorkspaceFiles(root, { patterns: ['**/*.yaml', '**/*.yml', '**/Kustomization'], logger });
   const listed = new Set(paths);
   const texts = new Map<string, string | undefined>();
+  if (written)
+    for (const [path, content] of written)
+      if (listed.has(posix.normalize(path))) texts.set(posix.normalize(path), content);
   const parsed = new Map<string, SourceDocument[]>();
   const parseErrors: string[] = [];
   const text = (path: string): string | undefined => {

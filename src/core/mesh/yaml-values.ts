@@ -70,7 +70,8 @@ export function fastDocuments(text: string): FastDocument[] | undefined {
     pieces.forEach((piece, index) => {
       const content = CONTENT_LINE.exec(piece.text);
       if (!content) return;
-      const value = loadValue(piece.text);
+      // The mesh model keeps these values for the run: without js-yaml's copy of the text.
+      const value = ownStrings(loadValue(piece.text));
       const offset = content.index + content[0].length - 1;
       documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
     });
@@ -92,6 +93,25 @@ export function fastManifest(body: string): { value: unknown } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `value` holding on to nothing else. js-yaml reads from its own copy of the text, and each string
+ * it returns of 13 characters or more is a slice of that copy: one such string kept for the run keeps
+ * the whole copy (a document's size) alive. The copy made here is of the string alone.
+ */
+export function ownString<T extends string | null | undefined>(value: T): T {
+  return (typeof value === 'string' && value.length >= 13 ? (' ' + value).slice(1) : value) as T;
+}
+
+/** `value` with every string owned (`ownString`), changed in place: for values kept for the run. */
+function ownStrings(value: unknown): unknown {
+  if (typeof value === 'string') return ownString(value);
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = ownStrings(value[i]);
+  else if (typeof value === 'object' && value !== null)
+    for (const key of Object.keys(value))
+      (value as Record<string, unknown>)[key] = ownStrings((value as Record<string, unknown>)[key]);
+  return value;
 }
 
 function loadValue(text: string): unknown {
