@@ -38037,13 +38037,14 @@ import { isAbsolute as isAbsolute3, join as join7 } from "node:path";
 import { spawnSync } from "node:child_process";
 import { existsSync as existsSync5 } from "node:fs";
 import { join as join3 } from "node:path";
+var GIT_LISTING_TIMEOUT_MS = 12e4;
 function gitEnvironment() {
   const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
   for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
   return env;
 }
 var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
-function gitFilesMentioning(root, keywords, includeUntracked, logger) {
+function gitFilesMentioning(root, keywords, includeUntracked, logger, timeoutMs = GIT_LISTING_TIMEOUT_MS) {
   const result = spawnSync(
     "git",
     [
@@ -38063,6 +38064,7 @@ function gitFilesMentioning(root, keywords, includeUntracked, logger) {
     {
       env: gitEnvironment(),
       maxBuffer: 1 << 30,
+      timeout: timeoutMs,
       input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
 `)), UTF16_MARKERS]),
       stdio: ["pipe", "pipe", "pipe"]
@@ -38077,12 +38079,12 @@ function gitFilesMentioning(root, keywords, includeUntracked, logger) {
   paths.pop();
   return new Set(paths);
 }
-function gitListedFiles(root, logger) {
+function gitListedFiles(root, logger, timeoutMs = GIT_LISTING_TIMEOUT_MS) {
   if (!existsSync5(join3(root, ".git")) || existsSync5(join3(root, ".gitmodules"))) return void 0;
   const result = spawnSync(
     "git",
     ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
+    { env: gitEnvironment(), maxBuffer: 1 << 30, timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"] }
   );
   if (result.status !== 0 || result.error) {
     const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];

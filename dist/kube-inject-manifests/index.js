@@ -32561,13 +32561,14 @@ function deferSignalsWhileWriting() {
 import { spawnSync } from "node:child_process";
 import { existsSync as existsSync5 } from "node:fs";
 import { join as join5 } from "node:path";
+var GIT_LISTING_TIMEOUT_MS = 12e4;
 function gitEnvironment() {
   const env = { ...process.env, GIT_OPTIONAL_LOCKS: "0" };
   for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"]) delete env[name];
   return env;
 }
 var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
-function gitFilesMentioning(root, keywords, includeUntracked, logger) {
+function gitFilesMentioning(root, keywords, includeUntracked, logger, timeoutMs = GIT_LISTING_TIMEOUT_MS) {
   const result = spawnSync(
     "git",
     [
@@ -32587,6 +32588,7 @@ function gitFilesMentioning(root, keywords, includeUntracked, logger) {
     {
       env: gitEnvironment(),
       maxBuffer: 1 << 30,
+      timeout: timeoutMs,
       input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
 `)), UTF16_MARKERS]),
       stdio: ["pipe", "pipe", "pipe"]
@@ -32601,12 +32603,12 @@ function gitFilesMentioning(root, keywords, includeUntracked, logger) {
   paths.pop();
   return new Set(paths);
 }
-function gitListedFiles(root, logger) {
+function gitListedFiles(root, logger, timeoutMs = GIT_LISTING_TIMEOUT_MS) {
   if (!existsSync5(join5(root, ".git")) || existsSync5(join5(root, ".gitmodules"))) return void 0;
   const result = spawnSync(
     "git",
     ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] }
+    { env: gitEnvironment(), maxBuffer: 1 << 30, timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"] }
   );
   if (result.status !== 0 || result.error) {
     const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
@@ -42726,7 +42728,7 @@ var {
 } = yaml;
 
 // src/core/mesh/yaml-values.ts
-var UNUSUAL = /(?:^|[\s[{,])[&!][^\s]|^%|^\.\.\.[ \t]*(?:#.*)?$|^---[ \t]*[^\s#]/m;
+var UNUSUAL = /[\s[{,][&!]\S|^[&!]\S|^%|^\.\.\.[ \t]*(?:#.*)?$|^---[ \t]*[^\s#]/m;
 var SEPARATOR = /^---[ \t]*(?:#.*)?$/m;
 var CONTENT_LINE = /^[ \t]*[^\s#]/m;
 var YAML11_WORD = /(?::|^[ \t]*-)[ \t]+(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:#.*)?$/m;

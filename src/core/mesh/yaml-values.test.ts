@@ -28,6 +28,18 @@ describe('the fast reader', () => {
   it('declines what it could read otherwise: anchors, tags, 1.1 words and numbers', () => {
     expect(fastDocuments('a: &x 1\nb: *x\n')).toBeUndefined();
     expect(fastDocuments('a: !!str 1\n')).toBeUndefined();
+    // Anchors and tags where a node can start: a line's start, after a blank, in flow collections.
+    for (const text of [
+      '&x a: 1\n',
+      '!t\na: 1\n',
+      '- &x 1\n',
+      'a: [1, &x 2]\n',
+      'a: {b: !t 1}\n',
+      'a: [&x 1]\n',
+    ])
+      expect(fastDocuments(text)).toBeUndefined();
+    // Not where they are part of a scalar.
+    expect(fastDocuments('a: b&c\nd: e!f\n')).toEqual([{ index: 0, line: 1, value: { a: 'b&c', d: 'e!f' } }]);
     expect(fastDocuments('a: 0b101\n')).toBeUndefined();
     expect(fastDocuments('--- {a: 1}\n')).toBeUndefined();
     for (const value of [

@@ -5,6 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 
+/** A git that takes longer than this (a stuck lock, a hook, a network file system) is given up on. */
+export const GIT_LISTING_TIMEOUT_MS = 120_000;
+
 function gitEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0' };
   // Git must find the repository at the root it is given, whatever the caller's environment says.
@@ -28,6 +31,7 @@ export function gitFilesMentioning(
   keywords: readonly string[],
   includeUntracked: boolean,
   logger: Logger,
+  timeoutMs = GIT_LISTING_TIMEOUT_MS,
 ): Set<string> | undefined {
   const result = spawnSync(
     'git',
@@ -48,6 +52,7 @@ export function gitFilesMentioning(
     {
       env: gitEnvironment(),
       maxBuffer: 1 << 30,
+      timeout: timeoutMs,
       input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}\n`)), UTF16_MARKERS]),
       stdio: ['pipe', 'pipe', 'pipe'],
     },
@@ -70,14 +75,18 @@ export interface GitListed {
 }
 
 /** Git's own listing of a checkout rooted at `root`, or undefined where the walk must do it instead. */
-export function gitListedFiles(root: string, logger: Logger): GitListed[] | undefined {
+export function gitListedFiles(
+  root: string,
+  logger: Logger,
+  timeoutMs = GIT_LISTING_TIMEOUT_MS,
+): GitListed[] | undefined {
   // Only at a checkout's root: a folder inside another repo (possibly ignored there) is walked instead,
   // and submodules are walked because git lists them as one entry.
   if (!existsSync(join(root, '.git')) || existsSync(join(root, '.gitmodules'))) return undefined;
   const result = spawnSync(
     'git',
     ['-C', root, 'ls-files', '-z', '--stage', '--cached', '--others', '--exclude-standard'],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: gitEnvironment(), maxBuffer: 1 << 30, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (result.status !== 0 || result.error) {
     const why = result.error?.message ?? result.stderr.toString().trim().split('\n')[0];
