@@ -38289,7 +38289,7 @@ var {
 var UNUSUAL = /[\s[{,][&!]\S|^[&!]\S|^%|^\.\.\.[ \t]*(?:#.*)?$|^---[ \t]*[^\s#]/m;
 var SEPARATOR = /^---[ \t]*(?:#.*)?$/m;
 var CONTENT_LINE = /^[ \t]*[^\s#]/m;
-var YAML11_WORD = /(?::|^[ \t]*-)[ \t]+(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:#.*)?$/m;
+var YAML11_WORD = /(?:(?::|^[ \t]*-)[ \t]+|[[{,][ \t]*)(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:$|[#,\]}])/m;
 var NUMBER_LIKE = /(?::[ \t]+|^[ \t]*-[ \t]+|[[{,][ \t]*)([-+]?\.?[0-9][^\s#,\]}]*)/gm;
 var PLAIN_DECIMAL = /^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
 var BINARY = /(?:^|[\s[{,:])[-+]?0b[01]/m;
@@ -38333,9 +38333,11 @@ function fastDocuments(text2) {
   }
   return documents;
 }
+function readsAlikeAsYaml11(body) {
+  return !UNUSUAL.test(body) && !SEPARATOR.test(body) && !YAML11_WORD.test(body) && numbersAgree(body);
+}
 function fastManifest(body) {
-  if (UNUSUAL.test(body) || SEPARATOR.test(body) || YAML11_WORD.test(body) || !numbersAgree(body))
-    return void 0;
+  if (!readsAlikeAsYaml11(body)) return void 0;
   try {
     return { value: loadValue(body) };
   } catch {
@@ -39550,6 +39552,23 @@ function jobOf(file, slice, logger) {
     workloads,
     source: parse4,
     values
+  };
+}
+function valuesFromModel(job, mesh) {
+  if (job.isList || !job.values) return;
+  const own = job.values;
+  const first = job.workloads[0];
+  let modelValue;
+  let decided = false;
+  job.values = () => {
+    if (!decided) {
+      decided = true;
+      const value = mesh.sourceValue(job.file.path, job.slice.line);
+      const metadata = isObject(value) ? value["metadata"] : void 0;
+      if (isObject(value) && value["kind"] === first.kind && isObject(metadata) && metadata["name"] === first.name && readsAlikeAsYaml11(job.body))
+        modelValue = value;
+    }
+    return modelValue ?? own();
   };
 }
 
@@ -44608,12 +44627,15 @@ async function readRepoMesh(workspace, revision, logger, given, cacheDir2) {
   let build = given ? Promise.resolve(given) : void 0;
   const loadBuild = () => build ??= buildMesh(workspace, { logger }).then(lean);
   let facts;
+  let values = /* @__PURE__ */ new Map();
   if (known2) {
     logger.info("mesh model facts as recorded for this exact repo content (no render needed)");
     facts = known2;
   } else {
     try {
-      facts = factsOf(await loadBuild());
+      const built = await loadBuild();
+      facts = factsOf(built);
+      if (!given) values = plainValues(built);
     } catch (error2) {
       logger.warning(
         `the mesh model could not be built (${error2.message.split("\n")[0]}); injecting with the chart defaults and without the namespaces' labels`
@@ -44622,7 +44644,23 @@ async function readRepoMesh(workspace, revision, logger, given, cacheDir2) {
     }
     remembered?.set(facts);
   }
-  return describe(facts, loadBuild, revision ?? "default", logger);
+  return describe(facts, loadBuild, revision ?? "default", logger, values);
+}
+function plainValues(build) {
+  const values = /* @__PURE__ */ new Map();
+  const otherwise = /* @__PURE__ */ new Set();
+  for (const { root, objects } of build.rendered) {
+    const asIs = !root.kustomization && !root.flux;
+    for (const object of objects) {
+      if (!object.source) continue;
+      const key = `${object.source.file}:${object.source.line}`;
+      const plain = asIs && object.patchedIn.length === 0 && (root.files ?? []).includes(object.source.file);
+      if (!plain || values.has(key)) otherwise.add(key);
+      else values.set(key, object.object);
+    }
+  }
+  for (const key of otherwise) values.delete(key);
+  return values;
 }
 function recordRepoMeshFacts(workspace, cacheDir2, build, logger) {
   if (!cacheDir2) return;
@@ -44649,7 +44687,7 @@ function reportValues(values, logger) {
       `clusters ${values.conflicts.join(", ")} declare revision ${values.revision} with other values than cluster ${values.cluster}; the sidecars use cluster ${values.cluster}'s`
     );
 }
-function describe(facts, loadBuild, runRevision, logger) {
+function describe(facts, loadBuild, runRevision, logger, sourceValues = /* @__PURE__ */ new Map()) {
   const namespaces = new Map(facts.namespaces.map((ns) => [ns.name, ns]));
   const planes = new Set(facts.planes);
   const tags = new Map(facts.tags);
@@ -44678,7 +44716,8 @@ function describe(facts, loadBuild, runRevision, logger) {
     // A repo that declares no control plane cannot tell a revision from a typo.
     knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
     resolveRevision,
-    valuesFor
+    valuesFor,
+    sourceValue: (file, line) => sourceValues.get(`${file}:${line}`)
   };
 }
 
@@ -44945,6 +44984,7 @@ function workloadJobs(options, mode, repoMesh, logger) {
     logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
     return false;
   });
+  if (repoMesh) for (const job of found) valuesFromModel(job, repoMesh);
   return { found, files: files.length };
 }
 function checkedOutputMode(options) {

@@ -3,11 +3,13 @@
 import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Logger } from '../logger.js';
+import { readsAlikeAsYaml11 } from '../mesh/yaml-values.js';
 import { listWorkspaceFiles, noticeSkipped, readWorkspaceFile } from '../workspace/files.js';
 import type { InjectJob } from './batches.js';
 import { splitYamlDocuments, withOneFinalNewline, type YamlDocumentSlice } from './documents.js';
 import { quickIdentity } from './injected-output.js';
 import { KUSTOMIZATION_FILES } from './patches.js';
+import type { RepoMesh } from './repo-mesh.js';
 import type { InjectOutputMode, RenderSidecarsOptions } from './types.js';
 import {
   notAWorkload,
@@ -173,5 +175,35 @@ function jobOf(file: SourceFile, slice: YamlDocumentSlice, logger: Logger): Job 
     workloads,
     source: parse,
     values,
+  };
+}
+
+/**
+ * The job's read-only values from the mesh model's read of the same document, when this run built
+ * the model and read it as the file holds it (RepoMesh.sourceValue): one parse of each document
+ * instead of two. The model's value is taken only for the workload the job expects and a text that
+ * reads alike as YAML 1.1; otherwise the job reads its own document as before.
+ */
+export function valuesFromModel(job: Job, mesh: Pick<RepoMesh, 'sourceValue'>): void {
+  if (job.isList || !job.values) return;
+  const own = job.values;
+  const first = job.workloads[0]!;
+  let modelValue: unknown;
+  let decided = false;
+  job.values = () => {
+    if (!decided) {
+      decided = true;
+      const value = mesh.sourceValue(job.file.path, job.slice.line);
+      const metadata = isObject(value) ? value['metadata'] : undefined;
+      if (
+        isObject(value) &&
+        value['kind'] === first.kind &&
+        isObject(metadata) &&
+        metadata['name'] === first.name &&
+        readsAlikeAsYaml11(job.body)
+      )
+        modelValue = value;
+    }
+    return modelValue ?? own();
   };
 }

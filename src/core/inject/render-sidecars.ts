@@ -12,7 +12,7 @@ import { resolveInsideWorkspace } from '../workspace/files.js';
 import { injectGroups } from './inject-groups.js';
 import { defaultCacheDir } from './injection-cache.js';
 import { judgeInjected } from './judged-jobs.js';
-import { findJobs, readSources } from './jobs.js';
+import { findJobs, readSources, valuesFromModel } from './jobs.js';
 import { plannedChanges } from './output/changes.js';
 import { regeneratePatchedSidecars } from './output/patched-sidecars.js';
 import { PodSettingsCache } from './pod-settings-cache.js';
@@ -93,6 +93,7 @@ function workloadJobs(
     logger.info(`left ${job.where} alone: a kustomize patch, not a workload`);
     return false;
   });
+  if (repoMesh) for (const job of found) valuesFromModel(job, repoMesh);
   return { found, files: files.length };
 }
 

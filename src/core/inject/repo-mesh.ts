@@ -36,6 +36,13 @@ export interface RepoMesh {
   resolveRevision(name: string): string;
   /** The values of another revision's control plane, merged and reported once per revision. */
   valuesFor(revision: string | undefined): InjectionValues | undefined;
+  /**
+   * The value the model read for the document whose content starts at `file:line`, as the file holds
+   * it (a plain root's manifest: no kustomize, patch or Flux substitution changed it). Only when this
+   * run built the model, so the value is of the bytes on disk now; the caller must still check that
+   * the document reads alike as YAML 1.1 (`readsAlikeAsYaml11`) and is the workload it expects.
+   */
+  sourceValue(file: string, line: number): unknown;
 }
 
 /** Facts of this many repo contents are kept (branches, PR checks); older ones are removed. */
@@ -78,12 +85,15 @@ export async function readRepoMesh(
   let build: Promise<MeshBuild> | undefined = given ? Promise.resolve(given) : undefined;
   const loadBuild = () => (build ??= buildMesh(workspace, { logger }).then(lean));
   let facts: MeshFacts;
+  let values = new Map<string, unknown>();
   if (known) {
     logger.info('mesh model facts as recorded for this exact repo content (no render needed)');
     facts = known;
   } else {
     try {
-      facts = factsOf(await loadBuild());
+      const built = await loadBuild();
+      facts = factsOf(built);
+      if (!given) values = plainValues(built);
     } catch (error) {
       logger.warning(
         `the mesh model could not be built (${(error as Error).message.split('\n')[0]}); injecting with the chart defaults and without the namespaces' labels`,
@@ -92,7 +102,29 @@ export async function readRepoMesh(
     }
     remembered?.set(facts);
   }
-  return describe(facts, loadBuild, revision ?? 'default', logger);
+  return describe(facts, loadBuild, revision ?? 'default', logger, values);
+}
+
+/**
+ * The values of the documents a build read as the files hold them, by `file:line`: the manifests of
+ * plain roots that no Flux substitution changes, never a document a root reads otherwise too.
+ * Injection's selection reads them instead of parsing each document a second time.
+ */
+function plainValues(build: MeshBuild): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  const otherwise = new Set<string>();
+  for (const { root, objects } of build.rendered) {
+    const asIs = !root.kustomization && !root.flux;
+    for (const object of objects) {
+      if (!object.source) continue;
+      const key = `${object.source.file}:${object.source.line}`;
+      const plain = asIs && object.patchedIn.length === 0 && (root.files ?? []).includes(object.source.file);
+      if (!plain || values.has(key)) otherwise.add(key);
+      else values.set(key, object.object);
+    }
+  }
+  for (const key of otherwise) values.delete(key);
+  return values;
 }
 
 /** Records the facts of `build`, the model of the workspace as it now is (after a write). */
@@ -135,6 +167,7 @@ function describe(
   loadBuild: () => Promise<MeshBuild>,
   runRevision: string,
   logger: Logger,
+  sourceValues: ReadonlyMap<string, unknown> = new Map(),
 ): RepoMesh {
   const namespaces = new Map(facts.namespaces.map((ns) => [ns.name, ns]));
   const planes = new Set(facts.planes);
@@ -166,5 +199,6 @@ function describe(
     knowsRevision: (name) => revisions.size === 0 || revisions.has(name),
     resolveRevision,
     valuesFor,
+    sourceValue: (file, line) => sourceValues.get(`${file}:${line}`),
   };
 }

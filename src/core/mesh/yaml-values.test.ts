@@ -55,6 +55,9 @@ describe('the fast reader', () => {
       '1.5e3',
     ])
       expect(fastManifest(`k: ${value}\n`), value).toBeUndefined();
+    // The same words inside flow collections (`{enabled: yes}` is a boolean to Kubernetes).
+    for (const text of ['a: {enabled: yes}\n', 'a: [on, off]\n', 'a: {b: 1, c: No}\n', 'a: [x,y]\n'])
+      expect(fastManifest(text), text).toBeUndefined();
     const body =
       'metadata:\n  labels: {app: web, version: "1.2"}\nspec:\n  containers:\n  - name: istio-proxy\n    image: proxyv2:1.31.0\n    ports: [{containerPort: 15090}]\n    resources: {limits: {cpu: 100m, memory: 40Mi}}\n';
     expect(fastManifest(body)?.value).toEqual(parse(body, { version: '1.1' }));

@@ -11,9 +11,9 @@ const UNUSUAL = /[\s[{,][&!]\S|^[&!]\S|^%|^\.\.\.[ \t]*(?:#.*)?$|^---[ \t]*[^\s#
 const SEPARATOR = /^---[ \t]*(?:#.*)?$/m;
 const CONTENT_LINE = /^[ \t]*[^\s#]/m;
 
-/** YAML 1.1 words that YAML 1.2 reads as strings: left to `yaml` 1.1. */
+/** YAML 1.1 words that YAML 1.2 reads as strings, in block or flow collections: left to `yaml` 1.1. */
 const YAML11_WORD =
-  /(?::|^[ \t]*-)[ \t]+(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:#.*)?$/m;
+  /(?:(?::|^[ \t]*-)[ \t]+|[[{,][ \t]*)(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:$|[#,\]}])/m;
 /**
  * A plain value starting like a number. Both readers agree on plain decimals, and on strings with a
  * letter that no number or 1.1 timestamp has (`100m`, `40Mi`); anything else is left to `yaml` 1.1.
@@ -83,12 +83,20 @@ export function fastDocuments(text: string): FastDocument[] | undefined {
 }
 
 /**
+ * Whether one document's text reads the same through the fast reader, as YAML 1.2, and as Kubernetes
+ * reads it (YAML 1.1): the fast reader's value of it (`fastManifest`, or the same document read by
+ * `fastDocuments` within its file) is then the document's value for a read-only caller.
+ */
+export function readsAlikeAsYaml11(body: string): boolean {
+  return !UNUSUAL.test(body) && !SEPARATOR.test(body) && !YAML11_WORD.test(body) && numbersAgree(body);
+}
+
+/**
  * One document read as Kubernetes reads it (YAML 1.1), for read-only callers; undefined when the text
  * holds a plain scalar that YAML 1.1 reads otherwise than 1.2, or anything `fastDocuments` declines.
  */
 export function fastManifest(body: string): { value: unknown } | undefined {
-  if (UNUSUAL.test(body) || SEPARATOR.test(body) || YAML11_WORD.test(body) || !numbersAgree(body))
-    return undefined;
+  if (!readsAlikeAsYaml11(body)) return undefined;
   try {
     return { value: loadValue(body) };
   } catch {
