@@ -37274,9 +37274,21 @@ function ownString(value) {
 function ownStrings(value) {
   if (typeof value === "string") return ownString(value);
   if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = ownStrings(value[i]);
-  else if (typeof value === "object" && value !== null)
-    for (const key of Object.keys(value))
-      value[key] = ownStrings(value[key]);
+  else if (typeof value === "object" && value !== null) {
+    const record = value;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (typeof item !== "string") ownStrings(item);
+      else if (key === "__proto__")
+        Object.defineProperty(record, key, {
+          value: ownString(item),
+          enumerable: true,
+          writable: true,
+          configurable: true
+        });
+      else record[key] = ownString(item);
+    }
+  }
   return value;
 }
 function loadValue(text3) {
@@ -54292,10 +54304,11 @@ function plainValues(build) {
   const otherwise = /* @__PURE__ */ new Set();
   for (const { root, objects } of build.rendered) {
     const asIs = !root.kustomization && !root.flux;
+    const files = new Set(root.files ?? []);
     for (const object of objects) {
       if (!object.source) continue;
       const key = `${object.source.file}:${object.source.line}`;
-      const plain = asIs && object.patchedIn.length === 0 && (root.files ?? []).includes(object.source.file);
+      const plain = asIs && object.patchedIn.length === 0 && files.has(object.source.file);
       if (!plain || values.has(key)) otherwise.add(key);
       else values.set(key, object.object);
     }

@@ -43036,9 +43036,21 @@ function ownString(value) {
 function ownStrings(value) {
   if (typeof value === "string") return ownString(value);
   if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = ownStrings(value[i]);
-  else if (typeof value === "object" && value !== null)
-    for (const key of Object.keys(value))
-      value[key] = ownStrings(value[key]);
+  else if (typeof value === "object" && value !== null) {
+    const record = value;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (typeof item !== "string") ownStrings(item);
+      else if (key === "__proto__")
+        Object.defineProperty(record, key, {
+          value: ownString(item),
+          enumerable: true,
+          writable: true,
+          configurable: true
+        });
+      else record[key] = ownString(item);
+    }
+  }
   return value;
 }
 function loadValue(text) {

@@ -115,10 +115,11 @@ function plainValues(build: MeshBuild): Map<string, unknown> {
   const otherwise = new Set<string>();
   for (const { root, objects } of build.rendered) {
     const asIs = !root.kustomization && !root.flux;
+    const files = new Set(root.files ?? []);
     for (const object of objects) {
       if (!object.source) continue;
       const key = `${object.source.file}:${object.source.line}`;
-      const plain = asIs && object.patchedIn.length === 0 && (root.files ?? []).includes(object.source.file);
+      const plain = asIs && object.patchedIn.length === 0 && files.has(object.source.file);
       if (!plain || values.has(key)) otherwise.add(key);
       else values.set(key, object.object);
     }

@@ -55,6 +55,17 @@ describe('the fast reader', () => {
       '1.5e3',
     ])
       expect(fastManifest(`k: ${value}\n`), value).toBeUndefined();
+    // A hostile `__proto__` key stays an own key of its mapping: it never becomes the prototype.
+    const [hostile] = fastDocuments(
+      'a:\n  __proto__: {polluted: yes-really-a-long-string}\n  b: a-long-string-value\n',
+    )!;
+    const a = (hostile!.value as { a: Record<string, unknown> }).a;
+    expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+    expect(a['polluted']).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(a, '__proto__')?.value).toEqual({
+      polluted: 'yes-really-a-long-string',
+    });
+    expect(a['b']).toBe('a-long-string-value');
     // The same words inside flow collections (`{enabled: yes}` is a boolean to Kubernetes).
     for (const text of ['a: {enabled: yes}\n', 'a: [on, off]\n', 'a: {b: 1, c: No}\n', 'a: [x,y]\n'])
       expect(fastManifest(text), text).toBeUndefined();

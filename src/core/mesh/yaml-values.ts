@@ -117,9 +117,23 @@ export function ownString<T extends string | null | undefined>(value: T): T {
 function ownStrings(value: unknown): unknown {
   if (typeof value === 'string') return ownString(value);
   if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = ownStrings(value[i]);
-  else if (typeof value === 'object' && value !== null)
-    for (const key of Object.keys(value))
-      (value as Record<string, unknown>)[key] = ownStrings((value as Record<string, unknown>)[key]);
+  else if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (typeof item !== 'string') ownStrings(item);
+      // A key named `__proto__` is an own property here (js-yaml defines it); assigning to it would
+      // set the object's prototype instead, so it is redefined.
+      else if (key === '__proto__')
+        Object.defineProperty(record, key, {
+          value: ownString(item),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else record[key] = ownString(item);
+    }
+  }
   return value;
 }
 
