@@ -44639,7 +44639,7 @@ async function readRepoMesh(workspace, revision, logger, given, cacheDir2) {
   let build = given ? Promise.resolve(given) : void 0;
   const loadBuild = () => build ??= buildMesh(workspace, { logger }).then(lean);
   let facts;
-  let values = /* @__PURE__ */ new Map();
+  let sourceValues = /* @__PURE__ */ new Map();
   if (known2) {
     logger.info("mesh model facts as recorded for this exact repo content (no render needed)");
     facts = known2;
@@ -44647,7 +44647,7 @@ async function readRepoMesh(workspace, revision, logger, given, cacheDir2) {
     try {
       const built = await loadBuild();
       facts = factsOf(built);
-      if (!given) values = plainValues(built);
+      if (!given) sourceValues = plainValues(built);
     } catch (error2) {
       logger.warning(
         `the mesh model could not be built (${error2.message.split("\n")[0]}); injecting with the chart defaults and without the namespaces' labels`
@@ -44656,7 +44656,7 @@ async function readRepoMesh(workspace, revision, logger, given, cacheDir2) {
     }
     remembered?.set(facts);
   }
-  return describe(facts, loadBuild, revision ?? "default", logger, values);
+  return describe(facts, loadBuild, revision ?? "default", logger, sourceValues);
 }
 function plainValues(build) {
   const values = /* @__PURE__ */ new Map();

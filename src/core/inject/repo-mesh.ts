@@ -85,7 +85,7 @@ export async function readRepoMesh(
   let build: Promise<MeshBuild> | undefined = given ? Promise.resolve(given) : undefined;
   const loadBuild = () => (build ??= buildMesh(workspace, { logger }).then(lean));
   let facts: MeshFacts;
-  let values = new Map<string, unknown>();
+  let sourceValues = new Map<string, unknown>();
   if (known) {
     logger.info('mesh model facts as recorded for this exact repo content (no render needed)');
     facts = known;
@@ -93,7 +93,7 @@ export async function readRepoMesh(
     try {
       const built = await loadBuild();
       facts = factsOf(built);
-      if (!given) values = plainValues(built);
+      if (!given) sourceValues = plainValues(built);
     } catch (error) {
       logger.warning(
         `the mesh model could not be built (${(error as Error).message.split('\n')[0]}); injecting with the chart defaults and without the namespaces' labels`,
@@ -102,7 +102,7 @@ export async function readRepoMesh(
     }
     remembered?.set(facts);
   }
-  return describe(facts, loadBuild, revision ?? 'default', logger, values);
+  return describe(facts, loadBuild, revision ?? 'default', logger, sourceValues);
 }
 
 /**
