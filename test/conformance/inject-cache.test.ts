@@ -17,6 +17,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderSidecars, type RenderSidecarsOptions } from '../../src/core/inject/index.js';
 import { splitInjectOutput } from '../../src/core/inject/injected-output.js';
+import { sha256 } from '../../src/core/inject/injection-cache.js';
+import { findJobs, readSources } from '../../src/core/inject/jobs.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { realIstioctlPair } from '../support/istioctl.js';
 
 const pair = realIstioctlPair();
@@ -175,6 +178,34 @@ describe.skipIf(skip)('injection cache with real istioctl', () => {
     expect(older.workloads.find((w) => w.name === 'web')?.to?.proxyImage).toBe(
       `docker.io/istio/proxyv2:${OLD!.version}`,
     );
+  });
+
+  it('an upgrade in place keeps no answer for the documents it wrote over, and the next run is a no-op', async () => {
+    const { root, cacheDir } = makeRepo();
+    scratch.push(cacheDir);
+    const bodies = () =>
+      findJobs(readSources(options(root, NEW!.binary), 'in-place', silentLogger), silentLogger).map(
+        (j) => j.body,
+      );
+    await renderSidecars(options(root, OLD!.binary, { cacheDir: false }));
+    const old = bodies();
+    const upgrade = await renderSidecars(options(root, NEW!.binary, { cacheDir }));
+    expect(upgrade.changedFiles.length).toBeGreaterThan(0);
+    const now = new Set(bodies());
+    const writtenOver = old.filter((body) => !now.has(body));
+    expect(writtenOver.length).toBeGreaterThan(1);
+    const keys = new Set(
+      readdirSync(cacheDir)
+        .filter((f) => f.endsWith('.json') && f !== 'file-digests.json')
+        .flatMap((f) =>
+          Object.keys(
+            (JSON.parse(readFileSync(join(cacheDir, f), 'utf8')) as { entries?: object }).entries ?? {},
+          ),
+        ),
+    );
+    expect(keys.size).toBeGreaterThan(0);
+    expect(writtenOver.filter((body) => keys.has(sha256(body)))).toEqual([]);
+    expect((await renderSidecars(options(root, NEW!.binary, { cacheDir }))).reinjectedDocuments).toBe(0);
   });
 
   it('re-injects everything when the control plane values change', async () => {
