@@ -43969,18 +43969,14 @@ function valuesFromModel(job, mesh) {
   if (job.isList || !job.values) return;
   const own = job.values;
   const first = job.workloads[0];
-  let modelValue;
-  let decided = false;
-  job.values = () => {
-    if (!decided) {
-      decided = true;
-      const value = mesh.sourceValue(job.file.path, job.slice.line);
-      const metadata = isObject(value) ? value["metadata"] : void 0;
-      if (isObject(value) && value["kind"] === first.kind && isObject(metadata) && metadata["name"] === first.name && readsAlikeAsYaml11(job.body))
-        modelValue = value;
-    }
-    return modelValue ?? own();
+  const fromModel = () => {
+    const value = mesh.sourceValue(job.file.path, job.slice.line);
+    const metadata = isObject(value) ? value["metadata"] : void 0;
+    const same2 = isObject(value) && value["kind"] === first.kind && isObject(metadata) && metadata["name"] === first.name && readsAlikeAsYaml11(job.body);
+    return same2 ? value : void 0;
   };
+  let chosen;
+  job.values = () => (chosen ??= { value: fromModel() }).value ?? own();
 }
 
 // src/core/inject/render-check.ts
@@ -47398,15 +47394,16 @@ async function checkRenderedResult(workspace, changes, before, logger) {
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source)
     });
+    const written = /* @__PURE__ */ new Map();
     for (const change of changes) {
       const target = join15(scratch, change.path);
       mkdirSync4(dirname8(target), { recursive: true });
       if (change.content === null) rmSync5(target, { force: true });
-      else writeFileSync3(target, change.content);
+      else {
+        writeFileSync3(target, change.content);
+        written.set(change.path, change.content);
+      }
     }
-    const written = new Map(
-      changes.flatMap((c) => c.content === null ? [] : [[c.path, c.content]])
-    );
     const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace), written };
     const paths = changes.map((c) => c.path);
     const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);

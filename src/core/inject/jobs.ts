@@ -188,22 +188,17 @@ export function valuesFromModel(job: Job, mesh: Pick<RepoMesh, 'sourceValue'>): 
   if (job.isList || !job.values) return;
   const own = job.values;
   const first = job.workloads[0]!;
-  let modelValue: unknown;
-  let decided = false;
-  job.values = () => {
-    if (!decided) {
-      decided = true;
-      const value = mesh.sourceValue(job.file.path, job.slice.line);
-      const metadata = isObject(value) ? value['metadata'] : undefined;
-      if (
-        isObject(value) &&
-        value['kind'] === first.kind &&
-        isObject(metadata) &&
-        metadata['name'] === first.name &&
-        readsAlikeAsYaml11(job.body)
-      )
-        modelValue = value;
-    }
-    return modelValue ?? own();
+  const fromModel = (): unknown => {
+    const value = mesh.sourceValue(job.file.path, job.slice.line);
+    const metadata = isObject(value) ? value['metadata'] : undefined;
+    const same =
+      isObject(value) &&
+      value['kind'] === first.kind &&
+      isObject(metadata) &&
+      metadata['name'] === first.name &&
+      readsAlikeAsYaml11(job.body);
+    return same ? value : undefined;
   };
+  let chosen: { value: unknown } | undefined;
+  job.values = () => (chosen ??= { value: fromModel() }).value ?? own();
 }

@@ -72,15 +72,17 @@ export async function checkRenderedResult(
       recursive: true,
       filter: (source) => !/[/\\](\.git|node_modules)$/.test(source),
     });
+    // The model takes what is written here as read, instead of reading it back (one copy of it).
+    const written = new Map<string, string>();
     for (const change of changes) {
       const target = join(scratch, change.path);
       mkdirSync(dirname(target), { recursive: true });
       if (change.content === null) rmSync(target, { force: true });
-      else writeFileSync(target, change.content);
+      else {
+        writeFileSync(target, change.content);
+        written.set(change.path, change.content);
+      }
     }
-    const written = new Map(
-      changes.flatMap((c) => (c.content === null ? [] : [[c.path, c.content] as const])),
-    );
     const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace), written };
     const paths = changes.map((c) => c.path);
     const after =
