@@ -26749,53 +26749,67 @@ function gitEnvironment() {
 }
 var UTF16_MARKERS = Buffer.from([255, 254, 10, 254, 255, 10]);
 function gitFilesMentioning(root, keywords, includeUntracked, logger, timeoutMs = GIT_LISTING_TIMEOUT_MS) {
-  const result = spawnSync(
-    "git",
-    [
-      "-C",
-      root,
-      "grep",
-      "--files-with-matches",
-      "-z",
-      "--text",
-      ...includeUntracked ? ["--untracked"] : [],
-      "--fixed-strings",
-      "--no-color",
-      // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
-      "-f",
-      "-"
-    ],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      timeout: timeoutMs,
-      input: Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
-`)), UTF16_MARKERS]),
-      stdio: ["pipe", "pipe", "pipe"]
-    }
-  );
+  const result = spawnSync("git", ["-C", root, ...grepArguments(includeUntracked)], {
+    env: gitEnvironment(),
+    maxBuffer: 1 << 30,
+    timeout: timeoutMs,
+    input: grepPatterns(keywords),
+    stdio: ["pipe", "pipe", "pipe"]
+  });
   if (result.error || result.status !== 0 && result.status !== 1) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    const why = result.error?.message ?? firstLine(result.stderr);
     logger.debug(`git grep could not search the workspace (${why}); reading every file instead`);
     return void 0;
   }
-  const paths = result.stdout.toString("utf8").split("\0");
+  return grepPaths(result.stdout);
+}
+function grepArguments(includeUntracked) {
+  return [
+    "grep",
+    "--files-with-matches",
+    "-z",
+    "--text",
+    ...includeUntracked ? ["--untracked"] : [],
+    "--fixed-strings",
+    "--no-color",
+    // Patterns come on stdin: they include bytes an argument cannot carry (NUL, a lone 0xFF).
+    "-f",
+    "-"
+  ];
+}
+function grepPatterns(keywords) {
+  return Buffer.concat([...keywords.map((k) => Buffer.from(`${k}
+`)), UTF16_MARKERS]);
+}
+function grepPaths(stdout) {
+  const paths = stdout.toString("utf8").split("\0");
   paths.pop();
   return new Set(paths);
 }
+function firstLine(stderr) {
+  return stderr.toString().trim().split("\n")[0] ?? "";
+}
 function gitListedFiles(root, logger, timeoutMs = GIT_LISTING_TIMEOUT_MS) {
-  if (!existsSync3(join3(root, ".git")) || existsSync3(join3(root, ".gitmodules"))) return void 0;
-  const result = spawnSync(
-    "git",
-    ["-C", root, "ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"],
-    { env: gitEnvironment(), maxBuffer: 1 << 30, timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"] }
-  );
+  if (!listableCheckout(root)) return void 0;
+  const result = spawnSync("git", ["-C", root, ...LS_FILES_ARGUMENTS], {
+    env: gitEnvironment(),
+    maxBuffer: 1 << 30,
+    timeout: timeoutMs,
+    stdio: ["ignore", "pipe", "pipe"]
+  });
   if (result.status !== 0 || result.error) {
-    const why = result.error?.message ?? result.stderr.toString().trim().split("\n")[0];
+    const why = result.error?.message ?? firstLine(result.stderr);
     logger.debug(`git could not list the workspace files (${why}); walking the directories instead`);
     return void 0;
   }
-  const records = result.stdout.toString("utf8").split("\0");
+  return listedEntries(result.stdout);
+}
+var LS_FILES_ARGUMENTS = ["ls-files", "-z", "--stage", "--cached", "--others", "--exclude-standard"];
+function listableCheckout(root) {
+  return existsSync3(join3(root, ".git")) && !existsSync3(join3(root, ".gitmodules"));
+}
+function listedEntries(stdout) {
+  const records = stdout.toString("utf8").split("\0");
   records.pop();
   const listed = [];
   for (const record of records) {
@@ -26805,6 +26819,73 @@ function gitListedFiles(root, logger, timeoutMs = GIT_LISTING_TIMEOUT_MS) {
     listed.push(entry);
   }
   return listed;
+}
+var UNTRACKED_READ_LIMIT = 500;
+function gitListing(root, keywords, logger, timeoutMs = GIT_LISTING_TIMEOUT_MS) {
+  if (keywords.length === 0 || process.platform === "win32" || !existsSync3(POSIX_SHELL))
+    return oneAfterTheOther(root, keywords, logger, timeoutMs);
+  if (!listableCheckout(root)) return void 0;
+  const both = listAndSearch(root, keywords, timeoutMs);
+  if ("error" in both) {
+    logger.debug(`git could not list the workspace files (${both.error}); walking the directories instead`);
+    return void 0;
+  }
+  const { listed, mentioning } = both;
+  if (!listed) return void 0;
+  if (!mentioning) {
+    logger.debug(`git grep could not search the workspace (${both.grepError}); reading every file instead`);
+    return { listed };
+  }
+  const untracked = listed.filter((entry) => entry.mode === void 0).map((entry) => entry.path);
+  if (untracked.length > UNTRACKED_READ_LIMIT) {
+    const searched = gitFilesMentioning(root, keywords, true, logger, timeoutMs);
+    return searched ? { listed, mentioning: searched } : { listed };
+  }
+  for (const path5 of untracked) mentioning.add(path5);
+  return { listed, mentioning };
+}
+function oneAfterTheOther(root, keywords, logger, timeoutMs) {
+  const listed = gitListedFiles(root, logger, timeoutMs);
+  if (!listed) return void 0;
+  if (keywords.length === 0) return { listed };
+  const hasUntracked = listed.some((entry) => entry.mode === void 0);
+  const mentioning = gitFilesMentioning(root, keywords, hasUntracked, logger, timeoutMs);
+  return mentioning ? { listed, mentioning } : { listed };
+}
+var POSIX_SHELL = "/bin/sh";
+var LIST_AND_SEARCH = `trap 'kill $listing $search 2>/dev/null; exit 143' TERM INT HUP
+exec 5<&0 0</dev/null
+git -C "$1" ${LS_FILES_ARGUMENTS.join(" ")} >&3 3>&- 4>&- &
+listing=$!
+git -C "$1" ${grepArguments(false).join(" ")} <&5 5<&- 3>&- 4>&- &
+search=$!
+exec 5<&-
+wait "$search"; searched=$?
+wait "$listing"; listed=$?
+printf '%s %s' "$listed" "$searched" >&4
+`;
+function listAndSearch(root, keywords, timeoutMs) {
+  const result = spawnSync(
+    POSIX_SHELL,
+    ["-c", LIST_AND_SEARCH, "git-listing", root],
+    {
+      env: gitEnvironment(),
+      maxBuffer: 1 << 30,
+      timeout: timeoutMs,
+      input: grepPatterns(keywords),
+      stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
+    }
+  );
+  const statuses = /^(\d+) (\d+)$/.exec(result.output[4]?.toString() ?? "");
+  if (result.error || result.status !== 0 || !statuses)
+    return {
+      error: result.error?.message ?? (firstLine(result.stderr) || `the shell exited ${result.status}`)
+    };
+  if (statuses[1] !== "0") return { error: firstLine(result.stderr) || `git ls-files exited ${statuses[1]}` };
+  const listed = listedEntries(result.output[3]);
+  if (statuses[2] !== "0" && statuses[2] !== "1")
+    return { listed, grepError: firstLine(result.stderr) || `git grep exited ${statuses[2]}` };
+  return { listed, mentioning: grepPaths(result.stdout) };
 }
 
 // src/core/workspace/symlinks.ts
@@ -27002,14 +27083,13 @@ function listWorkspace(root, options = {}) {
   const wanted2 = (path5) => isIncluded(path5) && !isExcluded(path5);
   const realRoot = realpathSync3(root);
   recoverBeforeReading(realRoot, logger);
-  const listed = options.respectGitignore === false ? void 0 : gitListedFiles(realRoot, logger);
-  if (!listed) {
+  const git2 = options.respectGitignore === false ? void 0 : gitListing(realRoot, options.keywords ?? [], logger);
+  if (!git2) {
     const paths2 = walkFiles(realRoot, wanted2, options, logger).sort();
     warnUnmatched(include, paths2, logger);
     return { paths: paths2 };
   }
-  const hasUntracked = listed.some((entry) => entry.mode === void 0);
-  const mentioning = options.keywords?.length ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger) : void 0;
+  const { listed, mentioning } = git2;
   const paths = keepGitListed(realRoot, listed, wanted2, logger, mentioning !== void 0).sort();
   warnUnmatched(include, paths, logger);
   return mentioning ? { paths, mentioning } : { paths };

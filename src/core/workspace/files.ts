@@ -6,7 +6,7 @@ import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { recoverBeforeReading } from './atomic.js';
-import { gitFilesMentioning, gitListedFiles, type GitListed } from './git-listing.js';
+import { gitListing, type GitListed } from './git-listing.js';
 import { symlinkNotice } from './symlinks.js';
 import { walkFiles } from './walk.js';
 
@@ -48,10 +48,11 @@ export interface WorkspaceListing {
   /** As listWorkspaceFiles returns them, except as `mentioning` says. */
   paths: string[];
   /**
-   * Set when git listed the files and `keywords` were asked for: the listed paths whose text holds at
-   * least one keyword (git searched them, on all cores, without this process reading them). Then the
-   * tracked paths are as git's index knows them and were not checked on disk, so check each with
-   * isRegularWorkspaceFile before reading it.
+   * Set when git listed the files and `keywords` were asked for: every listed path whose text holds a
+   * keyword is in it (git searched the tracked files, on all cores, without this process reading them;
+   * up to UNTRACKED_READ_LIMIT untracked ones are in it unsearched), so a reader still checks the text
+   * of each one it reads. The tracked paths are as git's index knows them and were not checked on
+   * disk, so check each with isRegularWorkspaceFile before reading it.
    */
   mentioning?: ReadonlySet<string>;
 }
@@ -72,17 +73,14 @@ export function listWorkspace(
   const realRoot = realpathSync(root);
   // A run killed mid-write is settled before anything is read, so no scan sees a half-written tree.
   recoverBeforeReading(realRoot, logger);
-  const listed = options.respectGitignore === false ? undefined : gitListedFiles(realRoot, logger);
-  if (!listed) {
+  const git =
+    options.respectGitignore === false ? undefined : gitListing(realRoot, options.keywords ?? [], logger);
+  if (!git) {
     const paths = walkFiles(realRoot, wanted, options, logger).sort();
     warnUnmatched(include, paths, logger);
     return { paths };
   }
-  // Searching untracked files makes git walk the tree again; skip it when git listed none.
-  const hasUntracked = listed.some((entry) => entry.mode === undefined);
-  const mentioning = options.keywords?.length
-    ? gitFilesMentioning(realRoot, options.keywords, hasUntracked, logger)
-    : undefined;
+  const { listed, mentioning } = git;
   const paths = keepGitListed(realRoot, listed, wanted, logger, mentioning !== undefined).sort();
   warnUnmatched(include, paths, logger);
   return mentioning ? { paths, mentioning } : { paths };
