@@ -41403,7 +41403,7 @@ var UNUSUAL = /[\s[{,][&!]\S|^[&!]\S|^%|^\.\.\.[ \t]*(?:#.*)?$|^---[ \t]*[^\s#]/
 var SEPARATOR = /^---[ \t]*(?:#.*)?$/m;
 var CONTENT_LINE = /^[ \t]*[^\s#]/m;
 var BINARY = /(?:^|[\s[{,:])[-+]?0b[01]/m;
-function fastDocuments(text) {
+function fastDocuments(text, readValues) {
   if (UNUSUAL.test(text) || BINARY.test(text)) return void 0;
   const pieces = [];
   let rest = text;
@@ -41424,7 +41424,7 @@ function fastDocuments(text) {
     pieces.forEach((piece, index) => {
       const content = CONTENT_LINE.exec(piece.text);
       if (!content) return;
-      const value = ownStrings(loadValue(piece.text));
+      const value = ownStrings(readValues?.take(piece.text) ?? loadValue(piece.text));
       const offset = content.index + content[0].length - 1;
       documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
     });
@@ -41466,8 +41466,8 @@ function countLines(text) {
 }
 
 // src/core/mesh/documents.ts
-function parseDocuments(file, text) {
-  const fast = fastDocuments(text);
+function parseDocuments(file, text, readValues) {
+  const fast = fastDocuments(text, readValues);
   if (fast) return { documents: withLazyTrees(file, text, fast), errors: [] };
   return parseDocumentTrees(file, text);
 }
@@ -41824,7 +41824,7 @@ import { posix as posix2 } from "node:path";
 import { existsSync as existsSync6, statSync as statSync2 } from "node:fs";
 import { posix } from "node:path";
 var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function openRepoFiles(root, logger = silentLogger, written) {
+function openRepoFiles(root, logger = silentLogger, written, readValues) {
   const paths = listWorkspaceFiles(root, { patterns: ["**/*.yaml", "**/*.yml", "**/Kustomization"], logger });
   const listed = new Set(paths);
   const texts = /* @__PURE__ */ new Map();
@@ -41851,7 +41851,7 @@ function openRepoFiles(root, logger = silentLogger, written) {
     let docs = parsed.get(key);
     if (!docs) {
       const body = text(key);
-      const result = body === void 0 ? { documents: [], errors: [] } : parseDocuments(key, body);
+      const result = body === void 0 ? { documents: [], errors: [] } : parseDocuments(key, body, readValues);
       parseErrors.push(...result.errors);
       docs = result.documents;
       parsed.set(key, docs);
@@ -44382,7 +44382,7 @@ async function buildMeshModel(workspace, options = {}) {
 }
 async function buildMesh(workspace, options = {}) {
   const logger = options.logger ?? silentLogger;
-  const files = openRepoFiles(workspace, logger, options.written);
+  const files = openRepoFiles(workspace, logger, options.written, options.readValues);
   const { roots, warnings } = discoverRoots(files);
   const needsKustomize = roots.some((r) => r.kustomization);
   const kustomize = needsKustomize ? options.kustomize ?? locateKustomize() : void 0;

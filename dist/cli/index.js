@@ -37307,7 +37307,7 @@ function numbersAgree(text3) {
   }
   return true;
 }
-function fastDocuments(text3) {
+function fastDocuments(text3, readValues) {
   if (UNUSUAL.test(text3) || BINARY.test(text3)) return void 0;
   const pieces = [];
   let rest = text3;
@@ -37328,7 +37328,7 @@ function fastDocuments(text3) {
     pieces.forEach((piece, index) => {
       const content = CONTENT_LINE.exec(piece.text);
       if (!content) return;
-      const value = ownStrings(loadValue(piece.text));
+      const value = ownStrings(readValues?.take(piece.text) ?? loadValue(piece.text));
       const offset = content.index + content[0].length - 1;
       documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
     });
@@ -37340,6 +37340,29 @@ function fastDocuments(text3) {
 function readsAlikeAsYaml11(body) {
   return !UNUSUAL.test(body) && !SEPARATOR.test(body) && !YAML11_WORD.test(body) && numbersAgree(body);
 }
+var readValuesTaken = { count: 0 };
+var LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)*/;
+var ReadValues = class {
+  #values = /* @__PURE__ */ new Map();
+  /** Keeps the value `fastManifest` gave for `text`, copied free of its text (ownStrings). */
+  keep(text3, value) {
+    this.#values.set(text3, ownStrings(value));
+  }
+  /**
+   * The value kept for `text`, or for `text` without the comment and blank lines before its content
+   * (a file keeps those around a document it rewrote; they carry no value), once.
+   */
+  take(text3) {
+    if (this.#values.size === 0) return void 0;
+    const lead = LEADING_COMMENTS.exec(text3)[0].length;
+    const key = this.#values.has(text3) ? text3 : text3.slice(lead);
+    const value = this.#values.get(key);
+    if (value === void 0) return void 0;
+    this.#values.delete(key);
+    readValuesTaken.count++;
+    return value;
+  }
+};
 function fastManifest(body) {
   if (!readsAlikeAsYaml11(body)) return void 0;
   try {
@@ -37381,8 +37404,8 @@ function countLines(text3) {
 }
 
 // src/core/mesh/documents.ts
-function parseDocuments(file, text3) {
-  const fast = fastDocuments(text3);
+function parseDocuments(file, text3, readValues) {
+  const fast = fastDocuments(text3, readValues);
   if (fast) return { documents: withLazyTrees(file, text3, fast), errors: [] };
   return parseDocumentTrees(file, text3);
 }
@@ -37781,7 +37804,7 @@ import { posix as posix2 } from "node:path";
 import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
 import { posix } from "node:path";
 var KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function openRepoFiles(root, logger = silentLogger, written) {
+function openRepoFiles(root, logger = silentLogger, written, readValues) {
   const paths = listWorkspaceFiles(root, { patterns: ["**/*.yaml", "**/*.yml", "**/Kustomization"], logger });
   const listed = new Set(paths);
   const texts = /* @__PURE__ */ new Map();
@@ -37808,7 +37831,7 @@ function openRepoFiles(root, logger = silentLogger, written) {
     let docs = parsed.get(key);
     if (!docs) {
       const body = text3(key);
-      const result = body === void 0 ? { documents: [], errors: [] } : parseDocuments(key, body);
+      const result = body === void 0 ? { documents: [], errors: [] } : parseDocuments(key, body, readValues);
       parseErrors.push(...result.errors);
       docs = result.documents;
       parsed.set(key, docs);
@@ -40511,7 +40534,7 @@ async function buildMeshModel(workspace, options = {}) {
 }
 async function buildMesh(workspace, options = {}) {
   const logger = options.logger ?? silentLogger;
-  const files = openRepoFiles(workspace, logger, options.written);
+  const files = openRepoFiles(workspace, logger, options.written, options.readValues);
   const { roots, warnings } = discoverRoots(files);
   const needsKustomize = roots.some((r) => r.kustomization);
   const kustomize = needsKustomize ? options.kustomize ?? locateKustomize() : void 0;
@@ -52596,7 +52619,7 @@ async function rebuildMesh(before, workspace, changed, options = {}) {
   const paths = new Set(changed.map((p) => posix15.normalize(p)));
   if (!shortcutApplies(before.model, before.rendered, paths)) return void 0;
   const affected = before.rendered.filter((r) => touches(r, paths));
-  const files = openRepoFiles(workspace, options.logger ?? silentLogger, options.written);
+  const files = openRepoFiles(workspace, options.logger ?? silentLogger, options.written, options.readValues);
   const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
   const fresh = await renderRoots(
     files,
@@ -52662,8 +52685,9 @@ function shortcutApplies(model, rendered, paths) {
 
 // src/core/inject/render-check.ts
 var BLOCKING = /* @__PURE__ */ new Set(["MESH001", "MESH005"]);
-function assertOneProxy(body, file, line) {
-  const parsed = readManifest(body);
+function assertOneProxy(body, file, line, readValues) {
+  const fast = fastManifest(body);
+  const parsed = fast ? fast.value : parseManifest(body);
   for (const object of objectsOf(parsed)) {
     const template = podTemplateOf(object);
     if (!template) continue;
@@ -52678,13 +52702,14 @@ function assertOneProxy(body, file, line) {
         }
       );
   }
+  if (fast && readValues) readValues.keep(body, parsed);
   return parsed;
 }
 function proxyCount(spec) {
   return ["initContainers", "containers"].flatMap((list) => Array.isArray(spec[list]) ? spec[list] : []).filter((c) => isObject(c) && c["name"] === "istio-proxy").length;
 }
 var findingKey = (f) => `${f.code} ${f.cluster} ${f.origin}`;
-async function checkRenderedResult(workspace, changes, before, logger) {
+async function checkRenderedResult(workspace, changes, before, logger, readValues) {
   const scratch = mkdtempSync3(join23(tmpdir6(), "inject-render-check-"));
   try {
     cpSync(workspace, scratch, {
@@ -52701,7 +52726,12 @@ async function checkRenderedResult(workspace, changes, before, logger) {
         written.set(change.path, change.content);
       }
     }
-    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace), written };
+    const options = {
+      logger: quiet(logger),
+      repositoryUrls: gitRemoteUrls(workspace),
+      written,
+      ...readValues ? { readValues } : {}
+    };
     const paths = changes.map((c) => c.path);
     const after = (before ? await rebuildMesh(before, scratch, paths, options) : void 0) ?? await buildMesh(scratch, options);
     after.files.forgetParsed();
@@ -52752,9 +52782,15 @@ function judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings)
     if (origin) w.origin = origin;
   }
   for (const [job, replacement] of judged.replacedJobs) {
-    const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
-    if (mode !== "in-place") continue;
+    const inPlace = mode === "in-place";
     const written = normalisedBody(replacement);
+    const parsed = assertOneProxy(
+      inPlace ? written : replacement,
+      job.file.path,
+      job.slice.line,
+      inPlace ? judged.readValues : void 0
+    );
+    if (!inPlace) continue;
     const cache = injected.cacheOf.get(job);
     cache.forget(job.body);
     cache.record(written, { output: written, skipped: [...injected.skipLines.get(job) ?? []] });
@@ -52777,7 +52813,7 @@ function judgeAll(jobs, outputs, skipLines, mode) {
     perFile.set(job.slice.index, judgement.replacement);
     replacements.set(job.file, perFile);
   });
-  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
+  return { jobs, workloads, replacements, replacedJobs, injectedObjects, readValues: new ReadValues() };
 }
 
 // src/core/inject/output/changes.ts
@@ -54578,7 +54614,13 @@ async function writeSidecars(setup, workloads, changes) {
   logger.info(`${changes.length} files to write`);
   const skipped = skippedWorkloads(workloads, logger);
   if (options.failOnSkip && skipped.length > 0) throw failOnSkipError(skipped);
-  const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger) : void 0;
+  const checked = repoMesh && changes.length > 0 && mode !== "render-dir" ? await checkRenderedResult(
+    options.workspace,
+    changes,
+    await repoMesh.loadBuild(),
+    logger,
+    setup.readValues
+  ) : void 0;
   if (!options.dryRun && changes.length > 0) {
     for (const change of changes) await mkdir5(dirname10(change.absolute), { recursive: true });
     writeFilesAtomically(
@@ -54679,7 +54721,7 @@ async function renderSidecars(options, deps = {}) {
     }
     const { caches } = injected;
     const written = await writeSidecars(
-      { options, mode, repoMesh, cacheDir: cacheDir2, caches, podSettings, logger },
+      { options, mode, repoMesh, cacheDir: cacheDir2, caches, podSettings, readValues: judged.readValues, logger },
       judged.workloads,
       changes
     );

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { renderSidecars } from '../../src/core/inject/index.js';
 import { manifestParses } from '../../src/core/inject/workloads.js';
 import { syntaxTrees } from '../../src/core/mesh/documents.js';
+import { readValuesTaken } from '../../src/core/mesh/yaml-values.js';
 import { realIstioctlPair } from '../support/istioctl.js';
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -92,5 +93,28 @@ describe.skipIf(skip)('parsing each injected document, real istioctl and kustomi
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it("the render check takes each written workload's values from the two-proxy check's read", async () => {
+    if ('skip' in pair) return;
+    const root = mkdtempSync(join(tmpdir(), 'inject-parse-once-plain-'));
+    scratch.push(root);
+    // A plain root: the model reads the files themselves (no kustomize), each document under a comment.
+    writeFileSync(
+      join(root, 'apps.yaml'),
+      `# the shop\n${workload('Deployment', 'web')}---\n# its database\n${workload('StatefulSet', 'db')}`,
+    );
+    writeFileSync(
+      join(root, 'namespace.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {istio-injection: enabled}\n',
+    );
+    for (const binary of [pair.old.binary, pair.new.binary]) {
+      const taken = readValuesTaken.count;
+      const run = await renderSidecars({ workspace: root, istioctl: binary, workers: 1, cacheDir: false });
+      expect(run.changedFiles).toEqual(['apps.yaml']);
+      expect(run.renderCheck).toMatchObject({ pods: 2, withOneProxy: 2 });
+      expect(readValuesTaken.count - taken).toBe(2);
+    }
+    expect(readFileSync(join(root, 'apps.yaml'), 'utf8')).toMatch(/^# the shop\n[^]*\n# its database\n/);
   });
 });

@@ -6,6 +6,7 @@ import type { InjectedGroups } from './inject-groups.js';
 import { judgeJob } from './judgement.js';
 import { normalisedBody, type Job, type SourceFile } from './jobs.js';
 import type { PodSettingsCache } from './pod-settings-cache.js';
+import { ReadValues } from '../mesh/yaml-values.js';
 import { assertOneProxy } from './render-check.js';
 import type { RepoMesh } from './repo-mesh.js';
 import { recordModes } from './sidecar-mode.js';
@@ -32,10 +33,18 @@ export function judgeInjected(
   // In place, what is written is istioctl's own output, which it gives back unchanged (ADR 0008):
   // remember that, so the next run finds the file current without asking istioctl again. The old
   // document is gone from the file, so its (large) answer is not kept.
+  // In place, the written documents are these bodies: the render check's model takes their values
+  // from this read instead of reading them again.
   for (const [job, replacement] of judged.replacedJobs) {
-    const parsed = assertOneProxy(replacement, job.file.path, job.slice.line);
-    if (mode !== 'in-place') continue;
+    const inPlace = mode === 'in-place';
     const written = normalisedBody(replacement);
+    const parsed = assertOneProxy(
+      inPlace ? written : replacement,
+      job.file.path,
+      job.slice.line,
+      inPlace ? judged.readValues : undefined,
+    );
+    if (!inPlace) continue;
     const cache = injected.cacheOf.get(job)!;
     cache.forget(job.body);
     cache.record(written, { output: written, skipped: [...(injected.skipLines.get(job) ?? [])] });
@@ -64,5 +73,5 @@ function judgeAll(
     perFile.set(job.slice.index, judgement.replacement);
     replacements.set(job.file, perFile);
   });
-  return { jobs, workloads, replacements, replacedJobs, injectedObjects };
+  return { jobs, workloads, replacements, replacedJobs, injectedObjects, readValues: new ReadValues() };
 }

@@ -10,7 +10,8 @@ import { checkMeshInvariants } from '../mesh/invariants.js';
 import { buildMesh, gitRemoteUrls, type MeshBuild } from '../mesh/model.js';
 import { rebuildMesh } from '../mesh/rebuild.js';
 import type { MeshFinding } from '../mesh/types.js';
-import { isObject, objectsOf, podTemplateOf, readManifest } from './workloads.js';
+import { fastManifest, type ReadValues } from '../mesh/yaml-values.js';
+import { isObject, objectsOf, parseManifest, podTemplateOf } from './workloads.js';
 
 /** Findings that an injection can cause and that make the result unsafe to apply. */
 const BLOCKING = new Set(['MESH001', 'MESH005']);
@@ -25,10 +26,11 @@ export interface RenderCheck {
 
 /**
  * Counts istio-proxy containers per pod template of a document istioctl returned; throws on two.
- * Returns the parsed document.
+ * Returns the parsed document, and keeps it in `readValues` when the fast reader read it.
  */
-export function assertOneProxy(body: string, file: string, line: number): unknown {
-  const parsed = readManifest(body);
+export function assertOneProxy(body: string, file: string, line: number, readValues?: ReadValues): unknown {
+  const fast = fastManifest(body);
+  const parsed = fast ? fast.value : parseManifest(body);
   for (const object of objectsOf(parsed)) {
     const template = podTemplateOf(object);
     if (!template) continue;
@@ -43,6 +45,7 @@ export function assertOneProxy(body: string, file: string, line: number): unknow
         },
       );
   }
+  if (fast && readValues) readValues.keep(body, parsed);
   return parsed;
 }
 
@@ -65,6 +68,7 @@ export async function checkRenderedResult(
   changes: readonly { path: string; content: string | null }[],
   before: MeshBuild | undefined,
   logger: Logger,
+  readValues?: ReadValues,
 ): Promise<{ check: RenderCheck; after: MeshBuild }> {
   const scratch = mkdtempSync(join(tmpdir(), 'inject-render-check-'));
   try {
@@ -83,7 +87,12 @@ export async function checkRenderedResult(
         written.set(change.path, change.content);
       }
     }
-    const options = { logger: quiet(logger), repositoryUrls: gitRemoteUrls(workspace), written };
+    const options = {
+      logger: quiet(logger),
+      repositoryUrls: gitRemoteUrls(workspace),
+      written,
+      ...(readValues ? { readValues } : {}),
+    };
     const paths = changes.map((c) => c.path);
     const after =
       (before ? await rebuildMesh(before, scratch, paths, options) : undefined) ??

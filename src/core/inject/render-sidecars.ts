@@ -68,7 +68,7 @@ export async function renderSidecars(
     }
     const { caches } = injected;
     const written = await writeSidecars(
-      { options, mode, repoMesh, cacheDir, caches, podSettings, logger },
+      { options, mode, repoMesh, cacheDir, caches, podSettings, readValues: judged.readValues, logger },
       judged.workloads,
       changes,
     );

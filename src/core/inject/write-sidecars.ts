@@ -9,6 +9,7 @@ import type { InjectConfig } from './inject-config.js';
 import type { InjectionCache } from './injection-cache.js';
 import type { PlannedChange } from './output/changes.js';
 import type { PodSettingsCache } from './pod-settings-cache.js';
+import type { ReadValues } from '../mesh/yaml-values.js';
 import { checkRenderedResult } from './render-check.js';
 import { recordRepoMeshFacts, type RepoMesh } from './repo-mesh.js';
 import { renderInjectSummary } from './summary.js';
@@ -27,6 +28,8 @@ export interface WriteSetup {
   cacheDir: string | undefined;
   caches: readonly InjectionCache[];
   podSettings: PodSettingsCache;
+  /** The written documents' values, already read by the two-proxy check (judgeInjected). */
+  readValues?: ReadValues;
   logger: Logger;
 }
 
@@ -47,7 +50,13 @@ export async function writeSidecars(
   // The result as the cluster would get it: rendered before writing, all or nothing.
   const checked =
     repoMesh && changes.length > 0 && mode !== 'render-dir'
-      ? await checkRenderedResult(options.workspace, changes, await repoMesh.loadBuild(), logger)
+      ? await checkRenderedResult(
+          options.workspace,
+          changes,
+          await repoMesh.loadBuild(),
+          logger,
+          setup.readValues,
+        )
       : undefined;
   if (!options.dryRun && changes.length > 0) {
     for (const change of changes) await mkdir(dirname(change.absolute), { recursive: true });

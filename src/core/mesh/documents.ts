@@ -2,7 +2,7 @@
 // and walked by field path (map keys, list indexes, or list items by `name`) to a 1-based line.
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { fastDocuments, type FastDocument } from './yaml-values.js';
+import { fastDocuments, type FastDocument, type ReadValues } from './yaml-values.js';
 
 /** A step of a field path: a map key, a list index, or the list item whose `name` is this. */
 export type PathStep = string | number | { name: string };
@@ -22,8 +22,9 @@ export interface SourceDocument {
 export function parseDocuments(
   file: string,
   text: string,
+  readValues?: ReadValues,
 ): { documents: SourceDocument[]; errors: string[]; firstError?: { line: number; message: string } } {
-  const fast = fastDocuments(text);
+  const fast = fastDocuments(text, readValues);
   if (fast) return { documents: withLazyTrees(file, text, fast), errors: [] };
   return parseDocumentTrees(file, text);
 }

@@ -20,6 +20,7 @@ import { findControlPlanes } from './values/index.js';
 import type { ControlPlaneDeclaration, ValuesLookupContext } from './values/types.js';
 import { readNamespaces, readWorkloads } from './workloads.js';
 import { componentsOf, controlPlanesOf } from './control-planes.js';
+import type { ReadValues } from './yaml-values.js';
 
 export interface MeshModelOptions {
   logger?: Logger;
@@ -33,6 +34,8 @@ export interface MeshModelOptions {
   findControlPlanes?: (context: ValuesLookupContext) => Promise<ControlPlaneDeclaration[]>;
   /** Contents of files just written into the workspace, used as read (openRepoFiles). */
   written?: ReadonlyMap<string, string>;
+  /** Documents of those files the caller has already read (ReadValues), taken instead of read again. */
+  readValues?: ReadValues;
 }
 
 export interface MeshBuild {
@@ -48,7 +51,7 @@ export async function buildMeshModel(workspace: string, options: MeshModelOption
 /** The model with what it was built from, for the invariants and for later edits. */
 export async function buildMesh(workspace: string, options: MeshModelOptions = {}): Promise<MeshBuild> {
   const logger = options.logger ?? silentLogger;
-  const files = openRepoFiles(workspace, logger, options.written);
+  const files = openRepoFiles(workspace, logger, options.written, options.readValues);
   const { roots, warnings } = discoverRoots(files);
   const needsKustomize = roots.some((r) => r.kustomization);
   const kustomize = needsKustomize ? (options.kustomize ?? locateKustomize()) : undefined;

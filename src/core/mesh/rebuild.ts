@@ -23,7 +23,7 @@ export async function rebuildMesh(
   const paths = new Set(changed.map((p) => posix.normalize(p)));
   if (!shortcutApplies(before.model, before.rendered, paths)) return undefined;
   const affected = before.rendered.filter((r) => touches(r, paths));
-  const files = openRepoFiles(workspace, options.logger ?? silentLogger, options.written);
+  const files = openRepoFiles(workspace, options.logger ?? silentLogger, options.written, options.readValues);
   const needsKustomize = affected.some((r) => r.root.kustomization || (r.root.nested ?? []).length > 0);
   const fresh = await renderRoots(
     files,

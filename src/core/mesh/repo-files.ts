@@ -13,6 +13,7 @@ import {
 } from '../workspace/files.js';
 import { parseDocuments, type SourceDocument } from './documents.js';
 import type { WorkspaceFileReader } from './values/types.js';
+import type { ReadValues } from './yaml-values.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -43,6 +44,7 @@ export function openRepoFiles(
   root: string,
   logger: Logger = silentLogger,
   written?: ReadonlyMap<string, string>,
+  readValues?: ReadValues,
 ): RepoFiles {
   const paths = listWorkspaceFiles(root, { patterns: ['**/*.yaml', '**/*.yml', '**/Kustomization'], logger });
   const listed = new Set(paths);
@@ -70,7 +72,8 @@ export function openRepoFiles(
     let docs = parsed.get(key);
     if (!docs) {
       const body = text(key);
-      const result = body === undefined ? { documents: [], errors: [] } : parseDocuments(key, body);
+      const result =
+        body === undefined ? { documents: [], errors: [] } : parseDocuments(key, body, readValues);
       parseErrors.push(...result.errors);
       docs = result.documents;
       parsed.set(key, docs);

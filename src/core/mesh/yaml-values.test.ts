@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { LineCounter, parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseDocumentTrees, parseDocuments } from './documents.js';
-import { fastDocuments, fastManifest } from './yaml-values.js';
+import { fastDocuments, fastManifest, ReadValues } from './yaml-values.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const fixtures = readdirSync(root + 'test/fixtures', { recursive: true, encoding: 'utf8' })
@@ -92,5 +92,41 @@ describe('the fast reader', () => {
       [2, 8, { b: 2 }],
     ]);
     expect(docs[1]!.lineCounter.linePos(docs[1]!.document.contents!.range![0]).line).toBe(8);
+  });
+});
+
+describe('values already read', () => {
+  const body =
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  script: |\n    # kept\n';
+
+  it('stand for the same text, or that text after comment and blank lines, once', () => {
+    const values = new ReadValues();
+    const read = fastManifest(body)!.value;
+    values.keep(body, read);
+    expect(values.take('# settings for the app\n\n  # more\n' + body)).toBe(read);
+    expect(values.take(body)).toBeUndefined();
+    values.keep(body, read);
+    expect(values.take(body)).toBe(read);
+  });
+
+  it('give a model the values it would have read itself, and nothing for other texts', () => {
+    const file = `# leading comment\n${body}---\n# second\n${body.replace('settings', 'other')}`;
+    const values = new ReadValues();
+    const kept = fastManifest(body)!.value;
+    values.keep(body, kept);
+    // A longer text that merely starts like a kept one is not it.
+    values.keep('apiVersion: v1\n', { apiVersion: 'v1' });
+    const reused = fastDocuments(file, values)!;
+    expect(reused.map((d) => d.value)).toEqual(fastDocuments(file)!.map((d) => d.value));
+    expect(reused[0]!.value).toBe(kept);
+    expect(reused[1]!.value).not.toBe(kept);
+    expect(values.take('apiVersion: v1\n')).toEqual({ apiVersion: 'v1' });
+  });
+
+  it('never take a text whose lead is content, not comments', () => {
+    const values = new ReadValues();
+    values.keep('b: 2\n', { b: 2 });
+    expect(values.take('a: 1\nb: 2\n')).toBeUndefined();
+    expect(values.take('key: |\n  # text\nb: 2\n')).toBeUndefined();
   });
 });

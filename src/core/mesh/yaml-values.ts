@@ -48,7 +48,7 @@ export interface FastDocument {
  * line; documents without content are left out, as the `yaml` library leaves out null contents.
  * Undefined when the text needs the `yaml` library (see above) or does not load.
  */
-export function fastDocuments(text: string): FastDocument[] | undefined {
+export function fastDocuments(text: string, readValues?: ReadValues): FastDocument[] | undefined {
   if (UNUSUAL.test(text) || BINARY.test(text)) return undefined;
   const pieces: { text: string; line: number }[] = [];
   let rest = text;
@@ -72,7 +72,7 @@ export function fastDocuments(text: string): FastDocument[] | undefined {
       const content = CONTENT_LINE.exec(piece.text);
       if (!content) return;
       // The mesh model keeps these values for the run: without js-yaml's copy of the text.
-      const value = ownStrings(loadValue(piece.text));
+      const value = ownStrings(readValues?.take(piece.text) ?? loadValue(piece.text));
       const offset = content.index + content[0].length - 1;
       documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
     });
@@ -89,6 +89,41 @@ export function fastDocuments(text: string): FastDocument[] | undefined {
  */
 export function readsAlikeAsYaml11(body: string): boolean {
   return !UNUSUAL.test(body) && !SEPARATOR.test(body) && !YAML11_WORD.test(body) && numbersAgree(body);
+}
+
+/** How many documents a model took from ReadValues in this process (tests observe the reuse). */
+export const readValuesTaken = { count: 0 };
+
+/** Blank and comment lines before a document's content (nothing before content can be a scalar's). */
+const LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)*/;
+
+/**
+ * Documents a caller has already read with this module's reader (`fastManifest`), by their exact
+ * text: the same text read again gives the same value, so a model built over files the caller has
+ * just written takes these instead. Each is taken once (a value then belongs to one document).
+ */
+export class ReadValues {
+  readonly #values = new Map<string, unknown>();
+
+  /** Keeps the value `fastManifest` gave for `text`, copied free of its text (ownStrings). */
+  keep(text: string, value: unknown): void {
+    this.#values.set(text, ownStrings(value));
+  }
+
+  /**
+   * The value kept for `text`, or for `text` without the comment and blank lines before its content
+   * (a file keeps those around a document it rewrote; they carry no value), once.
+   */
+  take(text: string): unknown {
+    if (this.#values.size === 0) return undefined;
+    const lead = LEADING_COMMENTS.exec(text)![0].length;
+    const key = this.#values.has(text) ? text : text.slice(lead);
+    const value = this.#values.get(key);
+    if (value === undefined) return undefined;
+    this.#values.delete(key);
+    readValuesTaken.count++;
+    return value;
+  }
 }
 
 /**
