@@ -32,9 +32,8 @@ export function judgeInjected(
   // Never two proxies: every document istioctl rewrote is checked before anything is written.
   // In place, what is written is istioctl's own output, which it gives back unchanged (ADR 0008):
   // remember that, so the next run finds the file current without asking istioctl again. The old
-  // document is gone from the file, so its (large) answer is not kept.
-  // In place, the written documents are these bodies: the render check's model takes their values
-  // from this read instead of reading them again.
+  // document is gone from the file, so its (large) answer is not kept. The check's read of each body
+  // written in place is kept too: the render check's model takes it instead of reading it again.
   for (const [job, replacement] of judged.replacedJobs) {
     const inPlace = mode === 'in-place';
     const written = normalisedBody(replacement);
