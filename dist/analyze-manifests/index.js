@@ -33769,17 +33769,13 @@ wait "$listing"; listed=$?
 printf '%s %s' "$listed" "$searched" >&4
 `;
 function listAndSearch(root, keywords, timeoutMs) {
-  const result = spawnSync(
-    POSIX_SHELL,
-    ["-c", LIST_AND_SEARCH, "git-listing", root],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      timeout: timeoutMs,
-      input: grepPatterns(keywords),
-      stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
-    }
-  );
+  const result = spawnSync(POSIX_SHELL, ["-c", LIST_AND_SEARCH, "git-listing", root], {
+    env: gitEnvironment(),
+    maxBuffer: 1 << 30,
+    timeout: timeoutMs,
+    input: grepPatterns(keywords),
+    stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
+  });
   const statuses = /^(\d+) (\d+)$/.exec(result.output[4]?.toString() ?? "");
   if (result.error || result.status !== 0 || !statuses)
     return {
@@ -44022,7 +44018,8 @@ function fastDocuments(text, readValues) {
     pieces.forEach((piece, index) => {
       const content = CONTENT_LINE.exec(piece.text);
       if (!content) return;
-      const value = ownStrings(readValues?.take(piece.text) ?? loadValue(piece.text));
+      const kept = readValues?.take(piece.text);
+      const value = kept !== void 0 ? kept : ownStrings(loadValue(piece.text));
       const offset = content.index + content[0].length - 1;
       documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
     });

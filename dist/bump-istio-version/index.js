@@ -38161,17 +38161,13 @@ wait "$listing"; listed=$?
 printf '%s %s' "$listed" "$searched" >&4
 `;
 function listAndSearch(root, keywords, timeoutMs) {
-  const result = spawnSync(
-    POSIX_SHELL,
-    ["-c", LIST_AND_SEARCH, "git-listing", root],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      timeout: timeoutMs,
-      input: grepPatterns(keywords),
-      stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
-    }
-  );
+  const result = spawnSync(POSIX_SHELL, ["-c", LIST_AND_SEARCH, "git-listing", root], {
+    env: gitEnvironment(),
+    maxBuffer: 1 << 30,
+    timeout: timeoutMs,
+    input: grepPatterns(keywords),
+    stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
+  });
   const statuses = /^(\d+) (\d+)$/.exec(result.output[4]?.toString() ?? "");
   if (result.error || result.status !== 0 || !statuses)
     return {

@@ -26865,17 +26865,13 @@ wait "$listing"; listed=$?
 printf '%s %s' "$listed" "$searched" >&4
 `;
 function listAndSearch(root, keywords, timeoutMs) {
-  const result = spawnSync(
-    POSIX_SHELL,
-    ["-c", LIST_AND_SEARCH, "git-listing", root],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      timeout: timeoutMs,
-      input: grepPatterns(keywords),
-      stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
-    }
-  );
+  const result = spawnSync(POSIX_SHELL, ["-c", LIST_AND_SEARCH, "git-listing", root], {
+    env: gitEnvironment(),
+    maxBuffer: 1 << 30,
+    timeout: timeoutMs,
+    input: grepPatterns(keywords),
+    stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
+  });
   const statuses = /^(\d+) (\d+)$/.exec(result.output[4]?.toString() ?? "");
   if (result.error || result.status !== 0 || !statuses)
     return {
@@ -37328,7 +37324,8 @@ function fastDocuments(text3, readValues) {
     pieces.forEach((piece, index) => {
       const content = CONTENT_LINE.exec(piece.text);
       if (!content) return;
-      const value = ownStrings(readValues?.take(piece.text) ?? loadValue(piece.text));
+      const kept = readValues?.take(piece.text);
+      const value = kept !== void 0 ? kept : ownStrings(loadValue(piece.text));
       const offset = content.index + content[0].length - 1;
       documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
     });
@@ -37354,8 +37351,7 @@ var ReadValues = class {
    */
   take(text3) {
     if (this.#values.size === 0) return void 0;
-    const lead = LEADING_COMMENTS.exec(text3)[0].length;
-    const key = this.#values.has(text3) ? text3 : text3.slice(lead);
+    const key = this.#values.has(text3) ? text3 : text3.slice(LEADING_COMMENTS.exec(text3)[0].length);
     const value = this.#values.get(key);
     if (value === void 0) return void 0;
     this.#values.delete(key);
@@ -52781,8 +52777,8 @@ function judgeInjected(jobs, injected, notSelected, mode, repoMesh, podSettings)
     const origin = repoMesh?.originOf(w.file, w.line);
     if (origin) w.origin = origin;
   }
+  const inPlace = mode === "in-place";
   for (const [job, replacement] of judged.replacedJobs) {
-    const inPlace = mode === "in-place";
     const written = normalisedBody(replacement);
     const parsed = assertOneProxy(
       inPlace ? written : replacement,

@@ -34,8 +34,8 @@ export function judgeInjected(
   // remember that, so the next run finds the file current without asking istioctl again. The old
   // document is gone from the file, so its (large) answer is not kept. The check's read of each body
   // written in place is kept too: the render check's model takes it instead of reading it again.
+  const inPlace = mode === 'in-place';
   for (const [job, replacement] of judged.replacedJobs) {
-    const inPlace = mode === 'in-place';
     const written = normalisedBody(replacement);
     const parsed = assertOneProxy(
       inPlace ? written : replacement,

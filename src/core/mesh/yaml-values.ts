@@ -72,7 +72,9 @@ export function fastDocuments(text: string, readValues?: ReadValues): FastDocume
       const content = CONTENT_LINE.exec(piece.text);
       if (!content) return;
       // The mesh model keeps these values for the run: without js-yaml's copy of the text.
-      const value = ownStrings(readValues?.take(piece.text) ?? loadValue(piece.text));
+      // A value taken from ReadValues owns its strings already.
+      const kept = readValues?.take(piece.text);
+      const value = kept !== undefined ? kept : ownStrings(loadValue(piece.text));
       const offset = content.index + content[0].length - 1;
       documents.push({ index, line: piece.line + countLines(piece.text.slice(0, offset)), value });
     });
@@ -116,8 +118,7 @@ export class ReadValues {
    */
   take(text: string): unknown {
     if (this.#values.size === 0) return undefined;
-    const lead = LEADING_COMMENTS.exec(text)![0].length;
-    const key = this.#values.has(text) ? text : text.slice(lead);
+    const key = this.#values.has(text) ? text : text.slice(LEADING_COMMENTS.exec(text)![0].length);
     const value = this.#values.get(key);
     if (value === undefined) return undefined;
     this.#values.delete(key);

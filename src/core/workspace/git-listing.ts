@@ -1,6 +1,6 @@
 // What git says of a checkout: its files (tracked, and untracked ones it does not ignore) and which
 // of them mention a keyword, without this process reading them. Undefined where git cannot say.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
@@ -221,17 +221,13 @@ function listAndSearch(
   keywords: readonly string[],
   timeoutMs: number,
 ): { error: string } | { listed: GitListed[] | undefined; mentioning?: Set<string>; grepError?: string } {
-  const result: SpawnSyncReturns<Buffer> = spawnSync(
-    POSIX_SHELL,
-    ['-c', LIST_AND_SEARCH, 'git-listing', root],
-    {
-      env: gitEnvironment(),
-      maxBuffer: 1 << 30,
-      timeout: timeoutMs,
-      input: grepPatterns(keywords),
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
-    },
-  );
+  const result = spawnSync(POSIX_SHELL, ['-c', LIST_AND_SEARCH, 'git-listing', root], {
+    env: gitEnvironment(),
+    maxBuffer: 1 << 30,
+    timeout: timeoutMs,
+    input: grepPatterns(keywords),
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+  });
   const statuses = /^(\d+) (\d+)$/.exec(result.output[4]?.toString() ?? '');
   if (result.error || result.status !== 0 || !statuses)
     return {
